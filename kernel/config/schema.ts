@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().positive();
+
+/** The kernel configuration: file, then environment, then flags, each overriding the last. */
+export const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: port.default(7700),
+    dataDir: z.string().min(1).default('./data'),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .prefault({}),
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .optional()
+      .describe('PEM file paths; when set, the kernel serves HTTPS'),
+    http: z
+      .object({
+        bodyLimitBytes: positiveInt.default(1024 * 1024),
+        shutdownGraceMs: positiveInt.default(10_000),
+      })
+      .prefault({}),
+    auth: z
+      .object({
+        /** A static admin bearer token (until the security plugin provides users). */
+        adminToken: z.string().min(16).optional(),
+      })
+      .prefault({}),
+    bus: z
+      .object({
+        replayMaxEvents: positiveInt.default(10_000),
+        replayMaxAgeMs: positiveInt.default(5 * 60_000),
+        subscriberQueueMax: positiveInt.default(1_000),
+      })
+      .prefault({}),
+    ws: z
+      .object({
+        pingIntervalMs: positiveInt.default(30_000),
+        maxBufferedBytes: positiveInt.default(4 * 1024 * 1024),
+      })
+      .prefault({}),
+    system: z.object({ cacheMs: positiveInt.default(1_000) }).prefault({}),
+  })
+  .strict();
+
+/** The validated kernel configuration. */
+export type KernelConfig = z.infer<typeof configSchema>;
+/** What a config file, env or flags may say (everything optional). */
+export type KernelConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,190 @@
+/**
+ * Every error code Omega can return, in one place. `docs/errors.md` is generated from
+ * this table (`npm run gen`); a test fails when the two drift.
+ *
+ * - `status`: the HTTP status the code maps to on the API.
+ * - `title`: a short, stable summary (the RFC 9457 `title`).
+ * - `fix`: what the caller or operator should do next.
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly title: string;
+  readonly fix: string;
+}
+
+export const ERROR_CODES = {
+  // ── HTTP and input ──────────────────────────────────────────────────────────
+  OMEGA_ERR_NOT_FOUND: {
+    status: 404,
+    title: 'Not found',
+    fix: 'Check the path and id; GET /api/v1/openapi.json lists every route.',
+  },
+  OMEGA_ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    title: 'Method not allowed',
+    fix: 'Use one of the methods in the Allow header.',
+  },
+  OMEGA_ERR_BAD_JSON: {
+    status: 400,
+    title: 'Malformed JSON body',
+    fix: 'Send a syntactically valid JSON document.',
+  },
+  OMEGA_ERR_VALIDATION: {
+    status: 400,
+    title: 'Invalid input',
+    fix: 'Correct the fields listed in `errors` and retry.',
+  },
+  OMEGA_ERR_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    title: 'Request body too large',
+    fix: 'Send a smaller body, or raise http.bodyLimitBytes in the kernel config.',
+  },
+  OMEGA_ERR_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'Unsupported media type',
+    fix: 'Send the body as application/json with a matching Content-Type header.',
+  },
+  OMEGA_ERR_UNAUTHENTICATED: {
+    status: 401,
+    title: 'Authentication required',
+    fix: 'Send a valid bearer token in the Authorization header.',
+  },
+  OMEGA_ERR_FORBIDDEN: {
+    status: 403,
+    title: 'Forbidden',
+    fix: 'Ask an administrator for the permission named in `permission`.',
+  },
+  OMEGA_ERR_CONFLICT: {
+    status: 409,
+    title: 'Version conflict',
+    fix: 'Re-read the record, apply your change to the current version, and retry with that version.',
+  },
+  OMEGA_ERR_ALREADY_EXISTS: {
+    status: 409,
+    title: 'Already exists',
+    fix: 'Choose another id, or update the existing record instead.',
+  },
+  OMEGA_ERR_RATE_LIMITED: {
+    status: 429,
+    title: 'Too many requests',
+    fix: 'Wait for the number of seconds in the Retry-After header, then retry.',
+  },
+  OMEGA_ERR_UNAVAILABLE: {
+    status: 503,
+    title: 'Service unavailable',
+    fix: 'The kernel is starting or shutting down; retry shortly.',
+  },
+  OMEGA_ERR_INTERNAL: {
+    status: 500,
+    title: 'Internal error',
+    fix: 'Retry; if it persists, report the requestId from this response to the operator.',
+  },
+  // ── Configuration ───────────────────────────────────────────────────────────
+  OMEGA_ERR_CONFIG_INVALID: {
+    status: 500,
+    title: 'Invalid configuration',
+    fix: 'Correct the named field in the config file, environment variable or flag.',
+  },
+  // ── Storage ─────────────────────────────────────────────────────────────────
+  OMEGA_ERR_STORAGE_CORRUPT: {
+    status: 500,
+    title: 'Storage file is corrupt',
+    fix: 'Restore the named file from a backup, or move it aside to start that namespace empty; Omega never overwrites it.',
+  },
+  OMEGA_ERR_STORAGE_IO: {
+    status: 500,
+    title: 'Storage write failed',
+    fix: 'Check free disk space and permissions of the data directory.',
+  },
+  OMEGA_ERR_STORAGE_CLOSED: {
+    status: 503,
+    title: 'Storage is closed',
+    fix: 'The kernel is shutting down; retry against the restarted kernel.',
+  },
+  // ── Crypto ──────────────────────────────────────────────────────────────────
+  OMEGA_ERR_TOKEN_INVALID: {
+    status: 401,
+    title: 'Invalid token',
+    fix: 'Obtain a new token; this one is malformed, has a bad signature, or has the wrong issuer or audience.',
+  },
+  OMEGA_ERR_TOKEN_EXPIRED: {
+    status: 401,
+    title: 'Token expired',
+    fix: 'Obtain a new token.',
+  },
+  OMEGA_ERR_SEAL_INVALID: {
+    status: 400,
+    title: 'Sealed data cannot be opened',
+    fix: 'The data was tampered with, or sealed with a key that has been retired.',
+  },
+  OMEGA_ERR_KEYRING: {
+    status: 500,
+    title: 'Keyring unusable',
+    fix: 'Check that keyring.json in the data directory is readable only by the kernel user (mode 0600) and is valid.',
+  },
+  // ── Event bus ───────────────────────────────────────────────────────────────
+  OMEGA_ERR_TOPIC_INVALID: {
+    status: 400,
+    title: 'Invalid topic or pattern',
+    fix: 'Use dot-separated segments of [a-z0-9_-]; patterns may use * (one segment) and ** (any number, last only).',
+  },
+  OMEGA_ERR_REPLAY_TOO_OLD: {
+    status: 410,
+    title: 'Replay window exceeded',
+    fix: 'The requested sequence is no longer retained: re-read the state (list) and subscribe from its sequence.',
+  },
+  // ── Plugins and sandbox ─────────────────────────────────────────────────────
+  OMEGA_ERR_PERM_DENIED: {
+    status: 403,
+    title: 'Plugin permission denied',
+    fix: 'Declare the permission in plugin.json and have the operator grant it.',
+  },
+  OMEGA_ERR_MANIFEST_INVALID: {
+    status: 400,
+    title: 'Invalid plugin manifest',
+    fix: 'Correct the named field in plugin.json.',
+  },
+  OMEGA_ERR_PLUGIN_NOT_FOUND: {
+    status: 404,
+    title: 'Plugin not found',
+    fix: 'GET /api/v1/plugins lists the installed plugins.',
+  },
+  OMEGA_ERR_PLUGIN_INCOMPATIBLE: {
+    status: 409,
+    title: 'Plugin incompatible',
+    fix: 'Install a plugin version whose engines.omega range includes this kernel version.',
+  },
+  OMEGA_ERR_PLUGIN_DEPENDENCY: {
+    status: 409,
+    title: 'Plugin dependency missing or incompatible',
+    fix: 'Install or enable the named dependency at a version in the required range.',
+  },
+  OMEGA_ERR_PLUGIN_NOT_GRANTED: {
+    status: 409,
+    title: 'Plugin permission not granted',
+    fix: 'Grant the named permissions to the plugin (grants file or admin API), then enable it.',
+  },
+  OMEGA_ERR_PLUGIN_UNAVAILABLE: {
+    status: 503,
+    title: 'Plugin not running',
+    fix: 'The plugin is starting, disabled, crashed or quarantined; GET /api/v1/plugins/{name} shows why.',
+  },
+  OMEGA_ERR_PLUGIN_TIMEOUT: {
+    status: 504,
+    title: 'Plugin call timed out',
+    fix: 'The plugin exceeded its call deadline; its author should make the handler faster or raise limits.callTimeoutMs.',
+  },
+  OMEGA_ERR_PLUGIN_FAILED: {
+    status: 502,
+    title: 'Plugin failed',
+    fix: 'The plugin threw or returned a malformed response; see the kernel log for the plugin and hook that failed.',
+  },
+  OMEGA_ERR_PLUGIN_LIMIT: {
+    status: 413,
+    title: 'Plugin limit exceeded',
+    fix: 'The call exceeded a size, depth or rate limit of the sandbox; send less data per call.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+/** A stable error code such as `OMEGA_ERR_NOT_FOUND`. */
+export type ErrorCode = keyof typeof ERROR_CODES;
