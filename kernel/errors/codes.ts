@@ -117,6 +117,11 @@ export const ERROR_CODES = {
     title: 'Sealed data cannot be opened',
     fix: 'The data was tampered with, or sealed with a key that has been retired.',
   },
+  OMEGA_ERR_SIGNATURE_INVALID: {
+    status: 400,
+    title: 'Signature invalid',
+    fix: 'The signed data was altered, or signed by a key this kernel does not know (another keyring, or a retired key).',
+  },
   OMEGA_ERR_KEYRING: {
     status: 500,
     title: 'Keyring unusable',
