@@ -39,6 +39,16 @@ export const ERROR_CODES = {
     title: 'Request body too large',
     fix: 'Send a smaller body, or raise http.bodyLimitBytes in the kernel config.',
   },
+  OMEGA_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request headers too large',
+    fix: 'Send fewer or smaller headers (cookies and tokens are the usual cause).',
+  },
+  OMEGA_ERR_BAD_REQUEST: {
+    status: 400,
+    title: 'Malformed request',
+    fix: 'The request could not be parsed as HTTP (bad framing, encoding or URL); fix the client.',
+  },
   OMEGA_ERR_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     title: 'Unsupported media type',
@@ -137,6 +147,12 @@ export const ERROR_CODES = {
     status: 410,
     title: 'Replay window exceeded',
     fix: 'The requested sequence is no longer retained: re-read the state (list) and subscribe from its sequence.',
+  },
+  // ── System (host metrics) ───────────────────────────────────────────────────
+  OMEGA_ERR_SYSTEM_READ: {
+    status: 503,
+    title: 'Host metrics unavailable',
+    fix: 'The kernel could not read or parse the named host source (e.g. /proc/stat); check that /proc and /sys are mounted and readable by the kernel user.',
   },
   // ── Plugins and sandbox ─────────────────────────────────────────────────────
   OMEGA_ERR_PERM_DENIED: {
