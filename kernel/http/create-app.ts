@@ -1,0 +1,171 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { type Context, Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { type Authenticator, bearerFrom, hasPermission, type Principal, PUBLIC } from '../auth/index.js';
+import { type ErrorCode, hasErrorCode, OmegaError, omegaError, toProblem } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import { problemResponse } from './problem-response.js';
+import { readJsonBody } from './read-json-body.js';
+import { requestIdFrom } from './request-id.js';
+import type { RouteSpec } from './route.js';
+import type { RouteTable } from './route-table.js';
+
+/** What the HTTP app needs from the kernel. */
+export interface HttpAppOptions {
+  table: RouteTable;
+  authenticator: Authenticator;
+  logger: Logger;
+  bodyLimitBytes: number;
+  /** True once shutdown began: responses then carry `Connection: close`. */
+  isStopping: () => boolean;
+}
+
+type Env = { Variables: { requestId: string } };
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'OMEGA_ERR_BAD_REQUEST',
+  401: 'OMEGA_ERR_UNAUTHENTICATED',
+  403: 'OMEGA_ERR_FORBIDDEN',
+  404: 'OMEGA_ERR_NOT_FOUND',
+  413: 'OMEGA_ERR_PAYLOAD_TOO_LARGE',
+  415: 'OMEGA_ERR_UNSUPPORTED_MEDIA_TYPE',
+};
+
+function remoteOf(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Maps anything thrown while serving to an OmegaError (unknown errors stay internal). */
+function asOmegaError(err: unknown): unknown {
+  if (hasErrorCode(err)) return err;
+  if (err instanceof URIError)
+    return omegaError('OMEGA_ERR_BAD_REQUEST', 'The URL contains malformed percent-encoding.');
+  if (err instanceof HTTPException) {
+    const code = HTTP_STATUS_CODES[err.status];
+    if (code) return omegaError(code, err.message || 'Bad request.');
+  }
+  return err;
+}
+
+async function authorize(
+  c: Context,
+  route: RouteSpec,
+  authenticator: Authenticator,
+): Promise<Principal | null> {
+  if (route.permission === PUBLIC) return null;
+  const bearer = bearerFrom(c.req.header('authorization'));
+  const principal = bearer
+    ? await authenticator.authenticate({ bearer, headers: c.req.header(), remote: remoteOf(c) })
+    : null;
+  if (!principal) {
+    throw omegaError(
+      'OMEGA_ERR_UNAUTHENTICATED',
+      bearer ? 'The bearer token is not valid.' : 'This route needs a bearer token.',
+    );
+  }
+  if (!hasPermission(principal, route.permission)) {
+    throw omegaError(
+      'OMEGA_ERR_FORBIDDEN',
+      `${route.method} ${route.path} needs the permission "${route.permission}".`,
+      {
+        permission: route.permission,
+      },
+    );
+  }
+  return principal;
+}
+
+function build(opts: HttpAppOptions): Hono<Env> {
+  const { table, authenticator, logger, bodyLimitBytes } = opts;
+  const app = new Hono<Env>();
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const requestId = requestIdFrom(c.req.header('x-request-id'));
+    c.set('requestId', requestId);
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+    c.res.headers.set('x-content-type-options', 'nosniff');
+    if (opts.isStopping()) c.res.headers.set('connection', 'close');
+    logger.info(
+      {
+        reqId: requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+        remote: remoteOf(c),
+      },
+      'request',
+    );
+  });
+
+  for (const route of table.list()) {
+    app.on(route.method, route.path, async (c) => {
+      const principal = await authorize(c, route, authenticator);
+      const body =
+        route.body === undefined
+          ? undefined
+          : await readJsonBody(c, bodyLimitBytes, route.body === 'json' ? undefined : route.body);
+      return route.handler(c, { body, principal, requestId: c.get('requestId') });
+    });
+  }
+
+  app.notFound((c) => {
+    const allow = table.methodsFor(c.req.path);
+    const requestId = c.get('requestId');
+    if (allow.length > 0) {
+      const err = omegaError(
+        'OMEGA_ERR_METHOD_NOT_ALLOWED',
+        `${c.req.method} is not allowed on ${c.req.path}.`,
+        { allow },
+      );
+      return problemResponse(toProblem(err, { instance: c.req.path, requestId }), {
+        allow: allow.join(', '),
+      });
+    }
+    const err = omegaError('OMEGA_ERR_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`);
+    return problemResponse(toProblem(err, { instance: c.req.path, requestId }));
+  });
+
+  app.onError((thrown, c) => {
+    const err = asOmegaError(thrown);
+    const problem = toProblem(err, { instance: c.req.path, requestId: c.get('requestId') });
+    if (problem.status >= 500) {
+      logger.error({ reqId: c.get('requestId'), err: thrown }, 'request failed');
+    }
+    const headers: Record<string, string> = {};
+    if (problem.code === 'OMEGA_ERR_UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="omega"';
+    if (err instanceof OmegaError && typeof err.extras.retryAfterSec === 'number') {
+      headers['retry-after'] = String(err.extras.retryAfterSec);
+    }
+    return problemResponse(problem, headers);
+  });
+
+  return app;
+}
+
+/**
+ * The kernel's HTTP app. Routes come from the route table; when the table changes (a
+ * plugin is enabled or disabled) the router is rebuilt on the next request, so plugin
+ * routes come and go while the kernel keeps serving.
+ */
+export function createHttpApp(opts: HttpAppOptions): {
+  fetch: (req: Request, env?: unknown) => Promise<Response>;
+} {
+  let builtFor = opts.table.version;
+  let app: Hono<Env> = build(opts);
+  return {
+    fetch: async (req, env) => {
+      if (builtFor !== opts.table.version) {
+        app = build(opts);
+        builtFor = opts.table.version;
+      }
+      return app.fetch(req, env as never);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { omegaError } from '../errors/index.js';
+
+const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+async function readCapped(c: Context, limit: number): Promise<Uint8Array> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) > limit) {
+    throw omegaError('OMEGA_ERR_PAYLOAD_TOO_LARGE', `The body is ${declared} bytes; the limit is ${limit}.`, {
+      limit,
+    });
+  }
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw omegaError('OMEGA_ERR_PAYLOAD_TOO_LARGE', `The body exceeds the limit of ${limit} bytes.`, {
+        limit,
+      });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Reads a JSON request body: 415 unless the content type is JSON, 413 past `limit`
+ * (checked while streaming, not only from Content-Length), 400 for bytes that are not
+ * UTF-8 JSON, and 400 naming every bad field when a schema rejects it.
+ */
+export async function readJsonBody<B>(c: Context, limit: number, schema?: z.ZodType<B>): Promise<B> {
+  const type = c.req.header('content-type');
+  if (!type || !JSON_TYPE.test(type)) {
+    throw omegaError(
+      'OMEGA_ERR_UNSUPPORTED_MEDIA_TYPE',
+      `Expected Content-Type application/json, got ${type ? `"${type.slice(0, 100)}"` : 'none'}.`,
+    );
+  }
+  const bytes = await readCapped(c, limit);
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(bytes));
+  } catch (err) {
+    const reason = err instanceof SyntaxError ? err.message : 'not valid UTF-8';
+    throw omegaError('OMEGA_ERR_BAD_JSON', `The body is not valid JSON: ${reason.slice(0, 200)}`);
+  }
+  if (!schema) return value as B;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const errors = result.error.issues.map((i) => ({
+      field: i.path.join('.') || '(body)',
+      message: i.message,
+    }));
+    throw omegaError(
+      'OMEGA_ERR_VALIDATION',
+      `Invalid body: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+      {
+        errors,
+      },
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,39 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { Principal } from '../auth/index.js';
+
+/** HTTP methods a route may declare. */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** What a route handler receives besides hono's context. */
+export interface RouteInput<B> {
+  /** The parsed (and, with a schema, validated) JSON body; undefined for routes without a body. */
+  body: B;
+  /** The authenticated caller; null only on public routes called without credentials. */
+  principal: Principal | null;
+  /** This request's id (also in the X-Request-Id response header). */
+  requestId: string;
+}
+
+/**
+ * One entry of the kernel's route table: kernel routes and plugin routes alike. The
+ * table is the single source for mounting, authorization and the OpenAPI document.
+ */
+export interface RouteSpec<B = unknown> {
+  method: HttpMethod;
+  /** Full path in hono syntax, e.g. `/api/v1/plugins/:name`. */
+  path: string;
+  /** The RBAC permission a caller needs (e.g. `kernel:read`), or `public`. */
+  permission: string;
+  summary: string;
+  /** Who registered it: `kernel` or a plugin name (becomes the OpenAPI tag). */
+  owner: string;
+  /** `json`: any JSON body; a zod schema: a validated JSON body; omitted: no body is read. */
+  body?: 'json' | z.ZodType<B>;
+  /** Response descriptions by status, for the OpenAPI document. */
+  responses?: Record<number, string>;
+  /** Marks a WebSocket upgrade route (documented, served by the gateway). */
+  websocket?: boolean;
+  handler: (c: Context, input: RouteInput<B>) => Response | Promise<Response>;
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { serve } from '@hono/node-server';
+import { omegaError, toProblem } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+
+/** A listening kernel server and how to stop it gracefully. */
+export interface RunningServer {
+  server: HttpServer | HttpsServer;
+  url: string;
+  port: number;
+  /** Stop accepting, let in-flight requests finish (up to `graceMs`), then close what is left. */
+  close(graceMs: number): Promise<void>;
+}
+
+function clientErrorResponse(err: NodeJS.ErrnoException): string {
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const problem = toProblem(
+    tooLarge
+      ? omegaError('OMEGA_ERR_HEADERS_TOO_LARGE', 'The request headers exceed the server limit.')
+      : omegaError('OMEGA_ERR_BAD_REQUEST', 'The request is not valid HTTP.'),
+  );
+  const body = JSON.stringify(problem);
+  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  return `HTTP/1.1 ${problem.status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/** Starts @hono/node-server on host:port, over HTTPS when a certificate and key are given. */
+export async function startServer(opts: {
+  fetch: (req: Request, env?: unknown) => Promise<Response>;
+  host: string;
+  port: number;
+  tls?: { cert: string; key: string };
+  logger: Logger;
+}): Promise<RunningServer> {
+  const serverOptions = opts.tls
+    ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }
+    : undefined;
+  const server = await new Promise<HttpServer | HttpsServer>((resolve, reject) => {
+    const s = serve(
+      {
+        fetch: opts.fetch,
+        hostname: opts.host,
+        port: opts.port,
+        ...(serverOptions ? { createServer: createHttpsServer, serverOptions } : {}),
+      },
+      () => resolve(s as HttpServer | HttpsServer),
+    ) as HttpServer | HttpsServer;
+    s.once('error', reject);
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    socket.end(clientErrorResponse(err));
+  });
+  server.on('error', (err) => opts.logger.error({ err }, 'http server error'));
+
+  const { port } = server.address() as AddressInfo;
+  const scheme = opts.tls ? 'https' : 'http';
+  const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    server,
+    port,
+    url: `${scheme}://${shownHost}:${port}`,
+    close: (graceMs) =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
