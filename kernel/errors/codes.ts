@@ -49,6 +49,11 @@ export const ERROR_CODES = {
     title: 'Malformed request',
     fix: 'The request could not be parsed as HTTP (bad framing, encoding or URL); fix the client.',
   },
+  OMEGA_ERR_UPGRADE_REQUIRED: {
+    status: 426,
+    title: 'WebSocket upgrade required',
+    fix: 'Connect with a WebSocket client (Upgrade: websocket), e.g. ws://host:port/api/v1/events?topics=nodes.**.',
+  },
   OMEGA_ERR_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     title: 'Unsupported media type',

@@ -37,3 +37,8 @@ export interface RouteSpec<B = unknown> {
   websocket?: boolean;
   handler: (c: Context, input: RouteInput<B>) => Response | Promise<Response>;
 }
+
+/** Declares a route with its body type checked against its handler, then erases it for the table. */
+export function defineRoute<B = undefined>(spec: RouteSpec<B>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}

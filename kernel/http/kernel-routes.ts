@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { PUBLIC } from '../auth/index.js';
+import { omegaError } from '../errors/index.js';
+import { buildOpenApi } from './openapi.js';
+import { defineRoute, type RouteSpec } from './route.js';
+import type { RouteTable } from './route-table.js';
+
+/** What the kernel routes read from the running kernel. */
+export interface KernelFacts {
+  version: string;
+  startedAt: number;
+  /** Readiness checks: name → ok. */
+  readiness(): Record<string, boolean>;
+  plugins(): unknown[];
+  systemSnapshot(): Promise<unknown>;
+  publish(topic: string, data: unknown): { seq: number; topic: string; time: number };
+}
+
+const publishBody = z
+  .object({
+    topic: z
+      .string()
+      .regex(/^ops(\.[a-z0-9_-]+){1,7}$/, 'must be an operator topic: ops.<segment>… of [a-z0-9_-]'),
+    data: z.unknown().optional(),
+  })
+  .strict();
+
+/** The kernel's own routes; plugin routes join the same table later. */
+export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[] {
+  const json = (data: unknown, status = 200) =>
+    new Response(JSON.stringify(data), {
+      status,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    });
+  return [
+    {
+      method: 'GET',
+      path: '/api/v1/health',
+      permission: PUBLIC,
+      owner: 'kernel',
+      summary: 'Liveness: the process is up and serving HTTP',
+      handler: () => json({ status: 'ok' }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/ready',
+      permission: PUBLIC,
+      owner: 'kernel',
+      summary: 'Readiness: storage open and plugins started',
+      responses: { 200: 'Ready', 503: 'Not ready (see checks)' },
+      handler: () => {
+        const checks = facts.readiness();
+        const ready = Object.values(checks).every(Boolean);
+        if (ready) return json({ status: 'ready', checks });
+        throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel is not ready.', { checks });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/kernel',
+      permission: 'kernel:read',
+      owner: 'kernel',
+      summary: 'Kernel version, uptime and loaded plugins',
+      handler: () =>
+        json({
+          version: facts.version,
+          node: process.version,
+          startedAt: new Date(facts.startedAt).toISOString(),
+          uptimeSec: Math.round((Date.now() - facts.startedAt) / 1000),
+          plugins: facts.plugins(),
+        }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/openapi.json',
+      permission: PUBLIC,
+      owner: 'kernel',
+      summary: 'This API as an OpenAPI 3.1 document, generated from the route table',
+      handler: () => json(buildOpenApi(table.list(), { version: facts.version })),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/system',
+      permission: 'system:read',
+      owner: 'kernel',
+      summary:
+        "A snapshot of the kernel host's metrics (CPU, memory, disks, network, temperatures, GPUs, topology)",
+      handler: async () => json(await facts.systemSnapshot()),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/events',
+      permission: 'events:subscribe',
+      owner: 'kernel',
+      websocket: true,
+      summary:
+        'WebSocket event stream: ?topics=a.*,b.**&since=SEQ; one JSON event per message, resumable inside the replay window',
+      responses: { 101: 'Switching protocols', 426: 'Not a WebSocket upgrade' },
+      handler: () => {
+        throw omegaError('OMEGA_ERR_UPGRADE_REQUIRED', 'GET /api/v1/events is a WebSocket endpoint.');
+      },
+    },
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/events',
+      permission: 'events:publish',
+      owner: 'kernel',
+      body: publishBody,
+      summary: 'Publish an operator event (topics under ops.*, e.g. ops.maintenance.announced)',
+      responses: { 202: 'Published: the event with its sequence number' },
+      handler: (_c, { body }) => json(facts.publish(body.topic, body.data ?? null), 202),
+    }),
+  ];
+}

@@ -1,0 +1,259 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  type Authenticator,
+  adminTokenAuthenticator,
+  chainAuthenticators,
+  PUBLIC,
+} from '../../kernel/auth/index.js';
+import { omegaError } from '../../kernel/errors/index.js';
+import { createHttpApp } from '../../kernel/http/create-app.js';
+import { defineRoute } from '../../kernel/http/route.js';
+import { RouteTable } from '../../kernel/http/route-table.js';
+import { createLogger } from '../../kernel/log/index.js';
+
+const TOKEN = 'test-admin-token-0123456789';
+const lines: string[] = [];
+const logger = createLogger({
+  level: 'info',
+  destination: new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  }) as never,
+});
+
+const viewer: Authenticator = {
+  authenticate: async ({ bearer }) =>
+    bearer === 'viewer-token' ? { id: 'v', kind: 'user', permissions: ['widgets:read'] } : null,
+};
+
+function setup(bodyLimitBytes = 1024) {
+  const table = new RouteTable();
+  table.add(
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/open',
+      permission: PUBLIC,
+      owner: 'kernel',
+      summary: 'open',
+      handler: (c) => c.json({ ok: true }),
+    }),
+  );
+  table.add(
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/widgets/:id',
+      permission: 'widgets:read',
+      owner: 'kernel',
+      summary: 'read',
+      handler: (c) => c.json({ id: c.req.param('id') }),
+    }),
+  );
+  table.add(
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/widgets',
+      permission: 'widgets:write',
+      owner: 'kernel',
+      summary: 'write',
+      body: z.object({ name: z.string().min(1), size: z.number().int() }).strict(),
+      handler: (c, { body }) => c.json(body, 201),
+    }),
+  );
+  table.add(
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/boom',
+      permission: PUBLIC,
+      owner: 'kernel',
+      summary: 'boom',
+      handler: () => {
+        throw new Error('secret internals /etc/passwd');
+      },
+    }),
+  );
+  table.add(
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/conflict',
+      permission: PUBLIC,
+      owner: 'kernel',
+      summary: 'c',
+      handler: () => {
+        throw omegaError('OMEGA_ERR_CONFLICT', 'stale', { expected: 1, actual: 2 });
+      },
+    }),
+  );
+  const app = createHttpApp({
+    table,
+    authenticator: chainAuthenticators([adminTokenAuthenticator(TOKEN), viewer]),
+    logger,
+    bodyLimitBytes,
+    isStopping: () => false,
+  });
+  const call = (path: string, init: RequestInit & { token?: string } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    return app.fetch(new Request(`http://x${path}`, { ...init, headers }));
+  };
+  return { table, app, call };
+}
+
+async function problem(res: Response) {
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  return (await res.json()) as Record<string, unknown>;
+}
+
+describe('http app', () => {
+  it('serves public routes and tags every response with a request id', async () => {
+    const { call } = setup();
+    const res = await call('/api/v1/open', { headers: { 'x-request-id': 'abc12345-trace' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('abc12345-trace');
+    const other = await call('/api/v1/open', { headers: { 'x-request-id': 'bad id\twith tab' } });
+    expect(other.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+
+  it('401 without or with a wrong token, 403 without the permission, 200 with it', async () => {
+    const { call } = setup();
+    const none = await call('/api/v1/widgets/w1');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toContain('Bearer');
+    expect((await problem(none)).code).toBe('OMEGA_ERR_UNAUTHENTICATED');
+    expect((await call('/api/v1/widgets/w1', { token: 'nope' })).status).toBe(401);
+    const forbidden = await call('/api/v1/widgets', {
+      method: 'POST',
+      token: 'viewer-token',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(forbidden.status).toBe(403);
+    expect(await problem(forbidden)).toMatchObject({
+      code: 'OMEGA_ERR_FORBIDDEN',
+      permission: 'widgets:write',
+    });
+    expect(await (await call('/api/v1/widgets/w1', { token: 'viewer-token' })).json()).toEqual({ id: 'w1' });
+    expect((await call('/api/v1/widgets/w1', { token: TOKEN })).status).toBe(200);
+  });
+
+  it('404 for unknown routes, 405 with Allow for a known path with another method', async () => {
+    const { call } = setup();
+    const nf = await call('/api/v1/nope');
+    expect(nf.status).toBe(404);
+    expect(await problem(nf)).toMatchObject({ code: 'OMEGA_ERR_NOT_FOUND', instance: '/api/v1/nope' });
+    const na = await call('/api/v1/widgets/w1', { method: 'DELETE', token: TOKEN });
+    expect(na.status).toBe(405);
+    expect(na.headers.get('allow')).toBe('GET');
+    expect((await problem(na)).code).toBe('OMEGA_ERR_METHOD_NOT_ALLOWED');
+  });
+
+  it('400 for malformed JSON, 415 for another content type, 413 past the limit, 400 naming bad fields', async () => {
+    const { call } = setup(64);
+    const post = (body: BodyInit, type = 'application/json') =>
+      call('/api/v1/widgets', { method: 'POST', token: TOKEN, body, headers: { 'content-type': type } });
+    expect(await problem(await post('{"name":'))).toMatchObject({ status: 400, code: 'OMEGA_ERR_BAD_JSON' });
+    expect(await problem(await post('{}', 'text/plain'))).toMatchObject({
+      status: 415,
+      code: 'OMEGA_ERR_UNSUPPORTED_MEDIA_TYPE',
+    });
+    expect(await problem(await post(JSON.stringify({ name: 'x'.repeat(100), size: 1 })))).toMatchObject({
+      status: 413,
+    });
+    // Streaming body without Content-Length is capped too.
+    const stream = new ReadableStream({
+      start(ctl) {
+        for (let i = 0; i < 10; i++) ctl.enqueue(new TextEncoder().encode('{"name":"aaaaaaaaaaaaaaaa"}'));
+        ctl.close();
+      },
+    });
+    const streamed = await call('/api/v1/widgets', {
+      method: 'POST',
+      token: TOKEN,
+      body: stream,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    const invalid = await problem(await post(JSON.stringify({ name: '', size: 1.5, extra: 1 })));
+    expect(invalid.code).toBe('OMEGA_ERR_VALIDATION');
+    const fields = (invalid.errors as Array<{ field: string }>).map((e) => e.field).sort();
+    expect(fields).toEqual(['(body)', 'name', 'size']);
+    const ok = await post(JSON.stringify({ name: 'w', size: 2 }));
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toEqual({ name: 'w', size: 2 });
+  });
+
+  it('never leaks an unexpected error to the client, but logs it with the request id', async () => {
+    const { call } = setup();
+    const res = await call('/api/v1/boom');
+    const body = await problem(res);
+    expect(body).toMatchObject({
+      status: 500,
+      code: 'OMEGA_ERR_INTERNAL',
+      detail: 'An unexpected error occurred.',
+    });
+    expect(JSON.stringify(body)).not.toContain('passwd');
+    expect(JSON.stringify(body)).not.toContain('at ');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lines.some((l) => l.includes(String(body.requestId)) && l.includes('request failed'))).toBe(true);
+  });
+
+  it('maps coded errors to their status with extras', async () => {
+    const { call } = setup();
+    expect(await problem(await call('/api/v1/conflict'))).toMatchObject({
+      status: 409,
+      code: 'OMEGA_ERR_CONFLICT',
+      expected: 1,
+      actual: 2,
+    });
+  });
+
+  it('malformed percent-encoding is a 400, not a 500', async () => {
+    const { call } = setup();
+    const res = await call('/api/v1/widgets/%E0%A4%A', { token: TOKEN });
+    expect(res.status).toBeLessThan(500);
+  });
+
+  it('routes added and removed at run time take effect on the next request', async () => {
+    const { table, call } = setup();
+    const undo = table.add(
+      defineRoute({
+        method: 'GET',
+        path: '/api/v1/late',
+        permission: PUBLIC,
+        owner: 'p',
+        summary: 'late',
+        handler: (c) => c.text('here'),
+      }),
+    );
+    expect(await (await call('/api/v1/late')).text()).toBe('here');
+    undo();
+    expect((await call('/api/v1/late')).status).toBe(404);
+  });
+
+  it('refuses a duplicate route', () => {
+    const { table } = setup();
+    expect(() =>
+      table.add(
+        defineRoute({
+          method: 'GET',
+          path: '/api/v1/open',
+          permission: PUBLIC,
+          owner: 'p',
+          summary: 'dup',
+          handler: (c) => c.text(''),
+        }),
+      ),
+    ).toThrow(/already registered/);
+  });
+
+  it('never writes a bearer token into the access log', async () => {
+    const { call } = setup();
+    await call('/api/v1/widgets/w1', { token: TOKEN });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lines.join('')).not.toContain(TOKEN);
+  });
+});
