@@ -1,0 +1,246 @@
+import { omegaError } from '../errors/index.js';
+import { createLogger } from '../log/index.js';
+import { type CompiledPattern, compilePattern } from './compile-pattern.js';
+import type {
+  BusEvent,
+  EventBus,
+  EventBusOptions,
+  EventHandler,
+  SubscribeOptions,
+  Subscription,
+} from './event-bus.js';
+import { ReplayWindow } from './replay-window.js';
+import { SeqAllocator } from './seq-allocator.js';
+import { Subscriber } from './subscriber.js';
+import { SubscriptionIndex } from './subscription-index.js';
+import { splitTopic } from './validate-topic.js';
+
+/** Split topics kept for reuse; cleared when it grows past this (topics are few in practice). */
+const TOPIC_CACHE_MAX = 4096;
+
+/**
+ * Creates the in-memory event bus. `publish` is synchronous; delivery is not: each
+ * subscriber has a bounded queue drained in batches on a later turn (one `setImmediate`
+ * for all subscribers), one handler call at a time. A subscriber whose queue would exceed
+ * its bound is cut off (`onResync('overflow')`), so memory stays bounded. A handler that
+ * throws or rejects is logged; the events of that batch count as delivered (no retry).
+ */
+export function createEventBus(opts: EventBusOptions): EventBus {
+  positiveInt('replayMaxEvents', opts.replayMaxEvents);
+  positiveInt('replayMaxAgeMs', opts.replayMaxAgeMs);
+  positiveInt('subscriberQueueMax', opts.subscriberQueueMax);
+  const startSeq = opts.startSeq ?? 0;
+  if (!Number.isSafeInteger(startSeq) || startSeq < 0) configError('startSeq', startSeq);
+  if (opts.seqReserve) positiveInt('seqReserve.blockSize', opts.seqReserve.blockSize);
+
+  const now = opts.now ?? Date.now;
+  const logger = opts.logger ?? createLogger({ level: 'warn' });
+  const seqs = new SeqAllocator(startSeq, opts.seqReserve, logger);
+  const window = new ReplayWindow(opts.replayMaxEvents, opts.replayMaxAgeMs);
+  const index = new SubscriptionIndex();
+  const topics = new Map<string, readonly string[]>();
+  let ready: Subscriber[] = [];
+  let immediate: NodeJS.Immediate | null = null;
+  let nextId = 1;
+  let closed = false;
+
+  const assertOpen = (): void => {
+    if (closed) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The event bus is closed.');
+  };
+
+  const segmentsOf = (topic: string): readonly string[] => {
+    let segments = topics.get(topic);
+    if (segments === undefined) {
+      segments = splitTopic(topic);
+      if (topics.size >= TOPIC_CACHE_MAX) topics.clear();
+      topics.set(topic, segments);
+    }
+    return segments;
+  };
+
+  const markReady = (sub: Subscriber): void => {
+    if (sub.scheduled || sub.busy || sub.closed) return;
+    sub.scheduled = true;
+    ready.push(sub);
+    immediate ??= setImmediate(flush);
+  };
+
+  const settle = (sub: Subscriber): void => {
+    sub.busy = false;
+    if (sub.pending() > 0) markReady(sub);
+  };
+
+  const handlerFailed = (sub: Subscriber, err: unknown): void => {
+    logger.warn({ err, subscription: sub.id }, 'event handler failed; its batch is dropped for it');
+  };
+
+  const deliver = (sub: Subscriber): void => {
+    if (sub.closed) return;
+    const batch = sub.takeBatch();
+    if (batch === null) return;
+    let result: unknown;
+    try {
+      result = sub.handler(batch);
+    } catch (err) {
+      handlerFailed(sub, err);
+    }
+    if (typeof (result as PromiseLike<void> | undefined)?.then === 'function') {
+      sub.busy = true;
+      Promise.resolve(result).then(
+        () => settle(sub),
+        (err: unknown) => {
+          handlerFailed(sub, err);
+          settle(sub);
+        },
+      );
+    } else if (sub.pending() > 0) {
+      markReady(sub);
+    }
+  };
+
+  function flush(): void {
+    immediate = null;
+    const list = ready;
+    ready = [];
+    for (const sub of list) {
+      sub.scheduled = false;
+      deliver(sub);
+    }
+  }
+
+  const cutOff = (sub: Subscriber, reason: 'too-old' | 'overflow'): void => {
+    index.remove(sub);
+    sub.close();
+    const onResync = sub.onResync;
+    if (!onResync) return;
+    const info = { reason, lastSeq: seqs.last };
+    queueMicrotask(() => {
+      try {
+        onResync(info);
+      } catch (err) {
+        logger.warn({ err, subscription: sub.id }, 'onResync handler failed');
+      }
+    });
+  };
+
+  const compileAll = (patterns: string[]): CompiledPattern[] => {
+    if (!Array.isArray(patterns) || patterns.length === 0) {
+      throw omegaError('OMEGA_ERR_TOPIC_INVALID', 'Subscribe to at least one topic pattern.', { patterns });
+    }
+    return [...new Set(patterns)].map(compilePattern);
+  };
+
+  const retained = (since: number): BusEvent[] | 'too-old' => {
+    if (!Number.isSafeInteger(since) || since < 0) {
+      throw omegaError('OMEGA_ERR_VALIDATION', 'since must be a non-negative integer sequence number.', {
+        errors: [{ field: 'since', message: 'not a non-negative integer' }],
+      });
+    }
+    window.evict(now());
+    const last = seqs.last;
+    if (since === last) return [];
+    const oldest = window.oldestSeq;
+    if (since > last || oldest === undefined || since < oldest - 1) return 'too-old';
+    return window.after(since);
+  };
+
+  const bus: EventBus = {
+    publish<T>(topic: string, data: T): BusEvent<T> {
+      assertOpen();
+      const segments = segmentsOf(topic);
+      const time = now();
+      const event: BusEvent<T> = Object.freeze({ seq: seqs.next(), topic, time, data });
+      window.push(event);
+      window.evict(time);
+      index.forEachMatch(topic, segments, (sub) => {
+        if (sub.lastEnqueued >= event.seq) return;
+        if (sub.enqueue(event)) markReady(sub);
+        else cutOff(sub, 'overflow');
+      });
+      return event;
+    },
+
+    subscribe(patterns: string[], handler: EventHandler, so: SubscribeOptions = {}): Subscription {
+      assertOpen();
+      const compiled = compileAll(patterns);
+      const maxQueue = so.maxQueue ?? opts.subscriberQueueMax;
+      positiveInt('maxQueue', maxQueue);
+      let backlog: BusEvent[] | 'too-old' = [];
+      if (so.since !== undefined) {
+        backlog = retained(so.since);
+        if (backlog !== 'too-old') backlog = backlog.filter((e) => matchesAny(compiled, segmentsOf(e.topic)));
+      }
+      const sub = new Subscriber(
+        nextId++,
+        compiled,
+        handler,
+        maxQueue,
+        so.onResync,
+        backlog === 'too-old' ? [] : backlog,
+        seqs.last,
+      );
+      if (backlog === 'too-old') {
+        cutOff(sub, 'too-old');
+      } else {
+        index.add(sub);
+        if (sub.pending() > 0) markReady(sub);
+      }
+      return {
+        id: sub.id,
+        unsubscribe: () => {
+          index.remove(sub);
+          sub.close();
+        },
+        pending: () => sub.pending(),
+      };
+    },
+
+    get lastSeq(): number {
+      return seqs.last;
+    },
+
+    get subscriberCount(): number {
+      return index.size;
+    },
+
+    replay(since: number, patterns?: string[]): BusEvent[] | 'too-old' {
+      const events = retained(since);
+      if (events === 'too-old' || patterns === undefined) return events;
+      const compiled = compileAll(patterns);
+      return events.filter((e) => matchesAny(compiled, segmentsOf(e.topic)));
+    },
+
+    reserved: () => seqs.settled(),
+
+    close(): void {
+      if (closed) return;
+      closed = true;
+      for (const sub of index.all()) {
+        index.remove(sub);
+        sub.close();
+      }
+      if (immediate) clearImmediate(immediate);
+      immediate = null;
+      ready = [];
+      window.clear();
+      topics.clear();
+      seqs.close();
+    },
+  };
+  return bus;
+}
+
+function matchesAny(patterns: readonly CompiledPattern[], segments: readonly string[]): boolean {
+  return patterns.some((p) => p.matches(segments));
+}
+
+function positiveInt(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) configError(field, value);
+}
+
+function configError(field: string, value: unknown): never {
+  throw omegaError('OMEGA_ERR_CONFIG_INVALID', `Event bus option ${field} must be a positive integer.`, {
+    field,
+    value,
+  });
+}

@@ -1,0 +1,68 @@
+import type { BusEvent } from './event-bus.js';
+
+/**
+ * The retained tail of the event stream: a ring buffer bounded by count and by age, oldest
+ * dropped first. Retained seqs are contiguous, so a seq is found by arithmetic, not search.
+ */
+export class ReplayWindow {
+  readonly #buf: (BusEvent | undefined)[];
+  readonly #maxAgeMs: number;
+  #head = 0;
+  #size = 0;
+
+  constructor(maxEvents: number, maxAgeMs: number) {
+    this.#buf = new Array<BusEvent | undefined>(maxEvents).fill(undefined);
+    this.#maxAgeMs = maxAgeMs;
+  }
+
+  /** Number of retained events. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Seq of the oldest retained event, or undefined when empty. */
+  get oldestSeq(): number | undefined {
+    return this.#at(0)?.seq;
+  }
+
+  /** Appends an event (its seq must follow the newest), dropping the oldest when full. */
+  push(event: BusEvent): void {
+    const cap = this.#buf.length;
+    if (this.#size === cap) this.#dropOldest();
+    this.#buf[(this.#head + this.#size) % cap] = event;
+    this.#size++;
+  }
+
+  /** Drops events older than the age bound at `now`. */
+  evict(now: number): void {
+    for (let e = this.#at(0); e !== undefined && now - e.time > this.#maxAgeMs; e = this.#at(0)) {
+      this.#dropOldest();
+    }
+  }
+
+  /** Retained events with seq > `since`, oldest first (caller checks that none are missing). */
+  after(since: number): BusEvent[] {
+    const oldest = this.oldestSeq;
+    if (oldest === undefined) return [];
+    const out: BusEvent[] = [];
+    for (let i = Math.max(0, since + 1 - oldest); i < this.#size; i++) out.push(this.#at(i)!);
+    return out;
+  }
+
+  /** Empties the window. */
+  clear(): void {
+    this.#buf.fill(undefined);
+    this.#head = 0;
+    this.#size = 0;
+  }
+
+  #at(i: number): BusEvent | undefined {
+    return i < this.#size ? this.#buf[(this.#head + i) % this.#buf.length] : undefined;
+  }
+
+  #dropOldest(): void {
+    this.#buf[this.#head] = undefined;
+    this.#head = (this.#head + 1) % this.#buf.length;
+    this.#size--;
+  }
+}
