@@ -1,0 +1,152 @@
+/** One change to in-memory state that a {@link GroupCommit} makes durable. */
+export interface Mutation<R> {
+  /** Applies the change and returns what the caller gets once it is durable; throws to refuse. */
+  apply(): R;
+  /** Reverts the last successful `apply()`. */
+  undo(): void;
+}
+
+/** Counters of one group commit (for tests, benches and metrics). */
+export interface GroupCommitStats {
+  /** Mutations acknowledged (on disk). */
+  mutations: number;
+  /** Successful file writes. */
+  writes: number;
+  /** Failed file writes. */
+  failedWrites: number;
+}
+
+interface Entry {
+  mutation: Mutation<unknown>;
+  result: unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Batch {
+  entries: Entry[];
+  /** Settles with the batch's write; handled, so nobody must await it. */
+  done: Promise<void>;
+  settle: (err?: unknown) => void;
+}
+
+function newBatch(): Batch {
+  let settle!: (err?: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    settle = (err) => (err === undefined ? resolve() : reject(err));
+  });
+  done.catch(() => {});
+  return { entries: [], done, settle };
+}
+
+/**
+ * Group commit: mutations apply to memory at once; all of them made while no write is in
+ * flight (at least one event-loop turn's worth) share the next write, and each caller's
+ * promise resolves after that write. While a write is in flight, new mutations gather for
+ * the next one.
+ *
+ * A failed write rolls back: later mutations are undone, the failed batch is undone and
+ * rejected with the write's error, then the later mutations are re-applied on the restored
+ * state (one that no longer fits, e.g. a version conflict, is rejected with its own error)
+ * and carried by the next write. Memory never holds a change the caller was told failed.
+ */
+export class GroupCommit {
+  private pending: Batch | null = null;
+  private inFlight: Batch | null = null;
+  private scheduled = false;
+  private resync = false;
+  private readonly counters: GroupCommitStats = { mutations: 0, writes: 0, failedWrites: 0 };
+
+  /**
+   * @param write persists the whole current state; rejects on failure. An error whose
+   *   `extras.replaced` is true means the file may hold the failed state, so one more write
+   *   follows to bring it back in line with memory.
+   */
+  constructor(private readonly write: () => Promise<void>) {}
+
+  /** Applies `mutation` now (a throw rejects without applying) and resolves once it is on disk. */
+  submit<R>(mutation: Mutation<R>): Promise<R> {
+    let result: R;
+    try {
+      result = mutation.apply();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.pending ??= newBatch();
+    const batch = this.pending;
+    const promise = new Promise<R>((resolve, reject) => {
+      batch.entries.push({ mutation, result, resolve: resolve as (v: unknown) => void, reject });
+    });
+    this.schedule();
+    return promise;
+  }
+
+  /** Resolves when every mutation submitted so far is on disk; rejects when the last write failed. */
+  flush(): Promise<void> {
+    return (this.pending ?? this.inFlight)?.done ?? Promise.resolve();
+  }
+
+  /** True while a write is pending or in flight. */
+  get busy(): boolean {
+    return this.pending !== null || this.inFlight !== null;
+  }
+
+  stats(): GroupCommitStats {
+    return { ...this.counters };
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    setImmediate(() => void this.run());
+  }
+
+  private async run(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.pending ?? newBatch();
+    this.pending = null;
+    this.inFlight = batch;
+    this.resync = false;
+    let failed = false;
+    let error: unknown;
+    try {
+      await this.write();
+    } catch (err) {
+      failed = true;
+      error = err;
+    }
+    this.inFlight = null;
+    if (!failed) {
+      this.counters.writes++;
+      this.counters.mutations += batch.entries.length;
+      for (const e of batch.entries) e.resolve(e.result);
+      batch.settle();
+    } else {
+      this.counters.failedWrites++;
+      this.rollBack(batch, error);
+    }
+    if (this.pending || this.resync) this.schedule();
+  }
+
+  private rollBack(failed: Batch, error: unknown): void {
+    const later = this.pending?.entries ?? [];
+    for (let i = later.length - 1; i >= 0; i--) later[i]!.mutation.undo();
+    for (let i = failed.entries.length - 1; i >= 0; i--) failed.entries[i]!.mutation.undo();
+    for (const e of failed.entries) e.reject(error);
+    failed.settle(error);
+    if (this.pending) {
+      const kept: Entry[] = [];
+      for (const e of later) {
+        try {
+          e.result = e.mutation.apply();
+          kept.push(e);
+        } catch (err) {
+          e.reject(err);
+        }
+      }
+      this.pending.entries = kept;
+    }
+    if ((error as { extras?: { replaced?: unknown } } | undefined)?.extras?.replaced === true)
+      this.resync = true;
+  }
+}

@@ -1,0 +1,11 @@
+export type {
+  ListOptions,
+  ListPage,
+  NamespaceView,
+  StorageDriver,
+  StoredRecord,
+  WriteOptions,
+} from './driver.js';
+export { removeStaleTempFiles, syncDir, writeFileDurable } from './durable-file.js';
+export { type EphemeralOptions, EphemeralStore } from './ephemeral-store.js';
+export { openStorage, type Storage, type StorageOptions, type StorageStats } from './open-storage.js';

@@ -1,0 +1,194 @@
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { omegaError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import type {
+  ListOptions,
+  ListPage,
+  NamespaceView,
+  StorageDriver,
+  StoredRecord,
+  WriteOptions,
+} from './driver.js';
+import { removeStaleTempFiles, syncDir } from './durable-file.js';
+import {
+  decodeEphemeral,
+  type EphemeralData,
+  type EphemeralOptions,
+  EphemeralStore,
+} from './ephemeral-store.js';
+import { NamespaceStore } from './namespace-store.js';
+import { validateName } from './validate.js';
+
+/** Options of {@link openStorage}. */
+export interface StorageOptions {
+  /** The kernel's data directory; files go to `storage/` and `ephemeral/` inside it. */
+  dataDir: string;
+  logger: Logger;
+}
+
+/** Per-namespace counters: records held, mutations acknowledged, file writes done and failed. */
+export type StorageStats = Record<
+  string,
+  { records: number; mutations: number; writes: number; failedWrites: number }
+>;
+
+/** The kernel's storage service: the driver plus namespace views and ephemeral stores. */
+export interface Storage extends StorageDriver {
+  /** The driver bound to one namespace (what a plugin is given). */
+  namespace(ns: string): NamespaceView;
+  /** Namespaces that have a file or were written since open, sorted. */
+  namespaces(): string[];
+  /** The ephemeral store `<ns>.<name>` (same instance on every call; the first call's options win). */
+  ephemeral(ns: string, name: string, opts?: EphemeralOptions): EphemeralStore;
+  stats(): StorageStats;
+}
+
+const NS_FILE = /^([a-z0-9][a-z0-9_-]{0,63})\.json$/;
+const EPHEMERAL_FILE = /^([a-z0-9][a-z0-9_-]{0,63})\.([a-z0-9][a-z0-9_-]{0,63})\.json$/;
+
+async function prepareDir(dir: string, logger: Logger): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  await syncDir(join(dir, '..'));
+  const stale = await removeStaleTempFiles(dir);
+  if (stale.length > 0) logger.warn({ dir, files: stale }, 'removed temp files left by an interrupted write');
+  return readdir(dir);
+}
+
+/**
+ * Opens the storage under `dataDir`: removes stale temp files, reads and checks every
+ * namespace and ephemeral file (a corrupt one stops start-up with OMEGA_ERR_STORAGE_CORRUPT
+ * and is left as it is), and returns the service.
+ */
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  const { dataDir, logger } = options;
+  const storageDir = join(dataDir, 'storage');
+  const ephemeralDir = join(dataDir, 'ephemeral');
+  const stores = new Map<string, NamespaceStore>();
+  for (const name of await prepareDir(storageDir, logger)) {
+    const m = NS_FILE.exec(name);
+    if (!m) {
+      logger.warn({ file: join(storageDir, name) }, 'ignoring a file that is not a namespace file');
+      continue;
+    }
+    stores.set(m[1]!, await NamespaceStore.open(m[1]!, join(storageDir, name), logger));
+  }
+  const ephemeralData = new Map<string, EphemeralData>();
+  for (const name of await prepareDir(ephemeralDir, logger)) {
+    if (!EPHEMERAL_FILE.test(name)) {
+      logger.warn({ file: join(ephemeralDir, name) }, 'ignoring a file that is not an ephemeral store');
+      continue;
+    }
+    const file = join(ephemeralDir, name);
+    ephemeralData.set(name, decodeEphemeral(await readFile(file, 'utf8'), file));
+  }
+  logger.info({ dataDir, namespaces: stores.size, ephemeral: ephemeralData.size }, 'storage open');
+  return new LowdbStorage(storageDir, ephemeralDir, stores, ephemeralData, logger);
+}
+
+class LowdbStorage implements Storage {
+  private closed = false;
+  private readonly ephemerals = new Map<string, EphemeralStore>();
+
+  constructor(
+    private readonly storageDir: string,
+    private readonly ephemeralDir: string,
+    private readonly stores: Map<string, NamespaceStore>,
+    private readonly ephemeralData: Map<string, EphemeralData>,
+    private readonly logger: Logger,
+  ) {}
+
+  async get<T>(ns: string, collection: string, id: string): Promise<StoredRecord<T> | undefined> {
+    return this.store(ns).get<T>(collection, id);
+  }
+
+  async set<T>(
+    ns: string,
+    collection: string,
+    id: string,
+    value: T,
+    opts?: WriteOptions,
+  ): Promise<StoredRecord<T>> {
+    return this.store(ns).set(collection, id, value, opts);
+  }
+
+  async delete(ns: string, collection: string, id: string, opts?: WriteOptions): Promise<boolean> {
+    return this.store(ns).delete(collection, id, opts);
+  }
+
+  async list<T>(ns: string, collection: string, opts?: ListOptions): Promise<ListPage<T>> {
+    return this.store(ns).list<T>(collection, opts);
+  }
+
+  namespace(ns: string): NamespaceView {
+    validateName('ns', ns);
+    return {
+      ns,
+      get: (collection, id) => this.get(ns, collection, id),
+      set: (collection, id, value, opts) => this.set(ns, collection, id, value, opts),
+      delete: (collection, id, opts) => this.delete(ns, collection, id, opts),
+      list: (collection, opts) => this.list(ns, collection, opts),
+    };
+  }
+
+  namespaces(): string[] {
+    return [...this.stores.values()]
+      .filter((s) => s.exists)
+      .map((s) => s.ns)
+      .sort();
+  }
+
+  ephemeral(ns: string, name: string, opts: EphemeralOptions = {}): EphemeralStore {
+    this.checkOpen();
+    const fileName = `${validateName('ns', ns)}.${validateName('name', name)}.json`;
+    let store = this.ephemerals.get(fileName);
+    if (!store) {
+      const data = this.ephemeralData.get(fileName) ?? new Map();
+      this.ephemeralData.delete(fileName);
+      store = new EphemeralStore(join(this.ephemeralDir, fileName), data, opts, this.logger);
+      this.ephemerals.set(fileName, store);
+    }
+    return store;
+  }
+
+  async flush(): Promise<void> {
+    const all = [...this.stores.values()].map((s) => s.flush());
+    for (const e of this.ephemerals.values()) all.push(e.flush());
+    const results = await Promise.allSettled(all);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const results = await Promise.allSettled([
+      this.flush(),
+      ...[...this.ephemerals.values()].map((e) => e.close()),
+    ]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  stats(): StorageStats {
+    const out: StorageStats = {};
+    for (const [ns, store] of this.stores) out[ns] = store.stats();
+    return out;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw omegaError('OMEGA_ERR_STORAGE_CLOSED', 'Storage is closed.');
+  }
+
+  /** The namespace's store, created (empty, no file until the first write) on first use. */
+  private store(ns: string): NamespaceStore {
+    this.checkOpen();
+    let store = this.stores.get(ns);
+    if (!store) {
+      validateName('ns', ns);
+      store = NamespaceStore.empty(ns, join(this.storageDir, `${ns}.json`), this.logger);
+      this.stores.set(ns, store);
+    }
+    return store;
+  }
+}
