@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { omegaError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import { createCpuTracker } from './cpu-tracker.js';
+import { deepFreeze } from './deep-freeze.js';
+import type { HostSource, ReadText } from './host-source.js';
+import { createProcSource } from './proc-source.js';
+import { readGpus } from './read-gpus.js';
+import { shared } from './shared.js';
+import { createSiSource } from './si-source.js';
+import type { GpuStats, SystemArea, SystemAreaData, SystemInfo, Topology } from './types.js';
+
+/** Options of {@link createSystemInfo}. */
+export interface SystemInfoOptions {
+  /** Calls within this many ms of a read's start share its result (default 1000). */
+  cacheMs?: number;
+  /** Same for `gpu()`, which spawns lspci/nvidia-smi through systeminformation (default 5000). */
+  gpuCacheMs?: number;
+  logger?: Logger;
+  /** `proc` reads /proc and /sys (default on Linux); `systeminformation` is the portable path. */
+  source?: 'proc' | 'systeminformation';
+  /** Root of procfs (default `/proc`). */
+  procRoot?: string;
+  /** Root of sysfs (default `/sys`). */
+  sysRoot?: string;
+  /** How files are read (default `fs.readFile(path, 'utf8')`); tests wrap it to count reads. */
+  readText?: ReadText;
+  /** A statfs slower than this leaves its mount out of the read (default 1000). */
+  statfsTimeoutMs?: number;
+}
+
+const AREAS: readonly SystemArea[] = ['cpu', 'memory', 'disk', 'network', 'temperature', 'gpu', 'topology'];
+
+/**
+ * Creates the kernel's host-metrics reader (the `system` capability). On Linux the 1 s path
+ * reads /proc and /sys only; systeminformation is used for the CPU model at start and on
+ * hotplug, and for GPUs.
+ */
+export function createSystemInfo(options: SystemInfoOptions = {}): SystemInfo {
+  const cacheMs = options.cacheMs ?? 1000;
+  const logger = options.logger;
+  const readText: ReadText = options.readText ?? ((path) => readFile(path, 'utf8'));
+  const kind = options.source ?? (process.platform === 'linux' ? 'proc' : 'systeminformation');
+  const source: HostSource =
+    kind === 'proc'
+      ? createProcSource({
+          procRoot: options.procRoot ?? '/proc',
+          sysRoot: options.sysRoot ?? '/sys',
+          readText,
+          statfsTimeoutMs: options.statfsTimeoutMs ?? 1000,
+          ...(logger ? { logger } : {}),
+        })
+      : createSiSource();
+
+  const frozen = <T>(read: () => Promise<T>, ttl = cacheMs) =>
+    shared(async () => deepFreeze(await read()), ttl);
+
+  const tracker = createCpuTracker();
+  const cpu = frozen(async () => {
+    const { sample, load } = await source.cpu();
+    return tracker.next(sample, load, Date.now());
+  });
+
+  let topo: { key: string; value: Topology } | undefined;
+  const topology = frozen(async () => {
+    const key = await source.topologyKey();
+    if (topo?.key !== key) {
+      if (topo) logger?.info({ from: topo.key, to: key }, 'CPU topology changed; re-reading it');
+      topo = { key, value: await source.topology() };
+    }
+    return topo.value;
+  });
+
+  const gpu = frozen(async (): Promise<GpuStats> => {
+    try {
+      return await readGpus();
+    } catch (err) {
+      logger?.warn({ err: (err as Error).message }, 'GPU read failed; reporting none');
+      return { at: Date.now(), available: false, gpus: [] };
+    }
+  }, options.gpuCacheMs ?? 5000);
+
+  const readers: { [A in SystemArea]: () => Promise<SystemAreaData[A]> } = {
+    cpu,
+    memory: frozen(() => source.memory()),
+    disk: frozen(() => source.disk()),
+    network: frozen(() => source.network()),
+    temperature: frozen(() => source.temperature()),
+    gpu,
+    topology,
+  };
+
+  return {
+    ...readers,
+    read<A extends SystemArea>(area: A): Promise<SystemAreaData[A]> {
+      if (!AREAS.includes(area)) {
+        return Promise.reject(
+          omegaError('OMEGA_ERR_VALIDATION', `Unknown system area "${String(area)}".`, { area }),
+        );
+      }
+      return readers[area]();
+    },
+    async snapshot() {
+      const [c, m, d, n, t, g, tp] = await Promise.all([
+        readers.cpu(),
+        readers.memory(),
+        readers.disk(),
+        readers.network(),
+        readers.temperature(),
+        readers.gpu(),
+        readers.topology(),
+      ]);
+      return { at: Date.now(), cpu: c, memory: m, disk: d, network: n, temperature: t, gpu: g, topology: tp };
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { CpuTimesSample } from './parse-proc-stat.js';
+import type {
+  DiskStats,
+  LoadAverage,
+  MemoryStats,
+  NetworkStats,
+  TemperatureStats,
+  Topology,
+} from './types.js';
+
+/** Where raw host figures come from: /proc and /sys on Linux, systeminformation elsewhere. */
+export interface HostSource {
+  cpu(): Promise<{ sample: CpuTimesSample; load?: LoadAverage }>;
+  memory(): Promise<MemoryStats>;
+  disk(): Promise<DiskStats>;
+  network(): Promise<NetworkStats>;
+  temperature(): Promise<TemperatureStats>;
+  /** A cheap signature; the topology is read again only when it changes. */
+  topologyKey(): Promise<string>;
+  topology(): Promise<Topology>;
+}
+
+/** Reads a text file (injectable so tests can count reads of the real files). */
+export type ReadText = (path: string) => Promise<string>;

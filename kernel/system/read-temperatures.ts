@@ -1,0 +1,103 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../log/index.js';
+import { cpuTemperatures, type GroupedSensor } from './cpu-temperatures.js';
+import type { TemperatureStats } from './types.js';
+
+type ReadText = (path: string) => Promise<string>;
+
+/** A sensor found once: its static label and limits, and the file to read each time. */
+interface Found {
+  base: Omit<GroupedSensor, 'celsius'>;
+  input: string;
+}
+
+/** How long a discovered sensor list is reused before the directories are listed again. */
+const REDISCOVER_MS = 60_000;
+
+const milli = async (readText: ReadText, path: string): Promise<number | undefined> => {
+  try {
+    const n = Number((await readText(path)).trim());
+    return Number.isFinite(n) ? n / 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const text = async (readText: ReadText, path: string): Promise<string | undefined> => {
+  try {
+    return (await readText(path)).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const list = async (dir: string): Promise<string[]> => {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
+};
+
+async function discover(sysRoot: string, readText: ReadText): Promise<Found[]> {
+  const found: Found[] = [];
+  const hwmonDir = join(sysRoot, 'class/hwmon');
+  const chips = new Set<string>();
+  for (const hw of (await list(hwmonDir)).sort()) {
+    const dir = join(hwmonDir, hw);
+    const chip = (await text(readText, join(dir, 'name'))) ?? hw;
+    chips.add(chip);
+    const inputs = (await list(dir)).filter((f) => /^temp\d+_input$/.test(f)).sort();
+    for (const input of inputs) {
+      const stem = join(dir, input.replace(/_input$/, ''));
+      const base: Found['base'] = { chip, source: 'hwmon', group: dir };
+      const label = await text(readText, `${stem}_label`);
+      const max = await milli(readText, `${stem}_max`);
+      const crit = await milli(readText, `${stem}_crit`);
+      if (label !== undefined) base.label = label;
+      if (max !== undefined) base.maxCelsius = max;
+      if (crit !== undefined) base.criticalCelsius = crit;
+      found.push({ base, input: `${stem}_input` });
+    }
+  }
+  const thermalDir = join(sysRoot, 'class/thermal');
+  for (const zone of (await list(thermalDir)).filter((z) => z.startsWith('thermal_zone')).sort()) {
+    const dir = join(thermalDir, zone);
+    const type = await text(readText, join(dir, 'type'));
+    // Zones that hwmon already exports under the same name (acpitz…) would be counted twice.
+    if (type === undefined || chips.has(type)) continue;
+    found.push({ base: { chip: type, source: 'thermal', group: dir }, input: join(dir, 'temp') });
+  }
+  return found;
+}
+
+/** Reads temperatures from sysfs (hwmon, then thermal zones); sensors that fail to read are left out. */
+export function createTemperatureReader(
+  sysRoot: string,
+  readText: ReadText,
+  logger?: Logger,
+): () => Promise<TemperatureStats> {
+  let found: Found[] | undefined;
+  let foundAt = 0;
+  return async () => {
+    const at = Date.now();
+    if (!found || at - foundAt > REDISCOVER_MS) {
+      found = await discover(sysRoot, readText);
+      foundAt = at;
+      logger?.debug({ sensors: found.length }, 'temperature sensors discovered');
+    }
+    const values = await Promise.all(found.map((f) => milli(readText, f.input)));
+    const sensors: GroupedSensor[] = [];
+    found.forEach((f, i) => {
+      const celsius = values[i];
+      if (celsius !== undefined) sensors.push({ ...f.base, celsius });
+    });
+    return {
+      at,
+      available: sensors.length > 0,
+      sensors: sensors.map(({ group: _group, ...s }) => s),
+      cpu: cpuTemperatures(sensors),
+    };
+  };
+}
