@@ -1,0 +1,145 @@
+import { hasErrorCode, omegaError } from '../errors/index.js';
+import type { PermissionDescriptor } from './descriptor.js';
+import { formatPermission } from './format-permission.js';
+import { type NormalizedRequest, normalizeRequest } from './normalize-request.js';
+import { parsePermission } from './parse-permission.js';
+import { intersectPermissions, permissionCovers } from './permission-covers.js';
+import { createPermissionIndex } from './permission-index.js';
+
+/** What the gate records for every denial (the kernel turns it into an audit event). */
+export interface DenyRecord {
+  plugin: string;
+  /** The request as a manifest string (or a description when it could not be normalised). */
+  asked: string;
+  /** The plugin's declared permissions, canonical. */
+  declared: string[];
+  reason: string;
+}
+
+/** Options of {@link createPermissionGate}. */
+export interface PermissionGateOptions {
+  plugin: string;
+  /** The manifest's `permissions`. */
+  declared: readonly string[];
+  /** What the operator granted. */
+  granted: readonly string[];
+  /** What the operator denied; deny wins over any grant, a broad deny over a narrow grant too. */
+  denied?: readonly string[];
+  /** Called once per denial, before check() throws. */
+  onDeny?: (record: DenyRecord) => void;
+}
+
+/** One plugin's choke point: every host call asks it first. */
+export interface PermissionGate {
+  /** Normalises `requested`, then throws OMEGA_ERR_PERM_DENIED (and calls onDeny) unless allowed. */
+  check(requested: PermissionDescriptor): void;
+  /** Like check, but answers instead of throwing and records nothing. */
+  allows(requested: PermissionDescriptor): boolean;
+  /** What the plugin may use: declared ∩ granted, without what a deny fully covers. */
+  effective(): PermissionDescriptor[];
+}
+
+const parseAll = (list: readonly string[]): PermissionDescriptor[] => list.map((s) => parsePermission(s));
+
+/** Declared ∩ granted, pairwise, minus what a deny fully covers; deduplicated. */
+function computeEffective(
+  declared: PermissionDescriptor[],
+  granted: PermissionDescriptor[],
+  denied: PermissionDescriptor[],
+): PermissionDescriptor[] {
+  const out = new Map<string, PermissionDescriptor>();
+  for (const d of declared) {
+    for (const g of granted) {
+      const both = intersectPermissions(d, g);
+      if (both === null || denied.some((x) => permissionCovers(x, both))) continue;
+      out.set(formatPermission(both), both);
+    }
+  }
+  const all = [...out.values()];
+  // Drop entries another entry already covers, so the list reads as the operator means it.
+  return all.filter(
+    (e, i) => !all.some((o, j) => j !== i && permissionCovers(o, e) && !permissionCovers(e, o)),
+  );
+}
+
+/**
+ * Builds the permission gate of one plugin. All strings are parsed (and normalised) once here;
+ * an invalid one throws OMEGA_ERR_MANIFEST_INVALID. check() then costs a normalisation plus a
+ * Set lookup or a scan of the plugin's few patterns.
+ */
+export function createPermissionGate(opts: PermissionGateOptions): PermissionGate {
+  const declared = parseAll(opts.declared);
+  const granted = parseAll(opts.granted);
+  const denied = parseAll(opts.denied ?? []);
+  const effectiveList = computeEffective(declared, granted, denied);
+  const allow = createPermissionIndex(effectiveList);
+  const deny = createPermissionIndex(denied);
+  const declaredIdx = createPermissionIndex(declared);
+  const grantedIdx = createPermissionIndex(granted);
+  const declaredStrings = declared.map(formatPermission);
+
+  const decide = (req: NormalizedRequest): boolean => !deny.overlaps(req) && allow.covers(req);
+
+  const refuse = (asked: string, reason: string, fix: string): never => {
+    opts.onDeny?.({ plugin: opts.plugin, asked, declared: [...declaredStrings], reason });
+    throw omegaError('OMEGA_ERR_PERM_DENIED', `Plugin "${opts.plugin}" may not ${asked}: ${reason}.`, {
+      plugin: opts.plugin,
+      asked,
+      declared: [...declaredStrings],
+      reason,
+      fix,
+    });
+  };
+
+  const explain = (req: NormalizedRequest): never => {
+    const asked = formatPermission(req.descriptor);
+    if (deny.overlaps(req)) {
+      return refuse(
+        asked,
+        'denied by the operator',
+        `Remove the matching entry from "denied" in the grants of "${opts.plugin}".`,
+      );
+    }
+    if (!declaredIdx.covers(req)) {
+      return refuse(
+        asked,
+        'not declared in plugin.json',
+        `Add "${asked}" (or a permission covering it) to "permissions" in plugin.json; the operator must then grant it.`,
+      );
+    }
+    if (!grantedIdx.covers(req)) {
+      return refuse(
+        asked,
+        'declared but not granted by the operator',
+        `Grant "${asked}" to "${opts.plugin}" in the grants file or through the admin API.`,
+      );
+    }
+    return refuse(
+      asked,
+      'not allowed by any single permission both declared and granted',
+      `Declare and grant one permission covering "${asked}".`,
+    );
+  };
+
+  return {
+    check(requested) {
+      let req: NormalizedRequest;
+      try {
+        req = normalizeRequest(requested);
+      } catch (err) {
+        const why = hasErrorCode(err) ? err.message : 'malformed request';
+        const kind = (requested as { kind?: unknown } | null)?.kind;
+        return refuse(String(kind), `invalid resource: ${why}`, 'Ask for a valid, normalised resource.');
+      }
+      if (!decide(req)) explain(req);
+    },
+    allows(requested) {
+      try {
+        return decide(normalizeRequest(requested));
+      } catch {
+        return false;
+      }
+    },
+    effective: () => effectiveList.map((d) => ({ ...d })),
+  };
+}
