@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { createSystemInfo, shared } from '../../kernel/system/index.js';
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('shared(read, ttlMs)', () => {
+  it('gives concurrent callers one in-flight read', async () => {
+    let calls = 0;
+    const read = shared(async () => {
+      calls++;
+      await tick();
+      return calls;
+    }, 0);
+    const results = await Promise.all(Array.from({ length: 20 }, () => read()));
+    expect(calls).toBe(1);
+    expect(new Set(results)).toEqual(new Set([1]));
+    // ttl 0: a later call reads again.
+    expect(await read()).toBe(2);
+  });
+
+  it('serves the last result within ttl, measured from the start of the read', async () => {
+    let t = 0;
+    let calls = 0;
+    const read = shared(
+      async () => ++calls,
+      1000,
+      () => t,
+    );
+    expect(await read()).toBe(1);
+    t = 999;
+    expect(await read()).toBe(1);
+    t = 1000;
+    expect(await read()).toBe(2);
+  });
+
+  it('does not keep failures: waiters see the error, the next call reads again', async () => {
+    let calls = 0;
+    const read = shared(async () => {
+      calls++;
+      await tick();
+      if (calls === 1) throw new Error('boom');
+      return 'ok';
+    }, 60_000);
+    const settled = await Promise.allSettled([read(), read(), read()]);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(calls).toBe(1);
+    expect(await read()).toBe('ok');
+    expect(await read()).toBe('ok');
+    expect(calls).toBe(2);
+  });
+
+  it('turns a synchronous throw into a rejection', async () => {
+    const read = shared<number>(() => {
+      throw new Error('sync');
+    }, 1000);
+    await expect(read()).rejects.toThrow('sync');
+  });
+});
+
+describe('createSystemInfo shares reads of the real files', () => {
+  const counting = () => {
+    const counts = new Map<string, number>();
+    const readText = (path: string) => {
+      counts.set(path, (counts.get(path) ?? 0) + 1);
+      return readFile(path, 'utf8');
+    };
+    return { counts, readText };
+  };
+
+  it('50 concurrent cpu() calls read /proc/stat once and get the same frozen object', async () => {
+    const { counts, readText } = counting();
+    const sys = createSystemInfo({ cacheMs: 60_000, readText });
+    const all = await Promise.all(Array.from({ length: 50 }, () => sys.cpu()));
+    expect(counts.get('/proc/stat')).toBe(1);
+    expect(counts.get('/proc/loadavg')).toBe(1);
+    expect(new Set(all).size).toBe(1);
+    expect(Object.isFrozen(all[0]!.total.fractions)).toBe(true);
+    // Within the ttl, later calls are served from the cache.
+    await sys.cpu();
+    await sys.read('cpu');
+    expect(counts.get('/proc/stat')).toBe(1);
+  });
+
+  it('snapshot() shares the per-area reads with concurrent area calls', async () => {
+    const { counts, readText } = counting();
+    const sys = createSystemInfo({ cacheMs: 60_000, readText });
+    const [snap, mem, net] = await Promise.all([sys.snapshot(), sys.memory(), sys.network(), sys.snapshot()]);
+    expect(snap.memory).toBe(mem);
+    expect(snap.network).toBe(net);
+    for (const f of ['/proc/stat', '/proc/meminfo', '/proc/net/dev', '/proc/diskstats', '/proc/mounts']) {
+      expect(counts.get(f)).toBe(1);
+    }
+  });
+
+  it('reads again once the ttl has passed', async () => {
+    const { counts, readText } = counting();
+    const sys = createSystemInfo({ cacheMs: 20, readText });
+    await Promise.all([sys.memory(), sys.memory()]);
+    await new Promise((r) => setTimeout(r, 40));
+    await sys.memory();
+    expect(counts.get('/proc/meminfo')).toBe(2);
+  });
+});
