@@ -1,0 +1,10 @@
+export {
+  attachEventsGateway,
+  type EventsGateway,
+  type EventsGatewayOptions,
+} from './attach-events-gateway.js';
+export { EVENTS_SUBPROTOCOL, eventFrame, helloFrame, resyncFrame } from './event-frames.js';
+export { normaliseBearer } from './normalise-bearer.js';
+export { type EventsQuery, parseEventsQuery } from './parse-events-query.js';
+export { CLOSE_RESYNC, type EventsClient, serveEventsClient } from './serve-events-client.js';
+export { writeUpgradeProblem } from './write-upgrade-problem.js';
