@@ -38,42 +38,64 @@ function lowerBound(sorted: readonly string[], id: string): number {
   return lo;
 }
 
+/** Records per chunk: a write re-serialises only the chunks that changed since the last one. */
+const CHUNK_SIZE = 256;
+
+interface Chunk {
+  readonly records: Map<string, RecordEntry>;
+  /** The chunk's records as UTF-8 `line,line,…`, or null when changed since last encoded. */
+  bytes: Buffer | null;
+}
+
+const COMMA = Buffer.from(',');
+
 /**
  * The records of one collection: a map for lookups, a sorted id index built on the first
- * list and kept up to date after, and the collection's serialised text cached until the
- * next change.
+ * list and kept up to date after, and the serialised bytes cached per chunk of records, so
+ * a write re-encodes only what changed and joins the rest as bytes.
  */
 export class Collection {
-  private readonly entries = new Map<string, RecordEntry>();
+  private readonly chunkOf = new Map<string, Chunk>();
+  private chunks: Chunk[] = [];
   private sorted: string[] | null = null;
-  private text: string | null = null;
 
   get size(): number {
-    return this.entries.size;
+    return this.chunkOf.size;
   }
 
   get(id: string): RecordEntry | undefined {
-    return this.entries.get(id);
+    return this.chunkOf.get(id)?.records.get(id);
   }
 
   /** Inserts or replaces a record. */
   put(id: string, entry: RecordEntry): void {
-    const isNew = !this.entries.has(id);
-    this.entries.set(id, entry);
-    this.text = null;
-    if (isNew && this.sorted) this.sorted.splice(lowerBound(this.sorted, id), 0, id);
+    let chunk = this.chunkOf.get(id);
+    if (!chunk) {
+      chunk = this.chunks[this.chunks.length - 1];
+      if (!chunk || chunk.records.size >= CHUNK_SIZE) {
+        chunk = { records: new Map(), bytes: null };
+        this.chunks.push(chunk);
+      }
+      this.chunkOf.set(id, chunk);
+      if (this.sorted) this.sorted.splice(lowerBound(this.sorted, id), 0, id);
+    }
+    chunk.records.set(id, entry);
+    chunk.bytes = null;
   }
 
   /** Removes a record (no-op when absent). */
   remove(id: string): void {
-    if (!this.entries.delete(id)) return;
-    this.text = null;
+    const chunk = this.chunkOf.get(id);
+    if (!chunk) return;
+    this.chunkOf.delete(id);
+    chunk.records.delete(id);
+    chunk.bytes = null;
     if (this.sorted) this.sorted.splice(lowerBound(this.sorted, id), 1);
   }
 
   /** Up to `limit` ids in sorted order that start with `prefix` and come after `after`; `more` if others follow. */
   page(prefix: string, after: string | undefined, limit: number): { ids: string[]; more: boolean } {
-    this.sorted ??= [...this.entries.keys()].sort();
+    this.sorted ??= [...this.chunkOf.keys()].sort();
     const sorted = this.sorted;
     let i = lowerBound(sorted, prefix);
     if (after !== undefined) {
@@ -89,13 +111,17 @@ export class Collection {
     return { ids, more: i < sorted.length && sorted[i]!.startsWith(prefix) };
   }
 
-  /** The collection as a JSON object text (`{"<id>":{…},…}`), cached until the next change. */
-  encode(): string {
-    if (this.text === null) {
-      const lines: string[] = [];
-      for (const entry of this.entries.values()) lines.push(entry.line);
-      this.text = `{${lines.join(',')}}`;
-    }
-    return this.text;
+  /** Appends the collection's members (`"<id>":{…},…`, no braces) as UTF-8 pieces to `out`. */
+  encodeInto(out: Buffer[]): void {
+    this.chunks = this.chunks.filter((c) => c.records.size > 0);
+    this.chunks.forEach((chunk, i) => {
+      if (i > 0) out.push(COMMA);
+      if (chunk.bytes === null) {
+        const lines: string[] = [];
+        for (const entry of chunk.records.values()) lines.push(entry.line);
+        chunk.bytes = Buffer.from(lines.join(','), 'utf8');
+      }
+      out.push(chunk.bytes);
+    });
   }
 }

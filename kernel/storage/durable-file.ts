@@ -22,14 +22,14 @@ export async function syncDir(dir: string): Promise<void> {
  * it, rename it over the target, fsync the directory. A crash at any point leaves either
  * the old or the new content, never a mix. Fails with OMEGA_ERR_STORAGE_IO.
  */
-export async function writeFileDurable(file: string, text: string): Promise<void> {
+export async function writeFileDurable(file: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(file);
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${tempCounter++}.tmp`);
   let replaced = false;
   try {
     const fh = await open(tmp, 'w', 0o600);
     try {
-      await fh.writeFile(text, 'utf8');
+      await fh.writeFile(data);
       await fh.sync();
     } finally {
       await fh.close();
@@ -64,7 +64,7 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
 export class DurableFileAdapter<T> implements Adapter<T> {
   constructor(
     readonly file: string,
-    private readonly encode: (data: T) => string,
+    private readonly encode: (data: T) => string | Uint8Array,
     private readonly decode: (text: string, file: string) => T,
   ) {}
 

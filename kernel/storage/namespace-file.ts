@@ -5,14 +5,22 @@ import { Collection, makeEntry } from './collection.js';
 export type NamespaceData = Map<string, Collection>;
 
 const FORMAT = 1;
+const CLOSE = Buffer.from('}');
 
 /** Serialises a namespace: `{"format":1,"collections":{"<name>":{"<id>":{record},…},…}}`. */
-export function encodeNamespace(data: NamespaceData): string {
-  const parts: string[] = [];
-  // Collection names match [a-z0-9_-], so they need no escaping.
-  for (const [name, collection] of data)
-    if (collection.size > 0) parts.push(`"${name}":${collection.encode()}`);
-  return `{"format":${FORMAT},"collections":{${parts.join(',')}}}`;
+export function encodeNamespace(data: NamespaceData): Buffer {
+  const out: Buffer[] = [Buffer.from(`{"format":${FORMAT},"collections":{`)];
+  let first = true;
+  for (const [name, collection] of data) {
+    if (collection.size === 0) continue;
+    // Collection names match [a-z0-9_-], so they need no escaping.
+    out.push(Buffer.from(`${first ? '' : ','}"${name}":{`));
+    collection.encodeInto(out);
+    out.push(CLOSE);
+    first = false;
+  }
+  out.push(Buffer.from('}}'));
+  return Buffer.concat(out);
 }
 
 /** The OMEGA_ERR_STORAGE_CORRUPT raised for a file that cannot be read back. */

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +48,40 @@ describe('storage files', () => {
     for (const rec of acked) expect(onDisk[rec.id].version).toBeGreaterThanOrEqual(rec.version);
     expect(onDisk.r7.version).toBe(10);
     await storage.close();
+  });
+
+  it('a large collection survives updates, deletes and re-inserts across writes and reopen', async () => {
+    const storage = await open(dir);
+    const expected = new Map<string, number>();
+    await Promise.all(Array.from({ length: 1500 }, (_, i) => storage.set('big', 'c', `k${i}`, i)));
+    for (let i = 0; i < 1500; i++) expected.set(`k${i}`, i);
+    for (let round = 0; round < 3; round++) {
+      const ops: Promise<unknown>[] = [];
+      for (let i = round; i < 1500; i += 7) {
+        ops.push(storage.delete('big', 'c', `k${i}`));
+        expected.delete(`k${i}`);
+      }
+      for (let i = round; i < 1500; i += 11) {
+        ops.push(storage.set('big', 'c', `k${i}`, -i - 1));
+        expected.set(`k${i}`, -i - 1);
+      }
+      await Promise.all(ops);
+    }
+    await storage.close();
+    const onDisk = JSON.parse(await readFile(nsFile('big'), 'utf8')).collections.c;
+    expect(Object.keys(onDisk).length).toBe(expected.size);
+    for (const [id, v] of expected) expect(onDisk[id].value).toBe(v);
+    const again = await open(dir);
+    let listed = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await again.list<number>('big', 'c', { limit: 1000, cursor });
+      for (const r of page.items) expect(r.value).toBe(expected.get(r.id));
+      listed += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(listed).toBe(expected.size);
+    await again.close();
   });
 
   it('sequential awaited sets each get their own write', async () => {
@@ -128,8 +163,9 @@ describe('storage write failures', () => {
     const independent = storage.set('app', 'c', 'b', 'b1');
     const dependent = storage.set('app', 'c', 'a', 'v3', { expectedVersion: 2 });
     // When the failure is reported, repair the disk, so the next write succeeds.
-    const failure = failing.catch(async (err) => {
-      await rm(nsFile('app'), { recursive: true });
+    // Synchronously, so it happens before the next write starts (that is a setImmediate away).
+    const failure = failing.catch((err) => {
+      rmSync(nsFile('app'), { recursive: true });
       return err;
     });
     const dependentFailure = rejection(() => dependent);
