@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { hasErrorCode, omegaError } from '../errors/index.js';
+import { formatPermission, PLUGIN_NAME_RE, parsePermission } from '../permissions/index.js';
+import { fieldErrors } from './parse-manifest.js';
+
+/** What the operator decided for one plugin; permission strings are canonical. */
+export interface PluginGrants {
+  granted: string[];
+  denied: string[];
+}
+
+/** The grants file: plugin name → decisions. Kept by the kernel, never by a plugin. */
+export type Grants = Record<string, PluginGrants>;
+
+const permissionList = z
+  .array(
+    z.string().transform((s, ctx) => {
+      try {
+        return formatPermission(parsePermission(s));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: hasErrorCode(err) ? err.message : 'invalid permission' });
+        return z.NEVER;
+      }
+    }),
+  )
+  .transform((list) => [...new Set(list)]);
+
+const grantsSchema = z.record(
+  z.string().regex(PLUGIN_NAME_RE, 'is not a valid plugin name'),
+  z.strictObject({ granted: permissionList.default([]), denied: permissionList.default([]) }),
+);
+
+/**
+ * Validates a grants document (`{ "<plugin>": { "granted": [...], "denied": [...] } }`) and
+ * canonicalises its permission strings. Throws OMEGA_ERR_CONFIG_INVALID naming the file and
+ * the field (`nodes.granted[2]`).
+ */
+export function parseGrants(doc: unknown, file: string): Grants {
+  const result = grantsSchema.safeParse(doc);
+  if (result.success) return result.data;
+  const errors = fieldErrors(result.error);
+  const first = errors[0] ?? { field: '(root)', message: 'invalid' };
+  throw omegaError('OMEGA_ERR_CONFIG_INVALID', `${file}: ${first.field}: ${first.message}`, {
+    file,
+    field: first.field,
+    errors,
+  });
+}

@@ -1,0 +1,139 @@
+import { posix } from 'node:path';
+import semver from 'semver';
+import { z } from 'zod';
+import { hasErrorCode } from '../errors/index.js';
+import { formatPermission, PLUGIN_NAME_RE, parsePermission, SERVICE_NAME_RE } from '../permissions/index.js';
+import { routePathProblem, routeShape } from './route-path.js';
+
+/** HTTP methods a plugin route may use. */
+export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** An RBAC permission a caller needs, e.g. `nodes:read` or `sessions:admin:write`. */
+const RBAC = /^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)+$/;
+/** Subresource-integrity form of a SHA-512 digest: 64 bytes in base64 are 88 characters. */
+const INTEGRITY = /^sha512-[A-Za-z0-9+/]{86}==$/;
+
+const pluginName = z
+  .string()
+  .regex(PLUGIN_NAME_RE, 'must be 2–40 characters of [a-z0-9-], starting with a letter');
+const semverRange = z
+  .string()
+  .refine((r) => semver.validRange(r) !== null, 'must be a valid semver range, e.g. "^1.2.0"');
+const text = (max: number) => z.string().max(max);
+
+const entryPath = z.string().superRefine((p, ctx) => {
+  const bad = (message: string) => ctx.addIssue({ code: 'custom', message });
+  if (p === '' || p.includes('\\') || p.includes('\0')) return bad('must be a relative POSIX path');
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return bad('must be relative to the plugin folder');
+  if (p.split('/').includes('..')) return bad('must not contain ".."');
+  const n = posix.normalize(p);
+  if (n === '.' || n.endsWith('/')) return bad('must name a file');
+});
+
+const permissionString = z.string().superRefine((s, ctx) => {
+  try {
+    parsePermission(s);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: hasErrorCode(err) ? err.message : 'invalid permission' });
+  }
+});
+
+const routeSchema = z.strictObject({
+  method: z.enum(ROUTE_METHODS),
+  path: z.string().superRefine((p, ctx) => {
+    const problem = routePathProblem(p);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  handler: z.string().regex(IDENTIFIER, 'must be an identifier exported by the plugin'),
+  permission: z
+    .string({
+      error: 'every route must name the RBAC permission a caller needs (e.g. "nodes:read") or "public"',
+    })
+    .refine(
+      (p) => p === 'public' || RBAC.test(p),
+      'must be an RBAC permission like "nodes:read", or "public"',
+    ),
+  summary: text(200).optional(),
+});
+
+const serviceSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(SERVICE_NAME_RE, 'must be 1–64 characters of [a-zA-Z0-9_-], starting with a lowercase letter'),
+  handler: z.string().regex(IDENTIFIER, 'must be an identifier exported by the plugin').optional(),
+  summary: text(200).optional(),
+});
+
+const limitsSchema = z.strictObject({
+  memoryMb: z.number().int().min(8).max(1024).default(64),
+  callTimeoutMs: z.number().int().min(10).max(60_000).default(5_000),
+});
+
+/** The plugin.json schema; permissions come out canonical (see parsePermission). */
+export const manifestSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: pluginName,
+    version: z.string().refine((v) => semver.valid(v) === v, 'must be a semver version such as "1.2.3"'),
+    description: text(500).optional(),
+    author: text(200).optional(),
+    license: text(100).optional(),
+    engines: z.strictObject({ omega: semverRange }),
+    main: entryPath,
+    integrity: z.string().regex(INTEGRITY, 'must be "sha512-" followed by the base64 SHA-512 of the bundle'),
+    permissions: z.array(permissionString).default([]),
+    routes: z.array(routeSchema).default([]),
+    services: z.array(serviceSchema).default([]),
+    dependencies: z.record(pluginName, semverRange).default({}),
+    limits: limitsSchema.prefault({}),
+  })
+  .transform((m, ctx) => {
+    const permissions = [...new Set(m.permissions.map((s) => formatPermission(parsePermission(s))))];
+    if (m.routes.length > 0 && !permissions.includes('http:routes')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routes'],
+        message: 'declaring routes needs "http:routes" in permissions',
+      });
+    }
+    const seenRoutes = new Map<string, number>();
+    m.routes.forEach((r, i) => {
+      const key = `${r.method} ${routeShape(r.path)}`;
+      const first = seenRoutes.get(key);
+      if (first === undefined) seenRoutes.set(key, i);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routes', i],
+          message: `duplicates routes[${first}] (${r.method} ${r.path})`,
+        });
+    });
+    const seenServices = new Map<string, number>();
+    m.services.forEach((s, i) => {
+      const first = seenServices.get(s.name);
+      if (first === undefined) seenServices.set(s.name, i);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'name'],
+          message: `duplicates services[${first}].name`,
+        });
+    });
+    if (Object.hasOwn(m.dependencies, m.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dependencies', m.name],
+        message: 'a plugin cannot depend on itself',
+      });
+    }
+    const { $schema: _schema, ...rest } = m;
+    return { ...rest, main: posix.normalize(m.main), permissions };
+  });
+
+/** A validated plugin manifest. */
+export type PluginManifest = z.output<typeof manifestSchema>;
+/** One declared HTTP route of a manifest. */
+export type PluginRoute = PluginManifest['routes'][number];
+/** One declared service of a manifest. */
+export type PluginService = PluginManifest['services'][number];

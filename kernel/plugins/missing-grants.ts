@@ -1,0 +1,22 @@
+import { parsePermission, permissionCovers } from '../permissions/index.js';
+import type { Grants } from './grants-schema.js';
+import type { PluginManifest } from './manifest-schema.js';
+
+/**
+ * The permissions `manifest` declares on which the operator has not decided: no grant covers
+ * them and no deny covers them. A plugin with any of these must not start (the kernel says
+ * which, as OMEGA_ERR_PLUGIN_NOT_GRANTED). A declared permission the operator denied counts
+ * as decided: the plugin starts and the gate refuses its use.
+ */
+export function missingGrants(
+  manifest: Pick<PluginManifest, 'name' | 'permissions'>,
+  grants: Grants,
+): string[] {
+  const mine = Object.hasOwn(grants, manifest.name) ? grants[manifest.name] : undefined;
+  const granted = (mine?.granted ?? []).map(parsePermission);
+  const denied = (mine?.denied ?? []).map(parsePermission);
+  return manifest.permissions.filter((s) => {
+    const d = parsePermission(s);
+    return !granted.some((g) => permissionCovers(g, d)) && !denied.some((x) => permissionCovers(x, d));
+  });
+}
