@@ -210,6 +210,11 @@ export const ERROR_CODES = {
     title: 'Plugin limit exceeded',
     fix: 'The call exceeded a size, depth or rate limit of the sandbox; send less data per call.',
   },
+  OMEGA_ERR_FETCH_FAILED: {
+    status: 502,
+    title: 'Outbound fetch failed',
+    fix: 'The remote host could not be resolved or reached, or broke the connection or TLS; check the URL and that the host is up.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A stable error code such as `OMEGA_ERR_NOT_FOUND`. */
