@@ -33,7 +33,11 @@ export type StorageStats = Record<
   { records: number; mutations: number; writes: number; failedWrites: number }
 >;
 
-/** The kernel's storage service: the driver plus namespace views and ephemeral stores. */
+/**
+ * The kernel's storage service: the driver plus namespace views and ephemeral stores.
+ * Reads and version checks see every applied mutation, including one whose write is still
+ * in flight; only the mutation's own promise waits for the disk. One process per data dir.
+ */
 export interface Storage extends StorageDriver {
   /** The driver bound to one namespace (what a plugin is given). */
   namespace(ns: string): NamespaceView;

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,5 +76,23 @@ describe('ephemeral stores', () => {
     await storage.close();
     expect(() => s.set('k', 1)).toThrow(expect.objectContaining({ code: 'OMEGA_ERR_STORAGE_CLOSED' }));
     expect((await readdir(join(dir, 'ephemeral'))).sort()).toEqual(['app.state.json']);
+  });
+
+  it("its timer is unref'd: a process that never closes storage still exits by itself", async () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const script = `
+      import { openStorage } from ${JSON.stringify(join(root, 'kernel/storage/index.ts'))};
+      import { createLogger } from ${JSON.stringify(join(root, 'kernel/log/index.ts'))};
+      const s = await openStorage({ dataDir: ${JSON.stringify(dir)}, logger: createLogger({ level: 'silent' }) });
+      s.ephemeral('app', 'beats', { flushIntervalMs: 60000 }).set('k', 1);
+      await s.set('app', 'c', 'k', 1);
+      console.log('done');`;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], (err, out) =>
+        err ? reject(err) : resolve(out),
+      );
+    });
+    expect(stdout.trim()).toBe('done');
+    expect(await readdir(join(dir, 'ephemeral'))).toEqual([]); // never flushed: that batch is lost, by design
   });
 });
