@@ -152,7 +152,7 @@ describe('http app', () => {
 
   it('400 for malformed JSON, 415 for another content type, 413 past the limit, 400 naming bad fields', async () => {
     const { call } = setup(64);
-    const post = (body: BodyInit, type = 'application/json') =>
+    const post = (body: string, type = 'application/json') =>
       call('/api/v1/widgets', { method: 'POST', token: TOKEN, body, headers: { 'content-type': type } });
     expect(await problem(await post('{"name":'))).toMatchObject({ status: 400, code: 'OMEGA_ERR_BAD_JSON' });
     expect(await problem(await post('{}', 'text/plain'))).toMatchObject({

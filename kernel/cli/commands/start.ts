@@ -1,0 +1,56 @@
+import { adminTokenPath } from '../../auth/index.js';
+import { type KernelConfigInput, loadConfig } from '../../config/index.js';
+import { startKernel } from '../../kernel.js';
+import type { Command } from '../command.js';
+
+const str = { type: 'string' } as const;
+
+/** `omega start`: run the kernel in the foreground until SIGTERM/SIGINT. */
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'Start the Omega kernel in the foreground (stops gracefully on SIGTERM/SIGINT).',
+  usage: 'omega start [--port N] [--host H] [--data-dir DIR] [--config FILE]',
+  options: {
+    port: { ...str, description: 'Port to listen on (default 7700; 0 picks a free one)' },
+    host: { ...str, description: 'Address to bind (default 127.0.0.1)' },
+    'data-dir': { ...str, description: 'Data directory (default ./data)' },
+    config: { ...str, description: 'JSON config file (flags > env > file)' },
+    'log-level': { ...str, description: 'fatal|error|warn|info|debug|trace|silent' },
+  },
+  async run(values) {
+    const flags: KernelConfigInput = {};
+    if (values.port !== undefined) flags.port = Number(values.port);
+    if (values.host !== undefined) flags.host = String(values.host);
+    if (values['data-dir'] !== undefined) flags.dataDir = String(values['data-dir']);
+    if (values['log-level'] !== undefined) flags.log = { level: values['log-level'] as never };
+    const config = loadConfig({ file: values.config as string | undefined, env: process.env, flags });
+    const kernel = await startKernel(config);
+    const tokenHint = config.auth.adminToken
+      ? 'admin token from config'
+      : `admin token in ${adminTokenPath(config.dataDir)}`;
+    process.stderr.write(
+      `Omega kernel listening on ${kernel.url} (data in ${config.dataDir}; ${tokenHint})\n`,
+    );
+
+    return new Promise<number>((resolve) => {
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        signals++;
+        if (signals > 1) {
+          process.stderr.write(`omega: second ${signal}, exiting without waiting\n`);
+          resolve(1);
+          return;
+        }
+        kernel.stop(signal).then(
+          () => resolve(0),
+          (err: unknown) => {
+            process.stderr.write(`omega: shutdown failed: ${(err as Error).message}\n`);
+            resolve(1);
+          },
+        );
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+  },
+};

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { adminTokenPath } from '../../auth/index.js';
+import type { Command } from '../command.js';
+import { output } from '../output.js';
+
+/** Finds the token to talk to a kernel: flag, then env, then the data dir's admin-token file. */
+export function resolveCliToken(values: Record<string, unknown>): string | undefined {
+  if (typeof values.token === 'string') return values.token;
+  if (process.env.OMEGA_ADMIN_TOKEN) return process.env.OMEGA_ADMIN_TOKEN;
+  const file = adminTokenPath(resolve(String(values['data-dir'] ?? process.env.OMEGA_DATA_DIR ?? './data')));
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+}
+
+/** The kernel URL the CLI talks to: flag, then env, then the default. */
+export function resolveCliUrl(values: Record<string, unknown>): string {
+  if (typeof values.url === 'string') return values.url.replace(/\/+$/, '');
+  return process.env.OMEGA_URL ?? `http://127.0.0.1:${process.env.OMEGA_PORT ?? 7700}`;
+}
+
+/** `omega status`: is a kernel up, and what is it running. */
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Show whether a kernel is up and ready, its version, uptime and plugins.',
+  usage: 'omega status [--url URL] [--token TOKEN] [--data-dir DIR] [--json]',
+  options: {
+    url: { type: 'string', description: 'Kernel URL (default $OMEGA_URL or http://127.0.0.1:7700)' },
+    token: {
+      type: 'string',
+      description: 'Admin token (default $OMEGA_ADMIN_TOKEN or <data-dir>/admin-token)',
+    },
+    'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
+    json: { type: 'boolean', description: 'Print JSON' },
+  },
+  async run(values) {
+    const url = resolveCliUrl(values);
+    const token = resolveCliToken(values);
+    const json = values.json === true;
+    let ready: Response;
+    try {
+      ready = await fetch(`${url}/api/v1/ready`, { signal: AbortSignal.timeout(5000) });
+    } catch (err) {
+      const reason =
+        (err as Error).cause instanceof Error
+          ? ((err as Error).cause as Error).message
+          : (err as Error).message;
+      output(
+        json,
+        { url, up: false, error: reason },
+        () => `omega: no kernel at ${url} (${reason}); start one with: omega start`,
+      );
+      return 1;
+    }
+    const kernel = token
+      ? await fetch(`${url}/api/v1/kernel`, { headers: { authorization: `Bearer ${token}` } })
+      : undefined;
+    const info = kernel?.ok ? ((await kernel.json()) as Record<string, unknown>) : undefined;
+    const result = { url, up: true, ready: ready.ok, ...(info ?? {}) };
+    output(json, result, () => {
+      const lines = [`kernel   ${url}  ${ready.ok ? 'ready' : 'NOT READY'}`];
+      if (info) {
+        lines.push(`version  ${info.version}`, `uptime   ${info.uptimeSec}s`);
+        lines.push(`plugins  ${(info.plugins as unknown[]).length}`);
+      } else {
+        lines.push(
+          `(no details: ${kernel ? `token rejected (${kernel.status})` : 'no admin token found; pass --token'})`,
+        );
+      }
+      return lines.join('\n');
+    });
+    return ready.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { hasErrorCode } from '../errors/index.js';
+import { KERNEL_VERSION } from '../version.js';
+import { type Command, renderHelp, UsageError } from './command.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+
+const COMMANDS: Command[] = [startCommand, statusCommand];
+
+function topHelp(): string {
+  const lines = ['Usage: omega <command> [options]', '', 'Commands:'];
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(12)}${c.summary}`);
+  lines.push('', 'Global: --version [--json], --help. Run `omega <command> --help` for its options.');
+  return lines.join('\n');
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${topHelp()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(
+      rest.includes('--json')
+        ? `${JSON.stringify({ version: KERNEL_VERSION })}\n`
+        : `omega ${KERNEL_VERSION}\n`,
+    );
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  try {
+    if (!cmd) throw new UsageError(`unknown command "${name}"; run omega --help for the list`);
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: {
+        ...Object.fromEntries(
+          Object.entries(cmd.options).map(([k, o]) => [
+            k,
+            o.short ? { type: o.type, short: o.short } : { type: o.type },
+          ]),
+        ),
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }).valueOf() as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+    if (values.help) {
+      process.stdout.write(`${renderHelp(cmd)}\n`);
+      return 0;
+    }
+    return await cmd.run(values, positionals);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`omega: ${(err as Error).message}\n`);
+      return 2;
+    }
+    if (hasErrorCode(err)) {
+      process.stderr.write(`omega: ${err.message} [${err.code}]\n`);
+      return 1;
+    }
+    process.stderr.write(`omega: ${(err as Error)?.message ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  // Let stdout drain; then make sure no stray handle keeps a finished command alive.
+  setTimeout(() => process.exit(code), 50).unref();
+});

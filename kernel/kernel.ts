@@ -1,0 +1,193 @@
+import { mkdirSync } from 'node:fs';
+import {
+  type Authenticator,
+  adminTokenAuthenticator,
+  hasPermission,
+  type Principal,
+  resolveAdminToken,
+} from './auth/index.js';
+import { type BusEvent, createEventBus, type EventBus } from './bus/index.js';
+import type { KernelConfig } from './config/index.js';
+import { type KernelCrypto, openCrypto } from './crypto/index.js';
+import { createHttpApp } from './http/create-app.js';
+import { kernelRoutes } from './http/kernel-routes.js';
+import { RouteTable } from './http/route-table.js';
+import { type RunningServer, startServer } from './http/serve.js';
+import { createLogger, type Logger } from './log/index.js';
+import { openStorage, type Storage } from './storage/index.js';
+import { createSystemInfo, type SystemInfo } from './system/index.js';
+import { KERNEL_VERSION } from './version.js';
+import { attachEventsGateway } from './ws/index.js';
+
+/** Lifecycle state of the kernel. */
+export type KernelState = 'starting' | 'ready' | 'stopping' | 'stopped';
+
+/** A running kernel: its services (capabilities for plugins) and how to stop it. */
+export interface Kernel {
+  readonly config: KernelConfig;
+  readonly logger: Logger;
+  readonly url: string;
+  readonly port: number;
+  readonly storage: Storage;
+  readonly crypto: KernelCrypto;
+  readonly bus: EventBus;
+  readonly system: SystemInfo;
+  readonly routes: RouteTable;
+  readonly authenticator: Authenticator;
+  state(): KernelState;
+  /** Graceful stop: refuse new work, finish in-flight requests, close streams, flush storage. */
+  stop(reason?: string): Promise<void>;
+}
+
+const SEQ_BLOCK = 100_000;
+
+async function openBus(config: KernelConfig, storage: Storage, logger: Logger): Promise<EventBus> {
+  const meta = storage.namespace('kernel');
+  const saved = await meta.get<{ reserved: number }>('meta', 'bus-seq');
+  const bus = createEventBus({
+    ...config.bus,
+    startSeq: saved?.value.reserved ?? 0,
+    seqReserve: {
+      blockSize: SEQ_BLOCK,
+      reserve: async (upTo) => {
+        await meta.set('meta', 'bus-seq', { reserved: upTo });
+      },
+    },
+    logger: logger.child({ component: 'bus' }),
+  });
+  await bus.reserved();
+  return bus;
+}
+
+/**
+ * Starts the kernel: storage (a corrupt file stops start-up), keyring, event bus,
+ * system capability, HTTP API and WebSocket gateway, in that order. Stops what it
+ * started if a later step fails.
+ */
+export async function startKernel(config: KernelConfig, opts: { logger?: Logger } = {}): Promise<Kernel> {
+  const logger = opts.logger ?? createLogger({ level: config.log.level });
+  const startedAt = Date.now();
+  let state: KernelState = 'starting';
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+
+  const cleanup: Array<() => Promise<void> | void> = [];
+  const unwind = async () => {
+    for (const undo of cleanup.reverse()) await Promise.resolve(undo()).catch(() => {});
+  };
+  try {
+    const storage = await openStorage({
+      dataDir: config.dataDir,
+      logger: logger.child({ component: 'storage' }),
+    });
+    cleanup.push(() => storage.close());
+    const crypto = await openCrypto({
+      dataDir: config.dataDir,
+      logger: logger.child({ component: 'crypto' }),
+    });
+    const bus = await openBus(config, storage, logger);
+    cleanup.push(() => bus.close());
+    const system = createSystemInfo({
+      cacheMs: config.system.cacheMs,
+      logger: logger.child({ component: 'system' }),
+    });
+
+    const admin = resolveAdminToken(config.dataDir, config.auth.adminToken);
+    if (admin.source === 'generated') {
+      logger.warn(
+        { file: `${config.dataDir}/admin-token` },
+        'generated an admin token; read it from this file (mode 0600)',
+      );
+    }
+    const authenticator = adminTokenAuthenticator(admin.token);
+
+    const routes = new RouteTable();
+    const facts = {
+      version: KERNEL_VERSION,
+      startedAt,
+      readiness: () => ({ storage: state === 'ready', plugins: state === 'ready' }),
+      plugins: () => [],
+      systemSnapshot: () => system.snapshot(),
+      publish: (topic: string, data: unknown) => {
+        const e: BusEvent = bus.publish(topic, data);
+        return { seq: e.seq, topic: e.topic, time: e.time };
+      },
+    };
+    for (const route of kernelRoutes(routes, facts)) routes.add(route);
+
+    const app = createHttpApp({
+      table: routes,
+      authenticator,
+      logger: logger.child({ component: 'http' }),
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      isStopping: () => state === 'stopping',
+    });
+    const server: RunningServer = await startServer({
+      fetch: app.fetch,
+      host: config.host,
+      port: config.port,
+      tls: config.tls,
+      logger,
+    });
+    cleanup.push(() => server.close(0));
+    const gateway = attachEventsGateway({
+      server: server.server,
+      bus,
+      authenticate: (req) => {
+        const header = req.headers.authorization;
+        const proto = req.headers['sec-websocket-protocol'];
+        const fromProto = proto
+          ?.split(',')
+          .map((p) => p.trim())
+          .find((p) => p.startsWith('bearer.'))
+          ?.slice('bearer.'.length);
+        const bearer = header?.match(/^Bearer[ ]+(\S+)$/i)?.[1] ?? fromProto;
+        return bearer
+          ? authenticator.authenticate({ bearer, headers: req.headers, remote: req.socket.remoteAddress })
+          : Promise.resolve(null);
+      },
+      authorize: async (principal, patterns) =>
+        hasPermission(principal as Principal, 'events:subscribe') ? null : (patterns[0] ?? '*'),
+      logger: logger.child({ component: 'ws' }),
+      pingIntervalMs: config.ws.pingIntervalMs,
+      maxBufferedBytes: config.ws.maxBufferedBytes,
+    });
+    cleanup.push(() => gateway.close());
+
+    state = 'ready';
+    bus.publish('kernel.started', { version: KERNEL_VERSION, url: server.url });
+    logger.info({ url: server.url, version: KERNEL_VERSION, dataDir: config.dataDir }, 'omega kernel ready');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      logger,
+      url: server.url,
+      port: server.port,
+      storage,
+      crypto,
+      bus,
+      system,
+      routes,
+      authenticator,
+      state: () => state,
+      stop: (reason = 'stop requested') => {
+        stopping ??= (async () => {
+          state = 'stopping';
+          logger.info({ reason }, 'omega kernel stopping');
+          bus.publish('kernel.stopping', { reason });
+          await gateway.close();
+          await server.close(config.http.shutdownGraceMs);
+          bus.close();
+          await storage.close();
+          state = 'stopped';
+          logger.info('omega kernel stopped');
+          logger.flush();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}

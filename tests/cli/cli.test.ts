@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeDir } from '../helpers/temp-kernel.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'kernel', 'cli', 'main.ts');
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+
+describe('omega CLI', () => {
+  const dirs: string[] = [];
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const c of children) c.kill('SIGKILL');
+    for (const d of dirs) removeDir(d);
+  });
+
+  it('prints its version, as text and as JSON', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(run(['--version']).stdout.trim()).toBe(`omega ${pkg.version}`);
+    expect(JSON.parse(run(['--version', '--json']).stdout)).toEqual({ version: pkg.version });
+  });
+
+  it('has --help on every command', () => {
+    for (const cmd of ['start', 'status']) {
+      const r = run([cmd, '--help']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(`Usage: omega ${cmd}`);
+    }
+  });
+
+  it('rejects bad input with one line and a non-zero exit', () => {
+    const unknown = run(['frobnicate']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    const flag = run(['start', '--bogus']);
+    expect(flag.status).toBe(2);
+    const port = run(['start', '--port', 'eighty', '--data-dir', join(tmpdir(), 'never-used')]);
+    expect(port.status).toBe(1);
+    expect(port.stderr).toMatch(/^omega: .*port.*\[OMEGA_ERR_CONFIG_INVALID\]\n$/);
+  });
+
+  it('starts a kernel that status reports on, then stops gracefully on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-cli-'));
+    dirs.push(dir);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'start', '--port', '0', '--data-dir', dir, '--log-level', 'warn'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.push(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      child.stderr!.on('data', (d) => {
+        err += d;
+        const m = /listening on (\S+)/.exec(err);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+    });
+    expect(statSync(join(dir, 'admin-token')).mode & 0o777).toBe(0o600);
+    const status = run(['status', '--url', url, '--data-dir', dir, '--json']);
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ up: true, ready: true, plugins: [] });
+    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    const down = run(['status', '--url', url, '--json']);
+    expect(down.status).toBe(1);
+    expect(JSON.parse(down.stdout)).toMatchObject({ up: false });
+  });
+
+  it('refuses to start on a corrupt storage file and names it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-cli-'));
+    dirs.push(dir);
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(join(dir, 'storage'), { recursive: true });
+    writeFileSync(join(dir, 'storage', 'kernel.json'), '{"collections": {"meta": ');
+    const r = run(['start', '--port', '0', '--data-dir', dir, '--log-level', 'silent']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(join(dir, 'storage', 'kernel.json'));
+    expect(r.stderr).toContain('OMEGA_ERR_STORAGE_CORRUPT');
+    expect(readFileSync(join(dir, 'storage', 'kernel.json'), 'utf8')).toBe('{"collections": {"meta": ');
+  });
+});
