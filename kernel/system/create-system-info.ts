@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { createCpuTracker } from './cpu-tracker.js';
+import { createTextReader } from './create-text-reader.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { HostSource, ReadText } from './host-source.js';
 import { createProcSource } from './proc-source.js';
@@ -23,7 +23,7 @@ export interface SystemInfoOptions {
   procRoot?: string;
   /** Root of sysfs (default `/sys`). */
   sysRoot?: string;
-  /** How files are read (default `fs.readFile(path, 'utf8')`); tests wrap it to count reads. */
+  /** How files are read (default {@link createTextReader}); tests wrap it to count reads. */
   readText?: ReadText;
   /** A statfs slower than this leaves its mount out of the read (default 1000). */
   statfsTimeoutMs?: number;
@@ -39,13 +39,15 @@ const AREAS: readonly SystemArea[] = ['cpu', 'memory', 'disk', 'network', 'tempe
 export function createSystemInfo(options: SystemInfoOptions = {}): SystemInfo {
   const cacheMs = options.cacheMs ?? 1000;
   const logger = options.logger;
-  const readText: ReadText = options.readText ?? ((path) => readFile(path, 'utf8'));
+  const procRoot = options.procRoot ?? '/proc';
+  const sysRoot = options.sysRoot ?? '/sys';
+  const readText: ReadText = options.readText ?? createTextReader(procRoot, sysRoot);
   const kind = options.source ?? (process.platform === 'linux' ? 'proc' : 'systeminformation');
   const source: HostSource =
     kind === 'proc'
       ? createProcSource({
-          procRoot: options.procRoot ?? '/proc',
-          sysRoot: options.sysRoot ?? '/sys',
+          procRoot,
+          sysRoot,
           readText,
           statfsTimeoutMs: options.statfsTimeoutMs ?? 1000,
           ...(logger ? { logger } : {}),

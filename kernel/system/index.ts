@@ -1,6 +1,7 @@
 export { cpuTemperatures, type GroupedSensor } from './cpu-temperatures.js';
 export { type CpuTracker, cpuFractions, createCpuTracker } from './cpu-tracker.js';
 export { createSystemInfo, type SystemInfoOptions } from './create-system-info.js';
+export { createTextReader } from './create-text-reader.js';
 export { deepFreeze } from './deep-freeze.js';
 export type { HostSource, ReadText } from './host-source.js';
 export { parseCpuList } from './parse-cpu-list.js';
