@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import type { PermissionDescriptor } from '../permissions/descriptor.js';
+
+/**
+ * One host call in the protocol: its argument schema, its result type (carried as a type
+ * only) and the permission it needs, derived from the validated arguments.
+ */
+export interface HostCallSpec<A extends z.ZodType = z.ZodType, R = unknown> {
+  readonly args: A;
+  readonly permission: (args: z.output<A>) => PermissionDescriptor | null;
+  /** Type-level only: never set at run time. */
+  readonly result?: R;
+}
+
+/** Declares a host call with result type `R`: `defineHostCall<R>()({ args, permission })`. */
+export const defineHostCall =
+  <R>() =>
+  <A extends z.ZodType>(spec: {
+    args: A;
+    permission: (args: z.output<A>) => PermissionDescriptor | null;
+  }): HostCallSpec<A, R> =>
+    spec;

@@ -1,0 +1,37 @@
+/** A stored record as the plugin sees it (the kernel storage's bookkeeping plus the value). */
+export interface StoredRecordResult<T = unknown> {
+  id: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  value: T;
+}
+
+/** One page of `storage.list`; `nextCursor` is absent on the last page. */
+export interface ListPageResult<T = unknown> {
+  items: StoredRecordResult<T>[];
+  nextCursor?: string;
+}
+
+/** What `events.subscribe` answers: the id the kernel delivers events under. */
+export interface SubscriptionResult {
+  id: number;
+}
+
+/** What `timers.every`/`timers.after` answer: the id the kernel fires the timer under. */
+export interface TimerResult {
+  id: number;
+}
+
+/** A verified JWS: its payload (utf-8) and the signing key's id. */
+export interface VerifyResult {
+  payload: string;
+  kid: string;
+}
+
+/** An outbound HTTP response (body decoded as utf-8 text, size-capped by the kernel). */
+export interface FetchResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}

@@ -1,0 +1,26 @@
+export { defineHostCall, type HostCallSpec } from './define-host-call.js';
+export type {
+  FetchResult,
+  ListPageResult,
+  StoredRecordResult,
+  SubscriptionResult,
+  TimerResult,
+  VerifyResult,
+} from './host-call-results.js';
+export {
+  HOST_CALL_NAMES,
+  type HostCallArgs,
+  type HostCallName,
+  type HostCallResult,
+  isHostCallName,
+} from './host-call-types.js';
+export { HOST_CALLS } from './host-calls.js';
+export {
+  type EventDelivery,
+  type EventDeliveryResult,
+  PLUGIN_CALL_KINDS,
+  type PluginCallKind,
+  type PluginEvent,
+  type RouteRequest,
+  type RouteResponse,
+} from './plugin-calls.js';

@@ -1,0 +1,123 @@
+import { hasErrorCode, OmegaError, omegaError } from '../errors/index.js';
+import type { PermissionDescriptor } from '../permissions/descriptor.js';
+import { HOST_CALLS, type HostCallName, isHostCallName } from '../protocol/index.js';
+import { createByteBudget } from './byte-budget.js';
+import type { HostEnv } from './host-env.js';
+import { HOST_FUNCTIONS, type HostFunctionRegistry } from './host-functions.js';
+import type { Authorize } from './host-services.js';
+import { parseUntrustedJson } from './json-guard.js';
+import type { PluginLimits } from './plugin-limits.js';
+
+/** A denied host call, for the kernel's audit log. */
+export interface DeniedCall {
+  plugin: string;
+  version: string;
+  call: HostCallName;
+  descriptor: PermissionDescriptor;
+  /** The gate's explanation (plain data from the OMEGA_ERR_PERM_DENIED error). */
+  message: string;
+}
+
+/** Options of {@link createBridge}. */
+export interface BridgeOptions {
+  env: HostEnv;
+  authorize: Authorize;
+  limits: PluginLimits;
+  onDenied?: (denied: DeniedCall) => void;
+  /** The implementations (default: the kernel's {@link HOST_FUNCTIONS}). */
+  functions?: HostFunctionRegistry;
+  /** Where unexpected implementation failures are reported (their details stay in the kernel). */
+  onInternalError?: (call: string, err: unknown) => void;
+}
+
+/** Serves one plugin's host calls. */
+export interface Bridge {
+  /**
+   * Runs host call `name` with the argument JSON bytes `body`; resolves the result as JSON,
+   * rejects with an OmegaError. Never throws synchronously.
+   */
+  handle(name: string, body: Buffer): Promise<string>;
+}
+
+/** Only codes the kernel's own components raise on purpose reach the plugin as they are. */
+const internal = (): OmegaError => omegaError('OMEGA_ERR_INTERNAL', 'The host call failed.');
+
+/**
+ * Builds one plugin's bridge from the protocol. The order for every call is fixed: name, byte
+ * size of the JSON (per call, then the per-second budget) before parsing, bounded depth,
+ * schema validation, the permission descriptor, `authorize` (the single choke point; a deny
+ * is audited and answered with OMEGA_ERR_PERM_DENIED), then the work. The plugin's identity
+ * is the `env` this bridge was built with, never anything in the arguments.
+ */
+export function createBridge(opts: BridgeOptions): Bridge {
+  const { env, limits } = opts;
+  const functions = opts.functions ?? HOST_FUNCTIONS;
+  const budget = createByteBudget(limits.callBytesPerSec, limits.callBytesPerSec * 4);
+
+  const run = async (name: string, body: Buffer): Promise<string> => {
+    if (!isHostCallName(name))
+      throw omegaError('OMEGA_ERR_NOT_FOUND', `No host call "${name.slice(0, 64)}".`);
+    if (body.length > limits.maxCallBytes) {
+      throw omegaError(
+        'OMEGA_ERR_PLUGIN_LIMIT',
+        `Arguments of ${body.length} bytes exceed ${limits.maxCallBytes}.`,
+      );
+    }
+    if (!budget.take(body.length)) {
+      throw omegaError(
+        'OMEGA_ERR_PLUGIN_LIMIT',
+        `More than ${limits.callBytesPerSec} argument bytes per second.`,
+      );
+    }
+    const raw = parseUntrustedJson(body.toString('utf8'), limits.maxJsonDepth);
+    const spec = HOST_CALLS[name];
+    const parsed = spec.args.safeParse(raw);
+    if (!parsed.success) {
+      const errors = parsed.error.issues
+        .slice(0, 10)
+        .map((i) => ({ path: i.path.join('.'), message: i.message }));
+      throw omegaError('OMEGA_ERR_VALIDATION', `Invalid arguments to ${name}.`, { errors });
+    }
+    const args = parsed.data;
+    const descriptor = (spec.permission as (a: unknown) => PermissionDescriptor | null)(args);
+    if (descriptor !== null) {
+      try {
+        opts.authorize(descriptor);
+      } catch (err) {
+        const message = hasErrorCode(err, 'OMEGA_ERR_PERM_DENIED')
+          ? err.message
+          : `Plugin "${env.plugin.name}" may not call ${name}.`;
+        opts.onDenied?.({
+          plugin: env.plugin.name,
+          version: env.plugin.version,
+          call: name,
+          descriptor,
+          message,
+        });
+        const extras = err instanceof OmegaError ? err.extras : { plugin: env.plugin.name };
+        throw omegaError('OMEGA_ERR_PERM_DENIED', message, extras);
+      }
+    }
+    const fn = functions[name] as (a: unknown, e: HostEnv) => Promise<unknown>;
+    let result: unknown;
+    try {
+      result = await fn(args, env);
+    } catch (err) {
+      if (err instanceof OmegaError) throw err;
+      opts.onInternalError?.(name, err);
+      throw internal();
+    }
+    const json = JSON.stringify(result === undefined ? null : result);
+    return json === undefined ? 'null' : json;
+  };
+
+  return {
+    handle(name, body) {
+      try {
+        return run(name, body);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,244 @@
+import { hasErrorCode, omegaError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import type { PluginCallKind } from '../protocol/index.js';
+import type { DeniedCall } from './create-bridge.js';
+import type { HostPool } from './create-host-pool.js';
+import type { Authorize, HostServices } from './host-services.js';
+import { createHostSession, type HostSession, type HostStats, type LoadedPlugin } from './host-session.js';
+import { hostDataLimitBytes, type PluginLimits } from './plugin-limits.js';
+import type { PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
+import { decideRestart, type RestartPolicy } from './restart-policy.js';
+
+/** What the kernel starts: one plugin's identity, bundle, limits, gate and services. */
+export interface PluginSpec {
+  name: string;
+  version: string;
+  /** The built ES module (no imports): `export const plugin = { ... }`. */
+  bundleCode: string;
+  limits: PluginLimits;
+  authorize: Authorize;
+  services: HostServices;
+}
+
+/** A supervised plugin. */
+export interface PluginInstance {
+  readonly name: string;
+  readonly version: string;
+  /**
+   * Calls into the plugin (`route`/`service` by handler name); resolves the result JSON
+   * ('' = undefined). Rejects OMEGA_ERR_PLUGIN_UNAVAILABLE unless running,
+   * OMEGA_ERR_PLUGIN_TIMEOUT past `deadlineMs` (default limits.callTimeoutMs), else
+   * OMEGA_ERR_PLUGIN_FAILED / OMEGA_ERR_PLUGIN_LIMIT.
+   */
+  invoke(kind: PluginCallKind, name: string, payloadJson: string, deadlineMs?: number): Promise<string>;
+  status(): PluginStatus;
+  /** Isolate heap and host RSS (rejects unless a host is assigned). */
+  stats(): Promise<HostStats>;
+  /** Resolves at the next transition to one of `states` (now, if already there). */
+  waitFor(states: PluginState[]): Promise<PluginStatus>;
+  /** Deactivates (bounded), undoes every registration, ends the host; no restart after. */
+  dispose(): Promise<void>;
+}
+
+/** Options of {@link createPluginInstance}. */
+export interface PluginInstanceOptions {
+  spec: PluginSpec;
+  pool: HostPool;
+  restart: RestartPolicy;
+  hostBaseMb: number;
+  logger: Logger;
+  onStatus?: (e: PluginStatusEvent) => void;
+  onDenied?: (d: DeniedCall) => void;
+  /** Called once dispose() has finished. */
+  onDisposed?: () => void;
+}
+
+/**
+ * Supervises one plugin: start (warm host, load, activate), restart with exponential
+ * back-off after a crash, quarantine after too many crashes in a window (reason kept),
+ * and a dispose that leaves no process, isolate or timer behind.
+ */
+export function createPluginInstance(opts: PluginInstanceOptions): PluginInstance {
+  const { spec, pool, logger } = opts;
+  const plugin = { name: spec.name, version: spec.version };
+  const dataLimit = hostDataLimitBytes(spec.limits, opts.hostBaseMb);
+  const crashHistory: number[] = [];
+  let state: PluginState = 'starting';
+  let since = Date.now();
+  let reason: string | undefined;
+  let session: HostSession | undefined;
+  let pid: number | undefined;
+  let exportsInfo: LoadedPlugin | undefined;
+  let restarts = 0;
+  let lastCrash: { at: number; reason: string } | undefined;
+  let deliveryErrors = 0;
+  let lastDeliveryError: PluginStatus['lastDeliveryError'];
+  let deniedCalls = 0;
+  let backoffTimer: NodeJS.Timeout | undefined;
+  let disposing = false;
+  const waiters: { states: PluginState[]; resolve: (s: PluginStatus) => void }[] = [];
+
+  const status = (): PluginStatus => ({
+    ...plugin,
+    plugin: plugin.name,
+    state,
+    since,
+    ...(pid !== undefined ? { pid } : {}),
+    restarts,
+    recentCrashes: crashHistory.filter((t) => t > Date.now() - opts.restart.windowMs).length,
+    ...(lastCrash ? { lastCrash } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+    ...(exportsInfo ? { exports: exportsInfo } : {}),
+    deliveryErrors,
+    ...(lastDeliveryError ? { lastDeliveryError } : {}),
+    deniedCalls,
+    registrations: session?.registrations() ?? { subscriptions: 0, timers: 0 },
+  });
+
+  const setState = (next: PluginState, why?: string): void => {
+    state = next;
+    since = Date.now();
+    reason = next === 'quarantined' || next === 'stopped' || next === 'crashed' ? why : undefined;
+    const event: PluginStatusEvent = {
+      plugin: plugin.name,
+      version: plugin.version,
+      state,
+      at: since,
+      restarts,
+    };
+    if (why !== undefined) event.reason = why;
+    try {
+      opts.onStatus?.(event);
+    } catch (err) {
+      logger.warn({ err, plugin: plugin.name }, 'onStatus callback threw');
+    }
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const w = waiters[i]!;
+      if (w.states.includes(next)) {
+        waiters.splice(i, 1);
+        w.resolve(status());
+      }
+    }
+  };
+
+  const onCrash = (s: HostSession | undefined, why: string, permanent: boolean): void => {
+    if (disposing || (s !== undefined && session !== s)) return;
+    session = undefined;
+    pid = undefined;
+    lastCrash = { at: Date.now(), reason: why };
+    logger.warn({ plugin: plugin.name, reason: why }, 'plugin crashed');
+    setState('crashed', why);
+    const d = decideRestart(opts.restart, crashHistory, Date.now());
+    if (permanent || d.action === 'quarantine') {
+      const q = permanent ? why : `${d.crashes} crashes within ${opts.restart.windowMs} ms; last: ${why}`;
+      logger.error({ plugin: plugin.name, reason: q }, 'plugin quarantined');
+      setState('quarantined', q);
+      return;
+    }
+    setState('backoff', why);
+    backoffTimer = setTimeout(() => {
+      backoffTimer = undefined;
+      restarts++;
+      void attempt();
+    }, d.delayMs);
+  };
+
+  const attempt = async (): Promise<void> => {
+    if (disposing) return;
+    setState('starting');
+    let s: HostSession | undefined;
+    let phase = 'host start';
+    try {
+      const host = await pool.take(dataLimit);
+      if (disposing) {
+        host.kill('stopped');
+        return;
+      }
+      s = createHostSession({
+        host,
+        plugin,
+        limits: spec.limits,
+        services: spec.services,
+        authorize: spec.authorize,
+        onDenied: (d) => {
+          deniedCalls++;
+          opts.onDenied?.(d);
+        },
+        onDown: (why) => onCrash(s, why, false),
+        onDeliveryError: (kind, e) => {
+          deliveryErrors++;
+          lastDeliveryError = { kind, code: e.code, message: e.message.slice(0, 300), at: Date.now() };
+        },
+        onInternalError: (call, err) => logger.error({ err, plugin: plugin.name, call }, 'host call failed'),
+      });
+      session = s;
+      pid = host.pid;
+      phase = 'load';
+      exportsInfo = await s.load(spec.bundleCode);
+      phase = 'activate';
+      await s.invoke('activate', '', '', spec.limits.activateTimeoutMs);
+      if (session === s && !disposing) setState('running');
+    } catch (err) {
+      if (disposing || (s !== undefined && session !== s)) return;
+      const why = hasErrorCode(err) ? `${phase} failed: ${err.message}` : `${phase} failed`;
+      const permanent = hasErrorCode(err, 'OMEGA_ERR_MANIFEST_INVALID');
+      if (s) {
+        // Ends the host; its exit reports this reason (unless a deadline kill came first).
+        const dying = s;
+        session = undefined;
+        dying.kill(why);
+        onCrash(undefined, why, permanent);
+      } else onCrash(undefined, why, permanent);
+    }
+  };
+
+  void attempt();
+
+  return {
+    name: plugin.name,
+    version: plugin.version,
+    invoke(kind, name, payloadJson, deadlineMs) {
+      if (state !== 'running' || !session) {
+        return Promise.reject(
+          omegaError('OMEGA_ERR_PLUGIN_UNAVAILABLE', `Plugin "${plugin.name}" is ${state}.`, {
+            plugin: plugin.name,
+            state,
+            ...(reason ? { reason } : {}),
+          }),
+        );
+      }
+      return session.invoke(kind, name, payloadJson, deadlineMs ?? spec.limits.callTimeoutMs);
+    },
+    status,
+    stats() {
+      return session
+        ? session.stats()
+        : Promise.reject(omegaError('OMEGA_ERR_PLUGIN_UNAVAILABLE', `Plugin "${plugin.name}" is ${state}.`));
+    },
+    waitFor(states) {
+      if (states.includes(state)) return Promise.resolve(status());
+      return new Promise((resolve) => waiters.push({ states, resolve }));
+    },
+    async dispose() {
+      if (disposing) return;
+      disposing = true;
+      clearTimeout(backoffTimer);
+      const s = session;
+      session = undefined;
+      if (s && state === 'running' && exportsInfo?.deactivate) {
+        try {
+          await s.invoke('deactivate', '', '', spec.limits.activateTimeoutMs);
+        } catch (err) {
+          logger.warn(
+            { plugin: plugin.name, code: hasErrorCode(err) ? err.code : undefined },
+            'deactivate failed',
+          );
+        }
+      }
+      await s?.stop(500);
+      pid = undefined;
+      setState('stopped', 'disposed');
+      opts.onDisposed?.();
+    },
+  };
+}

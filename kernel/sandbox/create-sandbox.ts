@@ -1,0 +1,109 @@
+import { omegaError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import type { DeniedCall } from './create-bridge.js';
+import { createHostPool } from './create-host-pool.js';
+import { createPluginInstance, type PluginInstance } from './create-plugin-instance.js';
+import type { Authorize, HostServices } from './host-services.js';
+import {
+  DEFAULT_PLUGIN_LIMITS,
+  hostDataLimitBytes,
+  type PluginLimits,
+  resolveLimits,
+} from './plugin-limits.js';
+import type { PluginStatusEvent } from './plugin-status.js';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
+
+/** Largest frame the kernel accepts from a host; per-call limits are far below it. */
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** Options of {@link createSandbox}. */
+export interface SandboxOptions {
+  logger: Logger;
+  /** Pre-spawned hosts kept ready (default 1; 0 = spawn on demand). */
+  warmHosts?: number;
+  restart?: Partial<RestartPolicy>;
+  /** RLIMIT_DATA of a host = (hostBaseMb + 2 × memoryMb) MB (default base 256). */
+  hostBaseMb?: number;
+  /** Every plugin state change (publish it on the bus, audit it). */
+  onStatus?: (e: PluginStatusEvent) => void;
+  /** Every host call refused by a permission gate (audit it). */
+  onDenied?: (d: DeniedCall) => void;
+}
+
+/** What the kernel hands the sandbox to start one plugin. */
+export interface StartOptions {
+  name: string;
+  version: string;
+  bundleCode: string;
+  limits?: Partial<PluginLimits>;
+  /** The plugin's permission gate (e.g. `createPermissionGate(...).check`). */
+  authorize: Authorize;
+  services: HostServices;
+}
+
+/** The kernel's plugin runtime. */
+export interface Sandbox {
+  /** Starts a plugin; resolves once its first start settled (running, or backoff/quarantined: see status()). */
+  start(opts: StartOptions): Promise<PluginInstance>;
+  get(name: string): PluginInstance | undefined;
+  list(): PluginInstance[];
+  /** Disposes every plugin and the warm hosts: no process, isolate or timer is left. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the sandbox: each plugin runs in its own supervised plugin-host process (one
+ * isolate, one context), reached over a framed socketpair, with deadlines, CPU credit and
+ * memory caps enforced from outside.
+ */
+export function createSandbox(opts: SandboxOptions): Sandbox {
+  const restart = { ...DEFAULT_RESTART_POLICY, ...opts.restart };
+  const hostBaseMb = opts.hostBaseMb ?? 256;
+  const pool = createHostPool({
+    size: opts.warmHosts ?? 1,
+    dataLimitBytes: hostDataLimitBytes(DEFAULT_PLUGIN_LIMITS, hostBaseMb),
+    maxFrameBytes: MAX_FRAME_BYTES,
+  });
+  const instances = new Map<string, PluginInstance>();
+  let closed = false;
+
+  return {
+    async start(s) {
+      if (closed) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The sandbox is closed.');
+      if (instances.has(s.name)) {
+        throw omegaError('OMEGA_ERR_ALREADY_EXISTS', `Plugin "${s.name}" is already started.`, {
+          plugin: s.name,
+        });
+      }
+      const instance = createPluginInstance({
+        spec: {
+          name: s.name,
+          version: s.version,
+          bundleCode: s.bundleCode,
+          limits: resolveLimits(s.limits),
+          authorize: s.authorize,
+          services: s.services,
+        },
+        pool,
+        restart,
+        hostBaseMb,
+        logger: opts.logger,
+        onDisposed: () => {
+          if (instances.get(s.name) === instance) instances.delete(s.name);
+        },
+        ...(opts.onStatus ? { onStatus: opts.onStatus } : {}),
+        ...(opts.onDenied ? { onDenied: opts.onDenied } : {}),
+      });
+      instances.set(s.name, instance);
+      await instance.waitFor(['running', 'backoff', 'quarantined', 'stopped']);
+      return instance;
+    },
+    get: (name) => instances.get(name),
+    list: () => [...instances.values()],
+    async close() {
+      closed = true;
+      await Promise.all([...instances.values()].map((i) => i.dispose()));
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { HostServices } from './host-services.js';
+
+/** What a host function gets besides its arguments: the caller (from the channel) and its runtime. */
+export interface HostEnv {
+  readonly plugin: { readonly name: string; readonly version: string };
+  readonly services: HostServices;
+  /** Subscribes the plugin on the bus (kernel-filtered, batched delivery); returns the id. */
+  subscribe(pattern: string): number;
+  /** Undoes one of this plugin's subscriptions; false when it has none with that id. */
+  unsubscribe(id: number): boolean;
+  /** Starts a kernel-owned timer delivered as `timer` calls; returns the id. */
+  addTimer(ms: number, once: boolean): number;
+  /** Cancels one of this plugin's timers; false when it has none with that id. */
+  cancelTimer(id: number): boolean;
+}

@@ -1,0 +1,62 @@
+import { omegaError } from '../errors/index.js';
+import type { HostCallArgs, HostCallName, HostCallResult } from '../protocol/index.js';
+import type { HostEnv } from './host-env.js';
+import type { HostServices } from './host-services.js';
+
+/** The implementation of host call `N`: validated, authorized arguments in, plain data out. */
+export type HostFunction<N extends HostCallName> = (
+  args: HostCallArgs<N>,
+  env: HostEnv,
+) => Promise<HostCallResult<N>>;
+
+/** One implementation per protocol entry; the mapped type makes a missing or extra one a type error. */
+export type HostFunctionRegistry = { [N in HostCallName]: HostFunction<N> };
+
+function need<K extends keyof HostServices>(env: HostEnv, key: K): NonNullable<HostServices[K]> {
+  const s = env.services[key];
+  if (s === undefined || s === null) {
+    throw omegaError('OMEGA_ERR_UNAVAILABLE', `The kernel offers no "${String(key)}" capability here.`);
+  }
+  return s as NonNullable<HostServices[K]>;
+}
+
+const writeOpts = (v: number | undefined) => (v === undefined ? undefined : { expectedVersion: v });
+
+/** The kernel's host functions, one per call in kernel/protocol. */
+export const HOST_FUNCTIONS: HostFunctionRegistry = {
+  'storage.get': async (a, env) => (await need(env, 'storage').get(a.collection, a.id)) ?? null,
+  'storage.set': (a, env) =>
+    need(env, 'storage').set(a.collection, a.id, a.value ?? null, writeOpts(a.expectedVersion)),
+  'storage.delete': (a, env) => need(env, 'storage').delete(a.collection, a.id, writeOpts(a.expectedVersion)),
+  'storage.list': (a, env) => {
+    const opts: { prefix?: string; limit?: number; cursor?: string } = {};
+    if (a.prefix !== undefined) opts.prefix = a.prefix;
+    if (a.limit !== undefined) opts.limit = a.limit;
+    if (a.cursor !== undefined) opts.cursor = a.cursor;
+    return need(env, 'storage').list(a.collection, opts);
+  },
+  'events.publish': async (a, env) => ({ seq: need(env, 'bus').publish(a.topic, a.data ?? null).seq }),
+  'events.subscribe': async (a, env) => ({ id: env.subscribe(a.pattern) }),
+  'events.unsubscribe': async (a, env) => env.unsubscribe(a.id),
+  'system.read': (a, env) => need(env, 'system').read(a.area),
+  'crypto.sign': (a, env) => need(env, 'crypto').signJws(a.payload),
+  'crypto.verify': async (a, env) => {
+    const r = await need(env, 'crypto').verifyJws(a.jws);
+    return { payload: Buffer.from(r.payload).toString('utf8'), kid: r.kid };
+  },
+  'crypto.hash': async (a, env) => need(env, 'crypto').hash(a.alg, a.data),
+  'crypto.hashPassword': (a, env) => need(env, 'crypto').hashPassword(a.password),
+  'crypto.verifyPassword': (a, env) => need(env, 'crypto').verifyPassword(a.password, a.hash),
+  'crypto.random': async (a, env) => need(env, 'crypto').randomId(a.bytes),
+  'crypto.seal': async (a, env) => need(env, 'crypto').seal(a.plaintext, a.aad),
+  'crypto.open': async (a, env) => Buffer.from(need(env, 'crypto').open(a.sealed, a.aad)).toString('utf8'),
+  'net.fetch': (a, env) => need(env, 'fetch')(a.url, a.init),
+  'services.call': (a, env) => need(env, 'services').call(a.service, a.args ?? null),
+  'timers.every': async (a, env) => ({ id: env.addTimer(a.ms, false) }),
+  'timers.after': async (a, env) => ({ id: env.addTimer(a.ms, true) }),
+  'timers.cancel': async (a, env) => env.cancelTimer(a.id),
+  'log.write': async (a, env) => {
+    env.services.log[a.level](a.fields ? { fields: a.fields } : {}, a.msg);
+    return null;
+  },
+};

@@ -1,0 +1,88 @@
+import type { Logger } from '../log/index.js';
+import type { PermissionDescriptor } from '../permissions/descriptor.js';
+import type { FetchResult, ListPageResult, StoredRecordResult } from '../protocol/index.js';
+
+/** The single choke point: throws (OMEGA_ERR_PERM_DENIED) unless the plugin may do this. */
+export type Authorize = (descriptor: PermissionDescriptor) => void;
+
+/** One plugin's storage namespace (kernel/storage's `NamespaceView` fits). */
+export interface SandboxStorage {
+  get(collection: string, id: string): Promise<StoredRecordResult | undefined>;
+  set(
+    collection: string,
+    id: string,
+    value: unknown,
+    opts?: { expectedVersion?: number },
+  ): Promise<StoredRecordResult>;
+  delete(collection: string, id: string, opts?: { expectedVersion?: number }): Promise<boolean>;
+  list(
+    collection: string,
+    opts?: { prefix?: string; limit?: number; cursor?: string },
+  ): Promise<ListPageResult>;
+}
+
+/** One event as the bus hands it out. */
+export interface SandboxBusEvent {
+  readonly seq: number;
+  readonly topic: string;
+  readonly time: number;
+  readonly data: unknown;
+}
+
+/** The event bus (kernel/bus's `EventBus` fits): the handler gets batches, one at a time. */
+export interface SandboxBus {
+  publish(topic: string, data: unknown): { seq: number };
+  subscribe(
+    patterns: string[],
+    handler: (batch: SandboxBusEvent[]) => void | Promise<void>,
+    opts?: { maxQueue?: number },
+  ): { unsubscribe(): void };
+}
+
+/** Host metrics (kernel/system's `SystemInfo` fits). */
+export interface SandboxSystem {
+  read(area: 'cpu' | 'memory' | 'disk' | 'network' | 'temperature' | 'gpu' | 'topology'): Promise<unknown>;
+}
+
+/** The crypto operations a plugin may be granted (kernel/crypto's `KernelCrypto` fits). */
+export interface SandboxCrypto {
+  signJws(payload: string): Promise<string>;
+  verifyJws(jws: string): Promise<{ payload: Uint8Array; kid: string }>;
+  hash(alg: 'sha256' | 'sha512', data: string): string;
+  hashPassword(password: string): Promise<string>;
+  verifyPassword(password: string, stored: string): Promise<boolean>;
+  randomId(bytes?: number): string;
+  seal(plaintext: string, aad?: string): string;
+  open(sealed: string, aad?: string): Uint8Array;
+}
+
+/** Options of an outbound fetch, as validated by the protocol. */
+export interface SandboxFetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+/** Safe outbound HTTP (kernel/net): address checks, pinned connect, capped body. */
+export type SandboxFetch = (url: string, init?: SandboxFetchInit) => Promise<FetchResult>;
+
+/** Other plugins' services; the caller is already bound (identity from the channel). */
+export interface SandboxServices {
+  call(service: string, args: unknown): Promise<unknown>;
+}
+
+/**
+ * What one plugin's host calls are served by. Built by the kernel per plugin (namespace
+ * view, logger child, caller-bound services); a capability left out answers
+ * OMEGA_ERR_UNAVAILABLE.
+ */
+export interface HostServices {
+  log: Logger;
+  storage?: SandboxStorage;
+  bus?: SandboxBus;
+  system?: SandboxSystem;
+  crypto?: SandboxCrypto;
+  fetch?: SandboxFetch;
+  services?: SandboxServices;
+}

@@ -1,0 +1,421 @@
+import { type ErrorCode, OmegaError, omegaError } from '../errors/index.js';
+import type { PluginCallKind } from '../protocol/index.js';
+import { createCpuCredit, readProcessCpuMs } from './cpu-credit.js';
+import { createBridge, type DeniedCall } from './create-bridge.js';
+import type { HostLoadConfig } from './host/host-config.js';
+import type { Authorize, HostServices } from './host-services.js';
+import { parseUntrustedJson } from './json-guard.js';
+import type { PluginLimits } from './plugin-limits.js';
+import type { HostProcess } from './spawn-host.js';
+import { type Frame, FrameType } from './wire/frame-type.js';
+
+/** What a loaded bundle exports (names only). */
+export interface LoadedPlugin {
+  routes: string[];
+  services: string[];
+  activate: boolean;
+  deactivate: boolean;
+}
+
+/** Isolate heap and process memory of one host. */
+export interface HostStats {
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  rssBytes: number;
+}
+
+/** Options of {@link createHostSession}. */
+export interface HostSessionOptions {
+  host: HostProcess;
+  plugin: { name: string; version: string };
+  limits: PluginLimits;
+  services: HostServices;
+  authorize: Authorize;
+  onDenied?: (d: DeniedCall) => void;
+  /** The host ended without stop(): crash, kill on a breached limit, fault. Called once. */
+  onDown: (reason: string) => void;
+  /** A kernel-owned delivery (event, timer) failed inside the plugin. */
+  onDeliveryError: (kind: 'event' | 'timer', error: { code: string; message: string }) => void;
+  onInternalError?: (call: string, err: unknown) => void;
+  /** CPU sampling period, ms. */
+  cpuSampleMs?: number;
+}
+
+/** One plugin loaded in one live host process. */
+export interface HostSession {
+  readonly pid: number;
+  load(code: string): Promise<LoadedPlugin>;
+  /** Calls into the plugin; resolves the result JSON ('' = undefined). Kills the host on a breached deadline. */
+  invoke(kind: PluginCallKind, name: string, payload: string, deadlineMs: number): Promise<string>;
+  stats(): Promise<HostStats>;
+  /** Undoes every registration, asks the host to exit, kills it after `graceMs`. */
+  stop(graceMs: number): Promise<void>;
+  kill(reason: string): void;
+  registrations(): { subscriptions: number; timers: number };
+}
+
+interface Pending<T> {
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+const KEEP_CODES = new Set<string>(['OMEGA_ERR_PLUGIN_TIMEOUT', 'OMEGA_ERR_PLUGIN_LIMIT']);
+
+function errorData(body: Buffer): { code: string; message: string } {
+  try {
+    const v = parseUntrustedJson(body.subarray(0, 8192).toString('utf8'), 4) as Record<string, unknown>;
+    const code = typeof v?.code === 'string' ? v.code.slice(0, 64) : 'OMEGA_ERR_PLUGIN_FAILED';
+    const message = typeof v?.message === 'string' ? v.message.slice(0, 1024) : 'plugin failed';
+    return { code, message };
+  } catch {
+    return { code: 'OMEGA_ERR_PLUGIN_FAILED', message: 'plugin failed' };
+  }
+}
+
+/**
+ * Drives one host process for one plugin: load, calls in (each with a wall-clock deadline
+ * kept here, outside the isolate: on breach the host is killed, since it may be stuck in
+ * applySync), host calls out (through the bridge), kernel-owned subscriptions and timers
+ * (each with its undo), and a CPU credit sampled from /proc.
+ */
+export function createHostSession(opts: HostSessionOptions): HostSession {
+  const { host, plugin, limits } = opts;
+  const inflight = new Map<number, Pending<string> & { kind: string; name: string }>();
+  const statsWaiting = new Map<number, Pending<HostStats>>();
+  const subs = new Map<number, { unsubscribe(): void }>();
+  const timers = new Map<number, { clear(): void }>();
+  let pendingLoad: Pending<LoadedPlugin> | undefined;
+  let nextId = 0;
+  let nextSub = 0;
+  let nextTimer = 0;
+  let hostCalls = 0;
+  let ended = false;
+  let stopping = false;
+
+  const newId = (): number => {
+    nextId = nextId >= 0xfffffff0 ? 1 : nextId + 1;
+    return nextId;
+  };
+  const unavailable = (why: string): OmegaError =>
+    omegaError('OMEGA_ERR_PLUGIN_UNAVAILABLE', `Plugin "${plugin.name}" is not running (${why}).`, {
+      plugin: plugin.name,
+    });
+
+  const undoAll = (): void => {
+    for (const s of subs.values()) s.unsubscribe();
+    subs.clear();
+    for (const t of timers.values()) t.clear();
+    timers.clear();
+  };
+
+  const end = (reason: string): void => {
+    if (ended) return;
+    ended = true;
+    clearInterval(cpuTimer);
+    undoAll();
+    const err = unavailable(reason);
+    for (const p of inflight.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    inflight.clear();
+    for (const p of statsWaiting.values()) p.reject(err);
+    statsWaiting.clear();
+    if (pendingLoad) {
+      clearTimeout(pendingLoad.timer);
+      pendingLoad.reject(err);
+      pendingLoad = undefined;
+    }
+    if (!stopping) opts.onDown(reason);
+  };
+
+  const invoke = (
+    kind: PluginCallKind,
+    name: string,
+    payload: string,
+    deadlineMs: number,
+  ): Promise<string> => {
+    if (ended || stopping) return Promise.reject(unavailable(ended ? 'its host ended' : 'stopping'));
+    const id = newId();
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        inflight.delete(id);
+        reject(
+          omegaError(
+            'OMEGA_ERR_PLUGIN_TIMEOUT',
+            `Plugin "${plugin.name}" ${kind} "${name}" exceeded ${deadlineMs} ms.`,
+            {
+              plugin: plugin.name,
+              version: plugin.version,
+              call: `${kind}:${name}`,
+            },
+          ),
+        );
+        host.kill(`deadline: ${kind}${name ? ` "${name}"` : ''} exceeded ${deadlineMs} ms`);
+      }, deadlineMs);
+      inflight.set(id, { resolve, reject, timer, kind, name });
+      host.send(FrameType.CALL, id, deadlineMs, `${kind}:${name}`, payload);
+    });
+  };
+
+  const bridge = createBridge({
+    authorize: opts.authorize,
+    limits,
+    ...(opts.onDenied ? { onDenied: opts.onDenied } : {}),
+    ...(opts.onInternalError ? { onInternalError: opts.onInternalError } : {}),
+    env: {
+      plugin,
+      services: opts.services,
+      subscribe(pattern) {
+        const bus = opts.services.bus;
+        if (!bus) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel offers no event bus here.');
+        if (subs.size >= limits.maxSubscriptions) {
+          throw omegaError('OMEGA_ERR_PLUGIN_LIMIT', `More than ${limits.maxSubscriptions} subscriptions.`);
+        }
+        const id = ++nextSub;
+        subs.set(
+          id,
+          bus.subscribe([pattern], (batch) => {
+            if (ended || !subs.has(id)) return;
+            const events = batch.map((e) => ({ seq: e.seq, topic: e.topic, time: e.time, data: e.data }));
+            return invoke('event', '', JSON.stringify({ sub: id, events }), limits.callTimeoutMs).then(
+              (json) => {
+                const r = json
+                  ? (JSON.parse(json) as { failed?: unknown; error?: { code: string; message: string } })
+                  : {};
+                if (typeof r.failed === 'number' && r.failed > 0) {
+                  opts.onDeliveryError(
+                    'event',
+                    r.error ?? { code: 'OMEGA_ERR_PLUGIN_FAILED', message: 'handler failed' },
+                  );
+                }
+              },
+              (err: OmegaError) => opts.onDeliveryError('event', { code: err.code, message: err.message }),
+            );
+          }),
+        );
+        return id;
+      },
+      unsubscribe(id) {
+        const s = subs.get(id);
+        if (!s) return false;
+        subs.delete(id);
+        s.unsubscribe();
+        return true;
+      },
+      addTimer(ms, once) {
+        if (timers.size >= limits.maxTimers)
+          throw omegaError('OMEGA_ERR_PLUGIN_LIMIT', `More than ${limits.maxTimers} timers.`);
+        const id = ++nextTimer;
+        const period = Math.max(ms, limits.minTimerMs);
+        let busy = false;
+        const fire = (): void => {
+          if (once) timers.delete(id);
+          if (busy || ended) return;
+          busy = true;
+          invoke('timer', String(id), '', limits.callTimeoutMs).then(
+            () => {
+              busy = false;
+            },
+            (err: OmegaError) => {
+              busy = false;
+              opts.onDeliveryError('timer', { code: err.code, message: err.message });
+            },
+          );
+        };
+        const handle = once ? setTimeout(fire, period) : setInterval(fire, period);
+        timers.set(id, { clear: () => (once ? clearTimeout(handle) : clearInterval(handle)) });
+        return id;
+      },
+      cancelTimer(id) {
+        const t = timers.get(id);
+        if (!t) return false;
+        timers.delete(id);
+        t.clear();
+        return true;
+      },
+    },
+  });
+
+  const reply = (id: number, ok: boolean, body: string): void => {
+    if (!ended) host.send(FrameType.REPLY, id, ok ? 1 : 0, '', body);
+  };
+
+  const onHostCall = (f: Frame): void => {
+    if (hostCalls >= limits.maxPendingHostCalls) {
+      reply(
+        f.id,
+        false,
+        JSON.stringify({ code: 'OMEGA_ERR_PLUGIN_LIMIT', message: 'Too many host calls in flight.' }),
+      );
+      return;
+    }
+    hostCalls++;
+    bridge.handle(f.meta, f.body).then(
+      (json) => {
+        hostCalls--;
+        reply(f.id, true, json);
+      },
+      (err: unknown) => {
+        hostCalls--;
+        const e = err instanceof OmegaError ? err : omegaError('OMEGA_ERR_INTERNAL', 'The host call failed.');
+        reply(f.id, false, JSON.stringify({ code: e.code, message: e.message, extras: e.extras }));
+      },
+    );
+  };
+
+  const onResult = (f: Frame, ok: boolean): void => {
+    const p = inflight.get(f.id);
+    if (!p) return;
+    inflight.delete(f.id);
+    clearTimeout(p.timer);
+    if (ok && f.body.length > limits.maxResultBytes) {
+      p.reject(
+        omegaError(
+          'OMEGA_ERR_PLUGIN_LIMIT',
+          `Result of ${f.body.length} bytes exceeds ${limits.maxResultBytes}.`,
+        ),
+      );
+      return;
+    }
+    if (ok) {
+      p.resolve(f.body.toString('utf8'));
+      return;
+    }
+    const e = errorData(f.body);
+    const code: ErrorCode = KEEP_CODES.has(e.code) ? (e.code as ErrorCode) : 'OMEGA_ERR_PLUGIN_FAILED';
+    p.reject(
+      omegaError(
+        code,
+        `Plugin "${plugin.name}" ${p.kind}${p.name ? ` "${p.name}"` : ''} failed: ${e.message}`,
+        {
+          plugin: plugin.name,
+          version: plugin.version,
+          call: `${p.kind}:${p.name}`,
+          pluginError: e,
+        },
+      ),
+    );
+  };
+
+  const onLoaded = (f: Frame, ok: boolean): void => {
+    const p = pendingLoad;
+    if (!p) return;
+    pendingLoad = undefined;
+    clearTimeout(p.timer);
+    let info: Record<string, unknown> | undefined;
+    try {
+      info = parseUntrustedJson(f.body.toString('utf8'), 4) as Record<string, unknown>;
+    } catch {
+      info = undefined;
+    }
+    if (!ok || !info || typeof info !== 'object' || 'code' in info) {
+      const e = errorData(f.body);
+      const code: ErrorCode = e.code === 'OMEGA_ERR_MANIFEST_INVALID' ? e.code : 'OMEGA_ERR_PLUGIN_FAILED';
+      p.reject(
+        omegaError(code, `Plugin "${plugin.name}" did not load: ${e.message}`, { plugin: plugin.name }),
+      );
+      return;
+    }
+    const names = (v: unknown): string[] =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 1000) : [];
+    p.resolve({
+      routes: names(info.routes),
+      services: names(info.services),
+      activate: info.activate === true,
+      deactivate: info.deactivate === true,
+    });
+  };
+
+  host.setHandler((f) => {
+    if (ended) return;
+    switch (f.type) {
+      case FrameType.HOST_CALL:
+        return onHostCall(f);
+      case FrameType.RESULT_OK:
+        return onResult(f, true);
+      case FrameType.RESULT_ERR:
+        return onResult(f, false);
+      case FrameType.LOADED:
+        return onLoaded(f, true);
+      case FrameType.LOAD_FAILED:
+        return onLoaded(f, false);
+      case FrameType.STATS: {
+        const p = statsWaiting.get(f.id);
+        statsWaiting.delete(f.id);
+        try {
+          p?.resolve(parseUntrustedJson(f.body.toString('utf8'), 2) as HostStats);
+        } catch (err) {
+          p?.reject(err as Error);
+        }
+        return;
+      }
+      case FrameType.FAULT:
+        return; // the reason is kept by the host process; the exit follows
+      default:
+        host.kill(`protocol violation: frame type ${f.type}`);
+    }
+  });
+
+  const credit = createCpuCredit(limits.cpuBurstMs, limits.cpuRefillPerSec);
+  const sample = async (): Promise<void> => {
+    const cpuMs = await readProcessCpuMs(host.pid);
+    if (cpuMs === undefined || ended) return;
+    if (credit.update(cpuMs, Date.now()) < 0) {
+      host.kill(
+        `cpu budget exhausted (burst ${limits.cpuBurstMs} ms, refill ${limits.cpuRefillPerSec} ms/s)`,
+      );
+    }
+  };
+  const cpuTimer = setInterval(() => void sample(), opts.cpuSampleMs ?? 250);
+  cpuTimer.unref();
+  void sample();
+  void host.exited.then((exit) => end(exit.reason));
+
+  return {
+    pid: host.pid,
+    load(code) {
+      if (ended) return Promise.reject(unavailable('its host ended'));
+      const cfg: HostLoadConfig = {
+        name: plugin.name,
+        version: plugin.version,
+        code,
+        memoryMb: limits.memoryMb,
+        loadTimeoutMs: limits.activateTimeoutMs,
+        settleTimeoutMs: limits.callTimeoutMs,
+        maxCallChars: limits.maxCallBytes,
+        maxResultChars: limits.maxResultBytes,
+      };
+      return new Promise<LoadedPlugin>((resolve, reject) => {
+        const timer = setTimeout(
+          () => host.kill(`deadline: load exceeded ${limits.activateTimeoutMs} ms`),
+          limits.activateTimeoutMs,
+        );
+        pendingLoad = { resolve, reject, timer };
+        host.send(FrameType.LOAD, 0, 0, '', JSON.stringify(cfg));
+      });
+    },
+    invoke,
+    stats() {
+      if (ended) return Promise.reject(unavailable('its host ended'));
+      const id = newId();
+      return new Promise<HostStats>((resolve, reject) => {
+        statsWaiting.set(id, { resolve, reject });
+        host.send(FrameType.STATS_REQ, id, 0, '', '');
+      });
+    },
+    async stop(graceMs) {
+      stopping = true;
+      undoAll();
+      if (ended) return;
+      host.send(FrameType.STOP, 0, 0, '', '');
+      const t = setTimeout(() => host.kill('stopped'), graceMs);
+      await host.exited;
+      clearTimeout(t);
+    },
+    kill: (reason) => host.kill(reason),
+    registrations: () => ({ subscriptions: subs.size, timers: timers.size }),
+  };
+}

@@ -1,0 +1,16 @@
+/** What the kernel sends in a LOAD frame. */
+export interface HostLoadConfig {
+  name: string;
+  version: string;
+  code: string;
+  /** Isolate heap limit, MB. */
+  memoryMb: number;
+  /** applySync timeout for loading (compile, evaluate, install), ms. */
+  loadTimeoutMs: number;
+  /** applySync timeout for settling a host call's reply (the plugin's continuation), ms. */
+  settleTimeoutMs: number;
+  /** Largest host-call argument string the prelude posts, characters. */
+  maxCallChars: number;
+  /** Largest result string the prelude posts, characters. */
+  maxResultChars: number;
+}

@@ -1,0 +1,263 @@
+import { writeSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import ivm from 'isolated-vm';
+import { createFrameReader } from '../wire/create-frame-reader.js';
+import { createFrameWriter } from '../wire/create-frame-writer.js';
+import { encodeFrame } from '../wire/encode-frame.js';
+import { type Frame, FrameType } from '../wire/frame-type.js';
+import type { HostLoadConfig } from './host-config.js';
+import { PRELUDE_SOURCE } from './prelude-source.js';
+
+/** Exit code of a host that gave up on its isolate (the kernel reads the FAULT frame for why). */
+const EXIT_FAULT = 70;
+/** Frames from the kernel are trusted but still bounded. */
+const MAX_KERNEL_FRAME = 256 * 1024 * 1024;
+
+const errBody = (code: string, message: string): string => JSON.stringify({ code, message });
+
+/**
+ * The plugin-host process: one isolate and one context for one plugin, driven by frames on
+ * `sock` (fd 3, a socketpair to the kernel). Every entry into the isolate is `applySync` with
+ * a timeout; that is safe only because the kernel watches this process from outside (wall
+ * deadlines, CPU credit) and kills it. Anything unexpected ends the process: it holds one
+ * plugin and nothing else, and the kernel restarts it.
+ */
+export function runHost(sock: Socket): void {
+  const writer = createFrameWriter(sock);
+  let isolate: ivm.Isolate | undefined;
+  let dispatchRef: ivm.Reference<unknown> | undefined;
+  let settleRef: ivm.Reference<unknown> | undefined;
+  let cfg: HostLoadConfig | undefined;
+  let dying = false;
+
+  const die = (reason: string): void => {
+    if (dying) return;
+    dying = true;
+    writer.send(FrameType.FAULT, 0, 0, '', JSON.stringify({ reason }));
+    writer.flush();
+    sock.end(() => process.exit(EXIT_FAULT));
+    setTimeout(() => process.exit(EXIT_FAULT), 200);
+  };
+
+  /** An exception out of applySync is isolated-vm's own (our prelude catches plugin throws). */
+  const entryFailed = (where: string, err: unknown, callId?: number): void => {
+    const disposed = isolate?.isDisposed ?? true;
+    const msg = err instanceof Error ? err.message : '';
+    const timedOut = !disposed && /timed out/i.test(msg);
+    if (callId !== undefined && timedOut) {
+      writer.send(
+        FrameType.RESULT_ERR,
+        callId,
+        0,
+        '',
+        errBody('OMEGA_ERR_PLUGIN_TIMEOUT', `The plugin's ${where} timed out.`),
+      );
+    }
+    die(
+      disposed
+        ? `isolate memory limit reached in ${where}`
+        : timedOut
+          ? `timeout in ${where}`
+          : `isolate error in ${where}`,
+    );
+  };
+
+  const post = (kind: unknown, id: unknown, a: unknown, b: unknown): void => {
+    if (dying || typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffffffff) return;
+    if (typeof b !== 'string' || !cfg) return;
+    if (kind === 1) {
+      if (typeof a !== 'string' || a.length > 64 || b.length > cfg.maxCallChars) return;
+      writer.send(FrameType.HOST_CALL, id, 0, a, b);
+    } else if (kind === 2 || kind === 3) {
+      if (b.length > cfg.maxResultChars) {
+        writer.send(
+          FrameType.RESULT_ERR,
+          id,
+          0,
+          '',
+          errBody('OMEGA_ERR_PLUGIN_LIMIT', 'The result is too large.'),
+        );
+        return;
+      }
+      writer.send(kind === 2 ? FrameType.RESULT_OK : FrameType.RESULT_ERR, id, 0, '', b);
+    }
+  };
+
+  const load = (c: HostLoadConfig): void => {
+    cfg = c;
+    isolate = new ivm.Isolate({
+      memoryLimit: c.memoryMb,
+      onCatastrophicError: (message) => {
+        try {
+          writeSync(
+            3,
+            encodeFrame(FrameType.FAULT, 0, 0, '', JSON.stringify({ reason: `catastrophic: ${message}` })),
+          );
+        } finally {
+          process.abort();
+        }
+      },
+    });
+    const context = isolate.createContextSync();
+    const factory = context.evalSync(PRELUDE_SOURCE, {
+      reference: true,
+      timeout: c.loadTimeoutMs,
+    }) as ivm.Reference<(...a: unknown[]) => unknown>;
+    const cfgJson = JSON.stringify({
+      name: c.name,
+      version: c.version,
+      maxCallChars: c.maxCallChars,
+      maxResultChars: c.maxResultChars,
+    });
+    const api = factory.applySync(undefined, [new ivm.Callback(post), cfgJson], {
+      result: { reference: true },
+      timeout: c.loadTimeoutMs,
+    }) as ivm.Reference<Record<string, unknown>>;
+    dispatchRef = api.getSync('dispatch', { reference: true });
+    settleRef = api.getSync('settle', { reference: true });
+    const installRef = api.getSync('install', { reference: true });
+    factory.release();
+
+    let module: ivm.Module;
+    try {
+      module = isolate.compileModuleSync(c.code, { filename: `plugin:${c.name}` });
+    } catch (err) {
+      // A SyntaxError from V8's compiler (made by isolated-vm, not by plugin code).
+      const msg = err instanceof Error ? err.message.slice(0, 500) : 'does not compile';
+      writer.send(
+        FrameType.LOAD_FAILED,
+        0,
+        0,
+        '',
+        errBody('OMEGA_ERR_MANIFEST_INVALID', `The bundle does not compile: ${msg}`),
+      );
+      return;
+    }
+    if (module.dependencySpecifiers.length > 0) {
+      writer.send(
+        FrameType.LOAD_FAILED,
+        0,
+        0,
+        '',
+        errBody(
+          'OMEGA_ERR_MANIFEST_INVALID',
+          'The bundle imports modules; a plugin bundle must be self-contained.',
+        ),
+      );
+      return;
+    }
+    module.instantiateSync(context, () => {
+      throw new Error('imports are refused');
+    });
+    try {
+      module.evaluateSync({ timeout: c.loadTimeoutMs });
+    } catch (err) {
+      if (isolate.isDisposed || (err instanceof Error && /timed out/i.test(err.message))) {
+        entryFailed('bundle evaluation', err);
+        return;
+      }
+      // Whatever the plugin threw is not looked at.
+      writer.send(
+        FrameType.LOAD_FAILED,
+        0,
+        0,
+        '',
+        errBody('OMEGA_ERR_PLUGIN_FAILED', 'The bundle threw while it was evaluated.'),
+      );
+      return;
+    }
+    const exported = module.namespace.getSync('plugin', { reference: true }) as ivm.Reference<unknown>;
+    if (exported.typeof !== 'object') {
+      writer.send(
+        FrameType.LOAD_FAILED,
+        0,
+        0,
+        '',
+        errBody('OMEGA_ERR_MANIFEST_INVALID', 'The bundle must export const plugin = { ... }.'),
+      );
+      return;
+    }
+    const info = installRef.applySync(undefined, [exported.derefInto()], { timeout: c.loadTimeoutMs });
+    writer.send(FrameType.LOADED, 0, 0, '', typeof info === 'string' ? info : '');
+  };
+
+  const onFrame = (f: Frame): void => {
+    if (dying) return;
+    switch (f.type) {
+      case FrameType.CALL: {
+        if (!dispatchRef) return;
+        const colon = f.meta.indexOf(':');
+        const kind = f.meta.slice(0, colon);
+        const name = f.meta.slice(colon + 1);
+        try {
+          dispatchRef.applySync(undefined, [f.id, kind, name, f.body.toString('utf8')], {
+            timeout: Math.max(1, f.aux),
+          });
+        } catch (err) {
+          entryFailed(`${kind} ${name}`.trim(), err, f.id);
+        }
+        return;
+      }
+      case FrameType.REPLY: {
+        if (!settleRef || !cfg) return;
+        try {
+          settleRef.applySync(undefined, [f.id, f.aux === 1, f.body.toString('utf8')], {
+            timeout: cfg.settleTimeoutMs,
+          });
+        } catch (err) {
+          entryFailed('host-call continuation', err);
+        }
+        return;
+      }
+      case FrameType.LOAD: {
+        if (isolate) {
+          die('second LOAD');
+          return;
+        }
+        try {
+          load(JSON.parse(f.body.toString('utf8')) as HostLoadConfig);
+        } catch (err) {
+          entryFailed('load', err);
+        }
+        return;
+      }
+      case FrameType.STATS_REQ: {
+        const heap = isolate && !isolate.isDisposed ? isolate.getHeapStatisticsSync() : undefined;
+        const mem = process.memoryUsage();
+        writer.send(
+          FrameType.STATS,
+          f.id,
+          0,
+          '',
+          JSON.stringify({
+            heapUsedBytes: heap?.used_heap_size ?? 0,
+            heapTotalBytes: heap?.total_heap_size ?? 0,
+            externalBytes: heap?.externally_allocated_size ?? 0,
+            rssBytes: mem.rss,
+          }),
+        );
+        return;
+      }
+      case FrameType.STOP: {
+        dying = true;
+        try {
+          isolate?.dispose();
+        } catch {
+          // already disposed
+        }
+        writer.flush();
+        sock.end(() => process.exit(0));
+        setTimeout(() => process.exit(0), 200);
+        return;
+      }
+      default:
+        die(`unknown frame type ${f.type}`);
+    }
+  };
+
+  sock.on('data', createFrameReader({ maxFrameBytes: MAX_KERNEL_FRAME, onFrame, onViolation: die }));
+  // The kernel is gone (or closed our channel): nothing left to serve.
+  sock.on('error', () => process.exit(0));
+  sock.on('close', () => process.exit(0));
+  writer.send(FrameType.READY, 0, 0, '', JSON.stringify({ pid: process.pid }));
+}

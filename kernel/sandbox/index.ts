@@ -1,0 +1,44 @@
+export { type ByteBudget, createByteBudget } from './byte-budget.js';
+export { callRoute } from './call-route.js';
+export { type CpuCredit, createCpuCredit, readProcessCpuMs } from './cpu-credit.js';
+export { type Bridge, type BridgeOptions, createBridge, type DeniedCall } from './create-bridge.js';
+export { createHostPool, type HostPool, type HostPoolOptions } from './create-host-pool.js';
+export {
+  createPluginInstance,
+  type PluginInstance,
+  type PluginInstanceOptions,
+  type PluginSpec,
+} from './create-plugin-instance.js';
+export { createSandbox, type Sandbox, type SandboxOptions, type StartOptions } from './create-sandbox.js';
+export type { HostEnv } from './host-env.js';
+export { HOST_FUNCTIONS, type HostFunction, type HostFunctionRegistry } from './host-functions.js';
+export type {
+  Authorize,
+  HostServices,
+  SandboxBus,
+  SandboxBusEvent,
+  SandboxCrypto,
+  SandboxFetch,
+  SandboxFetchInit,
+  SandboxServices,
+  SandboxStorage,
+  SandboxSystem,
+} from './host-services.js';
+export type { HostSession, HostStats, LoadedPlugin } from './host-session.js';
+export { jsonDepthWithin, parseUntrustedJson } from './json-guard.js';
+export {
+  DEFAULT_PLUGIN_LIMITS,
+  hostDataLimitBytes,
+  type PluginLimits,
+  resolveLimits,
+} from './plugin-limits.js';
+export type { PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
+export { type HostEntry, resolveHostEntry } from './resolve-host-entry.js';
+export {
+  DEFAULT_RESTART_POLICY,
+  decideRestart,
+  type RestartDecision,
+  type RestartPolicy,
+} from './restart-policy.js';
+export { type HostExit, type HostProcess, type SpawnHostOptions, spawnHost } from './spawn-host.js';
+export { validateRouteResponse } from './validate-route-response.js';

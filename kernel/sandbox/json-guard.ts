@@ -1,0 +1,41 @@
+import { omegaError } from '../errors/index.js';
+
+/**
+ * True when the JSON text nests objects/arrays no deeper than `max`. One linear scan that
+ * skips string contents; run before JSON.parse so a deeply nested document costs nothing.
+ */
+export function jsonDepthWithin(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) return false;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return true;
+}
+
+const dropProto = (key: string, value: unknown): unknown => (key === '__proto__' ? undefined : value);
+
+/**
+ * Parses untrusted JSON with a depth bound; `__proto__` keys are dropped (also when written
+ * with escapes), so a later merge into a kernel object cannot reach a prototype. Throws
+ * OMEGA_ERR_PLUGIN_LIMIT (too deep) or OMEGA_ERR_BAD_JSON.
+ */
+export function parseUntrustedJson(text: string, maxDepth: number): unknown {
+  if (!jsonDepthWithin(text, maxDepth)) {
+    throw omegaError('OMEGA_ERR_PLUGIN_LIMIT', `JSON nested deeper than ${maxDepth} levels.`, { maxDepth });
+  }
+  try {
+    return text.includes('__proto__') || text.includes('\\u')
+      ? JSON.parse(text, dropProto)
+      : JSON.parse(text);
+  } catch {
+    throw omegaError('OMEGA_ERR_BAD_JSON', 'Malformed JSON from the plugin.');
+  }
+}

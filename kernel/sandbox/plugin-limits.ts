@@ -1,0 +1,65 @@
+/** Resource limits of one plugin (manifest `limits`, with the kernel's defaults filled in). */
+export interface PluginLimits {
+  /** Isolate heap limit, MB (isolated-vm minimum 8). */
+  memoryMb: number;
+  /** Wall-clock deadline of a route/service/event/timer call, ms. */
+  callTimeoutMs: number;
+  /** Wall-clock deadline of load + activate (and of deactivate), ms. */
+  activateTimeoutMs: number;
+  /** CPU credit of the host process: burst, CPU-ms. */
+  cpuBurstMs: number;
+  /** CPU credit refill, CPU-ms per wall second (1000 = one core). */
+  cpuRefillPerSec: number;
+  /** Largest host-call argument JSON, bytes. */
+  maxCallBytes: number;
+  /** Host-call argument bytes per second (burst: 4 s worth). */
+  callBytesPerSec: number;
+  /** Largest result of a call into the plugin, bytes. */
+  maxResultBytes: number;
+  /** Deepest JSON nesting accepted from the plugin. */
+  maxJsonDepth: number;
+  /** Host calls of this plugin in flight at once. */
+  maxPendingHostCalls: number;
+  /** Live event subscriptions. */
+  maxSubscriptions: number;
+  /** Live timers. */
+  maxTimers: number;
+  /** Shortest timer period, ms (shorter requests are raised to it). */
+  minTimerMs: number;
+}
+
+/** The kernel's defaults. */
+export const DEFAULT_PLUGIN_LIMITS: Readonly<PluginLimits> = Object.freeze({
+  memoryMb: 64,
+  callTimeoutMs: 5_000,
+  activateTimeoutMs: 10_000,
+  cpuBurstMs: 3_000,
+  cpuRefillPerSec: 500,
+  maxCallBytes: 1_048_576,
+  callBytesPerSec: 8_388_608,
+  maxResultBytes: 4_194_304,
+  maxJsonDepth: 64,
+  maxPendingHostCalls: 256,
+  maxSubscriptions: 64,
+  maxTimers: 64,
+  minTimerMs: 50,
+});
+
+/** Fills unset limits with the defaults and clamps the rest to sane ranges. */
+export function resolveLimits(partial: Partial<PluginLimits> = {}): PluginLimits {
+  const out = { ...DEFAULT_PLUGIN_LIMITS };
+  for (const k of Object.keys(out) as (keyof PluginLimits)[]) {
+    const v = partial[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[k] = v;
+  }
+  out.memoryMb = Math.max(8, Math.floor(out.memoryMb));
+  return out;
+}
+
+/**
+ * The OS cap (RLIMIT_DATA) for a plugin's host process: Node itself plus twice the isolate
+ * limit (isolated-vm's limit is soft; ArrayBuffers live outside it and are bounded by this).
+ */
+export function hostDataLimitBytes(limits: PluginLimits, baseMb: number): number {
+  return (baseMb + 2 * limits.memoryMb) * 1024 * 1024;
+}

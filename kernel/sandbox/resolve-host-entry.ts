@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** How to start a plugin-host process: node flags plus the entry file. */
+export interface HostEntry {
+  execArgv: string[];
+  file: string;
+}
+
+/**
+ * Picks the plugin-host entry: `dist/plugin-host.js` beside the built kernel (tsup entry
+ * `plugin-host`), or, when the kernel runs from source (vitest, tsx), `host/main.ts` run
+ * through tsx's loader. Always with `--no-node-snapshot` (isolated-vm needs it on Node 20+).
+ */
+export function resolveHostEntry(): HostEntry {
+  const here = import.meta.url;
+  const built = fileURLToPath(new URL('./plugin-host.js', here));
+  if (!here.endsWith('.ts') && existsSync(built)) return { execArgv: ['--no-node-snapshot'], file: built };
+  const source = fileURLToPath(new URL('./host/main.ts', here));
+  const tsx = createRequire(here).resolve('tsx');
+  return { execArgv: ['--no-node-snapshot', '--import', pathToFileURL(tsx).href], file: source };
+}

@@ -1,0 +1,157 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { resolveHostEntry } from './resolve-host-entry.js';
+import { createFrameReader } from './wire/create-frame-reader.js';
+import { createFrameWriter, type FrameWriter } from './wire/create-frame-writer.js';
+import { type Frame, FrameType } from './wire/frame-type.js';
+
+const PRLIMIT = '/usr/bin/prlimit';
+const STDERR_TAIL = 4096;
+
+/** How a host process ended. */
+export interface HostExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why, in a few words: the kernel's kill reason, the host's FAULT reason, or the exit itself. */
+  reason: string;
+}
+
+/** Options of {@link spawnHost}. */
+export interface SpawnHostOptions {
+  /** RLIMIT_DATA for the process (bytes); 0 = none. Applied with prlimit where it exists. */
+  dataLimitBytes: number;
+  /** Largest frame accepted from the host. */
+  maxFrameBytes: number;
+}
+
+/** A running plugin-host process and its channel. */
+export interface HostProcess {
+  readonly pid: number;
+  readonly dataLimitBytes: number;
+  /** Resolves once the host said READY; rejects if it ends first. */
+  readonly ready: Promise<void>;
+  /** Resolves once the process has exited (never rejects). */
+  readonly exited: Promise<HostExit>;
+  readonly alive: boolean;
+  /** Where frames after READY go (replaceable; frames before a handler is set are dropped). */
+  setHandler(onFrame: (frame: Frame) => void): void;
+  send: FrameWriter['send'];
+  /** SIGKILLs the process; the first reason given is the one reported. */
+  kill(reason: string): void;
+  /** The last lines the process wrote to stderr (for crash reasons). */
+  stderrTail(): string;
+}
+
+const lastLine = (s: string): string => {
+  const lines = s.trim().split('\n');
+  return (lines[lines.length - 1] ?? '').trim().slice(0, 200);
+};
+
+/**
+ * Spawns a plugin-host process: `node --no-node-snapshot <entry>` under `prlimit --data`
+ * (RLIMIT_DATA: large allocations then fail cleanly; RLIMIT_AS would break Node and wasm),
+ * with no environment of the kernel's, stdin/stdout closed, stderr kept for crash reasons,
+ * and fd 3 a socketpair carrying frames. Errors on the child and on every stream are
+ * handled: a dying host must never take the kernel down.
+ */
+export function spawnHost(opts: SpawnHostOptions): HostProcess {
+  const entry = resolveHostEntry();
+  const nodeArgs = [...entry.execArgv, entry.file];
+  const capped = opts.dataLimitBytes > 0 && existsSync(PRLIMIT);
+  const cmd = capped ? PRLIMIT : process.execPath;
+  const argv = capped ? [`--data=${opts.dataLimitBytes}`, '--', process.execPath, ...nodeArgs] : nodeArgs;
+  const env: Record<string, string> = { NODE_OPTIONS: '' };
+  if (process.env.PATH) env.PATH = process.env.PATH;
+  if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
+
+  const child: ChildProcess = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env });
+  const channel = child.stdio[3] as Socket;
+  const writer = createFrameWriter(channel);
+  let handler: ((f: Frame) => void) | undefined;
+  let stderr = '';
+  let killReason: string | undefined;
+  let faultReason: string | undefined;
+  let alive = true;
+  let markReady: () => void = () => {};
+  let failReady: (e: Error) => void = () => {};
+  const ready = new Promise<void>((res, rej) => {
+    markReady = res;
+    failReady = rej;
+  });
+  ready.catch(() => {});
+
+  const kill = (reason: string): void => {
+    killReason ??= reason;
+    if (alive) child.kill('SIGKILL');
+  };
+
+  const onFrame = (f: Frame): void => {
+    if (f.type === FrameType.READY) {
+      markReady();
+      return;
+    }
+    if (f.type === FrameType.FAULT) {
+      try {
+        const r = (JSON.parse(f.body.toString('utf8')) as { reason?: unknown }).reason;
+        if (typeof r === 'string') faultReason ??= r.slice(0, 300);
+      } catch {
+        faultReason ??= 'fault';
+      }
+    }
+    handler?.(f);
+  };
+
+  channel.on(
+    'data',
+    createFrameReader({
+      maxFrameBytes: opts.maxFrameBytes,
+      onFrame,
+      onViolation: (r) => kill(`protocol violation: ${r}`),
+    }),
+  );
+  channel.on('error', () => {});
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
+  });
+  child.stderr?.on('error', () => {});
+
+  const exited = new Promise<HostExit>((resolve) => {
+    let done = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null, fallback?: string): void => {
+      if (done) return;
+      done = true;
+      alive = false;
+      const tail = lastLine(stderr);
+      const why =
+        killReason ??
+        faultReason ??
+        fallback ??
+        `${signal ? `killed by ${signal}` : `exited with code ${code}`}${tail ? `: ${tail}` : ''}`;
+      failReady(new Error(why));
+      channel.destroy();
+      resolve({ code, signal, reason: why });
+    };
+    child.on('error', (err) => finish(null, null, `spawn failed: ${err.message}`));
+    // 'close' (not 'exit'): the channel is drained by then, so a FAULT frame is not lost.
+    child.on('close', (code, signal) => finish(code, signal));
+  });
+
+  return {
+    pid: child.pid ?? -1,
+    dataLimitBytes: opts.dataLimitBytes,
+    ready,
+    exited,
+    get alive() {
+      return alive;
+    },
+    setHandler(h) {
+      handler = h;
+    },
+    send: (type, id, aux, meta, body) => {
+      if (alive) writer.send(type, id, aux, meta, body);
+    },
+    kill,
+    stderrTail: () => stderr,
+  };
+}
