@@ -4,7 +4,7 @@ import { type HostProcess, spawnHost } from './spawn-host.js';
 export interface HostPool {
   /** A ready host with this data cap: the warm one when it fits, else a fresh one. */
   take(dataLimitBytes: number): Promise<HostProcess>;
-  /** Kills the warm hosts and spawns no more. */
+  /** Kills the warm hosts, spawns no more, and waits until every host it spawned has exited. */
   close(): Promise<void>;
   /** Hosts waiting right now. */
   readonly idle: number;
@@ -25,11 +25,20 @@ export interface HostPoolOptions {
  */
 export function createHostPool(opts: HostPoolOptions): HostPool {
   const warm: HostProcess[] = [];
+  /** Every host this pool spawned that has not exited yet (warm, serving, or dying). */
+  const live = new Set<HostProcess>();
   let closed = false;
+
+  const spawn = (dataLimitBytes: number): HostProcess => {
+    const h = spawnHost({ dataLimitBytes, maxFrameBytes: opts.maxFrameBytes });
+    live.add(h);
+    void h.exited.then(() => live.delete(h));
+    return h;
+  };
 
   const refill = (): void => {
     while (!closed && warm.length < opts.size) {
-      const h = spawnHost({ dataLimitBytes: opts.dataLimitBytes, maxFrameBytes: opts.maxFrameBytes });
+      const h = spawn(opts.dataLimitBytes);
       warm.push(h);
       void h.exited.then(() => {
         const i = warm.indexOf(h);
@@ -39,7 +48,7 @@ export function createHostPool(opts: HostPoolOptions): HostPool {
   };
 
   const fresh = async (dataLimitBytes: number): Promise<HostProcess> => {
-    const h = spawnHost({ dataLimitBytes, maxFrameBytes: opts.maxFrameBytes });
+    const h = spawn(dataLimitBytes);
     await h.ready;
     return h;
   };
@@ -63,9 +72,8 @@ export function createHostPool(opts: HostPoolOptions): HostPool {
     },
     async close() {
       closed = true;
-      const all = warm.splice(0);
-      for (const h of all) h.kill('pool closed');
-      await Promise.all(all.map((h) => h.exited));
+      for (const h of warm.splice(0)) h.kill('pool closed');
+      await Promise.all([...live].map((h) => h.exited));
     },
     get idle() {
       return warm.length;

@@ -131,6 +131,12 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     if (!stopping) opts.onDown(reason);
   };
 
+  /** Kills the host for a breached limit and ends the session now (the exit comes later). */
+  const breach = (reason: string): void => {
+    host.kill(reason);
+    end(reason);
+  };
+
   const invoke = (
     kind: PluginCallKind,
     name: string,
@@ -153,7 +159,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
             },
           ),
         );
-        host.kill(`deadline: ${kind}${name ? ` "${name}"` : ''} exceeded ${deadlineMs} ms`);
+        breach(`deadline: ${kind}${name ? ` "${name}"` : ''} exceeded ${deadlineMs} ms`);
       }, deadlineMs);
       inflight.set(id, { resolve, reject, timer, kind, name });
       host.send(FrameType.CALL, id, deadlineMs, `${kind}:${name}`, payload);
@@ -355,7 +361,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       case FrameType.FAULT:
         return; // the reason is kept by the host process; the exit follows
       default:
-        host.kill(`protocol violation: frame type ${f.type}`);
+        breach(`protocol violation: frame type ${f.type}`);
     }
   });
 
@@ -364,9 +370,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     const cpuMs = await readProcessCpuMs(host.pid);
     if (cpuMs === undefined || ended) return;
     if (credit.update(cpuMs, Date.now()) < 0) {
-      host.kill(
-        `cpu budget exhausted (burst ${limits.cpuBurstMs} ms, refill ${limits.cpuRefillPerSec} ms/s)`,
-      );
+      breach(`cpu budget exhausted (burst ${limits.cpuBurstMs} ms, refill ${limits.cpuRefillPerSec} ms/s)`);
     }
   };
   const cpuTimer = setInterval(() => void sample(), opts.cpuSampleMs ?? 250);
@@ -390,7 +394,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       };
       return new Promise<LoadedPlugin>((resolve, reject) => {
         const timer = setTimeout(
-          () => host.kill(`deadline: load exceeded ${limits.activateTimeoutMs} ms`),
+          () => breach(`deadline: load exceeded ${limits.activateTimeoutMs} ms`),
           limits.activateTimeoutMs,
         );
         pendingLoad = { resolve, reject, timer };
@@ -409,8 +413,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     async stop(graceMs) {
       stopping = true;
       undoAll();
-      if (ended) return;
-      host.send(FrameType.STOP, 0, 0, '', '');
+      if (!ended) host.send(FrameType.STOP, 0, 0, '', '');
       const t = setTimeout(() => host.kill('stopped'), graceMs);
       await host.exited;
       clearTimeout(t);
