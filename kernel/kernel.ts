@@ -14,6 +14,13 @@ import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
 import { createLogger, type Logger } from './log/index.js';
+import {
+  createPluginManager,
+  type PluginManager,
+  pluginAdminRoutes,
+  pluginPaths,
+  seedGrants,
+} from './plugins/manager/index.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { createSystemInfo, type SystemInfo } from './system/index.js';
 import { KERNEL_VERSION } from './version.js';
@@ -33,6 +40,7 @@ export interface Kernel {
   readonly bus: EventBus;
   readonly system: SystemInfo;
   readonly routes: RouteTable;
+  readonly plugins: PluginManager;
   readonly authenticator: Authenticator;
   state(): KernelState;
   /** Graceful stop: refuse new work, finish in-flight requests, close streams, flush storage. */
@@ -101,11 +109,34 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
     const authenticator = adminTokenAuthenticator(admin.token);
 
     const routes = new RouteTable();
+    const paths = pluginPaths(config);
+    /** Plugins may never fetch the kernel itself; filled in once the server listens. */
+    const ownPorts: number[] = [];
+    seedGrants(paths.grantsFile, paths.dirs.slice(0, -1));
+    const plugins = createPluginManager({
+      routes,
+      dirs: paths.dirs,
+      grantsFile: paths.grantsFile,
+      kernelVersion: KERNEL_VERSION,
+      storage,
+      bus,
+      system,
+      crypto,
+      logger: logger.child({ component: 'plugins' }),
+      fetch: {
+        forbidPorts: ownPorts,
+        allowPrivate: config.plugins.fetchAllowPrivate,
+        maxBytes: 8 * 1024 * 1024,
+        timeoutMs: 10_000,
+      },
+      sandbox: { warmHosts: config.plugins.warmHosts },
+    });
+    cleanup.push(() => plugins.stop());
     const facts = {
       version: KERNEL_VERSION,
       startedAt,
-      readiness: () => ({ storage: state === 'ready', plugins: state === 'ready' }),
-      plugins: () => [],
+      readiness: () => ({ storage: state !== 'stopped', plugins: plugins.ready() && state === 'ready' }),
+      plugins: () => plugins.list().map((p) => ({ name: p.name, version: p.version, status: p.status })),
       systemSnapshot: () => system.snapshot(),
       publish: (topic: string, data: unknown) => {
         const e: BusEvent = bus.publish(topic, data);
@@ -113,6 +144,7 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
       },
     };
     for (const route of kernelRoutes(routes, facts)) routes.add(route);
+    for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
 
     const app = createHttpApp({
       table: routes,
@@ -129,6 +161,7 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
       logger,
     });
     cleanup.push(() => server.close(0));
+    ownPorts.push(server.port);
     const gateway = attachEventsGateway({
       server: server.server,
       bus,
@@ -153,6 +186,7 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
     });
     cleanup.push(() => gateway.close());
 
+    await plugins.start();
     state = 'ready';
     bus.publish('kernel.started', { version: KERNEL_VERSION, url: server.url });
     logger.info({ url: server.url, version: KERNEL_VERSION, dataDir: config.dataDir }, 'omega kernel ready');
@@ -168,6 +202,7 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
       bus,
       system,
       routes,
+      plugins,
       authenticator,
       state: () => state,
       stop: (reason = 'stop requested') => {
@@ -177,6 +212,7 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
           bus.publish('kernel.stopping', { reason });
           await gateway.close();
           await server.close(config.http.shutdownGraceMs);
+          await plugins.stop();
           bus.close();
           await storage.close();
           state = 'stopped';

@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { hasErrorCode } from '../errors/index.js';
 import { KERNEL_VERSION } from '../version.js';
+import { ApiError } from './api-client.js';
 import { type Command, renderHelp, UsageError } from './command.js';
+import { pluginCommand } from './commands/plugin.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 
-const COMMANDS: Command[] = [startCommand, statusCommand];
+const COMMANDS: Command[] = [startCommand, statusCommand, pluginCommand];
 
 function topHelp(): string {
   const lines = ['Usage: omega <command> [options]', '', 'Commands:'];
@@ -55,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`omega: ${(err as Error).message}\n`);
       return 2;
+    }
+    if (err instanceof ApiError) {
+      process.stderr.write(`omega: ${err.message} [${err.code}]\n`);
+      return 1;
     }
     if (hasErrorCode(err)) {
       process.stderr.write(`omega: ${err.message} [${err.code}]\n`);

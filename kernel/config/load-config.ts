@@ -119,5 +119,8 @@ export function loadConfig(sources: ConfigSources = {}): KernelConfig {
   );
   config.dataDir = resolve(config.dataDir);
   if (config.tls) config.tls = { cert: resolve(config.tls.cert), key: resolve(config.tls.key) };
+  if (config.plugins.dirs) config.plugins.dirs = config.plugins.dirs.map((d) => resolve(d));
+  if (config.plugins.installedDir) config.plugins.installedDir = resolve(config.plugins.installedDir);
+  if (config.plugins.grantsFile) config.plugins.grantsFile = resolve(config.plugins.grantsFile);
   return config;
 }

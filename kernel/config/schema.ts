@@ -44,6 +44,20 @@ export const configSchema = z
       })
       .prefault({}),
     system: z.object({ cacheMs: positiveInt.default(1_000) }).prefault({}),
+    plugins: z
+      .object({
+        /** Bundled plugin folders (default: the repository's plugins/). */
+        dirs: z.array(z.string().min(1)).optional(),
+        /** The installed-plugins store (default: <dataDir>/plugins). */
+        installedDir: z.string().min(1).optional(),
+        /** The operator's grants file (default: <dataDir>/grants.json, seeded from plugins/grants.json). */
+        grantsFile: z.string().min(1).optional(),
+        /** Plugin-host processes kept spawned and ready, so starts and restarts skip Node's start-up. */
+        warmHosts: z.number().int().min(0).max(8).default(1),
+        /** Let plugins fetch private and loopback addresses (off: only public addresses). */
+        fetchAllowPrivate: z.boolean().default(false),
+      })
+      .prefault({}),
   })
   .strict();
 

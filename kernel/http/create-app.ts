@@ -51,6 +51,12 @@ function asOmegaError(err: unknown): unknown {
   return err;
 }
 
+/** True when the request carries a body (HTTP/1.1 framing: a non-zero length or chunked). */
+function hasBody(c: Context): boolean {
+  const length = c.req.header('content-length');
+  return length !== undefined ? length !== '0' : c.req.header('transfer-encoding') !== undefined;
+}
+
 async function authorize(
   c: Context,
   route: RouteSpec,
@@ -108,7 +114,7 @@ function build(opts: HttpAppOptions): Hono<Env> {
     app.on(route.method, route.path, async (c) => {
       const principal = await authorize(c, route, authenticator);
       const body =
-        route.body === undefined
+        route.body === undefined || (route.body === 'json' && !hasBody(c))
           ? undefined
           : await readJsonBody(c, bodyLimitBytes, route.body === 'json' ? undefined : route.body);
       return route.handler(c, { body, principal, requestId: c.get('requestId') });

@@ -29,7 +29,10 @@ export interface RouteSpec<B = unknown> {
   summary: string;
   /** Who registered it: `kernel` or a plugin name (becomes the OpenAPI tag). */
   owner: string;
-  /** `json`: any JSON body; a zod schema: a validated JSON body; omitted: no body is read. */
+  /**
+   * `json`: an optional JSON body of any shape (undefined when the request has none); a zod
+   * schema: a required, validated JSON body; omitted: no body is read.
+   */
   body?: 'json' | z.ZodType<B>;
   /** Response descriptions by status, for the OpenAPI document. */
   responses?: Record<number, string>;

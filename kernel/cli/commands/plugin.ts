@@ -1,0 +1,75 @@
+import type { PluginView } from '../../plugins/manager/index.js';
+import { callApi } from '../api-client.js';
+import { type Command, UsageError } from '../command.js';
+import { output } from '../output.js';
+
+const ACTIONS = ['list', 'info', 'enable', 'disable', 'reload'] as const;
+
+function line(p: PluginView): string {
+  const why = p.reasons[0]
+    ? `  (${p.reasons[0].message})`
+    : p.runtime?.reason
+      ? `  (${p.runtime.reason})`
+      : '';
+  return `${p.name.padEnd(20)} ${p.version.padEnd(10)} ${p.status.padEnd(12)}${why}`;
+}
+
+function details(p: PluginView): string {
+  const lines = [
+    `${p.name} ${p.version}  ${p.status}${p.enabled ? '' : ' (disabled)'}`,
+    p.description ?? '',
+    `folder       ${p.dir}`,
+    `permissions  ${p.permissions.declared.join(', ') || '(none)'}`,
+  ];
+  if (p.permissions.missing.length) lines.push(`not granted  ${p.permissions.missing.join(', ')}`);
+  if (p.permissions.denied.length) lines.push(`denied       ${p.permissions.denied.join(', ')}`);
+  for (const r of p.routes) lines.push(`route        ${r.method} ${r.path}  [${r.permission}]`);
+  for (const s of p.services) lines.push(`service      ${s}`);
+  for (const r of p.reasons) lines.push(`reason       ${r.code}: ${r.message}`);
+  if (p.runtime) {
+    lines.push(
+      `runtime      pid ${p.runtime.pid ?? '-'}, restarts ${p.runtime.restarts}, denied calls ${p.runtime.deniedCalls}`,
+    );
+    if (p.runtime.lastCrash) lines.push(`last crash   ${p.runtime.lastCrash.reason}`);
+  }
+  return lines.filter(Boolean).join('\n');
+}
+
+/** `omega plugin list|info|enable|disable|reload`: the plugin lifecycle through the admin API. */
+export const pluginCommand: Command = {
+  name: 'plugin',
+  summary: 'List plugins, show one, or enable, disable or reload one while the kernel keeps serving.',
+  usage:
+    'omega plugin <list|info NAME|enable NAME|disable NAME|reload NAME> [--url URL] [--token TOKEN] [--json]',
+  options: {
+    url: { type: 'string', description: 'Kernel URL (default $OMEGA_URL or http://127.0.0.1:7700)' },
+    token: {
+      type: 'string',
+      description: 'Admin token (default $OMEGA_ADMIN_TOKEN or <data-dir>/admin-token)',
+    },
+    'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
+    json: { type: 'boolean', description: 'Print JSON' },
+  },
+  async run(values, positionals) {
+    const [action, name, ...extra] = positionals;
+    const json = values.json === true;
+    if (!action || !(ACTIONS as readonly string[]).includes(action)) {
+      throw new UsageError(`plugin needs one of: ${ACTIONS.join(', ')}`);
+    }
+    if (action === 'list') {
+      if (name) throw new UsageError('plugin list takes no name');
+      const { items } = (await callApi(values, 'GET', '/api/v1/plugins')) as { items: PluginView[] };
+      output(json, items, () => (items.length ? items.map(line).join('\n') : 'no plugins installed'));
+      return 0;
+    }
+    if (!name || extra.length) throw new UsageError(`plugin ${action} needs exactly one plugin name`);
+    const path = `/api/v1/plugins/${encodeURIComponent(name)}`;
+    const view = (
+      action === 'info'
+        ? await callApi(values, 'GET', path)
+        : await callApi(values, 'POST', `${path}/${action}`)
+    ) as PluginView;
+    output(json, view, () => (action === 'info' ? details(view) : line(view)));
+    return 0;
+  },
+};

@@ -1,0 +1,54 @@
+import type { EventBus } from '../../bus/index.js';
+import type { KernelCrypto } from '../../crypto/index.js';
+import type { Logger } from '../../log/index.js';
+import { safeFetch } from '../../net/index.js';
+import type { PermissionGate } from '../../permissions/index.js';
+import type { HostServices } from '../../sandbox/index.js';
+import type { Storage } from '../../storage/index.js';
+import type { SystemInfo } from '../../system/index.js';
+import type { ServiceRegistry } from './service-registry.js';
+
+/** The kernel services plugins' host calls are served by. */
+export interface KernelServices {
+  storage: Storage;
+  bus: EventBus;
+  system: SystemInfo;
+  crypto: KernelCrypto;
+  services: ServiceRegistry;
+  logger: Logger;
+  /** Outbound fetch policy: ports of the kernel itself are never reachable. */
+  fetch: { forbidPorts: number[]; allowPrivate: boolean; maxBytes: number; timeoutMs: number };
+}
+
+/**
+ * What one plugin's host calls reach: its own storage namespace, the bus, system reads,
+ * crypto operations (never keys), outbound fetch re-checked against its gate on every
+ * redirect, other plugins' services, and a log tagged with its name. The bridge has
+ * already checked the permission of each call before any of these run.
+ */
+export function hostServicesFor(plugin: string, gate: PermissionGate, k: KernelServices): HostServices {
+  const allowOrigin = (origin: string): boolean => {
+    try {
+      gate.check({ kind: 'net.fetch', origin });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    log: k.logger.child({ plugin }),
+    storage: k.storage.namespace(plugin),
+    bus: k.bus,
+    system: k.system,
+    crypto: k.crypto,
+    services: k.services,
+    fetch: (url, init) =>
+      safeFetch(url, init ?? {}, {
+        allowOrigin,
+        timeoutMs: Math.min(init?.timeoutMs ?? k.fetch.timeoutMs, k.fetch.timeoutMs),
+        maxBytes: k.fetch.maxBytes,
+        forbidPorts: k.fetch.forbidPorts,
+        allowPrivate: k.fetch.allowPrivate,
+      }),
+  };
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { omegaError } from '../../errors/index.js';
+import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { PLUGIN_NAME_RE } from '../../permissions/index.js';
+import type { Grants } from '../grants-schema.js';
+import { parseGrants } from '../grants-schema.js';
+import { loadGrants } from '../load-grants.js';
+import { saveGrants } from '../save-grants.js';
+import type { PluginManager } from './plugin-manager.js';
+
+const json = (data: unknown, status = 200) =>
+  new Response(JSON.stringify(data), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
+
+function nameOf(raw: string | undefined = ''): string {
+  if (!PLUGIN_NAME_RE.test(raw)) {
+    throw omegaError('OMEGA_ERR_VALIDATION', `"${raw.slice(0, 64)}" is not a plugin name.`, {
+      errors: [{ field: 'name', message: 'must match ^[a-z][a-z0-9-]{1,39}$' }],
+    });
+  }
+  return raw;
+}
+
+const grantsBody = z
+  .object({
+    granted: z.array(z.string().max(512)).max(256),
+    denied: z.array(z.string().max(512)).max(256).default([]),
+  })
+  .strict();
+
+/** The admin API over the plugin lifecycle (`omega plugin …` calls these). */
+export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): RouteSpec[] {
+  const action = (verb: 'enable' | 'disable' | 'reload', summary: string): RouteSpec =>
+    defineRoute({
+      method: 'POST',
+      path: `/api/v1/plugins/:name/${verb}`,
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      summary,
+      responses: { 200: 'The plugin after the change', 404: 'No such plugin' },
+      handler: async (c) => json(await manager[verb](nameOf(c.req.param('name')))),
+    });
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/plugins',
+      permission: 'plugins:read',
+      owner: 'kernel',
+      summary: 'Installed plugins with status, permissions, routes and services',
+      handler: () => json({ items: manager.list() }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/plugins/:name',
+      permission: 'plugins:read',
+      owner: 'kernel',
+      summary: 'One plugin: status (with the reason when crashed, quarantined or refused), grants, runtime',
+      handler: (c) => json(manager.info(nameOf(c.req.param('name')))),
+    }),
+    action('enable', 'Enable a plugin and start it (kept enabled across restarts)'),
+    action(
+      'disable',
+      'Disable a plugin: remove its routes, subscriptions, timers and services, then stop its sandbox',
+    ),
+    action('reload', 'Reload a plugin from disk (bundle, manifest, grants) while the kernel keeps serving'),
+    defineRoute({
+      method: 'PUT',
+      path: '/api/v1/plugins/:name/grants',
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      summary:
+        "Replace the operator's grants for a plugin (stored by the kernel, never by the plugin); reload to apply",
+      body: grantsBody,
+      handler: async (c, { body }) => {
+        const name = nameOf(c.req.param('name'));
+        manager.info(name);
+        const all: Grants = await loadGrants(grantsFile);
+        let next: Grants;
+        try {
+          next = parseGrants({ ...all, [name]: body }, 'request body');
+        } catch (err) {
+          const e = err as { message: string; extras?: Record<string, unknown> };
+          throw omegaError('OMEGA_ERR_VALIDATION', e.message, e.extras ?? {});
+        }
+        await saveGrants(grantsFile, next);
+        return json(next[name]);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,288 @@
+import { hasErrorCode, type OmegaError, omegaError } from '../../errors/index.js';
+import type { RouteTable } from '../../http/route-table.js';
+import { createPermissionGate } from '../../permissions/index.js';
+import {
+  createSandbox,
+  type PluginInstance,
+  type Sandbox,
+  type SandboxOptions,
+} from '../../sandbox/index.js';
+import { type DiscoveredPlugin, discoverPlugins } from '../discover-plugins.js';
+import type { Grants } from '../grants-schema.js';
+import { loadGrants } from '../load-grants.js';
+import { missingGrants } from '../missing-grants.js';
+import { planLoad } from '../plan-load.js';
+import { hostServicesFor, type KernelServices } from './host-services-for.js';
+import { pluginRoute } from './plugin-route.js';
+import { type PluginView, pluginView } from './plugin-view.js';
+import { ServiceRegistry } from './service-registry.js';
+
+/** Options of {@link createPluginManager}. */
+export interface PluginManagerOptions extends Omit<KernelServices, 'services'> {
+  routes: RouteTable;
+  /** Plugin folders, searched in order: the bundled plugins, then the installed-plugins store. */
+  dirs: string[];
+  grantsFile: string;
+  kernelVersion: string;
+  sandbox?: Omit<SandboxOptions, 'logger' | 'onStatus' | 'onDenied'>;
+}
+
+/** The kernel's plugin lifecycle: discover, check, grant, start in order, mount, enable/disable/reload. */
+export interface PluginManager {
+  /** Discovers and starts every enabled plugin (dependencies first). */
+  start(): Promise<void>;
+  list(): PluginView[];
+  /** OMEGA_ERR_PLUGIN_NOT_FOUND for an unknown name. */
+  info(name: string): PluginView;
+  enable(name: string): Promise<PluginView>;
+  disable(name: string): Promise<PluginView>;
+  /** Re-reads the plugin from disk (bundle, manifest, grants), stops it and starts it again. */
+  reload(name: string): Promise<PluginView>;
+  /** True once every enabled, startable plugin has settled. */
+  ready(): boolean;
+  readonly services: ServiceRegistry;
+  stop(): Promise<void>;
+}
+
+interface Entry {
+  found: DiscoveredPlugin;
+  reasons: OmegaError[];
+  instance?: PluginInstance;
+  undo: Array<() => void>;
+}
+
+const asReason = (e: OmegaError) => ({ code: e.code, message: e.message });
+const ENABLED = { ns: 'kernel', collection: 'plugins' } as const;
+
+/** Creates the plugin manager; core plugins load exactly like third-party ones. */
+export function createPluginManager(opts: PluginManagerOptions): PluginManager {
+  const { logger, bus, storage } = opts;
+  const services = new ServiceRegistry();
+  const entries = new Map<string, Entry>();
+  const disabled = new Set<string>();
+  let grants: Grants = {};
+  let settled = false;
+  const kernel: KernelServices = { ...opts, services };
+
+  let sandboxInstance: Sandbox | undefined;
+  /** Created on first use, so a kernel without plugins spawns no plugin host at all. */
+  const sandbox = (): Sandbox =>
+    (sandboxInstance ??= createSandbox({
+      ...opts.sandbox,
+      logger: logger.child({ component: 'sandbox' }),
+      onStatus: (e) => {
+        bus.publish(`plugins.plugin.${e.state}`, e);
+        if (e.reason) logger.warn({ plugin: e.plugin, state: e.state, reason: e.reason }, 'plugin state');
+      },
+      onDenied: (d) => {
+        bus.publish('plugins.permission.denied', {
+          plugin: d.plugin,
+          version: d.version,
+          call: d.call,
+          descriptor: d.descriptor,
+          message: d.message,
+        });
+        logger.warn({ plugin: d.plugin, call: d.call, descriptor: d.descriptor }, 'plugin permission denied');
+      },
+    }));
+
+  const entry = (name: string): Entry => {
+    const e = entries.get(name);
+    if (!e)
+      throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `No plugin named "${name}" is installed.`, {
+        plugin: name,
+      });
+    return e;
+  };
+
+  const view = (e: Entry): PluginView => {
+    const m = e.found.manifest;
+    const g = grants[m.name] ?? { granted: [], denied: [] };
+    return pluginView({
+      manifest: m,
+      dir: e.found.dir,
+      enabled: !disabled.has(m.name),
+      reasons: e.reasons.map(asReason),
+      grants: g,
+      missing: missingGrants(m, grants),
+      ...(e.instance ? { runtime: e.instance.status() } : {}),
+    });
+  };
+
+  async function stopOne(e: Entry): Promise<void> {
+    for (const undo of e.undo.splice(0).reverse()) undo();
+    const instance = e.instance;
+    e.instance = undefined;
+    await instance?.dispose();
+  }
+
+  async function startOne(e: Entry): Promise<void> {
+    const m = e.found.manifest;
+    if (disabled.has(m.name) || e.reasons.length > 0) return;
+    const missing = missingGrants(m, grants);
+    if (missing.length > 0) {
+      e.reasons.push(
+        omegaError(
+          'OMEGA_ERR_PLUGIN_NOT_GRANTED',
+          `Plugin "${m.name}" declares permissions the operator has not granted: ${missing.join(', ')}. Grant them in ${opts.grantsFile} (or PUT /api/v1/plugins/${m.name}/grants), then enable it.`,
+          { plugin: m.name, missing },
+        ),
+      );
+      return;
+    }
+    for (const dep of Object.keys(m.dependencies)) {
+      const d = entries.get(dep);
+      if (!d?.instance || disabled.has(dep)) {
+        e.reasons.push(
+          omegaError(
+            'OMEGA_ERR_PLUGIN_DEPENDENCY',
+            `Plugin "${m.name}" needs "${dep}", which is not running.`,
+            {
+              plugin: m.name,
+              dependency: dep,
+            },
+          ),
+        );
+        return;
+      }
+    }
+    const g = grants[m.name] ?? { granted: [], denied: [] };
+    const gate = createPermissionGate({
+      plugin: m.name,
+      declared: m.permissions,
+      granted: g.granted,
+      denied: g.denied,
+    });
+    const getInstance = () => e.instance;
+    for (const route of m.routes) {
+      e.undo.push(opts.routes.add(pluginRoute(m.name, route, getInstance, m.limits.callTimeoutMs)));
+    }
+    for (const s of m.services) {
+      e.undo.push(
+        services.provide(`${m.name}.${s.name}`, {
+          plugin: m.name,
+          handler: s.handler ?? s.name,
+          instance: getInstance,
+          deadlineMs: m.limits.callTimeoutMs,
+        }),
+      );
+    }
+    e.instance = await sandbox().start({
+      name: m.name,
+      version: m.version,
+      bundleCode: e.found.code,
+      limits: m.limits,
+      authorize: (d) => gate.check(d),
+      services: hostServicesFor(m.name, gate, kernel),
+    });
+  }
+
+  /** Reads grants and every plugin folder; returns the plan's entries in start order. */
+  async function discover(): Promise<Map<string, Pick<Entry, 'found' | 'reasons'>>> {
+    grants = await loadGrants(opts.grantsFile);
+    const found = await discoverPlugins({ dirs: opts.dirs });
+    for (const err of found.errors) {
+      logger.error(
+        { dirs: err.dirs, plugin: err.name, code: err.error.code, detail: err.error.message },
+        'plugin not loadable',
+      );
+    }
+    const plan = planLoad(found.plugins, { kernelVersion: opts.kernelVersion });
+    const refusals = new Map(plan.refused.map((r) => [r.name, r.reasons]));
+    const out = new Map<string, Pick<Entry, 'found' | 'reasons'>>();
+    for (const p of [...plan.start, ...found.plugins.filter((f) => refusals.has(f.manifest.name))]) {
+      out.set(p.manifest.name, { found: p, reasons: [...(refusals.get(p.manifest.name) ?? [])] });
+    }
+    return out;
+  }
+
+  async function loadDisabled(): Promise<void> {
+    let cursor: string | undefined;
+    do {
+      const page = await storage.list<{ enabled: boolean }>(
+        ENABLED.ns,
+        ENABLED.collection,
+        cursor ? { cursor } : {},
+      );
+      for (const r of page.items) if (!r.value.enabled) disabled.add(r.id);
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
+  async function setEnabled(name: string, enabled: boolean): Promise<void> {
+    await storage.set(ENABLED.ns, ENABLED.collection, name, { enabled });
+    if (enabled) disabled.delete(name);
+    else disabled.add(name);
+  }
+
+  /** Entries in start order (the plan's order, kept by insertion). */
+  const ordered = () => [...entries.values()];
+
+  return {
+    services,
+    async start() {
+      await loadDisabled();
+      for (const [name, f] of await discover()) entries.set(name, { ...f, undo: [] });
+      for (const e of ordered()) {
+        try {
+          await startOne(e);
+        } catch (err) {
+          e.reasons.push(
+            hasErrorCode(err)
+              ? (err as OmegaError)
+              : omegaError('OMEGA_ERR_PLUGIN_FAILED', 'The plugin could not be started.'),
+          );
+          logger.error({ plugin: e.found.manifest.name, err }, 'plugin start failed');
+        }
+      }
+      settled = true;
+      logger.info(
+        { plugins: ordered().map((e) => ({ name: e.found.manifest.name, status: view(e).status })) },
+        'plugins started',
+      );
+    },
+    list: () => ordered().map(view),
+    info: (name) => view(entry(name)),
+    async enable(name) {
+      const e = entry(name);
+      await setEnabled(name, true);
+      if (!e.instance) {
+        e.reasons = e.reasons.filter(
+          (r) => r.code !== 'OMEGA_ERR_PLUGIN_NOT_GRANTED' && r.code !== 'OMEGA_ERR_PLUGIN_DEPENDENCY',
+        );
+        grants = await loadGrants(opts.grantsFile);
+        await startOne(e);
+      }
+      return view(e);
+    },
+    async disable(name) {
+      const e = entry(name);
+      await setEnabled(name, false);
+      await stopOne(e);
+      return view(e);
+    },
+    async reload(name) {
+      const e = entry(name);
+      await stopOne(e);
+      const fresh = await discover();
+      const f = fresh.get(name);
+      if (!f) {
+        entries.delete(name);
+        throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `Plugin "${name}" is no longer installed.`, {
+          plugin: name,
+        });
+      }
+      e.found = f.found;
+      e.reasons = f.reasons;
+      // Plugins that appeared on disk since start are listed (not started until enabled or reloaded).
+      for (const [other, g] of fresh) if (!entries.has(other)) entries.set(other, { ...g, undo: [] });
+      await startOne(e);
+      return view(e);
+    },
+    ready: () => settled,
+    async stop() {
+      for (const e of ordered().reverse()) await stopOne(e);
+      await sandboxInstance?.close();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { PluginStatus } from '../../sandbox/index.js';
+import type { PluginManifest } from '../manifest-schema.js';
+import { pluginRoutePath } from './plugin-route.js';
+
+/** Where a plugin stands, as the API shows it. */
+export type PluginPhase =
+  | 'disabled'
+  | 'refused'
+  | 'starting'
+  | 'running'
+  | 'crashed'
+  | 'backoff'
+  | 'quarantined'
+  | 'stopped';
+
+/** One plugin as `GET /api/v1/plugins/{name}` shows it. */
+export interface PluginView {
+  name: string;
+  version: string;
+  description?: string;
+  dir: string;
+  enabled: boolean;
+  status: PluginPhase;
+  /** Why it is refused, quarantined or stopped: coded, human-readable. */
+  reasons: Array<{ code: string; message: string }>;
+  permissions: { declared: string[]; granted: string[]; denied: string[]; missing: string[] };
+  routes: Array<{ method: string; path: string; permission: string }>;
+  services: string[];
+  dependencies: Record<string, string>;
+  limits: PluginManifest['limits'];
+  runtime?: PluginStatus;
+}
+
+/** Builds the API view of a plugin from its manifest, decisions and runtime status. */
+export function pluginView(input: {
+  manifest: PluginManifest;
+  dir: string;
+  enabled: boolean;
+  reasons: Array<{ code: string; message: string }>;
+  grants: { granted: string[]; denied: string[] };
+  missing: string[];
+  runtime?: PluginStatus;
+}): PluginView {
+  const { manifest: m, runtime } = input;
+  const status: PluginPhase = !input.enabled
+    ? 'disabled'
+    : input.reasons.length > 0 && !runtime
+      ? 'refused'
+      : (runtime?.state ?? 'stopped');
+  return {
+    name: m.name,
+    version: m.version,
+    ...(m.description ? { description: m.description } : {}),
+    dir: input.dir,
+    enabled: input.enabled,
+    status,
+    reasons: input.reasons,
+    permissions: {
+      declared: m.permissions,
+      granted: input.grants.granted,
+      denied: input.grants.denied,
+      missing: input.missing,
+    },
+    routes: m.routes.map((r) => ({
+      method: r.method,
+      path: pluginRoutePath(m.name, r.path),
+      permission: r.permission,
+    })),
+    services: m.services.map((s) => `${m.name}.${s.name}`),
+    dependencies: m.dependencies,
+    limits: m.limits,
+    ...(runtime ? { runtime } : {}),
+  };
+}

@@ -1,0 +1,56 @@
+import { omegaError } from '../../errors/index.js';
+import { type PluginInstance, parseUntrustedJson } from '../../sandbox/index.js';
+
+interface Provider {
+  plugin: string;
+  handler: string;
+  instance: () => PluginInstance | undefined;
+  deadlineMs: number;
+}
+
+/**
+ * Plugins' declared services, by qualified name `<plugin>.<service>`. Calls are
+ * host-mediated: the caller's permission was checked by its gate; the provider runs the
+ * handler in its own sandbox under its own deadline.
+ */
+export class ServiceRegistry {
+  #providers = new Map<string, Provider>();
+
+  /** Registers a provider; returns its undo. */
+  provide(service: string, provider: Provider): () => void {
+    this.#providers.set(service, provider);
+    return () => {
+      if (this.#providers.get(service) === provider) this.#providers.delete(service);
+    };
+  }
+
+  /** Every registered qualified service name. */
+  names(): string[] {
+    return [...this.#providers.keys()].sort();
+  }
+
+  /** Calls `service` with `args` (plain data); resolves the provider's plain-data result. */
+  async call(service: string, args: unknown): Promise<unknown> {
+    const provider = this.#providers.get(service);
+    const running = provider?.instance();
+    if (!provider)
+      throw omegaError('OMEGA_ERR_NOT_FOUND', `No plugin provides the service "${service}".`, { service });
+    if (!running) {
+      throw omegaError(
+        'OMEGA_ERR_PLUGIN_UNAVAILABLE',
+        `Plugin "${provider.plugin}" (service "${service}") is not running.`,
+        {
+          plugin: provider.plugin,
+          service,
+        },
+      );
+    }
+    const json = await running.invoke(
+      'service',
+      provider.handler,
+      JSON.stringify(args ?? null),
+      provider.deadlineMs,
+    );
+    return json === '' ? undefined : parseUntrustedJson(json, 64);
+  }
+}
