@@ -1,0 +1,2 @@
+/** Placeholder entry, replaced by the SDK's definePlugin and typed host API (issue: SDK). */
+export {};
