@@ -64,6 +64,12 @@ describe('plugins in a running kernel', () => {
       permissions: ['storage', 'timers'],
     });
     writePlugin(pluginsDir, 'too-new', 'export const plugin = {};\n', { engines: { omega: '>=99.0.0' } });
+    writePlugin(
+      pluginsDir,
+      'crashy',
+      'export const plugin = { activate() { throw new Error("boom at activation"); } };\n',
+      {},
+    );
     writePlugin(pluginsDir, 'orphan', 'export const plugin = {};\n', {
       dependencies: { 'not-installed': '^1.0.0' },
     });
@@ -83,6 +89,7 @@ describe('plugins in a running kernel', () => {
         'loop-handler': granted(['http:routes', 'log']),
         guarded: granted(['http:routes', 'services:call:well-behaved.double']),
         ungranted: granted(['storage']),
+        crashy: granted([]),
       }),
     );
     k = await startTempKernel({ plugins: { dirs: [pluginsDir], grantsFile, warmHosts: 1 } });
@@ -171,6 +178,29 @@ describe('plugins in a running kernel', () => {
       body: JSON.stringify({ granted: ['events:publish:'] }),
     });
     expect(bad.status).toBe(400);
+  });
+
+  it('quarantines a plugin that keeps throwing out of activation, with the reason in the API and on the bus', async () => {
+    const events: string[] = [];
+    const sub = k.kernel.bus.subscribe(
+      ['plugins.plugin.*'],
+      (batch) => {
+        for (const e of batch) if ((e.data as { plugin: string }).plugin === 'crashy') events.push(e.topic);
+      },
+      { since: 0 },
+    );
+    let view = await info('crashy');
+    for (let i = 0; i < 200 && view.status !== 'quarantined'; i++) {
+      expect((await post('/api/v1/well-behaved/ping', undefined, false)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+      view = await info('crashy');
+    }
+    sub.unsubscribe();
+    expect(view.status).toBe('quarantined');
+    expect(view.runtime?.reason).toBeTruthy();
+    expect(view.runtime?.lastCrash?.reason).toMatch(/activat/i);
+    expect(events).toContain('plugins.plugin.quarantined');
+    expect(events.filter((t) => t === 'plugins.plugin.backoff').length).toBeGreaterThanOrEqual(1);
   });
 
   it('answers unknown and malformed plugin names with 404 and 400', async () => {
