@@ -53,13 +53,19 @@ describe('budgets', () => {
     c.update(cpu, 0);
     let left = 0;
     // 70 % of a core for 10 s: never 100 % in any second, but 200 ms/s over the refill.
-    for (let t = 1; t <= 10; t++) left = c.update((cpu += 700), t * 1000);
+    for (let t = 1; t <= 10; t++) {
+      cpu += 700;
+      left = c.update(cpu, t * 1000);
+    }
     expect(left).toBeLessThan(0);
     // Steady use under the refill rate never runs it dry.
     const steady = createCpuCredit(1000, 500);
     steady.update(0, 0);
     let used = 0;
-    for (let t = 1; t <= 10; t++) expect(steady.update((used += 400), t * 1000)).toBe(600);
+    for (let t = 1; t <= 10; t++) {
+      used += 400;
+      expect(steady.update(used, t * 1000)).toBe(600);
+    }
   });
 
   it("reads this process's CPU time from /proc", async () => {
