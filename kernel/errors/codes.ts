@@ -215,6 +215,27 @@ export const ERROR_CODES = {
     title: 'Outbound fetch failed',
     fix: 'The remote host could not be resolved or reached, or broke the connection or TLS; check the URL and that the host is up.',
   },
+  // ── Marketplace ─────────────────────────────────────────────────────────────
+  OMEGA_ERR_MARKETPLACE_UNTRUSTED: {
+    status: 502,
+    title: 'Marketplace data not trusted',
+    fix: 'A signed document or artifact from the named source failed verification (signature threshold, expiry, version rollback, hash, length or release statement); nothing was changed. Do not use this source until its owner republishes, and check it is the source you trust.',
+  },
+  OMEGA_ERR_MARKETPLACE_DOWNLOAD: {
+    status: 502,
+    title: 'Marketplace download failed',
+    fix: 'The source could not be read, answered with an error, or sent more bytes than allowed; check the source URL or directory and retry.',
+  },
+  OMEGA_ERR_CONSENT_REQUIRED: {
+    status: 409,
+    title: 'Operator consent required',
+    fix: 'Review the permission diff in `plan`, then repeat the request with `consent` set to its `consent` digest (omega plugin install/upgrade asks interactively); the installed version keeps serving meanwhile.',
+  },
+  OMEGA_ERR_PLUGIN_REVOKED: {
+    status: 410,
+    title: 'Plugin version revoked',
+    fix: 'The marketplace revoked this version for the signed reason given; install or upgrade to a version that is not revoked.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A stable error code such as `OMEGA_ERR_NOT_FOUND`. */
