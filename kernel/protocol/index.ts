@@ -1,3 +1,4 @@
+export { CTX_INDIRECT_CALLS, CTX_SURFACE, type CtxMethodPath, type CtxMethodSpec } from './ctx-surface.js';
 export { defineHostCall, type HostCallSpec } from './define-host-call.js';
 export type {
   FetchResult,

@@ -1,2 +1,17 @@
-/** Placeholder entry, replaced by the SDK's definePlugin and typed host API (issue: SDK). */
-export {};
+export type {
+  FetchResult,
+  ListPageResult,
+  PluginEvent,
+  StoredRecordResult,
+  VerifyResult,
+} from '../../kernel/protocol/index.js';
+export type { EventHandler, HostContext, HostMethod } from './context/host-context.js';
+export type { PluginContext } from './context/plugin-context.js';
+export { errorCode, isCodedError } from './errors/error-code.js';
+export { type ErrorCode, type PluginError, pluginError } from './errors/plugin-error.js';
+export { json } from './http/json-response.js';
+export { type ProblemBody, problem } from './http/problem-response.js';
+export type { PluginRequest, PluginResponse, RouteHandler } from './http/route-types.js';
+export { definePlugin } from './plugin/define-plugin.js';
+export type { PluginDefinition, ServiceHandler } from './plugin/plugin-definition.js';
+export type { CallsOf, EventsOf, PluginTypes, ProvidesOf, UntypedPlugin } from './plugin/plugin-types.js';

@@ -1,0 +1,14 @@
+import type { PluginDefinition } from './plugin-definition.js';
+import type { PluginTypes, UntypedPlugin } from './plugin-types.js';
+
+/**
+ * Declares a plugin: `export const plugin = definePlugin({ routes: { … } })`. The identity at
+ * run time; at compile time it types every hook, handler and `ctx` call from the protocol.
+ * Pass a {@link PluginTypes} map (`definePlugin<{ events: {…} }>({…})`) to type events and services.
+ */
+export function definePlugin<
+  T extends PluginTypes = UntypedPlugin,
+  D extends PluginDefinition<T> = PluginDefinition<T>,
+>(definition: D & PluginDefinition<T>): D {
+  return definition;
+}
