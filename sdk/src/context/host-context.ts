@@ -17,7 +17,7 @@ type Surface = typeof CTX_SURFACE;
 type ArgsOf<P extends CtxMethodPath> = HostCallArgs<Surface[P]['call']>;
 
 /** True when key `K` of `A` may be left out. */
-type IsOptional<A, K extends keyof A> = {} extends Pick<A, K> ? true : false;
+type IsOptional<A, K extends keyof A> = Record<never, never> extends Pick<A, K> ? true : false;
 
 /** The positional parameters `names` of argument object `A`, optional where the field is. */
 type Positional<A, Names extends readonly string[]> = Names extends readonly [

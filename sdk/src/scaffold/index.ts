@@ -1,0 +1,2 @@
+export { initPlugin } from './init-plugin.js';
+export { type ScaffoldOptions, scaffoldFiles } from './scaffold-files.js';
