@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { buildCommand } from './commands/build-command.js';
 import { initCommand } from './commands/init-command.js';
+import { testCommand } from './commands/test-command.js';
 import { type SdkCommand, SdkUsageError } from './sdk-command.js';
 
-const COMMANDS: SdkCommand[] = [initCommand, buildCommand];
+const COMMANDS: SdkCommand[] = [initCommand, buildCommand, testCommand];
 
 function help(cmd?: SdkCommand): string {
   if (cmd) {
