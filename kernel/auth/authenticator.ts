@@ -8,6 +8,9 @@ export interface Credentials {
   headers: IncomingHttpHeaders | Record<string, string>;
   /** The client's address. */
   remote?: string;
+  /** The request method and path with query (HTTP only; signed requests cover them). */
+  method?: string;
+  url?: string;
 }
 
 /**

@@ -1,8 +1,43 @@
 export {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_MAX_TTL_SEC,
+  type AccessTokenClaims,
+  API_TOKEN_PREFIX,
+  accessFromClaims,
+  looksLikeJwt,
+  type VerifiedAccess,
+} from './access-token.js';
+export {
   ADMIN_PRINCIPAL,
   adminTokenAuthenticator,
   adminTokenPath,
   resolveAdminToken,
 } from './admin-token.js';
+export { type ArmBootstrapOptions, armBootstrap, BOOTSTRAP_SECRET_MIN_CHARS } from './arm-bootstrap.js';
+export {
+  type AgentKey,
+  type AuthProvider,
+  type IntrospectQuery,
+  type ProviderPrincipal,
+  toPrincipal,
+} from './auth-provider.js';
 export { type Authenticator, bearerFrom, type Credentials, chainAuthenticators } from './authenticator.js';
-export { hasPermission, type Principal, PUBLIC } from './principal.js';
+export { authorizeTopics, GUARDED_TOPICS } from './authorize-topics.js';
+export { createKernelAuth, type KernelAuth, type KernelAuthOptions } from './create-kernel-auth.js';
+export { type CachedDecision, DecisionCache, type Revocation } from './decision-cache.js';
+export { NonceWindow } from './nonce-window.js';
+export { AUTH_PROVIDER_SERVICE, type ProviderHost, pluginAuthProvider } from './plugin-auth-provider.js';
+export { hasPermission, type Principal, PUBLIC, permissionCovers } from './principal.js';
+export {
+  agentPublicKey,
+  bodySha256,
+  canonicalRequest,
+  SIGNATURE_HEADERS,
+  SIGNATURE_SCHEME,
+  type SignedParts,
+  signRequest,
+  verifyRequestSignature,
+} from './request-signing.js';
+export { REVOCATION_TOPICS, revocationOf } from './revocation-topics.js';
+export { type SignedRequestOptions, signedRequestAuthenticator } from './signed-request-authenticator.js';
+export { type TokenAuthenticatorOptions, tokenAuthenticator } from './token-authenticator.js';

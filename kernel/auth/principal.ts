@@ -1,29 +1,48 @@
 /** Who is calling: resolved from a credential by the kernel's authenticator. */
 export interface Principal {
-  /** Stable id, e.g. `admin` or a user id. */
+  /** Stable id, e.g. `admin` or a user id (an API token's owner). */
   id: string;
   /** What kind of credential it came from. */
   kind: 'admin-token' | 'user' | 'api-token' | 'node';
-  /** Granted permissions such as `nodes:read`; `*` grants everything. */
+  /** Granted permissions such as `nodes:read`; `*` grants everything, `nodes:*` and `*:read` a family. */
   permissions: readonly string[];
   /** Explicit denials; a deny always wins over any grant. */
   denied?: readonly string[];
   /** When the credential stops being valid (epoch ms), if it expires. */
   expiresAt?: number;
+  /** A display name: the username, the API token's or the agent's name. */
+  name?: string;
+  /** The credential's own id: an access token's `jti`, an API token's id, an agent key's id. */
+  credentialId?: string;
+  /** Signed requests only: the SHA-256 (hex) the request body must have. */
+  bodySha256?: string;
 }
 
 /** The permission that marks a route as open to anyone. */
 export const PUBLIC = 'public';
 
-function covers(granted: string, wanted: string): boolean {
+/**
+ * True when the permission pattern `granted` covers `wanted`, segment by segment (`:`):
+ * `*` alone covers everything; a `*` segment matches one segment; a trailing `*` matches
+ * one or more. `nodes:*` covers `nodes:read` and `nodes:admin:write`; `*:read` covers
+ * `nodes:read` but not `nodes:admin:read`. `wanted` may itself be a pattern (scope checks):
+ * then a `*` in it is matched only by a `*`.
+ */
+export function permissionCovers(granted: string, wanted: string): boolean {
   if (granted === '*' || granted === wanted) return true;
-  // `nodes:*` covers `nodes:read`; the resource part must match exactly.
-  if (granted.endsWith(':*')) return wanted.startsWith(granted.slice(0, -1));
-  return false;
+  const g = granted.split(':');
+  const w = wanted.split(':');
+  for (let i = 0; i < g.length; i++) {
+    const seg = g[i];
+    if (seg === '*' && i === g.length - 1) return w.length > i;
+    if (i >= w.length) return false;
+    if (seg !== '*' && seg !== w[i]) return false;
+  }
+  return g.length === w.length;
 }
 
 /** True when `principal` holds `permission` and no denial of it. Explicit deny wins. */
 export function hasPermission(principal: Principal, permission: string): boolean {
-  if (principal.denied?.some((d) => covers(d, permission))) return false;
-  return principal.permissions.some((g) => covers(g, permission));
+  if (principal.denied?.some((d) => permissionCovers(d, permission))) return false;
+  return principal.permissions.some((g) => permissionCovers(g, permission));
 }

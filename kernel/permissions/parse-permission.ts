@@ -73,6 +73,8 @@ export function parsePermission(s: string): PermissionDescriptor {
 
   scope = scopeAfter(s, 'services:call:');
   if (scope !== null) {
+    // The auth provider's service answers the kernel only (see kernel/auth/plugin-auth-provider.ts).
+    if (scope.endsWith('.auth-provider')) invalid(s, 'the auth-provider service is reserved for the kernel.');
     if (isQualifiedServiceName(scope)) return { kind: 'services.call', service: scope };
     invalid(s, `the service must be <plugin>.<service>, e.g. services:call:nodes.capacity.`);
   }

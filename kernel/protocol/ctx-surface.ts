@@ -54,6 +54,7 @@ export const CTX_SURFACE = {
   'timers.every': { call: 'timers.every', params: ['ms'], callback: 'fn', returns: 'id' },
   'timers.after': { call: 'timers.after', params: ['ms'], callback: 'fn', returns: 'id' },
   'timers.cancel': { call: 'timers.cancel', params: ['id'] },
+  'auth.signToken': { call: 'auth.signToken', params: ['sub', 'claims', 'ttlSec'] },
   'log.debug': { call: 'log.write', params: ['msg', 'fields'], fixed: { level: 'debug' } },
   'log.info': { call: 'log.write', params: ['msg', 'fields'], fixed: { level: 'info' } },
   'log.warn': { call: 'log.write', params: ['msg', 'fields'], fixed: { level: 'warn' } },

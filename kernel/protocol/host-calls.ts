@@ -136,6 +136,21 @@ export const HOST_CALLS = {
     args: z.object({ id: z.number().int().min(1) }),
     permission: () => ({ kind: 'timers' }),
   }),
+  // ── authentication provider (only a plugin granted auth:provider) ──
+  'auth.signToken': call<string>()({
+    args: z.object({
+      sub: z.string().min(1).max(128),
+      claims: z.object({
+        jti: z.string().min(8).max(128),
+        perms: z.array(z.string().min(1).max(256)).max(512),
+        deny: z.array(z.string().min(1).max(256)).max(512),
+        fam: z.string().min(1).max(128).optional(),
+        name: z.string().max(256).optional(),
+      }),
+      ttlSec: z.number().int().min(10).max(3600),
+    }),
+    permission: () => ({ kind: 'auth.provider' }),
+  }),
   // ── kernel log ──
   'log.write': call<null>()({
     args: z.object({

@@ -55,6 +55,7 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   'timers.every': async (a, env) => ({ id: env.addTimer(a.ms, false) }),
   'timers.after': async (a, env) => ({ id: env.addTimer(a.ms, true) }),
   'timers.cancel': async (a, env) => env.cancelTimer(a.id),
+  'auth.signToken': (a, env) => need(env, 'auth').signAccessToken(a.sub, a.claims, a.ttlSec),
   'log.write': async (a, env) => {
     env.services.log[a.level](a.fields ? { fields: a.fields } : {}, a.msg);
     return null;

@@ -72,6 +72,21 @@ export interface SandboxServices {
   call(service: string, args: unknown): Promise<unknown>;
 }
 
+/** Access tokens for the auth provider: the kernel signs them (keys never leave kernel/crypto). */
+export interface SandboxAuth {
+  signAccessToken(
+    sub: string,
+    claims: {
+      jti: string;
+      perms: string[];
+      deny: string[];
+      fam?: string | undefined;
+      name?: string | undefined;
+    },
+    ttlSec: number,
+  ): Promise<string>;
+}
+
 /**
  * What one plugin's host calls are served by. Built by the kernel per plugin (namespace
  * view, logger child, caller-bound services); a capability left out answers
@@ -85,4 +100,5 @@ export interface HostServices {
   crypto?: SandboxCrypto;
   fetch?: SandboxFetch;
   services?: SandboxServices;
+  auth?: SandboxAuth;
 }

@@ -15,6 +15,7 @@ export { HOST_FUNCTIONS, type HostFunction, type HostFunctionRegistry } from './
 export type {
   Authorize,
   HostServices,
+  SandboxAuth,
   SandboxBus,
   SandboxBusEvent,
   SandboxCrypto,

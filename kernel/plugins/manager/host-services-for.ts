@@ -1,3 +1,4 @@
+import { ACCESS_TOKEN_AUDIENCE } from '../../auth/index.js';
 import type { EventBus } from '../../bus/index.js';
 import type { KernelCrypto } from '../../crypto/index.js';
 import type { Logger } from '../../log/index.js';
@@ -42,6 +43,19 @@ export function hostServicesFor(plugin: string, gate: PermissionGate, k: KernelS
     system: k.system,
     crypto: k.crypto,
     services: k.services,
+    // Reached only through auth.signToken, which the bridge lets through for auth:provider alone.
+    auth: {
+      signAccessToken: (sub, claims, ttlSec) =>
+        k.crypto.signJwt(
+          {
+            perms: claims.perms,
+            deny: claims.deny,
+            ...(claims.fam !== undefined ? { fam: claims.fam } : {}),
+            ...(claims.name !== undefined ? { name: claims.name } : {}),
+          },
+          { subject: sub, audience: ACCESS_TOKEN_AUDIENCE, expiresInSec: ttlSec, jti: claims.jti },
+        ),
+    },
     fetch: (url, init) =>
       safeFetch(url, init ?? {}, {
         allowOrigin,

@@ -186,6 +186,7 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
       after: function (ms, fn) { return addTimer('timers.after', ms, fn, true); },
       cancel: function (id) { delete timers[id]; return hostCall('timers.cancel', { id: id }); },
     }),
+    auth: freeze({ signToken: function (sub, claims, ttlSec) { return hostCall('auth.signToken', { sub: sub, claims: claims, ttlSec: ttlSec }); } }),
     log: freeze({ debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') }),
   });
 

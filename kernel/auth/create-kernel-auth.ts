@@ -1,0 +1,63 @@
+import { adminTokenAuthenticator } from './admin-token.js';
+import type { AuthProvider } from './auth-provider.js';
+import { type Authenticator, chainAuthenticators } from './authenticator.js';
+import { DecisionCache } from './decision-cache.js';
+import { NonceWindow } from './nonce-window.js';
+import { revocationOf } from './revocation-topics.js';
+import { signedRequestAuthenticator } from './signed-request-authenticator.js';
+import { tokenAuthenticator } from './token-authenticator.js';
+
+/** Options of {@link createKernelAuth}. */
+export interface KernelAuthOptions {
+  verifyJwt: (token: string, opts: { audience: string }) => Promise<Record<string, unknown>>;
+  provider: () => AuthProvider | undefined;
+  /** The operator's static admin token, if opted in. */
+  adminToken?: string;
+  /** Replay window of signed requests (default 5 min). */
+  signatureWindowMs?: number;
+  cacheMax?: number;
+}
+
+/** The kernel's authentication: one authenticator for HTTP and WebSocket, and its cache. */
+export interface KernelAuth {
+  readonly authenticator: Authenticator;
+  readonly cache: DecisionCache;
+  readonly provider: () => AuthProvider | undefined;
+  /** Applies a bus event: revocation topics drop matching cached decisions; others are ignored. */
+  onEvent(topic: string, data: unknown): void;
+  /** Sets or clears the static admin token (an explicit operator opt-in). */
+  setAdminToken(token: string | undefined): void;
+}
+
+/**
+ * Assembles the kernel's authenticator: the static admin token (only when set), signed agent
+ * requests, then access tokens and API tokens (verified and cached, see tokenAuthenticator).
+ */
+export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
+  const cache = new DecisionCache(opts.cacheMax);
+  const signed = signedRequestAuthenticator({
+    provider: opts.provider,
+    nonces: new NonceWindow(opts.signatureWindowMs),
+  });
+  const tokens = tokenAuthenticator({ verifyJwt: opts.verifyJwt, provider: opts.provider, cache });
+  let admin: Authenticator | undefined;
+  let chain = chainAuthenticators([signed, tokens]);
+  const setAdminToken = (token: string | undefined) => {
+    admin = token === undefined ? undefined : adminTokenAuthenticator(token);
+    chain = chainAuthenticators(admin ? [admin, signed, tokens] : [signed, tokens]);
+  };
+  setAdminToken(opts.adminToken);
+  return {
+    authenticator: { authenticate: (c) => chain.authenticate(c) },
+    cache,
+    provider: opts.provider,
+    onEvent(topic, data) {
+      const r = revocationOf(topic, data);
+      if (!r) return;
+      cache.revoke(r);
+      if (r.keyId !== undefined) signed.forget(r.keyId);
+      else if (r.sub !== undefined) signed.forget();
+    },
+    setAdminToken,
+  };
+}
