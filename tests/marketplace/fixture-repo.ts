@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeIntegrity } from '../../kernel/plugins/index.js';
+import { packArtifact } from '../../marketplace/install/open-artifact.js';
+import { generatePrivateJwk, loadSigningKey, type SigningKey } from '../../marketplace/metadata/index.js';
+import {
+  addPublisher,
+  addRelease,
+  bumpTimestamp,
+  initRepository,
+  type RoleKeys,
+} from '../../marketplace/publish/index.js';
+
+/** A fresh signing key. */
+export const newKey = (): Promise<SigningKey> => loadSigningKey(generatePrivateJwk());
+
+/** A marketplace repository built in a temp dir: 2-of-3 root, 1-of-1 timestamp and index, one publisher. */
+export interface FixtureRepo {
+  dir: string;
+  rootKeys: SigningKey[];
+  timestamp: RoleKeys;
+  index: RoleKeys;
+  publisherKey: SigningKey;
+  /** Packs a plugin, adds it as a release signed by `key` (default the publisher's) and bumps the timestamp. */
+  release(
+    manifest: Record<string, unknown>,
+    code?: string,
+    opts?: { key?: SigningKey; publisher?: string },
+  ): Promise<void>;
+  bump(): Promise<void>;
+}
+
+/** The default bundle: a plugin that activates and answers one route. */
+export const OK_CODE = `export const plugin = { routes: { async hello() { return { status: 200, body: { hello: 'v1' } }; } } };\n`;
+
+/** Writes an artifact file for a manifest + bundle and returns its path. */
+export function writeArtifact(dir: string, manifest: Record<string, unknown>, code = OK_CODE): string {
+  const full = {
+    version: '1.0.0',
+    engines: { omega: '>=0.1.0' },
+    main: 'plugin.js',
+    integrity: computeIntegrity(Buffer.from(code)),
+    ...manifest,
+  };
+  const file = join(
+    dir,
+    `${String(full.name)}-${String(full.version)}-${Math.random().toString(36).slice(2)}.omp`,
+  );
+  writeFileSync(file, packArtifact(JSON.stringify(full, null, 2), { 'plugin.js': code }));
+  return file;
+}
+
+/** Builds a repository with 2-of-3 root keys and the publisher "acme". */
+export async function createFixtureRepo(now = new Date()): Promise<FixtureRepo> {
+  const dir = mkdtempSync(join(tmpdir(), 'omega-market-'));
+  const work = mkdtempSync(join(tmpdir(), 'omega-market-work-'));
+  const rootKeys = [await newKey(), await newKey(), await newKey()];
+  const timestamp = { keys: [await newKey()], threshold: 1 };
+  const index = { keys: [await newKey()], threshold: 1 };
+  const publisherKey = await newKey();
+  await initRepository({ dir, root: { keys: rootKeys, threshold: 2 }, timestamp, index, now });
+  await addPublisher({ dir, keys: index.keys, name: 'acme', publisherKeys: [publisherKey.publicJwk], now });
+  const bump = async () => {
+    await bumpTimestamp({ dir, keys: timestamp.keys });
+  };
+  await bump();
+  return {
+    dir,
+    rootKeys,
+    timestamp,
+    index,
+    publisherKey,
+    bump,
+    async release(manifest, code, opts = {}) {
+      await addRelease({
+        dir,
+        keys: index.keys,
+        artifactFile: writeArtifact(work, manifest, code),
+        publisher: opts.publisher ?? 'acme',
+        publisherKey: opts.key ?? publisherKey,
+      });
+      await bump();
+    },
+  };
+}
