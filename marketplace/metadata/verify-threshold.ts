@@ -40,7 +40,7 @@ export async function verifyThreshold(
   for (const sig of c.signatures.slice(0, MAX_SIGNATURES)) {
     if (typeof sig?.protected !== 'string' || typeof sig.signature !== 'string') continue;
     const h = header(sig.protected);
-    if (!h || h.alg !== 'EdDSA' || h.typ !== c.typ || typeof h.kid !== 'string') continue;
+    if (h?.alg !== 'EdDSA' || h.typ !== c.typ || typeof h.kid !== 'string') continue;
     if (!Object.hasOwn(c.keys, h.kid)) continue;
     const jwk = c.keys[h.kid] as PublicKey;
     if (valid.has(jwk.x)) continue; // the same key twice counts once

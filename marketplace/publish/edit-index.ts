@@ -72,7 +72,8 @@ export async function addRelease(
     await copyFile(o.artifactFile, join(o.dir, statement.artifact.url));
   }
   const index = await editIndex(o, (idx) => {
-    const entry = (idx.plugins[statement.plugin] ??= { publisher: o.publisher, versions: {} });
+    idx.plugins[statement.plugin] ??= { publisher: o.publisher, versions: {} };
+    const entry = idx.plugins[statement.plugin]!;
     if (entry.publisher !== o.publisher)
       throw omegaError(
         'OMEGA_ERR_CONFLICT',

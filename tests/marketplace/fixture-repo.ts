@@ -36,7 +36,7 @@ export const OK_CODE = `export const plugin = { routes: { async hello() { return
 
 /** Writes an artifact file for a manifest + bundle and returns its path. */
 export function writeArtifact(dir: string, manifest: Record<string, unknown>, code = OK_CODE): string {
-  const full = {
+  const full: Record<string, unknown> = {
     version: '1.0.0',
     engines: { omega: '>=0.1.0' },
     main: 'plugin.js',
