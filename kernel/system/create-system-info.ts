@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { createCpuTracker } from './cpu-tracker.js';
@@ -68,7 +69,7 @@ export function createSystemInfo(options: SystemInfoOptions = {}): SystemInfo {
     const key = await source.topologyKey();
     if (topo?.key !== key) {
       if (topo) logger?.info({ from: topo.key, to: key }, 'CPU topology changed; re-reading it');
-      topo = { key, value: await source.topology() };
+      topo = { key, value: { ...(await source.topology()), hostname: hostname() } };
     }
     return topo.value;
   });

@@ -17,7 +17,8 @@ export interface HostSource {
   temperature(): Promise<TemperatureStats>;
   /** A cheap signature; the topology is read again only when it changes. */
   topologyKey(): Promise<string>;
-  topology(): Promise<Topology>;
+  /** The topology; the caller adds the hostname. */
+  topology(): Promise<Omit<Topology, 'hostname'>>;
 }
 
 /** Reads a text file (injectable so tests can count reads of the real files). */

@@ -41,7 +41,10 @@ async function numaNodes(sysRoot: string, readText: ReadText): Promise<NumaNode[
 }
 
 /** Reads the CPU model from systeminformation and the layout (sockets, cores, NUMA) from sysfs. */
-export async function readLinuxTopology(sysRoot: string, readText: ReadText): Promise<Topology> {
+export async function readLinuxTopology(
+  sysRoot: string,
+  readText: ReadText,
+): Promise<Omit<Topology, 'hostname'>> {
   const [spec, online, nodes] = await Promise.all([
     si.cpu(),
     maybe(readText(join(sysRoot, 'devices/system/cpu/online'))),

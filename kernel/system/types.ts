@@ -199,6 +199,8 @@ export interface NumaNode {
 /** The `topology` area: specs that change only on hotplug. */
 export interface Topology {
   at: number;
+  /** The host's name (`os.hostname()`), so a consumer can name the node it describes. */
+  hostname: string;
   vendor: string;
   model: string;
   sockets: number;
