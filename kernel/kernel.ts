@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type Authenticator,
   adminTokenAuthenticator,
@@ -14,6 +15,7 @@ import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
 import { createLogger, type Logger } from './log/index.js';
+import { pluginInstallRoute, trustedPublishersFile } from './plugins/install/index.js';
 import {
   createPluginManager,
   type PluginManager,
@@ -145,6 +147,16 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
     };
     for (const route of kernelRoutes(routes, facts)) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
+    routes.add(
+      pluginInstallRoute({
+        installedDir: paths.dirs.at(-1) ?? join(config.dataDir, 'plugins'),
+        bundledDirs: paths.dirs.slice(0, -1),
+        grantsFile: paths.grantsFile,
+        trustFile: trustedPublishersFile(config.dataDir),
+        kernelVersion: KERNEL_VERSION,
+        start: (name) => plugins.load(name),
+      }),
+    );
 
     const app = createHttpApp({
       table: routes,

@@ -2,8 +2,9 @@ import type { PluginView } from '../../plugins/manager/index.js';
 import { callApi } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
 import { output } from '../output.js';
+import { runPluginInstall, runPluginTrust } from './plugin-install.js';
 
-const ACTIONS = ['list', 'info', 'enable', 'disable', 'reload'] as const;
+const ACTIONS = ['list', 'info', 'enable', 'disable', 'reload', 'install', 'trust'] as const;
 
 function line(p: PluginView): string {
   const why = p.reasons[0]
@@ -40,7 +41,7 @@ export const pluginCommand: Command = {
   name: 'plugin',
   summary: 'List plugins, show one, or enable, disable or reload one while the kernel keeps serving.',
   usage:
-    'omega plugin <list|info NAME|enable NAME|disable NAME|reload NAME> [--url URL] [--token TOKEN] [--json]',
+    'omega plugin <list|info NAME|enable NAME|disable NAME|reload NAME|install FILE [--yes|--grant P,..] [--trust KEY]|trust KEY> [--url URL] [--token TOKEN] [--json]',
   options: {
     url: { type: 'string', description: 'Kernel URL (default $OMEGA_URL or http://127.0.0.1:7700)' },
     token: {
@@ -49,6 +50,9 @@ export const pluginCommand: Command = {
     },
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     json: { type: 'boolean', description: 'Print JSON' },
+    yes: { type: 'boolean', description: 'install: grant every permission the plugin declares' },
+    grant: { type: 'string', description: 'install: grant only these permissions (comma-separated)' },
+    trust: { type: 'string', description: 'install: first trust this publisher public JWK (see trust)' },
   },
   async run(values, positionals) {
     const [action, name, ...extra] = positionals;
@@ -63,6 +67,8 @@ export const pluginCommand: Command = {
       return 0;
     }
     if (!name || extra.length) throw new UsageError(`plugin ${action} needs exactly one plugin name`);
+    if (action === 'install') return runPluginInstall(values, name);
+    if (action === 'trust') return runPluginTrust(values, name);
     const path = `/api/v1/plugins/${encodeURIComponent(name)}`;
     const view = (
       action === 'info'

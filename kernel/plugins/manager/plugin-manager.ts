@@ -38,6 +38,11 @@ export interface PluginManager {
   disable(name: string): Promise<PluginView>;
   /** Re-reads the plugin from disk (bundle, manifest, grants), stops it and starts it again. */
   reload(name: string): Promise<PluginView>;
+  /**
+   * Reads plugin `name` from disk (new or replaced, e.g. just installed), enables it and starts
+   * it; a running copy is stopped first. OMEGA_ERR_PLUGIN_NOT_FOUND when no usable copy is on disk.
+   */
+  load(name: string): Promise<PluginView>;
   /** True once every enabled, startable plugin has settled. */
   ready(): boolean;
   readonly services: ServiceRegistry;
@@ -277,6 +282,34 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       // Plugins that appeared on disk since start are listed (not started until enabled or reloaded).
       for (const [other, g] of fresh) if (!entries.has(other)) entries.set(other, { ...g, undo: [] });
       await startOne(e);
+      return view(e);
+    },
+    async load(name) {
+      await setEnabled(name, true);
+      const known = entries.get(name);
+      if (known) await stopOne(known);
+      const fresh = await discover();
+      const f = fresh.get(name);
+      if (!f) {
+        entries.delete(name);
+        throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `Plugin "${name}" is not on disk, or not loadable.`, {
+          plugin: name,
+        });
+      }
+      const e: Entry = known ?? { ...f, undo: [] };
+      e.found = f.found;
+      e.reasons = f.reasons;
+      entries.set(name, e);
+      for (const [other, g] of fresh) if (!entries.has(other)) entries.set(other, { ...g, undo: [] });
+      try {
+        await startOne(e);
+      } catch (err) {
+        e.reasons.push(
+          hasErrorCode(err)
+            ? (err as OmegaError)
+            : omegaError('OMEGA_ERR_PLUGIN_FAILED', 'The plugin could not be started.'),
+        );
+      }
       return view(e);
     },
     ready: () => settled,

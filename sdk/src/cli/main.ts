@@ -1,10 +1,20 @@
 import { parseArgs } from 'node:util';
 import { buildCommand } from './commands/build-command.js';
 import { initCommand } from './commands/init-command.js';
+import { keygenCommand } from './commands/keygen-command.js';
+import { packCommand } from './commands/pack-command.js';
+import { signCommand } from './commands/sign-command.js';
 import { testCommand } from './commands/test-command.js';
 import { type SdkCommand, SdkUsageError } from './sdk-command.js';
 
-const COMMANDS: SdkCommand[] = [initCommand, buildCommand, testCommand];
+const COMMANDS: SdkCommand[] = [
+  initCommand,
+  buildCommand,
+  testCommand,
+  keygenCommand,
+  signCommand,
+  packCommand,
+];
 
 function help(cmd?: SdkCommand): string {
   if (cmd) {

@@ -1,0 +1,108 @@
+import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
+import semver from 'semver';
+import { omegaError } from '../../errors/index.js';
+import type { PluginManifest } from '../manifest-schema.js';
+import { parseManifest } from '../parse-manifest.js';
+import { verifyIntegrity } from '../verify-integrity.js';
+import { decodeArchive } from './plugin-archive.js';
+import { signingPayload } from './signing-payload.js';
+import type { TrustedPublisher } from './trusted-publishers.js';
+
+/** A plugin archive that passed every check: shape, manifest, integrity, signature, engines. */
+export interface VerifiedPlugin {
+  manifest: PluginManifest;
+  /** plugin.json exactly as signed. */
+  manifestText: string;
+  bundle: Buffer;
+  publisher: { kid: string; name?: string };
+}
+
+/** Options of {@link verifyPluginArchive}. */
+export interface VerifyArchiveOptions {
+  trusted: readonly TrustedPublisher[];
+  kernelVersion: string;
+  maxBytes?: number;
+}
+
+const b64url = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
+
+function sigError(message: string, extras: Record<string, unknown> = {}) {
+  return omegaError('OMEGA_ERR_SIGNATURE_INVALID', message, extras);
+}
+
+/**
+ * Verifies a packed plugin before anything touches the disk: archive shape, manifest schema,
+ * exactly one file (the bundle named by `main`) matching `integrity`, a detached EdDSA JWS by a
+ * trusted publisher over the manifest+bundle digest, and `engines.omega` covering this kernel.
+ */
+export async function verifyPluginArchive(
+  bytes: Uint8Array,
+  opts: VerifyArchiveOptions,
+): Promise<VerifiedPlugin> {
+  const archive = decodeArchive(bytes, opts.maxBytes);
+  const source = 'plugin.json (in the archive)';
+  const manifest = parseManifest(archive.manifest, source);
+  const paths = Object.keys(archive.files);
+  const b64 = archive.files[manifest.main];
+  if (b64 === undefined || paths.length !== 1) {
+    throw omegaError(
+      'OMEGA_ERR_MANIFEST_INVALID',
+      `The archive must hold exactly the bundle "${manifest.main}" named by main (it holds: ${paths.join(', ') || 'nothing'}).`,
+      { file: source, field: 'main' },
+    );
+  }
+  const bundle = Buffer.from(b64, 'base64');
+  if (!verifyIntegrity(bundle, manifest.integrity)) {
+    throw omegaError(
+      'OMEGA_ERR_MANIFEST_INVALID',
+      `The bundle ${manifest.main} does not match the manifest's integrity; rebuild and repack the plugin.`,
+      { file: source, field: 'integrity' },
+    );
+  }
+  const jws = archive.signature;
+  if (jws === undefined)
+    throw sigError('The archive is not signed; sign it with omega-plugin sign, then pack it.');
+  const parts = jws.split('.');
+  if (parts.length !== 3 || parts[1] !== '')
+    throw sigError('The signature must be a detached compact JWS (header..signature).');
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(jws);
+  } catch {
+    throw sigError('The signature header cannot be decoded.');
+  }
+  if (header.alg !== 'EdDSA')
+    throw sigError(`The signature uses ${String(header.alg)}; only EdDSA (Ed25519) is accepted.`);
+  const publisher = opts.trusted.find((p) => p.kid === header.kid);
+  if (!publisher) {
+    throw sigError(
+      `The plugin is signed by publisher key ${String(header.kid)}, which this kernel does not trust; if you trust it, run: omega plugin trust <publisher.public.jwk>.`,
+      { kid: header.kid ?? null },
+    );
+  }
+  const payload = signingPayload(manifest.name, manifest.version, archive.manifest, bundle);
+  try {
+    const key = await importJWK(publisher.jwk, 'EdDSA');
+    await compactVerify(`${parts[0]}.${b64url(payload)}.${parts[2]}`, key, { algorithms: ['EdDSA'] });
+  } catch {
+    throw sigError(
+      `The signature by ${publisher.kid} does not match this manifest and bundle (altered after signing?).`,
+      {
+        kid: publisher.kid,
+      },
+    );
+  }
+  if (!semver.satisfies(opts.kernelVersion, manifest.engines.omega, { includePrerelease: true })) {
+    throw omegaError(
+      'OMEGA_ERR_PLUGIN_INCOMPATIBLE',
+      `${manifest.name}@${manifest.version} needs omega ${manifest.engines.omega}; this kernel is ${opts.kernelVersion}.`,
+      { plugin: manifest.name, engines: manifest.engines.omega, kernel: opts.kernelVersion },
+    );
+  }
+  return {
+    manifest,
+    manifestText: archive.manifest,
+    bundle,
+    publisher: { kid: publisher.kid, ...(publisher.name ? { name: publisher.name } : {}) },
+  };
+}

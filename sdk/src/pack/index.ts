@@ -1,0 +1,1 @@
+export { type PackedPlugin, packPlugin } from './pack-plugin.js';

@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compactVerify, importJWK } from 'jose';
+import { omegaError } from '../../../kernel/errors/index.js';
+import {
+  encodeArchive,
+  PLUGIN_ARCHIVE_FORMAT,
+  signingPayload,
+} from '../../../kernel/plugins/install/index.js';
+import { writeFileAtomic } from '../build/write-file-atomic.js';
+import { readPluginFiles } from '../sign/read-plugin-files.js';
+import { SIGNATURE_FILE, type SignatureFile } from '../sign/sign-plugin.js';
+
+/** What {@link packPlugin} wrote. */
+export interface PackedPlugin {
+  file: string;
+  name: string;
+  version: string;
+  kid: string;
+  bytes: number;
+}
+
+/**
+ * Packs a built, signed plugin into ONE file `<name>-<version>.omega-plugin` in `outDir`: a
+ * gzip'd JSON `{ format, manifest, files: { <main>: base64 }, signature }`. Refuses a signature
+ * that no longer matches the manifest and bundle (sign again after every build).
+ */
+export async function packPlugin(dir: string, outDir: string): Promise<PackedPlugin> {
+  const { manifest, manifestText, bundle } = await readPluginFiles(dir);
+  let sig: SignatureFile;
+  try {
+    sig = JSON.parse(await readFile(join(dir, SIGNATURE_FILE), 'utf8')) as SignatureFile;
+  } catch {
+    throw omegaError(
+      'OMEGA_ERR_SIGNATURE_INVALID',
+      `${SIGNATURE_FILE} is missing; run omega-plugin sign --key <publisher.private.jwk>.`,
+    );
+  }
+  const [h, , s] = sig.jws.split('.');
+  const payload = Buffer.from(signingPayload(manifest.name, manifest.version, manifestText, bundle)).toString(
+    'base64url',
+  );
+  try {
+    await compactVerify(`${h}.${payload}.${s}`, await importJWK(sig.publicKey, 'EdDSA'), {
+      algorithms: ['EdDSA'],
+    });
+  } catch {
+    throw omegaError(
+      'OMEGA_ERR_SIGNATURE_INVALID',
+      'The signature does not match the current manifest and bundle; run omega-plugin sign again.',
+    );
+  }
+  const archive = encodeArchive({
+    format: PLUGIN_ARCHIVE_FORMAT,
+    manifest: manifestText,
+    files: { [manifest.main]: bundle.toString('base64') },
+    signature: sig.jws,
+  });
+  const file = join(outDir, `${manifest.name}-${manifest.version}.omega-plugin`);
+  await writeFileAtomic(file, archive);
+  return { file, name: manifest.name, version: manifest.version, kid: sig.kid, bytes: archive.length };
+}
