@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { createEventBus } from '../kernel/bus/index.js';
+import { compilePattern, createEventBus, splitTopic } from '../kernel/bus/index.js';
 import { createLogger } from '../kernel/log/index.js';
 import { attachEventsGateway } from '../kernel/ws/index.js';
 import { percentile, report } from './report.js';
@@ -22,6 +22,9 @@ import { percentile, report } from './report.js';
  *   1-client baseline is capped near WINDOW / 2 ms), then count deliveries. Burst lag is
  *   mostly that window's queueing, not the gateway's.
  * Run for 1 client (baseline) and 1,000 clients.
+ *
+ * First, in-process: the bus's publish cost with 10,000 exact-topic subscriptions plus 100
+ * wildcard ones, beside a naive bus that tests every pattern on every publish.
  */
 
 const CLIENTS = 1_000;
@@ -119,6 +122,7 @@ interface ScenarioResult {
 
 async function main(): Promise<void> {
   console.log(`ws fan-out: node ${process.version}, clients in a child process, 127.0.0.1`);
+  busFanout();
   const one = await scenario(1);
   const many = await scenario(CLIENTS);
 
@@ -194,6 +198,43 @@ async function main(): Promise<void> {
     baseline: { name: '1 client', value: percentile(one.burst.lags, 99) },
   });
   process.exit(0);
+}
+
+function busFanout(): void {
+  const SUBS = 10_000;
+  const PUBLISHES = 200_000;
+  const bus = createEventBus({ replayMaxEvents: 1_000, replayMaxAgeMs: 60_000, subscriberQueueMax: 1_000 });
+  const patterns: string[] = [];
+  for (let i = 0; i < SUBS; i++) patterns.push(`nodes.n${i}.updated`);
+  for (let i = 0; i < 100; i++) patterns.push(`metrics.m${i}.*`);
+  let delivered = 0;
+  for (const p of patterns)
+    bus.subscribe([p], (b) => {
+      delivered += b.length;
+    });
+  const topics = Array.from({ length: 1_000 }, (_, i) => `nodes.n${(i * 7919) % SUBS}.updated`);
+  const run = (count: number, fn: (topic: string) => void): number => {
+    for (let i = 0; i < count / 10; i++) fn(topics[i % topics.length]!); // warm-up
+    const t = performance.now();
+    for (let i = 0; i < count; i++) fn(topics[i % topics.length]!);
+    return ((performance.now() - t) * 1e6) / count;
+  };
+  const data = { cpu: 0.5 };
+  const indexed = run(PUBLISHES, (topic) => void bus.publish(topic, data));
+  const compiled = patterns.map(compilePattern);
+  let hits = 0;
+  const naive = run(PUBLISHES / 100, (topic) => {
+    const segs = splitTopic(topic);
+    for (const c of compiled) if (c.matches(segs)) hits++;
+  });
+  report({
+    name: `bus publish, ${SUBS} exact + 100 wildcard subscriptions`,
+    value: indexed,
+    unit: 'ns/publish',
+    baseline: { name: 'scan every pattern (matching only)', value: naive },
+  });
+  bus.close();
+  if (hits === 0 || delivered < 0) console.log('unexpected: no match');
 }
 
 async function scenario(n: number): Promise<ScenarioResult> {
