@@ -1,0 +1,115 @@
+import { json, type PluginRequest, type PluginResponse, problem } from '@omega/sdk';
+import type { MetricsService } from '../metrics-service.js';
+import { renderPrometheus } from '../prometheus/render-prometheus.js';
+import { countPoints, MAX_POINTS, rangeQuery } from '../query/range-query.js';
+import { seriesKind } from '../series/series-catalog.js';
+import { parseSeriesId } from '../series/series-id.js';
+import type { SeriesEntry } from '../store/metric-store.js';
+import { isProblem, limitParam, type ParamProblem, rangeParams } from './query-params.js';
+
+/** Series one range query may cover. */
+export const MAX_QUERY_SERIES = 100;
+
+/** The 400 answer for a bad parameter. */
+export function badParam(p: ParamProblem): PluginResponse {
+  return problem(400, 'OMEGA_ERR_VALIDATION', `${p.field}: ${p.message}`, { field: p.field });
+}
+
+const meta = (e: SeriesEntry) => {
+  const kind = seriesKind(e.name);
+  return { id: e.id, name: e.name, node: e.node, labels: e.labels, unit: kind.unit, help: kind.help };
+};
+
+/** The read-side routes: latest snapshot, series list, range query, Prometheus exposition. */
+export function metricsRoutes(service: () => MetricsService) {
+  return {
+    /** GET /latest[?node=] — the newest collection of each node, raw areas plus derived values. */
+    async latest(req: PluginRequest): Promise<PluginResponse> {
+      const s = service();
+      const nodes = [...s.latest.values()]
+        .filter((n) => req.query.node === undefined || n.node === req.query.node)
+        .map((n) => {
+          const values: Record<string, number> = {};
+          for (const e of s.store.ofNode(n.node))
+            if (e.history.lastAt === n.at) values[e.id] = e.history.lastValue;
+          return { node: n.node, at: n.at, values, data: n.data };
+        });
+      return json(200, { nodes });
+    },
+
+    /** GET /series[?node=&name=&limit=&cursor=] — the series held, with unit and help. */
+    async series(req: PluginRequest): Promise<PluginResponse> {
+      const s = service();
+      const limit = limitParam(req.query, 'limit', 1_000, 5_000);
+      if (isProblem(limit)) return badParam(limit);
+      const start = req.query.cursor === undefined ? 0 : Number.parseInt(req.query.cursor, 36);
+      if (!Number.isInteger(start) || start < 0)
+        return badParam({ field: 'cursor', message: 'is not one this list returned' });
+      const filter: { node?: string; name?: string } = {};
+      if (req.query.node !== undefined) filter.node = req.query.node;
+      if (req.query.name !== undefined) filter.name = req.query.name;
+      const all = s.store.list(filter);
+      const items = all.slice(start, start + limit).map((e) => ({
+        ...meta(e),
+        lastAt: e.history.lastAt || null,
+        lastValue: Number.isNaN(e.history.lastValue) ? null : e.history.lastValue,
+      }));
+      const body: Record<string, unknown> = {
+        items,
+        nodes: s.store.nodes(),
+        collector: {
+          ...s.stats,
+          series: s.store.size,
+          droppedSamples: s.store.dropped,
+          persisted: s.persister.stats,
+        },
+      };
+      if (start + limit < all.length) body.nextCursor = (start + limit).toString(36);
+      return json(200, body);
+    },
+
+    /** GET /query?series=<selector>[&node=&from=&to=&step=&agg=] — range query over every matching series. */
+    async query(req: PluginRequest): Promise<PluginResponse> {
+      const s = service();
+      const now = s.now();
+      const sel = req.query.series === undefined ? null : parseSeriesId(req.query.series);
+      if (!sel)
+        return badParam({
+          field: 'series',
+          message: 'is required: a series id or selector such as cpu.busy{cpu="total"}',
+        });
+      if (req.query.node !== undefined) sel.labels.node = req.query.node;
+      const p = rangeParams(req.query, now);
+      if (isProblem(p)) return badParam(p);
+      const points = countPoints(p, now);
+      if (points > MAX_POINTS)
+        return badParam({
+          field: 'step',
+          message: `the query would return ${points} points per series (at most ${MAX_POINTS}); use a larger step`,
+        });
+      const matched = s.store.select(sel);
+      if (matched.length > MAX_QUERY_SERIES)
+        return badParam({
+          field: 'series',
+          message: `matches ${matched.length} series (at most ${MAX_QUERY_SERIES}); add labels`,
+        });
+      let head: Omit<ReturnType<typeof rangeQuery>, 'points'> | undefined;
+      const results = matched.map((e) => {
+        const { points: pts, ...rest } = rangeQuery(e.history, p, now);
+        head = rest;
+        return { ...meta(e), points: pts };
+      });
+      return json(200, { ...(head ?? { from: p.from, to: p.to, step: p.step, agg: p.agg }), results });
+    },
+
+    /** GET /prometheus — Prometheus text exposition of every node's newest snapshot. */
+    async prometheus(): Promise<PluginResponse> {
+      const text = renderPrometheus([...service().latest.values()]);
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+        body: text,
+      };
+    },
+  };
+}

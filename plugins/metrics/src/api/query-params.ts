@@ -1,0 +1,54 @@
+import { parseDuration, parseTime } from '../query/parse-time.js';
+import { AGGREGATIONS, type Aggregation, pickTier, type RangeParams } from '../query/range-query.js';
+import { TIERS } from '../store/tiers.js';
+
+/** A query-string problem: which parameter and why. */
+export interface ParamProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Reads `from`, `to`, `step` and `agg` of a range query. Defaults: `to` now, `from` an hour
+ * before `to`, `step` the resolution of the finest tier that still holds `from`, `agg` avg.
+ */
+export function rangeParams(q: Record<string, string>, now: number): RangeParams | ParamProblem {
+  const to = q.to === undefined ? now : parseTime(q.to, now);
+  if (to === null)
+    return { field: 'to', message: 'must be epoch ms, an RFC 3339 time, "now" or "now-<duration>"' };
+  const from = q.from === undefined ? to - 3_600_000 : parseTime(q.from, now);
+  if (from === null)
+    return { field: 'from', message: 'must be epoch ms, an RFC 3339 time, "now" or "now-<duration>"' };
+  if (from > to) return { field: 'from', message: 'must not be after "to"' };
+  let step = TIERS[pickTier(from, now)]?.stepMs ?? 1_000;
+  if (q.step !== undefined) {
+    const s = parseDuration(q.step);
+    if (s === null || !(s > 0))
+      return { field: 'step', message: 'must be a positive duration such as 1s, 5m, 1h (or ms)' };
+    step = s;
+  }
+  const agg = (q.agg ?? 'avg') as Aggregation;
+  if (!AGGREGATIONS.includes(agg))
+    return { field: 'agg', message: `must be one of ${AGGREGATIONS.join(', ')}` };
+  return { from, to, step, agg };
+}
+
+/** A positive integer query parameter with a default and a ceiling, or a problem. */
+export function limitParam(
+  q: Record<string, string>,
+  name: string,
+  def: number,
+  max: number,
+): number | ParamProblem {
+  const raw = q[name];
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    return { field: name, message: `must be an integer 1–${max}` };
+  return n;
+}
+
+/** True when `x` is a {@link ParamProblem}. */
+export function isProblem(x: unknown): x is ParamProblem {
+  return x !== null && typeof x === 'object' && 'field' in x && 'message' in x;
+}

@@ -1,0 +1,18 @@
+import type { SystemArea } from './collect/host-data.js';
+import type { PluginStorage } from './persist/plugin-storage.js';
+
+/**
+ * What the metrics runtime needs from its surroundings: in the sandbox this is the plugin's
+ * `ctx` (system.read, storage, events.publish, fetch, log); tests may pass the same shape.
+ */
+export interface MetricsHost {
+  readSystem(area: SystemArea): Promise<unknown>;
+  storage: PluginStorage;
+  publish(topic: string, data: unknown): Promise<unknown>;
+  fetch(
+    url: string,
+    init: { method: 'POST'; headers: Record<string, string>; body: string; timeoutMs: number },
+  ): Promise<{ status: number }>;
+  log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
+  now(): number;
+}

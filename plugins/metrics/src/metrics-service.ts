@@ -1,0 +1,219 @@
+import { AlertEngine, type AlertEvent } from './alerts/alert-engine.js';
+import { AlertHistory } from './alerts/alert-history.js';
+import { RuleStore } from './alerts/rule-store.js';
+import { SampleDeriver } from './collect/derive-samples.js';
+import type { SystemArea, SystemAreaData, Topology } from './collect/host-data.js';
+import type { MetricsHost } from './metrics-host.js';
+import { nodeIdFrom } from './node-id.js';
+import { HistoryPersister } from './persist/history-persister.js';
+import type { NodeSnapshot } from './prometheus/render-prometheus.js';
+import { MetricStore } from './store/metric-store.js';
+
+/** Areas read on every collection (topology is read every `topologyEveryMs`). */
+export const SAMPLED_AREAS = ['cpu', 'memory', 'disk', 'network', 'temperature', 'gpu'] as const;
+
+/** Event topics the plugin publishes. */
+export const TOPICS = {
+  sample: 'metrics.sample',
+  topology: 'metrics.topology',
+  firing: 'metrics.alert.firing',
+  resolved: 'metrics.alert.resolved',
+} as const;
+
+/** Tunables of {@link MetricsService}. */
+export interface MetricsOptions {
+  maxSeries?: number;
+  /** How often the topology is re-read to notice a change (default 10 s). */
+  topologyEveryMs?: number;
+  /** Alert history entries kept (default 1000). */
+  historyMax?: number;
+}
+
+/** Counters about the collector itself (served with the series list). */
+export interface CollectorStats {
+  collections: number;
+  skipped: number;
+  readFailures: number;
+  lastDurationMs: number;
+  lastSeries: number;
+}
+
+/**
+ * The metrics runtime: collects the host's areas each second through the system capability,
+ * keeps tiered history per series (keyed by node), persists it in batches, evaluates alert
+ * rules, and publishes samples, topology changes and alerts. All IO goes through `host`.
+ */
+export class MetricsService {
+  readonly store: MetricStore;
+  readonly engine = new AlertEngine();
+  readonly rules: RuleStore;
+  readonly history: AlertHistory;
+  readonly persister: HistoryPersister;
+  /** The node this kernel's host is recorded as. */
+  node = 'local';
+  /** Newest snapshot per node. */
+  readonly latest = new Map<string, NodeSnapshot>();
+  readonly stats: CollectorStats = {
+    collections: 0,
+    skipped: 0,
+    readFailures: 0,
+    lastDurationMs: 0,
+    lastSeries: 0,
+  };
+  private readonly deriver = new SampleDeriver();
+  private readonly topologyEveryMs: number;
+  private topology: Topology | undefined;
+  private topologyReadAt = Number.NEGATIVE_INFINITY;
+  private topologyKey = '';
+  private running = false;
+  private readonly areaErrors = new Map<string, string>();
+
+  constructor(
+    private readonly host: MetricsHost,
+    opts: MetricsOptions = {},
+  ) {
+    this.store = new MetricStore(opts.maxSeries);
+    this.rules = new RuleStore(host.storage);
+    this.history = new AlertHistory(host.storage, opts.historyMax);
+    this.persister = new HistoryPersister(host.storage, this.store, (err) =>
+      host.log('warn', 'metrics history write failed', { error: describe(err) }),
+    );
+    this.topologyEveryMs = opts.topologyEveryMs ?? 10_000;
+  }
+
+  /** The clock the service uses (epoch ms). */
+  now(): number {
+    return this.host.now();
+  }
+
+  /** Names the node, restores history, rules and alert history. */
+  async start(): Promise<void> {
+    const saved = await this.host.storage.get('settings', 'node');
+    const savedId = (saved?.value as { id?: unknown } | undefined)?.id;
+    if (typeof savedId === 'string') this.node = savedId;
+    else {
+      await this.readTopology(this.host.now());
+      this.node = nodeIdFrom(this.topology?.hostname);
+      await this.host.storage.set('settings', 'node', { id: this.node });
+    }
+    const now = this.host.now();
+    const restored = await this.persister.restore(now);
+    for (const r of await this.rules.load()) this.engine.setRule({ id: r.id, spec: r.value }, now);
+    await this.history.load();
+    this.host.log('info', 'metrics started', {
+      node: this.node,
+      ...restored,
+      rules: this.engine.ruleIds().length,
+    });
+  }
+
+  /** Writes the minute in progress (graceful stop). */
+  async stop(): Promise<void> {
+    await this.persister.flushNow();
+  }
+
+  /** One collection; skipped (and counted) while the previous one is still running. */
+  async collect(): Promise<void> {
+    if (this.running) {
+      this.stats.skipped++;
+      return;
+    }
+    this.running = true;
+    try {
+      await this.collectOnce();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async collectOnce(): Promise<void> {
+    const host = this.host;
+    const at = host.now();
+    const results = await Promise.allSettled(SAMPLED_AREAS.map((a) => host.readSystem(a)));
+    const data: Partial<SystemAreaData> = {};
+    results.forEach((r, i) => {
+      const area = SAMPLED_AREAS[i] as SystemArea;
+      if (r.status === 'fulfilled') {
+        (data as Record<string, unknown>)[area] = r.value;
+        this.areaErrors.delete(area);
+      } else this.areaFailed(area, r.reason);
+    });
+    if (at - this.topologyReadAt >= this.topologyEveryMs) await this.readTopology(at);
+    if (this.topology) data.topology = this.topology;
+    const node = this.node;
+    this.latest.set(node, { node, at, data });
+
+    const samples = this.deriver.derive(data);
+    this.store.record(node, at, samples);
+    this.persister.afterSample(node, at);
+    const values: Record<string, number> = {};
+    for (const e of this.store.ofNode(node)) if (e.history.lastAt === at) values[e.id] = e.history.lastValue;
+    this.publish(TOPICS.sample, { node, at, values });
+
+    for (const ev of this.engine.evaluate(this.store, at)) this.alert(ev);
+    this.stats.collections++;
+    this.stats.lastSeries = samples.length;
+    this.stats.lastDurationMs = host.now() - at;
+  }
+
+  /** Publishes, records and notifies one alert transition (`webhook`: of the rule as it was, when it changed). */
+  alert(ev: AlertEvent, webhook = this.rules.get(ev.rule)?.value.webhook): void {
+    this.publish(ev.state === 'firing' ? TOPICS.firing : TOPICS.resolved, ev);
+    this.history
+      .add(ev)
+      .catch((err) => this.host.log('warn', 'alert history write failed', { error: describe(err) }));
+    if (webhook) this.notify(webhook, ev);
+  }
+
+  private notify(url: string, ev: AlertEvent): void {
+    const body = JSON.stringify({ version: 1, status: ev.state, alert: ev });
+    this.host
+      .fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, timeoutMs: 5_000 })
+      .then((res) => {
+        if (res.status >= 300)
+          this.host.log('warn', 'alert webhook answered an error', { url, status: res.status });
+      })
+      .catch((err) => this.host.log('warn', 'alert webhook failed', { url, error: describe(err) }));
+  }
+
+  private async readTopology(at: number): Promise<void> {
+    this.topologyReadAt = at;
+    try {
+      const t = (await this.host.readSystem('topology')) as Topology;
+      const key = JSON.stringify([t.logicalCores, t.cpus, t.numaNodes]);
+      const changed = this.topologyKey !== '' && key !== this.topologyKey;
+      this.topology = t;
+      this.topologyKey = key;
+      if (changed) this.publish(TOPICS.topology, { node: this.node, at, topology: t });
+      this.areaErrors.delete('topology');
+    } catch (err) {
+      this.areaFailed('topology', err);
+    }
+  }
+
+  private areaFailed(area: string, err: unknown): void {
+    this.stats.readFailures++;
+    const what = describe(err);
+    if (this.areaErrors.get(area) === what) return;
+    this.areaErrors.set(area, what);
+    this.host.log('warn', 'metrics area read failed; its series are absent until it recovers', {
+      area,
+      error: what,
+    });
+  }
+
+  private publish(topic: string, data: unknown): void {
+    this.host
+      .publish(topic, data)
+      .catch((err) => this.host.log('warn', 'publish failed', { topic, error: describe(err) }));
+  }
+}
+
+/** `code: message` of a thrown value (errors cross the sandbox as data). */
+export function describe(err: unknown): string {
+  if (err !== null && typeof err === 'object') {
+    const e = err as { code?: unknown; message?: unknown };
+    return `${typeof e.code === 'string' ? `${e.code}: ` : ''}${typeof e.message === 'string' ? e.message : 'error'}`;
+  }
+  return String(err);
+}

@@ -1,0 +1,117 @@
+import { type Labels, matchesSelector, parseSeriesId, seriesId } from '../series/series-id.js';
+
+export type { Labels } from '../series/series-id.js';
+
+import { SeriesHistory } from './series-history.js';
+
+/** One value of one series, as the collector produces it (labels without `node`). */
+export interface Sample {
+  name: string;
+  labels: Labels;
+  value: number;
+}
+
+/** A stored series: identity plus its history. `index` is its place in its node's dictionary. */
+export interface SeriesEntry {
+  id: string;
+  name: string;
+  node: string;
+  labels: Labels;
+  index: number;
+  history: SeriesHistory;
+}
+
+/**
+ * Every series of every node, keyed by id. Each node keeps an append-only dictionary (index →
+ * id) that persisted batches refer to. At most `maxSeries` series are kept; samples of further
+ * new series are dropped and counted in `dropped`.
+ */
+export class MetricStore {
+  /** Samples refused because the store was full. */
+  dropped = 0;
+  private readonly byId = new Map<string, SeriesEntry>();
+  private readonly byNode = new Map<string, SeriesEntry[]>();
+
+  constructor(readonly maxSeries = 5_000) {}
+
+  /** Number of series held. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** The series `id`, or undefined. */
+  get(id: string): SeriesEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Node ids, in the order they were first seen. */
+  nodes(): string[] {
+    return [...this.byNode.keys()];
+  }
+
+  /** A node's dictionary: series ids by index. */
+  dictionary(node: string): string[] {
+    return (this.byNode.get(node) ?? []).map((e) => e.id);
+  }
+
+  /** A node's series in dictionary order. */
+  ofNode(node: string): readonly SeriesEntry[] {
+    return this.byNode.get(node) ?? [];
+  }
+
+  /** The series with this id, created (with labels parsed from the id) when new and room is left. */
+  ensure(id: string): SeriesEntry | undefined {
+    const found = this.byId.get(id);
+    if (found) return found;
+    if (this.byId.size >= this.maxSeries) return undefined;
+    const parsed = parseSeriesId(id);
+    const node = parsed?.labels.node;
+    if (!parsed || node === undefined) return undefined;
+    const list = this.byNode.get(node) ?? [];
+    if (list.length === 0) this.byNode.set(node, list);
+    const entry: SeriesEntry = {
+      id,
+      name: parsed.name,
+      node,
+      labels: parsed.labels,
+      index: list.length,
+      history: new SeriesHistory(),
+    };
+    list.push(entry);
+    this.byId.set(id, entry);
+    return entry;
+  }
+
+  /** Records one collection of `node` at epoch ms `at`; returns the ids written. */
+  record(node: string, at: number, samples: readonly Sample[]): string[] {
+    const ids: string[] = [];
+    for (const s of samples) {
+      const entry = this.ensure(seriesId(s.name, { ...s.labels, node }));
+      if (!entry) {
+        this.dropped++;
+        continue;
+      }
+      entry.history.record(at, s.value);
+      ids.push(entry.id);
+    }
+    return ids;
+  }
+
+  /** Series matching a selector (`name` plus labels that must be equal), in stable order. */
+  select(selector: { name: string; labels: Labels }): SeriesEntry[] {
+    const out: SeriesEntry[] = [];
+    for (const e of this.byId.values()) if (matchesSelector(selector, e.name, e.labels)) out.push(e);
+    return out;
+  }
+
+  /** Every series, optionally of one node and/or one name. */
+  list(filter: { node?: string; name?: string } = {}): SeriesEntry[] {
+    const out: SeriesEntry[] = [];
+    for (const e of this.byId.values()) {
+      if (filter.node !== undefined && e.node !== filter.node) continue;
+      if (filter.name !== undefined && e.name !== filter.name) continue;
+      out.push(e);
+    }
+    return out;
+  }
+}
