@@ -43,7 +43,8 @@ export const configSchema = z
         maxBufferedBytes: positiveInt.default(4 * 1024 * 1024),
       })
       .prefault({}),
-    system: z.object({ cacheMs: positiveInt.default(1_000) }).prefault({}),
+    /** Reads within cacheMs share one result: below the metrics plugin's 1 s period, so a tick a few ms early still reads fresh. */
+    system: z.object({ cacheMs: positiveInt.default(500) }).prefault({}),
     plugins: z
       .object({
         /** Bundled plugin folders (default: the repository's plugins/). */

@@ -13,7 +13,10 @@ import type { GpuStats, SystemArea, SystemAreaData, SystemInfo, Topology } from 
 
 /** Options of {@link createSystemInfo}. */
 export interface SystemInfoOptions {
-  /** Calls within this many ms of a read's start share its result (default 1000). */
+  /**
+   * Calls within this many ms of a read's start share its result (default 500: half the 1 s
+   * sampling period, so a sampler whose tick comes a few ms early still gets a fresh read).
+   */
   cacheMs?: number;
   /** Same for `gpu()`, which spawns lspci/nvidia-smi through systeminformation (default 5000). */
   gpuCacheMs?: number;
@@ -38,7 +41,7 @@ const AREAS: readonly SystemArea[] = ['cpu', 'memory', 'disk', 'network', 'tempe
  * hotplug, and for GPUs.
  */
 export function createSystemInfo(options: SystemInfoOptions = {}): SystemInfo {
-  const cacheMs = options.cacheMs ?? 1000;
+  const cacheMs = options.cacheMs ?? 500;
   const logger = options.logger;
   const procRoot = options.procRoot ?? '/proc';
   const sysRoot = options.sysRoot ?? '/sys';
