@@ -1,16 +1,22 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Authenticator,
-  adminTokenAuthenticator,
-  hasPermission,
+  type AuthProvider,
+  adminTokenPath,
+  armBootstrap,
+  authorizeTopics,
+  createKernelAuth,
+  type KernelAuth,
   type Principal,
+  pluginAuthProvider,
+  REVOCATION_TOPICS,
   resolveAdminToken,
 } from './auth/index.js';
 import { type BusEvent, createEventBus, type EventBus } from './bus/index.js';
 import type { KernelConfig } from './config/index.js';
 import { type KernelCrypto, openCrypto } from './crypto/index.js';
-import { createHttpApp } from './http/create-app.js';
+import { createHttpApp, type RequestOutcome } from './http/create-app.js';
 import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
@@ -44,6 +50,8 @@ export interface Kernel {
   readonly routes: RouteTable;
   readonly plugins: PluginManager;
   readonly authenticator: Authenticator;
+  /** Authentication internals: the decision cache, the auth provider, the admin-token opt-in. */
+  readonly auth: KernelAuth;
   state(): KernelState;
   /** Graceful stop: refuse new work, finish in-flight requests, close streams, flush storage. */
   stop(reason?: string): Promise<void>;
@@ -69,12 +77,45 @@ async function openBus(config: KernelConfig, storage: Storage, logger: Logger): 
   return bus;
 }
 
+/** Bus events for the audit trail from what the HTTP layer observed (see RequestOutcome). */
+function publishOutcome(bus: EventBus, o: RequestOutcome): void {
+  if (o.type === 'authn-failed') {
+    const { type: _t, ...rest } = o;
+    bus.publish('security.authn.failed', rest);
+  } else if (o.type === 'authz-denied') {
+    bus.publish('security.authz.denied', {
+      principal: o.principal.id,
+      kind: o.principal.kind,
+      permission: o.permission,
+      method: o.method,
+      path: o.path,
+      ...(o.remote ? { remote: o.remote } : {}),
+    });
+  } else if (o.route.owner === 'kernel' && o.route.path.startsWith('/api/v1/plugins/')) {
+    // Plugin lifecycle administration: /api/v1/plugins/:name/<verb>, /api/v1/plugins/install.
+    const segments = o.route.path.split('/');
+    const verb = segments[5] ?? segments[4] ?? 'change';
+    const body = o.body as { name?: unknown } | undefined;
+    bus.publish(`plugins.admin.${verb.replace(/[^a-z0-9_-]/g, '')}`, {
+      actor: o.principal?.id ?? 'anonymous',
+      plugin: o.params.name ?? (typeof body?.name === 'string' ? body.name : 'unknown'),
+      status: 'success',
+      httpStatus: o.status,
+      ...(verb === 'grants' ? { details: o.body } : {}),
+      ...(o.remote ? { remote: o.remote } : {}),
+    });
+  }
+}
+
 /**
  * Starts the kernel: storage (a corrupt file stops start-up), keyring, event bus,
  * system capability, HTTP API and WebSocket gateway, in that order. Stops what it
  * started if a later step fails.
  */
-export async function startKernel(config: KernelConfig, opts: { logger?: Logger } = {}): Promise<Kernel> {
+export async function startKernel(
+  config: KernelConfig,
+  opts: { logger?: Logger; print?: (text: string) => void } = {},
+): Promise<Kernel> {
   const logger = opts.logger ?? createLogger({ level: config.log.level });
   const startedAt = Date.now();
   let state: KernelState = 'starting';
@@ -101,14 +142,29 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
       logger: logger.child({ component: 'system' }),
     });
 
-    const admin = resolveAdminToken(config.dataDir, config.auth.adminToken);
-    if (admin.source === 'generated') {
-      logger.warn(
-        { file: `${config.dataDir}/admin-token` },
-        'generated an admin token; read it from this file (mode 0600)',
-      );
-    }
-    const authenticator = adminTokenAuthenticator(admin.token);
+    // The auth provider (the security plugin) is looked up once the plugin manager exists.
+    let findProvider: () => AuthProvider | undefined = () => undefined;
+    let providerName: string | undefined;
+    const auth = createKernelAuth({
+      verifyJwt: (token, o) => crypto.verifyJwt(token, o),
+      provider: () => {
+        const p = findProvider();
+        if (p) providerName = p.name;
+        return p;
+      },
+      ...(config.auth.adminToken ? { adminToken: config.auth.adminToken } : {}),
+    });
+    const authenticator = auth.authenticator;
+    const revocations = bus.subscribe([...REVOCATION_TOPICS, 'plugins.plugin.*'], (batch) => {
+      for (const e of batch) {
+        // A provider that stops or restarts can no longer vouch for what it answered: forget it all.
+        if (e.topic.startsWith('plugins.plugin.')) {
+          const plugin = (e.data as { plugin?: unknown } | null)?.plugin;
+          if (plugin === providerName && e.topic !== 'plugins.plugin.running') auth.cache.clear();
+        } else auth.onEvent(e.topic, e.data);
+      }
+    });
+    cleanup.push(() => revocations.unsubscribe());
 
     const routes = new RouteTable();
     const paths = pluginPaths(config);
@@ -134,6 +190,7 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
       sandbox: { warmHosts: config.plugins.warmHosts },
     });
     cleanup.push(() => plugins.stop());
+    findProvider = pluginAuthProvider(plugins);
     const facts = {
       version: KERNEL_VERSION,
       startedAt,
@@ -164,6 +221,7 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
       logger: logger.child({ component: 'http' }),
       bodyLimitBytes: config.http.bodyLimitBytes,
       isStopping: () => state === 'stopping',
+      observe: (o) => publishOutcome(bus, o),
     });
     const server: RunningServer = await startServer({
       fetch: app.fetch,
@@ -190,8 +248,8 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
           ? authenticator.authenticate({ bearer, headers: req.headers, remote: req.socket.remoteAddress })
           : Promise.resolve(null);
       },
-      authorize: async (principal, patterns) =>
-        hasPermission(principal as Principal, 'events:subscribe') ? null : (patterns[0] ?? '*'),
+      // Per topic: events:subscribe, plus security:read for anything that could match security.**.
+      authorize: async (principal, patterns) => authorizeTopics(principal as Principal, patterns),
       logger: logger.child({ component: 'ws' }),
       pingIntervalMs: config.ws.pingIntervalMs,
       maxBufferedBytes: config.ws.maxBufferedBytes,
@@ -199,6 +257,7 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
     cleanup.push(() => gateway.close());
 
     await plugins.start();
+    await settleAdminAccess(config, auth, findProvider(), logger, opts.print);
     state = 'ready';
     bus.publish('kernel.started', { version: KERNEL_VERSION, url: server.url });
     logger.info({ url: server.url, version: KERNEL_VERSION, dataDir: config.dataDir }, 'omega kernel ready');
@@ -216,6 +275,7 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
       routes,
       plugins,
       authenticator,
+      auth,
       state: () => state,
       stop: (reason = 'stop requested') => {
         stopping ??= (async () => {
@@ -237,5 +297,51 @@ export async function startKernel(config: KernelConfig, opts: { logger?: Logger 
   } catch (err) {
     await unwind();
     throw err;
+  }
+}
+
+/**
+ * Decides how an operator gets in once the plugins run. The static admin token is an explicit
+ * opt-in (config `auth.adminToken` / OMEGA_ADMIN_TOKEN). Without it: if no auth provider runs,
+ * the generated `<dataDir>/admin-token` is the only way in (the kernel before the security
+ * plugin); if one runs, no token file is made or read, and while no user exists a one-time
+ * bootstrap secret is armed (OMEGA_BOOTSTRAP_SECRET, or generated and printed once to stdout,
+ * never to the JSON log).
+ */
+async function settleAdminAccess(
+  config: KernelConfig,
+  auth: KernelAuth,
+  provider: AuthProvider | undefined,
+  logger: Logger,
+  print: ((text: string) => void) | undefined,
+): Promise<void> {
+  if (config.auth.adminToken) return;
+  if (!provider) {
+    const admin = resolveAdminToken(config.dataDir);
+    auth.setAdminToken(admin.token);
+    if (admin.source === 'generated') {
+      logger.warn(
+        { file: adminTokenPath(config.dataDir) },
+        'no auth provider runs: generated an admin token; read it from this file (mode 0600)',
+      );
+    }
+    return;
+  }
+  if (existsSync(adminTokenPath(config.dataDir))) {
+    logger.warn(
+      { file: adminTokenPath(config.dataDir) },
+      'ignoring the admin-token file: the security plugin provides users (set OMEGA_ADMIN_TOKEN to opt in to a static token)',
+    );
+  }
+  try {
+    const secret = process.env.OMEGA_BOOTSTRAP_SECRET;
+    const armed = await armBootstrap(provider, {
+      ...(secret ? { secret } : {}),
+      print: print ?? ((text) => process.stdout.write(`${text}\n`)),
+    });
+    if (armed !== 'not-needed')
+      logger.warn({ source: armed }, 'no users yet: bootstrap secret armed (not logged)');
+  } catch (err) {
+    logger.error({ err }, 'could not arm the bootstrap secret');
   }
 }

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { type Authenticator, bearerFrom, hasPermission, type Principal, PUBLIC } from '../auth/index.js';
 import { type ErrorCode, hasErrorCode, OmegaError, omegaError, toProblem } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import { checkBodyDigest } from './check-body-digest.js';
 import { problemResponse } from './problem-response.js';
 import { readJsonBody } from './read-json-body.js';
 import { requestIdFrom } from './request-id.js';
@@ -18,7 +19,30 @@ export interface HttpAppOptions {
   bodyLimitBytes: number;
   /** True once shutdown began: responses then carry `Connection: close`. */
   isStopping: () => boolean;
+  /** Told about refused credentials, authorization denials and completed changes (for the audit trail). */
+  observe?: (outcome: RequestOutcome) => void;
 }
+
+/** What {@link HttpAppOptions.observe} hears about. */
+export type RequestOutcome =
+  | { type: 'authn-failed'; method: string; path: string; remote?: string; code: string; reason?: string }
+  | {
+      type: 'authz-denied';
+      method: string;
+      path: string;
+      remote?: string;
+      principal: Principal;
+      permission: string;
+    }
+  | {
+      type: 'changed';
+      route: RouteSpec;
+      params: Record<string, string>;
+      body: unknown;
+      status: number;
+      principal: Principal | null;
+      remote?: string;
+    };
 
 type Env = { Variables: { requestId: string } };
 
@@ -61,19 +85,60 @@ async function authorize(
   c: Context,
   route: RouteSpec,
   authenticator: Authenticator,
+  observe?: (outcome: RequestOutcome) => void,
 ): Promise<Principal | null> {
   if (route.permission === PUBLIC) return null;
   const bearer = bearerFrom(c.req.header('authorization'));
-  const principal = bearer
-    ? await authenticator.authenticate({ bearer, headers: c.req.header(), remote: remoteOf(c) })
-    : null;
+  const signed = c.req.header('x-omega-signature') !== undefined;
+  const remote = remoteOf(c);
+  const failed = (code: string, reason?: string) =>
+    observe?.({
+      type: 'authn-failed',
+      method: c.req.method,
+      path: c.req.path,
+      code,
+      ...(remote ? { remote } : {}),
+      ...(reason ? { reason } : {}),
+    });
+  let principal: Principal | null = null;
+  if (bearer || signed) {
+    const url = new URL(c.req.url);
+    try {
+      principal = await authenticator.authenticate({
+        ...(bearer ? { bearer } : {}),
+        headers: c.req.header(),
+        method: c.req.method,
+        url: url.pathname + url.search,
+        ...(remote ? { remote } : {}),
+      });
+    } catch (err) {
+      if (
+        hasErrorCode(err) &&
+        err.code !== 'OMEGA_ERR_TOKEN_EXPIRED' &&
+        err.code !== 'OMEGA_ERR_UNAVAILABLE'
+      ) {
+        const reason = (err as { extras?: { reason?: unknown } }).extras?.reason;
+        failed(err.code, typeof reason === 'string' ? reason : undefined);
+      }
+      throw err;
+    }
+  }
   if (!principal) {
+    if (bearer || signed) failed('OMEGA_ERR_UNAUTHENTICATED', 'unknown credential');
     throw omegaError(
       'OMEGA_ERR_UNAUTHENTICATED',
       bearer ? 'The bearer token is not valid.' : 'This route needs a bearer token.',
     );
   }
   if (!hasPermission(principal, route.permission)) {
+    observe?.({
+      type: 'authz-denied',
+      method: c.req.method,
+      path: c.req.path,
+      principal,
+      permission: route.permission,
+      ...(remote ? { remote } : {}),
+    });
     throw omegaError(
       'OMEGA_ERR_FORBIDDEN',
       `${route.method} ${route.path} needs the permission "${route.permission}".`,
@@ -112,12 +177,26 @@ function build(opts: HttpAppOptions): Hono<Env> {
 
   for (const route of table.list()) {
     app.on(route.method, route.path, async (c) => {
-      const principal = await authorize(c, route, authenticator);
+      const principal = await authorize(c, route, authenticator, opts.observe);
+      if (principal?.bodySha256 !== undefined) await checkBodyDigest(c, principal.bodySha256, bodyLimitBytes);
       const body =
         route.body === undefined || (route.body === 'json' && !hasBody(c))
           ? undefined
           : await readJsonBody(c, bodyLimitBytes, route.body === 'json' ? undefined : route.body);
-      return route.handler(c, { body, principal, requestId: c.get('requestId') });
+      const res = await route.handler(c, { body, principal, requestId: c.get('requestId') });
+      if (opts.observe && route.method !== 'GET' && res.status < 400) {
+        const remote = remoteOf(c);
+        opts.observe({
+          type: 'changed',
+          route,
+          params: c.req.param(),
+          body,
+          status: res.status,
+          principal,
+          ...(remote ? { remote } : {}),
+        });
+      }
+      return res;
     });
   }
 

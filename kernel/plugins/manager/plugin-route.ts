@@ -1,3 +1,4 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import type { Principal } from '../../auth/index.js';
 import { omegaError } from '../../errors/index.js';
@@ -21,13 +22,27 @@ export function pluginRoutePath(plugin: string, path: string): string {
   return path === '/' ? `/api/v1/${plugin}` : `/api/v1/${plugin}${path}`;
 }
 
+function remoteAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
 function requestFor(c: Context, body: unknown, principal: Principal | null, requestId: string): RouteRequest {
   const headers: Record<string, string> = { 'x-request-id': requestId };
   for (const name of FORWARDED_HEADERS) {
     const v = c.req.header(name);
     if (v !== undefined) headers[name] = v;
   }
-  if (principal) headers['x-omega-caller'] = principal.id;
+  if (principal) {
+    headers['x-omega-caller'] = principal.id;
+    headers['x-omega-caller-kind'] = principal.kind;
+  }
+  // The client's address (the plugin cannot see the socket): audit trails and rate limits need it.
+  const remote = remoteAddress(c);
+  if (remote !== undefined) headers['x-omega-remote'] = remote;
   return {
     method: c.req.method,
     path: c.req.path,

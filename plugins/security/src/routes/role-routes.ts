@@ -1,0 +1,91 @@
+import { type Ctx, callerOf, type Req } from '../context.js';
+import { handle, noContent, ok, refuse } from '../http.js';
+import { BUILT_IN_ROLES, deleteRole, findRole, listRoles, type Role, saveRole } from '../roles.js';
+import { revokeUserSessions } from '../sessions.js';
+import { state } from '../state.js';
+import type { User } from '../users.js';
+import { objectBody, onlyFields, optStr, optStrings, PERMISSION_RE, ROLE_RE, str } from '../validate.js';
+
+const audit = (req: Req, action: string, target: string, details?: Record<string, unknown>) =>
+  state().audit.append({
+    actor: callerOf(req).id,
+    action,
+    outcome: 'success',
+    target,
+    source: callerOf(req).source,
+    ...(details ? { details } : {}),
+  });
+
+/** Revokes the sessions of every user holding `role` (its permissions changed). */
+async function revokeHolders(ctx: Ctx, role: string): Promise<number> {
+  let n = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.storage.list<User>('users', { limit: 1000, ...(cursor ? { cursor } : {}) });
+    for (const r of page.items) {
+      if (r.value.roles.includes(role)) {
+        await revokeUserSessions(ctx, r.id, `role ${role} changed`);
+        n++;
+      }
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return n;
+}
+
+function readRole(body: unknown, name: string): Role {
+  const b = objectBody(body);
+  onlyFields(b, ['name', 'description', 'permissions', 'denied']);
+  return {
+    name,
+    description: optStr(b, 'description', 200) ?? '',
+    permissions: optStrings(b, 'permissions', PERMISSION_RE, 256) ?? [],
+    denied: optStrings(b, 'denied', PERMISSION_RE, 256) ?? [],
+    builtIn: false,
+  };
+}
+
+/** `GET /roles`: built-in and custom roles. */
+export function listRolesRoute(_req: Req, ctx: Ctx) {
+  return handle(async () => ok({ items: await listRoles(ctx) }));
+}
+
+/** `POST /roles` {name, description?, permissions, denied?}. */
+export function createRoleRoute(req: Req, ctx: Ctx) {
+  return handle(async () => {
+    const name = str(objectBody(req.body), 'name', 40, ROLE_RE);
+    if (await findRole(ctx, name)) refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The role "${name}" exists.`);
+    const role = readRole(req.body, name);
+    await saveRole(ctx, role);
+    await audit(req, 'role.create', name, { permissions: role.permissions, denied: role.denied });
+    return ok(role, 201);
+  });
+}
+
+/** `PUT /roles/:name`: replaces a custom role; its holders' sessions are revoked. */
+export function updateRoleRoute(req: Req, ctx: Ctx) {
+  return handle(async () => {
+    const name = req.params.name ?? '';
+    if (Object.hasOwn(BUILT_IN_ROLES, name))
+      refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be changed.');
+    if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
+    const role = readRole(req.body, name);
+    await saveRole(ctx, role);
+    const holders = await revokeHolders(ctx, name);
+    await audit(req, 'role.update', name, { permissions: role.permissions, denied: role.denied, holders });
+    return ok(role);
+  });
+}
+
+/** `DELETE /roles/:name`. */
+export function deleteRoleRoute(req: Req, ctx: Ctx) {
+  return handle(async () => {
+    const name = req.params.name ?? '';
+    if (Object.hasOwn(BUILT_IN_ROLES, name))
+      refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be deleted.');
+    if (!(await deleteRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
+    const holders = await revokeHolders(ctx, name);
+    await audit(req, 'role.delete', name, { holders });
+    return noContent();
+  });
+}

@@ -1,0 +1,117 @@
+import type { Ctx } from './context.js';
+import { refuse } from './http.js';
+import { passwordProblem } from './password-policy.js';
+import { findRole } from './roles.js';
+
+/** A stored user. The password hash never leaves the plugin. */
+export interface User {
+  id: string;
+  username: string;
+  roles: string[];
+  disabled: boolean;
+  passwordHash: string;
+  createdAt: string;
+  updatedAt: string;
+  passwordChangedAt: string;
+}
+
+/** A user as the API shows it. */
+export type UserView = Omit<User, 'passwordHash'>;
+
+const USERS = 'users';
+const NAMES = 'usernames';
+
+/** The API view of a user (no hash). */
+export function viewUser(u: User): UserView {
+  const { passwordHash: _hash, ...rest } = u;
+  return rest;
+}
+
+/** A user by id. */
+export async function getUser(ctx: Ctx, id: string): Promise<User | undefined> {
+  return (await ctx.storage.get<User>(USERS, id))?.value;
+}
+
+/** A user by username (case-insensitive). */
+export async function findUserByName(ctx: Ctx, username: string): Promise<User | undefined> {
+  const idx = await ctx.storage.get<{ id: string }>(NAMES, username.toLowerCase());
+  return idx ? getUser(ctx, idx.value.id) : undefined;
+}
+
+/** True when at least one user exists. */
+export async function anyUser(ctx: Ctx): Promise<boolean> {
+  return (await ctx.storage.list(USERS, { limit: 1 })).items.length > 0;
+}
+
+/** Users in id order, one page. */
+export async function listUsers(ctx: Ctx, limit: number, cursor?: string) {
+  const page = await ctx.storage.list<User>(USERS, cursor ? { limit, cursor } : { limit });
+  return { items: page.items.map((r) => viewUser(r.value)), nextCursor: page.nextCursor };
+}
+
+/** Throws 400 unless every role exists. */
+export async function checkRoles(ctx: Ctx, roles: readonly string[]): Promise<void> {
+  for (const r of roles) {
+    if (!(await findRole(ctx, r))) {
+      refuse(400, 'OMEGA_ERR_VALIDATION', `Unknown role "${r}".`, {
+        errors: [{ field: 'roles', message: `unknown role ${r}` }],
+      });
+    }
+  }
+}
+
+/** Throws 400 unless the password satisfies the policy. */
+export function checkPassword(password: string, username: string): void {
+  const problem = passwordProblem(password, username);
+  if (problem) {
+    refuse(400, 'OMEGA_ERR_VALIDATION', `Invalid body: password: ${problem}.`, {
+      errors: [{ field: 'password', message: problem }],
+    });
+  }
+}
+
+/** Creates a user (409 when the username is taken). */
+export async function createUser(
+  ctx: Ctx,
+  input: { username: string; password: string; roles: string[] },
+): Promise<User> {
+  checkPassword(input.password, input.username);
+  await checkRoles(ctx, input.roles);
+  const key = input.username.toLowerCase();
+  if (await ctx.storage.get(NAMES, key)) {
+    refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The username "${input.username}" is taken.`);
+  }
+  const now = new Date().toISOString();
+  const user: User = {
+    id: `u-${await ctx.crypto.random(12)}`,
+    username: input.username,
+    roles: input.roles,
+    disabled: false,
+    passwordHash: await ctx.crypto.hashPassword(input.password),
+    createdAt: now,
+    updatedAt: now,
+    passwordChangedAt: now,
+  };
+  // expectedVersion 0: the name index entry must not exist (a concurrent create loses with 409).
+  try {
+    await ctx.storage.set(NAMES, key, { id: user.id }, { expectedVersion: 0 });
+  } catch {
+    refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The username "${input.username}" is taken.`);
+  }
+  await ctx.storage.set(USERS, user.id, user);
+  return user;
+}
+
+/** Stores a changed user. */
+export async function saveUser(ctx: Ctx, user: User): Promise<void> {
+  await ctx.storage.set(USERS, user.id, { ...user, updatedAt: new Date().toISOString() });
+}
+
+/** Deletes a user and its name index entry; false when absent. */
+export async function deleteUser(ctx: Ctx, id: string): Promise<User | undefined> {
+  const user = await getUser(ctx, id);
+  if (!user) return undefined;
+  await ctx.storage.delete(USERS, id);
+  await ctx.storage.delete(NAMES, user.username.toLowerCase());
+  return user;
+}
