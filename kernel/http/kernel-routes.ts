@@ -27,6 +27,17 @@ const publishBody = z
 
 /** The kernel's own routes; plugin routes join the same table later. */
 export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[] {
+  // The document only changes when the route table does: build it once per table version.
+  let openapi: { version: number; body: string } | undefined;
+  const openapiBody = (): string => {
+    if (openapi?.version !== table.version) {
+      openapi = {
+        version: table.version,
+        body: JSON.stringify(buildOpenApi(table.list(), { version: facts.version })),
+      };
+    }
+    return openapi.body;
+  };
   const json = (data: unknown, status = 200) =>
     new Response(JSON.stringify(data), {
       status,
@@ -76,7 +87,10 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: PUBLIC,
       owner: 'kernel',
       summary: 'This API as an OpenAPI 3.1 document, generated from the route table',
-      handler: () => json(buildOpenApi(table.list(), { version: facts.version })),
+      handler: () =>
+        new Response(openapiBody(), {
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
+        }),
     },
     {
       method: 'GET',

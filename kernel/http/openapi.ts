@@ -41,13 +41,18 @@ function operation(route: RouteSpec): Record<string, unknown> {
     responses['401'] = problemRef('Missing, invalid or expired credentials');
     responses['403'] = problemRef(`Caller lacks the permission ${route.permission}`);
   }
+  if (route.owner !== 'kernel') {
+    responses['502'] = problemRef('The plugin failed or returned a malformed response');
+    responses['503'] = problemRef('The plugin is not running');
+    responses['504'] = problemRef('The plugin did not answer within its deadline');
+  }
   if (route.body !== undefined) {
     responses['400'] = problemRef('Malformed or invalid body');
     responses['413'] = problemRef('Body too large');
     responses['415'] = problemRef('Body is not JSON');
   }
   const op: Record<string, unknown> = {
-    operationId: `${route.owner}.${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
+    operationId: `${route.owner}:${route.method.toLowerCase()}:${route.path}`,
     summary: route.summary,
     tags: [route.owner],
     'x-omega-permission': route.permission,
@@ -61,7 +66,7 @@ function operation(route: RouteSpec): Record<string, unknown> {
   if (route.body !== undefined) {
     const schema =
       route.body === 'json' ? {} : z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' });
-    op.requestBody = { required: true, content: { 'application/json': { schema } } };
+    op.requestBody = { required: route.body !== 'json', content: { 'application/json': { schema } } };
   }
   return op;
 }

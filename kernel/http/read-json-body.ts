@@ -1,6 +1,10 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { omegaError } from '../errors/index.js';
+import { jsonDepthWithin } from '../sandbox/json-guard.js';
+
+/** Deepest nesting a request body may have: real API objects are shallow; deep ones only cost. */
+export const MAX_BODY_DEPTH = 64;
 
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -48,8 +52,13 @@ export async function readJsonBody<B>(c: Context, limit: number, schema?: z.ZodT
   const bytes = await readCapped(c, limit);
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(bytes));
+    const text = utf8.decode(bytes);
+    if (!jsonDepthWithin(text, MAX_BODY_DEPTH)) {
+      throw omegaError('OMEGA_ERR_BAD_JSON', `The body is nested deeper than ${MAX_BODY_DEPTH} levels.`);
+    }
+    value = JSON.parse(text);
   } catch (err) {
+    if ((err as { code?: string }).code === 'OMEGA_ERR_BAD_JSON') throw err;
     const reason = err instanceof SyntaxError ? err.message : 'not valid UTF-8';
     throw omegaError('OMEGA_ERR_BAD_JSON', `The body is not valid JSON: ${reason.slice(0, 200)}`);
   }

@@ -1,5 +1,5 @@
 import { omegaError } from '../errors/index.js';
-import type { HttpMethod, RouteSpec } from './route.js';
+import type { RouteSpec } from './route.js';
 
 const PARAM = /^:[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -7,7 +7,15 @@ function pathRegex(path: string): RegExp {
   const parts = path
     .split('/')
     .map((seg) => (PARAM.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  return new RegExp(`^${parts.join('/')}/?$`);
+  return new RegExp(`^${parts.join('/')}$`);
+}
+
+/** Parameter names do not tell two routes apart: `/a/:id` and `/a/:name` collide. */
+function shapeOf(path: string): string {
+  return path
+    .split('/')
+    .map((seg) => (PARAM.test(seg) ? ':' : seg))
+    .join('/');
 }
 
 /**
@@ -25,11 +33,13 @@ export class RouteTable {
 
   /** Adds a route; a second route with the same method and path is refused. */
   add<B>(spec: RouteSpec<B>): () => void {
-    const key = `${spec.method} ${spec.path}`;
-    if (this.#routes.has(key)) {
+    const key = `${spec.method} ${shapeOf(spec.path)}`;
+    const existing = this.#routes.get(key);
+    if (existing) {
+      const other = existing.spec;
       throw omegaError(
         'OMEGA_ERR_ALREADY_EXISTS',
-        `Route ${key} is already registered by ${this.#routes.get(key)!.spec.owner}.`,
+        `Route ${spec.method} ${spec.path} collides with ${other.method} ${other.path} of ${other.owner}.`,
       );
     }
     const entry = { spec: spec as RouteSpec, re: pathRegex(spec.path) };
@@ -48,10 +58,11 @@ export class RouteTable {
     return [...this.#routes.values()].map((e) => e.spec);
   }
 
-  /** Methods registered for a concrete path (for 405 + Allow). */
-  methodsFor(path: string): HttpMethod[] {
-    const out = new Set<HttpMethod>();
+  /** Methods registered for a concrete path (for 405 + Allow); HEAD is implied by GET. */
+  methodsFor(path: string): string[] {
+    const out = new Set<string>();
     for (const { spec, re } of this.#routes.values()) if (re.test(path)) out.add(spec.method);
+    if (out.has('GET')) out.add('HEAD');
     return [...out];
   }
 }

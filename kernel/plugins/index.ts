@@ -16,6 +16,7 @@ export {
 export { missingGrants } from './missing-grants.js';
 export { fieldErrors, formatFieldPath, parseManifest } from './parse-manifest.js';
 export { type LoadPlan, planLoad, type Refusal } from './plan-load.js';
+export { isReservedPluginName, RESERVED_PLUGIN_NAMES } from './reserved-names.js';
 export { routePathProblem, routeShape } from './route-path.js';
 export { saveGrants } from './save-grants.js';
 export { computeIntegrity, verifyIntegrity } from './verify-integrity.js';

@@ -3,6 +3,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { hasErrorCode } from '../errors/index.js';
 import { formatPermission, PLUGIN_NAME_RE, parsePermission, SERVICE_NAME_RE } from '../permissions/index.js';
+import { isReservedPluginName } from './reserved-names.js';
 import { routePathProblem, routeShape } from './route-path.js';
 
 /** HTTP methods a plugin route may use. */
@@ -16,7 +17,8 @@ const INTEGRITY = /^sha512-[A-Za-z0-9+/]{86}==$/;
 
 const pluginName = z
   .string()
-  .regex(PLUGIN_NAME_RE, 'must be 2–40 characters of [a-z0-9-], starting with a letter');
+  .regex(PLUGIN_NAME_RE, 'must be 2–40 characters of [a-z0-9-], starting with a letter')
+  .refine((n) => !isReservedPluginName(n), 'is reserved for the kernel (its routes or its storage)');
 const semverRange = z
   .string()
   .refine((r) => semver.validRange(r) !== null, 'must be a valid semver range, e.g. "^1.2.0"');

@@ -146,7 +146,7 @@ describe('http app', () => {
     expect(await problem(nf)).toMatchObject({ code: 'OMEGA_ERR_NOT_FOUND', instance: '/api/v1/nope' });
     const na = await call('/api/v1/widgets/w1', { method: 'DELETE', token: TOKEN });
     expect(na.status).toBe(405);
-    expect(na.headers.get('allow')).toBe('GET');
+    expect(na.headers.get('allow')).toBe('GET, HEAD');
     expect((await problem(na)).code).toBe('OMEGA_ERR_METHOD_NOT_ALLOWED');
   });
 
@@ -184,6 +184,17 @@ describe('http app', () => {
     const ok = await post(JSON.stringify({ name: 'w', size: 2 }));
     expect(ok.status).toBe(201);
     expect(await ok.json()).toEqual({ name: 'w', size: 2 });
+  });
+
+  it('refuses a body nested deeper than the limit before parsing it', async () => {
+    const { call } = setup(1 << 20);
+    const res = await call('/api/v1/widgets', {
+      method: 'POST',
+      token: TOKEN,
+      body: `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(await problem(res)).toMatchObject({ status: 400, code: 'OMEGA_ERR_BAD_JSON' });
   });
 
   it('never leaks an unexpected error to the client, but logs it with the request id', async () => {
@@ -247,7 +258,25 @@ describe('http app', () => {
           handler: (c) => c.text(''),
         }),
       ),
-    ).toThrow(/already registered/);
+    ).toThrow(/collides/);
+    // Parameter names do not make a different route.
+    expect(() =>
+      table.add(
+        defineRoute({
+          method: 'GET',
+          path: '/api/v1/widgets/:name',
+          permission: PUBLIC,
+          owner: 'p',
+          summary: 'shadow',
+          handler: (c) => c.text(''),
+        }),
+      ),
+    ).toThrow(/collides with GET \/api\/v1\/widgets\/:id of kernel/);
+  });
+
+  it('treats a trailing slash as another path (404, not 405)', async () => {
+    const { call } = setup();
+    expect((await call('/api/v1/open/')).status).toBe(404);
   });
 
   it('never writes a bearer token into the access log', async () => {

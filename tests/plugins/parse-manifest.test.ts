@@ -57,6 +57,12 @@ describe('parseManifest', () => {
     expect('$schema' in m).toBe(false);
   });
 
+  it('refuses names reserved for the kernel (its routes and its storage namespace)', () => {
+    for (const name of ['kernel', 'plugins', 'events', 'health', 'system']) {
+      expect(fieldOf(manifestFor(name)), name).toBe('name');
+    }
+  });
+
   it('defaults optional lists', () => {
     const m = parseManifest(manifestFor('demo', { permissions: undefined }), SOURCE);
     expect(m.permissions).toEqual([]);

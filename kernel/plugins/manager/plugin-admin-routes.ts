@@ -32,6 +32,13 @@ const grantsBody = z
 
 /** The admin API over the plugin lifecycle (`omega plugin …` calls these). */
 export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): RouteSpec[] {
+  // Grant edits read, change and write one file: one at a time, so none is lost.
+  let grantsQueue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = grantsQueue.then(work, work);
+    grantsQueue = run.catch(() => {});
+    return run;
+  };
   const action = (verb: 'enable' | 'disable' | 'reload', summary: string): RouteSpec =>
     defineRoute({
       method: 'POST',
@@ -73,20 +80,21 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
       summary:
         "Replace the operator's grants for a plugin (stored by the kernel, never by the plugin); reload to apply",
       body: grantsBody,
-      handler: async (c, { body }) => {
-        const name = nameOf(c.req.param('name'));
-        manager.info(name);
-        const all: Grants = await loadGrants(grantsFile);
-        let next: Grants;
-        try {
-          next = parseGrants({ ...all, [name]: body }, 'request body');
-        } catch (err) {
-          const e = err as { message: string; extras?: Record<string, unknown> };
-          throw omegaError('OMEGA_ERR_VALIDATION', e.message, e.extras ?? {});
-        }
-        await saveGrants(grantsFile, next);
-        return json(next[name]);
-      },
+      handler: (c, { body }) =>
+        serially(async () => {
+          const name = nameOf(c.req.param('name'));
+          manager.info(name);
+          const all: Grants = await loadGrants(grantsFile);
+          let next: Grants;
+          try {
+            next = parseGrants({ ...all, [name]: body }, 'request body');
+          } catch (err) {
+            const e = err as { message: string; extras?: Record<string, unknown> };
+            throw omegaError('OMEGA_ERR_VALIDATION', e.message, e.extras ?? {});
+          }
+          await saveGrants(grantsFile, next);
+          return json(next[name]);
+        }),
     }),
   ];
 }

@@ -16,8 +16,18 @@ interface Provider {
 export class ServiceRegistry {
   #providers = new Map<string, Provider>();
 
-  /** Registers a provider; returns its undo. */
+  /** Registers a provider; returns its undo. A name has one provider at a time. */
   provide(service: string, provider: Provider): () => void {
+    const current = this.#providers.get(service);
+    if (current) {
+      throw omegaError(
+        'OMEGA_ERR_ALREADY_EXISTS',
+        `The service "${service}" is already provided by "${current.plugin}".`,
+        {
+          service,
+        },
+      );
+    }
     this.#providers.set(service, provider);
     return () => {
       if (this.#providers.get(service) === provider) this.#providers.delete(service);
