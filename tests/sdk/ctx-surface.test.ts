@@ -127,7 +127,7 @@ describe('the prelude builds exactly the ctx surface the sdk is typed from', () 
     const reached = denied.map((e) => (e.data as { call: string }).call);
     expect(reached).toEqual(calls.map((c) => CTX_SURFACE[c.path].call));
     const publish = denied.find((e) => (e.data as { call: string }).call === 'events.publish');
-    expect((publish?.data as { descriptor: unknown }).descriptor).toEqual({
+    expect((publish?.data as { descriptor?: unknown } | undefined)?.descriptor).toEqual({
       kind: 'events.publish',
       topic: 'probe.hello',
     });
