@@ -16,13 +16,19 @@ export const GOOD_PASSWORD = 'correct horse battery staple';
  * repository's default grants (plugins/grants.json) which seed the operator's grants file.
  */
 export async function startSecurityKernel(overrides: KernelConfigInput = {}): Promise<TempKernel> {
+  const dir = await securityPluginsDir();
+  return startTempKernel({ ...overrides, plugins: { dirs: [dir], warmHosts: 0, ...overrides.plugins } });
+}
+
+/** Builds the plugin and copies it (and the default grants) into a fresh plugins folder. */
+export async function securityPluginsDir(): Promise<string> {
   await buildPlugin(join(REPO_PLUGINS, 'security'));
   const dir = mkdtempSync(join(tmpdir(), 'omega-sec-plugins-'));
   mkdirSync(join(dir, 'security', 'dist'), { recursive: true });
   copyFileSync(join(REPO_PLUGINS, 'security', 'plugin.json'), join(dir, 'security', 'plugin.json'));
   cpSync(join(REPO_PLUGINS, 'security', 'dist'), join(dir, 'security', 'dist'), { recursive: true });
   copyFileSync(join(REPO_PLUGINS, 'grants.json'), join(dir, 'grants.json'));
-  return startTempKernel({ ...overrides, plugins: { dirs: [dir], warmHosts: 0, ...overrides.plugins } });
+  return dir;
 }
 
 /** JSON request helper: method, path, body, token (admin token by default). */
