@@ -2,7 +2,7 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { omegaError } from '../../kernel/errors/index.js';
 import { parseManifest } from '../../kernel/plugins/index.js';
-import { openArtifact } from '../install/open-artifact.js';
+import { decodeArchive } from '../../kernel/plugins/install/index.js';
 import {
   type FlattenedJws,
   type IndexDoc,
@@ -62,7 +62,7 @@ export async function addRelease(
   if (!jws) {
     if (!o.publisherKey)
       throw omegaError('OMEGA_ERR_VALIDATION', 'addRelease needs the publisher key or a signed statement.');
-    const m = parseManifest(openArtifact(artifact).manifestText, `plugin.json in ${o.artifactFile}`);
+    const m = parseManifest(decodeArchive(artifact).manifest, `plugin.json in ${o.artifactFile}`);
     const url = `artifacts/${m.name}-${m.version}.omp`;
     jws = (await signRelease({ artifact, url, publisher: o.publisher, key: o.publisherKey })).jws;
   }

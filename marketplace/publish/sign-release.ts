@@ -1,5 +1,5 @@
 import { computeIntegrity, parseManifest } from '../../kernel/plugins/index.js';
-import { openArtifact } from '../install/open-artifact.js';
+import { decodeArchive } from '../../kernel/plugins/install/index.js';
 import {
   type FlattenedJws,
   METADATA_SPEC,
@@ -20,7 +20,7 @@ export async function signRelease(o: {
   publisher: string;
   key: SigningKey;
 }): Promise<{ statement: ReleaseStatement; jws: FlattenedJws }> {
-  const { manifestText } = openArtifact(o.artifact);
+  const manifestText = decodeArchive(o.artifact).manifest;
   const manifest = parseManifest(manifestText, 'plugin.json in the artifact');
   const raw = JSON.parse(manifestText) as Record<string, unknown>;
   const { $schema: _schema, ...fields } = raw;

@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CompactSign } from 'jose';
 import { computeIntegrity } from '../../kernel/plugins/index.js';
-import { packArtifact } from '../../marketplace/install/open-artifact.js';
+import { encodeArchive, signingPayload } from '../../kernel/plugins/install/index.js';
 import { generatePrivateJwk, loadSigningKey, type SigningKey } from '../../marketplace/metadata/index.js';
 import {
   addPublisher,
@@ -34,8 +35,12 @@ export interface FixtureRepo {
 /** The default bundle: a plugin that activates and answers one route. */
 export const OK_CODE = `export const plugin = { routes: { async hello() { return { status: 200, body: { hello: 'v1' } }; } } };\n`;
 
-/** Writes an artifact file for a manifest + bundle and returns its path. */
-export function writeArtifact(dir: string, manifest: Record<string, unknown>, code = OK_CODE): string {
+/** Packs and signs (as `omega-plugin sign` + `pack` do) a plugin archive for a manifest + bundle. */
+export async function packPlugin(
+  manifest: Record<string, unknown>,
+  code: string,
+  key: SigningKey,
+): Promise<Buffer> {
   const full: Record<string, unknown> = {
     version: '1.0.0',
     engines: { omega: '>=0.1.0' },
@@ -43,11 +48,29 @@ export function writeArtifact(dir: string, manifest: Record<string, unknown>, co
     integrity: computeIntegrity(Buffer.from(code)),
     ...manifest,
   };
-  const file = join(
-    dir,
-    `${String(full.name)}-${String(full.version)}-${Math.random().toString(36).slice(2)}.omp`,
-  );
-  writeFileSync(file, packArtifact(JSON.stringify(full, null, 2), { 'plugin.js': code }));
+  const text = JSON.stringify(full, null, 2);
+  const payload = signingPayload(String(full.name), String(full.version), text, Buffer.from(code));
+  const jws = await new CompactSign(Buffer.from(payload))
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+    .sign(key.privateKey);
+  const [h, , sig] = jws.split('.');
+  return encodeArchive({
+    format: 'omega-plugin-archive/1',
+    manifest: text,
+    files: { [String(full.main)]: Buffer.from(code).toString('base64') },
+    signature: `${h}..${sig}`,
+  });
+}
+
+/** Writes a signed artifact file for a manifest + bundle and returns its path. */
+export async function writeArtifact(
+  dir: string,
+  manifest: Record<string, unknown>,
+  code: string,
+  key: SigningKey,
+): Promise<string> {
+  const file = join(dir, `${String(manifest.name)}-${Math.random().toString(36).slice(2)}.omp`);
+  writeFileSync(file, await packPlugin(manifest, code, key));
   return file;
 }
 
@@ -76,7 +99,7 @@ export async function createFixtureRepo(now = new Date()): Promise<FixtureRepo> 
       await addRelease({
         dir,
         keys: index.keys,
-        artifactFile: writeArtifact(work, manifest, code),
+        artifactFile: await writeArtifact(work, manifest, code ?? OK_CODE, opts.key ?? publisherKey),
         publisher: opts.publisher ?? 'acme',
         publisherKey: opts.key ?? publisherKey,
       });

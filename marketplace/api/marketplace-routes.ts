@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { defineRoute, type RouteSpec } from '../../kernel/http/route.js';
+import { PLUGIN_NAME_RE } from '../../kernel/permissions/index.js';
+import type { ChangeRequest, Marketplace } from '../client/create-marketplace.js';
+
+const json = (data: unknown, status = 200) =>
+  new Response(JSON.stringify(data), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
+
+const name = z.string().regex(PLUGIN_NAME_RE, 'must be a plugin name');
+const approval = { consent: z.string().max(100).optional(), yes: z.boolean().optional() };
+const P = '/api/v1/marketplace';
+
+const installBody = z.strictObject({ name, range: z.string().max(200).optional(), ...approval });
+const upgradeBody = z.strictObject({ name: name.optional(), ...approval });
+const rollbackBody = z.strictObject({ name, ...approval });
+const planBody = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('install'), name, range: z.string().max(200).optional() }),
+  z.strictObject({ op: z.literal('upgrade'), name: name.optional() }),
+  z.strictObject({ op: z.literal('rollback'), name }),
+]);
+const sourceBody = z.strictObject({
+  name: z.string().max(40),
+  location: z.string().min(1).max(2048),
+  /** The root document to pin, as text or as parsed JSON. */
+  root: z.union([z.string().max(256 * 1024), z.record(z.string(), z.unknown())]),
+});
+
+/** The marketplace admin API: read routes need `plugins:read`, changes `plugins:admin`. */
+export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
+  const change = <B extends { consent?: string; yes?: boolean }>(
+    verb: string,
+    body: z.ZodType<B>,
+    toRequest: (b: B) => ChangeRequest,
+    summary: string,
+  ) =>
+    defineRoute({
+      method: 'POST',
+      path: `${P}/${verb}`,
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      summary,
+      body,
+      responses: {
+        200: 'The plan that was carried out',
+        409: 'Consent required (the body carries the plan and its consent digest)',
+      },
+      handler: async (_c, { body: b }) =>
+        json(
+          await m.apply(toRequest(b), {
+            ...(b.consent ? { consent: b.consent } : {}),
+            ...(b.yes ? { yes: b.yes } : {}),
+          }),
+        ),
+    });
+  return [
+    defineRoute({
+      method: 'GET',
+      path: `${P}/sources`,
+      permission: 'plugins:read',
+      owner: 'kernel',
+      summary: 'Marketplace sources (URL or offline directory) in priority order',
+      handler: async () => json({ items: await m.sources() }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: `${P}/sources`,
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      summary: 'Add a marketplace source, pinning its root document; its metadata is verified at once',
+      body: sourceBody,
+      handler: async (_c, { body: b }) => {
+        const meta = await m.addSource({
+          name: b.name,
+          location: b.location,
+          root: typeof b.root === 'string' ? b.root : JSON.stringify(b.root),
+        });
+        return json(
+          { name: b.name, location: b.location, root: meta.root.version, index: meta.index.version },
+          201,
+        );
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: `${P}/search`,
+      permission: 'plugins:read',
+      owner: 'kernel',
+      summary: 'Search the verified indexes of every source (?q=text)',
+      handler: async (c) => json({ items: await m.search(c.req.query('q') ?? '') }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: `${P}/plugins/:name`,
+      permission: 'plugins:read',
+      owner: 'kernel',
+      summary:
+        'Every version a source offers for a plugin: status, engines, permissions, dependencies, artifact',
+      handler: async (c) => json(await m.info(name.parse(c.req.param('name')))),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: `${P}/plan`,
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      summary:
+        'What an install, upgrade or rollback would change, with the permission diff and the consent digest',
+      body: planBody,
+      handler: async (_c, { body: b }) => json(await m.plan(b as ChangeRequest)),
+    }),
+    change(
+      'install',
+      installBody,
+      (b) => ({ op: 'install', name: b.name, ...(b.range ? { range: b.range } : {}) }),
+      'Install name@range (and its dependencies) from a marketplace',
+    ),
+    change(
+      'upgrade',
+      upgradeBody,
+      (b) => ({ op: 'upgrade', ...(b.name ? { name: b.name } : {}) }),
+      'Upgrade one plugin, or every marketplace plugin',
+    ),
+    change(
+      'rollback',
+      rollbackBody,
+      (b) => ({ op: 'rollback', name: b.name }),
+      'Switch back to the previous version that is not revoked',
+    ),
+    defineRoute({
+      method: 'POST',
+      path: `${P}/remove`,
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      summary: 'Stop and remove a plugin installed from a marketplace',
+      body: z.strictObject({ name }),
+      handler: async (_c, { body: b }) => json(await m.remove(b.name)),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: `${P}/verify`,
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      summary: 'Refresh every source, stop installed versions that were revoked, re-check stored artifacts',
+      handler: async () => json(await m.verify()),
+    }),
+  ];
+}

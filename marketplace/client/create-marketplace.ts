@@ -1,0 +1,451 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import semver from 'semver';
+import { omegaError } from '../../kernel/errors/index.js';
+import type { InstallTarget } from '../../kernel/plugins/install/index.js';
+import type { PluginManager } from '../../kernel/plugins/manager/index.js';
+import { type ArtifactStore, artifactStore } from '../install/artifact-store.js';
+import {
+  type InstalledRelease,
+  type InstalledState,
+  loadInstalledState,
+  saveInstalledState,
+} from '../install/installed-state.js';
+import { fromStore, type SwitchStep, switchPlugins } from '../install/switch-plugins.js';
+import { verifyArtifact } from '../install/verify-artifact.js';
+import { canonicalJson, type VerifiedRelease, verifyRelease } from '../metadata/index.js';
+import { type Candidate, type PermissionDiff, permissionDiff, resolvePlugins } from '../resolve/index.js';
+import { type DownloadProgress, readSource } from './read-source.js';
+import { refreshMetadata, trustRoot, type VerifiedMetadata } from './refresh-metadata.js';
+import { type SourceEntry, sourceRegistry } from './source-registry.js';
+
+/** A change the operator asked for. */
+export type ChangeRequest =
+  | { op: 'install'; name: string; range?: string }
+  | { op: 'upgrade'; name?: string }
+  | { op: 'rollback'; name: string };
+
+/** One step of a plan, as the operator reviews it. */
+export interface PlanStep {
+  name: string;
+  from?: string;
+  to: string;
+  source: string;
+  publisher: string;
+  artifact: string;
+  diff: PermissionDiff;
+}
+
+/** What a change would do; `consent` is the digest to send back to approve exactly this. */
+export interface Plan {
+  request: ChangeRequest;
+  steps: PlanStep[];
+  escalating: boolean;
+  consent: string;
+}
+
+/** Options of {@link createMarketplace}. */
+export interface MarketplaceOptions {
+  dataDir: string;
+  kernelVersion: string;
+  plugins: PluginManager;
+  install: InstallTarget;
+  healthWindowMs?: number;
+  onProgress?: (p: DownloadProgress) => void;
+  /** Announces events such as `marketplace.plugin.revoked` (the kernel bus). */
+  publish?: (topic: string, data: unknown) => void;
+  now?: () => Date;
+}
+
+interface Offer {
+  meta: VerifiedMetadata;
+  release: VerifiedRelease;
+}
+
+/** The marketplace client of a running kernel. */
+export type Marketplace = ReturnType<typeof createMarketplace>;
+
+/**
+ * The marketplace client: sources with pinned roots, verified metadata, resolution, consent,
+ * atomic install/upgrade/rollback with health checks, removal and revocation.
+ */
+export function createMarketplace(o: MarketplaceOptions) {
+  const base = join(o.dataDir, 'marketplace');
+  const registry = sourceRegistry(base);
+  const store: ArtifactStore = artifactStore(join(base, 'store'));
+  const stateFile = join(base, 'installed.json');
+  const now = () => o.now?.() ?? new Date();
+  const progress = o.onProgress ? { onProgress: o.onProgress } : {};
+  let lock: Promise<unknown> = Promise.resolve();
+  /** One change at a time: concurrent installs would race on the plugin folders. */
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => undefined);
+    return run;
+  };
+
+  async function refreshAll(): Promise<VerifiedMetadata[]> {
+    const sources = await registry.list();
+    if (sources.length === 0)
+      throw omegaError(
+        'OMEGA_ERR_NOT_FOUND',
+        'No marketplace source is configured; add one with omega plugin source add NAME URL|DIR --root root.json.',
+      );
+    const out: VerifiedMetadata[] = [];
+    for (const s of sources)
+      out.push(
+        await refreshMetadata({
+          location: s.location,
+          stateDir: registry.stateDir(s.name),
+          now: now(),
+          ...progress,
+        }),
+      );
+    await checkRevocations(out);
+    return out;
+  }
+
+  const sourceOf = (metas: VerifiedMetadata[], name: string) => metas.find((m) => m.index.plugins[name]);
+
+  async function offers(metas: VerifiedMetadata[], name: string): Promise<Offer[]> {
+    const meta = sourceOf(metas, name);
+    if (!meta) return [];
+    const versions = Object.keys(meta.index.plugins[name]!.versions);
+    return Promise.all(
+      versions.map(async (v) => ({ meta, release: await verifyRelease(meta.index, name, v, meta.source) })),
+    );
+  }
+
+  const candidate = (x: Offer): Candidate => ({
+    name: x.release.statement.plugin,
+    version: x.release.statement.version,
+    manifest: x.release.manifest,
+    ...(x.release.status ? { status: x.release.status } : {}),
+  });
+
+  async function checkRevocations(
+    metas: VerifiedMetadata[],
+  ): Promise<Array<{ plugin: string; version: string; reason: string }>> {
+    const state = await loadInstalledState(stateFile);
+    const found: Array<{ plugin: string; version: string; reason: string }> = [];
+    for (const [name, p] of Object.entries(state.plugins)) {
+      const status = metas.find((m) => m.source === p.current.source)?.index.plugins[name]?.versions[
+        p.current.version
+      ]?.status;
+      if (status?.state !== 'revoked') continue;
+      found.push({ plugin: name, version: p.current.version, reason: status.reason });
+      if (p.revoked?.version === p.current.version) continue;
+      await o.plugins.disable(name).catch(() => undefined);
+      p.revoked = { version: p.current.version, reason: status.reason, at: status.at };
+      o.publish?.('marketplace.plugin.revoked', {
+        plugin: name,
+        version: p.current.version,
+        reason: status.reason,
+      });
+    }
+    await saveInstalledState(stateFile, state);
+    return found;
+  }
+
+  function installedMap(state: InstalledState) {
+    const out: Record<string, { version: string; dependencies: Record<string, string> }> = {};
+    for (const v of o.plugins.list()) out[v.name] = { version: v.version, dependencies: v.dependencies };
+    for (const [name, p] of Object.entries(state.plugins))
+      out[name] ??= { version: p.current.version, dependencies: p.current.manifest.dependencies };
+    return out;
+  }
+
+  async function plan(
+    req: ChangeRequest,
+  ): Promise<{ plan: Plan; offers: Map<string, Offer>; metas: VerifiedMetadata[] }> {
+    const metas = await refreshAll();
+    const state = await loadInstalledState(stateFile);
+    const chosen = new Map<string, Offer>();
+    let steps: Array<{ name: string; from?: string; offer: Offer }>;
+    if (req.op === 'rollback') {
+      const p = state.plugins[req.name];
+      if (!p)
+        throw omegaError(
+          'OMEGA_ERR_PLUGIN_NOT_FOUND',
+          `"${req.name}" was not installed from a marketplace.`,
+          { plugin: req.name },
+        );
+      const meta = metas.find((m) => m.source === p.current.source);
+      const target = [...p.history].reverse().find((h) => {
+        const st = meta?.index.plugins[req.name]?.versions[h.version];
+        return st !== undefined && st.status?.state !== 'revoked' && h.version !== p.current.version;
+      });
+      if (!target || !meta)
+        throw omegaError(
+          'OMEGA_ERR_PLUGIN_REVOKED',
+          `No earlier version of ${req.name} to roll back to that is still listed and not revoked (history: ${p.history.map((h) => h.version).join(', ') || 'none'}).`,
+          { plugin: req.name },
+        );
+      const release = await verifyRelease(meta.index, req.name, target.version, meta.source);
+      steps = [{ name: req.name, from: p.current.version, offer: { meta, release } }];
+    } else {
+      const installed = installedMap(state);
+      const managed = Object.keys(state.plugins);
+      const names = req.op === 'install' ? [req.name] : req.name ? [req.name] : managed;
+      if (req.op === 'upgrade')
+        for (const n of names)
+          if (!state.plugins[n])
+            throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `"${n}" was not installed from a marketplace.`, {
+              plugin: n,
+            });
+      const cache = new Map<string, Offer[]>();
+      const resolved = await resolvePlugins({
+        requests: names.map((n) => ({
+          name: n,
+          range: req.op === 'install' ? (req.range ?? '*') : installed[n] ? `>=${installed[n].version}` : '*',
+        })),
+        movable: new Set(req.op === 'upgrade' && !req.name ? managed : names),
+        installed,
+        kernelVersion: o.kernelVersion,
+        available: async (n) => {
+          if (!cache.has(n)) cache.set(n, await offers(metas, n));
+          return cache.get(n)!.map(candidate);
+        },
+      });
+      steps = resolved.map((r) => ({
+        name: r.name,
+        ...(r.from ? { from: r.from } : {}),
+        offer: cache.get(r.name)!.find((x) => x.release.statement.version === r.to.version)!,
+      }));
+    }
+    const out: PlanStep[] = steps.map((s) => {
+      chosen.set(s.name, s.offer);
+      const cur = state.plugins[s.name]?.current;
+      const rel = s.offer.release;
+      return {
+        name: s.name,
+        ...(s.from ? { from: s.from } : {}),
+        to: rel.statement.version,
+        source: s.offer.meta.source,
+        publisher: rel.statement.publisher,
+        artifact: rel.statement.artifact.integrity,
+        diff: permissionDiff(
+          cur ? { manifest: cur.manifest, publisher: cur.publisher, signer: cur.signer } : undefined,
+          {
+            manifest: rel.manifest,
+            publisher: rel.statement.publisher,
+            signer: rel.signer,
+          },
+        ),
+      };
+    });
+    const consent = createHash('sha256')
+      .update(canonicalJson({ request: req, steps: out }))
+      .digest('base64url');
+    return {
+      plan: { request: req, steps: out, escalating: out.some((s) => s.diff.escalating), consent },
+      offers: chosen,
+      metas,
+    };
+  }
+
+  async function apply(
+    req: ChangeRequest,
+    approval: { consent?: string; yes?: boolean } = {},
+  ): Promise<Plan> {
+    return serial(async () => {
+      const { plan: p, offers: chosen } = await plan(req);
+      if (p.steps.length === 0) return p;
+      const approved = p.escalating
+        ? approval.consent === p.consent
+        : approval.yes === true || approval.consent === p.consent;
+      if (!approved) {
+        throw omegaError(
+          'OMEGA_ERR_CONSENT_REQUIRED',
+          p.escalating
+            ? `${p.steps.map((s) => `${s.name} ${s.from ?? '(new)'} → ${s.to}`).join(', ')} asks for more than is granted now; review the diff and approve it with consent "${p.consent}" (--yes is not enough).`
+            : `Confirm ${p.steps.map((s) => `${s.name} ${s.from ?? '(new)'} → ${s.to}`).join(', ')} with --yes or consent "${p.consent}".`,
+          { plan: p, consent: p.consent },
+        );
+      }
+      const state = await loadInstalledState(stateFile);
+      // Download and verify every artifact before anything is switched.
+      const steps: SwitchStep[] = [];
+      for (const s of p.steps) {
+        const { meta, release } = chosen.get(s.name)!;
+        const ctx = { source: meta.source, role: 'artifact' as const, plugin: s.name, version: s.to };
+        const stored = await store.get(release.statement.artifact.integrity, {
+          plugin: s.name,
+          version: s.to,
+        });
+        const bytes =
+          stored ??
+          (await readSource(meta.source, release.statement.artifact.url, {
+            maxBytes: release.statement.artifact.length,
+            ctx,
+            ...progress,
+          }))!;
+        const next = await verifyArtifact(bytes, release, meta.index, meta.source, o.kernelVersion);
+        await store.put(bytes);
+        const previous = state.plugins[s.name]?.current;
+        const record: InstalledRelease = {
+          version: s.to,
+          source: meta.source,
+          artifact: release.statement.artifact.integrity,
+          publisher: release.statement.publisher,
+          signer: release.signer,
+          manifest: release.manifest,
+          installedAt: now().toISOString(),
+        };
+        steps.push({ name: s.name, next, record, ...(previous ? { previous } : {}) });
+      }
+      await switchPlugins(
+        { install: o.install, plugins: o.plugins, store, healthWindowMs: o.healthWindowMs ?? 1000 },
+        steps,
+      );
+      for (const s of steps) {
+        const entry = state.plugins[s.name];
+        const history = [...(entry?.history ?? []).filter((h) => h.version !== s.record.version), s.record];
+        state.plugins[s.name] = { current: s.record, history: history.slice(-10) };
+      }
+      await saveInstalledState(stateFile, state);
+      return p;
+    });
+  }
+
+  return {
+    /** Pins a source's root (given out of band) and adds it; its metadata is fetched at once. */
+    async addSource(entry: SourceEntry & { root: string }) {
+      await trustRoot(registry.stateDir(entry.name), entry.root, entry.location);
+      await registry.add(entry);
+      try {
+        return await refreshMetadata({
+          location: entry.location,
+          stateDir: registry.stateDir(entry.name),
+          now: now(),
+          ...progress,
+        });
+      } catch (err) {
+        await registry.remove(entry.name);
+        throw err;
+      }
+    },
+    sources: () => registry.list(),
+    refresh: refreshAll,
+    /** Plugins whose name or description contains `query` (all when empty), newest installable version first. */
+    async search(query = '') {
+      const metas = await refreshAll();
+      const q = query.toLowerCase();
+      const seen = new Set<string>();
+      const out: Array<{
+        name: string;
+        description?: string;
+        publisher: string;
+        source: string;
+        latest?: string;
+        versions: number;
+      }> = [];
+      for (const m of metas)
+        for (const [name, p] of Object.entries(m.index.plugins).sort(([a], [b]) => (a < b ? -1 : 1))) {
+          if (seen.has(name) || !(name.includes(q) || (p.description ?? '').toLowerCase().includes(q)))
+            continue;
+          seen.add(name);
+          const good = Object.entries(p.versions)
+            .filter(([, v]) => !v.status)
+            .map(([v]) => v)
+            .sort(semver.rcompare);
+          out.push({
+            name,
+            ...(p.description ? { description: p.description } : {}),
+            publisher: p.publisher,
+            source: m.source,
+            ...(good[0] ? { latest: good[0] } : {}),
+            versions: Object.keys(p.versions).length,
+          });
+        }
+      return out;
+    },
+    /** Every version of a plugin with its verified statement, status and compatibility, and what is installed. */
+    async info(name: string) {
+      const metas = await refreshAll();
+      const list = await offers(metas, name);
+      if (list.length === 0)
+        throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `No marketplace source offers "${name}".`, {
+          plugin: name,
+        });
+      const state = await loadInstalledState(stateFile);
+      return {
+        name,
+        source: list[0]!.meta.source,
+        publisher: list[0]!.release.statement.publisher,
+        installed: state.plugins[name]
+          ? { version: state.plugins[name].current.version, revoked: state.plugins[name].revoked }
+          : undefined,
+        versions: list
+          .map(({ release: r }) => ({
+            version: r.statement.version,
+            status: r.status,
+            engines: r.manifest.engines.omega,
+            compatible: semver.satisfies(o.kernelVersion, r.manifest.engines.omega, {
+              includePrerelease: true,
+            }),
+            permissions: r.manifest.permissions,
+            dependencies: r.manifest.dependencies,
+            limits: r.manifest.limits,
+            artifact: r.statement.artifact,
+          }))
+          .sort((a, b) => semver.rcompare(a.version, b.version)),
+      };
+    },
+    plan: async (req: ChangeRequest) => (await plan(req)).plan,
+    apply,
+    /** Stops and removes a marketplace-installed plugin (its artifacts stay in the store). */
+    async remove(name: string) {
+      return serial(async () => {
+        const state = await loadInstalledState(stateFile);
+        if (!state.plugins[name])
+          throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `"${name}" was not installed from a marketplace.`, {
+            plugin: name,
+          });
+        const dependents = o.plugins
+          .list()
+          .filter((p) => Object.hasOwn(p.dependencies, name))
+          .map((p) => p.name);
+        if (dependents.length)
+          throw omegaError(
+            'OMEGA_ERR_PLUGIN_DEPENDENCY',
+            `${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${name}; remove ${dependents.length === 1 ? 'it' : 'them'} first.`,
+            { plugin: name, dependents },
+          );
+        const { rm } = await import('node:fs/promises');
+        await rm(join(o.install.installedDir, name), { recursive: true, force: true });
+        await o.plugins.load(name).catch(() => undefined);
+        delete state.plugins[name];
+        await saveInstalledState(stateFile, state);
+        return { name, removed: true };
+      });
+    },
+    /** Refreshes every source, stops revoked installed versions, and re-checks stored artifacts. */
+    async verify() {
+      const metas = await refreshAll();
+      const revoked = await checkRevocations(metas);
+      const state = await loadInstalledState(stateFile);
+      const plugins = [];
+      for (const [name, p] of Object.entries(state.plugins)) {
+        await fromStore({ install: o.install, plugins: o.plugins, store, healthWindowMs: 0 }, p.current);
+        plugins.push({
+          name,
+          version: p.current.version,
+          source: p.current.source,
+          ok: !p.revoked,
+          ...(p.revoked ? { revoked: p.revoked } : {}),
+        });
+      }
+      return {
+        sources: metas.map((m) => ({
+          source: m.source,
+          root: m.root.version,
+          timestamp: m.timestamp.version,
+          index: m.index.version,
+        })),
+        plugins,
+        revoked,
+      };
+    },
+  };
+}

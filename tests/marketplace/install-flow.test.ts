@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OmegaError } from '../../kernel/errors/index.js';
+import { attachMarketplace, type Marketplace } from '../../marketplace/index.js';
+import { setReleaseStatus } from '../../marketplace/publish/index.js';
+import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { createFixtureRepo, type FixtureRepo } from './fixture-repo.js';
+
+const code = (tag: string) =>
+  `export const plugin = { routes: { async hello() { return { status: 200, body: { hello: '${tag}' } }; } } };\n`;
+const route = { method: 'GET', path: '/hello', handler: 'hello', permission: 'hello:read' };
+const failing = `export const plugin = { activate() { throw new Error('broken release'); }, routes: { async hello() { return { status: 200, body: {} }; } } };\n`;
+
+async function refusal(p: Promise<unknown>): Promise<OmegaError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as OmegaError;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('marketplace install, upgrade, rollback in a running kernel (offline directory source)', () => {
+  let k: TempKernel;
+  let repo: FixtureRepo;
+  let m: Marketplace;
+  const hello = async () => (await (await k.api('/api/v1/hello/hello')).json()) as { hello?: string };
+
+  beforeAll(async () => {
+    repo = await createFixtureRepo();
+    await repo.release(
+      { name: 'hello', version: '1.0.0', permissions: ['http:routes'], routes: [route] },
+      code('v1.0.0'),
+    );
+    k = await startTempKernel({ plugins: { dirs: [] } });
+    m = attachMarketplace(k.kernel, { healthWindowMs: 400 }).marketplace;
+    await m.addSource({
+      name: 'local',
+      location: repo.dir,
+      root: readFileSync(join(repo.dir, 'root.json'), 'utf8'),
+    });
+  });
+  afterAll(async () => {
+    await k?.stop();
+    if (k) removeDir(k.dataDir);
+  });
+
+  it('installs from an offline directory after consent to its permissions', async () => {
+    const err = await refusal(m.apply({ op: 'install', name: 'hello', range: '^1.0.0' }, { yes: true }));
+    expect(err.code).toBe('OMEGA_ERR_CONSENT_REQUIRED');
+    const plan = (err.extras as { plan: { consent: string; steps: Array<{ diff: { added: string[] } }> } })
+      .plan;
+    expect(plan.steps[0]?.diff.added).toEqual(['http:routes']);
+    await m.apply({ op: 'install', name: 'hello', range: '^1.0.0' }, { consent: plan.consent });
+    expect(await hello()).toEqual({ hello: 'v1.0.0' });
+  });
+
+  it('an escalating upgrade waits for consent while the old version keeps serving', async () => {
+    await repo.release(
+      { name: 'hello', version: '1.1.0', permissions: ['http:routes', 'storage'], routes: [route] },
+      code('v1.1.0'),
+    );
+    const err = await refusal(m.apply({ op: 'upgrade', name: 'hello' }, { yes: true }));
+    expect(err.code).toBe('OMEGA_ERR_CONSENT_REQUIRED');
+    expect(await hello()).toEqual({ hello: 'v1.0.0' });
+    const plan = await m.plan({ op: 'upgrade', name: 'hello' });
+    expect(plan.steps.map((s) => [s.from, s.to, s.diff.added])).toEqual([['1.0.0', '1.1.0', ['storage']]]);
+    await m.apply({ op: 'upgrade', name: 'hello' }, { consent: plan.consent });
+    expect(await hello()).toEqual({ hello: 'v1.1.0' });
+  });
+
+  it('switches back automatically when the new version fails its health check', async () => {
+    await repo.release(
+      { name: 'hello', version: '1.2.0', permissions: ['http:routes', 'storage'], routes: [route] },
+      failing,
+    );
+    const err = await refusal(m.apply({ op: 'upgrade', name: 'hello' }, { yes: true }));
+    expect(err.code).toBe('OMEGA_ERR_PLUGIN_FAILED');
+    expect(err.extras).toMatchObject({
+      plugin: 'hello',
+      version: '1.2.0',
+      rolledBack: true,
+      restored: '1.1.0',
+    });
+    expect(k.kernel.plugins.info('hello')).toMatchObject({ version: '1.1.0', status: 'running' });
+    expect(await hello()).toEqual({ hello: 'v1.1.0' });
+  });
+
+  it('stops a revoked installed version with the signed reason, and never rolls back to one', async () => {
+    await setReleaseStatus({
+      dir: repo.dir,
+      keys: repo.index.keys,
+      plugin: 'hello',
+      version: '1.2.0',
+      state: 'yanked',
+      reason: 'crashes on start',
+    });
+    await repo.release(
+      { name: 'hello', version: '1.3.0', permissions: ['http:routes', 'storage'], routes: [route] },
+      code('v1.3.0'),
+    );
+    await m.apply({ op: 'upgrade', name: 'hello' }, { yes: true });
+    expect(await hello()).toEqual({ hello: 'v1.3.0' });
+
+    await setReleaseStatus({
+      dir: repo.dir,
+      keys: repo.index.keys,
+      plugin: 'hello',
+      version: '1.1.0',
+      state: 'revoked',
+      reason: 'leaks tokens (CVE-0000-1)',
+    });
+    await repo.bump();
+    // Rolling back from 1.3.0 skips revoked 1.1.0 and lands on 1.0.0 (fewer permissions: --yes is enough).
+    await m.apply({ op: 'rollback', name: 'hello' }, { yes: true });
+    expect(await hello()).toEqual({ hello: 'v1.0.0' });
+
+    await setReleaseStatus({
+      dir: repo.dir,
+      keys: repo.index.keys,
+      plugin: 'hello',
+      version: '1.0.0',
+      state: 'revoked',
+      reason: 'signing key compromised',
+    });
+    await repo.bump();
+    const report = await m.verify();
+    expect(report.revoked).toEqual([
+      { plugin: 'hello', version: '1.0.0', reason: 'signing key compromised' },
+    ]);
+    expect(k.kernel.plugins.info('hello').status).toBe('disabled');
+    const info = await m.info('hello');
+    expect(info.installed?.revoked?.reason).toBe('signing key compromised');
+    // The previous version is 1.3.0 again; revoked 1.0.0 and 1.1.0 are never chosen.
+    const back = await m.plan({ op: 'rollback', name: 'hello' });
+    expect(back.steps.map((s) => [s.from, s.to])).toEqual([['1.0.0', '1.3.0']]);
+  });
+});
