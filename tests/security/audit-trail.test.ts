@@ -1,0 +1,178 @@
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { call, securityPluginsDir, userWithRoles } from './security-kernel.js';
+
+const S = '/api/v1/security';
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'plugins');
+
+interface Entry {
+  seq: number;
+  actor: string;
+  action: string;
+  outcome: string;
+  target?: string;
+  source?: string;
+}
+
+/** Opens an events stream; resolves the socket once open, or the HTTP status of a refusal. */
+function subscribe(k: TempKernel, topics: string, token: string): Promise<WebSocket | number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${k.url.replace('http', 'ws')}/api/v1/events?topics=${topics}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+    });
+    ws.once('error', reject);
+  });
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, tries = 100): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not reached');
+}
+
+describe('audit trail: hash chain, queries, live stream, kernel and sandbox events', () => {
+  let k: TempKernel;
+  let pluginsDir: string;
+  beforeAll(async () => {
+    pluginsDir = await securityPluginsDir();
+    cpSync(join(FIXTURES, 'undeclared-capability'), join(pluginsDir, 'undeclared-capability'), {
+      recursive: true,
+    });
+    const grants = JSON.parse(readFileSync(join(pluginsDir, 'grants.json'), 'utf8'));
+    grants['undeclared-capability'] = { granted: ['http:routes', 'log'], denied: [] };
+    writeFileSync(join(pluginsDir, 'grants.json'), JSON.stringify(grants));
+    k = await startTempKernel({ plugins: { dirs: [pluginsDir], warmHosts: 0 } });
+  });
+  afterAll(async () => {
+    await k?.stop();
+    if (k) removeDir(k.dataDir);
+    removeDir(pluginsDir);
+  });
+
+  const audit = async (query: string): Promise<{ items: Entry[]; nextCursor?: string }> =>
+    (await call(k, 'GET', `${S}/audit?${query}`)).body;
+
+  it('streams entries live to admins; a viewer may not subscribe to security events', async () => {
+    const viewer = await userWithRoles(k, 'vic', ['viewer']);
+    expect(await subscribe(k, 'security.**', viewer.accessToken)).toBe(403);
+    expect(await subscribe(k, '**', viewer.accessToken)).toBe(403);
+    expect(await subscribe(k, '*.audit.appended', viewer.accessToken)).toBe(403);
+    const ok = await subscribe(k, 'kernel.*,plugins.**', viewer.accessToken);
+    expect(ok).toBeInstanceOf(WebSocket);
+    (ok as WebSocket).close();
+
+    const ws = (await subscribe(k, 'security.audit.appended', k.token)) as WebSocket;
+    const seen: Entry[] = [];
+    ws.on('message', (m) => {
+      const f = JSON.parse(String(m));
+      if (f.type === 'event') seen.push(f.data);
+    });
+    await call(k, 'POST', `${S}/users`, {
+      username: 'streamed',
+      password: 'a fine long passphrase',
+      roles: [],
+    });
+    const created = await waitFor(async () => seen.find((e) => e.action === 'user.create'));
+    expect(created.actor).toBe('admin');
+    ws.close();
+  });
+
+  it('records authorization denials, token misuse, sandbox denials and plugin administration', async () => {
+    const viewer = await userWithRoles(k, 'val', ['viewer']);
+    await call(k, 'GET', `${S}/users`, undefined, viewer.accessToken);
+    await call(k, 'GET', '/api/v1/kernel', undefined, `${viewer.accessToken.slice(0, -4)}AAAA`);
+    await call(k, 'POST', '/api/v1/undeclared-capability/tryAll', {});
+    await call(k, 'PUT', '/api/v1/plugins/undeclared-capability/grants', {
+      granted: ['http:routes', 'log'],
+      denied: [],
+    });
+    await call(k, 'POST', '/api/v1/plugins/undeclared-capability/disable');
+    const actions = await waitFor(async () => {
+      const all = (await audit('limit=1000')).items;
+      const names = new Set(all.map((e) => e.action));
+      const want = [
+        'authz.denied',
+        'token.misuse',
+        'sandbox.permission.denied',
+        'plugin.grants',
+        'plugin.disable',
+      ];
+      return want.every((w) => names.has(w)) ? all : undefined;
+    });
+    const denial = actions.find((e) => e.action === 'authz.denied')!;
+    expect(denial).toMatchObject({
+      actor: viewer.id,
+      outcome: 'denied',
+      target: `GET ${S}/users`,
+      source: '127.0.0.1',
+    });
+    expect(actions.find((e) => e.action === 'sandbox.permission.denied')?.actor).toBe(
+      'undeclared-capability',
+    );
+    expect(actions.find((e) => e.action === 'plugin.disable')).toMatchObject({
+      actor: 'admin',
+      target: 'undeclared-capability',
+    });
+    // Reads are not audited.
+    expect(actions.some((e) => e.action.startsWith('plugin.') && e.action.endsWith('read'))).toBe(false);
+  });
+
+  it('filters by actor, action and outcome, and pages with a cursor', async () => {
+    const all = (await audit('limit=1000')).items;
+    expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
+    const byAdmin = (await audit('actor=admin&limit=1000')).items;
+    expect(byAdmin.length).toBeGreaterThan(0);
+    expect(byAdmin.every((e) => e.actor === 'admin')).toBe(true);
+    const denied = (await audit('outcome=denied&action=authz.')).items;
+    expect(denied.length).toBeGreaterThan(0);
+    expect(denied.every((e) => e.outcome === 'denied' && e.action.startsWith('authz.'))).toBe(true);
+    const paged: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await audit(`limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      paged.push(...page.items.map((e) => e.seq));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(
+      all
+        .map((e) => e.seq)
+        .concat(paged.slice(all.length))
+        .slice(0, paged.length),
+    );
+    expect(paged.slice(0, all.length)).toEqual(all.map((e) => e.seq));
+    const future = (await audit(`since=${new Date(Date.now() + 3_600_000).toISOString()}`)).items;
+    expect(future).toEqual([]);
+    expect((await call(k, 'GET', `${S}/audit?outcome=maybe`)).status).toBe(400);
+  });
+
+  it('verifies the chain, and detects an entry edited on disk', async () => {
+    const before = (await call(k, 'GET', `${S}/audit/verify`)).body;
+    expect(before.ok).toBe(true);
+    expect(before.entries).toBeGreaterThan(5);
+    await k.stop();
+    const file = (readdirSync(k.dataDir, { recursive: true }) as string[]).find((f) =>
+      f.endsWith('security.json'),
+    )!;
+    const path = join(k.dataDir, file);
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    const victim = doc.collections.audit['000000000002'];
+    victim.value.actor = 'someone-innocent';
+    writeFileSync(path, JSON.stringify(doc));
+    k = await startTempKernel({ dataDir: k.dataDir, plugins: { dirs: [pluginsDir], warmHosts: 0 } });
+    const after = (await call(k, 'GET', `${S}/audit/verify`)).body;
+    expect(after.ok).toBe(false);
+    expect(after.broken).toEqual({ seq: 2, reason: 'hash does not match its content' });
+  });
+});
