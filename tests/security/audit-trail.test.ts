@@ -145,12 +145,7 @@ describe('audit trail: hash chain, queries, live stream, kernel and sandbox even
       paged.push(...page.items.map((e) => e.seq));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(paged).toEqual(
-      all
-        .map((e) => e.seq)
-        .concat(paged.slice(all.length))
-        .slice(0, paged.length),
-    );
+    expect(new Set(paged).size).toBe(paged.length);
     expect(paged.slice(0, all.length)).toEqual(all.map((e) => e.seq));
     const future = (await audit(`since=${new Date(Date.now() + 3_600_000).toISOString()}`)).items;
     expect(future).toEqual([]);
