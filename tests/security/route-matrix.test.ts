@@ -70,12 +70,14 @@ describe('every route of the OpenAPI document × every kind of credential', () =
 
     const doc = (await call(k, 'GET', '/api/v1/openapi.json', undefined, false)).body;
     ops = [];
-    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+    for (const [path, methods] of Object.entries(
+      doc.paths as Record<string, Record<string, Record<string, unknown>>>,
+    )) {
       for (const [method, op] of Object.entries(methods)) {
         ops.push({
           method: method.toUpperCase(),
           path: path.replace(/\{[^}]+\}/g, 'matrix-probe'),
-          permission: op['x-omega-permission'],
+          permission: String(op['x-omega-permission']),
           websocket: op['x-omega-websocket'] === true,
           hasBody: op.requestBody !== undefined,
         });
