@@ -17,13 +17,15 @@ export interface RestoreReport {
   malformed: number;
 }
 
+type Doc = { collection: string; id: string; value: unknown };
+
 /**
  * Persists history in batches: when a node's first sample of a new minute arrives, the
- * finished minute is written as one group of documents (its 60 raw samples, its minute
- * bucket, its hour bucket so far, and the node's series dictionary when it grew), all in
- * one turn so the kernel commits them together. A crash loses at most the minute in
- * progress; `flushNow` (on deactivate) writes that too. Documents reuse a fixed set of ids
- * (minute mod 60, mod 1440, hour mod 720), so storage stays bounded.
+ * finished minute is encoded at once and written as one group of documents (its 60 raw
+ * samples, its minute bucket, its hour bucket so far, and the node's series dictionary when
+ * it grew), all in one turn so the kernel commits them together. A crash loses at most the
+ * minute in progress; `flushNow` (on deactivate) writes that too. Documents reuse a fixed
+ * set of ids (minute mod 60, mod 1440, hour mod 720), so storage stays bounded.
  */
 export class HistoryPersister {
   private readonly lastMinute = new Map<string, number>();
@@ -57,22 +59,15 @@ export class HistoryPersister {
     return this.chain;
   }
 
+  /** Encodes the batch now (the store moves on) and writes it after the batches before it. */
   private enqueue(node: string, minute: number): void {
-    this.chain = this.chain.then(
-      () => this.write(node, minute),
-      () => this.write(node, minute),
-    );
-  }
-
-  private async write(node: string, minute: number): Promise<void> {
-    const writes: Promise<unknown>[] = [];
     const dict = this.store.dictionary(node);
-    if ((this.dictSaved.get(node) ?? 0) < dict.length) {
-      writes.push(this.storage.set(HISTORY_COLLECTIONS.series, node, { node, ids: dict }));
-    }
-    const put = (docs: HistoryDoc[], slot: number) => {
-      for (const d of docs)
-        writes.push(this.storage.set(d.tier, `${node}:${slot}:${d.offset / SERIES_PER_DOC}`, d));
+    const docs: Doc[] = [];
+    if ((this.dictSaved.get(node) ?? 0) < dict.length)
+      docs.push({ collection: HISTORY_COLLECTIONS.series, id: node, value: { node, ids: dict } });
+    const put = (blocks: HistoryDoc[], slot: number) => {
+      for (const d of blocks)
+        docs.push({ collection: d.tier, id: `${node}:${slot}:${d.offset / SERIES_PER_DOC}`, value: d });
     };
     const hour = Math.floor(minute / PER_HOUR);
     put(
@@ -81,7 +76,13 @@ export class HistoryPersister {
     );
     put(encodeBlock(this.store, node, 'minute', minute, 1), minute % MINUTE.capacity);
     put(encodeBlock(this.store, node, 'hour', hour, 1), hour % HOUR.capacity);
-    const results = await Promise.allSettled(writes);
+    const write = () => this.write(node, dict.length, docs);
+    this.chain = this.chain.then(write, write);
+  }
+
+  private async write(node: string, dictLength: number, docs: Doc[]): Promise<void> {
+    // All in one turn, so the kernel's group commit writes the batch as one file replace.
+    const results = await Promise.allSettled(docs.map((d) => this.storage.set(d.collection, d.id, d.value)));
     let failed = false;
     for (const r of results) {
       if (r.status === 'rejected') {
@@ -90,7 +91,7 @@ export class HistoryPersister {
         this.onError(r.reason);
       }
     }
-    if (!failed) this.dictSaved.set(node, dict.length);
+    if (!failed) this.dictSaved.set(node, Math.max(this.dictSaved.get(node) ?? 0, dictLength));
     this.stats.batches++;
   }
 
@@ -114,6 +115,15 @@ export class HistoryPersister {
         else report.docs++;
       }
     }
+    // Hours the minute tier still covers are recomputed from it: exact for the hour in progress.
+    for (const node of this.store.nodes())
+      for (const e of this.store.ofNode(node)) {
+        const minutes = e.history.tiers[1];
+        if (minutes.head === Number.NEGATIVE_INFINITY) continue;
+        const last = Math.floor(minutes.head / PER_HOUR);
+        // (from the first hour wholly inside the window: an older one keeps its stored aggregate).
+        for (let h = Math.ceil(minutes.oldest / PER_HOUR); h <= last; h++) e.history.refreshHour(h);
+      }
     return report;
   }
 }

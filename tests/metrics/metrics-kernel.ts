@@ -1,0 +1,62 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KernelConfigInput } from '../../kernel/config/index.js';
+import { buildPlugin } from '../../sdk/src/build/index.js';
+import { startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+
+/** The metrics plugin's source folder in the repo. */
+export const METRICS_DIR = join(import.meta.dirname, '..', '..', 'plugins', 'metrics');
+
+let built: Promise<unknown> | undefined;
+
+/** Builds the plugin bundle once per test process (`omega-plugin build`: dist/plugin.js + integrity). */
+export function buildMetrics(): Promise<unknown> {
+  built ??= buildPlugin(METRICS_DIR);
+  return built;
+}
+
+/**
+ * A temp plugins dir holding a copy of the built metrics plugin (manifest + bundle) and a
+ * grants file granting everything its manifest declares. `extraPermissions` are added to
+ * both (e.g. the `net:fetch:<origin>` of a webhook receiver).
+ */
+export async function metricsPluginsDir(
+  extraPermissions: string[] = [],
+): Promise<{ dir: string; grantsFile: string }> {
+  await buildMetrics();
+  const dir = mkdtempSync(join(tmpdir(), 'omega-metrics-plugins-'));
+  const target = join(dir, 'metrics');
+  mkdirSync(join(target, 'dist'), { recursive: true });
+  cpSync(join(METRICS_DIR, 'dist', 'plugin.js'), join(target, 'dist', 'plugin.js'));
+  const manifest = JSON.parse(readFileSync(join(METRICS_DIR, 'plugin.json'), 'utf8')) as {
+    permissions: string[];
+  };
+  manifest.permissions.push(...extraPermissions);
+  writeFileSync(join(target, 'plugin.json'), JSON.stringify(manifest));
+  const grantsFile = join(dir, 'grants.json');
+  writeFileSync(grantsFile, JSON.stringify({ metrics: { granted: manifest.permissions, denied: [] } }));
+  return { dir, grantsFile };
+}
+
+/** Starts a real kernel loading only the metrics plugin from `plugins` (reuse `dataDir` to restart). */
+export function startMetricsKernel(
+  plugins: { dir: string; grantsFile: string },
+  overrides: KernelConfigInput = {},
+): Promise<TempKernel> {
+  return startTempKernel({
+    ...overrides,
+    plugins: { dirs: [plugins.dir], grantsFile: plugins.grantsFile, warmHosts: 0, ...overrides.plugins },
+  });
+}
+
+/** Polls `check` every 100 ms until it returns something truthy (the test's own timeout bounds it). */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+): Promise<T> {
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
