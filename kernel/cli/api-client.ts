@@ -1,4 +1,4 @@
-import { resolveCliToken, resolveCliUrl } from './commands/status.js';
+import { resolveCliToken, resolveCliUrl } from './target.js';
 
 /** A failed API call, printed by the CLI as one line. */
 export class ApiError extends Error {
@@ -38,7 +38,15 @@ export async function callApi(
     throw new ApiError(`no kernel at ${url} (${cause}); start one with: omega start`, 'UNREACHABLE');
   }
   const text = await res.text();
-  const data: unknown = text ? JSON.parse(text) : undefined;
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ApiError(
+      `HTTP ${res.status} from ${url}${path} is not JSON; is that an Omega kernel?`,
+      `HTTP_${res.status}`,
+    );
+  }
   if (!res.ok) {
     const p = (data ?? {}) as { detail?: string; code?: string };
     throw new ApiError(`${p.detail ?? `HTTP ${res.status}`}`, p.code ?? `HTTP_${res.status}`);

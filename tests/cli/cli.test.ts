@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,12 @@ describe('omega CLI', () => {
     }
   });
 
+  it('never sends the local token file to another host, nor any token over plain http', () => {
+    const r = run(['status', '--url', 'http://192.0.2.1:7700', '--token', 'x'.repeat(20)]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/refusing to send a token over plain http/);
+  });
+
   it('rejects bad input with one line and a non-zero exit', () => {
     const unknown = run(['frobnicate']);
     expect(unknown.status).toBe(2);
@@ -50,12 +56,11 @@ describe('omega CLI', () => {
   it('starts a kernel that status reports on, then stops gracefully on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'omega-cli-'));
     dirs.push(dir);
+    const token = 'cli-test-admin-token-0123456789';
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', CLI, 'start', '--port', '0', '--data-dir', dir, '--log-level', 'warn'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OMEGA_ADMIN_TOKEN: token } },
     );
     children.push(child);
     const url = await new Promise<string>((resolve, reject) => {
@@ -67,10 +72,10 @@ describe('omega CLI', () => {
       });
       child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
     });
-    expect(statSync(join(dir, 'admin-token')).mode & 0o777).toBe(0o600);
-    const status = run(['status', '--url', url, '--data-dir', dir, '--json']);
+    const status = run(['status', '--url', url, '--json'], { OMEGA_ADMIN_TOKEN: token });
     expect(status.status).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ up: true, ready: true, plugins: [] });
+    expect(JSON.parse(status.stdout)).toMatchObject({ up: true, ready: true });
+    expect(Array.isArray(JSON.parse(status.stdout).plugins)).toBe(true);
     const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

@@ -6,7 +6,7 @@ import { parseManifest } from '../../plugins/parse-manifest.js';
 import { ApiError } from '../api-client.js';
 import { UsageError } from '../command.js';
 import { output } from '../output.js';
-import { resolveCliToken, resolveCliUrl } from './status.js';
+import { resolveCliToken, resolveCliUrl } from '../target.js';
 
 type Values = Record<string, string | boolean | undefined>;
 

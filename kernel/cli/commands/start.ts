@@ -24,6 +24,25 @@ export const startCommand: Command = {
     if (values['data-dir'] !== undefined) flags.dataDir = String(values['data-dir']);
     if (values['log-level'] !== undefined) flags.log = { level: values['log-level'] as never };
     const config = loadConfig({ file: values.config as string | undefined, env: process.env, flags });
+    // Handlers go in before start-up, so a signal during start still stops gracefully.
+    let signals = 0;
+    let onStop: ((signal: NodeJS.Signals) => void) | undefined;
+    const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+      onStop = resolve;
+    });
+    let forced: ((code: number) => void) | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        process.stderr.write(`omega: second ${signal}, exiting without waiting\n`);
+        forced?.(1);
+        process.exit(1);
+      }
+      onStop?.(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+
     const kernel = await startKernel(config);
     const tokenHint = config.auth.adminToken
       ? 'admin token from config'
@@ -31,26 +50,17 @@ export const startCommand: Command = {
     process.stderr.write(
       `Omega kernel listening on ${kernel.url} (data in ${config.dataDir}; ${tokenHint})\n`,
     );
-
     return new Promise<number>((resolve) => {
-      let signals = 0;
-      const onSignal = (signal: NodeJS.Signals) => {
-        signals++;
-        if (signals > 1) {
-          process.stderr.write(`omega: second ${signal}, exiting without waiting\n`);
-          resolve(1);
-          return;
-        }
+      forced = resolve;
+      stopRequested.then((signal) =>
         kernel.stop(signal).then(
           () => resolve(0),
           (err: unknown) => {
             process.stderr.write(`omega: shutdown failed: ${(err as Error).message}\n`);
             resolve(1);
           },
-        );
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+        ),
+      );
     });
   },
 };

@@ -1,22 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { adminTokenPath } from '../../auth/index.js';
 import type { Command } from '../command.js';
 import { output } from '../output.js';
-
-/** Finds the token to talk to a kernel: flag, then env, then the data dir's admin-token file. */
-export function resolveCliToken(values: Record<string, unknown>): string | undefined {
-  if (typeof values.token === 'string') return values.token;
-  if (process.env.OMEGA_ADMIN_TOKEN) return process.env.OMEGA_ADMIN_TOKEN;
-  const file = adminTokenPath(resolve(String(values['data-dir'] ?? process.env.OMEGA_DATA_DIR ?? './data')));
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-}
-
-/** The kernel URL the CLI talks to: flag, then env, then the default. */
-export function resolveCliUrl(values: Record<string, unknown>): string {
-  if (typeof values.url === 'string') return values.url.replace(/\/+$/, '');
-  return process.env.OMEGA_URL ?? `http://127.0.0.1:${process.env.OMEGA_PORT ?? 7700}`;
-}
+import { resolveCliToken, resolveCliUrl } from '../target.js';
 
 /** `omega status`: is a kernel up, and what is it running. */
 export const statusCommand: Command = {
@@ -44,17 +28,19 @@ export const statusCommand: Command = {
         (err as Error).cause instanceof Error
           ? ((err as Error).cause as Error).message
           : (err as Error).message;
-      output(
-        json,
-        { url, up: false, error: reason },
-        () => `omega: no kernel at ${url} (${reason}); start one with: omega start`,
-      );
+      if (json) output(true, { url, up: false, error: reason }, () => '');
+      else process.stderr.write(`omega: no kernel at ${url} (${reason}); start one with: omega start\n`);
       return 1;
     }
     const kernel = token
-      ? await fetch(`${url}/api/v1/kernel`, { headers: { authorization: `Bearer ${token}` } })
+      ? await fetch(`${url}/api/v1/kernel`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(5000),
+        }).catch(() => undefined)
       : undefined;
-    const info = kernel?.ok ? ((await kernel.json()) as Record<string, unknown>) : undefined;
+    const info = kernel?.ok
+      ? ((await kernel.json().catch(() => undefined)) as Record<string, unknown> | undefined)
+      : undefined;
     const result = { url, up: true, ready: ready.ok, ...(info ?? {}) };
     output(json, result, () => {
       const lines = [`kernel   ${url}  ${ready.ok ? 'ready' : 'NOT READY'}`];
@@ -63,7 +49,7 @@ export const statusCommand: Command = {
         lines.push(`plugins  ${(info.plugins as unknown[]).length}`);
       } else {
         lines.push(
-          `(no details: ${kernel ? `token rejected (${kernel.status})` : 'no admin token found; pass --token'})`,
+          `(no details: ${kernel ? `token rejected (${kernel.status})` : token ? 'the kernel did not answer' : 'no admin token found; pass --token'})`,
         );
       }
       return lines.join('\n');
