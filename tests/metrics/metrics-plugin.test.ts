@@ -112,7 +112,7 @@ describe('metrics plugin in a real kernel (real sandbox, real HTTP)', () => {
     });
     const frames = await ws.waitFrames(3);
     ws.ws.close();
-    const events = frames.filter((f) => f.type === 'event') as Array<{
+    const events = frames.filter((f) => f.type === 'event') as unknown as Array<{
       topic: string;
       data: { node: string; at: number; values: Record<string, number> };
     }>;
