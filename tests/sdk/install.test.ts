@@ -139,7 +139,9 @@ describe('installing a packed plugin into a running kernel', () => {
     const up = await install(v2, '?grant=all');
     expect(up.status).toBe(201);
     expect(await up.json()).toMatchObject({ version: '2.0.0', previousVersion: '1.0.0' });
-    expect((await (await k.api('/api/v1/plugins/greet')).json()).version).toBe('2.0.0');
+    expect(((await (await k.api('/api/v1/plugins/greet')).json()) as { version: string }).version).toBe(
+      '2.0.0',
+    );
     // its storage survived the upgrade
     expect(await (await k.api('/api/v1/greet/hello?name=bo')).json()).toEqual({
       message: 'hello, bo',
