@@ -1,3 +1,4 @@
+import type { HostEntry } from './resolve-host-entry.js';
 import { type HostProcess, spawnHost } from './spawn-host.js';
 
 /** Pre-spawned plugin-host processes, so a cold start or restart skips Node's ~120 ms start. */
@@ -17,6 +18,8 @@ export interface HostPoolOptions {
   /** RLIMIT_DATA of warm hosts; a plugin needing another cap gets a fresh host. */
   dataLimitBytes: number;
   maxFrameBytes: number;
+  /** What hosts run (default: resolveHostEntry()). */
+  entry?: HostEntry;
 }
 
 /**
@@ -30,7 +33,11 @@ export function createHostPool(opts: HostPoolOptions): HostPool {
   let closed = false;
 
   const spawn = (dataLimitBytes: number): HostProcess => {
-    const h = spawnHost({ dataLimitBytes, maxFrameBytes: opts.maxFrameBytes });
+    const h = spawnHost({
+      dataLimitBytes,
+      maxFrameBytes: opts.maxFrameBytes,
+      ...(opts.entry ? { entry: opts.entry } : {}),
+    });
     live.add(h);
     void h.exited.then(() => live.delete(h));
     return h;

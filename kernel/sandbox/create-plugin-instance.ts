@@ -79,8 +79,8 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
   const waiters: { states: PluginState[]; resolve: (s: PluginStatus) => void }[] = [];
 
   const status = (): PluginStatus => ({
-    ...plugin,
     plugin: plugin.name,
+    version: plugin.version,
     state,
     since,
     ...(pid !== undefined ? { pid } : {}),

@@ -11,6 +11,7 @@ import {
   resolveLimits,
 } from './plugin-limits.js';
 import type { PluginStatusEvent } from './plugin-status.js';
+import type { HostEntry } from './resolve-host-entry.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 
 /** Largest frame the kernel accepts from a host; per-call limits are far below it. */
@@ -28,6 +29,8 @@ export interface SandboxOptions {
   onStatus?: (e: PluginStatusEvent) => void;
   /** Every host call refused by a permission gate (audit it). */
   onDenied?: (d: DeniedCall) => void;
+  /** What plugin hosts run (default: resolveHostEntry(), i.e. dist/plugin-host.js when built). */
+  hostEntry?: HostEntry;
 }
 
 /** What the kernel hands the sandbox to start one plugin. */
@@ -63,6 +66,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     size: opts.warmHosts ?? 1,
     dataLimitBytes: hostDataLimitBytes(DEFAULT_PLUGIN_LIMITS, hostBaseMb),
     maxFrameBytes: MAX_FRAME_BYTES,
+    ...(opts.hostEntry ? { entry: opts.hostEntry } : {}),
   });
   const instances = new Map<string, PluginInstance>();
   let closed = false;

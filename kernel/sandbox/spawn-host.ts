@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { resolveHostEntry } from './resolve-host-entry.js';
+import { type HostEntry, resolveHostEntry } from './resolve-host-entry.js';
 import { createFrameReader } from './wire/create-frame-reader.js';
 import { createFrameWriter, type FrameWriter } from './wire/create-frame-writer.js';
 import { type Frame, FrameType } from './wire/frame-type.js';
@@ -23,6 +23,8 @@ export interface SpawnHostOptions {
   dataLimitBytes: number;
   /** Largest frame accepted from the host. */
   maxFrameBytes: number;
+  /** What to run (default {@link resolveHostEntry}). */
+  entry?: HostEntry;
 }
 
 /** A running plugin-host process and its channel. */
@@ -56,7 +58,7 @@ const lastLine = (s: string): string => {
  * handled: a dying host must never take the kernel down.
  */
 export function spawnHost(opts: SpawnHostOptions): HostProcess {
-  const entry = resolveHostEntry();
+  const entry = opts.entry ?? resolveHostEntry();
   const nodeArgs = [...entry.execArgv, entry.file];
   const capped = opts.dataLimitBytes > 0 && existsSync(PRLIMIT);
   const cmd = capped ? PRLIMIT : process.execPath;

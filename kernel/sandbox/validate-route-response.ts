@@ -23,7 +23,7 @@ const failed = (detail: string): never => {
 };
 
 /**
- * Checks a route handler's result (untrusted): status an integer 100–599, headers a flat
+ * Checks a route handler's result (untrusted): status an integer 200–599 (1xx would break the connection), headers a flat
  * object of token names and string values without CR/LF/NUL (hop-by-hop and framing
  * headers dropped). Throws OMEGA_ERR_PLUGIN_FAILED (502) otherwise.
  */
@@ -33,8 +33,8 @@ export function validateRouteResponse(value: unknown): Required<Pick<RouteRespon
   if (value === null || typeof value !== 'object' || Array.isArray(value)) failed('not an object');
   const v = value as Record<string, unknown>;
   const status = v.status;
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-    failed('status must be an integer 100–599');
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
+    failed('status must be an integer 200–599');
   }
   const headers: Record<string, string> = {};
   if (v.headers !== undefined) {
