@@ -28,6 +28,10 @@ function writePlugin(root: string, name: string, code: string, manifest: Record<
 
 const GUARDED = `export const plugin = {
   routes: {
+    async page() { return { status: 200, headers: { 'content-type': 'text/html', 'set-cookie': 'sid=evil', 'access-control-allow-origin': '*' }, body: '<script>alert(1)</script>' }; },
+    async early() { return { status: 101, body: 'x' }; },
+    async oops() { throw new Error('secret detail /srv/plugins/guarded/keys.txt'); },
+    async slow() { await Promise.resolve(); let x = 0; for (let i = 0; i < 4e8; i++) x += i; return { status: 200, body: { x } }; },
     async whoami(req) { return { status: 200, body: { caller: req.headers['x-omega-caller'] ?? null, auth: req.headers.authorization ?? null } }; },
     async twice(req, ctx) { return { status: 200, body: await ctx.services.call('well-behaved.double', { value: req.body.value }) }; },
   },
@@ -56,6 +60,10 @@ describe('plugins in a running kernel', () => {
       permissions: ['http:routes', 'services:call:well-behaved.double'],
       dependencies: { 'well-behaved': '^1.0.0' },
       routes: [
+        { method: 'GET', path: '/page', handler: 'page', permission: 'public' },
+        { method: 'GET', path: '/early', handler: 'early', permission: 'public' },
+        { method: 'GET', path: '/oops', handler: 'oops', permission: 'public' },
+        { method: 'GET', path: '/slow', handler: 'slow', permission: 'public' },
         { method: 'GET', path: '/whoami', handler: 'whoami', permission: 'guarded:read' },
         { method: 'POST', path: '/twice', handler: 'twice', permission: 'guarded:write' },
       ],
@@ -130,6 +138,32 @@ describe('plugins in a running kernel', () => {
     expect((await api('/api/v1/guarded/whoami', { token: false })).status).toBe(401);
     const res = await api('/api/v1/guarded/whoami');
     expect(await res.json()).toEqual({ caller: 'admin', auth: null });
+  });
+
+  it('serves nothing active on the kernel origin: no cookies, no CORS, no HTML; no 1xx; no thrown detail', async () => {
+    const page = await api('/api/v1/guarded/page', { token: false });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(page.headers.get('set-cookie')).toBeNull();
+    expect(page.headers.get('access-control-allow-origin')).toBeNull();
+    expect(page.headers.get('content-security-policy')).toContain('sandbox');
+    const early = await api('/api/v1/guarded/early', { token: false });
+    expect(early.status).toBe(502);
+    const oops = await api('/api/v1/guarded/oops', { token: false });
+    expect(oops.status).toBe(502);
+    const text = await oops.text();
+    expect(text).toContain('OMEGA_ERR_PLUGIN_FAILED');
+    expect(text).not.toContain('/srv/plugins');
+  });
+
+  it('lets a request in flight finish when its plugin is reloaded', async () => {
+    const slow = api('/api/v1/guarded/slow', { token: false });
+    await new Promise((r) => setTimeout(r, 60));
+    const reload = post('/api/v1/plugins/guarded/reload');
+    const res = await slow;
+    expect(res.status).toBe(200);
+    expect((await reload).status).toBe(200);
+    expect((await info('guarded')).status).toBe('running');
   });
 
   it('calls another plugin’s declared service through the kernel', async () => {

@@ -1,18 +1,14 @@
 import { hasErrorCode, type OmegaError, omegaError } from '../../errors/index.js';
 import type { RouteTable } from '../../http/route-table.js';
 import { createPermissionGate } from '../../permissions/index.js';
-import {
-  createSandbox,
-  type PluginInstance,
-  type Sandbox,
-  type SandboxOptions,
-} from '../../sandbox/index.js';
-import { type DiscoveredPlugin, discoverPlugins } from '../discover-plugins.js';
+import { createSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
+import { discoverPlugins } from '../discover-plugins.js';
 import type { Grants } from '../grants-schema.js';
 import { loadGrants } from '../load-grants.js';
 import { missingGrants } from '../missing-grants.js';
 import { planLoad } from '../plan-load.js';
 import { hostServicesFor, type KernelServices } from './host-services-for.js';
+import { createEntry, drain, type Entry, serially, track } from './plugin-entry.js';
 import { pluginRoute } from './plugin-route.js';
 import { type PluginView, pluginView } from './plugin-view.js';
 import { ServiceRegistry } from './service-registry.js';
@@ -49,14 +45,11 @@ export interface PluginManager {
   stop(): Promise<void>;
 }
 
-interface Entry {
-  found: DiscoveredPlugin;
-  reasons: OmegaError[];
-  instance?: PluginInstance;
-  undo: Array<() => void>;
-}
-
 const asReason = (e: OmegaError) => ({ code: e.code, message: e.message });
+const asOmega = (err: unknown): OmegaError =>
+  hasErrorCode(err)
+    ? (err as OmegaError)
+    : omegaError('OMEGA_ERR_PLUGIN_FAILED', 'The plugin could not be started.');
 const ENABLED = { ns: 'kernel', collection: 'plugins' } as const;
 
 /** Creates the plugin manager; core plugins load exactly like third-party ones. */
@@ -114,11 +107,26 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     });
   };
 
+  /** Unmounts first (no new calls), lets calls in flight finish (bounded), then disposes the sandbox. */
   async function stopOne(e: Entry): Promise<void> {
     for (const undo of e.undo.splice(0).reverse()) undo();
+    await drain(e, e.found.manifest.limits.callTimeoutMs);
     const instance = e.instance;
     e.instance = undefined;
     await instance?.dispose();
+  }
+
+  /** Starts `e`; on any failure undoes what it registered and records why. */
+  async function tryStart(e: Entry): Promise<void> {
+    try {
+      await startOne(e);
+      // A disable that landed while the sandbox was starting wins.
+      if (disabled.has(e.found.manifest.name)) await stopOne(e);
+    } catch (err) {
+      await stopOne(e);
+      e.reasons.push(asOmega(err));
+      logger.error({ plugin: e.found.manifest.name, code: asOmega(err).code }, 'plugin start failed');
+    }
   }
 
   async function startOne(e: Entry): Promise<void> {
@@ -159,8 +167,18 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       denied: g.denied,
     });
     const getInstance = () => e.instance;
+    const run = <T>(call: () => Promise<T>) => track(e, call);
     for (const route of m.routes) {
-      e.undo.push(opts.routes.add(pluginRoute(m.name, route, getInstance, m.limits.callTimeoutMs)));
+      e.undo.push(
+        opts.routes.add(
+          pluginRoute(m.name, route, {
+            instance: getInstance,
+            deadlineMs: m.limits.callTimeoutMs,
+            run,
+            logger,
+          }),
+        ),
+      );
     }
     for (const s of m.services) {
       e.undo.push(
@@ -169,6 +187,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
           handler: s.handler ?? s.name,
           instance: getInstance,
           deadlineMs: m.limits.callTimeoutMs,
+          run,
         }),
       );
     }
@@ -220,6 +239,33 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     else disabled.add(name);
   }
 
+  /**
+   * Stops `name` if it runs, reads every plugin folder again, and starts the fresh copy
+   * (`enable`: also mark it enabled, e.g. after an install). Plugins that appeared on disk
+   * meanwhile are listed, not started.
+   */
+  async function replace(name: string, enable: boolean): Promise<PluginView> {
+    if (enable) await setEnabled(name, true);
+    const known = entries.get(name);
+    if (known) await stopOne(known);
+    const fresh = await discover();
+    const f = fresh.get(name);
+    if (!f) {
+      entries.delete(name);
+      throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `Plugin "${name}" is not on disk, or not loadable.`, {
+        plugin: name,
+      });
+    }
+    const e = known ?? createEntry(f.found, f.reasons);
+    e.found = f.found;
+    e.reasons = f.reasons;
+    entries.set(name, e);
+    for (const [other, g] of fresh)
+      if (!entries.has(other)) entries.set(other, createEntry(g.found, g.reasons));
+    await tryStart(e);
+    return view(e);
+  }
+
   /** Entries in start order (the plan's order, kept by insertion). */
   const ordered = () => [...entries.values()];
 
@@ -227,19 +273,8 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     services,
     async start() {
       await loadDisabled();
-      for (const [name, f] of await discover()) entries.set(name, { ...f, undo: [] });
-      for (const e of ordered()) {
-        try {
-          await startOne(e);
-        } catch (err) {
-          e.reasons.push(
-            hasErrorCode(err)
-              ? (err as OmegaError)
-              : omegaError('OMEGA_ERR_PLUGIN_FAILED', 'The plugin could not be started.'),
-          );
-          logger.error({ plugin: e.found.manifest.name, err }, 'plugin start failed');
-        }
-      }
+      for (const [name, f] of await discover()) entries.set(name, createEntry(f.found, f.reasons));
+      for (const e of ordered()) await serially(e, () => tryStart(e));
       settled = true;
       logger.info(
         { plugins: ordered().map((e) => ({ name: e.found.manifest.name, status: view(e).status })) },
@@ -248,73 +283,41 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     },
     list: () => ordered().map(view),
     info: (name) => view(entry(name)),
-    async enable(name) {
+    enable(name) {
       const e = entry(name);
-      await setEnabled(name, true);
-      if (!e.instance) {
-        e.reasons = e.reasons.filter(
-          (r) => r.code !== 'OMEGA_ERR_PLUGIN_NOT_GRANTED' && r.code !== 'OMEGA_ERR_PLUGIN_DEPENDENCY',
-        );
-        grants = await loadGrants(opts.grantsFile);
-        await startOne(e);
-      }
-      return view(e);
+      return serially(e, async () => {
+        await setEnabled(name, true);
+        if (!e.instance) {
+          e.reasons = e.reasons.filter(
+            (r) =>
+              r.code !== 'OMEGA_ERR_PLUGIN_NOT_GRANTED' &&
+              r.code !== 'OMEGA_ERR_PLUGIN_DEPENDENCY' &&
+              r.code !== 'OMEGA_ERR_PLUGIN_FAILED',
+          );
+          grants = await loadGrants(opts.grantsFile);
+          await tryStart(e);
+        }
+        return view(e);
+      });
     },
-    async disable(name) {
+    disable(name) {
       const e = entry(name);
-      await setEnabled(name, false);
-      await stopOne(e);
-      return view(e);
+      return serially(e, async () => {
+        await setEnabled(name, false);
+        await stopOne(e);
+        return view(e);
+      });
     },
-    async reload(name) {
-      const e = entry(name);
-      await stopOne(e);
-      const fresh = await discover();
-      const f = fresh.get(name);
-      if (!f) {
-        entries.delete(name);
-        throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `Plugin "${name}" is no longer installed.`, {
-          plugin: name,
-        });
-      }
-      e.found = f.found;
-      e.reasons = f.reasons;
-      // Plugins that appeared on disk since start are listed (not started until enabled or reloaded).
-      for (const [other, g] of fresh) if (!entries.has(other)) entries.set(other, { ...g, undo: [] });
-      await startOne(e);
-      return view(e);
+    reload(name) {
+      return serially(entry(name), () => replace(name, false));
     },
-    async load(name) {
-      await setEnabled(name, true);
+    load(name) {
       const known = entries.get(name);
-      if (known) await stopOne(known);
-      const fresh = await discover();
-      const f = fresh.get(name);
-      if (!f) {
-        entries.delete(name);
-        throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `Plugin "${name}" is not on disk, or not loadable.`, {
-          plugin: name,
-        });
-      }
-      const e: Entry = known ?? { ...f, undo: [] };
-      e.found = f.found;
-      e.reasons = f.reasons;
-      entries.set(name, e);
-      for (const [other, g] of fresh) if (!entries.has(other)) entries.set(other, { ...g, undo: [] });
-      try {
-        await startOne(e);
-      } catch (err) {
-        e.reasons.push(
-          hasErrorCode(err)
-            ? (err as OmegaError)
-            : omegaError('OMEGA_ERR_PLUGIN_FAILED', 'The plugin could not be started.'),
-        );
-      }
-      return view(e);
+      return known ? serially(known, () => replace(name, true)) : replace(name, true);
     },
     ready: () => settled,
     async stop() {
-      for (const e of ordered().reverse()) await stopOne(e);
+      for (const e of ordered().reverse()) await serially(e, () => stopOne(e));
       await sandboxInstance?.close();
     },
   };

@@ -1,8 +1,9 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import type { Principal } from '../../auth/index.js';
-import { omegaError } from '../../errors/index.js';
+import { hasErrorCode, omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
+import type { Logger } from '../../log/index.js';
 import type { RouteRequest } from '../../protocol/index.js';
 import { callRoute, type PluginInstance } from '../../sandbox/index.js';
 import type { PluginRoute } from '../manifest-schema.js';
@@ -53,17 +54,44 @@ function requestFor(c: Context, body: unknown, principal: Principal | null, requ
   };
 }
 
+/**
+ * Headers a plugin may not set on the kernel's origin: cookies, CORS, transport and auth
+ * policy belong to the kernel (a plugin could otherwise plant cookies or open CORS for the
+ * dashboard's origin).
+ */
+const KERNEL_ONLY_HEADERS =
+  /^(set-cookie|set-cookie2|access-control-.*|strict-transport-security|clear-site-data|alt-svc|www-authenticate|content-security-policy.*|x-frame-options|refresh|location)$/;
+/** Content a browser could run on the kernel's origin is served as plain text instead. */
+const ACTIVE_CONTENT =
+  /^\s*(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript)/i;
+const NO_BODY = new Set([204, 205, 304]);
+
+/** Builds the client response from a validated plugin response; nothing active reaches a browser. */
 function toResponse(res: { status: number; headers: Record<string, string>; body: unknown }): Response {
-  const headers = new Headers(res.headers);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers))
+    if (!KERNEL_ONLY_HEADERS.test(name)) headers.set(name, value);
   headers.set('cache-control', headers.get('cache-control') ?? 'no-store');
-  if (res.body === undefined || res.status === 204 || res.status === 304)
+  headers.set('content-security-policy', "sandbox; default-src 'none'");
+  if (res.body === undefined || NO_BODY.has(res.status))
     return new Response(null, { status: res.status, headers });
   if (typeof res.body === 'string') {
-    if (!headers.has('content-type')) headers.set('content-type', 'text/plain; charset=utf-8');
+    const type = headers.get('content-type');
+    if (!type || ACTIVE_CONTENT.test(type)) headers.set('content-type', 'text/plain; charset=utf-8');
     return new Response(res.body, { status: res.status, headers });
   }
   headers.set('content-type', 'application/json');
   return new Response(JSON.stringify(res.body), { status: res.status, headers });
+}
+
+/** What a mounted plugin route needs from the manager. */
+export interface PluginRouteOptions {
+  /** The running instance, or undefined while the plugin is not running. */
+  instance: () => PluginInstance | undefined;
+  deadlineMs: number;
+  /** Runs the call counted as in flight, so a stop lets it finish. */
+  run: <T>(call: () => Promise<T>) => Promise<T>;
+  logger: Logger;
 }
 
 /**
@@ -71,12 +99,8 @@ function toResponse(res: { status: number; headers: Record<string, string>; body
  * code runs to learn it); the kernel authorizes the caller with the declared permission
  * before the request is copied into the plugin, and validates what comes back.
  */
-export function pluginRoute(
-  plugin: string,
-  route: PluginRoute,
-  instance: () => PluginInstance | undefined,
-  deadlineMs: number,
-): RouteSpec {
+export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRouteOptions): RouteSpec {
+  const { instance, deadlineMs, run, logger } = opts;
   const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
   return defineRoute<unknown>({
     method: route.method,
@@ -90,13 +114,27 @@ export function pluginRoute(
       if (!running) {
         throw omegaError('OMEGA_ERR_PLUGIN_UNAVAILABLE', `Plugin "${plugin}" is not running.`, { plugin });
       }
-      const res = await callRoute(
-        running,
-        route.handler,
-        requestFor(c, body, principal, requestId),
-        deadlineMs,
-      );
-      return toResponse(res);
+      const req = requestFor(c, body, principal, requestId);
+      try {
+        return toResponse(await run(() => callRoute(running, route.handler, req, deadlineMs)));
+      } catch (err) {
+        // What the plugin threw is for its log, not for clients (it may name files or data).
+        if (hasErrorCode(err, 'OMEGA_ERR_PLUGIN_FAILED')) {
+          logger.warn(
+            { plugin, handler: route.handler, reqId: requestId, detail: err.message },
+            'plugin route failed',
+          );
+          throw omegaError(
+            'OMEGA_ERR_PLUGIN_FAILED',
+            `Plugin "${plugin}" failed in route handler "${route.handler}".`,
+            {
+              plugin,
+              handler: route.handler,
+            },
+          );
+        }
+        throw err;
+      }
     },
   });
 }

@@ -6,6 +6,8 @@ interface Provider {
   handler: string;
   instance: () => PluginInstance | undefined;
   deadlineMs: number;
+  /** Runs a call into the provider, counted so a stop lets it finish. */
+  run: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
 /**
