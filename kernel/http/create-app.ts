@@ -203,6 +203,9 @@ function build(opts: HttpAppOptions): Hono<Env> {
   app.notFound((c) => {
     const allow = table.methodsFor(c.req.path);
     const requestId = c.get('requestId');
+    if (allow.length > 0 && c.req.method === 'OPTIONS') {
+      return new Response(null, { status: 204, headers: { allow: [...allow, 'OPTIONS'].join(', ') } });
+    }
     if (allow.length > 0) {
       const err = omegaError(
         'OMEGA_ERR_METHOD_NOT_ALLOWED',

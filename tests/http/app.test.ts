@@ -274,6 +274,14 @@ describe('http app', () => {
     ).toThrow(/collides with GET \/api\/v1\/widgets\/:id of kernel/);
   });
 
+  it('answers OPTIONS on a known path with 204 and Allow, without credentials', async () => {
+    const { call } = setup();
+    const res = await call('/api/v1/widgets/w1', { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect((await call('/api/v1/nope', { method: 'OPTIONS' })).status).toBe(404);
+  });
+
   it('treats a trailing slash as another path (404, not 405)', async () => {
     const { call } = setup();
     expect((await call('/api/v1/open/')).status).toBe(404);
