@@ -3,11 +3,12 @@ import { hasErrorCode } from '../errors/index.js';
 import { KERNEL_VERSION } from '../version.js';
 import { ApiError } from './api-client.js';
 import { type Command, renderHelp, UsageError } from './command.js';
+import { marketplaceCommand } from './commands/marketplace.js';
 import { pluginCommand } from './commands/plugin.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 
-const COMMANDS: Command[] = [startCommand, statusCommand, pluginCommand];
+const COMMANDS: Command[] = [startCommand, statusCommand, pluginCommand, marketplaceCommand];
 
 function topHelp(): string {
   const lines = ['Usage: omega <command> [options]', '', 'Commands:'];

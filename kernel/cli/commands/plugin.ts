@@ -3,8 +3,18 @@ import { callApi } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
 import { output } from '../output.js';
 import { runPluginInstall, runPluginTrust } from './plugin-install.js';
+import { isArchiveArg, MARKETPLACE_ACTIONS, runMarketplaceAction } from './plugin-marketplace.js';
 
-const ACTIONS = ['list', 'info', 'enable', 'disable', 'reload', 'install', 'trust'] as const;
+const ACTIONS = [
+  'list',
+  'info',
+  'enable',
+  'disable',
+  'reload',
+  'install',
+  'trust',
+  ...MARKETPLACE_ACTIONS,
+] as const;
 
 function line(p: PluginView): string {
   const why = p.reasons[0]
@@ -41,7 +51,7 @@ export const pluginCommand: Command = {
   name: 'plugin',
   summary: 'List plugins, show one, or enable, disable or reload one while the kernel keeps serving.',
   usage:
-    'omega plugin <list|info NAME|enable NAME|disable NAME|reload NAME|install FILE [--yes|--grant P,..] [--trust KEY]|trust KEY> [--url URL] [--token TOKEN] [--json]',
+    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME|reload NAME|install FILE [--yes|--grant P,..] [--trust KEY]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME|remove NAME|verify|source add NAME URL|DIR --root FILE|source list> [--url URL] [--token TOKEN] [--json]',
   options: {
     url: { type: 'string', description: 'Kernel URL (default $OMEGA_URL or http://127.0.0.1:7700)' },
     token: {
@@ -53,6 +63,12 @@ export const pluginCommand: Command = {
     yes: { type: 'boolean', description: 'install: grant every permission the plugin declares' },
     grant: { type: 'string', description: 'install: grant only these permissions (comma-separated)' },
     trust: { type: 'string', description: 'install: first trust this publisher public JWK (see trust)' },
+    approve: {
+      type: 'boolean',
+      description: 'marketplace install/upgrade/rollback: approve the permission diff shown (escalations)',
+    },
+    root: { type: 'string', description: 'source add: the root.json to pin for the new marketplace source' },
+    remote: { type: 'boolean', description: 'info: show what the marketplace offers for NAME' },
   },
   async run(values, positionals) {
     const [action, name, ...extra] = positionals;
@@ -66,6 +82,13 @@ export const pluginCommand: Command = {
       output(json, items, () => (items.length ? items.map(line).join('\n') : 'no plugins installed'));
       return 0;
     }
+    const rest = [name, ...extra].filter((a): a is string => a !== undefined);
+    if ((MARKETPLACE_ACTIONS as readonly string[]).includes(action))
+      return runMarketplaceAction(action, values, rest);
+    if (action === 'install' && name && !extra.length && !isArchiveArg(name))
+      return runMarketplaceAction('install', values, rest);
+    if (action === 'info' && name && values.remote === true)
+      return runMarketplaceAction('info', values, rest);
     if (!name || extra.length) throw new UsageError(`plugin ${action} needs exactly one plugin name`);
     if (action === 'install') return runPluginInstall(values, name);
     if (action === 'trust') return runPluginTrust(values, name);

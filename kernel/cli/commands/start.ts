@@ -1,3 +1,4 @@
+import { attachMarketplace } from '../../../marketplace/index.js';
 import { adminTokenPath } from '../../auth/index.js';
 import { type KernelConfigInput, loadConfig } from '../../config/index.js';
 import { startKernel } from '../../kernel.js';
@@ -44,6 +45,7 @@ export const startCommand: Command = {
     process.on('SIGINT', onSignal);
 
     const kernel = await startKernel(config);
+    attachMarketplace(kernel);
     const tokenHint = config.auth.adminToken
       ? 'admin token from config'
       : `admin token in ${adminTokenPath(config.dataDir)}`;
