@@ -2,6 +2,7 @@ import { type ErrorCode, OmegaError, omegaError } from '../errors/index.js';
 import type { PluginCallKind } from '../protocol/index.js';
 import { createCpuCredit, readProcessCpuMs } from './cpu-credit.js';
 import { createBridge, type DeniedCall } from './create-bridge.js';
+import { createRegistrations } from './create-registrations.js';
 import type { HostLoadConfig } from './host/host-config.js';
 import type { Authorize, HostServices } from './host-services.js';
 import { parseUntrustedJson } from './json-guard.js';
@@ -84,12 +85,8 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
   const { host, plugin, limits } = opts;
   const inflight = new Map<number, Pending<string> & { kind: string; name: string }>();
   const statsWaiting = new Map<number, Pending<HostStats>>();
-  const subs = new Map<number, { unsubscribe(): void }>();
-  const timers = new Map<number, { clear(): void }>();
   let pendingLoad: Pending<LoadedPlugin> | undefined;
   let nextId = 0;
-  let nextSub = 0;
-  let nextTimer = 0;
   let hostCalls = 0;
   let ended = false;
   let stopping = false;
@@ -103,12 +100,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       plugin: plugin.name,
     });
 
-  const undoAll = (): void => {
-    for (const s of subs.values()) s.unsubscribe();
-    subs.clear();
-    for (const t of timers.values()) t.clear();
-    timers.clear();
-  };
+  const undoAll = (): void => registrations.undoAll();
 
   const end = (reason: string): void => {
     if (ended) return;
@@ -166,83 +158,20 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     });
   };
 
+  const registrations = createRegistrations({
+    bus: opts.services.bus,
+    limits,
+    invoke: (kind, name, payload, deadlineMs) => invoke(kind, name, payload, deadlineMs),
+    live: () => !ended,
+    onDeliveryError: opts.onDeliveryError,
+  });
+
   const bridge = createBridge({
     authorize: opts.authorize,
     limits,
     ...(opts.onDenied ? { onDenied: opts.onDenied } : {}),
     ...(opts.onInternalError ? { onInternalError: opts.onInternalError } : {}),
-    env: {
-      plugin,
-      services: opts.services,
-      subscribe(pattern) {
-        const bus = opts.services.bus;
-        if (!bus) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel offers no event bus here.');
-        if (subs.size >= limits.maxSubscriptions) {
-          throw omegaError('OMEGA_ERR_PLUGIN_LIMIT', `More than ${limits.maxSubscriptions} subscriptions.`);
-        }
-        const id = ++nextSub;
-        subs.set(
-          id,
-          bus.subscribe([pattern], (batch) => {
-            if (ended || !subs.has(id)) return;
-            const events = batch.map((e) => ({ seq: e.seq, topic: e.topic, time: e.time, data: e.data }));
-            return invoke('event', '', JSON.stringify({ sub: id, events }), limits.callTimeoutMs).then(
-              (json) => {
-                const r = json
-                  ? (JSON.parse(json) as { failed?: unknown; error?: { code: string; message: string } })
-                  : {};
-                if (typeof r.failed === 'number' && r.failed > 0) {
-                  opts.onDeliveryError(
-                    'event',
-                    r.error ?? { code: 'OMEGA_ERR_PLUGIN_FAILED', message: 'handler failed' },
-                  );
-                }
-              },
-              (err: OmegaError) => opts.onDeliveryError('event', { code: err.code, message: err.message }),
-            );
-          }),
-        );
-        return id;
-      },
-      unsubscribe(id) {
-        const s = subs.get(id);
-        if (!s) return false;
-        subs.delete(id);
-        s.unsubscribe();
-        return true;
-      },
-      addTimer(ms, once) {
-        if (timers.size >= limits.maxTimers)
-          throw omegaError('OMEGA_ERR_PLUGIN_LIMIT', `More than ${limits.maxTimers} timers.`);
-        const id = ++nextTimer;
-        const period = Math.max(ms, limits.minTimerMs);
-        let busy = false;
-        const fire = (): void => {
-          if (once) timers.delete(id);
-          if (busy || ended) return;
-          busy = true;
-          invoke('timer', String(id), '', limits.callTimeoutMs).then(
-            () => {
-              busy = false;
-            },
-            (err: OmegaError) => {
-              busy = false;
-              opts.onDeliveryError('timer', { code: err.code, message: err.message });
-            },
-          );
-        };
-        const handle = once ? setTimeout(fire, period) : setInterval(fire, period);
-        timers.set(id, { clear: () => (once ? clearTimeout(handle) : clearInterval(handle)) });
-        return id;
-      },
-      cancelTimer(id) {
-        const t = timers.get(id);
-        if (!t) return false;
-        timers.delete(id);
-        t.clear();
-        return true;
-      },
-    },
+    env: { plugin, services: opts.services, ...registrations },
   });
 
   const reply = (id: number, ok: boolean, body: string): void => {
@@ -419,6 +348,6 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       clearTimeout(t);
     },
     kill: (reason) => host.kill(reason),
-    registrations: () => ({ subscriptions: subs.size, timers: timers.size }),
+    registrations: () => registrations.counts(),
   };
 }

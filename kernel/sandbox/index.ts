@@ -9,6 +9,11 @@ export {
   type PluginInstanceOptions,
   type PluginSpec,
 } from './create-plugin-instance.js';
+export {
+  createRegistrations,
+  type Registrations,
+  type RegistrationsOptions,
+} from './create-registrations.js';
 export { createSandbox, type Sandbox, type SandboxOptions, type StartOptions } from './create-sandbox.js';
 export type { HostEnv } from './host-env.js';
 export { HOST_FUNCTIONS, type HostFunction, type HostFunctionRegistry } from './host-functions.js';

@@ -1,0 +1,119 @@
+import { type OmegaError, omegaError } from '../errors/index.js';
+import type { PluginCallKind } from '../protocol/index.js';
+import type { HostEnv } from './host-env.js';
+import type { SandboxBus } from './host-services.js';
+import type { PluginLimits } from './plugin-limits.js';
+
+/** Options of {@link createRegistrations}. */
+export interface RegistrationsOptions {
+  bus: SandboxBus | undefined;
+  limits: PluginLimits;
+  /** Calls into the plugin (the session's invoke, with its deadline). */
+  invoke: (kind: PluginCallKind, name: string, payload: string, deadlineMs: number) => Promise<string>;
+  /** False once the session has ended: nothing more is delivered. */
+  live: () => boolean;
+  onDeliveryError: (kind: 'event' | 'timer', error: { code: string; message: string }) => void;
+}
+
+/** A plugin's kernel-owned subscriptions and timers, each with its undo. */
+export interface Registrations
+  extends Pick<HostEnv, 'subscribe' | 'unsubscribe' | 'addTimer' | 'cancelTimer'> {
+  /** Undoes every registration. */
+  undoAll(): void;
+  counts(): { subscriptions: number; timers: number };
+}
+
+/**
+ * Subscriptions (filtered by the bus, delivered as batched `event` calls; the bus waits for
+ * each batch, so a slow plugin backs up into its bounded queue) and timers (kernel-owned,
+ * delivered as `timer` calls, skipped while the previous tick is still running).
+ */
+export function createRegistrations(opts: RegistrationsOptions): Registrations {
+  const { limits } = opts;
+  const subs = new Map<number, { unsubscribe(): void }>();
+  const timers = new Map<number, { clear(): void }>();
+  let nextSub = 0;
+  let nextTimer = 0;
+
+  const deliver = (
+    id: number,
+    batch: readonly { seq: number; topic: string; time: number; data: unknown }[],
+  ) => {
+    if (!opts.live() || !subs.has(id)) return;
+    const events = batch.map((e) => ({ seq: e.seq, topic: e.topic, time: e.time, data: e.data }));
+    return opts.invoke('event', '', JSON.stringify({ sub: id, events }), limits.callTimeoutMs).then(
+      (json) => {
+        const r = json
+          ? (JSON.parse(json) as { failed?: unknown; error?: { code: string; message: string } })
+          : {};
+        if (typeof r.failed === 'number' && r.failed > 0) {
+          opts.onDeliveryError(
+            'event',
+            r.error ?? { code: 'OMEGA_ERR_PLUGIN_FAILED', message: 'handler failed' },
+          );
+        }
+      },
+      (err: OmegaError) => opts.onDeliveryError('event', { code: err.code, message: err.message }),
+    );
+  };
+
+  return {
+    subscribe(pattern) {
+      if (!opts.bus) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel offers no event bus here.');
+      if (subs.size >= limits.maxSubscriptions) {
+        throw omegaError('OMEGA_ERR_PLUGIN_LIMIT', `More than ${limits.maxSubscriptions} subscriptions.`);
+      }
+      const id = ++nextSub;
+      subs.set(
+        id,
+        opts.bus.subscribe([pattern], (batch) => deliver(id, batch)),
+      );
+      return id;
+    },
+    unsubscribe(id) {
+      const s = subs.get(id);
+      if (!s) return false;
+      subs.delete(id);
+      s.unsubscribe();
+      return true;
+    },
+    addTimer(ms, once) {
+      if (timers.size >= limits.maxTimers)
+        throw omegaError('OMEGA_ERR_PLUGIN_LIMIT', `More than ${limits.maxTimers} timers.`);
+      const id = ++nextTimer;
+      const period = Math.max(ms, limits.minTimerMs);
+      let busy = false;
+      const fire = (): void => {
+        if (once) timers.delete(id);
+        if (busy || !opts.live()) return;
+        busy = true;
+        opts.invoke('timer', String(id), '', limits.callTimeoutMs).then(
+          () => {
+            busy = false;
+          },
+          (err: OmegaError) => {
+            busy = false;
+            opts.onDeliveryError('timer', { code: err.code, message: err.message });
+          },
+        );
+      };
+      const handle = once ? setTimeout(fire, period) : setInterval(fire, period);
+      timers.set(id, { clear: () => (once ? clearTimeout(handle) : clearInterval(handle)) });
+      return id;
+    },
+    cancelTimer(id) {
+      const t = timers.get(id);
+      if (!t) return false;
+      timers.delete(id);
+      t.clear();
+      return true;
+    },
+    undoAll() {
+      for (const s of subs.values()) s.unsubscribe();
+      subs.clear();
+      for (const t of timers.values()) t.clear();
+      timers.clear();
+    },
+    counts: () => ({ subscriptions: subs.size, timers: timers.size }),
+  };
+}
