@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
-/** Builds the kernel CLI (and, later, the plugin-host entry) into dist/. */
+/** Builds the kernel CLI and the plugin-host process entry (one isolate per host) into dist/. */
 export default defineConfig({
-  entry: { cli: 'kernel/cli/main.ts' },
+  entry: { cli: 'kernel/cli/main.ts', 'plugin-host': 'kernel/sandbox/host/main.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',
