@@ -1,18 +1,6 @@
-export { attachMarketplace } from './api/attach-marketplace.js';
-export { marketplaceRoutes } from './api/marketplace-routes.js';
-export {
-  type ChangeRequest,
-  createMarketplace,
-  type Marketplace,
-  type MarketplaceOptions,
-  type Plan,
-  type PlanStep,
-} from './client/create-marketplace.js';
-export { type DownloadProgress, isHttpSource, readSource } from './client/read-source.js';
-export {
-  METADATA_CAPS,
-  refreshMetadata,
-  trustRoot,
-  type VerifiedMetadata,
-} from './client/refresh-metadata.js';
-export { type SourceEntry, sourceRegistry } from './client/source-registry.js';
+export * from './api/index.js';
+export * from './client/index.js';
+export * from './install/index.js';
+export * from './metadata/index.js';
+export * from './publish/index.js';
+export * from './resolve/index.js';

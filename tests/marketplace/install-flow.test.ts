@@ -46,6 +46,21 @@ describe('marketplace install, upgrade, rollback in a running kernel (offline di
     if (k) removeDir(k.dataDir);
   });
 
+  it('the admin routes need a token (plugins:read / plugins:admin)', async () => {
+    expect((await k.api('/api/v1/marketplace/search', { token: false })).status).toBe(401);
+    const r = await k.api('/api/v1/marketplace/install', {
+      method: 'POST',
+      token: false,
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(r.status).toBe(401);
+    const ok = await k.api('/api/v1/marketplace/search?q=hel');
+    expect(((await ok.json()) as { items: Array<{ name: string; latest: string }> }).items).toEqual([
+      expect.objectContaining({ name: 'hello', latest: '1.0.0' }),
+    ]);
+  });
+
   it('installs from an offline directory after consent to its permissions', async () => {
     const err = await refusal(m.apply({ op: 'install', name: 'hello', range: '^1.0.0' }, { yes: true }));
     expect(err.code).toBe('OMEGA_ERR_CONSENT_REQUIRED');

@@ -1,0 +1,2 @@
+export { attachMarketplace } from './attach-marketplace.js';
+export { marketplaceRoutes } from './marketplace-routes.js';
