@@ -44,7 +44,8 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
   let chain = chainAuthenticators([signed, tokens]);
   const setAdminToken = (token: string | undefined) => {
     admin = token === undefined ? undefined : adminTokenAuthenticator(token);
-    chain = chainAuthenticators(admin ? [admin, signed, tokens] : [signed, tokens]);
+    // Tokens first: a cached access token is then one map lookup, not a digest of the admin token.
+    chain = chainAuthenticators(admin ? [signed, tokens, admin] : [signed, tokens]);
   };
   setAdminToken(opts.adminToken);
   return {

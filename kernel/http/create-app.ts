@@ -1,7 +1,14 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { type Authenticator, bearerFrom, hasPermission, type Principal, PUBLIC } from '../auth/index.js';
+import {
+  type Authenticator,
+  bearerFrom,
+  type Credentials,
+  hasPermission,
+  type Principal,
+  PUBLIC,
+} from '../auth/index.js';
 import { type ErrorCode, hasErrorCode, OmegaError, omegaError, toProblem } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { checkBodyDigest } from './check-body-digest.js';
@@ -81,6 +88,19 @@ function hasBody(c: Context): boolean {
   return length !== undefined ? length !== '0' : c.req.header('transfer-encoding') !== undefined;
 }
 
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+function signedCredentials(c: Context, bearer: string | undefined, remote: string | undefined): Credentials {
+  const url = new URL(c.req.url);
+  return {
+    ...(bearer ? { bearer } : {}),
+    headers: c.req.header(),
+    method: c.req.method,
+    url: url.pathname + url.search,
+    ...(remote ? { remote } : {}),
+  };
+}
+
 async function authorize(
   c: Context,
   route: RouteSpec,
@@ -102,15 +122,11 @@ async function authorize(
     });
   let principal: Principal | null = null;
   if (bearer || signed) {
-    const url = new URL(c.req.url);
     try {
-      principal = await authenticator.authenticate({
-        ...(bearer ? { bearer } : {}),
-        headers: c.req.header(),
-        method: c.req.method,
-        url: url.pathname + url.search,
-        ...(remote ? { remote } : {}),
-      });
+      // A bearer needs nothing else; only a signed request needs its headers, method and URL.
+      principal = await authenticator.authenticate(
+        signed ? signedCredentials(c, bearer, remote) : { bearer, headers: NO_HEADERS },
+      );
     } catch (err) {
       if (
         hasErrorCode(err) &&
