@@ -106,7 +106,8 @@ export class HistoryPersister {
       this.dictSaved.set(node, this.store.dictionary(node).length);
     }
     for (const tier of ['raw', 'minute', 'hour'] as const) {
-      const docs = (await listAll<HistoryDoc>(this.storage, tier))
+      // Raw blocks are the big ones (60 samples x up to 1000 series each): fewer per page.
+      const docs = (await listAll<HistoryDoc>(this.storage, tier, undefined, tier === 'raw' ? 10 : 200))
         .map((r) => r.value)
         .filter((d) => d !== null && typeof d === 'object' && typeof d.first === 'number')
         .sort((a, b) => a.first - b.first);

@@ -23,8 +23,9 @@ export interface SeriesEntry {
 
 /**
  * Every series of every node, keyed by id. Each node keeps an append-only dictionary (index →
- * id) that persisted batches refer to. At most `maxSeries` series are kept; samples of further
- * new series are dropped and counted in `dropped`.
+ * id) that persisted batches refer to. At most `maxSeries` series are kept (default 2000:
+ * ~42 KB of typed arrays each, ~83 MB in all, inside the plugin host's OS data cap of
+ * base + 2 x limits.memoryMb); samples of further new series are dropped and counted in `dropped`.
  */
 export class MetricStore {
   /** Samples refused because the store was full. */
@@ -32,7 +33,7 @@ export class MetricStore {
   private readonly byId = new Map<string, SeriesEntry>();
   private readonly byNode = new Map<string, SeriesEntry[]>();
 
-  constructor(readonly maxSeries = 5_000) {}
+  constructor(readonly maxSeries = 2_000) {}
 
   /** Number of series held. */
   get size(): number {

@@ -1,0 +1,307 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../kernel/config/index.js';
+import { startKernel } from '../kernel/kernel.js';
+import { createLogger } from '../kernel/log/index.js';
+import { computeIntegrity } from '../kernel/plugins/index.js';
+import { openStorage } from '../kernel/storage/index.js';
+import { createSystemInfo } from '../kernel/system/index.js';
+import { SampleDeriver } from '../plugins/metrics/src/collect/derive-samples.js';
+import type { SystemAreaData } from '../plugins/metrics/src/collect/host-data.js';
+import { nodeIdFrom } from '../plugins/metrics/src/node-id.js';
+import { HistoryPersister } from '../plugins/metrics/src/persist/history-persister.js';
+import type { PluginStorage } from '../plugins/metrics/src/persist/plugin-storage.js';
+import { MetricStore } from '../plugins/metrics/src/store/metric-store.js';
+import { TIERS } from '../plugins/metrics/src/store/tiers.js';
+import { buildPlugin } from '../sdk/src/build/index.js';
+import { percentile, report } from './report.js';
+import { spawnServer } from './spawn-server.js';
+
+/**
+ * What the metrics plugin costs, each figure beside a baseline from the same run:
+ *
+ * - CPU of the collector at 1 s over BENCH_SECONDS (default 60), as % of one core: the kernel
+ *   process (with its reaped children) plus the plugin-host process, read from
+ *   /proc/<pid>/stat. Baseline: the same kernel running an idle plugin (one plugin host, no
+ *   timers), so what remains is what collecting, storing, publishing and persisting cost.
+ * - Range query for the last hour at 1 s (3,601 points) over HTTP, p50/p99, after the plugin
+ *   restored an hour of history from its storage. Baselines: a trivial plugin route and the
+ *   kernel's own /health.
+ * - Memory per series (typed-array tiers plus bookkeeping), measured in this process.
+ *
+ * Run: npx tsx bench/metrics.bench.ts   (BENCH_SECONDS=20 for a quicker run)
+ * With METRICS_BENCH_ROLE=kernel this file is the kernel child process instead.
+ */
+
+const TOKEN = 'bench-admin-token-0123456789abcdef';
+
+/** CPU ms of a process so far: utime + stime + reaped children's (USER_HZ = 100). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Running {
+  url: string;
+  kernelPid: number;
+  hostPid: number;
+  api(path: string): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+async function startChild(pluginsDir: string, dataDir: string, plugin: string): Promise<Running> {
+  const server = await spawnServer(import.meta.filename, {
+    METRICS_BENCH_ROLE: 'kernel',
+    PLUGINS_DIR: pluginsDir,
+    GRANTS_FILE: join(pluginsDir, 'grants.json'),
+    DATA_DIR: dataDir,
+  });
+  const info = server.info as { url: string; token: string; pid: number };
+  const api = (path: string) =>
+    fetch(`${info.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const view = (await (await api(`/api/v1/plugins/${plugin}`)).json()) as {
+    status: string;
+    runtime?: { pid: number };
+  };
+  if (view.status !== 'running' || !view.runtime) throw new Error(`${plugin} is ${view.status}`);
+  return { url: info.url, kernelPid: info.pid, hostPid: view.runtime.pid, api, stop: () => server.stop() };
+}
+
+/** % of one core used by the kernel + plugin host over `seconds`. */
+async function cpuPercent(r: Running, seconds: number): Promise<{ total: number; host: number }> {
+  const k0 = cpuMsOf(r.kernelPid);
+  const h0 = cpuMsOf(r.hostPid);
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const wall = performance.now() - t0;
+  const host = cpuMsOf(r.hostPid) - h0;
+  const kernel = cpuMsOf(r.kernelPid) - k0;
+  return { total: ((kernel + host) / wall) * 100, host: (host / wall) * 100 };
+}
+
+async function latencies(
+  r: Running,
+  path: string,
+  n: number,
+): Promise<{ p50: number; p99: number; bytes: number }> {
+  let bytes = 0;
+  for (let i = 0; i < 20; i++) await (await r.api(path)).arrayBuffer();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const res = await r.api(path);
+    const body = await res.arrayBuffer();
+    times.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+    bytes = body.byteLength;
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99), bytes };
+}
+
+/** Writes an hour of 1 s history for every series this host has into the plugin's storage, as the plugin would. */
+async function seedHistory(dataDir: string, node: string): Promise<number> {
+  const sys = createSystemInfo({ cacheMs: 0 });
+  const read = async (): Promise<SystemAreaData> => {
+    const s = await sys.snapshot();
+    return {
+      cpu: s.cpu,
+      memory: s.memory,
+      disk: s.disk,
+      network: s.network,
+      temperature: s.temperature,
+      gpu: s.gpu,
+      topology: s.topology,
+    };
+  };
+  const deriver = new SampleDeriver();
+  deriver.derive(await read());
+  await sleep(50);
+  const samples = deriver.derive(await read());
+  const storage = await openStorage({ dataDir, logger: createLogger({ level: 'silent' }) });
+  const ns = storage.namespace('metrics');
+  const ps: PluginStorage = {
+    get: async (c, id) => (await ns.get(c, id)) ?? null,
+    set: (c, id, v, o) => ns.set(c, id, v, o),
+    delete: (c, id, o) => ns.delete(c, id, o),
+    list: (c, o) => ns.list(c, o),
+  };
+  await ps.set('settings', 'node', { id: node });
+  const store = new MetricStore();
+  const persister = new HistoryPersister(ps, store);
+  const now = Date.now();
+  const start = (Math.floor(now / 60_000) - 61) * 60_000;
+  for (let at = start + 20; at < now; at += 1000) {
+    const phase = (at / 1000) % 600;
+    store.record(
+      node,
+      at,
+      samples.map((s) => ({ ...s, value: s.value * (0.5 + 0.5 * Math.sin(phase / 95)) })),
+    );
+    persister.afterSample(node, at);
+  }
+  await persister.idle();
+  await storage.close();
+  return store.size;
+}
+
+/** Bytes per series: typed-array tiers (outside the V8 heap) and heap bookkeeping. */
+function memoryPerSeries(n: number): { arrayBuffers: number; heap: number } {
+  globalThis.gc?.();
+  const m0 = process.memoryUsage();
+  const store = new MetricStore(n);
+  const now = Date.now();
+  for (let i = 0; i < n; i++)
+    store.record('n1', now, [{ name: 'net.rx_bytes', labels: { interface: `eth${i}` }, value: i }]);
+  globalThis.gc?.();
+  const m1 = process.memoryUsage();
+  if (store.size !== n) throw new Error('store refused series');
+  return { arrayBuffers: (m1.arrayBuffers - m0.arrayBuffers) / n, heap: (m1.heapUsed - m0.heapUsed) / n };
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+  const root = mkdtempSync(join(tmpdir(), 'omega-metrics-bench-'));
+  const children: Running[] = [];
+  try {
+    // Baseline: an idle plugin in its own plugin host.
+    const idleDir = join(root, 'idle-plugins');
+    mkdirSync(join(idleDir, 'idle'), { recursive: true });
+    const code = 'export const plugin = { async activate() {} };\n';
+    writeFileSync(join(idleDir, 'idle', 'plugin.js'), code);
+    writeFileSync(
+      join(idleDir, 'idle', 'plugin.json'),
+      JSON.stringify({
+        name: 'idle',
+        version: '1.0.0',
+        engines: { omega: '>=0.1.0' },
+        main: 'plugin.js',
+        integrity: computeIntegrity(Buffer.from(code)),
+      }),
+    );
+    writeFileSync(join(idleDir, 'grants.json'), JSON.stringify({ idle: { granted: [], denied: [] } }));
+    const idle = await startChild(idleDir, mkdtempSync(join(root, 'data-')), 'idle');
+    children.push(idle);
+    await sleep(3_000);
+    const base = await cpuPercent(idle, seconds);
+    await idle.stop();
+    children.splice(0);
+
+    // The metrics plugin, with an hour of history restored from its storage.
+    const metricsSrc = join(import.meta.dirname, '..', 'plugins', 'metrics');
+    await buildPlugin(metricsSrc);
+    const mDir = join(root, 'metrics-plugins');
+    mkdirSync(join(mDir, 'metrics', 'dist'), { recursive: true });
+    writeFileSync(join(mDir, 'metrics', 'plugin.json'), readFileSync(join(metricsSrc, 'plugin.json')));
+    writeFileSync(
+      join(mDir, 'metrics', 'dist', 'plugin.js'),
+      readFileSync(join(metricsSrc, 'dist', 'plugin.js')),
+    );
+    const manifest = JSON.parse(readFileSync(join(metricsSrc, 'plugin.json'), 'utf8')) as {
+      permissions: string[];
+    };
+    writeFileSync(
+      join(mDir, 'grants.json'),
+      JSON.stringify({ metrics: { granted: manifest.permissions, denied: [] } }),
+    );
+    const dataDir = mkdtempSync(join(root, 'data-'));
+    const node = nodeIdFrom(hostname());
+    const seeded = await seedHistory(dataDir, node);
+    const m = await startChild(mDir, dataDir, 'metrics');
+    children.push(m);
+    await sleep(3_000);
+    const cpu = await cpuPercent(m, seconds);
+    const series = (await (await m.api('/api/v1/metrics/series?limit=1')).json()) as {
+      collector: {
+        series: number;
+        collections: number;
+        lastDurationMs: number;
+        persisted: { batches: number };
+      };
+    };
+
+    console.log(
+      `metrics plugin: ${series.collector.series} series on this host (${seeded} seeded with 1 h of history); ${seconds} s per CPU run`,
+    );
+    report({
+      name: 'collector CPU, kernel + plugin host (attributable)',
+      value: cpu.total - base.total,
+      unit: '% of one core',
+      baseline: { name: 'kernel + idle plugin host', value: base.total },
+      goal: '≤ 1 %',
+      met: cpu.total - base.total <= 1,
+    });
+    report({
+      name: 'collector CPU, kernel + plugin host (raw)',
+      value: cpu.total,
+      unit: '% of one core',
+      baseline: { name: 'kernel + idle plugin host', value: base.total },
+    });
+    report({
+      name: 'collector CPU, plugin host alone (raw)',
+      value: cpu.host,
+      unit: '% of one core',
+      baseline: { name: 'idle plugin host', value: base.host },
+    });
+    console.log(
+      `  (${series.collector.collections} collections, ${series.collector.persisted.batches} persisted batches, last collection ${series.collector.lastDurationMs} ms wall)`,
+    );
+
+    const sel = encodeURIComponent(`cpu.busy{node="${node}",cpu="total"}`);
+    const q = await latencies(m, `/api/v1/metrics/query?series=${sel}&from=now-1h&step=1s`, 300);
+    const trivial = await latencies(m, '/api/v1/metrics/alerts', 300);
+    const health = await latencies(m, '/api/v1/health', 300);
+    report({
+      name: `range query 1 h @ 1 s, 3601 points (${(q.bytes / 1024).toFixed(0)} KiB), p50`,
+      value: q.p50,
+      unit: 'ms',
+      baseline: { name: 'trivial plugin route p50', value: trivial.p50 },
+    });
+    report({
+      name: 'range query 1 h @ 1 s, p99',
+      value: q.p99,
+      unit: 'ms',
+      baseline: { name: 'trivial plugin route p99', value: trivial.p99 },
+    });
+    report({ name: 'kernel /health p50 (same run)', value: health.p50, unit: 'ms' });
+    await m.stop();
+    children.splice(0);
+
+    const mem = memoryPerSeries(2_000);
+    const [raw, minute, hour] = TIERS;
+    const typed = (raw.capacity + 3 * minute.capacity + 3 * hour.capacity) * 4;
+    report({
+      name: 'memory per series, typed arrays',
+      value: mem.arrayBuffers,
+      unit: 'bytes',
+      baseline: { name: 'tier capacity x 4 bytes', value: typed },
+    });
+    report({ name: 'memory per series, V8 heap bookkeeping', value: mem.heap, unit: 'bytes' });
+  } finally {
+    for (const c of children) await c.stop().catch(() => {});
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (process.env.METRICS_BENCH_ROLE === 'kernel') {
+  const env = process.env as Record<string, string>;
+  const kernel = await startKernel(
+    parseConfig({
+      port: 0,
+      dataDir: env.DATA_DIR,
+      auth: { adminToken: TOKEN },
+      log: { level: 'warn' },
+      plugins: { dirs: [env.PLUGINS_DIR as string], grantsFile: env.GRANTS_FILE, warmHosts: 0 },
+    }),
+    { logger: createLogger({ level: 'warn' }) },
+  );
+  process.stdout.write(`${JSON.stringify({ url: kernel.url, token: TOKEN, pid: process.pid })}\n`);
+  process.on('SIGTERM', () => {
+    kernel.stop('bench done').then(() => process.exit(0));
+  });
+} else {
+  await main();
+}
