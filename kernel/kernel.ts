@@ -1,22 +1,23 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Authenticator,
   type AuthProvider,
-  adminTokenPath,
-  armBootstrap,
   authorizeTopics,
+  bearerFrom,
   createKernelAuth,
   type KernelAuth,
   type Principal,
   pluginAuthProvider,
   REVOCATION_TOPICS,
-  resolveAdminToken,
 } from './auth/index.js';
-import { type BusEvent, createEventBus, type EventBus } from './bus/index.js';
+import { openKernelBus } from './boot/open-kernel-bus.js';
+import { publishRequestOutcome } from './boot/publish-request-outcome.js';
+import { settleAdminAccess } from './boot/settle-admin-access.js';
+import type { BusEvent, EventBus } from './bus/index.js';
 import type { KernelConfig } from './config/index.js';
 import { type KernelCrypto, openCrypto } from './crypto/index.js';
-import { createHttpApp, type RequestOutcome } from './http/create-app.js';
+import { createHttpApp } from './http/create-app.js';
 import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
@@ -57,56 +58,6 @@ export interface Kernel {
   stop(reason?: string): Promise<void>;
 }
 
-const SEQ_BLOCK = 100_000;
-
-async function openBus(config: KernelConfig, storage: Storage, logger: Logger): Promise<EventBus> {
-  const meta = storage.namespace('kernel');
-  const saved = await meta.get<{ reserved: number }>('meta', 'bus-seq');
-  const bus = createEventBus({
-    ...config.bus,
-    startSeq: saved?.value.reserved ?? 0,
-    seqReserve: {
-      blockSize: SEQ_BLOCK,
-      reserve: async (upTo) => {
-        await meta.set('meta', 'bus-seq', { reserved: upTo });
-      },
-    },
-    logger: logger.child({ component: 'bus' }),
-  });
-  await bus.reserved();
-  return bus;
-}
-
-/** Bus events for the audit trail from what the HTTP layer observed (see RequestOutcome). */
-function publishOutcome(bus: EventBus, o: RequestOutcome): void {
-  if (o.type === 'authn-failed') {
-    const { type: _t, ...rest } = o;
-    bus.publish('security.authn.failed', rest);
-  } else if (o.type === 'authz-denied') {
-    bus.publish('security.authz.denied', {
-      principal: o.principal.id,
-      kind: o.principal.kind,
-      permission: o.permission,
-      method: o.method,
-      path: o.path,
-      ...(o.remote ? { remote: o.remote } : {}),
-    });
-  } else if (o.route.owner === 'kernel' && o.route.path.startsWith('/api/v1/plugins/')) {
-    // Plugin lifecycle administration: /api/v1/plugins/:name/<verb>, /api/v1/plugins/install.
-    const segments = o.route.path.split('/');
-    const verb = segments[5] ?? segments[4] ?? 'change';
-    const body = o.body as { name?: unknown } | undefined;
-    bus.publish(`plugins.admin.${verb.replace(/[^a-z0-9_-]/g, '')}`, {
-      actor: o.principal?.id ?? 'anonymous',
-      plugin: o.params.name ?? (typeof body?.name === 'string' ? body.name : 'unknown'),
-      status: 'success',
-      httpStatus: o.status,
-      ...(verb === 'grants' ? { details: o.body } : {}),
-      ...(o.remote ? { remote: o.remote } : {}),
-    });
-  }
-}
-
 /**
  * Starts the kernel: storage (a corrupt file stops start-up), keyring, event bus,
  * system capability, HTTP API and WebSocket gateway, in that order. Stops what it
@@ -135,7 +86,7 @@ export async function startKernel(
       dataDir: config.dataDir,
       logger: logger.child({ component: 'crypto' }),
     });
-    const bus = await openBus(config, storage, logger);
+    const bus = await openKernelBus(config, storage, logger);
     cleanup.push(() => bus.close());
     const system = createSystemInfo({
       cacheMs: config.system.cacheMs,
@@ -221,7 +172,7 @@ export async function startKernel(
       logger: logger.child({ component: 'http' }),
       bodyLimitBytes: config.http.bodyLimitBytes,
       isStopping: () => state === 'stopping',
-      observe: (o) => publishOutcome(bus, o),
+      observe: (o) => publishRequestOutcome(bus, o),
     });
     const server: RunningServer = await startServer({
       fetch: app.fetch,
@@ -235,15 +186,9 @@ export async function startKernel(
     const gateway = attachEventsGateway({
       server: server.server,
       bus,
+      // The gateway has already moved a `bearer.<token>` subprotocol into the Authorization header.
       authenticate: (req) => {
-        const header = req.headers.authorization;
-        const proto = req.headers['sec-websocket-protocol'];
-        const fromProto = proto
-          ?.split(',')
-          .map((p) => p.trim())
-          .find((p) => p.startsWith('bearer.'))
-          ?.slice('bearer.'.length);
-        const bearer = header?.match(/^Bearer[ ]+(\S+)$/i)?.[1] ?? fromProto;
+        const bearer = bearerFrom(req.headers.authorization);
         return bearer
           ? authenticator.authenticate({ bearer, headers: req.headers, remote: req.socket.remoteAddress })
           : Promise.resolve(null);
@@ -297,51 +242,5 @@ export async function startKernel(
   } catch (err) {
     await unwind();
     throw err;
-  }
-}
-
-/**
- * Decides how an operator gets in once the plugins run. The static admin token is an explicit
- * opt-in (config `auth.adminToken` / OMEGA_ADMIN_TOKEN). Without it: if no auth provider runs,
- * the generated `<dataDir>/admin-token` is the only way in (the kernel before the security
- * plugin); if one runs, no token file is made or read, and while no user exists a one-time
- * bootstrap secret is armed (OMEGA_BOOTSTRAP_SECRET, or generated and printed once to stdout,
- * never to the JSON log).
- */
-async function settleAdminAccess(
-  config: KernelConfig,
-  auth: KernelAuth,
-  provider: AuthProvider | undefined,
-  logger: Logger,
-  print: ((text: string) => void) | undefined,
-): Promise<void> {
-  if (config.auth.adminToken) return;
-  if (!provider) {
-    const admin = resolveAdminToken(config.dataDir);
-    auth.setAdminToken(admin.token);
-    if (admin.source === 'generated') {
-      logger.warn(
-        { file: adminTokenPath(config.dataDir) },
-        'no auth provider runs: generated an admin token; read it from this file (mode 0600)',
-      );
-    }
-    return;
-  }
-  if (existsSync(adminTokenPath(config.dataDir))) {
-    logger.warn(
-      { file: adminTokenPath(config.dataDir) },
-      'ignoring the admin-token file: the security plugin provides users (set OMEGA_ADMIN_TOKEN to opt in to a static token)',
-    );
-  }
-  try {
-    const secret = process.env.OMEGA_BOOTSTRAP_SECRET;
-    const armed = await armBootstrap(provider, {
-      ...(secret ? { secret } : {}),
-      print: print ?? ((text) => process.stdout.write(`${text}\n`)),
-    });
-    if (armed !== 'not-needed')
-      logger.warn({ source: armed }, 'no users yet: bootstrap secret armed (not logged)');
-  } catch (err) {
-    logger.error({ err }, 'could not arm the bootstrap secret');
   }
 }
