@@ -1,3 +1,6 @@
+import { allowsPermission } from '../protocol/rbac.js';
+
+export { permissionCovers } from '../protocol/rbac.js';
 /** Who is calling: resolved from a credential by the kernel's authenticator. */
 export interface Principal {
   /** Stable id, e.g. `admin` or a user id (an API token's owner). */
@@ -21,28 +24,7 @@ export interface Principal {
 /** The permission that marks a route as open to anyone. */
 export const PUBLIC = 'public';
 
-/**
- * True when the permission pattern `granted` covers `wanted`, segment by segment (`:`):
- * `*` alone covers everything; a `*` segment matches one segment; a trailing `*` matches
- * one or more. `nodes:*` covers `nodes:read` and `nodes:admin:write`; `*:read` covers
- * `nodes:read` but not `nodes:admin:read`. `wanted` may itself be a pattern (scope checks):
- * then a `*` in it is matched only by a `*`.
- */
-export function permissionCovers(granted: string, wanted: string): boolean {
-  if (granted === '*' || granted === wanted) return true;
-  const g = granted.split(':');
-  const w = wanted.split(':');
-  for (let i = 0; i < g.length; i++) {
-    const seg = g[i];
-    if (seg === '*' && i === g.length - 1) return w.length > i;
-    if (i >= w.length) return false;
-    if (seg !== '*' && seg !== w[i]) return false;
-  }
-  return g.length === w.length;
-}
-
 /** True when `principal` holds `permission` and no denial of it. Explicit deny wins. */
 export function hasPermission(principal: Principal, permission: string): boolean {
-  if (principal.denied?.some((d) => permissionCovers(d, permission))) return false;
-  return principal.permissions.some((g) => permissionCovers(g, permission));
+  return allowsPermission(principal, permission);
 }

@@ -25,3 +25,4 @@ export {
   type RouteRequest,
   type RouteResponse,
 } from './plugin-calls.js';
+export { allowsPermission, type PermissionSet, permissionCovers } from './rbac.js';

@@ -5,6 +5,7 @@ export type {
   StoredRecordResult,
   VerifyResult,
 } from '../../kernel/protocol/index.js';
+export { allowsPermission, type PermissionSet, permissionCovers } from '../../kernel/protocol/rbac.js';
 export type { EventHandler, HostContext, HostMethod } from './context/host-context.js';
 export type { PluginContext } from './context/plugin-context.js';
 export { errorCode, isCodedError } from './errors/error-code.js';

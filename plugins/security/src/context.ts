@@ -1,17 +1,10 @@
-import type { PluginContext } from '@omega/sdk';
+import type { PluginContext, PluginRequest } from '@omega/sdk';
 
 /** The ctx every module of this plugin receives. */
 export type Ctx = PluginContext;
 
 /** A route request as the kernel hands it over (body unvalidated). */
-export interface Req {
-  method: string;
-  path: string;
-  params: Record<string, string>;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: unknown;
-}
+export type Req = PluginRequest;
 
 /** Who called, as the kernel says (`x-omega-caller`, `x-omega-caller-kind`, `x-omega-remote`). */
 export interface Caller {
