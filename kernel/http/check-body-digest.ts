@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { omegaError } from '../errors/index.js';
+import { readCappedBody } from './read-capped-body.js';
 
 /**
  * For signed requests: the body's SHA-256 must be the one the signature covers, so a signed
@@ -8,30 +9,9 @@ import { omegaError } from '../errors/index.js';
  * reads the original.
  */
 export async function checkBodyDigest(c: Context, expected: string, limit: number): Promise<void> {
-  const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > limit) {
-    throw omegaError('OMEGA_ERR_PAYLOAD_TOO_LARGE', `The body is ${declared} bytes; the limit is ${limit}.`, {
-      limit,
-    });
-  }
-  const copy = c.req.raw.clone();
-  const hash = createHash('sha256');
-  let size = 0;
-  if (copy.body) {
-    const reader = copy.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw omegaError('OMEGA_ERR_PAYLOAD_TOO_LARGE', `The body exceeds the limit of ${limit} bytes.`, {
-          limit,
-        });
-      }
-      hash.update(value);
-    }
-  }
+  // A copy, so the handler can still read the original body.
+  const bytes = await readCappedBody(c.req.raw.clone(), limit);
+  const hash = createHash('sha256').update(bytes);
   if (hash.digest('hex') !== expected) {
     throw omegaError(
       'OMEGA_ERR_TOKEN_INVALID',

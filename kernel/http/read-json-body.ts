@@ -2,39 +2,13 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { omegaError } from '../errors/index.js';
 import { jsonDepthWithin } from '../sandbox/json-guard.js';
+import { readCappedBody } from './read-capped-body.js';
 
 /** Deepest nesting a request body may have: real API objects are shallow; deep ones only cost. */
 export const MAX_BODY_DEPTH = 64;
 
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-async function readCapped(c: Context, limit: number): Promise<Uint8Array> {
-  const declared = c.req.header('content-length');
-  if (declared !== undefined && Number(declared) > limit) {
-    throw omegaError('OMEGA_ERR_PAYLOAD_TOO_LARGE', `The body is ${declared} bytes; the limit is ${limit}.`, {
-      limit,
-    });
-  }
-  const stream = c.req.raw.body;
-  if (!stream) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw omegaError('OMEGA_ERR_PAYLOAD_TOO_LARGE', `The body exceeds the limit of ${limit} bytes.`, {
-        limit,
-      });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * Reads a JSON request body: 415 unless the content type is JSON, 413 past `limit`
@@ -49,7 +23,7 @@ export async function readJsonBody<B>(c: Context, limit: number, schema?: z.ZodT
       `Expected Content-Type application/json, got ${type ? `"${type.slice(0, 100)}"` : 'none'}.`,
     );
   }
-  const bytes = await readCapped(c, limit);
+  const bytes = await readCappedBody(c.req.raw, limit);
   let value: unknown;
   try {
     const text = utf8.decode(bytes);
