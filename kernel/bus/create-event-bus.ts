@@ -1,13 +1,15 @@
 import { omegaError } from '../errors/index.js';
 import { createLogger } from '../log/index.js';
 import { type CompiledPattern, compilePattern } from './compile-pattern.js';
-import type {
-  BusEvent,
-  EventBus,
-  EventBusOptions,
-  EventHandler,
-  SubscribeOptions,
-  Subscription,
+import {
+  type BusEvent,
+  DEFAULT_REPLAY_MAX_BYTES,
+  type EventBus,
+  type EventBusOptions,
+  type EventHandler,
+  type PublishOptions,
+  type SubscribeOptions,
+  type Subscription,
 } from './event-bus.js';
 import { ReplayWindow } from './replay-window.js';
 import { SeqAllocator } from './seq-allocator.js';
@@ -28,6 +30,8 @@ const TOPIC_CACHE_MAX = 4096;
 export function createEventBus(opts: EventBusOptions): EventBus {
   positiveInt('replayMaxEvents', opts.replayMaxEvents);
   positiveInt('replayMaxAgeMs', opts.replayMaxAgeMs);
+  const replayMaxBytes = opts.replayMaxBytes ?? DEFAULT_REPLAY_MAX_BYTES;
+  positiveInt('replayMaxBytes', replayMaxBytes);
   positiveInt('subscriberQueueMax', opts.subscriberQueueMax);
   const startSeq = opts.startSeq ?? 0;
   if (!Number.isSafeInteger(startSeq) || startSeq < 0) configError('startSeq', startSeq);
@@ -36,7 +40,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
   const now = opts.now ?? Date.now;
   const logger = opts.logger ?? createLogger({ level: 'warn' });
   const seqs = new SeqAllocator(startSeq, opts.seqReserve, logger);
-  const window = new ReplayWindow(opts.replayMaxEvents, opts.replayMaxAgeMs);
+  const window = new ReplayWindow(opts.replayMaxEvents, opts.replayMaxAgeMs, replayMaxBytes);
   const index = new SubscriptionIndex();
   const topics = new Map<string, readonly string[]>();
   let ready: Subscriber[] = [];
@@ -145,12 +149,13 @@ export function createEventBus(opts: EventBusOptions): EventBus {
   };
 
   const bus: EventBus = {
-    publish<T>(topic: string, data: T): BusEvent<T> {
+    publish<T>(topic: string, data: T, po?: PublishOptions): BusEvent<T> {
       assertOpen();
       const segments = segmentsOf(topic);
+      const bytes = topic.length + (po?.bytes ?? jsonLength(data));
       const time = now();
       const event: BusEvent<T> = Object.freeze({ seq: seqs.next(), topic, time, data });
-      window.push(event);
+      window.push(event, bytes);
       window.evict(time);
       index.forEachMatch(topic, segments, (sub) => {
         if (sub.lastEnqueued >= event.seq) return;
@@ -228,6 +233,15 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     },
   };
   return bus;
+}
+
+/** The JSON length of `data`, measured once at publish (0 when it does not serialize). */
+function jsonLength(data: unknown): number {
+  try {
+    return JSON.stringify(data)?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 function matchesAny(patterns: readonly CompiledPattern[], segments: readonly string[]): boolean {

@@ -42,10 +42,24 @@ export interface SeqReserve {
   reserve: (upTo: number) => Promise<void>;
 }
 
+/** Options of {@link EventBus.publish}. */
+export interface PublishOptions {
+  /** The event's JSON length when the publisher already knows it (else the bus measures it once). */
+  bytes?: number;
+}
+
+/** Default bound on the replay window's bytes (sum of the events' JSON lengths). */
+export const DEFAULT_REPLAY_MAX_BYTES = 8 * 1024 * 1024;
+
 /** Options of {@link createEventBus}. */
 export interface EventBusOptions {
   replayMaxEvents: number;
   replayMaxAgeMs: number;
+  /**
+   * Bytes retained for replay (JSON length; default {@link DEFAULT_REPLAY_MAX_BYTES}). Parsed
+   * events take several times their JSON length in memory, so count and age alone do not bound it.
+   */
+  replayMaxBytes?: number;
   subscriberQueueMax: number;
   /** The first seq is `startSeq + 1`. */
   startSeq?: number;
@@ -58,7 +72,7 @@ export interface EventBusOptions {
 /** The kernel's in-memory event bus. */
 export interface EventBus {
   /** Validates the topic, assigns seq and time, retains the event for replay and fans it out. */
-  publish<T>(topic: string, data: T): BusEvent<T>;
+  publish<T>(topic: string, data: T, opts?: PublishOptions): BusEvent<T>;
   /** Subscribes to topics matching any of `patterns`. */
   subscribe(patterns: string[], handler: EventHandler, opts?: SubscribeOptions): Subscription;
   /** The last seq handed out (`startSeq` before the first publish). */

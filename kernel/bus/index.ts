@@ -1,14 +1,16 @@
 export { type CompiledPattern, compilePattern } from './compile-pattern.js';
 export { createEventBus } from './create-event-bus.js';
-export type {
-  BusEvent,
-  EventBus,
-  EventBusOptions,
-  EventHandler,
-  ResyncInfo,
-  SeqReserve,
-  SubscribeOptions,
-  Subscription,
+export {
+  type BusEvent,
+  DEFAULT_REPLAY_MAX_BYTES,
+  type EventBus,
+  type EventBusOptions,
+  type EventHandler,
+  type PublishOptions,
+  type ResyncInfo,
+  type SeqReserve,
+  type SubscribeOptions,
+  type Subscription,
 } from './event-bus.js';
 export { matchTopic } from './match-topic.js';
 export {

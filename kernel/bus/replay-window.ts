@@ -1,18 +1,24 @@
 import type { BusEvent } from './event-bus.js';
 
 /**
- * The retained tail of the event stream: a ring buffer bounded by count and by age, oldest
- * dropped first. Retained seqs are contiguous, so a seq is found by arithmetic, not search.
+ * The retained tail of the event stream: a ring buffer bounded by count, by age and by bytes
+ * (the JSON length of each event, given by the publisher), oldest dropped first. Retained
+ * seqs are contiguous, so a seq is found by arithmetic, not search.
  */
 export class ReplayWindow {
   readonly #buf: (BusEvent | undefined)[];
+  readonly #sizes: Float64Array;
   readonly #maxAgeMs: number;
+  readonly #maxBytes: number;
   #head = 0;
   #size = 0;
+  #bytes = 0;
 
-  constructor(maxEvents: number, maxAgeMs: number) {
+  constructor(maxEvents: number, maxAgeMs: number, maxBytes = Number.POSITIVE_INFINITY) {
     this.#buf = new Array<BusEvent | undefined>(maxEvents).fill(undefined);
+    this.#sizes = new Float64Array(maxEvents);
     this.#maxAgeMs = maxAgeMs;
+    this.#maxBytes = maxBytes;
   }
 
   /** Number of retained events. */
@@ -20,16 +26,28 @@ export class ReplayWindow {
     return this.#size;
   }
 
+  /** Sum of the byte sizes of the retained events. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   /** Seq of the oldest retained event, or undefined when empty. */
   get oldestSeq(): number | undefined {
     return this.#at(0)?.seq;
   }
 
-  /** Appends an event (its seq must follow the newest), dropping the oldest when full. */
-  push(event: BusEvent): void {
+  /**
+   * Appends an event of `bytes` bytes (its seq must follow the newest), dropping the oldest
+   * while the count or byte bound would be passed. The newest event is always kept.
+   */
+  push(event: BusEvent, bytes = 0): void {
     const cap = this.#buf.length;
     if (this.#size === cap) this.#dropOldest();
-    this.#buf[(this.#head + this.#size) % cap] = event;
+    while (this.#size > 0 && this.#bytes + bytes > this.#maxBytes) this.#dropOldest();
+    const slot = (this.#head + this.#size) % cap;
+    this.#buf[slot] = event;
+    this.#sizes[slot] = bytes;
+    this.#bytes += bytes;
     this.#size++;
   }
 
@@ -54,6 +72,7 @@ export class ReplayWindow {
     this.#buf.fill(undefined);
     this.#head = 0;
     this.#size = 0;
+    this.#bytes = 0;
   }
 
   #at(i: number): BusEvent | undefined {
@@ -62,6 +81,7 @@ export class ReplayWindow {
 
   #dropOldest(): void {
     this.#buf[this.#head] = undefined;
+    this.#bytes -= this.#sizes[this.#head]!;
     this.#head = (this.#head + 1) % this.#buf.length;
     this.#size--;
   }

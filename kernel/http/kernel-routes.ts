@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PUBLIC } from '../auth/index.js';
 import { omegaError } from '../errors/index.js';
+import { MAX_EVENT_DATA_BYTES } from '../protocol/index.js';
 import { buildOpenApi } from './openapi.js';
 import { defineRoute, type RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';
@@ -122,7 +123,18 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       body: publishBody,
       summary: 'Publish an operator event (topics under ops.*, e.g. ops.maintenance.announced)',
       responses: { 202: 'Published: the event with its sequence number' },
-      handler: (_c, { body }) => json(facts.publish(body.topic, body.data ?? null), 202),
+      handler: (_c, { body }) => {
+        // The same per-event cap as plugins' events.publish: every event is retained for replay.
+        const bytes = JSON.stringify(body.data ?? null).length;
+        if (bytes > MAX_EVENT_DATA_BYTES) {
+          throw omegaError(
+            'OMEGA_ERR_PAYLOAD_TOO_LARGE',
+            `Event data of ${bytes} bytes exceeds ${MAX_EVENT_DATA_BYTES}.`,
+            { limit: MAX_EVENT_DATA_BYTES },
+          );
+        }
+        return json(facts.publish(body.topic, body.data ?? null), 202);
+      },
     }),
   ];
 }

@@ -8,6 +8,8 @@ import type { PermissionDescriptor } from '../permissions/descriptor.js';
 export interface HostCallSpec<A extends z.ZodType = z.ZodType, R = unknown> {
   readonly args: A;
   readonly permission: (args: z.output<A>) => PermissionDescriptor | null;
+  /** Largest argument JSON for this call, bytes (checked before parsing; below the plugin's maxCallBytes). */
+  readonly maxBytes?: number;
   /** Type-level only: never set at run time. */
   readonly result?: R;
 }
@@ -18,5 +20,6 @@ export const defineHostCall =
   <A extends z.ZodType>(spec: {
     args: A;
     permission: (args: z.output<A>) => PermissionDescriptor | null;
+    maxBytes?: number;
   }): HostCallSpec<A, R> =>
     spec;

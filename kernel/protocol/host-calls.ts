@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineHostCall as call } from './define-host-call.js';
+import { EVENT_ENVELOPE_BYTES, MAX_EVENT_DATA_BYTES } from './event-limits.js';
 import type {
   FetchResult,
   ListPageResult,
@@ -56,6 +57,8 @@ export const HOST_CALLS = {
   'events.publish': call<{ seq: number }>()({
     args: z.object({ topic, data: json }),
     permission: (a) => ({ kind: 'events.publish', topic: a.topic }),
+    // Every event is retained for replay and copied to each subscriber: keep each one small.
+    maxBytes: MAX_EVENT_DATA_BYTES + EVENT_ENVELOPE_BYTES,
   }),
   'events.subscribe': call<SubscriptionResult>()({
     args: z.object({ pattern: topic }),

@@ -1,5 +1,6 @@
 export { CTX_INDIRECT_CALLS, CTX_SURFACE, type CtxMethodPath, type CtxMethodSpec } from './ctx-surface.js';
 export { defineHostCall, type HostCallSpec } from './define-host-call.js';
+export { EVENT_ENVELOPE_BYTES, MAX_EVENT_DATA_BYTES } from './event-limits.js';
 export type {
   FetchResult,
   ListPageResult,

@@ -44,7 +44,8 @@ const internal = (): OmegaError => omegaError('OMEGA_ERR_INTERNAL', 'The host ca
 
 /**
  * Builds one plugin's bridge from the protocol. The order for every call is fixed: name, byte
- * size of the JSON (per call, then the per-second budget) before parsing, bounded depth,
+ * size of the JSON (per call, the call's own protocol cap, the per-second budget, and for
+ * events.publish the publish budget) before parsing, bounded depth,
  * schema validation, the permission descriptor, `authorize` (the single choke point; a deny
  * is audited and answered with OMEGA_ERR_PERM_DENIED), then the work. The plugin's identity
  * is the `env` this bridge was built with, never anything in the arguments.
@@ -53,6 +54,8 @@ export function createBridge(opts: BridgeOptions): Bridge {
   const { env, limits } = opts;
   const functions = opts.functions ?? HOST_FUNCTIONS;
   const budget = createByteBudget(limits.callBytesPerSec, limits.callBytesPerSec * 4);
+  // Published events are retained for replay and copied to every subscriber: their own budget.
+  const publishBudget = createByteBudget(limits.publishBytesPerSec, limits.publishBytesPerSec * 4);
 
   const run = async (name: string, body: Buffer): Promise<string> => {
     if (!isHostCallName(name))
@@ -63,14 +66,28 @@ export function createBridge(opts: BridgeOptions): Bridge {
         `Arguments of ${body.length} bytes exceed ${limits.maxCallBytes}.`,
       );
     }
+    const spec = HOST_CALLS[name];
+    if (spec.maxBytes !== undefined && body.length > spec.maxBytes) {
+      throw omegaError(
+        'OMEGA_ERR_PLUGIN_LIMIT',
+        `Arguments of ${name} (${body.length} bytes) exceed ${spec.maxBytes}.`,
+        { call: name, maxBytes: spec.maxBytes },
+      );
+    }
     if (!budget.take(body.length)) {
       throw omegaError(
         'OMEGA_ERR_PLUGIN_LIMIT',
         `More than ${limits.callBytesPerSec} argument bytes per second.`,
       );
     }
+    if (name === 'events.publish' && !publishBudget.take(body.length)) {
+      throw omegaError(
+        'OMEGA_ERR_PLUGIN_LIMIT',
+        `More than ${limits.publishBytesPerSec} bytes of events per second.`,
+        { call: name, bytesPerSec: limits.publishBytesPerSec },
+      );
+    }
     const raw = parseUntrustedJson(body.toString('utf8'), limits.maxJsonDepth);
-    const spec = HOST_CALLS[name];
     const parsed = spec.args.safeParse(raw);
     if (!parsed.success) {
       const errors = parsed.error.issues
@@ -98,10 +115,10 @@ export function createBridge(opts: BridgeOptions): Bridge {
         throw omegaError('OMEGA_ERR_PERM_DENIED', message, extras);
       }
     }
-    const fn = functions[name] as (a: unknown, e: HostEnv) => Promise<unknown>;
+    const fn = functions[name] as (a: unknown, e: HostEnv, bytes: number) => Promise<unknown>;
     let result: unknown;
     try {
-      result = await fn(args, env);
+      result = await fn(args, env, body.length);
     } catch (err) {
       if (err instanceof OmegaError) throw err;
       opts.onInternalError?.(name, err);

@@ -3,10 +3,14 @@ import type { HostCallArgs, HostCallName, HostCallResult } from '../protocol/ind
 import type { HostEnv } from './host-env.js';
 import type { HostServices } from './host-services.js';
 
-/** The implementation of host call `N`: validated, authorized arguments in, plain data out. */
+/**
+ * The implementation of host call `N`: validated, authorized arguments in, plain data out;
+ * `bytes` is the length of the argument JSON (already bounded by the bridge).
+ */
 export type HostFunction<N extends HostCallName> = (
   args: HostCallArgs<N>,
   env: HostEnv,
+  bytes: number,
 ) => Promise<HostCallResult<N>>;
 
 /** One implementation per protocol entry; the mapped type makes a missing or extra one a type error. */
@@ -35,7 +39,9 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
     if (a.cursor !== undefined) opts.cursor = a.cursor;
     return need(env, 'storage').list(a.collection, opts);
   },
-  'events.publish': async (a, env) => ({ seq: need(env, 'bus').publish(a.topic, a.data ?? null).seq }),
+  'events.publish': async (a, env, bytes) => ({
+    seq: need(env, 'bus').publish(a.topic, a.data ?? null, { bytes }).seq,
+  }),
   'events.subscribe': async (a, env) => ({ id: env.subscribe(a.pattern) }),
   'events.unsubscribe': async (a, env) => env.unsubscribe(a.id),
   'system.read': (a, env) => need(env, 'system').read(a.area),

@@ -31,7 +31,8 @@ export interface SandboxBusEvent {
 
 /** The event bus (kernel/bus's `EventBus` fits): the handler gets batches, one at a time. */
 export interface SandboxBus {
-  publish(topic: string, data: unknown): { seq: number };
+  /** `bytes`: the event's JSON length when known (the bus bounds its replay window by it). */
+  publish(topic: string, data: unknown, opts?: { bytes?: number }): { seq: number };
   subscribe(
     patterns: string[],
     handler: (batch: SandboxBusEvent[]) => void | Promise<void>,

@@ -14,6 +14,8 @@ export interface PluginLimits {
   maxCallBytes: number;
   /** Host-call argument bytes per second (burst: 4 s worth). */
   callBytesPerSec: number;
+  /** Bytes of published events per second (argument JSON of events.publish; burst: 4 s worth). */
+  publishBytesPerSec: number;
   /** Largest result of a call into the plugin, bytes. */
   maxResultBytes: number;
   /** Deepest JSON nesting accepted from the plugin. */
@@ -37,6 +39,7 @@ export const DEFAULT_PLUGIN_LIMITS: Readonly<PluginLimits> = Object.freeze({
   cpuRefillPerSec: 500,
   maxCallBytes: 1_048_576,
   callBytesPerSec: 8_388_608,
+  publishBytesPerSec: 262_144,
   maxResultBytes: 4_194_304,
   maxJsonDepth: 64,
   maxPendingHostCalls: 256,
