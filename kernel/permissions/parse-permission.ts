@@ -58,6 +58,8 @@ export function parsePermission(s: string): PermissionDescriptor {
 
   scope = scopeAfter(s, 'net:fetch:');
   if (scope !== null) {
+    // `*` in a manifest: "the origins the operator grants" (declared ∩ granted narrows it).
+    if (scope === '*') return { kind: 'net.fetch', origin: '*' };
     try {
       return { kind: 'net.fetch', origin: normalizeOrigin(scope) };
     } catch (err) {

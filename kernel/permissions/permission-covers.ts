@@ -14,7 +14,9 @@ export function permissionCovers(granted: PermissionDescriptor, requested: Permi
     case 'system.read':
       return requested.kind === 'system.read' && (granted.area === '*' || granted.area === requested.area);
     case 'net.fetch':
-      return requested.kind === 'net.fetch' && granted.origin === requested.origin;
+      return (
+        requested.kind === 'net.fetch' && (granted.origin === '*' || granted.origin === requested.origin)
+      );
     case 'crypto':
       return requested.kind === 'crypto' && granted.op === requested.op;
     case 'services.call':
@@ -32,6 +34,8 @@ export function permissionsOverlap(a: PermissionDescriptor, b: PermissionDescrip
       return b.kind === a.kind && patternsOverlap(a.topic, b.topic);
     case 'system.read':
       return b.kind === 'system.read' && (a.area === '*' || b.area === '*' || a.area === b.area);
+    case 'net.fetch':
+      return b.kind === 'net.fetch' && (a.origin === '*' || b.origin === '*' || a.origin === b.origin);
     default:
       return permissionCovers(a, b);
   }
@@ -51,6 +55,11 @@ export function intersectPermissions(
     if (b.kind !== 'system.read') return null;
     if (a.area === '*') return { ...b };
     return b.area === '*' || b.area === a.area ? { ...a } : null;
+  }
+  if (a.kind === 'net.fetch') {
+    if (b.kind !== 'net.fetch') return null;
+    if (a.origin === '*') return { ...b };
+    return b.origin === '*' || b.origin === a.origin ? { ...a } : null;
   }
   return permissionCovers(a, b) ? { ...a } : null;
 }

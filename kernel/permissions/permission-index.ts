@@ -45,6 +45,10 @@ export function createPermissionIndex(list: readonly PermissionDescriptor[]): Pe
       case 'system.read':
         if (scopes.has('system.read *') || scopes.has(`system.read ${d.area}`)) return true;
         return overlap && d.area === '*';
+      case 'net.fetch':
+        return (
+          scopes.has('net.fetch *') || scopes.has(`net.fetch ${d.origin}`) || (overlap && d.origin === '*')
+        );
       default: {
         const key = scoped(d);
         return key === null || scopes.has(key);

@@ -7,6 +7,12 @@ import { fieldErrors } from './parse-manifest.js';
 export interface PluginGrants {
   granted: string[];
   denied: string[];
+  /**
+   * The operator's choice of who may call a route, overriding the manifest's permission:
+   * `"GET /prometheus": "public"` lets a scraper in without a token, `"metrics:scrape-lan"`
+   * gives it a permission of its own. Keys are the manifest's method and path.
+   */
+  routes?: Record<string, string>;
 }
 
 /** The grants file: plugin name → decisions. Kept by the kernel, never by a plugin. */
@@ -25,9 +31,29 @@ const permissionList = z
   )
   .transform((list) => [...new Set(list)]);
 
+/** `GET /path` as in the manifest → `public` or an RBAC permission. */
+const routeOverrides = z.record(
+  z
+    .string()
+    .regex(
+      /^(GET|POST|PUT|PATCH|DELETE) \/[^\s]{0,255}$/,
+      'must be "<METHOD> <manifest path>", e.g. "GET /prometheus"',
+    ),
+  z
+    .string()
+    .regex(
+      /^(public|[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)+)$/,
+      'must be "public" or an RBAC permission such as "metrics:scrape"',
+    ),
+);
+
 const grantsSchema = z.record(
   z.string().regex(PLUGIN_NAME_RE, 'is not a valid plugin name'),
-  z.strictObject({ granted: permissionList.default([]), denied: permissionList.default([]) }),
+  z.strictObject({
+    granted: permissionList.default([]),
+    denied: permissionList.default([]),
+    routes: routeOverrides.optional(),
+  }),
 );
 
 /**

@@ -237,6 +237,35 @@ describe('plugins in a running kernel', () => {
     expect(events.filter((t) => t === 'plugins.plugin.backoff').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('lets the operator choose who may call a route (grants override the manifest permission)', async () => {
+    expect((await api('/api/v1/guarded/whoami', { token: false })).status).toBe(401);
+    const put = await api('/api/v1/plugins/guarded/grants', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        granted: ['http:routes', 'services:call:well-behaved.double'],
+        routes: { 'GET /whoami': 'public' },
+      }),
+    });
+    expect(put.status).toBe(200);
+    expect((await post('/api/v1/plugins/guarded/reload')).status).toBe(200);
+    const open = await api('/api/v1/guarded/whoami', { token: false });
+    expect(open.status).toBe(200);
+    expect(await open.json()).toEqual({ caller: null, auth: null });
+    const view = await info('guarded');
+    expect(view.routes.find((r) => r.path.endsWith('/whoami'))?.permission).toBe('public');
+    const doc = (await (await api('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    expect(doc.paths['/api/v1/guarded/whoami']?.get?.['x-omega-permission']).toBe('public');
+    const bad = await api('/api/v1/plugins/guarded/grants', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ granted: [], routes: { 'GET /whoami': 'everyone!' } }),
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('answers unknown and malformed plugin names with 404 and 400', async () => {
     expect((await api('/api/v1/plugins/nope-nope')).status).toBe(404);
     expect((await api('/api/v1/plugins/..%2f..%2fetc')).status).toBeLessThan(500);

@@ -17,25 +17,29 @@ export function buildMetrics(): Promise<unknown> {
 }
 
 /**
- * A temp plugins dir holding a copy of the built metrics plugin (manifest + bundle) and a
- * grants file granting everything its manifest declares. `extraPermissions` are added to
- * both (e.g. the `net:fetch:<origin>` of a webhook receiver).
+ * A temp plugins dir holding a copy of the built metrics plugin (manifest + bundle, as
+ * shipped) and a grants file granting what its manifest declares, plus `grant` (e.g. the
+ * `net:fetch:<origin>` of a webhook receiver: the manifest asks for `net:fetch:*`, origins
+ * of the operator's choosing) and the operator's route overrides.
  */
 export async function metricsPluginsDir(
-  extraPermissions: string[] = [],
+  opts: { grant?: string[]; routes?: Record<string, string> } = {},
 ): Promise<{ dir: string; grantsFile: string }> {
   await buildMetrics();
   const dir = mkdtempSync(join(tmpdir(), 'omega-metrics-plugins-'));
   const target = join(dir, 'metrics');
   mkdirSync(join(target, 'dist'), { recursive: true });
   cpSync(join(METRICS_DIR, 'dist', 'plugin.js'), join(target, 'dist', 'plugin.js'));
+  cpSync(join(METRICS_DIR, 'plugin.json'), join(target, 'plugin.json'));
   const manifest = JSON.parse(readFileSync(join(METRICS_DIR, 'plugin.json'), 'utf8')) as {
     permissions: string[];
   };
-  manifest.permissions.push(...extraPermissions);
-  writeFileSync(join(target, 'plugin.json'), JSON.stringify(manifest));
+  const granted = [...manifest.permissions.filter((p) => p !== 'net:fetch:*'), ...(opts.grant ?? [])];
   const grantsFile = join(dir, 'grants.json');
-  writeFileSync(grantsFile, JSON.stringify({ metrics: { granted: manifest.permissions, denied: [] } }));
+  writeFileSync(
+    grantsFile,
+    JSON.stringify({ metrics: { granted, denied: [], ...(opts.routes ? { routes: opts.routes } : {}) } }),
+  );
   return { dir, grantsFile };
 }
 

@@ -56,7 +56,7 @@ describe('metrics plugin in a real kernel (real sandbox, real HTTP)', () => {
     });
     await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
     const origin = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
-    plugins = await metricsPluginsDir([`net:fetch:${origin}`]);
+    plugins = await metricsPluginsDir({ grant: [`net:fetch:${origin}`] });
     k = await startMetricsKernel(plugins, { plugins: { fetchAllowPrivate: true } });
   });
   afterAll(async () => {
@@ -227,5 +227,28 @@ describe('metrics plugin in a real kernel (real sandbox, real HTTP)', () => {
       'hot-cpu',
     ]);
     expect(((await get('/alerts/history')).body.items as unknown[]).length).toBe(2);
+  });
+
+  it('serves the Prometheus scrape route publicly when the operator chooses so in the grants', async () => {
+    expect((await k.api('/api/v1/metrics/prometheus', { token: false })).status).toBe(401);
+    const view = (await (await k.api('/api/v1/plugins/metrics')).json()) as {
+      permissions: { granted: string[] };
+    };
+    const put = await k.api('/api/v1/plugins/metrics/grants', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ granted: view.permissions.granted, routes: { 'GET /prometheus': 'public' } }),
+    });
+    expect(put.status).toBe(200);
+    expect((await k.api('/api/v1/plugins/metrics/reload', { method: 'POST' })).status).toBe(200);
+    const scrape = await waitFor(async () => {
+      const res = await k.api('/api/v1/metrics/prometheus', { token: false });
+      return res.status === 200 ? res.text() : undefined;
+    });
+    expect(parsePrometheusTextFormat(scrape).some((f: { name: string }) => f.name === 'node_load1')).toBe(
+      true,
+    );
+    // Everything else still needs its permission.
+    expect((await k.api('/api/v1/metrics/latest', { token: false })).status).toBe(401);
   });
 });

@@ -168,6 +168,32 @@ describe('permission gate: declared ∩ granted, deny wins', () => {
     expect(gate.allows({ kind: 'events.publish', topic: 'nodes.down' })).toBe(false);
   });
 
+  it('net:fetch:* declares origins of the operator’s choosing: only the granted origins are reachable', () => {
+    const none = createPermissionGate({ plugin: 'p', declared: ['net:fetch:*'], granted: [] });
+    expect(none.allows({ kind: 'net.fetch', origin: 'https://hooks.example' })).toBe(false);
+    const some = createPermissionGate({
+      plugin: 'p',
+      declared: ['net:fetch:*'],
+      granted: ['net:fetch:https://hooks.example', 'net:fetch:https://other.example'],
+      denied: ['net:fetch:https://other.example'],
+    });
+    expect(some.effective().map(formatPermission)).toEqual(['net:fetch:https://hooks.example']);
+    expect(some.allows({ kind: 'net.fetch', origin: 'https://hooks.example' })).toBe(true);
+    expect(some.allows({ kind: 'net.fetch', origin: 'https://other.example' })).toBe(false);
+    expect(some.allows({ kind: 'net.fetch', origin: 'https://evil.example' })).toBe(false);
+    // Granting * is the operator saying "any public origin", and the declaration asked for it.
+    const any = createPermissionGate({ plugin: 'p', declared: ['net:fetch:*'], granted: ['net:fetch:*'] });
+    expect(any.allows({ kind: 'net.fetch', origin: 'https://evil.example' })).toBe(true);
+    // A specific declaration is never widened by a * grant.
+    const exact = createPermissionGate({
+      plugin: 'p',
+      declared: ['net:fetch:https://a.example'],
+      granted: ['net:fetch:*'],
+    });
+    expect(exact.allows({ kind: 'net.fetch', origin: 'https://b.example' })).toBe(false);
+    expect(exact.allows({ kind: 'net.fetch', origin: 'https://a.example' })).toBe(true);
+  });
+
   it('a broad deny removes a narrow grant', () => {
     const gate = createPermissionGate({
       plugin: 'p',

@@ -101,6 +101,14 @@ describe('missingGrants', () => {
     ).toEqual(['events:publish:nodes.*']);
   });
 
+  it('never counts net:fetch:* (origins of the operator’s choosing) as missing', () => {
+    const hooks = parseManifest(
+      manifestFor('hooks', { permissions: ['storage', 'net:fetch:*'] }),
+      'hooks/plugin.json',
+    );
+    expect(missingGrants(hooks, { hooks: { granted: ['storage'], denied: [] } })).toEqual([]);
+  });
+
   it("ignores other plugins' grants", () => {
     expect(missingGrants(manifest, { other: { granted: manifest.permissions, denied: [] } })).toHaveLength(4);
   });

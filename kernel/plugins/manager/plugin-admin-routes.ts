@@ -27,6 +27,7 @@ const grantsBody = z
   .object({
     granted: z.array(z.string().max(512)).max(256),
     denied: z.array(z.string().max(512)).max(256).default([]),
+    routes: z.record(z.string().max(300), z.string().max(200)).optional(),
   })
   .strict();
 

@@ -169,16 +169,22 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     const getInstance = () => e.instance;
     const run = <T>(call: () => Promise<T>) => track(e, call);
     for (const route of m.routes) {
+      // The operator may choose who calls a route (e.g. a public scrape endpoint); the manifest is the default.
+      const permission = g.routes?.[`${route.method} ${route.path}`] ?? route.permission;
       e.undo.push(
         opts.routes.add(
-          pluginRoute(m.name, route, {
-            instance: getInstance,
-            deadlineMs: m.limits.callTimeoutMs,
-            run,
-            logger,
-          }),
+          pluginRoute(
+            m.name,
+            { ...route, permission },
+            { instance: getInstance, deadlineMs: m.limits.callTimeoutMs, run, logger },
+          ),
         ),
       );
+    }
+    const declaredRoutes = new Set(m.routes.map((r) => `${r.method} ${r.path}`));
+    for (const key of Object.keys(g.routes ?? {})) {
+      if (!declaredRoutes.has(key))
+        logger.warn({ plugin: m.name, route: key }, 'grants name a route the manifest does not declare');
     }
     for (const s of m.services) {
       e.undo.push(

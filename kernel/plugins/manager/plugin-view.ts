@@ -37,7 +37,7 @@ export function pluginView(input: {
   dir: string;
   enabled: boolean;
   reasons: Array<{ code: string; message: string }>;
-  grants: { granted: string[]; denied: string[] };
+  grants: { granted: string[]; denied: string[]; routes?: Record<string, string> };
   missing: string[];
   runtime?: PluginStatus;
 }): PluginView {
@@ -64,7 +64,7 @@ export function pluginView(input: {
     routes: m.routes.map((r) => ({
       method: r.method,
       path: pluginRoutePath(m.name, r.path),
-      permission: r.permission,
+      permission: input.grants.routes?.[`${r.method} ${r.path}`] ?? r.permission,
     })),
     services: m.services.map((s) => `${m.name}.${s.name}`),
     dependencies: m.dependencies,
