@@ -1,5 +1,6 @@
 import { type OmegaError, omegaError } from '../errors/index.js';
 import type { PluginCallKind } from '../protocol/index.js';
+import { type DeliveredEvent, eventCallPayloads } from './event-call-payloads.js';
 import type { HostEnv } from './host-env.js';
 import type { SandboxBus } from './host-services.js';
 import type { PluginLimits } from './plugin-limits.js';
@@ -24,8 +25,8 @@ export interface Registrations
 }
 
 /**
- * Subscriptions (filtered by the bus, delivered as batched `event` calls; the bus waits for
- * each batch, so a slow plugin backs up into its bounded queue) and timers (kernel-owned,
+ * Subscriptions (filtered by the bus, delivered as batched `event` calls of at most
+ * maxCallBytes each; the bus waits for each batch, so a slow plugin backs up into its bounded queue) and timers (kernel-owned,
  * delivered as `timer` calls, skipped while the previous tick is still running).
  */
 export function createRegistrations(opts: RegistrationsOptions): Registrations {
@@ -35,13 +36,8 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
   let nextSub = 0;
   let nextTimer = 0;
 
-  const deliver = (
-    id: number,
-    batch: readonly { seq: number; topic: string; time: number; data: unknown }[],
-  ) => {
-    if (!opts.live() || !subs.has(id)) return;
-    const events = batch.map((e) => ({ seq: e.seq, topic: e.topic, time: e.time, data: e.data }));
-    return opts.invoke('event', '', JSON.stringify({ sub: id, events }), limits.callTimeoutMs).then(
+  const deliverOne = (payload: string): Promise<void> =>
+    opts.invoke('event', '', payload, limits.callTimeoutMs).then(
       (json) => {
         const r = json
           ? (JSON.parse(json) as { failed?: unknown; error?: { code: string; message: string } })
@@ -55,6 +51,21 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
       },
       (err: OmegaError) => opts.onDeliveryError('event', { code: err.code, message: err.message }),
     );
+
+  // A batch goes out as calls of at most maxCallBytes each, one after the other (the bus waits).
+  const deliver = async (id: number, batch: readonly DeliveredEvent[]): Promise<void> => {
+    if (!opts.live() || !subs.has(id)) return;
+    const { payloads, oversized } = eventCallPayloads(id, batch, limits.maxCallBytes);
+    if (oversized > 0) {
+      opts.onDeliveryError('event', {
+        code: 'OMEGA_ERR_PLUGIN_LIMIT',
+        message: `${oversized} event(s) larger than ${limits.maxCallBytes} bytes were not delivered.`,
+      });
+    }
+    for (const payload of payloads) {
+      if (!opts.live() || !subs.has(id)) return;
+      await deliverOne(payload);
+    }
   };
 
   return {
