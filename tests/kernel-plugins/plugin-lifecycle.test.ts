@@ -31,6 +31,7 @@ const GUARDED = `export const plugin = {
     async page() { return { status: 200, headers: { 'content-type': 'text/html', 'set-cookie': 'sid=evil', 'access-control-allow-origin': '*' }, body: '<script>alert(1)</script>' }; },
     async early() { return { status: 101, body: 'x' }; },
     async oops() { throw new Error('secret detail /srv/plugins/guarded/keys.txt'); },
+    async gone() { return { status: 404, headers: { 'content-type': 'application/problem+json' }, body: { type: 'urn:omega:error:OMEGA_ERR_NOT_FOUND', title: 'Not found', status: 404, code: 'OMEGA_ERR_NOT_FOUND', detail: 'No such thing.' } }; },
     async slow() { await Promise.resolve(); let x = 0; for (let i = 0; i < 4e8; i++) x += i; return { status: 200, body: { x } }; },
     async whoami(req) { return { status: 200, body: { caller: req.headers['x-omega-caller'] ?? null, auth: req.headers.authorization ?? null } }; },
     async twice(req, ctx) { return { status: 200, body: await ctx.services.call('well-behaved.double', { value: req.body.value }) }; },
@@ -63,6 +64,7 @@ describe('plugins in a running kernel', () => {
         { method: 'GET', path: '/page', handler: 'page', permission: 'public' },
         { method: 'GET', path: '/early', handler: 'early', permission: 'public' },
         { method: 'GET', path: '/oops', handler: 'oops', permission: 'public' },
+        { method: 'GET', path: '/gone', handler: 'gone', permission: 'public' },
         { method: 'GET', path: '/slow', handler: 'slow', permission: 'public' },
         { method: 'GET', path: '/whoami', handler: 'whoami', permission: 'guarded:read' },
         { method: 'POST', path: '/twice', handler: 'twice', permission: 'guarded:write' },
@@ -154,6 +156,10 @@ describe('plugins in a running kernel', () => {
     const text = await oops.text();
     expect(text).toContain('OMEGA_ERR_PLUGIN_FAILED');
     expect(text).not.toContain('/srv/plugins');
+    // A plugin's own problem+json keeps its media type.
+    const gone = await api('/api/v1/guarded/gone', { token: false });
+    expect(gone.status).toBe(404);
+    expect(gone.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it('lets a request in flight finish when its plugin is reloaded', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { attachMarketplace } from '../../../marketplace/index.js';
 import { adminTokenPath } from '../../auth/index.js';
 import { type KernelConfigInput, loadConfig } from '../../config/index.js';
@@ -48,7 +49,9 @@ export const startCommand: Command = {
     attachMarketplace(kernel);
     const tokenHint = config.auth.adminToken
       ? 'admin token from config'
-      : `admin token in ${adminTokenPath(config.dataDir)}`;
+      : existsSync(adminTokenPath(config.dataDir)) && !kernel.auth.provider()
+        ? `admin token in ${adminTokenPath(config.dataDir)}`
+        : 'sign in through the security plugin';
     process.stderr.write(
       `Omega kernel listening on ${kernel.url} (data in ${config.dataDir}; ${tokenHint})\n`,
     );

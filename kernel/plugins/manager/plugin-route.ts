@@ -65,6 +65,7 @@ const KERNEL_ONLY_HEADERS =
 const ACTIVE_CONTENT =
   /^\s*(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript)/i;
 const NO_BODY = new Set([204, 205, 304]);
+const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 
 /** Builds the client response from a validated plugin response; nothing active reaches a browser. */
 function toResponse(res: { status: number; headers: Record<string, string>; body: unknown }): Response {
@@ -80,7 +81,8 @@ function toResponse(res: { status: number; headers: Record<string, string>; body
     if (!type || ACTIVE_CONTENT.test(type)) headers.set('content-type', 'text/plain; charset=utf-8');
     return new Response(res.body, { status: res.status, headers });
   }
-  headers.set('content-type', 'application/json');
+  // A JSON body keeps a JSON media type the plugin chose (e.g. application/problem+json).
+  if (!JSON_TYPE.test(headers.get('content-type') ?? '')) headers.set('content-type', 'application/json');
   return new Response(JSON.stringify(res.body), { status: res.status, headers });
 }
 

@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '../../../kernel/errors/codes.js';
 import type { ErrorCode } from '../errors/plugin-error.js';
 import type { PluginResponse } from './route-types.js';
 
@@ -21,6 +22,13 @@ export function problem(
   return {
     status,
     headers: { 'content-type': 'application/problem+json' },
-    body: { ...extras, type: `urn:omega:error:${code}`, title: code, status, code, detail },
+    body: {
+      ...extras,
+      type: `urn:omega:error:${code}`,
+      title: (ERROR_CODES as Record<string, { title: string }>)[code]?.title ?? code,
+      status,
+      code,
+      detail,
+    },
   };
 }
