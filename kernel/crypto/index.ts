@@ -2,8 +2,9 @@ export { JWS_TYP } from './jws.js';
 export { CLOCK_TOLERANCE_SEC, MAX_TOKEN_CHARS } from './jwt.js';
 export { KEYRING_FILE } from './keyring.js';
 export { openCrypto } from './open-crypto.js';
-export { SCRYPT_DEFAULTS } from './password.js';
+export { exceedsDefaultCost, PASSWORD_SLOTS, SCRYPT_DEFAULTS } from './password.js';
 export { SEAL_VERSION } from './seal.js';
+export { createSlots, type Slots } from './slots.js';
 export type {
   JwtClaims,
   KernelCrypto,

@@ -1,5 +1,6 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 import { omegaError } from '../errors/index.js';
+import { createSlots, type Slots } from './slots.js';
 import { decodeBase64url } from './to-bytes.js';
 
 /** Parameters new hashes use: N = 2^15, r = 8, p = 1 (OWASP's scrypt minimum), 32-byte hash, 16-byte salt. */
@@ -9,6 +10,31 @@ export const SCRYPT_DEFAULTS = { N: 2 ** 15, r: 8, p: 1, keyLength: 32, saltLeng
 // must not make the kernel allocate gigabytes or spin for minutes).
 const MAX_MEMORY = 256 * 1024 * 1024;
 const MAX_P = 16;
+
+/**
+ * scrypt runs on libuv's threadpool, which fs and DNS share (4 threads unless
+ * UV_THREADPOOL_SIZE says otherwise): password work kernel-wide gets half of it at most, so a
+ * burst of logins or a plugin's verifyPassword calls cannot stall storage or name lookups.
+ */
+export const PASSWORD_SLOTS: Slots = createSlots(
+  Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) / 2),
+);
+
+const DEFAULT_COST = SCRYPT_DEFAULTS.N * SCRYPT_DEFAULTS.r * SCRYPT_DEFAULTS.p;
+const DEFAULT_MEMORY = 128 * SCRYPT_DEFAULTS.N * SCRYPT_DEFAULTS.r;
+
+/**
+ * True when `stored` is a well-formed scrypt record that costs more time or memory than the
+ * kernel's defaults (what {@link hashPassword} makes); malformed records are not (they verify
+ * as false without work). Plugins may not verify those: a crafted record within the general
+ * bounds costs seconds and up to 256 MB of the kernel's.
+ */
+export function exceedsDefaultCost(stored: string): boolean {
+  const parsed = typeof stored === 'string' ? parseRecord(stored) : undefined;
+  if (!parsed) return false;
+  const { N, r, p } = parsed;
+  return N * r * p > DEFAULT_COST || 128 * N * r > DEFAULT_MEMORY;
+}
 
 /** scrypt hash of a password (NFC-normalised) as `scrypt$N$r$p$salt$hash` (salt and hash base64url). */
 export async function hashPassword(password: string): Promise<string> {
@@ -55,9 +81,12 @@ function scryptAsync(
   params: ScryptOptions,
 ): Promise<Buffer> {
   const maxmem = 2 * 128 * params.N! * params.r! + 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, keyLength, { ...params, maxmem }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+  return PASSWORD_SLOTS.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, keyLength, { ...params, maxmem }, (err, key) =>
+          err ? reject(err) : resolve(key),
+        );
+      }),
+  );
 }

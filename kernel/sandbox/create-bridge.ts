@@ -2,6 +2,7 @@ import { hasErrorCode, OmegaError, omegaError } from '../errors/index.js';
 import type { PermissionDescriptor } from '../permissions/descriptor.js';
 import { HOST_CALLS, type HostCallName, isHostCallName } from '../protocol/index.js';
 import { createByteBudget } from './byte-budget.js';
+import { createCallSlots } from './call-slots.js';
 import type { HostEnv } from './host-env.js';
 import { HOST_FUNCTIONS, type HostFunctionRegistry } from './host-functions.js';
 import type { Authorize } from './host-services.js';
@@ -47,7 +48,8 @@ const internal = (): OmegaError => omegaError('OMEGA_ERR_INTERNAL', 'The host ca
  * size of the JSON (per call, the call's own protocol cap, the per-second budget, and for
  * events.publish the publish budget) before parsing, bounded depth,
  * schema validation, the permission descriptor, `authorize` (the single choke point; a deny
- * is audited and answered with OMEGA_ERR_PERM_DENIED), then the work. The plugin's identity
+ * is audited and answered with OMEGA_ERR_PERM_DENIED), a slot for calls of limited
+ * concurrency (fetch, password hashing), then the work. The plugin's identity
  * is the `env` this bridge was built with, never anything in the arguments.
  */
 export function createBridge(opts: BridgeOptions): Bridge {
@@ -56,6 +58,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
   const budget = createByteBudget(limits.callBytesPerSec, limits.callBytesPerSec * 4);
   // Published events are retained for replay and copied to every subscriber: their own budget.
   const publishBudget = createByteBudget(limits.publishBytesPerSec, limits.publishBytesPerSec * 4);
+  const slots = createCallSlots(limits);
 
   const run = async (name: string, body: Buffer): Promise<string> => {
     if (!isHostCallName(name))
@@ -116,6 +119,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
       }
     }
     const fn = functions[name] as (a: unknown, e: HostEnv, bytes: number) => Promise<unknown>;
+    const release = await slots.acquire(name, env.signal);
     let result: unknown;
     try {
       result = await fn(args, env, body.length);
@@ -123,6 +127,8 @@ export function createBridge(opts: BridgeOptions): Bridge {
       if (err instanceof OmegaError) throw err;
       opts.onInternalError?.(name, err);
       throw internal();
+    } finally {
+      release();
     }
     const json = JSON.stringify(result === undefined ? null : result);
     return json === undefined ? 'null' : json;

@@ -4,6 +4,8 @@ import type { HostServices } from './host-services.js';
 export interface HostEnv {
   readonly plugin: { readonly name: string; readonly version: string };
   readonly services: HostServices;
+  /** Aborts when the plugin's session ends (crash, stop, dispose): in-flight work should stop. */
+  readonly signal: AbortSignal;
   /** Subscribes the plugin on the bus (kernel-filtered, batched delivery); returns the id. */
   subscribe(pattern: string): number;
   /** Undoes one of this plugin's subscriptions; false when it has none with that id. */

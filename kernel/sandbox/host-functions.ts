@@ -1,3 +1,4 @@
+import { exceedsDefaultCost, SCRYPT_DEFAULTS } from '../crypto/index.js';
 import { omegaError } from '../errors/index.js';
 import type { HostCallArgs, HostCallName, HostCallResult } from '../protocol/index.js';
 import type { HostEnv } from './host-env.js';
@@ -52,7 +53,18 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   },
   'crypto.hash': async (a, env) => need(env, 'crypto').hash(a.alg, a.data),
   'crypto.hashPassword': (a, env) => need(env, 'crypto').hashPassword(a.password),
-  'crypto.verifyPassword': (a, env) => need(env, 'crypto').verifyPassword(a.password, a.hash),
+  'crypto.verifyPassword': async (a, env) => {
+    // A crafted record within the general bounds costs seconds of the kernel's threadpool.
+    if (exceedsDefaultCost(a.hash)) {
+      const { N, r, p } = SCRYPT_DEFAULTS;
+      throw omegaError(
+        'OMEGA_ERR_VALIDATION',
+        `Plugins verify only scrypt hashes no costlier than the kernel's (N=${N}, r=${r}, p=${p}); make them with hashPassword.`,
+        { errors: [{ path: 'hash', message: 'not a kernel scrypt hash' }] },
+      );
+    }
+    return need(env, 'crypto').verifyPassword(a.password, a.hash);
+  },
   'crypto.random': async (a, env) => need(env, 'crypto').randomId(a.bytes),
   'crypto.seal': async (a, env) => need(env, 'crypto').seal(a.plaintext, a.aad),
   'crypto.open': async (a, env) => Buffer.from(need(env, 'crypto').open(a.sealed, a.aad)).toString('utf8'),

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type ErrorCode, OmegaError, omegaError } from '../errors/index.js';
 import type { PluginCallKind } from '../protocol/index.js';
 import { createCpuCredit, readProcessCpuMs } from './cpu-credit.js';
@@ -64,6 +65,9 @@ interface Pending<T> {
 
 const KEEP_CODES = new Set<string>(['OMEGA_ERR_PLUGIN_TIMEOUT', 'OMEGA_ERR_PLUGIN_LIMIT']);
 
+/** How long a host has to answer a liveness ping after a missed deadline, ms. */
+const LIVENESS_MS = 2_000;
+
 function errorData(body: Buffer): { code: string; message: string } {
   try {
     const v = parseUntrustedJson(body.subarray(0, 8192).toString('utf8'), 4) as Record<string, unknown>;
@@ -78,7 +82,7 @@ function errorData(body: Buffer): { code: string; message: string } {
 /**
  * Drives one host process for one plugin: load, calls in (each with a wall-clock deadline
  * kept here, outside the isolate: on breach the host is killed, since it may be stuck in
- * applySync), host calls out (through the bridge), kernel-owned subscriptions and timers
+ * applySync, unless it is only awaiting host calls and still answers a ping), host calls out (through the bridge), kernel-owned subscriptions and timers
  * (each with its undo), and a CPU credit sampled from /proc.
  */
 export function createHostSession(opts: HostSessionOptions): HostSession {
@@ -90,6 +94,10 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
   let hostCalls = 0;
   let ended = false;
   let stopping = false;
+  // Aborts the plugin's in-flight host calls (fetches, queued work) when the session ends.
+  const aborter = new AbortController();
+  // Every host call waiting for a slot listens on it: up to maxPendingHostCalls of them.
+  setMaxListeners(limits.maxPendingHostCalls + 16, aborter.signal);
 
   const newId = (): number => {
     nextId = nextId >= 0xfffffff0 ? 1 : nextId + 1;
@@ -108,6 +116,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     clearInterval(cpuTimer);
     undoAll();
     const err = unavailable(reason);
+    aborter.abort(err);
     for (const p of inflight.values()) {
       clearTimeout(p.timer);
       p.reject(err);
@@ -129,6 +138,45 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     end(reason);
   };
 
+  /** True when the host answers a stats request in time: its thread is not stuck in the isolate. */
+  const alive = (): Promise<boolean> => {
+    if (ended) return Promise.resolve(false);
+    const id = newId();
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        statsWaiting.delete(id);
+        resolve(false);
+      }, LIVENESS_MS);
+      const done = (ok: boolean) => () => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      statsWaiting.set(id, { resolve: done(true), reject: done(false) });
+      host.send(FrameType.STATS_REQ, id, 0, '', '');
+    });
+  };
+
+  /**
+   * A call missed its deadline. A plugin awaiting host calls the kernel has not answered yet
+   * (a busy threadpool, a slow fetch) is not stuck: if the host still answers a liveness ping,
+   * only this call fails. Otherwise the host may be spinning in applySync and is killed.
+   */
+  const missed = async (id: number, kind: string, name: string, deadlineMs: number): Promise<void> => {
+    const p = inflight.get(id);
+    if (!p) return;
+    inflight.delete(id);
+    const err = omegaError(
+      'OMEGA_ERR_PLUGIN_TIMEOUT',
+      `Plugin "${plugin.name}" ${kind} "${name}" exceeded ${deadlineMs} ms.`,
+      { plugin: plugin.name, version: plugin.version, call: `${kind}:${name}` },
+    );
+    const waitingOnKernel = hostCalls > 0 && (await alive());
+    p.reject(err);
+    if (!waitingOnKernel && !ended) {
+      breach(`deadline: ${kind}${name ? ` "${name}"` : ''} exceeded ${deadlineMs} ms`);
+    }
+  };
+
   const invoke = (
     kind: PluginCallKind,
     name: string,
@@ -138,21 +186,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     if (ended || stopping) return Promise.reject(unavailable(ended ? 'its host ended' : 'stopping'));
     const id = newId();
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        inflight.delete(id);
-        reject(
-          omegaError(
-            'OMEGA_ERR_PLUGIN_TIMEOUT',
-            `Plugin "${plugin.name}" ${kind} "${name}" exceeded ${deadlineMs} ms.`,
-            {
-              plugin: plugin.name,
-              version: plugin.version,
-              call: `${kind}:${name}`,
-            },
-          ),
-        );
-        breach(`deadline: ${kind}${name ? ` "${name}"` : ''} exceeded ${deadlineMs} ms`);
-      }, deadlineMs);
+      const timer = setTimeout(() => void missed(id, kind, name, deadlineMs), deadlineMs);
       inflight.set(id, { resolve, reject, timer, kind, name });
       host.send(FrameType.CALL, id, deadlineMs, `${kind}:${name}`, payload);
     });
@@ -171,7 +205,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     limits,
     ...(opts.onDenied ? { onDenied: opts.onDenied } : {}),
     ...(opts.onInternalError ? { onInternalError: opts.onInternalError } : {}),
-    env: { plugin, services: opts.services, ...registrations },
+    env: { plugin, services: opts.services, signal: aborter.signal, ...registrations },
   });
 
   const reply = (id: number, ok: boolean, body: string): void => {
@@ -342,6 +376,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     async stop(graceMs) {
       stopping = true;
       undoAll();
+      aborter.abort(unavailable('stopping'));
       if (!ended) host.send(FrameType.STOP, 0, 0, '', '');
       const t = setTimeout(() => host.kill('stopped'), graceMs);
       await host.exited;

@@ -22,6 +22,10 @@ export interface PluginLimits {
   maxJsonDepth: number;
   /** Host calls of this plugin in flight at once. */
   maxPendingHostCalls: number;
+  /** Outbound fetches running at once (more wait in line): each holds a socket and its body. */
+  maxInFlightFetches: number;
+  /** Password hashes/verifications running at once (more wait): each holds a threadpool thread. */
+  maxInFlightPasswordOps: number;
   /** Live event subscriptions. */
   maxSubscriptions: number;
   /** Live timers. */
@@ -43,6 +47,8 @@ export const DEFAULT_PLUGIN_LIMITS: Readonly<PluginLimits> = Object.freeze({
   maxResultBytes: 4_194_304,
   maxJsonDepth: 64,
   maxPendingHostCalls: 256,
+  maxInFlightFetches: 4,
+  maxInFlightPasswordOps: 1,
   maxSubscriptions: 64,
   maxTimers: 64,
   minTimerMs: 50,

@@ -34,6 +34,7 @@ describe('the bridge', () => {
   const env = (): HostEnv => ({
     plugin: { name: 'alpha', version: '1.0.0' },
     services: { log: quietLogger(), storage: storage.namespace('alpha') },
+    signal: new AbortController().signal,
     subscribe: () => 1,
     unsubscribe: () => true,
     addTimer: () => 1,
