@@ -1,3 +1,4 @@
+export { type BodyBudget, createBodyBudget, FETCH_BODY_BUDGET } from './body-budget.js';
 export { type AddressClass, classifyAddress } from './classify-address.js';
 export { decodeText } from './decode-text.js';
 export { CREDENTIAL_HEADERS, requestHeaders, responseHeaders } from './fetch-headers.js';

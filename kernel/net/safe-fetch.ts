@@ -30,6 +30,8 @@ export interface SafeFetchOptions {
   forbidPorts?: readonly number[];
   /** Allow non-public addresses (loopback, private, …); off by default. */
   allowPrivate?: boolean;
+  /** Aborts the fetch (e.g. the plugin that asked has stopped): it rejects with the signal's reason. */
+  signal?: AbortSignal;
   /** Name resolution, called once per hop (default: the system resolver). */
   resolve?: (hostname: string) => Promise<{ address: string; family: number }[]>;
 }
@@ -202,6 +204,10 @@ export async function safeFetch(
 ): Promise<SafeFetchResponse> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+  const outer = opts.signal;
+  const cancel = (): void => controller.abort();
+  if (outer?.aborted) cancel();
+  else outer?.addEventListener('abort', cancel, { once: true });
   // Messages name the origin only: a URL's path or query may carry a token.
   let where = 'the URL';
   try {
@@ -210,6 +216,11 @@ export async function safeFetch(
   try {
     return await run(url, init, opts, controller.signal);
   } catch (err) {
+    if (outer?.aborted) {
+      throw hasErrorCode(outer.reason)
+        ? outer.reason
+        : omegaError('OMEGA_ERR_UNAVAILABLE', `Fetching from ${where} was cancelled.`);
+    }
     if (controller.signal.aborted) {
       throw omegaError(
         'OMEGA_ERR_PLUGIN_TIMEOUT',
@@ -227,5 +238,6 @@ export async function safeFetch(
     throw omegaError('OMEGA_ERR_FETCH_FAILED', `Fetching from ${where} failed (${code}).`, { reason: code });
   } finally {
     clearTimeout(timer);
+    outer?.removeEventListener('abort', cancel);
   }
 }

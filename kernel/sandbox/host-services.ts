@@ -65,8 +65,15 @@ export interface SandboxFetchInit {
   timeoutMs?: number;
 }
 
-/** Safe outbound HTTP (kernel/net): address checks, pinned connect, capped body. */
-export type SandboxFetch = (url: string, init?: SandboxFetchInit) => Promise<FetchResult>;
+/**
+ * Safe outbound HTTP (kernel/net): address checks, pinned connect, capped body; `signal`
+ * aborts it when the plugin's session ends.
+ */
+export type SandboxFetch = (
+  url: string,
+  init?: SandboxFetchInit,
+  signal?: AbortSignal,
+) => Promise<FetchResult>;
 
 /** Other plugins' services; the caller is already bound (identity from the channel). */
 export interface SandboxServices {

@@ -56,8 +56,9 @@ export function hostServicesFor(plugin: string, gate: PermissionGate, k: KernelS
           { subject: sub, audience: ACCESS_TOKEN_AUDIENCE, expiresInSec: ttlSec, jti: claims.jti },
         ),
     },
-    fetch: (url, init) =>
+    fetch: (url, init, signal) =>
       safeFetch(url, init ?? {}, {
+        ...(signal ? { signal } : {}),
         allowOrigin,
         timeoutMs: Math.min(init?.timeoutMs ?? k.fetch.timeoutMs, k.fetch.timeoutMs),
         maxBytes: k.fetch.maxBytes,
