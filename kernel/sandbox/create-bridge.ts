@@ -59,6 +59,22 @@ export function createBridge(opts: BridgeOptions): Bridge {
   // Published events are retained for replay and copied to every subscriber: their own budget.
   const publishBudget = createByteBudget(limits.publishBytesPerSec, limits.publishBytesPerSec * 4);
   const slots = createCallSlots(limits);
+  const logLines = createByteBudget(limits.logLinesPerSec, limits.logLinesPerSec * 4);
+  const logBytes = createByteBudget(limits.logBytesPerSec, limits.logBytesPerSec * 4);
+  let logDropped = 0;
+
+  /** False when a log line is over the plugin's rate: it is dropped and counted, not an error. */
+  const logAllowed = (bytes: number): boolean => {
+    if (!logLines.take(1) || !logBytes.take(bytes)) {
+      logDropped++;
+      return false;
+    }
+    if (logDropped > 0) {
+      env.services.log.warn({ dropped: logDropped }, 'plugin log lines dropped (rate limit)');
+      logDropped = 0;
+    }
+    return true;
+  };
 
   const run = async (name: string, body: Buffer): Promise<string> => {
     if (!isHostCallName(name))
@@ -118,6 +134,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
         throw omegaError('OMEGA_ERR_PERM_DENIED', message, extras);
       }
     }
+    if (name === 'log.write' && !logAllowed(body.length)) return 'null';
     const fn = functions[name] as (a: unknown, e: HostEnv, bytes: number) => Promise<unknown>;
     const release = await slots.acquire(name, env.signal);
     let result: unknown;

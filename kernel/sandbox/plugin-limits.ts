@@ -16,6 +16,10 @@ export interface PluginLimits {
   callBytesPerSec: number;
   /** Bytes of published events per second (argument JSON of events.publish; burst: 4 s worth). */
   publishBytesPerSec: number;
+  /** Log lines per second (burst: 4 s worth); excess lines are dropped and counted. */
+  logLinesPerSec: number;
+  /** Log argument bytes per second (burst: 4 s worth); excess lines are dropped and counted. */
+  logBytesPerSec: number;
   /** Largest result of a call into the plugin, bytes. */
   maxResultBytes: number;
   /** Deepest JSON nesting accepted from the plugin. */
@@ -44,6 +48,8 @@ export const DEFAULT_PLUGIN_LIMITS: Readonly<PluginLimits> = Object.freeze({
   maxCallBytes: 1_048_576,
   callBytesPerSec: 8_388_608,
   publishBytesPerSec: 262_144,
+  logLinesPerSec: 100,
+  logBytesPerSec: 65_536,
   maxResultBytes: 4_194_304,
   maxJsonDepth: 64,
   maxPendingHostCalls: 256,
