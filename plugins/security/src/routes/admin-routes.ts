@@ -6,16 +6,9 @@ import { type Ctx, callerOf, type Req } from '../context.js';
 import { handle, noContent, ok, refuse } from '../http.js';
 import { state } from '../state.js';
 import { objectBody, onlyFields, optStrings, PERMISSION_RE, str } from '../validate.js';
+import { auditSuccess } from './audit-success.js';
 
-const audit = (req: Req, action: string, target: string, details?: Record<string, unknown>) =>
-  state().audit.append({
-    actor: callerOf(req).id,
-    action,
-    outcome: 'success',
-    target,
-    source: callerOf(req).source,
-    ...(details ? { details } : {}),
-  });
+const audit = auditSuccess;
 
 /** `GET /tokens`: every API token (no secrets, no hashes). */
 export function listTokensRoute(_req: Req, ctx: Ctx) {

@@ -1,20 +1,12 @@
-import { type Ctx, callerOf, type Req } from '../context.js';
+import type { Ctx, Req } from '../context.js';
 import { handle, noContent, ok, refuse } from '../http.js';
 import { BUILT_IN_ROLES, deleteRole, findRole, listRoles, type Role, saveRole } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
-import { state } from '../state.js';
 import type { User } from '../users.js';
 import { objectBody, onlyFields, optStr, optStrings, PERMISSION_RE, ROLE_RE, str } from '../validate.js';
+import { auditSuccess } from './audit-success.js';
 
-const audit = (req: Req, action: string, target: string, details?: Record<string, unknown>) =>
-  state().audit.append({
-    actor: callerOf(req).id,
-    action,
-    outcome: 'success',
-    target,
-    source: callerOf(req).source,
-    ...(details ? { details } : {}),
-  });
+const audit = auditSuccess;
 
 /** Revokes the sessions of every user holding `role` (its permissions changed). */
 async function revokeHolders(ctx: Ctx, role: string): Promise<number> {

@@ -1,7 +1,6 @@
 import { type Ctx, callerOf, type Req } from '../context.js';
 import { handle, noContent, ok, refuse } from '../http.js';
 import { revokeUserSessions } from '../sessions.js';
-import { state } from '../state.js';
 import {
   checkPassword,
   checkRoles,
@@ -23,16 +22,9 @@ import {
   str,
   USERNAME_RE,
 } from '../validate.js';
+import { auditSuccess } from './audit-success.js';
 
-const audit = (req: Req, action: string, target: string, details?: Record<string, unknown>) =>
-  state().audit.append({
-    actor: callerOf(req).id,
-    action,
-    outcome: 'success',
-    target,
-    source: callerOf(req).source,
-    ...(details ? { details } : {}),
-  });
+const audit = auditSuccess;
 
 async function found(ctx: Ctx, id: string | undefined): Promise<User> {
   const user = id ? await getUser(ctx, id) : undefined;

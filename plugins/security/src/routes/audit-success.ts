@@ -1,0 +1,15 @@
+import { callerOf, type Req } from '../context.js';
+import { state } from '../state.js';
+
+/** Appends a successful administrative action by the request's caller to the audit trail. */
+export function auditSuccess(req: Req, action: string, target: string, details?: Record<string, unknown>) {
+  const caller = callerOf(req);
+  return state().audit.append({
+    actor: caller.id,
+    action,
+    outcome: 'success',
+    target,
+    source: caller.source,
+    ...(details ? { details } : {}),
+  });
+}
