@@ -70,7 +70,10 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       logger: logger.child({ component: 'sandbox' }),
       onStatus: (e) => {
         bus.publish(`plugins.plugin.${e.state}`, e);
-        if (e.reason) logger.warn({ plugin: e.plugin, state: e.state, reason: e.reason }, 'plugin state');
+        if (!e.reason) return;
+        // Crashes and quarantines are the operator's business; a stop on request is routine.
+        const level = e.state === 'stopped' ? 'info' : 'warn';
+        logger[level]({ plugin: e.plugin, state: e.state, reason: e.reason }, 'plugin state');
       },
       onDenied: (d) => {
         bus.publish('plugins.permission.denied', {
