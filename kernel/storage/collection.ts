@@ -6,6 +6,8 @@ export interface RecordEntry {
   readonly line: string;
   /** Where the record's JSON starts in `line`. */
   readonly start: number;
+  /** UTF-8 size of `line`: what the record adds to its namespace's quota usage. */
+  readonly bytes: number;
 }
 
 /** Builds the entry of one record from its parts; `valueJson` is already-validated JSON. */
@@ -19,7 +21,7 @@ export function makeEntry(
   const key = JSON.stringify(id);
   const times = `"createdAt":${JSON.stringify(createdAt)},"updatedAt":${JSON.stringify(updatedAt)}`;
   const line = `${key}:{"id":${key},"version":${version},${times},"value":${valueJson}}`;
-  return { version, createdAt, line, start: key.length + 1 };
+  return { version, createdAt, line, start: key.length + 1, bytes: Buffer.byteLength(line, 'utf8') };
 }
 
 /** The record's JSON text (a fresh `JSON.parse` of it is the caller's copy). */
@@ -58,9 +60,15 @@ export class Collection {
   private readonly chunkOf = new Map<string, Chunk>();
   private chunks: Chunk[] = [];
   private sorted: string[] | null = null;
+  private total = 0;
 
   get size(): number {
     return this.chunkOf.size;
+  }
+
+  /** Sum of the records' UTF-8 sizes (`entry.bytes`), kept up to date on every put and remove. */
+  get bytes(): number {
+    return this.total;
   }
 
   get(id: string): RecordEntry | undefined {
@@ -79,6 +87,7 @@ export class Collection {
       this.chunkOf.set(id, chunk);
       if (this.sorted) this.sorted.splice(lowerBound(this.sorted, id), 0, id);
     }
+    this.total += entry.bytes - (chunk.records.get(id)?.bytes ?? 0);
     chunk.records.set(id, entry);
     chunk.bytes = null;
   }
@@ -87,6 +96,7 @@ export class Collection {
   remove(id: string): void {
     const chunk = this.chunkOf.get(id);
     if (!chunk) return;
+    this.total -= chunk.records.get(id)?.bytes ?? 0;
     this.chunkOf.delete(id);
     chunk.records.delete(id);
     chunk.bytes = null;

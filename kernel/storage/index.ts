@@ -8,4 +8,10 @@ export type {
 } from './driver.js';
 export { removeStaleTempFiles, syncDir, writeFileDurable } from './durable-file.js';
 export { type EphemeralOptions, EphemeralStore } from './ephemeral-store.js';
-export { openStorage, type Storage, type StorageOptions, type StorageStats } from './open-storage.js';
+export {
+  type NamespaceOptions,
+  openStorage,
+  type Storage,
+  type StorageOptions,
+  type StorageStats,
+} from './open-storage.js';

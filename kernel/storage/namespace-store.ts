@@ -20,6 +20,15 @@ function conflict(collection: string, id: string, expected: number, actual: numb
   );
 }
 
+function overQuota(ns: string, used: number, quota: number, bytes: number): Error {
+  return omegaError(
+    'OMEGA_ERR_PLUGIN_LIMIT',
+    `Storage namespace "${ns}" holds ${used} bytes; this write would add ${bytes} more, past its ` +
+      `quota of ${quota} bytes. Delete records, or store less.`,
+    { ns, used, quota },
+  );
+}
+
 function parseRecord<T>(entry: RecordEntry): StoredRecord<T> {
   return JSON.parse(entryJson(entry)) as StoredRecord<T>;
 }
@@ -84,7 +93,18 @@ export class NamespaceStore {
     return entry && parseRecord<T>(entry);
   }
 
-  async set<T>(collection: string, id: string, value: T, opts?: WriteOptions): Promise<StoredRecord<T>> {
+  /**
+   * Writes a record. With `quotaBytes`, a write that would grow the namespace's stored size
+   * ({@link usedBytes}) past it is refused with OMEGA_ERR_PLUGIN_LIMIT before it applies;
+   * a write that does not grow it is always let through.
+   */
+  async set<T>(
+    collection: string,
+    id: string,
+    value: T,
+    opts?: WriteOptions,
+    quotaBytes?: number,
+  ): Promise<StoredRecord<T>> {
     validateName('collection', collection);
     validateId(id);
     const expected = validateExpectedVersion(opts?.expectedVersion);
@@ -98,6 +118,11 @@ export class NamespaceStore {
         if (expected !== undefined && expected !== actual) throw conflict(collection, id, expected, actual);
         const now = new Date().toISOString();
         const next = makeEntry(id, actual + 1, prev?.createdAt ?? now, now, valueJson);
+        if (quotaBytes !== undefined) {
+          const grows = next.bytes - (prev?.bytes ?? 0);
+          const used = this.usedBytes;
+          if (grows > 0 && used + grows > quotaBytes) throw overQuota(this.ns, used, quotaBytes, grows);
+        }
         coll.put(id, next);
         return next;
       },
@@ -157,11 +182,18 @@ export class NamespaceStore {
     return this.commit.flush();
   }
 
-  /** Record count and write counters. */
-  stats(): GroupCommitStats & { records: number } {
+  /** Bytes the namespace's records take (sum of their serialised UTF-8 sizes), applied writes included. */
+  get usedBytes(): number {
+    let bytes = 0;
+    for (const c of this.low.data.values()) bytes += c.bytes;
+    return bytes;
+  }
+
+  /** Record count, stored bytes and write counters. */
+  stats(): GroupCommitStats & { records: number; bytes: number } {
     let records = 0;
     for (const c of this.low.data.values()) records += c.size;
-    return { ...this.commit.stats(), records };
+    return { ...this.commit.stats(), records, bytes: this.usedBytes };
   }
 
   private collection(name: string): Collection {

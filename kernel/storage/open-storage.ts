@@ -27,11 +27,25 @@ export interface StorageOptions {
   logger: Logger;
 }
 
-/** Per-namespace counters: records held, mutations acknowledged, file writes done and failed. */
+/**
+ * Per-namespace counters: records held, their stored bytes (what a quota counts), mutations
+ * acknowledged, file writes done and failed.
+ */
 export type StorageStats = Record<
   string,
-  { records: number; mutations: number; writes: number; failedWrites: number }
+  { records: number; bytes: number; mutations: number; writes: number; failedWrites: number }
 >;
+
+/** Options of {@link Storage.namespace}. */
+export interface NamespaceOptions {
+  /**
+   * Most bytes the namespace's records may take (sum of their serialised UTF-8 sizes). A set
+   * that would grow it past this is refused with OMEGA_ERR_PLUGIN_LIMIT (extras: ns, used,
+   * quota) before it applies; deletes and writes that do not grow it always pass. Absent:
+   * unlimited (the kernel's own namespaces).
+   */
+  quotaBytes?: number;
+}
 
 /**
  * The kernel's storage service: the driver plus namespace views and ephemeral stores.
@@ -39,8 +53,8 @@ export type StorageStats = Record<
  * in flight; only the mutation's own promise waits for the disk. One process per data dir.
  */
 export interface Storage extends StorageDriver {
-  /** The driver bound to one namespace (what a plugin is given). */
-  namespace(ns: string): NamespaceView;
+  /** The driver bound to one namespace (what a plugin is given), optionally under a quota. */
+  namespace(ns: string, opts?: NamespaceOptions): NamespaceView;
   /** Namespaces that have a file or were written since open, sorted. */
   namespaces(): string[];
   /** The ephemeral store `<ns>.<name>` (same instance on every call; the first call's options win). */
@@ -124,12 +138,19 @@ class LowdbStorage implements Storage {
     return this.store(ns).list<T>(collection, opts);
   }
 
-  namespace(ns: string): NamespaceView {
+  namespace(ns: string, options: NamespaceOptions = {}): NamespaceView {
     validateName('ns', ns);
+    const quota = options.quotaBytes;
+    if (quota !== undefined && !(Number.isSafeInteger(quota) && quota >= 0)) {
+      throw omegaError('OMEGA_ERR_VALIDATION', 'quotaBytes must be a non-negative integer', {
+        field: 'quotaBytes',
+        errors: [{ field: 'quotaBytes', message: 'a non-negative integer' }],
+      });
+    }
     return {
       ns,
       get: (collection, id) => this.get(ns, collection, id),
-      set: (collection, id, value, opts) => this.set(ns, collection, id, value, opts),
+      set: (collection, id, value, opts) => this.store(ns).set(collection, id, value, opts, quota),
       delete: (collection, id, opts) => this.delete(ns, collection, id, opts),
       list: (collection, opts) => this.list(ns, collection, opts),
     };
