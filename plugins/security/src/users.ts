@@ -45,7 +45,15 @@ export async function anyUser(ctx: Ctx): Promise<boolean> {
 
 /** Users in id order, one page. */
 export async function listUsers(ctx: Ctx, limit: number, cursor?: string) {
-  const page = await ctx.storage.list<User>(USERS, cursor ? { limit, cursor } : { limit });
+  const page = await ctx.storage.list<User>(USERS, cursor ? { limit, cursor } : { limit }).catch((err) => {
+    // Storage refuses a cursor it did not make; that is the caller's bad input, not a plugin failure.
+    if (cursor && (err as { code?: unknown })?.code === 'OMEGA_ERR_VALIDATION') {
+      refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid query: cursor: use the nextCursor of the previous page', {
+        errors: [{ field: 'cursor', message: 'use the nextCursor of the previous page' }],
+      });
+    }
+    throw err;
+  });
   return { items: page.items.map((r) => viewUser(r.value)), nextCursor: page.nextCursor };
 }
 

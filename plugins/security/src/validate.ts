@@ -56,6 +56,26 @@ export function optStrings(o: Obj, field: string, re: RegExp, max = 128): string
   return [...new Set(v as string[])];
 }
 
+/**
+ * A path parameter naming a stored record (id or role name): 1–128 characters without control
+ * characters, or 400 naming it — storage would refuse it anyway, as a plugin failure (502).
+ */
+export function keyParam(params: Record<string, string | undefined>, field: string): string {
+  const v = params[field] ?? '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (v.length === 0 || v.length > 128 || /[\u0000-\u001f\u007f-\u009f]/.test(v)) {
+    refuse(
+      400,
+      'OMEGA_ERR_VALIDATION',
+      `Invalid path parameter: ${field}: 1–128 characters, no control characters`,
+      {
+        errors: [{ field, message: '1–128 characters, no control characters' }],
+      },
+    );
+  }
+  return v;
+}
+
 /** Refuses fields other than `allowed` (typos must not be silently ignored). */
 export function onlyFields(o: Obj, allowed: readonly string[]): void {
   for (const k of Object.keys(o)) if (!allowed.includes(k)) bad(k, 'unknown field');

@@ -5,7 +5,7 @@ import { verifyAudit } from '../audit-verify.js';
 import { type Ctx, callerOf, type Req } from '../context.js';
 import { handle, noContent, ok, refuse } from '../http.js';
 import { state } from '../state.js';
-import { objectBody, onlyFields, optStrings, PERMISSION_RE, str } from '../validate.js';
+import { keyParam, objectBody, onlyFields, optStrings, PERMISSION_RE, str } from '../validate.js';
 import { auditSuccess } from './audit-success.js';
 
 const audit = auditSuccess;
@@ -18,7 +18,7 @@ export function listTokensRoute(_req: Req, ctx: Ctx) {
 /** `DELETE /tokens/:id`: revokes any API token. */
 export function revokeTokenRoute(req: Req, ctx: Ctx) {
   return handle(async () => {
-    const t = await getApiToken(ctx, req.params.id ?? '');
+    const t = await getApiToken(ctx, keyParam(req.params, 'id'));
     if (!t) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token.');
     await revokeApiToken(ctx, t);
     await audit(req, 'token.revoke', t.id, { owner: t.userId });
@@ -50,7 +50,7 @@ export function createAgentRoute(req: Req, ctx: Ctx) {
 /** `DELETE /agents/:id`: revokes an agent key. */
 export function revokeAgentRoute(req: Req, ctx: Ctx) {
   return handle(async () => {
-    const a = await getAgent(ctx, req.params.id ?? '');
+    const a = await getAgent(ctx, keyParam(req.params, 'id'));
     if (!a) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such agent key.');
     await revokeAgent(ctx, a);
     await audit(req, 'agent.revoke', a.id);

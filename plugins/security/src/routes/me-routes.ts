@@ -5,7 +5,7 @@ import { resolveRoles } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
 import { state } from '../state.js';
 import { checkPassword, getUser, saveUser, type User, viewUser } from '../users.js';
-import { objectBody, onlyFields, optInt, optStrings, PERMISSION_RE, str } from '../validate.js';
+import { keyParam, objectBody, onlyFields, optInt, optStrings, PERMISSION_RE, str } from '../validate.js';
 
 /** The calling user (404 when the caller is not a user, e.g. the static admin token). */
 async function me(req: Req, ctx: Ctx): Promise<User> {
@@ -114,7 +114,7 @@ export function createMyToken(req: Req, ctx: Ctx) {
 export function revokeMyToken(req: Req, ctx: Ctx) {
   return handle(async () => {
     const user = await me(req, ctx);
-    const t = await getApiToken(ctx, req.params.id ?? '');
+    const t = await getApiToken(ctx, keyParam(req.params, 'id'));
     if (!t || t.userId !== user.id) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token of yours.');
     await revokeApiToken(ctx, t);
     await state().audit.append({ actor: user.id, action: 'token.revoke', outcome: 'success', target: t.id });

@@ -3,7 +3,16 @@ import { handle, noContent, ok, refuse } from '../http.js';
 import { BUILT_IN_ROLES, deleteRole, findRole, listRoles, type Role, saveRole } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
 import type { User } from '../users.js';
-import { objectBody, onlyFields, optStr, optStrings, PERMISSION_RE, ROLE_RE, str } from '../validate.js';
+import {
+  keyParam,
+  objectBody,
+  onlyFields,
+  optStr,
+  optStrings,
+  PERMISSION_RE,
+  ROLE_RE,
+  str,
+} from '../validate.js';
 import { auditSuccess } from './audit-success.js';
 
 const audit = auditSuccess;
@@ -57,7 +66,7 @@ export function createRoleRoute(req: Req, ctx: Ctx) {
 /** `PUT /roles/:name`: replaces a custom role; its holders' sessions are revoked. */
 export function updateRoleRoute(req: Req, ctx: Ctx) {
   return handle(async () => {
-    const name = req.params.name ?? '';
+    const name = keyParam(req.params, 'name');
     if (Object.hasOwn(BUILT_IN_ROLES, name))
       refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be changed.');
     if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
@@ -72,7 +81,7 @@ export function updateRoleRoute(req: Req, ctx: Ctx) {
 /** `DELETE /roles/:name`. */
 export function deleteRoleRoute(req: Req, ctx: Ctx) {
   return handle(async () => {
-    const name = req.params.name ?? '';
+    const name = keyParam(req.params, 'name');
     if (Object.hasOwn(BUILT_IN_ROLES, name))
       refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be deleted.');
     if (!(await deleteRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);

@@ -13,6 +13,7 @@ import {
   viewUser,
 } from '../users.js';
 import {
+  keyParam,
   objectBody,
   onlyFields,
   optBool,
@@ -57,7 +58,7 @@ export function createUserRoute(req: Req, ctx: Ctx) {
 
 /** `GET /users/:id`. */
 export function getUserRoute(req: Req, ctx: Ctx) {
-  return handle(async () => ok(viewUser(await found(ctx, req.params.id))));
+  return handle(async () => ok(viewUser(await found(ctx, keyParam(req.params, 'id')))));
 }
 
 /**
@@ -66,7 +67,7 @@ export function getUserRoute(req: Req, ctx: Ctx) {
  */
 export function updateUserRoute(req: Req, ctx: Ctx) {
   return handle(async () => {
-    const user = await found(ctx, req.params.id);
+    const user = await found(ctx, keyParam(req.params, 'id'));
     const b = objectBody(req.body);
     onlyFields(b, ['roles', 'disabled', 'password']);
     const roles = optStrings(b, 'roles', ROLE_RE, 32);
@@ -99,7 +100,7 @@ export function updateUserRoute(req: Req, ctx: Ctx) {
 /** `DELETE /users/:id`. */
 export function deleteUserRoute(req: Req, ctx: Ctx) {
   return handle(async () => {
-    const user = await found(ctx, req.params.id);
+    const user = await found(ctx, keyParam(req.params, 'id'));
     if (user.id === callerOf(req).id) refuse(409, 'OMEGA_ERR_CONFLICT', 'You cannot delete yourself.');
     await deleteUser(ctx, user.id);
     await revokeUserSessions(ctx, user.id, 'user deleted');
