@@ -139,6 +139,7 @@ export async function startKernel(
         timeoutMs: 10_000,
       },
       sandbox: { warmHosts: config.plugins.warmHosts },
+      storageQuotaBytes: Math.floor(config.plugins.storageQuotaMb * 1024 * 1024),
     });
     cleanup.push(() => plugins.stop());
     findProvider = pluginAuthProvider(plugins);

@@ -57,6 +57,8 @@ export const configSchema = z
         warmHosts: z.number().int().min(0).max(8).default(1),
         /** Let plugins fetch private and loopback addresses (off: only public addresses). */
         fetchAllowPrivate: z.boolean().default(false),
+        /** Most MiB each plugin's storage namespace may hold; writes past it fail with OMEGA_ERR_PLUGIN_LIMIT. */
+        storageQuotaMb: z.number().positive().max(1_048_576).default(64),
       })
       .prefault({}),
   })

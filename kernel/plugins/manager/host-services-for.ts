@@ -19,10 +19,15 @@ export interface KernelServices {
   logger: Logger;
   /** Outbound fetch policy: ports of the kernel itself are never reachable. */
   fetch: { forbidPorts: number[]; allowPrivate: boolean; maxBytes: number; timeoutMs: number };
+  /** Most bytes each plugin's storage namespace may hold (default {@link DEFAULT_PLUGIN_STORAGE_QUOTA}). */
+  storageQuotaBytes?: number;
 }
 
+/** A plugin's storage quota unless configured: 64 MiB. */
+export const DEFAULT_PLUGIN_STORAGE_QUOTA = 64 * 1024 * 1024;
+
 /**
- * What one plugin's host calls reach: its own storage namespace, the bus, system reads,
+ * What one plugin's host calls reach: its own storage namespace (under a quota), the bus, system reads,
  * crypto operations (never keys), outbound fetch re-checked against its gate on every
  * redirect, other plugins' services, and a log tagged with its name. The bridge has
  * already checked the permission of each call before any of these run.
@@ -38,7 +43,7 @@ export function hostServicesFor(plugin: string, gate: PermissionGate, k: KernelS
   };
   return {
     log: k.logger.child({ plugin }),
-    storage: k.storage.namespace(plugin),
+    storage: k.storage.namespace(plugin, { quotaBytes: k.storageQuotaBytes ?? DEFAULT_PLUGIN_STORAGE_QUOTA }),
     bus: k.bus,
     system: k.system,
     crypto: k.crypto,
