@@ -92,6 +92,36 @@ const FIELDS: Record<string, string[]> = {
   'POST /api/v1/security/agents': ['name', 'publicKey', 'permissions'],
 };
 
+/** A plausible body per operation, so one wrong field at a time reaches the deeper checks. */
+const BASE: Record<string, Record<string, unknown>> = {
+  'POST /api/v1/events': { topic: 'ops.sweep', data: { a: 1 } },
+  'PUT /api/v1/plugins/{name}/grants': { granted: ['log'], denied: [] },
+  'POST /api/v1/metrics/alerts/rules': {
+    series: 'cpu.busy{cpu="total"}',
+    comparator: '>',
+    threshold: 99,
+    for: '1m',
+    severity: 'warning',
+  },
+  'POST /api/v1/security/login': { username: 'nobody', password: 'wrong-password' },
+  'POST /api/v1/security/users': {
+    username: 'sweep-user',
+    password: 'Sweep-pass-1234567',
+    roles: ['viewer'],
+  },
+  'POST /api/v1/security/roles': {
+    name: 'sweep-role',
+    description: 'd',
+    permissions: ['metrics:read'],
+    denied: [],
+  },
+  'POST /api/v1/security/agents': { name: 'sweep-agent', publicKey: 'A'.repeat(43) },
+  'POST /api/v1/security/me/tokens': { name: 'sweep', scopes: ['metrics:read'], expiresInDays: 30 },
+};
+BASE['PATCH /api/v1/security/users/{id}'] = { disabled: false };
+BASE['PUT /api/v1/metrics/alerts/rules/{id}'] = BASE['POST /api/v1/metrics/alerts/rules']!;
+BASE['PUT /api/v1/security/roles/{name}'] = BASE['POST /api/v1/security/roles']!;
+
 function deep(levels: number): unknown {
   let v: unknown = 'leaf';
   for (let i = 0; i < levels; i++) v = { a: [v] };
@@ -131,9 +161,13 @@ interface Case {
   body?: string;
 }
 
-function casesFor(method: string, path: string): Case[] {
+function casesFor(method: string, path: string, real: Record<string, string>): Case[] {
   const key = `${method} ${path}`;
-  const paths = /\{[^}]+\}/.test(path) ? HOSTILE_PARAMS.map((v) => path.replace(/\{[^}]+\}/g, v)) : [path];
+  const params = [...HOSTILE_PARAMS];
+  // An existing record too, so bodies reach validation past the 404 (never deleted: later cases use it).
+  const existing = real[path];
+  if (existing && method !== 'DELETE') params.push(existing);
+  const paths = /\{[^}]+\}/.test(path) ? params.map((v) => path.replace(/\{[^}]+\}/g, v)) : [path];
   const out: Case[] = [];
   const hasBody = method !== 'GET';
   for (const p of paths) {
@@ -155,6 +189,15 @@ function casesFor(method: string, path: string): Case[] {
           headers: json,
           body: JSON.stringify({ [field]: v, zzExtra: 1 }),
         });
+        const base = BASE[key];
+        if (base)
+          out.push({
+            op: key,
+            method,
+            path: p,
+            headers: json,
+            body: JSON.stringify({ ...base, [field]: v }),
+          });
       }
       out.push({
         op: key,
@@ -182,13 +225,34 @@ describe('route sweep: every OpenAPI operation under malformed input', () => {
     const spec = (await (await k.api('/api/v1/openapi.json')).json()) as {
       paths: Record<string, Record<string, { 'x-omega-websocket'?: boolean }>>;
     };
+    const created = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
+      const res = await k.api(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, `${path} ${res.status === 201 ? '' : await res.clone().text()}`).toBe(201);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const rule = await created('/api/v1/metrics/alerts/rules', BASE['POST /api/v1/metrics/alerts/rules']);
+    const user = await created('/api/v1/security/users', {
+      username: 'kept',
+      password: 'Sweep-pass-1234567',
+    });
+    await created('/api/v1/security/roles', { name: 'kept-role', permissions: ['metrics:read'] });
+    const real: Record<string, string> = {
+      '/api/v1/metrics/alerts/rules/{id}': String(rule.id),
+      '/api/v1/security/users/{id}': String(user.id),
+      '/api/v1/security/roles/{name}': 'kept-role',
+      '/api/v1/plugins/{name}': 'metrics',
+    };
     const cases: Case[] = [];
     let operations = 0;
     for (const [path, ops] of Object.entries(spec.paths)) {
       for (const [m, op] of Object.entries(ops)) {
         if (op['x-omega-websocket']) continue;
         operations++;
-        cases.push(...casesFor(m.toUpperCase(), path));
+        cases.push(...casesFor(m.toUpperCase(), path, real));
       }
     }
     // Both core plugins' routes and the kernel's are in the document.
