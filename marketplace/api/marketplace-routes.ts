@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { omegaError } from '../../kernel/errors/index.js';
 import { defineRoute, type RouteSpec } from '../../kernel/http/route.js';
 import { PLUGIN_NAME_RE } from '../../kernel/permissions/index.js';
 import type { ChangeRequest, Marketplace } from '../client/create-marketplace.js';
@@ -10,6 +11,18 @@ const json = (data: unknown, status = 200) =>
   });
 
 const name = z.string().regex(PLUGIN_NAME_RE, 'must be a plugin name');
+/** The `:name` path parameter, or 400 naming it (a thrown ZodError would be a 500). */
+function nameParam(value: string | undefined): string {
+  const parsed = name.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw omegaError(
+    'OMEGA_ERR_VALIDATION',
+    `Invalid path parameter: name: must match ${PLUGIN_NAME_RE.source}`,
+    {
+      errors: [{ field: 'name', message: `must match ${PLUGIN_NAME_RE.source}` }],
+    },
+  );
+}
 const approval = { consent: z.string().max(100).optional(), yes: z.boolean().optional() };
 const P = '/api/v1/marketplace';
 
@@ -98,7 +111,7 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       owner: 'kernel',
       summary:
         'Every version a source offers for a plugin: status, engines, permissions, dependencies, artifact',
-      handler: async (c) => json(await m.info(name.parse(c.req.param('name')))),
+      handler: async (c) => json(await m.info(nameParam(c.req.param('name')))),
     }),
     defineRoute({
       method: 'POST',
