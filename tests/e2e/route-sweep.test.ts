@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachMarketplace } from '../../marketplace/api/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 
 /**
@@ -90,6 +91,12 @@ const FIELDS: Record<string, string[]> = {
   'POST /api/v1/security/roles': ['name', 'description', 'permissions', 'denied'],
   'PUT /api/v1/security/roles/{name}': ['name', 'description', 'permissions', 'denied'],
   'POST /api/v1/security/agents': ['name', 'publicKey', 'permissions'],
+  'POST /api/v1/marketplace/sources': ['name', 'location', 'root'],
+  'POST /api/v1/marketplace/plan': ['op', 'name', 'range'],
+  'POST /api/v1/marketplace/install': ['name', 'range', 'consent', 'yes'],
+  'POST /api/v1/marketplace/upgrade': ['name', 'consent', 'yes'],
+  'POST /api/v1/marketplace/rollback': ['name', 'consent', 'yes'],
+  'POST /api/v1/marketplace/remove': ['name'],
 };
 
 /** A plausible body per operation, so one wrong field at a time reaches the deeper checks. */
@@ -215,6 +222,8 @@ describe('route sweep: every OpenAPI operation under malformed input', () => {
   let k: TempKernel;
   beforeAll(async () => {
     k = await startTempKernel();
+    // The marketplace admin API is attached by whoever starts the kernel (omega start does).
+    attachMarketplace(k.kernel);
   });
   afterAll(async () => {
     await k.stop();
@@ -315,6 +324,7 @@ describe('route sweep: every OpenAPI operation under malformed input', () => {
       ['DELETE', '/api/v1/security/tokens/%01', 'id'],
       ['DELETE', `/api/v1/security/agents/${'k'.repeat(129)}`, 'id'],
       ['GET', '/api/v1/security/users?cursor=garbage', 'cursor'],
+      ['GET', '/api/v1/marketplace/plugins/..%2f', 'name'],
     ] as const) {
       const res = await k.api(path, { method });
       expect(res.status, path).toBe(400);
