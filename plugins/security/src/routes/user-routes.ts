@@ -36,7 +36,12 @@ async function found(ctx: Ctx, id: string | undefined): Promise<User> {
 /** `GET /users?limit&cursor`. */
 export function listUsersRoute(req: Req, ctx: Ctx) {
   return handle(async () => {
-    const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    const limit = Number(req.query.limit ?? 100);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid query: limit: an integer 1–1000', {
+        errors: [{ field: 'limit', message: 'an integer 1–1000' }],
+      });
+    }
     return ok(await listUsers(ctx, limit, req.query.cursor));
   });
 }
