@@ -42,8 +42,11 @@ export function metricsRoutes(service: () => MetricsService) {
       const s = service();
       const limit = limitParam(req.query, 'limit', 1_000, 5_000);
       if (isProblem(limit)) return badParam(limit);
-      const start = req.query.cursor === undefined ? 0 : Number.parseInt(req.query.cursor, 36);
-      if (!Number.isInteger(start) || start < 0)
+      // parseInt takes any base-36 prefix ("garbage\u0000…" → a number): the whole cursor must be one.
+      const cursor = req.query.cursor;
+      const start =
+        cursor === undefined ? 0 : /^[0-9a-z]{1,10}$/.test(cursor) ? Number.parseInt(cursor, 36) : -1;
+      if (!Number.isSafeInteger(start) || start < 0)
         return badParam({ field: 'cursor', message: 'is not one this list returned' });
       const filter: { node?: string; name?: string } = {};
       if (req.query.node !== undefined) filter.node = req.query.node;
