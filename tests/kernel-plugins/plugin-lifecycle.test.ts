@@ -1,30 +1,12 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../kernel/plugins/index.js';
 import type { PluginView } from '../../kernel/plugins/manager/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { writePluginDir } from '../helpers/write-plugin-dir.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'plugins');
-
-/** Writes a plugin folder with a bundle and a manifest whose integrity matches it. */
-function writePlugin(root: string, name: string, code: string, manifest: Record<string, unknown>): void {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'plugin.js'), code);
-  writeFileSync(
-    join(dir, 'plugin.json'),
-    JSON.stringify({
-      name,
-      version: '1.0.0',
-      engines: { omega: '>=0.1.0' },
-      main: 'plugin.js',
-      integrity: computeIntegrity(Buffer.from(code)),
-      ...manifest,
-    }),
-  );
-}
 
 const GUARDED = `export const plugin = {
   routes: {
@@ -57,7 +39,7 @@ describe('plugins in a running kernel', () => {
     pluginsDir = mkdtempSync(join(tmpdir(), 'omega-plugins-'));
     cpSync(join(FIXTURES, 'well-behaved'), join(pluginsDir, 'well-behaved'), { recursive: true });
     cpSync(join(FIXTURES, 'loop-handler'), join(pluginsDir, 'loop-handler'), { recursive: true });
-    writePlugin(pluginsDir, 'guarded', GUARDED, {
+    writePluginDir(pluginsDir, 'guarded', GUARDED, {
       permissions: ['http:routes', 'services:call:well-behaved.double'],
       dependencies: { 'well-behaved': '^1.0.0' },
       routes: [
@@ -70,17 +52,17 @@ describe('plugins in a running kernel', () => {
         { method: 'POST', path: '/twice', handler: 'twice', permission: 'guarded:write' },
       ],
     });
-    writePlugin(pluginsDir, 'ungranted', 'export const plugin = {};\n', {
+    writePluginDir(pluginsDir, 'ungranted', 'export const plugin = {};\n', {
       permissions: ['storage', 'timers'],
     });
-    writePlugin(pluginsDir, 'too-new', 'export const plugin = {};\n', { engines: { omega: '>=99.0.0' } });
-    writePlugin(
+    writePluginDir(pluginsDir, 'too-new', 'export const plugin = {};\n', { engines: { omega: '>=99.0.0' } });
+    writePluginDir(
       pluginsDir,
       'crashy',
       'export const plugin = { activate() { throw new Error("boom at activation"); } };\n',
       {},
     );
-    writePlugin(pluginsDir, 'orphan', 'export const plugin = {};\n', {
+    writePluginDir(pluginsDir, 'orphan', 'export const plugin = {};\n', {
       dependencies: { 'not-installed': '^1.0.0' },
     });
     const grantsFile = join(pluginsDir, 'grants.json');

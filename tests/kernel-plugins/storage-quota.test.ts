@@ -1,27 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../kernel/plugins/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
-
-/** Writes a plugin folder with a bundle and a manifest whose integrity matches it. */
-function writePlugin(root: string, name: string, code: string, manifest: Record<string, unknown>): void {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'plugin.js'), code);
-  writeFileSync(
-    join(dir, 'plugin.json'),
-    JSON.stringify({
-      name,
-      version: '1.0.0',
-      engines: { omega: '>=0.1.0' },
-      main: 'plugin.js',
-      integrity: computeIntegrity(Buffer.from(code)),
-      ...manifest,
-    }),
-  );
-}
+import { writePluginDir } from '../helpers/write-plugin-dir.js';
 
 // Builds its big values inside the isolate, so each request is small but each write is not.
 const WRITER = `export const plugin = {
@@ -66,8 +48,8 @@ describe('plugin storage quota in a running kernel', () => {
 
   beforeAll(async () => {
     pluginsDir = mkdtempSync(join(tmpdir(), 'omega-plugins-'));
-    writePlugin(pluginsDir, 'hoarder', WRITER, { permissions: ['http:routes', 'storage'], routes });
-    writePlugin(pluginsDir, 'neighbour', WRITER, { permissions: ['http:routes', 'storage'], routes });
+    writePluginDir(pluginsDir, 'hoarder', WRITER, { permissions: ['http:routes', 'storage'], routes });
+    writePluginDir(pluginsDir, 'neighbour', WRITER, { permissions: ['http:routes', 'storage'], routes });
     const grantsFile = join(pluginsDir, 'grants.json');
     const granted = { granted: ['http:routes', 'storage'], denied: [] };
     writeFileSync(grantsFile, JSON.stringify({ hoarder: granted, neighbour: granted }));

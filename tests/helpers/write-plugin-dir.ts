@@ -1,0 +1,26 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { computeIntegrity } from '../../kernel/plugins/index.js';
+
+/** Writes `<root>/<name>/` with a bundle and a manifest whose integrity matches it (override any field). */
+export function writePluginDir(
+  root: string,
+  name: string,
+  code: string,
+  manifest: Record<string, unknown>,
+): void {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'plugin.js'), code);
+  writeFileSync(
+    join(dir, 'plugin.json'),
+    JSON.stringify({
+      name,
+      version: '1.0.0',
+      engines: { omega: '>=0.1.0' },
+      main: 'plugin.js',
+      integrity: computeIntegrity(Buffer.from(code)),
+      ...manifest,
+    }),
+  );
+}
