@@ -57,29 +57,22 @@ const WRONG_CONTENT_TYPES = [
 ];
 
 /** Field names each body operation reads (plugin bodies are opaque in the OpenAPI document). */
+const ALERT_RULE_FIELDS = [
+  'series',
+  'comparator',
+  'threshold',
+  'for',
+  'severity',
+  'labels',
+  'summary',
+  'webhook',
+];
+
 const FIELDS: Record<string, string[]> = {
   'POST /api/v1/events': ['topic', 'data'],
   'PUT /api/v1/plugins/{name}/grants': ['granted', 'denied', 'routes'],
-  'POST /api/v1/metrics/alerts/rules': [
-    'series',
-    'comparator',
-    'threshold',
-    'for',
-    'severity',
-    'labels',
-    'summary',
-    'webhook',
-  ],
-  'PUT /api/v1/metrics/alerts/rules/{id}': [
-    'series',
-    'comparator',
-    'threshold',
-    'for',
-    'severity',
-    'labels',
-    'summary',
-    'webhook',
-  ],
+  'POST /api/v1/metrics/alerts/rules': ALERT_RULE_FIELDS,
+  'PUT /api/v1/metrics/alerts/rules/{id}': ALERT_RULE_FIELDS,
   'POST /api/v1/security/login': ['username', 'password'],
   'POST /api/v1/security/refresh': ['refreshToken'],
   'POST /api/v1/security/logout': ['refreshToken'],

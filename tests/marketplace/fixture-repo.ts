@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompactSign } from 'jose';
+import type { OmegaError } from '../../kernel/errors/index.js';
 import { computeIntegrity } from '../../kernel/plugins/index.js';
 import { encodeArchive, signingPayload } from '../../kernel/plugins/install/index.js';
 import { generatePrivateJwk, loadSigningKey, type SigningKey } from '../../marketplace/metadata/index.js';
@@ -106,4 +107,14 @@ export async function createFixtureRepo(now = new Date()): Promise<FixtureRepo> 
       await bump();
     },
   };
+}
+
+/** The error a promise rejects with; fails the test when it resolves instead. */
+export async function refusal(p: Promise<unknown>): Promise<OmegaError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as OmegaError;
+  }
+  throw new Error('expected a refusal');
 }

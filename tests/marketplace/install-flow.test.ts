@@ -1,25 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OmegaError } from '../../kernel/errors/index.js';
 import { attachMarketplace, type Marketplace } from '../../marketplace/index.js';
 import { setReleaseStatus } from '../../marketplace/publish/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
-import { createFixtureRepo, type FixtureRepo } from './fixture-repo.js';
+import { createFixtureRepo, type FixtureRepo, refusal } from './fixture-repo.js';
 
 const code = (tag: string) =>
   `export const plugin = { routes: { async hello() { return { status: 200, body: { hello: '${tag}' } }; } } };\n`;
 const route = { method: 'GET', path: '/hello', handler: 'hello', permission: 'hello:read' };
 const failing = `export const plugin = { activate() { throw new Error('broken release'); }, routes: { async hello() { return { status: 200, body: {} }; } } };\n`;
-
-async function refusal(p: Promise<unknown>): Promise<OmegaError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as OmegaError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('marketplace install, upgrade, rollback in a running kernel (offline directory source)', () => {
   let k: TempKernel;

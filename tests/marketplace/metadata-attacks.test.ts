@@ -2,23 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OmegaError } from '../../kernel/errors/index.js';
 import { refreshMetadata, trustRoot } from '../../marketplace/client/refresh-metadata.js';
 import { type RootDoc, signDocument, TYP, unverifiedPayload } from '../../marketplace/metadata/index.js';
 import { bumpTimestamp, rotateRoot, writeRepoDocument } from '../../marketplace/publish/index.js';
-import { createFixtureRepo, type FixtureRepo, newKey } from './fixture-repo.js';
+import { createFixtureRepo, type FixtureRepo, newKey, refusal } from './fixture-repo.js';
 import { hostileServer } from './hostile-server.js';
 
 type Server = Awaited<ReturnType<typeof hostileServer>>;
-
-async function refusal(p: Promise<unknown>): Promise<OmegaError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as OmegaError;
-  }
-  throw new Error('expected a refusal');
-}
 
 const DAY = 86_400_000;
 

@@ -1,21 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OmegaError } from '../../kernel/errors/index.js';
 import { KERNEL_VERSION } from '../../kernel/version.js';
 import { attachMarketplace, type Marketplace } from '../../marketplace/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
-import { createFixtureRepo, type FixtureRepo, newKey, OK_CODE } from './fixture-repo.js';
+import { createFixtureRepo, type FixtureRepo, newKey, OK_CODE, refusal } from './fixture-repo.js';
 import { hostileServer } from './hostile-server.js';
-
-async function refusal(p: Promise<unknown>): Promise<OmegaError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as OmegaError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('release and artifact attacks over HTTP are refused before anything is installed', () => {
   let k: TempKernel;
