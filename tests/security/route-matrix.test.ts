@@ -67,6 +67,22 @@ describe('every route of the OpenAPI document × every kind of credential', () =
     }>;
     for (const r of list)
       roles[r.name] = { id: r.name, kind: 'user', permissions: r.permissions, denied: r.denied };
+    // The expected answers below are derived from these roles, so pin the built-ins here: a
+    // server that widened or emptied a role must fail, not silently move the expectations with it.
+    const pick = (name: string) => ({
+      permissions: roles[name]?.permissions,
+      denied: roles[name]?.denied,
+    });
+    const securityDenied = ['security:read', 'security:write', 'security:admin'];
+    expect(pick('admin')).toEqual({ permissions: ['*'], denied: [] });
+    expect(pick('operator')).toEqual({
+      permissions: ['*:read', '*:write', 'events:subscribe', 'events:publish', 'security:self'],
+      denied: securityDenied,
+    });
+    expect(pick('viewer')).toEqual({
+      permissions: ['*:read', 'events:subscribe', 'security:self'],
+      denied: securityDenied,
+    });
 
     const doc = (await call(k, 'GET', '/api/v1/openapi.json', undefined, false)).body;
     ops = [];
