@@ -37,13 +37,23 @@ describe('patternCovers', () => {
   it('coverage is exact: g covers r iff every sampled topic matched by r is matched by g', () => {
     const patterns = ['a', 'a.*', 'a.**', '*.b', '**', '*', 'a.b', '*.*', '*.**', 'a.*.**', 'b.**'];
     const topics = ['a', 'b', 'a.a', 'a.b', 'b.b', 'c.d', 'a.b.c', 'b.b.b', 'a.a.a.a'];
+    // The one pair where the sample cannot disagree but patternCovers says no: `*.**` matches
+    // one or more segments and `**` zero or more, and the empty topic is not a valid topic, so
+    // no topic tells them apart. patternCovers compares syntax and answers false — the
+    // conservative side (a grant of `*.**` is not taken to cover a request for `**`).
+    const conservative = new Set(['*.** ⊇ **']);
+    let converseChecked = 0;
     for (const g of patterns) {
       for (const r of patterns) {
         const sampled = topics.filter((t) => matchTopic(r, t)).every((t) => matchTopic(g, t));
         if (patternCovers(g, r)) expect(sampled, `${g} ⊇ ${r}`).toBe(true);
-        if (!sampled) expect(patternCovers(g, r)).toBe(false);
+        if (sampled && !conservative.has(`${g} ⊇ ${r}`)) {
+          expect(patternCovers(g, r), `${g} ⊇ ${r} on every sampled topic`).toBe(true);
+          converseChecked++;
+        }
       }
     }
+    expect(converseChecked).toBeGreaterThan(20);
   });
 });
 
