@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,21 @@ const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });
+
+/** Direct children of a process, from /proc/<pid>/task/<tid>/children. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let text = '';
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    for (const p of text.trim().split(/\s+/)) if (p) out.push(Number(p));
+  }
+  return out;
+}
 
 describe('omega CLI', () => {
   const dirs: string[] = [];
@@ -76,6 +91,18 @@ describe('omega CLI', () => {
     expect(status.status).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ up: true, ready: true });
     expect(Array.isArray(JSON.parse(status.stdout).plugins)).toBe(true);
+    // The kernel process never hosts an isolate; the plugin host processes (its children) do.
+    const pid = child.pid!;
+    const maps = (p: number) => readFileSync(`/proc/${p}/maps`, 'utf8');
+    expect(maps(pid)).not.toContain('isolated_vm');
+    const hosts = childrenOf(pid).filter((p) => {
+      try {
+        return maps(p).includes('isolated_vm');
+      } catch {
+        return false; // exited between listing and reading
+      }
+    });
+    expect(hosts.length).toBeGreaterThan(0);
     const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
