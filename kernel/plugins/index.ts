@@ -19,4 +19,5 @@ export { type LoadPlan, planLoad, type Refusal } from './plan-load.js';
 export { isReservedPluginName, RESERVED_PLUGIN_NAMES } from './reserved-names.js';
 export { routePathProblem, routeShape } from './route-path.js';
 export { saveGrants } from './save-grants.js';
+export { updateGrants } from './update-grants.js';
 export { computeIntegrity, verifyIntegrity } from './verify-integrity.js';

@@ -135,9 +135,19 @@ describe('installing a packed plugin into a running kernel', () => {
   });
 
   it('upgrades in place while the kernel serves, and refuses a silent downgrade', async () => {
+    // The operator narrowed who may call the route; an upgrade must not undo that decision.
+    const narrowed = await k.api('/api/v1/plugins/greet/grants', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ granted: ['http:routes', 'storage'], routes: { 'GET /hello': 'greet:read' } }),
+    });
+    expect(narrowed.status).toBe(200);
     const v2 = await packVersion('2.0.0', trustedKey);
     const up = await install(v2, '?grant=all');
     expect(up.status).toBe(201);
+    const grants = JSON.parse(readFileSync(join(k.dataDir, 'grants.json'), 'utf8'));
+    expect(grants.greet.routes).toEqual({ 'GET /hello': 'greet:read' });
+    expect((await k.api('/api/v1/greet/hello?name=bo', { token: false })).status).toBe(401);
     expect(await up.json()).toMatchObject({ version: '2.0.0', previousVersion: '1.0.0' });
     expect(((await (await k.api('/api/v1/plugins/greet')).json()) as { version: string }).version).toBe(
       '2.0.0',

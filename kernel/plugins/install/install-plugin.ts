@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import semver from 'semver';
 import { hasErrorCode, omegaError } from '../../errors/index.js';
 import { formatPermission, parsePermission } from '../../permissions/index.js';
-import { loadGrants } from '../load-grants.js';
 import { parseManifest } from '../parse-manifest.js';
-import { saveGrants } from '../save-grants.js';
+import { updateGrants } from '../update-grants.js';
 import { placePlugin } from './place-plugin.js';
 import { loadTrustedPublishers } from './trusted-publishers.js';
 import { type VerifiedPlugin, verifyPluginArchive } from './verify-plugin-archive.js';
@@ -143,10 +142,13 @@ export async function installVerified(
   const previousVersion = await checkInstallable(v, target, consent);
   const granted = grantsFor(v, consent.grant);
   const dir = await placePlugin(target.installedDir, v);
-  const all = await loadGrants(target.grantsFile);
   const name = v.manifest.name;
-  all[name] = { granted, denied: (all[name]?.denied ?? []).filter((p) => !granted.includes(p)) };
-  await saveGrants(target.grantsFile, all);
+  // The operator's other decisions (denials not now granted, route overrides) survive an upgrade.
+  await updateGrants(target.grantsFile, name, (current) => ({
+    ...current,
+    granted,
+    denied: (current?.denied ?? []).filter((p) => !granted.includes(p)),
+  }));
   const started = await target.start(name);
   return {
     name,

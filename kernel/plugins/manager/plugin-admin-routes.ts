@@ -2,10 +2,8 @@ import { z } from 'zod';
 import { omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
 import { PLUGIN_NAME_RE } from '../../permissions/index.js';
-import type { Grants } from '../grants-schema.js';
-import { parseGrants } from '../grants-schema.js';
-import { loadGrants } from '../load-grants.js';
-import { saveGrants } from '../save-grants.js';
+import { type PluginGrants, parseGrants } from '../grants-schema.js';
+import { updateGrants } from '../update-grants.js';
 import type { PluginManager } from './plugin-manager.js';
 
 const json = (data: unknown, status = 200) =>
@@ -33,13 +31,6 @@ const grantsBody = z
 
 /** The admin API over the plugin lifecycle (`omega plugin …` calls these). */
 export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): RouteSpec[] {
-  // Grant edits read, change and write one file: one at a time, so none is lost.
-  let grantsQueue: Promise<unknown> = Promise.resolve();
-  const serially = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = grantsQueue.then(work, work);
-    grantsQueue = run.catch(() => {});
-    return run;
-  };
   const action = (verb: 'enable' | 'disable' | 'reload', summary: string): RouteSpec =>
     defineRoute({
       method: 'POST',
@@ -81,21 +72,20 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
       summary:
         "Replace the operator's grants for a plugin (stored by the kernel, never by the plugin); reload to apply",
       body: grantsBody,
-      handler: (c, { body }) =>
-        serially(async () => {
-          const name = nameOf(c.req.param('name'));
-          manager.info(name);
-          const all: Grants = await loadGrants(grantsFile);
-          let next: Grants;
-          try {
-            next = parseGrants({ ...all, [name]: body }, 'request body');
-          } catch (err) {
-            const e = err as { message: string; extras?: Record<string, unknown> };
-            throw omegaError('OMEGA_ERR_VALIDATION', e.message, e.extras ?? {});
-          }
-          await saveGrants(grantsFile, next);
-          return json(next[name]);
-        }),
+      handler: async (c, { body }) => {
+        const name = nameOf(c.req.param('name'));
+        manager.info(name);
+        let entry: PluginGrants;
+        try {
+          // Validated on its own first, so a bad body is the caller's 400, not a config error.
+          entry = parseGrants({ [name]: body }, 'request body')[name]!;
+        } catch (err) {
+          const e = err as { message: string; extras?: Record<string, unknown> };
+          throw omegaError('OMEGA_ERR_VALIDATION', e.message, e.extras ?? {});
+        }
+        const next = await updateGrants(grantsFile, name, () => entry);
+        return json(next[name]);
+      },
     }),
   ];
 }
