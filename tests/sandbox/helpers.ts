@@ -96,6 +96,21 @@ export async function childPids(): Promise<number[]> {
 export const liveResources = (): string[] =>
   process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'ProcessWrap' || r === 'PipeWrap');
 
+/** Pending timers (`Timeout` entries of getActiveResourcesInfo) of this process. */
+export const timerCount = (): number =>
+  process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+/**
+ * The timer count once it is at most `max`, polling for up to 2 s so a timer that is legitimately
+ * still pending (a closing socket's timeout, a last back-off) can clear; the count at the end
+ * of the poll otherwise, for the caller to assert on.
+ */
+export async function timersSettledTo(max: number): Promise<number> {
+  for (let waited = 0; timerCount() > max && waited < 2000; waited += 50)
+    await new Promise<void>((r) => setTimeout(r, 50).unref());
+  return timerCount();
+}
+
 /** Calls `ping` on a plugin and returns the body (the "still answering" probe). */
 export async function ping(instance: PluginInstance): Promise<unknown> {
   const json = await instance.invoke('route', 'ping', JSON.stringify(req()));

@@ -1,15 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, type EventBus } from '../../kernel/bus/index.js';
 import { callRoute, createSandbox, type PluginInstance, type Sandbox } from '../../kernel/sandbox/index.js';
-import { childPids, codeOf, keepPinging, quietLogger, req, startFixture } from './helpers.js';
+import {
+  childPids,
+  codeOf,
+  keepPinging,
+  quietLogger,
+  req,
+  startFixture,
+  timerCount,
+  timersSettledTo,
+} from './helpers.js';
 
 describe('hostile data across the boundary', () => {
   let bus: EventBus;
   let sb: Sandbox;
   let bystander: PluginInstance;
   let pinger: ReturnType<typeof keepPinging>;
+  let timersBefore: number;
 
   beforeAll(async () => {
+    timersBefore = timerCount();
     bus = createEventBus({ replayMaxEvents: 10, replayMaxAgeMs: 60_000, subscriberQueueMax: 1000 });
     sb = createSandbox({ logger: quietLogger(), restart: { baseDelayMs: 10 } });
     bystander = await startFixture(sb, 'well-behaved', { services: { bus } });
@@ -23,6 +34,7 @@ describe('hostile data across the boundary', () => {
     await sb.close();
     bus.close();
     expect(await childPids()).toEqual([]);
+    expect(await timersSettledTo(timersBefore)).toBeLessThanOrEqual(timersBefore);
   });
 
   it('huge results are refused by size, before the kernel parses them', async () => {

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BusEvent, createEventBus, type EventBus } from '../../kernel/bus/index.js';
 import { callRoute, createSandbox, type DeniedCall, type Sandbox } from '../../kernel/sandbox/index.js';
 import { openStorage, type Storage } from '../../kernel/storage/index.js';
-import { childPids, keepPinging, loadFixture, quietLogger, req, startFixture } from './helpers.js';
+import {
+  childPids,
+  keepPinging,
+  loadFixture,
+  quietLogger,
+  req,
+  startFixture,
+  timerCount,
+  timersSettledTo,
+} from './helpers.js';
 
 /** The ECMAScript globals of a fresh V8 context (what isolated-vm gives), minus WebAssembly. */
 const STANDARD_GLOBALS = new Set(
@@ -62,8 +71,10 @@ describe('a plugin cannot reach the host', () => {
   let sb: Sandbox;
   let pinger: ReturnType<typeof keepPinging>;
   const denied: DeniedCall[] = [];
+  let timersBefore: number;
 
   beforeAll(async () => {
+    timersBefore = timerCount();
     dir = await mkdtemp(join(tmpdir(), 'omega-sandbox-'));
     storage = await openStorage({ dataDir: dir, logger: quietLogger() });
     bus = createEventBus({ replayMaxEvents: 10, replayMaxAgeMs: 60_000, subscriberQueueMax: 100 });
@@ -78,6 +89,7 @@ describe('a plugin cannot reach the host', () => {
     await storage.close();
     await rm(dir, { recursive: true, force: true });
     expect(await childPids()).toEqual([]);
+    expect(await timersSettledTo(timersBefore)).toBeLessThanOrEqual(timersBefore);
   });
 
   it('finds no Node API, no host function and no way to import', async () => {

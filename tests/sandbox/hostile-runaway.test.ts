@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, type EventBus } from '../../kernel/bus/index.js';
 import { callRoute, createSandbox, type PluginInstance, type Sandbox } from '../../kernel/sandbox/index.js';
-import { childPids, codeOf, keepPinging, quietLogger, req, startFixture } from './helpers.js';
+import {
+  childPids,
+  codeOf,
+  keepPinging,
+  quietLogger,
+  req,
+  startFixture,
+  timerCount,
+  timersSettledTo,
+} from './helpers.js';
 
 /** Resident set of a process from /proc, bytes (0 when gone). */
 async function rssBytes(pid: number): Promise<number> {
@@ -16,8 +25,10 @@ describe('runaway plugins are contained to their own host', () => {
   let sb: Sandbox;
   let bystander: PluginInstance;
   let pinger: ReturnType<typeof keepPinging>;
+  let timersBefore: number;
 
   beforeAll(async () => {
+    timersBefore = timerCount();
     bus = createEventBus({ replayMaxEvents: 10, replayMaxAgeMs: 60_000, subscriberQueueMax: 100 });
     sb = createSandbox({
       logger: quietLogger(),
@@ -36,6 +47,7 @@ describe('runaway plugins are contained to their own host', () => {
     await sb.close();
     bus.close();
     expect(await childPids()).toEqual([]);
+    expect(await timersSettledTo(timersBefore)).toBeLessThanOrEqual(timersBefore);
   });
 
   it('an infinite loop in a handler times out, kills only its host, and the plugin restarts', async () => {

@@ -10,7 +10,16 @@ import {
   type Sandbox,
 } from '../../kernel/sandbox/index.js';
 import { openStorage, type Storage } from '../../kernel/storage/index.js';
-import { childPids, codeOf, liveResources, quietLogger, req, startFixture } from './helpers.js';
+import {
+  childPids,
+  codeOf,
+  liveResources,
+  quietLogger,
+  req,
+  startFixture,
+  timerCount,
+  timersSettledTo,
+} from './helpers.js';
 
 describe('a well-behaved plugin in the sandbox', () => {
   let dir: string;
@@ -19,9 +28,11 @@ describe('a well-behaved plugin in the sandbox', () => {
   let sb: Sandbox;
   const statuses: PluginStatusEvent[] = [];
   let resourcesBefore: string[];
+  let timersBefore: number;
 
   beforeAll(async () => {
     resourcesBefore = liveResources();
+    timersBefore = timerCount();
     dir = await mkdtemp(join(tmpdir(), 'omega-sandbox-'));
     storage = await openStorage({ dataDir: dir, logger: quietLogger() });
     bus = createEventBus({ replayMaxEvents: 100, replayMaxAgeMs: 60_000, subscriberQueueMax: 1000 });
@@ -137,5 +148,7 @@ describe('a well-behaved plugin in the sandbox', () => {
     expect(liveResources().filter((r) => r !== 'PipeWrap').length).toBeLessThanOrEqual(
       resourcesBefore.filter((r) => r !== 'PipeWrap').length,
     );
+    // Timers on their own: a leaked timer must not hide behind a child handle that went away.
+    expect(await timersSettledTo(timersBefore)).toBeLessThanOrEqual(timersBefore);
   });
 });
