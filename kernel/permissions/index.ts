@@ -6,7 +6,7 @@ export {
 } from './create-permission-gate.js';
 export type { CryptoOp, PermissionDescriptor, PermissionKind, SystemArea } from './descriptor.js';
 export { formatPermission } from './format-permission.js';
-export { normalizeOrigin, parseRequestUrl, type RequestTarget } from './normalize-origin.js';
+export { normalizeOrigin, parseRequestUrl, type RequestTarget, requestResource } from './normalize-origin.js';
 export { type NormalizedRequest, normalizeRequest } from './normalize-request.js';
 export { parsePermission } from './parse-permission.js';
 export { patternCovers, patternIntersection, patternsOverlap } from './pattern-covers.js';

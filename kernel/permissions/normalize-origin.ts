@@ -82,3 +82,14 @@ export function parseRequestUrl(input: string): RequestTarget {
   url.hash = '';
   return { url, origin: originString(url) };
 }
+
+/**
+ * The resource of an outbound request, for the permission gate: the URL's origin, but with
+ * user info kept visible (redacted) so the gate refuses `https://trusted@evil/` itself —
+ * `URL.origin` alone would silently drop `trusted@` and hand the gate a clean origin. Path,
+ * query and credentials never reach the descriptor (it is audited).
+ */
+export function requestResource(url: string): string {
+  const u = new URL(url);
+  return u.username !== '' || u.password !== '' ? `${u.protocol}//redacted@${u.host}` : u.origin;
+}

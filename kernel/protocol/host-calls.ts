@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requestResource } from '../permissions/normalize-origin.js';
 import { defineHostCall as call } from './define-host-call.js';
 import { EVENT_ENVELOPE_BYTES, MAX_EVENT_DATA_BYTES } from './event-limits.js';
 import type {
@@ -119,7 +120,7 @@ export const HOST_CALLS = {
         })
         .optional(),
     }),
-    permission: (a) => ({ kind: 'net.fetch', origin: new URL(a.url).origin }),
+    permission: (a) => ({ kind: 'net.fetch', origin: requestResource(a.url) }),
   }),
   // ── other plugins' services ──
   'services.call': call<unknown>()({

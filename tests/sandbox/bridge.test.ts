@@ -84,6 +84,52 @@ describe('the bridge', () => {
     });
   });
 
+  it('refuses user info in a fetch URL at the gate (audited), never reaching the fetch', async () => {
+    const gate = createPermissionGate({
+      plugin: 'alpha',
+      declared: ['net:fetch:https://evil.example'],
+      granted: ['net:fetch:https://evil.example'],
+    });
+    let fetched = 0;
+    const b = createBridge({
+      env: {
+        ...env(),
+        services: {
+          log: quietLogger(),
+          fetch: async () => {
+            fetched++;
+            return {
+              status: 200,
+              statusText: 'OK',
+              url: '',
+              redirected: false,
+              headers: {},
+              body: '',
+              bodyEncoding: 'utf8',
+            };
+          },
+        },
+      },
+      limits: resolveLimits({}),
+      authorize: (d) => gate.check(d),
+      onDenied: (d) => denied.push(d),
+      functions: HOST_FUNCTIONS,
+    });
+    const before = denied.length;
+    const err = await b
+      .handle('net.fetch', json({ url: 'https://trusted.example:s3cret@evil.example/x?token=abc' }))
+      .catch((e) => e);
+    expect(err.code).toBe('OMEGA_ERR_PERM_DENIED');
+    expect(fetched).toBe(0);
+    expect(denied.length).toBe(before + 1);
+    const audited = JSON.stringify(denied.at(-1));
+    expect(audited).not.toContain('s3cret');
+    expect(audited).not.toContain('token=abc');
+    // Without user info the same origin is allowed and reaches the fetch.
+    await b.handle('net.fetch', json({ url: 'https://evil.example/x' }));
+    expect(fetched).toBe(1);
+  });
+
   it('checks size, budget, depth and schema before asking the gate', async () => {
     const b = bridge();
     asked.length = 0;
