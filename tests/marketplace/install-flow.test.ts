@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachMarketplace, type Marketplace } from '../../marketplace/index.js';
+import { attachMarketplace, type DownloadProgress, type Marketplace } from '../../marketplace/index.js';
 import { setReleaseStatus } from '../../marketplace/publish/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 import { createFixtureRepo, type FixtureRepo, refusal } from './fixture-repo.js';
@@ -57,7 +57,26 @@ describe('marketplace install, upgrade, rollback in a running kernel (offline di
     const plan = (err.extras as { plan: { consent: string; steps: Array<{ diff: { added: string[] } }> } })
       .plan;
     expect(plan.steps[0]?.diff.added).toEqual(['http:routes']);
-    await m.apply({ op: 'install', name: 'hello', range: '^1.0.0' }, { consent: plan.consent });
+    // Download progress reaches the kernel bus (what `omega plugin install` shows, issue 6).
+    const progress: DownloadProgress[] = [];
+    const archive = 'artifacts/hello-1.0.0.omp';
+    const sub = k.kernel.bus.subscribe(['marketplace.download.progress'], (batch) => {
+      for (const e of batch) progress.push(e.data as DownloadProgress);
+    });
+    try {
+      await m.apply({ op: 'install', name: 'hello', range: '^1.0.0' }, { consent: plan.consent });
+      // Delivery is asynchronous: poll briefly for the batch that carries the archive.
+      for (let i = 0; i < 80 && !progress.some((p) => p.path === archive); i++)
+        await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      sub.unsubscribe();
+    }
+    expect(progress.length).toBeGreaterThan(0);
+    // The archive comes last, complete: its bytes are the total, which is the file's real size.
+    const last = progress.at(-1)!;
+    expect(last.path).toBe(archive);
+    expect(last.total).toBe(statSync(join(repo.dir, archive)).size);
+    expect(last.received).toBe(last.total);
     expect(await hello()).toEqual({ hello: 'v1.0.0' });
   });
 
