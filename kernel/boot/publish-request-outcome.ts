@@ -15,17 +15,13 @@ export function publishRequestOutcome(bus: EventBus, o: RequestOutcome): void {
       path: o.path,
       ...(o.remote ? { remote: o.remote } : {}),
     });
-  } else if (o.route.owner === 'kernel' && o.route.path.startsWith('/api/v1/plugins/')) {
-    // Plugin lifecycle administration: /api/v1/plugins/:name/<verb>, /api/v1/plugins/install.
-    const segments = o.route.path.split('/');
-    const verb = segments[5] ?? segments[4] ?? 'change';
-    const body = o.body as { name?: unknown } | undefined;
-    bus.publish(`plugins.admin.${verb.replace(/[^a-z0-9_-]/g, '')}`, {
+  } else {
+    bus.publish(o.topic, {
       actor: o.principal?.id ?? 'anonymous',
-      plugin: o.params.name ?? (typeof body?.name === 'string' ? body.name : 'unknown'),
+      plugin: o.params.name ?? 'unknown',
       status: 'success',
       httpStatus: o.status,
-      ...(verb === 'grants' ? { details: o.body } : {}),
+      ...(o.details === undefined ? {} : { details: o.details }),
       ...(o.remote ? { remote: o.remote } : {}),
     });
   }

@@ -43,9 +43,11 @@ export type RequestOutcome =
     }
   | {
       type: 'changed';
-      route: RouteSpec;
+      /** The route's declared audit topic. */
+      topic: string;
       params: Record<string, string>;
-      body: unknown;
+      /** What the route's audit declaration picked from the request (never the raw body). */
+      details?: unknown;
       status: number;
       principal: Principal | null;
       remote?: string;
@@ -200,13 +202,15 @@ function build(opts: HttpAppOptions): Hono<Env> {
           ? undefined
           : await readJsonBody(c, bodyLimitBytes, route.body === 'json' ? undefined : route.body);
       const res = await route.handler(c, { body, principal, requestId: c.get('requestId') });
-      if (opts.observe && route.method !== 'GET' && res.status < 400) {
+      if (opts.observe && route.audit && res.status < 400) {
         const remote = remoteOf(c);
+        const params = c.req.param();
+        const details = route.audit.details?.({ params, body });
         opts.observe({
           type: 'changed',
-          route,
-          params: c.req.param(),
-          body,
+          topic: route.audit.topic,
+          params,
+          ...(details === undefined ? {} : { details }),
           status: res.status,
           principal,
           ...(remote ? { remote } : {}),

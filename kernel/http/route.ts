@@ -36,6 +36,12 @@ export interface RouteSpec<B = unknown> {
   body?: 'json' | z.ZodType<B>;
   /** Response descriptions by status, for the OpenAPI document. */
   responses?: Record<number, string>;
+  /**
+   * An administrative change worth an audit record: on success the kernel publishes `topic`
+   * with the caller, the path params and what `details` picks from the request — never the
+   * raw body, which may hold passwords or tokens.
+   */
+  audit?: { topic: string; details?: (input: { params: Record<string, string>; body: B }) => unknown };
   /** Marks a WebSocket upgrade route (documented, served by the gateway). */
   websocket?: boolean;
   handler: (c: Context, input: RouteInput<B>) => Response | Promise<Response>;

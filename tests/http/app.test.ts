@@ -8,7 +8,7 @@ import {
   PUBLIC,
 } from '../../kernel/auth/index.js';
 import { omegaError } from '../../kernel/errors/index.js';
-import { createHttpApp } from '../../kernel/http/create-app.js';
+import { createHttpApp, type RequestOutcome } from '../../kernel/http/create-app.js';
 import { defineRoute } from '../../kernel/http/route.js';
 import { RouteTable } from '../../kernel/http/route-table.js';
 import { createLogger } from '../../kernel/log/index.js';
@@ -32,6 +32,7 @@ const viewer: Authenticator = {
 
 function setup(bodyLimitBytes = 1024) {
   const table = new RouteTable();
+  const outcomes: RequestOutcome[] = [];
   table.add(
     defineRoute({
       method: 'GET',
@@ -93,13 +94,14 @@ function setup(bodyLimitBytes = 1024) {
     logger,
     bodyLimitBytes,
     isStopping: () => false,
+    observe: (o) => outcomes.push(o),
   });
   const call = (path: string, init: RequestInit & { token?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (init.token) headers.set('authorization', `Bearer ${init.token}`);
     return app.fetch(new Request(`http://x${path}`, { ...init, headers }));
   };
-  return { table, app, call };
+  return { table, app, call, outcomes };
 }
 
 async function problem(res: Response) {
@@ -285,6 +287,42 @@ describe('http app', () => {
   it('treats a trailing slash as another path (404, not 405)', async () => {
     const { call } = setup();
     expect((await call('/api/v1/open/')).status).toBe(404);
+  });
+
+  it('reports a change for audit only on routes that declare it, with only the declared details', async () => {
+    const { table, call, outcomes } = setup();
+    table.add(
+      defineRoute({
+        method: 'POST',
+        path: '/api/v1/things/:name/grant',
+        permission: 'things:admin',
+        owner: 'kernel',
+        summary: 'audited',
+        body: z.object({ scope: z.string(), password: z.string() }),
+        audit: { topic: 'things.admin.grant', details: ({ body }) => ({ scope: body.scope }) },
+        handler: (c) => c.json({}, 200),
+      }),
+    );
+    const post = (path: string, body: unknown) =>
+      call(path, {
+        method: 'POST',
+        token: TOKEN,
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+    expect((await post('/api/v1/widgets', { name: 'w', size: 1 })).status).toBe(201);
+    expect(outcomes.filter((o) => o.type === 'changed')).toEqual([]);
+    expect((await post('/api/v1/things/t1/grant', { scope: 's', password: 'hunter2-hunter2' })).status).toBe(
+      200,
+    );
+    const changed = outcomes.filter((o) => o.type === 'changed');
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatchObject({
+      topic: 'things.admin.grant',
+      params: { name: 't1' },
+      details: { scope: 's' },
+    });
+    expect(JSON.stringify(changed)).not.toContain('hunter2');
   });
 
   it('never writes a bearer token into the access log', async () => {

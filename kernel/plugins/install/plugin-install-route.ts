@@ -1,4 +1,5 @@
 import { omegaError } from '../../errors/index.js';
+import { readCappedBody } from '../../http/read-capped-body.js';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
 import { type InstallConsent, type InstallTarget, installPlugin } from './install-plugin.js';
 
@@ -6,30 +7,11 @@ import { type InstallConsent, type InstallTarget, installPlugin } from './instal
 export const MAX_ARCHIVE_BYTES = 16 * 1024 * 1024;
 
 async function readBody(req: Request): Promise<Uint8Array> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > MAX_ARCHIVE_BYTES) {
-    throw omegaError(
-      'OMEGA_ERR_PAYLOAD_TOO_LARGE',
-      `A plugin archive may be at most ${MAX_ARCHIVE_BYTES} bytes.`,
-    );
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (req.body) {
-    for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
-      total += chunk.byteLength;
-      if (total > MAX_ARCHIVE_BYTES) {
-        throw omegaError(
-          'OMEGA_ERR_PAYLOAD_TOO_LARGE',
-          `A plugin archive may be at most ${MAX_ARCHIVE_BYTES} bytes.`,
-        );
-      }
-      chunks.push(chunk);
-    }
-  }
-  if (total === 0)
+  const bytes = await readCappedBody(req, MAX_ARCHIVE_BYTES);
+  if (bytes.byteLength === 0) {
     throw omegaError('OMEGA_ERR_VALIDATION', 'Send the packed plugin (omega-plugin pack) as the body.');
-  return Buffer.concat(chunks);
+  }
+  return bytes;
 }
 
 /**
@@ -42,6 +24,7 @@ export function pluginInstallRoute(target: InstallTarget): RouteSpec {
     path: '/api/v1/plugins/install',
     permission: 'plugins:admin',
     owner: 'kernel',
+    audit: { topic: 'plugins.admin.install' },
     summary:
       'Install a signed, packed plugin (body: the archive); verified against the trusted publisher keys, placed atomically, granted what ?grant= lists, started',
     responses: {

@@ -38,6 +38,7 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
       permission: 'plugins:admin',
       owner: 'kernel',
       summary,
+      audit: { topic: `plugins.admin.${verb}` },
       responses: { 200: 'The plugin after the change', 404: 'No such plugin' },
       handler: async (c) => json(await manager[verb](nameOf(c.req.param('name')))),
     });
@@ -72,6 +73,7 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
       summary:
         "Replace the operator's grants for a plugin (stored by the kernel, never by the plugin); reload to apply",
       body: grantsBody,
+      audit: { topic: 'plugins.admin.grants', details: ({ body }) => body },
       handler: async (c, { body }) => {
         const name = nameOf(c.req.param('name'));
         manager.info(name);
