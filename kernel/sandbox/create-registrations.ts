@@ -3,7 +3,9 @@ import type { PluginCallKind } from '../protocol/index.js';
 import { type DeliveredEvent, eventCallPayloads } from './event-call-payloads.js';
 import type { HostEnv } from './host-env.js';
 import type { SandboxBus } from './host-services.js';
+import { parseUntrustedJson } from './json-guard.js';
 import type { PluginLimits } from './plugin-limits.js';
+import { toPluginError } from './to-plugin-error.js';
 
 /** Options of {@link createRegistrations}. */
 export interface RegistrationsOptions {
@@ -39,15 +41,15 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
   const deliverOne = (payload: string): Promise<void> =>
     opts.invoke('event', '', payload, limits.callTimeoutMs).then(
       (json) => {
-        const r = json
-          ? (JSON.parse(json) as { failed?: unknown; error?: { code: string; message: string } })
-          : {};
-        if (typeof r.failed === 'number' && r.failed > 0) {
-          opts.onDeliveryError(
-            'event',
-            r.error ?? { code: 'OMEGA_ERR_PLUGIN_FAILED', message: 'handler failed' },
-          );
+        // The host's answer is untrusted: a malformed one counts as a failed delivery, never a throw.
+        let r: { failed?: unknown; error?: unknown } = {};
+        try {
+          r = json ? ((parseUntrustedJson(json, 4) ?? {}) as typeof r) : {};
+        } catch {
+          r = { failed: 1 };
         }
+        if (typeof r.failed === 'number' && r.failed > 0)
+          opts.onDeliveryError('event', toPluginError(r.error));
       },
       (err: OmegaError) => opts.onDeliveryError('event', { code: err.code, message: err.message }),
     );

@@ -9,6 +9,7 @@ import type { Authorize, HostServices } from './host-services.js';
 import { parseUntrustedJson } from './json-guard.js';
 import type { PluginLimits } from './plugin-limits.js';
 import type { HostProcess } from './spawn-host.js';
+import { toPluginError } from './to-plugin-error.js';
 import { type Frame, FrameType } from './wire/frame-type.js';
 
 /** What a loaded bundle exports (names only). */
@@ -70,12 +71,9 @@ const LIVENESS_MS = 2_000;
 
 function errorData(body: Buffer): { code: string; message: string } {
   try {
-    const v = parseUntrustedJson(body.subarray(0, 8192).toString('utf8'), 4) as Record<string, unknown>;
-    const code = typeof v?.code === 'string' ? v.code.slice(0, 64) : 'OMEGA_ERR_PLUGIN_FAILED';
-    const message = typeof v?.message === 'string' ? v.message.slice(0, 1024) : 'plugin failed';
-    return { code, message };
+    return toPluginError(parseUntrustedJson(body.subarray(0, 8192).toString('utf8'), 4));
   } catch {
-    return { code: 'OMEGA_ERR_PLUGIN_FAILED', message: 'plugin failed' };
+    return toPluginError(undefined);
   }
 }
 

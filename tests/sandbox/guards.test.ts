@@ -10,6 +10,7 @@ import {
   resolveLimits,
   validateRouteResponse,
 } from '../../kernel/sandbox/index.js';
+import { toPluginError } from '../../kernel/sandbox/to-plugin-error.js';
 import { codeOf } from './helpers.js';
 
 describe('JSON from a plugin', () => {
@@ -137,5 +138,16 @@ describe('route responses from a plugin', () => {
     expect(await codeOf(Promise.resolve().then(() => validateRouteResponse(bad)))).toBe(
       'OMEGA_ERR_PLUGIN_FAILED',
     );
+  });
+});
+
+describe('toPluginError', () => {
+  it('keeps only short strings from what a host reports, whatever it sends', () => {
+    expect(toPluginError({ code: 'E_X', message: 'boom' })).toEqual({ code: 'E_X', message: 'boom' });
+    for (const bad of [undefined, null, 7, 'str', [], { code: 1, message: { toString: 'x' } }]) {
+      expect(toPluginError(bad)).toEqual({ code: 'OMEGA_ERR_PLUGIN_FAILED', message: 'plugin failed' });
+    }
+    const long = toPluginError({ code: 'C'.repeat(500), message: 'm'.repeat(5000) });
+    expect([long.code.length, long.message.length]).toEqual([64, 1024]);
   });
 });
