@@ -95,25 +95,14 @@ export async function startKernel(
 
     // The auth provider (the security plugin) is looked up once the plugin manager exists.
     let findProvider: () => AuthProvider | undefined = () => undefined;
-    let providerName: string | undefined;
     const auth = createKernelAuth({
       verifyJwt: (token, o) => crypto.verifyJwt(token, o),
-      provider: () => {
-        const p = findProvider();
-        if (p) providerName = p.name;
-        return p;
-      },
+      provider: () => findProvider(),
       ...(config.auth.adminToken ? { adminToken: config.auth.adminToken } : {}),
     });
     const authenticator = auth.authenticator;
     const revocations = bus.subscribe([...REVOCATION_TOPICS, 'plugins.plugin.*'], (batch) => {
-      for (const e of batch) {
-        // A provider that stops or restarts can no longer vouch for what it answered: forget it all.
-        if (e.topic.startsWith('plugins.plugin.')) {
-          const plugin = (e.data as { plugin?: unknown } | null)?.plugin;
-          if (plugin === providerName && e.topic !== 'plugins.plugin.running') auth.cache.clear();
-        } else auth.onEvent(e.topic, e.data);
-      }
+      for (const e of batch) auth.onEvent(e.topic, e.data);
     });
     cleanup.push(() => revocations.unsubscribe());
 

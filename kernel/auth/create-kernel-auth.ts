@@ -23,7 +23,10 @@ export interface KernelAuth {
   readonly authenticator: Authenticator;
   readonly cache: DecisionCache;
   readonly provider: () => AuthProvider | undefined;
-  /** Applies a bus event: revocation topics drop matching cached decisions; others are ignored. */
+  /**
+   * Applies a bus event: revocation topics drop matching cached decisions; the auth provider
+   * stopping or restarting (`plugins.plugin.*`) drops every cached decision and agent key.
+   */
   onEvent(topic: string, data: unknown): void;
   /** Sets or clears the static admin token (an explicit operator opt-in). */
   setAdminToken(token: string | undefined): void;
@@ -36,10 +39,10 @@ export interface KernelAuth {
 export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
   const cache = new DecisionCache(opts.cacheMax);
   const signed = signedRequestAuthenticator({
-    provider: opts.provider,
+    provider: () => provider(),
     nonces: new NonceWindow(opts.signatureWindowMs),
   });
-  const tokens = tokenAuthenticator({ verifyJwt: opts.verifyJwt, provider: opts.provider, cache });
+  const tokens = tokenAuthenticator({ verifyJwt: opts.verifyJwt, provider: () => provider(), cache });
   let admin: Authenticator | undefined;
   let chain = chainAuthenticators([signed, tokens]);
   const setAdminToken = (token: string | undefined) => {
@@ -48,11 +51,26 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
     chain = chainAuthenticators(admin ? [signed, tokens, admin] : [signed, tokens]);
   };
   setAdminToken(opts.adminToken);
+  // The plugin that answered last; when it stops or restarts it can no longer vouch for anything.
+  let providerName: string | undefined;
+  const provider = () => {
+    const p = opts.provider();
+    if (p) providerName = p.name;
+    return p;
+  };
   return {
     authenticator: { authenticate: (c) => chain.authenticate(c) },
     cache,
-    provider: opts.provider,
+    provider,
     onEvent(topic, data) {
+      if (topic.startsWith('plugins.plugin.')) {
+        const plugin = (data as { plugin?: unknown } | null)?.plugin;
+        if (plugin === providerName && topic !== 'plugins.plugin.running') {
+          cache.clear();
+          signed.forget();
+        }
+        return;
+      }
       const r = revocationOf(topic, data);
       if (!r) return;
       cache.revoke(r);
