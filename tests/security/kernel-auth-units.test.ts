@@ -31,6 +31,9 @@ describe('permission patterns', () => {
     ['*:read', 'nodes:*', false],
   ])('%s covers %s: %s', (granted, wanted, expected) => {
     expect(permissionCovers(granted, wanted)).toBe(expected);
+    // The compiled per-principal check agrees, as a grant and (inverted) as a deny.
+    expect(hasPermission(who([granted]), wanted)).toBe(expected);
+    expect(hasPermission(who(['*'], [granted]), wanted)).toBe(!expected);
   });
 
   it('an explicit deny wins over any grant, broad or narrow', () => {
