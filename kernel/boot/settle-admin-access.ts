@@ -3,10 +3,12 @@ import {
   type AuthProvider,
   adminTokenPath,
   armBootstrap,
+  BOOTSTRAP_SECRET_MIN_CHARS,
   type KernelAuth,
   resolveAdminToken,
 } from '../auth/index.js';
 import type { KernelConfig } from '../config/index.js';
+import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 
 /**
@@ -42,8 +44,16 @@ export async function settleAdminAccess(
       'ignoring the admin-token file: the security plugin provides users (set OMEGA_ADMIN_TOKEN to opt in to a static token)',
     );
   }
+  const secret = process.env.OMEGA_BOOTSTRAP_SECRET;
+  if (secret !== undefined && secret !== '' && secret.length < BOOTSTRAP_SECRET_MIN_CHARS) {
+    // Refused, not silently replaced: the operator would otherwise wait for a secret that never works.
+    throw omegaError(
+      'OMEGA_ERR_CONFIG_INVALID',
+      `OMEGA_BOOTSTRAP_SECRET must be at least ${BOOTSTRAP_SECRET_MIN_CHARS} characters; unset it to have one generated.`,
+      { field: 'OMEGA_BOOTSTRAP_SECRET' },
+    );
+  }
   try {
-    const secret = process.env.OMEGA_BOOTSTRAP_SECRET;
     const armed = await armBootstrap(provider, {
       ...(secret ? { secret } : {}),
       print: print ?? ((text) => process.stdout.write(`${text}\n`)),

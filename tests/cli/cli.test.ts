@@ -111,6 +111,19 @@ describe('omega CLI', () => {
     expect(JSON.parse(down.stdout)).toMatchObject({ up: false });
   });
 
+  it('refuses a bootstrap secret too short to be safe instead of replacing it silently', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-cli-'));
+    dirs.push(dir);
+    const r = run(['start', '--port', '0', '--data-dir', dir, '--log-level', 'silent'], {
+      OMEGA_BOOTSTRAP_SECRET: 'short',
+      OMEGA_ADMIN_TOKEN: '',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^omega: OMEGA_BOOTSTRAP_SECRET must be at least \d+ characters.*\[OMEGA_ERR_CONFIG_INVALID\]\n$/,
+    );
+  });
+
   it('refuses to start on a corrupt storage file and names it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'omega-cli-'));
     dirs.push(dir);
