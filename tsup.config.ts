@@ -1,13 +1,21 @@
 import { defineConfig } from 'tsup';
 
-/** Builds the kernel CLI and the plugin-host process entry (one isolate per host) into dist/. */
+/**
+ * Builds the kernel CLI and the plugin-host process entry (one isolate per host) into dist/.
+ * Omega's own workspace packages (@omega/*) are bundled in from their sources, so the packed
+ * `omega` package needs only its third-party dependencies.
+ */
 export default defineConfig({
-  entry: { cli: 'kernel/cli/main.ts', 'plugin-host': 'kernel/sandbox/host/main.ts' },
+  entry: { cli: 'cli/main.ts', 'plugin-host': 'kernel/sandbox/host/main.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',
   sourcemap: true,
   clean: true,
   splitting: false,
+  noExternal: [/^@omega\//],
   banner: { js: '#!/usr/bin/env node' },
+  esbuildOptions(options) {
+    options.conditions = ['source'];
+  },
 });

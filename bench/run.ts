@@ -15,7 +15,9 @@ const benches = readdirSync(dir)
 let failed = 0;
 for (const file of benches) {
   console.log(`\n== ${file} ==`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, file)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(dir, file)], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) {
     failed++;
     console.log(`!! ${file} exited with ${r.status ?? r.signal}`);

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import type { RouteRequest } from '@omega/protocol';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { Hono } from 'hono';
 import { createLogger } from '../kernel/log/index.js';
-import type { RouteRequest } from '../kernel/protocol/index.js';
 import {
   callRoute,
   createSandbox,

@@ -10,7 +10,7 @@ export interface BenchServer {
 
 /** Spawns `node --import tsx <script>` and waits for the JSON line it prints when listening. */
 export async function spawnServer(script: string, env: NodeJS.ProcessEnv = {}): Promise<BenchServer> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });

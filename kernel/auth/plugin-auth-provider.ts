@@ -5,7 +5,7 @@ import type { AuthProvider } from './auth-provider.js';
 
 /**
  * The service a provider plugin declares for the kernel's questions. The name is reserved:
- * no plugin may declare `services:call:<plugin>.auth-provider` (parsePermission refuses it),
+ * no plugin may declare `services:call:<plugin>.auth-provider` (parseCapability refuses it),
  * so only the kernel reaches it.
  */
 export const AUTH_PROVIDER_SERVICE = 'auth-provider';

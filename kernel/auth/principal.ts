@@ -1,6 +1,6 @@
-import { allowsPermission } from '../protocol/rbac.js';
+import { allowsPermission } from '@omega/protocol';
 
-export { permissionCovers } from '../protocol/rbac.js';
+export { permissionCovers } from '@omega/protocol';
 /** Who is calling: resolved from a credential by the kernel's authenticator. */
 export interface Principal {
   /** Stable id, e.g. `admin` or a user id (an API token's owner). */

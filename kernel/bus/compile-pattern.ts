@@ -1,4 +1,4 @@
-import { splitPattern } from './validate-topic.js';
+import { splitPattern } from '@omega/protocol';
 
 /** A pattern parsed once, matched against pre-split topics. */
 export interface CompiledPattern {

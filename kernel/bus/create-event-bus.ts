@@ -1,3 +1,4 @@
+import { splitTopic } from '@omega/protocol';
 import { omegaError } from '../errors/index.js';
 import { createLogger } from '../log/index.js';
 import { type CompiledPattern, compilePattern } from './compile-pattern.js';
@@ -15,7 +16,6 @@ import { ReplayWindow } from './replay-window.js';
 import { SeqAllocator } from './seq-allocator.js';
 import { Subscriber } from './subscriber.js';
 import { SubscriptionIndex } from './subscription-index.js';
-import { splitTopic } from './validate-topic.js';
 
 /** Split topics kept for reuse; cleared when it grows past this (topics are few in practice). */
 const TOPIC_CACHE_MAX = 4096;

@@ -1,3 +1,11 @@
+export {
+  splitPattern,
+  splitTopic,
+  TOPIC_MAX_LENGTH,
+  TOPIC_MAX_SEGMENTS,
+  validatePattern,
+  validateTopic,
+} from '@omega/protocol';
 export { type CompiledPattern, compilePattern } from './compile-pattern.js';
 export { createEventBus } from './create-event-bus.js';
 export {
@@ -13,11 +21,3 @@ export {
   type Subscription,
 } from './event-bus.js';
 export { matchTopic } from './match-topic.js';
-export {
-  splitPattern,
-  splitTopic,
-  TOPIC_MAX_LENGTH,
-  TOPIC_MAX_SEGMENTS,
-  validatePattern,
-  validateTopic,
-} from './validate-topic.js';

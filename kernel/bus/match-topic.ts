@@ -1,5 +1,5 @@
+import { splitTopic } from '@omega/protocol';
 import { compilePattern } from './compile-pattern.js';
-import { splitTopic } from './validate-topic.js';
 
 /**
  * True when `topic` matches `pattern`. Throws OMEGA_ERR_TOPIC_INVALID for an invalid

@@ -1,5 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from './codes.js';
-import { hasErrorCode } from './omega-error.js';
+import { ERROR_CODES, type ErrorCode, hasErrorCode } from '@omega/protocol';
 
 /** An RFC 9457 problem document as Omega sends it. */
 export interface Problem {

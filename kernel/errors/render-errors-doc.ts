@@ -1,4 +1,4 @@
-import { ERROR_CODES } from './codes.js';
+import { ERROR_CODES } from '@omega/protocol';
 import { problemType } from './problem.js';
 
 /** Renders docs/errors.md from the error table (the generator behind `npm run gen`). */

@@ -1,7 +1,7 @@
+import { MAX_EVENT_DATA_BYTES } from '@omega/protocol';
 import { z } from 'zod';
 import { PUBLIC } from '../auth/index.js';
 import { omegaError } from '../errors/index.js';
-import { MAX_EVENT_DATA_BYTES } from '../protocol/index.js';
 import { buildOpenApi } from './openapi.js';
 import { defineRoute, type RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';

@@ -1,9 +1,7 @@
+import type { CapabilityDescriptor } from '@omega/protocol';
+import { capabilityCovers, formatCapability, intersectCapabilities, parseCapability } from '@omega/protocol';
 import { hasErrorCode, omegaError } from '../errors/index.js';
-import type { PermissionDescriptor } from './descriptor.js';
-import { formatPermission } from './format-permission.js';
 import { type NormalizedRequest, normalizeRequest } from './normalize-request.js';
-import { parsePermission } from './parse-permission.js';
-import { intersectPermissions, permissionCovers } from './permission-covers.js';
 import { createPermissionIndex } from './permission-index.js';
 
 /** What the gate records for every denial (the kernel turns it into an audit event). */
@@ -32,33 +30,33 @@ export interface PermissionGateOptions {
 /** One plugin's choke point: every host call asks it first. */
 export interface PermissionGate {
   /** Normalises `requested`, then throws OMEGA_ERR_PERM_DENIED (and calls onDeny) unless allowed. */
-  check(requested: PermissionDescriptor): void;
+  check(requested: CapabilityDescriptor): void;
   /** Like check, but answers instead of throwing and records nothing. */
-  allows(requested: PermissionDescriptor): boolean;
+  allows(requested: CapabilityDescriptor): boolean;
   /** What the plugin may use: declared ∩ granted, without what a deny fully covers. */
-  effective(): PermissionDescriptor[];
+  effective(): CapabilityDescriptor[];
 }
 
-const parseAll = (list: readonly string[]): PermissionDescriptor[] => list.map((s) => parsePermission(s));
+const parseAll = (list: readonly string[]): CapabilityDescriptor[] => list.map((s) => parseCapability(s));
 
 /** Declared ∩ granted, pairwise, minus what a deny fully covers; deduplicated. */
 function computeEffective(
-  declared: PermissionDescriptor[],
-  granted: PermissionDescriptor[],
-  denied: PermissionDescriptor[],
-): PermissionDescriptor[] {
-  const out = new Map<string, PermissionDescriptor>();
+  declared: CapabilityDescriptor[],
+  granted: CapabilityDescriptor[],
+  denied: CapabilityDescriptor[],
+): CapabilityDescriptor[] {
+  const out = new Map<string, CapabilityDescriptor>();
   for (const d of declared) {
     for (const g of granted) {
-      const both = intersectPermissions(d, g);
-      if (both === null || denied.some((x) => permissionCovers(x, both))) continue;
-      out.set(formatPermission(both), both);
+      const both = intersectCapabilities(d, g);
+      if (both === null || denied.some((x) => capabilityCovers(x, both))) continue;
+      out.set(formatCapability(both), both);
     }
   }
   const all = [...out.values()];
   // Drop entries another entry already covers, so the list reads as the operator means it.
   return all.filter(
-    (e, i) => !all.some((o, j) => j !== i && permissionCovers(o, e) && !permissionCovers(e, o)),
+    (e, i) => !all.some((o, j) => j !== i && capabilityCovers(o, e) && !capabilityCovers(e, o)),
   );
 }
 
@@ -76,7 +74,7 @@ export function createPermissionGate(opts: PermissionGateOptions): PermissionGat
   const deny = createPermissionIndex(denied);
   const declaredIdx = createPermissionIndex(declared);
   const grantedIdx = createPermissionIndex(granted);
-  const declaredStrings = declared.map(formatPermission);
+  const declaredStrings = declared.map(formatCapability);
 
   const decide = (req: NormalizedRequest): boolean => !deny.overlaps(req) && allow.covers(req);
 
@@ -92,7 +90,7 @@ export function createPermissionGate(opts: PermissionGateOptions): PermissionGat
   };
 
   const explain = (req: NormalizedRequest): never => {
-    const asked = formatPermission(req.descriptor);
+    const asked = formatCapability(req.descriptor);
     if (deny.overlaps(req)) {
       return refuse(
         asked,

@@ -1,12 +1,17 @@
-import { splitPattern, splitTopic } from '../bus/validate-topic.js';
+import type { CapabilityDescriptor } from '@omega/protocol';
+import {
+  isCryptoOp,
+  isQualifiedServiceName,
+  isSystemArea,
+  parseRequestUrl,
+  splitPattern,
+  splitTopic,
+} from '@omega/protocol';
 import { omegaError } from '../errors/index.js';
-import type { PermissionDescriptor } from './descriptor.js';
-import { parseRequestUrl } from './normalize-origin.js';
-import { isCryptoOp, isQualifiedServiceName, isSystemArea } from './scope-values.js';
 
 /** A request normalised for the gate, with its pre-split topic when it has one. */
 export interface NormalizedRequest {
-  descriptor: PermissionDescriptor;
+  descriptor: CapabilityDescriptor;
   /** Topic (publish) or pattern (subscribe) segments; empty for other kinds. */
   segments: string[];
 }

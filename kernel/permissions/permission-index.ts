@@ -1,7 +1,6 @@
-import { splitPattern } from '../bus/validate-topic.js';
-import type { PermissionDescriptor, PermissionKind } from './descriptor.js';
+import type { CapabilityDescriptor, CapabilityKind } from '@omega/protocol';
+import { segmentsCover, segmentsOverlap, splitPattern } from '@omega/protocol';
 import type { NormalizedRequest } from './normalize-request.js';
-import { segmentsCover, segmentsOverlap } from './pattern-covers.js';
 
 /** A set of permissions indexed by kind, so a decision costs a Set lookup or a short pattern scan. */
 export interface PermissionIndex {
@@ -12,8 +11,8 @@ export interface PermissionIndex {
 }
 
 /** Builds a {@link PermissionIndex} over normalised descriptors. */
-export function createPermissionIndex(list: readonly PermissionDescriptor[]): PermissionIndex {
-  const kinds = new Set<PermissionKind>();
+export function createPermissionIndex(list: readonly CapabilityDescriptor[]): PermissionIndex {
+  const kinds = new Set<CapabilityKind>();
   const scopes = new Set<string>(); // `kind scope` for the kinds compared by equality
   const publish: string[][] = [];
   const subscribe: string[][] = [];
@@ -26,7 +25,7 @@ export function createPermissionIndex(list: readonly PermissionDescriptor[]): Pe
     else if (d.kind === 'crypto') scopes.add(`crypto ${d.op}`);
     else if (d.kind === 'services.call') scopes.add(`services.call ${d.service}`);
   }
-  const scoped = (d: PermissionDescriptor): string | null => {
+  const scoped = (d: CapabilityDescriptor): string | null => {
     if (d.kind === 'net.fetch') return `net.fetch ${d.origin}`;
     if (d.kind === 'crypto') return `crypto ${d.op}`;
     if (d.kind === 'services.call') return `services.call ${d.service}`;

@@ -1,10 +1,10 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { PluginManifest } from '@omega/protocol';
+import { parseManifest } from '@omega/protocol';
+import { verifyIntegrity } from '@omega/protocol/archive';
 import { hasErrorCode, type OmegaError, omegaError } from '../errors/index.js';
-import type { PluginManifest } from './manifest-schema.js';
-import { parseManifest } from './parse-manifest.js';
-import { verifyIntegrity } from './verify-integrity.js';
 
 /** A plugin found on disk whose manifest is valid and whose bundle matches its integrity. */
 export interface DiscoveredPlugin {

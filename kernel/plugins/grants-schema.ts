@@ -1,7 +1,7 @@
+import { fieldErrors } from '@omega/protocol';
 import { z } from 'zod';
 import { hasErrorCode, omegaError } from '../errors/index.js';
-import { formatPermission, PLUGIN_NAME_RE, parsePermission } from '../permissions/index.js';
-import { fieldErrors } from './parse-manifest.js';
+import { formatCapability, PLUGIN_NAME_RE, parseCapability } from '../permissions/index.js';
 
 /** What the operator decided for one plugin; permission strings are canonical. */
 export interface PluginGrants {
@@ -22,7 +22,7 @@ const permissionList = z
   .array(
     z.string().transform((s, ctx) => {
       try {
-        return formatPermission(parsePermission(s));
+        return formatCapability(parseCapability(s));
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: hasErrorCode(err) ? err.message : 'invalid permission' });
         return z.NEVER;

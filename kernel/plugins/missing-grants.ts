@@ -1,6 +1,6 @@
-import { parsePermission, permissionCovers } from '../permissions/index.js';
+import type { PluginManifest } from '@omega/protocol';
+import { capabilityCovers, parseCapability } from '../permissions/index.js';
 import type { Grants } from './grants-schema.js';
-import type { PluginManifest } from './manifest-schema.js';
 
 /**
  * The permissions `manifest` declares on which the operator has not decided: no grant covers
@@ -14,12 +14,12 @@ export function missingGrants(
   grants: Grants,
 ): string[] {
   const mine = Object.hasOwn(grants, manifest.name) ? grants[manifest.name] : undefined;
-  const granted = (mine?.granted ?? []).map(parsePermission);
-  const denied = (mine?.denied ?? []).map(parsePermission);
+  const granted = (mine?.granted ?? []).map(parseCapability);
+  const denied = (mine?.denied ?? []).map(parseCapability);
   return manifest.permissions.filter((s) => {
-    const d = parsePermission(s);
+    const d = parseCapability(s);
     // `net:fetch:*` asks the operator to choose origins; none chosen means no fetch, not "not decided".
     if (d.kind === 'net.fetch' && d.origin === '*') return false;
-    return !granted.some((g) => permissionCovers(g, d)) && !denied.some((x) => permissionCovers(x, d));
+    return !granted.some((g) => capabilityCovers(g, d)) && !denied.some((x) => capabilityCovers(x, d));
   });
 }

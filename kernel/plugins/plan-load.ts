@@ -1,6 +1,6 @@
+import type { PluginManifest } from '@omega/protocol';
 import semver from 'semver';
 import { type OmegaError, omegaError } from '../errors/index.js';
-import type { PluginManifest } from './manifest-schema.js';
 
 /** A plugin that may not start, with every reason found. */
 export interface Refusal {

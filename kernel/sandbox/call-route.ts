@@ -1,5 +1,5 @@
+import type { RouteRequest } from '@omega/protocol';
 import { omegaError } from '../errors/index.js';
-import type { RouteRequest } from '../protocol/index.js';
 import type { PluginInstance } from './create-plugin-instance.js';
 import { parseUntrustedJson } from './json-guard.js';
 import { validateRouteResponse } from './validate-route-response.js';

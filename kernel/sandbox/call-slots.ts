@@ -1,4 +1,4 @@
-import type { HostCallName } from '../protocol/index.js';
+import type { HostCallName } from '@omega/protocol';
 import type { PluginLimits } from './plugin-limits.js';
 
 /** Host calls that hold scarce kernel resources, by the limit that bounds them per plugin. */

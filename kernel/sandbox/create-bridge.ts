@@ -1,6 +1,6 @@
+import type { CapabilityDescriptor } from '@omega/protocol';
+import { HOST_CALLS, type HostCallName, isHostCallName } from '@omega/protocol';
 import { hasErrorCode, OmegaError, omegaError } from '../errors/index.js';
-import type { PermissionDescriptor } from '../permissions/descriptor.js';
-import { HOST_CALLS, type HostCallName, isHostCallName } from '../protocol/index.js';
 import { createByteBudget } from './byte-budget.js';
 import { createCallSlots } from './call-slots.js';
 import type { HostEnv } from './host-env.js';
@@ -14,7 +14,7 @@ export interface DeniedCall {
   plugin: string;
   version: string;
   call: HostCallName;
-  descriptor: PermissionDescriptor;
+  descriptor: CapabilityDescriptor;
   /** The gate's explanation (plain data from the OMEGA_ERR_PERM_DENIED error). */
   message: string;
 }
@@ -115,7 +115,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
       throw omegaError('OMEGA_ERR_VALIDATION', `Invalid arguments to ${name}.`, { errors });
     }
     const args = parsed.data;
-    const descriptor = (spec.permission as (a: unknown) => PermissionDescriptor | null)(args);
+    const descriptor = (spec.permission as (a: unknown) => CapabilityDescriptor | null)(args);
     if (descriptor !== null) {
       try {
         opts.authorize(descriptor);

@@ -1,6 +1,6 @@
+import type { PluginCallKind } from '@omega/protocol';
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import type { PluginCallKind } from '../protocol/index.js';
 import type { DeniedCall } from './create-bridge.js';
 import type { HostPool } from './create-host-pool.js';
 import type { Authorize, HostServices } from './host-services.js';

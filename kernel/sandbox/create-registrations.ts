@@ -1,5 +1,5 @@
+import type { PluginCallKind } from '@omega/protocol';
 import { type OmegaError, omegaError } from '../errors/index.js';
-import type { PluginCallKind } from '../protocol/index.js';
 import { type DeliveredEvent, eventCallPayloads } from './event-call-payloads.js';
 import type { HostEnv } from './host-env.js';
 import type { SandboxBus } from './host-services.js';

@@ -1,6 +1,6 @@
+import type { HostCallArgs, HostCallName, HostCallResult } from '@omega/protocol';
 import { exceedsDefaultCost, SCRYPT_DEFAULTS } from '../crypto/index.js';
 import { omegaError } from '../errors/index.js';
-import type { HostCallArgs, HostCallName, HostCallResult } from '../protocol/index.js';
 import type { HostEnv } from './host-env.js';
 import type { HostServices } from './host-services.js';
 

@@ -1,9 +1,8 @@
+import type { CapabilityDescriptor, FetchResult, ListPageResult, StoredRecordResult } from '@omega/protocol';
 import type { Logger } from '../log/index.js';
-import type { PermissionDescriptor } from '../permissions/descriptor.js';
-import type { FetchResult, ListPageResult, StoredRecordResult } from '../protocol/index.js';
 
 /** The single choke point: throws (OMEGA_ERR_PERM_DENIED) unless the plugin may do this. */
-export type Authorize = (descriptor: PermissionDescriptor) => void;
+export type Authorize = (descriptor: CapabilityDescriptor) => void;
 
 /** One plugin's storage namespace (kernel/storage's `NamespaceView` fits). */
 export interface SandboxStorage {

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
+import type { PluginCallKind } from '@omega/protocol';
 import { type ErrorCode, OmegaError, omegaError } from '../errors/index.js';
-import type { PluginCallKind } from '../protocol/index.js';
 import { createCpuCredit, readProcessCpuMs } from './cpu-credit.js';
 import { createBridge, type DeniedCall } from './create-bridge.js';
 import { createRegistrations } from './create-registrations.js';

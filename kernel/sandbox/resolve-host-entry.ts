@@ -19,5 +19,8 @@ export function resolveHostEntry(): HostEntry {
   if (!here.endsWith('.ts') && existsSync(built)) return { execArgv: ['--no-node-snapshot'], file: built };
   const source = fileURLToPath(new URL('./host/main.ts', here));
   const tsx = createRequire(here).resolve('tsx');
-  return { execArgv: ['--no-node-snapshot', '--import', pathToFileURL(tsx).href], file: source };
+  return {
+    execArgv: ['--no-node-snapshot', '--conditions=source', '--import', pathToFileURL(tsx).href],
+    file: source,
+  };
 }

@@ -1,5 +1,5 @@
+import type { RouteResponse } from '@omega/protocol';
 import { omegaError } from '../errors/index.js';
-import type { RouteResponse } from '../protocol/index.js';
 
 /** Headers a plugin may not set: hop-by-hop and framing are the kernel's (RFC 9110 §7.6.1). */
 const DROPPED = new Set([

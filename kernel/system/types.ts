@@ -1,6 +1,6 @@
-import type { SystemArea } from '../permissions/descriptor.js';
+import type { SystemArea } from '@omega/protocol';
 
-export type { SystemArea } from '../permissions/descriptor.js';
+export type { SystemArea } from '@omega/protocol';
 
 /**
  * CPU time split by state, in the order of /proc/stat. Guest time is already inside `user`

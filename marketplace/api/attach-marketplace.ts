@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import type { Kernel } from '../../kernel/kernel.js';
-import { trustedPublishersFile } from '../../kernel/plugins/install/index.js';
-import { pluginPaths } from '../../kernel/plugins/manager/index.js';
-import { KERNEL_VERSION } from '../../kernel/version.js';
+import type { Kernel } from '../../kernel/index.js';
+import { KERNEL_VERSION, pluginPaths, trustedPublishersFile } from '../../kernel/index.js';
 import {
   createMarketplace,
   type Marketplace,

@@ -1,7 +1,6 @@
+import { omegaError, PLUGIN_NAME_RE } from '@omega/protocol';
 import { z } from 'zod';
-import { omegaError } from '../../kernel/errors/index.js';
-import { defineRoute, type RouteSpec } from '../../kernel/http/route.js';
-import { PLUGIN_NAME_RE } from '../../kernel/permissions/index.js';
+import { defineRoute, type RouteSpec } from '../../kernel/index.js';
 import type { ChangeRequest, Marketplace } from '../client/create-marketplace.js';
 
 const json = (data: unknown, status = 200) =>

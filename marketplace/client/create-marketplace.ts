@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { omegaError } from '@omega/protocol';
 import semver from 'semver';
-import { omegaError } from '../../kernel/errors/index.js';
-import type { InstallTarget } from '../../kernel/plugins/install/index.js';
-import type { PluginManager } from '../../kernel/plugins/manager/index.js';
+import type { InstallTarget, PluginManager } from '../../kernel/index.js';
 import { type ArtifactStore, artifactStore } from '../install/artifact-store.js';
 import {
   type InstalledRelease,

@@ -1,4 +1,4 @@
-import { computeIntegrity } from '../../kernel/plugins/index.js';
+import { computeIntegrity } from '@omega/protocol/archive';
 import {
   checkExpiry,
   type IndexDoc,

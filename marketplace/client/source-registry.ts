@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { omegaError } from '../../kernel/errors/index.js';
-import { writeFileDurable } from '../../kernel/storage/index.js';
+import { omegaError } from '@omega/protocol';
+import { writeFileDurable } from '../../kernel/index.js';
 import { isHttpSource } from './read-source.js';
 
 /** A marketplace the operator added: a name, and an http(s) URL or a local directory (offline mirror). */

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../kernel/crypto/write-file-atomic.js';
+import { writeFileAtomic } from '../../kernel/index.js';
 
 /** What a client remembers per source between runs: the last root and the highest versions seen. */
 export interface TrustedState {

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { computeIntegrity, verifyIntegrity } from '../../kernel/plugins/index.js';
-import { writeFileDurable } from '../../kernel/storage/index.js';
+import { computeIntegrity, verifyIntegrity } from '@omega/protocol/archive';
+import { writeFileDurable } from '../../kernel/index.js';
 import { untrusted } from '../metadata/index.js';
 
 /** File name of an artifact in the store: its sha512 in hex (content addressing). */

@@ -1,4 +1,4 @@
-import type { PluginView } from '../../kernel/plugins/manager/index.js';
+import type { PluginView } from '../../kernel/index.js';
 
 /** The outcome of watching a freshly started plugin. */
 export interface Health {

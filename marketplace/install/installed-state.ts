@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFileDurable } from '../../kernel/storage/index.js';
+import { writeFileDurable } from '../../kernel/index.js';
 
 /** One version of a plugin that this kernel installed from a marketplace. */
 export interface InstalledRelease {

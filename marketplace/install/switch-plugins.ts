@@ -1,14 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hasErrorCode, omegaError } from '../../kernel/errors/index.js';
-import { loadGrants, parseManifest } from '../../kernel/plugins/index.js';
-import {
-  decodeArchive,
-  type InstallTarget,
-  installVerified,
-  type VerifiedPlugin,
-} from '../../kernel/plugins/install/index.js';
-import type { PluginManager } from '../../kernel/plugins/manager/index.js';
+import { hasErrorCode, omegaError, parseManifest } from '@omega/protocol';
+import { decodeArchive } from '@omega/protocol/archive';
+import type { PluginManager } from '../../kernel/index.js';
+import { type InstallTarget, installVerified, loadGrants, type VerifiedPlugin } from '../../kernel/index.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { type Health, healthCheck } from './health-check.js';
 import type { InstalledRelease } from './installed-state.js';

@@ -1,6 +1,6 @@
-import { hasErrorCode } from '../../kernel/errors/index.js';
-import { computeIntegrity } from '../../kernel/plugins/index.js';
-import { type VerifiedPlugin, verifyPluginArchive } from '../../kernel/plugins/install/index.js';
+import { hasErrorCode } from '@omega/protocol';
+import { computeIntegrity } from '@omega/protocol/archive';
+import { type VerifiedPlugin, verifyPluginArchive } from '../../kernel/index.js';
 import {
   compareManifests,
   type IndexDoc,

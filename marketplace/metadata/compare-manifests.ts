@@ -1,4 +1,4 @@
-import type { PluginManifest } from '../../kernel/plugins/index.js';
+import type { PluginManifest } from '@omega/protocol';
 import { canonicalJson } from './canonical-json.js';
 import { type TrustContext, untrusted } from './untrusted.js';
 

@@ -1,6 +1,6 @@
+import { PLUGIN_NAME_RE } from '@omega/protocol';
 import semver from 'semver';
 import { z } from 'zod';
-import { PLUGIN_NAME_RE } from '../../kernel/permissions/index.js';
 
 /** Version of the metadata format; a client refuses documents of another spec. */
 export const METADATA_SPEC = 1;

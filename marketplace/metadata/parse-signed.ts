@@ -1,5 +1,5 @@
+import { fieldErrors } from '@omega/protocol';
 import type { z } from 'zod';
-import { fieldErrors } from '../../kernel/plugins/index.js';
 import type { SignedDocument } from './signed-document.js';
 import { type TrustContext, untrusted } from './untrusted.js';
 

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { omegaError } from '@omega/protocol';
 import { calculateJwkThumbprint } from 'jose';
-import { omegaError } from '../../kernel/errors/index.js';
 import type { PublicKey } from './metadata-schemas.js';
 
 /** An Ed25519 private key as stored in a key file (a JWK with `d`). */

@@ -1,4 +1,4 @@
-import { type OmegaError, omegaError } from '../../kernel/errors/index.js';
+import { type OmegaError, omegaError } from '@omega/protocol';
 
 /** The signed roles of a marketplace, plus the two things a release brings: its statement and artifact. */
 export type TrustRole = 'root' | 'timestamp' | 'index' | 'release' | 'artifact';

@@ -1,5 +1,4 @@
-import { hasErrorCode } from '../../kernel/errors/index.js';
-import { type PluginManifest, parseManifest } from '../../kernel/plugins/index.js';
+import { hasErrorCode, type PluginManifest, parseManifest } from '@omega/protocol';
 import { type IndexDoc, type ReleaseStatement, releaseStatementSchema } from './metadata-schemas.js';
 import { parsePayload } from './parse-signed.js';
 import { TYP } from './signed-document.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { computeIntegrity } from '../../kernel/plugins/index.js';
+import { computeIntegrity } from '@omega/protocol/archive';
 import {
   METADATA_SPEC,
   type SigningKey,

@@ -1,8 +1,7 @@
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { omegaError } from '../../kernel/errors/index.js';
-import { parseManifest } from '../../kernel/plugins/index.js';
-import { decodeArchive } from '../../kernel/plugins/install/index.js';
+import { omegaError, parseManifest } from '@omega/protocol';
+import { decodeArchive } from '@omega/protocol/archive';
 import {
   type FlattenedJws,
   type IndexDoc,

@@ -1,5 +1,5 @@
-import { computeIntegrity, parseManifest } from '../../kernel/plugins/index.js';
-import { decodeArchive } from '../../kernel/plugins/install/index.js';
+import { parseManifest } from '@omega/protocol';
+import { computeIntegrity, decodeArchive } from '@omega/protocol/archive';
 import {
   type FlattenedJws,
   METADATA_SPEC,

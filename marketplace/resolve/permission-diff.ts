@@ -1,5 +1,5 @@
-import { parsePermission, permissionCovers } from '../../kernel/permissions/index.js';
-import type { PluginManifest } from '../../kernel/plugins/index.js';
+import type { PluginManifest } from '@omega/protocol';
+import { capabilityCovers, parseCapability } from '@omega/protocol';
 
 /** What changes in what a plugin may do between two versions, for the operator to approve. */
 export interface PermissionDiff {
@@ -26,23 +26,23 @@ export interface ReleaseIdentity {
 
 /**
  * Compares what `next` may do with what `current` may do (nothing, for a fresh install).
- * Coverage uses the kernel's permission semantics (`permissionCovers`), so a broader topic
+ * Coverage uses the kernel's permission semantics (`capabilityCovers`), so a broader topic
  * pattern is "widened", not "added + removed".
  */
 export function permissionDiff(current: ReleaseIdentity | undefined, next: ReleaseIdentity): PermissionDiff {
   const oldPerms = current?.manifest.permissions ?? [];
   const newPerms = next.manifest.permissions;
-  const parsed = (s: string) => parsePermission(s);
+  const parsed = (s: string) => parseCapability(s);
   const added: string[] = [];
   const widened: PermissionDiff['widened'] = [];
   for (const p of newPerms) {
     const pd = parsed(p);
-    if (oldPerms.some((q) => permissionCovers(parsed(q), pd))) continue;
-    const narrower = oldPerms.find((q) => permissionCovers(pd, parsed(q)));
+    if (oldPerms.some((q) => capabilityCovers(parsed(q), pd))) continue;
+    const narrower = oldPerms.find((q) => capabilityCovers(pd, parsed(q)));
     if (narrower !== undefined) widened.push({ from: narrower, to: p });
     else added.push(p);
   }
-  const removed = oldPerms.filter((q) => !newPerms.some((p) => permissionCovers(parsed(p), parsed(q))));
+  const removed = oldPerms.filter((q) => !newPerms.some((p) => capabilityCovers(parsed(p), parsed(q))));
   const largerLimits: PermissionDiff['largerLimits'] = [];
   if (current) {
     for (const limit of ['memoryMb', 'callTimeoutMs'] as const) {

@@ -1,6 +1,6 @@
+import type { PluginManifest } from '@omega/protocol';
+import { type OmegaError, omegaError } from '@omega/protocol';
 import semver from 'semver';
-import { type OmegaError, omegaError } from '../../kernel/errors/index.js';
-import type { PluginManifest } from '../../kernel/plugins/index.js';
 
 /** One version the resolver may pick. */
 export interface Candidate {

@@ -4,8 +4,8 @@ export type {
   PluginEvent,
   StoredRecordResult,
   VerifyResult,
-} from '../../kernel/protocol/index.js';
-export { allowsPermission, type PermissionSet, permissionCovers } from '../../kernel/protocol/rbac.js';
+} from '@omega/protocol';
+export { allowsPermission, type PermissionSet, permissionCovers } from '@omega/protocol';
 export type { EventHandler, HostContext, HostMethod } from './context/host-context.js';
 export type { PluginContext } from './context/plugin-context.js';
 export { errorCode, isCodedError } from './errors/error-code.js';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir } from '../helpers/temp-kernel.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'kernel', 'cli', 'main.ts');
+const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });
@@ -74,7 +74,19 @@ describe('omega CLI', () => {
     const token = 'cli-test-admin-token-0123456789';
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', CLI, 'start', '--port', '0', '--data-dir', dir, '--log-level', 'warn'],
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        CLI,
+        'start',
+        '--port',
+        '0',
+        '--data-dir',
+        dir,
+        '--log-level',
+        'warn',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OMEGA_ADMIN_TOKEN: token } },
     );
     children.push(child);

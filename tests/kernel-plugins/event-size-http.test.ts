@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
+import { MAX_EVENT_DATA_BYTES } from '@omega/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_EVENT_DATA_BYTES } from '../../kernel/protocol/index.js';
 import { startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 
 // Red team F1, HTTP side: POST /api/v1/events is admin-only and body-limited, but every event

@@ -8,12 +8,12 @@ import { generatePrivateJwk, loadSigningKey } from '../../marketplace/metadata/i
 import { removeDir, startTempKernel, TEST_ADMIN_TOKEN, type TempKernel } from '../helpers/temp-kernel.js';
 import { writeArtifact } from './fixture-repo.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'kernel', 'cli', 'main.ts');
+const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
 
 /** Runs the omega CLI in its own process; resolves code, stdout and stderr. */
 function omega(args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((ok) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -103,9 +103,13 @@ describe('omega marketplace (owner tools) and omega plugin (operator) end to end
     ]);
     expect(rel.code, rel.err).toBe(0);
     expect(rel.out).toContain('greeter@1.0.0 added');
-    server = spawn(process.execPath, ['--import', 'tsx', CLI, 'marketplace', 'serve', repo, '--port', '0'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    server = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', CLI, 'marketplace', 'serve', repo, '--port', '0'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     url = await new Promise<string>((ok) => {
       server?.stderr?.on('data', (d: Buffer) => {
         const m = /at (http:\/\/\S+)/.exec(String(d));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasErrorCode } from '../../kernel/errors/index.js';
-import { formatPermission, parsePermission } from '../../kernel/permissions/index.js';
+import { formatCapability, parseCapability } from '../../kernel/permissions/index.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
@@ -11,7 +11,7 @@ const codeOf = (fn: () => unknown): string | undefined => {
   return undefined;
 };
 
-describe('parsePermission', () => {
+describe('parseCapability', () => {
   it.each([
     ['storage', { kind: 'storage' }],
     ['events:publish:nodes.*', { kind: 'events.publish', topic: 'nodes.*' }],
@@ -26,8 +26,8 @@ describe('parsePermission', () => {
     ['log', { kind: 'log' }],
     ['auth:provider', { kind: 'auth.provider' }],
   ])('parses %s and formats it back', (s, d) => {
-    expect(parsePermission(s)).toEqual(d);
-    expect(formatPermission(parsePermission(s))).toBe(s);
+    expect(parseCapability(s)).toEqual(d);
+    expect(formatCapability(parseCapability(s))).toBe(s);
   });
 
   it.each([
@@ -37,7 +37,7 @@ describe('parsePermission', () => {
     ['net:fetch:https://example.com.', 'net:fetch:https://example.com'],
     ['net:fetch:https://bücher.de', 'net:fetch:https://xn--bcher-kva.de'],
   ])('normalises %s to %s', (s, canonical) => {
-    expect(formatPermission(parsePermission(s))).toBe(canonical);
+    expect(formatCapability(parseCapability(s))).toBe(canonical);
   });
 
   it.each([
@@ -66,7 +66,7 @@ describe('parsePermission', () => {
     'toString',
   ])('refuses %j with OMEGA_ERR_MANIFEST_INVALID naming the string', (s) => {
     try {
-      parsePermission(s);
+      parseCapability(s);
       expect.unreachable();
     } catch (err) {
       expect(hasErrorCode(err, 'OMEGA_ERR_MANIFEST_INVALID')).toBe(true);
@@ -75,6 +75,6 @@ describe('parsePermission', () => {
   });
 
   it('refuses non-strings', () => {
-    expect(codeOf(() => parsePermission(42 as unknown as string))).toBe('OMEGA_ERR_MANIFEST_INVALID');
+    expect(codeOf(() => parseCapability(42 as unknown as string))).toBe('OMEGA_ERR_MANIFEST_INVALID');
   });
 });

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { hasErrorCode } from '../../kernel/errors/index.js';
 import {
+  type CapabilityDescriptor,
   createPermissionGate,
   type DenyRecord,
-  formatPermission,
-  type PermissionDescriptor,
+  formatCapability,
 } from '../../kernel/permissions/index.js';
 
 /** A gate where everything declared is granted. */
 const gateOf = (declared: string[], denied: string[] = []) =>
   createPermissionGate({ plugin: 'demo', declared, granted: declared, denied });
 
-type Case = [declared: string, requested: PermissionDescriptor, allowed: boolean];
+type Case = [declared: string, requested: CapabilityDescriptor, allowed: boolean];
 
 const cases: Record<string, Case[]> = {
   storage: [
@@ -125,8 +125,8 @@ describe('permission gate: allow/deny pairs per kind', () => {
       { kind: 'events.publish' },
       { kind: 'events.publish', topic: 7 },
     ]) {
-      expect(gate.allows(bad as unknown as PermissionDescriptor)).toBe(false);
-      expect(() => gate.check(bad as unknown as PermissionDescriptor)).toThrow(
+      expect(gate.allows(bad as unknown as CapabilityDescriptor)).toBe(false);
+      expect(() => gate.check(bad as unknown as CapabilityDescriptor)).toThrow(
         expect.objectContaining({ code: 'OMEGA_ERR_PERM_DENIED' }),
       );
     }
@@ -148,7 +148,7 @@ describe('permission gate: declared ∩ granted, deny wins', () => {
       declared: ['events:publish:nodes.*', 'system:read:cpu'],
       granted: ['events:publish:**', 'system:read:*'],
     });
-    expect(gate.effective().map(formatPermission).sort()).toEqual([
+    expect(gate.effective().map(formatCapability).sort()).toEqual([
       'events:publish:nodes.*',
       'system:read:cpu',
     ]);
@@ -163,7 +163,7 @@ describe('permission gate: declared ∩ granted, deny wins', () => {
       declared: ['events:publish:nodes.*'],
       granted: ['events:publish:*.up'],
     });
-    expect(gate.effective().map(formatPermission)).toEqual(['events:publish:nodes.up']);
+    expect(gate.effective().map(formatCapability)).toEqual(['events:publish:nodes.up']);
     expect(gate.allows({ kind: 'events.publish', topic: 'nodes.up' })).toBe(true);
     expect(gate.allows({ kind: 'events.publish', topic: 'nodes.down' })).toBe(false);
   });
@@ -177,7 +177,7 @@ describe('permission gate: declared ∩ granted, deny wins', () => {
       granted: ['net:fetch:https://hooks.example', 'net:fetch:https://other.example'],
       denied: ['net:fetch:https://other.example'],
     });
-    expect(some.effective().map(formatPermission)).toEqual(['net:fetch:https://hooks.example']);
+    expect(some.effective().map(formatCapability)).toEqual(['net:fetch:https://hooks.example']);
     expect(some.allows({ kind: 'net.fetch', origin: 'https://hooks.example' })).toBe(true);
     expect(some.allows({ kind: 'net.fetch', origin: 'https://other.example' })).toBe(false);
     expect(some.allows({ kind: 'net.fetch', origin: 'https://evil.example' })).toBe(false);
@@ -237,7 +237,7 @@ describe('permission gate: declared ∩ granted, deny wins', () => {
 describe('permission gate: denials name plugin, request, declaration and fix', () => {
   const run = (
     opts: { declared: string[]; granted: string[]; denied?: string[] },
-    asked: PermissionDescriptor,
+    asked: CapabilityDescriptor,
   ) => {
     const records: DenyRecord[] = [];
     const gate = createPermissionGate({ plugin: 'nodes', ...opts, onDeny: (r) => records.push(r) });

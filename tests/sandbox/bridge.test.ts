@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PermissionDescriptor } from '../../kernel/permissions/index.js';
+import type { CapabilityDescriptor } from '../../kernel/permissions/index.js';
 import { createPermissionGate } from '../../kernel/permissions/index.js';
 import {
   createBridge,
@@ -18,7 +18,7 @@ import { codeOf, quietLogger } from './helpers.js';
 describe('the bridge', () => {
   let dir: string;
   let storage: Storage;
-  const asked: PermissionDescriptor[] = [];
+  const asked: CapabilityDescriptor[] = [];
   const denied: DeniedCall[] = [];
   const internal: string[] = [];
 

@@ -1,7 +1,7 @@
+import { MAX_EVENT_DATA_BYTES } from '@omega/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, DEFAULT_REPLAY_MAX_BYTES, type EventBus } from '../../kernel/bus/index.js';
 import { ReplayWindow } from '../../kernel/bus/replay-window.js';
-import { MAX_EVENT_DATA_BYTES } from '../../kernel/protocol/index.js';
 import { callRoute, createSandbox, type PluginInstance, type Sandbox } from '../../kernel/sandbox/index.js';
 import { childPids, quietLogger, req } from './helpers.js';
 import { startInline } from './start-inline.js';

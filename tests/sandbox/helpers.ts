@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RouteRequest } from '@omega/protocol';
 import { createLogger, type Logger } from '../../kernel/log/index.js';
 import { createPermissionGate } from '../../kernel/permissions/index.js';
 import { type PluginManifest, parseManifest, verifyIntegrity } from '../../kernel/plugins/index.js';
-import type { RouteRequest } from '../../kernel/protocol/index.js';
 import type {
   DeniedCall,
   HostServices,

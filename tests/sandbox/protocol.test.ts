@@ -1,5 +1,5 @@
+import { HOST_CALL_NAMES, HOST_CALLS, type HostCallName } from '@omega/protocol';
 import { describe, expect, it } from 'vitest';
-import { HOST_CALL_NAMES, HOST_CALLS, type HostCallName } from '../../kernel/protocol/index.js';
 import { PRELUDE_SOURCE } from '../../kernel/sandbox/host/prelude-source.js';
 import { HOST_FUNCTIONS } from '../../kernel/sandbox/index.js';
 

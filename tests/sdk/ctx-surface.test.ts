@@ -1,11 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CTX_INDIRECT_CALLS, CTX_SURFACE, type CtxMethodPath, HOST_CALL_NAMES } from '@omega/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../kernel/bus/index.js';
 import { computeIntegrity } from '../../kernel/plugins/index.js';
-import { CTX_INDIRECT_CALLS } from '../../kernel/protocol/ctx-surface.js';
-import { CTX_SURFACE, type CtxMethodPath, HOST_CALL_NAMES } from '../../kernel/protocol/index.js';
 import type { HostMethod } from '../../sdk/src/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 

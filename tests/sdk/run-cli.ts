@@ -7,8 +7,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 /** The author CLI, run exactly as its bin runs. */
 export const OMEGA_PLUGIN = join(ROOT, 'sdk', 'bin', 'omega-plugin.js');
-/** The operator CLI (kernel/cli/main.ts through tsx). */
-export const OMEGA = join(ROOT, 'kernel', 'cli', 'main.ts');
+/** The operator CLI (cli/main.ts through tsx). */
+export const OMEGA = join(ROOT, 'cli', 'main.ts');
 
 /** One finished CLI run. */
 export interface CliRun {
@@ -26,7 +26,7 @@ export function runCli(
   opts: { tsx?: boolean } = {},
 ): Promise<CliRun> {
   const started = performance.now();
-  const node = opts.tsx ? ['--import', TSX, script, ...args] : [script, ...args];
+  const node = opts.tsx ? ['--conditions=source', '--import', TSX, script, ...args] : [script, ...args];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, node, {
       cwd,

@@ -13,7 +13,7 @@ afterAll(async () => {
 /** Runs the writer on `dir` and SIGKILLs it once `killAfter` acks were seen; returns the acks. */
 function runAndKill(dir: string, killAfter: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', writer, dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffered = '';

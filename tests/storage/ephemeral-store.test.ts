@@ -88,8 +88,10 @@ describe('ephemeral stores', () => {
       await s.set('app', 'c', 'k', 1);
       console.log('done');`;
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], (err, out) =>
-        err ? reject(err) : resolve(out),
+      execFile(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script],
+        (err, out) => (err ? reject(err) : resolve(out)),
       );
     });
     expect(stdout.trim()).toBe('done');

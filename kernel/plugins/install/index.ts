@@ -1,4 +1,12 @@
 export {
+  decodeArchive,
+  encodeArchive,
+  PLUGIN_ARCHIVE_FORMAT,
+  type PluginArchive,
+  type SignedPluginClaims,
+  signingPayload,
+} from '@omega/protocol/archive';
+export {
   type InstallConsent,
   type InstallResult,
   type InstallTarget,
@@ -6,12 +14,9 @@ export {
   installVerified,
 } from './install-plugin.js';
 export { placePlugin } from './place-plugin.js';
-export { decodeArchive, encodeArchive, PLUGIN_ARCHIVE_FORMAT, type PluginArchive } from './plugin-archive.js';
 export { MAX_ARCHIVE_BYTES, pluginInstallRoute } from './plugin-install-route.js';
-export { type SignedPluginClaims, signingPayload } from './signing-payload.js';
 export {
   loadTrustedPublishers,
-  publisherKey,
   type TrustedPublisher,
   trustedPublishersFile,
   trustPublisher,

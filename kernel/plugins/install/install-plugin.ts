@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseManifest } from '@omega/protocol';
 import semver from 'semver';
 import { hasErrorCode, omegaError } from '../../errors/index.js';
-import { formatPermission, parsePermission } from '../../permissions/index.js';
-import { parseManifest } from '../parse-manifest.js';
+import { formatCapability, parseCapability } from '../../permissions/index.js';
 import { updateGrants } from '../update-grants.js';
 import { placePlugin } from './place-plugin.js';
 import { loadTrustedPublishers } from './trusted-publishers.js';
@@ -45,7 +45,7 @@ export interface InstallResult {
   started: unknown;
 }
 
-const canonical = (p: string) => formatPermission(parsePermission(p));
+const canonical = (p: string) => formatCapability(parseCapability(p));
 
 async function installedVersion(dir: string): Promise<string | undefined> {
   try {

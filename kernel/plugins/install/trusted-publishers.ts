@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import { type PublisherJwk, publisherKey } from '@omega/protocol/archive';
 import { omegaError } from '../../errors/index.js';
 import { writeFileDurable } from '../../storage/index.js';
 
 /** A publisher key the operator trusts: an Ed25519 public JWK, with `kid` its RFC 7638 thumbprint. */
 export interface TrustedPublisher {
   kid: string;
-  jwk: { kty: 'OKP'; crv: 'Ed25519'; x: string };
+  jwk: PublisherJwk;
   name?: string;
   addedAt: string;
 }
@@ -15,37 +15,6 @@ export interface TrustedPublisher {
 /** The operator's trust file in a data dir. */
 export function trustedPublishersFile(dataDir: string): string {
   return join(dataDir, 'trusted-publishers.json');
-}
-
-/** Validates a public Ed25519 JWK (refusing private material) and returns it with its kid. */
-export async function publisherKey(jwk: unknown): Promise<{ kid: string; jwk: TrustedPublisher['jwk'] }> {
-  const k = jwk as Partial<JWK> | null;
-  if (
-    k === null ||
-    typeof k !== 'object' ||
-    k.kty !== 'OKP' ||
-    k.crv !== 'Ed25519' ||
-    typeof k.x !== 'string'
-  ) {
-    throw omegaError(
-      'OMEGA_ERR_VALIDATION',
-      'A publisher key must be an Ed25519 public JWK (kty OKP, crv Ed25519).',
-      {
-        errors: [{ field: 'jwk', message: 'must be {"kty":"OKP","crv":"Ed25519","x":…}' }],
-      },
-    );
-  }
-  if ('d' in k) {
-    throw omegaError(
-      'OMEGA_ERR_VALIDATION',
-      "That is a private key; trust the publisher's public key (*.public.jwk).",
-      {
-        errors: [{ field: 'jwk.d', message: 'private key material' }],
-      },
-    );
-  }
-  const pub = { kty: 'OKP' as const, crv: 'Ed25519' as const, x: k.x };
-  return { kid: await calculateJwkThumbprint(pub, 'sha256'), jwk: pub };
 }
 
 /** The trusted publisher keys (an absent file: none). */

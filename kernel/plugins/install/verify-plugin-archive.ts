@@ -1,11 +1,9 @@
+import type { PluginManifest } from '@omega/protocol';
+import { parseManifest } from '@omega/protocol';
+import { decodeArchive, signingPayload, verifyIntegrity } from '@omega/protocol/archive';
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import semver from 'semver';
 import { omegaError } from '../../errors/index.js';
-import type { PluginManifest } from '../manifest-schema.js';
-import { parseManifest } from '../parse-manifest.js';
-import { verifyIntegrity } from '../verify-integrity.js';
-import { decodeArchive } from './plugin-archive.js';
-import { signingPayload } from './signing-payload.js';
 import type { TrustedPublisher } from './trusted-publishers.js';
 
 /** A plugin archive that passed every check: shape, manifest, integrity, signature, engines. */

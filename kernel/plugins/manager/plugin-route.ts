@@ -1,12 +1,11 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
+import type { PluginRoute, RouteRequest } from '@omega/protocol';
 import type { Context } from 'hono';
 import type { Principal } from '../../auth/index.js';
 import { hasErrorCode, omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
 import type { Logger } from '../../log/index.js';
-import type { RouteRequest } from '../../protocol/index.js';
 import { callRoute, type PluginInstance } from '../../sandbox/index.js';
-import type { PluginRoute } from '../manifest-schema.js';
 
 /** Request headers a plugin may see; credentials and hop-by-hop headers never cross. */
 const FORWARDED_HEADERS = [

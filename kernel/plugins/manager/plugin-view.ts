@@ -1,5 +1,5 @@
+import type { PluginManifest } from '@omega/protocol';
 import type { PluginStatus } from '../../sandbox/index.js';
-import type { PluginManifest } from '../manifest-schema.js';
 import { pluginRoutePath } from './plugin-route.js';
 
 /** Where a plugin stands, as the API shows it. */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { omegaError, type PluginManifest, parseManifest } from '@omega/protocol';
+import { computeIntegrity } from '@omega/protocol/archive';
 import { build } from 'esbuild';
-import { omegaError } from '../../../kernel/errors/index.js';
-import { computeIntegrity, type PluginManifest, parseManifest } from '../../../kernel/plugins/index.js';
 import { setManifestFields } from './set-manifest-fields.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 

@@ -5,7 +5,7 @@ import type {
   HostCallArgs,
   HostCallResult,
   PluginEvent,
-} from '../../../kernel/protocol/index.js';
+} from '@omega/protocol';
 
 /*
  * The plugin's `ctx`, derived from the kernel's protocol: CTX_SURFACE says which host call

@@ -1,4 +1,4 @@
-import type { StoredRecordResult } from '../../../kernel/protocol/index.js';
+import type { StoredRecordResult } from '@omega/protocol';
 import type { CallsOf, EventsOf, PluginTypes, UntypedPlugin } from '../plugin/plugin-types.js';
 import type { EventHandler, HostContext, HostMethod } from './host-context.js';
 

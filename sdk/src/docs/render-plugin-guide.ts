@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatPermission } from '../../../kernel/permissions/index.js';
 import {
   CTX_SURFACE,
   type CtxMethodSpec,
+  formatCapability,
   HOST_CALLS,
   type HostCallName,
-} from '../../../kernel/protocol/index.js';
+} from '@omega/protocol';
 
 const TEMPLATE = join(import.meta.dirname, '..', '..', 'docs', 'plugin-guide.template.md');
 
@@ -16,11 +16,11 @@ function permissionOf(call: HostCallName): string {
     get: (_t, k) => (k === 'url' ? 'https://origin.invalid' : `<${String(k)}>`),
   });
   const spec = HOST_CALLS[call] as {
-    permission: (a: unknown) => Parameters<typeof formatPermission>[0] | null;
+    permission: (a: unknown) => Parameters<typeof formatCapability>[0] | null;
   };
   const d = spec.permission(placeholder);
   if (d === null) return '(none)';
-  return formatPermission(d).replace('https://origin.invalid', '<origin of url>');
+  return formatCapability(d).replace('https://origin.invalid', '<origin of url>');
 }
 
 function signature(path: string, s: CtxMethodSpec): string {

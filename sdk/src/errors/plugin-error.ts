@@ -1,4 +1,4 @@
-import type { ErrorCode as KernelErrorCode } from '../../../kernel/errors/codes.js';
+import type { ErrorCode as KernelErrorCode } from '@omega/protocol';
 
 /** An error code: one of the kernel's (docs/errors.md) or the plugin's own `UPPER_SNAKE` code. */
 export type ErrorCode = KernelErrorCode | (string & {});

@@ -1,4 +1,4 @@
-import { ERROR_CODES } from '../../../kernel/errors/codes.js';
+import { ERROR_CODES } from '@omega/protocol';
 import type { ErrorCode } from '../errors/plugin-error.js';
 import type { PluginResponse } from './route-types.js';
 

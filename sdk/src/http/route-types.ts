@@ -1,4 +1,4 @@
-import type { RouteRequest, RouteResponse } from '../../../kernel/protocol/index.js';
+import type { RouteRequest, RouteResponse } from '@omega/protocol';
 import type { PluginContext } from '../context/plugin-context.js';
 import type { PluginTypes, UntypedPlugin } from '../plugin/plugin-types.js';
 

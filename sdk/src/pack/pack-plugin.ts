@@ -1,12 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { omegaError } from '@omega/protocol';
+import { encodeArchive, PLUGIN_ARCHIVE_FORMAT, signingPayload } from '@omega/protocol/archive';
 import { compactVerify, importJWK } from 'jose';
-import { omegaError } from '../../../kernel/errors/index.js';
-import {
-  encodeArchive,
-  PLUGIN_ARCHIVE_FORMAT,
-  signingPayload,
-} from '../../../kernel/plugins/install/index.js';
 import { writeFileAtomic } from '../build/write-file-atomic.js';
 import { readPluginFiles } from '../sign/read-plugin-files.js';
 import { SIGNATURE_FILE, type SignatureFile } from '../sign/sign-plugin.js';

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { omegaError } from '../../../kernel/errors/index.js';
-import { PLUGIN_NAME_RE } from '../../../kernel/permissions/index.js';
+import { omegaError, PLUGIN_NAME_RE } from '@omega/protocol';
 import { KERNEL_VERSION } from '../../../kernel/version.js';
 import { scaffoldFiles } from './scaffold-files.js';
 

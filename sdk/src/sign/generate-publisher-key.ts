@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { omegaError } from '@omega/protocol';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
-import { omegaError } from '../../../kernel/errors/index.js';
 import { writeFileAtomic } from '../build/write-file-atomic.js';
 
 /** The files {@link generatePublisherKey} wrote and the key's id. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { omegaError } from '../../../kernel/errors/index.js';
-import { type PluginManifest, parseManifest, verifyIntegrity } from '../../../kernel/plugins/index.js';
+import { omegaError, type PluginManifest, parseManifest } from '@omega/protocol';
+import { verifyIntegrity } from '@omega/protocol/archive';
 
 /** A built plugin folder's manifest text, parsed manifest and bundle (integrity checked). */
 export interface PluginFiles {

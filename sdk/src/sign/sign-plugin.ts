@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { omegaError } from '@omega/protocol';
+import { publisherKey, signingPayload } from '@omega/protocol/archive';
 import { CompactSign, importJWK, type JWK } from 'jose';
-import { omegaError } from '../../../kernel/errors/index.js';
-import { publisherKey, signingPayload } from '../../../kernel/plugins/install/index.js';
 import { writeFileAtomic } from '../build/write-file-atomic.js';
 import { readPluginFiles } from './read-plugin-files.js';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { hasErrorCode } from '../errors/index.js';
-import { KERNEL_VERSION } from '../version.js';
+import { hasErrorCode } from '@omega/protocol';
+import { KERNEL_VERSION } from '../kernel/index.js';
 import { ApiError } from './api-client.js';
 import { type Command, renderHelp, UsageError } from './command.js';
 import { marketplaceCommand } from './commands/marketplace.js';

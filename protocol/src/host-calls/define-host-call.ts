@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { PermissionDescriptor } from '../permissions/descriptor.js';
+import type { CapabilityDescriptor } from '../capabilities/capability-descriptor.js';
 
 /**
  * One host call in the protocol: its argument schema, its result type (carried as a type
@@ -7,7 +7,7 @@ import type { PermissionDescriptor } from '../permissions/descriptor.js';
  */
 export interface HostCallSpec<A extends z.ZodType = z.ZodType, R = unknown> {
   readonly args: A;
-  readonly permission: (args: z.output<A>) => PermissionDescriptor | null;
+  readonly permission: (args: z.output<A>) => CapabilityDescriptor | null;
   /** Largest argument JSON for this call, bytes (checked before parsing; below the plugin's maxCallBytes). */
   readonly maxBytes?: number;
   /** Type-level only: never set at run time. */
@@ -19,7 +19,7 @@ export const defineHostCall =
   <R>() =>
   <A extends z.ZodType>(spec: {
     args: A;
-    permission: (args: z.output<A>) => PermissionDescriptor | null;
+    permission: (args: z.output<A>) => CapabilityDescriptor | null;
     maxBytes?: number;
   }): HostCallSpec<A, R> =>
     spec;

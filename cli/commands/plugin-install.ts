@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { InstallResult } from '../../plugins/install/index.js';
-import { decodeArchive, trustedPublishersFile, trustPublisher } from '../../plugins/install/index.js';
-import { parseManifest } from '../../plugins/parse-manifest.js';
+import { parseManifest } from '@omega/protocol';
+import { decodeArchive } from '@omega/protocol/archive';
+import type { InstallResult } from '../../kernel/index.js';
+import { trustedPublishersFile, trustPublisher } from '../../kernel/index.js';
 import { ApiError } from '../api-client.js';
 import { UsageError } from '../command.js';
 import { output } from '../output.js';

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
-import { attachMarketplace } from '../../../marketplace/index.js';
-import { adminTokenPath } from '../../auth/index.js';
-import { type KernelConfigInput, loadConfig } from '../../config/index.js';
-import { startKernel } from '../../kernel.js';
+import { adminTokenPath, type KernelConfigInput, loadConfig, startKernel } from '../../kernel/index.js';
+import { attachMarketplace } from '../../marketplace/index.js';
 import type { Command } from '../command.js';
 
 const str = { type: 'string' } as const;

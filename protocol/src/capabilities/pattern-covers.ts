@@ -1,4 +1,4 @@
-import { splitPattern } from '../bus/validate-topic.js';
+import { splitPattern } from '../events/validate-topic.js';
 
 /**
  * True when every topic `requested` can match is also matched by `granted` (both are bus

@@ -1,12 +1,12 @@
-import type { PermissionDescriptor } from './descriptor.js';
+import type { CapabilityDescriptor } from './capability-descriptor.js';
 import { patternCovers, patternIntersection, patternsOverlap } from './pattern-covers.js';
 
 /**
  * True when holding `granted` allows everything `requested` asks for. Both must already be
- * normalised (parsePermission does that). Per kind: exact for the scope-less kinds; topic
+ * normalised (parseCapability does that). Per kind: exact for the scope-less kinds; topic
  * pattern coverage for events; same area or `*` for system.read; equal origin, op or service.
  */
-export function permissionCovers(granted: PermissionDescriptor, requested: PermissionDescriptor): boolean {
+export function capabilityCovers(granted: CapabilityDescriptor, requested: CapabilityDescriptor): boolean {
   switch (granted.kind) {
     case 'events.publish':
     case 'events.subscribe':
@@ -27,7 +27,7 @@ export function permissionCovers(granted: PermissionDescriptor, requested: Permi
 }
 
 /** True when some request would be allowed by both (a deny that overlaps a request refuses it). */
-export function permissionsOverlap(a: PermissionDescriptor, b: PermissionDescriptor): boolean {
+export function capabilitiesOverlap(a: CapabilityDescriptor, b: CapabilityDescriptor): boolean {
   switch (a.kind) {
     case 'events.publish':
     case 'events.subscribe':
@@ -37,15 +37,15 @@ export function permissionsOverlap(a: PermissionDescriptor, b: PermissionDescrip
     case 'net.fetch':
       return b.kind === 'net.fetch' && (a.origin === '*' || b.origin === '*' || a.origin === b.origin);
     default:
-      return permissionCovers(a, b);
+      return capabilityCovers(a, b);
   }
 }
 
 /** The permission allowing exactly what both allow, or null when they share nothing. */
-export function intersectPermissions(
-  a: PermissionDescriptor,
-  b: PermissionDescriptor,
-): PermissionDescriptor | null {
+export function intersectCapabilities(
+  a: CapabilityDescriptor,
+  b: CapabilityDescriptor,
+): CapabilityDescriptor | null {
   if (a.kind === 'events.publish' || a.kind === 'events.subscribe') {
     if (b.kind !== a.kind) return null;
     const topic = patternIntersection(a.topic, b.topic);
@@ -61,5 +61,5 @@ export function intersectPermissions(
     if (a.origin === '*') return { ...b };
     return b.origin === '*' || b.origin === a.origin ? { ...a } : null;
   }
-  return permissionCovers(a, b) ? { ...a } : null;
+  return capabilityCovers(a, b) ? { ...a } : null;
 }

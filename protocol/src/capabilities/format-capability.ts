@@ -1,7 +1,7 @@
-import type { PermissionDescriptor } from './descriptor.js';
+import type { CapabilityDescriptor } from './capability-descriptor.js';
 
-/** The manifest string of a descriptor; the inverse of parsePermission for canonical strings. */
-export function formatPermission(d: PermissionDescriptor): string {
+/** The manifest string of a descriptor; the inverse of parseCapability for canonical strings. */
+export function formatCapability(d: CapabilityDescriptor): string {
   switch (d.kind) {
     case 'storage':
       return 'storage';

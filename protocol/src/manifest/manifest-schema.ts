@@ -1,10 +1,15 @@
-import { posix } from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
+import { formatCapability, PLUGIN_NAME_RE, parseCapability, SERVICE_NAME_RE } from '../capabilities/index.js';
 import { hasErrorCode } from '../errors/index.js';
-import { formatPermission, PLUGIN_NAME_RE, parsePermission, SERVICE_NAME_RE } from '../permissions/index.js';
 import { isReservedPluginName } from './reserved-names.js';
 import { routePathProblem, routeShape } from './route-path.js';
+
+/** `a/./b//c` → `a/b/c` for a relative path already known to hold no `..` (node's posix.normalize, minus the parts that cannot occur). */
+function normalizeRelativePath(p: string): string {
+  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
+  return parts.length === 0 ? '.' : `${parts.join('/')}${p.endsWith('/') ? '/' : ''}`;
+}
 
 /** HTTP methods a plugin route may use. */
 export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -29,13 +34,13 @@ const entryPath = z.string().superRefine((p, ctx) => {
   if (p === '' || p.includes('\\') || p.includes('\0')) return bad('must be a relative POSIX path');
   if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return bad('must be relative to the plugin folder');
   if (p.split('/').includes('..')) return bad('must not contain ".."');
-  const n = posix.normalize(p);
+  const n = normalizeRelativePath(p);
   if (n === '.' || n.endsWith('/')) return bad('must name a file');
 });
 
 const permissionString = z.string().superRefine((s, ctx) => {
   try {
-    parsePermission(s);
+    parseCapability(s);
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: hasErrorCode(err) ? err.message : 'invalid permission' });
   }
@@ -72,7 +77,7 @@ const limitsSchema = z.strictObject({
   callTimeoutMs: z.number().int().min(10).max(60_000).default(5_000),
 });
 
-/** The plugin.json schema; permissions come out canonical (see parsePermission). */
+/** The plugin.json schema; permissions come out canonical (see parseCapability). */
 export const manifestSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -91,7 +96,7 @@ export const manifestSchema = z
     limits: limitsSchema.prefault({}),
   })
   .transform((m, ctx) => {
-    const permissions = [...new Set(m.permissions.map((s) => formatPermission(parsePermission(s))))];
+    const permissions = [...new Set(m.permissions.map((s) => formatCapability(parseCapability(s))))];
     if (m.routes.length > 0 && !permissions.includes('http:routes')) {
       ctx.addIssue({
         code: 'custom',
@@ -130,7 +135,7 @@ export const manifestSchema = z
       });
     }
     const { $schema: _schema, ...rest } = m;
-    return { ...rest, main: posix.normalize(m.main), permissions };
+    return { ...rest, main: normalizeRelativePath(m.main), permissions };
   });
 
 /** A validated plugin manifest. */

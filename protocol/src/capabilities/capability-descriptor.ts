@@ -1,10 +1,10 @@
 /**
  * Permission descriptors: small tagged unions with one scope field each (after Deno's
- * PermissionDescriptor). Manifest strings such as `events:publish:nodes.*` are parsed into
+ * CapabilityDescriptor). Manifest strings such as `events:publish:nodes.*` are parsed into
  * these in one place (parse-permission.ts); host calls ask for one of these, and the choke
  * point (check-permission.ts) decides. Deny wins.
  */
-export type PermissionDescriptor =
+export type CapabilityDescriptor =
   /** The plugin's own storage namespace. Manifest: `storage`. */
   | { kind: 'storage' }
   /** Publish to topics matching `topic` (a pattern). Manifest: `events:publish:<pattern>`. */
@@ -29,7 +29,7 @@ export type PermissionDescriptor =
   | { kind: 'auth.provider' };
 
 /** The kinds of permission, e.g. `events.publish`. */
-export type PermissionKind = PermissionDescriptor['kind'];
+export type CapabilityKind = CapabilityDescriptor['kind'];
 
 /** Areas of the system capability. */
 export type SystemArea = 'cpu' | 'memory' | 'disk' | 'network' | 'temperature' | 'gpu' | 'topology';

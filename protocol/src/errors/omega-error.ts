@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from './codes.js';
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
 /** Extra, JSON-safe members of a problem document (e.g. `field`, `permission`, `errors`). */
 export type ProblemExtras = Record<string, unknown>;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import WebSocket from 'ws';
-import type { Plan, PlanStep } from '../../../marketplace/index.js';
+import type { Plan, PlanStep } from '../../marketplace/index.js';
 import { ApiError, callApi } from '../api-client.js';
 import { UsageError } from '../command.js';
 import { output } from '../output.js';

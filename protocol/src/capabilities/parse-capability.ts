@@ -1,6 +1,6 @@
-import { splitPattern } from '../bus/validate-topic.js';
 import { hasErrorCode, omegaError } from '../errors/index.js';
-import type { PermissionDescriptor } from './descriptor.js';
+import { splitPattern } from '../events/validate-topic.js';
+import type { CapabilityDescriptor } from './capability-descriptor.js';
 import { normalizeOrigin } from './normalize-origin.js';
 import { isCryptoOp, isQualifiedServiceName, isSystemArea, SYSTEM_AREAS } from './scope-values.js';
 
@@ -24,7 +24,7 @@ function topicScope(s: string, scope: string): string {
   return scope;
 }
 
-const EXACT: Record<string, PermissionDescriptor> = {
+const EXACT: Record<string, CapabilityDescriptor> = {
   storage: { kind: 'storage' },
   'http:routes': { kind: 'http.routes' },
   timers: { kind: 'timers' },
@@ -39,7 +39,7 @@ const EXACT: Record<string, PermissionDescriptor> = {
  * its descriptor, normalising the scope (origins). Throws OMEGA_ERR_MANIFEST_INVALID naming
  * the string and what is wrong.
  */
-export function parsePermission(s: string): PermissionDescriptor {
+export function parseCapability(s: string): CapabilityDescriptor {
   if (typeof s !== 'string' || s.length === 0) invalid(String(s), 'must be a non-empty string.');
   if (s.length > 512) invalid(s, 'is longer than 512 characters.');
   const exact = EXACT[s];

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../kernel/index.js';
 import {
   generatePrivateJwk,
   loadSigningKey,
   type RootDoc,
   type SigningKey,
-} from '../../../marketplace/metadata/index.js';
+} from '../../marketplace/metadata/index.js';
 import {
   addPublisher,
   addRelease,
@@ -16,8 +17,7 @@ import {
   rotateRoot,
   serveDirectory,
   setReleaseStatus,
-} from '../../../marketplace/publish/index.js';
-import { writeFileAtomic } from '../../crypto/write-file-atomic.js';
+} from '../../marketplace/publish/index.js';
 import { type Command, UsageError } from '../command.js';
 import { output } from '../output.js';
 

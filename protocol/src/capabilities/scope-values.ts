@@ -1,4 +1,4 @@
-import type { CryptoOp, SystemArea } from './descriptor.js';
+import type { CryptoOp, SystemArea } from './capability-descriptor.js';
 
 /** Every area of the system capability, in the order the manifest docs list them. */
 export const SYSTEM_AREAS: readonly SystemArea[] = [

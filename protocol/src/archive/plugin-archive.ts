@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { type OmegaError, omegaError } from '../../errors/index.js';
+import { type OmegaError, omegaError } from '../errors/index.js';
 
 /** Format tag of a plugin archive (the marketplace's artifacts use the same document). */
 export const PLUGIN_ARCHIVE_FORMAT = 'omega-plugin-archive/1';

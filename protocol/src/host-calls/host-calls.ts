@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { requestResource } from '../permissions/normalize-origin.js';
+import { requestResource } from '../capabilities/normalize-origin.js';
+import { EVENT_ENVELOPE_BYTES, MAX_EVENT_DATA_BYTES } from '../events/event-limits.js';
 import { defineHostCall as call } from './define-host-call.js';
-import { EVENT_ENVELOPE_BYTES, MAX_EVENT_DATA_BYTES } from './event-limits.js';
 import type {
   FetchResult,
   ListPageResult,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { adminTokenPath } from '../auth/index.js';
+import { adminTokenPath } from '../kernel/index.js';
 
 /** The kernel URL the CLI talks to: flag, then env, then the default. */
 export function resolveCliUrl(values: Record<string, unknown>): string {

@@ -1,4 +1,4 @@
-import type { PluginView } from '../../plugins/manager/index.js';
+import type { PluginView } from '../../kernel/index.js';
 import { callApi } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
 import { output } from '../output.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { computeIntegrity } from '../verify-integrity.js';
+import { computeIntegrity } from './integrity.js';
 
 /** What a publisher signs: the manifest's digest and the bundle's integrity, with name and version. */
 export interface SignedPluginClaims {

@@ -1,0 +1,9 @@
+/*
+ * @omega/protocol/archive: the signed plugin archive — bundle integrity, the publisher's signing
+ * payload and key id, and the archive encoding. Node-only (node:crypto, node:zlib), so it is
+ * kept out of the main entry, which plugins bundle into their isolate.
+ */
+export { computeIntegrity, verifyIntegrity } from './integrity.js';
+export { decodeArchive, encodeArchive, PLUGIN_ARCHIVE_FORMAT, type PluginArchive } from './plugin-archive.js';
+export { jwkThumbprint, type PublisherJwk, publisherKey } from './publisher-key.js';
+export { type SignedPluginClaims, signingPayload } from './signing-payload.js';

@@ -1,0 +1,2 @@
+export { ERROR_CODES, type ErrorCode, type ErrorSpec } from './error-codes.js';
+export { hasErrorCode, OmegaError, omegaError, type ProblemExtras } from './omega-error.js';

@@ -1,0 +1,41 @@
+/*
+ * @omega/protocol: the contract between the Omega kernel, plugins (through @omega/sdk), the
+ * marketplace and the CLI. Data and pure functions only; depends on zod and semver.
+ */
+export * from './access/allows-permission.js';
+export * from './capabilities/index.js';
+export * from './errors/index.js';
+export * from './events/index.js';
+export {
+  CTX_INDIRECT_CALLS,
+  CTX_SURFACE,
+  type CtxMethodPath,
+  type CtxMethodSpec,
+} from './host-calls/ctx-surface.js';
+export { defineHostCall, type HostCallSpec } from './host-calls/define-host-call.js';
+export type {
+  FetchResult,
+  ListPageResult,
+  StoredRecordResult,
+  SubscriptionResult,
+  TimerResult,
+  VerifyResult,
+} from './host-calls/host-call-results.js';
+export {
+  HOST_CALL_NAMES,
+  type HostCallArgs,
+  type HostCallName,
+  type HostCallResult,
+  isHostCallName,
+} from './host-calls/host-call-types.js';
+export { HOST_CALLS } from './host-calls/host-calls.js';
+export * from './manifest/index.js';
+export {
+  type EventDelivery,
+  type EventDeliveryResult,
+  PLUGIN_CALL_KINDS,
+  type PluginCallKind,
+  type PluginEvent,
+  type RouteRequest,
+  type RouteResponse,
+} from './plugin-calls/plugin-calls.js';
