@@ -1,13 +1,17 @@
-import type { HostCallName } from '@omega/protocol';
+import { HOST_CALLS, type HostCallGroup, type HostCallName } from '@omega/protocol';
 import type { PluginLimits } from './plugin-limits.js';
 
-/** Host calls that hold scarce kernel resources, by the limit that bounds them per plugin. */
-const GROUPS: Partial<Record<HostCallName, 'maxInFlightFetches' | 'maxInFlightPasswordOps'>> = {
-  // Each holds a socket and up to the body cap of kernel memory.
-  'net.fetch': 'maxInFlightFetches',
-  // Each holds one of libuv's few threadpool threads for tens of milliseconds.
-  'crypto.hashPassword': 'maxInFlightPasswordOps',
-  'crypto.verifyPassword': 'maxInFlightPasswordOps',
+/** The plugin limit bounding each concurrency group of the protocol (HOST_CALLS[…].group). */
+const GROUP_LIMITS: { [G in HostCallGroup]: 'maxInFlightFetches' | 'maxInFlightPasswordOps' } = {
+  // Each fetch holds a socket and up to the body cap of kernel memory.
+  fetch: 'maxInFlightFetches',
+  // Each password op holds one of libuv's few threadpool threads for tens of milliseconds.
+  password: 'maxInFlightPasswordOps',
+};
+
+const limitOf = (name: HostCallName): 'maxInFlightFetches' | 'maxInFlightPasswordOps' | undefined => {
+  const group = (HOST_CALLS[name] as { group?: HostCallGroup }).group;
+  return group === undefined ? undefined : GROUP_LIMITS[group];
 };
 
 /** Per-plugin concurrency of expensive host calls. */
@@ -27,7 +31,7 @@ export function createCallSlots(limits: PluginLimits): CallSlots {
   const groups = new Map<string, { active: number; queue: (() => void)[] }>();
   return {
     acquire(name, signal) {
-      const key = GROUPS[name];
+      const key = limitOf(name);
       if (key === undefined) return Promise.resolve(noop);
       if (signal.aborted) return Promise.reject(signal.reason);
       let g = groups.get(key);

@@ -1,5 +1,5 @@
 import type { CapabilityDescriptor } from '@omega/protocol';
-import { HOST_CALLS, type HostCallName, isHostCallName } from '@omega/protocol';
+import { HOST_CALLS, type HostCallBudget, type HostCallName, isHostCallName } from '@omega/protocol';
 import { hasErrorCode, OmegaError, omegaError } from '../errors/index.js';
 import { createByteBudget } from './byte-budget.js';
 import { createCallSlots } from './call-slots.js';
@@ -99,7 +99,8 @@ export function createBridge(opts: BridgeOptions): Bridge {
         `More than ${limits.callBytesPerSec} argument bytes per second.`,
       );
     }
-    if (name === 'events.publish' && !publishBudget.take(body.length)) {
+    const extraBudget = (spec as { budget?: HostCallBudget }).budget;
+    if (extraBudget === 'publish' && !publishBudget.take(body.length)) {
       throw omegaError(
         'OMEGA_ERR_PLUGIN_LIMIT',
         `More than ${limits.publishBytesPerSec} bytes of events per second.`,
@@ -115,7 +116,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
       throw omegaError('OMEGA_ERR_VALIDATION', `Invalid arguments to ${name}.`, { errors });
     }
     const args = parsed.data;
-    const descriptor = (spec.permission as (a: unknown) => CapabilityDescriptor | null)(args);
+    const descriptor = (spec.capability as (a: unknown) => CapabilityDescriptor | null)(args);
     if (descriptor !== null) {
       try {
         opts.authorize(descriptor);
@@ -134,7 +135,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
         throw omegaError('OMEGA_ERR_PERM_DENIED', message, extras);
       }
     }
-    if (name === 'log.write' && !logAllowed(body.length)) return 'null';
+    if (extraBudget === 'log' && !logAllowed(body.length)) return 'null';
     const fn = functions[name] as (a: unknown, e: HostEnv, bytes: number) => Promise<unknown>;
     const release = await slots.acquire(name, env.signal);
     let result: unknown;

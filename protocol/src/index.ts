@@ -11,8 +11,15 @@ export {
   CTX_SURFACE,
   type CtxMethodPath,
   type CtxMethodSpec,
+  type CtxSurface,
 } from './host-calls/ctx-surface.js';
-export { defineHostCall, type HostCallSpec } from './host-calls/define-host-call.js';
+export {
+  type CtxMethod,
+  defineHostCall,
+  type HostCallBudget,
+  type HostCallGroup,
+  type HostCallSpec,
+} from './host-calls/define-host-call.js';
 export type {
   FetchResult,
   ListPageResult,

@@ -70,7 +70,7 @@ describe('parseCapability', () => {
       expect.unreachable();
     } catch (err) {
       expect(hasErrorCode(err, 'OMEGA_ERR_MANIFEST_INVALID')).toBe(true);
-      expect((err as { extras: { permission: string } }).extras.permission).toBe(s);
+      expect((err as { extras: { capability: string } }).extras.capability).toBe(s);
     }
   });
 

@@ -12,6 +12,9 @@
  * - Errors become `{code, message}` strings here, inside the isolate (under the call's
  *   deadline): the host never touches a plugin-made object.
  *
+ * - `ctx` is built from `cfg.surface`, the protocol's ctx method specs (HOST_CALLS[…].ctx):
+ *   nothing here is written per method, so the ctx and the sdk's types cannot drift.
+ *
  * Builtins the prelude relies on are captured before plugin code runs. WebAssembly is removed
  * (its memory lives outside the isolate's heap limit).
  */
@@ -22,7 +25,7 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
   const Prom = Promise, then = Promise.prototype.then, apply = Reflect.apply;
   const hasOwn = Object.hasOwn, freeze = Object.freeze, create = Object.create;
   const defineProperty = Object.defineProperty, keys = Object.keys;
-  const Err = Error, Str = String, slice = String.prototype.slice;
+  const Err = Error, Str = String, slice = String.prototype.slice, indexOf = String.prototype.indexOf;
   const cfg = parse(cfgJson);
   const MAX_CALL = cfg.maxCallChars, MAX_RESULT = cfg.maxResultChars, MAX_MSG = 1024;
   const FAILED = '{"code":"OMEGA_ERR_PLUGIN_FAILED","message":"plugin failed"}';
@@ -141,54 +144,64 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     apply(then, p, [function (v) { finish(id, v); }, function (e) { post(3, id, '', describe(e)); }]);
   }
 
-  function addTimer(name, ms, fn, once) {
-    if (typeof fn !== 'function') return rejected(codedError('OMEGA_ERR_VALIDATION', 'A timer needs a function.'));
-    return apply(then, hostCall(name, { ms: ms }), [function (r) { timers[r.id] = { fn: fn, once: once }; return r.id; }]);
+  // ── ctx, built from the protocol's ctx method specs (cfg.surface: path → spec) ──
+  function keepTimer(id, fn, once) { timers[id] = { fn: fn, once: once }; return id; }
+  function methodOf(m) {
+    const call = m.call, params = m.params, n = params.length, options = m.options, fixed = m.fixed;
+    function argsOf(a) {
+      const o = {};
+      for (let i = 0; i < n; i++) o[params[i]] = a[i];
+      if (options !== undefined) {
+        const opt = a[n];
+        if (opt !== null && typeof opt === 'object') for (let i = 0; i < options.length; i++) o[options[i]] = opt[options[i]];
+      }
+      if (fixed !== undefined) { const fk = keys(fixed); for (let i = 0; i < fk.length; i++) o[fk[i]] = fixed[fk[i]]; }
+      return o;
+    }
+    switch (m.local) {
+      case 'subscribe': {
+        const undo = m.undo;
+        return function () {
+          const handler = arguments[n];
+          if (typeof handler !== 'function') return rejected(codedError('OMEGA_ERR_VALIDATION', m.path + ' needs a handler function.'));
+          return apply(then, hostCall(call, argsOf(arguments)), [function (r) {
+            const id = r.id;
+            subs[id] = handler;
+            return function unsubscribe() { delete subs[id]; return hostCall(undo, { id: id }); };
+          }]);
+        };
+      }
+      case 'timer':
+      case 'timer-once': {
+        const once = m.local === 'timer-once';
+        return function () {
+          const fn = arguments[n];
+          if (typeof fn !== 'function') return rejected(codedError('OMEGA_ERR_VALIDATION', m.path + ' needs a function.'));
+          return apply(then, hostCall(call, argsOf(arguments)), [function (r) { return keepTimer(r.id, fn, once); }]);
+        };
+      }
+      case 'forget-timer':
+        return function () { const a = argsOf(arguments); delete timers[a.id]; return hostCall(call, a); };
+      default:
+        return function () { return hostCall(call, argsOf(arguments)); };
+    }
   }
-  function logAt(level) {
-    return function (msg, fields) { return hostCall('log.write', { level: level, msg: Str(msg), fields: fields }); };
+  function buildCtx(surface) {
+    const top = { plugin: freeze({ name: cfg.name, version: cfg.version }) };
+    const groups = create(null);
+    const paths = keys(surface);
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i], fn = methodOf(surface[path]), dot = apply(indexOf, path, ['.']);
+      if (dot < 0) { top[path] = fn; continue; }
+      const g = apply(slice, path, [0, dot]);
+      if (groups[g] === undefined) groups[g] = {};
+      groups[g][apply(slice, path, [dot + 1])] = fn;
+    }
+    const gk = keys(groups);
+    for (let i = 0; i < gk.length; i++) top[gk[i]] = freeze(groups[gk[i]]);
+    return freeze(top);
   }
-
-  const ctx = freeze({
-    plugin: freeze({ name: cfg.name, version: cfg.version }),
-    storage: freeze({
-      get: function (collection, id) { return hostCall('storage.get', { collection: collection, id: id }); },
-      set: function (collection, id, value, opts) { return hostCall('storage.set', { collection: collection, id: id, value: value, expectedVersion: opts ? opts.expectedVersion : undefined }); },
-      delete: function (collection, id, opts) { return hostCall('storage.delete', { collection: collection, id: id, expectedVersion: opts ? opts.expectedVersion : undefined }); },
-      list: function (collection, opts) { return hostCall('storage.list', { collection: collection, prefix: opts ? opts.prefix : undefined, limit: opts ? opts.limit : undefined, cursor: opts ? opts.cursor : undefined }); },
-    }),
-    events: freeze({
-      publish: function (topic, data) { return hostCall('events.publish', { topic: topic, data: data }); },
-      subscribe: function (pattern, handler) {
-        if (typeof handler !== 'function') return rejected(codedError('OMEGA_ERR_VALIDATION', 'subscribe needs a handler function.'));
-        return apply(then, hostCall('events.subscribe', { pattern: pattern }), [function (r) {
-          const id = r.id;
-          subs[id] = handler;
-          return function unsubscribe() { delete subs[id]; return hostCall('events.unsubscribe', { id: id }); };
-        }]);
-      },
-    }),
-    system: freeze({ read: function (area) { return hostCall('system.read', { area: area }); } }),
-    crypto: freeze({
-      sign: function (payload) { return hostCall('crypto.sign', { payload: payload }); },
-      verify: function (jws) { return hostCall('crypto.verify', { jws: jws }); },
-      hash: function (alg, data) { return hostCall('crypto.hash', { alg: alg, data: data }); },
-      hashPassword: function (password) { return hostCall('crypto.hashPassword', { password: password }); },
-      verifyPassword: function (password, hash) { return hostCall('crypto.verifyPassword', { password: password, hash: hash }); },
-      random: function (bytes) { return hostCall('crypto.random', { bytes: bytes }); },
-      seal: function (plaintext, aad) { return hostCall('crypto.seal', { plaintext: plaintext, aad: aad }); },
-      open: function (sealed, aad) { return hostCall('crypto.open', { sealed: sealed, aad: aad }); },
-    }),
-    fetch: function (url, init) { return hostCall('net.fetch', { url: url, init: init }); },
-    services: freeze({ call: function (service, args) { return hostCall('services.call', { service: service, args: args }); } }),
-    timers: freeze({
-      every: function (ms, fn) { return addTimer('timers.every', ms, fn, false); },
-      after: function (ms, fn) { return addTimer('timers.after', ms, fn, true); },
-      cancel: function (id) { delete timers[id]; return hostCall('timers.cancel', { id: id }); },
-    }),
-    auth: freeze({ signToken: function (sub, claims, ttlSec) { return hostCall('auth.signToken', { sub: sub, claims: claims, ttlSec: ttlSec }); } }),
-    log: freeze({ debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') }),
-  });
+  const ctx = buildCtx(cfg.surface);
 
   function names(t) {
     const out = [];

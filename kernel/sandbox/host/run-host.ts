@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { CTX_SURFACE } from '@omega/protocol';
 import ivm from 'isolated-vm';
 import { createFrameReader } from '../wire/create-frame-reader.js';
 import { createFrameWriter } from '../wire/create-frame-writer.js';
@@ -108,6 +109,7 @@ export function runHost(sock: Socket): void {
       version: c.version,
       maxCallChars: c.maxCallChars,
       maxResultChars: c.maxResultChars,
+      surface: CTX_SURFACE,
     });
     const api = factory.applySync(undefined, [new ivm.Callback(post), cfgJson], {
       result: { reference: true },

@@ -1,5 +1,11 @@
 export { capabilitiesOverlap, capabilityCovers, intersectCapabilities } from './capability-covers.js';
-export type { CapabilityDescriptor, CapabilityKind, CryptoOp, SystemArea } from './capability-descriptor.js';
+export {
+  CAPABILITY_KINDS,
+  type CapabilityDescriptor,
+  type CapabilityKind,
+  capabilityKind,
+  invalidCapability,
+} from './capability-kinds.js';
 export { formatCapability } from './format-capability.js';
 export { normalizeOrigin, parseRequestUrl, type RequestTarget, requestResource } from './normalize-origin.js';
 export { parseCapability } from './parse-capability.js';
@@ -13,10 +19,12 @@ export {
 } from './pattern-covers.js';
 export {
   CRYPTO_OPS,
+  type CryptoOp,
   isCryptoOp,
   isQualifiedServiceName,
   isSystemArea,
   PLUGIN_NAME_RE,
   SERVICE_NAME_RE,
   SYSTEM_AREAS,
+  type SystemArea,
 } from './scope-values.js';

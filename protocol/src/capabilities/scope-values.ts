@@ -1,18 +1,14 @@
-import type { CryptoOp, SystemArea } from './capability-descriptor.js';
-
 /** Every area of the system capability, in the order the manifest docs list them. */
-export const SYSTEM_AREAS: readonly SystemArea[] = [
-  'cpu',
-  'memory',
-  'disk',
-  'network',
-  'temperature',
-  'gpu',
-  'topology',
-];
+export const SYSTEM_AREAS = ['cpu', 'memory', 'disk', 'network', 'temperature', 'gpu', 'topology'] as const;
+
+/** One area of the system capability (host metrics a plugin may read). */
+export type SystemArea = (typeof SYSTEM_AREAS)[number];
 
 /** Every crypto operation a plugin may be granted. */
-export const CRYPTO_OPS: readonly CryptoOp[] = ['sign', 'verify', 'hash', 'password', 'random', 'seal'];
+export const CRYPTO_OPS = ['sign', 'verify', 'hash', 'password', 'random', 'seal'] as const;
+
+/** A crypto operation a plugin may be granted (never key material). */
+export type CryptoOp = (typeof CRYPTO_OPS)[number];
 
 /** A plugin name: it becomes a URL segment (`/api/v1/<name>`) and a storage namespace. */
 export const PLUGIN_NAME_RE = /^[a-z][a-z0-9-]{1,39}$/;

@@ -1,25 +1,65 @@
 import type { z } from 'zod';
-import type { CapabilityDescriptor } from '../capabilities/capability-descriptor.js';
+import type { CapabilityDescriptor } from '../capabilities/capability-kinds.js';
 
 /**
- * One host call in the protocol: its argument schema, its result type (carried as a type
- * only) and the permission it needs, derived from the validated arguments.
+ * How one `ctx` method inside the plugin's isolate reaches its host call. The in-isolate ctx
+ * is built from these at load (kernel/sandbox/host/prelude-source.ts) and the sdk's ctx types
+ * are derived from them, so the two cannot drift.
+ */
+export interface CtxMethod {
+  /** Where it lives on ctx: `storage.get` → `ctx.storage.get`, `fetch` → `ctx.fetch`. */
+  readonly path: string;
+  /** Positional parameters, in order, each a field of the host call's arguments. */
+  readonly params: readonly string[];
+  /** Fields of a trailing options object copied into the arguments. */
+  readonly options?: readonly string[];
+  /** Fields the method fills in itself (e.g. `log.info` → `level: 'info'`). */
+  readonly fixed?: Readonly<Record<string, string>>;
+  /**
+   * What the method keeps inside the isolate: `subscribe` takes a handler after the
+   * parameters, keeps it and resolves an unsubscribe function (calling `undo`); `timer` /
+   * `timer-once` take a function, keep it and resolve the timer id; `forget-timer` drops the
+   * kept function before the call. Callbacks never cross the boundary.
+   */
+  readonly local?: 'subscribe' | 'timer' | 'timer-once' | 'forget-timer';
+  /** With `subscribe`: the host call the unsubscribe function makes (with `{ id }`). */
+  readonly undo?: string;
+}
+
+/** Per-plugin concurrency groups of scarce host calls (each bounded by one plugin limit). */
+export type HostCallGroup = 'fetch' | 'password';
+
+/** Per-plugin rate budgets some calls are charged to, besides the general bytes per second. */
+export type HostCallBudget = 'publish' | 'log';
+
+/**
+ * One host call in the protocol, as data: its argument schema, its result type (type only),
+ * the capability it needs as a function of the validated arguments, the ctx method(s) that
+ * reach it, and the limits it is held to. Adding a host call is one entry in HOST_CALLS and
+ * one implementation in the kernel (kernel/sandbox/host-functions.ts).
  */
 export interface HostCallSpec<A extends z.ZodType = z.ZodType, R = unknown> {
   readonly args: A;
-  readonly permission: (args: z.output<A>) => CapabilityDescriptor | null;
+  readonly capability: (args: z.output<A>) => CapabilityDescriptor | null;
+  /** The ctx method(s) reaching it; null when reached only through another method's result. */
+  readonly ctx: CtxMethod | readonly CtxMethod[] | null;
+  readonly group?: HostCallGroup;
+  readonly budget?: HostCallBudget;
   /** Largest argument JSON for this call, bytes (checked before parsing; below the plugin's maxCallBytes). */
   readonly maxBytes?: number;
   /** Type-level only: never set at run time. */
   readonly result?: R;
 }
 
-/** Declares a host call with result type `R`: `defineHostCall<R>()({ args, permission })`. */
+/** Declares a host call with result type `R`: `defineHostCall<R>()({ args, capability, ctx })`. */
 export const defineHostCall =
   <R>() =>
-  <A extends z.ZodType>(spec: {
+  <A extends z.ZodType, const C extends CtxMethod | readonly CtxMethod[] | null>(spec: {
     args: A;
-    permission: (args: z.output<A>) => CapabilityDescriptor | null;
+    capability: (args: z.output<A>) => CapabilityDescriptor | null;
+    ctx: C;
+    group?: HostCallGroup;
+    budget?: HostCallBudget;
     maxBytes?: number;
-  }): HostCallSpec<A, R> =>
+  }): Omit<HostCallSpec<A, R>, 'ctx'> & { readonly ctx: C } =>
     spec;

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { HostCallSpec } from './define-host-call.js';
 import { HOST_CALLS } from './host-calls.js';
 
 /** Every host call name, e.g. `storage.get`. */
@@ -9,8 +8,11 @@ export type HostCallName = keyof typeof HOST_CALLS;
 export type HostCallArgs<N extends HostCallName> = z.output<(typeof HOST_CALLS)[N]['args']>;
 
 /** What host call `N` resolves to inside the plugin. */
-export type HostCallResult<N extends HostCallName> =
-  (typeof HOST_CALLS)[N] extends HostCallSpec<z.ZodType, infer R> ? R : never;
+export type HostCallResult<N extends HostCallName> = (typeof HOST_CALLS)[N] extends {
+  readonly result?: infer R;
+}
+  ? R
+  : never;
 
 /** Every host call name, as a run-time list. */
 export const HOST_CALL_NAMES = Object.keys(HOST_CALLS) as HostCallName[];

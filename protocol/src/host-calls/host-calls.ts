@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requestResource } from '../capabilities/normalize-origin.js';
+import { SYSTEM_AREAS } from '../capabilities/scope-values.js';
 import { EVENT_ENVELOPE_BYTES, MAX_EVENT_DATA_BYTES } from '../events/event-limits.js';
 import { defineHostCall as call } from './define-host-call.js';
 import type {
@@ -12,10 +13,11 @@ import type {
 } from './host-call-results.js';
 
 /*
- * Every host call a plugin can make (after VS Code's extHost.protocol.ts). No logic beyond
- * the argument schemas and the permission each call needs as a function of its validated
- * arguments. The kernel's bridge (kernel/sandbox) is built from this table, and the sdk
- * derives its ctx types from it, so they cannot drift.
+ * Every host call a plugin can make (after VS Code's extHost.protocol.ts), one entry each:
+ * argument schema, the capability it needs as a function of its validated arguments, the ctx
+ * method(s) reaching it, its concurrency group and rate budgets. No logic. The kernel's
+ * bridge (kernel/sandbox), the in-isolate ctx and the sdk's ctx types are all derived from
+ * this table, so they cannot drift.
  */
 
 const name = z.string().min(1).max(128);
@@ -23,7 +25,7 @@ const key = z.string().min(1).max(256);
 const topic = z.string().min(1).max(256);
 const json = z.unknown();
 const version = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
-const areas = z.enum(['cpu', 'memory', 'disk', 'network', 'temperature', 'gpu', 'topology']);
+const areas = z.enum(SYSTEM_AREAS);
 const httpUrl = z
   .string()
   .max(4096)
@@ -35,15 +37,18 @@ export const HOST_CALLS = {
   // ── storage (the plugin's own namespace; the namespace comes from the channel) ──
   'storage.get': call<StoredRecordResult | null>()({
     args: z.object({ collection: name, id: key }),
-    permission: () => ({ kind: 'storage' }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'storage.get', params: ['collection', 'id'] },
   }),
   'storage.set': call<StoredRecordResult>()({
     args: z.object({ collection: name, id: key, value: json, expectedVersion: version }),
-    permission: () => ({ kind: 'storage' }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'storage.set', params: ['collection', 'id', 'value'], options: ['expectedVersion'] },
   }),
   'storage.delete': call<boolean>()({
     args: z.object({ collection: name, id: key, expectedVersion: version }),
-    permission: () => ({ kind: 'storage' }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'storage.delete', params: ['collection', 'id'], options: ['expectedVersion'] },
   }),
   'storage.list': call<ListPageResult>()({
     args: z.object({
@@ -52,60 +57,76 @@ export const HOST_CALLS = {
       limit: z.number().int().min(1).max(1000).optional(),
       cursor: z.string().max(1024).optional(),
     }),
-    permission: () => ({ kind: 'storage' }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'storage.list', params: ['collection'], options: ['prefix', 'limit', 'cursor'] },
   }),
   // ── events ──
   'events.publish': call<{ seq: number }>()({
     args: z.object({ topic, data: json }),
-    permission: (a) => ({ kind: 'events.publish', topic: a.topic }),
+    capability: (a) => ({ kind: 'events.publish', topic: a.topic }),
     // Every event is retained for replay and copied to each subscriber: keep each one small.
     maxBytes: MAX_EVENT_DATA_BYTES + EVENT_ENVELOPE_BYTES,
+    ctx: { path: 'events.publish', params: ['topic', 'data'] },
+    budget: 'publish',
   }),
   'events.subscribe': call<SubscriptionResult>()({
     args: z.object({ pattern: topic }),
-    permission: (a) => ({ kind: 'events.subscribe', topic: a.pattern }),
+    capability: (a) => ({ kind: 'events.subscribe', topic: a.pattern }),
+    ctx: { path: 'events.subscribe', params: ['pattern'], local: 'subscribe', undo: 'events.unsubscribe' },
   }),
   'events.unsubscribe': call<boolean>()({
     args: z.object({ id: z.number().int().min(1) }),
-    permission: () => null,
+    capability: () => null,
+    ctx: null,
   }),
   // ── system ──
   'system.read': call<unknown>()({
     args: z.object({ area: areas }),
-    permission: (a) => ({ kind: 'system.read', area: a.area }),
+    capability: (a) => ({ kind: 'system.read', area: a.area }),
+    ctx: { path: 'system.read', params: ['area'] },
   }),
   // ── crypto (never key material) ──
   'crypto.sign': call<string>()({
     args: z.object({ payload: z.string().max(65_536) }),
-    permission: () => ({ kind: 'crypto', op: 'sign' }),
+    capability: () => ({ kind: 'crypto', op: 'sign' }),
+    ctx: { path: 'crypto.sign', params: ['payload'] },
   }),
   'crypto.verify': call<VerifyResult>()({
     args: z.object({ jws: z.string().max(131_072) }),
-    permission: () => ({ kind: 'crypto', op: 'verify' }),
+    capability: () => ({ kind: 'crypto', op: 'verify' }),
+    ctx: { path: 'crypto.verify', params: ['jws'] },
   }),
   'crypto.hash': call<string>()({
     args: z.object({ alg: z.enum(['sha256', 'sha512']), data: z.string().max(1_048_576) }),
-    permission: () => ({ kind: 'crypto', op: 'hash' }),
+    capability: () => ({ kind: 'crypto', op: 'hash' }),
+    ctx: { path: 'crypto.hash', params: ['alg', 'data'] },
   }),
   'crypto.hashPassword': call<string>()({
     args: z.object({ password: z.string().min(1).max(1024) }),
-    permission: () => ({ kind: 'crypto', op: 'password' }),
+    capability: () => ({ kind: 'crypto', op: 'password' }),
+    ctx: { path: 'crypto.hashPassword', params: ['password'] },
+    group: 'password',
   }),
   'crypto.verifyPassword': call<boolean>()({
     args: z.object({ password: z.string().max(1024), hash: z.string().max(1024) }),
-    permission: () => ({ kind: 'crypto', op: 'password' }),
+    capability: () => ({ kind: 'crypto', op: 'password' }),
+    ctx: { path: 'crypto.verifyPassword', params: ['password', 'hash'] },
+    group: 'password',
   }),
   'crypto.random': call<string>()({
     args: z.object({ bytes: z.number().int().min(1).max(1024) }),
-    permission: () => ({ kind: 'crypto', op: 'random' }),
+    capability: () => ({ kind: 'crypto', op: 'random' }),
+    ctx: { path: 'crypto.random', params: ['bytes'] },
   }),
   'crypto.seal': call<string>()({
     args: z.object({ plaintext: z.string().max(1_048_576), aad: z.string().max(256).optional() }),
-    permission: () => ({ kind: 'crypto', op: 'seal' }),
+    capability: () => ({ kind: 'crypto', op: 'seal' }),
+    ctx: { path: 'crypto.seal', params: ['plaintext', 'aad'] },
   }),
   'crypto.open': call<string>()({
     args: z.object({ sealed: z.string().max(2_097_152), aad: z.string().max(256).optional() }),
-    permission: () => ({ kind: 'crypto', op: 'seal' }),
+    capability: () => ({ kind: 'crypto', op: 'seal' }),
+    ctx: { path: 'crypto.open', params: ['sealed', 'aad'] },
   }),
   // ── outbound HTTP ──
   'net.fetch': call<FetchResult>()({
@@ -120,25 +141,31 @@ export const HOST_CALLS = {
         })
         .optional(),
     }),
-    permission: (a) => ({ kind: 'net.fetch', origin: requestResource(a.url) }),
+    capability: (a) => ({ kind: 'net.fetch', origin: requestResource(a.url) }),
+    ctx: { path: 'fetch', params: ['url', 'init'] },
+    group: 'fetch',
   }),
   // ── other plugins' services ──
   'services.call': call<unknown>()({
     args: z.object({ service: z.string().min(3).max(128), args: json }),
-    permission: (a) => ({ kind: 'services.call', service: a.service }),
+    capability: (a) => ({ kind: 'services.call', service: a.service }),
+    ctx: { path: 'services.call', params: ['service', 'args'] },
   }),
   // ── kernel-owned timers, delivered as calls into the plugin ──
   'timers.every': call<TimerResult>()({
     args: z.object({ ms }),
-    permission: () => ({ kind: 'timers' }),
+    capability: () => ({ kind: 'timers' }),
+    ctx: { path: 'timers.every', params: ['ms'], local: 'timer' },
   }),
   'timers.after': call<TimerResult>()({
     args: z.object({ ms }),
-    permission: () => ({ kind: 'timers' }),
+    capability: () => ({ kind: 'timers' }),
+    ctx: { path: 'timers.after', params: ['ms'], local: 'timer-once' },
   }),
   'timers.cancel': call<boolean>()({
     args: z.object({ id: z.number().int().min(1) }),
-    permission: () => ({ kind: 'timers' }),
+    capability: () => ({ kind: 'timers' }),
+    ctx: { path: 'timers.cancel', params: ['id'], local: 'forget-timer' },
   }),
   // ── authentication provider (only a plugin granted auth:provider) ──
   'auth.signToken': call<string>()({
@@ -153,7 +180,8 @@ export const HOST_CALLS = {
       }),
       ttlSec: z.number().int().min(10).max(3600),
     }),
-    permission: () => ({ kind: 'auth.provider' }),
+    capability: () => ({ kind: 'auth.provider' }),
+    ctx: { path: 'auth.signToken', params: ['sub', 'claims', 'ttlSec'] },
   }),
   // ── kernel log ──
   'log.write': call<null>()({
@@ -162,6 +190,13 @@ export const HOST_CALLS = {
       msg: z.string().max(4096),
       fields: z.record(z.string().max(64), json).optional(),
     }),
-    permission: () => ({ kind: 'log' }),
+    capability: () => ({ kind: 'log' }),
+    ctx: [
+      { path: 'log.debug', params: ['msg', 'fields'], fixed: { level: 'debug' } },
+      { path: 'log.info', params: ['msg', 'fields'], fixed: { level: 'info' } },
+      { path: 'log.warn', params: ['msg', 'fields'], fixed: { level: 'warn' } },
+      { path: 'log.error', params: ['msg', 'fields'], fixed: { level: 'error' } },
+    ],
+    budget: 'log',
   }),
 } as const;

@@ -1,19 +1,19 @@
 import type {
-  CTX_SURFACE,
   CtxMethodPath,
   CtxMethodSpec,
+  CtxSurface,
   HostCallArgs,
   HostCallResult,
   PluginEvent,
 } from '@omega/protocol';
 
 /*
- * The plugin's `ctx`, derived from the kernel's protocol: CTX_SURFACE says which host call
+ * The plugin's `ctx`, derived from the protocol: the ctx method specs of HOST_CALLS say which host call
  * each method reaches and which argument fields its positional parameters fill; HOST_CALLS
  * says what those fields and the result are. Nothing here is written by hand per method.
  */
 
-type Surface = typeof CTX_SURFACE;
+type Surface = CtxSurface;
 type ArgsOf<P extends CtxMethodPath> = HostCallArgs<Surface[P]['call']>;
 
 /** True when key `K` of `A` may be left out. */
@@ -41,18 +41,19 @@ export type EventHandler<D = unknown> = (event: PluginEvent<D>, ctx: HostContext
 
 /** Callback parameters the prelude keeps inside the isolate (they never cross the boundary). */
 interface Callbacks {
-  handler: EventHandler;
-  fn: () => unknown;
+  subscribe: EventHandler;
+  timer: () => unknown;
+  'timer-once': () => unknown;
 }
 
-type CallbackParam<S extends CtxMethodSpec> = S extends { callback: infer C extends keyof Callbacks }
-  ? [Callbacks[C]]
+type CallbackParam<S extends CtxMethodSpec> = S extends { local: infer L extends keyof Callbacks }
+  ? [Callbacks[L]]
   : [];
 
 /** What the method resolves to. */
-type Returns<S extends CtxMethodSpec> = S extends { returns: 'id' }
+type Returns<S extends CtxMethodSpec> = S extends { local: 'timer' | 'timer-once' }
   ? number
-  : S extends { returns: 'unsubscribe' }
+  : S extends { local: 'subscribe' }
     ? () => Promise<HostCallResult<'events.unsubscribe'>>
     : HostCallResult<S['call']>;
 

@@ -15,10 +15,10 @@ function permissionOf(call: HostCallName): string {
   const placeholder = new Proxy({} as Record<string, unknown>, {
     get: (_t, k) => (k === 'url' ? 'https://origin.invalid' : `<${String(k)}>`),
   });
-  const spec = HOST_CALLS[call] as {
-    permission: (a: unknown) => Parameters<typeof formatCapability>[0] | null;
+  const spec = HOST_CALLS[call] as unknown as {
+    capability: (a: unknown) => Parameters<typeof formatCapability>[0] | null;
   };
-  const d = spec.permission(placeholder);
+  const d = spec.capability(placeholder);
   if (d === null) return '(none)';
   return formatCapability(d).replace('https://origin.invalid', '<origin of url>');
 }
@@ -26,7 +26,8 @@ function permissionOf(call: HostCallName): string {
 function signature(path: string, s: CtxMethodSpec): string {
   const params = [...s.params];
   if (s.options) params.push(`{ ${s.options.join(', ')} }?`);
-  if (s.callback) params.push(s.callback);
+  if (s.local === 'subscribe') params.push('handler');
+  if (s.local === 'timer' || s.local === 'timer-once') params.push('fn');
   return `ctx.${path}(${params.join(', ')})`;
 }
 
