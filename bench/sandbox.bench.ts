@@ -58,6 +58,8 @@ const request = (query: Record<string, string>, path = '/echo'): RouteRequest =>
   path,
   params: {},
   query,
+  caller: { kind: 'anonymous', id: '', permissions: [] },
+  requestId: 'bench',
   headers: {},
   body: null,
 });

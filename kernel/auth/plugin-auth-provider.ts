@@ -1,6 +1,8 @@
+import type { ServiceCaller } from '@omega/protocol';
 import { z } from 'zod';
 import { omegaError } from '../errors/index.js';
 import { createPermissionGate } from '../permissions/index.js';
+import { KERNEL_VERSION } from '../version.js';
 import type { AuthProvider } from './auth-provider.js';
 
 /**
@@ -10,6 +12,9 @@ import type { AuthProvider } from './auth-provider.js';
  */
 export const AUTH_PROVIDER_SERVICE = 'auth-provider';
 
+/** The kernel as a service caller (plugins see `caller.plugin === 'kernel'`, a reserved name). */
+const KERNEL_CALLER: ServiceCaller = { plugin: 'kernel', version: KERNEL_VERSION };
+
 /** What the adapter needs from the plugin manager (structural, so kernel/auth stays below it). */
 export interface ProviderHost {
   list(): Array<{
@@ -18,7 +23,7 @@ export interface ProviderHost {
     services: string[];
     permissions: { declared: string[]; granted: string[]; denied: string[] };
   }>;
-  services: { call(service: string, args: unknown): Promise<unknown> };
+  services: { call(service: string, args: unknown, caller: ServiceCaller): Promise<unknown> };
 }
 
 const principal = z.object({
@@ -57,7 +62,11 @@ export function pluginAuthProvider(host: ProviderHost): () => AuthProvider | und
   let lastName: string | undefined;
   const make = (name: string): AuthProvider => {
     const ask = async <K extends keyof typeof answers>(op: K, args: Record<string, unknown>) => {
-      const raw = await host.services.call(`${name}.${AUTH_PROVIDER_SERVICE}`, { op, ...args });
+      const raw = await host.services.call(
+        `${name}.${AUTH_PROVIDER_SERVICE}`,
+        { op, ...args },
+        KERNEL_CALLER,
+      );
       const parsed = answers[op].safeParse(raw);
       if (!parsed.success) {
         throw omegaError('OMEGA_ERR_PLUGIN_FAILED', `The auth provider "${name}" answered ${op} malformed.`, {

@@ -1,13 +1,8 @@
+import type { EventRecord } from '@omega/protocol';
 import type { Logger } from '../log/index.js';
 
 /** One published event. Frozen: every subscriber sees the same object, treat `data` as immutable. */
-export interface BusEvent<T = unknown> {
-  readonly seq: number;
-  readonly topic: string;
-  /** Publish time, epoch ms. */
-  readonly time: number;
-  readonly data: T;
-}
+export type BusEvent<T = unknown> = EventRecord<T>;
 
 /** Why a subscription was cut off; `lastSeq` is the bus's last sequence at that moment. */
 export interface ResyncInfo {

@@ -1,7 +1,6 @@
 import type { RouteRequest } from '@omega/protocol';
-import { omegaError } from '../errors/index.js';
 import type { PluginInstance } from './create-plugin-instance.js';
-import { parseUntrustedJson } from './json-guard.js';
+import { callPlugin } from './plugin-call.js';
 import { validateRouteResponse } from './validate-route-response.js';
 
 /**
@@ -14,7 +13,5 @@ export async function callRoute(
   req: RouteRequest,
   deadlineMs?: number,
 ): Promise<ReturnType<typeof validateRouteResponse>> {
-  const json = await instance.invoke('route', handler, JSON.stringify(req), deadlineMs);
-  if (json === '') throw omegaError('OMEGA_ERR_PLUGIN_FAILED', 'The plugin returned no response.');
-  return validateRouteResponse(parseUntrustedJson(json, 64));
+  return validateRouteResponse(await callPlugin(instance, 'route', handler, req, deadlineMs));
 }

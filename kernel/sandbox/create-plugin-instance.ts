@@ -5,6 +5,7 @@ import type { DeniedCall } from './create-bridge.js';
 import type { HostPool } from './create-host-pool.js';
 import type { Authorize, HostServices } from './host-services.js';
 import { createHostSession, type HostSession, type HostStats, type LoadedPlugin } from './host-session.js';
+import { readPluginResult } from './plugin-call.js';
 import { hostDataLimitBytes, type PluginLimits } from './plugin-limits.js';
 import type { PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';
@@ -174,9 +175,14 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
       session = s;
       pid = host.pid;
       phase = 'load';
-      exportsInfo = await s.load(spec.bundleCode);
+      const loaded = await s.load(spec.bundleCode);
+      exportsInfo = loaded;
       phase = 'activate';
-      await s.invoke('activate', '', '', spec.limits.activateTimeoutMs);
+      const activated = readPluginResult(
+        'activate',
+        await s.invoke('activate', '', '', spec.limits.activateTimeoutMs),
+      );
+      exportsInfo = { ...loaded, ...activated };
       if (session === s && !disposing) setState('running');
     } catch (err) {
       if (disposing || (s !== undefined && session !== s)) return;
@@ -225,7 +231,7 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
       clearTimeout(backoffTimer);
       const s = session;
       session = undefined;
-      if (s && state === 'running' && exportsInfo?.deactivate) {
+      if (s && state === 'running' && (exportsInfo?.deactivate || exportsInfo?.setup)) {
         try {
           await s.invoke('deactivate', '', '', spec.limits.activateTimeoutMs);
         } catch (err) {

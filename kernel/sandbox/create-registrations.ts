@@ -1,9 +1,9 @@
-import type { PluginCallKind } from '@omega/protocol';
+import type { EventRecord, PluginCallKind } from '@omega/protocol';
 import { type OmegaError, omegaError } from '../errors/index.js';
-import { type DeliveredEvent, eventCallPayloads } from './event-call-payloads.js';
+import { eventCallPayloads } from './event-call-payloads.js';
 import type { HostEnv } from './host-env.js';
 import type { SandboxBus } from './host-services.js';
-import { parseUntrustedJson } from './json-guard.js';
+import { readPluginResult } from './plugin-call.js';
 import type { PluginLimits } from './plugin-limits.js';
 import { toPluginError } from './to-plugin-error.js';
 
@@ -42,20 +42,19 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
     opts.invoke('event', '', payload, limits.callTimeoutMs).then(
       (json) => {
         // The host's answer is untrusted: a malformed one counts as a failed delivery, never a throw.
-        let r: { failed?: unknown; error?: unknown } = {};
+        let r: { failed: number; error?: unknown };
         try {
-          r = json ? ((parseUntrustedJson(json, 4) ?? {}) as typeof r) : {};
+          r = readPluginResult('event', json);
         } catch {
           r = { failed: 1 };
         }
-        if (typeof r.failed === 'number' && r.failed > 0)
-          opts.onDeliveryError('event', toPluginError(r.error));
+        if (r.failed > 0) opts.onDeliveryError('event', toPluginError(r.error));
       },
       (err: OmegaError) => opts.onDeliveryError('event', { code: err.code, message: err.message }),
     );
 
   // A batch goes out as calls of at most maxCallBytes each, one after the other (the bus waits).
-  const deliver = async (id: number, batch: readonly DeliveredEvent[]): Promise<void> => {
+  const deliver = async (id: number, batch: readonly EventRecord[]): Promise<void> => {
     if (!opts.live() || !subs.has(id)) return;
     const { payloads, oversized } = eventCallPayloads(id, batch, limits.maxCallBytes);
     if (oversized > 0) {

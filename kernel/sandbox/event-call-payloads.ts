@@ -1,10 +1,4 @@
-/** One event as the bus hands it to a plugin's subscription. */
-export interface DeliveredEvent {
-  readonly seq: number;
-  readonly topic: string;
-  readonly time: number;
-  readonly data: unknown;
-}
+import type { EventRecord } from '@omega/protocol';
 
 /** What {@link eventCallPayloads} produces: call payloads, and events too large to send at all. */
 export interface EventCallPayloads {
@@ -16,7 +10,7 @@ export interface EventCallPayloads {
 // Every subscriber of an event gets the same frozen object from the bus: serialize it once.
 const jsonOf = new WeakMap<object, string>();
 
-function eventJson(e: DeliveredEvent): string | undefined {
+function eventJson(e: EventRecord): string | undefined {
   let s = jsonOf.get(e);
   if (s === undefined) {
     try {
@@ -38,7 +32,7 @@ function eventJson(e: DeliveredEvent): string | undefined {
  */
 export function eventCallPayloads(
   sub: number,
-  batch: readonly DeliveredEvent[],
+  batch: readonly EventRecord[],
   maxChars: number,
 ): EventCallPayloads {
   const head = `{"sub":${sub},"events":[`;

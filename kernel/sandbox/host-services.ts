@@ -1,4 +1,10 @@
-import type { CapabilityDescriptor, FetchResult, ListPageResult, StoredRecordResult } from '@omega/protocol';
+import type {
+  CapabilityDescriptor,
+  EventRecord,
+  FetchResult,
+  ListPageResult,
+  StoredRecordResult,
+} from '@omega/protocol';
 import type { Logger } from '../log/index.js';
 
 /** The single choke point: throws (OMEGA_ERR_PERM_DENIED) unless the plugin may do this. */
@@ -20,21 +26,13 @@ export interface SandboxStorage {
   ): Promise<ListPageResult>;
 }
 
-/** One event as the bus hands it out. */
-export interface SandboxBusEvent {
-  readonly seq: number;
-  readonly topic: string;
-  readonly time: number;
-  readonly data: unknown;
-}
-
 /** The event bus (kernel/bus's `EventBus` fits): the handler gets batches, one at a time. */
 export interface SandboxBus {
   /** `bytes`: the event's JSON length when known (the bus bounds its replay window by it). */
   publish(topic: string, data: unknown, opts?: { bytes?: number }): { seq: number };
   subscribe(
     patterns: string[],
-    handler: (batch: SandboxBusEvent[]) => void | Promise<void>,
+    handler: (batch: EventRecord[]) => void | Promise<void>,
     opts?: { maxQueue?: number },
   ): { unsubscribe(): void };
 }

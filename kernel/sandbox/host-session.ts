@@ -9,13 +9,17 @@ import type { Authorize, HostServices } from './host-services.js';
 import { parseUntrustedJson } from './json-guard.js';
 import type { PluginLimits } from './plugin-limits.js';
 import type { HostProcess } from './spawn-host.js';
-import { toPluginError } from './to-plugin-error.js';
+import { type PluginErrorData, toPluginError } from './to-plugin-error.js';
 import { type Frame, FrameType } from './wire/frame-type.js';
 
-/** What a loaded bundle exports (names only). */
+/**
+ * What a loaded bundle exports (names only). With `setup`, routes and services are known only
+ * once it has run: the activation's answer replaces them.
+ */
 export interface LoadedPlugin {
   routes: string[];
   services: string[];
+  setup: boolean;
   activate: boolean;
   deactivate: boolean;
 }
@@ -69,9 +73,9 @@ const KEEP_CODES = new Set<string>(['OMEGA_ERR_PLUGIN_TIMEOUT', 'OMEGA_ERR_PLUGI
 /** How long a host has to answer a liveness ping after a missed deadline, ms. */
 const LIVENESS_MS = 2_000;
 
-function errorData(body: Buffer): { code: string; message: string } {
+function errorData(body: Buffer): PluginErrorData {
   try {
-    return toPluginError(parseUntrustedJson(body.subarray(0, 8192).toString('utf8'), 4));
+    return toPluginError(parseUntrustedJson(body.subarray(0, 8192).toString('utf8'), 8));
   } catch {
     return toPluginError(undefined);
   }
@@ -291,6 +295,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     p.resolve({
       routes: names(info.routes),
       services: names(info.services),
+      setup: info.setup === true,
       activate: info.activate === true,
       deactivate: info.deactivate === true,
     });

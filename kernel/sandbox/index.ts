@@ -22,7 +22,6 @@ export type {
   HostServices,
   SandboxAuth,
   SandboxBus,
-  SandboxBusEvent,
   SandboxCrypto,
   SandboxFetch,
   SandboxFetchInit,
@@ -32,6 +31,7 @@ export type {
 } from './host-services.js';
 export type { HostSession, HostStats, LoadedPlugin } from './host-session.js';
 export { jsonDepthWithin, parseUntrustedJson } from './json-guard.js';
+export { callPlugin, type PluginCallTarget, readPluginResult } from './plugin-call.js';
 export {
   DEFAULT_PLUGIN_LIMITS,
   hostDataLimitBytes,
@@ -47,4 +47,5 @@ export {
   type RestartPolicy,
 } from './restart-policy.js';
 export { type HostExit, type HostProcess, type SpawnHostOptions, spawnHost } from './spawn-host.js';
+export { type PluginErrorData, toPluginError } from './to-plugin-error.js';
 export { validateRouteResponse } from './validate-route-response.js';

@@ -37,12 +37,17 @@ export {
 } from './host-calls/host-call-types.js';
 export { HOST_CALLS } from './host-calls/host-calls.js';
 export * from './manifest/index.js';
+export type { RouteCaller, ServiceCaller } from './plugin-calls/caller.js';
 export {
+  type ActivationResult,
   type EventDelivery,
   type EventDeliveryResult,
   PLUGIN_CALL_KINDS,
+  PLUGIN_CALLS,
   type PluginCallKind,
-  type PluginEvent,
+  type PluginCallPayload,
+  type PluginCallResult,
   type RouteRequest,
   type RouteResponse,
+  type ServiceRequest,
 } from './plugin-calls/plugin-calls.js';

@@ -1,7 +1,13 @@
+/*
+ * @omega/sdk: what a plugin imports. Everything here is either a type or a few lines of plain
+ * JavaScript that bundle into the plugin's isolate (no Node built-ins, no kernel code).
+ */
 export type {
+  EventRecord,
   FetchResult,
   ListPageResult,
-  PluginEvent,
+  RouteCaller,
+  ServiceCaller,
   StoredRecordResult,
   VerifyResult,
 } from '@omega/protocol';
@@ -9,10 +15,19 @@ export { allowsPermission, type PermissionSet, permissionCovers } from '@omega/p
 export type { EventHandler, HostContext, HostMethod } from './context/host-context.js';
 export type { PluginContext } from './context/plugin-context.js';
 export { errorCode, isCodedError } from './errors/error-code.js';
+export { type FieldError, type HttpError, httpError, invalid } from './errors/http-error.js';
 export { type ErrorCode, type PluginError, pluginError } from './errors/plugin-error.js';
 export { json } from './http/json-response.js';
 export { type ProblemBody, problem } from './http/problem-response.js';
 export type { PluginRequest, PluginResponse, RouteHandler } from './http/route-types.js';
 export { definePlugin } from './plugin/define-plugin.js';
-export type { PluginDefinition, ServiceHandler } from './plugin/plugin-definition.js';
-export type { CallsOf, EventsOf, PluginTypes, ProvidesOf, UntypedPlugin } from './plugin/plugin-types.js';
+export type { PluginDefinition, PluginHandlers, ServiceHandler } from './plugin/plugin-definition.js';
+export type {
+  CallsOf,
+  CallsTo,
+  EventsOf,
+  PluginTypes,
+  ProvidesOf,
+  ServiceContract,
+  UntypedPlugin,
+} from './plugin/plugin-types.js';

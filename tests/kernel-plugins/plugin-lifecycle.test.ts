@@ -15,7 +15,7 @@ const GUARDED = `export const plugin = {
     async oops() { throw new Error('secret detail /srv/plugins/guarded/keys.txt'); },
     async gone() { return { status: 404, headers: { 'content-type': 'application/problem+json' }, body: { type: 'urn:omega:error:OMEGA_ERR_NOT_FOUND', title: 'Not found', status: 404, code: 'OMEGA_ERR_NOT_FOUND', detail: 'No such thing.' } }; },
     async slow() { await Promise.resolve(); let x = 0; for (let i = 0; i < 4e8; i++) x += i; return { status: 200, body: { x } }; },
-    async whoami(req) { return { status: 200, body: { caller: req.headers['x-omega-caller'] ?? null, auth: req.headers.authorization ?? null } }; },
+    async whoami(req) { return { status: 200, body: { caller: req.caller.id, kind: req.caller.kind, auth: req.headers.authorization ?? null } }; },
     async twice(req, ctx) { return { status: 200, body: await ctx.services.call('well-behaved.double', { value: req.body.value }) }; },
   },
 };
@@ -121,7 +121,7 @@ describe('plugins in a running kernel', () => {
   it('authorizes plugin routes in the kernel before the plugin runs, and never forwards credentials', async () => {
     expect((await api('/api/v1/guarded/whoami', { token: false })).status).toBe(401);
     const res = await api('/api/v1/guarded/whoami');
-    expect(await res.json()).toEqual({ caller: 'admin', auth: null });
+    expect(await res.json()).toEqual({ caller: 'admin', kind: 'admin-token', auth: null });
   });
 
   it('serves nothing active on the kernel origin: no cookies, no CORS, no HTML; no 1xx; no thrown detail', async () => {
@@ -239,7 +239,7 @@ describe('plugins in a running kernel', () => {
     expect((await post('/api/v1/plugins/guarded/reload')).status).toBe(200);
     const open = await api('/api/v1/guarded/whoami', { token: false });
     expect(open.status).toBe(200);
-    expect(await open.json()).toEqual({ caller: null, auth: null });
+    expect(await open.json()).toEqual({ caller: '', kind: 'anonymous', auth: null });
     const view = await info('guarded');
     expect(view.routes.find((r) => r.path.endsWith('/whoami'))?.permission).toBe('public');
     const doc = (await (await api('/api/v1/openapi.json')).json()) as {

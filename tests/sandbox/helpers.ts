@@ -68,6 +68,8 @@ export const req = (over: Partial<RouteRequest> = {}): RouteRequest => ({
   params: {},
   query: {},
   headers: {},
+  caller: { kind: 'anonymous', id: '', permissions: [] },
+  requestId: 'test',
   body: null,
   ...over,
 });

@@ -58,6 +58,7 @@ describe('a well-behaved plugin in the sandbox', () => {
     expect(p.status().exports).toEqual({
       routes: ['ping', 'remember', 'publish', 'state'],
       services: ['double'],
+      setup: false,
       activate: true,
       deactivate: true,
     });
@@ -109,7 +110,10 @@ describe('a well-behaved plugin in the sandbox', () => {
 
   it('serves its declared service and refuses unknown handlers', async () => {
     const p = sb.get('well-behaved')!;
-    expect(JSON.parse(await p.invoke('service', 'double', '{"value":21}'))).toEqual({ value: 42 });
+    const caller = { plugin: 'caller', version: '1.0.0' };
+    expect(
+      JSON.parse(await p.invoke('service', 'double', JSON.stringify({ caller, args: { value: 21 } }))),
+    ).toEqual({ value: 42 });
     expect(await codeOf(p.invoke('service', 'nope', '{}'))).toBe('OMEGA_ERR_PLUGIN_FAILED');
     expect(await codeOf(p.invoke('route', 'constructor', '{}'))).toBe('OMEGA_ERR_PLUGIN_FAILED');
   });

@@ -32,7 +32,12 @@ export const DEFAULT_PLUGIN_STORAGE_QUOTA = 64 * 1024 * 1024;
  * redirect, other plugins' services, and a log tagged with its name. The bridge has
  * already checked the permission of each call before any of these run.
  */
-export function hostServicesFor(plugin: string, gate: PermissionGate, k: KernelServices): HostServices {
+export function hostServicesFor(
+  plugin: { name: string; version: string },
+  gate: PermissionGate,
+  k: KernelServices,
+): HostServices {
+  const caller = { plugin: plugin.name, version: plugin.version };
   const allowOrigin = (origin: string): boolean => {
     try {
       gate.check({ kind: 'net.fetch', origin });
@@ -42,12 +47,15 @@ export function hostServicesFor(plugin: string, gate: PermissionGate, k: KernelS
     }
   };
   return {
-    log: k.logger.child({ plugin }),
-    storage: k.storage.namespace(plugin, { quotaBytes: k.storageQuotaBytes ?? DEFAULT_PLUGIN_STORAGE_QUOTA }),
+    log: k.logger.child({ plugin: plugin.name }),
+    storage: k.storage.namespace(plugin.name, {
+      quotaBytes: k.storageQuotaBytes ?? DEFAULT_PLUGIN_STORAGE_QUOTA,
+    }),
     bus: k.bus,
     system: k.system,
     crypto: k.crypto,
-    services: k.services,
+    // The caller's identity comes from the channel, never from the arguments.
+    services: { call: (service, args) => k.services.call(service, args, caller) },
     // Reached only through auth.signToken, which the bridge lets through for auth:provider alone.
     auth: {
       signAccessToken: (sub, claims, ttlSec) =>

@@ -206,7 +206,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       bundleCode: e.found.code,
       limits: m.limits,
       authorize: (d) => gate.check(d),
-      services: hostServicesFor(m.name, gate, kernel),
+      services: hostServicesFor({ name: m.name, version: m.version }, gate, kernel),
     });
   }
 

@@ -1,11 +1,12 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { PluginRoute, RouteRequest } from '@omega/protocol';
+import type { PluginRoute, RouteCaller, RouteRequest } from '@omega/protocol';
 import type { Context } from 'hono';
 import type { Principal } from '../../auth/index.js';
 import { hasErrorCode, omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
 import type { Logger } from '../../log/index.js';
 import { callRoute, type PluginInstance } from '../../sandbox/index.js';
+import { routeErrorResponse } from './route-error-response.js';
 
 /** Request headers a plugin may see; credentials and hop-by-hop headers never cross. */
 const FORWARDED_HEADERS = [
@@ -30,19 +31,27 @@ function remoteAddress(c: Context): string | undefined {
   }
 }
 
+/** Who is calling, as the kernel authenticated them (the plugin cannot see credentials or the socket). */
+function callerOf(principal: Principal | null, remote: string | undefined): RouteCaller {
+  const base = principal
+    ? {
+        kind: principal.kind,
+        id: principal.id,
+        permissions: principal.permissions,
+        ...(principal.denied?.length ? { denied: principal.denied } : {}),
+        ...(principal.name !== undefined ? { name: principal.name } : {}),
+      }
+    : { kind: 'anonymous' as const, id: '', permissions: [] };
+  // The client's address: audit trails and rate limits need it.
+  return remote === undefined ? base : { ...base, remote };
+}
+
 function requestFor(c: Context, body: unknown, principal: Principal | null, requestId: string): RouteRequest {
   const headers: Record<string, string> = { 'x-request-id': requestId };
   for (const name of FORWARDED_HEADERS) {
     const v = c.req.header(name);
     if (v !== undefined) headers[name] = v;
   }
-  if (principal) {
-    headers['x-omega-caller'] = principal.id;
-    headers['x-omega-caller-kind'] = principal.kind;
-  }
-  // The client's address (the plugin cannot see the socket): audit trails and rate limits need it.
-  const remote = remoteAddress(c);
-  if (remote !== undefined) headers['x-omega-remote'] = remote;
   return {
     method: c.req.method,
     path: c.req.path,
@@ -50,6 +59,8 @@ function requestFor(c: Context, body: unknown, principal: Principal | null, requ
     query: c.req.query(),
     headers,
     body,
+    caller: callerOf(principal, remoteAddress(c)),
+    requestId,
   };
 }
 
@@ -119,7 +130,10 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
       try {
         return toResponse(await run(() => callRoute(running, route.handler, req, deadlineMs)));
       } catch (err) {
-        // What the plugin threw is for its log, not for clients (it may name files or data).
+        // A route error the plugin chose to expose (sdk httpError) is the client's answer.
+        const exposed = routeErrorResponse(plugin, err, requestId);
+        if (exposed) return exposed;
+        // What else the plugin threw is for its log, not for clients (it may name files or data).
         if (hasErrorCode(err, 'OMEGA_ERR_PLUGIN_FAILED')) {
           logger.warn(
             { plugin, handler: route.handler, reqId: requestId, detail: err.message },

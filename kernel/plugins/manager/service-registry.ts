@@ -1,5 +1,6 @@
+import type { ServiceCaller } from '@omega/protocol';
 import { omegaError } from '../../errors/index.js';
-import { type PluginInstance, parseUntrustedJson } from '../../sandbox/index.js';
+import { callPlugin, type PluginInstance } from '../../sandbox/index.js';
 
 interface Provider {
   plugin: string;
@@ -41,8 +42,11 @@ export class ServiceRegistry {
     return [...this.#providers.keys()].sort();
   }
 
-  /** Calls `service` with `args` (plain data); resolves the provider's plain-data result. */
-  async call(service: string, args: unknown): Promise<unknown> {
+  /**
+   * Calls `service` with `args` (plain data) on behalf of `caller` (a plugin's identity from its
+   * channel, or the kernel's); resolves the provider's plain-data result.
+   */
+  async call(service: string, args: unknown, caller: ServiceCaller): Promise<unknown> {
     const provider = this.#providers.get(service);
     const running = provider?.instance();
     if (!provider)
@@ -57,12 +61,12 @@ export class ServiceRegistry {
         },
       );
     }
-    const json = await running.invoke(
+    return callPlugin(
+      running,
       'service',
       provider.handler,
-      JSON.stringify(args ?? null),
+      { caller, args: args ?? null },
       provider.deadlineMs,
     );
-    return json === '' ? undefined : parseUntrustedJson(json, 64);
   }
 }

@@ -50,8 +50,10 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     try { s = stringify({ code: code, message: message }); } catch (_) { s = undefined; }
     return typeof s === 'string' ? s : FAILED;
   }
+  // Extras travel only as plain JSON data, and only this much of it.
+  const MAX_EXTRAS = 4096;
   function describe(e) {
-    let code = 'OMEGA_ERR_PLUGIN_FAILED', message = 'plugin failed';
+    let code = 'OMEGA_ERR_PLUGIN_FAILED', message = 'plugin failed', status, extras;
     try {
       if (typeof e === 'string') message = clip(e);
       else if (e !== null && (typeof e === 'object' || typeof e === 'function')) {
@@ -59,9 +61,19 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
         if (typeof c === 'string' && c.length > 0 && c.length <= 64) code = c;
         const m = e.message;
         if (typeof m === 'string') message = clip(m);
+        // A route error (sdk httpError): the status the plugin chose, checked by the kernel.
+        const st = e.status;
+        if (typeof st === 'number' && st >= 400 && st <= 599 && st === (st | 0)) status = st;
+        const x = e.extras;
+        if (x !== null && typeof x === 'object') {
+          const xs = stringify(x);
+          if (typeof xs === 'string' && xs.length <= MAX_EXTRAS) extras = parse(xs);
+        }
       }
-    } catch (_) { /* a throwing getter: keep the generic description */ }
-    return errJson(code, message);
+    } catch (_) { /* a throwing getter or unserialisable extras: keep what was read */ }
+    let s;
+    try { s = stringify({ code: code, message: message, status: status, extras: extras }); } catch (_) { s = undefined; }
+    return typeof s === 'string' ? s : errJson(code, message);
   }
 
   function hostCall(name, args) {
@@ -114,17 +126,43 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     return error === undefined ? { delivered: delivered, failed: failed } : { delivered: delivered, failed: failed, error: error };
   }
 
+  // The definition in force: the bundle's plugin, or what its setup(ctx) returned for this activation.
+  let active = null;
+  async function activate() {
+    if (typeof plugin.setup === 'function') {
+      if (plugin.routes !== undefined || plugin.services !== undefined || plugin.activate !== undefined || plugin.deactivate !== undefined)
+        throw codedError('OMEGA_ERR_MANIFEST_INVALID', 'Export setup(ctx) or top-level hooks and handlers, not both.');
+      const def = await apply(plugin.setup, plugin, [ctx]);
+      if (def === null || typeof def !== 'object') throw codedError('OMEGA_ERR_MANIFEST_INVALID', 'setup(ctx) must return { routes?, services?, deactivate? }.');
+      active = def;
+    } else {
+      active = plugin;
+      const f = plugin.activate;
+      if (typeof f === 'function') await apply(f, plugin, [ctx]);
+    }
+    return { routes: names(active.routes), services: names(active.services) };
+  }
   async function run(kind, name, arg) {
     if (plugin === null) throw codedError('OMEGA_ERR_PLUGIN_FAILED', 'The plugin is not loaded.');
     switch (kind) {
-      case 'activate':
+      case 'activate': return await activate();
       case 'deactivate': {
-        const f = plugin[kind];
-        if (typeof f === 'function') await apply(f, plugin, [ctx]);
+        const def = active;
+        active = null;
+        const f = def === null ? undefined : def.deactivate;
+        if (typeof f === 'function') await apply(f, def, [ctx]);
         return null;
       }
-      case 'route': { const t = plugin.routes; return await apply(handlerOf(t, name, 'route handler'), t, [arg, ctx]); }
-      case 'service': { const t = plugin.services; return await apply(handlerOf(t, name, 'service'), t, [arg, ctx]); }
+      case 'route': {
+        if (active === null) throw codedError('OMEGA_ERR_PLUGIN_UNAVAILABLE', 'The plugin is not active.');
+        const t = active.routes;
+        return await apply(handlerOf(t, name, 'route handler'), t, [arg, ctx]);
+      }
+      case 'service': {
+        if (active === null) throw codedError('OMEGA_ERR_PLUGIN_UNAVAILABLE', 'The plugin is not active.');
+        const t = active.services;
+        return await apply(handlerOf(t, name, 'service'), t, [arg.args, ctx, arg.caller]);
+      }
       case 'event': return await deliver(arg);
       case 'timer': {
         const t = timers[name];
@@ -215,7 +253,7 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     plugin = p;
     let s;
     try {
-      s = stringify({ routes: names(p.routes), services: names(p.services), activate: typeof p.activate === 'function', deactivate: typeof p.deactivate === 'function' });
+      s = stringify({ routes: names(p.routes), services: names(p.services), setup: typeof p.setup === 'function', activate: typeof p.activate === 'function', deactivate: typeof p.deactivate === 'function' });
     } catch (e) { return describe(e); }
     return typeof s === 'string' ? s : FAILED;
   }

@@ -6,18 +6,18 @@ export type Ctx = PluginContext;
 /** A route request as the kernel hands it over (body unvalidated). */
 export type Req = PluginRequest;
 
-/** Who called, as the kernel says (`x-omega-caller`, `x-omega-caller-kind`, `x-omega-remote`). */
+/** Who called, as the kernel authenticated them (RouteRequest.caller), with the source address. */
 export interface Caller {
   id: string;
   kind: string;
   source: string;
 }
 
-/** The caller of a request; routes that need one are never public, so the kernel always sets it. */
+/** The caller of a request (`anonymous` on public routes). */
 export function callerOf(req: Req): Caller {
   return {
-    id: req.headers['x-omega-caller'] ?? 'anonymous',
-    kind: req.headers['x-omega-caller-kind'] ?? 'none',
-    source: req.headers['x-omega-remote'] ?? 'unknown',
+    id: req.caller.id || 'anonymous',
+    kind: req.caller.kind,
+    source: req.caller.remote ?? 'unknown',
   };
 }

@@ -1,4 +1,5 @@
 export { EVENT_ENVELOPE_BYTES, MAX_EVENT_DATA_BYTES } from './event-limits.js';
+export type { EventRecord } from './event-record.js';
 export {
   splitPattern,
   splitTopic,

@@ -2,9 +2,9 @@ import type {
   CtxMethodPath,
   CtxMethodSpec,
   CtxSurface,
+  EventRecord,
   HostCallArgs,
   HostCallResult,
-  PluginEvent,
 } from '@omega/protocol';
 
 /*
@@ -37,7 +37,7 @@ type OptionsParam<A, S extends CtxMethodSpec> = S extends { options: infer O ext
   : [];
 
 /** A subscription handler: one event at a time, with the plugin's ctx. */
-export type EventHandler<D = unknown> = (event: PluginEvent<D>, ctx: HostContext) => unknown;
+export type EventHandler<D = unknown> = (event: EventRecord<D>, ctx: HostContext) => unknown;
 
 /** Callback parameters the prelude keeps inside the isolate (they never cross the boundary). */
 interface Callbacks {

@@ -1,4 +1,3 @@
-import { ERROR_CODES } from '@omega/protocol';
 import type { ErrorCode } from '../errors/plugin-error.js';
 import type { PluginResponse } from './route-types.js';
 
@@ -12,23 +11,30 @@ export interface ProblemBody {
   [extra: string]: unknown;
 }
 
-/** A problem+json route response: `problem(404, 'OMEGA_ERR_NOT_FOUND', 'No such greeting.')`. */
+/** `OMEGA_ERR_NOT_FOUND` → `Not found`: a stable title from the code itself. */
+const titleOf = (code: string): string => {
+  const words = code
+    .replace(/^OMEGA_ERR_/, '')
+    .toLowerCase()
+    .replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+/**
+ * A problem+json route response: `return problem(404, 'OMEGA_ERR_NOT_FOUND', 'No such greeting.')`.
+ * Throwing {@link httpError} does the same from anywhere in a handler, and lets the kernel add
+ * the request id and the kernel's title for its own codes.
+ */
 export function problem(
   status: number,
   code: ErrorCode,
   detail: string,
   extras: Record<string, unknown> = {},
+  title: string = titleOf(code),
 ): PluginResponse<ProblemBody> {
   return {
     status,
     headers: { 'content-type': 'application/problem+json' },
-    body: {
-      ...extras,
-      type: `urn:omega:error:${code}`,
-      title: (ERROR_CODES as Record<string, { title: string }>)[code]?.title ?? code,
-      status,
-      code,
-      detail,
-    },
+    body: { ...extras, type: `urn:omega:error:${code}`, title, status, code, detail },
   };
 }

@@ -2,9 +2,10 @@ import type { PluginDefinition } from './plugin-definition.js';
 import type { PluginTypes, UntypedPlugin } from './plugin-types.js';
 
 /**
- * Declares a plugin: `export const plugin = definePlugin({ routes: { … } })`. The identity at
- * run time; at compile time it types every hook, handler and `ctx` call from the protocol.
- * Pass a {@link PluginTypes} map (`definePlugin<{ events: {…} }>({…})`) to type events and services.
+ * Declares a plugin: `export const plugin = definePlugin({ setup(ctx) { …; return { routes } } })`
+ * (state per activation) or `definePlugin({ activate, routes, … })`. The identity at run time;
+ * at compile time it types every hook, handler and `ctx` call from the protocol. Pass a
+ * {@link PluginTypes} map (`definePlugin<{ events: {…} }>({…})`) to type events and services.
  */
 export function definePlugin<
   T extends PluginTypes = UntypedPlugin,

@@ -27,3 +27,14 @@ export type ProvidesOf<T extends PluginTypes> =
   T['provides'] extends Record<string, { args: unknown; result: unknown }>
     ? T['provides']
     : UntypedPlugin['provides'];
+
+/** A service contract: service name → its args and result (exported by the provider as a type). */
+export type ServiceContract = Record<string, { args: unknown; result: unknown }>;
+
+/**
+ * A provider's contract as its consumers call it: `CallsTo<'nodes', NodesServices>` turns
+ * `{ capacity: … }` into `{ 'nodes.capacity': … }`, for `definePlugin<{ calls: … }>`.
+ */
+export type CallsTo<P extends string, S extends ServiceContract> = {
+  [K in keyof S & string as `${P}.${K}`]: S[K];
+};

@@ -3,7 +3,7 @@ import { getApiToken, listApiTokens, revokeApiToken } from '../api-tokens.js';
 import { parseAuditQuery, queryAudit } from '../audit-query.js';
 import { verifyAudit } from '../audit-verify.js';
 import { type Ctx, callerOf, type Req } from '../context.js';
-import { handle, noContent, ok, refuse } from '../http.js';
+import { noContent, ok, refuse } from '../http.js';
 import { state } from '../state.js';
 import { keyParam, objectBody, onlyFields, optStrings, PERMISSION_RE, str } from '../validate.js';
 import { auditSuccess } from './audit-success.js';
@@ -11,59 +11,53 @@ import { auditSuccess } from './audit-success.js';
 const audit = auditSuccess;
 
 /** `GET /tokens`: every API token (no secrets, no hashes). */
-export function listTokensRoute(_req: Req, ctx: Ctx) {
-  return handle(async () => ok({ items: await listApiTokens(ctx) }));
+export async function listTokensRoute(_req: Req, ctx: Ctx) {
+  return ok({ items: await listApiTokens(ctx) });
 }
 
 /** `DELETE /tokens/:id`: revokes any API token. */
-export function revokeTokenRoute(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const t = await getApiToken(ctx, keyParam(req.params, 'id'));
-    if (!t) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token.');
-    await revokeApiToken(ctx, t);
-    await audit(req, 'token.revoke', t.id, { owner: t.userId });
-    return noContent();
-  });
+export async function revokeTokenRoute(req: Req, ctx: Ctx) {
+  const t = await getApiToken(ctx, keyParam(req.params, 'id'));
+  if (!t) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token.');
+  await revokeApiToken(ctx, t);
+  await audit(req, 'token.revoke', t.id, { owner: t.userId });
+  return noContent();
 }
 
 /** `GET /agents`: registered node-agent signing keys. */
-export function listAgentsRoute(_req: Req, ctx: Ctx) {
-  return handle(async () => ok({ items: await listAgents(ctx) }));
+export async function listAgentsRoute(_req: Req, ctx: Ctx) {
+  return ok({ items: await listAgents(ctx) });
 }
 
 /** `POST /agents` {name, publicKey, permissions}: registers a node agent's Ed25519 key. */
-export function createAgentRoute(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const b = objectBody(req.body);
-    onlyFields(b, ['name', 'publicKey', 'permissions']);
-    const agent = await createAgent(ctx, {
-      name: str(b, 'name', 100),
-      publicKey: str(b, 'publicKey', 64),
-      permissions: optStrings(b, 'permissions', PERMISSION_RE, 64) ?? [],
-      createdBy: callerOf(req).id,
-    });
-    await audit(req, 'agent.create', agent.id, { name: agent.name, permissions: agent.permissions });
-    return ok(agent, 201);
+export async function createAgentRoute(req: Req, ctx: Ctx) {
+  const b = objectBody(req.body);
+  onlyFields(b, ['name', 'publicKey', 'permissions']);
+  const agent = await createAgent(ctx, {
+    name: str(b, 'name', 100),
+    publicKey: str(b, 'publicKey', 64),
+    permissions: optStrings(b, 'permissions', PERMISSION_RE, 64) ?? [],
+    createdBy: callerOf(req).id,
   });
+  await audit(req, 'agent.create', agent.id, { name: agent.name, permissions: agent.permissions });
+  return ok(agent, 201);
 }
 
 /** `DELETE /agents/:id`: revokes an agent key. */
-export function revokeAgentRoute(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const a = await getAgent(ctx, keyParam(req.params, 'id'));
-    if (!a) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such agent key.');
-    await revokeAgent(ctx, a);
-    await audit(req, 'agent.revoke', a.id);
-    return noContent();
-  });
+export async function revokeAgentRoute(req: Req, ctx: Ctx) {
+  const a = await getAgent(ctx, keyParam(req.params, 'id'));
+  if (!a) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such agent key.');
+  await revokeAgent(ctx, a);
+  await audit(req, 'agent.revoke', a.id);
+  return noContent();
 }
 
 /** `GET /audit?actor&action&outcome&since&until&limit&cursor`: oldest first, cursor-paged. */
-export function queryAuditRoute(req: Req, _ctx: Ctx) {
-  return handle(async () => ok(await queryAudit(state().audit, parseAuditQuery(req.query))));
+export async function queryAuditRoute(req: Req, _ctx: Ctx) {
+  return ok(await queryAudit(state().audit, parseAuditQuery(req.query)));
 }
 
 /** `GET /audit/verify`: recomputes the whole hash chain. */
-export function verifyAuditRoute(_req: Req, ctx: Ctx) {
-  return handle(async () => ok(await state().audit.exclusive(() => verifyAudit(ctx, state().audit))));
+export async function verifyAuditRoute(_req: Req, ctx: Ctx) {
+  return ok(await state().audit.exclusive(() => verifyAudit(ctx, state().audit)));
 }

@@ -1,6 +1,6 @@
 import { createApiToken, getApiToken, listApiTokens, revokeApiToken } from '../api-tokens.js';
 import { type Ctx, callerOf, type Req } from '../context.js';
-import { handle, noContent, ok, refuse } from '../http.js';
+import { noContent, ok, refuse } from '../http.js';
 import { resolveRoles } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
 import { state } from '../state.js';
@@ -16,108 +16,98 @@ async function me(req: Req, ctx: Ctx): Promise<User> {
 }
 
 /** `GET /me`: who I am and what I may do. */
-export function whoAmI(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const user = await me(req, ctx);
-    return ok({ ...viewUser(user), ...(await resolveRoles(ctx, user.roles)) });
-  });
+export async function whoAmI(req: Req, ctx: Ctx) {
+  const user = await me(req, ctx);
+  return ok({ ...viewUser(user), ...(await resolveRoles(ctx, user.roles)) });
 }
 
 /** `PUT /me/password`: needs the current password; revokes every session of the user. */
-export function changePassword(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const user = await me(req, ctx);
-    const b = objectBody(req.body);
-    onlyFields(b, ['currentPassword', 'newPassword']);
-    const current = str(b, 'currentPassword', 1024);
-    const next = str(b, 'newPassword', 1024);
-    if (!(await ctx.crypto.verifyPassword(current, user.passwordHash))) {
-      await state().audit.append({
-        actor: user.id,
-        action: 'user.password',
-        outcome: 'failure',
-        target: user.id,
-        source: callerOf(req).source,
-        details: { reason: 'wrong current password' },
-      });
-      refuse(403, 'OMEGA_ERR_FORBIDDEN', 'The current password is wrong.');
-    }
-    checkPassword(next, user.username);
-    await saveUser(ctx, {
-      ...user,
-      passwordHash: await ctx.crypto.hashPassword(next),
-      passwordChangedAt: new Date().toISOString(),
-    });
-    const revoked = await revokeUserSessions(ctx, user.id, 'password changed');
+export async function changePassword(req: Req, ctx: Ctx) {
+  const user = await me(req, ctx);
+  const b = objectBody(req.body);
+  onlyFields(b, ['currentPassword', 'newPassword']);
+  const current = str(b, 'currentPassword', 1024);
+  const next = str(b, 'newPassword', 1024);
+  if (!(await ctx.crypto.verifyPassword(current, user.passwordHash))) {
     await state().audit.append({
       actor: user.id,
       action: 'user.password',
-      outcome: 'success',
+      outcome: 'failure',
       target: user.id,
       source: callerOf(req).source,
-      details: { sessionsRevoked: revoked },
+      details: { reason: 'wrong current password' },
     });
-    return noContent();
+    refuse(403, 'OMEGA_ERR_FORBIDDEN', 'The current password is wrong.');
+  }
+  checkPassword(next, user.username);
+  await saveUser(ctx, {
+    ...user,
+    passwordHash: await ctx.crypto.hashPassword(next),
+    passwordChangedAt: new Date().toISOString(),
   });
+  const revoked = await revokeUserSessions(ctx, user.id, 'password changed');
+  await state().audit.append({
+    actor: user.id,
+    action: 'user.password',
+    outcome: 'success',
+    target: user.id,
+    source: callerOf(req).source,
+    details: { sessionsRevoked: revoked },
+  });
+  return noContent();
 }
 
 /** `POST /me/logout-all`: revokes every session of the caller. */
-export function logoutAll(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const user = await me(req, ctx);
-    const revoked = await revokeUserSessions(ctx, user.id, 'logout everywhere');
-    await state().audit.append({
-      actor: user.id,
-      action: 'auth.logout-all',
-      outcome: 'success',
-      target: user.id,
-      details: { revoked },
-    });
-    return noContent();
+export async function logoutAll(req: Req, ctx: Ctx) {
+  const user = await me(req, ctx);
+  const revoked = await revokeUserSessions(ctx, user.id, 'logout everywhere');
+  await state().audit.append({
+    actor: user.id,
+    action: 'auth.logout-all',
+    outcome: 'success',
+    target: user.id,
+    details: { revoked },
   });
+  return noContent();
 }
 
 /** `GET /me/tokens`: the caller's API tokens (never their secrets). */
-export function myTokens(req: Req, ctx: Ctx) {
-  return handle(async () => ok({ items: await listApiTokens(ctx, (await me(req, ctx)).id) }));
+export async function myTokens(req: Req, ctx: Ctx) {
+  return ok({ items: await listApiTokens(ctx, (await me(req, ctx)).id) });
 }
 
 /** `POST /me/tokens`: a named, scoped, expiring API token, shown once. */
-export function createMyToken(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const user = await me(req, ctx);
-    if (callerOf(req).kind !== 'user')
-      refuse(403, 'OMEGA_ERR_FORBIDDEN', 'API tokens are created from a sign-in, not by other tokens.');
-    const b = objectBody(req.body);
-    onlyFields(b, ['name', 'scopes', 'expiresInDays']);
-    const name = str(b, 'name', 100);
-    const scopes = optStrings(b, 'scopes', PERMISSION_RE) ?? [];
-    if (scopes.length === 0) {
-      refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid body: scopes: at least one permission.', {
-        errors: [{ field: 'scopes', message: 'at least one permission' }],
-      });
-    }
-    const expiresInDays = optInt(b, 'expiresInDays', 1, 366) ?? 30;
-    const { token, info } = await createApiToken(ctx, user, { name, scopes, expiresInDays });
-    await state().audit.append({
-      actor: user.id,
-      action: 'token.create',
-      outcome: 'success',
-      target: info.id,
-      details: { name, scopes },
+export async function createMyToken(req: Req, ctx: Ctx) {
+  const user = await me(req, ctx);
+  if (callerOf(req).kind !== 'user')
+    refuse(403, 'OMEGA_ERR_FORBIDDEN', 'API tokens are created from a sign-in, not by other tokens.');
+  const b = objectBody(req.body);
+  onlyFields(b, ['name', 'scopes', 'expiresInDays']);
+  const name = str(b, 'name', 100);
+  const scopes = optStrings(b, 'scopes', PERMISSION_RE) ?? [];
+  if (scopes.length === 0) {
+    refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid body: scopes: at least one permission.', {
+      errors: [{ field: 'scopes', message: 'at least one permission' }],
     });
-    return ok({ ...info, token }, 201);
+  }
+  const expiresInDays = optInt(b, 'expiresInDays', 1, 366) ?? 30;
+  const { token, info } = await createApiToken(ctx, user, { name, scopes, expiresInDays });
+  await state().audit.append({
+    actor: user.id,
+    action: 'token.create',
+    outcome: 'success',
+    target: info.id,
+    details: { name, scopes },
   });
+  return ok({ ...info, token }, 201);
 }
 
 /** `DELETE /me/tokens/:id`: revokes one of the caller's API tokens. */
-export function revokeMyToken(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const user = await me(req, ctx);
-    const t = await getApiToken(ctx, keyParam(req.params, 'id'));
-    if (!t || t.userId !== user.id) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token of yours.');
-    await revokeApiToken(ctx, t);
-    await state().audit.append({ actor: user.id, action: 'token.revoke', outcome: 'success', target: t.id });
-    return noContent();
-  });
+export async function revokeMyToken(req: Req, ctx: Ctx) {
+  const user = await me(req, ctx);
+  const t = await getApiToken(ctx, keyParam(req.params, 'id'));
+  if (!t || t.userId !== user.id) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token of yours.');
+  await revokeApiToken(ctx, t);
+  await state().audit.append({ actor: user.id, action: 'token.revoke', outcome: 'success', target: t.id });
+  return noContent();
 }

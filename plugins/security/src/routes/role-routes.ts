@@ -1,5 +1,5 @@
 import type { Ctx, Req } from '../context.js';
-import { handle, noContent, ok, refuse } from '../http.js';
+import { noContent, ok, refuse } from '../http.js';
 import { BUILT_IN_ROLES, deleteRole, findRole, listRoles, type Role, saveRole } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
 import type { User } from '../users.js';
@@ -47,46 +47,40 @@ function readRole(body: unknown, name: string): Role {
 }
 
 /** `GET /roles`: built-in and custom roles. */
-export function listRolesRoute(_req: Req, ctx: Ctx) {
-  return handle(async () => ok({ items: await listRoles(ctx) }));
+export async function listRolesRoute(_req: Req, ctx: Ctx) {
+  return ok({ items: await listRoles(ctx) });
 }
 
 /** `POST /roles` {name, description?, permissions, denied?}. */
-export function createRoleRoute(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const name = str(objectBody(req.body), 'name', 40, ROLE_RE);
-    if (await findRole(ctx, name)) refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The role "${name}" exists.`);
-    const role = readRole(req.body, name);
-    await saveRole(ctx, role);
-    await audit(req, 'role.create', name, { permissions: role.permissions, denied: role.denied });
-    return ok(role, 201);
-  });
+export async function createRoleRoute(req: Req, ctx: Ctx) {
+  const name = str(objectBody(req.body), 'name', 40, ROLE_RE);
+  if (await findRole(ctx, name)) refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The role "${name}" exists.`);
+  const role = readRole(req.body, name);
+  await saveRole(ctx, role);
+  await audit(req, 'role.create', name, { permissions: role.permissions, denied: role.denied });
+  return ok(role, 201);
 }
 
 /** `PUT /roles/:name`: replaces a custom role; its holders' sessions are revoked. */
-export function updateRoleRoute(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const name = keyParam(req.params, 'name');
-    if (Object.hasOwn(BUILT_IN_ROLES, name))
-      refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be changed.');
-    if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
-    const role = readRole(req.body, name);
-    await saveRole(ctx, role);
-    const holders = await revokeHolders(ctx, name);
-    await audit(req, 'role.update', name, { permissions: role.permissions, denied: role.denied, holders });
-    return ok(role);
-  });
+export async function updateRoleRoute(req: Req, ctx: Ctx) {
+  const name = keyParam(req.params, 'name');
+  if (Object.hasOwn(BUILT_IN_ROLES, name))
+    refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be changed.');
+  if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
+  const role = readRole(req.body, name);
+  await saveRole(ctx, role);
+  const holders = await revokeHolders(ctx, name);
+  await audit(req, 'role.update', name, { permissions: role.permissions, denied: role.denied, holders });
+  return ok(role);
 }
 
 /** `DELETE /roles/:name`. */
-export function deleteRoleRoute(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const name = keyParam(req.params, 'name');
-    if (Object.hasOwn(BUILT_IN_ROLES, name))
-      refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be deleted.');
-    if (!(await deleteRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
-    const holders = await revokeHolders(ctx, name);
-    await audit(req, 'role.delete', name, { holders });
-    return noContent();
-  });
+export async function deleteRoleRoute(req: Req, ctx: Ctx) {
+  const name = keyParam(req.params, 'name');
+  if (Object.hasOwn(BUILT_IN_ROLES, name))
+    refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be deleted.');
+  if (!(await deleteRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
+  const holders = await revokeHolders(ctx, name);
+  await audit(req, 'role.delete', name, { holders });
+  return noContent();
 }

@@ -1,5 +1,5 @@
 import { type Ctx, callerOf, type Req } from '../context.js';
-import { handle, noContent, ok, refuse } from '../http.js';
+import { noContent, ok, refuse } from '../http.js';
 import { revokeUserSessions } from '../sessions.js';
 import {
   checkPassword,
@@ -34,82 +34,74 @@ async function found(ctx: Ctx, id: string | undefined): Promise<User> {
 }
 
 /** `GET /users?limit&cursor`. */
-export function listUsersRoute(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const limit = Number(req.query.limit ?? 100);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid query: limit: an integer 1–1000', {
-        errors: [{ field: 'limit', message: 'an integer 1–1000' }],
-      });
-    }
-    return ok(await listUsers(ctx, limit, req.query.cursor));
-  });
+export async function listUsersRoute(req: Req, ctx: Ctx) {
+  const limit = Number(req.query.limit ?? 100);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid query: limit: an integer 1–1000', {
+      errors: [{ field: 'limit', message: 'an integer 1–1000' }],
+    });
+  }
+  return ok(await listUsers(ctx, limit, req.query.cursor));
 }
 
 /** `POST /users` {username, password, roles}. */
-export function createUserRoute(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const b = objectBody(req.body);
-    onlyFields(b, ['username', 'password', 'roles']);
-    const user = await createUser(ctx, {
-      username: str(b, 'username', 64, USERNAME_RE),
-      password: str(b, 'password', 1024),
-      roles: optStrings(b, 'roles', ROLE_RE, 32) ?? ['viewer'],
-    });
-    await audit(req, 'user.create', user.id, { username: user.username, roles: user.roles });
-    return ok(viewUser(user), 201);
+export async function createUserRoute(req: Req, ctx: Ctx) {
+  const b = objectBody(req.body);
+  onlyFields(b, ['username', 'password', 'roles']);
+  const user = await createUser(ctx, {
+    username: str(b, 'username', 64, USERNAME_RE),
+    password: str(b, 'password', 1024),
+    roles: optStrings(b, 'roles', ROLE_RE, 32) ?? ['viewer'],
   });
+  await audit(req, 'user.create', user.id, { username: user.username, roles: user.roles });
+  return ok(viewUser(user), 201);
 }
 
 /** `GET /users/:id`. */
-export function getUserRoute(req: Req, ctx: Ctx) {
-  return handle(async () => ok(viewUser(await found(ctx, keyParam(req.params, 'id')))));
+export async function getUserRoute(req: Req, ctx: Ctx) {
+  return ok(viewUser(await found(ctx, keyParam(req.params, 'id'))));
 }
 
 /**
  * `PATCH /users/:id` {roles?, disabled?, password?}. A change of roles, password or status
  * revokes the user's sessions, so the permissions in outstanding access tokens never outlive it.
  */
-export function updateUserRoute(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const user = await found(ctx, keyParam(req.params, 'id'));
-    const b = objectBody(req.body);
-    onlyFields(b, ['roles', 'disabled', 'password']);
-    const roles = optStrings(b, 'roles', ROLE_RE, 32);
-    const disabled = optBool(b, 'disabled');
-    const password = optStr(b, 'password', 1024);
-    if (roles) await checkRoles(ctx, roles);
-    if (password !== undefined) checkPassword(password, user.username);
-    if (user.id === callerOf(req).id && (disabled === true || (roles && !roles.includes('admin')))) {
-      refuse(409, 'OMEGA_ERR_CONFLICT', 'You cannot disable yourself or remove your own admin role.');
-    }
-    const next: User = { ...user };
-    if (roles) next.roles = roles;
-    if (disabled !== undefined) next.disabled = disabled;
-    if (password !== undefined) {
-      next.passwordHash = await ctx.crypto.hashPassword(password);
-      next.passwordChangedAt = new Date().toISOString();
-    }
-    await saveUser(ctx, next);
-    const revoked = await revokeUserSessions(ctx, user.id, 'user changed by an administrator');
-    await audit(req, 'user.update', user.id, {
-      ...(roles ? { roles } : {}),
-      ...(disabled !== undefined ? { disabled } : {}),
-      ...(password !== undefined ? { password: 'changed' } : {}),
-      sessionsRevoked: revoked,
-    });
-    return ok(viewUser(next));
+export async function updateUserRoute(req: Req, ctx: Ctx) {
+  const user = await found(ctx, keyParam(req.params, 'id'));
+  const b = objectBody(req.body);
+  onlyFields(b, ['roles', 'disabled', 'password']);
+  const roles = optStrings(b, 'roles', ROLE_RE, 32);
+  const disabled = optBool(b, 'disabled');
+  const password = optStr(b, 'password', 1024);
+  if (roles) await checkRoles(ctx, roles);
+  if (password !== undefined) checkPassword(password, user.username);
+  if (user.id === callerOf(req).id && (disabled === true || (roles && !roles.includes('admin')))) {
+    refuse(409, 'OMEGA_ERR_CONFLICT', 'You cannot disable yourself or remove your own admin role.');
+  }
+  const next: User = { ...user };
+  if (roles) next.roles = roles;
+  if (disabled !== undefined) next.disabled = disabled;
+  if (password !== undefined) {
+    next.passwordHash = await ctx.crypto.hashPassword(password);
+    next.passwordChangedAt = new Date().toISOString();
+  }
+  await saveUser(ctx, next);
+  const revoked = await revokeUserSessions(ctx, user.id, 'user changed by an administrator');
+  await audit(req, 'user.update', user.id, {
+    ...(roles ? { roles } : {}),
+    ...(disabled !== undefined ? { disabled } : {}),
+    ...(password !== undefined ? { password: 'changed' } : {}),
+    sessionsRevoked: revoked,
   });
+  return ok(viewUser(next));
 }
 
 /** `DELETE /users/:id`. */
-export function deleteUserRoute(req: Req, ctx: Ctx) {
-  return handle(async () => {
-    const user = await found(ctx, keyParam(req.params, 'id'));
-    if (user.id === callerOf(req).id) refuse(409, 'OMEGA_ERR_CONFLICT', 'You cannot delete yourself.');
-    await deleteUser(ctx, user.id);
-    await revokeUserSessions(ctx, user.id, 'user deleted');
-    await audit(req, 'user.delete', user.id, { username: user.username });
-    return noContent();
-  });
+export async function deleteUserRoute(req: Req, ctx: Ctx) {
+  const user = await found(ctx, keyParam(req.params, 'id'));
+  if (user.id === callerOf(req).id) refuse(409, 'OMEGA_ERR_CONFLICT', 'You cannot delete yourself.');
+  await deleteUser(ctx, user.id);
+  await revokeUserSessions(ctx, user.id, 'user deleted');
+  await audit(req, 'user.delete', user.id, { username: user.username });
+  return noContent();
 }
