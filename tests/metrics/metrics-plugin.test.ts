@@ -103,7 +103,11 @@ describe('metrics plugin in a real kernel (real sandbox, real HTTP)', () => {
     // A step finer than the tier is raised to it; what still exceeds the point limit is refused.
     expect((await get('/query?series=cpu.busy&from=now-1h&step=1ms')).status).toBe(200);
     const far = await get(`/query?series=cpu.busy&from=now-1h&to=${Date.now() + 86_400_000}&step=1s`);
-    expect(far.body).toMatchObject({ status: 400, code: 'OMEGA_ERR_VALIDATION', field: 'step' });
+    expect(far.body).toMatchObject({
+      status: 400,
+      code: 'OMEGA_ERR_VALIDATION',
+      errors: [{ field: 'step' }],
+    });
   });
 
   it('publishes live samples on the event stream', async () => {
@@ -172,7 +176,7 @@ describe('metrics plugin in a real kernel (real sandbox, real HTTP)', () => {
     ).toBe(409);
     expect(
       (await send('POST', '/alerts/rules', { series: 'load.1', comparator: '~', threshold: 1 })).body,
-    ).toMatchObject({ code: 'OMEGA_ERR_VALIDATION', field: 'comparator' });
+    ).toMatchObject({ code: 'OMEGA_ERR_VALIDATION', errors: [{ field: 'comparator' }] });
     await waitFor(() => events.some((e) => e.topic === 'metrics.alert.firing'));
     const rule = await get('/alerts/rules/mem-present');
     expect(rule.body).toMatchObject({ id: 'mem-present', version: 1, status: { state: 'firing' } });

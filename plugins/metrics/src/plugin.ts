@@ -1,4 +1,4 @@
-import { definePlugin, type PluginContext } from '@omega/sdk';
+import { definePlugin, httpError, type PluginContext } from '@omega/sdk';
 import { alertRoutes } from './api/alert-routes.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import type { MetricsHost } from './metrics-host.js';
@@ -10,10 +10,6 @@ const PERIOD_MS = 1_000;
 const PHASE_MS = 20;
 /** The kernel's shortest timer. */
 const MIN_TIMER_MS = 50;
-
-let service: MetricsService | undefined;
-let timer: number | undefined;
-let stopped = true;
 
 function hostOf(ctx: PluginContext): MetricsHost {
   return {
@@ -28,50 +24,63 @@ function hostOf(ctx: PluginContext): MetricsHost {
   };
 }
 
-/** Schedules the next collection at the next second boundary (+ phase), so every node samples in step. */
-function schedule(ctx: PluginContext): void {
-  if (stopped) return;
-  const now = Date.now();
-  let wait = PERIOD_MS - (now % PERIOD_MS) + PHASE_MS;
-  if (wait < MIN_TIMER_MS) wait += PERIOD_MS;
-  ctx.timers
-    .after(wait, tick)
-    .then((id) => {
-      timer = id;
-    })
-    .catch((err) => {
-      ctx.log.error('metrics timer failed; collection stopped', { error: describe(err) }).catch(() => {});
-    });
+/**
+ * One activation's collector: schedules each collection at the next second boundary
+ * (+ phase), so every node samples in step; stop() ends the schedule.
+ */
+function startCollector(ctx: PluginContext, service: MetricsService) {
+  let timer: number | undefined;
+  let stopped = false;
+  const schedule = (): void => {
+    if (stopped) return;
+    let wait = PERIOD_MS - (Date.now() % PERIOD_MS) + PHASE_MS;
+    if (wait < MIN_TIMER_MS) wait += PERIOD_MS;
+    ctx.timers
+      .after(wait, tick)
+      .then((id) => {
+        timer = id;
+      })
+      .catch((err) => {
+        ctx.log.error('metrics timer failed; collection stopped', { error: describe(err) }).catch(() => {});
+      });
+  };
   function tick() {
     timer = undefined;
-    schedule(ctx);
-    return service?.collect();
+    schedule();
+    return service.collect();
   }
+  schedule();
+  return {
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer !== undefined) await ctx.timers.cancel(timer).catch(() => false);
+    },
+  };
 }
-
-const current = (): MetricsService => {
-  if (!service)
-    throw Object.assign(new Error('The metrics plugin is not active.'), { code: 'OMEGA_ERR_UNAVAILABLE' });
-  return service;
-};
 
 /**
  * The metrics plugin: per-second host metrics keyed by node, tiered history persisted in
- * batches, range queries, Prometheus exposition and alert rules.
+ * batches, range queries, Prometheus exposition and alert rules. Everything it holds belongs
+ * to one activation (setup).
  */
 export const plugin = definePlugin({
-  async activate(ctx) {
-    service = new MetricsService(hostOf(ctx));
+  async setup(ctx) {
+    const service = new MetricsService(hostOf(ctx));
     await service.start();
-    stopped = false;
     await service.collect();
-    schedule(ctx);
+    const collector = startCollector(ctx, service);
+    let active = true;
+    const current = (): MetricsService => {
+      if (!active) throw httpError(503, 'OMEGA_ERR_UNAVAILABLE', 'The metrics plugin is stopping.');
+      return service;
+    };
+    return {
+      routes: { ...metricsRoutes(current), ...alertRoutes(current) },
+      async deactivate() {
+        active = false;
+        await collector.stop();
+        await service.stop();
+      },
+    };
   },
-  async deactivate(ctx) {
-    stopped = true;
-    if (timer !== undefined) await ctx.timers.cancel(timer).catch(() => false);
-    await service?.stop();
-    service = undefined;
-  },
-  routes: { ...metricsRoutes(current), ...alertRoutes(current) },
 });

@@ -1,6 +1,6 @@
 import type { AuditInput } from './audit-log.js';
 import type { Ctx } from './context.js';
-import { state } from './state.js';
+import type { State } from './state.js';
 
 type Data = Record<string, unknown>;
 const s = (v: unknown): string | undefined => (typeof v === 'string' ? v.slice(0, 256) : undefined);
@@ -61,13 +61,13 @@ export const AUDITED_TOPICS = [
 ];
 
 /** Subscribes the audit trail to the kernel's events. */
-export async function auditKernelEvents(ctx: Ctx): Promise<void> {
+export async function auditKernelEvents(ctx: Ctx, s: State): Promise<void> {
   for (const pattern of AUDITED_TOPICS) {
     await ctx.events.subscribe(pattern, async (e) => {
       const key = e.topic.startsWith('plugins.admin.') ? 'plugins.admin' : e.topic;
       const map = MAPPERS[key];
       if (!map || e.data === null || typeof e.data !== 'object') return;
-      await state().audit.append(map(e.topic, e.data as Data));
+      await s.audit.append(map(e.topic, e.data as Data));
     });
   }
 }

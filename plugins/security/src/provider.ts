@@ -1,3 +1,4 @@
+import { pluginError, type ServiceCaller } from '@omega/sdk';
 import { resolveAgentKey } from './agents.js';
 import { resolveApiToken } from './api-tokens.js';
 import { armBootstrapSecret } from './bootstrap.js';
@@ -13,7 +14,10 @@ const str = (v: unknown, max = 512): string | undefined =>
  * service name is reserved). Verified access tokens are checked against their session and
  * user; API tokens and agent keys are resolved; bootstrap is reported and armed.
  */
-export async function authProvider(args: unknown, ctx: Ctx): Promise<unknown> {
+export async function authProvider(args: unknown, ctx: Ctx, caller: ServiceCaller): Promise<unknown> {
+  // Defence in depth: the manifest grammar already reserves this service for the kernel.
+  if (caller.plugin !== 'kernel')
+    throw pluginError('OMEGA_ERR_FORBIDDEN', 'Only the kernel asks the auth provider.');
   const a = (args ?? {}) as Record<string, unknown>;
   switch (a.op) {
     case 'introspect': {

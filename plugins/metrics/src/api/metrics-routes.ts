@@ -12,7 +12,9 @@ export const MAX_QUERY_SERIES = 100;
 
 /** The 400 answer for a bad parameter. */
 export function badParam(p: ParamProblem): PluginResponse {
-  return problem(400, 'OMEGA_ERR_VALIDATION', `${p.field}: ${p.message}`, { field: p.field });
+  return problem(400, 'OMEGA_ERR_VALIDATION', `${p.field}: ${p.message}`, {
+    errors: [{ field: p.field, message: p.message }],
+  });
 }
 
 const meta = (e: SeriesEntry) => {

@@ -4,7 +4,7 @@ import { parseAuditQuery, queryAudit } from '../audit-query.js';
 import { verifyAudit } from '../audit-verify.js';
 import { type Ctx, callerOf, type Req } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
-import { state } from '../state.js';
+import type { State } from '../state.js';
 import { keyParam, objectBody, onlyFields, optStrings, PERMISSION_RE, str } from '../validate.js';
 import { auditSuccess } from './audit-success.js';
 
@@ -16,11 +16,11 @@ export async function listTokensRoute(_req: Req, ctx: Ctx) {
 }
 
 /** `DELETE /tokens/:id`: revokes any API token. */
-export async function revokeTokenRoute(req: Req, ctx: Ctx) {
+export async function revokeTokenRoute(req: Req, ctx: Ctx, s: State) {
   const t = await getApiToken(ctx, keyParam(req.params, 'id'));
   if (!t) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token.');
   await revokeApiToken(ctx, t);
-  await audit(req, 'token.revoke', t.id, { owner: t.userId });
+  await audit(s, req, 'token.revoke', t.id, { owner: t.userId });
   return noContent();
 }
 
@@ -30,7 +30,7 @@ export async function listAgentsRoute(_req: Req, ctx: Ctx) {
 }
 
 /** `POST /agents` {name, publicKey, permissions}: registers a node agent's Ed25519 key. */
-export async function createAgentRoute(req: Req, ctx: Ctx) {
+export async function createAgentRoute(req: Req, ctx: Ctx, s: State) {
   const b = objectBody(req.body);
   onlyFields(b, ['name', 'publicKey', 'permissions']);
   const agent = await createAgent(ctx, {
@@ -39,25 +39,25 @@ export async function createAgentRoute(req: Req, ctx: Ctx) {
     permissions: optStrings(b, 'permissions', PERMISSION_RE, 64) ?? [],
     createdBy: callerOf(req).id,
   });
-  await audit(req, 'agent.create', agent.id, { name: agent.name, permissions: agent.permissions });
+  await audit(s, req, 'agent.create', agent.id, { name: agent.name, permissions: agent.permissions });
   return ok(agent, 201);
 }
 
 /** `DELETE /agents/:id`: revokes an agent key. */
-export async function revokeAgentRoute(req: Req, ctx: Ctx) {
+export async function revokeAgentRoute(req: Req, ctx: Ctx, s: State) {
   const a = await getAgent(ctx, keyParam(req.params, 'id'));
   if (!a) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such agent key.');
   await revokeAgent(ctx, a);
-  await audit(req, 'agent.revoke', a.id);
+  await audit(s, req, 'agent.revoke', a.id);
   return noContent();
 }
 
 /** `GET /audit?actor&action&outcome&since&until&limit&cursor`: oldest first, cursor-paged. */
-export async function queryAuditRoute(req: Req, _ctx: Ctx) {
-  return ok(await queryAudit(state().audit, parseAuditQuery(req.query)));
+export async function queryAuditRoute(req: Req, _ctx: Ctx, s: State) {
+  return ok(await queryAudit(s.audit, parseAuditQuery(req.query)));
 }
 
 /** `GET /audit/verify`: recomputes the whole hash chain. */
-export async function verifyAuditRoute(_req: Req, ctx: Ctx) {
-  return ok(await state().audit.exclusive(() => verifyAudit(ctx, state().audit)));
+export async function verifyAuditRoute(_req: Req, ctx: Ctx, s: State) {
+  return ok(await s.audit.exclusive(() => verifyAudit(ctx, s.audit)));
 }

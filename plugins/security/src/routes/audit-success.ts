@@ -1,10 +1,16 @@
 import { callerOf, type Req } from '../context.js';
-import { state } from '../state.js';
+import type { State } from '../state.js';
 
 /** Appends a successful administrative action by the request's caller to the audit trail. */
-export function auditSuccess(req: Req, action: string, target: string, details?: Record<string, unknown>) {
+export function auditSuccess(
+  s: State,
+  req: Req,
+  action: string,
+  target: string,
+  details?: Record<string, unknown>,
+) {
   const caller = callerOf(req);
-  return state().audit.append({
+  return s.audit.append({
     actor: caller.id,
     action,
     outcome: 'success',

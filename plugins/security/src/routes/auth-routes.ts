@@ -2,7 +2,7 @@ import { consumeBootstrapSecret } from '../bootstrap.js';
 import { type Ctx, callerOf, type Req } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import { checkRefresh, revokeSession, rotate, startSession } from '../sessions.js';
-import { state } from '../state.js';
+import type { State } from '../state.js';
 import { anyUser, checkPassword, createUser, findUserByName, getUser, viewUser } from '../users.js';
 import { objectBody, onlyFields, str, USERNAME_RE } from '../validate.js';
 
@@ -13,8 +13,8 @@ const WRONG = 'Wrong username or password.';
  * usernames too), and the same scrypt work whether or not the user exists, so neither the
  * answer nor its timing tells them apart. Every attempt is audited with its source address.
  */
-export async function login(req: Req, ctx: Ctx) {
-  const { audit, limiter, dummyHash } = state();
+export async function login(req: Req, ctx: Ctx, s: State) {
+  const { audit, limiter, dummyHash } = s;
   const source = callerOf(req).source;
   const b = objectBody(req.body);
   const username = str(b, 'username', 128);
@@ -54,8 +54,8 @@ export async function login(req: Req, ctx: Ctx) {
 }
 
 /** `POST /refresh`: rotates the refresh token; presenting an old one revokes the whole family. */
-export async function refresh(req: Req, ctx: Ctx) {
-  const { audit } = state();
+export async function refresh(req: Req, ctx: Ctx, s: State) {
+  const { audit } = s;
   const source = callerOf(req).source;
   const b = objectBody(req.body);
   const check = await checkRefresh(ctx, b.refreshToken);
@@ -88,12 +88,12 @@ export async function refresh(req: Req, ctx: Ctx) {
 }
 
 /** `POST /logout`: revokes the session of the given refresh token (and its access tokens). */
-export async function logout(req: Req, ctx: Ctx) {
+export async function logout(req: Req, ctx: Ctx, s: State) {
   const b = objectBody(req.body);
   const check = await checkRefresh(ctx, b.refreshToken);
   if (check.kind === 'invalid') refuse(401, 'OMEGA_ERR_TOKEN_INVALID', 'The refresh token is not valid.');
   await revokeSession(ctx, check.session, 'logout');
-  await state().audit.append({
+  await s.audit.append({
     actor: check.session.userId,
     action: 'auth.logout',
     outcome: 'success',
@@ -104,7 +104,7 @@ export async function logout(req: Req, ctx: Ctx) {
 }
 
 /** `POST /bootstrap`: the one-time secret creates the first admin; refused once any user exists. */
-export async function bootstrap(req: Req, ctx: Ctx) {
+export async function bootstrap(req: Req, ctx: Ctx, s: State) {
   const b = objectBody(req.body);
   onlyFields(b, ['secret', 'username', 'password']);
   const secret = str(b, 'secret', 256);
@@ -113,11 +113,11 @@ export async function bootstrap(req: Req, ctx: Ctx) {
   const source = callerOf(req).source;
   checkPassword(password, username);
   if ((await anyUser(ctx)) || !(await consumeBootstrapSecret(ctx, secret))) {
-    await state().audit.append({ actor: 'anonymous', action: 'auth.bootstrap', outcome: 'denied', source });
+    await s.audit.append({ actor: 'anonymous', action: 'auth.bootstrap', outcome: 'denied', source });
     refuse(403, 'OMEGA_ERR_FORBIDDEN', 'The bootstrap secret is not valid, already used, or users exist.');
   }
   const user = await createUser(ctx, { username, password, roles: ['admin'] });
-  await state().audit.append({
+  await s.audit.append({
     actor: user.id,
     action: 'auth.bootstrap',
     outcome: 'success',

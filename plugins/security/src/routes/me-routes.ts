@@ -3,7 +3,7 @@ import { type Ctx, callerOf, type Req } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import { resolveRoles } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
-import { state } from '../state.js';
+import type { State } from '../state.js';
 import { checkPassword, getUser, saveUser, type User, viewUser } from '../users.js';
 import { keyParam, objectBody, onlyFields, optInt, optStrings, PERMISSION_RE, str } from '../validate.js';
 
@@ -16,20 +16,20 @@ async function me(req: Req, ctx: Ctx): Promise<User> {
 }
 
 /** `GET /me`: who I am and what I may do. */
-export async function whoAmI(req: Req, ctx: Ctx) {
+export async function whoAmI(req: Req, ctx: Ctx, s: State) {
   const user = await me(req, ctx);
   return ok({ ...viewUser(user), ...(await resolveRoles(ctx, user.roles)) });
 }
 
 /** `PUT /me/password`: needs the current password; revokes every session of the user. */
-export async function changePassword(req: Req, ctx: Ctx) {
+export async function changePassword(req: Req, ctx: Ctx, s: State) {
   const user = await me(req, ctx);
   const b = objectBody(req.body);
   onlyFields(b, ['currentPassword', 'newPassword']);
   const current = str(b, 'currentPassword', 1024);
   const next = str(b, 'newPassword', 1024);
   if (!(await ctx.crypto.verifyPassword(current, user.passwordHash))) {
-    await state().audit.append({
+    await s.audit.append({
       actor: user.id,
       action: 'user.password',
       outcome: 'failure',
@@ -46,7 +46,7 @@ export async function changePassword(req: Req, ctx: Ctx) {
     passwordChangedAt: new Date().toISOString(),
   });
   const revoked = await revokeUserSessions(ctx, user.id, 'password changed');
-  await state().audit.append({
+  await s.audit.append({
     actor: user.id,
     action: 'user.password',
     outcome: 'success',
@@ -58,10 +58,10 @@ export async function changePassword(req: Req, ctx: Ctx) {
 }
 
 /** `POST /me/logout-all`: revokes every session of the caller. */
-export async function logoutAll(req: Req, ctx: Ctx) {
+export async function logoutAll(req: Req, ctx: Ctx, s: State) {
   const user = await me(req, ctx);
   const revoked = await revokeUserSessions(ctx, user.id, 'logout everywhere');
-  await state().audit.append({
+  await s.audit.append({
     actor: user.id,
     action: 'auth.logout-all',
     outcome: 'success',
@@ -72,12 +72,12 @@ export async function logoutAll(req: Req, ctx: Ctx) {
 }
 
 /** `GET /me/tokens`: the caller's API tokens (never their secrets). */
-export async function myTokens(req: Req, ctx: Ctx) {
+export async function myTokens(req: Req, ctx: Ctx, s: State) {
   return ok({ items: await listApiTokens(ctx, (await me(req, ctx)).id) });
 }
 
 /** `POST /me/tokens`: a named, scoped, expiring API token, shown once. */
-export async function createMyToken(req: Req, ctx: Ctx) {
+export async function createMyToken(req: Req, ctx: Ctx, s: State) {
   const user = await me(req, ctx);
   if (callerOf(req).kind !== 'user')
     refuse(403, 'OMEGA_ERR_FORBIDDEN', 'API tokens are created from a sign-in, not by other tokens.');
@@ -92,7 +92,7 @@ export async function createMyToken(req: Req, ctx: Ctx) {
   }
   const expiresInDays = optInt(b, 'expiresInDays', 1, 366) ?? 30;
   const { token, info } = await createApiToken(ctx, user, { name, scopes, expiresInDays });
-  await state().audit.append({
+  await s.audit.append({
     actor: user.id,
     action: 'token.create',
     outcome: 'success',
@@ -103,11 +103,11 @@ export async function createMyToken(req: Req, ctx: Ctx) {
 }
 
 /** `DELETE /me/tokens/:id`: revokes one of the caller's API tokens. */
-export async function revokeMyToken(req: Req, ctx: Ctx) {
+export async function revokeMyToken(req: Req, ctx: Ctx, s: State) {
   const user = await me(req, ctx);
   const t = await getApiToken(ctx, keyParam(req.params, 'id'));
   if (!t || t.userId !== user.id) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token of yours.');
   await revokeApiToken(ctx, t);
-  await state().audit.append({ actor: user.id, action: 'token.revoke', outcome: 'success', target: t.id });
+  await s.audit.append({ actor: user.id, action: 'token.revoke', outcome: 'success', target: t.id });
   return noContent();
 }

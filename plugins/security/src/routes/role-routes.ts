@@ -2,6 +2,7 @@ import type { Ctx, Req } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import { BUILT_IN_ROLES, deleteRole, findRole, listRoles, type Role, saveRole } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
+import type { State } from '../state.js';
 import type { User } from '../users.js';
 import {
   keyParam,
@@ -52,17 +53,17 @@ export async function listRolesRoute(_req: Req, ctx: Ctx) {
 }
 
 /** `POST /roles` {name, description?, permissions, denied?}. */
-export async function createRoleRoute(req: Req, ctx: Ctx) {
+export async function createRoleRoute(req: Req, ctx: Ctx, s: State) {
   const name = str(objectBody(req.body), 'name', 40, ROLE_RE);
   if (await findRole(ctx, name)) refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The role "${name}" exists.`);
   const role = readRole(req.body, name);
   await saveRole(ctx, role);
-  await audit(req, 'role.create', name, { permissions: role.permissions, denied: role.denied });
+  await audit(s, req, 'role.create', name, { permissions: role.permissions, denied: role.denied });
   return ok(role, 201);
 }
 
 /** `PUT /roles/:name`: replaces a custom role; its holders' sessions are revoked. */
-export async function updateRoleRoute(req: Req, ctx: Ctx) {
+export async function updateRoleRoute(req: Req, ctx: Ctx, s: State) {
   const name = keyParam(req.params, 'name');
   if (Object.hasOwn(BUILT_IN_ROLES, name))
     refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be changed.');
@@ -70,17 +71,17 @@ export async function updateRoleRoute(req: Req, ctx: Ctx) {
   const role = readRole(req.body, name);
   await saveRole(ctx, role);
   const holders = await revokeHolders(ctx, name);
-  await audit(req, 'role.update', name, { permissions: role.permissions, denied: role.denied, holders });
+  await audit(s, req, 'role.update', name, { permissions: role.permissions, denied: role.denied, holders });
   return ok(role);
 }
 
 /** `DELETE /roles/:name`. */
-export async function deleteRoleRoute(req: Req, ctx: Ctx) {
+export async function deleteRoleRoute(req: Req, ctx: Ctx, s: State) {
   const name = keyParam(req.params, 'name');
   if (Object.hasOwn(BUILT_IN_ROLES, name))
     refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be deleted.');
   if (!(await deleteRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
   const holders = await revokeHolders(ctx, name);
-  await audit(req, 'role.delete', name, { holders });
+  await audit(s, req, 'role.delete', name, { holders });
   return noContent();
 }

@@ -1,6 +1,7 @@
 import { type Ctx, callerOf, type Req } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import { revokeUserSessions } from '../sessions.js';
+import type { State } from '../state.js';
 import {
   checkPassword,
   checkRoles,
@@ -34,7 +35,7 @@ async function found(ctx: Ctx, id: string | undefined): Promise<User> {
 }
 
 /** `GET /users?limit&cursor`. */
-export async function listUsersRoute(req: Req, ctx: Ctx) {
+export async function listUsersRoute(req: Req, ctx: Ctx, s: State) {
   const limit = Number(req.query.limit ?? 100);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid query: limit: an integer 1–1000', {
@@ -45,7 +46,7 @@ export async function listUsersRoute(req: Req, ctx: Ctx) {
 }
 
 /** `POST /users` {username, password, roles}. */
-export async function createUserRoute(req: Req, ctx: Ctx) {
+export async function createUserRoute(req: Req, ctx: Ctx, s: State) {
   const b = objectBody(req.body);
   onlyFields(b, ['username', 'password', 'roles']);
   const user = await createUser(ctx, {
@@ -53,12 +54,12 @@ export async function createUserRoute(req: Req, ctx: Ctx) {
     password: str(b, 'password', 1024),
     roles: optStrings(b, 'roles', ROLE_RE, 32) ?? ['viewer'],
   });
-  await audit(req, 'user.create', user.id, { username: user.username, roles: user.roles });
+  await audit(s, req, 'user.create', user.id, { username: user.username, roles: user.roles });
   return ok(viewUser(user), 201);
 }
 
 /** `GET /users/:id`. */
-export async function getUserRoute(req: Req, ctx: Ctx) {
+export async function getUserRoute(req: Req, ctx: Ctx, s: State) {
   return ok(viewUser(await found(ctx, keyParam(req.params, 'id'))));
 }
 
@@ -66,7 +67,7 @@ export async function getUserRoute(req: Req, ctx: Ctx) {
  * `PATCH /users/:id` {roles?, disabled?, password?}. A change of roles, password or status
  * revokes the user's sessions, so the permissions in outstanding access tokens never outlive it.
  */
-export async function updateUserRoute(req: Req, ctx: Ctx) {
+export async function updateUserRoute(req: Req, ctx: Ctx, s: State) {
   const user = await found(ctx, keyParam(req.params, 'id'));
   const b = objectBody(req.body);
   onlyFields(b, ['roles', 'disabled', 'password']);
@@ -87,7 +88,7 @@ export async function updateUserRoute(req: Req, ctx: Ctx) {
   }
   await saveUser(ctx, next);
   const revoked = await revokeUserSessions(ctx, user.id, 'user changed by an administrator');
-  await audit(req, 'user.update', user.id, {
+  await audit(s, req, 'user.update', user.id, {
     ...(roles ? { roles } : {}),
     ...(disabled !== undefined ? { disabled } : {}),
     ...(password !== undefined ? { password: 'changed' } : {}),
@@ -97,11 +98,11 @@ export async function updateUserRoute(req: Req, ctx: Ctx) {
 }
 
 /** `DELETE /users/:id`. */
-export async function deleteUserRoute(req: Req, ctx: Ctx) {
+export async function deleteUserRoute(req: Req, ctx: Ctx, s: State) {
   const user = await found(ctx, keyParam(req.params, 'id'));
   if (user.id === callerOf(req).id) refuse(409, 'OMEGA_ERR_CONFLICT', 'You cannot delete yourself.');
   await deleteUser(ctx, user.id);
   await revokeUserSessions(ctx, user.id, 'user deleted');
-  await audit(req, 'user.delete', user.id, { username: user.username });
+  await audit(s, req, 'user.delete', user.id, { username: user.username });
   return noContent();
 }
