@@ -20,6 +20,9 @@ import {
  * comparison does not compile (no kind ever falls back to "same kind covers").
  */
 
+/** Services only the kernel may call (a plugin declares them to answer the kernel's questions). */
+export const RESERVED_SERVICES = ['auth-provider', 'agent-gateway'] as const;
+
 const show = (s: string): string => JSON.stringify(s.length > 100 ? `${s.slice(0, 100)}…` : s);
 
 /** Throws the manifest error for capability string `whole`. */
@@ -148,9 +151,10 @@ export const CAPABILITY_KINDS = {
     'services:call:',
     "call another plugin's declared service",
     equalOnly('service', (scope, whole): string => {
-      // The auth provider's service answers the kernel only (kernel/auth/plugin-auth-provider.ts).
-      if (scope.endsWith('.auth-provider'))
-        invalidCapability(whole, 'the auth-provider service is reserved for the kernel.');
+      // These services answer the kernel only (kernel/auth/plugin-auth-provider.ts, kernel/agents).
+      for (const reserved of RESERVED_SERVICES)
+        if (scope.endsWith(`.${reserved}`))
+          invalidCapability(whole, `the ${reserved} service is reserved for the kernel.`);
       if (isQualifiedServiceName(scope)) return scope;
       return invalidCapability(
         whole,
@@ -161,6 +165,10 @@ export const CAPABILITY_KINDS = {
   timers: exact('timers', 'kernel-owned timers delivered as calls into the plugin'),
   log: exact('log', 'write to the kernel log (tagged, rate-limited)'),
   'auth.provider': exact('auth:provider', "answer the kernel's authentication questions (one plugin)"),
+  'agents.gateway': exact(
+    'agents:gateway',
+    'speak for node agents: decide joins and identities, receive their messages, send them commands (one plugin)',
+  ),
 } as const;
 
 type Kinds = typeof CAPABILITY_KINDS;
