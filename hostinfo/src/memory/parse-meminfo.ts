@@ -1,5 +1,5 @@
-import { omegaError } from '../errors/index.js';
-import type { MemoryStats } from './types.js';
+import { hostinfoError } from '../errors/index.js';
+import type { MemoryStats } from '../types.js';
 
 /** Parses /proc/meminfo into a map of field → value (bytes where the line says `kB`, else the count). */
 export function parseMeminfo(text: string): Map<string, number> {
@@ -18,9 +18,7 @@ export function memoryFromMeminfo(fields: Map<string, number>, at: number): Memo
   const total = fields.get('MemTotal');
   const free = fields.get('MemFree');
   if (total === undefined || free === undefined) {
-    throw omegaError('OMEGA_ERR_SYSTEM_READ', 'No MemTotal/MemFree in /proc/meminfo.', {
-      source: '/proc/meminfo',
-    });
+    throw hostinfoError('HOSTINFO_ERR_PARSE', 'No MemTotal/MemFree in /proc/meminfo.', '/proc/meminfo');
   }
   const available = fields.get('MemAvailable');
   const buffers = fields.get('Buffers');

@@ -1,4 +1,4 @@
-import type { BlockDeviceIo } from './types.js';
+import type { BlockDeviceIo } from '../types.js';
 
 /** /proc/diskstats counts 512-byte sectors whatever the device's own sector size. */
 const SECTOR_BYTES = 512;

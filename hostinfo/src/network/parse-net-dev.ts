@@ -1,4 +1,4 @@
-import type { InterfaceCounters } from './types.js';
+import type { InterfaceCounters } from '../types.js';
 
 /** Parses /proc/net/dev into cumulative counters per interface (loopback included). */
 export function parseNetDev(text: string): InterfaceCounters[] {

@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../log/index.js';
+import type { HostinfoLogger as Logger } from '../io/logger.js';
 import { cpuTemperatures, type GroupedSensor } from './cpu-temperatures.js';
-import type { TemperatureStats } from './types.js';
+import type { TemperatureStats } from '../types.js';
 
-type ReadText = (path: string) => Promise<string>;
+import type { ReadText } from '../io/host-roots.js';
 
 /** A sensor found once: its static label and limits, and the file to read each time. */
 interface Found {

@@ -1,5 +1,5 @@
-import { omegaError } from '../errors/index.js';
-import type { CpuTimes } from './types.js';
+import { hostinfoError } from '../errors/index.js';
+import type { CpuTimes } from '../types.js';
 
 /** Clock ticks per second of /proc/stat (USER_HZ; 100 on every Linux ABI, as node_exporter assumes). */
 export const USER_HZ = 100;
@@ -29,11 +29,11 @@ export function parseProcStat(text: string): CpuTimesSample {
     if (!line.startsWith('cpu')) continue;
     const [name = '', ...fields] = line.split(/\s+/);
     if (fields.length < 4)
-      throw omegaError('OMEGA_ERR_SYSTEM_READ', `Short cpu line in /proc/stat: "${line}".`);
+      throw hostinfoError('HOSTINFO_ERR_PARSE', `Short cpu line in /proc/stat: "${line}".`, '/proc/stat');
     if (name === 'cpu') total = toTimes(fields);
     else cores.push({ cpu: Number(name.slice(3)), times: toTimes(fields) });
   }
   if (!total)
-    throw omegaError('OMEGA_ERR_SYSTEM_READ', 'No "cpu" line in /proc/stat.', { source: '/proc/stat' });
+    throw hostinfoError('HOSTINFO_ERR_PARSE', 'No "cpu" line in /proc/stat.', '/proc/stat');
   return { total, cores };
 }

@@ -1,4 +1,4 @@
-import type { CpuTemperatures, TemperatureSensor } from './types.js';
+import type { CpuTemperatures, TemperatureSensor } from '../types.js';
 
 /** A sensor plus the device it belongs to (one hwmon directory), used to pair cores with packages. */
 export type GroupedSensor = TemperatureSensor & { group: string };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ReadText } from './host-source.js';
+import type { ReadText } from './host-roots.js';
 
 /**
  * The default file reader. procfs and sysfs's cpu/node trees are kernel memory: they are read

@@ -1,0 +1,1 @@
+export { parseNetDev } from './parse-net-dev.js';

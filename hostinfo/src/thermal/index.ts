@@ -1,0 +1,2 @@
+export { cpuTemperatures, type GroupedSensor } from './cpu-temperatures.js';
+export { createTemperatureReader } from './read-temperatures.js';
