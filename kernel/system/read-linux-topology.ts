@@ -1,4 +1,4 @@
-import { readCpuLayout, type ReadText } from '@omega/hostinfo';
+import { type ReadText, readCpuLayout } from '@omega/hostinfo';
 import * as si from 'systeminformation';
 import type { Topology } from './types.js';
 

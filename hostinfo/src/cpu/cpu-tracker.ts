@@ -1,5 +1,5 @@
-import type { CpuTimesSample } from './parse-proc-stat.js';
 import type { CoreUsage, CpuStats, CpuTimes, CpuUsage, LoadAverage } from '../types.js';
+import type { CpuTimesSample } from './parse-proc-stat.js';
 
 const STATES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
 

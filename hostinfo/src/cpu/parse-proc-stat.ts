@@ -33,7 +33,6 @@ export function parseProcStat(text: string): CpuTimesSample {
     if (name === 'cpu') total = toTimes(fields);
     else cores.push({ cpu: Number(name.slice(3)), times: toTimes(fields) });
   }
-  if (!total)
-    throw hostinfoError('HOSTINFO_ERR_PARSE', 'No "cpu" line in /proc/stat.', '/proc/stat');
+  if (!total) throw hostinfoError('HOSTINFO_ERR_PARSE', 'No "cpu" line in /proc/stat.', '/proc/stat');
   return { total, cores };
 }

@@ -4,7 +4,8 @@
  * sources a caller asked for and that are there but unreadable or malformed.
  */
 export const HOSTINFO_ERROR_CODES = {
-  HOSTINFO_ERR_READ: 'Check that /proc and /sys are mounted and readable by this process (or the root given).',
+  HOSTINFO_ERR_READ:
+    'Check that /proc and /sys are mounted and readable by this process (or the root given).',
   HOSTINFO_ERR_PARSE:
     'The file or command output does not have the documented format; report the kernel or tool version.',
 } as const;

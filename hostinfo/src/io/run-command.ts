@@ -34,12 +34,21 @@ export function createCommandRunner(o: CommandRunnerOptions = {}): RunCommand {
         (err, stdout, stderr) => {
           if (!err) return resolve({ ok: true, stdout, stderr, exitCode: 0 });
           const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
-          if (e.code === 'ENOENT') return resolve({ ok: false, missing: true, reason: `${file} not installed` });
+          if (e.code === 'ENOENT')
+            return resolve({ ok: false, missing: true, reason: `${file} not installed` });
           if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-            return resolve({ ok: false, missing: false, reason: `${file} printed more than ${maxBuffer} bytes` });
+            return resolve({
+              ok: false,
+              missing: false,
+              reason: `${file} printed more than ${maxBuffer} bytes`,
+            });
           }
           if (e.killed) {
-            return resolve({ ok: false, missing: false, reason: `${file} did not answer within ${timeout} ms` });
+            return resolve({
+              ok: false,
+              missing: false,
+              reason: `${file} did not answer within ${timeout} ms`,
+            });
           }
           if (typeof e.code === 'number') return resolve({ ok: true, stdout, stderr, exitCode: e.code });
           resolve({ ok: false, missing: false, reason: `${file} could not run: ${e.message}` });

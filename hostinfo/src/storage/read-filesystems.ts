@@ -1,7 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import type { HostinfoLogger as Logger } from '../io/logger.js';
-import type { MountEntry } from './parse-mounts.js';
 import type { FilesystemUsage } from '../types.js';
+import type { MountEntry } from './parse-mounts.js';
 
 /** Reads usage of mounted filesystems; one hung mount (dead NFS) never blocks the others. */
 export type FilesystemReader = (mounts: MountEntry[]) => Promise<FilesystemUsage[]>;

@@ -1,13 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostinfoLogger as Logger } from '../io/logger.js';
-import { cpuTemperatures, type GroupedSensor } from './cpu-temperatures.js';
-import type { TemperatureStats } from '../types.js';
-
 import type { ReadText } from '../io/host-roots.js';
+import type { HostinfoLogger as Logger } from '../io/logger.js';
+import type { TemperatureStats } from '../types.js';
+import { cpuTemperatures, type GroupedSensor } from './cpu-temperatures.js';
 
 /** A sensor found once: its static label and limits, and the file to read each time. */
-interface Found {
+export interface DiscoveredSensor {
   base: Omit<GroupedSensor, 'celsius'>;
   input: string;
 }
@@ -40,8 +39,17 @@ const list = async (dir: string): Promise<string[]> => {
   }
 };
 
-async function discover(sysRoot: string, readText: ReadText): Promise<Found[]> {
-  const found: Found[] = [];
+/**
+ * Lists temperature sensors: hwmon `temp*_input` with label, max and crit, then thermal zones
+ * whose type hwmon does not already export. With `tripPoints`, a zone's `critical` trip point
+ * becomes its critical threshold and its `hot` (else lowest `passive`) trip point its max.
+ */
+export async function discoverSensors(
+  sysRoot: string,
+  readText: ReadText,
+  tripPoints = false,
+): Promise<DiscoveredSensor[]> {
+  const found: DiscoveredSensor[] = [];
   const hwmonDir = join(sysRoot, 'class/hwmon');
   const chips = new Set<string>();
   for (const hw of (await list(hwmonDir)).sort()) {
@@ -51,7 +59,7 @@ async function discover(sysRoot: string, readText: ReadText): Promise<Found[]> {
     const inputs = (await list(dir)).filter((f) => /^temp\d+_input$/.test(f)).sort();
     for (const input of inputs) {
       const stem = join(dir, input.replace(/_input$/, ''));
-      const base: Found['base'] = { chip, source: 'hwmon', group: dir };
+      const base: DiscoveredSensor['base'] = { chip, source: 'hwmon', group: dir };
       const label = await text(readText, `${stem}_label`);
       const max = await milli(readText, `${stem}_max`);
       const crit = await milli(readText, `${stem}_crit`);
@@ -67,9 +75,24 @@ async function discover(sysRoot: string, readText: ReadText): Promise<Found[]> {
     const type = await text(readText, join(dir, 'type'));
     // Zones that hwmon already exports under the same name (acpitz…) would be counted twice.
     if (type === undefined || chips.has(type)) continue;
-    found.push({ base: { chip: type, source: 'thermal', group: dir }, input: join(dir, 'temp') });
+    const base: DiscoveredSensor['base'] = { chip: type, source: 'thermal', group: dir };
+    if (tripPoints) await addTripPoints(readText, dir, base);
+    found.push({ base, input: join(dir, 'temp') });
   }
   return found;
+}
+
+async function addTripPoints(readText: ReadText, dir: string, base: DiscoveredSensor['base']): Promise<void> {
+  const passive: number[] = [];
+  for (const f of (await list(dir)).filter((x) => /^trip_point_\d+_type$/.test(x))) {
+    const kind = await text(readText, join(dir, f));
+    const celsius = await milli(readText, join(dir, f.replace(/_type$/, '_temp')));
+    if (celsius === undefined || celsius <= 0) continue;
+    if (kind === 'critical') base.criticalCelsius = celsius;
+    else if (kind === 'hot') base.maxCelsius = celsius;
+    else if (kind === 'passive') passive.push(celsius);
+  }
+  if (base.maxCelsius === undefined && passive.length > 0) base.maxCelsius = Math.min(...passive);
 }
 
 /** Reads temperatures from sysfs (hwmon, then thermal zones); sensors that fail to read are left out. */
@@ -78,12 +101,12 @@ export function createTemperatureReader(
   readText: ReadText,
   logger?: Logger,
 ): () => Promise<TemperatureStats> {
-  let found: Found[] | undefined;
+  let found: DiscoveredSensor[] | undefined;
   let foundAt = 0;
   return async () => {
     const at = Date.now();
     if (!found || at - foundAt > REDISCOVER_MS) {
-      found = await discover(sysRoot, readText);
+      found = await discoverSensors(sysRoot, readText);
       foundAt = at;
       logger?.debug({ sensors: found.length }, 'temperature sensors discovered');
     }
