@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hasErrorCode } from '../../kernel/errors/index.js';
 import {
   cpuFractions,
   createCpuTracker,
+  isHostinfoError,
   memoryFromMeminfo,
   parseCpuList,
   parseDiskstats,
@@ -11,7 +11,7 @@ import {
   parseMounts,
   parseNetDev,
   parseProcStat,
-} from '../../kernel/system/index.js';
+} from '../src/index.js';
 import {
   CPU_ONLINE,
   NODE0_CPULIST,
@@ -23,7 +23,7 @@ import {
   PROC_STAT,
   PROC_STAT_CPU_AFTER,
   PROC_STAT_CPU_BEFORE,
-} from './fixtures.js';
+} from './fixtures/proc-text.js';
 
 const sumOf = (t: Record<string, number>) => Object.values(t).reduce((a, b) => a + b, 0);
 
@@ -52,7 +52,8 @@ describe('parseProcStat (real /proc/stat)', () => {
     } catch (err) {
       caught = err;
     }
-    expect(hasErrorCode(caught, 'OMEGA_ERR_SYSTEM_READ')).toBe(true);
+    expect(isHostinfoError(caught, 'HOSTINFO_ERR_PARSE')).toBe(true);
+    expect((caught as { source: string }).source).toBe('/proc/stat');
   });
 });
 
