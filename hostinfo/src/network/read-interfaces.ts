@@ -25,7 +25,7 @@ const toAddress = (a: os.NetworkInterfaceInfo): InterfaceAddress => ({
  * Every network interface from `/sys/class/net/<if>/` (operstate, carrier, carrier_changes,
  * carrier_up_count/down_count, speed, duplex, mtu, address) with its addresses. Slow cadence
  * (10 s or on change): ~10 small files per interface. Speed is absent with why where the driver
- * has none (virtio, veth, bridges: sysfs gives -1 or EINVAL) or the link is down. No spawn.
+ * has none (virtio, bridges: sysfs gives -1 or EINVAL) or the link is down (no carrier). No spawn.
  */
 export async function readInterfaces(options: InterfaceOptions = {}): Promise<InterfaceInfo[]> {
   const r = hostRoots(options);
@@ -64,14 +64,13 @@ export async function readInterfaces(options: InterfaceOptions = {}): Promise<In
     const info: InterfaceInfo = {
       name,
       operstate: operstate ?? 'unknown',
+      // Without carrier a speed is meaningless (some drivers still report the last one): absent.
       speed:
-        speed !== undefined && speed > 0
-          ? present({ mbps: speed })
-          : absent(
-              carrier === 0 || carrier === undefined
-                ? 'no link speed: the link is down'
-                : 'no link speed: the driver reports none (virtual NIC, bridge, veth or tunnel)',
-            ),
+        carrier !== 1
+          ? absent('no link speed: the link is down')
+          : speed !== undefined && speed > 0
+            ? present({ mbps: speed })
+            : absent('no link speed: the driver reports none (virtual NIC, bridge or tunnel)'),
       kind: type === 772 ? 'loopback' : hasDevice ? 'device' : 'virtual',
       addresses: addrs
         ? present({ list: (addrs[name] ?? []).map(toAddress) })
