@@ -5,6 +5,7 @@
  * each source, its cadence, and what "absent" looks like.
  */
 export * from './cpu/index.js';
+export { createRateTracker, type RateTracker } from './create-rate-tracker.js';
 export { type Absent, absent, type Detected, present } from './detected.js';
 export * from './errors/index.js';
 export * from './io/index.js';

@@ -44,36 +44,41 @@ const COLUMNS: Array<[string, keyof DiskRates, number]> = [
 ];
 
 /**
- * Serves a FIFO one open at a time until stopped. The text is made after the reader has opened
- * it (`next(served)`), so it can depend on what was served elsewhere meanwhile.
+ * Serves FIFOs strictly in turn, one open at a time, round after round: iostat opens
+ * /proc/uptime, then /proc/stat (left real), then /sys/block/<dev>/stat once per report (seen with
+ * strace), so round k hands it uptime k and disk reading k, with no timing involved.
  */
-function serveFifo(path: string, next: (served: number) => string): { stop(): void; served(): number } {
+function serveInTurn(fifos: Array<{ path: string; text: (round: number) => string }>): { stop(): void } {
   let stopped = false;
-  let count = 0;
+  let round = 0;
   const loop = async () => {
     while (!stopped) {
-      try {
-        const fh = await open(path, 'w'); // blocks until the reader opens
+      for (const f of fifos) {
+        if (stopped) return;
         try {
-          if (!stopped) await fh.writeFile(next(count));
-        } finally {
-          await fh.close();
+          const fh = await open(f.path, 'w'); // blocks until the reader opens
+          try {
+            if (!stopped) await fh.writeFile(f.text(round));
+          } finally {
+            await fh.close();
+          }
+        } catch {
+          // The reader went away (EPIPE) or stop() unblocked us.
         }
-        count++;
-      } catch {
-        // The reader went away (EPIPE) or we unblocked ourselves to stop.
       }
+      round++;
     }
   };
   void loop();
   return {
-    served: () => count,
     stop() {
       stopped = true;
       // Unblock a writer waiting in open(): be a reader for a moment.
-      try {
-        closeSync(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
-      } catch {}
+      for (const f of fifos) {
+        try {
+          closeSync(openSync(f.path, constants.O_RDONLY | constants.O_NONBLOCK));
+        } catch {}
+      }
     },
   };
 }
@@ -106,10 +111,12 @@ describe('diskRates() against iostat -x', () => {
     const statFifo = join(work, 'stat');
     const upFifo = join(work, 'uptime');
     run('mkfifo', [statFifo, upFifo]);
-    const stat = serveFifo(statFifo, (n) => (n === 0 ? a : b));
     const uptime0 = 100_000;
-    // /proc/uptime advances exactly 1 s per disk reading handed out: the interval iostat sees is 1.00 s.
-    const up = serveFifo(upFifo, () => `${uptime0 + stat.served()}.00 ${uptime0 + stat.served()}.00\n`);
+    // Report k sees uptime0 + k seconds (so exactly 1.00 s between reports) and reading a, then b.
+    const serving = serveInTurn([
+      { path: upFifo, text: (k) => `${uptime0 + k}.00 ${uptime0 + k}.00\n` },
+      { path: statFifo, text: (k) => (k === 0 ? a : b) },
+    ]);
     const script = `mount --bind ${statFifo} /sys/block/${dev}/stat && mount --bind ${upFifo} /proc/uptime && exec iostat -x -d -o JSON ${dev} 1 2`;
     const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -125,8 +132,7 @@ describe('diskRates() against iostat -x', () => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearTimeout(timer);
-    stat.stop();
-    up.stop();
+    serving.stop();
     expect(err).toBe('');
     expect(code).toBe(0);
     writeFileSync(join(work, 'iostat.json'), out);

@@ -97,7 +97,7 @@ describe('readInterfaces', () => {
       run('ip', ['link', 'set', b, 'up']);
       const upNow = async () => (await readInterfaces()).find((i) => i.name === a)!;
       let up = await upNow();
-      for (let i = 0; i < 50 && up.operstate !== 'up'; i++) {
+      for (let i = 0; i < 250 && up.operstate !== 'up'; i++) {
         await new Promise((r) => setTimeout(r, 20));
         up = await upNow();
       }
@@ -107,7 +107,11 @@ describe('readInterfaces', () => {
       else throw new Error(up.addresses.reason);
       if (up.speed.available) expect(up.speed.mbps).toBeGreaterThan(0);
       run('ip', ['link', 'set', b, 'down']);
-      const down = await upNow();
+      let down = await upNow();
+      for (let i = 0; i < 250 && down.carrier !== false; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        down = await upNow();
+      }
       expect(down.carrier).toBe(false);
       expect(down.carrierChanges!).toBeGreaterThan(up.carrierChanges!);
       expect(down.speed.available).toBe(false);

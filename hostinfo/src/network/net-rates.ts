@@ -1,3 +1,4 @@
+import { createRateTracker, type RateTracker } from '../create-rate-tracker.js';
 import type { InterfaceCounters } from '../types.js';
 import type { InterfaceRates } from './network-types.js';
 
@@ -23,28 +24,9 @@ export function netRates(prev: InterfaceCounters, next: InterfaceCounters, secon
 }
 
 /** Keeps the previous /proc/net/dev reading and turns each new one into {@link InterfaceRates}. */
-export interface NetRateTracker {
-  /** Rates since the previous call (new interfaces join on the next call); `at` is monotonic ms. */
-  next(counters: readonly InterfaceCounters[], at: number): InterfaceRates[];
-}
+export type NetRateTracker = RateTracker<InterfaceCounters, InterfaceRates>;
 
-/** Creates a {@link NetRateTracker} that remembers only the latest reading's interfaces (bounded memory). */
+/** Creates a {@link NetRateTracker} (bounded memory: only the latest reading's interfaces are kept). */
 export function createNetRateTracker(): NetRateTracker {
-  let prev = new Map<string, InterfaceCounters>();
-  let prevAt: number | undefined;
-  return {
-    next(counters, at) {
-      const seconds = prevAt === undefined ? 0 : (at - prevAt) / 1000;
-      const out: InterfaceRates[] = [];
-      const seen = new Map<string, InterfaceCounters>();
-      for (const c of counters) {
-        seen.set(c.name, c);
-        const before = prev.get(c.name);
-        if (before && seconds > 0) out.push(netRates(before, c, seconds));
-      }
-      prev = seen;
-      prevAt = at;
-      return out;
-    },
-  };
+  return createRateTracker(netRates);
 }

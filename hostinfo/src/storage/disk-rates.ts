@@ -1,3 +1,4 @@
+import { createRateTracker, type RateTracker } from '../create-rate-tracker.js';
 import type { DiskCounters, DiskRates } from './storage-types.js';
 
 const SECTOR_BYTES = 512;
@@ -59,34 +60,9 @@ export function diskRates(prev: DiskCounters, next: DiskCounters, seconds: numbe
 }
 
 /** Keeps the previous reading per device and turns each new reading into {@link DiskRates}. */
-export interface DiskRateTracker {
-  /**
-   * Rates since the previous call for every device in `counters` (devices seen for the first
-   * time are left out until the next call). `at` is a monotonic time in ms (e.g. performance.now()).
-   */
-  next(counters: readonly DiskCounters[], at: number): DiskRates[];
-}
+export type DiskRateTracker = RateTracker<DiskCounters, DiskRates>;
 
-/**
- * Creates a {@link DiskRateTracker}. It remembers only the devices of the latest reading, so a
- * host whose loop devices come and go does not grow its memory.
- */
+/** Creates a {@link DiskRateTracker} (bounded memory: only the latest reading's devices are kept). */
 export function createDiskRateTracker(): DiskRateTracker {
-  let prev = new Map<string, DiskCounters>();
-  let prevAt: number | undefined;
-  return {
-    next(counters, at) {
-      const seconds = prevAt === undefined ? 0 : (at - prevAt) / 1000;
-      const out: DiskRates[] = [];
-      const seen = new Map<string, DiskCounters>();
-      for (const c of counters) {
-        seen.set(c.name, c);
-        const before = prev.get(c.name);
-        if (before && seconds > 0) out.push(diskRates(before, c, seconds));
-      }
-      prev = seen;
-      prevAt = at;
-      return out;
-    },
-  };
+  return createRateTracker(diskRates);
 }

@@ -1,5 +1,5 @@
 import type { FullEstimate, UsageSample } from './storage-types.js';
-import { t95 } from './t-quantile.js';
+import { t95 } from './t95.js';
 
 const DAY_MS = 86_400_000;
 

@@ -6,4 +6,4 @@ export { IGNORED_MOUNTS, type MountEntry, PSEUDO_FSTYPES, parseMounts } from './
 export { createFilesystemReader, type FilesystemReader } from './read-filesystems.js';
 export { statFilesystem } from './stat-filesystem.js';
 export type * from './storage-types.js';
-export { t95 } from './t-quantile.js';
+export { t95 } from './t95.js';
