@@ -14,7 +14,8 @@ export interface DiscoveredSensor {
 /** How long a discovered sensor list is reused before the directories are listed again. */
 const REDISCOVER_MS = 60_000;
 
-const milli = async (readText: ReadText, path: string): Promise<number | undefined> => {
+/** A sysfs temperature in millidegrees as °C, or undefined when unreadable or not a number. */
+export const readMillidegrees = async (readText: ReadText, path: string): Promise<number | undefined> => {
   try {
     const n = Number((await readText(path)).trim());
     return Number.isFinite(n) ? n / 1000 : undefined;
@@ -61,8 +62,8 @@ export async function discoverSensors(
       const stem = join(dir, input.replace(/_input$/, ''));
       const base: DiscoveredSensor['base'] = { chip, source: 'hwmon', group: dir };
       const label = await text(readText, `${stem}_label`);
-      const max = await milli(readText, `${stem}_max`);
-      const crit = await milli(readText, `${stem}_crit`);
+      const max = await readMillidegrees(readText, `${stem}_max`);
+      const crit = await readMillidegrees(readText, `${stem}_crit`);
       if (label !== undefined) base.label = label;
       if (max !== undefined) base.maxCelsius = max;
       if (crit !== undefined) base.criticalCelsius = crit;
@@ -86,7 +87,7 @@ async function addTripPoints(readText: ReadText, dir: string, base: DiscoveredSe
   const passive: number[] = [];
   for (const f of (await list(dir)).filter((x) => /^trip_point_\d+_type$/.test(x))) {
     const kind = await text(readText, join(dir, f));
-    const celsius = await milli(readText, join(dir, f.replace(/_type$/, '_temp')));
+    const celsius = await readMillidegrees(readText, join(dir, f.replace(/_type$/, '_temp')));
     if (celsius === undefined || celsius <= 0) continue;
     if (kind === 'critical') base.criticalCelsius = celsius;
     else if (kind === 'hot') base.maxCelsius = celsius;
@@ -110,7 +111,7 @@ export function createTemperatureReader(
       foundAt = at;
       logger?.debug({ sensors: found.length }, 'temperature sensors discovered');
     }
-    const values = await Promise.all(found.map((f) => milli(readText, f.input)));
+    const values = await Promise.all(found.map((f) => readMillidegrees(readText, f.input)));
     const sensors: GroupedSensor[] = [];
     found.forEach((f, i) => {
       const celsius = values[i];

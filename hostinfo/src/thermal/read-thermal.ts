@@ -1,17 +1,8 @@
 import { absent, present } from '../detected.js';
 import { hostRoots, type RootOptions } from '../io/host-roots.js';
 import { cpuTemperatures, type GroupedSensor } from './cpu-temperatures.js';
-import { discoverSensors } from './read-temperatures.js';
+import { discoverSensors, readMillidegrees } from './read-temperatures.js';
 import type { ThermalReading } from './thermal-types.js';
-
-const milli = async (read: (p: string) => Promise<string>, path: string): Promise<number | undefined> => {
-  try {
-    const n = Number((await read(path)).trim());
-    return Number.isFinite(n) ? n / 1000 : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Every temperature sensor (hwmon, then thermal zones not already in hwmon) with its label and
@@ -26,7 +17,7 @@ export async function readThermal(options: RootOptions = {}): Promise<ThermalRea
   if (found.length === 0) {
     return absent('no thermal sensors exposed: no hwmon temperature inputs and no thermal zones in sysfs');
   }
-  const values = await Promise.all(found.map((f) => milli(r.readText, f.input)));
+  const values = await Promise.all(found.map((f) => readMillidegrees(r.readText, f.input)));
   const sensors: GroupedSensor[] = [];
   found.forEach((f, i) => {
     const celsius = values[i];
