@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it, type TestContext } from 'vitest';
 import { createSlurmDriver, type SlurmDriver, type SlurmDriverOptions } from '../../src/slurm/index.js';
 import { cpuTicks, jobPids, processStates, sleep, waitForJob, waitForNode } from './job-probes.js';
 import type { SlurmCluster } from './slurm-cluster.js';
-import { useSlurmCluster } from './use-slurm-cluster.js';
 
 /** The cluster every driver suite runs on: `main` (node 1) for the tests, `aux` (node 2) for the time-limit job. */
 export const CONTRACT_CLUSTER = {
@@ -55,16 +54,15 @@ const PRINTF_FORMAT = `${Array.from({ length: 256 }, (_, i) => `\\${i.toString(8
  */
 export function describeDriverContract(
   mode: 'rest' | 'cli',
+  clusterFor: (ctx: TestContext) => SlurmCluster,
   extra?: (clusterFor: (ctx: TestContext) => SlurmCluster) => void,
 ) {
   describe(`Slurm driver, ${mode} mode, against a real Slurm 22.05`, () => {
-    const clusterFor = useSlurmCluster(CONTRACT_CLUSTER);
     let cluster: SlurmCluster;
     let driver: SlurmDriver;
-    let timeLimitJob: string | undefined;
     const mine = new Set<string>();
 
-    const setup = (ctx: Parameters<typeof clusterFor>[0]) => {
+    const setup = (ctx: TestContext) => {
       cluster = clusterFor(ctx);
       driver ??= createSlurmDriver(driverOptions(mode, cluster));
       return { cluster, driver };
@@ -78,20 +76,6 @@ export function describeDriverContract(
     afterEach(async () => {
       for (const id of mine) await driver?.cancel(id).catch(() => {});
       mine.clear();
-    });
-
-    it('starts a job with a 1-minute limit on aux (its timeout is checked last)', async (ctx) => {
-      setup(ctx);
-      const { jobId } = await driver.submit({
-        command: '/bin/sleep',
-        args: ['600'],
-        cwd: cluster.jobDir,
-        partition: 'aux',
-        timeLimitMinutes: 1,
-      });
-      timeLimitJob = jobId;
-      const s = await waitForJob(driver, jobId, (x) => x.state === 'running');
-      expect(s.nodes).toEqual([cluster.nodeNames[1]]);
     });
 
     it('lists the partitions and the nodes with their Slurm state, CPUs, memory and GPUs', async (ctx) => {
@@ -516,12 +500,50 @@ export function describeDriverContract(
     });
 
     extra?.(clusterFor);
-
-    it('reports the job past its 1-minute limit as timed-out', async (ctx) => {
-      setup(ctx);
-      expect(timeLimitJob).toBeDefined();
-      const s = await waitForJob(driver, timeLimitJob as string, ended, 150_000);
-      expect(s).toMatchObject({ state: 'timed-out', slurmState: 'TIMEOUT', reason: 'TimeLimit' });
-    }, 180_000);
   });
+}
+
+/**
+ * Time limits in both modes, overlapped with everything else: Slurm's limits are whole
+ * minutes, so `start` submits a 1-minute job per mode on `aux` first and `check` (registered
+ * after the other suites) waits for both to be timed out.
+ */
+export function describeTimeLimits(clusterFor: (ctx: TestContext) => SlurmCluster) {
+  const jobs = new Map<'rest' | 'cli', { driver: SlurmDriver; jobId: string }>();
+  return {
+    start() {
+      it('starts a job with a 1-minute limit on aux in each mode (checked after the other tests)', async (ctx) => {
+        const cluster = clusterFor(ctx);
+        for (const mode of ['rest', 'cli'] as const) {
+          const driver = createSlurmDriver(driverOptions(mode, cluster));
+          const { jobId } = await driver.submit({
+            command: '/bin/sleep',
+            args: ['600'],
+            cwd: cluster.jobDir,
+            partition: 'aux',
+            timeLimitMinutes: 1,
+          });
+          jobs.set(mode, { driver, jobId });
+        }
+        for (const { driver, jobId } of jobs.values()) {
+          expect((await waitForJob(driver, jobId, (x) => x.state === 'running')).nodes).toEqual([
+            cluster.nodeNames[1],
+          ]);
+        }
+      });
+    },
+    check() {
+      it('reports each job past its 1-minute limit as timed-out', { timeout: 180_000 }, async (ctx) => {
+        clusterFor(ctx);
+        expect([...jobs.keys()]).toEqual(['rest', 'cli']);
+        for (const { driver, jobId } of jobs.values()) {
+          expect(await waitForJob(driver, jobId, ended, 150_000)).toMatchObject({
+            state: 'timed-out',
+            slurmState: 'TIMEOUT',
+            reason: 'TimeLimit',
+          });
+        }
+      });
+    },
+  };
 }
