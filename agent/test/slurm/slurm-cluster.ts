@@ -67,6 +67,12 @@ export interface SlurmCluster {
   readonly daemons: readonly Daemon[];
   /** Runs a Slurm command against this cluster (as root). */
   slurm(command: string, args: readonly string[], input?: string): Promise<RunResult>;
+  /**
+   * Stops slurmctld and starts it again, with its StateSaveLocation emptied when `wipeState`
+   * (it then forgets every job, as after losing its state disk); resolves when the nodes are
+   * idle again.
+   */
+  restartController(options?: { wipeState?: boolean }): Promise<void>;
   /** Pids of every process that carries this cluster's marker. */
   processes(): number[];
   /** Cancels every job, stops every daemon and helper, removes the directory. Idempotent. */
@@ -135,6 +141,7 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     slurm: (command, args, input) =>
       run(command, args, { env: commandEnv, timeoutMs: 30_000, ...(input === undefined ? {} : { input }) }),
     processes: () => markedProcesses(id),
+    restartController: () => Promise.reject(new Error('cluster not started yet')),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -230,25 +237,57 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     step('munged up');
 
     const conf = env.SLURM_CONF;
-    daemons.push(
-      startDaemon(
+    const startController = async () => {
+      const ctld = startDaemon(
         'slurmctld',
         'slurmctld',
         ['-D', '-f', conf],
         env,
         join(dir, 'log', 'slurmctld.out'),
         join(dir, 'log', 'slurmctld.log'),
-      ),
-    );
-    await until(
-      daemons,
-      'slurmctld to answer',
-      async () =>
-        (await run('scontrol', ['ping'], { env: commandEnv, timeoutMs: 10_000 })).stdout.includes('is UP'),
-      30_000,
-      250,
-    );
-    step('slurmctld up');
+      );
+      const at = daemons.findIndex((d) => d.name === 'slurmctld');
+      if (at >= 0) daemons[at] = ctld;
+      else daemons.push(ctld);
+      await until(
+        daemons,
+        'slurmctld to answer',
+        async () =>
+          (await run('scontrol', ['ping'], { env: commandEnv, timeoutMs: 10_000 })).stdout.includes('is UP'),
+        30_000,
+        250,
+      );
+      step('slurmctld up');
+    };
+    const nodesIdle = () =>
+      until(
+        daemons,
+        `nodes ${cluster.nodeNames.join(', ')} idle`,
+        async () => {
+          const r = await run('sinfo', ['-h', '-N', '-o', '%N %T'], { env: commandEnv, timeoutMs: 10_000 });
+          const idle = new Set(
+            r.stdout
+              .split('\n')
+              .filter((l) => l.endsWith(' idle'))
+              .map((l) => l.split(' ')[0]),
+          );
+          return cluster.nodeNames.every((n) => idle.has(n));
+        },
+        45_000,
+        250,
+      );
+    cluster.restartController = async ({ wipeState = false } = {}) => {
+      await daemons.find((d) => d.name === 'slurmctld')?.stop();
+      if (wipeState) {
+        await rm(join(dir, 'state'), { recursive: true, force: true });
+        await mkdir(join(dir, 'state'), { mode: 0o700 });
+      }
+      step(`slurmctld stopped${wipeState ? ', its state wiped' : ''}`);
+      await startController();
+      await nodesIdle();
+      step('nodes idle again');
+    };
+    await startController();
     for (const n of nodeNames) {
       daemons.push(
         startDaemon(
@@ -261,22 +300,7 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
         ),
       );
     }
-    await until(
-      daemons,
-      `nodes ${nodeNames.join(', ')} idle`,
-      async () => {
-        const r = await run('sinfo', ['-h', '-N', '-o', '%N %T'], { env: commandEnv, timeoutMs: 10_000 });
-        const idle = new Set(
-          r.stdout
-            .split('\n')
-            .filter((l) => l.endsWith(' idle'))
-            .map((l) => l.split(' ')[0]),
-        );
-        return nodeNames.every((n) => idle.has(n));
-      },
-      45_000,
-      250,
-    );
+    await nodesIdle();
     step('nodes idle');
 
     if (options.rest !== false) {
