@@ -1,7 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Daemon, startDaemon } from './cluster/daemon.js';
@@ -9,7 +8,7 @@ import { ensureSystemUser } from './cluster/ensure-system-user.js';
 import { freePorts } from './cluster/free-ports.js';
 import { installSlurmPackages } from './cluster/install-slurm-packages.js';
 import { CLUSTER_MARKER, isAlive, markedProcesses } from './cluster/marked-processes.js';
-import { type RunResult, run, waitFor } from './cluster/run.js';
+import { type RunResult, run } from './cluster/run.js';
 import {
   type ClusterLayout,
   parseSlurmdC,
@@ -17,6 +16,8 @@ import {
   renderGresConf,
   renderSlurmConf,
 } from './cluster/slurm-config.js';
+import { stopCluster } from './cluster/stop-cluster.js';
+import { tcpOpen, untilReady } from './cluster/until-ready.js';
 
 /** The system user slurmrestd runs as (it refuses root). */
 export const RESTD_USER = 'omega-slurmrestd';
@@ -233,7 +234,7 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
         join(m, 'munged.log'),
       ),
     );
-    await until(daemons, 'munged socket', () => existsSync(join(m, 'munge.sock')), 15_000);
+    await untilReady(daemons, 'munged socket', () => existsSync(join(m, 'munge.sock')), 15_000);
     step('munged up');
 
     const conf = env.SLURM_CONF;
@@ -249,7 +250,7 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
       const at = daemons.findIndex((d) => d.name === 'slurmctld');
       if (at >= 0) daemons[at] = ctld;
       else daemons.push(ctld);
-      await until(
+      await untilReady(
         daemons,
         'slurmctld to answer',
         async () =>
@@ -260,7 +261,7 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
       step('slurmctld up');
     };
     const nodesIdle = () =>
-      until(
+      untilReady(
         daemons,
         `nodes ${cluster.nodeNames.join(', ')} idle`,
         async () => {
@@ -324,7 +325,7 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
           join(dir, 'log', 'slurmrestd.out'),
         ),
       );
-      await until(daemons, 'slurmrestd to listen', () => tcpOpen(ports[1] as number), 20_000, 100);
+      await untilReady(daemons, 'slurmrestd to listen', () => tcpOpen(ports[1] as number), 20_000, 100);
       step(`slurmrestd on ${cluster.restUrl}`);
     }
     return cluster;
@@ -339,69 +340,6 @@ export function cgroupVersion(): 1 | 2 | null {
   if (existsSync('/sys/fs/cgroup/freezer') && existsSync('/sys/fs/cgroup/memory')) return 1;
   if (existsSync('/sys/fs/cgroup/cgroup.controllers')) return 2;
   return null;
-}
-
-async function stopCluster(cluster: SlurmCluster, daemons: Daemon[], step: (l: string) => void) {
-  const ctld = daemons.find((d) => d.name === 'slurmctld');
-  if (ctld && ctld.exited === null) {
-    for (const p of cluster.partitions) await cluster.slurm('scancel', ['--partition', p]).catch(() => {});
-    await waitFor(
-      'jobs to end',
-      async () => {
-        const r = await cluster
-          .slurm('squeue', ['-h', '-t', 'R,CG,S,ST,CF,SI,SO', '-o', '%i'])
-          .catch(() => null);
-        return r === null || r.code !== 0 || r.stdout.trim() === '';
-      },
-      20_000,
-      250,
-    ).catch(() => step('some jobs did not end in 20 s; their processes are killed'));
-  }
-  for (const d of [...daemons].reverse()) await d.stop();
-  for (const pid of cluster.processes()) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
-  }
-  await waitFor('leftover processes to exit', () => cluster.processes().length === 0, 10_000).catch(() => {});
-  await rm(cluster.dir, { recursive: true, force: true });
-  step('stopped and removed');
-}
-
-async function until(
-  daemons: Daemon[],
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  everyMs = 50,
-): Promise<void> {
-  await waitFor(
-    what,
-    async () => {
-      const dead = daemons.find((d) => d.exited !== null);
-      if (dead)
-        throw new Error(`${dead.name} exited (${dead.exited}) while waiting for ${what}:\n${dead.tail()}`);
-      return (await check()) || undefined;
-    },
-    timeoutMs,
-    everyMs,
-  ).catch((e: Error) => {
-    if (e.message.startsWith('Timed out')) {
-      throw new Error(`${e.message}\n${daemons.map((d) => `── ${d.name}\n${d.tail()}`).join('\n')}`);
-    }
-    throw e;
-  });
-}
-
-function tcpOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 function defaultProgress(id: string) {
