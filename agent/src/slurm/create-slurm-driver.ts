@@ -49,6 +49,12 @@ export function createSlurmDriver(options: SlurmDriverOptions): SlurmDriver {
   const backend = o.mode === 'rest' ? restBackend(o) : lazyCliBackend(o, cli);
   const memory = new JobMemory();
   const log = o.logger ?? {};
+  if (o.mode === 'rest' && isPlainHttpToAnotherHost(o.restUrl as string)) {
+    log.warn?.(
+      { restUrl: o.restUrl },
+      'slurmrestd is reached over plain http on another host: its JWTs cross the network in clear text; use https',
+    );
+  }
 
   async function lookup(jobId: unknown): Promise<ParsedJob> {
     const id = checkJobId(jobId);
@@ -219,6 +225,11 @@ async function identityArgs(user: string): Promise<string[]> {
     );
   }
   return [`--uid=${uid}`, `--gid=${gid}`];
+}
+
+function isPlainHttpToAnotherHost(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
 }
 
 function checkJobId(jobId: unknown): string {
