@@ -99,3 +99,35 @@ export async function browserStorage(
     )) as string,
   );
 }
+
+/** The few DOM members the tests read inside the page (the root tsconfig has no DOM lib). */
+interface PageGlobals {
+  document: {
+    querySelectorAll(selector: string): { length: number };
+    querySelector(selector: string): { dataset: Record<string, string | undefined> } | null;
+    documentElement: { dataset: Record<string, string | undefined> };
+  };
+}
+
+/** Waits until no view shows a loading state (function predicates: the page's CSP forbids string eval). */
+export async function waitForIdle(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => (globalThis as unknown as PageGlobals).document.querySelectorAll('[aria-busy=true]').length === 0,
+  );
+}
+
+/** Waits until the shell shows `tab`. */
+export async function waitForTab(page: Page, tab: string): Promise<void> {
+  await page.waitForFunction(
+    (id) => (globalThis as unknown as PageGlobals).document.querySelector('.app')?.dataset.tab === id,
+    tab,
+  );
+}
+
+/** Waits until <html data-theme> is `theme`. */
+export async function waitForTheme(page: Page, theme: string): Promise<void> {
+  await page.waitForFunction(
+    (th) => (globalThis as unknown as PageGlobals).document.documentElement.dataset.theme === th,
+    theme,
+  );
+}
