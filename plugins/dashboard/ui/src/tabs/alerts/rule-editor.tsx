@@ -3,7 +3,7 @@ import { ModalDialog } from '../../components/modal-dialog.js';
 import { ErrorNotice } from '../../components/status-views.js';
 import { t } from '../../i18n/t.js';
 import { useServices } from '../../shell/services.js';
-import { parseSelector } from '../sessions/start-session-form.js';
+import { parseSelector } from '../sessions/parse-selector.js';
 import type { RuleView } from './alert-model.js';
 
 const COMPARATORS = ['>', '>=', '<', '<=', '==', '!='];

@@ -3,17 +3,7 @@ import { ModalDialog } from '../../components/modal-dialog.js';
 import { ErrorNotice } from '../../components/status-views.js';
 import { t } from '../../i18n/t.js';
 import { useServices } from '../../shell/services.js';
-
-/** Parses `key=value, key2=value2` into a label selector. */
-export function parseSelector(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of text.split(',')) {
-    const [k, ...v] = part.split('=');
-    const key = k?.trim();
-    if (key) out[key] = v.join('=').trim();
-  }
-  return out;
-}
+import { parseSelector } from './parse-selector.js';
 
 /** Start a session: command and arguments, resources, node selector. */
 export function StartSessionForm({
