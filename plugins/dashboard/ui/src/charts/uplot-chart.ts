@@ -36,12 +36,16 @@ function shapeOf(d: ChartData): string {
 /**
  * A time-series chart on one canvas (uPlot): synced cursor, drag-to-zoom reported to the
  * owner (who fetches the finer data), min/max bands. `setData` reuses the chart when the
- * shape is unchanged — the cheap path for live updates.
+ * shape is unchanged — the cheap path for live updates — and a chart scrolled out of view
+ * only keeps the newest data, drawing it when it comes back (an IntersectionObserver).
  */
 export class UPlotChart {
   private plot: uPlot | null = null;
   private shape = '';
   private width: number;
+  private visible = true;
+  private pending: ChartData | null = null;
+  private readonly observer: IntersectionObserver | null;
 
   constructor(
     private readonly host: HTMLElement,
@@ -49,10 +53,32 @@ export class UPlotChart {
     width: number,
   ) {
     this.width = Math.max(120, Math.floor(width));
+    this.observer =
+      typeof IntersectionObserver === 'function'
+        ? new IntersectionObserver((entries) => {
+            const e = entries.at(-1);
+            if (!e) return;
+            this.visible = e.isIntersecting;
+            if (this.visible && this.pending) {
+              const d = this.pending;
+              this.pending = null;
+              this.draw(d);
+            }
+          })
+        : null;
+    this.observer?.observe(host);
   }
 
-  /** Draws `d` (creating the plot on first use or when the series changed). */
+  /** Shows `d`: drawn now when the chart is in view, else when it scrolls into view. */
   setData(d: ChartData): void {
+    if (!this.visible) {
+      this.pending = d;
+      return;
+    }
+    this.draw(d);
+  }
+
+  private draw(d: ChartData): void {
     const shape = shapeOf(d);
     if (this.plot && shape === this.shape) {
       this.plot.setData(toAligned(d));
@@ -70,6 +96,7 @@ export class UPlotChart {
   }
 
   destroy(): void {
+    this.observer?.disconnect();
     this.plot?.destroy();
     this.plot = null;
   }
@@ -82,7 +109,14 @@ export class UPlotChart {
     const bands: uPlot.Band[] = [];
     d.series.forEach((s, i) => {
       const value = (_u: uPlot, v: number | null) => formatUnit(v, d.unit);
-      series.push({ label: s.label, stroke: seriesColor(i), width: 1.5, value, spanGaps: false });
+      series.push({
+        label: s.label,
+        stroke: seriesColor(i),
+        width: 1,
+        value,
+        spanGaps: false,
+        points: { show: false },
+      });
       if (s.min && s.max) {
         const at = series.length;
         series.push({ label: `${s.label} min`, stroke: 'transparent', value, show: true });
