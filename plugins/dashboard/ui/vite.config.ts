@@ -27,6 +27,8 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   // `npm run dev -w plugins/dashboard`: the API and the event stream of a running kernel (OMEGA_URL).
   server: {
-    proxy: { '/api': { target: process.env.OMEGA_URL ?? 'http://127.0.0.1:7700', ws: true, changeOrigin: true } },
+    proxy: {
+      '/api': { target: process.env.OMEGA_URL ?? 'http://127.0.0.1:7700', ws: true, changeOrigin: true },
+    },
   },
 });

@@ -84,7 +84,7 @@ export class UPlotChart {
       this.plot.setData(toAligned(d));
       return;
     }
-    this.destroy();
+    this.plot?.destroy();
     this.shape = shape;
     this.plot = new uPlot(this.options(d), toAligned(d), this.host);
   }
