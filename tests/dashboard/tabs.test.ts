@@ -206,6 +206,66 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
     await expect.poll(() => new URL(page.url()).searchParams.get('range')).not.toBe('6h');
   });
 
+  it('drag-zooms a chart (window in the URL, undo), with the cursor synced across charts', async () => {
+    const { page } = tp;
+    await page.goto(dashUrl(d.ui.url, 'tab=performance&range=15m'));
+    await settled(page);
+    const over = page.locator('[data-chart="cpu"] .u-over');
+    await over.waitFor();
+    const box = await over.boundingBox();
+    if (!box) throw new Error('no plot area');
+    // Hovering one chart moves the cursor of the others (uPlot sync).
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await expect
+      .poll(() =>
+        page
+          .locator('[data-chart="memory"] .u-cursor-x')
+          .evaluate((e) => (e as unknown as { style: { transform: string } }).style.transform),
+      )
+      .toMatch(/translate/);
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => new URL(page.url()).searchParams.get('from')).not.toBeNull();
+    const q = new URL(page.url()).searchParams;
+    const span = Number(q.get('to')) - Number(q.get('from'));
+    expect(span).toBeGreaterThan(60_000);
+    expect(span).toBeLessThan(15 * 60_000);
+    await page.locator('[data-window="fixed"]').waitFor();
+    await page.getByRole('button', { name: 'Undo zoom' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('from')).toBeNull();
+    await page.locator('[data-window="live"]').waitFor();
+  });
+
+  it('is an installable PWA: manifest, a service worker scoped to the dashboard, the shell offline', async () => {
+    const pwa = await openPage(browser);
+    await pwa.page.goto(dashUrl(d.ui.url));
+    const manifest = (await (await fetch(`${d.ui.url}/ui/dashboard/manifest.webmanifest`)).json()) as {
+      start_url: string;
+      icons: unknown[];
+      display: string;
+    };
+    expect(manifest).toMatchObject({ start_url: './', display: 'standalone' });
+    expect(manifest.icons.length).toBeGreaterThan(0);
+    const scope = await pwa.page.evaluate(async () => {
+      const nav = (
+        globalThis as unknown as { navigator: { serviceWorker: { ready: Promise<{ scope: string }> } } }
+      ).navigator;
+      return (await nav.serviceWorker.ready).scope;
+    });
+    expect(scope).toBe(`${d.ui.url}/ui/dashboard/`);
+    // Offline: the service worker serves the cached shell (the sign-in page renders).
+    await pwa.page.reload();
+    await pwa.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await pwa.context.setOffline(true);
+    await pwa.page.reload();
+    await pwa.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await pwa.context.setOffline(false);
+    expect(pwa.cspViolations).toEqual([]);
+    await pwa.context.close();
+  });
+
   it('the Ctrl+K palette finds plugins and actions and goes there', async () => {
     const { page } = tp;
     await page.goto(dashUrl(d.ui.url, 'tab=dashboard'));

@@ -133,7 +133,16 @@ export class UPlotChart {
       axes: [axis, { ...axis, size: 64, values: (_u, vals) => vals.map((v) => formatUnit(v, d.unit)) }],
       scales: { x: { time: true } },
       cursor: {
-        ...(this.opts.syncKey ? { sync: { key: this.opts.syncKey } } : {}),
+        ...(this.opts.syncKey
+          ? {
+              // Share the cursor, not the drag: a zoom starts on one chart only (else every
+              // synced chart would report the same selection).
+              sync: {
+                key: this.opts.syncKey,
+                filters: { pub: (type: string) => type === 'mousemove' || type === 'mouseleave' },
+              },
+            }
+          : {}),
         drag: { x: true, y: false, setScale: false },
       },
       hooks: {
