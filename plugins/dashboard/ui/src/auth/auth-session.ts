@@ -104,7 +104,12 @@ export function createAuthSession(publicApi: ApiClient, authedApi: () => ApiClie
     async start() {
       const storedKiosk = readKioskToken();
       if (storedKiosk) return session.useKiosk(storedKiosk);
-      if (readRefreshToken() && (await renew())) return loadMe();
+      try {
+        if (readRefreshToken() && (await renew())) return await loadMe();
+      } catch {
+        // The session could not be restored (e.g. /me refused): sign in again.
+        clear();
+      }
       if (state.get().kind === 'loading') state.set({ kind: 'signed-out' });
     },
     async signIn(username, password) {
