@@ -56,8 +56,11 @@ export function createAuthSession(publicApi: ApiClient, authedApi: () => ApiClie
   let kiosk: string | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let renewing: Promise<boolean> | null = null;
+  /** Bumped by every sign-in and sign-out: a refresh answered after it must not bring the old session back. */
+  let epoch = 0;
 
   const clear = () => {
+    epoch++;
     access = null;
     kiosk = null;
     if (timer) clearTimeout(timer);
@@ -81,8 +84,17 @@ export function createAuthSession(publicApi: ApiClient, authedApi: () => ApiClie
     renewing ??= (async () => {
       const refreshToken = readRefreshToken();
       if (!refreshToken) return false;
+      const started = epoch;
       try {
-        accept(await publicApi.send<TokenPair>('POST', '/security/refresh', { refreshToken }));
+        const pair = await publicApi.send<TokenPair>('POST', '/security/refresh', { refreshToken });
+        if (started !== epoch) {
+          // Signed out (or in again) meanwhile: revoke what this late answer started.
+          await publicApi
+            .send('POST', '/security/logout', { refreshToken: pair.refreshToken })
+            .catch(() => undefined);
+          return false;
+        }
+        accept(pair);
         return true;
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '../../api/api-client.js';
 import { downloadText } from '../../components/download.js';
+import { ParamInput } from '../../components/param-input.js';
 import { ScrollRegion } from '../../components/scroll-region.js';
 import { AsyncView, ErrorNotice } from '../../components/status-views.js';
 import { toCsv } from '../../components/to-csv.js';
@@ -123,11 +124,11 @@ export function AuditView() {
     <div class="stack">
       <search>
         <form class="filters" aria-label={t('sec.auditFilters')} onSubmit={(e) => e.preventDefault()}>
-          <Filter name="actor" label={t('sec.actor')} />
-          <Filter name="action" label={t('sec.action')} placeholder="auth." />
+          <ParamInput param="a_actor" label={t('sec.actor')} />
+          <ParamInput param="a_action" label={t('sec.action')} placeholder="auth." />
           <OutcomeSelect />
-          <Filter name="since" label={t('sec.since')} type="datetime-local" />
-          <Filter name="until" label={t('sec.until')} type="datetime-local" />
+          <ParamInput param="a_since" label={t('sec.since')} type="datetime-local" />
+          <ParamInput param="a_until" label={t('sec.until')} type="datetime-local" />
         </form>
       </search>
       <div class="row">
@@ -190,26 +191,6 @@ export function AuditView() {
         )}
       </AsyncView>
     </div>
-  );
-}
-
-function Filter({
-  name,
-  label,
-  type = 'text',
-  placeholder,
-}: {
-  name: string;
-  label: string;
-  type?: string;
-  placeholder?: string;
-}) {
-  const [v, setV] = useParam(`a_${name}`);
-  return (
-    <label class="field-inline">
-      <span>{label}</span>
-      <input type={type} value={v} placeholder={placeholder} onChange={(e) => setV(e.currentTarget.value)} />
-    </label>
   );
 }
 

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { ParamInput } from '../../components/param-input.js';
 import { ScrollRegion } from '../../components/scroll-region.js';
 import { AsyncView } from '../../components/status-views.js';
 import { useAsync } from '../../components/use-async.js';
@@ -18,8 +19,8 @@ const STATES = ['', 'pending', 'running', 'paused', 'succeeded', 'failed', 'term
 export function SessionsTab() {
   const { api, auth } = useServices();
   const [state, setState] = useParam('state');
-  const [node, setNode] = useParam('snode');
-  const [user, setUser] = useParam('user');
+  const [node] = useParam('snode');
+  const [user] = useParam('user');
   const [selected] = useParam('session');
   const [starting, setStarting] = useParam('start');
   const [checked, setChecked] = useState<Set<string>>(new Set());
@@ -54,14 +55,8 @@ export function SessionsTab() {
                 ))}
               </select>
             </label>
-            <label class="field-inline">
-              <span>{t('sessions.node')}</span>
-              <input value={node} onChange={(e) => setNode(e.currentTarget.value)} />
-            </label>
-            <label class="field-inline">
-              <span>{t('sessions.user')}</span>
-              <input value={user} onChange={(e) => setUser(e.currentTarget.value)} />
-            </label>
+            <ParamInput param="snode" label={t('sessions.node')} />
+            <ParamInput param="user" label={t('sessions.user')} />
             {auth.can('sessions:write') ? (
               <button type="button" class="btn btn-primary" onClick={() => setStarting('1')}>
                 {t('sessions.start')}
