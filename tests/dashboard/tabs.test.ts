@@ -233,6 +233,18 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
     expect(span).toBeGreaterThan(60_000);
     expect(span).toBeLessThan(15 * 60_000);
     await page.locator('[data-window="fixed"]').waitFor();
+    // The zoomed chart's data as CSV: time, then the series with its min/max band.
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-chart="cpu"]').getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toBe('cpu.csv');
+    const lines = readFileSync((await csv.path()) ?? '', 'utf8')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/^time,[^,]+,[^,]+ \(min\),[^,]+ \(max\)$/);
+    expect(lines.length - 1).toBeGreaterThan(0);
+    expect(lines.length - 1).toBeLessThanOrEqual(box.width);
     await page.getByRole('button', { name: 'Undo zoom' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('from')).toBeNull();
     await page.locator('[data-window="live"]').waitFor();
