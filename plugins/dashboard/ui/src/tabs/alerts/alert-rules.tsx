@@ -70,27 +70,29 @@ export function AlertRules() {
                       <td>
                         <span class={`state state-${r.status.state}`}>{r.status.state}</span>
                       </td>
-                      <td class="row">
-                        {canWrite ? (
-                          <>
-                            <button
-                              type="button"
-                              class="btn btn-small"
-                              onClick={() => setParams({ edit: r.id }, 'push')}
-                              aria-label={t('alerts.editRule', { id: r.id })}
-                            >
-                              {t('common.edit')}
-                            </button>
-                            <button
-                              type="button"
-                              class="btn btn-small btn-danger"
-                              onClick={() => setDeleting(r)}
-                              aria-label={t('alerts.deleteRule', { id: r.id })}
-                            >
-                              {t('common.delete')}
-                            </button>
-                          </>
-                        ) : null}
+                      <td>
+                        <div class="row">
+                          {canWrite ? (
+                            <>
+                              <button
+                                type="button"
+                                class="btn btn-small"
+                                onClick={() => setParams({ edit: r.id }, 'push')}
+                                aria-label={t('alerts.editRule', { id: r.id })}
+                              >
+                                {t('common.edit')}
+                              </button>
+                              <button
+                                type="button"
+                                class="btn btn-small btn-danger"
+                                onClick={() => setDeleting(r)}
+                                aria-label={t('alerts.deleteRule', { id: r.id })}
+                              >
+                                {t('common.delete')}
+                              </button>
+                            </>
+                          ) : null}
+                        </div>
                       </td>
                     </tr>
                   ))}

@@ -66,30 +66,32 @@ export function UsersView() {
                     <td>{u.roles.join(', ')}</td>
                     <td>{u.disabled ? t('sec.disabled') : t('sec.active')}</td>
                     <td>{formatTime(u.createdAt)}</td>
-                    <td class="row">
-                      {admin ? (
-                        <>
-                          <button
-                            type="button"
-                            class="btn btn-small"
-                            onClick={() =>
-                              api
-                                .send('PATCH', `/security/users/${u.id}`, { disabled: !u.disabled })
-                                .then(s.reload, s.reload)
-                            }
-                          >
-                            {u.disabled ? t('sec.enable') : t('sec.disable')}
-                          </button>
-                          <button
-                            type="button"
-                            class="btn btn-small btn-danger"
-                            onClick={() => setDeleting(u)}
-                            aria-label={t('sec.deleteUser', { name: u.username })}
-                          >
-                            {t('common.delete')}
-                          </button>
-                        </>
-                      ) : null}
+                    <td>
+                      <div class="row">
+                        {admin ? (
+                          <>
+                            <button
+                              type="button"
+                              class="btn btn-small"
+                              onClick={() =>
+                                api
+                                  .send('PATCH', `/security/users/${u.id}`, { disabled: !u.disabled })
+                                  .then(s.reload, s.reload)
+                              }
+                            >
+                              {u.disabled ? t('sec.enable') : t('sec.disable')}
+                            </button>
+                            <button
+                              type="button"
+                              class="btn btn-small btn-danger"
+                              onClick={() => setDeleting(u)}
+                              aria-label={t('sec.deleteUser', { name: u.username })}
+                            >
+                              {t('common.delete')}
+                            </button>
+                          </>
+                        ) : null}
+                      </div>
                     </td>
                   </tr>
                 ))}
