@@ -105,21 +105,42 @@ export interface Harness {
   cleanup(): Promise<void>;
 }
 
-/** Creates a harness; options override the defaults (1 s tick shortened to 200 ms so ends are noticed sooner). */
-export async function harness(options: Partial<ExecutorOptions> = {}): Promise<Harness> {
+/** Where a harness keeps its state: a temp data dir, a cgroup parent and a uid range of its own. */
+export interface HarnessBase {
+  dataDir: string;
+  parent: string;
+  uidRange: [number, number];
+}
+
+/** A fresh base (for a test that runs an agent process of its own on it first). */
+export async function harnessBase(): Promise<HarnessBase> {
   const dataDir = await mkdtemp(join(tmpdir(), 'omega-exec-'));
-  const parent = `omega-test-${process.pid}-${randomInt(1e9)}`;
   const lo = 3_000_000 + randomInt(0, 900_000);
-  const uidRange: [number, number] = [lo, lo + 63];
-  const ex = await createExecutor({
-    dataDir,
-    uidRange,
+  return { dataDir, parent: `omega-test-${process.pid}-${randomInt(1e9)}`, uidRange: [lo, lo + 63] };
+}
+
+/** The executor options of a harness (the 1 s tick shortened to 200 ms so ends are noticed sooner). */
+export function harnessOptions(base: HarnessBase, options: Partial<ExecutorOptions> = {}): ExecutorOptions {
+  return {
+    dataDir: base.dataDir,
+    uidRange: base.uidRange,
     usageIntervalMs: 200,
     ...options,
-    cgroup: { parent, ...options.cgroup },
+    cgroup: { parent: base.parent, ...options.cgroup },
     helperDir: join(tmpdir(), 'omega-shim-test-bin'),
-  });
-  const leftovers = () => pidsInUidRange(lo, lo + 63);
+  };
+}
+
+/** Creates a harness; options override the defaults. */
+export async function harness(
+  options: Partial<ExecutorOptions> = {},
+  existing?: HarnessBase,
+): Promise<Harness> {
+  const base = existing ?? (await harnessBase());
+  const { dataDir, parent, uidRange } = base;
+  const [lo, hi] = uidRange;
+  const ex = await createExecutor(harnessOptions(base, options));
+  const leftovers = () => pidsInUidRange(lo, hi);
   return {
     ex,
     dataDir,

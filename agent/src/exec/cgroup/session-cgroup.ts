@@ -121,17 +121,23 @@ export class SessionCgroup implements SessionContainer {
     return (await this.pids()).length === 0;
   }
 
-  /** Freezes and waits until the kernel says every task is frozen. */
+  /** Freezes and waits until the kernel says every task is frozen (or the cgroup is gone: the session ended meanwhile). */
   async freeze(timeoutMs = 10_000): Promise<void> {
     const u = this.paths.unified;
     const f = this.freezerFile();
     let frozen: () => Promise<boolean>;
     if (u) {
       await writeText(join(u, 'cgroup.freeze'), '1');
-      frozen = async () => parseKeyValues(await readText(join(u, 'cgroup.events'))).frozen === 1;
+      frozen = async () => {
+        const events = await readText(join(u, 'cgroup.events'));
+        return events === null || parseKeyValues(events).frozen === 1;
+      };
     } else if (f) {
       await writeText(f, 'FROZEN');
-      frozen = async () => (await readText(f))?.trim() === 'FROZEN';
+      frozen = async () => {
+        const state = await readText(f);
+        return state === null || state.trim() === 'FROZEN';
+      };
     } else throw execError('OMEGA_ERR_EXEC_CGROUP', 'This node has no cgroup freezer.', {});
     if (!(await pollUntil(frozen, timeoutMs))) {
       throw execError('OMEGA_ERR_EXEC_CGROUP', `The session did not freeze within ${timeoutMs} ms.`, {

@@ -5,6 +5,7 @@ import { armDeadline } from './arm-deadline.js';
 import { type ExecutorContext, setPhase } from './executor-context.js';
 import type { SessionRuntime } from './session-runtime.js';
 import { signalAll } from './signal-all.js';
+import { exitRecorded } from './supervisor-alive.js';
 
 const wrongPhase = (rt: SessionRuntime, want: string) =>
   execError('OMEGA_ERR_EXEC_STATE', `Session ${rt.id} is ${rt.phase}; it must be ${want}.`, {
@@ -26,7 +27,21 @@ export function pauseSession(
     if (rt.phase !== 'running') throw wrongPhase(rt, 'running');
     signalAll(await rt.container.pids(), 'SIGTSTP');
     if (graceMs > 0) await sleep(graceMs);
-    await rt.container.freeze();
+    const froze = await rt.container.freeze().then(
+      () => null,
+      (err: unknown) => err,
+    );
+    if (await exitRecorded(rt)) {
+      throw execError(
+        'OMEGA_ERR_EXEC_STATE',
+        `Session ${rt.id} ended while it was being paused (its main process exited).`,
+        {
+          sessionId: rt.id,
+          phase: 'ended',
+        },
+      );
+    }
+    if (froze) throw froze;
     rt.record.pausedAtMs = Date.now();
     if (rt.deadlineTimer) clearTimeout(rt.deadlineTimer);
     await setPhase(ctx, rt, 'paused', 'paused', `paused (${rt.record.status.pauseMethod})`);
