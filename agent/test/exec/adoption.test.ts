@@ -1,45 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionStatus, SessionUsageEvent } from '../../src/exec/index.js';
 import { isAlive, readProcStat } from '../../src/exec/proc/proc-stat.js';
 import {
   type Harness,
   type HarnessBase,
   harness,
   harnessBase,
-  harnessOptions,
   hostileBinary,
+  runAgent,
   skipReason,
   waitFor,
 } from './exec-harness.js';
 
 const reason = await skipReason();
 if (reason) console.warn(`[agent/test/exec/adoption] SKIPPED: ${reason}`);
-
-/** Runs the real executor in a child process (the "agent") and collects what it reports. */
-function runAgent(base: HarnessBase, sessions: unknown[]) {
-  const fixture = join(import.meta.dirname, 'fixtures', 'agent-process.ts');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', fixture, JSON.stringify({ options: harnessOptions(base), sessions })],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const started = new Map<string, SessionStatus>();
-  const usage = new Map<string, SessionUsageEvent['usage']>();
-  let ready = false;
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const msg = JSON.parse(line) as { started?: SessionStatus; usage?: SessionUsageEvent; ready?: boolean };
-    if (msg.started) started.set(msg.started.id, msg.started);
-    if (msg.usage) usage.set(msg.usage.id, msg.usage.usage);
-    if (msg.ready) ready = true;
-  });
-  return { child, started, usage, isReady: () => ready };
-}
 
 describe.skipIf(reason !== null)(
   `agent restart: sessions are adopted, not killed or orphaned${reason ? ` (skipped: ${reason})` : ''}`,

@@ -1,14 +1,21 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { detectCgroupLayout } from '../../src/exec/cgroup/detect-cgroup-layout.js';
 import { prepareCgroupBase } from '../../src/exec/cgroup/prepare-cgroup-base.js';
 import { SessionCgroup } from '../../src/exec/cgroup/session-cgroup.js';
-import { createExecutor, type Executor, type ExecutorOptions } from '../../src/exec/index.js';
+import {
+  createExecutor,
+  type Executor,
+  type ExecutorOptions,
+  type SessionStatus,
+  type SessionUsageEvent,
+} from '../../src/exec/index.js';
 import { silentLogger } from '../../src/exec/logger.js';
 
 const run = promisify(execFile);
@@ -160,4 +167,26 @@ export async function harness(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs the real executor in a child process (a stand-in for the agent, see fixtures/agent-process.ts)
+ * on a harness base, starts `sessions` there, and collects what it reports; kill `child` to crash it.
+ */
+export function runAgent(base: HarnessBase, sessions: unknown[], options: Partial<ExecutorOptions> = {}) {
+  const fixture = join(import.meta.dirname, 'fixtures', 'agent-process.ts');
+  const config = JSON.stringify({ options: harnessOptions(base, options), sessions });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fixture, config], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const started = new Map<string, SessionStatus>();
+  const usage = new Map<string, SessionUsageEvent['usage']>();
+  let ready = false;
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const msg = JSON.parse(line) as { started?: SessionStatus; usage?: SessionUsageEvent; ready?: boolean };
+    if (msg.started) started.set(msg.started.id, msg.started);
+    if (msg.usage) usage.set(msg.usage.id, msg.usage.usage);
+    if (msg.ready) ready = true;
+  });
+  return { child, started, usage, isReady: () => ready };
 }

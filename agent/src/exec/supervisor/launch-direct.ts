@@ -47,36 +47,38 @@ export function launchDirect(id: string, c: ShimConfig): Promise<Launched> {
       c.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
     );
     const startedAtMs = Date.now();
-    const child = spawn(
-      '/bin/sh',
-      ['-c', ENTER, 'omega-enter', String(c.join.length), ...c.join, ...chain(c)],
-      {
+    const fail = (e: NodeJS.ErrnoException) =>
+      e.code === 'E2BIG'
+        ? execError(
+            'OMEGA_ERR_EXEC_ARGS_TOO_LONG',
+            `Session ${id}: the kernel refused the argument list (E2BIG).`,
+            {
+              sessionId: id,
+              source: 'kernel',
+              errno: 'E2BIG',
+            },
+          )
+        : execError('OMEGA_ERR_EXEC_START_FAILED', `Session ${id}: ${e.message}.`, {
+            sessionId: id,
+            errno: e.code,
+            stage: 'exec',
+          });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn('/bin/sh', ['-c', ENTER, 'omega-enter', String(c.join.length), ...c.join, ...chain(c)], {
         stdio: ['ignore', out, err],
         detached: true,
         cwd: c.cwd ?? '/',
         env,
-      },
-    );
-    closeSync(out);
-    closeSync(err);
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'E2BIG') {
-        reject(
-          execError(
-            'OMEGA_ERR_EXEC_ARGS_TOO_LONG',
-            `Session ${id}: the kernel refused the argument list (E2BIG).`,
-            { sessionId: id, source: 'kernel' },
-          ),
-        );
-      } else
-        reject(
-          execError('OMEGA_ERR_EXEC_START_FAILED', `Session ${id}: ${e.message}.`, {
-            sessionId: id,
-            errno: e.code,
-            stage: 'exec',
-          }),
-        );
-    });
+      });
+    } catch (e) {
+      reject(fail(e as NodeJS.ErrnoException)); // some errors (E2BIG) are thrown, not emitted
+      return;
+    } finally {
+      closeSync(out);
+      closeSync(err);
+    }
+    child.on('error', (e: NodeJS.ErrnoException) => reject(fail(e)));
     child.on('spawn', async () => {
       const pid = child.pid!;
       child.unref();
@@ -84,7 +86,7 @@ export function launchDirect(id: string, c: ShimConfig): Promise<Launched> {
         void writeExitRecord(c.dir, {
           mainPid: pid,
           status: signal ? 'signaled' : 'exited',
-          code: code,
+          code,
           signal: signal ? (constants.signals[signal] ?? null) : null,
           startedAtMs,
           endedAtMs: Date.now(),
