@@ -46,14 +46,25 @@ export class SessionCgroup implements SessionContainer {
     };
   }
 
-  /** The paths a session with this id gets on this layout: the cgroup2 one, plus each v1 hierarchy it needs. */
-  static pathsFor(layout: CgroupLayout, id: string): SessionCgroupPaths {
+  /**
+   * The paths a session gets on this layout: the cgroup2 one, plus each v1 hierarchy it needs.
+   * Every join is a migration, which can wait for an RCU grace period on a busy machine, so a
+   * v1 cpuset or pids hierarchy is joined only when the session asks for cores or a pids limit;
+   * cpu (fair share between sessions, throttling counters) and memory (usage, OOM) always are.
+   */
+  static pathsFor(
+    layout: CgroupLayout,
+    id: string,
+    wants: { cpus?: unknown; pidsMax?: unknown } = { cpus: true, pidsMax: true },
+  ): SessionCgroupPaths {
     const name = sessionCgroupName(id);
     const v1: SessionCgroupPaths['v1'] = {};
     for (const [c, h] of Object.entries(layout.v1) as [V1Controller, { base: string }][]) {
       if (c === 'freezer' && layout.unified) continue; // cgroup2's own freezer serves
-      if (c !== 'freezer' && c !== 'cpuacct' && controllerSource(layout, c) === 'v2') continue;
       if (c === 'cpuacct' && layout.unified) continue; // cgroup2 core cpu.stat serves
+      if (c !== 'freezer' && c !== 'cpuacct' && controllerSource(layout, c) === 'v2') continue;
+      if ((c === 'cpuset' && wants.cpus === undefined) || (c === 'pids' && wants.pidsMax === undefined))
+        continue;
       v1[c] = join(h.base, name);
     }
     return { unified: layout.unified ? join(layout.unified.base, name) : null, v1 };

@@ -154,7 +154,7 @@ export async function startSession(ctx: ExecutorContext, input: unknown): Promis
     work = await prepareWorkDir(ctx, spec, who);
     const applied: string[] = [];
     if (ctx.layout.mode !== 'none') {
-      cg = new SessionCgroup(ctx.layout, SessionCgroup.pathsFor(ctx.layout, spec.id));
+      cg = new SessionCgroup(ctx.layout, SessionCgroup.pathsFor(ctx.layout, spec.id, spec.resources));
       await cg.create();
       for (const a of await applyLimits(cg, ctx.layout, spec.resources))
         applied.push(`${FEATURES[a.limit]}: ${a.value} (${a.mechanism})`);

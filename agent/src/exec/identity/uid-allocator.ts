@@ -1,18 +1,18 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { execError } from '../errors/index.js';
 
-/** The real and effective uids of every live process (one pass over /proc). */
-export async function liveUids(): Promise<Set<number>> {
+/**
+ * The uids running processes on this machine, one stat() per /proc entry (a /proc/<pid> directory
+ * belongs to its process's effective uid; sessions never have a real uid different from it).
+ */
+export function liveUids(): Set<number> {
   const out = new Set<number>();
-  const names = (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
-  await Promise.all(
-    names.map(async (n) => {
-      try {
-        const m = /^Uid:\s+(\d+)\s+(\d+)/m.exec(await readFile(`/proc/${n}/status`, 'utf8'));
-        if (m) out.add(Number(m[1])).add(Number(m[2]));
-      } catch {}
-    }),
-  );
+  for (const n of readdirSync('/proc')) {
+    if (n.charCodeAt(0) < 48 || n.charCodeAt(0) > 57) continue;
+    try {
+      out.add(statSync(`/proc/${n}`).uid);
+    } catch {}
+  }
   return out;
 }
 
@@ -49,7 +49,7 @@ export class UidAllocator {
   }
 
   async allocate(): Promise<number> {
-    const busy = await liveUids();
+    const busy = liveUids();
     const size = this.hi - this.lo + 1;
     for (let i = 0; i < size; i++) {
       const uid = this.cursor;

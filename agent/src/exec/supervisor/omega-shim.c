@@ -449,13 +449,15 @@ static unsigned long long start_ticks(pid_t pid) {
   return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
-/* Writes `name` in the session directory atomically (temp file, fsync, rename). */
+/* Writes `name` in the session directory atomically (temp file, rename). No fsync: these files
+ * matter across an agent restart, not a machine crash (which ends the session anyway), and an
+ * fsync costs tens of milliseconds on a busy disk, on the start path. */
 static void write_json(const char *name, const char *json) {
   char tmp[PATH_MAX], dst[PATH_MAX];
   snprintf(tmp, sizeof tmp, "%s/.%s.tmp", cfg.dir, name);
   snprintf(dst, sizeof dst, "%s/%s", cfg.dir, name);
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0 || write_all(fd, json, strlen(json)) < 0 || fsync(fd) < 0 || close(fd) < 0 || rename(tmp, dst) < 0)
+  if (fd < 0 || write_all(fd, json, strlen(json)) < 0 || close(fd) < 0 || rename(tmp, dst) < 0)
     fprintf(stderr, "omega-shim: cannot write %s: %s\n", dst, strerror(errno));
 }
 
