@@ -42,9 +42,15 @@ chmodSync(bin, 0o755);
 const lo = 3_950_000 + (process.pid % 1000) * 64;
 const ex: Executor = await createExecutor({
   dataDir: join(work, 'data'),
-  uidRange: [lo, lo + 63],
+  uidRange: [lo, lo + 31],
   cgroup: { parent: `omega-bench-${process.pid}` },
   logMaxBytes: 64 * 1024 * 1024,
+});
+// the same executor without cgroups: what the supervisor and the uid switch cost on their own
+const exNone: Executor = await createExecutor({
+  dataDir: join(work, 'data-none'),
+  uidRange: [lo + 32, lo + 63],
+  cgroup: { mode: 'none' },
 });
 console.log(`node: cgroup mode ${ex.report().mode}; ${rounds} rounds per latency figure`);
 let seq = 0;
@@ -62,30 +68,38 @@ async function bareFirstInstruction(): Promise<number> {
   return ms(BigInt(out.trim()) - t0);
 }
 
-async function sessionFirstInstruction(): Promise<{ first: number; started: number }> {
+async function sessionFirstInstruction(on: Executor): Promise<{ first: number; started: number }> {
   const id = nextId();
   const t0 = process.hrtime.bigint();
-  await ex.start({ id, command: bin, args: ['first-instruction'] });
+  await on.start({ id, command: bin, args: ['first-instruction'] });
   const started = ms(process.hrtime.bigint() - t0);
-  await ex.wait(id);
-  const out = (await ex.logs(id, { stream: 'stdout' })).data.toString().trim();
-  await ex.remove(id);
+  await on.wait(id);
+  const out = (await on.logs(id, { stream: 'stdout' })).data.toString().trim();
+  await on.remove(id);
   return { first: ms(BigInt(out) - t0), started };
 }
 
 const bare: number[] = [];
 const session: number[] = [];
+const noCgroup: number[] = [];
 const startResolved: number[] = [];
 for (let i = 0; i < rounds; i++) {
   bare.push(await bareFirstInstruction());
-  const s = await sessionFirstInstruction();
+  const s = await sessionFirstInstruction(ex);
   session.push(s.first);
   startResolved.push(s.started);
+  noCgroup.push((await sessionFirstInstruction(exNone)).first);
 }
 for (const p of [50, 99]) {
   report({
     name: `session spawn → first instruction p${p}`,
     value: percentile(session, p),
+    unit: 'ms',
+    baseline: { name: `bare spawn p${p}`, value: percentile(bare, p) },
+  });
+  report({
+    name: `session without cgroups → first instruction p${p}`,
+    value: percentile(noCgroup, p),
     unit: 'ms',
     baseline: { name: `bare spawn p${p}`, value: percentile(bare, p) },
   });
@@ -192,4 +206,5 @@ report({
 
 for (const s of ex.list()) if (s.phase !== 'ended') await ex.terminate(s.id, { graceMs: 0 });
 await ex.close();
+await exNone.close();
 rmSync(work, { recursive: true, force: true });

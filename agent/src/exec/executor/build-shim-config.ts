@@ -45,6 +45,7 @@ export function buildShimConfig(
     gid: ctx.root ? who.gid : null,
     noNewPrivs: true,
     join: cg?.joinFiles() ?? [],
+    into: cg?.paths.unified ?? null,
     kill: cg?.killFile() ?? null,
     freezer: cg?.freezerFile() ?? null,
     self: ctx.layout.unified ? join(ctx.layout.unified.base, SUPERVISORS_DIR, 'cgroup.procs') : null,

@@ -17,8 +17,9 @@
  *
  * Life: the launcher forks the supervisor and exits once the main process has exec'd (or
  * failed to). The supervisor is a child subreaper, so double-forked and setsid'd descendants
- * come back to it. The main process enters its cgroups itself before it drops privileges and
- * execs (enter-then-exec): no process of the session ever runs outside them. When the main
+ * come back to it. The main process is born in its cgroup2 cgroup (clone3 CLONE_INTO_CGROUP) and
+ * writes itself into every other one before it drops privileges and execs (enter-then-exec): no
+ * process of the session ever runs outside them. When the main
  * process exits, everything still in the session is killed (cgroup.kill on v2; freeze, SIGKILL
  * every pid, thaw on v1; the descendant tree without cgroups) and exit.json is written only
  * once the session is empty and both pipes reached EOF.
@@ -29,6 +30,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -62,7 +64,7 @@ enum stage {
 struct rl { int resource; rlim_t soft, hard; };
 
 struct config {
-  const char *dir, *file, *cwd, *kill_file, *freezer, *self_procs, *log_dir[2];
+  const char *dir, *file, *cwd, *kill_file, *freezer, *self_procs, *into, *log_dir[2];
   const char *argv[MAX_LIST + 1], *envp[MAX_LIST + 1], *join[16];
   int argc, envc, njoin, nrl, nice_set, nice, cpus_set, nnp, umask_set;
   long uid, gid;
@@ -216,7 +218,8 @@ static void parse_config(void) {
     else if (!strcmp(key, "join")) {
       if (cfg.njoin >= 16) die_config("too many cgroups");
       cfg.join[cfg.njoin++] = val;
-    } else if (!strcmp(key, "kill")) cfg.kill_file = val;
+    } else if (!strcmp(key, "into")) cfg.into = val;
+    else if (!strcmp(key, "kill")) cfg.kill_file = val;
     else if (!strcmp(key, "freezer")) cfg.freezer = val;
     else if (!strcmp(key, "self")) cfg.self_procs = val;
     else if (!strcmp(key, "stdout")) cfg.log_dir[0] = val;
@@ -406,6 +409,14 @@ static void close_from(int low, int keep) {
   close_range_or_loop((unsigned)keep + 1, ~0U);
 }
 
+/* Set when the main process was born in its cgroup2 cgroup (clone3 CLONE_INTO_CGROUP): no migration. */
+static int born_inside;
+
+static int is_into_procs(const char *path) {
+  size_t n = cfg.into ? strlen(cfg.into) : 0;
+  return n > 0 && !strncmp(path, cfg.into, n) && !strcmp(path + n, "/cgroup.procs");
+}
+
 static void child(int out, int err, int errfd) {
   for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);
   sigset_t none;
@@ -414,7 +425,7 @@ static void child(int out, int err, int errfd) {
   char pid[32];
   snprintf(pid, sizeof pid, "%d\n", getpid());
   for (int i = 0; i < cfg.njoin; i++) /* enter first: nothing below runs outside the session */
-    if (write_file(cfg.join[i], pid) < 0) fail(errfd, ST_CGROUP);
+    if (!(born_inside && is_into_procs(cfg.join[i])) && write_file(cfg.join[i], pid) < 0) fail(errfd, ST_CGROUP);
   if (setsid() < 0) fail(errfd, ST_SETSID);
   int null = open("/dev/null", O_RDONLY);
   if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) fail(errfd, ST_STDIO);
@@ -437,6 +448,33 @@ static void child(int out, int err, int errfd) {
   environ = (char **)cfg.envp;
   execvpe(cfg.file, (char *const *)cfg.argv, (char *const *)cfg.envp);
   fail(errfd, ST_EXEC);
+}
+
+/*
+ * Forks the main process. With a cgroup2 directory to go into, clone3(CLONE_INTO_CGROUP) creates
+ * it there directly (Linux 5.7+): no migration, so no wait on the cgroup threadgroup lock's RCU
+ * grace period, which on a busy machine takes from milliseconds to hundreds of them. Older kernels
+ * fall back to fork() and the child writes itself into cgroup.procs like the v1 hierarchies.
+ */
+static pid_t fork_main(void) {
+  if (cfg.into) {
+    int fd = open(cfg.into, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+      struct clone_args args;
+      memset(&args, 0, sizeof args);
+      args.flags = CLONE_INTO_CGROUP;
+      args.exit_signal = SIGCHLD;
+      args.cgroup = (unsigned long long)fd;
+      born_inside = 1;
+      long pid = syscall(SYS_clone3, &args, sizeof args);
+      if (pid == 0) return 0;
+      born_inside = 0;
+      close(fd);
+      if (pid > 0) return (pid_t)pid;
+      fprintf(stderr, "omega-shim: clone3 into %s failed (%s); forking and migrating\n", cfg.into, strerror(errno));
+    }
+  }
+  return fork();
 }
 
 static unsigned long long start_ticks(pid_t pid) {
@@ -506,7 +544,7 @@ static void supervise(int report) {
   open_stream(&streams[0], cfg.log_dir[0], out[0]);
   open_stream(&streams[1], cfg.log_dir[1], err[0]);
   long long started = now_ms();
-  pid_t main_pid = fork();
+  pid_t main_pid = fork_main();
   if (main_pid == 0) child(out[1], err[1], errp[1]);
   if (main_pid < 0) {
     snprintf(msg, sizeof msg, "err %d %d\n", ST_SUPERVISOR, errno);

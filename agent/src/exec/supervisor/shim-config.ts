@@ -19,6 +19,8 @@ export interface ShimConfig {
   noNewPrivs: boolean;
   /** cgroup.procs files the main process writes itself into before exec. */
   join: string[];
+  /** The session's cgroup2 directory: the main process is created in it (clone3), its procs file then skipped. */
+  into: string | null;
   kill: string | null;
   freezer: string | null;
   /** cgroup.procs of the supervisors' own cgroup (outside every session's). */
@@ -51,6 +53,7 @@ export function encodeShimConfig(c: ShimConfig): Buffer {
   if (c.uid !== null) recs.push(['uid', String(c.uid)]);
   if (c.gid !== null) recs.push(['gid', String(c.gid)]);
   if (c.noNewPrivs) recs.push(['nnp', '1']);
+  if (c.into !== null) recs.push(['into', c.into]);
   if (c.kill !== null) recs.push(['kill', c.kill]);
   if (c.freezer !== null) recs.push(['freezer', c.freezer]);
   if (c.self !== null) recs.push(['self', c.self]);
