@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { detectCgroupLayout } from '../cgroup/detect-cgroup-layout.js';
 import { prepareCgroupBase, SUPERVISORS_DIR } from '../cgroup/prepare-cgroup-base.js';
+import { pollUntil } from '../cgroup/session-cgroup.js';
 import { buildEnforcementReport, type EnforcementReport } from '../enforcement-report.js';
 import { execError } from '../errors/index.js';
 import { readPasswd } from '../identity/lookup-user.js';
@@ -207,7 +208,19 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         layout.unified?.base,
         ...Object.values(layout.v1).map((h) => h?.base),
       ];
-      for (const b of new Set(bases.filter((x): x is string => !!x))) await rmdir(b).catch(() => {}); // only when empty
+      // only when empty; a supervisor that just wrote its exit record may still be leaving its leaf
+      const idle = [...ctx.sessions.values()].every((rt) => rt.phase === 'ended');
+      for (const b of new Set(bases.filter((x): x is string => !!x))) {
+        await pollUntil(
+          () =>
+            rmdir(b).then(
+              () => true,
+              (err: NodeJS.ErrnoException) => err.code === 'ENOENT' || !idle,
+            ),
+          2_000,
+          20,
+        );
+      }
     },
   };
 }

@@ -1,8 +1,10 @@
+import { pollUntil } from '../cgroup/session-cgroup.js';
 import { unmountQuota } from '../quota/work-dir-quota.js';
 import { readExitRecord, writeExitRecord } from '../supervisor/exit-record.js';
 import { decideOutcome, toSessionExit } from './decide-outcome.js';
 import { type ExecutorContext, setPhase } from './executor-context.js';
 import type { SessionRuntime } from './session-runtime.js';
+import { exitRecorded } from './supervisor-alive.js';
 import { toSessionUsage } from './to-session-usage.js';
 
 /** How long one attempt waits for a session's cgroup to empty before it retries on the next tick. */
@@ -19,6 +21,11 @@ export function finalizeSession(ctx: ExecutorContext, rt: SessionRuntime): Promi
   if (rt.finalizing) return rt.finalizing;
   rt.finalizing = (async () => {
     let exit = await readExitRecord(rt.dir);
+    if (!exit && rt.record.supervisor === 'direct') {
+      // spawned directly by this process: its exit handler may be about to write the record
+      await pollUntil(() => exitRecorded(rt), 1_000, 10);
+      exit = await readExitRecord(rt.dir);
+    }
     if (!exit) {
       await writeExitRecord(rt.dir, {
         status: 'unknown',
