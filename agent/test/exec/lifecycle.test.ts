@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProcStat } from '../../src/exec/proc/proc-stat.js';
@@ -193,6 +194,65 @@ describe.skipIf(reason !== null)(
         code: 'OMEGA_ERR_EXEC_CPUS_BUSY',
       });
       await h.ex.terminate('pinned', { graceMs: 0 });
+    });
+
+    it('shares CPU by weight under contention: weight 400 gets several times what weight 100 gets', async () => {
+      await h.ex.start({ id: 'light', command: bin, args: ['spin', '2'], resources: { cpuWeight: 100 } });
+      await h.ex.start({ id: 'heavy', command: bin, args: ['spin', '2'], resources: { cpuWeight: 400 } });
+      expect(h.ex.status('heavy').enforcement.some((l) => l.startsWith('cpu weight: 400'))).toBe(true);
+      await sleep(300);
+      const [l0, h0] = [(await h.ex.usage('light'))!.cpuTotalSec, (await h.ex.usage('heavy'))!.cpuTotalSec];
+      await sleep(2000);
+      const [l1, h1] = [(await h.ex.usage('light'))!.cpuTotalSec, (await h.ex.usage('heavy'))!.cpuTotalSec];
+      expect(l1 - l0).toBeGreaterThan(0);
+      expect((h1 - h0) / (l1 - l0)).toBeGreaterThan(2); // 4 when both stay runnable; never near 1
+      await h.ex.terminate('light', { graceMs: 0 });
+      await h.ex.terminate('heavy', { graceMs: 0 });
+    });
+
+    it('runs a mapped account as itself and refuses root, system accounts and uids of the allocation range', async () => {
+      const s = await h.ex.start({
+        id: 'mapped',
+        script: 'id -u; id -g; echo "$USER $HOME"',
+        user: 'nobody',
+      });
+      await h.ex.wait('mapped');
+      const [uid, gid, env] = (await text(h, 'mapped')).trim().split('\n');
+      expect([Number(uid), Number(gid)]).toEqual([s.uid, s.gid]);
+      expect(s.user).toBe('nobody');
+      expect(env).toMatch(/^nobody \//);
+      for (const user of ['root', 0, 'daemon', h.uidRange[0], 'no-such-user']) {
+        await expect(h.ex.start({ id: 'refused', command: bin, user })).rejects.toMatchObject({
+          code: 'OMEGA_ERR_EXEC_IDENTITY',
+        });
+      }
+    });
+
+    it('searches and downloads a session’s output through the executor', async () => {
+      await h.ex.start({
+        id: 'grep',
+        script: 'for i in 1 2 3 4 5; do echo "line $i"; done; echo "an ERROR here"; printf "tail"',
+      });
+      await h.ex.wait('grep');
+      const found = await h.ex.searchLogs('grep', { stream: 'stdout', pattern: 'ERROR' });
+      expect(found.matches.map((m) => [m.offset, m.line.toString()])).toEqual([[35, 'an ERROR here']]);
+      const re = await h.ex.searchLogs('grep', { stream: 'stdout', pattern: '^line [24]$', regex: true });
+      expect(re.matches.map((m) => m.line.toString())).toEqual(['line 2', 'line 4']);
+      await expect(
+        h.ex.searchLogs('grep', { stream: 'stdout', pattern: '(', regex: true }),
+      ).rejects.toMatchObject({
+        code: 'OMEGA_ERR_EXEC_INVALID',
+      });
+      const all = await buffer(h.ex.downloadLogs('grep', { stream: 'stdout' }));
+      expect(all.toString()).toBe('line 1\nline 2\nline 3\nline 4\nline 5\nan ERROR here\ntail');
+      await expect(h.ex.logs('grep', { stream: 'stdin' as 'stdout' })).rejects.toMatchObject({
+        code: 'OMEGA_ERR_EXEC_INVALID',
+      });
+      await expect(h.ex.logs('nope', { stream: 'stdout' })).rejects.toMatchObject({
+        code: 'OMEGA_ERR_EXEC_NOT_FOUND',
+      });
+      await h.ex.remove('grep');
+      expect(h.ex.list().some((x) => x.id === 'grep')).toBe(false);
     });
 
     it('keeps sessions apart: no reading another’s environment, no signalling it, no raising its own limits, no leaving its cgroup', async () => {

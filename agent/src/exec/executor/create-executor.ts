@@ -161,9 +161,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   return {
     report: () => structuredClone(report),
     start: (spec) => startSession(ctx, spec),
-    pause: (id, opts) => pauseSession(ctx, get(id), opts?.graceMs ?? o.pauseGraceMs),
-    resume: (id) => resumeSession(ctx, get(id)),
-    terminate: (id, opts) =>
+    pause: async (id, opts) => pauseSession(ctx, get(id), opts?.graceMs ?? o.pauseGraceMs),
+    resume: async (id) => resumeSession(ctx, get(id)),
+    terminate: async (id, opts) =>
       terminateSession(ctx, get(id), {
         outcome: 'terminated',
         message: opts?.reason ? `terminated: ${opts.reason}` : 'terminated on request',
@@ -176,10 +176,10 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       if (rt.phase === 'ended') return rt.record.status.usage;
       return toSessionUsage(await rt.container.usage(), rt.record.cgroup ? 'cgroup' : 'proc');
     },
-    logs: (id, opts) => readSessionLog(get(id), opts),
-    searchLogs: (id, opts) => searchSessionLog(get(id), opts),
+    logs: async (id, opts) => readSessionLog(get(id), opts),
+    searchLogs: async (id, opts) => searchSessionLog(get(id), opts),
     downloadLogs: (id, opts) => downloadSessionLog(get(id), opts),
-    wait: (id) => get(id).ended(),
+    wait: async (id) => get(id).ended(),
     adopt: () => adoptSessions(ctx),
     remove: async (id) => {
       const rt = get(id);
