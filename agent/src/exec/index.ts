@@ -28,6 +28,7 @@ export type {
   SessionStatus,
   SessionUsage,
   SessionUsageEvent,
+  UsageCounters,
 } from './session-types.js';
 export {
   parseSessionSpec,

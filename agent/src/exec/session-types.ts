@@ -22,9 +22,8 @@ export interface SessionExit {
   coreDumped: boolean;
 }
 
-/** One usage sample of a session (cumulative counters; memory current and peak). */
-export interface SessionUsage {
-  at: string;
+/** A session's counters: cumulative CPU, throttling, memory current and peak (`null`: no such counter here). */
+export interface UsageCounters {
   cpuUserSec: number;
   cpuSystemSec: number;
   cpuTotalSec: number;
@@ -34,6 +33,11 @@ export interface SessionUsage {
   memoryCurrentBytes: number | null;
   memoryPeakBytes: number | null;
   pidsCurrent: number | null;
+}
+
+/** One usage sample of a session. */
+export interface SessionUsage extends UsageCounters {
+  at: string;
   /** `cgroup`: exact kernel counters; `proc`: sampled from the live processes (approximate). */
   source: 'cgroup' | 'proc';
 }

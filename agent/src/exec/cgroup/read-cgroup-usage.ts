@@ -1,20 +1,13 @@
 import { join } from 'node:path';
+import type { UsageCounters } from '../session-types.js';
 import { parseKeyValues, readNumber, readText } from './cgroup-files.js';
 import type { SessionCgroupPaths } from './cgroup-layout.js';
 
 /** USER_HZ: the unit of cpuacct.stat (100 on every Linux architecture Omega runs on). */
 const USER_HZ = 100;
 
-/** Counters read from a session's cgroup; `null` where this node has no such counter. */
-export interface CgroupUsage {
-  cpuUserSec: number;
-  cpuSystemSec: number;
-  cpuTotalSec: number;
-  throttledSec: number | null;
-  throttledPeriods: number | null;
-  memoryCurrentBytes: number | null;
-  memoryPeakBytes: number | null;
-  pidsCurrent: number | null;
+/** Counters read from a session's cgroup, with the kernel's OOM-kill count. */
+export interface CgroupUsage extends UsageCounters {
   oomKills: number;
 }
 
