@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createHash, randomInt } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, chmod, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -53,16 +54,32 @@ async function removeBase(layout: Awaited<ReturnType<typeof detectCgroupLayout>>
 }
 
 let hostile: Promise<string> | null = null;
-/** Builds test/exec/fixtures/hostile.c once per test file, into a directory every session uid can read. */
+/**
+ * Builds test/exec/fixtures/hostile.c once (per source version: /tmp/omega-hostile-<hash>, shared by
+ * every test file and run), into a directory every session uid can read.
+ */
 export function hostileBinary(): Promise<string> {
   hostile ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'omega-hostile-'));
-    await chmod(dir, 0o755);
+    const source = join(import.meta.dirname, 'fixtures', 'hostile.c');
+    const hash = createHash('sha256')
+      .update(await readFile(source))
+      .digest('hex')
+      .slice(0, 16);
+    const dir = join(tmpdir(), `omega-hostile-${hash}`);
     const bin = join(dir, 'hostile');
-    await run('cc', ['-O2', '-pthread', '-o', bin, join(import.meta.dirname, 'fixtures', 'hostile.c')], {
-      timeout: 120_000,
-    });
-    await chmod(bin, 0o755);
+    if (
+      await access(bin, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return bin;
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    await chmod(dir, 0o755);
+    const tmp = `${bin}.${process.pid}.tmp`;
+    await run('cc', ['-O2', '-pthread', '-o', tmp, source], { timeout: 120_000 });
+    await chmod(tmp, 0o755);
+    await rename(tmp, bin);
     return bin;
   })();
   return hostile;
@@ -107,6 +124,8 @@ export interface Harness {
   uidRange: [number, number];
   /** Pids still running as any uid of the range (must be none after a session ended). */
   leftovers(): Promise<number[]>;
+  /** Every warning and error the executor logged (printed at cleanup: they explain a failure). */
+  problems: { level: string; obj: object; msg?: string }[];
   /** The session's cgroup directories on this node (they must be gone once it ended). */
   cgroupDirs(id: string): Promise<string[]>;
   cleanup(): Promise<void>;
@@ -146,7 +165,14 @@ export async function harness(
   const base = existing ?? (await harnessBase());
   const { dataDir, parent, uidRange } = base;
   const [lo, hi] = uidRange;
-  const ex = await createExecutor(harnessOptions(base, options));
+  const problems: Harness['problems'] = [];
+  const logger = {
+    debug() {},
+    info() {},
+    warn: (obj: object, msg?: string) => problems.push({ level: 'warn', obj, msg }),
+    error: (obj: object, msg?: string) => problems.push({ level: 'error', obj, msg }),
+  };
+  const ex = await createExecutor({ ...harnessOptions(base, options), logger });
   const leftovers = () => pidsInUidRange(lo, hi);
   return {
     ex,
@@ -154,12 +180,15 @@ export async function harness(
     parent,
     uidRange,
     leftovers,
+    problems,
     async cgroupDirs(id) {
       const layout = await detectCgroupLayout({ ...options.cgroup, parent });
       if (layout.mode === 'none') return [];
       return new SessionCgroup(layout, SessionCgroup.pathsFor(layout, id)).dirs();
     },
     async cleanup() {
+      for (const p of problems)
+        if (p.level === 'error') console.warn(`[executor error] ${p.msg ?? ''} ${JSON.stringify(p.obj)}`);
       for (const s of ex.list())
         if (s.phase !== 'ended') await ex.terminate(s.id, { graceMs: 0 }).catch(() => {});
       await ex.close();

@@ -66,7 +66,10 @@ export function finalizeSession(ctx: ExecutorContext, rt: SessionRuntime): Promi
     await setPhase(ctx, rt, 'ended', decided.reason, decided.message);
     rt.settle();
   })().catch((err) => {
-    ctx.logger.error({ session: rt.id, err: (err as Error).message }, 'ending the session failed; retrying');
+    ctx.logger.error(
+      { session: rt.id, err: (err as Error).stack ?? String(err) },
+      'ending the session failed; retrying',
+    );
     rt.finalizing = null;
   });
   return rt.finalizing;

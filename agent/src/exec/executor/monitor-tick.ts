@@ -9,7 +9,7 @@ import { toSessionUsage } from './to-session-usage.js';
 const SUPERVISOR_GONE_MS = 2_000;
 
 async function check(ctx: ExecutorContext, rt: SessionRuntime): Promise<void> {
-  if (rt.finalizing) return;
+  if (rt.finalizing || !rt.ready) return;
   if (await exitRecorded(rt)) return void ctx.finalize(rt);
   if (rt.phase === 'stopping' && rt.record.status.reason === 'cleanup-pending') return void ctx.finalize(rt);
   if (!(await supervisorAlive(rt))) {

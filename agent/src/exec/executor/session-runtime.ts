@@ -12,6 +12,8 @@ export class SessionRuntime {
   deadlineTimer: NodeJS.Timeout | null = null;
   /** Set while the end is being processed (so it happens once). */
   finalizing: Promise<void> | null = null;
+  /** False until start() published `running` and set up the watch (the monitor leaves it alone until then). */
+  ready = true;
   /** When the supervisor was first seen gone without an exit record (it may be writing it). */
   supervisorGoneAtMs: number | null = null;
   private lock: Promise<unknown> = Promise.resolve();

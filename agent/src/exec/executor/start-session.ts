@@ -187,9 +187,11 @@ export async function startSession(ctx: ExecutorContext, input: unknown): Promis
     record.supervisorStartTicks = sup?.shimStartTicks ?? null;
     record.mainStartTicks = sup?.mainStartTicks ?? null;
     const rt = new SessionRuntime(record, dir, container);
+    rt.ready = false;
     ctx.sessions.set(spec.id, rt);
     await setPhase(ctx, rt, 'running', 'started', `started ${record.status.command} as uid ${who.uid}`);
     watchSession(ctx, rt);
+    rt.ready = true;
     return structuredClone(rt.record.status);
   } catch (err) {
     ctx.sessions.delete(spec.id);
@@ -200,9 +202,11 @@ export async function startSession(ctx: ExecutorContext, input: unknown): Promis
     if (work) await releaseWorkDir(work).catch(() => {});
     if (who?.allocated) ctx.allocator?.release(who.uid);
     if (who) await rm(dir, { recursive: true, force: true });
-    ctx.logger.warn(
+    const status = (err as { status?: number }).status ?? 500;
+    (status < 500 ? ctx.logger.info : ctx.logger.warn).call(
+      ctx.logger,
       { session: spec.id, code: (err as { code?: string }).code, err: (err as Error).message },
-      'session start failed',
+      'session start refused or failed',
     );
     throw err;
   } finally {

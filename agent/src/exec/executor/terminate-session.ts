@@ -41,7 +41,15 @@ export function terminateSession(
     }
     // the supervisor writes exit.json once it saw the session empty; without one (or if it died) finalize writes it
     await pollUntil(async () => (await exitRecorded(rt)) || !(await supervisorAlive(rt)), 35_000, 20);
-    await ctx.finalize(rt);
+    // resolve with the end itself: an attempt that failed or found the cgroup not yet empty is retried
+    await pollUntil(
+      async () => {
+        await ctx.finalize(rt);
+        return rt.phase === 'ended';
+      },
+      65_000,
+      50,
+    );
     return structuredClone(rt.record.status);
   });
 }

@@ -48,9 +48,11 @@ export async function readSessionRecord(sessionDir: string): Promise<SessionReco
   }
 }
 
-/** Writes a session's record atomically (temp file, rename). */
+let writes = 0;
+
+/** Writes a session's record atomically (a temp file of its own per write, then rename: concurrent writes never share one). */
 export async function writeSessionRecord(sessionDir: string, rec: SessionRecord): Promise<void> {
-  const tmp = join(sessionDir, `.${RECORD_FILE}.${process.pid}.tmp`);
+  const tmp = join(sessionDir, `.${RECORD_FILE}.${process.pid}.${++writes}.tmp`);
   await writeFile(tmp, JSON.stringify(rec), { mode: 0o600 });
   await rename(tmp, join(sessionDir, RECORD_FILE));
 }

@@ -60,7 +60,7 @@ export async function writeExitRecord(
   sessionDir: string,
   record: Partial<ExitRecord> & Pick<ExitRecord, 'status'>,
 ): Promise<void> {
-  const tmp = join(sessionDir, `.${EXIT_FILE}.tmp`);
+  const tmp = join(sessionDir, `.${EXIT_FILE}.agent.${process.pid}.tmp`); // never the supervisor's temp name
   await writeFile(tmp, `${JSON.stringify({ version: 1, ...record })}\n`, { mode: 0o600 });
   await rename(tmp, join(sessionDir, EXIT_FILE));
 }
