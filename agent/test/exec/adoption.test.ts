@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, readProcStat } from '../../src/exec/proc/proc-stat.js';
@@ -27,6 +28,7 @@ describe.skipIf(reason !== null)(
     });
     afterAll(async () => {
       await h?.cleanup();
+      await rm(base.dataDir, { recursive: true, force: true }); // when a test failed before it made its harness
     });
 
     it('carries on after the agent is SIGKILLed: same processes, usage continuous, output complete, exit codes exact, pauses and time limits kept', async () => {

@@ -1,5 +1,6 @@
+import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   type Harness,
   harness,
@@ -73,6 +74,7 @@ describe.skipIf(reason !== null)(
 
     it('adopts a running session after an agent crash, and reports an exit it could not see as lost', async () => {
       const base = await harnessBase();
+      onTestFinished(() => rm(base.dataDir, { recursive: true, force: true }));
       const agent = runAgent(
         base,
         [
