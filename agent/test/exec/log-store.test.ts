@@ -85,6 +85,20 @@ describe('log segments: offsets, rotation, gaps, search and download', () => {
     expect(bytes.matches).toHaveLength(0); // a pattern is UTF-8: "ÿ" is C3 BF, not the raw byte FF
   });
 
+  it('refuses a regular expression that backtracks catastrophically instead of hanging the agent', async () => {
+    await put(0, `${'a'.repeat(40)}b\nok\n`);
+    await expect(searchLog(dir, { pattern: '^(a+)+$', regex: true })).rejects.toMatchObject({
+      code: 'OMEGA_ERR_EXEC_INVALID',
+      extras: { field: 'pattern' },
+    });
+    await expect(searchLog(dir, { pattern: '(', regex: true })).rejects.toMatchObject({
+      code: 'OMEGA_ERR_EXEC_INVALID',
+    });
+    expect((await searchLog(dir, { pattern: '^ok$', regex: true })).matches.map((m) => m.offset)).toEqual([
+      42,
+    ]);
+  });
+
   it('downloads the retained bytes as one stream', async () => {
     const big = Buffer.alloc(3 * 1024 * 1024 + 7, 0x61);
     await put(0, big.subarray(0, 2 * 1024 * 1024));

@@ -1,3 +1,4 @@
+import { literalMatcher, regexMatcher } from './line-matcher.js';
 import { readLog } from './read-log.js';
 
 /** One matching line: its offset in the stream and its bytes (cut at `maxLineBytes`). */
@@ -29,35 +30,29 @@ export interface LogSearchOptions {
 }
 
 const CHUNK = 1024 * 1024;
+const LONGEST_LINE = 64 * 1024;
 
 /**
- * Scans line by line with constant memory (one chunk plus one line, lines longer than 64 KiB are
- * cut), matching bytes: a regex sees each byte as one latin1 character, so offsets stay exact
- * and invalid UTF-8 is matched as it was written.
+ * Scans line by line with constant memory (one chunk plus one line; lines longer than 64 KiB are
+ * searched in pieces). Offsets are exact stream offsets of each line's first byte.
  */
 export async function searchLog(dir: string, options: LogSearchOptions): Promise<LogSearchResult> {
   const maxMatches = options.maxMatches ?? 100;
   const maxScan = options.maxScanBytes ?? 256 * CHUNK;
   const maxLine = options.maxLineBytes ?? 4096;
-  const needle = Buffer.from(options.pattern, 'utf8');
-  const re = options.regex ? new RegExp(needle.toString('latin1')) : null;
-  const test = (line: Buffer): boolean => (re ? re.test(line.toString('latin1')) : line.includes(needle));
+  const match = options.regex ? regexMatcher(options.pattern) : literalMatcher(options.pattern);
   const matches: LogMatch[] = [];
   let offset = options.fromOffset ?? 0;
   let carry = Buffer.alloc(0);
   let carryAt = offset;
   let scanned = 0;
-  const emit = (line: Buffer, at: number): void => {
-    if (test(line))
-      matches.push({
-        offset: at,
-        line: Buffer.from(line.subarray(0, maxLine)),
-        lineTruncated: line.length > maxLine,
-      });
-  };
+  const found = (line: Buffer, at: number): LogMatch => ({
+    offset: at,
+    line: Buffer.from(line.subarray(0, maxLine)),
+    lineTruncated: line.length > maxLine,
+  });
   for (;;) {
-    if (matches.length >= maxMatches || scanned >= maxScan)
-      return { matches, nextOffset: carryAt, scannedBytes: scanned, truncated: true };
+    if (scanned >= maxScan) return { matches, nextOffset: carryAt, scannedBytes: scanned, truncated: true };
     const chunk = await readLog(dir, offset, CHUNK);
     if (chunk.data.length === 0) break;
     if (chunk.skippedBytes > 0) {
@@ -65,22 +60,35 @@ export async function searchLog(dir: string, options: LogSearchOptions): Promise
       carryAt = chunk.offset;
     }
     let data = carry.length > 0 ? Buffer.concat([carry, chunk.data]) : chunk.data;
-    let base = carryAt;
-    for (let nl = data.indexOf(10); nl >= 0 && matches.length < maxMatches; nl = data.indexOf(10)) {
-      emit(data.subarray(0, nl), base);
-      base += nl + 1;
+    let at = carryAt;
+    const lines: { at: number; line: Buffer }[] = [];
+    for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10)) {
+      lines.push({ at, line: data.subarray(0, nl) });
+      at += nl + 1;
       data = data.subarray(nl + 1);
     }
-    if (data.length > 64 * 1024 && matches.length < maxMatches) {
-      emit(data, base); // an endless line: search it in pieces
-      base += data.length;
+    if (data.length > LONGEST_LINE) {
+      lines.push({ at, line: data }); // an endless line: search it in pieces
+      at += data.length;
       data = data.subarray(data.length);
     }
+    for (const i of match(lines.map((l) => l.line))) {
+      matches.push(found(lines[i]!.line, lines[i]!.at));
+      if (matches.length >= maxMatches) {
+        return {
+          matches,
+          nextOffset: lines[i + 1]?.at ?? at,
+          scannedBytes: scanned + chunk.data.length,
+          truncated: true,
+        };
+      }
+    }
     carry = Buffer.from(data);
-    carryAt = base;
+    carryAt = at;
     scanned += chunk.data.length;
     offset = chunk.nextOffset;
   }
-  if (carry.length > 0 && matches.length < maxMatches) emit(carry, carryAt);
+  if (carry.length > 0 && match([carry]).length > 0 && matches.length < maxMatches)
+    matches.push(found(carry, carryAt));
   return { matches, nextOffset: carryAt + carry.length, scannedBytes: scanned, truncated: false };
 }
