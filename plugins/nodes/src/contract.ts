@@ -125,7 +125,7 @@ export interface CommandArgs {
   /** Node id (or its unique name). */
   node: string;
   /**
-   * The caller's idempotency key (1–128 of `[A-Za-z0-9._:-]`): a repeated id with a pending or
+   * The caller's idempotency key (1–80 of `[A-Za-z0-9._:-]`): a repeated id with a pending or
    * finished command never sends twice; the agent also executes an id at most once.
    */
   id: string;

@@ -155,7 +155,10 @@ describe('labels, cordon, drain', () => {
     expect(again.status).toBe(409);
     await new Promise((r) => setTimeout(r, 300));
     const drainEvent = k.events(['nodes.node.draining']).find((e) => (e.data as Doc).id === ids.echo);
-    expect((drainEvent?.data as Doc | undefined)?.hold).toMatchObject({ reason: 'disk replacement', deadline });
+    expect((drainEvent?.data as Doc | undefined)?.hold).toMatchObject({
+      reason: 'disk replacement',
+      deadline,
+    });
     const audit = k.events(['audit.nodes.drain']).map((e) => e.data as Doc);
     expect(audit).toEqual([
       expect.objectContaining({ actor: 'admin', action: 'drain', outcome: 'success', target: ids.echo }),

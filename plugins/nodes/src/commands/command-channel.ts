@@ -29,6 +29,8 @@ interface Command {
   result?: CommandResult;
   bytes: number;
   waiters: Waiter[];
+  /** When it was last handed to the kernel (epoch ms). */
+  sentAt?: number;
   /** When the last waiter left (pending commands only). */
   idleSince?: number;
   doneAt?: number;
@@ -172,13 +174,17 @@ export class CommandChannel {
     for (const w of c.waiters.splice(0)) w.resolve(r);
   }
 
-  /** The node's agent (re)connected: sends its pending commands again (the agent dedupes by id). */
-  resend(node: string): void {
+  /**
+   * The node's agent (re)connected at kernel time `at`: sends again its pending commands that
+   * went to an earlier session (the agent dedupes by id); one sent after the new session
+   * opened already went to it.
+   */
+  resend(node: string, at: number): void {
     const ids = this.pendingByNode.get(node);
     if (!ids) return;
     for (const id of ids) {
       const c = this.commands.get(id);
-      if (!c) continue;
+      if (!c || (c.sentAt ?? 0) > at) continue;
       this.stats.resent++;
       this.send(c).catch(() => {});
     }
@@ -233,6 +239,7 @@ export class CommandChannel {
   }
 
   private send(c: Command): Promise<{ delivered: boolean }> {
+    c.sentAt = Date.now();
     return this.ctx.agents.send(c.node, {
       k: 'cmd',
       id: c.wireId,

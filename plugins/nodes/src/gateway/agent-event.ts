@@ -22,8 +22,8 @@ const text = (v: unknown, max: number): string | undefined =>
   typeof v === 'string' && v.length <= max ? v : undefined;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** A report's topic: dot-separated `[a-z0-9_-]` segments, so it can name a sub-topic. */
-const REPORT_TOPIC = /^[a-z0-9_-]{1,64}(\.[a-z0-9_-]{1,64}){0,7}$/;
+/** A report's topic, as the wire protocol allows it (@omega/protocol/agent-wire). */
+const REPORT_TOPIC = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 const round = (v: number, digits: number): number => {
   const f = 10 ** digits;

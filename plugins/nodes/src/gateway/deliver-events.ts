@@ -3,6 +3,9 @@ import type { NodesRuntime } from '../runtime.js';
 import { type AgentEvent, readAgentEvent } from './agent-event.js';
 import { storeSpecs } from './store-specs.js';
 
+/** The close code the kernel's gateway uses when it refuses a frame (docs/agent-protocol.md §1). */
+const PROTOCOL_VIOLATION = 4400;
+
 /** Largest `report` data passed on, bytes of JSON (the events bus takes at most 64 KiB). */
 const MAX_REPORT_BYTES = 60_000;
 
@@ -47,9 +50,19 @@ function apply(rt: NodesRuntime, e: NodeEntry, ev: AgentEvent): Promise<unknown>
         e.record.agentVersion = ev.agentVersion;
         rt.registry.save(e).catch(() => {});
       }
-      rt.commands.resend(id);
+      rt.commands.resend(id, ev.at);
       return undefined;
     case 'closed':
+      if (ev.code === PROTOCOL_VIOLATION)
+        // The kernel refused a frame (bad MAC, replayed or skipped sequence, malformed): audited.
+        rt.events.audit({
+          actor: `agent ${e.record.name}`,
+          action: 'frame.refused',
+          outcome: 'denied',
+          target: id,
+          ...(ev.remote ? { source: ev.remote } : {}),
+          details: { code: ev.code, reason: ev.reason, conn: ev.conn },
+        });
       // Judge the silence up to the close first: a close is evidence only while the node was healthy.
       rt.sweepOne(e, ev.at);
       rt.judge(

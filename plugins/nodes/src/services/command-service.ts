@@ -3,8 +3,10 @@ import { DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS } from '../commands/
 import type { CommandArgs, CommandResult } from '../contract.js';
 import type { NodesRuntime } from '../runtime.js';
 
-const ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const OP = /^[a-z][a-z0-9._-]{0,63}$/;
+/** The caller's id (the id on the wire is `<plugin>/<id>`, at most 128 characters in all). */
+const ID = /^[A-Za-z0-9._:-]{1,80}$/;
+/** An agent operation, as the wire protocol allows it. */
+const OP = /^[a-z][a-zA-Z0-9._-]{0,63}$/;
 
 const invalid = (field: string, message: string) =>
   pluginError('OMEGA_ERR_VALIDATION', `${field}: ${message}`, { errors: [{ field, message }] });
@@ -19,7 +21,7 @@ export async function commandService(
   if (typeof a.node !== 'string' || a.node.length === 0 || a.node.length > 256)
     throw invalid('node', 'a node id or name is required');
   if (typeof a.id !== 'string' || !ID.test(a.id))
-    throw invalid('id', 'must be 1–128 of letters, digits, . _ : -');
+    throw invalid('id', 'must be 1–80 of letters, digits, . _ : -');
   if (typeof a.op !== 'string' || !OP.test(a.op))
     throw invalid('op', 'must be an operation name such as ping or session.start');
   const timeoutMs = a.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
