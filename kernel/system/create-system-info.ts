@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
+import { createCpuTracker, createTextReader } from '@omega/hostinfo';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { createCpuTracker } from './cpu-tracker.js';
-import { createTextReader } from './create-text-reader.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { HostSource, ReadText } from './host-source.js';
 import { createProcSource } from './proc-source.js';
