@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type AgentGateway,
+  certificateSha256,
+  createAgentGateway,
+  gatewayPlugin,
+  lateAgents,
+} from './agents/index.js';
+import {
   type Authenticator,
   type AuthProvider,
   authorizeTopics,
@@ -53,6 +60,8 @@ export interface Kernel {
   readonly authenticator: Authenticator;
   /** Authentication internals: the decision cache, the auth provider, the admin-token opt-in. */
   readonly auth: KernelAuth;
+  /** The node agents' endpoint (/api/v1/agents/connect). */
+  readonly agents: AgentGateway;
   state(): KernelState;
   /** Graceful stop: refuse new work, finish in-flight requests, close streams, flush storage. */
   stop(reason?: string): Promise<void>;
@@ -111,6 +120,7 @@ export async function startKernel(
     /** Plugins may never fetch the kernel itself; filled in once the server listens. */
     const ownPorts: number[] = [];
     seedGrants(paths.grantsFile, paths.dirs.slice(0, -1));
+    const agentsHost = lateAgents();
     const plugins = createPluginManager({
       routes,
       dirs: paths.dirs,
@@ -129,6 +139,7 @@ export async function startKernel(
       },
       sandbox: { warmHosts: config.plugins.warmHosts },
       storageQuotaBytes: Math.floor(config.plugins.storageQuotaMb * 1024 * 1024),
+      agents: agentsHost.host,
     });
     cleanup.push(() => plugins.stop());
     findProvider = pluginAuthProvider(plugins);
@@ -190,6 +201,21 @@ export async function startKernel(
       maxBufferedBytes: config.ws.maxBufferedBytes,
     });
     cleanup.push(() => gateway.close());
+    const agents = createAgentGateway({
+      server: server.server,
+      crypto,
+      gateway: gatewayPlugin(plugins),
+      logger: logger.child({ component: 'agents' }),
+      heartbeatMs: config.agents.heartbeatMs,
+      maxPendingHandshakes: config.agents.maxPendingHandshakes,
+      info: {
+        url: config.agents.publicUrl ?? server.url,
+        tls: config.tls !== undefined,
+        ...(config.tls ? { certSha256: certificateSha256(config.tls.cert) } : {}),
+      },
+    });
+    agentsHost.bind(agents.host);
+    cleanup.push(() => agents.close());
 
     await plugins.start();
     await settleAdminAccess(config, auth, findProvider(), logger, opts.print);
@@ -211,6 +237,7 @@ export async function startKernel(
       plugins,
       authenticator,
       auth,
+      agents,
       state: () => state,
       stop: (reason = 'stop requested') => {
         stopping ??= (async () => {
@@ -218,6 +245,7 @@ export async function startKernel(
           logger.info({ reason }, 'omega kernel stopping');
           bus.publish('kernel.stopping', { reason });
           await gateway.close();
+          await agents.close();
           await server.close(config.http.shutdownGraceMs);
           await plugins.stop();
           bus.close();

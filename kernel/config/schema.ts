@@ -43,6 +43,24 @@ export const configSchema = z
         maxBufferedBytes: positiveInt.default(4 * 1024 * 1024),
       })
       .prefault({}),
+    agents: z
+      .object({
+        /** How often agents heartbeat (told to each agent at its handshake). */
+        heartbeatMs: z.number().int().min(200).max(300_000).default(5_000),
+        /** The URL agents reach this kernel at (join tokens and invitations carry it); default: the listening URL. */
+        publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** Most handshakes in progress at once (unauthenticated sockets are bounded). */
+        maxPendingHandshakes: positiveInt.default(512),
+        discovery: z
+          .object({
+            /** Browse the LAN for agents announcing _omega-agent._tcp (mDNS). */
+            enabled: z.boolean().default(false),
+            /** Addresses of the interfaces to browse on (default: the system's choice). */
+            interfaces: z.array(z.ipv4()).max(16).default([]),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     /** Reads within cacheMs share one result: below the metrics plugin's 1 s period, so a tick a few ms early still reads fresh. */
     system: z.object({ cacheMs: positiveInt.default(500) }).prefault({}),
     plugins: z

@@ -115,6 +115,22 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
         throw omegaError('OMEGA_ERR_UPGRADE_REQUIRED', 'GET /api/v1/events is a WebSocket endpoint.');
       },
     },
+    {
+      method: 'GET',
+      path: '/api/v1/agents/connect',
+      permission: 'public',
+      owner: 'kernel',
+      websocket: true,
+      summary:
+        'WebSocket for node agents (subprotocol omega-agent.v1): a signed handshake, then MACed frames; see docs/agent-protocol.md',
+      responses: { 101: 'Switching protocols', 426: 'Not a WebSocket upgrade' },
+      handler: () => {
+        throw omegaError(
+          'OMEGA_ERR_UPGRADE_REQUIRED',
+          'GET /api/v1/agents/connect is a WebSocket endpoint for node agents.',
+        );
+      },
+    },
     defineRoute({
       method: 'POST',
       path: '/api/v1/events',

@@ -7,6 +7,22 @@
 export { decodeFrame, encodeFrame, FRAME_MAC_BYTES, type FrameError } from './frames.js';
 export { ed25519PublicKey, verifyEd25519 } from './identity-signature.js';
 export {
+  type AgentMessage,
+  agentMessage,
+  type ChallengeMessage,
+  challengeMessage,
+  type HelloMessage,
+  helloMessage,
+  type KernelMessage,
+  kernelMessage,
+  type LoadSummary,
+  loadSummary,
+  type RefusedMessage,
+  refusedMessage,
+  type WelcomeMessage,
+  welcomeMessage,
+} from './messages.js';
+export {
   deriveSessionKeys,
   type EphemeralKey,
   ephemeralKey,

@@ -1,6 +1,6 @@
 import { hasErrorCode, omegaError } from '../errors/index.js';
-import { splitPattern } from '../events/validate-topic.js';
-import { normalizeOrigin } from './normalize-origin.js';
+import { splitPattern, splitTopic } from '../events/validate-topic.js';
+import { normalizeOrigin, parseRequestUrl } from './normalize-origin.js';
 import { patternCovers, patternIntersection, patternsOverlap } from './pattern-covers.js';
 import {
   CRYPTO_OPS,
@@ -34,8 +34,14 @@ export function invalidCapability(whole: string, why: string): never {
 interface ScopeSpec<V extends string, F extends string = string> {
   /** The descriptor field holding the scope, e.g. `topic`. */
   readonly field: F;
-  /** Reads and normalises the scope text (throws via {@link invalidCapability}). */
+  /** Reads and normalises the scope text of a manifest string (throws via {@link invalidCapability}). */
   readonly parse: (scope: string, whole: string) => V;
+  /**
+   * Normalises the scope a host call asks for (plugin data: throws OMEGA_ERR_VALIDATION on
+   * anything else). Default: `parse`. Publishing asks for one concrete topic, a fetch for the
+   * origin of a URL.
+   */
+  readonly request?: (value: string) => V;
   /** True when a grant of scope `granted` allows a request for `requested`. */
   readonly covers: (granted: V, requested: V) => boolean;
   /** True when some request is allowed by both (a deny overlapping a request refuses it). */
@@ -88,7 +94,7 @@ const equalOnly = <const F extends string, V extends string>(
   intersect: (a, b) => (a === b ? a : null),
 });
 
-const topic: ScopeSpec<string, 'topic'> = {
+const topicPattern: ScopeSpec<string, 'topic'> = {
   field: 'topic',
   parse: (scope, whole) => {
     try {
@@ -106,8 +112,15 @@ const topic: ScopeSpec<string, 'topic'> = {
 /** The table: capability kind → how it is written and compared. */
 export const CAPABILITY_KINDS = {
   storage: exact('storage', "the plugin's own storage namespace (records and ephemeral stores)"),
-  'events.publish': scoped('events:publish:', 'publish events on topics matching the pattern', topic),
-  'events.subscribe': scoped('events:subscribe:', 'receive events on topics matching the pattern', topic),
+  'events.publish': scoped('events:publish:', 'publish events on topics matching the pattern', {
+    ...topicPattern,
+    // A publish names one concrete topic (no wildcards).
+    request: (topic) => (splitTopic(topic), topic),
+  }),
+  'events.subscribe': scoped('events:subscribe:', 'receive events on topics matching the pattern', {
+    ...topicPattern,
+    request: (pattern) => (splitPattern(pattern), pattern),
+  }),
   'http.routes': exact('http:routes', 'mount the HTTP routes the manifest declares'),
   'system.read': scoped(
     'system:read:',
@@ -120,10 +133,8 @@ export const CAPABILITY_KINDS = {
       );
     }),
   ),
-  'net.fetch': scoped(
-    'net:fetch:',
-    'outbound HTTP to one origin (`*`: the origins the operator grants)',
-    equalOrAny('origin', (scope, whole): string => {
+  'net.fetch': scoped('net:fetch:', 'outbound HTTP to one origin (`*`: the origins the operator grants)', {
+    ...equalOrAny('origin', (scope, whole): string => {
       // `*` in a manifest: "the origins the operator grants" (declared ∩ granted narrows it).
       if (scope === '*') return '*';
       try {
@@ -132,7 +143,9 @@ export const CAPABILITY_KINDS = {
         return invalidCapability(whole, hasErrorCode(err) ? err.message : 'invalid origin.');
       }
     }),
-  ),
+    // A fetch asks for the origin of the URL it fetches (user info refused).
+    request: (url) => parseRequestUrl(url).origin,
+  }),
   crypto: scoped(
     'crypto:',
     'one crypto operation (never key material)',
