@@ -28,6 +28,7 @@ export {
 } from './commands/command-journal.js';
 export { createOpTable, type OpContext, type OpHandler, type OpTable } from './commands/op-table.js';
 export { type AgentConfig, type AgentConfigInput, agentConfigSchema } from './config/agent-config-schema.js';
+export { canonicalCertSha256, certSha256OfToken } from './config/cert-sha256.js';
 export {
   AGENT_ENV,
   type AgentConfigSources,
@@ -57,11 +58,10 @@ export { createAgentLogger } from './log/create-agent-logger.js';
 export type * from './specs/agent-specs.js';
 export { readSpecs } from './specs/read-specs.js';
 export { AGENT_VERSION } from './version.js';
-export type { AgentFrame, CommandOutcome, WireError } from './wire/agent-messages.js';
+export type { AgentFrame, CommandFrame, CommandOutcome, WireError } from './wire/agent-messages.js';
 export {
   createFrameChannel,
   type FrameChannel,
   MAX_DOWN_FRAME_BYTES,
   MAX_UP_FRAME_BYTES,
 } from './wire/frame-channel.js';
-export type { Challenge, CommandFrame, KernelFrame, Refused, Welcome } from './wire/kernel-messages.js';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { KernelMessage } from '@omega/protocol/agent-wire';
 import type { Logger } from 'pino';
 import { registerBuiltinOps } from '../commands/builtin-ops.js';
 import { createCommandDispatcher } from '../commands/command-dispatcher.js';
@@ -15,7 +16,6 @@ import { type AgentState, readAgentState, writeAgentState } from '../identity/ag
 import type { AgentSpecs } from '../specs/agent-specs.js';
 import { readSpecs } from '../specs/read-specs.js';
 import { AGENT_VERSION } from '../version.js';
-import type { KernelFrame } from '../wire/kernel-messages.js';
 import { sleep } from './sleep.js';
 import { type Discovery, startDiscovery } from './wait-for-invitation.js';
 
@@ -109,7 +109,7 @@ export function createAgent(o: AgentOptions): Agent {
     let lastSpecs = JSON.stringify(specs);
     session.send({ k: 'specs', specs });
     for (const r of reports.splice(0)) session.send({ k: 'report', ...r });
-    session.onFrame((f: KernelFrame) => {
+    session.onFrame((f: KernelMessage) => {
       if (f.k === 'hback') healthy = true;
       else if (f.k === 'cmd') dispatcher.handle(f);
       else if (f.k === 'close')
@@ -187,7 +187,7 @@ export function createAgent(o: AgentOptions): Agent {
           server: target.server,
           ...(target.certSha256 ? { certSha256: target.certSha256 } : {}),
           identity,
-          ...(state ? { pinnedKernelKey: state.kernel.publicKey } : {}),
+          ...(state ? { pinnedKernelKeys: state.kernelKeys.map((k) => k.publicKey) } : {}),
           hello: {
             mode,
             ...(state ? { node: state.node } : { token: target.token }),
@@ -228,7 +228,7 @@ export function createAgent(o: AgentOptions): Agent {
           node: session.welcome.node,
           name: session.welcome.name,
           server: target.server,
-          kernel: session.welcome.kernel,
+          kernelKeys: session.kernelKeys,
           ...(target.certSha256 ? { certSha256: target.certSha256 } : {}),
           joinedAt: new Date().toISOString(),
         };
@@ -236,6 +236,16 @@ export function createAgent(o: AgentOptions): Agent {
         log.info({ node: state.node, name: state.name, server: state.server }, 'joined');
         print(`joined ${target.server} as node ${state.node} (${state.name})`);
       } else {
+        const pinned = (keys: Array<{ publicKey: string }>) =>
+          keys
+            .map((k) => k.publicKey)
+            .sort()
+            .join();
+        if (pinned(session.kernelKeys) !== pinned(state.kernelKeys)) {
+          state = { ...state, kernelKeys: session.kernelKeys };
+          writeAgentState(config.dataDir, state);
+          log.info({ kids: session.kernelKeys.map((k) => k.kid) }, 'kernel keys rotated; pinned the new set');
+        }
         log.info({ node: state.node, heartbeatMs: session.welcome.heartbeatMs }, 'connected');
       }
       if (stopping.signal.aborted) {

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { CommandOutcome } from '../wire/agent-messages.js';
-import type { CommandFrame } from '../wire/kernel-messages.js';
+import type { CommandFrame, CommandOutcome } from '../wire/agent-messages.js';
 import type { CommandJournal } from './command-journal.js';
 import type { OpTable } from './op-table.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { certSha256 } from './cert-sha256.js';
 
 /** A node name: what operators see in `omega nodes list` (DNS-label-like, so it fits a TXT record). */
 export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -17,22 +18,6 @@ const serverUrl = z
       return false;
     }
   }, 'must be the kernel URL, http(s)://host:port or ws(s)://host:port, without credentials');
-
-/**
- * The SHA-256 of the kernel's TLS certificate (DER): 64 hex digits, optionally with colons or a
- * `sha256:` prefix (kubeadm's form); normalised to lowercase hex.
- */
-export const certSha256 = z
-  .string()
-  .max(200)
-  .transform((s) =>
-    s
-      .trim()
-      .toLowerCase()
-      .replace(/^sha256:/, '')
-      .replaceAll(':', ''),
-  )
-  .refine((s) => /^[0-9a-f]{64}$/.test(s), 'must be the SHA-256 of the certificate: 64 hex digits');
 
 /** A network interface name (Linux IFNAMSIZ is 16 with the NUL). */
 const interfaceName = z.string().regex(/^[A-Za-z0-9._@-]{1,15}$/, 'must be a network interface name');

@@ -3,6 +3,7 @@ import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { agentError } from '../errors/index.js';
 import { type AgentConfig, type AgentConfigInput, agentConfigSchema } from './agent-config-schema.js';
+import { certSha256OfToken } from './cert-sha256.js';
 
 type Plain = Record<string, unknown>;
 
@@ -210,6 +211,15 @@ export function loadAgentConfig(sources: AgentConfigSources = {}): AgentConfig {
     }
     config.joinToken = token;
   }
+  const tokenPin = config.joinToken ? certSha256OfToken(config.joinToken) : undefined;
+  if (tokenPin && config.certSha256 && tokenPin !== config.certSha256) {
+    throw invalid(
+      'certSha256',
+      origin.get('certSha256') ?? 'config',
+      'differs from the certificate hash the join token carries; give one or make them agree',
+    );
+  }
+  if (tokenPin) config.certSha256 = tokenPin;
   if (config.joinToken && !config.server) {
     throw invalid(
       'server',

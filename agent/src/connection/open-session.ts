@@ -1,10 +1,16 @@
 import {
   AGENT_SUBPROTOCOL,
+  challengeMessage,
   challengeTranscript,
   deriveSessionKeys,
   ephemeralKey,
   helloTranscript,
+  type KernelMessage,
+  kernelMessage,
+  refusedMessage,
   verifyEd25519,
+  type WelcomeMessage,
+  welcomeMessage,
 } from '@omega/protocol/agent-wire';
 import WebSocket from 'ws';
 import { type AgentError, agentError, hasAgentErrorCode } from '../errors/index.js';
@@ -12,14 +18,6 @@ import type { AgentIdentity } from '../identity/agent-identity.js';
 import type { AgentSpecs } from '../specs/agent-specs.js';
 import type { AgentFrame } from '../wire/agent-messages.js';
 import { createFrameChannel, MAX_DOWN_FRAME_BYTES } from '../wire/frame-channel.js';
-import {
-  challengeSchema,
-  type KernelFrame,
-  kernelFrameSchema,
-  refusedSchema,
-  type Welcome,
-  welcomeSchema,
-} from '../wire/kernel-messages.js';
 import { connectUrl } from './connect-url.js';
 import { connectPinnedTls } from './pinned-tls-socket.js';
 
@@ -41,8 +39,8 @@ export interface OpenSessionOptions {
   certSha256?: string;
   identity: AgentIdentity;
   hello: HelloParams;
-  /** The kernel signing key pinned at join: a challenge signed by any other is refused. */
-  pinnedKernelKey?: string;
+  /** The kernel signing keys pinned at join: a challenge none of them signed is refused. */
+  pinnedKernelKeys?: string[];
   /** Handshake deadline (connect, challenge, welcome); default 15 s. */
   timeoutMs?: number;
 }
@@ -57,11 +55,16 @@ export interface SessionEnd {
 
 /** An authenticated session with the kernel (after `welcome`). */
 export interface AgentSession {
-  readonly welcome: Welcome;
+  readonly welcome: WelcomeMessage;
+  /**
+   * The kernel keys to pin from now on: those the welcome lists that also signed this
+   * session's challenge (a key nobody proved to hold is never pinned).
+   */
+  readonly kernelKeys: Array<{ kid: string; publicKey: string }>;
   /** Sends one message in a MAC'd frame; false when the socket is no longer open. */
   send(frame: AgentFrame): boolean;
   /** Where kernel frames go; frames that arrived before are delivered at once, in order. */
-  onFrame(handler: (frame: KernelFrame) => void): void;
+  onFrame(handler: (frame: KernelMessage) => void): void;
   /** performance.now() of the last thing heard from the kernel (frame, ping or pong). */
   lastHeardAt(): number;
   /** Bytes queued on the socket, not yet written. */
@@ -183,18 +186,18 @@ export async function openSession(o: OpenSessionOptions): Promise<AgentSession> 
 
     let nonce = '';
     let kernelX = '';
-    let kernelKey = '';
+    const signers = new Set<string>();
     const eph = ephemeralKey();
     let channel: ReturnType<typeof createFrameChannel> | undefined;
-    let handler: ((f: KernelFrame) => void) | undefined;
-    const early: KernelFrame[] = [];
+    let handler: ((f: KernelMessage) => void) | undefined;
+    const early: KernelMessage[] = [];
 
     ws.on('message', (data, isBinary) => {
       heardAt = performance.now();
       try {
         if (stage === 'open') {
           if (!isBinary) throw agentError('OMEGA_ERR_AGENT_PROTOCOL', 'A text frame after welcome.');
-          const parsed = kernelFrameSchema.safeParse(channel!.open(data as Buffer));
+          const parsed = kernelMessage.safeParse(channel!.open(data as Buffer));
           if (!parsed.success) {
             throw agentError(
               'OMEGA_ERR_AGENT_PROTOCOL',
@@ -217,29 +220,33 @@ export async function openSession(o: OpenSessionOptions): Promise<AgentSession> 
           throw agentError('OMEGA_ERR_AGENT_PROTOCOL', `The ${stage} is not JSON.`);
         }
         if (stage === 'challenge') {
-          const c = challengeSchema.safeParse(msg);
-          if (!c.success)
+          const c = challengeMessage.safeParse(msg);
+          if (!c.success) {
             throw agentError(
               'OMEGA_ERR_AGENT_PROTOCOL',
               `A malformed challenge: ${c.error.issues[0]?.message}.`,
             );
-          const k = c.data.kernel;
-          if (o.pinnedKernelKey && k.publicKey !== o.pinnedKernelKey) {
-            throw agentError(
-              'OMEGA_ERR_AGENT_KERNEL_KEY',
-              `The kernel at ${url.host} signs with key ${k.kid} (${k.publicKey}), not the one pinned at join (${o.pinnedKernelKey}).`,
-              { got: k.publicKey, pinned: o.pinnedKernelKey },
-            );
           }
-          if (!verifyEd25519(k.publicKey, challengeTranscript(c.data.nonce, k.x25519), k.sig)) {
+          const transcript = challengeTranscript(c.data.nonce, c.data.kernel.x25519);
+          for (const s of c.data.kernel.sigs) {
+            if (!verifyEd25519(s.publicKey, transcript, s.sig)) {
+              throw agentError(
+                'OMEGA_ERR_AGENT_KERNEL_KEY',
+                `The challenge signature of kernel key ${s.kid} does not verify.`,
+              );
+            }
+            signers.add(s.publicKey);
+          }
+          const pins = o.pinnedKernelKeys;
+          if (pins && !pins.some((p) => signers.has(p))) {
             throw agentError(
               'OMEGA_ERR_AGENT_KERNEL_KEY',
-              'The challenge is not signed by the key it names.',
+              `The kernel at ${url.host} signs with ${c.data.kernel.sigs.map((s) => s.kid).join(', ')}, none of them a key pinned at join.`,
+              { got: [...signers], pinned: pins },
             );
           }
           nonce = c.data.nonce;
-          kernelX = k.x25519;
-          kernelKey = k.publicKey;
+          kernelX = c.data.kernel.x25519;
           const h = o.hello;
           const sig = o.identity.sign(
             helloTranscript({
@@ -268,7 +275,7 @@ export async function openSession(o: OpenSessionOptions): Promise<AgentSession> 
           stage = 'welcome';
           return;
         }
-        const refused = refusedSchema.safeParse(msg);
+        const refused = refusedMessage.safeParse(msg);
         if (refused.success) {
           const r = refused.data;
           const err = agentError(
@@ -286,13 +293,14 @@ export async function openSession(o: OpenSessionOptions): Promise<AgentSession> 
           setTimeout(() => ws.terminate(), 2000).unref();
           return;
         }
-        const w = welcomeSchema.safeParse(msg);
+        const w = welcomeMessage.safeParse(msg);
         if (!w.success)
           throw agentError('OMEGA_ERR_AGENT_PROTOCOL', `A malformed welcome: ${w.error.issues[0]?.message}.`);
-        if (w.data.kernel.publicKey !== kernelKey) {
+        const kernelKeys = w.data.kernel.keys.filter((k) => signers.has(k.publicKey));
+        if (kernelKeys.length === 0) {
           throw agentError(
             'OMEGA_ERR_AGENT_KERNEL_KEY',
-            'The welcome names another kernel key than the challenge.',
+            'The welcome names no key that signed the challenge.',
           );
         }
         if (o.hello.mode === 'resume' && w.data.node !== o.hello.node) {
@@ -312,6 +320,7 @@ export async function openSession(o: OpenSessionOptions): Promise<AgentSession> 
         const welcome = w.data;
         settle(undefined, {
           welcome,
+          kernelKeys,
           send(frame) {
             if (ws.readyState !== WebSocket.OPEN) return false;
             ws.send(channel!.seal(frame));

@@ -3,14 +3,14 @@ import { isIP } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { agentError } from '../errors/index.js';
 
-/** SHA-256 (lowercase hex) of a certificate's DER bytes. */
+/** SHA-256 (base64url, the form join tokens carry) of a certificate's DER bytes. */
 export function certificateSha256(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex');
+  return createHash('sha256').update(der).digest('base64url');
 }
 
 /**
- * Opens a TLS connection whose server certificate must be exactly the one whose SHA-256 (hex)
- * is `pin` — any other is refused before a byte of the agent's own goes out (kubeadm's discovery
+ * Opens a TLS connection whose server certificate must be exactly the one whose SHA-256
+ * (base64url) is `pin` — any other is refused before a byte of the agent's own goes out (kubeadm's discovery
  * hash: the CA chain and the name do not matter, the pinned certificate does). Rejects with
  * OMEGA_ERR_AGENT_CERT_MISMATCH, or OMEGA_ERR_AGENT_UNREACHABLE when no TLS session comes up.
  */

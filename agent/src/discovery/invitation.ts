@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { certSha256 } from '../config/agent-config-schema.js';
+import { certSha256 } from '../config/cert-sha256.js';
 
 /** What a kernel POSTs to a discovered agent's approval listener once an operator approved it. */
 export const invitationSchema = z

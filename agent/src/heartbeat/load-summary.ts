@@ -6,31 +6,11 @@ import {
   type RunCommand,
   type SecondSample,
 } from '@omega/hostinfo';
+import type { LoadSummary } from '@omega/protocol/agent-wire';
 import { type NvidiaGpu, readNvidiaGpus } from '../specs/nvidia-gpus.js';
 
-/**
- * The compact load summary a heartbeat carries (docs/agent-protocol.md §1). Every field is
- * optional: absent means "not measured here", never 0.
- */
-export interface LoadSummary {
-  /** CPU busy share since the previous heartbeat, 0–1. */
-  cpu?: number;
-  load1?: number;
-  load5?: number;
-  load15?: number;
-  memUsed?: number;
-  memTotal?: number;
-  swapUsed?: number;
-  diskReadBps?: number;
-  diskWriteBps?: number;
-  /** The busiest disk's utilisation, 0–1. */
-  diskBusy?: number;
-  netRxBps?: number;
-  netTxBps?: number;
-  /** Hottest temperature sensor, °C. */
-  tempMax?: number;
-  gpus?: Array<{ index: number; util?: number; memUsed?: number; memTotal?: number; temp?: number }>;
-}
+/** The heartbeat's load summary (docs/agent-protocol.md §1): absent fields were not measured, never 0. */
+export type { LoadSummary } from '@omega/protocol/agent-wire';
 
 /** Options of {@link createLoadSampler}. */
 export interface LoadSamplerOptions extends RootOptions {

@@ -12,9 +12,9 @@ export interface AgentState {
   name: string;
   /** The kernel URL it joined (resume goes there). */
   server: string;
-  /** The kernel's Ed25519 signing key from `welcome`: any other is refused. */
-  kernel: { kid: string; publicKey: string };
-  /** The pinned SHA-256 (hex) of the kernel's TLS certificate, for an https server. */
+  /** The kernel's Ed25519 signing keys pinned from `welcome`: a challenge none of them signed is refused. */
+  kernelKeys: Array<{ kid: string; publicKey: string }>;
+  /** The pinned SHA-256 (base64url) of the kernel's TLS certificate, for an https server. */
   certSha256?: string;
   joinedAt: string;
 }
@@ -27,10 +27,13 @@ const stateSchema = z.object({
   node: z.string().min(1).max(128),
   name: z.string().min(1).max(128),
   server: z.string().min(1).max(2048),
-  kernel: z.object({ kid: z.string().min(1).max(128), publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }),
+  kernelKeys: z
+    .array(z.object({ kid: z.string().min(1).max(128), publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }))
+    .min(1)
+    .max(16),
   certSha256: z
     .string()
-    .regex(/^[0-9a-f]{64}$/)
+    .regex(/^[A-Za-z0-9_-]{43}$/)
     .optional(),
   joinedAt: z.string(),
 });

@@ -1,4 +1,4 @@
-import type { LoadSummary } from '../heartbeat/load-summary.js';
+import type { LoadSummary } from '@omega/protocol/agent-wire';
 import type { AgentSpecs } from '../specs/agent-specs.js';
 
 /** A coded error as it travels in a `result`. */
@@ -7,7 +7,10 @@ export interface WireError {
   message: string;
 }
 
-/** One agent → kernel frame message (docs/agent-protocol.md §1). */
+/**
+ * One agent → kernel frame message as the agent builds it (the kernel checks it against
+ * `agentMessage` of @omega/protocol/agent-wire; here the specs are typed).
+ */
 export type AgentFrame =
   | { k: 'hb'; n: number; t: number; load: LoadSummary }
   | { k: 'specs'; specs: AgentSpecs }
@@ -18,3 +21,6 @@ export type AgentFrame =
 
 /** A command's outcome, as sent and as kept in the journal. */
 export type CommandOutcome = { ok: true; data?: unknown } | { ok: false; error: WireError };
+
+/** A `cmd` from the kernel. */
+export type CommandFrame = Extract<import('@omega/protocol/agent-wire').KernelMessage, { k: 'cmd' }>;
