@@ -15,6 +15,11 @@ import { SlurmJobStore } from './slurm-job-store.js';
 /** uids of sessions on an agent running as root, when its configuration names none. */
 export const DEFAULT_UID_RANGE: [number, number] = [200_000, 265_535];
 
+/** Where sessions' own working directories go: `sessions.workRoot`, else `<dataDir>-work` (0711). */
+export function sessionWorkRoot(dataDir: string, sessions: SessionsConfig): string {
+  return sessions.workRoot ?? `${dataDir.replace(/\/+$/, '')}-work`;
+}
+
 /** What the agent needs to know to run sessions. */
 export interface SessionExtensionOptions {
   dataDir: string;
@@ -51,6 +56,8 @@ export async function createSessionExtension(o: SessionExtensionOptions): Promis
     try {
       executor = await createExecutor({
         dataDir: join(o.dataDir, 'exec'),
+        // Session users must reach their working directories: outside the agent's 0700 data dir.
+        workRoot: sessionWorkRoot(o.dataDir, o.sessions),
         logger: log,
         cgroup: { mode: o.sessions.cgroupMode, parent: o.sessions.cgroupParent },
         ...(uidRange ? { uidRange } : {}),

@@ -34,6 +34,8 @@ export const sessionsConfigSchema = z
     /** uids allocated one per session (root only): distinct per agent when several share a machine. */
     uidRange: uidRange.optional(),
     supervisor: z.enum(['auto', 'helper', 'direct']).default('auto'),
+    /** Parent of the sessions' own working directories (default `<dataDir>-work`; session uids traverse it). */
+    workRoot: absPath.optional(),
   })
   .strict()
   .prefault({});
@@ -80,6 +82,11 @@ export const SESSION_FLAGS: Record<string, { env: string; path: string[]; descri
     env: 'OMEGA_AGENT_SESSIONS_CGROUP_MODE',
     path: ['sessions', 'cgroupMode'],
     description: 'auto|v2|v1|hybrid|none',
+  },
+  'sessions-work-root': {
+    env: 'OMEGA_AGENT_SESSIONS_WORK_ROOT',
+    path: ['sessions', 'workRoot'],
+    description: "Parent of sessions' working directories (default <data-dir>-work)",
   },
   'sessions-uid-range': {
     env: 'OMEGA_AGENT_SESSIONS_UID_RANGE',

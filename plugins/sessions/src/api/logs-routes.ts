@@ -33,11 +33,27 @@ export function logsRoutes(rt: () => SessionsRuntime) {
       const offset = intParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
       const limit = intParam(req, 'limit', 65_536, 1, MAX_LOG_WINDOW);
       const wait = isTerminal(r.status.state) ? 0 : intParam(req, 'wait', 0, 0, MAX_WAIT_SEC);
+      const which = stream(req);
+      if (r.status.state === 'pending' || r.status.state === 'starting') {
+        // No output yet: an empty window (a follower calls again with the same offset).
+        return ok({
+          stream: which,
+          offset,
+          nextOffset: offset,
+          data: '',
+          skippedBytes: 0,
+          startOffset: 0,
+          endOffset: 0,
+          ended: false,
+          encoding: 'base64',
+          state: r.status.state,
+        });
+      }
       const data = (await queryNode(
         s,
         r,
         'session.logs',
-        { stream: stream(req), offset, limit, waitMs: wait * 1000 },
+        { stream: which, offset, limit, waitMs: wait * 1000 },
         wait * 1000 + 15_000,
       )) as LogsOpResult;
       const cur = s.store.get(r.id) ?? r;

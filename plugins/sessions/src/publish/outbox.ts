@@ -39,7 +39,7 @@ export class Outbox {
       this.stats.dropped++;
     }
     this.queue.push({ topic, data, bytes: topic.length + JSON.stringify(data).length + 32, droppable });
-    queueMicrotask(() => void this.pump());
+    void Promise.resolve().then(() => this.pump());
   }
 
   /** Sends what the budget allows, in order (also called by the plugin's tick). */

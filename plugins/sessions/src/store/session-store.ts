@@ -43,7 +43,7 @@ export class SessionStore {
   /** Stores `r` (new or changed): memory at once, disk in order; resolves once on disk. */
   save(r: SessionRecord): Promise<void> {
     this.byId.set(r.id, r);
-    const copy = structuredClone(r);
+    const copy = JSON.parse(JSON.stringify(r)) as SessionRecord; // the isolate has no structuredClone
     const prev = this.writes.get(r.id) ?? Promise.resolve();
     const next = prev.catch(() => {}).then(() => this.ctx.storage.set(COLLECTION, r.id, copy));
     this.writes.set(r.id, next);
