@@ -51,7 +51,9 @@ describe('sessions RBAC and role quotas, with the security plugin', () => {
     // Asking for another owner does not widen the list.
     const sneaky = await call(k, 'GET', `/api/v1/sessions?owner=${ids.bob}`, undefined, t.alice!);
     expect(sneaky.body.items.map((s: Doc) => s.id)).toEqual([mine.body.id]);
-    expect((await call(k, 'GET', `/api/v1/sessions/${theirs.body.id}`, undefined, t.alice!)).status).toBe(404);
+    expect((await call(k, 'GET', `/api/v1/sessions/${theirs.body.id}`, undefined, t.alice!)).status).toBe(
+      404,
+    );
     const steal = await call(k, 'POST', `/api/v1/sessions/${theirs.body.id}/terminate`, {}, t.alice!);
     expect(steal.status).toBe(404);
 
@@ -63,7 +65,13 @@ describe('sessions RBAC and role quotas, with the security plugin', () => {
 
     const byOwner = await call(k, 'GET', `/api/v1/sessions?owner=${ids.bob}`, undefined, t.carol!);
     expect(byOwner.body.items.map((s: Doc) => s.id)).toEqual([theirs.body.id]);
-    const opKill = await call(k, 'POST', `/api/v1/sessions/${theirs.body.id}/terminate`, { reason: 'maintenance' }, t.carol!);
+    const opKill = await call(
+      k,
+      'POST',
+      `/api/v1/sessions/${theirs.body.id}/terminate`,
+      { reason: 'maintenance' },
+      t.carol!,
+    );
     expect(opKill.status).toBe(200);
     expect(opKill.body.status.state).toBe('cancelled');
     expect(opKill.body.status.reason).toBe(`cancelled by ${ids.carol}: maintenance`);
@@ -73,7 +81,13 @@ describe('sessions RBAC and role quotas, with the security plugin', () => {
   });
 
   it('only admins set quotas; a role quota applies to each user with the role', async () => {
-    const byOperator = await call(k, 'PUT', '/api/v1/sessions/quotas/role/researcher', { limits: { sessions: 1 } }, t.carol!);
+    const byOperator = await call(
+      k,
+      'PUT',
+      '/api/v1/sessions/quotas/role/researcher',
+      { limits: { sessions: 1 } },
+      t.carol!,
+    );
     expect(byOperator.status).toBe(403);
     const set = await call(k, 'PUT', '/api/v1/sessions/quotas/role/researcher', {
       limits: { sessions: 1, cores: 2, memory: '4G', gpus: 0 },
@@ -91,7 +105,9 @@ describe('sessions RBAC and role quotas, with the security plugin', () => {
     const gpu = await run(t.bob!, { resources: { gpus: 1 } });
     expect(gpu.status).toBe(403);
     // A user quota replaces the role's, field by field.
-    expect((await call(k, 'PUT', `/api/v1/sessions/quotas/user/${ids.alice}`, { limits: { sessions: 3 } })).status).toBe(201);
+    expect(
+      (await call(k, 'PUT', `/api/v1/sessions/quotas/user/${ids.alice}`, { limits: { sessions: 3 } })).status,
+    ).toBe(201);
     const mem = await run(t.alice!, { resources: { memory: '8G' } });
     expect(mem.status).toBe(403);
     expect(mem.body.quota).toMatchObject({ scope: 'role', name: 'researcher', field: 'memoryBytes' });
@@ -114,12 +130,21 @@ describe('sessions RBAC and role quotas, with the security plugin', () => {
   it('validates quota input and the spec, naming the field', async () => {
     const bad = await call(k, 'PUT', '/api/v1/sessions/quotas/team/x', { limits: {} });
     expect(bad.status).toBe(400);
-    const limits = await call(k, 'PUT', '/api/v1/sessions/quotas/user/x', { limits: { cores: -1, disks: 2 } });
+    const limits = await call(k, 'PUT', '/api/v1/sessions/quotas/user/x', {
+      limits: { cores: -1, disks: 2 },
+    });
     expect(limits.body.errors.map((e: Doc) => e.field)).toEqual(['limits.disks', 'limits.cores']);
     const spec = await run(t.alice!, { env: { 'BAD-NAME': 'x' }, resources: { gpus: 65 }, priority: 5000 });
     expect(spec.status).toBe(400);
-    expect(spec.body.errors.map((e: Doc) => e.field).sort()).toEqual(['env.BAD-NAME', 'priority', 'resources.gpus']);
+    expect(spec.body.errors.map((e: Doc) => e.field).sort()).toEqual([
+      'env.BAD-NAME',
+      'priority',
+      'resources.gpus',
+    ]);
     const both = await call(k, 'POST', '/api/v1/sessions', { command: 'x', script: 'y' }, t.alice!);
-    expect(both.body.errors[0]).toEqual({ field: 'command', message: 'give exactly one of command (with args) or script' });
+    expect(both.body.errors[0]).toEqual({
+      field: 'command',
+      message: 'give exactly one of command (with args) or script',
+    });
   });
 });

@@ -48,7 +48,9 @@ describe.skipIf(reason !== null)(
       const c = (await createSession(k, { ...whole, name: 'c', priority: 5 })).body;
       expect(c.status.state).toBe('pending');
       const small = await createSession(k, { command: bin, args: ['sleep'], resources: { memory: '64T' } });
-      expect(small.body.status.reason).toMatch(/^needs 64 TiB memory; the largest node has [\d.]+ GiB \(h1\)$/);
+      expect(small.body.status.reason).toMatch(
+        /^needs 64 TiB memory; the largest node has [\d.]+ GiB \(h1\)$/,
+      );
 
       await api(k, `/api/v1/sessions/${a.id}/terminate`, { method: 'POST', body: { graceMs: 0 } });
       // c (priority 5) goes first though b is older; b keeps waiting, with the reason.
@@ -84,11 +86,13 @@ describe.skipIf(reason !== null)(
       const me = await api<Doc>(k, '/api/v1/sessions/quotas/me');
       expect(me.body.limits.sessions).toEqual({ limit: 1, quota: { scope: 'user', name: 'admin' } });
       expect(me.body.used.sessions).toBe(1);
-      expect(k.events(['audit.sessions.create']).some((e) => (e.data as Doc).outcome === 'denied')).toBe(true);
-      expect((await api(k, '/api/v1/sessions/quotas/user/admin', { method: 'DELETE' })).status).toBe(204);
-      expect((await createSession(k, { command: bin, args: ['sleep'], resources: { millicores: 500 } })).status).toBe(
-        201,
+      expect(k.events(['audit.sessions.create']).some((e) => (e.data as Doc).outcome === 'denied')).toBe(
+        true,
       );
+      expect((await api(k, '/api/v1/sessions/quotas/user/admin', { method: 'DELETE' })).status).toBe(204);
+      expect(
+        (await createSession(k, { command: bin, args: ['sleep'], resources: { millicores: 500 } })).status,
+      ).toBe(201);
     });
   },
 );

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +61,33 @@ export interface TestNode {
   leftovers(): Promise<number[]>;
 }
 
+/**
+ * A lab host whose processes enter only its network namespace (nsenter --net). `ip netns exec`
+ * also remounts /sys, which hides /sys/fs/cgroup: an agent started that way finds no writable
+ * cgroup and its node enforces nothing. Namespaced hosts share the machine's cgroups.
+ */
+function netOnly(l: { lab: NetnsLab; host: LabHost }): { lab: NetnsLab; host: LabHost } {
+  const lab = Object.create(l.lab) as NetnsLab;
+  lab.spawn = (host, command, argv, options = {}) =>
+    spawn(
+      'nsenter',
+      [
+        `--net=/run/netns/${host.netns}`,
+        '--',
+        'unshare',
+        '--uts',
+        'sh',
+        '-c',
+        `hostname ${host.name} && exec "$@"`,
+        'sh',
+        command,
+        ...argv,
+      ],
+      options,
+    );
+  return { lab, host: l.host };
+}
+
 /** Options of {@link startNode}. */
 export interface StartNodeOptions {
   /** Extra flags (e.g. --slurm cli …). */
@@ -101,7 +129,7 @@ export async function startNode(k: NodesKernel, name: string, o: StartNodeOption
     startAgent({
       args,
       env: token ? { OMEGA_AGENT_JOIN_TOKEN: token } : {},
-      ...(o.lab ? { lab: o.lab } : {}),
+      ...(o.lab ? { lab: netOnly(o.lab) } : {}),
     });
   const node: TestNode = {
     name,
