@@ -41,7 +41,14 @@ describe('sessions on Slurm, through the API and a submit-host agent', () => {
     writeFileSync(
       config,
       JSON.stringify({
-        slurm: { mode: 'cli', user: c.jobUser, conf: c.confPath, workDir: c.jobDir, pollMs: 300, nodesEverySec: 5 },
+        slurm: {
+          mode: 'cli',
+          user: c.jobUser,
+          conf: c.confPath,
+          workDir: c.jobDir,
+          pollMs: 300,
+          nodesEverySec: 5,
+        },
       }),
     );
     node = await startNode(k, 'login1', { args: ['--config', config] });
@@ -65,12 +72,17 @@ describe('sessions on Slurm, through the API and a submit-host agent', () => {
   it('submits, runs, suspends, resumes and cancels a job; its output is the session’s logs', async (ctx) => {
     const c = cluster(ctx);
     const kk = await setup(c);
-    const r = await createSession(kk, slurm(c, { script: 'echo hello from slurm; sleep 300', resources: { cores: 1, memory: '100M' } }));
+    const r = await createSession(
+      kk,
+      slurm(c, { script: 'echo hello from slurm; sleep 300', resources: { cores: 1, memory: '100M' } }),
+    );
     expect(r.status).toBe(201);
     const id = r.body.id as string;
     const running = await waitSession(kk, id, (s) => s.status.state === 'running', 60_000);
     expect(running.status.slurm.jobId).toMatch(/^\d+$/);
-    expect(running.status.reason).toBe(`running on Slurm job ${running.status.slurm.jobId} on ${c.nodeNames[0]}`);
+    expect(running.status.reason).toBe(
+      `running on Slurm job ${running.status.slurm.jobId} on ${c.nodeNames[0]}`,
+    );
     expect(running.status.placement.nodeName).toBe('login1');
     await until(async () => (await readLogs(kk, id)).toString() === 'hello from slurm\n', 30_000);
 
@@ -92,10 +104,17 @@ describe('sessions on Slurm, through the API and a submit-host agent', () => {
     const ok = (await createSession(kk, slurm(c, { command: '/bin/true' }))).body.id as string;
     const bad = (await createSession(kk, slurm(c, { script: 'exit 3' }))).body.id as string;
     const oom = (
-      await createSession(kk, slurm(c, { command: bin, args: ['leak', String(4 << 20), '20'], resources: { memory: '64M' } }))
+      await createSession(
+        kk,
+        slurm(c, { command: bin, args: ['leak', String(4 << 20), '20'], resources: { memory: '64M' } }),
+      )
     ).body.id as string;
-    expect((await waitSession(kk, ok, (s) => s.status.state === 'completed', 90_000)).status.reason).toBe('exited with code 0');
-    expect((await waitSession(kk, bad, (s) => s.status.state === 'failed', 90_000)).status.reason).toBe('exited with code 3');
+    expect((await waitSession(kk, ok, (s) => s.status.state === 'completed', 90_000)).status.reason).toBe(
+      'exited with code 0',
+    );
+    expect((await waitSession(kk, bad, (s) => s.status.state === 'failed', 90_000)).status.reason).toBe(
+      'exited with code 3',
+    );
     const o = await waitSession(kk, oom, (s) => s.status.state === 'oom-killed', 120_000);
     expect(o.status.slurm.state).toBe('OUT_OF_MEMORY');
   }, 300_000);
@@ -103,12 +122,22 @@ describe('sessions on Slurm, through the API and a submit-host agent', () => {
   it('waits with Slurm’s reason while the partition is full', async (ctx) => {
     const c = cluster(ctx);
     const kk = await setup(c);
-    const big = (await createSession(kk, slurm(c, { command: '/bin/sleep', args: ['300'], resources: { cores: cpus, memory: '100M' } })))
-      .body.id as string;
+    const big = (
+      await createSession(
+        kk,
+        slurm(c, { command: '/bin/sleep', args: ['300'], resources: { cores: cpus, memory: '100M' } }),
+      )
+    ).body.id as string;
     await waitSession(kk, big, (s) => s.status.state === 'running', 60_000);
-    const next = (await createSession(kk, slurm(c, { command: '/bin/true', resources: { cores: 1, memory: '100M' } }))).body
-      .id as string;
-    const waiting = await waitSession(kk, next, (s) => s.status.state === 'pending' && !!s.status.slurm, 60_000);
+    const next = (
+      await createSession(kk, slurm(c, { command: '/bin/true', resources: { cores: 1, memory: '100M' } }))
+    ).body.id as string;
+    const waiting = await waitSession(
+      kk,
+      next,
+      (s) => s.status.state === 'pending' && !!s.status.slurm,
+      60_000,
+    );
     expect(waiting.status.reason).toMatch(/^Slurm job \d+ is pending: (Resources|Priority)$/);
     await api(kk, `/api/v1/sessions/${big}/terminate`, { method: 'POST', body: { graceMs: 0 } });
     await waitSession(kk, next, (s) => s.status.state === 'completed', 120_000);
