@@ -29,7 +29,11 @@ import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
 import { createLogger, type Logger } from './log/index.js';
-import { pluginInstallRoute, trustedPublishersFile } from './plugins/install/index.js';
+import {
+  pluginInstallRoute,
+  trustedPublisherRoutes,
+  trustedPublishersFile,
+} from './plugins/install/index.js';
 import {
   createPluginManager,
   type PluginManager,
@@ -155,6 +159,8 @@ export async function startKernel(
       },
     };
     for (const route of kernelRoutes(routes, facts)) routes.add(route);
+    // Fixed paths before /api/v1/plugins/:name, which would otherwise take them.
+    for (const route of trustedPublisherRoutes(trustedPublishersFile(config.dataDir))) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
     routes.add(
       pluginInstallRoute({
