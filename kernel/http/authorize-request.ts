@@ -47,6 +47,51 @@ function signedCredentials(c: Context, bearer: string | undefined, remote: strin
   };
 }
 
+/** Throws 403 (and tells `observe`) unless `principal` holds the route's permission. */
+function checkPermission(
+  c: Context,
+  route: RouteSpec,
+  principal: Principal,
+  observe?: (outcome: RequestOutcome) => void,
+): Principal {
+  if (hasPermission(principal, route.permission)) return principal;
+  const remote = readRemote(c);
+  observe?.({
+    type: 'authz-denied',
+    method: c.req.method,
+    path: c.req.path,
+    principal,
+    permission: route.permission,
+    ...(remote ? { remote } : {}),
+  });
+  throw omegaError(
+    'OMEGA_ERR_FORBIDDEN',
+    `${route.method} ${route.path} needs the permission "${route.permission}".`,
+    {
+      permission: route.permission,
+    },
+  );
+}
+
+/**
+ * The caller of a non-public route when the authenticator already knows its bearer token
+ * (a cached decision, see Authenticator.peek), checked against the route's permission (throws
+ * 403); undefined when that takes {@link authorizeRequest}. The header's token is looked up
+ * as sent, before the format check: only a token that passed it can be known.
+ */
+export function authorizeKnown(
+  c: Context,
+  route: RouteSpec,
+  authenticator: Authenticator,
+  observe?: (outcome: RequestOutcome) => void,
+): Principal | undefined {
+  if (!authenticator.peek || readHeader(c, 'x-omega-signature') !== undefined) return undefined;
+  const header = readHeader(c, 'authorization');
+  if (header === undefined || !header.startsWith('Bearer ')) return undefined;
+  const known = authenticator.peek({ bearer: header.slice(7), headers: NO_HEADERS });
+  return known ? checkPermission(c, route, known, observe) : undefined;
+}
+
 /**
  * Authenticates the caller of a non-public route and checks the route's permission: null for
  * a public route, the principal otherwise; throws 401/403 (coded) and tells `observe` about
@@ -98,23 +143,5 @@ export async function authorizeRequest(
       bearer ? 'The bearer token is not valid.' : 'This route needs a bearer token.',
     );
   }
-  if (!hasPermission(principal, route.permission)) {
-    const remote = readRemote(c);
-    observe?.({
-      type: 'authz-denied',
-      method: c.req.method,
-      path: c.req.path,
-      principal,
-      permission: route.permission,
-      ...(remote ? { remote } : {}),
-    });
-    throw omegaError(
-      'OMEGA_ERR_FORBIDDEN',
-      `${route.method} ${route.path} needs the permission "${route.permission}".`,
-      {
-        permission: route.permission,
-      },
-    );
-  }
-  return principal;
+  return checkPermission(c, route, principal, observe);
 }

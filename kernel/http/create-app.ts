@@ -10,7 +10,7 @@ import {
   toProblem,
 } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { authorizeRequest, type RequestOutcome } from './authorize-request.js';
+import { authorizeKnown, authorizeRequest, type RequestOutcome } from './authorize-request.js';
 import { checkBodyDigest } from './check-body-digest.js';
 import { nodeBindings, readHeader, readRemote } from './node-bindings.js';
 import { readJsonBody } from './read-json-body.js';
@@ -157,7 +157,8 @@ function build(opts: HttpAppOptions, log: Log): Hono {
   /** Authorization and body first (each may wait), then the handler. */
   const handle = async (c: Context, route: RouteSpec, input: RouteInput<unknown>): Promise<Response> => {
     const principal =
-      route.permission === PUBLIC ? null : await authorizeRequest(c, route, authenticator, observe);
+      input.principal ??
+      (route.permission === PUBLIC ? null : await authorizeRequest(c, route, authenticator, observe));
     // A signed request's body is read once: for its digest, then (unless the route reads it itself) parsed.
     const signedBody =
       principal?.bodySha256 !== undefined
@@ -174,9 +175,10 @@ function build(opts: HttpAppOptions, log: Log): Hono {
   };
 
   /**
-   * One request. A public route without a body has nothing to wait for before its handler, so
-   * the handler runs at once, and a handler that answers synchronously (e.g. /health) is
-   * answered synchronously: no promise between the request and @hono/node-server's writer.
+   * One request. A route without a body whose caller is known at once (public, or a cached
+   * token) has nothing to wait for before its handler, so the handler runs at once, and a
+   * handler that answers synchronously (e.g. /health) is answered synchronously: no promise
+   * between the request and @hono/node-server's writer.
    */
   const serve = (c: Context, route: RouteSpec): Response | Promise<Response> => {
     const started = performance.now();
@@ -185,8 +187,17 @@ function build(opts: HttpAppOptions, log: Log): Hono {
     const input: RouteInput<unknown> = { body: undefined, principal: null, requestId, headers };
     const failed = (thrown: unknown) => finish(c, errorResponse(c, thrown, input), input, started, thrown);
     const done = (res: Response) => finish(c, res, input, started);
-    if (route.permission !== PUBLIC || route.body !== undefined)
-      return handle(c, route, input).then(done, failed);
+    if (route.permission !== PUBLIC) {
+      try {
+        input.principal = authorizeKnown(c, route, authenticator, observe) ?? null;
+      } catch (thrown) {
+        return failed(thrown);
+      }
+    }
+    const ready =
+      route.body === undefined &&
+      (route.permission === PUBLIC || (input.principal !== null && input.principal.bodySha256 === undefined));
+    if (!ready) return handle(c, route, input).then(done, failed);
     let res: Response | Promise<Response>;
     try {
       res = route.handler(c, input);
