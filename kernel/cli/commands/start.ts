@@ -3,6 +3,7 @@ import { attachMarketplace } from '../../../marketplace/index.js';
 import { adminTokenPath } from '../../auth/index.js';
 import { type KernelConfigInput, loadConfig } from '../../config/index.js';
 import { startKernel } from '../../kernel.js';
+import { exitOnFatal } from '../../log/index.js';
 import type { Command } from '../command.js';
 
 const str = { type: 'string' } as const;
@@ -46,6 +47,8 @@ export const startCommand: Command = {
     process.on('SIGINT', onSignal);
 
     const kernel = await startKernel(config);
+    // An error nothing handled: logged (and the log flushed), one line on stderr, exit 1.
+    exitOnFatal(kernel.logger);
     attachMarketplace(kernel);
     const tokenHint = config.auth.adminToken
       ? 'admin token from config'
