@@ -20,8 +20,8 @@ import { spawnServer } from './spawn-server.js';
  * wrk (one thread, 50 connections) runs each target for OMEGA_BENCH_SECONDS (default 5) s, in
  * 3 interleaved rounds; figures are medians. Each server runs alone in its own process; its CPU
  * use during the load is printed (≈ 100 % of a core: the server is the limit, not wrk). Then:
- * p99 latency at ~1,000 req/s, the kernel's log volume, and the plugin hosts' idle RSS beside a
- * bare `node -e` process.
+ * p99 latency at ~1,000 req/s, the kernel's log volume, and the plugin hosts' idle RSS (and the
+ * memory only they hold: RSS counts the node binary's shared pages) beside a bare `node -e`.
  */
 const SECONDS = Number(process.env.OMEGA_BENCH_SECONDS ?? 5);
 const ROUNDS = 3;
@@ -131,6 +131,13 @@ const rssMb = (pid: number): number => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
 };
+/** Memory only this process holds (RSS counts the node binary's pages, shared by every node process). */
+const privateMb = (pid: number): number => {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return (kb('Private_Clean') + kb('Private_Dirty')) / 1024;
+};
 const { items } = (await (
   await fetch(`${omega.url}/api/v1/plugins`, { headers: bearer(ADMIN_TOKEN) })
 ).json()) as { items: Array<{ name: string; runtime?: { pid?: number } }> };
@@ -139,9 +146,10 @@ for (const p of items) if (p.runtime?.pid) hostOf.set(p.runtime.pid, p.name);
 const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
 await sleep(1000);
 const bareRss = rssMb(bare.pid!);
+const barePrivate = privateMb(bare.pid!);
 const hosts = omega
   .hostPids()
-  .map((pid) => ({ pid, name: hostOf.get(pid) ?? 'warm spare', rss: rssMb(pid) }));
+  .map((pid) => ({ pid, name: hostOf.get(pid) ?? 'warm spare', rss: rssMb(pid), own: privateMb(pid) }));
 bare.kill();
 await once(bare, 'exit');
 
@@ -236,5 +244,11 @@ for (const h of hosts) {
     baseline: { name: 'bare node -e', value: bareRss },
     goal: '≤ 50 MB',
     met: h.rss <= 50,
+  });
+  report({
+    name: `plugin host private memory, idle after load (${h.name})`,
+    value: h.own,
+    unit: 'MB',
+    baseline: { name: 'bare node -e', value: barePrivate },
   });
 }
