@@ -46,16 +46,17 @@ export function childPids(pid: number): number[] {
  * temp data dir: the core plugins from plugins/ as shipped, plus the echo plugin in the
  * installed-plugins store, granted `http:routes`. `OMEGA_ADMIN_TOKEN` is set only to create a
  * viewer, who then signs in through the security plugin. `nodeArgs` go before the script
- * (e.g. `--cpu-prof`).
+ * (e.g. `--cpu-prof`); `root` is another checkout with a built dist/ (default: this one).
  */
 export async function startOmega(
-  opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {},
+  opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv; root?: string } = {},
 ): Promise<OmegaUnderTest> {
-  for (const core of ['security', 'metrics']) await buildPlugin(join(repo, 'plugins', core));
+  const root = opts.root ?? repo;
+  for (const core of ['security', 'metrics']) await buildPlugin(join(root, 'plugins', core));
   const dataDir = mkdtempSync(join(tmpdir(), 'omega-bench-http-'));
   await buildEchoPlugin(join(dataDir, 'plugins'));
   rmSync(join(dataDir, 'plugins', 'echo', 'src'), { recursive: true });
-  const grants = JSON.parse(readFileSync(join(repo, 'plugins', 'grants.json'), 'utf8')) as Record<
+  const grants = JSON.parse(readFileSync(join(root, 'plugins', 'grants.json'), 'utf8')) as Record<
     string,
     unknown
   >;
@@ -65,7 +66,7 @@ export async function startOmega(
   const logFd = openSync(logFile, 'w');
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), join(repo, 'dist', 'cli.js'), 'start', '--port', '0', '--data-dir', dataDir],
+    [...(opts.nodeArgs ?? []), join(root, 'dist', 'cli.js'), 'start', '--port', '0', '--data-dir', dataDir],
     {
       cwd: dataDir,
       stdio: ['ignore', logFd, 'pipe'],
