@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { jwtVerify, SignJWT } from 'jose';
+import { frameChannel } from './reference-frames.js';
 
 /**
  * The reference plugin path of SANDBOX-NOTES.md "Speed", as small as it can be: hono → a
@@ -25,45 +26,17 @@ const child = spawn(
 const sock = child.stdio[3] as Socket;
 const waiting = new Map<number, (json: string) => void>();
 let nextId = 0;
-let out: Buffer[] = [];
-let scheduled = false;
-const flush = () => {
-  scheduled = false;
-  const buf = out.length === 1 ? out[0]! : Buffer.concat(out);
-  out = [];
-  sock.write(buf);
-};
+const send = frameChannel(sock, (id, json) => {
+  const resolve = waiting.get(id);
+  waiting.delete(id);
+  resolve?.(json);
+});
 const call = (req: unknown): Promise<string> => {
   nextId = (nextId + 1) >>> 0;
   const id = nextId;
-  const json = JSON.stringify(req);
-  const n = Buffer.byteLength(json);
-  const f = Buffer.allocUnsafe(8 + n);
-  f.writeUInt32BE(4 + n, 0);
-  f.writeUInt32BE(id, 4);
-  f.write(json, 8, 'utf8');
-  out.push(f);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flush);
-  }
+  send(id, JSON.stringify(req));
   return new Promise((resolve) => waiting.set(id, resolve));
 };
-let pending: Buffer = Buffer.alloc(0);
-sock.on('data', (chunk: Buffer) => {
-  pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-  let at = 0;
-  while (pending.length - at >= 4) {
-    const len = pending.readUInt32BE(at);
-    if (pending.length - at - 4 < len) break;
-    const id = pending.readUInt32BE(at + 4);
-    const resolve = waiting.get(id);
-    waiting.delete(id);
-    resolve?.(pending.toString('utf8', at + 8, at + 4 + len));
-    at += 4 + len;
-  }
-  pending = at === pending.length ? Buffer.alloc(0) : pending.subarray(at);
-});
 
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 const token = await new SignJWT({ perms: ['echo:read'] })
