@@ -14,21 +14,26 @@ const isStatic = (path: string): boolean => !path.includes(':') && !path.include
 export class StaticFirstRouter<T> implements Router<T> {
   readonly name = 'StaticFirstRouter';
   #trie = new TrieRouter<T>();
-  #registered = new Set<string>();
-  #answers = new Map<string, Result<T>>();
+  /** Static paths by method; then the trie's answer once asked (undefined until then). */
+  #static = new Map<string, Map<string, Result<T> | undefined>>();
 
   add(method: string, path: string, handler: T): void {
     this.#trie.add(method, path, handler);
-    if (isStatic(path)) this.#registered.add(`${method} ${path}`);
-    this.#answers.clear();
+    for (const paths of this.#static.values()) for (const p of paths.keys()) paths.set(p, undefined);
+    if (!isStatic(path)) return;
+    const paths = this.#static.get(method) ?? new Map<string, Result<T> | undefined>();
+    paths.set(path, undefined);
+    this.#static.set(method, paths);
   }
 
+  // Two maps, not one keyed by `${method} ${path}`: hashing that concatenation costs a
+  // flattening allocation on every request.
   match(method: string, path: string): Result<T> {
-    const key = `${method} ${path}`;
-    const known = this.#answers.get(key);
+    const paths = this.#static.get(method);
+    const known = paths?.get(path);
     if (known) return known;
     const result = this.#trie.match(method, path);
-    if (this.#registered.has(key)) this.#answers.set(key, result);
+    if (paths?.has(path)) paths.set(path, result);
     return result;
   }
 }
