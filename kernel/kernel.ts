@@ -180,7 +180,9 @@ export async function startKernel(
       bodyLimitBytes: config.http.bodyLimitBytes,
       isStopping: () => state === 'stopping',
       observe: (o) => publishRequestOutcome(bus, o),
+      log: { slowMs: config.log.slowRequestMs, summaryIntervalMs: config.log.requestSummarySec * 1000 },
     });
+    cleanup.push(() => app.close());
     const server: RunningServer = await startServer({
       fetch: app.fetch,
       host: config.host,
@@ -253,6 +255,7 @@ export async function startKernel(
           await gateway.close();
           await agents.close();
           await server.close(config.http.shutdownGraceMs);
+          app.close();
           await plugins.stop();
           bus.close();
           await storage.close();
