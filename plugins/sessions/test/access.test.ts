@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, userWithRoles } from '../../../tests/security/security-kernel.js';
-import type { NodesKernel } from '../../nodes/test/helpers/nodes-kernel.js';
-import { type Doc, SECURITY_DIR, startSessionsKernel } from './helpers/sessions-cluster.js';
+import {
+  type Doc,
+  type NodesKernel,
+  SECURITY_DIR,
+  startSessionsKernel,
+} from '../../../tests/sessions/helpers/sessions-cluster.js';
 
 /**
  * RBAC and role quotas with the real security plugin: users see and control their own

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hostileBinary, skipReason } from '../../../agent/test/exec/exec-harness.js';
-import type { NodesKernel } from '../../nodes/test/helpers/nodes-kernel.js';
+import { hostileBinary, skipReason } from '../../agent/test/exec/exec-harness.js';
+import type { NodesKernel } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
 import {
   api,
   cancelAll,

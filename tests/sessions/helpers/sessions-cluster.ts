@@ -4,23 +4,24 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pidsInUidRange } from '../../../../agent/test/exec/exec-harness.js';
-import type { KernelConfigInput } from '../../../../kernel/config/index.js';
-import { removeDir } from '../../../../tests/helpers/temp-kernel.js';
-import { type AgentProcess, startAgent } from '../../../../tests/nodes/helpers/agent-process.js';
-import type { LabHost, NetnsLab } from '../../../../tests/substrate/netns.js';
+import { pidsInUidRange } from '../../../agent/test/exec/exec-harness.js';
+import type { KernelConfigInput } from '../../../kernel/config/index.js';
 import {
   api,
   type Doc,
   type NodesKernel,
   startNodesKernel,
   until,
-} from '../../../nodes/test/helpers/nodes-kernel.js';
+} from '../../../plugins/nodes/test/helpers/nodes-kernel.js';
+import { removeDir } from '../../helpers/temp-kernel.js';
+import { type AgentProcess, startAgent } from '../../nodes/helpers/agent-process.js';
+import type { LabHost, NetnsLab } from '../../substrate/netns.js';
 
-export { api, type Doc, until } from '../../../nodes/test/helpers/nodes-kernel.js';
+export { hostileBinary, skipReason } from '../../../agent/test/exec/exec-harness.js';
+export { api, type Doc, type NodesKernel, until } from '../../../plugins/nodes/test/helpers/nodes-kernel.js';
 
 /** The sessions plugin's source folder. */
-export const SESSIONS_DIR = join(import.meta.dirname, '..', '..');
+export const SESSIONS_DIR = join(import.meta.dirname, '..', '..', '..', 'plugins', 'sessions');
 /** Other core plugins a test may load with it. */
 export const SECURITY_DIR = join(SESSIONS_DIR, '..', 'security');
 export const METRICS_DIR = join(SESSIONS_DIR, '..', 'metrics');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostileBinary, skipReason } from '../../../agent/test/exec/exec-harness.js';
-import { useNetnsLab } from '../../../tests/substrate/use-netns-lab.js';
-import type { NodesKernel } from '../../nodes/test/helpers/nodes-kernel.js';
+import { hostileBinary, skipReason } from '../../agent/test/exec/exec-harness.js';
+import type { NodesKernel } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
+import { useNetnsLab } from '../substrate/use-netns-lab.js';
 import {
   api,
   createSession,

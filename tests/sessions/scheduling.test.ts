@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hostileBinary, skipReason } from '../../../agent/test/exec/exec-harness.js';
-import type { NodesKernel } from '../../nodes/test/helpers/nodes-kernel.js';
+import { hostileBinary, skipReason } from '../../agent/test/exec/exec-harness.js';
+import type { NodesKernel } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
 import {
   api,
   cancelAll,

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostileBinary } from '../../../agent/test/exec/exec-harness.js';
-import { useSlurmCluster } from '../../../agent/test/slurm/use-slurm-cluster.js';
-import type { NodesKernel } from '../../nodes/test/helpers/nodes-kernel.js';
+import { hostileBinary } from '../../agent/test/exec/exec-harness.js';
+import { useSlurmCluster } from '../../agent/test/slurm/use-slurm-cluster.js';
+import type { NodesKernel } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
 import {
   api,
   cancelAll,
