@@ -18,15 +18,21 @@ const cell = new Float64Array(1);
 export class CompactHistory {
   /** The tiers' resolutions, finest first. */
   readonly specs = REMOTE_TIERS;
-  readonly tiers: readonly [RingTier, RingTier, RingTier] = [
-    new RingTier(RAW.stepMs, RAW.capacity, 1),
-    new RingTier(MID.stepMs, MID.capacity, 1),
-    new RingTier(TOP.stepMs, TOP.capacity, 1),
-  ];
+  /** The three tiers share one buffer (one allocation per series, not three). */
+  readonly tiers: readonly [RingTier, RingTier, RingTier];
   /** Epoch ms of the newest sample (0 before the first). */
   lastAt = 0;
   /** The newest sample's value (NaN before the first). */
   lastValue = Number.NaN;
+
+  constructor() {
+    const buf = new Float32Array(RAW.capacity + MID.capacity + TOP.capacity);
+    this.tiers = [
+      new RingTier(RAW.stepMs, RAW.capacity, 1, buf, 0),
+      new RingTier(MID.stepMs, MID.capacity, 1, buf, RAW.capacity),
+      new RingTier(TOP.stepMs, TOP.capacity, 1, buf, RAW.capacity + MID.capacity),
+    ];
+  }
 
   /** Records one sample at epoch ms `at`; non-finite values are not recorded (absent). */
   record(at: number, value: number): void {
