@@ -13,6 +13,7 @@ const cell = new Float64Array(1);
  * coarse tiers answers from the averages and says so (`approximate`).
  */
 export class CompactHistory {
+  /** The three tiers share one buffer (one allocation per series, not three). */
   readonly tiers: readonly [RingTier, RingTier, RingTier];
   private readonly perMid: number;
   private readonly perTop: number;
@@ -24,10 +25,11 @@ export class CompactHistory {
   /** `specs`: the tiers' resolutions, finest first (a remote node's by default; sessions have their own). */
   constructor(readonly specs: readonly [TierSpec, TierSpec, TierSpec] = REMOTE_TIERS) {
     const [raw, mid, top] = specs;
+    const buf = new Float32Array(raw.capacity + mid.capacity + top.capacity);
     this.tiers = [
-      new RingTier(raw.stepMs, raw.capacity, 1),
-      new RingTier(mid.stepMs, mid.capacity, 1),
-      new RingTier(top.stepMs, top.capacity, 1),
+      new RingTier(raw.stepMs, raw.capacity, 1, buf, 0),
+      new RingTier(mid.stepMs, mid.capacity, 1, buf, raw.capacity),
+      new RingTier(top.stepMs, top.capacity, 1, buf, raw.capacity + mid.capacity),
     ];
     this.perMid = mid.stepMs / raw.stepMs;
     this.perTop = top.stepMs / mid.stepMs;
