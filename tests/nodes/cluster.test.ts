@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { api, type Doc, type NodesKernel, until } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 import { useNetnsLab } from '../substrate/use-netns-lab.js';
