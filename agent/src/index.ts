@@ -51,7 +51,7 @@ export { AGENT_SERVICE_TYPE, type AgentTxt } from './discovery/advertise-agent.j
 export { type Invitation, invitationSchema } from './discovery/invitation.js';
 export * from './errors/index.js';
 export { createLoadSampler, type LoadSampler, type LoadSummary } from './heartbeat/load-summary.js';
-export { type AgentIdentity, loadOrCreateIdentity } from './identity/agent-identity.js';
+export { type AgentIdentity, generateIdentity, loadOrCreateIdentity } from './identity/agent-identity.js';
 export { type AgentState, readAgentState } from './identity/agent-state.js';
 export { keyFingerprint } from './identity/key-fingerprint.js';
 export { createAgentLogger } from './log/create-agent-logger.js';

@@ -241,10 +241,21 @@ export function createAgent(o: AgentOptions): Agent {
             .map((k) => k.publicKey)
             .sort()
             .join();
-        if (pinned(session.kernelKeys) !== pinned(state.kernelKeys)) {
-          state = { ...state, kernelKeys: session.kernelKeys };
+        const rotated = pinned(session.kernelKeys) !== pinned(state.kernelKeys);
+        if (rotated || target.server !== state.server || target.certSha256 !== state.certSha256) {
+          const { certSha256: _old, ...rest } = state;
+          state = {
+            ...rest,
+            server: target.server,
+            kernelKeys: session.kernelKeys,
+            ...(target.certSha256 ? { certSha256: target.certSha256 } : {}),
+          };
           writeAgentState(config.dataDir, state);
-          log.info({ kids: session.kernelKeys.map((k) => k.kid) }, 'kernel keys rotated; pinned the new set');
+          if (rotated)
+            log.info(
+              { kids: session.kernelKeys.map((k) => k.kid) },
+              'kernel keys rotated; pinned the new set',
+            );
         }
         log.info({ node: state.node, heartbeatMs: session.welcome.heartbeatMs }, 'connected');
       }
@@ -282,17 +293,14 @@ export function createAgent(o: AgentOptions): Agent {
       for (;;) {
         if (stopping.signal.aborted) return;
         if (state) {
-          if (config.server && config.server !== state.server) {
-            log.warn(
-              { joined: state.server, given: config.server },
-              'already joined to another kernel; resuming there (delete the data directory to join elsewhere)',
-            );
+          // The pinned kernel keys say which kernel this is, wherever it now listens: a server
+          // given in the config wins over the URL joined at (a kernel that moved, or a new port).
+          const server = config.server ?? state.server;
+          if (server !== state.server) {
+            log.info({ joined: state.server, now: server }, 'resuming at the configured kernel URL');
           }
-          await connectLoop({
-            server: state.server,
-            ...(state.certSha256 ? { certSha256: state.certSha256 } : {}),
-            invited: false,
-          });
+          const pin = config.certSha256 ?? state.certSha256;
+          await connectLoop({ server, ...(pin ? { certSha256: pin } : {}), invited: false });
           return;
         }
         if (config.server && config.joinToken) {

@@ -55,6 +55,11 @@ function fromKey(privateKey: KeyObject): AgentIdentity {
   };
 }
 
+/** A fresh identity that lives only in memory (simulated agents of the bench; tests). */
+export function generateIdentity(): AgentIdentity {
+  return fromKey(generateKeyPairSync('ed25519').privateKey);
+}
+
 /**
  * Loads the identity key from the data directory, or generates one on first start (Ed25519,
  * written 0600). A key file others can read, or one that is not an Ed25519 private key, is

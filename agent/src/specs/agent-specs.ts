@@ -62,9 +62,17 @@ export interface AgentSpecs {
   interfaces: SpecsInterface[];
   /**
    * What the node offers to sessions: the machine's cores, threads and memory, or what the
-   * operator configured instead (`capacity` in the agent config); `configured: true` then.
+   * operator configured instead (`capacity` in the agent config) — then `configured: true`,
+   * `cpu` and `memory` above say the configured figures too, and `detected` the machine's.
    */
-  capacity: { cores: number; threads: number; memoryBytes: number; gpus: number; configured: boolean };
+  capacity: {
+    cores: number;
+    threads: number;
+    memoryBytes: number;
+    gpus: number;
+    configured: boolean;
+    detected?: { cores: number; threads: number; memoryBytes: number };
+  };
   /** Sources this machine lacks, with the reason (`gpus: 'nvidia-smi not installed'`). */
   absent: Record<string, string>;
 }

@@ -108,8 +108,16 @@ export async function readSpecs(options: ReadSpecsOptions = {}): Promise<AgentSp
     addresses: i.addresses.available ? i.addresses.list : [],
   }));
 
+  // Configured capacity replaces what the machine has where consumers read it (cpu, memory),
+  // the detected figures kept beside it: namespaced test nodes share one machine.
   const c = options.capacity ?? {};
   const configured = c.cores !== undefined || c.threads !== undefined || c.memoryBytes !== undefined;
+  const detected = { cores: cpu.cores, threads: cpu.threads, memoryBytes: memory.totalBytes };
+  if (configured) {
+    cpu.cores = c.cores ?? cpu.cores;
+    cpu.threads = c.threads ?? c.cores ?? cpu.threads;
+    memory.totalBytes = c.memoryBytes ?? memory.totalBytes;
+  }
   return {
     hostname: options.hostname ?? os.hostname(),
     agentVersion: AGENT_VERSION,
@@ -130,11 +138,12 @@ export async function readSpecs(options: ReadSpecsOptions = {}): Promise<AgentSp
     filesystems,
     interfaces,
     capacity: {
-      cores: c.cores ?? cpu.cores,
-      threads: c.threads ?? c.cores ?? cpu.threads,
-      memoryBytes: c.memoryBytes ?? memory.totalBytes,
+      cores: cpu.cores,
+      threads: cpu.threads,
+      memoryBytes: memory.totalBytes,
       gpus: gpus.length,
       configured,
+      ...(configured ? { detected } : {}),
     },
     absent,
   };

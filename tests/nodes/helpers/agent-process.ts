@@ -84,7 +84,12 @@ export function startAgent(o: StartAgentOptions): AgentProcess {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching agent log within ${timeoutMs} ms; stderr: ${err.slice(-500)}`));
+          const recent = logs.slice(-12).map((r) => `${r.time ?? ''} ${r.msg ?? ''} ${r.code ?? ''}`);
+          reject(
+            new Error(
+              `no matching agent log within ${timeoutMs} ms; last logs:\n${recent.join('\n')}\nstderr: ${err.slice(-500)}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();
