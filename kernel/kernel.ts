@@ -153,6 +153,15 @@ export async function startKernel(
       readiness: () => ({ storage: state !== 'stopped', plugins: plugins.ready() && state === 'ready' }),
       plugins: () => plugins.list().map((p) => ({ name: p.name, version: p.version, status: p.status })),
       systemSnapshot: () => system.snapshot(),
+      tags: () => [
+        {
+          name: 'kernel',
+          description: 'The kernel: health, readiness, events, plugins, system metrics, agents',
+        },
+        ...plugins
+          .list()
+          .map((p) => ({ name: p.name, description: p.description ?? `The ${p.name} plugin` })),
+      ],
       publish: (topic: string, data: unknown) => {
         const e: BusEvent = bus.publish(topic, data);
         return { seq: e.seq, topic: e.topic, time: e.time };

@@ -2,7 +2,7 @@ import { MAX_EVENT_DATA_BYTES } from '@omega/protocol';
 import { z } from 'zod';
 import { PUBLIC } from '../auth/index.js';
 import { omegaError } from '../errors/index.js';
-import { buildOpenApi } from './openapi.js';
+import { type ApiTag, buildOpenApi } from './openapi.js';
 import { respond } from './respond.js';
 import { defineRoute, type RouteInput, type RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';
@@ -16,6 +16,8 @@ export interface KernelFacts {
   plugins(): unknown[];
   systemSnapshot(): Promise<unknown>;
   publish(topic: string, data: unknown): { seq: number; topic: string; time: number };
+  /** The parts that serve routes (the kernel, each plugin) with a description, for the OpenAPI tags. */
+  tags(): ApiTag[];
 }
 
 const publishBody = z
@@ -35,7 +37,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
     if (openapi?.version !== table.version) {
       openapi = {
         version: table.version,
-        body: JSON.stringify(buildOpenApi(table.list(), { version: facts.version })),
+        body: JSON.stringify(buildOpenApi(table.list(), { version: facts.version, tags: facts.tags() })),
       };
     }
     return openapi.body;
