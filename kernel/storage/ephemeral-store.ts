@@ -3,7 +3,7 @@ import { Low } from 'lowdb';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { DurableFileAdapter } from './durable-file.js';
-import { corruptFile } from './namespace-file.js';
+import { corruptFile } from './storage-errors.js';
 import { toJson, validateId } from './validate.js';
 
 /** Options of {@link EphemeralStore}. */

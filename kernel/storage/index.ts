@@ -4,10 +4,14 @@ export type {
   NamespaceView,
   StorageDriver,
   StoredRecord,
+  TransactionOp,
+  TransactionResult,
   WriteOptions,
 } from './driver.js';
+export { MAX_TRANSACTION_OPS } from './driver.js';
 export { removeStaleTempFiles, syncDir, writeFileDurable } from './durable-file.js';
 export { type EphemeralOptions, EphemeralStore } from './ephemeral-store.js';
+export type { CompactionPolicy, CompactionStep, NamespaceStats } from './namespace-store.js';
 export {
   type NamespaceOptions,
   openStorage,
@@ -15,3 +19,4 @@ export {
   type StorageOptions,
   type StorageStats,
 } from './open-storage.js';
+export { isDiskFull, writeFailed } from './storage-errors.js';

@@ -1,0 +1,122 @@
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+import { syncDir } from './durable-file.js';
+import {
+  captureNamespace,
+  decodeNamespace,
+  type NamespaceCapture,
+  type NamespaceSnapshot,
+  SNAPSHOT_FORMAT,
+} from './namespace-file.js';
+
+/** Steps of writing a snapshot, reported as they complete (logs, tests that crash at each). */
+export type SnapshotStep = 'snapshot-synced' | 'snapshot-renamed';
+
+/** Text is handed to the file in writes of about this many characters; the event loop runs between them. */
+const SLICE_CHARS = 1024 * 1024;
+let tempCounter = 0;
+
+/** Thrown (and caught by the store) when a snapshot is abandoned: its commit failed, or storage is closing. */
+export class SnapshotAbandoned extends Error {}
+
+/**
+ * The lowdb adapter of a namespace snapshot. `read` parses the file (absent = null). `write`
+ * captures the document synchronously, at the instant it is called (no record is copied:
+ * see {@link captureNamespace}), then streams it to a temp file in slices, fsyncs it, waits
+ * for the staged `gate` (the journal frame the snapshot includes must be durable first),
+ * renames it over the snapshot and fsyncs the directory. A crash at any point leaves the
+ * old snapshot or the new one, whole.
+ */
+export class SnapshotAdapter implements Adapter<NamespaceSnapshot> {
+  #gate: Promise<true | Error> = Promise.resolve(true);
+
+  constructor(
+    readonly file: string,
+    private readonly hooks: { abandoned: () => boolean; step: (step: SnapshotStep) => void },
+  ) {}
+
+  async read(): Promise<NamespaceSnapshot | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    const snapshot = decodeNamespace(text, this.file);
+    this.bytes = Buffer.byteLength(text, 'utf8');
+    return snapshot;
+  }
+
+  /** The next `write` renames its file only once `gate` resolves true (an error abandons it). */
+  stage(gate: Promise<true | Error>): void {
+    this.#gate = gate;
+  }
+
+  /** Size in bytes of the snapshot on disk (after `read` or the last `write`). */
+  bytes = 0;
+
+  write(doc: NamespaceSnapshot): Promise<void> {
+    const capture = captureNamespace(doc.data, doc.through);
+    const gate = this.#gate;
+    this.#gate = Promise.resolve(true);
+    return this.#stream(capture, gate)
+      .then((bytes) => {
+        this.bytes = bytes;
+      })
+      .finally(() => capture.release());
+  }
+
+  async #stream(capture: NamespaceCapture, gate: Promise<true | Error>): Promise<number> {
+    const dir = dirname(this.file);
+    const tmp = join(dir, `.${basename(this.file)}.${process.pid}.${tempCounter++}.tmp`);
+    const fh = await open(tmp, 'w', 0o600);
+    let renamed = false;
+    let bytes = 0;
+    try {
+      let pending: string[] = [`{"format":${SNAPSHOT_FORMAT},"through":${capture.through},"collections":{`];
+      let chars = pending[0]!.length;
+      const drain = async () => {
+        if (this.hooks.abandoned()) throw new SnapshotAbandoned('storage is closing');
+        const buf = Buffer.from(pending.join(''), 'utf8');
+        pending = [];
+        chars = 0;
+        bytes += buf.length;
+        await fh.write(buf);
+      };
+      for (const [i, { name, capture: coll }] of capture.collections.entries()) {
+        // Collection names match [a-z0-9_-], so they need no escaping.
+        pending.push(`${i > 0 ? ',' : ''}"${name}":{`);
+        let first = true;
+        for (const part of coll.parts) {
+          for (const entry of part.values()) {
+            pending.push(first ? entry.line : `,${entry.line}`);
+            chars += entry.line.length + 1;
+            first = false;
+          }
+          if (chars >= SLICE_CHARS) await drain();
+        }
+        pending.push('}');
+      }
+      pending.push('}}');
+      await drain();
+      await fh.sync();
+      await fh.close();
+      this.hooks.step('snapshot-synced');
+      const outcome = await gate;
+      if (outcome !== true) {
+        throw new SnapshotAbandoned('the journal frame it includes was not saved', { cause: outcome });
+      }
+      await rename(tmp, this.file);
+      renamed = true;
+      await syncDir(dir);
+      this.hooks.step('snapshot-renamed');
+      return bytes;
+    } catch (err) {
+      await fh.close().catch(() => {});
+      if (!renamed) await unlink(tmp).catch(() => {});
+      throw err;
+    }
+  }
+}
