@@ -30,7 +30,7 @@ import {
   pluginPaths,
   seedGrants,
 } from './plugins/manager/index.js';
-import { openStorage, type Storage } from './storage/index.js';
+import { acquireDataDirLock, openStorage, type Storage } from './storage/index.js';
 import { createSystemInfo, type SystemInfo } from './system/index.js';
 import { KERNEL_VERSION } from './version.js';
 import { attachEventsGateway } from './ws/index.js';
@@ -77,6 +77,9 @@ export async function startKernel(
     for (const undo of cleanup.reverse()) await Promise.resolve(undo()).catch(() => {});
   };
   try {
+    // One kernel per data directory: a second one refuses to start, naming the holder's pid.
+    const lock = await acquireDataDirLock(config.dataDir, logger.child({ component: 'storage' }));
+    cleanup.push(() => lock.release());
     const storage = await openStorage({
       dataDir: config.dataDir,
       logger: logger.child({ component: 'storage' }),
@@ -221,7 +224,7 @@ export async function startKernel(
           await server.close(config.http.shutdownGraceMs);
           await plugins.stop();
           bus.close();
-          await storage.close();
+          await storage.close().finally(() => lock.release());
           state = 'stopped';
           logger.info('omega kernel stopped');
           logger.flush();

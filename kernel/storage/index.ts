@@ -1,3 +1,11 @@
+export {
+  acquireDataDirLock,
+  type DataDirLock,
+  holderAlive,
+  LOCK_FILE,
+  type LockHolder,
+  processStartTicks,
+} from './data-dir-lock.js';
 export type {
   ListOptions,
   ListPage,
