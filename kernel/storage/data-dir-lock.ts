@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { syncDir } from './durable-file.js';
+import { writeFailed } from './storage-errors.js';
 
 /** What a lock file says about the kernel that holds it. */
 export interface LockHolder {
@@ -137,12 +138,17 @@ export async function acquireDataDirLock(dataDir: string, logger?: Logger): Prom
     token: randomUUID(),
   };
   const tmp = join(dataDir, `.${LOCK_FILE}.${process.pid}.${me.token}.tmp`);
-  const fh = await open(tmp, 'wx', 0o600);
   try {
-    await fh.writeFile(`${JSON.stringify(me)}\n`);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(`${JSON.stringify(me)}\n`);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw writeFailed(err, `Locking data directory ${dataDir}`, { dataDir });
   }
   try {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
