@@ -141,8 +141,9 @@ export async function startKernel(
       readiness: () => ({ storage: state !== 'stopped', plugins: plugins.ready() && state === 'ready' }),
       plugins: () => plugins.list().map((p) => ({ name: p.name, version: p.version, status: p.status })),
       systemSnapshot: () => system.snapshot(),
-      publish: (topic: string, data: unknown) => {
-        const e: BusEvent = bus.publish(topic, data);
+      // Operator events are on disk before the 202 (the bus's event log; see open-kernel-bus).
+      publish: async (topic: string, data: unknown) => {
+        const e: BusEvent = await bus.publishDurable(topic, data);
         return { seq: e.seq, topic: e.topic, time: e.time };
       },
     };

@@ -6,6 +6,7 @@ export {
   type EventBus,
   type EventBusOptions,
   type EventHandler,
+  type EventPersistence,
   type PublishOptions,
   type ResyncInfo,
   type SeqReserve,

@@ -14,7 +14,8 @@ export interface KernelFacts {
   readiness(): Record<string, boolean>;
   plugins(): unknown[];
   systemSnapshot(): Promise<unknown>;
-  publish(topic: string, data: unknown): { seq: number; topic: string; time: number };
+  /** Publishes an operator event; resolves once it is durable. */
+  publish(topic: string, data: unknown): Promise<{ seq: number; topic: string; time: number }>;
 }
 
 const publishBody = z
@@ -123,7 +124,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       body: publishBody,
       summary: 'Publish an operator event (topics under ops.*, e.g. ops.maintenance.announced)',
       responses: { 202: 'Published: the event with its sequence number' },
-      handler: (_c, { body }) => {
+      handler: async (_c, { body }) => {
         // The same per-event cap as plugins' events.publish: every event is retained for replay.
         const bytes = JSON.stringify(body.data ?? null).length;
         if (bytes > MAX_EVENT_DATA_BYTES) {
@@ -133,7 +134,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
             { limit: MAX_EVENT_DATA_BYTES },
           );
         }
-        return json(facts.publish(body.topic, body.data ?? null), 202);
+        return json(await facts.publish(body.topic, body.data ?? null), 202);
       },
     }),
   ];

@@ -19,6 +19,7 @@ export type {
 export { MAX_TRANSACTION_OPS } from './driver.js';
 export { removeStaleTempFiles, syncDir, writeFileDurable } from './durable-file.js';
 export { type EphemeralOptions, EphemeralStore } from './ephemeral-store.js';
+export { EventLog, type EventLogOptions, type LoggedEvent, type RecoveredEvents } from './event-log.js';
 export type { CompactionPolicy, CompactionStep, NamespaceStats } from './namespace-store.js';
 export {
   type NamespaceOptions,

@@ -13,6 +13,7 @@ import type {
   WriteOptions,
 } from './driver.js';
 import { removeStaleTempFiles, syncDir } from './durable-file.js';
+import { EventLog, type EventLogOptions, type RecoveredEvents } from './event-log.js';
 import {
   decodeEphemeral,
   type EphemeralData,
@@ -69,6 +70,11 @@ export interface Storage extends StorageDriver {
   namespaces(): string[];
   /** Compacts a namespace now (snapshot, then its journal reset); resolves when both are on disk. */
   compact(ns: string): Promise<void>;
+  /**
+   * Opens the event log (`<dataDir>/events/`, once per storage) and returns what it holds;
+   * flush and close include it.
+   */
+  openEventLog(opts?: EventLogOptions): Promise<{ log: EventLog; recovered: RecoveredEvents }>;
   /** The ephemeral store `<ns>.<name>` (same instance on every call; the first call's options win). */
   ephemeral(ns: string, name: string, opts?: EphemeralOptions): EphemeralStore;
   stats(): StorageStats;
@@ -147,21 +153,34 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     throw err;
   }
   logger.info({ dataDir, namespaces: stores.size, ephemeral: ephemeralData.size }, 'storage open');
-  return new LowdbStorage(storageDir, ephemeralDir, stores, ephemeralData, nsOptions, logger);
+  return new LowdbStorage(dataDir, stores, ephemeralData, nsOptions, logger);
 }
 
 class LowdbStorage implements Storage {
   private closed = false;
   private readonly ephemerals = new Map<string, EphemeralStore>();
+  private eventLog: EventLog | null = null;
+  private readonly storageDir: string;
+  private readonly ephemeralDir: string;
 
   constructor(
-    private readonly storageDir: string,
-    private readonly ephemeralDir: string,
+    private readonly dataDir: string,
     private readonly stores: Map<string, NamespaceStore>,
     private readonly ephemeralData: Map<string, EphemeralData>,
     private readonly nsOptions: NamespaceStoreOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.storageDir = join(dataDir, 'storage');
+    this.ephemeralDir = join(dataDir, 'ephemeral');
+  }
+
+  async openEventLog(opts: EventLogOptions = {}): Promise<{ log: EventLog; recovered: RecoveredEvents }> {
+    this.checkOpen();
+    if (this.eventLog) throw omegaError('OMEGA_ERR_INTERNAL', 'The event log is already open.');
+    const opened = await EventLog.open(join(this.dataDir, 'events'), opts, this.logger.child({ store: 'events' }));
+    this.eventLog = opened.log;
+    return opened;
+  }
 
   async get<T>(ns: string, collection: string, id: string): Promise<StoredRecord<T> | undefined> {
     return this.store(ns).get<T>(collection, id);
@@ -235,6 +254,7 @@ class LowdbStorage implements Storage {
   async flush(): Promise<void> {
     const all = [...this.stores.values()].map((s) => s.flush());
     for (const e of this.ephemerals.values()) all.push(e.flush());
+    if (this.eventLog) all.push(this.eventLog.flush());
     const results = await Promise.allSettled(all);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -246,6 +266,7 @@ class LowdbStorage implements Storage {
     const results = await Promise.allSettled([
       ...[...this.stores.values()].map((s) => s.close()),
       ...[...this.ephemerals.values()].map((e) => e.close()),
+      ...(this.eventLog ? [this.eventLog.close()] : []),
     ]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;

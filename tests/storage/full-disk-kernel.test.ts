@@ -77,4 +77,28 @@ describe('a kernel on a full disk (real tmpfs)', () => {
     expect((await put('a', 200_000)).status).toBe(200);
     expect(await get('a')).toEqual({ version: 2, size: 200_000 });
   });
+
+  it('POST /api/v1/events on a full disk answers 507 and the event is not published; it works again after', async (ctx) => {
+    const mounted = mountSmallDisk(4 * 1024);
+    if (typeof mounted === 'string') return ctx.skip(mounted);
+    disk = mounted;
+    k = await startTempKernel({ dataDir: disk.dir, plugins: { dirs: [], warmHosts: 0 } });
+    const post = (data: unknown) =>
+      k!.api('/api/v1/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ topic: 'ops.full.test', data }),
+      });
+    const ok = (await (await post({ n: 1 })).json()) as { seq: number };
+    disk.fill();
+    const res = await post({ n: 2, pad: 'x'.repeat(5000) });
+    expect(res.status).toBe(507);
+    expect(((await res.json()) as { code: string }).code).toBe('OMEGA_ERR_STORAGE_FULL');
+    const replay = k.kernel.bus.replay(ok.seq - 1, ['ops.**']) as { data: { n: number } }[];
+    expect(replay.map((e) => e.data.n)).toEqual([1]); // the refused event was never published
+    disk.free();
+    const again = await post({ n: 3 });
+    expect(again.status).toBe(202);
+    expect(((await again.json()) as { seq: number }).seq).toBeGreaterThan(ok.seq);
+  });
 });

@@ -21,8 +21,12 @@ export interface RecoverOptions {
   files: readonly { gen: number; file: string }[];
   /** Path of segment `gen` (for new segments). */
   fileOf: (gen: number) => string;
-  /** Frames up to this sequence number are already in the snapshot: read and checked, not applied. */
-  after: number;
+  /**
+   * Frames up to this sequence number are already in the snapshot: read and checked, not
+   * applied. `'any'`: there is no snapshot, and older segments may have been dropped, so the
+   * oldest frame may have any number (frames must still be consecutive from there).
+   */
+  after: number | 'any';
   /** Applies one frame's payload (valid during the call); a throw is corruption of that file. */
   apply: (payload: Buffer, seq: number, gen: number) => void;
   /** Names what the snapshot is, for the error when frames between it and the journal are missing. */
@@ -60,6 +64,7 @@ export class SegmentedJournal {
     const files = [...o.files].sort((a, b) => a.gen - b.gen);
     const segments: Segment[] = [];
     let last: number | undefined;
+    let after = o.after === 'any' ? undefined : o.after;
     let applied = false;
     let tail: { file: string; end: number } | null = null;
     for (const [i, { gen, file }] of files.entries()) {
@@ -70,12 +75,13 @@ export class SegmentedJournal {
         }
         last = frame.seq;
         seg.lastFrame = frame.seq;
-        if (frame.seq <= o.after) return;
-        if (!applied && frame.seq !== o.after + 1) {
+        after ??= frame.seq - 1; // 'any': the oldest frame there is starts the journal
+        if (frame.seq <= after) return;
+        if (!applied && frame.seq !== after + 1) {
           throw corruptFile(
             file,
-            `journal frames ${o.after + 1}–${frame.seq - 1} are missing: ${o.snapshotName} covers frames up to ` +
-              `${o.after} but this journal continues at ${frame.seq}`,
+            `journal frames ${after + 1}–${frame.seq - 1} are missing: ${o.snapshotName} covers frames up to ` +
+              `${after} but this journal continues at ${frame.seq}`,
           );
         }
         applied = true;
@@ -105,7 +111,7 @@ export class SegmentedJournal {
       tail = { file, end: scan.end };
       segments.push(seg);
     }
-    const nextSeq = Math.max(last ?? 0, o.after) + 1;
+    const nextSeq = Math.max(last ?? 0, after ?? 0) + 1;
     const current = tail ? await JournalFile.openAt(tail.file, tail.end) : null;
     return new SegmentedJournal(segments, current, nextSeq, o.fileOf);
   }
