@@ -35,11 +35,20 @@ export function logPersistence(log: EventLog): EventPersistence {
  *   acknowledged; every other event is written in batches, at most {@link EVENT_FLUSH_MS}
  *   after it was published (a kill -9 can lose those of the last interval).
  */
-export async function openKernelBus(config: KernelConfig, storage: Storage, logger: Logger): Promise<EventBus> {
+export async function openKernelBus(
+  config: KernelConfig,
+  storage: Storage,
+  logger: Logger,
+): Promise<EventBus> {
   const meta = storage.namespace('kernel');
   const saved = await meta.get<{ reserved: number }>('meta', 'bus-seq');
   const { log, recovered } = await storage.openEventLog({ flushIntervalMs: EVENT_FLUSH_MS });
-  const history: BusEvent[] = recovered.events.map((e) => ({ seq: e.seq, topic: e.topic, time: e.time, data: e.data }));
+  const history: BusEvent[] = recovered.events.map((e) => ({
+    seq: e.seq,
+    topic: e.topic,
+    time: e.time,
+    data: e.data,
+  }));
   const lastLogged = history.at(-1)?.seq ?? 0;
   const ceiling = Math.max(saved?.value.reserved ?? 0, lastLogged);
   const startSeq = recovered.cleanStop !== null ? Math.max(recovered.cleanStop, lastLogged) : ceiling;

@@ -216,7 +216,8 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     const event: BusEvent<T> = Object.freeze({ seq: seqs.next(), topic, time: now(), data });
     let persisted: Promise<void> | undefined;
     if (persistence && dataJson !== undefined) persisted = persistence.append(event, dataJson, durable);
-    else if (persistence) logger.warn({ topic, seq: event.seq }, 'event data is not JSON data; not kept on disk');
+    else if (persistence)
+      logger.warn({ topic, seq: event.seq }, 'event data is not JSON data; not kept on disk');
     return { event, bytes, persisted };
   };
 

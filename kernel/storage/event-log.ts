@@ -214,7 +214,11 @@ export class EventLog {
 
   /** Segment files, bytes on disk and events awaiting a write. */
   stats(): { segments: number; bytes: number; pending: number } {
-    return { segments: this.journal.segments().length, bytes: this.journal.bytes, pending: this.#pending.length };
+    return {
+      segments: this.journal.segments().length,
+      bytes: this.journal.bytes,
+      pending: this.#pending.length,
+    };
   }
 
   #schedule(ms: number): void {
@@ -238,9 +242,14 @@ export class EventLog {
     const run = (async () => {
       try {
         if (this.journal.bytes > 0 && this.#currentBytes() >= this.#segmentBytes) {
-          await this.journal.rotate().catch((err) =>
-            this.logger.warn({ err }, 'could not start a new event log segment; appending to the current one'),
-          );
+          await this.journal
+            .rotate()
+            .catch((err) =>
+              this.logger.warn(
+                { err },
+                'could not start a new event log segment; appending to the current one',
+              ),
+            );
         }
         await this.journal.append(batch.map((p) => p.line));
       } catch (err) {
@@ -267,7 +276,8 @@ export class EventLog {
   /** A failed write: durable lines fail (their events never become visible); the others wait for the next try. */
   #failed(batch: Pending[], err: unknown): void {
     const coded = writeFailed(err, 'Writing the event log', { store: 'events' });
-    if (!this.#failing) this.logger.error({ err }, 'event log write failed; batched events are kept in memory and retried');
+    if (!this.#failing)
+      this.logger.error({ err }, 'event log write failed; batched events are kept in memory and retried');
     this.#failing = true;
     const kept = batch.filter((p) => !p.durable);
     for (const p of batch) if (p.durable) p.reject?.(coded);
@@ -286,7 +296,8 @@ export class EventLog {
       this.#pendingBytes -= p!.line.length;
       dropped++;
     }
-    if (dropped > 0) this.logger.warn({ dropped }, 'event log: dropped unwritten events while the disk keeps failing');
+    if (dropped > 0)
+      this.logger.warn({ dropped }, 'event log: dropped unwritten events while the disk keeps failing');
   }
 
   #currentBytes(): number {

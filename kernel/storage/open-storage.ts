@@ -13,13 +13,13 @@ import type {
   WriteOptions,
 } from './driver.js';
 import { removeStaleTempFiles, syncDir } from './durable-file.js';
-import { EventLog, type EventLogOptions, type RecoveredEvents } from './event-log.js';
 import {
   decodeEphemeral,
   type EphemeralData,
   type EphemeralOptions,
   EphemeralStore,
 } from './ephemeral-store.js';
+import { EventLog, type EventLogOptions, type RecoveredEvents } from './event-log.js';
 import {
   type CompactionPolicy,
   type CompactionStep,
@@ -177,7 +177,11 @@ class LowdbStorage implements Storage {
   async openEventLog(opts: EventLogOptions = {}): Promise<{ log: EventLog; recovered: RecoveredEvents }> {
     this.checkOpen();
     if (this.eventLog) throw omegaError('OMEGA_ERR_INTERNAL', 'The event log is already open.');
-    const opened = await EventLog.open(join(this.dataDir, 'events'), opts, this.logger.child({ store: 'events' }));
+    const opened = await EventLog.open(
+      join(this.dataDir, 'events'),
+      opts,
+      this.logger.child({ store: 'events' }),
+    );
     this.eventLog = opened.log;
     return opened;
   }
