@@ -1,19 +1,30 @@
 /**
- * Acknowledged storage mutations per second (each on disk when its promise resolves), with
- * 1k and 10k records in the namespace, at concurrency 1 and 64. Baseline, same run: the
- * naive way, one JSON.stringify + writeFile + fsync + rename of the same document per mutation.
- * Run: npx tsx bench/storage-mutations.bench.ts
+ * Acknowledged storage mutations per second with ONE client (each awaited: on disk when its
+ * promise resolves), at 10,000 and 1,000,000 records in the namespace, plus 64 clients at
+ * 10,000; and the bytes written per mutation (journal frames, and snapshots written by
+ * compactions during the run). Baseline, same run and disk: a bare append + fdatasync loop
+ * of records of the same size; also shown, a bare O_DSYNC append loop (what the journal
+ * does: one durable write per commit, one system call).
+ * Run: npm run bench -- storage   (BENCH_SECONDS=3, BENCH_RECORDS=10000,1000000)
  */
-import { mkdtemp, open, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../kernel/log/index.js';
-import { openStorage } from '../kernel/storage/index.js';
+import { openStorage, type TransactionOp } from '../kernel/storage/index.js';
 import { percentile, report } from './report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const RECORDS = (process.env.BENCH_RECORDS ?? '10000,1000000').split(',').map(Number);
 const GOAL = 2000;
 const logger = createLogger({ level: 'silent' });
+const dirs: string[] = [];
+const tempDir = async (name: string) => {
+  const d = await mkdtemp(join(tmpdir(), `omega-bench-${name}-`));
+  dirs.push(d);
+  return d;
+};
 
 const valueFor = (i: number, n: number) => ({
   spec: {
@@ -25,18 +36,83 @@ const valueFor = (i: number, n: number) => ({
   status: { phase: 'Ready', load: [n % 7, 0.5, 0.25], heartbeat: 1_700_000_000_000 + n },
 });
 
-async function measureStorage(records: number, concurrency: number) {
-  const dir = await mkdtemp(join(tmpdir(), 'omega-bench-storage-'));
-  const storage = await openStorage({ dataDir: dir, logger });
-  const view = storage.namespace('bench');
-  await Promise.all(
-    Array.from({ length: records }, (_, i) => view.set('nodes', `node-${i}`, valueFor(i, 0))),
+/** Size of one record as the journal stores it (a set line), for a same-size baseline. */
+const LINE_BYTES = Buffer.byteLength(
+  JSON.stringify({
+    set: 'nodes',
+    record: {
+      id: 'node-123456',
+      version: 12,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      value: valueFor(123456, 7),
+    },
+  }),
+);
+
+/** Appends a record-sized buffer and makes it durable, one at a time, for SECONDS: the floor. */
+async function measureBaseline(how: 'fdatasync' | 'O_DSYNC'): Promise<number> {
+  const dir = await tempDir('baseline');
+  const { O_APPEND, O_CREAT, O_DSYNC, O_WRONLY } = constants;
+  const fh = await open(
+    join(dir, 'append.bin'),
+    O_WRONLY | O_CREAT | O_APPEND | (how === 'O_DSYNC' ? O_DSYNC : 0),
   );
+  const buf = Buffer.alloc(LINE_BYTES + 20, 0x78);
+  let done = 0;
+  const start = performance.now();
+  const end = start + SECONDS * 1000;
+  while (performance.now() < end) {
+    await fh.write(buf);
+    if (how === 'fdatasync') await fh.datasync();
+    done++;
+  }
+  const perSecond = done / ((performance.now() - start) / 1000);
+  await fh.close();
+  return perSecond;
+}
+
+async function fill(records: number) {
+  const dir = await tempDir('storage');
+  const storage = await openStorage({ dataDir: dir, logger });
+  const t0 = performance.now();
+  const BATCH = 1000;
+  let next = 0;
+  let lastShown = 0;
+  // Eight writers of 1,000-record transactions (group commit joins them into shared frames).
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < records) {
+        const from = next;
+        next = Math.min(records, next + BATCH);
+        const ops: TransactionOp[] = [];
+        for (let i = from; i < next; i++)
+          ops.push({ op: 'set', collection: 'nodes', id: `node-${i}`, value: valueFor(i, 0) });
+        await storage.transaction('bench', ops);
+        if (next - lastShown >= records / 10 && records >= 100_000) {
+          lastShown = next;
+          process.stdout.write(`    filling: ${next} / ${records} records\r`);
+        }
+      }
+    }),
+  );
+  await storage.compact('bench');
+  if (records >= 100_000) {
+    console.log(
+      `    filled ${records} records in ${((performance.now() - t0) / 1000).toFixed(1)} s (snapshot ${(storage.stats().bench!.snapshotBytes / 1e6).toFixed(0)} MB)`,
+    );
+  }
+  return storage;
+}
+
+async function measureStorage(records: number, concurrency: number) {
+  const storage = await fill(records);
+  const view = storage.namespace('bench');
   const before = storage.stats().bench!;
   const latencies: number[] = [];
   let done = 0;
-  const end = performance.now() + SECONDS * 1000;
   const start = performance.now();
+  const end = start + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
@@ -51,69 +127,60 @@ async function measureStorage(records: number, concurrency: number) {
   const elapsed = (performance.now() - start) / 1000;
   const after = storage.stats().bench!;
   await storage.close();
-  await rm(dir, { recursive: true, force: true });
+  const mutations = after.mutations - before.mutations;
   return {
     perSecond: done / elapsed,
-    batch: (after.mutations - before.mutations) / (after.writes - before.writes),
+    batch: mutations / (after.writes - before.writes),
     p99: percentile(latencies, 99),
+    journalPerOp: (after.written.journal - before.written.journal) / mutations,
+    snapshotPerOp: (after.written.snapshot - before.written.snapshot) / mutations,
+    compactions: after.compactions - before.compactions,
+    snapshotBytes: after.snapshotBytes,
   };
 }
 
-/** The naive way: one full-document write (stringify, write, fsync, rename) per mutation. */
-async function measureBaseline(records: number) {
-  const dir = await mkdtemp(join(tmpdir(), 'omega-bench-baseline-'));
-  const file = join(dir, 'bench.json');
-  const now = new Date().toISOString();
-  const doc: Record<string, Record<string, unknown>> = { nodes: {} };
-  for (let i = 0; i < records; i++) {
-    doc.nodes![`node-${i}`] = {
-      id: `node-${i}`,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      value: valueFor(i, 0),
-    };
-  }
-  let done = 0;
-  const start = performance.now();
-  const end = start + SECONDS * 1000;
-  while (performance.now() < end) {
-    const i = Math.floor(Math.random() * records);
-    doc.nodes![`node-${i}`] = {
-      id: `node-${i}`,
-      version: done,
-      createdAt: now,
-      updatedAt: now,
-      value: valueFor(i, done),
-    };
-    const fh = await open(`${file}.tmp`, 'w');
-    await fh.writeFile(JSON.stringify(doc));
-    await fh.sync();
-    await fh.close();
-    await rename(`${file}.tmp`, file);
-    done++;
-  }
-  const elapsed = (performance.now() - start) / 1000;
-  await rm(dir, { recursive: true, force: true });
-  return done / elapsed;
+const baseline = await measureBaseline('fdatasync');
+const baselineName = `append ${LINE_BYTES + 20} B + fdatasync loop`;
+const dsync = await measureBaseline('O_DSYNC');
+report({
+  name: 'floor: append + fdatasync, one at a time',
+  value: baseline,
+  unit: 'ops/s',
+  baseline: { name: `the journal's way, O_DSYNC append loop`, value: dsync },
+});
+const runs: [number, number][] = RECORDS.flatMap((r): [number, number][] =>
+  r === 10_000
+    ? [
+        [r, 1],
+        [r, 64],
+      ]
+    : [[r, 1]],
+);
+for (const [records, concurrency] of runs) {
+  const r = await measureStorage(records, concurrency);
+  const label = records >= 1_000_000 ? `${records / 1_000_000}M` : `${records / 1000}k`;
+  report({
+    name: `storage acked mutations/s, ${label} records, ${concurrency === 1 ? 'ONE client' : `${concurrency} clients`}`,
+    value: r.perSecond,
+    unit: 'ops/s',
+    baseline: { name: baselineName, value: baseline },
+    ...(concurrency === 1 ? { goal: `>= ${GOAL} ops/s`, met: r.perSecond >= GOAL } : {}),
+  });
+  report({
+    name: '    bytes written per mutation (journal)',
+    value: r.journalPerOp,
+    unit: 'B',
+    baseline: { name: 'one record as a journal line', value: LINE_BYTES },
+  });
+  report({
+    name: '    bytes written per mutation (snapshots, amortized)',
+    value: r.snapshotPerOp,
+    unit: 'B',
+    baseline: { name: 'one record as a journal line', value: LINE_BYTES },
+  });
+  console.log(
+    `${''.padEnd(4)}mean batch ${r.batch.toFixed(1)} mutations/frame, p99 ack latency ${r.p99.toFixed(2)} ms, ` +
+      `${r.compactions} compaction(s) of a ${(r.snapshotBytes / 1e6).toFixed(1)} MB snapshot during the run`,
+  );
 }
-
-for (const records of [1_000, 10_000]) {
-  const baseline = await measureBaseline(records);
-  for (const concurrency of [1, 64]) {
-    const r = await measureStorage(records, concurrency);
-    const label = `${records / 1000}k`;
-    report({
-      name: `storage acked mutations/s, ${label} records, concurrency ${concurrency}`,
-      value: r.perSecond,
-      unit: 'ops/s',
-      baseline: { name: 'stringify+writeFile+fsync+rename per op', value: baseline },
-      ...(records === 10_000 && concurrency === 64
-        ? { goal: `>= ${GOAL} ops/s`, met: r.perSecond >= GOAL }
-        : {}),
-    });
-    console.log(
-      `${''.padEnd(4)}mean batch ${r.batch.toFixed(1)} mutations/write, p99 ack latency ${r.p99.toFixed(1)} ms`,
-    );
-  }
-}
+for (const d of dirs) await rm(d, { recursive: true, force: true });

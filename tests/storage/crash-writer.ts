@@ -7,6 +7,8 @@
  * With `<step> <nth>`, the process SIGKILLs itself the `nth` time a compaction reaches that
  * step, so the test covers a kill at every point of a compaction. Runs until killed.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLogger } from '../../kernel/log/index.js';
 import { openStorage } from '../../kernel/storage/index.js';
 
@@ -20,7 +22,11 @@ const storage = await openStorage({
   compaction: { minJournalBytes: 32 * 1024, journalRatio: 0.5 },
   onCompactionStep: (ns, step) => {
     process.stdout.write(`step ${ns} ${step}\n`);
-    if (step === killStep && ++seen === Number(killNth)) process.kill(process.pid, 'SIGKILL');
+    if (step === killStep && ++seen === Number(killNth)) {
+      // Where it died, in a file: the last stdout line may not reach the parent before the kill.
+      writeFileSync(join(dataDir, 'killed-at'), `${ns} ${step} ${seen}`);
+      process.kill(process.pid, 'SIGKILL');
+    }
   },
 });
 const samples = storage.ephemeral('crash', 'samples', { flushIntervalMs: 5 });
