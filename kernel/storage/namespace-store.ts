@@ -3,6 +3,7 @@ import { Low } from 'lowdb';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { Collection, entryJson, makeEntry, type RecordEntry } from './collection.js';
+import { type CompactionPolicy, type CompactionStep, Compactor } from './compactor.js';
 import type { ListOptions, ListPage, StoredRecord, TransactionResult, WriteOptions } from './driver.js';
 import { GroupCommit, type GroupCommitStats, type Mutation } from './group-commit.js';
 import { forEachLine } from './journal/frame.js';
@@ -11,29 +12,14 @@ import { applyLine, deleteLine, setLine } from './journal-ops.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import type { NamespaceSnapshot } from './namespace-file.js';
 import { checkTransaction, planTransaction } from './plan-transaction.js';
-import { SnapshotAbandoned, SnapshotAdapter, type SnapshotStep } from './snapshot-adapter.js';
+import { SnapshotAdapter } from './snapshot-adapter.js';
 import { writeFailed } from './storage-errors.js';
 import { toJson, validateExpectedVersion, validateId, validateName } from './validate.js';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
-/** When a namespace's journal is compacted into a new snapshot. */
-export interface CompactionPolicy {
-  /** Never compact a journal smaller than this (default 4 MiB). */
-  minJournalBytes: number;
-  /** Compact once the journal is this many times the snapshot's size (default 1). */
-  journalRatio: number;
-}
-
-/** The default {@link CompactionPolicy}. */
-export const DEFAULT_COMPACTION: CompactionPolicy = { minJournalBytes: 4 * 1024 * 1024, journalRatio: 1 };
-
-/** A failed compaction is retried after this long (or on an explicit compact()). */
-const COMPACTION_RETRY_MS = 30_000;
-
-/** Steps of a compaction, reported as each completes. */
-export type CompactionStep = 'journal-rotated' | SnapshotStep | 'journal-dropped';
+export { type CompactionPolicy, type CompactionStep, DEFAULT_COMPACTION } from './compactor.js';
 
 /** What a {@link NamespaceStore} needs besides its files. */
 export interface NamespaceStoreOptions {
@@ -112,12 +98,7 @@ export const journalFile = (dir: string, ns: string, gen: number): string =>
  */
 export class NamespaceStore {
   private readonly commit: GroupCommit<StoreMutation>;
-  private compactWanted = false;
-  private compacting: Promise<void> | null = null;
-  private compactWaiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
-  private retryCompactionAt = 0;
-  private closing = false;
-  private readonly counters = { compactions: 0, failedCompactions: 0, journal: 0, snapshot: 0 };
+  private readonly compactor: Compactor;
 
   private constructor(
     readonly ns: string,
@@ -125,10 +106,23 @@ export class NamespaceStore {
     private readonly adapter: SnapshotAdapter,
     private readonly journal: SegmentedJournal,
     private readonly loaded: boolean,
-    private readonly opts: NamespaceStoreOptions,
+    opts: NamespaceStoreOptions,
   ) {
     this.commit = new GroupCommit((batch) => this.writeBatch(batch));
+    this.compactor = new Compactor({
+      ns,
+      low,
+      adapter,
+      journal,
+      kick: () => this.commit.kick(),
+      policy: opts.compaction,
+      logger: opts.logger,
+      ...(opts.onCompactionStep ? { onStep: opts.onCompactionStep } : {}),
+    });
+    this.logger = opts.logger;
   }
+
+  private readonly logger: Logger;
 
   /**
    * Loads the namespace from `dir`: its snapshot (absent = empty), then the journal frames
@@ -173,7 +167,7 @@ export class NamespaceStore {
   private static document(ns: string, dir: string, opts: NamespaceStoreOptions) {
     let store: NamespaceStore | undefined;
     const adapter = new SnapshotAdapter(snapshotFile(dir, ns), {
-      abandoned: () => store?.closing ?? false,
+      abandoned: () => store?.compactor.closing ?? false,
       step: (s) => opts.onCompactionStep?.(ns, s),
     });
     const low = new Low<NamespaceSnapshot>(adapter, { data: new Map(), through: 0 });
@@ -338,20 +332,16 @@ export class NamespaceStore {
    */
   async compact(): Promise<void> {
     if (!this.exists) return;
-    await this.compacting?.catch(() => {});
-    const done = new Promise<void>((resolve, reject) => this.compactWaiters.push({ resolve, reject }));
-    this.compactWanted = true;
-    this.commit.kick();
-    return done;
+    return this.compactor.request();
   }
 
   /** Flushes, abandons a compaction in progress, and closes the journal. */
   async close(): Promise<void> {
-    this.closing = true;
+    const stopping = this.compactor.close();
     try {
       await this.commit.flush();
     } finally {
-      await this.compacting?.catch(() => {});
+      await stopping;
       await this.journal.close();
     }
   }
@@ -373,9 +363,9 @@ export class NamespaceStore {
       bytes: this.usedBytes,
       journalBytes: this.journal.bytes,
       snapshotBytes: this.adapter.bytes,
-      compactions: this.counters.compactions,
-      failedCompactions: this.counters.failedCompactions,
-      written: { journal: this.counters.journal, snapshot: this.counters.snapshot },
+      compactions: this.compactor.counters.compactions,
+      failedCompactions: this.compactor.counters.failed,
+      written: { journal: this.journal.written, snapshot: this.compactor.counters.snapshotBytes },
     };
   }
 
@@ -391,108 +381,20 @@ export class NamespaceStore {
   /** The group commit's write: maybe start a compaction, then journal the batch as one frame. */
   private async writeBatch(batch: readonly StoreMutation[]): Promise<void> {
     const lines = batch.length === 1 ? batch[0]!.lines : batch.flatMap((m) => m.lines);
-    let gate: ((outcome: true | Error) => void) | null = null;
-    if (this.compactWanted && !this.compacting && !this.closing) {
-      this.compactWanted = false;
-      // The capture includes this batch, so it is valid only once this batch's frame is durable.
-      gate = this.startCompaction(lines.length > 0 ? this.journal.nextSeq : this.journal.nextSeq - 1);
-      try {
-        await this.journal.rotate();
-        this.opts.onCompactionStep?.(this.ns, 'journal-rotated');
-      } catch (err) {
-        this.opts.logger.warn(
-          { err, namespace: this.ns },
-          'could not start a new journal segment; compaction postponed',
-        );
-        gate(err as Error);
-        gate = null;
-      }
-    }
+    const gate = await this.compactor.begin(lines.length > 0);
     if (lines.length === 0) {
       gate?.(true);
       return;
     }
     try {
-      const before = this.journal.bytes;
       await this.journal.append(lines);
-      this.counters.journal += this.journal.bytes - before;
     } catch (err) {
       const coded = writeFailed(err, `Writing storage namespace "${this.ns}"`, { namespace: this.ns });
       gate?.(coded);
-      this.opts.logger.error({ err, namespace: this.ns }, 'storage write failed');
+      this.logger.error({ err, namespace: this.ns }, 'storage write failed');
       throw coded;
     }
     gate?.(true);
-    this.maybeCompact();
-  }
-
-  /** Wants a compaction once the journal has outgrown the snapshot (policy), unless one runs or failed recently. */
-  private maybeCompact(): void {
-    if (this.compacting || this.compactWanted || this.closing || Date.now() < this.retryCompactionAt) return;
-    const { minJournalBytes, journalRatio } = this.opts.compaction;
-    if (this.journal.bytes < Math.max(minJournalBytes, journalRatio * this.adapter.bytes)) return;
-    this.compactWanted = true;
-    this.commit.kick();
-  }
-
-  /**
-   * Captures the document now (synchronously, inside lowdb's write) as of journal frame
-   * `through`, and writes it in the background. Returns the gate: call it with true once
-   * that frame is durable (the snapshot may then replace the old one), or with the error
-   * that kept it from disk (the snapshot is abandoned).
-   */
-  private startCompaction(through: number): (outcome: true | Error) => void {
-    let open!: (outcome: true | Error) => void;
-    const gate = new Promise<true | Error>((resolve) => {
-      open = resolve;
-    });
-    const waiters = this.compactWaiters.splice(0);
-    this.low.data.through = through;
-    this.adapter.stage(gate);
-    const written = this.low.write();
-    const run = written.then(async () => {
-      this.counters.snapshot += this.adapter.bytes;
-      await this.journal.dropWhere((seg) => seg.lastFrame <= through);
-      this.opts.onCompactionStep?.(this.ns, 'journal-dropped');
-      this.counters.compactions++;
-      this.opts.logger.debug(
-        { namespace: this.ns, through, snapshotBytes: this.adapter.bytes },
-        'storage namespace compacted',
-      );
-    });
-    this.compacting = run.then(
-      () => {
-        for (const w of waiters) w.resolve();
-      },
-      (err: unknown) => {
-        if (!(err instanceof SnapshotAbandoned)) {
-          this.counters.failedCompactions++;
-          this.retryCompactionAt = Date.now() + COMPACTION_RETRY_MS;
-          this.opts.logger.warn(
-            { err, namespace: this.ns },
-            'storage compaction failed; the journal keeps every change, and compaction is retried later',
-          );
-        }
-        const cause = err instanceof SnapshotAbandoned ? err.cause : err;
-        const reason =
-          cause === undefined
-            ? omegaError(
-                'OMEGA_ERR_STORAGE_CLOSED',
-                `Compaction of "${this.ns}" was abandoned: storage is closing.`,
-              )
-            : writeFailed(cause, `Compacting storage namespace "${this.ns}"`, { namespace: this.ns });
-        for (const w of waiters) w.reject(reason);
-      },
-    );
-    void this.compacting.finally(() => {
-      this.compacting = null;
-      if (this.compactWaiters.length > 0) {
-        this.compactWanted = true;
-        this.commit.kick();
-      } else {
-        this.maybeCompact();
-      }
-    });
-    return open;
+    this.compactor.check();
   }
 }

@@ -46,6 +46,7 @@ export class SegmentedJournal {
   readonly #fileOf: (gen: number) => string;
   #current: JournalFile | null;
   #nextSeq: number;
+  #written = 0;
 
   private constructor(
     segments: Segment[],
@@ -133,6 +134,11 @@ export class SegmentedJournal {
     return n;
   }
 
+  /** Bytes appended since this journal was opened. */
+  get written(): number {
+    return this.#written;
+  }
+
   /** Generation of the segment appends go to (0 before the first). */
   get currentGen(): number {
     return this.#segments.at(-1)?.gen ?? 0;
@@ -160,6 +166,7 @@ export class SegmentedJournal {
     await this.#current!.append(frame);
     seg.bytes += frame.length;
     seg.lastFrame = seq;
+    this.#written += frame.length;
     this.#nextSeq = seq + 1;
     return seq;
   }
