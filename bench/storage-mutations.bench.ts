@@ -156,6 +156,26 @@ for (const [records, concurrency] of runs) {
     rates.storage.push(await storageWindow(view, records, concurrency, latencies));
   }
   const after = storage.stats().bench!;
+  // One client keeps writing while the namespace is compacted: what do acknowledgements wait meanwhile?
+  const during: number[] = [];
+  if (concurrency === 1) {
+    let compacting = true;
+    const t0 = performance.now();
+    const compaction = storage.compact('bench').finally(() => {
+      compacting = false;
+    });
+    for (let n = 0; compacting; n++) {
+      const i = Math.floor(Math.random() * records);
+      const t = performance.now();
+      await view.set('nodes', `node-${i}`, valueFor(i, n));
+      during.push(performance.now() - t);
+    }
+    await compaction;
+    const mb = (storage.stats().bench!.snapshotBytes / 1e6).toFixed(0);
+    console.log(
+      `    a compaction (${mb} MB snapshot) took ${((performance.now() - t0) / 1000).toFixed(2)} s; ${during.length} acks meanwhile`,
+    );
+  }
   await storage.close();
   const mutations = after.mutations - before.mutations;
   const label = records >= 1_000_000 ? `${records / 1_000_000}M` : `${records / 1000}k`;
@@ -185,6 +205,20 @@ for (const [records, concurrency] of runs) {
     unit: 'B',
     baseline: { name: 'one record as a journal line', value: LINE_BYTES },
   });
+  if (during.length > 0) {
+    report({
+      name: '    ack latency p99 while a compaction runs',
+      value: percentile(during, 99),
+      unit: 'ms',
+      baseline: { name: 'p99 in the windows above', value: percentile(latencies, 99) },
+    });
+    report({
+      name: '    ack latency max while a compaction runs',
+      value: Math.max(...during),
+      unit: 'ms',
+      baseline: { name: 'max in the windows above', value: Math.max(...latencies) },
+    });
+  }
   const spread = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
   console.log(
     `${''.padEnd(4)}windows: storage ${spread(rates.storage)}, fdatasync loop ${spread(rates.fdatasync)} ops/s; ` +
