@@ -33,7 +33,11 @@ export function applyLine(data: NamespaceData, line: string): void {
   let coll = data.get(name);
   if (op.set !== undefined) {
     const id = (op.record as { id?: unknown } | null)?.id;
-    const entry = typeof id === 'string' ? recordEntry(id, op.record) : null;
+    // A line as setLine writes it holds the record's text verbatim: reuse it rather than re-encode.
+    const prefix = `{"set":"${name}","record":`;
+    const verbatim = line.startsWith(prefix) && line.endsWith('}') && Object.keys(op).length === 2;
+    const text = verbatim ? line.slice(prefix.length, -1) : undefined;
+    const entry = typeof id === 'string' ? recordEntry(id, op.record, text) : null;
     if (!entry) throw new Error(`a set in collection "${name}" carries a malformed record`);
     if (!coll) {
       coll = new Collection();

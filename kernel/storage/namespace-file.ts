@@ -1,4 +1,4 @@
-import { Collection, type CollectionCapture, makeEntry } from './collection.js';
+import { Collection, type CollectionCapture, makeEntry, type RecordEntry } from './collection.js';
 import { corruptFile } from './storage-errors.js';
 
 /** The collections of one namespace, by name. */
@@ -17,8 +17,11 @@ export const SNAPSHOT_FORMAT = 2;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Checks one stored record and builds its entry; null when it is malformed. */
-export function recordEntry(id: string, r: unknown) {
+/**
+ * Checks one stored record and builds its entry; null when it is malformed. `text`, when
+ * given, is the record's JSON as stored (it becomes the entry's text, saving a re-encoding).
+ */
+export function recordEntry(id: string, r: unknown, text?: string): RecordEntry | null {
   if (
     !isObject(r) ||
     r.id !== id ||
@@ -30,7 +33,18 @@ export function recordEntry(id: string, r: unknown) {
   ) {
     return null;
   }
-  return makeEntry(id, r.version as number, r.createdAt, r.updatedAt, JSON.stringify(r.value));
+  if (text === undefined) {
+    return makeEntry(id, r.version as number, r.createdAt, r.updatedAt, JSON.stringify(r.value));
+  }
+  const key = JSON.stringify(id);
+  const line = `${key}:${text}`;
+  return {
+    version: r.version as number,
+    createdAt: r.createdAt,
+    line,
+    start: key.length + 1,
+    bytes: Buffer.byteLength(line),
+  };
 }
 
 /**

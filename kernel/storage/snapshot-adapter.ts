@@ -1,4 +1,4 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { syncDir } from './durable-file.js';
@@ -9,6 +9,7 @@ import {
   type NamespaceSnapshot,
   SNAPSHOT_FORMAT,
 } from './namespace-file.js';
+import { readSnapshotLines } from './read-snapshot-lines.js';
 
 /** Steps of writing a snapshot, reported as they complete (logs, tests that crash at each). */
 export type SnapshotStep = 'snapshot-synced' | 'snapshot-renamed';
@@ -21,7 +22,19 @@ let tempCounter = 0;
 export class SnapshotAbandoned extends Error {}
 
 /**
- * The lowdb adapter of a namespace snapshot. `read` parses the file (absent = null). `write`
+ * The lowdb adapter of a namespace snapshot, written one record per line:
+ *
+ * ```
+ * {"format":2,"through":N,"collections":{
+ * "<collection>":{
+ * "<id>":{record}
+ * ,"<id>":{record}
+ * }
+ * ,"<collection>":{ …
+ * }}
+ * ```
+ *
+ * `read` parses the file (absent = null), line by line when it has this layout. `write`
  * captures the document synchronously, at the instant it is called (no record is copied:
  * see {@link captureNamespace}), then streams it to a temp file in slices, fsyncs it, waits
  * for the staged `gate` (the journal frame the snapshot includes must be durable first),
@@ -37,15 +50,17 @@ export class SnapshotAdapter implements Adapter<NamespaceSnapshot> {
   ) {}
 
   async read(): Promise<NamespaceSnapshot | null> {
-    let text: string;
+    let size: number;
     try {
-      text = await readFile(this.file, 'utf8');
+      size = (await stat(this.file)).size;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
-    const snapshot = decodeNamespace(text, this.file);
-    this.bytes = Buffer.byteLength(text, 'utf8');
+    // The layout this adapter writes is read line by line; anything else is parsed whole.
+    const snapshot =
+      (await readSnapshotLines(this.file)) ?? decodeNamespace(await readFile(this.file, 'utf8'), this.file);
+    this.bytes = size;
     return snapshot;
   }
 
@@ -75,6 +90,7 @@ export class SnapshotAdapter implements Adapter<NamespaceSnapshot> {
     let renamed = false;
     let bytes = 0;
     try {
+      // One record per line (still one JSON document), so it can be read back line by line.
       let pending: string[] = [`{"format":${SNAPSHOT_FORMAT},"through":${capture.through},"collections":{`];
       let chars = pending[0]!.length;
       const drain = async () => {
@@ -87,19 +103,19 @@ export class SnapshotAdapter implements Adapter<NamespaceSnapshot> {
       };
       for (const [i, { name, capture: coll }] of capture.collections.entries()) {
         // Collection names match [a-z0-9_-], so they need no escaping.
-        pending.push(`${i > 0 ? ',' : ''}"${name}":{`);
+        pending.push(`\n${i > 0 ? ',' : ''}"${name}":{`);
         let first = true;
         for (const part of coll.parts) {
           for (const entry of part.values()) {
-            pending.push(first ? entry.line : `,${entry.line}`);
-            chars += entry.line.length + 1;
+            pending.push(first ? `\n${entry.line}` : `\n,${entry.line}`);
+            chars += entry.line.length + 2;
             first = false;
           }
           if (chars >= SLICE_CHARS) await drain();
         }
-        pending.push('}');
+        pending.push('\n}');
       }
-      pending.push('}}');
+      pending.push('\n}}\n');
       await drain();
       await fh.sync();
       await fh.close();
