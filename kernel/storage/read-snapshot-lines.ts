@@ -95,8 +95,8 @@ export async function readSnapshotLines(file: string): Promise<NamespaceSnapshot
       return false;
     }
     const entry = typeof id === 'string' ? recordEntry(id, record, text.slice(end + 2)) : null;
-    if (!entry || current.get(id as string)) return false;
-    current.put(id as string, entry);
+    if (!entry) return false;
+    current.put(id as string, entry); // a repeated id replaces the earlier one, as in JSON.parse
     return true;
   };
   const whole = await eachLine(file, visit);

@@ -25,7 +25,7 @@ function runAndKill(dir: string, killAfter: number, selfKill?: [CompactionStep, 
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', writer, dir, ...(selfKill?.map(String) ?? [])],
+      ['--conditions=source', '--import', 'tsx', writer, dir, ...(selfKill?.map(String) ?? [])],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

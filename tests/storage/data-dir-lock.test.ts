@@ -8,7 +8,10 @@ import { LOCK_FILE, processStartTicks } from '../../kernel/storage/index.js';
 import { removeDir, startTempKernel } from '../helpers/temp-kernel.js';
 import { type KernelChild, spawnKernel } from './spawn-kernel.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'kernel', 'cli', 'main.ts');
+/** The omega CLI's entry (it moves out of kernel/ into cli/). */
+const CLI = ['cli', 'kernel/cli']
+  .map((d) => join(import.meta.dirname, '..', '..', d, 'main.ts'))
+  .find((p) => existsSync(p))!;
 const dirs: string[] = [];
 const children: KernelChild[] = [];
 const tempDir = () => {
@@ -53,7 +56,7 @@ describe('data directory lock (real processes)', () => {
     await first.ready;
     const r = spawnSync(
       process.execPath,
-      ['--import', 'tsx', CLI, 'start', '--port', '0', '--data-dir', dataDir],
+      ['--conditions=source', '--import', 'tsx', CLI, 'start', '--port', '0', '--data-dir', dataDir],
       {
         encoding: 'utf8',
         timeout: 60_000,

@@ -13,9 +13,13 @@ export interface KernelChild {
 
 /** Starts a kernel in a child process on `dataDir`, with `config` merged into the test defaults. */
 export function spawnKernel(dataDir: string, config: Record<string, unknown> = {}): KernelChild {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, JSON.stringify(config)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', CHILD, dataDir, JSON.stringify(config)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
