@@ -7,6 +7,7 @@ import {
   type EventBus,
   type EventBusOptions,
   type EventHandler,
+  type EventPersistence,
   type PublishOptions,
   type SubscribeOptions,
   type Subscription,
@@ -28,7 +29,9 @@ interface Held {
 const TOPIC_CACHE_MAX = 4096;
 
 /**
- * Creates the in-memory event bus. `publish` is synchronous; delivery is not: each
+ * Creates the event bus: in memory, and with `persistence` its replay window is kept on disk
+ * as well (see {@link EventPersistence}; `history` refills it at start). `publish` is
+ * synchronous; delivery is not: each
  * subscriber has a bounded queue drained in batches on a later turn (one `setImmediate`
  * for all subscribers), one handler call at a time. A subscriber whose queue would exceed
  * its bound is cut off (`onResync('overflow')`), so memory stays bounded. A handler that
@@ -53,7 +56,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
   let lost: { from: number; to: number } | null = null;
   for (const e of opts.history ?? []) {
     if (!(e.seq <= startSeq && e.seq > (window.newestSeq ?? 0))) configError('history', e.seq);
-    window.push(e, e.topic.length + jsonLength(e.data));
+    window.push(Object.isFrozen(e) ? e : Object.freeze({ ...e }), e.topic.length + jsonLength(e.data));
   }
   const restoredLast = window.newestSeq;
   if (restoredLast !== undefined && restoredLast < startSeq) lost = { from: restoredLast, to: startSeq };
