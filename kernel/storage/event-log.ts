@@ -74,6 +74,7 @@ export class EventLog {
   #retainFrom = 0;
   #closed = false;
   #failing = false;
+  #lastError: Error | null = null;
   #cleanStop: number | null = null;
   readonly #lastEventOf = new Map<number, number>();
   readonly #flushMs: number;
@@ -188,7 +189,8 @@ export class EventLog {
     while (this.#writing) await this.#writing;
     if (this.#pending.length === 0) return;
     await this.#write();
-    if (this.#failing) throw omegaError('OMEGA_ERR_STORAGE_IO', 'The event log could not be written.');
+    if (this.#failing)
+      throw this.#lastError ?? omegaError('OMEGA_ERR_STORAGE_IO', 'The event log could not be written.');
   }
 
   /** The bus stopped cleanly at `lastSeq`: {@link close} records that, so the next start continues from it. */
@@ -276,6 +278,7 @@ export class EventLog {
   /** A failed write: durable lines fail (their events never become visible); the others wait for the next try. */
   #failed(batch: Pending[], err: unknown): void {
     const coded = writeFailed(err, 'Writing the event log', { store: 'events' });
+    this.#lastError = coded;
     if (!this.#failing)
       this.logger.error({ err }, 'event log write failed; batched events are kept in memory and retried');
     this.#failing = true;
