@@ -1,7 +1,7 @@
 import type { Low } from 'lowdb';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import type { SegmentedJournal } from './journal/segmented-journal.js';
+import type { SegmentedJournal } from './journal/index.js';
 import type { NamespaceSnapshot } from './namespace-file.js';
 import { SnapshotAbandoned, type SnapshotAdapter, type SnapshotStep } from './snapshot-adapter.js';
 import { writeFailed } from './storage-errors.js';

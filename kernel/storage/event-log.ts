@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { removeStaleTempFiles, syncDir } from './durable-file.js';
-import { forEachLine } from './journal/frame.js';
-import { SegmentedJournal } from './journal/segmented-journal.js';
+import { forEachLine, SegmentedJournal } from './journal/index.js';
 import { writeFailed } from './storage-errors.js';
 
 /** One event as the log keeps it. */

@@ -6,8 +6,7 @@ import { Collection, entryJson, makeEntry, type RecordEntry } from './collection
 import { type CompactionPolicy, type CompactionStep, Compactor } from './compactor.js';
 import type { ListOptions, ListPage, StoredRecord, TransactionResult, WriteOptions } from './driver.js';
 import { GroupCommit, type GroupCommitStats, type Mutation } from './group-commit.js';
-import { forEachLine } from './journal/frame.js';
-import { SegmentedJournal } from './journal/segmented-journal.js';
+import { forEachLine, SegmentedJournal } from './journal/index.js';
 import { applyLine, deleteLine, setLine } from './journal-ops.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import type { NamespaceSnapshot } from './namespace-file.js';

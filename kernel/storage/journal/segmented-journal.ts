@@ -1,7 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import type { Logger } from '../../log/index.js';
 import { corruptFile } from '../storage-errors.js';
-import { encodeFrame, encodePayload, FRAME_HEADER_BYTES } from './frame.js';
+import { encodeFrame, encodePayload } from './frame.js';
 import { JournalFile } from './journal-file.js';
 import { scanJournal } from './scan-journal.js';
 
@@ -209,6 +209,3 @@ export class SegmentedJournal {
     await this.#current?.close();
   }
 }
-
-/** Bytes one frame of `payloadBytes` takes on disk. */
-export const frameBytes = (payloadBytes: number): number => FRAME_HEADER_BYTES + payloadBytes;
