@@ -13,8 +13,6 @@ export interface LoggedEvent {
   /** Publish time, epoch ms. */
   time: number;
   data: unknown;
-  /** `data` as JSON (what the replay window counts). */
-  dataJson: string;
 }
 
 /** What {@link EventLog.open} found. */
@@ -75,7 +73,7 @@ export class EventLog {
   #failing = false;
   #lastError: Error | null = null;
   #cleanStop: number | null = null;
-  readonly #lastEventOf = new Map<number, number>();
+  readonly #lastEventOf: Map<number, number>;
   readonly #flushMs: number;
   readonly #segmentBytes: number;
   readonly #maxPending: number;
@@ -138,7 +136,6 @@ export class EventLog {
             topic: e.topic,
             time: e.time,
             data: e.data ?? null,
-            dataJson: JSON.stringify(e.data ?? null),
           });
           lastEventOf.set(gen, e.seq as number);
         }),
