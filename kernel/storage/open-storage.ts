@@ -130,9 +130,16 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   try {
     const files = namespaceFiles(await prepareDir(storageDir, logger), storageDir, logger);
     for (const [ns, gens] of files) {
+      const started = performance.now();
       const store = await NamespaceStore.open(ns, storageDir, gens, nsOptions);
       opened.push(store);
       stores.set(ns, store);
+      // Large namespaces take a while to read: say which, so a slow start-up is not a mystery.
+      const ms = Math.round(performance.now() - started);
+      if (ms >= 1000) {
+        const { records, snapshotBytes, journalBytes } = store.stats();
+        logger.info({ namespace: ns, records, snapshotBytes, journalBytes, ms }, 'storage namespace loaded');
+      }
     }
   } catch (err) {
     await Promise.allSettled(opened.map((s) => s.close()));
