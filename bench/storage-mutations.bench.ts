@@ -15,6 +15,7 @@ import { constants } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger } from '../kernel/log/index.js';
 import { type NamespaceView, openStorage, type TransactionOp } from '../kernel/storage/index.js';
 import { percentile, report } from './report.js';
@@ -158,7 +159,9 @@ for (const [records, concurrency] of runs) {
   const after = storage.stats().bench!;
   // One client keeps writing while the namespace is compacted: what do acknowledgements wait meanwhile?
   const during: number[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   if (concurrency === 1) {
+    loopDelay.enable();
     let compacting = true;
     const t0 = performance.now();
     const compaction = storage.compact('bench').finally(() => {
@@ -171,6 +174,7 @@ for (const [records, concurrency] of runs) {
       during.push(performance.now() - t);
     }
     await compaction;
+    loopDelay.disable();
     const mb = (storage.stats().bench!.snapshotBytes / 1e6).toFixed(0);
     console.log(
       `    a compaction (${mb} MB snapshot) took ${((performance.now() - t0) / 1000).toFixed(2)} s; ${during.length} acks meanwhile`,
@@ -206,6 +210,12 @@ for (const [records, concurrency] of runs) {
     baseline: { name: 'one record as a journal line', value: LINE_BYTES },
   });
   if (during.length > 0) {
+    report({
+      name: '    event-loop delay max while a compaction runs',
+      value: loopDelay.max / 1e6,
+      unit: 'ms',
+      baseline: { name: 'ack latency max meanwhile', value: Math.max(...during) },
+    });
     report({
       name: '    ack latency p99 while a compaction runs',
       value: percentile(during, 99),

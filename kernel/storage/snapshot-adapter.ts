@@ -16,6 +16,8 @@ export type SnapshotStep = 'snapshot-synced' | 'snapshot-renamed';
 
 /** Text is handed to the file in writes of about this many characters; the event loop runs between them. */
 const SLICE_CHARS = 1024 * 1024;
+/** The temp file is fdatasynced every this many bytes while it is written. */
+const SYNC_EVERY_BYTES = 8 * 1024 * 1024;
 let tempCounter = 0;
 
 /** Thrown (and caught by the store) when a snapshot is abandoned: its commit failed, or storage is closing. */
@@ -89,6 +91,7 @@ export class SnapshotAdapter implements Adapter<NamespaceSnapshot> {
     const fh = await open(tmp, 'w', 0o600);
     let renamed = false;
     let bytes = 0;
+    let synced = 0;
     try {
       // One record per line (still one JSON document), so it can be read back line by line.
       let pending: string[] = [`{"format":${SNAPSHOT_FORMAT},"through":${capture.through},"collections":{`];
@@ -100,6 +103,12 @@ export class SnapshotAdapter implements Adapter<NamespaceSnapshot> {
         chars = 0;
         bytes += buf.length;
         await fh.write(buf);
+        // Flush as it goes: one fsync of a huge file at the end would hold the disk for long,
+        // and the journal's appends (acknowledgements) would queue behind it.
+        if (bytes - synced >= SYNC_EVERY_BYTES) {
+          await fh.datasync();
+          synced = bytes;
+        }
       };
       for (const [i, { name, capture: coll }] of capture.collections.entries()) {
         // Collection names match [a-z0-9_-], so they need no escaping.
