@@ -11,7 +11,8 @@
  * after a window of each baseline (interleaved), so a ratio compares like with like.
  * Run: npm run bench -- storage   (BENCH_ROUNDS=8, BENCH_WINDOW_MS=500, BENCH_RECORDS=10000,1000000)
  */
-import { constants } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { constants, mkdtempSync, rmdirSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +27,8 @@ const RECORDS = (process.env.BENCH_RECORDS ?? '10000,1000000').split(',').map(Nu
 const GOAL = 2000;
 const logger = createLogger({ level: 'silent' });
 const dirs: string[] = [];
-const tempDir = async (name: string) => {
-  const d = await mkdtemp(join(tmpdir(), `omega-bench-${name}-`));
+const tempDir = async (name: string, base = tmpdir()) => {
+  const d = await mkdtemp(join(base, `omega-bench-${name}-`));
   dirs.push(d);
   return d;
 };
@@ -58,8 +59,8 @@ const LINE_BYTES = Buffer.byteLength(
 );
 
 /** A bare append loop of record-sized buffers, made durable one at a time (the floor). */
-async function appendLoop(how: 'fdatasync' | 'O_DSYNC') {
-  const dir = await tempDir('baseline');
+async function appendLoop(how: 'fdatasync' | 'O_DSYNC', base?: string) {
+  const dir = await tempDir('baseline', base);
   const { O_APPEND, O_CREAT, O_DSYNC, O_WRONLY } = constants;
   const flags = O_WRONLY | O_CREAT | O_APPEND | (how === 'O_DSYNC' ? O_DSYNC : 0);
   const fh = await open(join(dir, 'append.bin'), flags);
@@ -81,8 +82,8 @@ async function appendLoop(how: 'fdatasync' | 'O_DSYNC') {
   };
 }
 
-async function fill(records: number) {
-  const dir = await tempDir('storage');
+async function fill(records: number, base?: string) {
+  const dir = await tempDir('storage', base);
   const storage = await openStorage({ dataDir: dir, logger });
   const t0 = performance.now();
   const BATCH = 1000;
@@ -239,4 +240,62 @@ for (const [records, concurrency] of runs) {
 }
 await fdatasync.close();
 await dsync.close();
-for (const d of dirs) await rm(d, { recursive: true, force: true });
+for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+
+// The same with the disk taken out: on a tmpfs (RAM), what the storage layer itself costs
+// per acknowledged mutation, beside a bare append loop on that tmpfs.
+const mounted = mountTmpfs(4096);
+if (typeof mounted === 'string') console.log(`(no tmpfs run: ${mounted})`);
+else {
+  const ram = mounted.dir;
+  try {
+    const bare = await appendLoop('O_DSYNC', ram);
+    for (const records of RECORDS) {
+      const storage = await fill(records, ram);
+      const view = storage.namespace('bench');
+      const rates = { bare: [] as number[], storage: [] as number[] };
+      const latencies: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        rates.bare.push(await bare.window());
+        rates.storage.push(await storageWindow(view, records, 1, latencies));
+      }
+      await storage.close();
+      const label = records >= 1_000_000 ? `${records / 1_000_000}M` : `${records / 1000}k`;
+      const perSecond = median(rates.storage);
+      report({
+        name: `on tmpfs: acked mutations/s, ${label} records, ONE client`,
+        value: perSecond,
+        unit: 'ops/s',
+        baseline: { name: 'append + O_DSYNC loop on the tmpfs', value: median(rates.bare) },
+        goal: `>= ${GOAL} ops/s`,
+        met: perSecond >= GOAL,
+      });
+      console.log(
+        `${''.padEnd(4)}storage's own cost per acknowledged mutation: ${(1e6 / perSecond - 1e6 / median(rates.bare)).toFixed(0)} µs ` +
+          `(p50 ack ${percentile(latencies, 50).toFixed(3)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms)`,
+      );
+      for (const d of dirs.splice(1)) await rm(d, { recursive: true, force: true });
+    }
+    await bare.close();
+  } finally {
+    for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+    execFileSync('umount', ['-l', ram], { stdio: 'pipe' });
+    await rm(ram, { recursive: true, force: true });
+  }
+}
+
+/** Mounts a tmpfs of `mib` MiB on a temp dir, or says why not (needs root). */
+function mountTmpfs(mib: number): { dir: string } | string {
+  if (process.getuid?.() !== 0) return 'needs root to mount a tmpfs';
+  const dir = mkdtempSync(join(tmpdir(), 'omega-bench-ram-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${mib}m`, 'tmpfs', dir], {
+      stdio: 'pipe',
+      timeout: 10_000,
+    });
+    return { dir };
+  } catch (err) {
+    rmdirSync(dir);
+    return `cannot mount a tmpfs (${(err as Error).message.split('\n')[0]})`;
+  }
+}
