@@ -1,4 +1,4 @@
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { syncDir } from './durable-file.js';
@@ -14,11 +14,63 @@ import { readSnapshotLines } from './read-snapshot-lines.js';
 /** Steps of writing a snapshot, reported as they complete (logs, tests that crash at each). */
 export type SnapshotStep = 'snapshot-synced' | 'snapshot-renamed';
 
-/** Text is handed to the file in writes of about this many characters; the event loop runs between them. */
-const SLICE_CHARS = 1024 * 1024;
+/** Text goes to the file in writes of about this many bytes; the event loop runs between them. */
+const SLICE_BYTES = 1024 * 1024;
 /** The temp file is fdatasynced every this many bytes while it is written. */
 const SYNC_EVERY_BYTES = 8 * 1024 * 1024;
 let tempCounter = 0;
+
+/**
+ * Writes text through one reused buffer: records are encoded straight into it (no joined
+ * strings, no buffer per slice, so a large snapshot makes little garbage), and each full
+ * buffer is written and, every few MiB, fdatasynced: one fsync of a huge file at the end
+ * would hold the disk for long, and the journal's appends would queue behind it.
+ */
+class SliceWriter {
+  readonly #buf = Buffer.allocUnsafe(SLICE_BYTES);
+  #at = 0;
+  #synced = 0;
+  bytes = 0;
+
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly abandoned: () => boolean,
+  ) {}
+
+  /** Encodes `text` into the buffer if it surely fits (3 bytes per UTF-16 unit at most); false if not. */
+  tryPut(text: string): boolean {
+    if (this.#at + text.length * 3 > this.#buf.length) return false;
+    this.#at += this.#buf.write(text, this.#at);
+    return true;
+  }
+
+  /** Like {@link tryPut}, writing the buffer out first when needed (text longer than it goes out on its own). */
+  async put(text: string): Promise<void> {
+    if (this.tryPut(text)) return;
+    await this.flush();
+    if (this.tryPut(text)) return;
+    await this.#write(Buffer.from(text, 'utf8'));
+  }
+
+  /** Writes out what the buffer holds. */
+  async flush(): Promise<void> {
+    if (this.#at === 0) return;
+    const n = this.#at;
+    this.#at = 0;
+    await this.#write(this.#buf.subarray(0, n));
+  }
+
+  async #write(bytes: Buffer): Promise<void> {
+    if (this.abandoned()) throw new SnapshotAbandoned('storage is closing');
+    let done = 0;
+    while (done < bytes.length) done += (await this.fh.write(bytes, done, bytes.length - done)).bytesWritten;
+    this.bytes += bytes.length;
+    if (this.bytes - this.#synced >= SYNC_EVERY_BYTES) {
+      await this.fh.datasync();
+      this.#synced = this.bytes;
+    }
+  }
+}
 
 /** Thrown (and caught by the store) when a snapshot is abandoned: its commit failed, or storage is closing. */
 export class SnapshotAbandoned extends Error {}
@@ -90,42 +142,27 @@ export class SnapshotAdapter implements Adapter<NamespaceSnapshot> {
     const tmp = join(dir, `.${basename(this.file)}.${process.pid}.${tempCounter++}.tmp`);
     const fh = await open(tmp, 'w', 0o600);
     let renamed = false;
-    let bytes = 0;
-    let synced = 0;
+    const out = new SliceWriter(fh, this.hooks.abandoned);
     try {
       // One record per line (still one JSON document), so it can be read back line by line.
-      let pending: string[] = [`{"format":${SNAPSHOT_FORMAT},"through":${capture.through},"collections":{`];
-      let chars = pending[0]!.length;
-      const drain = async () => {
-        if (this.hooks.abandoned()) throw new SnapshotAbandoned('storage is closing');
-        const buf = Buffer.from(pending.join(''), 'utf8');
-        pending = [];
-        chars = 0;
-        bytes += buf.length;
-        await fh.write(buf);
-        // Flush as it goes: one fsync of a huge file at the end would hold the disk for long,
-        // and the journal's appends (acknowledgements) would queue behind it.
-        if (bytes - synced >= SYNC_EVERY_BYTES) {
-          await fh.datasync();
-          synced = bytes;
-        }
-      };
+      await out.put(`{"format":${SNAPSHOT_FORMAT},"through":${capture.through},"collections":{`);
       for (const [i, { name, capture: coll }] of capture.collections.entries()) {
         // Collection names match [a-z0-9_-], so they need no escaping.
-        pending.push(`\n${i > 0 ? ',' : ''}"${name}":{`);
-        let first = true;
+        await out.put(`\n${i > 0 ? ',' : ''}"${name}":{`);
+        let sep = '\n';
         for (const part of coll.parts) {
           for (const entry of part.values()) {
-            pending.push(first ? `\n${entry.line}` : `\n,${entry.line}`);
-            chars += entry.line.length + 2;
-            first = false;
+            // Synchronous while the buffer has room; an await only when a slice is full.
+            if (!out.tryPut(sep)) await out.put(sep);
+            if (!out.tryPut(entry.line)) await out.put(entry.line);
+            sep = '\n,';
           }
-          if (chars >= SLICE_CHARS) await drain();
         }
-        pending.push('\n}');
+        await out.put('\n}');
       }
-      pending.push('\n}}\n');
-      await drain();
+      await out.put('\n}}\n');
+      await out.flush();
+      const bytes = out.bytes;
       await fh.sync();
       await fh.close();
       this.hooks.step('snapshot-synced');

@@ -358,6 +358,31 @@ describe('journal damage', () => {
     expect(await readFile(nsFile('odd'), 'utf8')).toBe(cut);
   });
 
+  it('a snapshot of several MiB (many slices, multi-byte text, a record larger than a slice) reads back whole', async () => {
+    let storage = await open(dir);
+    const expected = new Map<string, unknown>();
+    for (let i = 0; i < 3000; i += 500) {
+      await Promise.all(
+        Array.from({ length: 500 }, (_, j) => {
+          const v = { i: i + j, text: `ünïcödé ✓ 🚀 ${'é'.repeat((i + j) % 700)}` };
+          expected.set(`k${i + j}`, v);
+          return storage.set('big', 'c', `k${i + j}`, v);
+        }),
+      );
+    }
+    const huge = { blob: '🚀'.repeat(400_000) }; // 1.6 MB of UTF-8, more than one write slice
+    expected.set('huge', huge);
+    await storage.set('big', 'c', 'huge', huge);
+    await storage.compact('big');
+    const bytes = storage.stats().big!.bytes;
+    await storage.close();
+    expect((await stat(nsFile('big'))).size).toBeGreaterThan(4_000_000);
+    storage = await open(dir);
+    expect(storage.stats().big!.bytes).toBe(bytes);
+    for (const [id, v] of expected) expect((await storage.get('big', 'c', id))?.value, id).toEqual(v);
+    await storage.close();
+  });
+
   it('a namespace written by an older kernel (format 1, no journal) opens and gains a journal', async () => {
     await mkdir(join(dir, 'storage'), { recursive: true });
     await writeFile(nsFile('app'), FORMAT1);
