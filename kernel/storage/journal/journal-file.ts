@@ -87,6 +87,11 @@ export class JournalFile {
     this.#size = start + bytes.length;
   }
 
+  /** Cuts back a failed append's leftovers now (a no-op unless `damaged`); throws if that still fails. */
+  async repair(): Promise<void> {
+    if (this.#damaged) await this.#cutBack();
+  }
+
   /** Closes the handle (idempotent). */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -176,6 +176,8 @@ export class SegmentedJournal {
    * and resolves with its generation. A no-op while the current segment is still empty.
    */
   async rotate(): Promise<number> {
+    // A segment must never be left with half a frame at its end once newer ones follow it.
+    await this.#current?.repair();
     const cur = this.#segments.at(-1);
     if (cur && this.#current && cur.bytes === 0) return cur.gen;
     const gen = this.#nextSeq;
