@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { syncDir } from '../durable-file.js';
 
@@ -36,7 +36,9 @@ export class JournalFile {
     try {
       await syncDir(dirname(file));
     } catch (err) {
+      // Not durably there: take it away, so the next attempt can create it again.
       await fh.close().catch(() => {});
+      await unlink(file).catch(() => {});
       throw err;
     }
     return new JournalFile(file, fh, 0);
