@@ -15,7 +15,8 @@ export interface KernelFacts {
   readiness(): Record<string, boolean>;
   plugins(): unknown[];
   systemSnapshot(): Promise<unknown>;
-  publish(topic: string, data: unknown): { seq: number; topic: string; time: number };
+  /** Publishes an operator event; resolves once it is durable. */
+  publish(topic: string, data: unknown): Promise<{ seq: number; topic: string; time: number }>;
   /** The parts that serve routes (the kernel, each plugin) with a description, for the OpenAPI tags. */
   tags(): ApiTag[];
 }
@@ -142,7 +143,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       body: publishBody,
       summary: 'Publish an operator event (topics under ops.*, e.g. ops.maintenance.announced)',
       responses: { 202: 'Published: the event with its sequence number' },
-      handler: (_c, input) => {
+      handler: async (_c, input) => {
         const { body } = input;
         // The same per-event cap as plugins' events.publish: every event is retained for replay.
         const bytes = JSON.stringify(body.data ?? null).length;
@@ -153,7 +154,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
             { limit: MAX_EVENT_DATA_BYTES },
           );
         }
-        return json(input, facts.publish(body.topic, body.data ?? null), 202);
+        return json(input, await facts.publish(body.topic, body.data ?? null), 202);
       },
     }),
   ];
