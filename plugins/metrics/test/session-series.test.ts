@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { rangeQuery } from '../../plugins/metrics/src/query/range-query.js';
+import { rangeQuery } from '../src/query/range-query.js';
 import {
   MAX_SESSIONS,
   SESSION_RETENTION_MS,
   SessionSeriesStore,
-} from '../../plugins/metrics/src/sessions/session-series.js';
+} from '../src/sessions/session-series.js';
 
 const FIELDS = [
   'session',
