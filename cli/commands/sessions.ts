@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, callApi } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
 import { output } from '../output.js';
@@ -275,6 +276,8 @@ async function copyLogs(
     if (w.ended && drained) return;
     if (TERMINAL.has(w.state) && drained && chunk.length === 0) return;
     if (!o.follow && chunk.length === 0) return;
+    // Not on a node yet: the route answers at once, so wait here before asking again.
+    if (chunk.length === 0 && (w.state === 'pending' || w.state === 'starting')) await sleep(1000);
   }
 }
 

@@ -175,6 +175,24 @@ describe.skipIf(reason !== null)(`omega sessions${reason ? ` (skipped: ${reason}
     expect((await json('quota', 'list')).items).toEqual([]);
   }, 90_000);
 
+  it('run -f on a session that waits shows why, and ends with exit 1 when it is cancelled before it ran', async () => {
+    const follower = omega('run', '-f', '--node-selector', 'pool=nowhere', '--', 'true');
+    let id: string | undefined;
+    for (let i = 0; i < 100 && !id; i++) {
+      const list = await api<Doc>(k, '/api/v1/sessions?state=pending');
+      id = (list.body.items as Doc[])[0]?.id as string | undefined;
+      if (!id) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(id).toBeDefined();
+    const killed = await omega('kill', id as string, '--reason', 'nowhere to run');
+    expect(killed.code).toBe(0);
+    const r = await follower;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${id}  pending: no node matches the node selector`);
+    expect(r.stderr).toContain(`${id}  cancelled: cancelled by admin: nowhere to run`);
+  }, 60_000);
+
   it('mistakes: a usage error exits 2 naming the flag, a refused spec exits 1 naming every field', async () => {
     const noCmd = await omega('run', '--cores', '1');
     expect(noCmd.code).toBe(2);

@@ -135,7 +135,8 @@ describe('sessions on Slurm, through the API and a submit-host agent', () => {
     const waiting = await waitSession(
       kk,
       next,
-      (s) => s.status.state === 'pending' && !!s.status.slurm,
+      // Slurm gives a just-submitted job its reason at its next scheduling cycle.
+      (s) => s.status.state === 'pending' && !!s.status.slurm?.reason,
       60_000,
     );
     expect(waiting.status.reason).toMatch(/^Slurm job \d+ is pending: (Resources|Priority)$/);

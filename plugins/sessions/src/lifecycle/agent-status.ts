@@ -76,7 +76,7 @@ export function agentVerdict(r: SessionRecord, s: AgentSessionStatus): AgentVerd
     case 'pending':
       return {
         state: 'pending',
-        reason: `Slurm job ${s.slurm?.jobId ?? '?'} is pending: ${s.slurm?.reason ?? s.message ?? 'queued'}`,
+        reason: `Slurm job ${s.slurm?.jobId ?? '?'} is pending: ${s.slurm?.reason ?? 'queued; Slurm has given no reason yet'}`,
         patch,
       };
     case 'starting':
