@@ -483,7 +483,12 @@ export const sessionsCommand: Command = {
           return 0;
         }
         process.stderr.write(`${s.id}  ${s.status.state}: ${s.status.reason}\n`);
-        await copyLogs(values, s.id, { stream: 'stdout', offset: 0, follow: true, json });
+        try {
+          await copyLogs(values, s.id, { stream: 'stdout', offset: 0, follow: true, json });
+        } catch (err) {
+          // Ended before it reached a node (cancelled while pending): no output, its end says why.
+          if (!(err instanceof ApiError && err.code === 'SESSIONS_ERR_NO_LOGS')) throw err;
+        }
         const end = (await callApi(values, 'GET', `${BASE}/${enc(s.id)}`)) as SessionView;
         process.stderr.write(`${end.id}  ${end.status.state}: ${end.status.reason}\n`);
         return exitCodeOf(end);
