@@ -126,9 +126,15 @@ async function run(o: Start): Promise<void> {
           simulate(i, o, session);
           return;
         } catch (err) {
+          const e = err as Error & { code?: string; extras?: { kernelCode?: string } };
+          send({
+            t: 'error',
+            i,
+            attempt,
+            message: `${e.code ?? ''} ${e.extras?.kernelCode ?? ''} ${e.message}`,
+          });
           if (attempt >= 3) {
             handshakeFailures++;
-            send({ t: 'error', i, message: (err as Error).message });
             return;
           }
           await new Promise((r) => setTimeout(r, 1000 * attempt));

@@ -151,6 +151,11 @@ async function main(): Promise<void> {
     kernel.kill('SIGKILL');
   };
   process.on('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
   try {
     let err = '';
     const url = await new Promise<string>((resolve, reject) => {
@@ -186,22 +191,34 @@ async function main(): Promise<void> {
     });
     const progress: { connected: number; handshakeFailures: number } = { connected: 0, handshakeFailures: 0 };
     let lastStats: Record<string, unknown> | undefined;
+    /** Handshake failures by message: a stalled ramp says why. */
+    const failures = new Map<string, number>();
     load.on('message', (m: Record<string, unknown>) => {
       if (m.t === 'progress') Object.assign(progress, m);
       else if (m.t === 'stats') lastStats = m;
+      else if (m.t === 'error') {
+        const key = String(m.message).replace(/\d+/g, 'N').slice(0, 200);
+        const seen = failures.get(key) ?? 0;
+        failures.set(key, seen + 1);
+        if (seen === 0) console.log(`  handshake failed (first of its kind): ${m.message}`);
+      }
     });
     const rampStart = performance.now();
     const rampPerSec = Number(process.env.OMEGA_BENCH_RAMP ?? 250);
     load.send({ t: 'start', url, tokens, count: N, rampPerSec, heartbeatMs: HEARTBEAT_MS });
     let shown = 0;
+    let shownAt = performance.now();
     while (progress.connected + progress.handshakeFailures < N) {
       await sleep(1000);
       if (performance.now() - rampStart > 15 * 60_000)
-        throw new Error(`ramp stalled at ${progress.connected}`);
-      if (progress.connected - shown >= 1000) {
+        throw new Error(
+          `ramp stalled at ${progress.connected}; failures: ${JSON.stringify(Object.fromEntries(failures))}`,
+        );
+      if (progress.connected - shown >= 1000 || performance.now() - shownAt > 30_000) {
         shown = progress.connected;
+        shownAt = performance.now();
         console.log(
-          `  ramp: ${progress.connected}/${N} connected after ${((performance.now() - rampStart) / 1000).toFixed(0)} s`,
+          `  ramp: ${progress.connected}/${N} connected, ${progress.handshakeFailures} failed after ${((performance.now() - rampStart) / 1000).toFixed(0)} s`,
         );
       }
     }
