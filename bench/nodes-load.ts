@@ -40,6 +40,8 @@ let paused = false;
 let windowOn = false;
 let connected = 0;
 let handshakeFailures = 0;
+/** Failed handshake attempts (retried after 1 s, then 2 s; a third failure counts in handshakeFailures). */
+let retries = 0;
 let sessionsEnded = 0;
 const stats = { sent: 0, acked: 0, windowSent: 0, windowAcked: 0 };
 /** hback latencies (ms): the whole run's first 2,000 (light load), then the window's. */
@@ -107,12 +109,15 @@ async function run(o: Start): Promise<void> {
   const maxInFlight = 64;
   const connectOne = async (i: number): Promise<void> => {
     inFlight++;
+    // One key per simulated node, kept across retries as a real agent keeps its identity: a join
+    // the kernel completed after the handshake timed out is then found again, not name-taken.
+    const identity = generateIdentity();
     try {
       for (let attempt = 1; ; attempt++) {
         try {
           const session = await openSession({
             server: o.url,
-            identity: generateIdentity(),
+            identity,
             hello: {
               mode: 'join',
               token: o.tokens[Math.floor(i / 10_000)]!,
@@ -127,6 +132,7 @@ async function run(o: Start): Promise<void> {
           return;
         } catch (err) {
           const e = err as Error & { code?: string; extras?: { kernelCode?: string } };
+          retries++;
           send({
             t: 'error',
             i,
@@ -187,6 +193,7 @@ process.on('message', (m: { t: string; on?: boolean } & Partial<Start>) => {
       t: 'stats',
       connected,
       handshakeFailures,
+      retries,
       sessionsEnded,
       sent: stats.sent,
       acked: stats.acked,

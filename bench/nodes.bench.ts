@@ -285,6 +285,8 @@ async function main(): Promise<void> {
       windowSent: number;
       windowAcked: number;
       lost: number;
+      retries: number;
+      handshakeFailures: number;
       sessionsEnded: number;
       early: { p50: number; p99: number };
       window: { p50: number; p99: number; max: number; n: number };
@@ -390,6 +392,16 @@ async function main(): Promise<void> {
       unit: '/s',
       baseline: { name: 'asked for', value: rampPerSec, unit: '/s' },
     });
+    report({
+      name: 'handshake attempts that failed and were retried',
+      value: s.retries,
+      unit: 'attempts',
+      baseline: { name: 'joins', value: N, unit: 'joins' },
+    });
+    if (failures.size > 0) {
+      console.log('  handshake failures by message:');
+      for (const [message, count] of failures) console.log(`    ${count} × ${message}`);
+    }
     report({ name: 'load process CPU (not counted above)', value: s.cpuSec, unit: 's' });
     console.log(
       `  (${ready} nodes ready in all; ${s.window.n} hbacks in the window; sessions ended: ${s.sessionsEnded})`,
