@@ -42,6 +42,11 @@ let connected = 0;
 let handshakeFailures = 0;
 /** Failed handshake attempts (retried after 1 s, then 2 s; a third failure counts in handshakeFailures). */
 let retries = 0;
+/** Set by the parent when the ramp ran out of time: no new agents are started. */
+let rampStopped = false;
+/** When each of the first and the latest joins completed (ms since the ramp began): the join rate as the registry grows. */
+let rampStartedAt = 0;
+const joinTimes: number[] = [];
 let sessionsEnded = 0;
 const stats = { sent: 0, acked: 0, windowSent: 0, windowAcked: 0 };
 /** hback latencies (ms): the whole run's first 2,000 (light load), then the window's. */
@@ -128,6 +133,7 @@ async function run(o: Start): Promise<void> {
             timeoutMs: 60_000,
           });
           connected++;
+          joinTimes.push(performance.now() - rampStartedAt);
           simulate(i, o, session);
           return;
         } catch (err) {
@@ -154,14 +160,21 @@ async function run(o: Start): Promise<void> {
   const perTick = Math.max(1, Math.round((o.rampPerSec * tick) / 1000));
   await new Promise<void>((resolve) => {
     const t = setInterval(() => {
-      for (let j = 0; j < perTick && started < o.count && inFlight < maxInFlight; j++)
+      for (let j = 0; j < perTick && started < o.count && inFlight < maxInFlight && !rampStopped; j++)
         void connectOne(started++);
-      if (started >= o.count) {
+      if (started >= o.count || rampStopped) {
         clearInterval(t);
         resolve();
       }
     }, tick);
   });
+}
+
+/** Joins per second over the first 1,000 joins and over the last 1,000. */
+function joinRate(): { first: number; last: number } {
+  const rate = (xs: number[]) =>
+    xs.length < 2 ? Number.NaN : ((xs.length - 1) * 1000) / (xs.at(-1)! - xs[0]!);
+  return { first: rate(joinTimes.slice(0, 1000)), last: rate(joinTimes.slice(-1000)) };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -175,8 +188,12 @@ setInterval(() => {
 }, 2000).unref();
 
 process.on('message', (m: { t: string; on?: boolean } & Partial<Start>) => {
-  if (m.t === 'start') void run(m as Start);
-  else if (m.t === 'window') {
+  if (m.t === 'start') {
+    rampStartedAt = performance.now();
+    void run(m as Start);
+  } else if (m.t === 'stop-ramp') {
+    rampStopped = true;
+  } else if (m.t === 'window') {
     windowOn = true;
     windowLatencies = [];
     stats.windowSent = 0;
@@ -194,6 +211,7 @@ process.on('message', (m: { t: string; on?: boolean } & Partial<Start>) => {
       connected,
       handshakeFailures,
       retries,
+      joinRate: joinRate(),
       sessionsEnded,
       sent: stats.sent,
       acked: stats.acked,
