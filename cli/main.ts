@@ -39,7 +39,8 @@ const GLOBAL_OPTIONS: Command['options'] = {
     description: 'Bearer token (default: $OMEGA_TOKEN, the context, <data-dir>/admin-token)',
   },
 };
-const LOCAL_COMMANDS = new Set(['start', 'agent', 'marketplace', 'login', 'logout', 'context']);
+// `agent` is a node agent, not an API client: it takes --server and --join-token instead.
+const LOCAL_COMMANDS = new Set(['start', 'marketplace', 'login', 'logout', 'context', 'agent']);
 
 /** A command with the global flags merged in (where they apply). */
 function withGlobals(cmd: Command): Command {
