@@ -344,11 +344,19 @@ async function main(): Promise<void> {
     ).token;
     console.log(`joining ${N} nodes through the gateway service, heartbeating as they join…`);
     await ask('hbstart 2000');
+    const nodesCpu0 = cpuMsOf(nodesPid);
     const joined = await ask(`join ${N} ${token}`);
     report({
       name: 'join through agent-gateway (8 at a time)',
       value: N / (joined.ms / 1000),
       unit: 'joins/s',
+    });
+    // A host above its CPU budget (the kernel's default: 0.5 core after a 3 s burst) is killed.
+    report({
+      name: '  nodes plugin host CPU while joining',
+      value: ((cpuMsOf(nodesPid) - nodesCpu0) / joined.ms) * 100,
+      unit: '% of a core',
+      baseline: { name: "the kernel's per-host budget", value: 50 },
     });
     await sleep(10_000);
     const nodes1 = rssOf(nodesPid);
