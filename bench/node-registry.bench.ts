@@ -393,6 +393,19 @@ async function main(): Promise<void> {
       }
       await sleep(50);
     }
+    // A short run keeps heartbeating until the silent nodes' down bound has passed.
+    type Settings = {
+      spec: { downAfterMs: number };
+      status: { events: { published: number; failed: number; dropped: number } };
+    };
+    const bound = ((await (await api('/api/v1/nodes/settings')).json()) as Settings).spec.downAfterMs;
+    const settle = Math.max(...Object.values(lastHeard)) + bound + 3_000 - Date.now();
+    if (settle > 0) {
+      console.log(
+        `heartbeating ${Math.ceil(settle / 1000)} s more, for the silent nodes' down bound to pass…`,
+      );
+      await sleep(settle);
+    }
     const done = await ask('hbstop');
     void hb0;
     const wallLoad = performance.now() - t0;
@@ -446,18 +459,7 @@ async function main(): Promise<void> {
       met: percentile(lat.one!, 99) <= 50,
     });
 
-    // Silent nodes: how long until down, vs the bound (a short run waits for the bound to pass).
-    type Settings = {
-      spec: { downAfterMs: number };
-      status: { events: { published: number; failed: number; dropped: number } };
-    };
-    const bound = ((await (await api('/api/v1/nodes/settings')).json()) as Settings).spec.downAfterMs;
-    const newestHeard = Math.max(...Object.values(lastHeard));
-    const settle = newestHeard + bound + 3_000 - Date.now();
-    if (settle > 0) {
-      console.log(`waiting ${Math.ceil(settle / 1000)} s for the silent nodes' down bound to pass…`);
-      await sleep(settle);
-    }
+    // Silent nodes: how long until down, vs the bound.
     const settings = (await (await api('/api/v1/nodes/settings')).json()) as Settings;
     const down = (
       (await (await api(`/api/v1/nodes?state=down&limit=1000`)).json()) as {
