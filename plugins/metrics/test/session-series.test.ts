@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rangeQuery } from '../src/query/range-query.js';
-import {
-  MAX_SESSIONS,
-  SESSION_RETENTION_MS,
-  SessionSeriesStore,
-} from '../src/sessions/session-series.js';
+import { MAX_SESSIONS, SESSION_RETENTION_MS, SessionSeriesStore } from '../src/sessions/session-series.js';
 
 const FIELDS = [
   'session',
