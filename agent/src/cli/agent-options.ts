@@ -1,3 +1,5 @@
+import { SESSION_FLAGS } from '../sessions/sessions-config.js';
+
 /** One flag of `omega-agent` (node:util parseArgs' option plus its help text). */
 export interface AgentOption {
   type: 'string' | 'boolean';
@@ -57,6 +59,12 @@ export const AGENT_OPTIONS: Record<string, AgentOption> = {
     env: 'OMEGA_AGENT_DISCOVERY=off',
     description: 'Never announce: exit when there is nothing to join with',
   },
+  ...Object.fromEntries(
+    Object.entries(SESSION_FLAGS).map(([k, f]) => [
+      k,
+      { type: 'string' as const, env: f.env, description: f.description },
+    ]),
+  ),
   version: { type: 'boolean', description: 'Print the version and exit' },
 };
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { agentError } from '../errors/index.js';
+import { SESSION_FLAGS } from '../sessions/sessions-config.js';
 import { type AgentConfig, type AgentConfigInput, agentConfigSchema } from './agent-config-schema.js';
 import { certSha256OfToken } from './cert-sha256.js';
 
@@ -19,6 +20,9 @@ export const AGENT_ENV: Record<string, { path: string[]; type: 'string' | 'int' 
   OMEGA_AGENT_DISCOVERY: { path: ['discovery', 'enabled'], type: 'bool' },
   OMEGA_AGENT_DISCOVERY_INTERFACES: { path: ['discovery', 'interfaces'], type: 'list' },
   OMEGA_AGENT_DISCOVERY_PORT: { path: ['discovery', 'port'], type: 'int' },
+  ...Object.fromEntries(
+    Object.values(SESSION_FLAGS).map((f) => [f.env, { path: f.path, type: 'string' as const }]),
+  ),
 };
 
 /** Flags as the CLI parsed them (node:util parseArgs values). */
@@ -33,6 +37,8 @@ export interface AgentFlags {
   'discovery-interface'?: string[];
   'discovery-port'?: string;
   'no-discovery'?: boolean;
+  /** The session flags (SESSION_FLAGS), as strings. */
+  [sessionFlag: string]: string | boolean | string[] | undefined;
 }
 
 const FLAG_FIELDS: Array<[keyof AgentFlags, string[]]> = [
@@ -46,6 +52,7 @@ const FLAG_FIELDS: Array<[keyof AgentFlags, string[]]> = [
   ['discovery-interface', ['discovery', 'interfaces']],
   ['discovery-port', ['discovery', 'port']],
   ['no-discovery', ['discovery', 'enabled']],
+  ...Object.entries(SESSION_FLAGS).map(([flag, f]): [keyof AgentFlags, string[]] => [flag, f.path]),
 ];
 
 function setPath(target: Plain, path: string[], value: unknown): void {

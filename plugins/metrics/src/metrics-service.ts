@@ -8,6 +8,7 @@ import type { MetricsHost } from './metrics-host.js';
 import { nodeIdFrom } from './node-id.js';
 import { HistoryPersister } from './persist/history-persister.js';
 import type { NodeSnapshot } from './prometheus/render-prometheus.js';
+import { SessionSeriesStore } from './sessions/session-series.js';
 import { MetricStore } from './store/metric-store.js';
 
 /**
@@ -65,6 +66,10 @@ export class MetricsService {
   readonly remote = new Map<string, RemoteSnapshot>();
   /** Remote load batches and node entries recorded. */
   readonly remoteStats = { batches: 0, nodes: 0 };
+  /** Compute sessions' usage, as series keyed by `session` (from `sessions.usage`). */
+  readonly sessions = new SessionSeriesStore();
+  /** Session usage batches and rows recorded. */
+  readonly sessionStats = { batches: 0, rows: 0 };
   readonly stats: CollectorStats = {
     collections: 0,
     skipped: 0,
@@ -182,6 +187,13 @@ export class MetricsService {
   ingestLoads(data: unknown): void {
     this.remoteStats.batches++;
     this.remoteStats.nodes += ingestNodeLoads(this.store, this.remote, this.node, data);
+  }
+
+  /** Records a `sessions.usage` batch; drops the series of sessions silent past the retention. */
+  ingestSessionUsage(data: unknown): void {
+    this.sessionStats.batches++;
+    this.sessionStats.rows += this.sessions.ingest(data);
+    this.sessions.sweep(this.host.now());
   }
 
   /** Publishes, records and notifies one alert transition (`webhook`: of the rule as it was, when it changed). */
