@@ -3,8 +3,10 @@ export {
   type PluginManifest,
   type PluginRoute,
   type PluginService,
+  type PluginUiDeclaration,
   ROUTE_METHODS,
 } from './manifest-schema.js';
 export { fieldErrors, formatFieldPath, parseManifest } from './parse-manifest.js';
 export { isReservedPluginName, RESERVED_PLUGIN_NAMES } from './reserved-names.js';
 export { routePathProblem, routeShape } from './route-path.js';
+export { isUiPath } from './ui-path.js';

@@ -4,6 +4,7 @@ import { formatCapability, PLUGIN_NAME_RE, parseCapability, SERVICE_NAME_RE } fr
 import { hasErrorCode } from '../errors/index.js';
 import { isReservedPluginName } from './reserved-names.js';
 import { routePathProblem, routeShape } from './route-path.js';
+import { isUiPath } from './ui-path.js';
 
 /** `a/./b//c` → `a/b/c` for a relative path already known to hold no `..` (node's posix.normalize, minus the parts that cannot occur). */
 function normalizeRelativePath(p: string): string {
@@ -72,6 +73,31 @@ const serviceSchema = z.strictObject({
   summary: text(200).optional(),
 });
 
+const UI_PATH_RULE = 'plain "/"-separated names (no "..", dot-files, "\\\\" or control characters)';
+const uiFile = z.string().refine(isUiPath, `must be a relative path of ${UI_PATH_RULE}`);
+/** A folder under the UI root, written with or without its trailing "/"; comes out with it. */
+const uiFolder = z
+  .string()
+  .transform((p) => p.replace(/\/$/, ''))
+  .refine(isUiPath, `must be a relative folder path of ${UI_PATH_RULE}`);
+
+/** `ui`: the plugin's static browser UI, a folder of the plugin that the kernel serves under /ui/<name>/. */
+const uiSchema = z.strictObject({
+  /** The folder, relative to the plugin folder, e.g. `dist/ui`. */
+  root: uiFolder,
+  /** The page served for `/ui/<name>/`, relative to `root`. */
+  entry: uiFile.default('index.html'),
+  /** computeUiIntegrity (@omega/protocol/archive) of every file under `root`, written by the build. */
+  integrity: z
+    .string()
+    .regex(INTEGRITY, 'must be "sha512-" followed by the base64 SHA-512 of the UI files listing'),
+  /** Folders under `root` whose file names carry their content hash: served `immutable`. */
+  immutable: z
+    .array(uiFolder.transform((p) => `${p}/`))
+    .max(16)
+    .default(['assets/']),
+});
+
 const limitsSchema = z.strictObject({
   memoryMb: z.number().int().min(8).max(1024).default(64),
   callTimeoutMs: z.number().int().min(10).max(60_000).default(5_000),
@@ -94,6 +120,7 @@ export const manifestSchema = z
     services: z.array(serviceSchema).default([]),
     dependencies: z.record(pluginName, semverRange).default({}),
     limits: limitsSchema.prefault({}),
+    ui: uiSchema.optional(),
   })
   .transform((m, ctx) => {
     const permissions = [...new Set(m.permissions.map((s) => formatCapability(parseCapability(s))))];
@@ -134,13 +161,19 @@ export const manifestSchema = z
         message: 'a plugin cannot depend on itself',
       });
     }
+    const main = normalizeRelativePath(m.main);
+    // The kernel serves everything under ui.root to anyone: the bundle stays out of it.
+    if (m.ui && main.startsWith(`${m.ui.root}/`))
+      ctx.addIssue({ code: 'custom', path: ['ui', 'root'], message: `must not contain main (${main})` });
     const { $schema: _schema, ...rest } = m;
-    return { ...rest, main: normalizeRelativePath(m.main), permissions };
+    return { ...rest, main, permissions };
   });
 
 /** A validated plugin manifest. */
 export type PluginManifest = z.output<typeof manifestSchema>;
 /** One declared HTTP route of a manifest. */
 export type PluginRoute = PluginManifest['routes'][number];
+/** The `ui` declaration of a manifest. */
+export type PluginUiDeclaration = NonNullable<PluginManifest['ui']>;
 /** One declared service of a manifest. */
 export type PluginService = PluginManifest['services'][number];
