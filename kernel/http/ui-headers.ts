@@ -1,40 +1,92 @@
 import type { UiAsset } from '../plugins/ui/index.js';
 
+/** The host of plugin `plugin`'s panel origin: `<plugin>.localhost` (browsers resolve *.localhost to loopback). */
+export const panelHost = (plugin: string): string => `${plugin}.localhost`;
+
 /**
- * The Content-Security-Policy of every plugin UI file: scripts, styles, fonts, workers and the
- * manifest from the kernel's own origin only (no inline script or style, no eval), images also
- * as data: URLs, fetch/XHR/WebSocket to the same host (CSP Level 3's 'self' covers ws: and wss:
- * of the same host and port), no frames in or out, no <base>, no form posts.
+ * The Content-Security-Policy of a plugin's UI on the kernel's origin: scripts, styles, fonts,
+ * workers and the manifest from that origin only (no inline script or style, no eval), images
+ * also as data: URLs, fetch/XHR/WebSocket to the same host (CSP Level 3's 'self' covers ws: and
+ * wss: of the same host and port), frames only from panel origins (`*.localhost` on the kernel's
+ * port), never framed itself, no <base>, no form posts. `frameSrc` is that panel source.
  */
-export const UI_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+export function shellCsp(frameSrc = "'none'"): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    `frame-src ${frameSrc}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/**
+ * The Content-Security-Policy of a panel (issue #19), on its own origin: its own scripts, styles,
+ * images and fonts; no connection of any kind (`connect-src 'none'`: no fetch, XHR, WebSocket,
+ * EventSource or beacon), no workers, frames, forms or <base>; a sandbox with scripts only, so the
+ * document has an opaque origin even when opened outside its iframe (no cookies, no storage);
+ * framed only by the kernel's UI (`ancestors`).
+ */
+export function panelCsp(ancestors: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'none'",
+    "worker-src 'none'",
+    "frame-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+    `frame-ancestors ${ancestors}`,
+    'sandbox allow-scripts',
+  ].join('; ');
+}
+
+/** The kernel UI's CSP for a kernel reached at `url` (its panels are framed from `*.localhost` on the same port). */
+export function shellCspFor(url: URL): string {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return shellCsp(`${url.protocol}//*.localhost:${port}`);
+}
 
 /** Cache-Control of a UI file whose name carries its content hash. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** The response headers of a UI file (the kernel adds X-Content-Type-Options: nosniff and the request id). */
-export function uiHeaders(asset: UiAsset): Record<string, string> {
+/** The response headers of a UI file with policy `csp` (the kernel adds X-Content-Type-Options: nosniff and the request id). */
+export function uiHeaders(asset: UiAsset, csp: string): Record<string, string> {
   return {
     'content-type': asset.type,
-    'content-security-policy': UI_CSP,
+    'content-security-policy': csp,
     'cache-control': asset.immutable ? IMMUTABLE : 'no-cache',
     etag: asset.etag,
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
     'x-frame-options': 'DENY',
+  };
+}
+
+/**
+ * The headers of a panel file: the panel CSP; CORP cross-origin and `Access-Control-Allow-Origin:
+ * *` (the panel's document has an opaque origin, so its module scripts are cross-origin requests);
+ * no X-Frame-Options (frame-ancestors decides).
+ */
+export function panelHeaders(asset: UiAsset, ancestors: string): Record<string, string> {
+  return {
+    'content-type': asset.type,
+    'content-security-policy': panelCsp(ancestors),
+    'cache-control': asset.immutable ? IMMUTABLE : 'no-cache',
+    etag: asset.etag,
+    'referrer-policy': 'no-referrer',
+    'cross-origin-resource-policy': 'cross-origin',
+    'access-control-allow-origin': '*',
   };
 }

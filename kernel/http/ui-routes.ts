@@ -5,7 +5,7 @@ import { omegaError } from '../errors/index.js';
 import type { PluginUi } from '../plugins/ui/index.js';
 import { respond } from './respond.js';
 import type { RouteInput, RouteSpec } from './route.js';
-import { uiHeaders } from './ui-headers.js';
+import { panelHeaders, panelHost, shellCspFor, uiHeaders } from './ui-headers.js';
 
 /** Where the kernel finds plugin UIs (the plugin manager). */
 export interface UiSource {
@@ -42,6 +42,12 @@ function fileOf(raw: string, plugin: string, entry: string): string | undefined 
   return isUiPath(path) ? path : undefined;
 }
 
+/** The kernel's own origins on a panel request's port (loopback names: panel origins are `*.localhost`). */
+function shellOrigins(url: URL): string {
+  const port = url.port ? `:${url.port}` : '';
+  return ['127.0.0.1', 'localhost', '[::1]'].map((h) => `${url.protocol}//${h}${port}`).join(' ');
+}
+
 /** The plugin whose UI a request addresses: running, or a coded 404/503. */
 function uiFor(source: UiSource, name: string | undefined): PluginUi {
   const found = name !== undefined && PLUGIN_NAME_RE.test(name) ? source.ui(name) : undefined;
@@ -70,8 +76,17 @@ export function uiRoutes(source: UiSource, facts: { version: string }): RouteSpe
     const raw = rawPath(c);
     const path = fileOf(raw, ui.plugin, ui.entry);
     const asset = path === undefined ? undefined : ui.files.get(path);
-    if (!asset) throw notFound(raw.slice(0, 200));
-    const headers = uiHeaders(asset);
+    if (!asset || path === undefined) throw notFound(raw.slice(0, 200));
+    // Panel files only on the plugin's own panel origin; everything else only off panel origins.
+    const url = new URL(c.req.url);
+    const onPanelHost = url.hostname.endsWith('.localhost');
+    if (
+      onPanelHost !== path.startsWith(ui.panelRoot) ||
+      (onPanelHost && url.hostname !== panelHost(ui.plugin))
+    ) {
+      throw notFound(raw.slice(0, 200));
+    }
+    const headers = onPanelHost ? panelHeaders(asset, shellOrigins(url)) : uiHeaders(asset, shellCspFor(url));
     const match = c.req.header('if-none-match');
     if (match?.split(',').some((t) => t.trim().replace(/^W\//, '') === asset.etag)) {
       return respond(input, null, { status: 304, headers });

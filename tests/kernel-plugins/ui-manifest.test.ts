@@ -27,6 +27,8 @@ describe('the manifest ui field', () => {
       entry: 'index.html',
       integrity: INTEGRITY,
       immutable: ['assets/'],
+      panelRoot: 'panels/',
+      panels: [],
     });
     const m = parseManifest(
       withUi({ root: 'web/', entry: 'app/main.html', integrity: INTEGRITY, immutable: ['static', 'js/'] }),
@@ -50,6 +52,25 @@ describe('the manifest ui field', () => {
       [{ root: 'dist', integrity: INTEGRITY }, 'ui.root'], // would serve main (dist/plugin.js)
     ];
     for (const [ui, field] of cases) expect([ui, uiField(ui)]).toEqual([ui, field]);
+  });
+
+  it('declares panels: where they go, what they may be shown and ask for; their files under panelRoot', () => {
+    const panel = { id: 'cpu', title: 'CPU', slot: 'node-page', entry: 'panels/cpu.html' };
+    const m = parseManifest(withUi({ root: 'ui', integrity: INTEGRITY, panels: [panel] }), 'plugin.json');
+    expect(m.ui?.panels).toEqual([{ ...panel, topics: [], reads: [], actions: [] }]);
+    const bad: Array<[unknown, string]> = [
+      [{ ...panel, slot: 'top-bar' }, 'ui.panels[0].slot'],
+      [{ ...panel, id: 'CPU!' }, 'ui.panels[0].id'],
+      [{ ...panel, entry: 'cpu.html' }, 'ui.panels[0].entry'],
+      [{ ...panel, topics: ['metrics..x'] }, 'ui.panels[0].topics[0]'],
+      [{ ...panel, reads: ['https://evil.example/x'] }, 'ui.panels[0].reads[0]'],
+      [{ ...panel, actions: ['rm -rf'] }, 'ui.panels[0].actions[0]'],
+      [{ ...panel, script: 'x' }, 'ui.panels[0].script'],
+    ];
+    for (const [p, field] of bad)
+      expect([p, uiField({ root: 'ui', integrity: INTEGRITY, panels: [p] })]).toEqual([p, field]);
+    expect(uiField({ root: 'ui', integrity: INTEGRITY, panels: [panel, panel] })).toBe('ui.panels[1].id');
+    expect(uiField({ root: 'ui', entry: 'panels/x.html', integrity: INTEGRITY })).toBe('ui.entry');
   });
 
   it('isUiPath accepts plain relative paths only', () => {

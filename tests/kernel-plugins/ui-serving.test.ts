@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UI_CSP } from '../../kernel/http/ui-headers.js';
+import { shellCspFor } from '../../kernel/http/ui-headers.js';
 import { discoverPlugins } from '../../kernel/plugins/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 import { writePluginDir } from '../helpers/write-plugin-dir.js';
@@ -15,13 +15,18 @@ const NOOP = `export const plugin = {}; // ${SECRET}\n`;
 const PAGE =
   '<!doctype html><html><head><script type="module" src="./assets/app-Ab12Cd34.js"></script></head><body>panel</body></html>';
 const APP = 'document.body.dataset.ready = "1";\n';
+const PANEL = '<!doctype html><script src="./panel.js"></script>';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 /** One raw HTTP/1.1 GET with the path exactly as given (fetch would normalise it first). */
-function rawGet(url: string, path: string): Promise<{ status: number; type: string; body: string }> {
+function rawGet(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; body: string; headers: Record<string, unknown> }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method: 'GET' }, (res) => {
+    const req = request({ host: hostname, port, path, method: 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -29,6 +34,7 @@ function rawGet(url: string, path: string): Promise<{ status: number; type: stri
           status: res.statusCode ?? 0,
           type: String(res.headers['content-type'] ?? ''),
           body: Buffer.concat(chunks).toString('utf8'),
+          headers: res.headers,
         }),
       );
     });
@@ -47,14 +53,31 @@ describe('the kernel serves plugin UIs', () => {
     pluginsDir = mkdtempSync(join(tmpdir(), 'omega-ui-plugins-'));
     writeFileSync(join(pluginsDir, 'secret.txt'), SECRET);
     writePluginDir(pluginsDir, 'panel-demo', NOOP, {});
-    await writePluginUi(join(pluginsDir, 'panel-demo'), 'web', {
-      'index.html': PAGE,
-      'assets/app-Ab12Cd34.js': APP,
-      'assets/app-Ab12Cd34.css': 'body{margin:0}',
-      'logo.png': PNG,
-      'data.bin': 'opaque',
-      'sw.js': 'self.addEventListener("fetch", () => {});',
-    });
+    await writePluginUi(
+      join(pluginsDir, 'panel-demo'),
+      'web',
+      {
+        'panels/cpu/index.html': PANEL,
+        'panels/cpu/panel.js': 'parent.postMessage("hi", "*");',
+        'index.html': PAGE,
+        'assets/app-Ab12Cd34.js': APP,
+        'assets/app-Ab12Cd34.css': 'body{margin:0}',
+        'logo.png': PNG,
+        'data.bin': 'opaque',
+        'sw.js': 'self.addEventListener("fetch", () => {});',
+      },
+      {
+        panels: [
+          {
+            id: 'cpu',
+            title: 'CPU',
+            slot: 'node-page',
+            entry: 'panels/cpu/index.html',
+            topics: ['metrics.sample'],
+          },
+        ],
+      },
+    );
     writePluginDir(pluginsDir, 'dashboard', NOOP, {});
     await writePluginUi(join(pluginsDir, 'dashboard'), 'ui', {
       'index.html': '<!doctype html><title>d</title>',
@@ -79,10 +102,17 @@ describe('the kernel serves plugin UIs', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(PAGE);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(res.headers.get('content-security-policy')).toBe(UI_CSP);
-    expect(UI_CSP).not.toMatch(/unsafe-(eval|inline)/);
-    expect(UI_CSP).toContain("frame-ancestors 'none'");
-    expect(UI_CSP).toContain("script-src 'self'");
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toBe(shellCspFor(new URL(k.url)));
+    expect(csp).not.toMatch(/unsafe-(eval|inline)/);
+    for (const d of [
+      "default-src 'none'",
+      "script-src 'self'",
+      "connect-src 'self'",
+      "frame-ancestors 'none'",
+    ])
+      expect(csp).toContain(d);
+    expect(csp).toContain(`frame-src http://*.localhost:${new URL(k.url).port}`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('cache-control')).toBe('no-cache');
     const etag = `"${createHash('sha256').update(PAGE).digest('base64url')}"`;
@@ -119,7 +149,7 @@ describe('the kernel serves plugin UIs', () => {
         type,
         cache,
       ]);
-      expect(res.headers.get('content-security-policy')).toBe(UI_CSP);
+      expect(res.headers.get('content-security-policy')).toBe(shellCspFor(new URL(k.url)));
     }
     expect(Buffer.from(await (await get('/ui/panel-demo/logo.png')).arrayBuffer())).toEqual(PNG);
     const head = await fetch(`${k.url}/ui/panel-demo/assets/app-Ab12Cd34.js`, { method: 'HEAD' });
@@ -194,6 +224,38 @@ describe('the kernel serves plugin UIs', () => {
   it('serves what it verified at load, not what is on disk now', async () => {
     writeFileSync(join(pluginsDir, 'panel-demo', 'web', 'index.html'), '<script>changed()</script>');
     expect(await (await get('/ui/panel-demo/')).text()).toBe(PAGE);
+  });
+
+  it("serves panel files only on the plugin's own panel origin, sandboxed with connect-src 'none'", async () => {
+    const port = new URL(k.url).port;
+    const onPanel = await rawGet(k.url, '/ui/panel-demo/panels/cpu/index.html', {
+      host: `panel-demo.localhost:${port}`,
+    });
+    expect([onPanel.status, onPanel.body]).toEqual([200, PANEL]);
+    const csp = String(onPanel.headers['content-security-policy']);
+    for (const d of [
+      "default-src 'none'",
+      "connect-src 'none'",
+      "worker-src 'none'",
+      'sandbox allow-scripts',
+    ])
+      expect(csp).toContain(d);
+    expect(csp).toContain(`frame-ancestors http://127.0.0.1:${port}`);
+    expect(csp).not.toMatch(/unsafe-|allow-same-origin/);
+    expect(onPanel.headers['x-content-type-options']).toBe('nosniff');
+    // Never on the kernel's own origin (it would run with the shell's origin and its tokens)…
+    expect((await get('/ui/panel-demo/panels/cpu/index.html')).status).toBe(404);
+    expect((await get('/ui/panel-demo/panels/cpu/panel.js')).status).toBe(404);
+    // …nor on another plugin's panel origin; and the shell's files never on a panel origin.
+    for (const [host, path] of [
+      [`dashboard.localhost:${port}`, '/ui/panel-demo/panels/cpu/index.html'],
+      [`panel-demo.localhost:${port}`, '/ui/panel-demo/'],
+      [`panel-demo.localhost:${port}`, '/ui/panel-demo/assets/app-Ab12Cd34.js'],
+      [`panel-demo.localhost:${port}`, '/ui/dashboard/'],
+    ] as const) {
+      const res = await rawGet(k.url, path, { host });
+      expect([host, path, res.status]).toEqual([host, path, 404]);
+    }
   });
 
   it('GET / redirects to the dashboard while it runs; a disabled plugin UI answers 503', async () => {

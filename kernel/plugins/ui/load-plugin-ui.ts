@@ -52,7 +52,9 @@ export async function loadPluginUi(
       `the UI files under ${ui.root} do not match ui.integrity (changed after the build or signing?); rebuild and repack the plugin, or reinstall it.`,
     );
   }
-  if (!raw.has(ui.entry)) throw invalid(`the UI entry ${ui.entry} is not under ${ui.root}.`);
+  for (const page of [ui.entry, ...ui.panels.map((p) => p.entry)]) {
+    if (!raw.has(page)) throw invalid(`the UI page ${page} is not under ${ui.root}.`);
+  }
   const files = new Map<string, UiAsset>();
   let bytes = 0;
   for (const [path, body] of raw) {
@@ -64,5 +66,5 @@ export async function loadPluginUi(
       immutable: ui.immutable.some((prefix) => path.startsWith(prefix)),
     });
   }
-  return { plugin: manifest.name, entry: ui.entry, files, bytes };
+  return { plugin: manifest.name, entry: ui.entry, panelRoot: ui.panelRoot, panels: ui.panels, files, bytes };
 }

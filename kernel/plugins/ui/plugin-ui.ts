@@ -1,3 +1,5 @@
+import type { PluginPanel } from '@omega/protocol';
+
 /** One file of a plugin's UI, read and verified at load, served from memory. */
 export interface UiAsset {
   body: Uint8Array;
@@ -12,6 +14,9 @@ export interface UiAsset {
 /** A plugin's verified UI: what the kernel serves under `/ui/<plugin>/`. */
 export interface PluginUi {
   plugin: string;
+  /** Files under this folder (ending in "/") are panel files: served only on the plugin's panel origin. */
+  panelRoot: string;
+  panels: readonly PluginPanel[];
   /** The page for `/ui/<plugin>/`, a key of `files`. */
   entry: string;
   files: ReadonlyMap<string, UiAsset>;

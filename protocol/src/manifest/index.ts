@@ -1,6 +1,8 @@
 export {
   manifestSchema,
+  PANEL_SLOTS,
   type PluginManifest,
+  type PluginPanel,
   type PluginRoute,
   type PluginService,
   type PluginUiDeclaration,
