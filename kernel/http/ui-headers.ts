@@ -51,17 +51,28 @@ export function panelCsp(ancestors: string): string {
   ].join('; ');
 }
 
-/** The kernel UI's CSP for a kernel reached at `url` (its panels are framed from `*.localhost` on the same port). */
-export function shellCspFor(url: URL): string {
+/**
+ * The CSP of a plugin's own pages on the kernel reached at `url`: the shell policy (its panels are
+ * framed from `*.localhost` on the same port). Only the shell plugin's pages run with the kernel's
+ * origin; any other plugin's pages (`sandboxed`) also get `sandbox allow-scripts allow-forms
+ * allow-popups allow-downloads`: an opaque origin, so they can read neither the dashboard's
+ * tokens and storage nor its windows, and reach the API only as any other site would (no CORS).
+ */
+export function shellCspFor(url: URL, sandboxed = false): string {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return shellCsp(`${url.protocol}//*.localhost:${port}`);
+  const csp = shellCsp(`${url.protocol}//*.localhost:${port}`);
+  return sandboxed ? `${csp}; sandbox allow-scripts allow-forms allow-popups allow-downloads` : csp;
 }
 
 /** Cache-Control of a UI file whose name carries its content hash. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** The response headers of a UI file with policy `csp` (the kernel adds X-Content-Type-Options: nosniff and the request id). */
-export function uiHeaders(asset: UiAsset, csp: string): Record<string, string> {
+/**
+ * The response headers of a UI file with policy `csp` (the kernel adds X-Content-Type-Options:
+ * nosniff and the request id). A sandboxed page has an opaque origin, so its own scripts and
+ * styles are cross-origin loads to it: `sandboxed` files are served CORP cross-origin.
+ */
+export function uiHeaders(asset: UiAsset, csp: string, sandboxed = false): Record<string, string> {
   return {
     'content-type': asset.type,
     'content-security-policy': csp,
@@ -69,7 +80,7 @@ export function uiHeaders(asset: UiAsset, csp: string): Record<string, string> {
     etag: asset.etag,
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-resource-policy': 'same-origin',
+    'cross-origin-resource-policy': sandboxed ? 'cross-origin' : 'same-origin',
     'x-frame-options': 'DENY',
   };
 }

@@ -86,7 +86,10 @@ export function uiRoutes(source: UiSource, facts: { version: string }): RouteSpe
     ) {
       throw notFound(raw.slice(0, 200));
     }
-    const headers = onPanelHost ? panelHeaders(asset, shellOrigins(url)) : uiHeaders(asset, shellCspFor(url));
+    const sandboxed = ui.plugin !== HOME_PLUGIN;
+    const headers = onPanelHost
+      ? panelHeaders(asset, shellOrigins(url))
+      : uiHeaders(asset, shellCspFor(url, sandboxed), sandboxed);
     const match = c.req.header('if-none-match');
     if (match?.split(',').some((t) => t.trim().replace(/^W\//, '') === asset.etag)) {
       return respond(input, null, { status: 304, headers });

@@ -25,6 +25,14 @@ document.body.append(frame);
 sessionStorage.setItem('omega.token', 'shell-secret-token');
 `;
 
+/** A third-party plugin's own page on the kernel's origin: tries the dashboard's storage and windows. */
+const EVIL_PAGE_JS = `
+const out = [];
+try { out.push('storage=' + sessionStorage.getItem('omega.token')); } catch (e) { out.push('storage=blocked'); }
+try { const w = open('/ui/dashboard/'); out.push('window=' + (w ? w.document.title : 'none')); } catch (e) { out.push('window=blocked'); }
+document.title = 'origin=' + self.origin + ' ' + out.join(' ');
+`;
+
 /** A hostile panel: tries every way out it can think of, reports, then tries to leave with data in the URL. */
 const EVIL_JS = (sink: string) => `
 (async () => {
@@ -70,13 +78,19 @@ describe.skipIf(skip !== null)('a hostile panel in Chromium is contained', () =>
     const addr = sink.address();
     sinkUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
     pluginsDir = mkdtempSync(join(tmpdir(), 'omega-hostile-panel-'));
+    // The shell: a stand-in dashboard plugin that hosts the third-party panel.
+    writePluginDir(pluginsDir, 'dashboard', 'export const plugin = {};\n', {});
+    await writePluginUi(join(pluginsDir, 'dashboard'), 'ui', {
+      'index.html': '<!doctype html><title>shell</title><body><script src="./shell.js"></script></body>',
+      'shell.js': SHELL_JS,
+    });
     writePluginDir(pluginsDir, 'evil', 'export const plugin = {};\n', {});
     await writePluginUi(
       join(pluginsDir, 'evil'),
       'ui',
       {
-        'index.html': '<!doctype html><title>shell</title><body><script src="./shell.js"></script></body>',
-        'shell.js': SHELL_JS,
+        'index.html': '<!doctype html><title>evil page</title><script src="./page.js"></script>',
+        'page.js': EVIL_PAGE_JS,
         'panels/evil/index.html': '<!doctype html><title>evil</title><script src="./evil.js"></script>',
         'panels/evil/evil.js': EVIL_JS(sinkUrl),
       },
@@ -98,7 +112,7 @@ describe.skipIf(skip !== null)('a hostile panel in Chromium is contained', () =>
 
   it('reads nothing of the shell, connects nowhere, opens and navigates nothing', async () => {
     const tp = await openPage(browser);
-    await tp.page.goto(`${k.url}/ui/evil/`);
+    await tp.page.goto(`${k.url}/ui/dashboard/`);
     await tp.page.waitForFunction(
       () => ((globalThis as unknown as { __reports?: unknown[] }).__reports?.length ?? 0) > 0,
       undefined,
@@ -137,8 +151,17 @@ describe.skipIf(skip !== null)('a hostile panel in Chromium is contained', () =>
       ].sort(),
     );
     expect(sinkHits).toEqual([]);
-    expect(tp.page.url()).toBe(`${k.url}/ui/evil/`);
+    expect(tp.page.url()).toBe(`${k.url}/ui/dashboard/`);
     expect(tp.pageErrors).toEqual([]);
+    await tp.context.close();
+  });
+
+  it("a third-party plugin's own page runs with an opaque origin: no dashboard storage, no dashboard window", async () => {
+    const tp = await openPage(browser);
+    await tp.page.goto(`${k.url}/ui/dashboard/`); // the shell stores its token in this tab
+    await tp.page.goto(`${k.url}/ui/evil/`);
+    await expect.poll(() => tp.page.title()).toMatch(/^origin=/);
+    expect(await tp.page.title()).toMatch(/^origin=null storage=blocked window=(blocked|none)$/);
     await tp.context.close();
   });
 });

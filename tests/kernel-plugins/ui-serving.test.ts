@@ -103,7 +103,13 @@ describe('the kernel serves plugin UIs', () => {
     expect(await res.text()).toBe(PAGE);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const csp = res.headers.get('content-security-policy') ?? '';
-    expect(csp).toBe(shellCspFor(new URL(k.url)));
+    // Not the shell plugin: its pages get an opaque origin (sandbox), away from the dashboard's tokens.
+    expect(csp).toBe(shellCspFor(new URL(k.url), true));
+    expect(csp).toContain('sandbox allow-scripts');
+    expect(csp).not.toContain('allow-same-origin');
+    expect((await get('/ui/dashboard/')).headers.get('content-security-policy')).toBe(
+      shellCspFor(new URL(k.url)),
+    );
     expect(csp).not.toMatch(/unsafe-(eval|inline)/);
     for (const d of [
       "default-src 'none'",
@@ -149,7 +155,7 @@ describe('the kernel serves plugin UIs', () => {
         type,
         cache,
       ]);
-      expect(res.headers.get('content-security-policy')).toBe(shellCspFor(new URL(k.url)));
+      expect(res.headers.get('content-security-policy')).toBe(shellCspFor(new URL(k.url), true));
     }
     expect(Buffer.from(await (await get('/ui/panel-demo/logo.png')).arrayBuffer())).toEqual(PNG);
     const head = await fetch(`${k.url}/ui/panel-demo/assets/app-Ab12Cd34.js`, { method: 'HEAD' });
