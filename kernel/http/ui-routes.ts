@@ -67,13 +67,17 @@ function uiFor(source: UiSource, name: string | undefined): PluginUi {
 /**
  * The kernel's UI routes, all public (static files; the API they call needs a token):
  * `GET /ui/:plugin/*` serves a plugin's verified UI from memory with a strict CSP, an ETag
- * (304 on If-None-Match) and `immutable` caching for hashed names; `GET /ui/:plugin` adds the
- * slash; `GET /` redirects to the dashboard when it runs, else says where the API is.
+ * (304 on If-None-Match) and `immutable` caching for hashed names, and sends the bare
+ * `/ui/:plugin` to the folder form; `GET /` redirects to the dashboard when it runs, else says where the API is.
  */
 export function uiRoutes(source: UiSource, facts: { version: string }): RouteSpec[] {
   const serve = (c: Context, input: RouteInput<unknown>): Response => {
     const ui = uiFor(source, c.req.param('plugin'));
     const raw = rawPath(c);
+    // `/ui/<plugin>` (hono's wildcard matches it too): the folder form, which relative links need.
+    if (raw === `/ui/${ui.plugin}`) {
+      return respond(input, null, { status: 301, headers: { location: `/ui/${ui.plugin}/` } });
+    }
     const path = fileOf(raw, ui.plugin, ui.entry);
     const asset = path === undefined ? undefined : ui.files.get(path);
     if (!asset || path === undefined) throw notFound(raw.slice(0, 200));
@@ -126,18 +130,6 @@ export function uiRoutes(source: UiSource, facts: { version: string }): RouteSpe
     },
     {
       method: 'GET',
-      path: '/ui/:plugin',
-      permission: PUBLIC,
-      owner: 'kernel',
-      summary: "A plugin's UI: redirects to the folder form (/ui/:plugin/), which its relative links need",
-      responses: { 301: 'To /ui/:plugin/', 404: 'No such plugin UI', 503: 'The plugin is not running' },
-      handler: (c, input) => {
-        const ui = uiFor(source, c.req.param('plugin'));
-        return respond(input, null, { status: 301, headers: { location: `/ui/${ui.plugin}/` } });
-      },
-    },
-    {
-      method: 'GET',
       path: '/ui/:plugin/*',
       permission: PUBLIC,
       owner: 'kernel',
@@ -145,6 +137,7 @@ export function uiRoutes(source: UiSource, facts: { version: string }): RouteSpe
         "A file of a plugin's static UI (declared by its manifest, verified at load, served from memory with a strict CSP)",
       responses: {
         200: 'The file',
+        301: 'To /ui/:plugin/ (the bare /ui/:plugin)',
         304: 'Not modified (If-None-Match)',
         404: 'No such plugin UI or file',
         503: 'The plugin is not running',
