@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { omegaError } from '../errors/index.js';
+import { domainMacs } from './domain-hmac.js';
 import { hash } from './hash.js';
 import { hmacSign, hmacVerify } from './hmac.js';
 import { publicJwks, signJws, verifyJws } from './jws.js';
@@ -26,6 +27,7 @@ export async function openCrypto({
   }
   const keyring = await openKeyring({ dataDir, logger });
   const verifyJwt = jwtVerifier(keyring, issuer);
+  const macs = domainMacs(keyring);
   const service: KernelCrypto = {
     signJwt: (claims, opts) => signJwt(keyring, issuer, claims, opts),
     verifyJwt,
@@ -37,6 +39,8 @@ export async function openCrypto({
     open: (sealed, aad) => unseal(keyring, sealed, aad),
     hmacSign: (data) => hmacSign(keyring, data),
     hmacVerify: (data, mac) => hmacVerify(keyring, data, mac),
+    macFor: (domain, data) => macs.sign(domain, data),
+    verifyMacFor: (domain, data, mac) => macs.verify(domain, data, mac),
     hashPassword,
     verifyPassword,
     hash,

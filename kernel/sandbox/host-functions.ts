@@ -86,6 +86,14 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   'crypto.random': async (a, env) => need(env, 'crypto').randomId(a.bytes),
   'crypto.seal': async (a, env) => need(env, 'crypto').seal(a.plaintext, a.aad),
   'crypto.open': async (a, env) => Buffer.from(need(env, 'crypto').open(a.sealed, a.aad)).toString('utf8'),
+  'crypto.mac': async (a, env) => {
+    const crypto = need(env, 'crypto');
+    return a.data.map((d) => crypto.mac(d));
+  },
+  'crypto.verifyMac': async (a, env) => {
+    const crypto = need(env, 'crypto');
+    return a.items.map((i) => crypto.verifyMac(i.data, i.mac));
+  },
   'net.fetch': (a, env) => need(env, 'fetch')(a.url, a.init, env.signal),
   'services.call': (a, env) => need(env, 'services').call(a.service, a.args ?? null),
   'timers.every': async (a, env) => ({ id: env.addTimer(a.ms, false) }),

@@ -56,6 +56,10 @@ export interface SandboxCrypto {
   randomId(bytes?: number): string;
   seal(plaintext: string, aad?: string): string;
   open(sealed: string, aad?: string): Uint8Array;
+  /** HMAC under a key the kernel derived for this plugin alone (`<kid>.<mac>`). */
+  mac(data: string): string;
+  /** Constant-time check of one of this plugin's MACs. */
+  verifyMac(data: string, mac: string): boolean;
 }
 
 /** Options of an outbound fetch, as validated by the protocol. */

@@ -115,6 +115,8 @@ describe('host calls that wait on the kernel do not take others down', () => {
       services: {
         crypto: {
           ...crypto,
+          mac: (d) => crypto.macFor('plugin:attacker', d),
+          verifyMac: (d, m) => crypto.verifyMacFor('plugin:attacker', d, m),
           hashPassword: (pw) => crypto.hashPassword(pw),
           verifyPassword: async (pw, stored) => {
             peak = Math.max(peak, ++active);

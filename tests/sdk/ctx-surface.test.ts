@@ -50,6 +50,8 @@ const CALLS: { [P in CtxMethodPath]: { path: P; args: unknown[] } } = {
   'crypto.random': call('crypto.random', 16),
   'crypto.seal': call('crypto.seal', 'plain', 'aad'),
   'crypto.open': call('crypto.open', 'sealed'),
+  'crypto.mac': call('crypto.mac', ['data']),
+  'crypto.verifyMac': call('crypto.verifyMac', [{ data: 'data', mac: 'k.mac' }]),
   fetch: call('fetch', 'https://example.org/x', { method: 'GET' }),
   'services.call': call('services.call', 'other.svc', { x: 1 }),
   'timers.every': call('timers.every', 1000, noop),
