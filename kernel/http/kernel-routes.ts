@@ -2,7 +2,7 @@ import { MAX_EVENT_DATA_BYTES } from '@omega/protocol';
 import { z } from 'zod';
 import { PUBLIC } from '../auth/index.js';
 import { omegaError } from '../errors/index.js';
-import { buildOpenApi } from './openapi.js';
+import { type ApiTag, buildOpenApi } from './openapi.js';
 import { respond } from './respond.js';
 import { defineRoute, type RouteInput, type RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';
@@ -15,7 +15,10 @@ export interface KernelFacts {
   readiness(): Record<string, boolean>;
   plugins(): unknown[];
   systemSnapshot(): Promise<unknown>;
-  publish(topic: string, data: unknown): { seq: number; topic: string; time: number };
+  /** Publishes an operator event; resolves once it is durable. */
+  publish(topic: string, data: unknown): Promise<{ seq: number; topic: string; time: number }>;
+  /** The parts that serve routes (the kernel, each plugin) with a description, for the OpenAPI tags. */
+  tags(): ApiTag[];
 }
 
 const publishBody = z
@@ -35,7 +38,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
     if (openapi?.version !== table.version) {
       openapi = {
         version: table.version,
-        body: JSON.stringify(buildOpenApi(table.list(), { version: facts.version })),
+        body: JSON.stringify(buildOpenApi(table.list(), { version: facts.version, tags: facts.tags() })),
       };
     }
     return openapi.body;
@@ -140,7 +143,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       body: publishBody,
       summary: 'Publish an operator event (topics under ops.*, e.g. ops.maintenance.announced)',
       responses: { 202: 'Published: the event with its sequence number' },
-      handler: (_c, input) => {
+      handler: async (_c, input) => {
         const { body } = input;
         // The same per-event cap as plugins' events.publish: every event is retained for replay.
         const bytes = JSON.stringify(body.data ?? null).length;
@@ -151,7 +154,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
             { limit: MAX_EVENT_DATA_BYTES },
           );
         }
-        return json(input, facts.publish(body.topic, body.data ?? null), 202);
+        return json(input, await facts.publish(body.topic, body.data ?? null), 202);
       },
     }),
   ];
