@@ -1,4 +1,5 @@
 import { definePlugin, type PluginResponse } from '@omega/sdk';
+import { CHECKPOINT_MS } from './audit-log.js';
 import type { Ctx, Req } from './context.js';
 import { auditKernelEvents } from './kernel-events.js';
 import { authProvider } from './provider.js';
@@ -70,6 +71,8 @@ export const plugin = definePlugin({
   async setup(ctx) {
     const s = await initState(ctx);
     await auditKernelEvents(ctx, s);
+    // A signed checkpoint every CHECKPOINT_MS while the trail grows (and every CHECKPOINT_EVERY entries).
+    await ctx.timers.every(CHECKPOINT_MS, () => s.audit.checkpointNow().then(() => undefined));
     return {
       routes: Object.fromEntries(
         Object.entries(ROUTES).map(([name, route]) => [name, (req: Req, c: Ctx) => route(req, c, s)]),
