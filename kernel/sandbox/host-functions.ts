@@ -51,6 +51,20 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   'agents.info': (_a, env) => need(env, 'agents').info(),
   'agents.invite': (a, env) => need(env, 'agents').invite(a.address, a.port, a.invitation),
   'agents.discovered': (_a, env) => need(env, 'agents').discovered(),
+  'storage.transaction': (a, env) =>
+    need(env, 'storage').transaction(
+      a.ops.map((o) =>
+        o.op === 'set'
+          ? {
+              op: 'set',
+              collection: o.collection,
+              id: o.id,
+              value: o.value ?? null,
+              ...writeOpts(o.expectedVersion),
+            }
+          : { op: 'delete', collection: o.collection, id: o.id, ...writeOpts(o.expectedVersion) },
+      ),
+    ),
   'storage.list': (a, env) => {
     const opts: { prefix?: string; limit?: number; cursor?: string } = {};
     if (a.prefix !== undefined) opts.prefix = a.prefix;

@@ -8,6 +8,7 @@ import type {
   FetchResult,
   ListPageResult,
   StoredRecordResult,
+  TransactionOpResult,
 } from '@omega/protocol';
 import type { Logger } from '../log/index.js';
 
@@ -28,7 +29,14 @@ export interface SandboxStorage {
     collection: string,
     opts?: { prefix?: string; limit?: number; cursor?: string },
   ): Promise<ListPageResult>;
+  /** Sets and deletes all or nothing (OMEGA_ERR_CONFLICT naming the op whose version check failed). */
+  transaction(ops: readonly SandboxTransactionOp[]): Promise<TransactionOpResult[]>;
 }
+
+/** One op of {@link SandboxStorage.transaction}. */
+export type SandboxTransactionOp =
+  | { op: 'set'; collection: string; id: string; value: unknown; expectedVersion?: number }
+  | { op: 'delete'; collection: string; id: string; expectedVersion?: number };
 
 /** The event bus (kernel/bus's `EventBus` fits): the handler gets batches, one at a time. */
 export interface SandboxBus {

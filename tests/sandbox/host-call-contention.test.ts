@@ -76,6 +76,7 @@ describe('host calls that wait on the kernel do not take others down', () => {
           },
           delete: (c, id, o) => ns.delete(c, id, o),
           list: (c, o) => ns.list(c, o),
+          transaction: (ops) => ns.transaction(ops),
         },
       },
     });

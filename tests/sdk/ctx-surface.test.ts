@@ -28,6 +28,10 @@ const CALLS: { [P in CtxMethodPath]: { path: P; args: unknown[] } } = {
   'storage.set': call('storage.set', 'c', 'id-1', { v: 1 }, { expectedVersion: 0 }),
   'storage.delete': call('storage.delete', 'c', 'id-1'),
   'storage.list': call('storage.list', 'c', { limit: 5 }),
+  'storage.transaction': call('storage.transaction', [
+    { op: 'set', collection: 'c', id: 'id-1', value: { v: 1 }, expectedVersion: 0 },
+    { op: 'delete', collection: 'c', id: 'id-2' },
+  ]),
   'ephemeral.get': call('ephemeral.get', 'hb', 'n1'),
   'ephemeral.set': call('ephemeral.set', 'hb', 'n1', { at: 1 }),
   'ephemeral.setMany': call('ephemeral.setMany', 'hb', [['n1', { at: 1 }]]),

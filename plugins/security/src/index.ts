@@ -30,6 +30,7 @@ import {
   updateUserRoute,
 } from './routes/user-routes.js';
 import { initState, type State } from './state.js';
+import { repairOrphanNames } from './users.js';
 
 /** Every route handler by its manifest name; each gets the activation's state. */
 const ROUTES: Record<string, (req: Req, ctx: Ctx, s: State) => Promise<PluginResponse>> = {
@@ -71,6 +72,15 @@ export const plugin = definePlugin({
   async setup(ctx) {
     const s = await initState(ctx);
     await auditKernelEvents(ctx, s);
+    for (const orphan of await repairOrphanNames(ctx)) {
+      await s.audit.append({
+        actor: 'security',
+        action: 'user.name.repaired',
+        outcome: 'success',
+        target: orphan.username,
+        details: { reason: 'username reserved with no user behind it', missingUser: orphan.id },
+      });
+    }
     // A signed checkpoint every CHECKPOINT_MS while the trail grows (and every CHECKPOINT_EVERY entries).
     await ctx.timers.every(CHECKPOINT_MS, () => s.audit.checkpointNow().then(() => undefined));
     return {

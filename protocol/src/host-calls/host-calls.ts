@@ -13,6 +13,7 @@ import type {
   StoredRecordResult,
   SubscriptionResult,
   TimerResult,
+  TransactionOpResult,
   VerifyResult,
 } from './host-call-results.js';
 
@@ -55,6 +56,29 @@ export const HOST_CALLS = {
     args: z.object({ collection: name, id: key, expectedVersion: version }),
     capability: () => ({ kind: 'storage' }),
     ctx: { path: 'storage.delete', params: ['collection', 'id'], options: ['expectedVersion'] },
+    mutates: true,
+  }),
+  'storage.transaction': call<TransactionOpResult[]>()({
+    // Sets and deletes in the plugin's namespace, all or nothing, one durable commit.
+    args: z.object({
+      ops: z
+        .array(
+          z.discriminatedUnion('op', [
+            z.object({
+              op: z.literal('set'),
+              collection: name,
+              id: key,
+              value: json,
+              expectedVersion: version,
+            }),
+            z.object({ op: z.literal('delete'), collection: name, id: key, expectedVersion: version }),
+          ]),
+        )
+        .min(1)
+        .max(1000),
+    }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'storage.transaction', params: ['ops'] },
     mutates: true,
   }),
   'storage.list': call<ListPageResult>()({
