@@ -25,6 +25,7 @@ import type { BusEvent, EventBus } from './bus/index.js';
 import type { KernelConfig } from './config/index.js';
 import { type KernelCrypto, openCrypto } from './crypto/index.js';
 import { createHttpApp } from './http/create-app.js';
+import { createIdempotency } from './http/idempotency.js';
 import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
@@ -186,7 +187,11 @@ export async function startKernel(
       }),
     );
 
+    // Idempotency-Key answers are kept in the kernel's own namespace, so a retry after a restart replays.
+    const idempotency = createIdempotency({ storage: storage.namespace('kernel') });
+    await idempotency.load();
     const app = createHttpApp({
+      idempotency,
       table: routes,
       authenticator,
       logger: logger.child({ component: 'http' }),
