@@ -6,6 +6,7 @@ import { hmacSign, hmacVerify } from './hmac.js';
 import { publicJwks, signJws, verifyJws } from './jws.js';
 import { jwtVerifier, signJwt } from './jwt.js';
 import { openKeyring } from './keyring.js';
+import { keyringKeyFromEnv } from './keyring-at-rest.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { randomId } from './random.js';
 import { seal, unseal } from './seal.js';
@@ -21,11 +22,13 @@ export async function openCrypto({
   dataDir,
   issuer = 'omega',
   logger,
+  keyringKey,
 }: OpenCryptoOptions): Promise<KernelCrypto> {
   if (typeof issuer !== 'string' || issuer.length === 0) {
     throw omegaError('OMEGA_ERR_CONFIG_INVALID', 'The token issuer must be a non-empty string.');
   }
-  const keyring = await openKeyring({ dataDir, logger });
+  const atRestKey = keyringKey === undefined ? keyringKeyFromEnv() : (keyringKey ?? undefined);
+  const keyring = await openKeyring({ dataDir, logger, atRestKey });
   const verifyJwt = jwtVerifier(keyring, issuer);
   const macs = domainMacs(keyring);
   const service: KernelCrypto = {

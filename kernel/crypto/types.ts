@@ -35,6 +35,11 @@ export interface OpenCryptoOptions {
   /** The `iss` claim of every token signed, and the only issuer accepted. Default `omega`. */
   issuer?: string;
   logger?: Logger;
+  /**
+   * The key keyring.json is encrypted with at rest. Default: OMEGA_KEYRING_KEY, or the file named
+   * by OMEGA_KEYRING_KEY_FILE; `null`: none (plain file, with a warning).
+   */
+  keyringKey?: string | null;
 }
 
 /**
