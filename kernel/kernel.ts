@@ -13,6 +13,7 @@ import {
   authorizeTopics,
   bearerFrom,
   createKernelAuth,
+  createRevocationList,
   type KernelAuth,
   type Principal,
   pluginAuthProvider,
@@ -112,7 +113,12 @@ export async function startKernel(
 
     // The auth provider (the security plugin) is looked up once the plugin manager exists.
     let findProvider: () => AuthProvider | undefined = () => undefined;
+    // Revocations heard on the bus, kept by the kernel itself (persisted): they still apply
+    // while the security plugin is down and the kernel accepts access tokens on their signature.
+    const revocationList = createRevocationList({ storage: storage.namespace('kernel') });
+    await revocationList.load();
     const auth = createKernelAuth({
+      revocations: revocationList,
       verifyJwt: (token, o) => crypto.verifyJwt(token, o),
       provider: () => findProvider(),
       ...(config.auth.adminToken ? { adminToken: config.auth.adminToken } : {}),

@@ -38,6 +38,12 @@ export {
   signRequest,
   verifyRequestSignature,
 } from './request-signing.js';
+export {
+  createRevocationList,
+  type RevocationList,
+  type RevocationListOptions,
+  type RevocationSubject,
+} from './revocation-list.js';
 export { REVOCATION_TOPICS, revocationOf } from './revocation-topics.js';
 export { type SignedRequestOptions, signedRequestAuthenticator } from './signed-request-authenticator.js';
 export { type TokenAuthenticatorOptions, tokenAuthenticator } from './token-authenticator.js';
