@@ -7,6 +7,7 @@ import { contextCommand } from './commands/context.js';
 import { loginCommand, logoutCommand } from './commands/login.js';
 import { marketplaceCommand } from './commands/marketplace.js';
 import { pluginCommand } from './commands/plugin.js';
+import { securityCommand } from './commands/security.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { TargetError } from './target.js';
@@ -19,6 +20,7 @@ const COMMANDS: Command[] = [
   contextCommand,
   pluginCommand,
   marketplaceCommand,
+  securityCommand,
 ];
 
 /** Flags every command that talks to a kernel takes (a command's own definition wins). */

@@ -73,7 +73,12 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
     onEvent(topic, data) {
       if (topic.startsWith('plugins.plugin.')) {
         const plugin = (data as { plugin?: unknown } | null)?.plugin;
-        if (plugin === providerName && topic !== 'plugins.plugin.running') {
+        if (topic === 'plugins.plugin.running') {
+          // The provider is back: decisions made without it (on signature and expiry alone) are re-checked.
+          if (plugin === providerName || (plugin !== undefined && plugin === provider()?.name)) cache.clear();
+          return;
+        }
+        if (plugin === providerName) {
           cache.clear();
           signed.forget();
         }
