@@ -38,10 +38,10 @@ import {
 } from './plugins/install/index.js';
 import {
   createPluginManager,
+  mergeBundledGrants,
   type PluginManager,
   pluginAdminRoutes,
   pluginPaths,
-  seedGrants,
 } from './plugins/manager/index.js';
 import { acquireDataDirLock, openStorage, type Storage } from './storage/index.js';
 import { createSystemInfo, type SystemInfo } from './system/index.js';
@@ -133,7 +133,11 @@ export async function startKernel(
     const paths = pluginPaths(config);
     /** Plugins may never fetch the kernel itself; filled in once the server listens. */
     const ownPorts: number[] = [];
-    seedGrants(paths.grantsFile, paths.dirs.slice(0, -1));
+    await mergeBundledGrants(
+      paths.grantsFile,
+      paths.dirs.slice(0, -1),
+      logger.child({ component: 'plugins' }),
+    );
     const agentsHost = lateAgents();
     const plugins = createPluginManager({
       routes,

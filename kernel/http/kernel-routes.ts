@@ -30,6 +30,34 @@ const publishBody = z
   })
   .strict();
 
+// Response bodies, for the OpenAPI document (a client generated from it gets these types).
+const healthBody = z.object({ status: z.literal('ok') });
+const readyBody = z.object({
+  status: z.literal('ready'),
+  checks: z.record(z.string(), z.boolean()).describe('Each readiness check: name → ok'),
+});
+const kernelBody = z.object({
+  version: z.string().describe("The kernel's semver version"),
+  node: z.string().describe('The Node.js version it runs on'),
+  startedAt: z.iso.datetime(),
+  uptimeSec: z.int().nonnegative(),
+  plugins: z.array(
+    z.object({
+      name: z.string(),
+      version: z.string(),
+      status: z
+        .string()
+        .describe('starting, running, crashed, backoff, quarantined, stopped, disabled or refused'),
+    }),
+  ),
+});
+const publishedBody = z.object({
+  seq: z.int().positive().describe('The sequence number; resume the stream with since=seq'),
+  topic: z.string(),
+  time: z.int().describe('Epoch ms'),
+});
+const objectBody = (description: string) => ({ type: 'object', description });
+
 /** The kernel's own routes; plugin routes join the same table later. */
 export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[] {
   // The document only changes when the route table does: build it once per table version.
@@ -55,6 +83,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: PUBLIC,
       owner: 'kernel',
       summary: 'Liveness: the process is up and serving HTTP',
+      responses: { 200: { description: 'Alive', schema: healthBody } },
       handler: (_c, input) => json(input, { status: 'ok' }),
     },
     {
@@ -63,7 +92,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: PUBLIC,
       owner: 'kernel',
       summary: 'Readiness: storage open and plugins started',
-      responses: { 200: 'Ready', 503: 'Not ready (see checks)' },
+      responses: { 200: { description: 'Ready', schema: readyBody }, 503: 'Not ready (see checks)' },
       handler: (_c, input) => {
         const checks = facts.readiness();
         const ready = Object.values(checks).every(Boolean);
@@ -77,6 +106,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: 'kernel:read',
       owner: 'kernel',
       summary: 'Kernel version, uptime and loaded plugins',
+      responses: { 200: { description: 'The kernel', schema: kernelBody } },
       handler: (_c, input) =>
         json(input, {
           version: facts.version,
@@ -92,6 +122,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: PUBLIC,
       owner: 'kernel',
       summary: 'This API as an OpenAPI 3.1 document, generated from the route table',
+      responses: { 200: { description: 'The document', schema: objectBody('An OpenAPI 3.1 document') } },
       handler: (_c, input) =>
         respond(input, openapiBody(), {
           headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
@@ -104,6 +135,12 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       owner: 'kernel',
       summary:
         "A snapshot of the kernel host's metrics (CPU, memory, disks, network, temperatures, GPUs, topology)",
+      responses: {
+        200: {
+          description: 'The snapshot',
+          schema: objectBody('One key per area (cpu, memory, disk, network, temperature, gpu, topology)'),
+        },
+      },
       handler: async (_c, input) => json(input, await facts.systemSnapshot()),
     },
     {
@@ -142,7 +179,12 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       owner: 'kernel',
       body: publishBody,
       summary: 'Publish an operator event (topics under ops.*, e.g. ops.maintenance.announced)',
-      responses: { 202: 'Published: the event with its sequence number' },
+      responses: {
+        202: {
+          description: 'Published (durably): the event with its sequence number',
+          schema: publishedBody,
+        },
+      },
       handler: async (_c, input) => {
         const { body } = input;
         // The same per-event cap as plugins' events.publish: every event is retained for replay.
