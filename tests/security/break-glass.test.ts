@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { breakGlass } from '../../cli/commands/security.js';
+import { breakGlass } from '../../kernel/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 import { call, securityPluginsDir } from './security-kernel.js';
 

@@ -2,10 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../kernel/log/index.js';
-import { openStorage } from '../../kernel/storage/index.js';
-import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
-import { call, GOOD_PASSWORD, securityPluginsDir } from './security-kernel.js';
+import { removeDir, startTempKernel, type TempKernel } from '../../../tests/helpers/temp-kernel.js';
+import {
+  call,
+  editStoppedStorage,
+  GOOD_PASSWORD,
+  securityPluginsDir,
+} from '../../../tests/security/security-kernel.js';
 
 /*
  * A crash between the two writes of a user creation (before they were one transaction) left a
@@ -31,9 +34,9 @@ describe('orphaned username reservations', () => {
     await k.stop();
     k = undefined;
     // What the crash left: the reservation written, the user not.
-    const storage = await openStorage({ dataDir, logger: createLogger({ level: 'silent' }) });
-    await storage.namespace('security').set('usernames', 'ghost', { id: 'u-never-written' });
-    await storage.close();
+    await editStoppedStorage(dataDir, 'security', async (ns) => {
+      await ns.set('usernames', 'ghost', { id: 'u-never-written' });
+    });
   }, 120_000);
 
   afterAll(async () => {

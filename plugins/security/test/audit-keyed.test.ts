@@ -3,16 +3,9 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../kernel/log/index.js';
-import { openStorage } from '../../kernel/storage/index.js';
-import {
-  type AuditEntry,
-  type AuditHead,
-  auditId,
-  canonicalEntry,
-} from '../../plugins/security/src/audit-log.js';
-import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
-import { call, securityPluginsDir } from './security-kernel.js';
+import { removeDir, startTempKernel, type TempKernel } from '../../../tests/helpers/temp-kernel.js';
+import { call, editStoppedStorage, securityPluginsDir } from '../../../tests/security/security-kernel.js';
+import { type AuditEntry, type AuditHead, auditId, canonicalEntry } from '../src/audit-log.js';
 
 /*
  * The keyed audit chain against a disk editor: the trail of a stopped kernel is rewritten with
@@ -40,18 +33,8 @@ describe('keyed audit chain', () => {
   };
 
   /** Edits the security namespace of a stopped kernel's data dir with the storage code. */
-  async function edit(
-    dataDir: string,
-    fn: (ns: ReturnType<Awaited<ReturnType<typeof openStorage>>['namespace']>) => Promise<void>,
-  ) {
-    const storage = await openStorage({ dataDir, logger: createLogger({ level: 'silent' }) });
-    try {
-      await fn(storage.namespace('security'));
-      await storage.flush();
-    } finally {
-      await storage.close();
-    }
-  }
+  const edit = (dataDir: string, fn: Parameters<typeof editStoppedStorage>[2]) =>
+    editStoppedStorage(dataDir, 'security', fn);
 
   beforeAll(async () => {
     pluginsDir = await securityPluginsDir();
