@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, startTempKernel, type TempKernel } from '../../../tests/helpers/temp-kernel.js';
+import { removeDir, startTempKernel } from '../../../tests/helpers/temp-kernel.js';
 import { call, editStoppedStorage, securityPluginsDir } from '../../../tests/security/security-kernel.js';
 import { type AuditEntry, type AuditHead, auditId, canonicalEntry } from '../src/audit-log.js';
 
