@@ -9,6 +9,7 @@ import { loginCommand, logoutCommand } from './commands/login.js';
 import { marketplaceCommand } from './commands/marketplace.js';
 import { nodesCommand } from './commands/nodes.js';
 import { pluginCommand } from './commands/plugin.js';
+import { securityCommand } from './commands/security.js';
 import { sessionsCommand } from './commands/sessions.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -22,6 +23,7 @@ const COMMANDS: Command[] = [
   contextCommand,
   pluginCommand,
   marketplaceCommand,
+  securityCommand,
   nodesCommand,
   sessionsCommand,
   agentCommand,
@@ -39,8 +41,9 @@ const GLOBAL_OPTIONS: Command['options'] = {
     description: 'Bearer token (default: $OMEGA_TOKEN, the context, <data-dir>/admin-token)',
   },
 };
-// `agent` is a node agent, not an API client: it takes --server and --join-token instead.
-const LOCAL_COMMANDS = new Set(['start', 'marketplace', 'login', 'logout', 'context', 'agent']);
+// `agent` is a node agent, not an API client: it takes --server and --join-token instead;
+// `security break-glass` works on the data directory of the kernel's machine.
+const LOCAL_COMMANDS = new Set(['start', 'marketplace', 'login', 'logout', 'context', 'agent', 'security']);
 
 /** A command with the global flags merged in (where they apply). */
 function withGlobals(cmd: Command): Command {

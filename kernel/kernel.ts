@@ -13,6 +13,7 @@ import {
   authorizeTopics,
   bearerFrom,
   createKernelAuth,
+  createRevocationList,
   type KernelAuth,
   type Principal,
   pluginAuthProvider,
@@ -25,6 +26,7 @@ import type { BusEvent, EventBus } from './bus/index.js';
 import type { KernelConfig } from './config/index.js';
 import { type KernelCrypto, openCrypto } from './crypto/index.js';
 import { createHttpApp } from './http/create-app.js';
+import { createIdempotency } from './http/idempotency.js';
 import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
@@ -112,7 +114,12 @@ export async function startKernel(
 
     // The auth provider (the security plugin) is looked up once the plugin manager exists.
     let findProvider: () => AuthProvider | undefined = () => undefined;
+    // Revocations heard on the bus, kept by the kernel itself (persisted): they still apply
+    // while the security plugin is down and the kernel accepts access tokens on their signature.
+    const revocationList = createRevocationList({ storage: storage.namespace('kernel') });
+    await revocationList.load();
     const auth = createKernelAuth({
+      revocations: revocationList,
       verifyJwt: (token, o) => crypto.verifyJwt(token, o),
       provider: () => findProvider(),
       ...(config.auth.adminToken ? { adminToken: config.auth.adminToken } : {}),
@@ -192,7 +199,11 @@ export async function startKernel(
       }),
     );
 
+    // Idempotency-Key answers are kept in the kernel's own namespace, so a retry after a restart replays.
+    const idempotency = createIdempotency({ storage: storage.namespace('kernel') });
+    await idempotency.load();
     const app = createHttpApp({
+      idempotency,
       table: routes,
       authenticator,
       logger: logger.child({ component: 'http' }),

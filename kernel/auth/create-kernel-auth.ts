@@ -3,6 +3,7 @@ import type { AuthProvider } from './auth-provider.js';
 import { type Authenticator, chainAuthenticators } from './authenticator.js';
 import { DecisionCache } from './decision-cache.js';
 import { NonceWindow } from './nonce-window.js';
+import type { RevocationList } from './revocation-list.js';
 import { revocationOf } from './revocation-topics.js';
 import { signedRequestAuthenticator } from './signed-request-authenticator.js';
 import { tokenAuthenticator } from './token-authenticator.js';
@@ -16,6 +17,8 @@ export interface KernelAuthOptions {
   /** Replay window of signed requests (default 5 min). */
   signatureWindowMs?: number;
   cacheMax?: number;
+  /** The kernel's persisted revocations: access tokens keep working while the provider is down. */
+  revocations?: RevocationList;
 }
 
 /** The kernel's authentication: one authenticator for HTTP and WebSocket, and its cache. */
@@ -42,7 +45,12 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
     provider: () => provider(),
     nonces: new NonceWindow(opts.signatureWindowMs),
   });
-  const tokens = tokenAuthenticator({ verifyJwt: opts.verifyJwt, provider: () => provider(), cache });
+  const tokens = tokenAuthenticator({
+    verifyJwt: opts.verifyJwt,
+    provider: () => provider(),
+    cache,
+    ...(opts.revocations ? { revocations: opts.revocations } : {}),
+  });
   let admin: Authenticator | undefined;
   let chain = chainAuthenticators([signed, tokens]);
   const setAdminToken = (token: string | undefined) => {
@@ -65,7 +73,12 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
     onEvent(topic, data) {
       if (topic.startsWith('plugins.plugin.')) {
         const plugin = (data as { plugin?: unknown } | null)?.plugin;
-        if (plugin === providerName && topic !== 'plugins.plugin.running') {
+        if (topic === 'plugins.plugin.running') {
+          // The provider is back: decisions made without it (on signature and expiry alone) are re-checked.
+          if (plugin === providerName || (plugin !== undefined && plugin === provider()?.name)) cache.clear();
+          return;
+        }
+        if (plugin === providerName) {
           cache.clear();
           signed.forget();
         }
@@ -74,6 +87,7 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
       const r = revocationOf(topic, data);
       if (!r) return;
       cache.revoke(r);
+      opts.revocations?.add(r);
       if (r.keyId !== undefined) signed.forget(r.keyId);
       else if (r.sub !== undefined) signed.forget();
     },

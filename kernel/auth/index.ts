@@ -23,6 +23,7 @@ export {
 } from './auth-provider.js';
 export { type Authenticator, bearerFrom, type Credentials, chainAuthenticators } from './authenticator.js';
 export { authorizeTopics, GUARDED_TOPICS } from './authorize-topics.js';
+export { type BreakGlassResult, breakGlass, MAX_BREAK_GLASS_SEC } from './break-glass.js';
 export { createKernelAuth, type KernelAuth, type KernelAuthOptions } from './create-kernel-auth.js';
 export { type CachedDecision, DecisionCache, type Revocation } from './decision-cache.js';
 export { NonceWindow } from './nonce-window.js';
@@ -38,6 +39,12 @@ export {
   signRequest,
   verifyRequestSignature,
 } from './request-signing.js';
+export {
+  createRevocationList,
+  type RevocationList,
+  type RevocationListOptions,
+  type RevocationSubject,
+} from './revocation-list.js';
 export { REVOCATION_TOPICS, revocationOf } from './revocation-topics.js';
 export { type SignedRequestOptions, signedRequestAuthenticator } from './signed-request-authenticator.js';
 export { type TokenAuthenticatorOptions, tokenAuthenticator } from './token-authenticator.js';

@@ -1,9 +1,10 @@
-import { omegaError } from '../errors/index.js';
+import { hasErrorCode, omegaError } from '../errors/index.js';
 import { ACCESS_TOKEN_AUDIENCE, API_TOKEN_PREFIX, accessFromClaims, looksLikeJwt } from './access-token.js';
 import { type AuthProvider, toPrincipal } from './auth-provider.js';
 import type { Authenticator } from './authenticator.js';
 import type { CachedDecision, DecisionCache } from './decision-cache.js';
 import type { Principal } from './principal.js';
+import type { RevocationList } from './revocation-list.js';
 
 /** Options of {@link tokenAuthenticator}. */
 export interface TokenAuthenticatorOptions {
@@ -15,7 +16,24 @@ export interface TokenAuthenticatorOptions {
   /** How long an API token's resolution is trusted without asking again (default 30 s). */
   apiTokenTtlMs?: number;
   now?: () => number;
+  /**
+   * The kernel's own revocation list. With it, an access token is accepted on its signature and
+   * expiry alone while the provider cannot answer (stopped, restarting, quarantined), unless a
+   * kept revocation covers it; that decision is cached only {@link OFFLINE_TTL_MS}.
+   */
+  revocations?: RevocationList;
 }
+
+/** How long a decision made without the provider is cached, ms. */
+export const OFFLINE_TTL_MS = 15_000;
+
+/** Codes that mean the provider could not answer (not that it said no). */
+const PROVIDER_DOWN = new Set([
+  'OMEGA_ERR_UNAVAILABLE',
+  'OMEGA_ERR_PLUGIN_UNAVAILABLE',
+  'OMEGA_ERR_PLUGIN_TIMEOUT',
+  'OMEGA_ERR_OUTCOME_UNKNOWN',
+]);
 
 const noProvider = () =>
   omegaError(
@@ -44,22 +62,42 @@ export function tokenAuthenticator(opts: TokenAuthenticatorOptions): Authenticat
 
   async function checkJwt(token: string): Promise<CachedDecision> {
     const access = accessFromClaims(await opts.verifyJwt(token, { audience: ACCESS_TOKEN_AUDIENCE }));
-    const provider = opts.provider();
-    if (!provider) throw noProvider();
-    const { active } = await provider.introspect({
-      sub: access.sub,
-      jti: access.jti,
-      iat: access.iat,
-      ...(access.fam !== undefined ? { fam: access.fam } : {}),
-    });
-    if (!active) throw revoked();
-    return {
+    const decision: CachedDecision = {
       principal: access.principal,
       expiresAt: access.exp * 1000,
       sub: access.sub,
       credentialId: access.jti,
       ...(access.fam !== undefined ? { family: access.fam } : {}),
     };
+    /** The provider cannot answer: the signature and expiry (checked above) and the kernel's revocations decide. */
+    const offline = (): CachedDecision => {
+      const list = opts.revocations;
+      if (!list) throw noProvider();
+      const subject = {
+        sub: access.sub,
+        credentialId: access.jti,
+        issuedAt: access.iat * 1000,
+        ...(access.fam !== undefined ? { family: access.fam } : {}),
+      };
+      if (list.covers(subject)) throw revoked();
+      return { ...decision, expiresAt: Math.min(decision.expiresAt, now() + OFFLINE_TTL_MS) };
+    };
+    const provider = opts.provider();
+    if (!provider) return offline();
+    let active: boolean;
+    try {
+      ({ active } = await provider.introspect({
+        sub: access.sub,
+        jti: access.jti,
+        iat: access.iat,
+        ...(access.fam !== undefined ? { fam: access.fam } : {}),
+      }));
+    } catch (err) {
+      if (hasErrorCode(err) && PROVIDER_DOWN.has(err.code)) return offline();
+      throw err;
+    }
+    if (!active) throw revoked();
+    return decision;
   }
 
   async function checkApiToken(token: string): Promise<CachedDecision> {

@@ -5,6 +5,12 @@ import { inspect } from 'node:util';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { generateKey, type LoadedKey, type SecretKey, type SigningKey } from './key-material.js';
+import {
+  isEncryptedKeyring,
+  type KeyringCipher,
+  newKeyringCipher,
+  openEncryptedKeyring,
+} from './keyring-at-rest.js';
 import { KEY_KINDS, parseKeyring, serializeKeyring } from './keyring-file.js';
 import type { KeyInfo, KeyKind } from './types.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -18,6 +24,11 @@ type KeyOf<K extends KeyKind> = K extends 'signing' ? SigningKey : SecretKey;
 export interface OpenKeyringOptions {
   dataDir: string;
   logger?: Logger | undefined;
+  /**
+   * The operator's key: the file is kept encrypted (AES-256-GCM under scrypt of it); a plain
+   * file is encrypted on open. Undefined: the file stays plain and a warning is logged.
+   */
+  atRestKey?: string | undefined;
 }
 
 /**
@@ -32,9 +43,12 @@ export class Keyring {
   #queue: Promise<unknown> = Promise.resolve();
   #logger: Logger | undefined;
 
-  constructor(path: string, keys: readonly LoadedKey[], logger?: Logger) {
+  #encode: (plain: string) => string;
+
+  constructor(path: string, keys: readonly LoadedKey[], logger?: Logger, cipher?: KeyringCipher) {
     this.path = path;
     this.#logger = logger;
+    this.#encode = cipher ? (plain) => cipher.encode(plain) : (plain) => plain;
     this.#set(keys);
   }
 
@@ -91,7 +105,7 @@ export class Keyring {
   #change<T>(plan: () => { next: LoadedKey[]; result: T; log: string }): Promise<T> {
     const run = this.#queue.then(async () => {
       const { next, result, log } = plan();
-      await writeFileAtomic(this.path, serializeKeyring(next), { mode: 0o600 });
+      await writeFileAtomic(this.path, this.#encode(serializeKeyring(next)), { mode: 0o600 });
       this.#set(next);
       this.#logger?.info({ keys: this.list().map((k) => `${k.kid}:${k.status}`) }, log);
       return result;
@@ -120,23 +134,49 @@ export class Keyring {
  * Opens `<dataDir>/keyring.json`, creating the directory (0700) and a new keyring (0600) on
  * first start. Refuses (`OMEGA_ERR_KEYRING`) a file that is group/world-accessible or invalid.
  */
-export async function openKeyring({ dataDir, logger }: OpenKeyringOptions): Promise<Keyring> {
+export async function openKeyring({ dataDir, logger, atRestKey }: OpenKeyringOptions): Promise<Keyring> {
   const path = join(dataDir, KEYRING_FILE);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   let text = await readPrivateFile(path);
   if (text === undefined) {
     const keys = KEY_KINDS.map((kind) => generateKey(kind));
+    const cipher = atRestKey === undefined ? undefined : newKeyringCipher(atRestKey, path);
     try {
-      await writeFileAtomic(path, serializeKeyring(keys), { mode: 0o600, exclusive: true });
-      logger?.info({ path, kids: keys.map((k) => k.kid) }, 'crypto keyring created');
-      return new Keyring(path, keys, logger);
+      const plain = serializeKeyring(keys);
+      await writeFileAtomic(path, cipher ? cipher.encode(plain) : plain, { mode: 0o600, exclusive: true });
+      logger?.info(
+        { path, kids: keys.map((k) => k.kid), encrypted: cipher !== undefined },
+        'crypto keyring created',
+      );
+      if (!cipher) warnPlain(logger, path);
+      return new Keyring(path, keys, logger, cipher);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(path, err);
       text = await readPrivateFile(path); // another process created it first: use theirs
       if (text === undefined) throw ioError(path, err);
     }
   }
-  return new Keyring(path, parseKeyring(text, path), logger);
+  if (isEncryptedKeyring(text)) {
+    const { plain, cipher } = openEncryptedKeyring(text, atRestKey, path);
+    return new Keyring(path, parseKeyring(plain, path), logger, cipher);
+  }
+  const keys = parseKeyring(text, path);
+  if (atRestKey === undefined) {
+    warnPlain(logger, path);
+    return new Keyring(path, keys, logger);
+  }
+  // Plain → encrypted: the same keys, rewritten atomically under the operator's key.
+  const cipher = newKeyringCipher(atRestKey, path);
+  await writeFileAtomic(path, cipher.encode(serializeKeyring(keys)), { mode: 0o600 });
+  logger?.info({ path }, 'crypto keyring encrypted at rest (was plain)');
+  return new Keyring(path, keys, logger, cipher);
+}
+
+function warnPlain(logger: Logger | undefined, path: string): void {
+  logger?.warn(
+    { path },
+    'crypto keyring is not encrypted at rest: set OMEGA_KEYRING_KEY (or OMEGA_KEYRING_KEY_FILE) to encrypt it',
+  );
 }
 
 /** The file's text, or undefined when it does not exist; refuses modes open to group/others. */

@@ -1,10 +1,12 @@
 import { inspect } from 'node:util';
 import { omegaError } from '../errors/index.js';
+import { domainMacs } from './domain-hmac.js';
 import { hash } from './hash.js';
 import { hmacSign, hmacVerify } from './hmac.js';
 import { publicJwks, signJws, verifyJws } from './jws.js';
 import { jwtVerifier, signJwt } from './jwt.js';
 import { openKeyring } from './keyring.js';
+import { keyringKeyFromEnv } from './keyring-at-rest.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { randomId } from './random.js';
 import { seal, unseal } from './seal.js';
@@ -20,12 +22,15 @@ export async function openCrypto({
   dataDir,
   issuer = 'omega',
   logger,
+  keyringKey,
 }: OpenCryptoOptions): Promise<KernelCrypto> {
   if (typeof issuer !== 'string' || issuer.length === 0) {
     throw omegaError('OMEGA_ERR_CONFIG_INVALID', 'The token issuer must be a non-empty string.');
   }
-  const keyring = await openKeyring({ dataDir, logger });
+  const atRestKey = keyringKey === undefined ? keyringKeyFromEnv() : (keyringKey ?? undefined);
+  const keyring = await openKeyring({ dataDir, logger, atRestKey });
   const verifyJwt = jwtVerifier(keyring, issuer);
+  const macs = domainMacs(keyring);
   const service: KernelCrypto = {
     signJwt: (claims, opts) => signJwt(keyring, issuer, claims, opts),
     verifyJwt,
@@ -37,6 +42,8 @@ export async function openCrypto({
     open: (sealed, aad) => unseal(keyring, sealed, aad),
     hmacSign: (data) => hmacSign(keyring, data),
     hmacVerify: (data, mac) => hmacVerify(keyring, data, mac),
+    macFor: (domain, data) => macs.sign(domain, data),
+    verifyMacFor: (domain, data, mac) => macs.verify(domain, data, mac),
     hashPassword,
     verifyPassword,
     hash,

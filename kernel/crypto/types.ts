@@ -35,6 +35,11 @@ export interface OpenCryptoOptions {
   /** The `iss` claim of every token signed, and the only issuer accepted. Default `omega`. */
   issuer?: string;
   logger?: Logger;
+  /**
+   * The key keyring.json is encrypted with at rest. Default: OMEGA_KEYRING_KEY, or the file named
+   * by OMEGA_KEYRING_KEY_FILE; `null`: none (plain file, with a warning).
+   */
+  keyringKey?: string | null;
 }
 
 /**
@@ -62,6 +67,13 @@ export interface KernelCrypto {
   hmacSign(data: Uint8Array | string): string;
   /** Constant-time check of a MAC from {@link KernelCrypto.hmacSign}; false when malformed. */
   hmacVerify(data: Uint8Array | string, mac: string): boolean;
+  /**
+   * HMAC-SHA256 of `data` under a key derived from the active HMAC key for `domain` (e.g.
+   * `plugin:<name>`), as `<kid>.<mac>`: each domain gets MACs no other domain can make or check.
+   */
+  macFor(domain: string, data: Uint8Array | string): string;
+  /** Constant-time check of a {@link KernelCrypto.macFor} MAC; false when malformed or from another domain. */
+  verifyMacFor(domain: string, data: Uint8Array | string, mac: string): boolean;
   /** scrypt hash with a fresh salt; the parameters are encoded in the string. */
   hashPassword(password: string): Promise<string>;
   /** Constant-time check of a password against a {@link KernelCrypto.hashPassword} string. */

@@ -12,6 +12,7 @@ import {
 import type { Logger } from '../log/index.js';
 import { authorizeKnown, authorizeRequest, type RequestOutcome } from './authorize-request.js';
 import { checkBodyDigest } from './check-body-digest.js';
+import { checkIdempotencyKey, type Idempotency, requestFingerprint } from './idempotency.js';
 import { nodeBindings, readHeader, readRemote } from './node-bindings.js';
 import { readJsonBody } from './read-json-body.js';
 import { requestIdFrom } from './request-id.js';
@@ -38,6 +39,8 @@ export interface HttpAppOptions {
    * a line; successes are summarised every `summaryIntervalMs` (default 60 000; 0: never).
    */
   log?: { slowMs?: number; summaryIntervalMs?: number };
+  /** Idempotency-Key handling for mutating requests (none: the header is ignored). */
+  idempotency?: Idempotency;
 }
 
 /** The kernel's HTTP app: `fetch` for the server, `close` to write the last access-log summary. */
@@ -99,6 +102,14 @@ function errorResponse(
     status: problem.status,
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store', ...extra },
   });
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The Idempotency-Key of a mutating request to a route whose body the kernel reads (else undefined). */
+function keyOf(c: Context, route: RouteSpec): string | undefined {
+  if (!MUTATING.has(route.method) || (route.body !== undefined && route.body !== 'json')) return undefined;
+  return readHeader(c, 'idempotency-key');
 }
 
 function build(opts: HttpAppOptions, log: Log): Hono {
@@ -169,7 +180,44 @@ function build(opts: HttpAppOptions, log: Log): Hono {
         ? undefined
         : await readJsonBody(c, bodyLimitBytes, route.body === 'json' ? undefined : route.body, signedBody);
     input.principal = principal;
+    const key = keyOf(c, route);
+    if (key !== undefined && opts.idempotency) return once(c, route, input, opts.idempotency, key);
     const res = await route.handler(c, input);
+    audited(c, route, input, res);
+    return res;
+  };
+
+  /**
+   * A mutating request with an Idempotency-Key: the first with this key (for this principal)
+   * runs and its answer is kept (durably, before it is sent); a retry gets that answer again
+   * with `Idempotency-Replayed: true`; a duplicate while the first runs is refused (409,
+   * Retry-After). A 5xx answer, OUTCOME_UNKNOWN included, releases the key.
+   */
+  const once = async (
+    c: Context,
+    route: RouteSpec,
+    input: RouteInput<unknown>,
+    store: Idempotency,
+    key: string,
+  ): Promise<Response> => {
+    const scope = input.principal ? `${input.principal.kind}:${input.principal.id}` : 'anonymous';
+    const started = await store.begin(
+      scope,
+      checkIdempotencyKey(key),
+      requestFingerprint(c.req.method, c.req.path, input.body),
+    );
+    if (started.kind === 'replay') {
+      const { status, headers, body } = started.response;
+      return respond(input, body, { status, headers: { ...headers, 'idempotency-replayed': 'true' } });
+    }
+    let res: Response;
+    try {
+      res = await route.handler(c, input);
+    } catch (thrown) {
+      await started.complete(errorResponse(c, thrown, input));
+      throw thrown;
+    }
+    await started.complete(res);
     audited(c, route, input, res);
     return res;
   };
@@ -196,6 +244,7 @@ function build(opts: HttpAppOptions, log: Log): Hono {
     }
     const ready =
       route.body === undefined &&
+      keyOf(c, route) === undefined &&
       (route.permission === PUBLIC || (input.principal !== null && input.principal.bodySha256 === undefined));
     if (!ready) return handle(c, route, input).then(done, failed);
     let res: Response | Promise<Response>;

@@ -51,6 +51,20 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   'agents.info': (_a, env) => need(env, 'agents').info(),
   'agents.invite': (a, env) => need(env, 'agents').invite(a.address, a.port, a.invitation),
   'agents.discovered': (_a, env) => need(env, 'agents').discovered(),
+  'storage.transaction': (a, env) =>
+    need(env, 'storage').transaction(
+      a.ops.map((o) =>
+        o.op === 'set'
+          ? {
+              op: 'set',
+              collection: o.collection,
+              id: o.id,
+              value: o.value ?? null,
+              ...writeOpts(o.expectedVersion),
+            }
+          : { op: 'delete', collection: o.collection, id: o.id, ...writeOpts(o.expectedVersion) },
+      ),
+    ),
   'storage.list': (a, env) => {
     const opts: { prefix?: string; limit?: number; cursor?: string } = {};
     if (a.prefix !== undefined) opts.prefix = a.prefix;
@@ -86,6 +100,14 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   'crypto.random': async (a, env) => need(env, 'crypto').randomId(a.bytes),
   'crypto.seal': async (a, env) => need(env, 'crypto').seal(a.plaintext, a.aad),
   'crypto.open': async (a, env) => Buffer.from(need(env, 'crypto').open(a.sealed, a.aad)).toString('utf8'),
+  'crypto.mac': async (a, env) => {
+    const crypto = need(env, 'crypto');
+    return a.data.map((d) => crypto.mac(d));
+  },
+  'crypto.verifyMac': async (a, env) => {
+    const crypto = need(env, 'crypto');
+    return a.items.map((i) => crypto.verifyMac(i.data, i.mac));
+  },
   'net.fetch': (a, env) => need(env, 'fetch')(a.url, a.init, env.signal),
   'services.call': (a, env) => need(env, 'services').call(a.service, a.args ?? null),
   'timers.every': async (a, env) => ({ id: env.addTimer(a.ms, false) }),

@@ -8,6 +8,7 @@ import type {
   FetchResult,
   ListPageResult,
   StoredRecordResult,
+  TransactionOpResult,
 } from '@omega/protocol';
 import type { Logger } from '../log/index.js';
 
@@ -28,7 +29,14 @@ export interface SandboxStorage {
     collection: string,
     opts?: { prefix?: string; limit?: number; cursor?: string },
   ): Promise<ListPageResult>;
+  /** Sets and deletes all or nothing (OMEGA_ERR_CONFLICT naming the op whose version check failed). */
+  transaction(ops: readonly SandboxTransactionOp[]): Promise<TransactionOpResult[]>;
 }
+
+/** One op of {@link SandboxStorage.transaction}. */
+export type SandboxTransactionOp =
+  | { op: 'set'; collection: string; id: string; value: unknown; expectedVersion?: number }
+  | { op: 'delete'; collection: string; id: string; expectedVersion?: number };
 
 /** The event bus (kernel/bus's `EventBus` fits): the handler gets batches, one at a time. */
 export interface SandboxBus {
@@ -56,6 +64,10 @@ export interface SandboxCrypto {
   randomId(bytes?: number): string;
   seal(plaintext: string, aad?: string): string;
   open(sealed: string, aad?: string): Uint8Array;
+  /** HMAC under a key the kernel derived for this plugin alone (`<kid>.<mac>`). */
+  mac(data: string): string;
+  /** Constant-time check of one of this plugin's MACs. */
+  verifyMac(data: string, mac: string): boolean;
 }
 
 /** Options of an outbound fetch, as validated by the protocol. */

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { PluginCallKind } from '@omega/protocol';
+import { HOST_CALLS, isHostCallName, type PluginCallKind } from '@omega/protocol';
 import { type ErrorCode, OmegaError, omegaError } from '../errors/index.js';
 import { createCpuCredit, readProcessCpuMs } from './cpu-credit.js';
 import { createBridge, type DeniedCall } from './create-bridge.js';
@@ -93,11 +93,16 @@ function errorData(body: Buffer): PluginErrorData {
  */
 export function createHostSession(opts: HostSessionOptions): HostSession {
   const { host, plugin, limits } = opts;
-  const inflight = new Map<number, Pending<string> & { kind: string; name: string }>();
+  const inflight = new Map<
+    number,
+    Pending<string> & { kind: string; name: string; mutationsAtStart: number }
+  >();
   const statsWaiting = new Map<number, Pending<HostStats>>();
   let pendingLoad: Pending<LoadedPlugin> | undefined;
   let nextId = 0;
   let hostCalls = 0;
+  // Host calls that change something outside the isolate (HOST_CALLS[..].mutates) received so far.
+  let mutations = 0;
   let ended = false;
   let stopping = false;
   // Aborts the plugin's in-flight host calls (fetches, queued work) when the session ends.
@@ -114,6 +119,23 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       plugin: plugin.name,
     });
 
+  /**
+   * The error for an in-flight call that ends without an answer: when a host call that changes
+   * something outside the isolate arrived since the call began, its outcome is unknown (the
+   * change may be stored), which the caller must be told instead of `fallback`.
+   */
+  const unanswered = (
+    p: { kind: string; name: string; mutationsAtStart: number },
+    fallback: OmegaError,
+  ): OmegaError => {
+    if (mutations === p.mutationsAtStart) return fallback;
+    return omegaError(
+      'OMEGA_ERR_OUTCOME_UNKNOWN',
+      `Plugin "${plugin.name}" ${p.kind}${p.name ? ` "${p.name}"` : ''} ended without an answer after it began changing data (${fallback.message}); the change may or may not have been applied.`,
+      { plugin: plugin.name, call: `${p.kind}:${p.name}`, cause: fallback.code },
+    );
+  };
+
   const undoAll = (): void => registrations.undoAll();
 
   const end = (reason: string): void => {
@@ -125,7 +147,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     aborter.abort(err);
     for (const p of inflight.values()) {
       clearTimeout(p.timer);
-      p.reject(err);
+      p.reject(unanswered(p, err));
     }
     inflight.clear();
     for (const p of statsWaiting.values()) p.reject(err);
@@ -177,7 +199,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       { plugin: plugin.name, version: plugin.version, call: `${kind}:${name}` },
     );
     const waitingOnKernel = hostCalls > 0 && (await alive());
-    p.reject(err);
+    p.reject(unanswered(p, err));
     if (!waitingOnKernel && !ended) {
       breach(`deadline: ${kind}${name ? ` "${name}"` : ''} exceeded ${deadlineMs} ms`);
     }
@@ -193,7 +215,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     const id = newId();
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => void missed(id, kind, name, deadlineMs), deadlineMs);
-      inflight.set(id, { resolve, reject, timer, kind, name });
+      inflight.set(id, { resolve, reject, timer, kind, name, mutationsAtStart: mutations });
       host.send(FrameType.CALL, id, deadlineMs, `${kind}:${name}`, payload);
     });
   };
@@ -228,6 +250,8 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       return;
     }
     hostCalls++;
+    // Counted on arrival, before validation: an over-count only ever says "unknown", never "not done".
+    if (isHostCallName(f.meta) && (HOST_CALLS[f.meta] as { mutates?: true }).mutates) mutations++;
     bridge.handle(f.meta, f.body).then(
       (json) => {
         hostCalls--;

@@ -30,6 +30,7 @@ export type {
   StoredRecordResult,
   SubscriptionResult,
   TimerResult,
+  TransactionOpResult,
   VerifyResult,
 } from './host-calls/host-call-results.js';
 export {

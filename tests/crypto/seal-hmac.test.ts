@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openCrypto } from '../../kernel/crypto/index.js';
 import { freshCrypto } from './crypto-fixture.js';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
@@ -124,5 +125,36 @@ describe('hmac', () => {
     expect(crypto.hmacSign('d')).not.toBe(mac);
     await crypto.retire(oldKid);
     expect(crypto.hmacVerify('d', mac)).toBe(false);
+  });
+});
+
+describe('domain MACs (what a plugin gets as ctx.crypto.mac)', () => {
+  it('each domain has its own key: a MAC verifies only in its domain, never as a plain kernel MAC', async () => {
+    const { crypto } = await freshCrypto();
+    const mac = crypto.macFor('plugin:security', 'entry-1');
+    const kid = crypto.keys().find((k) => k.kind === 'hmac')!.kid;
+    expect(mac).toMatch(new RegExp(`^${kid}\\.[A-Za-z0-9_-]{43}$`));
+    expect(crypto.verifyMacFor('plugin:security', 'entry-1', mac)).toBe(true);
+    expect(crypto.verifyMacFor('plugin:security', 'entry-2', mac)).toBe(false);
+    expect(crypto.verifyMacFor('plugin:metrics', 'entry-1', mac)).toBe(false);
+    expect(crypto.hmacVerify('entry-1', mac)).toBe(false);
+    expect(crypto.verifyMacFor('plugin:security', 'entry-1', crypto.hmacSign('entry-1'))).toBe(false);
+    expect(crypto.macFor('plugin:metrics', 'entry-1')).not.toBe(mac);
+    for (const bad of ['', '.', `${kid}.`, flip(mac, kid.length + 3), 42 as unknown as string]) {
+      expect(crypto.verifyMacFor('plugin:security', 'entry-1', bad)).toBe(false);
+    }
+  });
+
+  it('survives a rotation (verify-only key) and a reopen, and dies with a retire', async () => {
+    const { crypto, dataDir } = await freshCrypto();
+    const oldKid = crypto.keys().find((k) => k.kind === 'hmac')!.kid;
+    const mac = crypto.macFor('plugin:security', 'head');
+    await crypto.rotate();
+    expect(crypto.verifyMacFor('plugin:security', 'head', mac)).toBe(true);
+    expect(crypto.macFor('plugin:security', 'head').startsWith(`${oldKid}.`)).toBe(false);
+    const reopened = await openCrypto({ dataDir });
+    expect(reopened.verifyMacFor('plugin:security', 'head', mac)).toBe(true);
+    await crypto.retire(oldKid);
+    expect(crypto.verifyMacFor('plugin:security', 'head', mac)).toBe(false);
   });
 });

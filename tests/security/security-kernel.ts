@@ -2,6 +2,8 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelConfigInput } from '../../kernel/config/index.js';
+import { createLogger } from '../../kernel/log/index.js';
+import { type NamespaceView, openStorage } from '../../kernel/storage/index.js';
 import { buildPlugin } from '../../sdk/src/build/index.js';
 import { startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 
@@ -68,4 +70,22 @@ export async function userWithRoles(
   if (login.status !== 200)
     throw new Error(`login ${username}: ${login.status} ${JSON.stringify(login.body)}`);
   return { id: created.body.id, accessToken: login.body.accessToken, refreshToken: login.body.refreshToken };
+}
+
+/**
+ * Edits a plugin's storage namespace in the data dir of a STOPPED kernel with the kernel's own
+ * storage code: what a disk editor who knows the format can do (tests of tamper detection).
+ */
+export async function editStoppedStorage(
+  dataDir: string,
+  ns: string,
+  fn: (view: NamespaceView) => Promise<void>,
+): Promise<void> {
+  const storage = await openStorage({ dataDir, logger: createLogger({ level: 'silent' }) });
+  try {
+    await fn(storage.namespace(ns));
+    await storage.flush();
+  } finally {
+    await storage.close();
+  }
 }

@@ -4,7 +4,7 @@ import type { KernelCrypto } from '../../crypto/index.js';
 import type { Logger } from '../../log/index.js';
 import { safeFetch } from '../../net/index.js';
 import type { PermissionGate } from '../../permissions/index.js';
-import type { HostServices, SandboxAgents } from '../../sandbox/index.js';
+import type { HostServices, SandboxAgents, SandboxCrypto } from '../../sandbox/index.js';
 import type { Storage } from '../../storage/index.js';
 import type { SystemInfo } from '../../system/index.js';
 import { pluginEphemeral } from './plugin-ephemeral.js';
@@ -24,6 +24,23 @@ export interface KernelServices {
   storageQuotaBytes?: number;
   /** The node agents' gateway (kernel/agents), reached only through the agents:gateway capability. */
   agents?: SandboxAgents;
+}
+
+/** The crypto operations a plugin may be granted: the kernel's, with MACs under a key of its own. */
+function pluginCrypto(c: KernelCrypto, name: string): SandboxCrypto {
+  const domain = `plugin:${name}`;
+  return {
+    signJws: (p) => c.signJws(p),
+    verifyJws: (jws) => c.verifyJws(jws),
+    hash: (alg, data) => c.hash(alg, data),
+    hashPassword: (p) => c.hashPassword(p),
+    verifyPassword: (p, stored) => c.verifyPassword(p, stored),
+    randomId: (bytes) => c.randomId(bytes),
+    seal: (plaintext, aad) => c.seal(plaintext, aad),
+    open: (sealed, aad) => c.open(sealed, aad),
+    mac: (data) => c.macFor(domain, data),
+    verifyMac: (data, mac) => c.verifyMacFor(domain, data, mac),
+  };
 }
 
 /** A plugin's storage quota unless configured: 64 MiB. */
@@ -58,7 +75,7 @@ export function hostServicesFor(
     ...(k.agents ? { agents: k.agents } : {}),
     bus: k.bus,
     system: k.system,
-    crypto: k.crypto,
+    crypto: pluginCrypto(k.crypto, plugin.name),
     // The caller's identity comes from the channel, never from the arguments.
     services: { call: (service, args) => k.services.call(service, args, caller) },
     // Reached only through auth.signToken, which the bridge lets through for auth:provider alone.

@@ -1,4 +1,5 @@
 import { definePlugin, type PluginResponse } from '@omega/sdk';
+import { CHECKPOINT_MS } from './audit-log.js';
 import type { Ctx, Req } from './context.js';
 import { auditKernelEvents } from './kernel-events.js';
 import { authProvider } from './provider.js';
@@ -30,6 +31,7 @@ import {
 } from './routes/user-routes.js';
 import { initState, type State } from './state.js';
 import { userRoles } from './user-roles-service.js';
+import { repairOrphanNames } from './users.js';
 
 /** Every route handler by its manifest name; each gets the activation's state. */
 const ROUTES: Record<string, (req: Req, ctx: Ctx, s: State) => Promise<PluginResponse>> = {
@@ -71,6 +73,17 @@ export const plugin = definePlugin({
   async setup(ctx) {
     const s = await initState(ctx);
     await auditKernelEvents(ctx, s);
+    for (const orphan of await repairOrphanNames(ctx)) {
+      await s.audit.append({
+        actor: 'security',
+        action: 'user.name.repaired',
+        outcome: 'success',
+        target: orphan.username,
+        details: { reason: 'username reserved with no user behind it', missingUser: orphan.id },
+      });
+    }
+    // A signed checkpoint every CHECKPOINT_MS while the trail grows (and every CHECKPOINT_EVERY entries).
+    await ctx.timers.every(CHECKPOINT_MS, () => s.audit.checkpointNow().then(() => undefined));
     return {
       routes: Object.fromEntries(
         Object.entries(ROUTES).map(([name, route]) => [name, (req: Req, c: Ctx) => route(req, c, s)]),

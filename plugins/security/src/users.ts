@@ -100,14 +100,44 @@ export async function createUser(
     updatedAt: now,
     passwordChangedAt: now,
   };
-  // expectedVersion 0: the name index entry must not exist (a concurrent create loses with 409).
+  // The name reservation and the user, all or nothing (a crash between two writes left a name
+  // reserved with nobody behind it). expectedVersion 0: a concurrent create loses with 409.
   try {
-    await ctx.storage.set(NAMES, key, { id: user.id }, { expectedVersion: 0 });
-  } catch {
-    refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The username "${input.username}" is taken.`);
+    await ctx.storage.transaction([
+      { op: 'set', collection: NAMES, id: key, value: { id: user.id }, expectedVersion: 0 },
+      { op: 'set', collection: USERS, id: user.id, value: user, expectedVersion: 0 },
+    ]);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'OMEGA_ERR_CONFLICT') {
+      refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The username "${input.username}" is taken.`);
+    }
+    throw err;
   }
-  await ctx.storage.set(USERS, user.id, user);
   return user;
+}
+
+/**
+ * Removes username reservations with no user behind them (left by a crash between the two
+ * writes of a user creation before creations were one transaction); resolves what it removed.
+ */
+export async function repairOrphanNames(ctx: Ctx): Promise<{ username: string; id: string }[]> {
+  const removed: { username: string; id: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.storage.list<{ id: string }>(NAMES, { limit: 500, ...(cursor ? { cursor } : {}) });
+    for (const r of page.items) {
+      if (await ctx.storage.get(USERS, r.value.id)) continue;
+      try {
+        // The version check: a name re-reserved meanwhile is left alone.
+        await ctx.storage.delete(NAMES, r.id, { expectedVersion: r.version });
+        removed.push({ username: r.id, id: r.value.id });
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'OMEGA_ERR_CONFLICT') throw err;
+      }
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return removed;
 }
 
 /** Stores a changed user. */
@@ -119,7 +149,9 @@ export async function saveUser(ctx: Ctx, user: User): Promise<void> {
 export async function deleteUser(ctx: Ctx, id: string): Promise<User | undefined> {
   const user = await getUser(ctx, id);
   if (!user) return undefined;
-  await ctx.storage.delete(USERS, id);
-  await ctx.storage.delete(NAMES, user.username.toLowerCase());
+  await ctx.storage.transaction([
+    { op: 'delete', collection: USERS, id },
+    { op: 'delete', collection: NAMES, id: user.username.toLowerCase() },
+  ]);
   return user;
 }

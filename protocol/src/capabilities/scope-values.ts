@@ -5,7 +5,7 @@ export const SYSTEM_AREAS = ['cpu', 'memory', 'disk', 'network', 'temperature', 
 export type SystemArea = (typeof SYSTEM_AREAS)[number];
 
 /** Every crypto operation a plugin may be granted. */
-export const CRYPTO_OPS = ['sign', 'verify', 'hash', 'password', 'random', 'seal'] as const;
+export const CRYPTO_OPS = ['sign', 'verify', 'hash', 'password', 'random', 'seal', 'mac'] as const;
 
 /** A crypto operation a plugin may be granted (never key material). */
 export type CryptoOp = (typeof CRYPTO_OPS)[number];

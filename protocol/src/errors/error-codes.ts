@@ -94,6 +94,21 @@ export const ERROR_CODES = {
     title: 'Internal error',
     fix: 'Retry; if it persists, report the requestId from this response to the operator.',
   },
+  OMEGA_ERR_OUTCOME_UNKNOWN: {
+    status: 500,
+    title: 'Outcome unknown',
+    fix: 'The change may or may not have been applied (the plugin host ended, or the deadline passed, while it worked). Retry with the same Idempotency-Key to get the first outcome, or read the resource back before trying again; never assume it failed.',
+  },
+  OMEGA_ERR_IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'Idempotency key reused for another request',
+    fix: 'An Idempotency-Key is bound to the method, path and body of its first use; send a new key for a different request.',
+  },
+  OMEGA_ERR_IDEMPOTENCY_IN_PROGRESS: {
+    status: 409,
+    title: 'Request with this idempotency key still running',
+    fix: 'The first request with this Idempotency-Key has not finished; retry after the seconds in Retry-After to get its outcome.',
+  },
   // ── Configuration ───────────────────────────────────────────────────────────
   OMEGA_ERR_CONFIG_INVALID: {
     status: 500,
@@ -151,6 +166,11 @@ export const ERROR_CODES = {
     status: 500,
     title: 'Keyring unusable',
     fix: 'Check that keyring.json in the data directory is readable only by the kernel user (mode 0600) and is valid.',
+  },
+  OMEGA_ERR_KEYRING_KEY: {
+    status: 500,
+    title: 'Keyring key missing or wrong',
+    fix: 'The keyring is encrypted at rest: set OMEGA_KEYRING_KEY (or OMEGA_KEYRING_KEY_FILE, a file of mode 0600) to the key it was encrypted with, then start again.',
   },
   // ── Event bus ───────────────────────────────────────────────────────────────
   OMEGA_ERR_TOPIC_INVALID: {

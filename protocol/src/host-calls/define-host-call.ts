@@ -47,6 +47,12 @@ export interface HostCallSpec<A extends z.ZodType = z.ZodType, R = unknown> {
   readonly budget?: HostCallBudget;
   /** Largest argument JSON for this call, bytes (checked before parsing; below the plugin's maxCallBytes). */
   readonly maxBytes?: number;
+  /**
+   * The call changes something outside the isolate that outlives it (stored records, published
+   * events, outbound requests, other plugins): once one has started, a call into the plugin that
+   * then fails without an answer has an unknown outcome (OMEGA_ERR_OUTCOME_UNKNOWN).
+   */
+  readonly mutates?: true;
   /** Type-level only: never set at run time. */
   readonly result?: R;
 }
@@ -61,5 +67,6 @@ export const defineHostCall =
     group?: HostCallGroup;
     budget?: HostCallBudget;
     maxBytes?: number;
+    mutates?: true;
   }): Omit<HostCallSpec<A, R>, 'ctx'> & { readonly ctx: C } =>
     spec;

@@ -7,6 +7,11 @@ export interface StoredRecordResult<T = unknown> {
   value: T;
 }
 
+/** What one op of `storage.transaction` did, at the same index as the op. */
+export type TransactionOpResult =
+  | { op: 'set'; record: StoredRecordResult }
+  | { op: 'delete'; deleted: boolean };
+
 /** One page of `storage.list`; `nextCursor` is absent on the last page. */
 export interface ListPageResult<T = unknown> {
   items: StoredRecordResult<T>[];

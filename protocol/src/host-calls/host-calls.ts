@@ -13,6 +13,7 @@ import type {
   StoredRecordResult,
   SubscriptionResult,
   TimerResult,
+  TransactionOpResult,
   VerifyResult,
 } from './host-call-results.js';
 
@@ -49,11 +50,36 @@ export const HOST_CALLS = {
     args: z.object({ collection: name, id: key, value: json, expectedVersion: version }),
     capability: () => ({ kind: 'storage' }),
     ctx: { path: 'storage.set', params: ['collection', 'id', 'value'], options: ['expectedVersion'] },
+    mutates: true,
   }),
   'storage.delete': call<boolean>()({
     args: z.object({ collection: name, id: key, expectedVersion: version }),
     capability: () => ({ kind: 'storage' }),
     ctx: { path: 'storage.delete', params: ['collection', 'id'], options: ['expectedVersion'] },
+    mutates: true,
+  }),
+  'storage.transaction': call<TransactionOpResult[]>()({
+    // Sets and deletes in the plugin's namespace, all or nothing, one durable commit.
+    args: z.object({
+      ops: z
+        .array(
+          z.discriminatedUnion('op', [
+            z.object({
+              op: z.literal('set'),
+              collection: name,
+              id: key,
+              value: json,
+              expectedVersion: version,
+            }),
+            z.object({ op: z.literal('delete'), collection: name, id: key, expectedVersion: version }),
+          ]),
+        )
+        .min(1)
+        .max(1000),
+    }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'storage.transaction', params: ['ops'] },
+    mutates: true,
   }),
   'storage.list': call<ListPageResult>()({
     args: z.object({
@@ -75,6 +101,7 @@ export const HOST_CALLS = {
     args: z.object({ store: storeName, key, value: json }),
     capability: () => ({ kind: 'storage' }),
     ctx: { path: 'ephemeral.set', params: ['store', 'key', 'value'] },
+    mutates: true,
   }),
   'ephemeral.setMany': call<null>()({
     args: z.object({
@@ -83,11 +110,13 @@ export const HOST_CALLS = {
     }),
     capability: () => ({ kind: 'storage' }),
     ctx: { path: 'ephemeral.setMany', params: ['store', 'entries'] },
+    mutates: true,
   }),
   'ephemeral.delete': call<boolean>()({
     args: z.object({ store: storeName, key }),
     capability: () => ({ kind: 'storage' }),
     ctx: { path: 'ephemeral.delete', params: ['store', 'key'] },
+    mutates: true,
   }),
   'ephemeral.list': call<EphemeralPageResult>()({
     args: z.object({
@@ -107,6 +136,7 @@ export const HOST_CALLS = {
     maxBytes: MAX_EVENT_DATA_BYTES + EVENT_ENVELOPE_BYTES,
     ctx: { path: 'events.publish', params: ['topic', 'data'] },
     budget: 'publish',
+    mutates: true,
   }),
   'events.subscribe': call<SubscriptionResult>()({
     args: z.object({ pattern: topic }),
@@ -167,6 +197,22 @@ export const HOST_CALLS = {
     capability: () => ({ kind: 'crypto', op: 'seal' }),
     ctx: { path: 'crypto.open', params: ['sealed', 'aad'] },
   }),
+  'crypto.mac': call<string[]>()({
+    // HMAC-SHA256 under a key the kernel derives for this plugin alone from its own HMAC key.
+    args: z.object({ data: z.array(z.string().max(65_536)).min(1).max(1000) }),
+    capability: () => ({ kind: 'crypto', op: 'mac' }),
+    ctx: { path: 'crypto.mac', params: ['data'] },
+  }),
+  'crypto.verifyMac': call<boolean[]>()({
+    args: z.object({
+      items: z
+        .array(z.object({ data: z.string().max(65_536), mac: z.string().max(256) }))
+        .min(1)
+        .max(1000),
+    }),
+    capability: () => ({ kind: 'crypto', op: 'mac' }),
+    ctx: { path: 'crypto.verifyMac', params: ['items'] },
+  }),
   // ── outbound HTTP ──
   'net.fetch': call<FetchResult>()({
     args: z.object({
@@ -183,12 +229,14 @@ export const HOST_CALLS = {
     capability: (a) => ({ kind: 'net.fetch', origin: requestResource(a.url) }),
     ctx: { path: 'fetch', params: ['url', 'init'] },
     group: 'fetch',
+    mutates: true,
   }),
   // ── other plugins' services ──
   'services.call': call<unknown>()({
     args: z.object({ service: z.string().min(3).max(128), args: json }),
     capability: (a) => ({ kind: 'services.call', service: a.service }),
     ctx: { path: 'services.call', params: ['service', 'args'] },
+    mutates: true,
   }),
   // ── kernel-owned timers, delivered as calls into the plugin ──
   'timers.every': call<TimerResult>()({
@@ -228,11 +276,13 @@ export const HOST_CALLS = {
     capability: () => ({ kind: 'agents.gateway' }),
     ctx: { path: 'agents.send', params: ['node', 'message'] },
     maxBytes: 262_144,
+    mutates: true,
   }),
   'agents.disconnect': call<boolean>()({
     args: z.object({ node: key, reason: z.string().max(256) }),
     capability: () => ({ kind: 'agents.gateway' }),
     ctx: { path: 'agents.disconnect', params: ['node', 'reason'] },
+    mutates: true,
   }),
   'agents.connections': call<AgentConnectionResult[]>()({
     args: z.object({}),
@@ -256,6 +306,7 @@ export const HOST_CALLS = {
     }),
     capability: () => ({ kind: 'agents.gateway' }),
     ctx: { path: 'agents.invite', params: ['address', 'port', 'invitation'] },
+    mutates: true,
   }),
   'agents.discovered': call<DiscoveredAgentResult[]>()({
     args: z.object({}),

@@ -57,7 +57,13 @@ export async function queryAuditRoute(req: Req, _ctx: Ctx, s: State) {
   return ok(await queryAudit(s.audit, parseAuditQuery(req.query)));
 }
 
-/** `GET /audit/verify`: recomputes the whole hash chain. */
-export async function verifyAuditRoute(_req: Req, ctx: Ctx, s: State) {
-  return ok(await s.audit.exclusive(() => verifyAudit(ctx, s.audit)));
+/**
+ * `GET /audit/verify[?checkpoint=<jws>]`: recomputes the whole hash chain, checks every MAC, the
+ * head and the latest stored checkpoint, and the caller's own checkpoint when given (one kept
+ * outside this machine, e.g. from the `security.audit.checkpoint` event or the sink).
+ */
+export async function verifyAuditRoute(req: Req, ctx: Ctx, s: State) {
+  const given = req.query.checkpoint;
+  const checkpoint = typeof given === 'string' && given !== '' ? given.slice(0, 8192) : undefined;
+  return ok(await s.audit.exclusive(() => verifyAudit(ctx, s.audit, checkpoint)));
 }
