@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   type AgentGateway,
   certificateSha256,
@@ -29,11 +28,7 @@ import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
 import { createLogger, type Logger } from './log/index.js';
-import {
-  pluginInstallRoute,
-  trustedPublisherRoutes,
-  trustedPublishersFile,
-} from './plugins/install/index.js';
+import { trustedPublisherRoutes, trustedPublishersFile } from './plugins/install/index.js';
 import {
   createPluginManager,
   type PluginManager,
@@ -162,16 +157,8 @@ export async function startKernel(
     // Fixed paths before /api/v1/plugins/:name, which would otherwise take them.
     for (const route of trustedPublisherRoutes(trustedPublishersFile(config.dataDir))) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
-    routes.add(
-      pluginInstallRoute({
-        installedDir: paths.dirs.at(-1) ?? join(config.dataDir, 'plugins'),
-        bundledDirs: paths.dirs.slice(0, -1),
-        grantsFile: paths.grantsFile,
-        trustFile: trustedPublishersFile(config.dataDir),
-        kernelVersion: KERNEL_VERSION,
-        start: (name) => plugins.load(name),
-      }),
-    );
+    // Installing a packed plugin (with the operator's consent) is the marketplace's route: the
+    // composition root attaches it (marketplace/api attachMarketplace), with the one consent rule.
 
     const app = createHttpApp({
       table: routes,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import WebSocket from 'ws';
-import type { Plan, PlanStep } from '../../marketplace/index.js';
+import { describePlan, type Plan } from '../../marketplace/index.js';
 import { ApiError, callApi, currentToken } from '../api-client.js';
 import { UsageError } from '../command.js';
 import { output } from '../output.js';
@@ -16,28 +16,41 @@ export const MARKETPLACE_ACTIONS = ['search', 'upgrade', 'rollback', 'remove', '
 const P = '/api/v1/marketplace';
 const err = (s: string) => process.stderr.write(`${s}\n`);
 
-/** True when `install`'s argument names a packed plugin file rather than `name[@range]`. */
-export const isArchiveArg = (arg: string): boolean =>
-  /[/\\]|\.(omp|tgz|gz|json)$/i.test(arg) || existsSync(arg);
+/**
+ * True when an argument names a packed plugin file rather than `name[@range]`: it says so
+ * explicitly (a path with `/` or `\\`, such as `./x.omega-plugin`, or the `.omega-plugin`
+ * extension). A bare word is always a plugin name, even when a file of that name exists here.
+ */
+export const isArchiveArg = (arg: string): boolean => /[/\\]/.test(arg) || /\.omega-plugin$/i.test(arg);
 
-/** The permission diff of a plan as the operator reads it. */
-export function renderPlan(plan: Plan): string {
-  const lines: string[] = [];
-  const step = (s: PlanStep) => {
-    lines.push(
-      `${s.name}: ${s.from ?? '(not installed)'} → ${s.to}  from ${s.source}, publisher ${s.publisher}`,
-    );
-    for (const p of s.diff.added) lines.push(`  + ${p}`);
-    for (const w of s.diff.widened) lines.push(`  ↑ ${w.from} → ${w.to}`);
-    for (const p of s.diff.removed) lines.push(`  - ${p}`);
-    for (const l of s.diff.largerLimits) lines.push(`  ↑ limit ${l.limit} ${l.from} → ${l.to}`);
-    if (s.diff.publisherKey)
-      lines.push(`  ! publisher key changed: ${s.diff.publisherKey.from} → ${s.diff.publisherKey.to}`);
-  };
-  plan.steps.forEach(step);
-  if (plan.steps.length === 0) lines.push('nothing to change');
-  else lines.push(plan.escalating ? 'This asks for more than is granted now.' : 'No new permissions.');
-  return lines.join('\n');
+/** The permission diff of a plan as the operator reads it (only what changes). */
+export const renderPlan = (plan: Plan): string => describePlan(plan);
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * The operator's decision on a plan, the same for files and marketplaces: an escalation is
+ * approved by `--approve` or an interactive yes only (`--yes` never approves one); a change
+ * that asks for nothing new by `--yes`, `--approve` or an interactive yes. Throws a UsageError
+ * naming the flag when not approved.
+ */
+export async function approvePlan(values: Values, plan: Plan): Promise<void> {
+  let ok = plan.escalating ? values.approve === true : values.yes === true || values.approve === true;
+  if (!ok && values.json !== true) ok = await confirm(plan.escalating ? 'Approve this diff?' : 'Proceed?');
+  if (ok) return;
+  throw new UsageError(
+    plan.escalating
+      ? `this asks for more than is approved now: review the diff above and re-run with --approve${values.yes === true ? ' (--yes never approves an escalation)' : ''}`
+      : 'confirm with --yes (or --approve)',
+  );
 }
 
 /** Prints download progress from the kernel's event stream while `work` runs. */
@@ -74,16 +87,6 @@ async function withProgress<T>(values: Values, quiet: boolean, work: () => Promi
   }
 }
 
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 /**
  * Runs a change (install/upgrade/rollback): plans it, shows the permission diff, then applies
  * it with the plan's consent digest once the operator approved — interactively, or with
@@ -101,15 +104,7 @@ async function change(
     output(json, plan, () => 'up to date');
     return 0;
   }
-  let ok = plan.escalating ? values.approve === true : values.yes === true || values.approve === true;
-  if (!ok && !json) ok = await confirm(plan.escalating ? 'Grant these permissions?' : 'Proceed?');
-  if (!ok) {
-    throw new UsageError(
-      plan.escalating
-        ? 'this change asks for more permissions: review the diff above and re-run with --approve (--yes is not enough)'
-        : 'confirm with --yes',
-    );
-  }
+  await approvePlan(values, plan);
   const done = await withProgress(values, json, () =>
     callApi(values, 'POST', `${P}/${verb}`, { ...body, consent: plan.consent }),
   );
@@ -179,7 +174,18 @@ export async function runMarketplaceAction(action: string, values: Values, args:
     }
     case 'install':
       if (!first || more.length) throw new UsageError('plugin install needs NAME[@RANGE] or an archive file');
-      return change(values, 'install', splitSpec(first) as Record<string, string>);
+      try {
+        return await change(values, 'install', splitSpec(first) as Record<string, string>);
+      } catch (e) {
+        // A bare word is a plugin name; say how to mean the file of that name instead.
+        if (e instanceof ApiError && existsSync(first))
+          throw new ApiError(
+            `${e.message} (to install the file ${first} here, write ./${first} or --file ${first})`,
+            e.code,
+            e.problem,
+          );
+        throw e;
+      }
     case 'upgrade':
       if (more.length) throw new UsageError('plugin upgrade takes at most one name');
       return change(values, 'upgrade', first ? { name: first } : {});

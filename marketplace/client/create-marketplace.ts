@@ -1,9 +1,15 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { omegaError } from '@omega/protocol';
 import semver from 'semver';
-import type { InstallTarget, PluginManager } from '../../kernel/index.js';
+import {
+  corePluginNames,
+  type InstallTarget,
+  MAX_ARCHIVE_BYTES,
+  type PluginManager,
+  readInstalledPlugin,
+} from '../../kernel/index.js';
 import { type ArtifactStore, artifactStore } from '../install/artifact-store.js';
+import { consentBaseline } from '../install/consent-baseline.js';
 import {
   type InstalledRelease,
   type InstalledState,
@@ -12,36 +18,23 @@ import {
 } from '../install/installed-state.js';
 import { fromStore, type SwitchStep, switchPlugins } from '../install/switch-plugins.js';
 import { verifyArtifact } from '../install/verify-artifact.js';
-import { canonicalJson, type VerifiedRelease, verifyRelease } from '../metadata/index.js';
-import { type Candidate, type PermissionDiff, permissionDiff, resolvePlugins } from '../resolve/index.js';
+import { downloadFailed, type VerifiedRelease, verifyRelease } from '../metadata/index.js';
+import {
+  type Candidate,
+  consentPlan,
+  describePlan,
+  type Plan,
+  type PlanRequest,
+  type PlanStep,
+  permissionDiff,
+  resolvePlugins,
+} from '../resolve/index.js';
 import { type DownloadProgress, readSource } from './read-source.js';
 import { refreshMetadata, trustRoot, type VerifiedMetadata } from './refresh-metadata.js';
 import { type SourceEntry, sourceRegistry } from './source-registry.js';
 
-/** A change the operator asked for. */
-export type ChangeRequest =
-  | { op: 'install'; name: string; range?: string }
-  | { op: 'upgrade'; name?: string }
-  | { op: 'rollback'; name: string };
-
-/** One step of a plan, as the operator reviews it. */
-export interface PlanStep {
-  name: string;
-  from?: string;
-  to: string;
-  source: string;
-  publisher: string;
-  artifact: string;
-  diff: PermissionDiff;
-}
-
-/** What a change would do; `consent` is the digest to send back to approve exactly this. */
-export interface Plan {
-  request: ChangeRequest;
-  steps: PlanStep[];
-  escalating: boolean;
-  consent: string;
-}
+/** A change the operator asked for from a marketplace. */
+export type ChangeRequest = Exclude<PlanRequest, { op: 'file' }>;
 
 /** Options of {@link createMarketplace}. */
 export interface MarketplaceOptions {
@@ -50,6 +43,13 @@ export interface MarketplaceOptions {
   plugins: PluginManager;
   install: InstallTarget;
   healthWindowMs?: number;
+  /**
+   * Deadline of one artifact download (default 50 s: under the kernel's 60 s request limits, so
+   * the caller always gets the coded OMEGA_ERR_MARKETPLACE_DOWNLOAD, never a dropped connection).
+   */
+  downloadTimeoutMs?: number;
+  /** Longest pause between bytes of a download (default 15 s). */
+  downloadStallMs?: number;
   onProgress?: (p: DownloadProgress) => void;
   /** Announces events such as `marketplace.plugin.revoked` (the kernel bus). */
   publish?: (topic: string, data: unknown) => void;
@@ -212,11 +212,38 @@ export function createMarketplace(o: MarketplaceOptions) {
         offer: cache.get(r.name)!.find((x) => x.release.statement.version === r.to.version)!,
       }));
     }
-    const out: PlanStep[] = steps.map((s) => {
+    // Refused at resolve time, before anything is downloaded: a core plugin's name (an index
+    // may offer one) and an artifact larger than any valid archive (a signed claim of any length).
+    const core = await corePluginNames(o.install.bundledDirs);
+    for (const s of steps) {
+      if (core.has(s.name))
+        throw omegaError(
+          'OMEGA_ERR_ALREADY_EXISTS',
+          `Source ${s.offer.meta.source} offers "${s.name}", the name of a core plugin of this kernel; nothing can be installed under it. Do not use this source for it.`,
+          { plugin: s.name, source: s.offer.meta.source, reason: 'core-plugin' },
+        );
+      const { length } = s.offer.release.statement.artifact;
+      if (length > MAX_ARCHIVE_BYTES)
+        throw downloadFailed(
+          {
+            source: s.offer.meta.source,
+            role: 'artifact',
+            plugin: s.name,
+            version: s.offer.release.statement.version,
+          },
+          'too-large',
+          `the release statement claims a ${length}-byte artifact; no valid archive exceeds ${MAX_ARCHIVE_BYTES} bytes, so nothing was downloaded`,
+          `at most ${MAX_ARCHIVE_BYTES} bytes`,
+          length,
+        );
+    }
+    const out: PlanStep[] = [];
+    for (const s of steps) {
       chosen.set(s.name, s.offer);
       const cur = state.plugins[s.name]?.current;
       const rel = s.offer.release;
-      return {
+      const installed = await readInstalledPlugin(o.install, s.name);
+      out.push({
         name: s.name,
         ...(s.from ? { from: s.from } : {}),
         to: rel.statement.version,
@@ -224,23 +251,16 @@ export function createMarketplace(o: MarketplaceOptions) {
         publisher: rel.statement.publisher,
         artifact: rel.statement.artifact.integrity,
         diff: permissionDiff(
-          cur ? { manifest: cur.manifest, publisher: cur.publisher, signer: cur.signer } : undefined,
+          consentBaseline(installed, cur ? { kid: cur.signer, name: cur.publisher } : undefined),
           {
-            manifest: rel.manifest,
-            publisher: rel.statement.publisher,
-            signer: rel.signer,
+            permissions: rel.manifest.permissions,
+            limits: rel.manifest.limits,
+            publisher: { kid: rel.signer, name: rel.statement.publisher },
           },
         ),
-      };
-    });
-    const consent = createHash('sha256')
-      .update(canonicalJson({ request: req, steps: out }))
-      .digest('base64url');
-    return {
-      plan: { request: req, steps: out, escalating: out.some((s) => s.diff.escalating), consent },
-      offers: chosen,
-      metas,
-    };
+      });
+    }
+    return { plan: consentPlan(req, out), offers: chosen, metas };
   }
 
   async function apply(
@@ -257,7 +277,7 @@ export function createMarketplace(o: MarketplaceOptions) {
         throw omegaError(
           'OMEGA_ERR_CONSENT_REQUIRED',
           p.escalating
-            ? `${p.steps.map((s) => `${s.name} ${s.from ?? '(new)'} → ${s.to}`).join(', ')} asks for more than is granted now; review the diff and approve it with consent "${p.consent}" (--yes is not enough).`
+            ? `This asks for more than is approved now:\n${describePlan(p)}\nApprove exactly this diff with consent "${p.consent}" (omega plugin … --approve; --yes never approves an escalation). What is installed keeps serving until then.`
             : `Confirm ${p.steps.map((s) => `${s.name} ${s.from ?? '(new)'} → ${s.to}`).join(', ')} with --yes or consent "${p.consent}".`,
           { plan: p, consent: p.consent },
         );
@@ -275,7 +295,9 @@ export function createMarketplace(o: MarketplaceOptions) {
         const bytes =
           stored ??
           (await readSource(meta.source, release.statement.artifact.url, {
-            maxBytes: release.statement.artifact.length,
+            maxBytes: Math.min(release.statement.artifact.length, MAX_ARCHIVE_BYTES),
+            timeoutMs: o.downloadTimeoutMs ?? 50_000,
+            stallMs: o.downloadStallMs ?? 15_000,
             ctx,
             ...progress,
           }))!;
