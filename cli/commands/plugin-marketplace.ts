@@ -201,7 +201,14 @@ export async function runMarketplaceAction(action: string, values: Values, args:
     case 'verify': {
       const r = (await callApi(values, 'POST', `${P}/verify`)) as {
         sources: Array<{ source: string; root: number; timestamp: number; index: number }>;
-        plugins: Array<{ name: string; version: string; ok: boolean; revoked?: { reason: string } }>;
+        failed: Array<{ name: string; location: string; code: string; message: string }>;
+        plugins: Array<{
+          name: string;
+          version: string;
+          ok: boolean;
+          checked: boolean;
+          revoked?: { reason: string };
+        }>;
       };
       output(json, r, () =>
         [
@@ -209,12 +216,17 @@ export async function runMarketplaceAction(action: string, values: Values, args:
             (s) =>
               `source ${s.source}: root v${s.root}, timestamp v${s.timestamp}, index v${s.index} — verified`,
           ),
+          ...r.failed.map(
+            (f) =>
+              `source ${f.name} (${f.location}): NOT VERIFIED — ${f.message} [${f.code}]; fix it or run omega plugin source remove ${f.name}`,
+          ),
           ...r.plugins.map(
-            (p) => `${p.name}@${p.version}: ${p.ok ? 'ok' : `REVOKED and stopped — ${p.revoked?.reason}`}`,
+            (p) =>
+              `${p.name}@${p.version}: ${p.ok ? (p.checked ? 'ok' : 'not checked (its source failed)') : `REVOKED and stopped — ${p.revoked?.reason}`}`,
           ),
         ].join('\n'),
       );
-      return r.plugins.some((p) => !p.ok) ? 1 : 0;
+      return r.plugins.some((p) => !p.ok) || r.failed.length > 0 ? 1 : 0;
     }
     case 'source': {
       if (first === 'list' || first === undefined) {
@@ -228,9 +240,18 @@ export async function runMarketplaceAction(action: string, values: Values, args:
         );
         return 0;
       }
+      if (first === 'remove') {
+        const [name, ...others] = more;
+        if (!name || others.length) throw new UsageError('plugin source remove NAME');
+        const r = await callApi(values, 'DELETE', `${P}/sources/${encodeURIComponent(name)}`);
+        output(json, r, () => `removed source ${name} (plugins installed from it stay installed)`);
+        return 0;
+      }
       const [name, location] = more;
       if (first !== 'add' || !name || !location || typeof values.root !== 'string')
-        throw new UsageError('plugin source add NAME URL|DIR --root ROOT.json  (or: plugin source list)');
+        throw new UsageError(
+          'plugin source add NAME URL|DIR --root ROOT.json  (or: plugin source list, plugin source remove NAME)',
+        );
       const root = await readFile(values.root, 'utf8');
       const r = await callApi(values, 'POST', `${P}/sources`, { name, location, root });
       output(json, r, () => `added source ${name} (${location}), root pinned`);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { omegaError } from '@omega/protocol';
+import { ERROR_CODES, type ErrorCode, omegaError } from '@omega/protocol';
 import semver from 'semver';
 import {
   corePluginNames,
@@ -35,6 +35,14 @@ import { type SourceEntry, sourceRegistry } from './source-registry.js';
 
 /** A change the operator asked for from a marketplace. */
 export type ChangeRequest = Exclude<PlanRequest, { op: 'file' }>;
+
+/** A source whose metadata could not be refreshed and verified, with the coded reason. */
+export interface FailedSource {
+  name: string;
+  location: string;
+  code: string;
+  message: string;
+}
 
 /** Options of {@link createMarketplace}. */
 export interface MarketplaceOptions {
@@ -83,25 +91,54 @@ export function createMarketplace(o: MarketplaceOptions) {
     return run;
   };
 
-  async function refreshAll(): Promise<VerifiedMetadata[]> {
+  /** Refreshes every source on its own: what verified, and why each other one did not. */
+  async function refreshEach(): Promise<{ metas: VerifiedMetadata[]; failed: FailedSource[] }> {
     const sources = await registry.list();
     if (sources.length === 0)
       throw omegaError(
         'OMEGA_ERR_NOT_FOUND',
         'No marketplace source is configured; add one with omega plugin source add NAME URL|DIR --root root.json.',
       );
-    const out: VerifiedMetadata[] = [];
-    for (const s of sources)
-      out.push(
-        await refreshMetadata({
+    const metas: VerifiedMetadata[] = [];
+    const failed: FailedSource[] = [];
+    for (const s of sources) {
+      try {
+        metas.push(
+          await refreshMetadata({
+            location: s.location,
+            stateDir: registry.stateDir(s.name),
+            now: now(),
+            ...progress,
+          }),
+        );
+      } catch (err) {
+        const e = err as { code?: string; message: string };
+        failed.push({
+          name: s.name,
           location: s.location,
-          stateDir: registry.stateDir(s.name),
-          now: now(),
-          ...progress,
-        }),
+          code: e.code ?? 'OMEGA_ERR_INTERNAL',
+          message: e.message,
+        });
+      }
+    }
+    return { metas, failed };
+  }
+
+  /**
+   * Every source verified, or the first failure (resolution needs all of them: with one missing,
+   * a lower-priority source could offer its plugin names). Revocations are applied either way.
+   */
+  async function refreshAll(): Promise<VerifiedMetadata[]> {
+    const { metas, failed } = await refreshEach();
+    await checkRevocations(metas);
+    const first = failed[0];
+    if (first)
+      throw omegaError(
+        (first.code in ERROR_CODES ? first.code : 'OMEGA_ERR_MARKETPLACE_DOWNLOAD') as ErrorCode,
+        `Source ${first.name} (${first.location}) failed: ${first.message} Fix it, or drop it with omega plugin source remove ${first.name}.`,
+        { source: first.name, failed },
       );
-    await checkRevocations(out);
-    return out;
+    return metas;
   }
 
   const sourceOf = (metas: VerifiedMetadata[], name: string) => metas.find((m) => m.index.plugins[name]);
@@ -441,11 +478,16 @@ export function createMarketplace(o: MarketplaceOptions) {
         return { name, removed: true };
       });
     },
-    /** Refreshes every source, stops revoked installed versions, and re-checks stored artifacts. */
+    /**
+     * Refreshes every source on its own, stops installed versions that a verified source revoked
+     * (an unrelated source that fails does not hold that back), re-checks stored artifacts, and
+     * reports each source that failed and the plugins it could not check.
+     */
     async verify() {
-      const metas = await refreshAll();
+      const { metas, failed } = await refreshEach();
       const revoked = await checkRevocations(metas);
       const state = await loadInstalledState(stateFile);
+      const verified = new Set(metas.map((m) => m.source));
       const plugins = [];
       for (const [name, p] of Object.entries(state.plugins)) {
         await fromStore({ install: o.install, plugins: o.plugins, store, healthWindowMs: 0 }, p.current);
@@ -454,6 +496,7 @@ export function createMarketplace(o: MarketplaceOptions) {
           version: p.current.version,
           source: p.current.source,
           ok: !p.revoked,
+          checked: verified.has(p.current.source),
           ...(p.revoked ? { revoked: p.revoked } : {}),
         });
       }
@@ -464,9 +507,26 @@ export function createMarketplace(o: MarketplaceOptions) {
           timestamp: m.timestamp.version,
           index: m.index.version,
         })),
+        failed,
         plugins,
         revoked,
       };
+    },
+    /** Forgets a source: its pinned root and trusted state go; plugins installed from it stay installed. */
+    async removeSource(name: string) {
+      return serial(async () => {
+        const sources = await registry.list();
+        if (!sources.some((s) => s.name === name))
+          throw omegaError(
+            'OMEGA_ERR_NOT_FOUND',
+            `No marketplace source is named "${name}"; omega plugin source list shows them.`,
+            { source: name },
+          );
+        await registry.remove(name);
+        const { rm } = await import('node:fs/promises');
+        await rm(registry.stateDir(name), { recursive: true, force: true });
+        return { name, removed: true };
+      });
     },
   };
 }
