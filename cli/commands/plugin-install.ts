@@ -6,7 +6,7 @@ import { ApiError, callApi } from '../api-client.js';
 import { UsageError } from '../command.js';
 import { output } from '../output.js';
 import { resolveCliUrl } from '../target.js';
-import { approvePlan, renderPlan } from './plugin-marketplace.js';
+import { approvePlan, LONG_OPERATION_MS, renderPlan } from './plugin-marketplace.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -61,7 +61,8 @@ export async function runPluginInstall(
   const query = new URLSearchParams();
   if (mode === 'upgrade') query.set('upgrade', 'true');
   if (values.downgrade === true) query.set('downgrade', 'true');
-  const post = (q: URLSearchParams) => callApi(values, 'POST', `/api/v1/plugins/install?${q}`, bytes);
+  const post = (q: URLSearchParams) =>
+    callApi(values, 'POST', `/api/v1/plugins/install?${q}`, bytes, { timeoutMs: LONG_OPERATION_MS });
   let data: FileInstalled;
   try {
     data = (await post(query)) as FileInstalled;

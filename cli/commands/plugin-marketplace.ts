@@ -14,6 +14,11 @@ type Values = Record<string, string | boolean | undefined>;
 export const MARKETPLACE_ACTIONS = ['search', 'upgrade', 'rollback', 'remove', 'verify', 'source'] as const;
 
 const P = '/api/v1/marketplace';
+/**
+ * HTTP wait of an install/upgrade/rollback: every download has its own deadline in the kernel
+ * (a coded error), health checks follow; progress arrives on the event stream meanwhile.
+ */
+export const LONG_OPERATION_MS = 30 * 60_000;
 const err = (s: string) => process.stderr.write(`${s}\n`);
 
 /**
@@ -106,7 +111,13 @@ async function change(
   }
   await approvePlan(values, plan);
   const done = await withProgress(values, json, () =>
-    callApi(values, 'POST', `${P}/${verb}`, { ...body, consent: plan.consent }),
+    callApi(
+      values,
+      'POST',
+      `${P}/${verb}`,
+      { ...body, consent: plan.consent },
+      { timeoutMs: LONG_OPERATION_MS },
+    ),
   );
   output(json, done, () =>
     plan.steps.map((s) => `${s.name} ${s.from ?? '(new)'} → ${s.to}: running`).join('\n'),

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustedPublishersFile, trustPublisher } from '../../kernel/plugins/install/index.js';
 import { attachMarketplace } from '../../marketplace/index.js';
@@ -10,11 +12,13 @@ import { removeDir, startTempKernel, TEST_ADMIN_TOKEN, type TempKernel } from '.
 import { OK_CODE, packPlugin, writeArtifact } from './fixture-repo.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
+/** tsx by absolute URL, so the CLI also starts from a folder outside the checkout. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Runs the omega CLI in its own process; resolves code, stdout and stderr. */
 function omega(args: string[], cwd?: string): Promise<{ code: number; out: string; err: string }> {
   return new Promise((ok) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', TSX, CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(cwd ? { cwd } : {}),
     });

@@ -219,9 +219,10 @@ describe('release and artifact attacks over HTTP are refused before anything is 
   });
 
   it('a stalled artifact gives a coded download error within its stall deadline, also through the API', async () => {
+    const size = readFileSync(join(repo.dir, 'artifacts', 'slow-1.0.0.omp')).byteLength;
     srv.overrides.set('artifacts/slow-1.0.0.omp', (_req, res) => {
-      res.writeHead(200, { 'content-length': 100_000 });
-      res.write(Buffer.alloc(1000));
+      res.writeHead(200, { 'content-length': size });
+      res.write(Buffer.alloc(100));
       // …and nothing more: the connection stays open
     });
     const err = await refusal(install('slow'));
@@ -245,9 +246,11 @@ describe('release and artifact attacks over HTTP are refused before anything is 
   });
 
   it('an artifact that trickles in is cut off at the download deadline with a coded error', async () => {
+    const size = readFileSync(join(repo.dir, 'artifacts', 'trickle-1.0.0.omp')).byteLength;
     srv.overrides.set('artifacts/trickle-1.0.0.omp', (_req, res) => {
-      res.writeHead(200, { 'content-length': 100_000 });
-      const t = setInterval(() => (res.destroyed ? clearInterval(t) : res.write(Buffer.alloc(10))), 200);
+      res.writeHead(200, { 'content-length': size });
+      // one byte every 200 ms: never stalled, never done before the deadline
+      const t = setInterval(() => (res.destroyed ? clearInterval(t) : res.write(Buffer.alloc(1))), 200);
       res.on('close', () => clearInterval(t));
     });
     const err = await refusal(install('trickle'));

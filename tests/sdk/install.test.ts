@@ -223,4 +223,31 @@ describe('installing a packed plugin into a running kernel', () => {
     expect(plan.steps[0]?.diff.publisher?.from?.kid).toBeTruthy();
     expect(plan.steps[0]?.diff.publisher?.to.kid).not.toBe(plan.steps[0]?.diff.publisher?.from?.kid);
   });
+
+  it("a refused plugin's routes answer 503 with the reason, not 404", async () => {
+    const put = await k.api('/api/v1/plugins/greet/grants', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ granted: ['http:routes'] }),
+    });
+    expect(put.status).toBe(200);
+    const view = (await (await k.api('/api/v1/plugins/greet/reload', { method: 'POST' })).json()) as {
+      status: string;
+    };
+    expect(view.status).toBe('refused');
+    const res = await k.api('/api/v1/greet/hello?name=bo');
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { code: string; detail: string; reasons: Array<{ code: string }> };
+    expect(body.code).toBe('OMEGA_ERR_PLUGIN_UNAVAILABLE');
+    expect(body.reasons[0]?.code).toBe('OMEGA_ERR_PLUGIN_NOT_GRANTED');
+    expect(body.detail).toContain('not granted');
+    // granted again: the same route answers again
+    await k.api('/api/v1/plugins/greet/grants', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ granted: ['http:routes', 'storage', 'timers'] }),
+    });
+    expect((await k.api('/api/v1/plugins/greet/enable', { method: 'POST' })).status).toBe(200);
+    expect((await k.api('/api/v1/greet/hello?name=bo')).status).toBe(200);
+  });
 });
