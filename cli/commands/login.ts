@@ -50,12 +50,11 @@ export const loginCommand: Command = {
       auth = { kind: 'token', token: values.token };
       who = me.username ?? me.id ?? 'token';
     } else {
-      const username =
-        typeof values.username === 'string'
-          ? values.username
-          : process.stdin.isTTY
-            ? (process.stderr.write('Username: '), await readLine())
-            : undefined;
+      let username = typeof values.username === 'string' ? values.username : undefined;
+      if (username === undefined && process.stdin.isTTY) {
+        process.stderr.write('Username: ');
+        username = await readLine();
+      }
       if (!username) throw new UsageError('login needs --username (or --token omg_…)');
       const password = await readSecret(values['password-stdin'] ? '' : 'Password: ');
       if (!password)

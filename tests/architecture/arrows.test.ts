@@ -20,9 +20,6 @@ const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '*.t
   .split('\n')
   .filter((f) => f && !f.includes('node_modules/') && !f.endsWith('.d.ts') && !f.includes('/dist/'));
 
-const SPEC =
-  /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm;
-
 interface Edge {
   from: string;
   spec: string;
