@@ -23,6 +23,7 @@ async function exchange(
   path: string,
   token: string | undefined,
   body?: unknown,
+  timeoutMs = 120_000,
 ): Promise<{ status: number; data: unknown }> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
@@ -34,13 +35,13 @@ async function exchange(
       method,
       headers,
       ...(body !== undefined ? { body: bytes ? body : JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(120_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
     const e = err as Error;
     if (e.name === 'TimeoutError')
       throw new ApiError(
-        `${url} did not answer ${method} ${path} within 120 s; retry, or check the kernel's log`,
+        `${url} did not answer ${method} ${path} within ${Math.round(timeoutMs / 1000)} s; retry, or check the kernel's log`,
         'TIMEOUT',
       );
     const cause = e.cause instanceof Error ? e.cause.message : e.message;
@@ -118,11 +119,13 @@ export async function callApi(
   method: string,
   path: string,
   body?: unknown,
+  /** Longer for operations whose progress arrives on the event stream (downloads, installs). */
+  opts: { timeoutMs?: number } = {},
 ): Promise<unknown> {
   const target = resolveTarget(values);
   const token =
     target.credential?.source === 'context' ? await sessionToken(target) : target.credential?.token;
-  const { status, data } = await exchange(target.url, method, path, token, body);
+  const { status, data } = await exchange(target.url, method, path, token, body, opts.timeoutMs);
   if (status >= 200 && status < 300) return data;
   const p = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown> & {
     detail?: string;

@@ -7,14 +7,21 @@ export { adminTokenPath, type BreakGlassResult, breakGlass, MAX_BREAK_GLASS_SEC 
 export type { BusEvent, EventBus } from './bus/index.js';
 export { type KernelConfig, type KernelConfigInput, loadConfig, parseConfig } from './config/index.js';
 export { writeFileAtomic } from './crypto/write-file-atomic.js';
+export { readCappedBody } from './http/read-capped-body.js';
 export { defineRoute, type RouteSpec } from './http/route.js';
 export { type Kernel, type KernelState, startKernel } from './kernel.js';
 export { createLogger, exitOnFatal, type Logger } from './log/index.js';
 export { discoverPlugins, loadGrants } from './plugins/index.js';
 export {
+  checkInstallable,
+  corePluginNames,
+  type InstalledPlugin,
   type InstallResult,
   type InstallTarget,
   installVerified,
+  loadTrustedPublishers,
+  MAX_ARCHIVE_BYTES,
+  readInstalledPlugin,
   trustedPublishersFile,
   trustPublisher,
   type VerifiedPlugin,

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   type AgentGateway,
   certificateSha256,
@@ -32,11 +31,7 @@ import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
 import { uiRoutes } from './http/ui-routes.js';
 import { createLogger, type Logger } from './log/index.js';
-import {
-  pluginInstallRoute,
-  trustedPublisherRoutes,
-  trustedPublishersFile,
-} from './plugins/install/index.js';
+import { trustedPublisherRoutes, trustedPublishersFile } from './plugins/install/index.js';
 import {
   createPluginManager,
   mergeBundledGrants,
@@ -188,16 +183,8 @@ export async function startKernel(
     for (const route of trustedPublisherRoutes(trustedPublishersFile(config.dataDir))) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
     for (const route of uiRoutes(plugins, { version: KERNEL_VERSION })) routes.add(route);
-    routes.add(
-      pluginInstallRoute({
-        installedDir: paths.dirs.at(-1) ?? join(config.dataDir, 'plugins'),
-        bundledDirs: paths.dirs.slice(0, -1),
-        grantsFile: paths.grantsFile,
-        trustFile: trustedPublishersFile(config.dataDir),
-        kernelVersion: KERNEL_VERSION,
-        start: (name) => plugins.load(name),
-      }),
-    );
+    // Installing a packed plugin (with the operator's consent) is the marketplace's route: the
+    // composition root attaches it (marketplace/api attachMarketplace), with the one consent rule.
 
     // Idempotency-Key answers are kept in the kernel's own namespace, so a retry after a restart replays.
     const idempotency = createIdempotency({ storage: storage.namespace('kernel') });

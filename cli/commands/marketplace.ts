@@ -199,7 +199,7 @@ export const marketplaceCommand: Command = {
       case 'rotate-root': {
         const { body } = await readRepoDocument<RootDoc>(dir, 'root.json');
         const root = await keysOf(values, 'root-keys');
-        const version = await rotateRoot({
+        const r = await rotateRoot({
           dir,
           previousVersion: body.version,
           roles: {
@@ -215,7 +215,10 @@ export const marketplaceCommand: Command = {
           },
           signers: await keysOf(values, 'sign-keys'),
         });
-        return say({ version }, `root v${version} written (signed by the old and the new root keys)`);
+        return say(
+          r,
+          `root v${r.version} written (signed by the old and the new root keys); index v${r.index.version} and timestamp v${r.timestamp.version} re-signed with the new keys`,
+        );
       }
       case 'serve': {
         const s = await serveDirectory(dir, {

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseManifest } from '@omega/protocol';
-import { decodeArchive } from '@omega/protocol/archive';
 import type { InstallResult } from '../../kernel/index.js';
-import { callApi } from '../api-client.js';
+import type { Plan } from '../../marketplace/index.js';
+import { ApiError, callApi } from '../api-client.js';
 import { UsageError } from '../command.js';
 import { output } from '../output.js';
 import { resolveCliUrl } from '../target.js';
+import { approvePlan, LONG_OPERATION_MS, renderPlan } from './plugin-marketplace.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -29,37 +29,59 @@ export async function runPluginTrust(values: Values, keyFile: string): Promise<n
   return 0;
 }
 
-/**
- * `omega plugin install <file> [--yes | --grant a,b] [--trust publisher.public.jwk]`: shows what
- * the plugin asks for, requires explicit consent, then posts the archive to the kernel, which
- * verifies, places, grants and starts it.
- */
-export async function runPluginInstall(values: Values, file: string): Promise<number> {
-  const bytes = await readFile(resolve(file));
-  const manifest = parseManifest(decodeArchive(bytes).manifest, `${file}: plugin.json`);
-  const asked = manifest.permissions;
-  const log = (s: string) => (values.json === true ? undefined : process.stderr.write(`${s}\n`));
-  log(`${manifest.name}@${manifest.version} asks for: ${asked.join(', ') || '(nothing)'}`);
-  let grant: string[] | 'all';
-  if (values.yes === true) grant = 'all';
-  else if (typeof values.grant === 'string')
-    grant = values.grant
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  else if (asked.length === 0) grant = [];
-  else
-    throw new UsageError('review the permissions above; grant them with --yes (all) or --grant p1,p2 (some)');
-  if (typeof values.trust === 'string') await runPluginTrust({ ...values, json: false }, values.trust);
+/** What the kernel answers an install of a file: the install, and the plan it carried out. */
+type FileInstalled = InstallResult & { plan: Plan };
 
+/**
+ * `omega plugin install ./FILE` / `omega plugin upgrade ./FILE`: sends the packed plugin to the
+ * kernel, which installs it at once when it asks for nothing beyond what the installed version
+ * was approved for. Otherwise the kernel answers 409 with the plan: the diff is shown (only
+ * what changes), approved interactively or by `--approve` (never by `--yes`), and the archive
+ * is sent again with the plan's consent digest. The installed version serves until then.
+ */
+export async function runPluginInstall(
+  values: Values,
+  file: string,
+  mode: 'install' | 'upgrade' = 'install',
+): Promise<number> {
+  if (typeof values.grant === 'string')
+    throw new UsageError(
+      '--grant is gone: approve the diff the kernel shows with --approve, then narrow grants with PUT /api/v1/plugins/NAME/grants',
+    );
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(resolve(file));
+  } catch (err) {
+    throw new UsageError(
+      `cannot read the packed plugin ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give the path of a .omega-plugin file (omega-plugin pack)`,
+    );
+  }
+  if (typeof values.trust === 'string') await runPluginTrust({ ...values, json: false }, values.trust);
+  const log = (s: string) => (values.json === true ? undefined : process.stderr.write(`${s}\n`));
   const query = new URLSearchParams();
-  for (const g of grant === 'all' ? ['all'] : grant) query.append('grant', g);
-  const data = (await callApi(values, 'POST', `/api/v1/plugins/install?${query}`, bytes)) as InstallResult;
+  if (mode === 'upgrade') query.set('upgrade', 'true');
+  if (values.downgrade === true) query.set('downgrade', 'true');
+  const post = (q: URLSearchParams) =>
+    callApi(values, 'POST', `/api/v1/plugins/install?${q}`, bytes, { timeoutMs: LONG_OPERATION_MS });
+  let data: FileInstalled;
+  try {
+    data = (await post(query)) as FileInstalled;
+  } catch (err) {
+    const plan =
+      err instanceof ApiError && err.code === 'OMEGA_ERR_CONSENT_REQUIRED'
+        ? (err.problem.plan as Plan | undefined)
+        : undefined;
+    if (!plan) throw err;
+    log(renderPlan(plan));
+    await approvePlan(values, plan);
+    query.set('consent', plan.consent);
+    data = (await post(query)) as FileInstalled;
+  }
   const status = (data.started as { status?: string } | undefined)?.status ?? 'installed';
   output(values.json === true, data, () =>
     [
-      `installed ${data.name}@${data.version}${data.previousVersion ? ` (was ${data.previousVersion})` : ''}, signed by ${data.publisher.kid}: ${status}`,
-      data.missing.length ? `not granted: ${data.missing.join(', ')}` : '',
+      `installed ${data.name}@${data.version}${data.previousVersion ? ` (was ${data.previousVersion})` : ''}, signed by ${data.publisher.name ?? data.publisher.kid}: ${status}`,
+      data.denied.length ? `still denied (your earlier decision): ${data.denied.join(', ')}` : '',
     ]
       .filter(Boolean)
       .join('\n'),

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import WebSocket from 'ws';
-import type { Plan, PlanStep } from '../../marketplace/index.js';
+import { describePlan, type Plan } from '../../marketplace/index.js';
 import { ApiError, callApi, currentToken } from '../api-client.js';
 import { UsageError } from '../command.js';
 import { output } from '../output.js';
@@ -14,30 +14,48 @@ type Values = Record<string, string | boolean | undefined>;
 export const MARKETPLACE_ACTIONS = ['search', 'upgrade', 'rollback', 'remove', 'verify', 'source'] as const;
 
 const P = '/api/v1/marketplace';
+/**
+ * HTTP wait of an install/upgrade/rollback: every download has its own deadline in the kernel
+ * (a coded error), health checks follow; progress arrives on the event stream meanwhile.
+ */
+export const LONG_OPERATION_MS = 30 * 60_000;
 const err = (s: string) => process.stderr.write(`${s}\n`);
 
-/** True when `install`'s argument names a packed plugin file rather than `name[@range]`. */
-export const isArchiveArg = (arg: string): boolean =>
-  /[/\\]|\.(omp|tgz|gz|json)$/i.test(arg) || existsSync(arg);
+/**
+ * True when an argument names a packed plugin file rather than `name[@range]`: it says so
+ * explicitly (a path with `/` or `\\`, such as `./x.omega-plugin`, or the `.omega-plugin`
+ * extension). A bare word is always a plugin name, even when a file of that name exists here.
+ */
+export const isArchiveArg = (arg: string): boolean => /[/\\]/.test(arg) || /\.omega-plugin$/i.test(arg);
 
-/** The permission diff of a plan as the operator reads it. */
-export function renderPlan(plan: Plan): string {
-  const lines: string[] = [];
-  const step = (s: PlanStep) => {
-    lines.push(
-      `${s.name}: ${s.from ?? '(not installed)'} → ${s.to}  from ${s.source}, publisher ${s.publisher}`,
-    );
-    for (const p of s.diff.added) lines.push(`  + ${p}`);
-    for (const w of s.diff.widened) lines.push(`  ↑ ${w.from} → ${w.to}`);
-    for (const p of s.diff.removed) lines.push(`  - ${p}`);
-    for (const l of s.diff.largerLimits) lines.push(`  ↑ limit ${l.limit} ${l.from} → ${l.to}`);
-    if (s.diff.publisherKey)
-      lines.push(`  ! publisher key changed: ${s.diff.publisherKey.from} → ${s.diff.publisherKey.to}`);
-  };
-  plan.steps.forEach(step);
-  if (plan.steps.length === 0) lines.push('nothing to change');
-  else lines.push(plan.escalating ? 'This asks for more than is granted now.' : 'No new permissions.');
-  return lines.join('\n');
+/** The permission diff of a plan as the operator reads it (only what changes). */
+export const renderPlan = (plan: Plan): string => describePlan(plan);
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * The operator's decision on a plan, the same for files and marketplaces: an escalation is
+ * approved by `--approve` or an interactive yes only (`--yes` never approves one); a change
+ * that asks for nothing new by `--yes`, `--approve` or an interactive yes. Throws a UsageError
+ * naming the flag when not approved.
+ */
+export async function approvePlan(values: Values, plan: Plan): Promise<void> {
+  let ok = plan.escalating ? values.approve === true : values.yes === true || values.approve === true;
+  if (!ok && values.json !== true) ok = await confirm(plan.escalating ? 'Approve this diff?' : 'Proceed?');
+  if (ok) return;
+  throw new UsageError(
+    plan.escalating
+      ? `this asks for more than is approved now: review the diff above and re-run with --approve${values.yes === true ? ' (--yes never approves an escalation)' : ''}`
+      : 'confirm with --yes (or --approve)',
+  );
 }
 
 /** Prints download progress from the kernel's event stream while `work` runs. */
@@ -74,16 +92,6 @@ async function withProgress<T>(values: Values, quiet: boolean, work: () => Promi
   }
 }
 
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 /**
  * Runs a change (install/upgrade/rollback): plans it, shows the permission diff, then applies
  * it with the plan's consent digest once the operator approved — interactively, or with
@@ -101,17 +109,15 @@ async function change(
     output(json, plan, () => 'up to date');
     return 0;
   }
-  let ok = plan.escalating ? values.approve === true : values.yes === true || values.approve === true;
-  if (!ok && !json) ok = await confirm(plan.escalating ? 'Grant these permissions?' : 'Proceed?');
-  if (!ok) {
-    throw new UsageError(
-      plan.escalating
-        ? 'this change asks for more permissions: review the diff above and re-run with --approve (--yes is not enough)'
-        : 'confirm with --yes',
-    );
-  }
+  await approvePlan(values, plan);
   const done = await withProgress(values, json, () =>
-    callApi(values, 'POST', `${P}/${verb}`, { ...body, consent: plan.consent }),
+    callApi(
+      values,
+      'POST',
+      `${P}/${verb}`,
+      { ...body, consent: plan.consent },
+      { timeoutMs: LONG_OPERATION_MS },
+    ),
   );
   output(json, done, () =>
     plan.steps.map((s) => `${s.name} ${s.from ?? '(new)'} → ${s.to}: running`).join('\n'),
@@ -179,7 +185,18 @@ export async function runMarketplaceAction(action: string, values: Values, args:
     }
     case 'install':
       if (!first || more.length) throw new UsageError('plugin install needs NAME[@RANGE] or an archive file');
-      return change(values, 'install', splitSpec(first) as Record<string, string>);
+      try {
+        return await change(values, 'install', splitSpec(first) as Record<string, string>);
+      } catch (e) {
+        // A bare word is a plugin name; say how to mean the file of that name instead.
+        if (e instanceof ApiError && existsSync(first))
+          throw new ApiError(
+            `${e.message} (to install the file ${first} here, write ./${first} or --file ${first})`,
+            e.code,
+            e.problem,
+          );
+        throw e;
+      }
     case 'upgrade':
       if (more.length) throw new UsageError('plugin upgrade takes at most one name');
       return change(values, 'upgrade', first ? { name: first } : {});
@@ -195,7 +212,14 @@ export async function runMarketplaceAction(action: string, values: Values, args:
     case 'verify': {
       const r = (await callApi(values, 'POST', `${P}/verify`)) as {
         sources: Array<{ source: string; root: number; timestamp: number; index: number }>;
-        plugins: Array<{ name: string; version: string; ok: boolean; revoked?: { reason: string } }>;
+        failed: Array<{ name: string; location: string; code: string; message: string }>;
+        plugins: Array<{
+          name: string;
+          version: string;
+          ok: boolean;
+          checked: boolean;
+          revoked?: { reason: string };
+        }>;
       };
       output(json, r, () =>
         [
@@ -203,12 +227,17 @@ export async function runMarketplaceAction(action: string, values: Values, args:
             (s) =>
               `source ${s.source}: root v${s.root}, timestamp v${s.timestamp}, index v${s.index} — verified`,
           ),
+          ...r.failed.map(
+            (f) =>
+              `source ${f.name} (${f.location}): NOT VERIFIED — ${f.message} [${f.code}]; fix it or run omega plugin source remove ${f.name}`,
+          ),
           ...r.plugins.map(
-            (p) => `${p.name}@${p.version}: ${p.ok ? 'ok' : `REVOKED and stopped — ${p.revoked?.reason}`}`,
+            (p) =>
+              `${p.name}@${p.version}: ${p.ok ? (p.checked ? 'ok' : 'not checked (its source failed)') : `REVOKED and stopped — ${p.revoked?.reason}`}`,
           ),
         ].join('\n'),
       );
-      return r.plugins.some((p) => !p.ok) ? 1 : 0;
+      return r.plugins.some((p) => !p.ok) || r.failed.length > 0 ? 1 : 0;
     }
     case 'source': {
       if (first === 'list' || first === undefined) {
@@ -222,9 +251,18 @@ export async function runMarketplaceAction(action: string, values: Values, args:
         );
         return 0;
       }
+      if (first === 'remove') {
+        const [name, ...others] = more;
+        if (!name || others.length) throw new UsageError('plugin source remove NAME');
+        const r = await callApi(values, 'DELETE', `${P}/sources/${encodeURIComponent(name)}`);
+        output(json, r, () => `removed source ${name} (plugins installed from it stay installed)`);
+        return 0;
+      }
       const [name, location] = more;
       if (first !== 'add' || !name || !location || typeof values.root !== 'string')
-        throw new UsageError('plugin source add NAME URL|DIR --root ROOT.json  (or: plugin source list)');
+        throw new UsageError(
+          'plugin source add NAME URL|DIR --root ROOT.json  (or: plugin source list, plugin source remove NAME)',
+        );
       const root = await readFile(values.root, 'utf8');
       const r = await callApi(values, 'POST', `${P}/sources`, { name, location, root });
       output(json, r, () => `added source ${name} (${location}), root pinned`);

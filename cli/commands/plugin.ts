@@ -51,7 +51,7 @@ export const pluginCommand: Command = {
   name: 'plugin',
   summary: 'List plugins, show one, or enable, disable or reload one while the kernel keeps serving.',
   usage:
-    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME|reload NAME|install FILE [--yes|--grant P,..] [--trust KEY]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME|remove NAME|verify|source add NAME URL|DIR --root FILE|source list> [--url URL] [--token TOKEN] [--json]',
+    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME|reload NAME|install ./FILE.omega-plugin [--approve] [--trust KEY]|upgrade ./FILE.omega-plugin [--approve]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME|remove NAME|verify|source add NAME URL|DIR --root FILE|source list|source remove NAME> [--url URL] [--token TOKEN] [--json]',
   options: {
     url: { type: 'string', description: 'Kernel URL (default $OMEGA_URL or http://127.0.0.1:7700)' },
     token: {
@@ -60,12 +60,22 @@ export const pluginCommand: Command = {
     },
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     json: { type: 'boolean', description: 'Print JSON' },
-    yes: { type: 'boolean', description: 'install: grant every permission the plugin declares' },
-    grant: { type: 'string', description: 'install: grant only these permissions (comma-separated)' },
+    yes: {
+      type: 'boolean',
+      description:
+        'install/upgrade: confirm a change that asks for nothing new (never approves an escalation)',
+    },
+    grant: { type: 'string', description: 'removed: use --approve, then narrow grants through the API' },
+    file: { type: 'string', description: 'install/upgrade: the packed plugin file (or give a path with /)' },
+    downgrade: {
+      type: 'boolean',
+      description: 'install/upgrade FILE: allow an older version than installed',
+    },
     trust: { type: 'string', description: 'install: first trust this publisher public JWK (see trust)' },
     approve: {
       type: 'boolean',
-      description: 'marketplace install/upgrade/rollback: approve the permission diff shown (escalations)',
+      description:
+        'install/upgrade/rollback (file or marketplace): approve the diff shown, escalations included',
     },
     root: { type: 'string', description: 'source add: the root.json to pin for the new marketplace source' },
     remote: { type: 'boolean', description: 'info: show what the marketplace offers for NAME' },
@@ -83,14 +93,21 @@ export const pluginCommand: Command = {
       return 0;
     }
     const rest = [name, ...extra].filter((a): a is string => a !== undefined);
-    if ((MARKETPLACE_ACTIONS as readonly string[]).includes(action))
+    if (action !== 'upgrade' && (MARKETPLACE_ACTIONS as readonly string[]).includes(action))
       return runMarketplaceAction(action, values, rest);
-    if (action === 'install' && name && !extra.length && !isArchiveArg(name))
-      return runMarketplaceAction('install', values, rest);
+    const file = typeof values.file === 'string' ? values.file : undefined;
+    if ((action === 'install' || action === 'upgrade') && (file || (name && isArchiveArg(name)))) {
+      if (file ? rest.length : extra.length)
+        throw new UsageError(
+          `plugin ${action} takes one packed plugin file (./NAME.omega-plugin or --file PATH)`,
+        );
+      return runPluginInstall(values, file ?? name!, action);
+    }
+    if (action === 'install' && name && !extra.length) return runMarketplaceAction('install', values, rest);
+    if (action === 'upgrade') return runMarketplaceAction('upgrade', values, rest);
     if (action === 'info' && name && values.remote === true)
       return runMarketplaceAction('info', values, rest);
     if (!name || extra.length) throw new UsageError(`plugin ${action} needs exactly one plugin name`);
-    if (action === 'install') return runPluginInstall(values, name);
     if (action === 'trust') return runPluginTrust(values, name);
     const path = `/api/v1/plugins/${encodeURIComponent(name)}`;
     const view = (

@@ -1,2 +1,3 @@
 export { attachMarketplace } from './attach-marketplace.js';
+export { fileInstallRoute } from './file-install-route.js';
 export { marketplaceRoutes } from './marketplace-routes.js';

@@ -96,6 +96,22 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       },
     }),
     defineRoute({
+      method: 'DELETE',
+      path: `${P}/sources/:name`,
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      summary: 'Forget a marketplace source (its pinned root too); plugins installed from it stay installed',
+      responses: { 200: 'Removed', 404: 'No source of that name' },
+      handler: async (c) => {
+        const source = c.req.param('name') ?? '';
+        if (!/^[a-z][a-z0-9-]{0,39}$/.test(source))
+          throw omegaError('OMEGA_ERR_VALIDATION', 'Invalid path parameter: name: not a source name', {
+            errors: [{ field: 'name', message: 'must match ^[a-z][a-z0-9-]{0,39}$' }],
+          });
+        return json(await m.removeSource(source));
+      },
+    }),
+    defineRoute({
       method: 'GET',
       path: `${P}/search`,
       permission: 'plugins:read',
@@ -154,7 +170,8 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       path: `${P}/verify`,
       permission: 'plugins:admin',
       owner: 'kernel',
-      summary: 'Refresh every source, stop installed versions that were revoked, re-check stored artifacts',
+      summary:
+        'Refresh each source on its own, stop installed versions a verified source revoked, re-check stored artifacts; report the sources that failed',
       handler: async () => json(await m.verify()),
     }),
   ];

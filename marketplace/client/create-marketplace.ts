@@ -1,9 +1,15 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { omegaError } from '@omega/protocol';
+import { ERROR_CODES, type ErrorCode, omegaError } from '@omega/protocol';
 import semver from 'semver';
-import type { InstallTarget, PluginManager } from '../../kernel/index.js';
+import {
+  corePluginNames,
+  type InstallTarget,
+  MAX_ARCHIVE_BYTES,
+  type PluginManager,
+  readInstalledPlugin,
+} from '../../kernel/index.js';
 import { type ArtifactStore, artifactStore } from '../install/artifact-store.js';
+import { consentBaseline } from '../install/consent-baseline.js';
 import {
   type InstalledRelease,
   type InstalledState,
@@ -12,35 +18,30 @@ import {
 } from '../install/installed-state.js';
 import { fromStore, type SwitchStep, switchPlugins } from '../install/switch-plugins.js';
 import { verifyArtifact } from '../install/verify-artifact.js';
-import { canonicalJson, type VerifiedRelease, verifyRelease } from '../metadata/index.js';
-import { type Candidate, type PermissionDiff, permissionDiff, resolvePlugins } from '../resolve/index.js';
+import { downloadFailed, type VerifiedRelease, verifyRelease } from '../metadata/index.js';
+import {
+  type Candidate,
+  consentPlan,
+  describePlan,
+  type Plan,
+  type PlanRequest,
+  type PlanStep,
+  permissionDiff,
+  resolvePlugins,
+} from '../resolve/index.js';
 import { type DownloadProgress, readSource } from './read-source.js';
 import { refreshMetadata, trustRoot, type VerifiedMetadata } from './refresh-metadata.js';
 import { type SourceEntry, sourceRegistry } from './source-registry.js';
 
-/** A change the operator asked for. */
-export type ChangeRequest =
-  | { op: 'install'; name: string; range?: string }
-  | { op: 'upgrade'; name?: string }
-  | { op: 'rollback'; name: string };
+/** A change the operator asked for from a marketplace. */
+export type ChangeRequest = Exclude<PlanRequest, { op: 'file' }>;
 
-/** One step of a plan, as the operator reviews it. */
-export interface PlanStep {
+/** A source whose metadata could not be refreshed and verified, with the coded reason. */
+export interface FailedSource {
   name: string;
-  from?: string;
-  to: string;
-  source: string;
-  publisher: string;
-  artifact: string;
-  diff: PermissionDiff;
-}
-
-/** What a change would do; `consent` is the digest to send back to approve exactly this. */
-export interface Plan {
-  request: ChangeRequest;
-  steps: PlanStep[];
-  escalating: boolean;
-  consent: string;
+  location: string;
+  code: string;
+  message: string;
 }
 
 /** Options of {@link createMarketplace}. */
@@ -50,6 +51,13 @@ export interface MarketplaceOptions {
   plugins: PluginManager;
   install: InstallTarget;
   healthWindowMs?: number;
+  /**
+   * Deadline of one artifact download (default 50 s: under the kernel's 60 s request limits, so
+   * the caller always gets the coded OMEGA_ERR_MARKETPLACE_DOWNLOAD, never a dropped connection).
+   */
+  downloadTimeoutMs?: number;
+  /** Longest pause between bytes of a download (default 15 s). */
+  downloadStallMs?: number;
   onProgress?: (p: DownloadProgress) => void;
   /** Announces events such as `marketplace.plugin.revoked` (the kernel bus). */
   publish?: (topic: string, data: unknown) => void;
@@ -83,25 +91,54 @@ export function createMarketplace(o: MarketplaceOptions) {
     return run;
   };
 
-  async function refreshAll(): Promise<VerifiedMetadata[]> {
+  /** Refreshes every source on its own: what verified, and why each other one did not. */
+  async function refreshEach(): Promise<{ metas: VerifiedMetadata[]; failed: FailedSource[] }> {
     const sources = await registry.list();
     if (sources.length === 0)
       throw omegaError(
         'OMEGA_ERR_NOT_FOUND',
         'No marketplace source is configured; add one with omega plugin source add NAME URL|DIR --root root.json.',
       );
-    const out: VerifiedMetadata[] = [];
-    for (const s of sources)
-      out.push(
-        await refreshMetadata({
+    const metas: VerifiedMetadata[] = [];
+    const failed: FailedSource[] = [];
+    for (const s of sources) {
+      try {
+        metas.push(
+          await refreshMetadata({
+            location: s.location,
+            stateDir: registry.stateDir(s.name),
+            now: now(),
+            ...progress,
+          }),
+        );
+      } catch (err) {
+        const e = err as { code?: string; message: string };
+        failed.push({
+          name: s.name,
           location: s.location,
-          stateDir: registry.stateDir(s.name),
-          now: now(),
-          ...progress,
-        }),
+          code: e.code ?? 'OMEGA_ERR_INTERNAL',
+          message: e.message,
+        });
+      }
+    }
+    return { metas, failed };
+  }
+
+  /**
+   * Every source verified, or the first failure (resolution needs all of them: with one missing,
+   * a lower-priority source could offer its plugin names). Revocations are applied either way.
+   */
+  async function refreshAll(): Promise<VerifiedMetadata[]> {
+    const { metas, failed } = await refreshEach();
+    await checkRevocations(metas);
+    const first = failed[0];
+    if (first)
+      throw omegaError(
+        (first.code in ERROR_CODES ? first.code : 'OMEGA_ERR_MARKETPLACE_DOWNLOAD') as ErrorCode,
+        `Source ${first.name} (${first.location}) failed: ${first.message} Fix it, or drop it with omega plugin source remove ${first.name}.`,
+        { source: first.name, failed },
       );
-    await checkRevocations(out);
-    return out;
+    return metas;
   }
 
   const sourceOf = (metas: VerifiedMetadata[], name: string) => metas.find((m) => m.index.plugins[name]);
@@ -212,11 +249,38 @@ export function createMarketplace(o: MarketplaceOptions) {
         offer: cache.get(r.name)!.find((x) => x.release.statement.version === r.to.version)!,
       }));
     }
-    const out: PlanStep[] = steps.map((s) => {
+    // Refused at resolve time, before anything is downloaded: a core plugin's name (an index
+    // may offer one) and an artifact larger than any valid archive (a signed claim of any length).
+    const core = await corePluginNames(o.install.bundledDirs);
+    for (const s of steps) {
+      if (core.has(s.name))
+        throw omegaError(
+          'OMEGA_ERR_ALREADY_EXISTS',
+          `Source ${s.offer.meta.source} offers "${s.name}", the name of a core plugin of this kernel; nothing can be installed under it. Do not use this source for it.`,
+          { plugin: s.name, source: s.offer.meta.source, reason: 'core-plugin' },
+        );
+      const { length } = s.offer.release.statement.artifact;
+      if (length > MAX_ARCHIVE_BYTES)
+        throw downloadFailed(
+          {
+            source: s.offer.meta.source,
+            role: 'artifact',
+            plugin: s.name,
+            version: s.offer.release.statement.version,
+          },
+          'too-large',
+          `the release statement claims a ${length}-byte artifact; no valid archive exceeds ${MAX_ARCHIVE_BYTES} bytes, so nothing was downloaded`,
+          `at most ${MAX_ARCHIVE_BYTES} bytes`,
+          length,
+        );
+    }
+    const out: PlanStep[] = [];
+    for (const s of steps) {
       chosen.set(s.name, s.offer);
       const cur = state.plugins[s.name]?.current;
       const rel = s.offer.release;
-      return {
+      const installed = await readInstalledPlugin(o.install, s.name);
+      out.push({
         name: s.name,
         ...(s.from ? { from: s.from } : {}),
         to: rel.statement.version,
@@ -224,23 +288,16 @@ export function createMarketplace(o: MarketplaceOptions) {
         publisher: rel.statement.publisher,
         artifact: rel.statement.artifact.integrity,
         diff: permissionDiff(
-          cur ? { manifest: cur.manifest, publisher: cur.publisher, signer: cur.signer } : undefined,
+          consentBaseline(installed, cur ? { kid: cur.signer, name: cur.publisher } : undefined),
           {
-            manifest: rel.manifest,
-            publisher: rel.statement.publisher,
-            signer: rel.signer,
+            permissions: rel.manifest.permissions,
+            limits: rel.manifest.limits,
+            publisher: { kid: rel.signer, name: rel.statement.publisher },
           },
         ),
-      };
-    });
-    const consent = createHash('sha256')
-      .update(canonicalJson({ request: req, steps: out }))
-      .digest('base64url');
-    return {
-      plan: { request: req, steps: out, escalating: out.some((s) => s.diff.escalating), consent },
-      offers: chosen,
-      metas,
-    };
+      });
+    }
+    return { plan: consentPlan(req, out), offers: chosen, metas };
   }
 
   async function apply(
@@ -257,7 +314,7 @@ export function createMarketplace(o: MarketplaceOptions) {
         throw omegaError(
           'OMEGA_ERR_CONSENT_REQUIRED',
           p.escalating
-            ? `${p.steps.map((s) => `${s.name} ${s.from ?? '(new)'} → ${s.to}`).join(', ')} asks for more than is granted now; review the diff and approve it with consent "${p.consent}" (--yes is not enough).`
+            ? `This asks for more than is approved now:\n${describePlan(p)}\nApprove exactly this diff with consent "${p.consent}" (omega plugin … --approve; --yes never approves an escalation). What is installed keeps serving until then.`
             : `Confirm ${p.steps.map((s) => `${s.name} ${s.from ?? '(new)'} → ${s.to}`).join(', ')} with --yes or consent "${p.consent}".`,
           { plan: p, consent: p.consent },
         );
@@ -275,7 +332,9 @@ export function createMarketplace(o: MarketplaceOptions) {
         const bytes =
           stored ??
           (await readSource(meta.source, release.statement.artifact.url, {
-            maxBytes: release.statement.artifact.length,
+            maxBytes: Math.min(release.statement.artifact.length, MAX_ARCHIVE_BYTES),
+            timeoutMs: o.downloadTimeoutMs ?? 50_000,
+            stallMs: o.downloadStallMs ?? 15_000,
             ctx,
             ...progress,
           }))!;
@@ -419,11 +478,16 @@ export function createMarketplace(o: MarketplaceOptions) {
         return { name, removed: true };
       });
     },
-    /** Refreshes every source, stops revoked installed versions, and re-checks stored artifacts. */
+    /**
+     * Refreshes every source on its own, stops installed versions that a verified source revoked
+     * (an unrelated source that fails does not hold that back), re-checks stored artifacts, and
+     * reports each source that failed and the plugins it could not check.
+     */
     async verify() {
-      const metas = await refreshAll();
+      const { metas, failed } = await refreshEach();
       const revoked = await checkRevocations(metas);
       const state = await loadInstalledState(stateFile);
+      const verified = new Set(metas.map((m) => m.source));
       const plugins = [];
       for (const [name, p] of Object.entries(state.plugins)) {
         await fromStore({ install: o.install, plugins: o.plugins, store, healthWindowMs: 0 }, p.current);
@@ -432,6 +496,7 @@ export function createMarketplace(o: MarketplaceOptions) {
           version: p.current.version,
           source: p.current.source,
           ok: !p.revoked,
+          checked: verified.has(p.current.source),
           ...(p.revoked ? { revoked: p.revoked } : {}),
         });
       }
@@ -442,9 +507,26 @@ export function createMarketplace(o: MarketplaceOptions) {
           timestamp: m.timestamp.version,
           index: m.index.version,
         })),
+        failed,
         plugins,
         revoked,
       };
+    },
+    /** Forgets a source: its pinned root and trusted state go; plugins installed from it stay installed. */
+    async removeSource(name: string) {
+      return serial(async () => {
+        const sources = await registry.list();
+        if (!sources.some((s) => s.name === name))
+          throw omegaError(
+            'OMEGA_ERR_NOT_FOUND',
+            `No marketplace source is named "${name}"; omega plugin source list shows them.`,
+            { source: name },
+          );
+        await registry.remove(name);
+        const { rm } = await import('node:fs/promises');
+        await rm(registry.stateDir(name), { recursive: true, force: true });
+        return { name, removed: true };
+      });
     },
   };
 }

@@ -3,8 +3,6 @@ export {
   createMarketplace,
   type Marketplace,
   type MarketplaceOptions,
-  type Plan,
-  type PlanStep,
 } from './create-marketplace.js';
 export { type DownloadProgress, isHttpSource, type ReadSourceOptions, readSource } from './read-source.js';
 export {

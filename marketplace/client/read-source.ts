@@ -19,7 +19,10 @@ export interface ReadSourceOptions {
   /** A 404 / missing file resolves to null instead of failing (probing the next root). */
   optional?: boolean;
   onProgress?: (p: DownloadProgress) => void;
+  /** Deadline of the whole read (default 60 s): past it, OMEGA_ERR_MARKETPLACE_DOWNLOAD `timeout`. */
   timeoutMs?: number;
+  /** Longest wait for the next bytes (default 15 s): past it, OMEGA_ERR_MARKETPLACE_DOWNLOAD `stalled`. */
+  stallMs?: number;
 }
 
 /** True when `source` is an http(s) URL rather than a local directory (an offline mirror). */
@@ -47,15 +50,48 @@ async function readHttp(source: string, path: string, o: ReadSourceOptions): Pro
   if (!/^https?:$/.test(url.protocol))
     throw downloadFailed(o.ctx, 'bad-path', 'only http(s) URLs can be fetched', 'http(s)', url.protocol);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), o.timeoutMs ?? 60_000);
+  const deadlineMs = o.timeoutMs ?? 60_000;
+  const stallMs = o.stallMs ?? 15_000;
+  let why: 'timeout' | 'stalled' | undefined;
+  const stop = (reason: 'timeout' | 'stalled') => {
+    why ??= reason;
+    controller.abort();
+  };
+  const timer = setTimeout(() => stop('timeout'), deadlineMs);
+  let stall = setTimeout(() => stop('stalled'), stallMs);
+  const progressed = () => {
+    clearTimeout(stall);
+    stall = setTimeout(() => stop('stalled'), stallMs);
+  };
+  /** A deadline or a broken connection, as the coded error that says which. */
+  const cut = (err: unknown, received: number) =>
+    why
+      ? downloadFailed(
+          o.ctx,
+          why,
+          why === 'timeout'
+            ? `${url.href} did not arrive within ${deadlineMs / 1000} s`
+            : `${url.href} sent nothing for ${stallMs / 1000} s`,
+          why === 'timeout' ? `complete within ${deadlineMs} ms` : `bytes at least every ${stallMs} ms`,
+          `${received} bytes received`,
+        )
+      : downloadFailed(
+          o.ctx,
+          'interrupted',
+          `${url.href} broke off`,
+          'the whole body',
+          `${received} bytes, then ${(err as Error).message}`,
+        );
   try {
     let res: Response;
     try {
       res = await fetch(url, { signal: controller.signal, headers: { 'accept-encoding': 'identity' } });
     } catch (err) {
+      if (why) throw cut(err, 0);
       const cause = ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
       throw downloadFailed(o.ctx, 'unreachable', `${url.href} cannot be reached`, 'a response', cause);
     }
+    progressed();
     if (res.status === 404 && o.optional) {
       await res.body?.cancel();
       return null;
@@ -80,8 +116,15 @@ async function readHttp(source: string, path: string, o: ReadSourceOptions): Pro
     let received = 0;
     const reader = res.body?.getReader();
     while (reader) {
-      const { done, value } = await reader.read();
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        throw cut(err, received);
+      }
+      const { done, value } = chunk;
       if (done) break;
+      progressed();
       received += value.byteLength;
       if (received > o.maxBytes) {
         controller.abort();
@@ -94,6 +137,7 @@ async function readHttp(source: string, path: string, o: ReadSourceOptions): Pro
     return Buffer.concat(chunks, received);
   } finally {
     clearTimeout(timer);
+    clearTimeout(stall);
   }
 }
 

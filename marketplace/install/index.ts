@@ -1,5 +1,7 @@
 export { type ArtifactStore, artifactStore } from './artifact-store.js';
+export { consentBaseline } from './consent-baseline.js';
 export { type Health, healthCheck } from './health-check.js';
+export { type FileInstallOptions, type FileInstallOutcome, installFile } from './install-file.js';
 export {
   type InstalledRelease,
   type InstalledState,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { hasErrorCode, omegaError, parseManifest } from '@omega/protocol';
 import { decodeArchive } from '@omega/protocol/archive';
 import type { PluginManager } from '../../kernel/index.js';
-import { type InstallTarget, installVerified, loadGrants, type VerifiedPlugin } from '../../kernel/index.js';
+import { type InstallTarget, installVerified, type VerifiedPlugin } from '../../kernel/index.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { type Health, healthCheck } from './health-check.js';
 import type { InstalledRelease } from './installed-state.js';
@@ -46,14 +46,9 @@ export async function fromStore(t: SwitchTarget, r: InstalledRelease): Promise<V
   };
 }
 
-/** Declared permissions minus those the operator explicitly denied before. */
-async function grantFor(t: SwitchTarget, v: VerifiedPlugin): Promise<string[]> {
-  const denied = (await loadGrants(t.install.grantsFile))[v.manifest.name]?.denied ?? [];
-  return v.manifest.permissions.filter((p) => !denied.includes(p));
-}
-
+/** Places an approved version (the operator's denials survive: installVerified keeps them). */
 async function place(t: SwitchTarget, v: VerifiedPlugin): Promise<void> {
-  await installVerified(v, t.install, { grant: await grantFor(t, v), allowDowngrade: true });
+  await installVerified(v, t.install, { allowDowngrade: true });
 }
 
 /** Puts a step back: the previous version from the store, or no plugin at all. */

@@ -42,7 +42,15 @@ export function untrusted(
 }
 
 /** Why a download failed (OMEGA_ERR_MARKETPLACE_DOWNLOAD). */
-export type DownloadReason = 'too-large' | 'not-found' | 'http-status' | 'unreachable' | 'bad-path';
+export type DownloadReason =
+  | 'too-large'
+  | 'not-found'
+  | 'http-status'
+  | 'unreachable'
+  | 'bad-path'
+  | 'timeout'
+  | 'stalled'
+  | 'interrupted';
 
 /** OMEGA_ERR_MARKETPLACE_DOWNLOAD with the same named fields as {@link untrusted}. */
 export function downloadFailed(

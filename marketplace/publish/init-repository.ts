@@ -1,5 +1,15 @@
-import { METADATA_SPEC, type RootDoc, type SigningKey, signDocument, TYP } from '../metadata/index.js';
+import { omegaError } from '@omega/protocol';
+import {
+  type IndexDoc,
+  METADATA_SPEC,
+  type RootDoc,
+  type SigningKey,
+  signDocument,
+  type TimestampDoc,
+  TYP,
+} from '../metadata/index.js';
 import { bumpTimestamp } from './bump-timestamp.js';
+import { editIndex } from './edit-index.js';
 import { DEFAULT_EXPIRY_SEC, expiresIn, writeRepoDocument } from './repository-files.js';
 
 /** Keys and threshold of one role when creating or rotating a root. */
@@ -59,7 +69,11 @@ export async function initRepository(o: {
 
 /**
  * Rotates the root: writes `<N+1>.root.json` (and `root.json`) signed by `signers`, which must
- * include the old root threshold AND the new one for clients to accept it.
+ * include the old root threshold AND the new one for clients to accept it; then re-signs the
+ * index (version + 1) and the timestamp with the new root's index and timestamp keys, so clients
+ * that move to the new root accept them at once (otherwise they would be locked out until the
+ * owner re-signed both). Refuses, before writing anything, when fewer private keys than a role's
+ * threshold are given.
  */
 export async function rotateRoot(o: {
   dir: string;
@@ -68,11 +82,29 @@ export async function rotateRoot(o: {
   signers: readonly SigningKey[];
   now?: Date;
   expiresInSec?: number;
-}): Promise<number> {
+}): Promise<{ version: number; index: IndexDoc; timestamp: TimestampDoc }> {
+  for (const role of ['timestamp', 'index'] as const) {
+    const r = o.roles[role];
+    if (r.keys.length < r.threshold)
+      throw omegaError(
+        'OMEGA_ERR_VALIDATION',
+        `The new root needs ${r.threshold} ${role} signature(s) but ${r.keys.length} private ${role} key(s) were given; nothing was written. Give them all: --${role}-keys k1,k2,…`,
+        { errors: [{ field: `${role}-keys`, message: `at least ${r.threshold} private keys` }] },
+      );
+  }
   const version = o.previousVersion + 1;
   const body = rootBody(o.roles, version, expiresIn(o.expiresInSec ?? DEFAULT_EXPIRY_SEC.root, o.now));
   const signed = await signDocument(body, o.signers, TYP.root);
   await writeRepoDocument(o.dir, `${version}.root.json`, signed);
   await writeRepoDocument(o.dir, 'root.json', signed);
-  return version;
+  const index = await editIndex(
+    { dir: o.dir, keys: o.roles.index.keys, ...(o.now ? { now: o.now } : {}) },
+    () => {},
+  );
+  const timestamp = await bumpTimestamp({
+    dir: o.dir,
+    keys: o.roles.timestamp.keys,
+    ...(o.now ? { now: o.now } : {}),
+  });
+  return { version, index, timestamp };
 }

@@ -1,4 +1,12 @@
-export { type PermissionDiff, permissionDiff, type ReleaseIdentity } from './permission-diff.js';
+export { consentPlan, describePlan, type Plan, type PlanRequest, type PlanStep } from './consent-plan.js';
+export {
+  type ConsentSubject,
+  DEFAULT_LIMITS,
+  type LimitChange,
+  type PermissionDiff,
+  type PublisherRef,
+  permissionDiff,
+} from './permission-diff.js';
 export {
   type Candidate,
   type InstalledPlugin,

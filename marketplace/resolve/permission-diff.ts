@@ -1,37 +1,65 @@
-import type { PluginManifest } from '@omega/protocol';
-import { capabilityCovers, parseCapability } from '@omega/protocol';
+import { capabilityCovers, manifestSchema, parseCapability } from '@omega/protocol';
 
-/** What changes in what a plugin may do between two versions, for the operator to approve. */
-export interface PermissionDiff {
-  /** New permissions unrelated to any old one. */
-  added: string[];
-  /** Old permissions replaced by a broader one (e.g. `events:publish:nodes.up` → `events:publish:nodes.*`). */
-  widened: Array<{ from: string; to: string }>;
-  /** Old permissions no longer asked for (or narrowed). */
-  removed: string[];
-  /** Resource limits that grow. */
-  largerLimits: Array<{ limit: string; from: number; to: number }>;
-  /** The publisher key that signed the release changed (or the publisher itself). */
-  publisherKey?: { from: string; to: string };
-  /** True when any of the above asks for more: the operator must consent. */
-  escalating: boolean;
-}
-
-/** The signed identity of an installed or candidate release. */
-export interface ReleaseIdentity {
-  manifest: PluginManifest;
-  publisher: string;
-  signer: string;
+/** A publisher key, with the publisher's name when one is known (index or trust file). */
+export interface PublisherRef {
+  kid: string;
+  name?: string;
 }
 
 /**
- * Compares what `next` may do with what `current` may do (nothing, for a fresh install).
- * Coverage uses the kernel's permission semantics (`capabilityCovers`), so a broader topic
- * pattern is "widened", not "added + removed".
+ * What one version of a plugin may do: the capabilities (for an installed version: the ones
+ * the operator approved), its resource limits, and the publisher key that signed it (unknown
+ * for a version installed before keys were recorded).
  */
-export function permissionDiff(current: ReleaseIdentity | undefined, next: ReleaseIdentity): PermissionDiff {
-  const oldPerms = current?.manifest.permissions ?? [];
-  const newPerms = next.manifest.permissions;
+export interface ConsentSubject {
+  permissions: readonly string[];
+  limits: Readonly<Record<string, number | undefined>>;
+  publisher?: PublisherRef;
+}
+
+/** One resource limit that grows; `from` is null when the old version had none and there is no default. */
+export interface LimitChange {
+  limit: string;
+  from: number | null;
+  to: number;
+}
+
+/** What changes in what a plugin may do between two versions: the diff the operator approves. */
+export interface PermissionDiff {
+  /** New capabilities unrelated to any approved one. */
+  added: string[];
+  /** Approved capabilities replaced by a broader one (e.g. `events:publish:nodes.up` → `events:publish:nodes.*`). */
+  widened: Array<{ from: string; to: string }>;
+  /** Approved capabilities no longer asked for (or narrowed). */
+  removed: string[];
+  /**
+   * Resource limits that grow (`memoryMb`, `callTimeoutMs`, and any limit the manifest schema
+   * adds later: every limit is an amount the plugin may use, so larger is more). A fresh
+   * install is compared with the kernel's defaults.
+   */
+  limits: LimitChange[];
+  /** Set when the signing publisher key differs from the installed version's (or that one is unknown). */
+  publisher?: { from: PublisherRef | null; to: PublisherRef };
+  /** True when any of the above asks for more: only an approval of this exact diff lets it through. */
+  escalating: boolean;
+}
+
+/**
+ * The limits a plugin gets without asking (the manifest schema's defaults). Read from the
+ * schema itself so a limit added there is compared here without a second list.
+ */
+export const DEFAULT_LIMITS: Readonly<Record<string, number | undefined>> =
+  manifestSchema.in.shape.limits.parse(undefined);
+
+/**
+ * Compares what `next` may do with what `current` may do (nothing, for a fresh install).
+ * Coverage uses the kernel's capability semantics (`capabilityCovers`), so a broader topic
+ * pattern is "widened", not "added + removed". The one implementation for file installs and
+ * the marketplace alike.
+ */
+export function permissionDiff(current: ConsentSubject | undefined, next: ConsentSubject): PermissionDiff {
+  const oldPerms = current?.permissions ?? [];
+  const newPerms = next.permissions;
   const parsed = (s: string) => parseCapability(s);
   const added: string[] = [];
   const widened: PermissionDiff['widened'] = [];
@@ -43,24 +71,23 @@ export function permissionDiff(current: ReleaseIdentity | undefined, next: Relea
     else added.push(p);
   }
   const removed = oldPerms.filter((q) => !newPerms.some((p) => capabilityCovers(parsed(p), parsed(q))));
-  const largerLimits: PermissionDiff['largerLimits'] = [];
-  if (current) {
-    for (const limit of ['memoryMb', 'callTimeoutMs'] as const) {
-      const from = current.manifest.limits[limit];
-      const to = next.manifest.limits[limit];
-      if (to > from) largerLimits.push({ limit, from, to });
-    }
+  const limits: LimitChange[] = [];
+  const baseline = current?.limits ?? DEFAULT_LIMITS;
+  for (const limit of Object.keys(next.limits).sort()) {
+    const to = next.limits[limit];
+    if (typeof to !== 'number') continue;
+    const from = baseline[limit] ?? DEFAULT_LIMITS[limit];
+    if (from === undefined || to > from) limits.push({ limit, from: from ?? null, to });
   }
-  const from = current ? `${current.publisher}/${current.signer}` : undefined;
-  const to = `${next.publisher}/${next.signer}`;
-  const publisherKey = from !== undefined && from !== to ? { from, to } : undefined;
+  const changedKey = current !== undefined && current.publisher?.kid !== next.publisher?.kid;
+  const publisher =
+    changedKey && next.publisher ? { from: current.publisher ?? null, to: next.publisher } : undefined;
   return {
     added,
     widened,
     removed,
-    largerLimits,
-    ...(publisherKey ? { publisherKey } : {}),
-    escalating:
-      added.length > 0 || widened.length > 0 || largerLimits.length > 0 || publisherKey !== undefined,
+    limits,
+    ...(publisher ? { publisher } : {}),
+    escalating: added.length > 0 || widened.length > 0 || limits.length > 0 || publisher !== undefined,
   };
 }

@@ -1,20 +1,26 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trustedPublishersFile, trustPublisher } from '../../kernel/plugins/install/index.js';
 import { attachMarketplace } from '../../marketplace/index.js';
 import { generatePrivateJwk, loadSigningKey } from '../../marketplace/metadata/index.js';
 import { removeDir, startTempKernel, TEST_ADMIN_TOKEN, type TempKernel } from '../helpers/temp-kernel.js';
-import { writeArtifact } from './fixture-repo.js';
+import { OK_CODE, packPlugin, writeArtifact } from './fixture-repo.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
+/** tsx by absolute URL, so the CLI also starts from a folder outside the checkout. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Runs the omega CLI in its own process; resolves code, stdout and stderr. */
-function omega(args: string[]): Promise<{ code: number; out: string; err: string }> {
+function omega(args: string[], cwd?: string): Promise<{ code: number; out: string; err: string }> {
   return new Promise((ok) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', TSX, CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd ? { cwd } : {}),
     });
     let out = '';
     let err = '';
@@ -35,7 +41,8 @@ describe('omega marketplace (owner tools) and omega plugin (operator) end to end
   let k: TempKernel;
   let server: ChildProcess | undefined;
   let url = '';
-  const op = (args: string[]) => omega(['plugin', ...args, '--url', k.url, '--token', TEST_ADMIN_TOKEN]);
+  const op = (args: string[], cwd?: string) =>
+    omega(['plugin', ...args, '--url', k.url, '--token', TEST_ADMIN_TOKEN], cwd);
   const key = (n: string) => join(keys, `${n}.private.jwk`);
 
   beforeAll(async () => {
@@ -117,7 +124,7 @@ describe('omega marketplace (owner tools) and omega plugin (operator) end to end
       });
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  });
+  }, 120_000);
 
   it('adds the source, searches, installs with --yes (no permissions), verifies, revokes, removes', async () => {
     const add = await op(['source', 'add', 'acme-market', url, '--root', join(repo, 'root.json')]);
@@ -149,5 +156,49 @@ describe('omega marketplace (owner tools) and omega plugin (operator) end to end
     expect(info.out).toContain('revoked: backdoor found');
     expect((await op(['remove', 'greeter'])).code).toBe(0);
     expect(() => k.kernel.plugins.info('greeter')).toThrow();
-  });
+  }, 180_000);
+
+  it('a packed file follows the same consent rule: --yes never approves an escalation, --approve the diff shown; upgrade ./FILE works', async () => {
+    const pub = await loadSigningKey(generatePrivateJwk());
+    await trustPublisher(trustedPublishersFile(k.dataDir), pub.publicJwk);
+    const v1 = join(work, 'filed-1.0.0.omega-plugin');
+    writeFileSync(
+      v1,
+      await packPlugin({ name: 'filed', version: '1.0.0', permissions: ['storage'] }, OK_CODE, pub),
+    );
+    const yes = await op(['install', v1, '--yes']);
+    expect(yes.code).not.toBe(0);
+    expect(yes.err).toContain('+ storage');
+    expect(yes.err).toContain('--yes never approves an escalation');
+    expect(() => k.kernel.plugins.info('filed')).toThrow();
+    const ok = await op(['install', v1, '--approve']);
+    expect(ok.code, ok.err).toBe(0);
+    expect(k.kernel.plugins.info('filed')).toMatchObject({ version: '1.0.0', status: 'running' });
+
+    const v2 = join(work, 'filed-2.0.0.omega-plugin');
+    writeFileSync(
+      v2,
+      await packPlugin({ name: 'filed', version: '2.0.0', permissions: ['storage', 'timers'] }, OK_CODE, pub),
+    );
+    const asked = await op(['upgrade', v2]);
+    expect(asked.code).not.toBe(0);
+    // only what changes is shown, and the installed version keeps serving
+    expect(asked.err).toContain('filed: 1.0.0 → 2.0.0');
+    expect(asked.err).toContain('+ timers');
+    expect(asked.err).not.toContain('+ storage');
+    expect(k.kernel.plugins.info('filed')).toMatchObject({ version: '1.0.0', status: 'running' });
+    const up = await op(['upgrade', '--file', v2, '--approve']);
+    expect(up.code, up.err).toBe(0);
+    expect(k.kernel.plugins.info('filed')).toMatchObject({ version: '2.0.0', status: 'running' });
+  }, 180_000);
+
+  it('a bare word is a plugin name even when a file of that name is here; the error says how to mean the file', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'omega-cwd-'));
+    writeFileSync(join(here, 'evil'), 'not an archive');
+    const r = await op(['install', 'evil', '--yes'], here);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain('./evil');
+    expect(() => k.kernel.plugins.info('evil')).toThrow();
+    removeDir(here);
+  }, 120_000);
 });

@@ -205,11 +205,10 @@ describe('metadata attacks are refused, naming source, role, expected and actual
       roles: { root: { keys: v3keys, threshold: 2 }, timestamp: ts2, index: repo.index },
       signers: [...v2keys, v3keys[0]!, v3keys[1]!],
     });
-    // The old timestamp key no longer counts: the timestamp must be re-signed with the new one.
-    const stale = await refusal(refresh());
-    expect(stale.extras).toMatchObject({ role: 'timestamp', reason: 'signature-threshold' });
-    await bumpTimestamp({ dir: repo.dir, keys: ts2.keys });
+    // The rotation re-signed the index and the timestamp with the new keys: no client is locked
+    // out (issue #14.9: clients used to be refused until the owner ran `timestamp`).
     const m = await refresh();
+    expect(m.timestamp.version).toBeGreaterThan(1);
     expect(m.root.version).toBe(root.version + 2);
     expect(m.root.roles.root.keys.sort()).toEqual(v3keys.map((k) => k.kid).sort());
     // A v4 signed by the original root keys (threshold met under v1, not under v3) is refused.
@@ -220,5 +219,23 @@ describe('metadata attacks are refused, naming source, role, expected and actual
     const { rm } = await import('node:fs/promises');
     await rm(join(repo.dir, `${v4.version}.root.json`));
     repo.timestamp.keys = ts2.keys;
+  });
+
+  it('refuses a root rotation without enough private keys for a role, before writing anything', async () => {
+    const before = read('root.json').toString();
+    const root = unverifiedPayload<RootDoc>(JSON.parse(before));
+    const err = await rotateRoot({
+      dir: repo.dir,
+      previousVersion: root.version,
+      roles: {
+        root: { keys: [await newKey()], threshold: 1 },
+        timestamp: { keys: [await newKey()], threshold: 2 },
+        index: repo.index,
+      },
+      signers: [],
+    }).catch((e: unknown) => e as { code: string; message: string });
+    expect(err).toMatchObject({ code: 'OMEGA_ERR_VALIDATION' });
+    expect((err as { message: string }).message).toContain('--timestamp-keys');
+    expect(read('root.json').toString()).toBe(before);
   });
 });

@@ -1,11 +1,24 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KERNEL_VERSION } from '../../kernel/version.js';
 import { attachMarketplace, type Marketplace } from '../../marketplace/index.js';
+import { signFlattened, TYP } from '../../marketplace/metadata/index.js';
+import { addRelease, setReleaseStatus, signRelease } from '../../marketplace/publish/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
-import { createFixtureRepo, type FixtureRepo, newKey, OK_CODE, refusal } from './fixture-repo.js';
+import {
+  createFixtureRepo,
+  type FixtureRepo,
+  newKey,
+  OK_CODE,
+  refusal,
+  writeArtifact,
+} from './fixture-repo.js';
 import { hostileServer } from './hostile-server.js';
+
+/** Short download deadlines, so the slow-artifact cases end within seconds. */
+const STALL_MS = 1500;
+const DEADLINE_MS = 4000;
 
 describe('release and artifact attacks over HTTP are refused before anything is installed', () => {
   let k: TempKernel;
@@ -33,9 +46,36 @@ describe('release and artifact attacks over HTTP are refused before anything is 
       version: '1.0.0',
       dependencies: { 'old-user': '^1.0.0', 'new-user': '^1.0.0' },
     });
+    // A publisher-signed statement may claim any length: 1.5 GB here (issue #14.9).
+    {
+      const file = await writeArtifact(
+        repo.dir,
+        { name: 'huge', version: '1.0.0' },
+        OK_CODE,
+        repo.publisherKey,
+      );
+      const { statement } = await signRelease({
+        artifact: readFileSync(file),
+        url: 'artifacts/huge-1.0.0.omp',
+        publisher: 'acme',
+        key: repo.publisherKey,
+      });
+      statement.artifact.length = 1_500_000_000;
+      const jws = await signFlattened(statement, repo.publisherKey, TYP.release);
+      await addRelease({ dir: repo.dir, keys: repo.index.keys, artifactFile: file, publisher: 'acme', jws });
+    }
+    // An index may offer a plugin named like a core plugin.
+    await repo.release({ name: 'security', version: '9.0.0' });
+    await repo.release({ name: 'slow', version: '1.0.0' });
+    await repo.release({ name: 'trickle', version: '1.0.0' });
+    await repo.bump();
     srv = await hostileServer(repo.dir);
     k = await startTempKernel({ plugins: { dirs: [] } });
-    m = attachMarketplace(k.kernel, { healthWindowMs: 300 }).marketplace;
+    m = attachMarketplace(k.kernel, {
+      healthWindowMs: 300,
+      downloadStallMs: STALL_MS,
+      downloadTimeoutMs: DEADLINE_MS,
+    }).marketplace;
     await m.addSource({
       name: 'web',
       location: srv.url,
@@ -140,5 +180,116 @@ describe('release and artifact attacks over HTTP are refused before anything is 
     expect(err.message).toContain(
       'plugin.json field "permissions[0]" differs from the signed release statement',
     );
+  });
+
+  /** Counts requests for a path while serving it from the repository as usual. */
+  function countHits(path: string): () => number {
+    let hits = 0;
+    srv.overrides.set(path, (_req, res) => {
+      hits += 1;
+      const body = readFileSync(join(repo.dir, path));
+      res.writeHead(200, { 'content-length': body.length }).end(body);
+    });
+    return () => hits;
+  }
+
+  it('a signed claim of a 1.5 GB artifact is refused before a byte of it is downloaded', async () => {
+    const hits = countHits('artifacts/huge-1.0.0.omp');
+    const err = await refusal(install('huge'));
+    srv.overrides.clear();
+    expect(err.code).toBe('OMEGA_ERR_MARKETPLACE_DOWNLOAD');
+    expect(err.extras).toMatchObject({
+      role: 'artifact',
+      plugin: 'huge',
+      reason: 'too-large',
+      actual: '1500000000',
+    });
+    expect(hits()).toBe(0);
+    expect(() => k.kernel.plugins.info('huge')).toThrow();
+  });
+
+  it('an index offering a core plugin name (security) is refused at resolve time, before download', async () => {
+    const hits = countHits('artifacts/security-9.0.0.omp');
+    const err = await refusal(install('security'));
+    srv.overrides.clear();
+    expect(err.code).toBe('OMEGA_ERR_ALREADY_EXISTS');
+    expect(err.extras).toMatchObject({ plugin: 'security', reason: 'core-plugin' });
+    expect(hits()).toBe(0);
+    expect(existsSync(join(k.dataDir, 'plugins', 'security'))).toBe(false);
+  });
+
+  it('a stalled artifact gives a coded download error within its stall deadline, also through the API', async () => {
+    const size = readFileSync(join(repo.dir, 'artifacts', 'slow-1.0.0.omp')).byteLength;
+    srv.overrides.set('artifacts/slow-1.0.0.omp', (_req, res) => {
+      res.writeHead(200, { 'content-length': size });
+      res.write(Buffer.alloc(100));
+      // …and nothing more: the connection stays open
+    });
+    const err = await refusal(install('slow'));
+    expect(err.code).toBe('OMEGA_ERR_MARKETPLACE_DOWNLOAD');
+    expect(err.extras).toMatchObject({ role: 'artifact', plugin: 'slow', reason: 'stalled' });
+    const plan = (await (
+      await k.api('/api/v1/marketplace/plan', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ op: 'install', name: 'slow' }),
+      })
+    ).json()) as { consent: string };
+    const res = await k.api('/api/v1/marketplace/install', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'slow', consent: plan.consent }),
+    });
+    srv.overrides.clear();
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ code: 'OMEGA_ERR_MARKETPLACE_DOWNLOAD', reason: 'stalled' });
+  });
+
+  it('an artifact that trickles in is cut off at the download deadline with a coded error', async () => {
+    const size = readFileSync(join(repo.dir, 'artifacts', 'trickle-1.0.0.omp')).byteLength;
+    srv.overrides.set('artifacts/trickle-1.0.0.omp', (_req, res) => {
+      res.writeHead(200, { 'content-length': size });
+      // one byte every 200 ms: never stalled, never done before the deadline
+      const t = setInterval(() => (res.destroyed ? clearInterval(t) : res.write(Buffer.alloc(1))), 200);
+      res.on('close', () => clearInterval(t));
+    });
+    const err = await refusal(install('trickle'));
+    srv.overrides.clear();
+    expect(err.code).toBe('OMEGA_ERR_MARKETPLACE_DOWNLOAD');
+    expect(err.extras).toMatchObject({ plugin: 'trickle', reason: 'timeout' });
+  });
+
+  it('a revoked version is stopped although an unrelated second source is unreachable; the source can be removed', async () => {
+    const other = await createFixtureRepo();
+    const otherSrv = await hostileServer(other.dir);
+    await m.addSource({
+      name: 'other',
+      location: otherSrv.url,
+      root: readFileSync(join(other.dir, 'root.json'), 'utf8'),
+    });
+    await otherSrv.close();
+    await setReleaseStatus({
+      dir: repo.dir,
+      keys: repo.index.keys,
+      plugin: 'plain',
+      version: '1.0.0',
+      state: 'revoked',
+      reason: 'leaks tokens',
+    });
+    await repo.bump();
+    const r = await m.verify();
+    expect(r.failed).toEqual([
+      expect.objectContaining({ name: 'other', code: 'OMEGA_ERR_MARKETPLACE_DOWNLOAD' }),
+    ]);
+    expect(r.revoked).toEqual([{ plugin: 'plain', version: '1.0.0', reason: 'leaks tokens' }]);
+    expect(r.plugins.find((p) => p.name === 'plain')).toMatchObject({ ok: false, checked: true });
+    expect(k.kernel.plugins.info('plain').status).not.toBe('running');
+    // an install needs every source (a missing one could let another shadow its names): it says how to drop it
+    const err = await refusal(install('lib'));
+    expect(err.message).toContain('omega plugin source remove other');
+    await m.removeSource('other');
+    expect((await m.sources()).map((s) => s.name)).toEqual(['web']);
+    expect((await m.verify()).failed).toEqual([]);
+    expect((await refusal(m.removeSource('other'))).code).toBe('OMEGA_ERR_NOT_FOUND');
   });
 });

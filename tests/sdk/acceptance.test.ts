@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { attachMarketplace } from '../../marketplace/index.js';
 import { removeDir, startTempKernel, TEST_ADMIN_TOKEN, type TempKernel } from '../helpers/temp-kernel.js';
 import { type CliRun, OMEGA, OMEGA_PLUGIN, runCli } from './run-cli.js';
 
@@ -18,6 +19,8 @@ describe('acceptance: from an empty folder to a signed plugin installed in a run
 
   it('the five README commands; then the route answers over HTTP', async () => {
     k = await startTempKernel({ plugins: { dirs: [] } });
+    // As `omega start` does: the file install route lives with the marketplace (one consent rule).
+    attachMarketplace(k.kernel);
     const runs: Array<{ cmd: string; run: CliRun }> = [];
     const step = async (cmd: string, script: string, args: string[], cwd: string, tsx = false) => {
       const run = await runCli(script, args, cwd, { tsx });
@@ -43,15 +46,15 @@ describe('acceptance: from an empty folder to a signed plugin installed in a run
     );
     expect(pack.stdout).toMatch(/hello-0\.1\.0\.omega-plugin/);
     const install = await step(
-      'omega plugin install hello-0.1.0.omega-plugin --trust publisher.public.jwk --yes',
+      'omega plugin install ./hello-0.1.0.omega-plugin --trust publisher.public.jwk --approve',
       OMEGA,
       [
         'plugin',
         'install',
-        'hello-0.1.0.omega-plugin',
+        './hello-0.1.0.omega-plugin',
         '--trust',
         'publisher.public.jwk',
-        '--yes',
+        '--approve',
         '--data-dir',
         k.dataDir,
         '--url',

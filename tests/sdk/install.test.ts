@@ -16,6 +16,7 @@ import {
   trustedPublishersFile,
   trustPublisher,
 } from '../../kernel/plugins/install/index.js';
+import { attachMarketplace, type Plan } from '../../marketplace/index.js';
 import { buildPlugin, setManifestFields } from '../../sdk/src/build/index.js';
 import { packPlugin } from '../../sdk/src/pack/index.js';
 import { initPlugin } from '../../sdk/src/scaffold/index.js';
@@ -40,10 +41,17 @@ describe('installing a packed plugin into a running kernel', () => {
       ...(token === false ? { token: false } : {}),
     });
   const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code;
+  type Refusal = { code: string; consent: string; plan: Plan };
+  const hello = async () => (await k.api('/api/v1/greet/hello?name=bo')).json();
 
-  async function packVersion(version: string, key: string): Promise<Buffer> {
+  async function packVersion(version: string, key: string, permissions?: string[]): Promise<Buffer> {
     const path = join(dir, 'plugin.json');
-    writeFileSync(path, setManifestFields(readFileSync(path, 'utf8'), { version }));
+    let text = setManifestFields(readFileSync(path, 'utf8'), { version });
+    if (permissions) {
+      text = text.replace(/"permissions": \[[^\]]*\]/, `"permissions": ${JSON.stringify(permissions)}`);
+      expect(JSON.parse(text).permissions).toEqual(permissions);
+    }
+    writeFileSync(path, text);
     await buildPlugin(dir);
     await signPlugin(dir, key);
     return readFileSync((await packPlugin(dir, work)).file);
@@ -57,6 +65,8 @@ describe('installing a packed plugin into a running kernel', () => {
     strangerKey = (await generatePublisherKey(work, 'stranger')).privateKeyFile;
     archive = await packVersion('1.0.0', trustedKey);
     k = await startTempKernel({ plugins: { dirs: [] } });
+    // The file install is the marketplace layer's route (it shares the consent rule and diff).
+    attachMarketplace(k.kernel);
     await trustPublisher(
       trustedPublishersFile(k.dataDir),
       JSON.parse(readFileSync(join(work, 'trusted.public.jwk'), 'utf8')),
@@ -84,19 +94,36 @@ describe('installing a packed plugin into a running kernel', () => {
     removeDir(other);
   });
 
-  it('refuses without a token, and without consent to the declared permissions (nothing written)', async () => {
-    expect((await install(archive, '?grant=all', false)).status).toBe(401);
+  it('refuses without a token, and without consent answers 409 with the plan and its digest (nothing written)', async () => {
+    expect((await install(archive, '', false)).status).toBe(401);
     const res = await install(archive);
     expect(res.status).toBe(409);
-    const body = (await res.json()) as { code: string; permissions: string[] };
+    const body = (await res.json()) as Refusal;
     expect(body.code).toBe('OMEGA_ERR_CONSENT_REQUIRED');
-    expect(body.permissions).toEqual(['http:routes', 'storage']);
+    expect(body.plan.steps[0]?.diff).toMatchObject({
+      added: ['http:routes', 'storage'],
+      widened: [],
+      escalating: true,
+    });
+    expect(body.consent).toBe(body.plan.consent);
+    // `omega plugin upgrade FILE` of a plugin that is not installed says what to run instead
+    const up = await install(archive, '?upgrade=true');
+    expect(up.status).toBe(404);
+    expect(((await up.json()) as { detail: string }).detail).toContain('omega plugin install ./FILE');
+    expect(existsSync(join(k.dataDir, 'plugins', 'greet'))).toBe(false);
+    // a dry run answers the same plan and writes nothing either
+    const dry = await install(archive, '?dryRun=true');
+    expect(dry.status).toBe(200);
+    expect(((await dry.json()) as { plan: Plan }).plan.consent).toBe(body.consent);
+    // a made-up digest is not an approval
+    const wrong = await install(archive, `?consent=${'A'.repeat(43)}`);
+    expect([wrong.status, await codeOf(wrong)]).toEqual([409, 'OMEGA_ERR_CONSENT_REQUIRED']);
     expect(existsSync(join(k.dataDir, 'plugins', 'greet'))).toBe(false);
   });
 
   it('refuses a signature by an untrusted publisher, a tampered bundle and a tampered manifest', async () => {
     const stranger = await packVersion('1.0.0', strangerKey);
-    const r1 = await install(stranger, '?grant=all');
+    const r1 = await install(stranger);
     expect([r1.status, await codeOf(r1)]).toEqual([400, 'OMEGA_ERR_SIGNATURE_INVALID']);
 
     const doc = decodeArchive(archive);
@@ -105,36 +132,31 @@ describe('installing a packed plugin into a running kernel', () => {
       ...doc,
       files: { 'dist/plugin.js': Buffer.from(`${bundle}\n// evil`).toString('base64') },
     };
-    const r2 = await install(encodeArchive(evil), '?grant=all');
+    const r2 = await install(encodeArchive(evil));
     expect([r2.status, await codeOf(r2)]).toEqual([400, 'OMEGA_ERR_MANIFEST_INVALID']);
 
     const widened = { ...doc, manifest: doc.manifest.replace('"storage"', '"storage", "timers"') };
-    const r3 = await install(encodeArchive(widened), '?grant=all');
+    const r3 = await install(encodeArchive(widened));
     expect([r3.status, await codeOf(r3)]).toEqual([400, 'OMEGA_ERR_SIGNATURE_INVALID']);
 
     const traversal = { ...doc, files: { ...doc.files, '../../evil.js': 'AA==' } };
-    const r4 = await install(encodeArchive(traversal), '?grant=all');
+    const r4 = await install(encodeArchive(traversal));
     expect([r4.status, await codeOf(r4)]).toEqual([400, 'OMEGA_ERR_VALIDATION']);
     expect(existsSync(join(k.dataDir, 'plugins', 'greet'))).toBe(false);
   });
 
-  it('installs with partial consent as refused, then with full consent as running; the route answers', async () => {
-    const partial = await install(archive, '?grant=http:routes');
-    expect(partial.status).toBe(201);
-    const p = (await partial.json()) as { missing: string[]; started: { status: string } };
-    expect(p.missing).toEqual(['storage']);
-    expect(p.started.status).toBe('refused');
-
-    const full = await install(archive, '?grant=all');
+  it('installs with the consent digest of its plan; the plugin runs with what was approved', async () => {
+    const { consent } = (await (await install(archive)).json()) as Refusal;
+    const full = await install(archive, `?consent=${consent}`);
     expect(full.status).toBe(201);
-    expect(((await full.json()) as { started: { status: string } }).started.status).toBe('running');
+    const fullBody = (await full.json()) as { started: { status: string } };
+    expect(fullBody.started.status).toBe('running');
     const grants = JSON.parse(readFileSync(join(k.dataDir, 'grants.json'), 'utf8'));
     expect(grants.greet).toEqual({ granted: ['http:routes', 'storage'], denied: [] });
-    const hello = await k.api('/api/v1/greet/hello?name=bo');
-    expect(await hello.json()).toEqual({ message: 'hello, bo', count: 1 });
+    expect(await hello()).toEqual({ message: 'hello, bo', count: 1 });
   });
 
-  it('upgrades in place while the kernel serves, and refuses a silent downgrade', async () => {
+  it('upgrades without asking when nothing new is asked for, keeping the operator decisions; refuses a silent downgrade', async () => {
     // The operator narrowed who may call the route; an upgrade must not undo that decision.
     const narrowed = await k.api('/api/v1/plugins/greet/grants', {
       method: 'PUT',
@@ -143,23 +165,89 @@ describe('installing a packed plugin into a running kernel', () => {
     });
     expect(narrowed.status).toBe(200);
     const v2 = await packVersion('2.0.0', trustedKey);
-    const up = await install(v2, '?grant=all');
+    const up = await install(v2, '?upgrade=true');
     expect(up.status).toBe(201);
+    const upBody = (await up.json()) as { version: string; previousVersion: string; plan: Plan };
+    expect(upBody).toMatchObject({ version: '2.0.0', previousVersion: '1.0.0' });
+    expect(upBody.plan.escalating).toBe(false);
     const grants = JSON.parse(readFileSync(join(k.dataDir, 'grants.json'), 'utf8'));
     expect(grants.greet.routes).toEqual({ 'GET /hello': 'greet:read' });
     expect((await k.api('/api/v1/greet/hello?name=bo', { token: false })).status).toBe(401);
-    expect(await up.json()).toMatchObject({ version: '2.0.0', previousVersion: '1.0.0' });
     expect(((await (await k.api('/api/v1/plugins/greet')).json()) as { version: string }).version).toBe(
       '2.0.0',
     );
     // its storage survived the upgrade
-    expect(await (await k.api('/api/v1/greet/hello?name=bo')).json()).toEqual({
-      message: 'hello, bo',
-      count: 2,
-    });
+    expect(await hello()).toEqual({ message: 'hello, bo', count: 2 });
 
-    const down = await install(archive, '?grant=all');
+    const down = await install(archive);
     expect([down.status, await codeOf(down)]).toEqual([409, 'OMEGA_ERR_CONFLICT']);
-    expect((await install(archive, '?grant=all&downgrade=true')).status).toBe(201);
+    expect((await install(archive, '?downgrade=true')).status).toBe(201);
+    expect((await install(v2)).status).toBe(201);
+  });
+
+  it('an upgrade that adds a capability waits for its diff to be approved; the old version serves meanwhile', async () => {
+    const v3 = await packVersion('3.0.0', trustedKey, ['http:routes', 'storage', 'timers']);
+    const refused = await install(v3, '?upgrade=true');
+    expect(refused.status).toBe(409);
+    const body = (await refused.json()) as Refusal;
+    expect(body.plan.steps[0]).toMatchObject({ from: '2.0.0', to: '3.0.0' });
+    expect(body.plan.steps[0]?.diff).toMatchObject({ added: ['timers'], removed: [], escalating: true });
+    // still 2.0.0, still serving, nothing placed
+    expect(((await (await k.api('/api/v1/plugins/greet')).json()) as { version: string }).version).toBe(
+      '2.0.0',
+    );
+    expect(await hello()).toEqual({ message: 'hello, bo', count: 3 });
+    // a consent for another plan (the v1 install's) does not carry over
+    const other = (await (await install(archive, '?dryRun=true&downgrade=true')).json()) as { plan: Plan };
+    expect((await install(v3, `?consent=${other.plan.consent}`)).status).toBe(409);
+    const ok = await install(v3, `?upgrade=true&consent=${body.consent}`);
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as { granted: string[] }).granted).toEqual([
+      'http:routes',
+      'storage',
+      'timers',
+    ]);
+    expect(await hello()).toEqual({ message: 'hello, bo', count: 4 });
+  });
+
+  it('a release signed by another publisher key is an escalation too', async () => {
+    await trustPublisher(
+      trustedPublishersFile(k.dataDir),
+      JSON.parse(readFileSync(join(work, 'stranger.public.jwk'), 'utf8')),
+    );
+    const v4 = await packVersion('4.0.0', strangerKey, ['http:routes', 'storage', 'timers']);
+    const res = await install(v4);
+    expect(res.status).toBe(409);
+    const { plan } = (await res.json()) as Refusal;
+    expect(plan.steps[0]?.diff.added).toEqual([]);
+    expect(plan.steps[0]?.diff.publisher?.from?.kid).toBeTruthy();
+    expect(plan.steps[0]?.diff.publisher?.to.kid).not.toBe(plan.steps[0]?.diff.publisher?.from?.kid);
+  });
+
+  it("a refused plugin's routes answer 503 with the reason, not 404", async () => {
+    const put = await k.api('/api/v1/plugins/greet/grants', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ granted: ['http:routes'] }),
+    });
+    expect(put.status).toBe(200);
+    const view = (await (await k.api('/api/v1/plugins/greet/reload', { method: 'POST' })).json()) as {
+      status: string;
+    };
+    expect(view.status).toBe('refused');
+    const res = await k.api('/api/v1/greet/hello?name=bo');
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { code: string; detail: string; reasons: Array<{ code: string }> };
+    expect(body.code).toBe('OMEGA_ERR_PLUGIN_UNAVAILABLE');
+    expect(body.reasons[0]?.code).toBe('OMEGA_ERR_PLUGIN_NOT_GRANTED');
+    expect(body.detail).toContain('not granted');
+    // granted again: the same route answers again
+    await k.api('/api/v1/plugins/greet/grants', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ granted: ['http:routes', 'storage', 'timers'] }),
+    });
+    expect((await k.api('/api/v1/plugins/greet/enable', { method: 'POST' })).status).toBe(200);
+    expect((await k.api('/api/v1/greet/hello?name=bo')).status).toBe(200);
   });
 });

@@ -6,15 +6,18 @@ export {
   type SignedPluginClaims,
   signingPayload,
 } from '@omega/protocol/archive';
+export { corePluginNames } from './core-plugin-names.js';
 export {
-  type InstallConsent,
+  checkInstallable,
+  type InstallOptions,
   type InstallResult,
   type InstallTarget,
-  installPlugin,
   installVerified,
 } from './install-plugin.js';
+export { INSTALL_RECORD, type InstallRecord, readInstallRecord } from './install-record.js';
+export { type InstalledPlugin, readInstalledPlugin } from './installed-plugin.js';
+export { MAX_ARCHIVE_BYTES } from './max-archive-bytes.js';
 export { placePlugin } from './place-plugin.js';
-export { MAX_ARCHIVE_BYTES, pluginInstallRoute } from './plugin-install-route.js';
 export { trustedPublisherRoutes } from './trusted-publisher-routes.js';
 export {
   loadTrustedPublishers,

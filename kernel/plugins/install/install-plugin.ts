@@ -1,19 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseManifest } from '@omega/protocol';
+import type { PluginManifest } from '@omega/protocol';
 import semver from 'semver';
-import { hasErrorCode, omegaError } from '../../errors/index.js';
-import { formatCapability, parseCapability } from '../../permissions/index.js';
+import { omegaError } from '../../errors/index.js';
+import { capabilityCovers, parseCapability } from '../../permissions/index.js';
 import { updateGrants } from '../update-grants.js';
+import { corePluginNames } from './core-plugin-names.js';
+import { readInstalledPlugin } from './installed-plugin.js';
 import { placePlugin } from './place-plugin.js';
-import { loadTrustedPublishers } from './trusted-publishers.js';
-import { type VerifiedPlugin, verifyPluginArchive } from './verify-plugin-archive.js';
+import type { VerifiedPlugin } from './verify-plugin-archive.js';
 
 /** Where and against what a plugin is installed. */
 export interface InstallTarget {
   /** The installed-plugins store (`<dataDir>/plugins` by default). */
   installedDir: string;
-  /** Folders of bundled plugins: their names cannot be installed over. */
+  /** Folders of bundled plugins: their names (and the shipped core plugins') cannot be installed over. */
   bundledDirs: readonly string[];
   grantsFile: string;
   /** The operator's trusted publisher keys (see trustedPublishersFile). */
@@ -23,10 +22,8 @@ export interface InstallTarget {
   start(name: string): Promise<unknown>;
 }
 
-/** The operator's decision for one install. */
-export interface InstallConsent {
-  /** Permissions the operator grants: `'all'` = every declared one; undefined = not asked yet. */
-  grant?: readonly string[] | 'all';
+/** Options of {@link installVerified}; the operator's consent was checked before (see the marketplace's consent plan). */
+export interface InstallOptions {
   /** Allow installing a lower version than the installed one. */
   allowDowngrade?: boolean;
 }
@@ -38,117 +35,87 @@ export interface InstallResult {
   previousVersion?: string;
   publisher: { kid: string; name?: string };
   dir: string;
+  /** What the grants file now grants the plugin. */
   granted: string[];
-  /** Declared but not granted: the plugin is installed but refused until granted. */
-  missing: string[];
+  /** Declared, but denied by an earlier decision of the operator (deny wins; kept across upgrades). */
+  denied: string[];
   /** What `start` returned (the plugin's view, for the API). */
   started: unknown;
 }
 
-const canonical = (p: string) => formatCapability(parseCapability(p));
-
-async function installedVersion(dir: string): Promise<string | undefined> {
-  try {
-    const path = join(dir, 'plugin.json');
-    return parseManifest(await readFile(path, 'utf8'), path).version;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Refuses what must not be installed, before anything is written. */
-async function checkInstallable(
-  v: VerifiedPlugin,
-  t: InstallTarget,
-  c: InstallConsent,
+/**
+ * Refuses what must never be installed, before anything is written: a core plugin's name
+ * (OMEGA_ERR_ALREADY_EXISTS) and a silent downgrade (OMEGA_ERR_CONFLICT). Resolves the
+ * installed version, if any.
+ */
+export async function checkInstallable(
+  manifest: Pick<PluginManifest, 'name' | 'version'>,
+  target: Pick<InstallTarget, 'installedDir' | 'bundledDirs' | 'grantsFile'>,
+  opts: InstallOptions = {},
 ): Promise<string | undefined> {
-  const { name, version } = v.manifest;
-  for (const dir of t.bundledDirs) {
-    if (await installedVersion(join(dir, name))) {
-      throw omegaError(
-        'OMEGA_ERR_ALREADY_EXISTS',
-        `"${name}" is a bundled plugin of this kernel; it cannot be installed over.`,
-        {
-          plugin: name,
-        },
-      );
-    }
-  }
-  const previous = await installedVersion(join(t.installedDir, name));
-  if (previous && semver.lt(version, previous) && !c.allowDowngrade) {
+  const { name, version } = manifest;
+  if ((await corePluginNames(target.bundledDirs)).has(name)) {
     throw omegaError(
-      'OMEGA_ERR_CONFLICT',
-      `${name} ${previous} is installed; ${version} is older. Allow the downgrade explicitly to install it.`,
-      { plugin: name, installed: previous, version },
+      'OMEGA_ERR_ALREADY_EXISTS',
+      `"${name}" is a core plugin of this kernel; nothing can be installed under its name.`,
+      { plugin: name, reason: 'core-plugin' },
     );
   }
-  if (c.grant === undefined && v.manifest.permissions.length > 0) {
+  const previous = (await readInstalledPlugin(target, name))?.manifest.version;
+  if (previous && semver.lt(version, previous) && !opts.allowDowngrade) {
     throw omegaError(
-      'OMEGA_ERR_CONSENT_REQUIRED',
-      `${name}@${version} asks for: ${v.manifest.permissions.join(', ')}. Grant them explicitly (omega plugin install --yes, or --grant).`,
-      { plugin: name, version, permissions: v.manifest.permissions },
+      'OMEGA_ERR_CONFLICT',
+      `${name} ${previous} is installed; ${version} is older. Allow the downgrade explicitly to install it (omega plugin install FILE --downgrade, or ?downgrade=true).`,
+      { plugin: name, installed: previous, version },
     );
   }
   return previous;
 }
 
-function grantsFor(v: VerifiedPlugin, grant: InstallConsent['grant']): string[] {
-  const declared = v.manifest.permissions;
-  if (grant === undefined) return [];
-  if (grant === 'all') return [...declared];
-  const out: string[] = [];
-  for (const raw of grant) {
-    let p: string;
-    try {
-      p = canonical(raw);
-    } catch (err) {
-      throw hasErrorCode(err) ? err : omegaError('OMEGA_ERR_VALIDATION', `"${raw}" is not a permission.`);
-    }
-    if (!declared.includes(p)) {
-      throw omegaError(
-        'OMEGA_ERR_VALIDATION',
-        `"${p}" is not declared by ${v.manifest.name}; it declares: ${declared.join(', ') || 'nothing'}.`,
-        {
-          errors: [{ field: 'grant', message: `${p} is not declared` }],
-        },
-      );
-    }
-    if (!out.includes(p)) out.push(p);
+/**
+ * What the grants file records after an approved install: every declared capability except
+ * the ones the operator denied before (deny wins, and survives upgrades) and `net:fetch:*`
+ * (origins of the operator's choosing: approving the manifest chooses none); earlier grants
+ * the new manifest still covers (e.g. a chosen origin) are kept.
+ */
+function grantsAfterInstall(
+  declared: readonly string[],
+  previous: readonly string[],
+  denied: readonly string[],
+) {
+  const parsed = declared.map((p) => parseCapability(p));
+  const out = declared.filter((p, i) => {
+    const d = parsed[i]!;
+    return !(d.kind === 'net.fetch' && d.origin === '*') && !denied.includes(p);
+  });
+  for (const g of previous) {
+    if (out.includes(g) || denied.includes(g)) continue;
+    const pg = parseCapability(g);
+    if (parsed.some((d) => capabilityCovers(d, pg))) out.push(g);
   }
   return out;
 }
 
 /**
- * Installs a packed plugin into a running kernel: verify (shape, manifest, integrity, trusted
- * signature, engines), refuse bundled names and silent downgrades, require the operator's consent
- * to its permissions, place it atomically, record exactly the granted permissions, and start it.
+ * Installs a verified plugin whose diff the operator approved: refuses core names and silent
+ * downgrades, places it atomically (with its install record), records its grants and starts
+ * it. The operator's other decisions (denials, route overrides) survive an upgrade.
  */
-export async function installPlugin(
-  archive: Uint8Array,
-  target: InstallTarget,
-  consent: InstallConsent,
-): Promise<InstallResult> {
-  const trusted = await loadTrustedPublishers(target.trustFile);
-  const v = await verifyPluginArchive(archive, { trusted, kernelVersion: target.kernelVersion });
-  return installVerified(v, target, consent);
-}
-
-/** The part of {@link installPlugin} after verification (for installers that verify otherwise). */
 export async function installVerified(
   v: VerifiedPlugin,
   target: InstallTarget,
-  consent: InstallConsent,
+  opts: InstallOptions = {},
 ): Promise<InstallResult> {
-  const previousVersion = await checkInstallable(v, target, consent);
-  const granted = grantsFor(v, consent.grant);
-  const dir = await placePlugin(target.installedDir, v);
+  const previousVersion = await checkInstallable(v.manifest, target, opts);
   const name = v.manifest.name;
-  // The operator's other decisions (denials not now granted, route overrides) survive an upgrade.
-  await updateGrants(target.grantsFile, name, (current) => ({
-    ...current,
-    granted,
-    denied: (current?.denied ?? []).filter((p) => !granted.includes(p)),
-  }));
+  const dir = await placePlugin(target.installedDir, v);
+  let granted: string[] = [];
+  let denied: string[] = [];
+  await updateGrants(target.grantsFile, name, (current) => {
+    denied = current?.denied ?? [];
+    granted = grantsAfterInstall(v.manifest.permissions, current?.granted ?? [], denied);
+    return { ...current, granted, denied };
+  });
   const started = await target.start(name);
   return {
     name,
@@ -157,7 +124,7 @@ export async function installVerified(
     publisher: v.publisher,
     dir,
     granted,
-    missing: v.manifest.permissions.filter((p) => !granted.includes(p)),
+    denied: v.manifest.permissions.filter((p) => denied.includes(p)),
     started,
   };
 }

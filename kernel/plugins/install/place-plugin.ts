@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { syncDir } from '../../storage/index.js';
+import { INSTALL_RECORD, type InstallRecord } from './install-record.js';
 import type { VerifiedPlugin } from './verify-plugin-archive.js';
 
 async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
@@ -24,7 +25,8 @@ const exists = (p: string) =>
 /**
  * Writes a verified plugin into `<installedDir>/<name>/` atomically: into a dot-folder first
  * (discovery skips those), synced, then renamed over the old folder (kept aside until the swap
- * is done, put back if it fails). Returns the plugin folder.
+ * is done, put back if it fails). The folder also gets its install record (who signed it), the
+ * baseline of the next upgrade's consent. Returns the plugin folder.
  */
 export async function placePlugin(installedDir: string, plugin: VerifiedPlugin): Promise<string> {
   const name = plugin.manifest.name;
@@ -37,6 +39,8 @@ export async function placePlugin(installedDir: string, plugin: VerifiedPlugin):
     await mkdir(staging);
     await writeSynced(join(staging, 'plugin.json'), plugin.manifestText);
     await writeSynced(join(staging, plugin.manifest.main), plugin.bundle);
+    const record: InstallRecord = { publisher: plugin.publisher, installedAt: new Date().toISOString() };
+    await writeSynced(join(staging, INSTALL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
     await syncDir(staging);
   } catch (err) {
     await rm(staging, { recursive: true, force: true });

@@ -140,13 +140,47 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     } catch (err) {
       await stopOne(e);
       e.reasons.push(asOmega(err));
+      if (!disabled.has(e.found.manifest.name)) mountRoutes(e);
       logger.error({ plugin: e.found.manifest.name, code: asOmega(err).code }, 'plugin start failed');
+    }
+  }
+
+  /**
+   * Mounts the manifest's routes: they answer while the plugin runs, and 503 with the reason
+   * while it is refused or stopped (a route that vanished would read as 404, "no such thing").
+   */
+  function mountRoutes(e: Entry): void {
+    const m = e.found.manifest;
+    const g = grants[m.name] ?? { granted: [], denied: [] };
+    const reasons = () => e.reasons.map((r) => ({ code: r.code, message: r.message }));
+    for (const route of m.routes) {
+      // The operator may choose who calls a route (e.g. a public scrape endpoint); the manifest is the default.
+      const permission = g.routes?.[`${route.method} ${route.path}`] ?? route.permission;
+      e.undo.push(
+        opts.routes.add(
+          pluginRoute(
+            m.name,
+            { ...route, permission },
+            {
+              instance: () => e.instance,
+              deadlineMs: m.limits.callTimeoutMs,
+              run: (call) => track(e, call),
+              logger,
+              reasons,
+            },
+          ),
+        ),
+      );
     }
   }
 
   async function startOne(e: Entry): Promise<void> {
     const m = e.found.manifest;
-    if (disabled.has(m.name) || e.reasons.length > 0) return;
+    // What a refused start left mounted (its 503 routes) goes before anything is mounted again.
+    for (const undo of e.undo.splice(0).reverse()) undo();
+    if (disabled.has(m.name)) return;
+    mountRoutes(e);
+    if (e.reasons.length > 0) return;
     const missing = missingGrants(m, grants);
     if (missing.length > 0) {
       e.reasons.push(
@@ -187,19 +221,6 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       m.services.some((s) => s.name === AGENT_GATEWAY_SERVICE) && gate.allows({ kind: 'agents.gateway' });
     const getInstance = () => e.instance;
     const run = <T>(call: () => Promise<T>) => track(e, call);
-    for (const route of m.routes) {
-      // The operator may choose who calls a route (e.g. a public scrape endpoint); the manifest is the default.
-      const permission = g.routes?.[`${route.method} ${route.path}`] ?? route.permission;
-      e.undo.push(
-        opts.routes.add(
-          pluginRoute(
-            m.name,
-            { ...route, permission },
-            { instance: getInstance, deadlineMs: m.limits.callTimeoutMs, run, logger },
-          ),
-        ),
-      );
-    }
     const declaredRoutes = new Set(m.routes.map((r) => `${r.method} ${r.path}`));
     for (const key of Object.keys(g.routes ?? {})) {
       if (!declaredRoutes.has(key))

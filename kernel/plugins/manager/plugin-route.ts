@@ -116,6 +116,8 @@ export interface PluginRouteOptions {
   /** Runs the call counted as in flight, so a stop lets it finish. */
   run: <T>(call: () => Promise<T>) => Promise<T>;
   logger: Logger;
+  /** Why the plugin is refused or stopped (its view's reasons), for the 503 while it is not running. */
+  reasons?: () => Array<{ code: string; message: string }>;
 }
 
 /**
@@ -137,7 +139,14 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
       const { body, principal, requestId } = input;
       const running = instance();
       if (!running) {
-        throw omegaError('OMEGA_ERR_PLUGIN_UNAVAILABLE', `Plugin "${plugin}" is not running.`, { plugin });
+        const why = opts.reasons?.() ?? [];
+        throw omegaError(
+          'OMEGA_ERR_PLUGIN_UNAVAILABLE',
+          why.length
+            ? `Plugin "${plugin}" is refused: ${why.map((r) => r.message).join(' ')}`
+            : `Plugin "${plugin}" is not running.`,
+          { plugin, ...(why.length ? { status: 'refused', reasons: why } : {}) },
+        );
       }
       const req = requestFor(c, body, principal, requestId);
       try {

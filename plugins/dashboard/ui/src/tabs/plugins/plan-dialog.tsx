@@ -101,11 +101,18 @@ export function PlanDialog({
                     </ul>
                   </>
                 ) : null}
-                {s.diff.largerLimits.map((l) => (
-                  <p key={l.limit}>{t('plugins.largerLimit', { limit: l.limit, from: l.from, to: l.to })}</p>
+                {s.diff.limits.map((l) => (
+                  <p key={l.limit}>
+                    {t('plugins.largerLimit', { limit: l.limit, from: l.from ?? '—', to: l.to })}
+                  </p>
                 ))}
-                {s.diff.publisherKey ? (
-                  <p class="notice notice-error">{t('plugins.keyChanged', s.diff.publisherKey)}</p>
+                {s.diff.publisher ? (
+                  <p class="notice notice-error">
+                    {t('plugins.keyChanged', {
+                      from: s.diff.publisher.from?.kid ?? '?',
+                      to: s.diff.publisher.to.kid,
+                    })}
+                  </p>
                 ) : null}
                 {!s.diff.escalating ? <p class="muted">{t('plugins.noEscalation')}</p> : null}
               </section>

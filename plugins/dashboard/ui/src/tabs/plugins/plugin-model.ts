@@ -15,8 +15,10 @@ export interface PermissionDiff {
   added: string[];
   widened: Array<{ from: string; to: string }>;
   removed: string[];
-  largerLimits: Array<{ limit: string; from: number; to: number }>;
-  publisherKey?: { from: string; to: string };
+  /** Limits that grow; `from` is null when the old version had no such limit. */
+  limits: Array<{ limit: string; from: number | null; to: number }>;
+  /** Set when the signing publisher key changed (`from` null: the installed one is unknown). */
+  publisher?: { from: { kid: string; name?: string } | null; to: { kid: string; name?: string } };
   escalating: boolean;
 }
 

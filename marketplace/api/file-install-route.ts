@@ -1,0 +1,60 @@
+import { omegaError } from '@omega/protocol';
+import {
+  defineRoute,
+  type InstallTarget,
+  MAX_ARCHIVE_BYTES,
+  type RouteSpec,
+  readCappedBody,
+} from '../../kernel/index.js';
+import { installFile } from '../install/install-file.js';
+
+async function readArchive(req: Request): Promise<Uint8Array> {
+  const bytes = await readCappedBody(req, MAX_ARCHIVE_BYTES);
+  if (bytes.byteLength === 0)
+    throw omegaError('OMEGA_ERR_VALIDATION', 'Send the packed plugin (omega-plugin pack) as the body.');
+  return bytes;
+}
+
+const flag = (v: string | undefined) => v === 'true' || v === '1';
+
+/**
+ * `POST /api/v1/plugins/install`: body = a packed plugin (at most MAX_ARCHIVE_BYTES). Under the
+ * one consent rule: when it asks for more than the installed version was approved for, 409
+ * OMEGA_ERR_CONSENT_REQUIRED carries `plan` and `consent`, and the request repeated with
+ * `?consent=<digest>` installs exactly that. `?upgrade=true` refuses unless installed,
+ * `?downgrade=true` allows an older version, `?dryRun=true` only answers the plan.
+ */
+export function fileInstallRoute(target: InstallTarget): RouteSpec {
+  return defineRoute({
+    method: 'POST',
+    path: '/api/v1/plugins/install',
+    permission: 'plugins:admin',
+    owner: 'kernel',
+    audit: { topic: 'plugins.admin.install' },
+    summary:
+      'Install or upgrade a signed, packed plugin (body: the archive); what it asks for beyond the installed version needs ?consent= (the digest from the 409 plan)',
+    responses: {
+      200: 'Dry run: the plan and its consent digest',
+      201: 'Installed and started; the body has the plan that was carried out and the install',
+      400: 'Not an archive, bad manifest, integrity or signature',
+      404: '?upgrade=true and the plugin is not installed',
+      409: 'Consent required (the body carries plan and consent), downgrade, core plugin name, or incompatible kernel',
+      413: 'Larger than any valid archive',
+    },
+    handler: async (c) => {
+      const consent = c.req.query('consent');
+      const dryRun = flag(c.req.query('dryRun'));
+      const out = await installFile(await readArchive(c.req.raw), target, {
+        ...(consent ? { consent } : {}),
+        allowDowngrade: flag(c.req.query('downgrade')),
+        upgrade: flag(c.req.query('upgrade')),
+        dryRun,
+      });
+      const body = out.installed ? { ...out.installed, plan: out.plan } : { plan: out.plan };
+      return new Response(JSON.stringify(body), {
+        status: dryRun ? 200 : 201,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      });
+    },
+  });
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ConsentSubject,
+  consentPlan,
+  DEFAULT_LIMITS,
+  describePlan,
+  type PlanStep,
+  permissionDiff,
+} from '../../marketplace/resolve/index.js';
+
+const KEY = { kid: 'key-a', name: 'acme' };
+const subject = (
+  permissions: string[],
+  limits: Record<string, number> = {},
+  publisher = KEY,
+): ConsentSubject => ({
+  permissions,
+  limits: { ...DEFAULT_LIMITS, ...limits },
+  publisher,
+});
+
+describe('permissionDiff: the one diff of file installs and marketplaces', () => {
+  it('reads the default limits from the manifest schema', () => {
+    expect(DEFAULT_LIMITS).toEqual({ memoryMb: 64, callTimeoutMs: 5000 });
+  });
+
+  it('a fresh install adds every capability; default limits are not an escalation by themselves', () => {
+    const d = permissionDiff(undefined, subject(['storage', 'timers']));
+    expect(d).toMatchObject({
+      added: ['storage', 'timers'],
+      widened: [],
+      removed: [],
+      limits: [],
+      escalating: true,
+    });
+    expect(d.publisher).toBeUndefined();
+    expect(permissionDiff(undefined, subject([])).escalating).toBe(false);
+  });
+
+  it('a broader topic pattern is "widened", not added + removed', () => {
+    const d = permissionDiff(
+      subject(['events:publish:nodes.up', 'storage']),
+      subject(['events:publish:nodes.*', 'storage']),
+    );
+    expect(d.widened).toEqual([{ from: 'events:publish:nodes.up', to: 'events:publish:nodes.*' }]);
+    expect(d.added).toEqual([]);
+    expect(d.removed).toEqual([]);
+    expect(d.escalating).toBe(true);
+  });
+
+  it('a narrower pattern or a dropped capability is "removed" and does not escalate', () => {
+    const d = permissionDiff(
+      subject(['events:publish:nodes.*', 'timers']),
+      subject(['events:publish:nodes.up']),
+    );
+    expect(d.removed).toEqual(['events:publish:nodes.*', 'timers']);
+    expect(d.added).toEqual([]);
+    expect(d.widened).toEqual([]);
+    expect(d.escalating).toBe(false);
+  });
+
+  it('a larger limit escalates; a smaller one does not; a fresh install above the defaults does', () => {
+    const up = permissionDiff(subject(['storage']), subject(['storage'], { memoryMb: 256 }));
+    expect(up.limits).toEqual([{ limit: 'memoryMb', from: 64, to: 256 }]);
+    expect(up.escalating).toBe(true);
+    const down = permissionDiff(subject([], { callTimeoutMs: 9000 }), subject([], { callTimeoutMs: 1000 }));
+    expect(down).toMatchObject({ limits: [], escalating: false });
+    const fresh = permissionDiff(undefined, subject([], { callTimeoutMs: 20_000 }));
+    expect(fresh.limits).toEqual([{ limit: 'callTimeoutMs', from: 5000, to: 20_000 }]);
+  });
+
+  it('a limit the old version never had (a new kind, no default) is shown with from: null', () => {
+    const d = permissionDiff(subject([]), {
+      permissions: [],
+      limits: { ...DEFAULT_LIMITS, cpuPercent: 50 },
+      publisher: KEY,
+    });
+    expect(d.limits).toEqual([{ limit: 'cpuPercent', from: null, to: 50 }]);
+    expect(d.escalating).toBe(true);
+  });
+
+  it('another publisher key escalates, an unknown old key too; the same key does not', () => {
+    const other = { kid: 'key-b', name: 'acme' };
+    expect(permissionDiff(subject(['storage']), subject(['storage'], {}, other)).publisher).toEqual({
+      from: KEY,
+      to: other,
+    });
+    const unknown = permissionDiff(
+      { permissions: ['storage'], limits: DEFAULT_LIMITS },
+      subject(['storage']),
+    );
+    expect(unknown.publisher).toEqual({ from: null, to: KEY });
+    expect(unknown.escalating).toBe(true);
+    expect(permissionDiff(subject(['storage']), subject(['storage'])).escalating).toBe(false);
+  });
+});
+
+describe('consentPlan: the digest an approval sends back', () => {
+  const step = (artifact: string, diff = permissionDiff(subject([]), subject(['timers']))): PlanStep => ({
+    name: 'p',
+    from: '1.0.0',
+    to: '2.0.0',
+    source: 'file',
+    publisher: 'acme',
+    artifact,
+    diff,
+  });
+
+  it('covers the artifact and the diff: other bytes or another diff give another digest', () => {
+    const a = consentPlan({ op: 'file', name: 'p' }, [step('sha512-a')]);
+    expect(consentPlan({ op: 'file', name: 'p' }, [step('sha512-a')]).consent).toBe(a.consent);
+    expect(consentPlan({ op: 'file', name: 'p' }, [step('sha512-b')]).consent).not.toBe(a.consent);
+    const wider = permissionDiff(subject([]), subject(['timers', 'storage']));
+    expect(consentPlan({ op: 'file', name: 'p' }, [step('sha512-a', wider)]).consent).not.toBe(a.consent);
+    expect(a.escalating).toBe(true);
+  });
+
+  it('describes only what changes', () => {
+    const text = describePlan(
+      consentPlan({ op: 'file', name: 'p' }, [
+        step(
+          'sha512-a',
+          permissionDiff(subject(['storage']), subject(['storage', 'timers'], { memoryMb: 128 })),
+        ),
+      ]),
+    );
+    expect(text).toContain('+ timers');
+    expect(text).toContain('↑ limit memoryMb 64 → 128');
+    expect(text).not.toContain('storage');
+  });
+});
