@@ -3,6 +3,7 @@ import { hasErrorCode } from '@omega/protocol';
 import { KERNEL_VERSION } from '../kernel/index.js';
 import { ApiError } from './api-client.js';
 import { type Command, renderHelp, UsageError } from './command.js';
+import { agentCommand } from './commands/agent.js';
 import { contextCommand } from './commands/context.js';
 import { loginCommand, logoutCommand } from './commands/login.js';
 import { marketplaceCommand } from './commands/marketplace.js';
@@ -21,6 +22,7 @@ const COMMANDS: Command[] = [
   pluginCommand,
   marketplaceCommand,
   nodesCommand,
+  agentCommand,
 ];
 
 /** Flags every command that talks to a kernel takes (a command's own definition wins). */
@@ -35,7 +37,8 @@ const GLOBAL_OPTIONS: Command['options'] = {
     description: 'Bearer token (default: $OMEGA_TOKEN, the context, <data-dir>/admin-token)',
   },
 };
-const LOCAL_COMMANDS = new Set(['start', 'marketplace', 'login', 'logout', 'context']);
+// `agent` is a node agent, not an API client: it takes --server and --join-token instead.
+const LOCAL_COMMANDS = new Set(['start', 'marketplace', 'login', 'logout', 'context', 'agent']);
 
 /** A command with the global flags merged in (where they apply). */
 function withGlobals(cmd: Command): Command {
