@@ -226,3 +226,39 @@ describe('services for other plugins', () => {
     expect(await err({ node: 'alpha', id: 'c1', op: 'ping' })).toBe('OMEGA_ERR_UNAVAILABLE');
   });
 });
+
+describe('discovery decisions', () => {
+  it('pending lists what the kernel discovered; approve and reject refuse an agent that is not announcing, minting nothing', async () => {
+    // This kernel browses no LAN (agents.discovery is off): nothing is pending.
+    const pending = await api<Doc>(k, '/api/v1/nodes/pending');
+    expect(pending.status).toBe(200);
+    expect(pending.body.items).toEqual([]);
+    const tokensBefore = (await api<Doc>(k, '/api/v1/nodes/tokens')).body.items.length;
+    const fp = agentKey().publicKey; // 43 base64url characters, like a fingerprint
+    const approve = await api<Doc>(k, `/api/v1/nodes/pending/${fp}/approve`, { method: 'POST', body: {} });
+    expect(approve.status).toBe(404);
+    expect(approve.body.code).toBe('OMEGA_ERR_NOT_FOUND');
+    expect(approve.body.detail).toContain('is announcing itself now');
+    const garbage = await api<Doc>(k, '/api/v1/nodes/pending/not-a-fingerprint/approve', {
+      method: 'POST',
+      body: {},
+    });
+    expect(garbage.status).toBe(404);
+    const badLabels = await api<Doc>(k, `/api/v1/nodes/pending/${fp}/approve`, {
+      method: 'POST',
+      body: { labels: { 'bad key': 'x' } },
+    });
+    expect(badLabels.status).toBe(400);
+    expect(badLabels.body.errors[0].field).toMatch(/^labels/);
+    const noReason = await api<Doc>(k, `/api/v1/nodes/pending/${fp}/reject`, { method: 'POST', body: {} });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors[0].field).toBe('reason');
+    const reject = await api<Doc>(k, `/api/v1/nodes/pending/${fp}/reject`, {
+      method: 'POST',
+      body: { reason: 'not ours' },
+    });
+    expect(reject.status).toBe(404);
+    // No approval token was minted for an agent that is not there.
+    expect((await api<Doc>(k, '/api/v1/nodes/tokens')).body.items).toHaveLength(tokensBefore);
+  });
+});
