@@ -4,11 +4,12 @@ import { KERNEL_VERSION } from '../kernel/index.js';
 import { ApiError } from './api-client.js';
 import { type Command, renderHelp, UsageError } from './command.js';
 import { marketplaceCommand } from './commands/marketplace.js';
+import { nodesCommand } from './commands/nodes.js';
 import { pluginCommand } from './commands/plugin.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 
-const COMMANDS: Command[] = [startCommand, statusCommand, pluginCommand, marketplaceCommand];
+const COMMANDS: Command[] = [startCommand, statusCommand, pluginCommand, marketplaceCommand, nodesCommand];
 
 function topHelp(): string {
   const lines = ['Usage: omega <command> [options]', '', 'Commands:'];
