@@ -3,6 +3,7 @@ import { AlertHistory } from './alerts/alert-history.js';
 import { RuleStore } from './alerts/rule-store.js';
 import { SampleDeriver } from './collect/derive-samples.js';
 import type { SystemArea, SystemAreaData, Topology } from './collect/host-data.js';
+import { ingestSeries } from './collect/ingest-series.js';
 import type { MetricsHost } from './metrics-host.js';
 import { nodeIdFrom } from './node-id.js';
 import { HistoryPersister } from './persist/history-persister.js';
@@ -43,6 +44,9 @@ export interface CollectorStats {
   readFailures: number;
   lastDurationMs: number;
   lastSeries: number;
+  /** Samples recorded from `resources.series` events, and samples refused from them. */
+  ingested: number;
+  ingestRefused: number;
 }
 
 /**
@@ -66,6 +70,8 @@ export class MetricsService {
     readFailures: 0,
     lastDurationMs: 0,
     lastSeries: 0,
+    ingested: 0,
+    ingestRefused: 0,
   };
   private readonly deriver = new SampleDeriver();
   private readonly topologyEveryMs: number;
@@ -171,6 +177,20 @@ export class MetricsService {
     this.stats.collections++;
     this.stats.lastSeries = samples.length;
     this.stats.lastDurationMs = host.now() - at;
+  }
+
+  /**
+   * Records the series another plugin published (`resources.series`: per node, from the agents),
+   * keyed by their node like the collector's own, so history, /query, alerts and the Prometheus
+   * exposition cover them. Alert rules are evaluated at the next collection.
+   */
+  ingest(data: unknown): void {
+    const r = ingestSeries(data, this.host.now());
+    this.stats.ingestRefused += r.refused;
+    for (const b of r.batches) {
+      this.stats.ingested += this.store.record(b.node, b.at, b.samples).length;
+      this.persister.afterSample(b.node, b.at);
+    }
   }
 
   /** Publishes, records and notifies one alert transition (`webhook`: of the rule as it was, when it changed). */

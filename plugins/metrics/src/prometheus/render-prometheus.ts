@@ -1,5 +1,7 @@
 import { sensorLabels } from '../collect/derive-samples.js';
 import type { CpuTimes, SystemAreaData } from '../collect/host-data.js';
+import { INGESTED_SERIES } from '../series/ingested-series.js';
+import type { SeriesEntry } from '../store/metric-store.js';
 import { ExpositionBuilder } from './exposition-builder.js';
 
 /** The newest collection of one node, as the system capability answered it. */
@@ -14,12 +16,36 @@ const CPU_MODES: (keyof CpuTimes)[] = ['user', 'nice', 'system', 'idle', 'iowait
 /**
  * Renders the newest snapshot of every node in the Prometheus text format, with node_exporter's
  * metric names where one exists (so its dashboards work) and `omega_*` names for GPUs and
- * topology, which node_exporter does not export. Every sample carries a `node` label.
+ * topology, which node_exporter does not export; then the newest value of each ingested series
+ * (`ingested`: see {@link freshIngested}) under its own family. Every sample carries a `node` label.
  */
-export function renderPrometheus(snapshots: readonly NodeSnapshot[]): string {
+export function renderPrometheus(
+  snapshots: readonly NodeSnapshot[],
+  ingested: readonly SeriesEntry[] = [],
+): string {
   const b = new ExpositionBuilder();
   for (const s of snapshots) addNode(b, s);
+  for (const e of ingested) {
+    const kind = INGESTED_SERIES[e.name];
+    if (kind) b.add(kind.prom, kind.type, `${kind.help} (${kind.unit}).`, e.labels, e.history.lastValue);
+  }
   return b.render();
+}
+
+/** Ingested series left out of the exposition once their newest sample is older than this. */
+export const INGESTED_STALE_MS = 10 * 60_000;
+
+/** The ingested series whose newest sample is recent enough to expose (a node gone stops showing). */
+export function freshIngested(entries: Iterable<SeriesEntry>, now: number): SeriesEntry[] {
+  const out: SeriesEntry[] = [];
+  for (const e of entries)
+    if (
+      Object.hasOwn(INGESTED_SERIES, e.name) &&
+      e.history.lastAt > 0 &&
+      now - e.history.lastAt <= INGESTED_STALE_MS
+    )
+      out.push(e);
+  return out;
 }
 
 function addNode(b: ExpositionBuilder, { node, data }: NodeSnapshot): void {
