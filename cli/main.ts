@@ -3,13 +3,21 @@ import { hasErrorCode } from '@omega/protocol';
 import { KERNEL_VERSION } from '../kernel/index.js';
 import { ApiError } from './api-client.js';
 import { type Command, renderHelp, UsageError } from './command.js';
+import { agentCommand } from './commands/agent.js';
 import { marketplaceCommand } from './commands/marketplace.js';
 import { nodesCommand } from './commands/nodes.js';
 import { pluginCommand } from './commands/plugin.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 
-const COMMANDS: Command[] = [startCommand, statusCommand, pluginCommand, marketplaceCommand, nodesCommand];
+const COMMANDS: Command[] = [
+  startCommand,
+  statusCommand,
+  pluginCommand,
+  marketplaceCommand,
+  nodesCommand,
+  agentCommand,
+];
 
 function topHelp(): string {
   const lines = ['Usage: omega <command> [options]', '', 'Commands:'];

@@ -10,7 +10,12 @@ export const LAB_START_TIMEOUT_MS = 4 * 60_000;
  * no netns), which is also printed once. A lab that fails to start for another reason fails
  * the suite.
  */
-export function useNetnsLab(options: NetnsLabOptions = {}): (ctx: TestContext) => NetnsLab {
+export function useNetnsLab(
+  options: NetnsLabOptions & {
+    /** Runs once the lab is up (start a kernel on it…), inside the same beforeAll. */
+    onReady?: (lab: NetnsLab) => Promise<void>;
+  } = {},
+): (ctx: TestContext) => NetnsLab {
   let lab: NetnsLab | undefined;
   let skipped: string | null = null;
   beforeAll(async () => {
@@ -20,6 +25,7 @@ export function useNetnsLab(options: NetnsLabOptions = {}): (ctx: TestContext) =
       return;
     }
     lab = await createNetnsLab({ progress: (l) => process.stderr.write(`[netns] ${l}\n`), ...options });
+    await options.onReady?.(lab);
   }, LAB_START_TIMEOUT_MS);
   afterAll(async () => {
     await lab?.destroy();

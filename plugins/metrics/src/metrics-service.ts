@@ -4,6 +4,7 @@ import { RuleStore } from './alerts/rule-store.js';
 import { SampleDeriver } from './collect/derive-samples.js';
 import type { SystemArea, SystemAreaData, Topology } from './collect/host-data.js';
 import { ingestSeries } from './collect/ingest-series.js';
+import { ingestNodeLoads, type RemoteSnapshot } from './collect/node-loads.js';
 import type { MetricsHost } from './metrics-host.js';
 import { nodeIdFrom } from './node-id.js';
 import { HistoryPersister } from './persist/history-persister.js';
@@ -64,6 +65,10 @@ export class MetricsService {
   node = 'local';
   /** Newest snapshot per node. */
   readonly latest = new Map<string, NodeSnapshot>();
+  /** Newest load of each remote node (from `nodes.load`). */
+  readonly remote = new Map<string, RemoteSnapshot>();
+  /** Remote load batches and node entries recorded. */
+  readonly remoteStats = { batches: 0, nodes: 0 };
   readonly stats: CollectorStats = {
     collections: 0,
     skipped: 0,
@@ -180,17 +185,20 @@ export class MetricsService {
   }
 
   /**
-   * Records the series another plugin published (`resources.series`: per node, from the agents),
-   * keyed by their node like the collector's own, so history, /query, alerts and the Prometheus
-   * exposition cover them. Alert rules are evaluated at the next collection.
+   * Records the series the resources plugin publishes (`resources.series`: per node, from the
+   * agents, keyed by the node's name like `nodes.load`) as compact remote series, so /query,
+   * alerts and the Prometheus exposition cover them. Alert rules see them at the next collection.
    */
   ingest(data: unknown): void {
     const r = ingestSeries(data, this.host.now());
     this.stats.ingestRefused += r.refused;
-    for (const b of r.batches) {
-      this.stats.ingested += this.store.record(b.node, b.at, b.samples).length;
-      this.persister.afterSample(b.node, b.at);
-    }
+    for (const b of r.batches) this.stats.ingested += this.store.record(b.node, b.at, b.samples, true).length;
+  }
+
+  /** Records a `nodes.load` batch: the remote nodes' loads as compact series keyed by node. */
+  ingestLoads(data: unknown): void {
+    this.remoteStats.batches++;
+    this.remoteStats.nodes += ingestNodeLoads(this.store, this.remote, this.node, data);
   }
 
   /** Publishes, records and notifies one alert transition (`webhook`: of the rule as it was, when it changed). */

@@ -97,7 +97,7 @@ export class ResourcesRuntime {
       const view = readSummary(e.data);
       if (!view) return void this.stats.malformed++;
       this.summaries.set(node.id, { view, receivedAt: now });
-      this.series.add(node.id, summarySeries(view));
+      this.series.add(node.name, summarySeries(view));
       const changes = this.problems.update(
         node.id,
         findProblems(view, this.settings.current.thresholds),
@@ -112,7 +112,7 @@ export class ResourcesRuntime {
       const view = readInterfaces(e.data);
       if (!view) return void this.stats.malformed++;
       this.interfaces.set(node.id, { view, receivedAt: now });
-      this.series.add(node.id, interfaceSeries(view));
+      this.series.add(node.name, interfaceSeries(view));
       this.updatedNetwork.add(node.id);
     } else {
       const view = readProbe(e.data);
@@ -238,7 +238,11 @@ export class ResourcesRuntime {
     for (const k of [...this.links.keys()]) if (!seen.has(k)) this.links.delete(k);
     for (const id of updated) {
       const own = cells.filter((c) => c.from === id);
-      if (own.length > 0) this.series.add(id, probeSeries(own));
+      if (own.length > 0)
+        this.series.add(
+          this.directory.name(id),
+          probeSeries(own, (p) => this.directory.name(p)),
+        );
     }
     for (const q of this.qualities(cells)) {
       const before = this.grades.get(q.node);
@@ -252,7 +256,7 @@ export class ResourcesRuntime {
           reason: q.reason,
         });
       }
-      if (updated.has(q.node)) this.series.add(q.node, qualitySeries(q));
+      if (updated.has(q.node)) this.series.add(q.name, qualitySeries(q));
     }
     this.publish('network.updated', { at: now, nodes: [...updated] });
   }

@@ -26,7 +26,9 @@ const k = (
 /**
  * Series the resources plugin publishes per node on `resources.series` (docs/resources.md,
  * docs/network.md), with their units and Prometheus names. Only these names are recorded from
- * the topic, each with only its own labels.
+ * the topic, each with only its own labels. Per-device and per-interface families are apart
+ * from the node totals `nodes.load` gives (a family never mixes label sets), and nothing here
+ * repeats what a heartbeat already carries (GPU temperature).
  */
 export const INGESTED_SERIES: Readonly<Record<string, IngestedKind>> = Object.freeze({
   'numa.busy': k(
@@ -63,7 +65,6 @@ export const INGESTED_SERIES: Readonly<Record<string, IngestedKind>> = Object.fr
     'Episodes of busy CPUs held below their maximum frequency in the last hour',
     'omega_cpu_held_down_last_hour',
   ),
-  'gpu.temperature': k('celsius', 'GPU temperature', 'omega_gpu_temperature_celsius', ['gpu']),
   'gpu.throttled': k(
     'bool',
     'GPU clocks held down for a reason other than idle (1) or not (0)',
@@ -77,8 +78,10 @@ export const INGESTED_SERIES: Readonly<Record<string, IngestedKind>> = Object.fr
     ['device'],
   ),
   'disk.iops': k('ops/s', 'Reads and writes completed per second', 'omega_disk_iops', ['device']),
-  'disk.read_bytes': k('bytes/s', 'Bytes read per second', 'omega_disk_read_bytes_per_second', ['device']),
-  'disk.write_bytes': k('bytes/s', 'Bytes written per second', 'omega_disk_written_bytes_per_second', [
+  'disk.read_bytes': k('bytes/s', 'Bytes read per second', 'omega_disk_device_read_bytes_per_second', [
+    'device',
+  ]),
+  'disk.write_bytes': k('bytes/s', 'Bytes written per second', 'omega_disk_device_written_bytes_per_second', [
     'device',
   ]),
   'disk.read_await': k(
@@ -99,7 +102,7 @@ export const INGESTED_SERIES: Readonly<Record<string, IngestedKind>> = Object.fr
     'omega_filesystem_used_ratio',
     ['mount'],
   ),
-  'fs.avail': k('bytes', 'Bytes available to unprivileged users', 'node_filesystem_avail_bytes', ['mount']),
+  'fs.avail': k('bytes', 'Bytes available to unprivileged users', 'omega_filesystem_avail_bytes', ['mount']),
   'fs.inodes_used_ratio': k('ratio', 'Share of inodes in use', 'omega_filesystem_inodes_used_ratio', [
     'mount',
   ]),
@@ -157,10 +160,13 @@ export const INGESTED_SERIES: Readonly<Record<string, IngestedKind>> = Object.fr
     'Connection quality of the node, 0 (unusable) – 1 (perfect)',
     'omega_node_network_quality',
   ),
-  'net.rx_bytes': k('bytes/s', 'Bytes received per second', 'omega_network_receive_bytes_per_second', [
-    'interface',
-  ]),
-  'net.tx_bytes': k('bytes/s', 'Bytes sent per second', 'omega_network_transmit_bytes_per_second', [
+  'net.rx_bytes': k(
+    'bytes/s',
+    'Bytes received per second',
+    'omega_network_interface_receive_bytes_per_second',
+    ['interface'],
+  ),
+  'net.tx_bytes': k('bytes/s', 'Bytes sent per second', 'omega_network_interface_transmit_bytes_per_second', [
     'interface',
   ]),
   'net.errors': k('errors/s', 'Receive and transmit errors per second', 'omega_network_errors_per_second', [

@@ -3,15 +3,16 @@ import type { InterfacesReportView } from '../reports/read-interfaces.js';
 import type { Sample } from './summary-series.js';
 
 /**
- * The series of one node's probe cells (`peer` is the peer's node id, or `kernel`): RTT p50 and
- * p99 and jitter in seconds, loss 0–1, up 0/1 (Prometheus: omega_probe_rtt_seconds{quantile},
- * omega_probe_loss_ratio, omega_probe_jitter_seconds, omega_probe_up).
+ * The series of one node's probe cells (`peer` is the peer's node name, or `kernel`): RTT p50
+ * and p99 and jitter in seconds, loss 0–1, up 0/1 (Prometheus: omega_probe_rtt_seconds{quantile},
+ * omega_probe_loss_ratio, omega_probe_jitter_seconds, omega_probe_up). Series are keyed by node
+ * name, as the metrics plugin keys remote nodes.
  */
-export function probeSeries(cells: readonly LatencyCell[]): Sample[] {
+export function probeSeries(cells: readonly LatencyCell[], name: (id: string) => string): Sample[] {
   const out: Sample[] = [];
   for (const c of cells) {
     if (c.status === 'stale') continue;
-    const peer = { peer: c.to };
+    const peer = { peer: c.to === 'kernel' ? 'kernel' : name(c.to) };
     if (c.rttMs) {
       out.push(['probe.rtt', { ...peer, quantile: '0.5' }, c.rttMs.p50 / 1000]);
       out.push(['probe.rtt', { ...peer, quantile: '0.99' }, c.rttMs.p99 / 1000]);

@@ -7,7 +7,8 @@ const bool = (b: boolean) => (b ? 1 : 0);
 
 /**
  * The series one summary gives (docs/resources.md lists them with units): per NUMA node busy and
- * memory, the hottest sensor, throttling and frequency, GPUs, per disk the iostat figures, per
+ * memory, the hottest sensor, throttling and frequency, GPUs held down (their temperature rides
+ * on heartbeats already), per disk the iostat figures, per
  * filesystem space, inodes and days to full, per array / filesystem / pool / device its health.
  * Absent parts give no sample (absent is never 0).
  */
@@ -33,7 +34,6 @@ export function summarySeries(s: ResourceSummaryView): Sample[] {
   if (t.gpus.available)
     for (const g of t.gpus.gpus) {
       const l = { gpu: String(g.index) };
-      push('gpu.temperature', l, g.temperatureCelsius);
       push(
         'gpu.throttled',
         l,
