@@ -29,7 +29,11 @@ import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
 import { createLogger, type Logger } from './log/index.js';
-import { pluginInstallRoute, trustedPublishersFile } from './plugins/install/index.js';
+import {
+  pluginInstallRoute,
+  trustedPublisherRoutes,
+  trustedPublishersFile,
+} from './plugins/install/index.js';
 import {
   createPluginManager,
   type PluginManager,
@@ -155,6 +159,8 @@ export async function startKernel(
       },
     };
     for (const route of kernelRoutes(routes, facts)) routes.add(route);
+    // Fixed paths before /api/v1/plugins/:name, which would otherwise take them.
+    for (const route of trustedPublisherRoutes(trustedPublishersFile(config.dataDir))) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
     routes.add(
       pluginInstallRoute({
@@ -174,7 +180,9 @@ export async function startKernel(
       bodyLimitBytes: config.http.bodyLimitBytes,
       isStopping: () => state === 'stopping',
       observe: (o) => publishRequestOutcome(bus, o),
+      log: { slowMs: config.log.slowRequestMs, summaryIntervalMs: config.log.requestSummarySec * 1000 },
     });
+    cleanup.push(() => app.close());
     const server: RunningServer = await startServer({
       fetch: app.fetch,
       host: config.host,
@@ -247,6 +255,7 @@ export async function startKernel(
           await gateway.close();
           await agents.close();
           await server.close(config.http.shutdownGraceMs);
+          app.close();
           await plugins.stop();
           bus.close();
           await storage.close();

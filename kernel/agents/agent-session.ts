@@ -245,13 +245,17 @@ export function createAgentSession(o: AgentSessionOptions): AgentSession {
   const onFrame = (data: Buffer): void => {
     if (!keys) return;
     const frame = decodeFrame(keys.up, seqUp + 1, data);
-    if ('error' in frame) return fail(CLOSE.protocol, `frame ${frame.error}`);
+    if ('error' in frame) {
+      fail(CLOSE.protocol, `frame ${frame.error}`);
+      return;
+    }
     seqUp++;
     let message: ReturnType<typeof agentMessage.parse>;
     try {
       message = agentMessage.parse(parseUntrustedJson(frame.json, 32));
     } catch {
-      return fail(CLOSE.protocol, 'malformed message');
+      fail(CLOSE.protocol, 'malformed message');
+      return;
     }
     lastFrame = Date.now();
     silentReported = false;

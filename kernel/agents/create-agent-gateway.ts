@@ -83,29 +83,39 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = req.url ?? '';
-    if (url !== path && !url.startsWith(`${path}?`)) return refuseUnclaimed(o.server, onUpgrade, req, socket);
+    if (url !== path && !url.startsWith(`${path}?`)) {
+      refuseUnclaimed(o.server, onUpgrade, req, socket);
+      return;
+    }
     claimUpgrade(req);
     socket.on('error', () => {});
     const refuse = (err: unknown): void => {
       writeUpgradeProblem(socket, err, path);
     };
-    if (closing) return refuse(omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel is stopping.'));
+    if (closing) {
+      refuse(omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel is stopping.'));
+      return;
+    }
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
-    if (!offered.includes(AGENT_SUBPROTOCOL))
-      return refuse(
+    if (!offered.includes(AGENT_SUBPROTOCOL)) {
+      refuse(
         omegaError(
           'OMEGA_ERR_VALIDATION',
           `Agents connect with the WebSocket subprotocol ${AGENT_SUBPROTOCOL}.`,
         ),
       );
-    if (pending >= o.maxPendingHandshakes)
-      return refuse(
+      return;
+    }
+    if (pending >= o.maxPendingHandshakes) {
+      refuse(
         omegaError('OMEGA_ERR_RATE_LIMITED', 'Too many agent handshakes in progress; retry.', {
           retryAfterSec: 1,
         }),
       );
+      return;
+    }
     const s = req.socket;
     const local = { address: s.localAddress ?? '', port: s.localPort ?? 0 };
     const remote = { address: s.remoteAddress ?? '', port: s.remotePort ?? 0 };

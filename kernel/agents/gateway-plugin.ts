@@ -1,7 +1,6 @@
 import type { ServiceCaller } from '@omega/protocol';
 import { z } from 'zod';
 import { omegaError } from '../errors/index.js';
-import { createPermissionGate } from '../permissions/index.js';
 import { KERNEL_VERSION } from '../version.js';
 import type { AgentEvent } from './agent-event.js';
 
@@ -15,12 +14,11 @@ const KERNEL_CALLER: ServiceCaller = { plugin: 'kernel', version: KERNEL_VERSION
 
 /** What the adapter needs from the plugin manager (structural, so kernel/agents stays below it). */
 export interface GatewayHost {
-  list(): Array<{
-    name: string;
-    status: string;
-    services: string[];
-    permissions: { declared: string[]; granted: string[]; denied: string[] };
-  }>;
+  /**
+   * The running plugin that may speak for agents: it declares the `agent-gateway` service and
+   * holds `agents:gateway` (declared ∩ granted, no deny) — decided once per plugin start.
+   */
+  agentGateway(): string | undefined;
   services: { call(service: string, args: unknown, caller: ServiceCaller): Promise<unknown> };
 }
 
@@ -64,20 +62,10 @@ export interface GatewayPlugin {
   deliver(events: readonly AgentEvent[]): Promise<void>;
 }
 
-/** True when `p` is running and may speak for agents (declared ∩ granted, no deny). */
-function mayGateway(p: ReturnType<GatewayHost['list']>[number]): boolean {
-  if (p.status !== 'running' || !p.services.includes(`${p.name}.${AGENT_GATEWAY_SERVICE}`)) return false;
-  try {
-    return createPermissionGate({ plugin: p.name, ...p.permissions }).allows({ kind: 'agents.gateway' });
-  } catch {
-    return false;
-  }
-}
-
 /**
- * The gateway plugin as the kernel sees it: the first running plugin holding `agents:gateway`
- * and declaring the `agent-gateway` service, looked up on each call (a reload or quarantine
- * is followed). Its answers are untrusted plugin output: validated before use.
+ * The gateway plugin as the kernel sees it: the running plugin holding `agents:gateway` and
+ * declaring the `agent-gateway` service, looked up on each call (a reload or quarantine is
+ * followed; the manager decided who may, once per start). Its answers are untrusted plugin output: validated before use.
  */
 export function gatewayPlugin(host: GatewayHost): () => GatewayPlugin | undefined {
   const make = (name: string): GatewayPlugin => {
@@ -102,9 +90,9 @@ export function gatewayPlugin(host: GatewayHost): () => GatewayPlugin | undefine
   };
   let cached: GatewayPlugin | undefined;
   return () => {
-    const p = host.list().find(mayGateway);
-    if (!p) return undefined;
-    if (cached?.name !== p.name) cached = make(p.name);
+    const name = host.agentGateway();
+    if (!name) return undefined;
+    if (cached?.name !== name) cached = make(name);
     return cached;
   };
 }

@@ -12,6 +12,10 @@ export const configSchema = z
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** A request at least this slow gets its own log line (warn), whatever its status. */
+        slowRequestMs: positiveInt.default(1000),
+        /** Successful requests are summarised in one info line per interval (seconds); each has a line only at debug. */
+        requestSummarySec: positiveInt.default(60),
       })
       .prefault({}),
     tls: z

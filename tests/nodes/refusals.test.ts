@@ -61,7 +61,9 @@ describe('refused and audited: reused and expired tokens, a forged key, a remove
     const exit = await second.proc.exited;
     expect(exit.code).toBe(1);
     const lines = second.proc.stderr().trim().split('\n');
-    expect(lines.at(-1)).toMatch(/^omega-agent: The kernel refused this agent: .*\[OMEGA_ERR_AGENT_REFUSED\]$/);
+    expect(lines.at(-1)).toMatch(
+      /^omega-agent: The kernel refused this agent: .*\[OMEGA_ERR_AGENT_REFUSED\]$/,
+    );
     expect(second.proc.stderr()).not.toContain(token.split('.')[2]!);
     const denied = await until(() => audits(k, 'join').find((d) => d.outcome !== 'success'), 10_000);
     expect(JSON.stringify(denied)).not.toContain(token.split('.')[2]!);

@@ -115,11 +115,17 @@ export const CAPABILITY_KINDS = {
   'events.publish': scoped('events:publish:', 'publish events on topics matching the pattern', {
     ...topicPattern,
     // A publish names one concrete topic (no wildcards).
-    request: (topic) => (splitTopic(topic), topic),
+    request: (topic) => {
+      splitTopic(topic);
+      return topic;
+    },
   }),
   'events.subscribe': scoped('events:subscribe:', 'receive events on topics matching the pattern', {
     ...topicPattern,
-    request: (pattern) => (splitPattern(pattern), pattern),
+    request: (pattern) => {
+      splitPattern(pattern);
+      return pattern;
+    },
   }),
   'http.routes': exact('http:routes', 'mount the HTTP routes the manifest declares'),
   'system.read': scoped(
