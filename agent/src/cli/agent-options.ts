@@ -57,6 +57,11 @@ export const AGENT_OPTIONS: Record<string, AgentOption> = {
     env: 'OMEGA_AGENT_DISCOVERY=off',
     description: 'Never announce: exit when there is nothing to join with',
   },
+  'probe-port': {
+    type: 'string',
+    env: 'OMEGA_AGENT_PROBE_PORT',
+    description: 'UDP port of the network probe responder (default 7799; 0 picks one)',
+  },
   version: { type: 'boolean', description: 'Print the version and exit' },
 };
 

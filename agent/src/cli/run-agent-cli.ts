@@ -3,6 +3,7 @@ import { createAgent } from '../agent/create-agent.js';
 import { type AgentFlags, loadAgentConfig } from '../config/load-agent-config.js';
 import { hasAgentErrorCode } from '../errors/index.js';
 import { createAgentLogger } from '../log/create-agent-logger.js';
+import { type AgentResources, startAgentResources } from '../resources/start-agent-resources.js';
 import { AGENT_VERSION } from '../version.js';
 import { AGENT_OPTIONS, agentHelp } from './agent-options.js';
 
@@ -83,8 +84,9 @@ export async function runAgentCli(
   }
   let agent: ReturnType<typeof createAgent>;
   let logger: ReturnType<typeof createAgentLogger>;
+  let config: ReturnType<typeof loadAgentConfig>;
   try {
-    const config = loadAgentConfig({ file: values.config as string | undefined, env: io.env, flags });
+    config = loadAgentConfig({ file: values.config as string | undefined, env: io.env, flags });
     logger = createAgentLogger({ level: config.log.level });
     agent = createAgent({ config, logger, print: (line) => io.stderr(`${program}: ${line}\n`) });
   } catch (err) {
@@ -104,7 +106,9 @@ export async function runAgentCli(
     logger.info({ signal }, 'leaving');
     void agent.stop(signal);
   });
+  let resources: AgentResources | undefined;
   try {
+    resources = await startAgentResources(agent, config, logger);
     await agent.run();
     return 0;
   } catch (err) {
@@ -116,6 +120,7 @@ export async function runAgentCli(
     return fail((err as Error).message);
   } finally {
     off();
+    await resources?.stop().catch(() => {});
     logger.flush();
   }
 }

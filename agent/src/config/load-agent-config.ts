@@ -19,6 +19,9 @@ export const AGENT_ENV: Record<string, { path: string[]; type: 'string' | 'int' 
   OMEGA_AGENT_DISCOVERY: { path: ['discovery', 'enabled'], type: 'bool' },
   OMEGA_AGENT_DISCOVERY_INTERFACES: { path: ['discovery', 'interfaces'], type: 'list' },
   OMEGA_AGENT_DISCOVERY_PORT: { path: ['discovery', 'port'], type: 'int' },
+  OMEGA_AGENT_RESOURCES: { path: ['resources', 'enabled'], type: 'bool' },
+  OMEGA_AGENT_NETPROBE: { path: ['netprobe', 'enabled'], type: 'bool' },
+  OMEGA_AGENT_PROBE_PORT: { path: ['netprobe', 'port'], type: 'int' },
 };
 
 /** Flags as the CLI parsed them (node:util parseArgs values). */
@@ -33,6 +36,7 @@ export interface AgentFlags {
   'discovery-interface'?: string[];
   'discovery-port'?: string;
   'no-discovery'?: boolean;
+  'probe-port'?: string;
 }
 
 const FLAG_FIELDS: Array<[keyof AgentFlags, string[]]> = [
@@ -46,6 +50,7 @@ const FLAG_FIELDS: Array<[keyof AgentFlags, string[]]> = [
   ['discovery-interface', ['discovery', 'interfaces']],
   ['discovery-port', ['discovery', 'port']],
   ['no-discovery', ['discovery', 'enabled']],
+  ['probe-port', ['netprobe', 'port']],
 ];
 
 function setPath(target: Plain, path: string[], value: unknown): void {
@@ -106,7 +111,7 @@ function fromFlags(flags: AgentFlags, sources: Map<string, string>): Plain {
     const raw = flags[flag];
     if (raw === undefined) continue;
     let value: unknown = raw;
-    if (flag === 'discovery-port') {
+    if (flag === 'discovery-port' || flag === 'probe-port') {
       value = Number(raw);
       if (!Number.isInteger(value))
         throw invalid(path.join('.'), `--${flag}`, `expected a whole number, got "${raw}"`);

@@ -84,6 +84,7 @@ export async function startNetprobe(host: ReporterHost, o: NetprobeOptions): Pro
   let advertised = o.advertiseAddress;
   let stopped = false;
   let round = 0;
+  let reported = false;
   let timer: NodeJS.Timeout | undefined;
   const bursts = new Set<NodeJS.Timeout>();
 
@@ -205,6 +206,7 @@ export async function startNetprobe(host: ReporterHost, o: NetprobeOptions): Pro
     if (host.connected() && (round - 1) % (plan?.reportEveryRounds ?? 1) === 0) {
       try {
         host.report(NET_PROBE_TOPIC, status());
+        reported = true;
       } catch (err) {
         host.log.warn({ err: (err as Error).message }, 'net.probe report not sent');
       }
@@ -224,7 +226,10 @@ export async function startNetprobe(host: ReporterHost, o: NetprobeOptions): Pro
         bursts.add(b);
       }
     }
-    timer = setTimeout(tick, intervalMs() * (0.9 + Math.random() * 0.2));
+    // Until the plugin has heard from this agent once (it learns where to send probes from the
+    // report), try again within 2 s rather than a whole idle round later.
+    const next = reported || plan ? intervalMs() : Math.min(intervalMs(), 2_000);
+    timer = setTimeout(tick, next * (0.9 + Math.random() * 0.2));
   };
 
   const undoPlan = host.ops.register('netprobe.plan', (args) => {

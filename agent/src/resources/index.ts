@@ -18,6 +18,11 @@ export {
   type ResourceSummary,
 } from './resource-report.js';
 export type { DiskFigures, InterfaceFigures, IntervalFigures } from './sampling/interval-figures.js';
+export {
+  type AgentResources,
+  type ResourceAgent,
+  startAgentResources,
+} from './start-agent-resources.js';
 export { type ResourceReporters, startResourceReporters } from './start-resource-reporters.js';
 export { createUsageHistory, type UsageHistory } from './storage/usage-history.js';
 export { createHeldDownLog, type HeldDownLog, type HeldDownSummary } from './thermal/held-down-log.js';
