@@ -23,6 +23,8 @@ import { SeriesBatcher } from './series/series-batcher.js';
 import { summarySeries } from './series/summary-series.js';
 import { SettingsStore } from './settings/settings-store.js';
 
+/** States whose nodes peers keep probing (a node that left or was removed is dropped). */
+const PROBED_STATES: ReadonlySet<string> = new Set(['ready', 'suspect', 'down']);
 /** The runtime's period: flushes, link judgements, plans. */
 export const TICK_MS = 2_000;
 /** The registry is read whole this often (events patch it in between). */
@@ -204,8 +206,10 @@ export class ResourcesRuntime {
     const targets: ProbeTarget[] = [];
     for (const [id, p] of this.probes) {
       const n = this.directory.get(id);
-      if (n?.state !== 'ready') continue;
-      probers.push({ id });
+      // A node the kernel lost stays a target (its peers then show whether only the kernel's
+      // link is cut, or the node is gone: loss 100 %, unreachable); only a connected one probes.
+      if (!n || !PROBED_STATES.has(n.state)) continue;
+      if (n.state === 'ready') probers.push({ id });
       if (p.report.listen?.address)
         targets.push({ id, name: n.name, address: p.report.listen.address, port: p.report.listen.port });
     }

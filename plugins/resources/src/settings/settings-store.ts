@@ -7,7 +7,10 @@ const KEY_ID = 'probe-key';
 
 /** The settings, durable, with a version for 409 on a stale write; and the cluster's probe key. */
 export class SettingsStore {
-  current: Settings = structuredClone(DEFAULT_SETTINGS);
+  current: Settings = {
+    probe: { ...DEFAULT_SETTINGS.probe },
+    thresholds: { ...DEFAULT_SETTINGS.thresholds },
+  };
   version = 0;
   updatedAt: string | undefined;
   updatedBy: string | undefined;
