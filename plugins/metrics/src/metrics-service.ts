@@ -9,7 +9,8 @@ import type { MetricsHost } from './metrics-host.js';
 import { nodeIdFrom } from './node-id.js';
 import { HistoryPersister } from './persist/history-persister.js';
 import type { NodeSnapshot } from './prometheus/render-prometheus.js';
-import { MetricStore } from './store/metric-store.js';
+import { SERIES_CATALOG } from './series/series-catalog.js';
+import { MetricStore, type SeriesEntry } from './store/metric-store.js';
 
 /**
  * Areas read on every collection. `gpu` too while the host has GPUs; without any it is
@@ -69,6 +70,8 @@ export class MetricsService {
   readonly remote = new Map<string, RemoteSnapshot>();
   /** Remote load batches and node entries recorded. */
   readonly remoteStats = { batches: 0, nodes: 0 };
+  /** Ids of the series {@link ingest} recorded (bounded by the store's cap on remote series). */
+  private readonly ingestedIds = new Set<string>();
   readonly stats: CollectorStats = {
     collections: 0,
     skipped: 0,
@@ -192,7 +195,29 @@ export class MetricsService {
   ingest(data: unknown): void {
     const r = ingestSeries(data, this.host.now());
     this.stats.ingestRefused += r.refused;
-    for (const b of r.batches) this.stats.ingested += this.store.record(b.node, b.at, b.samples, true).length;
+    for (const b of r.batches) {
+      // The kernel's own machine (its local agent) already has the collector's series under
+      // the same names and labels: those stay the collector's, the rest are added.
+      const samples =
+        b.node === this.node || nodeIdFrom(b.node) === this.node
+          ? b.samples.filter((x) => !Object.hasOwn(SERIES_CATALOG, x.name))
+          : b.samples;
+      const ids = this.store.record(b.node, b.at, samples, true);
+      this.stats.ingested += ids.length;
+      for (const id of ids) this.ingestedIds.add(id);
+    }
+  }
+
+  /**
+   * The series recorded from `resources.series` (not the collector's own, nor `nodes.load`'s,
+   * which share some names with other labels and have their own Prometheus families).
+   */
+  *ingestedSeries(): Iterable<SeriesEntry> {
+    for (const id of this.ingestedIds) {
+      const e = this.store.get(id);
+      if (e) yield e;
+      else this.ingestedIds.delete(id);
+    }
   }
 
   /** Records a `nodes.load` batch: the remote nodes' loads as compact series keyed by node. */

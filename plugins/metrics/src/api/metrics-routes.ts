@@ -123,7 +123,7 @@ export function metricsRoutes(service: () => MetricsService) {
       const text = renderPrometheus(
         [...s.latest.values()],
         s.remote.values(),
-        freshIngested(s.store.list(), s.now()),
+        freshIngested(s.ingestedSeries(), s.now()),
       );
       return {
         status: 200,
