@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgentProcess, startAgent } from '../../../tests/nodes/helpers/agent-process.js';
 import {
   api,
   type Doc,
@@ -10,9 +9,10 @@ import {
   type NodesKernel,
   startNodesKernel,
   until,
-} from '../../nodes/test/helpers/nodes-kernel.js';
+} from '../../plugins/nodes/test/helpers/nodes-kernel.js';
+import { type AgentProcess, startAgent } from '../nodes/helpers/agent-process.js';
 
-const RESOURCES_DIR = join(import.meta.dirname, '..');
+const RESOURCES_DIR = join(import.meta.dirname, '..', '..', 'plugins', 'resources');
 
 /**
  * The resources plugin with real agents on loopback: a real kernel running the nodes, resources

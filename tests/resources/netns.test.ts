@@ -2,18 +2,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type AgentProcess, startAgent } from '../../../tests/nodes/helpers/agent-process.js';
-import type { LabHost, NetnsLab } from '../../../tests/substrate/netns.js';
-import { useNetnsLab } from '../../../tests/substrate/use-netns-lab.js';
 import {
   api,
   type Doc,
   type NodesKernel,
   startNodesKernel,
   until,
-} from '../../nodes/test/helpers/nodes-kernel.js';
+} from '../../plugins/nodes/test/helpers/nodes-kernel.js';
+import { type AgentProcess, startAgent } from '../nodes/helpers/agent-process.js';
+import type { LabHost, NetnsLab } from '../substrate/netns.js';
+import { useNetnsLab } from '../substrate/use-netns-lab.js';
 
-const RESOURCES_DIR = join(import.meta.dirname, '..');
+const RESOURCES_DIR = join(import.meta.dirname, '..', '..', 'plugins', 'resources');
 /** Quality grades, best first. */
 const GRADES = ['good', 'degraded', 'bad', 'unreachable'];
 /** The probe as this suite runs it: a round a second, 5 probes per peer, figures over 15 s. */
