@@ -40,6 +40,13 @@ let paused = false;
 let windowOn = false;
 let connected = 0;
 let handshakeFailures = 0;
+/** Failed handshake attempts (retried after 1 s, then 2 s; a third failure counts in handshakeFailures). */
+let retries = 0;
+/** Set by the parent when the ramp ran out of time: no new agents are started. */
+let rampStopped = false;
+/** When each of the first and the latest joins completed (ms since the ramp began): the join rate as the registry grows. */
+let rampStartedAt = 0;
+const joinTimes: number[] = [];
 let sessionsEnded = 0;
 const stats = { sent: 0, acked: 0, windowSent: 0, windowAcked: 0 };
 /** hback latencies (ms): the whole run's first 2,000 (light load), then the window's. */
@@ -107,12 +114,15 @@ async function run(o: Start): Promise<void> {
   const maxInFlight = 64;
   const connectOne = async (i: number): Promise<void> => {
     inFlight++;
+    // One key per simulated node, kept across retries as a real agent keeps its identity: a join
+    // the kernel completed after the handshake timed out is then found again, not name-taken.
+    const identity = generateIdentity();
     try {
       for (let attempt = 1; ; attempt++) {
         try {
           const session = await openSession({
             server: o.url,
-            identity: generateIdentity(),
+            identity,
             hello: {
               mode: 'join',
               token: o.tokens[Math.floor(i / 10_000)]!,
@@ -123,12 +133,20 @@ async function run(o: Start): Promise<void> {
             timeoutMs: 60_000,
           });
           connected++;
+          joinTimes.push(performance.now() - rampStartedAt);
           simulate(i, o, session);
           return;
         } catch (err) {
+          const e = err as Error & { code?: string; extras?: { kernelCode?: string } };
+          retries++;
+          send({
+            t: 'error',
+            i,
+            attempt,
+            message: `${e.code ?? ''} ${e.extras?.kernelCode ?? ''} ${e.message}`,
+          });
           if (attempt >= 3) {
             handshakeFailures++;
-            send({ t: 'error', i, message: (err as Error).message });
             return;
           }
           await new Promise((r) => setTimeout(r, 1000 * attempt));
@@ -142,14 +160,21 @@ async function run(o: Start): Promise<void> {
   const perTick = Math.max(1, Math.round((o.rampPerSec * tick) / 1000));
   await new Promise<void>((resolve) => {
     const t = setInterval(() => {
-      for (let j = 0; j < perTick && started < o.count && inFlight < maxInFlight; j++)
+      for (let j = 0; j < perTick && started < o.count && inFlight < maxInFlight && !rampStopped; j++)
         void connectOne(started++);
-      if (started >= o.count) {
+      if (started >= o.count || rampStopped) {
         clearInterval(t);
         resolve();
       }
     }, tick);
   });
+}
+
+/** Joins per second over the first 1,000 joins and over the last 1,000. */
+function joinRate(): { first: number; last: number } {
+  const rate = (xs: number[]) =>
+    xs.length < 2 ? Number.NaN : ((xs.length - 1) * 1000) / (xs.at(-1)! - xs[0]!);
+  return { first: rate(joinTimes.slice(0, 1000)), last: rate(joinTimes.slice(-1000)) };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -163,8 +188,12 @@ setInterval(() => {
 }, 2000).unref();
 
 process.on('message', (m: { t: string; on?: boolean } & Partial<Start>) => {
-  if (m.t === 'start') void run(m as Start);
-  else if (m.t === 'window') {
+  if (m.t === 'start') {
+    rampStartedAt = performance.now();
+    void run(m as Start);
+  } else if (m.t === 'stop-ramp') {
+    rampStopped = true;
+  } else if (m.t === 'window') {
     windowOn = true;
     windowLatencies = [];
     stats.windowSent = 0;
@@ -181,6 +210,8 @@ process.on('message', (m: { t: string; on?: boolean } & Partial<Start>) => {
       t: 'stats',
       connected,
       handshakeFailures,
+      retries,
+      joinRate: joinRate(),
       sessionsEnded,
       sent: stats.sent,
       acked: stats.acked,

@@ -37,6 +37,7 @@ const GLOBAL_OPTIONS: Command['options'] = {
     description: 'Bearer token (default: $OMEGA_TOKEN, the context, <data-dir>/admin-token)',
   },
 };
+// `agent` is a node agent, not an API client: it takes --server and --join-token instead.
 const LOCAL_COMMANDS = new Set(['start', 'marketplace', 'login', 'logout', 'context', 'agent']);
 
 /** A command with the global flags merged in (where they apply). */

@@ -237,6 +237,15 @@ export function createAgent(o: AgentOptions): Agent {
         writeAgentState(config.dataDir, state);
         log.info({ node: state.node, name: state.name, server: state.server }, 'joined');
         print(`joined ${target.server} as node ${state.node} (${state.name})`);
+        if (discovery) {
+          // Joined: no longer a candidate. mDNS goodbyes, and the approval listener closes.
+          const ended = discovery;
+          discovery = undefined;
+          void ended.stop().then(
+            () => log.info('stopped announcing on mDNS; the approval listener is closed'),
+            (err: Error) => log.warn({ err: err.message }, 'stopping discovery failed'),
+          );
+        }
       } else {
         const pinned = (keys: Array<{ publicKey: string }>) =>
           keys
@@ -339,7 +348,7 @@ export function createAgent(o: AgentOptions): Agent {
           invited: true,
         });
         if (outcome === 'rediscover') {
-          discovery.listener.reopen();
+          discovery?.listener.reopen();
           continue;
         }
         return;
