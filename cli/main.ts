@@ -9,6 +9,7 @@ import { loginCommand, logoutCommand } from './commands/login.js';
 import { marketplaceCommand } from './commands/marketplace.js';
 import { nodesCommand } from './commands/nodes.js';
 import { pluginCommand } from './commands/plugin.js';
+import { sessionsCommand } from './commands/sessions.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { TargetError } from './target.js';
@@ -22,6 +23,7 @@ const COMMANDS: Command[] = [
   pluginCommand,
   marketplaceCommand,
   nodesCommand,
+  sessionsCommand,
   agentCommand,
 ];
 

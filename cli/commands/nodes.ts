@@ -367,13 +367,8 @@ export const nodesCommand: Command = {
   summary:
     'List and inspect nodes, label, cordon, drain or remove them; join tokens; approve discovered agents.',
   usage:
-    'omega nodes <list [--state S] [--selector K=V,..] [--search TEXT]|show NODE|label NODE K=V.. K-..|cordon NODE --reason R [--deadline D]|drain NODE --reason R [--deadline D]|uncordon NODE --reason R|remove NODE [--reason R]|token create [--ttl 1h] [--uses N] [--label K=V,..] [--description D]|token list|token revoke ID|pending [--all]|approve ID [--label K=V,..]|reject ID --reason R> [--url URL] [--token TOKEN] [--json]',
+    'omega nodes <list [--state S] [--selector K=V,..] [--search TEXT]|show NODE|label NODE K=V.. K-..|cordon NODE --reason R [--deadline D]|drain NODE --reason R [--deadline D]|uncordon NODE --reason R|remove NODE [--reason R]|token create [--ttl 1h] [--uses N] [--label K=V,..] [--description D]|token list|token revoke ID|pending [--all]|approve ID [--label K=V,..]|reject ID --reason R> [--url URL | --context NAME] [--token TOKEN] [--json]',
   options: {
-    url: { type: 'string', description: 'Kernel URL (default $OMEGA_URL or http://127.0.0.1:7700)' },
-    token: {
-      type: 'string',
-      description: 'Admin token (default $OMEGA_ADMIN_TOKEN or <data-dir>/admin-token)',
-    },
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     json: { type: 'boolean', description: 'Print JSON' },
     state: {

@@ -1,3 +1,5 @@
+import { SESSION_FLAGS } from '../sessions/sessions-config.js';
+
 /** One flag of `omega-agent` (node:util parseArgs' option plus its help text). */
 export interface AgentOption {
   type: 'string' | 'boolean';
@@ -62,6 +64,12 @@ export const AGENT_OPTIONS: Record<string, AgentOption> = {
     env: 'OMEGA_AGENT_PROBE_PORT',
     description: 'UDP port of the network probe responder (default 7799; 0 picks one)',
   },
+  ...Object.fromEntries(
+    Object.entries(SESSION_FLAGS).map(([k, f]) => [
+      k,
+      { type: 'string' as const, env: f.env, description: f.description },
+    ]),
+  ),
   version: { type: 'boolean', description: 'Print the version and exit' },
 };
 

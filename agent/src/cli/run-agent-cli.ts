@@ -4,6 +4,8 @@ import { type AgentFlags, loadAgentConfig } from '../config/load-agent-config.js
 import { hasAgentErrorCode } from '../errors/index.js';
 import { createAgentLogger } from '../log/create-agent-logger.js';
 import { type AgentResources, startAgentResources } from '../resources/start-agent-resources.js';
+import { createSessionExtension, type SessionExtension } from '../sessions/index.js';
+import { readSpecs } from '../specs/read-specs.js';
 import { AGENT_VERSION } from '../version.js';
 import { AGENT_OPTIONS, agentHelp } from './agent-options.js';
 
@@ -85,10 +87,24 @@ export async function runAgentCli(
   let agent: ReturnType<typeof createAgent>;
   let logger: ReturnType<typeof createAgentLogger>;
   let config: ReturnType<typeof loadAgentConfig>;
+  let sessions: SessionExtension;
   try {
     config = loadAgentConfig({ file: values.config as string | undefined, env: io.env, flags });
     logger = createAgentLogger({ level: config.log.level });
-    agent = createAgent({ config, logger, print: (line) => io.stderr(`${program}: ${line}\n`) });
+    sessions = await createSessionExtension({
+      dataDir: config.dataDir,
+      sessions: config.sessions,
+      ...(config.slurm ? { slurm: config.slurm } : {}),
+      logger,
+    });
+    agent = createAgent({
+      config,
+      logger,
+      print: (line) => io.stderr(`${program}: ${line}\n`),
+      ops: (table) => sessions.register(table),
+      readSpecs: sessions.readSpecs(() => readSpecs(config.capacity ? { capacity: config.capacity } : {})),
+    });
+    await sessions.attach(agent);
   } catch (err) {
     if (hasAgentErrorCode(err))
       return fail(err.message, err.code, err.code === 'OMEGA_ERR_AGENT_CONFIG' ? 2 : 1);
@@ -121,6 +137,7 @@ export async function runAgentCli(
   } finally {
     off();
     await resources?.stop().catch(() => {});
+    await sessions.close().catch(() => {});
     logger.flush();
   }
 }

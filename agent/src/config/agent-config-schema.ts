@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sessionsConfigSchema, slurmConfigSchema } from '../sessions/sessions-config.js';
 import { certSha256 } from './cert-sha256.js';
 
 /** A node name: what operators see in `omega nodes list` (DNS-label-like, so it fits a TXT record). */
@@ -88,6 +89,10 @@ export const agentConfigSchema = z
       .prefault({}),
     /** Seconds between specs re-reads (sent only when they changed). */
     specsIntervalSec: z.number().int().min(5).max(86_400).default(60),
+    /** The session executor (agent/src/sessions). */
+    sessions: sessionsConfigSchema,
+    /** Slurm submit host (agent/src/sessions): absent unless configured. */
+    slurm: slurmConfigSchema,
   })
   .strict();
 

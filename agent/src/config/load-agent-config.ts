@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { agentError } from '../errors/index.js';
+import { SESSION_FLAGS } from '../sessions/sessions-config.js';
 import { type AgentConfig, type AgentConfigInput, agentConfigSchema } from './agent-config-schema.js';
 import { certSha256OfToken } from './cert-sha256.js';
 
@@ -22,6 +23,9 @@ export const AGENT_ENV: Record<string, { path: string[]; type: 'string' | 'int' 
   OMEGA_AGENT_RESOURCES: { path: ['resources', 'enabled'], type: 'bool' },
   OMEGA_AGENT_NETPROBE: { path: ['netprobe', 'enabled'], type: 'bool' },
   OMEGA_AGENT_PROBE_PORT: { path: ['netprobe', 'port'], type: 'int' },
+  ...Object.fromEntries(
+    Object.values(SESSION_FLAGS).map((f) => [f.env, { path: f.path, type: 'string' as const }]),
+  ),
 };
 
 /** Flags as the CLI parsed them (node:util parseArgs values). */
@@ -37,6 +41,8 @@ export interface AgentFlags {
   'discovery-port'?: string;
   'no-discovery'?: boolean;
   'probe-port'?: string;
+  /** The session flags (SESSION_FLAGS), as strings. */
+  [sessionFlag: string]: string | boolean | string[] | undefined;
 }
 
 const FLAG_FIELDS: Array<[keyof AgentFlags, string[]]> = [
@@ -51,6 +57,7 @@ const FLAG_FIELDS: Array<[keyof AgentFlags, string[]]> = [
   ['discovery-port', ['discovery', 'port']],
   ['no-discovery', ['discovery', 'enabled']],
   ['probe-port', ['netprobe', 'port']],
+  ...Object.entries(SESSION_FLAGS).map(([flag, f]): [keyof AgentFlags, string[]] => [flag, f.path]),
 ];
 
 function setPath(target: Plain, path: string[], value: unknown): void {

@@ -10,6 +10,7 @@ import { nodeIdFrom } from './node-id.js';
 import { HistoryPersister } from './persist/history-persister.js';
 import type { NodeSnapshot } from './prometheus/render-prometheus.js';
 import { SERIES_CATALOG } from './series/series-catalog.js';
+import { SessionSeriesStore } from './sessions/session-series.js';
 import { MetricStore, type SeriesEntry } from './store/metric-store.js';
 
 /**
@@ -72,6 +73,10 @@ export class MetricsService {
   readonly remoteStats = { batches: 0, nodes: 0 };
   /** Ids of the series {@link ingest} recorded (bounded by the store's cap on remote series). */
   private readonly ingestedIds = new Set<string>();
+  /** Compute sessions' usage, as series keyed by `session` (from `sessions.usage`). */
+  readonly sessions = new SessionSeriesStore();
+  /** Session usage batches and rows recorded. */
+  readonly sessionStats = { batches: 0, rows: 0 };
   readonly stats: CollectorStats = {
     collections: 0,
     skipped: 0,
@@ -224,6 +229,13 @@ export class MetricsService {
   ingestLoads(data: unknown): void {
     this.remoteStats.batches++;
     this.remoteStats.nodes += ingestNodeLoads(this.store, this.remote, this.node, data);
+  }
+
+  /** Records a `sessions.usage` batch; drops the series of sessions silent past the retention. */
+  ingestSessionUsage(data: unknown): void {
+    this.sessionStats.batches++;
+    this.sessionStats.rows += this.sessions.ingest(data);
+    this.sessions.sweep(this.host.now());
   }
 
   /** Publishes, records and notifies one alert transition (`webhook`: of the rule as it was, when it changed). */

@@ -76,6 +76,14 @@ export const plugin = definePlugin({
           error: describe(err),
         }),
       );
+    // Compute sessions' usage from the sessions plugin (absent without the grant).
+    await ctx.events
+      .subscribe('sessions.usage', (e) => service.ingestSessionUsage(e.data))
+      .catch((err) =>
+        ctx.log.warn('metrics: not recording sessions (events:subscribe:sessions.usage)', {
+          error: describe(err),
+        }),
+      );
     await service.collect();
     const collector = startCollector(ctx, service);
     const unsubscribe = await ctx.events.subscribe(INGEST_TOPIC, (e) => service.ingest(e.data));

@@ -16,7 +16,9 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
 describe('compact history (remote nodes)', () => {
   it('holds 1,568 bytes of values per series', () => {
     const h = new CompactHistory();
-    const bytes = h.tiers.reduce((n, t) => n + t.data.byteLength, 0);
+    // One buffer shared by the three tiers.
+    expect(new Set(h.tiers.map((t) => t.data)).size).toBe(1);
+    const bytes = h.tiers[0].data.byteLength;
     expect(bytes).toBe(REMOTE_TIERS.reduce((n, t) => n + t.capacity * 4, 0));
     expect(bytes).toBe(1_568);
     // The host's own history, for comparison: 41,568 bytes.

@@ -10,6 +10,7 @@ import { NodeEvents } from './publish/node-events.js';
 import { PacedPublisher } from './publish/paced-publisher.js';
 import type { NodeEntry } from './registry/node-record.js';
 import { NodeRegistry } from './registry/node-registry.js';
+import { WriteLimiter } from './storage/write-limiter.js';
 import { TokenStore } from './tokens/token-store.js';
 
 /** The sweep's period, ms: liveness, command deadlines, cordon deadlines, batches. */
@@ -46,8 +47,23 @@ export class NodesRuntime {
   private lastLiveFlush = Date.now();
   private lastPrune = Date.now();
   private stopping = false;
+  /** Storage writes of every part of the plugin go through this bound. */
+  readonly writes = new WriteLimiter();
+  /** The plugin's ctx with storage writes bounded in flight (what every part receives). */
+  readonly ctx: PluginContext;
 
-  constructor(readonly ctx: PluginContext) {
+  constructor(raw: PluginContext) {
+    const writes = this.writes;
+    const storage = raw.storage;
+    const limited = {
+      ...storage,
+      set: (collection: string, id: string, value: unknown, opts?: { expectedVersion?: number }) =>
+        writes.run(() => storage.set(collection, id, value, opts)),
+      delete: (collection: string, id: string, opts?: { expectedVersion?: number }) =>
+        writes.run(() => storage.delete(collection, id, opts)),
+    } as PluginContext['storage'];
+    const ctx = Object.freeze({ ...raw, storage: Object.freeze(limited) }) as PluginContext;
+    this.ctx = ctx;
     this.out = new PacedPublisher(ctx);
     this.events = new NodeEvents(this.out);
     this.settings = new SettingsStore(ctx);

@@ -29,6 +29,7 @@ import {
   updateUserRoute,
 } from './routes/user-routes.js';
 import { initState, type State } from './state.js';
+import { userRoles } from './user-roles-service.js';
 
 /** Every route handler by its manifest name; each gets the activation's state. */
 const ROUTES: Record<string, (req: Req, ctx: Ctx, s: State) => Promise<PluginResponse>> = {
@@ -74,7 +75,7 @@ export const plugin = definePlugin({
       routes: Object.fromEntries(
         Object.entries(ROUTES).map(([name, route]) => [name, (req: Req, c: Ctx) => route(req, c, s)]),
       ),
-      services: { authProvider },
+      services: { authProvider, userRoles },
     };
   },
 });

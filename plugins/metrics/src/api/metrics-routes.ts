@@ -61,7 +61,13 @@ export function metricsRoutes(service: () => MetricsService) {
       const filter: { node?: string; name?: string } = {};
       if (req.query.node !== undefined) filter.node = req.query.node;
       if (req.query.name !== undefined) filter.name = req.query.name;
-      const all = s.store.list(filter);
+      const sessionSeries = filter.name?.startsWith('session.') || req.query.session !== undefined;
+      const all = sessionSeries
+        ? s.sessions.list({
+            ...filter,
+            ...(req.query.session !== undefined ? { session: req.query.session } : {}),
+          })
+        : s.store.list(filter);
       const items = all.slice(start, start + limit).map((e) => ({
         ...meta(e),
         lastAt: e.history.lastAt || null,
@@ -75,6 +81,7 @@ export function metricsRoutes(service: () => MetricsService) {
           series: s.store.size,
           remoteSeries: s.store.remoteSize,
           remote: { ...s.remoteStats, nodes: s.remote.size },
+          sessions: { ...s.sessionStats, sessions: s.sessions.size, dropped: s.sessions.dropped },
           droppedSamples: s.store.dropped,
           persisted: s.persister.stats,
         },
@@ -102,7 +109,7 @@ export function metricsRoutes(service: () => MetricsService) {
           field: 'step',
           message: `the query would return ${points} points per series (at most ${MAX_POINTS}); use a larger step`,
         });
-      const matched = s.store.select(sel);
+      const matched = sel.name.startsWith('session.') ? s.sessions.select(sel) : s.store.select(sel);
       if (matched.length > MAX_QUERY_SERIES)
         return badParam({
           field: 'series',

@@ -56,6 +56,11 @@ export const SERIES_CATALOG: Readonly<Record<string, SeriesKind>> = Object.freez
   'gpu.memory_total': k('bytes', 'GPU memory'),
   'gpu.temperature': k('celsius', 'GPU temperature'),
   'gpu.power': k('watts', 'GPU power draw'),
+  'session.cpu_cores': k('cores', "A compute session's CPU use (user + system) in cores"),
+  'session.cpu_seconds': k('seconds', "A compute session's cumulative CPU time (user + system)"),
+  'session.cpu_throttled_ratio': k('ratio', 'Share of time the CPU cap held a compute session back'),
+  'session.memory_bytes': k('bytes', "A compute session's memory in use"),
+  'session.memory_peak_bytes': k('bytes', "A compute session's highest memory use so far"),
 });
 
 /** The kind of a series name: the collector's, else an ingested one's (unit `unknown` for neither). */

@@ -10,12 +10,19 @@ export class RingTier {
   /** Newest bucket written (-Infinity before the first write). */
   head = Number.NEGATIVE_INFINITY;
 
+  /**
+   * `data`/`offset`: hold the values in a larger buffer shared with other tiers, from `offset`
+   * (capacity × fields numbers); else in a buffer of its own.
+   */
   constructor(
     readonly stepMs: number,
     readonly capacity: number,
     readonly fields: number,
+    data?: Float32Array,
+    readonly offset = 0,
   ) {
-    this.data = new Float32Array(capacity * fields).fill(Number.NaN);
+    this.data = data ?? new Float32Array(capacity * fields);
+    this.data.fill(Number.NaN, offset, offset + capacity * fields);
   }
 
   /** Oldest bucket still held (meaningless before the first write). */
@@ -32,14 +39,14 @@ export class RingTier {
   put(b: number, values: ArrayLike<number>): void {
     if (b > this.head) this.advance(b);
     else if (!this.holds(b)) return;
-    const at = this.slot(b) * this.fields;
+    const at = this.offset + this.slot(b) * this.fields;
     for (let f = 0; f < this.fields; f++) this.data[at + f] = values[f] ?? Number.NaN;
   }
 
   /** Field `f` of bucket `b`, NaN when absent or outside the window. */
   get(b: number, f = 0): number {
     if (!this.holds(b)) return Number.NaN;
-    return this.data[this.slot(b) * this.fields + f] ?? Number.NaN;
+    return this.data[this.offset + this.slot(b) * this.fields + f] ?? Number.NaN;
   }
 
   private slot(b: number): number {
@@ -48,13 +55,13 @@ export class RingTier {
 
   private advance(b: number): void {
     if (this.head === Number.NEGATIVE_INFINITY || b - this.head >= this.capacity) {
-      this.data.fill(Number.NaN);
+      this.data.fill(Number.NaN, this.offset, this.offset + this.capacity * this.fields);
     } else {
       for (let g = this.head + 1; g < b; g++) {
-        const at = this.slot(g) * this.fields;
+        const at = this.offset + this.slot(g) * this.fields;
         this.data.fill(Number.NaN, at, at + this.fields);
       }
-      const at = this.slot(b) * this.fields;
+      const at = this.offset + this.slot(b) * this.fields;
       this.data.fill(Number.NaN, at, at + this.fields);
     }
     this.head = b;

@@ -1,6 +1,6 @@
 /** One resolution of history. */
 export interface TierSpec {
-  name: 'raw' | 'minute' | 'hour' | '10min' | '2h';
+  name: 'raw' | 'minute' | 'hour' | '10min' | '2h' | '5s';
   stepMs: number;
   capacity: number;
 }
@@ -26,6 +26,17 @@ export const REMOTE_TIERS: readonly [TierSpec, TierSpec, TierSpec] = [
   { name: 'raw', stepMs: 30_000, capacity: 140 },
   { name: '10min', stepMs: 600_000, capacity: 156 },
   { name: '2h', stepMs: 7_200_000, capacity: 96 },
+];
+
+/**
+ * The tiers of a session's usage series (from the sessions plugin's 1 s `sessions.usage`
+ * batches): 5 s for the last hour, 1 min for six hours, 10 min for a day, the newest value per
+ * raw bucket and averages above, each with slack — 1,254 floats, ~5 KB per series.
+ */
+export const SESSION_TIERS: readonly [TierSpec, TierSpec, TierSpec] = [
+  { name: '5s', stepMs: 5_000, capacity: 732 },
+  { name: 'minute', stepMs: 60_000, capacity: 372 },
+  { name: '10min', stepMs: 600_000, capacity: 150 },
 ];
 
 /** Index of the bucket minimum in a slot of an aggregated tier. */

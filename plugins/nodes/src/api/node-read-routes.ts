@@ -2,7 +2,7 @@ import { httpError, invalid, type PluginRequest, type PluginResponse } from '@om
 import { NODE_STATES } from '../contract.js';
 import { parseSelector } from '../registry/label-selector.js';
 import type { NodeEntry } from '../registry/node-record.js';
-import { COLLECTIONS } from '../registry/node-registry.js';
+import { SPECS_STORE } from '../registry/node-registry.js';
 import type { NodesRuntime } from '../runtime.js';
 import { type NodeFilter, passes } from '../services/registry-service.js';
 import { ok } from './http.js';
@@ -90,8 +90,10 @@ export function nodeReadRoutes(rt: () => NodesRuntime) {
     async getNode(req: PluginRequest): Promise<PluginResponse> {
       const s = rt();
       const e = nodeOf(s, req);
-      const stored = await s.ctx.storage.get<{ specs: unknown }>(COLLECTIONS.specs, e.record.id);
-      return ok(nodeView(e, { specs: stored?.value.specs ?? null }));
+      const stored = (await s.ctx.ephemeral.get(SPECS_STORE, e.record.id).catch(() => null)) as {
+        specs?: unknown;
+      } | null;
+      return ok(nodeView(e, { specs: stored?.specs ?? null }));
     },
   };
 }

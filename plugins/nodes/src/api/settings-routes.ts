@@ -17,6 +17,7 @@ function settingsView(s: NodesRuntime) {
       live: s.live.stats,
       loads: s.loads.stats,
       writeFailures: s.registry.writeFailures,
+      writesWaitingPeak: s.writes.peakWaiting,
     },
     ...(s.settings.updatedAt ? { updatedAt: s.settings.updatedAt } : {}),
     ...(s.settings.updatedBy ? { updatedBy: s.settings.updatedBy } : {}),

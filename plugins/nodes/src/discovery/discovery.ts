@@ -1,6 +1,6 @@
 import type { PluginContext } from '@omega/sdk';
-import { canonicalFingerprint } from '../crypto/key-fingerprint.js';
 import { listAll } from '../registry/node-registry.js';
+import { pendingAgents } from './pending-agents.js';
 
 /** An agent announcing itself on the LAN, as an operator sees it: every figure is its own claim. */
 export interface PendingAgent {
@@ -30,10 +30,6 @@ export interface Decision {
 
 const APPROVED = 'approved';
 const REJECTED = 'rejected';
-const claim = (v: string | undefined): number | undefined => {
-  if (v === undefined || !/^\d{1,16}$/.test(v)) return undefined;
-  return Number(v);
-};
 
 /**
  * Agents seen on the LAN (the kernel browses mDNS, `ctx.agents.discovered()`) and the
@@ -62,52 +58,7 @@ export class Discovery {
     all = false,
   ): Promise<{ items: PendingAgent[]; ignored: number }> {
     const seen = await this.ctx.agents.discovered();
-    const items: PendingAgent[] = [];
-    let ignored = 0;
-    const byId = new Map<string, PendingAgent>();
-    for (const a of seen) {
-      const fp = canonicalFingerprint(String(a.txt?.fp ?? ''));
-      if (!fp) {
-        ignored++;
-        continue;
-      }
-      if (joined(fp)) continue;
-      const approval = this.approved.get(fp);
-      const rejection = this.rejected.get(fp);
-      if (rejection && !all) continue;
-      const prev = byId.get(fp);
-      const seenAt = new Date(a.seenAt).toISOString();
-      if (prev) {
-        // The same agent seen on several interfaces: one entry, every address.
-        for (const addr of a.addresses) if (!prev.addresses.includes(addr)) prev.addresses.push(addr);
-        if (seenAt > prev.seenAt) prev.seenAt = seenAt;
-        continue;
-      }
-      const agentVersion = a.txt?.v;
-      const claimed: PendingAgent['claimed'] = {};
-      const cpus = claim(a.txt?.cpus);
-      const mem = claim(a.txt?.mem);
-      const gpus = claim(a.txt?.gpus);
-      if (cpus !== undefined) claimed.cpus = cpus;
-      if (mem !== undefined) claimed.memoryBytes = mem;
-      if (gpus !== undefined) claimed.gpus = gpus;
-      if (typeof agentVersion === 'string' && agentVersion.length <= 64) claimed.agentVersion = agentVersion;
-      const entry: PendingAgent = {
-        id: fp,
-        name: String(a.txt?.name ?? a.name).slice(0, 128),
-        addresses: [...a.addresses].slice(0, 16),
-        port: a.port,
-        claimed,
-        seenAt,
-        status: rejection ? 'rejected' : approval ? 'invited' : 'pending',
-        ...(approval ? { approval } : {}),
-        ...(rejection ? { rejection } : {}),
-      };
-      byId.set(fp, entry);
-      items.push(entry);
-    }
-    items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
-    return { items, ignored };
+    return pendingAgents(seen, { approved: this.approved, rejected: this.rejected }, joined, all);
   }
 
   /** Records an approval (and forgets an earlier rejection of the same key). */

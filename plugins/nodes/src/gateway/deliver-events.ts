@@ -111,7 +111,12 @@ function apply(rt: NodesRuntime, e: NodeEntry, ev: AgentEvent): Promise<unknown>
           .catch(() => {});
         return undefined;
       }
-      if (m.topic === 'cgroup' && m.data !== null && typeof m.data === 'object' && !Array.isArray(m.data)) {
+      if (
+        (m.topic === 'cgroup' || m.topic === 'enforcement') &&
+        m.data !== null &&
+        typeof m.data === 'object' &&
+        !Array.isArray(m.data)
+      ) {
         e.record.cgroup = m.data as Record<string, unknown>;
         rt.registry.save(e).catch(() => {});
       }

@@ -1,11 +1,11 @@
 import { keyFingerprint } from '../crypto/key-fingerprint.js';
 import { REASONS } from '../liveness/reasons.js';
 import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
-import type { NodeRecord } from '../registry/node-record.js';
+import type { NodeEntry, NodeRecord } from '../registry/node-record.js';
 import type { NodesRuntime } from '../runtime.js';
 import type { GatewayAnswer, JoinArgs, Refusal } from './gateway-types.js';
 import { isNodeName } from './node-name.js';
-import { storeSpecs } from './store-specs.js';
+import { applySpecs, writeSpecs } from './store-specs.js';
 
 /** Refuses a join: audited (never with the token's secret), answered to the kernel. */
 function refuse(
@@ -103,12 +103,17 @@ export async function joinNode(rt: NodesRuntime, a: JoinArgs): Promise<GatewayAn
     );
   }
   try {
-    const entry = existing ?? (await create(rt, a, fp, token.id, token.labels, now));
+    // Everything a join writes goes out in one turn: the kernel commits it together.
+    let entry: NodeEntry;
     if (existing) {
+      entry = existing;
       if (existing.record.name !== a.name) rt.registry.rename(existing, a.name);
       if (a.agentVersion) existing.record.agentVersion = a.agentVersion;
       existing.live.at = Math.max(existing.live.at, now);
       if (a.remote) existing.live.remote = a.remote;
+      const doc = applySpecs(rt, existing.record, a.specs);
+      const writes: Promise<unknown>[] = [rt.tokens.commit(token, existing.record.id)];
+      if (doc) writes.push(writeSpecs(rt, existing.record.id, doc));
       if (existing.record.state !== 'ready')
         rt.registry.transition(
           existing,
@@ -116,10 +121,19 @@ export async function joinNode(rt: NodesRuntime, a: JoinArgs): Promise<GatewayAn
           'nodes',
           a.remote,
         );
-      else await rt.registry.save(existing);
+      writes.push(rt.registry.save(existing));
+      await Promise.all(writes);
+    } else {
+      const record = newRecord(rt, a, fp, token.id, token.labels, now);
+      const doc = applySpecs(rt, record, a.specs);
+      const created = rt.registry.create(record, { at: now, ...(a.remote ? { remote: a.remote } : {}) });
+      entry = created.entry;
+      await Promise.all([
+        created.saved,
+        ...(doc ? [writeSpecs(rt, record.id, doc)] : []),
+        rt.tokens.commit(token, record.id),
+      ]);
     }
-    await storeSpecs(rt, entry, a.specs);
-    await rt.tokens.commit(token, entry.record.id);
     await rt.discovery.joined(fp);
     rt.live.touch(entry.record.id);
     if (!existing) rt.events.change('joined', entry.record);
@@ -140,20 +154,21 @@ export async function joinNode(rt: NodesRuntime, a: JoinArgs): Promise<GatewayAn
   }
 }
 
-async function create(
+/** A new node's record (an id no node ever had). */
+function newRecord(
   rt: NodesRuntime,
   a: JoinArgs,
   fp: string,
   tokenId: string,
   labels: Record<string, string>,
   now: number,
-) {
-  let id = `nd-${(await rt.ctx.crypto.random(9)).toLowerCase()}`;
-  while (rt.registry.get(id) || rt.registry.removed({ id }))
-    id = `nd-${(await rt.ctx.crypto.random(9)).toLowerCase()}`;
+): NodeRecord {
+  // From the key's fingerprint (a removed key never comes back, so an id is never reused).
+  let id = `nd-${fp.slice(0, 12)}`;
+  for (let n = 13; rt.registry.get(id) || rt.registry.removed({ id }); n++) id = `nd-${fp.slice(0, n)}`;
   const at = new Date(now).toISOString();
   const reason = REASONS.joined(tokenId, a.remote);
-  const record: NodeRecord = {
+  return {
     id,
     name: a.name,
     publicKey: a.publicKey,
@@ -170,5 +185,4 @@ async function create(
     joinedAt: at,
     updatedAt: at,
   };
-  return rt.registry.create(record, { at: now, ...(a.remote ? { remote: a.remote } : {}) });
 }

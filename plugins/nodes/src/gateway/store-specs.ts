@@ -1,8 +1,8 @@
 import { toBase64url } from '../crypto/base64url.js';
 import { sha256 } from '../crypto/sha256.js';
 import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
-import type { NodeEntry } from '../registry/node-record.js';
-import { COLLECTIONS } from '../registry/node-registry.js';
+import type { NodeEntry, NodeRecord } from '../registry/node-record.js';
+import { SPECS_STORE } from '../registry/node-registry.js';
 import type { NodesRuntime } from '../runtime.js';
 
 /** Largest specs document kept, bytes of JSON (the agent's claim: bounded). */
@@ -20,30 +20,65 @@ function digestOf(json: string): string {
 }
 
 /**
- * Stores a node's specs when they changed (collection `specs`), with its capacity and cgroup
- * report derived into the record. Oversized specs are refused (logged), the old ones kept.
- * Resolves true when anything changed.
+ * Applies specs to a record in memory when they changed: digest, capacity, cgroup enforcement
+ * report. Answers the specs document to store, or undefined when nothing changed (or the specs
+ * are oversized: logged, the old ones kept).
+ */
+export function applySpecs(
+  rt: NodesRuntime,
+  r: NodeRecord,
+  specs: Record<string, unknown>,
+): { specs: Record<string, unknown>; at: string } | undefined {
+  const json = JSON.stringify(specs);
+  if (json.length > MAX_SPECS_BYTES) {
+    rt.ctx.log
+      .warn('nodes: specs too large; kept the previous ones', { node: r.id, bytes: json.length })
+      .catch(() => {});
+    return undefined;
+  }
+  const digest = digestOf(json);
+  if (digest === r.specsDigest) return undefined;
+  r.specsDigest = digest;
+  r.capacity = capacityFromSpecs(specs);
+  const cgroup = specs.cgroup ?? specs.enforcement;
+  if (cgroup !== null && typeof cgroup === 'object' && !Array.isArray(cgroup))
+    r.cgroup = cgroup as Record<string, unknown>;
+  return { specs, at: new Date().toISOString() };
+}
+
+/**
+ * Writes a node's specs document (ephemeral store `specs`). A full store (the kernel bounds a
+ * plugin's ephemeral stores) is logged: the capacity derived into the record is kept anyway.
+ */
+export function writeSpecs(
+  rt: NodesRuntime,
+  id: string,
+  doc: { specs: Record<string, unknown>; at: string },
+): Promise<void> {
+  return rt.ctx.ephemeral.set(SPECS_STORE, id, doc).then(
+    () => {},
+    (err: unknown) => {
+      rt.ctx.log
+        .warn('nodes: keeping specs failed; capacity kept', {
+          node: id,
+          code: (err as { code?: string })?.code ?? 'unknown',
+        })
+        .catch(() => {});
+    },
+  );
+}
+
+/**
+ * Stores a node's specs when they changed, with the record they change, in one turn (one
+ * group commit). Resolves true when anything changed.
  */
 export async function storeSpecs(
   rt: NodesRuntime,
   e: NodeEntry,
   specs: Record<string, unknown>,
 ): Promise<boolean> {
-  const json = JSON.stringify(specs);
-  if (json.length > MAX_SPECS_BYTES) {
-    rt.ctx.log
-      .warn('nodes: specs too large; kept the previous ones', { node: e.record.id, bytes: json.length })
-      .catch(() => {});
-    return false;
-  }
-  const digest = digestOf(json);
-  if (digest === e.record.specsDigest) return false;
-  await rt.ctx.storage.set(COLLECTIONS.specs, e.record.id, { specs, at: new Date().toISOString() });
-  e.record.specsDigest = digest;
-  e.record.capacity = capacityFromSpecs(specs);
-  const cgroup = specs.cgroup;
-  if (cgroup !== null && typeof cgroup === 'object' && !Array.isArray(cgroup))
-    e.record.cgroup = cgroup as Record<string, unknown>;
-  await rt.registry.save(e);
+  const doc = applySpecs(rt, e.record, specs);
+  if (!doc) return false;
+  await Promise.all([writeSpecs(rt, e.record.id, doc), rt.registry.save(e)]);
   return true;
 }

@@ -53,20 +53,23 @@ function numa(v: unknown): NumaCapacity[] {
 
 /**
  * A node's capacity from the specs its agent sent (an untrusted claim, read defensively).
- * Accepted shapes, first match wins: `cpu.{physicalCores|cores}`, `cpu.{logicalCores|threads}`
- * (or the same at the top level), `memory.totalBytes` (or `memoryBytes`), `gpus[]`
- * (`index`, `model`, `memoryTotalBytes|memoryBytes`), `numa[]` or `numaNodes[]`
- * (`node`, `cpus`, `memoryTotalBytes|memory.totalBytes`). Missing figures are 0 / empty.
+ * The agent's `capacity` (what it offers to sessions: the machine's figures or the operator's
+ * configured ones) wins; otherwise, first match: `cpu.{physicalCores|cores}`,
+ * `cpu.{logicalCores|threads}` (or the same at the top level), `memory.totalBytes` (or
+ * `memoryBytes`). GPUs from `gpus[]` (`index`, `model`, `memoryBytes|memoryTotalBytes`), NUMA
+ * from `numa[]` or `numaNodes[]` (`node`, `cpus`, `memoryBytes|memoryTotalBytes`). Missing
+ * figures are 0 / empty.
  */
 export function capacityFromSpecs(specs: unknown): NodeCapacity {
   const s = obj(specs) ?? {};
   const cpu = obj(s.cpu) ?? {};
   const memory = obj(s.memory) ?? {};
-  const threads = first(cpu.logicalCores, cpu.threads, s.logicalCores, s.threads) ?? 0;
+  const offered = obj(s.capacity) ?? {};
+  const threads = first(offered.threads, cpu.logicalCores, cpu.threads, s.logicalCores, s.threads) ?? 0;
   return {
-    cores: first(cpu.physicalCores, cpu.cores, s.physicalCores, s.cores) ?? threads,
+    cores: first(offered.cores, cpu.physicalCores, cpu.cores, s.physicalCores, s.cores) ?? threads,
     threads,
-    memoryBytes: first(memory.totalBytes, s.memoryBytes, memory.total) ?? 0,
+    memoryBytes: first(offered.memoryBytes, memory.totalBytes, s.memoryBytes, memory.total) ?? 0,
     gpus: gpus(Array.isArray(s.gpus) ? s.gpus : (obj(s.gpus)?.gpus ?? obj(s.gpu)?.gpus)),
     numa: numa(Array.isArray(s.numa) ? s.numa : (s.numaNodes ?? obj(s.numa)?.nodes)),
   };

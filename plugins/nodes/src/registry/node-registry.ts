@@ -4,8 +4,16 @@ import type { Transition } from '../liveness/judge-liveness.js';
 import type { NodeEvents } from '../publish/node-events.js';
 import type { LiveState, NodeEntry, NodeRecord } from './node-record.js';
 
-/** Collections the registry keeps. */
-export const COLLECTIONS = { nodes: 'nodes', specs: 'specs', removed: 'removed' } as const;
+/** Collections the registry keeps (storage), and the ephemeral store of the agents' specs. */
+export const COLLECTIONS = { nodes: 'nodes', removed: 'removed' } as const;
+
+/**
+ * The agents' specs live in an ephemeral store (memory, written to disk in batches by the
+ * kernel): an agent sends them at every session start and on change, so they need no write
+ * acknowledged per join — and the durable records stay small (the kernel's storage rewrites a
+ * namespace per commit).
+ */
+export const SPECS_STORE = 'specs';
 
 /** A removed node's identity, kept so its key is refused from then on. */
 export interface Tombstone {
@@ -142,12 +150,11 @@ export class NodeRegistry {
     return this.sorted;
   }
 
-  /** Adds a new node and writes it; resolves once durable. */
-  async create(record: NodeRecord, live: LiveState): Promise<NodeEntry> {
+  /** Adds a new node and writes it (`saved` resolves once durable). */
+  create(record: NodeRecord, live: LiveState): { entry: NodeEntry; saved: Promise<void> } {
     const entry: NodeEntry = { record, version: 0, live };
     this.index(entry);
-    await this.save(entry);
-    return entry;
+    return { entry, saved: this.save(entry) };
   }
 
   /** Renames a node (its agent rejoined under another, free name). */
@@ -231,7 +238,7 @@ export class NodeRegistry {
     await (this.writes.get(r.id) ?? Promise.resolve());
     await Promise.all([
       this.ctx.storage.delete(COLLECTIONS.nodes, r.id),
-      this.ctx.storage.delete(COLLECTIONS.specs, r.id),
+      this.ctx.ephemeral.delete(SPECS_STORE, r.id).catch(() => false),
     ]);
     return tomb;
   }

@@ -1,12 +1,30 @@
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceCaller } from '@omega/protocol';
-import { type BusEvent, matchTopic } from '../../../../kernel/bus/index.js';
-import type { KernelConfigInput } from '../../../../kernel/config/index.js';
-import { buildPlugin } from '../../../../sdk/src/build/index.js';
 import { startTempKernel, type TempKernel } from '../../../../tests/helpers/temp-kernel.js';
+
+/** Kernel config overrides, as startTempKernel takes them. */
+type KernelConfigInput = NonNullable<Parameters<typeof startTempKernel>[0]>;
+/** An event on the kernel's bus. */
+export interface BusEvent {
+  topic: string;
+  seq: number;
+  data: unknown;
+}
+
+/** True when `topic` matches `pattern` (dot segments, `*` one segment, `**` the rest). */
+export function matchTopic(pattern: string, topic: string): boolean {
+  const p = pattern.split('.');
+  const t = topic.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '**') return t.length > i;
+    if (i >= t.length || (p[i] !== '*' && p[i] !== t[i])) return false;
+  }
+  return p.length === t.length;
+}
 
 /** The plugins' source folders in the repo. */
 export const NODES_DIR = join(import.meta.dirname, '..', '..');
@@ -16,12 +34,21 @@ const GRANTS = JSON.parse(readFileSync(join(NODES_DIR, '..', 'grants.json'), 'ut
   { granted: string[]; denied: string[] }
 >;
 
+const REPO = join(NODES_DIR, '..', '..');
 const builds = new Map<string, Promise<unknown>>();
-/** Builds a plugin once per test process (`omega-plugin build`). */
+/** Builds a plugin once per test process, with the sdk's CLI as a plugin author would (`omega-plugin build`). */
 export function build(dir: string): Promise<unknown> {
   let b = builds.get(dir);
   if (!b) {
-    b = buildPlugin(dir);
+    b = new Promise((resolve, reject) =>
+      execFile(
+        join(REPO, 'node_modules', '.bin', 'omega-plugin'),
+        ['build', dir],
+        { cwd: REPO },
+        (err, stdout, stderr) =>
+          err ? reject(new Error(`omega-plugin build ${dir}: ${stderr || err.message}`)) : resolve(stdout),
+      ),
+    );
     builds.set(dir, b);
   }
   return b;
@@ -78,7 +105,7 @@ export async function startNodesKernel(
     plugins: { dirs: [plugins.dir], grantsFile: plugins.grantsFile, warmHosts: 0, ...opts.config?.plugins },
   });
   const seen: BusEvent[] = [];
-  const sub = k.kernel.bus.subscribe(['**'], (batch) => void seen.push(...batch));
+  const sub = k.kernel.bus.subscribe(['**'], (batch) => void seen.push(...(batch as BusEvent[])));
   const status = k.kernel.plugins.info('nodes');
   if (status.status !== 'running') {
     await k.stop();

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import {
   AGENT_SUBPROTOCOL,
   challengeMessage,
@@ -13,23 +13,9 @@ import {
   welcomeMessage,
 } from '@omega/protocol/agent-wire';
 import WebSocket from 'ws';
+import type { Identity, Outcome } from '../../../../tests/agents/test-agent.js';
 
-/** An agent identity: Ed25519, the public half raw base64url as the protocol writes it. */
-export interface Identity {
-  privateKey: KeyObject;
-  publicKey: string;
-}
-
-/** A fresh identity. */
-export function newIdentity(): Identity {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKey, publicKey: String(publicKey.export({ format: 'jwk' }).x) };
-}
-
-/** How a handshake ended. */
-export type Outcome =
-  | { ok: true; node: string; name: string; heartbeatMs: number }
-  | { ok: false; code: string; message: string; closeCode: number };
+export { type Identity, newIdentity, type Outcome } from '../../../../tests/agents/test-agent.js';
 
 /** What the peer does with commands: op → handler (args → data); unknown ops answer NOT_FOUND. */
 export type Ops = Record<string, (args: unknown) => unknown | Promise<unknown>>;

@@ -1,0 +1,33 @@
+/** Storage writes in flight at once (the kernel allows a plugin 256 host calls in flight). */
+export const MAX_WRITES_IN_FLIGHT = 64;
+
+/**
+ * Bounds the plugin's storage writes in flight: ten thousand nodes changing state together (a
+ * partition healing, a kernel restart) would otherwise issue ten thousand writes at once and
+ * the kernel would refuse them (OMEGA_ERR_PLUGIN_LIMIT). Writes wait in order for a slot.
+ */
+export class WriteLimiter {
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+  /** Most writes ever waiting at once (served with the counters). */
+  peakWaiting = 0;
+
+  constructor(private readonly max = MAX_WRITES_IN_FLIGHT) {}
+
+  /** Runs `write` once a slot is free; resolves or rejects with it. */
+  async run<T>(write: () => Promise<T>): Promise<T> {
+    if (this.inFlight >= this.max) {
+      await new Promise<void>((resolve) => {
+        this.waiting.push(resolve);
+        if (this.waiting.length > this.peakWaiting) this.peakWaiting = this.waiting.length;
+      });
+    }
+    this.inFlight++;
+    try {
+      return await write();
+    } finally {
+      this.inFlight--;
+      this.waiting.shift()?.();
+    }
+  }
+}

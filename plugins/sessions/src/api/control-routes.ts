@@ -1,0 +1,115 @@
+import { httpError, invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { sessionError } from '../errors/session-errors.js';
+import {
+  MAX_GRACE_MS,
+  type OpOutcome,
+  requestPause,
+  requestResume,
+  requestTerminate,
+  sendOp,
+} from '../lifecycle/session-ops.js';
+import type { SessionsRuntime } from '../runtime.js';
+import type { SessionRecord } from '../store/session-record.js';
+import { actorOf, canControl } from './access.js';
+import { bodyObject, ok, sessionOf } from './http.js';
+import { sessionView } from './session-view.js';
+
+/** How long a route waits for the node's answer before it answers 202 (the operation goes on). */
+const ANSWER_WITHIN_MS = 10_000;
+
+function controlled(rt: SessionsRuntime, req: PluginRequest, action: string): SessionRecord {
+  const r = sessionOf(rt, req);
+  if (!canControl(req, r)) {
+    const a = actorOf(req);
+    rt.events.audit({
+      actor: a.id,
+      action,
+      outcome: 'denied',
+      target: r.id,
+      ...(a.source ? { source: a.source } : {}),
+    });
+    throw httpError(
+      403,
+      'OMEGA_ERR_FORBIDDEN',
+      `You may see session ${r.id} but not ${action} it (needs sessions-all:write).`,
+    );
+  }
+  return r;
+}
+
+/** Waits for the operation's outcome up to {@link ANSWER_WITHIN_MS}: 200 when the node confirmed, 202 while it goes on. */
+async function answer(
+  rt: SessionsRuntime,
+  r: SessionRecord,
+  pending: Promise<OpOutcome> | undefined,
+): Promise<PluginResponse> {
+  let out: OpOutcome | undefined;
+  if (pending) {
+    let timer: number | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      rt.ctx.timers
+        .after(ANSWER_WITHIN_MS, () => resolve(undefined))
+        .then((id) => {
+          timer = id;
+        })
+        .catch(() => resolve(undefined));
+    });
+    out = await Promise.race([pending, late]);
+    if (timer !== undefined) void rt.ctx.timers.cancel(timer).catch(() => false);
+  }
+  if (out?.kind === 'refused')
+    throw sessionError(
+      'SESSIONS_ERR_NODE_REFUSED',
+      `${r.status.placement?.nodeName ?? 'The node'} refused: ${out.message}`,
+      {
+        nodeCode: out.code,
+      },
+    );
+  const view = sessionView(rt, rt.store.get(r.id) ?? r);
+  return ok(view, out === undefined && pending ? 202 : out?.kind === 'accepted' ? 202 : 200);
+}
+
+/** Pause, resume and terminate. */
+export function controlRoutes(rt: () => SessionsRuntime) {
+  return {
+    /** POST /api/v1/sessions/:id/pause — SIGTSTP, then freeze (cgroup freezer; SIGSTOP only where no cgroup is writable). */
+    async pauseSession(req: PluginRequest): Promise<PluginResponse> {
+      const s = rt();
+      const r = controlled(s, req, 'pause');
+      await s.locks.run(r.id, () => requestPause(s, r, actorOf(req).id));
+      return answer(s, r, sendOp(s, r));
+    },
+
+    /** POST /api/v1/sessions/:id/resume — thaw, then SIGCONT. */
+    async resumeSession(req: PluginRequest): Promise<PluginResponse> {
+      const s = rt();
+      const r = controlled(s, req, 'resume');
+      await s.locks.run(r.id, () => requestResume(s, r, actorOf(req).id));
+      return answer(s, r, sendOp(s, r));
+    },
+
+    /**
+     * POST /api/v1/sessions/:id/terminate {reason?, graceMs?} — cancel: a session not on a node
+     * ends at once; one on a node gets SIGTERM, the grace, then its whole tree killed.
+     */
+    async terminateSession(req: PluginRequest): Promise<PluginResponse> {
+      const s = rt();
+      const r = controlled(s, req, 'terminate');
+      const body = bodyObject(req, false);
+      const reason = body.reason;
+      if (reason !== undefined && (typeof reason !== 'string' || reason.length > 512))
+        throw invalid([{ field: 'reason', message: 'must be a text of at most 512 characters' }]);
+      const grace = body.graceMs;
+      if (
+        grace !== undefined &&
+        !(Number.isInteger(grace) && (grace as number) >= 0 && (grace as number) <= MAX_GRACE_MS)
+      )
+        throw invalid([{ field: 'graceMs', message: `must be an integer 0–${MAX_GRACE_MS}` }]);
+      const send = await s.locks.run(r.id, () =>
+        requestTerminate(s, r, actorOf(req).id, reason as string | undefined, grace as number | undefined),
+      );
+      await s.store.written(r.id);
+      return answer(s, r, send ? sendOp(s, r) : undefined);
+    },
+  };
+}
