@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { ensureChromium, launchChromium } from '../tests/dashboard/chromium.js';
-import { serveUi } from '../tests/dashboard/serve-ui.js';
+import { startUiKernel } from '../tests/dashboard/dashboard-plugin-dir.js';
 import { percentile, report } from './report.js';
 
 /**
@@ -16,7 +16,8 @@ import { percentile, report } from './report.js';
  * - 24 charts × 4 series × 300 points, each updated at 1 Hz: main-thread time per tick
  *   (DevTools' TaskDuration: script, draw, style, layout, paint) and the update itself
  *   (performance marks), beside an empty page ticking the same way.
- * Everything is served from 127.0.0.1 by the test UI server; the bench stops itself.
+ * Everything is served from 127.0.0.1 by a real kernel (the dashboard plugin carrying the bench
+ * build as its UI); the bench stops itself.
  */
 const UI = join(import.meta.dirname, '..', 'plugins', 'dashboard', 'ui');
 const TICKS = 10;
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
     goal: '≤ 120 KB',
     met: s.initial <= 120_000,
   });
-  const ui = await serveUi(benchDir, 'http://127.0.0.1:9');
+  const ui = await startUiKernel(benchDir, 'bench/bench.html');
   const browser = await launchChromium();
   try {
     const nodes: number[] = [];
@@ -178,7 +179,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await browser.close();
-    await ui.close();
+    await ui.stop();
     rmSync(app, { recursive: true, force: true });
     rmSync(benchDir, { recursive: true, force: true });
   }

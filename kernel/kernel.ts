@@ -28,6 +28,7 @@ import { createHttpApp } from './http/create-app.js';
 import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
+import { uiRoutes } from './http/ui-routes.js';
 import { createLogger, type Logger } from './log/index.js';
 import {
   pluginInstallRoute,
@@ -179,6 +180,7 @@ export async function startKernel(
     // Fixed paths before /api/v1/plugins/:name, which would otherwise take them.
     for (const route of trustedPublisherRoutes(trustedPublishersFile(config.dataDir))) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
+    for (const route of uiRoutes(plugins, { version: KERNEL_VERSION })) routes.add(route);
     routes.add(
       pluginInstallRoute({
         installedDir: paths.dirs.at(-1) ?? join(config.dataDir, 'plugins'),

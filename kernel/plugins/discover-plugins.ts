@@ -5,6 +5,7 @@ import type { PluginManifest } from '@omega/protocol';
 import { parseManifest } from '@omega/protocol';
 import { verifyIntegrity } from '@omega/protocol/archive';
 import { hasErrorCode, type OmegaError, omegaError } from '../errors/index.js';
+import { loadPluginUi, type PluginUi } from './ui/index.js';
 
 /** A plugin found on disk whose manifest is valid and whose bundle matches its integrity. */
 export interface DiscoveredPlugin {
@@ -15,6 +16,8 @@ export interface DiscoveredPlugin {
   bundlePath: string;
   /** The verified bundle source; load this, not the file again (it may change after the check). */
   code: string;
+  /** Its verified static UI (manifest `ui`), held in memory. */
+  ui?: PluginUi;
 }
 
 /** A folder that could not be used as a plugin, and why. */
@@ -114,7 +117,15 @@ async function loadOne(dir: string): Promise<DiscoveredPlugin> {
       { file: manifestPath, field: 'integrity' },
     );
   }
-  return { manifest, dir, manifestPath, bundlePath: realBundle, code: bundle.toString('utf8') };
+  const ui = await loadPluginUi(dir, manifest, manifestPath);
+  return {
+    manifest,
+    dir,
+    manifestPath,
+    bundlePath: realBundle,
+    code: bundle.toString('utf8'),
+    ...(ui ? { ui } : {}),
+  };
 }
 
 /**

@@ -23,7 +23,7 @@ describe.skipIf(skip !== null)('alerts in Chromium against a real kernel', () =>
 
   it('a rule created in the UI fires and shows live; edited, it resolves; deleted, it is gone', async () => {
     const { page, context, cspViolations } = await openPage(browser);
-    await page.goto(dashUrl(d.ui.url, 'tab=alerts&view=rules'));
+    await page.goto(dashUrl(d.url, 'tab=alerts&view=rules'));
     await signIn(page, ADMIN.username, ADMIN.password);
     await waitForIdle(page);
     await page.getByRole('button', { name: 'New rule' }).click();
@@ -54,7 +54,7 @@ describe.skipIf(skip !== null)('alerts in Chromium against a real kernel', () =>
     await page.getByTestId('firing-list').filter({ hasText: 'mem-measured' }).waitFor();
 
     // Edit: a threshold that cannot hold resolves it; the history shows firing then resolved.
-    await page.goto(dashUrl(d.ui.url, 'tab=alerts&view=rules'));
+    await page.goto(dashUrl(d.url, 'tab=alerts&view=rules'));
     await waitForIdle(page);
     await page.getByRole('button', { name: 'Edit rule mem-measured' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit rule mem-measured' });

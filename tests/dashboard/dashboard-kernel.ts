@@ -1,23 +1,24 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attachMarketplace, type Marketplace } from '../../marketplace/index.js';
-import { buildPlugin } from '../../sdk/src/build/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 import { buildUi } from './build-ui.js';
-import { serveUi, type UiServer } from './serve-ui.js';
-
-const REPO_PLUGINS = join(import.meta.dirname, '..', '..', 'plugins');
+import { type CutProxy, startCutProxy } from './cut-proxy.js';
+import { REPO_PLUGINS, writeRepoPlugins } from './dashboard-plugin-dir.js';
 
 /** The bootstrap secret the tests arm the kernel with (OMEGA_BOOTSTRAP_SECRET). */
 export const BOOTSTRAP_SECRET = 'dashboard-test-bootstrap-secret-0123456789';
 /** The first admin the tests create. */
 export const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
 
-/** A real kernel (security, metrics and dashboard plugins, marketplace attached) behind the test UI server. */
+/** A real kernel (security, metrics and dashboard plugins, marketplace attached) serving the dashboard itself. */
 export interface DashboardKernel {
   k: TempKernel;
-  ui: UiServer;
+  /** The kernel's URL: the dashboard is at `${url}/ui/dashboard/`. */
+  url: string;
+  /** A pass-through proxy in front of the kernel that can cut the event stream. */
+  proxy: CutProxy;
   marketplace: Marketplace;
   /** JSON call to the kernel with a bearer token (or none). */
   call<T = unknown>(
@@ -31,31 +32,27 @@ export interface DashboardKernel {
   stop(): Promise<void>;
 }
 
-/** Copies the built plugins (manifest + dist) into a fresh plugins folder with the default grants. */
+/** The built plugins (manifest, bundle, the dashboard's sealed UI) in a fresh plugins folder with the default grants. */
 async function pluginsDir(names: string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'omega-dash-plugins-'));
-  for (const name of names) {
-    await buildPlugin(join(REPO_PLUGINS, name));
-    mkdirSync(join(dir, name, 'dist'), { recursive: true });
-    copyFileSync(join(REPO_PLUGINS, name, 'plugin.json'), join(dir, name, 'plugin.json'));
-    copyFileSync(join(REPO_PLUGINS, name, 'dist', 'plugin.js'), join(dir, name, 'dist', 'plugin.js'));
-  }
+  await writeRepoPlugins(dir, names, await buildUi());
   cpSync(join(REPO_PLUGINS, 'grants.json'), join(dir, 'grants.json'));
   return dir;
 }
 
 /**
- * Starts everything a dashboard test needs, for real: the plugins built from this repository,
- * a kernel on an ephemeral port with a temp data dir and the bootstrap secret armed (no static
- * admin token: the security plugin is the only way in), the marketplace admin API, the UI
- * built from source, and the same-origin server in front.
+ * Starts everything a dashboard test needs, for real: the plugins built from this repository
+ * (the dashboard with its UI built from source), a kernel on an ephemeral port with a temp data
+ * dir and the bootstrap secret armed (no static admin token: the security plugin is the only way
+ * in) that serves the dashboard under /ui/dashboard/, the marketplace admin API, and a
+ * pass-through proxy for the tests that cut the network.
  */
 export async function startDashboardKernel(): Promise<DashboardKernel> {
-  const [dir, uiDir] = await Promise.all([pluginsDir(['security', 'metrics', 'dashboard']), buildUi()]);
+  const dir = await pluginsDir(['security', 'metrics', 'dashboard']);
   process.env.OMEGA_BOOTSTRAP_SECRET = BOOTSTRAP_SECRET;
   const k = await startTempKernel({ auth: {}, plugins: { dirs: [dir], warmHosts: 0 } });
   const { marketplace } = attachMarketplace(k.kernel, { healthWindowMs: 400 });
-  const ui = await serveUi(uiDir, k.url);
+  const proxy = await startCutProxy(k.url);
   const call = async <T>(method: string, path: string, body?: unknown, token?: string) => {
     const res = await fetch(`${k.url}${path}`, {
       method,
@@ -70,7 +67,8 @@ export async function startDashboardKernel(): Promise<DashboardKernel> {
   };
   return {
     k,
-    ui,
+    url: k.url,
+    proxy,
     marketplace,
     call,
     async bootstrapAdmin() {
@@ -81,7 +79,7 @@ export async function startDashboardKernel(): Promise<DashboardKernel> {
       return l.body.accessToken;
     },
     async stop() {
-      await ui.close();
+      await proxy.close();
       await k.stop();
       removeDir(k.dataDir);
       rmSync(dir, { recursive: true, force: true });

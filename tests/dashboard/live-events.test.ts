@@ -35,7 +35,7 @@ describe.skipIf(skip !== null)('one authenticated, resumable event stream (Chrom
         s.open = false;
       });
     });
-    await page.goto(dashUrl(d.ui.url));
+    await page.goto(dashUrl(d.proxy.url));
     await signIn(page, ADMIN.username, ADMIN.password);
     await page.locator('[data-conn="live"]').waitFor();
     await waitForIdle(page);
@@ -57,7 +57,7 @@ describe.skipIf(skip !== null)('one authenticated, resumable event stream (Chrom
     await publish(0);
     await page.locator('[data-testid="event-feed"] li', { hasText: 'ops.drill.step0' }).waitFor();
 
-    d.ui.cutEvents();
+    d.proxy.cutEvents();
     await page.locator('[data-conn="reconnecting"]').waitFor();
     expect(await page.getByRole('status').filter({ hasText: 'Reconnecting' }).count()).toBe(1);
     const cutAt = Date.now();
@@ -67,7 +67,7 @@ describe.skipIf(skip !== null)('one authenticated, resumable event stream (Chrom
     }
     await sleep(Math.max(0, 10_000 - (Date.now() - cutAt)));
     expect(await page.locator('[data-conn="reconnecting"]').count()).toBe(1);
-    d.ui.restoreEvents();
+    d.proxy.restoreEvents();
     await page.locator('[data-conn="live"]').waitFor({ timeout: 15_000 });
 
     const feed = page.locator('[data-testid="event-feed"] li');

@@ -45,7 +45,7 @@ describe.skipIf(skip !== null)('plugins and the marketplace in Chromium against 
 
   it('adds a source, installs with the permission consent shown, upgrades with the diff, rolls back', async () => {
     const { page, context, cspViolations } = await openPage(browser);
-    await page.goto(dashUrl(d.ui.url, 'tab=plugins&view=marketplace'));
+    await page.goto(dashUrl(d.url, 'tab=plugins&view=marketplace'));
     await signIn(page, ADMIN.username, ADMIN.password);
     await waitForIdle(page);
     await page.getByRole('button', { name: 'Add a source' }).click();
@@ -100,7 +100,7 @@ describe.skipIf(skip !== null)('plugins and the marketplace in Chromium against 
 
   it('disables, enables and reloads a plugin, its status following live', async () => {
     const { page, context } = await openPage(browser);
-    await page.goto(dashUrl(d.ui.url, 'tab=plugins&plugin=hello'));
+    await page.goto(dashUrl(d.url, 'tab=plugins&plugin=hello'));
     await signIn(page, ADMIN.username, ADMIN.password);
     await page.getByTestId('plugin-detail').waitFor();
     await page.getByRole('button', { name: 'Disable' }).click();

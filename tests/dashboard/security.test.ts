@@ -23,7 +23,7 @@ describe.skipIf(skip !== null)('security views in Chromium against a real kernel
 
   it('creates a user, filters the audit trail, verifies the chain, exports CSV and JSON', async () => {
     const { page, context } = await openPage(browser, { acceptDownloads: true });
-    await page.goto(dashUrl(d.ui.url, 'tab=security&view=users'));
+    await page.goto(dashUrl(d.url, 'tab=security&view=users'));
     await signIn(page, ADMIN.username, ADMIN.password);
     await waitForIdle(page);
     await page.getByRole('button', { name: 'New user' }).click();
@@ -69,7 +69,7 @@ describe.skipIf(skip !== null)('security views in Chromium against a real kernel
 
   it('creates a read-only kiosk token and shows its link once', async () => {
     const { page, context } = await openPage(browser);
-    await page.goto(dashUrl(d.ui.url, 'tab=security&view=tokens'));
+    await page.goto(dashUrl(d.url, 'tab=security&view=tokens'));
     await signIn(page, ADMIN.username, ADMIN.password);
     await waitForIdle(page);
     await page.getByRole('button', { name: 'New kiosk token (wall display)' }).click();

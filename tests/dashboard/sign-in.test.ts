@@ -21,7 +21,7 @@ describe.skipIf(skip !== null)('dashboard sign-in in Chromium against a real ker
 
   it('creates the first admin with the one-time bootstrap secret, then holds the tokens safely', async () => {
     const { page, context, cspViolations, pageErrors } = await openPage(browser);
-    await page.goto(dashUrl(d.ui.url));
+    await page.goto(dashUrl(d.url));
     await page.getByRole('button', { name: 'First start? Create the first administrator' }).click();
     await page.getByLabel('Bootstrap secret').fill(BOOTSTRAP_SECRET);
     await page.getByLabel('Username', { exact: true }).fill(ADMIN.username);
@@ -46,7 +46,7 @@ describe.skipIf(skip !== null)('dashboard sign-in in Chromium against a real ker
     ).toBe(403);
 
     // A reload keeps the session (the refresh token is rotated) and the URL's view.
-    await page.goto(dashUrl(d.ui.url, 'tab=alerts'));
+    await page.goto(dashUrl(d.url, 'tab=alerts'));
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
     const after = (await browserStorage(page)).session.find(([k]) => k === 'omega.refresh')?.[1] ?? null;
     expect(after).toMatch(/^ort\./);
@@ -64,7 +64,7 @@ describe.skipIf(skip !== null)('dashboard sign-in in Chromium against a real ker
 
   it('a wrong password gets a clear coded error and keeps the user on the form', async () => {
     const { page, context } = await openPage(browser);
-    await page.goto(dashUrl(d.ui.url));
+    await page.goto(dashUrl(d.url));
     await page.getByLabel('Username', { exact: true }).fill(ADMIN.username);
     await page.getByLabel('Password', { exact: true }).fill('not the password at all');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -75,7 +75,7 @@ describe.skipIf(skip !== null)('dashboard sign-in in Chromium against a real ker
   it('signs an admin out after 15 minutes without activity', async () => {
     const { page, context } = await openPage(browser);
     await page.clock.install();
-    await page.goto(dashUrl(d.ui.url));
+    await page.goto(dashUrl(d.url));
     await signIn(page, ADMIN.username, ADMIN.password);
     await page.clock.fastForward('14:00');
     await page.mouse.click(5, 300);
@@ -102,12 +102,12 @@ describe.skipIf(skip !== null)('dashboard sign-in in Chromium against a real ker
     );
     expect(created.status).toBe(201);
     const { page, context } = await openPage(browser);
-    await page.goto(`${dashUrl(d.ui.url, 'tab=dashboard')}#kiosk=${encodeURIComponent(created.body.token)}`);
+    await page.goto(`${dashUrl(d.url, 'tab=dashboard')}#kiosk=${encodeURIComponent(created.body.token)}`);
     await page.locator('[data-who="kiosk"]').waitFor();
     // The token left the address bar, and write actions are not offered.
     expect(page.url()).not.toContain('kiosk=');
     expect((await browserStorage(page)).local).toContainEqual(['omega.kiosk', created.body.token]);
-    await page.goto(dashUrl(d.ui.url, 'tab=alerts&view=rules'));
+    await page.goto(dashUrl(d.url, 'tab=alerts&view=rules'));
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
     await page.locator('[data-conn="live"]').waitFor();
     expect(await page.getByRole('button', { name: 'New rule' }).count()).toBe(0);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shellCspFor } from '../../kernel/http/ui-headers.js';
 import { buildUi } from './build-ui.js';
 import { ensureChromium, launchChromium } from './chromium.js';
 import { ADMIN, type DashboardKernel, startDashboardKernel } from './dashboard-kernel.js';
@@ -16,7 +17,6 @@ import {
   waitForTab,
   waitForTheme,
 } from './page-helpers.js';
-import { DASHBOARD_CSP } from './serve-ui.js';
 
 const skip = ensureChromium();
 if (skip) console.warn(`SKIP dashboard tab tests: ${skip}`);
@@ -75,7 +75,7 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
     expect(rule.status).toBe(201);
     mkdirSync(SHOTS, { recursive: true });
     tp = await openPage(browser);
-    await tp.page.goto(dashUrl(d.ui.url));
+    await tp.page.goto(dashUrl(d.url));
     await signIn(tp.page, ADMIN.username, ADMIN.password);
   });
   afterAll(async () => {
@@ -83,21 +83,26 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
     await d?.stop();
   });
 
-  it('serves the app with the dashboard CSP; the build has no inline script or style', async () => {
-    const res = await tp.page.goto(dashUrl(d.ui.url, 'tab=dashboard'));
-    expect(res?.headers()['content-security-policy']).toBe(DASHBOARD_CSP);
+  it('the kernel serves the app with its strict CSP; the build has no inline script or style', async () => {
+    const res = await tp.page.goto(dashUrl(d.url, 'tab=dashboard'));
+    const csp = res?.headers()['content-security-policy'];
+    expect(csp).toBe(shellCspFor(new URL(d.url)));
+    expect(csp).not.toMatch(/unsafe-/);
+    expect(csp).toContain("script-src 'self'");
     expect(res?.headers()['cache-control']).toBe('no-cache');
+    expect(res?.headers()['x-content-type-options']).toBe('nosniff');
+    expect(res?.headers().etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
     // Let the reload's refresh-token rotation finish before the next navigation (a rotation cut
     // short by leaving the page makes the next one look like reuse, which revokes the session).
     await settled(tp.page);
-    const root = await fetch(`${d.ui.url}/`, { redirect: 'manual' });
+    const root = await fetch(`${d.url}/`, { redirect: 'manual' });
     expect([root.status, root.headers.get('location')]).toEqual([302, '/ui/dashboard/']);
     const dir = await buildUi();
     const html = readFileSync(join(dir, 'index.html'), 'utf8');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/\sstyle=|<style/);
     const asset = readdirSync(join(dir, 'assets')).find((f) => f.endsWith('.js'));
-    const a = await fetch(`${d.ui.url}/ui/dashboard/assets/${asset}`);
+    const a = await fetch(`${d.url}/ui/dashboard/assets/${asset}`);
     expect(a.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     for (const f of readdirSync(join(dir, 'assets')).filter((x) => x.endsWith('.js'))) {
       expect(readFileSync(join(dir, 'assets', f), 'utf8'), f).not.toMatch(/\beval\(|new Function\(/);
@@ -107,7 +112,7 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
   for (const theme of ['light', 'dark'] as const) {
     it(`every tab shows real data, axe finds no serious or critical issue (${theme})`, async () => {
       const { page } = tp;
-      await page.goto(dashUrl(d.ui.url, 'tab=dashboard'));
+      await page.goto(dashUrl(d.url, 'tab=dashboard'));
       await setTheme(page, theme);
       const found: Record<string, unknown[]> = {};
       for (const tab of TABS) {
@@ -126,7 +131,7 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
 
   it('shows real data: kernel plugins, the firing alert, the audit trail, honest "not installed"', async () => {
     const { page } = tp;
-    await page.goto(dashUrl(d.ui.url, 'tab=dashboard'));
+    await page.goto(dashUrl(d.url, 'tab=dashboard'));
     await settled(page);
     await expect.poll(() => page.getByTestId('plugins-running').textContent()).toBe('3 of 3 running');
     await expect
@@ -140,13 +145,13 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
     expect(await page.locator('#card-sessions ~ [data-state="not-installed"]').textContent()).toContain(
       'The sessions plugin is not installed.',
     );
-    await page.goto(dashUrl(d.ui.url, 'tab=nodes'));
+    await page.goto(dashUrl(d.url, 'tab=nodes'));
     await settled(page);
     expect(await page.locator('[data-state="not-installed"]').textContent()).toContain(
       'nodes plugin is not installed',
     );
     // Performance: one canvas per chart, never more points than pixels.
-    await page.goto(dashUrl(d.ui.url, 'tab=performance&range=5m'));
+    await page.goto(dashUrl(d.url, 'tab=performance&range=5m'));
     await settled(page);
     await page.locator('[data-chart="cpu"] canvas').waitFor();
     const widths = await page
@@ -162,10 +167,10 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
 
   it('is usable at 360 px: Dashboard, Nodes, Sessions, Alerts fit the width', async () => {
     const narrow = await openPage(browser, { viewport: { width: 360, height: 740 } });
-    await narrow.page.goto(dashUrl(d.ui.url));
+    await narrow.page.goto(dashUrl(d.url));
     await signIn(narrow.page, ADMIN.username, ADMIN.password);
     for (const tab of ['dashboard', 'nodes', 'sessions', 'alerts']) {
-      await narrow.page.goto(dashUrl(d.ui.url, `tab=${tab}`));
+      await narrow.page.goto(dashUrl(d.url, `tab=${tab}`));
       await settled(narrow.page);
       const overflow = await narrow.page.evaluate(
         'document.documentElement.scrollWidth - document.documentElement.clientWidth',
@@ -178,7 +183,7 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
 
   it('keeps tab, filters, selection and time range in the URL: a reload restores the view', async () => {
     const { page } = tp;
-    await page.goto(dashUrl(d.ui.url, 'tab=alerts'));
+    await page.goto(dashUrl(d.url, 'tab=alerts'));
     await settled(page);
     await page.getByRole('button', { name: 'History' }).click();
     await page.getByLabel('State').selectOption('firing');
@@ -188,7 +193,7 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
     expect(await page.getByRole('button', { name: 'History' }).getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByLabel('State').inputValue()).toBe('firing');
 
-    await page.goto(dashUrl(d.ui.url, 'tab=performance'));
+    await page.goto(dashUrl(d.url, 'tab=performance'));
     await settled(page);
     await page.getByRole('button', { name: '6h', exact: true }).click();
     await page.locator('[data-chart="memory"]').getByRole('button', { name: 'Table' }).click();
@@ -208,7 +213,7 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
 
   it('drag-zooms a chart (window in the URL, undo), with the cursor synced across charts', async () => {
     const { page } = tp;
-    await page.goto(dashUrl(d.ui.url, 'tab=performance&range=15m'));
+    await page.goto(dashUrl(d.url, 'tab=performance&range=15m'));
     await settled(page);
     const over = page.locator('[data-chart="cpu"] .u-over');
     await over.waitFor();
@@ -252,8 +257,8 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
 
   it('is an installable PWA: manifest, a service worker scoped to the dashboard, the shell offline', async () => {
     const pwa = await openPage(browser);
-    await pwa.page.goto(dashUrl(d.ui.url));
-    const manifest = (await (await fetch(`${d.ui.url}/ui/dashboard/manifest.webmanifest`)).json()) as {
+    await pwa.page.goto(dashUrl(d.url));
+    const manifest = (await (await fetch(`${d.url}/ui/dashboard/manifest.webmanifest`)).json()) as {
       start_url: string;
       icons: unknown[];
       display: string;
@@ -266,7 +271,7 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
       ).navigator;
       return (await nav.serviceWorker.ready).scope;
     });
-    expect(scope).toBe(`${d.ui.url}/ui/dashboard/`);
+    expect(scope).toBe(`${d.url}/ui/dashboard/`);
     // Offline: the service worker serves the cached shell (the sign-in page renders).
     await pwa.page.reload();
     await pwa.page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -280,7 +285,7 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
 
   it('the Ctrl+K palette finds plugins and actions and goes there', async () => {
     const { page } = tp;
-    await page.goto(dashUrl(d.ui.url, 'tab=dashboard'));
+    await page.goto(dashUrl(d.url, 'tab=dashboard'));
     await settled(page);
     await page.keyboard.press('Control+K');
     const input = page.getByRole('combobox', { name: 'Type a node, session, plugin or action' });

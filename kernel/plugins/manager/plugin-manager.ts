@@ -9,6 +9,7 @@ import type { Grants } from '../grants-schema.js';
 import { loadGrants } from '../load-grants.js';
 import { missingGrants } from '../missing-grants.js';
 import { planLoad } from '../plan-load.js';
+import type { PluginUi } from '../ui/index.js';
 import { hostServicesFor, type KernelServices } from './host-services-for.js';
 import { createEntry, drain, type Entry, serially, track } from './plugin-entry.js';
 import { pluginRoute } from './plugin-route.js';
@@ -50,6 +51,8 @@ export interface PluginManager {
   authProvider(): string | undefined;
   /** Likewise the agent gateway plugin (Entry.providesAgentGateway). */
   agentGateway(): string | undefined;
+  /** Plugin `name`'s verified UI and whether the plugin runs now; undefined: no such plugin, or no UI. */
+  ui(name: string): { ui: PluginUi; running: boolean } | undefined;
   readonly services: ServiceRegistry;
   stop(): Promise<void>;
 }
@@ -349,6 +352,12 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
         if (e.providesAgentGateway && e.instance?.status().state === 'running') return e.found.manifest.name;
       }
       return undefined;
+    },
+    ui(name) {
+      const e = entries.get(name);
+      const ui = e?.found.ui;
+      if (!e || !ui) return undefined;
+      return { ui, running: !disabled.has(name) && e.instance?.status().state === 'running' };
     },
     async stop() {
       for (const e of ordered().reverse()) await serially(e, () => stopOne(e));

@@ -7,3 +7,9 @@ export { computeIntegrity, verifyIntegrity } from './integrity.js';
 export { decodeArchive, encodeArchive, PLUGIN_ARCHIVE_FORMAT, type PluginArchive } from './plugin-archive.js';
 export { jwkThumbprint, type PublisherJwk, publisherKey } from './publisher-key.js';
 export { type SignedPluginClaims, signingPayload } from './signing-payload.js';
+export {
+  computeUiIntegrity,
+  MAX_UI_BYTES,
+  MAX_UI_FILES,
+  readUiFolder,
+} from './ui-integrity.js';

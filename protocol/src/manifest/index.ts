@@ -1,10 +1,14 @@
 export {
   manifestSchema,
+  PANEL_SLOTS,
   type PluginManifest,
+  type PluginPanel,
   type PluginRoute,
   type PluginService,
+  type PluginUiDeclaration,
   ROUTE_METHODS,
 } from './manifest-schema.js';
 export { fieldErrors, formatFieldPath, parseManifest } from './parse-manifest.js';
 export { isReservedPluginName, RESERVED_PLUGIN_NAMES } from './reserved-names.js';
 export { routePathProblem, routeShape } from './route-path.js';
+export { isUiPath } from './ui-path.js';

@@ -2,8 +2,10 @@ import semver from 'semver';
 import { z } from 'zod';
 import { formatCapability, PLUGIN_NAME_RE, parseCapability, SERVICE_NAME_RE } from '../capabilities/index.js';
 import { hasErrorCode } from '../errors/index.js';
+import { validatePattern } from '../events/validate-topic.js';
 import { isReservedPluginName } from './reserved-names.js';
 import { routePathProblem, routeShape } from './route-path.js';
+import { isUiPath } from './ui-path.js';
 
 /** `a/./b//c` → `a/b/c` for a relative path already known to hold no `..` (node's posix.normalize, minus the parts that cannot occur). */
 function normalizeRelativePath(p: string): string {
@@ -72,6 +74,81 @@ const serviceSchema = z.strictObject({
   summary: text(200).optional(),
 });
 
+const UI_PATH_RULE = 'plain "/"-separated names (no "..", dot-files, "\\\\" or control characters)';
+const uiFile = z.string().refine(isUiPath, `must be a relative path of ${UI_PATH_RULE}`);
+/** A folder under the UI root, written with or without its trailing "/"; comes out with it. */
+const uiFolder = z
+  .string()
+  .transform((p) => p.replace(/\/$/, ''))
+  .refine(isUiPath, `must be a relative folder path of ${UI_PATH_RULE}`);
+
+/** Where a panel may be placed in the dashboard. */
+export const PANEL_SLOTS = ['dashboard', 'node-page', 'session-page', 'tab'] as const;
+
+const topicPatternString = z.string().superRefine((s, ctx) => {
+  try {
+    validatePattern(s);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: hasErrorCode(err) ? err.message : 'invalid topic pattern' });
+  }
+});
+
+/**
+ * One panel a plugin contributes to the dashboard (issue #19). What it may be shown is declared
+ * here — event topics, API reads, actions it may ask the user to confirm — and the shell gives it
+ * nothing else. Its files live under `ui.panelRoot` and are served only on the plugin's own
+ * panel origin, never on the kernel's.
+ */
+const panelSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be 1–40 characters of [a-z0-9-], starting with a letter'),
+  title: z.string().min(1).max(80),
+  slot: z.enum(PANEL_SLOTS),
+  /** The panel's page, relative to `ui.root` and under `ui.panelRoot`. */
+  entry: uiFile,
+  /** Event topic patterns whose events the shell may pass to the panel. */
+  topics: z.array(topicPatternString).max(32).default([]),
+  /** API paths (GET, under /api/v1/) whose answers the shell may pass to the panel. */
+  reads: z
+    .array(
+      z
+        .string()
+        .regex(/^\/api\/v1(\/[A-Za-z0-9._~:{}-]+)+$/, 'must be an API path such as "/api/v1/nodes/{id}"'),
+    )
+    .max(32)
+    .default([]),
+  /** Actions the panel may ask for; the shell asks the user to confirm each, and the kernel audits it. */
+  actions: z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, 'must be an action id such as "sessions.terminate"'),
+    )
+    .max(16)
+    .default([]),
+});
+
+/** `ui`: the plugin's static browser UI, a folder of the plugin that the kernel serves under /ui/<name>/. */
+const uiSchema = z.strictObject({
+  /** The folder, relative to the plugin folder, e.g. `dist/ui`. */
+  root: uiFolder,
+  /** The page served for `/ui/<name>/`, relative to `root`. */
+  entry: uiFile.default('index.html'),
+  /** computeUiIntegrity (@omega/protocol/archive) of every file under `root`, written by the build. */
+  integrity: z
+    .string()
+    .regex(INTEGRITY, 'must be "sha512-" followed by the base64 SHA-512 of the UI files listing'),
+  /** Folders under `root` whose file names carry their content hash: served `immutable`. */
+  immutable: z
+    .array(uiFolder.transform((p) => `${p}/`))
+    .max(16)
+    .default(['assets/']),
+  /** The folder under `root` that holds the panels' files (served only on the panel origin). */
+  panelRoot: uiFolder.transform((p) => `${p}/`).default('panels/'),
+  panels: z.array(panelSchema).max(16).default([]),
+});
+
 const limitsSchema = z.strictObject({
   memoryMb: z.number().int().min(8).max(1024).default(64),
   callTimeoutMs: z.number().int().min(10).max(60_000).default(5_000),
@@ -94,6 +171,7 @@ export const manifestSchema = z
     services: z.array(serviceSchema).default([]),
     dependencies: z.record(pluginName, semverRange).default({}),
     limits: limitsSchema.prefault({}),
+    ui: uiSchema.optional(),
   })
   .transform((m, ctx) => {
     const permissions = [...new Set(m.permissions.map((s) => formatCapability(parseCapability(s))))];
@@ -134,13 +212,39 @@ export const manifestSchema = z
         message: 'a plugin cannot depend on itself',
       });
     }
+    const main = normalizeRelativePath(m.main);
+    // The kernel serves everything under ui.root to anyone: the bundle stays out of it.
+    if (m.ui && main.startsWith(`${m.ui.root}/`))
+      ctx.addIssue({ code: 'custom', path: ['ui', 'root'], message: `must not contain main (${main})` });
+    const panelIds = new Set<string>();
+    m.ui?.panels.forEach((p, i) => {
+      if (panelIds.has(p.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ui', 'panels', i, 'id'],
+          message: `duplicates panel "${p.id}"`,
+        });
+      panelIds.add(p.id);
+      if (!p.entry.startsWith(m.ui?.panelRoot ?? ''))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ui', 'panels', i, 'entry'],
+          message: `must be under ui.panelRoot (${m.ui?.panelRoot})`,
+        });
+    });
+    if (m.ui?.entry.startsWith(m.ui.panelRoot))
+      ctx.addIssue({ code: 'custom', path: ['ui', 'entry'], message: 'must not be under ui.panelRoot' });
     const { $schema: _schema, ...rest } = m;
-    return { ...rest, main: normalizeRelativePath(m.main), permissions };
+    return { ...rest, main, permissions };
   });
 
 /** A validated plugin manifest. */
 export type PluginManifest = z.output<typeof manifestSchema>;
 /** One declared HTTP route of a manifest. */
 export type PluginRoute = PluginManifest['routes'][number];
+/** The `ui` declaration of a manifest. */
+export type PluginUiDeclaration = NonNullable<PluginManifest['ui']>;
+/** One panel of a manifest's `ui.panels`. */
+export type PluginPanel = PluginUiDeclaration['panels'][number];
 /** One declared service of a manifest. */
 export type PluginService = PluginManifest['services'][number];

@@ -1,0 +1,103 @@
+import type { UiAsset } from '../plugins/ui/index.js';
+
+/** The host of plugin `plugin`'s panel origin: `<plugin>.localhost` (browsers resolve *.localhost to loopback). */
+export const panelHost = (plugin: string): string => `${plugin}.localhost`;
+
+/**
+ * The Content-Security-Policy of a plugin's UI on the kernel's origin: scripts, styles, fonts,
+ * workers and the manifest from that origin only (no inline script or style, no eval), images
+ * also as data: URLs, fetch/XHR/WebSocket to the same host (CSP Level 3's 'self' covers ws: and
+ * wss: of the same host and port), frames only from panel origins (`*.localhost` on the kernel's
+ * port), never framed itself, no <base>, no form posts. `frameSrc` is that panel source.
+ */
+export function shellCsp(frameSrc = "'none'"): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    `frame-src ${frameSrc}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/**
+ * The Content-Security-Policy of a panel (issue #19), on its own origin: its own scripts, styles,
+ * images and fonts; no connection of any kind (`connect-src 'none'`: no fetch, XHR, WebSocket,
+ * EventSource or beacon), no workers, frames, forms or <base>; a sandbox with scripts only, so the
+ * document has an opaque origin even when opened outside its iframe (no cookies, no storage);
+ * framed only by the kernel's UI (`ancestors`).
+ */
+export function panelCsp(ancestors: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'none'",
+    "worker-src 'none'",
+    "frame-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+    `frame-ancestors ${ancestors}`,
+    'sandbox allow-scripts',
+  ].join('; ');
+}
+
+/**
+ * The CSP of a plugin's own pages on the kernel reached at `url`: the shell policy (its panels are
+ * framed from `*.localhost` on the same port). Only the shell plugin's pages run with the kernel's
+ * origin; any other plugin's pages (`sandboxed`) also get `sandbox allow-scripts allow-forms
+ * allow-popups allow-downloads`: an opaque origin, so they can read neither the dashboard's
+ * tokens and storage nor its windows, and reach the API only as any other site would (no CORS).
+ */
+export function shellCspFor(url: URL, sandboxed = false): string {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const csp = shellCsp(`${url.protocol}//*.localhost:${port}`);
+  return sandboxed ? `${csp}; sandbox allow-scripts allow-forms allow-popups allow-downloads` : csp;
+}
+
+/** Cache-Control of a UI file whose name carries its content hash. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * The response headers of a UI file with policy `csp` (the kernel adds X-Content-Type-Options:
+ * nosniff and the request id). A sandboxed page has an opaque origin, so its own scripts and
+ * styles are cross-origin loads to it: `sandboxed` files are served CORP cross-origin.
+ */
+export function uiHeaders(asset: UiAsset, csp: string, sandboxed = false): Record<string, string> {
+  return {
+    'content-type': asset.type,
+    'content-security-policy': csp,
+    'cache-control': asset.immutable ? IMMUTABLE : 'no-cache',
+    etag: asset.etag,
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': sandboxed ? 'cross-origin' : 'same-origin',
+    'x-frame-options': 'DENY',
+  };
+}
+
+/**
+ * The headers of a panel file: the panel CSP; CORP cross-origin and `Access-Control-Allow-Origin:
+ * *` (the panel's document has an opaque origin, so its module scripts are cross-origin requests);
+ * no X-Frame-Options (frame-ancestors decides).
+ */
+export function panelHeaders(asset: UiAsset, ancestors: string): Record<string, string> {
+  return {
+    'content-type': asset.type,
+    'content-security-policy': panelCsp(ancestors),
+    'cache-control': asset.immutable ? IMMUTABLE : 'no-cache',
+    etag: asset.etag,
+    'referrer-policy': 'no-referrer',
+    'cross-origin-resource-policy': 'cross-origin',
+    'access-control-allow-origin': '*',
+  };
+}

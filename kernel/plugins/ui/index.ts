@@ -1,0 +1,3 @@
+export { loadPluginUi } from './load-plugin-ui.js';
+export type { PluginUi, UiAsset } from './plugin-ui.js';
+export { uiContentType } from './ui-content-type.js';
