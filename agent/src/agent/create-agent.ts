@@ -51,6 +51,8 @@ export interface Agent {
   /** The node id once joined. */
   node(): string | undefined;
   phase(): AgentPhase;
+  /** The kernel URL the agent joined (or is configured to join). */
+  server(): string | undefined;
   /** Sends a `report` (≤ 64 KiB of JSON); queued while disconnected (the last 1,000). */
   report(topic: string, data: unknown): void;
   /** Runs until stopped (resolves) or refused for good (rejects with the coded error). */
@@ -364,6 +366,7 @@ export function createAgent(o: AgentOptions): Agent {
     ops,
     node: () => state?.node,
     phase: () => phase,
+    server: () => state?.server ?? config.server,
     report(topic, data) {
       const size = JSON.stringify(data ?? null).length;
       if (size > MAX_REPORT_BYTES) {

@@ -59,6 +59,11 @@ export const AGENT_OPTIONS: Record<string, AgentOption> = {
     env: 'OMEGA_AGENT_DISCOVERY=off',
     description: 'Never announce: exit when there is nothing to join with',
   },
+  'probe-port': {
+    type: 'string',
+    env: 'OMEGA_AGENT_PROBE_PORT',
+    description: 'UDP port of the network probe responder (default 7799; 0 picks one)',
+  },
   ...Object.fromEntries(
     Object.entries(SESSION_FLAGS).map(([k, f]) => [
       k,

@@ -3,6 +3,7 @@ import { createAgent } from '../agent/create-agent.js';
 import { type AgentFlags, loadAgentConfig } from '../config/load-agent-config.js';
 import { hasAgentErrorCode } from '../errors/index.js';
 import { createAgentLogger } from '../log/create-agent-logger.js';
+import { type AgentResources, startAgentResources } from '../resources/start-agent-resources.js';
 import { createSessionExtension, type SessionExtension } from '../sessions/index.js';
 import { readSpecs } from '../specs/read-specs.js';
 import { AGENT_VERSION } from '../version.js';
@@ -85,9 +86,10 @@ export async function runAgentCli(
   }
   let agent: ReturnType<typeof createAgent>;
   let logger: ReturnType<typeof createAgentLogger>;
+  let config: ReturnType<typeof loadAgentConfig>;
   let sessions: SessionExtension;
   try {
-    const config = loadAgentConfig({ file: values.config as string | undefined, env: io.env, flags });
+    config = loadAgentConfig({ file: values.config as string | undefined, env: io.env, flags });
     logger = createAgentLogger({ level: config.log.level });
     sessions = await createSessionExtension({
       dataDir: config.dataDir,
@@ -120,7 +122,9 @@ export async function runAgentCli(
     logger.info({ signal }, 'leaving');
     void agent.stop(signal);
   });
+  let resources: AgentResources | undefined;
   try {
+    resources = await startAgentResources(agent, config, logger);
     await agent.run();
     return 0;
   } catch (err) {
@@ -132,6 +136,7 @@ export async function runAgentCli(
     return fail((err as Error).message);
   } finally {
     off();
+    await resources?.stop().catch(() => {});
     await sessions.close().catch(() => {});
     logger.flush();
   }

@@ -67,6 +67,26 @@ export const agentConfigSchema = z
       })
       .strict()
       .optional(),
+    /** The resource reporters (docs/resources.md): `resources.summary` and `net.interfaces` reports. */
+    resources: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Seconds between reports (health and throttling changes are sent at once). */
+        reportEverySec: z.number().int().min(1).max(3600).default(60),
+      })
+      .prefault({}),
+    /** The network probe (docs/network.md): a UDP echo responder and the rounds of the plugin's plan. */
+    netprobe: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** UDP port of the responder; 0 picks a free one (when the port is taken, a free one is used). */
+        port: z.number().int().min(0).max(65535).default(7799),
+        /** Address to bind (default all). */
+        host: z.union([z.ipv4(), z.ipv6()]).optional(),
+        /** Address peers probe (default: this machine's source address toward the kernel). */
+        advertiseAddress: z.union([z.ipv4(), z.ipv6()]).optional(),
+      })
+      .prefault({}),
     /** Seconds between specs re-reads (sent only when they changed). */
     specsIntervalSec: z.number().int().min(5).max(86_400).default(60),
     /** The session executor (agent/src/sessions). */

@@ -20,6 +20,9 @@ export const AGENT_ENV: Record<string, { path: string[]; type: 'string' | 'int' 
   OMEGA_AGENT_DISCOVERY: { path: ['discovery', 'enabled'], type: 'bool' },
   OMEGA_AGENT_DISCOVERY_INTERFACES: { path: ['discovery', 'interfaces'], type: 'list' },
   OMEGA_AGENT_DISCOVERY_PORT: { path: ['discovery', 'port'], type: 'int' },
+  OMEGA_AGENT_RESOURCES: { path: ['resources', 'enabled'], type: 'bool' },
+  OMEGA_AGENT_NETPROBE: { path: ['netprobe', 'enabled'], type: 'bool' },
+  OMEGA_AGENT_PROBE_PORT: { path: ['netprobe', 'port'], type: 'int' },
   ...Object.fromEntries(
     Object.values(SESSION_FLAGS).map((f) => [f.env, { path: f.path, type: 'string' as const }]),
   ),
@@ -37,6 +40,7 @@ export interface AgentFlags {
   'discovery-interface'?: string[];
   'discovery-port'?: string;
   'no-discovery'?: boolean;
+  'probe-port'?: string;
   /** The session flags (SESSION_FLAGS), as strings. */
   [sessionFlag: string]: string | boolean | string[] | undefined;
 }
@@ -52,6 +56,7 @@ const FLAG_FIELDS: Array<[keyof AgentFlags, string[]]> = [
   ['discovery-interface', ['discovery', 'interfaces']],
   ['discovery-port', ['discovery', 'port']],
   ['no-discovery', ['discovery', 'enabled']],
+  ['probe-port', ['netprobe', 'port']],
   ...Object.entries(SESSION_FLAGS).map(([flag, f]): [keyof AgentFlags, string[]] => [flag, f.path]),
 ];
 
@@ -113,7 +118,7 @@ function fromFlags(flags: AgentFlags, sources: Map<string, string>): Plain {
     const raw = flags[flag];
     if (raw === undefined) continue;
     let value: unknown = raw;
-    if (flag === 'discovery-port') {
+    if (flag === 'discovery-port' || flag === 'probe-port') {
       value = Number(raw);
       if (!Number.isInteger(value))
         throw invalid(path.join('.'), `--${flag}`, `expected a whole number, got "${raw}"`);

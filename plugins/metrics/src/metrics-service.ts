@@ -3,13 +3,15 @@ import { AlertHistory } from './alerts/alert-history.js';
 import { RuleStore } from './alerts/rule-store.js';
 import { SampleDeriver } from './collect/derive-samples.js';
 import type { SystemArea, SystemAreaData, Topology } from './collect/host-data.js';
+import { ingestSeries } from './collect/ingest-series.js';
 import { ingestNodeLoads, type RemoteSnapshot } from './collect/node-loads.js';
 import type { MetricsHost } from './metrics-host.js';
 import { nodeIdFrom } from './node-id.js';
 import { HistoryPersister } from './persist/history-persister.js';
 import type { NodeSnapshot } from './prometheus/render-prometheus.js';
+import { SERIES_CATALOG } from './series/series-catalog.js';
 import { SessionSeriesStore } from './sessions/session-series.js';
-import { MetricStore } from './store/metric-store.js';
+import { MetricStore, type SeriesEntry } from './store/metric-store.js';
 
 /**
  * Areas read on every collection. `gpu` too while the host has GPUs; without any it is
@@ -45,6 +47,9 @@ export interface CollectorStats {
   readFailures: number;
   lastDurationMs: number;
   lastSeries: number;
+  /** Samples recorded from `resources.series` events, and samples refused from them. */
+  ingested: number;
+  ingestRefused: number;
 }
 
 /**
@@ -66,6 +71,8 @@ export class MetricsService {
   readonly remote = new Map<string, RemoteSnapshot>();
   /** Remote load batches and node entries recorded. */
   readonly remoteStats = { batches: 0, nodes: 0 };
+  /** Ids of the series {@link ingest} recorded (bounded by the store's cap on remote series). */
+  private readonly ingestedIds = new Set<string>();
   /** Compute sessions' usage, as series keyed by `session` (from `sessions.usage`). */
   readonly sessions = new SessionSeriesStore();
   /** Session usage batches and rows recorded. */
@@ -76,6 +83,8 @@ export class MetricsService {
     readFailures: 0,
     lastDurationMs: 0,
     lastSeries: 0,
+    ingested: 0,
+    ingestRefused: 0,
   };
   private readonly deriver = new SampleDeriver();
   private readonly topologyEveryMs: number;
@@ -181,6 +190,39 @@ export class MetricsService {
     this.stats.collections++;
     this.stats.lastSeries = samples.length;
     this.stats.lastDurationMs = host.now() - at;
+  }
+
+  /**
+   * Records the series the resources plugin publishes (`resources.series`: per node, from the
+   * agents, keyed by the node's name like `nodes.load`) as compact remote series, so /query,
+   * alerts and the Prometheus exposition cover them. Alert rules see them at the next collection.
+   */
+  ingest(data: unknown): void {
+    const r = ingestSeries(data, this.host.now());
+    this.stats.ingestRefused += r.refused;
+    for (const b of r.batches) {
+      // The kernel's own machine (its local agent) already has the collector's series under
+      // the same names and labels: those stay the collector's, the rest are added.
+      const samples =
+        b.node === this.node || nodeIdFrom(b.node) === this.node
+          ? b.samples.filter((x) => !Object.hasOwn(SERIES_CATALOG, x.name))
+          : b.samples;
+      const ids = this.store.record(b.node, b.at, samples, true);
+      this.stats.ingested += ids.length;
+      for (const id of ids) this.ingestedIds.add(id);
+    }
+  }
+
+  /**
+   * The series recorded from `resources.series` (not the collector's own, nor `nodes.load`'s,
+   * which share some names with other labels and have their own Prometheus families).
+   */
+  *ingestedSeries(): Iterable<SeriesEntry> {
+    for (const id of this.ingestedIds) {
+      const e = this.store.get(id);
+      if (e) yield e;
+      else this.ingestedIds.delete(id);
+    }
   }
 
   /** Records a `nodes.load` batch: the remote nodes' loads as compact series keyed by node. */

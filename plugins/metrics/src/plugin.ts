@@ -1,6 +1,7 @@
 import { definePlugin, httpError, type PluginContext } from '@omega/sdk';
 import { alertRoutes } from './api/alert-routes.js';
 import { metricsRoutes } from './api/metrics-routes.js';
+import { INGEST_TOPIC } from './collect/ingest-series.js';
 import type { MetricsHost } from './metrics-host.js';
 import { describe, MetricsService } from './metrics-service.js';
 
@@ -85,6 +86,7 @@ export const plugin = definePlugin({
       );
     await service.collect();
     const collector = startCollector(ctx, service);
+    const unsubscribe = await ctx.events.subscribe(INGEST_TOPIC, (e) => service.ingest(e.data));
     let active = true;
     const current = (): MetricsService => {
       if (!active) throw httpError(503, 'OMEGA_ERR_UNAVAILABLE', 'The metrics plugin is stopping.');
@@ -94,6 +96,7 @@ export const plugin = definePlugin({
       routes: { ...metricsRoutes(current), ...alertRoutes(current) },
       async deactivate() {
         active = false;
+        await unsubscribe().catch(() => false);
         await collector.stop();
         await service.stop();
       },

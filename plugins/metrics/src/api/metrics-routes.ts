@@ -1,6 +1,6 @@
 import { json, type PluginRequest, type PluginResponse, problem } from '@omega/sdk';
 import type { MetricsService } from '../metrics-service.js';
-import { renderPrometheus } from '../prometheus/render-prometheus.js';
+import { freshIngested, renderPrometheus } from '../prometheus/render-prometheus.js';
 import { countPoints, MAX_POINTS, rangeQuery } from '../query/range-query.js';
 import { seriesKind } from '../series/series-catalog.js';
 import { parseSeriesId } from '../series/series-id.js';
@@ -124,10 +124,14 @@ export function metricsRoutes(service: () => MetricsService) {
       return json(200, { ...(head ?? { from: p.from, to: p.to, step: p.step, agg: p.agg }), results });
     },
 
-    /** GET /prometheus — Prometheus text exposition of every node's newest snapshot. */
+    /** GET /prometheus — Prometheus text exposition of every node's newest snapshot and ingested series. */
     async prometheus(): Promise<PluginResponse> {
       const s = service();
-      const text = renderPrometheus([...s.latest.values()], s.remote.values());
+      const text = renderPrometheus(
+        [...s.latest.values()],
+        s.remote.values(),
+        freshIngested(s.ingestedSeries(), s.now()),
+      );
       return {
         status: 200,
         headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },

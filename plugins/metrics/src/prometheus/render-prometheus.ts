@@ -1,6 +1,8 @@
 import { sensorLabels } from '../collect/derive-samples.js';
 import type { CpuTimes, SystemAreaData } from '../collect/host-data.js';
 import type { RemoteSnapshot } from '../collect/node-loads.js';
+import { INGESTED_SERIES } from '../series/ingested-series.js';
+import type { SeriesEntry } from '../store/metric-store.js';
 import { addRemoteNode } from './add-remote-node.js';
 import { ExpositionBuilder } from './exposition-builder.js';
 
@@ -17,16 +19,38 @@ const CPU_MODES: (keyof CpuTimes)[] = ['user', 'nice', 'system', 'idle', 'iowait
  * Renders the newest snapshot of every node in the Prometheus text format, with node_exporter's
  * metric names where one exists (so its dashboards work) and `omega_*` names for GPUs and
  * topology, which node_exporter does not export; then the remote nodes' newest loads (one
- * family per name across all nodes). Every sample carries a `node` label.
+ * family per name across all nodes), and the newest value of each ingested series (`ingested`:
+ * see {@link freshIngested}) under its own family. Every sample carries a `node` label.
  */
 export function renderPrometheus(
   snapshots: readonly NodeSnapshot[],
   remote: Iterable<RemoteSnapshot> = [],
+  ingested: readonly SeriesEntry[] = [],
 ): string {
   const b = new ExpositionBuilder();
   for (const s of snapshots) addNode(b, s);
   for (const r of remote) addRemoteNode(b, r);
+  for (const e of ingested) {
+    const kind = INGESTED_SERIES[e.name];
+    if (kind) b.add(kind.prom, kind.type, `${kind.help} (${kind.unit}).`, e.labels, e.history.lastValue);
+  }
   return b.render();
+}
+
+/** Ingested series left out of the exposition once their newest sample is older than this. */
+export const INGESTED_STALE_MS = 10 * 60_000;
+
+/** The ingested series whose newest sample is recent enough to expose (a node gone stops showing). */
+export function freshIngested(entries: Iterable<SeriesEntry>, now: number): SeriesEntry[] {
+  const out: SeriesEntry[] = [];
+  for (const e of entries)
+    if (
+      Object.hasOwn(INGESTED_SERIES, e.name) &&
+      e.history.lastAt > 0 &&
+      now - e.history.lastAt <= INGESTED_STALE_MS
+    )
+      out.push(e);
+  return out;
 }
 
 function addNode(b: ExpositionBuilder, { node, data }: NodeSnapshot): void {

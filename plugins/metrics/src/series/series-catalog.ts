@@ -1,3 +1,5 @@
+import { INGESTED_SERIES } from './ingested-series.js';
+
 /** What a series name measures. */
 export interface SeriesKind {
   unit: string;
@@ -61,7 +63,11 @@ export const SERIES_CATALOG: Readonly<Record<string, SeriesKind>> = Object.freez
   'session.memory_peak_bytes': k('bytes', "A compute session's highest memory use so far"),
 });
 
-/** The kind of a series name (unit `unknown` for a name not in the catalog). */
+/** The kind of a series name: the collector's, else an ingested one's (unit `unknown` for neither). */
 export function seriesKind(name: string): SeriesKind {
-  return SERIES_CATALOG[name] ?? { unit: 'unknown', help: '' };
+  const ingested = INGESTED_SERIES[name];
+  return (
+    SERIES_CATALOG[name] ??
+    (ingested ? { unit: ingested.unit, help: ingested.help } : { unit: 'unknown', help: '' })
+  );
 }

@@ -10,11 +10,11 @@ import type { SystemSnapshot } from '../resources/system-snapshot.js';
 
 type Rates = Record<string, { rx?: number; tx?: number }>;
 
-/** Interfaces of the kernel host (rates live from metrics samples); the latency matrix once the network plugin is installed. */
+/** Interfaces of the kernel host (rates live from metrics samples); the latency matrix from the resources plugin (docs/network.md). */
 export function NetworkTab() {
   const { api } = useServices();
   const sys = useAsync((signal) => api.get<SystemSnapshot>('/system', signal), []);
-  const matrix = useAsync((signal) => api.get<unknown>('/network/latency', signal), []);
+  const matrix = useAsync((signal) => api.get<unknown>('/resources/network/latency', signal), []);
   const [rates, setRates] = useState<Rates>({});
   useLive(['metrics.sample'], (e) => {
     const v = (e.data as { values?: Record<string, number> })?.values;
@@ -66,7 +66,7 @@ export function NetworkTab() {
       <section aria-labelledby="net-matrix">
         <h2 id="net-matrix">{t('net.latency')}</h2>
         {matrix.error !== undefined ? (
-          <NotInstalled plugin="network" />
+          <NotInstalled plugin="resources" />
         ) : matrix.data ? (
           <pre class="logs">{JSON.stringify(matrix.data, null, 2)}</pre>
         ) : null}
