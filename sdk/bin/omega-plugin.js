@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// The omega-plugin CLI. The sdk ships TypeScript sources; tsx's loader runs them on Node 20+.
-import { register } from 'tsx/esm/api';
+// The omega-plugin CLI: runs the sdk's built modules (npm run build:packages in the repository).
+import { main } from '../dist/cli/main.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -44,7 +44,8 @@ describe('installing a packed plugin into a running kernel', () => {
   async function packVersion(version: string, key: string): Promise<Buffer> {
     const path = join(dir, 'plugin.json');
     writeFileSync(path, setManifestFields(readFileSync(path, 'utf8'), { version }));
-    await buildPlugin(dir);
+    // the type check is tests/sdk/type-check.test.ts's and tests/packaging's concern
+    await buildPlugin(dir, { typecheck: false });
     await signPlugin(dir, key);
     return readFileSync((await packPlugin(dir, work)).file);
   }
@@ -69,14 +70,14 @@ describe('installing a packed plugin into a running kernel', () => {
   });
 
   it('builds deterministically: the same source and layout give the same bundle and integrity', async () => {
-    const first = await buildPlugin(dir);
+    const first = await buildPlugin(dir, { typecheck: false });
     // esbuild's module markers are paths relative to the plugin folder: same layout, same bytes
     // (in the repository, plugins/<name> and sdk/ move together, so every clone agrees).
     const other = mkdtempSync(join(tmpdir(), 'omega-install-'));
     const copy = join(other, 'greet');
     cpSync(dir, copy, { recursive: true, dereference: false, verbatimSymlinks: true });
-    const again = await buildPlugin(dir);
-    const elsewhere = await buildPlugin(copy);
+    const again = await buildPlugin(dir, { typecheck: false });
+    const elsewhere = await buildPlugin(copy, { typecheck: false });
     expect(again.changed).toBe(false);
     expect(again.integrity).toBe(first.integrity);
     expect(elsewhere.integrity).toBe(first.integrity);
@@ -100,10 +101,10 @@ describe('installing a packed plugin into a running kernel', () => {
     expect([r1.status, await codeOf(r1)]).toEqual([400, 'OMEGA_ERR_SIGNATURE_INVALID']);
 
     const doc = decodeArchive(archive);
-    const bundle = Buffer.from(doc.files['dist/plugin.js'] ?? '', 'base64').toString('utf8');
+    const bundle = Buffer.from(doc.files['plugin.js'] ?? '', 'base64').toString('utf8');
     const evil = {
       ...doc,
-      files: { 'dist/plugin.js': Buffer.from(`${bundle}\n// evil`).toString('base64') },
+      files: { 'plugin.js': Buffer.from(`${bundle}\n// evil`).toString('base64') },
     };
     const r2 = await install(encodeArchive(evil), '?grant=all');
     expect([r2.status, await codeOf(r2)]).toEqual([400, 'OMEGA_ERR_MANIFEST_INVALID']);
@@ -116,6 +117,29 @@ describe('installing a packed plugin into a running kernel', () => {
     const r4 = await install(encodeArchive(traversal), '?grant=all');
     expect([r4.status, await codeOf(r4)]).toEqual([400, 'OMEGA_ERR_VALIDATION']);
     expect(existsSync(join(k.dataDir, 'plugins', 'greet'))).toBe(false);
+  });
+
+  it('refuses to install over a bundled plugin, which is a built source folder (dist/plugin.json)', async () => {
+    const bundled = mkdtempSync(join(tmpdir(), 'omega-bundled-'));
+    symlinkSync(dir, join(bundled, 'greet'), 'dir');
+    const other = await startTempKernel({ plugins: { dirs: [bundled] } });
+    try {
+      await trustPublisher(
+        trustedPublishersFile(other.dataDir),
+        JSON.parse(readFileSync(join(work, 'trusted.public.jwk'), 'utf8')),
+      );
+      const res = await other.api('/api/v1/plugins/install?grant=all', {
+        method: 'POST',
+        body: archive,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      expect([res.status, await codeOf(res)]).toEqual([409, 'OMEGA_ERR_ALREADY_EXISTS']);
+      expect(existsSync(join(other.dataDir, 'plugins', 'greet'))).toBe(false);
+    } finally {
+      await other.stop();
+      removeDir(other.dataDir);
+      removeDir(bundled);
+    }
   });
 
   it('installs with partial consent as refused, then with full consent as running; the route answers', async () => {

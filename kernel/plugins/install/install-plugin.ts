@@ -4,6 +4,7 @@ import { parseManifest } from '@omega/protocol';
 import semver from 'semver';
 import { hasErrorCode, omegaError } from '../../errors/index.js';
 import { formatCapability, parseCapability } from '../../permissions/index.js';
+import { builtManifestPath } from '../built-manifest-path.js';
 import { updateGrants } from '../update-grants.js';
 import { placePlugin } from './place-plugin.js';
 import { loadTrustedPublishers } from './trusted-publishers.js';
@@ -47,9 +48,9 @@ export interface InstallResult {
 
 const canonical = (p: string) => formatCapability(parseCapability(p));
 
-async function installedVersion(dir: string): Promise<string | undefined> {
+/** The version in the manifest at `path`; undefined when there is none (or it is not valid). */
+async function installedVersion(path: string): Promise<string | undefined> {
   try {
-    const path = join(dir, 'plugin.json');
     return parseManifest(await readFile(path, 'utf8'), path).version;
   } catch {
     return undefined;
@@ -64,7 +65,8 @@ async function checkInstallable(
 ): Promise<string | undefined> {
   const { name, version } = v.manifest;
   for (const dir of t.bundledDirs) {
-    if (await installedVersion(join(dir, name))) {
+    // a bundled plugin is a built source folder: its manifest is dist/plugin.json
+    if (await installedVersion(await builtManifestPath(join(dir, name)))) {
       throw omegaError(
         'OMEGA_ERR_ALREADY_EXISTS',
         `"${name}" is a bundled plugin of this kernel; it cannot be installed over.`,
@@ -74,7 +76,7 @@ async function checkInstallable(
       );
     }
   }
-  const previous = await installedVersion(join(t.installedDir, name));
+  const previous = await installedVersion(join(t.installedDir, name, 'plugin.json'));
   if (previous && semver.lt(version, previous) && !c.allowDowngrade) {
     throw omegaError(
       'OMEGA_ERR_CONFLICT',
