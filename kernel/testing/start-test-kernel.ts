@@ -60,11 +60,27 @@ async function nameOf(dir: string): Promise<string> {
   });
   try {
     return parseManifest(text, path).name;
-  } catch {
+  } catch (err) {
     // an unbuilt source folder: discovery below says what to do; link it under its source name
-    const name = (JSON.parse(text) as { name?: unknown }).name;
+    let name: unknown;
+    try {
+      name = (JSON.parse(text) as { name?: unknown }).name;
+    } catch {
+      throw err;
+    }
     if (typeof name === 'string' && PLUGIN_NAME_RE.test(name)) return name;
-    throw omegaError('OMEGA_ERR_MANIFEST_INVALID', `${path} has no valid name.`, { file: path });
+    throw err;
+  }
+}
+
+/** The real path of a plugin folder given to the harness; a coded error when there is none. */
+function folderOf(dir: string): string {
+  try {
+    return realpathSync(resolve(dir));
+  } catch {
+    throw omegaError('OMEGA_ERR_NOT_FOUND', `The plugin folder ${resolve(dir)} does not exist.`, {
+      dir: resolve(dir),
+    });
   }
 }
 
@@ -77,10 +93,10 @@ async function nameOf(dir: string): Promise<string> {
  * `omega/testing`).
  */
 export async function startTestKernel(opts: TestKernelOptions): Promise<TestKernel> {
+  const folders = [opts.plugin, ...(opts.with ?? [])].map(folderOf);
   const root = mkdtempSync(join(tmpdir(), 'omega-plugin-test-'));
   const pluginsDir = join(root, 'plugins');
   mkdirSync(pluginsDir);
-  const folders = [opts.plugin, ...(opts.with ?? [])].map((d) => realpathSync(resolve(d)));
   const grants: Record<string, { granted: string[]; denied: string[] }> = {};
   let name = '';
   for (const [i, dir] of folders.entries()) {
