@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeIntegrity, discoverPlugins } from '../../kernel/plugins/index.js';
-import { buildPlugin } from '../../sdk/src/build/index.js';
+import { buildPlugin, typeCheckPlugin } from '../../sdk/src/build/index.js';
 import { packPlugin } from '../../sdk/src/pack/index.js';
 import { initPlugin } from '../../sdk/src/scaffold/index.js';
 import { generatePublisherKey, signPlugin } from '../../sdk/src/sign/index.js';
@@ -190,6 +190,25 @@ describe('build type-checks the plugin: a wrong argument to ctx is a build error
       const skipped = await runCli(OMEGA_PLUGIN, ['build', 'typed', '--no-typecheck'], work);
       expect(skipped.code, skipped.stderr).toBe(0);
       expect(readFileSync(join(dir, 'dist', 'plugin.js'), 'utf8')).toContain('(42, who)');
+    } finally {
+      writeFileSync(join(dir, 'src', 'index.ts'), good);
+    }
+  });
+
+  it('checks the code as the isolate runs it: no Node globals, even with types: ["node"] in tsconfig', async () => {
+    const nodeish = good.replace(
+      "req.query.name ?? 'world'",
+      "req.query.name ?? process.env.USER ?? 'world'",
+    );
+    expect(nodeish).not.toBe(good);
+    writeFileSync(join(dir, 'src', 'index.ts'), nodeish);
+    try {
+      const err = await typeCheckPlugin(dir).then(
+        () => undefined,
+        (e: { code: string; extras: { errors: Array<{ field: string; message: string }> } }) => e,
+      );
+      expect(err?.code).toBe('OMEGA_ERR_VALIDATION');
+      expect(err?.extras.errors.map((e) => e.message).join('\n')).toMatch(/Cannot find name 'process'/);
     } finally {
       writeFileSync(join(dir, 'src', 'index.ts'), good);
     }

@@ -34,7 +34,11 @@ async function loadTypeScript(dir: string): Promise<TypeScript> {
   );
 }
 
-/** Compiler options: the plugin's tsconfig.json when it has one, else strict defaults; never emitting. */
+/**
+ * Compiler options: the plugin's tsconfig.json when it has one, else strict defaults; never
+ * emitting, and without ambient Node types (`types: []`, whatever the tsconfig says for its
+ * tests): the bundle runs in an isolate, where `process`, `Buffer` and `require` do not exist.
+ */
 function compilerOptions(ts: TypeScript, dir: string): TS.CompilerOptions {
   const file = join(dir, 'tsconfig.json');
   const defaults: TS.CompilerOptions = {
@@ -65,12 +69,13 @@ function compilerOptions(ts: TypeScript, dir: string): TS.CompilerOptions {
       { file },
     );
   }
-  return { ...parsed.options, noEmit: true };
+  return { ...parsed.options, noEmit: true, types: [] };
 }
 
 /**
  * Type-checks the plugin in `dir` (src/index.ts and everything it imports) with TypeScript's API
- * — the plugin's own TypeScript when installed, else the sdk's — under the plugin's tsconfig.json.
+ * — the plugin's own TypeScript when installed, else the sdk's — under the plugin's tsconfig.json
+ * (minus ambient Node types: see compilerOptions).
  * Throws OMEGA_ERR_VALIDATION naming the first error as `file:line:col - error TSnnnn: message`,
  * with every error in `errors`; so a wrong argument to `ctx` fails the build.
  */
