@@ -141,9 +141,10 @@ async function loadOne(dir: string): Promise<DiscoveredPlugin> {
 /**
  * Finds plugins in `dirs` (e.g. the bundled plugins folder and the installed-plugins store):
  * each subfolder `<dir>/<name>/` must hold a valid manifest whose `main` bundle matches its
- * `integrity` — `dist/plugin.json` of a built source folder (`omega-plugin build` writes it next
- * to the bundle) or, for an installed plugin, `plugin.json` (see {@link builtManifestPath}). One bad plugin does not stop the others; a name found in two places is an error
- * naming both folders, and neither is used. A missing `dir` counts as empty.
+ * `integrity`: `dist/plugin.json` of a built source folder (`omega-plugin build` writes it next
+ * to the bundle) or, for an installed plugin, `plugin.json` (see {@link builtManifestPath}).
+ * One bad plugin does not stop the others; a name found in two places is an error naming both
+ * folders, and neither is used. A missing `dir` counts as empty.
  */
 export async function discoverPlugins(opts: { dirs: readonly string[] }): Promise<Discovery> {
   const folders = (await Promise.all(opts.dirs.map((d) => subfolders(resolve(d))))).flat();

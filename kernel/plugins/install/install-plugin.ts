@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseManifest } from '@omega/protocol';
 import semver from 'semver';
@@ -47,6 +47,11 @@ export interface InstallResult {
 }
 
 const canonical = (p: string) => formatCapability(parseCapability(p));
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** The version in the manifest at `path`; undefined when there is none (or it is not valid). */
 async function installedVersion(path: string): Promise<string | undefined> {
@@ -65,8 +70,9 @@ async function checkInstallable(
 ): Promise<string | undefined> {
   const { name, version } = v.manifest;
   for (const dir of t.bundledDirs) {
-    // a bundled plugin is a built source folder: its manifest is dist/plugin.json
-    if (await installedVersion(await builtManifestPath(join(dir, name)))) {
+    // a bundled plugin is a source folder (built: dist/plugin.json); built or not, its name is taken
+    const manifest = await builtManifestPath(join(dir, name));
+    if (await exists(manifest)) {
       throw omegaError(
         'OMEGA_ERR_ALREADY_EXISTS',
         `"${name}" is a bundled plugin of this kernel; it cannot be installed over.`,
