@@ -7,7 +7,7 @@ import { removeDir } from '../helpers/temp-kernel.js';
 import { OMEGA_PLUGIN, runCli } from './run-cli.js';
 
 const SDK = realpathSync(join(import.meta.dirname, '..', '..', 'sdk'));
-const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, never>;
+const json = <T = Record<string, unknown>>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
 describe('omega-plugin init: a package the author owns, linked to the sdk it ran from', () => {
   const work = realpathSync(mkdtempSync(join(tmpdir(), 'omega-init-')));
@@ -47,7 +47,7 @@ describe('omega-plugin init: a package the author owns, linked to the sdk it ran
       work,
     );
     expect(run.code, run.stderr).toBe(0);
-    const pkg = json(join(work, 'other', 'package.json')) as { devDependencies: Record<string, string> };
+    const pkg = json<{ devDependencies: Record<string, string> }>(join(work, 'other', 'package.json'));
     expect(pkg.devDependencies['@omega/sdk']).toBe('file:../packs/omega-sdk-0.1.0.tgz');
     expect(run.stdout).toMatch(/cd other && npm install --save-dev omega@file:/);
   });
