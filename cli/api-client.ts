@@ -1,55 +1,139 @@
-import { resolveCliToken, resolveCliUrl } from './target.js';
+import { readCliConfig, writeCliConfig } from './config/cli-config.js';
+import { type CliTarget, resolveTarget } from './target.js';
 
 /** A failed API call, printed by the CLI as one line. */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    /** The problem document's extras (e.g. a consent plan), when the kernel sent them. */
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(message);
   }
 }
 
-/** Calls the kernel API with the CLI's URL and token; a problem response becomes an ApiError. */
+/** Refresh a session's access token this long before it expires, ms. */
+const REFRESH_MARGIN_MS = 30_000;
+
+/** One HTTP exchange with the kernel, as data: status and parsed JSON (or text). */
+async function exchange(
+  url: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<{ status: number; data: unknown }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  const bytes = body instanceof Uint8Array;
+  if (body !== undefined) headers['content-type'] = bytes ? 'application/octet-stream' : 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: bytes ? body : JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'TimeoutError')
+      throw new ApiError(
+        `${url} did not answer ${method} ${path} within 120 s; retry, or check the kernel's log`,
+        'TIMEOUT',
+      );
+    const cause = e.cause instanceof Error ? e.cause.message : e.message;
+    throw new ApiError(
+      `no kernel answers at ${url} (${cause}); start one with omega start, or point at another with --url / --context`,
+      'UNREACHABLE',
+    );
+  }
+  const text = await res.text();
+  let data: unknown = text;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    if (!res.ok)
+      throw new ApiError(
+        `HTTP ${res.status} from ${url}${path} is not JSON; is that an Omega kernel?`,
+        `HTTP_${res.status}`,
+      );
+  }
+  return { status: res.status, data };
+}
+
+/**
+ * A session's access token, refreshed (and the rotated refresh token saved) when it is about to
+ * expire. Undefined when the refresh is refused: the session is over.
+ */
+async function sessionToken(target: CliTarget): Promise<string | undefined> {
+  const ctx = target.context;
+  const auth = ctx?.value.auth;
+  if (!ctx || auth?.kind !== 'session') return target.credential?.token;
+  if (auth.accessExpiresAt - REFRESH_MARGIN_MS > Date.now()) return auth.accessToken;
+  const r = await exchange(target.url, 'POST', '/api/v1/security/refresh', undefined, {
+    refreshToken: auth.refreshToken,
+  });
+  if (r.status !== 200) return undefined;
+  const pair = r.data as { accessToken: string; refreshToken: string; expiresIn: number };
+  const config = readCliConfig();
+  const saved = config.contexts[ctx.name];
+  if (saved)
+    saved.auth = {
+      kind: 'session',
+      username: auth.username,
+      accessToken: pair.accessToken,
+      accessExpiresAt: Date.now() + pair.expiresIn * 1000,
+      refreshToken: pair.refreshToken,
+    };
+  await writeCliConfig(config);
+  return pair.accessToken;
+}
+
+/** The bearer token for the CLI's target (a session's refreshed when it nears expiry), for non-JSON uses such as the event stream. */
+export async function currentToken(values: Record<string, unknown>): Promise<string | undefined> {
+  const target = resolveTarget(values);
+  return target.credential?.source === 'context' ? sessionToken(target) : target.credential?.token;
+}
+
+/** What to run when the kernel says the caller is not signed in. */
+function signInHint(target: CliTarget): string {
+  const url = target.url;
+  if (target.credential?.source === 'context')
+    return `the session for ${url} has ended; run omega login --url ${url}${target.context ? ` --context ${target.context.name}` : ''}`;
+  if (target.credential)
+    return `the token given (${target.credential.source === 'flag' ? '--token' : target.credential.source === 'env' ? '$OMEGA_TOKEN' : 'the admin-token file'}) is not valid for ${url}`;
+  return `not signed in to ${url}; run omega login --url ${url} (or pass --token, or set OMEGA_TOKEN)`;
+}
+
+/**
+ * Calls the kernel API with the CLI's target (see resolveTarget; a Uint8Array body is sent as
+ * application/octet-stream, anything else as JSON): a session's access token is
+ * refreshed when it nears expiry; a problem response becomes an ApiError whose message names
+ * the flag or command that fixes it.
+ */
 export async function callApi(
   values: Record<string, unknown>,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<unknown> {
-  const url = resolveCliUrl(values);
-  const token = resolveCliToken(values);
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(`${url}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (err) {
-    const cause =
-      (err as Error).cause instanceof Error
-        ? ((err as Error).cause as Error).message
-        : (err as Error).message;
-    throw new ApiError(`no kernel at ${url} (${cause}); start one with: omega start`, 'UNREACHABLE');
-  }
-  const text = await res.text();
-  let data: unknown;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
+  const target = resolveTarget(values);
+  const token =
+    target.credential?.source === 'context' ? await sessionToken(target) : target.credential?.token;
+  const { status, data } = await exchange(target.url, method, path, token, body);
+  if (status >= 200 && status < 300) return data;
+  const p = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown> & {
+    detail?: string;
+    code?: string;
+  };
+  if (status === 401) throw new ApiError(signInHint(target), p.code ?? 'OMEGA_ERR_AUTH_REQUIRED', p);
+  if (status === 403 && p.code !== 'OMEGA_ERR_CONSENT_REQUIRED')
     throw new ApiError(
-      `HTTP ${res.status} from ${url}${path} is not JSON; is that an Omega kernel?`,
-      `HTTP_${res.status}`,
+      `${p.detail ?? 'forbidden'} (signed in as ${target.context?.value.auth?.kind === 'session' ? target.context.value.auth.username : 'the token given'}; ask an admin for the permission, or use --context/--token of an account that has it)`,
+      p.code ?? 'OMEGA_ERR_FORBIDDEN',
+      p,
     );
-  }
-  if (!res.ok) {
-    const p = (data ?? {}) as { detail?: string; code?: string };
-    throw new ApiError(`${p.detail ?? `HTTP ${res.status}`}`, p.code ?? `HTTP_${res.status}`);
-  }
-  return data;
+  throw new ApiError(p.detail ?? `HTTP ${status}`, p.code ?? `HTTP_${status}`, p);
 }

@@ -3,17 +3,51 @@ import { hasErrorCode } from '@omega/protocol';
 import { KERNEL_VERSION } from '../kernel/index.js';
 import { ApiError } from './api-client.js';
 import { type Command, renderHelp, UsageError } from './command.js';
+import { contextCommand } from './commands/context.js';
+import { loginCommand, logoutCommand } from './commands/login.js';
 import { marketplaceCommand } from './commands/marketplace.js';
 import { pluginCommand } from './commands/plugin.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
+import { TargetError } from './target.js';
 
-const COMMANDS: Command[] = [startCommand, statusCommand, pluginCommand, marketplaceCommand];
+const COMMANDS: Command[] = [
+  startCommand,
+  statusCommand,
+  loginCommand,
+  logoutCommand,
+  contextCommand,
+  pluginCommand,
+  marketplaceCommand,
+];
+
+/** Flags every command that talks to a kernel takes (a command's own definition wins). */
+const GLOBAL_OPTIONS: Command['options'] = {
+  url: {
+    type: 'string',
+    description: 'Kernel URL (default: the current context, $OMEGA_URL, http://127.0.0.1:7700)',
+  },
+  context: { type: 'string', description: 'Use a context from omega login (omega context list)' },
+  token: {
+    type: 'string',
+    description: 'Bearer token (default: $OMEGA_TOKEN, the context, <data-dir>/admin-token)',
+  },
+};
+const LOCAL_COMMANDS = new Set(['start', 'marketplace', 'login', 'logout', 'context']);
+
+/** A command with the global flags merged in (where they apply). */
+function withGlobals(cmd: Command): Command {
+  return LOCAL_COMMANDS.has(cmd.name) ? cmd : { ...cmd, options: { ...GLOBAL_OPTIONS, ...cmd.options } };
+}
 
 function topHelp(): string {
   const lines = ['Usage: omega <command> [options]', '', 'Commands:'];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(12)}${c.summary}`);
-  lines.push('', 'Global: --version [--json], --help. Run `omega <command> --help` for its options.');
+  lines.push(
+    '',
+    'Global: --version [--json], --help. Commands that talk to a kernel take --url, --context and --token;',
+    'sign in once with `omega login --url URL`. Run `omega <command> --help` for its options.',
+  );
   return lines.join('\n');
 }
 
@@ -32,7 +66,8 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
+  const found = COMMANDS.find((c) => c.name === name);
+  const cmd = found ? withGlobals(found) : undefined;
   try {
     if (!cmd) throw new UsageError(`unknown command "${name}"; run omega --help for the list`);
     const { values, positionals } = parseArgs({
@@ -55,7 +90,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await cmd.run(values, positionals);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      err instanceof UsageError ||
+      err instanceof TargetError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`omega: ${(err as Error).message}\n`);
       return 2;
     }

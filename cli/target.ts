@@ -1,12 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { adminTokenPath } from '../kernel/index.js';
+import { type CliContext, readCliConfig } from './config/cli-config.js';
 
-/** The kernel URL the CLI talks to: flag, then env, then the default. */
-export function resolveCliUrl(values: Record<string, unknown>): string {
-  if (typeof values.url === 'string') return values.url.replace(/\/+$/, '');
-  return (process.env.OMEGA_URL ?? `http://127.0.0.1:${process.env.OMEGA_PORT ?? 7700}`).replace(/\/+$/, '');
+/** The kernel the CLI talks to, and where its URL and credential came from. */
+export interface CliTarget {
+  url: string;
+  /** The context (`omega login`) whose URL this is, when there is one. */
+  context?: { name: string; value: CliContext };
+  /** The bearer token to send, and its source (`session` ones can be refreshed). */
+  credential?: { source: 'flag' | 'env' | 'context' | 'file'; token: string };
 }
+
+/** Usage errors of target resolution: one line that names the fix. */
+export class TargetError extends Error {}
+
+const trim = (u: string): string => u.replace(/\/+$/, '');
 
 /** True for a URL whose host is this machine (the only place a local token file is meant for). */
 export function isLoopbackUrl(url: string): boolean {
@@ -18,27 +27,64 @@ export function isLoopbackUrl(url: string): boolean {
   }
 }
 
+function contextToken(ctx: CliContext | undefined): string | undefined {
+  if (!ctx?.auth) return undefined;
+  return ctx.auth.kind === 'token' ? ctx.auth.token : ctx.auth.accessToken;
+}
+
 /**
- * The token to send: `--token`, then $OMEGA_ADMIN_TOKEN, then `<data-dir>/admin-token` — the
- * file only for a kernel on this machine, so a wrong --url never receives the local secret.
- * Refuses to send any token in clear text to another host.
+ * Which kernel, with which credential: `--context`, else `--url` (or $OMEGA_URL), else the
+ * current context (`omega context use`), else http://127.0.0.1:7700. The token: `--token`, then
+ * $OMEGA_TOKEN / $OMEGA_ADMIN_TOKEN, then the context's (from `omega login`), then — for a kernel
+ * on this machine only — `<data-dir>/admin-token`. Refuses to send any token in clear text to
+ * another host.
  */
-export function resolveCliToken(
+export function resolveTarget(
   values: Record<string, unknown>,
-  url = resolveCliUrl(values),
-): string | undefined {
-  const loopback = isLoopbackUrl(url);
-  let token: string | undefined;
-  if (typeof values.token === 'string') token = values.token;
-  else if (process.env.OMEGA_ADMIN_TOKEN) token = process.env.OMEGA_ADMIN_TOKEN;
-  else if (loopback) {
-    const file = adminTokenPath(
-      resolve(String(values['data-dir'] ?? process.env.OMEGA_DATA_DIR ?? './data')),
-    );
-    if (existsSync(file)) token = readFileSync(file, 'utf8').trim();
+  env: NodeJS.ProcessEnv = process.env,
+): CliTarget {
+  const config = readCliConfig();
+  let url: string;
+  let context: CliTarget['context'];
+  if (typeof values.context === 'string') {
+    const value = config.contexts[values.context];
+    if (!value)
+      throw new TargetError(
+        `no context "${values.context}"; run omega context list, or omega login --url URL --context ${values.context}`,
+      );
+    url = trim(value.url);
+    context = { name: values.context, value };
+  } else {
+    const explicit = typeof values.url === 'string' ? values.url : env.OMEGA_URL || undefined;
+    const current = config.current ? config.contexts[config.current] : undefined;
+    url = trim(explicit ?? current?.url ?? `http://127.0.0.1:${env.OMEGA_PORT ?? 7700}`);
+    const match = Object.entries(config.contexts).find(([, c]) => trim(c.url) === url);
+    if (match) context = { name: match[0], value: match[1] };
   }
-  if (token && !loopback && url.startsWith('http:')) {
-    throw new Error(`refusing to send a token over plain http to ${new URL(url).host}; use https`);
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+    throw new TargetError(`--url must be an http(s) URL such as https://omega.example:7700 (got ${url})`);
+
+  let credential: CliTarget['credential'];
+  const envToken = env.OMEGA_TOKEN || env.OMEGA_ADMIN_TOKEN;
+  const fromContext = contextToken(context?.value);
+  if (typeof values.token === 'string') credential = { source: 'flag', token: values.token };
+  else if (envToken) credential = { source: 'env', token: envToken };
+  else if (fromContext) credential = { source: 'context', token: fromContext };
+  else if (isLoopbackUrl(url)) {
+    const file = adminTokenPath(resolve(String(values['data-dir'] ?? env.OMEGA_DATA_DIR ?? './data')));
+    if (existsSync(file)) credential = { source: 'file', token: readFileSync(file, 'utf8').trim() };
   }
-  return token;
+  if (credential && !isLoopbackUrl(url) && url.startsWith('http:'))
+    throw new TargetError(`refusing to send a token over plain http to ${new URL(url).host}; use https`);
+  return { url, ...(context ? { context } : {}), ...(credential ? { credential } : {}) };
+}
+
+/** The kernel URL the CLI talks to (see {@link resolveTarget}). */
+export function resolveCliUrl(values: Record<string, unknown>): string {
+  return resolveTarget(values).url;
+}
+
+/** The token the CLI sends (see {@link resolveTarget}); a session's may need a refresh (callApi does it). */
+export function resolveCliToken(values: Record<string, unknown>): string | undefined {
+  return resolveTarget(values).credential?.token;
 }

@@ -9,7 +9,7 @@ export { type KernelConfig, type KernelConfigInput, loadConfig, parseConfig } fr
 export { writeFileAtomic } from './crypto/write-file-atomic.js';
 export { defineRoute, type RouteSpec } from './http/route.js';
 export { type Kernel, type KernelState, startKernel } from './kernel.js';
-export { createLogger, type Logger } from './log/index.js';
+export { createLogger, exitOnFatal, type Logger } from './log/index.js';
 export { discoverPlugins, loadGrants } from './plugins/index.js';
 export {
   type InstallResult,

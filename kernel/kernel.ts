@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type AgentGateway,
+  certificateSha256,
+  createAgentGateway,
+  gatewayPlugin,
+  lateAgents,
+} from './agents/index.js';
+import {
   type Authenticator,
   type AuthProvider,
   authorizeTopics,
@@ -22,7 +29,11 @@ import { kernelRoutes } from './http/kernel-routes.js';
 import { RouteTable } from './http/route-table.js';
 import { type RunningServer, startServer } from './http/serve.js';
 import { createLogger, type Logger } from './log/index.js';
-import { pluginInstallRoute, trustedPublishersFile } from './plugins/install/index.js';
+import {
+  pluginInstallRoute,
+  trustedPublisherRoutes,
+  trustedPublishersFile,
+} from './plugins/install/index.js';
 import {
   createPluginManager,
   type PluginManager,
@@ -53,6 +64,8 @@ export interface Kernel {
   readonly authenticator: Authenticator;
   /** Authentication internals: the decision cache, the auth provider, the admin-token opt-in. */
   readonly auth: KernelAuth;
+  /** The node agents' endpoint (/api/v1/agents/connect). */
+  readonly agents: AgentGateway;
   state(): KernelState;
   /** Graceful stop: refuse new work, finish in-flight requests, close streams, flush storage. */
   stop(reason?: string): Promise<void>;
@@ -111,6 +124,7 @@ export async function startKernel(
     /** Plugins may never fetch the kernel itself; filled in once the server listens. */
     const ownPorts: number[] = [];
     seedGrants(paths.grantsFile, paths.dirs.slice(0, -1));
+    const agentsHost = lateAgents();
     const plugins = createPluginManager({
       routes,
       dirs: paths.dirs,
@@ -129,6 +143,7 @@ export async function startKernel(
       },
       sandbox: { warmHosts: config.plugins.warmHosts },
       storageQuotaBytes: Math.floor(config.plugins.storageQuotaMb * 1024 * 1024),
+      agents: agentsHost.host,
     });
     cleanup.push(() => plugins.stop());
     findProvider = pluginAuthProvider(plugins);
@@ -144,6 +159,8 @@ export async function startKernel(
       },
     };
     for (const route of kernelRoutes(routes, facts)) routes.add(route);
+    // Fixed paths before /api/v1/plugins/:name, which would otherwise take them.
+    for (const route of trustedPublisherRoutes(trustedPublishersFile(config.dataDir))) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
     routes.add(
       pluginInstallRoute({
@@ -163,7 +180,9 @@ export async function startKernel(
       bodyLimitBytes: config.http.bodyLimitBytes,
       isStopping: () => state === 'stopping',
       observe: (o) => publishRequestOutcome(bus, o),
+      log: { slowMs: config.log.slowRequestMs, summaryIntervalMs: config.log.requestSummarySec * 1000 },
     });
+    cleanup.push(() => app.close());
     const server: RunningServer = await startServer({
       fetch: app.fetch,
       host: config.host,
@@ -190,6 +209,21 @@ export async function startKernel(
       maxBufferedBytes: config.ws.maxBufferedBytes,
     });
     cleanup.push(() => gateway.close());
+    const agents = createAgentGateway({
+      server: server.server,
+      crypto,
+      gateway: gatewayPlugin(plugins),
+      logger: logger.child({ component: 'agents' }),
+      heartbeatMs: config.agents.heartbeatMs,
+      maxPendingHandshakes: config.agents.maxPendingHandshakes,
+      info: {
+        url: config.agents.publicUrl ?? server.url,
+        tls: config.tls !== undefined,
+        ...(config.tls ? { certSha256: certificateSha256(config.tls.cert) } : {}),
+      },
+    });
+    agentsHost.bind(agents.host);
+    cleanup.push(() => agents.close());
 
     await plugins.start();
     await settleAdminAccess(config, auth, findProvider(), logger, opts.print);
@@ -211,6 +245,7 @@ export async function startKernel(
       plugins,
       authenticator,
       auth,
+      agents,
       state: () => state,
       stop: (reason = 'stop requested') => {
         stopping ??= (async () => {
@@ -218,7 +253,9 @@ export async function startKernel(
           logger.info({ reason }, 'omega kernel stopping');
           bus.publish('kernel.stopping', { reason });
           await gateway.close();
+          await agents.close();
           await server.close(config.http.shutdownGraceMs);
+          app.close();
           await plugins.stop();
           bus.close();
           await storage.close();

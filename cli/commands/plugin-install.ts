@@ -3,23 +3,29 @@ import { resolve } from 'node:path';
 import { parseManifest } from '@omega/protocol';
 import { decodeArchive } from '@omega/protocol/archive';
 import type { InstallResult } from '../../kernel/index.js';
-import { trustedPublishersFile, trustPublisher } from '../../kernel/index.js';
-import { ApiError } from '../api-client.js';
+import { callApi } from '../api-client.js';
 import { UsageError } from '../command.js';
 import { output } from '../output.js';
-import { resolveCliToken, resolveCliUrl } from '../target.js';
+import { resolveCliUrl } from '../target.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
-const dataDirOf = (values: Values) =>
-  resolve(String(values['data-dir'] ?? process.env.OMEGA_DATA_DIR ?? './data'));
-
-/** `omega plugin trust <publisher.public.jwk> [--data-dir]`: add a publisher key to the trust file. */
+/** `omega plugin trust <publisher.public.jwk>`: the kernel trusts a publisher key (through the API). */
 export async function runPluginTrust(values: Values, keyFile: string): Promise<number> {
-  const jwk = JSON.parse(await readFile(resolve(keyFile), 'utf8')) as unknown;
-  const file = trustedPublishersFile(dataDirOf(values));
-  const entry = await trustPublisher(file, jwk);
-  output(values.json === true, entry, () => `trusted publisher ${entry.kid} (${file})`);
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(await readFile(resolve(keyFile), 'utf8'));
+  } catch (err) {
+    throw new UsageError(
+      `cannot read the publisher key ${keyFile} (${(err as Error).message}); give a *.public.jwk file`,
+    );
+  }
+  const entry = (await callApi(values, 'POST', '/api/v1/plugins/publishers', { jwk })) as { kid: string };
+  output(
+    values.json === true,
+    entry,
+    () => `the kernel at ${resolveCliUrl(values)} now trusts publisher ${entry.kid}`,
+  );
   return 0;
 }
 
@@ -48,24 +54,7 @@ export async function runPluginInstall(values: Values, file: string): Promise<nu
 
   const query = new URLSearchParams();
   for (const g of grant === 'all' ? ['all'] : grant) query.append('grant', g);
-  const url = `${resolveCliUrl(values)}/api/v1/plugins/install?${query}`;
-  const token = resolveCliToken(values);
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/octet-stream',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: bytes,
-      signal: AbortSignal.timeout(60_000),
-    });
-  } catch (err) {
-    throw new ApiError(`no kernel at ${resolveCliUrl(values)} (${(err as Error).message})`, 'UNREACHABLE');
-  }
-  const data = (await res.json().catch(() => ({}))) as InstallResult & { detail?: string; code?: string };
-  if (!res.ok) throw new ApiError(data.detail ?? `HTTP ${res.status}`, data.code ?? `HTTP_${res.status}`);
+  const data = (await callApi(values, 'POST', `/api/v1/plugins/install?${query}`, bytes)) as InstallResult;
   const status = (data.started as { status?: string } | undefined)?.status ?? 'installed';
   output(values.json === true, data, () =>
     [

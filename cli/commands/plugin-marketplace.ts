@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import WebSocket from 'ws';
 import type { Plan, PlanStep } from '../../marketplace/index.js';
-import { ApiError, callApi } from '../api-client.js';
+import { ApiError, callApi, currentToken } from '../api-client.js';
 import { UsageError } from '../command.js';
 import { output } from '../output.js';
-import { resolveCliToken, resolveCliUrl } from '../target.js';
+import { resolveCliUrl } from '../target.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -44,7 +44,7 @@ export function renderPlan(plan: Plan): string {
 async function withProgress<T>(values: Values, quiet: boolean, work: () => Promise<T>): Promise<T> {
   if (quiet) return work();
   const url = `${resolveCliUrl(values).replace(/^http/, 'ws')}/api/v1/events?topics=marketplace.download.*`;
-  const token = resolveCliToken(values);
+  const token = await currentToken(values);
   const ws = new WebSocket(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   ws.on('error', () => undefined);
   ws.on('message', (raw) => {

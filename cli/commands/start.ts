@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
-import { adminTokenPath, type KernelConfigInput, loadConfig, startKernel } from '../../kernel/index.js';
+import {
+  adminTokenPath,
+  exitOnFatal,
+  type KernelConfigInput,
+  loadConfig,
+  startKernel,
+} from '../../kernel/index.js';
 import { attachMarketplace } from '../../marketplace/index.js';
 import type { Command } from '../command.js';
 
@@ -44,6 +50,8 @@ export const startCommand: Command = {
     process.on('SIGINT', onSignal);
 
     const kernel = await startKernel(config);
+    // An error nothing handled: logged (and the log flushed), one line on stderr, exit 1.
+    exitOnFatal(kernel.logger);
     attachMarketplace(kernel);
     const tokenHint = config.auth.adminToken
       ? 'admin token from config'

@@ -1,6 +1,7 @@
+import { currentToken } from '../api-client.js';
 import type { Command } from '../command.js';
 import { output } from '../output.js';
-import { resolveCliToken, resolveCliUrl } from '../target.js';
+import { resolveCliUrl } from '../target.js';
 
 /** `omega status`: is a kernel up, and what is it running. */
 export const statusCommand: Command = {
@@ -18,7 +19,7 @@ export const statusCommand: Command = {
   },
   async run(values) {
     const url = resolveCliUrl(values);
-    const token = resolveCliToken(values);
+    const token = await currentToken(values);
     const json = values.json === true;
     let ready: Response;
     try {
@@ -49,7 +50,7 @@ export const statusCommand: Command = {
         lines.push(`plugins  ${(info.plugins as unknown[]).length}`);
       } else {
         lines.push(
-          `(no details: ${kernel ? `token rejected (${kernel.status})` : token ? 'the kernel did not answer' : 'no admin token found; pass --token'})`,
+          `(no details: ${kernel ? `token rejected (${kernel.status}); run omega login --url ${url}` : token ? 'the kernel did not answer' : `not signed in; run omega login --url ${url} or pass --token`})`,
         );
       }
       return lines.join('\n');

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { omegaError } from '../errors/index.js';
-import type { Authenticator } from './authenticator.js';
+import { type Authenticator, bearerFrom } from './authenticator.js';
 import type { Principal } from './principal.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -16,15 +16,18 @@ export const ADMIN_PRINCIPAL: Principal = Object.freeze({
 
 /**
  * Authenticates the static kernel admin token (until the security plugin provides users).
- * Compares SHA-256 digests in constant time, so neither length nor prefix leaks.
+ * Compares SHA-256 digests in constant time, so neither length nor prefix leaks. Synchronous
+ * work, so peek answers too.
  */
 export function adminTokenAuthenticator(token: string): Authenticator {
   const expected = digest(token);
+  // A token no client could send as a bearer (e.g. with a space) matches nothing.
+  const usable = bearerFrom(`Bearer ${token}`) === token;
+  const check = (bearer: string | undefined): Principal | null =>
+    usable && bearer && timingSafeEqual(digest(bearer), expected) ? ADMIN_PRINCIPAL : null;
   return {
-    async authenticate({ bearer }) {
-      if (!bearer) return null;
-      return timingSafeEqual(digest(bearer), expected) ? ADMIN_PRINCIPAL : null;
-    },
+    authenticate: async ({ bearer }) => check(bearer),
+    peek: ({ bearer }) => check(bearer),
   };
 }
 

@@ -20,6 +20,13 @@ export interface Credentials {
  */
 export interface Authenticator {
   authenticate(credentials: Credentials): Promise<Principal | null>;
+  /**
+   * What authenticate() would answer, when that is known without waiting or any other effect:
+   * a principal (e.g. a cached decision), null (not this authenticator's kind of credential),
+   * or undefined (it cannot tell synchronously: call authenticate). Never throws. Lets a
+   * request with a known token skip the promise chain; absent means always undefined.
+   */
+  peek?(credentials: Credentials): Principal | null | undefined;
 }
 
 /** Extracts a bearer token from an Authorization header value. */
@@ -29,13 +36,23 @@ export function bearerFrom(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** Tries authenticators in order; the first that recognises the credentials wins. */
+/**
+ * Tries authenticators in order; the first that recognises the credentials wins. Its peek
+ * answers only when every authenticator before the one that knows could say "not mine".
+ */
 export function chainAuthenticators(list: readonly Authenticator[]): Authenticator {
   return {
     async authenticate(credentials) {
       for (const a of list) {
         const p = await a.authenticate(credentials);
         if (p) return p;
+      }
+      return null;
+    },
+    peek(credentials) {
+      for (const a of list) {
+        const p = a.peek ? a.peek(credentials) : undefined;
+        if (p !== null) return p;
       }
       return null;
     },

@@ -59,7 +59,7 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
     return p;
   };
   return {
-    authenticator: { authenticate: (c) => chain.authenticate(c) },
+    authenticator: { authenticate: (c) => chain.authenticate(c), peek: (c) => chain.peek?.(c) },
     cache,
     provider,
     onEvent(topic, data) {

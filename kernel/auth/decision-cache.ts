@@ -20,14 +20,23 @@ export interface Revocation {
   credentialId?: string;
 }
 
+/** How many trailing characters of a credential key its slot: the random end of a token. */
+const SLOT_CHARS = 32;
+
 /**
  * Verified decisions by credential, so a request with a known token costs a map lookup
  * instead of a signature check and a provider call. Bounded (oldest dropped first).
  * `generation` moves on every invalidation: a lookup that started before one must not
  * cache its result (it may have raced a revocation).
+ *
+ * Credentials are long (an access token is ~400 characters) and arrive as a new string on
+ * every request, so hashing the whole key would cost a pass over it each time: entries sit
+ * in a slot named by the key's last {@link SLOT_CHARS} characters (a JWT's signature, an API
+ * token's random part) and a hit is confirmed by comparing the whole key. Two keys sharing a
+ * slot only displace each other.
  */
 export class DecisionCache {
-  #entries = new Map<string, CachedDecision>();
+  #slots = new Map<string, { key: string; entry: CachedDecision }>();
   #generation = 0;
 
   constructor(private readonly max = 10_000) {}
@@ -37,28 +46,30 @@ export class DecisionCache {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#slots.size;
   }
 
   /** The live entry for `key`, or undefined (an expired entry is dropped). */
   get(key: string, now: number): CachedDecision | undefined {
-    const hit = this.#entries.get(key);
-    if (hit === undefined) return undefined;
-    if (hit.expiresAt <= now) {
-      this.#entries.delete(key);
+    const slot = key.length > SLOT_CHARS ? key.slice(-SLOT_CHARS) : key;
+    const hit = this.#slots.get(slot);
+    if (hit === undefined || hit.key !== key) return undefined;
+    if (hit.entry.expiresAt <= now) {
+      this.#slots.delete(slot);
       return undefined;
     }
-    return hit;
+    return hit.entry;
   }
 
   /** Caches `entry` unless an invalidation happened since `generation` was read. */
   set(key: string, entry: CachedDecision, generation: number): boolean {
     if (generation !== this.#generation) return false;
-    if (this.#entries.size >= this.max) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
+    const slot = key.length > SLOT_CHARS ? key.slice(-SLOT_CHARS) : key;
+    if (!this.#slots.has(slot) && this.#slots.size >= this.max) {
+      const oldest = this.#slots.keys().next().value;
+      if (oldest !== undefined) this.#slots.delete(oldest);
     }
-    this.#entries.set(key, entry);
+    this.#slots.set(slot, { key, entry });
     return true;
   }
 
@@ -66,13 +77,13 @@ export class DecisionCache {
   revoke(r: Revocation): number {
     this.#generation++;
     let dropped = 0;
-    for (const [key, e] of this.#entries) {
+    for (const [slot, { entry: e }] of this.#slots) {
       if (
         (r.sub !== undefined && e.sub === r.sub) ||
         (r.family !== undefined && e.family === r.family) ||
         (r.credentialId !== undefined && e.credentialId === r.credentialId)
       ) {
-        this.#entries.delete(key);
+        this.#slots.delete(slot);
         dropped++;
       }
     }
@@ -82,6 +93,6 @@ export class DecisionCache {
   /** Drops everything (e.g. when the provider changes). */
   clear(): void {
     this.#generation++;
-    this.#entries.clear();
+    this.#slots.clear();
   }
 }

@@ -1,7 +1,6 @@
 import type { ServiceCaller } from '@omega/protocol';
 import { z } from 'zod';
 import { omegaError } from '../errors/index.js';
-import { createPermissionGate } from '../permissions/index.js';
 import { KERNEL_VERSION } from '../version.js';
 import type { AuthProvider } from './auth-provider.js';
 
@@ -17,12 +16,11 @@ const KERNEL_CALLER: ServiceCaller = { plugin: 'kernel', version: KERNEL_VERSION
 
 /** What the adapter needs from the plugin manager (structural, so kernel/auth stays below it). */
 export interface ProviderHost {
-  list(): Array<{
-    name: string;
-    status: string;
-    services: string[];
-    permissions: { declared: string[]; granted: string[]; denied: string[] };
-  }>;
+  /**
+   * The running plugin that may answer as the auth provider: it declares the
+   * `auth-provider` service and holds `auth:provider` (declared ∩ granted, no deny).
+   */
+  authProvider(): string | undefined;
   services: { call(service: string, args: unknown, caller: ServiceCaller): Promise<unknown> };
 }
 
@@ -43,20 +41,11 @@ const answers = {
   armBootstrap: z.object({ armed: z.literal(true) }),
 };
 
-/** True when `p` is running and may answer as the auth provider (declared ∩ granted, no deny). */
-function mayProvide(p: ReturnType<ProviderHost['list']>[number]): boolean {
-  if (p.status !== 'running' || !p.services.includes(`${p.name}.${AUTH_PROVIDER_SERVICE}`)) return false;
-  try {
-    return createPermissionGate({ plugin: p.name, ...p.permissions }).allows({ kind: 'auth.provider' });
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The auth provider as the kernel sees it: the first running plugin holding `auth:provider` and
  * declaring the `auth-provider` service, looked up on each call (so a reload or quarantine is
- * followed). Answers are untrusted plugin output: validated before use.
+ * followed) from what the manager decided at the plugin's start, not by rebuilding every
+ * plugin's view and a permission gate. Answers are untrusted plugin output: validated before use.
  */
 export function pluginAuthProvider(host: ProviderHost): () => AuthProvider | undefined {
   let lastName: string | undefined;
@@ -88,11 +77,11 @@ export function pluginAuthProvider(host: ProviderHost): () => AuthProvider | und
   };
   let cached: AuthProvider | undefined;
   return () => {
-    const found = host.list().find(mayProvide);
-    if (!found) return undefined;
-    if (found.name !== lastName || !cached) {
-      lastName = found.name;
-      cached = make(found.name);
+    const found = host.authProvider();
+    if (found === undefined) return undefined;
+    if (found !== lastName || !cached) {
+      lastName = found;
+      cached = make(found);
     }
     return cached;
   };

@@ -59,6 +59,9 @@ export function signedRequestAuthenticator(opts: SignedRequestOptions): Authenti
       if (keyId === undefined) keys.clear();
       else keys.delete(keyId);
     },
+    // A signed request is verified every time (its nonce must be fresh): never known ahead.
+    peek: ({ headers }) =>
+      (headers as Record<string, unknown>)[H.signature] === undefined ? null : undefined,
     async authenticate({ headers, method, url }) {
       const h = headers as Record<string, string | string[] | undefined>;
       const signature = h[H.signature];

@@ -103,5 +103,11 @@ export function tokenAuthenticator(opts: TokenAuthenticatorOptions): Authenticat
       if (bearer.startsWith(API_TOKEN_PREFIX)) return resolve(bearer, checkApiToken);
       return null;
     },
+    peek({ bearer }) {
+      if (!bearer) return null;
+      const hit = cache.get(bearer, now());
+      if (hit) return hit.principal;
+      return looksLikeJwt(bearer) || bearer.startsWith(API_TOKEN_PREFIX) ? undefined : null;
+    },
   };
 }

@@ -12,6 +12,10 @@ export const configSchema = z
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** A request at least this slow gets its own log line (warn), whatever its status. */
+        slowRequestMs: positiveInt.default(1000),
+        /** Successful requests are summarised in one info line per interval (seconds); each has a line only at debug. */
+        requestSummarySec: positiveInt.default(60),
       })
       .prefault({}),
     tls: z
@@ -41,6 +45,24 @@ export const configSchema = z
       .object({
         pingIntervalMs: positiveInt.default(30_000),
         maxBufferedBytes: positiveInt.default(4 * 1024 * 1024),
+      })
+      .prefault({}),
+    agents: z
+      .object({
+        /** How often agents heartbeat (told to each agent at its handshake). */
+        heartbeatMs: z.number().int().min(200).max(300_000).default(5_000),
+        /** The URL agents reach this kernel at (join tokens and invitations carry it); default: the listening URL. */
+        publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** Most handshakes in progress at once (unauthenticated sockets are bounded). */
+        maxPendingHandshakes: positiveInt.default(512),
+        discovery: z
+          .object({
+            /** Browse the LAN for agents announcing _omega-agent._tcp (mDNS). */
+            enabled: z.boolean().default(false),
+            /** Addresses of the interfaces to browse on (default: the system's choice). */
+            interfaces: z.array(z.ipv4()).max(16).default([]),
+          })
+          .prefault({}),
       })
       .prefault({}),
     /** Reads within cacheMs share one result: below the metrics plugin's 1 s period, so a tick a few ms early still reads fresh. */

@@ -4,6 +4,7 @@ export { KEYRING_FILE } from './keyring.js';
 export { openCrypto } from './open-crypto.js';
 export { exceedsDefaultCost, PASSWORD_SLOTS, SCRYPT_DEFAULTS } from './password.js';
 export { SEAL_VERSION } from './seal.js';
+export type { DetachedSignature } from './sign-each.js';
 export { createSlots, type Slots } from './slots.js';
 export type {
   JwtClaims,

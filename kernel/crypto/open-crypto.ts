@@ -8,6 +8,7 @@ import { openKeyring } from './keyring.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { randomId } from './random.js';
 import { seal, unseal } from './seal.js';
+import { signEach } from './sign-each.js';
 import type { KernelCrypto, OpenCryptoOptions } from './types.js';
 
 /**
@@ -31,6 +32,7 @@ export async function openCrypto({
     signJws: (payload) => signJws(keyring, payload),
     verifyJws: (jws) => verifyJws(keyring, jws),
     publicJwks: () => publicJwks(keyring),
+    signEach: (text) => signEach(keyring, text),
     seal: (plaintext, aad) => seal(keyring, plaintext, aad),
     open: (sealed, aad) => unseal(keyring, sealed, aad),
     hmacSign: (data) => hmacSign(keyring, data),

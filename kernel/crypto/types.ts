@@ -1,5 +1,6 @@
 import type { JWK, JWTPayload } from 'jose';
 import type { Logger } from '../log/index.js';
+import type { DetachedSignature } from './sign-each.js';
 
 /** What a key is for. */
 export type KeyKind = 'signing' | 'seal' | 'hmac';
@@ -51,6 +52,8 @@ export interface KernelCrypto {
   verifyJws(jws: string): Promise<{ payload: Uint8Array; kid: string }>;
   /** Public signing keys (active and verify-only) as a JWK Set. */
   publicJwks(): { keys: JWK[] };
+  /** Detached Ed25519 signatures of `text` by every usable signing key, active first. */
+  signEach(text: string): DetachedSignature[];
   /** Encrypts with AES-256-GCM under the active seal key; `aad` is authenticated, not stored. */
   seal(plaintext: Uint8Array | string, aad?: string): string;
   /** Decrypts what {@link KernelCrypto.seal} made; throws `OMEGA_ERR_SEAL_INVALID`. */

@@ -5,12 +5,17 @@ import { readCappedBody } from './read-capped-body.js';
 
 /**
  * For signed requests: the body's SHA-256 must be the one the signature covers, so a signed
- * request cannot carry a swapped body. Reads a copy (capped at `limit`) before the handler
- * reads the original.
+ * request cannot carry a swapped body. Reads the body once (capped at `limit`) and returns its
+ * bytes for the JSON parser; with `keep`, reads a copy instead, for a route that reads the
+ * original body itself.
  */
-export async function checkBodyDigest(c: Context, expected: string, limit: number): Promise<void> {
-  // A copy, so the handler can still read the original body.
-  const bytes = await readCappedBody(c.req.raw.clone(), limit);
+export async function checkBodyDigest(
+  c: Context,
+  expected: string,
+  limit: number,
+  keep = false,
+): Promise<Uint8Array> {
+  const bytes = await readCappedBody(keep ? c.req.raw.clone() : c.req.raw, limit);
   const hash = createHash('sha256').update(bytes);
   if (hash.digest('hex') !== expected) {
     throw omegaError(
@@ -21,4 +26,5 @@ export async function checkBodyDigest(c: Context, expected: string, limit: numbe
       },
     );
   }
+  return bytes;
 }

@@ -1,22 +1,27 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { type Authenticator, PUBLIC } from '../auth/index.js';
 import {
-  type Authenticator,
-  bearerFrom,
-  type Credentials,
-  hasPermission,
-  type Principal,
-  PUBLIC,
-} from '../auth/index.js';
-import { type ErrorCode, hasErrorCode, OmegaError, omegaError, toProblem } from '../errors/index.js';
+  type ErrorCode,
+  hasErrorCode,
+  OmegaError,
+  omegaError,
+  PROBLEM_CONTENT_TYPE,
+  toProblem,
+} from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import { authorizeKnown, authorizeRequest, type RequestOutcome } from './authorize-request.js';
 import { checkBodyDigest } from './check-body-digest.js';
-import { problemResponse } from './problem-response.js';
+import { nodeBindings, readHeader, readRemote } from './node-bindings.js';
 import { readJsonBody } from './read-json-body.js';
 import { requestIdFrom } from './request-id.js';
-import type { RouteSpec } from './route.js';
+import { createRequestLog } from './request-log.js';
+import { carriesKernelHeaders, type Responder, respond } from './respond.js';
+import type { RouteInput, RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';
+import { StaticFirstRouter } from './static-first-router.js';
+
+export type { RequestOutcome } from './authorize-request.js';
 
 /** What the HTTP app needs from the kernel. */
 export interface HttpAppOptions {
@@ -28,32 +33,18 @@ export interface HttpAppOptions {
   isStopping: () => boolean;
   /** Told about refused credentials, authorization denials and completed changes (for the audit trail). */
   observe?: (outcome: RequestOutcome) => void;
+  /**
+   * The access log (see createRequestLog): requests slower than `slowMs` (default 1000) always get
+   * a line; successes are summarised every `summaryIntervalMs` (default 60 000; 0: never).
+   */
+  log?: { slowMs?: number; summaryIntervalMs?: number };
 }
 
-/** What {@link HttpAppOptions.observe} hears about. */
-export type RequestOutcome =
-  | { type: 'authn-failed'; method: string; path: string; remote?: string; code: string; reason?: string }
-  | {
-      type: 'authz-denied';
-      method: string;
-      path: string;
-      remote?: string;
-      principal: Principal;
-      permission: string;
-    }
-  | {
-      type: 'changed';
-      /** The route's declared audit topic. */
-      topic: string;
-      params: Record<string, string>;
-      /** What the route's audit declaration picked from the request (never the raw body). */
-      details?: unknown;
-      status: number;
-      principal: Principal | null;
-      remote?: string;
-    };
-
-type Env = { Variables: { requestId: string } };
+/** The kernel's HTTP app: `fetch` for the server, `close` to write the last access-log summary. */
+export interface HttpApp {
+  fetch: (req: Request, env?: unknown) => Response | Promise<Response>;
+  close(): void;
+}
 
 const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   400: 'OMEGA_ERR_BAD_REQUEST',
@@ -63,14 +54,6 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   413: 'OMEGA_ERR_PAYLOAD_TOO_LARGE',
   415: 'OMEGA_ERR_UNSUPPORTED_MEDIA_TYPE',
 };
-
-function remoteOf(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Maps anything thrown while serving to an OmegaError (unknown errors stay internal). */
 function asOmegaError(err: unknown): unknown {
@@ -86,172 +69,180 @@ function asOmegaError(err: unknown): unknown {
 
 /** True when the request carries a body (HTTP/1.1 framing: a non-zero length or chunked). */
 function hasBody(c: Context): boolean {
-  const length = c.req.header('content-length');
-  return length !== undefined ? length !== '0' : c.req.header('transfer-encoding') !== undefined;
+  const length = readHeader(c, 'content-length');
+  return length !== undefined ? length !== '0' : readHeader(c, 'transfer-encoding') !== undefined;
 }
 
-const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+type Log = ReturnType<typeof createRequestLog>;
 
-function signedCredentials(c: Context, bearer: string | undefined, remote: string | undefined): Credentials {
-  const url = new URL(c.req.url);
-  return {
-    ...(bearer ? { bearer } : {}),
-    headers: c.req.header(),
-    method: c.req.method,
-    url: url.pathname + url.search,
-    ...(remote ? { remote } : {}),
-  };
+/** The headers the kernel puts on every response (see RouteInput.headers). */
+function kernelHeaders(requestId: string, stopping: boolean): Record<string, string> {
+  return stopping
+    ? { 'x-request-id': requestId, 'x-content-type-options': 'nosniff', connection: 'close' }
+    : { 'x-request-id': requestId, 'x-content-type-options': 'nosniff' };
 }
 
-async function authorize(
+/** An error as the client sees it: RFC 9457, with the kernel's headers (unknown errors stay internal). */
+function errorResponse(
   c: Context,
-  route: RouteSpec,
-  authenticator: Authenticator,
-  observe?: (outcome: RequestOutcome) => void,
-): Promise<Principal | null> {
-  if (route.permission === PUBLIC) return null;
-  const bearer = bearerFrom(c.req.header('authorization'));
-  const signed = c.req.header('x-omega-signature') !== undefined;
-  const remote = remoteOf(c);
-  const failed = (code: string, reason?: string) =>
-    observe?.({
-      type: 'authn-failed',
-      method: c.req.method,
-      path: c.req.path,
-      code,
-      ...(remote ? { remote } : {}),
-      ...(reason ? { reason } : {}),
-    });
-  let principal: Principal | null = null;
-  if (bearer || signed) {
-    try {
-      // A bearer needs nothing else; only a signed request needs its headers, method and URL.
-      principal = await authenticator.authenticate(
-        signed ? signedCredentials(c, bearer, remote) : { bearer, headers: NO_HEADERS },
-      );
-    } catch (err) {
-      if (
-        hasErrorCode(err) &&
-        err.code !== 'OMEGA_ERR_TOKEN_EXPIRED' &&
-        err.code !== 'OMEGA_ERR_UNAVAILABLE'
-      ) {
-        const reason = (err as { extras?: { reason?: unknown } }).extras?.reason;
-        failed(err.code, typeof reason === 'string' ? reason : undefined);
-      }
-      throw err;
-    }
+  thrown: unknown,
+  input: Responder,
+  extra: Record<string, string> = {},
+): Response {
+  const err = asOmegaError(thrown);
+  const problem = toProblem(err, { instance: c.req.path, requestId: input.headers['x-request-id']! });
+  if (problem.code === 'OMEGA_ERR_UNAUTHENTICATED') extra['www-authenticate'] = 'Bearer realm="omega"';
+  if (err instanceof OmegaError && typeof err.extras.retryAfterSec === 'number') {
+    extra['retry-after'] = String(err.extras.retryAfterSec);
   }
-  if (!principal) {
-    if (bearer || signed) failed('OMEGA_ERR_UNAUTHENTICATED', 'unknown credential');
-    throw omegaError(
-      'OMEGA_ERR_UNAUTHENTICATED',
-      bearer ? 'The bearer token is not valid.' : 'This route needs a bearer token.',
-    );
-  }
-  if (!hasPermission(principal, route.permission)) {
-    observe?.({
-      type: 'authz-denied',
-      method: c.req.method,
-      path: c.req.path,
-      principal,
-      permission: route.permission,
-      ...(remote ? { remote } : {}),
-    });
-    throw omegaError(
-      'OMEGA_ERR_FORBIDDEN',
-      `${route.method} ${route.path} needs the permission "${route.permission}".`,
-      {
-        permission: route.permission,
-      },
-    );
-  }
-  return principal;
+  return respond(input, JSON.stringify(problem), {
+    status: problem.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store', ...extra },
+  });
 }
 
-function build(opts: HttpAppOptions): Hono<Env> {
-  const { table, authenticator, logger, bodyLimitBytes } = opts;
-  const app = new Hono<Env>();
+function build(opts: HttpAppOptions, log: Log): Hono {
+  const { table, authenticator, bodyLimitBytes, observe } = opts;
+  const app = new Hono({ router: new StaticFirstRouter() });
 
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    const requestId = requestIdFrom(c.req.header('x-request-id'));
-    c.set('requestId', requestId);
-    await next();
-    c.res.headers.set('x-request-id', requestId);
-    c.res.headers.set('x-content-type-options', 'nosniff');
-    if (opts.isStopping()) c.res.headers.set('connection', 'close');
-    logger.info(
-      {
-        reqId: requestId,
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round((performance.now() - started) * 100) / 100,
-        remote: remoteOf(c),
-      },
-      'request',
-    );
-  });
-
-  for (const route of table.list()) {
-    app.on(route.method, route.path, async (c) => {
-      const principal = await authorize(c, route, authenticator, opts.observe);
-      if (principal?.bodySha256 !== undefined) await checkBodyDigest(c, principal.bodySha256, bodyLimitBytes);
-      const body =
-        route.body === undefined || (route.body === 'json' && !hasBody(c))
-          ? undefined
-          : await readJsonBody(c, bodyLimitBytes, route.body === 'json' ? undefined : route.body);
-      const res = await route.handler(c, { body, principal, requestId: c.get('requestId') });
-      if (opts.observe && route.audit && res.status < 400) {
-        const remote = remoteOf(c);
-        const params = c.req.param();
-        const details = route.audit.details?.({ params, body });
-        opts.observe({
-          type: 'changed',
-          topic: route.audit.topic,
-          params,
-          ...(details === undefined ? {} : { details }),
-          status: res.status,
-          principal,
-          ...(remote ? { remote } : {}),
-        });
+  /**
+   * Every response leaves through here: a response not built with respond() gets the kernel's
+   * headers (on Node's response when there is one, so the Response itself is not rebuilt);
+   * then the access log hears about it.
+   */
+  const finish = (
+    c: Context,
+    res: Response,
+    input: Responder,
+    started: number,
+    failure?: unknown,
+  ): Response => {
+    const { headers } = input;
+    if (!carriesKernelHeaders(input, res)) {
+      const outgoing = nodeBindings(c)?.outgoing;
+      for (const name in headers) {
+        if (outgoing) outgoing.setHeader(name, headers[name]!);
+        else res.headers.set(name, headers[name]!);
       }
-      return res;
+    }
+    log.record({
+      reqId: headers['x-request-id']!,
+      method: c.req.method,
+      path: c.req.path,
+      status: res.status,
+      ms: performance.now() - started,
+      remote: () => readRemote(c),
+      ...(res.status >= 500 && failure !== undefined ? { err: failure } : {}),
     });
-  }
+    return res;
+  };
+
+  /** Reports an audited change (routes that declare `audit`, on success). */
+  const audited = (c: Context, route: RouteSpec, input: RouteInput<unknown>, res: Response): void => {
+    if (!observe || !route.audit || res.status >= 400) return;
+    const remote = readRemote(c);
+    const params = c.req.param();
+    const details = route.audit.details?.({ params, body: input.body });
+    observe({
+      type: 'changed',
+      topic: route.audit.topic,
+      params,
+      ...(details === undefined ? {} : { details }),
+      status: res.status,
+      principal: input.principal,
+      ...(remote ? { remote } : {}),
+    });
+  };
+
+  /** Authorization and body first (each may wait), then the handler. */
+  const handle = async (c: Context, route: RouteSpec, input: RouteInput<unknown>): Promise<Response> => {
+    const principal =
+      input.principal ??
+      (route.permission === PUBLIC ? null : await authorizeRequest(c, route, authenticator, observe));
+    // A signed request's body is read once: for its digest, then (unless the route reads it itself) parsed.
+    const signedBody =
+      principal?.bodySha256 !== undefined
+        ? await checkBodyDigest(c, principal.bodySha256, bodyLimitBytes, route.body === undefined)
+        : undefined;
+    input.body =
+      route.body === undefined || (route.body === 'json' && !hasBody(c))
+        ? undefined
+        : await readJsonBody(c, bodyLimitBytes, route.body === 'json' ? undefined : route.body, signedBody);
+    input.principal = principal;
+    const res = await route.handler(c, input);
+    audited(c, route, input, res);
+    return res;
+  };
+
+  /**
+   * One request. A route without a body whose caller is known at once (public, or a cached
+   * token) has nothing to wait for before its handler, so the handler runs at once, and a
+   * handler that answers synchronously (e.g. /health) is answered synchronously: no promise
+   * between the request and @hono/node-server's writer.
+   */
+  const serve = (c: Context, route: RouteSpec): Response | Promise<Response> => {
+    const started = performance.now();
+    const requestId = requestIdFrom(readHeader(c, 'x-request-id'));
+    const headers = kernelHeaders(requestId, opts.isStopping());
+    const input: RouteInput<unknown> = { body: undefined, principal: null, requestId, headers };
+    const failed = (thrown: unknown) => finish(c, errorResponse(c, thrown, input), input, started, thrown);
+    const done = (res: Response) => finish(c, res, input, started);
+    if (route.permission !== PUBLIC) {
+      try {
+        input.principal = authorizeKnown(c, route, authenticator, observe) ?? null;
+      } catch (thrown) {
+        return failed(thrown);
+      }
+    }
+    const ready =
+      route.body === undefined &&
+      (route.permission === PUBLIC || (input.principal !== null && input.principal.bodySha256 === undefined));
+    if (!ready) return handle(c, route, input).then(done, failed);
+    let res: Response | Promise<Response>;
+    try {
+      res = route.handler(c, input);
+    } catch (thrown) {
+      return failed(thrown);
+    }
+    if (res instanceof Promise) {
+      return res.then((r) => {
+        audited(c, route, input, r);
+        return done(r);
+      }, failed);
+    }
+    try {
+      audited(c, route, input, res);
+    } catch (thrown) {
+      return failed(thrown);
+    }
+    return done(res);
+  };
+
+  for (const route of table.list()) app.on(route.method, route.path, (c) => serve(c, route));
 
   app.notFound((c) => {
+    const started = performance.now();
+    const requestId = requestIdFrom(readHeader(c, 'x-request-id'));
+    const input: Responder = { headers: kernelHeaders(requestId, opts.isStopping()) };
     const allow = table.methodsFor(c.req.path);
-    const requestId = c.get('requestId');
     if (allow.length > 0 && c.req.method === 'OPTIONS') {
-      return new Response(null, { status: 204, headers: { allow: [...allow, 'OPTIONS'].join(', ') } });
+      const res = respond(input, null, { status: 204, headers: { allow: [...allow, 'OPTIONS'].join(', ') } });
+      return finish(c, res, input, started);
     }
-    if (allow.length > 0) {
-      const err = omegaError(
-        'OMEGA_ERR_METHOD_NOT_ALLOWED',
-        `${c.req.method} is not allowed on ${c.req.path}.`,
-        { allow },
-      );
-      return problemResponse(toProblem(err, { instance: c.req.path, requestId }), {
-        allow: allow.join(', '),
-      });
-    }
-    const err = omegaError('OMEGA_ERR_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`);
-    return problemResponse(toProblem(err, { instance: c.req.path, requestId }));
+    const err =
+      allow.length > 0
+        ? omegaError('OMEGA_ERR_METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}.`, {
+            allow,
+          })
+        : omegaError('OMEGA_ERR_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`);
+    const res = errorResponse(c, err, input, allow.length > 0 ? { allow: allow.join(', ') } : {});
+    return finish(c, res, input, started);
   });
 
+  // Whatever escapes a route (nothing should: serve catches) still answers as a problem.
   app.onError((thrown, c) => {
-    const err = asOmegaError(thrown);
-    const problem = toProblem(err, { instance: c.req.path, requestId: c.get('requestId') });
-    if (problem.status >= 500) {
-      logger.error({ reqId: c.get('requestId'), err: thrown }, 'request failed');
-    }
-    const headers: Record<string, string> = {};
-    if (problem.code === 'OMEGA_ERR_UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="omega"';
-    if (err instanceof OmegaError && typeof err.extras.retryAfterSec === 'number') {
-      headers['retry-after'] = String(err.extras.retryAfterSec);
-    }
-    return problemResponse(problem, headers);
+    const input: Responder = { headers: kernelHeaders(requestIdFrom(undefined), opts.isStopping()) };
+    return finish(c, errorResponse(c, thrown, input), input, performance.now(), thrown);
   });
 
   return app;
@@ -260,20 +251,26 @@ function build(opts: HttpAppOptions): Hono<Env> {
 /**
  * The kernel's HTTP app. Routes come from the route table; when the table changes (a
  * plugin is enabled or disabled) the router is rebuilt on the next request, so plugin
- * routes come and go while the kernel keeps serving.
+ * routes come and go while the kernel keeps serving. Each request is one route handler
+ * (no middleware chain): request id, authorization, body, handler, then the kernel's
+ * response headers and the access log (see createRequestLog for what gets a line).
  */
-export function createHttpApp(opts: HttpAppOptions): {
-  fetch: (req: Request, env?: unknown) => Promise<Response>;
-} {
+export function createHttpApp(opts: HttpAppOptions): HttpApp {
+  const log = createRequestLog({
+    logger: opts.logger,
+    slowMs: opts.log?.slowMs ?? 1000,
+    summaryIntervalMs: opts.log?.summaryIntervalMs ?? 60_000,
+  });
   let builtFor = opts.table.version;
-  let app: Hono<Env> = build(opts);
+  let app: Hono = build(opts, log);
   return {
-    fetch: async (req, env) => {
+    fetch: (req, env) => {
       if (builtFor !== opts.table.version) {
-        app = build(opts);
+        app = build(opts, log);
         builtFor = opts.table.version;
       }
       return app.fetch(req, env as never);
     },
+    close: () => log.close(),
   };
 }

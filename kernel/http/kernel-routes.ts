@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { PUBLIC } from '../auth/index.js';
 import { omegaError } from '../errors/index.js';
 import { buildOpenApi } from './openapi.js';
-import { defineRoute, type RouteSpec } from './route.js';
+import { respond } from './respond.js';
+import { defineRoute, type RouteInput, type RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';
 
 /** What the kernel routes read from the running kernel. */
@@ -39,8 +40,8 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
     }
     return openapi.body;
   };
-  const json = (data: unknown, status = 200) =>
-    new Response(JSON.stringify(data), {
+  const json = (input: RouteInput<unknown>, data: unknown, status = 200) =>
+    respond(input, JSON.stringify(data), {
       status,
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     });
@@ -51,7 +52,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: PUBLIC,
       owner: 'kernel',
       summary: 'Liveness: the process is up and serving HTTP',
-      handler: () => json({ status: 'ok' }),
+      handler: (_c, input) => json(input, { status: 'ok' }),
     },
     {
       method: 'GET',
@@ -60,10 +61,10 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       owner: 'kernel',
       summary: 'Readiness: storage open and plugins started',
       responses: { 200: 'Ready', 503: 'Not ready (see checks)' },
-      handler: () => {
+      handler: (_c, input) => {
         const checks = facts.readiness();
         const ready = Object.values(checks).every(Boolean);
-        if (ready) return json({ status: 'ready', checks });
+        if (ready) return json(input, { status: 'ready', checks });
         throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel is not ready.', { checks });
       },
     },
@@ -73,8 +74,8 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: 'kernel:read',
       owner: 'kernel',
       summary: 'Kernel version, uptime and loaded plugins',
-      handler: () =>
-        json({
+      handler: (_c, input) =>
+        json(input, {
           version: facts.version,
           node: process.version,
           startedAt: new Date(facts.startedAt).toISOString(),
@@ -88,8 +89,8 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: PUBLIC,
       owner: 'kernel',
       summary: 'This API as an OpenAPI 3.1 document, generated from the route table',
-      handler: () =>
-        new Response(openapiBody(), {
+      handler: (_c, input) =>
+        respond(input, openapiBody(), {
           headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
         }),
     },
@@ -100,7 +101,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       owner: 'kernel',
       summary:
         "A snapshot of the kernel host's metrics (CPU, memory, disks, network, temperatures, GPUs, topology)",
-      handler: async () => json(await facts.systemSnapshot()),
+      handler: async (_c, input) => json(input, await facts.systemSnapshot()),
     },
     {
       method: 'GET',
@@ -115,6 +116,22 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
         throw omegaError('OMEGA_ERR_UPGRADE_REQUIRED', 'GET /api/v1/events is a WebSocket endpoint.');
       },
     },
+    {
+      method: 'GET',
+      path: '/api/v1/agents/connect',
+      permission: 'public',
+      owner: 'kernel',
+      websocket: true,
+      summary:
+        'WebSocket for node agents (subprotocol omega-agent.v1): a signed handshake, then MACed frames; see docs/agent-protocol.md',
+      responses: { 101: 'Switching protocols', 426: 'Not a WebSocket upgrade' },
+      handler: () => {
+        throw omegaError(
+          'OMEGA_ERR_UPGRADE_REQUIRED',
+          'GET /api/v1/agents/connect is a WebSocket endpoint for node agents.',
+        );
+      },
+    },
     defineRoute({
       method: 'POST',
       path: '/api/v1/events',
@@ -123,7 +140,8 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       body: publishBody,
       summary: 'Publish an operator event (topics under ops.*, e.g. ops.maintenance.announced)',
       responses: { 202: 'Published: the event with its sequence number' },
-      handler: (_c, { body }) => {
+      handler: (_c, input) => {
+        const { body } = input;
         // The same per-event cap as plugins' events.publish: every event is retained for replay.
         const bytes = JSON.stringify(body.data ?? null).length;
         if (bytes > MAX_EVENT_DATA_BYTES) {
@@ -133,7 +151,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
             { limit: MAX_EVENT_DATA_BYTES },
           );
         }
-        return json(facts.publish(body.topic, body.data ?? null), 202);
+        return json(input, facts.publish(body.topic, body.data ?? null), 202);
       },
     }),
   ];

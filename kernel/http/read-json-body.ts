@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { omegaError } from '../errors/index.js';
 import { jsonDepthWithin } from '../sandbox/json-guard.js';
+import { readHeader } from './node-bindings.js';
 import { readCappedBody } from './read-capped-body.js';
 
 /** Deepest nesting a request body may have: real API objects are shallow; deep ones only cost. */
@@ -13,17 +14,23 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Reads a JSON request body: 415 unless the content type is JSON, 413 past `limit`
  * (checked while streaming, not only from Content-Length), 400 for bytes that are not
- * UTF-8 JSON, and 400 naming every bad field when a schema rejects it.
+ * UTF-8 JSON, and 400 naming every bad field when a schema rejects it. `read` is the body
+ * when it was already read (a signed request's, read once for its digest).
  */
-export async function readJsonBody<B>(c: Context, limit: number, schema?: z.ZodType<B>): Promise<B> {
-  const type = c.req.header('content-type');
+export async function readJsonBody<B>(
+  c: Context,
+  limit: number,
+  schema?: z.ZodType<B>,
+  read?: Uint8Array,
+): Promise<B> {
+  const type = readHeader(c, 'content-type');
   if (!type || !JSON_TYPE.test(type)) {
     throw omegaError(
       'OMEGA_ERR_UNSUPPORTED_MEDIA_TYPE',
       `Expected Content-Type application/json, got ${type ? `"${type.slice(0, 100)}"` : 'none'}.`,
     );
   }
-  const bytes = await readCappedBody(c.req.raw, limit);
+  const bytes = read ?? (await readCappedBody(c.req.raw, limit));
   let value: unknown;
   try {
     const text = utf8.decode(bytes);

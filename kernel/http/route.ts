@@ -14,6 +14,12 @@ export interface RouteInput<B> {
   principal: Principal | null;
   /** This request's id (also in the X-Request-Id response header). */
   requestId: string;
+  /**
+   * The headers every response to this request carries (X-Request-Id, nosniff, and `Connection:
+   * close` while the kernel stops). A response built with `respond(input, …)` includes them, so
+   * the kernel adds nothing to it afterwards; any other response gets them added.
+   */
+  headers: Readonly<Record<string, string>>;
 }
 
 /**

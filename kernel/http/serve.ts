@@ -29,7 +29,7 @@ function clientErrorResponse(err: NodeJS.ErrnoException): string {
 
 /** Starts @hono/node-server on host:port, over HTTPS when a certificate and key are given. */
 export async function startServer(opts: {
-  fetch: (req: Request, env?: unknown) => Promise<Response>;
+  fetch: (req: Request, env?: unknown) => Response | Promise<Response>;
   host: string;
   port: number;
   tls?: { cert: string; key: string };

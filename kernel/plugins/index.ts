@@ -22,6 +22,6 @@ export {
 export { type Grants, type PluginGrants, parseGrants } from './grants-schema.js';
 export { loadGrants } from './load-grants.js';
 export { missingGrants } from './missing-grants.js';
-export { type LoadPlan, planLoad, type Refusal } from './plan-load.js';
+export { type LoadPlan, type LoadRefusal, planLoad } from './plan-load.js';
 export { saveGrants } from './save-grants.js';
 export { updateGrants } from './update-grants.js';

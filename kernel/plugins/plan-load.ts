@@ -3,7 +3,7 @@ import semver from 'semver';
 import { type OmegaError, omegaError } from '../errors/index.js';
 
 /** A plugin that may not start, with every reason found. */
-export interface Refusal {
+export interface LoadRefusal {
   name: string;
   reasons: OmegaError[];
 }
@@ -11,7 +11,7 @@ export interface Refusal {
 /** What {@link planLoad} decided: start order (dependencies first) and refusals, both deterministic. */
 export interface LoadPlan<T extends { manifest: PluginManifest }> {
   start: T[];
-  refused: Refusal[];
+  refused: LoadRefusal[];
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

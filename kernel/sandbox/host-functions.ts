@@ -33,6 +33,24 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   'storage.set': (a, env) =>
     need(env, 'storage').set(a.collection, a.id, a.value ?? null, writeOpts(a.expectedVersion)),
   'storage.delete': (a, env) => need(env, 'storage').delete(a.collection, a.id, writeOpts(a.expectedVersion)),
+  'ephemeral.get': (a, env) => need(env, 'ephemeral').get(a.store, a.key),
+  'ephemeral.set': async (a, env) => {
+    await need(env, 'ephemeral').set(a.store, a.key, a.value ?? null);
+    return null;
+  },
+  'ephemeral.setMany': async (a, env) => {
+    await need(env, 'ephemeral').setMany(a.store, a.entries);
+    return null;
+  },
+  'ephemeral.delete': (a, env) => need(env, 'ephemeral').delete(a.store, a.key),
+  'ephemeral.list': (a, env) =>
+    need(env, 'ephemeral').list(a.store, { prefix: a.prefix, limit: a.limit, cursor: a.cursor }),
+  'agents.send': (a, env) => need(env, 'agents').send(a.node, a.message ?? null),
+  'agents.disconnect': (a, env) => need(env, 'agents').disconnect(a.node, a.reason),
+  'agents.connections': (_a, env) => need(env, 'agents').connections(),
+  'agents.info': (_a, env) => need(env, 'agents').info(),
+  'agents.invite': (a, env) => need(env, 'agents').invite(a.address, a.port, a.invitation),
+  'agents.discovered': (_a, env) => need(env, 'agents').discovered(),
   'storage.list': (a, env) => {
     const opts: { prefix?: string; limit?: number; cursor?: string } = {};
     if (a.prefix !== undefined) opts.prefix = a.prefix;

@@ -1,5 +1,9 @@
 import type {
+  AgentConnectionResult,
+  AgentGatewayInfoResult,
   CapabilityDescriptor,
+  DiscoveredAgentResult,
+  EphemeralPageResult,
   EventRecord,
   FetchResult,
   ListPageResult,
@@ -92,6 +96,32 @@ export interface SandboxAuth {
   ): Promise<string>;
 }
 
+/** One plugin's ephemeral stores (memory, persisted in batches, bounded per plugin). */
+export interface SandboxEphemeral {
+  get(store: string, key: string): Promise<unknown>;
+  set(store: string, key: string, value: unknown): Promise<void>;
+  setMany(store: string, entries: readonly [string, unknown][]): Promise<void>;
+  delete(store: string, key: string): Promise<boolean>;
+  list(
+    store: string,
+    opts?: { prefix?: string | undefined; limit?: number | undefined; cursor?: string | undefined },
+  ): Promise<EphemeralPageResult>;
+}
+
+/** The kernel's agent gateway as the gateway plugin reaches it (docs/agent-protocol.md §2). */
+export interface SandboxAgents {
+  send(node: string, message: unknown): Promise<{ delivered: boolean }>;
+  disconnect(node: string, reason: string): Promise<boolean>;
+  connections(): Promise<AgentConnectionResult[]>;
+  info(): Promise<AgentGatewayInfoResult>;
+  invite(
+    address: string,
+    port: number,
+    invitation: { server: string; token: string; certSha256?: string | undefined },
+  ): Promise<{ ok: boolean }>;
+  discovered(): Promise<DiscoveredAgentResult[]>;
+}
+
 /**
  * What one plugin's host calls are served by. Built by the kernel per plugin (namespace
  * view, logger child, caller-bound services); a capability left out answers
@@ -106,4 +136,6 @@ export interface HostServices {
   fetch?: SandboxFetch;
   services?: SandboxServices;
   auth?: SandboxAuth;
+  ephemeral?: SandboxEphemeral;
+  agents?: SandboxAgents;
 }

@@ -20,9 +20,11 @@ export { HOST_FUNCTIONS, type HostFunction, type HostFunctionRegistry } from './
 export type {
   Authorize,
   HostServices,
+  SandboxAgents,
   SandboxAuth,
   SandboxBus,
   SandboxCrypto,
+  SandboxEphemeral,
   SandboxFetch,
   SandboxFetchInit,
   SandboxServices,

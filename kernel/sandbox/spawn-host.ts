@@ -7,6 +7,14 @@ import { createFrameWriter, type FrameWriter } from './wire/create-frame-writer.
 import { type Frame, FrameType } from './wire/frame-type.js';
 
 const PRLIMIT = '/usr/bin/prlimit';
+/**
+ * V8 flags of every plugin-host process. A host runs small frames through one isolate; V8's
+ * default young generation grows to 16 MiB semi-spaces under a burst of calls and stays there:
+ * capped at 1 MiB, an idle host after a load run holds ~5 MB less (bench/http.bench.ts).
+ */
+const HOST_NODE_FLAGS = ['--max-semi-space-size=1'];
+/** glibc: at most two malloc arenas (one per thread by default), so freed memory is reused, not spread. */
+const HOST_MALLOC_ENV = { MALLOC_ARENA_MAX: '2' };
 const STDERR_TAIL = 4096;
 
 /** How a host process ended. */
@@ -52,6 +60,7 @@ const lastLine = (s: string): string => {
 
 /**
  * Spawns a plugin-host process: `node --no-node-snapshot <entry>` under `prlimit --data`
+ * (with {@link HOST_NODE_FLAGS} and {@link HOST_MALLOC_ENV}, for a small idle footprint)
  * (RLIMIT_DATA: large allocations then fail cleanly; RLIMIT_AS would break Node and wasm),
  * with no environment of the kernel's, stdin/stdout closed, stderr kept for crash reasons,
  * and fd 3 a socketpair carrying frames. Errors on the child and on every stream are
@@ -59,11 +68,11 @@ const lastLine = (s: string): string => {
  */
 export function spawnHost(opts: SpawnHostOptions): HostProcess {
   const entry = opts.entry ?? resolveHostEntry();
-  const nodeArgs = [...entry.execArgv, entry.file];
+  const nodeArgs = [...HOST_NODE_FLAGS, ...entry.execArgv, entry.file];
   const capped = opts.dataLimitBytes > 0 && existsSync(PRLIMIT);
   const cmd = capped ? PRLIMIT : process.execPath;
   const argv = capped ? [`--data=${opts.dataLimitBytes}`, '--', process.execPath, ...nodeArgs] : nodeArgs;
-  const env: Record<string, string> = { NODE_OPTIONS: '' };
+  const env: Record<string, string> = { NODE_OPTIONS: '', ...HOST_MALLOC_ENV };
   if (process.env.PATH) env.PATH = process.env.PATH;
   if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
 

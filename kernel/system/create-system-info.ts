@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
+import { createCpuTracker, createTextReader } from '@omega/hostinfo';
+import { SYSTEM_AREAS } from '@omega/protocol';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { createCpuTracker } from './cpu-tracker.js';
-import { createTextReader } from './create-text-reader.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { HostSource, ReadText } from './host-source.js';
 import { createProcSource } from './proc-source.js';
@@ -33,7 +33,7 @@ export interface SystemInfoOptions {
   statfsTimeoutMs?: number;
 }
 
-const AREAS: readonly SystemArea[] = ['cpu', 'memory', 'disk', 'network', 'temperature', 'gpu', 'topology'];
+const AREAS: readonly SystemArea[] = SYSTEM_AREAS;
 
 /**
  * Creates the kernel's host-metrics reader (the `system` capability). On Linux the 1 s path

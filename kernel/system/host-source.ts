@@ -1,4 +1,4 @@
-import type { CpuTimesSample } from './parse-proc-stat.js';
+import type { CpuTimesSample } from '@omega/hostinfo';
 import type {
   DiskStats,
   LoadAverage,
@@ -7,6 +7,8 @@ import type {
   TemperatureStats,
   Topology,
 } from './types.js';
+
+export type { ReadText } from '@omega/hostinfo';
 
 /** Where raw host figures come from: /proc and /sys on Linux, systeminformation elsewhere. */
 export interface HostSource {
@@ -20,6 +22,3 @@ export interface HostSource {
   /** The topology; the caller adds the hostname. */
   topology(): Promise<Omit<Topology, 'hostname'>>;
 }
-
-/** Reads a text file (injectable so tests can count reads of the real files). */
-export type ReadText = (path: string) => Promise<string>;

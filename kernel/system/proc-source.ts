@@ -1,16 +1,20 @@
 import { join } from 'node:path';
+import {
+  createFilesystemReader,
+  createTemperatureReader,
+  memoryFromMeminfo,
+  parseDiskstats,
+  parseLoadavg,
+  parseMeminfo,
+  parseMounts,
+  parseNetDev,
+  parseProcStat,
+} from '@omega/hostinfo';
 import { OmegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import type { HostSource, ReadText } from './host-source.js';
-import { parseDiskstats } from './parse-diskstats.js';
-import { parseLoadavg } from './parse-loadavg.js';
-import { memoryFromMeminfo, parseMeminfo } from './parse-meminfo.js';
-import { parseMounts } from './parse-mounts.js';
-import { parseNetDev } from './parse-net-dev.js';
-import { parseProcStat } from './parse-proc-stat.js';
-import { createFilesystemReader } from './read-filesystems.js';
 import { linuxTopologyKey, readLinuxTopology } from './read-linux-topology.js';
-import { createTemperatureReader } from './read-temperatures.js';
+import { toSystemReadError } from './system-read-error.js';
 
 /** Options of {@link createProcSource}. */
 export interface ProcSourceOptions {
@@ -21,7 +25,10 @@ export interface ProcSourceOptions {
   logger?: Logger;
 }
 
-/** The Linux source: reads /proc and /sys directly, spawns nothing (cheap enough for 1 Hz). */
+/**
+ * The Linux source: reads /proc and /sys directly through @omega/hostinfo's parsers, spawns
+ * nothing (cheap enough for 1 Hz). Their errors surface as `OMEGA_ERR_SYSTEM_READ`.
+ */
 export function createProcSource(o: ProcSourceOptions): HostSource {
   const proc = async (rel: string): Promise<string> => {
     const path = join(o.procRoot, rel);
@@ -36,16 +43,24 @@ export function createProcSource(o: ProcSourceOptions): HostSource {
       );
     }
   };
+  const parsed = <T>(parse: () => T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      throw toSystemReadError(err);
+    }
+  };
   const filesystems = createFilesystemReader(o.statfsTimeoutMs, o.logger);
   const temperature = createTemperatureReader(o.sysRoot, o.readText, o.logger);
 
   return {
     async cpu() {
       const [stat, loadavg] = await Promise.all([proc('stat'), proc('loadavg')]);
-      return { sample: parseProcStat(stat), load: parseLoadavg(loadavg) };
+      return parsed(() => ({ sample: parseProcStat(stat), load: parseLoadavg(loadavg) }));
     },
     async memory() {
-      return memoryFromMeminfo(parseMeminfo(await proc('meminfo')), Date.now());
+      const text = await proc('meminfo');
+      return parsed(() => memoryFromMeminfo(parseMeminfo(text), Date.now()));
     },
     async disk() {
       const [mounts, diskstats] = await Promise.all([proc('mounts'), proc('diskstats')]);

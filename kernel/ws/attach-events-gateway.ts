@@ -5,6 +5,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { EventBus } from '../bus/index.js';
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import { claimUpgrade, refuseUnclaimed } from './claim-upgrade.js';
 import { EVENTS_SUBPROTOCOL } from './event-frames.js';
 import { normaliseBearer } from './normalise-bearer.js';
 import { parseEventsQuery } from './parse-events-query.js';
@@ -101,11 +102,10 @@ export function attachEventsGateway(opts: EventsGatewayOptions): EventsGateway {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = parseUrl(req.url);
     if (url?.pathname !== path) {
-      if (server.listenerCount('upgrade') <= 1) {
-        writeUpgradeProblem(socket, omegaError('OMEGA_ERR_NOT_FOUND', 'No WebSocket endpoint here.'), '/');
-      }
+      refuseUnclaimed(server, onUpgrade, req, socket);
       return;
     }
+    claimUpgrade(req);
     socket.on('error', (err) => logger.debug({ err }, 'events socket error during upgrade'));
     if (closing) {
       writeUpgradeProblem(

@@ -3,6 +3,7 @@ export {
   type EventsGateway,
   type EventsGatewayOptions,
 } from './attach-events-gateway.js';
+export { claimUpgrade, refuseUnclaimed } from './claim-upgrade.js';
 export { EVENTS_SUBPROTOCOL, eventFrame, helloFrame, resyncFrame } from './event-frames.js';
 export { normaliseBearer } from './normalise-bearer.js';
 export { type EventsQuery, parseEventsQuery } from './parse-events-query.js';

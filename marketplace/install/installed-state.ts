@@ -12,7 +12,7 @@ export interface InstalledRelease {
   /** The publisher key that signed the release statement. */
   signer: string;
   /** The verified manifest (as parsed). */
-  manifest: import('../../kernel/plugins/index.js').PluginManifest;
+  manifest: import('@omega/protocol').PluginManifest;
   installedAt: string;
 }
 

@@ -21,6 +21,10 @@ export {
   type HostCallSpec,
 } from './host-calls/define-host-call.js';
 export type {
+  AgentConnectionResult,
+  AgentGatewayInfoResult,
+  DiscoveredAgentResult,
+  EphemeralPageResult,
   FetchResult,
   ListPageResult,
   StoredRecordResult,

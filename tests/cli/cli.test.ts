@@ -53,7 +53,7 @@ describe('omega CLI', () => {
 
   it('never sends the local token file to another host, nor any token over plain http', () => {
     const r = run(['status', '--url', 'http://192.0.2.1:7700', '--token', 'x'.repeat(20)]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/refusing to send a token over plain http/);
   });
 

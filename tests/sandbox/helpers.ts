@@ -9,6 +9,7 @@ import type {
   HostServices,
   PluginInstance,
   PluginLimits,
+  PluginStatus,
   Sandbox,
 } from '../../kernel/sandbox/index.js';
 
@@ -142,4 +143,22 @@ export function keepPinging(instance: PluginInstance): { stop(): Promise<{ ok: n
       return { ok, failed };
     },
   };
+}
+
+/**
+ * Resolves the plugin's status once it runs again in a host other than `oldPid`. A deadline
+ * breach rejects the call before the supervisor has seen the old host die, so `waitFor(['running'])`
+ * alone can still see the old pid as running.
+ */
+export async function waitForRestart(
+  instance: PluginInstance,
+  oldPid: number | undefined,
+): Promise<PluginStatus> {
+  for (let i = 0; i < 600; i++) {
+    const s = instance.status();
+    if (s.state === 'running' && s.pid !== oldPid) return s;
+    if (s.state === 'quarantined' || s.state === 'stopped') return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return instance.status();
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KernelCrypto, openCrypto, PASSWORD_SLOTS } from '../../kernel/crypto/index.js';
 import { callRoute, createSandbox, type Sandbox } from '../../kernel/sandbox/index.js';
 import { openStorage, type Storage } from '../../kernel/storage/index.js';
-import { childPids, codeOf, quietLogger, req } from './helpers.js';
+import { childPids, codeOf, quietLogger, req, waitForRestart } from './helpers.js';
 import { startInline } from './start-inline.js';
 
 // Red team F3: a plugin with crypto:password ran 16 verifyPassword calls on a crafted record
@@ -99,7 +99,7 @@ describe('host calls that wait on the kernel do not take others down', () => {
     });
     const pid = p.status().pid;
     expect(await codeOf(callRoute(p, 'never', req()))).toBe('OMEGA_ERR_PLUGIN_TIMEOUT');
-    const back = await p.waitFor(['running']);
+    const back = await waitForRestart(p, pid);
     expect(back.pid).not.toBe(pid);
     expect(back.lastCrash?.reason).toMatch(/deadline/);
     await p.dispose();

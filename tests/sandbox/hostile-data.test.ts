@@ -10,6 +10,7 @@ import {
   startFixture,
   timerCount,
   timersSettledTo,
+  waitForRestart,
 } from './helpers.js';
 
 describe('hostile data across the boundary', () => {
@@ -86,8 +87,9 @@ describe('hostile data across the boundary', () => {
     });
     expect(p.status().restarts).toBe(0);
     // A thrown Proxy whose getters never return is only ever read inside the isolate, under the deadline.
+    const pid = p.status().pid;
     expect(await codeOf(callRoute(p, 'throwsHangingProxy', req()))).toBe('OMEGA_ERR_PLUGIN_TIMEOUT');
-    const back = await p.waitFor(['running']);
+    const back = await waitForRestart(p, pid);
     expect(back.restarts).toBe(1);
     await p.dispose();
   });

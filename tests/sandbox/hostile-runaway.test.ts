@@ -11,6 +11,7 @@ import {
   startFixture,
   timerCount,
   timersSettledTo,
+  waitForRestart,
 } from './helpers.js';
 
 /** Resident set of a process from /proc, bytes (0 when gone). */
@@ -57,7 +58,7 @@ describe('runaway plugins are contained to their own host', () => {
       const code = await codeOf(callRoute(p, route, req()));
       // The deadline or (for the microtask flood) the isolate's heap limit ends it.
       expect(['OMEGA_ERR_PLUGIN_TIMEOUT', 'OMEGA_ERR_PLUGIN_UNAVAILABLE'], route).toContain(code);
-      const back = await p.waitFor(['running']);
+      const back = await waitForRestart(p, pid);
       expect(back.pid, route).not.toBe(pid);
       expect(back.lastCrash?.reason, route).toMatch(/deadline|timeout|memory/);
       expect(await callRoute(p, 'ping', req())).toMatchObject({ status: 200, body: 'ok' });
@@ -70,7 +71,7 @@ describe('runaway plugins are contained to their own host', () => {
     const p = await startFixture(sb, 'memory-bomb');
     const pid = p.status().pid!;
     expect(await codeOf(callRoute(p, 'heap', req()))).toBe('OMEGA_ERR_PLUGIN_UNAVAILABLE');
-    const back = await p.waitFor(['running']);
+    const back = await waitForRestart(p, pid);
     expect(back.lastCrash?.reason).toMatch(/memory/);
     expect(back.pid).not.toBe(pid);
     await p.dispose();
@@ -88,7 +89,7 @@ describe('runaway plugins are contained to their own host', () => {
     expect(await rssBytes(pid)).toBeLessThan(320 * 1024 * 1024);
     const code = await codeOf(callRoute(p, 'arrayBuffers', req()));
     expect(['OMEGA_ERR_PLUGIN_FAILED', 'OMEGA_ERR_PLUGIN_UNAVAILABLE']).toContain(code);
-    await p.waitFor(['running']);
+    await waitForRestart(p, pid);
     expect((await callRoute(p, 'wasm', req())).body).toEqual({ wasm: 'undefined' });
     await p.dispose();
   });

@@ -19,6 +19,7 @@ import {
   startFixture,
   timerCount,
   timersSettledTo,
+  waitForRestart,
 } from './helpers.js';
 
 describe('a well-behaved plugin in the sandbox', () => {
@@ -124,7 +125,7 @@ describe('a well-behaved plugin in the sandbox', () => {
     process.kill(pid, 'SIGKILL');
     const crashed = await p.waitFor(['backoff', 'quarantined']);
     expect(crashed.lastCrash?.reason).toMatch(/SIGKILL/);
-    const back = await p.waitFor(['running']);
+    const back = await waitForRestart(p, pid);
     expect(back.pid).not.toBe(pid);
     expect(back.restarts).toBe(1);
     expect((await callRoute(p, 'ping', req())).status).toBe(200);

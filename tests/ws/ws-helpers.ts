@@ -111,7 +111,7 @@ export function connect(url: string, options: ClientOptions & { protocols?: stri
 }
 
 /** The HTTP response that refused an upgrade. */
-export interface Refusal {
+export interface UpgradeRefusal {
   status: number;
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
@@ -120,7 +120,7 @@ export interface Refusal {
 export function refused(
   url: string,
   options: ClientOptions & { protocols?: string[] } = {},
-): Promise<Refusal> {
+): Promise<UpgradeRefusal> {
   const { protocols, ...rest } = options;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols ?? [], rest);

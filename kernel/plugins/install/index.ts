@@ -15,6 +15,7 @@ export {
 } from './install-plugin.js';
 export { placePlugin } from './place-plugin.js';
 export { MAX_ARCHIVE_BYTES, pluginInstallRoute } from './plugin-install-route.js';
+export { trustedPublisherRoutes } from './trusted-publisher-routes.js';
 export {
   loadTrustedPublishers,
   type TrustedPublisher,

@@ -4,9 +4,10 @@ import type { KernelCrypto } from '../../crypto/index.js';
 import type { Logger } from '../../log/index.js';
 import { safeFetch } from '../../net/index.js';
 import type { PermissionGate } from '../../permissions/index.js';
-import type { HostServices } from '../../sandbox/index.js';
+import type { HostServices, SandboxAgents } from '../../sandbox/index.js';
 import type { Storage } from '../../storage/index.js';
 import type { SystemInfo } from '../../system/index.js';
+import { pluginEphemeral } from './plugin-ephemeral.js';
 import type { ServiceRegistry } from './service-registry.js';
 
 /** The kernel services plugins' host calls are served by. */
@@ -21,6 +22,8 @@ export interface KernelServices {
   fetch: { forbidPorts: number[]; allowPrivate: boolean; maxBytes: number; timeoutMs: number };
   /** Most bytes each plugin's storage namespace may hold (default {@link DEFAULT_PLUGIN_STORAGE_QUOTA}). */
   storageQuotaBytes?: number;
+  /** The node agents' gateway (kernel/agents), reached only through the agents:gateway capability. */
+  agents?: SandboxAgents;
 }
 
 /** A plugin's storage quota unless configured: 64 MiB. */
@@ -51,6 +54,8 @@ export function hostServicesFor(
     storage: k.storage.namespace(plugin.name, {
       quotaBytes: k.storageQuotaBytes ?? DEFAULT_PLUGIN_STORAGE_QUOTA,
     }),
+    ephemeral: pluginEphemeral(k.storage, plugin.name),
+    ...(k.agents ? { agents: k.agents } : {}),
     bus: k.bus,
     system: k.system,
     crypto: k.crypto,

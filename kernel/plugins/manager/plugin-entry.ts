@@ -15,11 +15,27 @@ export interface Entry {
   idle: Array<() => void>;
   /** Lifecycle operations on this plugin, one at a time. */
   queue: Promise<unknown>;
+  /**
+   * May answer the kernel's authentication questions: declares the auth-provider service and
+   * holds `auth:provider` (declared ∩ granted, not denied). Decided once per start.
+   */
+  providesAuth: boolean;
+  /** Declares the agent-gateway service and holds agents:gateway (decided once per start). */
+  providesAgentGateway: boolean;
 }
 
 /** A new entry for a plugin found on disk. */
 export function createEntry(found: DiscoveredPlugin, reasons: OmegaError[]): Entry {
-  return { found, reasons, undo: [], inflight: 0, idle: [], queue: Promise.resolve() };
+  return {
+    found,
+    reasons,
+    undo: [],
+    inflight: 0,
+    idle: [],
+    queue: Promise.resolve(),
+    providesAuth: false,
+    providesAgentGateway: false,
+  };
 }
 
 /** Counts a call into the plugin while it runs, so a stop can let it finish. */

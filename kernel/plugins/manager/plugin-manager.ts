@@ -1,3 +1,5 @@
+import { AGENT_GATEWAY_SERVICE } from '../../agents/gateway-plugin.js';
+import { AUTH_PROVIDER_SERVICE } from '../../auth/index.js';
 import { hasErrorCode, type OmegaError, omegaError } from '../../errors/index.js';
 import type { RouteTable } from '../../http/route-table.js';
 import { createPermissionGate } from '../../permissions/index.js';
@@ -41,6 +43,13 @@ export interface PluginManager {
   load(name: string): Promise<PluginView>;
   /** True once every enabled, startable plugin has settled. */
   ready(): boolean;
+  /**
+   * The first plugin, in start order, that runs now and may answer as the auth provider
+   * (decided once per start, see Entry.providesAuth); cheap enough for every cache miss.
+   */
+  authProvider(): string | undefined;
+  /** Likewise the agent gateway plugin (Entry.providesAgentGateway). */
+  agentGateway(): string | undefined;
   readonly services: ServiceRegistry;
   stop(): Promise<void>;
 }
@@ -169,6 +178,10 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       granted: g.granted,
       denied: g.denied,
     });
+    e.providesAuth =
+      m.services.some((s) => s.name === AUTH_PROVIDER_SERVICE) && gate.allows({ kind: 'auth.provider' });
+    e.providesAgentGateway =
+      m.services.some((s) => s.name === AGENT_GATEWAY_SERVICE) && gate.allows({ kind: 'agents.gateway' });
     const getInstance = () => e.instance;
     const run = <T>(call: () => Promise<T>) => track(e, call);
     for (const route of m.routes) {
@@ -325,6 +338,18 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       return known ? serially(known, () => replace(name, true)) : replace(name, true);
     },
     ready: () => settled,
+    authProvider() {
+      for (const e of entries.values()) {
+        if (e.providesAuth && e.instance?.status().state === 'running') return e.found.manifest.name;
+      }
+      return undefined;
+    },
+    agentGateway() {
+      for (const e of entries.values()) {
+        if (e.providesAgentGateway && e.instance?.status().state === 'running') return e.found.manifest.name;
+      }
+      return undefined;
+    },
     async stop() {
       for (const e of ordered().reverse()) await serially(e, () => stopOne(e));
       await sandboxInstance?.close();

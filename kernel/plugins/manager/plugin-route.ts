@@ -1,9 +1,10 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { PluginRoute, RouteCaller, RouteRequest } from '@omega/protocol';
 import type { Context } from 'hono';
 import type { Principal } from '../../auth/index.js';
 import { hasErrorCode, omegaError } from '../../errors/index.js';
-import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { readHeader, readRemote } from '../../http/node-bindings.js';
+import { respond } from '../../http/respond.js';
+import { defineRoute, type RouteInput, type RouteSpec } from '../../http/route.js';
 import type { Logger } from '../../log/index.js';
 import { callRoute, type PluginInstance } from '../../sandbox/index.js';
 import { routeErrorResponse } from './route-error-response.js';
@@ -21,14 +22,6 @@ const FORWARDED_HEADERS = [
 /** `/api/v1/<plugin>` + the manifest's relative path (`/` mounts at the prefix itself). */
 export function pluginRoutePath(plugin: string, path: string): string {
   return path === '/' ? `/api/v1/${plugin}` : `/api/v1/${plugin}${path}`;
-}
-
-function remoteAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Who is calling, as the kernel authenticated them (the plugin cannot see credentials or the socket). */
@@ -49,7 +42,7 @@ function callerOf(principal: Principal | null, remote: string | undefined): Rout
 function requestFor(c: Context, body: unknown, principal: Principal | null, requestId: string): RouteRequest {
   const headers: Record<string, string> = { 'x-request-id': requestId };
   for (const name of FORWARDED_HEADERS) {
-    const v = c.req.header(name);
+    const v = readHeader(c, name);
     if (v !== undefined) headers[name] = v;
   }
   return {
@@ -59,7 +52,7 @@ function requestFor(c: Context, body: unknown, principal: Principal | null, requ
     query: c.req.query(),
     headers,
     body,
-    caller: callerOf(principal, remoteAddress(c)),
+    caller: callerOf(principal, readRemote(c)),
     requestId,
   };
 }
@@ -67,33 +60,52 @@ function requestFor(c: Context, body: unknown, principal: Principal | null, requ
 /**
  * Headers a plugin may not set on the kernel's origin: cookies, CORS, transport and auth
  * policy belong to the kernel (a plugin could otherwise plant cookies or open CORS for the
- * dashboard's origin).
+ * dashboard's origin), and so do the headers the kernel puts on every response.
  */
 const KERNEL_ONLY_HEADERS =
-  /^(set-cookie|set-cookie2|access-control-.*|strict-transport-security|clear-site-data|alt-svc|www-authenticate|content-security-policy.*|x-frame-options|refresh|location)$/;
+  /^(set-cookie|set-cookie2|access-control-.*|strict-transport-security|clear-site-data|alt-svc|www-authenticate|content-security-policy.*|x-frame-options|refresh|location|x-request-id|x-content-type-options)$/;
+/** What Node accepts in a header value (RFC 9110 field-value octets); anything else is a malformed response. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const EDGE_WHITESPACE = /^[\t ]+|[\t ]+$/g;
 /** Content a browser could run on the kernel's origin is served as plain text instead. */
 const ACTIVE_CONTENT =
   /^\s*(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript)/i;
 const NO_BODY = new Set([204, 205, 304]);
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 
-/** Builds the client response from a validated plugin response; nothing active reaches a browser. */
-function toResponse(res: { status: number; headers: Record<string, string>; body: unknown }): Response {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(res.headers))
-    if (!KERNEL_ONLY_HEADERS.test(name)) headers.set(name, value);
-  headers.set('cache-control', headers.get('cache-control') ?? 'no-store');
-  headers.set('content-security-policy', "sandbox; default-src 'none'");
+/**
+ * Builds the client response from a validated plugin response (lower-case header names); nothing
+ * active reaches a browser. Headers stay a plain object, so @hono/node-server writes the
+ * response without building a Headers object; values are trimmed as the fetch API would.
+ */
+function toResponse(
+  input: RouteInput<unknown>,
+  res: { status: number; headers: Record<string, string>; body: unknown },
+): Response {
+  const headers: Record<string, string> = {};
+  for (const name of Object.keys(res.headers)) {
+    if (KERNEL_ONLY_HEADERS.test(name)) continue;
+    const value = res.headers[name]!.replace(EDGE_WHITESPACE, '');
+    if (!FIELD_VALUE.test(value)) {
+      throw omegaError(
+        'OMEGA_ERR_PLUGIN_FAILED',
+        `The plugin returned a malformed response: header "${name}" has a bad value`,
+      );
+    }
+    headers[name] = value;
+  }
+  headers['cache-control'] ??= 'no-store';
+  headers['content-security-policy'] = "sandbox; default-src 'none'";
   if (res.body === undefined || NO_BODY.has(res.status))
-    return new Response(null, { status: res.status, headers });
+    return respond(input, null, { status: res.status, headers });
   if (typeof res.body === 'string') {
-    const type = headers.get('content-type');
-    if (!type || ACTIVE_CONTENT.test(type)) headers.set('content-type', 'text/plain; charset=utf-8');
-    return new Response(res.body, { status: res.status, headers });
+    const type = headers['content-type'];
+    if (!type || ACTIVE_CONTENT.test(type)) headers['content-type'] = 'text/plain; charset=utf-8';
+    return respond(input, res.body, { status: res.status, headers });
   }
   // A JSON body keeps a JSON media type the plugin chose (e.g. application/problem+json).
-  if (!JSON_TYPE.test(headers.get('content-type') ?? '')) headers.set('content-type', 'application/json');
-  return new Response(JSON.stringify(res.body), { status: res.status, headers });
+  if (!JSON_TYPE.test(headers['content-type'] ?? '')) headers['content-type'] = 'application/json';
+  return respond(input, JSON.stringify(res.body), { status: res.status, headers });
 }
 
 /** What a mounted plugin route needs from the manager. */
@@ -121,17 +133,18 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
     owner: plugin,
     summary: route.summary ?? `${route.method} ${route.path} (plugin ${plugin})`,
     ...(hasBody ? { body: 'json' as const } : {}),
-    handler: async (c, { body, principal, requestId }) => {
+    handler: async (c, input) => {
+      const { body, principal, requestId } = input;
       const running = instance();
       if (!running) {
         throw omegaError('OMEGA_ERR_PLUGIN_UNAVAILABLE', `Plugin "${plugin}" is not running.`, { plugin });
       }
       const req = requestFor(c, body, principal, requestId);
       try {
-        return toResponse(await run(() => callRoute(running, route.handler, req, deadlineMs)));
+        return toResponse(input, await run(() => callRoute(running, route.handler, req, deadlineMs)));
       } catch (err) {
         // A route error the plugin chose to expose (sdk httpError) is the client's answer.
-        const exposed = routeErrorResponse(plugin, err, requestId);
+        const exposed = routeErrorResponse(plugin, err, requestId, input);
         if (exposed) return exposed;
         // What else the plugin threw is for its log, not for clients (it may name files or data).
         if (hasErrorCode(err, 'OMEGA_ERR_PLUGIN_FAILED')) {

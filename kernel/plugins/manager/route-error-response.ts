@@ -1,6 +1,6 @@
 import { ERROR_CODES } from '@omega/protocol';
-import { type ErrorCode, hasErrorCode, problemType } from '../../errors/index.js';
-import { problemResponse } from '../../http/problem-response.js';
+import { type ErrorCode, hasErrorCode, PROBLEM_CONTENT_TYPE, problemType } from '../../errors/index.js';
+import { type Responder, respond } from '../../http/respond.js';
 import type { PluginErrorData } from '../../sandbox/index.js';
 
 /** A code a plugin may answer with: UPPER_SNAKE, 3–64 characters. */
@@ -14,7 +14,12 @@ const RESERVED = new Set(['type', 'title', 'status', 'detail', 'code', 'instance
  * plus `plugin` and `requestId` (and Retry-After from `extras.retryAfterSec`). Anything else a
  * plugin throws is not for clients: undefined.
  */
-export function routeErrorResponse(plugin: string, err: unknown, requestId: string): Response | undefined {
+export function routeErrorResponse(
+  plugin: string,
+  err: unknown,
+  requestId: string,
+  input: Responder,
+): Response | undefined {
   if (!hasErrorCode(err, 'OMEGA_ERR_PLUGIN_FAILED')) return undefined;
   const data = (err as { extras?: { pluginError?: PluginErrorData } }).extras?.pluginError;
   if (data?.status === undefined || !PLUGIN_CODE.test(data.code)) return undefined;
@@ -31,9 +36,11 @@ export function routeErrorResponse(plugin: string, err: unknown, requestId: stri
   for (const [k, v] of Object.entries(data.extras ?? {})) if (!RESERVED.has(k)) problem[k] = v;
   // A 429 or 503 may say when to come back (extras.retryAfterSec).
   const retry = data.extras?.retryAfterSec;
-  const headers: Record<string, string> =
-    typeof retry === 'number' && Number.isInteger(retry) && retry > 0 && retry <= 86_400
-      ? { 'retry-after': String(retry) }
-      : {};
-  return problemResponse(problem as never, headers);
+  const headers: Record<string, string> = {
+    'content-type': PROBLEM_CONTENT_TYPE,
+    'cache-control': 'no-store',
+  };
+  if (typeof retry === 'number' && Number.isInteger(retry) && retry > 0 && retry <= 86_400)
+    headers['retry-after'] = String(retry);
+  return respond(input, JSON.stringify(problem), { status: data.status, headers });
 }

@@ -192,9 +192,11 @@ export function runHost(sock: Socket): void {
         const kind = f.meta.slice(0, colon);
         const name = f.meta.slice(colon + 1);
         try {
-          dispatchRef.applySync(undefined, [f.id, kind, name, f.body.toString('utf8')], {
-            timeout: Math.max(1, f.aux),
-          });
+          // No isolated-vm timeout on calls: each one leaves a timer record inside isolated-vm
+          // until it would have fired (laverdet/isolated-vm#572), i.e. calls/s × deadline of
+          // them — ~20 MB of native heap after a burst of route calls, never given back. The
+          // kernel enforces this call's deadline (aux) from outside and kills this process.
+          dispatchRef.applySync(undefined, [f.id, kind, name, f.body.toString('utf8')]);
         } catch (err) {
           entryFailed(`${kind} ${name}`.trim(), err, f.id);
         }

@@ -1,6 +1,6 @@
 import { hasErrorCode, omegaError } from '../errors/index.js';
-import { splitPattern } from '../events/validate-topic.js';
-import { normalizeOrigin } from './normalize-origin.js';
+import { splitPattern, splitTopic } from '../events/validate-topic.js';
+import { normalizeOrigin, parseRequestUrl } from './normalize-origin.js';
 import { patternCovers, patternIntersection, patternsOverlap } from './pattern-covers.js';
 import {
   CRYPTO_OPS,
@@ -20,6 +20,9 @@ import {
  * comparison does not compile (no kind ever falls back to "same kind covers").
  */
 
+/** Services only the kernel may call (a plugin declares them to answer the kernel's questions). */
+export const RESERVED_SERVICES = ['auth-provider', 'agent-gateway'] as const;
+
 const show = (s: string): string => JSON.stringify(s.length > 100 ? `${s.slice(0, 100)}…` : s);
 
 /** Throws the manifest error for capability string `whole`. */
@@ -31,8 +34,14 @@ export function invalidCapability(whole: string, why: string): never {
 interface ScopeSpec<V extends string, F extends string = string> {
   /** The descriptor field holding the scope, e.g. `topic`. */
   readonly field: F;
-  /** Reads and normalises the scope text (throws via {@link invalidCapability}). */
+  /** Reads and normalises the scope text of a manifest string (throws via {@link invalidCapability}). */
   readonly parse: (scope: string, whole: string) => V;
+  /**
+   * Normalises the scope a host call asks for (plugin data: throws OMEGA_ERR_VALIDATION on
+   * anything else). Default: `parse`. Publishing asks for one concrete topic, a fetch for the
+   * origin of a URL.
+   */
+  readonly request?: (value: string) => V;
   /** True when a grant of scope `granted` allows a request for `requested`. */
   readonly covers: (granted: V, requested: V) => boolean;
   /** True when some request is allowed by both (a deny overlapping a request refuses it). */
@@ -85,7 +94,7 @@ const equalOnly = <const F extends string, V extends string>(
   intersect: (a, b) => (a === b ? a : null),
 });
 
-const topic: ScopeSpec<string, 'topic'> = {
+const topicPattern: ScopeSpec<string, 'topic'> = {
   field: 'topic',
   parse: (scope, whole) => {
     try {
@@ -103,8 +112,21 @@ const topic: ScopeSpec<string, 'topic'> = {
 /** The table: capability kind → how it is written and compared. */
 export const CAPABILITY_KINDS = {
   storage: exact('storage', "the plugin's own storage namespace (records and ephemeral stores)"),
-  'events.publish': scoped('events:publish:', 'publish events on topics matching the pattern', topic),
-  'events.subscribe': scoped('events:subscribe:', 'receive events on topics matching the pattern', topic),
+  'events.publish': scoped('events:publish:', 'publish events on topics matching the pattern', {
+    ...topicPattern,
+    // A publish names one concrete topic (no wildcards).
+    request: (topic) => {
+      splitTopic(topic);
+      return topic;
+    },
+  }),
+  'events.subscribe': scoped('events:subscribe:', 'receive events on topics matching the pattern', {
+    ...topicPattern,
+    request: (pattern) => {
+      splitPattern(pattern);
+      return pattern;
+    },
+  }),
   'http.routes': exact('http:routes', 'mount the HTTP routes the manifest declares'),
   'system.read': scoped(
     'system:read:',
@@ -117,10 +139,8 @@ export const CAPABILITY_KINDS = {
       );
     }),
   ),
-  'net.fetch': scoped(
-    'net:fetch:',
-    'outbound HTTP to one origin (`*`: the origins the operator grants)',
-    equalOrAny('origin', (scope, whole): string => {
+  'net.fetch': scoped('net:fetch:', 'outbound HTTP to one origin (`*`: the origins the operator grants)', {
+    ...equalOrAny('origin', (scope, whole): string => {
       // `*` in a manifest: "the origins the operator grants" (declared ∩ granted narrows it).
       if (scope === '*') return '*';
       try {
@@ -129,7 +149,9 @@ export const CAPABILITY_KINDS = {
         return invalidCapability(whole, hasErrorCode(err) ? err.message : 'invalid origin.');
       }
     }),
-  ),
+    // A fetch asks for the origin of the URL it fetches (user info refused).
+    request: (url) => parseRequestUrl(url).origin,
+  }),
   crypto: scoped(
     'crypto:',
     'one crypto operation (never key material)',
@@ -148,9 +170,10 @@ export const CAPABILITY_KINDS = {
     'services:call:',
     "call another plugin's declared service",
     equalOnly('service', (scope, whole): string => {
-      // The auth provider's service answers the kernel only (kernel/auth/plugin-auth-provider.ts).
-      if (scope.endsWith('.auth-provider'))
-        invalidCapability(whole, 'the auth-provider service is reserved for the kernel.');
+      // These services answer the kernel only (kernel/auth/plugin-auth-provider.ts, kernel/agents).
+      for (const reserved of RESERVED_SERVICES)
+        if (scope.endsWith(`.${reserved}`))
+          invalidCapability(whole, `the ${reserved} service is reserved for the kernel.`);
       if (isQualifiedServiceName(scope)) return scope;
       return invalidCapability(
         whole,
@@ -161,6 +184,10 @@ export const CAPABILITY_KINDS = {
   timers: exact('timers', 'kernel-owned timers delivered as calls into the plugin'),
   log: exact('log', 'write to the kernel log (tagged, rate-limited)'),
   'auth.provider': exact('auth:provider', "answer the kernel's authentication questions (one plugin)"),
+  'agents.gateway': exact(
+    'agents:gateway',
+    'speak for node agents: decide joins and identities, receive their messages, send them commands (one plugin)',
+  ),
 } as const;
 
 type Kinds = typeof CAPABILITY_KINDS;

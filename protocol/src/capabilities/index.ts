@@ -5,6 +5,7 @@ export {
   type CapabilityKind,
   capabilityKind,
   invalidCapability,
+  RESERVED_SERVICES,
 } from './capability-kinds.js';
 export { formatCapability } from './format-capability.js';
 export { normalizeOrigin, parseRequestUrl, type RequestTarget, requestResource } from './normalize-origin.js';

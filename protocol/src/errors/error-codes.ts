@@ -236,6 +236,123 @@ export const ERROR_CODES = {
     title: 'Plugin version revoked',
     fix: 'The marketplace revoked this version for the signed reason given; install or upgrade to a version that is not revoked.',
   },
+  // ── the agent's Slurm driver ──
+  OMEGA_ERR_SLURM_CONFIG: {
+    status: 500,
+    title: 'Slurm driver misconfigured',
+    fix: 'Correct the named driver option (mode, restUrl, jwtKeyFile or token, user) in the agent configuration.',
+  },
+  OMEGA_ERR_SLURM_UNAVAILABLE: {
+    status: 503,
+    title: 'Slurm unreachable',
+    fix: 'Check that slurmctld (and slurmrestd in rest mode) run and are reachable from the agent, and that the Slurm client commands are installed; then retry.',
+  },
+  OMEGA_ERR_SLURM_AUTH: {
+    status: 502,
+    title: 'Slurm refused the credentials',
+    fix: 'Check that the JWT key file is the cluster’s jwt_key (or the token is current) and that the token user matches the configured user; slurmrestd answers a bad token with 500, not 401.',
+  },
+  OMEGA_ERR_SLURM_REFUSED: {
+    status: 422,
+    title: 'Slurm refused the job',
+    fix: 'Read `slurmError`: the request exceeds a partition or node limit (cores, memory, GPUs, time) or names an unknown partition; ask for less or another partition.',
+  },
+  OMEGA_ERR_SLURM_JOB_NOT_FOUND: {
+    status: 404,
+    title: 'Slurm job not found',
+    fix: 'Check the job id; Slurm forgets finished jobs after MinJobAge (default 300 s) unless accounting keeps them.',
+  },
+  OMEGA_ERR_SLURM_JOB_STATE: {
+    status: 409,
+    title: 'Slurm job in the wrong state',
+    fix: 'The operation does not apply to the job’s current state (e.g. suspend a pending job, resume a running one); read the status and retry when it applies.',
+  },
+  OMEGA_ERR_SLURM_NOT_OWNER: {
+    status: 403,
+    title: 'Slurm job belongs to another user',
+    fix: 'This driver acts only on jobs of its configured user; use a driver configured for the job’s owner.',
+  },
+  OMEGA_ERR_SLURM_COMMAND_FAILED: {
+    status: 502,
+    title: 'Slurm command failed',
+    fix: 'Read `command` and `slurmError` (the first error line it printed); fix the Slurm-side cause (permissions: suspend/resume need root or the SlurmUser) and retry.',
+  },
+  OMEGA_ERR_SLURM_PROTOCOL: {
+    status: 502,
+    title: 'Unexpected answer from Slurm',
+    fix: 'The answer could not be parsed; check that slurmrestd serves openapi/v0.0.38 and the client commands are Slurm 22.05 or later.',
+  },
+  OMEGA_ERR_SLURM_LOG_UNAVAILABLE: {
+    status: 409,
+    title: 'Job output not readable',
+    fix: 'The job’s output file is not on a file system the agent can read, is not a regular file owned by the job’s user, or uses a filename pattern the driver does not expand; run the agent on a host that shares the job’s working directory.',
+  },
+  // ── the agent's session executor ──
+  OMEGA_ERR_EXEC_INVALID: {
+    status: 400,
+    title: 'Invalid session spec or request',
+    fix: 'Correct the fields listed in `errors` and retry.',
+  },
+  OMEGA_ERR_EXEC_ARGS_TOO_LONG: {
+    status: 400,
+    title: 'Argument list too long',
+    fix: 'Pass large inputs in a file or on stdin of a script instead of the argument list or environment (the kernel limits one string to 128 KiB and all of them to about a quarter of the stack limit).',
+  },
+  OMEGA_ERR_EXEC_START_FAILED: {
+    status: 422,
+    title: 'Session command could not be started',
+    fix: 'Check `stage` and `errno`: the command must exist and be executable by the session user, and the working directory must be reachable by that user.',
+  },
+  OMEGA_ERR_EXEC_NOT_FOUND: {
+    status: 404,
+    title: 'No such session on this node',
+    fix: 'list() shows the sessions this agent knows; ended sessions stay until removed.',
+  },
+  OMEGA_ERR_EXEC_EXISTS: {
+    status: 409,
+    title: 'Session id already in use',
+    fix: 'Use a new id, or remove() the ended session first.',
+  },
+  OMEGA_ERR_EXEC_STATE: {
+    status: 409,
+    title: 'Not possible in the session’s current phase',
+    fix: 'Read status(id): a session can be paused only while running, resumed only while paused, and nothing but logs and removal applies once it ended.',
+  },
+  OMEGA_ERR_EXEC_UNENFORCEABLE: {
+    status: 422,
+    title: 'Requested limit cannot be enforced on this node',
+    fix: 'Place the session on a node whose report() enforces it, drop the limit, or set enforcement: "best-effort".',
+  },
+  OMEGA_ERR_EXEC_IDENTITY: {
+    status: 403,
+    title: 'Session user refused',
+    fix: 'Give an existing unprivileged account (never root, at least the configured minimum uid), or let the agent allocate one from its uid range.',
+  },
+  OMEGA_ERR_EXEC_UID_EXHAUSTED: {
+    status: 503,
+    title: 'No free session uid',
+    fix: 'Every uid of the configured range is in use: end sessions or widen uidRange.',
+  },
+  OMEGA_ERR_EXEC_CPUS_BUSY: {
+    status: 409,
+    title: 'Cores not available',
+    fix: 'The requested cores or memory nodes are pinned by another session or do not exist on this node; pick others from report().cpus.',
+  },
+  OMEGA_ERR_EXEC_CGROUP: {
+    status: 500,
+    title: 'Cgroup operation failed',
+    fix: 'Check that the agent runs as root with the cgroup hierarchy mounted read-write (see report()); the named file says which operation failed.',
+  },
+  OMEGA_ERR_EXEC_SUPERVISOR: {
+    status: 500,
+    title: 'Session supervisor failed',
+    fix: 'The per-session supervisor could not be built or started; install a C compiler (cc) or see supervisor.log in the session directory.',
+  },
+  OMEGA_ERR_EXEC_QUOTA: {
+    status: 507,
+    title: 'Disk quota could not be set up',
+    fix: 'The working-directory quota needs root and loop devices with mkfs.ext4 (or tmpfs); see report().diskQuota, or drop resources.diskBytes.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A stable error code such as `OMEGA_ERR_NOT_FOUND`. */

@@ -35,3 +35,37 @@ export interface FetchResult {
   headers: Record<string, string>;
   body: string;
 }
+
+/** One page of `ephemeral.list`: `[key, value]` pairs in key order; `nextCursor` absent on the last page. */
+export interface EphemeralPageResult<T = unknown> {
+  entries: [string, T][];
+  nextCursor?: string;
+}
+
+/** An open agent session, as the kernel's gateway sees it. */
+export interface AgentConnectionResult {
+  node: string;
+  conn: string;
+  remote: string;
+  /** When the handshake completed (epoch ms, kernel clock). */
+  since: number;
+  /** When the last frame arrived (epoch ms, kernel clock). */
+  lastFrameAt: number;
+}
+
+/** What a join token must carry to reach this kernel. */
+export interface AgentGatewayInfoResult {
+  url: string;
+  tls: boolean;
+  /** SHA-256 of the kernel's TLS certificate (DER), base64url, when it serves TLS. */
+  certSha256?: string;
+}
+
+/** An agent announcing itself on the LAN (mDNS `_omega-agent._tcp`). */
+export interface DiscoveredAgentResult {
+  name: string;
+  addresses: string[];
+  port: number;
+  txt: Record<string, string>;
+  seenAt: number;
+}

@@ -4,6 +4,10 @@ import { SYSTEM_AREAS } from '../capabilities/scope-values.js';
 import { EVENT_ENVELOPE_BYTES, MAX_EVENT_DATA_BYTES } from '../events/event-limits.js';
 import { defineHostCall as call } from './define-host-call.js';
 import type {
+  AgentConnectionResult,
+  AgentGatewayInfoResult,
+  DiscoveredAgentResult,
+  EphemeralPageResult,
   FetchResult,
   ListPageResult,
   StoredRecordResult,
@@ -31,6 +35,7 @@ const httpUrl = z
   .max(4096)
   .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'an absolute http(s) URL');
 const ms = z.number().int().min(10).max(86_400_000);
+const storeName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a store name: [a-z0-9_-], 1–64');
 
 /** The protocol table: host call name → spec. */
 export const HOST_CALLS = {
@@ -59,6 +64,40 @@ export const HOST_CALLS = {
     }),
     capability: () => ({ kind: 'storage' }),
     ctx: { path: 'storage.list', params: ['collection'], options: ['prefix', 'limit', 'cursor'] },
+  }),
+  // ── ephemeral stores: memory, persisted in batches (heartbeat-rate data), bounded per plugin ──
+  'ephemeral.get': call<unknown>()({
+    args: z.object({ store: storeName, key }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'ephemeral.get', params: ['store', 'key'] },
+  }),
+  'ephemeral.set': call<null>()({
+    args: z.object({ store: storeName, key, value: json }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'ephemeral.set', params: ['store', 'key', 'value'] },
+  }),
+  'ephemeral.setMany': call<null>()({
+    args: z.object({
+      store: storeName,
+      entries: z.array(z.tuple([key, json])).max(10_000),
+    }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'ephemeral.setMany', params: ['store', 'entries'] },
+  }),
+  'ephemeral.delete': call<boolean>()({
+    args: z.object({ store: storeName, key }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'ephemeral.delete', params: ['store', 'key'] },
+  }),
+  'ephemeral.list': call<EphemeralPageResult>()({
+    args: z.object({
+      store: storeName,
+      prefix: z.string().max(256).optional(),
+      limit: z.number().int().min(1).max(10_000).optional(),
+      cursor: z.string().max(1024).optional(),
+    }),
+    capability: () => ({ kind: 'storage' }),
+    ctx: { path: 'ephemeral.list', params: ['store'], options: ['prefix', 'limit', 'cursor'] },
   }),
   // ── events ──
   'events.publish': call<{ seq: number }>()({
@@ -182,6 +221,46 @@ export const HOST_CALLS = {
     }),
     capability: () => ({ kind: 'auth.provider' }),
     ctx: { path: 'auth.signToken', params: ['sub', 'claims', 'ttlSec'] },
+  }),
+  // ── node agents (only the plugin granted agents:gateway; see docs/agent-protocol.md) ──
+  'agents.send': call<{ delivered: boolean }>()({
+    args: z.object({ node: key, message: json }),
+    capability: () => ({ kind: 'agents.gateway' }),
+    ctx: { path: 'agents.send', params: ['node', 'message'] },
+    maxBytes: 262_144,
+  }),
+  'agents.disconnect': call<boolean>()({
+    args: z.object({ node: key, reason: z.string().max(256) }),
+    capability: () => ({ kind: 'agents.gateway' }),
+    ctx: { path: 'agents.disconnect', params: ['node', 'reason'] },
+  }),
+  'agents.connections': call<AgentConnectionResult[]>()({
+    args: z.object({}),
+    capability: () => ({ kind: 'agents.gateway' }),
+    ctx: { path: 'agents.connections', params: [] },
+  }),
+  'agents.info': call<AgentGatewayInfoResult>()({
+    args: z.object({}),
+    capability: () => ({ kind: 'agents.gateway' }),
+    ctx: { path: 'agents.info', params: [] },
+  }),
+  'agents.invite': call<{ ok: boolean }>()({
+    args: z.object({
+      address: z.string().min(2).max(64),
+      port: z.number().int().min(1).max(65_535),
+      invitation: z.object({
+        server: httpUrl,
+        token: z.string().min(8).max(256),
+        certSha256: z.string().max(128).optional(),
+      }),
+    }),
+    capability: () => ({ kind: 'agents.gateway' }),
+    ctx: { path: 'agents.invite', params: ['address', 'port', 'invitation'] },
+  }),
+  'agents.discovered': call<DiscoveredAgentResult[]>()({
+    args: z.object({}),
+    capability: () => ({ kind: 'agents.gateway' }),
+    ctx: { path: 'agents.discovered', params: [] },
   }),
   // ── kernel log ──
   'log.write': call<null>()({

@@ -15,6 +15,11 @@ export const RESERVED_PLUGIN_NAMES: ReadonlySet<string> = new Set([
   'api',
   'admin',
   'omega',
+  // Kernel routes under /api/v1 and under /api/v1/plugins/ that a plugin's name would shadow.
+  'agents',
+  'ui',
+  'install',
+  'publishers',
 ]);
 
 /** True when `name` is reserved for the kernel. */

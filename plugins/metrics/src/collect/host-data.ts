@@ -1,6 +1,6 @@
 /*
- * The shapes `ctx.system.read(area)` answers, as the kernel's system capability defines them.
- * Type-only: nothing of the kernel ends up in the plugin bundle.
+ * The shapes `ctx.system.read(area)` answers, as @omega/hostinfo defines them for the kernel's
+ * system capability. Type-only: nothing of hostinfo ends up in the plugin bundle.
  */
 export type {
   CpuStats,
@@ -13,4 +13,4 @@ export type {
   SystemAreaData,
   TemperatureStats,
   Topology,
-} from '../../../../kernel/system/types.js';
+} from '@omega/hostinfo';

@@ -16,7 +16,7 @@ async function me(req: Req, ctx: Ctx): Promise<User> {
 }
 
 /** `GET /me`: who I am and what I may do. */
-export async function whoAmI(req: Req, ctx: Ctx, s: State) {
+export async function whoAmI(req: Req, ctx: Ctx) {
   const user = await me(req, ctx);
   return ok({ ...viewUser(user), ...(await resolveRoles(ctx, user.roles)) });
 }
@@ -72,7 +72,7 @@ export async function logoutAll(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `GET /me/tokens`: the caller's API tokens (never their secrets). */
-export async function myTokens(req: Req, ctx: Ctx, s: State) {
+export async function myTokens(req: Req, ctx: Ctx) {
   return ok({ items: await listApiTokens(ctx, (await me(req, ctx)).id) });
 }
 

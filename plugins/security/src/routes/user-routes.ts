@@ -35,7 +35,7 @@ async function found(ctx: Ctx, id: string | undefined): Promise<User> {
 }
 
 /** `GET /users?limit&cursor`. */
-export async function listUsersRoute(req: Req, ctx: Ctx, s: State) {
+export async function listUsersRoute(req: Req, ctx: Ctx) {
   const limit = Number(req.query.limit ?? 100);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid query: limit: an integer 1–1000', {
@@ -59,7 +59,7 @@ export async function createUserRoute(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `GET /users/:id`. */
-export async function getUserRoute(req: Req, ctx: Ctx, s: State) {
+export async function getUserRoute(req: Req, ctx: Ctx) {
   return ok(viewUser(await found(ctx, keyParam(req.params, 'id'))));
 }
 

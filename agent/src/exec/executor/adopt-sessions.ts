@@ -1,0 +1,79 @@
+import { readdir, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SessionCgroup } from '../cgroup/session-cgroup.js';
+import { ProcessTreeGroup } from '../proc/process-tree-group.js';
+import type { SessionContainer } from '../session-container.js';
+import type { SessionStatus } from '../session-types.js';
+import { readSessionRecord, type SessionRecord } from '../state/session-record.js';
+import { readSupervisorRecord } from '../supervisor/supervisor-record.js';
+import { type ExecutorContext, setPhase } from './executor-context.js';
+import { SessionRuntime } from './session-runtime.js';
+import { exitRecorded } from './supervisor-alive.js';
+import { watchSession } from './watch-session.js';
+
+/** What holds an adopted session's processes: the cgroup it was created in, or its process tree. */
+function containerFor(ctx: ExecutorContext, rec: SessionRecord): SessionContainer {
+  if (rec.cgroup) return new SessionCgroup(ctx.layout, rec.cgroup);
+  const s = rec.status;
+  return new ProcessTreeGroup(s.supervisorPid ?? s.pid ?? 0, {
+    includeRoot: rec.supervisor === 'direct',
+    uid: rec.uidAllocated ? s.uid : null,
+    stopped: s.phase === 'paused',
+  });
+}
+
+/** Removes empty session cgroups nobody has a record of (a crash between mkdir and the record). Never kills. */
+async function removeStrayCgroups(ctx: ExecutorContext): Promise<void> {
+  const bases = [ctx.layout.unified?.base, ...Object.values(ctx.layout.v1).map((h) => h?.base)].filter(
+    (b): b is string => !!b,
+  );
+  for (const base of new Set(bases)) {
+    for (const name of await readdir(base).catch(() => [] as string[])) {
+      const id = name.slice(2);
+      if (!name.startsWith('s-') || ctx.sessions.has(id) || ctx.starting.has(id)) continue;
+      await rmdir(join(base, name)).catch(() => {}); // fails (EBUSY) while it holds processes: then it is not ours to kill
+    }
+  }
+}
+
+/**
+ * Finds the sessions an earlier agent process started (state in the data dir, processes in
+ * their cgroups, supervisors still running) and carries on: watching, usage (the cgroup's
+ * counters never stopped), time limits and pauses as they were. A session whose supervisor
+ * vanished without an exit record is ended as `lost` once its cgroup is emptied.
+ */
+export async function adoptSessions(ctx: ExecutorContext): Promise<SessionStatus[]> {
+  const adopted: SessionStatus[] = [];
+  for (const id of (await readdir(ctx.opts.sessionsDir).catch(() => [] as string[])).sort()) {
+    if (ctx.sessions.has(id) || ctx.starting.has(id)) continue;
+    const dir = join(ctx.opts.sessionsDir, id);
+    const rec = await readSessionRecord(dir);
+    if (!rec) {
+      ctx.logger.warn({ dir }, 'a session directory without a readable record.json; leaving it alone');
+      continue;
+    }
+    const rt = new SessionRuntime(rec, dir, containerFor(ctx, rec));
+    ctx.sessions.set(id, rt);
+    if (rec.status.phase === 'ended') continue;
+    if (rec.uidAllocated) ctx.allocator?.reserve(rec.status.uid);
+    if (rec.status.phase === 'starting') {
+      const sup = await readSupervisorRecord(dir);
+      if (sup) {
+        Object.assign(rec.status, {
+          pid: sup.mainPid,
+          supervisorPid: sup.shimPid,
+          startedAt: new Date(sup.startedAtMs).toISOString(),
+        });
+        rec.supervisorStartTicks = sup.shimStartTicks;
+        rec.mainStartTicks = sup.mainStartTicks;
+      }
+    }
+    const phase = rec.status.phase === 'starting' ? 'running' : rec.status.phase;
+    await setPhase(ctx, rt, phase, 'adopted', `adopted by agent process ${process.pid}`);
+    if (await exitRecorded(rt)) void ctx.finalize(rt);
+    else watchSession(ctx, rt);
+    adopted.push(structuredClone(rt.record.status));
+  }
+  await removeStrayCgroups(ctx);
+  return adopted;
+}

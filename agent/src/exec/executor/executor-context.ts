@@ -1,0 +1,69 @@
+import type { EventEmitter } from 'node:events';
+import type { CgroupLayout } from '../cgroup/cgroup-layout.js';
+import type { EnforcementReport } from '../enforcement-report.js';
+import type { UidAllocator } from '../identity/uid-allocator.js';
+import type { ExecLogger } from '../logger.js';
+import type { QuotaMechanism } from '../quota/work-dir-quota.js';
+import type { SessionPhase, SessionStateEvent } from '../session-types.js';
+import { writeSessionRecord } from '../state/session-record.js';
+import type { SessionRuntime } from './session-runtime.js';
+
+/** Options after defaults, as every part of the executor sees them. */
+export interface ResolvedOptions {
+  dataDir: string;
+  sessionsDir: string;
+  workRoot: string;
+  quotaDir: string;
+  usageIntervalMs: number;
+  pauseGraceMs: number;
+  logMaxBytes: number;
+  logSegments: number;
+  minUid: number;
+  passwdPath: string;
+}
+
+/** What the executor's operations share. */
+export interface ExecutorContext {
+  opts: ResolvedOptions;
+  logger: ExecLogger;
+  layout: CgroupLayout;
+  report: EnforcementReport;
+  shimPath: string | null;
+  root: boolean;
+  allocator: UidAllocator | null;
+  quota: QuotaMechanism | null;
+  sessions: Map<string, SessionRuntime>;
+  /** Ids whose start is under way (so two starts of one id cannot race). */
+  starting: Set<string>;
+  emitter: EventEmitter;
+  /** Set by the executor: ends a session when its main process exited or its supervisor vanished. */
+  finalize: (rt: SessionRuntime) => Promise<void>;
+}
+
+/** Persists the record (atomically) and publishes the change as a `state` event. */
+export async function setPhase(
+  ctx: ExecutorContext,
+  rt: SessionRuntime,
+  phase: SessionPhase,
+  reason: string,
+  message: string,
+): Promise<void> {
+  const s = rt.record.status;
+  const previous = s.phase;
+  const at = new Date().toISOString();
+  Object.assign(s, { phase, reason, message, since: previous === phase ? s.since : at });
+  await writeSessionRecord(rt.dir, rt.record);
+  const event: SessionStateEvent = {
+    id: s.id,
+    phase,
+    previous,
+    outcome: s.outcome,
+    reason,
+    message,
+    at,
+    exit: s.exit,
+    usage: s.usage,
+  };
+  ctx.logger.info({ session: s.id, phase, previous, reason, outcome: s.outcome }, message);
+  ctx.emitter.emit('state', event);
+}

@@ -1,0 +1,215 @@
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { applyLimits } from '../cgroup/apply-limits.js';
+import { lifecycleSource } from '../cgroup/controller-source.js';
+import { SessionCgroup } from '../cgroup/session-cgroup.js';
+import { FEATURES } from '../enforcement-report.js';
+import { execError } from '../errors/index.js';
+import { resolveIdentity, type SessionIdentity } from '../identity/resolve-identity.js';
+import { ProcessTreeGroup } from '../proc/process-tree-group.js';
+import type { SessionContainer } from '../session-container.js';
+import type { SessionStatus } from '../session-types.js';
+import { parseSessionSpec, type SessionSpec, sessionArgv } from '../spec/session-spec.js';
+import { type SessionRecord, writeSessionRecord } from '../state/session-record.js';
+import { launchDirect } from '../supervisor/launch-direct.js';
+import { type Launched, launchWithShim } from '../supervisor/launch-shim.js';
+import { readSupervisorRecord } from '../supervisor/supervisor-record.js';
+import { buildShimConfig, weightToNice } from './build-shim-config.js';
+import { checkCpus, checkEnforceable } from './check-request.js';
+import { type ExecutorContext, setPhase } from './executor-context.js';
+import { prepareWorkDir, releaseWorkDir, type WorkDir } from './prepare-work-dir.js';
+import { SessionRuntime } from './session-runtime.js';
+import { watchSession } from './watch-session.js';
+
+/** The pause method a session gets on this layout. */
+export function pauseMethodOf(ctx: ExecutorContext): SessionStatus['pauseMethod'] {
+  const f = lifecycleSource(ctx.layout).freeze;
+  return f === 'v2' ? 'cgroup v2 freezer' : f === 'v1' ? 'cgroup v1 freezer' : 'SIGSTOP';
+}
+
+/** What is enforced for this session, one line each (what report() says, narrowed to what it asked for). */
+function enforcementLines(
+  ctx: ExecutorContext,
+  spec: SessionSpec,
+  who: SessionIdentity,
+  applied: string[],
+  missing: string[],
+): string[] {
+  const lines = [...applied];
+  const r = spec.resources;
+  if (ctx.layout.mode === 'none') {
+    if (r.cpuWeight !== undefined)
+      lines.push(`${FEATURES.cpuWeight}: ${r.cpuWeight} (approximate: nice ${weightToNice(r.cpuWeight)})`);
+    if (r.cpus) lines.push(`${FEATURES.cpuset}: ${r.cpus.join(',')} (approximate: sched_setaffinity)`);
+    if (r.pidsMax !== undefined && ctx.root)
+      lines.push(`${FEATURES.pids}: ${r.pidsMax} (RLIMIT_NPROC of uid ${who.uid})`);
+  }
+  lines.push(
+    ctx.root
+      ? `${FEATURES.uidIsolation}: uid ${who.uid} gid ${who.gid} (${who.allocated ? 'allocated for this session' : `account ${who.name ?? who.uid}`}), no supplementary groups, no_new_privs`
+      : `${FEATURES.uidIsolation}: not enforced: the agent is not root`,
+  );
+  if (r.diskBytes !== undefined && ctx.quota)
+    lines.push(`${FEATURES.diskQuota}: ${r.diskBytes} bytes (${ctx.quota})`);
+  if (spec.timeLimitSec !== undefined)
+    lines.push(
+      `time limit: ${spec.timeLimitSec} s (agent timer, SIGTERM then SIGKILL after ${spec.killGraceMs} ms)`,
+    );
+  for (const m of missing) lines.push(`${m} (best-effort)`);
+  return lines;
+}
+
+function initialRecord(
+  ctx: ExecutorContext,
+  spec: SessionSpec,
+  who: SessionIdentity,
+  work: WorkDir,
+  cg: SessionCgroup | null,
+  lines: string[],
+): SessionRecord {
+  const now = new Date().toISOString();
+  const deadlineMs = spec.timeLimitSec === undefined ? null : Date.now() + spec.timeLimitSec * 1000;
+  return {
+    version: 1,
+    status: {
+      id: spec.id,
+      phase: 'starting',
+      outcome: null,
+      reason: 'starting',
+      message: 'starting',
+      since: now,
+      createdAt: now,
+      startedAt: null,
+      endedAt: null,
+      pid: null,
+      supervisorPid: null,
+      uid: who.uid,
+      gid: who.gid,
+      user: who.name,
+      cwd: work.cwd,
+      command: sessionArgv(spec).file,
+      exit: null,
+      usage: null,
+      enforcement: lines,
+      pauseMethod: pauseMethodOf(ctx),
+      deadline: deadlineMs === null ? null : new Date(deadlineMs).toISOString(),
+    },
+    spec: {
+      command: sessionArgv(spec).file,
+      argCount: sessionArgv(spec).argv.length - 1,
+      envNames: Object.keys(spec.env),
+      timeLimitSec: spec.timeLimitSec ?? null,
+      killGraceMs: spec.killGraceMs,
+      resources: { ...spec.resources },
+    },
+    cgroup: cg?.paths ?? null,
+    supervisor: ctx.shimPath ? 'helper' : 'direct',
+    supervisorStartTicks: null,
+    mainStartTicks: null,
+    uidAllocated: who.allocated,
+    ownWorkDir: work.own,
+    quota: work.quota,
+    deadlineMs,
+    pausedAtMs: null,
+    terminate: null,
+  };
+}
+
+/**
+ * Starts a session: validate → refuse what cannot be enforced → identity → working directory
+ * (and quota) → cgroup with its limits → supervisor → the main process enters its cgroup,
+ * drops to the session uid with no_new_privs, and execs. Resolves once the command runs; any
+ * failure undoes every step and throws a coded error.
+ */
+export async function startSession(ctx: ExecutorContext, input: unknown): Promise<SessionStatus> {
+  const spec = parseSessionSpec(input);
+  const dir = join(ctx.opts.sessionsDir, spec.id);
+  const taken =
+    ctx.sessions.has(spec.id) ||
+    ctx.starting.has(spec.id) ||
+    (await stat(dir).then(
+      () => true,
+      () => false,
+    ));
+  if (taken)
+    throw execError('OMEGA_ERR_EXEC_EXISTS', `Session ${spec.id} already exists on this node.`, {
+      sessionId: spec.id,
+    });
+  ctx.starting.add(spec.id);
+  let who: SessionIdentity | null = null;
+  let work: WorkDir | null = null;
+  let cg: SessionCgroup | null = null;
+  try {
+    const missing = checkEnforceable(ctx, spec);
+    checkCpus(ctx, spec);
+    who = await resolveIdentity(spec.user, {
+      root: ctx.root,
+      minUid: ctx.opts.minUid,
+      allocator: ctx.allocator,
+      passwdPath: ctx.opts.passwdPath,
+    });
+    await mkdir(dir, { mode: 0o700 });
+    await mkdir(join(dir, 'stdout'), { mode: 0o700 });
+    await mkdir(join(dir, 'stderr'), { mode: 0o700 });
+    work = await prepareWorkDir(ctx, spec, who);
+    const applied: string[] = [];
+    if (ctx.layout.mode !== 'none') {
+      cg = new SessionCgroup(ctx.layout, SessionCgroup.pathsFor(ctx.layout, spec.id, spec.resources));
+      await cg.create();
+      for (const a of await applyLimits(cg, ctx.layout, spec.resources))
+        applied.push(`${FEATURES[a.limit]}: ${a.value} (${a.mechanism})`);
+    }
+    const record = initialRecord(
+      ctx,
+      spec,
+      who,
+      work,
+      cg,
+      enforcementLines(ctx, spec, who, applied, missing),
+    );
+    await writeSessionRecord(dir, record);
+    const config = buildShimConfig(ctx, spec, who, work.cwd, dir, cg);
+    const launched: Launched = ctx.shimPath
+      ? await launchWithShim(spec.id, ctx.shimPath, config)
+      : await launchDirect(spec.id, config);
+    const sup = await readSupervisorRecord(dir);
+    const container: SessionContainer =
+      cg ??
+      new ProcessTreeGroup(launched.supervisorPid ?? launched.mainPid, {
+        includeRoot: launched.supervisorPid === null,
+        uid: who.allocated ? who.uid : null,
+      });
+    Object.assign(record.status, {
+      pid: launched.mainPid,
+      supervisorPid: launched.supervisorPid,
+      startedAt: new Date(sup?.startedAtMs ?? Date.now()).toISOString(),
+    });
+    record.supervisorStartTicks = sup?.shimStartTicks ?? null;
+    record.mainStartTicks = sup?.mainStartTicks ?? null;
+    const rt = new SessionRuntime(record, dir, container);
+    rt.ready = false;
+    ctx.sessions.set(spec.id, rt);
+    await setPhase(ctx, rt, 'running', 'started', `started ${record.status.command} as uid ${who.uid}`);
+    watchSession(ctx, rt);
+    rt.ready = true;
+    return structuredClone(rt.record.status);
+  } catch (err) {
+    ctx.sessions.delete(spec.id);
+    if (cg) {
+      await cg.killUntilEmpty(5_000).catch(() => {});
+      await cg.remove().catch(() => {});
+    }
+    if (work) await releaseWorkDir(work).catch(() => {});
+    if (who?.allocated) ctx.allocator?.release(who.uid);
+    if (who) await rm(dir, { recursive: true, force: true });
+    const status = (err as { status?: number }).status ?? 500;
+    (status < 500 ? ctx.logger.info : ctx.logger.warn).call(
+      ctx.logger,
+      { session: spec.id, code: (err as { code?: string }).code, err: (err as Error).message },
+      'session start refused or failed',
+    );
+    throw err;
+  } finally {
+    ctx.starting.delete(spec.id);
+  }
+}

@@ -1,0 +1,125 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CgroupUsage } from '../cgroup/read-cgroup-usage.js';
+import { pollUntil } from '../cgroup/session-cgroup.js';
+import type { SessionContainer } from '../session-container.js';
+import { descendantsOf, listProcesses, pidsOfUid, readProcStat, readRssBytes } from './proc-stat.js';
+
+const TICKS_PER_SEC = 100;
+
+const signal = (pids: readonly number[], sig: NodeJS.Signals): void => {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {}
+  }
+};
+
+/**
+ * A session without cgroups: the processes below its supervisor (a child subreaper, so
+ * double-forked daemons come back under it) plus, when the session has a uid of its own,
+ * every process of that uid. Pause is SIGSTOP (not a freeze) and usage is sampled from /proc.
+ */
+export class ProcessTreeGroup implements SessionContainer {
+  private readonly root: number;
+  private readonly includeRoot: boolean;
+  private readonly uid: number | null;
+  private peakRss = 0;
+  private maxUser = 0;
+  private maxSystem = 0;
+  private stopped = false;
+
+  /** `root`: the supervisor (excluded) or, without one, the main process (included). `uid`: a uid only this session uses. */
+  constructor(root: number, options: { includeRoot: boolean; uid: number | null; stopped?: boolean }) {
+    this.root = root;
+    this.includeRoot = options.includeRoot;
+    this.uid = options.uid;
+    this.stopped = options.stopped ?? false;
+  }
+
+  async pids(): Promise<number[]> {
+    const all = await listProcesses();
+    const live = new Set(all.filter((p) => p.state !== 'Z' && p.state !== 'X').map((p) => p.pid));
+    const set = new Set(descendantsOf(this.root, all).filter((pid) => live.has(pid)));
+    if (this.includeRoot && live.has(this.root)) set.add(this.root);
+    if (this.uid !== null) for (const pid of await pidsOfUid(this.uid)) set.add(pid);
+    set.delete(process.pid);
+    return [...set];
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.pids()).length === 0;
+  }
+
+  /** SIGSTOP until every process is stopped (new children forked meanwhile get stopped on the next round). */
+  async freeze(): Promise<void> {
+    this.stopped = true;
+    await pollUntil(
+      async () => {
+        const pids = await this.pids();
+        signal(pids, 'SIGSTOP');
+        await sleep(2);
+        const states = await Promise.all(pids.map((p) => readProcStat(p)));
+        return states.every((s) => s === null || s.state === 'T' || s.state === 'Z');
+      },
+      10_000,
+      5,
+    );
+  }
+
+  async thaw(): Promise<void> {
+    this.stopped = false;
+    signal(await this.pids(), 'SIGCONT');
+  }
+
+  async isFrozen(): Promise<boolean> {
+    return this.stopped;
+  }
+
+  async killAll(): Promise<void> {
+    signal(await this.pids(), 'SIGKILL');
+  }
+
+  async killUntilEmpty(timeoutMs = 30_000): Promise<boolean> {
+    return pollUntil(
+      async () => {
+        const pids = await this.pids();
+        if (pids.length === 0) return true;
+        signal(pids, 'SIGKILL');
+        return false;
+      },
+      timeoutMs,
+      5,
+    );
+  }
+
+  /** Sums the live processes; user/system never go down (exited processes' time is not counted). */
+  async usage(): Promise<CgroupUsage> {
+    const pids = await this.pids();
+    let user = 0;
+    let system = 0;
+    let rss = 0;
+    for (const pid of pids) {
+      const s = await readProcStat(pid);
+      if (!s) continue;
+      user += s.utimeTicks / TICKS_PER_SEC;
+      system += s.stimeTicks / TICKS_PER_SEC;
+      rss += await readRssBytes(pid);
+    }
+    this.maxUser = Math.max(this.maxUser, user);
+    this.maxSystem = Math.max(this.maxSystem, system);
+    this.peakRss = Math.max(this.peakRss, rss);
+    return {
+      cpuUserSec: this.maxUser,
+      cpuSystemSec: this.maxSystem,
+      cpuTotalSec: this.maxUser + this.maxSystem,
+      throttledSec: null,
+      throttledPeriods: null,
+      memoryCurrentBytes: rss,
+      memoryPeakBytes: this.peakRss,
+      pidsCurrent: pids.length,
+      oomKills: 0,
+    };
+  }
+
+  async remove(): Promise<void> {}
+}

@@ -1,0 +1,251 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureWrk, type LoadResult, wrk } from './http-load.js';
+import { cpuMs, privateMb, rssMb } from './http-proc.js';
+import { report } from './report.js';
+import { ADMIN_TOKEN, childPids, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
+import { spawnServer } from './spawn-server.js';
+
+/**
+ * The kernel's request path against what it could be, all targets in one run (issue #13):
+ *
+ * - hono with the handler in its own process (servers/bare-hono.ts): the ceiling;
+ * - the reference plugin path (servers/reference-plugin.ts): hono → plugin-host child over a
+ *   socketpair (frames batched per turn) → isolate, public and with a verified-token cache;
+ * - Omega as `npm start` runs it (dist/cli.js, core plugins, default log level, log to a file):
+ *   `GET /api/v1/health`, the echo plugin's public route and the same route with a viewer JWT;
+ * - with OMEGA_BENCH_BEFORE=<another checkout with a built dist/> (e.g. a worktree of main),
+ *   the same three targets on that build too, for before/after figures from one run.
+ *
+ * wrk (one thread, 50 connections) runs each target for OMEGA_BENCH_SECONDS (default 5) s, in
+ * 3 interleaved rounds; figures are medians. Each server runs alone in its own process; its CPU
+ * use during the load is printed, and the CPU time it spent per request (on a shared machine
+ * the other processes decide req/s more than the code does: CPU per request is what a change
+ * moves). Then: p99 latency at ~1,000 req/s, the kernel's log volume, and the plugin hosts'
+ * idle RSS and private memory beside a bare `node -e`.
+ */
+const SECONDS = Number(process.env.OMEGA_BENCH_SECONDS ?? 5);
+const ROUNDS = 3;
+const CONNECTIONS = 50;
+const BEFORE = process.env.OMEGA_BENCH_BEFORE;
+
+ensureWrk();
+const dir = import.meta.dirname;
+console.log(
+  `starting: bare hono, reference plugin path, Omega (dist/cli.js start)${BEFORE ? ', before' : ''} …`,
+);
+const hono = await spawnServer(join(dir, 'servers', 'bare-hono.ts'));
+const ref = await spawnServer(join(dir, 'servers', 'reference-plugin.ts'));
+const omega = await startOmega();
+const before = BEFORE ? await startOmega({ root: BEFORE }) : undefined;
+
+interface Target {
+  name: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** The server's process; its children (plugin hosts) are measured too. */
+  pid: number;
+  kernel?: OmegaUnderTest;
+  runs: LoadResult[];
+  /** CPU used per run, ms: the server process, and its children. */
+  cpu: Array<{ main: number; children: number }>;
+}
+const pidOf = (s: { info: object }) => (s.info as { pid: number }).pid;
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+const target = (name: string, url: string, pid: number, headers?: Record<string, string>): Target => ({
+  name,
+  url,
+  pid,
+  runs: [],
+  cpu: [],
+  ...(headers ? { headers } : {}),
+});
+const kernelTargets = (k: OmegaUnderTest, label: string) => ({
+  health: { ...target(`${label} GET /api/v1/health`, `${k.url}/api/v1/health`, k.pid), kernel: k },
+  open: { ...target(`${label} plugin route, public`, `${k.url}/api/v1/echo/open`, k.pid), kernel: k },
+  auth: {
+    ...target(`${label} plugin route, JWT`, `${k.url}/api/v1/echo/guarded`, k.pid, bearer(k.token)),
+    kernel: k,
+  },
+});
+const targets = {
+  honoHealth: target('hono, /health handler in-process', `${hono.info.url}/api/v1/health`, pidOf(hono)),
+  honoEcho: target('hono, echo handler in-process', `${hono.info.url}/api/v1/echo/open`, pidOf(hono)),
+  refOpen: target('reference plugin path, public', `${ref.info.url}/api/v1/echo/open`, pidOf(ref)),
+  refAuth: target(
+    'reference plugin path + token cache',
+    `${ref.info.url}/api/v1/echo/guarded`,
+    pidOf(ref),
+    bearer(ref.info.token!),
+  ),
+  ...kernelTargets(omega, 'Omega'),
+};
+const old = before ? kernelTargets(before, 'before:') : undefined;
+const all = [...Object.values(targets), ...(old ? Object.values(old) : [])];
+
+const kernels = [omega, ...(before ? [before] : [])];
+const logAtStart = new Map(kernels.map((k) => [k, k.logBytes()]));
+const served = new Map(kernels.map((k) => [k, 0]));
+const run = async (t: Target, seconds: number, record: boolean, rate?: number) => {
+  const kids = childPids(t.pid);
+  const main0 = cpuMs(t.pid);
+  const kids0 = kids.map(cpuMs);
+  const r = await wrk(t.url, {
+    connections: rate ? 10 : CONNECTIONS,
+    seconds,
+    ...(rate ? { rate } : {}),
+    ...(t.headers ? { headers: t.headers } : {}),
+  });
+  const main = cpuMs(t.pid) - main0;
+  const children = kids.map(cpuMs).reduce((sum, x, i) => sum + x - kids0[i]!, 0);
+  if (t.kernel) served.set(t.kernel, served.get(t.kernel)! + r.requests);
+  if (record) {
+    t.runs.push(r);
+    t.cpu.push({ main, children });
+  }
+  return r;
+};
+console.log(`warm-up: 2 s per target; then ${ROUNDS} rounds × ${all.length} targets × ${SECONDS} s`);
+for (const t of all) await run(t, 2, false);
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const t of all) {
+    const r = await run(t, SECONDS, true);
+    const busy = (t.cpu.at(-1)!.main / (SECONDS * 1000)) * 100;
+    console.log(
+      `  round ${round} ${t.name.padEnd(40)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99.toFixed(2)} ms  cpu ${busy.toFixed(0)} %`,
+    );
+  }
+}
+
+// Paced load: ~1,000 req/s over 10 connections.
+const pacedTargets = [
+  targets.honoEcho,
+  targets.health,
+  targets.open,
+  targets.auth,
+  ...(old ? [old.open] : []),
+];
+const paced = new Map<Target, LoadResult>();
+for (const t of pacedTargets) paced.set(t, await run(t, SECONDS, false, 1000));
+const logBytes = new Map(kernels.map((k) => [k, k.logBytes() - logAtStart.get(k)!]));
+
+// Idle memory: let the hosts settle after the load, then read them.
+await sleep(5000);
+const hostsOf = async (k: OmegaUnderTest) => {
+  const { items } = (await (
+    await fetch(`${k.url}/api/v1/plugins`, { headers: bearer(ADMIN_TOKEN) })
+  ).json()) as { items: Array<{ name: string; runtime?: { pid?: number } }> };
+  const hostOf = new Map<number, string>();
+  for (const p of items) if (p.runtime?.pid) hostOf.set(p.runtime.pid, p.name);
+  return k
+    .hostPids()
+    .map((pid) => ({ name: hostOf.get(pid) ?? 'warm spare', rss: rssMb(pid), own: privateMb(pid) }));
+};
+const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
+await sleep(1000);
+const bareMem = { rss: rssMb(bare.pid!), own: privateMb(bare.pid!) };
+const hosts = new Map(await Promise.all(kernels.map(async (k) => [k, await hostsOf(k)] as const)));
+bare.kill();
+await once(bare, 'exit');
+await Promise.all([hono.stop(), ref.stop(), ...kernels.map((k) => k.stop())]);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rps = (t: Target) => median(t.runs.map((r) => r.rps));
+const p99 = (t: Target) => median(t.runs.map((r) => r.p99));
+/** CPU per request (µs) over all recorded runs: the server process, and with its children. */
+const cpuPerRequest = (t: Target) => {
+  const requests = t.runs.reduce((sum, r) => sum + r.requests, 0);
+  const main = t.cpu.reduce((sum, c) => sum + c.main, 0);
+  const children = t.cpu.reduce((sum, c) => sum + c.children, 0);
+  return { main: (main * 1000) / requests, all: ((main + children) * 1000) / requests };
+};
+
+console.log(
+  `\nwrk: 1 thread, ${CONNECTIONS} connections, ${SECONDS} s per target, medians of ${ROUNDS} interleaved rounds, 127.0.0.1`,
+);
+console.log('server CPU during load (about one core when the server, not wrk, is the limit):');
+for (const t of all) {
+  const busy = median(t.cpu.map((c) => c.main)) / (SECONDS * 1000);
+  const kids = median(t.cpu.map((c) => c.children)) / (SECONDS * 1000);
+  const more = kids > 0 ? `, its children ${(kids * 100).toFixed(0)} %` : '';
+  console.log(`  ${t.name.padEnd(40)} ${(busy * 100).toFixed(0).padStart(3)} % of a core${more}`);
+}
+const ratioGoal = (name: string, t: Target, base: Target, goal?: number) =>
+  report({
+    name,
+    value: rps(t),
+    unit: 'req/s',
+    baseline: { name: base.name, value: rps(base) },
+    ...(goal ? { goal: `ratio ≥ ${goal}`, met: rps(t) / rps(base) >= goal } : {}),
+  });
+report({ name: targets.honoEcho.name, value: rps(targets.honoEcho), unit: 'req/s' });
+ratioGoal('reference plugin path, public', targets.refOpen, targets.honoEcho, 0.6);
+ratioGoal('reference plugin path + token cache', targets.refAuth, targets.refOpen, 0.95);
+ratioGoal('Omega GET /api/v1/health', targets.health, targets.honoHealth, 0.8);
+ratioGoal('Omega plugin route, public', targets.open, targets.honoEcho, 0.6);
+ratioGoal('Omega plugin route, public vs reference', targets.open, targets.refOpen, 0.9);
+ratioGoal('Omega plugin route, JWT', targets.auth, targets.open, 0.95);
+if (old) {
+  ratioGoal('before: GET /api/v1/health', old.health, targets.honoHealth);
+  ratioGoal('before: plugin route, public', old.open, targets.honoEcho);
+  ratioGoal('before: plugin route, JWT', old.auth, old.open);
+}
+const honoCpu = cpuPerRequest(targets.honoEcho).main;
+const cpuTargets = [targets.refOpen, targets.refAuth, targets.health, targets.open, targets.auth];
+for (const t of [...cpuTargets, ...(old ? Object.values(old) : [])]) {
+  const c = cpuPerRequest(t);
+  const baseline = { name: 'hono in-process', value: honoCpu };
+  report({ name: `${t.name}: CPU/request, server process`, value: c.main, unit: 'µs', baseline });
+  report({ name: `${t.name}: CPU/request, with its children`, value: c.all, unit: 'µs', baseline });
+}
+for (const t of [targets.health, targets.open, targets.auth]) {
+  const baseline = { name: 'hono p99', value: p99(targets.honoEcho) };
+  report({ name: `${t.name} p99 (saturated)`, value: p99(t), unit: 'ms', baseline });
+}
+const honoPaced = paced.get(targets.honoEcho)!;
+for (const t of pacedTargets.slice(1)) {
+  const r = paced.get(t)!;
+  report({
+    name: `${t.name} p99 at ${r.rps.toFixed(0)} req/s`,
+    value: r.p99,
+    unit: 'ms',
+    baseline: { name: `hono p99 at ${honoPaced.rps.toFixed(0)} req/s`, value: honoPaced.p99 },
+    goal: '≤ 1 ms on a quiet machine',
+    met: r.p99 <= 1,
+  });
+}
+const perRequest = (k: OmegaUnderTest) => logBytes.get(k)! / served.get(k)!;
+const logBaseline = before ? { name: 'before', value: perRequest(before) } : undefined;
+report({
+  name: 'Omega log bytes per request (default level)',
+  value: perRequest(omega),
+  unit: 'B',
+  ...(logBaseline ? { baseline: logBaseline } : {}),
+});
+report({
+  name: 'Omega log volume at 1,000 req/s for a day',
+  value: (perRequest(omega) * 1000 * 86_400) / 1e6,
+  unit: 'MB',
+  ...(logBaseline ? { baseline: { name: 'before', value: (logBaseline.value * 1000 * 86_400) / 1e6 } } : {}),
+});
+for (const k of kernels) {
+  const label = k === before ? 'before: ' : '';
+  for (const h of hosts.get(k)!) {
+    report({
+      name: `${label}plugin host RSS, idle after load (${h.name})`,
+      value: h.rss,
+      unit: 'MB',
+      baseline: { name: 'bare node -e', value: bareMem.rss },
+      goal: '≤ 50 MB',
+      met: h.rss <= 50,
+    });
+    report({
+      name: `${label}plugin host private memory, idle after load (${h.name})`,
+      value: h.own,
+      unit: 'MB',
+      baseline: { name: 'bare node -e', value: bareMem.own },
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { type Command, UsageError } from '../command.js';
+import { readCliConfig, writeCliConfig } from '../config/cli-config.js';
+import { output } from '../output.js';
+
+/** `omega context list|use NAME|delete NAME`: the kernels this CLI knows (like kubectl contexts). */
+export const contextCommand: Command = {
+  name: 'context',
+  summary: 'List the kernels you signed in to, switch the current one, or forget one.',
+  usage: 'omega context <list|use NAME|delete NAME> [--json]',
+  options: { json: { type: 'boolean', description: 'Print JSON' } },
+  async run(values, positionals) {
+    const [action = 'list', name, ...extra] = positionals;
+    if (extra.length) throw new UsageError(`too many arguments: ${extra.join(' ')}`);
+    const config = readCliConfig();
+    const json = values.json === true;
+    if (action === 'list') {
+      const rows = Object.entries(config.contexts).map(([n, c]) => ({
+        name: n,
+        url: c.url,
+        current: n === config.current,
+        auth:
+          c.auth?.kind === 'session'
+            ? `user ${c.auth.username}`
+            : c.auth?.kind === 'token'
+              ? 'API token'
+              : 'signed out',
+      }));
+      output(json, rows, () =>
+        rows.length === 0
+          ? 'no contexts; sign in with omega login --url URL'
+          : rows
+              .map((r) => `${r.current ? '*' : ' '} ${r.name.padEnd(24)} ${r.url.padEnd(36)} ${r.auth}`)
+              .join('\n'),
+      );
+      return 0;
+    }
+    if (action !== 'use' && action !== 'delete')
+      throw new UsageError('context needs one of: list, use NAME, delete NAME');
+    if (!name) throw new UsageError(`context ${action} needs a NAME; omega context list shows them`);
+    if (!config.contexts[name]) throw new UsageError(`no context "${name}"; omega context list shows them`);
+    if (action === 'use') config.current = name;
+    else {
+      delete config.contexts[name];
+      if (config.current === name) delete config.current;
+    }
+    await writeCliConfig(config);
+    output(json, { context: name, action }, () =>
+      action === 'use' ? `now using ${name}` : `forgot ${name}`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,130 @@
+import { ApiError, callApi } from '../api-client.js';
+import { type Command, UsageError } from '../command.js';
+import { contextNameFor, readCliConfig, writeCliConfig } from '../config/cli-config.js';
+import { output } from '../output.js';
+import { readSecret } from '../read-secret.js';
+import { isLoopbackUrl } from '../target.js';
+
+const str = (description: string) => ({ type: 'string' as const, description });
+
+/**
+ * `omega login --url URL`: signs in to a kernel (username and password, or an API token) and
+ * keeps the credential for it as a context in the user's config (0600), so later commands
+ * need neither --url nor --token; sessions are refreshed as they near expiry.
+ */
+export const loginCommand: Command = {
+  name: 'login',
+  summary: "Sign in to a kernel and keep the credential as a named context in the user's config (0600).",
+  usage:
+    'omega login --url URL [--context NAME] [--username USER [--password-stdin]] | [--token omg_…] [--json]',
+  options: {
+    url: str('The kernel, e.g. https://omega.example:7700 (required)'),
+    context: str('Name for this kernel (default: host:port)'),
+    username: str('Sign in as this user (prompted for when missing and stdin is a terminal)'),
+    'password-stdin': { type: 'boolean', description: 'Read the password from stdin instead of prompting' },
+    token: str('Use this API token (omg_…) instead of a password'),
+    json: { type: 'boolean', description: 'Print JSON' },
+  },
+  async run(values) {
+    if (typeof values.url !== 'string')
+      throw new UsageError('login needs --url, e.g. omega login --url https://omega.example:7700');
+    const url = values.url.replace(/\/+$/, '');
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+      throw new UsageError(`--url must be an http(s) URL (got ${url})`);
+    if (url.startsWith('http:') && !isLoopbackUrl(url))
+      throw new UsageError(`refusing to send credentials over plain http to ${new URL(url).host}; use https`);
+    const name = typeof values.context === 'string' ? values.context : contextNameFor(url);
+    const probe = { url, token: undefined as string | undefined };
+    let auth: NonNullable<ReturnType<typeof readCliConfig>['contexts'][string]['auth']>;
+    let who: string;
+    if (typeof values.token === 'string') {
+      probe.token = values.token;
+      const me = (await callApi(probe, 'GET', '/api/v1/security/me').catch((err: unknown) => {
+        throw err instanceof ApiError && err.code.includes('TOKEN')
+          ? new ApiError(
+              `that token is not valid for ${url}; create one with omega login then POST /api/v1/security/me/tokens`,
+              err.code,
+            )
+          : err;
+      })) as { username?: string; id?: string };
+      auth = { kind: 'token', token: values.token };
+      who = me.username ?? me.id ?? 'token';
+    } else {
+      let username = typeof values.username === 'string' ? values.username : undefined;
+      if (username === undefined && process.stdin.isTTY) {
+        process.stderr.write('Username: ');
+        username = await readLine();
+      }
+      if (!username) throw new UsageError('login needs --username (or --token omg_…)');
+      const password = await readSecret(values['password-stdin'] ? '' : 'Password: ');
+      if (!password)
+        throw new UsageError('no password given (type it at the prompt, or pipe it with --password-stdin)');
+      const r = (await callApi(probe, 'POST', '/api/v1/security/login', { username, password })) as {
+        accessToken: string;
+        refreshToken: string;
+        expiresIn: number;
+      };
+      auth = {
+        kind: 'session',
+        username,
+        accessToken: r.accessToken,
+        accessExpiresAt: Date.now() + r.expiresIn * 1000,
+        refreshToken: r.refreshToken,
+      };
+      who = username;
+    }
+    const config = readCliConfig();
+    config.contexts[name] = { url, auth };
+    config.current = name;
+    await writeCliConfig(config);
+    output(
+      values.json === true,
+      { context: name, url, user: who },
+      () => `signed in to ${url} as ${who} (context ${name}, now current)`,
+    );
+    return 0;
+  },
+};
+
+/** Reads one line from stdin (echoed). */
+function readLine(): Promise<string> {
+  return new Promise((resolve) => {
+    process.stdin.resume();
+    process.stdin.once('data', (d) => {
+      process.stdin.pause();
+      resolve(String(d).trim());
+    });
+  });
+}
+
+/** `omega logout`: ends the session of a context (revoked in the kernel) and forgets its credential. */
+export const logoutCommand: Command = {
+  name: 'logout',
+  summary: "Sign out of a kernel: revoke the context's session and forget its credential.",
+  usage: 'omega logout [--context NAME] [--json]',
+  options: {
+    context: str('The context (default: the current one)'),
+    json: { type: 'boolean', description: 'Print JSON' },
+  },
+  async run(values) {
+    const config = readCliConfig();
+    const name = typeof values.context === 'string' ? values.context : config.current;
+    const ctx = name ? config.contexts[name] : undefined;
+    if (!name || !ctx) throw new UsageError('no context to sign out of; omega context list shows them');
+    let revoked = false;
+    if (ctx.auth?.kind === 'session') {
+      revoked = await callApi({ url: ctx.url }, 'POST', '/api/v1/security/logout', {
+        refreshToken: ctx.auth.refreshToken,
+      }).then(
+        () => true,
+        () => false,
+      );
+    }
+    delete ctx.auth;
+    await writeCliConfig(config);
+    output(values.json === true, { context: name, revoked }, () =>
+      revoked ? `signed out of ${ctx.url} (session revoked)` : `forgot the credential for ${ctx.url}`,
+    );
+    return 0;
+  },
+};

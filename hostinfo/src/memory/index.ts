@@ -1,0 +1,1 @@
+export { memoryFromMeminfo, parseMeminfo } from './parse-meminfo.js';

@@ -1,0 +1,35 @@
+/** Where respond() notes the response it built, on the request's own input object. */
+const BUILT = Symbol('omega.http.built');
+
+/** What respond() needs: the kernel's headers for this request (RouteInput is one). */
+export interface Responder {
+  readonly headers: Readonly<Record<string, string>>;
+  [BUILT]?: Response;
+}
+
+/**
+ * Builds a response with `headers` plus the kernel's headers for this request
+ * (`input.headers`, see RouteInput), so the app need not touch it again: it then reaches
+ * @hono/node-server's fast path with its headers as a plain object, never rebuilt as a
+ * `Headers`. The kernel's headers win over a handler's of the same name.
+ */
+export function respond(
+  input: Responder,
+  body: string | null,
+  init: { status?: number; headers?: Record<string, string> } = {},
+): Response {
+  // Copied key by key: a literal with two object spreads costs microseconds in V8 (measured).
+  const headers: Record<string, string> = {};
+  const own = init.headers;
+  if (own) for (const name in own) headers[name] = own[name]!;
+  const kernel = input.headers;
+  for (const name in kernel) headers[name] = kernel[name]!;
+  const res = new Response(body, { status: init.status ?? 200, headers });
+  input[BUILT] = res;
+  return res;
+}
+
+/** True when `res` is the response respond() built for `input` (it carries the kernel's headers). */
+export function carriesKernelHeaders(input: Responder, res: Response): boolean {
+  return input[BUILT] === res;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { omegaError } from '../../errors/index.js';
+import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { writeFileDurable } from '../../storage/index.js';
+import { loadTrustedPublishers, trustPublisher } from './trusted-publishers.js';
+
+const json = (body: unknown, status = 200): Response =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
+
+const trustBody = z.strictObject({
+  jwk: z.record(z.string(), z.unknown()),
+  name: z.string().min(1).max(128).optional(),
+});
+
+/**
+ * The operator's trusted publisher keys through the API (so `omega plugin trust` works against a
+ * remote kernel, with no file written by the CLI): list, trust (an Ed25519 public JWK; private
+ * material refused), forget by key id. Every change is audited.
+ */
+export function trustedPublisherRoutes(trustFile: string): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/plugins/publishers',
+      permission: 'plugins:read',
+      owner: 'kernel',
+      summary: 'Publisher keys this kernel trusts for plugin archives (public keys only)',
+      handler: async () => json({ items: await loadTrustedPublishers(trustFile) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/plugins/publishers',
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      body: trustBody,
+      audit: {
+        topic: 'plugins.admin.trust',
+        details: ({ body }) => ({ name: body.name ?? null }),
+      },
+      summary: "Trust a publisher's Ed25519 public key (JWK) for plugin archives",
+      responses: { 201: 'Trusted: the key id (RFC 7638 thumbprint)', 400: 'Not an Ed25519 public JWK' },
+      handler: async (_c, { body }) => json(await trustPublisher(trustFile, body.jwk, body.name), 201),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/plugins/publishers/:kid',
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      audit: { topic: 'plugins.admin.untrust', details: ({ params }) => ({ kid: params.kid }) },
+      summary:
+        'Stop trusting a publisher key (installed plugins keep running; new archives by it are refused)',
+      responses: { 204: 'Forgotten', 404: 'No such key' },
+      handler: async (c) => {
+        const kid = c.req.param('kid') ?? '';
+        const all = await loadTrustedPublishers(trustFile);
+        const rest = all.filter((p) => p.kid !== kid);
+        if (rest.length === all.length)
+          throw omegaError('OMEGA_ERR_NOT_FOUND', `No trusted publisher key "${kid.slice(0, 64)}".`, { kid });
+        await writeFileDurable(trustFile, `${JSON.stringify({ publishers: rest }, null, 2)}\n`);
+        return new Response(null, { status: 204 });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,113 @@
+import { useState } from 'preact/hooks';
+import { isNotFound } from '../../api/api-error.js';
+import { useAsync } from '../../components/use-async.js';
+import { useLive } from '../../components/use-live.js';
+import { formatBytes, formatNumber, formatRatio } from '../../i18n/format.js';
+import { t } from '../../i18n/t.js';
+import { useServices } from '../../shell/services.js';
+import { readNode } from '../nodes/node-model.js';
+
+interface Latest {
+  nodes: Array<{ node: string; at: number; values: Record<string, number> }>;
+}
+
+/** Sums of the newest samples of every node: CPU cores busy, memory used/total, GPUs busy. */
+export function usedFromLatest(l: Latest): {
+  cpuBusyCores: number;
+  cpuCores: number;
+  memUsed: number;
+  memTotal: number;
+  gpus: number;
+  gpuBusy: number;
+} {
+  const out = { cpuBusyCores: 0, cpuCores: 0, memUsed: 0, memTotal: 0, gpus: 0, gpuBusy: 0 };
+  for (const n of l.nodes) {
+    for (const [id, v] of Object.entries(n.values)) {
+      if (id.startsWith('cpu.busy{') && !id.includes('cpu="total"')) {
+        out.cpuBusyCores += v;
+        out.cpuCores++;
+      } else if (id.startsWith('memory.used{')) out.memUsed += v;
+      else if (id.startsWith('memory.total{')) out.memTotal += v;
+      else if (id.startsWith('gpu.utilization{')) {
+        out.gpus++;
+        out.gpuBusy += v;
+      }
+    }
+  }
+  return out;
+}
+
+/** Allocated (nodes plugin) vs used (metrics) CPU, memory and GPUs; live from metrics samples. */
+export function CapacityCard() {
+  const { api } = useServices();
+  const [latest, setLatest] = useState<Latest | undefined>(undefined);
+  const l = useAsync(async (signal) => setLatest(await api.get<Latest>('/metrics/latest', signal)), []);
+  const nodes = useAsync(
+    (signal) => api.get<{ items: unknown[] }>('/nodes?limit=1000', signal).then((r) => r.items.map(readNode)),
+    [],
+  );
+  useLive(['metrics.sample'], (e) => {
+    const d = e.data as { node?: string; at?: number; values?: Record<string, number> };
+    if (!d?.node || !d.values) return;
+    setLatest((old) => ({
+      nodes: [
+        ...(old?.nodes ?? []).filter((n) => n.node !== d.node),
+        { node: d.node as string, at: d.at ?? 0, values: d.values as Record<string, number> },
+      ],
+    }));
+  });
+  useLive(['nodes.**'], () => nodes.reload());
+  const used = latest ? usedFromLatest(latest) : undefined;
+  const haveNodes = nodes.data !== undefined;
+  const alloc = (pick: (n: ReturnType<typeof readNode>) => number | null) =>
+    (nodes.data ?? []).reduce((s, n) => s + (pick(n) ?? 0), 0);
+  const noAlloc = isNotFound(nodes.error) ? t('dash.allocNeedsNodes') : '–';
+  return (
+    <section class="card" aria-labelledby="card-capacity">
+      <h2 id="card-capacity">{t('dash.capacity')}</h2>
+      {l.error !== undefined && isNotFound(l.error) ? (
+        <p class="muted">{t('common.notInstalled', { plugin: 'metrics' })}</p>
+      ) : null}
+      <table class="table table-compact">
+        <thead>
+          <tr>
+            <th scope="col">{t('dash.resource')}</th>
+            <th scope="col">{t('dash.allocated')}</th>
+            <th scope="col">{t('dash.used')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr data-resource="cpu">
+            <th scope="row">{t('dash.cpu')}</th>
+            <td>
+              {haveNodes
+                ? t('dash.cores', { n: formatNumber(alloc((n) => n.cpuAllocated) / 1000) })
+                : noAlloc}
+            </td>
+            <td>
+              {used
+                ? t('dash.coresOf', { used: formatNumber(used.cpuBusyCores), total: used.cpuCores })
+                : '–'}
+            </td>
+          </tr>
+          <tr data-resource="memory">
+            <th scope="row">{t('dash.memory')}</th>
+            <td>{haveNodes ? formatBytes(alloc((n) => n.memoryAllocated)) : noAlloc}</td>
+            <td>{used ? `${formatBytes(used.memUsed)} / ${formatBytes(used.memTotal)}` : '–'}</td>
+          </tr>
+          <tr data-resource="gpu">
+            <th scope="row">{t('dash.gpu')}</th>
+            <td>{haveNodes ? formatNumber(alloc((n) => n.gpuAllocated)) : noAlloc}</td>
+            <td>
+              {used
+                ? used.gpus === 0
+                  ? t('dash.gpuAbsent')
+                  : `${formatRatio(used.gpuBusy / used.gpus)} × ${used.gpus}`
+                : '–'}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, type TempKernel } from '../helpers/temp-kernel.js';
+import { call, GOOD_PASSWORD, startSecurityKernel } from '../security/security-kernel.js';
+
+/*
+ * `omega login` and contexts, as an operator uses them: the real CLI in a child process, a
+ * real kernel with the security plugin, the credential kept in a config file of the user's
+ * (OMEGA_CONFIG here), nothing written into a data directory, nothing passed as --url/--token
+ * after login.
+ */
+
+const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
+/** tsx by absolute URL: the CLI runs in a folder outside the checkout. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+function omega(args: string[], env: NodeJS.ProcessEnv, input?: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', TSX, CLI, ...args], {
+      cwd: env.HOME,
+      env: { ...process.env, OMEGA_URL: '', OMEGA_TOKEN: '', OMEGA_ADMIN_TOKEN: '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+describe('omega login and contexts', () => {
+  let k: TempKernel;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  const configFile = () => join(home, 'omega-config.json');
+  const config = () => JSON.parse(readFileSync(configFile(), 'utf8'));
+
+  beforeAll(async () => {
+    k = await startSecurityKernel();
+    const made = await call(k, 'POST', '/api/v1/security/users', {
+      username: 'ops',
+      password: GOOD_PASSWORD,
+      roles: ['admin'],
+    });
+    expect(made.status).toBe(201);
+    home = mkdtempSync(join(tmpdir(), 'omega-home-'));
+    env = { HOME: home, OMEGA_CONFIG: configFile() };
+  });
+  afterAll(async () => {
+    await k?.stop();
+    removeDir(k.dataDir);
+    removeDir(home);
+  });
+
+  it('signs in with a password, keeps the session as the current context (0600) and uses it with no flags', async () => {
+    const login = await omega(
+      ['login', '--url', k.url, '--username', 'ops', '--password-stdin', '--context', 'lab'],
+      env,
+      `${GOOD_PASSWORD}\n`,
+    );
+    expect(login.stderr).toBe('');
+    expect(login.code, login.stdout + login.stderr).toBe(0);
+    expect(statSync(configFile()).mode & 0o777).toBe(0o600);
+    expect(config()).toMatchObject({
+      current: 'lab',
+      contexts: { lab: { url: k.url, auth: { kind: 'session', username: 'ops' } } },
+    });
+
+    const list = await omega(['plugin', 'list', '--json'], env);
+    expect(list.code).toBe(0);
+    expect((JSON.parse(list.stdout) as Array<{ name: string }>).map((p) => p.name)).toContain('security');
+    const contexts = await omega(['context', 'list'], env);
+    expect(contexts.stdout).toMatch(/^\* lab\s+http:\/\/127\.0\.0\.1:\d+\s+user ops$/m);
+  });
+
+  it('refreshes an expiring session on its own, saving the rotated refresh token', async () => {
+    const before = config();
+    before.contexts.lab.auth.accessExpiresAt = Date.now() - 1000;
+    writeFileSync(configFile(), JSON.stringify(before));
+    const list = await omega(['plugin', 'list', '--json'], env);
+    expect(list.code).toBe(0);
+    const after = config().contexts.lab.auth;
+    expect(after.refreshToken).not.toBe(before.contexts.lab.auth.refreshToken);
+    expect(after.accessExpiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('trusts a publisher through the API, writing nothing where it runs', async () => {
+    const key = join(home, 'publisher.public.jwk');
+    writeFileSync(
+      key,
+      JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }),
+    );
+    const trusted = await omega(['plugin', 'trust', key, '--json'], env);
+    expect(trusted.code, trusted.stderr).toBe(0);
+    const { kid } = JSON.parse(trusted.stdout) as { kid: string };
+    const listed = await call(k, 'GET', '/api/v1/plugins/publishers');
+    expect(listed.body.items.map((p: { kid: string }) => p.kid)).toContain(kid);
+    const priv = join(home, 'private.jwk');
+    writeFileSync(priv, JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'x'.repeat(43), d: 'd'.repeat(43) }));
+    const refused = await omega(['plugin', 'trust', priv], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/private key.*public key.*\[OMEGA_ERR_VALIDATION\]/);
+  });
+
+  it('signs out (the session is revoked) and then says how to sign in again', async () => {
+    const refreshToken = config().contexts.lab.auth.refreshToken as string;
+    const out = await omega(['logout'], env);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/session revoked/);
+    const reuse = await call(k, 'POST', '/api/v1/security/refresh', { refreshToken }, false);
+    expect(reuse.status).toBe(401);
+    const after = await omega(['plugin', 'list'], env);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain(`not signed in to ${k.url}; run omega login --url ${k.url}`);
+  });
+
+  it('answers a wrong context, a wrong password and a plain-http remote URL with one line naming the fix', async () => {
+    const ctx = await omega(['plugin', 'list', '--context', 'nope'], env);
+    expect(ctx.code).toBe(2);
+    expect(ctx.stderr.trim().split('\n')).toEqual([
+      'omega: no context "nope"; run omega context list, or omega login --url URL --context nope',
+    ]);
+    const wrong = await omega(
+      ['login', '--url', k.url, '--username', 'ops', '--password-stdin'],
+      env,
+      'nope\n',
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+    const remote = await omega(['login', '--url', 'http://omega.example:7700', '--token', 'omg_x'], env);
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toMatch(/use https/);
+  });
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { covers, hasPermission } from '../../plugins/dashboard/ui/src/auth/has-permission.js';
+import { appendSample } from '../../plugins/dashboard/ui/src/charts/append-sample.js';
+import { type ChartData, chartRows } from '../../plugins/dashboard/ui/src/charts/chart-data.js';
+import { RANGES, resolveWindow, stepFor } from '../../plugins/dashboard/ui/src/charts/time-range.js';
+import { toCsv } from '../../plugins/dashboard/ui/src/components/to-csv.js';
+import { topicMatches } from '../../plugins/dashboard/ui/src/events/topic-matches.js';
+import { groupByState, readNode } from '../../plugins/dashboard/ui/src/tabs/nodes/node-model.js';
+import { parseSelector } from '../../plugins/dashboard/ui/src/tabs/sessions/parse-selector.js';
+import { readSession } from '../../plugins/dashboard/ui/src/tabs/sessions/session-model.js';
+
+describe('dashboard logic (pure modules of the UI)', () => {
+  it('asks for a step that gives at most one point per pixel, for every range from 5 min to 30 days', () => {
+    for (const r of RANGES) {
+      for (const width of [120, 360, 517, 1200, 2560]) {
+        const w = { from: 0, to: r.ms };
+        const step = stepFor(w, width);
+        expect(step % 1000, `${r.id}@${width}`).toBe(0);
+        // The server returns floor((to - from) / step) + 1 points at most.
+        expect(Math.floor(r.ms / step) + 1, `${r.id}@${width}`).toBeLessThanOrEqual(width + 1);
+      }
+    }
+    expect(stepFor({ from: 0, to: 60_000 }, 10_000)).toBe(1000);
+  });
+
+  it('reads the window from the URL: a zoom (from < to) wins, else the relative range (1 h by default)', () => {
+    expect(resolveWindow('6h', '1000', '5000', 10_000)).toEqual({ from: 1000, to: 5000, live: false });
+    expect(resolveWindow('6h', '5000', '1000', 100_000_000)).toEqual({
+      from: 100_000_000 - 6 * 3_600_000,
+      to: 100_000_000,
+      live: true,
+    });
+    expect(resolveWindow('bogus', null, null, 10_000_000)).toEqual({
+      from: 10_000_000 - 3_600_000,
+      to: 10_000_000,
+      live: true,
+    });
+  });
+
+  it('folds live samples into the last bucket (mean, min, max) and slides the window', () => {
+    let d: ChartData = {
+      times: [0, 1000],
+      unit: 'ratio',
+      series: [{ label: 'n1', values: [0.5, 0.2], min: [0.5, 0.2], max: [0.5, 0.2] }],
+    };
+    let r = appendSample(d, 1500, [0.4], 1000, 2000, 1);
+    expect(r.data.times).toEqual([0, 1000]);
+    expect(r.data.series[0]?.values[1]).toBeCloseTo(0.3);
+    expect([r.data.series[0]?.min?.[1], r.data.series[0]?.max?.[1]]).toEqual([0.2, 0.4]);
+    expect(r.n).toBe(2);
+    d = r.data;
+    r = appendSample(d, 3100, [0.9], 1000, 2000, r.n);
+    expect(r.data.times).toEqual([1000, 3000]);
+    expect(r.data.series[0]?.values).toEqual([d.series[0]?.values[1], 0.9]);
+    expect(r.n).toBe(1);
+    // A sample older than the last bucket changes nothing.
+    expect(appendSample(r.data, 500, [1], 1000, 2000, 1).data).toBe(r.data);
+  });
+
+  it('writes RFC 4180 CSV and defuses spreadsheet formulas', () => {
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['=1+1', 'x,"y"'],
+          [3, null],
+          ['-2', { k: 1 }],
+        ],
+      ),
+    ).toBe('a,b\r\n\'=1+1,"x,""y"""\r\n3,\r\n\'-2,"{""k"":1}"\r\n');
+    expect(toCsv(['t'], [[Number.NaN]])).toBe('t\r\n\r\n');
+    const rows = chartRows({
+      times: [0],
+      unit: 'bytes',
+      series: [{ label: 'n1', values: [5], min: [1], max: [9] }],
+    });
+    expect(rows.header).toEqual(['time', 'n1', 'n1 (min)', 'n1 (max)']);
+    expect(rows.rows).toEqual([['1970-01-01T00:00:00.000Z', 5, 1, 9]]);
+  });
+
+  it('matches topics like the kernel bus and decides permissions like the kernel (deny wins)', () => {
+    expect(topicMatches('metrics.alert.*', 'metrics.alert.firing')).toBe(true);
+    expect(topicMatches('metrics.alert.*', 'metrics.alert.firing.x')).toBe(false);
+    expect(topicMatches('nodes.**', 'nodes.node.down')).toBe(true);
+    expect(topicMatches('**', 'a')).toBe(true);
+    expect(topicMatches('a.b', 'a')).toBe(false);
+    expect(covers('*:read', 'nodes:read')).toBe(true);
+    expect(covers('nodes:*', 'nodes:write')).toBe(true);
+    expect(covers('nodes:read', 'nodes:write')).toBe(false);
+    expect(hasPermission(['*'], ['security:admin'], 'security:admin')).toBe(false);
+    expect(hasPermission(['*:read'], [], 'plugins:admin')).toBe(false);
+  });
+
+  it('reads node and session objects leniently and groups them by state with reasons', () => {
+    const nodes = [
+      {
+        id: 'n1',
+        spec: { name: 'a' },
+        status: { state: 'down', reason: 'agent stopped', capacity: { cpuMillis: 4000 } },
+      },
+      { id: 'n2', status: { state: 'down', reason: 'unreachable' } },
+      { id: 'n3', status: { state: 'ready' } },
+      'garbage',
+    ].map(readNode);
+    expect(nodes[0]).toMatchObject({
+      id: 'n1',
+      name: 'a',
+      state: 'down',
+      cpuCapacity: 4000,
+      memoryCapacity: null,
+    });
+    expect(nodes[3]).toMatchObject({ id: '', state: 'unknown' });
+    expect(groupByState(nodes)).toEqual([
+      { state: 'down', count: 2, reasons: ['agent stopped', 'unreachable'] },
+      { state: 'ready', count: 1, reasons: [] },
+      { state: 'unknown', count: 1, reasons: [] },
+    ]);
+    expect(
+      readSession({
+        id: 's1',
+        spec: { command: 'sleep', args: ['5'], resources: { cpuMillis: 500 } },
+        status: { state: 'running', node: 'n1' },
+      }),
+    ).toMatchObject({
+      id: 's1',
+      command: 'sleep 5',
+      state: 'running',
+      node: 'n1',
+      cpuMillis: 500,
+    });
+    expect(parseSelector(' zone=a, gpu = true ,x=a=b')).toEqual({ zone: 'a', gpu: 'true', x: 'a=b' });
+  });
+});

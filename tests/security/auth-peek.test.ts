@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ADMIN_PRINCIPAL,
+  type AuthProvider,
+  adminTokenAuthenticator,
+  createKernelAuth,
+  DecisionCache,
+  type Principal,
+} from '../../kernel/auth/index.js';
+import { type KernelCrypto, openCrypto } from '../../kernel/crypto/index.js';
+import { createHttpApp, type RequestOutcome } from '../../kernel/http/create-app.js';
+import { respond } from '../../kernel/http/respond.js';
+import { RouteTable } from '../../kernel/http/route-table.js';
+import { createLogger } from '../../kernel/log/index.js';
+
+/**
+ * Authentication's synchronous path (Authenticator.peek): a request with a known token is
+ * answered from the decision cache without the promise chain, and must answer exactly what
+ * authenticate() would: nothing is known before it was verified, nothing after a revocation.
+ */
+let dir: string;
+let crypto: KernelCrypto;
+let introspections = 0;
+const provider: AuthProvider = {
+  name: 'test',
+  introspect: async () => {
+    introspections++;
+    return { active: true };
+  },
+  resolveApiToken: async () => null,
+  resolveAgentKey: async () => null,
+  bootstrapStatus: async () => ({ needed: false }),
+  armBootstrap: async () => {},
+};
+const sign = (perms: string[], jti: string) =>
+  crypto.signJwt(
+    { perms, deny: [], fam: `${jti}~f` },
+    { subject: 'u-1', audience: ACCESS_TOKEN_AUDIENCE, expiresInSec: 900, jti },
+  );
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'omega-peek-'));
+  crypto = await openCrypto({ dataDir: dir });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const kernelAuth = (adminToken?: string) =>
+  createKernelAuth({
+    verifyJwt: (t, o) => crypto.verifyJwt(t, o),
+    provider: () => provider,
+    ...(adminToken ? { adminToken } : {}),
+  });
+
+describe('Authenticator.peek', () => {
+  it('knows a token only once it was verified, and forgets it on revocation', async () => {
+    const auth = kernelAuth();
+    const token = await sign(['*:read'], 'jti-peek-1');
+    const creds = { bearer: token, headers: {} };
+    expect(auth.authenticator.peek?.(creds)).toBeUndefined();
+    const verified = await auth.authenticator.authenticate(creds);
+    expect(verified?.id).toBe('u-1');
+    expect(auth.authenticator.peek?.(creds)).toBe(verified);
+    auth.onEvent('security.token.revoked', { tokenId: 'jti-peek-1' });
+    expect(auth.authenticator.peek?.(creds)).toBeUndefined();
+  });
+
+  it('says "not mine" only for what no authenticator would take, and never decides a signed request', () => {
+    const auth = kernelAuth('operator-admin-token-0123456789');
+    expect(auth.authenticator.peek?.({ bearer: 'not-a-token', headers: {} })).toBeNull();
+    expect(auth.authenticator.peek?.({ bearer: 'operator-admin-token-0123456789', headers: {} })).toBe(
+      ADMIN_PRINCIPAL,
+    );
+    expect(auth.authenticator.peek?.({ bearer: 'omg_unknown', headers: {} })).toBeUndefined();
+    expect(auth.authenticator.peek?.({ headers: { 'x-omega-signature': 'sig' } })).toBeUndefined();
+  });
+
+  it('an admin token no client could send as a bearer matches nothing', async () => {
+    const spaced = adminTokenAuthenticator('has a space in it 0123');
+    expect(spaced.peek?.({ bearer: 'has a space in it 0123', headers: {} })).toBeNull();
+    expect(await spaced.authenticate({ bearer: 'has a space in it 0123', headers: {} })).toBeNull();
+  });
+});
+
+describe('decision cache slots', () => {
+  const decision = (id: string) => ({
+    principal: { id, kind: 'user', permissions: ['*'] } as Principal,
+    sub: id,
+    credentialId: id,
+    expiresAt: Number.MAX_SAFE_INTEGER,
+  });
+  it('never answers one credential with another that shares its slot', () => {
+    const tail = 'x'.repeat(32);
+    const c = new DecisionCache();
+    c.set(`first-${tail}`, decision('first'), c.generation);
+    c.set(`second-${tail}`, decision('second'), c.generation);
+    expect(c.get(`first-${tail}`, 0)).toBeUndefined();
+    expect(c.get(`second-${tail}`, 0)?.principal.id).toBe('second');
+    expect(c.get(`third-${tail}`, 0)).toBeUndefined();
+    expect(c.size).toBe(1);
+  });
+});
+
+describe('a route with a known token', () => {
+  it('is served from the cache, and a missing permission is a 403 that is observed', async () => {
+    const auth = kernelAuth();
+    const table = new RouteTable();
+    const handler = (_c: unknown, input: { headers: Readonly<Record<string, string>> }) =>
+      respond(input, '{"ok":true}', { headers: { 'content-type': 'application/json' } });
+    table.add({ method: 'GET', path: '/r', permission: 'things:read', owner: 't', summary: 'r', handler });
+    table.add({ method: 'GET', path: '/w', permission: 'things:write', owner: 't', summary: 'w', handler });
+    const outcomes: RequestOutcome[] = [];
+    const app = createHttpApp({
+      table,
+      authenticator: auth.authenticator,
+      logger: createLogger({ level: 'silent' }),
+      bodyLimitBytes: 1024,
+      isStopping: () => false,
+      observe: (o) => outcomes.push(o),
+    });
+    const token = await sign(['things:read'], 'jti-peek-2');
+    const call = (path: string, authorization = `Bearer ${token}`) =>
+      app.fetch(new Request(`http://x${path}`, { headers: { authorization } }));
+    const before = introspections;
+    for (let i = 0; i < 5; i++) expect((await call('/r')).status).toBe(200);
+    expect(introspections - before).toBe(1);
+    const denied = await call('/w');
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get('x-request-id')).toBeTruthy();
+    expect(outcomes.filter((o) => o.type === 'authz-denied')).toHaveLength(1);
+    // The same token after a malformed scheme is not looked up as sent: the format check decides.
+    expect((await call('/r', `Bearer  ${token}`)).status).toBe(200);
+    expect((await call('/r', `Bearer ${token} trailing`)).status).toBe(401);
+  });
+});
