@@ -222,6 +222,11 @@ describe('pack protocol, sdk and omega; install them outside the repository; aut
 
     expect((await npx(['omega-plugin', '--version'], work)).stdout.trim()).toBe(SDK_VERSION);
     expect((await npx(['omega', '--version'], work)).stdout).toContain(ROOT_PKG.version);
+    const authorHelp = (await npx(['omega-plugin', '--help'], work)).stdout;
+    for (const c of ['init', 'build', 'test', 'keygen', 'sign', 'pack'])
+      expect(authorHelp).toMatch(new RegExp(`^  ${c} `, 'm'));
+    const operatorHelp = (await npx(['omega', '--help'], work)).stdout;
+    for (const c of ['start', 'status', 'plugin']) expect(operatorHelp).toMatch(new RegExp(`^  ${c} `, 'm'));
 
     // ── the author ──────────────────────────────────────────────────────────────────────────
     const init = await npx(['omega-plugin', 'init', 'hello'], work);
