@@ -36,12 +36,12 @@ import {
 } from './plugins/install/index.js';
 import {
   createPluginManager,
+  mergeBundledGrants,
   type PluginManager,
   pluginAdminRoutes,
   pluginPaths,
-  seedGrants,
 } from './plugins/manager/index.js';
-import { openStorage, type Storage } from './storage/index.js';
+import { acquireDataDirLock, openStorage, type Storage } from './storage/index.js';
 import { createSystemInfo, type SystemInfo } from './system/index.js';
 import { KERNEL_VERSION } from './version.js';
 import { attachEventsGateway } from './ws/index.js';
@@ -90,6 +90,9 @@ export async function startKernel(
     for (const undo of cleanup.reverse()) await Promise.resolve(undo()).catch(() => {});
   };
   try {
+    // One kernel per data directory: a second one refuses to start, naming the holder's pid.
+    const lock = await acquireDataDirLock(config.dataDir, logger.child({ component: 'storage' }));
+    cleanup.push(() => lock.release());
     const storage = await openStorage({
       dataDir: config.dataDir,
       logger: logger.child({ component: 'storage' }),
@@ -123,7 +126,11 @@ export async function startKernel(
     const paths = pluginPaths(config);
     /** Plugins may never fetch the kernel itself; filled in once the server listens. */
     const ownPorts: number[] = [];
-    seedGrants(paths.grantsFile, paths.dirs.slice(0, -1));
+    await mergeBundledGrants(
+      paths.grantsFile,
+      paths.dirs.slice(0, -1),
+      logger.child({ component: 'plugins' }),
+    );
     const agentsHost = lateAgents();
     const plugins = createPluginManager({
       routes,
@@ -153,8 +160,18 @@ export async function startKernel(
       readiness: () => ({ storage: state !== 'stopped', plugins: plugins.ready() && state === 'ready' }),
       plugins: () => plugins.list().map((p) => ({ name: p.name, version: p.version, status: p.status })),
       systemSnapshot: () => system.snapshot(),
-      publish: (topic: string, data: unknown) => {
-        const e: BusEvent = bus.publish(topic, data);
+      tags: () => [
+        {
+          name: 'kernel',
+          description: 'The kernel: health, readiness, events, plugins, system metrics, agents',
+        },
+        ...plugins
+          .list()
+          .map((p) => ({ name: p.name, description: p.description ?? `The ${p.name} plugin` })),
+      ],
+      // Operator events are on disk before the 202 (the bus's event log; see open-kernel-bus).
+      publish: async (topic: string, data: unknown) => {
+        const e: BusEvent = await bus.publishDurable(topic, data);
         return { seq: e.seq, topic: e.topic, time: e.time };
       },
     };
@@ -258,7 +275,7 @@ export async function startKernel(
           app.close();
           await plugins.stop();
           bus.close();
-          await storage.close();
+          await storage.close().finally(() => lock.release());
           state = 'stopped';
           logger.info('omega kernel stopped');
           logger.flush();

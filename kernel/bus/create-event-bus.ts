@@ -8,6 +8,7 @@ import {
   type EventBus,
   type EventBusOptions,
   type EventHandler,
+  type EventPersistence,
   type PublishOptions,
   type SubscribeOptions,
   type Subscription,
@@ -17,11 +18,20 @@ import { SeqAllocator } from './seq-allocator.js';
 import { Subscriber } from './subscriber.js';
 import { SubscriptionIndex } from './subscription-index.js';
 
+/** An event published behind a durable one still being written; `failed`: never shown. */
+interface Held {
+  readonly event: BusEvent;
+  readonly bytes: number;
+  state: 'waiting' | 'ready' | 'failed';
+}
+
 /** Split topics kept for reuse; cleared when it grows past this (topics are few in practice). */
 const TOPIC_CACHE_MAX = 4096;
 
 /**
- * Creates the in-memory event bus. `publish` is synchronous; delivery is not: each
+ * Creates the event bus: in memory, and with `persistence` its replay window is kept on disk
+ * as well (see {@link EventPersistence}; `history` refills it at start). `publish` is
+ * synchronous; delivery is not: each
  * subscriber has a bounded queue drained in batches on a later turn (one `setImmediate`
  * for all subscribers), one handler call at a time. A subscriber whose queue would exceed
  * its bound is cut off (`onResync('overflow')`), so memory stays bounded. A handler that
@@ -39,8 +49,22 @@ export function createEventBus(opts: EventBusOptions): EventBus {
 
   const now = opts.now ?? Date.now;
   const logger = opts.logger ?? createLogger({ level: 'warn' });
+  const persistence = opts.persistence;
   const seqs = new SeqAllocator(startSeq, opts.seqReserve, logger);
   const window = new ReplayWindow(opts.replayMaxEvents, opts.replayMaxAgeMs, replayMaxBytes);
+  /** Seqs a crash may have handed out and lost: a resume from inside them must resync. */
+  let lost: { from: number; to: number } | null = null;
+  for (const e of opts.history ?? []) {
+    if (!(e.seq <= startSeq && e.seq > (window.newestSeq ?? 0))) configError('history', e.seq);
+    window.push(Object.isFrozen(e) ? e : Object.freeze({ ...e }), e.topic.length + jsonLength(e.data));
+  }
+  const restoredLast = window.newestSeq;
+  if (restoredLast !== undefined && restoredLast < startSeq) lost = { from: restoredLast, to: startSeq };
+  /** The last seq subscribers can see; below seqs.last while events wait behind a durable one. */
+  let visibleLast = startSeq;
+  /** Events published while a durable one before them is being written, in seq order. */
+  const held: Held[] = [];
+  let reportedOldest = 0;
   const index = new SubscriptionIndex();
   const topics = new Map<string, readonly string[]>();
   let ready: Subscriber[] = [];
@@ -117,7 +141,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     sub.close();
     const onResync = sub.onResync;
     if (!onResync) return;
-    const info = { reason, lastSeq: seqs.last };
+    const info = { reason, lastSeq: visibleLast };
     queueMicrotask(() => {
       try {
         onResync(info);
@@ -134,6 +158,14 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     return [...new Set(patterns)].map(compilePattern);
   };
 
+  /** Tells the persistence which events left the window (their segments may go). */
+  const reportEviction = (): void => {
+    const oldest = window.oldestSeq ?? visibleLast + 1;
+    if (oldest === reportedOldest) return;
+    reportedOldest = oldest;
+    persistence?.retainFrom(oldest);
+  };
+
   const retained = (since: number): BusEvent[] | 'too-old' => {
     if (!Number.isSafeInteger(since) || since < 0) {
       throw omegaError('OMEGA_ERR_VALIDATION', 'since must be a non-negative integer sequence number.', {
@@ -141,28 +173,79 @@ export function createEventBus(opts: EventBusOptions): EventBus {
       });
     }
     window.evict(now());
-    const last = seqs.last;
+    reportEviction();
+    const last = visibleLast;
     if (since === last) return [];
+    if (lost && since > lost.from && since < lost.to) return 'too-old';
     const oldest = window.oldestSeq;
     if (since > last || oldest === undefined || since < oldest - 1) return 'too-old';
     return window.after(since);
   };
 
+  /** Retains the event for replay and fans it out: it is now visible. */
+  const show = (event: BusEvent, bytes: number): void => {
+    visibleLast = event.seq;
+    window.push(event, bytes);
+    window.evict(event.time);
+    reportEviction();
+    const segments = segmentsOf(event.topic);
+    index.forEachMatch(event.topic, segments, (sub) => {
+      if (sub.lastEnqueued >= event.seq) return;
+      if (sub.enqueue(event)) markReady(sub);
+      else cutOff(sub, 'overflow');
+    });
+  };
+
+  /** Shows the held events up to the first durable one still being written. */
+  const release = (): void => {
+    while (held.length > 0 && held[0]!.state !== 'waiting') {
+      const h = held.shift()!;
+      if (h.state === 'ready' && !closed) show(h.event, h.bytes);
+    }
+  };
+
+  /** Validates, numbers and persists an event; `persisted` is set for a durable write. */
+  const emit = <T>(topic: string, data: T, durable: boolean, knownBytes?: number) => {
+    assertOpen();
+    segmentsOf(topic);
+    // Kept as the WebSocket frame shows it: undefined is null.
+    const dataJson = persistence ? jsonOf(data === undefined ? null : data) : undefined;
+    if (durable && persistence && dataJson === undefined) {
+      throw omegaError('OMEGA_ERR_VALIDATION', 'Event data must be JSON data.', {
+        errors: [{ field: 'data', message: 'not JSON data' }],
+      });
+    }
+    const bytes = topic.length + (knownBytes ?? (persistence ? (dataJson?.length ?? 0) : jsonLength(data)));
+    const event: BusEvent<T> = Object.freeze({ seq: seqs.next(), topic, time: now(), data });
+    let persisted: Promise<void> | undefined;
+    if (persistence && dataJson !== undefined) persisted = persistence.append(event, dataJson, durable);
+    else if (persistence)
+      logger.warn({ topic, seq: event.seq }, 'event data is not JSON data; not kept on disk');
+    return { event, bytes, persisted };
+  };
+
   const bus: EventBus = {
     publish<T>(topic: string, data: T, po?: PublishOptions): BusEvent<T> {
-      assertOpen();
-      const segments = segmentsOf(topic);
-      const bytes = topic.length + (po?.bytes ?? jsonLength(data));
-      const time = now();
-      const event: BusEvent<T> = Object.freeze({ seq: seqs.next(), topic, time, data });
-      window.push(event, bytes);
-      window.evict(time);
-      index.forEachMatch(topic, segments, (sub) => {
-        if (sub.lastEnqueued >= event.seq) return;
-        if (sub.enqueue(event)) markReady(sub);
-        else cutOff(sub, 'overflow');
-      });
+      const { event, bytes } = emit(topic, data, false, po?.bytes);
+      if (held.length > 0) held.push({ event, bytes, state: 'ready' });
+      else show(event, bytes);
       return event;
+    },
+
+    async publishDurable<T>(topic: string, data: T): Promise<BusEvent<T>> {
+      const { event, bytes, persisted } = emit(topic, data, true);
+      const entry: Held = { event, bytes, state: persisted ? 'waiting' : 'ready' };
+      held.push(entry);
+      try {
+        await persisted;
+        entry.state = 'ready';
+        return event;
+      } catch (err) {
+        entry.state = 'failed';
+        throw err;
+      } finally {
+        release();
+      }
     },
 
     subscribe(patterns: string[], handler: EventHandler, so: SubscribeOptions = {}): Subscription {
@@ -182,7 +265,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
         maxQueue,
         so.onResync,
         backlog === 'too-old' ? [] : backlog,
-        seqs.last,
+        visibleLast,
       );
       if (backlog === 'too-old') {
         cutOff(sub, 'too-old');
@@ -201,7 +284,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     },
 
     get lastSeq(): number {
-      return seqs.last;
+      return visibleLast;
     },
 
     get subscriberCount(): number {
@@ -220,6 +303,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     close(): void {
       if (closed) return;
       closed = true;
+      persistence?.stopped(seqs.last);
       for (const sub of index.all()) {
         index.remove(sub);
         sub.close();
@@ -228,6 +312,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
       immediate = null;
       ready = [];
       window.clear();
+      held.length = 0;
       topics.clear();
       seqs.close();
     },
@@ -235,13 +320,18 @@ export function createEventBus(opts: EventBusOptions): EventBus {
   return bus;
 }
 
+/** `data` as JSON, or undefined when it does not serialize. */
+function jsonOf(data: unknown): string | undefined {
+  try {
+    return JSON.stringify(data);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The JSON length of `data`, measured once at publish (0 when it does not serialize). */
 function jsonLength(data: unknown): number {
-  try {
-    return JSON.stringify(data)?.length ?? 0;
-  } catch {
-    return 0;
-  }
+  return jsonOf(data)?.length ?? 0;
 }
 
 function matchesAny(patterns: readonly CompiledPattern[], segments: readonly string[]): boolean {

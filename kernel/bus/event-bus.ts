@@ -37,6 +37,19 @@ export interface SeqReserve {
   reserve: (upTo: number) => Promise<void>;
 }
 
+/**
+ * Where the bus keeps its replay window on disk (the kernel's event log). Every event is
+ * appended in seq order as it is published; `durable` asks for it to be on disk before the
+ * returned promise resolves, the others are written in batches.
+ */
+export interface EventPersistence {
+  append(event: BusEvent, dataJson: string, durable: boolean): Promise<void> | undefined;
+  /** Events below `seq` have left the replay window and need not be kept. */
+  retainFrom(seq: number): void;
+  /** The bus closed cleanly; `lastSeq` is the last seq it handed out. */
+  stopped(lastSeq: number): void;
+}
+
 /** Options of {@link EventBus.publish}. */
 export interface PublishOptions {
   /** The event's JSON length when the publisher already knows it (else the bus measures it once). */
@@ -59,6 +72,15 @@ export interface EventBusOptions {
   /** The first seq is `startSeq + 1`. */
   startSeq?: number;
   seqReserve?: SeqReserve;
+  /** Keeps the replay window on disk (see {@link EventPersistence}); absent: memory only. */
+  persistence?: EventPersistence;
+  /**
+   * Events read back from disk at start, oldest first, all with seq ≤ `startSeq`: they fill
+   * the replay window (its bounds apply). When `startSeq` is above the last of them, the
+   * seqs in between may have been handed out and lost (a crash): a resume from there is
+   * told to resync.
+   */
+  history?: readonly BusEvent[];
   now?: () => number;
   /** Where handler failures and reservation problems are logged (a silent logger when omitted). */
   logger?: Logger;
@@ -68,9 +90,16 @@ export interface EventBusOptions {
 export interface EventBus {
   /** Validates the topic, assigns seq and time, retains the event for replay and fans it out. */
   publish<T>(topic: string, data: T, opts?: PublishOptions): BusEvent<T>;
+  /**
+   * Publishes an event and resolves once it is on disk (with persistence; at once without).
+   * The event reaches subscribers and the replay window only after that, and events
+   * published meanwhile wait behind it, so order holds. When the write fails, the promise
+   * rejects (OMEGA_ERR_STORAGE_FULL/IO), no one ever sees the event, and its seq stays unused.
+   */
+  publishDurable<T>(topic: string, data: T): Promise<BusEvent<T>>;
   /** Subscribes to topics matching any of `patterns`. */
   subscribe(patterns: string[], handler: EventHandler, opts?: SubscribeOptions): Subscription;
-  /** The last seq handed out (`startSeq` before the first publish). */
+  /** The last seq visible to subscribers (`startSeq` before the first publish). */
   readonly lastSeq: number;
   /** Live subscriptions. */
   readonly subscriberCount: number;

@@ -14,6 +14,7 @@ export {
   type EventBus,
   type EventBusOptions,
   type EventHandler,
+  type EventPersistence,
   type PublishOptions,
   type ResyncInfo,
   type SeqReserve,

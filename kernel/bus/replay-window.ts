@@ -3,7 +3,8 @@ import type { BusEvent } from './event-bus.js';
 /**
  * The retained tail of the event stream: a ring buffer bounded by count, by age and by bytes
  * (the JSON length of each event, given by the publisher), oldest dropped first. Retained
- * seqs are contiguous, so a seq is found by arithmetic, not search.
+ * seqs increase; they are usually contiguous, but need not be (after a restart from disk,
+ * or a durable publish that failed).
  */
 export class ReplayWindow {
   readonly #buf: (BusEvent | undefined)[];
@@ -31,13 +32,18 @@ export class ReplayWindow {
     return this.#bytes;
   }
 
+  /** Seq of the newest retained event, or undefined when empty. */
+  get newestSeq(): number | undefined {
+    return this.#at(this.#size - 1)?.seq;
+  }
+
   /** Seq of the oldest retained event, or undefined when empty. */
   get oldestSeq(): number | undefined {
     return this.#at(0)?.seq;
   }
 
   /**
-   * Appends an event of `bytes` bytes (its seq must follow the newest), dropping the oldest
+   * Appends an event of `bytes` bytes (its seq must be above the newest), dropping the oldest
    * while the count or byte bound would be passed. The newest event is always kept.
    */
   push(event: BusEvent, bytes = 0): void {
@@ -60,10 +66,16 @@ export class ReplayWindow {
 
   /** Retained events with seq > `since`, oldest first (caller checks that none are missing). */
   after(since: number): BusEvent[] {
-    const oldest = this.oldestSeq;
-    if (oldest === undefined) return [];
+    // Seqs increase but may skip (a seq whose durable write failed was never shown): search.
+    let lo = 0;
+    let hi = this.#size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#at(mid)!.seq <= since) lo = mid + 1;
+      else hi = mid;
+    }
     const out: BusEvent[] = [];
-    for (let i = Math.max(0, since + 1 - oldest); i < this.#size; i++) out.push(this.#at(i)!);
+    for (let i = lo; i < this.#size; i++) out.push(this.#at(i)!);
     return out;
   }
 

@@ -2,7 +2,7 @@ import { MAX_EVENT_DATA_BYTES } from '@omega/protocol';
 import { z } from 'zod';
 import { PUBLIC } from '../auth/index.js';
 import { omegaError } from '../errors/index.js';
-import { buildOpenApi } from './openapi.js';
+import { type ApiTag, buildOpenApi } from './openapi.js';
 import { respond } from './respond.js';
 import { defineRoute, type RouteInput, type RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';
@@ -15,7 +15,10 @@ export interface KernelFacts {
   readiness(): Record<string, boolean>;
   plugins(): unknown[];
   systemSnapshot(): Promise<unknown>;
-  publish(topic: string, data: unknown): { seq: number; topic: string; time: number };
+  /** Publishes an operator event; resolves once it is durable. */
+  publish(topic: string, data: unknown): Promise<{ seq: number; topic: string; time: number }>;
+  /** The parts that serve routes (the kernel, each plugin) with a description, for the OpenAPI tags. */
+  tags(): ApiTag[];
 }
 
 const publishBody = z
@@ -27,6 +30,34 @@ const publishBody = z
   })
   .strict();
 
+// Response bodies, for the OpenAPI document (a client generated from it gets these types).
+const healthBody = z.object({ status: z.literal('ok') });
+const readyBody = z.object({
+  status: z.literal('ready'),
+  checks: z.record(z.string(), z.boolean()).describe('Each readiness check: name → ok'),
+});
+const kernelBody = z.object({
+  version: z.string().describe("The kernel's semver version"),
+  node: z.string().describe('The Node.js version it runs on'),
+  startedAt: z.iso.datetime(),
+  uptimeSec: z.int().nonnegative(),
+  plugins: z.array(
+    z.object({
+      name: z.string(),
+      version: z.string(),
+      status: z
+        .string()
+        .describe('starting, running, crashed, backoff, quarantined, stopped, disabled or refused'),
+    }),
+  ),
+});
+const publishedBody = z.object({
+  seq: z.int().positive().describe('The sequence number; resume the stream with since=seq'),
+  topic: z.string(),
+  time: z.int().describe('Epoch ms'),
+});
+const objectBody = (description: string) => ({ type: 'object', description });
+
 /** The kernel's own routes; plugin routes join the same table later. */
 export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[] {
   // The document only changes when the route table does: build it once per table version.
@@ -35,7 +66,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
     if (openapi?.version !== table.version) {
       openapi = {
         version: table.version,
-        body: JSON.stringify(buildOpenApi(table.list(), { version: facts.version })),
+        body: JSON.stringify(buildOpenApi(table.list(), { version: facts.version, tags: facts.tags() })),
       };
     }
     return openapi.body;
@@ -52,6 +83,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: PUBLIC,
       owner: 'kernel',
       summary: 'Liveness: the process is up and serving HTTP',
+      responses: { 200: { description: 'Alive', schema: healthBody } },
       handler: (_c, input) => json(input, { status: 'ok' }),
     },
     {
@@ -60,7 +92,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: PUBLIC,
       owner: 'kernel',
       summary: 'Readiness: storage open and plugins started',
-      responses: { 200: 'Ready', 503: 'Not ready (see checks)' },
+      responses: { 200: { description: 'Ready', schema: readyBody }, 503: 'Not ready (see checks)' },
       handler: (_c, input) => {
         const checks = facts.readiness();
         const ready = Object.values(checks).every(Boolean);
@@ -74,6 +106,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: 'kernel:read',
       owner: 'kernel',
       summary: 'Kernel version, uptime and loaded plugins',
+      responses: { 200: { description: 'The kernel', schema: kernelBody } },
       handler: (_c, input) =>
         json(input, {
           version: facts.version,
@@ -89,6 +122,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       permission: PUBLIC,
       owner: 'kernel',
       summary: 'This API as an OpenAPI 3.1 document, generated from the route table',
+      responses: { 200: { description: 'The document', schema: objectBody('An OpenAPI 3.1 document') } },
       handler: (_c, input) =>
         respond(input, openapiBody(), {
           headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
@@ -101,6 +135,12 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       owner: 'kernel',
       summary:
         "A snapshot of the kernel host's metrics (CPU, memory, disks, network, temperatures, GPUs, topology)",
+      responses: {
+        200: {
+          description: 'The snapshot',
+          schema: objectBody('One key per area (cpu, memory, disk, network, temperature, gpu, topology)'),
+        },
+      },
       handler: async (_c, input) => json(input, await facts.systemSnapshot()),
     },
     {
@@ -139,8 +179,13 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       owner: 'kernel',
       body: publishBody,
       summary: 'Publish an operator event (topics under ops.*, e.g. ops.maintenance.announced)',
-      responses: { 202: 'Published: the event with its sequence number' },
-      handler: (_c, input) => {
+      responses: {
+        202: {
+          description: 'Published (durably): the event with its sequence number',
+          schema: publishedBody,
+        },
+      },
+      handler: async (_c, input) => {
         const { body } = input;
         // The same per-event cap as plugins' events.publish: every event is retained for replay.
         const bytes = JSON.stringify(body.data ?? null).length;
@@ -151,7 +196,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
             { limit: MAX_EVENT_DATA_BYTES },
           );
         }
-        return json(input, facts.publish(body.topic, body.data ?? null), 202);
+        return json(input, await facts.publish(body.topic, body.data ?? null), 202);
       },
     }),
   ];

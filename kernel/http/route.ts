@@ -6,6 +6,23 @@ import type { Principal } from '../auth/index.js';
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
+/** A JSON Schema (2020-12, as OpenAPI 3.1 uses it), as plain data. */
+export type JsonSchema = Record<string, unknown>;
+
+/** One documented response: what it means, and (for JSON bodies) its schema. */
+export interface RouteResponseDoc {
+  description: string;
+  /** A zod schema (converted for the document) or a JSON Schema. */
+  schema?: z.ZodType | JsonSchema;
+}
+
+/** One documented query parameter. */
+export interface RouteQueryDoc {
+  description: string;
+  required?: boolean;
+  schema?: JsonSchema;
+}
+
 /** What a route handler receives besides hono's context. */
 export interface RouteInput<B> {
   /** The parsed (and, with a schema, validated) JSON body; undefined for routes without a body. */
@@ -40,8 +57,12 @@ export interface RouteSpec<B = unknown> {
    * schema: a required, validated JSON body; omitted: no body is read.
    */
   body?: 'json' | z.ZodType<B>;
-  /** Response descriptions by status, for the OpenAPI document. */
-  responses?: Record<number, string>;
+  /** What the route does, for the OpenAPI document (default: from summary, permission and owner). */
+  description?: string;
+  /** Query parameters, for the OpenAPI document (the handler validates them). */
+  query?: Record<string, RouteQueryDoc>;
+  /** Responses by status (a description, or a description and a body schema), for the OpenAPI document. */
+  responses?: Record<number, string | RouteResponseDoc>;
   /**
    * An administrative change worth an audit record: on success the kernel publishes `topic`
    * with the caller, the path params and what `details` picks from the request — never the

@@ -68,7 +68,11 @@ interface Pending<T> {
   timer?: NodeJS.Timeout;
 }
 
-const KEEP_CODES = new Set<string>(['OMEGA_ERR_PLUGIN_TIMEOUT', 'OMEGA_ERR_PLUGIN_LIMIT']);
+const KEEP_CODES = new Set<string>([
+  'OMEGA_ERR_PLUGIN_TIMEOUT',
+  'OMEGA_ERR_PLUGIN_LIMIT',
+  'OMEGA_ERR_STORAGE_FULL',
+]);
 
 /** How long a host has to answer a liveness ping after a missed deadline, ms. */
 const LIVENESS_MS = 2_000;

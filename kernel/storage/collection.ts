@@ -40,21 +40,28 @@ function lowerBound(sorted: readonly string[], id: string): number {
   return lo;
 }
 
-/** Records per chunk: a write re-serialises only the chunks that changed since the last one. */
+/** Records per chunk: a snapshot shares chunks with the live collection, copying one only when it changes. */
 const CHUNK_SIZE = 256;
 
 interface Chunk {
-  readonly records: Map<string, RecordEntry>;
-  /** The chunk's records as UTF-8 `line,line,…`, or null when changed since last encoded. */
-  bytes: Buffer | null;
+  records: Map<string, RecordEntry>;
+  /** A snapshot in progress holds `records`: copy it before the next change. */
+  shared: boolean;
 }
 
-const COMMA = Buffer.from(',');
+/** A frozen view of a collection's records, taken in O(chunks) by {@link Collection.capture}. */
+export interface CollectionCapture {
+  /** The record maps as they were at capture time; never changed afterwards. */
+  readonly parts: readonly ReadonlyMap<string, RecordEntry>[];
+  readonly size: number;
+  /** Lets the collection change those maps in place again (call when the snapshot is written). */
+  release(): void;
+}
 
 /**
  * The records of one collection: a map for lookups, a sorted id index built on the first
- * list and kept up to date after, and the serialised bytes cached per chunk of records, so
- * a write re-encodes only what changed and joins the rest as bytes.
+ * list and kept up to date after, and the records held in chunks so a snapshot can be
+ * captured without copying them (copy-on-write, one chunk at a time).
  */
 export class Collection {
   private readonly chunkOf = new Map<string, Chunk>();
@@ -81,25 +88,28 @@ export class Collection {
     if (!chunk) {
       chunk = this.chunks[this.chunks.length - 1];
       if (!chunk || chunk.records.size >= CHUNK_SIZE) {
-        chunk = { records: new Map(), bytes: null };
+        chunk = { records: new Map(), shared: false };
         this.chunks.push(chunk);
       }
       this.chunkOf.set(id, chunk);
       if (this.sorted) this.sorted.splice(lowerBound(this.sorted, id), 0, id);
     }
-    this.total += entry.bytes - (chunk.records.get(id)?.bytes ?? 0);
-    chunk.records.set(id, entry);
-    chunk.bytes = null;
+    const records = writable(chunk);
+    this.total += entry.bytes - (records.get(id)?.bytes ?? 0);
+    records.set(id, entry);
   }
 
   /** Removes a record (no-op when absent). */
   remove(id: string): void {
     const chunk = this.chunkOf.get(id);
     if (!chunk) return;
-    this.total -= chunk.records.get(id)?.bytes ?? 0;
+    const records = writable(chunk);
+    this.total -= records.get(id)?.bytes ?? 0;
     this.chunkOf.delete(id);
-    chunk.records.delete(id);
-    chunk.bytes = null;
+    records.delete(id);
+    if (records.size === 0 && chunk !== this.chunks[this.chunks.length - 1]) {
+      this.chunks.splice(this.chunks.indexOf(chunk), 1);
+    }
     if (this.sorted) this.sorted.splice(lowerBound(this.sorted, id), 1);
   }
 
@@ -121,17 +131,36 @@ export class Collection {
     return { ids, more: i < sorted.length && sorted[i]!.startsWith(prefix) };
   }
 
-  /** Appends the collection's members (`"<id>":{…},…`, no braces) as UTF-8 pieces to `out`. */
-  encodeInto(out: Buffer[]): void {
-    this.chunks = this.chunks.filter((c) => c.records.size > 0);
-    this.chunks.forEach((chunk, i) => {
-      if (i > 0) out.push(COMMA);
-      if (chunk.bytes === null) {
-        const lines: string[] = [];
-        for (const entry of chunk.records.values()) lines.push(entry.line);
-        chunk.bytes = Buffer.from(lines.join(','), 'utf8');
-      }
-      out.push(chunk.bytes);
-    });
+  /**
+   * The records as they are now, without copying them: every chunk is marked shared, and a
+   * later change to a shared chunk copies that chunk first (256 records at most).
+   */
+  capture(): CollectionCapture {
+    const held: Chunk[] = [];
+    const parts: Map<string, RecordEntry>[] = [];
+    for (const chunk of this.chunks) {
+      if (chunk.records.size === 0) continue;
+      chunk.shared = true;
+      held.push(chunk);
+      parts.push(chunk.records);
+    }
+    return {
+      parts,
+      size: this.size,
+      release: () => {
+        held.forEach((chunk, i) => {
+          if (chunk.records === parts[i]) chunk.shared = false;
+        });
+      },
+    };
   }
+}
+
+/** The chunk's map, copied first when a snapshot holds it. */
+function writable(chunk: Chunk): Map<string, RecordEntry> {
+  if (chunk.shared) {
+    chunk.records = new Map(chunk.records);
+    chunk.shared = false;
+  }
+  return chunk.records;
 }

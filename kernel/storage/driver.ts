@@ -30,6 +30,17 @@ export interface ListPage<T> {
   nextCursor?: string;
 }
 
+/** One operation of a {@link StorageDriver.transaction}: a set or a delete, each with an optional version check. */
+export type TransactionOp =
+  | { op: 'set'; collection: string; id: string; value: unknown; expectedVersion?: number }
+  | { op: 'delete'; collection: string; id: string; expectedVersion?: number };
+
+/** What one operation of a transaction did, at the same index as its op. */
+export type TransactionResult = { op: 'set'; record: StoredRecord } | { op: 'delete'; deleted: boolean };
+
+/** Most operations one transaction may hold. */
+export const MAX_TRANSACTION_OPS = 1000;
+
 /**
  * The storage contract (get/set/delete/list over namespaced collections). A mutation's
  * promise resolves only once the change is on disk; values are copied in and out.
@@ -40,6 +51,13 @@ export interface StorageDriver {
   /** Resolves true when a record was removed, false when there was none. */
   delete(ns: string, collection: string, id: string, opts?: WriteOptions): Promise<boolean>;
   list<T>(ns: string, collection: string, opts?: ListOptions): Promise<ListPage<T>>;
+  /**
+   * Applies several sets and deletes in one namespace all or nothing: ops run in order (a
+   * later op sees the earlier ones), every `expectedVersion` is checked first (a mismatch is
+   * OMEGA_ERR_CONFLICT naming the op's index, and nothing is applied), and the whole
+   * transaction is one journal record, made durable by one group commit. 0–1000 ops.
+   */
+  transaction(ns: string, ops: readonly TransactionOp[]): Promise<TransactionResult[]>;
   /** Resolves when everything acknowledged or pending is on disk. */
   flush(): Promise<void>;
   /** Flushes, then rejects every later call with OMEGA_ERR_STORAGE_CLOSED. */
@@ -53,4 +71,6 @@ export interface NamespaceView {
   set<T>(collection: string, id: string, value: T, opts?: WriteOptions): Promise<StoredRecord<T>>;
   delete(collection: string, id: string, opts?: WriteOptions): Promise<boolean>;
   list<T>(collection: string, opts?: ListOptions): Promise<ListPage<T>>;
+  /** {@link StorageDriver.transaction} in this namespace (a quota applies to its net growth). */
+  transaction(ops: readonly TransactionOp[]): Promise<TransactionResult[]>;
 }

@@ -3,7 +3,7 @@ import { Low } from 'lowdb';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { DurableFileAdapter } from './durable-file.js';
-import { corruptFile } from './namespace-file.js';
+import { corruptFile, writeFailed } from './storage-errors.js';
 import { toJson, validateId } from './validate.js';
 
 /** Options of {@link EphemeralStore}. */
@@ -113,8 +113,9 @@ export class EphemeralStore {
       await writing;
     } catch (err) {
       this.dirty = true;
-      throw omegaError('OMEGA_ERR_STORAGE_IO', `Writing ephemeral store ${basename(this.file)} failed.`, {
-        cause: (err as Error).message,
+      const cause = (err as { cause?: unknown }).cause ?? err;
+      throw writeFailed(cause, `Writing ephemeral store ${basename(this.file)}`, {
+        store: basename(this.file),
       });
     } finally {
       this.writing = null;

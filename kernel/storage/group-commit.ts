@@ -10,27 +10,27 @@ export interface Mutation<R> {
 export interface GroupCommitStats {
   /** Mutations acknowledged (on disk). */
   mutations: number;
-  /** Successful file writes. */
+  /** Successful writes of a non-empty batch. */
   writes: number;
   /** Failed file writes. */
   failedWrites: number;
 }
 
-interface Entry {
-  mutation: Mutation<unknown>;
+interface Entry<M> {
+  mutation: M;
   result: unknown;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
 
-interface Batch {
-  entries: Entry[];
+interface Batch<M> {
+  entries: Entry<M>[];
   /** Settles with the batch's write; handled, so nobody must await it. */
   done: Promise<void>;
   settle: (err?: unknown) => void;
 }
 
-function newBatch(): Batch {
+function newBatch<M>(): Batch<M> {
   let settle!: (err?: unknown) => void;
   const done = new Promise<void>((resolve, reject) => {
     settle = (err) => (err === undefined ? resolve() : reject(err));
@@ -43,37 +43,37 @@ function newBatch(): Batch {
  * Group commit: mutations apply to memory at once; all of them made while no write is in
  * flight (at least one event-loop turn's worth) share the next write, and each caller's
  * promise resolves after that write. While a write is in flight, new mutations gather for
- * the next one.
+ * the next one. The write is handed the batch's mutations (e.g. to journal them).
  *
  * A failed write rolls back: later mutations are undone, the failed batch is undone and
  * rejected with the write's error, then the later mutations are re-applied on the restored
  * state (one that no longer fits, e.g. a version conflict, is rejected with its own error)
  * and carried by the next write. Memory never holds a change the caller was told failed.
  */
-export class GroupCommit {
-  private pending: Batch | null = null;
-  private inFlight: Batch | null = null;
+export class GroupCommit<M extends Mutation<unknown> = Mutation<unknown>> {
+  private pending: Batch<M> | null = null;
+  private inFlight: Batch<M> | null = null;
   private scheduled = false;
-  private resync = false;
+  private kicked = false;
   private readonly counters: GroupCommitStats = { mutations: 0, writes: 0, failedWrites: 0 };
 
   /**
-   * @param write persists the whole current state; rejects on failure. An error whose
-   *   `extras.replaced` is true means the file may hold the failed state, so one more write
-   *   follows to bring it back in line with memory.
+   * @param write makes the batch durable (it has been applied to memory already, in order);
+   *   rejects on failure, and the batch is then rolled back. Called for an empty batch after
+   *   {@link kick}.
    */
-  constructor(private readonly write: () => Promise<void>) {}
+  constructor(private readonly write: (batch: readonly M[]) => Promise<void>) {}
 
   /** Applies `mutation` now (a throw rejects without applying) and resolves once it is on disk. */
-  submit<R>(mutation: Mutation<R>): Promise<R> {
+  submit<R>(mutation: M & Mutation<R>): Promise<R> {
     let result: R;
     try {
-      result = mutation.apply();
+      result = (mutation as Mutation<R>).apply();
     } catch (err) {
       return Promise.reject(err);
     }
     this.pending ??= newBatch();
-    const batch = this.pending;
+    const batch: Batch<M> = this.pending;
     const promise = new Promise<R>((resolve, reject) => {
       batch.entries.push({ mutation, result, resolve: resolve as (v: unknown) => void, reject });
     });
@@ -84,6 +84,12 @@ export class GroupCommit {
   /** Resolves when every mutation submitted so far is on disk; rejects when the last write failed. */
   flush(): Promise<void> {
     return (this.pending ?? this.inFlight)?.done ?? Promise.resolve();
+  }
+
+  /** Runs a write soon even if nothing is pending (the writer may have work of its own, e.g. a compaction). */
+  kick(): void {
+    this.kicked = true;
+    this.schedule();
   }
 
   /** True while a write is pending or in flight. */
@@ -103,21 +109,21 @@ export class GroupCommit {
 
   private async run(): Promise<void> {
     this.scheduled = false;
-    const batch = this.pending ?? newBatch();
+    const batch = this.pending ?? newBatch<M>();
     this.pending = null;
     this.inFlight = batch;
-    this.resync = false;
+    this.kicked = false;
     let failed = false;
     let error: unknown;
     try {
-      await this.write();
+      await this.write(batch.entries.map((e) => e.mutation));
     } catch (err) {
       failed = true;
       error = err;
     }
     this.inFlight = null;
     if (!failed) {
-      this.counters.writes++;
+      if (batch.entries.length > 0) this.counters.writes++;
       this.counters.mutations += batch.entries.length;
       for (const e of batch.entries) e.resolve(e.result);
       batch.settle();
@@ -125,17 +131,17 @@ export class GroupCommit {
       this.counters.failedWrites++;
       this.rollBack(batch, error);
     }
-    if (this.pending || this.resync) this.schedule();
+    if (this.pending || this.kicked) this.schedule();
   }
 
-  private rollBack(failed: Batch, error: unknown): void {
+  private rollBack(failed: Batch<M>, error: unknown): void {
     const later = this.pending?.entries ?? [];
     for (let i = later.length - 1; i >= 0; i--) later[i]!.mutation.undo();
     for (let i = failed.entries.length - 1; i >= 0; i--) failed.entries[i]!.mutation.undo();
     for (const e of failed.entries) e.reject(error);
     failed.settle(error);
     if (this.pending) {
-      const kept: Entry[] = [];
+      const kept: Entry<M>[] = [];
       for (const e of later) {
         try {
           e.result = e.mutation.apply();
@@ -146,7 +152,5 @@ export class GroupCommit {
       }
       this.pending.entries = kept;
     }
-    if ((error as { extras?: { replaced?: unknown } } | undefined)?.extras?.replaced === true)
-      this.resync = true;
   }
 }

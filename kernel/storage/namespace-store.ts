@@ -1,16 +1,52 @@
+import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { Collection, entryJson, makeEntry, type RecordEntry } from './collection.js';
-import type { ListOptions, ListPage, StoredRecord, WriteOptions } from './driver.js';
-import { DurableFileAdapter } from './durable-file.js';
-import { GroupCommit, type GroupCommitStats } from './group-commit.js';
+import { type CompactionPolicy, type CompactionStep, Compactor } from './compactor.js';
+import type { ListOptions, ListPage, StoredRecord, TransactionResult, WriteOptions } from './driver.js';
+import { GroupCommit, type GroupCommitStats, type Mutation } from './group-commit.js';
+import { forEachLine, SegmentedJournal } from './journal/index.js';
+import { applyLine, deleteLine, setLine } from './journal-ops.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
-import { decodeNamespace, encodeNamespace, type NamespaceData } from './namespace-file.js';
+import type { NamespaceSnapshot } from './namespace-file.js';
+import { checkTransaction, planTransaction } from './plan-transaction.js';
+import { SnapshotAdapter } from './snapshot-adapter.js';
+import { writeFailed } from './storage-errors.js';
 import { toJson, validateExpectedVersion, validateId, validateName } from './validate.js';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
+
+export { type CompactionPolicy, type CompactionStep, DEFAULT_COMPACTION } from './compactor.js';
+
+/** What a {@link NamespaceStore} needs besides its files. */
+export interface NamespaceStoreOptions {
+  logger: Logger;
+  compaction: CompactionPolicy;
+  /** Called as each compaction step completes (logs, crash tests). */
+  onCompactionStep?: (ns: string, step: CompactionStep) => void;
+}
+
+/** Record count, bytes and write counters of one namespace. */
+export interface NamespaceStats extends GroupCommitStats {
+  records: number;
+  /** What the quota counts: the serialised records' UTF-8 sizes. */
+  bytes: number;
+  /** Bytes of whole frames in the journal files now. */
+  journalBytes: number;
+  /** Size of the snapshot file now. */
+  snapshotBytes: number;
+  compactions: number;
+  failedCompactions: number;
+  /** Bytes written since open: journal frames, and snapshots. */
+  written: { journal: number; snapshot: number };
+}
+
+/** A mutation of a namespace: applied to memory, then journalled as `lines`. */
+interface StoreMutation<R = unknown> extends Mutation<R> {
+  lines: string[];
+}
 
 function conflict(collection: string, id: string, expected: number, actual: number): Error {
   return omegaError(
@@ -44,52 +80,111 @@ function listLimit(limit: unknown): number {
   return limit;
 }
 
+/** Snapshot file of a namespace, inside the storage directory. */
+export const snapshotFile = (dir: string, ns: string): string => join(dir, `${ns}.json`);
+/** Journal segment `gen` of a namespace, inside the storage directory. */
+export const journalFile = (dir: string, ns: string, gen: number): string =>
+  join(dir, `${ns}.${gen}.journal`);
+
 /**
- * One namespace: its collections in memory (lowdb `Low` over a durable adapter) and one
- * JSON file, written by group commit. Validates everything but the namespace name.
+ * One namespace: its collections in memory (a lowdb document), a snapshot file (`<ns>.json`)
+ * and an append-only journal (`<ns>.<gen>.journal`). A mutation applies to memory at once
+ * and is acknowledged when its journal frame is on disk (group commit: all mutations made
+ * while a write is in flight share the next frame and fdatasync). Once the journal outgrows
+ * the snapshot, the next commit captures the document (copy-on-write, no records copied),
+ * starts a new journal segment, and a background compaction writes the snapshot and then
+ * deletes the segments it covers. Validates everything but the namespace name.
  */
 export class NamespaceStore {
-  private readonly commit: GroupCommit;
-  private loaded = false;
+  private readonly commit: GroupCommit<StoreMutation>;
+  private readonly compactor: Compactor;
 
   private constructor(
     readonly ns: string,
-    private readonly low: Low<NamespaceData>,
-    logger: Logger,
+    private readonly low: Low<NamespaceSnapshot>,
+    private readonly adapter: SnapshotAdapter,
+    private readonly journal: SegmentedJournal,
+    private readonly loaded: boolean,
+    opts: NamespaceStoreOptions,
   ) {
-    this.commit = new GroupCommit(async () => {
-      try {
-        await this.low.write();
-      } catch (err) {
-        logger.error({ err, namespace: ns }, 'storage write failed');
-        const replaced = (err as { extras?: { replaced?: unknown } }).extras?.replaced === true;
-        throw omegaError(
-          'OMEGA_ERR_STORAGE_IO',
-          `Writing storage namespace "${ns}" failed; the change was not saved.`,
-          { namespace: ns, replaced },
-        );
-      }
+    this.commit = new GroupCommit((batch) => this.writeBatch(batch));
+    this.compactor = new Compactor({
+      ns,
+      low,
+      adapter,
+      journal,
+      kick: () => this.commit.kick(),
+      policy: opts.compaction,
+      logger: opts.logger,
+      ...(opts.onCompactionStep ? { onStep: opts.onCompactionStep } : {}),
     });
+    this.logger = opts.logger;
   }
 
-  /** Loads `file` (absent = empty); a corrupt file throws OMEGA_ERR_STORAGE_CORRUPT and stays untouched. */
-  static async open(ns: string, file: string, logger: Logger): Promise<NamespaceStore> {
-    const store = NamespaceStore.empty(ns, file, logger);
-    await store.low.read();
-    store.loaded = true;
-    return store;
+  private readonly logger: Logger;
+
+  /**
+   * Loads the namespace from `dir`: its snapshot (absent = empty), then the journal frames
+   * after it. A corrupt snapshot or journal throws OMEGA_ERR_STORAGE_CORRUPT and is left as
+   * it is; a torn journal tail (a crash's unacknowledged append) is dropped and logged.
+   */
+  static async open(
+    ns: string,
+    dir: string,
+    journalGens: readonly number[],
+    opts: NamespaceStoreOptions,
+  ): Promise<NamespaceStore> {
+    const { adapter, low, attach } = NamespaceStore.document(ns, dir, opts);
+    await low.read();
+    const hadSnapshot = adapter.bytes > 0;
+    const journal = await SegmentedJournal.recover({
+      files: journalGens.map((gen) => ({ gen, file: journalFile(dir, ns, gen) })),
+      fileOf: (gen) => journalFile(dir, ns, gen),
+      after: low.data.through,
+      apply: (payload) => forEachLine(payload, (line) => applyLine(low.data.data, line)),
+      snapshotName: hadSnapshot ? snapshotFile(dir, ns) : `the absent snapshot ${snapshotFile(dir, ns)}`,
+      logger: opts.logger,
+    });
+    // Segments a finished compaction did not get to delete (it crashed first) are covered.
+    const through = low.data.through;
+    await journal
+      .dropWhere((seg) => seg.lastFrame <= through)
+      .catch((err) =>
+        opts.logger.warn({ err, namespace: ns }, 'could not delete journal files a snapshot covers'),
+      );
+    return attach(new NamespaceStore(ns, low, adapter, journal, hadSnapshot || journalGens.length > 0, opts));
   }
 
-  /** A namespace with no file yet; the file appears with the first write. */
-  static empty(ns: string, file: string, logger: Logger): NamespaceStore {
-    const adapter = new DurableFileAdapter(file, encodeNamespace, decodeNamespace);
-    return new NamespaceStore(ns, new Low<NamespaceData>(adapter, new Map()), logger);
+  /** A namespace with no files yet; they appear with the first write. */
+  static empty(ns: string, dir: string, opts: NamespaceStoreOptions): NamespaceStore {
+    const { adapter, low, attach } = NamespaceStore.document(ns, dir, opts);
+    const journal = SegmentedJournal.empty((gen) => journalFile(dir, ns, gen));
+    return attach(new NamespaceStore(ns, low, adapter, journal, false, opts));
+  }
+
+  /** The lowdb document over the snapshot adapter; `attach` tells the adapter which store it serves. */
+  private static document(ns: string, dir: string, opts: NamespaceStoreOptions) {
+    let store: NamespaceStore | undefined;
+    const adapter = new SnapshotAdapter(snapshotFile(dir, ns), {
+      abandoned: () => store?.compactor.closing ?? false,
+      step: (s) => opts.onCompactionStep?.(ns, s),
+    });
+    const low = new Low<NamespaceSnapshot>(adapter, { data: new Map(), through: 0 });
+    const attach = (s: NamespaceStore): NamespaceStore => {
+      store = s;
+      return s;
+    };
+    return { adapter, low, attach };
+  }
+
+  private get data(): Map<string, Collection> {
+    return this.low.data.data;
   }
 
   async get<T>(collection: string, id: string): Promise<StoredRecord<T> | undefined> {
     validateName('collection', collection);
     validateId(id);
-    const entry = this.low.data.get(collection)?.get(id);
+    const entry = this.data.get(collection)?.get(id);
     return entry && parseRecord<T>(entry);
   }
 
@@ -111,7 +206,8 @@ export class NamespaceStore {
     const valueJson = toJson(value);
     const coll = this.collection(collection);
     let prev: RecordEntry | undefined;
-    const entry = await this.commit.submit({
+    const mutation: StoreMutation<RecordEntry> = {
+      lines: [],
       apply: () => {
         prev = coll.get(id);
         const actual = prev?.version ?? 0;
@@ -124,39 +220,86 @@ export class NamespaceStore {
           if (grows > 0 && used + grows > quotaBytes) throw overQuota(this.ns, used, quotaBytes, grows);
         }
         coll.put(id, next);
+        mutation.lines = [setLine(collection, next)];
         return next;
       },
       undo: () => {
         if (prev) coll.put(id, prev);
         else coll.remove(id);
       },
-    });
-    return parseRecord<T>(entry);
+    };
+    return parseRecord<T>(await this.commit.submit(mutation));
   }
 
   async delete(collection: string, id: string, opts?: WriteOptions): Promise<boolean> {
     validateName('collection', collection);
     validateId(id);
     const expected = validateExpectedVersion(opts?.expectedVersion);
-    const coll = this.low.data.get(collection);
+    const coll = this.data.get(collection);
     // Nothing to remove: answer now, like a read (no write needed).
     if (!coll?.get(id)) {
       if (expected !== undefined && expected !== 0) throw conflict(collection, id, expected, 0);
       return false;
     }
     let prev: RecordEntry | undefined;
-    return this.commit.submit({
+    const mutation: StoreMutation<boolean> = {
+      lines: [],
       apply: () => {
         prev = coll.get(id);
         const actual = prev?.version ?? 0;
         if (expected !== undefined && expected !== actual) throw conflict(collection, id, expected, actual);
         coll.remove(id);
+        mutation.lines = prev ? [deleteLine(collection, id)] : [];
         return prev !== undefined;
       },
       undo: () => {
         if (prev) coll.put(id, prev);
       },
-    });
+    };
+    return this.commit.submit(mutation);
+  }
+
+  /**
+   * Applies `ops` all or nothing (see StorageDriver.transaction). With `quotaBytes`, a
+   * transaction whose net growth would pass the quota is refused before it applies.
+   */
+  async transaction(ops: unknown, quotaBytes?: number): Promise<TransactionResult[]> {
+    const checked = checkTransaction(ops);
+    if (checked.length === 0) return [];
+    let undo: (() => void)[] = [];
+    const mutation: StoreMutation<(RecordEntry | boolean)[]> = {
+      lines: [],
+      apply: () => {
+        const plan = planTransaction(this.data, checked, new Date().toISOString());
+        if (quotaBytes !== undefined && plan.growth > 0) {
+          const used = this.usedBytes;
+          if (used + plan.growth > quotaBytes) throw overQuota(this.ns, used, quotaBytes, plan.growth);
+        }
+        undo = [];
+        const lines: string[] = [];
+        for (const w of plan.writes) {
+          const coll = this.collection(w.collection);
+          if (w.next) {
+            coll.put(w.id, w.next);
+            lines.push(setLine(w.collection, w.next));
+          } else {
+            coll.remove(w.id);
+            lines.push(deleteLine(w.collection, w.id));
+          }
+          undo.push(() => (w.prev ? coll.put(w.id, w.prev) : coll.remove(w.id)));
+        }
+        mutation.lines = lines;
+        return plan.results;
+      },
+      undo: () => {
+        for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      },
+    };
+    const results = await this.commit.submit(mutation);
+    return results.map(
+      (r): TransactionResult =>
+        typeof r === 'boolean' ? { op: 'delete', deleted: r } : { op: 'set', record: parseRecord(r) },
+    );
   }
 
   async list<T>(collection: string, opts: ListOptions = {}): Promise<ListPage<T>> {
@@ -164,7 +307,7 @@ export class NamespaceStore {
     const prefix = opts.prefix === undefined || opts.prefix === '' ? '' : validateId(opts.prefix, 'prefix');
     const limit = listLimit(opts.limit);
     const after = decodeCursor(opts.cursor);
-    const coll = this.low.data.get(collection);
+    const coll = this.data.get(collection);
     if (!coll) return { items: [] };
     const { ids, more } = coll.page(prefix, after, limit);
     const items = ids.map((id) => parseRecord<T>(coll.get(id)!));
@@ -172,7 +315,7 @@ export class NamespaceStore {
     return more && last !== undefined ? { items, nextCursor: encodeCursor(last) } : { items };
   }
 
-  /** True when the namespace has a file, or a write to make one is under way. */
+  /** True when the namespace has files, or a write to make them is under way. */
   get exists(): boolean {
     return this.loaded || this.commit.busy || this.commit.stats().writes > 0;
   }
@@ -182,26 +325,75 @@ export class NamespaceStore {
     return this.commit.flush();
   }
 
+  /**
+   * Compacts now: the next commit captures the state, and this resolves once the new
+   * snapshot is durable and the journal segments it covers are deleted.
+   */
+  async compact(): Promise<void> {
+    if (!this.exists) return;
+    return this.compactor.request();
+  }
+
+  /** Flushes, abandons a compaction in progress, and closes the journal. */
+  async close(): Promise<void> {
+    const stopping = this.compactor.close();
+    try {
+      await this.commit.flush();
+    } finally {
+      await stopping;
+      await this.journal.close();
+    }
+  }
+
   /** Bytes the namespace's records take (sum of their serialised UTF-8 sizes), applied writes included. */
   get usedBytes(): number {
     let bytes = 0;
-    for (const c of this.low.data.values()) bytes += c.bytes;
+    for (const c of this.data.values()) bytes += c.bytes;
     return bytes;
   }
 
-  /** Record count, stored bytes and write counters. */
-  stats(): GroupCommitStats & { records: number; bytes: number } {
+  /** Record count, stored bytes, journal and snapshot sizes, and write counters. */
+  stats(): NamespaceStats {
     let records = 0;
-    for (const c of this.low.data.values()) records += c.size;
-    return { ...this.commit.stats(), records, bytes: this.usedBytes };
+    for (const c of this.data.values()) records += c.size;
+    return {
+      ...this.commit.stats(),
+      records,
+      bytes: this.usedBytes,
+      journalBytes: this.journal.bytes,
+      snapshotBytes: this.adapter.bytes,
+      compactions: this.compactor.counters.compactions,
+      failedCompactions: this.compactor.counters.failed,
+      written: { journal: this.journal.written, snapshot: this.compactor.counters.snapshotBytes },
+    };
   }
 
   private collection(name: string): Collection {
-    let coll = this.low.data.get(name);
+    let coll = this.data.get(name);
     if (!coll) {
       coll = new Collection();
-      this.low.data.set(name, coll);
+      this.data.set(name, coll);
     }
     return coll;
+  }
+
+  /** The group commit's write: maybe start a compaction, then journal the batch as one frame. */
+  private async writeBatch(batch: readonly StoreMutation[]): Promise<void> {
+    const lines = batch.length === 1 ? batch[0]!.lines : batch.flatMap((m) => m.lines);
+    const gate = await this.compactor.begin(lines.length > 0);
+    if (lines.length === 0) {
+      gate?.(true);
+      return;
+    }
+    try {
+      await this.journal.append(lines);
+    } catch (err) {
+      const coded = writeFailed(err, `Writing storage namespace "${this.ns}"`, { namespace: this.ns });
+      gate?.(coded);
+      this.logger.error({ err, namespace: this.ns }, 'storage write failed');
+      throw coded;
+    }
+    gate?.(true);
+    this.compactor.check();
   }
 }

@@ -8,6 +8,8 @@ import type {
   NamespaceView,
   StorageDriver,
   StoredRecord,
+  TransactionOp,
+  TransactionResult,
   WriteOptions,
 } from './driver.js';
 import { removeStaleTempFiles, syncDir } from './durable-file.js';
@@ -17,7 +19,15 @@ import {
   type EphemeralOptions,
   EphemeralStore,
 } from './ephemeral-store.js';
-import { NamespaceStore } from './namespace-store.js';
+import { EventLog, type EventLogOptions, type RecoveredEvents } from './event-log.js';
+import {
+  type CompactionPolicy,
+  type CompactionStep,
+  DEFAULT_COMPACTION,
+  type NamespaceStats,
+  NamespaceStore,
+  type NamespaceStoreOptions,
+} from './namespace-store.js';
 import { validateName } from './validate.js';
 
 /** Options of {@link openStorage}. */
@@ -25,16 +35,17 @@ export interface StorageOptions {
   /** The kernel's data directory; files go to `storage/` and `ephemeral/` inside it. */
   dataDir: string;
   logger: Logger;
+  /** When journals are compacted (default: at 4 MiB and once as large as the snapshot). */
+  compaction?: Partial<CompactionPolicy>;
+  /** Called as each step of a compaction completes (for logs and crash tests). */
+  onCompactionStep?: (ns: string, step: CompactionStep) => void;
 }
 
 /**
  * Per-namespace counters: records held, their stored bytes (what a quota counts), mutations
- * acknowledged, file writes done and failed.
+ * acknowledged, journal writes done and failed, journal and snapshot sizes, compactions.
  */
-export type StorageStats = Record<
-  string,
-  { records: number; bytes: number; mutations: number; writes: number; failedWrites: number }
->;
+export type StorageStats = Record<string, NamespaceStats>;
 
 /** Options of {@link Storage.namespace}. */
 export interface NamespaceOptions {
@@ -57,12 +68,20 @@ export interface Storage extends StorageDriver {
   namespace(ns: string, opts?: NamespaceOptions): NamespaceView;
   /** Namespaces that have a file or were written since open, sorted. */
   namespaces(): string[];
+  /** Compacts a namespace now (snapshot, then its journal reset); resolves when both are on disk. */
+  compact(ns: string): Promise<void>;
+  /**
+   * Opens the event log (`<dataDir>/events/`, once per storage) and returns what it holds;
+   * flush and close include it.
+   */
+  openEventLog(opts?: EventLogOptions): Promise<{ log: EventLog; recovered: RecoveredEvents }>;
   /** The ephemeral store `<ns>.<name>` (same instance on every call; the first call's options win). */
   ephemeral(ns: string, name: string, opts?: EphemeralOptions): EphemeralStore;
   stats(): StorageStats;
 }
 
 const NS_FILE = /^([a-z0-9][a-z0-9_-]{0,63})\.json$/;
+const JOURNAL_FILE = /^([a-z0-9][a-z0-9_-]{0,63})\.([1-9][0-9]{0,15})\.journal$/;
 const EPHEMERAL_FILE = /^([a-z0-9][a-z0-9_-]{0,63})\.([a-z0-9][a-z0-9_-]{0,63})\.json$/;
 
 async function prepareDir(dir: string, logger: Logger): Promise<string[]> {
@@ -73,48 +92,106 @@ async function prepareDir(dir: string, logger: Logger): Promise<string[]> {
   return readdir(dir);
 }
 
+/** Namespace name → generations of its journal segments, from a storage directory listing. */
+function namespaceFiles(names: string[], dir: string, logger: Logger): Map<string, number[]> {
+  const found = new Map<string, number[]>();
+  for (const name of names) {
+    const snapshot = NS_FILE.exec(name);
+    const journal = JOURNAL_FILE.exec(name);
+    if (!snapshot && !journal) {
+      logger.warn({ file: join(dir, name) }, 'ignoring a file that is not a namespace snapshot or journal');
+      continue;
+    }
+    const ns = (snapshot ?? journal)![1]!;
+    const gens = found.get(ns) ?? [];
+    if (journal) gens.push(Number(journal[2]));
+    found.set(ns, gens);
+  }
+  return found;
+}
+
 /**
  * Opens the storage under `dataDir`: removes stale temp files, reads and checks every
- * namespace and ephemeral file (a corrupt one stops start-up with OMEGA_ERR_STORAGE_CORRUPT
- * and is left as it is), and returns the service.
+ * namespace (snapshot, then journal) and ephemeral file (a corrupt one stops start-up with
+ * OMEGA_ERR_STORAGE_CORRUPT and is left as it is; a torn journal tail is dropped and
+ * logged), and returns the service.
  */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const { dataDir, logger } = options;
   const storageDir = join(dataDir, 'storage');
   const ephemeralDir = join(dataDir, 'ephemeral');
+  const nsOptions: NamespaceStoreOptions = {
+    logger,
+    compaction: { ...DEFAULT_COMPACTION, ...options.compaction },
+    ...(options.onCompactionStep ? { onCompactionStep: options.onCompactionStep } : {}),
+  };
   const stores = new Map<string, NamespaceStore>();
-  for (const name of await prepareDir(storageDir, logger)) {
-    const m = NS_FILE.exec(name);
-    if (!m) {
-      logger.warn({ file: join(storageDir, name) }, 'ignoring a file that is not a namespace file');
-      continue;
+  const opened: NamespaceStore[] = [];
+  try {
+    const files = namespaceFiles(await prepareDir(storageDir, logger), storageDir, logger);
+    for (const [ns, gens] of files) {
+      const started = performance.now();
+      const store = await NamespaceStore.open(ns, storageDir, gens, nsOptions);
+      opened.push(store);
+      stores.set(ns, store);
+      // Large namespaces take a while to read: say which, so a slow start-up is not a mystery.
+      const ms = Math.round(performance.now() - started);
+      if (ms >= 1000) {
+        const { records, snapshotBytes, journalBytes } = store.stats();
+        logger.info({ namespace: ns, records, snapshotBytes, journalBytes, ms }, 'storage namespace loaded');
+      }
     }
-    stores.set(m[1]!, await NamespaceStore.open(m[1]!, join(storageDir, name), logger));
+  } catch (err) {
+    await Promise.allSettled(opened.map((s) => s.close()));
+    throw err;
   }
   const ephemeralData = new Map<string, EphemeralData>();
-  for (const name of await prepareDir(ephemeralDir, logger)) {
-    if (!EPHEMERAL_FILE.test(name)) {
-      logger.warn({ file: join(ephemeralDir, name) }, 'ignoring a file that is not an ephemeral store');
-      continue;
+  try {
+    for (const name of await prepareDir(ephemeralDir, logger)) {
+      if (!EPHEMERAL_FILE.test(name)) {
+        logger.warn({ file: join(ephemeralDir, name) }, 'ignoring a file that is not an ephemeral store');
+        continue;
+      }
+      const file = join(ephemeralDir, name);
+      ephemeralData.set(name, decodeEphemeral(await readFile(file, 'utf8'), file));
     }
-    const file = join(ephemeralDir, name);
-    ephemeralData.set(name, decodeEphemeral(await readFile(file, 'utf8'), file));
+  } catch (err) {
+    await Promise.allSettled(opened.map((s) => s.close()));
+    throw err;
   }
   logger.info({ dataDir, namespaces: stores.size, ephemeral: ephemeralData.size }, 'storage open');
-  return new LowdbStorage(storageDir, ephemeralDir, stores, ephemeralData, logger);
+  return new LowdbStorage(dataDir, stores, ephemeralData, nsOptions, logger);
 }
 
 class LowdbStorage implements Storage {
   private closed = false;
   private readonly ephemerals = new Map<string, EphemeralStore>();
+  private eventLog: EventLog | null = null;
+  private readonly storageDir: string;
+  private readonly ephemeralDir: string;
 
   constructor(
-    private readonly storageDir: string,
-    private readonly ephemeralDir: string,
+    private readonly dataDir: string,
     private readonly stores: Map<string, NamespaceStore>,
     private readonly ephemeralData: Map<string, EphemeralData>,
+    private readonly nsOptions: NamespaceStoreOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.storageDir = join(dataDir, 'storage');
+    this.ephemeralDir = join(dataDir, 'ephemeral');
+  }
+
+  async openEventLog(opts: EventLogOptions = {}): Promise<{ log: EventLog; recovered: RecoveredEvents }> {
+    this.checkOpen();
+    if (this.eventLog) throw omegaError('OMEGA_ERR_INTERNAL', 'The event log is already open.');
+    const opened = await EventLog.open(
+      join(this.dataDir, 'events'),
+      opts,
+      this.logger.child({ store: 'events' }),
+    );
+    this.eventLog = opened.log;
+    return opened;
+  }
 
   async get<T>(ns: string, collection: string, id: string): Promise<StoredRecord<T> | undefined> {
     return this.store(ns).get<T>(collection, id);
@@ -138,6 +215,14 @@ class LowdbStorage implements Storage {
     return this.store(ns).list<T>(collection, opts);
   }
 
+  async transaction(ns: string, ops: readonly TransactionOp[]): Promise<TransactionResult[]> {
+    return this.store(ns).transaction(ops);
+  }
+
+  async compact(ns: string): Promise<void> {
+    return this.store(ns).compact();
+  }
+
   namespace(ns: string, options: NamespaceOptions = {}): NamespaceView {
     validateName('ns', ns);
     const quota = options.quotaBytes;
@@ -153,6 +238,7 @@ class LowdbStorage implements Storage {
       set: (collection, id, value, opts) => this.store(ns).set(collection, id, value, opts, quota),
       delete: (collection, id, opts) => this.delete(ns, collection, id, opts),
       list: (collection, opts) => this.list(ns, collection, opts),
+      transaction: async (ops) => this.store(ns).transaction(ops, quota),
     };
   }
 
@@ -179,6 +265,7 @@ class LowdbStorage implements Storage {
   async flush(): Promise<void> {
     const all = [...this.stores.values()].map((s) => s.flush());
     for (const e of this.ephemerals.values()) all.push(e.flush());
+    if (this.eventLog) all.push(this.eventLog.flush());
     const results = await Promise.allSettled(all);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -188,8 +275,9 @@ class LowdbStorage implements Storage {
     if (this.closed) return;
     this.closed = true;
     const results = await Promise.allSettled([
-      this.flush(),
+      ...[...this.stores.values()].map((s) => s.close()),
       ...[...this.ephemerals.values()].map((e) => e.close()),
+      ...(this.eventLog ? [this.eventLog.close()] : []),
     ]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -211,7 +299,7 @@ class LowdbStorage implements Storage {
     let store = this.stores.get(ns);
     if (!store) {
       validateName('ns', ns);
-      store = NamespaceStore.empty(ns, join(this.storageDir, `${ns}.json`), this.logger);
+      store = NamespaceStore.empty(ns, this.storageDir, this.nsOptions);
       this.stores.set(ns, store);
     }
     return store;

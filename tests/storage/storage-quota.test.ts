@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../kernel/storage/index.js';
+import { quotaBytesOnDisk } from './read-store-files.js';
 import { open, rejection, removeDir, tempDataDir } from './storage-fixture.js';
 
 let dir: string;
@@ -13,21 +14,8 @@ afterEach(async () => {
   await removeDir(dir);
 });
 
-const nsFile = (ns: string) => join(dir, 'storage', `${ns}.json`);
-
-/** The namespace's size as the quota defines it, computed independently from its file. */
-async function bytesOnDisk(ns: string): Promise<number> {
-  const doc = JSON.parse(await readFile(nsFile(ns), 'utf8')) as {
-    collections: Record<string, Record<string, unknown>>;
-  };
-  let bytes = 0;
-  for (const records of Object.values(doc.collections)) {
-    for (const [id, record] of Object.entries(records)) {
-      bytes += Buffer.byteLength(`${JSON.stringify(id)}:${JSON.stringify(record)}`, 'utf8');
-    }
-  }
-  return bytes;
-}
+/** The namespace's size as the quota defines it, computed independently from its files. */
+const bytesOnDisk = (ns: string) => quotaBytesOnDisk(dir, ns);
 
 const used = (storage: Storage, ns: string) => storage.stats()[ns]?.bytes;
 
@@ -60,20 +48,23 @@ describe('storage byte accounting', () => {
   });
 
   it('a failed write rolls the count back with the records', async () => {
-    const storage = await open(dir);
+    // A snapshot without a journal (as written before journals): the next write creates one.
+    let storage = await open(dir);
     await storage.set('app', 'c', 'a', 'v1');
+    await storage.compact('app');
+    await storage.close();
+    await rm(join(dir, 'storage', 'app.2.journal'));
+    storage = await open(dir);
     const before = used(storage, 'app');
-    // Make the next rename fail for real: the target becomes a non-empty directory.
-    await rm(nsFile('app'));
-    await mkdir(nsFile('app'));
-    await writeFile(join(nsFile('app'), 'x'), '');
+    // Make that creation fail for real: the journal's path is a non-empty directory.
+    await mkdir(join(dir, 'storage', 'app.2.journal', 'x'), { recursive: true });
     const failing = rejection(() => storage.set('app', 'c', 'a', 'v2'.repeat(1000)));
     const added = rejection(() => storage.set('app', 'c', 'new', 'y'.repeat(500)));
     expect(used(storage, 'app')).toBeGreaterThan(before! + 2500); // applied in memory meanwhile
     expect((await failing).code).toBe('OMEGA_ERR_STORAGE_IO');
     expect((await added).code).toBe('OMEGA_ERR_STORAGE_IO');
     expect(used(storage, 'app')).toBe(before);
-    rmSync(nsFile('app'), { recursive: true });
+    rmSync(join(dir, 'storage', 'app.2.journal'), { recursive: true });
     await storage.set('app', 'c', 'b', 'b1');
     expect(used(storage, 'app')).toBe(await bytesOnDisk('app'));
     await storage.close();

@@ -1,4 +1,3 @@
-import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelConfig } from '../../config/index.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
@@ -14,19 +13,4 @@ export function pluginPaths(config: KernelConfig): { dirs: string[]; grantsFile:
   ];
   const grantsFile = config.plugins.grantsFile ?? join(config.dataDir, 'grants.json');
   return { dirs, grantsFile };
-}
-
-/**
- * On first start the operator's grants file is seeded from the bundled plugins' default
- * grants (plugins/grants.json), so core plugins start; from then on the operator owns it.
- */
-export function seedGrants(grantsFile: string, bundledDirs: readonly string[]): void {
-  if (existsSync(grantsFile)) return;
-  for (const dir of bundledDirs) {
-    const defaults = join(dir, 'grants.json');
-    if (existsSync(defaults)) {
-      copyFileSync(defaults, grantsFile);
-      return;
-    }
-  }
 }

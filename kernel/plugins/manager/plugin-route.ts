@@ -161,6 +161,15 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
             },
           );
         }
+        // A storage call that found the disk full: say so (507), in the kernel's words.
+        if (hasErrorCode(err, 'OMEGA_ERR_STORAGE_FULL')) {
+          throw omegaError(
+            'OMEGA_ERR_STORAGE_FULL',
+            `Plugin "${plugin}" could not save: the disk holding the kernel's data directory is full, ` +
+              'so nothing was saved. Free space on it and retry; no restart is needed.',
+            { plugin, handler: route.handler },
+          );
+        }
         throw err;
       }
     },

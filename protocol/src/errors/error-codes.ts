@@ -116,6 +116,16 @@ export const ERROR_CODES = {
     title: 'Storage is closed',
     fix: 'The kernel is shutting down; retry against the restarted kernel.',
   },
+  OMEGA_ERR_STORAGE_FULL: {
+    status: 507,
+    title: 'Storage full',
+    fix: 'The disk (or quota) holding the data directory is full, so nothing was saved. Free space on it; writes work again without a restart.',
+  },
+  OMEGA_ERR_DATA_DIR_LOCKED: {
+    status: 409,
+    title: 'Data directory in use',
+    fix: 'Another kernel (the pid named) runs on this data directory: stop it first, or start this one with another --data-dir.',
+  },
   // ── Crypto ──────────────────────────────────────────────────────────────────
   OMEGA_ERR_TOKEN_INVALID: {
     status: 401,
