@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, type TempKernel } from '../helpers/temp-kernel.js';
-import { call, GOOD_PASSWORD, startSecurityKernel, userWithRoles } from './security-kernel.js';
+import { removeDir, type TempKernel } from '../../../tests/helpers/temp-kernel.js';
+import {
+  call,
+  GOOD_PASSWORD,
+  startSecurityKernel,
+  userWithRoles,
+} from '../../../tests/security/security-kernel.js';
 
 const LOGIN = '/api/v1/security/login';
 

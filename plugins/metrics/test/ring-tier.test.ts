@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RingTier } from '../../plugins/metrics/src/store/ring-tier.js';
-import { SeriesHistory } from '../../plugins/metrics/src/store/series-history.js';
-import { AVG, MAX, MIN } from '../../plugins/metrics/src/store/tiers.js';
+import { RingTier } from '../src/store/ring-tier.js';
+import { SeriesHistory } from '../src/store/series-history.js';
+import { AVG, MAX, MIN } from '../src/store/tiers.js';
 
 describe('RingTier', () => {
   it('keeps the last `capacity` buckets and reads older ones as absent', () => {

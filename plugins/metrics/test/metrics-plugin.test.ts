@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeIdFrom } from '../../plugins/metrics/src/node-id.js';
-import { removeDir, type TempKernel } from '../helpers/temp-kernel.js';
-import { connect } from '../ws/ws-helpers.js';
-import { metricsPluginsDir, startMetricsKernel, waitFor } from './metrics-kernel.js';
+import { removeDir, type TempKernel } from '../../../tests/helpers/temp-kernel.js';
+import { metricsPluginsDir, startMetricsKernel, waitFor } from '../../../tests/metrics/metrics-kernel.js';
+import { connect } from '../../../tests/ws/ws-helpers.js';
+import { nodeIdFrom } from '../src/node-id.js';
 
 type Json = Record<string, unknown> & { [k: string]: never | unknown };
 type Point = [number, number | null];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AlertEngine } from '../../plugins/metrics/src/alerts/alert-engine.js';
-import { parseRuleSpec } from '../../plugins/metrics/src/alerts/alert-rule.js';
-import { MetricStore } from '../../plugins/metrics/src/store/metric-store.js';
+import { AlertEngine } from '../src/alerts/alert-engine.js';
+import { parseRuleSpec } from '../src/alerts/alert-rule.js';
+import { MetricStore } from '../src/store/metric-store.js';
 
 const T0 = Date.UTC(2025, 0, 1, 10, 0, 0);
 

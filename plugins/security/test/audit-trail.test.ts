@@ -2,11 +2,11 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
-import { call, securityPluginsDir, userWithRoles } from './security-kernel.js';
+import { removeDir, startTempKernel, type TempKernel } from '../../../tests/helpers/temp-kernel.js';
+import { call, securityPluginsDir, userWithRoles } from '../../../tests/security/security-kernel.js';
 
 const S = '/api/v1/security';
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'plugins');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'tests', 'fixtures', 'plugins');
 
 interface Entry {
   seq: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchesSelector, parseSeriesId, seriesId } from '../../plugins/metrics/src/series/series-id.js';
-import { MetricStore } from '../../plugins/metrics/src/store/metric-store.js';
+import { matchesSelector, parseSeriesId, seriesId } from '../src/series/series-id.js';
+import { MetricStore } from '../src/store/metric-store.js';
 
 describe('series ids', () => {
   it('puts node first, sorts the other labels and round-trips escapes', () => {

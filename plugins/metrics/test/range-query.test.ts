@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rangeParams } from '../../plugins/metrics/src/api/query-params.js';
-import { parseDuration, parseTime } from '../../plugins/metrics/src/query/parse-time.js';
-import { quantile } from '../../plugins/metrics/src/query/quantile.js';
-import { countPoints, pickTier, rangeQuery } from '../../plugins/metrics/src/query/range-query.js';
-import { SeriesHistory } from '../../plugins/metrics/src/store/series-history.js';
+import { rangeParams } from '../src/api/query-params.js';
+import { parseDuration, parseTime } from '../src/query/parse-time.js';
+import { quantile } from '../src/query/quantile.js';
+import { countPoints, pickTier, rangeQuery } from '../src/query/range-query.js';
+import { SeriesHistory } from '../src/store/series-history.js';
 
 const T0 = Date.UTC(2025, 0, 1, 10, 0, 0);
 
