@@ -3,9 +3,11 @@ import { hasErrorCode } from '@omega/protocol';
 import { KERNEL_VERSION } from '../kernel/index.js';
 import { ApiError } from './api-client.js';
 import { type Command, renderHelp, UsageError } from './command.js';
+import { agentCommand } from './commands/agent.js';
 import { contextCommand } from './commands/context.js';
 import { loginCommand, logoutCommand } from './commands/login.js';
 import { marketplaceCommand } from './commands/marketplace.js';
+import { nodesCommand } from './commands/nodes.js';
 import { pluginCommand } from './commands/plugin.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -19,6 +21,8 @@ const COMMANDS: Command[] = [
   contextCommand,
   pluginCommand,
   marketplaceCommand,
+  nodesCommand,
+  agentCommand,
 ];
 
 /** Flags every command that talks to a kernel takes (a command's own definition wins). */
@@ -33,7 +37,8 @@ const GLOBAL_OPTIONS: Command['options'] = {
     description: 'Bearer token (default: $OMEGA_TOKEN, the context, <data-dir>/admin-token)',
   },
 };
-const LOCAL_COMMANDS = new Set(['start', 'marketplace', 'login', 'logout', 'context']);
+// `agent` is a node agent, not an API client: it takes --server and --join-token instead.
+const LOCAL_COMMANDS = new Set(['start', 'marketplace', 'login', 'logout', 'context', 'agent']);
 
 /** A command with the global flags merged in (where they apply). */
 function withGlobals(cmd: Command): Command {

@@ -8,6 +8,7 @@ import {
 } from '../../kernel/index.js';
 import { attachMarketplace } from '../../marketplace/index.js';
 import type { Command } from '../command.js';
+import { type LocalAgent, startLocalAgent } from './local-agent.js';
 
 const str = { type: 'string' } as const;
 
@@ -15,13 +16,14 @@ const str = { type: 'string' } as const;
 export const startCommand: Command = {
   name: 'start',
   summary: 'Start the Omega kernel in the foreground (stops gracefully on SIGTERM/SIGINT).',
-  usage: 'omega start [--port N] [--host H] [--data-dir DIR] [--config FILE]',
+  usage: 'omega start [--port N] [--host H] [--data-dir DIR] [--config FILE] [--no-local-agent]',
   options: {
     port: { ...str, description: 'Port to listen on (default 7700; 0 picks a free one)' },
     host: { ...str, description: 'Address to bind (default 127.0.0.1)' },
     'data-dir': { ...str, description: 'Data directory (default ./data)' },
     config: { ...str, description: 'JSON config file (flags > env > file)' },
     'log-level': { ...str, description: 'fatal|error|warn|info|debug|trace|silent' },
+    'no-local-agent': { type: 'boolean', description: "Do not start this machine's own node agent" },
   },
   async run(values) {
     const flags: KernelConfigInput = {};
@@ -61,17 +63,27 @@ export const startCommand: Command = {
     process.stderr.write(
       `Omega kernel listening on ${kernel.url} (data in ${config.dataDir}; ${tokenHint})\n`,
     );
+    const local: LocalAgent | undefined =
+      values['no-local-agent'] === true || signals > 0
+        ? undefined
+        : await startLocalAgent(kernel, (line) => process.stderr.write(`omega: ${line}\n`)).catch(
+            (err: Error) => {
+              process.stderr.write(`omega: no local agent: ${err.message}\n`);
+              return undefined;
+            },
+          );
     return new Promise<number>((resolve) => {
       forced = resolve;
-      stopRequested.then((signal) =>
-        kernel.stop(signal).then(
+      stopRequested.then(async (signal) => {
+        await local?.stop();
+        return kernel.stop(signal).then(
           () => resolve(0),
           (err: unknown) => {
             process.stderr.write(`omega: shutdown failed: ${(err as Error).message}\n`);
             resolve(1);
           },
-        ),
-      );
+        );
+      });
     });
   },
 };

@@ -3,6 +3,7 @@ import { AlertHistory } from './alerts/alert-history.js';
 import { RuleStore } from './alerts/rule-store.js';
 import { SampleDeriver } from './collect/derive-samples.js';
 import type { SystemArea, SystemAreaData, Topology } from './collect/host-data.js';
+import { ingestNodeLoads, type RemoteSnapshot } from './collect/node-loads.js';
 import type { MetricsHost } from './metrics-host.js';
 import { nodeIdFrom } from './node-id.js';
 import { HistoryPersister } from './persist/history-persister.js';
@@ -60,6 +61,10 @@ export class MetricsService {
   node = 'local';
   /** Newest snapshot per node. */
   readonly latest = new Map<string, NodeSnapshot>();
+  /** Newest load of each remote node (from `nodes.load`). */
+  readonly remote = new Map<string, RemoteSnapshot>();
+  /** Remote load batches and node entries recorded. */
+  readonly remoteStats = { batches: 0, nodes: 0 };
   readonly stats: CollectorStats = {
     collections: 0,
     skipped: 0,
@@ -171,6 +176,12 @@ export class MetricsService {
     this.stats.collections++;
     this.stats.lastSeries = samples.length;
     this.stats.lastDurationMs = host.now() - at;
+  }
+
+  /** Records a `nodes.load` batch: the remote nodes' loads as compact series keyed by node. */
+  ingestLoads(data: unknown): void {
+    this.remoteStats.batches++;
+    this.remoteStats.nodes += ingestNodeLoads(this.store, this.remote, this.node, data);
   }
 
   /** Publishes, records and notifies one alert transition (`webhook`: of the rule as it was, when it changed). */

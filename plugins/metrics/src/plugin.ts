@@ -67,6 +67,14 @@ export const plugin = definePlugin({
   async setup(ctx) {
     const service = new MetricsService(hostOf(ctx));
     await service.start();
+    // Remote nodes' loads from the nodes plugin (absent when the grant is not given: the host only).
+    await ctx.events
+      .subscribe('nodes.load', (e) => service.ingestLoads(e.data))
+      .catch((err) =>
+        ctx.log.warn('metrics: not recording remote nodes (events:subscribe:nodes.load)', {
+          error: describe(err),
+        }),
+      );
     await service.collect();
     const collector = startCollector(ctx, service);
     let active = true;

@@ -25,7 +25,7 @@ const meta = (e: SeriesEntry) => {
 /** The read-side routes: latest snapshot, series list, range query, Prometheus exposition. */
 export function metricsRoutes(service: () => MetricsService) {
   return {
-    /** GET /latest[?node=] — the newest collection of each node, raw areas plus derived values. */
+    /** GET /latest[?node=] — the newest collection of each node (raw areas plus derived values; a remote node's load). */
     async latest(req: PluginRequest): Promise<PluginResponse> {
       const s = service();
       const nodes = [...s.latest.values()]
@@ -36,7 +36,15 @@ export function metricsRoutes(service: () => MetricsService) {
             if (e.history.lastAt === n.at) values[e.id] = e.history.lastValue;
           return { node: n.node, at: n.at, values, data: n.data };
         });
-      return json(200, { nodes });
+      const remote = [...s.remote.values()]
+        .filter((r) => req.query.node === undefined || r.node === req.query.node)
+        .map((r) => {
+          const values: Record<string, number> = {};
+          for (const e of s.store.ofNode(r.node))
+            if (e.history.lastAt === r.at) values[e.id] = e.history.lastValue;
+          return { node: r.node, id: r.id, at: r.at, values, load: r.load };
+        });
+      return json(200, { nodes: [...nodes, ...remote] });
     },
 
     /** GET /series[?node=&name=&limit=&cursor=] — the series held, with unit and help. */
@@ -65,6 +73,8 @@ export function metricsRoutes(service: () => MetricsService) {
         collector: {
           ...s.stats,
           series: s.store.size,
+          remoteSeries: s.store.remoteSize,
+          remote: { ...s.remoteStats, nodes: s.remote.size },
           droppedSamples: s.store.dropped,
           persisted: s.persister.stats,
         },
@@ -109,7 +119,8 @@ export function metricsRoutes(service: () => MetricsService) {
 
     /** GET /prometheus — Prometheus text exposition of every node's newest snapshot. */
     async prometheus(): Promise<PluginResponse> {
-      const text = renderPrometheus([...service().latest.values()]);
+      const s = service();
+      const text = renderPrometheus([...s.latest.values()], s.remote.values());
       return {
         status: 200,
         headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },

@@ -1,4 +1,5 @@
 import type { MetricStore } from '../store/metric-store.js';
+import { SeriesHistory } from '../store/series-history.js';
 import { TIERS } from '../store/tiers.js';
 import { applyBlock, encodeBlock, type HistoryDoc, SERIES_PER_DOC } from './history-batches.js';
 import { listAll, type PluginStorage } from './plugin-storage.js';
@@ -119,6 +120,7 @@ export class HistoryPersister {
     // Hours the minute tier still covers are recomputed from it: exact for the hour in progress.
     for (const node of this.store.nodes())
       for (const e of this.store.ofNode(node)) {
+        if (!(e.history instanceof SeriesHistory)) continue;
         const minutes = e.history.tiers[1];
         if (minutes.head === Number.NEGATIVE_INFINITY) continue;
         const last = Math.floor(minutes.head / PER_HOUR);

@@ -1,5 +1,7 @@
 import { sensorLabels } from '../collect/derive-samples.js';
 import type { CpuTimes, SystemAreaData } from '../collect/host-data.js';
+import type { RemoteSnapshot } from '../collect/node-loads.js';
+import { addRemoteNode } from './add-remote-node.js';
 import { ExpositionBuilder } from './exposition-builder.js';
 
 /** The newest collection of one node, as the system capability answered it. */
@@ -14,11 +16,16 @@ const CPU_MODES: (keyof CpuTimes)[] = ['user', 'nice', 'system', 'idle', 'iowait
 /**
  * Renders the newest snapshot of every node in the Prometheus text format, with node_exporter's
  * metric names where one exists (so its dashboards work) and `omega_*` names for GPUs and
- * topology, which node_exporter does not export. Every sample carries a `node` label.
+ * topology, which node_exporter does not export; then the remote nodes' newest loads (one
+ * family per name across all nodes). Every sample carries a `node` label.
  */
-export function renderPrometheus(snapshots: readonly NodeSnapshot[]): string {
+export function renderPrometheus(
+  snapshots: readonly NodeSnapshot[],
+  remote: Iterable<RemoteSnapshot> = [],
+): string {
   const b = new ExpositionBuilder();
   for (const s of snapshots) addNode(b, s);
+  for (const r of remote) addRemoteNode(b, r);
   return b.render();
 }
 

@@ -1,6 +1,6 @@
+import type { History } from '../store/history.js';
 import type { RingTier } from '../store/ring-tier.js';
-import type { SeriesHistory } from '../store/series-history.js';
-import { AVG, MAX, MIN, TIERS } from '../store/tiers.js';
+import { AVG, MAX, MIN, TIERS, type TierSpec } from '../store/tiers.js';
 import { quantile } from './quantile.js';
 
 /** Aggregations a range query can ask for. */
@@ -18,13 +18,16 @@ export interface RangeParams {
 
 /** The answer for one series: `[epochMs, value | null]` points, null where no data. */
 export interface RangeResult {
-  tier: 'raw' | 'minute' | 'hour';
+  tier: TierSpec['name'];
   /** The step used, ms (raised to the tier's resolution when asked finer). */
   step: number;
   from: number;
   to: number;
   agg: Aggregation;
-  /** True for p95 over minute/hour buckets: it is the p95 of the bucket averages. */
+  /**
+   * True for p95 over aggregated buckets (the p95 of the bucket averages), and for min/max/p95
+   * over a remote node's coarse tiers (which keep only averages).
+   */
   approximate: boolean;
   points: Array<[number, number | null]>;
 }
@@ -33,17 +36,17 @@ export interface RangeResult {
 export const MAX_POINTS = 11_000;
 
 /**
- * Index of the finest tier whose window, ending at `now`, still reaches back to `from`
- * (the coarsest when none does).
+ * Index of the finest tier (of `specs`, default the host's) whose window, ending at `now`,
+ * still reaches back to `from` (the coarsest when none does).
  */
-export function pickTier(from: number, now: number): number {
-  for (let i = 0; i < TIERS.length; i++) {
-    const t = TIERS[i];
+export function pickTier(from: number, now: number, specs: readonly TierSpec[] = TIERS): number {
+  for (let i = 0; i < specs.length; i++) {
+    const t = specs[i];
     if (!t) continue;
     const oldest = (Math.floor(now / t.stepMs) - t.capacity + 1) * t.stepMs;
     if (from >= oldest) return i;
   }
-  return TIERS.length - 1;
+  return specs.length - 1;
 }
 
 /** The step a query will use: at least the tier's resolution, in whole tier buckets. */
@@ -52,14 +55,16 @@ export function effectiveStep(step: number, tierStepMs: number): number {
 }
 
 /** Runs a range query over one series' history. Callers check the point count first (see {@link countPoints}). */
-export function rangeQuery(history: SeriesHistory, p: RangeParams, now: number): RangeResult {
-  const tierIndex = pickTier(p.from, now);
-  const spec = TIERS[tierIndex] ?? TIERS[0];
+export function rangeQuery(history: History, p: RangeParams, now: number): RangeResult {
+  const specs = history.specs;
+  const tierIndex = pickTier(p.from, now, specs);
+  const spec = specs[tierIndex] ?? specs[0];
   const tier = history.tiers[tierIndex] as RingTier;
   const step = effectiveStep(p.step, spec.stepMs);
   const start = Math.floor(p.from / step) * step;
   const per = step / spec.stepMs;
-  const raw = tierIndex === 0;
+  // Raw buckets, and every bucket of a compact history, hold one number.
+  const single = tierIndex === 0 || tier.fields === 1;
   const points: Array<[number, number | null]> = [];
   const scratch: number[] = [];
   for (let t = start; t <= p.to; t += step) {
@@ -70,10 +75,10 @@ export function rangeQuery(history: SeriesHistory, p: RangeParams, now: number):
     let n = 0;
     scratch.length = 0;
     for (let b = first; b < first + per; b++) {
-      const avg = tier.get(b, raw ? 0 : AVG);
+      const avg = tier.get(b, single ? 0 : AVG);
       if (Number.isNaN(avg)) continue;
-      const lo = raw ? avg : tier.get(b, MIN);
-      const hi = raw ? avg : tier.get(b, MAX);
+      const lo = single ? avg : tier.get(b, MIN);
+      const hi = single ? avg : tier.get(b, MAX);
       if (lo < min) min = lo;
       if (hi > max) max = hi;
       sum += avg;
@@ -95,7 +100,7 @@ export function rangeQuery(history: SeriesHistory, p: RangeParams, now: number):
     from: start,
     to: p.to,
     agg: p.agg,
-    approximate: p.agg === 'p95' && !raw,
+    approximate: tierIndex > 0 && (p.agg === 'p95' || (tier.fields === 1 && p.agg !== 'avg')),
     points,
   };
 }

@@ -2,6 +2,8 @@ import { type Labels, matchesSelector, parseSeriesId, seriesId } from '../series
 
 export type { Labels } from '../series/series-id.js';
 
+import { CompactHistory } from './compact-history.js';
+import type { History } from './history.js';
 import { SeriesHistory } from './series-history.js';
 
 /** One value of one series, as the collector produces it (labels without `node`). */
@@ -18,22 +20,29 @@ export interface SeriesEntry {
   node: string;
   labels: Labels;
   index: number;
-  history: SeriesHistory;
+  history: History;
 }
 
 /**
  * Every series of every node, keyed by id. Each node keeps an append-only dictionary (index →
- * id) that persisted batches refer to. At most `maxSeries` series are kept (default 2000:
- * ~42 KB of typed arrays each, ~83 MB in all, inside the plugin host's OS data cap of
- * base + 2 x limits.memoryMb); samples of further new series are dropped and counted in `dropped`.
+ * id) that persisted batches refer to. At most `maxSeries` full-resolution series are kept
+ * (default 2000: ~42 KB of typed arrays each, ~83 MB in all, inside the plugin host's OS data
+ * cap of base + 2 x limits.memoryMb), and `maxRemoteSeries` compact ones of remote nodes
+ * (default 100,000: 1.6 KB each, ~160 MB); samples of further new series are dropped and
+ * counted in `dropped`.
  */
 export class MetricStore {
   /** Samples refused because the store was full. */
   dropped = 0;
+  /** Compact (remote node) series held. */
+  remoteSize = 0;
   private readonly byId = new Map<string, SeriesEntry>();
   private readonly byNode = new Map<string, SeriesEntry[]>();
 
-  constructor(readonly maxSeries = 2_000) {}
+  constructor(
+    readonly maxSeries = 2_000,
+    readonly maxRemoteSeries = 100_000,
+  ) {}
 
   /** Number of series held. */
   get size(): number {
@@ -60,11 +69,17 @@ export class MetricStore {
     return this.byNode.get(node) ?? [];
   }
 
-  /** The series with this id, created (with labels parsed from the id) when new and room is left. */
-  ensure(id: string): SeriesEntry | undefined {
+  /**
+   * The series with this id, created (with labels parsed from the id) when new and room is
+   * left; `compact`: a remote node's series ({@link CompactHistory}).
+   */
+  ensure(id: string, compact = false): SeriesEntry | undefined {
     const found = this.byId.get(id);
     if (found) return found;
-    if (this.byId.size >= this.maxSeries) return undefined;
+    if (
+      compact ? this.remoteSize >= this.maxRemoteSeries : this.byId.size - this.remoteSize >= this.maxSeries
+    )
+      return undefined;
     const parsed = parseSeriesId(id);
     const node = parsed?.labels.node;
     if (!parsed || node === undefined) return undefined;
@@ -76,18 +91,19 @@ export class MetricStore {
       node,
       labels: parsed.labels,
       index: list.length,
-      history: new SeriesHistory(),
+      history: compact ? new CompactHistory() : new SeriesHistory(),
     };
     list.push(entry);
     this.byId.set(id, entry);
+    if (compact) this.remoteSize++;
     return entry;
   }
 
-  /** Records one collection of `node` at epoch ms `at`; returns the ids written. */
-  record(node: string, at: number, samples: readonly Sample[]): string[] {
+  /** Records one collection of `node` at epoch ms `at` (`compact`: a remote node's); returns the ids written. */
+  record(node: string, at: number, samples: readonly Sample[], compact = false): string[] {
     const ids: string[] = [];
     for (const s of samples) {
-      const entry = this.ensure(seriesId(s.name, { ...s.labels, node }));
+      const entry = this.ensure(seriesId(s.name, { ...s.labels, node }), compact);
       if (!entry) {
         this.dropped++;
         continue;

@@ -13,6 +13,8 @@ const PER_HOUR = HOUR.stepMs / MINUTE.stepMs;
  * mean of its minutes' averages (minutes weigh the same even when one has gaps).
  */
 export class SeriesHistory {
+  /** The tiers' resolutions, finest first. */
+  readonly specs = TIERS;
   /** The tiers, finest first. */
   readonly tiers: readonly [RingTier, RingTier, RingTier] = [
     new RingTier(RAW.stepMs, RAW.capacity, 1),

@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util';
+import { createAgent } from '../agent/create-agent.js';
+import { type AgentFlags, loadAgentConfig } from '../config/load-agent-config.js';
+import { hasAgentErrorCode } from '../errors/index.js';
+import { createAgentLogger } from '../log/create-agent-logger.js';
+import { AGENT_VERSION } from '../version.js';
+import { AGENT_OPTIONS, agentHelp } from './agent-options.js';
+
+/** Where the CLI writes and what it reads; the process's by default. */
+export interface AgentCliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Installs signal handlers; answers their removal. */
+  onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
+  /** Leaves at once (a second SIGTERM). */
+  exit: (code: number) => void;
+}
+
+const processIo: AgentCliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+  onSignal(handler) {
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
+    return () => {
+      process.off('SIGTERM', handler);
+      process.off('SIGINT', handler);
+    };
+  },
+  exit: (code) => process.exit(code),
+};
+
+/**
+ * `omega-agent [flags]` (and `omega agent`): resolves the exit code. Bad input is one line on
+ * stderr and exit 2; a refusal or an unusable identity one line and exit 1; SIGTERM/SIGINT
+ * leave gracefully and exit 0, a second one exits 1 at once.
+ */
+export async function runAgentCli(
+  argv: string[],
+  program = 'omega-agent',
+  io: AgentCliIo = processIo,
+): Promise<number> {
+  const fail = (message: string, code?: string, exit = 1) => {
+    io.stderr(`${program}: ${message}${code ? ` [${code}]` : ''}\n`);
+    return exit;
+  };
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        ...Object.fromEntries(
+          Object.entries(AGENT_OPTIONS).map(([k, o]) => [
+            k,
+            o.multiple ? { type: o.type, multiple: true } : { type: o.type },
+          ]),
+        ),
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values as typeof values;
+  } catch (err) {
+    return fail(`${(err as Error).message}; run ${program} --help for the options`, undefined, 2);
+  }
+  if (values.help) {
+    io.stdout(`${agentHelp(program)}\n`);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(`omega-agent ${AGENT_VERSION}\n`);
+    return 0;
+  }
+  const flags: AgentFlags = {};
+  for (const key of Object.keys(AGENT_OPTIONS)) {
+    const v = values[key];
+    if (v === undefined || key === 'version' || key === 'config') continue;
+    (flags as Record<string, unknown>)[key] = Array.isArray(v)
+      ? v.flatMap((x) => x.split(',').map((s) => s.trim())).filter(Boolean)
+      : v;
+  }
+  let agent: ReturnType<typeof createAgent>;
+  let logger: ReturnType<typeof createAgentLogger>;
+  try {
+    const config = loadAgentConfig({ file: values.config as string | undefined, env: io.env, flags });
+    logger = createAgentLogger({ level: config.log.level });
+    agent = createAgent({ config, logger, print: (line) => io.stderr(`${program}: ${line}\n`) });
+  } catch (err) {
+    if (hasAgentErrorCode(err))
+      return fail(err.message, err.code, err.code === 'OMEGA_ERR_AGENT_CONFIG' ? 2 : 1);
+    return fail((err as Error).message);
+  }
+  let signals = 0;
+  const off = io.onSignal((signal) => {
+    signals++;
+    if (signals > 1) {
+      io.stderr(`${program}: second ${signal}, exiting without waiting\n`);
+      logger.flush();
+      io.exit(1);
+      return;
+    }
+    logger.info({ signal }, 'leaving');
+    void agent.stop(signal);
+  });
+  try {
+    await agent.run();
+    return 0;
+  } catch (err) {
+    if (hasAgentErrorCode(err)) {
+      logger.error({ code: err.code, ...err.extras }, err.message);
+      return fail(err.message, err.code);
+    }
+    logger.error({ err: (err as Error).message }, 'the agent failed');
+    return fail((err as Error).message);
+  } finally {
+    off();
+    logger.flush();
+  }
+}

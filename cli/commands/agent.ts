@@ -1,0 +1,27 @@
+import { AGENT_OPTIONS, runAgentCli } from '@omega/agent';
+import type { CliOption, Command } from '../command.js';
+
+/** `omega agent`: the node agent in the foreground (the same program as `omega-agent`). */
+export const agentCommand: Command = {
+  name: 'agent',
+  summary: 'Run the node agent of this machine: join a kernel, heartbeat, run its commands (SIGTERM leaves).',
+  usage: 'omega agent [--server URL --join-token T] [--name N] [--data-dir D] [--config FILE]',
+  options: Object.fromEntries(
+    Object.entries(AGENT_OPTIONS).map(([name, o]): [string, CliOption] => [
+      name,
+      {
+        type: o.type,
+        description: `${o.description}${o.multiple ? ' (a comma list here)' : ''}${o.env ? ` [${o.env}]` : ''}`,
+      },
+    ]),
+  ),
+  run(values) {
+    const argv: string[] = [];
+    for (const [name, v] of Object.entries(values)) {
+      if (v === undefined || v === false || name === 'help') continue;
+      argv.push(`--${name}`);
+      if (v !== true) argv.push(String(v));
+    }
+    return runAgentCli(argv, 'omega agent');
+  },
+};

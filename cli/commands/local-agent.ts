@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kernel } from '../../kernel/index.js';
+import { KERNEL_VERSION } from '../../kernel/index.js';
+
+/** The local agent's data directory inside the kernel's. */
+export const LOCAL_AGENT_DIR = 'agent';
+
+/** A running local agent and how to stop it. */
+export interface LocalAgent {
+  child: ChildProcess;
+  /** SIGTERM (the agent leaves), then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts the kernel machine's own agent as a child process (`omega agent`, this same program),
+ * so a fresh install shows one ready node at once. Its data dir is `<dataDir>/agent`. On first
+ * start it joins with a single-use token from the nodes plugin's kernel-only service
+ * `nodes.local-join-token` (handed over in the environment, never on the command line); after
+ * that it resumes with its identity. Answers undefined, with the reason printed, when the nodes
+ * plugin does not run.
+ */
+export async function startLocalAgent(
+  kernel: Kernel,
+  print: (line: string) => void,
+): Promise<LocalAgent | undefined> {
+  const dataDir = join(kernel.config.dataDir, LOCAL_AGENT_DIR);
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.OMEGA_AGENT_JOIN_TOKEN;
+  if (!existsSync(join(dataDir, 'agent.json'))) {
+    if (kernel.plugins.info('nodes').status !== 'running') {
+      print('no local agent: the nodes plugin is not running (omega plugin list shows why)');
+      return undefined;
+    }
+    const answer = (await kernel.plugins.services.call(
+      'nodes.local-join-token',
+      {},
+      { plugin: 'kernel', version: KERNEL_VERSION },
+    )) as { token?: unknown };
+    if (typeof answer?.token !== 'string') {
+      print('no local agent: the nodes plugin gave no join token');
+      return undefined;
+    }
+    env.OMEGA_AGENT_JOIN_TOKEN = answer.token;
+  }
+  const args = [
+    ...process.execArgv,
+    process.argv[1]!,
+    'agent',
+    '--server',
+    kernel.url,
+    '--data-dir',
+    dataDir,
+    '--no-discovery',
+    '--log-level',
+    kernel.config.log.level,
+  ];
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code, signal) => {
+    if (!stopping) print(`the local agent exited (${signal ?? `code ${code}`}); the kernel keeps running`);
+  });
+  let stopping = false;
+  print(`local agent started (pid ${child.pid}, data in ${dataDir})`);
+  return {
+    child,
+    async stop(graceMs = 5000) {
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,415 @@
+import { callApi } from '../api-client.js';
+import { type Command, UsageError } from '../command.js';
+import { output } from '../output.js';
+
+const ACTIONS = [
+  'list',
+  'show',
+  'label',
+  'cordon',
+  'drain',
+  'uncordon',
+  'remove',
+  'token',
+  'pending',
+  'approve',
+  'reject',
+] as const;
+const TOKEN_ACTIONS = ['create', 'list', 'revoke'] as const;
+const BASE = '/api/v1/nodes';
+
+type Values = Record<string, string | boolean | undefined>;
+type Obj = Record<string, unknown>;
+
+/** A node as the API lists it (the fields the CLI prints). */
+interface NodeView {
+  id: string;
+  name: string;
+  version: number;
+  spec: { labels: Record<string, string>; cordon?: Hold; drain?: Hold };
+  status: {
+    state: string;
+    reason: string;
+    since: string;
+    schedulable: boolean;
+    connected: boolean;
+    lastSeenAt?: string;
+    address?: string;
+    agentVersion?: string;
+    fingerprint: string;
+    capacity: { cores: number; threads: number; memoryBytes: number; gpus: unknown[] };
+    load?: { cpu?: number; load1?: number; memUsed?: number; memTotal?: number };
+    history?: Array<{ state: string; reason: string; at: string }>;
+  };
+  createdAt: string;
+}
+interface Hold {
+  by: string;
+  reason: string;
+  at: string;
+  deadline?: string;
+}
+interface TokenView {
+  id: string;
+  spec: {
+    kind: string;
+    description: string;
+    labels: Record<string, string>;
+    uses: number;
+    expiresAt: string;
+  };
+  status: { state: string; used: number };
+  createdBy: string;
+  createdAt: string;
+}
+interface PendingView {
+  id: string;
+  name: string;
+  addresses: string[];
+  port: number;
+  claimed: { cpus?: number; memoryBytes?: number; gpus?: number; agentVersion?: string };
+  seenAt: string;
+  status: string;
+}
+
+const enc = encodeURIComponent;
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** `1.5 GiB` */
+function bytes(n: number | undefined): string {
+  if (n === undefined) return '-';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 10 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}
+
+/** `3m`, `2h`, `5d` since an ISO time. */
+function age(iso: string | undefined): string {
+  if (!iso) return '-';
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172_800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
+}
+
+function stateOf(n: NodeView): string {
+  const hold = n.spec.drain ? ',draining' : n.spec.cordon ? ',cordoned' : '';
+  return `${n.status.state}${hold}`;
+}
+
+function labelsText(l: Record<string, string>): string {
+  const t = Object.entries(l)
+    .map(([k, v]) => (v === '' ? k : `${k}=${v}`))
+    .join(',');
+  return t || '-';
+}
+
+function listLine(n: NodeView): string {
+  const l = n.status.load;
+  const cpu = l?.cpu === undefined ? '-' : `${Math.round(l.cpu * 100)}%`;
+  const mem = l?.memUsed !== undefined && l.memTotal ? `${Math.round((l.memUsed / l.memTotal) * 100)}%` : '-';
+  const reason = n.status.reason.length > 70 ? `${n.status.reason.slice(0, 69)}…` : n.status.reason;
+  return [
+    n.name.padEnd(20),
+    stateOf(n).padEnd(18),
+    age(n.status.since).padStart(5),
+    cpu.padStart(5),
+    mem.padStart(5),
+    ` ${labelsText(n.spec.labels).padEnd(24)}`,
+    reason,
+  ].join(' ');
+}
+
+function holdText(kind: string, h: Hold | undefined): string[] {
+  if (!h) return [];
+  return [
+    `${kind.padEnd(12)} by ${h.by} at ${h.at}: ${h.reason}${h.deadline ? ` (deadline ${h.deadline})` : ''}`,
+  ];
+}
+
+function details(n: NodeView): string {
+  const s = n.status;
+  const c = s.capacity;
+  const lines = [
+    `${n.name} (${n.id})  ${stateOf(n)}${s.schedulable ? '' : '  not schedulable'}`,
+    `reason       ${s.reason}`,
+    `since        ${s.since}`,
+    `connected    ${s.connected ? `yes, from ${s.address ?? '?'}` : 'no'}${s.lastSeenAt ? `, last seen ${s.lastSeenAt}` : ''}`,
+    `labels       ${labelsText(n.spec.labels)}`,
+    ...holdText('cordoned', n.spec.cordon),
+    ...holdText('draining', n.spec.drain),
+    `capacity     ${c.cores} cores, ${c.threads} threads, ${bytes(c.memoryBytes)}, ${c.gpus.length} GPUs`,
+  ];
+  if (s.load)
+    lines.push(
+      `load         cpu ${s.load.cpu === undefined ? '-' : `${Math.round(s.load.cpu * 100)}%`}, load1 ${s.load.load1 ?? '-'}, memory ${bytes(s.load.memUsed)} of ${bytes(s.load.memTotal)}`,
+    );
+  lines.push(`agent        ${s.agentVersion ?? '-'}, key ${s.fingerprint}`, `joined       ${n.createdAt}`);
+  for (const h of (s.history ?? []).slice(-10).reverse())
+    lines.push(`history      ${h.at}  ${h.state.padEnd(8)} ${h.reason}`);
+  return lines.join('\n');
+}
+
+function tokenLine(t: TokenView): string {
+  return [
+    t.id.padEnd(14),
+    t.status.state.padEnd(9),
+    `${t.status.used}/${t.spec.uses}`.padEnd(9),
+    `expires ${t.spec.expiresAt}`,
+    ` ${labelsText(t.spec.labels)}`,
+    t.spec.description ? ` "${t.spec.description}"` : '',
+  ].join(' ');
+}
+
+function pendingLine(p: PendingView): string {
+  const c = p.claimed;
+  return [
+    p.id.padEnd(44),
+    p.name.padEnd(20),
+    `${p.addresses.join(',')}:${p.port}`.padEnd(24),
+    `claims ${c.cpus ?? '?'} cpus, ${bytes(c.memoryBytes)}, ${c.gpus ?? 0} GPUs`,
+    ` ${p.status}`,
+  ].join(' ');
+}
+
+/** `k=v,k2=v2` → labels, naming the flag on a bad entry. */
+function parseLabelFlag(text: string, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const t = part.trim();
+    if (!t) continue;
+    const eq = t.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${flag} takes k=v pairs separated by commas (got "${t}")`);
+    out[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+  return out;
+}
+
+/** A deadline flag: an ISO time, or a duration from now (`2h`, `30m`, `1d`). */
+function parseDeadline(text: string): string {
+  const m = /^(\d{1,6})(m|h|d)$/.exec(text.trim());
+  if (m) {
+    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+    return new Date(Date.now() + Number(m[1]) * unit).toISOString();
+  }
+  const t = Date.parse(text);
+  if (Number.isNaN(t))
+    throw new UsageError(`--deadline takes an ISO time or a duration such as 2h (got "${text}")`);
+  return new Date(t).toISOString();
+}
+
+function one(args: string[], what: string): string {
+  if (args.length !== 1 || !args[0]) throw new UsageError(`nodes ${what}`);
+  return args[0];
+}
+
+function reasonFlag(values: Values, action: string): string {
+  const r = str(values.reason);
+  if (!r?.trim())
+    throw new UsageError(`nodes ${action} needs --reason "why" (it is recorded in the audit trail)`);
+  return r;
+}
+
+async function nodeAction(action: string, values: Values, args: string[]): Promise<unknown> {
+  switch (action) {
+    case 'list': {
+      if (args.length)
+        throw new UsageError('nodes list takes no arguments; filter with --state, --selector, --search');
+      const q = new URLSearchParams();
+      if (str(values.state)) q.set('state', values.state as string);
+      if (str(values.selector)) q.set('selector', values.selector as string);
+      if (str(values.search)) q.set('q', values.search as string);
+      if (str(values.limit)) q.set('limit', values.limit as string);
+      if (str(values.cursor)) q.set('cursor', values.cursor as string);
+      const qs = q.toString();
+      return callApi(values, 'GET', `${BASE}${qs ? `?${qs}` : ''}`);
+    }
+    case 'show':
+      return callApi(values, 'GET', `${BASE}/${enc(one(args, 'show needs exactly one node (id or name)'))}`);
+    case 'label': {
+      const [node, ...pairs] = args;
+      if (!node || pairs.length === 0)
+        throw new UsageError('nodes label needs a node and at least one k=v (set) or k- (remove)');
+      const labels: Record<string, string | null> = {};
+      for (const p of pairs) {
+        if (p.endsWith('-') && !p.includes('=')) labels[p.slice(0, -1)] = null;
+        else {
+          const eq = p.indexOf('=');
+          if (eq <= 0) throw new UsageError(`nodes label takes k=v or k- (got "${p}")`);
+          labels[p.slice(0, eq)] = p.slice(eq + 1);
+        }
+      }
+      const body: Obj = { labels };
+      if (str(values.version)) {
+        const v = Number(values.version);
+        if (!Number.isInteger(v) || v < 0)
+          throw new UsageError('--version takes the version shown by nodes show --json');
+        body.version = v;
+      }
+      return callApi(values, 'PATCH', `${BASE}/${enc(node)}`, body);
+    }
+    case 'cordon':
+    case 'drain':
+    case 'uncordon': {
+      const node = one(args, `${action} needs exactly one node (id or name)`);
+      const body: Obj = { reason: reasonFlag(values, action) };
+      if (str(values.deadline)) {
+        if (action === 'uncordon') throw new UsageError('--deadline is for cordon and drain only');
+        body.deadline = parseDeadline(values.deadline as string);
+      }
+      return callApi(values, 'POST', `${BASE}/${enc(node)}/${action}`, body);
+    }
+    case 'remove': {
+      const node = one(args, 'remove needs exactly one node (id or name)');
+      const reason = str(values.reason);
+      return callApi(values, 'DELETE', `${BASE}/${enc(node)}${reason ? `?reason=${enc(reason)}` : ''}`);
+    }
+    case 'pending':
+      if (args.length)
+        throw new UsageError('nodes pending takes no arguments (--all shows rejected agents too)');
+      return callApi(values, 'GET', `${BASE}/pending${values.all === true ? '?all=true' : ''}`);
+    case 'approve': {
+      const id = one(args, 'approve needs exactly one agent id (from nodes pending)');
+      const body: Obj = {};
+      if (str(values.label)) body.labels = parseLabelFlag(values.label as string, '--label');
+      return callApi(values, 'POST', `${BASE}/pending/${enc(id)}/approve`, body);
+    }
+    case 'reject': {
+      const id = one(args, 'reject needs exactly one agent id (from nodes pending)');
+      return callApi(values, 'POST', `${BASE}/pending/${enc(id)}/reject`, {
+        reason: reasonFlag(values, 'reject'),
+      });
+    }
+    default:
+      throw new UsageError(`nodes needs one of: ${ACTIONS.join(', ')}`);
+  }
+}
+
+async function tokenAction(action: string | undefined, values: Values, args: string[]): Promise<unknown> {
+  switch (action) {
+    case 'create': {
+      if (args.length)
+        throw new UsageError(
+          'nodes token create takes no arguments; use --ttl, --uses, --label, --description',
+        );
+      const body: Obj = {};
+      if (str(values.ttl)) body.ttl = values.ttl;
+      if (str(values.uses)) {
+        const n = Number(values.uses);
+        if (!Number.isInteger(n) || n < 1)
+          throw new UsageError('--uses takes a whole number of joins, at least 1');
+        body.uses = n;
+      }
+      if (str(values.label)) body.labels = parseLabelFlag(values.label as string, '--label');
+      if (str(values.description)) body.description = values.description;
+      return callApi(values, 'POST', `${BASE}/tokens`, body);
+    }
+    case 'list':
+      if (args.length) throw new UsageError('nodes token list takes no arguments');
+      return callApi(values, 'GET', `${BASE}/tokens`);
+    case 'revoke':
+      return callApi(
+        values,
+        'DELETE',
+        `${BASE}/tokens/${enc(one(args, 'token revoke needs exactly one token id'))}`,
+      );
+    default:
+      throw new UsageError(`nodes token needs one of: ${TOKEN_ACTIONS.join(', ')}`);
+  }
+}
+
+function human(action: string, sub: string | undefined, data: unknown): string {
+  const d = data as Obj;
+  if (action === 'list') {
+    const items = d.items as NodeView[];
+    if (items.length === 0) return 'no nodes';
+    const head = `${'NAME'.padEnd(20)} ${'STATE'.padEnd(18)} ${'SINCE'.padStart(5)} ${'CPU'.padStart(5)} ${'MEM'.padStart(5)}  ${'LABELS'.padEnd(24)} REASON`;
+    const more = d.nextCursor ? `\n(${d.total} in all; next page: --cursor ${d.nextCursor})` : '';
+    return `${head}\n${items.map(listLine).join('\n')}${more}`;
+  }
+  if (action === 'show') return details(data as NodeView);
+  if (action === 'remove')
+    return `removed ${d.name} (${d.id}); its identity is revoked${d.disconnected ? ', session closed' : ''}`;
+  if (action === 'token') {
+    if (sub === 'create') {
+      const t = data as TokenView & { token: string; server?: string };
+      return [
+        `token   ${t.token}`,
+        `id      ${t.id}  (${t.spec.uses} use${t.spec.uses === 1 ? '' : 's'}, expires ${t.spec.expiresAt})`,
+        'This token is shown only now. Start an agent with:',
+        `  omega agent --server ${t.server ?? 'URL'} --join-token ${t.token} --name NAME`,
+      ].join('\n');
+    }
+    if (sub === 'list') {
+      const items = d.items as TokenView[];
+      return items.length ? items.map(tokenLine).join('\n') : 'no join tokens';
+    }
+    return `revoked token ${d.id}`;
+  }
+  if (action === 'pending') {
+    const items = d.items as PendingView[];
+    return items.length ? items.map(pendingLine).join('\n') : 'no agents pending approval';
+  }
+  if (action === 'approve') return `approved ${d.name}: invited at ${d.invitedAt} with a single-use token`;
+  if (action === 'reject') return `rejected ${d.name} (${d.id})`;
+  return listLine(data as NodeView);
+}
+
+/** `omega nodes …`: the node registry, join tokens and discovered agents through the nodes API. */
+export const nodesCommand: Command = {
+  name: 'nodes',
+  summary:
+    'List and inspect nodes, label, cordon, drain or remove them; join tokens; approve discovered agents.',
+  usage:
+    'omega nodes <list [--state S] [--selector K=V,..] [--search TEXT]|show NODE|label NODE K=V.. K-..|cordon NODE --reason R [--deadline D]|drain NODE --reason R [--deadline D]|uncordon NODE --reason R|remove NODE [--reason R]|token create [--ttl 1h] [--uses N] [--label K=V,..] [--description D]|token list|token revoke ID|pending [--all]|approve ID [--label K=V,..]|reject ID --reason R> [--url URL] [--token TOKEN] [--json]',
+  options: {
+    url: { type: 'string', description: 'Kernel URL (default $OMEGA_URL or http://127.0.0.1:7700)' },
+    token: {
+      type: 'string',
+      description: 'Admin token (default $OMEGA_ADMIN_TOKEN or <data-dir>/admin-token)',
+    },
+    'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
+    json: { type: 'boolean', description: 'Print JSON' },
+    state: {
+      type: 'string',
+      description: 'list: ready, suspect, down, left, schedulable, cordoned or draining',
+    },
+    selector: { type: 'string', description: 'list: label selector, e.g. rack=a,gpu,!spot,zone!=b' },
+    search: { type: 'string', description: 'list: text in name, id, address, labels or reason' },
+    limit: { type: 'string', description: 'list: nodes per page (1–1000, default 100)' },
+    cursor: { type: 'string', description: 'list: the next page (printed under the list)' },
+    reason: { type: 'string', description: 'cordon, drain, uncordon, reject (required), remove: why' },
+    deadline: {
+      type: 'string',
+      description: 'cordon: ends by itself then; drain: work must leave by then (ISO or 2h)',
+    },
+    version: {
+      type: 'string',
+      description: 'label: fail with a conflict unless the node is at this version',
+    },
+    ttl: { type: 'string', description: 'token create: lifetime, e.g. 30m, 1h (default), 7d' },
+    uses: { type: 'string', description: 'token create: how many nodes may join with it (default 1)' },
+    label: { type: 'string', description: 'token create, approve: labels for the joining nodes, k=v,k2=v2' },
+    description: { type: 'string', description: 'token create: what it is for' },
+    all: { type: 'boolean', description: 'pending: show rejected agents too' },
+  },
+  async run(values, positionals) {
+    const [action, ...rest] = positionals;
+    if (!action || !(ACTIONS as readonly string[]).includes(action))
+      throw new UsageError(`nodes needs one of: ${ACTIONS.join(', ')}`);
+    let sub: string | undefined;
+    let data: unknown;
+    if (action === 'token') {
+      [sub] = rest;
+      data = await tokenAction(sub, values, rest.slice(1));
+    } else data = await nodeAction(action, values, rest);
+    output(values.json === true, data, () => human(action, sub, data));
+    return 0;
+  },
+};

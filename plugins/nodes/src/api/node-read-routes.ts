@@ -1,0 +1,97 @@
+import { httpError, invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { NODE_STATES } from '../contract.js';
+import { parseSelector } from '../registry/label-selector.js';
+import type { NodeEntry } from '../registry/node-record.js';
+import { COLLECTIONS } from '../registry/node-registry.js';
+import type { NodesRuntime } from '../runtime.js';
+import { type NodeFilter, passes } from '../services/registry-service.js';
+import { ok } from './http.js';
+import { after, decodeCursor, encodeCursor } from './list-cursor.js';
+import { nodeView } from './node-view.js';
+
+/** States a list can filter on: the node states, plus the operator's holds. */
+export const LIST_STATES = [...NODE_STATES, 'schedulable', 'cordoned', 'draining'] as const;
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+
+/** The node named by the path (`:id`: its id or unique name), or a 404. */
+export function nodeOf(rt: NodesRuntime, req: PluginRequest): NodeEntry {
+  const ref = req.params.id ?? '';
+  const e = rt.registry.find(ref);
+  if (!e)
+    throw httpError(404, 'OMEGA_ERR_NOT_FOUND', `No node ${JSON.stringify(ref.slice(0, 80))}.`, {
+      node: ref.slice(0, 80),
+    });
+  return e;
+}
+
+function filterOf(q: Record<string, string>): NodeFilter {
+  const f: NodeFilter = {};
+  if (q.state !== undefined) {
+    if (!(LIST_STATES as readonly string[]).includes(q.state))
+      throw invalid([{ field: 'state', message: `must be one of ${LIST_STATES.join(', ')}` }]);
+    f.state = q.state;
+  }
+  if (q.selector !== undefined) {
+    const p = parseSelector(q.selector);
+    if ('error' in p) throw invalid([{ field: 'selector', message: p.error }]);
+    f.selector = p.selector;
+  }
+  return f;
+}
+
+function searchable(e: NodeEntry, q: string): boolean {
+  const r = e.record;
+  if (r.name.toLowerCase().includes(q) || r.id.includes(q)) return true;
+  if (e.live.remote?.toLowerCase().includes(q)) return true;
+  for (const [k, v] of Object.entries(r.labels))
+    if (k.toLowerCase().includes(q) || v.toLowerCase().includes(q)) return true;
+  return r.reason.toLowerCase().includes(q);
+}
+
+/** The read routes: the list (filters, search, cursor paging) and one node in detail. */
+export function nodeReadRoutes(rt: () => NodesRuntime) {
+  return {
+    /** GET / ?state=&selector=&q=&limit=&cursor= */
+    async listNodes(req: PluginRequest): Promise<PluginResponse> {
+      const s = rt();
+      const q = req.query;
+      const f = filterOf(q);
+      const text = q.q?.trim().toLowerCase();
+      if (text !== undefined && text.length > 256)
+        throw invalid([{ field: 'q', message: 'is longer than 256 characters' }]);
+      const limit = q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+        throw invalid([{ field: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` }]);
+      const key = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      if (q.cursor !== undefined && !key)
+        throw invalid([{ field: 'cursor', message: 'is not a cursor this list returned' }]);
+      const items: ReturnType<typeof nodeView>[] = [];
+      let total = 0;
+      let last: NodeEntry | undefined;
+      let more = false;
+      for (const e of s.registry.sortedByName()) {
+        if (!passes(e, f) || (text && !searchable(e, text))) continue;
+        total++;
+        if (key && !after(e.record.name, e.record.id, key)) continue;
+        if (items.length < limit) {
+          items.push(nodeView(e));
+          last = e;
+        } else more = true;
+      }
+      return ok({
+        items,
+        total,
+        ...(more && last ? { nextCursor: encodeCursor(last.record.name, last.record.id) } : {}),
+      });
+    },
+
+    /** GET /:id — one node with specs, labels, load, state history and reason. */
+    async getNode(req: PluginRequest): Promise<PluginResponse> {
+      const s = rt();
+      const e = nodeOf(s, req);
+      const stored = await s.ctx.storage.get<{ specs: unknown }>(COLLECTIONS.specs, e.record.id);
+      return ok(nodeView(e, { specs: stored?.value.specs ?? null }));
+    },
+  };
+}

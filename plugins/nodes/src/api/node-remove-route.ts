@@ -1,0 +1,42 @@
+import { invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import type { NodesRuntime } from '../runtime.js';
+import { actorOf, ok } from './http.js';
+import { nodeOf } from './node-read-routes.js';
+
+/** The remove route: revokes a node's identity. */
+export function nodeRemoveRoute(rt: () => NodesRuntime) {
+  return {
+    /**
+     * DELETE /:id ?reason= — removes the node and revokes its identity: its session is closed
+     * (`ctx.agents.disconnect`), its key is refused from then on (a later resume or join with
+     * it), its pending commands fail.
+     */
+    async removeNode(req: PluginRequest): Promise<PluginResponse> {
+      const s = rt();
+      const e = nodeOf(s, req);
+      const reason = (req.query.reason ?? '').trim() || 'removed by an operator';
+      if (reason.length > 512) throw invalid([{ field: 'reason', message: 'is longer than 512 characters' }]);
+      const actor = actorOf(req);
+      const r = e.record;
+      const tomb = await s.registry.remove(e, actor.name, reason);
+      const disconnected = await s.ctx.agents
+        .disconnect(r.id, `node removed: ${reason}`.slice(0, 256))
+        .catch(() => false);
+      s.commands.dropNode(r.id);
+      s.loads.drop(r.id);
+      await s.live.drop(r.id);
+      r.reason = `removed by ${actor.name}: ${reason}`;
+      r.since = tomb.removedAt;
+      s.events.change('removed', r);
+      s.events.audit({
+        actor: actor.id,
+        action: 'remove',
+        outcome: 'success',
+        target: r.id,
+        ...(actor.source ? { source: actor.source } : {}),
+        details: { name: r.name, reason, fingerprint: r.fingerprint, disconnected },
+      });
+      return ok({ id: r.id, name: r.name, removed: tomb, disconnected });
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import type { NodeChange, NodeEvent, NodeHold } from '../contract.js';
+import { labelProblems, patchLabels } from '../registry/labels.js';
+import type { NodeEntry } from '../registry/node-record.js';
+import type { NodesRuntime } from '../runtime.js';
+import { type Actor, actorOf, bodyObject, check, checkVersion, deadlineOf, ok, reasonOf } from './http.js';
+import { nodeOf } from './node-read-routes.js';
+import { nodeView } from './node-view.js';
+
+/** Records an operator's change of a node's spec: version, durable write, event, audit. */
+async function commit(
+  s: NodesRuntime,
+  e: NodeEntry,
+  change: NodeChange,
+  actor: Actor,
+  details: Record<string, unknown>,
+  extra: Pick<NodeEvent, 'hold' | 'labels'>,
+): Promise<PluginResponse> {
+  e.record.specVersion++;
+  await s.registry.save(e);
+  s.events.change(change, e.record, undefined, extra);
+  s.events.audit({
+    actor: actor.id,
+    action:
+      change === 'labels'
+        ? 'label'
+        : change === 'uncordoned'
+          ? 'uncordon'
+          : change === 'draining'
+            ? 'drain'
+            : 'cordon',
+    outcome: 'success',
+    target: e.record.id,
+    ...(actor.source ? { source: actor.source } : {}),
+    details: { name: e.record.name, ...details },
+  });
+  return ok(nodeView(e));
+}
+
+function hold(req: PluginRequest, body: Record<string, unknown>): NodeHold {
+  const actor = actorOf(req);
+  const reason = reasonOf(body) as string;
+  const deadline = deadlineOf(body, Date.now());
+  return { by: actor.name, reason, at: new Date().toISOString(), ...(deadline ? { deadline } : {}) };
+}
+
+/** The operator's writes: labels, cordon, drain, uncordon. */
+export function nodeWriteRoutes(rt: () => NodesRuntime) {
+  return {
+    /** PATCH /:id {labels: {k: v | null}, version?} — a merge patch of the labels. */
+    async patchNode(req: PluginRequest): Promise<PluginResponse> {
+      const s = rt();
+      const e = nodeOf(s, req);
+      const body = bodyObject(req);
+      for (const k of Object.keys(body))
+        if (k !== 'labels' && k !== 'version')
+          check([
+            {
+              field: k,
+              message: 'cannot be changed here (labels only; cordon, drain, uncordon have their own routes)',
+            },
+          ]);
+      checkVersion(body, e.record.specVersion, `Node ${e.record.id}`);
+      check(labelProblems(body.labels, 'labels', true));
+      const next = patchLabels(e.record.labels, body.labels as Record<string, string | null>);
+      check(labelProblems(next, 'labels'));
+      const before = e.record.labels;
+      e.record.labels = next;
+      return commit(s, e, 'labels', actorOf(req), { before, after: next }, { labels: next });
+    },
+
+    /** POST /:id/cordon {reason, deadline?, version?} — no new work; a deadline ends the cordon by itself. */
+    async cordonNode(req: PluginRequest): Promise<PluginResponse> {
+      const s = rt();
+      const e = nodeOf(s, req);
+      const body = bodyObject(req);
+      checkVersion(body, e.record.specVersion, `Node ${e.record.id}`);
+      const h = hold(req, body);
+      e.record.cordon = h;
+      return commit(
+        s,
+        e,
+        'cordoned',
+        actorOf(req),
+        { reason: h.reason, ...(h.deadline ? { deadline: h.deadline } : {}) },
+        { hold: h },
+      );
+    },
+
+    /** POST /:id/drain {reason, deadline?, version?} — cordoned, and its work should leave (by the deadline). */
+    async drainNode(req: PluginRequest): Promise<PluginResponse> {
+      const s = rt();
+      const e = nodeOf(s, req);
+      const body = bodyObject(req);
+      checkVersion(body, e.record.specVersion, `Node ${e.record.id}`);
+      const h = hold(req, body);
+      e.record.drain = h;
+      if (!e.record.cordon) e.record.cordon = { by: h.by, reason: h.reason, at: h.at };
+      return commit(
+        s,
+        e,
+        'draining',
+        actorOf(req),
+        { reason: h.reason, ...(h.deadline ? { deadline: h.deadline } : {}) },
+        { hold: h },
+      );
+    },
+
+    /** POST /:id/uncordon {reason, version?} — schedulable again (ends a drain too). */
+    async uncordonNode(req: PluginRequest): Promise<PluginResponse> {
+      const s = rt();
+      const e = nodeOf(s, req);
+      const body = bodyObject(req);
+      checkVersion(body, e.record.specVersion, `Node ${e.record.id}`);
+      const reason = reasonOf(body) as string;
+      if (!e.record.cordon && !e.record.drain)
+        throw httpError(409, 'OMEGA_ERR_CONFLICT', `Node ${e.record.id} is not cordoned or draining.`);
+      delete e.record.cordon;
+      delete e.record.drain;
+      const actor = actorOf(req);
+      return commit(
+        s,
+        e,
+        'uncordoned',
+        actor,
+        { reason },
+        { hold: { by: actor.name, reason, at: new Date().toISOString() } },
+      );
+    },
+  };
+}

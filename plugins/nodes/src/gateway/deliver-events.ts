@@ -1,0 +1,122 @@
+import type { NodeEntry } from '../registry/node-record.js';
+import type { NodesRuntime } from '../runtime.js';
+import { type AgentEvent, readAgentEvent } from './agent-event.js';
+import { storeSpecs } from './store-specs.js';
+
+/** The close code the kernel's gateway uses when it refuses a frame (docs/agent-protocol.md §1). */
+const PROTOCOL_VIOLATION = 4400;
+
+/** Largest `report` data passed on, bytes of JSON (the events bus takes at most 64 KiB). */
+const MAX_REPORT_BYTES = 60_000;
+
+/**
+ * `deliver` (docs/agent-protocol.md §2): a batch of what the kernel saw from agents, in
+ * arrival order. Each event is validated on its own (a malformed one is counted and
+ * skipped); liveness is judged on the event's `at` (the kernel's clock).
+ */
+export async function deliverEvents(rt: NodesRuntime, events: unknown): Promise<Record<string, never>> {
+  if (!Array.isArray(events)) return {};
+  const writes: Promise<unknown>[] = [];
+  for (const raw of events) {
+    const ev = readAgentEvent(raw);
+    if (!ev) {
+      rt.stats.malformed++;
+      continue;
+    }
+    const e = rt.registry.get(ev.node);
+    if (!e) {
+      rt.stats.unknownNode++;
+      continue;
+    }
+    rt.stats.delivered++;
+    const w = apply(rt, e, ev);
+    if (w) writes.push(w);
+  }
+  await Promise.all(writes);
+  return {};
+}
+
+function apply(rt: NodesRuntime, e: NodeEntry, ev: AgentEvent): Promise<unknown> | undefined {
+  const id = e.record.id;
+  rt.live.touch(id);
+  switch (ev.type) {
+    case 'connected':
+      rt.judge(
+        e,
+        { type: 'connected', at: ev.at, conn: ev.conn, ...(ev.remote ? { remote: ev.remote } : {}) },
+        ev.remote,
+      );
+      if (ev.agentVersion && ev.agentVersion !== e.record.agentVersion) {
+        e.record.agentVersion = ev.agentVersion;
+        rt.registry.save(e).catch(() => {});
+      }
+      rt.commands.resend(id, ev.at);
+      return undefined;
+    case 'closed':
+      if (ev.code === PROTOCOL_VIOLATION)
+        // The kernel refused a frame (bad MAC, replayed or skipped sequence, malformed): audited.
+        rt.events.audit({
+          actor: `agent ${e.record.name}`,
+          action: 'frame.refused',
+          outcome: 'denied',
+          target: id,
+          ...(ev.remote ? { source: ev.remote } : {}),
+          details: { code: ev.code, reason: ev.reason, conn: ev.conn },
+        });
+      // Judge the silence up to the close first: a close is evidence only while the node was healthy.
+      rt.sweepOne(e, ev.at);
+      rt.judge(
+        e,
+        { type: 'closed', at: ev.at, conn: ev.conn, code: ev.code, reason: ev.reason, leave: ev.leave },
+        ev.remote,
+      );
+      return undefined;
+    case 'silent':
+      rt.judge(e, { type: 'silent', at: ev.at, conn: ev.conn, ms: ev.ms, transport: ev.transport });
+      return undefined;
+    case 'message':
+      break;
+  }
+  const m = ev.m;
+  if (m.k === 'leave') {
+    rt.judge(e, { type: 'leave', at: ev.at, reason: m.reason }, ev.remote);
+    return undefined;
+  }
+  rt.judge(e, { type: 'frame', at: ev.at, ...(ev.remote ? { remote: ev.remote } : {}) }, ev.remote);
+  switch (m.k) {
+    case 'hb':
+      if (m.load) {
+        e.live.load = m.load;
+        e.live.loadAt = ev.at;
+        rt.loads.note(id, e.record.name, m.load);
+      }
+      return undefined;
+    case 'specs':
+      return storeSpecs(rt, e, m.specs).catch((err: unknown) => {
+        rt.ctx.log
+          .warn('nodes: storing specs failed', {
+            node: id,
+            code: (err as { code?: string })?.code ?? 'unknown',
+          })
+          .catch(() => {});
+      });
+    case 'result':
+      rt.commands.settle(id, m, ev.at);
+      return undefined;
+    case 'report': {
+      const bytes = JSON.stringify(m.data ?? null).length;
+      if (bytes > MAX_REPORT_BYTES) {
+        rt.ctx.log
+          .warn('nodes: agent report too large; dropped', { node: id, topic: m.topic, bytes })
+          .catch(() => {});
+        return undefined;
+      }
+      if (m.topic === 'cgroup' && m.data !== null && typeof m.data === 'object' && !Array.isArray(m.data)) {
+        e.record.cgroup = m.data as Record<string, unknown>;
+        rt.registry.save(e).catch(() => {});
+      }
+      rt.out.publish('nodes.agent.report', { node: id, topic: m.topic, data: m.data ?? null });
+      return undefined;
+    }
+  }
+}

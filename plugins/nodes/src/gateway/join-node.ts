@@ -1,0 +1,174 @@
+import { keyFingerprint } from '../crypto/key-fingerprint.js';
+import { REASONS } from '../liveness/reasons.js';
+import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
+import type { NodeRecord } from '../registry/node-record.js';
+import type { NodesRuntime } from '../runtime.js';
+import type { GatewayAnswer, JoinArgs, Refusal } from './gateway-types.js';
+import { isNodeName } from './node-name.js';
+import { storeSpecs } from './store-specs.js';
+
+/** Refuses a join: audited (never with the token's secret), answered to the kernel. */
+function refuse(
+  rt: NodesRuntime,
+  a: JoinArgs,
+  r: Refusal,
+  tokenId?: string,
+  fingerprint?: string,
+): GatewayAnswer {
+  rt.events.audit({
+    actor: `agent ${String(a.name).slice(0, 64)}`,
+    action: 'join',
+    outcome: 'denied',
+    target: tokenId ? `token ${tokenId}` : 'unknown token',
+    ...(a.remote ? { source: a.remote } : {}),
+    details: { code: r.code, reason: r.message, ...(fingerprint ? { fingerprint } : {}) },
+  });
+  return { refused: r };
+}
+
+/**
+ * `join` (docs/agent-protocol.md §2): the kernel checked the agent's proof of possession of
+ * `publicKey`; this decides whether the token admits it. A known key is the same node (its
+ * rejoin with the same token costs no use); a removed key is refused for good; a name another
+ * key holds is refused. Every outcome is audited.
+ */
+export async function joinNode(rt: NodesRuntime, a: JoinArgs): Promise<GatewayAnswer> {
+  const now = Date.now();
+  const fp = keyFingerprint(a.publicKey);
+  if (!fp)
+    return refuse(rt, a, {
+      code: 'OMEGA_ERR_VALIDATION',
+      message: 'publicKey is not a raw Ed25519 key (base64url, 43 characters).',
+    });
+  const existing = rt.registry.byPublicKey(a.publicKey);
+  const redeemed = rt.tokens.redeem(a.token, now, fp, existing?.record.id);
+  if ('refused' in redeemed) return refuse(rt, a, redeemed.refused, redeemed.refused.tokenId, fp);
+  const token = redeemed.record;
+  const giveBack = () => {
+    if (redeemed.consumed) rt.tokens.release(token);
+  };
+  const tomb = rt.registry.removed({ fingerprint: fp });
+  if (tomb) {
+    giveBack();
+    return refuse(
+      rt,
+      a,
+      {
+        code: 'NODES_ERR_NODE_REMOVED',
+        message: `This key was node ${tomb.id} (${tomb.name}), removed at ${tomb.removedAt}: delete the agent's identity and join with a new token.`,
+      },
+      token.id,
+      fp,
+    );
+  }
+  if (!isNodeName(a.name)) {
+    giveBack();
+    return refuse(
+      rt,
+      a,
+      {
+        code: 'OMEGA_ERR_VALIDATION',
+        message: 'name must be 1–63 of letters, digits, . _ - (starting with a letter or digit).',
+      },
+      token.id,
+      fp,
+    );
+  }
+  const owner = rt.registry.nameOwner(a.name);
+  if (owner !== undefined && owner !== existing?.record.id) {
+    giveBack();
+    return refuse(
+      rt,
+      a,
+      {
+        code: 'NODES_ERR_NAME_TAKEN',
+        message: `Node name "${a.name}" belongs to node ${owner} (another key): start the agent with another --name, or remove ${owner} first.`,
+      },
+      token.id,
+      fp,
+    );
+  }
+  if (!rt.joining.claim(fp, a.name)) {
+    giveBack();
+    return refuse(
+      rt,
+      a,
+      {
+        code: 'OMEGA_ERR_CONFLICT',
+        message: 'Another join for this key or name is in progress; retry.',
+        retryAfterSec: 1,
+      },
+      token.id,
+      fp,
+    );
+  }
+  try {
+    const entry = existing ?? (await create(rt, a, fp, token.id, token.labels, now));
+    if (existing) {
+      if (existing.record.name !== a.name) rt.registry.rename(existing, a.name);
+      if (a.agentVersion) existing.record.agentVersion = a.agentVersion;
+      existing.live.at = Math.max(existing.live.at, now);
+      if (a.remote) existing.live.remote = a.remote;
+      if (existing.record.state !== 'ready')
+        rt.registry.transition(
+          existing,
+          { to: 'ready', reason: REASONS.joined(token.id, a.remote), at: now },
+          'nodes',
+          a.remote,
+        );
+      else await rt.registry.save(existing);
+    }
+    await storeSpecs(rt, entry, a.specs);
+    await rt.tokens.commit(token, entry.record.id);
+    await rt.discovery.joined(fp);
+    rt.live.touch(entry.record.id);
+    if (!existing) rt.events.change('joined', entry.record);
+    rt.events.audit({
+      actor: `agent ${entry.record.name}`,
+      action: 'join',
+      outcome: 'success',
+      target: entry.record.id,
+      ...(a.remote ? { source: a.remote } : {}),
+      details: { token: token.id, name: entry.record.name, fingerprint: fp, rejoin: existing !== undefined },
+    });
+    return { node: { id: entry.record.id, name: entry.record.name } };
+  } catch (err) {
+    giveBack();
+    throw err;
+  } finally {
+    rt.joining.release(fp, a.name);
+  }
+}
+
+async function create(
+  rt: NodesRuntime,
+  a: JoinArgs,
+  fp: string,
+  tokenId: string,
+  labels: Record<string, string>,
+  now: number,
+) {
+  let id = `nd-${(await rt.ctx.crypto.random(9)).toLowerCase()}`;
+  while (rt.registry.get(id) || rt.registry.removed({ id }))
+    id = `nd-${(await rt.ctx.crypto.random(9)).toLowerCase()}`;
+  const at = new Date(now).toISOString();
+  const reason = REASONS.joined(tokenId, a.remote);
+  const record: NodeRecord = {
+    id,
+    name: a.name,
+    publicKey: a.publicKey,
+    fingerprint: fp,
+    labels: { ...labels },
+    specVersion: 1,
+    state: 'ready',
+    reason,
+    since: at,
+    history: [{ state: 'ready', reason, at }],
+    ...(a.agentVersion ? { agentVersion: a.agentVersion } : {}),
+    token: tokenId,
+    capacity: capacityFromSpecs(a.specs),
+    joinedAt: at,
+    updatedAt: at,
+  };
+  return rt.registry.create(record, { at: now, ...(a.remote ? { remote: a.remote } : {}) });
+}

@@ -1,0 +1,44 @@
+/** `12:01:07 UTC` for an epoch-ms time (the state's `since` carries the full ISO time). */
+export function clock(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+}
+
+/** `23 s`, or `4 min` from two minutes on. */
+export function span(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
+
+/** `last from 10.203.7.12 at 12:01:07 UTC` (or without the address when unknown). */
+export function lastFrom(at: number, remote: string | undefined): string {
+  return `last from ${remote ?? 'an unknown address'} at ${clock(at)}`;
+}
+
+/** Every reason text a state change can carry, in one place (docs/nodes.md lists them). */
+export const REASONS = {
+  joined: (token: string, remote: string | undefined) =>
+    `joined with token ${token}${remote ? ` from ${remote}` : ''}`,
+  connected: (remote: string | undefined) => `connected${remote ? ` from ${remote}` : ''}`,
+  resumed: (silentMs: number, remote: string | undefined) =>
+    `heartbeats resumed${remote ? ` from ${remote}` : ''} after ${span(silentMs)} of silence`,
+  missed: (silentMs: number, at: number, remote: string | undefined, tcp: string) =>
+    `missed heartbeats: none for ${span(silentMs)}, ${lastFrom(at, remote)}${tcp}`,
+  closing: (at: number, code: number, graceMs: number) =>
+    `connection closed without leave at ${clock(at)} (code ${code}); waiting up to ${span(graceMs)} for the agent to reconnect`,
+  stopped: (at: number, code: number, graceMs: number) =>
+    `agent stopped responding: connection closed without leave at ${clock(at)} (code ${code}) and no reconnect within ${span(graceMs)}`,
+  silence: (silentMs: number, at: number, remote: string | undefined) =>
+    `no heartbeat for ${span(silentMs)}, ${lastFrom(at, remote)}`,
+  hung: (silentMs: number, at: number, remote: string | undefined) =>
+    `agent hung: its machine acknowledges but the agent has not answered for ${span(silentMs)} (${lastFrom(at, remote)})`,
+  unreachable: (silentMs: number, at: number, remote: string | undefined) =>
+    `unreachable: no heartbeat for ${span(silentMs)} and the kernel's data to ${remote ?? 'it'} is not acknowledged (link cut or machine down); last heartbeat at ${clock(at)}`,
+  left: (reason: string) => `left: ${reason || 'the agent stopped gracefully'}`,
+} as const;
+
+/** What TCP said during a silence, as a suffix of the suspect reason. */
+export function tcpSuffix(transport: 'acked' | 'unacked' | 'unknown' | undefined): string {
+  if (transport === 'acked') return "; the node's machine still acknowledges TCP data (agent hung?)";
+  if (transport === 'unacked') return '; TCP data to it is not acknowledged (link cut?)';
+  return '';
+}

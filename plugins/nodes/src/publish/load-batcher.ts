@@ -1,0 +1,55 @@
+import type { LoadSummary, NodesLoadEvent } from '../contract.js';
+import type { PacedPublisher } from './paced-publisher.js';
+
+/** Largest `nodes.load` event data, bytes (the kernel's limit is 64 KiB; keep a margin). */
+export const MAX_LOAD_EVENT_BYTES = 60_000;
+
+/**
+ * Collects the newest load of each node that heartbeated, and publishes them together every
+ * period as `nodes.load` events of at most 64 KiB each (the metrics plugin records them as
+ * series keyed by node). A node heartbeating twice in a period is sent once, with its newest
+ * load; load batches are the first thing dropped when the publish budget is behind.
+ */
+export class LoadBatcher {
+  private readonly latest = new Map<string, { name: string; load: LoadSummary }>();
+  /** Batches and events published. */
+  readonly stats = { batches: 0, events: 0, entries: 0 };
+
+  constructor(private readonly out: PacedPublisher) {}
+
+  /** Notes node `id`'s newest load. */
+  note(id: string, name: string, load: LoadSummary): void {
+    this.latest.set(id, { name, load });
+  }
+
+  /** Forgets a removed node. */
+  drop(id: string): void {
+    this.latest.delete(id);
+  }
+
+  /** Publishes everything noted since the last flush, cut at `at` (epoch ms). */
+  flush(at: number): void {
+    if (this.latest.size === 0) return;
+    const head = `{"at":${at},"nodes":[]}`.length;
+    let nodes: NodesLoadEvent['nodes'] = [];
+    let bytes = head;
+    const emit = () => {
+      if (nodes.length === 0) return;
+      this.out.publish('nodes.load', { at, nodes } satisfies NodesLoadEvent, true);
+      this.stats.events++;
+      this.stats.entries += nodes.length;
+      nodes = [];
+      bytes = head;
+    };
+    for (const [id, { name, load }] of this.latest) {
+      const entry = { id, name, load };
+      const size = JSON.stringify(entry).length + 1;
+      if (bytes + size > MAX_LOAD_EVENT_BYTES) emit();
+      nodes.push(entry);
+      bytes += size;
+    }
+    emit();
+    this.latest.clear();
+    this.stats.batches++;
+  }
+}

@@ -1,0 +1,174 @@
+import type { PluginContext } from '@omega/sdk';
+import { CommandChannel } from './commands/command-channel.js';
+import { Discovery } from './discovery/discovery.js';
+import { JoinGuard } from './gateway/join-guard.js';
+import { LiveStore } from './live/live-store.js';
+import { type Evidence, judgeEvidence, judgeSilence, type Transition } from './liveness/judge-liveness.js';
+import { SettingsStore } from './liveness/settings-store.js';
+import { LoadBatcher } from './publish/load-batcher.js';
+import { NodeEvents } from './publish/node-events.js';
+import { PacedPublisher } from './publish/paced-publisher.js';
+import type { NodeEntry } from './registry/node-record.js';
+import { NodeRegistry } from './registry/node-registry.js';
+import { TokenStore } from './tokens/token-store.js';
+
+/** The sweep's period, ms: liveness, command deadlines, cordon deadlines, batches. */
+export const TICK_MS = 1_000;
+/** A tick later than this after the previous one means the plugin (or the clock) stalled. */
+const STALL_MS = 5_000;
+/** How often live state is persisted (a crash loses at most this much of it). */
+const LIVE_FLUSH_MS = 15_000;
+/** How often ended tokens are pruned. */
+const PRUNE_MS = 3_600_000;
+
+/**
+ * Everything one activation of the nodes plugin holds: the registry, tokens, discovery
+ * decisions, the command channel, settings, and the publishers. Made by setup, dropped by
+ * deactivate; nothing lives in module scope.
+ */
+export class NodesRuntime {
+  readonly out: PacedPublisher;
+  readonly events: NodeEvents;
+  readonly settings: SettingsStore;
+  readonly registry: NodeRegistry;
+  readonly tokens: TokenStore;
+  readonly discovery: Discovery;
+  readonly commands: CommandChannel;
+  readonly live: LiveStore;
+  readonly loads: LoadBatcher;
+  readonly joining = new JoinGuard();
+  /** When this activation started (epoch ms): silence before it is not counted against nodes. */
+  readonly startedAt = Date.now();
+  /** Counters served with the settings. */
+  readonly stats = { delivered: 0, malformed: 0, unknownNode: 0, stalls: 0, ticks: 0 };
+  private lastTick = Date.now();
+  private lastLoadFlush = Date.now();
+  private lastLiveFlush = Date.now();
+  private lastPrune = Date.now();
+  private stopping = false;
+
+  constructor(readonly ctx: PluginContext) {
+    this.out = new PacedPublisher(ctx);
+    this.events = new NodeEvents(this.out);
+    this.settings = new SettingsStore(ctx);
+    this.registry = new NodeRegistry(ctx, this.events, () => this.settings.current.historyMax);
+    this.tokens = new TokenStore(ctx);
+    this.discovery = new Discovery(ctx);
+    this.commands = new CommandChannel(ctx);
+    this.live = new LiveStore(ctx);
+    this.loads = new LoadBatcher(this.out);
+  }
+
+  /**
+   * Loads everything earlier activations stored. Nodes that were ready or suspect get a fresh
+   * grace period from now (the kernel was not listening while it was down), keeping when and
+   * from where they were last heard for the reasons; sessions the kernel still holds (only
+   * this plugin restarted) are picked up from `ctx.agents.connections()`.
+   */
+  async start(): Promise<void> {
+    await this.settings.load();
+    const loaded = await this.registry.load();
+    await this.tokens.load(this.startedAt);
+    await this.discovery.load();
+    const restored = await this.live.restore().catch(() => new Map());
+    for (const e of this.registry.entries()) {
+      const p = restored.get(e.record.id);
+      if (p) {
+        e.live.at = p.at;
+        if (p.remote) e.live.remote = p.remote;
+        if (p.load) e.live.load = p.load;
+        if (p.loadAt) e.live.loadAt = p.loadAt;
+      }
+      e.live.graceFrom = this.startedAt;
+    }
+    const conns = await this.ctx.agents.connections().catch(() => []);
+    for (const c of conns) {
+      const e = this.registry.get(c.node);
+      if (!e) continue;
+      e.live.conn = c.conn;
+      e.live.remote = c.remote;
+      e.live.at = Math.max(e.live.at, c.lastFrameAt);
+    }
+    this.lastTick = Date.now();
+    this.ctx.log
+      .info('nodes started', { ...loaded, tokens: this.tokens.list().length, connected: conns.length })
+      .catch(() => {});
+  }
+
+  /** Applies evidence to a node and records the state change it implies. */
+  judge(e: NodeEntry, ev: Evidence, source?: string): Transition | undefined {
+    const t = judgeEvidence(e, ev, this.settings.current);
+    if (t) this.registry.transition(e, t, 'nodes', source);
+    return t;
+  }
+
+  /** Judges one node's silence at kernel time `at` (before a close is weighed). */
+  sweepOne(e: NodeEntry, at: number): void {
+    const t = judgeSilence(e, at, this.settings.current);
+    if (t) this.registry.transition(e, t);
+  }
+
+  /** The periodic sweep (every {@link TICK_MS}). */
+  async tick(now = Date.now()): Promise<void> {
+    if (this.stopping) return;
+    this.stats.ticks++;
+    const gap = now - this.lastTick;
+    this.lastTick = now;
+    if (gap > STALL_MS) {
+      // The sweep did not run for `gap` ms (the host was starved, or the clock jumped): that is
+      // not the nodes' silence. Count their silence from where it was, shifted by the gap.
+      this.stats.stalls++;
+      for (const e of this.registry.entries())
+        e.live.graceFrom = Math.max(e.live.at, e.live.graceFrom ?? 0) + gap - TICK_MS;
+      this.ctx.log.warn('nodes: the sweep stalled; node silence shifted', { gapMs: gap }).catch(() => {});
+    }
+    const s = this.settings.current;
+    for (const e of this.registry.entries()) {
+      const t = judgeSilence(e, now, s);
+      if (t) this.registry.transition(e, t);
+      this.expireHold(e, now);
+    }
+    this.commands.sweep(now);
+    if (now - this.lastLoadFlush >= s.loadPublishMs) {
+      this.lastLoadFlush = now;
+      this.loads.flush(now);
+    }
+    this.out.pump();
+    if (now - this.lastLiveFlush >= LIVE_FLUSH_MS) {
+      this.lastLiveFlush = now;
+      void this.live.flush((id) => this.registry.get(id)?.live);
+    }
+    if (now - this.lastPrune >= PRUNE_MS) {
+      this.lastPrune = now;
+      await this.tokens.prune(now);
+    }
+  }
+
+  /** Writes live state (graceful stop). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.loads.flush(Date.now());
+    this.out.pump();
+    await this.live.flush((id) => this.registry.get(id)?.live);
+  }
+
+  /** A cordon whose deadline passed ends by itself. */
+  private expireHold(e: NodeEntry, now: number): void {
+    const c = e.record.cordon;
+    if (!c?.deadline || e.record.drain || Date.parse(c.deadline) > now) return;
+    delete e.record.cordon;
+    e.record.specVersion++;
+    this.registry.save(e).catch(() => {});
+    const reason = `cordon deadline ${c.deadline} passed`;
+    this.events.change('uncordoned', e.record, undefined, {
+      hold: { by: 'nodes', reason, at: new Date(now).toISOString() },
+    });
+    this.events.audit({
+      actor: 'nodes',
+      action: 'uncordon',
+      outcome: 'success',
+      target: e.record.id,
+      details: { name: e.record.name, reason },
+    });
+  }
+}
