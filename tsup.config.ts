@@ -1,12 +1,17 @@
 import { defineConfig } from 'tsup';
 
 /**
- * Builds the kernel CLI and the plugin-host process entry (one isolate per host) into dist/.
- * Omega's own workspace packages (@omega/*) are bundled in from their sources, so the packed
- * `omega` package needs only its third-party dependencies.
+ * Builds the kernel CLI, the plugin-host process entry (one isolate per host) and the plugin
+ * test harness (`omega/testing`, see package.json exports) into dist/. Omega's own workspace
+ * packages (@omega/*) are bundled in from their sources, so the packed `omega` package needs
+ * only its third-party dependencies. dist/testing.d.ts comes from tsup.types.config.ts.
  */
 export default defineConfig({
-  entry: { cli: 'cli/main.ts', 'plugin-host': 'kernel/sandbox/host/main.ts' },
+  entry: {
+    cli: 'cli/main.ts',
+    'plugin-host': 'kernel/sandbox/host/main.ts',
+    testing: 'kernel/testing/index.ts',
+  },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

@@ -284,10 +284,10 @@ async function main(): Promise<void> {
     unknown
   >;
   for (const src of [NODES_SRC, METRICS_SRC]) {
-    await buildPlugin(src);
+    await buildPlugin(src, { typecheck: false });
     const name = src.endsWith('nodes') ? 'nodes' : 'metrics';
     mkdirSync(join(pluginsDir, name, 'dist'), { recursive: true });
-    cpSync(join(src, 'plugin.json'), join(pluginsDir, name, 'plugin.json'));
+    cpSync(join(src, 'dist', 'plugin.json'), join(pluginsDir, name, 'dist', 'plugin.json'));
     cpSync(join(src, 'dist', 'plugin.js'), join(pluginsDir, name, 'dist', 'plugin.js'));
   }
   writeFileSync(

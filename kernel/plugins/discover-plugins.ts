@@ -1,10 +1,11 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { PluginManifest } from '@omega/protocol';
 import { parseManifest } from '@omega/protocol';
 import { verifyIntegrity } from '@omega/protocol/archive';
 import { hasErrorCode, type OmegaError, omegaError } from '../errors/index.js';
+import { builtManifestPath } from './built-manifest-path.js';
 import { loadPluginUi, type PluginUi } from './ui/index.js';
 
 /** A plugin found on disk whose manifest is valid and whose bundle matches its integrity. */
@@ -12,6 +13,7 @@ export interface DiscoveredPlugin {
   manifest: PluginManifest;
   /** The plugin's folder (absolute). */
   dir: string;
+  /** The manifest loaded: `<dir>/dist/plugin.json` of a built source folder, else `<dir>/plugin.json`. */
   manifestPath: string;
   bundlePath: string;
   /** The verified bundle source; load this, not the file again (it may change after the check). */
@@ -63,8 +65,18 @@ async function subfolders(root: string): Promise<string[]> {
   return out.sort();
 }
 
+/** A plugin.json that is an author's source manifest (no `main`, no `integrity`): the folder was never built. */
+function isUnbuiltSource(text: string): boolean {
+  try {
+    const doc: unknown = JSON.parse(text);
+    return doc !== null && typeof doc === 'object' && !('main' in doc) && !('integrity' in doc);
+  } catch {
+    return false;
+  }
+}
+
 async function loadOne(dir: string): Promise<DiscoveredPlugin> {
-  const manifestPath = join(dir, 'plugin.json');
+  const manifestPath = await builtManifestPath(dir);
   let text: string;
   try {
     text = await readFile(manifestPath, 'utf8');
@@ -77,6 +89,13 @@ async function loadOne(dir: string): Promise<DiscoveredPlugin> {
       { file: manifestPath },
     );
   }
+  if (isUnbuiltSource(text)) {
+    throw omegaError(
+      'OMEGA_ERR_MANIFEST_INVALID',
+      `${dir} is a plugin source folder without a build (no dist/plugin.json); run omega-plugin build in it.`,
+      { file: manifestPath },
+    );
+  }
   const manifest = parseManifest(text, manifestPath);
   const folderName = dir.split(sep).pop();
   if (folderName !== manifest.name) {
@@ -86,8 +105,10 @@ async function loadOne(dir: string): Promise<DiscoveredPlugin> {
       { file: manifestPath, field: 'name' },
     );
   }
-  const bundlePath = resolve(dir, manifest.main);
-  const realDir = await realpath(dir);
+  // main is relative to the manifest's folder (dist/ of a built source folder) and stays inside it.
+  const base = dirname(manifestPath);
+  const bundlePath = resolve(base, manifest.main);
+  const realBase = await realpath(base);
   const realBundle = await realpath(bundlePath).catch((err) => {
     throw omegaError(
       'OMEGA_ERR_MANIFEST_INVALID',
@@ -98,7 +119,7 @@ async function loadOne(dir: string): Promise<DiscoveredPlugin> {
       },
     );
   });
-  const rel = relative(realDir, realBundle);
+  const rel = relative(realBase, realBundle);
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw omegaError(
       'OMEGA_ERR_MANIFEST_INVALID',
@@ -130,9 +151,11 @@ async function loadOne(dir: string): Promise<DiscoveredPlugin> {
 
 /**
  * Finds plugins in `dirs` (e.g. the bundled plugins folder and the installed-plugins store):
- * each subfolder `<dir>/<name>/` must hold a valid plugin.json whose `main` bundle matches its
- * `integrity`. One bad plugin does not stop the others; a name found in two places is an error
- * naming both folders, and neither is used. A missing `dir` counts as empty.
+ * each subfolder `<dir>/<name>/` must hold a valid manifest whose `main` bundle matches its
+ * `integrity`: `dist/plugin.json` of a built source folder (`omega-plugin build` writes it next
+ * to the bundle) or, for an installed plugin, `plugin.json` (see {@link builtManifestPath}).
+ * One bad plugin does not stop the others; a name found in two places is an error naming both
+ * folders, and neither is used. A missing `dir` counts as empty.
  */
 export async function discoverPlugins(opts: { dirs: readonly string[] }): Promise<Discovery> {
   const folders = (await Promise.all(opts.dirs.map((d) => subfolders(resolve(d))))).flat();

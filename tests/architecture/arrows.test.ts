@@ -105,7 +105,6 @@ describe('the arrows between the parts of Omega', () => {
   });
 
   it('hostinfo is a leaf, and the packages installed outside the repository import only what they declare', () => {
-    // The sdk joins this list once it is packaged (issue 11: sdk/package.json declares its dependencies).
     expect(
       ALL.filter(under('hostinfo/src'))
         .filter((e) => e.spec.startsWith('@omega/'))
@@ -114,6 +113,33 @@ describe('the arrows between the parts of Omega', () => {
     expect(undeclared('hostinfo')).toEqual([]);
     expect(undeclared('protocol')).toEqual([]);
     expect(undeclared('agent')).toEqual([]);
+    expect(undeclared('sdk')).toEqual([]);
+  });
+
+  it('the omega package (kernel, CLI) imports only its own dependencies and the @omega/* packages its bundle inlines', () => {
+    const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const runtime = new Set(Object.keys(root.dependencies));
+    // devDependencies are not installed with the packed omega: every import of what ships must be a dependency
+    const bad = ALL.filter((e) => under('kernel')(e) || under('cli')(e))
+      .filter((e) => e.to === undefined && !NODE.test(e.spec) && !e.typeOnly)
+      .filter((e) => !e.spec.startsWith('@omega/') && !runtime.has(pkgOf(e.spec)));
+    expect(bad.map(show)).toEqual([]);
+    // what the bundle inlines brings its own dependencies, which omega must declare too
+    const inlined = [
+      ...new Set(ALL.filter((e) => under('kernel')(e) || under('cli')(e)).map((e) => e.spec)),
+    ].filter((s) => s.startsWith('@omega/'));
+    expect(inlined.length).toBeGreaterThan(0);
+    for (const dir of new Set(inlined.map((s) => pkgOf(s).slice('@omega/'.length)))) {
+      const p = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>;
+      };
+      const missing = Object.keys(p.dependencies ?? {}).filter(
+        (d) => !d.startsWith('@omega/') && !runtime.has(d),
+      );
+      expect(missing, `@omega/${dir}'s dependencies, inlined into omega's bundle`).toEqual([]);
+    }
   });
 
   it('plugins import the sdk and the protocol (and other plugins only as type-only contracts), never the kernel', () => {

@@ -1,7 +1,7 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sealUi } from '../../plugins/dashboard/scripts/seal-ui.js';
+import { computeUiIntegrity, readUiFolder } from '@omega/protocol/archive';
 import { buildPlugin } from '../../sdk/src/build/index.js';
 import { removeDir, startTempKernel } from '../helpers/temp-kernel.js';
 
@@ -9,9 +9,10 @@ import { removeDir, startTempKernel } from '../helpers/temp-kernel.js';
 export const REPO_PLUGINS = join(import.meta.dirname, '..', '..', 'plugins');
 
 /**
- * Writes `<dir>/<name>/` for each repository plugin: built from source (manifest + bundle);
- * for `dashboard`, also the UI built in `uiDir`, copied to its `ui.root` and sealed in this
- * copy's manifest (the repository's plugin.json is left as it is); `entry` replaces its ui.entry.
+ * Writes `<dir>/<name>/` for each repository plugin as the build ships it (dist/plugin.json +
+ * dist/plugin.js); for `dashboard`, also the UI built in `uiDir` under its `ui.root`, sealed in
+ * this copy's built manifest (`ui.integrity`, as `omega-plugin build` does; the repository's
+ * files are left as they are); `entry` replaces its ui.entry.
  */
 export async function writeRepoPlugins(
   dir: string,
@@ -20,19 +21,18 @@ export async function writeRepoPlugins(
   entry?: string,
 ): Promise<void> {
   for (const name of names) {
-    await buildPlugin(join(REPO_PLUGINS, name));
+    if (name !== 'dashboard') await buildPlugin(join(REPO_PLUGINS, name), { typecheck: false }); // npm run check type-checks plugins/
     const target = join(dir, name);
     mkdirSync(join(target, 'dist'), { recursive: true });
-    copyFileSync(join(REPO_PLUGINS, name, 'plugin.json'), join(target, 'plugin.json'));
     copyFileSync(join(REPO_PLUGINS, name, 'dist', 'plugin.js'), join(target, 'dist', 'plugin.js'));
+    const built = join(target, 'dist', 'plugin.json');
+    copyFileSync(join(REPO_PLUGINS, name, 'dist', 'plugin.json'), built);
     if (name === 'dashboard') {
-      cpSync(uiDir, join(target, 'dist', 'ui'), { recursive: true });
-      if (entry !== undefined) {
-        const manifest = JSON.parse(readFileSync(join(target, 'plugin.json'), 'utf8'));
-        manifest.ui.entry = entry;
-        writeFileSync(join(target, 'plugin.json'), JSON.stringify(manifest, null, 2));
-      }
-      await sealUi(target);
+      const manifest = JSON.parse(readFileSync(built, 'utf8'));
+      cpSync(uiDir, join(target, manifest.ui.root), { recursive: true });
+      if (entry !== undefined) manifest.ui.entry = entry;
+      manifest.ui.integrity = computeUiIntegrity(await readUiFolder(join(target, manifest.ui.root)));
+      writeFileSync(built, JSON.stringify(manifest, null, 2));
     }
   }
 }

@@ -2,7 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeIntegrity } from '../../kernel/plugins/index.js';
 
-/** Writes `<root>/<name>/` with a bundle and a manifest whose integrity matches it (override any field). */
+/**
+ * Writes `<root>/<name>/` as a built plugin, flat: plugin.json (with `main` and `integrity`, as
+ * `omega-plugin build` writes dist/plugin.json and an install writes the plugin's folder) beside
+ * its bundle (override any field).
+ */
 export function writePluginDir(
   root: string,
   name: string,

@@ -10,9 +10,10 @@ export const METRICS_DIR = join(import.meta.dirname, '..', '..', 'plugins', 'met
 
 let built: Promise<unknown> | undefined;
 
-/** Builds the plugin bundle once per test process (`omega-plugin build`: dist/plugin.js + integrity). */
+/** Builds the plugin once per test process (`omega-plugin build`: dist/plugin.js + dist/plugin.json). */
 export function buildMetrics(): Promise<unknown> {
-  built ??= buildPlugin(METRICS_DIR);
+  // types: the root `npm run check` covers plugins/
+  built ??= buildPlugin(METRICS_DIR, { typecheck: false });
   return built;
 }
 
@@ -30,7 +31,7 @@ export async function metricsPluginsDir(
   const target = join(dir, 'metrics');
   mkdirSync(join(target, 'dist'), { recursive: true });
   cpSync(join(METRICS_DIR, 'dist', 'plugin.js'), join(target, 'dist', 'plugin.js'));
-  cpSync(join(METRICS_DIR, 'plugin.json'), join(target, 'plugin.json'));
+  cpSync(join(METRICS_DIR, 'dist', 'plugin.json'), join(target, 'dist', 'plugin.json'));
   const manifest = JSON.parse(readFileSync(join(METRICS_DIR, 'plugin.json'), 'utf8')) as {
     permissions: string[];
   };

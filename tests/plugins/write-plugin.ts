@@ -21,7 +21,11 @@ export function bundleFor(name: string): string {
   return `export const plugin = { name: ${JSON.stringify(name)} };\n`;
 }
 
-/** Writes `<root>/<folder>/plugin.json` and its bundle; returns the plugin folder. */
+/**
+ * Writes `<root>/<folder>/plugin.json` and its bundle as an installed plugin: a complete manifest
+ * (`main`, `integrity`) at the folder's root, the kind discovery reads when there is no
+ * dist/plugin.json (a built source folder); returns the plugin folder.
+ */
 export async function writePlugin(
   root: string,
   folder: string,

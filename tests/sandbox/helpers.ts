@@ -18,7 +18,7 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'plugins');
 /** A silent logger for tests. */
 export const quietLogger = (): Logger => createLogger({ level: 'silent' });
 
-/** A fixture's manifest (validated) and bundle (integrity checked). */
+/** A fixture's manifest (validated) and bundle (integrity checked): fixtures are built plugins, flat. */
 export async function loadFixture(name: string): Promise<{ manifest: PluginManifest; code: string }> {
   const dir = join(FIXTURES, name);
   const manifest = parseManifest(await readFile(join(dir, 'plugin.json'), 'utf8'), `${name}/plugin.json`);

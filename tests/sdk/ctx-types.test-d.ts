@@ -78,6 +78,22 @@ export const plugin = definePlugin<Demo>({
   },
 });
 
+export const withSetup = definePlugin({
+  setup(ctx) {
+    return {
+      routes: {
+        async hello(req) {
+          // @ts-expect-error a route that setup returns is typed too: query values are strings
+          req.query.name?.toFixed();
+          // @ts-expect-error and so is the ctx that setup closes over
+          await ctx.storage.get(42, 'x');
+          return json(200, { ok: true });
+        },
+      },
+    };
+  },
+});
+
 export const bad = definePlugin<Demo>({
   services: {
     // @ts-expect-error the service must return what `provides` declares

@@ -52,7 +52,7 @@ describe('installing a packed plugin into a running kernel', () => {
       expect(JSON.parse(text).permissions).toEqual(permissions);
     }
     writeFileSync(path, text);
-    await buildPlugin(dir);
+    await buildPlugin(dir, { typecheck: false }); // type checks: tests/sdk/build.test.ts, tests/packaging
     await signPlugin(dir, key);
     return readFileSync((await packPlugin(dir, work)).file);
   }
@@ -79,14 +79,14 @@ describe('installing a packed plugin into a running kernel', () => {
   });
 
   it('builds deterministically: the same source and layout give the same bundle and integrity', async () => {
-    const first = await buildPlugin(dir);
+    const first = await buildPlugin(dir, { typecheck: false });
     // esbuild's module markers are paths relative to the plugin folder: same layout, same bytes
     // (in the repository, plugins/<name> and sdk/ move together, so every clone agrees).
     const other = mkdtempSync(join(tmpdir(), 'omega-install-'));
     const copy = join(other, 'greet');
     cpSync(dir, copy, { recursive: true, dereference: false, verbatimSymlinks: true });
-    const again = await buildPlugin(dir);
-    const elsewhere = await buildPlugin(copy);
+    const again = await buildPlugin(dir, { typecheck: false });
+    const elsewhere = await buildPlugin(copy, { typecheck: false });
     expect(again.changed).toBe(false);
     expect(again.integrity).toBe(first.integrity);
     expect(elsewhere.integrity).toBe(first.integrity);
@@ -127,10 +127,10 @@ describe('installing a packed plugin into a running kernel', () => {
     expect([r1.status, await codeOf(r1)]).toEqual([400, 'OMEGA_ERR_SIGNATURE_INVALID']);
 
     const doc = decodeArchive(archive);
-    const bundle = Buffer.from(doc.files['dist/plugin.js'] ?? '', 'base64').toString('utf8');
+    const bundle = Buffer.from(doc.files['plugin.js'] ?? '', 'base64').toString('utf8');
     const evil = {
       ...doc,
-      files: { 'dist/plugin.js': Buffer.from(`${bundle}\n// evil`).toString('base64') },
+      files: { 'plugin.js': Buffer.from(`${bundle}\n// evil`).toString('base64') },
     };
     const r2 = await install(encodeArchive(evil));
     expect([r2.status, await codeOf(r2)]).toEqual([400, 'OMEGA_ERR_MANIFEST_INVALID']);

@@ -1,92 +1,58 @@
 import { readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
-import { omegaError, type PluginManifest, parseManifest } from '@omega/protocol';
-import { computeIntegrity } from '@omega/protocol/archive';
-import { build } from 'esbuild';
-import { setManifestFields } from './set-manifest-fields.js';
+import { join } from 'node:path';
+import { bundlePlugin, type PluginBuild } from './bundle-plugin.js';
+import { BUILT_MANIFEST, PLUGIN_BUNDLE } from './plugin-layout.js';
+import { typeCheckPlugin } from './type-check-plugin.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
-/** Where `omega-plugin build` reads and writes, relative to the plugin folder. */
-export const PLUGIN_ENTRY = 'src/index.ts';
-/** The bundle the isolate evaluates, relative to the plugin folder. */
-export const PLUGIN_BUNDLE = 'dist/plugin.js';
+/** Options of {@link buildPlugin}. */
+export interface BuildOptions {
+  /**
+   * Type-check the plugin's sources first (default true): a type error fails the build with
+   * file:line and the message. The repository's core plugins pass false: `npm run check` covers them.
+   */
+  typecheck?: boolean;
+}
 
 /** What {@link buildPlugin} produced. */
-export interface BuiltPlugin {
-  manifest: PluginManifest;
+export interface BuiltPlugin extends PluginBuild {
+  /** dist/plugin.json (absolute). */
   manifestPath: string;
+  /** dist/plugin.js (absolute). */
   bundlePath: string;
-  integrity: string;
   bytes: number;
-  /** False when the bundle and manifest were already up to date (nothing written). */
+  /** False when dist/ already held exactly this build (nothing written). */
   changed: boolean;
 }
 
+const sameText = async (path: string, text: string) =>
+  (await readFile(path, 'utf8').catch(() => null)) === text;
+const sameBytes = async (path: string, bytes: Uint8Array) =>
+  (await readFile(path).catch(() => null))?.equals(bytes) ?? false;
+
+/** True when dist/ holds exactly `b` (bundle and built manifest). */
+export async function isBuildCurrent(dir: string, b: PluginBuild): Promise<boolean> {
+  return (
+    (await sameBytes(join(dir, PLUGIN_BUNDLE), b.bundle)) &&
+    (await sameText(join(dir, BUILT_MANIFEST), b.manifestText))
+  );
+}
+
 /**
- * Bundles `<dir>/src/index.ts` into `<dir>/dist/plugin.js` (ESM, es2022, platform neutral,
- * everything inlined, no imports left, no timestamps or absolute paths: same source → same
- * bytes), then sets the manifest's `main` and `integrity` and validates it.
+ * Builds the plugin in `dir`: type-checks it (unless `typecheck: false`), bundles src/index.ts
+ * and writes `dist/plugin.js` and `dist/plugin.json` (the author's manifest plus `main` and
+ * `integrity`). The author's plugin.json is never written.
  */
-export async function buildPlugin(dir: string): Promise<BuiltPlugin> {
-  const manifestPath = join(dir, 'plugin.json');
-  const manifestText = await readFile(manifestPath, 'utf8').catch(() => {
-    throw omegaError('OMEGA_ERR_MANIFEST_INVALID', `${manifestPath} cannot be read; run omega-plugin init.`, {
-      file: manifestPath,
-    });
-  });
-  const result = await build({
-    absWorkingDir: dir,
-    entryPoints: [PLUGIN_ENTRY],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['import', 'default'],
-    write: false,
-    outfile: PLUGIN_BUNDLE,
-    metafile: true,
-    sourcemap: false,
-    legalComments: 'none',
-    charset: 'utf8',
-    logLevel: 'silent',
-  }).catch((err: { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }) => {
-    const first = err.errors?.[0];
-    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
-    throw omegaError(
-      'OMEGA_ERR_VALIDATION',
-      `The plugin does not build: ${first?.text ?? String(err)}${where}`,
-      {
-        errors: (err.errors ?? []).map((e) => ({ field: e.location?.file ?? PLUGIN_ENTRY, message: e.text })),
-      },
-    );
-  });
-  const out = result.outputFiles[0];
-  const meta = Object.values(result.metafile.outputs)[0];
-  if (!out || !meta) throw omegaError('OMEGA_ERR_INTERNAL', 'esbuild produced no bundle.');
-  if (meta.imports.length > 0) {
-    throw omegaError(
-      'OMEGA_ERR_VALIDATION',
-      `The bundle still imports ${meta.imports.map((i) => i.path).join(', ')}; a plugin bundle must be self-contained (the sandbox has no module loader).`,
-      { imports: meta.imports.map((i) => i.path) },
-    );
-  }
-  if (!meta.exports.includes('plugin')) {
-    throw omegaError(
-      'OMEGA_ERR_VALIDATION',
-      `${PLUGIN_ENTRY} must export the plugin: export const plugin = definePlugin({ ... }).`,
-    );
-  }
-  const bundle = out.contents;
-  const integrity = computeIntegrity(bundle);
-  const nextText = setManifestFields(manifestText, { main: posix.normalize(PLUGIN_BUNDLE), integrity });
-  const manifest = parseManifest(nextText, manifestPath);
+export async function buildPlugin(dir: string, opts: BuildOptions = {}): Promise<BuiltPlugin> {
+  if (opts.typecheck !== false) await typeCheckPlugin(dir);
+  const b = await bundlePlugin(dir);
+  const manifestPath = join(dir, BUILT_MANIFEST);
   const bundlePath = join(dir, PLUGIN_BUNDLE);
-  const before = await readFile(bundlePath).catch(() => null);
-  const changed = nextText !== manifestText || before === null || !before.equals(bundle);
+  const changed = !(await isBuildCurrent(dir, b));
   if (changed) {
-    await writeFileAtomic(bundlePath, bundle);
-    await writeFileAtomic(manifestPath, nextText);
+    // bundle first: a reader that sees the new manifest finds the bundle it names
+    await writeFileAtomic(bundlePath, b.bundle);
+    await writeFileAtomic(manifestPath, b.manifestText);
   }
-  return { manifest, manifestPath, bundlePath, integrity, bytes: bundle.length, changed };
+  return { ...b, manifestPath, bundlePath, bytes: b.bundle.length, changed };
 }

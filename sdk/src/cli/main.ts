@@ -6,6 +6,7 @@ import { packCommand } from './commands/pack-command.js';
 import { signCommand } from './commands/sign-command.js';
 import { testCommand } from './commands/test-command.js';
 import { type SdkCommand, SdkUsageError } from './sdk-command.js';
+import { sdkPackage } from './sdk-package.js';
 
 const COMMANDS: SdkCommand[] = [
   initCommand,
@@ -28,6 +29,10 @@ function help(cmd?: SdkCommand): string {
   }
   const lines = ['Usage: omega-plugin <command> [options]', '', 'Commands:'];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)}${c.summary}`);
+  lines.push(
+    '',
+    "omega-plugin --version prints the sdk version; omega-plugin <command> --help, a command's options.",
+  );
   return lines.join('\n');
 }
 
@@ -37,6 +42,10 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${help()}\n`);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${sdkPackage().version}\n`);
+    return 0;
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   try {
@@ -62,6 +71,10 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       return 2;
     }
     process.stderr.write(`omega-plugin: ${e.message ?? String(err)}${e.code ? ` [${e.code}]` : ''}\n`);
+    // every type error, one line each, after the summary
+    const all = (err as { extras?: { errors?: Array<{ field: string; message: string }> } }).extras?.errors;
+    if (all && all.length > 1)
+      for (const x of all.slice(0, 50)) process.stderr.write(`  ${x.field} ${x.message}\n`);
     return 1;
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { omegaError } from '@omega/protocol';
 import { encodeArchive, PLUGIN_ARCHIVE_FORMAT, signingPayload } from '@omega/protocol/archive';
 import { compactVerify, importJWK } from 'jose';
+import { assertBuildCurrent } from '../build/assert-build-current.js';
 import { writeFileAtomic } from '../build/write-file-atomic.js';
 import { readPluginFiles } from '../sign/read-plugin-files.js';
 import { SIGNATURE_FILE, type SignatureFile } from '../sign/sign-plugin.js';
@@ -18,10 +19,12 @@ export interface PackedPlugin {
 
 /**
  * Packs a built, signed plugin into ONE file `<name>-<version>.omega-plugin` in `outDir`: a
- * gzip'd JSON `{ format, manifest, files: { <main>: base64 }, signature }`. Refuses a signature
- * that no longer matches the manifest and bundle (sign again after every build).
+ * gzip'd JSON `{ format, manifest, files: { <main>: base64 }, signature }` where `manifest` is
+ * dist/plugin.json's text. Refuses a dist/ older than its sources (rebuild) and a signature that
+ * no longer matches the manifest and bundle (sign again after every build).
  */
 export async function packPlugin(dir: string, outDir: string): Promise<PackedPlugin> {
+  await assertBuildCurrent(dir);
   const { manifest, manifestText, bundle } = await readPluginFiles(dir);
   let sig: SignatureFile;
   try {

@@ -5,62 +5,77 @@ export interface ScaffoldOptions {
   name: string;
   /** The kernel range the plugin is built for, e.g. `>=0.1.0`. */
   omegaRange: string;
+  /** devDependencies of the new package: the sdk (and the kernel, when found) by their specs, the tools by range. */
+  devDependencies: Record<string, string>;
 }
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** The files `omega-plugin init <name>` writes (path relative to the new folder → content). */
 export function scaffoldFiles(o: ScaffoldOptions): Record<string, string> {
+  // The author's manifest: `main` and `integrity` are the build's (dist/plugin.json).
   const manifest = {
     name: o.name,
     version: '0.1.0',
     description: `The ${o.name} plugin.`,
     engines: { omega: o.omegaRange },
-    main: 'dist/plugin.js',
-    integrity: 'sha512-(filled in by omega-plugin build)',
     permissions: ['http:routes', 'storage'],
     routes: [{ method: 'GET', path: '/hello', handler: 'hello', permission: 'public' }],
   };
+  const sorted = Object.fromEntries(Object.entries(o.devDependencies).sort(([a], [b]) => (a < b ? -1 : 1)));
   return {
     'plugin.json': formatManifest(manifest),
-    'package.json': `${JSON.stringify(
-      {
-        name: `@omega/plugin-${o.name}`,
-        version: '0.1.0',
-        private: true,
-        type: 'module',
-        scripts: { build: 'omega-plugin build', test: 'omega-plugin test' },
-        devDependencies: { '@omega/sdk': '*' },
+    'package.json': json({
+      name: o.name,
+      version: '0.1.0',
+      private: true,
+      type: 'module',
+      scripts: {
+        build: 'omega-plugin build',
+        test: 'omega-plugin test',
+        pack: 'omega-plugin pack',
       },
-      null,
-      2,
-    )}\n`,
-    'tsconfig.json': `${JSON.stringify(
-      {
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          types: ['node'],
-        },
-        include: ['src', 'test'],
+      devDependencies: sorted,
+    }),
+    'tsconfig.json': json({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
       },
-      null,
-      2,
-    )}\n`,
-    'src/index.ts': `import { definePlugin, json } from '@omega/sdk';
+      include: ['src', 'test'],
+    }),
+    'src/index.ts': `import { definePlugin, httpError, json } from '@omega/sdk';
+
+/** What the plugin keeps per caller name in its storage. */
+interface Greeting {
+  count: number;
+}
 
 /** Greets the caller and counts the greetings in the plugin's own storage. */
 export const plugin = definePlugin({
-  routes: {
-    async hello(req, ctx) {
-      const who = req.query.name ?? 'world';
-      const seen = await ctx.storage.get<{ count: number }>('greetings', who);
-      const count = (seen?.value.count ?? 0) + 1;
-      await ctx.storage.set('greetings', who, { count });
-      return json(200, { message: \`hello, \${who}\`, count });
-    },
+  // setup runs at every start; what it creates lives for this activation only.
+  setup(ctx) {
+    return {
+      routes: {
+        async hello(req) {
+          const who = req.query.name ?? 'world';
+          if (who.length > 64) {
+            throw httpError(400, 'OMEGA_ERR_VALIDATION', 'name must be at most 64 characters.', {
+              errors: [{ field: 'name', message: 'at most 64 characters' }],
+            });
+          }
+          const seen = await ctx.storage.get<Greeting>('greetings', who);
+          const count = (seen?.value.count ?? 0) + 1;
+          await ctx.storage.set<Greeting>('greetings', who, { count });
+          return json(200, { message: \`hello, \${who}\`, count });
+        },
+      },
+    };
   },
 });
 `,
@@ -82,7 +97,29 @@ it('greets and counts in its storage', async () => {
   expect(again.count).toBe(2);
   expect((await k.storage.get('greetings', 'ada'))?.value).toEqual({ count: 2 });
 });
+
+it('answers a bad name with problem+json', async () => {
+  const res = await k.api(\`/api/v1/${o.name}/hello?name=\${'x'.repeat(65)}\`);
+  expect(res.status).toBe(400);
+  expect(res.headers.get('content-type')).toMatch(/problem\\+json/);
+  expect(await res.json()).toMatchObject({ code: 'OMEGA_ERR_VALIDATION' });
+});
 `,
-    '.gitignore': 'node_modules\n',
+    'README.md': `# ${o.name}
+
+An Omega plugin. \`plugin.json\` declares what it may do; \`src/index.ts\` is its code.
+
+\`\`\`sh
+npm install                                  # the sdk, the kernel and the tools in devDependencies
+npx omega-plugin build                       # type-check, then dist/plugin.js + dist/plugin.json
+npx omega-plugin test                        # build, then test/*.test.ts against a real kernel
+npx omega-plugin keygen                      # once: publisher.private.jwk (keep it secret) + .public.jwk
+npx omega-plugin pack --key publisher.private.jwk   # signed ${o.name}-<version>.omega-plugin
+omega plugin install ${o.name}-0.1.0.omega-plugin --trust publisher.public.jwk --yes
+\`\`\`
+
+\`dist/\` is build output (not tracked): \`pack\` refuses a \`dist/\` older than the sources.
+`,
+    '.gitignore': 'node_modules\ndist\n*.omega-plugin\n*.private.jwk\n',
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { omegaError } from '@omega/protocol';
 import { publisherKey, signingPayload } from '@omega/protocol/archive';
 import { CompactSign, importJWK, type JWK } from 'jose';
+import { assertBuildCurrent } from '../build/assert-build-current.js';
 import { writeFileAtomic } from '../build/write-file-atomic.js';
 import { readPluginFiles } from './read-plugin-files.js';
 
@@ -18,14 +19,23 @@ export interface SignatureFile {
 
 /**
  * Signs a built plugin with a publisher's private JWK: a detached compact JWS (EdDSA, `kid` =
- * the key's thumbprint) over the manifest+bundle digest (kernel/plugins/install signingPayload).
- * Writes {@link SIGNATURE_FILE} and returns it.
+ * the key's thumbprint) over the digest of dist/plugin.json and the bundle (signingPayload of
+ * @omega/protocol/archive). Refuses a dist/ older than its sources. Writes
+ * {@link SIGNATURE_FILE} and returns it.
  */
 export async function signPlugin(
   dir: string,
   privateKeyFile: string,
 ): Promise<SignatureFile & { file: string }> {
-  const jwk = JSON.parse(await readFile(privateKeyFile, 'utf8')) as JWK;
+  let jwk: JWK;
+  try {
+    jwk = JSON.parse(await readFile(privateKeyFile, 'utf8')) as JWK;
+  } catch {
+    throw omegaError(
+      'OMEGA_ERR_VALIDATION',
+      `${privateKeyFile} cannot be read as JSON (make a key with omega-plugin keygen).`,
+    );
+  }
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') {
     throw omegaError(
       'OMEGA_ERR_VALIDATION',
@@ -33,6 +43,7 @@ export async function signPlugin(
     );
   }
   const { kid, jwk: publicKey } = await publisherKey({ kty: jwk.kty, crv: jwk.crv, x: jwk.x });
+  await assertBuildCurrent(dir);
   const { manifest, manifestText, bundle } = await readPluginFiles(dir);
   const payload = signingPayload(manifest.name, manifest.version, manifestText, bundle);
   const key = await importJWK(jwk, 'EdDSA');

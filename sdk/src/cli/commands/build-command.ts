@@ -2,15 +2,21 @@ import { relative, resolve } from 'node:path';
 import { buildPlugin } from '../../build/index.js';
 import type { SdkCommand } from '../sdk-command.js';
 
-/** `omega-plugin build [dir]`: bundle src/index.ts into dist/plugin.js and fill the manifest. */
+/** `omega-plugin build [dir]`: type-check, bundle src/index.ts, write dist/plugin.js and dist/plugin.json. */
 export const buildCommand: SdkCommand = {
   name: 'build',
-  summary: 'Bundle src/index.ts into dist/plugin.js and set plugin.json main and integrity.',
-  usage: 'omega-plugin build [DIR]',
-  options: {},
-  async run(_values, positionals, cwd) {
+  summary: 'Type-check, bundle src/index.ts into dist/plugin.js, write dist/plugin.json (main, integrity).',
+  usage: 'omega-plugin build [DIR] [--no-typecheck]',
+  options: {
+    'no-typecheck': {
+      type: 'boolean',
+      description: 'Skip the type check (only where another step checks the types, e.g. npm run check)',
+    },
+  },
+  async run(values, positionals, cwd) {
     const dir = resolve(cwd, positionals[0] ?? '.');
-    const b = await buildPlugin(dir);
+    const b = await buildPlugin(dir, { typecheck: values['no-typecheck'] !== true });
+    for (const note of b.notes) process.stdout.write(`note: ${note}\n`);
     process.stdout.write(
       `${b.manifest.name}@${b.manifest.version}: ${relative(cwd, b.bundlePath) || b.bundlePath} ${b.bytes} bytes, ${b.integrity.slice(0, 20)}…${b.changed ? '' : ' (unchanged)'}\n`,
     );

@@ -1,23 +1,27 @@
 import { relative, resolve } from 'node:path';
+import { buildPlugin } from '../../build/index.js';
 import { packPlugin } from '../../pack/index.js';
 import { signPlugin } from '../../sign/index.js';
 import type { SdkCommand } from '../sdk-command.js';
 
-/** `omega-plugin pack [dir]`: one archive with manifest, bundle and signature. */
+/** `omega-plugin pack [dir]`: one archive with the built manifest, the bundle and the signature. */
 export const packCommand: SdkCommand = {
   name: 'pack',
-  summary: 'Pack plugin.json, the bundle and the signature into <name>-<version>.omega-plugin.',
-  usage: 'omega-plugin pack [DIR] [--key PRIVATE.jwk] [--out DIR]',
+  summary:
+    'Pack dist/plugin.json, the bundle and the signature into <name>-<version>.omega-plugin (refuses a stale dist/).',
+  usage: 'omega-plugin pack [DIR] [--key PRIVATE.jwk] [--out DIR] [--build]',
   options: {
     key: {
       type: 'string',
       description: 'Sign first with this publisher private JWK (same as omega-plugin sign)',
     },
     out: { type: 'string', description: 'Where to write the archive (default: .)' },
+    build: { type: 'boolean', description: 'Build first (same as omega-plugin build)' },
   },
   async run(values, positionals, cwd) {
     const dir = resolve(cwd, positionals[0] ?? '.');
     const out = resolve(cwd, typeof values.out === 'string' ? values.out : '.');
+    if (values.build === true) await buildPlugin(dir);
     if (typeof values.key === 'string') await signPlugin(dir, resolve(cwd, values.key));
     const p = await packPlugin(dir, out);
     process.stdout.write(

@@ -1,22 +1,36 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { omegaError } from '@omega/protocol';
 import { buildPlugin } from '../../build/index.js';
 import type { SdkCommand } from '../sdk-command.js';
 
-/** The vitest CLI the sdk runs plugin tests with. */
-function vitestBin(): string {
-  const pkg = createRequire(import.meta.url).resolve('vitest/package.json');
-  return join(dirname(pkg), 'vitest.mjs');
+/**
+ * The vitest CLI to run the plugin's tests with: the plugin's own (its devDependency, the one its
+ * test files import) first, else the sdk's.
+ */
+function vitestBin(dir: string): string {
+  for (const from of [join(dir, 'package.json'), import.meta.url]) {
+    try {
+      return join(dirname(createRequire(from).resolve('vitest/package.json')), 'vitest.mjs');
+    } catch {
+      // not installed there
+    }
+  }
+  throw omegaError(
+    'OMEGA_ERR_NOT_FOUND',
+    'vitest is not installed: npm install --save-dev vitest in the plugin folder.',
+  );
 }
 
 /** Runs vitest in `dir` on test/**; resolves its exit code. */
 export function runPluginTests(dir: string, extra: string[] = []): Promise<number> {
+  const bin = vitestBin(dir);
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
       [
-        vitestBin(),
+        bin,
         'run',
         '--root',
         dir,
@@ -35,10 +49,10 @@ export function runPluginTests(dir: string, extra: string[] = []): Promise<numbe
   });
 }
 
-/** `omega-plugin test [dir]`: build, then run the plugin's tests against a real kernel. */
+/** `omega-plugin test [dir]`: build (with the type check), then run the plugin's tests against a real kernel. */
 export const testCommand: SdkCommand = {
   name: 'test',
-  summary: "Build, then run the plugin's tests (test/*.test.ts) against a real in-process kernel.",
+  summary: "Build, then run the plugin's tests (test/*.test.ts) against a real kernel (omega/testing).",
   usage: 'omega-plugin test [DIR]',
   options: {},
   async run(_values, positionals, cwd) {

@@ -3,18 +3,20 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BusEvent } from '../../../kernel/bus/index.js';
-import { type KernelConfigInput, parseConfig } from '../../../kernel/config/index.js';
-import { omegaError } from '../../../kernel/errors/index.js';
-import { type Kernel, startKernel } from '../../../kernel/kernel.js';
-import { createLogger } from '../../../kernel/log/index.js';
-import { discoverPlugins, parseManifest } from '../../../kernel/plugins/index.js';
-import type { PluginView } from '../../../kernel/plugins/manager/index.js';
-import type { NamespaceView } from '../../../kernel/storage/index.js';
+import { PLUGIN_NAME_RE } from '@omega/protocol';
+import type { BusEvent } from '../bus/index.js';
+import { type KernelConfigInput, parseConfig } from '../config/index.js';
+import { omegaError } from '../errors/index.js';
+import { type Kernel, startKernel } from '../kernel.js';
+import { createLogger } from '../log/index.js';
+import { builtManifestPath } from '../plugins/built-manifest-path.js';
+import { discoverPlugins, parseManifest } from '../plugins/index.js';
+import type { PluginView } from '../plugins/manager/index.js';
+import type { NamespaceView } from '../storage/index.js';
 
 /** Options of {@link startTestKernel}. */
 export interface TestKernelOptions {
-  /** The plugin folder under test (with plugin.json and its built bundle). */
+  /** The plugin folder under test, built (`omega-plugin build` wrote dist/plugin.json and dist/plugin.js). */
   plugin: string;
   /** Permissions to grant it (default: every permission its manifest declares). */
   grants?: string[];
@@ -48,37 +50,75 @@ export interface TestKernel {
   stop(): Promise<void>;
 }
 
-async function manifestOf(dir: string) {
-  const path = join(dir, 'plugin.json');
-  return parseManifest(await readFile(path, 'utf8'), path);
+/** The name of the plugin in `dir`, from the manifest the kernel will load. */
+async function nameOf(dir: string): Promise<string> {
+  const path = await builtManifestPath(dir);
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw omegaError('OMEGA_ERR_MANIFEST_INVALID', `${dir} has no plugin.json; is it a plugin folder?`, {
+      file: path,
+    });
+  });
+  try {
+    return parseManifest(text, path).name;
+  } catch (err) {
+    // an unbuilt source folder: discovery below says what to do; link it under its source name
+    let name: unknown;
+    try {
+      name = (JSON.parse(text) as { name?: unknown }).name;
+    } catch {
+      throw err;
+    }
+    if (typeof name === 'string' && PLUGIN_NAME_RE.test(name)) return name;
+    throw err;
+  }
+}
+
+/** The real path of a plugin folder given to the harness; a coded error when there is none. */
+function folderOf(dir: string): string {
+  try {
+    return realpathSync(resolve(dir));
+  } catch {
+    throw omegaError('OMEGA_ERR_NOT_FOUND', `The plugin folder ${resolve(dir)} does not exist.`, {
+      dir: resolve(dir),
+    });
+  }
 }
 
 /**
  * Starts a real kernel (kernel/kernel.ts) on 127.0.0.1, port 0, with a temp data dir, loading
  * only the plugin under test (and `with`): same discovery, integrity check, grants, sandbox
  * and routes as in production. Throws with the plugin's reasons when it does not reach
- * `running`. Build the bundle first (`omega-plugin build`; `omega-plugin test` does).
+ * `running`. Build the bundle first (`omega-plugin build`; `omega-plugin test` does). Plugin
+ * authors import it as `@omega/sdk/testing` (which loads it from the installed `omega` package,
+ * `omega/testing`).
  */
 export async function startTestKernel(opts: TestKernelOptions): Promise<TestKernel> {
+  const folders = [opts.plugin, ...(opts.with ?? [])].map(folderOf);
   const root = mkdtempSync(join(tmpdir(), 'omega-plugin-test-'));
   const pluginsDir = join(root, 'plugins');
   mkdirSync(pluginsDir);
-  const folders = [opts.plugin, ...(opts.with ?? [])].map((d) => realpathSync(resolve(d)));
   const grants: Record<string, { granted: string[]; denied: string[] }> = {};
   let name = '';
   for (const [i, dir] of folders.entries()) {
-    const m = await manifestOf(dir);
-    if (i === 0) name = m.name;
-    symlinkSync(dir, join(pluginsDir, m.name), 'dir');
-    grants[m.name] = { granted: i === 0 && opts.grants ? opts.grants : m.permissions, denied: [] };
+    const pluginName = await nameOf(dir).catch((err) => {
+      rmSync(root, { recursive: true, force: true });
+      throw err;
+    });
+    if (i === 0) name = pluginName;
+    symlinkSync(dir, join(pluginsDir, pluginName), 'dir');
   }
   const found = await discoverPlugins({ dirs: [pluginsDir] });
   const bad = found.errors[0];
   if (bad) {
     rmSync(root, { recursive: true, force: true });
-    throw omegaError(bad.error.code, `${bad.error.message} (run omega-plugin build first)`, {
-      dirs: bad.dirs,
-    });
+    throw omegaError(bad.error.code, bad.error.message, { dirs: bad.dirs });
+  }
+  for (const p of found.plugins) {
+    const declared = p.manifest.permissions;
+    grants[p.manifest.name] = {
+      granted: p.manifest.name === name && opts.grants ? opts.grants : declared,
+      denied: [],
+    };
   }
   const grantsFile = join(root, 'grants.json');
   writeFileSync(grantsFile, JSON.stringify(grants));

@@ -1,0 +1,1 @@
+export { startTestKernel, type TestKernel, type TestKernelOptions } from './start-test-kernel.js';

@@ -1,0 +1,17 @@
+import { omegaError } from '@omega/protocol';
+import { isBuildCurrent } from './build-plugin.js';
+import { bundlePlugin } from './bundle-plugin.js';
+
+/**
+ * Refuses a dist/ older than its sources: rebuilds in memory (the build is deterministic) and
+ * compares with dist/plugin.js and dist/plugin.json. OMEGA_ERR_CONFLICT when they differ.
+ */
+export async function assertBuildCurrent(dir: string): Promise<void> {
+  const b = await bundlePlugin(dir);
+  if (await isBuildCurrent(dir, b)) return;
+  throw omegaError(
+    'OMEGA_ERR_CONFLICT',
+    `${dir}/dist is not the build of its sources (src/ or plugin.json changed since); run omega-plugin build (or pack --build).`,
+    { dir },
+  );
+}
