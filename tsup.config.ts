@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 /**
@@ -23,4 +24,7 @@ export default defineConfig({
   esbuildOptions(options) {
     options.conditions = ['source'];
   },
+  // The session executor compiles its C supervisor from source on first use (agent/src/exec/
+  // supervisor/build-shim.ts): the source travels beside the bundle that imports it.
+  onSuccess: () => copyFile('agent/src/exec/supervisor/omega-shim.c', 'dist/omega-shim.c'),
 });

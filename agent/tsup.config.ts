@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 /**
@@ -17,4 +18,6 @@ export default defineConfig({
   esbuildOptions(options) {
     options.conditions = ['source'];
   },
+  // The session executor compiles its C supervisor from this source on first use (build-shim.ts).
+  onSuccess: () => copyFile('src/exec/supervisor/omega-shim.c', 'dist/omega-shim.c'),
 });

@@ -16,7 +16,8 @@ export interface LocalAgent {
 
 /**
  * Starts the kernel machine's own agent as a child process (`omega agent`, this same program),
- * so a fresh install shows one ready node at once. Its data dir is `<dataDir>/agent`. On first
+ * so a fresh install shows one ready node at once. Its data dir is `<dataDir>/agent`, its sessions'
+ * working directories `<dataDir>-sessions`. On first
  * start it joins with a single-use token from the nodes plugin's kernel-only service
  * `nodes.local-join-token` (handed over in the environment, never on the command line); after
  * that it resumes with its identity. Answers undefined, with the reason printed, when the nodes
@@ -29,6 +30,9 @@ export async function startLocalAgent(
   const dataDir = join(kernel.config.dataDir, LOCAL_AGENT_DIR);
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.OMEGA_AGENT_JOIN_TOKEN;
+  // Sessions run as an unprivileged user, who cannot enter the kernel's 0700 data dir: their
+  // working directories go beside it (`./data` → `./data-sessions`), unless the operator chose.
+  env.OMEGA_AGENT_SESSIONS_WORK_ROOT ??= `${kernel.config.dataDir.replace(/\/+$/, '')}-sessions`;
   if (!existsSync(join(dataDir, 'agent.json'))) {
     if (kernel.plugins.info('nodes').status !== 'running') {
       print('no local agent: the nodes plugin is not running (omega plugin list shows why)');
