@@ -140,7 +140,9 @@ export async function authorizeRequest(
     if (bearer || signed) failed('OMEGA_ERR_UNAUTHENTICATED', 'unknown credential');
     throw omegaError(
       'OMEGA_ERR_UNAUTHENTICATED',
-      bearer ? 'The bearer token is not valid.' : 'This route needs a bearer token.',
+      bearer
+        ? 'The bearer token is not valid (expired, revoked or unknown): sign in again (omega login, or POST /api/v1/security/login) or use a current API token.'
+        : 'This route needs a bearer token: send Authorization: Bearer <token> with an access token from omega login (or POST /api/v1/security/login), an API token (omg_…), or the operator token the kernel was started with (OMEGA_ADMIN_TOKEN), if any.',
     );
   }
   return checkPermission(c, route, principal, observe);
