@@ -11,6 +11,10 @@ const alias = [
   { find: /^omega\/testing$/, replacement: join(import.meta.dirname, 'kernel/testing/index.ts') },
 ];
 const PACKAGING = 'tests/packaging/**/*.test.ts';
+// Where tests live; `*.unit.test.ts` touch no kernel, plugin host, agent process or browser and
+// run in seconds (`npm run test:unit`, the fast loop); the rest are integration tests.
+const ROOTS = ['tests', 'kernel', 'protocol/test', 'plugins/*/test', 'agent/test', 'hostinfo/test'];
+const UNIT = ROOTS.map((r) => `${r}/**/*.unit.test.ts`);
 
 export default defineConfig({
   resolve: { conditions, alias },
@@ -20,19 +24,14 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
+      // One module graph for all unit files (no per-file isolation): imports are the cost there.
+      { extends: true, test: { name: 'unit', include: UNIT, pool: 'threads', isolate: false } },
       {
         extends: true,
         test: {
           name: 'omega',
-          include: [
-            'tests/**/*.test.ts',
-            'kernel/**/*.test.ts',
-            'protocol/test/**/*.test.ts',
-            'plugins/*/test/**/*.test.ts',
-            'agent/test/**/*.test.ts',
-            'hostinfo/test/**/*.test.ts',
-          ],
-          exclude: [...configDefaults.exclude, PACKAGING],
+          include: ROOTS.map((r) => `${r}/**/*.test.ts`),
+          exclude: [...configDefaults.exclude, PACKAGING, ...UNIT],
         },
       },
       {

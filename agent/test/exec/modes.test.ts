@@ -10,7 +10,7 @@ if (reason) console.warn(`[agent/test/exec/modes] SKIPPED: ${reason}`);
  * The same contract in every mode this machine can run: v1 controllers only, the cgroup2 core
  * files only (forced `v2`: freeze, kill, events and cpu.stat without controllers), and no cgroups.
  * The hybrid mode (the default here) is covered by lifecycle and hostile; pure v2 with
- * controllers by the recorded tree in v2-recorded-tree.test.ts.
+ * controllers by the recorded tree in v2-recorded-tree.unit.test.ts.
  */
 const MODES: { mode: CgroupMode; pause: string; memory: boolean }[] = [
   { mode: 'v1', pause: 'cgroup v1 freezer', memory: true },
