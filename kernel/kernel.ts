@@ -3,6 +3,7 @@ import {
   type AgentGateway,
   certificateSha256,
   createAgentGateway,
+  createMdnsDiscovery,
   gatewayPlugin,
   lateAgents,
 } from './agents/index.js';
@@ -226,7 +227,15 @@ export async function startKernel(
       maxBufferedBytes: config.ws.maxBufferedBytes,
     });
     cleanup.push(() => gateway.close());
+    const discovery = config.agents.discovery.enabled
+      ? createMdnsDiscovery({
+          interfaces: config.agents.discovery.interfaces,
+          logger: logger.child({ component: 'agents' }),
+        })
+      : undefined;
+    if (discovery) cleanup.push(() => discovery.close());
     const agents = createAgentGateway({
+      ...(discovery ? { discovery } : {}),
       server: server.server,
       crypto,
       gateway: gatewayPlugin(plugins),
@@ -271,6 +280,7 @@ export async function startKernel(
           bus.publish('kernel.stopping', { reason });
           await gateway.close();
           await agents.close();
+          discovery?.close();
           await server.close(config.http.shutdownGraceMs);
           app.close();
           await plugins.stop();

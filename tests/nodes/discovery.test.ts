@@ -123,3 +123,59 @@ describe('discovery: an agent with nothing to join announces itself and joins on
     expect(await browseOnce('omega-agent', lab.bridgeAddress, 3_000)).toEqual([]);
   }, 150_000);
 });
+
+/**
+ * Discovery, the kernel's half: with `agents.discovery.enabled` on the lab's bridge, the kernel
+ * browses for announcing agents, the nodes plugin lists the agent as pending with the fingerprint
+ * it printed, and approving it makes the kernel post the invitation: the agent joins.
+ */
+describe('discovery: the kernel browses, an operator approves, the agent joins', () => {
+  let k: NodesKernel | undefined;
+  let proc: AgentProcess | undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'omega-agent-disc2-'));
+  const useLab = useNetnsLab({
+    hosts: 1,
+    onReady: async (lab) => {
+      k = await startLabKernel(lab, { discovery: true });
+    },
+  });
+  afterAll(async () => {
+    proc?.kill('SIGKILL');
+    await k?.close();
+    removeDir(dataDir);
+  }, 60_000);
+
+  it('lists the announcing agent as pending and joins it on approval', async (ctx) => {
+    const lab = useLab(ctx);
+    if (!k) throw new Error('the kernel did not start');
+    const host = lab.hosts[0]!;
+    proc = startAgent({
+      lab: { lab, host },
+      args: ['--name', 'disc2', '--data-dir', dataDir, '--discovery-interface', host.device],
+      env: { OMEGA_AGENT_SERVER: '', OMEGA_AGENT_JOIN_TOKEN: '' },
+    });
+    const fingerprint = (
+      await until(() => /identity key SHA-256 (\S+)/.exec(proc!.stderr()) ?? undefined, 30_000)
+    )[1];
+    const pending = await until(async () => {
+      const r = await api<Doc>(k!, '/api/v1/nodes/pending');
+      const items = (r.body.items ?? []) as Doc[];
+      return items.find((a) => a.name === 'disc2');
+    }, 30_000);
+    expect(pending.id).toBe(fingerprint);
+    expect(pending.addresses).toEqual([host.address]);
+    expect((await api(k, '/api/v1/nodes/disc2')).status).toBe(404);
+
+    const approved = await api<Doc>(k, `/api/v1/nodes/pending/${pending.id}/approve`, {
+      method: 'POST',
+      body: { labels: { found: 'mdns' } },
+    });
+    expect(approved.status, JSON.stringify(approved.body)).toBeLessThan(300);
+    await waitState(k, 'disc2', 'ready', 30_000);
+    const node = (await api<Doc>(k, '/api/v1/nodes/disc2')).body;
+    expect(JSON.stringify(node)).toContain('"found":"mdns"');
+    // Joined: no longer pending.
+    const after = (await api<Doc>(k, '/api/v1/nodes/pending')).body.items as Doc[];
+    expect(after.find((a) => a.name === 'disc2')).toBeUndefined();
+  }, 150_000);
+});

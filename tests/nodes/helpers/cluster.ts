@@ -15,9 +15,16 @@ import { type AgentProcess, startAgent } from './agent-process.js';
 export const BOUNDS = { heartbeatMs: 1000, suspectAfterMs: 4000, downAfterMs: 8000, closedGraceMs: 3000 };
 
 /** A kernel on a lab's bridge address with the nodes plugin, the bounds above in force. */
-export async function startLabKernel(lab: NetnsLab): Promise<NodesKernel> {
+export async function startLabKernel(lab: NetnsLab, o: { discovery?: boolean } = {}): Promise<NodesKernel> {
   const k = await startNodesKernel({
-    config: { host: lab.bridgeAddress, agents: { heartbeatMs: BOUNDS.heartbeatMs } },
+    config: {
+      host: lab.bridgeAddress,
+      agents: {
+        heartbeatMs: BOUNDS.heartbeatMs,
+        // Browsing the lab's bridge for agents that announce themselves (mDNS).
+        ...(o.discovery ? { discovery: { enabled: true, interfaces: [lab.bridgeAddress] } } : {}),
+      },
+    },
   });
   const current = await api<Doc>(k, '/api/v1/nodes/settings');
   const put = await api<Doc>(k, '/api/v1/nodes/settings', {
