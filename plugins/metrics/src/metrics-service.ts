@@ -182,9 +182,12 @@ export class MetricsService {
     const samples = this.deriver.derive(data);
     this.store.record(node, at, samples);
     this.persister.afterSample(node, at);
+    // Two views of the same collection: `samples` as typed data (name, labels, value) for a
+    // consumer that filters by name or label, `values` by series id for one that already holds
+    // ids from /series or /latest (the dashboard's charts).
     const values: Record<string, number> = {};
     for (const e of this.store.ofNode(node)) if (e.history.lastAt === at) values[e.id] = e.history.lastValue;
-    this.publish(TOPICS.sample, { node, at, values });
+    this.publish(TOPICS.sample, { node, at, samples, values });
 
     for (const ev of this.engine.evaluate(this.store, at)) this.alert(ev);
     this.stats.collections++;

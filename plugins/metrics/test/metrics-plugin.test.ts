@@ -118,12 +118,21 @@ describe('metrics plugin in a real kernel (real sandbox, real HTTP)', () => {
     ws.ws.close();
     const events = frames.filter((f) => f.type === 'event') as unknown as Array<{
       topic: string;
-      data: { node: string; at: number; values: Record<string, number> };
+      data: {
+        node: string;
+        at: number;
+        values: Record<string, number>;
+        samples: Array<{ name: string; labels: Record<string, string>; value: number }>;
+      };
     }>;
     expect(events.length).toBeGreaterThanOrEqual(2);
     expect(events[0]?.topic).toBe('metrics.sample');
     expect(events[0]?.data.node).toBe(NODE);
     expect(events[0]?.data.values[CPU_TOTAL]).toBeGreaterThanOrEqual(0);
+    // The same collection as typed samples: no series id to parse.
+    const busy = events[0]?.data.samples.find((x) => x.name === 'cpu.busy' && x.labels.cpu === 'total');
+    expect(busy?.value).toBe(events[0]?.data.values[CPU_TOTAL]);
+    expect(events[0]?.data.samples.length).toBe(Object.keys(events[0]!.data.values).length);
     expect(events[1]!.data.at).toBeGreaterThan(events[0]!.data.at);
   });
 
