@@ -14,12 +14,24 @@ export async function spawnServer(script: string, env: NodeJS.ProcessEnv = {}): 
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
+  // The first JSON line with a `url` that is not a log line: the server's log (e.g. a warning at
+  // start) may come first.
   const lines = createInterface({ input: child.stdout! });
-  const [first] = (await once(lines, 'line')) as [string];
+  let info: { url: string; token?: string } | undefined;
+  for await (const line of lines) {
+    try {
+      const doc = JSON.parse(line) as { url?: unknown; level?: unknown };
+      if (typeof doc.url === 'string' && doc.level === undefined) {
+        info = doc as { url: string; token?: string };
+        break;
+      }
+    } catch {}
+  }
   lines.close();
   child.stdout!.resume();
+  if (!info) throw new Error(`${script} exited before it printed where it listens`);
   return {
-    info: JSON.parse(first) as { url: string; token?: string },
+    info,
     stop: async () => {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
