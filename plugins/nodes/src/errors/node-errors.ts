@@ -51,7 +51,7 @@ export const NODE_ERRORS = {
   NODES_ERR_SLURM_MANAGED: {
     status: 409,
     title: 'Node managed by Slurm',
-    fix: 'Slurm manages this node: change it with Slurm (scontrol update nodename=NAME state=drain|resume reason=...) and run work on it as a Slurm session.',
+    fix: 'Slurm manages this node: change it with Slurm (scontrol update nodename=NAME state=drain or state=resume, reason=...) and run work on it as a Slurm session.',
   },
   NODES_ERR_COMMAND_TIMEOUT: {
     status: 504,
