@@ -60,6 +60,24 @@ describe('sessions on Slurm, through the API and a submit-host agent', () => {
     expect(host.partitions.map((p: Doc) => p.name)).toEqual(['debug']);
     expect(host.nodes[0].state).toBe('idle');
     cpus = host.nodes[0].cpus as number;
+    // The nodes plugin mirrors the same report: Slurm's node in the registry, read-only.
+    const slurmNode = await until(async () => {
+      const r = await api<Doc>(k!, '/api/v1/nodes?selector=source%3Dslurm');
+      return (r.body.items as Doc[]).find((n) => n.status.slurm?.name === host.nodes[0].name);
+    }, 30_000);
+    expect(slurmNode.status).toMatchObject({
+      state: 'ready',
+      reason: 'Slurm: idle',
+      managedBy: 'slurm',
+      schedulable: false,
+      capacity: { cores: cpus },
+    });
+    expect(slurmNode.spec.labels).toEqual({ source: 'slurm', partition: 'debug' });
+    const cordon = await api<Doc>(k!, `/api/v1/nodes/${slurmNode.id}/cordon`, {
+      method: 'POST',
+      body: { reason: 'try' },
+    });
+    expect([cordon.status, cordon.body.code]).toEqual([409, 'NODES_ERR_SLURM_MANAGED']);
     return k;
   }
 

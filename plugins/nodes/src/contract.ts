@@ -87,6 +87,24 @@ export interface LoadSummary {
 /** What a node's cgroup driver really enforces, when the agent reported it. */
 export type CgroupReport = Record<string, unknown>;
 
+/** Who manages a node other than its own agent: `slurm` (a Slurm node a submit host reports). */
+export type NodeManager = 'slurm';
+
+/** A Slurm node's own words, as its submit host's agent last reported them (`slurm.nodes`). */
+export interface SlurmNodeInfo {
+  /** The submit host's node id (whose agent reports this node). */
+  submitNode: string;
+  /** The node's name in Slurm. */
+  name: string;
+  /** Slurm's state (idle, mixed, allocated, completing, draining, drained, down, future, unknown). */
+  state: string;
+  /** Why Slurm drained it or set it down (its operator's text), or null. */
+  reason: string | null;
+  partitions: string[];
+  allocatedCpus: number;
+  allocatedMemoryMiB: number;
+}
+
 /** A node as other plugins see it (`nodes.registry`). */
 export interface NodeSummary {
   id: string;
@@ -108,6 +126,13 @@ export interface NodeSummary {
   /** ISO time of the newest frame from the agent (kernel clock). */
   lastSeenAt?: string;
   cgroup?: CgroupReport;
+  /**
+   * Set when something other than an Omega agent manages the node (`slurm`): it is read-only
+   * here (never schedulable, no commands, no cordon/drain/remove) and has no agent session.
+   */
+  managedBy?: NodeManager;
+  /** A Slurm node's own state and reason (with `managedBy: 'slurm'`). */
+  slurm?: SlurmNodeInfo;
 }
 
 /** Arguments of `nodes.registry`: every filter optional. */
@@ -149,7 +174,8 @@ export interface NodesServices {
   registry: { args: RegistryArgs; result: { nodes: NodeSummary[] } };
   /**
    * Sends a command to a node's agent and resolves its result. Errors: OMEGA_ERR_NOT_FOUND
-   * (no such node), OMEGA_ERR_UNAVAILABLE (not connected), NODES_ERR_COMMAND_TIMEOUT.
+   * (no such node), OMEGA_ERR_UNAVAILABLE (not connected), NODES_ERR_COMMAND_TIMEOUT,
+   * NODES_ERR_SLURM_MANAGED (a Slurm node: it has no agent).
    */
   command: { args: CommandArgs; result: CommandResult };
   /** Kernel only: a single-use, 10-minute join token for the kernel machine's own agent. */

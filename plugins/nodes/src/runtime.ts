@@ -10,6 +10,7 @@ import { NodeEvents } from './publish/node-events.js';
 import { PacedPublisher } from './publish/paced-publisher.js';
 import type { NodeEntry } from './registry/node-record.js';
 import { NodeRegistry } from './registry/node-registry.js';
+import { SlurmNodes } from './slurm/slurm-nodes.js';
 import { WriteLimiter } from './storage/write-limiter.js';
 import { TokenStore } from './tokens/token-store.js';
 
@@ -38,6 +39,8 @@ export class NodesRuntime {
   readonly live: LiveStore;
   readonly loads: LoadBatcher;
   readonly joining = new JoinGuard();
+  /** Slurm's nodes as submit hosts report them (read-only, memory only). */
+  readonly slurm: SlurmNodes;
   /** When this activation started (epoch ms): silence before it is not counted against nodes. */
   readonly startedAt = Date.now();
   /** Counters served with the settings. */
@@ -73,6 +76,34 @@ export class NodesRuntime {
     this.commands = new CommandChannel(ctx);
     this.live = new LiveStore(ctx);
     this.loads = new LoadBatcher(this.out);
+    this.slurm = new SlurmNodes((name) => this.registry.nameOwner(name) !== undefined);
+  }
+
+  /** A node of the registry or a Slurm node, by id or name (an agent's node wins a name). */
+  findNode(ref: string): NodeEntry | undefined {
+    return this.registry.find(ref) ?? this.slurm.find(ref);
+  }
+
+  /** Every node — agents' and Slurm's — sorted by name (then id): the order lists page in. */
+  allNodes(): NodeEntry[] {
+    const a = this.registry.sortedByName();
+    const b = this.slurm.sortedByName();
+    if (b.length === 0) return a as NodeEntry[];
+    const out: NodeEntry[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const x = a[i];
+      const y = b[j];
+      if (y === undefined || (x !== undefined && before(x, y))) {
+        out.push(x as NodeEntry);
+        i++;
+      } else {
+        out.push(y);
+        j++;
+      }
+    }
+    return out;
   }
 
   /**
@@ -145,6 +176,8 @@ export class NodesRuntime {
       this.expireHold(e, now);
     }
     this.commands.sweep(now);
+    for (const host of this.slurm.sweep(now, (id) => this.registry.get(id)))
+      this.ctx.log.info('nodes: Slurm nodes of a submit host dropped', { submitNode: host }).catch(() => {});
     if (now - this.lastLoadFlush >= s.loadPublishMs) {
       this.lastLoadFlush = now;
       this.loads.flush(now);
@@ -188,3 +221,6 @@ export class NodesRuntime {
     });
   }
 }
+
+const before = (x: NodeEntry, y: NodeEntry): boolean =>
+  x.record.name < y.record.name || (x.record.name === y.record.name && x.record.id < y.record.id);

@@ -1,5 +1,6 @@
 import { httpError, invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
 import { NODE_STATES } from '../contract.js';
+import { nodeHttpError } from '../errors/node-errors.js';
 import { parseSelector } from '../registry/label-selector.js';
 import type { NodeEntry } from '../registry/node-record.js';
 import { SPECS_STORE } from '../registry/node-registry.js';
@@ -17,11 +18,26 @@ const MAX_LIMIT = 1000;
 /** The node named by the path (`:id`: its id or unique name), or a 404. */
 export function nodeOf(rt: NodesRuntime, req: PluginRequest): NodeEntry {
   const ref = req.params.id ?? '';
-  const e = rt.registry.find(ref);
+  const e = rt.findNode(ref);
   if (!e)
     throw httpError(404, 'OMEGA_ERR_NOT_FOUND', `No node ${JSON.stringify(ref.slice(0, 80))}.`, {
       node: ref.slice(0, 80),
     });
+  return e;
+}
+
+/**
+ * The node named by the path for a write (labels, cordon, drain, uncordon, remove): a 404, or
+ * a 409 NODES_ERR_SLURM_MANAGED for a Slurm node (Slurm manages it; Omega only mirrors it).
+ */
+export function ownNodeOf(rt: NodesRuntime, req: PluginRequest): NodeEntry {
+  const e = nodeOf(rt, req);
+  if (e.record.managedBy === 'slurm')
+    throw nodeHttpError(
+      'NODES_ERR_SLURM_MANAGED',
+      `Node ${e.record.name} is managed by Slurm (reported by submit node ${e.record.slurm?.submitNode}); change it with Slurm, e.g. scontrol update nodename=${e.record.slurm?.name} state=drain reason=...`,
+      { node: e.record.id, managedBy: 'slurm' },
+    );
   return e;
 }
 
@@ -70,7 +86,7 @@ export function nodeReadRoutes(rt: () => NodesRuntime) {
       let total = 0;
       let last: NodeEntry | undefined;
       let more = false;
-      for (const e of s.registry.sortedByName()) {
+      for (const e of s.allNodes()) {
         if (!passes(e, f) || (text && !searchable(e, text))) continue;
         total++;
         if (key && !after(e.record.name, e.record.id, key)) continue;
@@ -90,9 +106,11 @@ export function nodeReadRoutes(rt: () => NodesRuntime) {
     async getNode(req: PluginRequest): Promise<PluginResponse> {
       const s = rt();
       const e = nodeOf(s, req);
-      const stored = (await s.ctx.ephemeral.get(SPECS_STORE, e.record.id).catch(() => null)) as {
-        specs?: unknown;
-      } | null;
+      const stored = e.record.managedBy
+        ? null
+        : ((await s.ctx.ephemeral.get(SPECS_STORE, e.record.id).catch(() => null)) as {
+            specs?: unknown;
+          } | null);
       return ok(nodeView(e, { specs: stored?.specs ?? null }));
     },
   };

@@ -1,7 +1,7 @@
 import { invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
 import type { NodesRuntime } from '../runtime.js';
 import { actorOf, ok } from './http.js';
-import { nodeOf } from './node-read-routes.js';
+import { ownNodeOf } from './node-read-routes.js';
 
 /** The remove route: revokes a node's identity. */
 export function nodeRemoveRoute(rt: () => NodesRuntime) {
@@ -13,7 +13,7 @@ export function nodeRemoveRoute(rt: () => NodesRuntime) {
      */
     async removeNode(req: PluginRequest): Promise<PluginResponse> {
       const s = rt();
-      const e = nodeOf(s, req);
+      const e = ownNodeOf(s, req);
       const reason = (req.query.reason ?? '').trim() || 'removed by an operator';
       if (reason.length > 512) throw invalid([{ field: 'reason', message: 'is longer than 512 characters' }]);
       const actor = actorOf(req);
@@ -23,6 +23,7 @@ export function nodeRemoveRoute(rt: () => NodesRuntime) {
         .disconnect(r.id, `node removed: ${reason}`.slice(0, 256))
         .catch(() => false);
       s.commands.dropNode(r.id);
+      s.slurm.dropHost(r.id);
       s.loads.drop(r.id);
       await s.live.drop(r.id);
       r.reason = `removed by ${actor.name}: ${reason}`;

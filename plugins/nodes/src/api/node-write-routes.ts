@@ -4,7 +4,7 @@ import { labelProblems, patchLabels } from '../registry/labels.js';
 import type { NodeEntry } from '../registry/node-record.js';
 import type { NodesRuntime } from '../runtime.js';
 import { type Actor, actorOf, bodyObject, check, checkVersion, deadlineOf, ok, reasonOf } from './http.js';
-import { nodeOf } from './node-read-routes.js';
+import { ownNodeOf } from './node-read-routes.js';
 import { nodeView } from './node-view.js';
 
 /** Records an operator's change of a node's spec: version, durable write, event, audit. */
@@ -50,7 +50,7 @@ export function nodeWriteRoutes(rt: () => NodesRuntime) {
     /** PATCH /:id {labels: {k: v | null}, version?} — a merge patch of the labels. */
     async patchNode(req: PluginRequest): Promise<PluginResponse> {
       const s = rt();
-      const e = nodeOf(s, req);
+      const e = ownNodeOf(s, req);
       const body = bodyObject(req);
       for (const k of Object.keys(body))
         if (k !== 'labels' && k !== 'version')
@@ -72,7 +72,7 @@ export function nodeWriteRoutes(rt: () => NodesRuntime) {
     /** POST /:id/cordon {reason, deadline?, version?} — no new work; a deadline ends the cordon by itself. */
     async cordonNode(req: PluginRequest): Promise<PluginResponse> {
       const s = rt();
-      const e = nodeOf(s, req);
+      const e = ownNodeOf(s, req);
       const body = bodyObject(req);
       checkVersion(body, e.record.specVersion, `Node ${e.record.id}`);
       const h = hold(req, body);
@@ -90,7 +90,7 @@ export function nodeWriteRoutes(rt: () => NodesRuntime) {
     /** POST /:id/drain {reason, deadline?, version?} — cordoned, and its work should leave (by the deadline). */
     async drainNode(req: PluginRequest): Promise<PluginResponse> {
       const s = rt();
-      const e = nodeOf(s, req);
+      const e = ownNodeOf(s, req);
       const body = bodyObject(req);
       checkVersion(body, e.record.specVersion, `Node ${e.record.id}`);
       const h = hold(req, body);
@@ -109,7 +109,7 @@ export function nodeWriteRoutes(rt: () => NodesRuntime) {
     /** POST /:id/uncordon {reason, version?} — schedulable again (ends a drain too). */
     async uncordonNode(req: PluginRequest): Promise<PluginResponse> {
       const s = rt();
-      const e = nodeOf(s, req);
+      const e = ownNodeOf(s, req);
       const body = bodyObject(req);
       checkVersion(body, e.record.specVersion, `Node ${e.record.id}`);
       const reason = reasonOf(body) as string;

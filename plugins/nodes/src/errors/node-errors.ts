@@ -48,6 +48,11 @@ export const NODE_ERRORS = {
     title: 'Node name taken',
     fix: 'Another node (another key) has this name: start the agent with another --name, or remove the old node first.',
   },
+  NODES_ERR_SLURM_MANAGED: {
+    status: 409,
+    title: 'Node managed by Slurm',
+    fix: 'Slurm manages this node: change it with Slurm (scontrol update nodename=NAME state=drain or state=resume, reason=...) and run work on it as a Slurm session.',
+  },
   NODES_ERR_COMMAND_TIMEOUT: {
     status: 504,
     title: 'Command timed out',

@@ -1,5 +1,6 @@
 import type { NodeEntry } from '../registry/node-record.js';
 import type { NodesRuntime } from '../runtime.js';
+import { readSlurmNodes } from '../slurm/read-slurm-nodes.js';
 import { type AgentEvent, readAgentEvent } from './agent-event.js';
 import { storeSpecs } from './store-specs.js';
 
@@ -119,6 +120,10 @@ function apply(rt: NodesRuntime, e: NodeEntry, ev: AgentEvent): Promise<unknown>
       ) {
         e.record.cgroup = m.data as Record<string, unknown>;
         rt.registry.save(e).catch(() => {});
+      }
+      if (m.topic === 'slurm.nodes') {
+        const reported = readSlurmNodes(m.data);
+        if (reported) rt.slurm.update({ id, name: e.record.name }, reported, ev.at);
       }
       rt.out.publish('nodes.agent.report', { node: id, topic: m.topic, data: m.data ?? null });
       return undefined;

@@ -1,4 +1,11 @@
-import type { CgroupReport, NodeCapacity, NodeHold, NodeState } from '../contract.js';
+import type {
+  CgroupReport,
+  NodeCapacity,
+  NodeHold,
+  NodeManager,
+  NodeState,
+  SlurmNodeInfo,
+} from '../contract.js';
 
 /** One entry of a node's state history (newest last). */
 export interface StateChange {
@@ -37,6 +44,9 @@ export interface NodeRecord {
   /** base64url SHA-256 of the specs JSON last stored (collection `specs`). */
   specsDigest?: string;
   cgroup?: CgroupReport;
+  /** Set on nodes mirrored from another manager (Slurm): memory only, never stored. */
+  managedBy?: NodeManager;
+  slurm?: SlurmNodeInfo;
   /** ISO times. */
   joinedAt: string;
   updatedAt: string;

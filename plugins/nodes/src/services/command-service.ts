@@ -1,6 +1,7 @@
 import { pluginError, type ServiceCaller } from '@omega/sdk';
 import { DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS } from '../commands/command-channel.js';
 import type { CommandArgs, CommandResult } from '../contract.js';
+import { nodeError } from '../errors/node-errors.js';
 import type { NodesRuntime } from '../runtime.js';
 
 /** The caller's id (the id on the wire is `<plugin>/<id>`, at most 128 characters in all). */
@@ -36,6 +37,13 @@ export async function commandService(
       `must be an integer from 1 to ${MAX_COMMAND_TIMEOUT_MS} (call again with the same id to wait longer)`,
     );
   const e = rt.registry.find(a.node);
+  const slurm = e ? undefined : rt.slurm.find(a.node);
+  if (slurm)
+    throw nodeError(
+      'NODES_ERR_SLURM_MANAGED',
+      `Node ${slurm.record.name} is managed by Slurm and has no agent: nothing was sent. Run work on it as a Slurm session.`,
+      { node: slurm.record.id, managedBy: 'slurm' },
+    );
   if (!e) throw pluginError('OMEGA_ERR_NOT_FOUND', `No node ${a.node}.`, { node: a.node });
   const r = e.record;
   return rt.commands.run(

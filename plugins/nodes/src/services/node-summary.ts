@@ -14,11 +14,13 @@ export function nodeSummary(e: NodeEntry): NodeSummary {
     labels: r.labels,
     cordoned: r.cordon !== undefined || r.drain !== undefined,
     draining: r.drain !== undefined,
-    schedulable: r.state === 'ready' && !r.cordon && !r.drain,
+    schedulable: r.state === 'ready' && !r.cordon && !r.drain && !r.managedBy,
     connected: l.conn !== undefined,
     capacity: r.capacity,
     ...(l.load ? { load: l.load } : {}),
     ...(l.at > 0 ? { lastSeenAt: new Date(l.at).toISOString() } : {}),
     ...(r.cgroup ? { cgroup: r.cgroup } : {}),
+    ...(r.managedBy ? { managedBy: r.managedBy } : {}),
+    ...(r.slurm ? { slurm: r.slurm } : {}),
   };
 }

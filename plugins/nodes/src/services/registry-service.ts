@@ -21,7 +21,7 @@ export function passes(e: NodeEntry, f: NodeFilter): boolean {
   if (f.ids && !f.ids.has(r.id)) return false;
   if (f.state !== undefined) {
     if (f.state === 'schedulable') {
-      if (r.state !== 'ready' || r.cordon || r.drain) return false;
+      if (r.state !== 'ready' || r.cordon || r.drain || r.managedBy) return false;
     } else if (f.state === 'cordoned') {
       if (!r.cordon && !r.drain) return false;
     } else if (f.state === 'draining') {
@@ -62,6 +62,6 @@ export function registryService(rt: NodesRuntime, args: unknown): { nodes: NodeS
     f.ids = new Set(a.ids);
   }
   const nodes: NodeSummary[] = [];
-  for (const e of rt.registry.sortedByName()) if (passes(e, f)) nodes.push(nodeSummary(e));
+  for (const e of rt.allNodes()) if (passes(e, f)) nodes.push(nodeSummary(e));
   return { nodes };
 }

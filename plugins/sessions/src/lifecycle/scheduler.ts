@@ -115,7 +115,13 @@ export class Scheduler {
     this.stats.passes++;
     const byId = new Map(registry.map((n) => [n.id, n]));
     const agents = pending.filter((r) => r.spec.target.kind === 'agents');
-    if (agents.length > 0) await this.placeAgents(agents, registry, all);
+    // Slurm's own nodes (mirrored by the nodes plugin from submit hosts) never take agent sessions.
+    if (agents.length > 0)
+      await this.placeAgents(
+        agents,
+        registry.filter((n) => n.managedBy === undefined),
+        all,
+      );
     const slurm = pending.filter((r) => r.spec.target.kind === 'slurm');
     if (slurm.length > 0) await this.placeSlurm(slurm, byId);
     this.stats.lastPassMs = Date.now() - started;

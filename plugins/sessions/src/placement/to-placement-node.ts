@@ -11,6 +11,7 @@ const FEATURES: readonly EnforcedFeature[] = ['memory', 'cpuCap', 'cpuset', 'pid
 
 /** Why a node takes no new sessions, from its registry summary; undefined when it does. */
 export function unschedulableReason(n: NodeSummary): string | undefined {
+  if (n.managedBy === 'slurm') return 'is managed by Slurm (run work there as a Slurm session)';
   if (n.state !== 'ready') return `is ${n.state} (${n.reason})`;
   if (n.draining) return 'is draining';
   if (n.cordoned) return 'is cordoned';
