@@ -51,7 +51,10 @@ export const startCommand: Command = {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
 
-    const kernel = await startKernel(config);
+    // Start-up can wait on timers that do not hold a process open (journal flushes, back-offs);
+    // without a handle of its own the process could end, silently and with 0, before it listens.
+    const hold = setInterval(() => {}, 60_000);
+    const kernel = await startKernel(config).finally(() => clearInterval(hold));
     // An error nothing handled: logged (and the log flushed), one line on stderr, exit 1.
     exitOnFatal(kernel.logger);
     attachMarketplace(kernel);
