@@ -139,6 +139,8 @@ export function jobLifecycleTests(t: ContractContext) {
 
     await driver.resume(jobId);
     expect((await waitForJob(driver, jobId, (s) => s.state !== 'paused')).state).toBe('running');
+    // the same lag the other way: RUNNING again before slurmd has thawed the tasks
+    for (let i = 0; i < 100 && !processStates(pids).some((st) => st === 'R'); i++) await sleep(50);
     const resumed = await ticksOver(1000);
 
     expect(paused).toBe(0);
