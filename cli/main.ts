@@ -4,6 +4,7 @@ import { KERNEL_VERSION } from '../kernel/index.js';
 import { ApiError } from './api-client.js';
 import { type Command, renderHelp, UsageError } from './command.js';
 import { agentCommand } from './commands/agent.js';
+import { alertsCommand } from './commands/alerts.js';
 import { contextCommand } from './commands/context.js';
 import { loginCommand, logoutCommand } from './commands/login.js';
 import { marketplaceCommand } from './commands/marketplace.js';
@@ -26,6 +27,7 @@ const COMMANDS: Command[] = [
   securityCommand,
   nodesCommand,
   sessionsCommand,
+  alertsCommand,
   agentCommand,
 ];
 

@@ -1,5 +1,6 @@
 import { AlertEngine, type AlertEvent } from './alerts/alert-engine.js';
 import { AlertHistory } from './alerts/alert-history.js';
+import { AlertSilencing } from './alerts/alert-silencing.js';
 import { RuleStore } from './alerts/rule-store.js';
 import { SampleDeriver } from './collect/derive-samples.js';
 import type { SystemArea, SystemAreaData, Topology } from './collect/host-data.js';
@@ -62,6 +63,8 @@ export class MetricsService {
   readonly engine = new AlertEngine();
   readonly rules: RuleStore;
   readonly history: AlertHistory;
+  /** Acknowledgements and silences of alerts. */
+  readonly silencing: AlertSilencing;
   readonly persister: HistoryPersister;
   /** The node this kernel's host is recorded as. */
   node = 'local';
@@ -104,6 +107,10 @@ export class MetricsService {
     this.store = new MetricStore(opts.maxSeries);
     this.rules = new RuleStore(host.storage);
     this.history = new AlertHistory(host.storage, opts.historyMax);
+    this.silencing = new AlertSilencing(host.storage, this.engine, {
+      publish: (topic, data) => this.publish(topic, data),
+      now: () => host.now(),
+    });
     this.persister = new HistoryPersister(host.storage, this.store, (err) =>
       host.log('warn', 'metrics history write failed', { error: describe(err) }),
     );
@@ -130,6 +137,7 @@ export class MetricsService {
     const restored = await this.persister.restore(now);
     for (const r of await this.rules.load()) this.engine.setRule({ id: r.id, spec: r.value }, now);
     await this.history.load();
+    await this.silencing.load();
     this.host.log('info', 'metrics started', {
       node: this.node,
       ...restored,
@@ -190,6 +198,9 @@ export class MetricsService {
     this.publish(TOPICS.sample, { node, at, samples, values });
 
     for (const ev of this.engine.evaluate(this.store, at)) this.alert(ev);
+    await this.silencing
+      .tick(at)
+      .catch((err) => host.log('warn', 'silence bookkeeping failed', { error: describe(err) }));
     this.stats.collections++;
     this.stats.lastSeries = samples.length;
     this.stats.lastDurationMs = host.now() - at;
@@ -241,13 +252,18 @@ export class MetricsService {
     this.sessions.sweep(this.host.now());
   }
 
-  /** Publishes, records and notifies one alert transition (`webhook`: of the rule as it was, when it changed). */
+  /**
+   * Publishes, records and notifies one alert transition (`webhook`: of the rule as it was, when
+   * it changed). A transition covered by a silence is published and recorded with `silencedBy`,
+   * and notifies nobody.
+   */
   alert(ev: AlertEvent, webhook = this.rules.get(ev.rule)?.value.webhook): void {
+    const silenced = this.silencing.onTransition(ev);
     this.publish(ev.state === 'firing' ? TOPICS.firing : TOPICS.resolved, ev);
     this.history
       .add(ev)
       .catch((err) => this.host.log('warn', 'alert history write failed', { error: describe(err) }));
-    if (webhook) this.notify(webhook, ev);
+    if (webhook && !silenced) this.notify(webhook, ev);
   }
 
   private notify(url: string, ev: AlertEvent): void {

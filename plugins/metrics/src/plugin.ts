@@ -1,6 +1,7 @@
 import { definePlugin, httpError, type PluginContext } from '@omega/sdk';
 import { alertRoutes } from './api/alert-routes.js';
 import { metricsRoutes } from './api/metrics-routes.js';
+import { silenceRoutes } from './api/silence-routes.js';
 import { INGEST_TOPIC } from './collect/ingest-series.js';
 import type { MetricsHost } from './metrics-host.js';
 import { describe, MetricsService } from './metrics-service.js';
@@ -93,7 +94,7 @@ export const plugin = definePlugin({
       return service;
     };
     return {
-      routes: { ...metricsRoutes(current), ...alertRoutes(current) },
+      routes: { ...metricsRoutes(current), ...alertRoutes(current), ...silenceRoutes(current) },
       async deactivate() {
         active = false;
         await unsubscribe().catch(() => false);

@@ -1,5 +1,6 @@
 import { parseSeriesId } from '../series/series-id.js';
 import type { MetricStore } from '../store/metric-store.js';
+import { alertId } from './alert-id.js';
 import { type AlertRuleSpec, compare, type Severity } from './alert-rule.js';
 
 /** A rule as the engine holds it. */
@@ -10,6 +11,8 @@ export interface AlertRule {
 
 /** A firing or resolved alert: what goes on the event stream, into the history and to webhooks. */
 export interface AlertEvent {
+  /** The alert instance's id ({@link alertId} of rule and series). */
+  id: string;
   state: 'firing' | 'resolved';
   rule: string;
   series: string;
@@ -27,10 +30,14 @@ export interface AlertEvent {
   /** When it stopped (resolved only). */
   endsAt?: number;
   at: number;
+  /** The silences in force when it happened (no notification was sent). */
+  silencedBy?: string[];
 }
 
 /** An alert whose condition holds now: `pending` until the rule's `for` has passed, then `firing`. */
 export interface ActiveAlert {
+  /** Stable id of this rule × series ({@link alertId}). */
+  id: string;
   rule: string;
   series: string;
   node: string;
@@ -90,6 +97,12 @@ export class AlertEngine {
     return out;
   }
 
+  /** The alert pending or firing now with this id. */
+  activeAlert(id: string): ActiveAlert | undefined {
+    for (const m of this.active.values()) for (const a of m.values()) if (a.id === id) return a;
+    return undefined;
+  }
+
   /** Evaluates every rule at `now`; returns the alerts that fired or resolved. */
   evaluate(store: MetricStore, now: number): AlertEvent[] {
     const out: AlertEvent[] = [];
@@ -105,6 +118,7 @@ export class AlertEngine {
         let a = instances.get(e.id);
         if (!a) {
           a = {
+            id: alertId(id, e.id),
             rule: id,
             series: e.id,
             node: e.node,
@@ -145,6 +159,7 @@ export class AlertEngine {
     now: number,
   ) {
     const ev: AlertEvent = {
+      id: a.id,
       state,
       rule: rule.id,
       series: a.series,

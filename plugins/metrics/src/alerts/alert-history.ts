@@ -34,13 +34,16 @@ export class AlertHistory {
     await this.prune();
   }
 
-  /** Newest first; `before` (an entry id) pages back. */
-  page(limit: number, before?: string): { items: Array<AlertEvent & { id: string }>; nextCursor?: string } {
-    const items: Array<AlertEvent & { id: string }> = [];
+  /** Newest first; `before` (an entry id) pages back. `id` is the entry's, `alert` the alert's. */
+  page(
+    limit: number,
+    before?: string,
+  ): { items: Array<AlertEvent & { alert?: string }>; nextCursor?: string } {
+    const items: Array<AlertEvent & { alert?: string }> = [];
     for (let i = this.entries.length - 1; i >= 0 && items.length < limit; i--) {
       const e = this.entries[i];
       if (!e || (before !== undefined && e.id >= before)) continue;
-      items.push({ id: e.id, ...e.event });
+      items.push({ ...e.event, ...(e.event.id ? { alert: e.event.id } : {}), id: e.id });
     }
     const last = items[items.length - 1];
     const more = last !== undefined && this.entries.length > 0 && (this.entries[0]?.id ?? '') < last.id;

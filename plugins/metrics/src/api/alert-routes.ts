@@ -61,9 +61,10 @@ const isResponse = (x: RuleRecord | PluginResponse): x is PluginResponse => 'sta
 /** Alert routes: active alerts, history, and rule CRUD. */
 export function alertRoutes(service: () => MetricsService) {
   return {
-    /** GET /alerts — alerts pending or firing now. */
+    /** GET /alerts — alerts pending or firing now, with their acknowledgement and silences. */
     async activeAlerts(): Promise<PluginResponse> {
-      return json(200, { items: service().engine.activeAlerts() });
+      const s = service();
+      return json(200, { items: s.engine.activeAlerts().map((a) => s.silencing.view(a)) });
     },
 
     /** GET /alerts/history[?limit=&cursor=] — firing/resolved transitions, newest first. */

@@ -1,0 +1,158 @@
+import { callApi } from '../api-client.js';
+import { type Command, UsageError } from '../command.js';
+import { output } from '../output.js';
+
+const BASE = '/api/v1/metrics/alerts';
+const ACTIONS = ['list', 'ack', 'silence', 'silences', 'expire'] as const;
+
+type Values = Record<string, string | boolean | undefined>;
+interface Who {
+  id: string;
+  name: string;
+}
+interface AlertView {
+  id: string;
+  rule: string;
+  series: string;
+  state: string;
+  since: number;
+  value: number;
+  severity: string;
+  acknowledged?: { by: Who; reason: string; at: number };
+  silenced?: { until: number; silences: Array<{ id: string; reason: string; by: Who }> };
+}
+interface SilenceView {
+  id: string;
+  spec: { rule?: string; labels?: Record<string, string>; reason: string; startsAt: number; endsAt: number };
+  status: { state: string; expiredBy?: Who };
+  createdBy: Who;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function alertLine(a: AlertView): string {
+  const notes = [
+    a.acknowledged ? `acked by ${a.acknowledged.by.name}: ${a.acknowledged.reason}` : '',
+    a.silenced ? `silenced until ${iso(a.silenced.until)} (${a.silenced.silences[0]?.reason ?? ''})` : '',
+  ].filter(Boolean);
+  return [
+    a.id,
+    a.state.padEnd(8),
+    a.severity.padEnd(8),
+    a.rule.padEnd(20),
+    a.series,
+    `= ${a.value}`,
+    notes.length ? ` [${notes.join('; ')}]` : '',
+  ].join(' ');
+}
+
+function silenceLine(s: SilenceView): string {
+  const match = [
+    s.spec.rule ? `rule=${s.spec.rule}` : '',
+    ...Object.entries(s.spec.labels ?? {}).map(([k, v]) => `${k}=${v}`),
+  ].filter(Boolean);
+  return [
+    s.id.padEnd(18),
+    s.status.state.padEnd(8),
+    `until ${iso(s.spec.endsAt)}`,
+    `by ${s.createdBy.name}`,
+    match.join(','),
+    `"${s.spec.reason}"`,
+  ].join(' ');
+}
+
+/** `k=v,k2=v2` → labels, naming the flag on a bad entry. */
+function labelsFlag(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const t = part.trim();
+    if (!t) continue;
+    const eq = t.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--label takes k=v pairs separated by commas (got "${t}")`);
+    out[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+  return out;
+}
+
+function needReason(values: Values, action: string): string {
+  const reason = str(values.reason);
+  if (!reason) throw new UsageError(`omega alerts ${action} needs --reason TEXT (it is shown and audited)`);
+  return reason;
+}
+
+async function silence(values: Values): Promise<unknown> {
+  const rule = str(values.rule);
+  const label = str(values.label);
+  if (!rule && !label) throw new UsageError('omega alerts silence needs --rule ID and/or --label k=v');
+  const forText = str(values.for);
+  const until = str(values.until);
+  if (!forText === !until) throw new UsageError('omega alerts silence needs one of --for 2h or --until TIME');
+  return callApi(values, 'POST', `${BASE}/silences`, {
+    ...(rule ? { rule } : {}),
+    ...(label ? { labels: labelsFlag(label) } : {}),
+    reason: needReason(values, 'silence'),
+    ...(forText ? { for: forText } : { until }),
+  });
+}
+
+/** `omega alerts …`: firing alerts, acknowledge one, silence alerts, list and expire silences. */
+export const alertsCommand: Command = {
+  name: 'alerts',
+  summary: 'Alerts pending or firing; acknowledge, silence (list, expire) them with a reason.',
+  usage:
+    'omega alerts [list] | ack ALERT_ID --reason TEXT | silence [--rule ID] [--label k=v,…] --reason TEXT (--for 2h | --until TIME) | silences [--state active|expired] | expire SILENCE_ID',
+  options: {
+    reason: { type: 'string', description: 'Why (ack, silence): shown beside the alert and audited' },
+    rule: { type: 'string', description: 'silence: the alert rule id it covers' },
+    label: { type: 'string', description: 'silence: labels an alert must have, k=v,k2=v2' },
+    for: { type: 'string', description: 'silence: how long, e.g. 30m, 2h, 1d (at most 30d)' },
+    until: { type: 'string', description: 'silence: until when (RFC 3339 or epoch ms)' },
+    state: { type: 'string', description: 'silences: only active or expired ones' },
+    json: { type: 'boolean', description: 'Print JSON' },
+  },
+  async run(values, positionals) {
+    const [action = 'list', id] = positionals;
+    if (!(ACTIONS as readonly string[]).includes(action))
+      throw new UsageError(`omega alerts: unknown action "${action}" (one of ${ACTIONS.join(', ')})`);
+    const json = values.json === true;
+    const needId = (what: string): string => {
+      if (!id)
+        throw new UsageError(
+          `omega alerts ${action} needs the ${what} id (omega alerts ${what === 'alert' ? 'list' : 'silences'})`,
+        );
+      return encodeURIComponent(id);
+    };
+    if (action === 'list') {
+      const { items } = (await callApi(values, 'GET', BASE)) as { items: AlertView[] };
+      output(json, items, () =>
+        items.length ? items.map(alertLine).join('\n') : 'No alert pending or firing.',
+      );
+    } else if (action === 'ack') {
+      const alertId = needId('alert');
+      const a = (await callApi(values, 'POST', `${BASE}/${alertId}/ack`, {
+        reason: needReason(values, 'ack'),
+      })) as AlertView;
+      output(json, a, () => alertLine(a));
+    } else if (action === 'silence') {
+      const s = (await silence(values)) as SilenceView;
+      output(json, s, () => `Silenced: ${silenceLine(s)}`);
+    } else if (action === 'silences') {
+      const state = str(values.state);
+      if (state !== undefined && state !== 'active' && state !== 'expired')
+        throw new UsageError('--state is active or expired');
+      const { items } = (await callApi(
+        values,
+        'GET',
+        `${BASE}/silences${state ? `?state=${state}` : ''}`,
+      )) as {
+        items: SilenceView[];
+      };
+      output(json, items, () => (items.length ? items.map(silenceLine).join('\n') : 'No silences.'));
+    } else {
+      const s = (await callApi(values, 'DELETE', `${BASE}/silences/${needId('silence')}`)) as SilenceView;
+      output(json, s, () => `Expired: ${silenceLine(s)}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,105 @@
+import { errorCode, json, type PluginRequest, type PluginResponse, problem } from '@omega/sdk';
+import { isAlertId } from '../alerts/alert-id.js';
+import { type Actor, silenceView } from '../alerts/alert-silencing.js';
+import { parseReason, parseSilence } from '../alerts/silence.js';
+import { isSilenceId, MAX_ACTIVE_SILENCES } from '../alerts/silence-store.js';
+import type { MetricsService } from '../metrics-service.js';
+import { badParam } from './metrics-routes.js';
+
+const noSilence = (id: string) => problem(404, 'OMEGA_ERR_NOT_FOUND', `No silence "${id}".`, { silence: id });
+
+/** The caller as the actor of an acknowledgement or a silence. */
+function actorOf(req: PluginRequest): Actor {
+  const c = req.caller;
+  const id = c.id || 'anonymous';
+  return { id, name: c.name ?? id, ...(c.remote ? { source: c.remote } : {}) };
+}
+
+function bodyOf(req: PluginRequest): Record<string, unknown> | undefined {
+  const b = req.body;
+  return b !== null && typeof b === 'object' && !Array.isArray(b)
+    ? (b as Record<string, unknown>)
+    : undefined;
+}
+
+/** Acknowledge and silence routes. */
+export function silenceRoutes(service: () => MetricsService) {
+  return {
+    /** POST /alerts/:id/ack — body {reason}: someone is on it; lasts until the alert resolves. */
+    async ackAlert(req: PluginRequest): Promise<PluginResponse> {
+      const s = service();
+      const id = req.params.id ?? '';
+      const body = bodyOf(req);
+      if (!body) return badParam({ field: 'body', message: 'must be a JSON object with a "reason"' });
+      const reason = parseReason(body.reason);
+      if (typeof reason !== 'string') return badParam(reason);
+      const a = isAlertId(id) ? s.engine.activeAlert(id) : undefined;
+      if (!a || !(await s.silencing.acknowledge(id, reason, actorOf(req))))
+        return problem(
+          404,
+          'OMEGA_ERR_NOT_FOUND',
+          `No pending or firing alert "${id}" (it may have resolved); list them with GET /api/v1/metrics/alerts.`,
+          { alert: id },
+        );
+      return json(200, s.silencing.view(a));
+    },
+
+    /** GET /alerts/silences[?state=active|expired] — newest first. */
+    async listSilences(req: PluginRequest): Promise<PluginResponse> {
+      const s = service();
+      const state = req.query.state;
+      if (state !== undefined && state !== 'active' && state !== 'expired')
+        return badParam({ field: 'state', message: 'must be active or expired' });
+      const now = s.now();
+      return json(200, { items: s.silencing.silences.list(now, state).map((r) => silenceView(r, now)) });
+    },
+
+    /** GET /alerts/silences/:id */
+    async getSilence(req: PluginRequest): Promise<PluginResponse> {
+      const s = service();
+      const id = req.params.id ?? '';
+      const r = isSilenceId(id) ? s.silencing.silences.get(id) : undefined;
+      return r ? json(200, silenceView(r, s.now())) : noSilence(id);
+    },
+
+    /** POST /alerts/silences — body {rule?, labels?, reason, for | until}. */
+    async createSilence(req: PluginRequest): Promise<PluginResponse> {
+      const s = service();
+      const now = s.now();
+      const actor = actorOf(req);
+      const parsed = parseSilence(req.body, now, { id: actor.id, name: actor.name });
+      if ('field' in parsed) return badParam(parsed);
+      if (s.silencing.silences.activeCount(now) >= MAX_ACTIVE_SILENCES)
+        return problem(
+          409,
+          'OMEGA_ERR_CONFLICT',
+          `${MAX_ACTIVE_SILENCES} silences are in force already; expire some (DELETE /api/v1/metrics/alerts/silences/:id) first.`,
+        );
+      const rec = await s.silencing.silence(parsed.silence, actor);
+      return json(201, silenceView(rec, now));
+    },
+
+    /** DELETE /alerts/silences/:id[?version=] — expires it now (it stays listed as expired). */
+    async expireSilence(req: PluginRequest): Promise<PluginResponse> {
+      const s = service();
+      const id = req.params.id ?? '';
+      const old = isSilenceId(id) ? s.silencing.silences.get(id) : undefined;
+      if (!old) return noSilence(id);
+      const raw = req.query.version;
+      const expected = raw === undefined ? undefined : Number(raw);
+      if (expected !== undefined && !(Number.isInteger(expected) && expected >= 0))
+        return badParam({ field: 'version', message: 'must be a non-negative integer' });
+      const now = s.now();
+      if (old.value.endsAt <= now) return json(200, silenceView(old, now));
+      try {
+        return json(200, silenceView(await s.silencing.expire(id, actorOf(req), expected), s.now()));
+      } catch (err) {
+        if (errorCode(err) === 'OMEGA_ERR_CONFLICT')
+          return problem(409, 'OMEGA_ERR_CONFLICT', `Silence "${id}" changed since version ${expected}.`, {
+            silence: id,
+          });
+        throw err;
+      }
+    },
+  };
+}
