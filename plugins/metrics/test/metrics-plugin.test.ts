@@ -110,6 +110,32 @@ describe('metrics plugin in a real kernel (real sandbox, real HTTP)', () => {
     });
   });
 
+  it('decimates server-side to a chart width with agg=minmax, refusing bad parameters by field', async () => {
+    const res = await get(
+      `/query?series=${encodeURIComponent('cpu.busy{cpu="total"}')}&from=now-5m&points=40&agg=minmax`,
+    );
+    expect(res.status).toBe(200);
+    const body = res.body as unknown as QueryBody & { columns: string[]; agg: string };
+    expect(body).toMatchObject({ agg: 'minmax', columns: ['t', 'avg', 'min', 'max'] });
+    const points = body.results[0]?.points as unknown as Array<[number, ...Array<number | null>]>;
+    expect(points.length).toBeLessThanOrEqual(40);
+    const filled = points.filter((pt) => pt[1] !== null) as Array<[number, number, number, number]>;
+    expect(filled.length).toBeGreaterThan(0);
+    for (const [, avg, min, max] of filled) {
+      expect(min).toBeLessThanOrEqual(avg);
+      expect(avg).toBeLessThanOrEqual(max);
+    }
+    for (const [q, field] of [
+      ['points=1', 'points'],
+      ['points=300&step=1m', 'points'],
+      ['agg=minmax&points=x', 'points'],
+      ['agg=band', 'agg'],
+    ] as const) {
+      const bad = await get(`/query?series=cpu.busy&${q}`);
+      expect(bad.body).toMatchObject({ status: 400, code: 'OMEGA_ERR_VALIDATION', errors: [{ field }] });
+    }
+  });
+
   it('publishes live samples on the event stream', async () => {
     const ws = connect(`${k.url.replace('http', 'ws')}/api/v1/events?topics=metrics.sample`, {
       headers: { authorization: `Bearer ${k.token}` },

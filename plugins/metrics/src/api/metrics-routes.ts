@@ -90,7 +90,10 @@ export function metricsRoutes(service: () => MetricsService) {
       return json(200, body);
     },
 
-    /** GET /query?series=<selector>[&node=&from=&to=&step=&agg=] — range query over every matching series. */
+    /**
+     * GET /query?series=<selector>[&node=&from=&to=&step=|points=&agg=] — range query over every
+     * matching series (`agg=minmax`: `[t, avg, min, max]` points).
+     */
     async query(req: PluginRequest): Promise<PluginResponse> {
       const s = service();
       const now = s.now();
@@ -121,7 +124,13 @@ export function metricsRoutes(service: () => MetricsService) {
         head = rest;
         return { ...meta(e), points: pts };
       });
-      return json(200, { ...(head ?? { from: p.from, to: p.to, step: p.step, agg: p.agg }), results });
+      // minmax points are [t, avg, min, max]: say so in the answer.
+      const columns = p.agg === 'minmax' ? { columns: ['t', 'avg', 'min', 'max'] } : {};
+      return json(200, {
+        ...(head ?? { from: p.from, to: p.to, step: p.step, agg: p.agg }),
+        ...columns,
+        results,
+      });
     },
 
     /** GET /prometheus — Prometheus text exposition of every node's newest snapshot and ingested series. */

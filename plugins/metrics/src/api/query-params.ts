@@ -1,5 +1,12 @@
 import { parseDuration, parseTime } from '../query/parse-time.js';
-import { AGGREGATIONS, type Aggregation, pickTier, type RangeParams } from '../query/range-query.js';
+import {
+  AGGREGATIONS,
+  type Aggregation,
+  MAX_POINTS,
+  pickTier,
+  type RangeParams,
+  stepForPoints,
+} from '../query/range-query.js';
 import { TIERS } from '../store/tiers.js';
 
 /** A query-string problem: which parameter and why. */
@@ -9,8 +16,10 @@ export interface ParamProblem {
 }
 
 /**
- * Reads `from`, `to`, `step` and `agg` of a range query. Defaults: `to` now, `from` an hour
- * before `to`, `step` the resolution of the finest tier that still holds `from`, `agg` avg.
+ * Reads `from`, `to`, `step` or `points`, and `agg` of a range query. Defaults: `to` now, `from`
+ * an hour before `to`, `step` the resolution of the finest tier that still holds `from`, `agg`
+ * avg. `points=N` (instead of `step`) picks the finest step that answers at most N points — a
+ * chart's width in pixels.
  */
 export function rangeParams(q: Record<string, string>, now: number): RangeParams | ParamProblem {
   const to = q.to === undefined ? now : parseTime(q.to, now);
@@ -21,7 +30,13 @@ export function rangeParams(q: Record<string, string>, now: number): RangeParams
     return { field: 'from', message: 'must be epoch ms, an RFC 3339 time, "now" or "now-<duration>"' };
   if (from > to) return { field: 'from', message: 'must not be after "to"' };
   let step = TIERS[pickTier(from, now)]?.stepMs ?? 1_000;
-  if (q.step !== undefined) {
+  if (q.points !== undefined) {
+    if (q.step !== undefined) return { field: 'points', message: 'give either points or step, not both' };
+    const n = /^\d{1,6}$/.test(q.points) ? Number(q.points) : Number.NaN;
+    if (!(n >= 2 && n <= MAX_POINTS))
+      return { field: 'points', message: `must be an integer 2–${MAX_POINTS} (the chart's width in pixels)` };
+    step = stepForPoints(from, to, n, now);
+  } else if (q.step !== undefined) {
     const s = parseDuration(q.step);
     if (s === null || !(s > 0))
       return { field: 'step', message: 'must be a positive duration such as 1s, 5m, 1h (or ms)' };

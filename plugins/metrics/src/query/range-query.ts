@@ -3,8 +3,11 @@ import type { RingTier } from '../store/ring-tier.js';
 import { AVG, MAX, MIN, TIERS, type TierSpec } from '../store/tiers.js';
 import { quantile } from './quantile.js';
 
-/** Aggregations a range query can ask for. */
-export const AGGREGATIONS = ['avg', 'min', 'max', 'p95'] as const;
+/**
+ * Aggregations a range query can ask for. `minmax` answers avg, min and max of each bucket in
+ * one point, so a chart decimated to its width still shows every spike.
+ */
+export const AGGREGATIONS = ['avg', 'min', 'max', 'p95', 'minmax'] as const;
 /** One aggregation. */
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
@@ -16,7 +19,10 @@ export interface RangeParams {
   agg: Aggregation;
 }
 
-/** The answer for one series: `[epochMs, value | null]` points, null where no data. */
+/** One point: `[epochMs, value]`, or `[epochMs, avg, min, max]` for `minmax`; null where no data. */
+export type RangePoint = [number, number | null] | [number, number | null, number | null, number | null];
+
+/** The answer for one series: one point per step, null values where no data. */
 export interface RangeResult {
   tier: TierSpec['name'];
   /** The step used, ms (raised to the tier's resolution when asked finer). */
@@ -29,7 +35,7 @@ export interface RangeResult {
    * over a remote node's coarse tiers (which keep only averages).
    */
   approximate: boolean;
-  points: Array<[number, number | null]>;
+  points: RangePoint[];
 }
 
 /** Most points one query may return (as Prometheus' 11,000). */
@@ -65,7 +71,7 @@ export function rangeQuery(history: History, p: RangeParams, now: number): Range
   const per = step / spec.stepMs;
   // Raw buckets, and every bucket of a compact history, hold one number.
   const single = tierIndex === 0 || tier.fields === 1;
-  const points: Array<[number, number | null]> = [];
+  const points: RangePoint[] = [];
   const scratch: number[] = [];
   for (let t = start; t <= p.to; t += step) {
     const first = t / spec.stepMs;
@@ -85,6 +91,10 @@ export function rangeQuery(history: History, p: RangeParams, now: number): Range
       n++;
       if (p.agg === 'p95') scratch.push(avg);
     }
+    if (p.agg === 'minmax') {
+      points.push(n > 0 ? [t, sum / n, min, max] : [t, null, null, null]);
+      continue;
+    }
     let v: number | null = null;
     if (n > 0) {
       if (p.agg === 'avg') v = sum / n;
@@ -101,8 +111,18 @@ export function rangeQuery(history: History, p: RangeParams, now: number): Range
     to: p.to,
     agg: p.agg,
     approximate: tierIndex > 0 && (p.agg === 'p95' || (tier.fields === 1 && p.agg !== 'avg')),
+
     points,
   };
+}
+
+/**
+ * The step that keeps a query at most `points` points (≥ 2) from `from` to `to`: buckets are
+ * aligned to the step, so the first may start before `from`, hence `points - 1` intervals.
+ */
+export function stepForPoints(from: number, to: number, points: number, now: number): number {
+  const spec = TIERS[pickTier(from, now)] ?? TIERS[0];
+  return effectiveStep(Math.max(1, Math.ceil((to - from + 1) / (points - 1))), spec.stepMs);
 }
 
 /** How many points {@link rangeQuery} would return for `p`. */
