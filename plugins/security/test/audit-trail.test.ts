@@ -60,7 +60,9 @@ describe('audit trail: hash chain, queries, live stream, kernel and sandbox even
     removeDir(pluginsDir);
   });
 
-  const audit = async (query: string): Promise<{ items: Entry[]; nextCursor?: string }> =>
+  const audit = async (
+    query: string,
+  ): Promise<{ items: Entry[]; nextCursor?: string; prevCursor?: string }> =>
     (await call(k, 'GET', `${S}/audit?${query}`)).body;
 
   it('streams entries live to admins; a viewer may not subscribe to security events', async () => {
@@ -150,6 +152,64 @@ describe('audit trail: hash chain, queries, live stream, kernel and sandbox even
     const future = (await audit(`since=${new Date(Date.now() + 3_600_000).toISOString()}`)).items;
     expect(future).toEqual([]);
     expect((await call(k, 'GET', `${S}/audit?outcome=maybe`)).status).toBe(400);
+  });
+
+  it('answers newest first with order=desc, and pages both ways with next and prev cursors', async () => {
+    const asc = (await audit('limit=1000')).items.map((e) => e.seq);
+    const head = asc.at(-1)!;
+    expect(asc.length).toBeGreaterThan(6);
+    const desc = (await audit('order=desc&limit=1000')).items.map((e) => e.seq);
+    expect(desc.filter((seq) => seq <= head)).toEqual([...asc].reverse());
+
+    // Newest first, three at a time, to the oldest.
+    const pages: Array<Awaited<ReturnType<typeof audit>>> = [];
+    let cursor: string | undefined = `${head + 1}`;
+    while (cursor) {
+      const page: Awaited<ReturnType<typeof audit>> = await audit(`order=desc&limit=3&cursor=${cursor}`);
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      pages.push(page);
+      cursor = page.nextCursor;
+    }
+    expect(pages.flatMap((p) => p.items.map((e) => e.seq))).toEqual([...asc].reverse());
+    // Back from the third page: the second, then the first, each in the same order.
+    const back2 = await audit(`order=desc&limit=3&cursor=${pages[2]!.prevCursor}`);
+    expect(back2.items.map((e) => e.seq)).toEqual(pages[1]!.items.map((e) => e.seq));
+    const back1 = await audit(`order=desc&limit=3&cursor=${back2.prevCursor}`);
+    expect(back1.items.map((e) => e.seq)).toEqual(pages[0]!.items.map((e) => e.seq));
+    // Before the newest page there is only what was appended since (kernel events may still arrive).
+    const newer = back1.prevCursor ? (await audit(`order=desc&cursor=${back1.prevCursor}`)).items : [];
+    expect(newer.every((e) => e.seq > head)).toBe(true);
+    // …and forward again from a page reached backwards.
+    const again = await audit(`order=desc&limit=3&cursor=${back1.nextCursor}`);
+    expect(again.items.map((e) => e.seq)).toEqual(pages[1]!.items.map((e) => e.seq));
+
+    // Oldest first works the same way.
+    const a1 = await audit('limit=4');
+    const a2 = await audit(`limit=4&cursor=${a1.nextCursor}`);
+    expect(a1.prevCursor).toBeUndefined();
+    expect((await audit(`limit=4&cursor=${a2.prevCursor}`)).items).toEqual(a1.items);
+
+    // The newest page's prevCursor shows what was appended since: a dashboard's "newer" button.
+    const newest = await audit('order=desc&limit=5');
+    expect((await audit(`order=desc&limit=5&cursor=${newest.prevCursor}`)).items).toEqual([]);
+    await userWithRoles(k, 'newer', ['viewer']);
+    const since = (await audit(`order=desc&limit=5&cursor=${newest.prevCursor}`)).items;
+    expect(since.length).toBeGreaterThan(0);
+    expect(since.every((e) => e.seq > head)).toBe(true);
+    expect(since.map((e) => e.seq)).toEqual([...since.map((e) => e.seq)].sort((x, y) => y - x));
+
+    const byAdmin = (await audit('order=desc&actor=admin&limit=1000')).items;
+    expect(byAdmin.every((e) => e.actor === 'admin')).toBe(true);
+    expect(byAdmin.map((e) => e.seq)).toEqual([...byAdmin.map((e) => e.seq)].sort((x, y) => y - x));
+    for (const [q, field] of [
+      ['order=sideways', 'order'],
+      ['cursor=x12', 'cursor'],
+      ['cursor=b', 'cursor'],
+    ]) {
+      const bad = await call(k, 'GET', `${S}/audit?${q}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ field })]);
+    }
   });
 
   it('verifies the chain, and detects an entry edited on disk', async () => {

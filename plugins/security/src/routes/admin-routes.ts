@@ -52,7 +52,7 @@ export async function revokeAgentRoute(req: Req, ctx: Ctx, s: State) {
   return noContent();
 }
 
-/** `GET /audit?actor&action&outcome&since&until&limit&cursor`: oldest first, cursor-paged. */
+/** `GET /audit?actor&action&outcome&since&until&limit&order&cursor`: oldest (or newest) first, cursor-paged both ways. */
 export async function queryAuditRoute(req: Req, _ctx: Ctx, s: State) {
   return ok(await queryAudit(s.audit, parseAuditQuery(req.query)));
 }
