@@ -18,7 +18,8 @@ export function publishRequestOutcome(bus: EventBus, o: RequestOutcome): void {
   } else {
     bus.publish(o.topic, {
       actor: o.principal?.id ?? 'anonymous',
-      plugin: o.params.name ?? 'unknown',
+      plugin: o.params.name ?? o.plugin ?? 'unknown',
+      ...(o.target === undefined ? {} : { target: o.target }),
       status: 'success',
       httpStatus: o.status,
       ...(o.details === undefined ? {} : { details: o.details }),

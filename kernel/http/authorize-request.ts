@@ -29,6 +29,10 @@ export type RequestOutcome =
       params: Record<string, string>;
       /** What the route's audit declaration picked from the request (never the raw body). */
       details?: unknown;
+      /** What the change was done to, when the handler found out (e.g. `greet@1.2.0` for an install). */
+      target?: string;
+      /** The plugin it concerns, when the path does not name it. */
+      plugin?: string;
       status: number;
       principal: Principal | null;
       remote?: string;

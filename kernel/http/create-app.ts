@@ -159,6 +159,8 @@ function build(opts: HttpAppOptions, log: Log): Hono {
       topic: route.audit.topic,
       params,
       ...(details === undefined ? {} : { details }),
+      ...(input.audit?.target === undefined ? {} : { target: input.audit.target }),
+      ...(input.audit?.plugin === undefined ? {} : { plugin: input.audit.plugin }),
       status: res.status,
       principal: input.principal,
       ...(remote ? { remote } : {}),

@@ -37,6 +37,12 @@ export interface RouteInput<B> {
    * the kernel adds nothing to it afterwards; any other response gets them added.
    */
   headers: Readonly<Record<string, string>>;
+  /**
+   * What the handler learned about an audited change that the request alone does not say
+   * (e.g. the plugin name and version inside an uploaded archive): set it before answering and
+   * the audit event carries it.
+   */
+  audit?: { plugin?: string; target?: string };
 }
 
 /**

@@ -41,7 +41,7 @@ export function fileInstallRoute(target: InstallTarget): RouteSpec {
       409: 'Consent required (the body carries plan and consent), downgrade, core plugin name, or incompatible kernel',
       413: 'Larger than any valid archive',
     },
-    handler: async (c) => {
+    handler: async (c, input) => {
       const consent = c.req.query('consent');
       const dryRun = flag(c.req.query('dryRun'));
       const out = await installFile(await readArchive(c.req.raw), target, {
@@ -50,6 +50,12 @@ export function fileInstallRoute(target: InstallTarget): RouteSpec {
         upgrade: flag(c.req.query('upgrade')),
         dryRun,
       });
+      // The archive names what was installed: the audit record's target (`name@version`).
+      if (out.installed)
+        input.audit = {
+          plugin: out.installed.name,
+          target: `${out.installed.name}@${out.installed.version}`,
+        };
       const body = out.installed ? { ...out.installed, plan: out.plan } : { plan: out.plan };
       return new Response(JSON.stringify(body), {
         status: dryRun ? 200 : 201,

@@ -146,9 +146,19 @@ describe('installing a packed plugin into a running kernel', () => {
   });
 
   it('installs with the consent digest of its plan; the plugin runs with what was approved', async () => {
+    const audited: Array<Record<string, unknown>> = [];
+    const sub = k.kernel.bus.subscribe(['plugins.admin.install'], (batch) => {
+      for (const e of batch) audited.push(e.data as Record<string, unknown>);
+    });
     const { consent } = (await (await install(archive)).json()) as Refusal;
     const full = await install(archive, `?consent=${consent}`);
     expect(full.status).toBe(201);
+    // The audit event names what the archive held (the request path does not).
+    while (audited.length === 0) await new Promise((r) => setTimeout(r, 20));
+    sub.unsubscribe();
+    expect(audited).toEqual([
+      expect.objectContaining({ actor: 'admin', plugin: 'greet', target: 'greet@1.0.0', status: 'success' }),
+    ]);
     const fullBody = (await full.json()) as { started: { status: string } };
     expect(fullBody.started.status).toBe('running');
     const grants = JSON.parse(readFileSync(join(k.dataDir, 'grants.json'), 'utf8'));

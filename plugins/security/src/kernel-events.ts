@@ -39,14 +39,16 @@ const MAPPERS: Record<string, (topic: string, d: Data) => AuditInput> = {
     actor: 'kernel',
     action: 'sandbox.quarantined',
     outcome: 'failure',
-    target: s(d.plugin) ?? 'plugin',
+    // `name@version` for an install (the archive said which), else the plugin named in the path.
+    target: s(d.target) ?? s(d.plugin) ?? 'plugin',
     details: { reason: d.reason ?? null },
   }),
   'plugins.admin': (t, d) => ({
     actor: s(d.actor) ?? 'unknown',
     action: `plugin.${t.split('.')[2] ?? 'admin'}`,
     outcome: d.status === 'success' ? 'success' : 'failure',
-    target: s(d.plugin) ?? 'plugin',
+    // `name@version` for an install (the archive said which), else the plugin named in the path.
+    target: s(d.target) ?? s(d.plugin) ?? 'plugin',
     ...(s(d.remote) ? { source: s(d.remote)! } : {}),
     ...(d.details !== undefined ? { details: { change: d.details } } : {}),
   }),
