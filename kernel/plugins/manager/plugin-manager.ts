@@ -1,5 +1,6 @@
 import { AGENT_GATEWAY_SERVICE } from '../../agents/gateway-plugin.js';
 import { AUTH_PROVIDER_SERVICE } from '../../auth/index.js';
+import { refreshCookieRole } from '../../auth/refresh-cookie.js';
 import { hasErrorCode, type OmegaError, omegaError } from '../../errors/index.js';
 import type { RouteTable } from '../../http/route-table.js';
 import { createPermissionGate } from '../../permissions/index.js';
@@ -167,6 +168,8 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
               run: (call) => track(e, call),
               logger,
               reasons,
+              // Decided at request time: whether the plugin provides auth is known once it started.
+              refreshCookie: () => (e.providesAuth ? refreshCookieRole(route.method, route.path) : undefined),
             },
           ),
         ),

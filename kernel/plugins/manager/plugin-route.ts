@@ -1,6 +1,13 @@
 import type { PluginRoute, RouteCaller, RouteRequest } from '@omega/protocol';
 import type { Context } from 'hono';
 import type { Principal } from '../../auth/index.js';
+import {
+  type RefreshCookieRole,
+  refreshCookie,
+  refreshCookiePath,
+  refreshTokenFromCookie,
+  wantsRefreshCookie,
+} from '../../auth/refresh-cookie.js';
 import { hasErrorCode, omegaError } from '../../errors/index.js';
 import { readHeader, readRemote } from '../../http/node-bindings.js';
 import { respond } from '../../http/respond.js';
@@ -81,8 +88,10 @@ const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 function toResponse(
   input: RouteInput<unknown>,
   res: { status: number; headers: Record<string, string>; body: unknown },
+  /** A cookie the kernel sets (the auth provider's refresh cookie); plugins never set one. */
+  setCookie?: string,
 ): Response {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = setCookie === undefined ? {} : { 'set-cookie': setCookie };
   for (const name of Object.keys(res.headers)) {
     if (KERNEL_ONLY_HEADERS.test(name)) continue;
     const value = res.headers[name]!.replace(EDGE_WHITESPACE, '');
@@ -117,7 +126,61 @@ export interface PluginRouteOptions {
   run: <T>(call: () => Promise<T>) => Promise<T>;
   logger: Logger;
   /** Why the plugin is refused or stopped (its view's reasons), for the 503 while it is not running. */
-  reasons?: () => Array<{ code: string; message: string }>;
+  reasons?: () => Array<{
+    code: string;
+    message: string;
+  }> /** Set for the auth provider's sign-in routes: what the route does with the refresh cookie. */;
+  refreshCookie?: () => RefreshCookieRole | undefined;
+}
+
+type PluginResult = { status: number; headers: Record<string, string>; body: unknown };
+
+/**
+ * The refresh cookie around an auth provider's route (browsers that opt in with the custom
+ * header): the token from the cookie goes into the body the plugin sees, a token the plugin
+ * answers goes into the cookie and out of the body, and a sign-out or a refused cookie clears it.
+ */
+function cookieBridge(
+  c: Parameters<RouteSpec['handler']>[0],
+  plugin: string,
+  role: RefreshCookieRole | undefined,
+  body: unknown,
+) {
+  const path = refreshCookiePath(plugin);
+  const secure = new URL(c.req.url).protocol === 'https:';
+  const obj =
+    body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : undefined;
+  const fromCookie =
+    (role === 'rotate' || role === 'revoke') && obj?.refreshToken === undefined
+      ? refreshTokenFromCookie(c)
+      : undefined;
+  const optedIn = role !== undefined && wantsRefreshCookie(c);
+  return {
+    body: fromCookie === undefined ? body : { ...obj, refreshToken: fromCookie },
+    /** The result as the client gets it, and the cookie to set. */
+    answer(res: PluginResult): { res: PluginResult; setCookie?: string } {
+      const out =
+        res.body !== null && typeof res.body === 'object' ? (res.body as Record<string, unknown>) : undefined;
+      if (optedIn && role !== 'revoke' && res.status === 200 && typeof out?.refreshToken === 'string') {
+        const { refreshToken, ...rest } = out;
+        return {
+          res: { ...res, body: { ...rest, refreshCookie: true } },
+          setCookie: refreshCookie(refreshToken, path, secure),
+        };
+      }
+      if (fromCookie !== undefined && role === 'revoke' && res.status < 300)
+        return { res, setCookie: refreshCookie(null, path, secure) };
+      return { res };
+    },
+    /** A refused cookie (401: revoked, rotated, expired) is cleared. */
+    refused(res: Response): Response {
+      if (fromCookie !== undefined && res.status === 401)
+        res.headers.set('set-cookie', refreshCookie(null, path, secure));
+      return res;
+    },
+  };
 }
 
 /**
@@ -148,13 +211,15 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
           { plugin, ...(why.length ? { status: 'refused', reasons: why } : {}) },
         );
       }
-      const req = requestFor(c, body, principal, requestId);
+      const cookie = cookieBridge(c, plugin, opts.refreshCookie?.(), body);
+      const req = requestFor(c, cookie.body, principal, requestId);
       try {
-        return toResponse(input, await run(() => callRoute(running, route.handler, req, deadlineMs)));
+        const out = cookie.answer(await run(() => callRoute(running, route.handler, req, deadlineMs)));
+        return toResponse(input, out.res, out.setCookie);
       } catch (err) {
         // A route error the plugin chose to expose (sdk httpError) is the client's answer.
         const exposed = routeErrorResponse(plugin, err, requestId, input);
-        if (exposed) return exposed;
+        if (exposed) return cookie.refused(exposed);
         // What else the plugin threw is for its log, not for clients (it may name files or data).
         if (hasErrorCode(err, 'OMEGA_ERR_PLUGIN_FAILED')) {
           logger.warn(

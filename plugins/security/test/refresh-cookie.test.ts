@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REFRESH_COOKIE_HEADER, readCookie, refreshCookie } from '../../../kernel/auth/refresh-cookie.js';
+import { removeDir, type TempKernel } from '../../../tests/helpers/temp-kernel.js';
+import {
+  GOOD_PASSWORD,
+  startSecurityKernel,
+  userWithRoles,
+} from '../../../tests/security/security-kernel.js';
+
+const S = '/api/v1/security';
+const OPT_IN = { [REFRESH_COOKIE_HEADER]: '1' };
+
+/**
+ * The browser flow of the refresh token: an HttpOnly, SameSite=Strict cookie scoped to the
+ * refresh route, set and rotated by the kernel around the security plugin's sign-in routes,
+ * usable only with the custom header from the kernel's own origin; the JSON flow stays for the CLI.
+ */
+describe('refresh token in an HttpOnly cookie (browsers)', () => {
+  let k: TempKernel;
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    k.api(`${S}${path}`, {
+      method: 'POST',
+      token: false,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const cookieOf = (res: Response) => readCookie(res.headers.get('set-cookie') ?? undefined, 'omega_refresh');
+  const signIn = async () => {
+    const res = await post('/login', { username: 'cookie', password: GOOD_PASSWORD }, OPT_IN);
+    expect(res.status).toBe(200);
+    return res;
+  };
+
+  beforeAll(async () => {
+    k = await startSecurityKernel();
+    await userWithRoles(k, 'cookie', ['viewer']);
+  });
+  afterAll(async () => {
+    await k?.stop();
+    if (k) removeDir(k.dataDir);
+  });
+
+  it('sets the cookie on sign-in (HttpOnly, SameSite=Strict, path-scoped) and keeps the token out of the body', async () => {
+    const res = await signIn();
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(
+      /^omega_refresh=ort\.[^;]+; Path=\/api\/v1\/security\/refresh; HttpOnly; SameSite=Strict$/,
+    );
+    // Plain HTTP here: no Secure (a browser would drop it); over HTTPS the kernel adds it.
+    expect(refreshCookie('x', '/p', true)).toContain('; Secure');
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body.accessToken).toEqual(expect.any(String));
+    expect(body.refreshToken).toBeUndefined();
+    expect(body.refreshCookie).toBe(true);
+    // Without the header (the CLI): the token in the body, no cookie.
+    const cli = await post('/login', { username: 'cookie', password: GOOD_PASSWORD });
+    expect(cli.headers.get('set-cookie')).toBeNull();
+    const pair = (await cli.json()) as { refreshToken: string };
+    expect(pair.refreshToken).toMatch(/^ort\./);
+    const rotated = await post('/refresh', { refreshToken: pair.refreshToken });
+    expect(rotated.status).toBe(200);
+    expect(((await rotated.json()) as { refreshToken: string }).refreshToken).toMatch(/^ort\./);
+  });
+
+  it('refreshes from the cookie only with the custom header from the same origin (CSRF), rotating it', async () => {
+    const first = cookieOf(await signIn())!;
+    const cookie = { cookie: `omega_refresh=${first}` };
+    const noHeader = await post('/refresh', undefined, cookie);
+    expect(noHeader.status).toBe(403);
+    expect(((await noHeader.json()) as { code: string }).code).toBe('OMEGA_ERR_FORBIDDEN');
+    const crossSite = await post('/refresh', undefined, {
+      ...cookie,
+      ...OPT_IN,
+      origin: 'https://evil.example',
+    });
+    expect(crossSite.status).toBe(403);
+    const ok = await post('/refresh', undefined, { ...cookie, ...OPT_IN, origin: k.url });
+    expect(ok.status).toBe(200);
+    const next = cookieOf(ok);
+    expect(next).toMatch(/^ort\./);
+    expect(next).not.toBe(first);
+    const body = (await ok.json()) as Record<string, unknown>;
+    expect(body.refreshToken).toBeUndefined();
+    expect(await (await k.api(`${S}/me`, { token: body.accessToken as string })).json()).toMatchObject({
+      username: 'cookie',
+    });
+    // The rotated-away cookie presented again: refused, cleared, and the whole session revoked.
+    const reused = await post('/refresh', undefined, { ...cookie, ...OPT_IN });
+    expect(reused.status).toBe(401);
+    expect(reused.headers.get('set-cookie')).toContain('Max-Age=0');
+    expect((await post('/refresh', undefined, { cookie: `omega_refresh=${next}`, ...OPT_IN })).status).toBe(
+      401,
+    );
+  });
+
+  it('signs a browser out with the cookie under the refresh route, clearing it', async () => {
+    const token = cookieOf(await signIn())!;
+    const cookie = { cookie: `omega_refresh=${token}`, ...OPT_IN };
+    const out = await post('/refresh/logout', undefined, cookie);
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(
+      /^omega_refresh=; Path=\/api\/v1\/security\/refresh; .*Max-Age=0/,
+    );
+    expect((await post('/refresh', undefined, cookie)).status).toBe(401);
+  });
+});
