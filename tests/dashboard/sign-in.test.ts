@@ -29,11 +29,22 @@ describe.skipIf(skip !== null)('dashboard sign-in in Chromium against a real ker
     await page.getByRole('button', { name: 'Create administrator and sign in' }).click();
     await page.getByRole('navigation', { name: 'Sections' }).waitFor();
     await expect.poll(() => page.locator('[data-who="user"]').textContent()).toBe(ADMIN.username);
-    // The access token lives in memory only; the refresh token in this tab's sessionStorage.
+    // The access token lives in memory only; the refresh token in an HttpOnly cookie no script sees.
     const stored = await browserStorage(page);
-    expect(stored.session.map(([k]) => k)).toEqual(['omega.refresh']);
-    expect(stored.session[0]?.[1]).toMatch(/^ort\./);
+    expect(stored.session).toEqual([]);
     expect(JSON.stringify(stored.local)).not.toMatch(/ort\.|eyJ/);
+    const refreshCookie = async () => (await context.cookies()).find((c) => c.name === 'omega_refresh');
+    const first = await refreshCookie();
+    expect(first).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/api/v1/security/refresh',
+      value: expect.stringMatching(/^ort\./),
+    });
+    const pageCookies = await page.evaluate(
+      () => (globalThis as unknown as { document: { cookie: string } }).document.cookie,
+    );
+    expect(pageCookies).not.toContain('omega_refresh');
     // The secret worked once: a second bootstrap is refused.
     expect(
       (
@@ -48,15 +59,15 @@ describe.skipIf(skip !== null)('dashboard sign-in in Chromium against a real ker
     // A reload keeps the session (the refresh token is rotated) and the URL's view.
     await page.goto(dashUrl(d.url, 'tab=alerts'));
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
-    const after = (await browserStorage(page)).session.find(([k]) => k === 'omega.refresh')?.[1] ?? null;
+    const after = (await refreshCookie())?.value ?? null;
     expect(after).toMatch(/^ort\./);
-    expect(after).not.toBe(stored.session[0]?.[1]);
+    expect(after).not.toBe(first?.value);
 
     // Signing out revokes the session on the server: the old refresh token no longer works.
     await page.getByRole('button', { name: 'Sign out' }).first().click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect((await d.call('POST', '/api/v1/security/refresh', { refreshToken: after })).status).toBe(401);
-    expect((await browserStorage(page)).session).toEqual([]);
+    expect(await refreshCookie()).toBeUndefined();
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
     await context.close();
@@ -83,7 +94,7 @@ describe.skipIf(skip !== null)('dashboard sign-in in Chromium against a real ker
     expect(await page.getByRole('navigation', { name: 'Sections' }).isVisible()).toBe(true);
     await page.clock.fastForward('01:30');
     await page.getByText('You were signed out after 15 minutes without activity.').waitFor();
-    expect((await browserStorage(page)).session.find(([k]) => k === 'omega.refresh')?.[1] ?? null).toBeNull();
+    expect((await context.cookies()).find((c) => c.name === 'omega_refresh')).toBeUndefined();
     await context.close();
   });
 

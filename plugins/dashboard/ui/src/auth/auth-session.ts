@@ -1,9 +1,10 @@
 import type { ApiClient, CredentialSource } from '../api/api-client.js';
 import { ApiError } from '../api/api-error.js';
 import { createStore, type Store } from '../state/store.js';
+import { cookieAuth } from './cookie-auth.js';
 import { hasPermission } from './has-permission.js';
 import type { Me, TokenPair } from './me.js';
-import { readKioskToken, readRefreshToken, writeKioskToken, writeRefreshToken } from './token-storage.js';
+import { dropLegacyRefreshToken, readKioskToken, writeKioskToken } from './token-storage.js';
 
 /** Why the user is on the sign-in page. */
 export type SignedOutReason = 'idle' | 'expired' | 'signed-out' | 'kiosk-invalid';
@@ -32,7 +33,7 @@ export const KIOSK_SCOPES = [
 export interface AuthSession {
   readonly state: Store<AuthState>;
   readonly creds: CredentialSource;
-  /** Restores a session (refresh token of this tab, or a stored kiosk token). */
+  /** Restores a session (the refresh cookie, or a stored kiosk token). */
   start(): Promise<void>;
   signIn(username: string, password: string): Promise<void>;
   /** Creates the first admin with the one-time bootstrap secret, then signs in. */
@@ -69,7 +70,6 @@ export function createAuthSession(publicApi: ApiClient, authedApi: () => ApiClie
 
   const accept = (pair: TokenPair) => {
     access = pair.accessToken;
-    writeRefreshToken(pair.refreshToken);
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void renew(), Math.max(5, pair.expiresIn * REFRESH_AT) * 1000);
   };
@@ -79,28 +79,24 @@ export function createAuthSession(publicApi: ApiClient, authedApi: () => ApiClie
     state.set({ kind: 'user', me });
   };
 
-  const renew = (): Promise<boolean> => {
+  /** A new access token from the refresh cookie; `restoring`: at start, where no cookie is no news. */
+  const renew = (restoring = false): Promise<boolean> => {
     if (kiosk) return Promise.resolve(false);
     renewing ??= (async () => {
-      const refreshToken = readRefreshToken();
-      if (!refreshToken) return false;
       const started = epoch;
       try {
-        const pair = await publicApi.send<TokenPair>('POST', '/security/refresh', { refreshToken });
+        const pair = await cookieAuth<TokenPair>('/security/refresh');
         if (started !== epoch) {
           // Signed out (or in again) meanwhile: revoke what this late answer started.
-          await publicApi
-            .send('POST', '/security/logout', { refreshToken: pair.refreshToken })
-            .catch(() => undefined);
+          await cookieAuth('/security/refresh/logout').catch(() => undefined);
           return false;
         }
         accept(pair);
         return true;
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) {
-          writeRefreshToken(null);
           clear();
-          state.set({ kind: 'signed-out', reason: 'expired' });
+          state.set(restoring ? { kind: 'signed-out' } : { kind: 'signed-out', reason: 'expired' });
         }
         return false;
       } finally {
@@ -112,12 +108,13 @@ export function createAuthSession(publicApi: ApiClient, authedApi: () => ApiClie
 
   const session: AuthSession = {
     state,
-    creds: { token: () => kiosk ?? access, renew },
+    creds: { token: () => kiosk ?? access, renew: () => renew() },
     async start() {
+      dropLegacyRefreshToken();
       const storedKiosk = readKioskToken();
       if (storedKiosk) return session.useKiosk(storedKiosk);
       try {
-        if (readRefreshToken() && (await renew())) return await loadMe();
+        if (await renew(true)) return await loadMe();
       } catch {
         // The session could not be restored (e.g. /me refused): sign in again.
         clear();
@@ -127,7 +124,7 @@ export function createAuthSession(publicApi: ApiClient, authedApi: () => ApiClie
     async signIn(username, password) {
       clear();
       writeKioskToken(null);
-      accept(await publicApi.send<TokenPair>('POST', '/security/login', { username, password }));
+      accept(await cookieAuth<TokenPair>('/security/login', { username, password }));
       await loadMe();
     },
     async bootstrap(secret, username, password) {
@@ -135,12 +132,13 @@ export function createAuthSession(publicApi: ApiClient, authedApi: () => ApiClie
       await session.signIn(username, password);
     },
     async useKiosk(token) {
+      // A user session this browser held ends: the wall display reads with the kiosk token only.
+      if (state.get().kind === 'user') await cookieAuth('/security/refresh/logout').catch(() => undefined);
       clear();
       kiosk = token;
       try {
         await authedApi().get('/kernel');
         writeKioskToken(token);
-        writeRefreshToken(null);
         state.set({ kind: 'kiosk' });
       } catch (err) {
         clear();
@@ -149,13 +147,12 @@ export function createAuthSession(publicApi: ApiClient, authedApi: () => ApiClie
       }
     },
     async signOut(reason = 'signed-out') {
-      const refreshToken = readRefreshToken();
-      writeRefreshToken(null);
+      const hadUser = !kiosk;
       writeKioskToken(null);
       clear();
       state.set({ kind: 'signed-out', reason });
-      if (refreshToken)
-        await publicApi.send('POST', '/security/logout', { refreshToken }).catch(() => undefined);
+      // Revokes the session and clears the cookie (the kernel answers with an expired cookie).
+      if (hadUser) await cookieAuth('/security/refresh/logout').catch(() => undefined);
     },
     can(permission) {
       const s = state.get();

@@ -8,11 +8,11 @@ export interface Me {
   disabled?: boolean;
 }
 
-/** What sign-in and refresh answer. */
+/** What sign-in and refresh answer to the dashboard: the refresh token itself went into the HttpOnly cookie. */
 export interface TokenPair {
   accessToken: string;
   expiresIn: number;
-  refreshToken: string;
+  refreshCookie: true;
   refreshExpiresAt: string;
 }
 

@@ -1,16 +1,15 @@
 /**
  * Where credentials live in the browser, and why (docs/dashboard.md, "Tokens"):
  * - the access token (15 min) only in memory: never in storage a script could read later;
- * - the refresh token in sessionStorage: it survives a reload of this tab, not the closing of
- *   the tab, and no other tab or window sees it; it is rotated on every use and the server
- *   revokes the whole session when a rotated one is presented again (theft shows up);
+ * - the refresh token in an HttpOnly, SameSite=Strict cookie the kernel sets, scoped to the
+ *   refresh route (auth/cookie-auth.ts): no script of this page can read it; it is rotated on
+ *   every use and the server revokes the whole session when a rotated one is presented again;
  * - a kiosk token (a read-only API token) in localStorage: a wall display must come back by
  *   itself after a power cut, and the token can only read.
  * The strict CSP (script-src 'self', no inline script, no eval) is what keeps other code out
- * of this origin. An HttpOnly cookie would be better still for the refresh token; the
- * security plugin does not offer one yet.
+ * of this origin.
  */
-const REFRESH_KEY = 'omega.refresh';
+const LEGACY_REFRESH_KEY = 'omega.refresh';
 const KIOSK_KEY = 'omega.kiosk';
 
 function safe<T>(fn: () => T, fallback: T): T {
@@ -21,17 +20,9 @@ function safe<T>(fn: () => T, fallback: T): T {
   }
 }
 
-/** The stored refresh token of this tab, or null. */
-export function readRefreshToken(): string | null {
-  return safe(() => sessionStorage.getItem(REFRESH_KEY), null);
-}
-
-/** Stores (or with null, forgets) this tab's refresh token. */
-export function writeRefreshToken(token: string | null): void {
-  safe(
-    () => (token ? sessionStorage.setItem(REFRESH_KEY, token) : sessionStorage.removeItem(REFRESH_KEY)),
-    undefined,
-  );
+/** Forgets a refresh token an earlier version kept in sessionStorage (now in the cookie). */
+export function dropLegacyRefreshToken(): void {
+  safe(() => sessionStorage.removeItem(LEGACY_REFRESH_KEY), undefined);
 }
 
 /** The stored kiosk token, or null. */
