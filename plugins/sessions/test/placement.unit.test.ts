@@ -133,6 +133,29 @@ describe('schedulePass', () => {
     );
   });
 
+  it('places a session with a disk quota only on a node that enforces one (best-effort: anywhere)', () => {
+    const nodes = [
+      node('h1', { notEnforced: { diskQuota: 'disk quota: not enforced (the agent is not root)' } }),
+      node('h2', { cpus: 4 }),
+    ];
+    const pass = (body: Record<string, unknown>) =>
+      schedulePass([demand('q', { resources: { cores: 1, ...body } })], freeCapacity(nodes, [])).placed.map(
+        (p) => p.fit.node,
+      );
+    expect(pass({ disk: '1G' })).toEqual(['id-h2']);
+    expect(pass({})).toEqual(['id-h1']); // bin-packing prefers h1 otherwise: the quota decided
+    const onlyH1 = freeCapacity([nodes[0]!], []);
+    expect(pendingReason(demand('q', { resources: { disk: '1G' } }), onlyH1)).toBe(
+      'no node can take it: h1 does not enforce the disk quota (disk quota: not enforced (the agent is not root))',
+    );
+    expect(
+      schedulePass(
+        [demand('q', { enforcement: 'best-effort', resources: { disk: '1G' } })],
+        freeCapacity([nodes[0]!], []),
+      ).placed,
+    ).toHaveLength(1);
+  });
+
   it('starts pending sessions by priority, then age, when not all fit', () => {
     const free = freeCapacity([node('h1', { cpus: 4 })], []);
     const q = [
