@@ -1,17 +1,14 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BusEvent } from '../../../kernel/bus/index.js';
-import { buildPlugin } from '../../../sdk/src/build/index.js';
 import { removeDir, type TempKernel } from '../../../tests/helpers/temp-kernel.js';
 import { metricsPluginsDir, startMetricsKernel, waitFor } from '../../../tests/metrics/metrics-kernel.js';
-import { call, userWithRoles } from '../../../tests/security/security-kernel.js';
+import { call, securityPluginsDir, userWithRoles } from '../../../tests/security/security-kernel.js';
 
 const M = '/api/v1/metrics/alerts';
-const SECURITY_DIR = join(import.meta.dirname, '..', '..', 'security');
 const CLI = join(import.meta.dirname, '..', '..', '..', 'cli', 'main.ts');
 const ALWAYS = { series: 'cpu.busy{cpu="total"}', comparator: '>=', threshold: 0 };
 
@@ -42,12 +39,13 @@ describe('alert acknowledgements and silences in a real kernel', () => {
   let hooks: Server;
   let origin: string;
   const received: Array<{ status: string; alert: { rule: string; silencedBy?: string[] } }> = [];
-  const events: BusEvent[] = [];
+  let securityDir: string;
+  const events: Array<{ topic: string; data: unknown }> = [];
 
   const start = async (dataDir?: string) => {
     // The webhook receiver is on loopback: private addresses allowed for this test.
     k = await startMetricsKernel(plugins, {
-      plugins: { fetchAllowPrivate: true },
+      plugins: { dirs: [plugins.dir, securityDir], fetchAllowPrivate: true },
       ...(dataDir ? { dataDir } : {}),
     });
     k.kernel.bus.subscribe(['metrics.alert.*', 'metrics.silence.*'], (batch) => {
@@ -76,11 +74,10 @@ describe('alert acknowledgements and silences in a real kernel', () => {
     await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
     origin = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
     plugins = await metricsPluginsDir({ grant: [`net:fetch:${origin}`] });
-    await buildPlugin(SECURITY_DIR, { typecheck: false });
-    mkdirSync(join(plugins.dir, 'security', 'dist'), { recursive: true });
-    cpSync(join(SECURITY_DIR, 'dist'), join(plugins.dir, 'security', 'dist'), { recursive: true });
+    // The security plugin (built, with the repository's default grants) beside it.
+    securityDir = await securityPluginsDir();
     const grants = JSON.parse(readFileSync(plugins.grantsFile, 'utf8'));
-    const bundled = JSON.parse(readFileSync(join(SECURITY_DIR, '..', 'grants.json'), 'utf8'));
+    const bundled = JSON.parse(readFileSync(join(securityDir, 'grants.json'), 'utf8'));
     writeFileSync(plugins.grantsFile, JSON.stringify({ ...grants, security: bundled.security }));
     await start();
   });
@@ -89,6 +86,7 @@ describe('alert acknowledgements and silences in a real kernel', () => {
     hooks?.close();
     if (k) removeDir(k.dataDir);
     if (plugins) removeDir(plugins.dir);
+    if (securityDir) removeDir(securityDir);
   });
 
   it('acknowledges a firing alert with a reason: shown with who and why, published and audited', async () => {
