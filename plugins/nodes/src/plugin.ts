@@ -1,5 +1,6 @@
 import { definePlugin, httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
 import { discoveryRoutes } from './api/discovery-routes.js';
+import { nodeHistoryRoute } from './api/node-history-route.js';
 import { nodeReadRoutes } from './api/node-read-routes.js';
 import { nodeRemoveRoute } from './api/node-remove-route.js';
 import { nodeWriteRoutes } from './api/node-write-routes.js';
@@ -48,6 +49,7 @@ export const plugin = definePlugin<{ provides: Provides }>({
     });
     const routes: Record<string, (req: PluginRequest) => Promise<PluginResponse>> = {
       ...nodeReadRoutes(current),
+      ...nodeHistoryRoute(current),
       ...nodeWriteRoutes(current),
       ...nodeRemoveRoute(current),
       ...tokenRoutes(current),

@@ -207,8 +207,9 @@ export class NodesRuntime {
     if (!c?.deadline || e.record.drain || Date.parse(c.deadline) > now) return;
     delete e.record.cordon;
     e.record.specVersion++;
-    this.registry.save(e).catch(() => {});
     const reason = `cordon deadline ${c.deadline} passed`;
+    this.registry.recordHold(e, 'uncordoned', reason, 'nodes', new Date(now).toISOString());
+    this.registry.save(e).catch(() => {});
     this.events.change('uncordoned', e.record, undefined, {
       hold: { by: 'nodes', reason, at: new Date(now).toISOString() },
     });

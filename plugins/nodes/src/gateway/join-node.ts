@@ -178,7 +178,7 @@ function newRecord(
     state: 'ready',
     reason,
     since: at,
-    history: [{ state: 'ready', reason, at }],
+    history: [{ n: 1, state: 'ready', reason, by: 'nodes', at }],
     ...(a.agentVersion ? { agentVersion: a.agentVersion } : {}),
     token: tokenId,
     capacity: capacityFromSpecs(a.specs),

@@ -2,7 +2,8 @@ import type { PluginContext } from '@omega/sdk';
 import type { NodeChange } from '../contract.js';
 import type { Transition } from '../liveness/judge-liveness.js';
 import type { NodeEvents } from '../publish/node-events.js';
-import type { LiveState, NodeEntry, NodeRecord } from './node-record.js';
+import { appendHistory, numberHistory } from './append-history.js';
+import type { LiveState, NodeEntry, NodeRecord, StateChange } from './node-record.js';
 
 /** Collections the registry keeps (storage), and the ephemeral store of the agents' specs. */
 export const COLLECTIONS = { nodes: 'nodes', removed: 'removed' } as const;
@@ -74,7 +75,9 @@ export class NodeRegistry {
         continue;
       }
       const defaults = { specVersion: 1, history: [], labels: {} };
-      this.index({ record: { ...defaults, ...v }, version: r.version, live: { at: 0 } });
+      const record = { ...defaults, ...v };
+      record.history = Array.isArray(record.history) ? numberHistory(record.history) : [];
+      this.index({ record, version: r.version, live: { at: 0 } });
     }
     for (const r of await listAll<Tombstone>(this.ctx, COLLECTIONS.removed)) {
       if (r.value && typeof r.value.fingerprint === 'string') {
@@ -201,9 +204,11 @@ export class NodeRegistry {
     r.state = t.to;
     r.reason = t.reason;
     r.since = since;
-    r.history.push({ state: t.to, reason: t.reason, at: since });
-    const max = this.historyMax();
-    if (r.history.length > max) r.history.splice(0, r.history.length - max);
+    appendHistory(
+      r.history,
+      { state: t.to, from: previous, reason: t.reason, by: actor, at: since },
+      this.historyMax(),
+    );
     this.save(entry).catch(() => {});
     this.events.change(t.to as NodeChange, r, previous);
     this.events.audit({
@@ -214,6 +219,21 @@ export class NodeRegistry {
       ...(source ? { source } : {}),
       details: { name: r.name, from: previous, to: t.to, reason: t.reason },
     });
+  }
+
+  /**
+   * Records an operator's hold change (cordon, drain, uncordon, or a cordon deadline that
+   * passed) in the node's history; the caller writes the record.
+   */
+  recordHold(
+    entry: NodeEntry,
+    hold: NonNullable<StateChange['hold']>,
+    reason: string,
+    by: string,
+    at: string,
+  ): void {
+    const r = entry.record;
+    appendHistory(r.history, { state: r.state, hold, reason, by, at }, this.historyMax());
   }
 
   /** Removes a node: its key is refused from now on (a tombstone), its records deleted. */
