@@ -46,7 +46,7 @@ const MAX_FRAME = 1024 * 1024;
  * Serves `GET /api/v1/agents/connect` (subprotocol omega-agent.v1) for node agents: one
  * session per connection (agent-session.ts), one open session per node (a newer one replaces
  * the older), events batched into the gateway plugin's `agent-gateway` service in order, a
- * ping every heartbeat, and silence reported once per silence with what TCP says (a hung agent
+ * ping only to a session that has gone quiet either way, and silence reported once per silence with what TCP says (a hung agent
  * whose machine still acknowledges vs a link that does not). Never decides that a node is down.
  */
 export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
@@ -155,12 +155,13 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
   };
   o.server.on('upgrade', onUpgrade);
 
-  // Pings every heartbeat; silence past 2 heartbeats is reported once with TCP's evidence;
-  // past 10 the socket is dropped (TCP alone would take ~15 minutes to give up).
-  const ping = setInterval(() => {
-    for (const s of sessions) if (s.node()) s.ping();
-  }, o.heartbeatMs);
-  ping.unref();
+  // Every second: a session gets a ping only when it needs one — its agent has sent nothing for
+  // 1.5 heartbeats (the ping makes data outstanding, so TCP can tell a hung agent from a cut
+  // link), or the kernel has sent it nothing for 2 (the agent gives up after 3 silent ones: a
+  // gateway plugin that is restarting acknowledges no heartbeats). Healthy sessions, acked
+  // every heartbeat, are never pinged: no burst of one ping per agent every heartbeat. Silence
+  // past 2 heartbeats is reported once with TCP's evidence; past 10 the socket is dropped (TCP
+  // alone would take ~15 minutes to give up).
   const sweep = setInterval(
     () => {
       const now = Date.now();
@@ -170,6 +171,8 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
           s.terminate();
           continue;
         }
+        const unsent = now - s.lastSentAt();
+        if ((quiet > 1.5 * o.heartbeatMs && unsent >= o.heartbeatMs) || unsent > 2 * o.heartbeatMs) s.ping();
         if (quiet <= 2 * o.heartbeatMs || !s.markSilent()) continue;
         const node = s.node()!;
         void tcpEvidence(s.local, s.remote).then((transport) =>
@@ -240,7 +243,6 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
     sessionCount: () => byNode.size,
     async close() {
       closing = true;
-      clearInterval(ping);
       clearInterval(sweep);
       o.server.off('upgrade', onUpgrade);
       for (const s of sessions) s.close(CLOSE.going, 'kernel stopping');

@@ -10,6 +10,7 @@ import { NodeEvents } from './publish/node-events.js';
 import { PacedPublisher } from './publish/paced-publisher.js';
 import type { NodeEntry } from './registry/node-record.js';
 import { NodeRegistry } from './registry/node-registry.js';
+import { RuntimeTimings } from './runtime-timings.js';
 import { SlurmNodes } from './slurm/slurm-nodes.js';
 import { WriteLimiter } from './storage/write-limiter.js';
 import { TokenStore } from './tokens/token-store.js';
@@ -22,6 +23,14 @@ const STALL_MS = 5_000;
 const LIVE_FLUSH_MS = 15_000;
 /** How often ended tokens are pruned. */
 const PRUNE_MS = 3_600_000;
+/**
+ * After a start, agents that were connected before it come back over a while (their back-off,
+ * the kernel's handshake rate): while such returns keep arriving — one within this long — the
+ * start's grace goes on for the nodes not back yet (a restart storm is not their silence).
+ */
+export const RETURN_QUIET_MS = 5_000;
+/** The longest a restart storm extends the start's grace. */
+export const RETURN_GRACE_MAX_MS = 600_000;
 
 /**
  * Everything one activation of the nodes plugin holds: the registry, tokens, discovery
@@ -45,11 +54,15 @@ export class NodesRuntime {
   readonly startedAt = Date.now();
   /** Counters served with the settings. */
   readonly stats = { delivered: 0, malformed: 0, unknownNode: 0, stalls: 0, ticks: 0 };
+  /** How long each kind of work held the plugin (status.timings of the settings). */
+  readonly timings = new RuntimeTimings();
   private lastTick = Date.now();
   private lastLoadFlush = Date.now();
   private lastLiveFlush = Date.now();
   private lastPrune = Date.now();
   private stopping = false;
+  /** Kernel time of the latest return of a node not heard since before this start (0: none yet). */
+  private lastReturnAt = 0;
   /** Storage writes of every part of the plugin go through this bound. */
   readonly writes = new WriteLimiter();
   /** The plugin's ctx with storage writes bounded in flight (what every part receives). */
@@ -126,7 +139,8 @@ export class NodesRuntime {
         if (p.load) e.live.load = p.load;
         if (p.loadAt) e.live.loadAt = p.loadAt;
       }
-      e.live.graceFrom = this.startedAt;
+      // Counted from when the registry is loaded: loading a large one takes a while.
+      e.live.graceFrom = Date.now();
     }
     const conns = await this.ctx.agents.connections().catch(() => []);
     for (const c of conns) {
@@ -144,6 +158,12 @@ export class NodesRuntime {
 
   /** Applies evidence to a node and records the state change it implies. */
   judge(e: NodeEntry, ev: Evidence, source?: string): Transition | undefined {
+    if (
+      (ev.type === 'connected' || ev.type === 'frame') &&
+      e.live.at < this.startedAt &&
+      ev.at >= this.startedAt
+    )
+      this.lastReturnAt = Math.max(this.lastReturnAt, ev.at);
     const t = judgeEvidence(e, ev, this.settings.current);
     if (t) this.registry.transition(e, t, 'nodes', source);
     return t;
@@ -169,8 +189,36 @@ export class NodesRuntime {
         e.live.graceFrom = Math.max(e.live.at, e.live.graceFrom ?? 0) + gap - TICK_MS;
       this.ctx.log.warn('nodes: the sweep stalled; node silence shifted', { gapMs: gap }).catch(() => {});
     }
+    this.timings.time('tick', () => this.sweep(now));
     const s = this.settings.current;
+    if (now - this.lastLoadFlush >= s.loadPublishMs) {
+      this.lastLoadFlush = now;
+      this.timings.time('loadFlush', () => this.loads.flush(now));
+    }
+    this.out.pump();
+    if (now - this.lastLiveFlush >= LIVE_FLUSH_MS) {
+      this.lastLiveFlush = now;
+      void this.timings.time('liveFlush', () => this.live.flush((id) => this.registry.get(id)?.live));
+    }
+    if (now - this.lastPrune >= PRUNE_MS) {
+      this.lastPrune = now;
+      await this.tokens.prune(now);
+    }
+  }
+
+  /** One sweep: silence, cordon deadlines, command deadlines, Slurm's submit hosts. */
+  private sweep(now: number): void {
+    const s = this.settings.current;
+    // A restart storm: nodes heard before this start are still coming back. Those not back yet
+    // keep their grace from start while returns go on (bounded), so none is judged silent for
+    // the time the kernel took to admit the others.
+    const storm =
+      this.lastReturnAt > 0 &&
+      now - this.lastReturnAt <= RETURN_QUIET_MS &&
+      now - this.startedAt <= RETURN_GRACE_MAX_MS;
     for (const e of this.registry.entries()) {
+      if (storm && e.live.at < this.startedAt && e.live.graceFrom !== undefined)
+        e.live.graceFrom = Math.max(e.live.graceFrom, now - TICK_MS);
       const t = judgeSilence(e, now, s);
       if (t) this.registry.transition(e, t);
       this.expireHold(e, now);
@@ -178,19 +226,6 @@ export class NodesRuntime {
     this.commands.sweep(now);
     for (const host of this.slurm.sweep(now, (id) => this.registry.get(id)))
       this.ctx.log.info('nodes: Slurm nodes of a submit host dropped', { submitNode: host }).catch(() => {});
-    if (now - this.lastLoadFlush >= s.loadPublishMs) {
-      this.lastLoadFlush = now;
-      this.loads.flush(now);
-    }
-    this.out.pump();
-    if (now - this.lastLiveFlush >= LIVE_FLUSH_MS) {
-      this.lastLiveFlush = now;
-      void this.live.flush((id) => this.registry.get(id)?.live);
-    }
-    if (now - this.lastPrune >= PRUNE_MS) {
-      this.lastPrune = now;
-      await this.tokens.prune(now);
-    }
   }
 
   /** Writes live state (graceful stop). */

@@ -18,6 +18,12 @@ const MAX_REPORT_BYTES = 60_000;
 export async function deliverEvents(rt: NodesRuntime, events: unknown): Promise<Record<string, never>> {
   if (!Array.isArray(events)) return {};
   const writes: Promise<unknown>[] = [];
+  rt.timings.time('deliver', () => applyAll(rt, events, writes));
+  await Promise.all(writes);
+  return {};
+}
+
+function applyAll(rt: NodesRuntime, events: unknown[], writes: Promise<unknown>[]): void {
   for (const raw of events) {
     const ev = readAgentEvent(raw);
     if (!ev) {
@@ -33,8 +39,6 @@ export async function deliverEvents(rt: NodesRuntime, events: unknown): Promise<
     const w = apply(rt, e, ev);
     if (w) writes.push(w);
   }
-  await Promise.all(writes);
-  return {};
 }
 
 function apply(rt: NodesRuntime, e: NodeEntry, ev: AgentEvent): Promise<unknown> | undefined {
