@@ -11,7 +11,7 @@ import { claimUpgrade, refuseUnclaimed, writeUpgradeProblem } from '../ws/index.
 import { type AgentSession, CLOSE, createAgentSession } from './agent-session.js';
 import { createEventBatcher } from './create-event-batcher.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
-import { tcpEvidence } from './tcp-evidence.js';
+import { tcpEvidenceMany } from './tcp-evidence.js';
 
 /** Options of {@link createAgentGateway}. */
 export interface AgentGatewayOptions {
@@ -155,6 +155,37 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
   };
   o.server.on('upgrade', onUpgrade);
 
+  // Sessions that fell silent, reported with TCP's evidence: one /proc/net/tcp read for all of
+  // them, one read at a time (a stalled kernel sees many fall silent at once).
+  const silent: Array<{ s: AgentSession; node: string; quiet: number }> = [];
+  let reporting = false;
+  const reportSilent = async (): Promise<void> => {
+    if (reporting) return;
+    reporting = true;
+    try {
+      while (silent.length > 0) {
+        const batch = silent.splice(0);
+        const evidence = await tcpEvidenceMany(batch.map(({ s }) => ({ local: s.local, remote: s.remote })));
+        const at = Date.now();
+        for (const [i, { s, node, quiet }] of batch.entries())
+          batcher.push(
+            {
+              node,
+              conn: s.conn,
+              at,
+              remote: s.remote.address,
+              type: 'silent',
+              ms: quiet,
+              transport: evidence[i] ?? 'unknown',
+            },
+            true,
+          );
+      }
+    } finally {
+      reporting = false;
+    }
+  };
+
   // Every second: a session gets a ping only when it needs one — its agent has sent nothing for
   // 1.5 heartbeats (the ping makes data outstanding, so TCP can tell a hung agent from a cut
   // link), or the kernel has sent it nothing for 2 (the agent gives up after 3 silent ones: a
@@ -174,22 +205,9 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
         const unsent = now - s.lastSentAt();
         if ((quiet > 1.5 * o.heartbeatMs && unsent >= o.heartbeatMs) || unsent > 2 * o.heartbeatMs) s.ping();
         if (quiet <= 2 * o.heartbeatMs || !s.markSilent()) continue;
-        const node = s.node()!;
-        void tcpEvidence(s.local, s.remote).then((transport) =>
-          batcher.push(
-            {
-              node,
-              conn: s.conn,
-              at: Date.now(),
-              remote: s.remote.address,
-              type: 'silent',
-              ms: quiet,
-              transport,
-            },
-            true,
-          ),
-        );
+        silent.push({ s, node: s.node()!, quiet });
       }
+      void reportSilent();
     },
     Math.min(1_000, o.heartbeatMs),
   );

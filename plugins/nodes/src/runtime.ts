@@ -1,4 +1,4 @@
-import type { PluginContext } from '@omega/sdk';
+import { type PluginContext, pluginError } from '@omega/sdk';
 import { CommandChannel } from './commands/command-channel.js';
 import { Discovery } from './discovery/discovery.js';
 import { JoinGuard } from './gateway/join-guard.js';
@@ -12,7 +12,7 @@ import type { NodeEntry } from './registry/node-record.js';
 import { NodeRegistry } from './registry/node-registry.js';
 import { RuntimeTimings } from './runtime-timings.js';
 import { SlurmNodes } from './slurm/slurm-nodes.js';
-import { WriteLimiter } from './storage/write-limiter.js';
+import { type UrgentSet, WriteLimiter } from './storage/write-limiter.js';
 import { TokenStore } from './tokens/token-store.js';
 
 /** The sweep's period, ms: liveness, command deadlines, cordon deadlines, batches. */
@@ -29,6 +29,12 @@ const PRUNE_MS = 3_600_000;
  * start's grace goes on for the nodes not back yet (a restart storm is not their silence).
  */
 export const RETURN_QUIET_MS = 5_000;
+/**
+ * The longest a service call of the kernel's gateway waits for storage (a join's durable
+ * writes, a delivery's specs): far inside the kernel's 60 s call deadline, whose breach
+ * stops the plugin. A slow disk then refuses joins with retryAfterSec instead.
+ */
+export const STORAGE_WAIT_MS = 20_000;
 /** The longest a restart storm extends the start's grace. */
 export const RETURN_GRACE_MAX_MS = 600_000;
 
@@ -61,6 +67,8 @@ export class NodesRuntime {
   private lastLiveFlush = Date.now();
   private lastPrune = Date.now();
   private stopping = false;
+  /** Waits bounded by {@link within}: the sweep rejects those past their time. */
+  private readonly waits = new Set<{ until: number; reject: (err: Error) => void }>();
   /** Kernel time of the latest return of a node not heard since before this start (0: none yet). */
   private lastReturnAt = 0;
   /** Storage writes of every part of the plugin go through this bound. */
@@ -80,11 +88,14 @@ export class NodesRuntime {
     } as PluginContext['storage'];
     const ctx = Object.freeze({ ...raw, storage: Object.freeze(limited) }) as PluginContext;
     this.ctx = ctx;
+    /** A join's writes: ahead of every waiting write. */
+    const urgentSet: UrgentSet = (collection, id, value) =>
+      writes.run(() => storage.set(collection, id, value), true);
     this.out = new PacedPublisher(ctx);
     this.events = new NodeEvents(this.out);
     this.settings = new SettingsStore(ctx);
-    this.registry = new NodeRegistry(ctx, this.events, () => this.settings.current.historyMax);
-    this.tokens = new TokenStore(ctx);
+    this.registry = new NodeRegistry(ctx, this.events, () => this.settings.current.historyMax, urgentSet);
+    this.tokens = new TokenStore(ctx, urgentSet);
     this.discovery = new Discovery(ctx);
     this.commands = new CommandChannel(ctx);
     this.live = new LiveStore(ctx);
@@ -156,6 +167,32 @@ export class NodesRuntime {
       .catch(() => {});
   }
 
+  /**
+   * `p`, or a rejection (OMEGA_ERR_UNAVAILABLE, `what` in its message) when it has not settled
+   * after `ms` — checked by the sweep each second, so a stuck write cannot hold a gateway call
+   * until the kernel's deadline stops the plugin. `p` itself goes on.
+   */
+  within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const w = {
+        until: Date.now() + ms,
+        reject: () =>
+          reject(pluginError('OMEGA_ERR_UNAVAILABLE', `${what} took over ${ms / 1000} s; retry.`)),
+      };
+      this.waits.add(w);
+      p.then(
+        (v) => {
+          this.waits.delete(w);
+          resolve(v);
+        },
+        (err: unknown) => {
+          this.waits.delete(w);
+          reject(err);
+        },
+      );
+    });
+  }
+
   /** Applies evidence to a node and records the state change it implies. */
   judge(e: NodeEntry, ev: Evidence, source?: string): Transition | undefined {
     if (
@@ -189,6 +226,11 @@ export class NodesRuntime {
         e.live.graceFrom = Math.max(e.live.at, e.live.graceFrom ?? 0) + gap - TICK_MS;
       this.ctx.log.warn('nodes: the sweep stalled; node silence shifted', { gapMs: gap }).catch(() => {});
     }
+    for (const w of this.waits)
+      if (now >= w.until) {
+        this.waits.delete(w);
+        w.reject(new Error('timeout'));
+      }
     this.timings.time('tick', () => this.sweep(now));
     const s = this.settings.current;
     if (now - this.lastLoadFlush >= s.loadPublishMs) {

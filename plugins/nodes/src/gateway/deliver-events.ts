@@ -1,5 +1,5 @@
 import type { NodeEntry } from '../registry/node-record.js';
-import type { NodesRuntime } from '../runtime.js';
+import { type NodesRuntime, STORAGE_WAIT_MS } from '../runtime.js';
 import { readSlurmNodes } from '../slurm/read-slurm-nodes.js';
 import { type AgentEvent, readAgentEvent } from './agent-event.js';
 import { storeSpecs } from './store-specs.js';
@@ -19,7 +19,8 @@ export async function deliverEvents(rt: NodesRuntime, events: unknown): Promise<
   if (!Array.isArray(events)) return {};
   const writes: Promise<unknown>[] = [];
   rt.timings.time('deliver', () => applyAll(rt, events, writes));
-  await Promise.all(writes);
+  // Specs writes, bounded: a slow disk must not hold the delivery until the kernel's deadline.
+  await rt.within(Promise.all(writes), STORAGE_WAIT_MS, 'Storing specs').catch(() => {});
   return {};
 }
 

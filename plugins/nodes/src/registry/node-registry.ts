@@ -2,6 +2,7 @@ import type { PluginContext } from '@omega/sdk';
 import type { NodeChange } from '../contract.js';
 import type { Transition } from '../liveness/judge-liveness.js';
 import type { NodeEvents } from '../publish/node-events.js';
+import type { UrgentSet } from '../storage/write-limiter.js';
 import { appendHistory, numberHistory } from './append-history.js';
 import type { LiveState, NodeEntry, NodeRecord, StateChange } from './node-record.js';
 
@@ -63,6 +64,8 @@ export class NodeRegistry {
     private readonly ctx: PluginContext,
     private readonly events: NodeEvents,
     private readonly historyMax: () => number,
+    /** Writes a join waits on (ahead of queued state writes); default: the ordinary write. */
+    private readonly urgentSet?: UrgentSet,
   ) {}
 
   /** Loads the records and tombstones earlier activations stored. */
@@ -153,11 +156,11 @@ export class NodeRegistry {
     return this.sorted;
   }
 
-  /** Adds a new node and writes it (`saved` resolves once durable). */
+  /** Adds a new node and writes it ahead of queued writes (`saved` resolves once durable). */
   create(record: NodeRecord, live: LiveState): { entry: NodeEntry; saved: Promise<void> } {
     const entry: NodeEntry = { record, version: 0, live };
     this.index(entry);
-    return { entry, saved: this.save(entry) };
+    return { entry, saved: this.save(entry, true) };
   }
 
   /** Renames a node (its agent rejoined under another, free name). */
@@ -168,13 +171,19 @@ export class NodeRegistry {
     this.sorted = undefined;
   }
 
-  /** Writes the node's record after the writes before it; resolves once durable (rejects on failure). */
-  save(entry: NodeEntry): Promise<void> {
+  /**
+   * Writes the node's record after the writes before it; resolves once durable (rejects on
+   * failure). `urgent`: a join waits on it (it goes ahead of other nodes' queued writes).
+   */
+  save(entry: NodeEntry, urgent = false): Promise<void> {
     const id = entry.record.id;
     const run = (this.writes.get(id) ?? Promise.resolve()).then(async () => {
       if (this.byId.get(id) !== entry) return;
       entry.record.updatedAt = new Date().toISOString();
-      const stored = await this.ctx.storage.set(COLLECTIONS.nodes, id, entry.record);
+      const stored =
+        urgent && this.urgentSet
+          ? await this.urgentSet(COLLECTIONS.nodes, id, entry.record)
+          : await this.ctx.storage.set(COLLECTIONS.nodes, id, entry.record);
       entry.version = stored.version;
     });
     const tail = run.catch((err: unknown) => {
