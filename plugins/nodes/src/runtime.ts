@@ -19,6 +19,8 @@ import { TokenStore } from './tokens/token-store.js';
 export const TICK_MS = 1_000;
 /** A tick later than this after the previous one means the plugin (or the clock) stalled. */
 const STALL_MS = 5_000;
+/** Fewest loads published in one tick (a small fleet's whole batch goes at once). */
+const LOAD_SLICE_MIN = 500;
 /** How often live state is persisted (a crash loses at most this much of it). */
 const LIVE_FLUSH_MS = 15_000;
 /** How often ended tokens are pruned. */
@@ -233,10 +235,15 @@ export class NodesRuntime {
       }
     this.timings.time('tick', () => this.sweep(now));
     const s = this.settings.current;
+    // Loads go out every loadPublishMs, spread over the ticks of the period (a slice a tick).
+    const slice = Math.max(
+      LOAD_SLICE_MIN,
+      Math.ceil(this.registry.size / Math.max(1, s.loadPublishMs / TICK_MS)),
+    );
     if (now - this.lastLoadFlush >= s.loadPublishMs) {
       this.lastLoadFlush = now;
-      this.timings.time('loadFlush', () => this.loads.flush(now));
-    }
+      this.timings.time('loadFlush', () => this.loads.flush(now, slice));
+    } else this.timings.time('loadFlush', () => this.loads.drain(slice));
     this.out.pump();
     if (now - this.lastLiveFlush >= LIVE_FLUSH_MS) {
       this.lastLiveFlush = now;
