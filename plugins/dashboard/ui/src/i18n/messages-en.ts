@@ -1,3 +1,5 @@
+import { resourcesEn } from './messages-resources-en.js';
+
 /**
  * The English message catalog: every string the dashboard shows. Another language is another
  * object with the same keys (the type makes a missing key a compile error). `{name}` is a
@@ -196,6 +198,7 @@ export const en = {
   'res.size': 'Size',
   'res.inodes': 'Inodes used',
   'res.fleet': 'Fleet resources (NUMA, thermal, storage, RAID per node)',
+  ...resourcesEn,
 
   'net.interfaces': 'Interfaces of {host}',
   'net.name': 'Interface',
