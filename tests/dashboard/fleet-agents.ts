@@ -4,22 +4,14 @@ import { join } from 'node:path';
 import { type AgentProcess, startAgent } from '../nodes/helpers/agent-process.js';
 import type { DashboardKernel } from './dashboard-kernel.js';
 
-/** Real agents joined to a dashboard kernel (its nodes and resources plugins). */
+/** Real agents joined to a dashboard kernel (its nodes plugin, and resources when installed). */
 export interface FleetAgents {
   agents: Array<{ name: string; dir: string; proc: AgentProcess }>;
   stop(): Promise<void>;
 }
 
-/**
- * Starts one real `omega-agent` process per name against the kernel (joined with a token minted
- * by the admin, reporting resources every second, probing the others every second), and waits
- * until each has joined. The figures they report are this machine's own.
- */
-export async function startFleetAgents(
-  d: DashboardKernel,
-  token: string,
-  names: string[],
-): Promise<FleetAgents> {
+/** Latency probes every second over a 6 s window (the resources plugin's settings), so a test sees the matrix fill quickly. */
+async function fastProbes(d: DashboardKernel, token: string): Promise<void> {
   const settings = await d.call<{ version: number }>('GET', '/api/v1/resources/settings', undefined, token);
   const put = await d.call(
     'PUT',
@@ -31,6 +23,21 @@ export async function startFleetAgents(
     token,
   );
   if (put.status !== 200) throw new Error(`resources settings: ${put.status} ${JSON.stringify(put.body)}`);
+}
+
+/**
+ * Starts one real `omega-agent` process per name against the kernel (joined with a token minted
+ * by the admin, reporting resources every second and, with `resources` (default), probing the
+ * others every second), and waits until each has joined. The figures they report are this
+ * machine's own.
+ */
+export async function startFleetAgents(
+  d: DashboardKernel,
+  token: string,
+  names: string[],
+  opts: { resources?: boolean } = {},
+): Promise<FleetAgents> {
+  if (opts.resources !== false) await fastProbes(d, token);
   const minted = await d.call<{ token: string }>(
     'POST',
     '/api/v1/nodes/tokens',

@@ -1,4 +1,5 @@
 import { resourcesEn } from './messages-resources-en.js';
+import { sessionsFormEn } from './messages-sessions-en.js';
 
 /**
  * The English message catalog: every string the dashboard shows. Another language is another
@@ -157,6 +158,7 @@ export const en = {
   'sessions.memoryMiB': 'Memory (MiB)',
   'sessions.gpus': 'GPUs',
   'sessions.selector': 'Node selector (label=value, …)',
+  ...sessionsFormEn,
   'sessions.back': 'All sessions',
   'sessions.logs': 'Logs',
   'sessions.stream': 'Stream',

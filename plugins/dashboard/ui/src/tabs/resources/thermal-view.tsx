@@ -2,22 +2,8 @@ import { AbsentNote } from '../../components/absent-note.js';
 import { ScrollRegion } from '../../components/scroll-region.js';
 import { formatDuration, formatNumber, formatRatio, formatTime } from '../../i18n/format.js';
 import { t } from '../../i18n/t.js';
-import {
-  absentReason,
-  isPresent,
-  type ResourceDetail,
-  type ResourceSummary,
-  type Sensor,
-} from './resources-model.js';
-
-/** How close a sensor is to its limits: `crit` within 5 °C of critical, `hot` past max. */
-export function sensorLevel(
-  s: Pick<Sensor, 'celsius' | 'maxCelsius' | 'criticalCelsius'>,
-): 'ok' | 'hot' | 'crit' {
-  if (s.criticalCelsius !== undefined && s.celsius >= s.criticalCelsius - 5) return 'crit';
-  if (s.maxCelsius !== undefined && s.celsius >= s.maxCelsius) return 'hot';
-  return 'ok';
-}
+import { absentReason, isPresent, type ResourceDetail, type ResourceSummary } from './resources-model.js';
+import { sensorLevel } from './sensor-level.js';
 
 const LEVEL_CLASS = { ok: undefined, hot: 'sev sev-warning', crit: 'sev sev-critical' } as const;
 
