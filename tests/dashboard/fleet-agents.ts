@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AgentProcess, startAgent } from '../nodes/helpers/agent-process.js';
@@ -48,6 +48,8 @@ export async function startFleetAgents(
   const agents: FleetAgents['agents'] = [];
   for (const name of names) {
     const dir = mkdtempSync(join(tmpdir(), `omega-dash-${name}-`));
+    // Sessions run as their own uid, with their working directory under the agent's data dir.
+    chmodSync(dir, 0o755);
     const config = join(dir, 'config.json');
     writeFileSync(
       config,

@@ -19,11 +19,8 @@ import {
 const skip = ensureChromium();
 if (skip) console.warn(`SKIP dashboard resources tests: ${skip}`);
 
-/** OMEGA_SCREENSHOTS=1 refreshes docs/screenshots/resources-*.png; otherwise they go to a temp dir. */
-const SHOTS =
-  process.env.OMEGA_SCREENSHOTS === '1'
-    ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots')
-    : mkdtempSync(join(tmpdir(), 'omega-shots-'));
+/** Screenshots of this run, for looking at (docs/screenshots comes from screenshots.test.ts, with every plugin and real agents). */
+const SHOTS = mkdtempSync(join(tmpdir(), 'omega-shots-'));
 
 // biome-ignore lint/suspicious/noExplicitAny: API answers are read as loose JSON here, as the UI does
 type Doc = any;
