@@ -77,7 +77,7 @@ describe('POST /api/v1/sessions/plan: a dry run of N copies', () => {
         count: 2,
       });
       expect(r.status).toBe(200);
-      const [first, second] = r.body.items as Doc[];
+      const [first, second] = r.body.items as [Doc, Doc];
       expect(first.placed).toBe(true);
       expect(first.nodeName).toBe('h1');
       expect(first.cpus).toHaveLength(cpus);

@@ -1,5 +1,12 @@
 import type uPlot from 'uplot';
 
+/** What the builder draws into: a canvas Path2D (the DOM global, looked up when called, so the module also loads where there is none). */
+interface LinePath {
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+}
+const newPath = (): LinePath => new (globalThis as unknown as { Path2D: new () => LinePath }).Path2D();
+
 /**
  * A uPlot paths builder for a plain line (no band, no fill, linear scales): one pass over the
  * points with the scale's linear transform inlined, a new sub-path after each null (so gaps
@@ -19,7 +26,7 @@ export function linePath(u: uPlot, seriesIdx: number, idx0: number, idx1: number
   const kx = width / (sx.max - x0 || 1);
   const ky = height / (sy.max - y0 || 1);
   const bottom = top + height;
-  const stroke = new Path2D();
+  const stroke = newPath();
   let pen = false;
   for (let i = idx0; i <= idx1; i++) {
     const y = ys[i];
@@ -35,5 +42,5 @@ export function linePath(u: uPlot, seriesIdx: number, idx0: number, idx1: number
       pen = true;
     }
   }
-  return { stroke, fill: null, clip: null, flags: 0 };
+  return { stroke: stroke as uPlot.Series.Paths['stroke'], fill: null, clip: null, flags: 0 };
 }

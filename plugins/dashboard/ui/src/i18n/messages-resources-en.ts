@@ -43,6 +43,8 @@ export const resourcesEn = {
   'res.host': 'Kernel host',
   'res.hottest': 'Hottest of {count} sensors: {sensor} {celsius} °C (open the detail for every sensor)',
   'res.hottestCol': 'Hottest',
+  'res.hour': 'hour',
+  'res.hours': '{n} hours',
   'res.inodesAbsent': 'absent: {reason}',
   'res.inodesDetail': '{ratio} used, {free} free',
   'res.lastAt': 'last at {at}',

@@ -5,6 +5,13 @@ import { t } from '../../i18n/t.js';
 import { absentReason, isPresent, type ResourceDetail, type ResourceSummary } from './resources-model.js';
 import { sensorLevel } from './sensor-level.js';
 
+/** "hour", "2 hours", else a duration: the throttle window in words. */
+function windowText(ms: number): string {
+  if (ms === 3_600_000) return t('res.hour');
+  if (ms % 3_600_000 === 0) return t('res.hours', { n: ms / 3_600_000 });
+  return formatDuration(ms);
+}
+
 const LEVEL_CLASS = { ok: undefined, hot: 'sev sev-warning', crit: 'sev sev-critical' } as const;
 
 /** Every sensor (label, value, max, critical), "throttled N times in the last hour", CPUs held down, GPUs. */
@@ -72,7 +79,7 @@ export function ThermalView({
             <>
               {t('res.throttledTimes', {
                 count: throttle.count,
-                window: formatDuration((throttle as { windowMs?: number }).windowMs ?? 3_600_000),
+                window: windowText((throttle as { windowMs?: number }).windowMs ?? 3_600_000),
               })}
               {throttle.throttledMs ? ` (${formatDuration(throttle.throttledMs)})` : ''}
               {throttle.lastAt ? (
