@@ -1,18 +1,15 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureChromium, launchChromium } from './chromium.js';
-import { ADMIN, type DashboardKernel, startDashboardKernel } from './dashboard-kernel.js';
-import { type FleetAgents, startFleetAgents } from './fleet-agents.js';
+import { ensureChromium } from './chromium.js';
+import { type FleetDashboard, startFleetDashboard } from './fleet-dashboard.js';
 import {
   dashUrl,
-  openPage,
   seriousAxeViolations,
-  signIn,
+  settled,
   type TrackedPage,
-  waitForIdle,
+  until,
   waitForTheme,
 } from './page-helpers.js';
 
@@ -25,61 +22,40 @@ const SHOTS = mkdtempSync(join(tmpdir(), 'omega-shots-'));
 // biome-ignore lint/suspicious/noExplicitAny: API answers are read as loose JSON here, as the UI does
 type Doc = any;
 
-async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.locator('[data-conn="live"]').waitFor();
-  await waitForIdle(page);
-}
-
 /**
  * The Network tab against a real kernel (nodes, resources, metrics, security, dashboard) with
  * two real agents probing each other and the kernel every second on loopback: the heat table,
  * the interface table, the topology and the quality list are compared with the plugin's API.
  */
 describe.skipIf(skip !== null)('Network tab in Chromium: real kernel, real agents probing', () => {
-  let d: DashboardKernel;
-  let browser: Browser;
+  let f: FleetDashboard;
+  let d: FleetDashboard['d'];
   let tp: TrackedPage;
-  let fleet: FleetAgents;
-  let token: string;
-  const api = async (path: string) => (await d.call<Doc>('GET', `/api/v1${path}`, undefined, token)).body;
+  const api = (path: string) => f.get(path);
 
   beforeAll(async () => {
-    [d, browser] = await Promise.all([startDashboardKernel(['nodes', 'resources']), launchChromium()]);
-    token = await d.bootstrapAdmin();
-    fleet = await startFleetAgents(d, token, ['a1', 'a2']);
-    // Both directions between the agents and each agent to the kernel measured.
-    await until(
-      async () => {
-        const m = await api('/resources/network/latency');
-        const got = (m.cells ?? []).filter((c: Doc) => c.received > 0);
-        return got.filter((c: Doc) => c.to !== 'kernel').length === 2 &&
-          got.filter((c: Doc) => c.to === 'kernel').length === 2
-          ? m
-          : undefined;
-      },
-      60_000,
-      'the latency matrix to fill',
-    );
-    mkdirSync(SHOTS, { recursive: true });
-    tp = await openPage(browser, { viewport: { width: 1400, height: 1000 } });
-    await tp.page.goto(dashUrl(d.url, 'tab=network'));
-    await signIn(tp.page, ADMIN.username, ADMIN.password);
+    f = await startFleetDashboard({
+      plugins: ['nodes', 'resources'],
+      agents: ['a1', 'a2'],
+      tab: 'network',
+      // Both directions between the agents and each agent to the kernel measured.
+      ready: (x) =>
+        until(
+          async () => {
+            const m = await x.get('/resources/network/latency');
+            const got = (m.cells ?? []).filter((c: Doc) => c.received > 0);
+            return got.filter((c: Doc) => c.to !== 'kernel').length === 2 &&
+              got.filter((c: Doc) => c.to === 'kernel').length === 2
+              ? m
+              : undefined;
+          },
+          60_000,
+          'the latency matrix to fill',
+        ),
+    });
+    ({ d, tp } = f);
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-    await d?.stop();
-  }, 60_000);
+  afterAll(() => f?.stop(), 60_000);
 
   it('draws the latency matrix as a heat table coloured by the plugin, details on hover', async () => {
     const { page } = tp;
@@ -125,19 +101,27 @@ describe.skipIf(skip !== null)('Network tab in Chromium: real kernel, real agent
     const { page } = tp;
     await page.goto(dashUrl(d.url, 'tab=network'));
     await settled(page);
-    const net = await api('/resources/network');
     const table = page.getByTestId('fleet-interfaces');
     await table.waitFor();
-    const expected = net.items.flatMap((n: Doc) => n.interfaces.list.map((i: Doc) => `${n.id}/${i.name}`));
-    const shown = await table
-      .locator('tbody tr')
-      .evaluateAll((rows) =>
-        rows.map(
-          (r) =>
-            `${(r as unknown as { dataset: Record<string, string> }).dataset.node}/${(r as unknown as { dataset: Record<string, string> }).dataset.interface}`,
-        ),
-      );
-    expect(shown.sort()).toEqual(expected.sort());
+    // Shared machine: interfaces come and go with other tests, so compare at the same moment.
+    let net: Doc;
+    await expect
+      .poll(async () => {
+        net = await api('/resources/network');
+        const expected = net.items.flatMap((n: Doc) =>
+          n.interfaces.list.map((i: Doc) => `${n.id}/${i.name}`),
+        );
+        const shown = await table.locator('tbody tr').evaluateAll((rows) =>
+          rows.map((r) => {
+            const ds = (r as unknown as { dataset: Record<string, string> }).dataset;
+            return `${ds.node}/${ds.interface}`;
+          }),
+        );
+        return JSON.stringify(shown.sort()) === JSON.stringify(expected.sort())
+          ? 'same'
+          : `${shown} vs ${expected}`;
+      })
+      .toBe('same');
     const n0 = net.items[0];
     const i0 = n0.interfaces.list[0];
     const row = table.locator(`tr[data-node="${n0.id}"][data-interface="${i0.name}"]`);
@@ -150,12 +134,22 @@ describe.skipIf(skip !== null)('Network tab in Chromium: real kernel, real agent
     const { page } = tp;
     await page.goto(dashUrl(d.url, 'tab=network'));
     await settled(page);
-    const topo = await api('/resources/network/topology');
     const svg = page.getByTestId('topology').locator('svg');
     await svg.waitFor();
-    expect(await svg.locator('g[data-subnet]').count()).toBe(topo.subnets.length);
-    expect(await svg.locator('g[data-node]').count()).toBe(topo.nodes.length);
-    expect(await svg.locator('line').count()).toBe(topo.links.length);
+    // The machine is shared (other tests add and remove interfaces): the page re-reads on
+    // network events, so compare it with what the API answers at the same moment.
+    await expect
+      .poll(async () => {
+        const topo = await api('/resources/network/topology');
+        const shown = [
+          await svg.locator('g[data-subnet]').count(),
+          await svg.locator('g[data-node]').count(),
+          await svg.locator('line').count(),
+        ];
+        const want = [topo.subnets.length, topo.nodes.length, topo.links.length];
+        return JSON.stringify(shown) === JSON.stringify(want) ? 'same' : `${shown} vs ${want}`;
+      })
+      .toBe('same');
     const q = (await api('/resources/network/quality')).items;
     const list = page.getByTestId('link-quality');
     for (const x of q) {

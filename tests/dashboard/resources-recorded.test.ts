@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReporterHost, startResourceReporters } from '../../agent/src/resources/index.js';
 import { laptopFiles } from '../../agent/test/resources/helpers/laptop-tree.js';
@@ -20,9 +20,10 @@ import {
   dashUrl,
   openPage,
   seriousAxeViolations,
+  settled,
   signIn,
   type TrackedPage,
-  waitForIdle,
+  until,
 } from './page-helpers.js';
 
 const skip = ensureChromium();
@@ -34,21 +35,6 @@ type Doc = any;
 const GHZ = 1_000_000;
 const MDSTAT = (stage: string) =>
   readFileSync(join(HOSTINFO_FIXTURES, `qemu-2node/mdstat/${stage}.txt`), 'utf8');
-
-async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.locator('[data-conn="live"]').waitFor();
-  await waitForIdle(page);
-}
 
 /**
  * What this VM lacks (2 NUMA nodes, md RAID, sensors, throttling), drawn from recorded and

@@ -1,17 +1,15 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureChromium, launchChromium } from './chromium.js';
-import { ADMIN, type DashboardKernel, startDashboardKernel } from './dashboard-kernel.js';
-import { type FleetAgents, startFleetAgents } from './fleet-agents.js';
+import { ensureChromium } from './chromium.js';
+import { type FleetDashboard, startFleetDashboard } from './fleet-dashboard.js';
 import {
   dashUrl,
-  openPage,
   seriousAxeViolations,
-  signIn,
+  settled,
   type TrackedPage,
+  until,
   waitForIdle,
   waitForTheme,
 } from './page-helpers.js';
@@ -25,21 +23,6 @@ const SHOTS = mkdtempSync(join(tmpdir(), 'omega-shots-'));
 // biome-ignore lint/suspicious/noExplicitAny: API answers are read as loose JSON here, as the UI does
 type Doc = any;
 
-async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.locator('[data-conn="live"]').waitFor();
-  await waitForIdle(page);
-}
-
 /**
  * The Resources tab against a real kernel (security, metrics, nodes, resources, dashboard) with
  * two real agents reporting this machine's own NUMA, disks, filesystems and health every second:
@@ -47,35 +30,29 @@ async function settled(page: Page): Promise<void> {
  * carry the plugin's reason.
  */
 describe.skipIf(skip !== null)('Resources tab in Chromium: real kernel, real agents', () => {
-  let d: DashboardKernel;
-  let browser: Browser;
+  let f: FleetDashboard;
+  let d: FleetDashboard['d'];
   let tp: TrackedPage;
-  let fleet: FleetAgents;
-  let token: string;
-  const api = async (path: string) => (await d.call<Doc>('GET', `/api/v1${path}`, undefined, token)).body;
+  const api = (path: string) => f.get(path);
 
   beforeAll(async () => {
-    [d, browser] = await Promise.all([startDashboardKernel(['nodes', 'resources']), launchChromium()]);
-    token = await d.bootstrapAdmin();
-    fleet = await startFleetAgents(d, token, ['a1', 'a2']);
-    await until(
-      async () => {
-        const r = await api('/resources');
-        return r.items?.filter((n: Doc) => 'v' in n.summary).length === 2 ? r : undefined;
-      },
-      60_000,
-      'both agents to report their resources',
-    );
-    mkdirSync(SHOTS, { recursive: true });
-    tp = await openPage(browser, { viewport: { width: 1400, height: 1000 } });
-    await tp.page.goto(dashUrl(d.url, 'tab=resources'));
-    await signIn(tp.page, ADMIN.username, ADMIN.password);
+    f = await startFleetDashboard({
+      plugins: ['nodes', 'resources'],
+      agents: ['a1', 'a2'],
+      tab: 'resources',
+      ready: (x) =>
+        until(
+          async () => {
+            const r = await x.get('/resources');
+            return r.items?.filter((n: Doc) => 'v' in n.summary).length === 2 ? r : undefined;
+          },
+          60_000,
+          'both agents to report their resources',
+        ),
+    });
+    ({ d, tp } = f);
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await fleet?.stop();
-    await d?.stop();
-  }, 60_000);
+  afterAll(() => f?.stop(), 60_000);
 
   it('lists the fleet as the plugin reports it; absent parts say the reason, never zero', async () => {
     const { page } = tp;

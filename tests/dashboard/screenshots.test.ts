@@ -1,18 +1,18 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureChromium, launchChromium } from './chromium.js';
-import { ADMIN, type DashboardKernel, startDashboardKernel } from './dashboard-kernel.js';
-import { type FleetAgents, startFleetAgents } from './fleet-agents.js';
+import { ensureChromium } from './chromium.js';
+import { ADMIN } from './dashboard-kernel.js';
+import { type FleetDashboard, startFleetDashboard } from './fleet-dashboard.js';
 import {
   dashUrl,
   openPage,
   seriousAxeViolations,
+  settled,
   signIn,
   type TrackedPage,
-  waitForIdle,
+  until,
   waitForTab,
   waitForTheme,
 } from './page-helpers.js';
@@ -41,21 +41,6 @@ const SHOTS =
 // biome-ignore lint/suspicious/noExplicitAny: API answers are read as loose JSON here, as the UI does
 type Doc = any;
 
-async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.locator('[data-conn="live"]').waitFor();
-  await waitForIdle(page);
-}
-
 /**
  * Every tab with every plugin installed and real data: a real kernel (security, metrics, nodes,
  * sessions, resources, dashboard), two real agents reporting this machine's resources and
@@ -66,66 +51,66 @@ async function settled(page: Page): Promise<void> {
 describe.skipIf(skip !== null)(
   'every tab with every plugin and real agents (the documented screenshots)',
   () => {
-    let d: DashboardKernel;
-    let browser: Browser;
+    let f: FleetDashboard;
+    let d: FleetDashboard['d'];
     let tp: TrackedPage;
-    let fleet: FleetAgents;
-    let token: string;
     let session = '';
-    const call = (method: string, path: string, body?: unknown) =>
-      d.call<Doc>(method, `/api/v1${path}`, body, token);
+    const call = (method: string, path: string, body?: unknown) => f.call(method, path, body);
 
     beforeAll(async () => {
-      [d, browser] = await Promise.all([
-        startDashboardKernel(['nodes', 'sessions', 'resources']),
-        launchChromium(),
-      ]);
-      token = await d.bootstrapAdmin();
-      const rule = await call('POST', '/metrics/alerts/rules', {
-        id: 'cpu-any',
-        series: 'cpu.busy{cpu="total"}',
-        comparator: '>=',
-        threshold: 0,
-        severity: 'warning',
-        summary: 'CPU is measured',
-      });
-      expect(rule.status).toBe(201);
-      fleet = await startFleetAgents(d, token, ['rack1-node1', 'rack1-node2']);
-      await until(
-        async () => {
-          const r = (await call('GET', '/resources')).body;
-          const m = (await call('GET', '/resources/network/latency')).body;
-          const measured = (m.cells ?? []).filter((c: Doc) => c.received > 0 && c.to !== 'kernel').length;
-          return r.items?.filter((n: Doc) => 'v' in n.summary).length === 2 && measured === 2 ? r : undefined;
+      f = await startFleetDashboard({
+        plugins: ['nodes', 'sessions', 'resources'],
+        agents: ['rack1-node1', 'rack1-node2'],
+        tab: 'dashboard',
+        viewport: { width: 1400, height: 900 },
+        ready: async (x) => {
+          const rule = await x.call('POST', '/metrics/alerts/rules', {
+            id: 'cpu-any',
+            series: 'cpu.busy{cpu="total"}',
+            comparator: '>=',
+            threshold: 0,
+            severity: 'warning',
+            summary: 'CPU is measured',
+          });
+          expect(rule.status).toBe(201);
+          await until(
+            async () => {
+              const r = await x.get('/resources');
+              const m = await x.get('/resources/network/latency');
+              const measured = (m.cells ?? []).filter((c: Doc) => c.received > 0 && c.to !== 'kernel').length;
+              return r.items?.filter((n: Doc) => 'v' in n.summary).length === 2 && measured === 2
+                ? r
+                : undefined;
+            },
+            90_000,
+            'both agents to report resources and probe each other',
+          );
+          const s = await x.call('POST', '/sessions', {
+            name: 'train-resnet',
+            command: 'sleep',
+            args: ['600'],
+            resources: { millicores: 250, memory: '64M' },
+          });
+          expect(s.status).toBe(201);
+          session = s.body.id;
+          await until(
+            async () => {
+              const st = (await x.get(`/sessions/${session}`)).status;
+              if (st.state === 'failed') throw new Error(`the session failed: ${st.reason}`);
+              return st.state === 'running' ? true : undefined;
+            },
+            60_000,
+            'the session to run',
+          );
         },
-        90_000,
-        'both agents to report resources and probe each other',
-      );
-      const s = await call('POST', '/sessions', {
-        name: 'train-resnet',
-        command: 'sleep',
-        args: ['600'],
-        resources: { millicores: 250, memory: '64M' },
       });
-      expect(s.status).toBe(201);
-      session = s.body.id;
-      await until(
-        async () =>
-          (await call('GET', `/sessions/${session}`)).body.status.state !== 'pending' ? true : undefined,
-        60_000,
-        'the session to leave pending',
-      );
+      ({ d, tp } = f);
       mkdirSync(SHOTS, { recursive: true });
-      tp = await openPage(browser, { viewport: { width: 1400, height: 900 } });
-      await tp.page.goto(dashUrl(d.url));
-      await signIn(tp.page, ADMIN.username, ADMIN.password);
     }, 240_000);
     afterAll(async () => {
       if (session)
         await call('POST', `/sessions/${session}/terminate`, { graceMs: 0 }).catch(() => undefined);
-      await browser?.close();
-      await fleet?.stop();
-      await d?.stop();
+      await f?.stop();
     }, 60_000);
 
     for (const theme of ['light', 'dark'] as const) {
@@ -146,7 +131,7 @@ describe.skipIf(skip !== null)(
           if (v.length > 0) found[tab] = v;
           await page.screenshot({ path: join(SHOTS, `${tab}-${theme}.png`) });
         }
-        const nodeId = (await call('GET', '/nodes/rack1-node1')).body.id;
+        const nodeId = (await f.get('/nodes/rack1-node1')).id;
         await page.goto(dashUrl(d.url, `tab=resources&node=${nodeId}`));
         await settled(page);
         await page.locator(`[data-node="${nodeId}"]`).waitFor();
@@ -159,7 +144,7 @@ describe.skipIf(skip !== null)(
     }
 
     it('fits 360 px: Dashboard, Nodes, Sessions, Alerts', async () => {
-      const narrow = await openPage(browser, { viewport: { width: 360, height: 740 } });
+      const narrow = await openPage(f.browser, { viewport: { width: 360, height: 740 } });
       await narrow.page.goto(dashUrl(d.url));
       await signIn(narrow.page, ADMIN.username, ADMIN.password);
       for (const tab of ['dashboard', 'nodes', 'sessions', 'alerts']) {

@@ -1,16 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureChromium, launchChromium } from './chromium.js';
-import { ADMIN, type DashboardKernel, startDashboardKernel } from './dashboard-kernel.js';
-import { type FleetAgents, startFleetAgents } from './fleet-agents.js';
-import {
-  dashUrl,
-  openPage,
-  seriousAxeViolations,
-  signIn,
-  type TrackedPage,
-  waitForIdle,
-} from './page-helpers.js';
+import { ensureChromium } from './chromium.js';
+import { type FleetDashboard, startFleetDashboard } from './fleet-dashboard.js';
+import { dashUrl, seriousAxeViolations, settled, type TrackedPage, until } from './page-helpers.js';
 
 const skip = ensureChromium();
 if (skip) console.warn(`SKIP dashboard session start tests: ${skip}`);
@@ -18,49 +9,44 @@ if (skip) console.warn(`SKIP dashboard session start tests: ${skip}`);
 // biome-ignore lint/suspicious/noExplicitAny: API answers are read as loose JSON here, as the UI does
 type Doc = any;
 
-async function settled(page: Page): Promise<void> {
-  await page.locator('[data-conn="live"]').waitFor();
-  await waitForIdle(page);
-}
-
 /**
  * The Sessions tab's start form against a real kernel (nodes + sessions plugins) with one real
  * agent: field errors come from the sessions API's problem+json, the bulk dry run shows the
  * scheduler's own placement and reasons, and a start creates exactly the spec typed.
  */
 describe.skipIf(skip !== null)('Sessions start form in Chromium: real kernel, real agent', () => {
-  let d: DashboardKernel;
-  let browser: Browser;
+  let f: FleetDashboard;
+  let d: FleetDashboard['d'];
   let tp: TrackedPage;
-  let fleet: FleetAgents;
-  let token: string;
-  let threads: number;
-  const call = (method: string, path: string, body?: unknown) =>
-    d.call<Doc>(method, `/api/v1${path}`, body, token);
+  let threads = 0;
+  const call = (method: string, path: string, body?: unknown) => f.call(method, path, body);
 
   beforeAll(async () => {
-    [d, browser] = await Promise.all([startDashboardKernel(['nodes', 'sessions']), launchChromium()]);
-    token = await d.bootstrapAdmin();
-    fleet = await startFleetAgents(d, token, ['a1'], { resources: false });
-    for (let i = 0; ; i++) {
-      const n = (await call('GET', '/nodes/a1')).body;
-      if (n?.status?.state === 'ready' && n.status.capacity?.threads) {
-        threads = n.status.capacity.threads;
-        break;
-      }
-      if (i > 240) throw new Error(`node a1 not ready: ${JSON.stringify(n)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    tp = await openPage(browser, { viewport: { width: 1280, height: 1000 } });
-    await tp.page.goto(dashUrl(d.url, 'tab=sessions'));
-    await signIn(tp.page, ADMIN.username, ADMIN.password);
+    f = await startFleetDashboard({
+      plugins: ['nodes', 'sessions'],
+      agents: ['a1'],
+      resources: false,
+      tab: 'sessions',
+      viewport: { width: 1280, height: 1000 },
+      ready: async (x) => {
+        threads = await until(
+          async () => {
+            const n = await x.get('/nodes/a1');
+            return n?.status?.state === 'ready'
+              ? (n.status.capacity?.threads as number | undefined)
+              : undefined;
+          },
+          60_000,
+          'node a1 to be ready',
+        );
+      },
+    });
+    ({ d, tp } = f);
   }, 180_000);
   afterAll(async () => {
-    const list = d ? ((await call('GET', '/sessions')).body?.items ?? []) : [];
+    const list = f ? ((await call('GET', '/sessions')).body?.items ?? []) : [];
     for (const s of list) await call('POST', `/sessions/${s.id}/terminate`, { graceMs: 0 });
-    await browser?.close();
-    await fleet?.stop();
-    await d?.stop();
+    await f?.stop();
   }, 60_000);
 
   it("shows the API's field errors beside their fields, and starts nothing", async () => {

@@ -10,6 +10,7 @@ import {
   type StartFormValues,
   splitArgs,
 } from '../../plugins/dashboard/ui/src/tabs/sessions/session-form-model.js';
+import { readSession } from '../../plugins/dashboard/ui/src/tabs/sessions/session-model.js';
 
 const FORM: StartFormValues = {
   name: '',
@@ -148,5 +149,17 @@ describe('Resources, Network and start-form logic', () => {
     expect(s0.x).toBe(b.x);
     expect(s0.x + s0.w).toBeGreaterThan(c.x);
     expect(layoutTopology({ at: '', nodes: l.nodes, subnets: [], links: [] }, 2).hidden).toBe(1);
+  });
+});
+
+describe('readSession on the sessions API as it answers', () => {
+  it('takes the node from the placement, the owner by name, whole cores as millicores', () => {
+    const v = readSession({
+      id: 's-1',
+      owner: { id: 'u-1', name: 'ann' },
+      spec: { command: 'sleep', args: ['600'], resources: { cores: 2, memoryBytes: 64 * 2 ** 20, gpus: 0 } },
+      status: { state: 'running', reason: 'running on h1', placement: { node: 'nd-1', nodeName: 'h1' } },
+    });
+    expect([v.node, v.user, v.cpuMillis, v.command]).toEqual(['h1', 'ann', 2000, 'sleep 600']);
   });
 });

@@ -7,6 +7,8 @@ export interface TopologyLayout {
   subnets: Array<{ id: string; x: number; y: number; w: number; label: string; nodes: number }>;
   nodes: Array<{ id: string; name: string; state: string; x: number; y: number }>;
   links: Array<{
+    /** Unique per link (node, interface, address). */
+    key: string;
     node: string;
     subnet: string;
     x1: number;
@@ -72,6 +74,7 @@ export function layoutTopology(t: NetworkTopology, maxNodes = 200): TopologyLayo
     const up = l.operstate === 'up' && l.carrier !== false;
     return [
       {
+        key: `${l.node}/${l.interface}/${l.address}`,
         node: l.node,
         subnet: l.subnet,
         x1: n.x + NODE_W / 2,

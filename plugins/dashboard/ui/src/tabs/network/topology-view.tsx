@@ -23,7 +23,7 @@ export function TopologyView({ topology }: { topology: NetworkTopology }) {
         >
           {l.links.map((x) => (
             <line
-              key={`${x.node}-${x.subnet}`}
+              key={x.key}
               x1={x.x1}
               y1={x.y1}
               x2={x.x2}
