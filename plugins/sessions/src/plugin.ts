@@ -2,6 +2,7 @@ import type { AgentReportEvent, NodeEvent } from '@omega/plugin-nodes/contract';
 import { definePlugin, httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
 import type { NodesCalls } from './agents/nodes-calls.js';
 import { onAgentReport } from './agents/report-handler.js';
+import { allocation } from './api/allocation-route.js';
 import { controlRoutes } from './api/control-routes.js';
 import { createSession } from './api/create-session-route.js';
 import { listRoutes } from './api/list-sessions-route.js';
@@ -60,6 +61,7 @@ export const plugin = definePlugin<Types>({
     const routes: Record<string, (req: PluginRequest) => Promise<PluginResponse>> = {
       createSession: (req) => createSession(current(), req),
       planSessions: (req) => planSessions(current(), req),
+      allocation: async () => allocation(current()),
       ...listRoutes(current),
       ...controlRoutes(current),
       ...logsRoutes(current),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
+  createSession,
   type Doc,
   type NodesKernel,
   skipReason,
@@ -8,6 +9,8 @@ import {
   startSessionsKernel,
   stopNode,
   type TestNode,
+  until,
+  waitSession,
 } from '../../../tests/sessions/helpers/sessions-cluster.js';
 
 const reason = await skipReason();
@@ -91,6 +94,22 @@ describe('POST /api/v1/sessions/plan: a dry run of N copies', () => {
       });
       expect(small.body.placed).toBe(4);
       expect((await api<Doc>(k, '/api/v1/sessions')).body.items).toEqual([]);
+    });
+
+    it('GET /sessions/allocation sums what active sessions hold, per node, and lets go when they end', async () => {
+      const allocation = async () => (await api<Doc>(k, '/api/v1/sessions/allocation')).body;
+      expect((await allocation()).total).toEqual({ millicores: 0, memoryBytes: 0, gpus: 0, sessions: 0 });
+      const spec = { command: 'sleep', args: ['60'], resources: { millicores: 250, memory: '16M' } };
+      const ids = [];
+      for (let i = 0; i < 2; i++) ids.push((await createSession(k, spec)).body.id as string);
+      for (const id of ids) await waitSession(k, id, (s) => s.status.state === 'running');
+      const held = await allocation();
+      expect(held.total).toEqual({ millicores: 500, memoryBytes: 32 * 1024 * 1024, gpus: 0, sessions: 2 });
+      const h1 = (await api<Doc>(k, '/api/v1/nodes/h1')).body.id as string;
+      expect(held.nodes).toEqual([{ node: h1, ...held.total }]);
+      for (const id of ids)
+        await api(k, `/api/v1/sessions/${id}/terminate`, { method: 'POST', body: { graceMs: 0 } });
+      await until(async () => ((await allocation()).total.sessions === 0 ? true : undefined), 30_000);
     });
   });
 });

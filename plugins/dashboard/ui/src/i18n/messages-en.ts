@@ -109,7 +109,7 @@ export const en = {
   'dash.cores': '{n} cores',
   'dash.coresOf': '{used} of {total} cores busy',
   'dash.gpuAbsent': 'no GPU reported',
-  'dash.allocNeedsNodes': 'needs the nodes plugin',
+  'dash.allocNeedsSessions': 'needs the sessions plugin',
   'dash.firing': 'Firing alerts',
   'dash.audit': 'Recent audit events',
   'dash.events': 'Live events',
