@@ -1,7 +1,9 @@
+import type { PluginManifest } from '@omega/protocol';
 import { AGENT_GATEWAY_SERVICE } from '../../agents/gateway-plugin.js';
 import { AUTH_PROVIDER_SERVICE } from '../../auth/index.js';
 import { hasErrorCode, type OmegaError, omegaError } from '../../errors/index.js';
 import type { RouteTable } from '../../http/route-table.js';
+import { type RouteValidator, routeValidators } from '../../http/route-validation/index.js';
 import { createPermissionGate } from '../../permissions/index.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { discoverPlugins } from '../discover-plugins.js';
@@ -153,6 +155,13 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     const m = e.found.manifest;
     const g = grants[m.name] ?? { granted: [], denied: [] };
     const reasons = () => e.reasons.map((r) => ({ code: r.code, message: r.message }));
+    // A declared schema that does not compile refuses the plugin (its routes answer 503 with why).
+    let validators = new Map<PluginManifest['routes'][number], RouteValidator>();
+    try {
+      validators = routeValidators(m);
+    } catch (err) {
+      if (!e.reasons.some((r) => r.code === asOmega(err).code)) e.reasons.push(asOmega(err));
+    }
     for (const route of m.routes) {
       // The operator may choose who calls a route (e.g. a public scrape endpoint); the manifest is the default.
       const permission = g.routes?.[`${route.method} ${route.path}`] ?? route.permission;
@@ -167,6 +176,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
               run: (call) => track(e, call),
               logger,
               reasons,
+              validate: validators.get(route),
             },
           ),
         ),
