@@ -98,6 +98,9 @@ function operation(route: RouteSpec): Record<string, unknown> {
     responses['503'] ??= problemRef('The plugin is not running');
     responses['504'] ??= problemRef('The plugin did not answer within its deadline');
   }
+  // A plugin route documents query and path parameters only from the schemas the kernel enforces.
+  if (route.owner !== 'kernel' && (route.query !== undefined || route.params !== undefined))
+    responses['400'] ??= problemRef('Invalid query or path parameters (each bad field is named)');
   if (route.body !== undefined) {
     responses['400'] ??= problemRef('Malformed or invalid body');
     responses['413'] ??= problemRef('Body too large');
@@ -116,7 +119,8 @@ function operation(route: RouteSpec): Record<string, unknown> {
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string' },
+    ...(route.params?.[name]?.description ? { description: route.params[name].description } : {}),
+    schema: route.params?.[name]?.schema ?? { type: 'string' },
   }));
   for (const [name, q] of Object.entries(route.query ?? {}))
     parameters.push({
@@ -128,8 +132,11 @@ function operation(route: RouteSpec): Record<string, unknown> {
     });
   if (parameters.length > 0) op.parameters = parameters;
   if (route.body !== undefined) {
-    const schema = route.body === 'json' ? {} : schemaOf(route.body, 'input');
-    op.requestBody = { required: route.body !== 'json', content: { 'application/json': { schema } } };
+    const declared = route.body === 'json' ? route.bodySchema : schemaOf(route.body, 'input');
+    op.requestBody = {
+      required: declared !== undefined,
+      content: { 'application/json': { schema: declared ?? {} } },
+    };
   }
   return op;
 }

@@ -65,8 +65,15 @@ export interface RouteSpec<B = unknown> {
   body?: 'json' | z.ZodType<B>;
   /** What the route does, for the OpenAPI document (default: from summary, permission and owner). */
   description?: string;
+  /**
+   * The JSON Schema of a `json` body, for the OpenAPI document (a plugin route's declared
+   * `schemas.body`, checked before the call); with it the body is documented as required.
+   */
+  bodySchema?: JsonSchema;
   /** Query parameters, for the OpenAPI document (the handler validates them). */
   query?: Record<string, RouteQueryDoc>;
+  /** Path parameters' schemas, for the OpenAPI document (default: a string). */
+  params?: Record<string, RouteQueryDoc>;
   /** Responses by status (a description, or a description and a body schema), for the OpenAPI document. */
   responses?: Record<number, string | RouteResponseDoc>;
   /**

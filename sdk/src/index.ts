@@ -19,9 +19,24 @@ export { type FieldError, type HttpError, httpError, invalid } from './errors/ht
 export { type ErrorCode, type PluginError, pluginError } from './errors/plugin-error.js';
 export { json } from './http/json-response.js';
 export { type ProblemBody, problem } from './http/problem-response.js';
+export {
+  defineRouteSchemas,
+  type JsonSchemaObject,
+  type RouteSchema,
+  type RouteSchemas,
+  type SchemaInput,
+  type SchemaRequest,
+  type SchemaRouteHandler,
+  type StandardJsonSchema,
+} from './http/route-schemas.js';
 export type { PluginRequest, PluginResponse, RouteHandler } from './http/route-types.js';
 export { definePlugin } from './plugin/define-plugin.js';
-export type { PluginDefinition, PluginHandlers, ServiceHandler } from './plugin/plugin-definition.js';
+export type {
+  AnyRouteHandler,
+  PluginDefinition,
+  PluginHandlers,
+  ServiceHandler,
+} from './plugin/plugin-definition.js';
 export type {
   CallsOf,
   CallsTo,

@@ -67,7 +67,15 @@ describe('build output: dist/plugin.json + dist/plugin.js; the tracked plugin.js
     const bundle = readFileSync(join(dir, 'dist', 'plugin.js'));
     expect(built.main).toBe('plugin.js');
     expect(built.integrity).toBe(computeIntegrity(bundle));
-    expect({ ...built, main: undefined, integrity: undefined }).toEqual({
+    // …plus each route's schemas from src/route-schemas.ts, as JSON Schema
+    const routes = built.routes as Array<Record<string, unknown>>;
+    expect(routes[0]?.schemas).toMatchObject({ query: { properties: { name: { maxLength: 64 } } } });
+    expect({
+      ...built,
+      main: undefined,
+      integrity: undefined,
+      routes: routes.map(({ schemas: _s, ...r }) => r),
+    }).toEqual({
       ...JSON.parse(before),
       main: undefined,
       integrity: undefined,

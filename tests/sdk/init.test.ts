@@ -34,8 +34,9 @@ describe('omega-plugin init: a package the author owns, linked to the sdk it ran
     const manifest = json(join(work, 'hello', 'plugin.json'));
     expect(manifest).not.toHaveProperty('main');
     expect(manifest).not.toHaveProperty('integrity');
-    expect(readFileSync(join(work, 'hello', 'src', 'index.ts'), 'utf8')).toMatch(
-      /setup\(ctx\)[\s\S]*httpError\(/,
+    expect(readFileSync(join(work, 'hello', 'src', 'index.ts'), 'utf8')).toMatch(/setup\(ctx\)[\s\S]*json\(/);
+    expect(readFileSync(join(work, 'hello', 'src', 'route-schemas.ts'), 'utf8')).toMatch(
+      /defineRouteSchemas\(\{\s*hello:/,
     );
     expect(readFileSync(join(work, 'hello', '.gitignore'), 'utf8')).toMatch(/^dist$/m);
   });

@@ -1,8 +1,10 @@
+import type { PluginManifest } from '@omega/protocol';
 import { AGENT_GATEWAY_SERVICE } from '../../agents/gateway-plugin.js';
 import { AUTH_PROVIDER_SERVICE } from '../../auth/index.js';
 import { refreshCookieRole } from '../../auth/refresh-cookie.js';
 import { hasErrorCode, type OmegaError, omegaError } from '../../errors/index.js';
 import type { RouteTable } from '../../http/route-table.js';
+import { type RouteValidator, routeValidators } from '../../http/route-validation/index.js';
 import { createPermissionGate } from '../../permissions/index.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { discoverPlugins } from '../discover-plugins.js';
@@ -154,6 +156,13 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     const m = e.found.manifest;
     const g = grants[m.name] ?? { granted: [], denied: [] };
     const reasons = () => e.reasons.map((r) => ({ code: r.code, message: r.message }));
+    // A declared schema that does not compile refuses the plugin (its routes answer 503 with why).
+    let validators = new Map<PluginManifest['routes'][number], RouteValidator>();
+    try {
+      validators = routeValidators(m);
+    } catch (err) {
+      if (!e.reasons.some((r) => r.code === asOmega(err).code)) e.reasons.push(asOmega(err));
+    }
     for (const route of m.routes) {
       // The operator may choose who calls a route (e.g. a public scrape endpoint); the manifest is the default.
       const permission = g.routes?.[`${route.method} ${route.path}`] ?? route.permission;
@@ -168,6 +177,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
               run: (call) => track(e, call),
               logger,
               reasons,
+              validate: validators.get(route),
               // Decided at request time: whether the plugin provides auth is known once it started.
               refreshCookie: () => (e.providesAuth ? refreshCookieRole(route.method, route.path) : undefined),
             },

@@ -12,6 +12,7 @@ import { hasErrorCode, omegaError } from '../../errors/index.js';
 import { readHeader, readRemote } from '../../http/node-bindings.js';
 import { respond } from '../../http/respond.js';
 import { defineRoute, type RouteInput, type RouteSpec } from '../../http/route.js';
+import { type RouteValidator, routeDocsFromSchemas } from '../../http/route-validation/index.js';
 import type { Logger } from '../../log/index.js';
 import { callRoute, type PluginInstance } from '../../sandbox/index.js';
 import { routeErrorResponse } from './route-error-response.js';
@@ -126,10 +127,10 @@ export interface PluginRouteOptions {
   run: <T>(call: () => Promise<T>) => Promise<T>;
   logger: Logger;
   /** Why the plugin is refused or stopped (its view's reasons), for the 503 while it is not running. */
-  reasons?: () => Array<{
-    code: string;
-    message: string;
-  }> /** Set for the auth provider's sign-in routes: what the route does with the refresh cookie. */;
+  reasons?: () => Array<{ code: string; message: string }>;
+  /** The route's compiled request schemas (compileRouteValidator): a request failing them never reaches the plugin. */
+  validate?: RouteValidator;
+  /** Set for the auth provider's sign-in routes: what the route does with the refresh cookie. */
   refreshCookie?: () => RefreshCookieRole | undefined;
 }
 
@@ -185,8 +186,9 @@ function cookieBridge(
 
 /**
  * The route-table entry for one manifest route. Mounted from the manifest alone (no plugin
- * code runs to learn it); the kernel authorizes the caller with the declared permission
- * before the request is copied into the plugin, and validates what comes back.
+ * code runs to learn it); the kernel authorizes the caller with the declared permission and
+ * checks the request against the route's declared schemas before the request is copied into the
+ * plugin, documents those schemas, and validates what comes back.
  */
 export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRouteOptions): RouteSpec {
   const { instance, deadlineMs, run, logger } = opts;
@@ -198,8 +200,10 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
     owner: plugin,
     summary: route.summary ?? `${route.method} ${route.path} (plugin ${plugin})`,
     ...(hasBody ? { body: 'json' as const } : {}),
+    ...routeDocsFromSchemas(route.schemas),
     handler: async (c, input) => {
       const { body, principal, requestId } = input;
+      opts.validate?.({ body, query: c.req.query(), params: c.req.param() });
       const running = instance();
       if (!running) {
         const why = opts.reasons?.() ?? [];

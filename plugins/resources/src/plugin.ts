@@ -1,5 +1,5 @@
 import type { AgentReportEvent, NodeEvent } from '@omega/plugin-nodes/contract';
-import { definePlugin, httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { definePlugin, httpError } from '@omega/sdk';
 import { networkRoutes } from './api/network-routes.js';
 import { resourceRoutes } from './api/resource-routes.js';
 import { settingsRoutes } from './api/settings-routes.js';
@@ -40,7 +40,7 @@ export const plugin = definePlugin({
         ticking = false;
       }
     });
-    const routes: Record<string, (req: PluginRequest) => Promise<PluginResponse>> = {
+    const routes = {
       ...resourceRoutes(current),
       ...networkRoutes(current),
       ...settingsRoutes(current),

@@ -2,10 +2,12 @@ import type { AgentReportEvent, NodeEvent } from '@omega/plugin-nodes/contract';
 import { definePlugin, httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
 import type { NodesCalls } from './agents/nodes-calls.js';
 import { onAgentReport } from './agents/report-handler.js';
+import { allocation } from './api/allocation-route.js';
 import { controlRoutes } from './api/control-routes.js';
 import { createSession } from './api/create-session-route.js';
 import { listRoutes } from './api/list-sessions-route.js';
 import { logsRoutes } from './api/logs-routes.js';
+import { planSessions } from './api/plan-sessions-route.js';
 import { quotaRoutes } from './api/quota-routes.js';
 import { settingsRoutes } from './api/settings-routes.js';
 import { slurmRoutes } from './api/slurm-route.js';
@@ -58,6 +60,8 @@ export const plugin = definePlugin<Types>({
     });
     const routes: Record<string, (req: PluginRequest) => Promise<PluginResponse>> = {
       createSession: (req) => createSession(current(), req),
+      planSessions: (req) => planSessions(current(), req),
+      allocation: async () => allocation(current()),
       ...listRoutes(current),
       ...controlRoutes(current),
       ...logsRoutes(current),

@@ -11,4 +11,12 @@ export {
 export { fieldErrors, formatFieldPath, parseManifest } from './parse-manifest.js';
 export { isReservedPluginName, RESERVED_PLUGIN_NAMES } from './reserved-names.js';
 export { routePathProblem, routeShape } from './route-path.js';
+export {
+  MAX_ROUTE_SCHEMA_DEPTH,
+  MAX_ROUTE_SCHEMAS_BYTES,
+  ROUTE_SCHEMA_DIALECT,
+  type RouteSchemasDeclaration,
+  routeSchemaProblem,
+  routeSchemasSchema,
+} from './route-schemas.js';
 export { isUiPath } from './ui-path.js';

@@ -5,6 +5,7 @@ import { hasErrorCode } from '../errors/index.js';
 import { validatePattern } from '../events/validate-topic.js';
 import { isReservedPluginName } from './reserved-names.js';
 import { routePathProblem, routeShape } from './route-path.js';
+import { routeSchemasSchema } from './route-schemas.js';
 import { isUiPath } from './ui-path.js';
 
 /** `a/./b//c` → `a/b/c` for a relative path already known to hold no `..` (node's posix.normalize, minus the parts that cannot occur). */
@@ -64,6 +65,8 @@ const routeSchema = z.strictObject({
       'must be an RBAC permission like "nodes:read", or "public"',
     ),
   summary: text(200).optional(),
+  /** JSON Schemas of the body, query, path parameters and responses (validated and documented by the kernel). */
+  schemas: routeSchemasSchema.optional(),
 });
 
 const serviceSchema = z.strictObject({
@@ -184,6 +187,25 @@ export const manifestSchema = z
     }
     const seenRoutes = new Map<string, number>();
     m.routes.forEach((r, i) => {
+      if (r.schemas?.body !== undefined && (r.method === 'GET' || r.method === 'DELETE'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routes', i, 'schemas', 'body'],
+          message: `a ${r.method} route takes no body (the kernel reads none)`,
+        });
+      const pathParams = new Set(
+        r.path
+          .split('/')
+          .filter((s) => s.startsWith(':'))
+          .map((s) => s.slice(1)),
+      );
+      for (const name of Object.keys((r.schemas?.params?.properties as object | undefined) ?? {}))
+        if (!pathParams.has(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['routes', i, 'schemas', 'params', 'properties', name],
+            message: `is not a parameter of the path ${r.path}`,
+          });
       const key = `${r.method} ${routeShape(r.path)}`;
       const first = seenRoutes.get(key);
       if (first === undefined) seenRoutes.set(key, i);

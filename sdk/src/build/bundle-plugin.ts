@@ -5,6 +5,7 @@ import { computeIntegrity, computeUiIntegrity, readUiFolder } from '@omega/proto
 import { build } from 'esbuild';
 import { type BuildFields, builtManifestText } from './built-manifest-text.js';
 import { BUILT_MAIN, BUILT_MANIFEST, PLUGIN_BUNDLE, PLUGIN_ENTRY, SOURCE_MANIFEST } from './plugin-layout.js';
+import { withRouteSchemas } from './with-route-schemas.js';
 
 /** A plugin built in memory: what `omega-plugin build` writes to dist/. */
 export interface PluginBuild {
@@ -72,7 +73,8 @@ async function withUiIntegrity(
 /**
  * Builds the plugin in `dir` in memory: bundles `src/index.ts` (ESM, es2022, platform neutral,
  * everything inlined, no imports left, no timestamps or absolute paths: same sources → same
- * bytes) and derives the built manifest (the author's plugin.json + `main` + `integrity`),
+ * bytes) and derives the built manifest (the author's plugin.json + `main` + `integrity` + the
+ * JSON Schemas of src/route-schemas.ts under each route's `schemas`),
  * validated. Writes nothing; {@link buildPlugin} writes, pack compares.
  */
 export async function bundlePlugin(dir: string): Promise<PluginBuild> {
@@ -123,7 +125,8 @@ export async function bundlePlugin(dir: string): Promise<PluginBuild> {
   const bundle = out.contents;
   const integrity = computeIntegrity(bundle);
   const fields: BuildFields = { main: BUILT_MAIN, integrity };
-  const manifestText = builtManifestText(await withUiIntegrity(dir, source.doc, source.path), fields);
+  const withSchemas = await withRouteSchemas(dir, source.doc, source.path);
+  const manifestText = builtManifestText(await withUiIntegrity(dir, withSchemas, source.path), fields);
   // Validated as what it is now; errors still name the author's file, which is where to fix them.
   const manifest = parseManifest(manifestText, source.path);
   const notes = ['main', 'integrity']

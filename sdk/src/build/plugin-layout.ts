@@ -11,3 +11,8 @@ export const PLUGIN_BUNDLE = 'dist/plugin.js';
 export const BUILT_MANIFEST = 'dist/plugin.json';
 /** `main` in the built manifest: the bundle beside it. */
 export const BUILT_MAIN = 'plugin.js';
+/**
+ * The route schemas (`export const routeSchemas = defineRouteSchemas({ … })`), relative to the
+ * plugin folder: evaluated by the build (never bundled), written as JSON Schema into the built manifest.
+ */
+export const ROUTE_SCHEMAS_SOURCE = 'src/route-schemas.ts';

@@ -1,5 +1,6 @@
 import type { ServiceCaller } from '@omega/protocol';
 import type { PluginContext } from '../context/plugin-context.js';
+import type { SchemaRouteHandler } from '../http/route-schemas.js';
 import type { RouteHandler } from '../http/route-types.js';
 import type { PluginTypes, ProvidesOf, UntypedPlugin } from './plugin-types.js';
 
@@ -13,10 +14,20 @@ export type ServiceHandler<T extends PluginTypes = UntypedPlugin, A = unknown, R
   caller: ServiceCaller,
 ) => R | Promise<R>;
 
+/**
+ * A route handler as `routes` holds it. Its request is checked both ways (a method's
+ * parameter is bivariant), so a handler typed from its route schemas ({@link SchemaRouteHandler},
+ * which names its query and path parameters) sits beside untyped ones, and an inline handler
+ * still gets `req` typed from its context.
+ */
+export type AnyRouteHandler<T extends PluginTypes = UntypedPlugin> = {
+  // biome-ignore lint/suspicious/noExplicitAny: each handler may type its own request body
+  handle(...args: Parameters<RouteHandler<T, any, string>>): ReturnType<RouteHandler<T, any, string>>;
+}['handle'];
+
 /** The handlers a plugin exports while active: routes (by the manifest's `handler`) and services. */
 export interface PluginHandlers<T extends PluginTypes = UntypedPlugin> {
-  // biome-ignore lint/suspicious/noExplicitAny: each handler may type its own request body
-  routes?: Record<string, RouteHandler<T, any, string>>;
+  routes?: Record<string, AnyRouteHandler<T>>;
   services?: {
     [K in keyof ProvidesOf<T>]?: ServiceHandler<T, ProvidesOf<T>[K]['args'], ProvidesOf<T>[K]['result']>;
   };

@@ -49,7 +49,32 @@ export function scaffoldFiles(o: ScaffoldOptions): Record<string, string> {
       },
       include: ['src', 'test'],
     }),
-    'src/index.ts': `import { definePlugin, httpError, json } from '@omega/sdk';
+    'src/route-schemas.ts': `import { defineRouteSchemas } from '@omega/sdk';
+
+/**
+ * What each route accepts and answers, by handler. \`omega-plugin build\` writes these into
+ * dist/plugin.json; the kernel answers a request that does not fit with a 400 naming the field
+ * (the handler never sees it) and documents them in its OpenAPI document. JSON Schema objects
+ * work as they are; a zod schema (\`npm install -D zod\`) also types the handler's request:
+ * \`SchemaRouteHandler<typeof routeSchemas.hello>\`.
+ */
+export const routeSchemas = defineRouteSchemas({
+  hello: {
+    query: {
+      type: 'object',
+      properties: { name: { type: 'string', minLength: 1, maxLength: 64, description: 'Who to greet' } },
+    },
+    responses: {
+      200: {
+        type: 'object',
+        required: ['message', 'count'],
+        properties: { message: { type: 'string' }, count: { type: 'integer', minimum: 1 } },
+      },
+    },
+  },
+});
+`,
+    'src/index.ts': `import { definePlugin, json } from '@omega/sdk';
 
 /** What the plugin keeps per caller name in its storage. */
 interface Greeting {
@@ -62,13 +87,9 @@ export const plugin = definePlugin({
   setup(ctx) {
     return {
       routes: {
+        // src/route-schemas.ts bounds \`name\`: the kernel has checked it before this runs.
         async hello(req) {
           const who = req.query.name ?? 'world';
-          if (who.length > 64) {
-            throw httpError(400, 'OMEGA_ERR_VALIDATION', 'name must be at most 64 characters.', {
-              errors: [{ field: 'name', message: 'at most 64 characters' }],
-            });
-          }
           const seen = await ctx.storage.get<Greeting>('greetings', who);
           const count = (seen?.value.count ?? 0) + 1;
           await ctx.storage.set<Greeting>('greetings', who, { count });
@@ -107,7 +128,8 @@ it('answers a bad name with problem+json', async () => {
 `,
     'README.md': `# ${o.name}
 
-An Omega plugin. \`plugin.json\` declares what it may do; \`src/index.ts\` is its code.
+An Omega plugin. \`plugin.json\` declares what it may do; \`src/index.ts\` is its code;
+\`src/route-schemas.ts\` what its routes accept and answer (checked by the kernel, in its OpenAPI document).
 
 \`\`\`sh
 npm install                                  # the sdk, the kernel and the tools in devDependencies

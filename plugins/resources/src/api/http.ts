@@ -1,4 +1,4 @@
-import { httpError, invalid, json, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, invalid, json, type PluginResponse } from '@omega/sdk';
 import type { NodeInfo } from '../fleet/node-directory.js';
 import type { ResourcesRuntime } from '../runtime.js';
 
@@ -11,11 +11,14 @@ export const iso = (ms: number) => new Date(ms).toISOString();
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
+/** What the helpers read of a request: its query (typed from a route's schemas, or any string map). */
+type WithQuery = { query: Readonly<Record<string, string | undefined>> };
+
 const CURSOR = /^[A-Za-z0-9._-]{1,63}~[A-Za-z0-9._-]{1,128}$/;
 
 /** A page of `list` (sorted by name, then id) from `?limit=&cursor=`; a bad parameter is a 400. */
 export function page<T extends { name: string; id: string }>(
-  req: PluginRequest,
+  req: WithQuery,
   list: readonly T[],
 ): { items: T[]; nextCursor?: string } {
   const q = req.query;
@@ -38,7 +41,7 @@ export function page<T extends { name: string; id: string }>(
 }
 
 /** The node named by `:node` (its id or name), or a 404. */
-export function nodeParam(rt: ResourcesRuntime, req: PluginRequest): NodeInfo {
+export function nodeParam(rt: ResourcesRuntime, req: { params: { node?: string } }): NodeInfo {
   const ref = req.params.node ?? '';
   const n = ref.length <= 128 ? rt.directory.find(ref) : undefined;
   if (!n)
@@ -49,7 +52,7 @@ export function nodeParam(rt: ResourcesRuntime, req: PluginRequest): NodeInfo {
 }
 
 /** A comma-separated list parameter of known values (empty when absent); a bad value is a 400. */
-export function listParam<T extends string>(req: PluginRequest, field: string, known: readonly T[]): T[] {
+export function listParam<T extends string>(req: WithQuery, field: string, known: readonly T[]): T[] {
   const v = req.query[field];
   if (v === undefined || v === '') return [];
   const out: T[] = [];
@@ -62,7 +65,7 @@ export function listParam<T extends string>(req: PluginRequest, field: string, k
 }
 
 /** A text filter (`?q=`), lowercased; at most 256 characters. */
-export function textParam(req: PluginRequest): string | undefined {
+export function textParam(req: WithQuery): string | undefined {
   const q = req.query.q?.trim().toLowerCase();
   if (q !== undefined && q.length > 256)
     throw invalid([{ field: 'q', message: 'is longer than 256 characters' }]);

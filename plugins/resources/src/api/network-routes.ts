@@ -1,9 +1,12 @@
-import { invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { NodeQuality, QualityGrade } from '../contract.js';
 import { buildTopology } from '../network/build-topology.js';
 import { KERNEL, latencyMatrix } from '../network/latency-matrix.js';
 import type { ResourcesRuntime } from '../runtime.js';
 import { iso, listParam, nodeParam, ok, page, textParam } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 const GRADES: readonly QualityGrade[] = ['good', 'degraded', 'bad', 'unreachable', 'unknown'];
 
@@ -43,7 +46,7 @@ function nodeNetwork(r: ResourcesRuntime, id: string, quality: NodeQuality | und
 export function networkRoutes(rt: () => ResourcesRuntime) {
   return {
     /** GET /network ?q=&grade=&limit=&cursor= — per node: interfaces, quality, probe */
-    async listNetwork(req: PluginRequest): Promise<PluginResponse> {
+    async listNetwork(req: SchemaRequest<RouteSchemas['listNetwork']>): Promise<PluginResponse> {
       const r = rt();
       const text = textParam(req);
       const grades = listParam(req, 'grade', GRADES);
@@ -62,7 +65,7 @@ export function networkRoutes(rt: () => ResourcesRuntime) {
     },
 
     /** GET /network/nodes/:node */
-    async getNodeNetwork(req: PluginRequest): Promise<PluginResponse> {
+    async getNodeNetwork(req: SchemaRequest<RouteSchemas['getNodeNetwork']>): Promise<PluginResponse> {
       const r = rt();
       const n = nodeParam(r, req);
       const cells = r.cells();
@@ -88,7 +91,7 @@ export function networkRoutes(rt: () => ResourcesRuntime) {
     },
 
     /** GET /network/latency ?nodes=id,id (rows and columns limited to those, plus kernel) */
-    async getLatency(req: PluginRequest): Promise<PluginResponse> {
+    async getLatency(req: SchemaRequest<RouteSchemas['getLatency']>): Promise<PluginResponse> {
       const r = rt();
       const now = Date.now();
       let cells = r.cells(now);
@@ -109,7 +112,7 @@ export function networkRoutes(rt: () => ResourcesRuntime) {
     },
 
     /** GET /network/quality ?grade=good,degraded,bad,unreachable,unknown */
-    async listQuality(req: PluginRequest): Promise<PluginResponse> {
+    async listQuality(req: SchemaRequest<RouteSchemas['listQuality']>): Promise<PluginResponse> {
       const r = rt();
       const grades = listParam(req, 'grade', GRADES);
       const measured = new Map(r.qualities(r.cells()).map((q) => [q.node, q]));

@@ -1,9 +1,12 @@
-import { httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { NodeResources, ProblemEvent, Severity } from '../contract.js';
 import { SECTIONS } from '../detail/detail-fetcher.js';
 import type { NodeInfo } from '../fleet/node-directory.js';
 import type { ResourcesRuntime } from '../runtime.js';
 import { iso, listParam, nodeParam, ok, page, textParam } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
 
@@ -70,7 +73,7 @@ function cluster(rt: ResourcesRuntime, items: NodeResources[]) {
 export function resourceRoutes(rt: () => ResourcesRuntime) {
   return {
     /** GET / ?q=&problems=critical,warning,info&limit=&cursor= */
-    async listResources(req: PluginRequest): Promise<PluginResponse> {
+    async listResources(req: SchemaRequest<RouteSchemas['listResources']>): Promise<PluginResponse> {
       const r = rt();
       const text = textParam(req);
       const severities = listParam(req, 'problems', SEVERITIES);
@@ -84,7 +87,7 @@ export function resourceRoutes(rt: () => ResourcesRuntime) {
     },
 
     /** GET /problems ?severity=critical,warning,info */
-    async listProblems(req: PluginRequest): Promise<PluginResponse> {
+    async listProblems(req: SchemaRequest<RouteSchemas['listProblems']>): Promise<PluginResponse> {
       const r = rt();
       const severities = listParam(req, 'severity', SEVERITIES);
       const items: ProblemEvent[] = [];
@@ -98,13 +101,13 @@ export function resourceRoutes(rt: () => ResourcesRuntime) {
     },
 
     /** GET /nodes/:node */
-    async getNodeResources(req: PluginRequest): Promise<PluginResponse> {
+    async getNodeResources(req: SchemaRequest<RouteSchemas['getNodeResources']>): Promise<PluginResponse> {
       const r = rt();
       return ok(nodeResources(r, nodeParam(r, req)));
     },
 
     /** GET /nodes/:node/detail ?sections=numa,thermal,storage,health */
-    async getNodeDetail(req: PluginRequest): Promise<PluginResponse> {
+    async getNodeDetail(req: SchemaRequest<RouteSchemas['getNodeDetail']>): Promise<PluginResponse> {
       const r = rt();
       const n = nodeParam(r, req);
       const sections = listParam(req, 'sections', SECTIONS);

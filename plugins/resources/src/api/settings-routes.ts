@@ -1,7 +1,8 @@
-import { httpError, invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { ResourcesRuntime } from '../runtime.js';
 import { applySettings } from '../settings/settings.js';
 import { ok } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
 
 /** GET and PUT /settings: probe settings and problem thresholds, versioned. */
 export function settingsRoutes(rt: () => ResourcesRuntime) {
@@ -18,15 +19,13 @@ export function settingsRoutes(rt: () => ResourcesRuntime) {
       return ok(view(rt()));
     },
 
-    /** PUT /settings { probe?, thresholds?, version? } */
-    async putSettings(req: PluginRequest): Promise<PluginResponse> {
+    /** PUT /settings { probe?, thresholds?, version? } — the kernel checked the body against its schema. */
+    async putSettings(req: SchemaRequest<typeof routeSchemas.putSettings>): Promise<PluginResponse> {
       const r = rt();
-      const body = req.body;
-      if (body === null || typeof body !== 'object' || Array.isArray(body))
+      const b = req.body;
+      // The schema's guarantee, kept as a guard for a kernel that predates route schemas.
+      if (b === null || typeof b !== 'object' || Array.isArray(b))
         throw invalid([{ field: 'body', message: 'must be a JSON object' }]);
-      const b = body as Record<string, unknown>;
-      if (b.version !== undefined && (typeof b.version !== 'number' || !Number.isInteger(b.version)))
-        throw invalid([{ field: 'version', message: 'must be the version you read (an integer)' }]);
       if (b.version !== undefined && b.version !== r.settings.version)
         throw httpError(
           409,
@@ -36,7 +35,7 @@ export function settingsRoutes(rt: () => ResourcesRuntime) {
             version: r.settings.version,
           },
         );
-      const applied = applySettings(r.settings.current, b);
+      const applied = applySettings(r.settings.current, b as Record<string, unknown>);
       if ('errors' in applied) throw invalid(applied.errors);
       const by = req.caller.name ?? req.caller.id ?? 'unknown';
       try {

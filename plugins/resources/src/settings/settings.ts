@@ -79,8 +79,10 @@ export const DEFAULT_SETTINGS: Settings = {
   },
 };
 
-type Range = [min: number, max: number, integer: boolean];
-const PROBE_RANGES: Record<Exclude<keyof ProbeSettings, 'enabled'>, Range> = {
+/** A setting's bounds: `[min, max, integer]`. */
+export type Range = [min: number, max: number, integer: boolean];
+/** Each probe setting's bounds (the PUT body's schema is derived from them too). */
+export const PROBE_RANGES: Record<Exclude<keyof ProbeSettings, 'enabled'>, Range> = {
   intervalMs: [1_000, 3_600_000, true],
   packets: [1, 20, true],
   spacingMs: [10, 10_000, true],
@@ -91,7 +93,8 @@ const PROBE_RANGES: Record<Exclude<keyof ProbeSettings, 'enabled'>, Range> = {
   kernelConnectsPerSecond: [1, 10_000, false],
   reportBytesPerSecond: [1_024, 10_485_760, false],
 };
-const THRESHOLD_RANGES: Record<keyof Thresholds, Range> = {
+/** Each threshold's bounds (the PUT body's schema is derived from them too). */
+export const THRESHOLD_RANGES: Record<keyof Thresholds, Range> = {
   rttWarnMs: [0.01, 60_000, false],
   lossWarn: [0, 1, false],
   lossBad: [0, 1, false],

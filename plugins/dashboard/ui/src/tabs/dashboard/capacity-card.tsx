@@ -5,7 +5,14 @@ import { useLive } from '../../components/use-live.js';
 import { formatBytes, formatNumber, formatRatio } from '../../i18n/format.js';
 import { t } from '../../i18n/t.js';
 import { useServices } from '../../shell/services.js';
-import { readNode } from '../nodes/node-model.js';
+
+/** `GET /sessions/allocation`'s total: what active sessions hold. */
+interface Allocated {
+  millicores: number;
+  memoryBytes: number;
+  gpus: number;
+  sessions: number;
+}
 
 interface Latest {
   nodes: Array<{ node: string; at: number; values: Record<string, number> }>;
@@ -42,10 +49,8 @@ export function CapacityCard() {
   const { api } = useServices();
   const [latest, setLatest] = useState<Latest | undefined>(undefined);
   const l = useAsync(async (signal) => setLatest(await api.get<Latest>('/metrics/latest', signal)), []);
-  const nodes = useAsync(
-    (signal) => api.get<{ items: unknown[] }>('/nodes?limit=1000', signal).then((r) => r.items.map(readNode)),
-    [],
-  );
+  // What active sessions hold (the sessions plugin sums it; nodes know capacity, not allocation).
+  const held = useAsync((signal) => api.get<{ total: Allocated }>('/sessions/allocation', signal), []);
   useLive(['metrics.sample'], (e) => {
     const d = e.data as { node?: string; at?: number; values?: Record<string, number> };
     if (!d?.node || !d.values) return;
@@ -56,12 +61,10 @@ export function CapacityCard() {
       ],
     }));
   });
-  useLive(['nodes.**'], () => nodes.reload());
+  useLive(['sessions.session.*'], () => held.reload());
   const used = latest ? usedFromLatest(latest) : undefined;
-  const haveNodes = nodes.data !== undefined;
-  const alloc = (pick: (n: ReturnType<typeof readNode>) => number | null) =>
-    (nodes.data ?? []).reduce((s, n) => s + (pick(n) ?? 0), 0);
-  const noAlloc = isNotFound(nodes.error) ? t('dash.allocNeedsNodes') : '–';
+  const alloc = held.data?.total;
+  const noAlloc = isNotFound(held.error) ? t('dash.allocNeedsSessions') : '–';
   return (
     <section class="card" aria-labelledby="card-capacity">
       <h2 id="card-capacity">{t('dash.capacity')}</h2>
@@ -79,11 +82,7 @@ export function CapacityCard() {
         <tbody>
           <tr data-resource="cpu">
             <th scope="row">{t('dash.cpu')}</th>
-            <td>
-              {haveNodes
-                ? t('dash.cores', { n: formatNumber(alloc((n) => n.cpuAllocated) / 1000) })
-                : noAlloc}
-            </td>
+            <td>{alloc ? t('dash.cores', { n: formatNumber(alloc.millicores / 1000) }) : noAlloc}</td>
             <td>
               {used
                 ? t('dash.coresOf', { used: formatNumber(used.cpuBusyCores), total: used.cpuCores })
@@ -92,12 +91,12 @@ export function CapacityCard() {
           </tr>
           <tr data-resource="memory">
             <th scope="row">{t('dash.memory')}</th>
-            <td>{haveNodes ? formatBytes(alloc((n) => n.memoryAllocated)) : noAlloc}</td>
+            <td>{alloc ? formatBytes(alloc.memoryBytes) : noAlloc}</td>
             <td>{used ? `${formatBytes(used.memUsed)} / ${formatBytes(used.memTotal)}` : '–'}</td>
           </tr>
           <tr data-resource="gpu">
             <th scope="row">{t('dash.gpu')}</th>
-            <td>{haveNodes ? formatNumber(alloc((n) => n.gpuAllocated)) : noAlloc}</td>
+            <td>{alloc ? formatNumber(alloc.gpus) : noAlloc}</td>
             <td>
               {used
                 ? used.gpus === 0

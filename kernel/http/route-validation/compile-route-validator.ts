@@ -1,0 +1,88 @@
+import type { PluginRoute } from '@omega/protocol';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { omegaError } from '../../errors/index.js';
+import { compileSchema } from './schema-compilers.js';
+
+/** At most this many field errors in one 400: enough to fix a request, bounded for a hostile one. */
+const MAX_FIELD_ERRORS = 20;
+
+/** What a plugin route's request carries, as the kernel read it. */
+export interface RouteInputParts {
+  body: unknown;
+  query: Record<string, string>;
+  params: Record<string, string>;
+}
+
+/** Checks a request against a route's declared schemas; throws OMEGA_ERR_VALIDATION naming each bad field. */
+export type RouteValidator = (input: RouteInputParts) => void;
+
+type Part = keyof RouteInputParts;
+
+/** `/probe/intervalMs` + ajv's params → `probe.intervalMs` (the form the kernel's zod errors use). */
+function fieldOf(part: Part, e: ErrorObject): { field: string; message: string } {
+  const segments = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let message = e.message ?? 'is invalid';
+  const p = e.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
+  if (e.keyword === 'required' && p.missingProperty !== undefined) {
+    segments.push(p.missingProperty);
+    message = 'is required';
+  } else if (e.keyword === 'additionalProperties' && p.additionalProperty !== undefined) {
+    segments.push(p.additionalProperty);
+    message = 'is not allowed here';
+  } else if (e.keyword === 'enum' && Array.isArray(p.allowedValues)) {
+    message = `must be one of ${p.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`.slice(0, 300);
+  }
+  return { field: segments.join('.') || `(${part})`, message };
+}
+
+function compilePart(
+  plugin: string,
+  route: PluginRoute,
+  part: Part,
+  schema: Record<string, unknown>,
+): ValidateFunction {
+  try {
+    return compileSchema(schema, part === 'body' ? 'body' : 'parameters');
+  } catch (err) {
+    throw omegaError(
+      'OMEGA_ERR_MANIFEST_INVALID',
+      `Plugin "${plugin}": the ${part} schema of ${route.method} ${route.path} is not a valid JSON Schema (${(err as Error).message.slice(0, 300)}); fix src/route-schemas.ts and rebuild.`,
+      { plugin, field: `routes.${route.handler}.schemas.${part}` },
+    );
+  }
+}
+
+/**
+ * Compiles the request schemas a manifest route declares (`schemas.body`, `query`, `params`) into
+ * one check, run before the request crosses into the isolate: a request that fails it is a 400
+ * problem naming each bad field, and the plugin never sees it. Undefined when the route declares
+ * none. Throws OMEGA_ERR_MANIFEST_INVALID when a schema does not compile (the plugin is refused).
+ */
+export function compileRouteValidator(plugin: string, route: PluginRoute): RouteValidator | undefined {
+  const s = route.schemas;
+  if (!s) return undefined;
+  const checks: Array<[Part, ValidateFunction]> = [];
+  for (const part of ['params', 'query', 'body'] as const) {
+    const schema = s[part];
+    if (schema !== undefined) checks.push([part, compilePart(plugin, route, part, schema)]);
+  }
+  if (checks.length === 0) return undefined;
+  return (input) => {
+    const errors: Array<{ field: string; message: string }> = [];
+    for (const [part, check] of checks) {
+      // Parameters are coerced to their declared types on a copy: the plugin gets the strings as sent.
+      const value = part === 'body' ? input.body : { ...input[part] };
+      if (check(value)) continue;
+      for (const e of check.errors ?? []) if (errors.length < MAX_FIELD_ERRORS) errors.push(fieldOf(part, e));
+    }
+    if (errors.length === 0) return;
+    throw omegaError(
+      'OMEGA_ERR_VALIDATION',
+      `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`.slice(0, 1000),
+      { errors },
+    );
+  };
+}

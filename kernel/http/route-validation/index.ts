@@ -1,0 +1,8 @@
+export {
+  compileRouteValidator,
+  type RouteInputParts,
+  type RouteValidator,
+} from './compile-route-validator.js';
+export { routeDocsFromSchemas } from './route-docs-from-schemas.js';
+export { routeValidators } from './route-validators.js';
+export { compileSchema } from './schema-compilers.js';
