@@ -144,8 +144,14 @@ describe('the arrows between the parts of Omega', () => {
 
   it('plugins import the sdk and the protocol (and other plugins only as type-only contracts), never the kernel', () => {
     // What runs in the isolate (src/): the sdk, the protocol, type-only contracts, its own files.
+    // Route schema modules (src/**/route-schemas.ts) run at build time in Node, never in the
+    // isolate: they may use a schema library (zod), and the rest of src imports them type-only.
+    const schemaModule = (f: string | undefined) => f !== undefined && /\/route-schemas\.ts$/.test(f);
     const bad = ALL.filter((e) => /^plugins\/[^/]+\/src\//.test(e.from)).filter((e) => {
       const own = e.from.split('/').slice(0, 2).join('/');
+      if (schemaModule(e.to) && !schemaModule(e.from))
+        return !e.typeOnly && !/\/src\/route-schemas\.ts$/.test(e.from);
+      if (schemaModule(e.from) && e.to === undefined && !e.spec.startsWith('@omega/')) return false;
       if (e.to !== undefined) return !e.to.startsWith(`${own}/`);
       if (['@omega/sdk', '@omega/protocol'].includes(e.spec)) return false;
       if (/^@omega\/plugin-[a-z0-9-]+\/contract$/.test(e.spec) || e.spec === '@omega/hostinfo')
