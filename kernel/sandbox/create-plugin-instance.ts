@@ -1,14 +1,18 @@
 import type { PluginCallKind } from '@omega/protocol';
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import { createHostCgroup, type HostCgroup } from './cgroup/create-host-cgroup.js';
+import type { HostCgroupLayout } from './cgroup/host-cgroup-layout.js';
 import type { DeniedCall } from './create-bridge.js';
 import type { HostPool } from './create-host-pool.js';
+import { describeContainment } from './describe-containment.js';
 import type { Authorize, HostServices } from './host-services.js';
 import { createHostSession, type HostSession, type HostStats, type LoadedPlugin } from './host-session.js';
 import { readPluginResult } from './plugin-call.js';
 import { hostDataLimitBytes, type PluginLimits } from './plugin-limits.js';
-import type { PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
+import type { PluginKillCause, PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';
+import type { HostProcess } from './spawn-host.js';
 
 /** What the kernel starts: one plugin's identity, bundle, limits, gate and services. */
 export interface PluginSpec {
@@ -47,6 +51,10 @@ export interface PluginInstanceOptions {
   pool: HostPool;
   restart: RestartPolicy;
   hostBaseMb: number;
+  /** Where host cgroups go (mode `none`: the CPU credit and RLIMIT_DATA hold the host instead). */
+  cgroups: HostCgroupLayout;
+  /** Collects each host cgroup's removal, for the sandbox to await before it removes its own directory. */
+  onCgroupRemoval?: (done: Promise<void>) => void;
   logger: Logger;
   onStatus?: (e: PluginStatusEvent) => void;
   onDenied?: (d: DeniedCall) => void;
@@ -64,14 +72,19 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
   const plugin = { name: spec.name, version: spec.version };
   const dataLimit = hostDataLimitBytes(spec.limits, opts.hostBaseMb);
   const crashHistory: number[] = [];
-  let state: PluginState = 'starting';
+  let state: PluginState = 'activating';
   let since = Date.now();
   let reason: string | undefined;
+  let cause: PluginKillCause | undefined;
+  let hostSeq = 0;
+  /** The current host cgroup's removal (after its host exits), awaited by dispose(). */
+  let removal: Promise<void> | undefined;
+  let containment = describeContainment(opts.cgroups, undefined, spec.limits, dataLimit);
   let session: HostSession | undefined;
   let pid: number | undefined;
   let exportsInfo: LoadedPlugin | undefined;
   let restarts = 0;
-  let lastCrash: { at: number; reason: string } | undefined;
+  let lastCrash: PluginStatus['lastCrash'];
   let deliveryErrors = 0;
   let lastDeliveryError: PluginStatus['lastDeliveryError'];
   let deniedCalls = 0;
@@ -84,22 +97,26 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
     version: plugin.version,
     state,
     since,
+    ...(state === 'activating' ? { activatingMs: Date.now() - since } : {}),
     ...(pid !== undefined ? { pid } : {}),
     restarts,
     recentCrashes: crashHistory.filter((t) => t > Date.now() - opts.restart.windowMs).length,
     ...(lastCrash ? { lastCrash } : {}),
     ...(reason !== undefined ? { reason } : {}),
+    ...(cause !== undefined ? { cause } : {}),
     ...(exportsInfo ? { exports: exportsInfo } : {}),
     deliveryErrors,
     ...(lastDeliveryError ? { lastDeliveryError } : {}),
     deniedCalls,
     registrations: session?.registrations() ?? { subscriptions: 0, timers: 0 },
+    containment,
   });
 
-  const setState = (next: PluginState, why?: string): void => {
+  const setState = (next: PluginState, why?: string, by?: PluginKillCause): void => {
     state = next;
     since = Date.now();
     reason = next === 'quarantined' || next === 'stopped' || next === 'crashed' ? why : undefined;
+    cause = next === 'activating' || next === 'running' ? undefined : by;
     const event: PluginStatusEvent = {
       plugin: plugin.name,
       version: plugin.version,
@@ -108,6 +125,7 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
       restarts,
     };
     if (why !== undefined) event.reason = why;
+    if (cause !== undefined) event.cause = cause;
     try {
       opts.onStatus?.(event);
     } catch (err) {
@@ -122,21 +140,26 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
     }
   };
 
-  const onCrash = (s: HostSession | undefined, why: string, permanent: boolean): void => {
+  const onCrash = (
+    s: HostSession | undefined,
+    why: string,
+    by: PluginKillCause,
+    permanent: boolean,
+  ): void => {
     if (disposing || (s !== undefined && session !== s)) return;
     session = undefined;
     pid = undefined;
-    lastCrash = { at: Date.now(), reason: why };
-    logger.warn({ plugin: plugin.name, reason: why }, 'plugin crashed');
-    setState('crashed', why);
+    lastCrash = { at: Date.now(), reason: why, cause: by };
+    logger.warn({ plugin: plugin.name, reason: why, cause: by }, 'plugin crashed');
+    setState('crashed', why, by);
     const d = decideRestart(opts.restart, crashHistory, Date.now());
     if (permanent || d.action === 'quarantine') {
       const q = permanent ? why : `${d.crashes} crashes within ${opts.restart.windowMs} ms; last: ${why}`;
-      logger.error({ plugin: plugin.name, reason: q }, 'plugin quarantined');
-      setState('quarantined', q);
+      logger.error({ plugin: plugin.name, reason: q, cause: by }, 'plugin quarantined');
+      setState('quarantined', q, by);
       return;
     }
-    setState('backoff', why);
+    setState('backoff', why, by);
     backoffTimer = setTimeout(() => {
       backoffTimer = undefined;
       restarts++;
@@ -146,13 +169,20 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
 
   const attempt = async (): Promise<void> => {
     if (disposing) return;
-    setState('starting');
+    setState('activating');
     let s: HostSession | undefined;
+    let down: PluginKillCause | undefined;
     let phase = 'host start';
     try {
       const host = await pool.take(dataLimit);
       if (disposing) {
-        host.kill('stopped');
+        host.kill('stopped', 'operator');
+        return;
+      }
+      // Into its own cgroup before any plugin code runs (a warm host has loaded nothing yet).
+      const cg = await joinCgroup(host);
+      if (disposing) {
+        host.kill('stopped', 'operator');
         return;
       }
       s = createHostSession({
@@ -165,7 +195,11 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
           deniedCalls++;
           opts.onDenied?.(d);
         },
-        onDown: (why) => onCrash(s, why, false),
+        onDown: (why, by) => {
+          down = by;
+          onCrash(s, why, by, false);
+        },
+        cpuCapped: cg?.enforced.cpu !== undefined,
         onDeliveryError: (kind, e) => {
           deliveryErrors++;
           lastDeliveryError = { kind, code: e.code, message: e.message.slice(0, 300), at: Date.now() };
@@ -188,14 +222,45 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
       if (disposing || (s !== undefined && session !== s)) return;
       const why = hasErrorCode(err) ? `${phase} failed: ${err.message}` : `${phase} failed`;
       const permanent = hasErrorCode(err, 'OMEGA_ERR_MANIFEST_INVALID');
+      const by: PluginKillCause =
+        down ?? (hasErrorCode(err, 'OMEGA_ERR_PLUGIN_TIMEOUT') ? 'deadline' : 'crash');
       if (s) {
         // Ends the host; its exit reports this reason (unless a deadline kill came first).
         const dying = s;
         session = undefined;
-        dying.kill(why);
-        onCrash(undefined, why, permanent);
-      } else onCrash(undefined, why, permanent);
+        dying.kill(why, by);
+        onCrash(undefined, why, by, permanent);
+      } else onCrash(undefined, why, by, permanent);
     }
+  };
+
+  /**
+   * Puts `host` into a cgroup of its own with the plugin's caps (CPU share, memory, pids),
+   * removed once the host has exited; an OOM kill there is reported as cause `memory`.
+   */
+  const joinCgroup = async (host: HostProcess): Promise<HostCgroup | undefined> => {
+    if (opts.cgroups.mode === 'none') return undefined;
+    const cg = createHostCgroup(opts.cgroups, `${plugin.name}-${++hostSeq}`, {
+      cpuMillicores: spec.limits.cpuMillicores,
+      memoryBytes: dataLimit,
+      pidsMax: spec.limits.pidsMax,
+    });
+    await cg.create();
+    await cg.attach(host.pid);
+    host.setExitProbe(async () =>
+      (await cg.oomKills()) > 0
+        ? {
+            reason: `memory: the host reached its cgroup memory cap (${dataLimit} bytes) and was OOM-killed`,
+            cause: 'memory',
+          }
+        : undefined,
+    );
+    removal = host.exited.then(() => cg.remove());
+    opts.onCgroupRemoval?.(removal);
+    containment = describeContainment(opts.cgroups, cg, spec.limits, dataLimit);
+    if (cg.notes.length > 0)
+      logger.warn({ plugin: plugin.name, notes: cg.notes }, 'plugin host cgroup incomplete');
+    return cg;
   };
 
   void attempt();
@@ -242,8 +307,9 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
         }
       }
       await s?.stop(500);
+      await removal;
       pid = undefined;
-      setState('stopped', 'disposed');
+      setState('stopped', 'disposed', 'operator');
       opts.onDisposed?.();
     },
   };
