@@ -53,7 +53,10 @@ export interface PluginInstanceOptions {
   hostBaseMb: number;
   /** Where host cgroups go (mode `none`: the CPU credit and RLIMIT_DATA hold the host instead). */
   cgroups: HostCgroupLayout;
-  /** Collects each host cgroup's removal, for the sandbox to await before it removes its own directory. */
+  /**
+   * Told of each host cgroup as it is joined, with its removal (after the host exits): the
+   * sandbox weighs its CPU directory by live hosts and awaits removals before removing it.
+   */
   onCgroupRemoval?: (done: Promise<void>) => void;
   logger: Logger;
   onStatus?: (e: PluginStatusEvent) => void;
@@ -77,6 +80,8 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
   let reason: string | undefined;
   let cause: PluginKillCause | undefined;
   let hostSeq = 0;
+  /** Where the current activation is: taking a host, loading the bundle, or running activate(). */
+  let phase: 'host start' | 'load' | 'activate' = 'host start';
   /** The current host cgroup's removal (after its host exits), awaited by dispose(). */
   let removal: Promise<void> | undefined;
   let containment = describeContainment(opts.cgroups, undefined, spec.limits, dataLimit);
@@ -97,7 +102,7 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
     version: plugin.version,
     state,
     since,
-    ...(state === 'activating' ? { activatingMs: Date.now() - since } : {}),
+    ...(state === 'activating' ? { activatingMs: Date.now() - since, activationPhase: phase } : {}),
     ...(pid !== undefined ? { pid } : {}),
     restarts,
     recentCrashes: crashHistory.filter((t) => t > Date.now() - opts.restart.windowMs).length,
@@ -172,7 +177,7 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
     setState('activating');
     let s: HostSession | undefined;
     let down: PluginKillCause | undefined;
-    let phase = 'host start';
+    phase = 'host start';
     try {
       const host = await pool.take(dataLimit);
       if (disposing) {

@@ -5,6 +5,7 @@ import {
   type HostCgroupOptions,
   prepareHostCgroups,
   removeHostCgroups,
+  setSandboxCpuWeight,
 } from './cgroup/prepare-host-cgroups.js';
 import type { DeniedCall } from './create-bridge.js';
 import { createHostPool } from './create-host-pool.js';
@@ -125,7 +126,11 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
         cgroups,
         onCgroupRemoval: (done) => {
           removals.add(done);
-          void done.finally(() => removals.delete(done));
+          void setSandboxCpuWeight(cgroups, removals.size);
+          void done.finally(() => {
+            removals.delete(done);
+            void setSandboxCpuWeight(cgroups, removals.size);
+          });
         },
         logger: opts.logger,
         onDisposed: () => {

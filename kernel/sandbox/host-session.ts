@@ -146,7 +146,15 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     ended = true;
     if (cpuTimer) clearInterval(cpuTimer);
     undoAll();
-    const err = unavailable(reason);
+    // A spin is the plugin not answering in time, like a breached deadline: the calls it held get 504.
+    const err =
+      cause === 'spin'
+        ? omegaError('OMEGA_ERR_PLUGIN_TIMEOUT', `Plugin "${plugin.name}" stopped: ${reason}.`, {
+            plugin: plugin.name,
+            version: plugin.version,
+            cause,
+          })
+        : unavailable(reason);
     aborter.abort(err);
     for (const p of inflight.values()) {
       clearTimeout(p.timer);

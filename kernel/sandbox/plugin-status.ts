@@ -53,6 +53,8 @@ export interface PluginStatus {
   since: number;
   /** While `activating`: ms since it began (host start, load and activate). */
   activatingMs?: number;
+  /** While `activating`: taking a host (spawn, cgroup), loading the bundle, or running activate(). */
+  activationPhase?: 'host start' | 'load' | 'activate';
   /** Host process id while one is assigned. */
   pid?: number;
   restarts: number;

@@ -96,10 +96,13 @@ describe('cgroup detection on recorded /proc trees', () => {
     expect(layout.mode).toBe('v2');
     expect(layout.placements).toHaveLength(1);
     expect(layout.placements[0]?.roles.sort()).toEqual(['cpu', 'memory', 'pids', 'usage']);
-    expect(layout.placements[0]?.dir).toMatch(/\/sys\/fs\/cgroup\/omega-plugins\/k\d+-\d+$/);
-    expect(await readFile(join(root, 'sys/fs/cgroup/omega-plugins/cgroup.subtree_control'), 'utf8')).toBe(
+    const dir = layout.placements[0]?.dir ?? '';
+    expect(dir).toMatch(/\/sys\/fs\/cgroup\/omega-plugins-k\d+-\d+$/);
+    // Enabled top-down: in the kernel's own cgroup, then in the sandbox's (for its hosts).
+    expect(await readFile(join(root, 'sys/fs/cgroup/cgroup.subtree_control'), 'utf8')).toBe(
       '+cpu +memory +pids',
     );
+    expect(await readFile(join(dir, 'cgroup.subtree_control'), 'utf8')).toBe('+cpu +memory +pids');
     expect(layout.notes).toEqual([]);
   });
 

@@ -15,7 +15,7 @@ export interface HostCgroupOptions {
   mode?: 'auto' | 'none';
   /** Prefix for /proc and /sys (tests point it at a recorded tree); default none. */
   fsRoot?: string;
-  /** Directory the kernel owns in each hierarchy, under the kernel's own cgroup (default `omega-plugins`). */
+  /** Prefix of the directory each sandbox owns in each hierarchy, under the kernel's own cgroup (default `omega-plugins`). */
   parent?: string;
 }
 
@@ -62,12 +62,13 @@ const pidAlive = (pid: number): boolean => {
   }
 };
 
-/** Removes the empty subtrees of kernels that are gone (a kill -9 leaves its `k<pid>-<n>` behind). */
-async function sweepStale(parentDir: string): Promise<void> {
-  for (const name of await readdir(parentDir).catch(() => [] as string[])) {
-    const pid = Number(/^k(\d+)-\d+$/.exec(name)?.[1]);
+/** Removes the empty subtrees of kernels that are gone (a kill -9 leaves its `<prefix>-k<pid>-<n>` behind). */
+async function sweepStale(base: string, prefix: string): Promise<void> {
+  for (const name of await readdir(base).catch(() => [] as string[])) {
+    if (!name.startsWith(`${prefix}-k`)) continue;
+    const pid = Number(/-k(\d+)-\d+$/.exec(name)?.[1]);
     if (!pid || pidAlive(pid)) continue;
-    const dir = join(parentDir, name);
+    const dir = join(base, name);
     for (const child of await readdir(dir, { withFileTypes: true }).catch(() => []))
       if (child.isDirectory()) await rmdir(join(dir, child.name)).catch(() => {});
     await rmdir(dir).catch(() => {});
@@ -97,8 +98,10 @@ function modeOf(placements: CgroupPlacement[]): CgroupMode {
 
 /**
  * Finds the cgroup hierarchies (pure v2, v1, or both) and creates this sandbox's kernel-owned
- * directory in each: `<mount><kernel's own cgroup>/<parent>/k<pid>-<n>`, cgroup2 controllers
- * delegated down to it. Each role (cpu cap, memory cap, pids cap, CPU usage) comes from the
+ * directory in each: `<mount><kernel's own cgroup>/<parent>-k<pid>-<n>`, cgroup2 controllers
+ * delegated down to it. One level, not a shared `<parent>/` above it: under CPU group
+ * scheduling every level competes as one task, so the sandbox sets its directory's weight
+ * to its number of hosts ({@link setSandboxCpuWeight}) and each host weighs what a process does. Each role (cpu cap, memory cap, pids cap, CPU usage) comes from the
  * cgroup2 hierarchy when it has the controller, else from its v1 hierarchy. Whatever cannot be
  * created is left out with a note, so the layout says only what really works. Subtrees of
  * kernels that died are swept on the way.
@@ -107,7 +110,7 @@ export async function prepareHostCgroups(opts: HostCgroupOptions = {}): Promise<
   if (opts.mode === 'none') return noCgroups('cgroups disabled by configuration');
   const root = opts.fsRoot ?? '';
   const parent = opts.parent ?? 'omega-plugins';
-  const leaf = `k${process.pid}-${++sequence}`;
+  const leaf = `${parent}-k${process.pid}-${++sequence}`;
   const mounts = cgroupMounts((await readCgroupText(join(root, '/proc/self/mounts'))) ?? '');
   const own = ownPaths((await readCgroupText(join(root, '/proc/self/cgroup'))) ?? '');
   const notes: string[] = [];
@@ -115,12 +118,11 @@ export async function prepareHostCgroups(opts: HostCgroupOptions = {}): Promise<
   const served = new Set<CgroupRole>();
 
   const create = async (mountPoint: string, ownPath: string): Promise<string | undefined> => {
-    const parentDir = join(root, mountPoint, ownPath, parent);
+    const base = join(root, mountPoint, ownPath);
     try {
-      await mkdir(parentDir, { recursive: true });
-      await sweepStale(parentDir);
-      await mkdir(join(parentDir, leaf));
-      return join(parentDir, leaf);
+      await sweepStale(base, parent);
+      await mkdir(join(base, leaf));
+      return join(base, leaf);
     } catch (err) {
       notes.push(`${join(root, mountPoint)} is not writable (${errnoOf(err)})`);
       return undefined;
@@ -182,4 +184,17 @@ export async function prepareHostCgroups(opts: HostCgroupOptions = {}): Promise<
 /** Removes the directories {@link prepareHostCgroups} created (once every host cgroup in them is gone). */
 export async function removeHostCgroups(layout: HostCgroupLayout): Promise<void> {
   await Promise.all(layout.placements.map((p) => rmdir(p.dir).catch(() => {})));
+}
+
+/**
+ * Gives the sandbox's CPU directory the weight of `hosts` processes (v1 `cpu.shares` 1024 each,
+ * v2 `cpu.weight` 100 each), so its hosts together compete like that many processes would.
+ */
+export async function setSandboxCpuWeight(layout: HostCgroupLayout, hosts: number): Promise<void> {
+  const p = layout.placements.find((x) => x.roles.includes('cpu'));
+  if (!p) return;
+  const n = Math.max(1, hosts);
+  const [file, value] =
+    p.version === 2 ? ['cpu.weight', Math.min(10_000, 100 * n)] : ['cpu.shares', Math.min(262_144, 1024 * n)];
+  await writeCgroupValue(join(p.dir, file), String(value)).catch(() => {});
 }
