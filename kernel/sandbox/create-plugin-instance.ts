@@ -1,13 +1,14 @@
 import type { PluginCallKind } from '@omega/protocol';
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { createHostCgroup, type HostCgroup } from './cgroup/create-host-cgroup.js';
+import type { HostCgroup } from './cgroup/create-host-cgroup.js';
 import type { HostCgroupLayout } from './cgroup/host-cgroup-layout.js';
 import type { DeniedCall } from './create-bridge.js';
 import type { HostPool } from './create-host-pool.js';
 import { describeContainment } from './describe-containment.js';
 import type { Authorize, HostServices } from './host-services.js';
 import { createHostSession, type HostSession, type HostStats, type LoadedPlugin } from './host-session.js';
+import { joinHostCgroup } from './join-host-cgroup.js';
 import { readPluginResult } from './plugin-call.js';
 import { hostDataLimitBytes, type PluginLimits } from './plugin-limits.js';
 import type { PluginKillCause, PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
@@ -239,33 +240,25 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
     }
   };
 
-  /**
-   * Puts `host` into a cgroup of its own with the plugin's caps (CPU share, memory, pids),
-   * removed once the host has exited; an OOM kill there is reported as cause `memory`.
-   */
+  /** Puts `host` into its cgroup (see joinHostCgroup) and shows what holds it in the status. */
   const joinCgroup = async (host: HostProcess): Promise<HostCgroup | undefined> => {
-    if (opts.cgroups.mode === 'none') return undefined;
-    const cg = createHostCgroup(opts.cgroups, `${plugin.name}-${++hostSeq}`, {
-      cpuMillicores: spec.limits.cpuMillicores,
-      memoryBytes: dataLimit,
-      pidsMax: spec.limits.pidsMax,
+    const joined = await joinHostCgroup(
+      opts.cgroups,
+      host,
+      `${plugin.name}-${++hostSeq}`,
+      spec.limits,
+      dataLimit,
+    ).catch((err: unknown) => {
+      host.kill('the host could not join its cgroup', 'crash');
+      throw err;
     });
-    await cg.create();
-    await cg.attach(host.pid);
-    host.setExitProbe(async () =>
-      (await cg.oomKills()) > 0
-        ? {
-            reason: `memory: the host reached its cgroup memory cap (${dataLimit} bytes) and was OOM-killed`,
-            cause: 'memory',
-          }
-        : undefined,
-    );
-    removal = host.exited.then(() => cg.remove());
+    if (!joined) return undefined;
+    removal = joined.removal;
     opts.onCgroupRemoval?.(removal);
-    containment = describeContainment(opts.cgroups, cg, spec.limits, dataLimit);
-    if (cg.notes.length > 0)
-      logger.warn({ plugin: plugin.name, notes: cg.notes }, 'plugin host cgroup incomplete');
-    return cg;
+    containment = describeContainment(opts.cgroups, joined.cg, spec.limits, dataLimit);
+    if (joined.cg.notes.length > 0)
+      logger.warn({ plugin: plugin.name, notes: joined.cg.notes }, 'plugin host cgroup incomplete');
+    return joined.cg;
   };
 
   void attempt();
