@@ -6,9 +6,20 @@
  * kernel knows they are simulated. Driven over IPC by bench/nodes.bench.ts:
  *   parent → { t: 'start', url, tokens, count, rampPerSec, heartbeatMs }
  *   parent → { t: 'window' } (start a measurement window) | { t: 'pause', on } | { t: 'stats' } | { t: 'exit' }
+ *   parent → { t: 'storm' } (the kernel is being restarted now: time the reconnects from here)
  *   child  → { t: 'progress', … } every 2 s, { t: 'stats', … } when asked.
+ * A session that ends reconnects as the agent does (create-agent.ts): `resume` with its node id,
+ * after the agent's jittered back-off (1 s doubling, ±20 %; a refusal's retryAfterSec spread).
  */
-import { type AgentSession, generateIdentity, jittered, openSession } from '@omega/agent';
+import {
+  type AgentSession,
+  createBackoff,
+  generateIdentity,
+  isTransientRefusal,
+  jittered,
+  openSession,
+  retryAfterWait,
+} from '@omega/agent';
 
 interface Start {
   t: 'start';
@@ -37,6 +48,7 @@ const SPECS = {
 const send = (m: Record<string, unknown>) => process.send?.(m);
 
 let paused = false;
+let exiting = false;
 let windowOn = false;
 let connected = 0;
 let handshakeFailures = 0;
@@ -48,13 +60,70 @@ let rampStopped = false;
 let rampStartedAt = 0;
 const joinTimes: number[] = [];
 let sessionsEnded = 0;
+/** The restart storm: when it began (performance.now()), reconnects since, when the last agent was back. */
+const storm = { at: 0, reconnected: 0, failedAttempts: 0, allBackMs: -1, firstBackMs: -1 };
+let total = 0;
 const stats = { sent: 0, acked: 0, windowSent: 0, windowAcked: 0 };
 /** hback latencies (ms): the whole run's first 2,000 (light load), then the window's. */
 const early: number[] = [];
 let windowLatencies: number[] = [];
 const unacked = new Map<string, number>();
 
-function simulate(i: number, o: Start, session: AgentSession): void {
+/** Reconnects simulated agent `i` (node `node`) as the agent does after a session ended. */
+async function reconnect(
+  i: number,
+  o: Start,
+  identity: ReturnType<typeof generateIdentity>,
+  node: string,
+): Promise<void> {
+  const backoff = createBackoff();
+  // As the agent after a healthy session: the back-off starts over, the first wait is 1 s ± 20 %.
+  let wait = backoff.next();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, wait));
+    try {
+      const session = await openSession({
+        server: o.url,
+        identity,
+        hello: { mode: 'resume', node, name: `sim-${i}`, specs: SPECS, agentVersion: '0.1.0' },
+        timeoutMs: 60_000,
+      });
+      connected++;
+      if (storm.at > 0) {
+        storm.reconnected++;
+        const ms = performance.now() - storm.at;
+        if (storm.firstBackMs < 0) storm.firstBackMs = ms;
+        if (connected === total) storm.allBackMs = ms;
+      }
+      simulate(i, o, session, identity);
+      return;
+    } catch (err) {
+      const e = err as Error & { code?: string; extras?: { retryAfterSec?: number; kernelCode?: string } };
+      storm.failedAttempts++;
+      const transient = e.code === 'OMEGA_ERR_AGENT_REFUSED' && isTransientRefusal(e as never);
+      if (e.code === 'OMEGA_ERR_AGENT_REFUSED' && !transient) {
+        send({
+          t: 'error',
+          i,
+          attempt: 0,
+          message: `resume refused for good: ${e.extras?.kernelCode} ${e.message}`,
+        });
+        return;
+      }
+      wait =
+        transient && typeof e.extras?.retryAfterSec === 'number'
+          ? retryAfterWait(e.extras.retryAfterSec)
+          : backoff.next();
+    }
+  }
+}
+
+function simulate(
+  i: number,
+  o: Start,
+  session: AgentSession,
+  identity: ReturnType<typeof generateIdentity>,
+): void {
   const pending = new Map<number, number>();
   let n = 0;
   session.onFrame((f) => {
@@ -103,8 +172,10 @@ function simulate(i: number, o: Start, session: AgentSession): void {
   let timer = setTimeout(beat, Math.random() * o.heartbeatMs);
   void session.ended.then(() => {
     clearTimeout(timer);
+    for (const k of pending.keys()) unacked.delete(`${i}:${k}`);
     connected--;
     sessionsEnded++;
+    if (!exiting) void reconnect(i, o, identity, session.welcome.node);
   });
 }
 
@@ -134,7 +205,7 @@ async function run(o: Start): Promise<void> {
           });
           connected++;
           joinTimes.push(performance.now() - rampStartedAt);
-          simulate(i, o, session);
+          simulate(i, o, session, identity);
           return;
         } catch (err) {
           const e = err as Error & { code?: string; extras?: { kernelCode?: string } };
@@ -184,12 +255,21 @@ const pct = (xs: number[], p: number) => {
 };
 
 setInterval(() => {
-  send({ t: 'progress', connected, handshakeFailures, sessionsEnded, sent: stats.sent, acked: stats.acked });
+  send({
+    t: 'progress',
+    connected,
+    handshakeFailures,
+    sessionsEnded,
+    sent: stats.sent,
+    acked: stats.acked,
+    storm,
+  });
 }, 2000).unref();
 
 process.on('message', (m: { t: string; on?: boolean } & Partial<Start>) => {
   if (m.t === 'start') {
     rampStartedAt = performance.now();
+    total = (m as Start).count;
     void run(m as Start);
   } else if (m.t === 'stop-ramp') {
     rampStopped = true;
@@ -198,6 +278,9 @@ process.on('message', (m: { t: string; on?: boolean } & Partial<Start>) => {
     windowLatencies = [];
     stats.windowSent = 0;
     stats.windowAcked = 0;
+  } else if (m.t === 'storm') {
+    total = connected;
+    storm.at = performance.now();
   } else if (m.t === 'pause') paused = m.on === true;
   else if (m.t === 'stats') {
     windowOn = false;
@@ -226,8 +309,12 @@ process.on('message', (m: { t: string; on?: boolean } & Partial<Start>) => {
         max: pct(windowLatencies, 100),
       },
       cpuSec: (cpu.user + cpu.system) / 1e6,
+      storm,
       rssBytes: process.memoryUsage().rss,
     });
-  } else if (m.t === 'exit') process.exit(0);
+  } else if (m.t === 'exit') {
+    exiting = true;
+    process.exit(0);
+  }
 });
 process.on('disconnect', () => process.exit(0));

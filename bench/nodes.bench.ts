@@ -6,7 +6,11 @@
  * - hback p50/p99 under full load | the same with the first 2,000 heartbeats (light load)
  * - kernel + plugin-host CPU | the bare cost of 2,000 Ed25519 verifications/s (signed HTTP
  *   heartbeats) and of 2,000 HMAC frame checks/s (the chosen channel)
- * - API p99 of GET /nodes?state=down and GET /nodes/{id} | the same with heartbeats paused
+ * - API p99 of GET /nodes?state=down, a page of GET /nodes and GET /nodes/{id} | the kernel's
+ *   GET /health probed in turn with them (p50s: the same with heartbeats paused)
+ * - restart storm: the kernel restarted with every agent connected → time until all are back |
+ *   time until the kernel listens again; nodes marked down meanwhile (goal 0)
+ * - machine load (loadavg) beside the window: the machine is shared
  * - memory per node | kernel + plugin hosts' RSS before any agent
  * - how long a silent (SIGSTOPped, real) agent takes to be marked down | the configured bound
  * - heartbeats lost, nodes misjudged | heartbeats sent, nodes
@@ -25,6 +29,8 @@ const HEARTBEAT_MS = 5000;
 const WINDOW_MS = Number(process.env.OMEGA_BENCH_WINDOW_MS ?? 60_000);
 const TOKEN = randomBytes(24).toString('base64url');
 const CLK_TCK = 100;
+/** OMEGA_BENCH_CPU_PROF=<dir>: the kernel and the load process run with --cpu-prof into <dir> (written at a graceful stop). */
+const CPU_PROF = process.env.OMEGA_BENCH_CPU_PROF;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,6 +52,11 @@ function treeCpuSeconds(pid: number): number {
   };
   walk(pid);
   return total;
+}
+
+/** The 1-minute load average (the machine is shared: every figure is read beside it). */
+function loadAvg(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?';
 }
 
 /** Resident bytes of a process and its descendants. */
@@ -90,17 +101,32 @@ async function api(
   return { status: res.status, body: text ? JSON.parse(text) : undefined, ms: performance.now() - t0 };
 }
 
-/** Runs `GET` probes of both routes for `ms`, alternating; answers their latencies. */
-async function probe(url: string, ids: string[], ms: number): Promise<{ down: number[]; one: number[] }> {
-  const down: number[] = [];
-  const one: number[] = [];
+/**
+ * Runs `GET` probes for `ms`, in turn: the down list, a page of the whole list (100 nodes from a
+ * random cursor), one node, and the kernel's own /api/v1/health (the baseline: same load, same
+ * moment, no plugin in the path); answers their latencies.
+ */
+async function probe(
+  url: string,
+  ids: string[],
+  cursors: string[],
+  ms: number,
+): Promise<{ down: number[]; page: number[]; one: number[]; kernel: number[] }> {
+  const out = { down: [] as number[], page: [] as number[], one: [] as number[], kernel: [] as number[] };
+  const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    down.push((await api(url, '/api/v1/nodes?state=down')).ms);
-    one.push((await api(url, `/api/v1/nodes/${ids[Math.floor(Math.random() * ids.length)]}`)).ms);
-    await sleep(40);
+    out.down.push((await api(url, '/api/v1/nodes?state=down')).ms);
+    await sleep(10);
+    const cursor = cursors.length > 0 ? `&cursor=${encodeURIComponent(pick(cursors))}` : '';
+    out.page.push((await api(url, `/api/v1/nodes?limit=100${cursor}`)).ms);
+    await sleep(10);
+    out.one.push((await api(url, `/api/v1/nodes/${pick(ids)}`)).ms);
+    await sleep(10);
+    out.kernel.push((await api(url, '/api/v1/health')).ms);
+    await sleep(10);
   }
-  return { down, one };
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -124,25 +150,43 @@ async function main(): Promise<void> {
     configFile,
     JSON.stringify({ agents: { heartbeatMs: HEARTBEAT_MS }, log: { level: 'error' } }),
   );
-  const kernel = spawn(
-    'sh',
-    [
-      '-c',
-      'ulimit -n "$(ulimit -Hn)" && exec "$@"',
+  /** Starts the kernel on `port` (0: any); resolves its URL once it listens. */
+  const startKernel = (port: number): { proc: ChildProcess; url: Promise<string> } => {
+    const proc = spawn(
       'sh',
-      process.execPath,
-      join(ROOT, 'dist', 'cli.js'),
-      'start',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--config',
-      configFile,
-      '--no-local-agent',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OMEGA_ADMIN_TOKEN: TOKEN } },
-  );
+      [
+        '-c',
+        'ulimit -n "$(ulimit -Hn)" && exec "$@"',
+        'sh',
+        process.execPath,
+        ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
+        join(ROOT, 'dist', 'cli.js'),
+        'start',
+        '--port',
+        String(port),
+        '--data-dir',
+        dataDir,
+        '--config',
+        configFile,
+        '--no-local-agent',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OMEGA_ADMIN_TOKEN: TOKEN } },
+    );
+    let err = '';
+    const url = new Promise<string>((resolve, reject) => {
+      proc.stderr!.on('data', (d) => {
+        err += d;
+        if (err.length > 65_536) err = err.slice(-65_536);
+        const m = /listening on (\S+)/.exec(err);
+        if (m) resolve(m[1]!);
+      });
+      proc.once('exit', (code) => reject(new Error(`kernel exited ${code}: ${err}`)));
+    });
+    url.catch(() => {});
+    return { proc, url };
+  };
+  let started = startKernel(0);
+  let kernel = started.proc;
   let load: ChildProcess | undefined;
   let hung: ChildProcess | undefined;
   const cleanup = () => {
@@ -157,15 +201,7 @@ async function main(): Promise<void> {
       process.exit(130);
     });
   try {
-    let err = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      kernel.stderr!.on('data', (d) => {
-        err += d;
-        const m = /listening on (\S+)/.exec(err);
-        if (m) resolve(m[1]!);
-      });
-      kernel.once('exit', (code) => reject(new Error(`kernel exited ${code}: ${err}`)));
-    });
+    const url = await started.url;
     for (
       let i = 0;
       i < 100 && (await api(url, '/api/v1/ready').catch(() => ({ status: 0 }))).status !== 200;
@@ -186,10 +222,25 @@ async function main(): Promise<void> {
 
     // ── The load process: ramp, then sustain ──
     load = fork(join(import.meta.dirname, 'nodes-load.ts'), [], {
-      execArgv: ['--conditions=source', '--import', 'tsx'],
+      execArgv: [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const progress: { connected: number; handshakeFailures: number } = { connected: 0, handshakeFailures: 0 };
+    const progress: {
+      connected: number;
+      handshakeFailures: number;
+      storm?: {
+        at: number;
+        reconnected: number;
+        failedAttempts: number;
+        allBackMs: number;
+        firstBackMs: number;
+      };
+    } = { connected: 0, handshakeFailures: 0 };
     let lastStats: Record<string, unknown> | undefined;
     /** Handshake failures by message: a stalled ramp says why. */
     const failures = new Map<string, number>();
@@ -270,8 +321,22 @@ async function main(): Promise<void> {
     const ids: string[] = [];
     const page = (await api(url, '/api/v1/nodes?limit=200')).body as { items: Array<{ id: string }> };
     for (const n of page.items) ids.push(n.id);
+    // Cursors spread over the whole list, for the paged probe.
+    const cursors: string[] = [];
+    for (let cursor: string | undefined, i = 0; i < 20; i++) {
+      const r = (
+        await api(url, `/api/v1/nodes?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      ).body as { nextCursor?: string };
+      if (!r.nextCursor) break;
+      cursors.push(r.nextCursor);
+      cursor = r.nextCursor;
+    }
+    const nodesPid = ((await api(url, '/api/v1/plugins/nodes')).body as { runtime?: { pid?: number } })
+      .runtime?.pid;
     load.send({ t: 'window' });
     const cpu0 = treeCpuSeconds(kernel.pid!);
+    const nodesCpu0 = nodesPid ? treeCpuSeconds(nodesPid) : Number.NaN;
+    const load0 = loadAvg();
     const t0 = performance.now();
     process.kill(hung.pid!, 'SIGSTOP');
     const stoppedAt = Date.now();
@@ -282,8 +347,14 @@ async function main(): Promise<void> {
         else await sleep(250);
       }
     })();
-    const loaded = await probe(url, ids, WINDOW_MS);
-    const cpuCores = (treeCpuSeconds(kernel.pid!) - cpu0) / ((performance.now() - t0) / 1000);
+    const loaded = await probe(url, ids, cursors, WINDOW_MS);
+    const windowSec = (performance.now() - t0) / 1000;
+    const cpuCores = (treeCpuSeconds(kernel.pid!) - cpu0) / windowSec;
+    const nodesCores = nodesPid ? (treeCpuSeconds(nodesPid) - nodesCpu0) / windowSec : Number.NaN;
+    const load1 = loadAvg();
+    console.log(
+      `  machine load (1-min loadavg, 2 vCPUs shared): ${load0} at the window's start, ${load1} at its end`,
+    );
     const rssAfter = treeRss(kernel.pid!);
     load.send({ t: 'stats' });
     while (!lastStats) await sleep(100);
@@ -306,7 +377,7 @@ async function main(): Promise<void> {
     // ── Baseline for the API: the same probes, same registry, heartbeats paused (< suspect bound) ──
     load.send({ t: 'pause', on: true });
     await sleep(1000);
-    const quiet = await probe(url, ids, 6000);
+    const quiet = await probe(url, ids, cursors, 6000);
     load.send({ t: 'pause', on: false });
 
     const totalOf = async (q: string) =>
@@ -315,6 +386,77 @@ async function main(): Promise<void> {
     const ready = await totalOf('state=ready');
     const all = await totalOf('q=sim-');
     const misjudged = all - (await totalOf('state=ready&q=sim-'));
+    const timings = (
+      (await api(url, '/api/v1/nodes/settings')).body as {
+        status?: { timings?: Record<string, { runs: number; lastMs: number; maxMs: number }> };
+      }
+    ).status?.timings;
+    const nodesPlugin = async () =>
+      (
+        (await api(url, '/api/v1/plugins/nodes')).body as {
+          runtime?: { restarts: number; state: string; lastCrash?: { reason: string } };
+        }
+      ).runtime;
+    const nodesBefore = await nodesPlugin();
+
+    // ── Restart storm: the kernel restarted (SIGTERM, then started again on the same port and
+    // data) with every agent connected; the agents reconnect with their jittered back-off ──
+    const storm = {
+      run: process.env.OMEGA_BENCH_RESTART !== '0',
+      stopMs: Number.NaN,
+      listeningMs: Number.NaN,
+      allBackMs: Number.NaN,
+      reconnected: 0,
+      failedAttempts: 0,
+      maxSuspect: 0,
+      maxDown: 0,
+      readyAfter: 0,
+    };
+    if (storm.run) {
+      const port = Number(new URL(url).port);
+      const t0s = performance.now();
+      load.send({ t: 'storm' });
+      const stopped = new Promise((r) => kernel.once('exit', r));
+      kernel.kill('SIGTERM');
+      await Promise.race([stopped, sleep(60_000)]);
+      storm.stopMs = performance.now() - t0s;
+      started = startKernel(port);
+      kernel = started.proc;
+      await started.url;
+      storm.listeningMs = performance.now() - t0s;
+      console.log(
+        `  restart storm: kernel stopped in ${(storm.stopMs / 1000).toFixed(1)} s, listening again after ${(storm.listeningMs / 1000).toFixed(1)} s`,
+      );
+      const countOf = async (q: string) => {
+        const r = await api(url, `/api/v1/nodes?${q}&limit=1`).catch(() => undefined);
+        return r?.status === 200 ? (r.body as { total: number }).total : 0;
+      };
+      const stormMax = Number(process.env.OMEGA_BENCH_STORM_MAX_SEC ?? 300) * 1000;
+      let shownStorm = 0;
+      while (performance.now() - t0s < stormMax) {
+        await sleep(1000);
+        storm.maxSuspect = Math.max(storm.maxSuspect, await countOf('state=suspect&q=sim-'));
+        storm.maxDown = Math.max(storm.maxDown, await countOf('state=down&q=sim-'));
+        if (performance.now() - shownStorm > 10_000) {
+          shownStorm = performance.now();
+          console.log(
+            `  restart storm: ${progress.connected}/${s.connected} back after ${((performance.now() - t0s) / 1000).toFixed(0)} s`,
+          );
+        }
+        if (progress.storm && progress.storm.allBackMs >= 0) break;
+      }
+      // Back: judged for two more heartbeat periods, then every simulated node must be ready.
+      for (let i = 0; i < (2 * HEARTBEAT_MS) / 1000; i++) {
+        await sleep(1000);
+        storm.maxSuspect = Math.max(storm.maxSuspect, await countOf('state=suspect&q=sim-'));
+        storm.maxDown = Math.max(storm.maxDown, await countOf('state=down&q=sim-'));
+      }
+      storm.readyAfter = await countOf('state=ready&q=sim-');
+      storm.allBackMs = (progress.storm?.allBackMs ?? -1) >= 0 ? progress.storm!.allBackMs : Number.NaN;
+      storm.reconnected = progress.storm?.reconnected ?? 0;
+      storm.failedAttempts = progress.storm?.failedAttempts ?? 0;
+    }
+    const nodesAfter = await nodesPlugin().catch(() => undefined);
 
     console.log('');
     report({
@@ -343,21 +485,39 @@ async function main(): Promise<void> {
       unit: 'cores',
       baseline: { name: 'verify 2,000 Ed25519 sigs/s', value: ed },
     });
+    for (const [key, name] of [
+      ['down', 'GET /nodes?state=down'],
+      ['page', 'GET /nodes?limit=100&cursor= (a page)'],
+      ['one', 'GET /nodes/{id}'],
+    ] as const) {
+      report({
+        name: `API p99 ${name} (under load)`,
+        value: percentile(loaded[key], 99),
+        unit: 'ms',
+        baseline: { name: 'kernel GET /health, same moments', value: percentile(loaded.kernel, 99) },
+        goal: '≤ 50 ms',
+        met: percentile(loaded[key], 99) <= 50,
+      });
+      report({
+        name: `API p50 ${name} (under load)`,
+        value: percentile(loaded[key], 50),
+        unit: 'ms',
+        baseline: { name: 'heartbeats paused', value: percentile(quiet[key], 50) },
+      });
+    }
     report({
-      name: 'API p99 GET /nodes?state=down (under load)',
-      value: percentile(loaded.down, 99),
+      name: 'API p99 kernel GET /health (under load)',
+      value: percentile(loaded.kernel, 99),
       unit: 'ms',
-      baseline: { name: 'heartbeats paused', value: percentile(quiet.down, 99) },
-      goal: '≤ 50 ms',
-      met: percentile(loaded.down, 99) <= 50,
+      baseline: { name: 'heartbeats paused', value: percentile(quiet.kernel, 99) },
     });
     report({
-      name: 'API p99 GET /nodes/{id} (under load)',
-      value: percentile(loaded.one, 99),
-      unit: 'ms',
-      baseline: { name: 'heartbeats paused', value: percentile(quiet.one, 99) },
-      goal: '≤ 50 ms',
-      met: percentile(loaded.one, 99) <= 50,
+      name: 'nodes plugin host CPU (part of the above)',
+      value: nodesCores,
+      unit: 'cores',
+      baseline: { name: 'kernel + plugin hosts', value: cpuCores, unit: 'cores' },
+      goal: '< 0.5 core (its watchdog refill)',
+      met: nodesCores < 0.5,
     });
     report({
       name: 'memory per node (kernel + plugin hosts)',
@@ -417,12 +577,61 @@ async function main(): Promise<void> {
       console.log('  handshake failures by message:');
       for (const [message, count] of failures) console.log(`    ${count} × ${message}`);
     }
+    if (storm.run) {
+      report({
+        name: 'restart storm: every agent back after',
+        value: storm.allBackMs / 1000,
+        unit: 's',
+        baseline: { name: 'kernel listening again after', value: storm.listeningMs / 1000 },
+      });
+      report({
+        name: 'restart storm: reconnect attempts refused or failed',
+        value: storm.failedAttempts,
+        unit: 'attempts',
+        baseline: { name: 'agents reconnected', value: storm.reconnected, unit: 'agents' },
+      });
+      report({
+        name: 'restart storm: simulated nodes marked down (most at once)',
+        value: storm.maxDown,
+        unit: 'nodes',
+        baseline: { name: 'suspect (most at once)', value: storm.maxSuspect, unit: 'nodes' },
+        goal: '0',
+        met: storm.maxDown === 0,
+      });
+      report({
+        name: 'restart storm: simulated nodes ready after',
+        value: storm.readyAfter,
+        unit: 'nodes',
+        baseline: { name: 'connected before', value: s.connected, unit: 'nodes' },
+        goal: `${s.connected}`,
+        met: storm.readyAfter === s.connected,
+      });
+    }
+    console.log(
+      `  nodes plugin: ${nodesBefore?.state} with ${nodesBefore?.restarts ?? '?'} restarts before the storm${nodesBefore?.lastCrash ? ` (last crash: ${nodesBefore.lastCrash.reason})` : ''}; ${nodesAfter?.state ?? '?'} after it (a new kernel: counts start over)`,
+    );
+    if (timings)
+      console.log(
+        `  nodes plugin work (longest / latest run, ms): ${Object.entries(timings)
+          .map(([k, w]) => `${k} ${w.maxMs} / ${w.lastMs} (${w.runs} runs)`)
+          .join('; ')}`,
+      );
     report({ name: 'load process CPU (not counted above)', value: s.cpuSec, unit: 's' });
     console.log(
       `  (${ready} nodes ready in all; ${s.window.n} hbacks in the window; sessions ended: ${s.sessionsEnded})`,
     );
     rmSync(hungDir, { recursive: true, force: true });
   } finally {
+    if (CPU_PROF) {
+      // A graceful stop, so both processes write their profiles.
+      load?.send({ t: 'exit' });
+      kernel.kill('SIGTERM');
+      await new Promise((r) => {
+        kernel.once('exit', r);
+        setTimeout(r, 30_000);
+      });
+      console.log(`  CPU profiles in ${CPU_PROF}`);
+    }
     cleanup();
     process.off('exit', cleanup);
     await sleep(500);

@@ -36,7 +36,7 @@ export {
   defaultAgentDataDir,
   loadAgentConfig,
 } from './config/load-agent-config.js';
-export { type Backoff, createBackoff, jittered } from './connection/backoff.js';
+export { type Backoff, createBackoff, jittered, retryAfterWait } from './connection/backoff.js';
 export { AGENT_CONNECT_PATH, connectUrl } from './connection/connect-url.js';
 export {
   type AgentSession,

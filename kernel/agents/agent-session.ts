@@ -66,9 +66,11 @@ export interface AgentSession {
   node(): string | undefined;
   since(): number;
   lastFrameAt(): number;
+  /** When the kernel last sent the agent anything (a frame or a ping), epoch ms. */
+  lastSentAt(): number;
   /** Sends a kernel → agent message; false when not open or the socket is backed up. */
   send(message: KernelMessage): boolean;
-  /** Sends a WebSocket ping (counted as silence until the pong). */
+  /** Sends a WebSocket ping (counted as silence until the pong); counts as sent. */
   ping(): void;
   /** Marks the current silence as reported; false when it already was. */
   markSilent(): boolean;
@@ -97,6 +99,7 @@ export function createAgentSession(o: AgentSessionOptions): AgentSession {
   let seqDown = 0;
   let since = 0;
   let lastFrame = opened;
+  let lastSent = opened;
   let silentReported = false;
   let leave = false;
 
@@ -107,14 +110,18 @@ export function createAgentSession(o: AgentSessionOptions): AgentSession {
     node: () => node,
     since: () => since,
     lastFrameAt: () => lastFrame,
+    lastSentAt: () => lastSent,
     send(message) {
       if (state !== 'open' || !keys || ws.readyState !== ws.OPEN) return false;
       if (ws.bufferedAmount > MAX_BUFFERED) return false;
       ws.send(encodeFrame(keys.down, ++seqDown, JSON.stringify(message)));
+      lastSent = Date.now();
       return true;
     },
     ping() {
-      if (ws.readyState === ws.OPEN) ws.ping();
+      if (ws.readyState !== ws.OPEN) return;
+      ws.ping();
+      lastSent = Date.now();
     },
     markSilent() {
       if (silentReported) return false;
@@ -225,6 +232,7 @@ export function createAgentSession(o: AgentSessionOptions): AgentSession {
     node = decision.node.id;
     since = Date.now();
     lastFrame = since;
+    lastSent = since;
     state = 'open';
     ws.send(
       JSON.stringify({

@@ -11,7 +11,7 @@ import { claimUpgrade, refuseUnclaimed, writeUpgradeProblem } from '../ws/index.
 import { type AgentSession, CLOSE, createAgentSession } from './agent-session.js';
 import { createEventBatcher } from './create-event-batcher.js';
 import type { GatewayPlugin } from './gateway-plugin.js';
-import { tcpEvidence } from './tcp-evidence.js';
+import { tcpEvidenceMany } from './tcp-evidence.js';
 
 /** Options of {@link createAgentGateway}. */
 export interface AgentGatewayOptions {
@@ -46,7 +46,7 @@ const MAX_FRAME = 1024 * 1024;
  * Serves `GET /api/v1/agents/connect` (subprotocol omega-agent.v1) for node agents: one
  * session per connection (agent-session.ts), one open session per node (a newer one replaces
  * the older), events batched into the gateway plugin's `agent-gateway` service in order, a
- * ping every heartbeat, and silence reported once per silence with what TCP says (a hung agent
+ * ping only to a session that has gone quiet either way, and silence reported once per silence with what TCP says (a hung agent
  * whose machine still acknowledges vs a link that does not). Never decides that a node is down.
  */
 export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
@@ -155,12 +155,44 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
   };
   o.server.on('upgrade', onUpgrade);
 
-  // Pings every heartbeat; silence past 2 heartbeats is reported once with TCP's evidence;
-  // past 10 the socket is dropped (TCP alone would take ~15 minutes to give up).
-  const ping = setInterval(() => {
-    for (const s of sessions) if (s.node()) s.ping();
-  }, o.heartbeatMs);
-  ping.unref();
+  // Sessions that fell silent, reported with TCP's evidence: one /proc/net/tcp read for all of
+  // them, one read at a time (a stalled kernel sees many fall silent at once).
+  const silent: Array<{ s: AgentSession; node: string; quiet: number }> = [];
+  let reporting = false;
+  const reportSilent = async (): Promise<void> => {
+    if (reporting) return;
+    reporting = true;
+    try {
+      while (silent.length > 0) {
+        const batch = silent.splice(0);
+        const evidence = await tcpEvidenceMany(batch.map(({ s }) => ({ local: s.local, remote: s.remote })));
+        const at = Date.now();
+        for (const [i, { s, node, quiet }] of batch.entries())
+          batcher.push(
+            {
+              node,
+              conn: s.conn,
+              at,
+              remote: s.remote.address,
+              type: 'silent',
+              ms: quiet,
+              transport: evidence[i] ?? 'unknown',
+            },
+            true,
+          );
+      }
+    } finally {
+      reporting = false;
+    }
+  };
+
+  // Every second: a session gets a ping only when it needs one — its agent has sent nothing for
+  // 1.5 heartbeats (the ping makes data outstanding, so TCP can tell a hung agent from a cut
+  // link), or the kernel has sent it nothing for 2 (the agent gives up after 3 silent ones: a
+  // gateway plugin that is restarting acknowledges no heartbeats). Healthy sessions, acked
+  // every heartbeat, are never pinged: no burst of one ping per agent every heartbeat. Silence
+  // past 2 heartbeats is reported once with TCP's evidence; past 10 the socket is dropped (TCP
+  // alone would take ~15 minutes to give up).
   const sweep = setInterval(
     () => {
       const now = Date.now();
@@ -170,23 +202,12 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
           s.terminate();
           continue;
         }
+        const unsent = now - s.lastSentAt();
+        if ((quiet > 1.5 * o.heartbeatMs && unsent >= o.heartbeatMs) || unsent > 2 * o.heartbeatMs) s.ping();
         if (quiet <= 2 * o.heartbeatMs || !s.markSilent()) continue;
-        const node = s.node()!;
-        void tcpEvidence(s.local, s.remote).then((transport) =>
-          batcher.push(
-            {
-              node,
-              conn: s.conn,
-              at: Date.now(),
-              remote: s.remote.address,
-              type: 'silent',
-              ms: quiet,
-              transport,
-            },
-            true,
-          ),
-        );
+        silent.push({ s, node: s.node()!, quiet });
       }
+      void reportSilent();
     },
     Math.min(1_000, o.heartbeatMs),
   );
@@ -240,7 +261,6 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
     sessionCount: () => byNode.size,
     async close() {
       closing = true;
-      clearInterval(ping);
       clearInterval(sweep);
       o.server.off('upgrade', onUpgrade);
       for (const s of sessions) s.close(CLOSE.going, 'kernel stopping');

@@ -12,4 +12,11 @@ export {
 export { type DnsSdInstance, parseDnsSdAnswer, ptrQuery } from './dns-sd.js';
 export { AGENT_GATEWAY_SERVICE, type GatewayPlugin, gatewayPlugin } from './gateway-plugin.js';
 export { lateAgents } from './late-agents.js';
-export { type Endpoint, parseTcpRow, procKey, type TransportEvidence, tcpEvidence } from './tcp-evidence.js';
+export {
+  type Endpoint,
+  parseTcpRow,
+  procKey,
+  type TransportEvidence,
+  tcpEvidence,
+  tcpEvidenceMany,
+} from './tcp-evidence.js';

@@ -82,6 +82,13 @@ export function parseTcpRow(
   return undefined;
 }
 
+/** What TCP's row of a connection says: see {@link tcpEvidence}. */
+function judgeRow(row: ReturnType<typeof parseTcpRow>): TransportEvidence {
+  if (!row) return 'unknown';
+  if (row.txQueue > 0 && (row.retransmitTimer || row.retransmits > 0)) return 'unacked';
+  return row.txQueue === 0 ? 'acked' : 'unknown';
+}
+
 /**
  * Asks the kernel's TCP stack whether the peer of a connection still acknowledges our data
  * (after the application went silent, we have sent pings since): nothing outstanding → the
@@ -94,17 +101,41 @@ export async function tcpEvidence(
   remote: Endpoint,
   procNet = '/proc/self/net',
 ): Promise<TransportEvidence> {
-  const l = procKey(local);
-  const r = procKey(remote);
-  if (!l || !r || l.file !== r.file) return 'unknown';
-  let text: string;
-  try {
-    text = await readFile(`${procNet}/${l.file}`, 'utf8');
-  } catch {
-    return 'unknown';
+  const [answer] = await tcpEvidenceMany([{ local, remote }], procNet);
+  return answer ?? 'unknown';
+}
+
+/**
+ * {@link tcpEvidence} for many connections at once, in their order: each `/proc/net/tcp{,6}`
+ * is read and scanned once for all of them. With 10,000 agents the file has 10,000 rows, so
+ * one read per silent connection would cost O(n) each — and many fall silent together when
+ * the kernel itself stalls.
+ */
+export async function tcpEvidenceMany(
+  conns: ReadonlyArray<{ local: Endpoint; remote: Endpoint }>,
+  procNet = '/proc/self/net',
+): Promise<TransportEvidence[]> {
+  const keys = conns.map(({ local, remote }) => {
+    const l = procKey(local);
+    const r = procKey(remote);
+    return l && r && l.file === r.file ? { file: l.file, key: `${l.key} ${r.key}` } : undefined;
+  });
+  const rows = new Map<string, ReturnType<typeof parseTcpRow>>();
+  for (const file of ['tcp', 'tcp6'] as const) {
+    const wanted = new Set(keys.filter((k) => k?.file === file).map((k) => k!.key));
+    if (wanted.size === 0) continue;
+    let text: string;
+    try {
+      text = await readFile(`${procNet}/${file}`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      const f = line.trim().split(/\s+/);
+      const key = `${f[1]} ${f[2]}`;
+      if (!wanted.has(key) || rows.has(key)) continue;
+      rows.set(key, parseTcpRow(line, f[1]!, f[2]!));
+    }
   }
-  const row = parseTcpRow(text, l.key, r.key);
-  if (!row) return 'unknown';
-  if (row.txQueue > 0 && (row.retransmitTimer || row.retransmits > 0)) return 'unacked';
-  return row.txQueue === 0 ? 'acked' : 'unknown';
+  return keys.map((k) => (k ? judgeRow(rows.get(k.key)) : 'unknown'));
 }

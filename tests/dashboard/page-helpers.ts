@@ -132,3 +132,20 @@ export async function waitForTheme(page: Page, theme: string): Promise<void> {
     theme,
   );
 }
+
+/** Waits until the event stream is live and no view is loading. */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('[data-conn="live"]').waitFor();
+  await waitForIdle(page);
+}
+
+/** Polls `fn` every 250 ms until it answers something other than undefined; throws naming `what` after `ms`. */
+export async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

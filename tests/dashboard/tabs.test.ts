@@ -33,11 +33,8 @@ const TABS = [
   'security',
   'plugins',
 ];
-/** OMEGA_SCREENSHOTS=1 refreshes the committed screenshots in docs/screenshots; otherwise they go to a temp dir. */
-const SHOTS =
-  process.env.OMEGA_SCREENSHOTS === '1'
-    ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots')
-    : mkdtempSync(join(tmpdir(), 'omega-shots-'));
+/** Screenshots of this run, for looking at (docs/screenshots comes from screenshots.test.ts, with every plugin and real agents). */
+const SHOTS = mkdtempSync(join(tmpdir(), 'omega-shots-'));
 
 /** Waits until no view is loading and the stream is live. */
 async function settled(page: Page): Promise<void> {

@@ -6,7 +6,7 @@ import { createCommandDispatcher } from '../commands/command-dispatcher.js';
 import { openCommandJournal } from '../commands/command-journal.js';
 import { createOpTable, type OpTable } from '../commands/op-table.js';
 import type { AgentConfig } from '../config/agent-config-schema.js';
-import { createBackoff, jittered } from '../connection/backoff.js';
+import { createBackoff, jittered, retryAfterWait } from '../connection/backoff.js';
 import { connectUrl, isLoopbackUrl } from '../connection/connect-url.js';
 import { type AgentSession, isTransientRefusal, openSession } from '../connection/open-session.js';
 import { agentError, hasAgentErrorCode } from '../errors/index.js';
@@ -205,7 +205,12 @@ export function createAgent(o: AgentOptions): Agent {
         if (stopping.signal.aborted) break;
         let wait: number;
         if (e.code === 'OMEGA_ERR_AGENT_REFUSED' && isTransientRefusal(e)) {
-          wait = typeof e.extras.retryAfterSec === 'number' ? e.extras.retryAfterSec * 1000 : backoff.next();
+          // retryAfterSec, plus up to as long again: agents refused together (a restart storm
+          // past the kernel's handshake bound) must not all come back in the same second.
+          wait =
+            typeof e.extras.retryAfterSec === 'number'
+              ? retryAfterWait(e.extras.retryAfterSec)
+              : backoff.next();
         } else if (e.code === 'OMEGA_ERR_AGENT_REFUSED' && target.invited && mode === 'join') {
           log.error({ kernelCode: e.extras.kernelCode }, `${e.message} Waiting for another invitation.`);
           return 'rediscover';

@@ -40,3 +40,11 @@ export function createBackoff(o: BackoffOptions = {}): Backoff {
 export function jittered(ms: number, share: number, random: () => number = Math.random): number {
   return Math.round(ms * (1 - share + 2 * share * random()));
 }
+
+/**
+ * How long to wait after a refusal that said "retry after `sec` seconds": between `sec` and
+ * 2 × `sec`, at random, so agents the kernel turned away together spread out.
+ */
+export function retryAfterWait(sec: number, random: () => number = Math.random): number {
+  return Math.floor(sec * 1000 * (1 + random()));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectUrl, createBackoff, jittered } from '../../src/index.js';
+import { connectUrl, createBackoff, jittered, retryAfterWait } from '../../src/index.js';
 
 describe('reconnect back-off and heartbeat jitter', () => {
   it('doubles from 1 s to 60 s within ±20 %, and starts over after reset', () => {
@@ -13,6 +13,18 @@ describe('reconnect back-off and heartbeat jitter', () => {
     ]);
     high.reset();
     expect(high.next()).toBe(1200);
+  });
+
+  it('a refusal with retryAfterSec waits between that and twice that, spread at random', () => {
+    expect(retryAfterWait(1, () => 0)).toBe(1000);
+    expect(retryAfterWait(1, () => 0.9999)).toBe(1999);
+    expect(retryAfterWait(5, () => 0.5)).toBe(7500);
+    // 1,000 agents refused together come back spread over the second after, not in one instant.
+    const waits = Array.from({ length: 1000 }, () => retryAfterWait(1));
+    const buckets = new Set(waits.map((w) => Math.floor(w / 100)));
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(1000);
+    expect(Math.max(...waits)).toBeLessThan(2000);
+    expect(buckets.size).toBe(10);
   });
 
   it('heartbeats come every heartbeatMs ± 10 %', () => {

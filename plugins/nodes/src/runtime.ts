@@ -1,4 +1,4 @@
-import type { PluginContext } from '@omega/sdk';
+import { type PluginContext, pluginError } from '@omega/sdk';
 import { CommandChannel } from './commands/command-channel.js';
 import { Discovery } from './discovery/discovery.js';
 import { JoinGuard } from './gateway/join-guard.js';
@@ -10,18 +10,35 @@ import { NodeEvents } from './publish/node-events.js';
 import { PacedPublisher } from './publish/paced-publisher.js';
 import type { NodeEntry } from './registry/node-record.js';
 import { NodeRegistry } from './registry/node-registry.js';
+import { RuntimeTimings } from './runtime-timings.js';
 import { SlurmNodes } from './slurm/slurm-nodes.js';
-import { WriteLimiter } from './storage/write-limiter.js';
+import { type UrgentSet, WriteLimiter } from './storage/write-limiter.js';
 import { TokenStore } from './tokens/token-store.js';
 
 /** The sweep's period, ms: liveness, command deadlines, cordon deadlines, batches. */
 export const TICK_MS = 1_000;
 /** A tick later than this after the previous one means the plugin (or the clock) stalled. */
 const STALL_MS = 5_000;
+/** Fewest loads published in one tick (a small fleet's whole batch goes at once). */
+const LOAD_SLICE_MIN = 500;
 /** How often live state is persisted (a crash loses at most this much of it). */
 const LIVE_FLUSH_MS = 15_000;
 /** How often ended tokens are pruned. */
 const PRUNE_MS = 3_600_000;
+/**
+ * After a start, agents that were connected before it come back over a while (their back-off,
+ * the kernel's handshake rate): while such returns keep arriving — one within this long — the
+ * start's grace goes on for the nodes not back yet (a restart storm is not their silence).
+ */
+export const RETURN_QUIET_MS = 5_000;
+/**
+ * The longest a service call of the kernel's gateway waits for storage (a join's durable
+ * writes, a delivery's specs): far inside the kernel's 60 s call deadline, whose breach
+ * stops the plugin. A slow disk then refuses joins with retryAfterSec instead.
+ */
+export const STORAGE_WAIT_MS = 20_000;
+/** The longest a restart storm extends the start's grace. */
+export const RETURN_GRACE_MAX_MS = 600_000;
 
 /**
  * Everything one activation of the nodes plugin holds: the registry, tokens, discovery
@@ -45,11 +62,17 @@ export class NodesRuntime {
   readonly startedAt = Date.now();
   /** Counters served with the settings. */
   readonly stats = { delivered: 0, malformed: 0, unknownNode: 0, stalls: 0, ticks: 0 };
+  /** How long each kind of work held the plugin (status.timings of the settings). */
+  readonly timings = new RuntimeTimings();
   private lastTick = Date.now();
   private lastLoadFlush = Date.now();
   private lastLiveFlush = Date.now();
   private lastPrune = Date.now();
   private stopping = false;
+  /** Waits bounded by {@link within}: the sweep rejects those past their time. */
+  private readonly waits = new Set<{ until: number; reject: (err: Error) => void }>();
+  /** Kernel time of the latest return of a node not heard since before this start (0: none yet). */
+  private lastReturnAt = 0;
   /** Storage writes of every part of the plugin go through this bound. */
   readonly writes = new WriteLimiter();
   /** The plugin's ctx with storage writes bounded in flight (what every part receives). */
@@ -67,11 +90,14 @@ export class NodesRuntime {
     } as PluginContext['storage'];
     const ctx = Object.freeze({ ...raw, storage: Object.freeze(limited) }) as PluginContext;
     this.ctx = ctx;
+    /** A join's writes: ahead of every waiting write. */
+    const urgentSet: UrgentSet = (collection, id, value) =>
+      writes.run(() => storage.set(collection, id, value), true);
     this.out = new PacedPublisher(ctx);
     this.events = new NodeEvents(this.out);
     this.settings = new SettingsStore(ctx);
-    this.registry = new NodeRegistry(ctx, this.events, () => this.settings.current.historyMax);
-    this.tokens = new TokenStore(ctx);
+    this.registry = new NodeRegistry(ctx, this.events, () => this.settings.current.historyMax, urgentSet);
+    this.tokens = new TokenStore(ctx, urgentSet);
     this.discovery = new Discovery(ctx);
     this.commands = new CommandChannel(ctx);
     this.live = new LiveStore(ctx);
@@ -126,7 +152,8 @@ export class NodesRuntime {
         if (p.load) e.live.load = p.load;
         if (p.loadAt) e.live.loadAt = p.loadAt;
       }
-      e.live.graceFrom = this.startedAt;
+      // Counted from when the registry is loaded: loading a large one takes a while.
+      e.live.graceFrom = Date.now();
     }
     const conns = await this.ctx.agents.connections().catch(() => []);
     for (const c of conns) {
@@ -142,8 +169,40 @@ export class NodesRuntime {
       .catch(() => {});
   }
 
+  /**
+   * `p`, or a rejection (OMEGA_ERR_UNAVAILABLE, `what` in its message) when it has not settled
+   * after `ms` — checked by the sweep each second, so a stuck write cannot hold a gateway call
+   * until the kernel's deadline stops the plugin. `p` itself goes on.
+   */
+  within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const w = {
+        until: Date.now() + ms,
+        reject: () =>
+          reject(pluginError('OMEGA_ERR_UNAVAILABLE', `${what} took over ${ms / 1000} s; retry.`)),
+      };
+      this.waits.add(w);
+      p.then(
+        (v) => {
+          this.waits.delete(w);
+          resolve(v);
+        },
+        (err: unknown) => {
+          this.waits.delete(w);
+          reject(err);
+        },
+      );
+    });
+  }
+
   /** Applies evidence to a node and records the state change it implies. */
   judge(e: NodeEntry, ev: Evidence, source?: string): Transition | undefined {
+    if (
+      (ev.type === 'connected' || ev.type === 'frame') &&
+      e.live.at < this.startedAt &&
+      ev.at >= this.startedAt
+    )
+      this.lastReturnAt = Math.max(this.lastReturnAt, ev.at);
     const t = judgeEvidence(e, ev, this.settings.current);
     if (t) this.registry.transition(e, t, 'nodes', source);
     return t;
@@ -169,8 +228,46 @@ export class NodesRuntime {
         e.live.graceFrom = Math.max(e.live.at, e.live.graceFrom ?? 0) + gap - TICK_MS;
       this.ctx.log.warn('nodes: the sweep stalled; node silence shifted', { gapMs: gap }).catch(() => {});
     }
+    for (const w of this.waits)
+      if (now >= w.until) {
+        this.waits.delete(w);
+        w.reject(new Error('timeout'));
+      }
+    this.timings.time('tick', () => this.sweep(now));
     const s = this.settings.current;
+    // Loads go out every loadPublishMs, spread over the ticks of the period (a slice a tick).
+    const slice = Math.max(
+      LOAD_SLICE_MIN,
+      Math.ceil(this.registry.size / Math.max(1, s.loadPublishMs / TICK_MS)),
+    );
+    if (now - this.lastLoadFlush >= s.loadPublishMs) {
+      this.lastLoadFlush = now;
+      this.timings.time('loadFlush', () => this.loads.flush(now, slice));
+    } else this.timings.time('loadFlush', () => this.loads.drain(slice));
+    this.out.pump();
+    if (now - this.lastLiveFlush >= LIVE_FLUSH_MS) {
+      this.lastLiveFlush = now;
+      void this.timings.time('liveFlush', () => this.live.flush((id) => this.registry.get(id)?.live));
+    }
+    if (now - this.lastPrune >= PRUNE_MS) {
+      this.lastPrune = now;
+      await this.tokens.prune(now);
+    }
+  }
+
+  /** One sweep: silence, cordon deadlines, command deadlines, Slurm's submit hosts. */
+  private sweep(now: number): void {
+    const s = this.settings.current;
+    // A restart storm: nodes heard before this start are still coming back. Those not back yet
+    // keep their grace from start while returns go on (bounded), so none is judged silent for
+    // the time the kernel took to admit the others.
+    const storm =
+      this.lastReturnAt > 0 &&
+      now - this.lastReturnAt <= RETURN_QUIET_MS &&
+      now - this.startedAt <= RETURN_GRACE_MAX_MS;
     for (const e of this.registry.entries()) {
+      if (storm && e.live.at < this.startedAt && e.live.graceFrom !== undefined)
+        e.live.graceFrom = Math.max(e.live.graceFrom, now - TICK_MS);
       const t = judgeSilence(e, now, s);
       if (t) this.registry.transition(e, t);
       this.expireHold(e, now);
@@ -178,19 +275,6 @@ export class NodesRuntime {
     this.commands.sweep(now);
     for (const host of this.slurm.sweep(now, (id) => this.registry.get(id)))
       this.ctx.log.info('nodes: Slurm nodes of a submit host dropped', { submitNode: host }).catch(() => {});
-    if (now - this.lastLoadFlush >= s.loadPublishMs) {
-      this.lastLoadFlush = now;
-      this.loads.flush(now);
-    }
-    this.out.pump();
-    if (now - this.lastLiveFlush >= LIVE_FLUSH_MS) {
-      this.lastLiveFlush = now;
-      void this.live.flush((id) => this.registry.get(id)?.live);
-    }
-    if (now - this.lastPrune >= PRUNE_MS) {
-      this.lastPrune = now;
-      await this.tokens.prune(now);
-    }
   }
 
   /** Writes live state (graceful stop). */
@@ -207,8 +291,9 @@ export class NodesRuntime {
     if (!c?.deadline || e.record.drain || Date.parse(c.deadline) > now) return;
     delete e.record.cordon;
     e.record.specVersion++;
-    this.registry.save(e).catch(() => {});
     const reason = `cordon deadline ${c.deadline} passed`;
+    this.registry.recordHold(e, 'uncordoned', reason, 'nodes', new Date(now).toISOString());
+    this.registry.save(e).catch(() => {});
     this.events.change('uncordoned', e.record, undefined, {
       hold: { by: 'nodes', reason, at: new Date(now).toISOString() },
     });

@@ -103,4 +103,57 @@ describe('persistence', () => {
     expect(await back.connect()).toMatchObject({ ok: true, node: ids[0] });
     await until(async () => (await api<Doc>(k!, `/api/v1/nodes/${ids[0]}`)).body.status.state === 'ready');
   });
+
+  it('a restart storm: nodes not back yet keep their grace while others return; one that never returns goes down after', async () => {
+    k = await startNodesKernel({ config: { agents: { heartbeatMs: HB } } });
+    const { dataDir, plugins } = k;
+    const tok = (await api<Doc>(k, '/api/v1/nodes/tokens', { method: 'POST', body: { uses: 5 } })).body;
+    await api(k, '/api/v1/nodes/settings', {
+      method: 'PUT',
+      body: { suspectAfterMs: 1_500, downAfterMs: 3_000 },
+    });
+    const identities = [newIdentity(), newIdentity(), newIdentity(), newIdentity()];
+    const ids: string[] = [];
+    for (const [i, identity] of identities.entries()) {
+      const a = new ProtocolAgent({ url: k.url, identity, name: `s-${i}`, token: tok.token });
+      agents.push(a);
+      const o = await a.connect();
+      if (!o.ok) throw new Error('join');
+      ids.push(o.node);
+      a.heartbeat({ cpu: 0.1 });
+      await a.waitFor((m) => m.k === 'hback');
+    }
+    for (const a of agents.splice(0)) a.close();
+    await k.close(true);
+
+    const started = Date.now();
+    k = await startNodesKernel({ dataDir, plugins, config: { agents: { heartbeatMs: HB } } });
+    // Three agents come back one after another, 2 s apart (past the 3 s down bound in all); the
+    // fourth never does.
+    for (const i of [0, 1, 2]) {
+      await new Promise((r) => setTimeout(r, i === 0 ? 500 : 2_000));
+      const a = new ProtocolAgent({ url: k.url, identity: identities[i]!, name: `s-${i}`, node: ids[i] });
+      agents.push(a);
+      expect(await a.connect()).toMatchObject({ ok: true, node: ids[i] });
+      a.startHeartbeats(HB, () => ({ cpu: 0.2 }));
+    }
+    expect(Date.now() - started).toBeGreaterThan(4_000);
+    const gone = await until(async () => {
+      const r = (await api<Doc>(k!, `/api/v1/nodes/${ids[3]}`)).body;
+      return r.status.state === 'down' && r;
+    }, 30_000);
+    expect(gone.status.reason).toMatch(/^no heartbeat for \d+ s, last from 127\.0\.0\.1 at /);
+    // Down only once returns stopped: after the last one (~4.5 s) plus the quiet 5 s and the bound.
+    expect(Date.parse(gone.status.since) - started).toBeGreaterThanOrEqual(4_500 + 3_000);
+    // None of those that came back was ever down or suspect after the restart.
+    for (const i of [0, 1, 2]) {
+      const h = (await api<Doc>(k, `/api/v1/nodes/${ids[i]}/history?limit=200`)).body.items as Doc[];
+      const since = h.filter((x) => Date.parse(x.at) >= started);
+      expect(
+        since.filter((x) => x.state !== 'ready'),
+        `s-${i}`,
+      ).toEqual([]);
+      expect((await api<Doc>(k, `/api/v1/nodes/${ids[i]}`)).body.status.state).toBe('ready');
+    }
+  });
 });

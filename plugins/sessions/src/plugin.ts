@@ -6,7 +6,9 @@ import { controlRoutes } from './api/control-routes.js';
 import { createSession } from './api/create-session-route.js';
 import { listRoutes } from './api/list-sessions-route.js';
 import { logsRoutes } from './api/logs-routes.js';
+import { planSessions } from './api/plan-sessions-route.js';
 import { quotaRoutes } from './api/quota-routes.js';
+import { settingsRoutes } from './api/settings-routes.js';
 import { slurmRoutes } from './api/slurm-route.js';
 import { usageRoutes } from './api/usage-route.js';
 import type { SessionsEvents } from './contract.js';
@@ -57,12 +59,14 @@ export const plugin = definePlugin<Types>({
     });
     const routes: Record<string, (req: PluginRequest) => Promise<PluginResponse>> = {
       createSession: (req) => createSession(current(), req),
+      planSessions: (req) => planSessions(current(), req),
       ...listRoutes(current),
       ...controlRoutes(current),
       ...logsRoutes(current),
       ...usageRoutes(current),
       ...quotaRoutes(current),
       ...slurmRoutes(current),
+      ...settingsRoutes(current),
     };
     return {
       routes,

@@ -1,7 +1,7 @@
 import { httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
 import type { NodeChange, NodeEvent, NodeHold } from '../contract.js';
 import { labelProblems, patchLabels } from '../registry/labels.js';
-import type { NodeEntry } from '../registry/node-record.js';
+import type { HoldChange, NodeEntry } from '../registry/node-record.js';
 import type { NodesRuntime } from '../runtime.js';
 import { type Actor, actorOf, bodyObject, check, checkVersion, deadlineOf, ok, reasonOf } from './http.js';
 import { ownNodeOf } from './node-read-routes.js';
@@ -17,6 +17,8 @@ async function commit(
   extra: Pick<NodeEvent, 'hold' | 'labels'>,
 ): Promise<PluginResponse> {
   e.record.specVersion++;
+  if (change !== 'labels' && extra.hold)
+    s.registry.recordHold(e, change as HoldChange, extra.hold.reason, actor.name, extra.hold.at);
   await s.registry.save(e);
   s.events.change(change, e.record, undefined, extra);
   s.events.audit({

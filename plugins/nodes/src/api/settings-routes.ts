@@ -18,6 +18,7 @@ function settingsView(s: NodesRuntime) {
       loads: s.loads.stats,
       writeFailures: s.registry.writeFailures,
       writesWaitingPeak: s.writes.peakWaiting,
+      timings: s.timings.work,
     },
     ...(s.settings.updatedAt ? { updatedAt: s.settings.updatedAt } : {}),
     ...(s.settings.updatedBy ? { updatedBy: s.settings.updatedBy } : {}),

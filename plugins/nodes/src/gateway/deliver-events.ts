@@ -1,5 +1,5 @@
 import type { NodeEntry } from '../registry/node-record.js';
-import type { NodesRuntime } from '../runtime.js';
+import { type NodesRuntime, STORAGE_WAIT_MS } from '../runtime.js';
 import { readSlurmNodes } from '../slurm/read-slurm-nodes.js';
 import { type AgentEvent, readAgentEvent } from './agent-event.js';
 import { storeSpecs } from './store-specs.js';
@@ -18,6 +18,13 @@ const MAX_REPORT_BYTES = 60_000;
 export async function deliverEvents(rt: NodesRuntime, events: unknown): Promise<Record<string, never>> {
   if (!Array.isArray(events)) return {};
   const writes: Promise<unknown>[] = [];
+  rt.timings.time('deliver', () => applyAll(rt, events, writes));
+  // Specs writes, bounded: a slow disk must not hold the delivery until the kernel's deadline.
+  await rt.within(Promise.all(writes), STORAGE_WAIT_MS, 'Storing specs').catch(() => {});
+  return {};
+}
+
+function applyAll(rt: NodesRuntime, events: unknown[], writes: Promise<unknown>[]): void {
   for (const raw of events) {
     const ev = readAgentEvent(raw);
     if (!ev) {
@@ -33,8 +40,6 @@ export async function deliverEvents(rt: NodesRuntime, events: unknown): Promise<
     const w = apply(rt, e, ev);
     if (w) writes.push(w);
   }
-  await Promise.all(writes);
-  return {};
 }
 
 function apply(rt: NodesRuntime, e: NodeEntry, ev: AgentEvent): Promise<unknown> | undefined {

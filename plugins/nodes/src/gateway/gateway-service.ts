@@ -23,6 +23,24 @@ const bad = (field: string, message: string): GatewayAnswer => ({
 });
 
 /**
+ * `agent-gateway` while the registry is still loading: joins and resumes are refused with
+ * retryAfterSec (agents retry), a delivery fails (the kernel drops that batch).
+ */
+export function notLoaded(args: unknown, caller: ServiceCaller): GatewayAnswer {
+  kernelOnly(caller, 'agent-gateway');
+  const op = (args as Obj | null)?.op;
+  if (op === 'join' || op === 'identify')
+    return {
+      refused: {
+        code: 'OMEGA_ERR_UNAVAILABLE',
+        message: 'The nodes plugin is loading its registry; retry shortly.',
+        retryAfterSec: 2,
+      },
+    };
+  throw pluginError('OMEGA_ERR_UNAVAILABLE', 'The nodes plugin is loading its registry.');
+}
+
+/**
  * The reserved `agent-gateway` service: the kernel's agent gateway asks who may join, which
  * node a key is, and hands over what agents said (ops `join`, `identify`, `deliver`).
  */

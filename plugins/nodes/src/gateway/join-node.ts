@@ -2,7 +2,7 @@ import { keyFingerprint } from '../crypto/key-fingerprint.js';
 import { REASONS } from '../liveness/reasons.js';
 import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
 import type { NodeEntry, NodeRecord } from '../registry/node-record.js';
-import type { NodesRuntime } from '../runtime.js';
+import { type NodesRuntime, STORAGE_WAIT_MS } from '../runtime.js';
 import type { GatewayAnswer, JoinArgs, Refusal } from './gateway-types.js';
 import { isNodeName } from './node-name.js';
 import { applySpecs, writeSpecs } from './store-specs.js';
@@ -121,18 +121,22 @@ export async function joinNode(rt: NodesRuntime, a: JoinArgs): Promise<GatewayAn
           'nodes',
           a.remote,
         );
-      writes.push(rt.registry.save(existing));
-      await Promise.all(writes);
+      writes.push(rt.registry.save(existing, true));
+      await rt.within(Promise.all(writes), STORAGE_WAIT_MS, 'Writing the join');
     } else {
       const record = newRecord(rt, a, fp, token.id, token.labels, now);
       const doc = applySpecs(rt, record, a.specs);
       const created = rt.registry.create(record, { at: now, ...(a.remote ? { remote: a.remote } : {}) });
       entry = created.entry;
-      await Promise.all([
-        created.saved,
-        ...(doc ? [writeSpecs(rt, record.id, doc)] : []),
-        rt.tokens.commit(token, record.id),
-      ]);
+      await rt.within(
+        Promise.all([
+          created.saved,
+          ...(doc ? [writeSpecs(rt, record.id, doc)] : []),
+          rt.tokens.commit(token, record.id),
+        ]),
+        STORAGE_WAIT_MS,
+        'Writing the join',
+      );
     }
     await rt.discovery.joined(fp);
     rt.live.touch(entry.record.id);
@@ -148,6 +152,11 @@ export async function joinNode(rt: NodesRuntime, a: JoinArgs): Promise<GatewayAn
     return { node: { id: entry.record.id, name: entry.record.name } };
   } catch (err) {
     giveBack();
+    if ((err as { code?: string })?.code === 'OMEGA_ERR_UNAVAILABLE')
+      // Storage is slow: the agent retries (its record, if written meanwhile, is found then).
+      return {
+        refused: { code: 'OMEGA_ERR_UNAVAILABLE', message: (err as Error).message, retryAfterSec: 5 },
+      };
     throw err;
   } finally {
     rt.joining.release(fp, a.name);
@@ -178,7 +187,7 @@ function newRecord(
     state: 'ready',
     reason,
     since: at,
-    history: [{ state: 'ready', reason, at }],
+    history: [{ n: 1, state: 'ready', reason, by: 'nodes', at }],
     ...(a.agentVersion ? { agentVersion: a.agentVersion } : {}),
     token: tokenId,
     capacity: capacityFromSpecs(a.specs),

@@ -4,8 +4,8 @@ import type { LiveState } from '../registry/node-record.js';
 
 /** The ephemeral store heartbeat-rate data is persisted to. */
 export const LIVE_STORE = 'live';
-/** Entries per setMany call (each ~300 bytes: well under the kernel's 1 MiB per call). */
-const CHUNK = 1000;
+/** Entries per setMany call (each ~300 bytes): small turns, far under the kernel's 1 MiB per call. */
+const CHUNK = 250;
 
 /** What is persisted of a node's live state. */
 export interface PersistedLive {
@@ -57,11 +57,10 @@ export class LiveStore {
     if (this.flushing || this.dirty.size === 0) return this.flushing ?? Promise.resolve();
     const ids = [...this.dirty];
     this.dirty.clear();
-    const entries: [string, PersistedLive][] = [];
-    for (const id of ids) {
+    const entryOf = (id: string): [string, PersistedLive] | undefined => {
       const l = get(id);
-      if (!l) continue;
-      entries.push([
+      if (!l) return undefined;
+      return [
         id,
         {
           at: l.at,
@@ -69,11 +68,18 @@ export class LiveStore {
           ...(l.load ? { load: l.load } : {}),
           ...(l.loadAt ? { loadAt: l.loadAt } : {}),
         },
-      ]);
-    }
+      ];
+    };
+    // Chunk by chunk, each built after the previous write: ten thousand entries are not built
+    // (and serialised) in one turn that an API request would wait behind.
     const run = async () => {
-      for (let i = 0; i < entries.length; i += CHUNK) {
-        const chunk = entries.slice(i, i + CHUNK);
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const chunk: [string, PersistedLive][] = [];
+        for (const id of ids.slice(i, i + CHUNK)) {
+          const e = entryOf(id);
+          if (e) chunk.push(e);
+        }
+        if (chunk.length === 0) continue;
         try {
           await this.ctx.ephemeral.setMany(LIVE_STORE, chunk);
           this.stats.written += chunk.length;

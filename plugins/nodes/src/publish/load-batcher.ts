@@ -12,6 +12,9 @@ export const MAX_LOAD_EVENT_BYTES = 60_000;
  */
 export class LoadBatcher {
   private readonly latest = new Map<string, { name: string; load: LoadSummary }>();
+  /** Loads cut by the last flush and not yet published (drained over the next ticks). */
+  private readonly pending = new Map<string, { name: string; load: LoadSummary }>();
+  private pendingAt = 0;
   /** Batches and events published. */
   readonly stats = { batches: 0, events: 0, entries: 0 };
 
@@ -25,23 +28,47 @@ export class LoadBatcher {
   /** Forgets a removed node. */
   drop(id: string): void {
     this.latest.delete(id);
+    this.pending.delete(id);
   }
 
-  /** Publishes everything noted since the last flush, cut at `at` (epoch ms). */
-  flush(at: number): void {
-    if (this.latest.size === 0) return;
+  /**
+   * Publishes everything noted since the last flush, cut at `at` (epoch ms) — at most
+   * `maxEntries` of it now; {@link drain} publishes the rest over the next ticks, so ten
+   * thousand nodes' loads do not hold the plugin in one turn (an API request waits behind it).
+   */
+  flush(at: number, maxEntries = Number.POSITIVE_INFINITY): void {
+    if (this.latest.size > 0) {
+      // Anything not yet drained from the last period goes out first; newer loads replace it.
+      for (const [id, v] of this.latest) {
+        this.pending.delete(id);
+        this.pending.set(id, v);
+      }
+      this.latest.clear();
+      this.pendingAt = at;
+      this.stats.batches++;
+    }
+    this.drain(maxEntries);
+  }
+
+  /** Publishes at most `maxEntries` of the loads cut by the last {@link flush}. */
+  drain(maxEntries: number): void {
+    if (this.pending.size === 0) return;
+    const at = this.pendingAt;
     const head = `{"at":${at},"nodes":[]}`.length;
     let nodes: NodesLoadEvent['nodes'] = [];
     let bytes = head;
     const emit = () => {
       if (nodes.length === 0) return;
-      this.out.publish('nodes.load', { at, nodes } satisfies NodesLoadEvent, true);
+      this.out.publish('nodes.load', { at, nodes } satisfies NodesLoadEvent, true, bytes);
       this.stats.events++;
       this.stats.entries += nodes.length;
       nodes = [];
       bytes = head;
     };
-    for (const [id, { name, load }] of this.latest) {
+    let n = 0;
+    for (const [id, { name, load }] of this.pending) {
+      if (n++ >= maxEntries) break;
+      this.pending.delete(id);
       const entry = { id, name, load };
       const size = JSON.stringify(entry).length + 1;
       if (bytes + size > MAX_LOAD_EVENT_BYTES) emit();
@@ -49,7 +76,5 @@ export class LoadBatcher {
       bytes += size;
     }
     emit();
-    this.latest.clear();
-    this.stats.batches++;
   }
 }

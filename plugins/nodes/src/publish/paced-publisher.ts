@@ -38,9 +38,13 @@ export class PacedPublisher {
     return this.queue.length - this.head;
   }
 
-  /** Queues `data` on `topic` (`droppable`: superseded by the next one, dropped first when backlogged). */
-  publish(topic: string, data: unknown, droppable = false): void {
-    const bytes = topic.length + JSON.stringify(data).length + 32;
+  /**
+   * Queues `data` on `topic` (`droppable`: superseded by the next one, dropped first when
+   * backlogged; `dataBytes`: its JSON length when the caller knows it).
+   */
+  publish(topic: string, data: unknown, droppable = false, dataBytes?: number): void {
+    // `dataBytes`: the caller already knows the JSON size (a load batch): not serialised twice.
+    const bytes = topic.length + (dataBytes ?? JSON.stringify(data).length) + 32;
     if (this.backlog >= MAX_QUEUE && !this.dropOne()) {
       this.stats.dropped++;
       return;

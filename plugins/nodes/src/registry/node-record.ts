@@ -7,10 +7,22 @@ import type {
   SlurmNodeInfo,
 } from '../contract.js';
 
+/** What an operator did to a node's hold (the state itself does not change). */
+export type HoldChange = 'cordoned' | 'draining' | 'uncordoned';
+
 /** One entry of a node's state history (newest last). */
 export interface StateChange {
+  /** Sequence number within the node's history (1, 2, …; never reused): the history cursor. */
+  n?: number;
+  /** The state after the change. */
   state: NodeState;
+  /** The state before (absent on the first entry and on hold changes). */
+  from?: NodeState;
+  /** Set when an operator cordoned, drained or uncordoned the node (or a cordon deadline passed). */
+  hold?: HoldChange;
   reason: string;
+  /** Who decided: `nodes` (judged from the agent's frames and silence) or the operator. */
+  by?: string;
   /** ISO time. */
   at: string;
 }

@@ -2,7 +2,9 @@ import type { PluginContext } from '@omega/sdk';
 import type { NodeChange } from '../contract.js';
 import type { Transition } from '../liveness/judge-liveness.js';
 import type { NodeEvents } from '../publish/node-events.js';
-import type { LiveState, NodeEntry, NodeRecord } from './node-record.js';
+import type { UrgentSet } from '../storage/write-limiter.js';
+import { appendHistory, numberHistory } from './append-history.js';
+import type { LiveState, NodeEntry, NodeRecord, StateChange } from './node-record.js';
 
 /** Collections the registry keeps (storage), and the ephemeral store of the agents' specs. */
 export const COLLECTIONS = { nodes: 'nodes', removed: 'removed' } as const;
@@ -62,6 +64,8 @@ export class NodeRegistry {
     private readonly ctx: PluginContext,
     private readonly events: NodeEvents,
     private readonly historyMax: () => number,
+    /** Writes a join waits on (ahead of queued state writes); default: the ordinary write. */
+    private readonly urgentSet?: UrgentSet,
   ) {}
 
   /** Loads the records and tombstones earlier activations stored. */
@@ -74,7 +78,9 @@ export class NodeRegistry {
         continue;
       }
       const defaults = { specVersion: 1, history: [], labels: {} };
-      this.index({ record: { ...defaults, ...v }, version: r.version, live: { at: 0 } });
+      const record = { ...defaults, ...v };
+      record.history = Array.isArray(record.history) ? numberHistory(record.history) : [];
+      this.index({ record, version: r.version, live: { at: 0 } });
     }
     for (const r of await listAll<Tombstone>(this.ctx, COLLECTIONS.removed)) {
       if (r.value && typeof r.value.fingerprint === 'string') {
@@ -150,11 +156,11 @@ export class NodeRegistry {
     return this.sorted;
   }
 
-  /** Adds a new node and writes it (`saved` resolves once durable). */
+  /** Adds a new node and writes it ahead of queued writes (`saved` resolves once durable). */
   create(record: NodeRecord, live: LiveState): { entry: NodeEntry; saved: Promise<void> } {
     const entry: NodeEntry = { record, version: 0, live };
     this.index(entry);
-    return { entry, saved: this.save(entry) };
+    return { entry, saved: this.save(entry, true) };
   }
 
   /** Renames a node (its agent rejoined under another, free name). */
@@ -165,13 +171,19 @@ export class NodeRegistry {
     this.sorted = undefined;
   }
 
-  /** Writes the node's record after the writes before it; resolves once durable (rejects on failure). */
-  save(entry: NodeEntry): Promise<void> {
+  /**
+   * Writes the node's record after the writes before it; resolves once durable (rejects on
+   * failure). `urgent`: a join waits on it (it goes ahead of other nodes' queued writes).
+   */
+  save(entry: NodeEntry, urgent = false): Promise<void> {
     const id = entry.record.id;
     const run = (this.writes.get(id) ?? Promise.resolve()).then(async () => {
       if (this.byId.get(id) !== entry) return;
       entry.record.updatedAt = new Date().toISOString();
-      const stored = await this.ctx.storage.set(COLLECTIONS.nodes, id, entry.record);
+      const stored =
+        urgent && this.urgentSet
+          ? await this.urgentSet(COLLECTIONS.nodes, id, entry.record)
+          : await this.ctx.storage.set(COLLECTIONS.nodes, id, entry.record);
       entry.version = stored.version;
     });
     const tail = run.catch((err: unknown) => {
@@ -201,9 +213,11 @@ export class NodeRegistry {
     r.state = t.to;
     r.reason = t.reason;
     r.since = since;
-    r.history.push({ state: t.to, reason: t.reason, at: since });
-    const max = this.historyMax();
-    if (r.history.length > max) r.history.splice(0, r.history.length - max);
+    appendHistory(
+      r.history,
+      { state: t.to, from: previous, reason: t.reason, by: actor, at: since },
+      this.historyMax(),
+    );
     this.save(entry).catch(() => {});
     this.events.change(t.to as NodeChange, r, previous);
     this.events.audit({
@@ -214,6 +228,21 @@ export class NodeRegistry {
       ...(source ? { source } : {}),
       details: { name: r.name, from: previous, to: t.to, reason: t.reason },
     });
+  }
+
+  /**
+   * Records an operator's hold change (cordon, drain, uncordon, or a cordon deadline that
+   * passed) in the node's history; the caller writes the record.
+   */
+  recordHold(
+    entry: NodeEntry,
+    hold: NonNullable<StateChange['hold']>,
+    reason: string,
+    by: string,
+    at: string,
+  ): void {
+    const r = entry.record;
+    appendHistory(r.history, { state: r.state, hold, reason, by, at }, this.historyMax());
   }
 
   /** Removes a node: its key is refused from now on (a tombstone), its records deleted. */

@@ -1,4 +1,5 @@
 import type { NodeHold } from '../contract.js';
+import { appendHistory } from '../registry/append-history.js';
 import type { NodeEntry, NodeRecord, StateChange } from '../registry/node-record.js';
 import { mapSlurmState } from './map-slurm-state.js';
 import type { ReportedSlurmNode } from './read-slurm-nodes.js';
@@ -11,7 +12,7 @@ export const SLURM_STALE_MS = 120_000;
 /** Submit hosts whose Slurm nodes are kept (each reports its whole cluster; a few are expected). */
 const MAX_HOSTS = 64;
 /** State changes kept per Slurm node. */
-const HISTORY_MAX = 20;
+export const SLURM_HISTORY_MAX = 20;
 
 /** A submit host and the Slurm nodes it last reported. */
 interface SlurmHost {
@@ -148,8 +149,11 @@ export class SlurmNodes {
     const since = same ? prev.since : iso;
     const history: StateChange[] = prev ? prev.history : [];
     if (!same) {
-      history.push({ state: m.state, reason: m.reason, at: iso });
-      if (history.length > HISTORY_MAX) history.splice(0, history.length - HISTORY_MAX);
+      appendHistory(
+        history,
+        { state: m.state, ...(prev ? { from: prev.state } : {}), reason: m.reason, by: 'slurm', at: iso },
+        SLURM_HISTORY_MAX,
+      );
     }
     const hold: NodeHold = { by: 'slurm', reason: n.reason ?? `Slurm: ${n.state}`, at: since };
     const name = this.nameFor(id, n.name, submit.name, prev?.name);

@@ -14,11 +14,16 @@ export class WriteLimiter {
 
   constructor(private readonly max = MAX_WRITES_IN_FLIGHT) {}
 
-  /** Runs `write` once a slot is free; resolves or rejects with it. */
-  async run<T>(write: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `write` once a slot is free; resolves or rejects with it. An `urgent` write (a join:
+   * an agent's handshake waits on it) goes ahead of every waiting one, so thousands of state
+   * changes queued by a restart storm cannot hold a join past its handshake.
+   */
+  async run<T>(write: () => Promise<T>, urgent = false): Promise<T> {
     if (this.inFlight >= this.max) {
       await new Promise<void>((resolve) => {
-        this.waiting.push(resolve);
+        if (urgent) this.waiting.unshift(resolve);
+        else this.waiting.push(resolve);
         if (this.waiting.length > this.peakWaiting) this.peakWaiting = this.waiting.length;
       });
     }
@@ -31,3 +36,6 @@ export class WriteLimiter {
     }
   }
 }
+
+/** A storage write that goes ahead of the waiting ones (see {@link WriteLimiter.run}). */
+export type UrgentSet = (collection: string, id: string, value: unknown) => Promise<{ version: number }>;

@@ -1,6 +1,7 @@
 import type { PluginContext } from '@omega/sdk';
 import { constantTimeEqual } from '../crypto/constant-time-equal.js';
 import { listAll } from '../registry/node-registry.js';
+import type { UrgentSet } from '../storage/write-limiter.js';
 import { formatJoinToken, type JoinTokenParts, parseJoinToken, secretDigest } from './join-token-format.js';
 import { type JoinTokenRecord, type TokenKind, tokenStatus } from './token-record.js';
 
@@ -39,7 +40,11 @@ export interface MintInput {
 export class TokenStore {
   private readonly tokens = new Map<string, JoinTokenRecord>();
 
-  constructor(private readonly ctx: PluginContext) {}
+  constructor(
+    private readonly ctx: PluginContext,
+    /** The write a join's commit uses (ahead of queued writes); default: the ordinary write. */
+    private readonly urgentSet?: UrgentSet,
+  ) {}
 
   /** Loads stored tokens; forgets those that ended more than {@link TOKEN_RETENTION_MS} ago. */
   async load(now: number): Promise<number> {
@@ -185,7 +190,8 @@ export class TokenStore {
     }
     t.updatedAt = new Date().toISOString();
     t.version = (t.version ?? 1) + 1;
-    await this.ctx.storage.set(COLLECTION, t.id, t);
+    if (this.urgentSet) await this.urgentSet(COLLECTION, t.id, t);
+    else await this.ctx.storage.set(COLLECTION, t.id, t);
   }
 
   /** Gives back a use {@link redeem} took for a join that then failed. */

@@ -25,7 +25,7 @@ export function startOrder(a: SessionRecord, b: SessionRecord): number {
 }
 
 /** What a session holds on its node, for placement. */
-function allocationOf(r: SessionRecord): Allocation | undefined {
+export function allocationOf(r: SessionRecord): Allocation | undefined {
   const p = r.status.placement;
   if (!p || r.spec.target.kind !== 'agents' || !isActive(r.status.state)) return undefined;
   return {
@@ -38,7 +38,8 @@ function allocationOf(r: SessionRecord): Allocation | undefined {
   };
 }
 
-function describeFit(fit: Fit, name: string): string {
+/** "placed on h1: cores 0,1 (NUMA 0), GPU 0": where a fit puts a session, in words. */
+export function describeFit(fit: Fit, name: string): string {
   const parts: string[] = [];
   if (fit.cpus) parts.push(`cores ${fit.cpus.join(',')} (NUMA ${fit.mems?.join(',') ?? '0'})`);
   if (fit.gpus.length > 0) parts.push(`GPU ${fit.gpus.join(',')}`);

@@ -2,6 +2,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatClock, formatUnit } from '../i18n/format.js';
 import type { ChartData } from './chart-data.js';
+import { linePath } from './line-path.js';
 import { bandColor, seriesColor } from './series-colors.js';
 
 /** Options of {@link UPlotChart}. */
@@ -116,6 +117,8 @@ export class UPlotChart {
         value,
         spanGaps: false,
         points: { show: false },
+        // A plain line takes the lean builder; a banded one keeps uPlot's (band clipping).
+        ...(s.min && s.max ? {} : { paths: linePath }),
       });
       if (s.min && s.max) {
         const at = series.length;

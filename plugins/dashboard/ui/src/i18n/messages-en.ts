@@ -1,3 +1,6 @@
+import { resourcesEn } from './messages-resources-en.js';
+import { sessionsFormEn } from './messages-sessions-en.js';
+
 /**
  * The English message catalog: every string the dashboard shows. Another language is another
  * object with the same keys (the type makes a missing key a compile error). `{name}` is a
@@ -155,6 +158,7 @@ export const en = {
   'sessions.memoryMiB': 'Memory (MiB)',
   'sessions.gpus': 'GPUs',
   'sessions.selector': 'Node selector (label=value, …)',
+  ...sessionsFormEn,
   'sessions.back': 'All sessions',
   'sessions.logs': 'Logs',
   'sessions.stream': 'Stream',
@@ -196,6 +200,7 @@ export const en = {
   'res.size': 'Size',
   'res.inodes': 'Inodes used',
   'res.fleet': 'Fleet resources (NUMA, thermal, storage, RAID per node)',
+  ...resourcesEn,
 
   'net.interfaces': 'Interfaces of {host}',
   'net.name': 'Interface',

@@ -12,7 +12,7 @@ export function SessionsCard() {
   const { api } = useServices();
   const s = useAsync(
     (signal) =>
-      api.get<{ items: unknown[] }>('/sessions?limit=1000', signal).then((r) => r.items.map(readSession)),
+      api.get<{ items: unknown[] }>('/sessions?limit=500', signal).then((r) => r.items.map(readSession)),
     [],
   );
   useLive(['sessions.**'], () => s.reload(), s.reload);

@@ -1,176 +1,97 @@
-import { useState } from 'preact/hooks';
-import { ScrollRegion } from '../../components/scroll-region.js';
-import { AsyncView, NotInstalled } from '../../components/status-views.js';
+import './resources.css';
+import { isNotFound } from '../../api/api-error.js';
+import { ErrorNotice, NotInstalled } from '../../components/status-views.js';
 import { useAsync } from '../../components/use-async.js';
 import { useLive } from '../../components/use-live.js';
-import { formatBytes, formatNumber, formatRatio } from '../../i18n/format.js';
 import { t } from '../../i18n/t.js';
 import { useServices } from '../../shell/services.js';
-import type { SystemSnapshot } from './system-snapshot.js';
+import { setParams, useParam } from '../../state/url-state.js';
+import { FleetResourcesView } from './fleet-resources.js';
+import { HostResources } from './host-resources.js';
+import { NodeResourcesView } from './node-resources.js';
+import type { FleetResources } from './resources-model.js';
+
+/** Pages of `GET /resources` the tab reads at most (1,000 nodes a page). */
+const MAX_PAGES = 20;
 
 /**
- * Resources: the kernel host's CPU topology, NUMA, memory, filesystems, sensors and GPUs from
- * `GET /api/v1/system` (per-core load live from metrics samples), and the fleet's NUMA,
- * thermal, storage and RAID detail once the resources plugin is installed. Absent hardware is
- * shown as absent, never as zero.
+ * Resources: the fleet from the resources plugin (one row per node; the selected node, in the
+ * URL as `node`, with its NUMA, per-core load, thermal, storage and RAID/pool/SMART detail),
+ * and the kernel host's own snapshot. Live from `resources.updated`; absent parts say why.
  */
 export function ResourcesTab() {
   const { api } = useServices();
-  const sys = useAsync((signal) => api.get<SystemSnapshot>('/system', signal), []);
-  const fleet = useAsync((signal) => api.get<unknown>('/resources', signal), []);
-  const [cores, setCores] = useState<Record<string, number>>({});
-  useLive(['metrics.sample'], (e) => {
-    const v = (e.data as { values?: Record<string, number> })?.values;
-    if (!v) return;
-    const next: Record<string, number> = {};
-    for (const [id, x] of Object.entries(v)) {
-      const m = /^cpu\.busy\{.*cpu="(\d+)"/.exec(id);
-      if (m?.[1]) next[m[1]] = x;
+  const [selected] = useParam('node');
+  const fleet = useAsync(async (signal) => {
+    let out: FleetResources | undefined;
+    let cursor = '';
+    for (let i = 0; i < MAX_PAGES; i++) {
+      const r = await api.get<FleetResources>(
+        `/resources?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        signal,
+      );
+      out = out ? { ...r, items: [...out.items, ...r.items] } : r;
+      cursor = r.nextCursor ?? '';
+      if (!cursor) break;
     }
-    setCores(next);
-  });
+    return out as FleetResources;
+  }, []);
+  useLive(['resources.updated', 'resources.problem.*', 'nodes.node.*'], () => fleet.reload(), fleet.reload);
+  const select = (id: string | null) => setParams({ node: id }, 'push');
+  const installed = !(fleet.error !== undefined && isNotFound(fleet.error));
   return (
     <div class="stack">
-      <AsyncView state={sys}>
-        {(s) => (
-          <div class="cards">
-            <section class="card" aria-labelledby="res-cpu">
-              <h2 id="res-cpu">{t('res.cpu', { host: s.topology.hostname })}</h2>
-              <dl class="facts">
-                <dt>{t('res.model')}</dt>
-                <dd>
-                  {s.topology.vendor} {s.topology.model}
-                </dd>
-                <dt>{t('res.cores')}</dt>
-                <dd>
-                  {t('res.coresDetail', {
-                    sockets: s.topology.sockets,
-                    physical: s.topology.physicalCores,
-                    logical: s.topology.logicalCores,
-                  })}
-                </dd>
-                <dt>{t('res.load')}</dt>
-                <dd>
-                  {formatNumber(s.cpu.load.load1)} / {formatNumber(s.cpu.load.load5)} /{' '}
-                  {formatNumber(s.cpu.load.load15)}
-                </dd>
-              </dl>
-              <ul class="core-bars" aria-label={t('res.perCore')}>
-                {s.cpu.cores.map((c) => {
-                  const busy = cores[String(c.cpu)] ?? c.busy;
-                  return (
-                    <li key={c.cpu}>
-                      <span>cpu{c.cpu}</span>
-                      <meter min={0} max={1} value={busy} aria-label={`cpu${c.cpu}`} />
-                      <span>{formatRatio(busy)}</span>
-                    </li>
-                  );
-                })}
-              </ul>
-            </section>
-            <section class="card" aria-labelledby="res-numa">
-              <h2 id="res-numa">{t('res.numa')}</h2>
-              {s.topology.numaNodes && s.topology.numaNodes.length > 0 ? (
-                <ul class="plain">
-                  {s.topology.numaNodes.map((n) => (
-                    <li key={n.node}>
-                      {t('res.numaNode', {
-                        node: n.node,
-                        cpus: n.cpus.join(','),
-                        memory: formatBytes(n.memoryTotalBytes),
-                      })}
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p class="muted">{t('res.absent')}</p>
-              )}
-            </section>
-            <section class="card" aria-labelledby="res-mem">
-              <h2 id="res-mem">{t('res.memory')}</h2>
-              <dl class="facts">
-                <dt>{t('res.used')}</dt>
-                <dd>
-                  {formatBytes(s.memory.usedBytes)} / {formatBytes(s.memory.totalBytes)}
-                </dd>
-                <dt>{t('res.available')}</dt>
-                <dd>{formatBytes(s.memory.availableBytes)}</dd>
-                <dt>{t('res.cached')}</dt>
-                <dd>{formatBytes(s.memory.cachedBytes)}</dd>
-                <dt>{t('res.swap')}</dt>
-                <dd>
-                  {s.memory.swap.totalBytes === 0
-                    ? t('res.noSwap')
-                    : `${formatBytes(s.memory.swap.usedBytes)} / ${formatBytes(s.memory.swap.totalBytes)}`}
-                </dd>
-              </dl>
-            </section>
-            <section class="card" aria-labelledby="res-thermal">
-              <h2 id="res-thermal">{t('res.thermal')}</h2>
-              {s.temperature.available ? (
-                <ul class="plain">
-                  {s.temperature.sensors.map((x, i) => (
-                    <li key={`${x.label ?? x.name ?? i}`}>
-                      {x.label ?? x.name}: {formatNumber(x.celsius ?? x.value)} °C
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p class="muted">{s.temperature.reason ?? t('res.noSensors')}</p>
-              )}
-              <h3>{t('res.gpus')}</h3>
-              {s.gpu.available && s.gpu.gpus.length > 0 ? (
-                <ul class="plain">
-                  {s.gpu.gpus.map((g, i) => (
-                    <li key={`${g.name ?? i}`}>
-                      {g.name} {formatRatio(g.utilization)}
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p class="muted">{s.gpu.reason ?? t('res.noGpus')}</p>
-              )}
-            </section>
-            <section class="card card-wide" aria-labelledby="res-fs">
-              <h2 id="res-fs">{t('res.storage')}</h2>
-              <ScrollRegion label={t('res.storage')}>
-                <table class="table table-compact">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('res.mount')}</th>
-                      <th scope="col">{t('res.device')}</th>
-                      <th scope="col">{t('res.size')}</th>
-                      <th scope="col">{t('res.used')}</th>
-                      <th scope="col">{t('res.inodes')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {s.disk.filesystems.map((f) => (
-                      <tr key={f.mount}>
-                        <td>{f.mount}</td>
-                        <td>
-                          {f.device} <span class="muted">{f.fstype}</span>
-                        </td>
-                        <td>{formatBytes(f.sizeBytes)}</td>
-                        <td>{formatRatio(f.usedBytes / Math.max(1, f.usedBytes + f.availBytes))}</td>
-                        <td>{formatRatio(1 - f.filesFree / Math.max(1, f.files))}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollRegion>
-            </section>
-          </div>
-        )}
-      </AsyncView>
-      <section aria-labelledby="res-fleet">
-        <h2 id="res-fleet">{t('res.fleet')}</h2>
-        {fleet.error !== undefined ? (
-          <NotInstalled plugin="resources" />
-        ) : fleet.data ? (
-          <pre class="logs">{JSON.stringify(fleet.data, null, 2)}</pre>
-        ) : null}
-      </section>
+      {installed ? (
+        <search class="filters">
+          <label class="field-inline">
+            <span>{t('res.node')}</span>
+            <select
+              value={selected ?? ''}
+              data-testid="node-picker"
+              onChange={(e) => select(e.currentTarget.value || null)}
+            >
+              <option value="">{t('res.wholeFleet')}</option>
+              {selected && !fleet.data?.items.some((n) => n.id === selected) ? (
+                <option value={selected}>{selected}</option>
+              ) : null}
+              {(fleet.data?.items ?? []).map((n) => (
+                <option key={n.id} value={n.id}>
+                  {n.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {selected ? (
+            <button type="button" class="btn btn-small" onClick={() => select(null)}>
+              {t('res.backToFleet')}
+            </button>
+          ) : null}
+        </search>
+      ) : null}
+      {selected && installed ? (
+        <NodeResourcesView id={selected} />
+      ) : (
+        <>
+          <section aria-labelledby="res-fleet">
+            <h2 id="res-fleet">{t('res.fleet')}</h2>
+            {!installed ? (
+              <NotInstalled plugin="resources" />
+            ) : fleet.error !== undefined && !fleet.data ? (
+              <ErrorNotice error={fleet.error} />
+            ) : fleet.data ? (
+              <FleetResourcesView fleet={fleet.data} onSelect={(id) => select(id)} />
+            ) : (
+              <p class="muted" aria-busy="true">
+                {t('common.loading')}
+              </p>
+            )}
+          </section>
+          <section aria-labelledby="res-host">
+            <h2 id="res-host">{t('res.host')}</h2>
+            <HostResources />
+          </section>
+        </>
+      )}
     </div>
   );
 }

@@ -30,16 +30,18 @@ export function readSession(raw: unknown): SessionView {
   const spec = obj(s.spec);
   const status = obj(s.status);
   const res = obj(spec.resources);
+  const placement = obj(status.placement);
+  const cores = num(res.cores);
   const args = Array.isArray(spec.args) ? spec.args.filter((a) => typeof a === 'string') : [];
   return {
     id: str(s.id),
     state: str(status.state, s.state) || 'unknown',
     reason: str(status.reason, s.reason),
     since: str(status.since, s.since),
-    node: str(status.node, spec.node, s.node),
-    user: str(spec.user, s.owner, s.user),
+    node: str(status.node, placement.nodeName, placement.node, spec.node, s.node),
+    user: str(spec.user, obj(s.owner).name, s.owner, s.user),
     command: [str(spec.command, spec.script), ...args].filter(Boolean).join(' '),
-    cpuMillis: num(res.cpuMillis, res.millicores),
+    cpuMillis: cores === null ? num(res.cpuMillis, res.millicores) : cores * 1000,
     memoryBytes: num(res.memoryBytes),
     gpus: num(res.gpus),
     version: num(s.version) ?? 0,
