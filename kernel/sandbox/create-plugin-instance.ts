@@ -1,14 +1,19 @@
 import type { PluginCallKind } from '@omega/protocol';
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import type { HostCgroup } from './cgroup/create-host-cgroup.js';
+import type { HostCgroupLayout } from './cgroup/host-cgroup-layout.js';
 import type { DeniedCall } from './create-bridge.js';
 import type { HostPool } from './create-host-pool.js';
+import { describeContainment } from './describe-containment.js';
 import type { Authorize, HostServices } from './host-services.js';
 import { createHostSession, type HostSession, type HostStats, type LoadedPlugin } from './host-session.js';
+import { joinHostCgroup } from './join-host-cgroup.js';
 import { readPluginResult } from './plugin-call.js';
 import { hostDataLimitBytes, type PluginLimits } from './plugin-limits.js';
-import type { PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
+import type { PluginKillCause, PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';
+import type { HostProcess } from './spawn-host.js';
 
 /** What the kernel starts: one plugin's identity, bundle, limits, gate and services. */
 export interface PluginSpec {
@@ -47,6 +52,13 @@ export interface PluginInstanceOptions {
   pool: HostPool;
   restart: RestartPolicy;
   hostBaseMb: number;
+  /** Where host cgroups go (mode `none`: the CPU credit and RLIMIT_DATA hold the host instead). */
+  cgroups: HostCgroupLayout;
+  /**
+   * Told of each host cgroup as it is joined, with its removal (after the host exits): the
+   * sandbox weighs its CPU directory by live hosts and awaits removals before removing it.
+   */
+  onCgroupRemoval?: (done: Promise<void>) => void;
   logger: Logger;
   onStatus?: (e: PluginStatusEvent) => void;
   onDenied?: (d: DeniedCall) => void;
@@ -64,14 +76,21 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
   const plugin = { name: spec.name, version: spec.version };
   const dataLimit = hostDataLimitBytes(spec.limits, opts.hostBaseMb);
   const crashHistory: number[] = [];
-  let state: PluginState = 'starting';
+  let state: PluginState = 'activating';
   let since = Date.now();
   let reason: string | undefined;
+  let cause: PluginKillCause | undefined;
+  let hostSeq = 0;
+  /** Where the current activation is: taking a host, loading the bundle, or running activate(). */
+  let phase: 'host start' | 'load' | 'activate' = 'host start';
+  /** The current host cgroup's removal (after its host exits), awaited by dispose(). */
+  let removal: Promise<void> | undefined;
+  let containment = describeContainment(opts.cgroups, undefined, spec.limits, dataLimit);
   let session: HostSession | undefined;
   let pid: number | undefined;
   let exportsInfo: LoadedPlugin | undefined;
   let restarts = 0;
-  let lastCrash: { at: number; reason: string } | undefined;
+  let lastCrash: PluginStatus['lastCrash'];
   let deliveryErrors = 0;
   let lastDeliveryError: PluginStatus['lastDeliveryError'];
   let deniedCalls = 0;
@@ -84,22 +103,26 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
     version: plugin.version,
     state,
     since,
+    ...(state === 'activating' ? { activatingMs: Date.now() - since, activationPhase: phase } : {}),
     ...(pid !== undefined ? { pid } : {}),
     restarts,
     recentCrashes: crashHistory.filter((t) => t > Date.now() - opts.restart.windowMs).length,
     ...(lastCrash ? { lastCrash } : {}),
     ...(reason !== undefined ? { reason } : {}),
+    ...(cause !== undefined ? { cause } : {}),
     ...(exportsInfo ? { exports: exportsInfo } : {}),
     deliveryErrors,
     ...(lastDeliveryError ? { lastDeliveryError } : {}),
     deniedCalls,
     registrations: session?.registrations() ?? { subscriptions: 0, timers: 0 },
+    containment,
   });
 
-  const setState = (next: PluginState, why?: string): void => {
+  const setState = (next: PluginState, why?: string, by?: PluginKillCause): void => {
     state = next;
     since = Date.now();
     reason = next === 'quarantined' || next === 'stopped' || next === 'crashed' ? why : undefined;
+    cause = next === 'activating' || next === 'running' ? undefined : by;
     const event: PluginStatusEvent = {
       plugin: plugin.name,
       version: plugin.version,
@@ -108,6 +131,7 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
       restarts,
     };
     if (why !== undefined) event.reason = why;
+    if (cause !== undefined) event.cause = cause;
     try {
       opts.onStatus?.(event);
     } catch (err) {
@@ -122,21 +146,26 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
     }
   };
 
-  const onCrash = (s: HostSession | undefined, why: string, permanent: boolean): void => {
+  const onCrash = (
+    s: HostSession | undefined,
+    why: string,
+    by: PluginKillCause,
+    permanent: boolean,
+  ): void => {
     if (disposing || (s !== undefined && session !== s)) return;
     session = undefined;
     pid = undefined;
-    lastCrash = { at: Date.now(), reason: why };
-    logger.warn({ plugin: plugin.name, reason: why }, 'plugin crashed');
-    setState('crashed', why);
+    lastCrash = { at: Date.now(), reason: why, cause: by };
+    logger.warn({ plugin: plugin.name, reason: why, cause: by }, 'plugin crashed');
+    setState('crashed', why, by);
     const d = decideRestart(opts.restart, crashHistory, Date.now());
     if (permanent || d.action === 'quarantine') {
       const q = permanent ? why : `${d.crashes} crashes within ${opts.restart.windowMs} ms; last: ${why}`;
-      logger.error({ plugin: plugin.name, reason: q }, 'plugin quarantined');
-      setState('quarantined', q);
+      logger.error({ plugin: plugin.name, reason: q, cause: by }, 'plugin quarantined');
+      setState('quarantined', q, by);
       return;
     }
-    setState('backoff', why);
+    setState('backoff', why, by);
     backoffTimer = setTimeout(() => {
       backoffTimer = undefined;
       restarts++;
@@ -146,13 +175,20 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
 
   const attempt = async (): Promise<void> => {
     if (disposing) return;
-    setState('starting');
+    setState('activating');
     let s: HostSession | undefined;
-    let phase = 'host start';
+    let down: PluginKillCause | undefined;
+    phase = 'host start';
     try {
       const host = await pool.take(dataLimit);
       if (disposing) {
-        host.kill('stopped');
+        host.kill('stopped', 'operator');
+        return;
+      }
+      // Into its own cgroup before any plugin code runs (a warm host has loaded nothing yet).
+      const cg = await joinCgroup(host);
+      if (disposing) {
+        host.kill('stopped', 'operator');
         return;
       }
       s = createHostSession({
@@ -165,7 +201,11 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
           deniedCalls++;
           opts.onDenied?.(d);
         },
-        onDown: (why) => onCrash(s, why, false),
+        onDown: (why, by) => {
+          down = by;
+          onCrash(s, why, by, false);
+        },
+        cpuCapped: cg?.enforced.cpu !== undefined,
         onDeliveryError: (kind, e) => {
           deliveryErrors++;
           lastDeliveryError = { kind, code: e.code, message: e.message.slice(0, 300), at: Date.now() };
@@ -188,14 +228,37 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
       if (disposing || (s !== undefined && session !== s)) return;
       const why = hasErrorCode(err) ? `${phase} failed: ${err.message}` : `${phase} failed`;
       const permanent = hasErrorCode(err, 'OMEGA_ERR_MANIFEST_INVALID');
+      const by: PluginKillCause =
+        down ?? (hasErrorCode(err, 'OMEGA_ERR_PLUGIN_TIMEOUT') ? 'deadline' : 'crash');
       if (s) {
         // Ends the host; its exit reports this reason (unless a deadline kill came first).
         const dying = s;
         session = undefined;
-        dying.kill(why);
-        onCrash(undefined, why, permanent);
-      } else onCrash(undefined, why, permanent);
+        dying.kill(why, by);
+        onCrash(undefined, why, by, permanent);
+      } else onCrash(undefined, why, by, permanent);
     }
+  };
+
+  /** Puts `host` into its cgroup (see joinHostCgroup) and shows what holds it in the status. */
+  const joinCgroup = async (host: HostProcess): Promise<HostCgroup | undefined> => {
+    const joined = await joinHostCgroup(
+      opts.cgroups,
+      host,
+      `${plugin.name}-${++hostSeq}`,
+      spec.limits,
+      dataLimit,
+    ).catch((err: unknown) => {
+      host.kill('the host could not join its cgroup', 'crash');
+      throw err;
+    });
+    if (!joined) return undefined;
+    removal = joined.removal;
+    opts.onCgroupRemoval?.(removal);
+    containment = describeContainment(opts.cgroups, joined.cg, spec.limits, dataLimit);
+    if (joined.cg.notes.length > 0)
+      logger.warn({ plugin: plugin.name, notes: joined.cg.notes }, 'plugin host cgroup incomplete');
+    return joined.cg;
   };
 
   void attempt();
@@ -242,8 +305,9 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
         }
       }
       await s?.stop(500);
+      await removal;
       pid = undefined;
-      setState('stopped', 'disposed');
+      setState('stopped', 'disposed', 'operator');
       opts.onDisposed?.();
     },
   };

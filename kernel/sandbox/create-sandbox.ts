@@ -1,5 +1,12 @@
 import { omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import type { HostCgroupLayout } from './cgroup/host-cgroup-layout.js';
+import {
+  type HostCgroupOptions,
+  prepareHostCgroups,
+  removeHostCgroups,
+  setSandboxCpuWeight,
+} from './cgroup/prepare-host-cgroups.js';
 import type { DeniedCall } from './create-bridge.js';
 import { createHostPool } from './create-host-pool.js';
 import { createPluginInstance, type PluginInstance } from './create-plugin-instance.js';
@@ -31,6 +38,11 @@ export interface SandboxOptions {
   onDenied?: (d: DeniedCall) => void;
   /** What plugin hosts run (default: resolveHostEntry(), i.e. dist/plugin-host.js when built). */
   hostEntry?: HostEntry;
+  /**
+   * Host cgroups (default `auto`: each host in its own cgroup wherever one is writable;
+   * `{ mode: 'none' }`: none, the CPU credit and RLIMIT_DATA then hold hosts).
+   */
+  cgroups?: HostCgroupOptions;
 }
 
 /** What the kernel hands the sandbox to start one plugin. */
@@ -50,7 +62,9 @@ export interface Sandbox {
   start(opts: StartOptions): Promise<PluginInstance>;
   get(name: string): PluginInstance | undefined;
   list(): PluginInstance[];
-  /** Disposes every plugin and the warm hosts: no process, isolate or timer is left. */
+  /** Where plugin hosts' cgroups go on this machine and what they enforce (once detected). */
+  cgroups(): Promise<HostCgroupLayout>;
+  /** Disposes every plugin and the warm hosts: no process, isolate, timer or cgroup is left. */
   close(): Promise<void>;
 }
 
@@ -69,10 +83,28 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     ...(opts.hostEntry ? { entry: opts.hostEntry } : {}),
   });
   const instances = new Map<string, PluginInstance>();
+  const removals = new Set<Promise<void>>();
   let closed = false;
+  const layout = prepareHostCgroups(opts.cgroups).then((l) => {
+    const caps = [...new Set(l.placements.flatMap((p) => p.roles))].join(', ');
+    if (l.mode === 'none')
+      opts.logger.warn(
+        { notes: l.notes },
+        'plugin hosts run without cgroups: the CPU share is held by the CPU credit (a host over it is killed), memory by RLIMIT_DATA, no pids cap',
+      );
+    else if (l.notes.length > 0)
+      opts.logger.warn(
+        { mode: l.mode, caps, notes: l.notes },
+        'plugin host cgroups enforce only part of the limits',
+      );
+    else opts.logger.info({ mode: l.mode, caps }, 'each plugin host runs in its own cgroup');
+    return l;
+  });
 
   return {
     async start(s) {
+      if (closed) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The sandbox is closed.');
+      const cgroups = await layout;
       if (closed) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The sandbox is closed.');
       if (instances.has(s.name)) {
         throw omegaError('OMEGA_ERR_ALREADY_EXISTS', `Plugin "${s.name}" is already started.`, {
@@ -91,6 +123,15 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
         pool,
         restart,
         hostBaseMb,
+        cgroups,
+        onCgroupRemoval: (done) => {
+          removals.add(done);
+          void setSandboxCpuWeight(cgroups, removals.size);
+          void done.finally(() => {
+            removals.delete(done);
+            void setSandboxCpuWeight(cgroups, removals.size);
+          });
+        },
         logger: opts.logger,
         onDisposed: () => {
           if (instances.get(s.name) === instance) instances.delete(s.name);
@@ -104,10 +145,13 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     },
     get: (name) => instances.get(name),
     list: () => [...instances.values()],
+    cgroups: () => layout,
     async close() {
       closed = true;
       await Promise.all([...instances.values()].map((i) => i.dispose()));
       await pool.close();
+      await Promise.all([...removals]);
+      await removeHostCgroups(await layout);
     },
   };
 }

@@ -8,6 +8,7 @@ import type { HostLoadConfig } from './host/host-config.js';
 import type { Authorize, HostServices } from './host-services.js';
 import { parseUntrustedJson } from './json-guard.js';
 import type { PluginLimits } from './plugin-limits.js';
+import type { PluginKillCause } from './plugin-status.js';
 import type { HostProcess } from './spawn-host.js';
 import { type PluginErrorData, toPluginError } from './to-plugin-error.js';
 import { type Frame, FrameType } from './wire/frame-type.js';
@@ -41,12 +42,14 @@ export interface HostSessionOptions {
   authorize: Authorize;
   onDenied?: (d: DeniedCall) => void;
   /** The host ended without stop(): crash, kill on a breached limit, fault. Called once. */
-  onDown: (reason: string) => void;
+  onDown: (reason: string, cause: PluginKillCause) => void;
   /** A kernel-owned delivery (event, timer) failed inside the plugin. */
   onDeliveryError: (kind: 'event' | 'timer', error: { code: string; message: string }) => void;
   onInternalError?: (call: string, err: unknown) => void;
   /** CPU sampling period, ms. */
   cpuSampleMs?: number;
+  /** True when a cgroup caps the host's CPU: the CPU credit (the fallback) is then not run. */
+  cpuCapped?: boolean;
 }
 
 /** One plugin loaded in one live host process. */
@@ -58,7 +61,7 @@ export interface HostSession {
   stats(): Promise<HostStats>;
   /** Undoes every registration, asks the host to exit, kills it after `graceMs`. */
   stop(graceMs: number): Promise<void>;
-  kill(reason: string): void;
+  kill(reason: string, cause?: PluginKillCause): void;
   registrations(): { subscriptions: number; timers: number };
 }
 
@@ -138,12 +141,20 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
 
   const undoAll = (): void => registrations.undoAll();
 
-  const end = (reason: string): void => {
+  const end = (reason: string, cause: PluginKillCause): void => {
     if (ended) return;
     ended = true;
-    clearInterval(cpuTimer);
+    if (cpuTimer) clearInterval(cpuTimer);
     undoAll();
-    const err = unavailable(reason);
+    // A spin is the plugin not answering in time, like a breached deadline: the calls it held get 504.
+    const err =
+      cause === 'spin'
+        ? omegaError('OMEGA_ERR_PLUGIN_TIMEOUT', `Plugin "${plugin.name}" stopped: ${reason}.`, {
+            plugin: plugin.name,
+            version: plugin.version,
+            cause,
+          })
+        : unavailable(reason);
     aborter.abort(err);
     for (const p of inflight.values()) {
       clearTimeout(p.timer);
@@ -157,13 +168,13 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       pendingLoad.reject(err);
       pendingLoad = undefined;
     }
-    if (!stopping) opts.onDown(reason);
+    if (!stopping) opts.onDown(reason, cause);
   };
 
   /** Kills the host for a breached limit and ends the session now (the exit comes later). */
-  const breach = (reason: string): void => {
-    host.kill(reason);
-    end(reason);
+  const breach = (reason: string, cause: PluginKillCause): void => {
+    host.kill(reason, cause);
+    end(reason, cause);
   };
 
   /** True when the host answers a stats request in time: its thread is not stuck in the isolate. */
@@ -201,7 +212,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     const waitingOnKernel = hostCalls > 0 && (await alive());
     p.reject(unanswered(p, err));
     if (!waitingOnKernel && !ended) {
-      breach(`deadline: ${kind}${name ? ` "${name}"` : ''} exceeded ${deadlineMs} ms`);
+      breach(`deadline: ${kind}${name ? ` "${name}"` : ''} exceeded ${deadlineMs} ms`, 'deadline');
     }
   };
 
@@ -355,22 +366,26 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       case FrameType.FAULT:
         return; // the reason is kept by the host process; the exit follows
       default:
-        breach(`protocol violation: frame type ${f.type}`);
+        breach(`protocol violation: frame type ${f.type}`, 'protocol');
     }
   });
 
+  // The fallback where no cgroup caps the host: a CPU credit sampled from /proc.
   const credit = createCpuCredit(limits.cpuBurstMs, limits.cpuRefillPerSec);
   const sample = async (): Promise<void> => {
     const cpuMs = await readProcessCpuMs(host.pid);
     if (cpuMs === undefined || ended) return;
     if (credit.update(cpuMs, Date.now()) < 0) {
-      breach(`cpu budget exhausted (burst ${limits.cpuBurstMs} ms, refill ${limits.cpuRefillPerSec} ms/s)`);
+      breach(
+        `cpu budget exhausted (burst ${limits.cpuBurstMs} ms, refill ${limits.cpuRefillPerSec} ms/s)`,
+        'cpu',
+      );
     }
   };
-  const cpuTimer = setInterval(() => void sample(), opts.cpuSampleMs ?? 250);
-  cpuTimer.unref();
-  void sample();
-  void host.exited.then((exit) => end(exit.reason));
+  const cpuTimer = opts.cpuCapped ? undefined : setInterval(() => void sample(), opts.cpuSampleMs ?? 250);
+  cpuTimer?.unref();
+  if (cpuTimer) void sample();
+  void host.exited.then((exit) => end(exit.reason, exit.cause));
 
   return {
     pid: host.pid,
@@ -385,10 +400,11 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
         settleTimeoutMs: limits.callTimeoutMs,
         maxCallChars: limits.maxCallBytes,
         maxResultChars: limits.maxResultBytes,
+        spinMs: limits.spinMs,
       };
       return new Promise<LoadedPlugin>((resolve, reject) => {
         const timer = setTimeout(
-          () => breach(`deadline: load exceeded ${limits.activateTimeoutMs} ms`),
+          () => breach(`deadline: load exceeded ${limits.activateTimeoutMs} ms`, 'deadline'),
           limits.activateTimeoutMs,
         );
         pendingLoad = { resolve, reject, timer };
@@ -409,11 +425,11 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       undoAll();
       aborter.abort(unavailable('stopping'));
       if (!ended) host.send(FrameType.STOP, 0, 0, '', '');
-      const t = setTimeout(() => host.kill('stopped'), graceMs);
+      const t = setTimeout(() => host.kill('stopped', 'operator'), graceMs);
       await host.exited;
       clearTimeout(t);
     },
-    kill: (reason) => host.kill(reason),
+    kill: (reason, cause) => host.kill(reason, cause),
     registrations: () => registrations.counts(),
   };
 }

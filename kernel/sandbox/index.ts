@@ -1,5 +1,25 @@
 export { type ByteBudget, createByteBudget } from './byte-budget.js';
 export { callRoute } from './call-route.js';
+export {
+  CPU_PERIOD_US,
+  createHostCgroup,
+  type EnforcedCaps,
+  type HostCgroup,
+  type HostCgroupLimits,
+  type HostCgroupUsage,
+  millicoresToQuotaUs,
+} from './cgroup/create-host-cgroup.js';
+export type {
+  CgroupMode,
+  CgroupPlacement,
+  CgroupRole,
+  HostCgroupLayout,
+} from './cgroup/host-cgroup-layout.js';
+export {
+  type HostCgroupOptions,
+  prepareHostCgroups,
+  removeHostCgroups,
+} from './cgroup/prepare-host-cgroups.js';
 export { type CpuCredit, createCpuCredit, readProcessCpuMs } from './cpu-credit.js';
 export { type Bridge, type BridgeOptions, createBridge, type DeniedCall } from './create-bridge.js';
 export { createHostPool, type HostPool, type HostPoolOptions } from './create-host-pool.js';
@@ -15,6 +35,7 @@ export {
   type RegistrationsOptions,
 } from './create-registrations.js';
 export { createSandbox, type Sandbox, type SandboxOptions, type StartOptions } from './create-sandbox.js';
+export { describeContainment } from './describe-containment.js';
 export type { HostEnv } from './host-env.js';
 export { HOST_FUNCTIONS, type HostFunction, type HostFunctionRegistry } from './host-functions.js';
 export type {
@@ -40,7 +61,13 @@ export {
   type PluginLimits,
   resolveLimits,
 } from './plugin-limits.js';
-export type { PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
+export type {
+  PluginContainment,
+  PluginKillCause,
+  PluginState,
+  PluginStatus,
+  PluginStatusEvent,
+} from './plugin-status.js';
 export { type HostEntry, resolveHostEntry } from './resolve-host-entry.js';
 export {
   DEFAULT_RESTART_POLICY,

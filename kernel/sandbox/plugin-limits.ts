@@ -6,9 +6,21 @@ export interface PluginLimits {
   callTimeoutMs: number;
   /** Wall-clock deadline of load + activate (and of deactivate), ms. */
   activateTimeoutMs: number;
+  /**
+   * The plugin's CPU share, millicores (1000 = one core; manifest `limits.cpuMillicores`): the
+   * host's cgroup cpu.max where one is writable, else the CPU credit's refill rate.
+   */
+  cpuMillicores: number;
+  /** Longest stay inside the isolate in one entry (a call or a continuation) before the host is killed (`spin`), ms. */
+  spinMs: number;
+  /** pids.max of the host's cgroup (threads count: an idle host has about a dozen). */
+  pidsMax: number;
   /** CPU credit of the host process: burst, CPU-ms. */
   cpuBurstMs: number;
-  /** CPU credit refill, CPU-ms per wall second (1000 = one core). */
+  /**
+   * CPU credit refill, CPU-ms per wall second (1000 = one core); defaults to `cpuMillicores`.
+   * The credit is the fallback where no cgroup caps the host's CPU.
+   */
   cpuRefillPerSec: number;
   /** Largest host-call argument JSON, bytes. */
   maxCallBytes: number;
@@ -43,6 +55,9 @@ export const DEFAULT_PLUGIN_LIMITS: Readonly<PluginLimits> = Object.freeze({
   memoryMb: 64,
   callTimeoutMs: 5_000,
   activateTimeoutMs: 10_000,
+  cpuMillicores: 500,
+  spinMs: 1_000,
+  pidsMax: 64,
   cpuBurstMs: 3_000,
   cpuRefillPerSec: 500,
   maxCallBytes: 1_048_576,
@@ -68,6 +83,8 @@ export function resolveLimits(partial: Partial<PluginLimits> = {}): PluginLimits
     if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[k] = v;
   }
   out.memoryMb = Math.max(8, Math.floor(out.memoryMb));
+  if (!(typeof partial.cpuRefillPerSec === 'number' && partial.cpuRefillPerSec > 0))
+    out.cpuRefillPerSec = out.cpuMillicores;
   return out;
 }
 

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { HOST_FAULT_PREFIX } from './host/spin-watchdog.js';
+import type { PluginKillCause } from './plugin-status.js';
 import { type HostEntry, resolveHostEntry } from './resolve-host-entry.js';
 import { createFrameReader } from './wire/create-frame-reader.js';
 import { createFrameWriter, type FrameWriter } from './wire/create-frame-writer.js';
@@ -23,7 +25,14 @@ export interface HostExit {
   signal: NodeJS.Signals | null;
   /** Why, in a few words: the kernel's kill reason, the host's FAULT reason, or the exit itself. */
   reason: string;
+  /** What ended it (the kernel's kill, the host's own fault report, else `crash`). */
+  cause: PluginKillCause;
 }
+
+const CAUSES = new Set<string>(['spin', 'cpu', 'memory', 'deadline', 'protocol', 'crash', 'operator']);
+const asCause = (v: unknown): PluginKillCause =>
+  typeof v === 'string' && CAUSES.has(v) ? (v as PluginKillCause) : 'crash';
+const FAULT_LINE = new RegExp(`^${HOST_FAULT_PREFIX} (\\w+) (.{1,300})$`, 'gm');
 
 /** Options of {@link spawnHost}. */
 export interface SpawnHostOptions {
@@ -47,10 +56,15 @@ export interface HostProcess {
   /** Where frames after READY go (replaceable; frames before a handler is set are dropped). */
   setHandler(onFrame: (frame: Frame) => void): void;
   send: FrameWriter['send'];
-  /** SIGKILLs the process; the first reason given is the one reported. */
-  kill(reason: string): void;
+  /** SIGKILLs the process; the first reason (and cause) given is the one reported. */
+  kill(reason: string, cause?: PluginKillCause): void;
   /** The last lines the process wrote to stderr (for crash reasons). */
   stderrTail(): string;
+  /**
+   * Sets what is asked, once the process ended by itself (no kill, no fault report), whether
+   * something outside ended it (e.g. its cgroup's OOM kill); its answer replaces `crash`.
+   */
+  setExitProbe(probe: () => Promise<{ reason: string; cause: PluginKillCause } | undefined>): void;
 }
 
 const lastLine = (s: string): string => {
@@ -82,8 +96,11 @@ export function spawnHost(opts: SpawnHostOptions): HostProcess {
   let handler: ((f: Frame) => void) | undefined;
   let stderr = '';
   let killReason: string | undefined;
+  let killCause: PluginKillCause = 'crash';
   let faultReason: string | undefined;
+  let faultCause: PluginKillCause = 'crash';
   let alive = true;
+  let exitProbe: (() => Promise<{ reason: string; cause: PluginKillCause } | undefined>) | undefined;
   let markReady: () => void = () => {};
   let failReady: (e: Error) => void = () => {};
   const ready = new Promise<void>((res, rej) => {
@@ -92,8 +109,11 @@ export function spawnHost(opts: SpawnHostOptions): HostProcess {
   });
   ready.catch(() => {});
 
-  const kill = (reason: string): void => {
-    killReason ??= reason;
+  const kill = (reason: string, cause: PluginKillCause = 'crash'): void => {
+    if (killReason === undefined) {
+      killReason = reason;
+      killCause = cause;
+    }
     if (alive) child.kill('SIGKILL');
   };
 
@@ -104,8 +124,11 @@ export function spawnHost(opts: SpawnHostOptions): HostProcess {
     }
     if (f.type === FrameType.FAULT) {
       try {
-        const r = (JSON.parse(f.body.toString('utf8')) as { reason?: unknown }).reason;
-        if (typeof r === 'string') faultReason ??= r.slice(0, 300);
+        const { reason: r, cause: c } = JSON.parse(f.body.toString('utf8')) as Record<string, unknown>;
+        if (typeof r === 'string' && faultReason === undefined) {
+          faultReason = r.slice(0, 300);
+          faultCause = asCause(c);
+        }
       } catch {
         faultReason ??= 'fault';
       }
@@ -133,15 +156,29 @@ export function spawnHost(opts: SpawnHostOptions): HostProcess {
       if (done) return;
       done = true;
       alive = false;
+      // The spin watchdog reports on stderr (its thread cannot use the main thread's channel).
+      const watchdog = [...stderr.matchAll(FAULT_LINE)].at(-1);
+      if (watchdog && faultReason === undefined) {
+        faultReason = `${watchdog[1]}: ${watchdog[2]}`;
+        faultCause = asCause(watchdog[1]);
+      }
       const tail = lastLine(stderr);
       const why =
         killReason ??
         faultReason ??
         fallback ??
         `${signal ? `killed by ${signal}` : `exited with code ${code}`}${tail ? `: ${tail}` : ''}`;
+      const cause = killReason !== undefined ? killCause : faultReason !== undefined ? faultCause : 'crash';
       failReady(new Error(why));
       channel.destroy();
-      resolve({ code, signal, reason: why });
+      if (cause !== 'crash' || !exitProbe) {
+        resolve({ code, signal, reason: why, cause });
+        return;
+      }
+      void exitProbe().then(
+        (found) => resolve({ code, signal, reason: found?.reason ?? why, cause: found?.cause ?? cause }),
+        () => resolve({ code, signal, reason: why, cause }),
+      );
     };
     child.on('error', (err) => finish(null, null, `spawn failed: ${err.message}`));
     // 'close' (not 'exit'): the channel is drained by then, so a FAULT frame is not lost.
@@ -164,5 +201,8 @@ export function spawnHost(opts: SpawnHostOptions): HostProcess {
     },
     kill,
     stderrTail: () => stderr,
+    setExitProbe(probe) {
+      exitProbe = probe;
+    },
   };
 }

@@ -8,13 +8,15 @@ import { writePluginDir } from '../helpers/write-plugin-dir.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'plugins');
 
+// `slow` yields between chunks (a host call): code that stays inside the isolate for spinMs (1 s)
+// without coming back is stopped as a spin.
 const GUARDED = `export const plugin = {
   routes: {
     async page() { return { status: 200, headers: { 'content-type': 'text/html', 'set-cookie': 'sid=evil', 'access-control-allow-origin': '*' }, body: '<script>alert(1)</script>' }; },
     async early() { return { status: 101, body: 'x' }; },
     async oops() { throw new Error('secret detail /srv/plugins/guarded/keys.txt'); },
     async gone() { return { status: 404, headers: { 'content-type': 'application/problem+json' }, body: { type: 'urn:omega:error:OMEGA_ERR_NOT_FOUND', title: 'Not found', status: 404, code: 'OMEGA_ERR_NOT_FOUND', detail: 'No such thing.' } }; },
-    async slow() { await Promise.resolve(); let x = 0; for (let i = 0; i < 4e8; i++) x += i; return { status: 200, body: { x } }; },
+    async slow(_req, ctx) { let x = 0; for (let j = 0; j < 8; j++) { for (let i = 0; i < 2e7; i++) x += i; await ctx.services.call('well-behaved.double', { value: j }); } return { status: 200, body: { x } }; },
     async whoami(req) { return { status: 200, body: { caller: req.caller.id, kind: req.caller.kind, auth: req.headers.authorization ?? null } }; },
     async twice(req, ctx) { return { status: 200, body: await ctx.services.call('well-behaved.double', { value: req.body.value }) }; },
   },

@@ -21,7 +21,7 @@ const subject = (
 
 describe('permissionDiff: the one diff of file installs and marketplaces', () => {
   it('reads the default limits from the manifest schema', () => {
-    expect(DEFAULT_LIMITS).toEqual({ memoryMb: 64, callTimeoutMs: 5000 });
+    expect(DEFAULT_LIMITS).toEqual({ memoryMb: 64, callTimeoutMs: 5000, cpuMillicores: 500 });
   });
 
   it('a fresh install adds every capability; default limits are not an escalation by themselves', () => {

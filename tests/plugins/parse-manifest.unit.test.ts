@@ -51,7 +51,7 @@ describe('parseManifest', () => {
     expect(m.name).toBe('demo');
     expect(m.main).toBe('dist/plugin.js');
     expect(m.permissions).toEqual(['storage', 'http:routes', 'net:fetch:https://example.com']);
-    expect(m.limits).toEqual({ memoryMb: 64, callTimeoutMs: 5000 });
+    expect(m.limits).toEqual({ memoryMb: 64, callTimeoutMs: 5000, cpuMillicores: 500 });
     expect(m.routes).toHaveLength(2);
     expect(m.dependencies).toEqual({ nodes: '^1.0.0' });
     expect('$schema' in m).toBe(false);

@@ -56,29 +56,34 @@ describe('runaway plugins are contained to their own host', () => {
     for (const route of ['spin', 'spinAfterAwait', 'regex', 'never', 'microtasks']) {
       const pid = p.status().pid;
       const code = await codeOf(callRoute(p, route, req()));
-      // The deadline or (for the microtask flood) the isolate's heap limit ends it.
+      // The spin watchdog (1 s inside the isolate), the deadline (`never`) or (for the microtask
+      // flood) the isolate's heap limit ends it.
       expect(['OMEGA_ERR_PLUGIN_TIMEOUT', 'OMEGA_ERR_PLUGIN_UNAVAILABLE'], route).toContain(code);
       const back = await waitForRestart(p, pid);
       expect(back.pid, route).not.toBe(pid);
-      expect(back.lastCrash?.reason, route).toMatch(/deadline|timeout|memory/);
+      expect(back.lastCrash?.reason, route).toMatch(/spin|deadline|timeout|memory/);
+      expect(['spin', 'deadline', 'memory'], route).toContain(back.lastCrash?.cause);
       expect(await callRoute(p, 'ping', req())).toMatchObject({ status: 200, body: 'ok' });
     }
     expect(p.status().restarts).toBe(5);
     await p.dispose();
   });
 
+  // The bombs allocate without yielding: spinMs is raised so the memory limits, not the spin
+  // watchdog, are what these cases show.
   it('a heap bomb hits the isolate limit and ends only its host', async () => {
-    const p = await startFixture(sb, 'memory-bomb');
+    const p = await startFixture(sb, 'memory-bomb', { limits: { spinMs: 30_000 } });
     const pid = p.status().pid!;
     expect(await codeOf(callRoute(p, 'heap', req()))).toBe('OMEGA_ERR_PLUGIN_UNAVAILABLE');
     const back = await waitForRestart(p, pid);
     expect(back.lastCrash?.reason).toMatch(/memory/);
+    expect(back.lastCrash?.cause).toBe('memory');
     expect(back.pid).not.toBe(pid);
     await p.dispose();
   });
 
   it('ArrayBuffers (outside the heap limit) stop at the host OS cap', async () => {
-    const p = await startFixture(sb, 'memory-bomb');
+    const p = await startFixture(sb, 'memory-bomb', { limits: { spinMs: 30_000 } });
     const pid = p.status().pid!;
     const capped = await callRoute(p, 'arrayBuffersCaught', req());
     expect(capped.status).toBe(507);
@@ -103,11 +108,15 @@ describe('runaway plugins are contained to their own host', () => {
     await p.dispose();
   });
 
-  it('a duty-cycle CPU burner is killed by its CPU credit', async () => {
-    const p = await startFixture(sb, 'cpu-burner', { limits: { cpuBurstMs: 300, cpuRefillPerSec: 200 } });
+  it('without cgroups, a duty-cycle CPU burner is killed by its CPU credit (the fallback)', async () => {
+    const bare = createSandbox({ logger: quietLogger(), warmHosts: 0, cgroups: { mode: 'none' } });
+    const p = await startFixture(bare, 'cpu-burner', { limits: { cpuBurstMs: 300, cpuMillicores: 200 } });
+    expect(p.status().containment).toMatchObject({ cgroup: 'none', cpuMillicores: 200 });
+    expect(p.status().containment.enforced.cpu).toMatch(/cpu credit/);
     const crashed = await p.waitFor(['backoff', 'quarantined']);
     expect(crashed.lastCrash?.reason).toMatch(/cpu budget/);
-    await p.dispose();
+    expect(crashed.lastCrash?.cause).toBe('cpu');
+    await bare.close();
   });
 
   it('a bundle that imports a module is refused and quarantined at once', async () => {

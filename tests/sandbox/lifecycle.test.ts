@@ -130,7 +130,7 @@ describe('a well-behaved plugin in the sandbox', () => {
     expect(back.restarts).toBe(1);
     expect((await callRoute(p, 'ping', req())).status).toBe(200);
     expect(statuses.map((s) => s.state)).toEqual(
-      expect.arrayContaining(['crashed', 'backoff', 'starting', 'running']),
+      expect.arrayContaining(['crashed', 'backoff', 'activating', 'running']),
     );
   });
 

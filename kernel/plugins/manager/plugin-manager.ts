@@ -88,7 +88,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
         if (!e.reason) return;
         // Crashes and quarantines are the operator's business; a stop on request is routine.
         const level = e.state === 'stopped' ? 'info' : 'warn';
-        logger[level]({ plugin: e.plugin, state: e.state, reason: e.reason }, 'plugin state');
+        logger[level]({ plugin: e.plugin, state: e.state, reason: e.reason, cause: e.cause }, 'plugin state');
       },
       onDenied: (d) => {
         bus.publish('plugins.permission.denied', {
@@ -121,8 +121,14 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       reasons: e.reasons.map(asReason),
       grants: g,
       missing: missingGrants(m, grants),
-      ...(e.instance ? { runtime: e.instance.status() } : {}),
+      ...runtimeOf(e),
     });
+  };
+
+  /** The runtime status; while sandbox.start() has not settled, the sandbox's instance shows `activating`. */
+  const runtimeOf = (e: Entry) => {
+    const instance = e.instance ?? sandboxInstance?.get(e.found.manifest.name);
+    return instance ? { runtime: instance.status() } : {};
   };
 
   /** Unmounts first (no new calls), lets calls in flight finish (bounded), then disposes the sandbox. */

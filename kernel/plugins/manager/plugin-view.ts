@@ -6,7 +6,7 @@ import { pluginRoutePath } from './plugin-route.js';
 export type PluginPhase =
   | 'disabled'
   | 'refused'
-  | 'starting'
+  | 'activating'
   | 'running'
   | 'crashed'
   | 'backoff'

@@ -13,4 +13,6 @@ export interface HostLoadConfig {
   maxCallChars: number;
   /** Largest result string the prelude posts, characters. */
   maxResultChars: number;
+  /** Longest stay inside the isolate in one entry (a call, a continuation) before the host is killed, ms. */
+  spinMs: number;
 }

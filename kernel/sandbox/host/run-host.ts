@@ -8,6 +8,7 @@ import { encodeFrame } from '../wire/encode-frame.js';
 import { type Frame, FrameType } from '../wire/frame-type.js';
 import type { HostLoadConfig } from './host-config.js';
 import { PRELUDE_SOURCE } from './prelude-source.js';
+import { ENTRY_KIND, startSpinWatchdog } from './spin-watchdog.js';
 
 /** Exit code of a host that gave up on its isolate (the kernel reads the FAULT frame for why). */
 const EXIT_FAULT = 70;
@@ -30,11 +31,13 @@ export function runHost(sock: Socket): void {
   let settleRef: ivm.Reference<unknown> | undefined;
   let cfg: HostLoadConfig | undefined;
   let dying = false;
+  const watchdog = startSpinWatchdog();
 
-  const die = (reason: string): void => {
+  /** Ends this host; `cause` is one of the kernel's kill causes (PluginKillCause). */
+  const die = (reason: string, cause = 'crash'): void => {
     if (dying) return;
     dying = true;
-    writer.send(FrameType.FAULT, 0, 0, '', JSON.stringify({ reason }));
+    writer.send(FrameType.FAULT, 0, 0, '', JSON.stringify({ reason, cause }));
     writer.flush();
     sock.end(() => process.exit(EXIT_FAULT));
     setTimeout(() => process.exit(EXIT_FAULT), 200);
@@ -54,13 +57,9 @@ export function runHost(sock: Socket): void {
         errBody('OMEGA_ERR_PLUGIN_TIMEOUT', `The plugin's ${where} timed out.`),
       );
     }
-    die(
-      disposed
-        ? `isolate memory limit reached in ${where}`
-        : timedOut
-          ? `timeout in ${where}`
-          : `isolate error in ${where}`,
-    );
+    if (disposed) die(`isolate memory limit reached in ${where}`, 'memory');
+    else if (timedOut) die(`timeout in ${where}`, 'deadline');
+    else die(`isolate error in ${where}`);
   };
 
   const post = (kind: unknown, id: unknown, a: unknown, b: unknown): void => {
@@ -86,13 +85,20 @@ export function runHost(sock: Socket): void {
 
   const load = (c: HostLoadConfig): void => {
     cfg = c;
+    watchdog.setLimit(c.spinMs);
     isolate = new ivm.Isolate({
       memoryLimit: c.memoryMb,
       onCatastrophicError: (message) => {
         try {
           writeSync(
             3,
-            encodeFrame(FrameType.FAULT, 0, 0, '', JSON.stringify({ reason: `catastrophic: ${message}` })),
+            encodeFrame(
+              FrameType.FAULT,
+              0,
+              0,
+              '',
+              JSON.stringify({ reason: `catastrophic: ${message}`, cause: 'crash' }),
+            ),
           );
         } finally {
           process.abort();
@@ -196,26 +202,32 @@ export function runHost(sock: Socket): void {
           // until it would have fired (laverdet/isolated-vm#572), i.e. calls/s × deadline of
           // them — ~20 MB of native heap after a burst of route calls, never given back. The
           // kernel enforces this call's deadline (aux) from outside and kills this process.
+          watchdog.enter(ENTRY_KIND.call);
           dispatchRef.applySync(undefined, [f.id, kind, name, f.body.toString('utf8')]);
         } catch (err) {
           entryFailed(`${kind} ${name}`.trim(), err, f.id);
+        } finally {
+          watchdog.leave();
         }
         return;
       }
       case FrameType.REPLY: {
         if (!settleRef || !cfg) return;
         try {
+          watchdog.enter(ENTRY_KIND.continuation);
           settleRef.applySync(undefined, [f.id, f.aux === 1, f.body.toString('utf8')], {
             timeout: cfg.settleTimeoutMs,
           });
         } catch (err) {
           entryFailed('host-call continuation', err);
+        } finally {
+          watchdog.leave();
         }
         return;
       }
       case FrameType.LOAD: {
         if (isolate) {
-          die('second LOAD');
+          die('second LOAD', 'protocol');
           return;
         }
         try {
@@ -255,11 +267,14 @@ export function runHost(sock: Socket): void {
         return;
       }
       default:
-        die(`unknown frame type ${f.type}`);
+        die(`unknown frame type ${f.type}`, 'protocol');
     }
   };
 
-  sock.on('data', createFrameReader({ maxFrameBytes: MAX_KERNEL_FRAME, onFrame, onViolation: die }));
+  sock.on(
+    'data',
+    createFrameReader({ maxFrameBytes: MAX_KERNEL_FRAME, onFrame, onViolation: (r) => die(r, 'protocol') }),
+  );
   // The kernel is gone (or closed our channel): nothing left to serve.
   sock.on('error', () => process.exit(0));
   sock.on('close', () => process.exit(0));

@@ -155,6 +155,8 @@ const uiSchema = z.strictObject({
 const limitsSchema = z.strictObject({
   memoryMb: z.number().int().min(8).max(1024).default(64),
   callTimeoutMs: z.number().int().min(10).max(60_000).default(5_000),
+  /** CPU share of the plugin's host, millicores (1000 = one core): a cgroup cap, or the CPU credit's rate. */
+  cpuMillicores: z.number().int().min(100).max(8_000).default(500),
 });
 
 /** The plugin.json schema; permissions come out canonical (see parseCapability). */
