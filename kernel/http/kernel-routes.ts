@@ -47,7 +47,7 @@ const kernelBody = z.object({
       version: z.string(),
       status: z
         .string()
-        .describe('starting, running, crashed, backoff, quarantined, stopped, disabled or refused'),
+        .describe('activating, running, crashed, backoff, quarantined, stopped, disabled or refused'),
     }),
   ),
 });
