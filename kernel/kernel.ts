@@ -40,6 +40,7 @@ import {
   pluginAdminRoutes,
   pluginPaths,
 } from './plugins/manager/index.js';
+import { panelRoutes } from './plugins/ui/index.js';
 import { acquireDataDirLock, openStorage, type Storage } from './storage/index.js';
 import { createSystemInfo, type SystemInfo } from './system/index.js';
 import { KERNEL_VERSION } from './version.js';
@@ -184,6 +185,7 @@ export async function startKernel(
     for (const route of trustedPublisherRoutes(trustedPublishersFile(config.dataDir))) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
     for (const route of uiRoutes(plugins, { version: KERNEL_VERSION })) routes.add(route);
+    for (const route of panelRoutes(plugins, (topic, data) => bus.publish(topic, data))) routes.add(route);
     // Installing a packed plugin (with the operator's consent) is the marketplace's route: the
     // composition root attaches it (marketplace/api attachMarketplace), with the one consent rule.
 
