@@ -82,7 +82,7 @@ export function hostedPanels(source: PanelSource): HostedPanel[] {
 
 /**
  * The kernel's side of plugin panels (issue #19): `GET /api/v1/ui/panels` lists the panels the
- * dashboard may host (granted, plugin running); `POST /api/v1/ui/panels/:plugin/:panel/actions`
+ * dashboard may host (granted, plugin running); `POST /api/v1/ui/panels/:name/:panel/actions`
  * takes an action a panel requested and the signed-in user confirmed: the kernel checks that the
  * panel is granted and declares the action, audits it (`plugins.admin.panel-action`: the caller,
  * plugin, panel, action, argument names) and publishes it on `ui.action.<plugin>` for the plugin
@@ -116,7 +116,7 @@ export function panelRoutes(
     }),
     defineRoute({
       method: 'POST',
-      path: '/api/v1/ui/panels/:plugin/:panel/actions',
+      path: '/api/v1/ui/panels/:name/:panel/actions',
       permission: 'plugins:write',
       owner: 'kernel',
       summary: "Carry out an action a plugin's panel requested and the user confirmed (audited)",
@@ -129,14 +129,14 @@ export function panelRoutes(
       audit: {
         topic: 'plugins.admin.panel-action',
         details: ({ params, body }) => ({
-          plugin: params.plugin,
+          plugin: params.name,
           panel: params.panel,
           action: body.action,
           args: Object.keys(body.args),
         }),
       },
       handler: (c, { body, principal }) => {
-        const plugin = c.req.param('plugin') ?? '';
+        const plugin = c.req.param('name') ?? '';
         const panelId = c.req.param('panel') ?? '';
         const panel = find(plugin, panelId);
         if (!panel.actions.includes(body.action)) {
@@ -158,7 +158,7 @@ export function panelRoutes(
     }),
     defineRoute({
       method: 'POST',
-      path: '/api/v1/ui/panels/:plugin/:panel/incidents',
+      path: '/api/v1/ui/panels/:name/:panel/incidents',
       permission: 'plugins:read',
       owner: 'kernel',
       summary: 'Report that the dashboard stopped a panel that broke its rules (audited for the operator)',
@@ -167,14 +167,14 @@ export function panelRoutes(
       audit: {
         topic: 'plugins.admin.panel-stopped',
         details: ({ params, body }) => ({
-          plugin: params.plugin,
+          plugin: params.name,
           panel: params.panel,
           code: body.code,
           detail: body.detail,
         }),
       },
       handler: (c, { body }) => {
-        const panel = find(c.req.param('plugin') ?? '', c.req.param('panel') ?? '');
+        const panel = find(c.req.param('name') ?? '', c.req.param('panel') ?? '');
         return json({ plugin: panel.plugin, panel: panel.id, code: body.code, status: 'recorded' }, 202);
       },
     }),
