@@ -4,6 +4,7 @@ import { createByteBudget } from '../../plugins/dashboard/ui/src/shell/panels/by
 import { messageBytes } from '../../plugins/dashboard/ui/src/shell/panels/message-bytes.js';
 import {
   type PanelEvent,
+  type PanelPort,
   type PanelSession,
   startPanelSession,
 } from '../../plugins/dashboard/ui/src/shell/panels/panel-session.js';
@@ -82,7 +83,7 @@ describe('a panel session over a real MessageChannel', () => {
     const session = startPanelSession(
       SPEC,
       { id: 'n1' },
-      port1 as unknown as globalThis.MessagePort,
+      port1 as unknown as PanelPort,
       {
         read: async (path) => {
           reads.push(path);

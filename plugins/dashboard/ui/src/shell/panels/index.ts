@@ -4,6 +4,7 @@ export { PanelFrame, PORT_MESSAGE } from './panel-frame.js';
 export { type PanelIncident, panelIncidents, recordIncident } from './panel-incidents.js';
 export {
   type PanelEvent,
+  type PanelPort,
   type PanelSession,
   type PanelSessionDeps,
   type PanelSessionEvents,

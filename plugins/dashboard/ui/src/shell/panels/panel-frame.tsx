@@ -120,7 +120,7 @@ export function PanelFrame({ spec, context }: { spec: PanelSpec; context: Record
         sandbox="allow-scripts"
         referrerpolicy="no-referrer"
         allow=""
-        src={`${panelOrigin(spec.plugin)}${spec.path}`}
+        src={`${panelOrigin(spec.plugin, location)}${spec.path}`}
         style={{ height: `${height}px` }}
       />
       {ask ? (

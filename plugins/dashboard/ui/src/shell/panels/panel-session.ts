@@ -41,6 +41,14 @@ export interface PanelSessionEvents {
   onResize?(height: number): void;
 }
 
+/** The shell's end of a panel's channel: a MessagePort (typed structurally, so it also runs in Node). */
+export interface PanelPort {
+  postMessage(message: unknown): void;
+  close(): void;
+  onmessage: ((e: MessageEvent) => void) | null;
+  onmessageerror: ((e: MessageEvent) => void) | null;
+}
+
 /** A running panel session. */
 export interface PanelSession {
   /** A message the panel posted anywhere but its port (e.g. to the parent window): counted, then a violation. */
@@ -69,7 +77,7 @@ const err = (e: unknown) => {
 export function startPanelSession(
   spec: PanelSpec,
   context: Readonly<Record<string, string>>,
-  port: MessagePort,
+  port: PanelPort,
   deps: PanelSessionDeps,
   events: PanelSessionEvents,
 ): PanelSession {
@@ -175,7 +183,7 @@ export function startPanelSession(
     }
   };
 
-  port.onmessage = (e: MessageEvent) => {
+  port.onmessage = (e) => {
     if (stopped || !weigh(e.data)) return;
     const m = e.data as PanelToShell | null;
     if (m === null || typeof m !== 'object' || typeof m.type !== 'string')

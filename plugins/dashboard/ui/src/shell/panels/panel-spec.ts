@@ -22,6 +22,6 @@ export type PanelStopCode =
   | 'navigated';
 
 /** The panel's origin: `<plugin>.localhost` on the kernel's port, a site of its own. */
-export function panelOrigin(plugin: string, loc: { protocol: string; port: string } = location): string {
+export function panelOrigin(plugin: string, loc: { protocol: string; port: string }): string {
   return `${loc.protocol}//${plugin}.localhost${loc.port ? `:${loc.port}` : ''}`;
 }
