@@ -185,7 +185,9 @@ export async function startKernel(
     for (const route of trustedPublisherRoutes(trustedPublishersFile(config.dataDir))) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
     for (const route of uiRoutes(plugins, { version: KERNEL_VERSION })) routes.add(route);
-    for (const route of panelRoutes(plugins, (topic, data) => bus.publish(topic, data))) routes.add(route);
+    const panelGrants = { file: paths.grantsFile, reload: (name: string) => plugins.reload(name) };
+    for (const route of panelRoutes(plugins, (topic, data) => bus.publish(topic, data), panelGrants))
+      routes.add(route);
     // Installing a packed plugin (with the operator's consent) is the marketplace's route: the
     // composition root attaches it (marketplace/api attachMarketplace), with the one consent rule.
 

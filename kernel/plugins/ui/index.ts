@@ -1,4 +1,5 @@
 export { loadPluginUi } from './load-plugin-ui.js';
+export { panelConsent, panelConsents, panelsAfterInstall } from './panel-consent.js';
 export { hasFrameMarkup, PANEL_GUARD_JS, PANEL_GUARD_NAME, withPanelGuard } from './panel-guard.js';
 export {
   type HostedPanel,

@@ -2,6 +2,7 @@ import { PLUGIN_NAME_RE } from '@omega/protocol';
 import { z } from 'zod';
 import { omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { updateGrants } from '../update-grants.js';
 import type { PluginUi } from './plugin-ui.js';
 
 /** Where the panel routes find plugins and their UIs (the plugin manager). */
@@ -57,6 +58,10 @@ const incidentBody = z.strictObject({
   detail: z.string().max(300).default(''),
 });
 
+const panelGrantsBody = z.strictObject({
+  panels: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/)).max(16),
+});
+
 /** The panels of running plugins whose grants name them, in plugin then declaration order. */
 export function hostedPanels(source: PanelSource): HostedPanel[] {
   const out: HostedPanel[] = [];
@@ -87,11 +92,13 @@ export function hostedPanels(source: PanelSource): HostedPanel[] {
  * panel is granted and declares the action, audits it (`plugins.admin.panel-action`: the caller,
  * plugin, panel, action, argument names) and publishes it on `ui.action.<plugin>` for the plugin
  * to carry out with its own permissions; `POST …/incidents` records (audited,
- * `plugins.admin.panel-stopped`) that the dashboard stopped a panel. `publish` is the bus's.
+ * `plugins.admin.panel-stopped`) that the dashboard stopped a panel; `PUT /api/v1/plugins/:name/panels`
+ * grants and revokes panels (in the grants file `grants.file`, then reloads the plugin). `publish` is the bus's.
  */
 export function panelRoutes(
   source: PanelSource,
   publish: (topic: string, data: unknown) => void,
+  grants: { file: string; reload(name: string): Promise<unknown> },
 ): RouteSpec[] {
   const find = (plugin: string, panelId: string): HostedPanel => {
     const panel = PLUGIN_NAME_RE.test(plugin)
@@ -106,6 +113,39 @@ export function panelRoutes(
     return panel;
   };
   return [
+    defineRoute({
+      method: 'PUT',
+      path: '/api/v1/plugins/:name/panels',
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      summary:
+        "Choose which of a plugin's declared UI panels the dashboard shows (the rest are revoked); reloads it",
+      body: panelGrantsBody,
+      audit: { topic: 'plugins.admin.panels', details: ({ body }) => body },
+      responses: {
+        200: 'The plugin after the change',
+        404: 'No such plugin',
+        400: 'A panel it does not declare',
+      },
+      handler: async (c, { body }) => {
+        const name = c.req.param('name') ?? '';
+        const found = PLUGIN_NAME_RE.test(name) ? source.ui(name) : undefined;
+        if (!found)
+          throw omegaError('OMEGA_ERR_NOT_FOUND', `No plugin "${name.slice(0, 40)}" with a UI is installed.`);
+        const declared = found.ui.panels.map((p) => p.id);
+        const unknown = body.panels.filter((id) => !declared.includes(id));
+        if (unknown.length > 0) {
+          throw omegaError(
+            'OMEGA_ERR_VALIDATION',
+            `Plugin "${name}" declares no panel ${unknown.join(', ')} (it declares: ${declared.join(', ') || 'none'}).`,
+            { errors: [{ field: 'panels', message: 'must name declared panels' }] },
+          );
+        }
+        const panels = [...new Set(body.panels)];
+        await updateGrants(grants.file, name, (current) => ({ granted: [], denied: [], ...current, panels }));
+        return json(await grants.reload(name));
+      },
+    }),
     defineRoute({
       method: 'GET',
       path: '/api/v1/ui/panels',

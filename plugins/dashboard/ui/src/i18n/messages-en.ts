@@ -31,6 +31,13 @@ export const en = {
   'theme.light': 'Light',
   'theme.dark': 'Dark',
 
+  'plugins.panelsAsked': 'Dashboard panels (what each may be shown and ask for)',
+  'plugins.panelsRemoved': 'Dashboard panels no longer declared',
+  'plugins.panels': 'Dashboard panels',
+  'plugins.panelGranted': 'shown',
+  'plugins.panelRevoked': 'revoked',
+  'plugins.revokePanel': 'Revoke',
+  'plugins.grantPanel': 'Allow',
   'panels.by': 'from {plugin}',
   'panels.unresponsive': 'not responding',
   'panels.stopped': 'This panel of the {plugin} plugin was stopped.',
