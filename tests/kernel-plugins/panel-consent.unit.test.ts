@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { panelConsent, panelsAfterInstall } from '../../kernel/plugins/ui/index.js';
 import { consentPlan, describePlan, permissionDiff } from '../../marketplace/resolve/index.js';
 
-const cpu = { id: 'cpu', slot: 'node-page', topics: ['metrics.sample'], reads: [], actions: [] } as const;
+const cpu = {
+  id: 'cpu',
+  slot: 'node-page' as const,
+  topics: ['metrics.sample'],
+  reads: [] as string[],
+  actions: [] as string[],
+};
 
 describe('panels in the install consent (issue #19)', () => {
   it('a panel is one consent line naming everything it may be shown or ask for', () => {
