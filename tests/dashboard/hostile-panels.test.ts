@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumVersion, ensureChromium } from './chromium.js';
 import { ADMIN, type DashboardKernel, startDashboardKernel } from './dashboard-kernel.js';
 import { dashUrl, openPage, signIn, type TrackedPage } from './page-helpers.js';
-import { grantPanels, writePanelPlugin } from './panel-fixtures.js';
+import { grantPanels, sdkPanelBundle, writePanelPlugin } from './panel-fixtures.js';
 
 const skip = ensureChromium();
 if (skip) console.warn(`SKIP hostile panels tests: ${skip}`);
@@ -14,23 +14,22 @@ if (skip) console.warn(`SKIP hostile panels tests: ${skip}`);
 const onInit = (body: string) => `globalThis.__omega.then(({ port, init }) => { ${body} });`;
 
 /** Hostile panels, each from its own plugin (so its own site and renderer process). */
-const panels = (sink: string, udpPort: number) => ({
+const panels = (sink: string, udpPort: number, sdk: string) => ({
+  // Well-behaved, and written with the SDK (@omega/sdk/panel, bundled as OmegaPanel).
   goodp: {
     id: 'echo',
     topics: ['plugins.admin.*'],
     reads: ['/api/v1/ui/panels'],
     actions: ['goodp.hello'],
-    js: onInit(`
-      __out.topics = [];
-      globalThis.__onmsg = (d) => {
-        if (d.type === 'event') __out.topics.push(d.topic);
-        if (d.type === 'read-result') __out.read = d.ok ? d.data.items.length : 'error ' + d.error.code;
-        if (d.type === 'action-result') __out.action = d.outcome;
-      };
-      port.postMessage({ type: 'ready' });
-      port.postMessage({ type: 'read', id: 1, path: '/api/v1/ui/panels' });
-      port.postMessage({ type: 'action', id: 2, action: 'goodp.hello', args: { who: 'panel' } });
-    `),
+    lib: sdk,
+    js: `
+      OmegaPanel.connectPanel().then(async (panel) => {
+        __out.topics = [];
+        panel.onEvent((e) => __out.topics.push(e.topic));
+        __out.read = (await panel.read('/api/v1/ui/panels')).items.length;
+        __out.action = await panel.requestAction('goodp.hello', { who: 'panel' });
+      });
+    `,
   },
   fatp: {
     id: 'big',
@@ -157,7 +156,7 @@ describe.skipIf(skip !== null)('hostile panels in the real dashboard, in Chromiu
     udp = createSocket('udp4');
     udp.on('message', (m, r) => udpHits.push(`${r.address}:${r.port} ${m.length} bytes`));
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
-    const fixtures = panels(sinkUrl, udp.address().port);
+    const fixtures = panels(sinkUrl, udp.address().port, await sdkPanelBundle());
     const args = [...CHROMIUM_ARGS, '--js-flags=--max-old-space-size=256'];
     if (process.getuid?.() === 0) args.push('--no-sandbox');
     [d, browser] = await Promise.all([
@@ -273,15 +272,15 @@ describe.skipIf(skip !== null)('hostile panels in the real dashboard, in Chromiu
     const topics = o.topics as string[];
     expect(topics.length).toBeGreaterThan(0); // the panel-stopped events above
     expect(topics.every((t) => t.startsWith('plugins.admin.'))).toBe(true); // and nothing else (metrics flow all the time)
-    const a = await d.call<{ items: Array<{ target: string; details?: { change?: { action?: string } } }> }>(
-      'GET',
-      '/api/v1/security/audit?action=plugin.panel-action&limit=10',
-      undefined,
-      token,
-    );
-    expect(a.body.items.map((x) => [x.target, x.details?.change?.action])).toEqual([
-      ['goodp', 'goodp.hello'],
-    ]);
+    // The audit trail records it (appended as the event arrives: polled).
+    await expect
+      .poll(async () => {
+        const a = await d.call<{
+          items: Array<{ target: string; details?: { change?: { action?: string } } }>;
+        }>('GET', '/api/v1/security/audit?action=plugin.panel-action&limit=10', undefined, token);
+        return a.body.items.map((x) => [x.target, x.details?.change?.action]);
+      })
+      .toEqual([['goodp', 'goodp.hello']]);
     expect(await state(page, 'goodp', 'echo')).toBe('live');
   });
 

@@ -35,6 +35,22 @@ export interface FixturePanel {
   reads?: string[];
   actions?: string[];
   js: string;
+  /** Replaces PANEL_LIB (e.g. the SDK's bundle). */
+  lib?: string;
+}
+
+/** `@omega/sdk/panel` bundled for the browser as the global `OmegaPanel` (what a panel author's bundler does). */
+export async function sdkPanelBundle(): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = await build({
+    entryPoints: [join(import.meta.dirname, '..', '..', 'sdk', 'src', 'panel', 'index.ts')],
+    bundle: true,
+    format: 'iife',
+    globalName: 'OmegaPanel',
+    target: 'es2022',
+    write: false,
+  });
+  return `globalThis.__out = {};\n${out.outputFiles[0]?.text ?? ''}`;
 }
 
 /**
@@ -49,7 +65,7 @@ export async function writePanelPlugin(dir: string, name: string, panels: Fixtur
   for (const p of panels) {
     files[`panels/${p.id}/index.html`] =
       `<!doctype html><html><head><title>${p.id}</title><script src="./lib.js"></script><script src="./panel.js"></script></head><body><p>${p.id}</p></body></html>`;
-    files[`panels/${p.id}/lib.js`] = PANEL_LIB;
+    files[`panels/${p.id}/lib.js`] = p.lib ?? PANEL_LIB;
     files[`panels/${p.id}/panel.js`] = p.js;
   }
   await writePluginUi(join(dir, name), 'ui', files, {
