@@ -41,6 +41,7 @@ import {
   pluginPaths,
 } from './plugins/manager/index.js';
 import { panelRoutes } from './plugins/ui/index.js';
+import { sinkRoutes, startEventSinks } from './sinks/index.js';
 import { acquireDataDirLock, openStorage, type Storage } from './storage/index.js';
 import { createSystemInfo, type SystemInfo } from './system/index.js';
 import { KERNEL_VERSION } from './version.js';
@@ -119,6 +120,16 @@ export async function startKernel(
       revocations: revocationList,
       verifyJwt: (token, o) => crypto.verifyJwt(token, o),
       provider: () => findProvider(),
+      onBreakGlass: (use) => {
+        // Once per accepted decision (cached 15 s): durable, so the sinks ship it even across a crash.
+        bus
+          .publishDurable('kernel.break-glass.used', {
+            jti: use.jti,
+            expiresAt: new Date(use.expiresAt).toISOString(),
+          })
+          .catch((err: Error) => logger.error({ err }, 'break-glass use not recorded'));
+        logger.warn({ jti: use.jti }, 'break-glass token accepted while the auth provider is down');
+      },
       ...(config.auth.adminToken ? { adminToken: config.auth.adminToken } : {}),
     });
     const authenticator = auth.authenticator;
@@ -188,6 +199,15 @@ export async function startKernel(
     const panelGrants = { file: paths.grantsFile, reload: (name: string) => plugins.reload(name) };
     for (const route of panelRoutes(plugins, (topic, data) => bus.publish(topic, data), panelGrants))
       routes.add(route);
+    const sinks = await startEventSinks({
+      sinks: config.sinks,
+      bus,
+      store: storage.namespace('kernel'),
+      logger: logger.child({ component: 'sinks' }),
+      userAgent: `omega/${KERNEL_VERSION}`,
+    });
+    cleanup.push(() => sinks.close());
+    for (const route of sinkRoutes(() => sinks.status())) routes.add(route);
     // Installing a packed plugin (with the operator's consent) is the marketplace's route: the
     // composition root attaches it (marketplace/api attachMarketplace), with the one consent rule.
 
@@ -288,6 +308,7 @@ export async function startKernel(
           await server.close(config.http.shutdownGraceMs);
           app.close();
           await plugins.stop();
+          await sinks.close();
           bus.close();
           await storage.close().finally(() => lock.release());
           state = 'stopped';

@@ -40,6 +40,8 @@ interface NodeView {
     capacity: { cores: number; threads: number; memoryBytes: number; gpus: unknown[] };
     load?: { cpu?: number; load1?: number; memUsed?: number; memTotal?: number };
     history?: Array<{ state: string; reason: string; at: string }>;
+    /** `slurm` for a node Slurm manages (read-only here). */
+    managedBy?: string;
   };
   createdAt: string;
 }
@@ -100,7 +102,8 @@ function age(iso: string | undefined): string {
 
 function stateOf(n: NodeView): string {
   const hold = n.spec.drain ? ',draining' : n.spec.cordon ? ',cordoned' : '';
-  return `${n.status.state}${hold}`;
+  const manager = n.status.managedBy ? ` (${n.status.managedBy})` : '';
+  return `${n.status.state}${hold}${manager}`;
 }
 
 function labelsText(l: Record<string, string>): string {
@@ -142,6 +145,11 @@ function details(n: NodeView): string {
     `since        ${s.since}`,
     `connected    ${s.connected ? `yes, from ${s.address ?? '?'}` : 'no'}${s.lastSeenAt ? `, last seen ${s.lastSeenAt}` : ''}`,
     `labels       ${labelsText(n.spec.labels)}`,
+    ...(s.managedBy
+      ? [
+          `managed by   ${s.managedBy} (read-only here${s.managedBy === 'slurm' ? ': change it with scontrol update' : ''})`,
+        ]
+      : []),
     ...holdText('cordoned', n.spec.cordon),
     ...holdText('draining', n.spec.drain),
     `capacity     ${c.cores} cores, ${c.threads} threads, ${bytes(c.memoryBytes)}, ${c.gpus.length} GPUs`,

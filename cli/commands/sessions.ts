@@ -4,7 +4,18 @@ import { ApiError, callApi } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
 import { output } from '../output.js';
 
-const ACTIONS = ['run', 'list', 'show', 'pause', 'resume', 'kill', 'logs', 'usage', 'quota'] as const;
+const ACTIONS = [
+  'run',
+  'list',
+  'show',
+  'pause',
+  'resume',
+  'kill',
+  'logs',
+  'usage',
+  'quota',
+  'settings',
+] as const;
 const QUOTA_ACTIONS = ['list', 'me', 'show', 'set', 'rm'] as const;
 const BASE = '/api/v1/sessions';
 /** Seconds one logs call waits for new output while following (the route allows up to 25). */
@@ -224,6 +235,7 @@ export function specFromFlags(values: Values, command: string[]): Obj {
   if (str(values['gpu-model'])) resources.gpuModel = values['gpu-model'];
   const pids = intFlag(values, 'pids', 1);
   if (pids !== undefined) resources.pids = pids;
+  if (str(values.disk)) resources.disk = values.disk;
   if (Object.keys(resources).length) spec.resources = resources;
   if (str(values.name)) spec.name = values.name;
   if (str(values.env)) spec.env = parseEnvFlag(values.env as string);
@@ -331,6 +343,43 @@ async function quotaAction(action: string | undefined, values: Values, args: str
   }
 }
 
+/** `--set k=v,k2=v2` as a settings patch (an all-digit value is a number of ms, anything else goes as text). */
+function settingsPatch(set: string): Obj {
+  const patch: Obj = {};
+  for (const pair of set.split(',')) {
+    const eq = pair.indexOf('=');
+    const k = pair.slice(0, eq).trim();
+    const v = pair.slice(eq + 1).trim();
+    if (eq < 1 || v === '')
+      throw new UsageError(
+        `--set takes key=value pairs, e.g. placement=spread,retentionMs=3d (got "${pair}")`,
+      );
+    patch[k] = /^\d{1,15}$/.test(v) ? Number(v) : v;
+  }
+  return patch;
+}
+
+const MS_TEXT = (ms: number): string =>
+  ms % 86_400_000 === 0
+    ? `${ms / 86_400_000}d`
+    : ms % 3_600_000 === 0
+      ? `${ms / 3_600_000}h`
+      : ms % 60_000 === 0
+        ? `${ms / 60_000}m`
+        : `${ms / 1000}s`;
+
+function settingsHuman(data: unknown): string {
+  const d = data as { version: number; settings: Obj; defaults: Obj; updatedBy?: string; updatedAt?: string };
+  const lines = Object.entries(d.settings).map(([k, v]) => {
+    const text = typeof v === 'number' ? `${MS_TEXT(v)} (${v} ms)` : String(v);
+    return `${k.padEnd(16)} ${text}${v === d.defaults[k] ? '' : `  (default ${typeof d.defaults[k] === 'number' ? MS_TEXT(d.defaults[k] as number) : String(d.defaults[k])})`}`;
+  });
+  const by = d.updatedBy
+    ? `version ${d.version}, set by ${d.updatedBy} at ${d.updatedAt}`
+    : 'defaults (never changed)';
+  return [...lines, by].join('\n');
+}
+
 function limitsText(l: Obj): string {
   const parts: string[] = [];
   const v = (x: unknown): number | undefined =>
@@ -424,9 +473,9 @@ async function explained<T>(p: Promise<T>): Promise<T> {
 export const sessionsCommand: Command = {
   name: 'sessions',
   summary:
-    'Run compute sessions on the nodes (or Slurm); list, show, pause, resume, kill; logs -f, usage, quotas.',
+    'Run compute sessions on the nodes (or Slurm); list, show, pause, resume, kill; logs -f, usage, quotas, settings.',
   usage:
-    'omega sessions <run [--cores N|--millicores M] [--memory 2G] [--gpus N [--gpu-model M]] [--pids N] [--node-selector K=V,..] [--name N] [--env K=V,..] [--cwd DIR] [--priority P] [--time-limit 1h] [--spread] [--slurm [--partition P]] [-f] (-- CMD ARGS..|--script TEXT)|list [--state S,..] [--owner U] [--node N] [--gpu G] [--limit N] [--cursor C]|show ID|pause ID|resume ID|kill ID [--reason R] [--grace 10s]|logs ID [-f] [--stream stderr] [--offset N]|usage ID [--fresh]|quota <list|me|show SCOPE NAME|set SCOPE NAME [--cores N] [--memory 64G] [--gpus N] [--max-sessions N]|rm SCOPE NAME>> [--url URL | --context NAME] [--token TOKEN] [--json]',
+    'omega sessions <run [--cores N|--millicores M] [--memory 2G] [--gpus N [--gpu-model M]] [--pids N] [--disk 10G] [--node-selector K=V,..] [--name N] [--env K=V,..] [--cwd DIR] [--priority P] [--time-limit 1h] [--spread] [--slurm [--partition P]] [-f] (-- CMD ARGS..|--script TEXT)|list [--state S,..] [--owner U] [--node N] [--gpu G] [--limit N] [--cursor C]|show ID|pause ID|resume ID|kill ID [--reason R] [--grace 10s]|logs ID [-f] [--stream stderr] [--offset N]|usage ID [--fresh]|quota <list|me|show SCOPE NAME|set SCOPE NAME [--cores N] [--memory 64G] [--gpus N] [--max-sessions N]|rm SCOPE NAME>|settings [--set K=V,..]> [--url URL | --context NAME] [--token TOKEN] [--json]',
   options: {
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     json: { type: 'boolean', description: 'Print JSON (logs: one JSON line per window)' },
@@ -439,6 +488,7 @@ export const sessionsCommand: Command = {
     gpus: { type: 'string', description: 'run: GPUs by count; quota set: GPUs' },
     'gpu-model': { type: 'string', description: 'run: the GPU model the GPUs must be (substring)' },
     pids: { type: 'string', description: 'run: a limit on the number of tasks' },
+    disk: { type: 'string', description: 'run: a quota on its own working directory, e.g. 10G' },
     'node-selector': { type: 'string', description: 'run: node labels, e.g. rack=a,gpu,!spot,zone!=b' },
     name: { type: 'string', description: 'run: the session name (default the command)' },
     env: { type: 'string', description: 'run: environment, NAME=value,NAME2=value2' },
@@ -467,6 +517,11 @@ export const sessionsCommand: Command = {
     grace: { type: 'string', description: 'kill: time between SIGTERM and killing the tree, e.g. 10s' },
     fresh: { type: 'boolean', description: 'usage: ask the node now instead of the newest 1 s sample' },
     'max-sessions': { type: 'string', description: 'quota set: concurrent sessions' },
+    set: {
+      type: 'string',
+      description:
+        'settings: change some, e.g. placement=spread,leftLostAfterMs=15m,retentionMs=3d,defaultGraceMs=30s (admins)',
+    },
   },
   async run(values, positionals) {
     const [action, ...rest] = positionals;
@@ -512,6 +567,16 @@ export const sessionsCommand: Command = {
         if (stream !== 'stdout' && stream !== 'stderr')
           throw new UsageError(`--stream takes stdout or stderr (got "${stream}")`);
         await copyLogs(values, id, { stream, offset: intFlag(values, 'offset', 0) ?? 0, follow, json });
+        return 0;
+      }
+      case 'settings': {
+        if (rest.length)
+          throw new UsageError('sessions settings takes no arguments; change them with --set k=v,k2=v2');
+        const set = str(values.set);
+        const data = set
+          ? await callApi(values, 'PATCH', `${BASE}/settings`, settingsPatch(set))
+          : await callApi(values, 'GET', `${BASE}/settings`);
+        output(json, data, () => settingsHuman(data));
         return 0;
       }
       case 'quota': {

@@ -13,6 +13,7 @@ export * from './memory/index.js';
 export * from './network/index.js';
 export * from './numa/index.js';
 export * from './raid/index.js';
+export * from './report/resource-summary.js';
 export * from './sampler/index.js';
 export * from './storage/index.js';
 export * from './thermal/index.js';

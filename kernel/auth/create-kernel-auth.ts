@@ -19,6 +19,8 @@ export interface KernelAuthOptions {
   cacheMax?: number;
   /** The kernel's persisted revocations: access tokens keep working while the provider is down. */
   revocations?: RevocationList;
+  /** Called when a break-glass token is accepted (see tokenAuthenticator). */
+  onBreakGlass?: (use: { jti: string; expiresAt: number }) => void;
 }
 
 /** The kernel's authentication: one authenticator for HTTP and WebSocket, and its cache. */
@@ -50,6 +52,7 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
     provider: () => provider(),
     cache,
     ...(opts.revocations ? { revocations: opts.revocations } : {}),
+    ...(opts.onBreakGlass ? { onBreakGlass: opts.onBreakGlass } : {}),
   });
   let admin: Authenticator | undefined;
   let chain = chainAuthenticators([signed, tokens]);

@@ -23,7 +23,12 @@ export {
 } from './auth-provider.js';
 export { type Authenticator, bearerFrom, type Credentials, chainAuthenticators } from './authenticator.js';
 export { authorizeTopics, GUARDED_TOPICS } from './authorize-topics.js';
-export { type BreakGlassResult, breakGlass, MAX_BREAK_GLASS_SEC } from './break-glass.js';
+export {
+  BREAK_GLASS_SUBJECT,
+  type BreakGlassResult,
+  breakGlass,
+  MAX_BREAK_GLASS_SEC,
+} from './break-glass.js';
 export { createKernelAuth, type KernelAuth, type KernelAuthOptions } from './create-kernel-auth.js';
 export { type CachedDecision, DecisionCache, type Revocation } from './decision-cache.js';
 export { NonceWindow } from './nonce-window.js';

@@ -2,6 +2,7 @@ import { hasErrorCode, omegaError } from '../errors/index.js';
 import { ACCESS_TOKEN_AUDIENCE, API_TOKEN_PREFIX, accessFromClaims, looksLikeJwt } from './access-token.js';
 import { type AuthProvider, toPrincipal } from './auth-provider.js';
 import type { Authenticator } from './authenticator.js';
+import { BREAK_GLASS_SUBJECT } from './break-glass.js';
 import type { CachedDecision, DecisionCache } from './decision-cache.js';
 import type { Principal } from './principal.js';
 import type { RevocationList } from './revocation-list.js';
@@ -22,6 +23,8 @@ export interface TokenAuthenticatorOptions {
    * kept revocation covers it; that decision is cached only {@link OFFLINE_TTL_MS}.
    */
   revocations?: RevocationList;
+  /** Called when a break-glass token (subject `break-glass`) is accepted while the provider is down. */
+  onBreakGlass?: (use: { jti: string; expiresAt: number }) => void;
 }
 
 /** How long a decision made without the provider is cached, ms. */
@@ -80,6 +83,8 @@ export function tokenAuthenticator(opts: TokenAuthenticatorOptions): Authenticat
         ...(access.fam !== undefined ? { family: access.fam } : {}),
       };
       if (list.covers(subject)) throw revoked();
+      if (access.sub === BREAK_GLASS_SUBJECT)
+        opts.onBreakGlass?.({ jti: access.jti, expiresAt: access.exp * 1000 });
       return { ...decision, expiresAt: Math.min(decision.expiresAt, now() + OFFLINE_TTL_MS) };
     };
     const provider = opts.provider();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sinksSchema } from '../sinks/sink-config.js';
 
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
@@ -65,6 +66,8 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
+    /** Where events go beyond the stream: webhook receivers and syslog servers (docs/events.md). */
+    sinks: sinksSchema,
     /** Reads within cacheMs share one result: below the metrics plugin's 1 s period, so a tick a few ms early still reads fresh. */
     system: z.object({ cacheMs: positiveInt.default(500) }).prefault({}),
     plugins: z

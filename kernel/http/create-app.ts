@@ -191,7 +191,8 @@ function build(opts: HttpAppOptions, log: Log): Hono {
    * A mutating request with an Idempotency-Key: the first with this key (for this principal)
    * runs and its answer is kept (durably, before it is sent); a retry gets that answer again
    * with `Idempotency-Replayed: true`; a duplicate while the first runs is refused (409,
-   * Retry-After). A 5xx answer, OUTCOME_UNKNOWN included, releases the key.
+   * Retry-After). OUTCOME_UNKNOWN is kept (a retry must not apply the change twice); any other
+   * 5xx releases the key.
    */
   const once = async (
     c: Context,

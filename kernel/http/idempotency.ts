@@ -69,11 +69,22 @@ export function requestFingerprint(method: string, path: string, body: unknown):
 /** Headers a replayed answer keeps. */
 const KEPT_HEADERS = ['content-type', 'location', 'etag'];
 
+/** Whether a 5xx answer is OMEGA_ERR_OUTCOME_UNKNOWN (a problem+json body naming that code). */
+async function outcomeUnknown(res: Response): Promise<boolean> {
+  if (!/problem\+json/.test(res.headers.get('content-type') ?? '')) return false;
+  const body = (await res
+    .clone()
+    .json()
+    .catch(() => null)) as { code?: unknown } | null;
+  return body?.code === 'OMEGA_ERR_OUTCOME_UNKNOWN';
+}
+
 /**
  * Creates the kernel's idempotency keys: per principal, kept `ttlMs` and at most `maxKeys`,
  * completed answers (any status below 500) written to `storage` so a retry after a kernel
- * restart still gets them. A 5xx answer (including OMEGA_ERR_OUTCOME_UNKNOWN) is not an
- * outcome: it releases the key, so the retry runs again.
+ * restart still gets them. OMEGA_ERR_OUTCOME_UNKNOWN is kept too: the change may have been
+ * applied, so a retry must never run it a second time — it gets the same answer, and the client
+ * reads the resource back. Any other 5xx means nothing was done: it releases the key.
  */
 export function createIdempotency(opts: IdempotencyOptions = {}): Idempotency {
   const ttlMs = opts.ttlMs ?? 24 * 3_600_000;
@@ -148,7 +159,12 @@ export function createIdempotency(opts: IdempotencyOptions = {}): Idempotency {
           const length = Number(res.headers.get('content-length') ?? '0');
           const type = res.headers.get('content-type');
           // Kept as text: a binary answer is not replayed (its key is released).
-          if (res.status >= 500 || length > maxBodyBytes || (type !== null && !/json|text/i.test(type))) {
+          const fiveHundredKept = res.status >= 500 && (await outcomeUnknown(res));
+          if (
+            (res.status >= 500 && !fiveHundredKept) ||
+            length > maxBodyBytes ||
+            (type !== null && !/json|text/i.test(type))
+          ) {
             entries.delete(id);
             return;
           }

@@ -103,6 +103,7 @@ describe('omega CLI', () => {
     expect(status.status).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ up: true, ready: true });
     expect(Array.isArray(JSON.parse(status.stdout).plugins)).toBe(true);
+    expect(JSON.parse(status.stdout).sinks).toEqual([]); // none configured
     // The kernel process never hosts an isolate; the plugin host processes (its children) do.
     const pid = child.pid!;
     const maps = (p: number) => readFileSync(`/proc/${p}/maps`, 'utf8');

@@ -105,6 +105,34 @@ describe('outcome unknown', () => {
     expect((await k.api('/api/v1/writer/items/a2')).status).toBe(404);
   }, 60_000);
 
+  it('an Idempotency-Key keeps an unknown outcome: the retry gets it again and never runs the write twice', async () => {
+    const key = { 'idempotency-key': 'unknown-outcome-1' };
+    const pid = await waitFor(() => running('writer'));
+    const first = await post('/writer/write-then-hang', { id: 'k1' }, key);
+    expect(((await first.json()) as Problem).code).toBe('OMEGA_ERR_OUTCOME_UNKNOWN');
+    const next = await waitFor(() => running('writer', pid));
+    const retry = await post('/writer/write-then-hang', { id: 'k1' }, key);
+    expect(retry.status).toBe(500);
+    expect(retry.headers.get('idempotency-replayed')).toBe('true');
+    expect(((await retry.json()) as Problem).code).toBe('OMEGA_ERR_OUTCOME_UNKNOWN');
+    // The handler did not run again: it would have hung and cost the host its life.
+    expect(await running('writer')).toBe(next);
+    expect((await k.api('/api/v1/writer/items/k1')).status).toBe(200);
+  }, 60_000);
+
+  it('an Idempotency-Key is released by a plain timeout (nothing was done): the retry runs', async () => {
+    const key = { 'idempotency-key': 'plain-timeout-1' };
+    const pid = await waitFor(() => running('writer'));
+    const first = await post('/writer/hang', { id: 'k2' }, key);
+    expect(((await first.json()) as Problem).code).toBe('OMEGA_ERR_PLUGIN_TIMEOUT');
+    const next = await waitFor(() => running('writer', pid));
+    const retry = await post('/writer/hang', { id: 'k2' }, key);
+    expect(retry.headers.get('idempotency-replayed')).toBeNull();
+    expect(((await retry.json()) as Problem).code).toBe('OMEGA_ERR_PLUGIN_TIMEOUT');
+    // It ran again: the same deadline ended the host it ran in.
+    expect(await running('writer')).not.toBe(next);
+  }, 60_000);
+
   it('kill -9 of the metrics host at random points during alert-rule writes: no answer lies', async () => {
     const tally: Record<string, number> = {};
     for (let round = 0; round < 8; round++) {

@@ -50,6 +50,14 @@ describe('break-glass for a quarantined security plugin', () => {
     expect(JSON.parse(log.at(-1)!)).toMatchObject({ action: 'break-glass.token', jti: r.jti });
 
     expect((await call(k, 'GET', '/api/v1/plugins', undefined, token)).status).toBe(200);
+    // Its use is an event, durable before it is visible (so configured sinks ship it).
+    const usedEvents = () => k.kernel.bus.replay(0, ['kernel.break-glass.used']);
+    for (let t = 0; t < 100 && usedEvents().length === 0; t++)
+      await new Promise((res) => setTimeout(res, 50));
+    const used = usedEvents();
+    expect(used === 'too-old' ? used : used.map((e) => e.data)).toContainEqual(
+      expect.objectContaining({ jti: r.jti }),
+    );
     expect((await call(k, 'POST', '/api/v1/plugins/security/reload', undefined, token)).status).toBe(200);
     let back = await runtime();
     for (let t = 0; t < 200 && back.state !== 'running'; t++) {

@@ -24,7 +24,7 @@ export function execStatus(s: SessionStatus): AgentSessionStatus {
   };
 }
 
-/** The executor spec of a `session.start` (placement's pinned cores or CPU cap, memory, pids, time limit). */
+/** The executor spec of a `session.start` (placement's pinned cores or CPU cap, memory, pids, disk quota, time limit). */
 export function execSpec(a: StartArgs): SessionSpecInput {
   const r = a.resources;
   return {
@@ -38,6 +38,7 @@ export function execSpec(a: StartArgs): SessionSpecInput {
       ...(r.millicores !== undefined && !r.cpus ? { millicores: r.millicores } : {}),
       memoryBytes: r.memoryBytes,
       ...(r.pidsMax !== undefined ? { pidsMax: r.pidsMax } : {}),
+      ...(r.diskBytes !== undefined ? { diskBytes: r.diskBytes } : {}),
     },
     ...(a.timeLimitSec !== undefined ? { timeLimitSec: a.timeLimitSec } : {}),
     enforcement: a.enforcement,

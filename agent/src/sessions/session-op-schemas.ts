@@ -26,6 +26,12 @@ export const startArgsSchema = z.strictObject({
       .int()
       .min(4 * 1024 * 1024),
     pidsMax: z.number().int().min(1).max(4_194_304).optional(),
+    diskBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(2 ** 50)
+      .optional(),
     gpus: z.number().int().min(0).max(64).default(0),
     gpuIndexes: z.array(z.number().int().min(0).max(1023)).max(64).optional(),
   }),

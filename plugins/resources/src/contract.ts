@@ -1,18 +1,11 @@
 /*
  * The resources plugin's contract: what its API serves and the events it publishes, as types.
  * Consumers import them as types only (`import type { … } from '@omega/plugin-resources/contract'`).
- * The report shapes mirror the agent's (`agent/src/resources/resource-report.ts`,
- * `agent/src/netprobe/start-netprobe.ts`); tests/resources/report-contract.test.ts keeps them in step.
+ * The summary's shape is @omega/hostinfo's ResourceSummary, the one the agent builds; the
+ * network report mirrors `agent/src/netprobe/start-netprobe.ts`.
  * Anything a node does not have is `{ available: false, reason }`, never zeros.
  */
-import type {
-  Absent,
-  Detected,
-  FullEstimate,
-  GpuThrottleReason,
-  InterfaceInfo,
-  TemperatureSensor,
-} from '@omega/hostinfo';
+import type { Absent, InterfaceInfo, ResourceSummary } from '@omega/hostinfo';
 
 /** How serious a problem is. */
 export type Severity = 'info' | 'warning' | 'critical';
@@ -43,91 +36,8 @@ export interface ResourceProblem {
   since: string;
 }
 
-/** The `resources.summary` an agent reports (sanitized, as sent). */
-export interface ResourceSummaryView {
-  v: 1;
-  at: number;
-  intervalSeconds: number;
-  cpu: Detected<{ busy: number; max: number; cores: number }>;
-  numa: Detected<{
-    nodes: Array<{
-      node: number;
-      cpus: number;
-      busy?: number;
-      memTotalBytes?: number;
-      memUsedBytes?: number;
-    }>;
-  }>;
-  thermal: {
-    sensors: Detected<{
-      count: number;
-      hottest: Pick<TemperatureSensor, 'chip' | 'label' | 'celsius' | 'maxCelsius' | 'criticalCelsius'>;
-    }>;
-    throttle: Detected<{ count: number; throttledMs?: number; lastAt?: number }>;
-    frequency: Detected<{
-      ratioMin: number;
-      ratioMean: number;
-      capped: number;
-      heldDown: { count: number; lastAt?: number };
-    }>;
-    gpus: Detected<{
-      gpus: Array<{
-        index: number;
-        name?: string;
-        temperatureCelsius?: number;
-        slowdownCelsius?: number;
-        throttleReasons: GpuThrottleReason[];
-      }>;
-    }>;
-  };
-  storage: {
-    disks: Detected<{
-      list: Array<{
-        name: string;
-        utilization: number;
-        iops: number;
-        readBytesPerSecond: number;
-        writeBytesPerSecond: number;
-        readAwaitMs?: number;
-        writeAwaitMs?: number;
-      }>;
-    }>;
-    filesystems: Detected<{
-      list: Array<{
-        mount: string;
-        fstype: string;
-        sizeBytes: number;
-        availBytes: number;
-        usedRatio: number;
-        inodesUsedRatio?: number;
-        full: { status: FullEstimate['status']; days?: number; daysLow?: number; daysHigh?: number };
-      }>;
-    }>;
-  };
-  health: {
-    md: Detected<{
-      arrays: Array<{
-        name: string;
-        level?: string;
-        health: string;
-        degraded: boolean;
-        failed: string[];
-        sync?: {
-          action: string;
-          state: string;
-          fraction?: number;
-          speedBytesPerSecond?: number;
-          etaSeconds?: number;
-        };
-      }>;
-    }>;
-    btrfs: Detected<{ filesystems: Array<{ uuid: string; label?: string; totalErrors: number }> }>;
-    zfs: Detected<{ pools: Array<{ name: string; health: string }> }>;
-    smart: Detected<{ devices: Array<{ device: string; passed?: boolean; reason?: string }> }>;
-  };
-  failed?: Record<string, string>;
-  truncated?: string[];
-}
+/** The `resources.summary` an agent reports (sanitized, as sent): @omega/hostinfo's shape, written once for both sides. */
+export type ResourceSummaryView = ResourceSummary;
 
 /** One node's resources as `GET /resources` and `GET /resources/nodes/{node}` serve them. */
 export interface NodeResources {

@@ -29,6 +29,8 @@ export interface StartOpArgs {
     cores?: number;
     memoryBytes: number;
     pidsMax?: number;
+    /** A size limit on the session's own working directory (the executor's disk quota). */
+    diskBytes?: number;
     /** GPU count (Slurm `--gres=gpu:N`) and the indexes assigned on an Omega node. */
     gpus: number;
     gpuIndexes?: number[];

@@ -64,6 +64,12 @@ export interface SessionResources {
   gpuModel?: string;
   /** Most processes and threads alive at once. */
   pidsMax?: number;
+  /**
+   * A size limit on the session's own working directory, bytes (a loop-mounted ext4 image or a
+   * sized tmpfs on the node, unmounted with the session: the directory is scratch). Writes past
+   * it fail with ENOSPC. Only with no `cwd`, only on agents.
+   */
+  diskBytes?: number;
 }
 
 /** A session's spec: what was asked (validated, defaults applied). */

@@ -7,6 +7,7 @@ import { createSession } from './api/create-session-route.js';
 import { listRoutes } from './api/list-sessions-route.js';
 import { logsRoutes } from './api/logs-routes.js';
 import { quotaRoutes } from './api/quota-routes.js';
+import { settingsRoutes } from './api/settings-routes.js';
 import { slurmRoutes } from './api/slurm-route.js';
 import { usageRoutes } from './api/usage-route.js';
 import type { SessionsEvents } from './contract.js';
@@ -63,6 +64,7 @@ export const plugin = definePlugin<Types>({
       ...usageRoutes(current),
       ...quotaRoutes(current),
       ...slurmRoutes(current),
+      ...settingsRoutes(current),
     };
     return {
       routes,

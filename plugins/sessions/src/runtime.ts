@@ -1,6 +1,5 @@
 import type { PluginContext } from '@omega/sdk';
 import { NodeCommands } from './agents/node-commands.js';
-import type { PlacementStrategy } from './contract.js';
 import { launch } from './lifecycle/launch.js';
 import { Lifecycle } from './lifecycle/lifecycle.js';
 import { NodeWatch } from './lifecycle/node-watch.js';
@@ -11,6 +10,8 @@ import { Outbox } from './publish/outbox.js';
 import { SessionEvents } from './publish/session-events.js';
 import { QuotaStore } from './quota/quota-store.js';
 import { RoleCache } from './quota/role-cache.js';
+import type { SessionsSettings } from './settings/sessions-settings.js';
+import { SettingsStore } from './settings/settings-store.js';
 import { SlurmHosts } from './slurm/slurm-hosts.js';
 import { SessionStore } from './store/session-store.js';
 import { LiveUsage } from './usage/live-usage.js';
@@ -19,25 +20,8 @@ import { KeyedLock } from './util/keyed-lock.js';
 /** The periodic sweep, ms: usage batches, retries, deadlines, scheduling. */
 export const TICK_MS = 1_000;
 
-/** Settings of one activation (docs/sessions.md). */
-export interface SessionsSettings {
-  /** Placement of sessions that do not say (bin-pack or spread). */
-  placement: PlacementStrategy;
-  /** A node that left (its agent stopped) for this long has its sessions marked lost. */
-  leftLostAfterMs: number;
-  /** Ended sessions are forgotten (and their logs removed on the node) after this long. */
-  retentionMs: number;
-  /** SIGTERM → SIGKILL grace of a terminate that names none. */
-  defaultGraceMs: number;
-}
-
-/** The defaults of {@link SessionsSettings}. */
-export const DEFAULT_SETTINGS: SessionsSettings = {
-  placement: 'binpack',
-  leftLostAfterMs: 10 * 60_000,
-  retentionMs: 7 * 86_400_000,
-  defaultGraceMs: 10_000,
-};
+export type { SessionsSettings } from './settings/sessions-settings.js';
+export { DEFAULT_SETTINGS } from './settings/sessions-settings.js';
 
 /**
  * Everything one activation of the sessions plugin holds: sessions, quotas, the scheduler,
@@ -45,7 +29,9 @@ export const DEFAULT_SETTINGS: SessionsSettings = {
  * deactivate; nothing lives in module scope.
  */
 export class SessionsRuntime {
-  readonly settings: SessionsSettings = { ...DEFAULT_SETTINGS };
+  readonly settingsStore: SettingsStore;
+  /** The settings in force (one object, changed in place by the settings route). */
+  readonly settings: SessionsSettings;
   readonly out: Outbox;
   readonly events: SessionEvents;
   readonly store: SessionStore;
@@ -63,6 +49,8 @@ export class SessionsRuntime {
   stopping = false;
 
   constructor(readonly ctx: PluginContext) {
+    this.settingsStore = new SettingsStore(ctx);
+    this.settings = this.settingsStore.current;
     this.out = new Outbox(ctx);
     this.events = new SessionEvents(this.out);
     this.store = new SessionStore(ctx);
@@ -82,6 +70,7 @@ export class SessionsRuntime {
    * and operations are sent again with the same ids: never executed twice) and a pass is asked.
    */
   async start(): Promise<void> {
+    await this.settingsStore.load();
     const sessions = await this.store.load();
     const quotas = await this.quotas.load();
     for (const r of this.store.all()) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SESSION_STATES } from '../src/contract.js';
@@ -40,5 +40,20 @@ describe('docs/sessions.md', () => {
   it('states the fixed settings', () => {
     for (const [k, v] of Object.entries(DEFAULT_SETTINGS))
       expect(doc).toContain(`| \`${k}\` | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} |`);
+  });
+
+  it('names, for each hostile workload, tests that exist', () => {
+    const root = join(import.meta.dirname, '..', '..', '..');
+    const section = doc.slice(doc.indexOf('## Hostile workloads'), doc.indexOf('## Quotas'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| hostile'));
+    expect(rows.length).toBe(11); // the issue's list has eleven items
+    for (const row of rows) {
+      const refs = [...row.matchAll(/`([^`]+\.test\.ts)` — “([^”]+)”/g)];
+      expect(refs.length, row).toBeGreaterThan(0);
+      for (const [, file, title] of refs) {
+        expect(existsSync(join(root, file!)), file).toBe(true);
+        expect(readFileSync(join(root, file!), 'utf8'), `${file}: ${title}`).toContain(`'${title}'`);
+      }
+    }
   });
 });

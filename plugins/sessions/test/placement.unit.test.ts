@@ -106,6 +106,39 @@ describe('schedulePass', () => {
     expect(later.placed[0]?.fit.node).toBe('id-h1');
   });
 
+  it('over capacity: packs a prefix, backfills, leaves the trials no trace, and explains each wait on the state it leaves', () => {
+    const nodes = [
+      node('h1', { cpus: 8 }),
+      node('h2', { cpus: 4, memoryBytes: 4 * GiB }),
+      node('h3', { cpus: 6 }),
+    ];
+    const free = freeCapacity(nodes, []);
+    const before = new Map([...free].map(([id, f]) => [id, f]));
+    const q = [
+      ...Array.from({ length: 6 }, (_, i) => demand(`c${i}`, { resources: { cores: 3, memory: '2G' } })),
+      demand('m', { resources: { millicores: 500, memory: '1G' } }),
+      demand('huge', { resources: { cores: 2, memory: '20G' } }),
+      demand('gpu', { resources: { gpus: 1 } }),
+    ];
+    const r = schedulePass(q, free);
+    // 15 cores hold five 3-core sessions (the longest prefix that packs); the half core backfills
+    expect(r.placed.map((p) => p.demand.session).sort()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'm']);
+    expect(r.waiting.map((w) => w.demand.session)).toEqual(['c5', 'huge', 'gpu']);
+    // nothing is handed out twice: the free CPUs left plus those placed are each node's own
+    for (const n of nodes) {
+      const f = free.get(n.id)!;
+      const taken = r.placed.filter((p) => p.fit.node === n.id).flatMap((p) => p.fit.cpus ?? []);
+      const left = [...f.freeCpus.values()].flatMap((s) => [...s]);
+      expect([...taken, ...left].sort((a, b) => a - b)).toEqual(n.numa.flatMap((z) => z.cpus));
+      const ms = r.placed.filter((p) => p.fit.node === n.id).reduce((s, p) => s + p.demand.millicores, 0);
+      expect(f.millicores).toBe(f.totalMillicores - ms);
+      // the caller's own objects were replaced, never written in place by a trial
+      if (ms > 0) expect(f).not.toBe(before.get(n.id));
+    }
+    for (const w of r.waiting) expect(w.reason).toBe(pendingReason(w.demand, free));
+    expect(r.waiting.find((w) => w.demand.session === 'gpu')?.reason).toMatch(/fewer than 1 GPUs/);
+  });
+
   it('names memory, GPUs, holds, selectors and unenforced limits in the reasons', () => {
     const nodes = [
       node('h1', { memoryBytes: 4 * GiB, labels: { rack: 'a' } }),
@@ -131,6 +164,29 @@ describe('schedulePass', () => {
     expect(reason({ nodeSelector: 'rack=c', enforcement: 'best-effort', resources: { cores: 16 } })).toBe(
       'needs 16 cores; the largest node has 8 cores (h3)',
     );
+  });
+
+  it('places a session with a disk quota only on a node that enforces one (best-effort: anywhere)', () => {
+    const nodes = [
+      node('h1', { notEnforced: { diskQuota: 'disk quota: not enforced (the agent is not root)' } }),
+      node('h2', { cpus: 4 }),
+    ];
+    const pass = (body: Record<string, unknown>) =>
+      schedulePass([demand('q', { resources: { cores: 1, ...body } })], freeCapacity(nodes, [])).placed.map(
+        (p) => p.fit.node,
+      );
+    expect(pass({ disk: '1G' })).toEqual(['id-h2']);
+    expect(pass({})).toEqual(['id-h1']); // bin-packing prefers h1 otherwise: the quota decided
+    const onlyH1 = freeCapacity([nodes[0]!], []);
+    expect(pendingReason(demand('q', { resources: { disk: '1G' } }), onlyH1)).toBe(
+      'no node can take it: h1 does not enforce the disk quota (disk quota: not enforced (the agent is not root))',
+    );
+    expect(
+      schedulePass(
+        [demand('q', { enforcement: 'best-effort', resources: { disk: '1G' } })],
+        freeCapacity([nodes[0]!], []),
+      ).placed,
+    ).toHaveLength(1);
   });
 
   it('starts pending sessions by priority, then age, when not all fit', () => {

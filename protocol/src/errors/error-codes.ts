@@ -97,7 +97,7 @@ export const ERROR_CODES = {
   OMEGA_ERR_OUTCOME_UNKNOWN: {
     status: 500,
     title: 'Outcome unknown',
-    fix: 'The change may or may not have been applied (the plugin host ended, or the deadline passed, while it worked). Retry with the same Idempotency-Key to get the first outcome, or read the resource back before trying again; never assume it failed.',
+    fix: 'The change may or may not have been applied (the plugin host ended, or the deadline passed, while it worked). Read the resource back before trying again, and never assume it failed: a retry with the same Idempotency-Key answers this again and never applies the change twice; to try again, use a new key.',
   },
   OMEGA_ERR_IDEMPOTENCY_KEY_REUSED: {
     status: 422,

@@ -40,30 +40,43 @@ export interface ExecutorContext {
   finalize: (rt: SessionRuntime) => Promise<void>;
 }
 
-/** Persists the record (atomically) and publishes the change as a `state` event. */
-export async function setPhase(
+/**
+ * Persists the record (atomically) and publishes the change as a `state` event. The new phase
+ * becomes visible in memory in the same synchronous step as the event is emitted, after the
+ * write: whoever sees a phase (terminate() resolving on `ended`, status(), wait()) can rely on
+ * its event having been published already — never the other way round. Changes of one session
+ * are applied in call order, and nothing follows `ended`.
+ */
+export function setPhase(
   ctx: ExecutorContext,
   rt: SessionRuntime,
   phase: SessionPhase,
   reason: string,
   message: string,
 ): Promise<void> {
-  const s = rt.record.status;
-  const previous = s.phase;
-  const at = new Date().toISOString();
-  Object.assign(s, { phase, reason, message, since: previous === phase ? s.since : at });
-  await writeSessionRecord(rt.dir, rt.record);
-  const event: SessionStateEvent = {
-    id: s.id,
-    phase,
-    previous,
-    outcome: s.outcome,
-    reason,
-    message,
-    at,
-    exit: s.exit,
-    usage: s.usage,
+  const apply = async () => {
+    const s = rt.record.status;
+    const previous = s.phase;
+    if (previous === 'ended') return;
+    const at = new Date().toISOString();
+    const change = { phase, reason, message, since: previous === phase ? s.since : at };
+    await writeSessionRecord(rt.dir, { ...rt.record, status: { ...s, ...change } });
+    Object.assign(s, change);
+    const event: SessionStateEvent = {
+      id: s.id,
+      phase,
+      previous,
+      outcome: s.outcome,
+      reason,
+      message,
+      at,
+      exit: s.exit,
+      usage: s.usage,
+    };
+    ctx.logger.info({ session: s.id, phase, previous, reason, outcome: s.outcome }, message);
+    ctx.emitter.emit('state', event);
   };
-  ctx.logger.info({ session: s.id, phase, previous, reason, outcome: s.outcome }, message);
-  ctx.emitter.emit('state', event);
+  const run = rt.phaseWrites.then(apply, apply);
+  rt.phaseWrites = run.catch(() => {});
+  return run;
 }

@@ -16,6 +16,8 @@ export class SessionRuntime {
   ready = true;
   /** When the supervisor was first seen gone without an exit record (it may be writing it). */
   supervisorGoneAtMs: number | null = null;
+  /** The phase changes queued so far (setPhase applies them one after another, in call order). */
+  phaseWrites: Promise<void> = Promise.resolve();
   private lock: Promise<unknown> = Promise.resolve();
   private readonly endWaiters: ((s: SessionStatus) => void)[] = [];
 

@@ -4,7 +4,7 @@ import type { SessionRecord } from '../store/session-record.js';
 /**
  * The `session.start` args for a placed session: its program and environment (GPUs it was
  * given are named in `CUDA_VISIBLE_DEVICES`, `OMEGA_GPUS`), the placement's pinned CPUs or CPU
- * cap, memory and pids limits, and the time limit; for Slurm the whole cores and partition.
+ * cap, memory, pids and disk limits, and the time limit; for Slurm the whole cores and partition.
  */
 export function startArgs(r: SessionRecord): StartOpArgs {
   const s = r.spec;
@@ -23,6 +23,7 @@ export function startArgs(r: SessionRecord): StartOpArgs {
   } else res.millicores = s.resources.millicores ?? 1000;
   if (!slurm && p && p.gpus.length > 0) res.gpuIndexes = p.gpus;
   if (s.resources.pidsMax !== undefined) res.pidsMax = s.resources.pidsMax;
+  if (s.resources.diskBytes !== undefined) res.diskBytes = s.resources.diskBytes;
   return {
     id: r.id,
     engine: slurm ? 'slurm' : 'exec',

@@ -3,31 +3,47 @@ import { takeFit, usedShare } from './node-free.js';
 import type { Demand, Fit, NodeFree } from './placement-types.js';
 
 /**
- * Picks a node for one demand and takes its capacity from `free`. Bin-pack: the first node in
- * `order` (fullest first, then by name) where it fits — first fit; spread: the node with the
- * most room left (least used share). Answers the fit, or undefined when no node has room.
+ * Finds a node for one demand without taking anything, among `nodes` in first-fit order (a
+ * pass's {@link fillOrder}; `undefined` slots are skipped). Bin-pack: the first node where it
+ * fits — first fit; spread: the node with the most room left (least used share). `eligible`
+ * (by position, see {@link eligibility}) saves re-judging selectors and holds; without it each
+ * node is judged. Answers the position and the fit.
+ */
+export function findNode(
+  d: Demand,
+  nodes: readonly (NodeFree | undefined)[],
+  eligible?: Uint8Array,
+): { at: number; fit: Fit } | undefined {
+  let best: { at: number; fit: Fit; share: number } | undefined;
+  for (let i = 0; i < nodes.length; i++) {
+    const f = nodes[i];
+    // the scalar test first: on a busy cluster most nodes are too full, and it is the cheapest
+    if (!f || f.millicores < d.millicores || f.memoryBytes < d.memoryBytes) continue;
+    if (eligible ? eligible[i] !== 1 : ineligible(d, f.node) !== undefined) continue;
+    const fit = fitOnNode(d, f);
+    if (!fit) continue;
+    if (d.strategy === 'binpack') return { at: i, fit };
+    const share = usedShare(f);
+    if (!best || share < best.share) best = { at: i, fit, share };
+  }
+  return best;
+}
+
+/**
+ * Picks a node for one demand ({@link findNode} over `order`) and takes its capacity from
+ * `free`. Answers the fit, or undefined when no node has room.
  */
 export function chooseNode(
   d: Demand,
   free: Map<string, NodeFree>,
   order: readonly string[],
+  eligible?: Uint8Array,
 ): Fit | undefined {
-  let best: { fit: Fit; f: NodeFree; share: number } | undefined;
-  for (const id of order) {
-    const f = free.get(id);
-    if (!f || ineligible(d, f.node) !== undefined) continue;
-    const fit = fitOnNode(d, f);
-    if (!fit) continue;
-    if (d.strategy === 'binpack') {
-      best = { fit, f, share: 0 };
-      break;
-    }
-    const share = usedShare(f);
-    if (!best || share < best.share) best = { fit, f, share };
-  }
-  if (!best) return undefined;
-  takeFit(best.f, best.fit, d.millicores, d.memoryBytes);
-  return best.fit;
+  const nodes = order.map((id) => free.get(id));
+  const found = findNode(d, nodes, eligible);
+  if (!found) return undefined;
+  takeFit(nodes[found.at]!, found.fit, d.millicores, d.memoryBytes);
+  return found.fit;
 }
 
 /** The first-fit order of a pass: fullest nodes first (so bin-pack fills them), then by name. */

@@ -12,6 +12,7 @@ export function demandOf(id: string, spec: SessionSpec): Demand {
     if (r.cores !== undefined) needs.push('cpuset');
     else needs.push('cpuCap');
     if (r.pidsMax !== undefined) needs.push('pids');
+    if (r.diskBytes !== undefined) needs.push('diskQuota');
   }
   return {
     session: id,

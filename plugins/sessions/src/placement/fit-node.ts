@@ -27,6 +27,7 @@ export const FEATURE_TEXT = {
   cpuCap: 'cpu cap',
   cpuset: 'pinned cores',
   pids: 'pids limit',
+  diskQuota: 'disk quota',
 } as const;
 
 /** Where on this node the demand fits now (CPUs, memory nodes, GPUs), or undefined. */

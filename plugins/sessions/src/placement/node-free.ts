@@ -28,15 +28,19 @@ export function freeCapacity(
   return out;
 }
 
+/** A deep copy of one node's free capacity. */
+export function cloneNodeFree(f: NodeFree): NodeFree {
+  return {
+    ...f,
+    freeCpus: new Map([...f.freeCpus].map(([z, s]) => [z, new Set(s)])),
+    freeGpus: new Set(f.freeGpus),
+  };
+}
+
 /** A deep copy of free capacities (a trial packing works on one). */
 export function cloneFree(free: ReadonlyMap<string, NodeFree>): Map<string, NodeFree> {
   const out = new Map<string, NodeFree>();
-  for (const [id, f] of free)
-    out.set(id, {
-      ...f,
-      freeCpus: new Map([...f.freeCpus].map(([z, s]) => [z, new Set(s)])),
-      freeGpus: new Set(f.freeGpus),
-    });
+  for (const [id, f] of free) out.set(id, cloneNodeFree(f));
   return out;
 }
 

@@ -2,7 +2,7 @@ import type { PlacementStrategy } from '../contract.js';
 import type { SelectorTerm } from '../spec/label-selector.js';
 
 /** Limits a node may not enforce; a session with `enforcement: required` needs the ones it asks for. */
-export type EnforcedFeature = 'memory' | 'cpuCap' | 'cpuset' | 'pids';
+export type EnforcedFeature = 'memory' | 'cpuCap' | 'cpuset' | 'pids' | 'diskQuota';
 
 /** A node as placement sees it (built from the nodes registry). */
 export interface PlacementNode {

@@ -7,7 +7,7 @@ const obj = (v: unknown): Obj | undefined =>
 const ints = (v: unknown): number[] | undefined =>
   Array.isArray(v) ? v.filter((x): x is number => Number.isInteger(x) && x >= 0 && x < 65_536) : undefined;
 
-const FEATURES: readonly EnforcedFeature[] = ['memory', 'cpuCap', 'cpuset', 'pids'];
+const FEATURES: readonly EnforcedFeature[] = ['memory', 'cpuCap', 'cpuset', 'pids', 'diskQuota'];
 
 /** Why a node takes no new sessions, from its registry summary; undefined when it does. */
 export function unschedulableReason(n: NodeSummary): string | undefined {

@@ -10,6 +10,9 @@ export const MAX_ARGV_ENV_BYTES = 192 * 1024;
 export const DEFAULT_MEMORY_PER_CORE = 512 * 2 ** 20;
 /** Smallest memory limit a node enforces. */
 export const MIN_MEMORY = 4 * 2 ** 20;
+/** The smallest and largest working-directory quota (an ext4 image needs a few MiB of its own). */
+export const MIN_DISK = 4 * 2 ** 20;
+export const MAX_DISK = 2 ** 50;
 /** Longest time limit, seconds. */
 export const MAX_TIME_LIMIT_SEC = 10 ** 8;
 
@@ -28,7 +31,7 @@ const FIELDS = new Set([
   'target',
   'enforcement',
 ]);
-const RESOURCE_FIELDS = new Set(['cores', 'millicores', 'memory', 'gpus', 'gpuModel', 'pids']);
+const RESOURCE_FIELDS = new Set(['cores', 'millicores', 'memory', 'gpus', 'gpuModel', 'pids', 'disk']);
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PARTITION = /^[A-Za-z0-9._+@-]{1,64}$/;
@@ -122,7 +125,7 @@ function parseResources(v: unknown, errors: FieldError[]): SessionResources {
   if (!isObject(r)) {
     errors.push({
       field: 'resources',
-      message: 'must be an object {cores|millicores, memory, gpus, gpuModel, pids}',
+      message: 'must be an object {cores|millicores, memory, gpus, gpuModel, pids, disk}',
     });
     return { memoryBytes: DEFAULT_MEMORY_PER_CORE, gpus: 0, millicores: 1000 };
   }
@@ -184,6 +187,15 @@ function parseResources(v: unknown, errors: FieldError[]): SessionResources {
     if (!isInt(r.pids, 1, 4_194_304))
       errors.push({ field: 'resources.pids', message: 'must be a pids limit, 1–4194304' });
     else out.pidsMax = r.pids;
+  }
+  if (r.disk !== undefined) {
+    const d = parseSize(r.disk);
+    if (d === undefined || d < MIN_DISK || d > MAX_DISK)
+      errors.push({
+        field: 'resources.disk',
+        message: 'must be bytes or a size such as 512M or 10G, 4M–1P (a quota on the working directory)',
+      });
+    else out.diskBytes = d;
   }
   return out;
 }
@@ -286,7 +298,14 @@ export function parseSessionSpec(body: unknown, defaults: { placement: Placement
       errors.push({ field: 'enforcement', message: 'must be "required" or "best-effort"' });
     else spec.enforcement = body.enforcement;
   }
+  if (resources.diskBytes !== undefined && spec.cwd !== undefined)
+    errors.push({
+      field: 'resources.disk',
+      message: 'limits the session’s own working directory: drop cwd (or the disk quota)',
+    });
   if (spec.target.kind === 'slurm') {
+    if (resources.diskBytes !== undefined)
+      errors.push({ field: 'resources.disk', message: 'Slurm sessions take no disk quota from Omega' });
     if (
       resources.millicores !== undefined &&
       body.resources !== undefined &&
