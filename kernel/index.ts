@@ -28,5 +28,6 @@ export {
   verifyPluginArchive,
 } from './plugins/install/index.js';
 export { type PluginManager, type PluginView, pluginPaths } from './plugins/manager/index.js';
+export { panelConsents } from './plugins/ui/index.js';
 export { type NamespaceView, writeFileDurable } from './storage/index.js';
 export { KERNEL_VERSION } from './version.js';

@@ -40,6 +40,7 @@ import {
   pluginAdminRoutes,
   pluginPaths,
 } from './plugins/manager/index.js';
+import { panelRoutes } from './plugins/ui/index.js';
 import { sinkRoutes, startEventSinks } from './sinks/index.js';
 import { acquireDataDirLock, openStorage, type Storage } from './storage/index.js';
 import { createSystemInfo, type SystemInfo } from './system/index.js';
@@ -195,6 +196,9 @@ export async function startKernel(
     for (const route of trustedPublisherRoutes(trustedPublishersFile(config.dataDir))) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
     for (const route of uiRoutes(plugins, { version: KERNEL_VERSION })) routes.add(route);
+    const panelGrants = { file: paths.grantsFile, reload: (name: string) => plugins.reload(name) };
+    for (const route of panelRoutes(plugins, (topic, data) => bus.publish(topic, data), panelGrants))
+      routes.add(route);
     const sinks = await startEventSinks({
       sinks: config.sinks,
       bus,

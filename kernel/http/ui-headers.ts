@@ -32,7 +32,10 @@ export function shellCsp(frameSrc = "'none'"): string {
  * images and fonts; no connection of any kind (`connect-src 'none'`: no fetch, XHR, WebSocket,
  * EventSource or beacon), no workers, frames, forms or <base>; a sandbox with scripts only, so the
  * document has an opaque origin even when opened outside its iframe (no cookies, no storage);
- * framed only by the kernel's UI (`ancestors`).
+ * framed only by the kernel's UI (`ancestors`). WebRTC: `webrtc 'block'` where the browser knows it
+ * (Chromium 156 does not), and in every browser the kernel's guard script (plugins/ui/panel-guard.ts),
+ * which Trusted Types with no policy (`trusted-types 'none'`: no HTML parsing from strings, so no
+ * frame made that way) backs up.
  */
 export function panelCsp(ancestors: string): string {
   return [
@@ -47,6 +50,9 @@ export function panelCsp(ancestors: string): string {
     "form-action 'none'",
     "base-uri 'none'",
     `frame-ancestors ${ancestors}`,
+    "require-trusted-types-for 'script'",
+    "trusted-types 'none'",
+    "webrtc 'block'",
     'sandbox allow-scripts',
   ].join('; ');
 }

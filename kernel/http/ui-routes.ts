@@ -2,7 +2,7 @@ import { isUiPath, PLUGIN_NAME_RE } from '@omega/protocol';
 import type { Context } from 'hono';
 import { PUBLIC } from '../auth/index.js';
 import { omegaError } from '../errors/index.js';
-import type { PluginUi } from '../plugins/ui/index.js';
+import { PANEL_GUARD_NAME, type PluginUi } from '../plugins/ui/index.js';
 import { respond } from './respond.js';
 import type { RouteInput, RouteSpec } from './route.js';
 import { panelHeaders, panelHost, shellCspFor, uiHeaders } from './ui-headers.js';
@@ -78,7 +78,9 @@ export function uiRoutes(source: UiSource, facts: { version: string }): RouteSpe
     if (raw === `/ui/${ui.plugin}`) {
       return respond(input, null, { status: 301, headers: { location: `/ui/${ui.plugin}/` } });
     }
-    const path = fileOf(raw, ui.plugin, ui.entry);
+    // The kernel's panel guard (a dot-file no plugin can ship, so fileOf never names it).
+    const guard = `${ui.panelRoot}${PANEL_GUARD_NAME}`;
+    const path = raw === `/ui/${ui.plugin}/${guard}` ? guard : fileOf(raw, ui.plugin, ui.entry);
     const asset = path === undefined ? undefined : ui.files.get(path);
     if (!asset || path === undefined) throw notFound(raw.slice(0, 200));
     // Panel files only on the plugin's own panel origin; everything else only off panel origins.

@@ -13,6 +13,11 @@ export interface PluginGrants {
    * gives it a permission of its own. Keys are the manifest's method and path.
    */
   routes?: Record<string, string>;
+  /**
+   * The ids of the plugin's declared UI panels (manifest `ui.panels`) the operator lets the
+   * dashboard show (issue #19): a panel is a capability like any other, absent means none.
+   */
+  panels?: string[];
 }
 
 /** The grants file: plugin name → decisions. Kept by the kernel, never by a plugin. */
@@ -53,6 +58,11 @@ const grantsSchema = z.record(
     granted: permissionList.default([]),
     denied: permissionList.default([]),
     routes: routeOverrides.optional(),
+    panels: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'is not a panel id'))
+      .max(16)
+      .transform((list) => [...new Set(list)])
+      .optional(),
   }),
 );
 

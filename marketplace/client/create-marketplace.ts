@@ -6,6 +6,7 @@ import {
   type InstallTarget,
   MAX_ARCHIVE_BYTES,
   type PluginManager,
+  panelConsents,
   readInstalledPlugin,
 } from '../../kernel/index.js';
 import { type ArtifactStore, artifactStore } from '../install/artifact-store.js';
@@ -293,6 +294,7 @@ export function createMarketplace(o: MarketplaceOptions) {
             permissions: rel.manifest.permissions,
             limits: rel.manifest.limits,
             publisher: { kid: rel.signer, name: rel.statement.publisher },
+            panels: panelConsents(rel.manifest),
           },
         ),
       });

@@ -1,4 +1,4 @@
-import type { InstalledPlugin } from '../../kernel/index.js';
+import { type InstalledPlugin, panelConsents } from '../../kernel/index.js';
 import type { ConsentSubject, PublisherRef } from '../resolve/index.js';
 
 /**
@@ -16,6 +16,7 @@ export function consentBaseline(
   return {
     permissions: installed.approved,
     limits: installed.manifest.limits,
+    panels: panelConsents(installed.manifest),
     ...(publisher ? { publisher } : {}),
   };
 }

@@ -6,6 +6,7 @@ import {
   type InstallTarget,
   installVerified,
   loadTrustedPublishers,
+  panelConsents,
   readInstalledPlugin,
   verifyPluginArchive,
 } from '../../kernel/index.js';
@@ -58,6 +59,7 @@ export async function installFile(
     permissions: v.manifest.permissions,
     limits: v.manifest.limits,
     publisher: v.publisher,
+    panels: panelConsents(v.manifest),
   });
   const plan = consentPlan({ op: 'file', name, ...(opts.upgrade ? { upgrade: true } : {}) }, [
     {

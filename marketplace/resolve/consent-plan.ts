@@ -52,6 +52,8 @@ export function describePlan(plan: Plan): string {
     for (const p of s.diff.added) lines.push(`  + ${p}`);
     for (const w of s.diff.widened) lines.push(`  ↑ ${w.from} → ${w.to}`);
     for (const p of s.diff.removed) lines.push(`  - ${p}`);
+    for (const p of s.diff.panels?.added ?? []) lines.push(`  + ${p}`);
+    for (const p of s.diff.panels?.removed ?? []) lines.push(`  - ${p}`);
     for (const l of s.diff.limits) lines.push(`  ↑ limit ${l.limit} ${l.from ?? '(none)'} → ${l.to}`);
     if (s.diff.publisher)
       lines.push(

@@ -15,6 +15,8 @@ export interface ConsentSubject {
   permissions: readonly string[];
   limits: Readonly<Record<string, number | undefined>>;
   publisher?: PublisherRef;
+  /** Its UI panels as consent lines (`panelConsents`: id, slot, topics, reads, actions); none when absent. */
+  panels?: readonly string[];
 }
 
 /** One resource limit that grows; `from` is null when the old version had none and there is no default. */
@@ -40,6 +42,8 @@ export interface PermissionDiff {
   limits: LimitChange[];
   /** Set when the signing publisher key differs from the installed version's (or that one is unknown). */
   publisher?: { from: PublisherRef | null; to: PublisherRef };
+  /** UI panels (issue #19) new or changed (`added`: a changed panel's new line), and no longer declared. */
+  panels: { added: string[]; removed: string[] };
   /** True when any of the above asks for more: only an approval of this exact diff lets it through. */
   escalating: boolean;
 }
@@ -82,12 +86,24 @@ export function permissionDiff(current: ConsentSubject | undefined, next: Consen
   const changedKey = current !== undefined && current.publisher?.kid !== next.publisher?.kid;
   const publisher =
     changedKey && next.publisher ? { from: current.publisher ?? null, to: next.publisher } : undefined;
+  const oldPanels = current?.panels ?? [];
+  const newPanels = next.panels ?? [];
+  const panels = {
+    added: newPanels.filter((p) => !oldPanels.includes(p)),
+    removed: oldPanels.filter((p) => !newPanels.includes(p)),
+  };
   return {
     added,
     widened,
     removed,
     limits,
     ...(publisher ? { publisher } : {}),
-    escalating: added.length > 0 || widened.length > 0 || limits.length > 0 || publisher !== undefined,
+    panels,
+    escalating:
+      added.length > 0 ||
+      widened.length > 0 ||
+      limits.length > 0 ||
+      publisher !== undefined ||
+      panels.added.length > 0,
   };
 }

@@ -46,10 +46,15 @@ async function pluginsDir(names: string[]): Promise<string> {
  * dir and the bootstrap secret armed (no static admin token: the security plugin is the only way
  * in) that serves the dashboard under /ui/dashboard/, the marketplace admin API, and a
  * pass-through proxy for the tests that cut the network. `extra` adds repository plugins
- * (e.g. `nodes`, `resources`) with their default grants.
+ * (e.g. `nodes`, `resources`) with their default grants; `addPlugins` may add plugin folders
+ * (and edit grants.json) in the plugins folder before the kernel starts.
  */
-export async function startDashboardKernel(extra: string[] = []): Promise<DashboardKernel> {
+export async function startDashboardKernel(
+  extra: string[] = [],
+  opts: { addPlugins?: (dir: string) => Promise<void> } = {},
+): Promise<DashboardKernel> {
   const dir = await pluginsDir(['security', 'metrics', ...extra, 'dashboard']);
+  await opts.addPlugins?.(dir);
   process.env.OMEGA_BOOTSTRAP_SECRET = BOOTSTRAP_SECRET;
   const k = await startTempKernel({ auth: {}, plugins: { dirs: [dir], warmHosts: 0 } });
   const { marketplace } = attachMarketplace(k.kernel, { healthWindowMs: 400 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellCspFor } from '../../kernel/http/ui-headers.js';
 import { discoverPlugins } from '../../kernel/plugins/index.js';
+import { PANEL_GUARD_JS, PANEL_GUARD_NAME, withPanelGuard } from '../../kernel/plugins/ui/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 import { writePluginDir } from '../helpers/write-plugin-dir.js';
 import { writePluginUi } from '../helpers/write-plugin-ui.js';
@@ -237,12 +238,21 @@ describe('the kernel serves plugin UIs', () => {
     const onPanel = await rawGet(k.url, '/ui/panel-demo/panels/cpu/index.html', {
       host: `panel-demo.localhost:${port}`,
     });
-    expect([onPanel.status, onPanel.body]).toEqual([200, PANEL]);
+    // The page as verified, with the kernel's WebRTC guard as its first script (panel-guard.ts).
+    const guardPath = `/ui/panel-demo/panels/${PANEL_GUARD_NAME}`;
+    expect([onPanel.status, onPanel.body]).toEqual([200, withPanelGuard(PANEL, guardPath)]);
+    const guard = await rawGet(k.url, guardPath, { host: `panel-demo.localhost:${port}` });
+    expect([guard.status, guard.body]).toEqual([200, PANEL_GUARD_JS]);
+    expect(String(guard.headers['content-type'])).toMatch(/javascript/);
+    expect((await get(guardPath)).status).toBe(404); // only on the panel's own origin
     const csp = String(onPanel.headers['content-security-policy']);
     for (const d of [
       "default-src 'none'",
       "connect-src 'none'",
       "worker-src 'none'",
+      "trusted-types 'none'",
+      "require-trusted-types-for 'script'",
+      "webrtc 'block'",
       'sandbox allow-scripts',
     ])
       expect(csp).toContain(d);

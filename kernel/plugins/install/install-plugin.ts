@@ -2,6 +2,7 @@ import type { PluginManifest } from '@omega/protocol';
 import semver from 'semver';
 import { omegaError } from '../../errors/index.js';
 import { capabilityCovers, parseCapability } from '../../permissions/index.js';
+import { panelsAfterInstall } from '../ui/panel-consent.js';
 import { updateGrants } from '../update-grants.js';
 import { corePluginNames } from './core-plugin-names.js';
 import { readInstalledPlugin } from './installed-plugin.js';
@@ -108,13 +109,22 @@ export async function installVerified(
 ): Promise<InstallResult> {
   const previousVersion = await checkInstallable(v.manifest, target, opts);
   const name = v.manifest.name;
+  const previousPanels =
+    (await readInstalledPlugin(target, name))?.manifest.ui?.panels.map((p) => p.id) ?? [];
   const dir = await placePlugin(target.installedDir, v);
   let granted: string[] = [];
   let denied: string[] = [];
   await updateGrants(target.grantsFile, name, (current) => {
     denied = current?.denied ?? [];
     granted = grantsAfterInstall(v.manifest.permissions, current?.granted ?? [], denied);
-    return { ...current, granted, denied };
+    // The consent covered the declared panels (the diff shows them): granted, except revoked ones.
+    const panels = panelsAfterInstall(
+      v.manifest.ui?.panels.map((p) => p.id) ?? [],
+      previousPanels,
+      current?.panels ?? [],
+    );
+    const { panels: _previous, ...rest } = current ?? {};
+    return { ...rest, granted, denied, ...(panels.length > 0 ? { panels } : {}) };
   });
   const started = await target.start(name);
   return {

@@ -26,6 +26,7 @@ const grantsBody = z
     granted: z.array(z.string().max(512)).max(256),
     denied: z.array(z.string().max(512)).max(256).default([]),
     routes: z.record(z.string().max(300), z.string().max(200)).optional(),
+    panels: z.array(z.string().max(64)).max(16).optional(),
   })
   .strict();
 

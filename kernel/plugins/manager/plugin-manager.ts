@@ -54,8 +54,11 @@ export interface PluginManager {
   authProvider(): string | undefined;
   /** Likewise the agent gateway plugin (Entry.providesAgentGateway). */
   agentGateway(): string | undefined;
-  /** Plugin `name`'s verified UI and whether the plugin runs now; undefined: no such plugin, or no UI. */
-  ui(name: string): { ui: PluginUi; running: boolean } | undefined;
+  /**
+   * Plugin `name`'s verified UI, whether the plugin runs now and the ids of the panels the
+   * operator granted (grants `panels`); undefined: no such plugin, or no UI.
+   */
+  ui(name: string): { ui: PluginUi; running: boolean; grantedPanels: readonly string[] } | undefined;
   readonly services: ServiceRegistry;
   stop(): Promise<void>;
 }
@@ -397,7 +400,11 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       const e = entries.get(name);
       const ui = e?.found.ui;
       if (!e || !ui) return undefined;
-      return { ui, running: !disabled.has(name) && e.instance?.status().state === 'running' };
+      return {
+        ui,
+        running: !disabled.has(name) && e.instance?.status().state === 'running',
+        grantedPanels: grants[name]?.panels ?? [],
+      };
     },
     async stop() {
       for (const e of ordered().reverse()) await serially(e, () => stopOne(e));

@@ -26,9 +26,22 @@ export interface PluginView {
   permissions: { declared: string[]; granted: string[]; denied: string[]; missing: string[] };
   routes: Array<{ method: string; path: string; permission: string }>;
   services: string[];
+  /** The UI panels it declares (issue #19), each with what it may be shown and whether the operator granted it. */
+  panels: Array<PluginPanelView>;
   dependencies: Record<string, string>;
   limits: PluginManifest['limits'];
   runtime?: PluginStatus;
+}
+
+/** One declared panel as the API shows it: the declaration and the operator's decision. */
+export interface PluginPanelView {
+  id: string;
+  title: string;
+  slot: string;
+  topics: string[];
+  reads: string[];
+  actions: string[];
+  granted: boolean;
 }
 
 /** Builds the API view of a plugin from its manifest, decisions and runtime status. */
@@ -37,7 +50,7 @@ export function pluginView(input: {
   dir: string;
   enabled: boolean;
   reasons: Array<{ code: string; message: string }>;
-  grants: { granted: string[]; denied: string[]; routes?: Record<string, string> };
+  grants: { granted: string[]; denied: string[]; routes?: Record<string, string>; panels?: string[] };
   missing: string[];
   runtime?: PluginStatus;
 }): PluginView {
@@ -67,6 +80,15 @@ export function pluginView(input: {
       permission: input.grants.routes?.[`${r.method} ${r.path}`] ?? r.permission,
     })),
     services: m.services.map((s) => `${m.name}.${s.name}`),
+    panels: (m.ui?.panels ?? []).map((p) => ({
+      id: p.id,
+      title: p.title,
+      slot: p.slot,
+      topics: [...p.topics],
+      reads: [...p.reads],
+      actions: [...p.actions],
+      granted: input.grants.panels?.includes(p.id) ?? false,
+    })),
     dependencies: m.dependencies,
     limits: m.limits,
     ...(runtime ? { runtime } : {}),

@@ -1,3 +1,12 @@
 export { loadPluginUi } from './load-plugin-ui.js';
+export { panelConsent, panelConsents, panelsAfterInstall } from './panel-consent.js';
+export { hasFrameMarkup, PANEL_GUARD_JS, PANEL_GUARD_NAME, withPanelGuard } from './panel-guard.js';
+export {
+  type HostedPanel,
+  hostedPanels,
+  type PanelSource,
+  panelActionTopic,
+  panelRoutes,
+} from './panel-routes.js';
 export type { PluginUi, UiAsset } from './plugin-ui.js';
 export { uiContentType } from './ui-content-type.js';

@@ -4,6 +4,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { PluginManifest } from '@omega/protocol';
 import { computeUiIntegrity, readUiFolder } from '@omega/protocol/archive';
 import { hasErrorCode, omegaError } from '../../errors/index.js';
+import { hasFrameMarkup, PANEL_GUARD_JS, PANEL_GUARD_NAME, withPanelGuard } from './panel-guard.js';
 import type { PluginUi, UiAsset } from './plugin-ui.js';
 import { uiContentType } from './ui-content-type.js';
 
@@ -57,13 +58,33 @@ export async function loadPluginUi(
   }
   const files = new Map<string, UiAsset>();
   let bytes = 0;
-  for (const [path, body] of raw) {
+  const isPanelPage = (path: string) => path.startsWith(ui.panelRoot) && /\.html?$/i.test(path);
+  for (const [path, verified] of raw) {
+    let body: Uint8Array = verified;
+    if (isPanelPage(path)) {
+      // The guard runs first in every panel page (WebRTC; see panel-guard.ts).
+      const html = verified.toString('utf8');
+      if (hasFrameMarkup(html))
+        throw invalid(
+          `the panel page ${path} contains frame markup (iframe, object, embed…); a panel may not make child frames.`,
+        );
+      body = Buffer.from(withPanelGuard(html, `/ui/${manifest.name}/${ui.panelRoot}${PANEL_GUARD_NAME}`));
+    }
     bytes += body.length;
     files.set(path, {
       body,
       type: uiContentType(path),
       etag: `"${createHash('sha256').update(body).digest('base64url')}"`,
       immutable: ui.immutable.some((prefix) => path.startsWith(prefix)),
+    });
+  }
+  if (ui.panels.length > 0) {
+    const guard = Buffer.from(PANEL_GUARD_JS);
+    files.set(`${ui.panelRoot}${PANEL_GUARD_NAME}`, {
+      body: guard,
+      type: uiContentType(PANEL_GUARD_NAME),
+      etag: `"${createHash('sha256').update(guard).digest('base64url')}"`,
+      immutable: false,
     });
   }
   return { plugin: manifest.name, entry: ui.entry, panelRoot: ui.panelRoot, panels: ui.panels, files, bytes };

@@ -1,3 +1,4 @@
+import { PanelSlot } from '../../shell/panels/index.js';
 import { useServices } from '../../shell/services.js';
 import { AlertsCard } from './alerts-card.js';
 import { AuditCard } from './audit-card.js';
@@ -19,6 +20,7 @@ export function DashboardTab() {
       <AlertsCard />
       {auth.can('security:read') ? <AuditCard /> : null}
       <EventsCard />
+      <PanelSlot slot="dashboard" />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { useLive } from '../../components/use-live.js';
 import type { StreamEvent } from '../../events/event-stream.js';
 import { formatBytes, formatClock, formatNumber, formatTime } from '../../i18n/format.js';
 import { t } from '../../i18n/t.js';
+import { PanelSlot } from '../../shell/panels/index.js';
 import { useServices } from '../../shell/services.js';
 import { hrefFor } from '../../state/url-state.js';
 import { PERFORMANCE_CHARTS } from '../performance/performance-tab.js';
@@ -97,6 +98,7 @@ export function NodeDetail({ id, onBack }: { id: string; onBack: () => void }) {
               <h2 id="node-charts">{t('nodes.charts')}</h2>
               <ChartGrid charts={PERFORMANCE_CHARTS.slice(0, 4)} node={n.name} syncKey={`node-${n.id}`} />
             </section>
+            <PanelSlot slot="node-page" context={{ id: n.id, name: n.name }} />
           </>
         )}
       </AsyncView>

@@ -136,6 +136,41 @@ export function InstalledPlugins() {
                     <li class="muted">{t('plugins.noPermissions')}</li>
                   ) : null}
                 </ul>
+                {(p.panels?.length ?? 0) > 0 ? (
+                  <>
+                    <h3>{t('plugins.panels')}</h3>
+                    <ul class="perm-list" data-testid="plugin-panels">
+                      {p.panels?.map((x) => (
+                        <li key={x.id} data-panel-grant={x.id}>
+                          <strong>{x.title}</strong> <code>{x.slot}</code>{' '}
+                          <span class={x.granted ? 'outcome outcome-success' : 'outcome outcome-denied'}>
+                            {x.granted ? t('plugins.panelGranted') : t('plugins.panelRevoked')}
+                          </span>
+                          <div class="muted">
+                            {[...x.topics, ...x.reads, ...x.actions].map((c) => (
+                              <code key={c}>{c} </code>
+                            ))}
+                          </div>
+                          {admin ? (
+                            <button
+                              type="button"
+                              class="btn btn-ghost"
+                              onClick={() => {
+                                const granted = (p.panels ?? []).filter((y) => y.granted).map((y) => y.id);
+                                const panels = x.granted
+                                  ? granted.filter((id) => id !== x.id)
+                                  : [...granted, x.id];
+                                void api.send('PUT', `/plugins/${p.name}/panels`, { panels }).then(s.reload);
+                              }}
+                            >
+                              {x.granted ? t('plugins.revokePanel') : t('plugins.grantPanel')}
+                            </button>
+                          ) : null}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                ) : null}
                 {p.routes.length > 0 ? (
                   <>
                     <h3>{t('plugins.routes')}</h3>

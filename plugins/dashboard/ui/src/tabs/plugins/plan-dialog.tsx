@@ -101,6 +101,30 @@ export function PlanDialog({
                     </ul>
                   </>
                 ) : null}
+                {(s.diff.panels?.added.length ?? 0) > 0 ? (
+                  <>
+                    <h4>{t('plugins.panelsAsked')}</h4>
+                    <ul class="perm-list" data-diff="panels-added">
+                      {s.diff.panels?.added.map((p) => (
+                        <li key={p}>
+                          <code>{p}</code>
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                ) : null}
+                {(s.diff.panels?.removed.length ?? 0) > 0 ? (
+                  <>
+                    <h4>{t('plugins.panelsRemoved')}</h4>
+                    <ul class="perm-list" data-diff="panels-removed">
+                      {s.diff.panels?.removed.map((p) => (
+                        <li key={p}>
+                          <code>{p}</code>
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                ) : null}
                 {s.diff.limits.map((l) => (
                   <p key={l.limit}>
                     {t('plugins.largerLimit', { limit: l.limit, from: l.from ?? '—', to: l.to })}

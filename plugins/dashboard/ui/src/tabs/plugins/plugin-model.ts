@@ -8,6 +8,16 @@ export interface PluginInfo {
   reasons: Array<string | { code?: string; message?: string; at?: string }>;
   permissions: { declared: string[]; granted: string[]; denied: string[]; missing: string[] };
   routes: Array<{ method: string; path: string; permission: string }>;
+  /** Its UI panels: what each may be shown or ask for, and whether the operator granted it. */
+  panels?: Array<{
+    id: string;
+    title: string;
+    slot: string;
+    topics: string[];
+    reads: string[];
+    actions: string[];
+    granted: boolean;
+  }>;
 }
 
 /** A permission diff of a marketplace plan step. */
@@ -19,6 +29,8 @@ export interface PermissionDiff {
   limits: Array<{ limit: string; from: number | null; to: number }>;
   /** Set when the signing publisher key changed (`from` null: the installed one is unknown). */
   publisher?: { from: { kid: string; name?: string } | null; to: { kid: string; name?: string } };
+  /** UI panels new or changed, and no longer declared (one consent line each: id, slot, topics, reads, actions). */
+  panels?: { added: string[]; removed: string[] };
   escalating: boolean;
 }
 

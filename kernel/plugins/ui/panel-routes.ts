@@ -1,0 +1,222 @@
+import { PLUGIN_NAME_RE } from '@omega/protocol';
+import { z } from 'zod';
+import { omegaError } from '../../errors/index.js';
+import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { updateGrants } from '../update-grants.js';
+import type { PluginUi } from './plugin-ui.js';
+
+/** Where the panel routes find plugins and their UIs (the plugin manager). */
+export interface PanelSource {
+  list(): Array<{ name: string }>;
+  ui(name: string): { ui: PluginUi; running: boolean; grantedPanels: readonly string[] } | undefined;
+}
+
+/** One panel the dashboard may host, as `GET /api/v1/ui/panels` lists it. */
+export interface HostedPanel {
+  plugin: string;
+  id: string;
+  title: string;
+  slot: string;
+  /** The panel page's path on the plugin's panel origin (`http://<plugin>.localhost:<port>`). */
+  path: string;
+  topics: string[];
+  reads: string[];
+  actions: string[];
+}
+
+/** The topic the kernel publishes a confirmed panel action on, for the panel's own plugin to act on. */
+export const panelActionTopic = (plugin: string): string => `ui.action.${plugin}`;
+
+const json = (data: unknown, status = 200) =>
+  new Response(JSON.stringify(data), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
+
+/** A confirmed action's body: the declared action id and small, plain arguments. */
+const actionBody = z.strictObject({
+  action: z.string().max(100),
+  args: z
+    .record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean(), z.null()]))
+    .refine((a) => Object.keys(a).length <= 16, 'at most 16 arguments')
+    .default({}),
+});
+
+/** Why the dashboard stopped a panel (plugins/dashboard/ui/src/shell/panels/panel-spec.ts). */
+const PANEL_STOP_CODES = [
+  'oversize',
+  'flood',
+  'protocol',
+  'forged-action',
+  'forged-read',
+  'stray-message',
+  'navigated',
+] as const;
+
+const incidentBody = z.strictObject({
+  code: z.enum(PANEL_STOP_CODES),
+  detail: z.string().max(300).default(''),
+});
+
+const panelGrantsBody = z.strictObject({
+  panels: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/)).max(16),
+});
+
+/** The panels of running plugins whose grants name them, in plugin then declaration order. */
+export function hostedPanels(source: PanelSource): HostedPanel[] {
+  const out: HostedPanel[] = [];
+  for (const { name } of source.list()) {
+    const found = source.ui(name);
+    if (!found?.running) continue;
+    for (const p of found.ui.panels) {
+      if (!found.grantedPanels.includes(p.id)) continue;
+      out.push({
+        plugin: name,
+        id: p.id,
+        title: p.title,
+        slot: p.slot,
+        path: `/ui/${name}/${p.entry}`,
+        topics: [...p.topics],
+        reads: [...p.reads],
+        actions: [...p.actions],
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The kernel's side of plugin panels (issue #19): `GET /api/v1/ui/panels` lists the panels the
+ * dashboard may host (granted, plugin running); `POST /api/v1/ui/panels/:name/:panel/actions`
+ * takes an action a panel requested and the signed-in user confirmed: the kernel checks that the
+ * panel is granted and declares the action, audits it (`plugins.admin.panel-action`: the caller,
+ * plugin, panel, action, argument names) and publishes it on `ui.action.<plugin>` for the plugin
+ * to carry out with its own permissions; `POST …/incidents` records (audited,
+ * `plugins.admin.panel-stopped`) that the dashboard stopped a panel; `PUT /api/v1/plugins/:name/panels`
+ * grants and revokes panels (in the grants file `grants.file`, then reloads the plugin). `publish` is the bus's.
+ */
+export function panelRoutes(
+  source: PanelSource,
+  publish: (topic: string, data: unknown) => void,
+  grants: { file: string; reload(name: string): Promise<unknown> },
+): RouteSpec[] {
+  const find = (plugin: string, panelId: string): HostedPanel => {
+    const panel = PLUGIN_NAME_RE.test(plugin)
+      ? hostedPanels(source).find((p) => p.plugin === plugin && p.id === panelId)
+      : undefined;
+    if (!panel) {
+      throw omegaError(
+        'OMEGA_ERR_NOT_FOUND',
+        `No granted panel "${panelId.slice(0, 40)}" of a running plugin "${plugin.slice(0, 40)}"; grant it (PUT /api/v1/plugins/<name>/grants, "panels") and reload the plugin.`,
+      );
+    }
+    return panel;
+  };
+  return [
+    defineRoute({
+      method: 'PUT',
+      path: '/api/v1/plugins/:name/panels',
+      permission: 'plugins:admin',
+      owner: 'kernel',
+      summary:
+        "Choose which of a plugin's declared UI panels the dashboard shows (the rest are revoked); reloads it",
+      body: panelGrantsBody,
+      audit: { topic: 'plugins.admin.panels', details: ({ body }) => body },
+      responses: {
+        200: 'The plugin after the change',
+        404: 'No such plugin',
+        400: 'A panel it does not declare',
+      },
+      handler: async (c, { body }) => {
+        const name = c.req.param('name') ?? '';
+        const found = PLUGIN_NAME_RE.test(name) ? source.ui(name) : undefined;
+        if (!found)
+          throw omegaError('OMEGA_ERR_NOT_FOUND', `No plugin "${name.slice(0, 40)}" with a UI is installed.`);
+        const declared = found.ui.panels.map((p) => p.id);
+        const unknown = body.panels.filter((id) => !declared.includes(id));
+        if (unknown.length > 0) {
+          throw omegaError(
+            'OMEGA_ERR_VALIDATION',
+            `Plugin "${name}" declares no panel ${unknown.join(', ')} (it declares: ${declared.join(', ') || 'none'}).`,
+            { errors: [{ field: 'panels', message: 'must name declared panels' }] },
+          );
+        }
+        const panels = [...new Set(body.panels)];
+        await updateGrants(grants.file, name, (current) => ({ granted: [], denied: [], ...current, panels }));
+        return json(await grants.reload(name));
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/ui/panels',
+      permission: 'plugins:read',
+      owner: 'kernel',
+      summary: 'The UI panels the dashboard may host: granted by the operator, of running plugins',
+      handler: () => json({ items: hostedPanels(source) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/ui/panels/:name/:panel/actions',
+      permission: 'plugins:write',
+      owner: 'kernel',
+      summary: "Carry out an action a plugin's panel requested and the user confirmed (audited)",
+      body: actionBody,
+      responses: {
+        202: 'Audited and handed to the plugin',
+        403: 'The panel does not declare that action',
+        404: 'No such granted panel of a running plugin',
+      },
+      audit: {
+        topic: 'plugins.admin.panel-action',
+        details: ({ params, body }) => ({
+          plugin: params.name,
+          panel: params.panel,
+          action: body.action,
+          args: Object.keys(body.args),
+        }),
+      },
+      handler: (c, { body, principal }) => {
+        const plugin = c.req.param('name') ?? '';
+        const panelId = c.req.param('panel') ?? '';
+        const panel = find(plugin, panelId);
+        if (!panel.actions.includes(body.action)) {
+          throw omegaError(
+            'OMEGA_ERR_PERM_DENIED',
+            `Panel "${plugin}/${panelId}" does not declare the action "${body.action.slice(0, 100)}" (it declares: ${panel.actions.join(', ') || 'none'}); the request was refused and recorded.`,
+            { plugin, panel: panelId, action: body.action.slice(0, 100), declared: panel.actions },
+          );
+        }
+        const request = {
+          panel: panelId,
+          action: body.action,
+          args: body.args,
+          by: principal?.id ?? null,
+        };
+        publish(panelActionTopic(plugin), request);
+        return json({ plugin, ...request, status: 'accepted' }, 202);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/ui/panels/:name/:panel/incidents',
+      permission: 'plugins:read',
+      owner: 'kernel',
+      summary: 'Report that the dashboard stopped a panel that broke its rules (audited for the operator)',
+      body: incidentBody,
+      responses: { 202: 'Recorded', 404: 'No such granted panel of a running plugin' },
+      audit: {
+        topic: 'plugins.admin.panel-stopped',
+        details: ({ params, body }) => ({
+          plugin: params.name,
+          panel: params.panel,
+          code: body.code,
+          detail: body.detail,
+        }),
+      },
+      handler: (c, { body }) => {
+        const panel = find(c.req.param('name') ?? '', c.req.param('panel') ?? '');
+        return json({ plugin: panel.plugin, panel: panel.id, code: body.code, status: 'recorded' }, 202);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,16 @@
+export { type BudgetVerdict, type ByteBudget, createByteBudget } from './byte-budget.js';
+export { messageBytes } from './message-bytes.js';
+export { PanelFrame, PORT_MESSAGE } from './panel-frame.js';
+export { type PanelIncident, panelIncidents, recordIncident } from './panel-incidents.js';
+export {
+  type PanelEvent,
+  type PanelPort,
+  type PanelSession,
+  type PanelSessionDeps,
+  type PanelSessionEvents,
+  startPanelSession,
+} from './panel-session.js';
+export { PanelSlot } from './panel-slot.js';
+export { type PanelSpec, type PanelStopCode, panelOrigin } from './panel-spec.js';
+export * from './panel-wire.js';
+export { resolveRead } from './resolve-read.js';

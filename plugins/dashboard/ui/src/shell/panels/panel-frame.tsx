@@ -1,0 +1,151 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
+import { t } from '../../i18n/t.js';
+import { useStore } from '../../state/store.js';
+import { useServices } from '../services.js';
+import { panelIncidents, recordIncident } from './panel-incidents.js';
+import { type PanelSession, startPanelSession } from './panel-session.js';
+import { type PanelSpec, type PanelStopCode, panelOrigin } from './panel-spec.js';
+
+type Args = Record<string, string | number | boolean | null>;
+interface Ask {
+  action: string;
+  args: Args;
+  resolve: (outcome: 'done' | 'cancelled') => void;
+}
+
+/** The message that carries a panel's port; the only thing the shell ever posts to its window. */
+export const PORT_MESSAGE = { type: 'omega.panel.port' } as const;
+
+/**
+ * One panel: an iframe from the plugin's own site (`sandbox="allow-scripts"`: an opaque origin,
+ * no storage, no popups, no top navigation), handed one MessagePort on its first load. The
+ * session behind it weighs every message and stops the panel at the first breach: the frame is
+ * removed, the reason shown in its place and reported to the kernel (audited). A second load
+ * (the panel navigated its frame) stops it too. Actions it requests are confirmed by the user
+ * here and carried out by the kernel, which audits them.
+ */
+export function PanelFrame({ spec, context }: { spec: PanelSpec; context: Record<string, string> }) {
+  const { api, stream } = useServices();
+  const key = `${spec.plugin}/${spec.id}`;
+  const incident = useStore(panelIncidents).get(key);
+  const ref = useRef<HTMLIFrameElement>(null);
+  const [health, setHealth] = useState<'loading' | 'live' | 'unresponsive'>('loading');
+  const [height, setHeight] = useState(240);
+  const [ask, setAsk] = useState<Ask | null>(null);
+  const contextKey = JSON.stringify(context);
+
+  useEffect(() => {
+    const frame = ref.current;
+    if (!frame || incident) return;
+    let session: PanelSession | null = null;
+    let loads = 0;
+    const stop = (code: PanelStopCode, detail: string) => {
+      session?.stop();
+      recordIncident(key, code, detail);
+      api
+        .send(
+          'POST',
+          `/ui/panels/${encodeURIComponent(spec.plugin)}/${encodeURIComponent(spec.id)}/incidents`,
+          {
+            code,
+            detail,
+          },
+        )
+        .catch(() => {});
+    };
+    const onLoad = () => {
+      if (++loads > 1) return stop('navigated', 'its frame loaded a second page');
+      const channel = new MessageChannel();
+      session = startPanelSession(
+        spec,
+        context,
+        channel.port1,
+        {
+          read: (path) => api.get(path),
+          on: (pattern, fn) => stream.on(pattern, fn),
+          confirm: (action, args) => new Promise((resolve) => setAsk({ action, args, resolve })),
+        },
+        {
+          onQuarantine: (code, detail) => stop(code, detail),
+          onHealth: setHealth,
+          onResize: setHeight,
+        },
+      );
+      setHealth('live');
+      // An opaque origin cannot be named: '*' is the only target; the port goes to this window only.
+      frame.contentWindow?.postMessage(PORT_MESSAGE, '*', [channel.port2]);
+    };
+    /** A panel may talk only over its port: anything it posts to this window is weighed, then stops it. */
+    const onWindowMessage = (e: MessageEvent) => {
+      if (e.source === null || e.source !== frame.contentWindow) return;
+      e.stopImmediatePropagation();
+      if (session) session.stray(e.data);
+      else stop('stray-message', 'a message to the shell outside its port');
+    };
+    frame.addEventListener('load', onLoad);
+    addEventListener('message', onWindowMessage, true);
+    return () => {
+      frame.removeEventListener('load', onLoad);
+      removeEventListener('message', onWindowMessage, true);
+      session?.stop();
+    };
+  }, [key, incident, contextKey]);
+
+  if (incident) {
+    return (
+      <section class="card panel panel-stopped" data-panel={key} data-panel-state="quarantined" role="alert">
+        <h2>{spec.title}</h2>
+        <div class="notice notice-error">
+          <strong>{t('panels.stopped', { plugin: spec.plugin })}</strong>
+          <p>
+            {t(`panels.reason.${incident.code}`)} ({incident.detail})
+          </p>
+          <code class="code-tag">{incident.code}</code>
+          <p>{t('panels.stoppedHelp', { plugin: spec.plugin })}</p>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section class="card panel" data-panel={key} data-panel-state={health}>
+      <h2>
+        {spec.title} <span class="muted">{t('panels.by', { plugin: spec.plugin })}</span>
+        {health === 'unresponsive' ? <span class="state state-warn">{t('panels.unresponsive')}</span> : null}
+      </h2>
+      <iframe
+        ref={ref}
+        class="panel-frame"
+        title={spec.title}
+        sandbox="allow-scripts"
+        referrerpolicy="no-referrer"
+        allow=""
+        src={`${panelOrigin(spec.plugin, location)}${spec.path}`}
+        style={{ height: `${height}px` }}
+      />
+      {ask ? (
+        <ConfirmDialog
+          title={t('panels.confirmTitle', { plugin: spec.plugin, panel: spec.title })}
+          confirmLabel={t('panels.confirm')}
+          onConfirm={async () => {
+            await api.send(
+              'POST',
+              `/ui/panels/${encodeURIComponent(spec.plugin)}/${encodeURIComponent(spec.id)}/actions`,
+              { action: ask.action, args: ask.args },
+            );
+            ask.resolve('done');
+          }}
+          onClose={() => {
+            ask.resolve('cancelled'); // a no-op after 'done': a promise settles once
+            setAsk(null);
+          }}
+        >
+          <p>{t('panels.confirmBody', { plugin: spec.plugin, action: ask.action })}</p>
+          <pre class="panel-args" data-panel-args>
+            {JSON.stringify(ask.args, null, 2)}
+          </pre>
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  );
+}
