@@ -1,3 +1,4 @@
+import { alertsAckEn } from './messages-alerts-en.js';
 import { resourcesEn } from './messages-resources-en.js';
 import { sessionsFormEn } from './messages-sessions-en.js';
 
@@ -280,8 +281,7 @@ export const en = {
   'alerts.threshold': 'Threshold',
   'alerts.summary': 'Summary',
   'alerts.labels': 'Labels (name=value, …)',
-  'alerts.ackMissing':
-    'Acknowledge and silence (with a reason and an expiry) are not offered by the metrics API yet.',
+  ...alertsAckEn,
 
   'sec.users': 'Users',
   'sec.roles': 'Roles',
