@@ -43,11 +43,7 @@ export function ActiveAlerts() {
                     <th scope="col">{t('alerts.value')}</th>
                     <th scope="col">{t('alerts.sinceCol')}</th>
                     <th scope="col">{t('alerts.status')}</th>
-                    {canWrite ? (
-                      <th scope="col">
-                        <span class="visually-hidden">{t('common.actions')}</span>
-                      </th>
-                    ) : null}
+                    {canWrite ? <th scope="col">{t('common.actions')}</th> : null}
                   </tr>
                 </thead>
                 <tbody>

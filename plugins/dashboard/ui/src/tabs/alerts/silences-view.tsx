@@ -54,11 +54,7 @@ export function SilencesView() {
                     <th scope="col">{t('alerts.sinceCol')}</th>
                     <th scope="col">{t('alerts.ends')}</th>
                     <th scope="col">{t('alerts.state')}</th>
-                    {canWrite && st === 'active' ? (
-                      <th scope="col">
-                        <span class="visually-hidden">{t('common.actions')}</span>
-                      </th>
-                    ) : null}
+                    {canWrite && st === 'active' ? <th scope="col">{t('common.actions')}</th> : null}
                   </tr>
                 </thead>
                 <tbody>
