@@ -322,6 +322,8 @@ export const en = {
   'sec.token': 'Token',
   'sec.kioskLink': 'Kiosk link (open on the display)',
   'sec.auditFilters': 'Audit filters',
+  'sec.auditOlder': 'Show older entries',
+  'sec.auditNewer': 'Show newer entries',
   'sec.actor': 'Actor',
   'sec.action': 'Action',
   'sec.outcome': 'Outcome',
