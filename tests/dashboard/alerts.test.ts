@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureChromium, launchChromium } from './chromium.js';
 import { ADMIN, type DashboardKernel, startDashboardKernel } from './dashboard-kernel.js';
-import { dashUrl, openPage, signIn, waitForIdle } from './page-helpers.js';
+import { dashUrl, openPage, seriousAxeViolations, signIn, waitForIdle } from './page-helpers.js';
 
 const skip = ensureChromium();
 if (skip) console.warn(`SKIP dashboard alert tests: ${skip}`);
@@ -75,6 +75,92 @@ describe.skipIf(skip !== null)('alerts in Chromium against a real kernel', () =>
     expect((await d.call('GET', '/api/v1/metrics/alerts/rules/mem-measured', undefined, token)).status).toBe(
       404,
     );
+    expect(cspViolations).toEqual([]);
+    await context.close();
+  });
+
+  it('an alert that really fires is acknowledged and silenced from its row; the silence is listed, then expired early', async () => {
+    const created = await d.call(
+      'POST',
+      '/api/v1/metrics/alerts/rules',
+      { id: 'mem-ack', series: 'memory.used_ratio', comparator: '>=', threshold: 0, for: '0s' },
+      token,
+    );
+    expect(created.status).toBe(201);
+    const { page, context, cspViolations } = await openPage(browser);
+    await page.goto(dashUrl(d.url, 'tab=alerts&view=firing'));
+    await signIn(page, ADMIN.username, ADMIN.password);
+    await waitForIdle(page);
+    const row = page.locator('[data-alert-rule="mem-ack"][data-alert-state="firing"]');
+    await row.waitFor({ timeout: 15_000 });
+    const node = ((await row.locator('td').nth(3).textContent()) ?? '').trim();
+
+    // Acknowledge with a reason: the row says who and why, and so does the API.
+    await row.getByRole('button', { name: `Acknowledge alert mem-ack on ${node}` }).click();
+    const ack = page.getByRole('dialog', { name: `Acknowledge alert mem-ack on ${node}` });
+    await ack.getByLabel('Reason (recorded with the action)').fill('looking at the memory');
+    await ack.getByRole('button', { name: 'Acknowledge' }).click();
+    await row
+      .getByTestId('alert-status')
+      .filter({ hasText: `acknowledged by ${ADMIN.username}: looking at the memory` })
+      .waitFor();
+    const alerts = await d.call<{ items: Array<{ rule: string; acknowledged?: { reason: string } }> }>(
+      'GET',
+      '/api/v1/metrics/alerts',
+      undefined,
+      token,
+    );
+    expect(alerts.body.items.find((a) => a.rule === 'mem-ack')?.acknowledged?.reason).toBe(
+      'looking at the memory',
+    );
+
+    // Silence this series for 4 hours: the row says until when (about 4 h from now).
+    const before = Date.now();
+    await row.getByRole('button', { name: `Silence alert mem-ack on ${node}` }).click();
+    const sil = page.getByRole('dialog', { name: `Silence alert mem-ack on ${node}` });
+    await sil.getByLabel('For how long').selectOption('4h');
+    await sil.getByLabel('Reason (recorded with the action)').fill('memory test window');
+    await sil.getByRole('button', { name: 'Silence' }).click();
+    await page.locator('[data-alert-rule="mem-ack"][data-alert-silenced="true"]').waitFor();
+    await row.getByTestId('alert-status').filter({ hasText: 'silenced until' }).waitFor();
+    const listed = await d.call<{
+      items: Array<{
+        id: string;
+        spec: { rule?: string; labels?: Record<string, string>; reason: string; endsAt: number };
+      }>;
+    }>('GET', '/api/v1/metrics/alerts/silences?state=active', undefined, token);
+    const silence = listed.body.items.find((x) => x.spec.reason === 'memory test window');
+    expect(silence?.spec.rule).toBe('mem-ack');
+    expect(silence?.spec.labels?.node).toBe(node);
+    expect(silence?.spec.endsAt).toBeGreaterThanOrEqual(before + 4 * 3600_000 - 1000);
+    expect(silence?.spec.endsAt).toBeLessThanOrEqual(Date.now() + 4 * 3600_000 + 1000);
+    const id = silence?.id ?? '';
+
+    // The Silences view lists it; expiring it early moves it to the expired list and unsilences the alert.
+    await page.getByRole('button', { name: 'Silences', exact: true }).click();
+    const srow = page.locator(`[data-silence="${id}"][data-silence-state="active"]`);
+    await srow.filter({ hasText: 'memory test window' }).filter({ hasText: 'rule=mem-ack' }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await srow.getByRole('button', { name: `Expire silence ${id}` }).click();
+    await page
+      .getByRole('dialog', { name: `Expire silence ${id}` })
+      .getByRole('button', { name: 'Expire now' })
+      .click();
+    await expect.poll(() => srow.count()).toBe(0);
+    await page.getByLabel('Show').selectOption('expired');
+    await page.locator(`[data-silence="${id}"][data-silence-state="expired"]`).waitFor();
+    const expired = await d.call<{ status: { state: string } }>(
+      'GET',
+      `/api/v1/metrics/alerts/silences/${id}`,
+      undefined,
+      token,
+    );
+    expect(expired.body.status.state).toBe('expired');
+    await page.getByRole('button', { name: 'Firing', exact: true }).click();
+    await row.waitFor();
+    expect(await page.locator('[data-alert-rule="mem-ack"][data-alert-silenced="true"]').count()).toBe(0);
+    await row.getByTestId('alert-status').filter({ hasText: 'acknowledged by' }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(cspViolations).toEqual([]);
     await context.close();
   });

@@ -139,4 +139,55 @@ describe.skipIf(skip !== null)('Sessions start form in Chromium: real kernel, re
     expect(tp.cspViolations).toEqual([]);
     expect(tp.pageErrors).toEqual([]);
   });
+
+  it('a session started from the form is paused, resumed and terminated from its page, each state shown live', async () => {
+    const { page } = tp;
+    await page.goto(dashUrl(d.url, 'tab=sessions&start=1'));
+    await settled(page);
+    const form = page.getByTestId('start-form');
+    await form.locator('#sf-name').fill('ui-life');
+    await form.locator('#sf-command').fill('sleep');
+    await form.locator('#sf-args').fill('300');
+    await form.locator('#sf-cpu').fill('100');
+    await form.locator('#sf-memory').fill('16M');
+    await form.locator('[data-action="start"]').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('session')).toMatch(/^s-/);
+    const id = new URL(page.url()).searchParams.get('session') as string;
+    const state = (st: string) => page.locator(`#session-title [data-session-state="${st}"]`);
+    const actions = page.locator('section.card').filter({ has: page.locator('#session-title') });
+    await state('running').waitFor({ timeout: 60_000 });
+
+    await actions.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: `Pause session ${id}?` })
+      .getByRole('button', { name: 'Pause' })
+      .click();
+    await state('paused').waitFor({ timeout: 30_000 });
+    const paused = (await call('GET', `/sessions/${id}`)).body;
+    expect(paused.status.state).toBe('paused');
+    expect(paused.status.reason).toContain('paused by');
+    await actions.getByRole('button', { name: 'Resume', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: `Resume session ${id}?` })
+      .getByRole('button', { name: 'Resume' })
+      .click();
+    await state('running').waitFor({ timeout: 30_000 });
+    expect((await call('GET', `/sessions/${id}`)).body.status.state).toBe('running');
+
+    await actions.getByRole('button', { name: 'Terminate', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: `Terminate session ${id}?` });
+    // The confirmation asks for a reason: without one it does nothing.
+    await expect.poll(() => confirm.getByRole('button', { name: 'Terminate' }).isDisabled()).toBe(true);
+    await confirm.getByLabel('Reason (recorded with the action)').fill('ui lifecycle test');
+    await confirm.getByRole('button', { name: 'Terminate' }).click();
+    await state('cancelled').waitFor({ timeout: 60_000 });
+    const ended = (await call('GET', `/sessions/${id}`)).body;
+    expect(ended.status.state).toBe('cancelled');
+    expect(ended.status.reason).toContain('ui lifecycle test');
+    // No action is offered on an ended session.
+    expect(await actions.getByRole('button', { name: /^(Pause|Resume|Terminate)$/ }).count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(tp.cspViolations).toEqual([]);
+    expect(tp.pageErrors).toEqual([]);
+  });
 });

@@ -147,10 +147,18 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
     expect(await page.locator('[data-state="not-installed"]').textContent()).toContain(
       'nodes plugin is not installed',
     );
-    // Performance: one canvas per chart, never more points than pixels.
+    // Performance: one canvas per chart, never more points than pixels; each chart asks the
+    // server for avg/min/max in one request of at most its width in points.
+    const queries: URL[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const u = new URL(r.url());
+      if (u.pathname.endsWith('/api/v1/metrics/query')) queries.push(u);
+    };
+    page.on('request', onRequest);
     await page.goto(dashUrl(d.url, 'tab=performance&range=5m'));
     await settled(page);
     await page.locator('[data-chart="cpu"] canvas').waitFor();
+    page.off('request', onRequest);
     const widths = await page
       .locator('[data-chart="cpu"] canvas')
       .evaluate(
@@ -160,6 +168,12 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
     const points = Number(/of (\d+) points/.exec(cpuLabel)?.[1]);
     expect(points).toBeGreaterThan(0);
     expect(points).toBeLessThanOrEqual(Number(widths));
+    expect(queries.length).toBeGreaterThan(0);
+    for (const u of queries) {
+      expect(u.searchParams.get('agg'), u.search).toBe('minmax');
+      expect(u.searchParams.has('step'), u.search).toBe(false);
+      expect(Number(u.searchParams.get('points')), u.search).toBeLessThanOrEqual(Number(widths));
+    }
   });
 
   it('is usable at 360 px: Dashboard, Nodes, Sessions, Alerts fit the width', async () => {

@@ -8,7 +8,7 @@ import { appendSample } from './append-sample.js';
 import type { ChartData } from './chart-data.js';
 import { loadChart, type RangeSeries } from './query-metrics.js';
 import { TimeChart } from './time-chart.js';
-import { stepFor, type TimeWindow } from './time-range.js';
+import type { TimeWindow } from './time-range.js';
 
 /** One chart of a metrics selector. */
 export interface MetricChartSpec {
@@ -24,8 +24,8 @@ export interface MetricChartSpec {
 const AXIS_PX = 80;
 
 /**
- * A metrics chart over a window: asks the server for one point per pixel (step from the
- * width), draws avg with a min/max band, and — when the window is live — folds every
+ * A metrics chart over a window: asks the server for at most one point per pixel
+ * (`agg=minmax&points=<plot width>`), draws avg with the buckets' min/max as a band, and — when the window is live — folds every
  * `metrics.sample` event into the last bucket (no polling).
  */
 export function MetricChart(p: {
@@ -44,7 +44,6 @@ export function MetricChart(p: {
   const meta = useRef<{ step: number; ids: string[]; n: number }>({ step: 1000, ids: [], n: 0 });
   const selector = p.node ? addNode(p.spec.series, p.node) : p.spec.series;
   const plotWidth = Math.max(100, p.width - AXIS_PX);
-  const step = stepFor(p.window, plotWidth);
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -53,7 +52,7 @@ export function MetricChart(p: {
       api,
       selector,
       p.window,
-      step,
+      plotWidth,
       (s) => {
         ids.push(s.id);
         return p.spec.label ? p.spec.label(s) : s.node;
@@ -68,7 +67,7 @@ export function MetricChart(p: {
       (err: unknown) => !ctl.signal.aborted && setError(err),
     );
     return () => ctl.abort();
-  }, [api, selector, p.window.from, p.window.to, step]);
+  }, [api, selector, p.window.from, p.window.to, plotWidth]);
 
   useLive(['metrics.sample'], (e) => {
     if (!p.window.live || !data) return;

@@ -2,14 +2,14 @@ import type { ApiClient } from '../api/api-client.js';
 import type { ChartData, ChartSeries } from './chart-data.js';
 import type { TimeWindow } from './time-range.js';
 
-/** One series of a range answer. */
+/** One series of a range answer: `[t, value]`, or `[t, avg, min, max]` with `agg=minmax`. */
 export interface RangeSeries {
   id: string;
   name: string;
   node: string;
   labels: Record<string, string>;
   unit: string;
-  points: Array<[number, number | null]>;
+  points: Array<[number, number | null] | [number, number | null, number | null, number | null]>;
 }
 
 /** `GET /api/v1/metrics/query`. */
@@ -19,56 +19,60 @@ export interface RangeAnswer {
   from: number;
   to: number;
   agg: string;
+  /** With `agg=minmax`: `["t", "avg", "min", "max"]`. */
+  columns?: string[];
+  /** A remote node's coarse tiers keep only averages: min and max are approximate. */
+  approximate?: boolean;
   results: RangeSeries[];
 }
 
-/** Reads one range query for a selector. */
-export function queryRange(
+/** The most points the metrics API answers per series (docs/metrics.md). */
+export const MAX_POINTS = 11000;
+
+/**
+ * Reads one range query for a selector, decimated by the server to at most `points` points
+ * per series (the finest step that fits), each `[t, avg, min, max]` of its bucket.
+ */
+export function queryMinMax(
   api: ApiClient,
   series: string,
   w: TimeWindow,
-  step: number,
-  agg: string,
+  points: number,
   signal?: AbortSignal,
 ): Promise<RangeAnswer> {
   const q = new URLSearchParams({
     series,
     from: String(Math.floor(w.from)),
     to: String(Math.floor(w.to)),
-    step: `${step}ms`,
-    agg,
+    points: String(Math.min(MAX_POINTS, Math.max(2, Math.floor(points)))),
+    agg: 'minmax',
   });
   return api.get<RangeAnswer>(`/metrics/query?${q}`, signal);
 }
 
 /**
- * A chart's data for `series` over `w`: the average per bucket, plus the min and max of each
- * bucket as a band (three queries with the same step: the server decimates by each), so a peak
- * between two pixels is still drawn. `label` names a series from its labels.
+ * A chart's data for `series` over `w` in one request (`agg=minmax&points=<width in px>`): the
+ * average per bucket, plus the min and max of each bucket as a band, so a chart never draws
+ * more points than pixels and a peak between two pixels is still drawn. `label` names a series
+ * from its labels.
  */
 export async function loadChart(
   api: ApiClient,
   series: string,
   w: TimeWindow,
-  step: number,
+  points: number,
   label: (s: RangeSeries) => string,
   signal?: AbortSignal,
 ): Promise<ChartData & { step: number; tier: string }> {
-  const [avg, min, max] = await Promise.all([
-    queryRange(api, series, w, step, 'avg', signal),
-    queryRange(api, series, w, step, 'min', signal),
-    queryRange(api, series, w, step, 'max', signal),
-  ]);
-  const first = avg.results[0];
+  const a = await queryMinMax(api, series, w, points, signal);
+  const first = a.results[0];
   const times = first ? first.points.map((p) => p[0]) : [];
-  const byId = (a: RangeAnswer) => new Map(a.results.map((r) => [r.id, r]));
-  const mins = byId(min);
-  const maxs = byId(max);
-  const out: ChartSeries[] = avg.results.map((r) => ({
+  const col = (p: RangeSeries['points'][number], i: number): number | null => p[i] ?? null;
+  const out: ChartSeries[] = a.results.map((r) => ({
     label: label(r),
-    values: r.points.map((p) => p[1]),
-    min: mins.get(r.id)?.points.map((p) => p[1]) ?? [],
-    max: maxs.get(r.id)?.points.map((p) => p[1]) ?? [],
+    values: r.points.map((p) => col(p, 1)),
+    min: r.points.map((p) => col(p, 2)),
+    max: r.points.map((p) => col(p, 3)),
   }));
-  return { times, unit: first?.unit ?? '', series: out, step: avg.step, tier: avg.tier };
+  return { times, unit: first?.unit ?? '', series: out, step: a.step, tier: a.tier };
 }

@@ -1,3 +1,4 @@
+import { alertsAckEn } from './messages-alerts-en.js';
 import { resourcesEn } from './messages-resources-en.js';
 import { sessionsFormEn } from './messages-sessions-en.js';
 
@@ -154,7 +155,9 @@ export const en = {
   'nodes.charts': 'Live charts',
   'nodes.sessions': 'Sessions on this node',
   'nodes.history': 'State history',
-  'nodes.historyEmpty': 'No state change since this page opened.',
+  'nodes.historyEmpty': 'No state change recorded.',
+  'nodes.historyBy': 'by {by}:',
+  'nodes.historyOlder': 'Show older',
   'nodes.action.cordon': 'Cordon',
   'nodes.action.drain': 'Drain',
   'nodes.action.uncordon': 'Uncordon',
@@ -280,8 +283,7 @@ export const en = {
   'alerts.threshold': 'Threshold',
   'alerts.summary': 'Summary',
   'alerts.labels': 'Labels (name=value, …)',
-  'alerts.ackMissing':
-    'Acknowledge and silence (with a reason and an expiry) are not offered by the metrics API yet.',
+  ...alertsAckEn,
 
   'sec.users': 'Users',
   'sec.roles': 'Roles',
@@ -320,6 +322,8 @@ export const en = {
   'sec.token': 'Token',
   'sec.kioskLink': 'Kiosk link (open on the display)',
   'sec.auditFilters': 'Audit filters',
+  'sec.auditOlder': 'Show older entries',
+  'sec.auditNewer': 'Show newer entries',
   'sec.actor': 'Actor',
   'sec.action': 'Action',
   'sec.outcome': 'Outcome',

@@ -4,13 +4,16 @@ import { useParam } from '../../state/url-state.js';
 import { ActiveAlerts } from './active-alerts.js';
 import { AlertHistory } from './alert-history.js';
 import { AlertRules } from './alert-rules.js';
+import { SilencesView } from './silences-view.js';
 
-type View = 'firing' | 'history' | 'rules';
+type View = 'firing' | 'history' | 'rules' | 'silences';
 
-/** Alerts: firing now, firing/resolved history, and the rules (create, edit, delete). */
+/** Alerts: firing now (acknowledge, silence), firing/resolved history, the rules (create, edit, delete) and the silences. */
 export function AlertsTab() {
   const [view] = useParam('view', 'firing');
-  const v = (['firing', 'history', 'rules'] as const).includes(view as View) ? (view as View) : 'firing';
+  const v = (['firing', 'history', 'rules', 'silences'] as const).includes(view as View)
+    ? (view as View)
+    : 'firing';
   return (
     <div class="stack">
       <SubTabs
@@ -20,12 +23,18 @@ export function AlertsTab() {
           { id: 'firing', label: t('alerts.firing') },
           { id: 'history', label: t('alerts.history') },
           { id: 'rules', label: t('alerts.rules') },
+          { id: 'silences', label: t('alerts.silences') },
         ]}
       />
-      {v === 'firing' ? <ActiveAlerts /> : v === 'history' ? <AlertHistory /> : <AlertRules />}
-      <p class="notice notice-muted" data-testid="ack-missing">
-        {t('alerts.ackMissing')}
-      </p>
+      {v === 'firing' ? (
+        <ActiveAlerts />
+      ) : v === 'history' ? (
+        <AlertHistory />
+      ) : v === 'rules' ? (
+        <AlertRules />
+      ) : (
+        <SilencesView />
+      )}
     </div>
   );
 }

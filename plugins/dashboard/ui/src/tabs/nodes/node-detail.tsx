@@ -4,14 +4,14 @@ import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { AsyncView } from '../../components/status-views.js';
 import { useAsync } from '../../components/use-async.js';
 import { useLive } from '../../components/use-live.js';
-import type { StreamEvent } from '../../events/event-stream.js';
-import { formatBytes, formatClock, formatNumber, formatTime } from '../../i18n/format.js';
+import { formatBytes, formatNumber, formatTime } from '../../i18n/format.js';
 import { t } from '../../i18n/t.js';
 import { PanelSlot } from '../../shell/panels/index.js';
 import { useServices } from '../../shell/services.js';
 import { hrefFor } from '../../state/url-state.js';
 import { PERFORMANCE_CHARTS } from '../performance/performance-tab.js';
 import { readSession } from '../sessions/session-model.js';
+import { NodeHistory } from './node-history.js';
 import { readNode } from './node-model.js';
 
 type NodeAction = 'cordon' | 'drain' | 'uncordon';
@@ -30,12 +30,10 @@ export function NodeDetail({ id, onBack }: { id: string; onBack: () => void }) {
         .then((r) => r.items.map(readSession)),
     [id],
   );
-  const [history, setHistory] = useState<StreamEvent[]>([]);
   const [action, setAction] = useState<NodeAction | null>(null);
   useLive(['nodes.**'], (e) => {
     const d = e.data as { id?: string; node?: string } | null;
     if (d?.id !== id && d?.node !== id) return;
-    setHistory((h) => [e, ...h].slice(0, 50));
     node.reload();
   });
   useLive(['sessions.**'], () => sessions.reload());
@@ -121,29 +119,7 @@ export function NodeDetail({ id, onBack }: { id: string; onBack: () => void }) {
           }
         </AsyncView>
       </section>
-      <section class="card" aria-labelledby="node-history">
-        <h2 id="node-history">{t('nodes.history')}</h2>
-        {history.length === 0 ? (
-          <p class="muted">{t('nodes.historyEmpty')}</p>
-        ) : (
-          <ol class="plain">
-            {history.map((e) => {
-              const d = e.data as {
-                state?: string;
-                reason?: string;
-                status?: { state?: string; reason?: string };
-              };
-              return (
-                <li key={e.seq}>
-                  <span class="muted">{formatClock(e.time)}</span> <code>{e.topic}</code>{' '}
-                  {d?.status?.state ?? d?.state ?? ''}{' '}
-                  <span class="muted">{d?.status?.reason ?? d?.reason ?? ''}</span>
-                </li>
-              );
-            })}
-          </ol>
-        )}
-      </section>
+      <NodeHistory id={id} />
       {action ? (
         <ConfirmDialog
           title={t(`nodes.confirm.${action}`, { node: node.data?.name ?? id })}

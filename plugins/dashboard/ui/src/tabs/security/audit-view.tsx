@@ -11,14 +11,12 @@ import { t } from '../../i18n/t.js';
 import { useServices } from '../../shell/services.js';
 import { useParam, useParams } from '../../state/url-state.js';
 import type { AuditEntry } from './audit-entry.js';
-import { findAuditHead } from './find-audit-head.js';
 
 const FILTERS = ['actor', 'action', 'outcome', 'since', 'until'] as const;
 /** Most entries one export gathers (pages of 1,000). */
 const EXPORT_MAX = 50_000;
-/** Entries shown (newest first) and how far back from the newest the view reads. */
-const SHOWN = 500;
-const SCAN_BACK = 5_000;
+/** Entries per page of the view (newest first). */
+const PAGE = 100;
 
 /** The query string for the filters in the URL (`a_actor`, `a_action`, …). */
 function auditQuery(params: URLSearchParams): URLSearchParams {
@@ -29,6 +27,13 @@ function auditQuery(params: URLSearchParams): URLSearchParams {
     q.set(f, f === 'since' || f === 'until' ? new Date(v).toISOString() : v);
   }
   return q;
+}
+
+/** One page of `GET /security/audit`, with its cursors. */
+interface AuditPage {
+  items: AuditEntry[];
+  nextCursor?: string;
+  prevCursor?: string;
 }
 
 /** Every matching entry (following cursors), up to `max`. */
@@ -59,10 +64,39 @@ export function AuditView() {
   const params = useParams();
   const [verifyParam, setVerifyParam] = useParam('verify');
   const q = auditQuery(params);
-  const s = useAsync(async () => {
-    const head = await findAuditHead(api);
-    return (await readAll(api, q, SCAN_BACK, Math.max(0, head - SCAN_BACK))).slice(-SHOWN).reverse();
-  }, [q.toString()]);
+  // Newest first straight from the API (`order=desc`): older pages follow `nextCursor`, newer
+  // entries come from the first page's `prevCursor` (what was appended since it was read).
+  const base = new URLSearchParams(q);
+  base.set('order', 'desc');
+  base.set('limit', String(PAGE));
+  const s = useAsync((signal) => api.get<AuditPage>(`/security/audit?${base}`, signal), [base.toString()]);
+  const [pageError, setPageError] = useState<unknown>(undefined);
+  const [paging, setPaging] = useState(false);
+  const more = async (which: 'older' | 'newer') => {
+    const cur = s.data;
+    const cursor = which === 'older' ? cur?.nextCursor : cur?.prevCursor;
+    if (!cur || !cursor) return;
+    setPaging(true);
+    setPageError(undefined);
+    try {
+      const p = new URLSearchParams(base);
+      p.set('cursor', cursor);
+      const r = await api.get<AuditPage>(`/security/audit?${p}`);
+      s.mutate((old) => {
+        if (!old) return old;
+        const seen = new Set(old.items.map((e) => e.seq));
+        const fresh = r.items.filter((e) => !seen.has(e.seq));
+        const items = [...old.items, ...fresh].sort((a, b) => b.seq - a.seq);
+        return which === 'older'
+          ? { ...old, items, nextCursor: r.nextCursor }
+          : { ...old, items, prevCursor: r.prevCursor ?? old.prevCursor };
+      });
+    } catch (err) {
+      setPageError(err);
+    } finally {
+      setPaging(false);
+    }
+  };
   const [report, setReport] = useState<VerifyReport | null>(null);
   const [verifyError, setVerifyError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
@@ -155,39 +189,68 @@ export function AuditView() {
       </div>
       {verifyError !== undefined ? <ErrorNotice error={verifyError} /> : null}
       <AsyncView state={s} plugin="security">
-        {(items) => (
-          <ScrollRegion label={t('sec.audit')}>
-            <table class="table table-compact" data-testid="audit">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">{t('sec.time')}</th>
-                  <th scope="col">{t('sec.actor')}</th>
-                  <th scope="col">{t('sec.action')}</th>
-                  <th scope="col">{t('sec.outcome')}</th>
-                  <th scope="col">{t('sec.target')}</th>
-                  <th scope="col">{t('sec.source')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((e) => (
-                  <tr key={e.seq}>
-                    <td>{e.seq}</td>
-                    <td>{formatTime(e.time)}</td>
-                    <td>{e.actor}</td>
-                    <td>
-                      <code>{e.action}</code>
-                    </td>
-                    <td>
-                      <span class={`outcome outcome-${e.outcome}`}>{e.outcome}</span>
-                    </td>
-                    <td>{e.target ?? ''}</td>
-                    <td>{e.source ?? ''}</td>
+        {({ items, nextCursor, prevCursor }) => (
+          <>
+            {prevCursor ? (
+              <p>
+                <button
+                  type="button"
+                  class="btn btn-small"
+                  disabled={paging}
+                  onClick={() => void more('newer')}
+                  data-action="audit-newer"
+                >
+                  {t('sec.auditNewer')}
+                </button>
+              </p>
+            ) : null}
+            <ScrollRegion label={t('sec.audit')}>
+              <table class="table table-compact" data-testid="audit">
+                <thead>
+                  <tr>
+                    <th scope="col">#</th>
+                    <th scope="col">{t('sec.time')}</th>
+                    <th scope="col">{t('sec.actor')}</th>
+                    <th scope="col">{t('sec.action')}</th>
+                    <th scope="col">{t('sec.outcome')}</th>
+                    <th scope="col">{t('sec.target')}</th>
+                    <th scope="col">{t('sec.source')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollRegion>
+                </thead>
+                <tbody>
+                  {items.map((e) => (
+                    <tr key={e.seq} data-seq={e.seq}>
+                      <td>{e.seq}</td>
+                      <td>{formatTime(e.time)}</td>
+                      <td>{e.actor}</td>
+                      <td>
+                        <code>{e.action}</code>
+                      </td>
+                      <td>
+                        <span class={`outcome outcome-${e.outcome}`}>{e.outcome}</span>
+                      </td>
+                      <td>{e.target ?? ''}</td>
+                      <td>{e.source ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollRegion>
+            {pageError !== undefined ? <ErrorNotice error={pageError} /> : null}
+            {nextCursor ? (
+              <p>
+                <button
+                  type="button"
+                  class="btn btn-small"
+                  disabled={paging}
+                  onClick={() => void more('older')}
+                  data-action="audit-older"
+                >
+                  {t('sec.auditOlder')}
+                </button>
+              </p>
+            ) : null}
+          </>
         )}
       </AsyncView>
     </div>
