@@ -19,7 +19,14 @@ async function shown(page: Page) {
   if (!f) return undefined;
   return f
     .evaluate(() => {
-      const el = (id: string) => document.getElementById(id) as HTMLElement;
+      // The frame's DOM, typed structurally (the tests compile without DOM types).
+      type El = {
+        dataset: Record<string, string | undefined>;
+        textContent: string | null;
+        getAttribute(n: string): string | null;
+      };
+      const doc = (globalThis as unknown as { document: { getElementById(id: string): El } }).document;
+      const el = (id: string) => doc.getElementById(id);
       const series = (k: string) => ({
         value: el(`${k}-value`).dataset.value ?? '',
         points: Number(el(`${k}-value`).dataset.points ?? 0),
