@@ -153,6 +153,7 @@ describe.skipIf(skip !== null)("the metrics plugin's node-page panel, in Chromiu
     for (const s of [now?.cpu, now?.mem]) expect(s?.line.split(' ').length).toBe(s?.points); // one vertex per point
     expect(await slot.getAttribute('data-panel-state')).toBe('live');
     expect(tp.pageErrors).toEqual([]);
+    expect(tp.cspViolations).toEqual([]); // the panel runs within its policy (no inline script or style)
   });
 
   it('revoking the panel (PUT /api/v1/plugins/metrics/panels) removes it from the node page', async () => {
