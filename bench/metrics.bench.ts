@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../kernel/config/index.js';
@@ -203,6 +203,8 @@ async function main(): Promise<void> {
       join(mDir, 'metrics', 'dist', 'plugin.js'),
       readFileSync(join(metricsSrc, 'dist', 'plugin.js')),
     );
+    // its panel (ui.root, sealed in the built manifest)
+    cpSync(join(metricsSrc, 'panels'), join(mDir, 'metrics', 'panels'), { recursive: true });
     const manifest = JSON.parse(readFileSync(join(metricsSrc, 'plugin.json'), 'utf8')) as {
       permissions: string[];
     };

@@ -289,6 +289,9 @@ async function main(): Promise<void> {
     mkdirSync(join(pluginsDir, name, 'dist'), { recursive: true });
     cpSync(join(src, 'dist', 'plugin.json'), join(pluginsDir, name, 'dist', 'plugin.json'));
     cpSync(join(src, 'dist', 'plugin.js'), join(pluginsDir, name, 'dist', 'plugin.js'));
+    // the metrics plugin's panel (ui.root, sealed in its built manifest)
+    if (name === 'metrics')
+      cpSync(join(src, 'panels'), join(pluginsDir, name, 'panels'), { recursive: true });
   }
   writeFileSync(
     join(pluginsDir, 'grants.json'),

@@ -12,7 +12,8 @@ export const REPO_PLUGINS = join(import.meta.dirname, '..', '..', 'plugins');
  * Writes `<dir>/<name>/` for each repository plugin as the build ships it (dist/plugin.json +
  * dist/plugin.js); for `dashboard`, also the UI built in `uiDir` under its `ui.root`, sealed in
  * this copy's built manifest (`ui.integrity`, as `omega-plugin build` does; the repository's
- * files are left as they are); `entry` replaces its ui.entry.
+ * files are left as they are); `entry` replaces its ui.entry. Another plugin's UI folder (the
+ * metrics plugin's panels) is copied as `buildPlugin` sealed it.
  */
 export async function writeRepoPlugins(
   dir: string,
@@ -27,6 +28,10 @@ export async function writeRepoPlugins(
     copyFileSync(join(REPO_PLUGINS, name, 'dist', 'plugin.js'), join(target, 'dist', 'plugin.js'));
     const built = join(target, 'dist', 'plugin.json');
     copyFileSync(join(REPO_PLUGINS, name, 'dist', 'plugin.json'), built);
+    const ui = (JSON.parse(readFileSync(built, 'utf8')) as { ui?: { root: string } }).ui;
+    // Any other plugin's UI (e.g. the metrics plugin's panels) ships as built: sealed by buildPlugin.
+    if (ui && name !== 'dashboard')
+      cpSync(join(REPO_PLUGINS, name, ui.root), join(target, ui.root), { recursive: true });
     if (name === 'dashboard') {
       const manifest = JSON.parse(readFileSync(built, 'utf8'));
       cpSync(uiDir, join(target, manifest.ui.root), { recursive: true });

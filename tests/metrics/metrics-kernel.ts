@@ -32,6 +32,8 @@ export async function metricsPluginsDir(
   mkdirSync(join(target, 'dist'), { recursive: true });
   cpSync(join(METRICS_DIR, 'dist', 'plugin.js'), join(target, 'dist', 'plugin.js'));
   cpSync(join(METRICS_DIR, 'dist', 'plugin.json'), join(target, 'dist', 'plugin.json'));
+  // its dashboard panel (ui.root, sealed in the built manifest): the kernel refuses the plugin without it
+  cpSync(join(METRICS_DIR, 'panels'), join(target, 'panels'), { recursive: true });
   const manifest = JSON.parse(readFileSync(join(METRICS_DIR, 'plugin.json'), 'utf8')) as {
     permissions: string[];
   };

@@ -1,7 +1,11 @@
-import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { computeUiIntegrity, readUiFolder } from '@omega/protocol/archive';
 import { afterAll, describe, expect, it } from 'vitest';
+import { discoverPlugins } from '../../kernel/plugins/index.js';
+import { loadPluginUi } from '../../kernel/plugins/ui/index.js';
+import { buildPlugin } from '../../sdk/src/build/index.js';
 import { initPlugin } from '../../sdk/src/scaffold/index.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 import { OMEGA_PLUGIN, runCli } from './run-cli.js';
@@ -60,5 +64,69 @@ describe('omega-plugin init: a package the author owns, linked to the sdk it ran
     expect(bad.stderr).toMatch(/OMEGA_ERR_VALIDATION/);
     const again = await runCli(OMEGA_PLUGIN, ['init', 'hello'], work);
     expect(again.stderr).toMatch(/OMEGA_ERR_ALREADY_EXISTS/);
+  });
+});
+
+describe('omega-plugin init --panel: a dashboard panel written with @omega/sdk/panel', () => {
+  const work = realpathSync(mkdtempSync(join(tmpdir(), 'omega-init-panel-')));
+  afterAll(() => removeDir(work));
+
+  it('writes the panel, declares it under ui.panels, and the build seals its bundle; the kernel loads it', async () => {
+    const run = await runCli(OMEGA_PLUGIN, ['init', 'chart', '--panel'], work);
+    expect(run.code, run.stderr).toBe(0);
+    const dir = join(work, 'chart');
+    const pkg = json<{ scripts: Record<string, string>; devDependencies: Record<string, string> }>(
+      join(dir, 'package.json'),
+    );
+    expect(pkg.scripts.build).toBe('npm run build:panel && omega-plugin build');
+    expect(pkg.scripts['build:panel']).toMatch(
+      /^esbuild panel\/hello\.ts --bundle .*--outfile=ui\/panels\/hello\/panel\.js$/,
+    );
+    expect(pkg.devDependencies.esbuild).toMatch(/^\^?\d/);
+    const source = readFileSync(join(dir, 'panel', 'hello.ts'), 'utf8');
+    expect(source).toMatch(/import \{ connectPanel \} from '@omega\/sdk\/panel'/);
+    expect(source).not.toMatch(/innerHTML|fetch\(/); // a panel has neither (Trusted Types, connect-src 'none')
+    const manifest = json<{ ui: { root: string; panels: Array<Record<string, unknown>> } }>(
+      join(dir, 'plugin.json'),
+    );
+    expect(manifest.ui.root).toBe('ui');
+    expect(manifest.ui.panels).toEqual([
+      expect.objectContaining({
+        id: 'hello',
+        slot: 'dashboard',
+        reads: ['/api/v1/chart/hello'],
+        topics: ['chart.**'],
+      }),
+    ]);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/@omega\/sdk\/panel/);
+
+    // What npm run build does, with this checkout's sdk linked as the package's @omega/sdk: bundle
+    // the panel (esbuild, as build:panel), then omega-plugin build seals ui/ with the bundle in it.
+    mkdirSync(join(dir, 'node_modules', '@omega'), { recursive: true });
+    symlinkSync(SDK, join(dir, 'node_modules', '@omega', 'sdk'), 'dir');
+    const { build } = await import('esbuild');
+    await build({
+      entryPoints: [join(dir, 'panel', 'hello.ts')],
+      bundle: true,
+      format: 'iife',
+      target: 'es2022',
+      outfile: join(dir, 'ui', 'panels', 'hello', 'panel.js'),
+      logLevel: 'silent',
+    });
+    const bundle = readFileSync(join(dir, 'ui', 'panels', 'hello', 'panel.js'), 'utf8');
+    expect(bundle).toContain('omega.panel.port'); // the SDK's connectPanel, bundled in
+    expect(bundle).not.toMatch(/^import /m);
+    const b = await buildPlugin(dir, { typecheck: false });
+    expect(b.manifest.ui?.integrity).toBe(computeUiIntegrity(await readUiFolder(join(dir, 'ui'))));
+    expect([...(await readUiFolder(join(dir, 'ui'))).keys()]).toContain('panels/hello/panel.js');
+    const found = await discoverPlugins({ dirs: [work] });
+    expect(found.errors.map((e) => e.error.message)).toEqual([]);
+    const p = found.plugins.find((x) => x.manifest.name === 'chart');
+    if (!p) throw new Error('chart not discovered');
+    const ui = await loadPluginUi(dir, p.manifest, p.manifestPath);
+    expect(ui?.panels.map((x) => x.id)).toEqual(['hello']);
+    expect(Buffer.from(ui?.files.get('panels/hello/index.html')?.body ?? []).toString()).toContain(
+      '.omega-panel-guard.js',
+    );
   });
 });

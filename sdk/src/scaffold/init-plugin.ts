@@ -10,6 +10,8 @@ import { scaffoldFiles } from './scaffold-files.js';
 export interface InitOptions {
   /** The `@omega/sdk` devDependency spec (default: `file:` the running sdk's package folder). */
   sdk?: string;
+  /** Also write a dashboard panel using `@omega/sdk/panel` (ui/, panel/hello.ts, esbuild to bundle it). */
+  panel?: boolean;
 }
 
 /** What {@link initPlugin} wrote and linked. */
@@ -63,7 +65,8 @@ function findOmega(parent: string): { root: string; version: string } | undefine
  * Creates `<parent>/<name>/`: plugin.json (no main/integrity: the build adds them in dist/),
  * package.json named `<name>` with devDependencies `@omega/sdk` (`file:` the running sdk's
  * package folder, or `opts.sdk`), `omega` (`file:` the installed kernel, when found),
- * typescript, @types/node and vitest; tsconfig.json, src/index.ts, a test and a README.
+ * typescript, @types/node and vitest; tsconfig.json, src/index.ts, a test and a README. With
+ * `panel`, also a dashboard panel (`ui/`, `panel/hello.ts` using `@omega/sdk/panel`) and esbuild to bundle it.
  * Refuses a bad name or a folder that already holds a plugin.
  */
 export async function initPlugin(parent: string, name: string, opts: InitOptions = {}): Promise<InitResult> {
@@ -87,7 +90,13 @@ export async function initPlugin(parent: string, name: string, opts: InitOptions
   const files = scaffoldFiles({
     name,
     omegaRange: `>=${omega?.version ?? sdkPackage().version}`,
-    devDependencies: { '@omega/sdk': sdk, ...(omegaSpec ? { omega: omegaSpec } : {}), ...toolRanges() },
+    devDependencies: {
+      '@omega/sdk': sdk,
+      ...(omegaSpec ? { omega: omegaSpec } : {}),
+      ...toolRanges(),
+      ...(opts.panel ? { esbuild: sdkPackage().dependencies.esbuild ?? '^0.27.7' } : {}),
+    },
+    ...(opts.panel ? { panel: true } : {}),
   });
   for (const [rel, content] of Object.entries(files)) {
     await mkdir(dirname(join(dir, rel)), { recursive: true });

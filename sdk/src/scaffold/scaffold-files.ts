@@ -1,4 +1,5 @@
 import { formatManifest } from '../build/format-manifest.js';
+import { panelScaffold } from './scaffold-panel.js';
 
 /** Options of {@link scaffoldFiles}. */
 export interface ScaffoldOptions {
@@ -7,7 +8,20 @@ export interface ScaffoldOptions {
   omegaRange: string;
   /** devDependencies of the new package: the sdk (and the kernel, when found) by their specs, the tools by range. */
   devDependencies: Record<string, string>;
+  /** Also a dashboard panel written with `@omega/sdk/panel` (`omega-plugin init --panel`). */
+  panel?: boolean;
 }
+
+/** The README's paragraph on the panel of `init --panel`. */
+const PANEL_README = [
+  '',
+  'Its dashboard panel: `panel/hello.ts` (written with `@omega/sdk/panel`), bundled into',
+  '`ui/panels/hello/panel.js` by `npm run build:panel` (run by `npm run build` and `npm test`) and',
+  'declared under `ui.panels` in `plugin.json` with the topics, reads and actions it may be given.',
+  'The build seals `ui/` into `ui.integrity`; the operator grants the panel. Build with',
+  '`npm run build` (not `npx omega-plugin build` alone) so the bundle is current.',
+  '',
+].join('\n');
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -22,19 +36,30 @@ export function scaffoldFiles(o: ScaffoldOptions): Record<string, string> {
     permissions: ['http:routes', 'storage'],
     routes: [{ method: 'GET', path: '/hello', handler: 'hello', permission: 'public' }],
   };
+  const panel = o.panel ? panelScaffold(o.name) : undefined;
   const sorted = Object.fromEntries(Object.entries(o.devDependencies).sort(([a], [b]) => (a < b ? -1 : 1)));
   return {
-    'plugin.json': formatManifest(manifest),
+    ...panel?.files,
+    'plugin.json': formatManifest(panel ? { ...manifest, ui: panel.ui } : manifest),
     'package.json': json({
       name: o.name,
       version: '0.1.0',
       private: true,
       type: 'module',
-      scripts: {
-        build: 'omega-plugin build',
-        test: 'omega-plugin test',
-        pack: 'omega-plugin pack',
-      },
+      scripts: panel
+        ? {
+            // the panel's bundle first: omega-plugin build seals ui/ as it finds it
+            build: 'npm run build:panel && omega-plugin build',
+            ...panel.scripts,
+            pretest: 'npm run build:panel',
+            test: 'omega-plugin test',
+            pack: 'omega-plugin pack',
+          }
+        : {
+            build: 'omega-plugin build',
+            test: 'omega-plugin test',
+            pack: 'omega-plugin pack',
+          },
       devDependencies: sorted,
     }),
     'tsconfig.json': json({
@@ -141,7 +166,7 @@ omega plugin install ${o.name}-0.1.0.omega-plugin --trust publisher.public.jwk -
 \`\`\`
 
 \`dist/\` is build output (not tracked): \`pack\` refuses a \`dist/\` older than the sources.
-`,
-    '.gitignore': 'node_modules\ndist\n*.omega-plugin\n*.private.jwk\n',
+${panel ? PANEL_README : ''}`,
+    '.gitignore': `node_modules\ndist\n*.omega-plugin\n*.private.jwk\n${panel ? 'ui/panels/hello/panel.js\n' : ''}`,
   };
 }

@@ -6,8 +6,12 @@ import { type SdkCommand, SdkUsageError } from '../sdk-command.js';
 export const initCommand: SdkCommand = {
   name: 'init',
   summary: 'Create <name>/: plugin.json, package.json, tsconfig.json, src/index.ts, a test and a README.',
-  usage: 'omega-plugin init NAME [--sdk SPEC]',
+  usage: 'omega-plugin init NAME [--sdk SPEC] [--panel]',
   options: {
+    panel: {
+      type: 'boolean',
+      description: 'Also write a dashboard panel (ui/, panel/hello.ts with @omega/sdk/panel)',
+    },
     sdk: {
       type: 'string',
       description: 'The @omega/sdk dependency spec (default: file: the folder of this sdk)',
@@ -16,7 +20,10 @@ export const initCommand: SdkCommand = {
   async run(values, positionals, cwd) {
     const [name, ...extra] = positionals;
     if (!name || extra.length) throw new SdkUsageError('init needs exactly one plugin name');
-    const r = await initPlugin(cwd, name, typeof values.sdk === 'string' ? { sdk: values.sdk } : {});
+    const r = await initPlugin(cwd, name, {
+      ...(typeof values.sdk === 'string' ? { sdk: values.sdk } : {}),
+      ...(values.panel === true ? { panel: true } : {}),
+    });
     const rel = relative(cwd, r.dir);
     const lines = [
       `created ${rel}/: ${r.files.join(', ')}`,

@@ -1,0 +1,95 @@
+/** What `omega-plugin init --panel` adds to a new plugin (issue #19): a dashboard panel built with `@omega/sdk/panel`. */
+export interface PanelScaffold {
+  /** The manifest's `ui` (without `integrity`: the build seals the UI folder). */
+  ui: Record<string, unknown>;
+  /** Files, path relative to the new folder → content. */
+  files: Record<string, string>;
+  /** package.json scripts it needs. */
+  scripts: Record<string, string>;
+}
+
+/** The panel's bundled script, relative to the plugin folder (written by `npm run build:panel`). */
+const PANEL_JS = 'ui/panels/hello/panel.js';
+
+/**
+ * A panel on the Dashboard tab that reads the plugin's own `/hello` route through the shell and
+ * lists the plugin's events it is shown: `panel/hello.ts` (its source, using
+ * `connectPanel` from `@omega/sdk/panel`), bundled by esbuild into `ui/panels/hello/panel.js`
+ * before `omega-plugin build` seals `ui/` into `ui.integrity`.
+ */
+export function panelScaffold(name: string): PanelScaffold {
+  return {
+    ui: {
+      root: 'ui',
+      entry: 'index.html',
+      panels: [
+        {
+          id: 'hello',
+          title: `Hello from ${name}`,
+          slot: 'dashboard',
+          entry: 'panels/hello/index.html',
+          topics: [`${name}.**`],
+          reads: [`/api/v1/${name}/hello`],
+          actions: [],
+        },
+      ],
+    },
+    scripts: {
+      'build:panel': `esbuild panel/hello.ts --bundle --format=iife --target=es2022 --outfile=${PANEL_JS}`,
+    },
+    files: {
+      'ui/index.html': `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${name}</title></head>
+<body><p>${name} shows its panel on the dashboard.</p></body>
+</html>
+`,
+      'ui/panels/hello/index.html': `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Hello from ${name}</title>
+<link rel="stylesheet" href="./panel.css">
+<script src="./panel.js" defer></script>
+</head>
+<body>
+<p id="message">Connecting…</p>
+<ul id="events"></ul>
+</body>
+</html>
+`,
+      'ui/panels/hello/panel.css':
+        'body { margin: 0; padding: 8px 12px; font: 13px/1.4 system-ui, sans-serif; }\n',
+      'panel/hello.ts': `import { connectPanel } from '@omega/sdk/panel';
+
+/*
+ * The panel runs in a sandboxed frame of its own origin: no network, no cookies, no storage, no HTML
+ * parsed from strings (Trusted Types). It gets only what plugin.json declares under ui.panels, through the
+ * dashboard: the read of /api/v1/${name}/hello (made with the signed-in user's own token) and the
+ * events of ${name}.**. npm run build:panel bundles this file into ${PANEL_JS}.
+ */
+async function main(): Promise<void> {
+  const panel = await connectPanel();
+  const message = document.getElementById('message') as HTMLElement;
+  const events = document.getElementById('events') as HTMLElement;
+  try {
+    const hello = await panel.read<{ message: string; count: number }>('/api/v1/${name}/hello', { name: 'panel' });
+    message.textContent = \`\${hello.message} (#\${hello.count})\`;
+  } catch (e) {
+    message.textContent = \`Could not read /hello: \${(e as { message?: string }).message ?? String(e)}\`;
+  }
+  panel.onEvent((e) => {
+    const li = document.createElement('li');
+    li.textContent = \`\${e.time} \${e.topic}\`;
+    events.prepend(li);
+    while (events.children.length > 10) events.lastElementChild?.remove();
+    panel.resize(document.documentElement.scrollHeight);
+  });
+  panel.resize(document.documentElement.scrollHeight);
+}
+
+void main();
+`,
+    },
+  };
+}
