@@ -69,6 +69,11 @@ export async function pluginsDir(dirs: string[] = [NODES_DIR]): Promise<{ dir: s
     cpSync(join(src, 'dist', 'plugin.js'), join(target, 'dist', 'plugin.js'));
     // the built manifest (main + integrity) the kernel loads; the source plugin.json carries neither
     cpSync(join(src, 'dist', 'plugin.json'), join(target, 'dist', 'plugin.json'));
+    // A plugin's UI folder (the metrics plugin's panels) ships beside it, as the build sealed it.
+    const ui = (
+      JSON.parse(readFileSync(join(src, 'dist', 'plugin.json'), 'utf8')) as { ui?: { root: string } }
+    ).ui;
+    if (ui) cpSync(join(src, ui.root), join(target, ui.root), { recursive: true });
     grants[name] = GRANTS[name];
   }
   const grantsFile = join(dir, 'grants.json');
