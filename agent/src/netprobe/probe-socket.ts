@@ -115,6 +115,7 @@ export async function openProbeSocket(o: ProbeSocketOptions): Promise<ProbeSocke
       },
     );
   }
+  let closed = false;
   const close = (s: Socket | undefined) =>
     new Promise<void>((resolve) => {
       if (!s) return resolve();
@@ -128,9 +129,17 @@ export async function openProbeSocket(o: ProbeSocketOptions): Promise<ProbeSocke
     port,
     stats,
     send(packet, toPort, address) {
+      if (closed) return; // a probe in flight when the netprobe stopped: dropped, it is answered by its timeout
       const s = isIPv6(address) ? (v6 ?? (isIPv6(host) ? v4 : undefined)) : isIPv6(host) ? undefined : v4;
-      s?.send(packet, toPort, address, () => {});
+      try {
+        s?.send(packet, toPort, address, () => {});
+      } catch {
+        // closed between the check and the send (ERR_SOCKET_DGRAM_NOT_RUNNING): the same as above
+      }
     },
-    close: () => Promise.all([close(v4), close(v6)]).then(() => {}),
+    close: () => {
+      closed = true;
+      return Promise.all([close(v4), close(v6)]).then(() => {});
+    },
   };
 }
