@@ -193,6 +193,8 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
   // every heartbeat, are never pinged: no burst of one ping per agent every heartbeat. Silence
   // past 2 heartbeats is reported once with TCP's evidence; past 10 the socket is dropped (TCP
   // alone would take ~15 minutes to give up).
+  const evidenceAgeMs = Math.min(500, o.heartbeatMs / 2);
+  const probedAt = new WeakMap<AgentSession, number>();
   const sweep = setInterval(
     () => {
       const now = Date.now();
@@ -203,9 +205,22 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
           continue;
         }
         const unsent = now - s.lastSentAt();
-        if ((quiet > 1.5 * o.heartbeatMs && unsent >= o.heartbeatMs) || unsent > 2 * o.heartbeatMs) s.ping();
-        if (quiet <= 2 * o.heartbeatMs || !s.markSilent()) continue;
-        silent.push({ s, node: s.node()!, quiet });
+        // TCP's evidence needs a probe: a ping sent once the silence showed (not an ack sent
+        // before it), and old enough to have been acknowledged — data just sent is outstanding on
+        // any link, and read at once it would call a hung agent's machine unreachable.
+        const probe = probedAt.get(s) ?? 0;
+        const probed = probe > s.lastFrameAt() + o.heartbeatMs;
+        if (quiet > 2 * o.heartbeatMs && probed && now - probe >= evidenceAgeMs && s.markSilent()) {
+          silent.push({ s, node: s.node()!, quiet });
+          continue;
+        }
+        if (
+          (quiet > 1.5 * o.heartbeatMs && (!probed || unsent >= o.heartbeatMs)) ||
+          unsent > 2 * o.heartbeatMs
+        ) {
+          s.ping();
+          if (quiet > o.heartbeatMs) probedAt.set(s, now);
+        }
       }
       void reportSilent();
     },

@@ -132,11 +132,23 @@ describe('pack protocol, sdk and omega; install them outside the repository; aut
     }
     const stray = omegaFiles.filter(
       (f) =>
-        !/^(package\.json|README\.md|dist\/[^/]+|plugins\/grants\.json|plugins\/[a-z0-9-]+\/dist\/.+)$/.test(
+        !/^(package\.json|README\.md|dist\/[^/]+|plugins\/grants\.json|plugins\/[a-z0-9-]+\/(dist|panels)\/.+)$/.test(
           f,
         ),
     );
     expect(stray, 'only the bundle, its declarations and the built core plugins ship').toEqual([]);
+    // A core plugin's sealed UI outside dist/ (the metrics plugin's panels) ships too: without it
+    // the installed kernel would refuse the plugin.
+    for (const p of plugins) {
+      const built = JSON.parse(readFileSync(join(REPO, 'plugins', p, 'dist', 'plugin.json'), 'utf8')) as {
+        ui?: { root: string };
+      };
+      if (built.ui && !built.ui.root.startsWith('dist'))
+        expect(
+          omegaFiles.some((f) => f.startsWith(`plugins/${p}/${built.ui!.root}/`)),
+          `${p}'s ${built.ui.root}/`,
+        ).toBe(true);
+    }
     const sdkFiles = await tarballFiles(tgz.sdk);
     for (const f of [
       'bin/omega-plugin.js',
