@@ -20,7 +20,12 @@ export const webhookSinkSchema = z
   .object({
     type: z.literal('webhook'),
     ...common,
-    url: z.url({ protocol: /^https?$/ }),
+    // Never user info: fetch refuses such a URL with an error that quotes it whole, so the
+    // password would reach the sink's status, its log lines, and every retry; never delivered.
+    url: z.url({ protocol: /^https?$/ }).refine((u) => {
+      const { username, password } = new URL(u);
+      return username === '' && password === '';
+    }, 'must not carry user info (user:password@); authenticate the receiver with secretFile (HMAC signature)'),
     /** A file holding the HMAC key for the `Omega-Signature` header (kept out of the config itself). */
     secretFile: z.string().min(1).optional(),
     timeoutMs: z.number().int().min(100).max(60_000).default(5_000),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../kernel/config/index.js';
 import { formatSyslog, parseSyslogAddress, redactUrl } from '../../kernel/sinks/index.js';
 
 const header = { facility: 4, hostname: 'node 1', appName: 'omega', procId: 42 };
@@ -33,6 +34,19 @@ describe('sink addresses', () => {
   it('parses udp and tcp addresses, IPv6 included', () => {
     expect(parseSyslogAddress('udp://127.0.0.1:514')).toEqual({ proto: 'udp', host: '127.0.0.1', port: 514 });
     expect(parseSyslogAddress('tcp://[::1]:601')).toEqual({ proto: 'tcp', host: '::1', port: 601 });
+  });
+
+  it('refuses a webhook URL with user info, without quoting the secret', () => {
+    const sink = { type: 'webhook', name: 'siem', topics: ['ops.**'] };
+    let message = '';
+    try {
+      parseConfig({ sinks: [{ ...sink, url: 'https://user:s3cret-pw@siem.example/hook' }] });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/sinks\.0\.url: must not carry user info/);
+    expect(message).not.toContain('s3cret-pw');
+    expect(parseConfig({ sinks: [{ ...sink, url: 'https://siem.example/hook?x=1' }] }).sinks).toHaveLength(1);
   });
 
   it('redacts credentials and query from webhook URLs', () => {
