@@ -175,6 +175,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     for (const route of m.routes) {
       // The operator may choose who calls a route (e.g. a public scrape endpoint); the manifest is the default.
       const permission = g.routes?.[`${route.method} ${route.path}`] ?? route.permission;
+      const cookieRole = refreshCookieRole(route.method, route.path);
       e.undo.push(
         opts.routes.add(
           pluginRoute(
@@ -188,7 +189,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
               reasons,
               validate: validators.get(route),
               // Decided at request time: whether the plugin provides auth is known once it started.
-              refreshCookie: () => (e.providesAuth ? refreshCookieRole(route.method, route.path) : undefined),
+              ...(cookieRole ? { refreshCookie: () => (e.providesAuth ? cookieRole : undefined) } : {}),
             },
           ),
         ),

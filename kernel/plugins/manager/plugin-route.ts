@@ -140,11 +140,12 @@ type PluginResult = { status: number; headers: Record<string, string>; body: unk
  * The refresh cookie around an auth provider's route (browsers that opt in with the custom
  * header): the token from the cookie goes into the body the plugin sees, a token the plugin
  * answers goes into the cookie and out of the body, and a sign-out or a refused cookie clears it.
+ * Only for a route with a cookie role: every other plugin call skips it.
  */
 function cookieBridge(
   c: Parameters<RouteSpec['handler']>[0],
   plugin: string,
-  role: RefreshCookieRole | undefined,
+  role: RefreshCookieRole,
   body: unknown,
 ) {
   const path = refreshCookiePath(plugin);
@@ -157,7 +158,7 @@ function cookieBridge(
     (role === 'rotate' || role === 'revoke') && obj?.refreshToken === undefined
       ? refreshTokenFromCookie(c)
       : undefined;
-  const optedIn = role !== undefined && wantsRefreshCookie(c);
+  const optedIn = wantsRefreshCookie(c);
   return {
     body: fromCookie === undefined ? body : { ...obj, refreshToken: fromCookie },
     /** The result as the client gets it, and the cookie to set. */
@@ -215,15 +216,18 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
           { plugin, ...(why.length ? { status: 'refused', reasons: why } : {}) },
         );
       }
-      const cookie = cookieBridge(c, plugin, opts.refreshCookie?.(), body);
-      const req = requestFor(c, cookie.body, principal, requestId);
+      const role = opts.refreshCookie?.();
+      const cookie = role === undefined ? undefined : cookieBridge(c, plugin, role, body);
+      const req = requestFor(c, cookie ? cookie.body : body, principal, requestId);
       try {
-        const out = cookie.answer(await run(() => callRoute(running, route.handler, req, deadlineMs)));
+        const res = await run(() => callRoute(running, route.handler, req, deadlineMs));
+        if (!cookie) return toResponse(input, res);
+        const out = cookie.answer(res);
         return toResponse(input, out.res, out.setCookie);
       } catch (err) {
         // A route error the plugin chose to expose (sdk httpError) is the client's answer.
         const exposed = routeErrorResponse(plugin, err, requestId, input);
-        if (exposed) return cookie.refused(exposed);
+        if (exposed) return cookie ? cookie.refused(exposed) : exposed;
         // What else the plugin threw is for its log, not for clients (it may name files or data).
         if (hasErrorCode(err, 'OMEGA_ERR_PLUGIN_FAILED')) {
           logger.warn(
