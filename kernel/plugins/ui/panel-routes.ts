@@ -62,27 +62,27 @@ const panelGrantsBody = z.strictObject({
   panels: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/)).max(16),
 });
 
+/** Plugin `name`'s granted panels while it runs (none otherwise), in declaration order. */
+function hostedPanelsOf(source: PanelSource, name: string): HostedPanel[] {
+  const found = source.ui(name);
+  if (!found?.running) return [];
+  return found.ui.panels
+    .filter((p) => found.grantedPanels.includes(p.id))
+    .map((p) => ({
+      plugin: name,
+      id: p.id,
+      title: p.title,
+      slot: p.slot,
+      path: `/ui/${name}/${p.entry}`,
+      topics: [...p.topics],
+      reads: [...p.reads],
+      actions: [...p.actions],
+    }));
+}
+
 /** The panels of running plugins whose grants name them, in plugin then declaration order. */
 export function hostedPanels(source: PanelSource): HostedPanel[] {
-  const out: HostedPanel[] = [];
-  for (const { name } of source.list()) {
-    const found = source.ui(name);
-    if (!found?.running) continue;
-    for (const p of found.ui.panels) {
-      if (!found.grantedPanels.includes(p.id)) continue;
-      out.push({
-        plugin: name,
-        id: p.id,
-        title: p.title,
-        slot: p.slot,
-        path: `/ui/${name}/${p.entry}`,
-        topics: [...p.topics],
-        reads: [...p.reads],
-        actions: [...p.actions],
-      });
-    }
-  }
-  return out;
+  return source.list().flatMap(({ name }) => hostedPanelsOf(source, name));
 }
 
 /**
@@ -101,8 +101,9 @@ export function panelRoutes(
   grants: { file: string; reload(name: string): Promise<unknown> },
 ): RouteSpec[] {
   const find = (plugin: string, panelId: string): HostedPanel => {
+    // Only the named plugin is looked at: an action or incident never walks every plugin's panels.
     const panel = PLUGIN_NAME_RE.test(plugin)
-      ? hostedPanels(source).find((p) => p.plugin === plugin && p.id === panelId)
+      ? hostedPanelsOf(source, plugin).find((p) => p.id === panelId)
       : undefined;
     if (!panel) {
       throw omegaError(
