@@ -124,4 +124,47 @@ describe('panel grants, listing and confirmed actions', () => {
     sub.unsubscribe();
     expect(seen).toHaveLength(1);
   });
+
+  it('records a panel the dashboard stopped (audited), only for a granted panel and a known cause', async () => {
+    const seen: BusEvent[] = [];
+    const sub = k.kernel.bus.subscribe(['plugins.admin.panel-stopped'], (batch) => {
+      seen.push(...batch);
+    });
+    const ok = await k.api('/api/v1/ui/panels/charts/a/incidents', {
+      method: 'POST',
+      ...json({ code: 'flood', detail: '500 messages in 1 s' }),
+    });
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toMatchObject({
+      plugin: 'charts',
+      panel: 'a',
+      code: 'flood',
+      status: 'recorded',
+    });
+    await expect
+      .poll(() => seen.map((e) => e.data as { plugin: string; details: { code: string; detail: string } }))
+      .toEqual([
+        expect.objectContaining({
+          plugin: 'charts',
+          details: expect.objectContaining({ panel: 'a', code: 'flood', detail: '500 messages in 1 s' }),
+        }),
+      ]);
+    const unknownCause = await k.api('/api/v1/ui/panels/charts/a/incidents', {
+      method: 'POST',
+      ...json({ code: 'bored' }),
+    });
+    expect(unknownCause.status).toBe(400);
+    const revoked = await k.api('/api/v1/ui/panels/charts/b/incidents', {
+      method: 'POST',
+      ...json({ code: 'flood' }),
+    });
+    expect(revoked.status).toBe(404);
+    const anon = await k.api('/api/v1/ui/panels/charts/a/incidents', {
+      method: 'POST',
+      token: false,
+      ...json({ code: 'flood' }),
+    });
+    expect(anon.status).toBe(401);
+    sub.unsubscribe();
+  });
 });
