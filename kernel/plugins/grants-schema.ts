@@ -52,17 +52,19 @@ const routeOverrides = z.record(
     ),
 );
 
+/** Panel ids as the grants file and `PUT /api/v1/plugins/:name/panels` take them (the manifest's `ui.panels[].id`), deduplicated. */
+export const panelIdList = z
+  .array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'is not a panel id'))
+  .max(16)
+  .transform((list) => [...new Set(list)]);
+
 const grantsSchema = z.record(
   z.string().regex(PLUGIN_NAME_RE, 'is not a valid plugin name'),
   z.strictObject({
     granted: permissionList.default([]),
     denied: permissionList.default([]),
     routes: routeOverrides.optional(),
-    panels: z
-      .array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'is not a panel id'))
-      .max(16)
-      .transform((list) => [...new Set(list)])
-      .optional(),
+    panels: panelIdList.optional(),
   }),
 );
 

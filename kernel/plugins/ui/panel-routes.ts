@@ -2,6 +2,7 @@ import { PLUGIN_NAME_RE } from '@omega/protocol';
 import { z } from 'zod';
 import { omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { panelIdList } from '../grants-schema.js';
 import { updateGrants } from '../update-grants.js';
 import type { PluginUi } from './plugin-ui.js';
 
@@ -58,9 +59,7 @@ const incidentBody = z.strictObject({
   detail: z.string().max(300).default(''),
 });
 
-const panelGrantsBody = z.strictObject({
-  panels: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/)).max(16),
-});
+const panelGrantsBody = z.strictObject({ panels: panelIdList });
 
 /** Plugin `name`'s granted panels while it runs (none otherwise), in declaration order. */
 function hostedPanelsOf(source: PanelSource, name: string): HostedPanel[] {
@@ -142,8 +141,12 @@ export function panelRoutes(
             { errors: [{ field: 'panels', message: 'must name declared panels' }] },
           );
         }
-        const panels = [...new Set(body.panels)];
-        await updateGrants(grants.file, name, (current) => ({ granted: [], denied: [], ...current, panels }));
+        await updateGrants(grants.file, name, (current) => ({
+          granted: [],
+          denied: [],
+          ...current,
+          panels: body.panels,
+        }));
         return json(await grants.reload(name));
       },
     }),
