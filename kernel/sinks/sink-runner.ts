@@ -99,17 +99,16 @@ export async function startSinkRunner(opts: SinkRunnerOptions): Promise<SinkRunn
     persistTimer.unref(); // close() writes the last cursor
   };
 
+  /** Sleeps `ms`, or until close(); the abort listener goes with the sleep (one per retry otherwise, for the whole outage). */
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      stop.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          resolve();
-        },
-        { once: true },
-      );
+      const done = () => {
+        clearTimeout(t);
+        stop.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      stop.signal.addEventListener('abort', done, { once: true });
     });
 
   async function deliverChunk(chunk: readonly BusEvent[]): Promise<void> {
