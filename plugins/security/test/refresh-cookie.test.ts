@@ -116,7 +116,7 @@ describe('refresh token in an HttpOnly cookie (browsers)', () => {
 
 describe('refresh cookie over HTTPS', () => {
   let k: TempKernel | undefined;
-  let skip: string | undefined;
+  let skip: string | null = null;
   const certDir = mkdtempSync(join(tmpdir(), 'omega-cookie-tls-'));
 
   beforeAll(async () => {
