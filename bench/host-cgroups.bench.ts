@@ -1,13 +1,11 @@
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { serve } from '@hono/node-server';
 import type { RouteRequest } from '@omega/protocol';
 import autocannon from 'autocannon';
-import { build } from 'esbuild';
 import { Hono } from 'hono';
 import { createLogger } from '../kernel/log/index.js';
 import { callRoute, createSandbox, type HostEntry } from '../kernel/sandbox/index.js';
+import { buildHost } from './build-host.js';
 import { report } from './report.js';
 import { spawnServer } from './spawn-server.js';
 
@@ -20,7 +18,6 @@ import { spawnServer } from './spawn-server.js';
  * stopped it before. Needs root for the cgroup modes (they fall back to `none` otherwise, and
  * say so).
  */
-const REPO = join(import.meta.dirname, '..');
 const ROUNDS = 3;
 const logger = createLogger({ level: 'silent' });
 
@@ -30,23 +27,6 @@ const PLUGIN = `export const plugin = {
     async spin() { for (;;) {} },
   },
 };`;
-
-async function buildHost(): Promise<{ entry: HostEntry; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'omega-bench-host-'));
-  await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'));
-  const file = join(dir, 'plugin-host.mjs');
-  await build({
-    entryPoints: [join(REPO, 'kernel/sandbox/host/main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['isolated-vm'],
-    outfile: file,
-    logLevel: 'silent',
-  });
-  return { entry: { execArgv: ['--no-node-snapshot'], file }, dir };
-}
 
 const request = (query: Record<string, string>, path: string): RouteRequest => ({
   method: 'GET',

@@ -1,19 +1,11 @@
-import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { serve } from '@hono/node-server';
 import type { RouteRequest } from '@omega/protocol';
 import autocannon from 'autocannon';
-import { build } from 'esbuild';
 import { Hono } from 'hono';
 import { createLogger } from '../kernel/log/index.js';
-import {
-  callRoute,
-  createSandbox,
-  type HostEntry,
-  type PluginInstance,
-  type Sandbox,
-} from '../kernel/sandbox/index.js';
+import { callRoute, createSandbox, type PluginInstance, type Sandbox } from '../kernel/sandbox/index.js';
+import { buildHost } from './build-host.js';
 import { percentile, report } from './report.js';
 import { spawnServer } from './spawn-server.js';
 
@@ -24,7 +16,6 @@ import { spawnServer } from './spawn-server.js';
  * own process, autocannon in this one). Hosts run a bundle built here with esbuild, as
  * dist/plugin-host.js would be (not tsx from source).
  */
-const REPO = join(import.meta.dirname, '..');
 const logger = createLogger({ level: 'silent' });
 const allowAll = () => {};
 
@@ -35,23 +26,6 @@ const PLUGIN = `export const plugin = {
     async rt(n, ctx) { for (let i = 0; i < n; i++) await ctx.services.call('bench.stamp', i); return n; },
   },
 };`;
-
-async function buildHost(): Promise<{ entry: HostEntry; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'omega-bench-host-'));
-  await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'));
-  const file = join(dir, 'plugin-host.mjs');
-  await build({
-    entryPoints: [join(REPO, 'kernel/sandbox/host/main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['isolated-vm'],
-    outfile: file,
-    logLevel: 'silent',
-  });
-  return { entry: { execArgv: ['--no-node-snapshot'], file }, dir };
-}
 
 const request = (query: Record<string, string>, path = '/echo'): RouteRequest => ({
   method: 'GET',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 /** Where the kernel serves the dashboard. */
 export const UI_PREFIX = '/ui/dashboard/';
@@ -148,4 +149,35 @@ export async function until<T>(fn: () => Promise<T | undefined>, ms: number, wha
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * Signs `user` in on a fresh page `width` px wide, opens each tab and answers how many px each
+ * overflows the width (0: it fits), with a screenshot of each (`<tab>-<width>px.png` in `shots`).
+ */
+export async function overflowByTab(
+  browser: Browser,
+  base: string,
+  user: { username: string; password: string },
+  tabs: readonly string[],
+  shots: string,
+  width = 360,
+): Promise<Record<string, number>> {
+  const narrow = await openPage(browser, { viewport: { width, height: 740 } });
+  const out: Record<string, number> = {};
+  try {
+    await narrow.page.goto(dashUrl(base));
+    await signIn(narrow.page, user.username, user.password);
+    for (const tab of tabs) {
+      await narrow.page.goto(dashUrl(base, `tab=${tab}`));
+      await settled(narrow.page);
+      out[tab] = (await narrow.page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      )) as number;
+      await narrow.page.screenshot({ path: join(shots, `${tab}-${width}px.png`) });
+    }
+  } finally {
+    await narrow.context.close();
+  }
+  return out;
 }

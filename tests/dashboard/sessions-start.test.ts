@@ -20,6 +20,14 @@ describe.skipIf(skip !== null)('Sessions start form in Chromium: real kernel, re
   let tp: TrackedPage;
   let threads = 0;
   const call = (method: string, path: string, body?: unknown) => f.call(method, path, body);
+  /** Opens the start form afresh and types `fields` (input `#sf-<key>` ← text), in order. */
+  const openForm = async (fields: Record<string, string> = {}) => {
+    await tp.page.goto(dashUrl(d.url, 'tab=sessions&start=1'));
+    await settled(tp.page);
+    const form = tp.page.getByTestId('start-form');
+    for (const [key, text] of Object.entries(fields)) await form.locator(`#sf-${key}`).fill(text);
+    return form;
+  };
 
   beforeAll(async () => {
     f = await startFleetDashboard({
@@ -51,13 +59,7 @@ describe.skipIf(skip !== null)('Sessions start form in Chromium: real kernel, re
 
   it("shows the API's field errors beside their fields, and starts nothing", async () => {
     const { page } = tp;
-    await page.goto(dashUrl(d.url, 'tab=sessions&start=1'));
-    await settled(page);
-    const form = page.getByTestId('start-form');
-    await form.locator('#sf-command').fill('sleep');
-    await form.locator('#sf-args').fill('30');
-    await form.locator('#sf-memory').fill('lots');
-    await form.locator('#sf-priority').fill('5000');
+    const form = await openForm({ command: 'sleep', args: '30', memory: 'lots', priority: '5000' });
     await form.locator('[data-action="start"]').click();
     // What the API itself says about the same spec.
     const direct = await call('POST', '/sessions', {
@@ -80,11 +82,7 @@ describe.skipIf(skip !== null)('Sessions start form in Chromium: real kernel, re
 
   it('bulk: the dry run shows where each copy would start or why it would wait; nothing is recorded', async () => {
     const { page } = tp;
-    await page.goto(dashUrl(d.url, 'tab=sessions&start=1'));
-    await settled(page);
-    const form = page.getByTestId('start-form');
-    await form.locator('#sf-command').fill('sleep');
-    await form.locator('#sf-args').fill('30');
+    const form = await openForm({ command: 'sleep', args: '30' });
     await form.getByLabel('CPU unit').selectOption('cores');
     await form.locator('#sf-cpu').fill(String(threads));
     await form.locator('#sf-memory').fill('32M');
@@ -115,16 +113,15 @@ describe.skipIf(skip !== null)('Sessions start form in Chromium: real kernel, re
 
   it('starts the session typed (name, args with quotes, share, priority, time limit) and opens it', async () => {
     const { page } = tp;
-    await page.goto(dashUrl(d.url, 'tab=sessions&start=1'));
-    await settled(page);
-    const form = page.getByTestId('start-form');
-    await form.locator('#sf-name').fill('ui-job');
-    await form.locator('#sf-command').fill('sh');
-    await form.locator('#sf-args').fill(`-c 'sleep 30; echo "done now"'`);
-    await form.locator('#sf-cpu').fill('100');
-    await form.locator('#sf-memory').fill('16M');
-    await form.locator('#sf-priority').fill('5');
-    await form.locator('#sf-timeLimit').fill('2m');
+    const form = await openForm({
+      name: 'ui-job',
+      command: 'sh',
+      args: `-c 'sleep 30; echo "done now"'`,
+      cpu: '100',
+      memory: '16M',
+      priority: '5',
+      timeLimit: '2m',
+    });
     await form.locator('[data-action="start"]').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('session')).toMatch(/^s-/);
     const id = new URL(page.url()).searchParams.get('session');
@@ -142,14 +139,13 @@ describe.skipIf(skip !== null)('Sessions start form in Chromium: real kernel, re
 
   it('a session started from the form is paused, resumed and terminated from its page, each state shown live', async () => {
     const { page } = tp;
-    await page.goto(dashUrl(d.url, 'tab=sessions&start=1'));
-    await settled(page);
-    const form = page.getByTestId('start-form');
-    await form.locator('#sf-name').fill('ui-life');
-    await form.locator('#sf-command').fill('sleep');
-    await form.locator('#sf-args').fill('300');
-    await form.locator('#sf-cpu').fill('100');
-    await form.locator('#sf-memory').fill('16M');
+    const form = await openForm({
+      name: 'ui-life',
+      command: 'sleep',
+      args: '300',
+      cpu: '100',
+      memory: '16M',
+    });
     await form.locator('[data-action="start"]').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('session')).toMatch(/^s-/);
     const id = new URL(page.url()).searchParams.get('session') as string;

@@ -10,6 +10,7 @@ import { ADMIN, type DashboardKernel, startDashboardKernel } from './dashboard-k
 import {
   dashUrl,
   openPage,
+  overflowByTab,
   seriousAxeViolations,
   signIn,
   type TrackedPage,
@@ -177,19 +178,10 @@ describe.skipIf(skip !== null)('every dashboard tab in Chromium against a real k
   });
 
   it('is usable at 360 px: Dashboard, Nodes, Sessions, Alerts fit the width', async () => {
-    const narrow = await openPage(browser, { viewport: { width: 360, height: 740 } });
-    await narrow.page.goto(dashUrl(d.url));
-    await signIn(narrow.page, ADMIN.username, ADMIN.password);
-    for (const tab of ['dashboard', 'nodes', 'sessions', 'alerts']) {
-      await narrow.page.goto(dashUrl(d.url, `tab=${tab}`));
-      await settled(narrow.page);
-      const overflow = await narrow.page.evaluate(
-        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-      );
-      expect(overflow, tab).toBe(0);
-      await narrow.page.screenshot({ path: join(SHOTS, `${tab}-360px.png`) });
-    }
-    await narrow.context.close();
+    const tabs = ['dashboard', 'nodes', 'sessions', 'alerts'];
+    expect(await overflowByTab(browser, d.url, ADMIN, tabs, SHOTS)).toEqual(
+      Object.fromEntries(tabs.map((t) => [t, 0])),
+    );
   });
 
   it('keeps tab, filters, selection and time range in the URL: a reload restores the view', async () => {

@@ -167,4 +167,17 @@ describe('panel grants, listing and confirmed actions', () => {
     expect(anon.status).toBe(401);
     sub.unsubscribe();
   });
+
+  it('keeps a revocation across a kernel restart; a revoked panel can report no incident', async () => {
+    await k.stop();
+    k = await startTempKernel({ dataDir: k.dataDir, plugins: { dirs: [dir], warmHosts: 0 } });
+    expect(await listed()).toEqual(['charts/a']);
+    const incident = (panel: string) =>
+      k.api(`/api/v1/ui/panels/charts/${panel}/incidents`, {
+        method: 'POST',
+        ...json({ code: 'protocol', detail: 'sent a malformed message' }),
+      });
+    expect((await incident('b')).status).toBe(404);
+    expect((await incident('a')).status).toBe(202);
+  });
 });

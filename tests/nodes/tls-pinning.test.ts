@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,37 +5,14 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodesKernel, startNodesKernel, until } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
+import { selfSignedCert } from '../helpers/self-signed-cert.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 import { ensureCommand } from '../substrate/ensure-command.js';
 import { type AgentProcess, startAgent } from './helpers/agent-process.js';
 
-/** A self-signed P-256 certificate for 127.0.0.1 (PEM files in `dir`). */
+/** A self-signed P-256 certificate for 127.0.0.1 (PEM files in `dir`) and its SHA-256 pin. */
 function selfSigned(dir: string, name: string): { cert: string; key: string; sha256: string } {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore', timeout: 30_000 },
-  );
+  const { cert, key } = selfSignedCert(dir, name);
   const der = new X509Certificate(readFileSync(cert)).raw;
   return { cert, key, sha256: createHash('sha256').update(der).digest('base64url') };
 }

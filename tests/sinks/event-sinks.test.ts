@@ -19,10 +19,15 @@ afterEach(async () => {
   for (const undo of cleanups.splice(0).reverse()) await undo();
 });
 
-async function kernelWith(sinks: KernelConfigInput['sinks'], dataDir?: string): Promise<TempKernel> {
+async function kernelWith(
+  sinks: KernelConfigInput['sinks'],
+  dataDir?: string,
+  bus?: KernelConfigInput['bus'],
+): Promise<TempKernel> {
   const noPlugins = mkdtempSync(join(tmpdir(), 'omega-sinks-plugins-'));
   const k = await startTempKernel({
     ...(dataDir ? { dataDir } : {}),
+    ...(bus ? { bus } : {}),
     sinks,
     plugins: { dirs: [noPlugins], warmHosts: 0 },
   });
@@ -138,6 +143,40 @@ describe('webhook sink', () => {
     seqs.push(await publish(k2, 'ops.up', { i: 3 }));
     await until(() => eventsOf(rx.hits).length >= 4);
     expect(eventsOf(rx.hits).map((e) => e.seq)).toEqual(seqs);
+  }, 60_000);
+
+  it('records a gap when what it missed left the replay window, then delivers new events', async () => {
+    let up = false;
+    const rx = await webhookReceiver(() => (up ? 200 : 503));
+    cleanups.push(rx.close);
+    const sinks: KernelConfigInput['sinks'] = [
+      { type: 'webhook', name: 'behind', url: rx.url, topics: ['ops.**'] },
+    ];
+    const bus = { replayMaxEvents: 3 };
+    const k1 = await kernelWith(sinks, undefined, bus);
+    cleanups.push(() => removeDir(k1.dataDir));
+    const cursor = (await sinkStatus(k1))[0]?.cursor as number;
+    const missed = [];
+    for (let i = 0; i < 6; i++) missed.push(await publish(k1, 'ops.down', { i }));
+    await until(() => rx.attempts() >= 1);
+    await k1.stop();
+
+    // the window now holds only the last 3 of the 6 the sink never delivered
+    up = true;
+    const k2 = await kernelWith(sinks, k1.dataDir, bus);
+    cleanups.push(() => k2.stop());
+    const fresh = await publish(k2, 'ops.up', { i: 6 });
+    await until(() => eventsOf(rx.hits).length >= 1);
+    expect(eventsOf(rx.hits).map((e) => e.seq)).toEqual([fresh]);
+    const [status] = await sinkStatus(k2);
+    // it resumes at the newest seq when k2 subscribed: past every missed one (the kernel's own
+    // boot events may follow them), before the fresh one
+    const gaps = status?.gaps as Array<{ after: number; resumedAt: number }>;
+    expect(gaps).toEqual([{ after: cursor, resumedAt: expect.any(Number) }]);
+    const resumedAt = gaps[0]?.resumedAt as number;
+    expect(resumedAt).toBeGreaterThanOrEqual(missed.at(-1) as number);
+    expect(resumedAt).toBeLessThan(fresh);
+    expect(status).toMatchObject({ delivered: 1, cursor: fresh });
   }, 60_000);
 
   it('refuses to start with a secret file it cannot read, naming the field', async () => {

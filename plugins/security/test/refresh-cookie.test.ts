@@ -1,10 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCert } from '../../../tests/helpers/self-signed-cert.js';
 import { removeDir, type TempKernel } from '../../../tests/helpers/temp-kernel.js';
 import {
   GOOD_PASSWORD,
   startSecurityKernel,
   userWithRoles,
 } from '../../../tests/security/security-kernel.js';
+import { ensureCommand } from '../../../tests/substrate/ensure-command.js';
 
 const S = '/api/v1/security';
 const OPT_IN = { 'x-omega-refresh-cookie': '1' };
@@ -50,7 +56,7 @@ describe('refresh token in an HttpOnly cookie (browsers)', () => {
       /^omega_refresh=ort\.[^;]+; Path=\/api\/v1\/security\/refresh; HttpOnly; SameSite=Strict$/,
     );
     // Plain HTTP here: no Secure (a browser would drop it); over HTTPS the kernel adds it
-    // (tests/security/refresh-cookie.unit.test.ts).
+    // (below, 'refresh cookie over HTTPS').
     const body = (await res.json()) as Record<string, unknown>;
     expect(body.accessToken).toEqual(expect.any(String));
     expect(body.refreshToken).toBeUndefined();
@@ -105,5 +111,55 @@ describe('refresh token in an HttpOnly cookie (browsers)', () => {
       /^omega_refresh=; Path=\/api\/v1\/security\/refresh; .*Max-Age=0/,
     );
     expect((await post('/refresh', undefined, cookie)).status).toBe(401);
+  });
+});
+
+describe('refresh cookie over HTTPS', () => {
+  let k: TempKernel | undefined;
+  let skip: string | null = null;
+  const certDir = mkdtempSync(join(tmpdir(), 'omega-cookie-tls-'));
+
+  beforeAll(async () => {
+    skip = await ensureCommand('openssl', ['version'], 'openssl', (l) =>
+      process.stderr.write(`[cookie-tls] ${l}\n`),
+    );
+    if (skip) return;
+    // The user is made over plain HTTP (the helpers use fetch, which refuses a self-signed
+    // certificate); the same data dir then serves HTTPS.
+    const plain = await startSecurityKernel();
+    await userWithRoles(plain, 'tls-cookie', ['viewer']);
+    await plain.stop();
+    k = await startSecurityKernel({ dataDir: plain.dataDir, tls: selfSignedCert(certDir) });
+  }, 120_000);
+  afterAll(async () => {
+    await k?.stop();
+    if (k) removeDir(k.dataDir);
+    removeDir(certDir);
+  });
+
+  it('marks the cookie Secure when the kernel serves HTTPS', async (ctx) => {
+    if (skip || !k) return ctx.skip(`openssl unavailable: ${skip}`);
+    expect(k.url).toMatch(/^https:/);
+    const body = JSON.stringify({ username: 'tls-cookie', password: GOOD_PASSWORD });
+    const setCookie = await new Promise<string | undefined>((resolve, reject) => {
+      httpsRequest(
+        `${k?.url}${S}/login`,
+        {
+          method: 'POST',
+          rejectUnauthorized: false,
+          headers: { 'content-type': 'application/json', ...OPT_IN },
+        },
+        (res) => {
+          res.resume();
+          if (res.statusCode !== 200) reject(new Error(`login answered ${res.statusCode}`));
+          else resolve(res.headers['set-cookie']?.[0]);
+        },
+      )
+        .on('error', reject)
+        .end(body);
+    });
+    expect(setCookie).toMatch(
+      /^omega_refresh=ort\.[^;]+; Path=\/api\/v1\/security\/refresh; HttpOnly; SameSite=Strict; Secure$/,
+    );
   });
 });

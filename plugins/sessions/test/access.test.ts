@@ -131,6 +131,34 @@ describe('sessions RBAC and role quotas, with the security plugin', () => {
     ]);
   });
 
+  it('allocation sums are for any reader, without whose they are; planning needs write', async () => {
+    const role = await call(k, 'POST', '/api/v1/security/roles', {
+      name: 'fleet-watcher',
+      description: 'sees nodes, not sessions',
+      permissions: ['nodes:read'],
+    });
+    expect(role.status).toBe(201);
+    const outsider = (await userWithRoles(k, 'otto', ['fleet-watcher'])).accessToken;
+    const path = '/api/v1/sessions/allocation';
+    expect((await call(k, 'GET', path, undefined, false)).status).toBe(401);
+    const refused = await call(k, 'GET', path, undefined, outsider);
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('OMEGA_ERR_FORBIDDEN');
+    for (const who of ['alice', 'victor', 'carol']) {
+      const seen = await call(k, 'GET', path, undefined, t[who]);
+      expect(seen.status, who).toBe(200);
+      expect(Object.keys(seen.body).sort(), who).toEqual(['at', 'nodes', 'total']);
+      // sums only: no session, owner or user id reaches a reader who may not list them
+      const text = JSON.stringify(seen.body);
+      for (const id of Object.values(ids)) expect(text, who).not.toContain(id);
+    }
+    const plan = (token: string) =>
+      call(k, 'POST', '/api/v1/sessions/plan', { spec: { command: 'sleep' }, count: 1 }, token);
+    expect((await plan(t.victor!)).status).toBe(403);
+    expect((await plan(outsider)).status).toBe(403);
+    expect((await plan(t.alice!)).status).toBe(200);
+  });
+
   it('validates quota input and the spec, naming the field', async () => {
     const bad = await call(k, 'PUT', '/api/v1/sessions/quotas/team/x', { limits: {} });
     expect(bad.status).toBe(400);

@@ -1,0 +1,28 @@
+import { mkdtemp, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { HostEntry } from '../kernel/sandbox/index.js';
+
+const REPO = join(import.meta.dirname, '..');
+
+/**
+ * Bundles the plugin host with esbuild into a temp folder, as dist/plugin-host.js would be (not
+ * tsx from source), and answers its entry and the folder (the caller removes it).
+ */
+export async function buildHost(): Promise<{ entry: HostEntry; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'omega-bench-host-'));
+  await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  const file = join(dir, 'plugin-host.mjs');
+  await build({
+    entryPoints: [join(REPO, 'kernel/sandbox/host/main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['isolated-vm'],
+    outfile: file,
+    logLevel: 'silent',
+  });
+  return { entry: { execArgv: ['--no-node-snapshot'], file }, dir };
+}
