@@ -161,8 +161,10 @@ export class AlertSilencing {
         ranOut: true,
       });
     }
-    if (now - this.loadedAt < ACK_GRACE_MS) return;
-    for (const id of this.acks.ids()) if (!this.engine.activeAlert(id)) await this.acks.delete(id);
+    if (now - this.loadedAt < ACK_GRACE_MS || this.acks.size === 0) return;
+    // One pass over the active alerts, not one scan of them per acknowledgement: this runs per collection.
+    const active = new Set(this.engine.activeAlerts().map((a) => a.id));
+    for (const id of this.acks.ids()) if (!active.has(id)) await this.acks.delete(id);
   }
 
   private audit(actor: Actor, action: string, target: string, details: Record<string, unknown>): void {
