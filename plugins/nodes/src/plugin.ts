@@ -1,4 +1,4 @@
-import { definePlugin, httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { definePlugin, errorCode, httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
 import { discoveryRoutes } from './api/discovery-routes.js';
 import { nodeHistoryRoute } from './api/node-history-route.js';
 import { nodeReadRoutes } from './api/node-read-routes.js';
@@ -56,7 +56,7 @@ export const plugin = definePlugin<{ provides: Provides }>({
           (err: unknown) => {
             failures++;
             retryAt = Date.now() + Math.min(30_000, 1_000 * 2 ** failures);
-            const code = (err as { code?: string })?.code ?? 'unknown';
+            const code = errorCode(err) ?? 'unknown';
             ctx.log.error('nodes: loading the registry failed; retrying', { code, failures }).catch(() => {});
           },
         )

@@ -70,7 +70,7 @@ export class NodesRuntime {
   private lastPrune = Date.now();
   private stopping = false;
   /** Waits bounded by {@link within}: the sweep rejects those past their time. */
-  private readonly waits = new Set<{ until: number; reject: (err: Error) => void }>();
+  private readonly waits = new Set<{ until: number; reject: () => void }>();
   /** Kernel time of the latest return of a node not heard since before this start (0: none yet). */
   private lastReturnAt = 0;
   /** Storage writes of every part of the plugin go through this bound. */
@@ -231,7 +231,7 @@ export class NodesRuntime {
     for (const w of this.waits)
       if (now >= w.until) {
         this.waits.delete(w);
-        w.reject(new Error('timeout'));
+        w.reject();
       }
     this.timings.time('tick', () => this.sweep(now));
     const s = this.settings.current;

@@ -40,4 +40,28 @@ describe('WriteLimiter', () => {
     expect(await Promise.all(done)).toEqual(['a', 'b', 'c', 'd', 'e', 'join']);
     expect(most).toBe(2);
   });
+
+  it('runs urgent writes in their own arrival order, ahead of the ordinary ones', async () => {
+    const limiter = new WriteLimiter(1);
+    const started: string[] = [];
+    const release = new Map<string, () => void>();
+    const write = (name: string, urgent = false) =>
+      limiter.run(
+        () =>
+          new Promise<string>((resolve) => {
+            started.push(name);
+            release.set(name, () => resolve(name));
+          }),
+        urgent,
+      );
+    const done = [write('a'), write('b'), write('join1', true), write('join2', true), write('c')];
+    await new Promise((r) => setTimeout(r, 0));
+    for (const name of ['a', 'join1', 'join2', 'b', 'c']) {
+      expect(started.at(-1)).toBe(name);
+      release.get(name)!();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(started).toEqual(['a', 'join1', 'join2', 'b', 'c']);
+    await Promise.all(done);
+  });
 });

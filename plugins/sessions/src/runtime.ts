@@ -20,9 +20,6 @@ import { KeyedLock } from './util/keyed-lock.js';
 /** The periodic sweep, ms: usage batches, retries, deadlines, scheduling. */
 export const TICK_MS = 1_000;
 
-export type { SessionsSettings } from './settings/sessions-settings.js';
-export { DEFAULT_SETTINGS } from './settings/sessions-settings.js';
-
 /**
  * Everything one activation of the sessions plugin holds: sessions, quotas, the scheduler,
  * what it knows of nodes and Slurm hosts, live usage and the outbox. Made by setup, dropped by

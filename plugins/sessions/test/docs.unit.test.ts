@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SESSION_STATES } from '../src/contract.js';
 import { SESSION_ERRORS } from '../src/errors/session-errors.js';
-import { DEFAULT_SETTINGS } from '../src/runtime.js';
+import { DEFAULT_SETTINGS } from '../src/settings/sessions-settings.js';
 
 /* docs/sessions.md keeps in step with the code: every error code, route, state and setting it documents. */
 

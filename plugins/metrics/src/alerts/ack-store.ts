@@ -33,6 +33,11 @@ export class AckStore {
     return this.acks.get(id);
   }
 
+  /** How many alerts are acknowledged. */
+  get size(): number {
+    return this.acks.size;
+  }
+
   /** Alert ids acknowledged. */
   ids(): string[] {
     return [...this.acks.keys()];

@@ -1,5 +1,5 @@
 import type { PluginStorage } from '../persist/plugin-storage.js';
-import { type AckRecord, AckStore } from './ack-store.js';
+import { AckStore } from './ack-store.js';
 import type { ActiveAlert, AlertEngine, AlertEvent } from './alert-engine.js';
 import { type Silence, silenceActive, type Who } from './silence.js';
 import { type SilenceRecord, SilenceStore } from './silence-store.js';
@@ -108,12 +108,12 @@ export class AlertSilencing {
     };
   }
 
-  /** Acknowledges the pending or firing alert `id`; undefined when there is none. */
-  async acknowledge(id: string, reason: string, actor: Actor): Promise<AckRecord | undefined> {
+  /** Acknowledges the pending or firing alert `id` and returns it; undefined when there is none. */
+  async acknowledge(id: string, reason: string, actor: Actor): Promise<ActiveAlert | undefined> {
     const a = this.engine.activeAlert(id);
     if (!a) return undefined;
     const at = this.host.now();
-    const rec = await this.acks.set(id, { rule: a.rule, series: a.series, reason, by: who(actor), at });
+    await this.acks.set(id, { rule: a.rule, series: a.series, reason, by: who(actor), at });
     this.host.publish(SILENCE_TOPICS.acknowledged, {
       id,
       rule: a.rule,
@@ -123,7 +123,7 @@ export class AlertSilencing {
       acknowledged: { by: who(actor), reason, at },
     });
     this.audit(actor, 'alert.ack', `${a.rule} ${a.series}`, { alert: id, reason });
-    return rec;
+    return a;
   }
 
   /** Stores a new silence; audited and published. */
@@ -161,8 +161,10 @@ export class AlertSilencing {
         ranOut: true,
       });
     }
-    if (now - this.loadedAt < ACK_GRACE_MS) return;
-    for (const id of this.acks.ids()) if (!this.engine.activeAlert(id)) await this.acks.delete(id);
+    if (now - this.loadedAt < ACK_GRACE_MS || this.acks.size === 0) return;
+    // One pass over the active alerts, not one scan of them per acknowledgement: this runs per collection.
+    const active = new Set(this.engine.activeAlerts().map((a) => a.id));
+    for (const id of this.acks.ids()) if (!active.has(id)) await this.acks.delete(id);
   }
 
   private audit(actor: Actor, action: string, target: string, details: Record<string, unknown>): void {

@@ -33,8 +33,8 @@ export function silenceRoutes(service: () => MetricsService) {
       if (!body) return badParam({ field: 'body', message: 'must be a JSON object with a "reason"' });
       const reason = parseReason(body.reason);
       if (typeof reason !== 'string') return badParam(reason);
-      const a = isAlertId(id) ? s.engine.activeAlert(id) : undefined;
-      if (!a || !(await s.silencing.acknowledge(id, reason, actorOf(req))))
+      const a = isAlertId(id) ? await s.silencing.acknowledge(id, reason, actorOf(req)) : undefined;
+      if (!a)
         return problem(
           404,
           'OMEGA_ERR_NOT_FOUND',

@@ -1,3 +1,4 @@
+import { isCodedError } from '@omega/sdk';
 import { keyFingerprint } from '../crypto/key-fingerprint.js';
 import { REASONS } from '../liveness/reasons.js';
 import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
@@ -152,11 +153,9 @@ export async function joinNode(rt: NodesRuntime, a: JoinArgs): Promise<GatewayAn
     return { node: { id: entry.record.id, name: entry.record.name } };
   } catch (err) {
     giveBack();
-    if ((err as { code?: string })?.code === 'OMEGA_ERR_UNAVAILABLE')
+    if (isCodedError(err, 'OMEGA_ERR_UNAVAILABLE'))
       // Storage is slow: the agent retries (its record, if written meanwhile, is found then).
-      return {
-        refused: { code: 'OMEGA_ERR_UNAVAILABLE', message: (err as Error).message, retryAfterSec: 5 },
-      };
+      return { refused: { code: 'OMEGA_ERR_UNAVAILABLE', message: err.message, retryAfterSec: 5 } };
     throw err;
   } finally {
     rt.joining.release(fp, a.name);

@@ -9,6 +9,8 @@ export const MAX_WRITES_IN_FLIGHT = 64;
 export class WriteLimiter {
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
+  /** How many of `waiting` (its head) are urgent: they keep their own order among themselves. */
+  private urgentWaiting = 0;
   /** Most writes ever waiting at once (served with the counters). */
   peakWaiting = 0;
 
@@ -17,12 +19,13 @@ export class WriteLimiter {
   /**
    * Runs `write` once a slot is free; resolves or rejects with it. An `urgent` write (a join:
    * an agent's handshake waits on it) goes ahead of every waiting one, so thousands of state
-   * changes queued by a restart storm cannot hold a join past its handshake.
+   * changes queued by a restart storm cannot hold a join past its handshake. Urgent writes
+   * run in their own arrival order (a burst of joins does not serve the newest first).
    */
   async run<T>(write: () => Promise<T>, urgent = false): Promise<T> {
     if (this.inFlight >= this.max) {
       await new Promise<void>((resolve) => {
-        if (urgent) this.waiting.unshift(resolve);
+        if (urgent) this.waiting.splice(this.urgentWaiting++, 0, resolve);
         else this.waiting.push(resolve);
         if (this.waiting.length > this.peakWaiting) this.peakWaiting = this.waiting.length;
       });
@@ -32,7 +35,9 @@ export class WriteLimiter {
       return await write();
     } finally {
       this.inFlight--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next && this.urgentWaiting > 0) this.urgentWaiting--;
+      next?.();
     }
   }
 }

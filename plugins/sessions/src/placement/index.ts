@@ -1,7 +1,7 @@
-export { chooseNode, fillOrder } from './choose-node.js';
 export { demandOf } from './demand-of.js';
+export { fillOrder, findNode } from './find-node.js';
 export { fitOnNode, ineligible } from './fit-node.js';
-export { cloneFree, freeCapacity } from './node-free.js';
+export { freeCapacity } from './node-free.js';
 export { coresText, pendingReason } from './pending-reason.js';
 export { pickCpus } from './pick-cpus.js';
 export type { Allocation, Demand, Fit, NodeFree, PlacementNode } from './placement-types.js';

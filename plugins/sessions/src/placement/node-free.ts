@@ -37,13 +37,6 @@ export function cloneNodeFree(f: NodeFree): NodeFree {
   };
 }
 
-/** A deep copy of free capacities (a trial packing works on one). */
-export function cloneFree(free: ReadonlyMap<string, NodeFree>): Map<string, NodeFree> {
-  const out = new Map<string, NodeFree>();
-  for (const [id, f] of free) out.set(id, cloneNodeFree(f));
-  return out;
-}
-
 /** Takes what `fit` gives a demand of `millicores` and `memoryBytes` from the node's free capacity. */
 export function takeFit(f: NodeFree, fit: Fit, millicores: number, memoryBytes: number): void {
   f.millicores -= millicores;

@@ -1,5 +1,5 @@
-import { fillOrder, findNode } from './choose-node.js';
 import { type Eligibility, eligibility } from './eligibility.js';
+import { fillOrder, findNode } from './find-node.js';
 import { cloneNodeFree, takeFit } from './node-free.js';
 import { reasonsOn } from './pending-reason.js';
 import type { Demand, Fit, NodeFree } from './placement-types.js';

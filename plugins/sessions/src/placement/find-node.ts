@@ -1,5 +1,5 @@
 import { fitOnNode, ineligible } from './fit-node.js';
-import { takeFit, usedShare } from './node-free.js';
+import { usedShare } from './node-free.js';
 import type { Demand, Fit, NodeFree } from './placement-types.js';
 
 /**
@@ -27,23 +27,6 @@ export function findNode(
     if (!best || share < best.share) best = { at: i, fit, share };
   }
   return best;
-}
-
-/**
- * Picks a node for one demand ({@link findNode} over `order`) and takes its capacity from
- * `free`. Answers the fit, or undefined when no node has room.
- */
-export function chooseNode(
-  d: Demand,
-  free: Map<string, NodeFree>,
-  order: readonly string[],
-  eligible?: Uint8Array,
-): Fit | undefined {
-  const nodes = order.map((id) => free.get(id));
-  const found = findNode(d, nodes, eligible);
-  if (!found) return undefined;
-  takeFit(nodes[found.at]!, found.fit, d.millicores, d.memoryBytes);
-  return found.fit;
 }
 
 /** The first-fit order of a pass: fullest nodes first (so bin-pack fills them), then by name. */
