@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../plugins/dashboard/ui/src/api/api-client.js';
+import { readAllPages } from '../../plugins/dashboard/ui/src/api/read-all-pages.js';
 import { covers, hasPermission } from '../../plugins/dashboard/ui/src/auth/has-permission.js';
 import { appendSample } from '../../plugins/dashboard/ui/src/charts/append-sample.js';
 import { type ChartData, chartRows } from '../../plugins/dashboard/ui/src/charts/chart-data.js';
@@ -31,6 +32,45 @@ describe('dashboard logic (pure modules of the UI)', () => {
     }
     await queryMinMax(api, 'cpu.busy', { from: 0, to: 60_000, live: false }, 0);
     expect(asked.at(-1)?.get('points')).toBe('2');
+  });
+
+  it('reads every page of a cursor-paged list, keeps the last page’s other fields, and stops at maxItems', async () => {
+    const all = Array.from({ length: 2500 }, (_, i) => i);
+    const asked: string[] = [];
+    const api = {
+      get: async (path: string) => {
+        asked.push(path);
+        const q = new URLSearchParams(path.slice(path.indexOf('?') + 1));
+        const from = Number(q.get('cursor') ?? 0);
+        const to = Math.min(all.length, from + Number(q.get('limit')));
+        return {
+          items: all.slice(from, to),
+          total: all.length,
+          ...(to < all.length ? { nextCursor: `${to}` } : {}),
+        };
+      },
+    } as unknown as ApiClient;
+    const r = await readAllPages<{ items: number[]; total: number; nextCursor?: string }>(
+      api,
+      '/resources?x=a b',
+    );
+    expect(r.items).toEqual(all);
+    expect(r.total).toBe(2500);
+    expect(r.nextCursor).toBeUndefined();
+    expect(asked).toEqual([
+      '/resources?x=a b&limit=1000',
+      '/resources?x=a b&limit=1000&cursor=1000',
+      '/resources?x=a b&limit=1000&cursor=2000',
+    ]);
+    asked.length = 0;
+    const capped = await readAllPages<{ items: number[]; nextCursor?: string }>(
+      api,
+      '/nodes',
+      undefined,
+      1500,
+    );
+    expect(capped.items).toHaveLength(2000); // whole pages: it stops once it has at least maxItems
+    expect(asked).toEqual(['/nodes?limit=1000', '/nodes?limit=1000&cursor=1000']);
   });
 
   it('reads the window from the URL: a zoom (from < to) wins, else the relative range (1 h by default)', () => {

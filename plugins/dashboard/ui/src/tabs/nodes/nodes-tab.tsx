@@ -1,4 +1,5 @@
 import { useMemo } from 'preact/hooks';
+import { type Page, readAllPages } from '../../api/read-all-pages.js';
 import { AsyncView } from '../../components/status-views.js';
 import { useAsync } from '../../components/use-async.js';
 import { useLive } from '../../components/use-live.js';
@@ -17,19 +18,10 @@ export function NodesTab() {
   const [state, setState] = useParam('state');
   const [q, setQ] = useParam('q');
   const [selected] = useParam('node');
-  const s = useAsync(async (signal) => {
-    const out: ReturnType<typeof readNode>[] = [];
-    let cursor = '';
-    do {
-      const r = await api.get<{ items: unknown[]; nextCursor?: string }>(
-        `/nodes?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        signal,
-      );
-      out.push(...r.items.map(readNode));
-      cursor = r.nextCursor ?? '';
-    } while (cursor && out.length < 20_000);
-    return out;
-  }, []);
+  const s = useAsync(
+    (signal) => readAllPages<Page<unknown>>(api, '/nodes', signal).then((r) => r.items.map(readNode)),
+    [],
+  );
   useLive(['nodes.**'], () => s.reload(), s.reload);
   const shown = useMemo(() => filterNodes(s.data ?? [], state, q), [s.data, state, q]);
   if (selected) return <NodeDetail id={selected} onBack={() => setParams({ node: null }, 'push')} />;
