@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../plugins/dashboard/ui/src/api/api-client.js';
+import type { JsonReader } from '../../plugins/dashboard/ui/src/api/json-reader.js';
 import { readAllPages } from '../../plugins/dashboard/ui/src/api/read-all-pages.js';
 import { covers, hasPermission } from '../../plugins/dashboard/ui/src/auth/has-permission.js';
 import { appendSample } from '../../plugins/dashboard/ui/src/charts/append-sample.js';
@@ -20,7 +20,7 @@ describe('dashboard logic (pure modules of the UI)', () => {
         asked.push(new URLSearchParams(path.slice(path.indexOf('?') + 1)));
         return { results: [] };
       },
-    } as unknown as ApiClient;
+    } as unknown as JsonReader;
     for (const r of RANGES) {
       for (const width of [120, 360, 517.5, 1200, 2560, 50_000]) {
         await queryMinMax(api, 'cpu.busy', { from: 0, to: r.ms, live: true }, width);
@@ -49,7 +49,7 @@ describe('dashboard logic (pure modules of the UI)', () => {
           ...(to < all.length ? { nextCursor: `${to}` } : {}),
         };
       },
-    } as unknown as ApiClient;
+    } as unknown as JsonReader;
     const r = await readAllPages<{ items: number[]; total: number; nextCursor?: string }>(
       api,
       '/resources?x=a b',

@@ -1,4 +1,4 @@
-import type { ApiClient } from './api-client.js';
+import type { JsonReader } from './json-reader.js';
 
 /** One page of a cursor-paged list route (`?limit=&cursor=` → `{ items, nextCursor }`). */
 export interface Page<T> {
@@ -12,7 +12,7 @@ export interface Page<T> {
  * carry a query of its own.
  */
 export async function readAllPages<P extends Page<unknown>>(
-  api: ApiClient,
+  api: JsonReader,
   path: string,
   signal?: AbortSignal,
   maxItems = 20_000,
