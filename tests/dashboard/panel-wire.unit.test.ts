@@ -100,4 +100,49 @@ describe('the panel SDK speaks the shell’s protocol', () => {
     session.stop();
     panel.close();
   });
+
+  it('takes a port only from the window that embeds it (the shell), not from another frame', async () => {
+    const shellWindow = { name: 'shell' };
+    let deliver: ((e: { data: unknown; ports: readonly PanelPort[]; source?: unknown }) => void) | undefined;
+    const connected = connectPanel({
+      parent: shellWindow,
+      addEventListener: (_t, fn) => {
+        deliver = fn;
+      },
+    });
+    const { port1: sibling, port2: forged } = new MessageChannel();
+    const { port1: shell, port2: real } = new MessageChannel();
+    const readyFrom: string[] = [];
+    sibling.on('message', (m) => readyFrom.push(`sibling:${m.type}`));
+    shell.on('message', (m) => readyFrom.push(`shell:${m.type}`));
+    const init = (port: MessageChannel['port1'], plugin: string) =>
+      port.postMessage({
+        type: 'init',
+        plugin,
+        panel: 'p',
+        slot: 'dashboard',
+        context: {},
+        topics: [],
+        reads: [],
+        actions: [],
+        budget: { messageBytes: 1, bytesPerSecond: 1 },
+      });
+    deliver?.({
+      data: { type: 'omega.panel.port' },
+      ports: [forged as unknown as PanelPort],
+      source: { name: 'sibling' },
+    });
+    init(sibling, 'forged');
+    deliver?.({
+      data: { type: 'omega.panel.port' },
+      ports: [real as unknown as PanelPort],
+      source: shellWindow,
+    });
+    init(shell, 'metrics');
+    const client = await connected;
+    expect(client.init.plugin).toBe('metrics');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(readyFrom).toEqual(['shell:ready']);
+    for (const p of [sibling, forged, shell, real]) p.close();
+  });
 });
