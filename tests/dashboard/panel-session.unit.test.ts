@@ -9,11 +9,8 @@ import {
   startPanelSession,
 } from '../../plugins/dashboard/ui/src/shell/panels/panel-session.js';
 import type { PanelSpec, PanelStopCode } from '../../plugins/dashboard/ui/src/shell/panels/panel-spec.js';
-import {
-  PANEL_BYTES_PER_SECOND,
-  PANEL_MESSAGE_BYTES,
-} from '../../plugins/dashboard/ui/src/shell/panels/panel-wire.js';
 import { resolveRead } from '../../plugins/dashboard/ui/src/shell/panels/resolve-read.js';
+import { PANEL_BYTES_PER_SECOND, PANEL_MESSAGE_BYTES } from '../../sdk/src/panel/panel-wire.js';
 
 const SPEC: PanelSpec = {
   plugin: 'metrics',

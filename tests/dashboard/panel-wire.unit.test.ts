@@ -1,22 +1,18 @@
 import { MessageChannel } from 'node:worker_threads';
-import { describe, expect, expectTypeOf, it } from 'vitest';
-import type * as Shell from '../../plugins/dashboard/ui/src/shell/panels/panel-wire.js';
-import * as ShellWire from '../../plugins/dashboard/ui/src/shell/panels/panel-wire.js';
-import { connectPanel, type PanelPort, type PanelWindow } from '../../sdk/src/panel/index.js';
-import type * as Sdk from '../../sdk/src/panel/panel-wire.js';
-import * as SdkWire from '../../sdk/src/panel/panel-wire.js';
+import { describe, expect, it } from 'vitest';
+import {
+  type PanelPort as ShellPort,
+  startPanelSession,
+} from '../../plugins/dashboard/ui/src/shell/panels/panel-session.js';
+import {
+  connectPanel,
+  PANEL_BYTES_PER_SECOND,
+  PANEL_MESSAGE_BYTES,
+  type PanelPort,
+  type PanelWindow,
+} from '../../sdk/src/panel/index.js';
 
 describe('the panel SDK speaks the shell’s protocol', () => {
-  it('has the same message types and budgets as the shell', () => {
-    expectTypeOf<Sdk.ShellToPanel>().toEqualTypeOf<Shell.ShellToPanel>();
-    expectTypeOf<Sdk.PanelToShell>().toEqualTypeOf<Shell.PanelToShell>();
-    expectTypeOf<Sdk.PanelInit>().toEqualTypeOf<Shell.PanelInit>();
-    expect([SdkWire.PANEL_MESSAGE_BYTES, SdkWire.PANEL_BYTES_PER_SECOND]).toEqual([
-      ShellWire.PANEL_MESSAGE_BYTES,
-      ShellWire.PANEL_BYTES_PER_SECOND,
-    ]);
-  });
-
   it('takes the port, answers pings, reads and requests actions over a real MessageChannel', async () => {
     const { port1: shell, port2: panel } = new MessageChannel();
     let deliver: ((e: { data: unknown; ports: readonly PanelPort[] }) => void) | undefined;
@@ -55,5 +51,98 @@ describe('the panel SDK speaks the shell’s protocol', () => {
     expect(fromPanel.map((m) => m.type).sort()).toEqual(['action', 'pong', 'read', 'ready']);
     expect(fromPanel.find((m) => m.type === 'pong')?.n).toBe(3);
     shell.close();
+  });
+
+  it('talks to the real shell session: init with its budget, a declared read, an action the user cancels', async () => {
+    const { port1: shell, port2: panel } = new MessageChannel();
+    const stops: string[] = [];
+    const reads: string[] = [];
+    const session = startPanelSession(
+      {
+        plugin: 'metrics',
+        id: 'node-chart',
+        title: 'Node chart',
+        slot: 'node-page',
+        path: '/ui/metrics/panels/node-chart/index.html',
+        topics: [],
+        reads: ['/api/v1/nodes/{id}'],
+        actions: ['metrics.reset'],
+      },
+      { id: 'n1' },
+      shell as unknown as ShellPort,
+      {
+        read: async (path) => {
+          reads.push(path);
+          return { path };
+        },
+        on: () => () => {},
+        confirm: async () => 'cancelled',
+      },
+      { onQuarantine: (code) => stops.push(code) },
+    );
+    let deliver: ((e: { data: unknown; ports: readonly PanelPort[] }) => void) | undefined;
+    const connected = connectPanel({
+      addEventListener: (_t, fn) => {
+        deliver = fn;
+      },
+    });
+    deliver?.({ data: { type: 'omega.panel.port' }, ports: [panel as unknown as PanelPort] });
+    const client = await connected;
+    expect(client.init.budget).toEqual({
+      messageBytes: PANEL_MESSAGE_BYTES,
+      bytesPerSecond: PANEL_BYTES_PER_SECOND,
+    });
+    expect(client.init.context).toEqual({ id: 'n1' });
+    expect(await client.read('/api/v1/nodes/{id}')).toEqual({ path: '/nodes/n1' });
+    expect(reads).toEqual(['/nodes/n1']);
+    expect(await client.requestAction('metrics.reset', { node: 'n1' })).toBe('cancelled');
+    expect(stops).toEqual([]);
+    session.stop();
+    panel.close();
+  });
+
+  it('takes a port only from the window that embeds it (the shell), not from another frame', async () => {
+    const shellWindow = { name: 'shell' };
+    let deliver: ((e: { data: unknown; ports: readonly PanelPort[]; source?: unknown }) => void) | undefined;
+    const connected = connectPanel({
+      parent: shellWindow,
+      addEventListener: (_t, fn) => {
+        deliver = fn;
+      },
+    });
+    const { port1: sibling, port2: forged } = new MessageChannel();
+    const { port1: shell, port2: real } = new MessageChannel();
+    const readyFrom: string[] = [];
+    sibling.on('message', (m) => readyFrom.push(`sibling:${m.type}`));
+    shell.on('message', (m) => readyFrom.push(`shell:${m.type}`));
+    const init = (port: MessageChannel['port1'], plugin: string) =>
+      port.postMessage({
+        type: 'init',
+        plugin,
+        panel: 'p',
+        slot: 'dashboard',
+        context: {},
+        topics: [],
+        reads: [],
+        actions: [],
+        budget: { messageBytes: 1, bytesPerSecond: 1 },
+      });
+    deliver?.({
+      data: { type: 'omega.panel.port' },
+      ports: [forged as unknown as PanelPort],
+      source: { name: 'sibling' },
+    });
+    init(sibling, 'forged');
+    deliver?.({
+      data: { type: 'omega.panel.port' },
+      ports: [real as unknown as PanelPort],
+      source: shellWindow,
+    });
+    init(shell, 'metrics');
+    const client = await connected;
+    expect(client.init.plugin).toBe('metrics');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(readyFrom).toEqual(['shell:ready']);
+    for (const p of [sibling, forged, shell, real]) p.close();
   });
 });

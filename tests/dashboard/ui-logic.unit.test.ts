@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonReader } from '../../plugins/dashboard/ui/src/api/json-reader.js';
+import { readAllPages } from '../../plugins/dashboard/ui/src/api/read-all-pages.js';
 import { covers, hasPermission } from '../../plugins/dashboard/ui/src/auth/has-permission.js';
 import { appendSample } from '../../plugins/dashboard/ui/src/charts/append-sample.js';
 import { type ChartData, chartRows } from '../../plugins/dashboard/ui/src/charts/chart-data.js';
-import { RANGES, resolveWindow, stepFor } from '../../plugins/dashboard/ui/src/charts/time-range.js';
+import { MAX_POINTS, queryMinMax } from '../../plugins/dashboard/ui/src/charts/query-metrics.js';
+import { RANGES, resolveWindow } from '../../plugins/dashboard/ui/src/charts/time-range.js';
 import { toCsv } from '../../plugins/dashboard/ui/src/components/to-csv.js';
 import { topicMatches } from '../../plugins/dashboard/ui/src/events/topic-matches.js';
 import { groupByState, readNode } from '../../plugins/dashboard/ui/src/tabs/nodes/node-model.js';
@@ -10,17 +13,64 @@ import { parseSelector } from '../../plugins/dashboard/ui/src/tabs/sessions/pars
 import { readSession } from '../../plugins/dashboard/ui/src/tabs/sessions/session-model.js';
 
 describe('dashboard logic (pure modules of the UI)', () => {
-  it('asks for a step that gives at most one point per pixel, for every range from 5 min to 30 days', () => {
+  it('asks for at most one point per pixel (agg=minmax&points=<width>), for every range from 5 min to 30 days', async () => {
+    const asked: URLSearchParams[] = [];
+    const api = {
+      get: async (path: string) => {
+        asked.push(new URLSearchParams(path.slice(path.indexOf('?') + 1)));
+        return { results: [] };
+      },
+    } as unknown as JsonReader;
     for (const r of RANGES) {
-      for (const width of [120, 360, 517, 1200, 2560]) {
-        const w = { from: 0, to: r.ms };
-        const step = stepFor(w, width);
-        expect(step % 1000, `${r.id}@${width}`).toBe(0);
-        // The server returns floor((to - from) / step) + 1 points at most.
-        expect(Math.floor(r.ms / step) + 1, `${r.id}@${width}`).toBeLessThanOrEqual(width + 1);
+      for (const width of [120, 360, 517.5, 1200, 2560, 50_000]) {
+        await queryMinMax(api, 'cpu.busy', { from: 0, to: r.ms, live: true }, width);
+        const q = asked.at(-1);
+        expect(q?.get('agg'), `${r.id}@${width}`).toBe('minmax');
+        expect(Number(q?.get('points')), `${r.id}@${width}`).toBe(Math.min(MAX_POINTS, Math.floor(width)));
+        expect([q?.get('from'), q?.get('to')]).toEqual(['0', String(r.ms)]);
       }
     }
-    expect(stepFor({ from: 0, to: 60_000 }, 10_000)).toBe(1000);
+    await queryMinMax(api, 'cpu.busy', { from: 0, to: 60_000, live: false }, 0);
+    expect(asked.at(-1)?.get('points')).toBe('2');
+  });
+
+  it('reads every page of a cursor-paged list, keeps the last page’s other fields, and stops at maxItems', async () => {
+    const all = Array.from({ length: 2500 }, (_, i) => i);
+    const asked: string[] = [];
+    const api = {
+      get: async (path: string) => {
+        asked.push(path);
+        const q = new URLSearchParams(path.slice(path.indexOf('?') + 1));
+        const from = Number(q.get('cursor') ?? 0);
+        const to = Math.min(all.length, from + Number(q.get('limit')));
+        return {
+          items: all.slice(from, to),
+          total: all.length,
+          ...(to < all.length ? { nextCursor: `${to}` } : {}),
+        };
+      },
+    } as unknown as JsonReader;
+    const r = await readAllPages<{ items: number[]; total: number; nextCursor?: string }>(
+      api,
+      '/resources?x=a b',
+    );
+    expect(r.items).toEqual(all);
+    expect(r.total).toBe(2500);
+    expect(r.nextCursor).toBeUndefined();
+    expect(asked).toEqual([
+      '/resources?x=a b&limit=1000',
+      '/resources?x=a b&limit=1000&cursor=1000',
+      '/resources?x=a b&limit=1000&cursor=2000',
+    ]);
+    asked.length = 0;
+    const capped = await readAllPages<{ items: number[]; nextCursor?: string }>(
+      api,
+      '/nodes',
+      undefined,
+      1500,
+    );
+    expect(capped.items).toHaveLength(2000); // whole pages: it stops once it has at least maxItems
+    expect(asked).toEqual(['/nodes?limit=1000', '/nodes?limit=1000&cursor=1000']);
   });
 
   it('reads the window from the URL: a zoom (from < to) wins, else the relative range (1 h by default)', () => {

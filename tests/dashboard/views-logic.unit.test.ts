@@ -6,26 +6,14 @@ import { fullText } from '../../plugins/dashboard/ui/src/tabs/resources/full-est
 import { sensorLevel } from '../../plugins/dashboard/ui/src/tabs/resources/sensor-level.js';
 import {
   buildSpec,
+  EMPTY_START_FORM,
   problemFieldErrors,
   type StartFormValues,
   splitArgs,
 } from '../../plugins/dashboard/ui/src/tabs/sessions/session-form-model.js';
 import { readSession } from '../../plugins/dashboard/ui/src/tabs/sessions/session-model.js';
 
-const FORM: StartFormValues = {
-  name: '',
-  mode: 'command',
-  command: 'python',
-  args: '',
-  script: '',
-  cpuKind: 'millicores',
-  cpu: '',
-  memory: '',
-  gpus: '',
-  nodeSelector: '',
-  priority: '',
-  timeLimit: '',
-};
+const FORM: StartFormValues = { ...EMPTY_START_FORM, command: 'python' };
 
 describe('Resources, Network and start-form logic', () => {
   it('splits arguments as a shell would, without expanding; an open quote is an error', () => {

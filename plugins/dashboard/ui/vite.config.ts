@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -24,6 +24,9 @@ export default defineConfig({
     reportCompressedSize: false,
     chunkSizeWarningLimit: 200,
   },
+  // Workspace packages (@omega/sdk/panel: the panel wire protocol) from their TypeScript sources,
+  // as the tests read them: no stale dist/ between an sdk change and the dashboard that speaks it.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   // `npm run dev -w plugins/dashboard`: the API and the event stream of a running kernel (OMEGA_URL).
   server: {

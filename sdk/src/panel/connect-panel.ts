@@ -36,7 +36,12 @@ export interface PanelPort {
 
 /** What {@link connectPanel} listens on: the panel's window (typed structurally: the sdk has no DOM types). */
 export interface PanelWindow {
-  addEventListener(type: 'message', fn: (e: { data: unknown; ports: readonly PanelPort[] }) => void): void;
+  addEventListener(
+    type: 'message',
+    fn: (e: { data: unknown; ports: readonly PanelPort[]; source?: unknown }) => void,
+  ): void;
+  /** The window that embeds the panel: the shell. When set, only a port it posts is taken. */
+  readonly parent?: unknown;
 }
 
 type Waiter = { ok(v: unknown): void; fail(e: unknown): void };
@@ -54,7 +59,9 @@ export function connectPanel(win: PanelWindow = globalThis as unknown as PanelWi
     win.addEventListener('message', (e) => {
       const d = e.data as { type?: unknown } | null;
       const port = e.ports[0];
+      // Only the shell's port: a sibling frame could post one first and pose as the shell.
       if (taken || !port || d?.type !== 'omega.panel.port') return;
+      if (win.parent !== undefined && e.source !== win.parent) return;
       taken = true;
       const events = new Set<(e: PanelEventMessage) => void>();
       const waiting = new Map<number, Waiter>();

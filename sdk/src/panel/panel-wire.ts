@@ -1,7 +1,7 @@
 /**
  * The messages between the dashboard shell and a panel over the panel's one MessagePort (issue
- * #19). The shell (plugins/dashboard/ui/src/shell/panels/panel-wire.ts) speaks the same shapes;
- * `tests/dashboard/panel-wire.unit.test.ts` keeps the two in step.
+ * #19). The one definition of the protocol: the shell
+ * (plugins/dashboard/ui/src/shell/panels) imports it from `@omega/sdk/panel` too.
  */
 
 /** What the shell tells a panel once, right after handing it its port. */

@@ -46,20 +46,12 @@ export function scaffoldFiles(o: ScaffoldOptions): Record<string, string> {
       version: '0.1.0',
       private: true,
       type: 'module',
-      scripts: panel
-        ? {
-            // the panel's bundle first: omega-plugin build seals ui/ as it finds it
-            build: 'npm run build:panel && omega-plugin build',
-            ...panel.scripts,
-            pretest: 'npm run build:panel',
-            test: 'omega-plugin test',
-            pack: 'omega-plugin pack',
-          }
-        : {
-            build: 'omega-plugin build',
-            test: 'omega-plugin test',
-            pack: 'omega-plugin pack',
-          },
+      scripts: {
+        build: 'omega-plugin build',
+        test: 'omega-plugin test',
+        pack: 'omega-plugin pack',
+        ...panel?.scripts,
+      },
       devDependencies: sorted,
     }),
     'tsconfig.json': json({

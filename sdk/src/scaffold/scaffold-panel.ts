@@ -4,7 +4,7 @@ export interface PanelScaffold {
   ui: Record<string, unknown>;
   /** Files, path relative to the new folder → content. */
   files: Record<string, string>;
-  /** package.json scripts it needs. */
+  /** package.json scripts it needs (`build` replaced: the panel's bundle first). */
   scripts: Record<string, string>;
 }
 
@@ -35,7 +35,10 @@ export function panelScaffold(name: string): PanelScaffold {
       ],
     },
     scripts: {
+      // the panel's bundle first: omega-plugin build seals ui/ as it finds it
+      build: 'npm run build:panel && omega-plugin build',
       'build:panel': `esbuild panel/hello.ts --bundle --format=iife --target=es2022 --outfile=${PANEL_JS}`,
+      pretest: 'npm run build:panel',
     },
     files: {
       'ui/index.html': `<!doctype html>

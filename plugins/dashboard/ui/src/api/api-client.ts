@@ -1,4 +1,5 @@
 import { ApiError, toApiError } from './api-error.js';
+import type { JsonReader } from './json-reader.js';
 
 /** Where credentials come from and what to do when they stop working. */
 export interface CredentialSource {
@@ -9,8 +10,7 @@ export interface CredentialSource {
 }
 
 /** A typed JSON client over the kernel's `/api/v1` (same origin). */
-export interface ApiClient {
-  get<T>(path: string, signal?: AbortSignal): Promise<T>;
+export interface ApiClient extends JsonReader {
   send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 

@@ -1,4 +1,4 @@
-import type { ApiClient } from '../api/api-client.js';
+import type { JsonReader } from '../api/json-reader.js';
 import type { ChartData, ChartSeries } from './chart-data.js';
 import type { TimeWindow } from './time-range.js';
 
@@ -34,7 +34,7 @@ export const MAX_POINTS = 11000;
  * per series (the finest step that fits), each `[t, avg, min, max]` of its bucket.
  */
 export function queryMinMax(
-  api: ApiClient,
+  api: JsonReader,
   series: string,
   w: TimeWindow,
   points: number,
@@ -57,7 +57,7 @@ export function queryMinMax(
  * from its labels.
  */
 export async function loadChart(
-  api: ApiClient,
+  api: JsonReader,
   series: string,
   w: TimeWindow,
   points: number,

@@ -32,13 +32,3 @@ export function resolveWindow(
   const r = RANGES.find((x) => x.id === range) ?? RANGES[2];
   return { from: now - r.ms, to: now, live: true };
 }
-
-/**
- * The step (ms) to ask the server for so a chart `widthPx` wide gets at most one point per
- * pixel: the window divided by the width, rounded up to a whole second. The server raises it
- * to its tier's resolution (never finer), so the answer can only have fewer points.
- */
-export function stepFor(w: { from: number; to: number }, widthPx: number): number {
-  const px = Math.max(1, Math.floor(widthPx));
-  return Math.max(1000, Math.ceil((w.to - w.from) / px / 1000) * 1000);
-}

@@ -13,6 +13,8 @@ export interface ConfirmProps {
   /** Ask for a reason (required, recorded with the action). */
   reason?: boolean;
   danger?: boolean;
+  /** False while the fields in `children` are incomplete: the confirm button waits (default true). */
+  ready?: boolean;
   onConfirm: (reason: string) => Promise<unknown>;
   onClose: () => void;
 }
@@ -24,7 +26,7 @@ export function ConfirmDialog(p: ConfirmProps) {
   const [error, setError] = useState<unknown>(undefined);
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (p.reason && !reason.trim()) return;
+    if ((p.reason && !reason.trim()) || p.ready === false) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -61,7 +63,7 @@ export function ConfirmDialog(p: ConfirmProps) {
           <button
             type="submit"
             class={p.danger ? 'btn btn-danger' : 'btn btn-primary'}
-            disabled={busy || (p.reason && !reason.trim())}
+            disabled={busy || (p.reason && !reason.trim()) || p.ready === false}
           >
             {p.confirmLabel}
           </button>

@@ -17,12 +17,6 @@ function stored(): ThemeChoice {
 /** The user's choice (a preference, kept in localStorage, not in the URL). */
 export const theme = createStore<ThemeChoice>(stored());
 
-/** The scheme in effect now (`auto` resolved against the system's preference). */
-export function effectiveTheme(choice: ThemeChoice = theme.get()): 'light' | 'dark' {
-  if (choice !== 'auto') return choice;
-  return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-}
-
 /** Applies the choice as `data-theme` on <html> (CSS variables do the rest; no inline style). */
 export function applyTheme(choice: ThemeChoice): void {
   document.documentElement.dataset.theme = choice;

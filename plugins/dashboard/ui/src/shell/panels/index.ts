@@ -12,5 +12,4 @@ export {
 } from './panel-session.js';
 export { PanelSlot } from './panel-slot.js';
 export { type PanelSpec, type PanelStopCode, panelOrigin } from './panel-spec.js';
-export * from './panel-wire.js';
 export { resolveRead } from './resolve-read.js';

@@ -1,13 +1,13 @@
-import { createByteBudget } from './byte-budget.js';
-import { messageBytes } from './message-bytes.js';
-import type { PanelSpec, PanelStopCode } from './panel-spec.js';
 import {
   PANEL_BYTES_PER_SECOND,
   PANEL_MESSAGE_BYTES,
   type PanelInit,
   type PanelToShell,
   type ShellToPanel,
-} from './panel-wire.js';
+} from '@omega/sdk/panel';
+import { createByteBudget } from './byte-budget.js';
+import { messageBytes } from './message-bytes.js';
+import type { PanelSpec, PanelStopCode } from './panel-spec.js';
 import { resolveRead } from './resolve-read.js';
 
 /** An event the shell may pass on (from its own event stream). */

@@ -1,9 +1,9 @@
 import './network.css';
-import { useRef } from 'preact/hooks';
 import { isNotFound } from '../../api/api-error.js';
+import { type Page, readAllPages } from '../../api/read-all-pages.js';
 import { AsyncView, NotInstalled } from '../../components/status-views.js';
 import { useAsync } from '../../components/use-async.js';
-import { useLive } from '../../components/use-live.js';
+import { useCoalescedLive } from '../../components/use-coalesced-live.js';
 import { t } from '../../i18n/t.js';
 import { useServices } from '../../shell/services.js';
 import { HostInterfaces } from './host-interfaces.js';
@@ -25,46 +25,21 @@ const LIVE_MIN_MS = 2_000;
 export function NetworkTab() {
   const { api } = useServices();
   const matrix = useAsync((signal) => api.get<LatencyMatrix>('/resources/network/latency', signal), []);
-  const nodes = useAsync(async (signal) => {
-    const out: NodeNetwork[] = [];
-    let cursor = '';
-    do {
-      const r = await api.get<{ items: NodeNetwork[]; nextCursor?: string }>(
-        `/resources/network?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        signal,
-      );
-      out.push(...r.items);
-      cursor = r.nextCursor ?? '';
-    } while (cursor && out.length < 20_000);
-    return out;
-  }, []);
+  const nodes = useAsync(
+    (signal) => readAllPages<Page<NodeNetwork>>(api, '/resources/network', signal).then((r) => r.items),
+    [],
+  );
   const topology = useAsync((signal) => api.get<NetworkTopology>('/resources/network/topology', signal), []);
   const quality = useAsync(
     (signal) => api.get<{ items: NodeQuality[] }>('/resources/network/quality', signal),
     [],
   );
-  const last = useRef(0);
-  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const reloadAll = () => {
+  useCoalescedLive(['network.**'], LIVE_MIN_MS, () => {
     matrix.reload();
     nodes.reload();
     topology.reload();
     quality.reload();
-  };
-  useLive(
-    ['network.**'],
-    () => {
-      // Coalesce a burst of events into one re-read per LIVE_MIN_MS.
-      if (pending.current) return;
-      const wait = Math.max(0, last.current + LIVE_MIN_MS - Date.now());
-      pending.current = setTimeout(() => {
-        pending.current = undefined;
-        last.current = Date.now();
-        reloadAll();
-      }, wait);
-    },
-    reloadAll,
-  );
+  });
   const installed = !(matrix.error !== undefined && isNotFound(matrix.error));
   return (
     <div class="stack">

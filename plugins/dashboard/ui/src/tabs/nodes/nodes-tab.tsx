@@ -1,13 +1,17 @@
 import { useMemo } from 'preact/hooks';
+import { type Page, readAllPages } from '../../api/read-all-pages.js';
 import { AsyncView } from '../../components/status-views.js';
 import { useAsync } from '../../components/use-async.js';
-import { useLive } from '../../components/use-live.js';
+import { useCoalescedLive } from '../../components/use-coalesced-live.js';
 import { t } from '../../i18n/t.js';
 import { useServices } from '../../shell/services.js';
 import { setParams, useParam } from '../../state/url-state.js';
 import { NodeDetail } from './node-detail.js';
 import { filterNodes, NodeList } from './node-list.js';
 import { readNode } from './node-model.js';
+
+/** Re-reads the fleet on node events at most this often (every read is the whole fleet). */
+const LIVE_MIN_MS = 2_000;
 
 const STATES = ['', 'ready', 'cordoned', 'draining', 'down', 'unreachable'];
 
@@ -17,20 +21,12 @@ export function NodesTab() {
   const [state, setState] = useParam('state');
   const [q, setQ] = useParam('q');
   const [selected] = useParam('node');
-  const s = useAsync(async (signal) => {
-    const out: ReturnType<typeof readNode>[] = [];
-    let cursor = '';
-    do {
-      const r = await api.get<{ items: unknown[]; nextCursor?: string }>(
-        `/nodes?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        signal,
-      );
-      out.push(...r.items.map(readNode));
-      cursor = r.nextCursor ?? '';
-    } while (cursor && out.length < 20_000);
-    return out;
-  }, []);
-  useLive(['nodes.**'], () => s.reload(), s.reload);
+  const s = useAsync(
+    (signal) => readAllPages<Page<unknown>>(api, '/nodes', signal).then((r) => r.items.map(readNode)),
+    [],
+  );
+  // `nodes.**` includes the `nodes.load` batches (every period, several at scale): one re-read per LIVE_MIN_MS.
+  useCoalescedLive(['nodes.**'], LIVE_MIN_MS, () => s.reload());
   const shown = useMemo(() => filterNodes(s.data ?? [], state, q), [s.data, state, q]);
   if (selected) return <NodeDetail id={selected} onBack={() => setParams({ node: null }, 'push')} />;
   return (

@@ -11,6 +11,31 @@ export type ChangeRequest =
   | { op: 'upgrade'; name?: string }
   | { op: 'rollback'; name: string };
 
+/** One titled list of a plan step's diff (permissions or panels), each entry as code; nothing when empty. */
+function CodeList({
+  title,
+  diff,
+  items,
+}: {
+  title: string;
+  diff: string;
+  items: readonly string[] | undefined;
+}) {
+  if (!items || items.length === 0) return null;
+  return (
+    <>
+      <h4>{title}</h4>
+      <ul class="perm-list" data-diff={diff}>
+        {items.map((p) => (
+          <li key={p}>
+            <code>{p}</code>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 /**
  * Shows what a change would do — versions and the permission diff (new, widened, removed
  * permissions, larger limits, a changed publisher key) — and carries it out only with the
@@ -65,18 +90,11 @@ export function PlanDialog({
                     {t('plugins.fromPublisher', { publisher: s.publisher, source: s.source })}
                   </span>
                 </h3>
-                {s.diff.added.length > 0 ? (
-                  <>
-                    <h4>{s.from ? t('plugins.newPermissions') : t('plugins.permissionsAsked')}</h4>
-                    <ul class="perm-list" data-diff="added">
-                      {s.diff.added.map((p) => (
-                        <li key={p}>
-                          <code>{p}</code>
-                        </li>
-                      ))}
-                    </ul>
-                  </>
-                ) : null}
+                <CodeList
+                  title={s.from ? t('plugins.newPermissions') : t('plugins.permissionsAsked')}
+                  diff="added"
+                  items={s.diff.added}
+                />
                 {s.diff.widened.length > 0 ? (
                   <>
                     <h4>{t('plugins.widened')}</h4>
@@ -89,42 +107,13 @@ export function PlanDialog({
                     </ul>
                   </>
                 ) : null}
-                {s.diff.removed.length > 0 ? (
-                  <>
-                    <h4>{t('plugins.removedPermissions')}</h4>
-                    <ul class="perm-list" data-diff="removed">
-                      {s.diff.removed.map((p) => (
-                        <li key={p}>
-                          <code>{p}</code>
-                        </li>
-                      ))}
-                    </ul>
-                  </>
-                ) : null}
-                {(s.diff.panels?.added.length ?? 0) > 0 ? (
-                  <>
-                    <h4>{t('plugins.panelsAsked')}</h4>
-                    <ul class="perm-list" data-diff="panels-added">
-                      {s.diff.panels?.added.map((p) => (
-                        <li key={p}>
-                          <code>{p}</code>
-                        </li>
-                      ))}
-                    </ul>
-                  </>
-                ) : null}
-                {(s.diff.panels?.removed.length ?? 0) > 0 ? (
-                  <>
-                    <h4>{t('plugins.panelsRemoved')}</h4>
-                    <ul class="perm-list" data-diff="panels-removed">
-                      {s.diff.panels?.removed.map((p) => (
-                        <li key={p}>
-                          <code>{p}</code>
-                        </li>
-                      ))}
-                    </ul>
-                  </>
-                ) : null}
+                <CodeList title={t('plugins.removedPermissions')} diff="removed" items={s.diff.removed} />
+                <CodeList title={t('plugins.panelsAsked')} diff="panels-added" items={s.diff.panels?.added} />
+                <CodeList
+                  title={t('plugins.panelsRemoved')}
+                  diff="panels-removed"
+                  items={s.diff.panels?.removed}
+                />
                 {s.diff.limits.map((l) => (
                   <p key={l.limit}>
                     {t('plugins.largerLimit', { limit: l.limit, from: l.from ?? '—', to: l.to })}

@@ -1,8 +1,9 @@
 import './resources.css';
 import { isNotFound } from '../../api/api-error.js';
+import { readAllPages } from '../../api/read-all-pages.js';
 import { ErrorNotice, NotInstalled } from '../../components/status-views.js';
 import { useAsync } from '../../components/use-async.js';
-import { useLive } from '../../components/use-live.js';
+import { useCoalescedLive } from '../../components/use-coalesced-live.js';
 import { t } from '../../i18n/t.js';
 import { useServices } from '../../shell/services.js';
 import { setParams, useParam } from '../../state/url-state.js';
@@ -13,6 +14,8 @@ import type { FleetResources } from './resources-model.js';
 
 /** Pages of `GET /resources` the tab reads at most (1,000 nodes a page). */
 const MAX_PAGES = 20;
+/** Re-reads the fleet on resource and node events at most this often (every read is the whole fleet). */
+const LIVE_MIN_MS = 2_000;
 
 /**
  * Resources: the fleet from the resources plugin (one row per node; the selected node, in the
@@ -22,21 +25,13 @@ const MAX_PAGES = 20;
 export function ResourcesTab() {
   const { api } = useServices();
   const [selected] = useParam('node');
-  const fleet = useAsync(async (signal) => {
-    let out: FleetResources | undefined;
-    let cursor = '';
-    for (let i = 0; i < MAX_PAGES; i++) {
-      const r = await api.get<FleetResources>(
-        `/resources?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        signal,
-      );
-      out = out ? { ...r, items: [...out.items, ...r.items] } : r;
-      cursor = r.nextCursor ?? '';
-      if (!cursor) break;
-    }
-    return out as FleetResources;
-  }, []);
-  useLive(['resources.updated', 'resources.problem.*', 'nodes.node.*'], () => fleet.reload(), fleet.reload);
+  const fleet = useAsync(
+    (signal) => readAllPages<FleetResources>(api, '/resources', signal, MAX_PAGES * 1000),
+    [],
+  );
+  useCoalescedLive(['resources.updated', 'resources.problem.*', 'nodes.node.*'], LIVE_MIN_MS, () =>
+    fleet.reload(),
+  );
   const select = (id: string | null) => setParams({ node: id }, 'push');
   const installed = !(fleet.error !== undefined && isNotFound(fleet.error));
   return (

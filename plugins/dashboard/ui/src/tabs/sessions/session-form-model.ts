@@ -14,6 +14,22 @@ export interface StartFormValues {
   timeLimit: string;
 }
 
+/** A blank start form: a command, nothing else given. */
+export const EMPTY_START_FORM: Readonly<StartFormValues> = {
+  name: '',
+  mode: 'command',
+  command: '',
+  args: '',
+  script: '',
+  cpuKind: 'millicores',
+  cpu: '',
+  memory: '',
+  gpus: '',
+  nodeSelector: '',
+  priority: '',
+  timeLimit: '',
+};
+
 /**
  * Splits an argument line as a POSIX shell would without expanding anything: whitespace
  * separates, '…' is literal, "…" keeps spaces (\" and \\ escaped inside), \ escapes one

@@ -7,7 +7,12 @@ import { ScrollRegion } from '../../components/scroll-region.js';
 import { ErrorNotice } from '../../components/status-views.js';
 import { t } from '../../i18n/t.js';
 import { useServices } from '../../shell/services.js';
-import { buildSpec, problemFieldErrors, type StartFormValues } from './session-form-model.js';
+import {
+  buildSpec,
+  EMPTY_START_FORM,
+  problemFieldErrors,
+  type StartFormValues,
+} from './session-form-model.js';
 
 /** `POST /sessions/plan`: where each copy would start, or why it would wait. */
 interface Plan {
@@ -25,21 +30,6 @@ interface Started {
   reason?: string;
   error?: string;
 }
-
-const EMPTY: StartFormValues = {
-  name: '',
-  mode: 'command',
-  command: '',
-  args: '',
-  script: '',
-  cpuKind: 'millicores',
-  cpu: '',
-  memory: '',
-  gpus: '',
-  nodeSelector: '',
-  priority: '',
-  timeLimit: '',
-};
 
 /** Most copies of one bulk start (the plan route's limit). */
 const MAX_COPIES = 1000;
@@ -84,7 +74,7 @@ export function StartSessionForm({
   onStarted: (id: string) => void;
 }) {
   const { api } = useServices();
-  const [v, setV] = useState<StartFormValues>(EMPTY);
+  const [v, setV] = useState<StartFormValues>(EMPTY_START_FORM);
   const [bulk, setBulk] = useState(false);
   const [count, setCount] = useState('2');
   const [errors, setErrors] = useState<Record<string, string>>({});
