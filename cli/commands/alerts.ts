@@ -103,6 +103,7 @@ export const alertsCommand: Command = {
   usage:
     'omega alerts [list] | ack ALERT_ID --reason TEXT | silence [--rule ID] [--label k=v,…] --reason TEXT (--for 2h | --until TIME) | silences [--state active|expired] | expire SILENCE_ID',
   options: {
+    'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     reason: { type: 'string', description: 'Why (ack, silence): shown beside the alert and audited' },
     rule: { type: 'string', description: 'silence: the alert rule id it covers' },
     label: { type: 'string', description: 'silence: labels an alert must have, k=v,k2=v2' },

@@ -51,13 +51,9 @@ export const pluginCommand: Command = {
   name: 'plugin',
   summary: 'List plugins, show one, or enable, disable or reload one while the kernel keeps serving.',
   usage:
-    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME|reload NAME|install ./FILE.omega-plugin [--approve] [--trust KEY]|upgrade ./FILE.omega-plugin [--approve]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME|remove NAME|verify|source add NAME URL|DIR --root FILE|source list|source remove NAME> [--url URL] [--token TOKEN] [--json]',
+    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME|reload NAME|install ./FILE.omega-plugin [--approve] [--trust KEY]|upgrade ./FILE.omega-plugin [--approve]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME|remove NAME|verify|source add NAME URL|DIR --root FILE|source list|source remove NAME> [--url URL | --context NAME] [--token TOKEN] [--json]',
+  // --url, --context and --token are the global flags (cli/main.ts), resolved by resolveTarget
   options: {
-    url: { type: 'string', description: 'Kernel URL (default $OMEGA_URL or http://127.0.0.1:7700)' },
-    token: {
-      type: 'string',
-      description: 'Admin token (default $OMEGA_ADMIN_TOKEN or <data-dir>/admin-token)',
-    },
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     json: { type: 'boolean', description: 'Print JSON' },
     yes: {

@@ -306,7 +306,9 @@ async function quotaAction(action: string | undefined, values: Values, args: str
   const target = (what: string): string => {
     const [scope, name] = args;
     if (args.length !== 2 || (scope !== 'user' && scope !== 'role') || !name)
-      throw new UsageError(`sessions quota ${what} needs a scope (user or role) and a name`);
+      throw new UsageError(
+        `sessions quota ${what} needs a scope and a name: user USER_ID (u-…) or role ROLE`,
+      );
     return `${BASE}/quotas/${scope}/${enc(name)}`;
   };
   switch (action) {
@@ -475,7 +477,7 @@ export const sessionsCommand: Command = {
   summary:
     'Run compute sessions on the nodes (or Slurm); list, show, pause, resume, kill; logs -f, usage, quotas, settings.',
   usage:
-    'omega sessions <run [--cores N|--millicores M] [--memory 2G] [--gpus N [--gpu-model M]] [--pids N] [--disk 10G] [--node-selector K=V,..] [--name N] [--env K=V,..] [--cwd DIR] [--priority P] [--time-limit 1h] [--spread] [--slurm [--partition P]] [-f] (-- CMD ARGS..|--script TEXT)|list [--state S,..] [--owner U] [--node N] [--gpu G] [--limit N] [--cursor C]|show ID|pause ID|resume ID|kill ID [--reason R] [--grace 10s]|logs ID [-f] [--stream stderr] [--offset N]|usage ID [--fresh]|quota <list|me|show SCOPE NAME|set SCOPE NAME [--cores N] [--memory 64G] [--gpus N] [--max-sessions N]|rm SCOPE NAME>|settings [--set K=V,..]> [--url URL | --context NAME] [--token TOKEN] [--json]',
+    'omega sessions <run [--cores N|--millicores M] [--memory 2G] [--gpus N [--gpu-model M]] [--pids N] [--disk 10G] [--node-selector K=V,..] [--name N] [--env K=V,..] [--cwd DIR] [--priority P] [--time-limit 1h] [--spread] [--best-effort] [--slurm [--partition P]] [-f] (-- CMD ARGS..|--script TEXT)|list [--state S,..] [--owner U] [--node N] [--gpu G] [--limit N] [--cursor C]|show ID|pause ID|resume ID|kill ID [--reason R] [--grace 10s]|logs ID [-f] [--stream stderr] [--offset N]|usage ID [--fresh]|quota <list|me|show SCOPE NAME|set SCOPE NAME [--cores N] [--memory 64G] [--gpus N] [--max-sessions N]|rm SCOPE NAME> (SCOPE NAME: user USER_ID or role ROLE)|settings [--set K=V,..]> [--url URL | --context NAME] [--token TOKEN] [--json]',
   options: {
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     json: { type: 'boolean', description: 'Print JSON (logs: one JSON line per window)' },

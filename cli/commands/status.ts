@@ -25,13 +25,9 @@ const sinkLine = (k: SinkLine): string =>
 export const statusCommand: Command = {
   name: 'status',
   summary: 'Show whether a kernel is up and ready, its version, uptime, plugins and event sinks.',
-  usage: 'omega status [--url URL] [--token TOKEN] [--data-dir DIR] [--json]',
+  usage: 'omega status [--url URL | --context NAME] [--token TOKEN] [--data-dir DIR] [--json]',
+  // --url, --context and --token are the global flags (cli/main.ts), resolved by resolveTarget
   options: {
-    url: { type: 'string', description: 'Kernel URL (default $OMEGA_URL or http://127.0.0.1:7700)' },
-    token: {
-      type: 'string',
-      description: 'Admin token (default $OMEGA_ADMIN_TOKEN or <data-dir>/admin-token)',
-    },
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     json: { type: 'boolean', description: 'Print JSON' },
   },

@@ -51,6 +51,33 @@ describe('omega CLI', () => {
     }
   });
 
+  it('every command that talks to a kernel takes --url, --context, --token and --data-dir, described once', () => {
+    const globalToken =
+      /--token <value> +Bearer token \(default: \$OMEGA_TOKEN, the context, <data-dir>\/admin-token\)/;
+    for (const [cmd, action] of [
+      ['status'],
+      ['plugin', 'list'],
+      ['nodes', 'list'],
+      ['sessions', 'list'],
+      ['alerts', 'list'],
+    ] as const) {
+      const help = run([cmd, '--help']);
+      expect(help.stdout, cmd).toMatch(globalToken);
+      expect(help.stdout, cmd).toMatch(/--context <value>/);
+      // --data-dir is accepted (the token file's folder): the call gets as far as the unreachable kernel
+      const r = run([
+        cmd,
+        ...(action ? [action] : []),
+        '--data-dir',
+        join(tmpdir(), 'never-used'),
+        '--url',
+        'http://127.0.0.1:1',
+      ]);
+      expect(r.stderr, cmd).not.toMatch(/Unknown option/);
+      expect(r.stderr, cmd).toMatch(/no kernel (answers )?at http:\/\/127\.0\.0\.1:1/);
+    }
+  });
+
   it('never sends the local token file to another host, nor any token over plain http', () => {
     const r = run(['status', '--url', 'http://192.0.2.1:7700', '--token', 'x'.repeat(20)]);
     expect(r.status).toBe(2);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +18,8 @@ const SDK = join(ROOT, 'sdk');
  * tsconfig that type-checks against the sdk's sources (the `source` condition: in the repository
  * the sdk's declarations exist only after prepack; tests/packaging checks the published ones).
  */
-async function scaffold(work: string, name: string): Promise<string> {
-  await initPlugin(work, name);
+async function scaffold(work: string, name: string, opts: { panel?: boolean } = {}): Promise<string> {
+  await initPlugin(work, name, opts);
   const dir = join(work, name);
   mkdirSync(join(dir, 'node_modules', '@omega'), { recursive: true });
   symlinkSync(SDK, join(dir, 'node_modules', '@omega', 'sdk'), 'dir');
@@ -141,6 +141,18 @@ describe('build output: dist/plugin.json + dist/plugin.js; the tracked plugin.js
 
     // back to the sources dist/ was built from: current again
     expect((await packPlugin(dir, work)).name).toBe('greet');
+  });
+
+  it('pack refuses a plugin with a ui (an archive cannot carry it yet), in one line naming what to do', async () => {
+    const panelled = await scaffold(work, 'panelled', { panel: true });
+    await buildPlugin(panelled, { typecheck: false });
+    await signPlugin(panelled, key);
+    expect(await codeOf(packPlugin(panelled, work))).toBe('OMEGA_ERR_MANIFEST_INVALID');
+    const refused = await runCli(OMEGA_PLUGIN, ['pack', 'panelled', '--out', work], work);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/cannot carry.*plugins folder.*OMEGA_ERR_MANIFEST_INVALID/);
+    expect(existsSync(join(work, 'panelled-0.1.0.omega-plugin'))).toBe(false);
   });
 
   it('omega-plugin pack says in one line to build; pack --build builds, signs and packs', async () => {

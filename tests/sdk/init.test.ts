@@ -43,6 +43,11 @@ describe('omega-plugin init: a package the author owns, linked to the sdk it ran
       /defineRouteSchemas\(\{\s*hello:/,
     );
     expect(readFileSync(join(work, 'hello', '.gitignore'), 'utf8')).toMatch(/^dist$/m);
+    // the README's install line works as written: a new plugin's permissions are an escalation,
+    // which --yes never approves
+    expect(readFileSync(join(work, 'hello', 'README.md'), 'utf8')).toMatch(
+      /omega plugin install \.\/hello-0\.1\.0\.omega-plugin --trust publisher\.public\.jwk --approve$/m,
+    );
   });
 
   it('writes --sdk SPEC as given, and says in one command how to add the kernel', async () => {
@@ -74,10 +79,14 @@ describe('omega-plugin init --panel: a dashboard panel written with @omega/sdk/p
   it('writes the panel, declares it under ui.panels, and the build seals its bundle; the kernel loads it', async () => {
     const run = await runCli(OMEGA_PLUGIN, ['init', 'chart', '--panel'], work);
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^next: cd chart && npm install && npm test$/m); // pretest bundles the panel
     const dir = join(work, 'chart');
-    const pkg = json<{ scripts: Record<string, string>; devDependencies: Record<string, string> }>(
-      join(dir, 'package.json'),
-    );
+    const pkg = json<{
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+      allowScripts: Record<string, boolean>;
+    }>(join(dir, 'package.json'));
+    expect(pkg.allowScripts).toEqual({ esbuild: true });
     expect(pkg.scripts.build).toBe('npm run build:panel && omega-plugin build');
     expect(pkg.scripts['build:panel']).toMatch(
       /^esbuild panel\/hello\.ts --bundle .*--outfile=ui\/panels\/hello\/panel\.js$/,

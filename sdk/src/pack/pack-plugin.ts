@@ -21,11 +21,19 @@ export interface PackedPlugin {
  * Packs a built, signed plugin into ONE file `<name>-<version>.omega-plugin` in `outDir`: a
  * gzip'd JSON `{ format, manifest, files: { <main>: base64 }, signature }` where `manifest` is
  * dist/plugin.json's text. Refuses a dist/ older than its sources (rebuild) and a signature that
- * no longer matches the manifest and bundle (sign again after every build).
+ * no longer matches the manifest and bundle (sign again after every build), and a plugin with a
+ * `ui` (the archive does not carry the UI files yet, so no kernel could load it).
  */
 export async function packPlugin(dir: string, outDir: string): Promise<PackedPlugin> {
   await assertBuildCurrent(dir);
   const { manifest, manifestText, bundle } = await readPluginFiles(dir);
+  if (manifest.ui)
+    // the archive carries the bundle only; a kernel would place it without its ui/ and fail to load it
+    throw omegaError(
+      'OMEGA_ERR_MANIFEST_INVALID',
+      `${manifest.name} has a ui (${manifest.ui.root}/), which an archive cannot carry yet; install the built folder (dist/ and ${manifest.ui.root}/) into the kernel's plugins folder instead (docs/plugin-guide.md, Dashboard panels).`,
+      { field: 'ui' },
+    );
   let sig: SignatureFile;
   try {
     sig = JSON.parse(await readFile(join(dir, SIGNATURE_FILE), 'utf8')) as SignatureFile;

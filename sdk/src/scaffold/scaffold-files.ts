@@ -19,7 +19,9 @@ const PANEL_README = [
   '`ui/panels/hello/panel.js` by `npm run build:panel` (run by `npm run build` and `npm test`) and',
   'declared under `ui.panels` in `plugin.json` with the topics, reads and actions it may be given.',
   'The build seals `ui/` into `ui.integrity`; the operator grants the panel. Build with',
-  '`npm run build` (not `npx omega-plugin build` alone) so the bundle is current.',
+  '`npm run build` (not `npx omega-plugin build` alone) so the bundle is current, and test with',
+  '`npm test`. An archive cannot carry `ui/` yet, so `pack` refuses this plugin: install it by',
+  "placing the built folder (`dist/` and `ui/`) in the kernel's plugins folder.",
   '',
 ].join('\n');
 
@@ -53,6 +55,8 @@ export function scaffoldFiles(o: ScaffoldOptions): Record<string, string> {
         ...panel?.scripts,
       },
       devDependencies: sorted,
+      // npm 11 runs a dependency's install script only when the project allows it
+      ...(panel ? { allowScripts: { esbuild: true } } : {}),
     }),
     'tsconfig.json': json({
       compilerOptions: {
@@ -154,7 +158,7 @@ npx omega-plugin build                       # type-check, then dist/plugin.js +
 npx omega-plugin test                        # build, then test/*.test.ts against a real kernel
 npx omega-plugin keygen                      # once: publisher.private.jwk (keep it secret) + .public.jwk
 npx omega-plugin pack --key publisher.private.jwk   # signed ${o.name}-<version>.omega-plugin
-omega plugin install ${o.name}-0.1.0.omega-plugin --trust publisher.public.jwk --yes
+omega plugin install ./${o.name}-0.1.0.omega-plugin --trust publisher.public.jwk --approve
 \`\`\`
 
 \`dist/\` is build output (not tracked): \`pack\` refuses a \`dist/\` older than the sources.

@@ -31,7 +31,8 @@ export const initCommand: SdkCommand = {
       r.omega
         ? `  omega      ${r.omega} (the kernel the tests run against)`
         : `  omega      not found beside this sdk; for omega-plugin test add it: cd ${rel} && npm install --save-dev omega@file:<path to omega-<version>.tgz>`,
-      `next: cd ${rel} && npm install && npx omega-plugin test`,
+      // a panel's bundle is built by npm test's pretest (build:panel), not by omega-plugin test
+      `next: cd ${rel} && npm install && ${values.panel === true ? 'npm test' : 'npx omega-plugin test'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
