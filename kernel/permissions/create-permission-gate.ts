@@ -3,6 +3,7 @@ import { capabilityCovers, formatCapability, intersectCapabilities, parseCapabil
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import { type NormalizedRequest, normalizeRequest } from './normalize-request.js';
 import { createPermissionIndex } from './permission-index.js';
+import { reservedTopicReason } from './reserved-topic.js';
 
 /** What the gate records for every denial (the kernel turns it into an audit event). */
 export interface DenyRecord {
@@ -76,7 +77,13 @@ export function createPermissionGate(opts: PermissionGateOptions): PermissionGat
   const grantedIdx = createPermissionIndex(granted);
   const declaredStrings = declared.map(formatCapability);
 
-  const decide = (req: NormalizedRequest): boolean => !deny.overlaps(req) && allow.covers(req);
+  /** Topics no grant opens to this plugin (the kernel's, another plugin's audit records). */
+  const reserved = (req: NormalizedRequest): string | undefined =>
+    req.descriptor.kind === 'events.publish'
+      ? reservedTopicReason(opts.plugin, req.descriptor.topic)
+      : undefined;
+  const decide = (req: NormalizedRequest): boolean =>
+    reserved(req) === undefined && !deny.overlaps(req) && allow.covers(req);
 
   const refuse = (asked: string, reason: string, fix: string): never => {
     opts.onDeny?.({ plugin: opts.plugin, asked, declared: [...declaredStrings], reason });
@@ -91,6 +98,10 @@ export function createPermissionGate(opts: PermissionGateOptions): PermissionGat
 
   const explain = (req: NormalizedRequest): never => {
     const asked = formatCapability(req.descriptor);
+    const why = reserved(req);
+    if (why !== undefined) {
+      return refuse(asked, why, 'Publish on topics of your own (e.g. <plugin>.*); no grant opens this one.');
+    }
     if (deny.overlaps(req)) {
       return refuse(
         asked,

@@ -309,3 +309,55 @@ describe('permission gate: denials name plugin, request, declaration and fix', (
     expect(records[0]?.reason).toMatch(/^invalid resource/);
   });
 });
+
+describe('permission gate: topics no grant opens', () => {
+  const everything = createPermissionGate({
+    plugin: 'nodes',
+    declared: ['events:publish:**'],
+    granted: ['events:publish:**'],
+  });
+  const publish = (topic: string): CapabilityDescriptor => ({ kind: 'events.publish', topic });
+
+  it('a plugin writes audit records only in its own name, even when granted events:publish:**', () => {
+    expect(everything.allows(publish('audit.nodes.node.joined'))).toBe(true);
+    for (const topic of ['audit.security.user.created', 'audit.nodesx.y', 'audit.node.y', 'audit.nodes']) {
+      expect(everything.allows(publish(topic)), topic).toBe(false);
+    }
+  });
+
+  it("the kernel's topics are the kernel's: plugin states, the admin trail, panel actions, operator events", () => {
+    for (const topic of [
+      'kernel.started',
+      'plugins.admin.install',
+      'plugins.plugin.running',
+      'ui.action.sessions',
+      'ops.maintenance.announced',
+      'security.authn.failed',
+      'security.authz.denied',
+    ]) {
+      expect(everything.allows(publish(topic)), topic).toBe(false);
+    }
+    // The rest of a plugin's namespace stays with the grants.
+    expect(everything.allows(publish('security.user.created'))).toBe(true);
+    expect(everything.allows(publish('plugin.x'))).toBe(true);
+  });
+
+  it('a refusal names the reason and is recorded like any denial', () => {
+    const records: DenyRecord[] = [];
+    const gate = createPermissionGate({
+      plugin: 'nodes',
+      declared: ['events:publish:**'],
+      granted: ['events:publish:**'],
+      onDeny: (r) => records.push(r),
+    });
+    let thrown: { code?: string; extras?: Record<string, unknown> } | undefined;
+    try {
+      gate.check(publish('audit.security.user.deleted'));
+    } catch (err) {
+      thrown = err as typeof thrown;
+    }
+    expect(thrown?.code).toBe('OMEGA_ERR_PERM_DENIED');
+    expect(String(thrown?.extras?.reason)).toContain('"nodes" writes only audit.nodes.<action>');
+    expect(records.map((r) => r.asked)).toEqual(['events:publish:audit.security.user.deleted']);
+  });
+});
