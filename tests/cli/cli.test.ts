@@ -76,7 +76,7 @@ describe('omega CLI', () => {
       expect(r.stderr, cmd).not.toMatch(/Unknown option/);
       expect(r.stderr, cmd).toMatch(/no kernel (answers )?at http:\/\/127\.0\.0\.1:1/);
     }
-  });
+  }, 180_000); // ten CLI processes, each compiling the CLI with tsx: slow on a busy machine
 
   it('never sends the local token file to another host, nor any token over plain http', () => {
     const r = run(['status', '--url', 'http://192.0.2.1:7700', '--token', 'x'.repeat(20)]);
