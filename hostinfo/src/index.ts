@@ -4,6 +4,7 @@
  * Every reader takes a root (default `/`) so it can read a recorded tree; docs/hostinfo.md lists
  * each source, its cadence, and what "absent" looks like.
  */
+export * from './cgroup/index.js';
 export * from './cpu/index.js';
 export { createRateTracker, type RateTracker } from './create-rate-tracker.js';
 export { type Absent, absent, type Detected, present } from './detected.js';

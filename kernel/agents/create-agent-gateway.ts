@@ -222,7 +222,7 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
           if (quiet > o.heartbeatMs) probedAt.set(s, now);
         }
       }
-      void reportSilent();
+      if (silent.length > 0) void reportSilent();
     },
     Math.min(1_000, o.heartbeatMs),
   );

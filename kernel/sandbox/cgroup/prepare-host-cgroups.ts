@@ -1,5 +1,6 @@
 import { mkdir, readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCgroupMounts, parseOwnCgroups } from '@omega/hostinfo';
 import { errnoOf, readCgroupText, writeCgroupValue } from './cgroup-io.js';
 import {
   type CgroupMode,
@@ -21,37 +22,6 @@ export interface HostCgroupOptions {
 
 const V2_CONTROLLERS = ['cpu', 'memory', 'pids'] as const;
 let sequence = 0;
-
-interface Mount {
-  point: string;
-  type: string;
-  options: string[];
-}
-
-const unescapeOctal = (s: string): string =>
-  s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
-
-function cgroupMounts(text: string): Mount[] {
-  const out: Mount[] = [];
-  for (const line of text.split('\n')) {
-    const [, point, type, options] = line.split(' ');
-    if (point && options && (type === 'cgroup' || type === 'cgroup2'))
-      out.push({ point: unescapeOctal(point), type, options: options.split(',') });
-  }
-  return out;
-}
-
-/** `/proc/self/cgroup` → this process's path per controller (`''` is the cgroup2 line). */
-function ownPaths(text: string): Map<string, string> {
-  const own = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^\d+:([^:]*):(.*)$/.exec(line.trim());
-    if (!m) continue;
-    own.set(m[1]!, m[2]!);
-    for (const c of m[1]!.split(',')) if (c) own.set(c, m[2]!);
-  }
-  return own;
-}
 
 const pidAlive = (pid: number): boolean => {
   try {
@@ -111,8 +81,8 @@ export async function prepareHostCgroups(opts: HostCgroupOptions = {}): Promise<
   const root = opts.fsRoot ?? '';
   const parent = opts.parent ?? 'omega-plugins';
   const leaf = `${parent}-k${process.pid}-${++sequence}`;
-  const mounts = cgroupMounts((await readCgroupText(join(root, '/proc/self/mounts'))) ?? '');
-  const own = ownPaths((await readCgroupText(join(root, '/proc/self/cgroup'))) ?? '');
+  const mounts = parseCgroupMounts((await readCgroupText(join(root, '/proc/self/mounts'))) ?? '');
+  const own = parseOwnCgroups((await readCgroupText(join(root, '/proc/self/cgroup'))) ?? '');
   const notes: string[] = [];
   const placements: CgroupPlacement[] = [];
   const served = new Set<CgroupRole>();

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import { formatCpuList } from '@omega/hostinfo';
 import type { SessionResources } from '../spec/session-spec.js';
 import { readText, writeOptional, writeText } from './cgroup-files.js';
 import type { CgroupLayout } from './cgroup-layout.js';
 import { controllerSource } from './controller-source.js';
-import { formatCpuList } from './cpu-list.js';
 import type { SessionCgroup } from './session-cgroup.js';
 
 /** The CFS period the executor uses for CPU caps (100 ms, the kernel default). */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCgroupMounts, parseOwnCgroups } from '@omega/hostinfo';
 import {
   type CgroupLayout,
   type CgroupMode,
@@ -10,36 +11,6 @@ import {
   V2_CONTROLLERS,
   type V2Controller,
 } from './cgroup-layout.js';
-
-interface Mount {
-  point: string;
-  type: string;
-  options: string[];
-}
-
-/** Undoes the octal escapes /proc/self/mounts uses for spaces and tabs in mount points. */
-const unescapeMount = (s: string): string =>
-  s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
-
-function parseMounts(text: string): Mount[] {
-  return text
-    .split('\n')
-    .map((l) => l.split(' '))
-    .filter((f) => f.length >= 4 && (f[2] === 'cgroup' || f[2] === 'cgroup2'))
-    .map((f) => ({ point: unescapeMount(f[1]!), type: f[2]!, options: f[3]!.split(',') }));
-}
-
-/** `/proc/self/cgroup`: controller list → the agent's own path (`''` keys the cgroup2 line). */
-function parseOwnCgroups(text: string): Map<string, string> {
-  const own = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^\d+:([^:]*):(.*)$/.exec(line.trim());
-    if (!m) continue;
-    own.set(m[1]!, m[2]!);
-    for (const c of m[1]!.split(',')) if (c) own.set(c, m[2]!);
-  }
-  return own;
-}
 
 async function readOr(path: string, fallback: string): Promise<string> {
   try {
@@ -61,7 +32,7 @@ export async function detectCgroupLayout(options: CgroupOptions = {}): Promise<C
   const notes: string[] = [];
   if (want === 'none')
     return { mode: 'none', unified: null, v1: {}, notes: ['cgroups disabled by configuration (mode none)'] };
-  const mounts = parseMounts(await readOr(join(root, '/proc/self/mounts'), ''));
+  const mounts = parseCgroupMounts(await readOr(join(root, '/proc/self/mounts'), ''));
   const own = parseOwnCgroups(await readOr(join(root, '/proc/self/cgroup'), ''));
   const baseOf = (mount: string, ownPath: string): string => join(root, mount, nest ? ownPath : '/', parent);
 

@@ -1,4 +1,4 @@
-import { formatCpuList } from '../cgroup/cpu-list.js';
+import { formatCpuList } from '@omega/hostinfo';
 import type { Feature } from '../enforcement-report.js';
 import { execError } from '../errors/index.js';
 import type { SessionResources, SessionSpec } from '../spec/session-spec.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { parseCpuList } from '@omega/hostinfo';
 import { readText } from '../cgroup/cgroup-files.js';
 import type { CgroupLayout } from '../cgroup/cgroup-layout.js';
-import { parseCpuList } from '../cgroup/cpu-list.js';
 
 /** The cores and memory nodes sessions may be pinned to: the executor's cpuset, else what the machine has online. */
 export async function nodeCpus(

@@ -1,0 +1,1 @@
+export { type CgroupMount, parseCgroupMounts, parseOwnCgroups } from './parse-proc-cgroups.js';
