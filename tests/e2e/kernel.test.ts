@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PUBLIC } from '../../kernel/auth/index.js';
 import { defineRoute } from '../../kernel/http/route.js';
+import { selfSignedCert } from '../helpers/self-signed-cert.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 
 type Json = Record<string, unknown>;
@@ -180,29 +180,7 @@ describe('kernel lifecycle', () => {
 
   it('serves HTTPS when a certificate and key are configured', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'omega-tls-'));
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = selfSignedCert(dir);
     const k = await startTempKernel({ tls: { cert, key } });
     expect(k.url).toMatch(/^https:/);
     const body = await new Promise<string>((resolve, reject) => {
