@@ -1,0 +1,32 @@
+import { useAsync } from '../../components/use-async.js';
+import { useLive } from '../../components/use-live.js';
+import { useServices } from '../services.js';
+import type { PanelSpec } from './panel-spec.js';
+
+/** The hosted-panel list as a view reads it: the panels, and whether the list has been read yet. */
+export interface PanelList {
+  items: readonly PanelSpec[];
+  loaded: boolean;
+}
+
+/** Topics after which the list may have changed: a plugin started, stopped or was reloaded; panels granted or revoked. */
+const CHANGES = ['plugins.plugin.*', 'plugins.admin.panels'];
+
+/**
+ * The panels the dashboard may host (`GET /api/v1/ui/panels`: granted, plugin running), read
+ * again whenever a plugin changes state or an operator grants or revokes panels, so a revoked
+ * panel leaves the page without a reload (the old list stays on screen while the new one is
+ * read). Empty for a user who may not list plugins.
+ */
+export function usePanels(): PanelList {
+  const { api, auth } = useServices();
+  const allowed = auth.can('plugins:read');
+  const list = useAsync(
+    (signal) =>
+      allowed ? api.get<{ items: PanelSpec[] }>('/ui/panels', signal) : Promise.resolve({ items: [] }),
+    [allowed],
+  );
+  useLive(CHANGES, () => allowed && list.reload(), () => allowed && list.reload());
+  const items = Array.isArray(list.data?.items) ? list.data.items : [];
+  return { items, loaded: list.data !== undefined || list.error !== undefined };
+}
