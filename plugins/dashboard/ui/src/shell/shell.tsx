@@ -46,7 +46,11 @@ export function Shell({ who }: { who: Extract<AuthState, { kind: 'user' | 'kiosk
     },
   });
   return (
-    <div class="app" data-tab={onPanelTab ? tabId : tab.id} data-kiosk={who.kind === 'kiosk' ? 'true' : undefined}>
+    <div
+      class="app"
+      data-tab={onPanelTab ? tabId : tab.id}
+      data-kiosk={who.kind === 'kiosk' ? 'true' : undefined}
+    >
       <a class="skip-link" href="#main">
         {t('app.skip')}
       </a>

@@ -26,7 +26,10 @@ export function usePanels(): PanelList {
       allowed ? api.get<{ items: PanelSpec[] }>('/ui/panels', signal) : Promise.resolve({ items: [] }),
     [allowed],
   );
-  useLive(CHANGES, () => allowed && list.reload(), () => allowed && list.reload());
+  const reload = () => {
+    if (allowed) list.reload();
+  };
+  useLive(CHANGES, reload, reload);
   const items = Array.isArray(list.data?.items) ? list.data.items : [];
   return { items, loaded: list.data !== undefined || list.error !== undefined };
 }
