@@ -62,7 +62,7 @@
       const ended = TERMINAL.has(main.dataset.sessionState);
       // A rate needs two samples: the newest point of session.cpu_cores, as the metrics API answers it.
       show('cpu-value', ended ? undefined : last?.[1], (v) =>
-        limits.cpu ? `${cores(v)} of ${limits.cpu}` : cores(v),
+        limits.cpu ? `${v.toFixed(2)} of ${cores(limits.cpu)}` : cores(v),
       );
       $('cpu-value').dataset.at = last && !ended ? String(last[0]) : '';
     }
@@ -99,10 +99,8 @@
     limits.mem = isNum(a.limits?.memoryBytes) ? a.limits.memoryBytes : null;
     show('cpu-limit', limits.cpu, cores);
     show('mem-limit', limits.mem, bytes);
-    const share =
-      limits.mem && isNum(u.memoryCurrentBytes)
-        ? ` (${((u.memoryCurrentBytes / limits.mem) * 100).toFixed(0)} %)`
-        : '';
+    const pct = limits.mem && isNum(u.memoryCurrentBytes) ? (u.memoryCurrentBytes / limits.mem) * 100 : null;
+    const share = pct === null ? '' : ` (${pct.toFixed(pct < 10 ? 1 : 0)} % of the limit)`;
     show('mem-value', u.memoryCurrentBytes, (v) => `${bytes(v)}${share}`);
     show('cpu-time', u.cpuTotalSec, (v) =>
       isNum(u.cpuUserSec) && isNum(u.cpuSystemSec)
