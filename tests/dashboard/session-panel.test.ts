@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumVersion, ensureChromium, launchChromium } from './chromium.js';
 import { ADMIN, type DashboardKernel, startDashboardKernel } from './dashboard-kernel.js';
 import { type FleetAgents, startFleetAgents } from './fleet-agents.js';
-import { dashUrl, openPage, signIn, type TrackedPage, until } from './page-helpers.js';
+import { dashUrl, openPage, seriousAxeViolations, signIn, type TrackedPage, until } from './page-helpers.js';
 import { grantPanels, writePanelPlugin } from './panel-fixtures.js';
 
 const skip = ensureChromium();
@@ -231,8 +232,14 @@ describe.skipIf(skip !== null)("the sessions plugin's session panel and the tab 
     expect(now?.cpuPoints).toBeGreaterThan(0);
     expect(now?.memPoints).toBeGreaterThan(0);
     expect(await slot.getAttribute('data-panel-state')).toBe('live');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(tp.pageErrors).toEqual([]);
     expect(tp.cspViolations).toEqual([]); // the panel runs within its policy
+    // OMEGA_SCREENSHOTS=1 refreshes the picture docs/sessions.md shows.
+    if (process.env.OMEGA_SCREENSHOTS === '1')
+      await slot.screenshot({
+        path: join(import.meta.dirname, '..', '..', 'docs', 'screenshots', 'session-panel.png'),
+      });
   });
 
   it('once the session ends, the panel shows its final figures, equal to what the API answers', async () => {
@@ -288,7 +295,21 @@ describe.skipIf(skip !== null)("the sessions plugin's session panel and the tab 
     );
     expect(got).toEqual({ slot: 'tab', context: '{}' });
     expect(await page.locator('[data-panel="tabfix/board"]').getAttribute('data-panel-state')).toBe('live');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     // Another tab unframes it (only the open tab is rendered).
+    await page.locator('[data-tab-link="sessions"]').click();
+    await expect.poll(() => frameOf(page, 'tabfix')).toBeUndefined();
+    // The Ctrl+K palette lists it among the tabs, and goes there.
+    await page.keyboard.press('Control+K');
+    const input = page.getByRole('combobox', { name: 'Type a node, session, plugin or action' });
+    await input.fill('fixture bo');
+    await page
+      .getByRole('option', { name: /Fixture board/ })
+      .first()
+      .waitFor();
+    await input.press('Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('tab')).toBe('tabfix.board');
+    await page.locator('[data-panel="tabfix/board"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-tab-link="sessions"]').click();
     await expect.poll(() => frameOf(page, 'tabfix')).toBeUndefined();
     expect(tp.pageErrors).toEqual([]);
