@@ -36,6 +36,8 @@ async function shown(page: Page) {
         at: el('usage').dataset.at,
         cpu: v('cpu-value'),
         cpuAt: el('cpu-value').dataset.at ?? '',
+        thr: v('throttled-ratio'),
+        thrAt: el('throttled-ratio').dataset.at ?? '',
         cpuPoints: Number(el('cpu-value').dataset.points ?? 0),
         memPoints: Number(el('mem-value').dataset.points ?? 0),
         mem: v('mem-value'),
@@ -208,27 +210,42 @@ describe.skipIf(skip !== null)("the sessions plugin's session panel and the tab 
     const lines: string[] = view.status.enforcement ?? [];
     if (lines.length > 0) expect(agreed?.enforced).toBe(lines.join('; '));
 
-    // The CPU rate: the newest point of the metrics plugin's session.cpu_cores, as its API answers it.
-    const cpuAgrees = async () => {
-      const q = await api(
-        'GET',
-        `/metrics/query?series=${encodeURIComponent(`session.cpu_cores{session="${session}"}`)}&from=now-1m&points=240`,
-      );
-      expect(q.status).toBe(200);
-      const newest = (q.body.results[0]?.points as Array<[number, number | null]> | undefined)
-        ?.filter((p) => p[1] !== null)
-        .at(-1);
-      const now = await shown(page);
-      if (!newest || !now?.cpuAt) return 'no rate yet';
-      return String(newest[0]) === now.cpuAt && String(newest[1]) === now.cpu
-        ? 'agree'
-        : `api ${newest.join(' ')}, panel ${now.cpuAt} ${now.cpu}`;
-    };
-    await expect.poll(cpuAgrees, { timeout: 45_000, interval: 250 }).toBe('agree');
+    // The rates: the newest point of the metrics plugin's session series, as its API answers it.
+    const rateAgrees =
+      (name: string, pick: (x: NonNullable<Awaited<ReturnType<typeof shown>>>) => [string, string]) =>
+      async () => {
+        const q = await api(
+          'GET',
+          `/metrics/query?series=${encodeURIComponent(`${name}{session="${session}"}`)}&from=now-1m&points=240`,
+        );
+        expect(q.status).toBe(200);
+        const newest = (q.body.results[0]?.points as Array<[number, number | null]> | undefined)
+          ?.filter((p) => p[1] !== null)
+          .at(-1);
+        const now = await shown(page);
+        if (!newest || !now || pick(now)[0] === '') return 'no rate yet';
+        const [at, value] = pick(now);
+        return String(newest[0]) === at && String(newest[1]) === value
+          ? 'agree'
+          : `api ${newest.join(' ')}, panel ${at} ${value}`;
+      };
+    await expect
+      .poll(
+        rateAgrees('session.cpu_cores', (x) => [x.cpuAt, x.cpu]),
+        { timeout: 45_000, interval: 250 },
+      )
+      .toBe('agree');
+    await expect
+      .poll(
+        rateAgrees('session.cpu_throttled_ratio', (x) => [x.thrAt, x.thr]),
+        { timeout: 45_000, interval: 250 },
+      )
+      .toBe('agree');
     const now = await shown(page);
     // Capped at 0.2 cores by its cgroup (a little over is sampling jitter between two reads).
     expect(Number(now?.cpu)).toBeGreaterThan(0);
     expect(Number(now?.cpu)).toBeLessThan(0.5);
+    expect(Number(now?.thr)).toBeGreaterThanOrEqual(0);
     expect(now?.cpuPoints).toBeGreaterThan(0);
     expect(now?.memPoints).toBeGreaterThan(0);
     expect(await slot.getAttribute('data-panel-state')).toBe('live');
@@ -262,7 +279,8 @@ describe.skipIf(skip !== null)("the sessions plugin's session panel and the tab 
       cpuLimit: now?.cpuLimit,
       memLimit: now?.memLimit,
     }).toEqual(want);
-    expect(now?.cpu).toBe(''); // no rate once ended
+    expect(now?.cpu).toBe(''); // no rates once ended
+    expect(now?.thr).toBe('');
   });
 
   it('a tab panel is a top-level tab titled from its manifest, framed only once opened', async () => {

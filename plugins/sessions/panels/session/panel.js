@@ -4,7 +4,8 @@
  * `GET /api/v1/sessions/{id}/usage` (the newest 1 s sample: CPU time, throttled time, memory now
  * and at peak, tasks; the limits asked for), `GET /api/v1/sessions/{id}` (what the node enforces)
  * and the metrics plugin's per-session series (`session.cpu_cores`, `session.memory_bytes`:
- * the last 10 minutes as two sparklines, the newest CPU rate). It re-reads the usage when a
+ * the last 10 minutes as two sparklines; the newest CPU rate, and of `session.cpu_throttled_ratio`
+ * the share of time the CPU cap holds it back). It re-reads the usage when a
  * `sessions.usage` batch names the session (each second while it runs: the event only says
  * *when*, the numbers come from the API), the newest minute of the series at most every 5 s, and
  * everything once more when the session changes state (`sessions.session.*`); once ended it
@@ -29,8 +30,14 @@
   const status = (text) => {
     $('status').textContent = text;
   };
-  /** [t, value] points per series, oldest first: CPU in cores, memory in bytes. */
-  const data = { cpu: [], mem: [] };
+  /** [t, value] points per series, oldest first: CPU in cores, memory in bytes, throttled share. */
+  const data = { cpu: [], mem: [], thr: [] };
+  /** The metrics plugin's series behind each (`session.*{session="<id>"}`). */
+  const SERIES = {
+    cpu: 'session.cpu_cores',
+    mem: 'session.memory_bytes',
+    thr: 'session.cpu_throttled_ratio',
+  };
   /** The limits the usage route answers: cores (from cores or millicores), memory bytes. */
   const limits = { cpu: null, mem: null };
   const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -44,27 +51,38 @@
     el.textContent = isNum(value) ? text(value) : '–';
     el.dataset.value = isNum(value) ? String(value) : '';
   };
+  /**
+   * The rates (a rate needs two samples, so they come from the metrics plugin's series): the
+   * newest point as its API answers it, `data-at` its time; none once the session has ended.
+   */
+  const RATES = {
+    cpu: ['cpu-value', (v) => (limits.cpu ? `${v.toFixed(2)} of ${cores(limits.cpu)}` : cores(v))],
+    thr: ['throttled-ratio', (v) => `${(v * 100).toFixed(1)} % of the time`],
+  };
 
   const draw = (key) => {
     const pts = data[key];
     const now = pts.length ? pts[pts.length - 1][0] : Date.now();
     const from = now - WINDOW_MS;
     while (pts.length > 0 && pts[0][0] < from) pts.shift();
-    // Scaled to the limit when there is one (the line touching the top is the session at its cap).
-    const peak = Math.max(0, ...pts.map((p) => p[1]));
-    const top = limits[key] || (peak > 0 ? peak * 1.1 : 1);
-    const y = (v) => (40 - Math.max(0, Math.min(1, v / top)) * 40).toFixed(1);
-    const line = pts.map(([t, v]) => `${(((t - from) / WINDOW_MS) * 240).toFixed(1)},${y(v)}`).join(' ');
-    $(`${key}-line`).setAttribute('points', line);
-    $(`${key}-value`).dataset.points = String(pts.length);
-    if (key === 'cpu') {
+    const line = $(`${key}-line`);
+    if (line) {
+      // Scaled to the limit when there is one (the line touching the top is the session at its cap).
+      const peak = Math.max(0, ...pts.map((p) => p[1]));
+      const top = limits[key] || (peak > 0 ? peak * 1.1 : 1);
+      const y = (v) => (40 - Math.max(0, Math.min(1, v / top)) * 40).toFixed(1);
+      line.setAttribute(
+        'points',
+        pts.map(([t, v]) => `${(((t - from) / WINDOW_MS) * 240).toFixed(1)},${y(v)}`).join(' '),
+      );
+      $(`${key}-value`).dataset.points = String(pts.length);
+    }
+    const rate = RATES[key];
+    if (rate) {
       const last = pts[pts.length - 1];
       const ended = TERMINAL.has(main.dataset.sessionState);
-      // A rate needs two samples: the newest point of session.cpu_cores, as the metrics API answers it.
-      show('cpu-value', ended ? undefined : last?.[1], (v) =>
-        limits.cpu ? `${v.toFixed(2)} of ${cores(limits.cpu)}` : cores(v),
-      );
-      $('cpu-value').dataset.at = last && !ended ? String(last[0]) : '';
+      show(rate[0], ended ? undefined : last?.[1], rate[1]);
+      $(rate[0]).dataset.at = last && !ended ? String(last[0]) : '';
     }
   };
 
@@ -111,8 +129,7 @@
     show('mem-peak', a.peakMemoryBytes, bytes);
     show('tasks', u.pidsCurrent, String);
     main.dataset.source = u.source || '';
-    draw('cpu');
-    draw('mem');
+    for (const key of Object.keys(data)) draw(key);
   };
 
   const start = (init) => {
@@ -136,7 +153,7 @@
         add(key, r ? r.points : []);
       };
       lastHistory = Date.now();
-      await Promise.all([load('cpu', 'session.cpu_cores'), load('mem', 'session.memory_bytes')]);
+      await Promise.all(Object.keys(SERIES).map((key) => load(key, SERIES[key])));
     };
     const loadEnforced = async () => {
       const s = await read(SESSION);
@@ -156,7 +173,13 @@
           showUsage(a);
           ended = TERMINAL.has(a.state);
           main.dataset.state = ended ? 'ended' : 'live';
-          status(ended ? `Session ${session} ${a.state}: final figures.` : `Session ${session}: live.`);
+          status(
+            ended
+              ? `Session ${session} ${a.state}: final figures.`
+              : a.usage
+                ? `Session ${session}: live.`
+                : `Session ${session} ${a.state}: no usage reported yet.`,
+          );
         })
         .catch((e) => {
           main.dataset.state = 'stale';
