@@ -344,6 +344,7 @@ describe.skipIf(skip !== null)("the sessions plugin's session panel and the tab 
       .poll(() => page.locator('[data-tab-link="tabfix.board"]').count(), { timeout: 30_000 })
       .toBe(0);
     await page.locator('[data-panel-tab-missing]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('h1.page-title').textContent()).toBe('Plugin tab');
     expect(await page.locator('[data-panel="tabfix/board"]').count()).toBe(0);
     expect(frameOf(page, 'tabfix')).toBeUndefined();
 

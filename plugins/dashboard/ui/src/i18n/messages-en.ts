@@ -46,6 +46,7 @@ export const en = {
   'panels.unresponsive': 'not responding',
   'panels.tabGone':
     'This tab belongs to a plugin panel that is not shown now: it was revoked, or its plugin is not running. An administrator can allow it again on the Plugins tab.',
+  'panels.tabGoneTitle': 'Plugin tab',
   'panels.tabTitle': '{title} (a panel of the {plugin} plugin)',
   'panels.stopped': 'This panel of the {plugin} plugin was stopped.',
   'panels.stoppedHelp':

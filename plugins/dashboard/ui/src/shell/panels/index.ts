@@ -15,4 +15,4 @@ export { type PanelSpec, type PanelStopCode, panelOrigin } from './panel-spec.js
 export { PanelTab } from './panel-tab.js';
 export { isPanelTabId, panelTabId } from './panel-tab-id.js';
 export { resolveRead } from './resolve-read.js';
-export { type PanelList, usePanels } from './use-panels.js';
+export { type PanelList, PanelListContext, useHostedPanels, usePanels } from './use-panels.js';
