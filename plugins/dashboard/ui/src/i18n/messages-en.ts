@@ -44,6 +44,10 @@ export const en = {
   'plugins.grantPanel': 'Allow',
   'panels.by': 'from {plugin}',
   'panels.unresponsive': 'not responding',
+  'panels.tabGone':
+    'This tab belongs to a plugin panel that is not shown now: it was revoked, or its plugin is not running. An administrator can allow it again on the Plugins tab.',
+  'panels.tabGoneTitle': 'Plugin tab',
+  'panels.tabTitle': '{title} (a panel of the {plugin} plugin)',
   'panels.stopped': 'This panel of the {plugin} plugin was stopped.',
   'panels.stoppedHelp':
     "It broke the rules panels run under; the attempt is in the audit trail. Ask an administrator to review or revoke the {plugin} plugin's panels (Plugins tab).",

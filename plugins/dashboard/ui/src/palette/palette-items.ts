@@ -1,6 +1,7 @@
 import type { ApiClient } from '../api/api-client.js';
 import type { AuthSession } from '../auth/auth-session.js';
 import { t } from '../i18n/t.js';
+import { panelTabId } from '../shell/panels/panel-tab-id.js';
 import { TABS } from '../shell/tab-registry.js';
 import { navigate } from '../state/url-state.js';
 import { theme } from '../theme/theme.js';
@@ -18,6 +19,10 @@ interface Named {
   id?: string;
   name?: string;
   spec?: { name?: string; command?: string };
+  /** A hosted panel's fields (`/ui/panels`). */
+  plugin?: string;
+  title?: string;
+  slot?: string;
 }
 
 async function list(api: ApiClient, path: string): Promise<Named[]> {
@@ -67,11 +72,24 @@ export async function paletteItems(api: ApiClient, auth: AuthSession): Promise<P
     },
     { id: 'action:sign-out', group: 'action', label: t('palette.signOut'), run: () => void auth.signOut() },
   );
-  const [plugins, nodes, sessions] = await Promise.all([
+  const [plugins, nodes, sessions, panels] = await Promise.all([
     list(api, '/plugins'),
     list(api, '/nodes?limit=500'),
     list(api, '/sessions?limit=500'),
+    auth.can('plugins:read') ? list(api, '/ui/panels') : Promise.resolve([]),
   ]);
+  // Plugins' tab panels are tabs too (hinted with their plugin: a title is the plugin's own text).
+  for (const p of panels) {
+    if (p.slot !== 'tab' || !p.plugin || !p.id) continue;
+    const id = panelTabId({ plugin: p.plugin, id: p.id });
+    items.push({
+      id: `tab:${id}`,
+      group: 'tab',
+      label: p.title ?? id,
+      hint: p.plugin,
+      run: () => navigate({ tab: id }),
+    });
+  }
   for (const p of plugins) {
     const name = p.name ?? '';
     items.push({

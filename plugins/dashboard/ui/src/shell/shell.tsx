@@ -5,6 +5,7 @@ import { CommandPalette } from '../palette/command-palette.js';
 import { hrefFor, navigate, useParam } from '../state/url-state.js';
 import { ConnectionBadge } from './connection-badge.js';
 import { LazyTab } from './lazy-tab.js';
+import { isPanelTabId, PanelListContext, PanelTab, panelTabId, useHostedPanels } from './panels/index.js';
 import { useServices } from './services.js';
 import { TABS, tabById } from './tab-registry.js';
 import { ThemeSwitch } from './theme-switch.js';
@@ -13,7 +14,14 @@ import { ThemeSwitch } from './theme-switch.js';
 export function Shell({ who }: { who: Extract<AuthState, { kind: 'user' | 'kiosk' }> }) {
   const { auth } = useServices();
   const [tabId] = useParam('tab', 'dashboard');
+  const panels = useHostedPanels();
+  // Plugins' `tab` panels follow the dashboard's own tabs, each titled from its manifest.
+  const panelTabs = panels.items.filter((p) => p.slot === 'tab');
+  const onPanelTab = isPanelTabId(tabId);
+  const panelTab = onPanelTab ? panelTabs.find((p) => panelTabId(p) === tabId) : undefined;
   const tab = tabById(tabId);
+  // A panel tab's title is its manifest's; an id the list lacks (revoked, or a stale link) gets a neutral one.
+  const title = onPanelTab ? (panelTab?.title ?? t('panels.tabGoneTitle')) : t(tab.label);
   const [palette, setPalette] = useState(false);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -26,59 +34,74 @@ export function Shell({ who }: { who: Extract<AuthState, { kind: 'user' | 'kiosk
     return () => removeEventListener('keydown', onKey);
   }, []);
   useEffect(() => {
-    document.title = `${t(tab.label)} · ${t('app.name')}`;
-  }, [tab]);
+    document.title = `${title} · ${t('app.name')}`;
+  }, [title]);
+  const link = (id: string) => ({
+    href: hrefFor({ tab: id }),
+    'aria-current': id === tabId || (!onPanelTab && id === tab.id) ? ('page' as const) : undefined,
+    'data-tab-link': id,
+    onClick: (e: MouseEvent) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      navigate({ tab: id });
+    },
+  });
   return (
-    <div class="app" data-tab={tab.id} data-kiosk={who.kind === 'kiosk' ? 'true' : undefined}>
-      <a class="skip-link" href="#main">
-        {t('app.skip')}
-      </a>
-      <header class="topbar">
-        <span class="brand">{t('app.name')}</span>
-        <ConnectionBadge />
-        <span class="spacer" />
-        <button
-          type="button"
-          class="btn btn-ghost palette-button"
-          onClick={() => setPalette(true)}
-          aria-keyshortcuts="Control+K Meta+K"
-        >
-          {t('palette.open')}
-          <kbd class="muted">Ctrl K</kbd>
-        </button>
-        <ThemeSwitch />
-        <span class="who" data-who={who.kind}>
-          {who.kind === 'kiosk' ? t('app.kiosk') : who.me.username}
-        </span>
-        <button type="button" class="btn btn-ghost" onClick={() => void auth.signOut()}>
-          {who.kind === 'kiosk' ? t('app.leaveKiosk') : t('app.signOut')}
-        </button>
-      </header>
-      <nav class="tabs" aria-label={t('app.tabs')}>
-        <ul>
-          {TABS.map((x) => (
-            <li key={x.id}>
-              <a
-                href={hrefFor({ tab: x.id })}
-                aria-current={x.id === tab.id ? 'page' : undefined}
-                data-tab-link={x.id}
-                onClick={(e) => {
-                  if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-                  e.preventDefault();
-                  navigate({ tab: x.id });
-                }}
-              >
-                {t(x.label)}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <main id="main" class="main" tabIndex={-1}>
-        <h1 class="page-title">{t(tab.label)}</h1>
-        <LazyTab tab={tab} />
-      </main>
-      {palette ? <CommandPalette onClose={() => setPalette(false)} /> : null}
-    </div>
+    <PanelListContext.Provider value={panels}>
+      <div
+        class="app"
+        data-tab={onPanelTab ? tabId : tab.id}
+        data-kiosk={who.kind === 'kiosk' ? 'true' : undefined}
+      >
+        <a class="skip-link" href="#main">
+          {t('app.skip')}
+        </a>
+        <header class="topbar">
+          <span class="brand">{t('app.name')}</span>
+          <ConnectionBadge />
+          <span class="spacer" />
+          <button
+            type="button"
+            class="btn btn-ghost palette-button"
+            onClick={() => setPalette(true)}
+            aria-keyshortcuts="Control+K Meta+K"
+          >
+            {t('palette.open')}
+            <kbd class="muted">Ctrl K</kbd>
+          </button>
+          <ThemeSwitch />
+          <span class="who" data-who={who.kind}>
+            {who.kind === 'kiosk' ? t('app.kiosk') : who.me.username}
+          </span>
+          <button type="button" class="btn btn-ghost" onClick={() => void auth.signOut()}>
+            {who.kind === 'kiosk' ? t('app.leaveKiosk') : t('app.signOut')}
+          </button>
+        </header>
+        <nav class="tabs" aria-label={t('app.tabs')}>
+          <ul>
+            {TABS.map((x) => (
+              <li key={x.id}>
+                <a {...link(x.id)}>{t(x.label)}</a>
+              </li>
+            ))}
+            {panelTabs.map((p) => (
+              <li key={panelTabId(p)} class="panel-tab">
+                <a
+                  {...link(panelTabId(p))}
+                  title={t('panels.tabTitle', { title: p.title, plugin: p.plugin })}
+                >
+                  {p.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" class="main" tabIndex={-1}>
+          <h1 class="page-title">{title}</h1>
+          {onPanelTab ? <PanelTab spec={panelTab} loaded={panels.loaded} /> : <LazyTab tab={tab} />}
+        </main>
+        {palette ? <CommandPalette onClose={() => setPalette(false)} /> : null}
+      </div>
+    </PanelListContext.Provider>
   );
 }

@@ -12,4 +12,7 @@ export {
 } from './panel-session.js';
 export { PanelSlot } from './panel-slot.js';
 export { type PanelSpec, type PanelStopCode, panelOrigin } from './panel-spec.js';
+export { PanelTab } from './panel-tab.js';
+export { isPanelTabId, panelTabId } from './panel-tab-id.js';
 export { resolveRead } from './resolve-read.js';
+export { type PanelList, PanelListContext, useHostedPanels, usePanels } from './use-panels.js';

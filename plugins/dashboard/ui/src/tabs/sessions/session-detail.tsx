@@ -5,13 +5,17 @@ import { useAsync } from '../../components/use-async.js';
 import { useLive } from '../../components/use-live.js';
 import { formatBytes, formatNumber, formatTime } from '../../i18n/format.js';
 import { t } from '../../i18n/t.js';
+import { PanelSlot } from '../../shell/panels/index.js';
 import { useServices } from '../../shell/services.js';
 import { SessionLogs } from './session-logs.js';
 import { ACTIONS_BY_STATE, readSession } from './session-model.js';
 
 type Action = 'pause' | 'resume' | 'terminate';
 
-/** One session: spec and status (live), pause / resume / terminate with confirmation, logs. */
+/**
+ * One session: spec and status (live), pause / resume / terminate with confirmation, the
+ * plugins' `session-page` panels (context `{ id }`), logs.
+ */
 export function SessionDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const { api, auth } = useServices();
   const s = useAsync(
@@ -73,6 +77,7 @@ export function SessionDetail({ id, onBack }: { id: string; onBack: () => void }
           </section>
         )}
       </AsyncView>
+      {s.data ? <PanelSlot slot="session-page" context={{ id }} /> : null}
       <SessionLogs id={id} />
       {action ? (
         <ConfirmDialog
