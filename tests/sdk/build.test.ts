@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeArchive,
   PLUGIN_ARCHIVE_FORMAT,
   PLUGIN_ARCHIVE_FORMAT_UI,
   readUiFolder,
 } from '@omega/protocol/archive';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeIntegrity, discoverPlugins } from '../../kernel/plugins/index.js';
 import { buildPlugin, typeCheckPlugin } from '../../sdk/src/build/index.js';
 import { packPlugin } from '../../sdk/src/pack/index.js';

@@ -64,7 +64,11 @@ export async function placePlugin(installedDir: string, plugin: VerifiedPlugin):
     const record: InstallRecord = { publisher: plugin.publisher, installedAt: new Date().toISOString() };
     await writeSynced(join(staging, INSTALL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
     await syncDir(staging);
-    await loadPluginUi(staging, plugin.manifest, `plugin.json of ${name}@${plugin.manifest.version} (being installed)`);
+    await loadPluginUi(
+      staging,
+      plugin.manifest,
+      `plugin.json of ${name}@${plugin.manifest.version} (being installed)`,
+    );
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
