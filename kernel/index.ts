@@ -13,6 +13,7 @@ export { type Kernel, type KernelState, startKernel } from './kernel.js';
 export { createLogger, exitOnFatal, type Logger } from './log/index.js';
 export { discoverPlugins, loadGrants } from './plugins/index.js';
 export {
+  archivedPluginFiles,
   checkInstallable,
   corePluginNames,
   type InstalledPlugin,

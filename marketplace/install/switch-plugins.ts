@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { hasErrorCode, omegaError, parseManifest } from '@omega/protocol';
 import { decodeArchive } from '@omega/protocol/archive';
 import type { PluginManager } from '../../kernel/index.js';
-import { type InstallTarget, installVerified, type VerifiedPlugin } from '../../kernel/index.js';
+import {
+  archivedPluginFiles,
+  type InstallTarget,
+  installVerified,
+  type VerifiedPlugin,
+} from '../../kernel/index.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { type Health, healthCheck } from './health-check.js';
 import type { InstalledRelease } from './installed-state.js';
@@ -24,7 +29,10 @@ export interface SwitchTarget {
   healthWindowMs: number;
 }
 
-/** A stored artifact (hash re-checked by the store) as the kernel's installer takes it. */
+/**
+ * A stored artifact (hash re-checked by the store) as the kernel's installer takes it: its
+ * bundle and UI files checked against its manifest again (archivedPluginFiles).
+ */
 export async function fromStore(t: SwitchTarget, r: InstalledRelease): Promise<VerifiedPlugin> {
   const bytes = await t.store.get(r.artifact, { plugin: r.manifest.name, version: r.version });
   if (!bytes)
@@ -37,11 +45,14 @@ export async function fromStore(t: SwitchTarget, r: InstalledRelease): Promise<V
       },
     );
   const archive = decodeArchive(bytes);
-  const manifest = parseManifest(archive.manifest, `stored ${r.manifest.name}@${r.version}`);
+  const source = `stored ${r.manifest.name}@${r.version}`;
+  const manifest = parseManifest(archive.manifest, source);
+  const { bundle, ui } = archivedPluginFiles(archive, manifest, source);
   return {
     manifest,
     manifestText: archive.manifest,
-    bundle: Buffer.from(archive.files[manifest.main] ?? '', 'base64'),
+    bundle,
+    ...(ui ? { ui } : {}),
     publisher: { kid: r.signer, name: r.publisher },
   };
 }

@@ -192,6 +192,36 @@ describe('omega marketplace (owner tools) and omega plugin (operator) end to end
     expect(k.kernel.plugins.info('filed')).toMatchObject({ version: '2.0.0', status: 'running' });
   }, 180_000);
 
+  it('omega plugin install ./FILE of a plugin with a panel: the consent shows the panel; approved, it is listed', async () => {
+    const pub = await loadSigningKey(generatePrivateJwk());
+    await trustPublisher(trustedPublishersFile(k.dataDir), pub.publicJwk);
+    const file = join(work, 'dialed-1.0.0.omega-plugin');
+    const manifest = {
+      name: 'dialed',
+      version: '1.0.0',
+      ui: {
+        root: 'ui',
+        panels: [{ id: 'dial', title: 'Dial', slot: 'dashboard', entry: 'panels/dial/index.html' }],
+      },
+    };
+    const ui = { 'index.html': '<!doctype html>', 'panels/dial/index.html': '<!doctype html><p>dial</p>' };
+    writeFileSync(file, await packPlugin(manifest, OK_CODE, pub, ui));
+    const yes = await op(['install', file, '--yes']);
+    expect(yes.code).not.toBe(0);
+    expect(yes.err).toContain('+ panel dial on dashboard');
+    expect(() => k.kernel.plugins.info('dialed')).toThrow();
+    const ok = await op(['install', file, '--approve']);
+    expect(ok.code, ok.err).toBe(0);
+    expect(k.kernel.plugins.info('dialed')).toMatchObject({ version: '1.0.0', status: 'running' });
+    const listed = (await (await k.api('/api/v1/ui/panels')).json()) as {
+      items: Array<{ plugin: string; id: string }>;
+    };
+    expect(listed.items.map((p) => `${p.plugin}/${p.id}`)).toContain('dialed/dial');
+    expect(
+      readFileSync(join(k.dataDir, 'plugins', 'dialed', 'ui', 'panels', 'dial', 'index.html'), 'utf8'),
+    ).toBe(ui['panels/dial/index.html']);
+  }, 180_000);
+
   it('a bare word is a plugin name even when a file of that name is here; the error says how to mean the file', async () => {
     const here = mkdtempSync(join(tmpdir(), 'omega-cwd-'));
     writeFileSync(join(here, 'evil'), 'not an archive');

@@ -1,10 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { computeUiIntegrity } from '@omega/protocol/archive';
 import { CompactSign } from 'jose';
 import type { OmegaError } from '../../kernel/errors/index.js';
 import { computeIntegrity } from '../../kernel/plugins/index.js';
-import { encodeArchive, signingPayload } from '../../kernel/plugins/install/index.js';
+import {
+  encodeArchive,
+  PLUGIN_ARCHIVE_FORMAT,
+  PLUGIN_ARCHIVE_FORMAT_UI,
+  signingPayload,
+} from '../../kernel/plugins/install/index.js';
 import { generatePrivateJwk, loadSigningKey, type SigningKey } from '../../marketplace/metadata/index.js';
 import {
   addPublisher,
@@ -24,11 +30,14 @@ export interface FixtureRepo {
   timestamp: RoleKeys;
   index: RoleKeys;
   publisherKey: SigningKey;
-  /** Packs a plugin, adds it as a release signed by `key` (default the publisher's) and bumps the timestamp. */
+  /**
+   * Packs a plugin (with `ui`: its UI files under the manifest's `ui.root`, sealed), adds it as a
+   * release signed by `key` (default the publisher's) and bumps the timestamp.
+   */
   release(
     manifest: Record<string, unknown>,
     code?: string,
-    opts?: { key?: SigningKey; publisher?: string },
+    opts?: { key?: SigningKey; publisher?: string; ui?: Record<string, string> },
   ): Promise<void>;
   bump(): Promise<void>;
 }
@@ -36,11 +45,16 @@ export interface FixtureRepo {
 /** The default bundle: a plugin that activates and answers one route. */
 export const OK_CODE = `export const plugin = { routes: { async hello() { return { status: 200, body: { hello: 'v1' } }; } } };\n`;
 
-/** Packs and signs (as `omega-plugin sign` + `pack` do) a plugin archive for a manifest + bundle. */
+/**
+ * Packs and signs (as `omega-plugin sign` + `pack` do) a plugin archive for a manifest + bundle,
+ * and with `ui` the files under the manifest's `ui.root` (path under it → text), sealed in
+ * `ui.integrity` (format /2, as pack writes a plugin with a UI).
+ */
 export async function packPlugin(
   manifest: Record<string, unknown>,
   code: string,
   key: SigningKey,
+  ui?: Record<string, string>,
 ): Promise<Buffer> {
   const full: Record<string, unknown> = {
     version: '1.0.0',
@@ -49,6 +63,9 @@ export async function packPlugin(
     integrity: computeIntegrity(Buffer.from(code)),
     ...manifest,
   };
+  const root = String((manifest.ui as { root?: string } | undefined)?.root ?? 'ui');
+  const uiFiles = Object.entries(ui ?? {}).map(([p, text]) => [p, Buffer.from(text)] as const);
+  if (ui) full.ui = { root, ...(manifest.ui as object), integrity: computeUiIntegrity(new Map(uiFiles)) };
   const text = JSON.stringify(full, null, 2);
   const payload = signingPayload(String(full.name), String(full.version), text, Buffer.from(code));
   const jws = await new CompactSign(Buffer.from(payload))
@@ -56,22 +73,26 @@ export async function packPlugin(
     .sign(key.privateKey);
   const [h, , sig] = jws.split('.');
   return encodeArchive({
-    format: 'omega-plugin-archive/1',
+    format: ui ? PLUGIN_ARCHIVE_FORMAT_UI : PLUGIN_ARCHIVE_FORMAT,
     manifest: text,
-    files: { [String(full.main)]: Buffer.from(code).toString('base64') },
+    files: {
+      [String(full.main)]: Buffer.from(code).toString('base64'),
+      ...Object.fromEntries(uiFiles.map(([p, b]) => [`${root}/${p}`, b.toString('base64')])),
+    },
     signature: `${h}..${sig}`,
   });
 }
 
-/** Writes a signed artifact file for a manifest + bundle and returns its path. */
+/** Writes a signed artifact file for a manifest + bundle (+ UI files, see packPlugin) and returns its path. */
 export async function writeArtifact(
   dir: string,
   manifest: Record<string, unknown>,
   code: string,
   key: SigningKey,
+  ui?: Record<string, string>,
 ): Promise<string> {
   const file = join(dir, `${String(manifest.name)}-${Math.random().toString(36).slice(2)}.omp`);
-  writeFileSync(file, await packPlugin(manifest, code, key));
+  writeFileSync(file, await packPlugin(manifest, code, key, ui));
   return file;
 }
 
@@ -100,7 +121,7 @@ export async function createFixtureRepo(now = new Date()): Promise<FixtureRepo> 
       await addRelease({
         dir,
         keys: index.keys,
-        artifactFile: await writeArtifact(work, manifest, code ?? OK_CODE, opts.key ?? publisherKey),
+        artifactFile: await writeArtifact(work, manifest, code ?? OK_CODE, opts.key ?? publisherKey, opts.ui),
         publisher: opts.publisher ?? 'acme',
         publisherKey: opts.key ?? publisherKey,
       });

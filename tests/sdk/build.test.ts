@@ -1,6 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  decodeArchive,
+  PLUGIN_ARCHIVE_FORMAT,
+  PLUGIN_ARCHIVE_FORMAT_UI,
+  readUiFolder,
+} from '@omega/protocol/archive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeIntegrity, discoverPlugins } from '../../kernel/plugins/index.js';
 import { buildPlugin, typeCheckPlugin } from '../../sdk/src/build/index.js';
@@ -143,16 +149,31 @@ describe('build output: dist/plugin.json + dist/plugin.js; the tracked plugin.js
     expect((await packPlugin(dir, work)).name).toBe('greet');
   });
 
-  it('pack refuses a plugin with a ui (an archive cannot carry it yet), in one line naming what to do', async () => {
+  it('pack carries a ui: every file under ui.root, format /2; a plugin without one stays format /1', async () => {
+    const plain = decodeArchive(readFileSync((await packPlugin(dir, work)).file));
+    expect([plain.format, Object.keys(plain.files)]).toEqual([PLUGIN_ARCHIVE_FORMAT, ['plugin.js']]);
+
     const panelled = await scaffold(work, 'panelled', { panel: true });
+    mkdirSync(join(panelled, 'ui', 'panels', 'hello'), { recursive: true });
+    writeFileSync(join(panelled, 'ui', 'panels', 'hello', 'panel.js'), 'document.title = "hello";\n');
     await buildPlugin(panelled, { typecheck: false });
     await signPlugin(panelled, key);
-    expect(await codeOf(packPlugin(panelled, work))).toBe('OMEGA_ERR_MANIFEST_INVALID');
-    const refused = await runCli(OMEGA_PLUGIN, ['pack', 'panelled', '--out', work], work);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-    expect(refused.stderr).toMatch(/cannot carry.*plugins folder.*OMEGA_ERR_MANIFEST_INVALID/);
-    expect(existsSync(join(work, 'panelled-0.1.0.omega-plugin'))).toBe(false);
+    const packed = await runCli(OMEGA_PLUGIN, ['pack', 'panelled', '--out', work], work);
+    expect([packed.code, packed.stderr]).toEqual([0, '']);
+    const archive = decodeArchive(readFileSync(join(work, 'panelled-0.1.0.omega-plugin')));
+    expect(archive.format).toBe(PLUGIN_ARCHIVE_FORMAT_UI);
+    const ui = await readUiFolder(join(panelled, 'ui'));
+    expect(Object.keys(archive.files).sort()).toEqual(
+      ['plugin.js', ...[...ui.keys()].map((p) => `ui/${p}`)].sort(),
+    );
+    for (const [p, body] of ui) expect(archive.files[`ui/${p}`]).toBe(body.toString('base64'));
+    // A UI file changed after the build is not packed (the archive would not match ui.integrity).
+    writeFileSync(join(panelled, 'ui', 'panels', 'hello', 'panel.js'), 'document.title = "changed";\n');
+    const stale = await runCli(OMEGA_PLUGIN, ['pack', 'panelled', '--out', join(work, 'stale')], work);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr.trim().split('\n')).toHaveLength(1);
+    expect(stale.stderr).toMatch(/UI folder changed since.*run omega-plugin build.*OMEGA_ERR_CONFLICT/);
+    expect(existsSync(join(work, 'stale'))).toBe(false);
   });
 
   it('omega-plugin pack says in one line to build; pack --build builds, signs and packs', async () => {

@@ -2,10 +2,12 @@ export {
   decodeArchive,
   encodeArchive,
   PLUGIN_ARCHIVE_FORMAT,
+  PLUGIN_ARCHIVE_FORMAT_UI,
   type PluginArchive,
   type SignedPluginClaims,
   signingPayload,
 } from '@omega/protocol/archive';
+export { type ArchivedPluginFiles, archivedPluginFiles } from './archived-plugin-files.js';
 export { corePluginNames } from './core-plugin-names.js';
 export {
   checkInstallable,

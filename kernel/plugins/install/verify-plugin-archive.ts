@@ -1,9 +1,10 @@
 import type { PluginManifest } from '@omega/protocol';
 import { parseManifest } from '@omega/protocol';
-import { decodeArchive, signingPayload, verifyIntegrity } from '@omega/protocol/archive';
+import { decodeArchive, signingPayload } from '@omega/protocol/archive';
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import semver from 'semver';
 import { omegaError } from '../../errors/index.js';
+import { archivedPluginFiles } from './archived-plugin-files.js';
 import type { TrustedPublisher } from './trusted-publishers.js';
 
 /** A plugin archive that passed every check: shape, manifest, integrity, signature, engines. */
@@ -12,6 +13,8 @@ export interface VerifiedPlugin {
   /** plugin.json exactly as signed. */
   manifestText: string;
   bundle: Buffer;
+  /** The UI files (manifest `ui`), keyed by their path under `ui.root`, matching `ui.integrity`. */
+  ui?: ReadonlyMap<string, Buffer>;
   publisher: { kid: string; name?: string };
 }
 
@@ -30,8 +33,10 @@ function sigError(message: string, extras: Record<string, unknown> = {}) {
 
 /**
  * Verifies a packed plugin before anything touches the disk: archive shape, manifest schema,
- * exactly one file (the bundle named by `main`) matching `integrity`, a detached EdDSA JWS by a
- * trusted publisher over the manifest+bundle digest, and `engines.omega` covering this kernel.
+ * its files (the bundle named by `main` matching `integrity`, and for a manifest with `ui`
+ * exactly the files under `ui.root` matching `ui.integrity`: see archivedPluginFiles), a
+ * detached EdDSA JWS by a trusted publisher over the manifest+bundle digest (the manifest's
+ * digest covers `ui.integrity`), and `engines.omega` covering this kernel.
  */
 export async function verifyPluginArchive(
   bytes: Uint8Array,
@@ -40,23 +45,7 @@ export async function verifyPluginArchive(
   const archive = decodeArchive(bytes, opts.maxBytes);
   const source = 'plugin.json (in the archive)';
   const manifest = parseManifest(archive.manifest, source);
-  const paths = Object.keys(archive.files);
-  const b64 = archive.files[manifest.main];
-  if (b64 === undefined || paths.length !== 1) {
-    throw omegaError(
-      'OMEGA_ERR_MANIFEST_INVALID',
-      `The archive must hold exactly the bundle "${manifest.main}" named by main (it holds: ${paths.join(', ') || 'nothing'}).`,
-      { file: source, field: 'main' },
-    );
-  }
-  const bundle = Buffer.from(b64, 'base64');
-  if (!verifyIntegrity(bundle, manifest.integrity)) {
-    throw omegaError(
-      'OMEGA_ERR_MANIFEST_INVALID',
-      `The bundle ${manifest.main} does not match the manifest's integrity; rebuild and repack the plugin.`,
-      { file: source, field: 'integrity' },
-    );
-  }
+  const { bundle, ui } = archivedPluginFiles(archive, manifest, source);
   const jws = archive.signature;
   if (jws === undefined)
     throw sigError('The archive is not signed; sign it with omega-plugin sign, then pack it.');
@@ -101,6 +90,7 @@ export async function verifyPluginArchive(
     manifest,
     manifestText: archive.manifest,
     bundle,
+    ...(ui ? { ui } : {}),
     publisher: { kid: publisher.kid, ...(publisher.name ? { name: publisher.name } : {}) },
   };
 }

@@ -4,7 +4,13 @@
  * kept out of the main entry, which plugins bundle into their isolate.
  */
 export { computeIntegrity, verifyIntegrity } from './integrity.js';
-export { decodeArchive, encodeArchive, PLUGIN_ARCHIVE_FORMAT, type PluginArchive } from './plugin-archive.js';
+export {
+  decodeArchive,
+  encodeArchive,
+  PLUGIN_ARCHIVE_FORMAT,
+  PLUGIN_ARCHIVE_FORMAT_UI,
+  type PluginArchive,
+} from './plugin-archive.js';
 export { jwkThumbprint, type PublisherJwk, publisherKey } from './publisher-key.js';
 export { type SignedPluginClaims, signingPayload } from './signing-payload.js';
 export {

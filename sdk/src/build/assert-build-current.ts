@@ -11,7 +11,7 @@ export async function assertBuildCurrent(dir: string): Promise<void> {
   if (await isBuildCurrent(dir, b)) return;
   throw omegaError(
     'OMEGA_ERR_CONFLICT',
-    `${dir}/dist is not the build of its sources (src/ or plugin.json changed since); run omega-plugin build (or pack --build).`,
+    `${dir}/dist is not the build of its sources (src/, plugin.json or the UI folder changed since); run omega-plugin build (or pack --build).`,
     { dir },
   );
 }

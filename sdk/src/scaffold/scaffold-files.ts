@@ -20,8 +20,8 @@ const PANEL_README = [
   'declared under `ui.panels` in `plugin.json` with the topics, reads and actions it may be given.',
   'The build seals `ui/` into `ui.integrity`; the operator grants the panel. Build with',
   '`npm run build` (not `npx omega-plugin build` alone) so the bundle is current, and test with',
-  '`npm test`. An archive cannot carry `ui/` yet, so `pack` refuses this plugin: install it by',
-  "placing the built folder (`dist/` and `ui/`) in the kernel's plugins folder.",
+  '`npm test`. `pack` carries `ui/` in the archive (sealed by `ui.integrity`, which your signature',
+  'covers), so the plugin installs from its archive or the marketplace with its panel.',
   '',
 ].join('\n');
 

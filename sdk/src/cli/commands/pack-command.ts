@@ -4,11 +4,11 @@ import { packPlugin } from '../../pack/index.js';
 import { signPlugin } from '../../sign/index.js';
 import type { SdkCommand } from '../sdk-command.js';
 
-/** `omega-plugin pack [dir]`: one archive with the built manifest, the bundle and the signature. */
+/** `omega-plugin pack [dir]`: one archive with the built manifest, the bundle, the UI files and the signature. */
 export const packCommand: SdkCommand = {
   name: 'pack',
   summary:
-    'Pack dist/plugin.json, the bundle and the signature into <name>-<version>.omega-plugin (refuses a stale dist/).',
+    'Pack dist/plugin.json, the bundle, the UI files (ui.root) and the signature into <name>-<version>.omega-plugin (refuses a stale dist/).',
   usage: 'omega-plugin pack [DIR] [--key PRIVATE.jwk] [--out DIR] [--build]',
   options: {
     key: {
