@@ -52,9 +52,12 @@ type SuccessJson<R> = {
  * as is; once the document describes it, `unchecked` is a compile error there (`npm run gen:api`
  * then shows every call site to move onto the typed field).
  */
-export type ApiInit<O> = { timeoutMs?: number } & (IsNever<PathParams<O>> extends true
-  ? { path?: never }
-  : { path: PathParams<O> }) &
+export type ApiInit<O> = {
+  /** How long to wait for the answer, ms (default 120 s). */
+  timeoutMs?: number;
+  /** Send no credential (public routes such as readiness). */
+  anonymous?: boolean;
+} & (IsNever<PathParams<O>> extends true ? { path?: never } : { path: PathParams<O> }) &
   (IsNever<QueryParams<O>> extends true
     ? { query?: never; unchecked?: { query?: URLSearchParams; bytes?: UncheckedBytes<O> } }
     : { query?: QueryParams<O>; unchecked?: { query?: never; bytes?: UncheckedBytes<O> } }) &
@@ -69,3 +72,6 @@ type UncheckedBytes<O> = IsNever<JsonBody<O>> extends true ? Uint8Array : never;
 
 /** The rest parameters of a call: the init object, optional when nothing in it is required. */
 export type ApiArgs<O> = object extends ApiInit<O> ? [init?: ApiInit<O>] : [init: ApiInit<O>];
+
+/** The JSON body `M P` takes (e.g. to build one before the call); never when it takes none. */
+export type ApiBody<P extends keyof paths, M extends ApiMethod> = JsonBody<ApiOperation<P, M>>;

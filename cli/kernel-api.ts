@@ -49,6 +49,7 @@ export function queryString(
 /** The loose shape every ApiInit has, for the implementation (the typing is at the call site). */
 interface LooseInit {
   timeoutMs?: number;
+  anonymous?: boolean;
   path?: Record<string, Scalar>;
   query?: Record<string, Scalar | readonly Scalar[] | undefined>;
   body?: unknown;
@@ -62,13 +63,10 @@ export function kernelApi(values: Record<string, unknown>): KernelApi {
     (path: string, init: ApiInit<unknown> | LooseInit = {}): Promise<unknown> => {
       const i = init as LooseInit;
       const url = `${expandPath(path, i.path)}${queryString(i.query, i.unchecked?.query)}`;
-      return callApi(
-        values,
-        method.toUpperCase(),
-        url,
-        i.unchecked?.bytes ?? i.body,
-        i.timeoutMs === undefined ? {} : { timeoutMs: i.timeoutMs },
-      );
+      return callApi(values, method.toUpperCase(), url, i.unchecked?.bytes ?? i.body, {
+        ...(i.timeoutMs === undefined ? {} : { timeoutMs: i.timeoutMs }),
+        ...(i.anonymous ? { anonymous: true } : {}),
+      });
     };
   return {
     get: call('get') as Call<'get'>,
