@@ -60,7 +60,9 @@ export type ApiInit<O> = {
 } & (IsNever<PathParams<O>> extends true ? { path?: never } : { path: PathParams<O> }) &
   (IsNever<QueryParams<O>> extends true
     ? { query?: never; unchecked?: { query?: URLSearchParams; bytes?: UncheckedBytes<O> } }
-    : { query?: QueryParams<O>; unchecked?: { query?: never; bytes?: UncheckedBytes<O> } }) &
+    : (object extends QueryParams<O> ? { query?: QueryParams<O> } : { query: QueryParams<O> }) & {
+        unchecked?: { query?: never; bytes?: UncheckedBytes<O> };
+      }) &
   (IsNever<JsonBody<O>> extends true
     ? { body?: never }
     : BodyRequired<O> extends true

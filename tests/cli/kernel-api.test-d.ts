@@ -19,6 +19,8 @@ expectTypeOf(
   api.put('/api/v1/plugins/{name}/grants', { path: { name: 'x' }, body: { granted: ['log'] } }),
 ).resolves.toBeUnknown();
 expectTypeOf(api.post('/api/v1/marketplace/remove', { body: { name: 'x' } })).resolves.toBeUnknown();
+// A documented query is typed (resources declares its query schemas).
+void api.get('/api/v1/resources', { query: { limit: 10, q: 'gpu' } });
 // A plugin route whose query the document does not describe yet takes it unchecked.
 void api.get('/api/v1/nodes', { unchecked: { query: new URLSearchParams({ state: 'ready' }) } });
 // The octet-stream install has no JSON body in the document: raw bytes only.
@@ -42,3 +44,9 @@ void api.put('/api/v1/plugins/{name}/grants', { path: { name: 'x' }, body: { gra
 void api.get('/api/v1/kernel', { body: {} });
 // @ts-expect-error a route with a documented JSON body takes no raw bytes
 void api.post('/api/v1/marketplace/remove', { body: { name: 'x' }, unchecked: { bytes: new Uint8Array(1) } });
+// @ts-expect-error limit is a number in the document
+void api.get('/api/v1/resources', { query: { limit: 'ten' } });
+// @ts-expect-error a documented query is never sent unchecked
+void api.get('/api/v1/resources', { unchecked: { query: new URLSearchParams({ limit: '10' }) } });
+// @ts-expect-error no such query parameter
+void api.get('/api/v1/resources', { query: { colour: 'red' } });
