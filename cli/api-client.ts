@@ -119,12 +119,18 @@ export async function callApi(
   method: string,
   path: string,
   body?: unknown,
-  /** Longer for operations whose progress arrives on the event stream (downloads, installs). */
-  opts: { timeoutMs?: number } = {},
+  /**
+   * `timeoutMs`: longer for operations whose progress arrives on the event stream (downloads,
+   * installs); `anonymous`: send no credential (public routes such as readiness).
+   */
+  opts: { timeoutMs?: number; anonymous?: boolean } = {},
 ): Promise<unknown> {
   const target = resolveTarget(values);
-  const token =
-    target.credential?.source === 'context' ? await sessionToken(target) : target.credential?.token;
+  const token = opts.anonymous
+    ? undefined
+    : target.credential?.source === 'context'
+      ? await sessionToken(target)
+      : target.credential?.token;
   const { status, data } = await exchange(target.url, method, path, token, body, opts.timeoutMs);
   if (status >= 200 && status < 300) return data;
   const p = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown> & {

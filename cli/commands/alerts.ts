@@ -1,8 +1,7 @@
-import { callApi } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
+import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 
-const BASE = '/api/v1/metrics/alerts';
 const ACTIONS = ['list', 'ack', 'silence', 'silences', 'expire'] as const;
 
 type Values = Record<string, string | boolean | undefined>;
@@ -88,11 +87,13 @@ async function silence(values: Values): Promise<unknown> {
   const forText = str(values.for);
   const until = str(values.until);
   if (!forText === !until) throw new UsageError('omega alerts silence needs one of --for 2h or --until TIME');
-  return callApi(values, 'POST', `${BASE}/silences`, {
-    ...(rule ? { rule } : {}),
-    ...(label ? { labels: labelsFlag(label) } : {}),
-    reason: needReason(values, 'silence'),
-    ...(forText ? { for: forText } : { until }),
+  return kernelApi(values).post('/api/v1/metrics/alerts/silences', {
+    body: {
+      ...(rule ? { rule } : {}),
+      ...(label ? { labels: labelsFlag(label) } : {}),
+      reason: needReason(values, 'silence'),
+      ...(forText ? { for: forText } : { until }),
+    },
   });
 }
 
@@ -117,22 +118,24 @@ export const alertsCommand: Command = {
     if (!(ACTIONS as readonly string[]).includes(action))
       throw new UsageError(`omega alerts: unknown action "${action}" (one of ${ACTIONS.join(', ')})`);
     const json = values.json === true;
+    const api = kernelApi(values);
     const needId = (what: string): string => {
       if (!id)
         throw new UsageError(
           `omega alerts ${action} needs the ${what} id (omega alerts ${what === 'alert' ? 'list' : 'silences'})`,
         );
-      return encodeURIComponent(id);
+      return id;
     };
     if (action === 'list') {
-      const { items } = (await callApi(values, 'GET', BASE)) as { items: AlertView[] };
+      const { items } = (await api.get('/api/v1/metrics/alerts')) as { items: AlertView[] };
       output(json, items, () =>
         items.length ? items.map(alertLine).join('\n') : 'No alert pending or firing.',
       );
     } else if (action === 'ack') {
       const alertId = needId('alert');
-      const a = (await callApi(values, 'POST', `${BASE}/${alertId}/ack`, {
-        reason: needReason(values, 'ack'),
+      const a = (await api.post('/api/v1/metrics/alerts/{id}/ack', {
+        path: { id: alertId },
+        body: { reason: needReason(values, 'ack') },
       })) as AlertView;
       output(json, a, () => alertLine(a));
     } else if (action === 'silence') {
@@ -142,16 +145,14 @@ export const alertsCommand: Command = {
       const state = str(values.state);
       if (state !== undefined && state !== 'active' && state !== 'expired')
         throw new UsageError('--state is active or expired');
-      const { items } = (await callApi(
-        values,
-        'GET',
-        `${BASE}/silences${state ? `?state=${state}` : ''}`,
-      )) as {
-        items: SilenceView[];
-      };
+      const { items } = (await api.get('/api/v1/metrics/alerts/silences', {
+        unchecked: { query: new URLSearchParams(state ? { state } : {}) },
+      })) as { items: SilenceView[] };
       output(json, items, () => (items.length ? items.map(silenceLine).join('\n') : 'No silences.'));
     } else {
-      const s = (await callApi(values, 'DELETE', `${BASE}/silences/${needId('silence')}`)) as SilenceView;
+      const s = (await api.delete('/api/v1/metrics/alerts/silences/{id}', {
+        path: { id: needId('silence') },
+      })) as SilenceView;
       output(json, s, () => `Expired: ${silenceLine(s)}`);
     }
     return 0;

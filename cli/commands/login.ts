@@ -1,6 +1,7 @@
-import { ApiError, callApi } from '../api-client.js';
+import { ApiError } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
 import { contextNameFor, readCliConfig, writeCliConfig } from '../config/cli-config.js';
+import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 import { readSecret } from '../read-secret.js';
 import { isLoopbackUrl } from '../target.js';
@@ -39,14 +40,16 @@ export const loginCommand: Command = {
     let who: string;
     if (typeof values.token === 'string') {
       probe.token = values.token;
-      const me = (await callApi(probe, 'GET', '/api/v1/security/me').catch((err: unknown) => {
-        throw err instanceof ApiError && err.code.includes('TOKEN')
-          ? new ApiError(
-              `that token is not valid for ${url}; create one with omega login then POST /api/v1/security/me/tokens`,
-              err.code,
-            )
-          : err;
-      })) as { username?: string; id?: string };
+      const me = (await kernelApi(probe)
+        .get('/api/v1/security/me')
+        .catch((err: unknown) => {
+          throw err instanceof ApiError && err.code.includes('TOKEN')
+            ? new ApiError(
+                `that token is not valid for ${url}; create one with omega login then POST /api/v1/security/me/tokens`,
+                err.code,
+              )
+            : err;
+        })) as { username?: string; id?: string };
       auth = { kind: 'token', token: values.token };
       who = me.username ?? me.id ?? 'token';
     } else {
@@ -59,7 +62,7 @@ export const loginCommand: Command = {
       const password = await readSecret(values['password-stdin'] ? '' : 'Password: ');
       if (!password)
         throw new UsageError('no password given (type it at the prompt, or pipe it with --password-stdin)');
-      const r = (await callApi(probe, 'POST', '/api/v1/security/login', { username, password })) as {
+      const r = (await kernelApi(probe).post('/api/v1/security/login', { body: { username, password } })) as {
         accessToken: string;
         refreshToken: string;
         expiresIn: number;
@@ -113,12 +116,12 @@ export const logoutCommand: Command = {
     if (!name || !ctx) throw new UsageError('no context to sign out of; omega context list shows them');
     let revoked = false;
     if (ctx.auth?.kind === 'session') {
-      revoked = await callApi({ url: ctx.url }, 'POST', '/api/v1/security/logout', {
-        refreshToken: ctx.auth.refreshToken,
-      }).then(
-        () => true,
-        () => false,
-      );
+      revoked = await kernelApi({ url: ctx.url })
+        .post('/api/v1/security/logout', { body: { refreshToken: ctx.auth.refreshToken } })
+        .then(
+          () => true,
+          () => false,
+        );
     }
     delete ctx.auth;
     await writeCliConfig(config);

@@ -1,5 +1,5 @@
-import { callApi } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
+import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 
 const ACTIONS = [
@@ -16,7 +16,6 @@ const ACTIONS = [
   'reject',
 ] as const;
 const TOKEN_ACTIONS = ['create', 'list', 'revoke'] as const;
-const BASE = '/api/v1/nodes';
 
 type Values = Record<string, string | boolean | undefined>;
 type Obj = Record<string, unknown>;
@@ -74,7 +73,6 @@ interface PendingView {
   status: string;
 }
 
-const enc = encodeURIComponent;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** `1.5 GiB` */
@@ -225,6 +223,7 @@ function reasonFlag(values: Values, action: string): string {
 }
 
 async function nodeAction(action: string, values: Values, args: string[]): Promise<unknown> {
+  const api = kernelApi(values);
   switch (action) {
     case 'list': {
       if (args.length)
@@ -235,11 +234,12 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
       if (str(values.search)) q.set('q', values.search as string);
       if (str(values.limit)) q.set('limit', values.limit as string);
       if (str(values.cursor)) q.set('cursor', values.cursor as string);
-      const qs = q.toString();
-      return callApi(values, 'GET', `${BASE}${qs ? `?${qs}` : ''}`);
+      return api.get('/api/v1/nodes', { unchecked: { query: q } });
     }
     case 'show':
-      return callApi(values, 'GET', `${BASE}/${enc(one(args, 'show needs exactly one node (id or name)'))}`);
+      return api.get('/api/v1/nodes/{id}', {
+        path: { id: one(args, 'show needs exactly one node (id or name)') },
+      });
     case 'label': {
       const [node, ...pairs] = args;
       if (!node || pairs.length === 0)
@@ -260,7 +260,7 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
           throw new UsageError('--version takes the version shown by nodes show --json');
         body.version = v;
       }
-      return callApi(values, 'PATCH', `${BASE}/${enc(node)}`, body);
+      return api.patch('/api/v1/nodes/{id}', { path: { id: node }, body });
     }
     case 'cordon':
     case 'drain':
@@ -271,27 +271,33 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
         if (action === 'uncordon') throw new UsageError('--deadline is for cordon and drain only');
         body.deadline = parseDeadline(values.deadline as string);
       }
-      return callApi(values, 'POST', `${BASE}/${enc(node)}/${action}`, body);
+      return api.post(`/api/v1/nodes/{id}/${action}`, { path: { id: node }, body });
     }
     case 'remove': {
       const node = one(args, 'remove needs exactly one node (id or name)');
       const reason = str(values.reason);
-      return callApi(values, 'DELETE', `${BASE}/${enc(node)}${reason ? `?reason=${enc(reason)}` : ''}`);
+      return api.delete('/api/v1/nodes/{id}', {
+        path: { id: node },
+        unchecked: { query: new URLSearchParams(reason ? { reason } : {}) },
+      });
     }
     case 'pending':
       if (args.length)
         throw new UsageError('nodes pending takes no arguments (--all shows rejected agents too)');
-      return callApi(values, 'GET', `${BASE}/pending${values.all === true ? '?all=true' : ''}`);
+      return api.get('/api/v1/nodes/pending', {
+        unchecked: { query: new URLSearchParams(values.all === true ? { all: 'true' } : {}) },
+      });
     case 'approve': {
       const id = one(args, 'approve needs exactly one agent id (from nodes pending)');
       const body: Obj = {};
       if (str(values.label)) body.labels = parseLabelFlag(values.label as string, '--label');
-      return callApi(values, 'POST', `${BASE}/pending/${enc(id)}/approve`, body);
+      return api.post('/api/v1/nodes/pending/{agent}/approve', { path: { agent: id }, body });
     }
     case 'reject': {
       const id = one(args, 'reject needs exactly one agent id (from nodes pending)');
-      return callApi(values, 'POST', `${BASE}/pending/${enc(id)}/reject`, {
-        reason: reasonFlag(values, 'reject'),
+      return api.post('/api/v1/nodes/pending/{agent}/reject', {
+        path: { agent: id },
+        body: { reason: reasonFlag(values, 'reject') },
       });
     }
     default:
@@ -300,6 +306,7 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
 }
 
 async function tokenAction(action: string | undefined, values: Values, args: string[]): Promise<unknown> {
+  const api = kernelApi(values);
   switch (action) {
     case 'create': {
       if (args.length)
@@ -316,17 +323,15 @@ async function tokenAction(action: string | undefined, values: Values, args: str
       }
       if (str(values.label)) body.labels = parseLabelFlag(values.label as string, '--label');
       if (str(values.description)) body.description = values.description;
-      return callApi(values, 'POST', `${BASE}/tokens`, body);
+      return api.post('/api/v1/nodes/tokens', { body });
     }
     case 'list':
       if (args.length) throw new UsageError('nodes token list takes no arguments');
-      return callApi(values, 'GET', `${BASE}/tokens`);
+      return api.get('/api/v1/nodes/tokens');
     case 'revoke':
-      return callApi(
-        values,
-        'DELETE',
-        `${BASE}/tokens/${enc(one(args, 'token revoke needs exactly one token id'))}`,
-      );
+      return api.delete('/api/v1/nodes/tokens/{token}', {
+        path: { token: one(args, 'token revoke needs exactly one token id') },
+      });
     default:
       throw new UsageError(`nodes token needs one of: ${TOKEN_ACTIONS.join(', ')}`);
   }

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { InstallResult } from '../../kernel/index.js';
 import type { Plan } from '../../marketplace/index.js';
-import { ApiError, callApi } from '../api-client.js';
+import { ApiError } from '../api-client.js';
 import { UsageError } from '../command.js';
+import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 import { resolveCliUrl } from '../target.js';
 import { approvePlan, LONG_OPERATION_MS, renderPlan } from './plugin-marketplace.js';
@@ -20,7 +21,9 @@ export async function runPluginTrust(values: Values, keyFile: string): Promise<n
       `cannot read the publisher key ${keyFile} (${(err as Error).message}); give a *.public.jwk file`,
     );
   }
-  const entry = (await callApi(values, 'POST', '/api/v1/plugins/publishers', { jwk })) as { kid: string };
+  const entry = (await kernelApi(values).post('/api/v1/plugins/publishers', {
+    body: { jwk: jwk as Record<string, unknown> },
+  })) as { kid: string };
   output(
     values.json === true,
     entry,
@@ -61,8 +64,12 @@ export async function runPluginInstall(
   const query = new URLSearchParams();
   if (mode === 'upgrade') query.set('upgrade', 'true');
   if (values.downgrade === true) query.set('downgrade', 'true');
+  // The archive goes as application/octet-stream; the document describes no JSON body here.
   const post = (q: URLSearchParams) =>
-    callApi(values, 'POST', `/api/v1/plugins/install?${q}`, bytes, { timeoutMs: LONG_OPERATION_MS });
+    kernelApi(values).post('/api/v1/plugins/install', {
+      unchecked: { query: q, bytes },
+      timeoutMs: LONG_OPERATION_MS,
+    });
   let data: FileInstalled;
   try {
     data = (await post(query)) as FileInstalled;

@@ -3,8 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import WebSocket from 'ws';
 import { describePlan, type Plan } from '../../marketplace/index.js';
-import { ApiError, callApi, currentToken } from '../api-client.js';
+import { ApiError, currentToken } from '../api-client.js';
+import type { ApiBody } from '../api-types.js';
 import { UsageError } from '../command.js';
+import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 import { resolveCliUrl } from '../target.js';
 
@@ -13,7 +15,6 @@ type Values = Record<string, string | boolean | undefined>;
 /** `omega plugin` actions served by the marketplace. */
 export const MARKETPLACE_ACTIONS = ['search', 'upgrade', 'rollback', 'remove', 'verify', 'source'] as const;
 
-const P = '/api/v1/marketplace';
 /**
  * HTTP wait of an install/upgrade/rollback: every download has its own deadline in the kernel
  * (a coded error), health checks follow; progress arrives on the event stream meanwhile.
@@ -97,27 +98,30 @@ async function withProgress<T>(values: Values, quiet: boolean, work: () => Promi
  * it with the plan's consent digest once the operator approved — interactively, or with
  * `--approve` (the escalation shown), or `--yes` (only when nothing escalates).
  */
-async function change(
-  values: Values,
-  verb: 'install' | 'upgrade' | 'rollback',
-  body: Record<string, string>,
-) {
+async function change(values: Values, req: ApiBody<'/api/v1/marketplace/plan', 'post'>) {
   const json = values.json === true;
-  const plan = (await callApi(values, 'POST', `${P}/plan`, { op: verb, ...body })) as Plan;
+  const api = kernelApi(values);
+  const plan = (await api.post('/api/v1/marketplace/plan', { body: req })) as Plan;
   if (!json) err(renderPlan(plan));
   if (plan.steps.length === 0) {
     output(json, plan, () => 'up to date');
     return 0;
   }
   await approvePlan(values, plan);
+  const { consent } = plan;
+  const timeoutMs = LONG_OPERATION_MS;
   const done = await withProgress(values, json, () =>
-    callApi(
-      values,
-      'POST',
-      `${P}/${verb}`,
-      { ...body, consent: plan.consent },
-      { timeoutMs: LONG_OPERATION_MS },
-    ),
+    req.op === 'install'
+      ? api.post('/api/v1/marketplace/install', {
+          body: { name: req.name, ...(req.range === undefined ? {} : { range: req.range }), consent },
+          timeoutMs,
+        })
+      : req.op === 'upgrade'
+        ? api.post('/api/v1/marketplace/upgrade', {
+            body: { ...(req.name === undefined ? {} : { name: req.name }), consent },
+            timeoutMs,
+          })
+        : api.post('/api/v1/marketplace/rollback', { body: { name: req.name, consent }, timeoutMs }),
   );
   output(json, done, () =>
     plan.steps.map((s) => `${s.name} ${s.from ?? '(new)'} → ${s.to}: running`).join('\n'),
@@ -136,11 +140,9 @@ export async function runMarketplaceAction(action: string, values: Values, args:
   const [first, ...more] = args;
   switch (action) {
     case 'search': {
-      const { items } = (await callApi(
-        values,
-        'GET',
-        `${P}/search?q=${encodeURIComponent(first ?? '')}`,
-      )) as {
+      const { items } = (await kernelApi(values).get('/api/v1/marketplace/search', {
+        unchecked: { query: new URLSearchParams({ q: first ?? '' }) },
+      })) as {
         items: Array<{ name: string; latest?: string; publisher: string; description?: string }>;
       };
       output(json, items, () =>
@@ -156,7 +158,9 @@ export async function runMarketplaceAction(action: string, values: Values, args:
       return 0;
     }
     case 'info': {
-      const r = (await callApi(values, 'GET', `${P}/plugins/${encodeURIComponent(first ?? '')}`)) as {
+      const r = (await kernelApi(values).get('/api/v1/marketplace/plugins/{name}', {
+        path: { name: first ?? '' },
+      })) as {
         name: string;
         source: string;
         publisher: string;
@@ -186,7 +190,7 @@ export async function runMarketplaceAction(action: string, values: Values, args:
     case 'install':
       if (!first || more.length) throw new UsageError('plugin install needs NAME[@RANGE] or an archive file');
       try {
-        return await change(values, 'install', splitSpec(first) as Record<string, string>);
+        return await change(values, { op: 'install', ...splitSpec(first) });
       } catch (e) {
         // A bare word is a plugin name; say how to mean the file of that name instead.
         if (e instanceof ApiError && existsSync(first))
@@ -199,18 +203,18 @@ export async function runMarketplaceAction(action: string, values: Values, args:
       }
     case 'upgrade':
       if (more.length) throw new UsageError('plugin upgrade takes at most one name');
-      return change(values, 'upgrade', first ? { name: first } : {});
+      return change(values, first ? { op: 'upgrade', name: first } : { op: 'upgrade' });
     case 'rollback':
       if (!first || more.length) throw new UsageError('plugin rollback needs exactly one name');
-      return change(values, 'rollback', { name: first });
+      return change(values, { op: 'rollback', name: first });
     case 'remove': {
       if (!first || more.length) throw new UsageError('plugin remove needs exactly one name');
-      const r = await callApi(values, 'POST', `${P}/remove`, { name: first });
+      const r = await kernelApi(values).post('/api/v1/marketplace/remove', { body: { name: first } });
       output(json, r, () => `removed ${first}`);
       return 0;
     }
     case 'verify': {
-      const r = (await callApi(values, 'POST', `${P}/verify`)) as {
+      const r = (await kernelApi(values).post('/api/v1/marketplace/verify')) as {
         sources: Array<{ source: string; root: number; timestamp: number; index: number }>;
         failed: Array<{ name: string; location: string; code: string; message: string }>;
         plugins: Array<{
@@ -241,7 +245,7 @@ export async function runMarketplaceAction(action: string, values: Values, args:
     }
     case 'source': {
       if (first === 'list' || first === undefined) {
-        const { items } = (await callApi(values, 'GET', `${P}/sources`)) as {
+        const { items } = (await kernelApi(values).get('/api/v1/marketplace/sources')) as {
           items: Array<{ name: string; location: string }>;
         };
         output(
@@ -254,7 +258,7 @@ export async function runMarketplaceAction(action: string, values: Values, args:
       if (first === 'remove') {
         const [name, ...others] = more;
         if (!name || others.length) throw new UsageError('plugin source remove NAME');
-        const r = await callApi(values, 'DELETE', `${P}/sources/${encodeURIComponent(name)}`);
+        const r = await kernelApi(values).delete('/api/v1/marketplace/sources/{name}', { path: { name } });
         output(json, r, () => `removed source ${name} (plugins installed from it stay installed)`);
         return 0;
       }
@@ -264,7 +268,9 @@ export async function runMarketplaceAction(action: string, values: Values, args:
           'plugin source add NAME URL|DIR --root ROOT.json  (or: plugin source list, plugin source remove NAME)',
         );
       const root = await readFile(values.root, 'utf8');
-      const r = await callApi(values, 'POST', `${P}/sources`, { name, location, root });
+      const r = await kernelApi(values).post('/api/v1/marketplace/sources', {
+        body: { name, location, root },
+      });
       output(json, r, () => `added source ${name} (${location}), root pinned`);
       return 0;
     }

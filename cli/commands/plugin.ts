@@ -1,6 +1,6 @@
 import type { PluginView } from '../../kernel/index.js';
-import { callApi } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
+import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 import { runPluginInstall, runPluginTrust } from './plugin-install.js';
 import { isArchiveArg, MARKETPLACE_ACTIONS, runMarketplaceAction } from './plugin-marketplace.js';
@@ -15,6 +15,13 @@ const ACTIONS = [
   'trust',
   ...MARKETPLACE_ACTIONS,
 ] as const;
+
+/** The kernel route of each lifecycle action on one plugin. */
+const LIFECYCLE = {
+  enable: '/api/v1/plugins/{name}/enable',
+  disable: '/api/v1/plugins/{name}/disable',
+  reload: '/api/v1/plugins/{name}/reload',
+} as const;
 
 function line(p: PluginView): string {
   const why = p.reasons[0]
@@ -84,7 +91,7 @@ export const pluginCommand: Command = {
     }
     if (action === 'list') {
       if (name) throw new UsageError('plugin list takes no name');
-      const { items } = (await callApi(values, 'GET', '/api/v1/plugins')) as { items: PluginView[] };
+      const { items } = (await kernelApi(values).get('/api/v1/plugins')) as { items: PluginView[] };
       output(json, items, () => (items.length ? items.map(line).join('\n') : 'no plugins installed'));
       return 0;
     }
@@ -105,11 +112,12 @@ export const pluginCommand: Command = {
       return runMarketplaceAction('info', values, rest);
     if (!name || extra.length) throw new UsageError(`plugin ${action} needs exactly one plugin name`);
     if (action === 'trust') return runPluginTrust(values, name);
-    const path = `/api/v1/plugins/${encodeURIComponent(name)}`;
+    const api = kernelApi(values);
+    const path = { name };
     const view = (
       action === 'info'
-        ? await callApi(values, 'GET', path)
-        : await callApi(values, 'POST', `${path}/${action}`)
+        ? await api.get('/api/v1/plugins/{name}', { path })
+        : await api.post(LIFECYCLE[action as keyof typeof LIFECYCLE], { path })
     ) as PluginView;
     output(json, view, () => (action === 'info' ? details(view) : line(view)));
     return 0;

@@ -1,7 +1,8 @@
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, callApi } from '../api-client.js';
+import { ApiError } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
+import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 
 const ACTIONS = [
@@ -17,7 +18,6 @@ const ACTIONS = [
   'settings',
 ] as const;
 const QUOTA_ACTIONS = ['list', 'me', 'show', 'set', 'rm'] as const;
-const BASE = '/api/v1/sessions';
 /** Seconds one logs call waits for new output while following (the route allows up to 25). */
 const FOLLOW_WAIT_SEC = 20;
 /** Bytes asked for per logs call (the route's largest window). */
@@ -77,7 +77,6 @@ interface LogWindow {
   state: string;
 }
 
-const enc = encodeURIComponent;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** `1.5 GiB` */
@@ -273,9 +272,18 @@ async function copyLogs(
   o: { stream: string; offset: number; follow: boolean; json: boolean },
 ): Promise<void> {
   let offset = o.offset;
+  const api = kernelApi(values);
   for (;;) {
-    const q = `stream=${o.stream}&offset=${offset}&limit=${LOG_WINDOW}&wait=${o.follow ? FOLLOW_WAIT_SEC : 0}`;
-    const w = (await callApi(values, 'GET', `${BASE}/${enc(id)}/logs?${q}`)) as LogWindow;
+    const query = new URLSearchParams({
+      stream: o.stream,
+      offset: String(offset),
+      limit: String(LOG_WINDOW),
+      wait: String(o.follow ? FOLLOW_WAIT_SEC : 0),
+    });
+    const w = (await api.get('/api/v1/sessions/{id}/logs', {
+      path: { id },
+      unchecked: { query },
+    })) as LogWindow;
     const chunk = Buffer.from(w.data, 'base64');
     if (o.json) await writeOut(Buffer.from(`${JSON.stringify(w)}\n`));
     else await writeOut(chunk);
@@ -303,23 +311,24 @@ export function exitCodeOf(s: SessionView): number {
 }
 
 async function quotaAction(action: string | undefined, values: Values, args: string[]): Promise<unknown> {
-  const target = (what: string): string => {
+  const api = kernelApi(values);
+  const target = (what: string): { path: { scope: string; name: string } } => {
     const [scope, name] = args;
     if (args.length !== 2 || (scope !== 'user' && scope !== 'role') || !name)
       throw new UsageError(
         `sessions quota ${what} needs a scope and a name: user USER_ID (u-…) or role ROLE`,
       );
-    return `${BASE}/quotas/${scope}/${enc(name)}`;
+    return { path: { scope, name } };
   };
   switch (action) {
     case 'list':
-      return callApi(values, 'GET', `${BASE}/quotas`);
+      return api.get('/api/v1/sessions/quotas');
     case 'me':
-      return callApi(values, 'GET', `${BASE}/quotas/me`);
+      return api.get('/api/v1/sessions/quotas/me');
     case 'show':
-      return callApi(values, 'GET', target('show'));
+      return api.get('/api/v1/sessions/quotas/{scope}/{name}', target('show'));
     case 'set': {
-      const path = target('set');
+      const { path } = target('set');
       const limits: Obj = {};
       if (str(values.cores)) {
         const n = Number(values.cores);
@@ -336,10 +345,10 @@ async function quotaAction(action: string | undefined, values: Values, args: str
         throw new UsageError(
           'sessions quota set needs at least one of --cores, --memory, --gpus, --max-sessions',
         );
-      return callApi(values, 'PUT', path, { limits });
+      return api.put('/api/v1/sessions/quotas/{scope}/{name}', { path, body: { limits } });
     }
     case 'rm':
-      return callApi(values, 'DELETE', target('rm'));
+      return api.delete('/api/v1/sessions/quotas/{scope}/{name}', target('rm'));
     default:
       throw new UsageError(`sessions quota needs one of: ${QUOTA_ACTIONS.join(', ')}`);
   }
@@ -531,10 +540,11 @@ export const sessionsCommand: Command = {
       throw new UsageError(`sessions needs one of: ${ACTIONS.join(', ')}`);
     const json = values.json === true;
     const follow = values.follow === true;
+    const api = kernelApi(values);
     switch (action) {
       case 'run': {
         const spec = specFromFlags(values, rest);
-        const s = (await explained(callApi(values, 'POST', BASE, spec))) as SessionView;
+        const s = (await explained(api.post('/api/v1/sessions', { body: spec }))) as SessionView;
         if (!follow) {
           output(json, s, () => `${s.id}  ${s.status.state}: ${s.status.reason}`);
           return 0;
@@ -546,7 +556,7 @@ export const sessionsCommand: Command = {
           // Ended before it reached a node (cancelled while pending): no output, its end says why.
           if (!(err instanceof ApiError && err.code === 'SESSIONS_ERR_NO_LOGS')) throw err;
         }
-        const end = (await callApi(values, 'GET', `${BASE}/${enc(s.id)}`)) as SessionView;
+        const end = (await api.get('/api/v1/sessions/{id}', { path: { id: s.id } })) as SessionView;
         process.stderr.write(`${end.id}  ${end.status.state}: ${end.status.reason}\n`);
         return exitCodeOf(end);
       }
@@ -558,8 +568,7 @@ export const sessionsCommand: Command = {
         const q = new URLSearchParams();
         for (const f of ['state', 'owner', 'node', 'gpu', 'limit', 'cursor'])
           if (str(values[f])) q.set(f, values[f] as string);
-        const qs = q.toString();
-        const data = await callApi(values, 'GET', `${BASE}${qs ? `?${qs}` : ''}`);
+        const data = await api.get('/api/v1/sessions', { unchecked: { query: q } });
         output(json, data, () => human(action, data));
         return 0;
       }
@@ -576,8 +585,8 @@ export const sessionsCommand: Command = {
           throw new UsageError('sessions settings takes no arguments; change them with --set k=v,k2=v2');
         const set = str(values.set);
         const data = set
-          ? await callApi(values, 'PATCH', `${BASE}/settings`, settingsPatch(set))
-          : await callApi(values, 'GET', `${BASE}/settings`);
+          ? await api.patch('/api/v1/sessions/settings', { body: settingsPatch(set) })
+          : await api.get('/api/v1/sessions/settings');
         output(json, data, () => settingsHuman(data));
         return 0;
       }
@@ -590,19 +599,21 @@ export const sessionsCommand: Command = {
       default: {
         const id = one(rest, `${action} needs exactly one session id`);
         let data: unknown;
-        if (action === 'show') data = await callApi(values, 'GET', `${BASE}/${enc(id)}`);
+        const path = { id };
+        if (action === 'show') data = await api.get('/api/v1/sessions/{id}', { path });
         else if (action === 'usage')
-          data = await callApi(
-            values,
-            'GET',
-            `${BASE}/${enc(id)}/usage${values.fresh === true ? '?fresh=true' : ''}`,
-          );
+          data = await api.get('/api/v1/sessions/{id}/usage', {
+            path,
+            unchecked: { query: new URLSearchParams(values.fresh === true ? { fresh: 'true' } : {}) },
+          });
         else if (action === 'kill') {
           const body: Obj = {};
           if (str(values.reason)) body.reason = values.reason;
           if (str(values.grace)) body.graceMs = parseGrace(values.grace as string);
-          data = await callApi(values, 'POST', `${BASE}/${enc(id)}/terminate`, body);
-        } else data = await callApi(values, 'POST', `${BASE}/${enc(id)}/${action}`, {});
+          data = await api.post('/api/v1/sessions/{id}/terminate', { path, body });
+        } else if (action === 'pause' || action === 'resume')
+          data = await api.post(`/api/v1/sessions/{id}/${action}`, { path, body: {} });
+        else throw new UsageError(`sessions needs one of: ${ACTIONS.join(', ')}`);
         output(json, data, () => human(action, data));
         return 0;
       }

@@ -1,19 +1,15 @@
-import { currentToken } from '../api-client.js';
+import { ApiError, currentToken } from '../api-client.js';
+import type { ApiData, ApiOperation } from '../api-types.js';
 import type { Command } from '../command.js';
+import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 import { resolveCliUrl } from '../target.js';
 
-/** What `omega status` shows of an event sink (GET /api/v1/events/sinks). */
-interface SinkLine {
-  name: string;
-  type: string;
-  target: string;
-  state: string;
-  delivered: number;
-  rejected: number;
-  gaps: unknown[];
-  lastError?: string;
-}
+/** An event sink as `GET /api/v1/events/sinks` describes it (typed from the OpenAPI document). */
+type SinkLine = ApiData<ApiOperation<'/api/v1/events/sinks', 'get'>>['sinks'][number];
+
+/** How long each probe of `omega status` waits, ms. */
+const PROBE_MS = 5000;
 
 const sinkLine = (k: SinkLine): string =>
   `sink     ${k.name} (${k.type} → ${k.target}): ${k.state}, ${k.delivered} delivered` +
@@ -35,50 +31,44 @@ export const statusCommand: Command = {
     const url = resolveCliUrl(values);
     const token = await currentToken(values);
     const json = values.json === true;
-    let ready: Response;
+    const api = kernelApi(values);
+    let ready = true;
     try {
-      ready = await fetch(`${url}/api/v1/ready`, { signal: AbortSignal.timeout(5000) });
+      await api.get('/api/v1/ready', { anonymous: true, timeoutMs: PROBE_MS });
     } catch (err) {
-      const reason =
-        (err as Error).cause instanceof Error
-          ? ((err as Error).cause as Error).message
-          : (err as Error).message;
-      if (json) output(true, { url, up: false, error: reason }, () => '');
-      else process.stderr.write(`omega: no kernel at ${url} (${reason}); start one with: omega start\n`);
-      return 1;
+      // Any answer (503 while starting) means up; no answer at all means no kernel there.
+      if (err instanceof ApiError && err.code !== 'UNREACHABLE' && err.code !== 'TIMEOUT') ready = false;
+      else {
+        const reason = (err as Error).message;
+        if (json) output(true, { url, up: false, error: reason }, () => '');
+        else process.stderr.write(`omega: ${reason}\n`);
+        return 1;
+      }
     }
-    const kernel = token
-      ? await fetch(`${url}/api/v1/kernel`, {
-          headers: { authorization: `Bearer ${token}` },
-          signal: AbortSignal.timeout(5000),
-        }).catch(() => undefined)
+    let refused: ApiError | undefined;
+    const info = token
+      ? await api.get('/api/v1/kernel', { timeoutMs: PROBE_MS }).catch((err: unknown) => {
+          if (err instanceof ApiError && err.code !== 'UNREACHABLE' && err.code !== 'TIMEOUT') refused = err;
+          return undefined;
+        })
       : undefined;
-    const info = kernel?.ok
-      ? ((await kernel.json().catch(() => undefined)) as Record<string, unknown> | undefined)
+    const sinks = info
+      ? (await api.get('/api/v1/events/sinks', { timeoutMs: PROBE_MS }).catch(() => undefined))?.sinks
       : undefined;
-    const sinksRes = info
-      ? await fetch(`${url}/api/v1/events/sinks`, {
-          headers: { authorization: `Bearer ${token}` },
-          signal: AbortSignal.timeout(5000),
-        }).catch(() => undefined)
-      : undefined;
-    const sinks = sinksRes?.ok
-      ? ((await sinksRes.json().catch(() => undefined)) as { sinks: SinkLine[] } | undefined)?.sinks
-      : undefined;
-    const result = { url, up: true, ready: ready.ok, ...(info ?? {}), ...(sinks ? { sinks } : {}) };
+    const result = { url, up: true, ready, ...(info ?? {}), ...(sinks ? { sinks } : {}) };
     output(json, result, () => {
-      const lines = [`kernel   ${url}  ${ready.ok ? 'ready' : 'NOT READY'}`];
+      const lines = [`kernel   ${url}  ${ready ? 'ready' : 'NOT READY'}`];
       if (info) {
         lines.push(`version  ${info.version}`, `uptime   ${info.uptimeSec}s`);
-        lines.push(`plugins  ${(info.plugins as unknown[]).length}`);
+        lines.push(`plugins  ${info.plugins.length}`);
         for (const k of sinks ?? []) lines.push(sinkLine(k));
       } else {
         lines.push(
-          `(no details: ${kernel ? `token rejected (${kernel.status}); run omega login --url ${url}` : token ? 'the kernel did not answer' : `not signed in; run omega login --url ${url} or pass --token`})`,
+          `(no details: ${refused ? `token rejected (${refused.code}); run omega login --url ${url}` : token ? 'the kernel did not answer' : `not signed in; run omega login --url ${url} or pass --token`})`,
         );
       }
       return lines.join('\n');
     });
-    return ready.ok ? 0 : 1;
+    return ready ? 0 : 1;
   },
 };
