@@ -5,6 +5,7 @@ import { omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
 import { panelIdList } from '../grants-schema.js';
 import { updateGrants } from '../update-grants.js';
+import { createPanelOrigins, type PanelOrigins } from './panel-origins.js';
 import type { PluginUi } from './plugin-ui.js';
 
 /** Where the panel routes find plugins and their UIs (the plugin manager). */
@@ -19,8 +20,14 @@ export interface HostedPanel {
   id: string;
   title: string;
   slot: string;
-  /** The panel page's path on the plugin's panel origin (`http://<plugin>.localhost:<port>`). */
+  /** The panel page's path on the plugin's panel origin. */
   path: string;
+  /**
+   * The page's full URL for the browser that asked (`GET /api/v1/ui/panels`): on the configured
+   * panel origin for a shell reached at a public name, else on `<plugin>.localhost`. The shell
+   * frames exactly this URL (plus its own per-frame fragment) and never builds one itself.
+   */
+  url?: string;
   topics: string[];
   reads: string[];
   /** The ids of the actions it may ask for. */
@@ -96,7 +103,8 @@ export function hostedPanels(source: PanelSource): HostedPanel[] {
  * panel is granted and declares the action and that the user holds the action's declared
  * permission (default plugins:write; a refusal is published on `security.authz.denied`), audits it (`plugins.admin.panel-action`: the caller,
  * plugin, panel, action, argument names) and publishes it on `ui.action.<plugin>` for the plugin
- * to carry out with its own permissions; `POST …/incidents` records (audited,
+ * to carry out with its own permissions; the listing gives each panel's `url` on the panel origin
+ * (`origins`) for the host the browser asked at; `POST …/incidents` records (audited,
  * `plugins.admin.panel-stopped`) that the dashboard stopped a panel; `PUT /api/v1/plugins/:name/panels`
  * grants and revokes panels (in the grants file `grants.file`, then reloads the plugin). `publish` is the bus's.
  */
@@ -104,6 +112,7 @@ export function panelRoutes(
   source: PanelSource,
   publish: (topic: string, data: unknown) => void,
   grants: { file: string; reload(name: string): Promise<unknown> },
+  origins: PanelOrigins = createPanelOrigins(),
 ): RouteSpec[] {
   const find = (plugin: string, panelId: string): HostedPanel => {
     // Only the named plugin is looked at: an action or incident never walks every plugin's panels.
@@ -162,7 +171,15 @@ export function panelRoutes(
       permission: 'plugins:read',
       owner: 'kernel',
       summary: 'The UI panels the dashboard may host: granted by the operator, of running plugins',
-      handler: () => json({ items: hostedPanels(source) }),
+      handler: (c) => {
+        // The origin the browser reached the kernel at decides which panel origin it is told.
+        const shell = new URL(c.req.url);
+        const items = hostedPanels(source).map((p) => ({
+          ...p,
+          url: `${origins.originFor(p.plugin, shell)}${p.path}`,
+        }));
+        return json({ items });
+      },
     }),
     defineRoute({
       method: 'POST',
