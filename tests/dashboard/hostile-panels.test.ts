@@ -330,6 +330,8 @@ describe.skipIf(skip !== null)('hostile panels in the real dashboard, in Chromiu
     const dialog = page.getByRole('dialog');
     await dialog.waitFor({ timeout: 20_000 });
     expect(await dialog.textContent()).toContain('goodp.hello');
+    // The dialog says what the kernel will require of the user (the default: plugins:write).
+    expect(await dialog.locator('[data-panel-action-permission]').textContent()).toContain('plugins:write');
     await dialog.getByRole('button', { name: 'Run it' }).click();
     await expect.poll(async () => (await out(page, 'goodp')).action, { timeout: 15_000 }).toBe('done');
     const o = await out(page, 'goodp');

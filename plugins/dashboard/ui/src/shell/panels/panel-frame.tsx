@@ -183,6 +183,11 @@ export function PanelFrame({ spec, context }: { spec: PanelSpec; context: Record
           }}
         >
           <p>{t('panels.confirmBody', { plugin: spec.plugin, action: ask.action })}</p>
+          {spec.actionPermissions?.[ask.action] ? (
+            <p class="muted" data-panel-action-permission>
+              {t('panels.confirmNeeds', { permission: spec.actionPermissions[ask.action] ?? '' })}
+            </p>
+          ) : null}
           <pre class="panel-args" data-panel-args>
             {JSON.stringify(ask.args, null, 2)}
           </pre>

@@ -11,6 +11,8 @@ export interface PanelSpec {
   topics: string[];
   reads: string[];
   actions: string[];
+  /** The permission the signed-in user needs to run each action (by id), as the kernel checks it. */
+  actionPermissions?: Record<string, string>;
 }
 
 /** Why the shell stopped a panel (shown to the user, with a detail). */
