@@ -40,7 +40,7 @@ import {
   pluginAdminRoutes,
   pluginPaths,
 } from './plugins/manager/index.js';
-import { panelRoutes } from './plugins/ui/index.js';
+import { createPanelOrigins, panelRoutes } from './plugins/ui/index.js';
 import { sinkRoutes, startEventSinks } from './sinks/index.js';
 import { acquireDataDirLock, openStorage, type Storage } from './storage/index.js';
 import { createSystemInfo, type SystemInfo } from './system/index.js';
@@ -195,10 +195,11 @@ export async function startKernel(
     // Fixed paths before /api/v1/plugins/:name, which would otherwise take them.
     for (const route of trustedPublisherRoutes(trustedPublishersFile(config.dataDir))) routes.add(route);
     for (const route of pluginAdminRoutes(plugins, paths.grantsFile)) routes.add(route);
-    for (const route of uiRoutes(plugins, { version: KERNEL_VERSION })) routes.add(route);
+    const panelOrigins = createPanelOrigins(config.ui);
+    for (const route of uiRoutes(plugins, { version: KERNEL_VERSION }, panelOrigins)) routes.add(route);
     const panelGrants = { file: paths.grantsFile, reload: (name: string) => plugins.reload(name) };
-    for (const route of panelRoutes(plugins, (topic, data) => bus.publish(topic, data), panelGrants))
-      routes.add(route);
+    const publish = (topic: string, data: unknown) => bus.publish(topic, data);
+    for (const route of panelRoutes(plugins, publish, panelGrants, panelOrigins)) routes.add(route);
     const sinks = await startEventSinks({
       sinks: config.sinks,
       bus,

@@ -14,6 +14,8 @@ export const CONFIG_ENV: Record<string, { path: string[]; type: 'string' | 'int'
   OMEGA_TLS_CERT: { path: ['tls', 'cert'], type: 'string' },
   OMEGA_TLS_KEY: { path: ['tls', 'key'], type: 'string' },
   OMEGA_BODY_LIMIT_BYTES: { path: ['http', 'bodyLimitBytes'], type: 'int' },
+  OMEGA_UI_PUBLIC_ORIGIN: { path: ['ui', 'publicOrigin'], type: 'string' },
+  OMEGA_UI_PANEL_ORIGIN: { path: ['ui', 'panelOrigin'], type: 'string' },
 };
 
 type Plain = Record<string, unknown>;

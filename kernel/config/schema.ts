@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sinksSchema } from '../sinks/sink-config.js';
+import { uiOriginProblems } from './panel-origin-pattern.js';
 
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
@@ -70,6 +71,31 @@ export const configSchema = z
     sinks: sinksSchema,
     /** Reads within cacheMs share one result: below the metrics plugin's 1 s period, so a tick a few ms early still reads fresh. */
     system: z.object({ cacheMs: positiveInt.default(500) }).prefault({}),
+    /** Where browsers reach the dashboard and plugin panels (docs/plugin-ui.md, "Panels for remote browsers"). */
+    ui: z
+      .object({
+        /**
+         * The origin operators' browsers open the dashboard at, e.g. `https://omega.example.com`
+         * (https unless loopback). Panels on the configured panel origin may be framed only by it.
+         */
+        publicOrigin: z.string().min(1).max(300).optional(),
+        /**
+         * Where a plugin's panels are served for remote browsers: an origin whose host's first
+         * label is `{plugin}`, e.g. `https://{plugin}.panels.example.com` (a wildcard DNS name and
+         * certificate). Panels are also served on `<plugin>.localhost` for a browser on this machine.
+         */
+        panelOrigin: z.string().min(1).max(300).optional(),
+      })
+      .strict()
+      .superRefine((ui, ctx) => {
+        for (const p of uiOriginProblems(ui))
+          ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
+      })
+      .transform((ui) => ({
+        ...ui,
+        ...(ui.publicOrigin === undefined ? {} : { publicOrigin: new URL(ui.publicOrigin).origin }),
+      }))
+      .prefault({}),
     plugins: z
       .object({
         /** Bundled plugin folders (default: the repository's plugins/). */

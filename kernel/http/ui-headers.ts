@@ -1,8 +1,5 @@
 import type { UiAsset } from '../plugins/ui/index.js';
 
-/** The host of plugin `plugin`'s panel origin: `<plugin>.localhost` (browsers resolve *.localhost to loopback). */
-export const panelHost = (plugin: string): string => `${plugin}.localhost`;
-
 /**
  * The Content-Security-Policy of a plugin's UI on the kernel's origin: scripts, styles, fonts,
  * workers and the manifest from that origin only (no inline script or style, no eval), images
@@ -59,14 +56,15 @@ export function panelCsp(ancestors: string): string {
 
 /**
  * The CSP of a plugin's own pages on the kernel reached at `url`: the shell policy (its panels are
- * framed from `*.localhost` on the same port). Only the shell plugin's pages run with the kernel's
+ * framed from `frameSrc`: by default `*.localhost` on the same port; the kernel passes its
+ * configured panel origin's for a shell reached at a public name, see plugins/ui/panel-origins.ts). Only the shell plugin's pages run with the kernel's
  * origin; any other plugin's pages (`sandboxed`) also get `sandbox allow-scripts allow-forms
  * allow-popups allow-downloads`: an opaque origin, so they can read neither the dashboard's
  * tokens and storage nor its windows, and reach the API only as any other site would (no CORS).
  */
-export function shellCspFor(url: URL, sandboxed = false): string {
+export function shellCspFor(url: URL, sandboxed = false, frameSrc?: string): string {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const csp = shellCsp(`${url.protocol}//*.localhost:${port}`);
+  const csp = shellCsp(frameSrc ?? `${url.protocol}//*.localhost:${port}`);
   return sandboxed ? `${csp}; sandbox allow-scripts allow-forms allow-popups allow-downloads` : csp;
 }
 

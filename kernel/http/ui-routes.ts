@@ -2,10 +2,15 @@ import { isUiPath, PLUGIN_NAME_RE } from '@omega/protocol';
 import type { Context } from 'hono';
 import { PUBLIC } from '../auth/index.js';
 import { omegaError } from '../errors/index.js';
-import { PANEL_GUARD_NAME, type PluginUi } from '../plugins/ui/index.js';
+import {
+  createPanelOrigins,
+  PANEL_GUARD_NAME,
+  type PanelOrigins,
+  type PluginUi,
+} from '../plugins/ui/index.js';
 import { respond } from './respond.js';
 import type { RouteInput, RouteSpec } from './route.js';
-import { panelHeaders, panelHost, shellCspFor, uiHeaders } from './ui-headers.js';
+import { panelHeaders, shellCspFor, uiHeaders } from './ui-headers.js';
 
 /** Where the kernel finds plugin UIs (the plugin manager). */
 export interface UiSource {
@@ -42,12 +47,6 @@ function fileOf(raw: string, plugin: string, entry: string): string | undefined 
   return isUiPath(path) ? path : undefined;
 }
 
-/** The kernel's own origins on a panel request's port (loopback names: panel origins are `*.localhost`). */
-function shellOrigins(url: URL): string {
-  const port = url.port ? `:${url.port}` : '';
-  return ['127.0.0.1', 'localhost', '[::1]'].map((h) => `${url.protocol}//${h}${port}`).join(' ');
-}
-
 /** The plugin whose UI a request addresses: running, or a coded 404/503. */
 function uiFor(source: UiSource, name: string | undefined): PluginUi {
   const found = name !== undefined && PLUGIN_NAME_RE.test(name) ? source.ui(name) : undefined;
@@ -69,8 +68,15 @@ function uiFor(source: UiSource, name: string | undefined): PluginUi {
  * `GET /ui/:plugin/*` serves a plugin's verified UI from memory with a strict CSP, an ETag
  * (304 on If-None-Match) and `immutable` caching for hashed names, and sends the bare
  * `/ui/:plugin` to the folder form; `GET /` redirects to the dashboard when it runs, else says where the API is.
+ * A plugin's panel files are served only on its own panel hosts (`origins`: `<plugin>.localhost`,
+ * and the configured panel origin), framed only by the kernel's origins; everything else only off
+ * panel hosts, the shell's `frame-src` naming the panel origins for the host it was reached at.
  */
-export function uiRoutes(source: UiSource, facts: { version: string }): RouteSpec[] {
+export function uiRoutes(
+  source: UiSource,
+  facts: { version: string },
+  origins: PanelOrigins = createPanelOrigins(),
+): RouteSpec[] {
   const serve = (c: Context, input: RouteInput<unknown>): Response => {
     const ui = uiFor(source, c.req.param('plugin'));
     const raw = rawPath(c);
@@ -85,17 +91,17 @@ export function uiRoutes(source: UiSource, facts: { version: string }): RouteSpe
     if (!asset || path === undefined) throw notFound(raw.slice(0, 200));
     // Panel files only on the plugin's own panel origin; everything else only off panel origins.
     const url = new URL(c.req.url);
-    const onPanelHost = url.hostname.endsWith('.localhost');
+    const onPanelHost = origins.isPanelHost(url.hostname);
     if (
       onPanelHost !== path.startsWith(ui.panelRoot) ||
-      (onPanelHost && url.hostname !== panelHost(ui.plugin))
+      (onPanelHost && origins.pluginOf(url.hostname) !== ui.plugin)
     ) {
       throw notFound(raw.slice(0, 200));
     }
     const sandboxed = ui.plugin !== HOME_PLUGIN;
     const headers = onPanelHost
-      ? panelHeaders(asset, shellOrigins(url))
-      : uiHeaders(asset, shellCspFor(url, sandboxed), sandboxed);
+      ? panelHeaders(asset, origins.ancestors(url))
+      : uiHeaders(asset, shellCspFor(url, sandboxed, origins.frameSrc(url)), sandboxed);
     const match = c.req.header('if-none-match');
     if (match?.split(',').some((t) => t.trim().replace(/^W\//, '') === asset.etag)) {
       return respond(input, null, { status: 304, headers });

@@ -50,6 +50,17 @@ const panels = (sink: string, udpPort: number, sdk: string) => ({
     id: 'stray',
     js: onInit(`parent.postMessage({ type: 'action-result', id: 1, outcome: 'done' }, '*');`),
   },
+  // Navigates its frame to another plugin's panel page before its own first load (and keeps its
+  // own page from finishing, so the other page is the first the frame loads): that page must not
+  // get the port the shell meant for this panel.
+  navp: {
+    id: 'nav',
+    js: `
+      location.href = location.protocol + '//ungranted.localhost:' + location.port + '/ui/ungranted/panels/nope/index.html';
+      const t = Date.now();
+      while (Date.now() - t < 4000) {}
+    `,
+  },
   spinp: { id: 'spin', js: onInit(`port.postMessage({ type: 'ready' }); __out.ready = true;`) },
   crashp: { id: 'crash', js: onInit(`port.postMessage({ type: 'ready' }); __out.ready = true;`) },
   escp: {
@@ -166,8 +177,14 @@ describe.skipIf(skip !== null)('hostile panels in the real dashboard, in Chromiu
             await writePanelPlugin(dir, name, [p]);
             grantPanels(dir, name, [p.id]);
           }
-          // Declared but not granted: never listed, never framed.
-          await writePanelPlugin(dir, 'ungranted', [{ id: 'nope', js: '' }]);
+          // Declared but not granted: never listed, never framed (except by navp, above). A page
+          // that gets a port uses it at once: a stray message, then a forged action.
+          await writePanelPlugin(dir, 'ungranted', [
+            {
+              id: 'nope',
+              js: `addEventListener('message', (e) => { if (e.ports[0]) { parent.postMessage({ type: 'got-port' }, '*'); e.ports[0].postMessage({ type: 'action', id: 1, action: 'x.y', args: {} }); } });`,
+            },
+          ]);
         },
       }),
       chromium.launch({ executablePath: CHROMIUM, args, headless: true }),
@@ -204,6 +221,7 @@ describe.skipIf(skip !== null)('hostile panels in the real dashboard, in Chromiu
         'forgep/forge',
         'goodp/echo',
         'metrics/node-usage', // the metrics plugin's own (node page), granted by default
+        'navp/nav',
         'spinp/spin',
         'strayp/stray',
       ].sort(),
@@ -217,6 +235,28 @@ describe.skipIf(skip !== null)('hostile panels in the real dashboard, in Chromiu
       expect(sandbox).toBe('allow-scripts');
       expect(host).toMatch(/^[a-z]+\.localhost$/);
     }
+    // The shell frames the URL the kernel listed, with a fresh nonce of its own in the fragment.
+    const listed = new Map(
+      (list.body.items as Array<{ plugin: string; id: string; url: string }>).map((p) => [
+        `${p.plugin}/${p.id}`,
+        p.url,
+      ]),
+    );
+    const srcs = await tp.page.$$eval('[data-panel] iframe.panel-frame', (fs) =>
+      fs.map((f) => [
+        f.closest('[data-panel]')?.getAttribute('data-panel') ?? '',
+        f.getAttribute('src') ?? '',
+      ]),
+    );
+    expect(srcs.length).toBeGreaterThan(0);
+    const nonces = new Set<string>();
+    for (const [key, src] of srcs) {
+      const [url, fragment] = src.split('#');
+      expect(url).toBe(listed.get(key));
+      expect(fragment).toMatch(/^omega-frame=[0-9a-f]{32}$/);
+      nonces.add(fragment ?? '');
+    }
+    expect(nonces.size).toBe(srcs.length);
     expect(await tp.page.locator('[data-panel="ungranted/nope"]').count()).toBe(0);
   });
 
@@ -246,7 +286,10 @@ describe.skipIf(skip !== null)('hostile panels in the real dashboard, in Chromiu
             undefined,
             token,
           );
-          return a.body.items.map((x) => x.target).sort();
+          return a.body.items
+            .map((x) => x.target)
+            .filter((t) => t !== 'navp') // stopped on its own schedule (below)
+            .sort();
         },
         { timeout: 15_000 },
       )
@@ -261,15 +304,38 @@ describe.skipIf(skip !== null)('hostile panels in the real dashboard, in Chromiu
     expect(forged.status).toBe(403);
   });
 
+  it("a panel that navigates its frame to another plugin's panel before its first load: that page never gets the port; stopped, shown, audited", async () => {
+    const { page } = tp;
+    await expect.poll(() => state(page, 'navp', 'nav'), { timeout: 30_000 }).toBe('quarantined');
+    const shown = page.locator('[data-panel="navp/nav"]');
+    expect(await shown.locator('code').textContent()).toBe('navigated');
+    // The page in the frame never showed the frame's nonce (the other page cannot know it), so the
+    // port was never posted: no stray 'got-port', no forged action, the frame stopped by the wait.
+    expect(await shown.textContent()).toContain("never showed the frame's nonce");
+    await expect
+      .poll(
+        async () => {
+          const a = await d.call<{
+            items: Array<{ target: string; details?: { change?: { code?: string } } }>;
+          }>('GET', '/api/v1/security/audit?action=plugin.panel-stopped&limit=50', undefined, token);
+          return a.body.items.filter((x) => x.target === 'navp').map((x) => x.details?.change?.code);
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual(['navigated']);
+  });
+
   it('a well-behaved panel gets its granted reads and topics, and an action only after the user confirms it (audited)', async () => {
     const { page } = tp;
     const dialog = page.getByRole('dialog');
     await dialog.waitFor({ timeout: 20_000 });
     expect(await dialog.textContent()).toContain('goodp.hello');
+    // The dialog says what the kernel will require of the user (the default: plugins:write).
+    expect(await dialog.locator('[data-panel-action-permission]').textContent()).toContain('plugins:write');
     await dialog.getByRole('button', { name: 'Run it' }).click();
     await expect.poll(async () => (await out(page, 'goodp')).action, { timeout: 15_000 }).toBe('done');
     const o = await out(page, 'goodp');
-    expect(o.read).toBe(9); // the read, made with the user's token, as the kernel answered it (8 + metrics' own)
+    expect(o.read).toBe(10); // the read, made with the user's token, as the kernel answered it (9 + metrics' own)
     const topics = o.topics as string[];
     expect(topics.length).toBeGreaterThan(0); // the panel-stopped events above
     expect(topics.every((t) => t.startsWith('plugins.admin.'))).toBe(true); // and nothing else (metrics flow all the time)

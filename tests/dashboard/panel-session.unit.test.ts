@@ -18,6 +18,7 @@ const SPEC: PanelSpec = {
   title: 'Node chart',
   slot: 'node-page',
   path: '/ui/metrics/panels/node-chart/index.html',
+  url: 'http://metrics.localhost:7700/ui/metrics/panels/node-chart/index.html',
   topics: ['metrics.sample'],
   reads: ['/api/v1/nodes/{id}'],
   actions: ['metrics.reset'],

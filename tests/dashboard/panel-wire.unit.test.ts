@@ -64,6 +64,7 @@ describe('the panel SDK speaks the shell’s protocol', () => {
         title: 'Node chart',
         slot: 'node-page',
         path: '/ui/metrics/panels/node-chart/index.html',
+        url: 'http://metrics.localhost:7700/ui/metrics/panels/node-chart/index.html',
         topics: [],
         reads: ['/api/v1/nodes/{id}'],
         actions: ['metrics.reset'],

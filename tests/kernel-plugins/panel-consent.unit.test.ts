@@ -7,14 +7,30 @@ const cpu = {
   slot: 'node-page' as const,
   topics: ['metrics.sample'],
   reads: [] as string[],
-  actions: [] as string[],
+  actions: [] as Array<{ id: string; permission: string }>,
 };
 
 describe('panels in the install consent (issue #19)', () => {
   it('a panel is one consent line naming everything it may be shown or ask for', () => {
-    expect(panelConsent({ ...cpu, reads: ['/api/v1/nodes/{id}'], actions: ['nodes.cordon'] })).toBe(
+    const cordon = { id: 'nodes.cordon', permission: 'plugins:write' };
+    expect(panelConsent({ ...cpu, reads: ['/api/v1/nodes/{id}'], actions: [cordon] })).toBe(
       'panel cpu on node-page: topics metrics.sample; reads /api/v1/nodes/{id}; actions nodes.cordon',
     );
+  });
+
+  it("an action's own permission is part of its consent line: changing it is a new line", () => {
+    const kill = (permission: string) =>
+      panelConsent({ ...cpu, actions: [{ id: 'sessions.kill', permission }] });
+    expect(kill('sessions:write')).toBe(
+      'panel cpu on node-page: topics metrics.sample; reads none; actions sessions.kill (needs sessions:write)',
+    );
+    // Lowering what a user needs widens who can drive the plugin: the consent diff shows it.
+    const base = { permissions: [], limits: {} };
+    const lowered = permissionDiff(
+      { ...base, panels: [kill('sessions:write')] },
+      { ...base, panels: [kill('plugins:write')] },
+    );
+    expect([lowered.panels.added, lowered.escalating]).toEqual([[kill('plugins:write')], true]);
   });
 
   it('a fresh install with panels, a new panel and a widened panel escalate; a removed one does not', () => {

@@ -1,6 +1,13 @@
 export { loadPluginUi } from './load-plugin-ui.js';
 export { panelConsent, panelConsents, panelsAfterInstall } from './panel-consent.js';
-export { hasFrameMarkup, PANEL_GUARD_JS, PANEL_GUARD_NAME, withPanelGuard } from './panel-guard.js';
+export {
+  hasFrameMarkup,
+  PANEL_GUARD_JS,
+  PANEL_GUARD_NAME,
+  PANEL_HELLO,
+  withPanelGuard,
+} from './panel-guard.js';
+export { createPanelOrigins, type PanelOrigins } from './panel-origins.js';
 export {
   type HostedPanel,
   hostedPanels,

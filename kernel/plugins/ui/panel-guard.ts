@@ -8,6 +8,14 @@
  * place fresh constructors could come from. The panel's CSP closes the other ways to make a frame
  * (HTML parsing sinks need Trusted Types, and `trusted-types 'none'` allows none), and the kernel
  * refuses panel pages that carry frame markup of their own (`hasFrameMarkup`).
+ *
+ * It also vouches for the page: the shell frames each panel with a fresh random nonce in the
+ * URL's fragment (`#omega-frame=<nonce>`: never sent to a server, never in a listing) and posts
+ * the panel's MessagePort only after a hello carrying that nonce came from the frame. The guard
+ * takes the nonce out of the URL before any panel script runs and says hello when its own page
+ * has loaded. A panel that navigates its frame to another plugin's panel before its first load
+ * leaves a page that cannot know the nonce: it gets no port, and the shell stops the frame (one
+ * that navigates later is stopped at the frame's second load).
  */
 export const PANEL_GUARD_JS = `(() => {
   'use strict';
@@ -36,8 +44,17 @@ export const PANEL_GUARD_JS = `(() => {
     configurable: false,
   });
   Object.defineProperty(globalThis, 'XSLTProcessor', { get: refuse('XSLTProcessor'), configurable: false });
+  const frame = new URLSearchParams(location.hash.slice(1)).get('omega-frame');
+  if (frame && parent !== window) {
+    try { history.replaceState(history.state, '', location.pathname + location.search); } catch { location.replace('#'); }
+    const shell = parent;
+    addEventListener('load', () => shell.postMessage({ type: 'omega.panel.hello', frame }, '*'), { capture: true, once: true });
+  }
 })();
 `;
+
+/** The message the guard posts to the shell: `{ type, frame }`, `frame` the nonce of the panel's URL fragment. */
+export const PANEL_HELLO = 'omega.panel.hello';
 
 /** The guard's name under the panel folder: a dot-file, so no plugin file can take it. */
 export const PANEL_GUARD_NAME = '.omega-panel-guard.js';

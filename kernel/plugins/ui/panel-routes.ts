@@ -1,9 +1,11 @@
-import { PLUGIN_NAME_RE } from '@omega/protocol';
+import { PANEL_ACTION_DEFAULT_PERMISSION, PLUGIN_NAME_RE } from '@omega/protocol';
 import { z } from 'zod';
+import { hasPermission } from '../../auth/index.js';
 import { omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
 import { panelIdList } from '../grants-schema.js';
 import { updateGrants } from '../update-grants.js';
+import { createPanelOrigins, type PanelOrigins } from './panel-origins.js';
 import type { PluginUi } from './plugin-ui.js';
 
 /** Where the panel routes find plugins and their UIs (the plugin manager). */
@@ -18,11 +20,20 @@ export interface HostedPanel {
   id: string;
   title: string;
   slot: string;
-  /** The panel page's path on the plugin's panel origin (`http://<plugin>.localhost:<port>`). */
+  /** The panel page's path on the plugin's panel origin. */
   path: string;
+  /**
+   * The page's full URL for the browser that asked (`GET /api/v1/ui/panels`): on the configured
+   * panel origin for a shell reached at a public name, else on `<plugin>.localhost`. The shell
+   * frames exactly this URL (plus its own per-frame fragment) and never builds one itself.
+   */
+  url?: string;
   topics: string[];
   reads: string[];
+  /** The ids of the actions it may ask for. */
   actions: string[];
+  /** The permission the signed-in user needs to run each action (by id). */
+  actionPermissions: Record<string, string>;
 }
 
 /** The topic the kernel publishes a confirmed panel action on, for the panel's own plugin to act on. */
@@ -75,7 +86,8 @@ function hostedPanelsOf(source: PanelSource, name: string): HostedPanel[] {
       path: `/ui/${name}/${p.entry}`,
       topics: [...p.topics],
       reads: [...p.reads],
-      actions: [...p.actions],
+      actions: p.actions.map((a) => a.id),
+      actionPermissions: Object.fromEntries(p.actions.map((a) => [a.id, a.permission])),
     }));
 }
 
@@ -88,9 +100,11 @@ export function hostedPanels(source: PanelSource): HostedPanel[] {
  * The kernel's side of plugin panels (issue #19): `GET /api/v1/ui/panels` lists the panels the
  * dashboard may host (granted, plugin running); `POST /api/v1/ui/panels/:name/:panel/actions`
  * takes an action a panel requested and the signed-in user confirmed: the kernel checks that the
- * panel is granted and declares the action, audits it (`plugins.admin.panel-action`: the caller,
+ * panel is granted and declares the action and that the user holds the action's declared
+ * permission (default plugins:write; a refusal is published on `security.authz.denied`), audits it (`plugins.admin.panel-action`: the caller,
  * plugin, panel, action, argument names) and publishes it on `ui.action.<plugin>` for the plugin
- * to carry out with its own permissions; `POST …/incidents` records (audited,
+ * to carry out with its own permissions; the listing gives each panel's `url` on the panel origin
+ * (`origins`) for the host the browser asked at; `POST …/incidents` records (audited,
  * `plugins.admin.panel-stopped`) that the dashboard stopped a panel; `PUT /api/v1/plugins/:name/panels`
  * grants and revokes panels (in the grants file `grants.file`, then reloads the plugin). `publish` is the bus's.
  */
@@ -98,6 +112,7 @@ export function panelRoutes(
   source: PanelSource,
   publish: (topic: string, data: unknown) => void,
   grants: { file: string; reload(name: string): Promise<unknown> },
+  origins: PanelOrigins = createPanelOrigins(),
 ): RouteSpec[] {
   const find = (plugin: string, panelId: string): HostedPanel => {
     // Only the named plugin is looked at: an action or incident never walks every plugin's panels.
@@ -156,18 +171,29 @@ export function panelRoutes(
       permission: 'plugins:read',
       owner: 'kernel',
       summary: 'The UI panels the dashboard may host: granted by the operator, of running plugins',
-      handler: () => json({ items: hostedPanels(source) }),
+      handler: (c) => {
+        // The origin the browser reached the kernel at decides which panel origin it is told.
+        const shell = new URL(c.req.url);
+        const items = hostedPanels(source).map((p) => ({
+          ...p,
+          url: `${origins.originFor(p.plugin, shell)}${p.path}`,
+        }));
+        return json({ items });
+      },
     }),
     defineRoute({
       method: 'POST',
       path: '/api/v1/ui/panels/:name/:panel/actions',
-      permission: 'plugins:write',
+      // Listing panels needs plugins:read; the action itself needs its own declared permission
+      // (default plugins:write), checked below against the signed-in user.
+      permission: 'plugins:read',
       owner: 'kernel',
-      summary: "Carry out an action a plugin's panel requested and the user confirmed (audited)",
+      summary:
+        "Carry out an action a plugin's panel requested and the user confirmed (audited); the user needs the permission the action declares (default plugins:write)",
       body: actionBody,
       responses: {
         202: 'Audited and handed to the plugin',
-        403: 'The panel does not declare that action',
+        403: "The panel does not declare that action, or the user lacks the action's permission",
         404: 'No such granted panel of a running plugin',
       },
       audit: {
@@ -190,11 +216,27 @@ export function panelRoutes(
             { plugin, panel: panelId, action: body.action.slice(0, 100), declared: panel.actions },
           );
         }
+        const needed = panel.actionPermissions[body.action] ?? PANEL_ACTION_DEFAULT_PERMISSION;
+        // The plugin acts with its own permissions: only a user who may do this themselves may ask.
+        if (!principal || !hasPermission(principal, needed)) {
+          publish('security.authz.denied', {
+            principal: principal?.id ?? 'anonymous',
+            kind: principal?.kind ?? 'none',
+            permission: needed,
+            method: c.req.method,
+            path: c.req.path,
+          });
+          throw omegaError(
+            'OMEGA_ERR_FORBIDDEN',
+            `The action "${body.action}" of panel "${plugin}/${panelId}" needs the permission "${needed}"; ask an administrator for a role with it. The refusal was recorded.`,
+            { permission: needed, plugin, panel: panelId, action: body.action },
+          );
+        }
         const request = {
           panel: panelId,
           action: body.action,
           args: body.args,
-          by: principal?.id ?? null,
+          by: principal.id,
         };
         publish(panelActionTopic(plugin), request);
         return json({ plugin, ...request, status: 'accepted' }, 202);

@@ -1,8 +1,10 @@
 export {
   manifestSchema,
+  PANEL_ACTION_DEFAULT_PERMISSION,
   PANEL_SLOTS,
   type PluginManifest,
   type PluginPanel,
+  type PluginPanelAction,
   type PluginRoute,
   type PluginService,
   type PluginUiDeclaration,

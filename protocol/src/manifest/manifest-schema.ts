@@ -96,6 +96,14 @@ const topicPatternString = z.string().superRefine((s, ctx) => {
   }
 });
 
+/** The permission a user needs to run a panel action that names none (issue #19). */
+export const PANEL_ACTION_DEFAULT_PERMISSION = 'plugins:write';
+
+const actionId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, 'must be an action id such as "sessions.terminate"');
+const rbacPermission = z.string().regex(RBAC, 'must be an RBAC permission like "sessions:write"');
+
 /**
  * One panel a plugin contributes to the dashboard (issue #19). What it may be shown is declared
  * here — event topics, API reads, actions it may ask the user to confirm — and the shell gives it
@@ -121,12 +129,19 @@ const panelSchema = z.strictObject({
     )
     .max(32)
     .default([]),
-  /** Actions the panel may ask for; the shell asks the user to confirm each, and the kernel audits it. */
+  /**
+   * Actions the panel may ask for; the shell asks the user to confirm each, and the kernel audits
+   * it. Each is an id (`"nodes.cordon"`: the user needs {@link PANEL_ACTION_DEFAULT_PERMISSION}) or
+   * `{ id, permission }`: the permission the signed-in user must hold for the kernel to carry it
+   * out (the plugin then acts with its own permissions). Comes out as `{ id, permission }`.
+   */
   actions: z
     .array(
       z
-        .string()
-        .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, 'must be an action id such as "sessions.terminate"'),
+        .union([actionId, z.strictObject({ id: actionId, permission: rbacPermission })])
+        .transform((a) =>
+          typeof a === 'string' ? { id: a, permission: PANEL_ACTION_DEFAULT_PERMISSION } : a,
+        ),
     )
     .max(16)
     .default([]),
@@ -249,6 +264,15 @@ export const manifestSchema = z
           message: `duplicates panel "${p.id}"`,
         });
       panelIds.add(p.id);
+      const actionIds = p.actions.map((a) => a.id);
+      actionIds.forEach((id, j) => {
+        if (actionIds.indexOf(id) !== j)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ui', 'panels', i, 'actions', j],
+            message: `duplicates action "${id}"`,
+          });
+      });
       if (!p.entry.startsWith(m.ui?.panelRoot ?? ''))
         ctx.addIssue({
           code: 'custom',
@@ -270,5 +294,7 @@ export type PluginRoute = PluginManifest['routes'][number];
 export type PluginUiDeclaration = NonNullable<PluginManifest['ui']>;
 /** One panel of a manifest's `ui.panels`. */
 export type PluginPanel = PluginUiDeclaration['panels'][number];
+/** One action of a panel, normalized: its id and the permission a user needs to run it. */
+export type PluginPanelAction = PluginPanel['actions'][number];
 /** One declared service of a manifest. */
 export type PluginService = PluginManifest['services'][number];

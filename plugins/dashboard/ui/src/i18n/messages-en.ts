@@ -60,6 +60,8 @@ export const en = {
   'panels.reason.navigated': 'It navigated its frame away.',
   'panels.confirmTitle': '{panel} ({plugin}) asks for an action',
   'panels.confirmBody': "The {plugin} plugin's panel asks to run “{action}” with:",
+  'panels.confirmNeeds':
+    'The kernel carries it out only for a user who holds {permission}; the plugin then acts with its own permissions.',
   'panels.confirm': 'Run it',
   'common.loading': 'Loading…',
   'common.none': 'Nothing here yet.',

@@ -11,7 +11,13 @@ export {
   startPanelSession,
 } from './panel-session.js';
 export { PanelSlot } from './panel-slot.js';
-export { type PanelSpec, type PanelStopCode, panelOrigin } from './panel-spec.js';
+export {
+  isPanelHello,
+  newFrameNonce,
+  type PanelSpec,
+  type PanelStopCode,
+  panelFrameUrl,
+} from './panel-spec.js';
 export { PanelTab } from './panel-tab.js';
 export { isPanelTabId, panelTabId } from './panel-tab-id.js';
 export { resolveRead } from './resolve-read.js';
