@@ -15,7 +15,11 @@ import { z } from 'zod';
 
 export const routeSchemas = defineRouteSchemas({
   createThing: {
-    body: z.strictObject({ name: z.string().min(1).max(40), size: z.number().int().min(1).max(10).optional() }),
+    body: z.strictObject({
+      name: z.string().min(1).max(40),
+      size: z.number().int().min(1).max(10).optional(),
+      tags: z.record(z.string().regex(/^[a-z]+$/), z.string()).optional(),
+    }),
     responses: { 201: z.object({ id: z.string().describe('The new thing') }) },
   },
   listThings: {
@@ -137,6 +141,8 @@ describe('route schemas: built into the manifest, enforced before the isolate, d
       [post('/api/v1/shapes/things', { name: '', size: 3 }), ['name']],
       [post('/api/v1/shapes/things', { size: 99, extra: true }), ['name', 'size', 'extra']],
       [post('/api/v1/shapes/things', ['not', 'an', 'object']), ['(body)']],
+      // A key that breaks a record's key pattern is named (once), not only its object.
+      [post('/api/v1/shapes/things', { name: 'a', tags: { 'Bad Key': 'x', ok: 'y' } }), ['tags.Bad Key']],
       [k.api('/api/v1/shapes/things', { method: 'POST' }), ['(body)']],
       [k.api('/api/v1/shapes/groups/abc?limit=500'), ['limit']],
       [k.api('/api/v1/shapes/groups/abc?limit=seven'), ['limit']],

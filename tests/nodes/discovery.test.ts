@@ -2,7 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { api, type Doc, type NodesKernel, until } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
+import {
+  api,
+  type Doc,
+  NODES_DIR,
+  type NodesKernel,
+  until,
+} from '../../plugins/nodes/test/helpers/nodes-kernel.js';
+import { DeclaredSchemas } from '../helpers/declared-schemas.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 import { useNetnsLab } from '../substrate/use-netns-lab.js';
 import { type AgentProcess, startAgent } from './helpers/agent-process.js';
@@ -163,6 +170,10 @@ describe('discovery: the kernel browses, an operator approves, the agent joins',
       return items.find((a) => a.name === 'disc2');
     }, 30_000);
     expect(pending.id).toBe(fingerprint);
+    // The real answers of a discovered agent's routes are what the built manifest declares.
+    const declared = new DeclaredSchemas(join(NODES_DIR, 'dist', 'plugin.json'));
+    const listed = declared.expectDeclared<Doc>('listPending', await api(k, '/api/v1/nodes/pending'));
+    expect(listed.items.map((a: Doc) => a.id)).toContain(pending.id);
     expect(pending.addresses).toEqual([host.address]);
     expect((await api(k, '/api/v1/nodes/disc2')).status).toBe(404);
 
@@ -171,6 +182,7 @@ describe('discovery: the kernel browses, an operator approves, the agent joins',
       body: { labels: { found: 'mdns' } },
     });
     expect(approved.status, JSON.stringify(approved.body)).toBeLessThan(300);
+    declared.expectDeclared('approvePending', approved);
     await waitState(k, 'disc2', 'ready', 30_000);
     const node = (await api<Doc>(k, '/api/v1/nodes/disc2')).body;
     expect(JSON.stringify(node)).toContain('"found":"mdns"');

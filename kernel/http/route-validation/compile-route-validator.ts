@@ -26,7 +26,11 @@ function fieldOf(part: Part, e: ErrorObject): { field: string; message: string }
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let message = e.message ?? 'is invalid';
   const p = e.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
-  if (e.keyword === 'required' && p.missingProperty !== undefined) {
+  if (e.propertyName !== undefined) {
+    // A key that breaks `propertyNames` (a record's key pattern): name the key, not only its object.
+    segments.push(e.propertyName);
+    message = `is not an allowed key (${message})`;
+  } else if (e.keyword === 'required' && p.missingProperty !== undefined) {
     segments.push(p.missingProperty);
     message = 'is required';
   } else if (e.keyword === 'additionalProperties' && p.additionalProperty !== undefined) {
@@ -76,7 +80,11 @@ export function compileRouteValidator(plugin: string, route: PluginRoute): Route
       // Parameters are coerced to their declared types on a copy: the plugin gets the strings as sent.
       const value = part === 'body' ? input.body : { ...input[part] };
       if (check(value)) continue;
-      for (const e of check.errors ?? []) if (errors.length < MAX_FIELD_ERRORS) errors.push(fieldOf(part, e));
+      for (const e of check.errors ?? []) {
+        // ajv follows each failed key check with a bare "property name must be valid": the key is named already.
+        if (e.keyword === 'propertyNames') continue;
+        if (errors.length < MAX_FIELD_ERRORS) errors.push(fieldOf(part, e));
+      }
     }
     if (errors.length === 0) return;
     throw omegaError(

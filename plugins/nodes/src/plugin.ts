@@ -1,4 +1,4 @@
-import { definePlugin, errorCode, httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { definePlugin, errorCode, httpError } from '@omega/sdk';
 import { discoveryRoutes } from './api/discovery-routes.js';
 import { nodeHistoryRoute } from './api/node-history-route.js';
 import { nodeReadRoutes } from './api/node-read-routes.js';
@@ -95,7 +95,7 @@ export const plugin = definePlugin<{ provides: Provides }>({
         ticking = false;
       }
     });
-    const routes: Record<string, (req: PluginRequest) => Promise<PluginResponse>> = {
+    const routes = {
       ...nodeReadRoutes(current),
       ...nodeHistoryRoute(current),
       ...nodeWriteRoutes(current),

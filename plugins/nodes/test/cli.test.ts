@@ -121,7 +121,7 @@ describe('omega nodes', () => {
       const badState = await omega('list', '--state', 'sleepy');
       expect(badState.code).toBe(1);
       expect(badState.stderr).toMatch(
-        /^omega: Invalid input: state: must be one of .* \[OMEGA_ERR_VALIDATION\]\n$/,
+        /^omega: Invalid request: state: must be one of .* \[OMEGA_ERR_VALIDATION\]\n$/,
       );
       const badLabel = await omega('token', 'create', '--label', 'rack');
       expect(badLabel.stderr.trim()).toBe('omega: --label takes k=v pairs separated by commas (got "rack")');

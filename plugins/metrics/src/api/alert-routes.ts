@@ -1,9 +1,11 @@
-import { errorCode, json, type PluginRequest, type PluginResponse, problem } from '@omega/sdk';
+import { errorCode, json, type PluginResponse, problem, type SchemaRequest } from '@omega/sdk';
 import { type AlertRuleSpec, parseRuleSpec } from '../alerts/alert-rule.js';
-import { isRuleId, type RuleRecord } from '../alerts/rule-store.js';
+import type { RuleRecord } from '../alerts/rule-store.js';
 import type { MetricsService } from '../metrics-service.js';
 import { badParam } from './metrics-routes.js';
-import { isProblem, limitParam } from './query-params.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 /** A rule as the API shows it: id, version, spec, status (its pending/firing alerts), timestamps. */
 export function ruleView(s: MetricsService, r: RuleRecord) {
@@ -25,11 +27,9 @@ export function ruleView(s: MetricsService, r: RuleRecord) {
 
 const notFound = (id: string) => problem(404, 'OMEGA_ERR_NOT_FOUND', `No alert rule "${id}".`, { rule: id });
 
-function versionOf(v: unknown): number | undefined | false {
-  if (v === undefined) return undefined;
-  const n = typeof v === 'string' ? Number(v) : v;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : false;
-}
+/** A `version` the kernel checked against the schema (a non-negative integer, or its digits). */
+const versionOf = (v: number | string | undefined): number | undefined =>
+  v === undefined ? undefined : Number(v);
 
 async function save(
   s: MetricsService,
@@ -68,9 +68,8 @@ export function alertRoutes(service: () => MetricsService) {
     },
 
     /** GET /alerts/history[?limit=&cursor=] — firing/resolved transitions, newest first. */
-    async alertHistory(req: PluginRequest): Promise<PluginResponse> {
-      const limit = limitParam(req.query, 'limit', 100, 1_000);
-      if (isProblem(limit)) return badParam(limit);
+    async alertHistory(req: SchemaRequest<RouteSchemas['alertHistory']>): Promise<PluginResponse> {
+      const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
       return json(200, service().history.page(limit, req.query.cursor));
     },
 
@@ -81,23 +80,19 @@ export function alertRoutes(service: () => MetricsService) {
     },
 
     /** GET /alerts/rules/:id */
-    async getRule(req: PluginRequest): Promise<PluginResponse> {
+    async getRule(req: SchemaRequest<RouteSchemas['getRule']>): Promise<PluginResponse> {
       const s = service();
-      const id = req.params.id ?? '';
+      const id = req.params.id;
       const r = s.rules.get(id);
       return r ? json(200, ruleView(s, r)) : notFound(id);
     },
 
     /** POST /alerts/rules — body: the spec, optionally with an `id`; 409 when the id is taken. */
-    async createRule(req: PluginRequest): Promise<PluginResponse> {
+    async createRule(req: SchemaRequest<RouteSchemas['createRule']>): Promise<PluginResponse> {
       const s = service();
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const id = body.id === undefined ? s.rules.newId(s.now()) : body.id;
-      if (typeof id !== 'string' || !isRuleId(id))
-        return badParam({
-          field: 'id',
-          message: 'must be 1–64 of [a-z0-9._-], starting with a letter or digit',
-        });
+      const body = req.body;
+      // The kernel checked the id's form; parseRuleSpec normalises the spec (and checks the selector).
+      const id = body.id ?? s.rules.newId(s.now());
       const parsed = parseRuleSpec(body);
       if ('field' in parsed) return badParam(parsed);
       const out = await save(s, id, parsed.spec, 0);
@@ -107,14 +102,11 @@ export function alertRoutes(service: () => MetricsService) {
     },
 
     /** PUT /alerts/rules/:id — body: the spec, optionally with the `version` it replaces (409 if stale). */
-    async updateRule(req: PluginRequest): Promise<PluginResponse> {
+    async updateRule(req: SchemaRequest<RouteSchemas['updateRule']>): Promise<PluginResponse> {
       const s = service();
-      const id = req.params.id ?? '';
-      if (!isRuleId(id)) return notFound(id);
-      const body = (req.body ?? {}) as Record<string, unknown>;
+      const id = req.params.id;
+      const body = req.body;
       const expected = versionOf(body.version);
-      if (expected === false)
-        return badParam({ field: 'version', message: 'must be a non-negative integer' });
       const parsed = parseRuleSpec(body);
       if ('field' in parsed) return badParam(parsed);
       const existed = s.rules.get(id) !== undefined;
@@ -123,12 +115,10 @@ export function alertRoutes(service: () => MetricsService) {
     },
 
     /** DELETE /alerts/rules/:id[?version=] — its firing alerts resolve. */
-    async deleteRule(req: PluginRequest): Promise<PluginResponse> {
+    async deleteRule(req: SchemaRequest<RouteSchemas['deleteRule']>): Promise<PluginResponse> {
       const s = service();
-      const id = req.params.id ?? '';
+      const id = req.params.id;
       const expected = versionOf(req.query.version);
-      if (expected === false)
-        return badParam({ field: 'version', message: 'must be a non-negative integer' });
       const old = s.rules.get(id);
       if (!old) return notFound(id);
       try {

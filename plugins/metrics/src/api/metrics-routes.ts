@@ -1,11 +1,14 @@
-import { json, type PluginRequest, type PluginResponse, problem } from '@omega/sdk';
+import { json, type PluginResponse, problem, type SchemaRequest } from '@omega/sdk';
 import type { MetricsService } from '../metrics-service.js';
 import { freshIngested, renderPrometheus } from '../prometheus/render-prometheus.js';
 import { countPoints, MAX_POINTS, rangeQuery } from '../query/range-query.js';
 import { seriesKind } from '../series/series-catalog.js';
 import { parseSeriesId } from '../series/series-id.js';
 import type { SeriesEntry } from '../store/metric-store.js';
-import { isProblem, limitParam, type ParamProblem, rangeParams } from './query-params.js';
+import { isProblem, type ParamProblem, rangeParams } from './query-params.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 /** Series one range query may cover. */
 export const MAX_QUERY_SERIES = 100;
@@ -26,7 +29,7 @@ const meta = (e: SeriesEntry) => {
 export function metricsRoutes(service: () => MetricsService) {
   return {
     /** GET /latest[?node=] — the newest collection of each node (raw areas plus derived values; a remote node's load). */
-    async latest(req: PluginRequest): Promise<PluginResponse> {
+    async latest(req: SchemaRequest<RouteSchemas['latest']>): Promise<PluginResponse> {
       const s = service();
       const nodes = [...s.latest.values()]
         .filter((n) => req.query.node === undefined || n.node === req.query.node)
@@ -48,16 +51,11 @@ export function metricsRoutes(service: () => MetricsService) {
     },
 
     /** GET /series[?node=&name=&limit=&cursor=] — the series held, with unit and help. */
-    async series(req: PluginRequest): Promise<PluginResponse> {
+    async series(req: SchemaRequest<RouteSchemas['series']>): Promise<PluginResponse> {
       const s = service();
-      const limit = limitParam(req.query, 'limit', 1_000, 5_000);
-      if (isProblem(limit)) return badParam(limit);
-      // parseInt takes any base-36 prefix ("garbage\u0000…" → a number): the whole cursor must be one.
-      const cursor = req.query.cursor;
-      const start =
-        cursor === undefined ? 0 : /^[0-9a-z]{1,10}$/.test(cursor) ? Number.parseInt(cursor, 36) : -1;
-      if (!Number.isSafeInteger(start) || start < 0)
-        return badParam({ field: 'cursor', message: 'is not one this list returned' });
+      // The kernel checked both against the schema: limit 1–5000, cursor 1–10 base-36 digits.
+      const limit = req.query.limit === undefined ? 1_000 : Number(req.query.limit);
+      const start = req.query.cursor === undefined ? 0 : Number.parseInt(req.query.cursor, 36);
       const filter: { node?: string; name?: string } = {};
       if (req.query.node !== undefined) filter.node = req.query.node;
       if (req.query.name !== undefined) filter.name = req.query.name;
@@ -94,14 +92,15 @@ export function metricsRoutes(service: () => MetricsService) {
      * GET /query?series=<selector>[&node=&from=&to=&step=|points=&agg=] — range query over every
      * matching series (`agg=minmax`: `[t, avg, min, max]` points).
      */
-    async query(req: PluginRequest): Promise<PluginResponse> {
+    async query(req: SchemaRequest<RouteSchemas['query']>): Promise<PluginResponse> {
       const s = service();
       const now = s.now();
-      const sel = req.query.series === undefined ? null : parseSeriesId(req.query.series);
+      // The kernel made `series` required; its selector syntax is checked here.
+      const sel = parseSeriesId(req.query.series);
       if (!sel)
         return badParam({
           field: 'series',
-          message: 'is required: a series id or selector such as cpu.busy{cpu="total"}',
+          message: 'must be a series id or selector such as cpu.busy{cpu="total"}',
         });
       if (req.query.node !== undefined) sel.labels.node = req.query.node;
       const p = rangeParams(req.query, now);

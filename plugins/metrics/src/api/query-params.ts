@@ -48,21 +48,6 @@ export function rangeParams(q: Record<string, string>, now: number): RangeParams
   return { from, to, step, agg };
 }
 
-/** A positive integer query parameter with a default and a ceiling, or a problem. */
-export function limitParam(
-  q: Record<string, string>,
-  name: string,
-  def: number,
-  max: number,
-): number | ParamProblem {
-  const raw = q[name];
-  if (raw === undefined) return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    return { field: name, message: `must be an integer 1–${max}` };
-  return n;
-}
-
 /** True when `x` is a {@link ParamProblem}. */
 export function isProblem(x: unknown): x is ParamProblem {
   return x !== null && typeof x === 'object' && 'field' in x && 'message' in x;

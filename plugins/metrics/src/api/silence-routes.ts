@@ -1,10 +1,19 @@
-import { errorCode, json, type PluginRequest, type PluginResponse, problem } from '@omega/sdk';
-import { isAlertId } from '../alerts/alert-id.js';
+import {
+  errorCode,
+  json,
+  type PluginRequest,
+  type PluginResponse,
+  problem,
+  type SchemaRequest,
+} from '@omega/sdk';
 import { type Actor, silenceView } from '../alerts/alert-silencing.js';
-import { parseReason, parseSilence } from '../alerts/silence.js';
-import { isSilenceId, MAX_ACTIVE_SILENCES } from '../alerts/silence-store.js';
+import { parseSilence } from '../alerts/silence.js';
+import { MAX_ACTIVE_SILENCES } from '../alerts/silence-store.js';
 import type { MetricsService } from '../metrics-service.js';
 import { badParam } from './metrics-routes.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 const noSilence = (id: string) => problem(404, 'OMEGA_ERR_NOT_FOUND', `No silence "${id}".`, { silence: id });
 
@@ -15,25 +24,15 @@ function actorOf(req: PluginRequest): Actor {
   return { id, name: c.name ?? id, ...(c.remote ? { source: c.remote } : {}) };
 }
 
-function bodyOf(req: PluginRequest): Record<string, unknown> | undefined {
-  const b = req.body;
-  return b !== null && typeof b === 'object' && !Array.isArray(b)
-    ? (b as Record<string, unknown>)
-    : undefined;
-}
-
 /** Acknowledge and silence routes. */
 export function silenceRoutes(service: () => MetricsService) {
   return {
     /** POST /alerts/:id/ack — body {reason}: someone is on it; lasts until the alert resolves. */
-    async ackAlert(req: PluginRequest): Promise<PluginResponse> {
+    async ackAlert(req: SchemaRequest<RouteSchemas['ackAlert']>): Promise<PluginResponse> {
       const s = service();
-      const id = req.params.id ?? '';
-      const body = bodyOf(req);
-      if (!body) return badParam({ field: 'body', message: 'must be a JSON object with a "reason"' });
-      const reason = parseReason(body.reason);
-      if (typeof reason !== 'string') return badParam(reason);
-      const a = isAlertId(id) ? await s.silencing.acknowledge(id, reason, actorOf(req)) : undefined;
+      const id = req.params.id;
+      // The kernel checked the alert id's form and the reason (1–500 characters, not blank).
+      const a = await s.silencing.acknowledge(id, req.body.reason.trim(), actorOf(req));
       if (!a)
         return problem(
           404,
@@ -45,25 +44,23 @@ export function silenceRoutes(service: () => MetricsService) {
     },
 
     /** GET /alerts/silences[?state=active|expired] — newest first. */
-    async listSilences(req: PluginRequest): Promise<PluginResponse> {
+    async listSilences(req: SchemaRequest<RouteSchemas['listSilences']>): Promise<PluginResponse> {
       const s = service();
-      const state = req.query.state;
-      if (state !== undefined && state !== 'active' && state !== 'expired')
-        return badParam({ field: 'state', message: 'must be active or expired' });
+      const state = req.query.state as 'active' | 'expired' | undefined;
       const now = s.now();
       return json(200, { items: s.silencing.silences.list(now, state).map((r) => silenceView(r, now)) });
     },
 
     /** GET /alerts/silences/:id */
-    async getSilence(req: PluginRequest): Promise<PluginResponse> {
+    async getSilence(req: SchemaRequest<RouteSchemas['getSilence']>): Promise<PluginResponse> {
       const s = service();
-      const id = req.params.id ?? '';
-      const r = isSilenceId(id) ? s.silencing.silences.get(id) : undefined;
+      const id = req.params.id;
+      const r = s.silencing.silences.get(id);
       return r ? json(200, silenceView(r, s.now())) : noSilence(id);
     },
 
     /** POST /alerts/silences — body {rule?, labels?, reason, for | until}. */
-    async createSilence(req: PluginRequest): Promise<PluginResponse> {
+    async createSilence(req: SchemaRequest<RouteSchemas['createSilence']>): Promise<PluginResponse> {
       const s = service();
       const now = s.now();
       const actor = actorOf(req);
@@ -80,15 +77,13 @@ export function silenceRoutes(service: () => MetricsService) {
     },
 
     /** DELETE /alerts/silences/:id[?version=] — expires it now (it stays listed as expired). */
-    async expireSilence(req: PluginRequest): Promise<PluginResponse> {
+    async expireSilence(req: SchemaRequest<RouteSchemas['expireSilence']>): Promise<PluginResponse> {
       const s = service();
-      const id = req.params.id ?? '';
-      const old = isSilenceId(id) ? s.silencing.silences.get(id) : undefined;
+      const id = req.params.id;
+      const old = s.silencing.silences.get(id);
       if (!old) return noSilence(id);
-      const raw = req.query.version;
-      const expected = raw === undefined ? undefined : Number(raw);
-      if (expected !== undefined && !(Number.isInteger(expected) && expected >= 0))
-        return badParam({ field: 'version', message: 'must be a non-negative integer' });
+      // The kernel checked `version` is digits.
+      const expected = req.query.version === undefined ? undefined : Number(req.query.version);
       const now = s.now();
       if (old.value.endsAt <= now) return json(200, silenceView(old, now));
       try {

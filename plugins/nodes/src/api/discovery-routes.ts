@@ -1,10 +1,13 @@
-import { httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, type PluginRequest, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { canonicalFingerprint } from '../crypto/key-fingerprint.js';
 import type { PendingAgent } from '../discovery/discovery.js';
 import { nodeHttpError } from '../errors/node-errors.js';
 import { labelProblems } from '../registry/labels.js';
 import type { NodesRuntime } from '../runtime.js';
 import { actorOf, bodyObject, check, ok, reasonOf } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 /** How long an approval's single-use token lives. */
 const APPROVAL_TOKEN_TTL_MS = 10 * 60_000;
@@ -26,7 +29,7 @@ async function discovered(s: NodesRuntime, all: boolean) {
   }
 }
 
-async function pendingOf(s: NodesRuntime, req: PluginRequest): Promise<PendingAgent> {
+async function pendingOf(s: NodesRuntime, req: { params: { agent?: string } }): Promise<PendingAgent> {
   const id = canonicalFingerprint(req.params.agent ?? '');
   if (!id)
     throw httpError(
@@ -52,7 +55,7 @@ const order = (addrs: string[]): string[] =>
 export function discoveryRoutes(rt: () => NodesRuntime) {
   return {
     /** GET /pending ?all=true (rejected ones too) — agents announcing on the LAN, with their claims. */
-    async listPending(req: PluginRequest): Promise<PluginResponse> {
+    async listPending(req: SchemaRequest<RouteSchemas['listPending']>): Promise<PluginResponse> {
       const s = rt();
       const all = req.query.all === 'true' || req.query.all === '1';
       const { items, ignored } = await discovered(s, all);
@@ -120,7 +123,7 @@ export function discoveryRoutes(rt: () => NodesRuntime) {
     },
 
     /** POST /pending/:agent/reject {reason} — remembered by its key fingerprint: hidden from the list. */
-    async rejectPending(req: PluginRequest): Promise<PluginResponse> {
+    async rejectPending(req: SchemaRequest<RouteSchemas['rejectPending']>): Promise<PluginResponse> {
       const s = rt();
       const body = bodyObject(req);
       const reason = reasonOf(body) as string;

@@ -1,13 +1,15 @@
-import { invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { fromBase64url, toBase64url } from '../crypto/base64url.js';
 import type { StateChange } from '../registry/node-record.js';
 import type { NodesRuntime } from '../runtime.js';
 import { SLURM_HISTORY_MAX } from '../slurm/slurm-nodes.js';
 import { ok } from './http.js';
 import { nodeOf } from './node-read-routes.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 const DEFAULT_LIMIT = 50;
-const MAX_LIMIT = 200;
 
 /** An opaque history cursor: the sequence number of the last entry of the page. */
 export function encodeHistoryCursor(n: number): string {
@@ -34,13 +36,12 @@ export function decodeHistoryCursor(cursor: string): number | undefined {
  */
 export function nodeHistoryRoute(rt: () => NodesRuntime) {
   return {
-    async nodeHistory(req: PluginRequest): Promise<PluginResponse> {
+    async nodeHistory(req: SchemaRequest<RouteSchemas['nodeHistory']>): Promise<PluginResponse> {
       const s = rt();
       const e = nodeOf(s, req);
       const q = req.query;
+      // The kernel checked limit (1–200); a cursor this history made is checked here.
       const limit = q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-        throw invalid([{ field: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` }]);
       const before = q.cursor === undefined ? undefined : decodeHistoryCursor(q.cursor);
       if (q.cursor !== undefined && before === undefined)
         throw invalid([{ field: 'cursor', message: 'is not a cursor this history returned' }]);

@@ -1,4 +1,4 @@
-import { httpError, invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { NODE_STATES } from '../contract.js';
 import { nodeHttpError } from '../errors/node-errors.js';
 import { parseSelector } from '../registry/label-selector.js';
@@ -9,14 +9,16 @@ import { type NodeFilter, passes } from '../services/registry-service.js';
 import { ok } from './http.js';
 import { after, decodeCursor, encodeCursor } from './list-cursor.js';
 import { nodeView } from './node-view.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 /** States a list can filter on: the node states, plus the operator's holds. */
 export const LIST_STATES = [...NODE_STATES, 'schedulable', 'cordoned', 'draining'] as const;
 const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
 
 /** The node named by the path (`:id`: its id or unique name), or a 404. */
-export function nodeOf(rt: NodesRuntime, req: PluginRequest): NodeEntry {
+export function nodeOf(rt: NodesRuntime, req: { params: { id?: string } }): NodeEntry {
   const ref = req.params.id ?? '';
   const e = rt.findNode(ref);
   if (!e)
@@ -30,7 +32,7 @@ export function nodeOf(rt: NodesRuntime, req: PluginRequest): NodeEntry {
  * The node named by the path for a write (labels, cordon, drain, uncordon, remove): a 404, or
  * a 409 NODES_ERR_SLURM_MANAGED for a Slurm node (Slurm manages it; Omega only mirrors it).
  */
-export function ownNodeOf(rt: NodesRuntime, req: PluginRequest): NodeEntry {
+export function ownNodeOf(rt: NodesRuntime, req: { params: { id?: string } }): NodeEntry {
   const e = nodeOf(rt, req);
   if (e.record.managedBy === 'slurm')
     throw nodeHttpError(
@@ -41,13 +43,10 @@ export function ownNodeOf(rt: NodesRuntime, req: PluginRequest): NodeEntry {
   return e;
 }
 
-function filterOf(q: Record<string, string>): NodeFilter {
+/** The list's filters: `state` was checked by the kernel (one of LIST_STATES), the selector's grammar is checked here. */
+function filterOf(q: { state?: string; selector?: string }): NodeFilter {
   const f: NodeFilter = {};
-  if (q.state !== undefined) {
-    if (!(LIST_STATES as readonly string[]).includes(q.state))
-      throw invalid([{ field: 'state', message: `must be one of ${LIST_STATES.join(', ')}` }]);
-    f.state = q.state;
-  }
+  if (q.state !== undefined) f.state = q.state;
   if (q.selector !== undefined) {
     const p = parseSelector(q.selector);
     if ('error' in p) throw invalid([{ field: 'selector', message: p.error }]);
@@ -69,16 +68,13 @@ function searchable(e: NodeEntry, q: string): boolean {
 export function nodeReadRoutes(rt: () => NodesRuntime) {
   return {
     /** GET / ?state=&selector=&q=&limit=&cursor= */
-    async listNodes(req: PluginRequest): Promise<PluginResponse> {
+    async listNodes(req: SchemaRequest<RouteSchemas['listNodes']>): Promise<PluginResponse> {
       const s = rt();
       const q = req.query;
       const f = filterOf(q);
+      // The kernel checked q (≤ 256), limit (1–1000) and the cursor's length against the schema.
       const text = q.q?.trim().toLowerCase();
-      if (text !== undefined && text.length > 256)
-        throw invalid([{ field: 'q', message: 'is longer than 256 characters' }]);
       const limit = q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-        throw invalid([{ field: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` }]);
       const key = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
       if (q.cursor !== undefined && !key)
         throw invalid([{ field: 'cursor', message: 'is not a cursor this list returned' }]);
@@ -103,7 +99,7 @@ export function nodeReadRoutes(rt: () => NodesRuntime) {
     },
 
     /** GET /:id — one node with specs, labels, load, state history and reason. */
-    async getNode(req: PluginRequest): Promise<PluginResponse> {
+    async getNode(req: SchemaRequest<RouteSchemas['getNode']>): Promise<PluginResponse> {
       const s = rt();
       const e = nodeOf(s, req);
       const stored = e.record.managedBy

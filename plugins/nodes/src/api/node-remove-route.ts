@@ -1,7 +1,10 @@
-import { invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import type { PluginResponse, SchemaRequest } from '@omega/sdk';
 import type { NodesRuntime } from '../runtime.js';
 import { actorOf, ok } from './http.js';
 import { ownNodeOf } from './node-read-routes.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 /** The remove route: revokes a node's identity. */
 export function nodeRemoveRoute(rt: () => NodesRuntime) {
@@ -11,11 +14,11 @@ export function nodeRemoveRoute(rt: () => NodesRuntime) {
      * (`ctx.agents.disconnect`), its key is refused from then on (a later resume or join with
      * it), its pending commands fail.
      */
-    async removeNode(req: PluginRequest): Promise<PluginResponse> {
+    async removeNode(req: SchemaRequest<RouteSchemas['removeNode']>): Promise<PluginResponse> {
       const s = rt();
       const e = ownNodeOf(s, req);
+      // The kernel checked the reason's length (≤ 512).
       const reason = (req.query.reason ?? '').trim() || 'removed by an operator';
-      if (reason.length > 512) throw invalid([{ field: 'reason', message: 'is longer than 512 characters' }]);
       const actor = actorOf(req);
       const r = e.record;
       const tomb = await s.registry.remove(e, actor.name, reason);

@@ -1,4 +1,4 @@
-import { httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, type PluginRequest, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { NodeChange, NodeEvent, NodeHold } from '../contract.js';
 import { labelProblems, patchLabels } from '../registry/labels.js';
 import type { HoldChange, NodeEntry } from '../registry/node-record.js';
@@ -6,6 +6,9 @@ import type { NodesRuntime } from '../runtime.js';
 import { type Actor, actorOf, bodyObject, check, checkVersion, deadlineOf, ok, reasonOf } from './http.js';
 import { ownNodeOf } from './node-read-routes.js';
 import { nodeView } from './node-view.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 /** Records an operator's change of a node's spec: version, durable write, event, audit. */
 async function commit(
@@ -50,21 +53,15 @@ function hold(req: PluginRequest, body: Record<string, unknown>): NodeHold {
 export function nodeWriteRoutes(rt: () => NodesRuntime) {
   return {
     /** PATCH /:id {labels: {k: v | null}, version?} — a merge patch of the labels. */
-    async patchNode(req: PluginRequest): Promise<PluginResponse> {
+    async patchNode(req: SchemaRequest<RouteSchemas['patchNode']>): Promise<PluginResponse> {
       const s = rt();
       const e = ownNodeOf(s, req);
-      const body = bodyObject(req);
-      for (const k of Object.keys(body))
-        if (k !== 'labels' && k !== 'version')
-          check([
-            {
-              field: k,
-              message: 'cannot be changed here (labels only; cordon, drain, uncordon have their own routes)',
-            },
-          ]);
+      // The kernel checked the body: labels only (cordon, drain, uncordon have their own routes),
+      // each key and value well-formed; the count of labels (≤ 64) is checked here.
+      const body = req.body;
       checkVersion(body, e.record.specVersion, `Node ${e.record.id}`);
       check(labelProblems(body.labels, 'labels', true));
-      const next = patchLabels(e.record.labels, body.labels as Record<string, string | null>);
+      const next = patchLabels(e.record.labels, body.labels);
       check(labelProblems(next, 'labels'));
       const before = e.record.labels;
       e.record.labels = next;
@@ -72,7 +69,7 @@ export function nodeWriteRoutes(rt: () => NodesRuntime) {
     },
 
     /** POST /:id/cordon {reason, deadline?, version?} — no new work; a deadline ends the cordon by itself. */
-    async cordonNode(req: PluginRequest): Promise<PluginResponse> {
+    async cordonNode(req: SchemaRequest<RouteSchemas['cordonNode']>): Promise<PluginResponse> {
       const s = rt();
       const e = ownNodeOf(s, req);
       const body = bodyObject(req);
@@ -90,7 +87,7 @@ export function nodeWriteRoutes(rt: () => NodesRuntime) {
     },
 
     /** POST /:id/drain {reason, deadline?, version?} — cordoned, and its work should leave (by the deadline). */
-    async drainNode(req: PluginRequest): Promise<PluginResponse> {
+    async drainNode(req: SchemaRequest<RouteSchemas['drainNode']>): Promise<PluginResponse> {
       const s = rt();
       const e = ownNodeOf(s, req);
       const body = bodyObject(req);
@@ -109,7 +106,7 @@ export function nodeWriteRoutes(rt: () => NodesRuntime) {
     },
 
     /** POST /:id/uncordon {reason, version?} — schedulable again (ends a drain too). */
-    async uncordonNode(req: PluginRequest): Promise<PluginResponse> {
+    async uncordonNode(req: SchemaRequest<RouteSchemas['uncordonNode']>): Promise<PluginResponse> {
       const s = rt();
       const e = ownNodeOf(s, req);
       const body = bodyObject(req);

@@ -1,7 +1,10 @@
-import { invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { DEFAULT_SETTINGS, mergeSettings } from '../liveness/liveness-settings.js';
 import type { NodesRuntime } from '../runtime.js';
 import { actorOf, bodyObject, checkVersion, ok } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 function settingsView(s: NodesRuntime) {
   return {
@@ -34,7 +37,7 @@ export function settingsRoutes(rt: () => NodesRuntime) {
     },
 
     /** PUT /settings {suspectAfterMs?, downAfterMs?, closedGraceMs?, loadPublishMs?, historyMax?, version?} */
-    async putSettings(req: PluginRequest): Promise<PluginResponse> {
+    async putSettings(req: SchemaRequest<RouteSchemas['putSettings']>): Promise<PluginResponse> {
       const s = rt();
       const body = bodyObject(req);
       checkVersion(body, s.settings.version, 'The settings');

@@ -1,8 +1,11 @@
-import { httpError, invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, type PluginRequest, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { labelProblems } from '../registry/labels.js';
 import type { NodesRuntime } from '../runtime.js';
 import { actorOf, bodyObject, check, ok, parseDuration } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
 import { tokenView } from './token-view.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 /** Join token lifetimes allowed: a minute to 30 days (default 1 h). */
 const MIN_TTL_MS = 60_000;
@@ -67,12 +70,10 @@ export function tokenRoutes(rt: () => NodesRuntime) {
     },
 
     /** GET /tokens ?state= — every token, newest first (never a secret). */
-    async listTokens(req: PluginRequest): Promise<PluginResponse> {
+    async listTokens(req: SchemaRequest<RouteSchemas['listTokens']>): Promise<PluginResponse> {
       const s = rt();
       const now = Date.now();
       const state = req.query.state;
-      if (state !== undefined && !['active', 'expired', 'used-up', 'revoked'].includes(state))
-        throw invalid([{ field: 'state', message: 'must be active, expired, used-up or revoked' }]);
       const items = s.tokens
         .list()
         .map((t) => tokenView(t, now))
@@ -81,7 +82,7 @@ export function tokenRoutes(rt: () => NodesRuntime) {
     },
 
     /** GET /tokens/:token — one token. */
-    async getToken(req: PluginRequest): Promise<PluginResponse> {
+    async getToken(req: SchemaRequest<RouteSchemas['getToken']>): Promise<PluginResponse> {
       const s = rt();
       const t = s.tokens.get(req.params.token ?? '');
       if (!t)
@@ -94,7 +95,7 @@ export function tokenRoutes(rt: () => NodesRuntime) {
     },
 
     /** DELETE /tokens/:token — revokes it (kept, so a join with it is told it was revoked). */
-    async revokeToken(req: PluginRequest): Promise<PluginResponse> {
+    async revokeToken(req: SchemaRequest<RouteSchemas['revokeToken']>): Promise<PluginResponse> {
       const s = rt();
       const id = req.params.token ?? '';
       const t = s.tokens.get(id);
