@@ -138,7 +138,7 @@ export const eventSchemas: readonly EventTopicSpec[] = [
     schema: silence.extend({ early: z.boolean() }),
   },
   {
-    topic: 'audit.metrics.*',
+    topic: 'audit.metrics.**',
     description:
       'An acknowledgement or silence change for the audit trail (the security plugin appends it as `metrics.<action>`).',
     schema: auditRecord,

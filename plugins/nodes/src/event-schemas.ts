@@ -78,7 +78,7 @@ export const eventSchemas: readonly EventTopicSpec[] = [
     schema: z.looseObject({ node: z.string(), topic: z.string(), data: z.unknown() }),
   },
   {
-    topic: 'audit.nodes.*',
+    topic: 'audit.nodes.**',
     description: 'A node change for the audit trail (the security plugin appends it as `nodes.<action>`).',
     schema: z.looseObject({
       actor: z.string(),

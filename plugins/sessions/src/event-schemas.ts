@@ -62,7 +62,7 @@ export const eventSchemas: readonly EventTopicSpec[] = [
     }),
   },
   {
-    topic: 'audit.sessions.*',
+    topic: 'audit.sessions.**',
     description:
       'A session or quota change for the audit trail (the security plugin appends it as `sessions.<action>`).',
     schema: z.looseObject({
