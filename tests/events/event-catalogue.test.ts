@@ -269,7 +269,7 @@ describe.skipIf(reason !== null)(
       expect(samples.some((s) => s.name === 'cpu.busy')).toBe(true);
       const missing: string[] = [];
       for (const s of samples) {
-        const rest = Object.entries(s.prom.labels as Record<string, string>).sort(([a], [b]) =>
+        const rest = Object.entries((s.prom.labels ?? s.labels) as Record<string, string>).sort(([a], [b]) =>
           a.localeCompare(b),
         );
         const key = `${s.prom.name}${JSON.stringify(rest)}`;

@@ -76,7 +76,7 @@ describe('metrics.sample and the Prometheus exposition name every figure alike',
         exposed.set(key(f.name, labels), Number(m.value));
       }
     for (const s of samples) {
-      const k = key(s.prom.name, s.prom.labels);
+      const k = key(s.prom.name, s.prom.labels ?? s.labels);
       expect(exposed.has(k), `${s.name} as ${k}`).toBe(true);
       expect(exposed.get(k), k).toBeCloseTo(s.value, 9);
     }
@@ -89,6 +89,12 @@ describe('metrics.sample and the Prometheus exposition name every figure alike',
       'node_thermal_zone_temp',
     ]);
     expect(prom('temp.sensor')[3]?.labels).toEqual({ type: 'x86_pkg_temp', zone: '1' });
+    // Labels are carried only where they differ from the sample's.
+    expect(prom('temp.sensor')[0]).toEqual({ name: 'node_hwmon_temp_celsius' });
+    expect(prom('cpu.busy')[0]).toEqual({ name: 'omega_cpu_busy_ratio' });
+    expect(prom('net.rx_bytes')[0]?.labels).toEqual({
+      device: samples.find((x) => x.name === 'net.rx_bytes')?.labels.interface,
+    });
     expect(Object.keys(prom('fs.size')[0]?.labels ?? {}).sort()).toEqual(['device', 'fstype', 'mountpoint']);
     expect(prom('gpu.utilization')[0]).toEqual({
       name: 'omega_gpu_utilization_ratio',

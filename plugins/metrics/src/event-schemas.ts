@@ -26,7 +26,11 @@ const sample = z.looseObject({
   prom: z
     .looseObject({
       name: z.string().describe('e.g. `omega_cpu_busy_ratio`, `node_memory_MemAvailable_bytes`'),
-      labels: labels.describe('Without `node`, which every exposed sample carries'),
+      labels: labels
+        .optional()
+        .describe(
+          "Only where they differ from the sample's; without `node`, which every exposed sample carries",
+        ),
     })
     .describe(
       'The same figure in GET /api/v1/metrics/prometheus: node_exporter name where node_exporter has it, omega_* otherwise',

@@ -26,8 +26,14 @@ import { sensorLabels } from './sensor-labels.js';
  * figure (`GET /api/v1/metrics/prometheus`, see ../prometheus/exposition-names.ts).
  */
 export interface CollectedSample extends Sample {
-  prom: PromName;
+  /** `labels` only where they differ from the sample's (a renamed or added label). */
+  prom: { name: string; labels?: Labels };
 }
+
+const sameLabels = (a: Labels, b: Labels): boolean => {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+};
 
 /** Records one sample; `prom` overrides the exposition's labels (default: the sample's) or name. */
 type Push = (name: string, labels: Labels, value: number | undefined, prom?: Partial<PromName>) => void;
@@ -46,7 +52,11 @@ export class SampleDeriver {
     const out: CollectedSample[] = [];
     const push: Push = (name, labels, value, prom) => {
       if (value === undefined || !Number.isFinite(value)) return;
-      const p = { name: prom?.name ?? exposedAs(name).name, labels: prom?.labels ?? labels };
+      const promName = prom?.name ?? exposedAs(name).name;
+      const p =
+        prom?.labels && !sameLabels(prom.labels, labels)
+          ? { name: promName, labels: prom.labels }
+          : { name: promName };
       out.push({ name, labels, value, prom: p });
     };
     if (data.cpu) this.cpu(data.cpu, push);

@@ -203,7 +203,7 @@ function addNode(b: ExpositionBuilder, { node, data, samples = [] }: NodeSnapsho
   // counters behind them, so these are exposed as omega_* gauges, straight from the samples.
   for (const x of samples) {
     const e = EXPOSITION_NAMES[x.name];
-    if (e?.derived) g(x.prom.name, e.help, x.prom.labels, x.value);
+    if (e?.derived) g(x.prom.name, e.help, x.prom.labels ?? x.labels, x.value);
   }
 
   const tp = data.topology;
