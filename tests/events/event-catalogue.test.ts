@@ -5,6 +5,7 @@ import { validatePattern } from '../../kernel/bus/index.js';
 import { type EventTopicSpec, findTopicSpec, topicSpecCovers } from '../../kernel/events/index.js';
 import { ALL_TOPIC_SPECS, EVENT_CATALOGUES } from '../../scripts/events-doc/event-catalogues.js';
 import { payloadJsonSchema } from '../../scripts/events-doc/render-events-doc.js';
+import { userWithRoles } from '../security/security-kernel.js';
 import {
   api,
   cancelAll,
@@ -191,6 +192,37 @@ describe.skipIf(reason !== null)(
       ).toBe(202);
       expect((await api(k, '/api/v1/nodes', { token: 'not-a-token' })).status).toBe(401);
 
+      // Security: a user who may not publish tries to, makes and revokes an API token, then is disabled.
+      const ann = await userWithRoles(k, 'ev-ann', ['viewer']);
+      const denied = await k.api('/api/v1/events', {
+        method: 'POST',
+        body: JSON.stringify({ topic: 'ops.test.denied', data: {} }),
+        headers: { 'content-type': 'application/json' },
+        token: ann.accessToken,
+      });
+      expect(denied.status).toBe(403);
+      const minted = await k.api('/api/v1/security/me/tokens', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'ev', scopes: ['metrics:read'], expiresInDays: 1 }),
+        headers: { 'content-type': 'application/json' },
+        token: ann.accessToken,
+      });
+      const tokenBody = (await minted.json()) as Doc;
+      expect(minted.status, JSON.stringify(tokenBody)).toBe(201);
+      const revoked = await k.api(`/api/v1/security/me/tokens/${tokenBody.id}`, {
+        method: 'DELETE',
+        token: ann.accessToken,
+      });
+      expect(revoked.status).toBeLessThan(300);
+      const disabled = await api(k, `/api/v1/security/users/${ann.id}`, {
+        method: 'PATCH',
+        body: { disabled: true },
+      });
+      expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
+      // Plugin administration: a reload stops and starts the plugin again.
+      expect((await api(k, '/api/v1/plugins/resources/reload', { method: 'POST' })).status).toBeLessThan(300);
+      await until(() => k.kernel.plugins.info('resources').status === 'running', 60_000);
+
       const want = [
         'kernel.started',
         'plugins.plugin.running',
@@ -212,6 +244,11 @@ describe.skipIf(reason !== null)(
         'security.audit.appended',
         'security.authn.failed',
         'ops.test.note',
+        'security.authz.denied',
+        'security.token.revoked',
+        'security.user.changed',
+        'plugins.admin.reload',
+        'plugins.plugin.stopped',
       ];
       await until(() => want.every((t) => seen.some((e) => e.topic === t)), 30_000).catch(() => {
         throw new Error(
