@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import type { EventTopicSpec } from '../../kernel/events/index.js';
 import { MARKETPLACE_TOPICS } from './marketplace-topics.js';
+
+/** One entry (the kernel's EventTopicSpec shape; the marketplace reaches the kernel only through kernel/index.ts). */
+interface EventTopicSpec {
+  topic: string;
+  variants?: readonly string[];
+  description: string;
+  schema: z.ZodType;
+}
 
 /** The marketplace's topics (published on the kernel's bus by the composition root's marketplace). */
 export const MARKETPLACE_EVENT_SCHEMAS: readonly EventTopicSpec[] = [
