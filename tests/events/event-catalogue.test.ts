@@ -2,7 +2,12 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validatePattern } from '../../kernel/bus/index.js';
-import { type EventTopicSpec, findTopicSpec, topicSpecCovers } from '../../kernel/events/index.js';
+import {
+  EVENT_FRAME_SCHEMAS,
+  type EventTopicSpec,
+  findTopicSpec,
+  topicSpecCovers,
+} from '../../kernel/events/index.js';
 import { ALL_TOPIC_SPECS, EVENT_CATALOGUES } from '../../scripts/events-doc/event-catalogues.js';
 import { payloadJsonSchema } from '../../scripts/events-doc/render-events-doc.js';
 import { userWithRoles } from '../security/security-kernel.js';
@@ -23,6 +28,7 @@ import {
   until,
   waitSession,
 } from '../sessions/helpers/sessions-cluster.js';
+import { connect } from '../ws/ws-helpers.js';
 
 const RESOURCES_DIR = `${METRICS_DIR}/../resources`;
 
@@ -315,6 +321,31 @@ describe.skipIf(reason !== null)(
         else expect(Number(v), key).toBe(s.value);
       }
       expect(missing).toEqual([]);
+    }, 60_000);
+
+    it('sends frames that fit the envelope schemas over the real WebSocket (hello, then replayed events)', async () => {
+      const url = `${k.url.replace(/^http/, 'ws')}/api/v1/events?topics=**&since=0`;
+      const c = connect(url, { protocols: ['omega.v1'], headers: { authorization: `Bearer ${k.token}` } });
+      await c.opened;
+      const frames = await c.waitFrames(20);
+      c.ws.close();
+      await c.closed;
+      expect(frames[0]?.type).toBe('hello');
+      expect(frames.slice(1).every((f) => f.type === 'event')).toBe(true);
+      const invalid: string[] = [];
+      for (const f of frames) {
+        const spec = EVENT_FRAME_SCHEMAS[f.type as keyof typeof EVENT_FRAME_SCHEMAS];
+        if (!spec) {
+          invalid.push(`unknown frame type ${f.type}`);
+          continue;
+        }
+        const v = ajv.compile(payloadJsonSchema(spec.schema));
+        if (!v(f)) invalid.push(`${f.type}: ${ajv.errorsText(v.errors)}`);
+      }
+      expect(invalid).toEqual([]);
+      // The frame schemas are strict: an extra field is a change of the envelope, not of a payload.
+      const eventV = ajv.compile(payloadJsonSchema(EVENT_FRAME_SCHEMAS.event.schema));
+      expect(eventV({ ...frames[1], extra: 1 })).toBe(false);
     }, 60_000);
   },
 );
