@@ -25,6 +25,7 @@ import { settleAdminAccess } from './boot/settle-admin-access.js';
 import type { BusEvent, EventBus } from './bus/index.js';
 import type { KernelConfig } from './config/index.js';
 import { type KernelCrypto, openCrypto } from './crypto/index.js';
+import { KERNEL_TOPICS } from './events/kernel-topics.js';
 import { createHttpApp } from './http/create-app.js';
 import { createIdempotency } from './http/idempotency.js';
 import { kernelRoutes } from './http/kernel-routes.js';
@@ -123,7 +124,7 @@ export async function startKernel(
       onBreakGlass: (use) => {
         // Once per accepted decision (cached 15 s): durable, so the sinks ship it even across a crash.
         bus
-          .publishDurable('kernel.break-glass.used', {
+          .publishDurable(KERNEL_TOPICS.breakGlassUsed, {
             jti: use.jti,
             expiresAt: new Date(use.expiresAt).toISOString(),
           })
@@ -279,7 +280,7 @@ export async function startKernel(
     await plugins.start();
     await settleAdminAccess(config, auth, findProvider(), logger, opts.print);
     state = 'ready';
-    bus.publish('kernel.started', { version: KERNEL_VERSION, url: server.url });
+    bus.publish(KERNEL_TOPICS.started, { version: KERNEL_VERSION, url: server.url });
     logger.info({ url: server.url, version: KERNEL_VERSION, dataDir: config.dataDir }, 'omega kernel ready');
 
     let stopping: Promise<void> | undefined;
@@ -302,7 +303,7 @@ export async function startKernel(
         stopping ??= (async () => {
           state = 'stopping';
           logger.info({ reason }, 'omega kernel stopping');
-          bus.publish('kernel.stopping', { reason });
+          bus.publish(KERNEL_TOPICS.stopping, { reason });
           await gateway.close();
           await agents.close();
           discovery?.close();

@@ -1,13 +1,14 @@
 import type { EventBus } from '../bus/index.js';
+import { KERNEL_TOPICS } from '../events/kernel-topics.js';
 import type { RequestOutcome } from '../http/create-app.js';
 
 /** Bus events for the audit trail from what the HTTP layer observed (see RequestOutcome). */
 export function publishRequestOutcome(bus: EventBus, o: RequestOutcome): void {
   if (o.type === 'authn-failed') {
     const { type: _t, ...rest } = o;
-    bus.publish('security.authn.failed', rest);
+    bus.publish(KERNEL_TOPICS.authnFailed, rest);
   } else if (o.type === 'authz-denied') {
-    bus.publish('security.authz.denied', {
+    bus.publish(KERNEL_TOPICS.authzDenied, {
       principal: o.principal.id,
       kind: o.principal.kind,
       permission: o.permission,

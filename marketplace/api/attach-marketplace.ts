@@ -6,6 +6,7 @@ import {
   type Marketplace,
   type MarketplaceOptions,
 } from '../client/create-marketplace.js';
+import { MARKETPLACE_TOPICS } from '../events/marketplace-topics.js';
 import { fileInstallRoute } from './file-install-route.js';
 import { marketplaceRoutes } from './marketplace-routes.js';
 
@@ -53,7 +54,7 @@ export function attachMarketplace(
         if (!end && now - last < 500) return;
         if (end) lastSent.delete(p.path);
         else lastSent.set(p.path, now);
-        kernel.bus.publish('marketplace.download.progress', p);
+        kernel.bus.publish(MARKETPLACE_TOPICS.downloadProgress, p);
       }),
   });
   const undo = [fileInstallRoute(install), ...marketplaceRoutes(marketplace)].map((r) =>

@@ -9,6 +9,7 @@ import {
   panelConsents,
   readInstalledPlugin,
 } from '../../kernel/index.js';
+import { MARKETPLACE_TOPICS } from '../events/marketplace-topics.js';
 import { type ArtifactStore, artifactStore } from '../install/artifact-store.js';
 import { consentBaseline } from '../install/consent-baseline.js';
 import {
@@ -174,7 +175,7 @@ export function createMarketplace(o: MarketplaceOptions) {
       if (p.revoked?.version === p.current.version) continue;
       await o.plugins.disable(name).catch(() => undefined);
       p.revoked = { version: p.current.version, reason: status.reason, at: status.at };
-      o.publish?.('marketplace.plugin.revoked', {
+      o.publish?.(MARKETPLACE_TOPICS.pluginRevoked, {
         plugin: name,
         version: p.current.version,
         reason: status.reason,

@@ -3,6 +3,7 @@ import { AGENT_GATEWAY_SERVICE } from '../../agents/gateway-plugin.js';
 import { AUTH_PROVIDER_SERVICE } from '../../auth/index.js';
 import { refreshCookieRole } from '../../auth/refresh-cookie.js';
 import { hasErrorCode, type OmegaError, omegaError } from '../../errors/index.js';
+import { KERNEL_TOPICS } from '../../events/kernel-topics.js';
 import type { RouteTable } from '../../http/route-table.js';
 import { type RouteValidator, routeValidators } from '../../http/route-validation/index.js';
 import { createPermissionGate } from '../../permissions/index.js';
@@ -87,14 +88,14 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       ...opts.sandbox,
       logger: logger.child({ component: 'sandbox' }),
       onStatus: (e) => {
-        bus.publish(`plugins.plugin.${e.state}`, e);
+        bus.publish(KERNEL_TOPICS.pluginState(e.state), e);
         if (!e.reason) return;
         // Crashes and quarantines are the operator's business; a stop on request is routine.
         const level = e.state === 'stopped' ? 'info' : 'warn';
         logger[level]({ plugin: e.plugin, state: e.state, reason: e.reason, cause: e.cause }, 'plugin state');
       },
       onDenied: (d) => {
-        bus.publish('plugins.permission.denied', {
+        bus.publish(KERNEL_TOPICS.permissionDenied, {
           plugin: d.plugin,
           version: d.version,
           call: d.call,

@@ -6,6 +6,7 @@ import { SampleDeriver } from './collect/derive-samples.js';
 import type { SystemArea, SystemAreaData, Topology } from './collect/host-data.js';
 import { ingestSeries } from './collect/ingest-series.js';
 import { ingestNodeLoads, type RemoteSnapshot } from './collect/node-loads.js';
+import { METRICS_TOPICS } from './event-topics.js';
 import type { MetricsHost } from './metrics-host.js';
 import { nodeIdFrom } from './node-id.js';
 import { HistoryPersister } from './persist/history-persister.js';
@@ -21,14 +22,6 @@ import { MetricStore, type SeriesEntry } from './store/metric-store.js';
  * Topology is read every `topologyEveryMs`.
  */
 export const SAMPLED_AREAS = ['cpu', 'memory', 'disk', 'network', 'temperature', 'gpu'] as const;
-
-/** Event topics the plugin publishes. */
-export const TOPICS = {
-  sample: 'metrics.sample',
-  topology: 'metrics.topology',
-  firing: 'metrics.alert.firing',
-  resolved: 'metrics.alert.resolved',
-} as const;
 
 /** Tunables of {@link MetricsService}. */
 export interface MetricsOptions {
@@ -185,9 +178,8 @@ export class MetricsService {
     if (at - this.topologyReadAt >= this.topologyEveryMs) await this.readTopology(at);
     if (this.topology) data.topology = this.topology;
     const node = this.node;
-    this.latest.set(node, { node, at, data });
-
     const samples = this.deriver.derive(data);
+    this.latest.set(node, { node, at, data, samples });
     this.store.record(node, at, samples);
     this.persister.afterSample(node, at);
     // Two views of the same collection: `samples` as typed data (name, labels, value) for a
@@ -195,7 +187,7 @@ export class MetricsService {
     // ids from /series or /latest (the dashboard's charts).
     const values: Record<string, number> = {};
     for (const e of this.store.ofNode(node)) if (e.history.lastAt === at) values[e.id] = e.history.lastValue;
-    this.publish(TOPICS.sample, { node, at, samples, values });
+    this.publish(METRICS_TOPICS.sample, { node, at, samples, values });
 
     for (const ev of this.engine.evaluate(this.store, at)) this.alert(ev);
     await this.silencing
@@ -259,7 +251,7 @@ export class MetricsService {
    */
   alert(ev: AlertEvent, webhook = this.rules.get(ev.rule)?.value.webhook): void {
     const silenced = this.silencing.onTransition(ev);
-    this.publish(ev.state === 'firing' ? TOPICS.firing : TOPICS.resolved, ev);
+    this.publish(ev.state === 'firing' ? METRICS_TOPICS.firing : METRICS_TOPICS.resolved, ev);
     this.history
       .add(ev)
       .catch((err) => this.host.log('warn', 'alert history write failed', { error: describe(err) }));
@@ -285,7 +277,7 @@ export class MetricsService {
       const changed = this.topologyKey !== '' && key !== this.topologyKey;
       this.topology = t;
       this.topologyKey = key;
-      if (changed) this.publish(TOPICS.topology, { node: this.node, at, topology: t });
+      if (changed) this.publish(METRICS_TOPICS.topology, { node: this.node, at, topology: t });
       this.areaErrors.delete('topology');
     } catch (err) {
       this.areaFailed('topology', err);

@@ -9,6 +9,7 @@ import type {
   ResourcesEvents,
 } from './contract.js';
 import { DetailFetcher } from './detail/detail-fetcher.js';
+import { RESOURCES_TOPICS } from './event-topics.js';
 import { NodeDirectory } from './fleet/node-directory.js';
 import { KERNEL, matrixCells, nodeQuality, type ProbeEntry } from './network/latency-matrix.js';
 import { type ProbeTarget, planProbes } from './network/plan-probes.js';
@@ -106,9 +107,9 @@ export class ResourcesRuntime {
         now,
       );
       for (const p of changes.raised)
-        this.publish('resources.problem.raised', { ...p, node: node.id, name: node.name });
+        this.publish(RESOURCES_TOPICS.problemRaised, { ...p, node: node.id, name: node.name });
       for (const p of changes.cleared)
-        this.publish('resources.problem.cleared', { ...p, node: node.id, name: node.name });
+        this.publish(RESOURCES_TOPICS.problemCleared, { ...p, node: node.id, name: node.name });
       this.updatedResources.add(node.id);
     } else if (e.topic === 'net.interfaces') {
       const view = readInterfaces(e.data);
@@ -148,10 +149,10 @@ export class ResourcesRuntime {
     this.plans.pump(now);
     if (this.updatedNetwork.size > 0) this.judgeNetwork(now);
     if (this.updatedResources.size > 0) {
-      this.publish('resources.updated', { at: now, nodes: [...this.updatedResources] });
+      this.publish(RESOURCES_TOPICS.updated, { at: now, nodes: [...this.updatedResources] });
       this.updatedResources = new Set();
     }
-    for (const ev of this.series.flush(now)) this.publish('resources.series', ev);
+    for (const ev of this.series.flush(now)) this.publish(RESOURCES_TOPICS.series, ev);
   }
 
   /** Every cell of the latency matrix, judged now. */
@@ -186,8 +187,9 @@ export class ResourcesRuntime {
         findProblems(s.view, this.settings.current.thresholds),
         Date.now(),
       );
-      for (const p of changes.raised) this.publish('resources.problem.raised', { ...p, node: id, name });
-      for (const p of changes.cleared) this.publish('resources.problem.cleared', { ...p, node: id, name });
+      for (const p of changes.raised) this.publish(RESOURCES_TOPICS.problemRaised, { ...p, node: id, name });
+      for (const p of changes.cleared)
+        this.publish(RESOURCES_TOPICS.problemCleared, { ...p, node: id, name });
     }
   }
 
@@ -230,7 +232,7 @@ export class ResourcesRuntime {
       if (before !== c.status) {
         this.links.set(k, c.status);
         if (before !== undefined || c.status !== 'ok')
-          this.publish('network.link.changed', {
+          this.publish(RESOURCES_TOPICS.linkChanged, {
             from: c.from,
             to: c.to,
             status: c.status,
@@ -252,7 +254,7 @@ export class ResourcesRuntime {
       const before = this.grades.get(q.node);
       if (before !== q.grade) {
         this.grades.set(q.node, q.grade);
-        this.publish('network.node.quality', {
+        this.publish(RESOURCES_TOPICS.nodeQuality, {
           node: q.node,
           name: q.name,
           grade: q.grade,
@@ -262,7 +264,7 @@ export class ResourcesRuntime {
       }
       if (updated.has(q.node)) this.series.add(q.name, qualitySeries(q));
     }
-    this.publish('network.updated', { at: now, nodes: [...updated] });
+    this.publish(RESOURCES_TOPICS.networkUpdated, { at: now, nodes: [...updated] });
   }
 
   private async refresh(now: number): Promise<void> {
@@ -286,7 +288,7 @@ export class ResourcesRuntime {
     this.grades.delete(id);
     this.plannedReportRounds.delete(id);
     for (const p of this.problems.forget(id))
-      this.publish('resources.problem.cleared', { ...p, node: id, name: id });
+      this.publish(RESOURCES_TOPICS.problemCleared, { ...p, node: id, name: id });
     this.planDirty = true;
   }
 

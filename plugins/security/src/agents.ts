@@ -1,4 +1,5 @@
 import type { Ctx } from './context.js';
+import { SECURITY_TOPICS } from './event-topics.js';
 import { refuse } from './http.js';
 
 /** A node agent's request-signing key (scheme omega-sig-v1): the public half only. */
@@ -61,7 +62,7 @@ export async function listAgents(ctx: Ctx): Promise<AgentKey[]> {
 /** Revokes an agent key and announces it. */
 export async function revokeAgent(ctx: Ctx, agent: AgentKey): Promise<void> {
   await ctx.storage.set(AGENTS, agent.id, { ...agent, revoked: true });
-  await ctx.events.publish('security.token.revoked', { keyId: agent.id, reason: 'revoked' });
+  await ctx.events.publish(SECURITY_TOPICS.tokenRevoked, { keyId: agent.id, reason: 'revoked' });
 }
 
 /** What the kernel needs to check a signed request: the key and the agent's principal. */

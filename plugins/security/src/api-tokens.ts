@@ -1,4 +1,5 @@
 import type { Ctx } from './context.js';
+import { SECURITY_TOPICS } from './event-topics.js';
 import { refuse } from './http.js';
 import { type PermissionSet, permissionCovers } from './permission-covers.js';
 import { resolveRoles } from './roles.js';
@@ -82,7 +83,7 @@ export async function listApiTokens(ctx: Ctx, userId?: string): Promise<ApiToken
 /** Revokes a token and announces it (the kernel drops its cached resolution). */
 export async function revokeApiToken(ctx: Ctx, token: ApiToken): Promise<void> {
   await ctx.storage.set(TOKENS, token.id, { ...token, revoked: true });
-  await ctx.events.publish('security.token.revoked', { tokenId: token.id, reason: 'revoked' });
+  await ctx.events.publish(SECURITY_TOPICS.tokenRevoked, { tokenId: token.id, reason: 'revoked' });
 }
 
 /** Splits `omg_<id>.<secret>`; null when malformed. */

@@ -1,4 +1,5 @@
 import type { Ctx } from './context.js';
+import { SECURITY_TOPICS } from './event-topics.js';
 
 /**
  * One entry of the audit trail. `hash` = sha256(prev + canonical fields), so editing any entry
@@ -179,7 +180,7 @@ export class AuditLog {
     const cp: AuditCheckpoint = { seq, hash, at, jws };
     await this.ctx.storage.set(META, CHECKPOINT, cp);
     this.#checkpoint = cp;
-    await this.ctx.events.publish('security.audit.checkpoint', cp);
+    await this.ctx.events.publish(SECURITY_TOPICS.auditCheckpoint, cp);
     return cp;
   }
 
@@ -213,7 +214,7 @@ export class AuditLog {
     await this.ctx.storage.set(AUDIT, auditId(entry.seq), entry, { expectedVersion: 0 });
     this.#head = { seq: entry.seq, hash: entry.hash };
     await this.ctx.storage.set(META, HEAD, head);
-    await this.ctx.events.publish('security.audit.appended', entry);
+    await this.ctx.events.publish(SECURITY_TOPICS.auditAppended, entry);
     if (entry.seq - (this.#checkpoint?.seq ?? 0) >= CHECKPOINT_EVERY) await this.#checkpointIfMoved();
     return entry;
   }

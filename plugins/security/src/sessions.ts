@@ -1,4 +1,5 @@
 import type { Ctx } from './context.js';
+import { SECURITY_TOPICS } from './event-topics.js';
 import { refuse } from './http.js';
 import { resolveRoles } from './roles.js';
 import type { User } from './users.js';
@@ -135,7 +136,11 @@ export async function revokeSession(ctx: Ctx, session: Session, reason: string):
   if (!session.revoked) {
     await ctx.storage.set(SESSIONS, session.id, { ...session, revoked: true, revokedReason: reason });
   }
-  await ctx.events.publish('security.token.revoked', { family: session.id, user: session.userId, reason });
+  await ctx.events.publish(SECURITY_TOPICS.tokenRevoked, {
+    family: session.id,
+    user: session.userId,
+    reason,
+  });
 }
 
 /** Revokes every session of a user (password or role change, disable, delete); returns how many. */
@@ -155,6 +160,6 @@ export async function revokeUserSessions(ctx: Ctx, userId: string, reason: strin
     }
     cursor = page.nextCursor;
   } while (cursor);
-  await ctx.events.publish('security.user.changed', { id: userId, reason });
+  await ctx.events.publish(SECURITY_TOPICS.userChanged, { id: userId, reason });
   return n;
 }

@@ -1,3 +1,4 @@
+import { METRICS_TOPICS } from '../event-topics.js';
 import type { PluginStorage } from '../persist/plugin-storage.js';
 import { AckStore } from './ack-store.js';
 import type { ActiveAlert, AlertEngine, AlertEvent } from './alert-engine.js';
@@ -14,13 +15,6 @@ export interface SilencingHost {
   publish(topic: string, data: unknown): void;
   now(): number;
 }
-
-/** Event topics of acknowledgements and silences (audit records go to `audit.metrics.<action>`). */
-export const SILENCE_TOPICS = {
-  acknowledged: 'metrics.alert.acknowledged',
-  created: 'metrics.silence.created',
-  expired: 'metrics.silence.expired',
-} as const;
 
 /** After a restart, acknowledgements of alerts that did not come back are dropped after this. */
 export const ACK_GRACE_MS = 60_000;
@@ -114,7 +108,7 @@ export class AlertSilencing {
     if (!a) return undefined;
     const at = this.host.now();
     await this.acks.set(id, { rule: a.rule, series: a.series, reason, by: who(actor), at });
-    this.host.publish(SILENCE_TOPICS.acknowledged, {
+    this.host.publish(METRICS_TOPICS.acknowledged, {
       id,
       rule: a.rule,
       series: a.series,
@@ -130,7 +124,7 @@ export class AlertSilencing {
   async silence(s: Silence, actor: Actor): Promise<SilenceRecord> {
     const rec = await this.silences.create(s);
     const now = this.host.now();
-    this.host.publish(SILENCE_TOPICS.created, silenceView(rec, now));
+    this.host.publish(METRICS_TOPICS.silenceCreated, silenceView(rec, now));
     this.audit(actor, 'silence.create', rec.id, {
       ...s.matchers,
       reason: s.reason,
@@ -143,7 +137,7 @@ export class AlertSilencing {
   async expire(id: string, actor: Actor, expectedVersion?: number): Promise<SilenceRecord> {
     const now = this.host.now();
     const rec = await this.silences.expire(id, who(actor), now, expectedVersion);
-    this.host.publish(SILENCE_TOPICS.expired, { ...silenceView(rec, now), early: true });
+    this.host.publish(METRICS_TOPICS.silenceExpired, { ...silenceView(rec, now), early: true });
     this.audit(actor, 'silence.expire', id, { reason: rec.value.reason });
     return rec;
   }
@@ -155,7 +149,7 @@ export class AlertSilencing {
    */
   async tick(now: number): Promise<void> {
     for (const rec of await this.silences.sweep(now)) {
-      this.host.publish(SILENCE_TOPICS.expired, { ...silenceView(rec, now), early: false });
+      this.host.publish(METRICS_TOPICS.silenceExpired, { ...silenceView(rec, now), early: false });
       this.audit({ id: 'metrics', name: 'metrics' }, 'silence.expire', rec.id, {
         reason: rec.value.reason,
         ranOut: true,
@@ -168,7 +162,7 @@ export class AlertSilencing {
   }
 
   private audit(actor: Actor, action: string, target: string, details: Record<string, unknown>): void {
-    this.host.publish(`audit.metrics.${action}`, {
+    this.host.publish(METRICS_TOPICS.audit(action), {
       actor: clip(actor.id),
       action,
       outcome: 'success',

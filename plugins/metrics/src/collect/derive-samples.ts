@@ -1,3 +1,10 @@
+import {
+  exposedAs,
+  filesystemLabels,
+  gpuLabels,
+  type PromName,
+  sensorExposition,
+} from '../prometheus/exposition-names.js';
 import type { Labels } from '../series/series-id.js';
 import type { Sample } from '../store/metric-store.js';
 import { CounterRates } from './counter-rates.js';
@@ -12,26 +19,24 @@ import type {
   SystemAreaData,
   TemperatureStats,
 } from './host-data.js';
+import { sensorLabels } from './sensor-labels.js';
 
-type Push = (name: string, labels: Labels, value: number | undefined) => void;
-
-/** Label of each temperature sensor: its sysfs label, else `temp<n>` within its chip; unique per chip. */
-export function sensorLabels(t: TemperatureStats): string[] {
-  const used = new Set<string>();
-  const unnamed = new Map<string, number>();
-  return t.sensors.map((s) => {
-    let label = s.label;
-    if (label === undefined) {
-      const n = (unnamed.get(s.chip) ?? 0) + 1;
-      unnamed.set(s.chip, n);
-      label = `temp${n}`;
-    }
-    let unique = label;
-    for (let i = 2; used.has(`${s.chip}\0${unique}`); i++) unique = `${label}_${i}`;
-    used.add(`${s.chip}\0${unique}`);
-    return unique;
-  });
+/**
+ * A sample of one collection, with the name and labels the Prometheus exposition gives the same
+ * figure (`GET /api/v1/metrics/prometheus`, see ../prometheus/exposition-names.ts).
+ */
+export interface CollectedSample extends Sample {
+  /** `labels` only where they differ from the sample's (a renamed or added label). */
+  prom: { name: string; labels?: Labels };
 }
+
+const sameLabels = (a: Labels, b: Labels): boolean => {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+};
+
+/** Records one sample; `prom` overrides the exposition's labels (default: the sample's) or name. */
+type Push = (name: string, labels: Labels, value: number | undefined, prom?: Partial<PromName>) => void;
 
 /**
  * Turns what the system capability answers into gauge samples and per-second rates. Keeps
@@ -43,10 +48,16 @@ export class SampleDeriver {
   private readonly cpuPrev = new Map<string, CpuTimes>();
 
   /** Samples of one collection; areas missing from `data` (failed reads) give none. */
-  derive(data: Partial<SystemAreaData>): Sample[] {
-    const out: Sample[] = [];
-    const push: Push = (name, labels, value) => {
-      if (value !== undefined && Number.isFinite(value)) out.push({ name, labels, value });
+  derive(data: Partial<SystemAreaData>): CollectedSample[] {
+    const out: CollectedSample[] = [];
+    const push: Push = (name, labels, value, prom) => {
+      if (value === undefined || !Number.isFinite(value)) return;
+      const promName = prom?.name ?? exposedAs(name).name;
+      const p =
+        prom?.labels && !sameLabels(prom.labels, labels)
+          ? { name: promName, labels: prom.labels }
+          : { name: promName };
+      out.push({ name, labels, value, prom: p });
     };
     if (data.cpu) this.cpu(data.cpu, push);
     if (data.memory) memory(data.memory, push);
@@ -83,12 +94,13 @@ export class SampleDeriver {
   private disk(d: DiskStats, push: Push): void {
     for (const fs of d.filesystems) {
       const labels = { mount: fs.mount };
-      push('fs.size', labels, fs.sizeBytes);
-      push('fs.free', labels, fs.freeBytes);
-      push('fs.avail', labels, fs.availBytes);
-      push('fs.used', labels, fs.usedBytes);
+      const prom = { labels: filesystemLabels(fs) };
+      push('fs.size', labels, fs.sizeBytes, prom);
+      push('fs.free', labels, fs.freeBytes, prom);
+      push('fs.avail', labels, fs.availBytes, prom);
+      push('fs.used', labels, fs.usedBytes, prom);
       const denom = fs.usedBytes + fs.availBytes;
-      if (denom > 0) push('fs.used_ratio', labels, fs.usedBytes / denom);
+      if (denom > 0) push('fs.used_ratio', labels, fs.usedBytes / denom, prom);
     }
     for (const dev of d.devices) {
       const labels = { device: dev.name };
@@ -106,16 +118,17 @@ export class SampleDeriver {
   private network(n: NetworkStats, push: Push): void {
     for (const i of n.interfaces) {
       const labels = { interface: i.name };
+      const prom = { labels: { device: i.name } };
       const r = (field: string, v: number | undefined) =>
         this.rates.rate(`net\0${i.name}\0${field}`, v, n.at);
-      push('net.rx_bytes', labels, r('rb', i.rxBytes));
-      push('net.tx_bytes', labels, r('tb', i.txBytes));
-      push('net.rx_packets', labels, r('rp', i.rxPackets));
-      push('net.tx_packets', labels, r('tp', i.txPackets));
-      push('net.rx_errors', labels, r('re', i.rxErrors));
-      push('net.tx_errors', labels, r('te', i.txErrors));
-      push('net.rx_dropped', labels, r('rd', i.rxDropped));
-      push('net.tx_dropped', labels, r('td', i.txDropped));
+      push('net.rx_bytes', labels, r('rb', i.rxBytes), prom);
+      push('net.tx_bytes', labels, r('tb', i.txBytes), prom);
+      push('net.rx_packets', labels, r('rp', i.rxPackets), prom);
+      push('net.tx_packets', labels, r('tp', i.txPackets), prom);
+      push('net.rx_errors', labels, r('re', i.rxErrors), prom);
+      push('net.tx_errors', labels, r('te', i.txErrors), prom);
+      push('net.rx_dropped', labels, r('rd', i.rxDropped), prom);
+      push('net.tx_dropped', labels, r('td', i.txDropped), prom);
     }
   }
 }
@@ -135,8 +148,9 @@ function memory(m: MemoryStats, push: Push): void {
 
 function temperature(t: TemperatureStats, push: Push): void {
   const labels = sensorLabels(t);
+  const exposed = sensorExposition(t);
   t.sensors.forEach((s, i) => {
-    push('temp.sensor', { chip: s.chip, sensor: labels[i] ?? '' }, s.celsius);
+    push('temp.sensor', { chip: s.chip, sensor: labels[i] ?? '' }, s.celsius, exposed[i]);
   });
   push('temp.cpu_package', {}, t.cpu.packageCelsius);
   push('temp.cpu_max', {}, t.cpu.maxCelsius);
@@ -150,11 +164,12 @@ function temperature(t: TemperatureStats, push: Push): void {
 function gpu(g: GpuStats, push: Push): void {
   for (const d of g.gpus) {
     const labels = { gpu: String(d.index) };
-    push('gpu.utilization', labels, d.utilization);
-    push('gpu.memory_utilization', labels, d.memoryUtilization);
-    push('gpu.memory_used', labels, d.memoryUsedBytes);
-    push('gpu.memory_total', labels, d.memoryTotalBytes);
-    push('gpu.temperature', labels, d.temperatureCelsius);
-    push('gpu.power', labels, d.powerWatts);
+    const prom = { labels: gpuLabels(d) };
+    push('gpu.utilization', labels, d.utilization, prom);
+    push('gpu.memory_utilization', labels, d.memoryUtilization, prom);
+    push('gpu.memory_used', labels, d.memoryUsedBytes, prom);
+    push('gpu.memory_total', labels, d.memoryTotalBytes, prom);
+    push('gpu.temperature', labels, d.temperatureCelsius, prom);
+    push('gpu.power', labels, d.powerWatts, prom);
   }
 }

@@ -1,16 +1,26 @@
-import { sensorLabels } from '../collect/derive-samples.js';
+import type { CollectedSample } from '../collect/derive-samples.js';
 import type { CpuTimes, SystemAreaData } from '../collect/host-data.js';
 import type { RemoteSnapshot } from '../collect/node-loads.js';
 import { INGESTED_SERIES } from '../series/ingested-series.js';
 import type { SeriesEntry } from '../store/metric-store.js';
 import { addRemoteNode } from './add-remote-node.js';
 import { ExpositionBuilder } from './exposition-builder.js';
+import {
+  EXPOSITION_NAMES,
+  exposedAs,
+  filesystemLabels,
+  gpuLabels,
+  sensorExposition,
+  THERMAL_ZONE_TEMP,
+} from './exposition-names.js';
 
 /** The newest collection of one node, as the system capability answered it. */
 export interface NodeSnapshot {
   node: string;
   at: number;
   data: Partial<SystemAreaData>;
+  /** The samples derived from it: the figures Omega computes are exposed from these. */
+  samples?: readonly CollectedSample[];
 }
 
 const CPU_MODES: (keyof CpuTimes)[] = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'];
@@ -53,9 +63,14 @@ export function freshIngested(entries: Iterable<SeriesEntry>, now: number): Seri
   return out;
 }
 
-function addNode(b: ExpositionBuilder, { node, data }: NodeSnapshot): void {
+function addNode(b: ExpositionBuilder, { node, data, samples = [] }: NodeSnapshot): void {
   const g = (name: string, help: string, labels: Record<string, string>, v: number | undefined) =>
     b.add(name, 'gauge', help, { node, ...labels }, v);
+  /** A gauge that is also a series of `metrics.sample`: named by EXPOSITION_NAMES. */
+  const gs = (series: string, labels: Record<string, string>, v: number | undefined) => {
+    const e = exposedAs(series);
+    g(e.name, e.help, labels, v);
+  };
   const c = (name: string, help: string, labels: Record<string, string>, v: number | undefined) =>
     b.add(name, 'counter', help, { node, ...labels }, v);
 
@@ -69,36 +84,29 @@ function addNode(b: ExpositionBuilder, { node, data }: NodeSnapshot): void {
           { cpu: String(core.cpu), mode },
           core.seconds[mode],
         );
-    g('node_load1', '1m load average.', {}, cpu.load?.load1);
-    g('node_load5', '5m load average.', {}, cpu.load?.load5);
-    g('node_load15', '15m load average.', {}, cpu.load?.load15);
+    gs('load.1', {}, cpu.load?.load1);
+    gs('load.5', {}, cpu.load?.load5);
+    gs('load.15', {}, cpu.load?.load15);
   }
 
   const m = data.memory;
   if (m) {
-    const mem = (field: string, v: number | undefined) =>
-      g(`node_memory_${field}_bytes`, `Memory information field ${field}_bytes.`, {}, v);
-    mem('MemTotal', m.totalBytes);
-    mem('MemFree', m.freeBytes);
-    mem('MemAvailable', m.availableBytes);
-    mem('Buffers', m.buffersBytes);
-    mem('Cached', m.cachedBytes);
-    mem('SwapTotal', m.swap.totalBytes);
-    mem('SwapFree', m.swap.freeBytes);
+    gs('memory.total', {}, m.totalBytes);
+    gs('memory.free', {}, m.freeBytes);
+    gs('memory.available', {}, m.availableBytes);
+    gs('memory.buffers', {}, m.buffersBytes);
+    gs('memory.cached', {}, m.cachedBytes);
+    gs('swap.total', {}, m.swap.totalBytes);
+    gs('swap.free', {}, m.swap.freeBytes);
   }
 
   const d = data.disk;
   if (d) {
     for (const fs of d.filesystems) {
-      const l = { device: fs.device, fstype: fs.fstype, mountpoint: fs.mount };
-      g('node_filesystem_size_bytes', 'Filesystem size in bytes.', l, fs.sizeBytes);
-      g('node_filesystem_free_bytes', 'Filesystem free space in bytes.', l, fs.freeBytes);
-      g(
-        'node_filesystem_avail_bytes',
-        'Filesystem space available to non-root users in bytes.',
-        l,
-        fs.availBytes,
-      );
+      const l = filesystemLabels(fs);
+      gs('fs.size', l, fs.sizeBytes);
+      gs('fs.free', l, fs.freeBytes);
+      gs('fs.avail', l, fs.availBytes);
       g('node_filesystem_files', 'Filesystem total file nodes.', l, fs.files);
       g('node_filesystem_files_free', 'Filesystem total free file nodes.', l, fs.filesFree);
       g('node_filesystem_readonly', 'Filesystem read-only status.', l, fs.readOnly ? 1 : 0);
@@ -160,42 +168,42 @@ function addNode(b: ExpositionBuilder, { node, data }: NodeSnapshot): void {
 
   const t = data.temperature;
   if (t) {
-    const labels = sensorLabels(t);
-    let zone = 0;
+    const exposed = sensorExposition(t);
     t.sensors.forEach((s, i) => {
-      if (s.source === 'thermal') {
-        g(
-          'node_thermal_zone_temp',
-          'Zone temperature in Celsius',
-          { type: s.chip, zone: String(zone++) },
-          s.celsius,
-        );
-        return;
-      }
-      const l = { chip: s.chip, sensor: labels[i] ?? '' };
-      g('node_hwmon_temp_celsius', 'Hardware monitor for temperature (input)', l, s.celsius);
-      g('node_hwmon_temp_max_celsius', 'Hardware monitor for temperature (max)', l, s.maxCelsius);
-      g('node_hwmon_temp_crit_celsius', 'Hardware monitor for temperature (crit)', l, s.criticalCelsius);
+      const x = exposed[i];
+      if (!x) return;
+      const kind = s.source === 'thermal' ? THERMAL_ZONE_TEMP : exposedAs('temp.sensor');
+      g(x.name, kind.help, x.labels, s.celsius);
+      if (s.source === 'thermal') return;
+      g('node_hwmon_temp_max_celsius', 'Hardware monitor for temperature (max)', x.labels, s.maxCelsius);
+      g(
+        'node_hwmon_temp_crit_celsius',
+        'Hardware monitor for temperature (crit)',
+        x.labels,
+        s.criticalCelsius,
+      );
     });
   }
 
   const gp = data.gpu;
   if (gp) {
     for (const x of gp.gpus) {
-      const l = { gpu: String(x.index), model: x.model };
-      g('omega_gpu_utilization_ratio', 'GPU busy share, 0-1.', l, x.utilization);
-      g(
-        'omega_gpu_memory_utilization_ratio',
-        'GPU memory controller busy share, 0-1.',
-        l,
-        x.memoryUtilization,
-      );
-      g('omega_gpu_memory_used_bytes', 'GPU memory in use.', l, x.memoryUsedBytes);
-      g('omega_gpu_memory_total_bytes', 'GPU memory.', l, x.memoryTotalBytes);
-      g('omega_gpu_temperature_celsius', 'GPU temperature.', l, x.temperatureCelsius);
-      g('omega_gpu_power_watts', 'GPU power draw.', l, x.powerWatts);
+      const l = gpuLabels(x);
+      gs('gpu.utilization', l, x.utilization);
+      gs('gpu.memory_utilization', l, x.memoryUtilization);
+      gs('gpu.memory_used', l, x.memoryUsedBytes);
+      gs('gpu.memory_total', l, x.memoryTotalBytes);
+      gs('gpu.temperature', l, x.temperatureCelsius);
+      gs('gpu.power', l, x.powerWatts);
       g('omega_gpu_power_limit_watts', 'GPU power limit.', l, x.powerLimitWatts);
     }
+  }
+
+  // What Omega computes (shares, per-second rates, differences): node_exporter has only the
+  // counters behind them, so these are exposed as omega_* gauges, straight from the samples.
+  for (const x of samples) {
+    const e = EXPOSITION_NAMES[x.name];
+    if (e?.derived) g(x.prom.name, e.help, x.prom.labels ?? x.labels, x.value);
   }
 
   const tp = data.topology;

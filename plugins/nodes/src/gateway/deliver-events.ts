@@ -1,3 +1,4 @@
+import { NODES_TOPICS } from '../event-topics.js';
 import type { NodeEntry } from '../registry/node-record.js';
 import { type NodesRuntime, STORAGE_WAIT_MS } from '../runtime.js';
 import { readSlurmNodes } from '../slurm/read-slurm-nodes.js';
@@ -132,7 +133,7 @@ function apply(rt: NodesRuntime, e: NodeEntry, ev: AgentEvent): Promise<unknown>
         const reported = readSlurmNodes(m.data);
         if (reported) rt.slurm.update({ id, name: e.record.name }, reported, ev.at);
       }
-      rt.out.publish('nodes.agent.report', { node: id, topic: m.topic, data: m.data ?? null });
+      rt.out.publish(NODES_TOPICS.agentReport, { node: id, topic: m.topic, data: m.data ?? null });
       return undefined;
     }
   }

@@ -1,4 +1,5 @@
 import type { LoadSummary, NodesLoadEvent } from '../contract.js';
+import { NODES_TOPICS } from '../event-topics.js';
 import type { PacedPublisher } from './paced-publisher.js';
 
 /** Largest `nodes.load` event data, bytes (the kernel's limit is 64 KiB; keep a margin). */
@@ -59,7 +60,7 @@ export class LoadBatcher {
     let bytes = head;
     const emit = () => {
       if (nodes.length === 0) return;
-      this.out.publish('nodes.load', { at, nodes } satisfies NodesLoadEvent, true, bytes);
+      this.out.publish(NODES_TOPICS.load, { at, nodes } satisfies NodesLoadEvent, true, bytes);
       this.stats.events++;
       this.stats.entries += nodes.length;
       nodes = [];

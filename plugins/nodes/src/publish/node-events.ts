@@ -1,4 +1,5 @@
 import type { NodeChange, NodeEvent, NodesAuditEvent } from '../contract.js';
+import { NODES_TOPICS } from '../event-topics.js';
 import type { NodeRecord } from '../registry/node-record.js';
 import type { PacedPublisher } from './paced-publisher.js';
 
@@ -29,12 +30,12 @@ export class NodeEvents {
       ...(previous !== undefined ? { previous } : {}),
       ...extra,
     };
-    this.out.publish(`nodes.node.${change}`, data);
+    this.out.publish(NODES_TOPICS.node(change), data);
   }
 
   /** `audit.nodes.<action>`: who did what to which target, and how it ended. */
   audit(entry: NodesAuditEvent): void {
-    this.out.publish(`audit.nodes.${entry.action}`, {
+    this.out.publish(NODES_TOPICS.audit(entry.action), {
       ...entry,
       actor: clip(entry.actor),
       target: clip(entry.target),

@@ -1,4 +1,5 @@
 import type { SessionEvent, SessionState, SessionsAuditEvent } from '../contract.js';
+import { SESSIONS_TOPICS } from '../event-topics.js';
 import type { SessionRecord } from '../store/session-record.js';
 import type { Outbox } from './outbox.js';
 
@@ -23,12 +24,12 @@ export class SessionEvents {
       ...(s.placement ? { node: s.placement.nodeName } : {}),
       ...(s.exit ? { exit: s.exit } : {}),
     };
-    this.out.publish(`sessions.session.${s.state}`, data);
+    this.out.publish(SESSIONS_TOPICS.session(s.state), data);
   }
 
   /** `audit.sessions.<action>`: who did what to which session or quota, and how it ended. */
   audit(entry: SessionsAuditEvent): void {
-    this.out.publish(`audit.sessions.${entry.action}`, {
+    this.out.publish(SESSIONS_TOPICS.audit(entry.action), {
       ...entry,
       actor: clip(entry.actor),
       target: clip(entry.target),

@@ -1,4 +1,5 @@
 import { type SessionsUsageEvent, type SessionUsage, USAGE_FIELDS } from '../contract.js';
+import { SESSIONS_TOPICS } from '../event-topics.js';
 import type { Outbox } from '../publish/outbox.js';
 
 /** Largest `sessions.usage` event, bytes of JSON (the bus takes 64 KiB). */
@@ -46,7 +47,7 @@ export class LiveUsage {
     const flush = () => {
       if (rows.length === 0) return;
       const data: SessionsUsageEvent = { at, fields: USAGE_FIELDS, rows };
-      this.out.publish('sessions.usage', data, true);
+      this.out.publish(SESSIONS_TOPICS.usage, data, true);
       rows = [];
       bytes = 200;
     };
