@@ -28,4 +28,4 @@ export {
 } from './create-permission-gate.js';
 export { type NormalizedRequest, normalizeRequest } from './normalize-request.js';
 export { createPermissionIndex, type PermissionIndex } from './permission-index.js';
-export { KERNEL_TOPIC_ROOTS, KERNEL_TOPICS, reservedTopicReason } from './reserved-topic.js';
+export { KERNEL_TOPIC_ROOTS, reservedTopicReason } from './reserved-topic.js';

@@ -1,3 +1,5 @@
+import { KERNEL_TOPICS } from '../events/kernel-topics.js';
+
 /**
  * Topic roots only the kernel publishes on: its own life (`kernel.*`), plugin states and the
  * admin trail (`plugins.*`), actions a user confirmed in a panel (`ui.*`) and operator events
@@ -9,7 +11,7 @@
 export const KERNEL_TOPIC_ROOTS: readonly string[] = ['kernel', 'plugins', 'ui', 'ops'];
 
 /** Single topics the kernel publishes under a plugin's root (the security plugin records them). */
-export const KERNEL_TOPICS: readonly string[] = ['security.authn.failed', 'security.authz.denied'];
+const KERNEL_TOPICS_ELSEWHERE: readonly string[] = [KERNEL_TOPICS.authnFailed, KERNEL_TOPICS.authzDenied];
 
 /**
  * Why `plugin` may not publish on the concrete `topic` even when a grant covers it, or
@@ -20,7 +22,7 @@ export const KERNEL_TOPICS: readonly string[] = ['security.authn.failed', 'secur
 export function reservedTopicReason(plugin: string, topic: string): string | undefined {
   const dot = topic.indexOf('.');
   const root = dot === -1 ? topic : topic.slice(0, dot);
-  if (KERNEL_TOPIC_ROOTS.includes(root) || KERNEL_TOPICS.includes(topic)) {
+  if (KERNEL_TOPIC_ROOTS.includes(root) || KERNEL_TOPICS_ELSEWHERE.includes(topic)) {
     return `${root}.* topics are published by the kernel only`;
   }
   if (root === 'audit') {
