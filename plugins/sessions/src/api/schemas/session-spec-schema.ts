@@ -112,19 +112,20 @@ const target = jsonSchemaField<
   description: 'Where it runs: "agents" (Omega’s own, the default), "slurm", or {kind: "slurm", partition}',
 });
 
-/** The body of POST /sessions: a session spec. */
+/** The body of POST /sessions: a session spec (fields in the order parseSessionSpec checks them, so errors come in that order). */
 export const sessionSpecBody = z.strictObject({
-  name: z
-    .string()
-    .regex(SPEC_NAME)
-    .describe('1–64 of letters, digits, space . _ : - (default: the command’s file name)')
-    .optional(),
   command: noNul(4096)
     .min(1)
     .describe('The program, a name on PATH or a path (give command with args, or script)')
     .optional(),
   args: z.array(noNul()).max(4000).describe('Its arguments').optional(),
   script: noNul().min(1).describe('A shell script, instead of command and args').optional(),
+  resources: resources.optional(),
+  nodeSelector: jsonSchemaField<string | Record<string, string> | null>({
+    type: ['string', 'object', 'null'],
+    additionalProperties: { type: 'string' },
+    description: `Label selector "k=v,k!=v,k,!k" (at most ${MAX_SELECTOR} characters) or an object of k: v; every term must hold`,
+  }).optional(),
   env: jsonSchemaField<Record<string, string>>({
     type: 'object',
     patternProperties: { [ENV_NAME]: { type: 'string', pattern: NO_NUL } },
@@ -132,18 +133,18 @@ export const sessionSpecBody = z.strictObject({
     maxProperties: 4000,
     description: `The whole environment (nothing is inherited); command, arguments, script and environment take at most ${MAX_ARGV_ENV_BYTES} bytes`,
   }).optional(),
+  target: target.optional(),
+  name: z
+    .string()
+    .regex(SPEC_NAME)
+    .describe('1–64 of letters, digits, space . _ : - (default: the command’s file name)')
+    .optional(),
   cwd: z
     .string()
     .max(4096)
     .regex(ABSOLUTE_PATH)
     .describe('Working directory: an absolute, normalised path (default: a fresh one of its own)')
     .optional(),
-  resources: resources.optional(),
-  nodeSelector: jsonSchemaField<string | Record<string, string> | null>({
-    type: ['string', 'object', 'null'],
-    additionalProperties: { type: 'string' },
-    description: `Label selector "k=v,k!=v,k,!k" (at most ${MAX_SELECTOR} characters) or an object of k: v; every term must hold`,
-  }).optional(),
   priority: z
     .number()
     .int()
@@ -160,7 +161,6 @@ export const sessionSpecBody = z.strictObject({
     description: 'Seconds, or a duration such as 90s, 30m, 2h, 1d, 1h30m',
   }).optional(),
   placement: z.enum(['binpack', 'spread']).describe('Default: the plugin’s setting (binpack)').optional(),
-  target: target.optional(),
   enforcement: z
     .enum(['required', 'best-effort'])
     .describe(
