@@ -9,8 +9,8 @@ import { z } from 'zod';
 export const jsonSchemaField = <T>(schema: Record<string, unknown>): z.ZodType<T, T> =>
   z.any().meta(schema) as unknown as z.ZodType<T, T>;
 
-/** The JSON types a body may not be when it is optional: undefined (no body) and null pass. */
-const NOT_AN_OBJECT = ['array', 'boolean', 'number', 'string'];
+/** The JSON values a body may not be when it is optional (undefined, no body, and null pass). */
+const NOT_AN_OBJECT = { anyOf: [{ type: 'array', items: {} }, { type: ['boolean', 'number', 'string'] }] };
 
 /**
  * An optional body: the object schema `schema`, or no body at all (the kernel validates an absent
@@ -25,7 +25,7 @@ export function optionalBody<S extends z.ZodObject>(schema: S, description: stri
   } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
   return jsonSchemaField<z.input<S> | undefined>({
     ...rest,
-    not: { type: NOT_AN_OBJECT },
+    not: NOT_AN_OBJECT,
     description: `${description} The body is optional.`,
   });
 }

@@ -123,6 +123,7 @@ const durations = {
   defaultGraceMs: int(),
 };
 const settings = z.object({ placement: z.enum(['binpack', 'spread']), ...durations });
+const range = z.array(int()).length(2);
 
 /** The sessions plugin's settings, their defaults and ranges. */
 export const settingsView = z.object({
@@ -130,11 +131,9 @@ export const settingsView = z.object({
   version: int().describe('Send it back with a PATCH: a stale one is a 409'),
   settings,
   defaults: settings,
-  ranges: z.object({
-    leftLostAfterMs: z.tuple([int(), int()]),
-    retentionMs: z.tuple([int(), int()]),
-    defaultGraceMs: z.tuple([int(), int()]),
-  }),
+  ranges: z
+    .object({ leftLostAfterMs: range, retentionMs: range, defaultGraceMs: range })
+    .describe('Each duration setting’s [min, max], ms'),
   updatedAt: iso.optional(),
   updatedBy: z.string().optional(),
 });
