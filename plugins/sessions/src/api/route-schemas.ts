@@ -5,8 +5,8 @@ import { MAX_GRACE_MS } from '../lifecycle/session-ops.js';
 import { SETTING_RANGES } from '../settings/sessions-settings.js';
 import { MAX_LOG_WINDOW, MAX_WAIT_SEC } from './logs-routes.js';
 import { MAX_PLAN_COPIES } from './plan-sessions-route.js';
-import { jsonSchemaField, optionalBody } from './schemas/json-schema-field.js';
-import { DURATION_PATTERN, sessionSpecBody, sizeField } from './schemas/session-spec-schema.js';
+import { optionalBody } from './schemas/json-schema-field.js';
+import { DURATION_PATTERN, intOrText, sessionSpecBody, sizeField } from './schemas/session-spec-schema.js';
 import {
   allocationView,
   logsView,
@@ -44,14 +44,12 @@ const quotaTarget = z.object({
     .describe('The user id or role name'),
 });
 const msOrDuration = ([min, max]: readonly [number, number], what: string) =>
-  jsonSchemaField<number | string>({
-    type: ['integer', 'string'],
-    minimum: min,
-    maximum: max,
-    maxLength: 32,
-    pattern: DURATION_PATTERN,
-    description: `${what}: ms (an integer, ${min}–${max}) or a duration such as 10m, 7d`,
-  }).optional();
+  intOrText(
+    min,
+    max,
+    DURATION_PATTERN,
+    `${what}: ms (an integer, ${min}–${max}) or a duration such as 10m, 7d`,
+  ).optional();
 
 /** The schemas of every route of plugin.json, by handler. */
 export const routeSchemas = defineRouteSchemas({

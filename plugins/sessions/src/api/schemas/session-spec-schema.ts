@@ -22,16 +22,20 @@ export const SIZE_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*[KMGTPkmgtp]?[iI]?[bB]?\\s*$
 /** A duration as parseDuration reads it: seconds, or `90s`, `30m`, `2h`, `1d`, `1h30m`. */
 export const DURATION_PATTERN = '^\\s*(\\d+|(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?)\\s*$';
 
-/** A byte size: an integer within [min, max], or a size text of at most 32 characters. */
-export const sizeField = (min: number, max: number, description: string) =>
+/** An integer within [min, max], or a text of at most 32 characters matching `pattern` (a size, a duration). */
+export const intOrText = (min: number, max: number, pattern: string, description: string) =>
   jsonSchemaField<number | string>({
     type: ['integer', 'string'],
     minimum: min,
     maximum: max,
     maxLength: 32,
-    pattern: SIZE_PATTERN,
+    pattern,
     description,
   });
+
+/** A byte size: an integer within [min, max], or a size text. */
+export const sizeField = (min: number, max: number, description: string) =>
+  intOrText(min, max, SIZE_PATTERN, description);
 
 const SPEC_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$/;
 const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
