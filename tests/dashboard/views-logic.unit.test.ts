@@ -69,11 +69,13 @@ describe('Resources, Network and start-form logic', () => {
           { field: 'resources.millicores', message: 'm1' },
           { field: 'args[2]', message: 'a2' },
           { field: 'args[3]', message: 'a3' },
+          { field: 'args.4', message: 'a4' },
+          { field: 'spec.timeLimit', message: 't' },
           { field: 'env.X', message: 'e' },
           { nope: 1 },
         ],
       }),
-    ).toEqual({ cpu: 'm1', args: 'a2; a3', form: 'env.X: e' });
+    ).toEqual({ cpu: 'm1', args: 'a2; a3; a4', timeLimit: 't', form: 'env.X: e' });
     expect(problemFieldErrors(undefined)).toEqual({});
   });
 

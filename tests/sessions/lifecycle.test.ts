@@ -174,6 +174,7 @@ describe.skipIf(reason !== null)(
     });
 
     it('refuses a bad spec naming the field', async () => {
+      // A field that breaks the spec's schema: the kernel refuses it before the plugin runs.
       const r = await createSession(k, {
         command: 'true',
         resources: { cores: 1, millicores: 10 },
@@ -181,7 +182,12 @@ describe.skipIf(reason !== null)(
       });
       expect(r.status).toBe(400);
       expect(r.body.code).toBe('OMEGA_ERR_VALIDATION');
-      expect(r.body.errors.map((e: Doc) => e.field)).toEqual(['resources.cores', 'timeLimit']);
+      expect(r.body.errors.map((e: Doc) => e.field)).toEqual(['timeLimit']);
+      // A rule across fields (cores or millicores): the plugin refuses it.
+      const both = await createSession(k, { command: 'true', resources: { cores: 1, millicores: 10 } });
+      expect(both.status).toBe(400);
+      expect(both.body.code).toBe('OMEGA_ERR_VALIDATION');
+      expect(both.body.errors.map((e: Doc) => e.field)).toEqual(['resources.cores']);
     });
   },
 );

@@ -71,9 +71,14 @@ describe('sessions settings route and CLI', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('OMEGA_ERR_VALIDATION');
+    // The kernel refuses what breaks the body's schema (names, types, forms, ranges of ms)…
     expect(bad.body.errors.map((e: Doc) => e.field).sort()).toEqual(
-      ['colour', 'defaultGraceMs', 'leftLostAfterMs', 'placement', 'retentionMs'].sort(),
+      ['colour', 'defaultGraceMs', 'placement', 'retentionMs'].sort(),
     );
+    // …the plugin the range of a duration text (40 days is over 30).
+    const long = await call(k, 'PATCH', PATH, { leftLostAfterMs: '40d' });
+    expect(long.status).toBe(400);
+    expect(long.body.errors.map((e: Doc) => e.field)).toEqual(['leftLostAfterMs']);
     expect((await call(k, 'PATCH', PATH, {})).status).toBe(400);
     const stale = await call(k, 'PATCH', PATH, { placement: 'spread', version: 7 });
     expect(stale.status).toBe(409);

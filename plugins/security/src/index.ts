@@ -1,6 +1,6 @@
 import { definePlugin, type PluginResponse } from '@omega/sdk';
 import { CHECKPOINT_MS } from './audit-log.js';
-import type { Ctx, Req } from './context.js';
+import type { Ctx, Req, RouteReq, RouteSchemas } from './context.js';
 import { auditKernelEvents } from './kernel-events.js';
 import { authProvider } from './provider.js';
 import {
@@ -33,8 +33,10 @@ import { initState, type State } from './state.js';
 import { userRoles } from './user-roles-service.js';
 import { repairOrphanNames } from './users.js';
 
-/** Every route handler by its manifest name; each gets the activation's state. */
-const ROUTES: Record<string, (req: Req, ctx: Ctx, s: State) => Promise<PluginResponse>> = {
+/** Every route handler by its manifest name (the same keys as the route schemas); each gets the activation's state. */
+const ROUTES: {
+  [K in keyof RouteSchemas]: (req: RouteReq<K>, ctx: Ctx, s: State) => Promise<PluginResponse>;
+} = {
   login,
   refresh,
   logout,
@@ -86,7 +88,11 @@ export const plugin = definePlugin({
     await ctx.timers.every(CHECKPOINT_MS, () => s.audit.checkpointNow().then(() => undefined));
     return {
       routes: Object.fromEntries(
-        Object.entries(ROUTES).map(([name, route]) => [name, (req: Req, c: Ctx) => route(req, c, s)]),
+        Object.entries(ROUTES).map(([name, route]) => [
+          name,
+          // The kernel validated the request against the route's schemas before handing it over.
+          (req: Req, c: Ctx) => (route as (r: Req, c: Ctx, s: State) => Promise<PluginResponse>)(req, c, s),
+        ]),
       ),
       services: { authProvider, userRoles },
     };

@@ -1,5 +1,5 @@
 import type { AgentReportEvent, NodeEvent } from '@omega/plugin-nodes/contract';
-import { definePlugin, httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { definePlugin, httpError } from '@omega/sdk';
 import type { NodesCalls } from './agents/nodes-calls.js';
 import { onAgentReport } from './agents/report-handler.js';
 import { allocation } from './api/allocation-route.js';
@@ -58,9 +58,9 @@ export const plugin = definePlugin<Types>({
         ticking = false;
       }
     });
-    const routes: Record<string, (req: PluginRequest) => Promise<PluginResponse>> = {
-      createSession: (req) => createSession(current(), req),
-      planSessions: (req) => planSessions(current(), req),
+    const routes = {
+      createSession: (req: Parameters<typeof createSession>[1]) => createSession(current(), req),
+      planSessions: (req: Parameters<typeof planSessions>[1]) => planSessions(current(), req),
       allocation: async () => allocation(current()),
       ...listRoutes(current),
       ...controlRoutes(current),

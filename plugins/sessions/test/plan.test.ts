@@ -39,8 +39,9 @@ describe('POST /api/v1/sessions/plan: a dry run of N copies', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('OMEGA_ERR_VALIDATION');
+    // Fields of the spec are named where they are in the body (the kernel checks it as a whole).
     const fields = (bad.body.errors as Doc[]).map((e) => e.field).sort();
-    expect(fields).toEqual(['resources.cores', 'resources.memory']);
+    expect(fields).toEqual(['spec.resources.cores', 'spec.resources.memory']);
     for (const count of [0, 1001, 1.5, '3'])
       expect(
         (await plan(k, { spec: { command: 'sleep' }, count })).body.errors?.[0]?.field,

@@ -2,7 +2,7 @@ import { createAgent, getAgent, listAgents, revokeAgent } from '../agents.js';
 import { getApiToken, listApiTokens, revokeApiToken } from '../api-tokens.js';
 import { parseAuditQuery, queryAudit } from '../audit-query.js';
 import { verifyAudit } from '../audit-verify.js';
-import { type Ctx, callerOf, type Req } from '../context.js';
+import { type Ctx, callerOf, type RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import type { State } from '../state.js';
 import { keyParam, objectBody, onlyFields, optStrings, PERMISSION_RE, str } from '../validate.js';
@@ -11,12 +11,12 @@ import { auditSuccess } from './audit-success.js';
 const audit = auditSuccess;
 
 /** `GET /tokens`: every API token (no secrets, no hashes). */
-export async function listTokensRoute(_req: Req, ctx: Ctx) {
+export async function listTokensRoute(_req: RouteReq<'listTokensRoute'>, ctx: Ctx) {
   return ok({ items: await listApiTokens(ctx) });
 }
 
 /** `DELETE /tokens/:id`: revokes any API token. */
-export async function revokeTokenRoute(req: Req, ctx: Ctx, s: State) {
+export async function revokeTokenRoute(req: RouteReq<'revokeTokenRoute'>, ctx: Ctx, s: State) {
   const t = await getApiToken(ctx, keyParam(req.params, 'id'));
   if (!t) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token.');
   await revokeApiToken(ctx, t);
@@ -25,12 +25,12 @@ export async function revokeTokenRoute(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `GET /agents`: registered node-agent signing keys. */
-export async function listAgentsRoute(_req: Req, ctx: Ctx) {
+export async function listAgentsRoute(_req: RouteReq<'listAgentsRoute'>, ctx: Ctx) {
   return ok({ items: await listAgents(ctx) });
 }
 
 /** `POST /agents` {name, publicKey, permissions}: registers a node agent's Ed25519 key. */
-export async function createAgentRoute(req: Req, ctx: Ctx, s: State) {
+export async function createAgentRoute(req: RouteReq<'createAgentRoute'>, ctx: Ctx, s: State) {
   const b = objectBody(req.body);
   onlyFields(b, ['name', 'publicKey', 'permissions']);
   const agent = await createAgent(ctx, {
@@ -44,7 +44,7 @@ export async function createAgentRoute(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `DELETE /agents/:id`: revokes an agent key. */
-export async function revokeAgentRoute(req: Req, ctx: Ctx, s: State) {
+export async function revokeAgentRoute(req: RouteReq<'revokeAgentRoute'>, ctx: Ctx, s: State) {
   const a = await getAgent(ctx, keyParam(req.params, 'id'));
   if (!a) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such agent key.');
   await revokeAgent(ctx, a);
@@ -53,7 +53,7 @@ export async function revokeAgentRoute(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `GET /audit?actor&action&outcome&since&until&limit&order&cursor`: oldest (or newest) first, cursor-paged both ways. */
-export async function queryAuditRoute(req: Req, _ctx: Ctx, s: State) {
+export async function queryAuditRoute(req: RouteReq<'queryAuditRoute'>, _ctx: Ctx, s: State) {
   return ok(await queryAudit(s.audit, parseAuditQuery(req.query)));
 }
 
@@ -62,7 +62,7 @@ export async function queryAuditRoute(req: Req, _ctx: Ctx, s: State) {
  * head and the latest stored checkpoint, and the caller's own checkpoint when given (one kept
  * outside this machine, e.g. from the `security.audit.checkpoint` event or the sink).
  */
-export async function verifyAuditRoute(req: Req, ctx: Ctx, s: State) {
+export async function verifyAuditRoute(req: RouteReq<'verifyAuditRoute'>, ctx: Ctx, s: State) {
   const given = req.query.checkpoint;
   const checkpoint = typeof given === 'string' && given !== '' ? given.slice(0, 8192) : undefined;
   return ok(await s.audit.exclusive(() => verifyAudit(ctx, s.audit, checkpoint)));

@@ -4,7 +4,7 @@ import type { State } from '../state.js';
 /** Appends a successful administrative action by the request's caller to the audit trail. */
 export function auditSuccess(
   s: State,
-  req: Req,
+  req: Pick<Req, 'caller'>,
   action: string,
   target: string,
   details?: Record<string, unknown>,

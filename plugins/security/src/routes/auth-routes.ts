@@ -1,5 +1,5 @@
 import { consumeBootstrapSecret } from '../bootstrap.js';
-import { type Ctx, callerOf, type Req } from '../context.js';
+import { type Ctx, callerOf, type RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import { checkRefresh, revokeSession, rotate, startSession } from '../sessions.js';
 import type { State } from '../state.js';
@@ -13,7 +13,7 @@ const WRONG = 'Wrong username or password.';
  * usernames too), and the same scrypt work whether or not the user exists, so neither the
  * answer nor its timing tells them apart. Every attempt is audited with its source address.
  */
-export async function login(req: Req, ctx: Ctx, s: State) {
+export async function login(req: RouteReq<'login'>, ctx: Ctx, s: State) {
   const { audit, limiter, dummyHash } = s;
   const source = callerOf(req).source;
   const b = objectBody(req.body);
@@ -54,7 +54,7 @@ export async function login(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `POST /refresh`: rotates the refresh token; presenting an old one revokes the whole family. */
-export async function refresh(req: Req, ctx: Ctx, s: State) {
+export async function refresh(req: RouteReq<'refresh'>, ctx: Ctx, s: State) {
   const { audit } = s;
   const source = callerOf(req).source;
   const b = objectBody(req.body);
@@ -88,7 +88,7 @@ export async function refresh(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `POST /logout`: revokes the session of the given refresh token (and its access tokens). */
-export async function logout(req: Req, ctx: Ctx, s: State) {
+export async function logout(req: RouteReq<'logout'>, ctx: Ctx, s: State) {
   const b = objectBody(req.body);
   const check = await checkRefresh(ctx, b.refreshToken);
   if (check.kind === 'invalid') refuse(401, 'OMEGA_ERR_TOKEN_INVALID', 'The refresh token is not valid.');
@@ -104,7 +104,7 @@ export async function logout(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `POST /bootstrap`: the one-time secret creates the first admin; refused once any user exists. */
-export async function bootstrap(req: Req, ctx: Ctx, s: State) {
+export async function bootstrap(req: RouteReq<'bootstrap'>, ctx: Ctx, s: State) {
   const b = objectBody(req.body);
   onlyFields(b, ['secret', 'username', 'password']);
   const secret = str(b, 'secret', 256);

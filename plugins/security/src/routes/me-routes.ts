@@ -1,5 +1,5 @@
 import { createApiToken, getApiToken, listApiTokens, revokeApiToken } from '../api-tokens.js';
-import { type Ctx, callerOf, type Req } from '../context.js';
+import { type Ctx, callerOf, type Req, type RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import { resolveRoles } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
@@ -8,7 +8,7 @@ import { checkPassword, getUser, saveUser, type User, viewUser } from '../users.
 import { keyParam, objectBody, onlyFields, optInt, optStrings, PERMISSION_RE, str } from '../validate.js';
 
 /** The calling user (404 when the caller is not a user, e.g. the static admin token). */
-async function me(req: Req, ctx: Ctx): Promise<User> {
+async function me(req: Pick<Req, 'caller'>, ctx: Ctx): Promise<User> {
   const caller = callerOf(req);
   const user = await getUser(ctx, caller.id);
   if (!user) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'The caller is not a user of the security plugin.');
@@ -16,13 +16,13 @@ async function me(req: Req, ctx: Ctx): Promise<User> {
 }
 
 /** `GET /me`: who I am and what I may do. */
-export async function whoAmI(req: Req, ctx: Ctx) {
+export async function whoAmI(req: RouteReq<'whoAmI'>, ctx: Ctx) {
   const user = await me(req, ctx);
   return ok({ ...viewUser(user), ...(await resolveRoles(ctx, user.roles)) });
 }
 
 /** `PUT /me/password`: needs the current password; revokes every session of the user. */
-export async function changePassword(req: Req, ctx: Ctx, s: State) {
+export async function changePassword(req: RouteReq<'changePassword'>, ctx: Ctx, s: State) {
   const user = await me(req, ctx);
   const b = objectBody(req.body);
   onlyFields(b, ['currentPassword', 'newPassword']);
@@ -58,7 +58,7 @@ export async function changePassword(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `POST /me/logout-all`: revokes every session of the caller. */
-export async function logoutAll(req: Req, ctx: Ctx, s: State) {
+export async function logoutAll(req: RouteReq<'logoutAll'>, ctx: Ctx, s: State) {
   const user = await me(req, ctx);
   const revoked = await revokeUserSessions(ctx, user.id, 'logout everywhere');
   await s.audit.append({
@@ -72,12 +72,12 @@ export async function logoutAll(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `GET /me/tokens`: the caller's API tokens (never their secrets). */
-export async function myTokens(req: Req, ctx: Ctx) {
+export async function myTokens(req: RouteReq<'myTokens'>, ctx: Ctx) {
   return ok({ items: await listApiTokens(ctx, (await me(req, ctx)).id) });
 }
 
 /** `POST /me/tokens`: a named, scoped, expiring API token, shown once. */
-export async function createMyToken(req: Req, ctx: Ctx, s: State) {
+export async function createMyToken(req: RouteReq<'createMyToken'>, ctx: Ctx, s: State) {
   const user = await me(req, ctx);
   if (callerOf(req).kind !== 'user')
     refuse(403, 'OMEGA_ERR_FORBIDDEN', 'API tokens are created from a sign-in, not by other tokens.');
@@ -103,7 +103,7 @@ export async function createMyToken(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `DELETE /me/tokens/:id`: revokes one of the caller's API tokens. */
-export async function revokeMyToken(req: Req, ctx: Ctx, s: State) {
+export async function revokeMyToken(req: RouteReq<'revokeMyToken'>, ctx: Ctx, s: State) {
   const user = await me(req, ctx);
   const t = await getApiToken(ctx, keyParam(req.params, 'id'));
   if (!t || t.userId !== user.id) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token of yours.');

@@ -1,4 +1,4 @@
-import type { Ctx, Req } from '../context.js';
+import type { Ctx, RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import { BUILT_IN_ROLES, deleteRole, findRole, listRoles, type Role, saveRole } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
@@ -48,12 +48,12 @@ function readRole(body: unknown, name: string): Role {
 }
 
 /** `GET /roles`: built-in and custom roles. */
-export async function listRolesRoute(_req: Req, ctx: Ctx) {
+export async function listRolesRoute(_req: RouteReq<'listRolesRoute'>, ctx: Ctx) {
   return ok({ items: await listRoles(ctx) });
 }
 
 /** `POST /roles` {name, description?, permissions, denied?}. */
-export async function createRoleRoute(req: Req, ctx: Ctx, s: State) {
+export async function createRoleRoute(req: RouteReq<'createRoleRoute'>, ctx: Ctx, s: State) {
   const name = str(objectBody(req.body), 'name', 40, ROLE_RE);
   if (await findRole(ctx, name)) refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The role "${name}" exists.`);
   const role = readRole(req.body, name);
@@ -63,7 +63,7 @@ export async function createRoleRoute(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `PUT /roles/:name`: replaces a custom role; its holders' sessions are revoked. */
-export async function updateRoleRoute(req: Req, ctx: Ctx, s: State) {
+export async function updateRoleRoute(req: RouteReq<'updateRoleRoute'>, ctx: Ctx, s: State) {
   const name = keyParam(req.params, 'name');
   if (Object.hasOwn(BUILT_IN_ROLES, name))
     refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be changed.');
@@ -76,7 +76,7 @@ export async function updateRoleRoute(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `DELETE /roles/:name`. */
-export async function deleteRoleRoute(req: Req, ctx: Ctx, s: State) {
+export async function deleteRoleRoute(req: RouteReq<'deleteRoleRoute'>, ctx: Ctx, s: State) {
   const name = keyParam(req.params, 'name');
   if (Object.hasOwn(BUILT_IN_ROLES, name))
     refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be deleted.');

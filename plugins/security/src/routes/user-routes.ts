@@ -1,4 +1,4 @@
-import { type Ctx, callerOf, type Req } from '../context.js';
+import { type Ctx, callerOf, type RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import { revokeUserSessions } from '../sessions.js';
 import type { State } from '../state.js';
@@ -35,7 +35,7 @@ async function found(ctx: Ctx, id: string | undefined): Promise<User> {
 }
 
 /** `GET /users?limit&cursor`. */
-export async function listUsersRoute(req: Req, ctx: Ctx) {
+export async function listUsersRoute(req: RouteReq<'listUsersRoute'>, ctx: Ctx) {
   const limit = Number(req.query.limit ?? 100);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid query: limit: an integer 1–1000', {
@@ -46,7 +46,7 @@ export async function listUsersRoute(req: Req, ctx: Ctx) {
 }
 
 /** `POST /users` {username, password, roles}. */
-export async function createUserRoute(req: Req, ctx: Ctx, s: State) {
+export async function createUserRoute(req: RouteReq<'createUserRoute'>, ctx: Ctx, s: State) {
   const b = objectBody(req.body);
   onlyFields(b, ['username', 'password', 'roles']);
   const user = await createUser(ctx, {
@@ -59,7 +59,7 @@ export async function createUserRoute(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `GET /users/:id`. */
-export async function getUserRoute(req: Req, ctx: Ctx) {
+export async function getUserRoute(req: RouteReq<'getUserRoute'>, ctx: Ctx) {
   return ok(viewUser(await found(ctx, keyParam(req.params, 'id'))));
 }
 
@@ -67,7 +67,7 @@ export async function getUserRoute(req: Req, ctx: Ctx) {
  * `PATCH /users/:id` {roles?, disabled?, password?}. A change of roles, password or status
  * revokes the user's sessions, so the permissions in outstanding access tokens never outlive it.
  */
-export async function updateUserRoute(req: Req, ctx: Ctx, s: State) {
+export async function updateUserRoute(req: RouteReq<'updateUserRoute'>, ctx: Ctx, s: State) {
   const user = await found(ctx, keyParam(req.params, 'id'));
   const b = objectBody(req.body);
   onlyFields(b, ['roles', 'disabled', 'password']);
@@ -98,7 +98,7 @@ export async function updateUserRoute(req: Req, ctx: Ctx, s: State) {
 }
 
 /** `DELETE /users/:id`. */
-export async function deleteUserRoute(req: Req, ctx: Ctx, s: State) {
+export async function deleteUserRoute(req: RouteReq<'deleteUserRoute'>, ctx: Ctx, s: State) {
   const user = await found(ctx, keyParam(req.params, 'id'));
   if (user.id === callerOf(req).id) refuse(409, 'OMEGA_ERR_CONFLICT', 'You cannot delete yourself.');
   await deleteUser(ctx, user.id);

@@ -22,23 +22,26 @@ export interface Actor {
   source?: string;
 }
 
+/** What the access checks read of a request: its caller. */
+export type WithCaller = Pick<PluginRequest, 'caller'>;
+
 /** The caller of a route as an actor. */
-export function actorOf(req: PluginRequest): Actor {
+export function actorOf(req: WithCaller): Actor {
   const c = req.caller;
   const id = c.id || 'anonymous';
   return { id, name: c.name ?? id, ...(c.remote ? { source: c.remote } : {}) };
 }
 
 /** True when the caller holds `permission` (patterns and denials as the kernel reads them). */
-export function can(req: PluginRequest, permission: string): boolean {
+export function can(req: WithCaller, permission: string): boolean {
   const c = req.caller;
   return allowsPermission({ permissions: c.permissions, denied: c.denied ?? [] }, permission);
 }
 
 /** True when the caller may see `r` (their own, or every owner's). */
-export const canSee = (req: PluginRequest, r: SessionRecord): boolean =>
+export const canSee = (req: WithCaller, r: SessionRecord): boolean =>
   r.owner.id === req.caller.id || can(req, PERMISSIONS.readAll);
 
 /** True when the caller may pause, resume or cancel `r`. */
-export const canControl = (req: PluginRequest, r: SessionRecord): boolean =>
+export const canControl = (req: WithCaller, r: SessionRecord): boolean =>
   r.owner.id === req.caller.id ? can(req, PERMISSIONS.write) : can(req, PERMISSIONS.writeAll);

@@ -1,7 +1,6 @@
-import { httpError, invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { sessionError } from '../errors/session-errors.js';
 import {
-  MAX_GRACE_MS,
   type OpOutcome,
   requestPause,
   requestResume,
@@ -10,14 +9,21 @@ import {
 } from '../lifecycle/session-ops.js';
 import type { SessionsRuntime } from '../runtime.js';
 import type { SessionRecord } from '../store/session-record.js';
-import { actorOf, canControl } from './access.js';
-import { bodyObject, ok, sessionOf } from './http.js';
+import { actorOf, canControl, type WithCaller } from './access.js';
+import { ok, sessionOf } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
 import { sessionView } from './session-view.js';
 
 /** How long a route waits for the node's answer before it answers 202 (the operation goes on). */
 const ANSWER_WITHIN_MS = 10_000;
 
-function controlled(rt: SessionsRuntime, req: PluginRequest, action: string): SessionRecord {
+type RouteSchemas = typeof routeSchemas;
+
+function controlled(
+  rt: SessionsRuntime,
+  req: WithCaller & { params: { id?: string } },
+  action: string,
+): SessionRecord {
   const r = sessionOf(rt, req);
   if (!canControl(req, r)) {
     const a = actorOf(req);
@@ -73,7 +79,7 @@ async function answer(
 export function controlRoutes(rt: () => SessionsRuntime) {
   return {
     /** POST /api/v1/sessions/:id/pause — SIGTSTP, then freeze (cgroup freezer; SIGSTOP only where no cgroup is writable). */
-    async pauseSession(req: PluginRequest): Promise<PluginResponse> {
+    async pauseSession(req: SchemaRequest<RouteSchemas['pauseSession']>): Promise<PluginResponse> {
       const s = rt();
       const r = controlled(s, req, 'pause');
       await s.locks.run(r.id, () => requestPause(s, r, actorOf(req).id));
@@ -81,7 +87,7 @@ export function controlRoutes(rt: () => SessionsRuntime) {
     },
 
     /** POST /api/v1/sessions/:id/resume — thaw, then SIGCONT. */
-    async resumeSession(req: PluginRequest): Promise<PluginResponse> {
+    async resumeSession(req: SchemaRequest<RouteSchemas['resumeSession']>): Promise<PluginResponse> {
       const s = rt();
       const r = controlled(s, req, 'resume');
       await s.locks.run(r.id, () => requestResume(s, r, actorOf(req).id));
@@ -90,24 +96,15 @@ export function controlRoutes(rt: () => SessionsRuntime) {
 
     /**
      * POST /api/v1/sessions/:id/terminate {reason?, graceMs?} — cancel: a session not on a node
-     * ends at once; one on a node gets SIGTERM, the grace, then its whole tree killed.
+     * ends at once; one on a node gets SIGTERM, the grace, then its whole tree killed. The kernel
+     * checked the (optional) body against its schema.
      */
-    async terminateSession(req: PluginRequest): Promise<PluginResponse> {
+    async terminateSession(req: SchemaRequest<RouteSchemas['terminateSession']>): Promise<PluginResponse> {
       const s = rt();
       const r = controlled(s, req, 'terminate');
-      const body = bodyObject(req, false);
-      const reason = body.reason;
-      if (reason !== undefined && (typeof reason !== 'string' || reason.length > 512))
-        throw invalid([{ field: 'reason', message: 'must be a text of at most 512 characters' }]);
-      const grace = body.graceMs;
-      if (
-        grace !== undefined &&
-        !(Number.isInteger(grace) && (grace as number) >= 0 && (grace as number) <= MAX_GRACE_MS)
-      )
-        throw invalid([{ field: 'graceMs', message: `must be an integer 0–${MAX_GRACE_MS}` }]);
-      const send = await s.locks.run(r.id, () =>
-        requestTerminate(s, r, actorOf(req).id, reason as string | undefined, grace as number | undefined),
-      );
+      const reason = req.body?.reason;
+      const graceMs = req.body?.graceMs;
+      const send = await s.locks.run(r.id, () => requestTerminate(s, r, actorOf(req).id, reason, graceMs));
       await s.store.written(r.id);
       return answer(s, r, send ? sendOp(s, r) : undefined);
     },

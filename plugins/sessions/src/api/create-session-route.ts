@@ -1,27 +1,32 @@
-import { httpError, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { checkQuota, effectiveLimits, specUse, useOf } from '../quota/check-quota.js';
 import type { SessionsRuntime } from '../runtime.js';
 import { parseSessionSpec } from '../spec/parse-session-spec.js';
 import type { SessionRecord } from '../store/session-record.js';
-import { actorOf } from './access.js';
+import { actorOf, type WithCaller } from './access.js';
 import { ok } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
 import { sessionView } from './session-view.js';
 
 /** Callers that may own sessions (an agent's key may not start work). */
 const OWNER_KINDS = new Set(['user', 'api-token', 'admin-token']);
 
 /** The roles whose quotas apply to a caller (the admin token has none). */
-async function rolesFor(rt: SessionsRuntime, req: PluginRequest): Promise<string[]> {
+async function rolesFor(rt: SessionsRuntime, req: WithCaller): Promise<string[]> {
   if (req.caller.kind === 'admin-token' || !rt.quotas.hasRoleQuotas) return [];
   return rt.roles.rolesOf(req.caller.id);
 }
 
 /**
- * POST /api/v1/sessions: validates the spec (400 naming each bad field), checks the owner's
+ * POST /api/v1/sessions: the kernel checked each field against the spec's schema; parseSessionSpec
+ * checks what a schema cannot say and applies the defaults (400 naming each bad field); checks the owner's
  * quotas (403 naming the quota and the current use), records the session `pending` and runs a
  * scheduling pass at once, so the answer (201) already says where it starts or why it waits.
  */
-export async function createSession(rt: SessionsRuntime, req: PluginRequest): Promise<PluginResponse> {
+export async function createSession(
+  rt: SessionsRuntime,
+  req: SchemaRequest<typeof routeSchemas.createSession>,
+): Promise<PluginResponse> {
   const actor = actorOf(req);
   if (!OWNER_KINDS.has(req.caller.kind) || !req.caller.id)
     throw httpError(

@@ -1,21 +1,20 @@
-import { invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import type { PluginResponse, SchemaRequest } from '@omega/sdk';
 import type { LogsOpResult } from '../agent-ops.js';
 import { isTerminal } from '../lifecycle/states.js';
 import type { SessionsRuntime } from '../runtime.js';
-import { intParam, ok, sessionOf } from './http.js';
+import { intQuery, ok, sessionOf } from './http.js';
 import { queryNode } from './node-query.js';
+import type { routeSchemas } from './route-schemas.js';
+
+type RouteSchemas = typeof routeSchemas;
 
 /** Largest window one call returns (bytes before base64: a result frame holds 768 KiB of JSON). */
 export const MAX_LOG_WINDOW = 512 * 1024;
 /** Longest a call waits for new output (the kernel's deadline on a route call is 60 s). */
 export const MAX_WAIT_SEC = 25;
 
-function stream(req: PluginRequest): 'stdout' | 'stderr' {
-  const s = req.query.stream ?? 'stdout';
-  if (s !== 'stdout' && s !== 'stderr')
-    throw invalid([{ field: 'stream', message: 'must be stdout or stderr' }]);
-  return s;
-}
+/** The stream a request names (the kernel checked it is stdout or stderr). */
+const stream = (req: { query: { stream?: string } }) => (req.query.stream ?? 'stdout') as 'stdout' | 'stderr';
 
 /** Session output: a window from an offset (download), following with a long poll (live), and search. */
 export function logsRoutes(rt: () => SessionsRuntime) {
@@ -27,12 +26,12 @@ export function logsRoutes(rt: () => SessionsRuntime) {
      * with `nextOffset` until `ended` and nothing is left. Bytes rotated away are skipped and
      * counted in `skippedBytes`.
      */
-    async sessionLogs(req: PluginRequest): Promise<PluginResponse> {
+    async sessionLogs(req: SchemaRequest<RouteSchemas['sessionLogs']>): Promise<PluginResponse> {
       const s = rt();
       const r = sessionOf(s, req);
-      const offset = intParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-      const limit = intParam(req, 'limit', 65_536, 1, MAX_LOG_WINDOW);
-      const wait = isTerminal(r.status.state) ? 0 : intParam(req, 'wait', 0, 0, MAX_WAIT_SEC);
+      const offset = intQuery(req.query.offset, 0);
+      const limit = intQuery(req.query.limit, 65_536);
+      const wait = isTerminal(r.status.state) ? 0 : intQuery(req.query.wait, 0);
       const which = stream(req);
       if (r.status.state === 'pending' || r.status.state === 'starting') {
         // No output yet: an empty window (a follower calls again with the same offset).
@@ -64,12 +63,10 @@ export function logsRoutes(rt: () => SessionsRuntime) {
      * GET /api/v1/sessions/:id/logs/search?stream=&pattern=&regex=false&fromOffset=0&maxMatches=100 —
      * matching lines with their offsets (a regex runs on the node under a deadline).
      */
-    async searchSessionLogs(req: PluginRequest): Promise<PluginResponse> {
+    async searchSessionLogs(req: SchemaRequest<RouteSchemas['searchSessionLogs']>): Promise<PluginResponse> {
       const s = rt();
       const r = sessionOf(s, req);
       const pattern = req.query.pattern;
-      if (!pattern || pattern.length > 1024)
-        throw invalid([{ field: 'pattern', message: 'is required: 1–1024 characters' }]);
       const regex = req.query.regex === 'true';
       const data = await queryNode(
         s,
@@ -79,8 +76,8 @@ export function logsRoutes(rt: () => SessionsRuntime) {
           stream: stream(req),
           pattern,
           regex,
-          fromOffset: intParam(req, 'fromOffset', 0, 0, Number.MAX_SAFE_INTEGER),
-          maxMatches: intParam(req, 'maxMatches', 100, 1, 1000),
+          fromOffset: intQuery(req.query.fromOffset, 0),
+          maxMatches: intQuery(req.query.maxMatches, 100),
         },
         40_000,
       );

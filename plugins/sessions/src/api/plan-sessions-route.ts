@@ -1,12 +1,13 @@
 import type { NodeSummary } from '@omega/plugin-nodes/contract';
-import { invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import type { PluginResponse, SchemaRequest } from '@omega/sdk';
 import type { NodesCtx } from '../agents/nodes-calls.js';
 import { allocationOf, describeFit, startOrder } from '../lifecycle/scheduler.js';
 import { demandOf, freeCapacity, schedulePass, toPlacementNode } from '../placement/index.js';
 import type { SessionsRuntime } from '../runtime.js';
 import { parseSessionSpec } from '../spec/parse-session-spec.js';
 import { describeError } from '../util/describe-error.js';
-import { bodyObject, ok } from './http.js';
+import { ok } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
 
 /** Most copies one plan (or one bulk start) may ask about. */
 export const MAX_PLAN_COPIES = 1000;
@@ -25,17 +26,17 @@ export interface PlannedCopy {
 
 /**
  * POST /api/v1/sessions/plan `{ spec, count }`: a dry run of starting `count` copies of `spec`
- * now. The spec is validated exactly as POST /sessions does (400 naming each bad field, field
- * names as there); then one scheduling pass is computed — the sessions already waiting first,
+ * now. The kernel checked the body against its schema (400 naming each bad field: `count`,
+ * `spec.resources.cores`); the spec is then read exactly as POST /sessions reads it; then one scheduling pass is computed — the sessions already waiting first,
  * in start order, then the copies — on the registry's nodes and what running sessions hold,
  * and nothing is recorded, reserved or started. Quotas are not applied (a real start checks them).
  */
-export async function planSessions(rt: SessionsRuntime, req: PluginRequest): Promise<PluginResponse> {
-  const body = bodyObject(req);
-  const count = body.count === undefined ? 1 : body.count;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_PLAN_COPIES)
-    throw invalid([{ field: 'count', message: `must be a whole number of copies, 1–${MAX_PLAN_COPIES}` }]);
-  const spec = parseSessionSpec(body.spec, { placement: rt.settings.placement });
+export async function planSessions(
+  rt: SessionsRuntime,
+  req: SchemaRequest<typeof routeSchemas.planSessions>,
+): Promise<PluginResponse> {
+  const count = req.body.count ?? 1;
+  const spec = parseSessionSpec(req.body.spec, { placement: rt.settings.placement, fieldPrefix: 'spec.' });
   const at = new Date().toISOString();
   if (spec.target.kind === 'slurm') {
     const reason = `submitted to Slurm${spec.target.partition ? ` (partition ${spec.target.partition})` : ''}; Slurm decides where it runs`;

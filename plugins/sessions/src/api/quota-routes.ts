@@ -1,67 +1,46 @@
-import { httpError, invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { QuotaLimits, QuotaView } from '../contract.js';
 import { effectiveLimits, useOf } from '../quota/check-quota.js';
 import type { SessionsRuntime } from '../runtime.js';
 import { parseSize } from '../spec/parse-size.js';
-import { actorOf, can, PERMISSIONS } from './access.js';
-import { bodyObject, ok } from './http.js';
+import { actorOf, can, PERMISSIONS, type WithCaller } from './access.js';
+import { ok } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+type RouteSchemas = typeof routeSchemas;
 
-function target(req: PluginRequest): { scope: QuotaView['scope']; name: string } {
-  const { scope, name } = req.params;
-  if (scope !== 'user' && scope !== 'role')
-    throw invalid([{ field: 'scope', message: 'must be user or role' }]);
-  if (!name || !NAME.test(name))
-    throw invalid([{ field: 'name', message: 'must be a user id or role name' }]);
-  return { scope, name };
-}
+/** The quota a request names (the kernel checked scope and name against the route's schema). */
+const target = (req: { params: { scope: string; name: string } }) => ({
+  scope: req.params.scope as QuotaView['scope'],
+  name: req.params.name,
+});
 
-function parseLimits(v: unknown): QuotaLimits {
-  if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw invalid([{ field: 'limits', message: 'must be an object {cores, memory, gpus, sessions}' }]);
-  const o = v as Record<string, unknown>;
-  const errors: Array<{ field: string; message: string }> = [];
+/** The limits of a PUT as stored: cores to a thousandth, memory in bytes (the kernel checked each field). */
+function limitsOf(v: SchemaRequest<RouteSchemas['putQuota']>['body']['limits']): QuotaLimits {
   const out: QuotaLimits = {};
-  for (const k of Object.keys(o))
-    if (!['cores', 'memory', 'gpus', 'sessions'].includes(k))
-      errors.push({
-        field: `limits.${k.slice(0, 32)}`,
-        message: 'is not a quota field (cores, memory, gpus, sessions)',
-      });
-  if (o.cores !== undefined) {
-    if (typeof o.cores !== 'number' || !(o.cores >= 0) || o.cores > 1e7)
-      errors.push({ field: 'limits.cores', message: 'must be a number of cores ≥ 0' });
-    else out.cores = Math.round(o.cores * 1000) / 1000;
-  }
-  if (o.memory !== undefined) {
-    const m = parseSize(o.memory);
+  if (v.cores !== undefined) out.cores = Math.round(v.cores * 1000) / 1000;
+  if (v.memory !== undefined) {
+    const m = parseSize(v.memory);
     if (m === undefined)
-      errors.push({ field: 'limits.memory', message: 'must be bytes or a size such as 64G' });
-    else out.memoryBytes = m;
+      throw invalid([{ field: 'limits.memory', message: 'must be bytes or a size such as 64G' }]);
+    out.memoryBytes = m;
   }
-  for (const f of ['gpus', 'sessions'] as const) {
-    const x = o[f];
-    if (x === undefined) continue;
-    if (!Number.isInteger(x) || (x as number) < 0 || (x as number) > 1e7)
-      errors.push({ field: `limits.${f}`, message: 'must be an integer ≥ 0' });
-    else out[f] = x as number;
-  }
-  if (errors.length > 0) throw invalid(errors);
+  if (v.gpus !== undefined) out.gpus = v.gpus;
+  if (v.sessions !== undefined) out.sessions = v.sessions;
   return out;
 }
 
 /** Quotas: read (own, or all with sessions-all:read), set and delete (sessions:admin). */
 export function quotaRoutes(rt: () => SessionsRuntime) {
   /** The roles of the caller (none for the admin token), for which quotas apply to them. */
-  const rolesOf = async (s: SessionsRuntime, req: PluginRequest): Promise<string[]> =>
+  const rolesOf = async (s: SessionsRuntime, req: WithCaller): Promise<string[]> =>
     req.caller.kind === 'admin-token' || !s.quotas.hasRoleQuotas ? [] : s.roles.rolesOf(req.caller.id);
-  const applies = (q: QuotaView, req: PluginRequest, roles: string[]) =>
+  const applies = (q: QuotaView, req: WithCaller, roles: string[]) =>
     (q.scope === 'user' && q.name === req.caller.id) || (q.scope === 'role' && roles.includes(q.name));
 
   return {
     /** GET /api/v1/sessions/quotas — every quota (sessions-all:read), or those that apply to the caller. */
-    async listQuotas(req: PluginRequest): Promise<PluginResponse> {
+    async listQuotas(req: SchemaRequest<RouteSchemas['listQuotas']>): Promise<PluginResponse> {
       const s = rt();
       if (can(req, PERMISSIONS.readAll)) return ok({ items: s.quotas.list() });
       const roles = await rolesOf(s, req);
@@ -69,7 +48,7 @@ export function quotaRoutes(rt: () => SessionsRuntime) {
     },
 
     /** GET /api/v1/sessions/quotas/me — the limits in force for the caller, which quota sets each, and the current use. */
-    async myQuota(req: PluginRequest): Promise<PluginResponse> {
+    async myQuota(req: SchemaRequest<RouteSchemas['myQuota']>): Promise<PluginResponse> {
       const s = rt();
       const roles = await rolesOf(s, req);
       return ok({
@@ -81,7 +60,7 @@ export function quotaRoutes(rt: () => SessionsRuntime) {
     },
 
     /** GET /api/v1/sessions/quotas/:scope/:name — one quota. */
-    async getQuota(req: PluginRequest): Promise<PluginResponse> {
+    async getQuota(req: SchemaRequest<RouteSchemas['getQuota']>): Promise<PluginResponse> {
       const s = rt();
       const t = target(req);
       const q = s.quotas.get(t.scope, t.name);
@@ -91,11 +70,11 @@ export function quotaRoutes(rt: () => SessionsRuntime) {
     },
 
     /** PUT /api/v1/sessions/quotas/:scope/:name {limits: {cores, memory, gpus, sessions}, version?} — set a quota (admins). */
-    async putQuota(req: PluginRequest): Promise<PluginResponse> {
+    async putQuota(req: SchemaRequest<RouteSchemas['putQuota']>): Promise<PluginResponse> {
       const s = rt();
       const t = target(req);
-      const body = bodyObject(req);
-      const limits = parseLimits(body.limits);
+      const body = req.body;
+      const limits = limitsOf(body.limits);
       const prev = s.quotas.get(t.scope, t.name);
       if (body.version !== undefined && body.version !== (prev?.version ?? 0))
         throw httpError(
@@ -120,7 +99,7 @@ export function quotaRoutes(rt: () => SessionsRuntime) {
     },
 
     /** DELETE /api/v1/sessions/quotas/:scope/:name — remove a quota (admins). */
-    async deleteQuota(req: PluginRequest): Promise<PluginResponse> {
+    async deleteQuota(req: SchemaRequest<RouteSchemas['deleteQuota']>): Promise<PluginResponse> {
       const s = rt();
       const t = target(req);
       if (!(await s.quotas.delete(t.scope, t.name)))

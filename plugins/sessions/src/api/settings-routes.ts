@@ -1,8 +1,9 @@
-import { httpError, invalid, type PluginRequest, type PluginResponse } from '@omega/sdk';
+import { httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { SessionsRuntime } from '../runtime.js';
 import { DEFAULT_SETTINGS, mergeSettings, SETTING_RANGES } from '../settings/sessions-settings.js';
 import { actorOf } from './access.js';
-import { bodyObject, ok } from './http.js';
+import { ok } from './http.js';
+import type { routeSchemas } from './route-schemas.js';
 
 function settingsView(s: SessionsRuntime) {
   const st = s.settingsStore;
@@ -27,15 +28,14 @@ export function settingsRoutes(rt: () => SessionsRuntime) {
 
     /**
      * PATCH /api/v1/sessions/settings {placement?, leftLostAfterMs?, retentionMs?, defaultGraceMs?, version?}
-     * — durations as ms or `10m`/`7d`; every bad field named; audited with before and after.
+     * — durations as ms or `10m`/`7d`; every bad field named (the kernel checks each field's type
+     * and form, mergeSettings the range of a duration text); audited with before and after.
      */
-    async patchSettings(req: PluginRequest): Promise<PluginResponse> {
+    async patchSettings(req: SchemaRequest<typeof routeSchemas.patchSettings>): Promise<PluginResponse> {
       const s = rt();
-      const body = bodyObject(req);
+      const body = req.body;
       const st = s.settingsStore;
       const v = body.version;
-      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0))
-        throw invalid([{ field: 'version', message: 'must be the version you read (an integer)' }]);
       if (v !== undefined && v !== st.version)
         throw httpError(
           409,

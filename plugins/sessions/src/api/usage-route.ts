@@ -1,9 +1,10 @@
-import type { PluginRequest, PluginResponse } from '@omega/sdk';
+import type { PluginResponse, SchemaRequest } from '@omega/sdk';
 import type { SessionUsage } from '../contract.js';
 import { isTerminal } from '../lifecycle/states.js';
 import type { SessionsRuntime } from '../runtime.js';
 import { ok, sessionOf } from './http.js';
 import { queryNode } from './node-query.js';
+import type { routeSchemas } from './route-schemas.js';
 import { sessionView } from './session-view.js';
 
 /** Usage of one session. */
@@ -14,7 +15,7 @@ export function usageRoutes(rt: () => SessionsRuntime) {
      * memory current and peak, tasks: the newest 1 s sample (or a fresh one from the node), the
      * final one once ended. History: the metrics plugin's series `session.*{session="<id>"}`.
      */
-    async sessionUsage(req: PluginRequest): Promise<PluginResponse> {
+    async sessionUsage(req: SchemaRequest<typeof routeSchemas.sessionUsage>): Promise<PluginResponse> {
       const s = rt();
       const r = sessionOf(s, req);
       let usage: SessionUsage | undefined = sessionView(s, r).status.usage;

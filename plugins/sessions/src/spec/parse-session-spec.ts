@@ -231,12 +231,21 @@ function checkSize(spec: SessionSpec, errors: FieldError[]): void {
 
 /**
  * Validates a session spec from a client (hostile input): every problem is a 400
- * OMEGA_ERR_VALIDATION naming its field; defaults are applied (1000 millicores, 512 MiB per
- * core, priority 0, bin-pack, Omega's agents, limits required).
+ * OMEGA_ERR_VALIDATION naming its field (after `fieldPrefix`, e.g. `spec.` where the spec is a
+ * field of the body); defaults are applied (1000 millicores, 512 MiB per core, priority 0,
+ * bin-pack, Omega's agents, limits required). The kernel has checked each field against the
+ * route's schema first; this also checks what a schema cannot say (one of command and script,
+ * cores or millicores, a size text's minimum, the total size, rules of a Slurm target).
  */
-export function parseSessionSpec(body: unknown, defaults: { placement: PlacementStrategy }): SessionSpec {
+export function parseSessionSpec(
+  body: unknown,
+  defaults: { placement: PlacementStrategy; fieldPrefix?: string },
+): SessionSpec {
+  const prefix = defaults.fieldPrefix ?? '';
   if (!isObject(body))
-    throw invalid([{ field: 'body', message: 'must be a JSON object (the session spec)' }]);
+    throw invalid([
+      { field: prefix ? prefix.slice(0, -1) : 'body', message: 'must be a JSON object (the session spec)' },
+    ]);
   const errors: FieldError[] = [];
   for (const k of Object.keys(body))
     if (!FIELDS.has(k)) errors.push({ field: k.slice(0, 64), message: 'is not a field of a session spec' });
@@ -320,6 +329,6 @@ export function parseSessionSpec(body: unknown, defaults: { placement: Placement
         errors.push({ field: `env.${k}`, message: 'is reserved: Slurm would read it as an option' });
   }
   if (errors.length === 0) checkSize(spec, errors);
-  if (errors.length > 0) throw invalid(errors.slice(0, 50));
+  if (errors.length > 0) throw invalid(errors.slice(0, 50).map((e) => ({ ...e, field: prefix + e.field })));
   return spec;
 }

@@ -118,9 +118,12 @@ export function buildSpec(
   return { spec, errors };
 }
 
-/** The form field a problem's `errors[].field` belongs to (`resources.cores` → `cpu`, `args[3]` → `args`). */
+/**
+ * The form field a problem's `errors[].field` belongs to (`resources.cores` → `cpu`, `args[3]` and
+ * the kernel's `args.3` → `args`; a plan's `spec.timeLimit` → `timeLimit`).
+ */
 export function formFieldOf(field: string): keyof StartFormValues | 'count' | 'form' {
-  const f = field.replace(/\[.*$/, '');
+  const f = field.replace(/^spec\./, '').replace(/(\[|\.\d).*$/, '');
   if (f === 'resources.cores' || f === 'resources.millicores') return 'cpu';
   if (f === 'resources.memory') return 'memory';
   if (f === 'resources.gpus' || f === 'resources.gpuModel') return 'gpus';
