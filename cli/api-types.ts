@@ -77,3 +77,6 @@ export type ApiArgs<O> = object extends ApiInit<O> ? [init?: ApiInit<O>] : [init
 
 /** The JSON body `M P` takes (e.g. to build one before the call); never when it takes none. */
 export type ApiBody<P extends keyof paths, M extends ApiMethod> = JsonBody<ApiOperation<P, M>>;
+
+/** The documented query parameters of `M P` (e.g. to type a value read from a flag). */
+export type ApiQuery<P extends keyof paths, M extends ApiMethod> = QueryParams<ApiOperation<P, M>>;

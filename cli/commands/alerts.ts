@@ -146,7 +146,7 @@ export const alertsCommand: Command = {
       if (state !== undefined && state !== 'active' && state !== 'expired')
         throw new UsageError('--state is active or expired');
       const { items } = (await api.get('/api/v1/metrics/alerts/silences', {
-        unchecked: { query: new URLSearchParams(state ? { state } : {}) },
+        query: { state },
       })) as { items: SilenceView[] };
       output(json, items, () => (items.length ? items.map(silenceLine).join('\n') : 'No silences.'));
     } else {

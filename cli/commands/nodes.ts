@@ -1,3 +1,4 @@
+import type { ApiBody, ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
@@ -19,6 +20,7 @@ const TOKEN_ACTIONS = ['create', 'list', 'revoke'] as const;
 
 type Values = Record<string, string | boolean | undefined>;
 type Obj = Record<string, unknown>;
+type NodeListQuery = ApiQuery<'/api/v1/nodes', 'get'>;
 
 /** A node as the API lists it (the fields the CLI prints). */
 interface NodeView {
@@ -228,13 +230,16 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
     case 'list': {
       if (args.length)
         throw new UsageError('nodes list takes no arguments; filter with --state, --selector, --search');
-      const q = new URLSearchParams();
-      if (str(values.state)) q.set('state', values.state as string);
-      if (str(values.selector)) q.set('selector', values.selector as string);
-      if (str(values.search)) q.set('q', values.search as string);
-      if (str(values.limit)) q.set('limit', values.limit as string);
-      if (str(values.cursor)) q.set('cursor', values.cursor as string);
-      return api.get('/api/v1/nodes', { unchecked: { query: q } });
+      return api.get('/api/v1/nodes', {
+        query: {
+          // The kernel checks the values against the document and names a wrong one.
+          state: str(values.state) as NodeListQuery['state'],
+          selector: str(values.selector),
+          q: str(values.search),
+          limit: str(values.limit) === undefined ? undefined : Number(values.limit),
+          cursor: str(values.cursor),
+        },
+      });
     }
     case 'show':
       return api.get('/api/v1/nodes/{id}', {
@@ -253,7 +258,7 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
           labels[p.slice(0, eq)] = p.slice(eq + 1);
         }
       }
-      const body: Obj = { labels };
+      const body: ApiBody<'/api/v1/nodes/{id}', 'patch'> = { labels };
       if (str(values.version)) {
         const v = Number(values.version);
         if (!Number.isInteger(v) || v < 0)
@@ -266,7 +271,7 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
     case 'drain':
     case 'uncordon': {
       const node = one(args, `${action} needs exactly one node (id or name)`);
-      const body: Obj = { reason: reasonFlag(values, action) };
+      const body: ApiBody<'/api/v1/nodes/{id}/drain', 'post'> = { reason: reasonFlag(values, action) };
       if (str(values.deadline)) {
         if (action === 'uncordon') throw new UsageError('--deadline is for cordon and drain only');
         body.deadline = parseDeadline(values.deadline as string);
@@ -278,14 +283,14 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
       const reason = str(values.reason);
       return api.delete('/api/v1/nodes/{id}', {
         path: { id: node },
-        unchecked: { query: new URLSearchParams(reason ? { reason } : {}) },
+        query: { reason },
       });
     }
     case 'pending':
       if (args.length)
         throw new UsageError('nodes pending takes no arguments (--all shows rejected agents too)');
       return api.get('/api/v1/nodes/pending', {
-        unchecked: { query: new URLSearchParams(values.all === true ? { all: 'true' } : {}) },
+        query: values.all === true ? { all: 'true' } : {},
       });
     case 'approve': {
       const id = one(args, 'approve needs exactly one agent id (from nodes pending)');

@@ -1,8 +1,12 @@
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../api-client.js';
+import type { ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
+
+type SessionListQuery = ApiQuery<'/api/v1/sessions', 'get'>;
+
 import { output } from '../output.js';
 
 const ACTIONS = [
@@ -269,20 +273,14 @@ function writeOut(buf: Uint8Array): Promise<void> {
 async function copyLogs(
   values: Values,
   id: string,
-  o: { stream: string; offset: number; follow: boolean; json: boolean },
+  o: { stream: 'stdout' | 'stderr'; offset: number; follow: boolean; json: boolean },
 ): Promise<void> {
   let offset = o.offset;
   const api = kernelApi(values);
   for (;;) {
-    const query = new URLSearchParams({
-      stream: o.stream,
-      offset: String(offset),
-      limit: String(LOG_WINDOW),
-      wait: String(o.follow ? FOLLOW_WAIT_SEC : 0),
-    });
     const w = (await api.get('/api/v1/sessions/{id}/logs', {
       path: { id },
-      unchecked: { query },
+      query: { stream: o.stream, offset, limit: LOG_WINDOW, wait: o.follow ? FOLLOW_WAIT_SEC : 0 },
     })) as LogWindow;
     const chunk = Buffer.from(w.data, 'base64');
     if (o.json) await writeOut(Buffer.from(`${JSON.stringify(w)}\n`));
@@ -312,7 +310,7 @@ export function exitCodeOf(s: SessionView): number {
 
 async function quotaAction(action: string | undefined, values: Values, args: string[]): Promise<unknown> {
   const api = kernelApi(values);
-  const target = (what: string): { path: { scope: string; name: string } } => {
+  const target = (what: string): { path: { scope: 'user' | 'role'; name: string } } => {
     const [scope, name] = args;
     if (args.length !== 2 || (scope !== 'user' && scope !== 'role') || !name)
       throw new UsageError(
@@ -565,10 +563,17 @@ export const sessionsCommand: Command = {
           throw new UsageError(
             'sessions list takes no arguments; filter with --state, --owner, --node, --gpu',
           );
-        const q = new URLSearchParams();
-        for (const f of ['state', 'owner', 'node', 'gpu', 'limit', 'cursor'])
-          if (str(values[f])) q.set(f, values[f] as string);
-        const data = await api.get('/api/v1/sessions', { unchecked: { query: q } });
+        // The kernel checks each value against the document and names a wrong one.
+        const data = await api.get('/api/v1/sessions', {
+          query: {
+            state: str(values.state) as SessionListQuery['state'],
+            owner: str(values.owner),
+            node: str(values.node),
+            gpu: str(values.gpu),
+            limit: str(values.limit) === undefined ? undefined : Number(values.limit),
+            cursor: str(values.cursor),
+          },
+        });
         output(json, data, () => human(action, data));
         return 0;
       }
@@ -604,7 +609,7 @@ export const sessionsCommand: Command = {
         else if (action === 'usage')
           data = await api.get('/api/v1/sessions/{id}/usage', {
             path,
-            unchecked: { query: new URLSearchParams(values.fresh === true ? { fresh: 'true' } : {}) },
+            query: values.fresh === true ? { fresh: 'true' } : {},
           });
         else if (action === 'kill') {
           const body: Obj = {};

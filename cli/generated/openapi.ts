@@ -2048,8 +2048,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Carry out an action a plugin's panel requested and the user confirmed (audited)
-         * @description Carry out an action a plugin's panel requested and the user confirmed (audited). Needs the permission `plugins:write` (a bearer access token or API token). Served by the kernel.
+         * Carry out an action a plugin's panel requested and the user confirmed (audited); the user needs the permission the action declares (default plugins:write)
+         * @description Carry out an action a plugin's panel requested and the user confirmed (audited); the user needs the permission the action declares (default plugins:write). Needs the permission `plugins:read` (a bearer access token or API token). Served by the kernel.
          */
         post: operations["kernelPostApiV1UiPanelsNamePanelActions"];
         delete?: never;
@@ -3036,7 +3036,51 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            acknowledged?: {
+                                /** @description When (epoch ms) */
+                                at: number;
+                                by: {
+                                    id: string;
+                                    name: string;
+                                };
+                                reason: string;
+                            };
+                            /** @description When it fired (epoch ms) */
+                            firedAt?: number;
+                            /** @description An alert id (16 hex digits), as GET /alerts lists it */
+                            id: string;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            node: string;
+                            rule: string;
+                            series: string;
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "critical";
+                            silenced?: {
+                                silences: {
+                                    by: {
+                                        id: string;
+                                        name: string;
+                                    };
+                                    id: string;
+                                    reason: string;
+                                    until: number;
+                                }[];
+                                /** @description When the last covering silence ends (epoch ms) */
+                                until: number;
+                            };
+                            /** @description When the condition started to hold (epoch ms) */
+                            since: number;
+                            /** @enum {string} */
+                            state: "pending" | "firing";
+                            value: number;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -3090,13 +3134,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description An alert id (16 hex digits), as GET /alerts lists it */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Why, in 1–500 characters (trimmed) */
+                    reason: string;
+                };
             };
         };
         responses: {
@@ -3105,9 +3153,51 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        acknowledged?: {
+                            /** @description When (epoch ms) */
+                            at: number;
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            reason: string;
+                        };
+                        /** @description When it fired (epoch ms) */
+                        firedAt?: number;
+                        /** @description An alert id (16 hex digits), as GET /alerts lists it */
+                        id: string;
+                        labels: {
+                            [key: string]: string;
+                        };
+                        node: string;
+                        rule: string;
+                        series: string;
+                        /** @enum {string} */
+                        severity: "info" | "warning" | "critical";
+                        silenced?: {
+                            silences: {
+                                by: {
+                                    id: string;
+                                    name: string;
+                                };
+                                id: string;
+                                reason: string;
+                                until: number;
+                            }[];
+                            /** @description When the last covering silence ends (epoch ms) */
+                            until: number;
+                        };
+                        /** @description When the condition started to hold (epoch ms) */
+                        since: number;
+                        /** @enum {string} */
+                        state: "pending" | "firing";
+                        value: number;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3183,7 +3273,12 @@ export interface operations {
     };
     metricsGetApiV1MetricsAlertsHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description Items per page (default 100) */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3195,7 +3290,47 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: ({
+                            /** @description An alert id (16 hex digits), as GET /alerts lists it */
+                            alert?: string;
+                            at: number;
+                            /** @enum {string} */
+                            comparator: ">" | ">=" | "<" | "<=" | "==" | "!=";
+                            endsAt?: number;
+                            /** @description The entry id: the cursor to page back from */
+                            id: string;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            node: string;
+                            rule: string;
+                            series: string;
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "critical";
+                            silencedBy?: string[];
+                            startsAt: number;
+                            /** @enum {string} */
+                            state: "firing" | "resolved";
+                            summary?: string;
+                            threshold: number;
+                            value: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -3258,7 +3393,55 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            id: string;
+                            spec: {
+                                /** @enum {string} */
+                                comparator: ">" | ">=" | "<" | "<=" | "==" | "!=";
+                                /** @description How long the condition must hold before it fires, ms */
+                                forMs: number;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                series: string;
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                summary?: string;
+                                threshold: number;
+                                webhook?: string;
+                            };
+                            status: {
+                                alerts: {
+                                    /** @description When it fired (epoch ms) */
+                                    firedAt?: number;
+                                    /** @description An alert id (16 hex digits), as GET /alerts lists it */
+                                    id: string;
+                                    labels: {
+                                        [key: string]: string;
+                                    };
+                                    node: string;
+                                    rule: string;
+                                    series: string;
+                                    /** @enum {string} */
+                                    severity: "info" | "warning" | "critical";
+                                    /** @description When the condition started to hold (epoch ms) */
+                                    since: number;
+                                    /** @enum {string} */
+                                    state: "pending" | "firing";
+                                    value: number;
+                                }[];
+                                /** @enum {string} */
+                                state: "inactive" | "pending" | "firing";
+                            };
+                            updatedAt: string;
+                            /** @description Send it back with a PUT or DELETE: a stale one is a 409 */
+                            version: number;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -3314,18 +3497,86 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @enum {string} */
+                    comparator: ">" | ">=" | "<" | "<=" | "==" | "!=";
+                    /** @description How long the condition must hold before it fires: ms or a duration such as 5m (at most 1d) */
+                    for?: number | string;
+                    /** @description Default: a fresh time-ordered id */
+                    id?: string;
+                    /** @description Label name → value (at most 32) */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                    /** @description A series selector such as cpu.busy{cpu="total"} */
+                    series: string;
+                    /**
+                     * @description Default warning
+                     * @enum {string}
+                     */
+                    severity?: "info" | "warning" | "critical";
+                    summary?: string;
+                    threshold: number;
+                    /** @description Where firing/resolved notifications are POSTed (needs the matching net:fetch grant) */
+                    webhook?: string;
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description An alert rule */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        spec: {
+                            /** @enum {string} */
+                            comparator: ">" | ">=" | "<" | "<=" | "==" | "!=";
+                            /** @description How long the condition must hold before it fires, ms */
+                            forMs: number;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            series: string;
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "critical";
+                            summary?: string;
+                            threshold: number;
+                            webhook?: string;
+                        };
+                        status: {
+                            alerts: {
+                                /** @description When it fired (epoch ms) */
+                                firedAt?: number;
+                                /** @description An alert id (16 hex digits), as GET /alerts lists it */
+                                id: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                node: string;
+                                rule: string;
+                                series: string;
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                /** @description When the condition started to hold (epoch ms) */
+                                since: number;
+                                /** @enum {string} */
+                                state: "pending" | "firing";
+                                value: number;
+                            }[];
+                            /** @enum {string} */
+                            state: "inactive" | "pending" | "firing";
+                        };
+                        updatedAt: string;
+                        /** @description Send it back with a PUT or DELETE: a stale one is a 409 */
+                        version: number;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -3406,18 +3657,74 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description An alert rule id: 1–64 of [a-z0-9._-], starting with a letter or digit */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description An alert rule */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        spec: {
+                            /** @enum {string} */
+                            comparator: ">" | ">=" | "<" | "<=" | "==" | "!=";
+                            /** @description How long the condition must hold before it fires, ms */
+                            forMs: number;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            series: string;
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "critical";
+                            summary?: string;
+                            threshold: number;
+                            webhook?: string;
+                        };
+                        status: {
+                            alerts: {
+                                /** @description When it fired (epoch ms) */
+                                firedAt?: number;
+                                /** @description An alert id (16 hex digits), as GET /alerts lists it */
+                                id: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                node: string;
+                                rule: string;
+                                series: string;
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                /** @description When the condition started to hold (epoch ms) */
+                                since: number;
+                                /** @enum {string} */
+                                state: "pending" | "firing";
+                                value: number;
+                            }[];
+                            /** @enum {string} */
+                            state: "inactive" | "pending" | "firing";
+                        };
+                        updatedAt: string;
+                        /** @description Send it back with a PUT or DELETE: a stale one is a 409 */
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -3471,24 +3778,146 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description An alert rule id: 1–64 of [a-z0-9._-], starting with a letter or digit */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @enum {string} */
+                    comparator: ">" | ">=" | "<" | "<=" | "==" | "!=";
+                    /** @description How long the condition must hold before it fires: ms or a duration such as 5m (at most 1d) */
+                    for?: number | string;
+                    /** @description Label name → value (at most 32) */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                    /** @description A series selector such as cpu.busy{cpu="total"} */
+                    series: string;
+                    /**
+                     * @description Default warning
+                     * @enum {string}
+                     */
+                    severity?: "info" | "warning" | "critical";
+                    summary?: string;
+                    threshold: number;
+                    /** @description The version you read; a stale one is a 409 */
+                    version?: number | string;
+                    /** @description Where firing/resolved notifications are POSTed (needs the matching net:fetch grant) */
+                    webhook?: string;
+                };
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The rule, replaced */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        spec: {
+                            /** @enum {string} */
+                            comparator: ">" | ">=" | "<" | "<=" | "==" | "!=";
+                            /** @description How long the condition must hold before it fires, ms */
+                            forMs: number;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            series: string;
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "critical";
+                            summary?: string;
+                            threshold: number;
+                            webhook?: string;
+                        };
+                        status: {
+                            alerts: {
+                                /** @description When it fired (epoch ms) */
+                                firedAt?: number;
+                                /** @description An alert id (16 hex digits), as GET /alerts lists it */
+                                id: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                node: string;
+                                rule: string;
+                                series: string;
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                /** @description When the condition started to hold (epoch ms) */
+                                since: number;
+                                /** @enum {string} */
+                                state: "pending" | "firing";
+                                value: number;
+                            }[];
+                            /** @enum {string} */
+                            state: "inactive" | "pending" | "firing";
+                        };
+                        updatedAt: string;
+                        /** @description Send it back with a PUT or DELETE: a stale one is a 409 */
+                        version: number;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description The rule, created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        spec: {
+                            /** @enum {string} */
+                            comparator: ">" | ">=" | "<" | "<=" | "==" | "!=";
+                            /** @description How long the condition must hold before it fires, ms */
+                            forMs: number;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            series: string;
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "critical";
+                            summary?: string;
+                            threshold: number;
+                            webhook?: string;
+                        };
+                        status: {
+                            alerts: {
+                                /** @description When it fired (epoch ms) */
+                                firedAt?: number;
+                                /** @description An alert id (16 hex digits), as GET /alerts lists it */
+                                id: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                node: string;
+                                rule: string;
+                                series: string;
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                /** @description When the condition started to hold (epoch ms) */
+                                since: number;
+                                /** @enum {string} */
+                                state: "pending" | "firing";
+                                value: number;
+                            }[];
+                            /** @enum {string} */
+                            state: "inactive" | "pending" | "firing";
+                        };
+                        updatedAt: string;
+                        /** @description Send it back with a PUT or DELETE: a stale one is a 409 */
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3564,21 +3993,34 @@ export interface operations {
     };
     metricsDeleteApiV1MetricsAlertsRulesId: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The version you read; a stale one is a 409 */
+                version?: string;
+            };
             header?: never;
             path: {
+                /** @description An alert rule id: 1–64 of [a-z0-9._-], starting with a letter or digit */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Deleted; its firing alerts resolved */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -3629,7 +4071,10 @@ export interface operations {
     };
     metricsGetApiV1MetricsAlertsSilences: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The state parameter */
+                state?: "active" | "expired";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3641,7 +4086,48 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            createdBy: {
+                                id: string;
+                                name: string;
+                            };
+                            id: string;
+                            spec: {
+                                /** @description End (moved to the expiry time when expired early) (epoch ms) */
+                                endsAt: number;
+                                labels?: {
+                                    [key: string]: string;
+                                };
+                                reason: string;
+                                rule?: string;
+                                /** @description Start (epoch ms) */
+                                startsAt: number;
+                            };
+                            status: {
+                                expiredBy?: {
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @enum {string} */
+                                state: "active" | "expired";
+                            };
+                            updatedAt: string;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -3697,18 +4183,61 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description How long: ms or a duration such as 2h (at most 30 days) */
+                    for?: number | string;
+                    /** @description Silence the alerts carrying all these labels */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                    /** @description Why, in 1–500 characters (trimmed) */
+                    reason: string;
+                    /** @description Silence the alerts of this rule */
+                    rule?: string;
+                    /** @description Instead of for: the end, epoch ms or RFC 3339 */
+                    until?: number | string;
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description A silence */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        createdBy: {
+                            id: string;
+                            name: string;
+                        };
+                        id: string;
+                        spec: {
+                            /** @description End (moved to the expiry time when expired early) (epoch ms) */
+                            endsAt: number;
+                            labels?: {
+                                [key: string]: string;
+                            };
+                            reason: string;
+                            rule?: string;
+                            /** @description Start (epoch ms) */
+                            startsAt: number;
+                        };
+                        status: {
+                            expiredBy?: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            state: "active" | "expired";
+                        };
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -3789,18 +4318,58 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A silence id, as the list shows it (sil-…) */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description A silence */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        createdBy: {
+                            id: string;
+                            name: string;
+                        };
+                        id: string;
+                        spec: {
+                            /** @description End (moved to the expiry time when expired early) (epoch ms) */
+                            endsAt: number;
+                            labels?: {
+                                [key: string]: string;
+                            };
+                            reason: string;
+                            rule?: string;
+                            /** @description Start (epoch ms) */
+                            startsAt: number;
+                        };
+                        status: {
+                            expiredBy?: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            state: "active" | "expired";
+                        };
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -3851,21 +4420,64 @@ export interface operations {
     };
     metricsDeleteApiV1MetricsAlertsSilencesId: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The version you read; a stale one is a 409 */
+                version?: string;
+            };
             header?: never;
             path: {
+                /** @description A silence id, as the list shows it (sil-…) */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description A silence */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        createdBy: {
+                            id: string;
+                            name: string;
+                        };
+                        id: string;
+                        spec: {
+                            /** @description End (moved to the expiry time when expired early) (epoch ms) */
+                            endsAt: number;
+                            labels?: {
+                                [key: string]: string;
+                            };
+                            reason: string;
+                            rule?: string;
+                            /** @description Start (epoch ms) */
+                            startsAt: number;
+                        };
+                        status: {
+                            expiredBy?: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            state: "active" | "expired";
+                        };
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -3916,7 +4528,10 @@ export interface operations {
     };
     metricsGetApiV1MetricsLatest: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only this node id */
+                node?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3928,7 +4543,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        nodes: ({
+                            /** @description When it was collected (epoch ms) */
+                            at: number;
+                            /** @description This host's raw collection, by area */
+                            data?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description A remote node's registry id */
+                            id?: string;
+                            /** @description A remote node's load, as its agent reported it */
+                            load?: {
+                                [key: string]: unknown;
+                            };
+                            node: string;
+                            /** @description Series id → value at `at` (null: not a number) */
+                            values: {
+                                [key: string]: number | null;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -3986,12 +4634,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Prometheus text exposition 0.0.4 (Content-Type text/plain; version=0.0.4), node_exporter names */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": string;
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -4042,7 +4692,22 @@ export interface operations {
     };
     metricsGetApiV1MetricsQuery: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description Bucket aggregation (default avg); minmax: [t, avg, min, max] */
+                agg?: "avg" | "min" | "max" | "p95" | "minmax";
+                /** @description Start (default an hour before `to`): epoch ms, an RFC 3339 time, "now" or "now-<duration>" such as now-15m */
+                from?: string;
+                /** @description Adds node="…" to the selector */
+                node?: string;
+                /** @description Instead of step: at most this many points (a chart's width in pixels) */
+                points?: number;
+                /** @description A series id or selector such as cpu.busy{cpu="total"} (at most 100 series match) */
+                series: string;
+                /** @description Point spacing: ms or a duration such as 1s, 5m (raised to the tier resolution) */
+                step?: string;
+                /** @description End (default now): epoch ms, an RFC 3339 time, "now" or "now-<duration>" such as now-15m */
+                to?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4054,7 +4719,43 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        agg: "avg" | "min" | "max" | "p95" | "minmax";
+                        approximate?: boolean;
+                        /** @description minmax: the meaning of each point slot */
+                        columns?: string[];
+                        from: number;
+                        results: {
+                            help: string;
+                            /** @description The series id: name{label="value",…} */
+                            id: string;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            node: string;
+                            /** @description [t, value] (minmax: [t, avg, min, max]); null where no data */
+                            points: (number | null)[][];
+                            unit: string;
+                        }[];
+                        /** @description The step used, ms */
+                        step: number;
+                        /** @description The history tier answering (absent when no series matched) */
+                        tier?: string;
+                        to: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -4105,7 +4806,18 @@ export interface operations {
     };
     metricsGetApiV1MetricsSeries: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description Items per page (default 1000) */
+                limit?: number;
+                /** @description Only series of this name */
+                name?: string;
+                /** @description Only series of this node */
+                node?: string;
+                /** @description Only this compute session's series */
+                session?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4117,7 +4829,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The collector's counters */
+                        collector: {
+                            [key: string]: unknown;
+                        };
+                        items: {
+                            help: string;
+                            /** @description The series id: name{label="value",…} */
+                            id: string;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            /** @description Newest sample (epoch ms), null before the first */
+                            lastAt: number | null;
+                            lastValue: number | null;
+                            name: string;
+                            node: string;
+                            unit: string;
+                        }[];
+                        nextCursor?: string;
+                        nodes: string[];
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -4168,7 +4912,18 @@ export interface operations {
     };
     nodesGetApiV1Nodes: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description Items per page (default 100) */
+                limit?: number;
+                /** @description Text in the name, id, address, labels or reason */
+                q?: string;
+                /** @description Label selector: k=v,k!=v,k,!k (all must hold) */
+                selector?: string;
+                /** @description The state parameter */
+                state?: "ready" | "suspect" | "down" | "left" | "schedulable" | "cordoned" | "draining";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4180,7 +4935,89 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            id: string;
+                            name: string;
+                            spec: {
+                                cordon?: {
+                                    at: string;
+                                    by: string;
+                                    deadline?: string;
+                                    reason: string;
+                                };
+                                drain?: {
+                                    at: string;
+                                    by: string;
+                                    deadline?: string;
+                                    reason: string;
+                                };
+                                labels: {
+                                    [key: string]: string;
+                                };
+                            };
+                            status: {
+                                address?: string;
+                                agentVersion?: string;
+                                capacity: {
+                                    cores: number;
+                                    gpus: {
+                                        [key: string]: unknown;
+                                    }[];
+                                    memoryBytes: number;
+                                    numa: {
+                                        [key: string]: unknown;
+                                    }[];
+                                    threads: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                cgroup?: {
+                                    [key: string]: unknown;
+                                };
+                                connected: boolean;
+                                cordoned: boolean;
+                                draining: boolean;
+                                fingerprint: string;
+                                lastSeenAt?: string;
+                                /** @description The newest heartbeat’s load */
+                                load?: {
+                                    [key: string]: unknown;
+                                };
+                                loadAt?: string;
+                                /** @constant */
+                                managedBy?: "slurm";
+                                reason: string;
+                                schedulable: boolean;
+                                since: string;
+                                slurm?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                state: "ready" | "suspect" | "down" | "left";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            updatedAt: string;
+                            /** @description Of the operator’s spec: send it back with a write (409 if stale) */
+                            version: number;
+                        }[];
+                        nextCursor?: string;
+                        /** @description Nodes matching the filters */
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -4234,6 +5071,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A node's id or its unique name */
                 id: string;
             };
             cookie?: never;
@@ -4245,7 +5083,103 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        name: string;
+                        spec: {
+                            cordon?: {
+                                at: string;
+                                by: string;
+                                deadline?: string;
+                                reason: string;
+                            };
+                            drain?: {
+                                at: string;
+                                by: string;
+                                deadline?: string;
+                                reason: string;
+                            };
+                            labels: {
+                                [key: string]: string;
+                            };
+                        };
+                        status: {
+                            address?: string;
+                            agentVersion?: string;
+                            capacity: {
+                                cores: number;
+                                gpus: {
+                                    [key: string]: unknown;
+                                }[];
+                                memoryBytes: number;
+                                numa: {
+                                    [key: string]: unknown;
+                                }[];
+                                threads: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            cgroup?: {
+                                [key: string]: unknown;
+                            };
+                            connected: boolean;
+                            cordoned: boolean;
+                            draining: boolean;
+                            fingerprint: string;
+                            history: ({
+                                at: string;
+                                by?: string;
+                                /** @enum {string} */
+                                from?: "ready" | "suspect" | "down" | "left";
+                                /** @enum {string} */
+                                hold?: "cordoned" | "draining" | "uncordoned";
+                                /** @description Sequence number in the node’s history: the cursor */
+                                n?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                state: "ready" | "suspect" | "down" | "left";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            lastSeenAt?: string;
+                            /** @description The newest heartbeat’s load */
+                            load?: {
+                                [key: string]: unknown;
+                            };
+                            loadAt?: string;
+                            /** @constant */
+                            managedBy?: "slurm";
+                            reason: string;
+                            schedulable: boolean;
+                            since: string;
+                            slurm?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The agent’s full specs (null: none stored) */
+                            specs: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            state: "ready" | "suspect" | "down" | "left";
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        updatedAt: string;
+                        /** @description Of the operator’s spec: send it back with a write (409 if stale) */
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -4296,9 +5230,13 @@ export interface operations {
     };
     nodesDeleteApiV1NodesId: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Why (default: removed by an operator) */
+                reason?: string;
+            };
             header?: never;
             path: {
+                /** @description A node's id or its unique name */
                 id: string;
             };
             cookie?: never;
@@ -4310,7 +5248,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Whether an open agent session was closed */
+                        disconnected: boolean;
+                        id: string;
+                        name: string;
+                        removed: {
+                            fingerprint: string;
+                            id: string;
+                            name: string;
+                            reason: string;
+                            removedAt: string;
+                            removedBy: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -4364,24 +5326,100 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A node's id or its unique name */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description A merge patch of the labels: a value sets, null removes */
+                    labels: {
+                        [key: string]: string | null;
+                    };
+                    /** @description The version you read; a stale one is a 409 */
+                    version?: number;
+                };
             };
         };
         responses: {
-            /** @description OK */
+            /** @description A node */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        name: string;
+                        spec: {
+                            cordon?: {
+                                at: string;
+                                by: string;
+                                deadline?: string;
+                                reason: string;
+                            };
+                            drain?: {
+                                at: string;
+                                by: string;
+                                deadline?: string;
+                                reason: string;
+                            };
+                            labels: {
+                                [key: string]: string;
+                            };
+                        };
+                        status: {
+                            address?: string;
+                            agentVersion?: string;
+                            capacity: {
+                                cores: number;
+                                gpus: {
+                                    [key: string]: unknown;
+                                }[];
+                                memoryBytes: number;
+                                numa: {
+                                    [key: string]: unknown;
+                                }[];
+                                threads: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            cgroup?: {
+                                [key: string]: unknown;
+                            };
+                            connected: boolean;
+                            cordoned: boolean;
+                            draining: boolean;
+                            fingerprint: string;
+                            lastSeenAt?: string;
+                            /** @description The newest heartbeat’s load */
+                            load?: {
+                                [key: string]: unknown;
+                            };
+                            loadAt?: string;
+                            /** @constant */
+                            managedBy?: "slurm";
+                            reason: string;
+                            schedulable: boolean;
+                            since: string;
+                            slurm?: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            state: "ready" | "suspect" | "down" | "left";
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        updatedAt: string;
+                        /** @description Of the operator’s spec: send it back with a write (409 if stale) */
+                        version: number;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4460,24 +5498,100 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A node's id or its unique name */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description ISO time (or epoch ms) in the future, within a year */
+                    deadline?: (string | number) | null;
+                    /** @description Why, 1–512 characters (trimmed) */
+                    reason: string;
+                    /** @description The version you read; a stale one is a 409 */
+                    version?: number;
+                };
             };
         };
         responses: {
-            /** @description OK */
+            /** @description A node */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        name: string;
+                        spec: {
+                            cordon?: {
+                                at: string;
+                                by: string;
+                                deadline?: string;
+                                reason: string;
+                            };
+                            drain?: {
+                                at: string;
+                                by: string;
+                                deadline?: string;
+                                reason: string;
+                            };
+                            labels: {
+                                [key: string]: string;
+                            };
+                        };
+                        status: {
+                            address?: string;
+                            agentVersion?: string;
+                            capacity: {
+                                cores: number;
+                                gpus: {
+                                    [key: string]: unknown;
+                                }[];
+                                memoryBytes: number;
+                                numa: {
+                                    [key: string]: unknown;
+                                }[];
+                                threads: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            cgroup?: {
+                                [key: string]: unknown;
+                            };
+                            connected: boolean;
+                            cordoned: boolean;
+                            draining: boolean;
+                            fingerprint: string;
+                            lastSeenAt?: string;
+                            /** @description The newest heartbeat’s load */
+                            load?: {
+                                [key: string]: unknown;
+                            };
+                            loadAt?: string;
+                            /** @constant */
+                            managedBy?: "slurm";
+                            reason: string;
+                            schedulable: boolean;
+                            since: string;
+                            slurm?: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            state: "ready" | "suspect" | "down" | "left";
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        updatedAt: string;
+                        /** @description Of the operator’s spec: send it back with a write (409 if stale) */
+                        version: number;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4556,24 +5670,100 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A node's id or its unique name */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description ISO time (or epoch ms) in the future, within a year */
+                    deadline?: (string | number) | null;
+                    /** @description Why, 1–512 characters (trimmed) */
+                    reason: string;
+                    /** @description The version you read; a stale one is a 409 */
+                    version?: number;
+                };
             };
         };
         responses: {
-            /** @description OK */
+            /** @description A node */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        name: string;
+                        spec: {
+                            cordon?: {
+                                at: string;
+                                by: string;
+                                deadline?: string;
+                                reason: string;
+                            };
+                            drain?: {
+                                at: string;
+                                by: string;
+                                deadline?: string;
+                                reason: string;
+                            };
+                            labels: {
+                                [key: string]: string;
+                            };
+                        };
+                        status: {
+                            address?: string;
+                            agentVersion?: string;
+                            capacity: {
+                                cores: number;
+                                gpus: {
+                                    [key: string]: unknown;
+                                }[];
+                                memoryBytes: number;
+                                numa: {
+                                    [key: string]: unknown;
+                                }[];
+                                threads: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            cgroup?: {
+                                [key: string]: unknown;
+                            };
+                            connected: boolean;
+                            cordoned: boolean;
+                            draining: boolean;
+                            fingerprint: string;
+                            lastSeenAt?: string;
+                            /** @description The newest heartbeat’s load */
+                            load?: {
+                                [key: string]: unknown;
+                            };
+                            loadAt?: string;
+                            /** @constant */
+                            managedBy?: "slurm";
+                            reason: string;
+                            schedulable: boolean;
+                            since: string;
+                            slurm?: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            state: "ready" | "suspect" | "down" | "left";
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        updatedAt: string;
+                        /** @description Of the operator’s spec: send it back with a write (409 if stale) */
+                        version: number;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4649,9 +5839,15 @@ export interface operations {
     };
     nodesGetApiV1NodesIdHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description Items per page (default 50) */
+                limit?: number;
+            };
             header?: never;
             path: {
+                /** @description A node's id or its unique name */
                 id: string;
             };
             cookie?: never;
@@ -4663,7 +5859,41 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: ({
+                            at: string;
+                            by?: string;
+                            /** @enum {string} */
+                            from?: "ready" | "suspect" | "down" | "left";
+                            /** @enum {string} */
+                            hold?: "cordoned" | "draining" | "uncordoned";
+                            /** @description Sequence number in the node’s history: the cursor */
+                            n?: number;
+                            reason: string;
+                            /** @enum {string} */
+                            state: "ready" | "suspect" | "down" | "left";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        name: string;
+                        nextCursor?: string;
+                        node: string;
+                        /** @description The retention bound (settings.historyMax) */
+                        retained: number;
+                        /** @description Entries retained */
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -4717,24 +5947,98 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A node's id or its unique name */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Why, 1–512 characters (trimmed) */
+                    reason: string;
+                    /** @description The version you read; a stale one is a 409 */
+                    version?: number;
+                };
             };
         };
         responses: {
-            /** @description OK */
+            /** @description A node */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        name: string;
+                        spec: {
+                            cordon?: {
+                                at: string;
+                                by: string;
+                                deadline?: string;
+                                reason: string;
+                            };
+                            drain?: {
+                                at: string;
+                                by: string;
+                                deadline?: string;
+                                reason: string;
+                            };
+                            labels: {
+                                [key: string]: string;
+                            };
+                        };
+                        status: {
+                            address?: string;
+                            agentVersion?: string;
+                            capacity: {
+                                cores: number;
+                                gpus: {
+                                    [key: string]: unknown;
+                                }[];
+                                memoryBytes: number;
+                                numa: {
+                                    [key: string]: unknown;
+                                }[];
+                                threads: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            cgroup?: {
+                                [key: string]: unknown;
+                            };
+                            connected: boolean;
+                            cordoned: boolean;
+                            draining: boolean;
+                            fingerprint: string;
+                            lastSeenAt?: string;
+                            /** @description The newest heartbeat’s load */
+                            load?: {
+                                [key: string]: unknown;
+                            };
+                            loadAt?: string;
+                            /** @constant */
+                            managedBy?: "slurm";
+                            reason: string;
+                            schedulable: boolean;
+                            since: string;
+                            slurm?: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            state: "ready" | "suspect" | "down" | "left";
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        updatedAt: string;
+                        /** @description Of the operator’s spec: send it back with a write (409 if stale) */
+                        version: number;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4810,7 +6114,10 @@ export interface operations {
     };
     nodesGetApiV1NodesPending: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: rejected agents too */
+                all?: "0" | "1" | "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4822,7 +6129,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Announcements without a valid key fingerprint */
+                        ignored: number;
+                        items: {
+                            addresses: string[];
+                            approval?: {
+                                at: string;
+                                by: string;
+                                name: string;
+                                reason?: string;
+                                token?: string;
+                            };
+                            /** @description What the agent claims about itself: never trusted */
+                            claimed: {
+                                agentVersion?: string;
+                                cpus?: number;
+                                gpus?: number;
+                                memoryBytes?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Its key fingerprint: what approve and reject name */
+                            id: string;
+                            name: string;
+                            port: number;
+                            rejection?: {
+                                at: string;
+                                by: string;
+                                name: string;
+                                reason?: string;
+                                token?: string;
+                            };
+                            seenAt: string;
+                            /** @enum {string} */
+                            status: "pending" | "invited" | "rejected";
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -4876,24 +6230,66 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The agent’s key fingerprint, as /pending lists it */
                 agent: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Label key ([prefix/]name) → value (≤ 63 of letters, digits, . _ -); at most 64 */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        addresses: string[];
+                        approval: {
+                            at: string;
+                            by: string;
+                            name: string;
+                            reason?: string;
+                            token?: string;
+                        };
+                        /** @description What the agent claims about itself: never trusted */
+                        claimed: {
+                            agentVersion?: string;
+                            cpus?: number;
+                            gpus?: number;
+                            memoryBytes?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description Its key fingerprint: what approve and reject name */
+                        id: string;
+                        /** @description The address that accepted the invitation */
+                        invitedAt: string;
+                        name: string;
+                        port: number;
+                        rejection?: {
+                            at: string;
+                            by: string;
+                            name: string;
+                            reason?: string;
+                            token?: string;
+                        };
+                        seenAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "invited" | "rejected";
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4972,13 +6368,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The agent’s key fingerprint, as /pending lists it */
                 agent: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Why, 1–512 characters (trimmed) */
+                    reason: string;
+                };
             };
         };
         responses: {
@@ -4987,9 +6387,43 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        addresses: string[];
+                        approval?: {
+                            at: string;
+                            by: string;
+                            name: string;
+                            reason?: string;
+                            token?: string;
+                        };
+                        /** @description What the agent claims about itself: never trusted */
+                        claimed: {
+                            agentVersion?: string;
+                            cpus?: number;
+                            gpus?: number;
+                            memoryBytes?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description Its key fingerprint: what approve and reject name */
+                        id: string;
+                        name: string;
+                        port: number;
+                        rejection: {
+                            at: string;
+                            by: string;
+                            name: string;
+                            reason?: string;
+                            token?: string;
+                        };
+                        seenAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "invited" | "rejected";
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5077,7 +6511,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        id: "liveness";
+                        spec: {
+                            closedGraceMs: number;
+                            downAfterMs: number;
+                            historyMax: number;
+                            loadPublishMs: number;
+                            suspectAfterMs: number;
+                        };
+                        /** @description Defaults and counters */
+                        status: {
+                            defaults: {
+                                closedGraceMs: number;
+                                downAfterMs: number;
+                                historyMax: number;
+                                loadPublishMs: number;
+                                suspectAfterMs: number;
+                            };
+                            nodes: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        updatedAt?: string;
+                        updatedBy?: string;
+                        /** @description Send it back with a PUT: a stale one is a 409 */
+                        version: number;
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -5133,9 +6596,17 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    closedGraceMs?: number;
+                    downAfterMs?: number;
+                    historyMax?: number;
+                    loadPublishMs?: number;
+                    suspectAfterMs?: number;
+                    /** @description The version you read; a stale one is a 409 */
+                    version?: number;
+                };
             };
         };
         responses: {
@@ -5144,7 +6615,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        id: "liveness";
+                        spec: {
+                            closedGraceMs: number;
+                            downAfterMs: number;
+                            historyMax: number;
+                            loadPublishMs: number;
+                            suspectAfterMs: number;
+                        };
+                        /** @description Defaults and counters */
+                        status: {
+                            defaults: {
+                                closedGraceMs: number;
+                                downAfterMs: number;
+                                historyMax: number;
+                                loadPublishMs: number;
+                                suspectAfterMs: number;
+                            };
+                            nodes: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        updatedAt?: string;
+                        updatedBy?: string;
+                        /** @description Send it back with a PUT: a stale one is a 409 */
+                        version: number;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -5222,7 +6722,10 @@ export interface operations {
     };
     nodesGetApiV1NodesTokens: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The state parameter */
+                state?: "active" | "expired" | "used-up" | "revoked";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5234,7 +6737,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            spec: {
+                                boundFingerprint?: string;
+                                certSha256?: string;
+                                description: string;
+                                expiresAt: string;
+                                /** @enum {string} */
+                                kind: "operator" | "approval" | "local";
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                uses: number;
+                            };
+                            status: {
+                                joined: string[];
+                                revokedAt?: string;
+                                revokedBy?: string;
+                                /** @enum {string} */
+                                state: "active" | "expired" | "used-up" | "revoked";
+                                used: number;
+                            };
+                            updatedAt: string;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -5290,18 +6832,61 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    description?: string;
+                    /** @description Applied to every node that joins with it */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                    /** @description Lifetime, 1m to 30d: a duration such as 1h, 90m, 2d, or seconds (default 1h) */
+                    ttl?: number | string;
+                    /** @description Joins allowed (default 1) */
+                    uses?: number;
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        createdBy: string;
+                        id: string;
+                        note: string;
+                        /** @description The URL agents join at */
+                        server?: string;
+                        spec: {
+                            boundFingerprint?: string;
+                            certSha256?: string;
+                            description: string;
+                            expiresAt: string;
+                            /** @enum {string} */
+                            kind: "operator" | "approval" | "local";
+                            labels: {
+                                [key: string]: string;
+                            };
+                            uses: number;
+                        };
+                        status: {
+                            joined: string[];
+                            revokedAt?: string;
+                            revokedBy?: string;
+                            /** @enum {string} */
+                            state: "active" | "expired" | "used-up" | "revoked";
+                            used: number;
+                        };
+                        /** @description The secret: shown only now */
+                        token: string;
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -5382,18 +6967,56 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The token parameter */
                 token: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description A join token (never its secret) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        createdBy: string;
+                        id: string;
+                        spec: {
+                            boundFingerprint?: string;
+                            certSha256?: string;
+                            description: string;
+                            expiresAt: string;
+                            /** @enum {string} */
+                            kind: "operator" | "approval" | "local";
+                            labels: {
+                                [key: string]: string;
+                            };
+                            uses: number;
+                        };
+                        status: {
+                            joined: string[];
+                            revokedAt?: string;
+                            revokedBy?: string;
+                            /** @enum {string} */
+                            state: "active" | "expired" | "used-up" | "revoked";
+                            used: number;
+                        };
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -5447,18 +7070,56 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The token parameter */
                 token: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description A join token (never its secret) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        createdBy: string;
+                        id: string;
+                        spec: {
+                            boundFingerprint?: string;
+                            certSha256?: string;
+                            description: string;
+                            expiresAt: string;
+                            /** @enum {string} */
+                            kind: "operator" | "approval" | "local";
+                            labels: {
+                                [key: string]: string;
+                            };
+                            uses: number;
+                        };
+                        status: {
+                            joined: string[];
+                            revokedAt?: string;
+                            revokedBy?: string;
+                            /** @enum {string} */
+                            state: "active" | "expired" | "used-up" | "revoked";
+                            used: number;
+                        };
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7226,7 +8887,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description ISO 8601 time */
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            name: string;
+                            permissions: string[];
+                            /** @description Raw Ed25519 public key, base64url */
+                            publicKey: string;
+                            revoked: boolean;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7282,18 +8957,37 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description The node */
+                    name: string;
+                    /** @description What requests signed with it may do */
+                    permissions?: string[];
+                    /** @description Raw Ed25519 public key, base64url (43 characters) */
+                    publicKey: string;
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        createdBy: string;
+                        id: string;
+                        name: string;
+                        permissions: string[];
+                        /** @description Raw Ed25519 public key, base64url */
+                        publicKey: string;
+                        revoked: boolean;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -7374,18 +9068,28 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Revoked */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7436,7 +9140,24 @@ export interface operations {
     };
     securityGetApiV1SecurityAudit: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An action, or a prefix ending in "." (auth.) */
+                action?: string;
+                /** @description Who acted (a user id, kernel, a plugin, anonymous) */
+                actor?: string;
+                /** @description The nextCursor or prevCursor of a page (with the same order) */
+                cursor?: string;
+                /** @description Entries per page (default 100) */
+                limit?: number;
+                /** @description asc: oldest first (default); desc: newest first */
+                order?: "asc" | "desc";
+                /** @description The outcome parameter */
+                outcome?: "success" | "failure" | "denied";
+                /** @description ISO 8601 time, inclusive */
+                since?: string;
+                /** @description ISO 8601 time, inclusive */
+                until?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7448,7 +9169,42 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: ({
+                            action: string;
+                            actor: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            hash: string;
+                            mac?: string;
+                            /** @enum {string} */
+                            outcome: "success" | "failure" | "denied";
+                            prev: string;
+                            seq: number;
+                            source?: string;
+                            target?: string;
+                            /** @description ISO 8601 time */
+                            time: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Goes on in the query’s order */
+                        nextCursor?: string;
+                        /** @description Goes back to the page before */
+                        prevCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7499,7 +9255,10 @@ export interface operations {
     };
     securityGetApiV1SecurityAuditVerify: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A checkpoint JWS kept outside this machine (security.audit.checkpoint event) */
+                checkpoint?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7511,7 +9270,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        broken?: {
+                            reason: string;
+                            seq: number;
+                        };
+                        checkpoints: {
+                            at: string;
+                            seq: number;
+                            /** @enum {string} */
+                            source: "stored" | "given";
+                        }[];
+                        entries: number;
+                        head: {
+                            hash: string;
+                            seq: number;
+                        };
+                        keyed: boolean;
+                        keyedFrom: number;
+                        ok: boolean;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7567,18 +9356,38 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description At least 12 characters, not common, not containing the username */
+                    password: string;
+                    /** @description The one-time bootstrap secret the kernel printed */
+                    secret: string;
+                    /** @description 1–64 of letters, digits, . _ - @ */
+                    username: string;
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description The first admin */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        disabled: boolean;
+                        id: string;
+                        /** @description ISO 8601 time */
+                        passwordChangedAt: string;
+                        roles: string[];
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -7643,9 +9452,12 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    password: string;
+                    username: string;
+                };
             };
         };
         responses: {
@@ -7654,7 +9466,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description A short-lived access token (JWT): Authorization: Bearer … */
+                        accessToken: string;
+                        /** @description Seconds the access token lives */
+                        expiresIn: number;
+                        /**
+                         * @description With X-Omega-Refresh-Cookie: 1, the refresh token went into an HttpOnly cookie instead
+                         * @constant
+                         */
+                        refreshCookie?: true;
+                        /** @description ISO 8601 time */
+                        refreshExpiresAt: string;
+                        /** @description Rotate it with POST /refresh; absent when a browser opted into the cookie */
+                        refreshToken?: string;
+                        /** @constant */
+                        tokenType: "Bearer";
+                        user: {
+                            /** @description ISO 8601 time */
+                            createdAt: string;
+                            disabled: boolean;
+                            id: string;
+                            /** @description ISO 8601 time */
+                            passwordChangedAt: string;
+                            roles: string[];
+                            /** @description ISO 8601 time */
+                            updatedAt: string;
+                            username: string;
+                        };
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -7719,14 +9561,17 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description The refresh token (ort.…); absent with X-Omega-Refresh-Cookie: 1, when the kernel takes it from the cookie */
+                    refreshToken?: string;
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Signed out */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7802,7 +9647,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        /** @description Denied by the roles (deny beats allow) */
+                        denied: string[];
+                        disabled: boolean;
+                        id: string;
+                        /** @description ISO 8601 time */
+                        passwordChangedAt: string;
+                        /** @description Granted by the roles */
+                        permissions: string[];
+                        roles: string[];
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7858,14 +9720,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": unknown;
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Every session of yours is revoked */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7952,14 +9814,18 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    currentPassword: string;
+                    /** @description At least 12 characters, not common, not containing the username */
+                    newPassword: string;
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Changed; every session of yours is revoked */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8053,7 +9919,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description ISO 8601 time */
+                            createdAt: string;
+                            /** @description ISO 8601 time */
+                            expiresAt: string;
+                            id: string;
+                            name: string;
+                            revoked: boolean;
+                            scopes: string[];
+                            userId: string;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -8109,18 +9989,39 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Days it lives (default 30) */
+                    expiresInDays?: number;
+                    /** @description What the token is for */
+                    name: string;
+                    /** @description What it may do: at least one permission, each within your own */
+                    scopes: string[];
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        /** @description ISO 8601 time */
+                        expiresAt: string;
+                        id: string;
+                        name: string;
+                        revoked: boolean;
+                        scopes: string[];
+                        /** @description The secret (omg_…): shown once, only its hash is kept */
+                        token: string;
+                        userId: string;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -8201,18 +10102,28 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Revoked */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -8268,9 +10179,12 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description The refresh token (ort.…); absent with X-Omega-Refresh-Cookie: 1, when the kernel takes it from the cookie */
+                    refreshToken?: string;
+                };
             };
         };
         responses: {
@@ -8279,7 +10193,25 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description A short-lived access token (JWT): Authorization: Bearer … */
+                        accessToken: string;
+                        /** @description Seconds the access token lives */
+                        expiresIn: number;
+                        /**
+                         * @description With X-Omega-Refresh-Cookie: 1, the refresh token went into an HttpOnly cookie instead
+                         * @constant
+                         */
+                        refreshCookie?: true;
+                        /** @description ISO 8601 time */
+                        refreshExpiresAt: string;
+                        /** @description Rotate it with POST /refresh; absent when a browser opted into the cookie */
+                        refreshToken?: string;
+                        /** @constant */
+                        tokenType: "Bearer";
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -8344,14 +10276,17 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description The refresh token (ort.…); absent with X-Omega-Refresh-Cookie: 1, when the kernel takes it from the cookie */
+                    refreshToken?: string;
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Signed out */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8427,7 +10362,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            builtIn: boolean;
+                            denied: string[];
+                            description: string;
+                            name: string;
+                            permissions: string[];
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -8483,18 +10428,35 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Permission patterns denied (deny beats allow) */
+                    denied?: string[];
+                    /** @description What the role is for */
+                    description?: string;
+                    /** @description 2–40 of a-z, 0-9, - (starting with a letter) */
+                    name: string;
+                    /** @description Permission patterns granted (resource:action, * wildcards) */
+                    permissions?: string[];
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        builtIn: boolean;
+                        denied: string[];
+                        description: string;
+                        name: string;
+                        permissions: string[];
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -8575,13 +10537,23 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The role name */
                 name: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Permission patterns denied (deny beats allow) */
+                    denied?: string[];
+                    /** @description What the role is for */
+                    description?: string;
+                    /** @description Ignored: the role is the one in the path */
+                    name?: unknown;
+                    /** @description Permission patterns granted (resource:action, * wildcards) */
+                    permissions?: string[];
+                };
             };
         };
         responses: {
@@ -8590,9 +10562,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        builtIn: boolean;
+                        denied: string[];
+                        description: string;
+                        name: string;
+                        permissions: string[];
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8671,18 +10651,28 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The role name */
                 name: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Deleted; its holders’ sessions are revoked */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -8745,7 +10735,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description ISO 8601 time */
+                            createdAt: string;
+                            /** @description ISO 8601 time */
+                            expiresAt: string;
+                            id: string;
+                            name: string;
+                            revoked: boolean;
+                            scopes: string[];
+                            userId: string;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -8799,18 +10803,28 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Revoked */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -8861,7 +10875,12 @@ export interface operations {
     };
     securityGetApiV1SecurityUsers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description Users per page (default 100) */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8873,7 +10892,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description ISO 8601 time */
+                            createdAt: string;
+                            disabled: boolean;
+                            id: string;
+                            /** @description ISO 8601 time */
+                            passwordChangedAt: string;
+                            roles: string[];
+                            /** @description ISO 8601 time */
+                            updatedAt: string;
+                            username: string;
+                        }[];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -8929,18 +10973,38 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description At least 12 characters, not common, not containing the username */
+                    password: string;
+                    /** @description Role names (default viewer) */
+                    roles?: string[];
+                    /** @description 1–64 of letters, digits, . _ - @ */
+                    username: string;
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        disabled: boolean;
+                        id: string;
+                        /** @description ISO 8601 time */
+                        passwordChangedAt: string;
+                        roles: string[];
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -9021,6 +11085,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id */
                 id: string;
             };
             cookie?: never;
@@ -9032,7 +11097,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        disabled: boolean;
+                        id: string;
+                        /** @description ISO 8601 time */
+                        passwordChangedAt: string;
+                        roles: string[];
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -9086,18 +11173,28 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Deleted; their sessions are revoked */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -9151,13 +11248,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    disabled?: boolean;
+                    /** @description At least 12 characters, not common, not containing the username */
+                    password?: string;
+                    /** @description Replaces the roles */
+                    roles?: string[];
+                };
             };
         };
         responses: {
@@ -9166,9 +11270,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        disabled: boolean;
+                        id: string;
+                        /** @description ISO 8601 time */
+                        passwordChangedAt: string;
+                        roles: string[];
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9244,7 +11361,20 @@ export interface operations {
     };
     sessionsGetApiV1Sessions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description true (uses GPUs), false (uses none), a GPU index on its node, or a GPU model (substring) */
+                gpu?: string;
+                /** @description Items per page (default 100) */
+                limit?: number;
+                /** @description A node's id or name */
+                node?: string;
+                /** @description An owner's user id (with sessions-all:read; others see their own) */
+                owner?: string;
+                /** @description Comma-separated states: pending, starting, running, paused, terminating, completed, failed, oom-killed, timed-out, cancelled, lost */
+                state?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -9256,7 +11386,139 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description ISO 8601 time */
+                            createdAt: string;
+                            history: {
+                                /** @description ISO 8601 time */
+                                at: string;
+                                reason: string;
+                                /** @enum {string} */
+                                state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                            }[];
+                            id: string;
+                            owner: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @description What was asked, validated, with the defaults applied */
+                            spec: {
+                                args: string[];
+                                command?: string;
+                                cwd?: string;
+                                /** @enum {string} */
+                                enforcement: "required" | "best-effort";
+                                env: {
+                                    [key: string]: string;
+                                };
+                                name: string;
+                                nodeSelector: string;
+                                /** @enum {string} */
+                                placement: "binpack" | "spread";
+                                priority: number;
+                                resources: {
+                                    cores?: number;
+                                    diskBytes?: number;
+                                    gpuModel?: string;
+                                    gpus: number;
+                                    memoryBytes: number;
+                                    millicores?: number;
+                                    pidsMax?: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                script?: string;
+                                target: {
+                                    /** @enum {string} */
+                                    kind: "agents" | "slurm";
+                                    partition?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                timeLimitSec?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description What the session is now */
+                            status: {
+                                attempts: number;
+                                cancelledBy?: string;
+                                /** @description ISO 8601 time */
+                                endedAt?: string;
+                                /** @description What the node enforces, one line each */
+                                enforcement?: string[];
+                                exit?: {
+                                    code: number | null;
+                                    coreDumped: boolean;
+                                    signal: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                pauseMethod?: string;
+                                peakMemoryBytes?: number;
+                                placement?: {
+                                    cpus?: number[];
+                                    gpus: number[];
+                                    memoryBytes: number;
+                                    mems?: number[];
+                                    millicores: number;
+                                    node: string;
+                                    nodeName: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Why it is in this state, in words */
+                                reason: string;
+                                /** @description ISO 8601 time */
+                                since: string;
+                                slurm?: {
+                                    jobId: string;
+                                    nodes: string[];
+                                    reason: string | null;
+                                    state: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                /** @description ISO 8601 time */
+                                startedAt?: string;
+                                /** @enum {string} */
+                                state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                                usage?: {
+                                    /** @description ISO 8601 time */
+                                    at: string;
+                                    cpuSystemSec: number;
+                                    cpuTotalSec: number;
+                                    cpuUserSec: number;
+                                    memoryCurrentBytes: number | null;
+                                    memoryPeakBytes: number | null;
+                                    pidsCurrent: number | null;
+                                    /** @enum {string} */
+                                    source: "cgroup" | "proc" | "slurm";
+                                    throttledSec: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description ISO 8601 time */
+                            updatedAt: string;
+                            version: number;
+                        }[];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -9312,18 +11574,197 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Its arguments */
+                    args?: string[];
+                    /** @description The program, a name on PATH or a path (give command with args, or script) */
+                    command?: string;
+                    /** @description Working directory: an absolute, normalised path (default: a fresh one of its own) */
+                    cwd?: string;
+                    /**
+                     * @description required (default): only nodes that enforce every limit; best-effort: run and say what was not
+                     * @enum {string}
+                     */
+                    enforcement?: "required" | "best-effort";
+                    /** @description The whole environment (nothing is inherited); command, arguments, script and environment take at most 196608 bytes */
+                    env?: {
+                        [key: string]: string;
+                    };
+                    /** @description 1–64 of letters, digits, space . _ : - (default: the command’s file name) */
+                    name?: string;
+                    /** @description Label selector "k=v,k!=v,k,!k" (at most 1024 characters) or an object of k: v; every term must hold */
+                    nodeSelector?: string | {
+                        [key: string]: string;
+                    } | null;
+                    /**
+                     * @description Default: the plugin’s setting (binpack)
+                     * @enum {string}
+                     */
+                    placement?: "binpack" | "spread";
+                    /** @description Higher starts first (default 0); equal priorities start oldest first */
+                    priority?: number;
+                    /** @description What the session may use */
+                    resources?: {
+                        /** @description Whole logical CPUs, pinned NUMA-aware and exclusive (give cores or millicores, not both) */
+                        cores?: number;
+                        /** @description A size limit on the session’s own working directory (4M–1P; agents only, not with cwd) */
+                        disk?: number | string;
+                        /** @description The GPU model the GPUs must be (substring, case-insensitive); needs gpus ≥ 1 */
+                        gpuModel?: string;
+                        /** @description A GPU count 0–64, or {count, model} */
+                        gpus?: number | {
+                            count?: number;
+                            model?: string;
+                        };
+                        /** @description Hard memory limit: bytes or a size such as 512M or 2G, at least 4M (default 512M per core) */
+                        memory?: number | string;
+                        /** @description A share of CPU time in thousandths of a core, a hard cap, not pinned (default 1000) */
+                        millicores?: number;
+                        /** @description Most processes and threads alive at once */
+                        pids?: number;
+                    };
+                    /** @description A shell script, instead of command and args */
+                    script?: string;
+                    /** @description Where it runs: "agents" (Omega’s own, the default), "slurm", or {kind: "slurm", partition} */
+                    target?: string | {
+                        /** @enum {unknown} */
+                        kind: "agents" | "slurm";
+                        partition?: string;
+                    };
+                    /** @description Seconds, or a duration such as 90s, 30m, 2h, 1d, 1h30m */
+                    timeLimit?: number | string;
+                };
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Recorded: its status says where it starts or why it waits */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        history: {
+                            /** @description ISO 8601 time */
+                            at: string;
+                            reason: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                        }[];
+                        id: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description What was asked, validated, with the defaults applied */
+                        spec: {
+                            args: string[];
+                            command?: string;
+                            cwd?: string;
+                            /** @enum {string} */
+                            enforcement: "required" | "best-effort";
+                            env: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            nodeSelector: string;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            priority: number;
+                            resources: {
+                                cores?: number;
+                                diskBytes?: number;
+                                gpuModel?: string;
+                                gpus: number;
+                                memoryBytes: number;
+                                millicores?: number;
+                                pidsMax?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            script?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "agents" | "slurm";
+                                partition?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            timeLimitSec?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description What the session is now */
+                        status: {
+                            attempts: number;
+                            cancelledBy?: string;
+                            /** @description ISO 8601 time */
+                            endedAt?: string;
+                            /** @description What the node enforces, one line each */
+                            enforcement?: string[];
+                            exit?: {
+                                code: number | null;
+                                coreDumped: boolean;
+                                signal: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            pauseMethod?: string;
+                            peakMemoryBytes?: number;
+                            placement?: {
+                                cpus?: number[];
+                                gpus: number[];
+                                memoryBytes: number;
+                                mems?: number[];
+                                millicores: number;
+                                node: string;
+                                nodeName: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Why it is in this state, in words */
+                            reason: string;
+                            /** @description ISO 8601 time */
+                            since: string;
+                            slurm?: {
+                                jobId: string;
+                                nodes: string[];
+                                reason: string | null;
+                                state: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description ISO 8601 time */
+                            startedAt?: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                            usage?: {
+                                /** @description ISO 8601 time */
+                                at: string;
+                                cpuSystemSec: number;
+                                cpuTotalSec: number;
+                                cpuUserSec: number;
+                                memoryCurrentBytes: number | null;
+                                memoryPeakBytes: number | null;
+                                pidsCurrent: number | null;
+                                /** @enum {string} */
+                                source: "cgroup" | "proc" | "slurm";
+                                throttledSec: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -9404,6 +11845,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session id (s-…) */
                 id: string;
             };
             cookie?: never;
@@ -9415,7 +11857,136 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        history: {
+                            /** @description ISO 8601 time */
+                            at: string;
+                            reason: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                        }[];
+                        id: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description What was asked, validated, with the defaults applied */
+                        spec: {
+                            args: string[];
+                            command?: string;
+                            cwd?: string;
+                            /** @enum {string} */
+                            enforcement: "required" | "best-effort";
+                            env: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            nodeSelector: string;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            priority: number;
+                            resources: {
+                                cores?: number;
+                                diskBytes?: number;
+                                gpuModel?: string;
+                                gpus: number;
+                                memoryBytes: number;
+                                millicores?: number;
+                                pidsMax?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            script?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "agents" | "slurm";
+                                partition?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            timeLimitSec?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description What the session is now */
+                        status: {
+                            attempts: number;
+                            cancelledBy?: string;
+                            /** @description ISO 8601 time */
+                            endedAt?: string;
+                            /** @description What the node enforces, one line each */
+                            enforcement?: string[];
+                            exit?: {
+                                code: number | null;
+                                coreDumped: boolean;
+                                signal: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            pauseMethod?: string;
+                            peakMemoryBytes?: number;
+                            placement?: {
+                                cpus?: number[];
+                                gpus: number[];
+                                memoryBytes: number;
+                                mems?: number[];
+                                millicores: number;
+                                node: string;
+                                nodeName: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Why it is in this state, in words */
+                            reason: string;
+                            /** @description ISO 8601 time */
+                            since: string;
+                            slurm?: {
+                                jobId: string;
+                                nodes: string[];
+                                reason: string | null;
+                                state: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description ISO 8601 time */
+                            startedAt?: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                            usage?: {
+                                /** @description ISO 8601 time */
+                                at: string;
+                                cpuSystemSec: number;
+                                cpuTotalSec: number;
+                                cpuUserSec: number;
+                                memoryCurrentBytes: number | null;
+                                memoryPeakBytes: number | null;
+                                pidsCurrent: number | null;
+                                /** @enum {string} */
+                                source: "cgroup" | "proc" | "slurm";
+                                throttledSec: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -9466,9 +12037,19 @@ export interface operations {
     };
     sessionsGetApiV1SessionsIdLogs: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Most bytes to return (default 65536) */
+                limit?: number;
+                /** @description Byte offset to read from (default 0) */
+                offset?: number;
+                /** @description Which output stream (default stdout) */
+                stream?: "stdout" | "stderr";
+                /** @description Seconds to wait for new output (long poll; default 0) */
+                wait?: number;
+            };
             header?: never;
             path: {
+                /** @description The session id (s-…) */
                 id: string;
             };
             cookie?: never;
@@ -9480,7 +12061,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The bytes, base64 */
+                        data: string;
+                        /** @constant */
+                        encoding: "base64";
+                        ended: boolean;
+                        endOffset: number;
+                        /** @description Where the next call starts */
+                        nextOffset: number;
+                        offset: number;
+                        /** @description Bytes rotated away before offset */
+                        skippedBytes: number;
+                        startOffset: number;
+                        /** @enum {string} */
+                        state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                        /** @enum {string} */
+                        stream: "stdout" | "stderr";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -9531,9 +12142,21 @@ export interface operations {
     };
     sessionsGetApiV1SessionsIdLogsSearch: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description Byte offset to search from (default 0) */
+                fromOffset?: number;
+                /** @description Most matches to return (default 100) */
+                maxMatches?: number;
+                /** @description Text (or a regex with regex=true) to find */
+                pattern: string;
+                /** @description Read pattern as a regular expression (default false) */
+                regex?: "true" | "false";
+                /** @description Which output stream (default stdout) */
+                stream?: "stdout" | "stderr";
+            };
             header?: never;
             path: {
+                /** @description The session id (s-…) */
                 id: string;
             };
             cookie?: never;
@@ -9545,7 +12168,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        matches: ({
+                            /** @description The line, base64 */
+                            line: string;
+                            lineTruncated: boolean;
+                            offset: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -9599,11 +12244,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session id (s-…) */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": unknown;
             };
@@ -9614,9 +12260,256 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        history: {
+                            /** @description ISO 8601 time */
+                            at: string;
+                            reason: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                        }[];
+                        id: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description What was asked, validated, with the defaults applied */
+                        spec: {
+                            args: string[];
+                            command?: string;
+                            cwd?: string;
+                            /** @enum {string} */
+                            enforcement: "required" | "best-effort";
+                            env: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            nodeSelector: string;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            priority: number;
+                            resources: {
+                                cores?: number;
+                                diskBytes?: number;
+                                gpuModel?: string;
+                                gpus: number;
+                                memoryBytes: number;
+                                millicores?: number;
+                                pidsMax?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            script?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "agents" | "slurm";
+                                partition?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            timeLimitSec?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description What the session is now */
+                        status: {
+                            attempts: number;
+                            cancelledBy?: string;
+                            /** @description ISO 8601 time */
+                            endedAt?: string;
+                            /** @description What the node enforces, one line each */
+                            enforcement?: string[];
+                            exit?: {
+                                code: number | null;
+                                coreDumped: boolean;
+                                signal: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            pauseMethod?: string;
+                            peakMemoryBytes?: number;
+                            placement?: {
+                                cpus?: number[];
+                                gpus: number[];
+                                memoryBytes: number;
+                                mems?: number[];
+                                millicores: number;
+                                node: string;
+                                nodeName: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Why it is in this state, in words */
+                            reason: string;
+                            /** @description ISO 8601 time */
+                            since: string;
+                            slurm?: {
+                                jobId: string;
+                                nodes: string[];
+                                reason: string | null;
+                                state: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description ISO 8601 time */
+                            startedAt?: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                            usage?: {
+                                /** @description ISO 8601 time */
+                                at: string;
+                                cpuSystemSec: number;
+                                cpuTotalSec: number;
+                                cpuUserSec: number;
+                                memoryCurrentBytes: number | null;
+                                memoryPeakBytes: number | null;
+                                pidsCurrent: number | null;
+                                /** @enum {string} */
+                                source: "cgroup" | "proc" | "slurm";
+                                throttledSec: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Asked: the node has not confirmed yet */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        history: {
+                            /** @description ISO 8601 time */
+                            at: string;
+                            reason: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                        }[];
+                        id: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description What was asked, validated, with the defaults applied */
+                        spec: {
+                            args: string[];
+                            command?: string;
+                            cwd?: string;
+                            /** @enum {string} */
+                            enforcement: "required" | "best-effort";
+                            env: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            nodeSelector: string;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            priority: number;
+                            resources: {
+                                cores?: number;
+                                diskBytes?: number;
+                                gpuModel?: string;
+                                gpus: number;
+                                memoryBytes: number;
+                                millicores?: number;
+                                pidsMax?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            script?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "agents" | "slurm";
+                                partition?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            timeLimitSec?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description What the session is now */
+                        status: {
+                            attempts: number;
+                            cancelledBy?: string;
+                            /** @description ISO 8601 time */
+                            endedAt?: string;
+                            /** @description What the node enforces, one line each */
+                            enforcement?: string[];
+                            exit?: {
+                                code: number | null;
+                                coreDumped: boolean;
+                                signal: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            pauseMethod?: string;
+                            peakMemoryBytes?: number;
+                            placement?: {
+                                cpus?: number[];
+                                gpus: number[];
+                                memoryBytes: number;
+                                mems?: number[];
+                                millicores: number;
+                                node: string;
+                                nodeName: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Why it is in this state, in words */
+                            reason: string;
+                            /** @description ISO 8601 time */
+                            since: string;
+                            slurm?: {
+                                jobId: string;
+                                nodes: string[];
+                                reason: string | null;
+                                state: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description ISO 8601 time */
+                            startedAt?: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                            usage?: {
+                                /** @description ISO 8601 time */
+                                at: string;
+                                cpuSystemSec: number;
+                                cpuTotalSec: number;
+                                cpuUserSec: number;
+                                memoryCurrentBytes: number | null;
+                                memoryPeakBytes: number | null;
+                                pidsCurrent: number | null;
+                                /** @enum {string} */
+                                source: "cgroup" | "proc" | "slurm";
+                                throttledSec: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9695,11 +12588,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session id (s-…) */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": unknown;
             };
@@ -9710,9 +12604,256 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        history: {
+                            /** @description ISO 8601 time */
+                            at: string;
+                            reason: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                        }[];
+                        id: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description What was asked, validated, with the defaults applied */
+                        spec: {
+                            args: string[];
+                            command?: string;
+                            cwd?: string;
+                            /** @enum {string} */
+                            enforcement: "required" | "best-effort";
+                            env: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            nodeSelector: string;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            priority: number;
+                            resources: {
+                                cores?: number;
+                                diskBytes?: number;
+                                gpuModel?: string;
+                                gpus: number;
+                                memoryBytes: number;
+                                millicores?: number;
+                                pidsMax?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            script?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "agents" | "slurm";
+                                partition?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            timeLimitSec?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description What the session is now */
+                        status: {
+                            attempts: number;
+                            cancelledBy?: string;
+                            /** @description ISO 8601 time */
+                            endedAt?: string;
+                            /** @description What the node enforces, one line each */
+                            enforcement?: string[];
+                            exit?: {
+                                code: number | null;
+                                coreDumped: boolean;
+                                signal: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            pauseMethod?: string;
+                            peakMemoryBytes?: number;
+                            placement?: {
+                                cpus?: number[];
+                                gpus: number[];
+                                memoryBytes: number;
+                                mems?: number[];
+                                millicores: number;
+                                node: string;
+                                nodeName: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Why it is in this state, in words */
+                            reason: string;
+                            /** @description ISO 8601 time */
+                            since: string;
+                            slurm?: {
+                                jobId: string;
+                                nodes: string[];
+                                reason: string | null;
+                                state: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description ISO 8601 time */
+                            startedAt?: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                            usage?: {
+                                /** @description ISO 8601 time */
+                                at: string;
+                                cpuSystemSec: number;
+                                cpuTotalSec: number;
+                                cpuUserSec: number;
+                                memoryCurrentBytes: number | null;
+                                memoryPeakBytes: number | null;
+                                pidsCurrent: number | null;
+                                /** @enum {string} */
+                                source: "cgroup" | "proc" | "slurm";
+                                throttledSec: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Asked: the node has not confirmed yet */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        history: {
+                            /** @description ISO 8601 time */
+                            at: string;
+                            reason: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                        }[];
+                        id: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description What was asked, validated, with the defaults applied */
+                        spec: {
+                            args: string[];
+                            command?: string;
+                            cwd?: string;
+                            /** @enum {string} */
+                            enforcement: "required" | "best-effort";
+                            env: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            nodeSelector: string;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            priority: number;
+                            resources: {
+                                cores?: number;
+                                diskBytes?: number;
+                                gpuModel?: string;
+                                gpus: number;
+                                memoryBytes: number;
+                                millicores?: number;
+                                pidsMax?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            script?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "agents" | "slurm";
+                                partition?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            timeLimitSec?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description What the session is now */
+                        status: {
+                            attempts: number;
+                            cancelledBy?: string;
+                            /** @description ISO 8601 time */
+                            endedAt?: string;
+                            /** @description What the node enforces, one line each */
+                            enforcement?: string[];
+                            exit?: {
+                                code: number | null;
+                                coreDumped: boolean;
+                                signal: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            pauseMethod?: string;
+                            peakMemoryBytes?: number;
+                            placement?: {
+                                cpus?: number[];
+                                gpus: number[];
+                                memoryBytes: number;
+                                mems?: number[];
+                                millicores: number;
+                                node: string;
+                                nodeName: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Why it is in this state, in words */
+                            reason: string;
+                            /** @description ISO 8601 time */
+                            since: string;
+                            slurm?: {
+                                jobId: string;
+                                nodes: string[];
+                                reason: string | null;
+                                state: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description ISO 8601 time */
+                            startedAt?: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                            usage?: {
+                                /** @description ISO 8601 time */
+                                at: string;
+                                cpuSystemSec: number;
+                                cpuTotalSec: number;
+                                cpuUserSec: number;
+                                memoryCurrentBytes: number | null;
+                                memoryPeakBytes: number | null;
+                                pidsCurrent: number | null;
+                                /** @enum {string} */
+                                source: "cgroup" | "proc" | "slurm";
+                                throttledSec: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9791,13 +12932,19 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session id (s-…) */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description SIGTERM → SIGKILL grace (default: the setting) */
+                    graceMs?: number;
+                    /** @description Why, for the record */
+                    reason?: string;
+                };
             };
         };
         responses: {
@@ -9806,9 +12953,256 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        history: {
+                            /** @description ISO 8601 time */
+                            at: string;
+                            reason: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                        }[];
+                        id: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description What was asked, validated, with the defaults applied */
+                        spec: {
+                            args: string[];
+                            command?: string;
+                            cwd?: string;
+                            /** @enum {string} */
+                            enforcement: "required" | "best-effort";
+                            env: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            nodeSelector: string;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            priority: number;
+                            resources: {
+                                cores?: number;
+                                diskBytes?: number;
+                                gpuModel?: string;
+                                gpus: number;
+                                memoryBytes: number;
+                                millicores?: number;
+                                pidsMax?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            script?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "agents" | "slurm";
+                                partition?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            timeLimitSec?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description What the session is now */
+                        status: {
+                            attempts: number;
+                            cancelledBy?: string;
+                            /** @description ISO 8601 time */
+                            endedAt?: string;
+                            /** @description What the node enforces, one line each */
+                            enforcement?: string[];
+                            exit?: {
+                                code: number | null;
+                                coreDumped: boolean;
+                                signal: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            pauseMethod?: string;
+                            peakMemoryBytes?: number;
+                            placement?: {
+                                cpus?: number[];
+                                gpus: number[];
+                                memoryBytes: number;
+                                mems?: number[];
+                                millicores: number;
+                                node: string;
+                                nodeName: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Why it is in this state, in words */
+                            reason: string;
+                            /** @description ISO 8601 time */
+                            since: string;
+                            slurm?: {
+                                jobId: string;
+                                nodes: string[];
+                                reason: string | null;
+                                state: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description ISO 8601 time */
+                            startedAt?: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                            usage?: {
+                                /** @description ISO 8601 time */
+                                at: string;
+                                cpuSystemSec: number;
+                                cpuTotalSec: number;
+                                cpuUserSec: number;
+                                memoryCurrentBytes: number | null;
+                                memoryPeakBytes: number | null;
+                                pidsCurrent: number | null;
+                                /** @enum {string} */
+                                source: "cgroup" | "proc" | "slurm";
+                                throttledSec: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Asked: the node has not confirmed yet */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        createdAt: string;
+                        history: {
+                            /** @description ISO 8601 time */
+                            at: string;
+                            reason: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                        }[];
+                        id: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description What was asked, validated, with the defaults applied */
+                        spec: {
+                            args: string[];
+                            command?: string;
+                            cwd?: string;
+                            /** @enum {string} */
+                            enforcement: "required" | "best-effort";
+                            env: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            nodeSelector: string;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            priority: number;
+                            resources: {
+                                cores?: number;
+                                diskBytes?: number;
+                                gpuModel?: string;
+                                gpus: number;
+                                memoryBytes: number;
+                                millicores?: number;
+                                pidsMax?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            script?: string;
+                            target: {
+                                /** @enum {string} */
+                                kind: "agents" | "slurm";
+                                partition?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            timeLimitSec?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description What the session is now */
+                        status: {
+                            attempts: number;
+                            cancelledBy?: string;
+                            /** @description ISO 8601 time */
+                            endedAt?: string;
+                            /** @description What the node enforces, one line each */
+                            enforcement?: string[];
+                            exit?: {
+                                code: number | null;
+                                coreDumped: boolean;
+                                signal: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            pauseMethod?: string;
+                            peakMemoryBytes?: number;
+                            placement?: {
+                                cpus?: number[];
+                                gpus: number[];
+                                memoryBytes: number;
+                                mems?: number[];
+                                millicores: number;
+                                node: string;
+                                nodeName: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Why it is in this state, in words */
+                            reason: string;
+                            /** @description ISO 8601 time */
+                            since: string;
+                            slurm?: {
+                                jobId: string;
+                                nodes: string[];
+                                reason: string | null;
+                                state: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description ISO 8601 time */
+                            startedAt?: string;
+                            /** @enum {string} */
+                            state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                            usage?: {
+                                /** @description ISO 8601 time */
+                                at: string;
+                                cpuSystemSec: number;
+                                cpuTotalSec: number;
+                                cpuUserSec: number;
+                                memoryCurrentBytes: number | null;
+                                memoryPeakBytes: number | null;
+                                pidsCurrent: number | null;
+                                /** @enum {string} */
+                                source: "cgroup" | "proc" | "slurm";
+                                throttledSec: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9884,9 +13278,13 @@ export interface operations {
     };
     sessionsGetApiV1SessionsIdUsage: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Ask the node for a fresh sample (default false) */
+                fresh?: "true" | "false";
+            };
             header?: never;
             path: {
+                /** @description The session id (s-…) */
                 id: string;
             };
             cookie?: never;
@@ -9898,7 +13296,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        limits: {
+                            cores: number | null;
+                            memoryBytes: number;
+                            millicores: number | null;
+                        };
+                        peakMemoryBytes: number | null;
+                        /** @description The metrics plugin series of its history */
+                        series: string;
+                        /** @enum {string} */
+                        state: "pending" | "starting" | "running" | "paused" | "terminating" | "completed" | "failed" | "oom-killed" | "timed-out" | "cancelled" | "lost";
+                        usage: ({
+                            /** @description ISO 8601 time */
+                            at: string;
+                            cpuSystemSec: number;
+                            cpuTotalSec: number;
+                            cpuUserSec: number;
+                            memoryCurrentBytes: number | null;
+                            memoryPeakBytes: number | null;
+                            pidsCurrent: number | null;
+                            /** @enum {string} */
+                            source: "cgroup" | "proc" | "slurm";
+                            throttledSec: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -9961,7 +13397,25 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        at: string;
+                        nodes: {
+                            gpus: number;
+                            memoryBytes: number;
+                            millicores: number;
+                            node: string;
+                            sessions: number;
+                        }[];
+                        total: {
+                            gpus: number;
+                            memoryBytes: number;
+                            millicores: number;
+                            sessions: number;
+                        };
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -10017,9 +13471,73 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Copies to plan (default 1) */
+                    count?: number;
+                    /** @description A session spec, as POST /sessions takes it */
+                    spec: {
+                        /** @description Its arguments */
+                        args?: string[];
+                        /** @description The program, a name on PATH or a path (give command with args, or script) */
+                        command?: string;
+                        /** @description Working directory: an absolute, normalised path (default: a fresh one of its own) */
+                        cwd?: string;
+                        /**
+                         * @description required (default): only nodes that enforce every limit; best-effort: run and say what was not
+                         * @enum {string}
+                         */
+                        enforcement?: "required" | "best-effort";
+                        /** @description The whole environment (nothing is inherited); command, arguments, script and environment take at most 196608 bytes */
+                        env?: {
+                            [key: string]: string;
+                        };
+                        /** @description 1–64 of letters, digits, space . _ : - (default: the command’s file name) */
+                        name?: string;
+                        /** @description Label selector "k=v,k!=v,k,!k" (at most 1024 characters) or an object of k: v; every term must hold */
+                        nodeSelector?: string | {
+                            [key: string]: string;
+                        } | null;
+                        /**
+                         * @description Default: the plugin’s setting (binpack)
+                         * @enum {string}
+                         */
+                        placement?: "binpack" | "spread";
+                        /** @description Higher starts first (default 0); equal priorities start oldest first */
+                        priority?: number;
+                        /** @description What the session may use */
+                        resources?: {
+                            /** @description Whole logical CPUs, pinned NUMA-aware and exclusive (give cores or millicores, not both) */
+                            cores?: number;
+                            /** @description A size limit on the session’s own working directory (4M–1P; agents only, not with cwd) */
+                            disk?: number | string;
+                            /** @description The GPU model the GPUs must be (substring, case-insensitive); needs gpus ≥ 1 */
+                            gpuModel?: string;
+                            /** @description A GPU count 0–64, or {count, model} */
+                            gpus?: number | {
+                                count?: number;
+                                model?: string;
+                            };
+                            /** @description Hard memory limit: bytes or a size such as 512M or 2G, at least 4M (default 512M per core) */
+                            memory?: number | string;
+                            /** @description A share of CPU time in thousandths of a core, a hard cap, not pinned (default 1000) */
+                            millicores?: number;
+                            /** @description Most processes and threads alive at once */
+                            pids?: number;
+                        };
+                        /** @description A shell script, instead of command and args */
+                        script?: string;
+                        /** @description Where it runs: "agents" (Omega’s own, the default), "slurm", or {kind: "slurm", partition} */
+                        target?: string | {
+                            /** @enum {unknown} */
+                            kind: "agents" | "slurm";
+                            partition?: string;
+                        };
+                        /** @description Seconds, or a duration such as 90s, 30m, 2h, 1d, 1h30m */
+                        timeLimit?: number | string;
+                    };
+                };
             };
         };
         responses: {
@@ -10028,7 +13546,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 time */
+                        at: string;
+                        count: number;
+                        items: {
+                            copy: number;
+                            cpus?: number[];
+                            gpus?: number[];
+                            node?: string;
+                            nodeName?: string;
+                            placed: boolean;
+                            /** @description Where it would start, or why it would wait */
+                            reason: string;
+                        }[];
+                        placed: number;
+                        /** @description Sessions already waiting that start before the copies */
+                        queuedAhead?: number;
+                        /** @enum {string} */
+                        target: "agents" | "slurm";
+                        waiting: number;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -10118,7 +13658,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            limits: {
+                                cores?: number;
+                                gpus?: number;
+                                memoryBytes?: number;
+                                sessions?: number;
+                            };
+                            name: string;
+                            /** @enum {string} */
+                            scope: "user" | "role";
+                            /** @description ISO 8601 time */
+                            updatedAt: string;
+                            updatedBy: string;
+                            /** @description Send it back with a PUT: a stale one is a 409 */
+                            version: number;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -10172,8 +13731,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user id or role name */
                 name: string;
-                scope: string;
+                /** @description user or role */
+                scope: "user" | "role";
             };
             cookie?: never;
         };
@@ -10184,7 +13745,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        limits: {
+                            cores?: number;
+                            gpus?: number;
+                            memoryBytes?: number;
+                            sessions?: number;
+                        };
+                        name: string;
+                        /** @enum {string} */
+                        scope: "user" | "role";
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send it back with a PUT: a stale one is a 409 */
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -10238,25 +13825,81 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user id or role name */
                 name: string;
-                scope: string;
+                /** @description user or role */
+                scope: "user" | "role";
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description An absent field is not limited by this quota */
+                    limits: {
+                        /** @description Cores (fractions allowed: millicores count) */
+                        cores?: number;
+                        gpus?: number;
+                        /** @description Memory: bytes or a size such as 64G */
+                        memory?: number | string;
+                        /** @description Sessions not yet ended */
+                        sessions?: number;
+                    };
+                    /** @description The version you read (0: none yet); a stale one is a 409 */
+                    version?: number;
+                };
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Replaced */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        limits: {
+                            cores?: number;
+                            gpus?: number;
+                            memoryBytes?: number;
+                            sessions?: number;
+                        };
+                        name: string;
+                        /** @enum {string} */
+                        scope: "user" | "role";
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send it back with a PUT: a stale one is a 409 */
+                        version: number;
+                    };
+                };
             };
-            /** @description Malformed or invalid body */
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        limits: {
+                            cores?: number;
+                            gpus?: number;
+                            memoryBytes?: number;
+                            sessions?: number;
+                        };
+                        name: string;
+                        /** @enum {string} */
+                        scope: "user" | "role";
+                        /** @description ISO 8601 time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send it back with a PUT: a stale one is a 409 */
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10335,19 +13978,30 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user id or role name */
                 name: string;
-                scope: string;
+                /** @description user or role */
+                scope: "user" | "role";
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Removed */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid query or path parameters (each bad field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -10410,7 +14064,53 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Per field, the limit and the quota that sets it; a field nobody sets is unlimited */
+                        limits: {
+                            cores?: {
+                                limit: number;
+                                quota: {
+                                    name: string;
+                                    /** @enum {string} */
+                                    scope: "user" | "role";
+                                };
+                            };
+                            gpus?: {
+                                limit: number;
+                                quota: {
+                                    name: string;
+                                    /** @enum {string} */
+                                    scope: "user" | "role";
+                                };
+                            };
+                            memoryBytes?: {
+                                limit: number;
+                                quota: {
+                                    name: string;
+                                    /** @enum {string} */
+                                    scope: "user" | "role";
+                                };
+                            };
+                            sessions?: {
+                                limit: number;
+                                quota: {
+                                    name: string;
+                                    /** @enum {string} */
+                                    scope: "user" | "role";
+                                };
+                            };
+                        };
+                        roles: string[];
+                        used: {
+                            cores: number;
+                            gpus: number;
+                            memoryBytes: number;
+                            sessions: number;
+                        };
+                        user: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -10473,7 +14173,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        defaults: {
+                            defaultGraceMs: number;
+                            leftLostAfterMs: number;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            retentionMs: number;
+                        };
+                        /** @constant */
+                        id: "sessions";
+                        /** @description Each duration setting’s [min, max], ms */
+                        ranges: {
+                            defaultGraceMs: number[];
+                            leftLostAfterMs: number[];
+                            retentionMs: number[];
+                        };
+                        settings: {
+                            defaultGraceMs: number;
+                            leftLostAfterMs: number;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            retentionMs: number;
+                        };
+                        /** @description ISO 8601 time */
+                        updatedAt?: string;
+                        updatedBy?: string;
+                        /** @description Send it back with a PATCH: a stale one is a 409 */
+                        version: number;
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -10529,9 +14259,23 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description SIGTERM → SIGKILL grace of a terminate: ms (an integer, 0–3600000) or a duration such as 10m, 7d */
+                    defaultGraceMs?: number | string;
+                    /** @description A node gone this long has its sessions lost: ms (an integer, 10000–2592000000) or a duration such as 10m, 7d */
+                    leftLostAfterMs?: number | string;
+                    /**
+                     * @description Placement of sessions that do not say
+                     * @enum {string}
+                     */
+                    placement?: "binpack" | "spread";
+                    /** @description Ended sessions are forgotten after: ms (an integer, 60000–31622400000) or a duration such as 10m, 7d */
+                    retentionMs?: number | string;
+                    /** @description The version you read; a stale one is a 409 */
+                    version?: number;
+                };
             };
         };
         responses: {
@@ -10540,7 +14284,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        defaults: {
+                            defaultGraceMs: number;
+                            leftLostAfterMs: number;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            retentionMs: number;
+                        };
+                        /** @constant */
+                        id: "sessions";
+                        /** @description Each duration setting’s [min, max], ms */
+                        ranges: {
+                            defaultGraceMs: number[];
+                            leftLostAfterMs: number[];
+                            retentionMs: number[];
+                        };
+                        settings: {
+                            defaultGraceMs: number;
+                            leftLostAfterMs: number;
+                            /** @enum {string} */
+                            placement: "binpack" | "spread";
+                            retentionMs: number;
+                        };
+                        /** @description ISO 8601 time */
+                        updatedAt?: string;
+                        updatedBy?: string;
+                        /** @description Send it back with a PATCH: a stale one is a 409 */
+                        version: number;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -10630,7 +14404,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        hosts: ({
+                            name: string;
+                            node: string;
+                            reportedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -10800,7 +14584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The panel does not declare that action */
+            /** @description The panel does not declare that action, or the user lacks the action's permission */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -21,8 +21,11 @@ expectTypeOf(
 expectTypeOf(api.post('/api/v1/marketplace/remove', { body: { name: 'x' } })).resolves.toBeUnknown();
 // A documented query is typed (resources declares its query schemas).
 void api.get('/api/v1/resources', { query: { limit: 10, q: 'gpu' } });
-// A plugin route whose query the document does not describe yet takes it unchecked.
+void api.get('/api/v1/nodes', { query: { state: 'ready', limit: 5 } });
+// @ts-expect-error once a route documents its query, an unchecked one is refused
 void api.get('/api/v1/nodes', { unchecked: { query: new URLSearchParams({ state: 'ready' }) } });
+// A route whose query the document does not describe yet takes it unchecked.
+void api.get('/api/v1/marketplace/search', { unchecked: { query: new URLSearchParams({ q: 'x' }) } });
 // The octet-stream install has no JSON body in the document: raw bytes only.
 void api.post('/api/v1/plugins/install', { unchecked: { bytes: new Uint8Array(1) }, timeoutMs: 1000 });
 
