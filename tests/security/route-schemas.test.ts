@@ -3,14 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../kernel/config/index.js';
-import { type Kernel, startKernel } from '../../../kernel/kernel.js';
-import { createLogger } from '../../../kernel/log/index.js';
-import { DeclaredSchemas, expectDocumented } from '../../../tests/helpers/declared-schemas.js';
-import { removeDir } from '../../../tests/helpers/temp-kernel.js';
-import { GOOD_PASSWORD, securityPluginsDir } from '../../../tests/security/security-kernel.js';
+import { parseConfig } from '../../kernel/config/index.js';
+import { type Kernel, startKernel } from '../../kernel/kernel.js';
+import { createLogger } from '../../kernel/log/index.js';
+import { DeclaredSchemas, expectDocumented } from '../helpers/declared-schemas.js';
+import { removeDir } from '../helpers/temp-kernel.js';
+import { GOOD_PASSWORD, securityPluginsDir } from './security-kernel.js';
 
-const PLUGIN_DIR = join(import.meta.dirname, '..');
+const PLUGIN_DIR = join(import.meta.dirname, '..', '..', 'plugins', 'security');
 const S = '/api/v1/security';
 // biome-ignore lint/suspicious/noExplicitAny: tests read API bodies loosely and assert their shape
 type Doc = Record<string, any>;
