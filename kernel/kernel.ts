@@ -278,7 +278,7 @@ export async function startKernel(
     cleanup.push(() => agents.close());
 
     await plugins.start();
-    await settleAdminAccess(config, auth, findProvider(), logger, opts.print);
+    await settleAdminAccess(config, auth, findProvider(), logger, opts.print, server.url);
     state = 'ready';
     bus.publish(KERNEL_TOPICS.started, { version: KERNEL_VERSION, url: server.url });
     logger.info({ url: server.url, version: KERNEL_VERSION, dataDir: config.dataDir }, 'omega kernel ready');

@@ -10,6 +10,8 @@ export interface ArmBootstrapOptions {
   secret?: string;
   /** Where a generated secret is shown: stdout, never the JSON log. */
   print: (text: string) => void;
+  /** The kernel's URL, for the command the banner shows. */
+  url: string;
 }
 
 /**
@@ -33,9 +35,9 @@ export async function armBootstrap(
       '',
       '  Omega has no users yet. One-time bootstrap secret (shown once, valid until the first admin exists):',
       `    ${secret}`,
-      `  Create the first admin:  curl -X POST <kernel-url>/api/v1/security/bootstrap \\`,
+      `  Create the first admin:  curl -X POST ${opts.url}/api/v1/security/bootstrap \\`,
       `    -H 'content-type: application/json' \\`,
-      `    -d '{"secret":"<secret>","username":"admin","password":"<12+ characters>"}'`,
+      `    -d '{"secret":"${secret}","username":"admin","password":"<12+ characters>"}'`,
       '',
     ].join('\n'),
   );

@@ -25,6 +25,7 @@ export async function settleAdminAccess(
   provider: AuthProvider | undefined,
   logger: Logger,
   print: ((text: string) => void) | undefined,
+  url: string,
 ): Promise<void> {
   if (config.auth.adminToken) return;
   if (!provider) {
@@ -57,6 +58,7 @@ export async function settleAdminAccess(
     const armed = await armBootstrap(provider, {
       ...(secret ? { secret } : {}),
       print: print ?? ((text) => process.stdout.write(`${text}\n`)),
+      url,
     });
     if (armed !== 'not-needed')
       logger.warn({ source: armed }, 'no users yet: bootstrap secret armed (not logged)');

@@ -45,10 +45,13 @@ describe('bootstrap: no default credentials, a one-time secret creates the first
     dirs.push(pluginsDir, dataDir);
     const a = await start(dataDir, pluginsDir);
     kernels.push(a.kernel);
-    const secrets = a.printed.join('\n').match(SECRET_RE) ?? [];
+    const secrets = new Set(a.printed.join('\n').match(SECRET_RE) ?? []);
     expect(a.printed).toHaveLength(1);
-    expect(secrets).toHaveLength(1);
-    const secret = secrets[0]!;
+    expect(secrets.size).toBe(1);
+    const secret = [...secrets][0]!;
+    // The command it shows works as printed: this kernel's URL and this secret, only the password to choose.
+    expect(a.printed[0]).toContain(`curl -X POST ${a.kernel.url}/api/v1/security/bootstrap`);
+    expect(a.printed[0]).toContain(`"secret":"${secret}"`);
     // The security plugin is present: no admin-token file, and nothing gets in without a user.
     expect(existsSync(join(dataDir, 'admin-token'))).toBe(false);
     expect((await fetch(`${a.kernel.url}/api/v1/kernel`)).status).toBe(401);
