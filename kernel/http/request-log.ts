@@ -1,3 +1,4 @@
+import { hasErrorCode } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 
 /** Options of {@link createRequestLog}. */
@@ -46,7 +47,8 @@ const bucketOf = (ms: number): number => {
  * The kernel's logging policy for HTTP requests, so a busy kernel writes what an operator can
  * keep: a successful request (status < 400) is counted, not logged — one `info` line per interval
  * sums them up (count, statuses, p50/p99/max latency) and each gets its own line only at `debug`.
- * Everything else is always logged on its own line: 5xx at `error` (with the error), denials
+ * Everything else is always logged on its own line: 5xx at `error` (with the error) — but a 503
+ * OMEGA_ERR_UNAVAILABLE (not ready yet, stopping) at `warn` with its reason and no stack — denials
  * (401, 403, 429) at `warn`, other 4xx at `info`, and any request slower than `slowMs` at `warn`.
  */
 export function createRequestLog(opts: RequestLogOptions): RequestLog {
@@ -119,7 +121,10 @@ export function createRequestLog(opts: RequestLogOptions): RequestLog {
       if (r.ms > maxMs) maxMs = r.ms;
       const isSlow = r.ms >= slowMs;
       if (isSlow) slow++;
-      if (r.status >= 500) {
+      if (r.status === 503 && hasErrorCode(r.err, 'OMEGA_ERR_UNAVAILABLE')) {
+        // A state the answer already explains (starting, stopping, a plugin restarting), not a fault.
+        logger.warn(line(r, { code: 'OMEGA_ERR_UNAVAILABLE', reason: r.err.message }), 'request unavailable');
+      } else if (r.status >= 500) {
         logger.error(
           line(r, { ...(r.err === undefined ? {} : { err: r.err }), ...(isSlow ? { slow: true } : {}) }),
           'request failed',

@@ -56,6 +56,9 @@ function app(level = 'info') {
   route('/conflict', () => {
     throw omegaError('OMEGA_ERR_CONFLICT', 'stale');
   });
+  route('/starting', () => {
+    throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel is not ready.');
+  });
   route('/busy', () => {
     throw omegaError('OMEGA_ERR_RATE_LIMITED', 'slow down', { retryAfterSec: 3 });
   });
@@ -93,6 +96,7 @@ describe('the access log', () => {
     expect(boom.status).toBe(500);
     expect(await boom.text()).not.toContain('secret-path');
     expect((await call('/slow')).status).toBe(200);
+    expect((await call('/starting')).status).toBe(503);
 
     const by = (msg: string) => lines.filter((l) => l.msg === msg);
     expect(by('request denied').map((l) => [l.level, l.status, l.path])).toEqual([
@@ -109,6 +113,11 @@ describe('the access log', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ level: 'error', status: 500, path: '/boom' });
     expect(String((failed[0]!.err as { stack: string }).stack)).toContain('secret-path');
+    // Not ready yet is a state the answer explains, not a fault: a warning with its reason, no stack.
+    expect(by('request unavailable')).toEqual([
+      expect.objectContaining({ level: 'warn', status: 503, reason: 'The kernel is not ready.' }),
+    ]);
+    expect(by('request unavailable')[0]).not.toHaveProperty('err');
     expect(by('slow request')).toMatchObject([{ level: 'warn', status: 200, path: '/slow', slowMs: 40 }]);
     for (const l of lines) expect(typeof l.reqId).toBe('string');
     expect(JSON.stringify(lines)).not.toContain(TOKEN);
@@ -119,8 +128,8 @@ describe('the access log', () => {
     expect(summary).toHaveLength(1);
     expect(summary[0]).toMatchObject({
       level: 'info',
-      count: 29,
-      status: { '2xx': 22, '4xx': 6, '5xx': 1 },
+      count: 30,
+      status: { '2xx': 22, '4xx': 6, '5xx': 2 },
       slow: 1,
     });
     expect(summary[0]!.maxMs).toBeGreaterThanOrEqual(40);
