@@ -90,6 +90,22 @@ describe('build output: dist/plugin.json + dist/plugin.js; the tracked plugin.js
     expect((await buildPlugin(dir, { typecheck: false })).changed).toBe(false);
   });
 
+  it('tells the author when package.json and plugin.json disagree on the version (plugin.json is the one used)', async () => {
+    const before = source();
+    const old = JSON.parse(before) as Record<string, unknown>;
+    writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ ...old, version: '9.9.9' }));
+    try {
+      const b = await buildPlugin(dir, { typecheck: false });
+      expect(b.manifest.version).toBe('9.9.9');
+      expect(b.notes).toEqual([
+        expect.stringMatching(/^package\.json says version \S+ but plugin\.json says 9\.9\.9/),
+      ]);
+    } finally {
+      writeFileSync(join(dir, 'plugin.json'), before);
+      await buildPlugin(dir, { typecheck: false });
+    }
+  });
+
   it('tells the author when plugin.json still carries fields the build owns, and overrides them', async () => {
     const before = source();
     const old = JSON.parse(before) as Record<string, unknown>;

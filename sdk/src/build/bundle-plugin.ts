@@ -43,6 +43,17 @@ async function readSourceManifest(dir: string): Promise<{ doc: Record<string, un
   return { doc: doc as Record<string, unknown>, path };
 }
 
+/** The `version` of the plugin folder's package.json, if it has one. */
+async function packageVersion(dir: string): Promise<string | undefined> {
+  try {
+    const v = (JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version?: unknown })
+      .version;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The author's manifest with `ui.integrity` set to the integrity of the built UI folder
  * (`ui.root`, built before the plugin: e.g. `vite build && omega-plugin build`), so the built
@@ -134,6 +145,11 @@ export async function bundlePlugin(dir: string): Promise<PluginBuild> {
     .map(
       (k) =>
         `${SOURCE_MANIFEST}: "${k}" is set by the build in ${BUILT_MANIFEST}; remove it from ${SOURCE_MANIFEST}.`,
+    );
+  const npmVersion = await packageVersion(dir);
+  if (npmVersion !== undefined && npmVersion !== manifest.version)
+    notes.push(
+      `package.json says version ${npmVersion} but ${SOURCE_MANIFEST} says ${manifest.version}: the kernel, the archive and the marketplace use ${SOURCE_MANIFEST}'s; set both to the same version.`,
     );
   return { manifest, manifestText, bundle, integrity, notes };
 }
