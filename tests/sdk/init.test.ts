@@ -16,8 +16,10 @@ import { computeUiIntegrity, readUiFolder } from '@omega/protocol/archive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverPlugins } from '../../kernel/plugins/index.js';
 import { loadPluginUi } from '../../kernel/plugins/ui/index.js';
+import { startTestKernel, type TestKernel } from '../../kernel/testing/index.js';
 import { buildPlugin } from '../../sdk/src/build/index.js';
 import { initPlugin } from '../../sdk/src/scaffold/index.js';
+import { testPanel } from '../../sdk/src/testing/test-panel.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 import { authorEnv, runCommand } from '../packaging/run-command.js';
 import { OMEGA_PLUGIN, runCli } from './run-cli.js';
@@ -306,4 +308,112 @@ describe('npm test in an init --panel scaffold checks its panel through a real k
     },
     10 * MIN,
   );
+});
+
+/** The code (and status, for an API error) a promise rejects with. */
+async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string; status?: number }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { code: string; message: string; extras?: { status?: number } };
+    return { code: e.code, message: e.message, status: e.extras?.status };
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('testPanel against a real kernel: what it finds, what it refuses', () => {
+  const work = realpathSync(mkdtempSync(join(tmpdir(), 'omega-test-panel-')));
+  const dir = join(work, 'gauge');
+  let k: TestKernel | undefined;
+  beforeAll(async () => {
+    await initPlugin(work, 'gauge', { panel: true });
+    // a second panel, on the node page, reading a kernel route with a {param} from its slot
+    const manifest = json<{ ui: { panels: Array<Record<string, unknown>> } }>(join(dir, 'plugin.json'));
+    manifest.ui.panels.push({
+      id: 'about',
+      title: 'About',
+      slot: 'node-page',
+      entry: 'panels/about/index.html',
+      topics: [],
+      reads: ['/api/v1/plugins/{id}'],
+      actions: [],
+    });
+    writeFileSync(join(dir, 'plugin.json'), JSON.stringify(manifest, null, 2));
+    mkdirSync(join(dir, 'ui', 'panels', 'about'), { recursive: true });
+    writeFileSync(join(dir, 'ui', 'panels', 'about', 'index.html'), '<!doctype html>\n<p>about</p>\n');
+    mkdirSync(join(dir, 'node_modules', '@omega'), { recursive: true });
+    symlinkSync(SDK, join(dir, 'node_modules', '@omega', 'sdk'), 'dir');
+    const { build } = await import('esbuild');
+    await build({
+      entryPoints: [join(dir, 'panel', 'hello.ts')],
+      bundle: true,
+      format: 'iife',
+      target: 'es2022',
+      outfile: join(dir, 'ui', 'panels', 'hello', 'panel.js'),
+      logLevel: 'silent',
+    });
+    await buildPlugin(dir, { typecheck: false });
+    k = await startTestKernel({ plugin: dir });
+  }, 5 * MIN);
+  afterAll(async () => {
+    await k?.stop();
+    removeDir(work);
+  });
+  const kernel = (): TestKernel => {
+    if (!k) throw new Error('the kernel did not start');
+    return k;
+  };
+
+  it('refuses a panel the operator has not granted, and one the plugin does not declare', async () => {
+    const ungranted = await refusal(testPanel(kernel(), 'hello', { grant: false }));
+    expect(ungranted.code).toBe('OMEGA_ERR_NOT_FOUND');
+    expect(ungranted.message).toMatch(/lists no panel "hello" of "gauge".*grant it/);
+    const undeclared = await refusal(testPanel(kernel(), 'nope'));
+    expect(undeclared.code).toBe('OMEGA_ERR_NOT_FOUND');
+    expect(undeclared.message).toMatch(/declares no panel nope/);
+  });
+
+  it('fetches the page from its listed url on the panel host: guard first, panel CSP, its files served', async () => {
+    const t = await testPanel(kernel(), 'hello');
+    const port = new URL(kernel().url).port;
+    expect(t.panel.url).toBe(`http://gauge.localhost:${port}/ui/gauge/panels/hello/index.html`);
+    expect(t.page.guard).toBe(`http://gauge.localhost:${port}/ui/gauge/panels/.omega-panel-guard.js`);
+    expect(t.page.html.indexOf('.omega-panel-guard.js')).toBeLessThan(t.page.html.indexOf('panel.js"'));
+    expect(t.page.headers['content-security-policy']).toMatch(/connect-src 'none'.*sandbox allow-scripts/);
+    expect(t.page.assets.map((a) => new URL(a).pathname).sort()).toEqual([
+      '/ui/gauge/panels/hello/panel.css',
+      '/ui/gauge/panels/hello/panel.js',
+    ]);
+    // both panels stay granted: granting one keeps the others the operator granted
+    await testPanel(kernel(), 'about');
+    const listed = (await (await kernel().api('/api/v1/ui/panels')).json()) as {
+      items: Array<{ id: string }>;
+    };
+    expect(listed.items.map((p) => p.id)).toEqual(['hello', 'about']);
+  });
+
+  it("answers a read as the shell does: {param}s from the slot's context, percent-encoded; anything else refused", async () => {
+    const about = await testPanel(kernel(), 'about', { context: { id: 'gauge' } });
+    expect(await about.read<{ name: string; status: string }>('/api/v1/plugins/{id}')).toMatchObject({
+      name: 'gauge',
+      status: 'running',
+    });
+    // a filled-in path is not the declared template
+    expect((await refusal(about.read('/api/v1/plugins/gauge'))).code).toBe('OMEGA_ERR_PERM_DENIED');
+    const tooMany = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`q${i}`, 'x']));
+    expect((await refusal(about.read('/api/v1/plugins/{id}', tooMany))).code).toBe('OMEGA_ERR_PERM_DENIED');
+    const noContext = await testPanel(kernel(), 'about', { grant: false });
+    expect((await refusal(noContext.read('/api/v1/plugins/{id}'))).code).toBe('OMEGA_ERR_PERM_DENIED');
+    // a value cannot add a segment: '../ui/panels' reaches the kernel as one plugin name, which it
+    // refuses (climbed, the path would have been /api/v1/ui/panels, answered 200)
+    const climbing = await testPanel(kernel(), 'about', { grant: false, context: { id: '../ui/panels' } });
+    const refused = await refusal(climbing.read('/api/v1/plugins/{id}'));
+    expect([refused.code, refused.status]).toEqual(['OMEGA_ERR_VALIDATION', 400]);
+    expect(refused.message).toMatch(/^The read \/api\/v1\/plugins\/\.\.%2Fui%2Fpanels answered 400/);
+  });
+
+  it("asks with the test's user: a token the kernel does not accept gets the API's own refusal", async () => {
+    const refused = await refusal(testPanel(kernel(), 'hello', { grant: false, token: 'not-a-token' }));
+    expect([refused.code, refused.status]).toEqual(['OMEGA_ERR_UNAUTHENTICATED', 401]);
+  });
 });
