@@ -380,6 +380,7 @@ describe('testPanel against a real kernel: what it finds, what it refuses', () =
     expect(t.page.guard).toBe(`http://gauge.localhost:${port}/ui/gauge/panels/.omega-panel-guard.js`);
     expect(t.page.html.indexOf('.omega-panel-guard.js')).toBeLessThan(t.page.html.indexOf('panel.js"'));
     expect(t.page.headers['content-security-policy']).toMatch(/connect-src 'none'.*sandbox allow-scripts/);
+    expect(t.page.headers['content-security-policy']).toContain(`frame-ancestors http://127.0.0.1:${port}`);
     expect(t.page.assets.map((a) => new URL(a).pathname).sort()).toEqual([
       '/ui/gauge/panels/hello/panel.css',
       '/ui/gauge/panels/hello/panel.js',

@@ -151,8 +151,8 @@ async function readError(res: Response, path: string): Promise<Error> {
  * manifest, granted, plugin running; a plugin whose `ui/` does not match its sealed `ui.integrity`
  * never gets this far, the kernel refuses to load it); fetches its page from the listed `url` on
  * the panel host as the dashboard's frame does and checks the kernel's guard script comes first,
- * the panel CSP (`connect-src 'none'`, `sandbox allow-scripts`) is on it, and every script and
- * stylesheet it loads is served. `read` then answers the panel's declared reads exactly as the
+ * the panel CSP (`connect-src 'none'`, `sandbox allow-scripts`, framed by the kernel's own
+ * origin) is on it, and every script and stylesheet it loads is served. `read` then answers the panel's declared reads exactly as the
  * shell resolves them (`resolveRead`), with the test's user. Rejects with a coded error naming
  * what failed and what to do.
  *
@@ -209,6 +209,11 @@ export async function testPanel(
   const csp = served.headers['content-security-policy'] ?? '';
   if (!/(^|;)\s*connect-src 'none'/.test(csp) || !/(^|;)\s*sandbox allow-scripts\s*(;|$)/.test(csp))
     throw bad(`is not served with the panel CSP (got: ${csp || 'none'})`);
+  const ancestors = /(?:^|;)\s*frame-ancestors ([^;]*)/.exec(csp)?.[1]?.split(/\s+/) ?? [];
+  if (!ancestors.includes(new URL(k.url).origin))
+    throw bad(
+      `may not be framed by the kernel's dashboard at ${new URL(k.url).origin} (frame-ancestors: ${ancestors.join(' ') || 'none'})`,
+    );
   const html = served.body.toString('utf8');
   const { scripts, styles } = pageRefs(html);
   const guard = scripts[0] ? new URL(scripts[0], panel.url).href : '';
