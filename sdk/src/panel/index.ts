@@ -11,3 +11,4 @@ export {
   type PanelWindow,
 } from './connect-panel.js';
 export * from './panel-wire.js';
+export { resolveRead } from './resolve-read.js';

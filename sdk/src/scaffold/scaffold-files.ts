@@ -20,7 +20,9 @@ const PANEL_README = [
   'declared under `ui.panels` in `plugin.json` with the topics, reads and actions it may be given.',
   'The build seals `ui/` into `ui.integrity`; the operator grants the panel. Build with',
   '`npm run build` (not `npx omega-plugin build` alone) so the bundle is current, and test with',
-  '`npm test`. `pack` carries `ui/` in the archive (sealed by `ui.integrity`, which your signature',
+  '`npm test`: `test/panel.test.ts` checks the panel through a real kernel with `testPanel` from',
+  '`@omega/sdk/testing` (listed, granted, served with its guard and CSP, its reads answered as the',
+  'dashboard answers them). `pack` carries `ui/` in the archive (sealed by `ui.integrity`, which your signature',
   'covers), so the plugin installs from its archive or the marketplace with its panel.',
   '',
 ].join('\n');

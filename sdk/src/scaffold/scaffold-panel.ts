@@ -63,6 +63,36 @@ export function panelScaffold(name: string): PanelScaffold {
 `,
       'ui/panels/hello/panel.css':
         'body { margin: 0; padding: 8px 12px; font: 13px/1.4 system-ui, sans-serif; }\n',
+      'test/panel.test.ts': `import { join } from 'node:path';
+import { startTestKernel, type TestKernel, testPanel } from '@omega/sdk/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+/*
+ * The panel through the real kernel: declared, sealed (the kernel loads ui/ only when it matches
+ * ui.integrity), granted, and served as the dashboard frames it (guard script first, panel CSP);
+ * then the reads panel/hello.ts makes, answered as the dashboard answers them. Not covered here:
+ * the panel's code in a browser frame (the dashboard's side, tested in Chromium in Omega itself).
+ */
+let k: TestKernel;
+beforeAll(async () => {
+  k = await startTestKernel({ plugin: join(import.meta.dirname, '..') });
+});
+afterAll(() => k?.stop());
+
+it('is listed for the dashboard and served on its panel host', async () => {
+  const { panel, page } = await testPanel(k, 'hello');
+  expect(panel).toMatchObject({ slot: 'dashboard', reads: ['/api/v1/${name}/hello'] });
+  expect(page.assets.map((a) => new URL(a).pathname)).toContain('/ui/${name}/panels/hello/panel.js');
+});
+
+it('gets its reads answered by the kernel, and no other', async () => {
+  const panel = await testPanel(k, 'hello');
+  // what panel/hello.ts asks for: keep these in step with the panel's code
+  const hello = await panel.read<{ message: string; count: number }>('/api/v1/${name}/hello', { name: 'panel' });
+  expect(hello.message).toBe('hello, panel');
+  await expect(panel.read('/api/v1/plugins')).rejects.toMatchObject({ code: 'OMEGA_ERR_PERM_DENIED' });
+});
+`,
       'panel/hello.ts': `import { connectPanel } from '@omega/sdk/panel';
 
 /*

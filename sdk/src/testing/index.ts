@@ -1,7 +1,8 @@
 /*
  * @omega/sdk/testing: the plugin test harness. The harness starts a real kernel, so it lives in
  * the kernel's package (`omega/testing`, an optional peer dependency of the sdk); this entry
- * loads it from there and says what to install when it is missing.
+ * loads it from there and says what to install when it is missing. `testPanel` checks a plugin's
+ * dashboard panel through that kernel.
  */
 import type * as KernelTesting from 'omega/testing';
 import { loadKernelTesting } from './load-kernel-testing.js';
@@ -18,3 +19,12 @@ export async function startTestKernel(
 ): Promise<KernelTesting.TestKernel> {
   return (await loadKernelTesting()).startTestKernel(opts);
 }
+
+export {
+  type ListedPanel,
+  type PanelTestKernel,
+  type ServedPanelPage,
+  type TestPanel,
+  type TestPanelOptions,
+  testPanel,
+} from './test-panel.js';
