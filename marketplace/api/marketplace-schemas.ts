@@ -19,6 +19,8 @@ export const pluginNameSchema = z.string().regex(PLUGIN_NAME_RE, 'must be a plug
 export const SOURCE_NAME_RE = /^[a-z][a-z0-9-]{0,39}$/;
 const sourceName = z.string().regex(SOURCE_NAME_RE).describe('A marketplace source name');
 const version = z.string().min(1).describe('A semver version');
+/** Where a source is: the answers name a source by its location (the `location` it was added with). */
+const sourceLocation = z.string().min(1).describe('The source’s location: an http(s) URL or a directory');
 
 const publisherRef = z.object({
   kid: z.string().describe("The publisher key's JWK thumbprint"),
@@ -48,7 +50,10 @@ export const planStepSchema = z.object({
   name: pluginNameSchema,
   from: version.describe('The version installed now (absent: a fresh install)').optional(),
   to: version,
-  source: z.string().describe('The marketplace source, or `file` for an uploaded archive'),
+  source: z
+    .string()
+    .min(1)
+    .describe('The marketplace source’s location (URL or directory), or `file` for an uploaded archive'),
   publisher: z.string(),
   artifact: integritySchema.describe('sha512 integrity of exactly the bytes that will be installed'),
   diff: permissionDiffSchema,
@@ -95,7 +100,7 @@ export const searchResultSchema = z.object({
       name: pluginNameSchema,
       description: z.string().optional(),
       publisher: z.string(),
-      source: sourceName,
+      source: sourceLocation,
       latest: version.describe('The newest version neither yanked nor revoked (absent: none)').optional(),
       versions: z.int().min(0).describe('How many versions the source lists'),
     }),
@@ -107,7 +112,7 @@ const revokedSchema = z.object({ version, reason: z.string(), at: releaseStatusS
 /** `GET /marketplace/plugins/{name}`: every version a source offers, newest first, and what is installed. */
 export const pluginInfoSchema = z.object({
   name: pluginNameSchema,
-  source: sourceName,
+  source: sourceLocation,
   publisher: z.string(),
   installed: z
     .object({
@@ -134,7 +139,7 @@ export const pluginInfoSchema = z.object({
 export const verifyReportSchema = z.object({
   sources: z.array(
     z.object({
-      source: sourceName,
+      source: sourceLocation,
       root: z.int().min(1),
       timestamp: z.int().min(1),
       index: z.int().min(1),
@@ -152,7 +157,7 @@ export const verifyReportSchema = z.object({
     z.object({
       name: pluginNameSchema,
       version,
-      source: sourceName,
+      source: sourceLocation,
       ok: z.boolean().describe('False when its version was revoked (it is stopped)'),
       checked: z.boolean().describe('False when its source failed: not checked this time'),
       revoked: revokedSchema.optional(),
