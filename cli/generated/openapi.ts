@@ -8110,14 +8110,187 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        plan: {
+                            /** @description sha256 (base64url) of the request and steps: send it back to approve exactly this plan */
+                            consent: string;
+                            /** @description True when a step asks for more than is approved: only consent lets it */
+                            escalating: boolean;
+                            request: {
+                                name: string;
+                                /** @constant */
+                                op: "install";
+                                range?: string;
+                            } | {
+                                name?: string;
+                                /** @constant */
+                                op: "upgrade";
+                            } | {
+                                name: string;
+                                /** @constant */
+                                op: "rollback";
+                            } | {
+                                name: string;
+                                /** @constant */
+                                op: "file";
+                                upgrade?: boolean;
+                            };
+                            /** @description In the order they are applied; none: nothing to change */
+                            steps: {
+                                /** @description sha512 integrity of exactly the bytes that will be installed */
+                                artifact: string;
+                                diff: {
+                                    /** @description New capabilities unrelated to any approved one */
+                                    added: string[];
+                                    /** @description True when any of the above asks for more than is approved */
+                                    escalating: boolean;
+                                    /** @description Resource limits that grow (from: null when there was none) */
+                                    limits: {
+                                        from: number | null;
+                                        limit: string;
+                                        to: number;
+                                    }[];
+                                    panels: {
+                                        added: string[];
+                                        removed: string[];
+                                    };
+                                    /** @description Set when the signing publisher key differs from the installed version’s */
+                                    publisher?: {
+                                        from: {
+                                            /** @description The publisher key's JWK thumbprint */
+                                            kid: string;
+                                            name?: string;
+                                        } | null;
+                                        to: {
+                                            /** @description The publisher key's JWK thumbprint */
+                                            kid: string;
+                                            name?: string;
+                                        };
+                                    };
+                                    /** @description Approved capabilities no longer asked for (or narrowed) */
+                                    removed: string[];
+                                    /** @description Approved capabilities replaced by a broader one */
+                                    widened: {
+                                        from: string;
+                                        to: string;
+                                    }[];
+                                };
+                                /** @description The version installed now (absent: a fresh install) */
+                                from?: string;
+                                name: string;
+                                publisher: string;
+                                /** @description The marketplace source’s location (URL or directory), or `file` for an uploaded archive */
+                                source: string;
+                                /** @description A semver version */
+                                to: string;
+                            }[];
+                        };
+                    };
+                };
             };
-            /** @description Installed and started; the body has the plan that was carried out and the install */
+            /** @description Installed and started; the body has the install and the plan that was carried out */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Declared, but denied by an earlier decision of the operator */
+                        denied: string[];
+                        /** @description Where it is installed on the kernel host */
+                        dir: string;
+                        /** @description What the grants file now grants it */
+                        granted: string[];
+                        name: string;
+                        plan: {
+                            /** @description sha256 (base64url) of the request and steps: send it back to approve exactly this plan */
+                            consent: string;
+                            /** @description True when a step asks for more than is approved: only consent lets it */
+                            escalating: boolean;
+                            request: {
+                                name: string;
+                                /** @constant */
+                                op: "install";
+                                range?: string;
+                            } | {
+                                name?: string;
+                                /** @constant */
+                                op: "upgrade";
+                            } | {
+                                name: string;
+                                /** @constant */
+                                op: "rollback";
+                            } | {
+                                name: string;
+                                /** @constant */
+                                op: "file";
+                                upgrade?: boolean;
+                            };
+                            /** @description In the order they are applied; none: nothing to change */
+                            steps: {
+                                /** @description sha512 integrity of exactly the bytes that will be installed */
+                                artifact: string;
+                                diff: {
+                                    /** @description New capabilities unrelated to any approved one */
+                                    added: string[];
+                                    /** @description True when any of the above asks for more than is approved */
+                                    escalating: boolean;
+                                    /** @description Resource limits that grow (from: null when there was none) */
+                                    limits: {
+                                        from: number | null;
+                                        limit: string;
+                                        to: number;
+                                    }[];
+                                    panels: {
+                                        added: string[];
+                                        removed: string[];
+                                    };
+                                    /** @description Set when the signing publisher key differs from the installed version’s */
+                                    publisher?: {
+                                        from: {
+                                            /** @description The publisher key's JWK thumbprint */
+                                            kid: string;
+                                            name?: string;
+                                        } | null;
+                                        to: {
+                                            /** @description The publisher key's JWK thumbprint */
+                                            kid: string;
+                                            name?: string;
+                                        };
+                                    };
+                                    /** @description Approved capabilities no longer asked for (or narrowed) */
+                                    removed: string[];
+                                    /** @description Approved capabilities replaced by a broader one */
+                                    widened: {
+                                        from: string;
+                                        to: string;
+                                    }[];
+                                };
+                                /** @description The version installed now (absent: a fresh install) */
+                                from?: string;
+                                name: string;
+                                publisher: string;
+                                /** @description The marketplace source’s location (URL or directory), or `file` for an uploaded archive */
+                                source: string;
+                                /** @description A semver version */
+                                to: string;
+                            }[];
+                        };
+                        /** @description The version it replaced (absent: a fresh install) */
+                        previousVersion?: string;
+                        /** @description The key that signed it */
+                        publisher: {
+                            /** @description The publisher key's JWK thumbprint */
+                            kid: string;
+                            name?: string;
+                        };
+                        /** @description The plugin as it runs now (as GET /api/v1/plugins/{name} shows it) */
+                        started: unknown;
+                        /** @description A semver version */
+                        version: string;
+                    };
+                };
             };
             /** @description Not an archive, bad manifest, integrity or signature */
             400: {

@@ -176,3 +176,19 @@ export const NO_OPTIONS_BODY = {
   not: { anyOf: [{ type: 'array', items: {} }, { type: ['boolean', 'number', 'string'] }] },
   description: 'Takes no options: no body, null or {}.',
 };
+
+/** `POST /plugins/install?dryRun=true`: the plan of a packed plugin, nothing installed. */
+export const fileDryRunSchema = z.object({ plan: planSchema });
+
+/** `POST /plugins/install`: installed and started (InstallResult), with the plan that was carried out. */
+export const fileInstalledSchema = z.object({
+  name: pluginNameSchema,
+  version,
+  previousVersion: version.describe('The version it replaced (absent: a fresh install)').optional(),
+  publisher: publisherRef.describe('The key that signed it'),
+  dir: z.string().describe('Where it is installed on the kernel host'),
+  granted: z.array(z.string()).describe('What the grants file now grants it'),
+  denied: z.array(z.string()).describe('Declared, but denied by an earlier decision of the operator'),
+  started: z.unknown().describe('The plugin as it runs now (as GET /api/v1/plugins/{name} shows it)'),
+  plan: planSchema,
+});

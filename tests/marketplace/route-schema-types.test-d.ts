@@ -7,6 +7,8 @@
 import { expectTypeOf } from 'vitest';
 import type { z } from 'zod';
 import type {
+  fileDryRunSchema,
+  fileInstalledSchema,
   planSchema,
   pluginInfoSchema,
   removedSchema,
@@ -14,7 +16,7 @@ import type {
   sourceListSchema,
   verifyReportSchema,
 } from '../../marketplace/api/marketplace-schemas.js';
-import type { Marketplace, Plan } from '../../marketplace/index.js';
+import type { FileInstallOutcome, Marketplace, Plan } from '../../marketplace/index.js';
 
 /** What `T` becomes through JSON.stringify: a key whose value may be undefined is optional. */
 type Json<T> = T extends readonly (infer E)[]
@@ -40,6 +42,11 @@ expectTypeOf<Out<typeof sourceListSchema>>().toEqualTypeOf<{ items: Result<'sour
 expectTypeOf<Out<typeof removedSchema>>().toEqualTypeOf<Result<'remove'>>();
 expectTypeOf<Out<typeof removedSchema>>().toEqualTypeOf<Result<'removeSource'>>();
 expectTypeOf<Out<typeof verifyReportSchema>>().toEqualTypeOf<Result<'verify'>>();
+// POST /plugins/install answers `{ plan }` (dry run) or `{ ...installed, plan }`.
+expectTypeOf<Out<typeof fileDryRunSchema>>().toEqualTypeOf<Json<Omit<FileInstallOutcome, 'installed'>>>();
+expectTypeOf<Out<typeof fileInstalledSchema>>().toEqualTypeOf<
+  Json<NonNullable<FileInstallOutcome['installed']> & Pick<FileInstallOutcome, 'plan'>>
+>();
 
 // The comparison is strict: an optional field made required, or one field more, does not pass.
 // @ts-expect-error `from` is optional in a plan step

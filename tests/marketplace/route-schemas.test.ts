@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trustedPublishersFile, trustPublisher } from '../../kernel/plugins/install/index.js';
 import { attachMarketplace, setReleaseStatus } from '../../marketplace/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
-import { createFixtureRepo, type FixtureRepo } from './fixture-repo.js';
+import { createFixtureRepo, type FixtureRepo, newKey, packPlugin } from './fixture-repo.js';
 
 type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
 const addFormats: FormatsPlugin =
@@ -232,6 +233,34 @@ describe('the marketplace API answers what its OpenAPI document says', () => {
       { params: { name: 'hello' } },
     );
     expect(info.installed?.revoked?.reason).toBe('signing key compromised');
+  });
+
+  it('a packed plugin file: the dry run (200), then the install with its consent (201)', async () => {
+    const key = await newKey();
+    await trustPublisher(trustedPublishersFile(k.dataDir), key.publicJwk, 'filer');
+    const archive = await packPlugin(
+      { name: 'filed', permissions: ['http:routes'], routes: [route] },
+      code('file'),
+      key,
+    );
+    const send = async (query: string, status: number) => {
+      const path = '/api/v1/plugins/install';
+      const res = await k.api(`${path}${query}`, {
+        method: 'POST',
+        body: archive,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      const body = (await res.json()) as { plan: Plan; name?: string; version?: string };
+      expect(res.status, JSON.stringify(body).slice(0, 400)).toBe(status);
+      const check = validator('post', path, status);
+      expect(check(body) ? [] : check.errors, JSON.stringify(body).slice(0, 400)).toEqual([]);
+      return body;
+    };
+    const dry = await send('?dryRun=true', 200);
+    expect(dry.plan).toMatchObject({ request: { op: 'file', name: 'filed' }, escalating: true });
+    const done = await send(`?consent=${dry.plan.consent}`, 201);
+    expect(done).toMatchObject({ name: 'filed', version: '1.0.0', plan: { consent: dry.plan.consent } });
+    expect(await (await k.api('/api/v1/filed/hello')).json()).toEqual({ hello: 'file' });
   });
 
   it('remove the plugin and the last source', async () => {
