@@ -2501,14 +2501,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No source offers it, or it was not installed from a marketplace */
+            /** @description Not installed from a marketplace (upgrade, rollback), or no source is configured */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Consent required (the problem carries the plan and its consent digest) */
+            /** @description Consent required (the problem carries the plan and its consent digest); or No consistent set of versions (range, dependencies, engines), or a core plugin’s name */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2532,6 +2532,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description A source could not be refreshed and verified, or an artifact not downloaded (the problem names it) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2670,8 +2677,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No source offers it, or it was not installed from a marketplace */
+            /** @description Not installed from a marketplace (upgrade, rollback), or no source is configured */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No consistent set of versions (range, dependencies, engines), or a core plugin’s name */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2694,6 +2708,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description A source could not be refreshed and verified, or an artifact not downloaded (the problem names it) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3018,14 +3039,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No source offers it, or it was not installed from a marketplace */
+            /** @description Not installed from a marketplace (upgrade, rollback), or no source is configured */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Consent required (the problem carries the plan and its consent digest) */
+            /** @description Consent required (the problem carries the plan and its consent digest); or No consistent set of versions (range, dependencies, engines), or a core plugin’s name */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3049,6 +3070,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description A source could not be refreshed and verified, or an artifact not downloaded (the problem names it) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3425,14 +3453,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No source offers it, or it was not installed from a marketplace */
+            /** @description Not installed from a marketplace (upgrade, rollback), or no source is configured */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Consent required (the problem carries the plan and its consent digest) */
+            /** @description Consent required (the problem carries the plan and its consent digest); or No consistent set of versions (range, dependencies, engines), or a core plugin’s name */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3456,6 +3484,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description A source could not be refreshed and verified, or an artifact not downloaded (the problem names it) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

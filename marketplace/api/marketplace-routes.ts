@@ -38,11 +38,16 @@ function nameParam(value: string | undefined): string {
 const approval = { consent: z.string().max(100).optional(), yes: z.boolean().optional() };
 const P = '/api/v1/marketplace';
 /** Longest `q` a search takes. */
-export const MAX_SEARCH_QUERY = 200;
+const MAX_SEARCH_QUERY = 200;
 const pluginParam = {
   name: { description: 'The plugin name', schema: { type: 'string', pattern: PLUGIN_NAME_RE.source } },
 };
-const consentRequired = 'Consent required (the problem carries the plan and its consent digest)';
+/** The failures every change and plan may answer (problem+json, coded). */
+const changeFailures = {
+  404: 'Not installed from a marketplace (upgrade, rollback), or no source is configured',
+  409: 'No consistent set of versions (range, dependencies, engines), or a core plugin’s name',
+  502: 'A source could not be refreshed and verified, or an artifact not downloaded (the problem names it)',
+};
 
 const installBody = z.strictObject({ name, range: z.string().max(200).optional(), ...approval });
 const upgradeBody = z.strictObject({ name: name.optional(), ...approval });
@@ -79,8 +84,8 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
           description: 'The plan that was carried out (no steps: nothing to change)',
           schema: planSchema,
         },
-        404: 'No source offers it, or it was not installed from a marketplace',
-        409: consentRequired,
+        ...changeFailures,
+        409: `Consent required (the problem carries the plan and its consent digest); or ${changeFailures[409]}`,
       },
       handler: async (_c, { body: b }) =>
         json(
@@ -206,7 +211,7 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       body: planBody,
       responses: {
         200: { description: 'The plan (nothing is changed) with its consent digest', schema: planSchema },
-        404: 'No source offers it, or it was not installed from a marketplace',
+        ...changeFailures,
       },
       handler: async (_c, { body: b }) => json(await m.plan(b as ChangeRequest)),
     }),

@@ -182,6 +182,30 @@ describe('the marketplace API answers what its OpenAPI document says', () => {
     expect(all.steps.map((s) => s.to)).toEqual(['1.1.0']);
   });
 
+  it('refusals answer a status the document lists, as a coded problem', async () => {
+    for (const [method, path, body] of [
+      ['post', '/api/v1/marketplace/plan', { op: 'install', name: 'nope' }],
+      ['post', '/api/v1/marketplace/install', { name: 'nope' }],
+      ['post', '/api/v1/marketplace/rollback', { name: 'nope' }],
+      ['post', '/api/v1/marketplace/upgrade', { name: 'nope' }],
+      ['post', '/api/v1/marketplace/remove', { name: 'nope' }],
+      ['get', '/api/v1/marketplace/plugins/nope', undefined],
+      ['delete', '/api/v1/marketplace/sources/nope', undefined],
+    ] as const) {
+      const res = await k.api(path, {
+        method: method.toUpperCase(),
+        ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      });
+      const problem = (await res.json()) as { code?: string };
+      const documented = path.replace(/\/nope$/, '/{name}');
+      expect(res.status, `${method} ${path}: ${JSON.stringify(problem)}`).toBeGreaterThanOrEqual(400);
+      expect(problem.code, path).toMatch(/^OMEGA_ERR_/);
+      expect(Object.keys(doc.paths[documented]?.[method]?.responses ?? {}), `${method} ${path}`).toContain(
+        String(res.status),
+      );
+    }
+  });
+
   it('plugin detail: every version with its status, and what is installed', async () => {
     await setStatus('1.1.0', 'yanked', 'crashes on start');
     const info = await call<{
