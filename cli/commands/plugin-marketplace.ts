@@ -101,7 +101,7 @@ async function withProgress<T>(values: Values, quiet: boolean, work: () => Promi
 async function change(values: Values, req: ApiBody<'/api/v1/marketplace/plan', 'post'>) {
   const json = values.json === true;
   const api = kernelApi(values);
-  const plan = (await api.post('/api/v1/marketplace/plan', { body: req })) as Plan;
+  const plan: Plan = await api.post('/api/v1/marketplace/plan', { body: req });
   if (!json) err(renderPlan(plan));
   if (plan.steps.length === 0) {
     output(json, plan, () => 'up to date');
@@ -140,11 +140,9 @@ export async function runMarketplaceAction(action: string, values: Values, args:
   const [first, ...more] = args;
   switch (action) {
     case 'search': {
-      const { items } = (await kernelApi(values).get('/api/v1/marketplace/search', {
-        unchecked: { query: new URLSearchParams({ q: first ?? '' }) },
-      })) as {
-        items: Array<{ name: string; latest?: string; publisher: string; description?: string }>;
-      };
+      const { items } = await kernelApi(values).get('/api/v1/marketplace/search', {
+        query: first === undefined ? {} : { q: first },
+      });
       output(json, items, () =>
         items.length
           ? items
@@ -158,21 +156,9 @@ export async function runMarketplaceAction(action: string, values: Values, args:
       return 0;
     }
     case 'info': {
-      const r = (await kernelApi(values).get('/api/v1/marketplace/plugins/{name}', {
+      const r = await kernelApi(values).get('/api/v1/marketplace/plugins/{name}', {
         path: { name: first ?? '' },
-      })) as {
-        name: string;
-        source: string;
-        publisher: string;
-        installed?: { version: string; revoked?: { reason: string } };
-        versions: Array<{
-          version: string;
-          status?: { state: string; reason: string };
-          engines: string;
-          compatible: boolean;
-          permissions: string[];
-        }>;
-      };
+      });
       output(json, r, () =>
         [
           `${r.name}  publisher ${r.publisher}  source ${r.source}`,
@@ -214,17 +200,7 @@ export async function runMarketplaceAction(action: string, values: Values, args:
       return 0;
     }
     case 'verify': {
-      const r = (await kernelApi(values).post('/api/v1/marketplace/verify')) as {
-        sources: Array<{ source: string; root: number; timestamp: number; index: number }>;
-        failed: Array<{ name: string; location: string; code: string; message: string }>;
-        plugins: Array<{
-          name: string;
-          version: string;
-          ok: boolean;
-          checked: boolean;
-          revoked?: { reason: string };
-        }>;
-      };
+      const r = await kernelApi(values).post('/api/v1/marketplace/verify', { body: {} });
       output(json, r, () =>
         [
           ...r.sources.map(
@@ -245,9 +221,7 @@ export async function runMarketplaceAction(action: string, values: Values, args:
     }
     case 'source': {
       if (first === 'list' || first === undefined) {
-        const { items } = (await kernelApi(values).get('/api/v1/marketplace/sources')) as {
-          items: Array<{ name: string; location: string }>;
-        };
+        const { items } = await kernelApi(values).get('/api/v1/marketplace/sources');
         output(
           json,
           items,

@@ -2392,12 +2392,87 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The plan that was carried out */
+            /** @description The plan that was carried out (no steps: nothing to change) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description sha256 (base64url) of the request and steps: send it back to approve exactly this plan */
+                        consent: string;
+                        /** @description True when a step asks for more than is approved: only consent lets it */
+                        escalating: boolean;
+                        request: {
+                            name: string;
+                            /** @constant */
+                            op: "install";
+                            range?: string;
+                        } | {
+                            name?: string;
+                            /** @constant */
+                            op: "upgrade";
+                        } | {
+                            name: string;
+                            /** @constant */
+                            op: "rollback";
+                        } | {
+                            name: string;
+                            /** @constant */
+                            op: "file";
+                            upgrade?: boolean;
+                        };
+                        /** @description In the order they are applied; none: nothing to change */
+                        steps: {
+                            /** @description sha512 integrity of exactly the bytes that will be installed */
+                            artifact: string;
+                            diff: {
+                                /** @description New capabilities unrelated to any approved one */
+                                added: string[];
+                                /** @description True when any of the above asks for more than is approved */
+                                escalating: boolean;
+                                /** @description Resource limits that grow (from: null when there was none) */
+                                limits: {
+                                    from: number | null;
+                                    limit: string;
+                                    to: number;
+                                }[];
+                                panels: {
+                                    added: string[];
+                                    removed: string[];
+                                };
+                                /** @description Set when the signing publisher key differs from the installed version’s */
+                                publisher?: {
+                                    from: {
+                                        /** @description The publisher key's JWK thumbprint */
+                                        kid: string;
+                                        name?: string;
+                                    } | null;
+                                    to: {
+                                        /** @description The publisher key's JWK thumbprint */
+                                        kid: string;
+                                        name?: string;
+                                    };
+                                };
+                                /** @description Approved capabilities no longer asked for (or narrowed) */
+                                removed: string[];
+                                /** @description Approved capabilities replaced by a broader one */
+                                widened: {
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
+                            /** @description The version installed now (absent: a fresh install) */
+                            from?: string;
+                            name: string;
+                            publisher: string;
+                            /** @description The marketplace source’s location (URL or directory), or `file` for an uploaded archive */
+                            source: string;
+                            /** @description A semver version */
+                            to: string;
+                        }[];
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -2426,7 +2501,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Consent required (the body carries the plan and its consent digest) */
+            /** @description Not installed from a marketplace (upgrade, rollback), or no source is configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Consent required (the problem carries the plan and its consent digest); or No consistent set of versions (range, dependencies, engines), or a core plugin’s name */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2450,6 +2532,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description A source could not be refreshed and verified, or an artifact not downloaded (the problem names it) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2479,12 +2568,87 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The plan (nothing is changed) with its consent digest */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description sha256 (base64url) of the request and steps: send it back to approve exactly this plan */
+                        consent: string;
+                        /** @description True when a step asks for more than is approved: only consent lets it */
+                        escalating: boolean;
+                        request: {
+                            name: string;
+                            /** @constant */
+                            op: "install";
+                            range?: string;
+                        } | {
+                            name?: string;
+                            /** @constant */
+                            op: "upgrade";
+                        } | {
+                            name: string;
+                            /** @constant */
+                            op: "rollback";
+                        } | {
+                            name: string;
+                            /** @constant */
+                            op: "file";
+                            upgrade?: boolean;
+                        };
+                        /** @description In the order they are applied; none: nothing to change */
+                        steps: {
+                            /** @description sha512 integrity of exactly the bytes that will be installed */
+                            artifact: string;
+                            diff: {
+                                /** @description New capabilities unrelated to any approved one */
+                                added: string[];
+                                /** @description True when any of the above asks for more than is approved */
+                                escalating: boolean;
+                                /** @description Resource limits that grow (from: null when there was none) */
+                                limits: {
+                                    from: number | null;
+                                    limit: string;
+                                    to: number;
+                                }[];
+                                panels: {
+                                    added: string[];
+                                    removed: string[];
+                                };
+                                /** @description Set when the signing publisher key differs from the installed version’s */
+                                publisher?: {
+                                    from: {
+                                        /** @description The publisher key's JWK thumbprint */
+                                        kid: string;
+                                        name?: string;
+                                    } | null;
+                                    to: {
+                                        /** @description The publisher key's JWK thumbprint */
+                                        kid: string;
+                                        name?: string;
+                                    };
+                                };
+                                /** @description Approved capabilities no longer asked for (or narrowed) */
+                                removed: string[];
+                                /** @description Approved capabilities replaced by a broader one */
+                                widened: {
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
+                            /** @description The version installed now (absent: a fresh install) */
+                            from?: string;
+                            name: string;
+                            publisher: string;
+                            /** @description The marketplace source’s location (URL or directory), or `file` for an uploaded archive */
+                            source: string;
+                            /** @description A semver version */
+                            to: string;
+                        }[];
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -2513,6 +2677,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not installed from a marketplace (upgrade, rollback), or no source is configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No consistent set of versions (range, dependencies, engines), or a core plugin’s name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -2531,6 +2709,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A source could not be refreshed and verified, or an artifact not downloaded (the problem names it) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     kernelGetApiV1MarketplacePluginsName: {
@@ -2538,14 +2723,75 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The plugin name */
                 name: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Its versions, newest first, and what is installed */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Absent: not installed from a marketplace */
+                        installed?: {
+                            /** @description Set when the installed version was revoked and stopped */
+                            revoked?: {
+                                /** Format: date-time */
+                                at: string;
+                                reason: string;
+                                /** @description A semver version */
+                                version: string;
+                            };
+                            /** @description A semver version */
+                            version: string;
+                        };
+                        name: string;
+                        publisher: string;
+                        /** @description The source’s location: an http(s) URL or a directory */
+                        source: string;
+                        versions: {
+                            artifact: {
+                                integrity: string;
+                                length: number;
+                                url: string;
+                            };
+                            /** @description Whether this kernel satisfies engines */
+                            compatible: boolean;
+                            dependencies: {
+                                [key: string]: string;
+                            };
+                            /** @description The Omega versions it supports (a semver range) */
+                            engines: string;
+                            limits: {
+                                /** @default 5000 */
+                                callTimeoutMs: number;
+                                /** @default 500 */
+                                cpuMillicores: number;
+                                /** @default 64 */
+                                memoryMb: number;
+                            };
+                            permissions: string[];
+                            /** @description Yanked or revoked by the marketplace owner */
+                            status?: {
+                                /** Format: date-time */
+                                at: string;
+                                reason: string;
+                                /** @enum {string} */
+                                state: "yanked" | "revoked";
+                            };
+                            /** @description A semver version */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not a plugin name */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2569,6 +2815,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No source offers it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     kernelPostApiV1MarketplaceRemove: {
@@ -2586,12 +2839,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Stopped and removed (its artifacts stay in the store) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description Always true */
+                        removed: boolean;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -2619,6 +2878,20 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Not installed from a marketplace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Other plugins depend on it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Body too large */
             413: {
@@ -2657,12 +2930,87 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The plan that was carried out */
+            /** @description The plan that was carried out (no steps: nothing to change) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description sha256 (base64url) of the request and steps: send it back to approve exactly this plan */
+                        consent: string;
+                        /** @description True when a step asks for more than is approved: only consent lets it */
+                        escalating: boolean;
+                        request: {
+                            name: string;
+                            /** @constant */
+                            op: "install";
+                            range?: string;
+                        } | {
+                            name?: string;
+                            /** @constant */
+                            op: "upgrade";
+                        } | {
+                            name: string;
+                            /** @constant */
+                            op: "rollback";
+                        } | {
+                            name: string;
+                            /** @constant */
+                            op: "file";
+                            upgrade?: boolean;
+                        };
+                        /** @description In the order they are applied; none: nothing to change */
+                        steps: {
+                            /** @description sha512 integrity of exactly the bytes that will be installed */
+                            artifact: string;
+                            diff: {
+                                /** @description New capabilities unrelated to any approved one */
+                                added: string[];
+                                /** @description True when any of the above asks for more than is approved */
+                                escalating: boolean;
+                                /** @description Resource limits that grow (from: null when there was none) */
+                                limits: {
+                                    from: number | null;
+                                    limit: string;
+                                    to: number;
+                                }[];
+                                panels: {
+                                    added: string[];
+                                    removed: string[];
+                                };
+                                /** @description Set when the signing publisher key differs from the installed version’s */
+                                publisher?: {
+                                    from: {
+                                        /** @description The publisher key's JWK thumbprint */
+                                        kid: string;
+                                        name?: string;
+                                    } | null;
+                                    to: {
+                                        /** @description The publisher key's JWK thumbprint */
+                                        kid: string;
+                                        name?: string;
+                                    };
+                                };
+                                /** @description Approved capabilities no longer asked for (or narrowed) */
+                                removed: string[];
+                                /** @description Approved capabilities replaced by a broader one */
+                                widened: {
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
+                            /** @description The version installed now (absent: a fresh install) */
+                            from?: string;
+                            name: string;
+                            publisher: string;
+                            /** @description The marketplace source’s location (URL or directory), or `file` for an uploaded archive */
+                            source: string;
+                            /** @description A semver version */
+                            to: string;
+                        }[];
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -2691,7 +3039,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Consent required (the body carries the plan and its consent digest) */
+            /** @description Not installed from a marketplace (upgrade, rollback), or no source is configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Consent required (the problem carries the plan and its consent digest); or No consistent set of versions (range, dependencies, engines), or a core plugin’s name */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2716,19 +3071,50 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A source could not be refreshed and verified, or an artifact not downloaded (the problem names it) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     kernelGetApiV1MarketplaceSearch: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Text the plugin name or description contains (case-insensitive); absent or empty: every plugin */
+                q?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Matching plugins, by name */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            description?: string;
+                            /** @description The newest version neither yanked nor revoked (absent: none) */
+                            latest?: string;
+                            name: string;
+                            publisher: string;
+                            /** @description The source’s location: an http(s) URL or a directory */
+                            source: string;
+                            /** @description How many versions the source lists */
+                            versions: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description q is longer than 200 characters */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2763,12 +3149,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Every source, highest priority first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description An http(s) URL or a directory */
+                            location: string;
+                            /** @description A marketplace source name */
+                            name: string;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -2809,12 +3204,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Added: its root is pinned and its metadata verified */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Version of the index verified at once */
+                        index: number;
+                        location: string;
+                        /** @description A marketplace source name */
+                        name: string;
+                        /** @description Version of the pinned root document */
+                        root: number;
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -2868,6 +3273,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The source name */
                 name: string;
             };
             cookie?: never;
@@ -2876,6 +3282,19 @@ export interface operations {
         responses: {
             /** @description Removed */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description Always true */
+                        removed: boolean;
+                    };
+                };
+            };
+            /** @description Not a source name */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2925,12 +3344,87 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The plan that was carried out */
+            /** @description The plan that was carried out (no steps: nothing to change) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description sha256 (base64url) of the request and steps: send it back to approve exactly this plan */
+                        consent: string;
+                        /** @description True when a step asks for more than is approved: only consent lets it */
+                        escalating: boolean;
+                        request: {
+                            name: string;
+                            /** @constant */
+                            op: "install";
+                            range?: string;
+                        } | {
+                            name?: string;
+                            /** @constant */
+                            op: "upgrade";
+                        } | {
+                            name: string;
+                            /** @constant */
+                            op: "rollback";
+                        } | {
+                            name: string;
+                            /** @constant */
+                            op: "file";
+                            upgrade?: boolean;
+                        };
+                        /** @description In the order they are applied; none: nothing to change */
+                        steps: {
+                            /** @description sha512 integrity of exactly the bytes that will be installed */
+                            artifact: string;
+                            diff: {
+                                /** @description New capabilities unrelated to any approved one */
+                                added: string[];
+                                /** @description True when any of the above asks for more than is approved */
+                                escalating: boolean;
+                                /** @description Resource limits that grow (from: null when there was none) */
+                                limits: {
+                                    from: number | null;
+                                    limit: string;
+                                    to: number;
+                                }[];
+                                panels: {
+                                    added: string[];
+                                    removed: string[];
+                                };
+                                /** @description Set when the signing publisher key differs from the installed version’s */
+                                publisher?: {
+                                    from: {
+                                        /** @description The publisher key's JWK thumbprint */
+                                        kid: string;
+                                        name?: string;
+                                    } | null;
+                                    to: {
+                                        /** @description The publisher key's JWK thumbprint */
+                                        kid: string;
+                                        name?: string;
+                                    };
+                                };
+                                /** @description Approved capabilities no longer asked for (or narrowed) */
+                                removed: string[];
+                                /** @description Approved capabilities replaced by a broader one */
+                                widened: {
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
+                            /** @description The version installed now (absent: a fresh install) */
+                            from?: string;
+                            name: string;
+                            publisher: string;
+                            /** @description The marketplace source’s location (URL or directory), or `file` for an uploaded archive */
+                            source: string;
+                            /** @description A semver version */
+                            to: string;
+                        }[];
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -2959,7 +3453,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Consent required (the body carries the plan and its consent digest) */
+            /** @description Not installed from a marketplace (upgrade, rollback), or no source is configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Consent required (the problem carries the plan and its consent digest); or No consistent set of versions (range, dependencies, engines), or a core plugin’s name */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2984,6 +3485,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A source could not be refreshed and verified, or an artifact not downloaded (the problem names it) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     kernelPostApiV1MarketplaceVerify: {
@@ -2993,14 +3501,69 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
         responses: {
-            /** @description OK */
+            /** @description What was verified, what failed and each installed plugin (a failed source is reported here) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        failed: {
+                            /** @description The coded reason (docs/errors.md) */
+                            code: string;
+                            location: string;
+                            message: string;
+                            /** @description A marketplace source name */
+                            name: string;
+                        }[];
+                        plugins: {
+                            /** @description False when its source failed: not checked this time */
+                            checked: boolean;
+                            name: string;
+                            /** @description False when its version was revoked (it is stopped) */
+                            ok: boolean;
+                            revoked?: {
+                                /** Format: date-time */
+                                at: string;
+                                reason: string;
+                                /** @description A semver version */
+                                version: string;
+                            };
+                            /** @description The source’s location: an http(s) URL or a directory */
+                            source: string;
+                            /** @description A semver version */
+                            version: string;
+                        }[];
+                        revoked: {
+                            plugin: string;
+                            reason: string;
+                            /** @description A semver version */
+                            version: string;
+                        }[];
+                        sources: {
+                            index: number;
+                            root: number;
+                            /** @description The source’s location: an http(s) URL or a directory */
+                            source: string;
+                            timestamp: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Malformed or invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -3013,6 +3576,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission plugins:admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7564,14 +8145,187 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        plan: {
+                            /** @description sha256 (base64url) of the request and steps: send it back to approve exactly this plan */
+                            consent: string;
+                            /** @description True when a step asks for more than is approved: only consent lets it */
+                            escalating: boolean;
+                            request: {
+                                name: string;
+                                /** @constant */
+                                op: "install";
+                                range?: string;
+                            } | {
+                                name?: string;
+                                /** @constant */
+                                op: "upgrade";
+                            } | {
+                                name: string;
+                                /** @constant */
+                                op: "rollback";
+                            } | {
+                                name: string;
+                                /** @constant */
+                                op: "file";
+                                upgrade?: boolean;
+                            };
+                            /** @description In the order they are applied; none: nothing to change */
+                            steps: {
+                                /** @description sha512 integrity of exactly the bytes that will be installed */
+                                artifact: string;
+                                diff: {
+                                    /** @description New capabilities unrelated to any approved one */
+                                    added: string[];
+                                    /** @description True when any of the above asks for more than is approved */
+                                    escalating: boolean;
+                                    /** @description Resource limits that grow (from: null when there was none) */
+                                    limits: {
+                                        from: number | null;
+                                        limit: string;
+                                        to: number;
+                                    }[];
+                                    panels: {
+                                        added: string[];
+                                        removed: string[];
+                                    };
+                                    /** @description Set when the signing publisher key differs from the installed version’s */
+                                    publisher?: {
+                                        from: {
+                                            /** @description The publisher key's JWK thumbprint */
+                                            kid: string;
+                                            name?: string;
+                                        } | null;
+                                        to: {
+                                            /** @description The publisher key's JWK thumbprint */
+                                            kid: string;
+                                            name?: string;
+                                        };
+                                    };
+                                    /** @description Approved capabilities no longer asked for (or narrowed) */
+                                    removed: string[];
+                                    /** @description Approved capabilities replaced by a broader one */
+                                    widened: {
+                                        from: string;
+                                        to: string;
+                                    }[];
+                                };
+                                /** @description The version installed now (absent: a fresh install) */
+                                from?: string;
+                                name: string;
+                                publisher: string;
+                                /** @description The marketplace source’s location (URL or directory), or `file` for an uploaded archive */
+                                source: string;
+                                /** @description A semver version */
+                                to: string;
+                            }[];
+                        };
+                    };
+                };
             };
-            /** @description Installed and started; the body has the plan that was carried out and the install */
+            /** @description Installed and started; the body has the install and the plan that was carried out */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Declared, but denied by an earlier decision of the operator */
+                        denied: string[];
+                        /** @description Where it is installed on the kernel host */
+                        dir: string;
+                        /** @description What the grants file now grants it */
+                        granted: string[];
+                        name: string;
+                        plan: {
+                            /** @description sha256 (base64url) of the request and steps: send it back to approve exactly this plan */
+                            consent: string;
+                            /** @description True when a step asks for more than is approved: only consent lets it */
+                            escalating: boolean;
+                            request: {
+                                name: string;
+                                /** @constant */
+                                op: "install";
+                                range?: string;
+                            } | {
+                                name?: string;
+                                /** @constant */
+                                op: "upgrade";
+                            } | {
+                                name: string;
+                                /** @constant */
+                                op: "rollback";
+                            } | {
+                                name: string;
+                                /** @constant */
+                                op: "file";
+                                upgrade?: boolean;
+                            };
+                            /** @description In the order they are applied; none: nothing to change */
+                            steps: {
+                                /** @description sha512 integrity of exactly the bytes that will be installed */
+                                artifact: string;
+                                diff: {
+                                    /** @description New capabilities unrelated to any approved one */
+                                    added: string[];
+                                    /** @description True when any of the above asks for more than is approved */
+                                    escalating: boolean;
+                                    /** @description Resource limits that grow (from: null when there was none) */
+                                    limits: {
+                                        from: number | null;
+                                        limit: string;
+                                        to: number;
+                                    }[];
+                                    panels: {
+                                        added: string[];
+                                        removed: string[];
+                                    };
+                                    /** @description Set when the signing publisher key differs from the installed version’s */
+                                    publisher?: {
+                                        from: {
+                                            /** @description The publisher key's JWK thumbprint */
+                                            kid: string;
+                                            name?: string;
+                                        } | null;
+                                        to: {
+                                            /** @description The publisher key's JWK thumbprint */
+                                            kid: string;
+                                            name?: string;
+                                        };
+                                    };
+                                    /** @description Approved capabilities no longer asked for (or narrowed) */
+                                    removed: string[];
+                                    /** @description Approved capabilities replaced by a broader one */
+                                    widened: {
+                                        from: string;
+                                        to: string;
+                                    }[];
+                                };
+                                /** @description The version installed now (absent: a fresh install) */
+                                from?: string;
+                                name: string;
+                                publisher: string;
+                                /** @description The marketplace source’s location (URL or directory), or `file` for an uploaded archive */
+                                source: string;
+                                /** @description A semver version */
+                                to: string;
+                            }[];
+                        };
+                        /** @description The version it replaced (absent: a fresh install) */
+                        previousVersion?: string;
+                        /** @description The key that signed it */
+                        publisher: {
+                            /** @description The publisher key's JWK thumbprint */
+                            kid: string;
+                            name?: string;
+                        };
+                        /** @description The plugin as it runs now (as GET /api/v1/plugins/{name} shows it) */
+                        started: unknown;
+                        /** @description A semver version */
+                        version: string;
+                    };
+                };
             };
             /** @description Not an archive, bad manifest, integrity or signature */
             400: {

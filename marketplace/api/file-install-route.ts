@@ -7,6 +7,7 @@ import {
   readCappedBody,
 } from '../../kernel/index.js';
 import { installFile } from '../install/install-file.js';
+import { fileDryRunSchema, fileInstalledSchema } from './marketplace-schemas.js';
 
 async function readArchive(req: Request): Promise<Uint8Array> {
   const bytes = await readCappedBody(req, MAX_ARCHIVE_BYTES);
@@ -34,8 +35,11 @@ export function fileInstallRoute(target: InstallTarget): RouteSpec {
     summary:
       'Install or upgrade a signed, packed plugin (body: the archive); what it asks for beyond the installed version needs ?consent= (the digest from the 409 plan)',
     responses: {
-      200: 'Dry run: the plan and its consent digest',
-      201: 'Installed and started; the body has the plan that was carried out and the install',
+      200: { description: 'Dry run: the plan and its consent digest', schema: fileDryRunSchema },
+      201: {
+        description: 'Installed and started; the body has the install and the plan that was carried out',
+        schema: fileInstalledSchema,
+      },
       400: 'Not an archive, bad manifest, integrity or signature',
       404: '?upgrade=true and the plugin is not installed',
       409: 'Consent required (the body carries plan and consent), downgrade, core plugin name, or incompatible kernel',

@@ -2,6 +2,19 @@ import { omegaError, PLUGIN_NAME_RE } from '@omega/protocol';
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '../../kernel/index.js';
 import type { ChangeRequest, Marketplace } from '../client/create-marketplace.js';
+import {
+  NO_OPTIONS_BODY,
+  noOptionsSchema,
+  planSchema,
+  pluginInfoSchema,
+  pluginNameSchema,
+  removedSchema,
+  SOURCE_NAME_RE,
+  searchResultSchema,
+  sourceAddedSchema,
+  sourceListSchema,
+  verifyReportSchema,
+} from './marketplace-schemas.js';
 
 const json = (data: unknown, status = 200) =>
   new Response(JSON.stringify(data), {
@@ -9,7 +22,7 @@ const json = (data: unknown, status = 200) =>
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
   });
 
-const name = z.string().regex(PLUGIN_NAME_RE, 'must be a plugin name');
+const name = pluginNameSchema;
 /** The `:name` path parameter, or 400 naming it (a thrown ZodError would be a 500). */
 function nameParam(value: string | undefined): string {
   const parsed = name.safeParse(value);
@@ -24,6 +37,17 @@ function nameParam(value: string | undefined): string {
 }
 const approval = { consent: z.string().max(100).optional(), yes: z.boolean().optional() };
 const P = '/api/v1/marketplace';
+/** Longest `q` a search takes. */
+const MAX_SEARCH_QUERY = 200;
+const pluginParam = {
+  name: { description: 'The plugin name', schema: { type: 'string', pattern: PLUGIN_NAME_RE.source } },
+};
+/** The failures every change and plan may answer (problem+json, coded). */
+const changeFailures = {
+  404: 'Not installed from a marketplace (upgrade, rollback), or no source is configured',
+  409: 'No consistent set of versions (range, dependencies, engines), or a core plugin’s name',
+  502: 'A source could not be refreshed and verified, or an artifact not downloaded (the problem names it)',
+};
 
 const installBody = z.strictObject({ name, range: z.string().max(200).optional(), ...approval });
 const upgradeBody = z.strictObject({ name: name.optional(), ...approval });
@@ -56,8 +80,12 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       summary,
       body,
       responses: {
-        200: 'The plan that was carried out',
-        409: 'Consent required (the body carries the plan and its consent digest)',
+        200: {
+          description: 'The plan that was carried out (no steps: nothing to change)',
+          schema: planSchema,
+        },
+        ...changeFailures,
+        409: `Consent required (the problem carries the plan and its consent digest); or ${changeFailures[409]}`,
       },
       handler: async (_c, { body: b }) =>
         json(
@@ -74,6 +102,7 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       permission: 'plugins:read',
       owner: 'kernel',
       summary: 'Marketplace sources (URL or offline directory) in priority order',
+      responses: { 200: { description: 'Every source, highest priority first', schema: sourceListSchema } },
       handler: async () => json({ items: await m.sources() }),
     }),
     defineRoute({
@@ -83,16 +112,25 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       owner: 'kernel',
       summary: 'Add a marketplace source, pinning its root document; its metadata is verified at once',
       body: sourceBody,
+      responses: {
+        201: {
+          description: 'Added: its root is pinned and its metadata verified',
+          schema: sourceAddedSchema,
+        },
+      },
       handler: async (_c, { body: b }) => {
         const meta = await m.addSource({
           name: b.name,
           location: b.location,
           root: typeof b.root === 'string' ? b.root : JSON.stringify(b.root),
         });
-        return json(
-          { name: b.name, location: b.location, root: meta.root.version, index: meta.index.version },
-          201,
-        );
+        const added: z.output<typeof sourceAddedSchema> = {
+          name: b.name,
+          location: b.location,
+          root: meta.root.version,
+          index: meta.index.version,
+        };
+        return json(added, 201);
       },
     }),
     defineRoute({
@@ -101,12 +139,19 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       permission: 'plugins:admin',
       owner: 'kernel',
       summary: 'Forget a marketplace source (its pinned root too); plugins installed from it stay installed',
-      responses: { 200: 'Removed', 404: 'No source of that name' },
+      params: {
+        name: { description: 'The source name', schema: { type: 'string', pattern: SOURCE_NAME_RE.source } },
+      },
+      responses: {
+        200: { description: 'Removed', schema: removedSchema },
+        400: 'Not a source name',
+        404: 'No source of that name',
+      },
       handler: async (c) => {
         const source = c.req.param('name') ?? '';
-        if (!/^[a-z][a-z0-9-]{0,39}$/.test(source))
+        if (!SOURCE_NAME_RE.test(source))
           throw omegaError('OMEGA_ERR_VALIDATION', 'Invalid path parameter: name: not a source name', {
-            errors: [{ field: 'name', message: 'must match ^[a-z][a-z0-9-]{0,39}$' }],
+            errors: [{ field: 'name', message: `must match ${SOURCE_NAME_RE.source}` }],
           });
         return json(await m.removeSource(source));
       },
@@ -117,7 +162,29 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       permission: 'plugins:read',
       owner: 'kernel',
       summary: 'Search the verified indexes of every source (?q=text)',
-      handler: async (c) => json({ items: await m.search(c.req.query('q') ?? '') }),
+      query: {
+        q: {
+          description:
+            'Text the plugin name or description contains (case-insensitive); absent or empty: every plugin',
+          schema: { type: 'string', maxLength: MAX_SEARCH_QUERY },
+        },
+      },
+      responses: {
+        200: { description: 'Matching plugins, by name', schema: searchResultSchema },
+        400: `q is longer than ${MAX_SEARCH_QUERY} characters`,
+      },
+      handler: async (c) => {
+        const q = c.req.query('q') ?? '';
+        if (q.length > MAX_SEARCH_QUERY)
+          throw omegaError(
+            'OMEGA_ERR_VALIDATION',
+            `Invalid query parameter: q: at most ${MAX_SEARCH_QUERY} characters`,
+            {
+              errors: [{ field: 'q', message: `must be at most ${MAX_SEARCH_QUERY} characters` }],
+            },
+          );
+        return json({ items: await m.search(q) });
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -126,6 +193,12 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       owner: 'kernel',
       summary:
         'Every version a source offers for a plugin: status, engines, permissions, dependencies, artifact',
+      params: pluginParam,
+      responses: {
+        200: { description: 'Its versions, newest first, and what is installed', schema: pluginInfoSchema },
+        400: 'Not a plugin name',
+        404: 'No source offers it',
+      },
       handler: async (c) => json(await m.info(nameParam(c.req.param('name')))),
     }),
     defineRoute({
@@ -136,6 +209,10 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       summary:
         'What an install, upgrade or rollback would change, with the permission diff and the consent digest',
       body: planBody,
+      responses: {
+        200: { description: 'The plan (nothing is changed) with its consent digest', schema: planSchema },
+        ...changeFailures,
+      },
       handler: async (_c, { body: b }) => json(await m.plan(b as ChangeRequest)),
     }),
     change(
@@ -163,6 +240,11 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       owner: 'kernel',
       summary: 'Stop and remove a plugin installed from a marketplace',
       body: z.strictObject({ name }),
+      responses: {
+        200: { description: 'Stopped and removed (its artifacts stay in the store)', schema: removedSchema },
+        404: 'Not installed from a marketplace',
+        409: 'Other plugins depend on it',
+      },
       handler: async (_c, { body: b }) => json(await m.remove(b.name)),
     }),
     defineRoute({
@@ -172,7 +254,26 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       owner: 'kernel',
       summary:
         'Refresh each source on its own, stop installed versions a verified source revoked, re-check stored artifacts; report the sources that failed',
-      handler: async () => json(await m.verify()),
+      body: 'json',
+      bodySchema: NO_OPTIONS_BODY,
+      responses: {
+        200: {
+          description:
+            'What was verified, what failed and each installed plugin (a failed source is reported here)',
+          schema: verifyReportSchema,
+        },
+      },
+      handler: async (_c, { body }) => {
+        if (!noOptionsSchema.safeParse(body).success)
+          throw omegaError(
+            'OMEGA_ERR_VALIDATION',
+            'Invalid body: verify takes no options (send none, or {})',
+            {
+              errors: [{ field: '(body)', message: 'must be absent, null or {}' }],
+            },
+          );
+        return json(await m.verify());
+      },
     }),
   ];
 }

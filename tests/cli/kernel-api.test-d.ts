@@ -18,16 +18,24 @@ expectTypeOf(api.get('/api/v1/resources/nodes/{node}', { path: { node: 'n1' } })
 expectTypeOf(
   api.put('/api/v1/plugins/{name}/grants', { path: { name: 'x' }, body: { granted: ['log'] } }),
 ).resolves.toBeUnknown();
-expectTypeOf(api.post('/api/v1/marketplace/remove', { body: { name: 'x' } })).resolves.toBeUnknown();
+expectTypeOf(api.post('/api/v1/marketplace/remove', { body: { name: 'x' } }))
+  .resolves.toHaveProperty('removed')
+  .toBeBoolean();
 // A documented query is typed (resources declares its query schemas).
 void api.get('/api/v1/resources', { query: { limit: 10, q: 'gpu' } });
 void api.get('/api/v1/nodes', { query: { state: 'ready', limit: 5 } });
 // @ts-expect-error once a route documents its query, an unchecked one is refused
 void api.get('/api/v1/nodes', { unchecked: { query: new URLSearchParams({ state: 'ready' }) } });
-// A route whose query the document does not describe yet takes it unchecked.
+// The marketplace search documents its query: typed, and never unchecked.
+void api.get('/api/v1/marketplace/search', { query: { q: 'x' } });
+// @ts-expect-error q is documented: it is not sent unchecked
 void api.get('/api/v1/marketplace/search', { unchecked: { query: new URLSearchParams({ q: 'x' }) } });
 // The octet-stream install has no JSON body in the document: raw bytes only.
 void api.post('/api/v1/plugins/install', { unchecked: { bytes: new Uint8Array(1) }, timeoutMs: 1000 });
+// A route whose query the document does not describe yet takes it unchecked.
+void api.post('/api/v1/plugins/install', {
+  unchecked: { bytes: new Uint8Array(1), query: new URLSearchParams({ dryRun: 'true' }) },
+});
 
 // @ts-expect-error no such path
 void api.get('/api/v1/nope');
