@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { InstallResult } from '../../kernel/index.js';
 import type { Plan } from '../../marketplace/index.js';
 import { ApiError } from '../api-client.js';
+import type { ApiQuery } from '../api-types.js';
 import { UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
@@ -21,9 +22,9 @@ export async function runPluginTrust(values: Values, keyFile: string): Promise<n
       `cannot read the publisher key ${keyFile} (${(err as Error).message}); give a *.public.jwk file`,
     );
   }
-  const entry = (await kernelApi(values).post('/api/v1/plugins/publishers', {
+  const entry = await kernelApi(values).post('/api/v1/plugins/publishers', {
     body: { jwk: jwk as Record<string, unknown> },
-  })) as { kid: string };
+  });
   output(
     values.json === true,
     entry,
@@ -61,18 +62,19 @@ export async function runPluginInstall(
   }
   if (typeof values.trust === 'string') await runPluginTrust({ ...values, json: false }, values.trust);
   const log = (s: string) => (values.json === true ? undefined : process.stderr.write(`${s}\n`));
-  const query = new URLSearchParams();
-  if (mode === 'upgrade') query.set('upgrade', 'true');
-  if (values.downgrade === true) query.set('downgrade', 'true');
-  // The archive goes as application/octet-stream; the document describes no JSON body here.
-  const post = (q: URLSearchParams) =>
+  const query: ApiQuery<'/api/v1/plugins/install', 'post'> = {};
+  if (mode === 'upgrade') query.upgrade = 'true';
+  if (values.downgrade === true) query.downgrade = 'true';
+  // The archive goes as application/octet-stream (the document's body); the query is typed.
+  const post = () =>
     kernelApi(values).post('/api/v1/plugins/install', {
-      unchecked: { query: q, bytes },
+      query,
+      unchecked: { bytes },
       timeoutMs: LONG_OPERATION_MS,
     });
   let data: FileInstalled;
   try {
-    data = (await post(query)) as FileInstalled;
+    data = (await post()) as FileInstalled;
   } catch (err) {
     const plan =
       err instanceof ApiError && err.code === 'OMEGA_ERR_CONSENT_REQUIRED'
@@ -81,8 +83,8 @@ export async function runPluginInstall(
     if (!plan) throw err;
     log(renderPlan(plan));
     await approvePlan(values, plan);
-    query.set('consent', plan.consent);
-    data = (await post(query)) as FileInstalled;
+    query.consent = plan.consent;
+    data = (await post()) as FileInstalled;
   }
   const status = (data.started as { status?: string } | undefined)?.status ?? 'installed';
   output(values.json === true, data, () =>

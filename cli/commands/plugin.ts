@@ -91,7 +91,7 @@ export const pluginCommand: Command = {
     }
     if (action === 'list') {
       if (name) throw new UsageError('plugin list takes no name');
-      const { items } = (await kernelApi(values).get('/api/v1/plugins')) as { items: PluginView[] };
+      const { items } = await kernelApi(values).get('/api/v1/plugins');
       output(json, items, () => (items.length ? items.map(line).join('\n') : 'no plugins installed'));
       return 0;
     }
@@ -114,11 +114,10 @@ export const pluginCommand: Command = {
     if (action === 'trust') return runPluginTrust(values, name);
     const api = kernelApi(values);
     const path = { name };
-    const view = (
+    const view =
       action === 'info'
         ? await api.get('/api/v1/plugins/{name}', { path })
-        : await api.post(LIFECYCLE[action as keyof typeof LIFECYCLE], { path })
-    ) as PluginView;
+        : await api.post(LIFECYCLE[action as keyof typeof LIFECYCLE], { path });
     output(json, view, () => (action === 'info' ? details(view) : line(view)));
     return 0;
   },

@@ -2144,7 +2144,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        api: "/api/v1";
+                        /** @constant */
+                        name: "omega";
+                        /** @constant */
+                        openapi: "/api/v1/openapi.json";
+                        /** @description The kernel's version */
+                        version: string;
+                    };
+                };
             };
             /** @description To the dashboard */
             302: {
@@ -5215,13 +5226,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Prometheus text exposition 0.0.4 (Content-Type text/plain; version=0.0.4), node_exporter names */
+            /** @description Prometheus text exposition 0.0.4, node_exporter names */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "text/plain; version=0.0.4": string;
                 };
             };
             /** @description Missing, invalid or expired credentials */
@@ -6816,7 +6827,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @description Label key ([prefix/]name) → value (≤ 63 of letters, digits, . _ -); at most 64 */
@@ -7413,7 +7424,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     description?: string;
@@ -7778,12 +7789,136 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Every installed plugin */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            dependencies: {
+                                [key: string]: string;
+                            };
+                            description?: string;
+                            /** @description Where it was loaded from */
+                            dir: string;
+                            enabled: boolean;
+                            limits: {
+                                callTimeoutMs: number;
+                                cpuMillicores: number;
+                                memoryMb: number;
+                            };
+                            name: string;
+                            /** @description The UI panels it declares (issue #19) */
+                            panels: {
+                                /** @description The permission a user needs to run each action (by id) */
+                                actionPermissions: {
+                                    [key: string]: string;
+                                };
+                                /** @description The ids of the actions it may ask for */
+                                actions: string[];
+                                /** @description Whether the operator granted it (PUT /api/v1/plugins/{name}/panels) */
+                                granted: boolean;
+                                id: string;
+                                reads: string[];
+                                /** @enum {string} */
+                                slot: "dashboard" | "node-page" | "session-page" | "tab";
+                                title: string;
+                                topics: string[];
+                            }[];
+                            permissions: {
+                                declared: string[];
+                                denied: string[];
+                                granted: string[];
+                                missing: string[];
+                            };
+                            /** @description Why it is refused, quarantined or stopped: coded, human-readable */
+                            reasons: {
+                                code: string;
+                                message: string;
+                            }[];
+                            routes: {
+                                method: string;
+                                path: string;
+                                permission: string;
+                            }[];
+                            runtime?: {
+                                /** @description While activating: ms since it began */
+                                activatingMs?: number;
+                                /** @enum {string} */
+                                activationPhase?: "host start" | "load" | "activate";
+                                /**
+                                 * @description What ended the last host
+                                 * @enum {string}
+                                 */
+                                cause?: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                                containment: {
+                                    /** @enum {string} */
+                                    cgroup: "v2" | "v1" | "hybrid" | "none";
+                                    cpuMillicores: number;
+                                    /** @description How each cap is enforced: a cgroup file, or the fallback */
+                                    enforced: {
+                                        cpu?: string;
+                                        memory?: string;
+                                        pids?: string;
+                                    };
+                                    notEnforced: string[];
+                                    paths?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                deliveryErrors: number;
+                                /** @description Host calls refused by the permission gate */
+                                deniedCalls: number;
+                                /** @description What the bundle exports (names), once loaded */
+                                exports?: {
+                                    activate: boolean;
+                                    deactivate: boolean;
+                                    routes: string[];
+                                    services: string[];
+                                    setup: boolean;
+                                };
+                                lastCrash?: {
+                                    /** @description Epoch milliseconds */
+                                    at: number;
+                                    /** @enum {string} */
+                                    cause: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                                    reason: string;
+                                };
+                                lastDeliveryError?: {
+                                    /** @description Epoch milliseconds */
+                                    at: number;
+                                    code: string;
+                                    /** @enum {string} */
+                                    kind: "event" | "timer";
+                                    message: string;
+                                };
+                                /** @description Host process id while one is assigned */
+                                pid?: number;
+                                plugin: string;
+                                /** @description Why the plugin is quarantined or stopped */
+                                reason?: string;
+                                /** @description Crashes within the restart policy's window */
+                                recentCrashes: number;
+                                registrations: {
+                                    subscriptions: number;
+                                    timers: number;
+                                };
+                                restarts: number;
+                                /** @description Epoch ms of the last state change */
+                                since: number;
+                                /** @enum {string} */
+                                state: "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                                version: string;
+                            };
+                            services: string[];
+                            /** @enum {string} */
+                            status: "disabled" | "refused" | "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                            version: string;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7810,18 +7945,141 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The plugin name */
                 name: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The plugin */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        dependencies: {
+                            [key: string]: string;
+                        };
+                        description?: string;
+                        /** @description Where it was loaded from */
+                        dir: string;
+                        enabled: boolean;
+                        limits: {
+                            callTimeoutMs: number;
+                            cpuMillicores: number;
+                            memoryMb: number;
+                        };
+                        name: string;
+                        /** @description The UI panels it declares (issue #19) */
+                        panels: {
+                            /** @description The permission a user needs to run each action (by id) */
+                            actionPermissions: {
+                                [key: string]: string;
+                            };
+                            /** @description The ids of the actions it may ask for */
+                            actions: string[];
+                            /** @description Whether the operator granted it (PUT /api/v1/plugins/{name}/panels) */
+                            granted: boolean;
+                            id: string;
+                            reads: string[];
+                            /** @enum {string} */
+                            slot: "dashboard" | "node-page" | "session-page" | "tab";
+                            title: string;
+                            topics: string[];
+                        }[];
+                        permissions: {
+                            declared: string[];
+                            denied: string[];
+                            granted: string[];
+                            missing: string[];
+                        };
+                        /** @description Why it is refused, quarantined or stopped: coded, human-readable */
+                        reasons: {
+                            code: string;
+                            message: string;
+                        }[];
+                        routes: {
+                            method: string;
+                            path: string;
+                            permission: string;
+                        }[];
+                        runtime?: {
+                            /** @description While activating: ms since it began */
+                            activatingMs?: number;
+                            /** @enum {string} */
+                            activationPhase?: "host start" | "load" | "activate";
+                            /**
+                             * @description What ended the last host
+                             * @enum {string}
+                             */
+                            cause?: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                            containment: {
+                                /** @enum {string} */
+                                cgroup: "v2" | "v1" | "hybrid" | "none";
+                                cpuMillicores: number;
+                                /** @description How each cap is enforced: a cgroup file, or the fallback */
+                                enforced: {
+                                    cpu?: string;
+                                    memory?: string;
+                                    pids?: string;
+                                };
+                                notEnforced: string[];
+                                paths?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            deliveryErrors: number;
+                            /** @description Host calls refused by the permission gate */
+                            deniedCalls: number;
+                            /** @description What the bundle exports (names), once loaded */
+                            exports?: {
+                                activate: boolean;
+                                deactivate: boolean;
+                                routes: string[];
+                                services: string[];
+                                setup: boolean;
+                            };
+                            lastCrash?: {
+                                /** @description Epoch milliseconds */
+                                at: number;
+                                /** @enum {string} */
+                                cause: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                                reason: string;
+                            };
+                            lastDeliveryError?: {
+                                /** @description Epoch milliseconds */
+                                at: number;
+                                code: string;
+                                /** @enum {string} */
+                                kind: "event" | "timer";
+                                message: string;
+                            };
+                            /** @description Host process id while one is assigned */
+                            pid?: number;
+                            plugin: string;
+                            /** @description Why the plugin is quarantined or stopped */
+                            reason?: string;
+                            /** @description Crashes within the restart policy's window */
+                            recentCrashes: number;
+                            registrations: {
+                                subscriptions: number;
+                                timers: number;
+                            };
+                            restarts: number;
+                            /** @description Epoch ms of the last state change */
+                            since: number;
+                            /** @enum {string} */
+                            state: "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                            version: string;
+                        };
+                        services: string[];
+                        /** @enum {string} */
+                        status: "disabled" | "refused" | "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                        version: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7841,6 +8099,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such plugin */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     kernelPostApiV1PluginsNameDisable: {
@@ -7848,6 +8113,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The plugin name */
                 name: string;
             };
             cookie?: never;
@@ -7859,7 +8125,129 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        dependencies: {
+                            [key: string]: string;
+                        };
+                        description?: string;
+                        /** @description Where it was loaded from */
+                        dir: string;
+                        enabled: boolean;
+                        limits: {
+                            callTimeoutMs: number;
+                            cpuMillicores: number;
+                            memoryMb: number;
+                        };
+                        name: string;
+                        /** @description The UI panels it declares (issue #19) */
+                        panels: {
+                            /** @description The permission a user needs to run each action (by id) */
+                            actionPermissions: {
+                                [key: string]: string;
+                            };
+                            /** @description The ids of the actions it may ask for */
+                            actions: string[];
+                            /** @description Whether the operator granted it (PUT /api/v1/plugins/{name}/panels) */
+                            granted: boolean;
+                            id: string;
+                            reads: string[];
+                            /** @enum {string} */
+                            slot: "dashboard" | "node-page" | "session-page" | "tab";
+                            title: string;
+                            topics: string[];
+                        }[];
+                        permissions: {
+                            declared: string[];
+                            denied: string[];
+                            granted: string[];
+                            missing: string[];
+                        };
+                        /** @description Why it is refused, quarantined or stopped: coded, human-readable */
+                        reasons: {
+                            code: string;
+                            message: string;
+                        }[];
+                        routes: {
+                            method: string;
+                            path: string;
+                            permission: string;
+                        }[];
+                        runtime?: {
+                            /** @description While activating: ms since it began */
+                            activatingMs?: number;
+                            /** @enum {string} */
+                            activationPhase?: "host start" | "load" | "activate";
+                            /**
+                             * @description What ended the last host
+                             * @enum {string}
+                             */
+                            cause?: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                            containment: {
+                                /** @enum {string} */
+                                cgroup: "v2" | "v1" | "hybrid" | "none";
+                                cpuMillicores: number;
+                                /** @description How each cap is enforced: a cgroup file, or the fallback */
+                                enforced: {
+                                    cpu?: string;
+                                    memory?: string;
+                                    pids?: string;
+                                };
+                                notEnforced: string[];
+                                paths?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            deliveryErrors: number;
+                            /** @description Host calls refused by the permission gate */
+                            deniedCalls: number;
+                            /** @description What the bundle exports (names), once loaded */
+                            exports?: {
+                                activate: boolean;
+                                deactivate: boolean;
+                                routes: string[];
+                                services: string[];
+                                setup: boolean;
+                            };
+                            lastCrash?: {
+                                /** @description Epoch milliseconds */
+                                at: number;
+                                /** @enum {string} */
+                                cause: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                                reason: string;
+                            };
+                            lastDeliveryError?: {
+                                /** @description Epoch milliseconds */
+                                at: number;
+                                code: string;
+                                /** @enum {string} */
+                                kind: "event" | "timer";
+                                message: string;
+                            };
+                            /** @description Host process id while one is assigned */
+                            pid?: number;
+                            plugin: string;
+                            /** @description Why the plugin is quarantined or stopped */
+                            reason?: string;
+                            /** @description Crashes within the restart policy's window */
+                            recentCrashes: number;
+                            registrations: {
+                                subscriptions: number;
+                                timers: number;
+                            };
+                            restarts: number;
+                            /** @description Epoch ms of the last state change */
+                            since: number;
+                            /** @enum {string} */
+                            state: "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                            version: string;
+                        };
+                        services: string[];
+                        /** @enum {string} */
+                        status: "disabled" | "refused" | "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                        version: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7893,6 +8281,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The plugin name */
                 name: string;
             };
             cookie?: never;
@@ -7904,7 +8293,129 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        dependencies: {
+                            [key: string]: string;
+                        };
+                        description?: string;
+                        /** @description Where it was loaded from */
+                        dir: string;
+                        enabled: boolean;
+                        limits: {
+                            callTimeoutMs: number;
+                            cpuMillicores: number;
+                            memoryMb: number;
+                        };
+                        name: string;
+                        /** @description The UI panels it declares (issue #19) */
+                        panels: {
+                            /** @description The permission a user needs to run each action (by id) */
+                            actionPermissions: {
+                                [key: string]: string;
+                            };
+                            /** @description The ids of the actions it may ask for */
+                            actions: string[];
+                            /** @description Whether the operator granted it (PUT /api/v1/plugins/{name}/panels) */
+                            granted: boolean;
+                            id: string;
+                            reads: string[];
+                            /** @enum {string} */
+                            slot: "dashboard" | "node-page" | "session-page" | "tab";
+                            title: string;
+                            topics: string[];
+                        }[];
+                        permissions: {
+                            declared: string[];
+                            denied: string[];
+                            granted: string[];
+                            missing: string[];
+                        };
+                        /** @description Why it is refused, quarantined or stopped: coded, human-readable */
+                        reasons: {
+                            code: string;
+                            message: string;
+                        }[];
+                        routes: {
+                            method: string;
+                            path: string;
+                            permission: string;
+                        }[];
+                        runtime?: {
+                            /** @description While activating: ms since it began */
+                            activatingMs?: number;
+                            /** @enum {string} */
+                            activationPhase?: "host start" | "load" | "activate";
+                            /**
+                             * @description What ended the last host
+                             * @enum {string}
+                             */
+                            cause?: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                            containment: {
+                                /** @enum {string} */
+                                cgroup: "v2" | "v1" | "hybrid" | "none";
+                                cpuMillicores: number;
+                                /** @description How each cap is enforced: a cgroup file, or the fallback */
+                                enforced: {
+                                    cpu?: string;
+                                    memory?: string;
+                                    pids?: string;
+                                };
+                                notEnforced: string[];
+                                paths?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            deliveryErrors: number;
+                            /** @description Host calls refused by the permission gate */
+                            deniedCalls: number;
+                            /** @description What the bundle exports (names), once loaded */
+                            exports?: {
+                                activate: boolean;
+                                deactivate: boolean;
+                                routes: string[];
+                                services: string[];
+                                setup: boolean;
+                            };
+                            lastCrash?: {
+                                /** @description Epoch milliseconds */
+                                at: number;
+                                /** @enum {string} */
+                                cause: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                                reason: string;
+                            };
+                            lastDeliveryError?: {
+                                /** @description Epoch milliseconds */
+                                at: number;
+                                code: string;
+                                /** @enum {string} */
+                                kind: "event" | "timer";
+                                message: string;
+                            };
+                            /** @description Host process id while one is assigned */
+                            pid?: number;
+                            plugin: string;
+                            /** @description Why the plugin is quarantined or stopped */
+                            reason?: string;
+                            /** @description Crashes within the restart policy's window */
+                            recentCrashes: number;
+                            registrations: {
+                                subscriptions: number;
+                                timers: number;
+                            };
+                            restarts: number;
+                            /** @description Epoch ms of the last state change */
+                            since: number;
+                            /** @enum {string} */
+                            state: "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                            version: string;
+                        };
+                        services: string[];
+                        /** @enum {string} */
+                        status: "disabled" | "refused" | "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                        version: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7938,6 +8449,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The plugin name */
                 name: string;
             };
             cookie?: never;
@@ -7956,12 +8468,21 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The plugin's grants as stored (reload it to apply them) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        denied: string[];
+                        granted: string[];
+                        panels?: string[];
+                        routes?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -7990,6 +8511,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such plugin */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -8015,6 +8543,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The plugin name */
                 name: string;
             };
             cookie?: never;
@@ -8027,12 +8556,134 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The plugin after the change */
+            /** @description The plugin after the change (reloaded) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        dependencies: {
+                            [key: string]: string;
+                        };
+                        description?: string;
+                        /** @description Where it was loaded from */
+                        dir: string;
+                        enabled: boolean;
+                        limits: {
+                            callTimeoutMs: number;
+                            cpuMillicores: number;
+                            memoryMb: number;
+                        };
+                        name: string;
+                        /** @description The UI panels it declares (issue #19) */
+                        panels: {
+                            /** @description The permission a user needs to run each action (by id) */
+                            actionPermissions: {
+                                [key: string]: string;
+                            };
+                            /** @description The ids of the actions it may ask for */
+                            actions: string[];
+                            /** @description Whether the operator granted it (PUT /api/v1/plugins/{name}/panels) */
+                            granted: boolean;
+                            id: string;
+                            reads: string[];
+                            /** @enum {string} */
+                            slot: "dashboard" | "node-page" | "session-page" | "tab";
+                            title: string;
+                            topics: string[];
+                        }[];
+                        permissions: {
+                            declared: string[];
+                            denied: string[];
+                            granted: string[];
+                            missing: string[];
+                        };
+                        /** @description Why it is refused, quarantined or stopped: coded, human-readable */
+                        reasons: {
+                            code: string;
+                            message: string;
+                        }[];
+                        routes: {
+                            method: string;
+                            path: string;
+                            permission: string;
+                        }[];
+                        runtime?: {
+                            /** @description While activating: ms since it began */
+                            activatingMs?: number;
+                            /** @enum {string} */
+                            activationPhase?: "host start" | "load" | "activate";
+                            /**
+                             * @description What ended the last host
+                             * @enum {string}
+                             */
+                            cause?: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                            containment: {
+                                /** @enum {string} */
+                                cgroup: "v2" | "v1" | "hybrid" | "none";
+                                cpuMillicores: number;
+                                /** @description How each cap is enforced: a cgroup file, or the fallback */
+                                enforced: {
+                                    cpu?: string;
+                                    memory?: string;
+                                    pids?: string;
+                                };
+                                notEnforced: string[];
+                                paths?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            deliveryErrors: number;
+                            /** @description Host calls refused by the permission gate */
+                            deniedCalls: number;
+                            /** @description What the bundle exports (names), once loaded */
+                            exports?: {
+                                activate: boolean;
+                                deactivate: boolean;
+                                routes: string[];
+                                services: string[];
+                                setup: boolean;
+                            };
+                            lastCrash?: {
+                                /** @description Epoch milliseconds */
+                                at: number;
+                                /** @enum {string} */
+                                cause: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                                reason: string;
+                            };
+                            lastDeliveryError?: {
+                                /** @description Epoch milliseconds */
+                                at: number;
+                                code: string;
+                                /** @enum {string} */
+                                kind: "event" | "timer";
+                                message: string;
+                            };
+                            /** @description Host process id while one is assigned */
+                            pid?: number;
+                            plugin: string;
+                            /** @description Why the plugin is quarantined or stopped */
+                            reason?: string;
+                            /** @description Crashes within the restart policy's window */
+                            recentCrashes: number;
+                            registrations: {
+                                subscriptions: number;
+                                timers: number;
+                            };
+                            restarts: number;
+                            /** @description Epoch ms of the last state change */
+                            since: number;
+                            /** @enum {string} */
+                            state: "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                            version: string;
+                        };
+                        services: string[];
+                        /** @enum {string} */
+                        status: "disabled" | "refused" | "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                        version: string;
+                    };
+                };
             };
             /** @description A panel it does not declare */
             400: {
@@ -8091,6 +8742,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The plugin name */
                 name: string;
             };
             cookie?: never;
@@ -8102,7 +8754,129 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        dependencies: {
+                            [key: string]: string;
+                        };
+                        description?: string;
+                        /** @description Where it was loaded from */
+                        dir: string;
+                        enabled: boolean;
+                        limits: {
+                            callTimeoutMs: number;
+                            cpuMillicores: number;
+                            memoryMb: number;
+                        };
+                        name: string;
+                        /** @description The UI panels it declares (issue #19) */
+                        panels: {
+                            /** @description The permission a user needs to run each action (by id) */
+                            actionPermissions: {
+                                [key: string]: string;
+                            };
+                            /** @description The ids of the actions it may ask for */
+                            actions: string[];
+                            /** @description Whether the operator granted it (PUT /api/v1/plugins/{name}/panels) */
+                            granted: boolean;
+                            id: string;
+                            reads: string[];
+                            /** @enum {string} */
+                            slot: "dashboard" | "node-page" | "session-page" | "tab";
+                            title: string;
+                            topics: string[];
+                        }[];
+                        permissions: {
+                            declared: string[];
+                            denied: string[];
+                            granted: string[];
+                            missing: string[];
+                        };
+                        /** @description Why it is refused, quarantined or stopped: coded, human-readable */
+                        reasons: {
+                            code: string;
+                            message: string;
+                        }[];
+                        routes: {
+                            method: string;
+                            path: string;
+                            permission: string;
+                        }[];
+                        runtime?: {
+                            /** @description While activating: ms since it began */
+                            activatingMs?: number;
+                            /** @enum {string} */
+                            activationPhase?: "host start" | "load" | "activate";
+                            /**
+                             * @description What ended the last host
+                             * @enum {string}
+                             */
+                            cause?: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                            containment: {
+                                /** @enum {string} */
+                                cgroup: "v2" | "v1" | "hybrid" | "none";
+                                cpuMillicores: number;
+                                /** @description How each cap is enforced: a cgroup file, or the fallback */
+                                enforced: {
+                                    cpu?: string;
+                                    memory?: string;
+                                    pids?: string;
+                                };
+                                notEnforced: string[];
+                                paths?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            deliveryErrors: number;
+                            /** @description Host calls refused by the permission gate */
+                            deniedCalls: number;
+                            /** @description What the bundle exports (names), once loaded */
+                            exports?: {
+                                activate: boolean;
+                                deactivate: boolean;
+                                routes: string[];
+                                services: string[];
+                                setup: boolean;
+                            };
+                            lastCrash?: {
+                                /** @description Epoch milliseconds */
+                                at: number;
+                                /** @enum {string} */
+                                cause: "spin" | "cpu" | "memory" | "deadline" | "protocol" | "crash" | "operator";
+                                reason: string;
+                            };
+                            lastDeliveryError?: {
+                                /** @description Epoch milliseconds */
+                                at: number;
+                                code: string;
+                                /** @enum {string} */
+                                kind: "event" | "timer";
+                                message: string;
+                            };
+                            /** @description Host process id while one is assigned */
+                            pid?: number;
+                            plugin: string;
+                            /** @description Why the plugin is quarantined or stopped */
+                            reason?: string;
+                            /** @description Crashes within the restart policy's window */
+                            recentCrashes: number;
+                            registrations: {
+                                subscriptions: number;
+                                timers: number;
+                            };
+                            restarts: number;
+                            /** @description Epoch ms of the last state change */
+                            since: number;
+                            /** @enum {string} */
+                            state: "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                            version: string;
+                        };
+                        services: string[];
+                        /** @enum {string} */
+                        status: "disabled" | "refused" | "activating" | "running" | "crashed" | "backoff" | "quarantined" | "stopped";
+                        version: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -8133,12 +8907,26 @@ export interface operations {
     };
     kernelPostApiV1PluginsInstall: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The consent digest from the 409 plan: installs exactly what it approved */
+                consent?: string;
+                /** @description true: allow an older version than the installed one */
+                downgrade?: "true" | "false" | "1" | "0";
+                /** @description true: only answer the plan (200), change nothing */
+                dryRun?: "true" | "false" | "1" | "0";
+                /** @description true: refuse unless the plugin is installed */
+                upgrade?: "true" | "false" | "1" | "0";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The packed plugin as `omega-plugin pack` wrote it (its signed manifest, bundle and files; gzip'd), at most 16777216 bytes */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
         responses: {
             /** @description Dry run: the plan and its consent digest */
             200: {
@@ -8384,12 +9172,29 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The trusted keys */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            addedAt: string;
+                            jwk: {
+                                /** @constant */
+                                crv: "Ed25519";
+                                /** @constant */
+                                kty: "OKP";
+                                x: string;
+                            };
+                            /** @description The key id: the JWK's RFC 7638 thumbprint */
+                            kid: string;
+                            name?: string;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -8429,12 +9234,27 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Trusted: the key id (RFC 7638 thumbprint) */
+            /** @description Trusted: the key with its id (RFC 7638 thumbprint) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        addedAt: string;
+                        jwk: {
+                            /** @constant */
+                            crv: "Ed25519";
+                            /** @constant */
+                            kty: "OKP";
+                            x: string;
+                        };
+                        /** @description The key id: the JWK's RFC 7638 thumbprint */
+                        kid: string;
+                        name?: string;
+                    };
+                };
             };
             /** @description Not an Ed25519 public JWK */
             400: {
@@ -10315,7 +11135,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @description The refresh token (ort.…); absent with X-Omega-Refresh-Cookie: 1, when the kernel takes it from the cookie */
@@ -10474,7 +11294,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": unknown;
             };
@@ -10933,7 +11753,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @description The refresh token (ort.…); absent with X-Omega-Refresh-Cookie: 1, when the kernel takes it from the cookie */
@@ -11030,7 +11850,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @description The refresh token (ort.…); absent with X-Omega-Refresh-Cookie: 1, when the kernel takes it from the cookie */
@@ -13003,7 +13823,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": unknown;
             };
@@ -13347,7 +14167,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": unknown;
             };
@@ -13691,7 +14511,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @description SIGTERM → SIGKILL grace (default: the setting) */
@@ -15264,12 +16084,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The hosted panels, in plugin then declaration order */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The permission the signed-in user needs to run each action (by id) */
+                            actionPermissions: {
+                                [key: string]: string;
+                            };
+                            /** @description The ids of the actions it may ask for */
+                            actions: string[];
+                            id: string;
+                            /** @description The panel page's path on the plugin's panel origin */
+                            path: string;
+                            plugin: string;
+                            reads: string[];
+                            /** @enum {string} */
+                            slot: "dashboard" | "node-page" | "session-page" | "tab";
+                            title: string;
+                            topics: string[];
+                            /** @description The page's full URL for the browser that asked: on the configured panel origin for a shell reached at a public name, else on <plugin>.localhost. The shell frames exactly this URL. */
+                            url: string;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -15296,7 +16138,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The plugin name */
                 name: string;
+                /** @description The panel's id (manifest ui.panels[].id) */
                 panel: string;
             };
             cookie?: never;
@@ -15318,7 +16162,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        action: string;
+                        args: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        /** @description The principal who confirmed it */
+                        by: string;
+                        panel: string;
+                        plugin: string;
+                        /** @constant */
+                        status: "accepted";
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -15377,7 +16234,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The plugin name */
                 name: string;
+                /** @description The panel's id (manifest ui.panels[].id) */
                 panel: string;
             };
             cookie?: never;
@@ -15398,7 +16257,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "oversize" | "flood" | "protocol" | "forged-action" | "forged-read" | "stray-message" | "navigated";
+                        panel: string;
+                        plugin: string;
+                        /** @constant */
+                        status: "recorded";
+                    };
+                };
             };
             /** @description Malformed or invalid body */
             400: {
@@ -15459,18 +16327,37 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The plugin whose UI it is */
                 plugin: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The file */
+            /** @description The file, as its extension's media type (unknown ones as application/octet-stream) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": unknown;
+                    "application/manifest+json": unknown;
+                    "application/octet-stream": unknown;
+                    "application/wasm": unknown;
+                    "font/woff": unknown;
+                    "font/woff2": unknown;
+                    "image/avif": unknown;
+                    "image/gif": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                    "image/svg+xml": unknown;
+                    "image/webp": unknown;
+                    "image/x-icon": unknown;
+                    "text/css": unknown;
+                    "text/html": unknown;
+                    "text/javascript": unknown;
+                    "text/plain": unknown;
+                };
             };
             /** @description To /ui/:plugin/ (the bare /ui/:plugin) */
             301: {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { PUBLIC } from '../auth/index.js';
 import type { JsonSchema, RouteResponseDoc, RouteSpec } from './route.js';
+import { acceptsAbsentBody } from './route-validation/accepts-absent-body.js';
+
+/** A media type as a response may declare it (`type/subtype` and parameters), nothing else. */
+const MEDIA_TYPE =
+  /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9*][a-z0-9!#$&^_.+*-]*(?:\s*;\s*[a-z0-9_.-]+=[a-z0-9_.+-]+)*$/i;
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -75,13 +80,27 @@ function describe(route: RouteSpec): string {
   return `${route.summary}. ${who} ${served}`;
 }
 
+/**
+ * The media types a response body is documented under: the declared `contentType`, else a JSON
+ * Schema string's `contentMediaType` (how a plugin manifest's response schema names a non-JSON
+ * body, e.g. `{ type: 'string', contentMediaType: 'text/plain; version=0.0.4' }`), else JSON.
+ */
+function mediaTypesOf(d: RouteResponseDoc, schema: JsonSchema | undefined): readonly string[] {
+  if (d.contentType !== undefined) return typeof d.contentType === 'string' ? [d.contentType] : d.contentType;
+  const declared = schema?.contentMediaType;
+  if (schema?.type === 'string' && typeof declared === 'string' && MEDIA_TYPE.test(declared))
+    return [declared];
+  return ['application/json'];
+}
+
 function response(doc: string | RouteResponseDoc, status: number): Record<string, unknown> {
   const d = typeof doc === 'string' ? { description: doc } : doc;
-  if (!d.schema || status === 204 || status === 304) return { description: d.description };
-  return {
-    description: d.description,
-    content: { 'application/json': { schema: schemaOf(d.schema, 'output') } },
-  };
+  if ((!d.schema && d.contentType === undefined) || status === 204 || status === 304)
+    return { description: d.description };
+  const schema = d.schema === undefined ? undefined : schemaOf(d.schema, 'output');
+  const content: Record<string, unknown> = {};
+  for (const type of mediaTypesOf(d, schema)) content[type] = schema === undefined ? {} : { schema };
+  return { description: d.description, content };
 }
 
 function operation(route: RouteSpec): Record<string, unknown> {
@@ -132,10 +151,19 @@ function operation(route: RouteSpec): Record<string, unknown> {
     });
   if (parameters.length > 0) op.parameters = parameters;
   if (route.body !== undefined) {
+    // A zod body is read as required JSON (415 without it); a `json` body is validated as
+    // `undefined` when absent, so it is required exactly when its schema refuses that.
     const declared = route.body === 'json' ? route.bodySchema : schemaOf(route.body, 'input');
     op.requestBody = {
-      required: declared !== undefined,
+      required: route.body !== 'json' || (declared !== undefined && !acceptsAbsentBody(declared)),
       content: { 'application/json': { schema: declared ?? {} } },
+    };
+  } else if (route.requestBody !== undefined) {
+    const b = route.requestBody;
+    op.requestBody = {
+      description: b.description,
+      required: b.required ?? true,
+      content: { [b.contentType]: { schema: b.schema ?? {} } },
     };
   }
   return op;

@@ -9,11 +9,30 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses it), as plain data. */
 export type JsonSchema = Record<string, unknown>;
 
-/** One documented response: what it means, and (for JSON bodies) its schema. */
+/** One documented response: what it means, its body's schema and, when not JSON, its media type. */
 export interface RouteResponseDoc {
   description: string;
   /** A zod schema (converted for the document) or a JSON Schema. */
   schema?: z.ZodType | JsonSchema;
+  /**
+   * The body's media types when it is not JSON (e.g. `text/plain; version=0.0.4`, or the several
+   * a static file may be). Default: `application/json` — or, for a JSON Schema of a string with a
+   * `contentMediaType` (how a plugin's manifest says it), that media type.
+   */
+  contentType?: string | readonly string[];
+}
+
+/**
+ * A request body the handler reads itself (the route declares no `body`): its media type,
+ * what it is and whether it may be left out, for the OpenAPI document.
+ */
+export interface RouteRequestBodyDoc {
+  contentType: string;
+  description: string;
+  /** Its JSON Schema (e.g. `{ contentMediaType: 'application/gzip' }` for an archive); default `{}`. */
+  schema?: JsonSchema;
+  /** Default true. */
+  required?: boolean;
 }
 
 /** One documented query parameter. */
@@ -67,9 +86,12 @@ export interface RouteSpec<B = unknown> {
   description?: string;
   /**
    * The JSON Schema of a `json` body, for the OpenAPI document (a plugin route's declared
-   * `schemas.body`, checked before the call); with it the body is documented as required.
+   * `schemas.body`, checked before the call). The body is documented as required unless the
+   * schema accepts an absent body (validated as `undefined`: a schema without a `type`).
    */
   bodySchema?: JsonSchema;
+  /** A body the handler reads itself (no `body` declared), for the OpenAPI document. */
+  requestBody?: RouteRequestBodyDoc;
   /** Query parameters, for the OpenAPI document (the handler validates them). */
   query?: Record<string, RouteQueryDoc>;
   /** Path parameters' schemas, for the OpenAPI document (default: a string). */
@@ -91,3 +113,10 @@ export interface RouteSpec<B = unknown> {
 export function defineRoute<B = undefined>(spec: RouteSpec<B>): RouteSpec {
   return spec as unknown as RouteSpec;
 }
+
+/**
+ * `true` when types `A` and `B` are assignable both ways, else `false`: the statement
+ * `true satisfies SameShape<View, z.output<typeof viewSchema>>;` makes a drift between a
+ * handler's view type and the response schema it documents a compile error.
+ */
+export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -1,5 +1,6 @@
 import { isUiPath, PLUGIN_NAME_RE } from '@omega/protocol';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import { PUBLIC } from '../auth/index.js';
 import { omegaError } from '../errors/index.js';
 import {
@@ -7,6 +8,7 @@ import {
   PANEL_GUARD_NAME,
   type PanelOrigins,
   type PluginUi,
+  UI_MEDIA_TYPES,
 } from '../plugins/ui/index.js';
 import { respond } from './respond.js';
 import type { RouteInput, RouteSpec } from './route.js';
@@ -16,6 +18,14 @@ import { panelHeaders, shellCspFor, uiHeaders } from './ui-headers.js';
 export interface UiSource {
   ui(name: string): { ui: PluginUi; running: boolean } | undefined;
 }
+
+/** What `GET /` answers when no dashboard runs: where the API and its document are. */
+const apiPointer = z.object({
+  name: z.literal('omega'),
+  version: z.string().describe("The kernel's version"),
+  api: z.literal('/api/v1'),
+  openapi: z.literal('/api/v1/openapi.json'),
+});
 
 /** The plugin `GET /` sends a browser to when it runs. */
 export const HOME_PLUGIN = 'dashboard';
@@ -117,7 +127,10 @@ export function uiRoutes(
       permission: PUBLIC,
       owner: 'kernel',
       summary: `A browser's way in: 302 to /ui/${HOME_PLUGIN}/ when that plugin runs, else where the API is`,
-      responses: { 200: 'No dashboard: links to the API', 302: 'To the dashboard' },
+      responses: {
+        200: { description: 'No dashboard: links to the API', schema: apiPointer },
+        302: 'To the dashboard',
+      },
       handler: (_c, input) => {
         if (source.ui(HOME_PLUGIN)?.running) {
           return respond(input, null, {
@@ -125,7 +138,7 @@ export function uiRoutes(
             headers: { location: `/ui/${HOME_PLUGIN}/`, 'cache-control': 'no-store' },
           });
         }
-        const body = {
+        const body: z.output<typeof apiPointer> = {
           name: 'omega',
           version: facts.version,
           api: '/api/v1',
@@ -141,10 +154,19 @@ export function uiRoutes(
       path: '/ui/:plugin/*',
       permission: PUBLIC,
       owner: 'kernel',
+      params: {
+        plugin: {
+          description: 'The plugin whose UI it is',
+          schema: { type: 'string', pattern: PLUGIN_NAME_RE.source },
+        },
+      },
       summary:
         "A file of a plugin's static UI (declared by its manifest, verified at load, served from memory with a strict CSP)",
       responses: {
-        200: 'The file',
+        200: {
+          description: "The file, as its extension's media type (unknown ones as application/octet-stream)",
+          contentType: UI_MEDIA_TYPES,
+        },
         301: 'To /ui/:plugin/ (the bare /ui/:plugin)',
         304: 'Not modified (If-None-Match)',
         404: 'No such plugin UI or file',

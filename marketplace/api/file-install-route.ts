@@ -17,6 +17,8 @@ async function readArchive(req: Request): Promise<Uint8Array> {
 }
 
 const flag = (v: string | undefined) => v === 'true' || v === '1';
+/** How a flag is documented: what {@link flag} reads as set (anything else is unset). */
+const BOOL = { type: 'string', enum: ['true', 'false', '1', '0'] };
 
 /**
  * `POST /api/v1/plugins/install`: body = a packed plugin (at most MAX_ARCHIVE_BYTES). Under the
@@ -32,6 +34,20 @@ export function fileInstallRoute(target: InstallTarget): RouteSpec {
     permission: 'plugins:admin',
     owner: 'kernel',
     audit: { topic: 'plugins.admin.install' },
+    requestBody: {
+      contentType: 'application/octet-stream',
+      description: `The packed plugin as \`omega-plugin pack\` wrote it (its signed manifest, bundle and files; gzip'd), at most ${MAX_ARCHIVE_BYTES} bytes`,
+      schema: { type: 'string', contentMediaType: 'application/octet-stream' },
+    },
+    query: {
+      consent: {
+        description: 'The consent digest from the 409 plan: installs exactly what it approved',
+        schema: { type: 'string', maxLength: 200 },
+      },
+      dryRun: { description: 'true: only answer the plan (200), change nothing', schema: BOOL },
+      upgrade: { description: 'true: refuse unless the plugin is installed', schema: BOOL },
+      downgrade: { description: 'true: allow an older version than the installed one', schema: BOOL },
+    },
     summary:
       'Install or upgrade a signed, packed plugin (body: the archive); what it asks for beyond the installed version needs ?consent= (the digest from the 409 plan)',
     responses: {

@@ -63,14 +63,12 @@ describe('kernelApi against a real kernel (core plugins and the marketplace API)
     expect(missing.code).toMatch(/^OMEGA_ERR_/);
   });
 
-  it('sends raw bytes as octet-stream where the document has no JSON body, with an unchecked query', async () => {
+  it('sends raw bytes as octet-stream where the document has no JSON body, with its typed query', async () => {
     const api = kernelApi({ url: k.url, token: k.token });
     const err = await rejection(
       api.post('/api/v1/plugins/install', {
-        unchecked: {
-          query: new URLSearchParams({ dryRun: 'true' }),
-          bytes: new TextEncoder().encode('not a tar'),
-        },
+        query: { dryRun: 'true' },
+        unchecked: { bytes: new TextEncoder().encode('not a tar') },
       }),
     );
     expect(err.problem.status).toBe(400);

@@ -110,7 +110,13 @@ export function expectDocumented(
     for (const [status, schema] of Object.entries(s?.responses ?? {})) {
       const documented = op.responses?.[status];
       expect(documented, `${r.handler} documents ${status}`).toBeDefined();
-      if (status !== '204') expect(documented?.content?.['application/json']?.schema).toEqual(schema);
+      // A string schema with a `contentMediaType` is a non-JSON body, documented under that type.
+      const media =
+        schema.type === 'string' && typeof schema.contentMediaType === 'string'
+          ? schema.contentMediaType
+          : 'application/json';
+      if (status !== '204')
+        expect(documented?.content?.[media]?.schema, `${r.handler} ${status}`).toEqual(schema);
     }
     for (const [part, where] of [
       ['params', 'path'],

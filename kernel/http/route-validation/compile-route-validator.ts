@@ -18,8 +18,30 @@ export type RouteValidator = (input: RouteInputParts) => void;
 
 type Part = keyof RouteInputParts;
 
-/** `/probe/intervalMs` + ajv's params → `probe.intervalMs` (the form the kernel's zod errors use). */
-function fieldOf(part: Part, e: ErrorObject): { field: string; message: string } {
+/**
+ * The `description` of the schema holding the keyword that failed (ajv's `schemaPath`, e.g.
+ * `#/properties/name/pattern`, walked inside the route's own schema: references are `#…` only).
+ */
+function describedBy(root: Record<string, unknown>, schemaPath: string): string | undefined {
+  let at: unknown = root;
+  for (const raw of schemaPath.split('/').slice(1, -1)) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  const d = (at as { description?: unknown } | null)?.description;
+  return typeof d === 'string' && d.trim() !== '' ? d.trim() : undefined;
+}
+
+/**
+ * `/probe/intervalMs` + ajv's params → `probe.intervalMs` (the form the kernel's zod errors use).
+ * A failed `pattern` says what the value must be from the schema's `description` (a regex is no
+ * help to a caller); only a schema without one quotes the pattern.
+ */
+function fieldOf(
+  part: Part,
+  e: ErrorObject,
+  schema: Record<string, unknown>,
+): { field: string; message: string } {
   const segments = e.instancePath
     .split('/')
     .slice(1)
@@ -38,6 +60,9 @@ function fieldOf(part: Part, e: ErrorObject): { field: string; message: string }
     message = 'is not allowed here';
   } else if (e.keyword === 'enum' && Array.isArray(p.allowedValues)) {
     message = `must be one of ${p.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`.slice(0, 300);
+  } else if (e.keyword === 'pattern') {
+    const described = describedBy(schema, e.schemaPath);
+    if (described !== undefined) message = `must be: ${described}`.slice(0, 300);
   }
   return { field: segments.join('.') || `(${part})`, message };
 }
@@ -68,22 +93,22 @@ function compilePart(
 export function compileRouteValidator(plugin: string, route: PluginRoute): RouteValidator | undefined {
   const s = route.schemas;
   if (!s) return undefined;
-  const checks: Array<[Part, ValidateFunction]> = [];
+  const checks: Array<[Part, ValidateFunction, Record<string, unknown>]> = [];
   for (const part of ['params', 'query', 'body'] as const) {
     const schema = s[part];
-    if (schema !== undefined) checks.push([part, compilePart(plugin, route, part, schema)]);
+    if (schema !== undefined) checks.push([part, compilePart(plugin, route, part, schema), schema]);
   }
   if (checks.length === 0) return undefined;
   return (input) => {
     const errors: Array<{ field: string; message: string }> = [];
-    for (const [part, check] of checks) {
+    for (const [part, check, schema] of checks) {
       // Parameters are coerced to their declared types on a copy: the plugin gets the strings as sent.
       const value = part === 'body' ? input.body : { ...input[part] };
       if (check(value)) continue;
       for (const e of check.errors ?? []) {
         // ajv follows each failed key check with a bare "property name must be valid": the key is named already.
         if (e.keyword === 'propertyNames') continue;
-        if (errors.length < MAX_FIELD_ERRORS) errors.push(fieldOf(part, e));
+        if (errors.length < MAX_FIELD_ERRORS) errors.push(fieldOf(part, e, schema));
       }
     }
     if (errors.length === 0) return;

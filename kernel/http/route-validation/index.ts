@@ -1,3 +1,4 @@
+export { acceptsAbsentBody } from './accepts-absent-body.js';
 export {
   compileRouteValidator,
   type RouteInputParts,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { omegaError } from '../../errors/index.js';
-import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { defineRoute, type RouteSpec, type SameShape } from '../../http/route.js';
 import { writeFileDurable } from '../../storage/index.js';
-import { loadTrustedPublishers, trustPublisher } from './trusted-publishers.js';
+import { loadTrustedPublishers, type TrustedPublisher, trustPublisher } from './trusted-publishers.js';
 
 const json = (body: unknown, status = 200): Response =>
   new Response(JSON.stringify(body), {
@@ -14,6 +14,15 @@ const trustBody = z.strictObject({
   jwk: z.record(z.string(), z.unknown()),
   name: z.string().min(1).max(128).optional(),
 });
+
+/** A trusted publisher key as the API shows it (public: the trust file holds no secret). */
+const trustedPublisher = z.object({
+  kid: z.string().describe("The key id: the JWK's RFC 7638 thumbprint"),
+  jwk: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string() }),
+  name: z.string().optional(),
+  addedAt: z.iso.datetime(),
+});
+true satisfies SameShape<TrustedPublisher, z.output<typeof trustedPublisher>>;
 
 /**
  * The operator's trusted publisher keys through the API (so `omega plugin trust` works against a
@@ -28,6 +37,9 @@ export function trustedPublisherRoutes(trustFile: string): RouteSpec[] {
       permission: 'plugins:read',
       owner: 'kernel',
       summary: 'Publisher keys this kernel trusts for plugin archives (public keys only)',
+      responses: {
+        200: { description: 'The trusted keys', schema: z.object({ items: z.array(trustedPublisher) }) },
+      },
       handler: async () => json({ items: await loadTrustedPublishers(trustFile) }),
     }),
     defineRoute({
@@ -41,7 +53,10 @@ export function trustedPublisherRoutes(trustFile: string): RouteSpec[] {
         details: ({ body }) => ({ name: body.name ?? null }),
       },
       summary: "Trust a publisher's Ed25519 public key (JWK) for plugin archives",
-      responses: { 201: 'Trusted: the key id (RFC 7638 thumbprint)', 400: 'Not an Ed25519 public JWK' },
+      responses: {
+        201: { description: 'Trusted: the key with its id (RFC 7638 thumbprint)', schema: trustedPublisher },
+        400: 'Not an Ed25519 public JWK',
+      },
       handler: async (_c, { body }) => json(await trustPublisher(trustFile, body.jwk, body.name), 201),
     }),
     defineRoute({

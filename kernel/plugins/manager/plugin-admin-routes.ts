@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { omegaError } from '../../errors/index.js';
-import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { defineRoute, type RouteSpec, type SameShape } from '../../http/route.js';
 import { PLUGIN_NAME_RE } from '../../permissions/index.js';
 import { type PluginGrants, parseGrants } from '../grants-schema.js';
 import { updateGrants } from '../update-grants.js';
 import type { PluginManager } from './plugin-manager.js';
+import { pluginViewSchema } from './plugin-view.js';
 
 const json = (data: unknown, status = 200) =>
   new Response(JSON.stringify(data), {
@@ -30,6 +31,19 @@ const grantsBody = z
   })
   .strict();
 
+/** What `PUT …/grants` answers: the plugin's entry in the grants file, canonical. */
+const grantsEntry = z.object({
+  granted: z.array(z.string()),
+  denied: z.array(z.string()),
+  routes: z.record(z.string(), z.string()).optional(),
+  panels: z.array(z.string()).optional(),
+});
+true satisfies SameShape<PluginGrants, z.output<typeof grantsEntry>>;
+
+const pluginParam = {
+  name: { description: 'The plugin name', schema: { type: 'string', pattern: PLUGIN_NAME_RE.source } },
+};
+
 /** The admin API over the plugin lifecycle (`omega plugin …` calls these). */
 export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): RouteSpec[] {
   const action = (verb: 'enable' | 'disable' | 'reload', summary: string): RouteSpec =>
@@ -40,7 +54,11 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
       owner: 'kernel',
       summary,
       audit: { topic: `plugins.admin.${verb}` },
-      responses: { 200: 'The plugin after the change', 404: 'No such plugin' },
+      params: pluginParam,
+      responses: {
+        200: { description: 'The plugin after the change', schema: pluginViewSchema },
+        404: 'No such plugin',
+      },
       handler: async (c) => json(await manager[verb](nameOf(c.req.param('name')))),
     });
   return [
@@ -50,6 +68,12 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
       permission: 'plugins:read',
       owner: 'kernel',
       summary: 'Installed plugins with status, permissions, routes and services',
+      responses: {
+        200: {
+          description: 'Every installed plugin',
+          schema: z.object({ items: z.array(pluginViewSchema) }),
+        },
+      },
       handler: () => json({ items: manager.list() }),
     }),
     defineRoute({
@@ -58,6 +82,8 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
       permission: 'plugins:read',
       owner: 'kernel',
       summary: 'One plugin: status (with the reason when crashed, quarantined or refused), grants, runtime',
+      params: pluginParam,
+      responses: { 200: { description: 'The plugin', schema: pluginViewSchema }, 404: 'No such plugin' },
       handler: (c) => json(manager.info(nameOf(c.req.param('name')))),
     }),
     action('enable', 'Enable a plugin and start it (kept enabled across restarts)'),
@@ -74,7 +100,12 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
       summary:
         "Replace the operator's grants for a plugin (stored by the kernel, never by the plugin); reload to apply",
       body: grantsBody,
+      params: pluginParam,
       audit: { topic: 'plugins.admin.grants', details: ({ body }) => body },
+      responses: {
+        200: { description: "The plugin's grants as stored (reload it to apply them)", schema: grantsEntry },
+        404: 'No such plugin',
+      },
       handler: async (c, { body }) => {
         const name = nameOf(c.req.param('name'));
         manager.info(name);

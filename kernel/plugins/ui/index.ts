@@ -16,4 +16,4 @@ export {
   panelRoutes,
 } from './panel-routes.js';
 export type { PluginUi, UiAsset } from './plugin-ui.js';
-export { uiContentType } from './ui-content-type.js';
+export { UI_MEDIA_TYPES, uiContentType } from './ui-content-type.js';

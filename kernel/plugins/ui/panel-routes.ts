@@ -1,9 +1,10 @@
-import { PANEL_ACTION_DEFAULT_PERMISSION, PLUGIN_NAME_RE } from '@omega/protocol';
+import { PANEL_ACTION_DEFAULT_PERMISSION, PANEL_SLOTS, PLUGIN_NAME_RE } from '@omega/protocol';
 import { z } from 'zod';
 import { hasPermission } from '../../auth/index.js';
 import { omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
 import { panelIdList } from '../grants-schema.js';
+import { type PluginView, pluginViewSchema } from '../manager/plugin-view.js';
 import { updateGrants } from '../update-grants.js';
 import { createPanelOrigins, type PanelOrigins } from './panel-origins.js';
 import type { PluginUi } from './plugin-ui.js';
@@ -15,26 +16,31 @@ export interface PanelSource {
 }
 
 /** One panel the dashboard may host, as `GET /api/v1/ui/panels` lists it. */
-export interface HostedPanel {
-  plugin: string;
-  id: string;
-  title: string;
-  slot: string;
-  /** The panel page's path on the plugin's panel origin. */
-  path: string;
-  /**
-   * The page's full URL for the browser that asked (`GET /api/v1/ui/panels`): on the configured
-   * panel origin for a shell reached at a public name, else on `<plugin>.localhost`. The shell
-   * frames exactly this URL (plus its own per-frame fragment) and never builds one itself.
-   */
-  url?: string;
-  topics: string[];
-  reads: string[];
-  /** The ids of the actions it may ask for. */
-  actions: string[];
-  /** The permission the signed-in user needs to run each action (by id). */
-  actionPermissions: Record<string, string>;
-}
+export const hostedPanelSchema = z.object({
+  plugin: z.string(),
+  id: z.string(),
+  title: z.string(),
+  slot: z.enum(PANEL_SLOTS),
+  path: z.string().describe("The panel page's path on the plugin's panel origin"),
+  url: z
+    .string()
+    .optional()
+    .describe(
+      "The page's full URL for the browser that asked: on the configured panel origin for a shell reached at a public name, else on <plugin>.localhost. The shell frames exactly this URL.",
+    ),
+  topics: z.array(z.string()),
+  reads: z.array(z.string()),
+  actions: z.array(z.string()).describe('The ids of the actions it may ask for'),
+  actionPermissions: z
+    .record(z.string(), z.string())
+    .describe('The permission the signed-in user needs to run each action (by id)'),
+});
+
+/**
+ * One panel the dashboard may host (the type of {@link hostedPanelSchema}); `url` is set by
+ * `GET /api/v1/ui/panels` for the browser that asked, and the shell frames exactly it.
+ */
+export type HostedPanel = z.output<typeof hostedPanelSchema>;
 
 /** The topic the kernel publishes a confirmed panel action on, for the panel's own plugin to act on. */
 export const panelActionTopic = (plugin: string): string => `ui.action.${plugin}`;
@@ -71,6 +77,31 @@ const incidentBody = z.strictObject({
 });
 
 const panelGrantsBody = z.strictObject({ panels: panelIdList });
+
+const actionAccepted = z.object({
+  plugin: z.string(),
+  panel: z.string(),
+  action: z.string(),
+  args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  by: z.string().describe('The principal who confirmed it'),
+  status: z.literal('accepted'),
+});
+
+const incidentRecorded = z.object({
+  plugin: z.string(),
+  panel: z.string(),
+  code: z.enum(PANEL_STOP_CODES),
+  status: z.literal('recorded'),
+});
+
+const pluginParam = {
+  description: 'The plugin name',
+  schema: { type: 'string', pattern: PLUGIN_NAME_RE.source },
+};
+const panelParams = {
+  name: pluginParam,
+  panel: { description: "The panel's id (manifest ui.panels[].id)", schema: { type: 'string' } },
+};
 
 /** Plugin `name`'s granted panels while it runs (none otherwise), in declaration order. */
 function hostedPanelsOf(source: PanelSource, name: string): HostedPanel[] {
@@ -111,7 +142,7 @@ export function hostedPanels(source: PanelSource): HostedPanel[] {
 export function panelRoutes(
   source: PanelSource,
   publish: (topic: string, data: unknown) => void,
-  grants: { file: string; reload(name: string): Promise<unknown> },
+  grants: { file: string; reload(name: string): Promise<PluginView> },
   origins: PanelOrigins = createPanelOrigins(),
 ): RouteSpec[] {
   const find = (plugin: string, panelId: string): HostedPanel => {
@@ -137,8 +168,9 @@ export function panelRoutes(
         "Choose which of a plugin's declared UI panels the dashboard shows (the rest are revoked); reloads it",
       body: panelGrantsBody,
       audit: { topic: 'plugins.admin.panels', details: ({ body }) => body },
+      params: { name: pluginParam },
       responses: {
-        200: 'The plugin after the change',
+        200: { description: 'The plugin after the change (reloaded)', schema: pluginViewSchema },
         404: 'No such plugin',
         400: 'A panel it does not declare',
       },
@@ -171,6 +203,12 @@ export function panelRoutes(
       permission: 'plugins:read',
       owner: 'kernel',
       summary: 'The UI panels the dashboard may host: granted by the operator, of running plugins',
+      responses: {
+        200: {
+          description: 'The hosted panels, in plugin then declaration order',
+          schema: z.object({ items: z.array(hostedPanelSchema.required({ url: true })) }),
+        },
+      },
       handler: (c) => {
         // The origin the browser reached the kernel at decides which panel origin it is told.
         const shell = new URL(c.req.url);
@@ -191,8 +229,9 @@ export function panelRoutes(
       summary:
         "Carry out an action a plugin's panel requested and the user confirmed (audited); the user needs the permission the action declares (default plugins:write)",
       body: actionBody,
+      params: panelParams,
       responses: {
-        202: 'Audited and handed to the plugin',
+        202: { description: 'Audited and handed to the plugin', schema: actionAccepted },
         403: "The panel does not declare that action, or the user lacks the action's permission",
         404: 'No such granted panel of a running plugin',
       },
@@ -239,7 +278,10 @@ export function panelRoutes(
           by: principal.id,
         };
         publish(panelActionTopic(plugin), request);
-        return json({ plugin, ...request, status: 'accepted' }, 202);
+        return json(
+          { plugin, ...request, status: 'accepted' } satisfies z.output<typeof actionAccepted>,
+          202,
+        );
       },
     }),
     defineRoute({
@@ -249,7 +291,11 @@ export function panelRoutes(
       owner: 'kernel',
       summary: 'Report that the dashboard stopped a panel that broke its rules (audited for the operator)',
       body: incidentBody,
-      responses: { 202: 'Recorded', 404: 'No such granted panel of a running plugin' },
+      params: panelParams,
+      responses: {
+        202: { description: 'Recorded', schema: incidentRecorded },
+        404: 'No such granted panel of a running plugin',
+      },
       audit: {
         topic: 'plugins.admin.panel-stopped',
         details: ({ params, body }) => ({
@@ -261,7 +307,13 @@ export function panelRoutes(
       },
       handler: (c, { body }) => {
         const panel = find(c.req.param('name') ?? '', c.req.param('panel') ?? '');
-        return json({ plugin: panel.plugin, panel: panel.id, code: body.code, status: 'recorded' }, 202);
+        const recorded: z.output<typeof incidentRecorded> = {
+          plugin: panel.plugin,
+          panel: panel.id,
+          code: body.code,
+          status: 'recorded',
+        };
+        return json(recorded, 202);
       },
     }),
   ];

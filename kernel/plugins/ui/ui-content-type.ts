@@ -30,3 +30,8 @@ export function uiContentType(path: string): string {
   const ext = dot > path.lastIndexOf('/') ? path.slice(dot).toLowerCase() : '';
   return TYPES[ext] ?? 'application/octet-stream';
 }
+
+/** Every media type a UI file is served as (without parameters), for the OpenAPI document. */
+export const UI_MEDIA_TYPES: readonly string[] = [
+  ...new Set([...Object.values(TYPES), 'application/octet-stream'].map((t) => t.split(';')[0]!)),
+];

@@ -273,9 +273,9 @@ export const routeSchemas = defineRouteSchemas({
     responses: {
       200: z
         .string()
-        .describe(
-          'Prometheus text exposition 0.0.4 (Content-Type text/plain; version=0.0.4), node_exporter names',
-        ),
+        .describe('Prometheus text exposition 0.0.4, node_exporter names')
+        // Not JSON: the kernel documents the response under this media type.
+        .meta({ contentMediaType: 'text/plain; version=0.0.4' }),
     },
   },
   activeAlerts: { responses: { 200: z.object({ items: z.array(alertView) }) } },
