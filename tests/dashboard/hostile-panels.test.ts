@@ -242,17 +242,17 @@ describe.skipIf(skip !== null)('hostile panels in the real dashboard, in Chromiu
         p.url,
       ]),
     );
-    const srcs = await tp.page.$$eval('[data-panel] iframe.panel-frame', (fs) =>
-      fs.map((f) => [
-        f.closest('[data-panel]')?.getAttribute('data-panel') ?? '',
-        f.getAttribute('src') ?? '',
-      ]),
+    // Each frame element names its panel and its page in one render (read together, off the element itself).
+    const srcs = await tp.page.$$eval('iframe.panel-frame[data-panel-frame]', (fs) =>
+      fs.map((f) => [f.getAttribute('data-panel-frame') ?? '', f.getAttribute('src') ?? '']),
     );
     expect(srcs.length).toBeGreaterThan(0);
     const nonces = new Set<string>();
     for (const [key, src] of srcs) {
       const [url, fragment] = src.split('#');
-      expect(url).toBe(listed.get(key));
+      expect(url, `the frame in [data-panel="${key}"]; listed: ${[...listed.keys()].join(', ')}`).toBe(
+        listed.get(key),
+      );
       expect(fragment).toMatch(/^omega-frame=[0-9a-f]{32}$/);
       nonces.add(fragment ?? '');
     }

@@ -158,6 +158,7 @@ export function PanelFrame({ spec, context }: { spec: PanelSpec; context: Record
       <iframe
         ref={ref}
         class="panel-frame"
+        data-panel-frame={key}
         title={spec.title}
         sandbox="allow-scripts"
         referrerpolicy="no-referrer"
