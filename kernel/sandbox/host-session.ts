@@ -402,6 +402,9 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
         maxResultChars: limits.maxResultBytes,
         spinMs: limits.spinMs,
       };
+      // Entries (calls, host-call continuations) are watched for spins from the load on, as the
+      // host ran them before; load and activation also have their own deadline.
+      host.setSpinLimit(limits.spinMs);
       return new Promise<LoadedPlugin>((resolve, reject) => {
         const timer = setTimeout(
           () => breach(`deadline: load exceeded ${limits.activateTimeoutMs} ms`, 'deadline'),
