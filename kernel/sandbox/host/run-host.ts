@@ -1,6 +1,5 @@
 import { writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { CTX_SURFACE } from '@omega/protocol';
 import ivm from 'isolated-vm';
 import { createFrameReader } from '../wire/create-frame-reader.js';
 import { createFrameWriter } from '../wire/create-frame-writer.js';
@@ -139,7 +138,7 @@ export function runHost(sock: Socket): void {
       version: c.version,
       maxCallChars: c.maxCallChars,
       maxResultChars: c.maxResultChars,
-      surface: CTX_SURFACE,
+      surface: c.surface,
     });
     const api = factory.applySync(undefined, [new ivm.Callback(post), cfgJson], {
       result: { reference: true },
