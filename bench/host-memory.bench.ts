@@ -140,8 +140,10 @@ for (const v of variants) {
         () => undefined,
       )
     : undefined;
+  await sleep(2000);
+  const loaded = memOf(echo.status().pid!);
   await burst(echo, 500);
-  running.push({ v, sb, echo, core, runs: [] as Array<{ perSec: number; kernelUs: number }> });
+  running.push({ v, sb, echo, core, loaded, runs: [] as Array<{ perSec: number; kernelUs: number }> });
 }
 // Interleaved rounds, so both variants see the same machine.
 for (let r = 0; r < ROUNDS; r++) for (const x of running) x.runs.push(await burst(x.echo, CALLS));
@@ -156,6 +158,7 @@ for (const x of running) {
     .map((pid) => ({ name: names.get(pid) ?? 'warm spare', mem: memOf(pid) }));
   results.push({
     label: x.v.label,
+    loaded: x.loaded,
     hosts,
     perSec: median(x.runs.map((b) => b.perSec)),
     kernelUs: median(x.runs.map((b) => b.kernelUs)),
@@ -216,6 +219,10 @@ for (const [name, m] of [
     `  ${name.padEnd(40)} RSS ${m.rss.toFixed(1)} MB (anon ${m.anon.toFixed(1)}, file ${m.file.toFixed(1)}), private ${m.own.toFixed(1)} MB, ${m.threads} threads`,
   );
 for (const r of results) {
+  const l = r.loaded;
+  console.log(
+    `${r.label}echo's host 2 s after its load, before any call: RSS ${l.rss.toFixed(1)} MB (anon ${l.anon.toFixed(1)}, file ${l.file.toFixed(1)})`,
+  );
   for (const h of r.hosts) {
     report({
       name: `${r.label}idle plugin host RSS (${h.name})`,
