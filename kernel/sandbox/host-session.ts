@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { HOST_CALLS, isHostCallName, type PluginCallKind } from '@omega/protocol';
+import { CTX_SURFACE, HOST_CALLS, isHostCallName, type PluginCallKind } from '@omega/protocol';
 import { type ErrorCode, OmegaError, omegaError } from '../errors/index.js';
 import { createCpuCredit, readProcessCpuMs } from './cpu-credit.js';
 import { createBridge, type DeniedCall } from './create-bridge.js';
@@ -401,7 +401,11 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
         maxCallChars: limits.maxCallBytes,
         maxResultChars: limits.maxResultBytes,
         spinMs: limits.spinMs,
+        surface: CTX_SURFACE,
       };
+      // Entries (calls, host-call continuations) are watched for spins from the load on, as the
+      // host ran them before; load and activation also have their own deadline.
+      host.setSpinLimit(limits.spinMs);
       return new Promise<LoadedPlugin>((resolve, reject) => {
         const timer = setTimeout(
           () => breach(`deadline: load exceeded ${limits.activateTimeoutMs} ms`, 'deadline'),

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { HOST_FAULT_PREFIX } from './host/spin-watchdog.js';
 import type { PluginKillCause } from './plugin-status.js';
 import { type HostEntry, resolveHostEntry } from './resolve-host-entry.js';
+import { ENTRY_KIND, watchSpins } from './spin-watch.js';
 import { createFrameReader } from './wire/create-frame-reader.js';
 import { createFrameWriter, type FrameWriter } from './wire/create-frame-writer.js';
 import { type Frame, FrameType } from './wire/frame-type.js';
@@ -32,7 +32,6 @@ export interface HostExit {
 const CAUSES = new Set<string>(['spin', 'cpu', 'memory', 'deadline', 'protocol', 'crash', 'operator']);
 const asCause = (v: unknown): PluginKillCause =>
   typeof v === 'string' && CAUSES.has(v) ? (v as PluginKillCause) : 'crash';
-const FAULT_LINE = new RegExp(`^${HOST_FAULT_PREFIX} (\\w+) (.{1,300})$`, 'gm');
 
 /** Options of {@link spawnHost}. */
 export interface SpawnHostOptions {
@@ -56,6 +55,12 @@ export interface HostProcess {
   /** Where frames after READY go (replaceable; frames before a handler is set are dropped). */
   setHandler(onFrame: (frame: Frame) => void): void;
   send: FrameWriter['send'];
+  /**
+   * Watches the host's entries into its isolate from here (CALL and REPLY frames sent, the
+   * finished count the host reports): one that stays inside `ms` of observed time is killed
+   * with cause `spin` (0 = not watched, the default until the session loads a plugin).
+   */
+  setSpinLimit(ms: number): void;
   /** SIGKILLs the process; the first reason (and cause) given is the one reported. */
   kill(reason: string, cause?: PluginKillCause): void;
   /** The last lines the process wrote to stderr (for crash reasons). */
@@ -109,7 +114,10 @@ export function spawnHost(opts: SpawnHostOptions): HostProcess {
   });
   ready.catch(() => {});
 
+  // The spin watch kills through `kill` below (called only later, from its shared timer).
+  const spin = watchSpins((reason) => kill(reason, 'spin'));
   const kill = (reason: string, cause: PluginKillCause = 'crash'): void => {
+    spin.close();
     if (killReason === undefined) {
       killReason = reason;
       killCause = cause;
@@ -118,6 +126,8 @@ export function spawnHost(opts: SpawnHostOptions): HostProcess {
   };
 
   const onFrame = (f: Frame): void => {
+    spin.progress(f.aux);
+    if (f.type === FrameType.PROGRESS) return;
     if (f.type === FrameType.READY) {
       markReady();
       return;
@@ -156,12 +166,7 @@ export function spawnHost(opts: SpawnHostOptions): HostProcess {
       if (done) return;
       done = true;
       alive = false;
-      // The spin watchdog reports on stderr (its thread cannot use the main thread's channel).
-      const watchdog = [...stderr.matchAll(FAULT_LINE)].at(-1);
-      if (watchdog && faultReason === undefined) {
-        faultReason = `${watchdog[1]}: ${watchdog[2]}`;
-        faultCause = asCause(watchdog[1]);
-      }
+      spin.close();
       const tail = lastLine(stderr);
       const why =
         killReason ??
@@ -197,8 +202,12 @@ export function spawnHost(opts: SpawnHostOptions): HostProcess {
       handler = h;
     },
     send: (type, id, aux, meta, body) => {
-      if (alive) writer.send(type, id, aux, meta, body);
+      if (!alive) return;
+      writer.send(type, id, aux, meta, body);
+      if (type === FrameType.CALL) spin.sent(ENTRY_KIND.call);
+      else if (type === FrameType.REPLY) spin.sent(ENTRY_KIND.continuation);
     },
+    setSpinLimit: (ms) => spin.setLimit(ms),
     kill,
     stderrTail: () => stderr,
     setExitProbe(probe) {

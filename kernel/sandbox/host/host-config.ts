@@ -15,4 +15,9 @@ export interface HostLoadConfig {
   maxResultChars: number;
   /** Longest stay inside the isolate in one entry (a call, a continuation) before the host is killed, ms. */
   spinMs: number;
+  /**
+   * The ctx surface the prelude builds (@omega/protocol's CTX_SURFACE), sent by the kernel so the
+   * host process does not load the protocol package (zod and every host call's schema: ~MBs).
+   */
+  surface: unknown;
 }

@@ -1,6 +1,5 @@
 import { writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { CTX_SURFACE } from '@omega/protocol';
 import ivm from 'isolated-vm';
 import { createFrameReader } from '../wire/create-frame-reader.js';
 import { createFrameWriter } from '../wire/create-frame-writer.js';
@@ -8,36 +7,60 @@ import { encodeFrame } from '../wire/encode-frame.js';
 import { type Frame, FrameType } from '../wire/frame-type.js';
 import type { HostLoadConfig } from './host-config.js';
 import { PRELUDE_SOURCE } from './prelude-source.js';
-import { ENTRY_KIND, startSpinWatchdog } from './spin-watchdog.js';
 
 /** Exit code of a host that gave up on its isolate (the kernel reads the FAULT frame for why). */
 const EXIT_FAULT = 70;
 /** Frames from the kernel are trusted but still bounded. */
 const MAX_KERNEL_FRAME = 256 * 1024 * 1024;
 
+/** A long turn of entries reports its progress at least this often, ms (at most spinMs / 10). */
+const PROGRESS_MS = 20;
+
 const errBody = (code: string, message: string): string => JSON.stringify({ code, message });
 
 /**
  * The plugin-host process: one isolate and one context for one plugin, driven by frames on
- * `sock` (fd 3, a socketpair to the kernel). Every entry into the isolate is `applySync` with
- * a timeout; that is safe only because the kernel watches this process from outside (wall
- * deadlines, CPU credit) and kills it. Anything unexpected ends the process: it holds one
+ * `sock` (fd 3, a socketpair to the kernel). Every entry into the isolate is a synchronous
+ * `applySync` (calls have no isolated-vm timeout); that is safe only because the kernel watches
+ * this process from outside (spins, wall deadlines, CPU share) and kills it. The kernel's spin
+ * watch counts the entry frames it sent (CALL, REPLY); this host stamps the number it has
+ * finished into `aux` of every frame it writes — at the end of a turn, and at once when a turn
+ * of many entries runs past PROGRESS_MS. Anything unexpected ends the process: it holds one
  * plugin and nothing else, and the kernel restarts it.
  */
 export function runHost(sock: Socket): void {
-  const writer = createFrameWriter(sock);
+  // Entry frames (CALL, REPLY) finished, mod 2^32, and when the kernel last heard the count.
+  let done = 0;
+  let reportedAt = 0;
+  let progressMs = PROGRESS_MS;
+  const writer = createFrameWriter(sock, {
+    stamp: () => {
+      reportedAt = performance.now();
+      return done;
+    },
+  });
   let isolate: ivm.Isolate | undefined;
   let dispatchRef: ivm.Reference<unknown> | undefined;
   let settleRef: ivm.Reference<unknown> | undefined;
   let cfg: HostLoadConfig | undefined;
   let dying = false;
-  const watchdog = startSpinWatchdog();
+
+  /**
+   * One entry frame is finished (whether or not it entered the isolate, so the counts on both
+   * sides stay equal). The turn's write carries the count; nothing queued → a PROGRESS frame.
+   * A turn that has run past progressMs since the last report writes now (one clock read here).
+   */
+  const entryDone = (): void => {
+    done = (done + 1) >>> 0;
+    if (writer.queuedBytes() === 0) writer.send(FrameType.PROGRESS, 0, done, '', '');
+    if (performance.now() - reportedAt >= progressMs) writer.flush();
+  };
 
   /** Ends this host; `cause` is one of the kernel's kill causes (PluginKillCause). */
   const die = (reason: string, cause = 'crash'): void => {
     if (dying) return;
     dying = true;
-    writer.send(FrameType.FAULT, 0, 0, '', JSON.stringify({ reason, cause }));
+    writer.send(FrameType.FAULT, 0, done, '', JSON.stringify({ reason, cause }));
     writer.flush();
     sock.end(() => process.exit(EXIT_FAULT));
     setTimeout(() => process.exit(EXIT_FAULT), 200);
@@ -52,7 +75,7 @@ export function runHost(sock: Socket): void {
       writer.send(
         FrameType.RESULT_ERR,
         callId,
-        0,
+        done,
         '',
         errBody('OMEGA_ERR_PLUGIN_TIMEOUT', `The plugin's ${where} timed out.`),
       );
@@ -67,25 +90,25 @@ export function runHost(sock: Socket): void {
     if (typeof b !== 'string' || !cfg) return;
     if (kind === 1) {
       if (typeof a !== 'string' || a.length > 64 || b.length > cfg.maxCallChars) return;
-      writer.send(FrameType.HOST_CALL, id, 0, a, b);
+      writer.send(FrameType.HOST_CALL, id, done, a, b);
     } else if (kind === 2 || kind === 3) {
       if (b.length > cfg.maxResultChars) {
         writer.send(
           FrameType.RESULT_ERR,
           id,
-          0,
+          done,
           '',
           errBody('OMEGA_ERR_PLUGIN_LIMIT', 'The result is too large.'),
         );
         return;
       }
-      writer.send(kind === 2 ? FrameType.RESULT_OK : FrameType.RESULT_ERR, id, 0, '', b);
+      writer.send(kind === 2 ? FrameType.RESULT_OK : FrameType.RESULT_ERR, id, done, '', b);
     }
   };
 
   const load = (c: HostLoadConfig): void => {
     cfg = c;
-    watchdog.setLimit(c.spinMs);
+    progressMs = Math.max(1, Math.min(PROGRESS_MS, c.spinMs / 10));
     isolate = new ivm.Isolate({
       memoryLimit: c.memoryMb,
       onCatastrophicError: (message) => {
@@ -95,7 +118,7 @@ export function runHost(sock: Socket): void {
             encodeFrame(
               FrameType.FAULT,
               0,
-              0,
+              done,
               '',
               JSON.stringify({ reason: `catastrophic: ${message}`, cause: 'crash' }),
             ),
@@ -115,7 +138,7 @@ export function runHost(sock: Socket): void {
       version: c.version,
       maxCallChars: c.maxCallChars,
       maxResultChars: c.maxResultChars,
-      surface: CTX_SURFACE,
+      surface: c.surface,
     });
     const api = factory.applySync(undefined, [new ivm.Callback(post), cfgJson], {
       result: { reference: true },
@@ -135,7 +158,7 @@ export function runHost(sock: Socket): void {
       writer.send(
         FrameType.LOAD_FAILED,
         0,
-        0,
+        done,
         '',
         errBody('OMEGA_ERR_MANIFEST_INVALID', `The bundle does not compile: ${msg}`),
       );
@@ -145,7 +168,7 @@ export function runHost(sock: Socket): void {
       writer.send(
         FrameType.LOAD_FAILED,
         0,
-        0,
+        done,
         '',
         errBody(
           'OMEGA_ERR_MANIFEST_INVALID',
@@ -168,7 +191,7 @@ export function runHost(sock: Socket): void {
       writer.send(
         FrameType.LOAD_FAILED,
         0,
-        0,
+        done,
         '',
         errBody('OMEGA_ERR_PLUGIN_FAILED', 'The bundle threw while it was evaluated.'),
       );
@@ -179,21 +202,24 @@ export function runHost(sock: Socket): void {
       writer.send(
         FrameType.LOAD_FAILED,
         0,
-        0,
+        done,
         '',
         errBody('OMEGA_ERR_MANIFEST_INVALID', 'The bundle must export const plugin = { ... }.'),
       );
       return;
     }
     const info = installRef.applySync(undefined, [exported.derefInto()], { timeout: c.loadTimeoutMs });
-    writer.send(FrameType.LOADED, 0, 0, '', typeof info === 'string' ? info : '');
+    writer.send(FrameType.LOADED, 0, done, '', typeof info === 'string' ? info : '');
   };
 
   const onFrame = (f: Frame): void => {
     if (dying) return;
     switch (f.type) {
       case FrameType.CALL: {
-        if (!dispatchRef) return;
+        if (!dispatchRef) {
+          entryDone();
+          return;
+        }
         const colon = f.meta.indexOf(':');
         const kind = f.meta.slice(0, colon);
         const name = f.meta.slice(colon + 1);
@@ -201,28 +227,27 @@ export function runHost(sock: Socket): void {
           // No isolated-vm timeout on calls: each one leaves a timer record inside isolated-vm
           // until it would have fired (laverdet/isolated-vm#572), i.e. calls/s × deadline of
           // them — ~20 MB of native heap after a burst of route calls, never given back. The
-          // kernel enforces this call's deadline (aux) from outside and kills this process.
-          watchdog.enter(ENTRY_KIND.call);
+          // kernel enforces this call's deadline (aux) and the spin rule from outside.
           dispatchRef.applySync(undefined, [f.id, kind, name, f.body.toString('utf8')]);
         } catch (err) {
           entryFailed(`${kind} ${name}`.trim(), err, f.id);
-        } finally {
-          watchdog.leave();
         }
+        entryDone();
         return;
       }
       case FrameType.REPLY: {
-        if (!settleRef || !cfg) return;
+        if (!settleRef || !cfg) {
+          entryDone();
+          return;
+        }
         try {
-          watchdog.enter(ENTRY_KIND.continuation);
           settleRef.applySync(undefined, [f.id, f.aux === 1, f.body.toString('utf8')], {
             timeout: cfg.settleTimeoutMs,
           });
         } catch (err) {
           entryFailed('host-call continuation', err);
-        } finally {
-          watchdog.leave();
         }
+        entryDone();
         return;
       }
       case FrameType.LOAD: {
@@ -243,7 +268,7 @@ export function runHost(sock: Socket): void {
         writer.send(
           FrameType.STATS,
           f.id,
-          0,
+          done,
           '',
           JSON.stringify({
             heapUsedBytes: heap?.used_heap_size ?? 0,
@@ -278,5 +303,5 @@ export function runHost(sock: Socket): void {
   // The kernel is gone (or closed our channel): nothing left to serve.
   sock.on('error', () => process.exit(0));
   sock.on('close', () => process.exit(0));
-  writer.send(FrameType.READY, 0, 0, '', JSON.stringify({ pid: process.pid }));
+  writer.send(FrameType.READY, 0, done, '', JSON.stringify({ pid: process.pid }));
 }

@@ -1,6 +1,10 @@
 /**
  * Frame types on the kernel ↔ plugin-host channel. Host → kernel frames are untrusted:
  * the kernel checks sizes before decoding and shapes after.
+ *
+ * Every host → kernel frame carries in `aux` how many entry frames (CALL, REPLY: the only
+ * frames that run plugin code) the host has finished, mod 2^32; the last frame of each write
+ * has the count as of that write. The kernel's spin watch reads it (kernel/sandbox/spin-watch.ts).
  */
 export const FrameType = {
   // host → kernel
@@ -20,6 +24,8 @@ export const FrameType = {
   FAULT: 7,
   /** Answer to STATS_REQ. id: request id; body: `{heapUsedBytes, heapTotalBytes, externalBytes, rssBytes}`. */
   STATS: 8,
+  /** Entries finished (aux), when nothing else goes out at the end of a turn or a long turn reports early. */
+  PROGRESS: 9,
   // kernel → host
   /** Load the plugin. body: `{name, version, code, limits}`. */
   LOAD: 16,

@@ -1,0 +1,249 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger } from '../kernel/log/index.js';
+import { createPermissionGate } from '../kernel/permissions/index.js';
+import {
+  callRoute,
+  createSandbox,
+  type HostEntry,
+  type PluginInstance,
+  type Sandbox,
+} from '../kernel/sandbox/index.js';
+import { watchSpins } from '../kernel/sandbox/spin-watch.js';
+import { createFrameWriter, FrameType } from '../kernel/sandbox/wire/index.js';
+import { buildHost } from './build-host.js';
+import { privateMb, rssMb } from './http-proc.js';
+import { report } from './report.js';
+
+/**
+ * Issue #13's goal "an idle plugin host ≤ 50 MB RSS", quickly (no wrk, no HTTP): plugin hosts
+ * started by the real sandbox from the host bundle as dist/plugin-host.js is built (esbuild, not
+ * tsx), a burst of route calls on a trivial plugin, 5 s to settle, then the RSS of: the trivial
+ * plugin's host, a host that loaded a core plugin's bundle (plugins/security/dist/plugin.js: the
+ * largest; `npm run build:plugins` first, else it is left out) and the warm spare — each beside
+ * bare node processes measured in the same run: `node --no-node-snapshot -e` (how hosts start),
+ * `node -e`, and `node --no-node-snapshot` + one Worker (the shape of the spin watcher each host
+ * ran until the watch moved into the kernel). RSS counts the node binary's shared file pages
+ * (RssFile, ~35–40 MB); RssAnon / private MB are what a host adds.
+ *
+ * With OMEGA_BENCH_BEFORE=<another checkout with a built dist/plugin-host.js> the same hosts run
+ * that bundle too, in the same run (spinMs raised: an old host reports no progress).
+ *
+ * Also the cost of the kernel's spin accounting on a call: ns per call of `sent` + `progress`
+ * beside the CALL frame's own `writer.send` (same run), and the kernel CPU µs per route call.
+ */
+const CALLS = Number(process.env.OMEGA_BENCH_CALLS ?? 5000);
+const CONCURRENCY = 16;
+const BEFORE = process.env.OMEGA_BENCH_BEFORE;
+const SECURITY = join(import.meta.dirname, '..', 'plugins', 'security', 'dist', 'plugin.js');
+
+const ECHO = `export const plugin = { routes: { async hello() { return { status: 200, body: { hello: 'world' } }; } } };`;
+
+interface Mem {
+  rss: number;
+  anon: number;
+  file: number;
+  own: number;
+  threads: number;
+}
+function memOf(pid: number): Mem {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(text)?.[1]) / 1024;
+  const threads = Number(/^Threads:\s+(\d+)/m.exec(text)?.[1]);
+  return { rss: rssMb(pid), anon: mb('RssAnon'), file: mb('RssFile'), own: privateMb(pid), threads };
+}
+const childPids = (): number[] =>
+  readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
+
+const cmdline = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+const logger = createLogger({ level: 'silent' });
+const start = (sb: Sandbox, name: string, code: string, spinMs?: number): Promise<PluginInstance> => {
+  const gate = createPermissionGate({ plugin: name, declared: ['http:routes'], granted: ['http:routes'] });
+  return sb.start({
+    name,
+    version: '1.0.0',
+    bundleCode: code,
+    ...(spinMs ? { limits: { spinMs } } : {}),
+    authorize: (d) => gate.check(d),
+    services: { log: logger },
+  });
+};
+
+/** `n` route calls, CONCURRENCY at a time; kernel (this process) CPU µs per call. */
+async function burst(p: PluginInstance, n: number): Promise<{ perSec: number; kernelUs: number }> {
+  const req = {
+    method: 'GET',
+    path: '/',
+    params: {},
+    query: {},
+    headers: {},
+    caller: { kind: 'anonymous' as const, id: '', permissions: [] },
+    requestId: 'bench',
+    body: null,
+  };
+  let next = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next++ < n) await callRoute(p, 'hello', req);
+    }),
+  );
+  const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { perSec: n / s, kernelUs: (cpu.user + cpu.system) / n };
+}
+
+interface Variant {
+  label: string;
+  entry: HostEntry;
+  spinMs?: number;
+}
+const built = await buildHost();
+const variants: Variant[] = [{ label: '', entry: built.entry }];
+if (BEFORE) {
+  const file = join(BEFORE, 'dist', 'plugin-host.js');
+  if (!existsSync(file)) throw new Error(`${file} is missing: build that checkout (npx tsup)`);
+  variants.push({ label: 'before: ', entry: { execArgv: ['--no-node-snapshot'], file }, spinMs: 600_000 });
+}
+const security = existsSync(SECURITY) ? readFileSync(SECURITY, 'utf8') : undefined;
+if (!security) console.log(`(no ${SECURITY}: run npm run build:plugins for the core plugin's host)`);
+
+const ROUNDS = 3;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const running = [];
+for (const v of variants) {
+  const sb = createSandbox({ logger, hostEntry: v.entry, warmHosts: 1, cgroups: { mode: 'none' } });
+  const echo = await start(sb, 'echo', ECHO, v.spinMs);
+  // A core plugin's bundle in its own host (its activate() needs the kernel's services, so it
+  // may not run; loading is what puts its code in the host). Skipped if it does not start.
+  const core = security
+    ? await start(sb, 'security', security, v.spinMs).then(
+        (p) => (p.status().state === 'running' ? p : undefined),
+        () => undefined,
+      )
+    : undefined;
+  await sleep(2000);
+  const loaded = memOf(echo.status().pid!);
+  await burst(echo, 500);
+  running.push({ v, sb, echo, core, loaded, runs: [] as Array<{ perSec: number; kernelUs: number }> });
+}
+// Interleaved rounds, so both variants see the same machine.
+for (let r = 0; r < ROUNDS; r++) for (const x of running) x.runs.push(await burst(x.echo, CALLS));
+await sleep(5000);
+const results = [];
+for (const x of running) {
+  const names = new Map<number, string>([[x.echo.status().pid!, 'echo, the trivial plugin']]);
+  if (x.core?.status().pid) names.set(x.core.status().pid!, 'security, a core plugin');
+  // A variant's hosts are the children running its entry file.
+  const hosts = childPids()
+    .filter((pid) => cmdline(pid).includes(x.v.entry.file))
+    .map((pid) => ({ name: names.get(pid) ?? 'warm spare', mem: memOf(pid) }));
+  results.push({
+    label: x.v.label,
+    loaded: x.loaded,
+    hosts,
+    perSec: median(x.runs.map((b) => b.perSec)),
+    kernelUs: median(x.runs.map((b) => b.kernelUs)),
+  });
+}
+for (const x of running) await x.sb.close();
+await rm(built.dir, { recursive: true, force: true });
+
+async function bare(args: string[]): Promise<Mem> {
+  const child = spawn(process.execPath, args, { stdio: 'ignore', env: { PATH: process.env.PATH ?? '' } });
+  await sleep(1500);
+  const mem = memOf(child.pid!);
+  child.kill();
+  await once(child, 'exit');
+  return mem;
+}
+const idle = 'setInterval(() => {}, 1e9)';
+const bareHost = await bare(['--no-node-snapshot', '-e', idle]);
+const bareNode = await bare(['-e', idle]);
+const bareWorker = await bare([
+  '--no-node-snapshot',
+  '-e',
+  `new (require('node:worker_threads').Worker)('setInterval(() => {}, 50)', { eval: true }).unref(); ${idle}`,
+]);
+
+// The spin accounting per call (kernel side) beside the CALL frame's own send.
+const N = 1_000_000;
+const sink = new PassThrough();
+sink.resume();
+const writer = createFrameWriter(sink);
+const payload = JSON.stringify({ method: 'GET', path: '/', params: {}, query: {}, headers: {} });
+let t = performance.now();
+for (let i = 0; i < N; i++) {
+  writer.send(FrameType.CALL, i, 5000, 'route:hello', payload);
+  if ((i & 63) === 63) writer.flush();
+}
+const sendNs = ((performance.now() - t) * 1e6) / N;
+const watch = watchSpins(() => {});
+watch.setLimit(1000);
+t = performance.now();
+for (let i = 0; i < N; i++) {
+  watch.sent(1);
+  watch.progress((i + 1) >>> 0);
+}
+const accountNs = ((performance.now() - t) * 1e6) / N;
+watch.close();
+writer.flush();
+
+const load = loadavg()[0]!.toFixed(1);
+console.log(`\nloadavg ${load}; ${CALLS} route calls, ${CONCURRENCY} in flight, then 5 s idle`);
+console.log('bare node processes, same run:');
+for (const [name, m] of [
+  ['node --no-node-snapshot -e', bareHost],
+  ['node -e', bareNode],
+  ['node --no-node-snapshot -e + 1 Worker', bareWorker],
+] as const)
+  console.log(
+    `  ${name.padEnd(40)} RSS ${m.rss.toFixed(1)} MB (anon ${m.anon.toFixed(1)}, file ${m.file.toFixed(1)}), private ${m.own.toFixed(1)} MB, ${m.threads} threads`,
+  );
+for (const r of results) {
+  const l = r.loaded;
+  console.log(
+    `${r.label}echo's host 2 s after its load, before any call: RSS ${l.rss.toFixed(1)} MB (anon ${l.anon.toFixed(1)}, file ${l.file.toFixed(1)})`,
+  );
+  for (const h of r.hosts) {
+    report({
+      name: `${r.label}idle plugin host RSS (${h.name})`,
+      value: h.mem.rss,
+      unit: 'MB',
+      baseline: { name: 'bare node --no-node-snapshot', value: bareHost.rss },
+      goal: '≤ 50 MB',
+      met: h.mem.rss <= 50,
+    });
+    console.log(
+      `      anon ${h.mem.anon.toFixed(1)} MB, file ${h.mem.file.toFixed(1)} MB, private ${h.mem.own.toFixed(1)} MB, ${h.mem.threads} threads`,
+    );
+  }
+}
+for (const r of results) {
+  report({ name: `${r.label}route calls per second (in-process, no HTTP)`, value: r.perSec, unit: '/s' });
+  report({ name: `${r.label}kernel CPU per route call`, value: r.kernelUs, unit: 'µs' });
+}
+report({
+  name: 'spin accounting per call (sent + progress)',
+  value: accountNs,
+  unit: 'ns',
+  baseline: { name: 'writer.send of the CALL frame', value: sendNs },
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ENTRY_KIND, watchSpins } from '../../kernel/sandbox/spin-watch.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Blocks this thread (the kernel's event loop) for `ms`. */
+const stall = (ms: number): void => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {}
+};
+
+describe('watchSpins (the counting, without a host)', () => {
+  it('calls onSpin once for an entry with no progress, naming its kind', async () => {
+    const reasons: string[] = [];
+    const w = watchSpins((r) => reasons.push(r));
+    w.setLimit(200);
+    w.sent(ENTRY_KIND.call);
+    w.progress(1);
+    w.sent(ENTRY_KIND.continuation);
+    while (reasons.length === 0) await sleep(20);
+    await sleep(200);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/^spin: a host-call continuation ran \d+ ms without yielding$/);
+    w.close();
+  });
+
+  it('does not fire while progress keeps coming, when idle, when unwatched, or after close', async () => {
+    const reasons: string[] = [];
+    const moving = watchSpins((r) => reasons.push(`moving ${r}`));
+    const idle = watchSpins((r) => reasons.push(`idle ${r}`));
+    const unwatched = watchSpins((r) => reasons.push(`unwatched ${r}`));
+    const closed = watchSpins((r) => reasons.push(`closed ${r}`));
+    for (const w of [moving, idle, closed]) w.setLimit(400);
+    idle.sent(ENTRY_KIND.call);
+    idle.progress(1);
+    unwatched.sent(ENTRY_KIND.call);
+    closed.sent(ENTRY_KIND.call);
+    closed.close();
+    // 40 entries, each finished 20 ms after it was sent: 800 ms busy, never 400 ms without progress.
+    for (let i = 1; i <= 40; i++) {
+      moving.sent(ENTRY_KIND.call);
+      await sleep(20);
+      moving.progress(i);
+    }
+    await sleep(300);
+    expect(reasons).toEqual([]);
+    for (const w of [moving, idle, unwatched]) w.close();
+  });
+
+  it('does not count a stalled kernel event loop as time the host spent inside', async () => {
+    const reasons: string[] = [];
+    const w = watchSpins((r) => reasons.push(r));
+    w.setLimit(300);
+    w.sent(ENTRY_KIND.call);
+    await sleep(60);
+    // The kernel is stuck 1 s while the entry is outstanding; the host answers meanwhile.
+    stall(1_000);
+    // The shared timer's overdue tick runs before this; then the answer is read.
+    await sleep(1);
+    w.progress(1);
+    await sleep(200);
+    expect(reasons).toEqual([]);
+    // Without an answer, observed time does add up.
+    w.sent(ENTRY_KIND.call);
+    while (reasons.length === 0) await sleep(20);
+    expect(reasons[0]).toMatch(/^spin: a call ran/);
+    w.close();
+  });
+});
