@@ -17,6 +17,7 @@ export type { PluginContext } from './context/plugin-context.js';
 export { errorCode, isCodedError } from './errors/error-code.js';
 export { type FieldError, type HttpError, httpError, invalid } from './errors/http-error.js';
 export { type ErrorCode, type PluginError, pluginError } from './errors/plugin-error.js';
+export { type Actor, actorOf } from './http/actor-of.js';
 export { json } from './http/json-response.js';
 export { type ProblemBody, problem } from './http/problem-response.js';
 export {
@@ -46,3 +47,4 @@ export type {
   ServiceContract,
   UntypedPlugin,
 } from './plugin/plugin-types.js';
+export { StoredSettings } from './storage/stored-settings.js';

@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { PluginRoute } from '@omega/protocol';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import formats from 'ajv-formats';
 import { expect } from 'vitest';
-
-type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
-const addFormats: FormatsPlugin =
-  (formats as unknown as { default?: FormatsPlugin }).default ?? (formats as unknown as FormatsPlugin);
+import { compileSchema } from '../../kernel/http/route-validation/index.js';
 
 /** An API answer as the tests read it. */
 export interface Answer {
@@ -15,19 +10,18 @@ export interface Answer {
 }
 
 /**
- * The route schemas a built plugin declares (its dist/plugin.json), compiled with ajv as JSON
- * Schema 2020-12, to hold real answers against: a response schema that drifts from what the
+ * The route schemas a built plugin declares (its dist/plugin.json), compiled by the kernel's own
+ * `compileSchema` (JSON Schema 2020-12 as the kernel checks a JSON body: same ajv options and
+ * formats, no coercion), to hold real answers against: a response schema that drifts from what the
  * handler returns fails the plugin's test. Each checked answer is counted per handler, so a test
  * can require that every route had one.
  */
 export class DeclaredSchemas {
   readonly routes: PluginRoute[];
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: false });
-  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly compiled = new Map<string, ReturnType<typeof compileSchema>>();
   private readonly seen = new Map<string, Set<number>>();
 
   constructor(distManifest: string) {
-    addFormats(this.ajv);
     this.routes = (JSON.parse(readFileSync(distManifest, 'utf8')) as { routes: PluginRoute[] }).routes;
   }
 
@@ -49,7 +43,7 @@ export class DeclaredSchemas {
       const key = `${handler} ${answer.status}`;
       let check = this.compiled.get(key);
       if (!check) {
-        check = this.ajv.compile(declared[answer.status] as object);
+        check = compileSchema(declared[answer.status] as Record<string, unknown>, 'body');
         this.compiled.set(key, check);
       }
       const ok = check(answer.body);

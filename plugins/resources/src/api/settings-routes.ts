@@ -1,4 +1,4 @@
-import { httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { actorOf, httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { ResourcesRuntime } from '../runtime.js';
 import { applySettings } from '../settings/settings.js';
 import { ok } from './http.js';
@@ -37,9 +37,8 @@ export function settingsRoutes(rt: () => ResourcesRuntime) {
         );
       const applied = applySettings(r.settings.current, b as Record<string, unknown>);
       if ('errors' in applied) throw invalid(applied.errors);
-      const by = req.caller.name ?? req.caller.id ?? 'unknown';
       try {
-        await r.settings.save(applied.settings, by, r.settings.version);
+        await r.settings.save(applied.settings, actorOf(req).name, r.settings.version);
       } catch (err) {
         if ((err as { code?: string })?.code === 'OMEGA_ERR_CONFLICT')
           throw httpError(

@@ -1,45 +1,32 @@
-import type { PluginContext } from '@omega/sdk';
+import { type PluginContext, StoredSettings } from '@omega/sdk';
 import { applySettings, DEFAULT_SETTINGS, type Settings } from './settings.js';
 
 const COLLECTION = 'settings';
-const ID = 'current';
 const KEY_ID = 'probe-key';
 
-/** The settings, durable, with a version for 409 on a stale write; and the cluster's probe key. */
-export class SettingsStore {
+/** The settings, durable (record `settings/current`), with a version for 409 on a stale write; and the cluster's probe key. */
+export class SettingsStore extends StoredSettings<Settings> {
   current: Settings = {
     probe: { ...DEFAULT_SETTINGS.probe },
     thresholds: { ...DEFAULT_SETTINGS.thresholds },
   };
-  version = 0;
-  updatedAt: string | undefined;
-  updatedBy: string | undefined;
 
-  constructor(private readonly ctx: PluginContext) {}
+  constructor(ctx: PluginContext) {
+    super(ctx, COLLECTION, 'current');
+  }
 
   /** Loads the stored settings; a stored value that no longer validates falls back to the defaults. */
   async load(): Promise<void> {
-    const r = await this.ctx.storage.get<Partial<Settings> & { updatedBy?: string }>(COLLECTION, ID);
-    if (!r) return;
-    this.version = r.version;
-    this.updatedAt = r.updatedAt;
-    this.updatedBy = r.value.updatedBy;
-    const applied = applySettings(DEFAULT_SETTINGS, { probe: r.value.probe, thresholds: r.value.thresholds });
+    const stored = await this.read();
+    if (!stored) return;
+    const applied = applySettings(DEFAULT_SETTINGS, { probe: stored.probe, thresholds: stored.thresholds });
     if ('settings' in applied) this.current = applied.settings;
   }
 
   /** Stores `next` (validated by the caller); `expectedVersion` gives a 409 on a stale write. */
   async save(next: Settings, by: string, expectedVersion?: number): Promise<void> {
-    const r = await this.ctx.storage.set(
-      COLLECTION,
-      ID,
-      { ...next, updatedBy: by },
-      expectedVersion !== undefined ? { expectedVersion } : undefined,
-    );
+    await this.write(next, by, expectedVersion);
     this.current = next;
-    this.version = r.version;
-    this.updatedAt = r.updatedAt;
-    this.updatedBy = by;
   }
 
   /**

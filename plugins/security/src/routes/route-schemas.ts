@@ -1,7 +1,7 @@
 import { defineRouteSchemas } from '@omega/sdk';
+import { jsonSchemaField, optionalBody } from '@omega/sdk/route-schemas';
 import { z } from 'zod';
 import { API_TOKEN_MAX_DAYS } from '../api-tokens.js';
-import { jsonSchemaField, optionalBody } from '../schemas/json-schema-field.js';
 import {
   agentKeyView,
   apiTokenView,

@@ -15,22 +15,8 @@ export const PERMISSIONS = {
   admin: 'sessions:admin',
 } as const;
 
-/** Who is acting, for records, holds and the audit trail. */
-export interface Actor {
-  id: string;
-  name: string;
-  source?: string;
-}
-
 /** What the access checks read of a request: its caller. */
 export type WithCaller = Pick<PluginRequest, 'caller'>;
-
-/** The caller of a route as an actor. */
-export function actorOf(req: WithCaller): Actor {
-  const c = req.caller;
-  const id = c.id || 'anonymous';
-  return { id, name: c.name ?? id, ...(c.remote ? { source: c.remote } : {}) };
-}
 
 /** True when the caller holds `permission` (patterns and denials as the kernel reads them). */
 export function can(req: WithCaller, permission: string): boolean {

@@ -1,4 +1,4 @@
-import { httpError, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { actorOf, httpError, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { sessionError } from '../errors/session-errors.js';
 import {
   type OpOutcome,
@@ -9,7 +9,7 @@ import {
 } from '../lifecycle/session-ops.js';
 import type { SessionsRuntime } from '../runtime.js';
 import type { SessionRecord } from '../store/session-record.js';
-import { actorOf, canControl, type WithCaller } from './access.js';
+import { canControl, type WithCaller } from './access.js';
 import { ok, sessionOf } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 import { sessionView } from './session-view.js';

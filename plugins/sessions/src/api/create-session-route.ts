@@ -1,9 +1,9 @@
-import { httpError, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { actorOf, httpError, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { checkQuota, effectiveLimits, specUse, useOf } from '../quota/check-quota.js';
 import type { SessionsRuntime } from '../runtime.js';
 import { parseSessionSpec } from '../spec/parse-session-spec.js';
 import type { SessionRecord } from '../store/session-record.js';
-import { actorOf, type WithCaller } from './access.js';
+import type { WithCaller } from './access.js';
 import { ok } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 import { sessionView } from './session-view.js';

@@ -1,9 +1,9 @@
-import { httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { actorOf, httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { QuotaLimits, QuotaView } from '../contract.js';
 import { effectiveLimits, useOf } from '../quota/check-quota.js';
 import type { SessionsRuntime } from '../runtime.js';
 import { parseSize } from '../spec/parse-size.js';
-import { actorOf, can, PERMISSIONS, type WithCaller } from './access.js';
+import { can, PERMISSIONS, type WithCaller } from './access.js';
 import { ok } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 

@@ -1,11 +1,11 @@
 import { defineRouteSchemas } from '@omega/sdk';
+import { optionalBody } from '@omega/sdk/route-schemas';
 import { z } from 'zod';
 import { SESSION_STATES } from '../contract.js';
 import { MAX_GRACE_MS } from '../lifecycle/session-ops.js';
 import { SETTING_RANGES } from '../settings/sessions-settings.js';
 import { MAX_LOG_WINDOW, MAX_WAIT_SEC } from './logs-routes.js';
 import { MAX_PLAN_COPIES } from './plan-sessions-route.js';
-import { optionalBody } from './schemas/json-schema-field.js';
 import { DURATION_PATTERN, intOrText, sessionSpecBody, sizeField } from './schemas/session-spec-schema.js';
 import {
   allocationView,

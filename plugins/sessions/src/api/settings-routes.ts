@@ -1,7 +1,6 @@
-import { httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { actorOf, httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { SessionsRuntime } from '../runtime.js';
 import { DEFAULT_SETTINGS, mergeSettings, SETTING_RANGES } from '../settings/sessions-settings.js';
-import { actorOf } from './access.js';
 import { ok } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 

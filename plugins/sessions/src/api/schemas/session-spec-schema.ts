@@ -1,3 +1,4 @@
+import { jsonSchemaField } from '@omega/sdk/route-schemas';
 import { z } from 'zod';
 import { MAX_SELECTOR } from '../../spec/label-selector.js';
 import {
@@ -8,7 +9,9 @@ import {
   MIN_DISK,
   MIN_MEMORY,
 } from '../../spec/parse-session-spec.js';
-import { jsonSchemaField, NO_NUL } from './json-schema-field.js';
+
+/** A string without NUL (what the handlers refuse in commands, arguments and environment values). */
+const NO_NUL = '^[^\\u0000]*$';
 
 /*
  * The session spec a client sends (POST /sessions, and `spec` of POST /sessions/plan): every

@@ -1,0 +1,88 @@
+import type { PluginRoute } from '@omega/protocol';
+import { defineRouteSchemas, type SchemaInput } from '@omega/sdk';
+import { jsonSchemaField, optionalBody } from '@omega/sdk/route-schemas';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import { acceptsAbsentBody, compileRouteValidator } from '../../kernel/http/route-validation/index.js';
+import { routeSchemasToJson } from '../../sdk/src/build/route-schemas-to-json.js';
+
+/*
+ * @omega/sdk/route-schemas, the way a plugin uses it: declared in route-schemas.ts, converted by
+ * the sdk's build (routeSchemasToJson, what `omega-plugin build` writes into plugin.json) and
+ * enforced by the kernel's own route validator — no validator of the test's.
+ */
+
+const routeSchemas = defineRouteSchemas({
+  stop: {
+    body: optionalBody(
+      z.strictObject({
+        reason: z.string().max(20).optional(),
+        size: jsonSchemaField<number | string>({
+          type: ['integer', 'string'],
+          minimum: 1,
+          pattern: '^[0-9]+[MG]$',
+        }).optional(),
+      }),
+      'How to stop.',
+    ),
+  },
+});
+
+const declared = routeSchemasToJson(routeSchemas, new Set(['stop'])).get('stop')!;
+const validate = compileRouteValidator('x', {
+  method: 'POST',
+  path: '/x',
+  handler: 'stop',
+  permission: 'x:write',
+  schemas: declared,
+} as PluginRoute)!;
+
+/** The fields the kernel's 400 names for `body` (empty when it passes). */
+function refused(body: unknown): string[] {
+  try {
+    validate({ body, query: {}, params: {} });
+    return [];
+  } catch (err) {
+    expect(err).toHaveProperty('code', 'OMEGA_ERR_VALIDATION');
+    return (err as { extras: { errors: Array<{ field: string }> } }).extras.errors.map((e) => e.field);
+  }
+}
+
+describe('optionalBody', () => {
+  it('lets the body be left out (or null), and the document says so', () => {
+    expect(refused(undefined)).toEqual([]);
+    expect(refused(null)).toEqual([]);
+    expect(refused({})).toEqual([]);
+    expect(refused({ reason: 'maintenance' })).toEqual([]);
+    expect(acceptsAbsentBody(declared.body as Record<string, unknown>)).toBe(true);
+    expect(declared.body).not.toHaveProperty('type');
+    expect(declared.body).toHaveProperty('description', 'How to stop. The body is optional.');
+  });
+
+  it('refuses every other non-object as (body), and checks an object as the object schema', () => {
+    for (const bad of [[], [1], 'text', 0, true]) expect(refused(bad)).toEqual(['(body)']);
+    expect(refused({ reason: 'x'.repeat(21) })).toEqual(['reason']);
+    expect(refused({ other: 1 })).toEqual(['other']);
+  });
+
+  it('types the body as the object or undefined', () => {
+    expectTypeOf<SchemaInput<typeof routeSchemas.stop.body>>().toEqualTypeOf<
+      { reason?: string | undefined; size?: number | string | undefined } | undefined
+    >();
+  });
+});
+
+describe('jsonSchemaField', () => {
+  it('is written as given: one schema of several types, not an anyOf', () => {
+    const size = (declared.body as { properties: Record<string, unknown> }).properties.size;
+    expect(size).toEqual({ type: ['integer', 'string'], minimum: 1, pattern: '^[0-9]+[MG]$' });
+  });
+
+  it('gives one error per bad value, and passes each accepted type', () => {
+    expect(refused({ size: 2 })).toEqual([]);
+    expect(refused({ size: '4G' })).toEqual([]);
+    expect(refused({ size: '4 apples' })).toEqual(['size']);
+    expect(refused({ size: 0 })).toEqual(['size']);
+    expect(refused({ size: false })).toEqual(['size']);
+  });
+});
