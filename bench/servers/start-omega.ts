@@ -53,7 +53,8 @@ export async function startOmega(
 ): Promise<OmegaUnderTest> {
   const root = opts.root ?? repo;
   // the bench runs the plugins; type-checking them is the build's and the tests' job
-  for (const core of ['security', 'metrics']) await buildPlugin(join(root, 'plugins', core), { typecheck: false });
+  for (const core of ['security', 'metrics'])
+    await buildPlugin(join(root, 'plugins', core), { typecheck: false });
   const dataDir = mkdtempSync(join(tmpdir(), 'omega-bench-http-'));
   await buildEchoPlugin(join(dataDir, 'plugins'));
   rmSync(join(dataDir, 'plugins', 'echo', 'src'), { recursive: true });
