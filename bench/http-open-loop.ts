@@ -24,6 +24,9 @@ export interface OpenLoopOptions {
   headers?: Record<string, string>;
 }
 
+/** How long one request may take before it counts as bad, ms. */
+const TIMEOUT_MS = 5000;
+
 const percentile = (sorted: Float64Array, p: number) =>
   sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
@@ -52,20 +55,25 @@ export async function openLoop(url: string, opts: OpenLoopOptions): Promise<Open
   const start = performance.now();
   const intervalMs = 1000 / opts.rate;
   await new Promise<void>((resolve) => {
-    const settle = (i: number, due: number, ok: boolean) => {
-      latencies[i] = performance.now() - due;
-      if (!ok) bad++;
-      if (++answered === total) resolve();
-    };
     const send = (i: number) => {
       const due = start + i * intervalMs;
+      let settled = false;
+      const settle = (ok: boolean) => {
+        if (settled) return;
+        settled = true;
+        latencies[i] = performance.now() - due;
+        if (!ok) bad++;
+        if (++answered === total) resolve();
+      };
       const req = request(reqOpts, (res) => {
         const ok = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300;
-        res.on('end', () => settle(i, due, ok));
-        res.on('error', () => settle(i, due, false));
+        res.on('end', () => settle(ok));
+        res.on('error', () => settle(false));
         res.resume();
       });
-      req.on('error', () => settle(i, due, false));
+      // A request that never ends counts as bad instead of hanging the run.
+      req.setTimeout(TIMEOUT_MS, () => req.destroy(new Error('timed out')));
+      req.on('error', () => settle(false));
       req.end();
     };
     const tick = () => {
