@@ -21,7 +21,7 @@ import { spawnServer } from './spawn-server.js';
  *   the same three targets on that build too, for before/after figures from one run.
  *
  * wrk (one thread, 50 connections) runs each target for OMEGA_BENCH_SECONDS (default 5) s, in
- * 3 interleaved rounds; figures are medians. Each server runs alone in its own process; its CPU
+ * 3 interleaved rounds (every other one in reverse order); figures are medians. Each server runs alone in its own process; its CPU
  * use during the load is printed, and the CPU time it spent per request (on a shared machine
  * the other processes decide req/s more than the code does: CPU per request is what a change
  * moves). Then p99 latency at a fixed 1,000 req/s (open loop, wrk2-style: each request is due
@@ -128,7 +128,9 @@ const runPaced = async (t: Target): Promise<OpenLoopResult & { cpu: number }> =>
 console.log(`warm-up: 2 s per target; then ${ROUNDS} rounds × ${all.length} targets × ${SECONDS} s`);
 for (const t of all) await run(t, 2, false);
 for (let round = 1; round <= ROUNDS; round++) {
-  for (const t of all) {
+  // Every other round runs the targets in reverse: a target's place in the round (the machine's
+  // load drifting over a round) then weighs on none of them more than on another.
+  for (const t of round % 2 === 1 ? all : [...all].reverse()) {
     const r = await run(t, SECONDS, true);
     const busy = (t.cpu.at(-1)!.main / (SECONDS * 1000)) * 100;
     console.log(
