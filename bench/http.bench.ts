@@ -21,10 +21,11 @@ import { spawnServer } from './spawn-server.js';
  *   the same three targets on that build too, for before/after figures from one run.
  *
  * wrk (one thread, 50 connections) runs each target for OMEGA_BENCH_SECONDS (default 5) s, in
- * 3 interleaved rounds (every other one in reverse order); figures are medians. Each server runs alone in its own process; its CPU
- * use during the load is printed, and the CPU time it spent per request (on a shared machine
- * the other processes decide req/s more than the code does: CPU per request is what a change
- * moves). Then p99 latency at a fixed 1,000 req/s (open loop, wrk2-style: each request is due
+ * 3 interleaved rounds (every other one in reverse order); figures are medians. Each server
+ * runs alone in its own process; its CPU use during the load is printed, and the CPU time it
+ * spent per request (on a shared machine the other processes decide req/s more than the code
+ * does: CPU per request is what a change moves), also as requests per CPU-second beside each
+ * goal's baseline. Then p99 latency at a fixed 1,000 req/s (open loop, wrk2-style: each request is due
  * on a schedule and its latency counts from then, so a stall is charged to every request it
  * delays) for hono, the reference path and Omega's three targets, each for
  * OMEGA_BENCH_PACED_SECONDS (default 10) s, with the server's CPU at that rate; the kernel's log
