@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wrk } from './http-load.js';
 import { startOmega } from './servers/start-omega.js';
@@ -6,7 +7,7 @@ import { startOmega } from './servers/start-omega.js';
 /**
  * Profiles the kernel under load on one of the bench's targets, for reading where its CPU goes
  * (issue #13): `node --conditions=source --import tsx bench/http-profile.ts <health|open|guarded> [dir]`
- * (after `npx tsup`) starts Omega as http.bench.ts does, with `--cpu-prof`, warms up 2 s, loads
+ * (after `npx tsup`; dir defaults to $TMPDIR/omega-cpu-profiles) starts Omega as http.bench.ts does, with `--cpu-prof`, warms up 2 s, loads
  * the target with wrk (50 connections, OMEGA_BENCH_SECONDS, default 8 s), stops the kernel
  * gracefully and prints the .cpuprofile it wrote (open it in Chrome DevTools, Performance tab).
  */
@@ -15,7 +16,7 @@ if (!['health', 'open', 'guarded'].includes(target)) {
   console.error(`unknown target "${target}": use health, open (public plugin route) or guarded (JWT route)`);
   process.exit(2);
 }
-const dir = process.argv[3] ?? join(process.cwd(), 'cpu-profiles');
+const dir = process.argv[3] ?? join(tmpdir(), 'omega-cpu-profiles');
 mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 const seconds = Number(process.env.OMEGA_BENCH_SECONDS ?? 8);
