@@ -1,7 +1,4 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 /** What one wrk run measured. */
 export interface LoadResult {
@@ -53,24 +50,12 @@ export interface LoadOptions {
   connections: number;
   seconds: number;
   headers?: Record<string, string>;
-  /**
-   * Paces each connection: after every response it waits `connections / rate` seconds, so the
-   * offered load is about `rate` req/s (closed loop; the achieved rate is in the result).
-   */
-  rate?: number;
 }
 
 /** Runs wrk (one thread: the other core is the server's) against `url`; rejects on bad responses. */
 export async function wrk(url: string, opts: LoadOptions): Promise<LoadResult> {
   const args = ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--latency', '--timeout', '5s'];
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}: ${v}`);
-  let dir: string | undefined;
-  if (opts.rate !== undefined) {
-    dir = mkdtempSync(join(tmpdir(), 'omega-bench-wrk-'));
-    const delayMs = Math.max(1, Math.round((opts.connections / opts.rate) * 1000));
-    writeFileSync(join(dir, 'pace.lua'), `function delay() return ${delayMs} end\n`);
-    args.push('-s', join(dir, 'pace.lua'));
-  }
   args.push(url);
   const text = await new Promise<string>((resolve, reject) => {
     const p = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -83,7 +68,6 @@ export async function wrk(url: string, opts: LoadOptions): Promise<LoadResult> {
       code === 0 ? resolve(out) : reject(new Error(`wrk exited with ${code}:\n${out}`)),
     );
   });
-  if (dir) rmSync(dir, { recursive: true, force: true });
   const r = parseWrk(text);
   if (r.bad > 0) throw new Error(`${url}: ${r.bad} bad responses or socket errors of ${r.requests}`);
   return r;

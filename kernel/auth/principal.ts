@@ -24,7 +24,27 @@ export interface Principal {
 /** The permission that marks a route as open to anyone. */
 export const PUBLIC = 'public';
 
+/** Most permissions whose answer is kept per principal (a route table names far fewer). */
+const DECISIONS_PER_PRINCIPAL = 256;
+/**
+ * Answers by principal object, then permission. A principal is never changed once made (a
+ * role or token change makes a new one: the decision cache drops the old), so its answer for
+ * a permission cannot change either; `allowsPermission` already compiles per object on the
+ * same ground. A cached token's request then costs two map lookups here instead of splitting
+ * the wanted permission and walking the patterns (`*:read`).
+ */
+const decided = new WeakMap<Principal, Map<string, boolean>>();
+
 /** True when `principal` holds `permission` and no denial of it. Explicit deny wins. */
 export function hasPermission(principal: Principal, permission: string): boolean {
-  return allowsPermission(principal, permission);
+  let answers = decided.get(principal);
+  const known = answers?.get(permission);
+  if (known !== undefined) return known;
+  const allowed = allowsPermission(principal, permission);
+  if (!answers) {
+    answers = new Map();
+    decided.set(principal, answers);
+  }
+  if (answers.size < DECISIONS_PER_PRINCIPAL) answers.set(permission, allowed);
+  return allowed;
 }

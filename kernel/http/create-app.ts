@@ -193,8 +193,8 @@ function build(opts: HttpAppOptions, log: Log): Hono {
    * A mutating request with an Idempotency-Key: the first with this key (for this principal)
    * runs and its answer is kept (durably, before it is sent); a retry gets that answer again
    * with `Idempotency-Replayed: true`; a duplicate while the first runs is refused (409,
-   * Retry-After). OUTCOME_UNKNOWN is kept (a retry must not apply the change twice); any other
-   * 5xx releases the key.
+   * Retry-After). The kernel's own OUTCOME_UNKNOWN is kept (a retry must not apply the change
+   * twice; its code is handed over, no body is parsed); any other 5xx releases the key.
    */
   const once = async (
     c: Context,
@@ -217,7 +217,8 @@ function build(opts: HttpAppOptions, log: Log): Hono {
     try {
       res = await route.handler(c, input);
     } catch (thrown) {
-      await started.complete(errorResponse(c, thrown, input));
+      const err = asOmegaError(thrown);
+      await started.complete(errorResponse(c, err, input), hasErrorCode(err) ? err.code : undefined);
       throw thrown;
     }
     await started.complete(res);

@@ -28,9 +28,13 @@ export interface IdempotencyOptions {
   maxBodyBytes?: number;
 }
 
-/** What {@link Idempotency.begin} decided for a request. */
+/**
+ * What {@link Idempotency.begin} decided for a request. `complete` takes the answer and, when
+ * the kernel answered with an error it raised (not a handler's own response), that error's code:
+ * only the kernel's OMEGA_ERR_OUTCOME_UNKNOWN keeps a 5xx — a body cannot claim it.
+ */
 export type IdempotencyStart =
-  | { kind: 'run'; complete: (res: Response) => Promise<void> }
+  | { kind: 'run'; complete: (res: Response, errorCode?: string) => Promise<void> }
   | { kind: 'replay'; response: KeptResponse };
 
 /** Mutating requests with an `Idempotency-Key`: the first runs, a retry gets its answer again. */
@@ -68,16 +72,6 @@ export function requestFingerprint(method: string, path: string, body: unknown):
 
 /** Headers a replayed answer keeps. */
 const KEPT_HEADERS = ['content-type', 'location', 'etag'];
-
-/** Whether a 5xx answer is OMEGA_ERR_OUTCOME_UNKNOWN (a problem+json body naming that code). */
-async function outcomeUnknown(res: Response): Promise<boolean> {
-  if (!/problem\+json/.test(res.headers.get('content-type') ?? '')) return false;
-  const body = (await res
-    .clone()
-    .json()
-    .catch(() => null)) as { code?: unknown } | null;
-  return body?.code === 'OMEGA_ERR_OUTCOME_UNKNOWN';
-}
 
 /**
  * Creates the kernel's idempotency keys: per principal, kept `ttlMs` and at most `maxKeys`,
@@ -154,12 +148,13 @@ export function createIdempotency(opts: IdempotencyOptions = {}): Idempotency {
       prune(now);
       return {
         kind: 'run',
-        complete: async (res) => {
+        complete: async (res, errorCode) => {
           if (entries.get(id) !== entry) return;
           const length = Number(res.headers.get('content-length') ?? '0');
           const type = res.headers.get('content-type');
           // Kept as text: a binary answer is not replayed (its key is released).
-          const fiveHundredKept = res.status >= 500 && (await outcomeUnknown(res));
+          // Told by the kernel, never read from the body: a plugin's own 5xx naming the code releases the key.
+          const fiveHundredKept = res.status >= 500 && errorCode === 'OMEGA_ERR_OUTCOME_UNKNOWN';
           if (
             (res.status >= 500 && !fiveHundredKept) ||
             length > maxBodyBytes ||
