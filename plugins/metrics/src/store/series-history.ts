@@ -4,6 +4,8 @@ import { AVG, MAX, MIN, TIERS } from './tiers.js';
 const [RAW, MINUTE, HOUR] = TIERS;
 const PER_MINUTE = MINUTE.stepMs / RAW.stepMs;
 const PER_HOUR = HOUR.stepMs / MINUTE.stepMs;
+/** The one-field value handed to the raw tier (reused: nothing allocated per sample). */
+const cell = new Float64Array(1);
 
 /**
  * The history of one series: 1 s samples for an hour, per-minute min/avg/max for a day,
@@ -31,7 +33,8 @@ export class SeriesHistory {
   record(at: number, value: number): void {
     if (!Number.isFinite(value)) return;
     const second = Math.floor(at / RAW.stepMs);
-    this.tiers[0].put(second, [value]);
+    cell[0] = value;
+    this.tiers[0].put(second, cell);
     if (at >= this.lastAt) {
       this.lastAt = at;
       this.lastValue = value;
