@@ -313,15 +313,17 @@ describe.skipIf(reason !== null)(
       const samples = sample.samples as Doc[];
       expect(samples.length).toBeGreaterThan(20);
       expect(samples.some((s) => s.name === 'cpu.busy')).toBe(true);
-      // The exposition names come once per layout: from the newest sample of this node that
-      // carried them (none per sample), and GET /series lists the same per series.
+      // The exposition names come whole with the first sample, then only for series that
+      // joined (none per sample): merged up to this sample; GET /series lists the same per series.
       const seq = latest().seq;
-      const table = seen
+      type Prom = { name: string; labels?: Record<string, string> };
+      const tables = seen
         .filter((e) => e.topic === 'metrics.sample' && e.seq <= seq)
         .map((e) => e.data as Doc)
         .filter((d) => d.node === sample.node && d.prom !== undefined)
-        .at(-1)?.prom as Record<string, { name: string; labels?: Record<string, string> }> | undefined;
-      expect(table, 'a metrics.sample that carried the prom table').toBeDefined();
+        .map((d) => d.prom as Record<string, Prom>);
+      expect(tables.length, 'metrics.sample events that carried the prom table').toBeGreaterThan(0);
+      const table: Record<string, Prom> = Object.assign({}, ...tables);
       expect(samples.every((s) => s.prom === undefined)).toBe(true);
       const listed = (await (
         await k.api(`/api/v1/metrics/series?node=${encodeURIComponent(sample.node)}&limit=5000`)
@@ -330,7 +332,7 @@ describe.skipIf(reason !== null)(
       expect(values.length).toBe(samples.length);
       const missing: string[] = [];
       for (const [id, value] of values) {
-        const p = table?.[id];
+        const p = table[id];
         if (!p) {
           missing.push(`${id} has no prom name`);
           continue;

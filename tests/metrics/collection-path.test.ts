@@ -103,7 +103,7 @@ describe('the collector’s per-second path', () => {
     expect(names).toContain('temp.sensor');
   });
 
-  it('sends the prom table with the first sample and when the series change, never per sample', async () => {
+  it('sends the prom table whole with the first sample, then only for series that joined, never per sample', async () => {
     const r = await rig();
     for (let s = 0; s < 4; s++) await r.collect(s);
     const samples = r.published.filter((p) => p.topic === 'metrics.sample').map((p) => p.data);
@@ -115,7 +115,12 @@ describe('the collector’s per-second path', () => {
       expect(list.every((x) => !('prom' in x))).toBe(true);
       expect(Object.keys(d.values as object)).toHaveLength(list.length);
     }
-    const table = samples[1]?.prom as Record<string, { name: string }>;
+    // The second carries only the series that joined: merged, the two name every series.
+    const first = samples[0]?.prom as Record<string, { name: string }>;
+    const joined = samples[1]?.prom as Record<string, { name: string }>;
+    expect(Object.keys(joined).length).toBeGreaterThan(0);
+    expect(Object.keys(joined).filter((id) => Object.hasOwn(first, id))).toEqual([]);
+    const table = { ...first, ...joined };
     const values = samples[3]?.values as Record<string, number>;
     expect(Object.keys(table).sort()).toEqual(Object.keys(values).sort());
     for (const [id, v] of Object.entries(values)) {

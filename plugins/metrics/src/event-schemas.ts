@@ -90,7 +90,7 @@ export const eventSchemas: readonly EventTopicSpec[] = [
   {
     topic: METRICS_TOPICS.sample,
     description:
-      "Every series of `node` collected at `at`, once a second: `samples` as typed data, `values` by series id (the id GET /api/v1/metrics/series lists). `prom`, the exposition's name of each series, comes only with the first sample and when the series change (GET /api/v1/metrics/series lists it per series too).",
+      "Every series of `node` collected at `at`, once a second: `samples` as typed data, `values` by series id (the id GET /api/v1/metrics/series lists). `prom`, the exposition's name of each series, comes with the first sample and then only for series new or renamed (GET /api/v1/metrics/series lists it for every series).",
     schema: z.looseObject({
       node: z.string(),
       at: z.number().describe('Epoch ms'),
@@ -100,7 +100,7 @@ export const eventSchemas: readonly EventTopicSpec[] = [
         .record(z.string(), promName)
         .optional()
         .describe(
-          'By series id: its name and labels in the Prometheus exposition. Present on the first sample and whenever the series change; a subscriber that missed it reads GET /api/v1/metrics/series',
+          'By series id: its name and labels in the Prometheus exposition. Every series on the first sample, then only those new or renamed since (merge them); a subscriber that joined later reads GET /api/v1/metrics/series',
         ),
     }),
   },

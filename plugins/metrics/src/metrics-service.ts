@@ -91,8 +91,8 @@ export class MetricsService {
   private lane: { node: string; version: number; entries: (SeriesEntry | undefined)[] } | undefined;
   /** The exposition name of each of the collector's series, by series id (GET /series `prom`). */
   private promById = new Map<string, SamplePromName>();
-  /** True until `metrics.sample` carried the current {@link promById} table. */
-  private promPending = true;
+  /** The entries of {@link promById} the next `metrics.sample` carries: new or renamed series. */
+  private promPending: Record<string, SamplePromName> | undefined;
   private readonly topologyEveryMs: number;
   private readonly gpuRecheckMs: number;
   private readonly sensorRecheckMs: number;
@@ -212,22 +212,18 @@ export class MetricsService {
     // Two views of the same collection: `samples` as typed data (name, labels, value) for a
     // consumer that filters by name or label, `values` by series id for one that already holds
     // ids from /series or /latest (the dashboard's charts). The exposition names of the series
-    // (`prom`, by id) ride along only when they changed; GET /series lists them too.
+    // (`prom`, by id) ride along only for series new or renamed; GET /series lists them all.
     const values: Record<string, number> = {};
     for (let i = 0; i < samples.length; i++) {
       const e = entries[i];
       if (e !== undefined) values[e.id] = (samples[i] as { value: number }).value;
     }
-    if (this.promPending) {
-      this.promPending = false;
-      this.publish(METRICS_TOPICS.sample, {
-        node,
-        at,
-        samples,
-        values,
-        prom: Object.fromEntries(this.promById),
-      });
-    } else this.publish(METRICS_TOPICS.sample, { node, at, samples, values });
+    const prom = this.promPending;
+    this.promPending = undefined;
+    this.publish(
+      METRICS_TOPICS.sample,
+      prom ? { node, at, samples, values, prom } : { node, at, samples, values },
+    );
 
     for (const ev of this.engine.evaluate(this.store, at)) this.alert(ev);
     await this.silencing
@@ -245,22 +241,32 @@ export class MetricsService {
 
   /**
    * The store entries of the deriver's newest layout for `node`: resolved again (ids built,
-   * series created) only when the layout or the node changed, which also renews the table of
-   * exposition names the next `metrics.sample` carries.
+   * series created) only when the layout or the node changed; the series new or renamed since
+   * the previous layout are what the next `metrics.sample` carries in `prom` (all of them the
+   * first time), so a host whose interfaces come and go re-sends only those.
    */
   private entriesOf(node: string): (SeriesEntry | undefined)[] {
     const version = this.deriver.layoutVersion;
     if (this.lane?.node === node && this.lane.version === version) return this.lane.entries;
     const layout = this.deriver.layout;
     const entries = this.store.resolve(node, layout);
+    const before = this.lane?.node === node ? this.promById : new Map<string, SamplePromName>();
     const prom = new Map<string, SamplePromName>();
+    const fresh: Record<string, SamplePromName> = this.promPending ?? {};
+    let any = this.promPending !== undefined;
     entries.forEach((e, i) => {
       const slot = layout[i];
-      if (e && slot) prom.set(e.id, slot.prom);
+      if (!e || !slot) return;
+      prom.set(e.id, slot.prom);
+      const was = before.get(e.id);
+      if (!was || was.name !== slot.prom.name || !sameLabels(was.labels, slot.prom.labels)) {
+        fresh[e.id] = slot.prom;
+        any = true;
+      }
     });
     this.lane = { node, version, entries };
     this.promById = prom;
-    this.promPending = true;
+    this.promPending = any ? fresh : undefined;
     return entries;
   }
 
@@ -375,4 +381,12 @@ export function describe(err: unknown): string {
     return `${typeof e.code === 'string' ? `${e.code}: ` : ''}${typeof e.message === 'string' ? e.message : 'error'}`;
   }
   return String(err);
+}
+
+/** True when two optional label sets hold the same pairs. */
+function sameLabels(a: Readonly<Record<string, string>> | undefined, b: typeof a): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
