@@ -5439,6 +5439,14 @@ export interface operations {
                             lastValue: number | null;
                             name: string;
                             node: string;
+                            /** @description The collector's series only: its name in GET /api/v1/metrics/prometheus (as metrics.sample's `prom` table sends it) */
+                            prom?: {
+                                /** @description Only where they differ from the series' labels (without node) */
+                                labels?: {
+                                    [key: string]: string;
+                                };
+                                name: string;
+                            };
                             unit: string;
                         }[];
                         nextCursor?: string;

@@ -67,7 +67,9 @@ describe('metrics.sample and the Prometheus exposition name every figure alike',
     expect(samples.some((s) => s.name === 'net.rx_bytes')).toBe(true);
     expect(samples.some((s) => s.name === 'fs.size')).toBe(true);
 
-    const text = renderPrometheus([{ node: 'n1', at: data.cpu.at, data, samples }]);
+    const layout = d.layout;
+    expect(layout.length).toBe(samples.length);
+    const text = renderPrometheus([{ node: 'n1', at: data.cpu.at, data, samples, layout }]);
     const exposed = new Map<string, number>();
     for (const f of parsePrometheusTextFormat(text))
       for (const m of f.metrics) {
@@ -75,13 +77,17 @@ describe('metrics.sample and the Prometheus exposition name every figure alike',
         expect(node).toBe('n1');
         exposed.set(key(f.name, labels), Number(m.value));
       }
-    for (const s of samples) {
-      const k = key(s.prom.name, s.prom.labels ?? s.labels);
+    samples.forEach((s, i) => {
+      const slot = layout[i];
+      expect(slot?.name).toBe(s.name);
+      expect(slot?.labels).toEqual(s.labels);
+      const prom = slot?.prom ?? { name: '' };
+      const k = key(prom.name, prom.labels ?? s.labels);
       expect(exposed.has(k), `${s.name} as ${k}`).toBe(true);
       expect(exposed.get(k), k).toBeCloseTo(s.value, 9);
-    }
+    });
     // Both kinds of sensor, and the names that differ from the sample's labels.
-    const prom = (name: string) => samples.filter((s) => s.name === name).map((s) => s.prom);
+    const prom = (name: string) => layout.filter((s) => s.name === name).map((s) => s.prom);
     expect(prom('temp.sensor').map((p) => p.name)).toEqual([
       'node_hwmon_temp_celsius',
       'node_hwmon_temp_celsius',
@@ -100,5 +106,40 @@ describe('metrics.sample and the Prometheus exposition name every figure alike',
       name: 'omega_gpu_utilization_ratio',
       labels: { gpu: '0', model: 'A100' },
     });
+  });
+
+  it('keeps its layout (the same slot objects) while the series stay, and renews it when they change', async () => {
+    const d = new SampleDeriver();
+    const tick = () => new Promise((r) => setTimeout(r, 200));
+    d.derive(await readAll());
+    const first = d.layoutVersion;
+    await tick();
+    d.derive(await readAll());
+    // The second collection adds the rates and shares: another layout.
+    expect(d.layoutVersion).toBeGreaterThan(first);
+    const second = d.layoutVersion;
+    const slots = d.layout;
+    await tick();
+    const data = await readAll();
+    const samples = d.derive(data);
+    expect(d.layoutVersion).toBe(second);
+    expect(d.layout).toBe(slots);
+    samples.forEach((s, i) => {
+      expect(slots[i]?.name).toBe(s.name);
+      expect(s.labels).toBe(slots[i]?.labels);
+    });
+    // A filesystem gone: the slots before its first sample are kept, the layout is renewed.
+    await tick();
+    const next = await readAll();
+    const gone = next.disk.filesystems[0];
+    expect(gone).toBeDefined();
+    const at = samples.findIndex((s) => s.name === 'fs.size');
+    d.derive({ ...next, disk: { ...next.disk, filesystems: next.disk.filesystems.slice(1) } });
+    expect(d.layoutVersion).toBe(second + 1);
+    const goneSamples = samples.filter((s) => s.name.startsWith('fs.') && s.labels.mount === gone?.mount);
+    expect(goneSamples.length).toBeGreaterThan(0);
+    expect(d.layout.length).toBe(slots.length - goneSamples.length);
+    expect(d.layout.some((s) => s.name.startsWith('fs.') && s.labels.mount === gone?.mount)).toBe(false);
+    for (let i = 0; i < at; i++) expect(d.layout[i]).toBe(slots[i]);
   });
 });

@@ -23,19 +23,20 @@ const sample = z.looseObject({
   name: z.string().describe('The series name, e.g. `cpu.busy` (GET /api/v1/metrics/series)'),
   labels: labels.describe('Its labels, without `node`'),
   value: z.number(),
-  prom: z
-    .looseObject({
-      name: z.string().describe('e.g. `omega_cpu_busy_ratio`, `node_memory_MemAvailable_bytes`'),
-      labels: labels
-        .optional()
-        .describe(
-          "Only where they differ from the sample's; without `node`, which every exposed sample carries",
-        ),
-    })
-    .describe(
-      'The same figure in GET /api/v1/metrics/prometheus: node_exporter name where node_exporter has it, omega_* otherwise',
-    ),
 });
+
+const promName = z
+  .looseObject({
+    name: z.string().describe('e.g. `omega_cpu_busy_ratio`, `node_memory_MemAvailable_bytes`'),
+    labels: labels
+      .optional()
+      .describe(
+        "Only where they differ from the series' labels; without `node`, which every exposed sample carries",
+      ),
+  })
+  .describe(
+    'The same figure in GET /api/v1/metrics/prometheus: node_exporter name where node_exporter has it, omega_* otherwise',
+  );
 
 const alert = z.looseObject({
   id: z.string(),
@@ -89,12 +90,18 @@ export const eventSchemas: readonly EventTopicSpec[] = [
   {
     topic: METRICS_TOPICS.sample,
     description:
-      'Every series of `node` collected at `at`, once a second: `samples` as typed data, `values` by series id (the id GET /api/v1/metrics/series lists).',
+      "Every series of `node` collected at `at`, once a second: `samples` as typed data, `values` by series id (the id GET /api/v1/metrics/series lists). `prom`, the exposition's name of each series, comes with the first sample and then only for series new or renamed (GET /api/v1/metrics/series lists it for every series).",
     schema: z.looseObject({
       node: z.string(),
       at: z.number().describe('Epoch ms'),
       samples: z.array(sample),
       values: z.record(z.string(), z.number()).describe('By series id, `name{label="value",…}`'),
+      prom: z
+        .record(z.string(), promName)
+        .optional()
+        .describe(
+          'By series id: its name and labels in the Prometheus exposition. Every series on the first sample, then only those new or renamed since (merge them); a subscriber that joined later reads GET /api/v1/metrics/series',
+        ),
     }),
   },
   {

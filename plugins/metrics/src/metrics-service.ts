@@ -2,7 +2,7 @@ import { AlertEngine, type AlertEvent } from './alerts/alert-engine.js';
 import { AlertHistory } from './alerts/alert-history.js';
 import { AlertSilencing } from './alerts/alert-silencing.js';
 import { RuleStore } from './alerts/rule-store.js';
-import { SampleDeriver } from './collect/derive-samples.js';
+import { SampleDeriver, type SamplePromName } from './collect/derive-samples.js';
 import type { SystemArea, SystemAreaData, Topology } from './collect/host-data.js';
 import { ingestSeries } from './collect/ingest-series.js';
 import { ingestNodeLoads, type RemoteSnapshot } from './collect/node-loads.js';
@@ -19,6 +19,8 @@ import { MetricStore, type SeriesEntry } from './store/metric-store.js';
  * Areas read on every collection. `gpu` too while the host has GPUs; without any it is
  * re-checked every `gpuRecheckMs` (the kernel reads GPUs through systeminformation, ~24 ms
  * of CPU per read with spawned tools, which would be half a percent of a core for nothing).
+ * `temperature` likewise while the host has sensors; without any (most VMs) it is re-checked
+ * every `sensorRecheckMs` (one host call a second saved for an answer that is always empty).
  * Topology is read every `topologyEveryMs`.
  */
 export const SAMPLED_AREAS = ['cpu', 'memory', 'disk', 'network', 'temperature', 'gpu'] as const;
@@ -30,6 +32,8 @@ export interface MetricsOptions {
   topologyEveryMs?: number;
   /** How often a host without GPUs is asked again whether it has some (default 5 min). */
   gpuRecheckMs?: number;
+  /** How often a host without temperature sensors is asked again whether it has some (default 60 s). */
+  sensorRecheckMs?: number;
   /** Alert history entries kept (default 1000). */
   historyMax?: number;
 }
@@ -83,10 +87,21 @@ export class MetricsService {
     ingestRefused: 0,
   };
   private readonly deriver = new SampleDeriver();
+  /** The store entries of the deriver's layout (resolved once per layout and node). */
+  private lane: { node: string; version: number; entries: (SeriesEntry | undefined)[] } | undefined;
+  /** The exposition name of each of the collector's series, by series id (GET /series `prom`). */
+  private promById = new Map<string, SamplePromName>();
+  /** The entries of {@link promById} the next `metrics.sample` carries: new or renamed series. */
+  private promPending: Record<string, SamplePromName> | undefined;
   private readonly topologyEveryMs: number;
   private readonly gpuRecheckMs: number;
+  private readonly sensorRecheckMs: number;
   private gpuReadAt = Number.NEGATIVE_INFINITY;
   private hasGpus = false;
+  private sensorReadAt = Number.NEGATIVE_INFINITY;
+  private hasSensors = false;
+  /** The newest sensor-less temperature answer, kept in the snapshot on the seconds it is not read. */
+  private noSensors: SystemAreaData['temperature'] | undefined;
   private topology: Topology | undefined;
   private topologyReadAt = Number.NEGATIVE_INFINITY;
   private topologyKey = '';
@@ -109,6 +124,7 @@ export class MetricsService {
     );
     this.topologyEveryMs = opts.topologyEveryMs ?? 10_000;
     this.gpuRecheckMs = opts.gpuRecheckMs ?? 300_000;
+    this.sensorRecheckMs = opts.sensorRecheckMs ?? 60_000;
   }
 
   /** The clock the service uses (epoch ms). */
@@ -160,34 +176,54 @@ export class MetricsService {
   private async collectOnce(): Promise<void> {
     const host = this.host;
     const at = host.now();
-    const areas: SystemArea[] = SAMPLED_AREAS.filter(
-      (a) => a !== 'gpu' || this.hasGpus || at - this.gpuReadAt >= this.gpuRecheckMs,
+    const areas: SystemArea[] = SAMPLED_AREAS.filter((a) =>
+      a === 'gpu'
+        ? this.hasGpus || at - this.gpuReadAt >= this.gpuRecheckMs
+        : a !== 'temperature' || this.hasSensors || at - this.sensorReadAt >= this.sensorRecheckMs,
     );
     if (areas.includes('gpu')) this.gpuReadAt = at;
+    if (areas.includes('temperature')) this.sensorReadAt = at;
     const results = await Promise.allSettled(areas.map((a) => host.readSystem(a)));
     const data: Partial<SystemAreaData> = {};
     results.forEach((r, i) => {
       const area = areas[i] as SystemArea;
       if (area === 'gpu' && r.status === 'fulfilled')
         this.hasGpus = ((r.value as SystemAreaData['gpu']).gpus?.length ?? 0) > 0;
+      if (area === 'temperature' && r.status === 'fulfilled') {
+        const t = r.value as SystemAreaData['temperature'];
+        this.hasSensors = (t.sensors?.length ?? 0) > 0 || (t.cpu?.cores?.length ?? 0) > 0;
+        this.noSensors = this.hasSensors ? undefined : t;
+      }
       if (r.status === 'fulfilled') {
         (data as Record<string, unknown>)[area] = r.value;
         this.areaErrors.delete(area);
       } else this.areaFailed(area, r.reason);
     });
+    if (!areas.includes('temperature') && this.noSensors) data.temperature = this.noSensors;
     if (at - this.topologyReadAt >= this.topologyEveryMs) await this.readTopology(at);
     if (this.topology) data.topology = this.topology;
     const node = this.node;
     const samples = this.deriver.derive(data);
-    this.latest.set(node, { node, at, data, samples });
-    this.store.record(node, at, samples);
+    const layout = this.deriver.layout;
+    const entries = this.entriesOf(node);
+    this.latest.set(node, { node, at, data, samples, layout });
+    this.store.recordResolved(entries, at, samples);
     this.persister.afterSample(node, at);
     // Two views of the same collection: `samples` as typed data (name, labels, value) for a
     // consumer that filters by name or label, `values` by series id for one that already holds
-    // ids from /series or /latest (the dashboard's charts).
+    // ids from /series or /latest (the dashboard's charts). The exposition names of the series
+    // (`prom`, by id) ride along only for series new or renamed; GET /series lists them all.
     const values: Record<string, number> = {};
-    for (const e of this.store.ofNode(node)) if (e.history.lastAt === at) values[e.id] = e.history.lastValue;
-    this.publish(METRICS_TOPICS.sample, { node, at, samples, values });
+    for (let i = 0; i < samples.length; i++) {
+      const e = entries[i];
+      if (e !== undefined) values[e.id] = (samples[i] as { value: number }).value;
+    }
+    const prom = this.promPending;
+    this.promPending = undefined;
+    this.publish(
+      METRICS_TOPICS.sample,
+      prom ? { node, at, samples, values, prom } : { node, at, samples, values },
+    );
 
     for (const ev of this.engine.evaluate(this.store, at)) this.alert(ev);
     await this.silencing
@@ -196,6 +232,42 @@ export class MetricsService {
     this.stats.collections++;
     this.stats.lastSeries = samples.length;
     this.stats.lastDurationMs = host.now() - at;
+  }
+
+  /** The exposition name of one of the collector's series (by id), as `metrics.sample` sent it. */
+  promOf(id: string): SamplePromName | undefined {
+    return this.promById.get(id);
+  }
+
+  /**
+   * The store entries of the deriver's newest layout for `node`: resolved again (ids built,
+   * series created) only when the layout or the node changed; the series new or renamed since
+   * the previous layout are what the next `metrics.sample` carries in `prom` (all of them the
+   * first time), so a host whose interfaces come and go re-sends only those.
+   */
+  private entriesOf(node: string): (SeriesEntry | undefined)[] {
+    const version = this.deriver.layoutVersion;
+    if (this.lane?.node === node && this.lane.version === version) return this.lane.entries;
+    const layout = this.deriver.layout;
+    const entries = this.store.resolve(node, layout);
+    const before = this.lane?.node === node ? this.promById : new Map<string, SamplePromName>();
+    const prom = new Map<string, SamplePromName>();
+    const fresh: Record<string, SamplePromName> = this.promPending ?? {};
+    let any = this.promPending !== undefined;
+    entries.forEach((e, i) => {
+      const slot = layout[i];
+      if (!e || !slot) return;
+      prom.set(e.id, slot.prom);
+      const was = before.get(e.id);
+      if (!was || was.name !== slot.prom.name || !sameLabels(was.labels, slot.prom.labels)) {
+        fresh[e.id] = slot.prom;
+        any = true;
+      }
+    });
+    this.lane = { node, version, entries };
+    this.promById = prom;
+    this.promPending = any ? fresh : undefined;
+    return entries;
   }
 
   /**
@@ -309,4 +381,12 @@ export function describe(err: unknown): string {
     return `${typeof e.code === 'string' ? `${e.code}: ` : ''}${typeof e.message === 'string' ? e.message : 'error'}`;
   }
   return String(err);
+}
+
+/** True when two optional label sets hold the same pairs. */
+function sameLabels(a: Readonly<Record<string, string>> | undefined, b: typeof a): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }

@@ -26,32 +26,54 @@ function hostOf(ctx: PluginContext): MetricsHost {
   };
 }
 
+/** A collection further than this from its phase in the second re-aligns the schedule. */
+const MAX_DRIFT_MS = 100;
+
 /**
- * One activation's collector: schedules each collection at the next second boundary
- * (+ phase), so every node samples in step; stop() ends the schedule.
+ * One activation's collector: one repeating kernel timer started at the next second boundary
+ * (+ phase), so every node samples in step without a host call per second to re-arm a one-shot
+ * timer; when the repeating timer has drifted (or fired late) by more than MAX_DRIFT_MS it is
+ * replaced by one aligned again. stop() ends the schedule.
  */
 function startCollector(ctx: PluginContext, service: MetricsService) {
   let timer: number | undefined;
   let stopped = false;
-  const schedule = (): void => {
+  const failed = (err: unknown): void => {
+    ctx.log.error('metrics timer failed; collection stopped', { error: describe(err) }).catch(() => {});
+  };
+  const align = (): void => {
     if (stopped) return;
     let wait = PERIOD_MS - (Date.now() % PERIOD_MS) + PHASE_MS;
     if (wait < MIN_TIMER_MS) wait += PERIOD_MS;
     ctx.timers
-      .after(wait, tick)
+      .after(wait, () => {
+        timer = undefined;
+        if (stopped) return;
+        ctx.timers
+          .every(PERIOD_MS, tick)
+          .then((id) => {
+            if (stopped) ctx.timers.cancel(id).catch(() => false);
+            else timer = id;
+          })
+          .catch(failed);
+        return service.collect();
+      })
       .then((id) => {
         timer = id;
       })
-      .catch((err) => {
-        ctx.log.error('metrics timer failed; collection stopped', { error: describe(err) }).catch(() => {});
-      });
+      .catch(failed);
   };
   function tick() {
-    timer = undefined;
-    schedule();
+    const late = (Date.now() - PHASE_MS + PERIOD_MS) % PERIOD_MS;
+    if (late > MAX_DRIFT_MS && late < PERIOD_MS - MAX_DRIFT_MS && timer !== undefined) {
+      const id = timer;
+      timer = undefined;
+      ctx.timers.cancel(id).catch(() => false);
+      align();
+    }
     return service.collect();
   }
-  schedule();
+  align();
   return {
     async stop(): Promise<void> {
       stopped = true;

@@ -50,7 +50,10 @@ export function metricsRoutes(service: () => MetricsService) {
       return json(200, { nodes: [...nodes, ...remote] });
     },
 
-    /** GET /series[?node=&name=&limit=&cursor=] — the series held, with unit and help. */
+    /**
+     * GET /series[?node=&name=&limit=&cursor=] — the series held, with unit and help (and the
+     * collector's own, with their name in the Prometheus exposition).
+     */
     async series(req: SchemaRequest<RouteSchemas['series']>): Promise<PluginResponse> {
       const s = service();
       // The kernel checked both against the schema: limit 1–5000, cursor 1–10 base-36 digits.
@@ -66,11 +69,15 @@ export function metricsRoutes(service: () => MetricsService) {
             ...(req.query.session !== undefined ? { session: req.query.session } : {}),
           })
         : s.store.list(filter);
-      const items = all.slice(start, start + limit).map((e) => ({
-        ...meta(e),
-        lastAt: e.history.lastAt || null,
-        lastValue: Number.isNaN(e.history.lastValue) ? null : e.history.lastValue,
-      }));
+      const items = all.slice(start, start + limit).map((e) => {
+        const prom = s.promOf(e.id);
+        return {
+          ...meta(e),
+          lastAt: e.history.lastAt || null,
+          lastValue: Number.isNaN(e.history.lastValue) ? null : e.history.lastValue,
+          ...(prom ? { prom } : {}),
+        };
+      });
       const body: Record<string, unknown> = {
         items,
         nodes: s.store.nodes(),

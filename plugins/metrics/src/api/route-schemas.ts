@@ -213,6 +213,18 @@ export const routeSchemas = defineRouteSchemas({
             ...seriesMeta,
             lastAt: z.number().nullable().describe('Newest sample (epoch ms), null before the first'),
             lastValue: z.number().nullable(),
+            prom: z
+              .object({
+                name: z.string(),
+                labels: z
+                  .record(z.string(), z.string())
+                  .optional()
+                  .describe("Only where they differ from the series' labels (without node)"),
+              })
+              .optional()
+              .describe(
+                "The collector's series only: its name in GET /api/v1/metrics/prometheus (as metrics.sample's `prom` table sends it)",
+              ),
           }),
         ),
         nodes: z.array(z.string()),

@@ -22,18 +22,38 @@ import type {
 import { sensorLabels } from './sensor-labels.js';
 
 /**
- * A sample of one collection, with the name and labels the Prometheus exposition gives the same
- * figure (`GET /api/v1/metrics/prometheus`, see ../prometheus/exposition-names.ts).
+ * How the Prometheus exposition names one sample (`GET /api/v1/metrics/prometheus`, see
+ * ../prometheus/exposition-names.ts); `labels` only where they differ from the sample's.
  */
-export interface CollectedSample extends Sample {
-  /** `labels` only where they differ from the sample's (a renamed or added label). */
-  prom: { name: string; labels?: Labels };
+export interface SamplePromName {
+  name: string;
+  labels?: Labels;
 }
 
-const sameLabels = (a: Labels, b: Labels): boolean => {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-};
+/**
+ * One series of a collection, in the order {@link SampleDeriver.derive} returns its samples:
+ * its name and labels and the exposition's name of it. The same slot objects are kept from one
+ * collection to the next while the series stay the same (see {@link SampleDeriver.layout}).
+ */
+export interface SampleSlot {
+  name: string;
+  labels: Labels;
+  prom: SamplePromName;
+}
+
+/** A sample of one collection (its exposition name: the slot at the same index). */
+export type CollectedSample = Sample;
+
+/** True when both label sets hold the same pairs (no allocation: runs for every sample). */
+function sameLabels(a: Labels, b: Labels): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
 
 /** Records one sample; `prom` overrides the exposition's labels (default: the sample's) or name. */
 type Push = (name: string, labels: Labels, value: number | undefined, prom?: Partial<PromName>) => void;
@@ -42,22 +62,60 @@ type Push = (name: string, labels: Labels, value: number | undefined, prom?: Par
  * Turns what the system capability answers into gauge samples and per-second rates. Keeps
  * the previous counters, so the first collection has no rates (absent, not 0). Fields a
  * host does not report produce no sample at all.
+ *
+ * The series of one collection are described once, as {@link layout} slots; while a collection
+ * yields the same series in the same order as the previous one the slots (labels and exposition
+ * names) are reused and {@link layoutVersion} stays, so a consumer resolves series ids once per
+ * change of layout, not once per sample per second.
  */
 export class SampleDeriver {
   private readonly rates = new CounterRates();
   private readonly cpuPrev = new Map<string, CpuTimes>();
+  private slots: SampleSlot[] = [];
+  private version = 0;
+
+  /** The series of the newest collection, index for index with the samples it returned. */
+  get layout(): readonly SampleSlot[] {
+    return this.slots;
+  }
+
+  /** Changes whenever {@link layout} differs from the previous collection's (starts at 1). */
+  get layoutVersion(): number {
+    return this.version;
+  }
 
   /** Samples of one collection; areas missing from `data` (failed reads) give none. */
   derive(data: Partial<SystemAreaData>): CollectedSample[] {
     const out: CollectedSample[] = [];
+    const prev = this.slots;
+    let slots: SampleSlot[] | undefined;
     const push: Push = (name, labels, value, prom) => {
       if (value === undefined || !Number.isFinite(value)) return;
-      const promName = prom?.name ?? exposedAs(name).name;
-      const p =
-        prom?.labels && !sameLabels(prom.labels, labels)
-          ? { name: promName, labels: prom.labels }
-          : { name: promName };
-      out.push({ name, labels, value, prom: p });
+      const i = out.length;
+      let slot = prev[i];
+      if (
+        slots !== undefined ||
+        slot === undefined ||
+        slot.name !== name ||
+        !sameLabels(slot.labels, labels) ||
+        (prom?.name !== undefined && prom.name !== slot.prom.name) ||
+        (prom?.labels === undefined
+          ? slot.prom.labels !== undefined
+          : !sameLabels(prom.labels, slot.prom.labels ?? slot.labels))
+      ) {
+        slots ??= prev.slice(0, i);
+        const promName = prom?.name ?? exposedAs(name).name;
+        slot = {
+          name,
+          labels,
+          prom:
+            prom?.labels && !sameLabels(prom.labels, labels)
+              ? { name: promName, labels: prom.labels }
+              : { name: promName },
+        };
+        slots.push(slot);
+      }
+      out.push({ name, labels: slot.labels, value });
     };
     if (data.cpu) this.cpu(data.cpu, push);
     if (data.memory) memory(data.memory, push);
@@ -66,6 +124,11 @@ export class SampleDeriver {
     if (data.temperature) temperature(data.temperature, push);
     if (data.gpu) gpu(data.gpu, push);
     this.rates.sweep();
+    if (slots === undefined && out.length !== prev.length) slots = prev.slice(0, out.length);
+    if (slots !== undefined || this.version === 0) {
+      this.slots = slots ?? prev;
+      this.version++;
+    }
     return out;
   }
 

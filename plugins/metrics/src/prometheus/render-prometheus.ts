@@ -1,4 +1,4 @@
-import type { CollectedSample } from '../collect/derive-samples.js';
+import type { CollectedSample, SampleSlot } from '../collect/derive-samples.js';
 import type { CpuTimes, SystemAreaData } from '../collect/host-data.js';
 import type { RemoteSnapshot } from '../collect/node-loads.js';
 import { INGESTED_SERIES } from '../series/ingested-series.js';
@@ -21,6 +21,8 @@ export interface NodeSnapshot {
   data: Partial<SystemAreaData>;
   /** The samples derived from it: the figures Omega computes are exposed from these. */
   samples?: readonly CollectedSample[];
+  /** The series of `samples`, index for index (their exposition names: SampleDeriver.layout). */
+  layout?: readonly SampleSlot[];
 }
 
 const CPU_MODES: (keyof CpuTimes)[] = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'];
@@ -63,7 +65,7 @@ export function freshIngested(entries: Iterable<SeriesEntry>, now: number): Seri
   return out;
 }
 
-function addNode(b: ExpositionBuilder, { node, data, samples = [] }: NodeSnapshot): void {
+function addNode(b: ExpositionBuilder, { node, data, samples = [], layout = [] }: NodeSnapshot): void {
   const g = (name: string, help: string, labels: Record<string, string>, v: number | undefined) =>
     b.add(name, 'gauge', help, { node, ...labels }, v);
   /** A gauge that is also a series of `metrics.sample`: named by EXPOSITION_NAMES. */
@@ -201,10 +203,11 @@ function addNode(b: ExpositionBuilder, { node, data, samples = [] }: NodeSnapsho
 
   // What Omega computes (shares, per-second rates, differences): node_exporter has only the
   // counters behind them, so these are exposed as omega_* gauges, straight from the samples.
-  for (const x of samples) {
+  samples.forEach((x, i) => {
     const e = EXPOSITION_NAMES[x.name];
-    if (e?.derived) g(x.prom.name, e.help, x.prom.labels ?? x.labels, x.value);
-  }
+    const prom = layout[i]?.prom ?? { name: e?.name ?? x.name };
+    if (e?.derived) g(prom.name, e.help, prom.labels ?? x.labels, x.value);
+  });
 
   const tp = data.topology;
   if (tp) {

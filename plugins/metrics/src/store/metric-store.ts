@@ -114,6 +114,33 @@ export class MetricStore {
     return ids;
   }
 
+  /**
+   * The entries of `node`'s series named by `series` (`labels` without `node`), index for index;
+   * created when new and room is left, undefined where the store is full. A collector whose
+   * series stay the same resolves them once and records each second with {@link recordResolved}
+   * (no id built, no object allocated per sample).
+   */
+  resolve(node: string, series: readonly { name: string; labels: Labels }[]): (SeriesEntry | undefined)[] {
+    return series.map((s) => this.ensure(seriesId(s.name, { ...s.labels, node })));
+  }
+
+  /**
+   * Records `values[i]` into `entries[i]` at epoch ms `at` (entries from {@link resolve}; a
+   * missing one counts as dropped, as {@link record} counts it).
+   */
+  recordResolved(
+    entries: readonly (SeriesEntry | undefined)[],
+    at: number,
+    values: readonly { value: number }[],
+  ): void {
+    for (let i = 0; i < values.length; i++) {
+      const entry = entries[i];
+      const v = values[i];
+      if (entry === undefined || v === undefined) this.dropped++;
+      else entry.history.record(at, v.value);
+    }
+  }
+
   /** Series matching a selector (`name` plus labels that must be equal), in stable order. */
   select(selector: { name: string; labels: Labels }): SeriesEntry[] {
     const out: SeriesEntry[] = [];

@@ -1,0 +1,133 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../kernel/log/index.js';
+import { openStorage, type Storage } from '../../kernel/storage/index.js';
+import { createSystemInfo } from '../../kernel/system/index.js';
+import type { SystemArea, SystemAreaData } from '../../plugins/metrics/src/collect/host-data.js';
+import { MetricsService } from '../../plugins/metrics/src/metrics-service.js';
+import type { PluginStorage } from '../../plugins/metrics/src/persist/plugin-storage.js';
+import { removeDir } from '../helpers/temp-kernel.js';
+
+/*
+ * The per-second path of the collector on this machine's real /proc and /sys (the kernel's own
+ * system capability) and real storage: which host calls a collection makes, and what the
+ * published samples carry.
+ */
+
+const logger = createLogger({ level: 'silent' });
+const dirs: string[] = [];
+const opened: Storage[] = [];
+const T0 = Date.UTC(2026, 0, 1, 10, 0, 0, 20);
+
+afterEach(async () => {
+  for (const s of opened.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) removeDir(d);
+});
+
+async function storage(): Promise<PluginStorage> {
+  const dir = mkdtempSync(join(tmpdir(), 'omega-metrics-path-'));
+  dirs.push(dir);
+  const s = await openStorage({ dataDir: dir, logger });
+  opened.push(s);
+  const ns = s.namespace('metrics');
+  return {
+    get: async (c, id) => (await ns.get(c, id)) ?? null,
+    set: (c, id, v, o) => ns.set(c, id, v, o),
+    delete: (c, id, o) => ns.delete(c, id, o),
+    list: (c, o) => ns.list(c, o),
+  };
+}
+
+type Temperature = SystemAreaData['temperature'];
+
+/**
+ * A collector over the real system capability; `sensors` replaces the host's temperature
+ * answer with one that has a sensor (a VM has none). Counts the reads per area.
+ */
+async function rig(opts: { sensors?: boolean } = {}) {
+  const sys = createSystemInfo({ cacheMs: 0 });
+  const clock = { now: T0 };
+  const reads = new Map<string, number>();
+  const published: Array<{ topic: string; data: Record<string, unknown> }> = [];
+  const service = new MetricsService(
+    {
+      async readSystem(area: SystemArea) {
+        reads.set(area, (reads.get(area) ?? 0) + 1);
+        const v = await sys.read(area);
+        if (area !== 'temperature' || !opts.sensors) return v;
+        const t = v as Temperature;
+        return {
+          ...t,
+          available: true,
+          sensors: [{ chip: 'coretemp', label: 'Package id 0', celsius: 50, source: 'hwmon' }],
+        } satisfies Temperature;
+      },
+      storage: await storage(),
+      publish: async (topic, data) => void published.push({ topic, data: data as Record<string, unknown> }),
+      fetch: async () => ({ status: 200 }),
+      log: () => {},
+      now: () => clock.now,
+    },
+    { sensorRecheckMs: 10_000 },
+  );
+  await service.start();
+  /** One collection `seconds` after T0 (real time passes too: the counters move). */
+  const collect = async (seconds: number) => {
+    clock.now = T0 + seconds * 1000;
+    await new Promise((r) => setTimeout(r, 30));
+    await service.collect();
+  };
+  return { service, reads, published, collect };
+}
+
+describe('the collector’s per-second path', () => {
+  it('asks a host without sensors for temperatures once per re-check, one with sensors every second', async () => {
+    const real = await createSystemInfo({ cacheMs: 0 }).read('temperature');
+    const hasSensors = real.sensors.length > 0 || real.cpu.cores.length > 0;
+    const bare = await rig();
+    for (let s = 0; s < 5; s++) await bare.collect(s);
+    expect(bare.reads.get('cpu')).toBe(5);
+    expect(bare.reads.get('temperature')).toBe(hasSensors ? 5 : 1);
+    // Not read, still shown: /latest keeps the newest (empty) answer.
+    expect(bare.service.latest.get(bare.service.node)?.data.temperature).toBeDefined();
+    await bare.collect(10);
+    expect(bare.reads.get('temperature')).toBe(hasSensors ? 6 : 2);
+
+    const warm = await rig({ sensors: true });
+    for (let s = 0; s < 5; s++) await warm.collect(s);
+    expect(warm.reads.get('temperature')).toBe(5);
+    const last = warm.published.filter((p) => p.topic === 'metrics.sample').at(-1)?.data;
+    const names = ((last?.samples ?? []) as Array<{ name: string }>).map((x) => x.name);
+    expect(names).toContain('temp.sensor');
+  });
+
+  it('sends the prom table whole with the first sample, then only for series that joined, never per sample', async () => {
+    const r = await rig();
+    for (let s = 0; s < 4; s++) await r.collect(s);
+    const samples = r.published.filter((p) => p.topic === 'metrics.sample').map((p) => p.data);
+    expect(samples).toHaveLength(4);
+    // First collection: gauges only; second: the rates and shares join (a new layout); then none.
+    expect(samples.map((d) => d.prom !== undefined)).toEqual([true, true, false, false]);
+    for (const d of samples) {
+      const list = d.samples as Array<Record<string, unknown>>;
+      expect(list.every((x) => !('prom' in x))).toBe(true);
+      expect(Object.keys(d.values as object)).toHaveLength(list.length);
+    }
+    // The second carries only the series that joined: merged, the two name every series.
+    const first = samples[0]?.prom as Record<string, { name: string }>;
+    const joined = samples[1]?.prom as Record<string, { name: string }>;
+    expect(Object.keys(joined).length).toBeGreaterThan(0);
+    expect(Object.keys(joined).filter((id) => Object.hasOwn(first, id))).toEqual([]);
+    const table = { ...first, ...joined };
+    const values = samples[3]?.values as Record<string, number>;
+    expect(Object.keys(table).sort()).toEqual(Object.keys(values).sort());
+    for (const [id, v] of Object.entries(values)) {
+      expect(r.service.promOf(id), id).toEqual(table[id]);
+      // Recorded where the id says, with the value published.
+      expect(r.service.store.get(id)?.history.lastValue, id).toBe(v);
+    }
+    expect(table[`cpu.busy{node="${r.service.node}",cpu="total"}`]).toEqual({ name: 'omega_cpu_busy_ratio' });
+  });
+});
