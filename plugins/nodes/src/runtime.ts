@@ -3,7 +3,14 @@ import { CommandChannel } from './commands/command-channel.js';
 import { Discovery } from './discovery/discovery.js';
 import { JoinGuard } from './gateway/join-guard.js';
 import { LiveStore } from './live/live-store.js';
-import { type Evidence, judgeEvidence, judgeSilence, type Transition } from './liveness/judge-liveness.js';
+import { DeadlineWheel } from './liveness/deadline-wheel.js';
+import {
+  type Evidence,
+  judgeEvidence,
+  judgeSilence,
+  nextJudgement,
+  type Transition,
+} from './liveness/judge-liveness.js';
 import { SettingsStore } from './liveness/settings-store.js';
 import { LoadBatcher } from './publish/load-batcher.js';
 import { NodeEvents } from './publish/node-events.js';
@@ -61,7 +68,15 @@ export class NodesRuntime {
   /** When this activation started (epoch ms): silence before it is not counted against nodes. */
   readonly startedAt = Date.now();
   /** Counters served with the settings. */
-  readonly stats = { delivered: 0, malformed: 0, unknownNode: 0, stalls: 0, ticks: 0 };
+  readonly stats = {
+    delivered: 0,
+    malformed: 0,
+    unknownNode: 0,
+    stalls: 0,
+    ticks: 0,
+    /** Nodes the sweeps judged (due on the wheel), in all. */
+    judged: 0,
+  };
   /** How long each kind of work held the plugin (status.timings of the settings). */
   readonly timings = new RuntimeTimings();
   private lastTick = Date.now();
@@ -73,6 +88,16 @@ export class NodesRuntime {
   private readonly waits = new Set<{ until: number; reject: () => void }>();
   /** Kernel time of the latest return of a node not heard since before this start (0: none yet). */
   private lastReturnAt = 0;
+  /**
+   * Grace of the restart storm, applied when a node not back yet comes due: silence of the
+   * nodes heard before this start counts from here at the earliest (0: no storm seen).
+   */
+  private stormGraceFrom = 0;
+  /**
+   * Each node at its next judgement (suspect-at, down-at, a closed session's grace end, a
+   * cordon deadline): the sweep visits only the nodes whose time came, not every node.
+   */
+  readonly wheel = new DeadlineWheel<NodeEntry>(TICK_MS, Date.now());
   /** Storage writes of every part of the plugin go through this bound. */
   readonly writes = new WriteLimiter();
   /** The plugin's ctx with storage writes bounded in flight (what every part receives). */
@@ -103,6 +128,25 @@ export class NodesRuntime {
     this.live = new LiveStore(ctx);
     this.loads = new LoadBatcher(this.out);
     this.slurm = new SlurmNodes((name) => this.registry.nameOwner(name) !== undefined);
+    this.registry.onChange = (e) => this.schedule(e);
+  }
+
+  /**
+   * Puts a node on the wheel at its next judgement: after anything that can bring that time
+   * earlier (a state change, a closed session, a cordon deadline, new settings). Frames only
+   * move it later and need no call: a node that comes due early is judged and put back.
+   */
+  schedule(e: NodeEntry): void {
+    const judge = nextJudgement(e, this.settings.current);
+    const c = e.record.cordon;
+    const hold = c?.deadline && !e.record.drain ? Date.parse(c.deadline) : Number.NaN;
+    const at = Number.isFinite(hold) ? Math.min(hold, judge ?? hold) : judge;
+    this.wheel.schedule(e, at);
+  }
+
+  /** Puts every node on the wheel again (new settings, a stall that shifted silence). */
+  rescheduleAll(): void {
+    for (const e of this.registry.entries()) this.schedule(e);
   }
 
   /** A node of the registry or a Slurm node, by id or name (an agent's node wins a name). */
@@ -163,6 +207,7 @@ export class NodesRuntime {
       e.live.remote = c.remote;
       e.live.at = Math.max(e.live.at, c.lastFrameAt);
     }
+    this.rescheduleAll();
     this.lastTick = Date.now();
     this.ctx.log
       .info('nodes started', { ...loaded, tokens: this.tokens.list().length, connected: conns.length })
@@ -205,6 +250,8 @@ export class NodesRuntime {
       this.lastReturnAt = Math.max(this.lastReturnAt, ev.at);
     const t = judgeEvidence(e, ev, this.settings.current);
     if (t) this.registry.transition(e, t, 'nodes', source);
+    // A close starts the grace that may end before silence would (a transition rescheduled already).
+    else if (ev.type === 'closed') this.schedule(e);
     return t;
   }
 
@@ -226,6 +273,7 @@ export class NodesRuntime {
       this.stats.stalls++;
       for (const e of this.registry.entries())
         e.live.graceFrom = Math.max(e.live.at, e.live.graceFrom ?? 0) + gap - TICK_MS;
+      this.rescheduleAll();
       this.ctx.log.warn('nodes: the sweep stalled; node silence shifted', { gapMs: gap }).catch(() => {});
     }
     for (const w of this.waits)
@@ -265,12 +313,17 @@ export class NodesRuntime {
       this.lastReturnAt > 0 &&
       now - this.lastReturnAt <= RETURN_QUIET_MS &&
       now - this.startedAt <= RETURN_GRACE_MAX_MS;
-    for (const e of this.registry.entries()) {
-      if (storm && e.live.at < this.startedAt && e.live.graceFrom !== undefined)
-        e.live.graceFrom = Math.max(e.live.graceFrom, now - TICK_MS);
+    if (storm) this.stormGraceFrom = now - TICK_MS;
+    const due = this.wheel.take(now);
+    this.stats.judged += due.length;
+    for (const e of due) {
+      if (this.registry.get(e.record.id) !== e) continue; // removed since it was scheduled
+      if (this.stormGraceFrom > 0 && e.live.at < this.startedAt && e.live.graceFrom !== undefined)
+        e.live.graceFrom = Math.max(e.live.graceFrom, this.stormGraceFrom);
       const t = judgeSilence(e, now, s);
       if (t) this.registry.transition(e, t);
       this.expireHold(e, now);
+      if (!t) this.schedule(e);
     }
     this.commands.sweep(now);
     for (const host of this.slurm.sweep(now, (id) => this.registry.get(id)))
