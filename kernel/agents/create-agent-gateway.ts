@@ -67,10 +67,10 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
 
   const batcher = createEventBatcher({
     logger,
-    deliver: async (events) => {
+    deliver: async (events, gap) => {
       const g = o.gateway();
       if (!g) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'No agent gateway plugin is running.');
-      await g.deliver(events);
+      await g.deliver(events, gap);
     },
     onDelivered: (events) => {
       for (const e of events) {

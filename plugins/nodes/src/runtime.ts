@@ -76,6 +76,11 @@ export class NodesRuntime {
     ticks: 0,
     /** Nodes the sweeps judged (due on the wheel), in all. */
     judged: 0,
+    /** Nodes whose dropped frames the kernel told of (each proved the node alive). */
+    droppedByKernel: 0,
+    /** The kernel's lag at the latest delivery and the largest seen, ms. */
+    kernelLagMs: 0,
+    kernelLagMaxMs: 0,
   };
   /** How long each kind of work held the plugin (status.timings of the settings). */
   readonly timings = new RuntimeTimings();
@@ -240,6 +245,17 @@ export class NodesRuntime {
     });
   }
 
+  /**
+   * The kernel said its oldest undelivered event is `ms` old: silence is judged only up to
+   * that long ago (what it still holds or dropped is no node's silence). Each delivery says
+   * it again; a kernel caught up says ~0.
+   */
+  kernelBehind(ms: number): void {
+    const lag = Math.max(0, ms);
+    this.stats.kernelLagMs = lag;
+    if (lag > this.stats.kernelLagMaxMs) this.stats.kernelLagMaxMs = lag;
+  }
+
   /** Applies evidence to a node and records the state change it implies. */
   judge(e: NodeEntry, ev: Evidence, source?: string): Transition | undefined {
     if (
@@ -314,13 +330,15 @@ export class NodesRuntime {
       now - this.lastReturnAt <= RETURN_QUIET_MS &&
       now - this.startedAt <= RETURN_GRACE_MAX_MS;
     if (storm) this.stormGraceFrom = now - TICK_MS;
-    const due = this.wheel.take(now);
+    // Silence is counted only up to what the kernel has handed over (its lag at the latest delivery).
+    const at = now - this.stats.kernelLagMs;
+    const due = this.wheel.take(at);
     this.stats.judged += due.length;
     for (const e of due) {
       if (this.registry.get(e.record.id) !== e) continue; // removed since it was scheduled
       if (this.stormGraceFrom > 0 && e.live.at < this.startedAt && e.live.graceFrom !== undefined)
         e.live.graceFrom = Math.max(e.live.graceFrom, this.stormGraceFrom);
-      const t = judgeSilence(e, now, s);
+      const t = judgeSilence(e, at, s);
       if (t) this.registry.transition(e, t);
       this.expireHold(e, now);
       if (!t) this.schedule(e);
