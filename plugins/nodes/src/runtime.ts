@@ -299,12 +299,11 @@ export class NodesRuntime {
       }
     this.timings.time('tick', () => this.sweep(now));
     const s = this.settings.current;
-    // Loads go out every loadPublishMs, spread over the ticks of the period (a slice a tick).
-    const slice = Math.max(
-      LOAD_SLICE_MIN,
-      Math.ceil(this.registry.size / Math.max(1, s.loadPublishMs / TICK_MS)),
-    );
-    if (now - this.lastLoadFlush >= s.loadPublishMs) {
+    // Loads go out every loadPublishMs (longer for a fleet whose loads would outrun the publish
+    // budget), spread over the ticks of the period (a slice a tick).
+    const period = this.loads.periodMs(s.loadPublishMs);
+    const slice = Math.max(LOAD_SLICE_MIN, Math.ceil(this.registry.size / Math.max(1, period / TICK_MS)));
+    if (now - this.lastLoadFlush >= period) {
       this.lastLoadFlush = now;
       this.timings.time('loadFlush', () => this.loads.flush(now, slice));
     } else this.timings.time('loadFlush', () => this.loads.drain(slice));

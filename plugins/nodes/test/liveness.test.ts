@@ -301,4 +301,3 @@ describe('liveness (kernel clock, sweep timer)', () => {
     expect(down.status.reason).toMatch(/^no heartbeat for \d+(\.\d+)? s/);
   });
 });
-
