@@ -24,6 +24,12 @@ import { TokenStore } from './tokens/token-store.js';
 
 /** The sweep's period, ms: liveness, command deadlines, cordon deadlines, batches. */
 export const TICK_MS = 1_000;
+/**
+ * Most nodes one sweep judges: when more come due at once (the grace after a start ends for
+ * every node together), the rest wait a tick each, so no sweep holds the plugin long enough
+ * for a route call to wait behind ten thousand judgements.
+ */
+export const JUDGE_SLICE = 2_000;
 /** A tick later than this after the previous one means the plugin (or the clock) stalled. */
 const STALL_MS = 5_000;
 /** Fewest loads published in one tick (a small fleet's whole batch goes at once). */
@@ -332,6 +338,9 @@ export class NodesRuntime {
     // Silence is counted only up to what the kernel has handed over (its lag at the latest delivery).
     const at = now - this.stats.kernelLagMs;
     const due = this.wheel.take(at);
+    // Past the slice: due still, judged by the next sweeps (a second later each).
+    for (let i = JUDGE_SLICE; i < due.length; i++) this.wheel.schedule(due[i] as NodeEntry, at);
+    if (due.length > JUDGE_SLICE) due.length = JUDGE_SLICE;
     this.stats.judged += due.length;
     for (const e of due) {
       if (this.registry.get(e.record.id) !== e) continue; // removed since it was scheduled

@@ -146,6 +146,16 @@ describe('DeadlineWheel', () => {
     expect(w.size).toBe(0);
   });
 
+  it('items taken but put back at the same time are due at the next tick, not again in this one (a sweep slice)', () => {
+    const w = new DeadlineWheel<number>(1000, 0);
+    for (let i = 0; i < 10; i++) w.schedule(i, 5_000);
+    const due = w.take(5_500);
+    expect(due).toHaveLength(10);
+    for (const i of due.slice(4)) w.schedule(i, 5_500);
+    expect(w.take(5_900)).toEqual([]);
+    expect(w.take(6_000)).toEqual([4, 5, 6, 7, 8, 9]);
+  });
+
   it('takes everything due across a long gap without walking every tick', () => {
     const w = new DeadlineWheel<number>(1000, 0);
     for (let i = 0; i < 100; i++) w.schedule(i, i * 3_600_000);
