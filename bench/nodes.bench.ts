@@ -191,7 +191,9 @@ async function main(): Promise<void> {
   let hung: ChildProcess | undefined;
   /** The hung agent's data dir (its sessions make `<dir>-work` beside it): both removed at the end. */
   let hungDir: string | undefined;
+  let ending = false;
   const cleanup = () => {
+    ending = true;
     load?.kill('SIGKILL');
     hung?.kill('SIGKILL');
     kernel.kill('SIGKILL');
@@ -249,9 +251,10 @@ async function main(): Promise<void> {
     let loadGone = false;
     load.once('exit', (code, signal) => {
       loadGone = true;
-      console.log(
-        `  the load process exited (${signal ?? `code ${code}`}) with ${progress.connected} connected`,
-      );
+      if (!ending)
+        console.log(
+          `  the load process exited (${signal ?? `code ${code}`}) with ${progress.connected} connected`,
+        );
     });
     load.on('message', (m: Record<string, unknown>) => {
       if (m.t === 'progress') Object.assign(progress, m);

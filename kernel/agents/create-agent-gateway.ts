@@ -142,7 +142,12 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
           byNode.set(node, opened);
           older?.close(CLOSE.replaced, 'replaced by a newer session');
         },
-        onEvent: (e, urgent) => batcher.push(e, urgent),
+        onEvent: (e, urgent) => {
+          // Stopping, the kernel closes every session itself: those closes are no agent's
+          // doing, and the plugin must not judge them (a leave it still hears).
+          if (closing && e.type === 'closed' && !e.leave) return;
+          batcher.push(e, urgent);
+        },
         onEnd(ended) {
           done();
           sessions.delete(ended);
