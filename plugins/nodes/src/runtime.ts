@@ -84,6 +84,8 @@ export class NodesRuntime {
     judged: 0,
     /** Nodes whose dropped frames the kernel told of (each proved the node alive). */
     droppedByKernel: 0,
+    /** Ticks that came over two ticks late (silence not judged in them: deliveries first). */
+    heldTicks: 0,
     /** The kernel's lag at the latest delivery and the largest seen, ms. */
     kernelLagMs: 0,
     kernelLagMaxMs: 0,
@@ -303,7 +305,11 @@ export class NodesRuntime {
         this.waits.delete(w);
         w.reject();
       }
-    this.timings.time('tick', () => this.sweep(now));
+    // Held past two ticks (the host busy or starved): deliveries that waited behind it go first,
+    // with the kernel's lag in them; silence is judged from the next tick on.
+    const held = gap > 2 * TICK_MS && gap <= STALL_MS;
+    if (held) this.stats.heldTicks++;
+    this.timings.time('tick', () => this.sweep(now, !held));
     const s = this.settings.current;
     // Loads go out every loadPublishMs (longer for a fleet whose loads would outrun the publish
     // budget), spread over the ticks of the period (a slice a tick).
@@ -325,7 +331,7 @@ export class NodesRuntime {
   }
 
   /** One sweep: silence, cordon deadlines, command deadlines, Slurm's submit hosts. */
-  private sweep(now: number): void {
+  private sweep(now: number, judge = true): void {
     const s = this.settings.current;
     // A restart storm: nodes heard before this start are still coming back. Those not back yet
     // keep their grace from start while returns go on (bounded), so none is judged silent for
@@ -337,7 +343,7 @@ export class NodesRuntime {
     if (storm) this.stormGraceFrom = now - TICK_MS;
     // Silence is counted only up to what the kernel has handed over (its lag at the latest delivery).
     const at = now - this.stats.kernelLagMs;
-    const due = this.wheel.take(at);
+    const due = judge ? this.wheel.take(at) : [];
     // Past the slice: due still, judged by the next sweeps (a second later each).
     for (let i = JUDGE_SLICE; i < due.length; i++) this.wheel.schedule(due[i] as NodeEntry, at);
     if (due.length > JUDGE_SLICE) due.length = JUDGE_SLICE;
