@@ -93,6 +93,8 @@ export class NodesRuntime {
   /** How long each kind of work held the plugin (status.timings of the settings). */
   readonly timings = new RuntimeTimings();
   private lastTick = Date.now();
+  /** The previous tick skipped judging (held late). */
+  private heldLast = false;
   private lastLoadFlush = Date.now();
   private lastLiveFlush = Date.now();
   private lastPrune = Date.now();
@@ -307,7 +309,9 @@ export class NodesRuntime {
       }
     // Held past two ticks (the host busy or starved): deliveries that waited behind it go first,
     // with the kernel's lag in them; silence is judged from the next tick on.
-    const held = gap > 2 * TICK_MS && gap <= STALL_MS;
+    // Never two in a row: a host late every tick still judges every other tick.
+    const held = gap > 2 * TICK_MS && gap <= STALL_MS && !this.heldLast;
+    this.heldLast = held;
     if (held) this.stats.heldTicks++;
     this.timings.time('tick', () => this.sweep(now, !held));
     const s = this.settings.current;
