@@ -318,3 +318,12 @@ process.on('message', (m: { t: string; on?: boolean } & Partial<Start>) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// Whatever ends this process early is told to the parent first (it reports it), never silent.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const)
+  process.on(event, (err: unknown) => {
+    send({
+      t: 'fatal',
+      message: `${event}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    });
+    setTimeout(() => process.exit(70), 200);
+  });

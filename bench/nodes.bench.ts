@@ -189,7 +189,11 @@ async function main(): Promise<void> {
   let kernel = started.proc;
   let load: ChildProcess | undefined;
   let hung: ChildProcess | undefined;
+  /** The hung agent's data dir (its sessions make `<dir>-work` beside it): both removed at the end. */
+  let hungDir: string | undefined;
+  let ending = false;
   const cleanup = () => {
+    ending = true;
     load?.kill('SIGKILL');
     hung?.kill('SIGKILL');
     kernel.kill('SIGKILL');
@@ -244,8 +248,17 @@ async function main(): Promise<void> {
     let lastStats: Record<string, unknown> | undefined;
     /** Handshake failures by message: a stalled ramp says why. */
     const failures = new Map<string, number>();
+    let loadGone = false;
+    load.once('exit', (code, signal) => {
+      loadGone = true;
+      if (!ending)
+        console.log(
+          `  the load process exited (${signal ?? `code ${code}`}) with ${progress.connected} connected`,
+        );
+    });
     load.on('message', (m: Record<string, unknown>) => {
       if (m.t === 'progress') Object.assign(progress, m);
+      else if (m.t === 'fatal') console.log(`  the load process failed: ${m.message}`);
       else if (m.t === 'stats') lastStats = m;
       else if (m.t === 'error') {
         const key = String(m.message).replace(/\d+/g, 'N').slice(0, 200);
@@ -263,6 +276,7 @@ async function main(): Promise<void> {
     let rampCut = false;
     while (progress.connected + progress.handshakeFailures < N) {
       await sleep(1000);
+      if (loadGone) throw new Error('The load process exited during the ramp (see above).');
       if (!rampCut && performance.now() - rampStart > rampMaxMs) {
         // Out of time: measure what joined (the report says how many of N), rather than nothing.
         rampCut = true;
@@ -288,7 +302,7 @@ async function main(): Promise<void> {
     await sleep(HEARTBEAT_MS * 2);
 
     // ── A real agent that will hang (SIGSTOP): how long until it is marked down ──
-    const hungDir = mkdtempSync(join(tmpdir(), 'omega-bench-hung-'));
+    hungDir = mkdtempSync(join(tmpdir(), 'omega-bench-hung-'));
     const hungToken = (
       (await api(url, '/api/v1/nodes/tokens', { method: 'POST', body: JSON.stringify({ uses: 1 }) }))
         .body as { token: string }
@@ -333,6 +347,9 @@ async function main(): Promise<void> {
     }
     const nodesPid = ((await api(url, '/api/v1/plugins/nodes')).body as { runtime?: { pid?: number } })
       .runtime?.pid;
+    const pluginStatus = async () =>
+      ((await api(url, '/api/v1/nodes/settings')).body as { status: PluginStatus }).status;
+    const status0 = await pluginStatus();
     load.send({ t: 'window' });
     const cpu0 = treeCpuSeconds(kernel.pid!);
     const nodesCpu0 = nodesPid ? treeCpuSeconds(nodesPid) : Number.NaN;
@@ -349,6 +366,7 @@ async function main(): Promise<void> {
     })();
     const loaded = await probe(url, ids, cursors, WINDOW_MS);
     const windowSec = (performance.now() - t0) / 1000;
+    const status1 = await pluginStatus();
     const cpuCores = (treeCpuSeconds(kernel.pid!) - cpu0) / windowSec;
     const nodesCores = nodesPid ? (treeCpuSeconds(nodesPid) - nodesCpu0) / windowSec : Number.NaN;
     const load1 = loadAvg();
@@ -357,7 +375,10 @@ async function main(): Promise<void> {
     );
     const rssAfter = treeRss(kernel.pid!);
     load.send({ t: 'stats' });
-    while (!lastStats) await sleep(100);
+    while (!lastStats) {
+      if (loadGone) throw new Error('The load process exited before its stats (see above).');
+      await sleep(100);
+    }
     const s = lastStats as {
       connected: number;
       sent: number;
@@ -411,18 +432,39 @@ async function main(): Promise<void> {
       maxSuspect: 0,
       maxDown: 0,
       readyAfter: 0,
+      /** The kernel did not stop within OMEGA_BENCH_STOP_MAX_SEC and was killed. */
+      killed: false,
     };
     if (storm.run) {
       const port = Number(new URL(url).port);
       const t0s = performance.now();
       load.send({ t: 'storm' });
-      const stopped = new Promise((r) => kernel.once('exit', r));
-      kernel.kill('SIGTERM');
-      await Promise.race([stopped, sleep(60_000)]);
+      const old = kernel;
+      const stopped = new Promise((r) => old.once('exit', r));
+      old.kill('SIGTERM');
+      const stopMaxMs = Number(process.env.OMEGA_BENCH_STOP_MAX_SEC ?? 120) * 1000;
+      if ((await Promise.race([stopped.then(() => true), sleep(stopMaxMs).then(() => false)])) === false) {
+        // A stop past its bound: killed, so the port is free for the restart (said in the report).
+        storm.killed = true;
+        console.log(`  restart storm: the kernel did not stop within ${stopMaxMs / 1000} s; killed`);
+        old.kill('SIGKILL');
+        await stopped;
+      }
       storm.stopMs = performance.now() - t0s;
-      started = startKernel(port);
-      kernel = started.proc;
-      await started.url;
+      // The same port: the old kernel's listening socket can linger a moment after its exit.
+      for (let attempt = 1; ; attempt++) {
+        started = startKernel(port);
+        kernel = started.proc;
+        const ok = await started.url.then(
+          () => true,
+          (err: Error) => {
+            if (attempt >= 20 || !/EADDRINUSE/.test(err.message)) throw err;
+            return false;
+          },
+        );
+        if (ok) break;
+        await sleep(1000);
+      }
       storm.listeningMs = performance.now() - t0s;
       console.log(
         `  restart storm: kernel stopped in ${(storm.stopMs / 1000).toFixed(1)} s, listening again after ${(storm.listeningMs / 1000).toFixed(1)} s`,
@@ -443,7 +485,7 @@ async function main(): Promise<void> {
             `  restart storm: ${progress.connected}/${s.connected} back after ${((performance.now() - t0s) / 1000).toFixed(0)} s`,
           );
         }
-        if (progress.storm && progress.storm.allBackMs >= 0) break;
+        if ((progress.storm && progress.storm.allBackMs >= 0) || loadGone) break;
       }
       // Back: judged for two more heartbeat periods, then every simulated node must be ready.
       for (let i = 0; i < (2 * HEARTBEAT_MS) / 1000; i++) {
@@ -617,10 +659,39 @@ async function main(): Promise<void> {
           .join('; ')}`,
       );
     report({ name: 'load process CPU (not counted above)', value: s.cpuSec, unit: 's' });
+    // The plugin's own counters over the window (GET /nodes/settings → status).
+    const g0 = status0.gateway;
+    const g1 = status1.gateway;
+    const ticks = g1.ticks - g0.ticks;
+    report({
+      name: 'liveness sweep: nodes judged per tick (deadline wheel)',
+      value: ticks > 0 ? (g1.judged - g0.judged) / ticks : Number.NaN,
+      unit: 'nodes',
+      baseline: { name: 'nodes registered (a sweep of every node)', value: status1.nodes },
+    });
+    report({
+      name: 'nodes.load published (window)',
+      value: (status1.loads.bytes - status0.loads.bytes) / windowSec / 1000,
+      unit: 'KB/s',
+      baseline: { name: "the plugin's publish budget", value: 230 },
+      goal: '≤ budget',
+      met: (status1.loads.bytes - status0.loads.bytes) / windowSec <= 230_000,
+    });
+    report({
+      name: 'nodes plugin event backlog (end of window)',
+      value: status1.events.backlog,
+      unit: 'events',
+      baseline: {
+        name: 'published in the window',
+        value: status1.events.published - status0.events.published,
+      },
+    });
+    console.log(
+      `  nodes.load period ${status1.loads.periodMs} ms, ${status1.loads.entryBytes} B an entry; kernel lag at a delivery ≤ ${g1.kernelLagMaxMs} ms; nodes told alive after the kernel dropped their frames: ${g1.droppedByKernel}`,
+    );
     console.log(
       `  (${ready} nodes ready in all; ${s.window.n} hbacks in the window; sessions ended: ${s.sessionsEnded})`,
     );
-    rmSync(hungDir, { recursive: true, force: true });
   } finally {
     if (CPU_PROF) {
       // A graceful stop, so both processes write their profiles.
@@ -636,7 +707,17 @@ async function main(): Promise<void> {
     process.off('exit', cleanup);
     await sleep(500);
     rmSync(dataDir, { recursive: true, force: true });
+    if (hungDir)
+      for (const dir of [hungDir, `${hungDir}-work`]) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The parts of GET /nodes/settings → status the bench reads. */
+interface PluginStatus {
+  nodes: number;
+  gateway: { ticks: number; judged: number; kernelLagMaxMs: number; droppedByKernel: number };
+  loads: { bytes: number; periodMs: number; entryBytes: number };
+  events: { backlog: number; published: number };
 }
 
 main().then(

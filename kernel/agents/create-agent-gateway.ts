@@ -67,10 +67,10 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
 
   const batcher = createEventBatcher({
     logger,
-    deliver: async (events) => {
+    deliver: async (events, gap) => {
       const g = o.gateway();
       if (!g) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'No agent gateway plugin is running.');
-      await g.deliver(events);
+      await g.deliver(events, gap);
     },
     onDelivered: (events) => {
       for (const e of events) {
@@ -142,7 +142,12 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
           byNode.set(node, opened);
           older?.close(CLOSE.replaced, 'replaced by a newer session');
         },
-        onEvent: (e, urgent) => batcher.push(e, urgent),
+        onEvent: (e, urgent) => {
+          // Stopping, the kernel closes every session itself: those closes are no agent's
+          // doing, and the plugin must not judge them (a leave it still hears).
+          if (closing && e.type === 'closed' && !e.leave) return;
+          batcher.push(e, urgent);
+        },
         onEnd(ended) {
           done();
           sessions.delete(ended);

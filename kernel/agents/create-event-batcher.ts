@@ -1,10 +1,29 @@
 import type { Logger } from '../log/index.js';
 import type { AgentEvent } from './agent-event.js';
 
+/**
+ * What the kernel tells the gateway plugin beside a batch about its own delays, so that the
+ * plugin never judges as an agent's silence what the kernel dropped or has not handed over yet.
+ */
+export interface DeliveryGap {
+  /**
+   * Kernel clock, epoch ms: every event the kernel saw before this has been handed over (in
+   * this batch or earlier) or is counted in `alive`. Events after it wait in the kernel's queue:
+   * silence after it is not evidence yet.
+   */
+  complete: number;
+  /**
+   * Nodes whose events the kernel dropped (queue full, a failed delivery) since the last
+   * batch, each with the latest kernel time one of its agent's frames arrived: proof it was
+   * alive then. Absent when nothing was dropped.
+   */
+  alive?: Array<[node: string, at: number]>;
+}
+
 /** Options of {@link createEventBatcher}. */
 export interface EventBatcherOptions {
   /** Hands one batch to the gateway plugin (in order; never two at once). */
-  deliver: (events: readonly AgentEvent[]) => Promise<void>;
+  deliver: (events: readonly AgentEvent[], gap: DeliveryGap) => Promise<void>;
   /** After a batch was delivered (e.g. to acknowledge its heartbeats). */
   onDelivered: (events: readonly AgentEvent[]) => void;
   logger: Logger;
@@ -26,6 +45,9 @@ export interface EventBatcher {
   dropped(): number;
 }
 
+/** Events that prove the agent was alive when the kernel saw them. */
+const provesAlive = (e: AgentEvent): boolean => e.type === 'message' || e.type === 'connected';
+
 const isHeartbeat = (e: AgentEvent): boolean => e.type === 'message' && e.m.k === 'hb';
 
 /**
@@ -46,6 +68,13 @@ export function createEventBatcher(opts: EventBatcherOptions): EventBatcher {
   let closed = false;
   let dropped = 0;
   let lastWarn = 0;
+  /** Per node, the latest frame of a dropped event not told to the plugin yet (≤ one per node). */
+  let alive = new Map<string, number>();
+
+  const lose = (e: AgentEvent): void => {
+    dropped++;
+    if (provesAlive(e) && (alive.get(e.node) ?? 0) < e.at) alive.set(e.node, e.at);
+  };
 
   const warn = (msg: string, fields: Record<string, unknown>) => {
     const now = Date.now();
@@ -58,11 +87,20 @@ export function createEventBatcher(opts: EventBatcherOptions): EventBatcher {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       urgent = queue.some((e) => !isHeartbeat(e));
+      // Queued events are in arrival order: the oldest still waiting bounds what is complete.
+      const gap: DeliveryGap = { complete: queue[0] ? queue[0].at : Date.now() };
+      const told = alive;
+      if (told.size > 0) {
+        gap.alive = [...told];
+        alive = new Map();
+      }
       try {
-        await opts.deliver(batch);
+        await opts.deliver(batch, gap);
         opts.onDelivered(batch);
       } catch (err) {
-        dropped += batch.length;
+        // Lost with the batch: what it proved, and the drops it was to tell of.
+        for (const [node, at] of told) if ((alive.get(node) ?? 0) < at) alive.set(node, at);
+        for (const e of batch) lose(e);
         warn('agent events could not be delivered to the gateway plugin; dropped', {
           err: (err as { code?: string }).code ?? String(err),
           events: batch.length,
@@ -94,10 +132,12 @@ export function createEventBatcher(opts: EventBatcherOptions): EventBatcher {
       if (queue.length >= maxQueue) {
         // Full: a new heartbeat is dropped; anything else takes the place of the oldest heartbeat.
         const oldest = isHeartbeat(event) ? -1 : queue.findIndex(isHeartbeat);
-        dropped++;
         warn('agent event queue full; events dropped', { queued: queue.length });
-        if (oldest < 0) return;
-        queue.splice(oldest, 1);
+        if (oldest < 0) {
+          lose(event);
+          return;
+        }
+        lose(queue.splice(oldest, 1)[0] as AgentEvent);
       }
       queue.push(event);
       if (isUrgent) urgent = true;

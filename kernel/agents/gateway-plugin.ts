@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { omegaError } from '../errors/index.js';
 import { KERNEL_VERSION } from '../version.js';
 import type { AgentEvent } from './agent-event.js';
+import type { DeliveryGap } from './create-event-batcher.js';
 
 /**
  * The service a gateway plugin declares for the kernel's agent questions. Reserved: no plugin
@@ -59,7 +60,8 @@ export interface GatewayPlugin {
     agentVersion: string;
     remote: string;
   }): Promise<GatewayDecision>;
-  deliver(events: readonly AgentEvent[]): Promise<void>;
+  /** A batch, and what the kernel dropped or still holds (the plugin must not judge that as silence). */
+  deliver(events: readonly AgentEvent[], gap?: DeliveryGap): Promise<void>;
 }
 
 /**
@@ -83,8 +85,8 @@ export function gatewayPlugin(host: GatewayHost): () => GatewayPlugin | undefine
       name,
       join: (a) => decide('join', a),
       identify: (a) => decide('identify', a),
-      deliver: async (events) => {
-        await call('deliver', { events });
+      deliver: async (events, gap) => {
+        await call('deliver', { events, ...gap });
       },
     };
   };

@@ -65,7 +65,7 @@ export const eventSchemas: readonly EventTopicSpec[] = [
   {
     topic: NODES_TOPICS.load,
     description:
-      'The newest load of the nodes that heartbeated since the last batch, for the metrics plugin (≤ 64 KiB each).',
+      'The newest load of the nodes that heartbeated since the last batch, for the metrics plugin (≤ 64 KiB each). A batch every loadPublishMs, or longer for a fleet whose loads would take over 115 KB/s (half the publish budget; ~20 s at 10,000 nodes); figures rounded to what a chart shows (ratios 0.001, load averages 0.01, °C 0.1, bytes whole).',
     schema: z.looseObject({
       at: z.number().describe('Epoch ms, kernel clock'),
       nodes: z.array(z.looseObject({ id: z.string(), name: z.string(), load })),

@@ -3,7 +3,14 @@ import { CommandChannel } from './commands/command-channel.js';
 import { Discovery } from './discovery/discovery.js';
 import { JoinGuard } from './gateway/join-guard.js';
 import { LiveStore } from './live/live-store.js';
-import { type Evidence, judgeEvidence, judgeSilence, type Transition } from './liveness/judge-liveness.js';
+import { DeadlineWheel } from './liveness/deadline-wheel.js';
+import {
+  type Evidence,
+  judgeEvidence,
+  judgeSilence,
+  nextJudgement,
+  type Transition,
+} from './liveness/judge-liveness.js';
 import { SettingsStore } from './liveness/settings-store.js';
 import { LoadBatcher } from './publish/load-batcher.js';
 import { NodeEvents } from './publish/node-events.js';
@@ -17,6 +24,12 @@ import { TokenStore } from './tokens/token-store.js';
 
 /** The sweep's period, ms: liveness, command deadlines, cordon deadlines, batches. */
 export const TICK_MS = 1_000;
+/**
+ * Most nodes one sweep judges: when more come due at once (the grace after a start ends for
+ * every node together), the rest wait a tick each, so no sweep holds the plugin long enough
+ * for a route call to wait behind ten thousand judgements.
+ */
+export const JUDGE_SLICE = 2_000;
 /** A tick later than this after the previous one means the plugin (or the clock) stalled. */
 const STALL_MS = 5_000;
 /** Fewest loads published in one tick (a small fleet's whole batch goes at once). */
@@ -61,10 +74,27 @@ export class NodesRuntime {
   /** When this activation started (epoch ms): silence before it is not counted against nodes. */
   readonly startedAt = Date.now();
   /** Counters served with the settings. */
-  readonly stats = { delivered: 0, malformed: 0, unknownNode: 0, stalls: 0, ticks: 0 };
+  readonly stats = {
+    delivered: 0,
+    malformed: 0,
+    unknownNode: 0,
+    stalls: 0,
+    ticks: 0,
+    /** Nodes the sweeps judged (due on the wheel), in all. */
+    judged: 0,
+    /** Nodes whose dropped frames the kernel told of (each proved the node alive). */
+    droppedByKernel: 0,
+    /** Ticks that came over two ticks late (silence not judged in them: deliveries first). */
+    heldTicks: 0,
+    /** The kernel's lag at the latest delivery and the largest seen, ms. */
+    kernelLagMs: 0,
+    kernelLagMaxMs: 0,
+  };
   /** How long each kind of work held the plugin (status.timings of the settings). */
   readonly timings = new RuntimeTimings();
   private lastTick = Date.now();
+  /** The previous tick skipped judging (held late). */
+  private heldLast = false;
   private lastLoadFlush = Date.now();
   private lastLiveFlush = Date.now();
   private lastPrune = Date.now();
@@ -73,6 +103,16 @@ export class NodesRuntime {
   private readonly waits = new Set<{ until: number; reject: () => void }>();
   /** Kernel time of the latest return of a node not heard since before this start (0: none yet). */
   private lastReturnAt = 0;
+  /**
+   * Grace of the restart storm, applied when a node not back yet comes due: silence of the
+   * nodes heard before this start counts from here at the earliest (0: no storm seen).
+   */
+  private stormGraceFrom = 0;
+  /**
+   * Each node at its next judgement (suspect-at, down-at, a closed session's grace end, a
+   * cordon deadline): the sweep visits only the nodes whose time came, not every node.
+   */
+  readonly wheel = new DeadlineWheel<NodeEntry>(TICK_MS, Date.now());
   /** Storage writes of every part of the plugin go through this bound. */
   readonly writes = new WriteLimiter();
   /** The plugin's ctx with storage writes bounded in flight (what every part receives). */
@@ -103,6 +143,25 @@ export class NodesRuntime {
     this.live = new LiveStore(ctx);
     this.loads = new LoadBatcher(this.out);
     this.slurm = new SlurmNodes((name) => this.registry.nameOwner(name) !== undefined);
+    this.registry.onChange = (e) => this.schedule(e);
+  }
+
+  /**
+   * Puts a node on the wheel at its next judgement: after anything that can bring that time
+   * earlier (a state change, a closed session, a cordon deadline, new settings). Frames only
+   * move it later and need no call: a node that comes due early is judged and put back.
+   */
+  schedule(e: NodeEntry): void {
+    const judge = nextJudgement(e, this.settings.current);
+    const c = e.record.cordon;
+    const hold = c?.deadline && !e.record.drain ? Date.parse(c.deadline) : Number.NaN;
+    const at = Number.isFinite(hold) ? Math.min(hold, judge ?? hold) : judge;
+    this.wheel.schedule(e, at);
+  }
+
+  /** Puts every node on the wheel again (new settings, a stall that shifted silence). */
+  rescheduleAll(): void {
+    for (const e of this.registry.entries()) this.schedule(e);
   }
 
   /** A node of the registry or a Slurm node, by id or name (an agent's node wins a name). */
@@ -163,6 +222,7 @@ export class NodesRuntime {
       e.live.remote = c.remote;
       e.live.at = Math.max(e.live.at, c.lastFrameAt);
     }
+    this.rescheduleAll();
     this.lastTick = Date.now();
     this.ctx.log
       .info('nodes started', { ...loaded, tokens: this.tokens.list().length, connected: conns.length })
@@ -195,6 +255,17 @@ export class NodesRuntime {
     });
   }
 
+  /**
+   * The kernel said its oldest undelivered event is `ms` old: silence is judged only up to
+   * that long ago (what it still holds or dropped is no node's silence). Each delivery says
+   * it again; a kernel caught up says ~0.
+   */
+  kernelBehind(ms: number): void {
+    const lag = Math.max(0, ms);
+    this.stats.kernelLagMs = lag;
+    if (lag > this.stats.kernelLagMaxMs) this.stats.kernelLagMaxMs = lag;
+  }
+
   /** Applies evidence to a node and records the state change it implies. */
   judge(e: NodeEntry, ev: Evidence, source?: string): Transition | undefined {
     if (
@@ -205,6 +276,8 @@ export class NodesRuntime {
       this.lastReturnAt = Math.max(this.lastReturnAt, ev.at);
     const t = judgeEvidence(e, ev, this.settings.current);
     if (t) this.registry.transition(e, t, 'nodes', source);
+    // A close starts the grace that may end before silence would (a transition rescheduled already).
+    else if (ev.type === 'closed') this.schedule(e);
     return t;
   }
 
@@ -226,6 +299,7 @@ export class NodesRuntime {
       this.stats.stalls++;
       for (const e of this.registry.entries())
         e.live.graceFrom = Math.max(e.live.at, e.live.graceFrom ?? 0) + gap - TICK_MS;
+      this.rescheduleAll();
       this.ctx.log.warn('nodes: the sweep stalled; node silence shifted', { gapMs: gap }).catch(() => {});
     }
     for (const w of this.waits)
@@ -233,14 +307,19 @@ export class NodesRuntime {
         this.waits.delete(w);
         w.reject();
       }
-    this.timings.time('tick', () => this.sweep(now));
+    // Held past two ticks (the host busy or starved): deliveries that waited behind it go first,
+    // with the kernel's lag in them; silence is judged from the next tick on.
+    // Never two in a row: a host late every tick still judges every other tick.
+    const held = gap > 2 * TICK_MS && gap <= STALL_MS && !this.heldLast;
+    this.heldLast = held;
+    if (held) this.stats.heldTicks++;
+    this.timings.time('tick', () => this.sweep(now, !held));
     const s = this.settings.current;
-    // Loads go out every loadPublishMs, spread over the ticks of the period (a slice a tick).
-    const slice = Math.max(
-      LOAD_SLICE_MIN,
-      Math.ceil(this.registry.size / Math.max(1, s.loadPublishMs / TICK_MS)),
-    );
-    if (now - this.lastLoadFlush >= s.loadPublishMs) {
+    // Loads go out every loadPublishMs (longer for a fleet whose loads would outrun the publish
+    // budget), spread over the ticks of the period (a slice a tick).
+    const period = this.loads.periodMs(s.loadPublishMs);
+    const slice = Math.max(LOAD_SLICE_MIN, Math.ceil(this.registry.size / Math.max(1, period / TICK_MS)));
+    if (now - this.lastLoadFlush >= period) {
       this.lastLoadFlush = now;
       this.timings.time('loadFlush', () => this.loads.flush(now, slice));
     } else this.timings.time('loadFlush', () => this.loads.drain(slice));
@@ -256,7 +335,7 @@ export class NodesRuntime {
   }
 
   /** One sweep: silence, cordon deadlines, command deadlines, Slurm's submit hosts. */
-  private sweep(now: number): void {
+  private sweep(now: number, judge = true): void {
     const s = this.settings.current;
     // A restart storm: nodes heard before this start are still coming back. Those not back yet
     // keep their grace from start while returns go on (bounded), so none is judged silent for
@@ -265,12 +344,22 @@ export class NodesRuntime {
       this.lastReturnAt > 0 &&
       now - this.lastReturnAt <= RETURN_QUIET_MS &&
       now - this.startedAt <= RETURN_GRACE_MAX_MS;
-    for (const e of this.registry.entries()) {
-      if (storm && e.live.at < this.startedAt && e.live.graceFrom !== undefined)
-        e.live.graceFrom = Math.max(e.live.graceFrom, now - TICK_MS);
-      const t = judgeSilence(e, now, s);
+    if (storm) this.stormGraceFrom = now - TICK_MS;
+    // Silence is counted only up to what the kernel has handed over (its lag at the latest delivery).
+    const at = now - this.stats.kernelLagMs;
+    const due = judge ? this.wheel.take(at) : [];
+    // Past the slice: due still, judged by the next sweeps (a second later each).
+    for (let i = JUDGE_SLICE; i < due.length; i++) this.wheel.schedule(due[i] as NodeEntry, at);
+    if (due.length > JUDGE_SLICE) due.length = JUDGE_SLICE;
+    this.stats.judged += due.length;
+    for (const e of due) {
+      if (this.registry.get(e.record.id) !== e) continue; // removed since it was scheduled
+      if (this.stormGraceFrom > 0 && e.live.at < this.startedAt && e.live.graceFrom !== undefined)
+        e.live.graceFrom = Math.max(e.live.graceFrom, this.stormGraceFrom);
+      const t = judgeSilence(e, at, s);
       if (t) this.registry.transition(e, t);
       this.expireHold(e, now);
+      if (!t) this.schedule(e);
     }
     this.commands.sweep(now);
     for (const host of this.slurm.sweep(now, (id) => this.registry.get(id)))

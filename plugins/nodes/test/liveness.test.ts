@@ -17,6 +17,7 @@ import {
 let k: NodesKernel;
 const gateway = (args: unknown) => k.call('nodes.agent-gateway', args) as Promise<Doc>;
 const deliver = (events: unknown[]) => gateway({ op: 'deliver', events });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const node = async (id: string): Promise<Doc> => (await api<Doc>(k, `/api/v1/nodes/${id}`)).body;
 let token: string;
 let conn = 0;
@@ -265,5 +266,38 @@ describe('liveness (kernel clock, sweep timer)', () => {
     const stats = (await api<Doc>(k, '/api/v1/nodes/settings')).body.status.gateway;
     expect(stats.malformed).toBeGreaterThanOrEqual(2);
     expect(stats.unknownNode).toBeGreaterThanOrEqual(1);
+  });
+
+  it('what the kernel dropped or still holds is no silence: told-alive nodes stay ready; silence counts once the kernel caught up', async () => {
+    const a = await join('dropped-by-kernel');
+    const b = await join('heard');
+    // 4.5 s (past downAfterMs 3 s): the kernel delivers b's heartbeats and says it dropped a's.
+    let n = 0;
+    for (const end = Date.now() + 4_500; Date.now() < end; ) {
+      await gateway({
+        op: 'deliver',
+        events: [hb(b.id, b.conn, ++n)],
+        complete: Date.now(),
+        alive: [[a.id, Date.now()]],
+      });
+      await sleep(300);
+    }
+    expect((await node(a.id)).status.state).toBe('ready');
+    // The kernel is 60 s behind: nothing it holds is silence, so a stays ready while nothing comes.
+    await gateway({ op: 'deliver', events: [], complete: Date.now() - 60_000 });
+    await sleep(4_000);
+    const held = await node(a.id);
+    expect(held.status.state).toBe('ready');
+    expect(held.status.history.map((h: Doc) => h.state)).not.toContain('suspect');
+    const settings = (await api<Doc>(k, '/api/v1/nodes/settings')).body.status.gateway;
+    expect(settings.droppedByKernel).toBeGreaterThanOrEqual(10);
+    expect(settings.kernelLagMaxMs).toBeGreaterThanOrEqual(59_000);
+    // Caught up: a has really been silent 4 s now — judged down by the next sweeps.
+    await gateway({ op: 'deliver', events: [], complete: Date.now() });
+    const down = await until(async () => {
+      const d = await node(a.id);
+      return d.status.state === 'down' ? d : undefined;
+    }, 10_000);
+    expect(down.status.reason).toMatch(/^no heartbeat for \d+(\.\d+)? s/);
   });
 });

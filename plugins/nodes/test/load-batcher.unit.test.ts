@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodesLoadEvent } from '../src/contract.js';
-import { LoadBatcher, MAX_LOAD_EVENT_BYTES } from '../src/publish/load-batcher.js';
+import { LOAD_BYTES_PER_SEC, LoadBatcher, MAX_LOAD_EVENT_BYTES } from '../src/publish/load-batcher.js';
 import type { PacedPublisher } from '../src/publish/paced-publisher.js';
 
 /* nodes.load batches: cut every period, published a slice a tick, each event under 64 KiB. */
@@ -55,5 +55,66 @@ describe('LoadBatcher', () => {
     const all = r.events.flatMap((e) => e.data.nodes.map((n) => [n.id, n.load.cpu, e.data.at]));
     expect(all).toHaveLength(10);
     expect(all.find(([id]) => id === 'n9')).toEqual(['n9', 0.9, 2_000]);
+  });
+});
+
+describe('nodes.load within the publish budget', () => {
+  const agentLoad = (i: number) => ({
+    cpu: 0.123456789 + i / 100_000,
+    load1: 1.23456,
+    load5: 0.987654,
+    load15: 0.5,
+    memUsed: 12_345_678.9,
+    memTotal: 67_108_864,
+    diskBusy: 0.0123456,
+    netRxBps: 1234.5678,
+    tempMax: 61.234,
+    gpus: [{ index: 0, util: 0.87654321, memUsed: 1.5, memTotal: 2, temp: 70.05 }],
+  });
+
+  it('publishes figures rounded to what a chart shows; absent fields stay absent', () => {
+    const r = recorder();
+    const b = new LoadBatcher(r.out);
+    b.note('n1', 'node-1', agentLoad(0));
+    b.note('n2', 'node-2', { cpu: 0.5 });
+    b.flush(1_000);
+    expect(r.events[0]?.data.nodes).toEqual([
+      {
+        id: 'n1',
+        name: 'node-1',
+        load: {
+          cpu: 0.123,
+          load1: 1.23,
+          load5: 0.99,
+          load15: 0.5,
+          memUsed: 12_345_679,
+          memTotal: 67_108_864,
+          diskBusy: 0.012,
+          netRxBps: 1235,
+          tempMax: 61.2,
+          gpus: [{ index: 0, util: 0.877, memUsed: 2, memTotal: 2, temp: 70.1 }],
+        },
+      },
+      { id: 'n2', name: 'node-2', load: { cpu: 0.5 } },
+    ]);
+  });
+
+  it('at 10,000 nodes the period stretches so loads stay under their share of the budget', () => {
+    const r = recorder();
+    const b = new LoadBatcher(r.out);
+    // A small fleet keeps the configured period.
+    for (let i = 0; i < 100; i++) b.note(`n${i}`, `node-${i}`, agentLoad(i));
+    expect(b.periodMs(10_000)).toBe(10_000);
+    b.flush(1_000);
+    for (let i = 0; i < 10_000; i++) b.note(`n${i}`, `node-${i}`, agentLoad(i));
+    const period = b.periodMs(10_000);
+    const before = b.stats.bytes;
+    b.flush(2_000);
+    const bytes = b.stats.bytes - before;
+    expect(r.ids()).toHaveLength(10_100);
+    // The bytes one period published, spread over the period: within the loads' share.
+    expect(period).toBeGreaterThan(10_000);
+    expect((bytes * 1000) / period).toBeLessThanOrEqual(LOAD_BYTES_PER_SEC * 1.05);
+    expect(b.stats.periodMs).toBe(period);
   });
 });

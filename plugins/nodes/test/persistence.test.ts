@@ -155,4 +155,43 @@ describe('persistence', () => {
       expect((await api<Doc>(k, `/api/v1/nodes/${ids[i]}`)).body.status.state).toBe('ready');
     }
   });
+
+  it('a kernel stop closes every session itself: no node is judged for those closes (none suspect before or after the restart)', async () => {
+    k = await startNodesKernel({ config: { agents: { heartbeatMs: HB } } });
+    const { dataDir, plugins } = k;
+    const tok = (await api<Doc>(k, '/api/v1/nodes/tokens', { method: 'POST', body: { uses: 5 } })).body;
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const a = new ProtocolAgent({
+        url: k.url,
+        identity: newIdentity(),
+        name: `stop-${i}`,
+        token: tok.token,
+      });
+      agents.push(a);
+      const o = await a.connect();
+      if (!o.ok) throw new Error('join');
+      ids.push(o.node);
+      a.startHeartbeats(HB, () => ({ cpu: 0.3 }));
+    }
+    for (const id of ids)
+      await until(async () => (await api<Doc>(k!, `/api/v1/nodes/${id}`)).body.status.state === 'ready');
+    const judged: string[] = [];
+    k.kernel.bus.subscribe(['nodes.node.*'], (batch) => {
+      for (const e of batch as Array<{ topic: string; data: { id?: string } }>)
+        if (e.data.id && ids.includes(e.data.id)) judged.push(e.topic);
+    });
+    const stoppedAt = Date.now();
+    // The agents are still connected and heartbeating: the kernel closes their sessions (1001).
+    await k.close(true);
+    for (const a of agents.splice(0)) a.close();
+    expect(judged).toEqual([]);
+    k = await startNodesKernel({ dataDir, plugins, config: { agents: { heartbeatMs: HB } } });
+    for (const id of ids) {
+      const n = (await api<Doc>(k, `/api/v1/nodes/${id}`)).body;
+      expect(n.status.state, id).toBe('ready');
+      const h = (await api<Doc>(k, `/api/v1/nodes/${id}/history?limit=200`)).body.items as Doc[];
+      expect(h.filter((x) => Date.parse(x.at) >= stoppedAt - 1_000 && x.state !== 'ready')).toEqual([]);
+    }
+  });
 });

@@ -76,6 +76,7 @@ export function nodeWriteRoutes(rt: () => NodesRuntime) {
       checkVersion(body, e.record.specVersion, `Node ${e.record.id}`);
       const h = hold(req, body);
       e.record.cordon = h;
+      s.schedule(e); // its deadline, if any, is judged by the sweep
       return commit(
         s,
         e,
@@ -95,6 +96,7 @@ export function nodeWriteRoutes(rt: () => NodesRuntime) {
       const h = hold(req, body);
       e.record.drain = h;
       if (!e.record.cordon) e.record.cordon = { by: h.by, reason: h.reason, at: h.at };
+      s.schedule(e);
       return commit(
         s,
         e,

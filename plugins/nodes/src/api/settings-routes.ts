@@ -46,6 +46,7 @@ export function settingsRoutes(rt: () => NodesRuntime) {
       const actor = actorOf(req);
       const before = s.settings.current;
       await s.settings.save(merged.settings, actor.name);
+      s.rescheduleAll(); // new bounds move every node's next judgement
       s.events.audit({
         actor: actor.id,
         action: 'settings.update',

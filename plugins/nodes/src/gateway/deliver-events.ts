@@ -11,20 +11,57 @@ const PROTOCOL_VIOLATION = 4400;
 /** Largest `report` data passed on, bytes of JSON (the events bus takes at most 64 KiB). */
 const MAX_REPORT_BYTES = 60_000;
 
+/** Most `alive` pairs read from one delivery (the kernel sends at most one per node). */
+const MAX_ALIVE = 100_000;
+
+/** What the kernel said beside a batch of its own delays (unvalidated: read by {@link readGap}). */
+export interface RawGap {
+  complete?: unknown;
+  alive?: unknown;
+}
+
 /**
  * `deliver` (docs/agent-protocol.md §2): a batch of what the kernel saw from agents, in
  * arrival order. Each event is validated on its own (a malformed one is counted and
- * skipped); liveness is judged on the event's `at` (the kernel's clock).
+ * skipped); liveness is judged on the event's `at` (the kernel's clock). `gap` tells how far
+ * behind the kernel is and which nodes' frames it dropped: neither is counted as silence.
  */
-export async function deliverEvents(rt: NodesRuntime, events: unknown): Promise<Record<string, never>> {
+export async function deliverEvents(
+  rt: NodesRuntime,
+  events: unknown,
+  gap: RawGap = {},
+): Promise<Record<string, never>> {
   if (!Array.isArray(events)) return {};
   const writes: Promise<unknown>[] = [];
-  rt.timings.time('deliver', () => applyAll(rt, events, writes));
+  rt.timings.time('deliver', () => {
+    readGap(rt, gap);
+    applyAll(rt, events, writes);
+  });
   // Most deliveries are heartbeats and write nothing: no bounded wait to set up for them.
   if (writes.length === 0) return {};
   // Specs writes, bounded: a slow disk must not hold the delivery until the kernel's deadline.
   await rt.within(Promise.all(writes), STORAGE_WAIT_MS, 'Storing specs').catch(() => {});
   return {};
+}
+
+/**
+ * The kernel's lag (how old the oldest event still in its queue is) and its dropped frames:
+ * each dropped frame newer than what the node was last heard proves it alive then.
+ */
+function readGap(rt: NodesRuntime, gap: RawGap): void {
+  if (typeof gap.complete === 'number' && Number.isFinite(gap.complete))
+    rt.kernelBehind(Date.now() - gap.complete);
+  if (!Array.isArray(gap.alive)) return;
+  let n = 0;
+  for (const pair of gap.alive) {
+    if (++n > MAX_ALIVE) break;
+    if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'number') continue;
+    const at = pair[1];
+    const e = rt.registry.get(pair[0]);
+    if (!e || !Number.isFinite(at) || at <= e.live.at) continue;
+    rt.stats.droppedByKernel++;
+    rt.judge(e, { type: 'frame', at });
+  }
 }
 
 function applyAll(rt: NodesRuntime, events: unknown[], writes: Promise<unknown>[]): void {

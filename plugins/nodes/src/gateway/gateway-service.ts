@@ -79,7 +79,7 @@ export async function agentGateway(rt: NodesRuntime, args: unknown, caller: Serv
       return identifyNode(rt, i);
     }
     case 'deliver':
-      return deliverEvents(rt, a.events);
+      return deliverEvents(rt, a.events, { complete: a.complete, alive: a.alive });
     default:
       throw pluginError(
         'OMEGA_ERR_VALIDATION',

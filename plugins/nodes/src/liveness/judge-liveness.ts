@@ -120,3 +120,18 @@ export function judgeSilence(e: NodeEntry, now: number, s: LivenessSettings): Tr
     };
   return undefined;
 }
+
+/**
+ * The earliest kernel time at which {@link judgeSilence} could change the node's state, as
+ * things stand (a later frame only moves it later): a closed session's grace end, suspect-at
+ * for a ready node, down-at for a suspect one. `undefined`: silence cannot change its state
+ * (down, left, joining).
+ */
+export function nextJudgement(e: NodeEntry, s: LivenessSettings): number | undefined {
+  const state = e.record.state;
+  if (state !== 'ready' && state !== 'suspect') return undefined;
+  const start = silenceStart(e);
+  const silence = start + (state === 'ready' ? s.suspectAfterMs : s.downAfterMs);
+  const closed = e.live.closed;
+  return closed && e.live.conn === undefined ? Math.min(silence, closed.at + s.closedGraceMs) : silence;
+}

@@ -1,9 +1,15 @@
 import type { LoadSummary, NodesLoadEvent } from '../contract.js';
 import { NODES_TOPICS } from '../event-topics.js';
+import { compactLoad } from './compact-load.js';
 import type { PacedPublisher } from './paced-publisher.js';
 
 /** Largest `nodes.load` event data, bytes (the kernel's limit is 64 KiB; keep a margin). */
 export const MAX_LOAD_EVENT_BYTES = 60_000;
+/**
+ * The share of the plugin's publish budget (230 KB/s, see paced-publisher.ts) loads may take
+ * on average: the rest stays for state changes, audit events and reports.
+ */
+export const LOAD_BYTES_PER_SEC = 115_000;
 
 /**
  * Collects the newest load of each node that heartbeated, and publishes them together every
@@ -16,14 +22,26 @@ export class LoadBatcher {
   /** Loads cut by the last flush and not yet published (drained over the next ticks). */
   private readonly pending = new Map<string, { name: string; load: LoadSummary }>();
   private pendingAt = 0;
-  /** Batches and events published. */
-  readonly stats = { batches: 0, events: 0, entries: 0 };
+  /** Batches and events published; `periodMs` the period in force, `entryBytes` an entry's mean JSON size. */
+  readonly stats = { batches: 0, events: 0, entries: 0, bytes: 0, periodMs: 0, entryBytes: 0 };
 
   constructor(private readonly out: PacedPublisher) {}
 
-  /** Notes node `id`'s newest load. */
+  /** Notes node `id`'s newest load (rounded as published: {@link compactLoad}). */
   note(id: string, name: string, load: LoadSummary): void {
-    this.latest.set(id, { name, load });
+    this.latest.set(id, { name, load: compactLoad(load) });
+  }
+
+  /**
+   * The publish period for `configuredMs`: longer when a period's loads would take more than
+   * {@link LOAD_BYTES_PER_SEC} (ten thousand nodes' loads every 10 s would be ~1.5× it), so
+   * loads never outrun the publish budget and pile up behind it.
+   */
+  periodMs(configuredMs: number): number {
+    const entry = this.stats.entryBytes || 150;
+    const needed = Math.ceil(((this.latest.size + this.pending.size) * entry * 1000) / LOAD_BYTES_PER_SEC);
+    this.stats.periodMs = Math.max(configuredMs, needed);
+    return this.stats.periodMs;
   }
 
   /** Forgets a removed node. */
@@ -63,6 +81,8 @@ export class LoadBatcher {
       this.out.publish(NODES_TOPICS.load, { at, nodes } satisfies NodesLoadEvent, true, bytes);
       this.stats.events++;
       this.stats.entries += nodes.length;
+      this.stats.bytes += bytes;
+      this.stats.entryBytes = Math.round((bytes - head) / nodes.length);
       nodes = [];
       bytes = head;
     };

@@ -59,6 +59,8 @@ export class NodeRegistry {
   private readonly writes = new Map<string, Promise<unknown>>();
   /** Writes that failed (logged; the next change of that node writes it again). */
   writeFailures = 0;
+  /** Called after a node is created or changes state (the liveness wheel reschedules it). */
+  onChange: ((entry: NodeEntry) => void) | undefined;
 
   constructor(
     private readonly ctx: PluginContext,
@@ -160,6 +162,7 @@ export class NodeRegistry {
   create(record: NodeRecord, live: LiveState): { entry: NodeEntry; saved: Promise<void> } {
     const entry: NodeEntry = { record, version: 0, live };
     this.index(entry);
+    this.onChange?.(entry);
     return { entry, saved: this.save(entry, true) };
   }
 
@@ -219,6 +222,7 @@ export class NodeRegistry {
       this.historyMax(),
     );
     this.save(entry).catch(() => {});
+    this.onChange?.(entry);
     this.events.change(t.to as NodeChange, r, previous);
     this.events.audit({
       actor,
