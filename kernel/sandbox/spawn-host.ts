@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { PluginKillCause } from './plugin-status.js';
+import { isProcessStopped } from './process-stopped.js';
 import { type HostEntry, resolveHostEntry } from './resolve-host-entry.js';
 import { ENTRY_KIND, watchSpins } from './spin-watch.js';
 import { createFrameReader } from './wire/create-frame-reader.js';
@@ -115,7 +116,10 @@ export function spawnHost(opts: SpawnHostOptions): HostProcess {
   ready.catch(() => {});
 
   // The spin watch kills through `kill` below (called only later, from its shared timer).
-  const spin = watchSpins((reason) => kill(reason, 'spin'));
+  const spin = watchSpins(
+    (reason) => kill(reason, 'spin'),
+    () => isProcessStopped(child.pid),
+  );
   const kill = (reason: string, cause: PluginKillCause = 'crash'): void => {
     spin.close();
     if (killReason === undefined) {

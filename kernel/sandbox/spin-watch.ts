@@ -33,6 +33,7 @@ interface Watched {
   closed: boolean;
   kinds: Uint8Array;
   onSpin: (reason: string) => void;
+  stopped: () => boolean;
 }
 
 // One timer for every host of this process, armed only while some host has entries outstanding.
@@ -63,6 +64,12 @@ const tick = (): void => {
     }
     w.stalled += gap;
     if (w.stalled < w.limit) continue;
+    // A stopped process (SIGSTOP, a debugger) runs nothing: that is not a spin. Asked only here,
+    // when a kill is due; the call deadlines still end calls a stopped host holds.
+    if (w.stopped()) {
+      w.stalled = 0;
+      continue;
+    }
     busy.delete(w);
     w.busy = false;
     w.closed = true;
@@ -93,10 +100,14 @@ const enlist = (w: Watched): void => {
  * caused by a frame the kernel sends (CALL, or REPLY: the continuation after a host call), so
  * the kernel counts those and the host reports how many it has finished; a host with entries
  * outstanding and no progress for `limit` ms of observed time is stuck inside one entry, and
- * `onSpin(reason)` is called once (the caller kills the host, cause `spin`). Costs per entry: a
- * counter and one typed-array store; nothing runs in the host.
+ * `onSpin(reason)` is called once (the caller kills the host, cause `spin`) — unless `stopped()`
+ * says the host is stopped (then the count starts over). Costs per entry: a counter and one
+ * typed-array store; nothing runs in the host.
  */
-export function watchSpins(onSpin: (reason: string) => void): SpinWatch {
+export function watchSpins(
+  onSpin: (reason: string) => void,
+  stopped: () => boolean = () => false,
+): SpinWatch {
   const w: Watched = {
     sent: 0,
     done: 0,
@@ -108,6 +119,7 @@ export function watchSpins(onSpin: (reason: string) => void): SpinWatch {
     closed: false,
     kinds: new Uint8Array(KINDS),
     onSpin,
+    stopped,
   };
   return {
     sent(kind) {

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { isProcessStopped } from '../../kernel/sandbox/process-stopped.js';
 import { ENTRY_KIND, watchSpins } from '../../kernel/sandbox/spin-watch.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -65,5 +68,32 @@ describe('watchSpins (the counting, without a host)', () => {
     while (reasons.length === 0) await sleep(20);
     expect(reasons[0]).toMatch(/^spin: a call ran/);
     w.close();
+  });
+
+  it('does not fire while the host process is stopped (SIGSTOP), and does once it runs again', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await once(child, 'spawn');
+    try {
+      expect(isProcessStopped(child.pid)).toBe(false);
+      const reasons: string[] = [];
+      const w = watchSpins(
+        (r) => reasons.push(r),
+        () => isProcessStopped(child.pid),
+      );
+      w.setLimit(200);
+      child.kill('SIGSTOP');
+      while (!isProcessStopped(child.pid)) await sleep(5);
+      w.sent(ENTRY_KIND.call);
+      await sleep(800);
+      expect(reasons).toEqual([]);
+      // Running again with the entry still outstanding: that is a spin.
+      child.kill('SIGCONT');
+      while (reasons.length === 0) await sleep(20);
+      expect(reasons[0]).toMatch(/^spin: a call ran/);
+      w.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(isProcessStopped(child.pid)).toBe(false);
   });
 });
