@@ -239,7 +239,10 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     ticker = undefined;
   };
   const checkDeadlines = (): void => {
-    if (inflight.size === 0) return stopDeadlines();
+    if (inflight.size === 0) {
+      stopDeadlines();
+      return;
+    }
     const now = performance.now();
     for (const [id, p] of inflight) {
       if (now >= p.dueAt) void missed(id, p.kind, p.name, p.deadlineMs);
