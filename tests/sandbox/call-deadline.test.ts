@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, type EventBus } from '../../kernel/bus/index.js';
-import { callRoute, createSandbox, type PluginInstance, type Sandbox } from '../../kernel/sandbox/index.js';
+import { callRoute, createSandbox, type Sandbox } from '../../kernel/sandbox/index.js';
 import {
   childPids,
   codeOf,
