@@ -13,7 +13,7 @@ export interface PluginCallTarget {
 }
 
 /** Deepest JSON a plugin's answer may nest (checked before parsing). */
-const MAX_RESULT_DEPTH = 64;
+export const MAX_RESULT_DEPTH = 64;
 
 /**
  * Reads a plugin's answer to a call of kind `kind` as untrusted input: bounded JSON, then the

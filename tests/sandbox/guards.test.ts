@@ -20,6 +20,14 @@ describe('JSON from a plugin', () => {
     expect(jsonDepthWithin('{"a":"[[[[[[\\"[[["}', 1)).toBe(true);
   });
 
+  it('answers texts no longer than the bound without a scan, and the same as the scan at the boundary', () => {
+    for (let k = 0; k <= 70; k++) {
+      expect(jsonDepthWithin('['.repeat(k), 64), `depth ${k}`).toBe(k <= 64);
+      expect(jsonDepthWithin(`${'{"a":'.repeat(k)}1${'}'.repeat(k)}`, 64), `object depth ${k}`).toBe(k <= 64);
+    }
+    expect(() => parseUntrustedJson('['.repeat(65), 64)).toThrow(/deeper than 64/);
+  });
+
   it('drops __proto__ keys, also escaped ones', () => {
     const v = parseUntrustedJson('{"__proto__":{"x":1},"\\u005f_proto__":{"y":1},"a":1}', 8) as Record<
       string,

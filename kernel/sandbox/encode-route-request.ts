@@ -1,0 +1,62 @@
+import type { RouteRequest } from '@omega/protocol';
+
+/** Strings JSON writes as they are: printable ASCII without `"` and `\`. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** A JSON string literal: plain short strings are quoted as they are, the rest by JSON.stringify. */
+const str = (s: string): string => (s.length <= 512 && PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  typeof (v as { toJSON?: unknown }).toJSON !== 'function';
+
+/** A JSON array of strings; JSON.stringify for anything else (holes, other values). */
+function strings(a: unknown[]): string {
+  let out = '';
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (typeof x !== 'string') return JSON.stringify(a);
+    out += i === 0 ? str(x) : `,${str(x)}`;
+  }
+  return `[${out}]`;
+}
+
+/** A flat object of strings and string arrays (params, query, headers, caller), in key order as JSON.stringify writes it. */
+function flat(o: Record<string, unknown>): string {
+  let out = '';
+  for (const key of Object.keys(o)) {
+    const v = o[key];
+    let json: string | undefined;
+    if (typeof v === 'string') json = str(v);
+    else if (Array.isArray(v)) json = strings(v);
+    else json = JSON.stringify(v); // undefined (and functions) give undefined: the key is left out, as JSON.stringify does
+    if (json !== undefined) out += `${out === '' ? '' : ','}${str(key)}:${json}`;
+  }
+  return `{${out}}`;
+}
+
+/**
+ * The JSON text of a route request, as `JSON.stringify(req)` writes it for a request built as the
+ * kernel builds one (same keys, same order, same escapes), in about half the time: the generic
+ * JSON.stringify of this small object was ~5 % of the kernel's CPU on a plugin route (--cpu-prof,
+ * issue #13), mostly per-string work that printable-ASCII values (ids, paths, header values) do
+ * not need. Anything not of the request's shape goes to JSON.stringify whole.
+ */
+export function encodeRouteRequest(req: RouteRequest): string {
+  const { method, path, params, query, headers, body, caller, requestId } = req;
+  if (
+    typeof method !== 'string' ||
+    typeof path !== 'string' ||
+    typeof requestId !== 'string' ||
+    !isPlainObject(params) ||
+    !isPlainObject(query) ||
+    !isPlainObject(headers) ||
+    !isPlainObject(caller)
+  ) {
+    return JSON.stringify(req);
+  }
+  const bodyJson = body === undefined ? undefined : JSON.stringify(body);
+  return `{"method":${str(method)},"path":${str(path)},"params":${flat(params)},"query":${flat(query)},"headers":${flat(headers)}${bodyJson === undefined ? '' : `,"body":${bodyJson}`},"caller":${flat(caller as unknown as Record<string, unknown>)},"requestId":${str(requestId)}}`;
+}

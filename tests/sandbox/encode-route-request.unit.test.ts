@@ -1,0 +1,88 @@
+import type { RouteRequest } from '@omega/protocol';
+import { describe, expect, it } from 'vitest';
+import { encodeRouteRequest } from '../../kernel/sandbox/encode-route-request.js';
+
+/** Strings a client controls (path, query, headers) at their worst for a JSON encoder. */
+const NASTY = [
+  '',
+  'plain',
+  'a"quote',
+  'back\\slash',
+  'new\nline\r\t',
+  '\u0000\u001f\u007f',
+  'é ü 中文 🙂',
+  '\ud800 lone surrogate \udfff',
+  '</script><!--',
+  '__proto__',
+  'x'.repeat(600),
+  `${'y'.repeat(511)}"`,
+];
+
+/** A deterministic pseudo-random generator, so a failure replays. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function request(next: () => number): RouteRequest {
+  const pick = () => NASTY[Math.floor(next() * NASTY.length)]!;
+  const record = (): Record<string, string> => {
+    const o: Record<string, string> = {};
+    const n = Math.floor(next() * 4);
+    // numeric-looking keys too: JSON.stringify writes integer keys first, as Object.keys orders them
+    for (let i = 0; i < n; i++) o[next() < 0.3 ? String(Math.floor(next() * 20)) : pick()] = pick();
+    return o;
+  };
+  const caller: Record<string, unknown> = {
+    kind: next() < 0.5 ? 'anonymous' : 'user',
+    id: pick(),
+    permissions: Array.from({ length: Math.floor(next() * 4) }, pick),
+  };
+  if (next() < 0.5) caller.denied = [pick()];
+  if (next() < 0.5) caller.name = pick();
+  if (next() < 0.5) caller.remote = pick();
+  const bodies = [undefined, null, pick(), { a: [1, pick(), { b: null }] }, [pick()], 42];
+  return {
+    method: next() < 0.5 ? 'GET' : 'POST',
+    path: `/api/v1/${pick()}`,
+    params: record(),
+    query: record(),
+    headers: { 'x-request-id': pick(), ...record() },
+    body: bodies[Math.floor(next() * bodies.length)],
+    caller: caller as unknown as RouteRequest['caller'],
+    requestId: pick(),
+  };
+}
+
+describe('encodeRouteRequest', () => {
+  it('writes exactly what JSON.stringify writes, for hostile strings, keys and bodies', () => {
+    const next = rng(13);
+    for (let i = 0; i < 2000; i++) {
+      const req = request(next);
+      expect(encodeRouteRequest(req)).toBe(JSON.stringify(req));
+    }
+  });
+
+  it('falls back to JSON.stringify for what is not of the request shape', () => {
+    const base = request(rng(1));
+    const holey: string[] = ['a'];
+    holey[2] = 'b';
+    const odd = [
+      { ...base, query: [] as unknown as Record<string, string> },
+      { ...base, params: null as unknown as Record<string, string> },
+      { ...base, headers: { a: 1, b: undefined, c: () => 1 } as unknown as Record<string, string> },
+      { ...base, caller: { ...base.caller, permissions: holey } as unknown as RouteRequest['caller'] },
+      { ...base, method: 7 as unknown as string },
+      { ...base, query: { toJSON: () => 'x' } as unknown as Record<string, string> },
+      { ...base, body: { toJSON: () => ({ swapped: true }) } },
+    ];
+    for (const req of odd) {
+      const text = encodeRouteRequest(req as RouteRequest);
+      expect(text).toBe(JSON.stringify(req));
+      expect(() => JSON.parse(text)).not.toThrow();
+    }
+  });
+});
