@@ -11,6 +11,7 @@ import {
   schedulePass,
 } from '../plugins/sessions/src/placement/index.js';
 import { parseSessionSpec } from '../plugins/sessions/src/spec/parse-session-spec.js';
+import { seededRandom } from '../tests/helpers/seeded-random.js';
 import {
   api,
   cancelAll,
@@ -43,18 +44,6 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 20);
 const GiB = 2 ** 30;
 
 // ── 1. placement ─────────────────────────────────────────────────────────────────────────
-/** Deterministic random numbers (mulberry32), so every run packs the same sessions. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function simulatedNodes(): PlacementNode[] {
   const nodes: PlacementNode[] = [];
   for (let i = 0; i < 100; i++) {
@@ -77,7 +66,7 @@ function simulatedNodes(): PlacementNode[] {
 
 /** 1,000 sessions whose total asks `load` × the cluster's cores (cores, shares, memory, a few GPUs). */
 function pendingSessions(load: number, seed: number, nodes: readonly PlacementNode[]): Demand[] {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const specs: unknown[] = [];
   for (let i = 0; i < 1000; i++) {
     const r = rand();

@@ -1,18 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
-
-/** A small deterministic PRNG so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BAD_JSON = [
   '{',
@@ -79,7 +68,7 @@ describe('bad-input sweep', () => {
   });
 
   it('answers thousands of malformed requests with 4xx problem+json and stays up', async () => {
-    const rand = rng(20261125);
+    const rand = seededRandom(20261125);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const statuses = new Map<number, number>();
     const N = 2400;

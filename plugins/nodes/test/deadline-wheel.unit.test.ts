@@ -1,48 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../tests/helpers/seeded-random.js';
 import { DeadlineWheel } from '../src/liveness/deadline-wheel.js';
 import { type Evidence, judgeEvidence, judgeSilence, nextJudgement } from '../src/liveness/judge-liveness.js';
 import { DEFAULT_SETTINGS } from '../src/liveness/liveness-settings.js';
 import type { NodeEntry } from '../src/registry/node-record.js';
+import { readyNode } from './helpers/ready-node.js';
 
 const T0 = Date.parse('2026-01-01T12:00:00Z');
 
-function node(i: number): NodeEntry {
-  return {
-    record: {
-      id: `nd-${i}`,
-      name: `h${i}`,
-      publicKey: `k${i}`,
-      fingerprint: `f${i}`,
-      labels: {},
-      specVersion: 1,
-      state: 'ready',
-      reason: 'joined',
-      since: new Date(T0).toISOString(),
-      history: [],
-      capacity: { cores: 1, threads: 1, memoryBytes: 0, gpus: [], numa: [] },
-      joinedAt: '',
-      updatedAt: '',
-    },
-    version: 1,
-    live: { at: T0, conn: `c${i}-0` },
-  };
-}
-
-/** A seeded PRNG (mulberry32): the same story each run, a different one per seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const node = (i: number): NodeEntry => readyNode(i, T0, { conn: `c${i}-0` });
 
 /** Per node and second, what its agent does: mostly heartbeats, some silences, cuts and returns. */
 function story(seed: number, nodes: number, seconds: number): Array<Array<{ i: number; ev: Evidence }>> {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const gen = Array.from({ length: nodes }, () => 0);
   const quietUntil = Array.from({ length: nodes }, () => 0);
   const out: Array<Array<{ i: number; ev: Evidence }>> = [];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Evidence, judgeEvidence, judgeSilence } from '../src/liveness/judge-liveness.js';
 import { DEFAULT_SETTINGS, mergeSettings } from '../src/liveness/liveness-settings.js';
 import type { NodeEntry } from '../src/registry/node-record.js';
+import { readyNode } from './helpers/ready-node.js';
 
 /*
  * The liveness rules as a table of stories: each applies evidence and sweeps at kernel times
@@ -11,27 +12,7 @@ import type { NodeEntry } from '../src/registry/node-record.js';
 const s = DEFAULT_SETTINGS;
 const T0 = Date.parse('2026-01-01T12:00:00Z');
 
-function node(): NodeEntry {
-  return {
-    record: {
-      id: 'nd-1',
-      name: 'h1',
-      publicKey: 'k',
-      fingerprint: 'f',
-      labels: {},
-      specVersion: 1,
-      state: 'ready',
-      reason: 'joined',
-      since: new Date(T0).toISOString(),
-      history: [],
-      capacity: { cores: 1, threads: 1, memoryBytes: 0, gpus: [], numa: [] },
-      joinedAt: '',
-      updatedAt: '',
-    },
-    version: 1,
-    live: { at: T0, remote: '10.203.7.12' },
-  };
-}
+const node = (): NodeEntry => readyNode(1, T0, { remote: '10.203.7.12' });
 
 type Step = { ev: Evidence } | { sweep: number };
 
