@@ -31,6 +31,8 @@ export interface SystemInfoOptions {
   readText?: ReadText;
   /** A statfs slower than this leaves its mount out of the read (default 1000). */
   statfsTimeoutMs?: number;
+  /** The mount table is re-read after this many ms; statfs of each mount runs every read (default 10000). */
+  mountsRecheckMs?: number;
 }
 
 const AREAS: readonly SystemArea[] = SYSTEM_AREAS;
@@ -61,6 +63,7 @@ export function createSystemInfo(options: SystemInfoOptions = {}): SystemInfo {
           sysRoot,
           readText,
           statfsTimeoutMs: options.statfsTimeoutMs ?? 1000,
+          mountsRecheckMs: options.mountsRecheckMs ?? 10_000,
           ...(logger ? { logger } : {}),
         })
       : createSiSource();
