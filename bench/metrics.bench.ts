@@ -231,8 +231,46 @@ function memoryPerSeries(n: number): { arrayBuffers: number; heap: number } {
   return { arrayBuffers: (m1.arrayBuffers - m0.arrayBuffers) / n, heap: (m1.heapUsed - m0.heapUsed) / n };
 }
 
+/**
+ * In-process CPU of the kernel's per-second disk read (cacheMs 0: every call reads), the mount
+ * table re-read every call (as before) against every 10 s (now); and of one `sample` of the four
+ * per-second areas against four `read`s. µs of CPU per call, each over `n` calls.
+ */
+async function kernelReadCost(n: number) {
+  const cpuPer = async (fn: () => Promise<unknown>) => {
+    for (let i = 0; i < 20; i++) await fn();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) await fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / n;
+  };
+  const eager = createSystemInfo({ cacheMs: 0, mountsRecheckMs: 0 });
+  const lazy = createSystemInfo({ cacheMs: 0 });
+  const areas = ['cpu', 'memory', 'disk', 'network'] as const;
+  return {
+    diskEager: await cpuPer(() => eager.disk()),
+    diskLazy: await cpuPer(() => lazy.disk()),
+    fourReads: await cpuPer(() => Promise.all(areas.map((a) => lazy.read(a)))),
+    oneSample: await cpuPer(() => lazy.sample(areas)),
+  };
+}
+
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+  const reads = await kernelReadCost(Number(process.env.BENCH_READS ?? 2_000));
+  console.log(`kernel system reads in-process; loadavg ${(loadavg()[0] ?? 0).toFixed(2)}`);
+  report({
+    name: 'kernel disk read, CPU per read (mount table every 10 s)',
+    value: reads.diskLazy,
+    unit: 'µs',
+    baseline: { name: 'mount table read every second (before)', value: reads.diskEager },
+  });
+  report({
+    name: 'kernel cpu+memory+disk+network in one sample(), CPU',
+    value: reads.oneSample,
+    unit: 'µs',
+    baseline: { name: 'four read(area) calls', value: reads.fourReads },
+  });
   const root = mkdtempSync(join(tmpdir(), 'omega-metrics-bench-'));
   const children: Running[] = [];
   try {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { estimateFull, statFilesystem, t95, type UsageSample } from '../src/index.js';
+import { createFilesystemReader, estimateFull, statFilesystem, t95, type UsageSample } from '../src/index.js';
 import { isRoot, removeAll, run } from './helpers/host-tools.js';
 
 const dirs: string[] = [];
@@ -16,6 +16,22 @@ function statF(path: string) {
     .map(Number);
   return { bsize: bsize!, blocks: blocks!, free: free!, avail: avail!, files: files!, ffree: ffree! };
 }
+
+describe('createFilesystemReader (one timer bounds the whole pass)', () => {
+  it('answers each mount that statfs answers, as `stat -f` sees it, and leaves out the ones that fail', async () => {
+    const read = createFilesystemReader(5_000);
+    const m = (mount: string) => ({ mount, device: 'dev', fstype: 'ext4', readOnly: false });
+    const gone = join(os.tmpdir(), `omega-no-such-mount-${process.pid}`);
+    const out = await read([m('/'), m(gone), m(os.tmpdir())]);
+    expect(out.map((f) => f.mount)).toEqual(['/', os.tmpdir()]);
+    const ref = statF('/');
+    expect(out[0]?.sizeBytes).toBe(ref.blocks * ref.bsize);
+    expect(out[0]?.files).toBe(ref.files);
+    expect(await read([])).toEqual([]);
+    // A second pass over the same mounts answers them again (nothing was marked stuck).
+    expect((await read([m('/')])).map((f) => f.mount)).toEqual(['/']);
+  });
+});
 
 describe('statFilesystem', () => {
   it('agrees with `stat -f` on the temp directory', async () => {

@@ -116,8 +116,10 @@ export function createBridge(opts: BridgeOptions): Bridge {
       throw omegaError('OMEGA_ERR_VALIDATION', `Invalid arguments to ${name}.`, { errors });
     }
     const args = parsed.data;
-    const descriptor = (spec.capability as (a: unknown) => CapabilityDescriptor | null)(args);
-    if (descriptor !== null) {
+    const needed = (
+      spec.capability as (a: unknown) => CapabilityDescriptor | readonly CapabilityDescriptor[] | null
+    )(args);
+    for (const descriptor of needed === null ? [] : Array.isArray(needed) ? needed : [needed]) {
       try {
         opts.authorize(descriptor);
       } catch (err) {

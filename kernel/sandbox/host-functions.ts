@@ -78,6 +78,7 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   'events.subscribe': async (a, env) => ({ id: env.subscribe(a.pattern) }),
   'events.unsubscribe': async (a, env) => env.unsubscribe(a.id),
   'system.read': (a, env) => need(env, 'system').read(a.area),
+  'system.sample': (a, env) => need(env, 'system').sample(a.areas),
   'crypto.sign': (a, env) => need(env, 'crypto').signJws(a.payload),
   'crypto.verify': async (a, env) => {
     const r = await need(env, 'crypto').verifyJws(a.jws);

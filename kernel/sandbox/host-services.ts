@@ -8,6 +8,8 @@ import type {
   FetchResult,
   ListPageResult,
   StoredRecordResult,
+  SystemArea,
+  SystemSampleResult,
   TransactionOpResult,
 } from '@omega/protocol';
 import type { Logger } from '../log/index.js';
@@ -51,7 +53,9 @@ export interface SandboxBus {
 
 /** Host metrics (kernel/system's `SystemInfo` fits). */
 export interface SandboxSystem {
-  read(area: 'cpu' | 'memory' | 'disk' | 'network' | 'temperature' | 'gpu' | 'topology'): Promise<unknown>;
+  read(area: SystemArea): Promise<unknown>;
+  /** Several areas in one call: each reading, or its error's code and message (see `system.sample`). */
+  sample(areas: readonly SystemArea[]): Promise<SystemSampleResult>;
 }
 
 /** The crypto operations a plugin may be granted (kernel/crypto's `KernelCrypto` fits). */

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { createCpuTracker, createTextReader } from '@omega/hostinfo';
-import { SYSTEM_AREAS } from '@omega/protocol';
-import { omegaError } from '../errors/index.js';
+import { SYSTEM_AREAS, type SystemSampleResult } from '@omega/protocol';
+import { OmegaError, omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { HostSource, ReadText } from './host-source.js';
@@ -31,9 +31,18 @@ export interface SystemInfoOptions {
   readText?: ReadText;
   /** A statfs slower than this leaves its mount out of the read (default 1000). */
   statfsTimeoutMs?: number;
+  /** The mount table is re-read after this many ms; statfs of each mount runs every read (default 10000). */
+  mountsRecheckMs?: number;
 }
 
 const AREAS: readonly SystemArea[] = SYSTEM_AREAS;
+
+/** One failed area of a `sample`: a coded error as it is; anything else logged, answered as internal. */
+function errorOf(area: SystemArea, err: unknown, logger?: Logger): { code: string; message: string } {
+  if (err instanceof OmegaError) return { code: err.code, message: err.message };
+  logger?.error({ area, err: (err as Error)?.message }, 'system area read failed unexpectedly');
+  return { code: 'OMEGA_ERR_INTERNAL', message: `Reading system area "${area}" failed.` };
+}
 
 /**
  * Creates the kernel's host-metrics reader (the `system` capability). On Linux the 1 s path
@@ -54,6 +63,7 @@ export function createSystemInfo(options: SystemInfoOptions = {}): SystemInfo {
           sysRoot,
           readText,
           statfsTimeoutMs: options.statfsTimeoutMs ?? 1000,
+          mountsRecheckMs: options.mountsRecheckMs ?? 10_000,
           ...(logger ? { logger } : {}),
         })
       : createSiSource();
@@ -105,6 +115,26 @@ export function createSystemInfo(options: SystemInfoOptions = {}): SystemInfo {
         );
       }
       return readers[area]();
+    },
+    async sample(areas) {
+      const unknown = areas.find((a) => !AREAS.includes(a));
+      if (unknown !== undefined || new Set(areas).size !== areas.length) {
+        throw omegaError(
+          'OMEGA_ERR_VALIDATION',
+          unknown !== undefined
+            ? `Unknown system area "${String(unknown)}".`
+            : 'Each system area may be asked for at most once.',
+          { areas: areas.slice(0, AREAS.length + 1).map(String) },
+        );
+      }
+      const settled = await Promise.allSettled(areas.map((a) => readers[a]()));
+      const out: SystemSampleResult = { data: {}, errors: {} };
+      settled.forEach((r, i) => {
+        const area = areas[i] as SystemArea;
+        if (r.status === 'fulfilled') out.data[area] = r.value;
+        else out.errors[area] = errorOf(area, r.reason, logger);
+      });
+      return out;
     },
     async snapshot() {
       const [c, m, d, n, t, g, tp] = await Promise.all([

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   createFilesystemReader,
   createTemperatureReader,
+  type MountEntry,
   memoryFromMeminfo,
   parseDiskstats,
   parseLoadavg,
@@ -22,6 +23,8 @@ export interface ProcSourceOptions {
   sysRoot: string;
   readText: ReadText;
   statfsTimeoutMs: number;
+  /** The mount table (/proc/mounts) is read again after this many ms (statfs runs every read). */
+  mountsRecheckMs: number;
   logger?: Logger;
 }
 
@@ -51,6 +54,16 @@ export function createProcSource(o: ProcSourceOptions): HostSource {
     }
   };
   const filesystems = createFilesystemReader(o.statfsTimeoutMs, o.logger);
+  // The mount table rarely changes; reading and parsing it every second was a third of the disk read.
+  let mounts: { entries: MountEntry[]; readAt: number } | undefined;
+  const mountTable = async (): Promise<MountEntry[]> => {
+    const now = performance.now();
+    if (mounts && now - mounts.readAt < o.mountsRecheckMs) return mounts.entries;
+    const text = await proc('mounts');
+    const entries = parsed(() => parseMounts(text));
+    mounts = { entries, readAt: now };
+    return entries;
+  };
   const temperature = createTemperatureReader(o.sysRoot, o.readText, o.logger);
 
   return {
@@ -63,9 +76,9 @@ export function createProcSource(o: ProcSourceOptions): HostSource {
       return parsed(() => memoryFromMeminfo(parseMeminfo(text), Date.now()));
     },
     async disk() {
-      const [mounts, diskstats] = await Promise.all([proc('mounts'), proc('diskstats')]);
+      const [entries, diskstats] = await Promise.all([mountTable(), proc('diskstats')]);
       const at = Date.now();
-      return { at, filesystems: await filesystems(parseMounts(mounts)), devices: parseDiskstats(diskstats) };
+      return { at, filesystems: await filesystems(entries), devices: parseDiskstats(diskstats) };
     },
     async network() {
       return { at: Date.now(), interfaces: parseNetDev(await proc('net/dev')) };

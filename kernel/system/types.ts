@@ -10,7 +10,7 @@ import type {
   TemperatureStats,
   Topology,
 } from '@omega/hostinfo';
-import type { SystemArea } from '@omega/protocol';
+import type { SystemArea, SystemSampleResult } from '@omega/protocol';
 
 export type {
   BlockDeviceIo,
@@ -57,5 +57,11 @@ export interface SystemInfo {
   topology(): Promise<Topology>;
   /** One area by name (what the capability bridge calls); unknown names are rejected. */
   read<A extends SystemArea>(area: A): Promise<SystemAreaData[A]>;
+  /**
+   * Several areas at once (what `system.sample` calls): each area's reading under its name in
+   * `data`, or its error under its name in `errors` — one failing area does not fail the rest.
+   * Unknown or repeated names are rejected as a whole.
+   */
+  sample(areas: readonly SystemArea[]): Promise<SystemSampleResult>;
   snapshot(): Promise<SystemSnapshot>;
 }

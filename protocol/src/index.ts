@@ -29,6 +29,7 @@ export type {
   ListPageResult,
   StoredRecordResult,
   SubscriptionResult,
+  SystemSampleResult,
   TimerResult,
   TransactionOpResult,
   VerifyResult,

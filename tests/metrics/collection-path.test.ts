@@ -46,13 +46,22 @@ type Temperature = SystemAreaData['temperature'];
  * A collector over the real system capability; `sensors` replaces the host's temperature
  * answer with one that has a sensor (a VM has none). Counts the reads per area.
  */
-async function rig(opts: { sensors?: boolean } = {}) {
-  const sys = createSystemInfo({ cacheMs: 0 });
+async function rig(opts: { sensors?: boolean; batched?: boolean; procRoot?: string } = {}) {
+  const sys = createSystemInfo({ cacheMs: 0, ...(opts.procRoot ? { procRoot: opts.procRoot } : {}) });
   const clock = { now: T0 };
   const reads = new Map<string, number>();
+  const samples: SystemArea[][] = [];
   const published: Array<{ topic: string; data: Record<string, unknown> }> = [];
   const service = new MetricsService(
     {
+      ...(opts.batched
+        ? {
+            async sampleSystem(areas: readonly SystemArea[]) {
+              samples.push([...areas]);
+              return JSON.parse(JSON.stringify(await sys.sample(areas)));
+            },
+          }
+        : {}),
       async readSystem(area: SystemArea) {
         reads.set(area, (reads.get(area) ?? 0) + 1);
         const v = await sys.read(area);
@@ -79,7 +88,7 @@ async function rig(opts: { sensors?: boolean } = {}) {
     await new Promise((r) => setTimeout(r, 30));
     await service.collect();
   };
-  return { service, reads, published, collect };
+  return { service, reads, samples, published, collect };
 }
 
 describe('the collector’s per-second path', () => {
@@ -101,6 +110,40 @@ describe('the collector’s per-second path', () => {
     const last = warm.published.filter((p) => p.topic === 'metrics.sample').at(-1)?.data;
     const names = ((last?.samples ?? []) as Array<{ name: string }>).map((x) => x.name);
     expect(names).toContain('temp.sensor');
+  });
+
+  it('with system.sample, one host call per collection carries every area, samples as per-area reads give', async () => {
+    const one = await rig({ batched: true });
+    const per = await rig();
+    for (let s = 0; s < 3; s++) {
+      await one.collect(s);
+      await per.collect(s);
+    }
+    expect(one.samples).toHaveLength(3);
+    expect(one.samples[0]).toEqual(expect.arrayContaining(['cpu', 'memory', 'disk', 'network']));
+    // Only the topology (every few minutes) still goes alone.
+    expect([...one.reads.keys()]).toEqual(['topology']);
+    const names = (r: typeof one) =>
+      (
+        (r.published.filter((p) => p.topic === 'metrics.sample').at(-1)?.data.samples ?? []) as Array<{
+          name: string;
+        }>
+      )
+        .map((x) => x.name)
+        .filter((n) => !n.startsWith('net.') && !n.startsWith('fs.'))
+        .sort();
+    expect(names(one).length).toBeGreaterThan(10);
+    expect(names(one)).toEqual(names(per));
+  });
+
+  it('with system.sample, an area that fails is counted and logged, the others still recorded', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'omega-metrics-noproc-'));
+    dirs.push(empty);
+    const r = await rig({ batched: true, procRoot: empty });
+    await r.collect(0);
+    expect(r.samples).toHaveLength(1);
+    expect(r.service.stats.readFailures).toBeGreaterThanOrEqual(4);
+    expect(r.published.filter((p) => p.topic === 'metrics.sample')).toHaveLength(1);
   });
 
   it('sends the prom table whole with the first sample, then only for series that joined, never per sample', async () => {

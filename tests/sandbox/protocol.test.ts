@@ -45,6 +45,10 @@ describe('the protocol is the one source of host calls', () => {
     });
     expect(perm('events.unsubscribe', { id: 1 })).toBeNull();
     expect(perm('system.read', { area: 'gpu' })).toEqual({ kind: 'system.read', area: 'gpu' });
+    expect(perm('system.sample', { areas: ['cpu', 'disk'] })).toEqual([
+      { kind: 'system.read', area: 'cpu' },
+      { kind: 'system.read', area: 'disk' },
+    ]);
     expect(perm('net.fetch', { url: 'https://Slurm.Internal:6820/a/b?c' })).toEqual({
       kind: 'net.fetch',
       origin: 'https://slurm.internal:6820',

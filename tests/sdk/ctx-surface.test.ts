@@ -46,6 +46,7 @@ const CALLS: { [P in CtxMethodPath]: { path: P; args: unknown[] } } = {
   'events.publish': call('events.publish', 'probe.hello', { n: 1 }),
   'events.subscribe': call('events.subscribe', 'probe.*', noop),
   'system.read': call('system.read', 'memory'),
+  'system.sample': call('system.sample', ['cpu', 'memory']),
   'crypto.sign': call('crypto.sign', 'payload'),
   'crypto.verify': call('crypto.verify', 'a.b.c'),
   'crypto.hash': call('crypto.hash', 'sha256', 'data'),

@@ -33,6 +33,8 @@ void ctx.crypto.hash('md5', 'x');
 void ctx.crypto.random('16');
 // @ts-expect-error not a system area
 void ctx.system.read('battery');
+// @ts-expect-error not a system area
+void ctx.system.sample(['cpu', 'battery']);
 // @ts-expect-error expectedVersion is a number
 void ctx.storage.set('c', 'id', {}, { expectedVersion: '3' });
 // @ts-expect-error init.method must be an HTTP method the protocol allows

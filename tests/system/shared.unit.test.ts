@@ -93,6 +93,25 @@ describe('createSystemInfo shares reads of the real files', () => {
     }
   });
 
+  it('disk: statfs every read, the mount table only once per mountsRecheckMs', async () => {
+    const { counts, readText } = counting();
+    const sys = createSystemInfo({ cacheMs: 0, mountsRecheckMs: 60_000, readText });
+    const first = await sys.disk();
+    for (let i = 0; i < 4; i++) await sys.disk();
+    expect(counts.get('/proc/diskstats')).toBe(5);
+    expect(counts.get('/proc/mounts')).toBe(1);
+    const last = await sys.disk();
+    expect(last).not.toBe(first);
+    expect(last.filesystems.map((f) => f.mount)).toEqual(first.filesystems.map((f) => f.mount));
+    expect(last.filesystems.length).toBeGreaterThan(0);
+    expect(Object.isFrozen(last.filesystems[0])).toBe(true);
+
+    const { counts: again, readText: r2 } = counting();
+    const eager = createSystemInfo({ cacheMs: 0, mountsRecheckMs: 0, readText: r2 });
+    for (let i = 0; i < 3; i++) await eager.disk();
+    expect(again.get('/proc/mounts')).toBe(3);
+  });
+
   it('reads again once the ttl has passed', async () => {
     const { counts, readText } = counting();
     const sys = createSystemInfo({ cacheMs: 20, readText });

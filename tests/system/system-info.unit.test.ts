@@ -128,6 +128,46 @@ describe('createSystemInfo on this machine (/proc source)', () => {
   });
 });
 
+describe('sample(areas): several areas in one call', () => {
+  it('answers each asked area under its name, as read(area) does, frozen', async () => {
+    const s = await sys.sample(['memory', 'network', 'disk']);
+    expect(Object.keys(s.data).sort()).toEqual(['disk', 'memory', 'network']);
+    expect(s.errors).toEqual({});
+    const m = s.data.memory as { totalBytes: number };
+    expect(Math.abs(m.totalBytes - os.totalmem())).toBeLessThanOrEqual(PAGE);
+    expect(
+      (s.data.network as { interfaces: Array<{ name: string }> }).interfaces.map((i) => i.name),
+    ).toContain('lo');
+    expect(Object.isFrozen(s.data.memory)).toBe(true);
+    expect(() => {
+      (m as { totalBytes: number }).totalBytes = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('rejects unknown or repeated areas with a coded error', async () => {
+    for (const bad of [
+      ['cpu', 'battery'],
+      ['cpu', 'cpu'],
+    ] as SystemArea[][]) {
+      const err = await sys.sample(bad).catch((e: unknown) => e);
+      expect(hasErrorCode(err, 'OMEGA_ERR_VALIDATION'), bad.join()).toBe(true);
+    }
+  });
+
+  it('one failing area leaves the others answered, with the failure’s code and message', async () => {
+    const empty = await mkdtemp(join(os.tmpdir(), 'omega-proc-sample-'));
+    try {
+      const s = createSystemInfo({ procRoot: empty, cacheMs: 0 });
+      const r = await s.sample(['memory', 'topology']);
+      expect(Object.keys(r.data)).toEqual(['topology']);
+      expect(r.errors.memory?.code).toBe('OMEGA_ERR_SYSTEM_READ');
+      expect(r.errors.memory?.message).toContain(join(empty, 'meminfo'));
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('failures', () => {
   const dirs: string[] = [];
   afterAll(async () => {

@@ -3,10 +3,18 @@ import type { PluginStorage } from './persist/plugin-storage.js';
 
 /**
  * What the metrics runtime needs from its surroundings: in the sandbox this is the plugin's
- * `ctx` (system.read, storage, events.publish, fetch, log); tests may pass the same shape.
+ * `ctx` (system.sample/read, storage, events.publish, fetch, log); tests may pass the same shape.
  */
 export interface MetricsHost {
   readSystem(area: SystemArea): Promise<unknown>;
+  /**
+   * Several areas in one host call (`ctx.system.sample`): each reading under its name in `data`,
+   * each failed area's code and message in `errors`. Without it, one `readSystem` per area.
+   */
+  sampleSystem?(areas: readonly SystemArea[]): Promise<{
+    data: { [area: string]: unknown };
+    errors: { [area: string]: { code: string; message: string } };
+  }>;
   storage: PluginStorage;
   publish(topic: string, data: unknown): Promise<unknown>;
   fetch(

@@ -6,6 +6,7 @@ import { SampleDeriver, type SamplePromName } from './collect/derive-samples.js'
 import type { SystemArea, SystemAreaData, Topology } from './collect/host-data.js';
 import { ingestSeries } from './collect/ingest-series.js';
 import { ingestNodeLoads, type RemoteSnapshot } from './collect/node-loads.js';
+import { readAreas } from './collect/read-areas.js';
 import { METRICS_TOPICS } from './event-topics.js';
 import type { MetricsHost } from './metrics-host.js';
 import { nodeIdFrom } from './node-id.js';
@@ -183,7 +184,7 @@ export class MetricsService {
     );
     if (areas.includes('gpu')) this.gpuReadAt = at;
     if (areas.includes('temperature')) this.sensorReadAt = at;
-    const results = await Promise.allSettled(areas.map((a) => host.readSystem(a)));
+    const results = await readAreas(host, areas);
     const data: Partial<SystemAreaData> = {};
     results.forEach((r, i) => {
       const area = areas[i] as SystemArea;

@@ -16,6 +16,7 @@ const MIN_TIMER_MS = 50;
 function hostOf(ctx: PluginContext): MetricsHost {
   return {
     readSystem: (area) => ctx.system.read(area),
+    sampleSystem: (areas) => ctx.system.sample([...areas]),
     storage: ctx.storage,
     publish: (topic, data) => ctx.events.publish(topic, data),
     fetch: (url, init) => ctx.fetch(url, init),

@@ -40,7 +40,8 @@ export type HostCallBudget = 'publish' | 'log';
  */
 export interface HostCallSpec<A extends z.ZodType = z.ZodType, R = unknown> {
   readonly args: A;
-  readonly capability: (args: z.output<A>) => CapabilityDescriptor | null;
+  /** What the call needs; a list when it needs each of several (every one is checked). */
+  readonly capability: (args: z.output<A>) => CapabilityDescriptor | readonly CapabilityDescriptor[] | null;
   /** The ctx method(s) reaching it; null when reached only through another method's result. */
   readonly ctx: CtxMethod | readonly CtxMethod[] | null;
   readonly group?: HostCallGroup;
@@ -62,7 +63,7 @@ export const defineHostCall =
   <R>() =>
   <A extends z.ZodType, const C extends CtxMethod | readonly CtxMethod[] | null>(spec: {
     args: A;
-    capability: (args: z.output<A>) => CapabilityDescriptor | null;
+    capability: (args: z.output<A>) => CapabilityDescriptor | readonly CapabilityDescriptor[] | null;
     ctx: C;
     group?: HostCallGroup;
     budget?: HostCallBudget;

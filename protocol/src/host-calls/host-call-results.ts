@@ -74,3 +74,13 @@ export interface DiscoveredAgentResult {
   txt: Record<string, string>;
   seenAt: number;
 }
+
+/**
+ * What `system.sample` answers: each asked area's reading under its name in `data`, or, for an
+ * area whose read failed, its error's code and message under its name in `errors` (one area's
+ * failure does not spoil the others, as with one `system.read` per area).
+ */
+export interface SystemSampleResult {
+  data: { [area: string]: unknown };
+  errors: { [area: string]: { code: string; message: string } };
+}

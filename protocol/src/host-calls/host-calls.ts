@@ -12,6 +12,7 @@ import type {
   ListPageResult,
   StoredRecordResult,
   SubscriptionResult,
+  SystemSampleResult,
   TimerResult,
   TransactionOpResult,
   VerifyResult,
@@ -153,6 +154,18 @@ export const HOST_CALLS = {
     args: z.object({ area: areas }),
     capability: (a) => ({ kind: 'system.read', area: a.area }),
     ctx: { path: 'system.read', params: ['area'] },
+  }),
+  // Several areas in one crossing (a collector's per-second read); needs system:read of each.
+  'system.sample': call<SystemSampleResult>()({
+    args: z.object({
+      areas: z
+        .array(areas)
+        .min(1)
+        .max(SYSTEM_AREAS.length)
+        .refine((a) => new Set(a).size === a.length, 'each area at most once'),
+    }),
+    capability: (a) => a.areas.map((area) => ({ kind: 'system.read', area }) as const),
+    ctx: { path: 'system.sample', params: ['areas'] },
   }),
   // ── crypto (never key material) ──
   'crypto.sign': call<string>()({

@@ -13,14 +13,18 @@ const TEMPLATE = join(import.meta.dirname, '..', '..', 'docs', 'plugin-guide.tem
 /** The permission a host call needs, with each argument it depends on shown as `<field>`. */
 function permissionOf(call: HostCallName): string {
   const placeholder = new Proxy({} as Record<string, unknown>, {
-    get: (_t, k) => (k === 'url' ? 'https://origin.invalid' : `<${String(k)}>`),
+    // A list argument (system.sample's areas) stands for each of its items: `<area>`.
+    get: (_t, k) => (k === 'url' ? 'https://origin.invalid' : k === 'areas' ? ['<area>'] : `<${String(k)}>`),
   });
+  type Descriptor = Parameters<typeof formatCapability>[0];
   const spec = HOST_CALLS[call] as unknown as {
-    capability: (a: unknown) => Parameters<typeof formatCapability>[0] | null;
+    capability: (a: unknown) => Descriptor | readonly Descriptor[] | null;
   };
   const d = spec.capability(placeholder);
   if (d === null) return '(none)';
-  return formatCapability(d).replace('https://origin.invalid', '<origin of url>');
+  const all: readonly Descriptor[] = Array.isArray(d) ? d : [d as Descriptor];
+  const each = all.map((x) => formatCapability(x).replace('https://origin.invalid', '<origin of url>'));
+  return Array.isArray(d) ? `${each.join(', ')} for each` : (each[0] as string);
 }
 
 function signature(path: string, s: CtxMethodSpec): string {
