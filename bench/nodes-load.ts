@@ -61,7 +61,18 @@ let rampStartedAt = 0;
 const joinTimes: number[] = [];
 let sessionsEnded = 0;
 /** The restart storm: when it began (performance.now()), reconnects since, when the last agent was back. */
-const storm = { at: 0, reconnected: 0, failedAttempts: 0, allBackMs: -1, firstBackMs: -1 };
+const storm = {
+  at: 0,
+  reconnected: 0,
+  failedAttempts: 0,
+  allBackMs: -1,
+  firstBackMs: -1,
+  /** Agents between sessions: sleeping before an attempt, and inside one (openSession). */
+  waiting: 0,
+  opening: 0,
+  /** Failed attempts by code and the first words of the message: where a storm stalls. */
+  failures: {} as Record<string, number>,
+};
 let total = 0;
 const stats = { sent: 0, acked: 0, windowSent: 0, windowAcked: 0 };
 /** hback latencies (ms): the whole run's first 2,000 (light load), then the window's. */
@@ -80,13 +91,18 @@ async function reconnect(
   // As the agent after a healthy session: the back-off starts over, the first wait is 1 s ± 20 %.
   let wait = backoff.next();
   for (;;) {
+    storm.waiting++;
     await new Promise((r) => setTimeout(r, wait));
+    storm.waiting--;
+    storm.opening++;
     try {
       const session = await openSession({
         server: o.url,
         identity,
         hello: { mode: 'resume', node, name: `sim-${i}`, specs: SPECS, agentVersion: '0.1.0' },
         timeoutMs: 60_000,
+      }).finally(() => {
+        storm.opening--;
       });
       connected++;
       if (storm.at > 0) {
@@ -100,6 +116,8 @@ async function reconnect(
     } catch (err) {
       const e = err as Error & { code?: string; extras?: { retryAfterSec?: number; kernelCode?: string } };
       storm.failedAttempts++;
+      const why = `${e.code ?? 'error'} ${e.extras?.kernelCode ?? ''} ${String(e.message).split(/[:(]/)[0]!.slice(0, 60)}`;
+      storm.failures[why] = (storm.failures[why] ?? 0) + 1;
       const transient = e.code === 'OMEGA_ERR_AGENT_REFUSED' && isTransientRefusal(e as never);
       if (e.code === 'OMEGA_ERR_AGENT_REFUSED' && !transient) {
         send({

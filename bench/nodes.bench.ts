@@ -243,6 +243,9 @@ async function main(): Promise<void> {
         failedAttempts: number;
         allBackMs: number;
         firstBackMs: number;
+        waiting: number;
+        opening: number;
+        failures: Record<string, number>;
       };
     } = { connected: 0, handshakeFailures: 0 };
     let lastStats: Record<string, unknown> | undefined;
@@ -481,8 +484,12 @@ async function main(): Promise<void> {
         storm.maxDown = Math.max(storm.maxDown, await countOf('state=down&q=sim-'));
         if (performance.now() - shownStorm > 10_000) {
           shownStorm = performance.now();
+          const ps = progress.storm;
           console.log(
-            `  restart storm: ${progress.connected}/${s.connected} back after ${((performance.now() - t0s) / 1000).toFixed(0)} s`,
+            `  restart storm: ${progress.connected}/${s.connected} back after ${((performance.now() - t0s) / 1000).toFixed(0)} s` +
+              (ps
+                ? ` (${ps.waiting} waiting to retry, ${ps.opening} in a handshake, ${ps.failedAttempts} failed attempts)`
+                : ''),
           );
         }
         if ((progress.storm && progress.storm.allBackMs >= 0) || loadGone) break;
@@ -497,6 +504,14 @@ async function main(): Promise<void> {
       storm.allBackMs = (progress.storm?.allBackMs ?? -1) >= 0 ? progress.storm!.allBackMs : Number.NaN;
       storm.reconnected = progress.storm?.reconnected ?? 0;
       storm.failedAttempts = progress.storm?.failedAttempts ?? 0;
+      const failures = Object.entries(progress.storm?.failures ?? {}).sort((a, b) => b[1] - a[1]);
+      if (failures.length > 0)
+        console.log(
+          `  restart storm: failed attempts by cause: ${failures
+            .slice(0, 6)
+            .map(([why, n]) => `${n}× ${why.trim()}`)
+            .join('; ')}`,
+        );
     }
     const nodesAfter = await nodesPlugin().catch(() => undefined);
 
