@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureWrk, type LoadResult, wrk } from './http-load.js';
@@ -168,8 +169,17 @@ const hostsOf = async (k: OmegaUnderTest) => {
   ).json()) as { items: Array<{ name: string; runtime?: { pid?: number } }> };
   const hostOf = new Map<number, string>();
   for (const p of items) if (p.runtime?.pid) hostOf.set(p.runtime.pid, p.name);
+  // The kernel's other children (its local agent) are not plugin hosts.
+  const isHost = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('plugin-host');
+    } catch {
+      return false;
+    }
+  };
   return k
     .hostPids()
+    .filter(isHost)
     .map((pid) => ({ name: hostOf.get(pid) ?? 'warm spare', rss: rssMb(pid), own: privateMb(pid) }));
 };
 // Hosts start as `node --no-node-snapshot`: the bare baseline starts the same way.
