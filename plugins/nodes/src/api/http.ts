@@ -11,22 +11,6 @@ import {
 export const ok = (body: unknown, status = 200): PluginResponse =>
   json(status, body, { 'cache-control': 'no-store' });
 
-/** Who is acting, for holds and the audit trail. */
-export interface Actor {
-  /** Stable id (a user id, `admin`, an API token's owner). */
-  id: string;
-  /** Display name (falls back to the id). */
-  name: string;
-  source?: string;
-}
-
-/** The caller of a route as an actor. */
-export function actorOf(req: PluginRequest): Actor {
-  const c = req.caller;
-  const id = c.id || 'anonymous';
-  return { id, name: c.name ?? id, ...(c.remote ? { source: c.remote } : {}) };
-}
-
 /** The request body as an object, or a 400 naming it. */
 export function bodyObject(req: PluginRequest, required = true): Record<string, unknown> {
   const b = req.body;

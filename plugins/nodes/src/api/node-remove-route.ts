@@ -1,6 +1,7 @@
 import type { PluginResponse, SchemaRequest } from '@omega/sdk';
+import { actorOf } from '@omega/sdk';
 import type { NodesRuntime } from '../runtime.js';
-import { actorOf, ok } from './http.js';
+import { ok } from './http.js';
 import { ownNodeOf } from './node-read-routes.js';
 import type { routeSchemas } from './route-schemas.js';
 

@@ -1,9 +1,16 @@
-import { httpError, type PluginRequest, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import {
+  type Actor,
+  actorOf,
+  httpError,
+  type PluginRequest,
+  type PluginResponse,
+  type SchemaRequest,
+} from '@omega/sdk';
 import type { NodeChange, NodeEvent, NodeHold } from '../contract.js';
 import { labelProblems, patchLabels } from '../registry/labels.js';
 import type { HoldChange, NodeEntry } from '../registry/node-record.js';
 import type { NodesRuntime } from '../runtime.js';
-import { type Actor, actorOf, bodyObject, check, checkVersion, deadlineOf, ok, reasonOf } from './http.js';
+import { bodyObject, check, checkVersion, deadlineOf, ok, reasonOf } from './http.js';
 import { ownNodeOf } from './node-read-routes.js';
 import { nodeView } from './node-view.js';
 import type { routeSchemas } from './route-schemas.js';

@@ -1,7 +1,7 @@
-import { invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { actorOf, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { DEFAULT_SETTINGS, mergeSettings } from '../liveness/liveness-settings.js';
 import type { NodesRuntime } from '../runtime.js';
-import { actorOf, bodyObject, checkVersion, ok } from './http.js';
+import { bodyObject, checkVersion, ok } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 
 type RouteSchemas = typeof routeSchemas;

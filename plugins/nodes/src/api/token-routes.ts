@@ -1,7 +1,7 @@
-import { httpError, type PluginRequest, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { actorOf, httpError, type PluginRequest, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { labelProblems } from '../registry/labels.js';
 import type { NodesRuntime } from '../runtime.js';
-import { actorOf, bodyObject, check, ok, parseDuration } from './http.js';
+import { bodyObject, check, ok, parseDuration } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 import { tokenView } from './token-view.js';
 

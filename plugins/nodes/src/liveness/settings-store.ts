@@ -1,27 +1,20 @@
-import type { PluginContext } from '@omega/sdk';
+import { type PluginContext, StoredSettings } from '@omega/sdk';
 import { DEFAULT_SETTINGS, type LivenessSettings, SETTING_RANGES } from './liveness-settings.js';
 
-const COLLECTION = 'settings';
-const ID = 'liveness';
-
 /** The liveness settings, durable, with a version for 409 on a stale write. */
-export class SettingsStore {
+export class SettingsStore extends StoredSettings<LivenessSettings> {
   current: LivenessSettings = { ...DEFAULT_SETTINGS };
-  version = 0;
-  updatedAt: string | undefined;
-  updatedBy: string | undefined;
 
-  constructor(private readonly ctx: PluginContext) {}
+  constructor(ctx: PluginContext) {
+    super(ctx, 'settings', 'liveness');
+  }
 
   /** Loads the stored settings (defaults for what is missing or out of range). */
   async load(): Promise<void> {
-    const r = await this.ctx.storage.get<Partial<LivenessSettings> & { updatedBy?: string }>(COLLECTION, ID);
-    if (!r) return;
-    this.version = r.version;
-    this.updatedAt = r.updatedAt;
-    this.updatedBy = r.value.updatedBy;
+    const stored = await this.read();
+    if (!stored) return;
     for (const k of Object.keys(SETTING_RANGES) as (keyof LivenessSettings)[]) {
-      const v = r.value[k];
+      const v = stored[k];
       const [lo, hi] = SETTING_RANGES[k];
       if (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi) this.current[k] = v;
     }
@@ -30,15 +23,7 @@ export class SettingsStore {
 
   /** Stores `next` (validated by the caller); `expectedVersion` gives a 409 on a stale write. */
   async save(next: LivenessSettings, by: string, expectedVersion?: number): Promise<void> {
-    const r = await this.ctx.storage.set(
-      COLLECTION,
-      ID,
-      { ...next, updatedBy: by },
-      expectedVersion !== undefined ? { expectedVersion } : undefined,
-    );
+    await this.write(next, by, expectedVersion);
     this.current = next;
-    this.version = r.version;
-    this.updatedAt = r.updatedAt;
-    this.updatedBy = by;
   }
 }
