@@ -1,12 +1,5 @@
-import {
-  errorCode,
-  json,
-  type PluginRequest,
-  type PluginResponse,
-  problem,
-  type SchemaRequest,
-} from '@omega/sdk';
-import { type Actor, silenceView } from '../alerts/alert-silencing.js';
+import { actorOf, errorCode, json, type PluginResponse, problem, type SchemaRequest } from '@omega/sdk';
+import { silenceView } from '../alerts/alert-silencing.js';
 import { parseSilence } from '../alerts/silence.js';
 import { MAX_ACTIVE_SILENCES } from '../alerts/silence-store.js';
 import type { MetricsService } from '../metrics-service.js';
@@ -16,13 +9,6 @@ import type { routeSchemas } from './route-schemas.js';
 type RouteSchemas = typeof routeSchemas;
 
 const noSilence = (id: string) => problem(404, 'OMEGA_ERR_NOT_FOUND', `No silence "${id}".`, { silence: id });
-
-/** The caller as the actor of an acknowledgement or a silence. */
-function actorOf(req: PluginRequest): Actor {
-  const c = req.caller;
-  const id = c.id || 'anonymous';
-  return { id, name: c.name ?? id, ...(c.remote ? { source: c.remote } : {}) };
-}
 
 /** Acknowledge and silence routes. */
 export function silenceRoutes(service: () => MetricsService) {
