@@ -156,10 +156,14 @@ describe('pack protocol, sdk and omega; install them outside the repository; aut
       'dist/index.d.ts',
       'dist/testing/index.d.ts',
       'dist/cli/main.js',
+      'styles/panel.css',
     ]) {
       expect(sdkFiles, f).toContain(f);
     }
-    expect(sdkFiles.filter((f) => !/^(package\.json|bin\/omega-plugin\.js|dist\/.+)$/.test(f))).toEqual([]);
+    // …and nothing else: the panel stylesheet (`@omega/sdk/panel.css`) is the one file outside dist/.
+    expect(
+      sdkFiles.filter((f) => !/^(package\.json|bin\/omega-plugin\.js|dist\/.+|styles\/panel\.css)$/.test(f)),
+    ).toEqual([]);
     expect(sdkFiles.filter((f) => f.startsWith('dist/docs/'))).toEqual([]);
     expect(await tarballFiles(tgz.protocol)).toContain('dist/archive/index.d.ts');
 
