@@ -22,6 +22,7 @@ import { initPlugin } from '../../sdk/src/scaffold/index.js';
 import { testPanel } from '../../sdk/src/testing/test-panel.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 import { authorEnv, runCommand } from '../packaging/run-command.js';
+import { bundleScaffoldPanel } from './bundle-scaffold-panel.js';
 import { OMEGA_PLUGIN, runCli } from './run-cli.js';
 
 const ROOT = realpathSync(join(import.meta.dirname, '..', '..'));
@@ -127,17 +128,7 @@ describe('omega-plugin init --panel: a dashboard panel written with @omega/sdk/p
 
     // What npm run build does, with this checkout's sdk linked as the package's @omega/sdk: bundle
     // the panel (esbuild, as build:panel), then omega-plugin build seals ui/ with the bundle in it.
-    mkdirSync(join(dir, 'node_modules', '@omega'), { recursive: true });
-    symlinkSync(SDK, join(dir, 'node_modules', '@omega', 'sdk'), 'dir');
-    const { build } = await import('esbuild');
-    await build({
-      entryPoints: [join(dir, 'panel', 'hello.ts')],
-      bundle: true,
-      format: 'iife',
-      target: 'es2022',
-      outfile: join(dir, 'ui', 'panels', 'hello', 'panel.js'),
-      logLevel: 'silent',
-    });
+    await bundleScaffoldPanel(dir);
     const bundle = readFileSync(join(dir, 'ui', 'panels', 'hello', 'panel.js'), 'utf8');
     expect(bundle).toContain('omega.panel.port'); // the SDK's connectPanel, bundled in
     expect(bundle).not.toMatch(/^import /m);
@@ -341,17 +332,7 @@ describe('testPanel against a real kernel: what it finds, what it refuses', () =
     writeFileSync(join(dir, 'plugin.json'), JSON.stringify(manifest, null, 2));
     mkdirSync(join(dir, 'ui', 'panels', 'about'), { recursive: true });
     writeFileSync(join(dir, 'ui', 'panels', 'about', 'index.html'), '<!doctype html>\n<p>about</p>\n');
-    mkdirSync(join(dir, 'node_modules', '@omega'), { recursive: true });
-    symlinkSync(SDK, join(dir, 'node_modules', '@omega', 'sdk'), 'dir');
-    const { build } = await import('esbuild');
-    await build({
-      entryPoints: [join(dir, 'panel', 'hello.ts')],
-      bundle: true,
-      format: 'iife',
-      target: 'es2022',
-      outfile: join(dir, 'ui', 'panels', 'hello', 'panel.js'),
-      logLevel: 'silent',
-    });
+    await bundleScaffoldPanel(dir);
     await buildPlugin(dir, { typecheck: false });
     k = await startTestKernel({ plugin: dir });
   }, 5 * MIN);

@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,8 +21,9 @@ import { packPlugin } from '../../sdk/src/pack/index.js';
 import { initPlugin } from '../../sdk/src/scaffold/index.js';
 import { generatePublisherKey, signPlugin } from '../../sdk/src/sign/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { bundleScaffoldPanel } from './bundle-scaffold-panel.js';
 
-const SDK = join(import.meta.dirname, '..', '..', 'sdk');
+const _SDK = join(import.meta.dirname, '..', '..', 'sdk');
 
 /** One raw GET with a Host header of our choosing (a panel origin is `<plugin>.localhost`). */
 function getOn(url: string, host: string, path: string): Promise<{ status: number; body: string }> {
@@ -109,17 +101,7 @@ describe('installing a packed plugin with a UI panel', () => {
 
   beforeAll(async () => {
     await initPlugin(work, 'chart', { panel: true });
-    mkdirSync(join(dir, 'node_modules', '@omega'), { recursive: true });
-    symlinkSync(SDK, join(dir, 'node_modules', '@omega', 'sdk'), 'dir');
-    const { build } = await import('esbuild');
-    await build({
-      entryPoints: [join(dir, 'panel', 'hello.ts')],
-      bundle: true,
-      format: 'iife',
-      target: 'es2022',
-      outfile: join(dir, 'ui', 'panels', 'hello', 'panel.js'),
-      logLevel: 'silent',
-    });
+    await bundleScaffoldPanel(dir);
     trustedKey = (await generatePublisherKey(work, 'trusted')).privateKeyFile;
     strangerKey = (await generatePublisherKey(work, 'stranger')).privateKeyFile;
     v1 = await packVersion('0.1.0');

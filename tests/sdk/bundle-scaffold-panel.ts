@@ -1,0 +1,23 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SDK = join(import.meta.dirname, '..', '..', 'sdk');
+
+/**
+ * What a scaffolded plugin's `npm run build:panel` does, with this checkout's sdk linked as its
+ * `@omega/sdk`: esbuild bundles `panel/hello.ts` into `ui/panels/hello/panel.js` (then
+ * `omega-plugin build` can seal ui/ with the bundle in it).
+ */
+export async function bundleScaffoldPanel(dir: string): Promise<void> {
+  mkdirSync(join(dir, 'node_modules', '@omega'), { recursive: true });
+  symlinkSync(SDK, join(dir, 'node_modules', '@omega', 'sdk'), 'dir');
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(dir, 'panel', 'hello.ts')],
+    bundle: true,
+    format: 'iife',
+    target: 'es2022',
+    outfile: join(dir, 'ui', 'panels', 'hello', 'panel.js'),
+    logLevel: 'silent',
+  });
+}
