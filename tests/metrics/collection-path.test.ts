@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../kernel/log/index.js';
-import { openStorage, type Storage } from '../../kernel/storage/index.js';
+import type { Storage } from '../../kernel/storage/index.js';
 import { createSystemInfo } from '../../kernel/system/index.js';
 import type { SystemArea, SystemAreaData } from '../../plugins/metrics/src/collect/host-data.js';
 import { MetricsService } from '../../plugins/metrics/src/metrics-service.js';
 import type { PluginStorage } from '../../plugins/metrics/src/persist/plugin-storage.js';
 import { removeDir } from '../helpers/temp-kernel.js';
+import { metricsStorageAt } from './metrics-storage.js';
 
 /*
  * The per-second path of the collector on this machine's real /proc and /sys (the kernel's own
@@ -29,15 +30,7 @@ afterEach(async () => {
 async function storage(): Promise<PluginStorage> {
   const dir = mkdtempSync(join(tmpdir(), 'omega-metrics-path-'));
   dirs.push(dir);
-  const s = await openStorage({ dataDir: dir, logger });
-  opened.push(s);
-  const ns = s.namespace('metrics');
-  return {
-    get: async (c, id) => (await ns.get(c, id)) ?? null,
-    set: (c, id, v, o) => ns.set(c, id, v, o),
-    delete: (c, id, o) => ns.delete(c, id, o),
-    list: (c, o) => ns.list(c, o),
-  };
+  return metricsStorageAt(dir, logger, opened);
 }
 
 type Temperature = SystemAreaData['temperature'];

@@ -3,30 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../kernel/log/index.js';
-import { openStorage, type Storage } from '../../kernel/storage/index.js';
+import type { Storage } from '../../kernel/storage/index.js';
 import { base64ToBytes, bytesToBase64 } from '../../plugins/metrics/src/persist/base64.js';
 import { HistoryPersister } from '../../plugins/metrics/src/persist/history-persister.js';
 import type { PluginStorage } from '../../plugins/metrics/src/persist/plugin-storage.js';
 import { MetricStore } from '../../plugins/metrics/src/store/metric-store.js';
 import { AVG } from '../../plugins/metrics/src/store/tiers.js';
 import { removeDir } from '../helpers/temp-kernel.js';
+import { metricsStorageAt } from './metrics-storage.js';
 
 const T0 = Date.UTC(2025, 0, 1, 10, 0, 0);
 const logger = createLogger({ level: 'silent' });
 const dirs: string[] = [];
 const opened: Storage[] = [];
 
-async function storageAt(dir: string): Promise<PluginStorage> {
-  const s = await openStorage({ dataDir: dir, logger });
-  opened.push(s);
-  const ns = s.namespace('metrics');
-  return {
-    get: async (c, id) => (await ns.get(c, id)) ?? null,
-    set: (c, id, v, o) => ns.set(c, id, v, o),
-    delete: (c, id, o) => ns.delete(c, id, o),
-    list: (c, o) => ns.list(c, o),
-  };
-}
+const storageAt = (dir: string): Promise<PluginStorage> => metricsStorageAt(dir, logger, opened);
 
 /** Records `seconds` of samples: load.1 = second index; disk series from second 30 on. */
 function run(store: MetricStore, p: HistoryPersister, seconds: number): void {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../kernel/log/index.js';
-import { openStorage, type Storage } from '../../kernel/storage/index.js';
+import type { Storage } from '../../kernel/storage/index.js';
 import { AlertEngine } from '../../plugins/metrics/src/alerts/alert-engine.js';
 import { parseRuleSpec } from '../../plugins/metrics/src/alerts/alert-rule.js';
 import { ACK_GRACE_MS, AlertSilencing } from '../../plugins/metrics/src/alerts/alert-silencing.js';
@@ -11,6 +11,7 @@ import { parseSilence, type Silence } from '../../plugins/metrics/src/alerts/sil
 import type { PluginStorage } from '../../plugins/metrics/src/persist/plugin-storage.js';
 import { MetricStore } from '../../plugins/metrics/src/store/metric-store.js';
 import { removeDir } from '../helpers/temp-kernel.js';
+import { metricsStorageAt } from './metrics-storage.js';
 
 const T0 = Date.UTC(2025, 0, 1, 10, 0, 0);
 const ALICE = { id: 'u-alice', name: 'alice' };
@@ -18,17 +19,7 @@ const logger = createLogger({ level: 'silent' });
 const dirs: string[] = [];
 const opened: Storage[] = [];
 
-async function storageAt(dir: string): Promise<PluginStorage> {
-  const s = await openStorage({ dataDir: dir, logger });
-  opened.push(s);
-  const ns = s.namespace('metrics');
-  return {
-    get: async (c, id) => (await ns.get(c, id)) ?? null,
-    set: (c, id, v, o) => ns.set(c, id, v, o),
-    delete: (c, id, o) => ns.delete(c, id, o),
-    list: (c, o) => ns.list(c, o),
-  };
-}
+const storageAt = (dir: string): Promise<PluginStorage> => metricsStorageAt(dir, logger, opened);
 
 function silence(input: Record<string, unknown>, now = T0): Silence {
   const r = parseSilence(input, now, ALICE);
