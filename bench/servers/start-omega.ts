@@ -116,6 +116,8 @@ export async function startOmega(
       child.kill('SIGTERM');
       await exited;
       rmSync(dataDir, { recursive: true, force: true });
+      // The local agent's session work directories go beside the data dir (omega start's default).
+      rmSync(`${dataDir}-sessions`, { recursive: true, force: true });
     },
   };
 }
