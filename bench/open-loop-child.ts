@@ -1,0 +1,15 @@
+import { generateOpenLoop, type OpenLoopOptions } from './open-loop-generator.js';
+
+/**
+ * The open-loop generator's process (started by `openLoop` in http-open-loop.ts): argv[2] is
+ * `{ url, opts }` as JSON; prints the result as one JSON line on stdout, or one line on stderr
+ * and exit 1 on failure.
+ */
+try {
+  const { url, opts } = JSON.parse(process.argv[2] ?? '') as { url: string; opts: OpenLoopOptions };
+  const result = await generateOpenLoop(url, opts);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} catch (err) {
+  process.stderr.write(`open-loop generator: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+}
