@@ -293,6 +293,13 @@ for (const t of [targets.health, targets.open, targets.auth]) {
 }
 const honoPaced = paced.get(targets.honoEcho)!;
 const barePaced = paced.get(bareTarget)!;
+const worstLate = Math.max(...[...paced.values()].map((r) => r.lateness.p99));
+if (worstLate > 0.25) {
+  // The generator runs in its own process: when even it was late, the machine (not the servers) set the tails.
+  console.log(
+    `note: the generator's own lateness p99 reached ${worstLate.toFixed(2)} ms (loadavg ${loadavg()[0]!.toFixed(2)}): the machine was busy, and the p99 figures below carry its scheduling delays; compare from-send p99, or re-run on a quiet machine.`,
+  );
+}
 // The floor: what the generator adds (its lateness) and what a bare node:http server takes.
 report({
   name: `open-loop generator lateness p99 at ${PACED_RATE} req/s`,

@@ -13,3 +13,6 @@ try {
   process.stderr.write(`open-loop generator: ${(err as Error).message}\n`);
   process.exitCode = 1;
 }
+// Sockets still open after a failed start (some connected, one refused) would keep the process
+// alive; stdout to a pipe is written synchronously on Linux, so nothing printed is lost.
+process.exit();
