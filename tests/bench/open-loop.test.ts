@@ -1,0 +1,95 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openLoop } from '../../bench/http-open-loop.js';
+
+/** A real node:http server on loopback; `handle` answers each request (its index in arrival order). */
+async function serve(handle: (i: number, req: IncomingMessage, res: ServerResponse) => void) {
+  let n = 0;
+  const server = createServer((req, res) => handle(n++, req, res));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  servers.push(server);
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, count: () => n };
+}
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((resolve) => s.close(resolve));
+  }
+});
+const json = (res: ServerResponse, status = 200) =>
+  res.writeHead(status, { 'content-type': 'application/json' });
+
+describe('openLoop (generator in its own process, raw keep-alive sockets)', () => {
+  it('sends every scheduled request with its headers and measures from the due time and from the send', async () => {
+    const auth: Array<string | undefined> = [];
+    // every other answer chunked (no content-length), the others with a content-length
+    const s = await serve((i, req, res) => {
+      auth.push(req.headers.authorization);
+      if (i % 2) res.writeHead(200).end('{"hello":"world"}');
+      else {
+        json(res);
+        res.write('{"hello":');
+        res.end('"world"}');
+      }
+    });
+    const r = await openLoop(`${s.url}/api/v1/echo/open?x=1`, {
+      rate: 200,
+      seconds: 1,
+      warmupSeconds: 0.25,
+      connections: 4,
+      headers: { authorization: 'Bearer t0k' },
+      pids: [process.pid],
+    });
+    expect(r.requests).toBe(200);
+    expect(s.count()).toBe(250);
+    expect(new Set(auth)).toEqual(new Set(['Bearer t0k']));
+    expect(r.bad).toBe(0);
+    // a request is sent at or after it is due: from-due dominates from-send, lateness is never negative
+    expect(r.p50).toBeGreaterThanOrEqual(r.fromSend.p50);
+    expect(r.max).toBeGreaterThanOrEqual(r.fromSend.max);
+    expect(r.lateness.p50).toBeGreaterThanOrEqual(0);
+    expect(r.p50).toBeGreaterThanOrEqual(r.lateness.p50);
+    expect(r.pidCpu).toHaveLength(1);
+    expect(r.pidCpu[0]).toBeGreaterThanOrEqual(0);
+    expect(r.generatorCpu).toBeGreaterThan(0);
+  });
+
+  it('charges a stall to every request due behind it (no coordinated omission)', async () => {
+    // one connection; the 20th request is held 300 ms, so ~60 requests due meanwhile queue behind it
+    const s = await serve((i, _req, res) => {
+      const answer = () => json(res).end('{}');
+      if (i === 20) setTimeout(answer, 300);
+      else answer();
+    });
+    const r = await openLoop(`${s.url}/`, { rate: 200, seconds: 1, warmupSeconds: 0, connections: 1 });
+    expect(r.bad).toBe(0);
+    expect(r.queued).toBeGreaterThanOrEqual(10);
+    expect(r.max).toBeGreaterThanOrEqual(300);
+    // the queued requests answer fast once sent, so only from-due sees the stall at p99
+    expect(r.p99).toBeGreaterThanOrEqual(200);
+    expect(r.fromSend.p99).toBeLessThan(r.p99);
+  });
+
+  it('counts non-2xx answers and dropped connections as bad, and replaces the connection', async () => {
+    const s = await serve((i, _req, res) => {
+      if (i % 25 === 3) res.socket?.destroy();
+      else if (i % 25 === 7) json(res, 503).end('{}');
+      else json(res).end('{}');
+    });
+    const r = await openLoop(`${s.url}/`, { rate: 200, seconds: 1, warmupSeconds: 0, connections: 2 });
+    expect(r.requests).toBe(200);
+    expect(s.count()).toBe(200);
+    expect(r.bad).toBe(16);
+  });
+
+  it('fails with a clear message when nothing listens', async () => {
+    const s = await serve(() => {});
+    const url = s.url;
+    for (const srv of servers.splice(0)) await new Promise((resolve) => srv.close(resolve));
+    await expect(openLoop(`${url}/`, { rate: 10, seconds: 0.1 })).rejects.toThrow(/cannot connect/);
+  });
+});
