@@ -134,6 +134,17 @@ export class JournalFile {
     if (this.#damaged) await this.#cutBack();
   }
 
+  /**
+   * Cuts the zeros after the last frame off (durably), for a file no longer appended to: an
+   * older segment then holds only its frames, as files without preallocation did.
+   */
+  async trim(): Promise<void> {
+    if (this.#closed || this.#allocated === this.#size) return;
+    await this.fh.truncate(this.#size);
+    await this.fh.datasync();
+    this.#allocated = this.#size;
+  }
+
   /** Closes the handle (idempotent). */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -194,6 +194,8 @@ export class SegmentedJournal {
     this.#zeroFilledBefore += old?.zeroFilled ?? 0;
     this.#current = next;
     this.#segments.push({ gen, file, lastFrame: gen - 1, bytes: 0 });
+    // Its preallocated zeros are of no use now (a zero tail is legal, so this is best effort).
+    await old?.trim().catch(() => {});
     await old?.close().catch(() => {});
     return gen;
   }
