@@ -3,8 +3,9 @@
  * promise resolves), at 10,000 and 1,000,000 records in the namespace, plus 64 clients at
  * 10,000; and the bytes written per mutation (journal frames, and snapshots written by
  * compactions during the run). Baseline, same run and disk: a bare append + fdatasync loop
- * of records of the same size; also shown, a bare O_DSYNC append loop (what the journal
- * does: one durable write per commit, one system call).
+ * of records of the same size; also shown, a bare O_DSYNC append loop, and a bare O_DSYNC
+ * overwrite loop into a pre-zeroed file (what the journal does: one durable write per
+ * commit, one system call, into space zero-filled ahead of it, so no size change to sync).
  *
  * The disk is shared with other work, so its speed swings by several times within seconds:
  * each figure is the median of ROUNDS short windows, and every storage window runs right
@@ -14,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { constants, mkdtempSync, rmdirSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger } from '../kernel/log/index.js';
@@ -58,21 +59,39 @@ const LINE_BYTES = Buffer.byteLength(
   }),
 );
 
-/** A bare append loop of record-sized buffers, made durable one at a time (the floor). */
-async function appendLoop(how: 'fdatasync' | 'O_DSYNC', base?: string) {
+/** Bytes of the pre-zeroed baseline file (its writes wrap around: every one is an overwrite). */
+const PREZEROED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A bare loop of record-sized writes, made durable one at a time (the floor): appended
+ * with fdatasync, appended O_DSYNC, or written O_DSYNC over a file zero-filled beforehand.
+ */
+async function appendLoop(how: 'fdatasync' | 'O_DSYNC' | 'prezeroed', base?: string) {
   const dir = await tempDir('baseline', base);
-  const { O_APPEND, O_CREAT, O_DSYNC, O_WRONLY } = constants;
-  const flags = O_WRONLY | O_CREAT | O_APPEND | (how === 'O_DSYNC' ? O_DSYNC : 0);
+  const { O_APPEND, O_CREAT, O_DSYNC, O_RDWR, O_WRONLY } = constants;
+  const flags =
+    how === 'prezeroed'
+      ? O_RDWR | O_CREAT | O_DSYNC
+      : O_WRONLY | O_CREAT | O_APPEND | (how === 'O_DSYNC' ? O_DSYNC : 0);
   const fh = await open(join(dir, 'append.bin'), flags);
+  if (how === 'prezeroed') {
+    const zeros = Buffer.alloc(1024 * 1024);
+    for (let at = 0; at < PREZEROED_BYTES; at += zeros.length) await fh.write(zeros, 0, zeros.length, at);
+  }
   const buf = Buffer.alloc(LINE_BYTES + 20, 0x78);
+  let at = 0;
   return {
-    /** Appends for one window; ops/s. */
+    /** Writes for one window; ops/s. */
     async window(): Promise<number> {
       let done = 0;
       const start = performance.now();
       const end = start + WINDOW_MS;
       while (performance.now() < end) {
-        await fh.write(buf);
+        if (how === 'prezeroed') {
+          if (at + buf.length > PREZEROED_BYTES) at = 0;
+          await fh.write(buf, 0, buf.length, at);
+          at += buf.length;
+        } else await fh.write(buf);
         if (how === 'fdatasync') await fh.datasync();
         done++;
       }
@@ -137,6 +156,7 @@ async function storageWindow(view: NamespaceView, records: number, concurrency: 
 
 const fdatasync = await appendLoop('fdatasync');
 const dsync = await appendLoop('O_DSYNC');
+const prezeroed = await appendLoop('prezeroed');
 const baselineName = `append ${LINE_BYTES + 20} B + fdatasync loop`;
 const runs: [number, number][] = RECORDS.flatMap((r): [number, number][] =>
   r === 10_000
@@ -151,10 +171,17 @@ for (const [records, concurrency] of runs) {
   const view = storage.namespace('bench');
   const before = storage.stats().bench!;
   const latencies: number[] = [];
-  const rates = { fdatasync: [] as number[], dsync: [] as number[], storage: [] as number[] };
+  const rates = {
+    fdatasync: [] as number[],
+    dsync: [] as number[],
+    prezeroed: [] as number[],
+    storage: [] as number[],
+  };
+  const load = loadavg()[0]!;
   for (let round = 0; round < ROUNDS; round++) {
     rates.fdatasync.push(await fdatasync.window());
     rates.dsync.push(await dsync.window());
+    rates.prezeroed.push(await prezeroed.window());
     rates.storage.push(await storageWindow(view, records, concurrency, latencies));
   }
   const after = storage.stats().bench!;
@@ -199,8 +226,20 @@ for (const [records, concurrency] of runs) {
     baseline: { name: 'append + O_DSYNC loop', value: median(rates.dsync) },
   });
   report({
+    name: '    the same, beside the O_DSYNC overwrite loop (pre-zeroed file)',
+    value: perSecond,
+    unit: 'ops/s',
+    baseline: { name: 'pre-zeroed O_DSYNC loop', value: median(rates.prezeroed) },
+  });
+  report({
     name: '    bytes written per mutation (journal)',
     value: (after.written.journal - before.written.journal) / mutations,
+    unit: 'B',
+    baseline: { name: 'one record as a journal line', value: LINE_BYTES },
+  });
+  report({
+    name: '    bytes written per mutation (zero-fill ahead of the journal, amortized)',
+    value: (after.written.zeroFill - before.written.zeroFill) / mutations,
     unit: 'B',
     baseline: { name: 'one record as a journal line', value: LINE_BYTES },
   });
@@ -232,7 +271,8 @@ for (const [records, concurrency] of runs) {
   }
   const spread = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
   console.log(
-    `${''.padEnd(4)}windows: storage ${spread(rates.storage)}, fdatasync loop ${spread(rates.fdatasync)} ops/s; ` +
+    `${''.padEnd(4)}loadavg ${load.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}; windows: storage ${spread(rates.storage)}, ` +
+      `fdatasync loop ${spread(rates.fdatasync)}, pre-zeroed loop ${spread(rates.prezeroed)} ops/s; ` +
       `mean batch ${(mutations / (after.writes - before.writes)).toFixed(1)} mutations/frame, ` +
       `p99 ack ${percentile(latencies, 99).toFixed(2)} ms, ${after.compactions - before.compactions} compaction(s) ` +
       `of a ${(after.snapshotBytes / 1e6).toFixed(1)} MB snapshot`,
@@ -240,6 +280,7 @@ for (const [records, concurrency] of runs) {
 }
 await fdatasync.close();
 await dsync.close();
+await prezeroed.close();
 for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 
 // The same with the disk taken out: on a tmpfs (RAM), what the storage layer itself costs

@@ -40,10 +40,14 @@ function newBatch<M>(): Batch<M> {
 }
 
 /**
- * Group commit: mutations apply to memory at once; all of them made while no write is in
- * flight (at least one event-loop turn's worth) share the next write, and each caller's
- * promise resolves after that write. While a write is in flight, new mutations gather for
- * the next one. The write is handed the batch's mutations (e.g. to journal them).
+ * Group commit: mutations apply to memory at once and each caller's promise resolves after
+ * the write that carries its mutation. With no write in flight, the next write starts in a
+ * microtask after the first pending mutation, so it carries everything submitted by then
+ * (the same synchronous run and its promise continuations) and a lone client waits for no
+ * timer or event-loop turn; while a write is in flight, new mutations gather for the next
+ * one, which starts as soon as it ends. After a failed write, the next waits a turn
+ * (setImmediate), so the failure's handlers run first. The write is handed the batch's
+ * mutations (e.g. to journal them).
  *
  * A failed write rolls back: later mutations are undone, the failed batch is undone and
  * rejected with the write's error, then the later mutations are re-applied on the restored
@@ -101,11 +105,14 @@ export class GroupCommit<M extends Mutation<unknown> = Mutation<unknown>> {
     return { ...this.counters };
   }
 
-  private schedule(): void {
+  private schedule(afterFailure = false): void {
     if (this.scheduled || this.inFlight) return;
     this.scheduled = true;
-    setImmediate(() => void this.run());
+    if (afterFailure) setImmediate(this.runNow);
+    else queueMicrotask(this.runNow);
   }
+
+  private readonly runNow = (): void => void this.run();
 
   private async run(): Promise<void> {
     this.scheduled = false;
@@ -131,7 +138,7 @@ export class GroupCommit<M extends Mutation<unknown> = Mutation<unknown>> {
       this.counters.failedWrites++;
       this.rollBack(batch, error);
     }
-    if (this.pending || this.kicked) this.schedule();
+    if (this.pending || this.kicked) this.schedule(failed);
   }
 
   private rollBack(failed: Batch<M>, error: unknown): void {

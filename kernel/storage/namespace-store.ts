@@ -39,8 +39,8 @@ export interface NamespaceStats extends GroupCommitStats {
   snapshotBytes: number;
   compactions: number;
   failedCompactions: number;
-  /** Bytes written since open: journal frames, and snapshots. */
-  written: { journal: number; snapshot: number };
+  /** Bytes written since open: journal frames, snapshots, and zeros preallocated ahead of the journal's frames. */
+  written: { journal: number; snapshot: number; zeroFill: number };
 }
 
 /** A mutation of a namespace: applied to memory, then journalled as `lines`. */
@@ -364,7 +364,11 @@ export class NamespaceStore {
       snapshotBytes: this.adapter.bytes,
       compactions: this.compactor.counters.compactions,
       failedCompactions: this.compactor.counters.failed,
-      written: { journal: this.journal.written, snapshot: this.compactor.counters.snapshotBytes },
+      written: {
+        journal: this.journal.written,
+        snapshot: this.compactor.counters.snapshotBytes,
+        zeroFill: this.journal.zeroFilled,
+      },
     };
   }
 

@@ -17,6 +17,13 @@ afterEach(async () => {
 
 const nsFile = (ns: string) => join(dir, 'storage', `${ns}.json`);
 const journal = (ns: string, gen = 1) => join(dir, 'storage', `${ns}.${gen}.journal`);
+/** A journal's whole frames, without the zero-filled space preallocated after them. */
+const framesOf = async (file: string) => {
+  const bytes = await readFile(file);
+  return bytes.subarray(0, parseFrames(bytes).end);
+};
+/** True when every byte of `bytes` is zero. */
+const allZero = (bytes: Buffer) => bytes.every((b) => b === 0);
 
 describe('storage files', () => {
   it('keeps one journal per namespace and never touches another namespace', async () => {
@@ -38,10 +45,10 @@ describe('storage files', () => {
     await Promise.all(
       Array.from({ length: 2000 }, (_, i) => storage.set('big', 'c', `k${i}`, { i, pad: 'p'.repeat(100) })),
     );
-    const size = (await stat(journal('big'))).size;
+    const size = (await framesOf(journal('big'))).length;
     expect(size).toBeGreaterThan(2000 * 100);
     await storage.set('big', 'c', 'k7', { i: 7, pad: 'q' });
-    const grown = (await stat(journal('big'))).size - size;
+    const grown = (await framesOf(journal('big'))).length - size;
     const { frames } = parseFrames((await readFile(journal('big'))).subarray(size));
     expect(frames).toHaveLength(1);
     expect(frames[0]!.bytes).toBe(grown);
@@ -61,9 +68,10 @@ describe('storage files', () => {
     expect(writes).toBeGreaterThanOrEqual(1);
     expect(writes).toBeLessThanOrEqual(5);
     // One frame per write, and nothing else in the journal.
-    const { frames, end } = parseFrames(await readFile(journal('busy')));
+    const bytes = await readFile(journal('busy'));
+    const { frames, end } = parseFrames(bytes);
     expect(frames.map((f) => f.seq)).toEqual(Array.from({ length: writes + 1 }, (_, i) => i + 1));
-    expect(end).toBe((await stat(journal('busy'))).size);
+    expect(allZero(bytes.subarray(end))).toBe(true); // after the frames: only preallocated zeros
     // Acked means on disk: read the files themselves, not the in-memory state.
     const onDisk = (await readNamespaceOnDisk(dir, 'busy')).get('c')!;
     for (const rec of acked) expect(onDisk.get(rec.id)!.version).toBeGreaterThanOrEqual(rec.version);
@@ -244,7 +252,7 @@ describe('journal damage', () => {
     const storage = await open(dir);
     for (const id of ['a', 'b', 'c']) await storage.set('app', 'c', id, { id });
     await storage.close();
-    return readFile(journal('app'));
+    return framesOf(journal('app'));
   }
 
   for (const [name, tail] of [
@@ -253,31 +261,83 @@ describe('journal damage', () => {
     ['zeros (size grew, data never written)', (frame: Buffer) => Buffer.alloc(frame.length)],
     ['a frame with a flipped byte', (frame: Buffer) => Buffer.from(frame).fill(0x41, 30, 31)],
   ] as const) {
-    it(`a torn tail (${name}) is dropped and logged; the acknowledged frames before it stay`, async () => {
-      const bytes = await threeFrames();
-      const { frames } = parseFrames(bytes);
-      const last = bytes.subarray(bytes.length - frames[2]!.bytes);
-      // The third frame was never acknowledged: the crash came in the middle of its append.
-      await writeFile(
-        journal('app'),
-        Buffer.concat([bytes.subarray(0, bytes.length - last.length), tail(last)]),
-      );
-      const lines: string[] = [];
-      const storage = await openStorage({
-        dataDir: dir,
-        logger: createLogger({ level: 'warn', destination: { write: (l: string) => lines.push(l) } }),
+    for (const [where, after] of [
+      ['at the end of the file', 0],
+      ['in preallocated space', 64 * 1024],
+    ] as const)
+      it(`a torn tail (${name}, ${where}) is dropped and logged; the acknowledged frames before it stay`, async () => {
+        const bytes = await threeFrames();
+        const { frames } = parseFrames(bytes);
+        const last = bytes.subarray(bytes.length - frames[2]!.bytes);
+        // The third frame was never acknowledged: the crash came in the middle of its append
+        // (over the zeros preallocated for it, or past the file's end).
+        await writeFile(
+          journal('app'),
+          Buffer.concat([bytes.subarray(0, bytes.length - last.length), tail(last), Buffer.alloc(after)]),
+        );
+        const lines: string[] = [];
+        const storage = await openStorage({
+          dataDir: dir,
+          logger: createLogger({ level: 'warn', destination: { write: (l: string) => lines.push(l) } }),
+        });
+        expect((await storage.list('app', 'c')).items.map((r) => r.id)).toEqual(['a', 'b']);
+        if (allZero(tail(last))) {
+          // Zeros where a frame should be are what preallocation leaves: nothing to report.
+          expect(lines.join('')).not.toMatch(/torn tail/);
+        } else {
+          expect(lines.join('')).toMatch(/torn tail/);
+          expect(lines.join('')).toContain(journal('app'));
+        }
+        // The tail is cut off, so the next append lands on a clean end and survives reopening.
+        await storage.set('app', 'c', 'd', 1);
+        await storage.close();
+        const again = await open(dir);
+        expect((await again.list('app', 'c')).items.map((r) => r.id)).toEqual(['a', 'b', 'd']);
+        await again.close();
       });
-      expect((await storage.list('app', 'c')).items.map((r) => r.id)).toEqual(['a', 'b']);
-      expect(lines.join('')).toMatch(/torn tail/);
-      expect(lines.join('')).toContain(journal('app'));
-      // The tail is cut off, so the next append lands on a clean end and survives reopening.
-      await storage.set('app', 'c', 'd', 1);
-      await storage.close();
-      const again = await open(dir);
-      expect((await again.list('app', 'c')).items.map((r) => r.id)).toEqual(['a', 'b', 'd']);
-      await again.close();
-    });
   }
+
+  it('a preallocated zero tail is kept, not reported, and the next append overwrites its start', async () => {
+    const whole = await threeFrames();
+    const size = (await stat(journal('app'))).size;
+    expect(size).toBeGreaterThan(whole.length); // zero-filled ahead of the frames
+    expect(allZero((await readFile(journal('app'))).subarray(whole.length))).toBe(true);
+    const lines: string[] = [];
+    const storage = await openStorage({
+      dataDir: dir,
+      logger: createLogger({ level: 'warn', destination: { write: (l: string) => lines.push(l) } }),
+    });
+    expect(lines.join('')).toBe('');
+    await storage.set('app', 'c', 'd', 1);
+    const after = await readFile(journal('app'));
+    expect(after.length).toBe(size); // written into the zeros: the file did not grow
+    expect(parseFrames(after).frames.map((f) => f.seq)).toEqual([1, 2, 3, 4]);
+    await storage.close();
+    const again = await open(dir);
+    expect((await again.list('app', 'c')).items.map((r) => r.id)).toEqual(['a', 'b', 'c', 'd']);
+    await again.close();
+  });
+
+  it('a zero tail in an older segment is not damage', async () => {
+    const storage = await openStorage({
+      dataDir: dir,
+      logger: quietLogger,
+      compaction: { minJournalBytes: 1 << 30, journalRatio: 1 },
+    });
+    for (const id of ['a', 'b']) await storage.set('app', 'c', id, { id });
+    await storage.close();
+    // Make the (zero-tailed) segment 1 an older one: a newer segment 3 follows it, as a
+    // compaction's rotation leaves them until the snapshot is written.
+    const { encodeFrame, encodePayload } = await import('../../kernel/storage/journal/frame.js');
+    const line = '{"set":"c","record":{"id":"z","version":1,"createdAt":"x","updatedAt":"x","value":1}}';
+    await writeFile(journal('app', 3), encodeFrame(3, encodePayload([line])));
+    expect(allZero((await readFile(journal('app'))).subarray((await framesOf(journal('app'))).length))).toBe(
+      true,
+    );
+    const again = await open(dir);
+    expect((await again.list('app', 'c')).items.map((r) => r.id)).toEqual(['a', 'b', 'z']);
+    await again.close();
+  });
 
   it('damage in the middle of a journal stops open with OMEGA_ERR_STORAGE_CORRUPT naming it, untouched', async () => {
     const bytes = await threeFrames();
@@ -300,7 +360,7 @@ describe('journal damage', () => {
     await storage.close();
     // A well-formed frame (valid checksum) carrying garbage: written by something else, not torn.
     const { encodeFrame, encodePayload } = await import('../../kernel/storage/journal/frame.js');
-    const bytes = await readFile(journal('app'));
+    const bytes = await framesOf(journal('app'));
     await writeFile(journal('app'), Buffer.concat([bytes, encodeFrame(4, encodePayload(['{"nope":1}']))]));
     const err = await rejection(() => open(dir));
     expect(err.code).toBe('OMEGA_ERR_STORAGE_CORRUPT');
@@ -310,7 +370,7 @@ describe('journal damage', () => {
   it('a journal that skips frames the snapshot does not cover stops open', async () => {
     await threeFrames();
     const { encodeFrame, encodePayload } = await import('../../kernel/storage/journal/frame.js');
-    const bytes = await readFile(journal('app'));
+    const bytes = await framesOf(journal('app'));
     const line = '{"set":"c","record":{"id":"z","version":1,"createdAt":"x","updatedAt":"x","value":1}}';
     await writeFile(journal('app'), Buffer.concat([bytes, encodeFrame(9, encodePayload([line]))]));
     const err = await rejection(() => open(dir));

@@ -21,6 +21,8 @@ export interface ScanResult {
   size: number;
   /** Bytes after `end` that form no valid frame and are followed by none: a crash's unfinished append. */
   torn: { offset: number; bytes: number; reason: string } | null;
+  /** Bytes after `end` that are all zero: space preallocated for appends (not damage), or 0. */
+  zeroTail: number;
 }
 
 const BLOCK = 1024 * 1024;
@@ -86,11 +88,26 @@ async function nextValidFrame(fh: FileHandle, size: number, from: number): Promi
   return -1;
 }
 
+/** True when bytes [from, size) of the file are all zero. */
+async function allZero(fh: FileHandle, size: number, from: number): Promise<boolean> {
+  const block = new BlockReader(fh, size);
+  for (let at = from; at < size; ) {
+    const n = Math.min(BLOCK, size - at);
+    const bytes = await block.read(at, n);
+    if (!bytes) return false;
+    for (let i = 0; i < n; i++) if (bytes[i] !== 0) return false;
+    at += n;
+  }
+  return true;
+}
+
 /**
  * Reads every frame of a journal file in order, calling `onFrame` for each valid one.
- * A damaged frame with no valid frame after it is a torn tail (a crash's unfinished
- * append): reported, not thrown. A damaged frame followed by a valid one is corruption in
- * the middle: OMEGA_ERR_STORAGE_CORRUPT naming the file and offset. Never writes.
+ * Where the frames end, the rest of the file may be all zeros: space preallocated for
+ * appends ({@link JournalFile}), reported as `zeroTail`. Any other damaged frame with no
+ * valid frame after it is a torn tail (a crash's unfinished append): reported, not thrown.
+ * A damaged frame followed by a valid one is corruption in the middle:
+ * OMEGA_ERR_STORAGE_CORRUPT naming the file and offset. Never writes.
  */
 export async function scanJournal(file: string, onFrame: (frame: ScannedFrame) => void): Promise<ScanResult> {
   const fh = await open(file, 'r');
@@ -102,6 +119,7 @@ export async function scanJournal(file: string, onFrame: (frame: ScannedFrame) =
     while (at < size) {
       const c = await checkFrame(reader, at);
       if ('reason' in c) {
+        if (await allZero(fh, size, at)) return { frames, end: at, size, torn: null, zeroTail: size - at };
         const next = await nextValidFrame(fh, size, at + 1);
         if (next !== -1) {
           throw corruptFile(
@@ -109,13 +127,19 @@ export async function scanJournal(file: string, onFrame: (frame: ScannedFrame) =
             `damaged journal frame at byte ${at} (${c.reason}) with valid frames after it, at byte ${next}`,
           );
         }
-        return { frames, end: at, size, torn: { offset: at, bytes: size - at, reason: c.reason } };
+        return {
+          frames,
+          end: at,
+          size,
+          torn: { offset: at, bytes: size - at, reason: c.reason },
+          zeroTail: 0,
+        };
       }
       onFrame({ seq: c.seq, payload: c.payload, offset: at, end: c.end });
       frames++;
       at = c.end;
     }
-    return { frames, end: at, size, torn: null };
+    return { frames, end: at, size, torn: null, zeroTail: 0 };
   } finally {
     await fh.close();
   }

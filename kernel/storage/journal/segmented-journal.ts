@@ -47,6 +47,8 @@ export class SegmentedJournal {
   #current: JournalFile | null;
   #nextSeq: number;
   #written = 0;
+  /** Zeros written by segments no longer current. */
+  #zeroFilledBefore = 0;
 
   private constructor(
     segments: Segment[],
@@ -67,7 +69,7 @@ export class SegmentedJournal {
     let last: number | undefined;
     let after = o.after === 'any' ? undefined : o.after;
     let applied = false;
-    let tail: { file: string; end: number } | null = null;
+    let tail: { file: string; end: number; zeroTail: boolean } | null = null;
     for (const [i, { gen, file }] of files.entries()) {
       const seg: Segment = { gen, file, lastFrame: gen - 1, bytes: 0 };
       const scan = await scanJournal(file, (frame) => {
@@ -109,11 +111,11 @@ export class SegmentedJournal {
           'dropping the torn tail of a journal (an append that a crash interrupted; it was never acknowledged)',
         );
       }
-      tail = { file, end: scan.end };
+      tail = { file, end: scan.end, zeroTail: scan.zeroTail > 0 };
       segments.push(seg);
     }
     const nextSeq = Math.max(last ?? 0, after ?? 0) + 1;
-    const current = tail ? await JournalFile.openAt(tail.file, tail.end) : null;
+    const current = tail ? await JournalFile.openAt(tail.file, tail.end, tail.zeroTail) : null;
     return new SegmentedJournal(segments, current, nextSeq, o.fileOf);
   }
 
@@ -137,6 +139,11 @@ export class SegmentedJournal {
   /** Bytes appended since this journal was opened. */
   get written(): number {
     return this.#written;
+  }
+
+  /** Bytes of zeros written ahead of the frames (preallocation, see JournalFile) since this journal was opened. */
+  get zeroFilled(): number {
+    return this.#zeroFilledBefore + (this.#current?.zeroFilled ?? 0);
   }
 
   /** Generation of the segment appends go to (0 before the first). */
@@ -184,8 +191,11 @@ export class SegmentedJournal {
     const file = this.#fileOf(gen);
     const next = await JournalFile.create(file);
     const old = this.#current;
+    this.#zeroFilledBefore += old?.zeroFilled ?? 0;
     this.#current = next;
     this.#segments.push({ gen, file, lastFrame: gen - 1, bytes: 0 });
+    // Its preallocated zeros are of no use now (a zero tail is legal, so this is best effort).
+    await old?.trim().catch(() => {});
     await old?.close().catch(() => {});
     return gen;
   }
