@@ -138,6 +138,41 @@ describe('a route with a known token', () => {
   });
 });
 
+describe('a known token found from the Authorization header as sent (Authenticator.known)', () => {
+  it('answers exactly what the cache answers for the token, and nothing for a header that differs', async () => {
+    const auth = kernelAuth('operator-admin-token-0123456789');
+    const token = await sign(['*:read'], 'jti-known-1');
+    expect(auth.authenticator.known?.(`Bearer ${token}`)).toBeUndefined();
+    const verified = await auth.authenticator.authenticate({ bearer: token, headers: {} });
+    expect(auth.authenticator.known?.(`Bearer ${token}`)).toBe(verified);
+    for (const other of [
+      `Bearer  ${token}`,
+      `bearer ${token}`,
+      `Bearer ${token} `,
+      `Bearer x${token}`,
+      `Bearer ${token.slice(1)}`,
+      `Basic ${token}`,
+      token,
+      'Bearer ',
+      'Bearer operator-admin-token-0123456789',
+    ]) {
+      expect(auth.authenticator.known?.(other)).toBeUndefined();
+    }
+  });
+
+  it('short keys (shorter than a slot) are compared whole too, and expire by one compare', () => {
+    const c = new DecisionCache();
+    const principal = { id: 'p', kind: 'user', permissions: ['*'] } as Principal;
+    c.set('short', { principal, sub: 'p', credentialId: 'p', expiresAt: 10 }, c.generation);
+    expect(c.get('short', 0)?.principal).toBe(principal);
+    expect(c.getAuthorization('Bearer short', 0)?.principal).toBe(principal);
+    for (const other of ['Bearer shor', 'Bearer xshort', 'Bearer  short', 'Bearer ', 'short'])
+      expect(c.getAuthorization(other, 0)).toBeUndefined();
+    expect(c.getAuthorization('Bearer short', 10)).toBeUndefined();
+    expect(c.size).toBe(0);
+  });
+});
+
 describe('a known token on a route: refused on the very next request once revoked or expired', () => {
   const serve = (auth: ReturnType<typeof kernelAuth>) => {
     const table = new RouteTable();
@@ -181,9 +216,10 @@ describe('a known token on a route: refused on the very next request once revoke
       const token = await sign(['things:read'], `jti-rev-${i + 1}`);
       expect((await call(token)).status).toBe(200);
       expect((await call(token)).status).toBe(200);
-      expect(auth.authenticator.peek?.({ bearer: token, headers: {} })).toBeDefined();
+      expect(auth.authenticator.known?.(`Bearer ${token}`)).toBeDefined();
       gone.add(name);
       auth.onEvent(topic, data);
+      expect(auth.authenticator.known?.(`Bearer ${token}`)).toBeUndefined();
       expect(auth.authenticator.peek?.({ bearer: token, headers: {} })).toBeUndefined();
       const res = await call(token);
       expect(res.status).toBe(401);
@@ -214,6 +250,7 @@ describe('a known token on a route: refused on the very next request once revoke
       expect((await call(token)).status).toBe(200);
       expect(verified).toBe(1);
       vi.setSystemTime(exp * 1000);
+      expect(auth.authenticator.known?.(`Bearer ${token}`)).toBeUndefined();
       expect(auth.authenticator.peek?.({ bearer: token, headers: {} })).toBeUndefined();
       // Within the verifier's clock tolerance it is verified again, never answered from the cache.
       expect((await call(token)).status).toBe(200);
@@ -226,5 +263,37 @@ describe('a known token on a route: refused on the very next request once revoke
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('the decision cache under hostile tokens', () => {
+  it('keeps nothing for tokens that fail verification, and stays within its bound for verified ones', async () => {
+    const auth = kernelAuth();
+    const token = await sign(['things:read'], 'jti-hostile');
+    const [head, body] = token.split('.') as [string, string, string];
+    for (let i = 0; i < 200; i++) {
+      // the real header and claims with a forged signature, and random JWT-shaped junk
+      const forged = `${head}.${body}.${Buffer.from(`forged-${i}-${'x'.repeat(60)}`).toString('base64url')}`;
+      await expect(auth.authenticator.authenticate({ bearer: forged, headers: {} })).rejects.toMatchObject({
+        code: 'OMEGA_ERR_TOKEN_INVALID',
+      });
+      expect(auth.authenticator.known?.(`Bearer ${forged}`)).toBeUndefined();
+      await expect(
+        auth.authenticator.authenticate({ bearer: `eyJ${i}.e30.${'A'.repeat(86)}`, headers: {} }),
+      ).rejects.toMatchObject({ code: 'OMEGA_ERR_TOKEN_INVALID' });
+    }
+    expect(auth.cache.size).toBe(0);
+    const bounded = new DecisionCache(3);
+    for (let i = 0; i < 10; i++) {
+      const principal = { id: `p${i}`, kind: 'user', permissions: [] } as Principal;
+      bounded.set(
+        `key-${i}-${'k'.repeat(20)}-${i}`,
+        { principal, sub: 'p', credentialId: `c${i}`, expiresAt: 99 },
+        0,
+      );
+    }
+    expect(bounded.size).toBe(3);
+    expect(bounded.get(`key-9-${'k'.repeat(20)}-9`, 0)?.principal.id).toBe('p9');
+    expect(bounded.get(`key-0-${'k'.repeat(20)}-0`, 0)).toBeUndefined();
   });
 });
