@@ -27,6 +27,14 @@ export interface Authenticator {
    * request with a known token skip the promise chain; absent means always undefined.
    */
   peek?(credentials: Credentials): Principal | null | undefined;
+  /**
+   * The principal of a decision this authenticator already made (verified, cached, unexpired,
+   * not revoked) for an `Authorization` header value exactly as sent (`Bearer <token>`), or
+   * undefined (then ask peek or authenticate). Cuts nothing out of the header. Only credentials
+   * the authenticator verified itself are known, so in a chain the first answer is the answer
+   * whatever the order. Never throws.
+   */
+  known?(authorization: string): Principal | undefined;
 }
 
 /** Extracts a bearer token from an Authorization header value. */
@@ -48,6 +56,13 @@ export function chainAuthenticators(list: readonly Authenticator[]): Authenticat
         if (p) return p;
       }
       return null;
+    },
+    known(authorization) {
+      for (const a of list) {
+        const p = a.known?.(authorization);
+        if (p !== undefined) return p;
+      }
+      return undefined;
     },
     peek(credentials) {
       for (const a of list) {

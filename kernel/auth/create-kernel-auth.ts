@@ -70,7 +70,12 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
     return p;
   };
   return {
-    authenticator: { authenticate: (c) => chain.authenticate(c), peek: (c) => chain.peek?.(c) },
+    authenticator: {
+      authenticate: (c) => chain.authenticate(c),
+      peek: (c) => chain.peek?.(c),
+      // Only the token authenticator caches decisions: a known token is one lookup in its cache.
+      known: (authorization) => tokens.known?.(authorization),
+    },
     cache,
     provider,
     onEvent(topic, data) {

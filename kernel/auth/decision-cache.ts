@@ -20,8 +20,30 @@ export interface Revocation {
   credentialId?: string;
 }
 
-/** How many trailing characters of a credential key its slot: the random end of a token. */
-const SLOT_CHARS = 32;
+/** How many trailing characters of a credential name its slot: the random end of a token. */
+const SLOT_CHARS = 12;
+/** The scheme prefix of an Authorization header carrying a bearer token, as clients send it. */
+const BEARER = 'Bearer ';
+
+/**
+ * The slot of the key that starts at `from` in `s` (0 for a bare key, 7 in `Bearer <key>`): a
+ * small integer from the key's last {@link SLOT_CHARS} characters, read in place. A Map keyed
+ * by a small integer needs no string hashed or cut per request (a 32-character tail cut and
+ * hashed cost ~135 ns of a ~200 ns lookup, measured in-process).
+ */
+function slotOf(s: string, from: number): number {
+  let h = 0;
+  for (let i = Math.max(from, s.length - SLOT_CHARS); i < s.length; i++)
+    h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h & 0x3fffffff;
+}
+
+interface Slot {
+  key: string;
+  /** `Bearer <key>`, as a client sends it: a lookup by header is then one string compare. */
+  header: string;
+  entry: CachedDecision;
+}
 
 /**
  * Verified decisions by credential, so a request with a known token costs a map lookup
@@ -31,12 +53,12 @@ const SLOT_CHARS = 32;
  *
  * Credentials are long (an access token is ~400 characters) and arrive as a new string on
  * every request, so hashing the whole key would cost a pass over it each time: entries sit
- * in a slot named by the key's last {@link SLOT_CHARS} characters (a JWT's signature, an API
- * token's random part) and a hit is confirmed by comparing the whole key. Two keys sharing a
- * slot only displace each other.
+ * in a slot numbered from the key's last {@link SLOT_CHARS} characters (a JWT's signature, an
+ * API token's random part) and a hit is confirmed by comparing the whole key (or the whole
+ * header). Only verified credentials are ever stored; two sharing a slot only displace each other.
  */
 export class DecisionCache {
-  #slots = new Map<string, { key: string; entry: CachedDecision }>();
+  #slots = new Map<number, Slot>();
   #generation = 0;
 
   constructor(private readonly max = 10_000) {}
@@ -51,9 +73,27 @@ export class DecisionCache {
 
   /** The live entry for `key`, or undefined (an expired entry is dropped). */
   get(key: string, now: number): CachedDecision | undefined {
-    const slot = key.length > SLOT_CHARS ? key.slice(-SLOT_CHARS) : key;
+    const slot = slotOf(key, 0);
     const hit = this.#slots.get(slot);
     if (hit === undefined || hit.key !== key) return undefined;
+    return this.#live(slot, hit, now);
+  }
+
+  /**
+   * The live entry for an `Authorization` header value exactly as sent, `Bearer <key>`: what
+   * `get(header.slice(7), now)` answers, without cutting the key out of the header — a known
+   * token's request costs one integer-keyed lookup and one string compare.
+   */
+  getAuthorization(header: string, now: number): CachedDecision | undefined {
+    if (header.length <= BEARER.length) return undefined;
+    const slot = slotOf(header, BEARER.length);
+    const hit = this.#slots.get(slot);
+    if (hit === undefined || hit.header !== header) return undefined;
+    return this.#live(slot, hit, now);
+  }
+
+  /** The entry unless it expired (then it is dropped): one number compare. */
+  #live(slot: number, hit: Slot, now: number): CachedDecision | undefined {
     if (hit.entry.expiresAt <= now) {
       this.#slots.delete(slot);
       return undefined;
@@ -64,12 +104,12 @@ export class DecisionCache {
   /** Caches `entry` unless an invalidation happened since `generation` was read. */
   set(key: string, entry: CachedDecision, generation: number): boolean {
     if (generation !== this.#generation) return false;
-    const slot = key.length > SLOT_CHARS ? key.slice(-SLOT_CHARS) : key;
+    const slot = slotOf(key, 0);
     if (!this.#slots.has(slot) && this.#slots.size >= this.max) {
       const oldest = this.#slots.keys().next().value;
       if (oldest !== undefined) this.#slots.delete(oldest);
     }
-    this.#slots.set(slot, { key, entry });
+    this.#slots.set(slot, { key, header: `${BEARER}${key}`, entry });
     return true;
   }
 

@@ -51,5 +51,6 @@ export {
   type RevocationSubject,
 } from './revocation-list.js';
 export { REVOCATION_TOPICS, revocationOf } from './revocation-topics.js';
+export { routeCaller } from './route-caller.js';
 export { type SignedRequestOptions, signedRequestAuthenticator } from './signed-request-authenticator.js';
 export { type TokenAuthenticatorOptions, tokenAuthenticator } from './token-authenticator.js';

@@ -146,6 +146,7 @@ export function tokenAuthenticator(opts: TokenAuthenticatorOptions): Authenticat
       if (bearer.startsWith(API_TOKEN_PREFIX)) return resolve(bearer, checkApiToken);
       return null;
     },
+    known: (authorization) => cache.getAuthorization(authorization, now())?.principal,
     peek({ bearer }) {
       if (!bearer) return null;
       const hit = cache.get(bearer, now());

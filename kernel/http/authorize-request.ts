@@ -81,7 +81,8 @@ function checkPermission(
  * The caller of a non-public route when the authenticator already knows its bearer token
  * (a cached decision, see Authenticator.peek), checked against the route's permission (throws
  * 403); undefined when that takes {@link authorizeRequest}. The header's token is looked up
- * as sent, before the format check: only a token that passed it can be known.
+ * as sent, before the format check: only a token that passed it can be known. A cached token is
+ * found from the header value itself (Authenticator.known: no substring, no credentials object).
  */
 export function authorizeKnown(
   c: Context,
@@ -92,7 +93,8 @@ export function authorizeKnown(
   if (!authenticator.peek || readHeader(c, 'x-omega-signature') !== undefined) return undefined;
   const header = readHeader(c, 'authorization');
   if (header === undefined || !header.startsWith('Bearer ')) return undefined;
-  const known = authenticator.peek({ bearer: header.slice(7), headers: NO_HEADERS });
+  const known =
+    authenticator.known?.(header) ?? authenticator.peek({ bearer: header.slice(7), headers: NO_HEADERS });
   return known ? checkPermission(c, route, known, observe) : undefined;
 }
 

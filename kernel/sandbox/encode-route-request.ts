@@ -37,6 +37,22 @@ function flat(o: Record<string, unknown>): string {
   return `{${out}}`;
 }
 
+/** The JSON text of deep-frozen callers (routeCaller hands out one per principal and address). */
+const frozenCallers = new WeakMap<object, string>();
+
+/**
+ * A caller's JSON text: a deep-frozen caller (the object and its arrays) cannot change, so its
+ * text is written once and reused by every request with the same caller; any other is written each time.
+ */
+function callerJson(caller: Record<string, unknown>): string {
+  const known = frozenCallers.get(caller);
+  if (known !== undefined) return known;
+  const json = flat(caller);
+  if (Object.isFrozen(caller) && Object.values(caller).every((v) => !Array.isArray(v) || Object.isFrozen(v)))
+    frozenCallers.set(caller, json);
+  return json;
+}
+
 /**
  * Every key of a route request, as the encoder below writes them: a key added to `RouteRequest`
  * and not here fails the type check, so it cannot be left out of what the plugin receives.
@@ -74,5 +90,5 @@ export function encodeRouteRequest(req: RouteRequest): string {
     return JSON.stringify(req);
   }
   const bodyJson = body === undefined ? undefined : JSON.stringify(body);
-  return `{"method":${str(method)},"path":${str(path)},"params":${flat(params)},"query":${flat(query)},"headers":${flat(headers)}${bodyJson === undefined ? '' : `,"body":${bodyJson}`},"caller":${flat(caller as unknown as Record<string, unknown>)},"requestId":${str(requestId)}}`;
+  return `{"method":${str(method)},"path":${str(path)},"params":${flat(params)},"query":${flat(query)},"headers":${flat(headers)}${bodyJson === undefined ? '' : `,"body":${bodyJson}`},"caller":${callerJson(caller as unknown as Record<string, unknown>)},"requestId":${str(requestId)}}`;
 }

@@ -1,5 +1,6 @@
 import type { RouteRequest } from '@omega/protocol';
 import { describe, expect, it } from 'vitest';
+import { type Principal, routeCaller } from '../../kernel/auth/index.js';
 import { encodeRouteRequest } from '../../kernel/sandbox/encode-route-request.js';
 
 /** Strings a client controls (path, query, headers) at their worst for a JSON encoder. */
@@ -84,5 +85,43 @@ describe('encodeRouteRequest', () => {
       expect(text).toBe(JSON.stringify(req));
       expect(() => JSON.parse(text)).not.toThrow();
     }
+  });
+});
+
+describe('encodeRouteRequest with routeCaller (the caller JSON written once per caller)', () => {
+  const principal: Principal = Object.freeze({
+    id: 'u-1',
+    kind: 'user',
+    permissions: Object.freeze(['*:read', 'a"quote']),
+    denied: Object.freeze(['nodes:write']),
+    name: 'viewer',
+  });
+
+  it('writes what JSON.stringify writes, the first time and every time after', () => {
+    const next = rng(7);
+    for (const who of [principal, null]) {
+      for (const remote of ['127.0.0.1', '::1', undefined]) {
+        for (let i = 0; i < 3; i++) {
+          const req = { ...request(next), caller: routeCaller(who, remote) };
+          expect(encodeRouteRequest(req)).toBe(JSON.stringify(req));
+        }
+      }
+    }
+  });
+
+  it('writes a caller that is not deep-frozen afresh each time, so a change to it is sent', () => {
+    const base = request(rng(3));
+    const permissions = ['a:read'];
+    const shallow = Object.freeze({ kind: 'user' as const, id: 'u-2', permissions });
+    const req = { ...base, caller: shallow };
+    expect(encodeRouteRequest(req)).toBe(JSON.stringify(req));
+    permissions.push('b:write');
+    expect(encodeRouteRequest(req)).toContain('"b:write"');
+    expect(encodeRouteRequest(req)).toBe(JSON.stringify(req));
+    const open: Record<string, unknown> = { kind: 'user', id: 'u-3', permissions: Object.freeze([]) };
+    const mutable = { ...base, caller: open as unknown as RouteRequest['caller'] };
+    expect(encodeRouteRequest(mutable)).toBe(JSON.stringify(mutable));
+    open.name = 'renamed';
+    expect(encodeRouteRequest(mutable)).toContain('"renamed"');
   });
 });

@@ -1,6 +1,6 @@
-import type { PluginRoute, RouteCaller, RouteRequest } from '@omega/protocol';
+import type { PluginRoute, RouteRequest } from '@omega/protocol';
 import type { Context } from 'hono';
-import type { Principal } from '../../auth/index.js';
+import { type Principal, routeCaller } from '../../auth/index.js';
 import {
   type RefreshCookieRole,
   refreshCookie,
@@ -33,23 +33,6 @@ export function pluginRoutePath(plugin: string, path: string): string {
 }
 
 /**
- * Who is calling, as the kernel authenticated them (the plugin cannot see credentials or the socket).
- * Built by assignment, not with conditional object spreads: this runs on every plugin request,
- * and the spreads were ~2 % of the kernel's CPU on a JWT route (--cpu-prof, callerOf self time).
- */
-function callerOf(principal: Principal | null, remote: string | undefined): RouteCaller {
-  let caller: { -readonly [K in keyof RouteCaller]: RouteCaller[K] };
-  if (principal) {
-    caller = { kind: principal.kind, id: principal.id, permissions: principal.permissions };
-    if (principal.denied?.length) caller.denied = principal.denied;
-    if (principal.name !== undefined) caller.name = principal.name;
-  } else caller = { kind: 'anonymous', id: '', permissions: [] };
-  // The client's address: audit trails and rate limits need it.
-  if (remote !== undefined) caller.remote = remote;
-  return caller;
-}
-
-/**
  * The request as the plugin sees it. `query` and `params` are the ones the handler already read
  * (for the route's schemas), not parsed from the URL a second time; the forwarded headers are
  * read from Node's parsed headers with one lookup of the bindings.
@@ -74,7 +57,7 @@ function requestFor(
     query,
     headers,
     body,
-    caller: callerOf(principal, readRemote(c)),
+    caller: routeCaller(principal, readRemote(c)),
     requestId,
   };
 }
