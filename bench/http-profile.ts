@@ -1,35 +1,88 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { wrk } from './http-load.js';
+import { summarizeProfile } from './profile-summary.js';
 import { startOmega } from './servers/start-omega.js';
 
 /**
- * Profiles the kernel under load on one of the bench's targets, for reading where its CPU goes
- * (issue #13): `node --conditions=source --import tsx bench/http-profile.ts <health|open|guarded> [dir]`
- * (after `npx tsup`; dir defaults to $TMPDIR/omega-cpu-profiles) starts Omega as http.bench.ts does, with `--cpu-prof`, warms up 2 s, loads
- * the target with wrk (50 connections, OMEGA_BENCH_SECONDS, default 8 s), stops the kernel
- * gracefully and prints the .cpuprofile it wrote (open it in Chrome DevTools, Performance tab).
+ * Profiles a server under load on one of the HTTP bench's targets, for reading where its CPU
+ * goes (issue #13): `node --conditions=source --import tsx bench/http-profile.ts <target> [dir]`
+ * (after `npx tsup`; dir defaults to $TMPDIR/omega-cpu-profiles). Targets: `health`, `open`
+ * (public plugin route), `guarded` (JWT route) start Omega as http.bench.ts does, with
+ * `--cpu-prof`; `ref-open` and `ref-guarded` profile the reference plugin path
+ * (servers/reference-plugin.ts) the same way, so the two can be diffed line by line. Warms up
+ * 2 s, loads the target with wrk (50 connections, OMEGA_BENCH_SECONDS, default 8 s), stops the
+ * server gracefully, prints the .cpuprofile it wrote (Chrome DevTools, Performance tab) and
+ * its summary in µs of sampled time per request (see summarizeProfile).
  */
+const TARGETS = ['health', 'open', 'guarded', 'ref-open', 'ref-guarded'];
 const target = process.argv[2] ?? 'open';
-if (!['health', 'open', 'guarded'].includes(target)) {
-  console.error(`unknown target "${target}": use health, open (public plugin route) or guarded (JWT route)`);
+if (!TARGETS.includes(target)) {
+  console.error(`unknown target "${target}": use one of ${TARGETS.join(', ')}`);
   process.exit(2);
 }
 const dir = process.argv[3] ?? join(tmpdir(), 'omega-cpu-profiles');
 mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 const seconds = Number(process.env.OMEGA_BENCH_SECONDS ?? 8);
-const k = await startOmega({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
-const headers = target === 'guarded' ? { authorization: `Bearer ${k.token}` } : undefined;
-const url = target === 'health' ? `${k.url}/api/v1/health` : `${k.url}/api/v1/echo/${target}`;
+const profileFlags = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+
+let server: { url: string; token: string; pid: number; stop: () => Promise<void> };
+if (target.startsWith('ref-')) {
+  // Spawned here, not with spawnServer: --cpu-prof is refused in NODE_OPTIONS.
+  const child = spawn(
+    process.execPath,
+    [
+      ...profileFlags,
+      '--conditions=source',
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'servers', 'reference-plugin.ts'),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await once(lines, 'line')) as [string];
+  lines.close();
+  child.stdout!.resume();
+  const info = JSON.parse(line) as { url: string; token: string; pid: number };
+  server = {
+    ...info,
+    stop: async () => {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+} else {
+  const k = await startOmega({ nodeArgs: profileFlags });
+  server = { url: k.url, token: k.token, pid: k.pid, stop: () => k.stop() };
+}
+const route = target.replace(/^ref-/, '');
+const headers = route === 'guarded' ? { authorization: `Bearer ${server.token}` } : undefined;
+const url = route === 'health' ? `${server.url}/api/v1/health` : `${server.url}/api/v1/echo/${route}`;
+let requests = 0;
 try {
   await wrk(url, { connections: 50, seconds: 2, ...(headers ? { headers } : {}) });
   const r = await wrk(url, { connections: 50, seconds, ...(headers ? { headers } : {}) });
+  requests = r.requests;
   console.log(
     `${url}: ${r.requests} requests in ${seconds} s (${r.rps.toFixed(0)} req/s) under the profiler`,
   );
 } finally {
-  await k.stop();
+  await server.stop();
 }
-for (const f of readdirSync(dir)) if (!before.has(f)) console.log(`profile: ${join(dir, f)}`);
+const written = readdirSync(dir).filter((f) => !before.has(f));
+for (const f of written) console.log(`profile: ${join(dir, f)}`);
+// The server's own main thread: CPU.<date>.<time>.<pid>.0.<seq>.cpuprofile (the largest if the pid is unknown).
+const main =
+  written.find((f) => f.includes(`.${server.pid}.0.`)) ??
+  written.sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
+if (main && requests > 0) {
+  console.log(`summary of ${main}:`);
+  for (const line of summarizeProfile(join(dir, main), requests, seconds)) console.log(`  ${line}`);
+}

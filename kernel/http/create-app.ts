@@ -16,7 +16,7 @@ import { checkIdempotencyKey, type Idempotency, requestFingerprint } from './ide
 import { nodeBindings, readHeader, readRemote } from './node-bindings.js';
 import { readJsonBody } from './read-json-body.js';
 import { requestIdFrom } from './request-id.js';
-import { createRequestLog } from './request-log.js';
+import { createRequestLog, type RequestRecord } from './request-log.js';
 import { carriesKernelHeaders, type Responder, respond } from './respond.js';
 import type { RouteInput, RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';
@@ -136,15 +136,17 @@ function build(opts: HttpAppOptions, log: Log): Hono {
         else res.headers.set(name, headers[name]!);
       }
     }
-    log.record({
+    // Built by assignment: a conditional spread here allocated and copied on every request.
+    const record: RequestRecord = {
       reqId: headers['x-request-id']!,
       method: c.req.method,
       path: c.req.path,
       status: res.status,
       ms: performance.now() - started,
       remote: () => readRemote(c),
-      ...(res.status >= 500 && failure !== undefined ? { err: failure } : {}),
-    });
+    };
+    if (res.status >= 500 && failure !== undefined) record.err = failure;
+    log.record(record);
     return res;
   };
 

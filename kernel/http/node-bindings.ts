@@ -54,6 +54,28 @@ export function readHeader(c: Context, name: string): string | undefined {
   return KEPT_ONCE.has(name) ? joinedRepeats(incoming, name, value) : value;
 }
 
+/**
+ * The request headers among `names` (lower-case) that are present, read as {@link readHeader}
+ * reads each, added to `into`: one lookup of the bindings for all of them.
+ */
+export function readHeaders(c: Context, names: readonly string[], into: Record<string, string>): void {
+  const incoming = nodeBindings(c)?.incoming;
+  if (!incoming) {
+    for (const name of names) {
+      const v = c.req.raw.headers.get(name);
+      if (v !== null) into[name] = v;
+    }
+    return;
+  }
+  const all = incoming.headers;
+  for (const name of names) {
+    const value = all[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') into[name] = value.join(', ');
+    else into[name] = KEPT_ONCE.has(name) ? joinedRepeats(incoming, name, value) : value;
+  }
+}
+
 /** Every request header as a plain object of lower-case names (for signed requests). */
 export function readAllHeaders(c: Context): Record<string, string> {
   const incoming = nodeBindings(c)?.incoming;

@@ -5,6 +5,10 @@ import { parseUntrustedJson } from './json-guard.js';
 import { MAX_RESULT_DEPTH } from './plugin-call.js';
 import { validateRouteResponse } from './validate-route-response.js';
 
+/** A route handler's answer text, bounded and checked (see {@link validateRouteResponse}). */
+const readRouteAnswer = (json: string): ReturnType<typeof validateRouteResponse> =>
+  validateRouteResponse(json === '' ? undefined : parseUntrustedJson(json, MAX_RESULT_DEPTH));
+
 /**
  * Calls route handler `handler` of a plugin with `req` and returns its validated response
  * (see {@link validateRouteResponse}); errors are coded (PLUGIN_UNAVAILABLE/TIMEOUT/FAILED/LIMIT).
@@ -13,14 +17,21 @@ import { validateRouteResponse } from './validate-route-response.js';
  * {@link validateRouteResponse}, which is stricter than the protocol's zod schema for a route
  * result: that zod safeParse was ~1.4 % of the kernel's CPU on a plugin route (--cpu-prof) and
  * checked nothing the hand-written check does not. The request is encoded by
- * {@link encodeRouteRequest} (the same JSON as JSON.stringify, faster).
+ * {@link encodeRouteRequest} (the same JSON as JSON.stringify, faster). Not an async function:
+ * the answer is read in the call's own continuation, one promise and one microtask fewer per
+ * request than an `await` (a failure to encode still rejects, it does not throw).
  */
-export async function callRoute(
+export function callRoute(
   instance: PluginInstance,
   handler: string,
   req: RouteRequest,
   deadlineMs?: number,
 ): Promise<ReturnType<typeof validateRouteResponse>> {
-  const json = await instance.invoke('route', handler, encodeRouteRequest(req), deadlineMs);
-  return validateRouteResponse(json === '' ? undefined : parseUntrustedJson(json, MAX_RESULT_DEPTH));
+  let payload: string;
+  try {
+    payload = encodeRouteRequest(req);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return instance.invoke('route', handler, payload, deadlineMs).then(readRouteAnswer);
 }

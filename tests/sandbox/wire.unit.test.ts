@@ -1,3 +1,8 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Socket as NetSocket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
@@ -60,5 +65,107 @@ describe('frames on the kernel ↔ host channel', () => {
       writes[0]!,
     );
     expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('writes exactly the bytes encodeFrame makes, multi-byte text and lone surrogates included', async () => {
+    const out = new PassThrough();
+    const writes: Buffer[] = [];
+    out.on('data', (c: Buffer) => writes.push(c));
+    const w = createFrameWriter(out);
+    const cases: Array<[number, number, number, string, string]> = [
+      [17, 1, 30_000, 'route:hello', '{"a":"é€😀"}'],
+      [18, 0xffffffff, 1, '', ''],
+      [6, 2, 0, 'ménage', `x\ud800y${'ü'.repeat(20_000)}`],
+      [4, 3, 0, '', 'z'.repeat(40_000)],
+    ];
+    for (const c of cases) w.send(...c);
+    await new Promise((r) => setImmediate(r));
+    expect(Buffer.concat(writes).equals(Buffer.concat(cases.map((c) => encodeFrame(...c))))).toBe(true);
+  });
+
+  it('a refused frame (meta over 65535 bytes) leaves the frames already queued intact', async () => {
+    const out = new PassThrough();
+    const writes: Buffer[] = [];
+    out.on('data', (c: Buffer) => writes.push(c));
+    const w = createFrameWriter(out);
+    w.send(4, 1, 0, '', 'kept');
+    expect(() => w.send(6, 2, 0, 'm'.repeat(70_000), 'x')).toThrow(RangeError);
+    await new Promise((r) => setImmediate(r));
+    expect(Buffer.concat(writes).equals(encodeFrame(4, 1, 0, '', 'kept'))).toBe(true);
+  });
+
+  it('a length prefix split across chunks, and an oversized frame announced across chunks, are read right', () => {
+    const bytes = Buffer.concat([encodeFrame(4, 1, 0, '', 'a'), encodeFrame(4, 2, 0, 'm', 'bb')]);
+    const got: number[] = [];
+    const read = createFrameReader({
+      maxFrameBytes: 100,
+      onFrame: (f) => got.push(f.id),
+      onViolation: (r) => expect.fail(r),
+    });
+    // the first frame whole plus 2 bytes of the second's length, then byte by byte
+    const cut = encodeFrame(4, 1, 0, '', 'a').length + 2;
+    read(bytes.subarray(0, cut));
+    for (let i = cut; i < bytes.length; i++) read(bytes.subarray(i, i + 1));
+    expect(got).toEqual([1, 2]);
+
+    const violations: string[] = [];
+    const big = encodeFrame(4, 3, 0, '', 'x'.repeat(500));
+    const read2Got: number[] = [];
+    const read2 = createFrameReader({
+      maxFrameBytes: 100,
+      onFrame: (f) => read2Got.push(f.id),
+      onViolation: (r) => violations.push(r),
+    });
+    read2(Buffer.concat([encodeFrame(4, 1, 0, '', ''), big.subarray(0, 1)]));
+    read2(big.subarray(1, 3));
+    expect(violations).toEqual([]);
+    read2(big.subarray(3, 30));
+    expect(violations).toHaveLength(1);
+    expect(read2Got).toEqual([1]);
+  });
+
+  it('on a real socket whose peer stops reading, every turn arrives intact and in order once it reads again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-wire-'));
+    const path = join(dir, 's.sock');
+    const server = createServer();
+    server.listen(path);
+    await once(server, 'listening');
+    const client = connect(path);
+    const [peer] = (await once(server, 'connection')) as [NetSocket];
+    await once(client, 'connect');
+    try {
+      peer.pause();
+      const w = createFrameWriter(client);
+      const turns = 400;
+      const body = (t: number, i: number) => `${t}:${i}:${'q'.repeat((t * 7 + i * 13) % 3000)}`;
+      // Many turns while nothing is read: the socket's buffers fill and writes have to wait.
+      for (let t = 0; t < turns; t++) {
+        for (let i = 0; i < 5; i++) w.send(4, t * 5 + i, t, 'm', body(t, i));
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(client.writableLength).toBeGreaterThan(0);
+      const got: Array<[number, string]> = [];
+      const violations: string[] = [];
+      const read = createFrameReader({
+        maxFrameBytes: 1 << 20,
+        onFrame: (f) => got.push([f.id, f.body.toString()]),
+        onViolation: (r) => violations.push(r),
+      });
+      peer.on('data', read);
+      peer.resume();
+      for (let n = 0; n < 1000 && got.length < turns * 5 && violations.length === 0; n++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(violations).toEqual([]);
+      const want = Array.from({ length: turns * 5 }, (_, k): [number, string] => [
+        k,
+        body(Math.floor(k / 5), k % 5),
+      ]);
+      expect(got).toEqual(want);
+    } finally {
+      client.destroy();
+      peer.destroy();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

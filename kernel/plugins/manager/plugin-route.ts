@@ -9,8 +9,8 @@ import {
   wantsRefreshCookie,
 } from '../../auth/refresh-cookie.js';
 import { hasErrorCode, omegaError } from '../../errors/index.js';
-import { readHeader, readRemote } from '../../http/node-bindings.js';
-import { respond } from '../../http/respond.js';
+import { readHeaders, readRemote } from '../../http/node-bindings.js';
+import { respondOwned } from '../../http/respond.js';
 import { defineRoute, type RouteInput, type RouteSpec } from '../../http/route.js';
 import { type RouteValidator, routeDocsFromSchemas } from '../../http/route-validation/index.js';
 import type { Logger } from '../../log/index.js';
@@ -35,7 +35,7 @@ export function pluginRoutePath(plugin: string, path: string): string {
 /**
  * The request as the plugin sees it. `query` and `params` are the ones the handler already read
  * (for the route's schemas), not parsed from the URL a second time; the forwarded headers are
- * read from Node's parsed headers with one lookup of the bindings.
+ * read from Node's parsed headers with one lookup of the bindings for all six.
  */
 function requestFor(
   c: Context,
@@ -46,10 +46,7 @@ function requestFor(
   params: Record<string, string>,
 ): RouteRequest {
   const headers: Record<string, string> = { 'x-request-id': requestId };
-  for (const name of FORWARDED_HEADERS) {
-    const v = readHeader(c, name);
-    if (v !== undefined) headers[name] = v;
-  }
+  readHeaders(c, FORWARDED_HEADERS, headers);
   return {
     method: c.req.method,
     path: c.req.path,
@@ -103,16 +100,18 @@ function toResponse(
   }
   headers['cache-control'] ??= 'no-store';
   headers['content-security-policy'] = "sandbox; default-src 'none'";
+  // `headers` is this response's own object: the kernel's headers go into it, no copy.
   if (res.body === undefined || NO_BODY.has(res.status))
-    return respond(input, null, { status: res.status, headers });
+    return respondOwned(input, null, res.status, headers);
   if (typeof res.body === 'string') {
     const type = headers['content-type'];
     if (!type || ACTIVE_CONTENT.test(type)) headers['content-type'] = 'text/plain; charset=utf-8';
-    return respond(input, res.body, { status: res.status, headers });
+    return respondOwned(input, res.body, res.status, headers);
   }
   // A JSON body keeps a JSON media type the plugin chose (e.g. application/problem+json).
-  if (!JSON_TYPE.test(headers['content-type'] ?? '')) headers['content-type'] = 'application/json';
-  return respond(input, JSON.stringify(res.body), { status: res.status, headers });
+  const type = headers['content-type'];
+  if (type === undefined || !JSON_TYPE.test(type)) headers['content-type'] = 'application/json';
+  return respondOwned(input, JSON.stringify(res.body), res.status, headers);
 }
 
 /** What a mounted plugin route needs from the manager. */
@@ -191,6 +190,8 @@ function cookieBridge(
 export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRouteOptions): RouteSpec {
   const { instance, deadlineMs, run, logger } = opts;
   const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
+  // A path without parameters has none to read: hono's decoding pass is skipped for it.
+  const hasParams = route.path.includes('/:');
   return defineRoute<unknown>({
     method: route.method,
     path: pluginRoutePath(plugin, route.path),
@@ -202,7 +203,7 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
     handler: async (c, input) => {
       const { body, principal, requestId } = input;
       const query = c.req.query();
-      const params = c.req.param();
+      const params: Record<string, string> = hasParams ? c.req.param() : {};
       opts.validate?.({ body, query, params });
       const running = instance();
       if (!running) {
