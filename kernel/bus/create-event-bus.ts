@@ -13,6 +13,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './event-bus.js';
+import { rememberDataJson } from './event-data-json.js';
 import { ReplayWindow } from './replay-window.js';
 import { SeqAllocator } from './seq-allocator.js';
 import { Subscriber } from './subscriber.js';
@@ -208,15 +209,19 @@ export function createEventBus(opts: EventBusOptions): EventBus {
   const emit = <T>(topic: string, data: T, durable: boolean, knownBytes?: number) => {
     assertOpen();
     segmentsOf(topic);
-    // Kept as the WebSocket frame shows it: undefined is null.
-    const dataJson = persistence ? jsonOf(data === undefined ? null : data) : undefined;
+    // Kept as the WebSocket frame shows it: undefined is null. Serialised once, when the log
+    // needs it or the size is not known: the WebSocket frame and the plugins' event calls reuse
+    // this text (eventDataJson) instead of serialising the data again.
+    const dataJson =
+      persistence || knownBytes === undefined ? jsonOf(data === undefined ? null : data) : undefined;
     if (durable && persistence && dataJson === undefined) {
       throw omegaError('OMEGA_ERR_VALIDATION', 'Event data must be JSON data.', {
         errors: [{ field: 'data', message: 'not JSON data' }],
       });
     }
-    const bytes = topic.length + (knownBytes ?? (persistence ? (dataJson?.length ?? 0) : jsonLength(data)));
+    const bytes = topic.length + (knownBytes ?? dataJson?.length ?? 0);
     const event: BusEvent<T> = Object.freeze({ seq: seqs.next(), topic, time: now(), data });
+    if (dataJson !== undefined) rememberDataJson(event, dataJson);
     let persisted: Promise<void> | undefined;
     if (persistence && dataJson !== undefined) persisted = persistence.append(event, dataJson, durable);
     else if (persistence)

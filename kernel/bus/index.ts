@@ -21,4 +21,5 @@ export {
   type SubscribeOptions,
   type Subscription,
 } from './event-bus.js';
+export { eventDataJson } from './event-data-json.js';
 export { matchTopic } from './match-topic.js';

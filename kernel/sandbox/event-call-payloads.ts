@@ -1,4 +1,5 @@
 import type { EventRecord } from '@omega/protocol';
+import { eventDataJson } from '../bus/index.js';
 
 /** What {@link eventCallPayloads} produces: call payloads, and events too large to send at all. */
 export interface EventCallPayloads {
@@ -7,18 +8,24 @@ export interface EventCallPayloads {
   oversized: number;
 }
 
-// Every subscriber of an event gets the same frozen object from the bus: serialize it once.
+// Every subscriber of an event gets the same frozen object from the bus: serialize it once,
+// around the data JSON the bus already made for its event log.
 const jsonOf = new WeakMap<object, string>();
 
 function eventJson(e: EventRecord): string | undefined {
   let s = jsonOf.get(e);
   if (s === undefined) {
-    try {
-      s = JSON.stringify({ seq: e.seq, topic: e.topic, time: e.time, data: e.data });
-    } catch {
-      return undefined;
+    const data = eventDataJson(e);
+    if (data !== undefined) {
+      s = `{"seq":${e.seq},"topic":${JSON.stringify(e.topic)},"time":${e.time},"data":${data}}`;
+    } else {
+      try {
+        s = JSON.stringify({ seq: e.seq, topic: e.topic, time: e.time, data: e.data });
+      } catch {
+        return undefined;
+      }
+      if (typeof s !== 'string') return undefined;
     }
-    if (typeof s !== 'string') return undefined;
     jsonOf.set(e, s);
   }
   return s;
