@@ -23,7 +23,7 @@ import { report } from './report.js';
 
 /**
  * Issue #13's goal "an idle plugin host ≤ 50 MB RSS", quickly (no wrk, no HTTP): plugin hosts
- * started by the real sandbox from the host bundle as dist/plugin-host.js is built (esbuild, not
+ * started by the real sandbox from the host bundle as dist/plugin-host.cjs is built (esbuild, not
  * tsx), a burst of route calls on a trivial plugin, 5 s to settle, then the RSS of: the trivial
  * plugin's host, a host that loaded a core plugin's bundle (plugins/security/dist/plugin.js: the
  * largest; `npm run build:plugins` first, else it is left out) and the warm spare — each beside
@@ -35,7 +35,7 @@ import { report } from './report.js';
  * The same bundle also runs with the V8 flags hosts had before this round (`--concurrent-recompilation`
  * appended, which overrides spawnHost's `--no-concurrent-recompilation`), in the same run and
  * interleaved, as the before/after baseline. With OMEGA_BENCH_BEFORE=<another checkout with a
- * built dist/plugin-host.js> that bundle runs too (spinMs raised: an old host reports no progress).
+ * built dist/plugin-host.cjs or .js> that bundle runs too (spinMs raised: an old host reports no progress).
  * For the echo host and the bare node process, RSS is also split by mapping (node's text and
  * read-only data, shared libraries, the malloc heap, anonymous memory: V8 heaps, arenas, stacks),
  * and each host's isolate heap is printed (isolate.getHeapStatistics via the STATS frame).
@@ -182,8 +182,9 @@ const variants: Variant[] = [
   },
 ];
 if (BEFORE) {
-  const file = join(BEFORE, 'dist', 'plugin-host.js');
-  if (!existsSync(file)) throw new Error(`${file} is missing: build that checkout (npx tsup)`);
+  const file = ['plugin-host.cjs', 'plugin-host.js'].map((f) => join(BEFORE, 'dist', f)).find(existsSync);
+  if (!file)
+    throw new Error(`${BEFORE}/dist/plugin-host.{cjs,js} is missing: build that checkout (npx tsup)`);
   variants.push({ label: 'before: ', entry: { execArgv: ['--no-node-snapshot'], file }, spinMs: 600_000 });
 }
 const security = existsSync(SECURITY) ? readFileSync(SECURITY, 'utf8') : undefined;
