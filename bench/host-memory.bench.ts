@@ -35,7 +35,8 @@ import { report } from './report.js';
  * The same bundle also runs with the V8 flags hosts had before this round (`--concurrent-recompilation`
  * appended, which overrides spawnHost's `--no-concurrent-recompilation`), in the same run and
  * interleaved, as the before/after baseline. With OMEGA_BENCH_BEFORE=<another checkout with a
- * built dist/plugin-host.cjs or .js> that bundle runs too (spinMs raised: an old host reports no progress).
+ * built dist/plugin-host.cjs or .js> that bundle runs too, with the old V8 flags (spinMs raised: an
+ * old host reports no progress).
  * For the echo host and the bare node process, RSS is also split by mapping (node's text and
  * read-only data, shared libraries, the malloc heap, anonymous memory: V8 heaps, arenas, stacks),
  * and each host's isolate heap is printed (isolate.getHeapStatistics via the STATS frame).
@@ -185,7 +186,12 @@ if (BEFORE) {
   const file = ['plugin-host.cjs', 'plugin-host.js'].map((f) => join(BEFORE, 'dist', f)).find(existsSync);
   if (!file)
     throw new Error(`${BEFORE}/dist/plugin-host.{cjs,js} is missing: build that checkout (npx tsup)`);
-  variants.push({ label: 'before: ', entry: { execArgv: ['--no-node-snapshot'], file }, spinMs: 600_000 });
+  // That checkout's bundle with the V8 flags hosts had before (spawnHost's own flags come first).
+  variants.push({
+    label: 'before: ',
+    entry: { execArgv: ['--no-node-snapshot', BEFORE_FLAG], file },
+    spinMs: 600_000,
+  });
 }
 const security = existsSync(SECURITY) ? readFileSync(SECURITY, 'utf8') : undefined;
 if (!security) console.log(`(no ${SECURITY}: run npm run build:plugins for the core plugin's host)`);
