@@ -7,18 +7,18 @@ import type { HostEntry } from '../kernel/sandbox/index.js';
 const REPO = join(import.meta.dirname, '..');
 
 /**
- * Bundles the plugin host with esbuild into a temp folder, as dist/plugin-host.js would be (not
+ * Bundles the plugin host with esbuild into a temp folder, as dist/plugin-host.cjs is (not
  * tsx from source), and answers its entry and the folder (the caller removes it).
  */
 export async function buildHost(): Promise<{ entry: HostEntry; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'omega-bench-host-'));
   await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'));
-  const file = join(dir, 'plugin-host.mjs');
+  const file = join(dir, 'plugin-host.cjs');
   await build({
     entryPoints: [join(REPO, 'kernel/sandbox/host/main.ts')],
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     external: ['isolated-vm'],
     outfile: file,

@@ -23,7 +23,7 @@ import { report } from './report.js';
 
 /**
  * Issue #13's goal "an idle plugin host ≤ 50 MB RSS", quickly (no wrk, no HTTP): plugin hosts
- * started by the real sandbox from the host bundle as dist/plugin-host.js is built (esbuild, not
+ * started by the real sandbox from the host bundle as dist/plugin-host.cjs is built (esbuild, not
  * tsx), a burst of route calls on a trivial plugin, 5 s to settle, then the RSS of: the trivial
  * plugin's host, a host that loaded a core plugin's bundle (plugins/security/dist/plugin.js: the
  * largest; `npm run build:plugins` first, else it is left out) and the warm spare — each beside
@@ -32,8 +32,14 @@ import { report } from './report.js';
  * ran until the watch moved into the kernel). RSS counts the node binary's shared file pages
  * (RssFile, ~35–40 MB); RssAnon / private MB are what a host adds.
  *
- * With OMEGA_BENCH_BEFORE=<another checkout with a built dist/plugin-host.js> the same hosts run
- * that bundle too, in the same run (spinMs raised: an old host reports no progress).
+ * The same bundle also runs with the V8 flags hosts had before this round (`--concurrent-recompilation`
+ * appended, which overrides spawnHost's `--no-concurrent-recompilation`), in the same run and
+ * interleaved, as the before/after baseline. With OMEGA_BENCH_BEFORE=<another checkout with a
+ * built dist/plugin-host.cjs or .js> that bundle runs too, with the old V8 flags (spinMs raised: an
+ * old host reports no progress).
+ * For the echo host and the bare node process, RSS is also split by mapping (node's text and
+ * read-only data, shared libraries, the malloc heap, anonymous memory: V8 heaps, arenas, stacks),
+ * and each host's isolate heap is printed (isolate.getHeapStatistics via the STATS frame).
  *
  * Also the cost of the kernel's spin accounting on a call: ns per call of `sent` + `progress`
  * beside the CALL frame's own `writer.send` (same run), and the kernel CPU µs per route call.
@@ -51,13 +57,63 @@ interface Mem {
   file: number;
   own: number;
   threads: number;
+  /** RSS by mapping group, MB. */
+  maps: Record<string, number>;
+}
+/** Groups a mapping of /proc/PID/smaps by what it holds. */
+function groupOf(perm: string, path: string): string {
+  if (path.endsWith('/node') || path.endsWith('/nodejs'))
+    return perm.includes('x') ? 'node text' : 'node data';
+  if (path === '[heap]') return 'malloc heap';
+  if (path === '' || path.startsWith('[anon')) return perm.includes('x') ? 'anon exec (jit)' : 'anon';
+  if (path.startsWith('[stack')) return 'main stack';
+  if (path.includes('isolated_vm')) return 'isolated_vm.node';
+  if (path.startsWith('[')) return 'other';
+  return 'other libraries';
+}
+function mapsOf(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let group = 'other';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) group = groupOf(head[1]!, head[2]!);
+    else if (line.startsWith('Rss:')) out[group] = (out[group] ?? 0) + Number(line.split(/\s+/)[1]) / 1024;
+  }
+  return out;
 }
 function memOf(pid: number): Mem {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const mb = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(text)?.[1]) / 1024;
   const threads = Number(/^Threads:\s+(\d+)/m.exec(text)?.[1]);
-  return { rss: rssMb(pid), anon: mb('RssAnon'), file: mb('RssFile'), own: privateMb(pid), threads };
+  return {
+    rss: rssMb(pid),
+    anon: mb('RssAnon'),
+    file: mb('RssFile'),
+    own: privateMb(pid),
+    threads,
+    maps: mapsOf(pid),
+  };
 }
+const GROUPS = [
+  'node text',
+  'node data',
+  'isolated_vm.node',
+  'other libraries',
+  'malloc heap',
+  'anon',
+  'anon exec (jit)',
+  'main stack',
+  'other',
+];
+/** One line: each mapping group's MB, and its difference from `base`. */
+const mapLine = (m: Mem, base?: Mem): string =>
+  GROUPS.filter((g) => (m.maps[g] ?? 0) > 0.05 || (base?.maps[g] ?? 0) > 0.05)
+    .map((g) => {
+      const v = m.maps[g] ?? 0;
+      const d = base ? v - (base.maps[g] ?? 0) : undefined;
+      return `${g} ${v.toFixed(1)}${d === undefined ? '' : ` (${d >= 0 ? '+' : ''}${d.toFixed(1)})`}`;
+    })
+    .join(', ');
 const childPids = (): number[] =>
   readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')
     .trim()
@@ -116,12 +172,26 @@ interface Variant {
   entry: HostEntry;
   spinMs?: number;
 }
+/** What hosts ran with before this round (overrides spawnHost's `--no-concurrent-recompilation`). */
+const BEFORE_FLAG = '--concurrent-recompilation';
 const built = await buildHost();
-const variants: Variant[] = [{ label: '', entry: built.entry }];
+const variants: Variant[] = [
+  { label: '', entry: built.entry },
+  {
+    label: 'before (concurrent recompilation): ',
+    entry: { ...built.entry, execArgv: [...built.entry.execArgv, BEFORE_FLAG] },
+  },
+];
 if (BEFORE) {
-  const file = join(BEFORE, 'dist', 'plugin-host.js');
-  if (!existsSync(file)) throw new Error(`${file} is missing: build that checkout (npx tsup)`);
-  variants.push({ label: 'before: ', entry: { execArgv: ['--no-node-snapshot'], file }, spinMs: 600_000 });
+  const file = ['plugin-host.cjs', 'plugin-host.js'].map((f) => join(BEFORE, 'dist', f)).find(existsSync);
+  if (!file)
+    throw new Error(`${BEFORE}/dist/plugin-host.{cjs,js} is missing: build that checkout (npx tsup)`);
+  // That checkout's bundle with the V8 flags hosts had before (spawnHost's own flags come first).
+  variants.push({
+    label: 'before: ',
+    entry: { execArgv: ['--no-node-snapshot', BEFORE_FLAG], file },
+    spinMs: 600_000,
+  });
 }
 const security = existsSync(SECURITY) ? readFileSync(SECURITY, 'utf8') : undefined;
 if (!security) console.log(`(no ${SECURITY}: run npm run build:plugins for the core plugin's host)`);
@@ -152,16 +222,24 @@ const results = [];
 for (const x of running) {
   const names = new Map<number, string>([[x.echo.status().pid!, 'echo, the trivial plugin']]);
   if (x.core?.status().pid) names.set(x.core.status().pid!, 'security, a core plugin');
-  // A variant's hosts are the children running its entry file.
+  // A variant's hosts are the children running its entry file (and its V8 flag override).
   const hosts = childPids()
-    .filter((pid) => cmdline(pid).includes(x.v.entry.file))
+    .filter((pid) => {
+      const argv = cmdline(pid).split('\0');
+      return (
+        argv.includes(x.v.entry.file) &&
+        argv.includes(BEFORE_FLAG) === x.v.entry.execArgv.includes(BEFORE_FLAG)
+      );
+    })
     .map((pid) => ({ name: names.get(pid) ?? 'warm spare', mem: memOf(pid) }));
+  const heap = await x.echo.stats().catch(() => undefined);
   results.push({
     label: x.v.label,
     loaded: x.loaded,
     hosts,
     perSec: median(x.runs.map((b) => b.perSec)),
     kernelUs: median(x.runs.map((b) => b.kernelUs)),
+    heap,
   });
 }
 for (const x of running) await x.sb.close();
@@ -218,11 +296,17 @@ for (const [name, m] of [
   console.log(
     `  ${name.padEnd(40)} RSS ${m.rss.toFixed(1)} MB (anon ${m.anon.toFixed(1)}, file ${m.file.toFixed(1)}), private ${m.own.toFixed(1)} MB, ${m.threads} threads`,
   );
+console.log(`  bare node --no-node-snapshot by mapping, MB: ${mapLine(bareHost)}`);
 for (const r of results) {
   const l = r.loaded;
   console.log(
     `${r.label}echo's host 2 s after its load, before any call: RSS ${l.rss.toFixed(1)} MB (anon ${l.anon.toFixed(1)}, file ${l.file.toFixed(1)})`,
   );
+  console.log(`      by mapping, MB (± bare node --no-node-snapshot): ${mapLine(l, bareHost)}`);
+  if (r.heap)
+    console.log(
+      `      echo's isolate heap after the burst: ${(r.heap.heapTotalBytes / 1048576).toFixed(2)} MB (used ${(r.heap.heapUsedBytes / 1048576).toFixed(2)}), external ${(r.heap.externalBytes / 1048576).toFixed(2)} MB`,
+    );
   for (const h of r.hosts) {
     report({
       name: `${r.label}idle plugin host RSS (${h.name})`,
@@ -235,6 +319,7 @@ for (const r of results) {
     console.log(
       `      anon ${h.mem.anon.toFixed(1)} MB, file ${h.mem.file.toFixed(1)} MB, private ${h.mem.own.toFixed(1)} MB, ${h.mem.threads} threads`,
     );
+    console.log(`      by mapping, MB (± bare node --no-node-snapshot): ${mapLine(h.mem, bareHost)}`);
   }
 }
 for (const r of results) {

@@ -14,7 +14,7 @@ import { spawnServer } from './spawn-server.js';
  * and without a warm host, idle memory, 20 plugins, crash-to-running time, and one route
  * served through the sandbox against the same handler in-process (each server alone in its
  * own process, autocannon in this one). Hosts run a bundle built here with esbuild, as
- * dist/plugin-host.js would be (not tsx from source).
+ * dist/plugin-host.cjs is (not tsx from source).
  */
 const logger = createLogger({ level: 'silent' });
 const allowAll = () => {};

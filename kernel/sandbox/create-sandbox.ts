@@ -36,7 +36,7 @@ export interface SandboxOptions {
   onStatus?: (e: PluginStatusEvent) => void;
   /** Every host call refused by a permission gate (audit it). */
   onDenied?: (d: DeniedCall) => void;
-  /** What plugin hosts run (default: resolveHostEntry(), i.e. dist/plugin-host.js when built). */
+  /** What plugin hosts run (default: resolveHostEntry(), i.e. dist/plugin-host.cjs when built). */
   hostEntry?: HostEntry;
   /**
    * Host cgroups (default `auto`: each host in its own cgroup wherever one is writable;

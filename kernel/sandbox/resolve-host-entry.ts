@@ -9,14 +9,19 @@ export interface HostEntry {
 }
 
 /**
- * Picks the plugin-host entry: `dist/plugin-host.js` beside the built kernel (tsup entry
- * `plugin-host`), or, when the kernel runs from source (vitest, tsx), `host/main.ts` run
- * through tsx's loader. Always with `--no-node-snapshot` (isolated-vm needs it on Node 20+).
+ * Picks the plugin-host entry: `dist/plugin-host.cjs` beside the built kernel (CommonJS, built
+ * by tsup.config.ts: no ESM loader in every host), else a `plugin-host.js` bundle there (an ES
+ * module, as other builds lay it out), or, when the kernel runs from source (vitest, tsx),
+ * `host/main.ts` run through tsx's loader. Always with `--no-node-snapshot` (isolated-vm needs
+ * it on Node 20+).
  */
 export function resolveHostEntry(): HostEntry {
   const here = import.meta.url;
-  const built = fileURLToPath(new URL('./plugin-host.js', here));
-  if (!here.endsWith('.ts') && existsSync(built)) return { execArgv: ['--no-node-snapshot'], file: built };
+  if (!here.endsWith('.ts'))
+    for (const name of ['./plugin-host.cjs', './plugin-host.js']) {
+      const built = fileURLToPath(new URL(name, here));
+      if (existsSync(built)) return { execArgv: ['--no-node-snapshot'], file: built };
+    }
   const source = fileURLToPath(new URL('./host/main.ts', here));
   const tsx = createRequire(here).resolve('tsx');
   return {

@@ -14,8 +14,13 @@ const PRLIMIT = '/usr/bin/prlimit';
  * V8 flags of every plugin-host process. A host runs small frames through one isolate; V8's
  * default young generation grows to 16 MiB semi-spaces under a burst of calls and stays there:
  * capped at 1 MiB, an idle host after a load run holds ~5 MB less (bench/http.bench.ts).
+ * `--no-concurrent-recompilation`: TurboFan compiles a hot function on the thread that runs it
+ * instead of on V8's worker threads, whose compiler zones (malloc) and stacks otherwise stay
+ * resident after a burst: ~1 MB less per idle host (bench/host-memory.bench.ts). Functions are
+ * still optimised (unlike `--no-opt`); a compile now runs inside the entry that triggered it,
+ * once per hot function (milliseconds, far below any spin or call deadline).
  */
-const HOST_NODE_FLAGS = ['--max-semi-space-size=1'];
+const HOST_NODE_FLAGS = ['--max-semi-space-size=1', '--no-concurrent-recompilation'];
 /** glibc: at most two malloc arenas (one per thread by default), so freed memory is reused, not spread. */
 const HOST_MALLOC_ENV = { MALLOC_ARENA_MAX: '2' };
 const STDERR_TAIL = 4096;

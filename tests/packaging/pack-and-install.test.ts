@@ -115,7 +115,7 @@ describe('pack protocol, sdk and omega; install them outside the repository; aut
     for (const f of [
       'package.json',
       'dist/cli.js',
-      'dist/plugin-host.js',
+      'dist/plugin-host.cjs',
       'dist/testing.js',
       'dist/testing.d.ts',
     ]) {
@@ -218,7 +218,9 @@ describe('pack protocol, sdk and omega; install them outside the repository; aut
       dependencies: Record<string, string>;
     };
     const dist = join(work, 'node_modules', 'omega', 'dist');
-    const used = await importedPackages(['cli.js', 'plugin-host.js', 'testing.js'].map((f) => join(dist, f)));
+    const used = await importedPackages(
+      ['cli.js', 'plugin-host.cjs', 'testing.js'].map((f) => join(dist, f)),
+    );
     expect(used).toEqual(Object.keys(installed.dependencies).sort());
     expect(Object.keys(installed.dependencies).filter((d) => d.startsWith('@omega/'))).toEqual([]);
 

@@ -21,8 +21,8 @@ describe('compact history (remote nodes)', () => {
     const bytes = h.tiers[0].data.byteLength;
     expect(bytes).toBe(REMOTE_TIERS.reduce((n, t) => n + t.capacity * 4, 0));
     expect(bytes).toBe(1_568);
-    // The host's own history, for comparison: 41,568 bytes.
-    expect(new SeriesHistory().tiers.reduce((n, t) => n + t.data.byteLength, 0)).toBe(41_568);
+    // The host's own history, for comparison: 41,568 bytes (its region of a shared slab).
+    expect(new SeriesHistory().tiers.reduce((n, t) => n + t.capacity * t.fields * 4, 0)).toBe(41_568);
   });
 
   it('keeps the newest value per 30 s bucket and averages up the tiers', () => {

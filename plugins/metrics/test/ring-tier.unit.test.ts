@@ -60,3 +60,29 @@ describe('SeriesHistory', () => {
     expect(h.lastValue).toBeNaN();
   });
 });
+
+describe('RingTier storage', () => {
+  it('tells a real zero from an absent value, also for values too small for 32 bits', () => {
+    const r = new RingTier(1000, 8, 1);
+    r.put(1, [0]);
+    r.put(2, [-0]);
+    r.put(3, [1e-50]);
+    r.put(4, [Number.NaN]);
+    r.put(5, [-2.5]);
+    expect([r.get(1), r.get(2), r.get(3), r.get(5)]).toEqual([0, 0, 0, -2.5]);
+    expect(r.get(4)).toBeNaN();
+    expect(r.get(0)).toBeNaN();
+  });
+
+  it('leaves the buffer untouched (all zero bytes) outside the buckets written', () => {
+    const data = new Float32Array(3 * 100);
+    const r = new RingTier(1000, 100, 3, data);
+    r.put(1_000_007, [1, 2, 3]);
+    const bytes = new Uint8Array(data.buffer);
+    const written = bytes.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0);
+    // One slot of 3 floats (12 bytes) holds data; every other byte is still zero.
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThanOrEqual(12);
+    expect(r.get(1_000_006, 1)).toBeNaN();
+  });
+});
