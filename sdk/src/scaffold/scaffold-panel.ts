@@ -10,11 +10,14 @@ export interface PanelScaffold {
 
 /** The panel's bundled script, relative to the plugin folder (written by `npm run build:panel`). */
 const PANEL_JS = 'ui/panels/hello/panel.js';
+/** The panel's bundled stylesheet, the sdk's `@omega/sdk/panel.css` inlined (written by `npm run build:panel`). */
+const PANEL_CSS = 'ui/panels/hello/panel.css';
 
 /**
  * A panel on the Dashboard tab that reads the plugin's own `/hello` route through the shell and
  * lists the plugin's events it is shown: `panel/hello.ts` (its source, using
- * `connectPanel` from `@omega/sdk/panel`), bundled by esbuild into `ui/panels/hello/panel.js`
+ * `connectPanel` from `@omega/sdk/panel`) and `panel/hello.css` (importing the dashboard's look,
+ * `@omega/sdk/panel.css`), bundled by esbuild into `ui/panels/hello/panel.js` and `panel.css`
  * before `omega-plugin build` seals `ui/` into `ui.integrity`.
  */
 export function panelScaffold(name: string): PanelScaffold {
@@ -37,7 +40,7 @@ export function panelScaffold(name: string): PanelScaffold {
     scripts: {
       // the panel's bundle first: omega-plugin build seals ui/ as it finds it
       build: 'npm run build:panel && omega-plugin build',
-      'build:panel': `esbuild panel/hello.ts --bundle --format=iife --target=es2022 --outfile=${PANEL_JS}`,
+      'build:panel': `esbuild panel/hello.ts --bundle --format=iife --target=es2022 --outfile=${PANEL_JS} && esbuild panel/hello.css --bundle --outfile=${PANEL_CSS}`,
       pretest: 'npm run build:panel',
     },
     files: {
@@ -61,8 +64,18 @@ export function panelScaffold(name: string): PanelScaffold {
 </body>
 </html>
 `,
-      'ui/panels/hello/panel.css':
-        'body { margin: 0; padding: 8px 12px; font: 13px/1.4 system-ui, sans-serif; }\n',
+      'panel/hello.css': `/*
+ * The panel's stylesheet: the dashboard's look (type, colour scheme, margins, .status, .row, .spark),
+ * one place for every panel, inlined by npm run build:panel into ${PANEL_CSS} with the rules below.
+ */
+@import "@omega/sdk/panel.css";
+
+#events {
+  margin: 4px 0 0;
+  padding-left: 1.2em;
+  font-variant-numeric: tabular-nums;
+}
+`,
       'test/panel.test.ts': `import { join } from 'node:path';
 import { startTestKernel, type TestKernel, testPanel } from '@omega/sdk/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
