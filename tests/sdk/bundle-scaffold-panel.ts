@@ -1,13 +1,15 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePanelPages } from '../../sdk/src/build/index.js';
 
 const SDK = join(import.meta.dirname, '..', '..', 'sdk');
 
 /**
  * What a scaffolded plugin's `npm run build:panel` does, with this checkout's sdk linked as its
  * `@omega/sdk`: esbuild bundles `panel/hello.ts` into `ui/panels/hello/panel.js` and
- * `panel/hello.css` (the sdk's `@omega/sdk/panel.css` inlined) into `ui/panels/hello/panel.css`
- * (then `omega-plugin build` can seal ui/ with both in it).
+ * `panel/hello.css` (the sdk's `@omega/sdk/panel.css` inlined) into `ui/panels/hello/panel.css`,
+ * and `omega-plugin pages` writes `ui/panels/hello/index.html` from `panel/hello.html` (then
+ * `omega-plugin build` can seal ui/ with all three in it).
  */
 export async function bundleScaffoldPanel(dir: string): Promise<void> {
   mkdirSync(join(dir, 'node_modules', '@omega'), { recursive: true });
@@ -28,4 +30,5 @@ export async function bundleScaffoldPanel(dir: string): Promise<void> {
     outfile: join(out, 'panel.css'),
     logLevel: 'silent',
   });
+  await writePanelPages(dir);
 }

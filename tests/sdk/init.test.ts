@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverPlugins } from '../../kernel/plugins/index.js';
 import { loadPluginUi } from '../../kernel/plugins/ui/index.js';
 import { startTestKernel, type TestKernel } from '../../kernel/testing/index.js';
-import { buildPlugin } from '../../sdk/src/build/index.js';
+import { buildPlugin, panelPage } from '../../sdk/src/build/index.js';
 import { initPlugin } from '../../sdk/src/scaffold/index.js';
 import { testPanel } from '../../sdk/src/testing/test-panel.js';
 import { removeDir } from '../helpers/temp-kernel.js';
@@ -106,13 +106,18 @@ describe('omega-plugin init --panel: a dashboard panel written with @omega/sdk/p
     expect(pkg.allowScripts).toEqual({ esbuild: true });
     expect(pkg.scripts.build).toBe('npm run build:panel && omega-plugin build');
     expect(pkg.scripts['build:panel']).toMatch(
-      /^esbuild panel\/hello\.ts --bundle .*--outfile=ui\/panels\/hello\/panel\.js && esbuild panel\/hello\.css --bundle --outfile=ui\/panels\/hello\/panel\.css$/,
+      /^esbuild panel\/hello\.ts --bundle .*--outfile=ui\/panels\/hello\/panel\.js && esbuild panel\/hello\.css --bundle --outfile=ui\/panels\/hello\/panel\.css && omega-plugin pages$/,
     );
     // the look is the sdk's stylesheet, imported, not a copy written into the plugin
     expect(readFileSync(join(dir, 'panel', 'hello.css'), 'utf8')).toMatch(
       /^@import "@omega\/sdk\/panel\.css";$/m,
     );
     expect(existsSync(join(dir, 'ui', 'panels', 'hello', 'panel.css'))).toBe(false);
+    // …and the page shell: only the body is the plugin's (panel/hello.html), the build writes the page
+    expect(existsSync(join(dir, 'ui', 'panels', 'hello', 'index.html'))).toBe(false);
+    expect(readFileSync(join(dir, 'panel', 'hello.html'), 'utf8')).not.toMatch(
+      /<!doctype|<head|<script|<style/i,
+    );
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toMatch(/^ui\/panels\/hello\/panel\.css$/m);
     expect(pkg.devDependencies.esbuild).toMatch(/^\^?\d/);
     const source = readFileSync(join(dir, 'panel', 'hello.ts'), 'utf8');
@@ -145,6 +150,9 @@ describe('omega-plugin init --panel: a dashboard panel written with @omega/sdk/p
     expect(css).toContain('color-scheme: light dark');
     expect(css).toContain(sdkCss.match(/\.spark\.alt polyline \{[^}]*\}/)?.[0]);
     expect(css.indexOf('.status')).toBeLessThan(css.indexOf('#events'));
+    expect(readFileSync(join(dir, 'ui', 'panels', 'hello', 'index.html'), 'utf8')).toBe(
+      panelPage({ title: 'Hello from chart', body: readFileSync(join(dir, 'panel', 'hello.html'), 'utf8') }),
+    );
     const b = await buildPlugin(dir, { typecheck: false });
     expect(b.manifest.ui?.integrity).toBe(computeUiIntegrity(await readUiFolder(join(dir, 'ui'))));
     expect([...(await readUiFolder(join(dir, 'ui'))).keys()]).toContain('panels/hello/panel.js');

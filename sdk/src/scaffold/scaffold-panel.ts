@@ -16,9 +16,10 @@ const PANEL_CSS = 'ui/panels/hello/panel.css';
 /**
  * A panel on the Dashboard tab that reads the plugin's own `/hello` route through the shell and
  * lists the plugin's events it is shown: `panel/hello.ts` (its source, using
- * `connectPanel` from `@omega/sdk/panel`) and `panel/hello.css` (importing the dashboard's look,
- * `@omega/sdk/panel.css`), bundled by esbuild into `ui/panels/hello/panel.js` and `panel.css`
- * before `omega-plugin build` seals `ui/` into `ui.integrity`.
+ * `connectPanel` from `@omega/sdk/panel`), `panel/hello.css` (importing the dashboard's look,
+ * `@omega/sdk/panel.css`) and `panel/hello.html` (its page's body), bundled by esbuild into
+ * `ui/panels/hello/panel.js` and `panel.css` and wrapped in the sdk's page shell by
+ * `omega-plugin pages` (`index.html`) before `omega-plugin build` seals `ui/` into `ui.integrity`.
  */
 export function panelScaffold(name: string): PanelScaffold {
   return {
@@ -40,7 +41,7 @@ export function panelScaffold(name: string): PanelScaffold {
     scripts: {
       // the panel's bundle first: omega-plugin build seals ui/ as it finds it
       build: 'npm run build:panel && omega-plugin build',
-      'build:panel': `esbuild panel/hello.ts --bundle --format=iife --target=es2022 --outfile=${PANEL_JS} && esbuild panel/hello.css --bundle --outfile=${PANEL_CSS}`,
+      'build:panel': `esbuild panel/hello.ts --bundle --format=iife --target=es2022 --outfile=${PANEL_JS} && esbuild panel/hello.css --bundle --outfile=${PANEL_CSS} && omega-plugin pages`,
       pretest: 'npm run build:panel',
     },
     files: {
@@ -50,19 +51,9 @@ export function panelScaffold(name: string): PanelScaffold {
 <body><p>${name} shows its panel on the dashboard.</p></body>
 </html>
 `,
-      'ui/panels/hello/index.html': `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Hello from ${name}</title>
-<link rel="stylesheet" href="./panel.css">
-<script src="./panel.js" defer></script>
-</head>
-<body>
-<p id="message">Connecting…</p>
+      // the page: this body in the sdk's page shell, written by omega-plugin pages (build:panel)
+      'panel/hello.html': `<p id="message">Connecting…</p>
 <ul id="events"></ul>
-</body>
-</html>
 `,
       'panel/hello.css': `/*
  * The panel's stylesheet: the dashboard's look (type, colour scheme, margins, .status, .row, .spark),
