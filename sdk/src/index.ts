@@ -18,6 +18,7 @@ export { errorCode, isCodedError } from './errors/error-code.js';
 export { type FieldError, type HttpError, httpError, invalid } from './errors/http-error.js';
 export { type ErrorCode, type PluginError, pluginError } from './errors/plugin-error.js';
 export { type Actor, actorOf } from './http/actor-of.js';
+export { bodyObject } from './http/body-object.js';
 export { json } from './http/json-response.js';
 export { type ProblemBody, problem } from './http/problem-response.js';
 export {
@@ -47,4 +48,5 @@ export type {
   ServiceContract,
   UntypedPlugin,
 } from './plugin/plugin-types.js';
+export { settingsWriteBody } from './storage/settings-write-body.js';
 export { StoredSettings } from './storage/stored-settings.js';

@@ -1,9 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../kernel/plugins/index.js';
-import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { type PluginKernel, startPluginKernel } from '../helpers/start-plugin-kernel.js';
 
 /* ctx.storage.transaction from a real plugin in a real sandbox: all or nothing, version checks, one namespace. */
 
@@ -24,38 +20,26 @@ const PLUGIN = `export const plugin = {
 };`;
 
 describe('storage.transaction host call', () => {
-  let k: TempKernel;
-  let root: string;
+  let k: PluginKernel;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'omega-tx-'));
-    const dir = join(root, 'plugins', 'txer');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'plugin.js'), PLUGIN);
-    writeFileSync(
-      join(dir, 'plugin.json'),
-      JSON.stringify({
-        name: 'txer',
-        version: '1.0.0',
-        engines: { omega: '>=0.0.0' },
-        main: 'plugin.js',
-        integrity: computeIntegrity(Buffer.from(PLUGIN)),
-        permissions: ['http:routes', 'storage'],
-        routes: [
-          { method: 'POST', path: '/tx', handler: 'tx', permission: 'public' },
-          { method: 'GET', path: '/r/:c/:id', handler: 'get', permission: 'public' },
-        ],
-      }),
+    k = await startPluginKernel(
+      {
+        txer: {
+          code: PLUGIN,
+          manifest: {
+            permissions: ['http:routes', 'storage'],
+            routes: [
+              { method: 'POST', path: '/tx', handler: 'tx', permission: 'public' },
+              { method: 'GET', path: '/r/:c/:id', handler: 'get', permission: 'public' },
+            ],
+          },
+        },
+      },
+      { plugins: { warmHosts: 0 } },
     );
-    const grantsFile = join(root, 'grants.json');
-    writeFileSync(grantsFile, JSON.stringify({ txer: { granted: ['http:routes', 'storage'], denied: [] } }));
-    k = await startTempKernel({ plugins: { dirs: [join(root, 'plugins')], grantsFile, warmHosts: 0 } });
   }, 60_000);
-  afterAll(async () => {
-    await k?.stop();
-    if (k) removeDir(k.dataDir);
-    removeDir(root);
-  });
+  afterAll(() => k?.close());
 
   const tx = async (ops: unknown[]) => {
     const res = await k.api('/api/v1/txer/tx', {

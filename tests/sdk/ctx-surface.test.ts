@@ -1,12 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CTX_INDIRECT_CALLS, CTX_SURFACE, type CtxMethodPath, HOST_CALL_NAMES } from '@omega/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../kernel/bus/index.js';
-import { computeIntegrity } from '../../kernel/plugins/index.js';
 import type { HostMethod } from '../../sdk/src/index.js';
-import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { type PluginKernel, startPluginKernel } from '../helpers/start-plugin-kernel.js';
 
 /*
  * The prelude builds ctx in plain JavaScript; the sdk types ctx from CTX_SURFACE. This test loads
@@ -94,34 +90,19 @@ const PROBE = `export const plugin = {
 `;
 
 describe('the prelude builds exactly the ctx surface the sdk is typed from', () => {
-  let k: TempKernel;
-  let root: string;
+  let k: PluginKernel;
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'omega-ctx-'));
-    const dir = join(root, 'plugins', 'ctx-probe');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'plugin.js'), PROBE);
-    writeFileSync(
-      join(dir, 'plugin.json'),
-      JSON.stringify({
-        name: 'ctx-probe',
-        version: '1.0.0',
-        engines: { omega: '>=0.0.0' },
-        main: 'plugin.js',
-        integrity: computeIntegrity(Buffer.from(PROBE)),
-        permissions: ['http:routes'],
-        routes: [{ method: 'POST', path: '/probe', handler: 'probe', permission: 'public' }],
-      }),
-    );
-    const grantsFile = join(root, 'grants.json');
-    writeFileSync(grantsFile, JSON.stringify({ 'ctx-probe': { granted: ['http:routes'], denied: [] } }));
-    k = await startTempKernel({ plugins: { dirs: [join(root, 'plugins')], grantsFile } });
+    k = await startPluginKernel({
+      'ctx-probe': {
+        code: PROBE,
+        manifest: {
+          permissions: ['http:routes'],
+          routes: [{ method: 'POST', path: '/probe', handler: 'probe', permission: 'public' }],
+        },
+      },
+    });
   });
-  afterAll(async () => {
-    await k?.stop();
-    removeDir(k.dataDir);
-    removeDir(root);
-  });
+  afterAll(() => k?.close());
 
   it('has every CTX_SURFACE method and no other, each reaching the host call the table names', async () => {
     const denied: BusEvent[] = [];

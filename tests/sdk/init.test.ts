@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverPlugins } from '../../kernel/plugins/index.js';
 import { loadPluginUi } from '../../kernel/plugins/ui/index.js';
 import { startTestKernel, type TestKernel } from '../../kernel/testing/index.js';
-import { buildPlugin } from '../../sdk/src/build/index.js';
+import { buildPlugin, panelPage } from '../../sdk/src/build/index.js';
 import { initPlugin } from '../../sdk/src/scaffold/index.js';
 import { testPanel } from '../../sdk/src/testing/test-panel.js';
 import { removeDir } from '../helpers/temp-kernel.js';
@@ -106,8 +106,19 @@ describe('omega-plugin init --panel: a dashboard panel written with @omega/sdk/p
     expect(pkg.allowScripts).toEqual({ esbuild: true });
     expect(pkg.scripts.build).toBe('npm run build:panel && omega-plugin build');
     expect(pkg.scripts['build:panel']).toMatch(
-      /^esbuild panel\/hello\.ts --bundle .*--outfile=ui\/panels\/hello\/panel\.js$/,
+      /^esbuild panel\/hello\.ts --bundle .*--outfile=ui\/panels\/hello\/panel\.js && esbuild panel\/hello\.css --bundle --outfile=ui\/panels\/hello\/panel\.css && omega-plugin pages$/,
     );
+    // the look is the sdk's stylesheet, imported, not a copy written into the plugin
+    expect(readFileSync(join(dir, 'panel', 'hello.css'), 'utf8')).toMatch(
+      /^@import "@omega\/sdk\/panel\.css";$/m,
+    );
+    expect(existsSync(join(dir, 'ui', 'panels', 'hello', 'panel.css'))).toBe(false);
+    // …and the page shell: only the body is the plugin's (panel/hello.html), the build writes the page
+    expect(existsSync(join(dir, 'ui', 'panels', 'hello', 'index.html'))).toBe(false);
+    expect(readFileSync(join(dir, 'panel', 'hello.html'), 'utf8')).not.toMatch(
+      /<!doctype|<head|<script|<style/i,
+    );
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toMatch(/^ui\/panels\/hello\/panel\.css$/m);
     expect(pkg.devDependencies.esbuild).toMatch(/^\^?\d/);
     const source = readFileSync(join(dir, 'panel', 'hello.ts'), 'utf8');
     expect(source).toMatch(/import \{ connectPanel \} from '@omega\/sdk\/panel'/);
@@ -132,6 +143,16 @@ describe('omega-plugin init --panel: a dashboard panel written with @omega/sdk/p
     const bundle = readFileSync(join(dir, 'ui', 'panels', 'hello', 'panel.js'), 'utf8');
     expect(bundle).toContain('omega.panel.port'); // the SDK's connectPanel, bundled in
     expect(bundle).not.toMatch(/^import /m);
+    // the sdk's panel.css inlined (the panel's CSP loads styles from its own origin only), then its own rules
+    const css = readFileSync(join(dir, 'ui', 'panels', 'hello', 'panel.css'), 'utf8');
+    const sdkCss = readFileSync(join(SDK, 'styles', 'panel.css'), 'utf8');
+    expect(css).not.toMatch(/@import/);
+    expect(css).toContain('color-scheme: light dark');
+    expect(css).toContain(sdkCss.match(/\.spark\.alt polyline \{[^}]*\}/)?.[0]);
+    expect(css.indexOf('.status')).toBeLessThan(css.indexOf('#events'));
+    expect(readFileSync(join(dir, 'ui', 'panels', 'hello', 'index.html'), 'utf8')).toBe(
+      panelPage({ title: 'Hello from chart', body: readFileSync(join(dir, 'panel', 'hello.html'), 'utf8') }),
+    );
     const b = await buildPlugin(dir, { typecheck: false });
     expect(b.manifest.ui?.integrity).toBe(computeUiIntegrity(await readUiFolder(join(dir, 'ui'))));
     expect([...(await readUiFolder(join(dir, 'ui'))).keys()]).toContain('panels/hello/panel.js');
@@ -201,7 +222,8 @@ async function installScaffoldDeps(dir: string, omega: string): Promise<void> {
   const nm = join(dir, 'node_modules');
   const sdk = join(nm, '@omega', 'sdk');
   mkdirSync(sdk, { recursive: true });
-  for (const f of ['package.json', 'bin', 'dist']) cpSync(join(SDK, f), join(sdk, f), { recursive: true });
+  for (const f of ['package.json', 'bin', 'dist', 'styles'])
+    cpSync(join(SDK, f), join(sdk, f), { recursive: true });
   // The sdk's declarations, as its prepack emits them (omega's own, dist/testing.d.ts, are not
   // needed: the scaffold's tsconfig skips library checks, so only that import stays untyped).
   const tsc = await runCommand(

@@ -1,10 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../kernel/bus/index.js';
-import { computeIntegrity } from '../../kernel/plugins/index.js';
-import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { type PluginKernel, startPluginKernel } from '../helpers/start-plugin-kernel.js';
 
 /*
  * ctx.system.sample(areas) in a real sandbox under a real kernel: several areas in one host
@@ -32,41 +29,20 @@ const PLUGIN = `export const plugin = {
 type Outcome = { ok: boolean; value?: any; code?: string | null };
 
 describe('system.sample through the sandbox', () => {
-  let k: TempKernel;
-  let root: string;
+  let k: PluginKernel;
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'omega-sample-'));
-    const dir = join(root, 'plugins', 'sampler');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'plugin.js'), PLUGIN);
-    const permissions = ['http:routes', 'system:read:cpu', 'system:read:memory'];
-    writeFileSync(
-      join(dir, 'plugin.json'),
-      JSON.stringify({
-        name: 'sampler',
-        version: '1.0.0',
-        engines: { omega: '>=0.0.0' },
-        main: 'plugin.js',
-        integrity: computeIntegrity(Buffer.from(PLUGIN)),
-        permissions,
-        routes: [{ method: 'POST', path: '/run', handler: 'run', permission: 'public' }],
-      }),
-    );
-    const grantsFile = join(root, 'grants.json');
-    // cpu and memory, never the disk.
-    writeFileSync(
-      grantsFile,
-      JSON.stringify({
-        sampler: { granted: permissions, denied: [] },
-      }),
-    );
-    k = await startTempKernel({ plugins: { dirs: [join(root, 'plugins')], grantsFile } });
+    k = await startPluginKernel({
+      sampler: {
+        code: PLUGIN,
+        manifest: {
+          permissions: ['http:routes', 'system:read:cpu', 'system:read:memory'],
+          routes: [{ method: 'POST', path: '/run', handler: 'run', permission: 'public' }],
+        },
+        // cpu and memory (all it declares), never the disk.
+      },
+    });
   });
-  afterAll(async () => {
-    await k?.stop();
-    if (k) removeDir(k.dataDir);
-    removeDir(root);
-  });
+  afterAll(() => k?.close());
 
   const run = async (calls: Array<{ fn: 'sample' | 'read'; arg: unknown }>): Promise<Outcome[]> => {
     const res = await k.api('/api/v1/sampler/run', {

@@ -3,7 +3,9 @@ export { type BuildOptions, type BuiltPlugin, buildPlugin, isBuildCurrent } from
 export { type BuildFields, builtManifestText } from './built-manifest-text.js';
 export { bundlePlugin, type PluginBuild } from './bundle-plugin.js';
 export { formatManifest } from './format-manifest.js';
+export { type PanelPageParts, panelPage } from './panel-page.js';
 export { BUILT_MAIN, BUILT_MANIFEST, PLUGIN_BUNDLE, PLUGIN_ENTRY, SOURCE_MANIFEST } from './plugin-layout.js';
 export { setManifestFields } from './set-manifest-fields.js';
 export { type PluginTypeError, typeCheckPlugin } from './type-check-plugin.js';
 export { writeFileAtomic } from './write-file-atomic.js';
+export { PANEL_PAGE_SOURCE, type PanelPageWritten, writePanelPages } from './write-panel-pages.js';

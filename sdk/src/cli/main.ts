@@ -3,6 +3,7 @@ import { buildCommand } from './commands/build-command.js';
 import { initCommand } from './commands/init-command.js';
 import { keygenCommand } from './commands/keygen-command.js';
 import { packCommand } from './commands/pack-command.js';
+import { pagesCommand } from './commands/pages-command.js';
 import { signCommand } from './commands/sign-command.js';
 import { testCommand } from './commands/test-command.js';
 import { type SdkCommand, SdkUsageError } from './sdk-command.js';
@@ -10,6 +11,7 @@ import { sdkPackage } from './sdk-package.js';
 
 const COMMANDS: SdkCommand[] = [
   initCommand,
+  pagesCommand,
   buildCommand,
   testCommand,
   keygenCommand,

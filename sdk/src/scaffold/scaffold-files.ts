@@ -15,9 +15,11 @@ export interface ScaffoldOptions {
 /** The README's paragraph on the panel of `init --panel`. */
 const PANEL_README = [
   '',
-  'Its dashboard panel: `panel/hello.ts` (written with `@omega/sdk/panel`), bundled into',
-  '`ui/panels/hello/panel.js` by `npm run build:panel` (run by `npm run build` and `npm test`) and',
-  'declared under `ui.panels` in `plugin.json` with the topics, reads and actions it may be given.',
+  'Its dashboard panel: `panel/hello.ts` (written with `@omega/sdk/panel`), `panel/hello.css`',
+  "(the dashboard's look, `@omega/sdk/panel.css`, plus its own rules) and `panel/hello.html` (its page's",
+  "body), built into `ui/panels/hello/` (`panel.js`, `panel.css`, and `index.html` in the sdk's page shell)",
+  'by `npm run build:panel` (run by `npm run build` and `npm test`) and declared under `ui.panels` in',
+  '`plugin.json` with the topics, reads and actions it may be given.',
   'The build seals `ui/` into `ui.integrity`; the operator grants the panel. Build with',
   '`npm run build` (not `npx omega-plugin build` alone) so the bundle is current, and test with',
   '`npm test`: `test/panel.test.ts` checks the panel through a real kernel with `testPanel` from',
@@ -165,6 +167,6 @@ omega plugin install ./${o.name}-0.1.0.omega-plugin --trust publisher.public.jwk
 
 \`dist/\` is build output (not tracked): \`pack\` refuses a \`dist/\` older than the sources.
 ${panel ? PANEL_README : ''}`,
-    '.gitignore': `node_modules\ndist\n*.omega-plugin\n*.private.jwk\n${panel ? 'ui/panels/hello/panel.js\n' : ''}`,
+    '.gitignore': `node_modules\ndist\n*.omega-plugin\n*.private.jwk\n${panel ? 'ui/panels/hello/panel.js\nui/panels/hello/panel.css\nui/panels/hello/index.html\n' : ''}`,
   };
 }

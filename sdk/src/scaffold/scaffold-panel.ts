@@ -10,12 +10,16 @@ export interface PanelScaffold {
 
 /** The panel's bundled script, relative to the plugin folder (written by `npm run build:panel`). */
 const PANEL_JS = 'ui/panels/hello/panel.js';
+/** The panel's bundled stylesheet, the sdk's `@omega/sdk/panel.css` inlined (written by `npm run build:panel`). */
+const PANEL_CSS = 'ui/panels/hello/panel.css';
 
 /**
  * A panel on the Dashboard tab that reads the plugin's own `/hello` route through the shell and
  * lists the plugin's events it is shown: `panel/hello.ts` (its source, using
- * `connectPanel` from `@omega/sdk/panel`), bundled by esbuild into `ui/panels/hello/panel.js`
- * before `omega-plugin build` seals `ui/` into `ui.integrity`.
+ * `connectPanel` from `@omega/sdk/panel`), `panel/hello.css` (importing the dashboard's look,
+ * `@omega/sdk/panel.css`) and `panel/hello.html` (its page's body), bundled by esbuild into
+ * `ui/panels/hello/panel.js` and `panel.css` and wrapped in the sdk's page shell by
+ * `omega-plugin pages` (`index.html`) before `omega-plugin build` seals `ui/` into `ui.integrity`.
  */
 export function panelScaffold(name: string): PanelScaffold {
   return {
@@ -37,7 +41,7 @@ export function panelScaffold(name: string): PanelScaffold {
     scripts: {
       // the panel's bundle first: omega-plugin build seals ui/ as it finds it
       build: 'npm run build:panel && omega-plugin build',
-      'build:panel': `esbuild panel/hello.ts --bundle --format=iife --target=es2022 --outfile=${PANEL_JS}`,
+      'build:panel': `esbuild panel/hello.ts --bundle --format=iife --target=es2022 --outfile=${PANEL_JS} && esbuild panel/hello.css --bundle --outfile=${PANEL_CSS} && omega-plugin pages`,
       pretest: 'npm run build:panel',
     },
     files: {
@@ -47,22 +51,22 @@ export function panelScaffold(name: string): PanelScaffold {
 <body><p>${name} shows its panel on the dashboard.</p></body>
 </html>
 `,
-      'ui/panels/hello/index.html': `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Hello from ${name}</title>
-<link rel="stylesheet" href="./panel.css">
-<script src="./panel.js" defer></script>
-</head>
-<body>
-<p id="message">Connecting…</p>
+      // the page: this body in the sdk's page shell, written by omega-plugin pages (build:panel)
+      'panel/hello.html': `<p id="message">Connecting…</p>
 <ul id="events"></ul>
-</body>
-</html>
 `,
-      'ui/panels/hello/panel.css':
-        'body { margin: 0; padding: 8px 12px; font: 13px/1.4 system-ui, sans-serif; }\n',
+      'panel/hello.css': `/*
+ * The panel's stylesheet: the dashboard's look (type, colour scheme, margins, .status, .row, .spark),
+ * one place for every panel, inlined by npm run build:panel into ${PANEL_CSS} with the rules below.
+ */
+@import "@omega/sdk/panel.css";
+
+#events {
+  margin: 4px 0 0;
+  padding-left: 1.2em;
+  font-variant-numeric: tabular-nums;
+}
+`,
       'test/panel.test.ts': `import { join } from 'node:path';
 import { startTestKernel, type TestKernel, testPanel } from '@omega/sdk/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -1,27 +1,11 @@
-import {
-  type FieldError,
-  httpError,
-  invalid,
-  json,
-  type PluginRequest,
-  type PluginResponse,
-} from '@omega/sdk';
+import { type FieldError, httpError, invalid, json, type PluginResponse } from '@omega/sdk';
 
 /** 200 (or `status`) with a JSON body, never cached. */
 export const ok = (body: unknown, status = 200): PluginResponse =>
   json(status, body, { 'cache-control': 'no-store' });
 
-/** The request body as an object, or a 400 naming it. */
-export function bodyObject(req: PluginRequest, required = true): Record<string, unknown> {
-  const b = req.body;
-  if (b === undefined || b === null) {
-    if (!required) return {};
-    throw invalid([{ field: 'body', message: 'a JSON object is required' }]);
-  }
-  if (typeof b !== 'object' || Array.isArray(b))
-    throw invalid([{ field: 'body', message: 'must be a JSON object' }]);
-  return b as Record<string, unknown>;
-}
+/** The request body as an object, or a 400 naming it (the sdk's, shared with every plugin's routes). */
+export { bodyObject } from '@omega/sdk';
 
 /** Throws a 400 when there are field errors. */
 export function check(errors: FieldError[]): void {

@@ -1,7 +1,7 @@
-import { actorOf, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { actorOf, invalid, type PluginResponse, type SchemaRequest, settingsWriteBody } from '@omega/sdk';
 import { DEFAULT_SETTINGS, mergeSettings } from '../liveness/liveness-settings.js';
 import type { NodesRuntime } from '../runtime.js';
-import { bodyObject, checkVersion, ok } from './http.js';
+import { ok } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 
 type RouteSchemas = typeof routeSchemas;
@@ -39,8 +39,7 @@ export function settingsRoutes(rt: () => NodesRuntime) {
     /** PUT /settings {suspectAfterMs?, downAfterMs?, closedGraceMs?, loadPublishMs?, historyMax?, version?} */
     async putSettings(req: SchemaRequest<RouteSchemas['putSettings']>): Promise<PluginResponse> {
       const s = rt();
-      const body = bodyObject(req);
-      checkVersion(body, s.settings.version, 'The settings');
+      const body = settingsWriteBody(req, s.settings);
       const merged = mergeSettings(s.settings.current, body);
       if ('errors' in merged) throw invalid(merged.errors);
       const actor = actorOf(req);

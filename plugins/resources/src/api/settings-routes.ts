@@ -1,4 +1,11 @@
-import { actorOf, httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import {
+  actorOf,
+  httpError,
+  invalid,
+  type PluginResponse,
+  type SchemaRequest,
+  settingsWriteBody,
+} from '@omega/sdk';
 import type { ResourcesRuntime } from '../runtime.js';
 import { applySettings } from '../settings/settings.js';
 import { ok } from './http.js';
@@ -22,20 +29,9 @@ export function settingsRoutes(rt: () => ResourcesRuntime) {
     /** PUT /settings { probe?, thresholds?, version? } — the kernel checked the body against its schema. */
     async putSettings(req: SchemaRequest<typeof routeSchemas.putSettings>): Promise<PluginResponse> {
       const r = rt();
-      const b = req.body;
-      // The schema's guarantee, kept as a guard for a kernel that predates route schemas.
-      if (b === null || typeof b !== 'object' || Array.isArray(b))
-        throw invalid([{ field: 'body', message: 'must be a JSON object' }]);
-      if (b.version !== undefined && b.version !== r.settings.version)
-        throw httpError(
-          409,
-          'OMEGA_ERR_CONFLICT',
-          `The settings are at version ${r.settings.version}, not ${b.version}: read them again and retry.`,
-          {
-            version: r.settings.version,
-          },
-        );
-      const applied = applySettings(r.settings.current, b as Record<string, unknown>);
+      // The schema already checked the body; this also guards a kernel that predates route schemas.
+      const b = settingsWriteBody(req, r.settings);
+      const applied = applySettings(r.settings.current, b);
       if ('errors' in applied) throw invalid(applied.errors);
       try {
         await r.settings.save(applied.settings, actorOf(req).name, r.settings.version);

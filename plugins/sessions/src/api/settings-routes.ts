@@ -1,4 +1,4 @@
-import { actorOf, httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { actorOf, invalid, type PluginResponse, type SchemaRequest, settingsWriteBody } from '@omega/sdk';
 import type { SessionsRuntime } from '../runtime.js';
 import { DEFAULT_SETTINGS, mergeSettings, SETTING_RANGES } from '../settings/sessions-settings.js';
 import { ok } from './http.js';
@@ -32,16 +32,8 @@ export function settingsRoutes(rt: () => SessionsRuntime) {
      */
     async patchSettings(req: SchemaRequest<typeof routeSchemas.patchSettings>): Promise<PluginResponse> {
       const s = rt();
-      const body = req.body;
       const st = s.settingsStore;
-      const v = body.version;
-      if (v !== undefined && v !== st.version)
-        throw httpError(
-          409,
-          'OMEGA_ERR_CONFLICT',
-          `The settings are at version ${st.version}, not ${v}: read them again and retry.`,
-          { version: st.version },
-        );
+      const body = settingsWriteBody(req, st);
       if (Object.keys(body).every((k) => k === 'version'))
         throw invalid([{ field: 'body', message: 'name at least one setting to change' }]);
       const merged = mergeSettings(st.current, body);
