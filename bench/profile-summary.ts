@@ -34,7 +34,10 @@ export function summarizeProfile(file: string, requests: number, windowSec: numb
   const idle = (id: number) => node.get(id)!.callFrame.functionName === '(idle)';
   const at: number[] = [];
   let t = 0;
-  for (const d of p.timeDeltas) at.push((t += d));
+  for (const d of p.timeDeltas) {
+    t += d;
+    at.push(t);
+  }
   const dt = at.map((x, i) => (i + 1 < at.length ? at[i + 1]! - x : 0));
   // The busiest window: where the load ran.
   const span = windowSec * 1e6;
