@@ -22,16 +22,20 @@ import { spawnServer } from './spawn-server.js';
 /**
  * What the metrics plugin costs, each figure beside a baseline from the same run:
  *
- * - CPU of the collector at 1 s over BENCH_SECONDS (default 60), as % of one core: the kernel
- *   process (with its reaped children) plus the plugin-host process, read from
- *   /proc/<pid>/stat. Baseline: the same kernel running an idle plugin (one plugin host, no
- *   timers), so what remains is what collecting, storing, publishing and persisting cost.
+ * - CPU of the collector at 1 s in steady state, over BENCH_SECONDS (default 120) after a
+ *   warm-up of BENCH_WARMUP seconds (default 90), as % of one core: the kernel process (with
+ *   its reaped children) plus the plugin-host process, read from /proc/<pid>/stat. Baseline: the
+ *   same kernel running an idle plugin (one plugin host, no timers), warmed up alike, so what
+ *   remains is what collecting, storing, publishing and persisting cost. The warm-up is what a
+ *   long-running kernel pays once (TurboFan compiling the hot paths, V8's one-off
+ *   memory-reducing GC about a minute in, the plugin host's start-up): its figure is printed
+ *   apart, not counted as collection cost.
  * - Range query for the last hour at 1 s (3,601 points) over HTTP, p50/p99, after the plugin
  *   restored an hour of history from its storage. Baselines: a trivial plugin route and the
  *   kernel's own /health.
  * - Memory per series (typed-array tiers plus bookkeeping), measured in this process.
  *
- * Run: npx tsx bench/metrics.bench.ts   (BENCH_SECONDS=20 for a quicker run)
+ * Run: npx tsx bench/metrics.bench.ts   (BENCH_WARMUP=30 BENCH_SECONDS=20 for a quicker, noisier run)
  * With METRICS_BENCH_ROLE=kernel this file is the kernel child process instead.
  */
 
@@ -256,7 +260,8 @@ async function kernelReadCost(n: number) {
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 120);
+  const warmup = Number(process.env.BENCH_WARMUP ?? 90);
   const reads = await kernelReadCost(Number(process.env.BENCH_READS ?? 2_000));
   console.log(`kernel system reads in-process; loadavg ${(loadavg()[0] ?? 0).toFixed(2)}`);
   report({
@@ -292,7 +297,7 @@ async function main(): Promise<void> {
     writeFileSync(join(idleDir, 'grants.json'), JSON.stringify({ idle: { granted: [], denied: [] } }));
     const idle = await startChild(idleDir, mkdtempSync(join(root, 'data-')), 'idle');
     children.push(idle);
-    await sleep(3_000);
+    const baseStartup = await cpuPercent(idle, warmup);
     const base = await cpuPercent(idle, seconds);
     const baseLoad = loadavg()[0] ?? 0;
     await idle.stop();
@@ -325,7 +330,7 @@ async function main(): Promise<void> {
     const seeded = await seedHistory(dataDir, node);
     const m = await startChild(mDir, dataDir, 'metrics');
     children.push(m);
-    await sleep(3_000);
+    const startup = await cpuPercent(m, warmup);
     const c0 = await collections(m);
     const cpu = await cpuPercent(m, seconds);
     const c1 = await collections(m);
@@ -341,15 +346,21 @@ async function main(): Promise<void> {
     const perSec = (c1 - c0) / (cpu.wallMs / 1000);
 
     console.log(
-      `metrics plugin: ${series.collector.series} series on this host (${seeded} seeded with 1 h of history); ${seconds} s per CPU run; loadavg ${baseLoad.toFixed(2)} (baseline run) / ${load.toFixed(2)} (metrics run)`,
+      `metrics plugin: ${series.collector.series} series on this host (${seeded} seeded with 1 h of history); steady state: ${seconds} s per CPU run after ${warmup} s of warm-up; loadavg ${baseLoad.toFixed(2)} (baseline run) / ${load.toFixed(2)} (metrics run)`,
     );
     report({
-      name: 'collector CPU, kernel + plugin host (attributable)',
+      name: 'collector CPU, kernel + plugin host (attributable, steady state)',
       value: cpu.total - base.total,
       unit: '% of one core',
       baseline: { name: 'kernel + idle plugin host', value: base.total },
       goal: '≤ 0.25 % (issue #13)',
       met: cpu.total - base.total <= 0.25,
+    });
+    report({
+      name: `collector CPU during the first ${warmup} s (attributable, start-up)`,
+      value: startup.total - baseStartup.total,
+      unit: '% of one core',
+      baseline: { name: `kernel + idle plugin host, first ${warmup} s`, value: baseStartup.total },
     });
     report({
       name: 'collector CPU, kernel + plugin host (raw)',
