@@ -1,4 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -46,6 +56,18 @@ function cpuMsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+}
+
+/** Bytes the kernel's event log holds under `dataDir` (its segment files; 0 before it exists). */
+function eventLogBytes(dataDir: string): number {
+  const dir = join(dataDir, 'events');
+  if (!existsSync(dir)) return 0;
+  let bytes = 0;
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const st = statSync(join(dir, f));
+    if (st.isFile()) bytes += st.size;
+  }
+  return bytes;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -295,10 +317,13 @@ async function main(): Promise<void> {
       }),
     );
     writeFileSync(join(idleDir, 'grants.json'), JSON.stringify({ idle: { granted: [], denied: [] } }));
-    const idle = await startChild(idleDir, mkdtempSync(join(root, 'data-')), 'idle');
+    const idleData = mkdtempSync(join(root, 'data-'));
+    const idle = await startChild(idleDir, idleData, 'idle');
     children.push(idle);
     const baseStartup = await cpuPercent(idle, warmup);
+    const baseLog0 = eventLogBytes(idleData);
     const base = await cpuPercent(idle, seconds);
+    const baseLogRate = (eventLogBytes(idleData) - baseLog0) / (base.wallMs / 1000);
     const baseLoad = loadavg()[0] ?? 0;
     await idle.stop();
     children.splice(0);
@@ -332,7 +357,9 @@ async function main(): Promise<void> {
     children.push(m);
     const startup = await cpuPercent(m, warmup);
     const c0 = await collections(m);
+    const log0 = eventLogBytes(dataDir);
     const cpu = await cpuPercent(m, seconds);
+    const logRate = (eventLogBytes(dataDir) - log0) / (cpu.wallMs / 1000);
     const c1 = await collections(m);
     const load = loadavg()[0] ?? 0;
     const series = (await (await m.api('/api/v1/metrics/series?limit=1')).json()) as {
@@ -386,6 +413,13 @@ async function main(): Promise<void> {
       value: ((cpu.hostMsPerSec - base.hostMsPerSec) / perSec) * 1000,
       unit: 'µs',
       baseline: { name: 'idle plugin host, CPU per second', value: base.hostMsPerSec * 1000 },
+    });
+    // metrics.sample is replayed from memory only: what the log still gets is the other events.
+    report({
+      name: 'event log growth in the window',
+      value: logRate,
+      unit: 'bytes/s',
+      baseline: { name: 'idle kernel', value: baseLogRate },
     });
     console.log(
       `  (${c1 - c0} collections in the window, ${series.collector.persisted.batches} persisted batches, last collection ${series.collector.lastDurationMs} ms wall)`,
