@@ -16,6 +16,7 @@ import { parseConfig } from '../kernel/config/index.js';
 import { startKernel } from '../kernel/kernel.js';
 import { createLogger } from '../kernel/log/index.js';
 import { computeIntegrity } from '../kernel/plugins/index.js';
+import { jsonDepthWithin } from '../kernel/sandbox/index.js';
 import { openStorage } from '../kernel/storage/index.js';
 import { createSystemInfo } from '../kernel/system/index.js';
 import { SampleDeriver } from '../plugins/metrics/src/collect/derive-samples.js';
@@ -135,7 +136,7 @@ async function collections(r: Running): Promise<number> {
 async function sampleBytes(
   r: Running,
   ms: number,
-): Promise<{ now: number; perSampleProm: number; events: number }> {
+): Promise<{ now: number; perSampleProm: number; events: number; frame: string }> {
   type Prom = { name: string; labels?: Record<string, string> };
   const listed = (await (await r.api('/api/v1/metrics/series?limit=5000')).json()) as {
     items: Array<{ id: string; prom?: Prom }>;
@@ -151,8 +152,10 @@ async function sampleBytes(
   let now = 0;
   let before = 0;
   let events = 0;
+  let frame = '';
   ws.on('message', (raw) => {
     const text = String(raw);
+    frame = text;
     const f = JSON.parse(text) as {
       type: string;
       data?: { samples: Array<Record<string, unknown>>; values: Record<string, number>; prom?: unknown };
@@ -175,7 +178,7 @@ async function sampleBytes(
   await sleep(ms);
   ws.close();
   if (events === 0) throw new Error('no metrics.sample event reached the subscriber');
-  return { now: now / events, perSampleProm: before / events, events };
+  return { now: now / events, perSampleProm: before / events, events, frame };
 }
 
 async function latencies(
@@ -241,6 +244,35 @@ async function seedHistory(dataDir: string, node: string): Promise<number> {
   await persister.idle();
   await storage.close();
   return store.size;
+}
+
+/** The depth scan as it was (the baseline): every character, string contents included. */
+function charByCharDepthWithin(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return false;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return true;
+}
+
+/** µs of CPU per depth scan of `text` (the kernel runs one on every plugin payload), now and before. */
+function depthScanCost(text: string, n: number): { now: number; before: number } {
+  const cpuPer = (scan: (t: string, max: number) => boolean) => {
+    for (let i = 0; i < 200; i++) scan(text, 64);
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) if (!scan(text, 64)) throw new Error('depth scan refused a sample');
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / n;
+  };
+  return { now: cpuPer(jsonDepthWithin), before: cpuPer(charByCharDepthWithin) };
 }
 
 /** Bytes per series: typed-array tiers (outside the V8 heap) and heap bookkeeping. */
@@ -430,6 +462,13 @@ async function main(): Promise<void> {
       value: bytes.now,
       unit: 'bytes',
       baseline: { name: 'same events, prom per sample (before)', value: bytes.perSampleProm },
+    });
+    const scan = depthScanCost(bytes.frame, Number(process.env.BENCH_SCANS ?? 20_000));
+    report({
+      name: `JSON depth scan of a metrics.sample frame (${(bytes.frame.length / 1024).toFixed(1)} KiB), CPU`,
+      value: scan.now,
+      unit: 'µs',
+      baseline: { name: 'every character scanned (before)', value: scan.before },
     });
 
     const sel = encodeURIComponent(`cpu.busy{node="${node}",cpu="total"}`);
