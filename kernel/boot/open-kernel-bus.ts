@@ -1,5 +1,6 @@
 import { type BusEvent, createEventBus, type EventBus, type EventPersistence } from '../bus/index.js';
 import type { KernelConfig } from '../config/index.js';
+import { MEMORY_REPLAY_TOPICS } from '../events/index.js';
 import type { Logger } from '../log/index.js';
 import type { EventLog, Storage } from '../storage/index.js';
 
@@ -34,6 +35,8 @@ export function logPersistence(log: EventLog): EventPersistence {
  * - `publishDurable` (operator events, POST /api/v1/events) is on disk before it is
  *   acknowledged; every other event is written in batches, at most {@link EVENT_FLUSH_MS}
  *   after it was published (a kill -9 can lose those of the last interval).
+ * - The topics of {@link MEMORY_REPLAY_TOPICS} (`metrics.sample`) are replayed from memory
+ *   only and never written to the log.
  */
 export async function openKernelBus(
   config: KernelConfig,
@@ -61,6 +64,7 @@ export async function openKernelBus(
     startSeq,
     history,
     persistence: logPersistence(log),
+    memoryOnly: MEMORY_REPLAY_TOPICS,
     seqReserve: {
       blockSize: SEQ_BLOCK,
       reserve: async (upTo) => {

@@ -5,6 +5,7 @@ import { type CompiledPattern, compilePattern } from './compile-pattern.js';
 import {
   type BusEvent,
   DEFAULT_REPLAY_MAX_BYTES,
+  DURABLE_ROOTS,
   type EventBus,
   type EventBusOptions,
   type EventHandler,
@@ -51,6 +52,9 @@ export function createEventBus(opts: EventBusOptions): EventBus {
   const now = opts.now ?? Date.now;
   const logger = opts.logger ?? createLogger({ level: 'warn' });
   const persistence = opts.persistence;
+  const memoryOnly = compileMemoryOnly(opts.memoryOnly ?? []);
+  /** Per topic: replayed from memory only? (cleared with the topic cache) */
+  const memoryOnlyTopic = new Map<string, boolean>();
   const seqs = new SeqAllocator(startSeq, opts.seqReserve, logger);
   const window = new ReplayWindow(opts.replayMaxEvents, opts.replayMaxAgeMs, replayMaxBytes);
   /** Seqs a crash may have handed out and lost: a resume from inside them must resync. */
@@ -81,7 +85,10 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     let segments = topics.get(topic);
     if (segments === undefined) {
       segments = splitTopic(topic);
-      if (topics.size >= TOPIC_CACHE_MAX) topics.clear();
+      if (topics.size >= TOPIC_CACHE_MAX) {
+        topics.clear();
+        memoryOnlyTopic.clear();
+      }
       topics.set(topic, segments);
     }
     return segments;
@@ -205,15 +212,26 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     }
   };
 
+  /** Whether `topic`'s events skip the event log (see EventBusOptions.memoryOnly). */
+  const isMemoryOnly = (topic: string, segments: readonly string[]): boolean => {
+    let only = memoryOnlyTopic.get(topic);
+    if (only === undefined) {
+      only = matchesAny(memoryOnly, segments);
+      memoryOnlyTopic.set(topic, only);
+    }
+    return only;
+  };
+
   /** Validates, numbers and persists an event; `persisted` is set for a durable write. */
   const emit = <T>(topic: string, data: T, durable: boolean, knownBytes?: number) => {
     assertOpen();
-    segmentsOf(topic);
+    const segments = segmentsOf(topic);
+    // Memory-only topics skip the log (and so the serialisation it needs, when the size is known).
+    const log = persistence && (durable || !isMemoryOnly(topic, segments)) ? persistence : undefined;
     // Kept as the WebSocket frame shows it: undefined is null. Serialised once, when the log
     // needs it or the size is not known: the WebSocket frame and the plugins' event calls reuse
     // this text (eventDataJson) instead of serialising the data again.
-    const dataJson =
-      persistence || knownBytes === undefined ? jsonOf(data === undefined ? null : data) : undefined;
+    const dataJson = log || knownBytes === undefined ? jsonOf(data === undefined ? null : data) : undefined;
     if (durable && persistence && dataJson === undefined) {
       throw omegaError('OMEGA_ERR_VALIDATION', 'Event data must be JSON data.', {
         errors: [{ field: 'data', message: 'not JSON data' }],
@@ -223,9 +241,8 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     const event: BusEvent<T> = Object.freeze({ seq: seqs.next(), topic, time: now(), data });
     if (dataJson !== undefined) rememberDataJson(event, dataJson);
     let persisted: Promise<void> | undefined;
-    if (persistence && dataJson !== undefined) persisted = persistence.append(event, dataJson, durable);
-    else if (persistence)
-      logger.warn({ topic, seq: event.seq }, 'event data is not JSON data; not kept on disk');
+    if (log && dataJson !== undefined) persisted = log.append(event, dataJson, durable);
+    else if (log) logger.warn({ topic, seq: event.seq }, 'event data is not JSON data; not kept on disk');
     return { event, bytes, persisted };
   };
 
@@ -319,6 +336,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
       window.clear();
       held.length = 0;
       topics.clear();
+      memoryOnlyTopic.clear();
       seqs.close();
     },
   };
@@ -337,6 +355,21 @@ function jsonOf(data: unknown): string | undefined {
 /** The JSON length of `data`, measured once at publish (0 when it does not serialize). */
 function jsonLength(data: unknown): number {
   return jsonOf(data)?.length ?? 0;
+}
+
+/** Compiles the memory-only patterns, refusing any that could cover a durable root. */
+function compileMemoryOnly(patterns: readonly string[]): CompiledPattern[] {
+  return patterns.map((pattern) => {
+    const root = pattern.split('.', 1)[0] ?? '';
+    if (root === '*' || root === '**' || DURABLE_ROOTS.includes(root)) {
+      throw omegaError(
+        'OMEGA_ERR_CONFIG_INVALID',
+        `Event bus option memoryOnly may not cover ${root}.* topics: they always reach the event log. Name a topic of your own (e.g. metrics.sample).`,
+        { field: 'memoryOnly', value: pattern },
+      );
+    }
+    return compilePattern(pattern);
+  });
 }
 
 function matchesAny(patterns: readonly CompiledPattern[], segments: readonly string[]): boolean {

@@ -56,6 +56,9 @@ export interface PublishOptions {
   bytes?: number;
 }
 
+/** Topic roots whose events always reach the event log: no `memoryOnly` pattern may cover them. */
+export const DURABLE_ROOTS: readonly string[] = ['audit', 'security', 'kernel', 'plugins'];
+
 /** Default bound on the replay window's bytes (sum of the events' JSON lengths). */
 export const DEFAULT_REPLAY_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -74,6 +77,15 @@ export interface EventBusOptions {
   seqReserve?: SeqReserve;
   /** Keeps the replay window on disk (see {@link EventPersistence}); absent: memory only. */
   persistence?: EventPersistence;
+  /**
+   * Topic patterns whose events are replayed from memory only: `publish` keeps them in the
+   * replay window but never hands them to `persistence`, so a high-rate topic whose next event
+   * replaces the last (`metrics.sample`) costs no disk write. Across a restart they are gone
+   * (a resume from inside them is told to resync). `publishDurable` always persists, and
+   * patterns under {@link DURABLE_ROOTS} (or starting with a wildcard) are refused with
+   * OMEGA_ERR_CONFIG_INVALID: audit and security events always reach the log.
+   */
+  memoryOnly?: readonly string[];
   /**
    * Events read back from disk at start, oldest first, all with seq ≤ `startSeq`: they fill
    * the replay window (its bounds apply). When `startSeq` is above the last of them, the

@@ -11,6 +11,7 @@ export { createEventBus } from './create-event-bus.js';
 export {
   type BusEvent,
   DEFAULT_REPLAY_MAX_BYTES,
+  DURABLE_ROOTS,
   type EventBus,
   type EventBusOptions,
   type EventHandler,

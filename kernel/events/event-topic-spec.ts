@@ -15,4 +15,10 @@ export interface EventTopicSpec {
   description: string;
   /** The payload (`data` of the event frame). */
   schema: z.ZodType;
+  /**
+   * `memory`: replayed from the running kernel's memory only, never written to the event log
+   * (a high-rate topic whose next event replaces the last; kernel/events/memory-replay-topics.ts
+   * lists them). Absent: `durable`, kept on disk across restarts.
+   */
+  replay?: 'durable' | 'memory';
 }

@@ -14,6 +14,7 @@ interface EventTopicSpec {
   variants?: readonly string[];
   description: string;
   schema: z.ZodType;
+  replay?: 'durable' | 'memory';
 }
 
 const labels = z.record(z.string(), z.string());
@@ -90,7 +91,8 @@ export const eventSchemas: readonly EventTopicSpec[] = [
   {
     topic: METRICS_TOPICS.sample,
     description:
-      "Every series of `node` collected at `at`, once a second: `samples` as typed data, `values` by series id (the id GET /api/v1/metrics/series lists). `prom`, the exposition's name of each series, comes with the first sample and then only for series new or renamed (GET /api/v1/metrics/series lists it for every series).",
+      "Every series of `node` collected at `at`, once a second: `samples` as typed data, `values` by series id (the id GET /api/v1/metrics/series lists). `prom`, the exposition's name of each series, comes with the first sample and then only for series new or renamed (GET /api/v1/metrics/series lists it for every series). Replayed from the running kernel's memory only, never written to the event log: history is GET /api/v1/metrics/query.",
+    replay: 'memory',
     schema: z.looseObject({
       node: z.string(),
       at: z.number().describe('Epoch ms'),
