@@ -6,6 +6,8 @@ import { FRAME_HEADER_BYTES } from './frame-type.js';
 const AUX_OFFSET = 9;
 /** Smallest buffer a turn's frames are written into. */
 const MIN_TURN_BYTES = 16 * 1024;
+/** A turn buffer larger than this is not kept after its write: one large turn does not stay resident. */
+const MAX_KEPT_TURN_BYTES = 64 * 1024;
 /**
  * Strings up to this many UTF-16 units get a worst-case reservation (3 bytes each) and are
  * written without being measured first; longer ones are measured (Buffer.byteLength), so a
@@ -86,7 +88,7 @@ export function createFrameWriter(stream: Writable, opts: FrameWriterOptions = {
       return;
     }
     stream.write(full.subarray(0, bytes));
-    if (!reusable || stream.writableLength > 0) buf = undefined;
+    if (!reusable || stream.writableLength > 0 || full.length > MAX_KEPT_TURN_BYTES) buf = undefined;
   };
 
   return {
