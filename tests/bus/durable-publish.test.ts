@@ -13,7 +13,7 @@ import { createLogger } from '../../kernel/log/index.js';
 import { EventLog } from '../../kernel/storage/index.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 import { mountSmallDisk, type SmallDisk } from '../storage/small-disk.js';
-import { turns, until } from './helpers.js';
+import { busOptions, turns, until } from './helpers.js';
 
 const quiet = createLogger({ level: 'silent' });
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -21,13 +21,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const base = (extra: Partial<EventBusOptions> = {}): EventBusOptions => ({
-  replayMaxEvents: 100,
-  replayMaxAgeMs: 60_000,
-  subscriberQueueMax: 50,
-  logger: quiet,
-  ...extra,
-});
+const base = busOptions;
 
 /** A bus persisting to a real event log in `dir`, reopened from what the log holds. */
 async function persistentBus(

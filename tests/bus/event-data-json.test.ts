@@ -9,7 +9,7 @@ import { eventCallPayloads } from '../../kernel/sandbox/event-call-payloads.js';
 import { EventLog } from '../../kernel/storage/index.js';
 import { eventFrame } from '../../kernel/ws/event-frames.js';
 import { removeDir } from '../helpers/temp-kernel.js';
-import { turns } from './helpers.js';
+import { busOptions, turns } from './helpers.js';
 
 const quiet = createLogger({ level: 'silent' });
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -17,7 +17,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const options = { replayMaxEvents: 100, replayMaxAgeMs: 60_000, subscriberQueueMax: 50, logger: quiet };
+const options = busOptions();
 
 /** A bus over a real event log in a temp dir (what the kernel runs). */
 async function persistentBus(): Promise<{ bus: EventBus; log: EventLog; dir: string }> {

@@ -1,3 +1,4 @@
+import type { EventBusOptions } from '../../kernel/bus/index.js';
 import type { Logger } from '../../kernel/log/index.js';
 import { createLogger } from '../../kernel/log/index.js';
 
@@ -20,4 +21,15 @@ export function memoryLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const logger = createLogger({ level: 'trace', destination: { write: (s: string) => lines.push(s) } });
   return { logger, lines };
+}
+
+/** A test bus's options: a 100-event, 60 s replay window, queues of 50, a silent logger; `extra` overrides. */
+export function busOptions(extra: Partial<EventBusOptions> = {}): EventBusOptions {
+  return {
+    replayMaxEvents: 100,
+    replayMaxAgeMs: 60_000,
+    subscriberQueueMax: 50,
+    logger: createLogger({ level: 'silent' }),
+    ...extra,
+  };
 }

@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { logPersistence, openKernelBus } from '../../kernel/boot/open-kernel-bus.js';
-import {
-  type BusEvent,
-  createEventBus,
-  DURABLE_ROOTS,
-  type EventBus,
-  type EventBusOptions,
-} from '../../kernel/bus/index.js';
+import { type BusEvent, createEventBus, DURABLE_ROOTS, type EventBus } from '../../kernel/bus/index.js';
 import { parseConfig } from '../../kernel/config/index.js';
 import { createLogger } from '../../kernel/log/index.js';
 import { EventLog, openStorage } from '../../kernel/storage/index.js';
 import { removeDir } from '../helpers/temp-kernel.js';
-import { until } from './helpers.js';
+import { busOptions, until } from './helpers.js';
 
 const quiet = createLogger({ level: 'silent' });
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -22,13 +16,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const base = (extra: Partial<EventBusOptions> = {}): EventBusOptions => ({
-  replayMaxEvents: 100,
-  replayMaxAgeMs: 60_000,
-  subscriberQueueMax: 50,
-  logger: quiet,
-  ...extra,
-});
+const base = busOptions;
 
 /** A bus over a real event log in `dir`, refilled from what the log holds, `metrics.sample` memory-only. */
 async function persistentBus(dir: string): Promise<{ bus: EventBus; log: EventLog; onDisk: BusEvent[] }> {
