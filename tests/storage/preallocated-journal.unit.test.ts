@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeFrame, encodePayload } from '../../kernel/storage/journal/frame.js';
 import { FIRST_EXTENT, JournalFile, MAX_EXTENT } from '../../kernel/storage/journal/journal-file.js';
 import { SegmentedJournal } from '../../kernel/storage/journal/segmented-journal.js';
 import { parseFrames } from './read-store-files.js';
+import { mountSmallDisk } from './small-disk.js';
 import { quietLogger, removeDir, tempDataDir } from './storage-fixture.js';
 
 let dir: string;
@@ -138,5 +139,54 @@ describe('preallocated journal segments', () => {
     expect(c.end).toBe(journal.size);
     expect(c.zeroTail).toBe(true);
     await journal.close();
+  });
+
+  it('a zero write that finds the disk full stops preallocating and cuts its part back; appends go on into the zeros, then past them, until the disk is full', async (ctx) => {
+    const disk = mountSmallDisk(1024);
+    if (typeof disk === 'string') return ctx.skip(disk);
+    try {
+      // About 100 KB free: room for the first 64 KiB extent, not for the next one.
+      const gap = join(disk.dir, 'gap');
+      await writeFile(gap, Buffer.alloc(100 * 1024));
+      disk.fill();
+      await rm(gap);
+      const file = join(disk.dir, 'j.journal');
+      const journal = await JournalFile.create(file);
+      const big = (i: number) => JSON.stringify({ i, pad: 'p'.repeat(3000) });
+      const acked: number[] = [];
+      let refused: NodeJS.ErrnoException | undefined;
+      for (let seq = 1; seq <= 200 && !refused; seq++) {
+        await journal.settled();
+        // The file holds nothing past what the journal counts: a zero write's partial extent was cut back.
+        expect((await stat(file)).size, `before frame ${seq}`).toBe(journal.allocated);
+        try {
+          await journal.append(encodeFrame(seq, encodePayload([big(seq)])));
+          acked.push(seq);
+        } catch (err) {
+          refused = err as NodeJS.ErrnoException;
+        }
+      }
+      expect(refused?.code).toBe('ENOSPC');
+      // Only the first extent was ever zero-filled: the second did not fit and was cut back.
+      expect(journal.zeroFilled).toBe(FIRST_EXTENT);
+      expect(journal.filling).toBe(false);
+      // Frames went on past the zeros until the disk was full; every acknowledged one is whole.
+      expect(journal.size).toBeGreaterThan(FIRST_EXTENT);
+      let c = await contents(file);
+      expect(c.seqs).toEqual(acked);
+      expect(c.end).toBe(journal.size);
+      expect(c.size).toBe(c.end); // cut back to the last whole frame
+      // Room again: appends go on (without zeros ahead, for this file).
+      disk.free();
+      const next = acked.length + 1;
+      await journal.append(encodeFrame(next, encodePayload([big(next)])));
+      expect(journal.filling).toBe(false);
+      c = await contents(file);
+      expect(c.seqs).toEqual([...acked, next]);
+      expect(c.size).toBe(c.end);
+      await journal.close();
+    } finally {
+      disk.unmount();
+    }
   });
 });
