@@ -48,5 +48,11 @@ export type {
   ServiceContract,
   UntypedPlugin,
 } from './plugin/plugin-types.js';
+export {
+  checkWriteVersion,
+  SETTINGS,
+  type VersionedName,
+  versionConflict,
+} from './storage/check-write-version.js';
 export { settingsWriteBody } from './storage/settings-write-body.js';
 export { StoredSettings } from './storage/stored-settings.js';

@@ -33,6 +33,21 @@ async function persistentBus(dir: string): Promise<{ bus: EventBus; log: EventLo
   return { bus, log, onDisk };
 }
 
+/** Stops `first` cleanly (bus, then log) and opens a bus over the same directory again, closed after the test. */
+async function restart(
+  dir: string,
+  first: { bus: EventBus; log: EventLog },
+): ReturnType<typeof persistentBus> {
+  first.bus.close();
+  await first.log.close();
+  const second = await persistentBus(dir);
+  cleanups.push(
+    () => second.log.close(),
+    () => second.bus.close(),
+  );
+  return second;
+}
+
 const tempDir = () => {
   const d = mkdtempSync(join(tmpdir(), 'omega-bus-mem-'));
   cleanups.push(() => removeDir(d));
@@ -66,14 +81,8 @@ describe('memory-only topics', () => {
     // A client resuming within the running kernel gets every event it missed, samples included.
     expect(topicsOf(first.bus.replay(0) as BusEvent[])).toEqual(expected);
     expect(topicsOf(first.bus.replay(1, ['metrics.sample']) as BusEvent[])).toEqual(['metrics.sample']);
-    first.bus.close();
-    await first.log.close();
 
-    const second = await persistentBus(dir);
-    cleanups.push(
-      () => second.log.close(),
-      () => second.bus.close(),
-    );
+    const second = await restart(dir, first);
     expect(topicsOf(second.onDisk)).toEqual([
       'metrics.alert.firing',
       'audit.metrics.rule-created',
@@ -124,13 +133,7 @@ describe('memory-only topics', () => {
     first.bus.publish('metrics.alert.firing', { id: 'a1' });
     first.bus.publish('metrics.sample', { at: 1 });
     first.bus.publish('metrics.sample', { at: 2 });
-    first.bus.close();
-    await first.log.close();
-    const second = await persistentBus(dir);
-    cleanups.push(
-      () => second.log.close(),
-      () => second.bus.close(),
-    );
+    const second = await restart(dir, first);
     expect(second.bus.lastSeq).toBe(3);
     expect(second.bus.replay(2)).toBe('too-old');
     expect(second.bus.replay(3)).toEqual([]);
@@ -140,13 +143,7 @@ describe('memory-only topics', () => {
     const dir = tempDir();
     const first = await persistentBus(dir);
     await first.bus.publishDurable('metrics.sample', { at: 1 });
-    first.bus.close();
-    await first.log.close();
-    const second = await persistentBus(dir);
-    cleanups.push(
-      () => second.log.close(),
-      () => second.bus.close(),
-    );
+    const second = await restart(dir, first);
     expect(topicsOf(second.onDisk)).toEqual(['metrics.sample']);
   });
 

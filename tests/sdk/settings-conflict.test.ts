@@ -59,4 +59,26 @@ describe('settings writes of nodes, sessions and resources: one conflict answer 
       expect([again.status, again.body.version]).toEqual([409, taken.body.version]);
     },
   );
+
+  it('resources: writes racing on one version — one is taken, every other gets the same 409, also when it passed the check before the winner was saved', async () => {
+    const path = '/api/v1/resources/settings';
+    const current = (await api<Doc>(k, path)).body.version as number;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        api<Doc>(k, path, {
+          method: 'PUT',
+          body: { probe: { intervalMs: 21_000 + i * 1000 }, version: current },
+        }),
+      ),
+    );
+    const taken = answers.filter((a) => a.status === 200);
+    expect(taken, JSON.stringify(answers.map((a) => a.status))).toHaveLength(1);
+    for (const a of answers.filter((x) => x.status !== 200)) {
+      expect([a.status, a.body.code, a.body.version]).toEqual([409, 'OMEGA_ERR_CONFLICT', current + 1]);
+      expect(a.body.detail).toBe(
+        `The settings are at version ${current + 1}, not ${current}: read them again and retry.`,
+      );
+    }
+    expect((await api<Doc>(k, path)).body.version).toBe(current + 1);
+  });
 });

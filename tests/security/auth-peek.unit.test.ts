@@ -56,6 +56,28 @@ const kernelAuth = (adminToken?: string) =>
     ...(adminToken ? { adminToken } : {}),
   });
 
+/**
+ * A real HTTP app over `auth`'s authenticator: GET /r needs `things:read`, GET /w
+ * `things:write`. Returns a caller that sends `authorization` exactly as given.
+ */
+function testApp(auth: ReturnType<typeof kernelAuth>, observe?: (o: RequestOutcome) => void) {
+  const table = new RouteTable();
+  const handler = (_c: unknown, input: { headers: Readonly<Record<string, string>> }) =>
+    respond(input, '{"ok":true}', { headers: { 'content-type': 'application/json' } });
+  table.add({ method: 'GET', path: '/r', permission: 'things:read', owner: 't', summary: 'r', handler });
+  table.add({ method: 'GET', path: '/w', permission: 'things:write', owner: 't', summary: 'w', handler });
+  const app = createHttpApp({
+    table,
+    authenticator: auth.authenticator,
+    logger: createLogger({ level: 'silent' }),
+    bodyLimitBytes: 1024,
+    isStopping: () => false,
+    ...(observe ? { observe } : {}),
+  });
+  return (path: string, authorization: string) =>
+    app.fetch(new Request(`http://x${path}`, { headers: { authorization } }));
+}
+
 describe('Authenticator.peek', () => {
   it('knows a token only once it was verified, and forgets it on revocation', async () => {
     const auth = kernelAuth();
@@ -108,23 +130,10 @@ describe('decision cache slots', () => {
 describe('a route with a known token', () => {
   it('is served from the cache, and a missing permission is a 403 that is observed', async () => {
     const auth = kernelAuth();
-    const table = new RouteTable();
-    const handler = (_c: unknown, input: { headers: Readonly<Record<string, string>> }) =>
-      respond(input, '{"ok":true}', { headers: { 'content-type': 'application/json' } });
-    table.add({ method: 'GET', path: '/r', permission: 'things:read', owner: 't', summary: 'r', handler });
-    table.add({ method: 'GET', path: '/w', permission: 'things:write', owner: 't', summary: 'w', handler });
     const outcomes: RequestOutcome[] = [];
-    const app = createHttpApp({
-      table,
-      authenticator: auth.authenticator,
-      logger: createLogger({ level: 'silent' }),
-      bodyLimitBytes: 1024,
-      isStopping: () => false,
-      observe: (o) => outcomes.push(o),
-    });
+    const request = testApp(auth, (o) => outcomes.push(o));
     const token = await sign(['things:read'], 'jti-peek-2');
-    const call = (path: string, authorization = `Bearer ${token}`) =>
-      app.fetch(new Request(`http://x${path}`, { headers: { authorization } }));
+    const call = (path: string, authorization = `Bearer ${token}`) => request(path, authorization);
     const before = introspections;
     for (let i = 0; i < 5; i++) expect((await call('/r')).status).toBe(200);
     expect(introspections - before).toBe(1);
@@ -175,25 +184,8 @@ describe('a known token found from the Authorization header as sent (Authenticat
 
 describe('a known token on a route: refused on the very next request once revoked or expired', () => {
   const serve = (auth: ReturnType<typeof kernelAuth>) => {
-    const table = new RouteTable();
-    table.add({
-      method: 'GET',
-      path: '/r',
-      permission: 'things:read',
-      owner: 't',
-      summary: 'r',
-      handler: (_c, input) =>
-        respond(input, '{"ok":true}', { headers: { 'content-type': 'application/json' } }),
-    });
-    const app = createHttpApp({
-      table,
-      authenticator: auth.authenticator,
-      logger: createLogger({ level: 'silent' }),
-      bodyLimitBytes: 1024,
-      isStopping: () => false,
-    });
-    return (token: string) =>
-      app.fetch(new Request('http://x/r', { headers: { authorization: `Bearer ${token}` } }));
+    const request = testApp(auth);
+    return (token: string) => request('/r', `Bearer ${token}`);
   };
 
   it('a revocation (by token, by family, by user) is heard before the next request is served', async () => {

@@ -24,11 +24,20 @@ let zeros: Buffer | undefined;
  * The file is zero-filled ahead of the frames (preallocated, as PostgreSQL pre-zeroes WAL
  * segments): a frame then overwrites bytes the file already has, and its O_DSYNC write has
  * only data to make durable, not a new file size (on ext4 that is a journal commit less per
- * append: about twice the appends per second on this machine's disk). A frame that does not
- * fit goes out in one write together with the next zero extent (64 KiB, doubling to 1 MiB),
- * so growing costs no extra sync. Readers stop at the first byte that starts no valid frame:
- * an all-zero tail is the preallocation, not damage (`scanJournal`). Where the zeros do
- * not fit (a full disk), the file is cut back and this file appends without them.
+ * append: about twice the appends per second on this machine's disk). The zeros are written
+ * in the background, never by an append: once fewer than half an extent of zeros is left
+ * ahead of the frames, the next extent (64 KiB, doubling to 1 MiB) is written past the end
+ * of the file while appends go on into the zeros before it. An append waits for that write
+ * only if its frame does not fit into the zeros already there (a burst faster than the disk,
+ * or a frame bigger than the space left); a frame that still does not fit is written alone
+ * past the end, and the next extent follows it in the background. So a frame only ever
+ * lands on zeros or past the end of the file, and no two writes cover the same bytes.
+ *
+ * Readers stop at the first byte that starts no valid frame: an all-zero tail is the
+ * preallocation, not damage (`scanJournal`); a crash during a zero write leaves zeros or
+ * a shorter file, both an all-zero tail. Where the zeros do not fit (a full disk, or any
+ * failed zero write), the zeros past the last whole extent are cut back and this file
+ * appends without preallocating from then on.
  *
  * A failed append is undone: the file is cut back to its last whole frame (zero tail
  * included), so a later append never lands after half a frame. If even that cut fails,
@@ -40,6 +49,8 @@ export class JournalFile {
   #allocated: number;
   #preallocate = true;
   #zeroFilled = 0;
+  /** The background zero write of the next extent, while in flight (it never rejects). */
+  #filling: Promise<void> | null = null;
   #damaged = false;
   #closed = false;
 
@@ -104,9 +115,19 @@ export class JournalFile {
     return this.#zeroFilled;
   }
 
+  /** True while the next extent's zeros are being written in the background. */
+  get filling(): boolean {
+    return this.#filling !== null;
+  }
+
   /** True while a failed append could not be cut back yet. */
   get damaged(): boolean {
     return this.#damaged;
+  }
+
+  /** Resolves once no background zero write is in flight (it never rejects). */
+  async settled(): Promise<void> {
+    while (this.#filling) await this.#filling;
   }
 
   /** Writes `bytes` after the last frame, durably; on failure cuts the file back and rethrows the fs error. */
@@ -116,9 +137,9 @@ export class JournalFile {
     const start = this.#size;
     const end = start + bytes.length;
     try {
-      if (end <= this.#allocated) await this.#write([bytes], start);
-      else if (this.#preallocate) await this.#appendGrowing(bytes, start);
-      else await this.#write([bytes], start);
+      // Past the zeros: the extent being written would overwrite the frame, so wait for it.
+      if (end > this.#allocated) await this.settled();
+      await this.#write([bytes], start);
       if (O_DSYNC === 0) await this.fh.datasync();
     } catch (err) {
       this.#damaged = true;
@@ -127,6 +148,7 @@ export class JournalFile {
     }
     this.#size = end;
     if (end > this.#allocated) this.#allocated = end;
+    this.#fillAhead();
   }
 
   /** Cuts back a failed append's leftovers now (a no-op unless `damaged`); throws if that still fails. */
@@ -139,34 +161,49 @@ export class JournalFile {
    * older segment then holds only its frames, as files without preallocation did.
    */
   async trim(): Promise<void> {
-    if (this.#closed || this.#allocated === this.#size) return;
+    if (this.#closed) return;
+    this.#preallocate = false;
+    await this.settled();
+    if (this.#allocated === this.#size) return;
     await this.fh.truncate(this.#size);
     await this.fh.datasync();
     this.#allocated = this.#size;
   }
 
-  /** Closes the handle (idempotent). */
+  /** Closes the handle once a background zero write is done (idempotent). */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.settled();
     await this.fh.close();
   }
 
-  /** The frame and the next zero extent in one write; without the zeros if they do not fit. */
-  async #appendGrowing(bytes: Buffer, start: number): Promise<void> {
+  /** Starts the next extent's zero write once fewer than half an extent of zeros is left ahead. */
+  #fillAhead(): void {
+    if (!this.#preallocate || this.#filling || this.#closed || this.#damaged) return;
     const extent = Math.min(MAX_EXTENT, Math.max(FIRST_EXTENT, this.#allocated));
-    try {
-      zeros ??= Buffer.alloc(MAX_EXTENT);
-      await this.#write([bytes, zeros.subarray(0, extent)], start);
-      this.#allocated = start + bytes.length + extent;
-      this.#zeroFilled += extent;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-      // No room for the zeros: cut them back and append the frame alone, now and from now on.
-      this.#preallocate = false;
-      await this.#cutBack();
-      await this.#write([bytes], start);
-    }
+    if (this.#allocated - this.#size >= extent / 2) return;
+    const at = this.#allocated;
+    zeros ??= Buffer.alloc(MAX_EXTENT);
+    this.#filling = this.#write([zeros.subarray(0, extent)], at).then(
+      () => {
+        this.#allocated = at + extent;
+        this.#zeroFilled += extent;
+        this.#filling = null;
+      },
+      () => this.#fillFailed(at),
+    );
+  }
+
+  /**
+   * A zero write failed (ENOSPC, typically part-way): stop preallocating and cut the partial
+   * zeros back to the last whole extent. Best effort: whatever of them stays is zeros past
+   * `allocated`, which a frame may overwrite and `trim`/`#cutBack` cut off.
+   */
+  async #fillFailed(at: number): Promise<void> {
+    this.#preallocate = false;
+    await this.fh.truncate(at).catch(() => {});
+    this.#filling = null;
   }
 
   async #write(buffers: Buffer[], at: number): Promise<void> {
@@ -180,6 +217,7 @@ export class JournalFile {
   }
 
   async #cutBack(): Promise<void> {
+    await this.settled();
     await this.fh.truncate(this.#size);
     await this.fh.datasync();
     this.#allocated = this.#size;

@@ -146,6 +146,11 @@ export class SegmentedJournal {
     return this.#zeroFilledBefore + (this.#current?.zeroFilled ?? 0);
   }
 
+  /** Resolves once the current segment writes no zeros ahead of its frames in the background (see JournalFile). */
+  async settled(): Promise<void> {
+    await this.#current?.settled();
+  }
+
   /** Generation of the segment appends go to (0 before the first). */
   get currentGen(): number {
     return this.#segments.at(-1)?.gen ?? 0;

@@ -104,6 +104,11 @@ describe('labels, cordon, drain', () => {
     });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('OMEGA_ERR_CONFLICT');
+    // The sdk's version conflict, naming the node: the current version to read again.
+    expect(stale.body.version).toBe(n.version + 1);
+    expect(stale.body.detail).toBe(
+      `Node ${ids.delta} is at version ${n.version + 1}, not ${n.version}: read it again and retry.`,
+    );
     const bad = await api<Doc>(k, `/api/v1/nodes/${ids.delta}`, {
       method: 'PATCH',
       body: { labels: { 'no spaces': 'x' } },

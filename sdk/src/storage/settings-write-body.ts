@@ -1,5 +1,5 @@
-import { httpError, invalid } from '../errors/http-error.js';
 import { bodyObject } from '../http/body-object.js';
+import { checkWriteVersion } from './check-write-version.js';
 
 /**
  * The body of a write to a plugin's settings (`PUT`/`PATCH …/settings`), checked alike in every
@@ -16,17 +16,6 @@ export function settingsWriteBody<B>(
   settings: { readonly version: number },
 ): Exclude<B, null | undefined> & { version?: number } {
   const body = bodyObject(req);
-  const v = body.version;
-  if (v !== undefined) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
-      throw invalid([{ field: 'version', message: 'must be the version you read (an integer)' }]);
-    if (v !== settings.version)
-      throw httpError(
-        409,
-        'OMEGA_ERR_CONFLICT',
-        `The settings are at version ${settings.version}, not ${v}: read them again and retry.`,
-        { version: settings.version },
-      );
-  }
+  checkWriteVersion(body.version, settings.version);
   return body as Exclude<B, null | undefined> & { version?: number };
 }

@@ -1,4 +1,4 @@
-import { type FieldError, httpError, invalid, json, type PluginResponse } from '@omega/sdk';
+import { checkWriteVersion, type FieldError, invalid, json, type PluginResponse } from '@omega/sdk';
 
 /** 200 (or `status`) with a JSON body, never cached. */
 export const ok = (body: unknown, status = 200): PluginResponse =>
@@ -21,21 +21,9 @@ export function reasonOf(body: Record<string, unknown>, required = true): string
   return r.trim();
 }
 
-/** The optional `version` of a write: a 409 when it is not the current one. */
+/** The optional `version` of a write to `what` (`Node n1`): the sdk's 400 when malformed, 409 when not the current one. */
 export function checkVersion(body: Record<string, unknown>, current: number, what: string): void {
-  const v = body.version;
-  if (v === undefined) return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
-    throw invalid([{ field: 'version', message: 'must be the version you read (an integer)' }]);
-  if (v !== current)
-    throw httpError(
-      409,
-      'OMEGA_ERR_CONFLICT',
-      `${what} is at version ${current}, not ${v}: read it again and retry.`,
-      {
-        version: current,
-      },
-    );
+  checkWriteVersion(body.version, current, { name: what });
 }
 
 /** Parses `1h`, `30m`, `90s`, `2d` or a number of seconds into ms; undefined when it is none. */

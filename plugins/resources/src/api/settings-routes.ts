@@ -1,10 +1,10 @@
 import {
   actorOf,
-  httpError,
   invalid,
   type PluginResponse,
   type SchemaRequest,
   settingsWriteBody,
+  versionConflict,
 } from '@omega/sdk';
 import type { ResourcesRuntime } from '../runtime.js';
 import { applySettings } from '../settings/settings.js';
@@ -33,14 +33,16 @@ export function settingsRoutes(rt: () => ResourcesRuntime) {
       const b = settingsWriteBody(req, r.settings);
       const applied = applySettings(r.settings.current, b);
       if ('errors' in applied) throw invalid(applied.errors);
+      const based = r.settings.version;
       try {
-        await r.settings.save(applied.settings, actorOf(req).name, r.settings.version);
+        await r.settings.save(applied.settings, actorOf(req).name, based);
       } catch (err) {
-        if ((err as { code?: string })?.code === 'OMEGA_ERR_CONFLICT')
-          throw httpError(
-            409,
-            'OMEGA_ERR_CONFLICT',
-            'The settings changed meanwhile: read them again and retry.',
+        // Another write landed between the check above and this one: the sdk's settings conflict.
+        const e = err as { code?: string; extras?: { actual?: unknown } };
+        if (e?.code === 'OMEGA_ERR_CONFLICT')
+          throw versionConflict(
+            typeof e.extras?.actual === 'number' ? e.extras.actual : r.settings.version,
+            based,
           );
         throw err;
       }

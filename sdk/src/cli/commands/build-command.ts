@@ -1,6 +1,6 @@
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { buildPlugin } from '../../build/index.js';
-import type { SdkCommand } from '../sdk-command.js';
+import { pluginDir, type SdkCommand } from '../sdk-command.js';
 
 /** `omega-plugin build [dir]`: type-check, bundle src/index.ts, write dist/plugin.js and dist/plugin.json. */
 export const buildCommand: SdkCommand = {
@@ -14,7 +14,7 @@ export const buildCommand: SdkCommand = {
     },
   },
   async run(values, positionals, cwd) {
-    const dir = resolve(cwd, positionals[0] ?? '.');
+    const dir = pluginDir(positionals, cwd);
     const b = await buildPlugin(dir, { typecheck: values['no-typecheck'] !== true });
     for (const note of b.notes) process.stdout.write(`note: ${note}\n`);
     process.stdout.write(

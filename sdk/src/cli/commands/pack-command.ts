@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import { buildPlugin } from '../../build/index.js';
 import { packPlugin } from '../../pack/index.js';
 import { signPlugin } from '../../sign/index.js';
-import type { SdkCommand } from '../sdk-command.js';
+import { pluginDir, type SdkCommand } from '../sdk-command.js';
 
 /** `omega-plugin pack [dir]`: one archive with the built manifest, the bundle, the UI files and the signature. */
 export const packCommand: SdkCommand = {
@@ -19,7 +19,7 @@ export const packCommand: SdkCommand = {
     build: { type: 'boolean', description: 'Build first (same as omega-plugin build)' },
   },
   async run(values, positionals, cwd) {
-    const dir = resolve(cwd, positionals[0] ?? '.');
+    const dir = pluginDir(positionals, cwd);
     const out = resolve(cwd, typeof values.out === 'string' ? values.out : '.');
     if (values.build === true) await buildPlugin(dir);
     if (typeof values.key === 'string') await signPlugin(dir, resolve(cwd, values.key));

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { omegaError } from '@omega/protocol';
 import { buildPlugin } from '../../build/index.js';
-import type { SdkCommand } from '../sdk-command.js';
+import { dirCommand } from '../sdk-command.js';
 
 /**
  * The vitest CLI to run the plugin's tests with: the plugin's own (its devDependency, the one its
@@ -50,15 +50,12 @@ export function runPluginTests(dir: string, extra: string[] = []): Promise<numbe
 }
 
 /** `omega-plugin test [dir]`: build (with the type check), then run the plugin's tests against a real kernel. */
-export const testCommand: SdkCommand = {
+export const testCommand = dirCommand({
   name: 'test',
   summary: "Build, then run the plugin's tests (test/*.test.ts) against a real kernel (omega/testing).",
-  usage: 'omega-plugin test [DIR]',
-  options: {},
-  async run(_values, positionals, cwd) {
-    const dir = resolve(cwd, positionals[0] ?? '.');
+  async run(dir) {
     const b = await buildPlugin(dir);
     process.stdout.write(`built ${b.manifest.name}@${b.manifest.version} (${b.bytes} bytes)\n`);
     return runPluginTests(dir);
   },
-};
+});
