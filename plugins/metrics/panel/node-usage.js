@@ -52,13 +52,22 @@ const add = (key, points) => {
   draw(key);
 };
 
-/** One `metrics.sample` event: `{ node, at, samples: [{ name, labels, value }] }`. */
+/** A label value as series ids write it (Prometheus text escaping). */
+const esc = (v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+/** The ids of this node's two series in `metrics.sample`'s `values` (`node` first, then the rest). */
+const idsOf = (node) => {
+  const n = `node="${esc(node)}"`;
+  return { cpu: `cpu.busy{${n},cpu="total"}`, mem: `memory.used{${n}}` };
+};
+
+/** One `metrics.sample` event: `{ node, at, values: { [series id]: value } }`. */
 const onSample = (d) => {
-  if (!d || d.node !== main.dataset.node || !Array.isArray(d.samples)) return;
-  for (const s of d.samples) {
-    if (s.name === 'cpu.busy' && s.labels && s.labels.cpu === 'total') add('cpu', [[d.at, s.value]]);
-    else if (s.name === 'memory.used' && Object.keys(s.labels || {}).length === 0)
-      add('mem', [[d.at, s.value]]);
+  const node = main.dataset.node;
+  if (!d || d.node !== node || !d.values || typeof d.values !== 'object') return;
+  const ids = idsOf(node);
+  for (const key of ['cpu', 'mem']) {
+    const v = d.values[ids[key]];
+    if (typeof v === 'number') add(key, [[d.at, v]]);
   }
 };
 
