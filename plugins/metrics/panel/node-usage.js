@@ -1,4 +1,5 @@
 import { connectPanel } from '@omega/sdk/panel';
+import { sampleIdsOf } from './sample-ids.js';
 
 /*
  * The metrics plugin's node-page panel (issue #19): CPU busy and memory in use of the node the
@@ -52,19 +53,11 @@ const add = (key, points) => {
   draw(key);
 };
 
-/** A label value as series ids write it (Prometheus text escaping). */
-const esc = (v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-/** The ids of this node's two series in `metrics.sample`'s `values` (`node` first, then the rest). */
-const idsOf = (node) => {
-  const n = `node="${esc(node)}"`;
-  return { cpu: `cpu.busy{${n},cpu="total"}`, mem: `memory.used{${n}}` };
-};
-
 /** One `metrics.sample` event: `{ node, at, values: { [series id]: value } }`. */
 const onSample = (d) => {
   const node = main.dataset.node;
   if (!d || d.node !== node || !d.values || typeof d.values !== 'object') return;
-  const ids = idsOf(node);
+  const ids = sampleIdsOf(node);
   for (const key of ['cpu', 'mem']) {
     const v = d.values[ids[key]];
     if (typeof v === 'number') add(key, [[d.at, v]]);
