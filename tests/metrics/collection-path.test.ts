@@ -8,6 +8,7 @@ import { createSystemInfo } from '../../kernel/system/index.js';
 import type { SystemArea, SystemAreaData } from '../../plugins/metrics/src/collect/host-data.js';
 import { MetricsService } from '../../plugins/metrics/src/metrics-service.js';
 import type { PluginStorage } from '../../plugins/metrics/src/persist/plugin-storage.js';
+import { parseSeriesId } from '../../plugins/metrics/src/series/series-id.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 import { metricsStorageAt } from './metrics-storage.js';
 
@@ -21,6 +22,8 @@ const logger = createLogger({ level: 'silent' });
 const dirs: string[] = [];
 const opened: Storage[] = [];
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0, 20);
+/** The series name of a `metrics.sample` value's id. */
+const nameOf = (id: string): string => parseSeriesId(id)?.name ?? id;
 
 afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();
@@ -101,7 +104,7 @@ describe('the collector’s per-second path', () => {
     for (let s = 0; s < 5; s++) await warm.collect(s);
     expect(warm.reads.get('temperature')).toBe(5);
     const last = warm.published.filter((p) => p.topic === 'metrics.sample').at(-1)?.data;
-    const names = ((last?.samples ?? []) as Array<{ name: string }>).map((x) => x.name);
+    const names = Object.keys((last?.values ?? {}) as object).map(nameOf);
     expect(names).toContain('temp.sensor');
   });
 
@@ -117,12 +120,10 @@ describe('the collector’s per-second path', () => {
     // Only the topology (every few minutes) still goes alone.
     expect([...one.reads.keys()]).toEqual(['topology']);
     const names = (r: typeof one) =>
-      (
-        (r.published.filter((p) => p.topic === 'metrics.sample').at(-1)?.data.samples ?? []) as Array<{
-          name: string;
-        }>
+      Object.keys(
+        (r.published.filter((p) => p.topic === 'metrics.sample').at(-1)?.data.values ?? {}) as object,
       )
-        .map((x) => x.name)
+        .map(nameOf)
         .filter((n) => !n.startsWith('net.') && !n.startsWith('fs.'))
         .sort();
     expect(names(one).length).toBeGreaterThan(10);
@@ -147,9 +148,9 @@ describe('the collector’s per-second path', () => {
     // First collection: gauges only; second: the rates and shares join (a new layout); then none.
     expect(samples.map((d) => d.prom !== undefined)).toEqual([true, true, false, false]);
     for (const d of samples) {
-      const list = d.samples as Array<Record<string, unknown>>;
-      expect(list.every((x) => !('prom' in x))).toBe(true);
-      expect(Object.keys(d.values as object)).toHaveLength(list.length);
+      // Each value once, by id: no per-series objects (names, labels, prom) every second.
+      expect('samples' in d).toBe(false);
+      expect(Object.values(d.values as object).every((v) => typeof v === 'number')).toBe(true);
     }
     // The second carries only the series that joined: merged, the two name every series.
     const first = samples[0]?.prom as Record<string, { name: string }>;

@@ -1,4 +1,5 @@
 import { connectPanel } from '@omega/sdk/panel';
+import { sampleIdsOf } from './sample-ids.js';
 
 /*
  * The metrics plugin's node-page panel (issue #19): CPU busy and memory in use of the node the
@@ -52,13 +53,14 @@ const add = (key, points) => {
   draw(key);
 };
 
-/** One `metrics.sample` event: `{ node, at, samples: [{ name, labels, value }] }`. */
+/** One `metrics.sample` event: `{ node, at, values: { [series id]: value } }`. */
 const onSample = (d) => {
-  if (!d || d.node !== main.dataset.node || !Array.isArray(d.samples)) return;
-  for (const s of d.samples) {
-    if (s.name === 'cpu.busy' && s.labels && s.labels.cpu === 'total') add('cpu', [[d.at, s.value]]);
-    else if (s.name === 'memory.used' && Object.keys(s.labels || {}).length === 0)
-      add('mem', [[d.at, s.value]]);
+  const node = main.dataset.node;
+  if (!d || d.node !== node || !d.values || typeof d.values !== 'object') return;
+  const ids = sampleIdsOf(node);
+  for (const key of ['cpu', 'mem']) {
+    const v = d.values[ids[key]];
+    if (typeof v === 'number') add(key, [[d.at, v]]);
   }
 };
 

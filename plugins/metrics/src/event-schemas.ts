@@ -20,12 +20,6 @@ interface EventTopicSpec {
 const labels = z.record(z.string(), z.string());
 const who = z.looseObject({ id: z.string(), name: z.string() });
 
-const sample = z.looseObject({
-  name: z.string().describe('The series name, e.g. `cpu.busy` (GET /api/v1/metrics/series)'),
-  labels: labels.describe('Its labels, without `node`'),
-  value: z.number(),
-});
-
 const promName = z
   .looseObject({
     name: z.string().describe('e.g. `omega_cpu_busy_ratio`, `node_memory_MemAvailable_bytes`'),
@@ -91,12 +85,11 @@ export const eventSchemas: readonly EventTopicSpec[] = [
   {
     topic: METRICS_TOPICS.sample,
     description:
-      "Every series of `node` collected at `at`, once a second: `samples` as typed data, `values` by series id (the id GET /api/v1/metrics/series lists). `prom`, the exposition's name of each series, comes with the first sample and then only for series new or renamed (GET /api/v1/metrics/series lists it for every series). Replayed from the running kernel's memory only, never written to the event log: history is GET /api/v1/metrics/query.",
+      'Every series of `node` collected at `at`, once a second: `values`, each value once by series id (the id GET /api/v1/metrics/series, /latest and /query use: `name{node="…",label="…"}`, `node` first, the other labels sorted). `prom`, the exposition\'s name of each series, comes with the first sample and then only for series new or renamed (GET /api/v1/metrics/series lists it for every series). Replayed from the running kernel\'s memory only, never written to the event log: history is GET /api/v1/metrics/query.',
     replay: 'memory',
     schema: z.looseObject({
       node: z.string(),
       at: z.number().describe('Epoch ms'),
-      samples: z.array(sample),
       values: z.record(z.string(), z.number()).describe('By series id, `name{label="value",…}`'),
       prom: z
         .record(z.string(), promName)

@@ -210,9 +210,8 @@ export class MetricsService {
     this.latest.set(node, { node, at, data, samples, layout });
     this.store.recordResolved(entries, at, samples);
     this.persister.afterSample(node, at);
-    // Two views of the same collection: `samples` as typed data (name, labels, value) for a
-    // consumer that filters by name or label, `values` by series id for one that already holds
-    // ids from /series or /latest (the dashboard's charts). The exposition names of the series
+    // Each value once, by series id (`name{node="…",label="…"}`: the id /series, /latest and
+    // /query use, so a consumer needs no second form). The exposition names of the series
     // (`prom`, by id) ride along only for series new or renamed; GET /series lists them all.
     const values: Record<string, number> = {};
     for (let i = 0; i < samples.length; i++) {
@@ -221,10 +220,7 @@ export class MetricsService {
     }
     const prom = this.promPending;
     this.promPending = undefined;
-    this.publish(
-      METRICS_TOPICS.sample,
-      prom ? { node, at, samples, values, prom } : { node, at, samples, values },
-    );
+    this.publish(METRICS_TOPICS.sample, prom ? { node, at, values, prom } : { node, at, values });
 
     for (const ev of this.engine.evaluate(this.store, at)) this.alert(ev);
     await this.silencing
