@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+
+/** The SCHED_FIFO priority the generator runs at: above every normal process, below the kernel's own RT threads (50). */
+const PRIORITY = 10;
+
+let probed: boolean | undefined;
+
+/**
+ * The command prefix that runs the open-loop generator under SCHED_FIFO (`chrt -f 10`), or `[]`
+ * where that is impossible (no `chrt`, not root / no CAP_SYS_NICE). A generator at normal
+ * priority shares the CPUs with whatever else runs (other builds, the bench's idle servers):
+ * each time it waits for a CPU, both its dispatch and its receive timestamps slip and the slip is
+ * charged to the server. Under SCHED_FIFO it runs the moment it wakes; the server under test
+ * stays at normal priority, so its own scheduling delays are still charged to it. RT throttling
+ * (95 % of a CPU-second) bounds it, and it sleeps between requests.
+ */
+export function realtimePrefix(): string[] {
+  probed ??=
+    spawnSync('chrt', ['-f', String(PRIORITY), 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+  return probed ? ['chrt', '-f', String(PRIORITY)] : [];
+}
+
+/**
+ * Puts every thread of `pids` under SCHED_FIFO (`on`) or back to SCHED_OTHER, for an "isolated"
+ * fixed-rate row: the server then waits for no other process either, and what is left of its
+ * tail is its own (GC pauses, its JavaScript, the loopback path) and the VM's (steal). Children
+ * a server starts meanwhile inherit the policy. Returns false where the machine does not allow it.
+ */
+export function setRealtime(pids: number[], on: boolean): boolean {
+  if (realtimePrefix().length === 0) return false;
+  const args = on ? ['-f', '-a', '-p', String(PRIORITY)] : ['-o', '-a', '-p', '0'];
+  return pids.every(
+    (pid) => spawnSync('chrt', [...args, String(pid)], { stdio: 'ignore', timeout: 5000 }).status === 0,
+  );
+}
