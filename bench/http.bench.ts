@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { ensureWrk, type LoadResult, wrk } from './http-load.js';
 import { type OpenLoopResult, openLoop } from './http-open-loop.js';
 import { cpuMs, privateMb, rssMb } from './http-proc.js';
+import { type GcPauses, gcMark, gcPausesSince } from './open-loop-gc-pauses.js';
 import { realtimePrefix, setRealtime } from './open-loop-realtime.js';
 import { report } from './report.js';
 import { ADMIN_TOKEN, childPids, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
@@ -35,7 +37,8 @@ import { spawnServer } from './spawn-server.js';
  * delays; generator: http-open-loop.ts, in its own process, its own lateness printed beside
  * every row) for bare node:http, hono, the reference path and Omega's three targets, each for
  * OMEGA_BENCH_PACED_SECONDS (default 10) s after 1 s of warm-up, with the server's CPU (and its
- * children's) at that rate and the VM's steal time; then the same targets "isolated", each server
+ * children's) at that rate, the VM's steal time and the kernel's GC pauses in the run (a perf_hooks
+ * observer preloaded into each kernel: open-loop-gc.mjs); then the same targets "isolated", each server
  * and its children under SCHED_FIFO for its run (the generator always is, where chrt is allowed:
  * open-loop-realtime.ts), which on a shared machine leaves only the server's own tail; the kernel's log
  * volume; and the plugin hosts' idle RSS and private memory beside a bare `node -e`.
@@ -57,8 +60,14 @@ const bareNode = await spawnServer(join(dir, 'servers', 'bare-node.ts'));
 const bareTwin = await spawnServer(join(dir, 'servers', 'bare-node.ts'));
 const hono = await spawnServer(join(dir, 'servers', 'bare-hono.ts'));
 const ref = await spawnServer(join(dir, 'servers', 'reference-plugin.ts'));
-const omega = await startOmega();
-const before = BEFORE ? await startOmega({ root: BEFORE }) : undefined;
+// Each kernel logs its GC pauses (bench/open-loop-gc.mjs, a perf_hooks observer) for the fixed-rate rows.
+const gcFile = join(tmpdir(), `omega-bench-gc-${process.pid}.log`);
+const gcWatch = {
+  nodeArgs: ['--import', pathToFileURL(join(dir, 'open-loop-gc.mjs')).href],
+  env: { OMEGA_BENCH_GC_FILE: gcFile },
+};
+const omega = await startOmega(gcWatch);
+const before = BEFORE ? await startOmega({ root: BEFORE, ...gcWatch }) : undefined;
 
 interface Target {
   name: string;
@@ -126,7 +135,7 @@ const run = async (t: Target, seconds: number, record: boolean) => {
   return r;
 };
 /** What a fixed-rate run measured, with the server's CPU (% of a core) at that rate, and its children's. */
-type Paced = OpenLoopResult & { cpu: number; childrenCpu: number };
+type Paced = OpenLoopResult & { cpu: number; childrenCpu: number; gc?: GcPauses };
 /**
  * A fixed-rate run: latencies from the schedule, and the server's CPU over the measured window.
  * `isolated`: the server and its children run under SCHED_FIFO for the run (open-loop-realtime.ts),
@@ -134,6 +143,7 @@ type Paced = OpenLoopResult & { cpu: number; childrenCpu: number };
  */
 const runPaced = async (t: Target, isolated = false): Promise<Paced> => {
   const pids = [t.pid, ...childPids(t.pid)];
+  const gc0 = gcMark(gcFile);
   if (isolated && !setRealtime(pids, true)) throw new Error(`${t.name}: cannot put it under SCHED_FIFO`);
   const r = await openLoop(t.url, {
     rate: PACED_RATE,
@@ -145,7 +155,9 @@ const runPaced = async (t: Target, isolated = false): Promise<Paced> => {
   // the warm-up's requests were served too
   if (t.kernel) served.set(t.kernel, served.get(t.kernel)! + r.requests + PACED_RATE);
   const [cpu = Number.NaN, ...kids] = r.pidCpu;
-  return { ...r, cpu, childrenCpu: kids.reduce((sum, x) => sum + x, 0) };
+  const childrenCpu = kids.reduce((sum, x) => sum + x, 0);
+  // the kernel's pauses over the run (its 1 s warm-up included)
+  return { ...r, cpu, childrenCpu, ...(t.kernel ? { gc: gcPausesSince(gcFile, gc0, t.pid) } : {}) };
 };
 console.log(`warm-up: 2 s per target; then ${ROUNDS} rounds × ${all.length} targets × ${SECONDS} s`);
 for (const t of all) await run(t, 2, false);
@@ -192,8 +204,12 @@ console.log(
 const row = (label: string, r: Paced) => {
   const l = r.lateness;
   const kids = r.childrenCpu > 0 ? ` + children ${r.childrenCpu.toFixed(1)} %` : '';
+  const g = r.gc;
+  const gc = g
+    ? `  | kernel GC ${g.scavenges} scavenges (max ${g.maxScavengeMs.toFixed(1)} ms), ${g.majors} major (max ${g.maxMajorMs.toFixed(1)} ms), ${g.totalMs.toFixed(0)} ms paused`
+    : '';
   console.log(
-    `  ${label.padEnd(40)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  p99.9 ${r.p999.toFixed(2)} ms  | from send p99 ${r.fromSend.p99.toFixed(2)} ms  | lateness ${l.p50.toFixed(3)} / ${l.p99.toFixed(3)} / ${l.max.toFixed(2)} ms${r.queued ? `, ${r.queued} queued` : ''}  | cpu ${r.cpu.toFixed(1)} %${kids}, generator ${r.generatorCpu.toFixed(1)} %  | steal ${r.steal.toFixed(2)} %  | loadavg ${loadavg()[0]!.toFixed(2)}`,
+    `  ${label.padEnd(40)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  p99.9 ${r.p999.toFixed(2)} ms  | from send p99 ${r.fromSend.p99.toFixed(2)} ms  | lateness ${l.p50.toFixed(3)} / ${l.p99.toFixed(3)} / ${l.max.toFixed(2)} ms${r.queued ? `, ${r.queued} queued` : ''}  | cpu ${r.cpu.toFixed(1)} %${kids}, generator ${r.generatorCpu.toFixed(1)} %  | steal ${r.steal.toFixed(2)} %${gc}  | loadavg ${loadavg()[0]!.toFixed(2)}`,
   );
 };
 const paced = new Map<Target, Paced>();
@@ -247,6 +263,7 @@ const bareMem = { rss: rssMb(bare.pid!), own: privateMb(bare.pid!) };
 const hosts = new Map(await Promise.all(kernels.map(async (k) => [k, await hostsOf(k)] as const)));
 bare.kill();
 await once(bare, 'exit');
+rmSync(gcFile, { force: true });
 await Promise.all([
   bareNode.stop(),
   bareTwin.stop(),
