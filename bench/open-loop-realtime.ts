@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** The SCHED_FIFO priority the generator runs at: above every normal process, below the kernel's own RT threads (50). */
 const PRIORITY = 10;
@@ -20,16 +21,28 @@ export function realtimePrefix(): string[] {
   return probed ? ['chrt', '-f', String(PRIORITY)] : [];
 }
 
+/** Whether `pid` has exited or is a zombie (exited, not yet reaped): nothing left to schedule. */
+const gone = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
+  } catch {
+    return true;
+  }
+};
+
 /**
  * Puts every thread of `pids` under SCHED_FIFO (`on`) or back to SCHED_OTHER, for an "isolated"
  * fixed-rate row: the server then waits for no other process either, and what is left of its
  * tail is its own (GC pauses, its JavaScript, the loopback path) and the VM's (steal). Children
- * a server starts meanwhile inherit the policy. Returns false where the machine does not allow it.
+ * a server starts meanwhile inherit the policy. A pid that has exited (or is an unreaped zombie)
+ * is skipped. Returns false where the machine does not allow it.
  */
 export function setRealtime(pids: number[], on: boolean): boolean {
   if (realtimePrefix().length === 0) return false;
   const args = on ? ['-f', '-a', '-p', String(PRIORITY)] : ['-o', '-a', '-p', '0'];
   return pids.every(
-    (pid) => spawnSync('chrt', [...args, String(pid)], { stdio: 'ignore', timeout: 5000 }).status === 0,
+    (pid) =>
+      spawnSync('chrt', [...args, String(pid)], { stdio: 'ignore', timeout: 5000 }).status === 0 || gone(pid),
   );
 }

@@ -120,6 +120,11 @@ describe('setRealtime (the isolated rows)', () => {
         expect(threads().map((tid) => policyOf(pid, tid))).toEqual(threads().map(() => 1));
         expect(setRealtime([pid], false)).toBe(true);
         expect(threads().every((tid) => policyOf(pid, tid) === 0)).toBe(true);
+        // a process that has exited is skipped, not a failure
+        const exited = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+        await once(exited, 'exit');
+        expect(setRealtime([pid, exited.pid!], true)).toBe(true);
+        expect(setRealtime([pid, exited.pid!], false)).toBe(true);
       } finally {
         child.kill();
       }
