@@ -68,6 +68,19 @@ const gcWatch = {
 };
 const omega = await startOmega(gcWatch);
 const before = BEFORE ? await startOmega({ root: BEFORE, ...gcWatch }) : undefined;
+// A run that fails part-way (a target's bad responses, a refused chrt) still stops its servers:
+// SIGTERM each on exit (a kernel then stops its plugin hosts), so none is left loading the machine.
+let stopped = false;
+process.on('exit', () => {
+  if (stopped) return;
+  const pids = [bareNode, bareTwin, hono, ref].map(pidOf);
+  for (const k of [omega, ...(before ? [before] : [])]) pids.push(k.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {} // already gone
+  }
+});
 
 interface Target {
   name: string;
@@ -135,7 +148,13 @@ const run = async (t: Target, seconds: number, record: boolean) => {
   return r;
 };
 /** What a fixed-rate run measured, with the server's CPU (% of a core) at that rate, and its children's. */
-type Paced = OpenLoopResult & { cpu: number; childrenCpu: number; gc?: GcPauses };
+type Paced = OpenLoopResult & {
+  cpu: number;
+  childrenCpu: number;
+  gc?: GcPauses;
+  /** Isolated rows: the server's processes that stayed at normal priority (plugin hosts in cpu cgroups). */
+  normal?: number;
+};
 /**
  * A fixed-rate run: latencies from the schedule, and the server's CPU over the measured window.
  * `isolated`: the server and its children run under SCHED_FIFO for the run (open-loop-realtime.ts),
@@ -144,7 +163,8 @@ type Paced = OpenLoopResult & { cpu: number; childrenCpu: number; gc?: GcPauses 
 const runPaced = async (t: Target, isolated = false): Promise<Paced> => {
   const pids = [t.pid, ...childPids(t.pid)];
   const gc0 = gcMark(gcFile);
-  if (isolated && !setRealtime(pids, true)) throw new Error(`${t.name}: cannot put it under SCHED_FIFO`);
+  const normal = isolated ? setRealtime(pids, true) : [];
+  if (normal.includes(t.pid)) throw new Error(`${t.name}: cannot put it under SCHED_FIFO`);
   const r = await openLoop(t.url, {
     rate: PACED_RATE,
     seconds: PACED_SECONDS,
@@ -157,7 +177,13 @@ const runPaced = async (t: Target, isolated = false): Promise<Paced> => {
   const [cpu = Number.NaN, ...kids] = r.pidCpu;
   const childrenCpu = kids.reduce((sum, x) => sum + x, 0);
   // the kernel's pauses over the run (its 1 s warm-up included)
-  return { ...r, cpu, childrenCpu, ...(t.kernel ? { gc: gcPausesSince(gcFile, gc0, t.pid) } : {}) };
+  return {
+    ...r,
+    cpu,
+    childrenCpu,
+    ...(t.kernel ? { gc: gcPausesSince(gcFile, gc0, t.pid) } : {}),
+    ...(isolated ? { normal: normal.length } : {}),
+  };
 };
 console.log(`warm-up: 2 s per target; then ${ROUNDS} rounds × ${all.length} targets × ${SECONDS} s`);
 for (const t of all) await run(t, 2, false);
@@ -208,8 +234,9 @@ const row = (label: string, r: Paced) => {
   const gc = g
     ? `  | kernel GC ${g.scavenges} scavenges (max ${g.maxScavengeMs.toFixed(1)} ms), ${g.majors} major (max ${g.maxMajorMs.toFixed(1)} ms), ${g.totalMs.toFixed(0)} ms paused`
     : '';
+  const left = r.normal ? `  | ${r.normal} of its processes at normal priority (in a cpu cgroup)` : '';
   console.log(
-    `  ${label.padEnd(40)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  p99.9 ${r.p999.toFixed(2)} ms  | from send p99 ${r.fromSend.p99.toFixed(2)} ms  | lateness ${l.p50.toFixed(3)} / ${l.p99.toFixed(3)} / ${l.max.toFixed(2)} ms${r.queued ? `, ${r.queued} queued` : ''}  | cpu ${r.cpu.toFixed(1)} %${kids}, generator ${r.generatorCpu.toFixed(1)} %  | steal ${r.steal.toFixed(2)} %${gc}  | loadavg ${loadavg()[0]!.toFixed(2)}`,
+    `  ${label.padEnd(40)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  p99.9 ${r.p999.toFixed(2)} ms  | from send p99 ${r.fromSend.p99.toFixed(2)} ms  | lateness ${l.p50.toFixed(3)} / ${l.p99.toFixed(3)} / ${l.max.toFixed(2)} ms${r.queued ? `, ${r.queued} queued` : ''}  | cpu ${r.cpu.toFixed(1)} %${kids}, generator ${r.generatorCpu.toFixed(1)} %  | steal ${r.steal.toFixed(2)} %${gc}${left}  | loadavg ${loadavg()[0]!.toFixed(2)}`,
   );
 };
 const paced = new Map<Target, Paced>();
@@ -264,6 +291,7 @@ const hosts = new Map(await Promise.all(kernels.map(async (k) => [k, await hosts
 bare.kill();
 await once(bare, 'exit');
 rmSync(gcFile, { force: true });
+stopped = true;
 await Promise.all([
   bareNode.stop(),
   bareTwin.stop(),

@@ -116,15 +116,15 @@ describe('setRealtime (the isolated rows)', () => {
         const pid = child.pid!;
         const threads = () => readdirSync(`/proc/${pid}/task`).map(Number);
         expect(threads().every((tid) => policyOf(pid, tid) === 0)).toBe(true);
-        expect(setRealtime([pid], true)).toBe(true);
+        expect(setRealtime([pid], true)).toEqual([]);
         expect(threads().map((tid) => policyOf(pid, tid))).toEqual(threads().map(() => 1));
-        expect(setRealtime([pid], false)).toBe(true);
+        expect(setRealtime([pid], false)).toEqual([]);
         expect(threads().every((tid) => policyOf(pid, tid) === 0)).toBe(true);
         // a process that has exited is skipped, not a failure
         const exited = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
         await once(exited, 'exit');
-        expect(setRealtime([pid, exited.pid!], true)).toBe(true);
-        expect(setRealtime([pid, exited.pid!], false)).toBe(true);
+        expect(setRealtime([pid, exited.pid!], true)).toEqual([]);
+        expect(setRealtime([pid, exited.pid!], false)).toEqual([]);
       } finally {
         child.kill();
       }
