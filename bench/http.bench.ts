@@ -446,6 +446,16 @@ for (const t of pacedTargets.slice(3)) {
 }
 // Isolated (servers under SCHED_FIFO): the tail that is the server's own, beside the bare server's.
 const bareIsolated = isolated.get(bareTarget);
+if (bareIsolated) {
+  report({
+    name: `bare node:http p99 at ${PACED_RATE} req/s, isolated (SCHED_FIFO): the machine's floor`,
+    value: bareIsolated.p99,
+    unit: 'ms',
+    baseline: { name: 'the same server at normal priority', value: barePaced.p99 },
+    goal: 'well under 1 ms (the generator is not the floor)',
+    met: bareIsolated.p99 < 0.5,
+  });
+}
 for (const t of bareIsolated ? pacedTargets.slice(1) : []) {
   const r = isolated.get(t)!;
   report({
