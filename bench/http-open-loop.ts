@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { OpenLoopOptions, OpenLoopResult } from './open-loop-generator.js';
+import { realtimePrefix } from './open-loop-realtime.js';
 
 export type { Distribution, OpenLoopOptions, OpenLoopResult } from './open-loop-generator.js';
 
@@ -11,20 +12,28 @@ export type { Distribution, OpenLoopOptions, OpenLoopResult } from './open-loop-
  * every request that should have gone out meanwhile (no coordinated omission). Requests are
  * pre-serialised bytes on raw keep-alive sockets, paced by a thread that sleeps to each due time
  * µs-precisely; the result carries the generator's own lateness (dispatch − due) and its CPU,
- * so its floor is printed beside what it measured. Rejects when the generator fails.
+ * so its floor is printed beside what it measured. The generator runs under SCHED_FIFO where the
+ * machine allows it (open-loop-realtime.ts; `realtime: false` turns that off), so other processes
+ * do not delay its clocks; the result says which. Rejects when the generator fails.
  */
-export async function openLoop(url: string, opts: OpenLoopOptions): Promise<OpenLoopResult> {
-  const child = spawn(
+export async function openLoop(
+  url: string,
+  opts: OpenLoopOptions & { realtime?: boolean },
+): Promise<OpenLoopResult & { realtime: boolean }> {
+  const rt = opts.realtime === false ? [] : realtimePrefix();
+  const argv = [
+    ...rt,
     process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'open-loop-child.ts'),
-      JSON.stringify({ url, opts }),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
-  );
+    '--conditions=source',
+    '--import',
+    'tsx',
+    join(import.meta.dirname, 'open-loop-child.ts'),
+    JSON.stringify({ url, opts }),
+  ];
+  const child = spawn(argv[0]!, argv.slice(1), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -41,5 +50,5 @@ export async function openLoop(url: string, opts: OpenLoopOptions): Promise<Open
   if (code !== 0 || !last.startsWith('{')) {
     throw new Error(`open-loop generator exited with ${code}: ${err.trim() || out.trim() || 'no output'}`);
   }
-  return JSON.parse(last) as OpenLoopResult;
+  return { ...(JSON.parse(last) as OpenLoopResult), realtime: rt.length > 0 };
 }

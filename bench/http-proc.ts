@@ -23,3 +23,15 @@ export function privateMb(pid: number): number {
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
   return (kb('Private_Clean') + kb('Private_Dirty')) / 1024;
 }
+
+/** The machine's CPU time so far, in /proc/stat ticks: all of it, and what the hypervisor stole (the `steal` column). */
+export function cpuTicks(): { total: number; steal: number } {
+  const f = readFileSync('/proc/stat', 'utf8')
+    .slice(0, 200)
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return { total: f.reduce((sum, x) => sum + x, 0), steal: f[7] ?? 0 };
+}

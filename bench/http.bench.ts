@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { ensureWrk, type LoadResult, wrk } from './http-load.js';
 import { type OpenLoopResult, openLoop } from './http-open-loop.js';
 import { cpuMs, privateMb, rssMb } from './http-proc.js';
+import { type GcPauses, gcMark, gcPausesSince } from './open-loop-gc-pauses.js';
+import { realtimePrefix, setRealtime } from './open-loop-realtime.js';
 import { report } from './report.js';
 import { ADMIN_TOKEN, childPids, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
 import { spawnServer } from './spawn-server.js';
@@ -14,7 +17,8 @@ import { spawnServer } from './spawn-server.js';
 /**
  * The kernel's request path against what it could be, all targets in one run (issue #13):
  *
- * - a bare node:http server (servers/bare-node.ts): the floor of the fixed-rate figures;
+ * - a bare node:http server (servers/bare-node.ts): the floor of the fixed-rate figures, and its
+ *   twin (an A/A pair: the difference between the two is the run's noise);
  * - hono with the handler in its own process (servers/bare-hono.ts): the ceiling;
  * - the reference plugin path (servers/reference-plugin.ts): hono → plugin-host child over a
  *   socketpair (frames batched per turn) → isolate, public and with a verified-token cache;
@@ -33,7 +37,10 @@ import { spawnServer } from './spawn-server.js';
  * delays; generator: http-open-loop.ts, in its own process, its own lateness printed beside
  * every row) for bare node:http, hono, the reference path and Omega's three targets, each for
  * OMEGA_BENCH_PACED_SECONDS (default 10) s after 1 s of warm-up, with the server's CPU (and its
- * children's) at that rate; the kernel's log
+ * children's) at that rate, the VM's steal time and the kernel's GC pauses in the run (a perf_hooks
+ * observer preloaded into each kernel: open-loop-gc.mjs); then the same targets "isolated", each server
+ * and its children under SCHED_FIFO for its run (the generator always is, where chrt is allowed:
+ * open-loop-realtime.ts), which on a shared machine leaves only the server's own tail; the kernel's log
  * volume; and the plugin hosts' idle RSS and private memory beside a bare `node -e`.
  */
 const SECONDS = Number(process.env.OMEGA_BENCH_SECONDS ?? 5);
@@ -49,10 +56,31 @@ console.log(
   `starting: bare node:http, bare hono, reference plugin path, Omega (dist/cli.js start)${BEFORE ? ', before' : ''} …`,
 );
 const bareNode = await spawnServer(join(dir, 'servers', 'bare-node.ts'));
+// its twin: an A/A pair in the fixed-rate rows shows the run's noise beside every difference
+const bareTwin = await spawnServer(join(dir, 'servers', 'bare-node.ts'));
 const hono = await spawnServer(join(dir, 'servers', 'bare-hono.ts'));
 const ref = await spawnServer(join(dir, 'servers', 'reference-plugin.ts'));
-const omega = await startOmega();
-const before = BEFORE ? await startOmega({ root: BEFORE }) : undefined;
+// Each kernel logs its GC pauses (bench/open-loop-gc.mjs, a perf_hooks observer) for the fixed-rate rows.
+const gcFile = join(tmpdir(), `omega-bench-gc-${process.pid}.log`);
+const gcWatch = {
+  nodeArgs: ['--import', pathToFileURL(join(dir, 'open-loop-gc.mjs')).href],
+  env: { OMEGA_BENCH_GC_FILE: gcFile },
+};
+const omega = await startOmega(gcWatch);
+const before = BEFORE ? await startOmega({ root: BEFORE, ...gcWatch }) : undefined;
+// A run that fails part-way (a target's bad responses, a refused chrt) still stops its servers:
+// SIGTERM each on exit (a kernel then stops its plugin hosts), so none is left loading the machine.
+let stopped = false;
+process.on('exit', () => {
+  if (stopped) return;
+  const pids = [bareNode, bareTwin, hono, ref].map(pidOf);
+  for (const k of [omega, ...(before ? [before] : [])]) pids.push(k.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {} // already gone
+  }
+});
 
 interface Target {
   name: string;
@@ -120,20 +148,42 @@ const run = async (t: Target, seconds: number, record: boolean) => {
   return r;
 };
 /** What a fixed-rate run measured, with the server's CPU (% of a core) at that rate, and its children's. */
-type Paced = OpenLoopResult & { cpu: number; childrenCpu: number };
-/** A fixed-rate run: latencies from the schedule, and the server's CPU over the measured window. */
-const runPaced = async (t: Target): Promise<Paced> => {
+type Paced = OpenLoopResult & {
+  cpu: number;
+  childrenCpu: number;
+  gc?: GcPauses;
+  /** Isolated rows: the server's processes that stayed at normal priority (plugin hosts in cpu cgroups). */
+  normal?: number;
+};
+/**
+ * A fixed-rate run: latencies from the schedule, and the server's CPU over the measured window.
+ * `isolated`: the server and its children run under SCHED_FIFO for the run (open-loop-realtime.ts),
+ * so no other process delays them and the tail left is the server's own (and the VM's steal).
+ */
+const runPaced = async (t: Target, isolated = false): Promise<Paced> => {
+  const pids = [t.pid, ...childPids(t.pid)];
+  const gc0 = gcMark(gcFile);
+  const normal = isolated ? setRealtime(pids, true) : [];
+  if (normal.includes(t.pid)) throw new Error(`${t.name}: cannot put it under SCHED_FIFO`);
   const r = await openLoop(t.url, {
     rate: PACED_RATE,
     seconds: PACED_SECONDS,
-    pids: [t.pid, ...childPids(t.pid)],
+    pids,
     ...(t.headers ? { headers: t.headers } : {}),
-  });
+  }).finally(() => isolated && setRealtime(pids, false));
   if (r.bad > 0) throw new Error(`${t.url}: ${r.bad} bad responses of ${r.requests} at ${PACED_RATE} req/s`);
   // the warm-up's requests were served too
   if (t.kernel) served.set(t.kernel, served.get(t.kernel)! + r.requests + PACED_RATE);
   const [cpu = Number.NaN, ...kids] = r.pidCpu;
-  return { ...r, cpu, childrenCpu: kids.reduce((sum, x) => sum + x, 0) };
+  const childrenCpu = kids.reduce((sum, x) => sum + x, 0);
+  // the kernel's pauses over the run (its 1 s warm-up included)
+  return {
+    ...r,
+    cpu,
+    childrenCpu,
+    ...(t.kernel ? { gc: gcPausesSince(gcFile, gc0, t.pid) } : {}),
+    ...(isolated ? { normal: normal.length } : {}),
+  };
 };
 console.log(`warm-up: 2 s per target; then ${ROUNDS} rounds × ${all.length} targets × ${SECONDS} s`);
 for (const t of all) await run(t, 2, false);
@@ -155,8 +205,14 @@ const bareTarget = target(
   `${bareNode.info.url}/api/v1/echo/open`,
   pidOf(bareNode),
 );
+const twinTarget = target(
+  'bare node:http, its twin (A/A)',
+  `${bareTwin.info.url}/api/v1/echo/open`,
+  pidOf(bareTwin),
+);
 const pacedTargets = [
   bareTarget,
+  twinTarget,
   targets.honoEcho,
   targets.refOpen,
   targets.health,
@@ -164,21 +220,43 @@ const pacedTargets = [
   targets.auth,
   ...(old ? [old.open, old.auth] : []),
 ];
+const realtime = realtimePrefix().length > 0;
 console.log(
-  `fixed rate: ${PACED_RATE} req/s, open loop (raw keep-alive sockets, 32 connections, paced by a thread), 1 s warm-up + ${PACED_SECONDS} s per target; loadavg ${loadavg()[0]!.toFixed(2)}`,
+  `fixed rate: ${PACED_RATE} req/s, open loop (raw keep-alive sockets, 32 connections, paced by a thread, generator ${realtime ? 'under SCHED_FIFO' : 'at normal priority (no chrt or not root: its own delays are in every figure)'}), 1 s warm-up + ${PACED_SECONDS} s per target; loadavg ${loadavg()[0]!.toFixed(2)}`,
 );
 console.log(
-  '  latency from due (wrk2) p50 / p99 / p99.9, from send p99; generator lateness (dispatch − due) p50 / p99 / max; CPU',
+  '  latency from due (wrk2) p50 / p99 / p99.9, from send p99; generator lateness (dispatch − due) p50 / p99 / max; CPU; VM steal',
 );
+const row = (label: string, r: Paced) => {
+  const l = r.lateness;
+  const kids = r.childrenCpu > 0 ? ` + children ${r.childrenCpu.toFixed(1)} %` : '';
+  const g = r.gc;
+  const gc = g
+    ? `  | kernel GC ${g.scavenges} scavenges (max ${g.maxScavengeMs.toFixed(1)} ms), ${g.majors} major (max ${g.maxMajorMs.toFixed(1)} ms), ${g.totalMs.toFixed(0)} ms paused`
+    : '';
+  const left = r.normal ? `  | ${r.normal} of its processes at normal priority (in a cpu cgroup)` : '';
+  console.log(
+    `  ${label.padEnd(40)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  p99.9 ${r.p999.toFixed(2)} ms  | from send p99 ${r.fromSend.p99.toFixed(2)} ms  | lateness ${l.p50.toFixed(3)} / ${l.p99.toFixed(3)} / ${l.max.toFixed(2)} ms${r.queued ? `, ${r.queued} queued` : ''}  | cpu ${r.cpu.toFixed(1)} %${kids}, generator ${r.generatorCpu.toFixed(1)} %  | steal ${r.steal.toFixed(2)} %${gc}${left}  | loadavg ${loadavg()[0]!.toFixed(2)}`,
+  );
+};
 const paced = new Map<Target, Paced>();
 for (const t of pacedTargets) {
   const r = await runPaced(t);
   paced.set(t, r);
-  const l = r.lateness;
-  const kids = r.childrenCpu > 0 ? ` + children ${r.childrenCpu.toFixed(1)} %` : '';
+  row(t.name, r);
+}
+// The same targets with the servers under SCHED_FIFO too: on a shared machine this is the closest
+// to a quiet one, and separates a server's own tail (GC, its code) from waiting for a CPU.
+const isolated = new Map<Target, Paced>();
+if (realtime) {
   console.log(
-    `  ${t.name.padEnd(40)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  p99.9 ${r.p999.toFixed(2)} ms  | from send p99 ${r.fromSend.p99.toFixed(2)} ms  | lateness ${l.p50.toFixed(3)} / ${l.p99.toFixed(3)} / ${l.max.toFixed(2)} ms${r.queued ? `, ${r.queued} queued` : ''}  | cpu ${r.cpu.toFixed(1)} %${kids}, generator ${r.generatorCpu.toFixed(1)} %  | loadavg ${loadavg()[0]!.toFixed(2)}`,
+    '  isolated: the same, each server and its children under SCHED_FIFO for its run (no other process delays it)',
   );
+  for (const t of pacedTargets) {
+    const r = await runPaced(t, true);
+    isolated.set(t, r);
+    row(`${t.name} (isolated)`, r);
+  }
 }
 const logBytes = new Map(kernels.map((k) => [k, k.logBytes() - logAtStart.get(k)!]));
 
@@ -212,7 +290,15 @@ const bareMem = { rss: rssMb(bare.pid!), own: privateMb(bare.pid!) };
 const hosts = new Map(await Promise.all(kernels.map(async (k) => [k, await hostsOf(k)] as const)));
 bare.kill();
 await once(bare, 'exit');
-await Promise.all([bareNode.stop(), hono.stop(), ref.stop(), ...kernels.map((k) => k.stop())]);
+rmSync(gcFile, { force: true });
+stopped = true;
+await Promise.all([
+  bareNode.stop(),
+  bareTwin.stop(),
+  hono.stop(),
+  ref.stop(),
+  ...kernels.map((k) => k.stop()),
+]);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rps = (t: Target) => median(t.runs.map((r) => r.rps));
@@ -316,12 +402,18 @@ report({
   met: barePaced.p99 < 0.5,
 });
 report({
+  name: `bare node:http twin p99 at ${PACED_RATE} req/s (A/A: the run's noise)`,
+  value: paced.get(twinTarget)!.p99,
+  unit: 'ms',
+  baseline: { name: 'bare node:http p99', value: barePaced.p99 },
+});
+report({
   name: `hono p99 at ${PACED_RATE} req/s (open loop)`,
   value: honoPaced.p99,
   unit: 'ms',
   baseline: { name: 'bare node:http p99', value: barePaced.p99 },
 });
-for (const t of pacedTargets.slice(2)) {
+for (const t of pacedTargets.slice(3)) {
   const r = paced.get(t)!;
   const omega = t.kernel !== undefined;
   report({
@@ -351,6 +443,28 @@ for (const t of pacedTargets.slice(2)) {
       baseline: { name: 'hono', value: honoPaced.cpu },
     });
   }
+}
+// Isolated (servers under SCHED_FIFO): the tail that is the server's own, beside the bare server's.
+const bareIsolated = isolated.get(bareTarget);
+if (bareIsolated) {
+  report({
+    name: `bare node:http p99 at ${PACED_RATE} req/s, isolated (SCHED_FIFO): the machine's floor`,
+    value: bareIsolated.p99,
+    unit: 'ms',
+    baseline: { name: 'the same server at normal priority', value: barePaced.p99 },
+    goal: 'well under 1 ms (the generator is not the floor)',
+    met: bareIsolated.p99 < 0.5,
+  });
+}
+for (const t of bareIsolated ? pacedTargets.slice(1) : []) {
+  const r = isolated.get(t)!;
+  report({
+    name: `${t.name} p99 at ${PACED_RATE} req/s, isolated (SCHED_FIFO)`,
+    value: r.p99,
+    unit: 'ms',
+    baseline: { name: 'bare node:http isolated p99', value: bareIsolated!.p99 },
+    ...(t.kernel ? { goal: '≤ 1 ms', met: r.p99 <= 1 } : {}),
+  });
 }
 const perRequest = (k: OmegaUnderTest) => logBytes.get(k)! / served.get(k)!;
 const logBaseline = before ? { name: 'before', value: perRequest(before) } : undefined;

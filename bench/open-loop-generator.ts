@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { cpuMs } from './http-proc.js';
+import { cpuMs, cpuTicks } from './http-proc.js';
 import { ResponseParser } from './response-parser.js';
 
 /** Options of a fixed-rate (open-loop) run. */
@@ -49,6 +49,8 @@ export interface OpenLoopResult {
   generatorCpu: number;
   /** CPU of each of `pids` over the window, % of one core (/proc ticks: 10 ms resolution). */
   pidCpu: number[];
+  /** CPU time the hypervisor stole from this VM over the window, % of all CPUs' time (/proc/stat): a stolen vCPU stalls whatever ran on it. */
+  steal: number;
 }
 
 /** How long one request may take before it counts as bad, ms. */
@@ -222,6 +224,7 @@ export async function generateOpenLoop(url: string, opts: OpenLoopOptions): Prom
   let cpu0 = process.cpuUsage();
   let window0 = start;
   let pid0: number[] = [];
+  let ticks0 = cpuTicks();
   pacer.on('message', () => {
     // woken LEAD_MS early: spin to the next due time, then send everything due by then
     let t = nowMs();
@@ -232,6 +235,7 @@ export async function generateOpenLoop(url: string, opts: OpenLoopOptions): Prom
         cpu0 = process.cpuUsage();
         window0 = nowMs();
         pid0 = (opts.pids ?? []).map(cpuMs);
+        ticks0 = cpuTicks();
       }
       lateness[i] = nowMs() - due[i]!;
       const c = idle.pop();
@@ -247,6 +251,7 @@ export async function generateOpenLoop(url: string, opts: OpenLoopOptions): Prom
   const windowMs = nowMs() - window0;
   const cpu = process.cpuUsage(cpu0);
   const pidCpu = (opts.pids ?? []).map((pid, k) => ((cpuMs(pid) - pid0[k]!) / windowMs) * 100);
+  const ticks = cpuTicks();
   stopping = true;
   Atomics.store(new Int32Array(stop), 0, 1);
   Atomics.notify(new Int32Array(stop), 0);
@@ -266,5 +271,6 @@ export async function generateOpenLoop(url: string, opts: OpenLoopOptions): Prom
     bad,
     generatorCpu: ((cpu.user + cpu.system) / 1000 / windowMs) * 100,
     pidCpu,
+    steal: ((ticks.steal - ticks0.steal) / Math.max(1, ticks.total - ticks0.total)) * 100,
   };
 }

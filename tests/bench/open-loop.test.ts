@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLoop } from '../../bench/http-open-loop.js';
+import { realtimePrefix, setRealtime } from '../../bench/open-loop-realtime.js';
 
 /** A real node:http server on loopback; `handle` answers each request (its index in arrival order). */
 async function serve(handle: (i: number, req: IncomingMessage, res: ServerResponse) => void) {
@@ -56,6 +59,8 @@ describe('openLoop (generator in its own process, raw keep-alive sockets)', () =
     expect(r.pidCpu).toHaveLength(1);
     expect(r.pidCpu[0]).toBeGreaterThanOrEqual(0);
     expect(r.generatorCpu).toBeGreaterThan(0);
+    expect(r.steal).toBeGreaterThanOrEqual(0);
+    expect(r.realtime).toBe(realtimePrefix().length > 0);
   });
 
   it('charges a stall to every request due behind it (no coordinated omission)', async () => {
@@ -92,4 +97,37 @@ describe('openLoop (generator in its own process, raw keep-alive sockets)', () =
     for (const srv of servers.splice(0)) await new Promise((resolve) => srv.close(resolve));
     await expect(openLoop(`${url}/`, { rate: 10, seconds: 0.1 })).rejects.toThrow(/cannot connect/);
   });
+});
+
+/** A thread's scheduling policy from /proc (stat field 41): 0 SCHED_OTHER, 1 SCHED_FIFO. */
+const policyOf = (pid: number, tid: number) => {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+};
+
+describe('setRealtime (the isolated rows)', () => {
+  it.skipIf(realtimePrefix().length === 0)(
+    'puts every thread of a process under SCHED_FIFO and back (skipped: chrt missing or not allowed here)',
+    async () => {
+      // a real node process with its worker threads (libuv pool, V8 platform threads)
+      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      await once(child, 'spawn');
+      try {
+        const pid = child.pid!;
+        const threads = () => readdirSync(`/proc/${pid}/task`).map(Number);
+        expect(threads().every((tid) => policyOf(pid, tid) === 0)).toBe(true);
+        expect(setRealtime([pid], true)).toEqual([]);
+        expect(threads().map((tid) => policyOf(pid, tid))).toEqual(threads().map(() => 1));
+        expect(setRealtime([pid], false)).toEqual([]);
+        expect(threads().every((tid) => policyOf(pid, tid) === 0)).toBe(true);
+        // a process that has exited is skipped, not a failure
+        const exited = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+        await once(exited, 'exit');
+        expect(setRealtime([pid, exited.pid!], true)).toEqual([]);
+        expect(setRealtime([pid, exited.pid!], false)).toEqual([]);
+      } finally {
+        child.kill();
+      }
+    },
+  );
 });

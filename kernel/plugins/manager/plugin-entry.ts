@@ -13,6 +13,8 @@ export interface Entry {
   inflight: number;
   /** Resolvers waiting for `inflight` to reach 0. */
   idle: Array<() => void>;
+  /** What `track` hangs on each call: pass the result or error on and count the call as ended (made once per entry). */
+  ended: { ok: (v: unknown) => unknown; fail: (err: unknown) => never };
   /** Lifecycle operations on this plugin, one at a time. */
   queue: Promise<unknown>;
   /**
@@ -26,27 +28,52 @@ export interface Entry {
 
 /** A new entry for a plugin found on disk. */
 export function createEntry(found: DiscoveredPlugin, reasons: OmegaError[]): Entry {
-  return {
+  const e: Entry = {
     found,
     reasons,
     undo: [],
     inflight: 0,
     idle: [],
+    ended: {
+      ok: (v) => {
+        settled(e);
+        return v;
+      },
+      fail: (err) => {
+        settled(e);
+        throw err;
+      },
+    },
     queue: Promise.resolve(),
     providesAuth: false,
     providesAgentGateway: false,
   };
+  return e;
 }
 
-/** Counts a call into the plugin while it runs, so a stop can let it finish. */
-export async function track<T>(e: Entry, call: () => Promise<T>): Promise<T> {
+/** One call into the plugin ended: wakes whoever waits for none to be in flight. */
+function settled(e: Entry): void {
+  e.inflight--;
+  if (e.inflight === 0 && e.idle.length > 0) for (const wake of e.idle.splice(0)) wake();
+}
+
+/**
+ * Counts a call into the plugin while it runs, so a stop can let it finish. Not an async
+ * function, and its two handlers are made once per entry (`Entry.ended`): per call it adds one promise (the
+ * `then`) where the async version made a promise, a suspended generator and an await's
+ * reaction, and a wake-up list copy each time the count fell to 0 (~0.9 KB a plugin route
+ * request, sampled allocation profile of the kernel at 1,000 req/s; issue #13).
+ */
+export function track<T>(e: Entry, call: () => Promise<T>): Promise<T> {
   e.inflight++;
+  let running: Promise<T>;
   try {
-    return await call();
-  } finally {
-    e.inflight--;
-    if (e.inflight === 0) for (const wake of e.idle.splice(0)) wake();
+    running = call();
+  } catch (err) {
+    settled(e);
+    return Promise.reject(err);
   }
+  return running.then(e.ended.ok as (v: T) => T, e.ended.fail);
 }
 
 /** Resolves when no call into the plugin is in flight, or after `maxMs`. */

@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** The SCHED_FIFO priority the generator runs at: above every normal process, below the kernel's own RT threads (50). */
+const PRIORITY = 10;
+
+let probed: boolean | undefined;
+
+/**
+ * The command prefix that runs the open-loop generator under SCHED_FIFO (`chrt -f 10`), or `[]`
+ * where that is impossible (no `chrt`, not root / no CAP_SYS_NICE). A generator at normal
+ * priority shares the CPUs with whatever else runs (other builds, the bench's idle servers):
+ * each time it waits for a CPU, both its dispatch and its receive timestamps slip and the slip is
+ * charged to the server. Under SCHED_FIFO it runs the moment it wakes; the server under test
+ * stays at normal priority, so its own scheduling delays are still charged to it. RT throttling
+ * (95 % of a CPU-second) bounds it, and it sleeps between requests.
+ */
+export function realtimePrefix(): string[] {
+  probed ??=
+    spawnSync('chrt', ['-f', String(PRIORITY), 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+  return probed ? ['chrt', '-f', String(PRIORITY)] : [];
+}
+
+/** Whether `pid` has exited or is a zombie (exited, not yet reaped): nothing left to schedule. */
+const gone = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
+  } catch {
+    return true;
+  }
+};
+
+/**
+ * Puts every thread of `pids` under SCHED_FIFO (`on`) or back to SCHED_OTHER, for an "isolated"
+ * fixed-rate row: the server then waits for no other process either, and what is left of its
+ * tail is its own (GC pauses, its JavaScript, the loopback path) and the VM's (steal). Children
+ * a server starts meanwhile inherit the policy. Returns the pids left at normal priority: a
+ * process the kernel put in a cpu cgroup without an RT budget (Omega's plugin hosts: the kernel
+ * refuses SCHED_FIFO there) stays as it was, as does every pid where chrt is not allowed at
+ * all. A pid that has exited (or is an unreaped zombie) is skipped.
+ */
+export function setRealtime(pids: number[], on: boolean): number[] {
+  if (realtimePrefix().length === 0) return pids;
+  const args = on ? ['-f', '-a', '-p', String(PRIORITY)] : ['-o', '-a', '-p', '0'];
+  return pids.filter(
+    (pid) =>
+      spawnSync('chrt', [...args, String(pid)], { stdio: 'ignore', timeout: 5000 }).status !== 0 &&
+      !gone(pid),
+  );
+}
