@@ -32,8 +32,8 @@ import { report } from './report.js';
  * ran until the watch moved into the kernel). RSS counts the node binary's shared file pages
  * (RssFile, ~35–40 MB); RssAnon / private MB are what a host adds.
  *
- * The same bundle also runs with the V8 flags hosts had before this round (`--concurrent-recompilation`
- * appended, which overrides spawnHost's `--no-concurrent-recompilation`), in the same run and
+ * The same bundle also runs with the V8 flags hosts had before this round (`--short-builtin-calls`
+ * appended, which overrides spawnHost's `--no-short-builtin-calls`), in the same run and
  * interleaved, as the before/after baseline. With OMEGA_BENCH_BEFORE=<another checkout with a
  * built dist/plugin-host.cjs or .js> that bundle runs too, with the old V8 flags (spinMs raised: an
  * old host reports no progress).
@@ -208,13 +208,13 @@ interface Variant {
   entry: HostEntry;
   spinMs?: number;
 }
-/** What hosts ran with before this round (overrides spawnHost's `--no-concurrent-recompilation`). */
-const BEFORE_FLAG = '--concurrent-recompilation';
+/** What hosts ran with before this round (overrides spawnHost's `--no-short-builtin-calls`). */
+const BEFORE_FLAG = '--short-builtin-calls';
 const built = await buildHost();
 const variants: Variant[] = [
   { label: '', entry: built.entry },
   {
-    label: 'before (concurrent recompilation): ',
+    label: 'before (short builtin calls): ',
     entry: { ...built.entry, execArgv: [...built.entry.execArgv, BEFORE_FLAG] },
   },
 ];
