@@ -24,7 +24,7 @@ import { report } from './report.js';
 /**
  * Issue #13's goal "an idle plugin host ≤ 50 MB RSS", quickly (no wrk, no HTTP): plugin hosts
  * started by the real sandbox from the host bundle as dist/plugin-host.cjs is built (esbuild, not
- * tsx), a burst of route calls on a trivial plugin, 5 s to settle, then the RSS of: the trivial
+ * tsx), a burst of route calls on a trivial plugin, IDLE_S s idle, then the RSS of: the trivial
  * plugin's host, a host that loaded a core plugin's bundle (plugins/security/dist/plugin.js: the
  * largest; `npm run build:plugins` first, else it is left out) and the warm spare — each beside
  * bare node processes measured in the same run: `node --no-node-snapshot -e` (how hosts start),
@@ -43,14 +43,16 @@ import { report } from './report.js';
  *
  * Also the cost of the kernel's spin accounting on a call: ns per call of `sent` + `progress`
  * beside the CALL frame's own `writer.send` (same run), and per variant: the kernel's and the
- * plugin host's CPU µs per route call (the host's from its threads' schedstat), and the ms per
- * call of a plugin route doing plain compute (`work`, run after the idle RSS was read), each
+ * plugin host's CPU µs per route call (the host's from its threads' schedstat), and the host CPU ms
+ * per call of a plugin route doing plain compute (`work`, run after the idle RSS was read), each
  * beside the default flags' figure: what a V8 flag saves in memory it must not cost in speed.
  * OMEGA_BENCH_HOST_FLAGS='--flag-a --flag-b|--flag-c' adds one variant per `|`-separated set
  * (appended to the host's node flags), in the same run and interleaved.
  */
 const CALLS = Number(process.env.OMEGA_BENCH_CALLS ?? 5000);
 const CONCURRENCY = 16;
+/** Seconds of idle after the burst before the RSS is read: past a host's settle (6 s of idle). */
+const IDLE_S = 9;
 const BEFORE = process.env.OMEGA_BENCH_BEFORE;
 const SECURITY = join(import.meta.dirname, '..', 'plugins', 'security', 'dist', 'plugin.js');
 
@@ -266,7 +268,11 @@ for (const v of variants) {
 }
 // Interleaved rounds, so both variants see the same machine.
 for (let r = 0; r < ROUNDS; r++) for (const x of running) x.runs.push(await burst(x.echo, CALLS));
-await sleep(5000);
+// Each echo host's RSS 4 s after the burst (before a host's idle settle, at SETTLE_IDLE_MS), then
+// the full measurement once every host had time to settle.
+await sleep(4000);
+const early = running.map((x) => rssMb(x.echo.status().pid!));
+await sleep((IDLE_S - 4) * 1000);
 const results = [];
 for (const x of running) {
   const names = new Map<number, string>([[x.echo.status().pid!, 'echo, the trivial plugin']]);
@@ -286,6 +292,7 @@ for (const x of running) {
     label: x.v.label,
     loaded: x.loaded,
     hosts,
+    early: early[results.length]!,
     perSec: median(x.runs.map((b) => b.perSec)),
     kernelUs: median(x.runs.map((b) => b.kernelUs)),
     hostUs: median(x.runs.map((b) => b.hostUs)),
@@ -295,10 +302,12 @@ for (const x of running) {
 }
 // Plugin compute per variant (after the idle RSS was read): warm up, then interleaved rounds.
 const WORK_CALLS = 40;
+/** The host's CPU ms per `work` call (steadier than wall time on a shared machine). */
 const work = async (p: PluginInstance, n: number): Promise<number> => {
-  const t0 = performance.now();
+  const pid = p.status().pid!;
+  const cpu0 = threadsCpuUs(pid);
   for (let i = 0; i < n; i++) await callRoute(p, 'work', workReq);
-  return (performance.now() - t0) / n;
+  return (threadsCpuUs(pid) - cpu0) / 1000 / n;
 };
 const workReq = {
   method: 'GET',
@@ -359,7 +368,7 @@ watch.close();
 writer.flush();
 
 const load = loadavg()[0]!.toFixed(1);
-console.log(`\nloadavg ${load}; ${CALLS} route calls, ${CONCURRENCY} in flight, then 5 s idle`);
+console.log(`\nloadavg ${load}; ${CALLS} route calls, ${CONCURRENCY} in flight, then ${IDLE_S} s idle`);
 console.log('bare node processes, same run:');
 for (const [name, m] of [
   ['node --no-node-snapshot -e', bareHost],
@@ -394,6 +403,7 @@ for (const r of results) {
     );
     console.log(`      by mapping, MB (± bare node --no-node-snapshot): ${mapLine(h.mem, bareHost)}`);
   }
+  console.log(`      echo's host 4 s after the burst (not yet settled): RSS ${r.early.toFixed(1)} MB`);
 }
 for (const r of results) {
   report({ name: `${r.label}route calls per second (in-process, no HTTP)`, value: r.perSec, unit: '/s' });
@@ -405,7 +415,7 @@ for (const r of results) {
     baseline: { name: 'default flags', value: results[0]!.hostUs },
   });
   report({
-    name: `${r.label}plugin compute (work route) per call`,
+    name: `${r.label}plugin compute (work route), host CPU per call`,
     value: r.workMs,
     unit: 'ms',
     baseline: { name: 'default flags', value: results[0]!.workMs },
