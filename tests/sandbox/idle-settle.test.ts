@@ -44,4 +44,29 @@ describe('idle settle of a plugin host', () => {
     expect((await callRoute(p, 'churn', req())).body).toEqual({ keep });
     expect(p.status().state).toBe('running');
   }, 30_000);
+
+  it('a host woken by a timer settles too, once it is quiet', async () => {
+    const ticking = await startInline(sb, {
+      name: 'settle-ticking',
+      code: `let ticks = 0;
+export const plugin = {
+  async activate(ctx) { await ctx.timers.every(500, () => { ticks++; }); },
+  routes: {
+    ${CODE.slice(CODE.indexOf('async churn'), CODE.indexOf('async probe'))}
+    async ticks() { return { status: 200, body: { ticks } }; },
+  },
+};`,
+      permissions: ['http:routes', 'timers'],
+    });
+    for (let i = 0; i < 200; i++) await callRoute(ticking, 'churn', req());
+    const busy = await ticking.stats();
+    const before = (await callRoute(ticking, 'ticks', req())).body as { ticks: number };
+    await sleep(SETTLE_IDLE_MS + 3000);
+    const settled = await ticking.stats();
+    expect(busy.heapTotalBytes - settled.heapTotalBytes).toBeGreaterThanOrEqual(1024 * 1024);
+    // The timer kept firing throughout (2 a second: a quiet host, not an idle one).
+    const after = (await callRoute(ticking, 'ticks', req())).body as { ticks: number };
+    expect(after.ticks - before.ticks).toBeGreaterThanOrEqual(10);
+    await ticking.dispose();
+  }, 30_000);
 });

@@ -55,9 +55,8 @@ export function runHost(sock: Socket): void {
   const entryDone = (): void => {
     done = (done + 1) >>> 0;
     if (writer.queuedBytes() === 0) writer.send(FrameType.PROGRESS, 0, done, '', '');
-    const now = performance.now();
-    settle?.touch(now);
-    if (now - reportedAt >= progressMs) writer.flush();
+    settle?.touch();
+    if (performance.now() - reportedAt >= progressMs) writer.flush();
   };
 
   /** Ends this host; `cause` is one of the kernel's kill causes (PluginKillCause). */
