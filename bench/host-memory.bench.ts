@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import { report } from './report.js';
 /**
  * Issue #13's goal "an idle plugin host ≤ 50 MB RSS", quickly (no wrk, no HTTP): plugin hosts
  * started by the real sandbox from the host bundle as dist/plugin-host.cjs is built (esbuild, not
- * tsx), a burst of route calls on a trivial plugin, 5 s to settle, then the RSS of: the trivial
+ * tsx), a burst of route calls on a trivial plugin, IDLE_S s idle, then the RSS of: the trivial
  * plugin's host, a host that loaded a core plugin's bundle (plugins/security/dist/plugin.js: the
  * largest; `npm run build:plugins` first, else it is left out) and the warm spare — each beside
  * bare node processes measured in the same run: `node --no-node-snapshot -e` (how hosts start),
@@ -32,8 +32,8 @@ import { report } from './report.js';
  * ran until the watch moved into the kernel). RSS counts the node binary's shared file pages
  * (RssFile, ~35–40 MB); RssAnon / private MB are what a host adds.
  *
- * The same bundle also runs with the V8 flags hosts had before this round (`--concurrent-recompilation`
- * appended, which overrides spawnHost's `--no-concurrent-recompilation`), in the same run and
+ * The same bundle also runs with the V8 flags hosts had before this round (`--short-builtin-calls`
+ * appended, which overrides spawnHost's `--no-short-builtin-calls`), in the same run and
  * interleaved, as the before/after baseline. With OMEGA_BENCH_BEFORE=<another checkout with a
  * built dist/plugin-host.cjs or .js> that bundle runs too, with the old V8 flags (spinMs raised: an
  * old host reports no progress).
@@ -42,14 +42,39 @@ import { report } from './report.js';
  * and each host's isolate heap is printed (isolate.getHeapStatistics via the STATS frame).
  *
  * Also the cost of the kernel's spin accounting on a call: ns per call of `sent` + `progress`
- * beside the CALL frame's own `writer.send` (same run), and the kernel CPU µs per route call.
+ * beside the CALL frame's own `writer.send` (same run), and per variant: the kernel's and the
+ * plugin host's CPU µs per route call (the host's from its threads' schedstat), and the host CPU ms
+ * per call of a plugin route doing plain compute (`work`, run after the idle RSS was read), each
+ * beside the default flags' figure: what a V8 flag saves in memory it must not cost in speed.
+ * OMEGA_BENCH_HOST_FLAGS='--flag-a --flag-b|--flag-c' adds one variant per `|`-separated set
+ * (appended to the host's node flags), in the same run and interleaved.
  */
 const CALLS = Number(process.env.OMEGA_BENCH_CALLS ?? 5000);
 const CONCURRENCY = 16;
+/** Seconds of idle after the burst before the RSS is read: past a host's settle (6 s of idle). */
+const IDLE_S = 9;
 const BEFORE = process.env.OMEGA_BENCH_BEFORE;
 const SECURITY = join(import.meta.dirname, '..', 'plugins', 'security', 'dist', 'plugin.js');
 
-const ECHO = `export const plugin = { routes: { async hello() { return { status: 200, body: { hello: 'world' } }; } } };`;
+/**
+ * The trivial plugin, plus `work`: plain plugin compute (objects, arrays, strings, JSON, numbers),
+ * called only after the idle RSS is read, to show what each variant's V8 flags cost in plugin speed.
+ */
+const ECHO = `export const plugin = { routes: {
+  async hello() { return { status: 200, body: { hello: 'world' } }; },
+  async work() {
+    const rows = [];
+    for (let i = 0; i < 2000; i++) rows.push({ id: i, name: 'node-' + (i % 97), load: (i * 7919) % 1000 / 10, tags: ['a' + (i % 5), 'b'] });
+    const busy = rows.filter((r) => r.load > 50).map((r) => ({ ...r, key: r.name.toUpperCase() + ':' + r.id }));
+    busy.sort((a, b) => b.load - a.load || a.id - b.id);
+    const back = JSON.parse(JSON.stringify(busy));
+    let h = 0;
+    for (const r of back) for (let k = 0; k < r.key.length; k++) h = (h * 31 + r.key.charCodeAt(k)) | 0;
+    let x = 0;
+    for (let i = 1; i < 200000; i++) x += Math.sqrt(i) * (i & 3);
+    return { status: 200, body: { n: back.length, h, x: Math.round(x) } };
+  },
+} };`;
 
 interface Mem {
   rss: number;
@@ -121,6 +146,14 @@ const childPids = (): number[] =>
     .filter(Boolean)
     .map(Number);
 
+/** CPU time of every thread of a process so far, µs (each /proc/PID/task/TID/schedstat, ns). */
+function threadsCpuUs(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`))
+    ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  return ns / 1000;
+}
+
 const cmdline = (pid: number): string => {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -142,8 +175,11 @@ const start = (sb: Sandbox, name: string, code: string, spinMs?: number): Promis
   });
 };
 
-/** `n` route calls, CONCURRENCY at a time; kernel (this process) CPU µs per call. */
-async function burst(p: PluginInstance, n: number): Promise<{ perSec: number; kernelUs: number }> {
+/** `n` route calls, CONCURRENCY at a time; kernel (this process) and plugin host CPU µs per call. */
+async function burst(
+  p: PluginInstance,
+  n: number,
+): Promise<{ perSec: number; kernelUs: number; hostUs: number }> {
   const req = {
     method: 'GET',
     path: '/',
@@ -155,6 +191,8 @@ async function burst(p: PluginInstance, n: number): Promise<{ perSec: number; ke
     body: null,
   };
   let next = 0;
+  const pid = p.status().pid!;
+  const host0 = threadsCpuUs(pid);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
@@ -164,7 +202,7 @@ async function burst(p: PluginInstance, n: number): Promise<{ perSec: number; ke
   );
   const s = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { perSec: n / s, kernelUs: (cpu.user + cpu.system) / n };
+  return { perSec: n / s, kernelUs: (cpu.user + cpu.system) / n, hostUs: (threadsCpuUs(pid) - host0) / n };
 }
 
 interface Variant {
@@ -172,16 +210,22 @@ interface Variant {
   entry: HostEntry;
   spinMs?: number;
 }
-/** What hosts ran with before this round (overrides spawnHost's `--no-concurrent-recompilation`). */
-const BEFORE_FLAG = '--concurrent-recompilation';
+/** What hosts ran with before this round (overrides spawnHost's `--no-short-builtin-calls`). */
+const BEFORE_FLAG = '--short-builtin-calls';
 const built = await buildHost();
 const variants: Variant[] = [
   { label: '', entry: built.entry },
   {
-    label: 'before (concurrent recompilation): ',
+    label: 'before (short builtin calls): ',
     entry: { ...built.entry, execArgv: [...built.entry.execArgv, BEFORE_FLAG] },
   },
 ];
+// Extra flag sets to compare in the same run: OMEGA_BENCH_HOST_FLAGS='--a --b|--c' (one variant each).
+for (const set of (process.env.OMEGA_BENCH_HOST_FLAGS ?? '').split('|').filter((x) => x.trim()))
+  variants.push({
+    label: `${set.trim()}: `,
+    entry: { ...built.entry, execArgv: [...built.entry.execArgv, ...set.trim().split(/\s+/)] },
+  });
 if (BEFORE) {
   const file = ['plugin-host.cjs', 'plugin-host.js'].map((f) => join(BEFORE, 'dist', f)).find(existsSync);
   if (!file)
@@ -213,11 +257,22 @@ for (const v of variants) {
   await sleep(2000);
   const loaded = memOf(echo.status().pid!);
   await burst(echo, 500);
-  running.push({ v, sb, echo, core, loaded, runs: [] as Array<{ perSec: number; kernelUs: number }> });
+  running.push({
+    v,
+    sb,
+    echo,
+    core,
+    loaded,
+    runs: [] as Array<{ perSec: number; kernelUs: number; hostUs: number }>,
+  });
 }
 // Interleaved rounds, so both variants see the same machine.
 for (let r = 0; r < ROUNDS; r++) for (const x of running) x.runs.push(await burst(x.echo, CALLS));
-await sleep(5000);
+// Each echo host's RSS 4 s after the burst (before a host's idle settle, at SETTLE_IDLE_MS), then
+// the full measurement once every host had time to settle.
+await sleep(4000);
+const early = running.map((x) => rssMb(x.echo.status().pid!));
+await sleep((IDLE_S - 4) * 1000);
 const results = [];
 for (const x of running) {
   const names = new Map<number, string>([[x.echo.status().pid!, 'echo, the trivial plugin']]);
@@ -225,11 +280,11 @@ for (const x of running) {
   // A variant's hosts are the children running its entry file (and its V8 flag override).
   const hosts = childPids()
     .filter((pid) => {
+      // The node flags right before the entry file are exactly the variant's.
       const argv = cmdline(pid).split('\0');
-      return (
-        argv.includes(x.v.entry.file) &&
-        argv.includes(BEFORE_FLAG) === x.v.entry.execArgv.includes(BEFORE_FLAG)
-      );
+      const at = argv.indexOf(x.v.entry.file);
+      const flags = x.v.entry.execArgv;
+      return at >= flags.length && argv.slice(at - flags.length, at).join('\0') === flags.join('\0');
     })
     .map((pid) => ({ name: names.get(pid) ?? 'warm spare', mem: memOf(pid) }));
   const heap = await x.echo.stats().catch(() => undefined);
@@ -237,11 +292,38 @@ for (const x of running) {
     label: x.v.label,
     loaded: x.loaded,
     hosts,
+    early: early[results.length]!,
     perSec: median(x.runs.map((b) => b.perSec)),
     kernelUs: median(x.runs.map((b) => b.kernelUs)),
+    hostUs: median(x.runs.map((b) => b.hostUs)),
+    workMs: 0,
     heap,
   });
 }
+// Plugin compute per variant (after the idle RSS was read): warm up, then interleaved rounds.
+const WORK_CALLS = 40;
+/** The host's CPU ms per `work` call (steadier than wall time on a shared machine). */
+const work = async (p: PluginInstance, n: number): Promise<number> => {
+  const pid = p.status().pid!;
+  const cpu0 = threadsCpuUs(pid);
+  for (let i = 0; i < n; i++) await callRoute(p, 'work', workReq);
+  return (threadsCpuUs(pid) - cpu0) / 1000 / n;
+};
+const workReq = {
+  method: 'GET',
+  path: '/work',
+  params: {},
+  query: {},
+  headers: {},
+  caller: { kind: 'anonymous' as const, id: '', permissions: [] },
+  requestId: 'bench',
+  body: null,
+};
+for (const x of running) await work(x.echo, WORK_CALLS);
+const workRuns = running.map(() => [] as number[]);
+for (let r = 0; r < ROUNDS; r++)
+  for (const [i, x] of running.entries()) workRuns[i]!.push(await work(x.echo, WORK_CALLS));
+for (const [i, r] of results.entries()) r.workMs = median(workRuns[i]!);
 for (const x of running) await x.sb.close();
 await rm(built.dir, { recursive: true, force: true });
 
@@ -286,7 +368,7 @@ watch.close();
 writer.flush();
 
 const load = loadavg()[0]!.toFixed(1);
-console.log(`\nloadavg ${load}; ${CALLS} route calls, ${CONCURRENCY} in flight, then 5 s idle`);
+console.log(`\nloadavg ${load}; ${CALLS} route calls, ${CONCURRENCY} in flight, then ${IDLE_S} s idle`);
 console.log('bare node processes, same run:');
 for (const [name, m] of [
   ['node --no-node-snapshot -e', bareHost],
@@ -321,10 +403,23 @@ for (const r of results) {
     );
     console.log(`      by mapping, MB (± bare node --no-node-snapshot): ${mapLine(h.mem, bareHost)}`);
   }
+  console.log(`      echo's host 4 s after the burst (not yet settled): RSS ${r.early.toFixed(1)} MB`);
 }
 for (const r of results) {
   report({ name: `${r.label}route calls per second (in-process, no HTTP)`, value: r.perSec, unit: '/s' });
   report({ name: `${r.label}kernel CPU per route call`, value: r.kernelUs, unit: 'µs' });
+  report({
+    name: `${r.label}plugin host CPU per route call`,
+    value: r.hostUs,
+    unit: 'µs',
+    baseline: { name: 'default flags', value: results[0]!.hostUs },
+  });
+  report({
+    name: `${r.label}plugin compute (work route), host CPU per call`,
+    value: r.workMs,
+    unit: 'ms',
+    baseline: { name: 'default flags', value: results[0]!.workMs },
+  });
 }
 report({
   name: 'spin accounting per call (sent + progress)',

@@ -5,6 +5,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { SETTLE_IDLE_MS } from '../kernel/sandbox/host/create-idle-settle.js';
 import { ensureWrk, type LoadResult, wrk } from './http-load.js';
 import { type OpenLoopResult, openLoop } from './http-open-loop.js';
 import { cpuMs, privateMb, rssMb } from './http-proc.js';
@@ -260,8 +261,9 @@ if (realtime) {
 }
 const logBytes = new Map(kernels.map((k) => [k, k.logBytes() - logAtStart.get(k)!]));
 
-// Idle memory: let the hosts settle after the load, then read them.
-await sleep(5000);
+// Idle memory: let the hosts settle after the load (a host gives back its garbage heap after
+// SETTLE_IDLE_MS without a call), then read them.
+await sleep(SETTLE_IDLE_MS + 2000);
 const hostsOf = async (k: OmegaUnderTest) => {
   const { items } = (await (
     await fetch(`${k.url}/api/v1/plugins`, { headers: bearer(ADMIN_TOKEN) })

@@ -5,6 +5,7 @@ import { createFrameReader } from '../wire/create-frame-reader.js';
 import { createFrameWriter } from '../wire/create-frame-writer.js';
 import { encodeFrame } from '../wire/encode-frame.js';
 import { type Frame, FrameType } from '../wire/frame-type.js';
+import { createIdleSettle, type IdleSettle } from './create-idle-settle.js';
 import type { HostLoadConfig } from './host-config.js';
 import { PRELUDE_SOURCE } from './prelude-source.js';
 
@@ -44,6 +45,7 @@ export function runHost(sock: Socket): void {
   let settleRef: ivm.Reference<unknown> | undefined;
   let cfg: HostLoadConfig | undefined;
   let dying = false;
+  let settle: IdleSettle | undefined;
 
   /**
    * One entry frame is finished (whether or not it entered the isolate, so the counts on both
@@ -53,6 +55,7 @@ export function runHost(sock: Socket): void {
   const entryDone = (): void => {
     done = (done + 1) >>> 0;
     if (writer.queuedBytes() === 0) writer.send(FrameType.PROGRESS, 0, done, '', '');
+    settle?.touch();
     if (performance.now() - reportedAt >= progressMs) writer.flush();
   };
 
@@ -128,6 +131,8 @@ export function runHost(sock: Socket): void {
         }
       },
     });
+    // Before the plugin's context exists (it must never see V8's gc).
+    settle = createIdleSettle(isolate);
     const context = isolate.createContextSync();
     const factory = context.evalSync(PRELUDE_SOURCE, {
       reference: true,
@@ -281,6 +286,7 @@ export function runHost(sock: Socket): void {
       }
       case FrameType.STOP: {
         dying = true;
+        settle?.close();
         try {
           isolate?.dispose();
         } catch {
