@@ -57,7 +57,13 @@ async function kernelApp(root: string): Promise<Fetch> {
   return app.fetch as Fetch;
 }
 
-/** A request as @hono/node-server hands it over: the fetch Request and Node's own pair. */
+// @hono/node-server's own lightweight request (its getters read Node's request), built as its
+// listener builds it; not in the package's exports, so imported by path.
+const { newRequest } = (await import(
+  join(repo, 'node_modules', '@hono', 'node-server', 'dist', 'request.mjs')
+)) as { newRequest: (incoming: IncomingMessage) => unknown };
+
+/** A request as @hono/node-server hands it over: its lightweight Request and Node's own pair. */
 function nodeRequest(path: string) {
   const incoming = new IncomingMessage(new Socket());
   incoming.method = 'GET';
@@ -65,7 +71,7 @@ function nodeRequest(path: string) {
   incoming.headers = { host: '127.0.0.1', 'user-agent': 'bench', accept: '*/*' };
   incoming.rawHeaders = ['Host', '127.0.0.1', 'User-Agent', 'bench', 'Accept', '*/*'];
   const outgoing = new ServerResponse(incoming);
-  return { req: new Request(`http://127.0.0.1${path}`), env: { incoming, outgoing } };
+  return { req: newRequest(incoming) as Request, env: { incoming, outgoing } };
 }
 
 const hono = new Hono();
