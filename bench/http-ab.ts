@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ensureWrk, wrk } from './http-load.js';
@@ -10,7 +11,9 @@ import { spawnServer } from './spawn-server.js';
  * request on GET /health and the public plugin route, this checkout against another built
  * checkout (`OMEGA_BENCH_BEFORE`, required), beside bare hono, interleaved round by round.
  * `node --conditions=source --import tsx bench/http-ab.ts` (after `npx tsup` in both);
- * OMEGA_BENCH_ROUNDS (default 5), OMEGA_BENCH_SECONDS per run (default 4).
+ * OMEGA_BENCH_ROUNDS (default 5), OMEGA_BENCH_SECONDS per run (default 4), OMEGA_BENCH_ONLY
+ * (comma-separated parts of target names). Each figure is also split out for the main thread
+ * (the event loop), which is where the kernel's gap over bare hono is.
  */
 const BEFORE = process.env.OMEGA_BENCH_BEFORE;
 if (!BEFORE) {
@@ -34,6 +37,13 @@ const targets = [
 ].filter((t) => !only || only.some((o) => t.name.includes(o)));
 const us = new Map<string, number[]>(targets.map((t) => [t.name, []]));
 const rps = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+/** CPU time of a process's main thread (the event loop) so far, ms. */
+const mainThreadMs = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
+const onMain = new Map<string, number[]>(targets.map((t) => [t.name, []]));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 try {
   for (const t of targets) await wrk(t.url, { connections: 50, seconds: 2 });
@@ -42,8 +52,10 @@ try {
     const line: string[] = [];
     for (const t of order) {
       const c0 = cpuMs(t.pid);
+      const m0 = mainThreadMs(t.pid);
       const res = await wrk(t.url, { connections: 50, seconds });
       const perReq = ((cpuMs(t.pid) - c0) * 1000) / res.requests;
+      onMain.get(t.name)!.push(((mainThreadMs(t.pid) - m0) * 1000) / res.requests);
       us.get(t.name)!.push(perReq);
       rps.get(t.name)!.push(res.rps);
       line.push(`${t.name} ${perReq.toFixed(1)}`);
@@ -53,7 +65,7 @@ try {
   for (const t of targets) {
     const xs = us.get(t.name)!;
     console.log(
-      `${t.name.padEnd(16)} median ${median(xs).toFixed(1)} µs CPU/req (${xs.map((x) => x.toFixed(1)).join(' ')}), ${median(rps.get(t.name)!).toFixed(0)} req/s`,
+      `${t.name.padEnd(16)} median ${median(xs).toFixed(1)} µs CPU/req (${xs.map((x) => x.toFixed(1)).join(' ')}), main thread ${median(onMain.get(t.name)!).toFixed(1)}, ${median(rps.get(t.name)!).toFixed(0)} req/s`,
     );
   }
   console.log(
