@@ -14,12 +14,15 @@ import { startOmega } from './servers/start-omega.js';
  * (after `npx tsup`; dir defaults to $TMPDIR/omega-cpu-profiles). Targets: `health`, `open`
  * (public plugin route), `guarded` (JWT route) start Omega as http.bench.ts does, with
  * `--cpu-prof`; `ref-open` and `ref-guarded` profile the reference plugin path
- * (servers/reference-plugin.ts) the same way, so the two can be diffed line by line. Warms up
+ * (servers/reference-plugin.ts) the same way, so the two can be diffed line by line, and
+ * `hono` profiles bare hono's /health (servers/bare-hono.ts), the floor of the kernel's common
+ * request path. Warms up
  * 2 s, loads the target with wrk (50 connections, OMEGA_BENCH_SECONDS, default 8 s), stops the
  * server gracefully, prints the .cpuprofile it wrote (Chrome DevTools, Performance tab) and
- * its summary in µs of sampled time per request (see summarizeProfile).
+ * its summary in µs of sampled time per request (see summarizeProfile; OMEGA_BENCH_TOP functions,
+ * default 25). OMEGA_BENCH_PROF_INTERVAL sets the sampling interval in µs (default V8's 1000).
  */
-const TARGETS = ['health', 'open', 'guarded', 'ref-open', 'ref-guarded'];
+const TARGETS = ['health', 'open', 'guarded', 'ref-open', 'ref-guarded', 'hono'];
 const target = process.argv[2] ?? 'open';
 if (!TARGETS.includes(target)) {
   console.error(`unknown target "${target}": use one of ${TARGETS.join(', ')}`);
@@ -29,10 +32,16 @@ const dir = process.argv[3] ?? join(tmpdir(), 'omega-cpu-profiles');
 mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 const seconds = Number(process.env.OMEGA_BENCH_SECONDS ?? 8);
-const profileFlags = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+// OMEGA_BENCH_PROF_INTERVAL: µs between samples (V8's default 1000); smaller resolves sub-µs functions.
+const interval = process.env.OMEGA_BENCH_PROF_INTERVAL;
+const profileFlags = [
+  '--cpu-prof',
+  `--cpu-prof-dir=${dir}`,
+  ...(interval ? [`--cpu-prof-interval=${interval}`] : []),
+];
 
 let server: { url: string; token: string; pid: number; stop: () => Promise<void> };
-if (target.startsWith('ref-')) {
+if (target.startsWith('ref-') || target === 'hono') {
   // Spawned here, not with spawnServer: --cpu-prof is refused in NODE_OPTIONS.
   const child = spawn(
     process.execPath,
@@ -41,7 +50,7 @@ if (target.startsWith('ref-')) {
       '--conditions=source',
       '--import',
       'tsx',
-      join(import.meta.dirname, 'servers', 'reference-plugin.ts'),
+      join(import.meta.dirname, 'servers', target === 'hono' ? 'bare-hono.ts' : 'reference-plugin.ts'),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -49,9 +58,10 @@ if (target.startsWith('ref-')) {
   const [line] = (await once(lines, 'line')) as [string];
   lines.close();
   child.stdout!.resume();
-  const info = JSON.parse(line) as { url: string; token: string; pid: number };
+  const info = JSON.parse(line) as { url: string; token?: string; pid: number };
   server = {
     ...info,
+    token: info.token ?? '',
     stop: async () => {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
@@ -62,7 +72,7 @@ if (target.startsWith('ref-')) {
   const k = await startOmega({ nodeArgs: profileFlags });
   server = { url: k.url, token: k.token, pid: k.pid, stop: () => k.stop() };
 }
-const route = target.replace(/^ref-/, '');
+const route = target === 'hono' ? 'health' : target.replace(/^ref-/, '');
 const headers = route === 'guarded' ? { authorization: `Bearer ${server.token}` } : undefined;
 const url = route === 'health' ? `${server.url}/api/v1/health` : `${server.url}/api/v1/echo/${route}`;
 let requests = 0;
@@ -84,5 +94,6 @@ const main =
   written.sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
 if (main && requests > 0) {
   console.log(`summary of ${main}:`);
-  for (const line of summarizeProfile(join(dir, main), requests, seconds)) console.log(`  ${line}`);
+  const top = Number(process.env.OMEGA_BENCH_TOP ?? 25);
+  for (const line of summarizeProfile(join(dir, main), requests, seconds, top)) console.log(`  ${line}`);
 }

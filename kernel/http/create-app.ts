@@ -17,7 +17,7 @@ import { nodeBindings, readHeader, readRemote } from './node-bindings.js';
 import { readJsonBody } from './read-json-body.js';
 import { requestIdFrom } from './request-id.js';
 import { createRequestLog, type RequestRecord } from './request-log.js';
-import { carriesKernelHeaders, type Responder, respond } from './respond.js';
+import { carriesKernelHeaders, type Responder, respond, routeInput } from './respond.js';
 import type { RouteInput, RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';
 import { StaticFirstRouter } from './static-first-router.js';
@@ -119,7 +119,8 @@ function build(opts: HttpAppOptions, log: Log): Hono {
   /**
    * Every response leaves through here: a response not built with respond() gets the kernel's
    * headers (on Node's response when there is one, so the Response itself is not rebuilt);
-   * then the access log hears about it.
+   * then the access log counts it, and only a request that gets a line of its own (an error,
+   * a slow one, debug) has its record built: a quiet success allocates nothing here.
    */
   const finish = (
     c: Context,
@@ -136,19 +137,26 @@ function build(opts: HttpAppOptions, log: Log): Hono {
         else res.headers.set(name, headers[name]!);
       }
     }
+    const { status } = res;
+    const ms = performance.now() - started;
+    if (!log.count(status, ms)) return res;
     // Built by assignment: a conditional spread here allocated and copied on every request.
     const record: RequestRecord = {
       reqId: headers['x-request-id']!,
       method: c.req.method,
       path: c.req.path,
-      status: res.status,
-      ms: performance.now() - started,
+      status,
+      ms,
       remote: () => readRemote(c),
     };
-    if (res.status >= 500 && failure !== undefined) record.err = failure;
-    log.record(record);
+    if (status >= 500 && failure !== undefined) record.err = failure;
+    log.line(record);
     return res;
   };
+
+  /** {@link finish} for a request that threw: its problem response. */
+  const failed = (c: Context, input: Responder, started: number, thrown: unknown): Response =>
+    finish(c, errorResponse(c, thrown, input), input, started, thrown);
 
   /** Reports an audited change (routes that declare `audit`, on success). */
   const audited = (c: Context, route: RouteSpec, input: RouteInput<unknown>, res: Response): void => {
@@ -238,39 +246,46 @@ function build(opts: HttpAppOptions, log: Log): Hono {
     const started = performance.now();
     const requestId = requestIdFrom(readHeader(c, 'x-request-id'));
     const headers = kernelHeaders(requestId, opts.isStopping());
-    const input: RouteInput<unknown> = { body: undefined, principal: null, requestId, headers };
-    const failed = (thrown: unknown) => finish(c, errorResponse(c, thrown, input), input, started, thrown);
-    const done = (res: Response) => finish(c, res, input, started);
+    const input: RouteInput<unknown> = routeInput(requestId, headers);
     if (route.permission !== PUBLIC) {
       try {
         input.principal = authorizeKnown(c, route, authenticator, observe) ?? null;
       } catch (thrown) {
-        return failed(thrown);
+        return failed(c, input, started, thrown);
       }
     }
     const ready =
       route.body === undefined &&
       keyOf(c, route) === undefined &&
       (route.permission === PUBLIC || (input.principal !== null && input.principal.bodySha256 === undefined));
-    if (!ready) return handle(c, route, input).then(done, failed);
+    // Closures only where the answer is a promise: the synchronous path allocates none.
+    if (!ready) {
+      return handle(c, route, input).then(
+        (res) => finish(c, res, input, started),
+        (thrown) => failed(c, input, started, thrown),
+      );
+    }
     let res: Response | Promise<Response>;
     try {
       res = route.handler(c, input);
     } catch (thrown) {
-      return failed(thrown);
+      return failed(c, input, started, thrown);
     }
     if (res instanceof Promise) {
-      return res.then((r) => {
-        audited(c, route, input, r);
-        return done(r);
-      }, failed);
+      return res.then(
+        (r) => {
+          audited(c, route, input, r);
+          return finish(c, r, input, started);
+        },
+        (thrown) => failed(c, input, started, thrown),
+      );
     }
     try {
       audited(c, route, input, res);
     } catch (thrown) {
-      return failed(thrown);
+      return failed(c, input, started, thrown);
     }
-    return done(res);
+    return finish(c, res, input, started);
   };
 
   for (const route of table.list()) app.on(route.method, route.path, (c) => serve(c, route));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PUBLIC } from '../auth/index.js';
 import { omegaError } from '../errors/index.js';
 import { type ApiTag, buildOpenApi } from './openapi.js';
-import { respond } from './respond.js';
+import { respond, respondOwned } from './respond.js';
 import { defineRoute, type RouteInput, type RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';
 
@@ -32,6 +32,8 @@ const publishBody = z
 
 // Response bodies, for the OpenAPI document (a client generated from it gets these types).
 const healthBody = z.object({ status: z.literal('ok') });
+/** The liveness answer, serialised once. */
+const HEALTHY = JSON.stringify({ status: 'ok' });
 const readyBody = z.object({
   status: z.literal('ready'),
   checks: z.record(z.string(), z.boolean()).describe('Each readiness check: name → ok'),
@@ -71,11 +73,11 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
     }
     return openapi.body;
   };
+  // respondOwned: these headers are built for this one response, so respond's copy is not needed.
+  const answer = (input: RouteInput<unknown>, body: string, status = 200) =>
+    respondOwned(input, body, status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   const json = (input: RouteInput<unknown>, data: unknown, status = 200) =>
-    respond(input, JSON.stringify(data), {
-      status,
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    });
+    answer(input, JSON.stringify(data), status);
   return [
     {
       method: 'GET',
@@ -84,7 +86,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       owner: 'kernel',
       summary: 'Liveness: the process is up and serving HTTP',
       responses: { 200: { description: 'Alive', schema: healthBody } },
-      handler: (_c, input) => json(input, { status: 'ok' }),
+      handler: (_c, input) => answer(input, HEALTHY),
     },
     {
       method: 'GET',

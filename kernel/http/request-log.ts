@@ -26,7 +26,16 @@ export interface RequestRecord {
 
 /** The kernel's access log: see {@link createRequestLog}. */
 export interface RequestLog {
+  /** Counts a request and writes its line when it gets one: {@link RequestLog.count}, then {@link RequestLog.line}. */
   record(r: RequestRecord): void;
+  /**
+   * Counts a request (status and latency, ms) in the summary; true when it also gets a line of its
+   * own, which the caller then writes with {@link RequestLog.line}. A quiet success needs no
+   * {@link RequestRecord} at all: the kernel's common path builds none.
+   */
+  count(status: number, ms: number): boolean;
+  /** Writes the line of a request {@link RequestLog.count} said gets one (it is not counted again). */
+  line(r: RequestRecord): void;
   /** Writes the summary of the requests counted since the last one (if any). */
   flush(): void;
   /** Flushes and stops the interval timer. */
@@ -55,7 +64,7 @@ export function createRequestLog(opts: RequestLogOptions): RequestLog {
   const { logger, slowMs } = opts;
   const now = opts.now ?? Date.now;
   let since = now();
-  let count = 0;
+  let n = 0;
   let slow = 0;
   let maxMs = 0;
   const byClass = [0, 0, 0, 0, 0, 0];
@@ -75,7 +84,7 @@ export function createRequestLog(opts: RequestLogOptions): RequestLog {
   };
 
   const percentile = (p: number): number => {
-    const rank = Math.ceil((p / 100) * count);
+    const rank = Math.ceil((p / 100) * n);
     let seen = 0;
     for (let i = 0; i < hist.length; i++) {
       seen += hist[i]!;
@@ -86,13 +95,13 @@ export function createRequestLog(opts: RequestLogOptions): RequestLog {
 
   const flush = () => {
     const at = now();
-    if (count > 0) {
+    if (n > 0) {
       const status: Record<string, number> = {};
       for (let k = 1; k < byClass.length; k++) if (byClass[k]! > 0) status[`${k}xx`] = byClass[k]!;
       logger.info(
         {
           intervalSec: Math.round((at - since) / 1000),
-          count,
+          count: n,
           status,
           slow,
           p50Ms: percentile(50),
@@ -103,7 +112,7 @@ export function createRequestLog(opts: RequestLogOptions): RequestLog {
       );
     }
     since = at;
-    count = 0;
+    n = 0;
     slow = 0;
     maxMs = 0;
     byClass.fill(0);
@@ -113,27 +122,40 @@ export function createRequestLog(opts: RequestLogOptions): RequestLog {
   const timer = opts.summaryIntervalMs > 0 ? setInterval(flush, opts.summaryIntervalMs) : undefined;
   timer?.unref();
 
+  const count = (status: number, ms: number): boolean => {
+    n++;
+    byClass[status >= 500 ? 5 : (status / 100) | 0]!++;
+    hist[bucketOf(ms)]!++;
+    if (ms > maxMs) maxMs = ms;
+    if (ms >= slowMs) {
+      slow++;
+      return true;
+    }
+    return status >= 400 || logger.isLevelEnabled('debug');
+  };
+
+  const write = (r: RequestRecord): void => {
+    const isSlow = r.ms >= slowMs;
+    if (r.status === 503 && hasErrorCode(r.err, 'OMEGA_ERR_UNAVAILABLE')) {
+      // A state the answer already explains (starting, stopping, a plugin restarting), not a fault.
+      logger.warn(line(r, { code: 'OMEGA_ERR_UNAVAILABLE', reason: r.err.message }), 'request unavailable');
+    } else if (r.status >= 500) {
+      logger.error(
+        line(r, { ...(r.err === undefined ? {} : { err: r.err }), ...(isSlow ? { slow: true } : {}) }),
+        'request failed',
+      );
+    } else if (DENIED.has(r.status)) logger.warn(line(r, isSlow ? { slow: true } : {}), 'request denied');
+    else if (r.status >= 400) logger.info(line(r, isSlow ? { slow: true } : {}), 'request refused');
+    else if (isSlow) logger.warn(line(r, { slowMs }), 'slow request');
+    else if (logger.isLevelEnabled('debug')) logger.debug(line(r), 'request');
+  };
+
   return {
     record(r) {
-      count++;
-      byClass[Math.min(5, Math.floor(r.status / 100))]!++;
-      hist[bucketOf(r.ms)]!++;
-      if (r.ms > maxMs) maxMs = r.ms;
-      const isSlow = r.ms >= slowMs;
-      if (isSlow) slow++;
-      if (r.status === 503 && hasErrorCode(r.err, 'OMEGA_ERR_UNAVAILABLE')) {
-        // A state the answer already explains (starting, stopping, a plugin restarting), not a fault.
-        logger.warn(line(r, { code: 'OMEGA_ERR_UNAVAILABLE', reason: r.err.message }), 'request unavailable');
-      } else if (r.status >= 500) {
-        logger.error(
-          line(r, { ...(r.err === undefined ? {} : { err: r.err }), ...(isSlow ? { slow: true } : {}) }),
-          'request failed',
-        );
-      } else if (DENIED.has(r.status)) logger.warn(line(r, isSlow ? { slow: true } : {}), 'request denied');
-      else if (r.status >= 400) logger.info(line(r, isSlow ? { slow: true } : {}), 'request refused');
-      else if (isSlow) logger.warn(line(r, { slowMs }), 'slow request');
-      else if (logger.isLevelEnabled('debug')) logger.debug(line(r), 'request');
+      if (count(r.status, r.ms)) write(r);
     },
+    count,
+    line: write,
     flush,
     close() {
       clearInterval(timer);

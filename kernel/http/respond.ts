@@ -1,3 +1,5 @@
+import type { RouteInput } from './route.js';
+
 /** Where respond() notes the response it built, on the request's own input object. */
 const BUILT = Symbol('omega.http.built');
 
@@ -50,4 +52,17 @@ export function respondOwned(
 /** True when `res` is the response respond() built for `input` (it carries the kernel's headers). */
 export function carriesKernelHeaders(input: Responder, res: Response): boolean {
   return input[BUILT] === res;
+}
+
+/**
+ * A request's {@link RouteInput} before authorization and body are known, with the slot respond()
+ * notes its response in already there: every request's input has one shape, and respond() adds
+ * no property to it (which would allocate a property store per request).
+ */
+export function routeInput(
+  requestId: string,
+  headers: Readonly<Record<string, string>>,
+): RouteInput<unknown> {
+  const input = { body: undefined, principal: null, requestId, headers, [BUILT]: undefined };
+  return input;
 }

@@ -8,6 +8,7 @@ import { type Authenticator, PUBLIC } from '../../kernel/auth/index.js';
 import { parseConfig } from '../../kernel/config/index.js';
 import { omegaError } from '../../kernel/errors/index.js';
 import { createHttpApp } from '../../kernel/http/create-app.js';
+import { createRequestLog } from '../../kernel/http/request-log.js';
 import { respond } from '../../kernel/http/respond.js';
 import type { RouteInput, RouteSpec } from '../../kernel/http/route.js';
 import { RouteTable } from '../../kernel/http/route-table.js';
@@ -137,6 +138,45 @@ describe('the access log', () => {
     // Nothing more to sum up: no empty summary.
     http.close();
     expect(by('requests')).toHaveLength(1);
+  });
+
+  it('count() says which requests get a line of their own; a quiet success only reaches the summary', () => {
+    const { lines, logger } = capture();
+    const log = createRequestLog({ logger, slowMs: 50, summaryIntervalMs: 0 });
+    const said = [
+      log.count(200, 0.05),
+      log.count(304, 3),
+      log.count(200, 50),
+      log.count(404, 1),
+      log.count(403, 1),
+      log.count(503, 1),
+    ];
+    expect(said).toEqual([false, false, true, true, true, true]);
+    log.line({
+      reqId: 'r-slow-0001',
+      method: 'GET',
+      path: '/s',
+      status: 200,
+      ms: 50,
+      remote: () => '10.0.0.9',
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      msg: 'slow request',
+      reqId: 'r-slow-0001',
+      remote: '10.0.0.9',
+      slowMs: 50,
+    });
+    log.close();
+    // every counted request is in the summary, the slow one counted once though it also got a line
+    expect(lines[1]).toMatchObject({
+      msg: 'requests',
+      count: 6,
+      status: { '2xx': 2, '3xx': 1, '4xx': 2, '5xx': 1 },
+      slow: 1,
+      p50Ms: 1,
+      maxMs: 50,
+    });
   });
 
   it('logs each success on its own line at debug', async () => {

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { ensureWrk, wrk } from './http-load.js';
+import { cpuMs } from './http-proc.js';
+import { startOmega } from './servers/start-omega.js';
+import { spawnServer } from './spawn-server.js';
+
+/**
+ * A quick A/B loop for the kernel's common request path (issue #13): kernel µs of CPU per
+ * request on GET /health and the public plugin route, this checkout against another built
+ * checkout (`OMEGA_BENCH_BEFORE`, required), beside bare hono, interleaved round by round.
+ * `node --conditions=source --import tsx bench/http-ab.ts` (after `npx tsup` in both);
+ * OMEGA_BENCH_ROUNDS (default 5), OMEGA_BENCH_SECONDS per run (default 4), OMEGA_BENCH_ONLY
+ * (comma-separated parts of target names). Each figure is also split out for the main thread
+ * (the event loop), which is where the kernel's gap over bare hono is.
+ */
+const BEFORE = process.env.OMEGA_BENCH_BEFORE;
+if (!BEFORE) {
+  console.error('set OMEGA_BENCH_BEFORE to another checkout with a built dist/ (e.g. a copy of main)');
+  process.exit(2);
+}
+const rounds = Number(process.env.OMEGA_BENCH_ROUNDS ?? 5);
+const seconds = Number(process.env.OMEGA_BENCH_SECONDS ?? 4);
+const only = process.env.OMEGA_BENCH_ONLY?.split(',');
+ensureWrk();
+const hono = await spawnServer(join(import.meta.dirname, 'servers', 'bare-hono.ts'));
+const mine = await startOmega();
+const before = await startOmega({ root: BEFORE });
+const honoPid = (hono.info as unknown as { pid: number }).pid;
+const targets = [
+  { name: 'hono /health', url: `${hono.info.url}/api/v1/health`, pid: honoPid },
+  { name: 'before /health', url: `${before.url}/api/v1/health`, pid: before.pid },
+  { name: 'after /health', url: `${mine.url}/api/v1/health`, pid: mine.pid },
+  { name: 'before open', url: `${before.url}/api/v1/echo/open`, pid: before.pid },
+  { name: 'after open', url: `${mine.url}/api/v1/echo/open`, pid: mine.pid },
+].filter((t) => !only || only.some((o) => t.name.includes(o)));
+const us = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+const rps = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+/** CPU time of a process's main thread (the event loop) so far, ms. */
+const mainThreadMs = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
+const onMain = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+try {
+  for (const t of targets) await wrk(t.url, { connections: 50, seconds: 2 });
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? targets : [...targets].reverse();
+    const line: string[] = [];
+    for (const t of order) {
+      const c0 = cpuMs(t.pid);
+      const m0 = mainThreadMs(t.pid);
+      const res = await wrk(t.url, { connections: 50, seconds });
+      const perReq = ((cpuMs(t.pid) - c0) * 1000) / res.requests;
+      onMain.get(t.name)!.push(((mainThreadMs(t.pid) - m0) * 1000) / res.requests);
+      us.get(t.name)!.push(perReq);
+      rps.get(t.name)!.push(res.rps);
+      line.push(`${t.name} ${perReq.toFixed(1)}`);
+    }
+    console.log(`round ${r + 1} (load ${loadavg()[0]!.toFixed(2)}): ${line.join(' · ')}`);
+  }
+  for (const t of targets) {
+    const xs = us.get(t.name)!;
+    console.log(
+      `${t.name.padEnd(16)} median ${median(xs).toFixed(1)} µs CPU/req (${xs.map((x) => x.toFixed(1)).join(' ')}), main thread ${median(onMain.get(t.name)!).toFixed(1)}, ${median(rps.get(t.name)!).toFixed(0)} req/s`,
+    );
+  }
+  console.log(
+    `loadavg ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+} finally {
+  await Promise.all([hono.stop(), mine.stop(), before.stop()]);
+}

@@ -1,0 +1,119 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+
+/**
+ * The kernel's own JavaScript on its common request path (issue #13), without sockets: CPU per
+ * `GET /api/v1/health` through the kernel's HTTP app (kernel/http createHttpApp with the real
+ * kernel routes: request id, kernel headers, route lookup, the handler, the access log) beside a
+ * bare hono app answering the same, in one process, interleaved in rounds; the kernel gets Node's
+ * own request/response pair as @hono/node-server hands it (`c.env`), so headers are read as in
+ * production. With OMEGA_BENCH_BEFORE=<another checkout> its kernel/http is measured too, in the
+ * same run. Over a socket the same request costs ~30–45 µs more (Node's parser, writev): see
+ * http.bench.ts and bench/http-ab.ts.
+ */
+const ROUNDS = Number(process.env.OMEGA_BENCH_ROUNDS ?? 7);
+const CALLS = Number(process.env.OMEGA_BENCH_CALLS ?? 50_000);
+const repo = join(import.meta.dirname, '..');
+const BEFORE = process.env.OMEGA_BENCH_BEFORE;
+
+type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
+
+// As under the kernel's server: @hono/node-server's lightweight Request/Response become the globals.
+getRequestListener(() => new Response(null));
+
+/** The kernel's HTTP app of the checkout at `root`, serving its kernel routes. */
+async function kernelApp(root: string): Promise<Fetch> {
+  const http = (f: string) => import(join(root, 'kernel', 'http', f));
+  const { createHttpApp } = await http('create-app.ts');
+  const { kernelRoutes } = await http('kernel-routes.ts');
+  const { RouteTable } = await http('route-table.ts');
+  const { createLogger } = await import(join(root, 'kernel', 'log', 'index.ts'));
+  const { adminTokenAuthenticator } = await import(join(root, 'kernel', 'auth', 'index.ts'));
+  const table = new RouteTable();
+  const facts = {
+    version: '0.0.0',
+    startedAt: Date.now(),
+    readiness: () => ({ storage: true }),
+    plugins: () => [],
+    systemSnapshot: async () => ({}),
+    publish: async (topic: string) => ({ seq: 1, topic, time: Date.now() }),
+    tags: () => [],
+  };
+  for (const route of kernelRoutes(table, facts)) table.add(route);
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  const app = createHttpApp({
+    table,
+    authenticator: adminTokenAuthenticator('bench-admin-token-0123456789abcdef'),
+    logger: createLogger({ level: 'info', destination: sink as never }),
+    bodyLimitBytes: 1 << 20,
+    isStopping: () => false,
+    log: { summaryIntervalMs: 0 },
+  });
+  return app.fetch as Fetch;
+}
+
+// @hono/node-server's own lightweight request (its getters read Node's request), built as its
+// listener builds it; not in the package's exports, so imported by path.
+const { newRequest } = (await import(
+  join(repo, 'node_modules', '@hono', 'node-server', 'dist', 'request.mjs')
+)) as { newRequest: (incoming: IncomingMessage) => unknown };
+
+/** A request as @hono/node-server hands it over: its lightweight Request and Node's own pair. */
+function nodeRequest(path: string) {
+  const incoming = new IncomingMessage(new Socket());
+  incoming.method = 'GET';
+  incoming.url = path;
+  incoming.headers = { host: '127.0.0.1', 'user-agent': 'bench', accept: '*/*' };
+  incoming.rawHeaders = ['Host', '127.0.0.1', 'User-Agent', 'bench', 'Accept', '*/*'];
+  const outgoing = new ServerResponse(incoming);
+  return { req: newRequest(incoming) as Request, env: { incoming, outgoing } };
+}
+
+const hono = new Hono();
+hono.get('/api/v1/health', (c) => c.json({ status: 'ok' }));
+const apps: Array<{ name: string; fetch: Fetch }> = [
+  { name: 'bare hono, same answer', fetch: hono.fetch as Fetch },
+  { name: 'kernel app', fetch: await kernelApp(repo) },
+  ...(BEFORE ? [{ name: 'before: kernel app', fetch: await kernelApp(BEFORE) }] : []),
+];
+const { req, env } = nodeRequest('/api/v1/health');
+for (const a of apps) {
+  const res = (await a.fetch(req, env)) as Response;
+  if (res.status !== 200) throw new Error(`${a.name}: GET /api/v1/health answered ${res.status}`);
+}
+
+/** CPU µs per call over CALLS synchronous calls (every app here answers /health synchronously). */
+function measure(fetch: Fetch): number {
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < CALLS; i++) fetch(req, env);
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / CALLS;
+}
+
+for (const a of apps) measure(a.fetch); // warm-up: every app optimised before the rounds
+const us = new Map(apps.map((a) => [a.name, [] as number[]]));
+for (let r = 0; r < ROUNDS; r++) {
+  const order = r % 2 === 0 ? apps : [...apps].reverse();
+  for (const a of order) us.get(a.name)!.push(measure(a.fetch));
+}
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+const base = median(us.get(apps[0]!.name)!);
+console.log(
+  `GET /api/v1/health in-process, ${ROUNDS} rounds × ${CALLS} calls, CPU µs per request (median; loadavg ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')})`,
+);
+for (const a of apps) {
+  const m = median(us.get(a.name)!);
+  console.log(
+    `  ${a.name.padEnd(24)} ${m.toFixed(2).padStart(6)} µs (${us
+      .get(a.name)!
+      .map((x) => x.toFixed(2))
+      .join(' ')})  ${a === apps[0] ? 'baseline' : `+${(m - base).toFixed(2)} µs over bare hono`}`,
+  );
+}
