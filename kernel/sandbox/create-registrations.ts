@@ -1,8 +1,8 @@
-import type { EventRecord, PluginCallKind } from '@omega/protocol';
-import { type OmegaError, omegaError } from '../errors/index.js';
+import type { EventRecord, PluginCallKind, SystemArea, SystemSampleResult } from '@omega/protocol';
+import { hasErrorCode, type OmegaError, omegaError } from '../errors/index.js';
 import { eventCallPayloads } from './event-call-payloads.js';
 import type { HostEnv } from './host-env.js';
-import type { SandboxBus } from './host-services.js';
+import type { Authorize, SandboxBus, SandboxSystem } from './host-services.js';
 import { readPluginResult } from './plugin-call.js';
 import type { PluginLimits } from './plugin-limits.js';
 import { toPluginError } from './to-plugin-error.js';
@@ -16,6 +16,12 @@ export interface RegistrationsOptions {
   /** False once the session has ended: nothing more is delivered. */
   live: () => boolean;
   onDeliveryError: (kind: 'event' | 'timer', error: { code: string; message: string }) => void;
+  /** The kernel's system reads, for timers that carry a reading (absent: such timers are refused earlier). */
+  system?: SandboxSystem | undefined;
+  /** The plugin's permission gate: a carried reading's areas are checked again at every tick. */
+  authorize?: Authorize;
+  /** A tick found an area's grant revoked (once per timer and area until it is granted again). */
+  onTickDenied?: (area: SystemArea, message: string) => void;
 }
 
 /** A plugin's kernel-owned subscriptions and timers, each with its undo. */
@@ -29,7 +35,8 @@ export interface Registrations
 /**
  * Subscriptions (filtered by the bus, delivered as batched `event` calls of at most
  * maxCallBytes each; the bus waits for each batch, so a slow plugin backs up into its bounded queue) and timers (kernel-owned,
- * delivered as `timer` calls, skipped while the previous tick is still running).
+ * delivered as `timer` calls, skipped while the previous tick is still running; a timer started
+ * with `sample` areas carries their reading, taken and authorized at every tick, in its call).
  */
 export function createRegistrations(opts: RegistrationsOptions): Registrations {
   const { limits } = opts;
@@ -37,6 +44,42 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
   const timers = new Map<number, { clear(): void }>();
   let nextSub = 0;
   let nextTimer = 0;
+
+  /**
+   * The reading a tick carries: each area's `system:read` checked now (grants can be revoked
+   * while the plugin runs; a denied area is not read and answers OMEGA_ERR_PERM_DENIED in
+   * `errors`), the rest read in one `sample` whose failures are per area, as system.sample's.
+   */
+  const readTick = async (areas: readonly SystemArea[], denied: Set<SystemArea>): Promise<string> => {
+    const system = opts.system;
+    if (!system) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel offers no "system" capability here.');
+    let allowed: SystemArea[] | readonly SystemArea[] = areas;
+    let refusals: SystemSampleResult['errors'] | undefined;
+    if (opts.authorize) {
+      for (let i = 0; i < areas.length; i++) {
+        const area = areas[i] as SystemArea;
+        try {
+          opts.authorize({ kind: 'system.read', area });
+          denied.delete(area);
+        } catch (err) {
+          const message = hasErrorCode(err, 'OMEGA_ERR_PERM_DENIED')
+            ? err.message
+            : `The plugin may not read system area "${area}".`;
+          if (!denied.has(area)) {
+            denied.add(area);
+            opts.onTickDenied?.(area, message);
+          }
+          refusals ??= {};
+          refusals[area] = { code: 'OMEGA_ERR_PERM_DENIED', message };
+        }
+      }
+      if (refusals) allowed = areas.filter((a) => !(a in (refusals as object)));
+    }
+    const reading: SystemSampleResult =
+      allowed.length > 0 ? await system.sample(allowed) : { data: {}, errors: {} };
+    if (refusals) Object.assign(reading.errors, refusals);
+    return JSON.stringify({ sample: reading });
+  };
 
   const deliverOne = (payload: string): Promise<void> =>
     opts.invoke('event', '', payload, limits.callTimeoutMs).then(
@@ -89,25 +132,39 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
       s.unsubscribe();
       return true;
     },
-    addTimer(ms, once) {
+    addTimer(ms, once, sample) {
       if (timers.size >= limits.maxTimers)
         throw omegaError('OMEGA_ERR_PLUGIN_LIMIT', `More than ${limits.maxTimers} timers.`);
+      if (sample !== undefined && !opts.system)
+        throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel offers no "system" capability here.');
       const id = ++nextTimer;
+      const name = String(id);
       const period = Math.max(ms, limits.minTimerMs);
+      const areas = sample === undefined ? undefined : [...sample];
+      const denied = new Set<SystemArea>();
       let busy = false;
+      const done = (): void => {
+        busy = false;
+      };
+      const failed = (err: OmegaError): void => {
+        busy = false;
+        opts.onDeliveryError('timer', { code: err.code, message: err.message });
+      };
       const fire = (): void => {
         if (once) timers.delete(id);
         if (busy || !opts.live()) return;
         busy = true;
-        opts.invoke('timer', String(id), '', limits.callTimeoutMs).then(
-          () => {
-            busy = false;
-          },
-          (err: OmegaError) => {
-            busy = false;
-            opts.onDeliveryError('timer', { code: err.code, message: err.message });
-          },
-        );
+        if (areas === undefined) {
+          opts.invoke('timer', name, '', limits.callTimeoutMs).then(done, failed);
+          return;
+        }
+        // The reading is taken when the timer fires and rides in the call: no system.sample round trip.
+        readTick(areas, denied)
+          .then((payload) => {
+            if (!opts.live() || !timers.has(id)) return done();
+            return opts.invoke('timer', name, payload, limits.callTimeoutMs).then(done);
+          })
+          .catch(failed);
       };
       const handle = once ? setTimeout(fire, period) : setInterval(fire, period);
       timers.set(id, { clear: () => (once ? clearTimeout(handle) : clearInterval(handle)) });

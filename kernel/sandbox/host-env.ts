@@ -1,3 +1,4 @@
+import type { SystemArea } from '@omega/protocol';
 import type { HostServices } from './host-services.js';
 
 /** What a host function gets besides its arguments: the caller (from the channel) and its runtime. */
@@ -10,8 +11,11 @@ export interface HostEnv {
   subscribe(pattern: string): number;
   /** Undoes one of this plugin's subscriptions; false when it has none with that id. */
   unsubscribe(id: number): boolean;
-  /** Starts a kernel-owned timer delivered as `timer` calls; returns the id. */
-  addTimer(ms: number, once: boolean): number;
+  /**
+   * Starts a kernel-owned timer delivered as `timer` calls; returns the id. With `sample`, each
+   * tick carries a reading of those areas taken when it fires (each area's grant checked again).
+   */
+  addTimer(ms: number, once: boolean, sample?: readonly SystemArea[]): number;
   /** Cancels one of this plugin's timers; false when it has none with that id. */
   cancelTimer(id: number): boolean;
 }

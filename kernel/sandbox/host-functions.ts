@@ -111,7 +111,11 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   },
   'net.fetch': (a, env) => need(env, 'fetch')(a.url, a.init, env.signal),
   'services.call': (a, env) => need(env, 'services').call(a.service, a.args ?? null),
-  'timers.every': async (a, env) => ({ id: env.addTimer(a.ms, false) }),
+  'timers.every': async (a, env) => {
+    if (a.sample === undefined) return { id: env.addTimer(a.ms, false) };
+    need(env, 'system');
+    return { id: env.addTimer(a.ms, false, a.sample) };
+  },
   'timers.after': async (a, env) => ({ id: env.addTimer(a.ms, true) }),
   'timers.cancel': async (a, env) => env.cancelTimer(a.id),
   'auth.signToken': (a, env) => need(env, 'auth').signAccessToken(a.sub, a.claims, a.ttlSec),

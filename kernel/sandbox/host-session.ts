@@ -271,6 +271,16 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     invoke: (kind, name, payload, deadlineMs) => invoke(kind, name, payload, deadlineMs),
     live: () => !ended,
     onDeliveryError: opts.onDeliveryError,
+    system: opts.services.system,
+    authorize: opts.authorize,
+    onTickDenied: (area, message) =>
+      opts.onDenied?.({
+        plugin: plugin.name,
+        version: plugin.version,
+        call: 'timers.every',
+        descriptor: { kind: 'system.read', area },
+        message,
+      }),
   });
 
   const bridge = createBridge({

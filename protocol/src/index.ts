@@ -31,6 +31,7 @@ export type {
   SubscriptionResult,
   SystemSampleResult,
   TimerResult,
+  TimerTick,
   TransactionOpResult,
   VerifyResult,
 } from './host-calls/host-call-results.js';

@@ -9,6 +9,8 @@ export type {
   RouteCaller,
   ServiceCaller,
   StoredRecordResult,
+  SystemSampleResult,
+  TimerTick,
   VerifyResult,
 } from '@omega/protocol';
 export { allowsPermission, type PermissionSet, permissionCovers } from '@omega/protocol';

@@ -84,7 +84,13 @@ async function rig(opts: { sensors?: boolean; batched?: boolean; procRoot?: stri
     await new Promise((r) => setTimeout(r, 30));
     await service.collect();
   };
-  return { service, reads, samples, published, collect };
+  /** The same, with the reading a timer tick carries (the kernel's system.sample of tickAreas()). */
+  const collectTick = async (seconds: number) => {
+    clock.now = T0 + seconds * 1000;
+    await new Promise((r) => setTimeout(r, 30));
+    await service.collect(JSON.parse(JSON.stringify(await sys.sample(service.tickAreas()))));
+  };
+  return { service, reads, samples, published, collect, collectTick };
 }
 
 describe('the collector’s per-second path', () => {
@@ -128,6 +134,39 @@ describe('the collector’s per-second path', () => {
         .sort();
     expect(names(one).length).toBeGreaterThan(10);
     expect(names(one)).toEqual(names(per));
+  });
+
+  it('with a reading carried by the timer tick, a collection asks for nothing it carries', async () => {
+    const real = await createSystemInfo({ cacheMs: 0 }).read('temperature');
+    const hasSensors = real.sensors.length > 0 || real.cpu.cores.length > 0;
+    const tick = await rig({ batched: true });
+    const per = await rig();
+    for (let s = 0; s < 3; s++) {
+      await tick.collectTick(s);
+      await per.collect(s);
+    }
+    // The first collection (before the collector knows whether there are sensors) re-checks
+    // temperature (and GPUs) with one system.sample; then nothing goes alone but the topology.
+    expect(tick.samples.slice(1).flat()).toEqual([]);
+    if (!hasSensors) expect(tick.samples[0]).toEqual(expect.arrayContaining(['temperature']));
+    expect(tick.samples[0]).not.toContain('cpu');
+    expect([...tick.reads.keys()]).toEqual(['topology']);
+    expect(tick.service.stats.readFailures).toBe(0);
+    const names = (r: typeof tick) =>
+      Object.keys(
+        (r.published.filter((p) => p.topic === 'metrics.sample').at(-1)?.data.values ?? {}) as object,
+      )
+        .map(nameOf)
+        .filter((n) => !n.startsWith('net.') && !n.startsWith('fs.'))
+        .sort();
+    expect(names(tick).length).toBeGreaterThan(10);
+    expect(names(tick)).toEqual(names(per));
+    // A denied area in the tick's reading is a failed area, the others still recorded.
+    await tick.service.collect({
+      data: {},
+      errors: { cpu: { code: 'OMEGA_ERR_PERM_DENIED', message: 'denied by the operator' } },
+    });
+    expect(tick.service.stats.readFailures).toBeGreaterThanOrEqual(1);
   });
 
   it('with system.sample, an area that fails is counted and logged, the others still recorded', async () => {

@@ -20,6 +20,16 @@ declare const ctx: HostContext;
 expectTypeOf(ctx.storage.get('c', 'id')).resolves.toEqualTypeOf<StoredRecordResult | null>();
 expectTypeOf(ctx.crypto.hash('sha512', 'x')).resolves.toBeString();
 expectTypeOf(ctx.timers.every(100, () => {})).resolves.toBeNumber();
+expectTypeOf(
+  ctx.timers.every(
+    1000,
+    (tick) =>
+      expectTypeOf(tick.sample?.errors).toEqualTypeOf<
+        { [area: string]: { code: string; message: string } } | undefined
+      >(),
+    { sample: ['cpu', 'memory'] },
+  ),
+).resolves.toBeNumber();
 expectTypeOf(ctx.fetch('https://example.org')).resolves.toHaveProperty('status');
 
 // Wrong argument types.
@@ -41,6 +51,10 @@ void ctx.storage.set('c', 'id', {}, { expectedVersion: '3' });
 void ctx.fetch('https://example.org', { method: 'TRACE' });
 // @ts-expect-error timers need a callback
 void ctx.timers.every(100);
+// @ts-expect-error a timer's sample lists system areas
+void ctx.timers.every(100, () => {}, { sample: ['battery'] });
+// @ts-expect-error the options follow the callback
+void ctx.timers.every(100, { sample: ['cpu'] }, () => {});
 // @ts-expect-error subscribe needs a handler
 void ctx.events.subscribe('nodes.*');
 // @ts-expect-error no such capability

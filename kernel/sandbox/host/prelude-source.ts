@@ -168,7 +168,8 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
         const t = timers[name];
         if (t === undefined) return null;
         if (t.once) delete timers[name];
-        await apply(t.fn, undefined, []);
+        // The tick: the kernel's reading when the timer carries one ({ sample }), else {}.
+        await apply(t.fn, undefined, [arg !== null && typeof arg === 'object' ? arg : {}]);
         return null;
       }
     }
@@ -186,11 +187,13 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
   function keepTimer(id, fn, once) { timers[id] = { fn: fn, once: once }; return id; }
   function methodOf(m) {
     const call = m.call, params = m.params, n = params.length, options = m.options, fixed = m.fixed;
+    // The options object follows the callback when the method takes one (timers.every(ms, fn, { sample })).
+    const optAt = m.local === 'timer' || m.local === 'timer-once' || m.local === 'subscribe' ? n + 1 : n;
     function argsOf(a) {
       const o = {};
       for (let i = 0; i < n; i++) o[params[i]] = a[i];
       if (options !== undefined) {
-        const opt = a[n];
+        const opt = a[optAt];
         if (opt !== null && typeof opt === 'object') for (let i = 0; i < options.length; i++) o[options[i]] = opt[options[i]];
       }
       if (fixed !== undefined) { const fk = keys(fixed); for (let i = 0; i < fk.length; i++) o[fk[i]] = fixed[fk[i]]; }

@@ -2,6 +2,15 @@ import type { SystemArea } from './collect/host-data.js';
 import type { PluginStorage } from './persist/plugin-storage.js';
 
 /**
+ * Areas read in one go (a `system.sample` answer, or the reading a timer tick carries): each
+ * reading under its name in `data`, each failed area's code and message in `errors`.
+ */
+export interface SystemReading {
+  data: { [area: string]: unknown };
+  errors: { [area: string]: { code: string; message: string } };
+}
+
+/**
  * What the metrics runtime needs from its surroundings: in the sandbox this is the plugin's
  * `ctx` (system.sample/read, storage, events.publish, fetch, log); tests may pass the same shape.
  */
@@ -11,10 +20,7 @@ export interface MetricsHost {
    * Several areas in one host call (`ctx.system.sample`): each reading under its name in `data`,
    * each failed area's code and message in `errors`. Without it, one `readSystem` per area.
    */
-  sampleSystem?(areas: readonly SystemArea[]): Promise<{
-    data: { [area: string]: unknown };
-    errors: { [area: string]: { code: string; message: string } };
-  }>;
+  sampleSystem?(areas: readonly SystemArea[]): Promise<SystemReading>;
   storage: PluginStorage;
   publish(topic: string, data: unknown): Promise<unknown>;
   fetch(

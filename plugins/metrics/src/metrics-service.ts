@@ -8,7 +8,7 @@ import { ingestSeries } from './collect/ingest-series.js';
 import { ingestNodeLoads, type RemoteSnapshot } from './collect/node-loads.js';
 import { readAreas } from './collect/read-areas.js';
 import { METRICS_TOPICS } from './event-topics.js';
-import type { MetricsHost } from './metrics-host.js';
+import type { MetricsHost, SystemReading } from './metrics-host.js';
 import { nodeIdFrom } from './node-id.js';
 import { HistoryPersister } from './persist/history-persister.js';
 import type { NodeSnapshot } from './prometheus/render-prometheus.js';
@@ -160,21 +160,35 @@ export class MetricsService {
     await this.persister.flushNow();
   }
 
-  /** One collection; skipped (and counted) while the previous one is still running. */
-  async collect(): Promise<void> {
+  /**
+   * The areas a timer tick should carry for the next collections (`ctx.timers.every`'s
+   * `sample`): the four read every second, plus temperature and gpu while the host has them.
+   * The occasional re-checks of absent ones are read by collect() itself.
+   */
+  tickAreas(): SystemArea[] {
+    return SAMPLED_AREAS.filter(
+      (a) => (a !== 'gpu' || this.hasGpus) && (a !== 'temperature' || this.hasSensors),
+    );
+  }
+
+  /**
+   * One collection; skipped (and counted) while the previous one is still running. `reading`:
+   * what the timer tick carried (its areas are not read again; any other area due is).
+   */
+  async collect(reading?: SystemReading): Promise<void> {
     if (this.running) {
       this.stats.skipped++;
       return;
     }
     this.running = true;
     try {
-      await this.collectOnce();
+      await this.collectOnce(reading);
     } finally {
       this.running = false;
     }
   }
 
-  private async collectOnce(): Promise<void> {
+  private async collectOnce(reading: SystemReading | undefined): Promise<void> {
     const host = this.host;
     const at = host.now();
     const areas: SystemArea[] = SAMPLED_AREAS.filter((a) =>
@@ -184,7 +198,7 @@ export class MetricsService {
     );
     if (areas.includes('gpu')) this.gpuReadAt = at;
     if (areas.includes('temperature')) this.sensorReadAt = at;
-    const results = await readAreas(host, areas);
+    const results = await readAreas(host, areas, reading);
     const data: Partial<SystemAreaData> = {};
     results.forEach((r, i) => {
       const area = areas[i] as SystemArea;

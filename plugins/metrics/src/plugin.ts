@@ -1,4 +1,4 @@
-import { definePlugin, httpError, type PluginContext } from '@omega/sdk';
+import { definePlugin, httpError, type PluginContext, type TimerTick } from '@omega/sdk';
 import { alertRoutes } from './api/alert-routes.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import { silenceRoutes } from './api/silence-routes.js';
@@ -33,14 +33,38 @@ const MAX_DRIFT_MS = 100;
 /**
  * One activation's collector: one repeating kernel timer started at the next second boundary
  * (+ phase), so every node samples in step without a host call per second to re-arm a one-shot
- * timer; when the repeating timer has drifted (or fired late) by more than MAX_DRIFT_MS it is
- * replaced by one aligned again. stop() ends the schedule.
+ * timer; each tick carries the kernel's reading of the areas read every second (`sample`), so a
+ * collection makes no system.sample call. When the repeating timer has drifted (or fired late)
+ * by more than MAX_DRIFT_MS, or the areas to carry changed (GPUs or sensors found or gone), it is
+ * replaced by one aligned again. A kernel that refuses the `sample` option (no system reads, an
+ * area not granted) gets a plain timer: collect() then reads the areas itself. stop() ends it.
  */
 function startCollector(ctx: PluginContext, service: MetricsService) {
   let timer: number | undefined;
+  let carried = '';
   let stopped = false;
   const failed = (err: unknown): void => {
     ctx.log.error('metrics timer failed; collection stopped', { error: describe(err) }).catch(() => {});
+  };
+  const keep = (id: number): void => {
+    if (stopped) ctx.timers.cancel(id).catch(() => false);
+    else timer = id;
+  };
+  const repeat = (): void => {
+    const sample = service.tickAreas();
+    carried = sample.join();
+    ctx.timers
+      .every(PERIOD_MS, tick, { sample })
+      .then(keep, (err: unknown) => {
+        ctx.log
+          .warn('metrics: ticks carry no reading; reading each second with system.sample', {
+            error: describe(err),
+          })
+          .catch(() => {});
+        carried = '';
+        return ctx.timers.every(PERIOD_MS, tick).then(keep);
+      })
+      .catch(failed);
   };
   const align = (): void => {
     if (stopped) return;
@@ -50,13 +74,7 @@ function startCollector(ctx: PluginContext, service: MetricsService) {
       .after(wait, () => {
         timer = undefined;
         if (stopped) return;
-        ctx.timers
-          .every(PERIOD_MS, tick)
-          .then((id) => {
-            if (stopped) ctx.timers.cancel(id).catch(() => false);
-            else timer = id;
-          })
-          .catch(failed);
+        repeat();
         return service.collect();
       })
       .then((id) => {
@@ -64,15 +82,23 @@ function startCollector(ctx: PluginContext, service: MetricsService) {
       })
       .catch(failed);
   };
-  function tick() {
+  async function tick(t: TimerTick): Promise<void> {
     const late = (Date.now() - PHASE_MS + PERIOD_MS) % PERIOD_MS;
-    if (late > MAX_DRIFT_MS && late < PERIOD_MS - MAX_DRIFT_MS && timer !== undefined) {
+    const drifted = late > MAX_DRIFT_MS && late < PERIOD_MS - MAX_DRIFT_MS;
+    if (drifted && timer !== undefined) {
       const id = timer;
       timer = undefined;
       ctx.timers.cancel(id).catch(() => false);
       align();
     }
-    return service.collect();
+    await service.collect(t.sample);
+    // GPUs or sensors found (or gone): carry the new set from the next tick on.
+    if (carried !== '' && timer !== undefined && service.tickAreas().join() !== carried) {
+      const id = timer;
+      timer = undefined;
+      ctx.timers.cancel(id).catch(() => false);
+      align();
+    }
   }
   align();
   return {

@@ -11,14 +11,18 @@ export interface CtxMethod {
   readonly path: string;
   /** Positional parameters, in order, each a field of the host call's arguments. */
   readonly params: readonly string[];
-  /** Fields of a trailing options object copied into the arguments. */
+  /**
+   * Fields of a trailing options object copied into the arguments (after the callback when the
+   * method takes one: `ctx.timers.every(ms, fn, { sample })`).
+   */
   readonly options?: readonly string[];
   /** Fields the method fills in itself (e.g. `log.info` → `level: 'info'`). */
   readonly fixed?: Readonly<Record<string, string>>;
   /**
    * What the method keeps inside the isolate: `subscribe` takes a handler after the
    * parameters, keeps it and resolves an unsubscribe function (calling `undo`); `timer` /
-   * `timer-once` take a function, keep it and resolve the timer id; `forget-timer` drops the
+   * `timer-once` take a function, keep it and resolve the timer id (the function gets the
+   * tick: `{ sample }` when the timer was started with that option, else `{}`); `forget-timer` drops the
    * kept function before the call. Callbacks never cross the boundary.
    */
   readonly local?: 'subscribe' | 'timer' | 'timer-once' | 'forget-timer';

@@ -28,6 +28,16 @@ export interface TimerResult {
   id: number;
 }
 
+/**
+ * What a timer's function gets on each tick: with the `sample` option of `timers.every`, the
+ * reading of those areas the kernel took when the timer fired (a system.sample answer: an area
+ * whose `system:read` grant was revoked is not read and has OMEGA_ERR_PERM_DENIED in `errors`);
+ * without it, nothing.
+ */
+export interface TimerTick {
+  sample?: SystemSampleResult;
+}
+
 /** A verified JWS: its payload (utf-8) and the signing key's id. */
 export interface VerifyResult {
   payload: string;

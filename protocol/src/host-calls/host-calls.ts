@@ -32,6 +32,12 @@ const topic = z.string().min(1).max(256);
 const json = z.unknown();
 const version = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
 const areas = z.enum(SYSTEM_AREAS);
+/** Several system areas, each at most once (`system.sample`, a timer's `sample` option). */
+const areaList = z
+  .array(areas)
+  .min(1)
+  .max(SYSTEM_AREAS.length)
+  .refine((a) => new Set(a).size === a.length, 'each area at most once');
 const httpUrl = z
   .string()
   .max(4096)
@@ -157,13 +163,7 @@ export const HOST_CALLS = {
   }),
   // Several areas in one crossing (a collector's per-second read); needs system:read of each.
   'system.sample': call<SystemSampleResult>()({
-    args: z.object({
-      areas: z
-        .array(areas)
-        .min(1)
-        .max(SYSTEM_AREAS.length)
-        .refine((a) => new Set(a).size === a.length, 'each area at most once'),
-    }),
+    args: z.object({ areas: areaList }),
     capability: (a) => a.areas.map((area) => ({ kind: 'system.read', area }) as const),
     ctx: { path: 'system.sample', params: ['areas'] },
   }),
@@ -252,10 +252,16 @@ export const HOST_CALLS = {
     mutates: true,
   }),
   // ── kernel-owned timers, delivered as calls into the plugin ──
+  // With `sample`, each tick carries a reading of those areas (as system.sample answers it), read
+  // by the kernel when the timer fires: system:read of each is checked here AND at every tick (a
+  // revoked area is not read: the tick carries OMEGA_ERR_PERM_DENIED in its `errors` instead).
   'timers.every': call<TimerResult>()({
-    args: z.object({ ms }),
-    capability: () => ({ kind: 'timers' }),
-    ctx: { path: 'timers.every', params: ['ms'], local: 'timer' },
+    args: z.object({ ms, sample: areaList.optional() }),
+    capability: (a) =>
+      a.sample === undefined
+        ? { kind: 'timers' }
+        : [{ kind: 'timers' } as const, ...a.sample.map((area) => ({ kind: 'system.read', area }) as const)],
+    ctx: { path: 'timers.every', params: ['ms'], options: ['sample'], local: 'timer' },
   }),
   'timers.after': call<TimerResult>()({
     args: z.object({ ms }),

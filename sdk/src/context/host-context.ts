@@ -5,6 +5,7 @@ import type {
   EventRecord,
   HostCallArgs,
   HostCallResult,
+  TimerTick,
 } from '@omega/protocol';
 
 /*
@@ -31,7 +32,7 @@ type Positional<A, Names extends readonly string[]> = Names extends readonly [
     : never
   : [];
 
-/** The trailing options object, when the method has one. */
+/** The trailing options object, when the method has one (after the callback, when it takes one). */
 type OptionsParam<A, S extends CtxMethodSpec> = S extends { options: infer O extends readonly string[] }
   ? [opts?: { [K in O[number] & keyof A]?: A[K] }]
   : [];
@@ -42,7 +43,8 @@ export type EventHandler<D = unknown> = (event: EventRecord<D>, ctx: HostContext
 /** Callback parameters the prelude keeps inside the isolate (they never cross the boundary). */
 interface Callbacks {
   subscribe: EventHandler;
-  timer: () => unknown;
+  /** Gets the tick: `{ sample }` when started with `{ sample: areas }` (see {@link TimerTick}). */
+  timer: (tick: TimerTick) => unknown;
   'timer-once': () => unknown;
 }
 
@@ -61,8 +63,8 @@ type Returns<S extends CtxMethodSpec> = S extends { local: 'timer' | 'timer-once
 export type HostMethod<P extends CtxMethodPath> = (
   ...args: [
     ...Positional<ArgsOf<P>, Surface[P]['params']>,
-    ...OptionsParam<ArgsOf<P>, Surface[P]>,
     ...CallbackParam<Surface[P]>,
+    ...OptionsParam<ArgsOf<P>, Surface[P]>,
   ]
 ) => Promise<Returns<Surface[P]>>;
 

@@ -12,26 +12,42 @@ const TEMPLATE = join(import.meta.dirname, '..', '..', 'docs', 'plugin-guide.tem
 
 /** The permission a host call needs, with each argument it depends on shown as `<field>`. */
 function permissionOf(call: HostCallName): string {
-  const placeholder = new Proxy({} as Record<string, unknown>, {
-    // A list argument (system.sample's areas) stands for each of its items: `<area>`.
-    get: (_t, k) => (k === 'url' ? 'https://origin.invalid' : k === 'areas' ? ['<area>'] : `<${String(k)}>`),
-  });
+  // A list argument (system.sample's areas) stands for each of its items: `<area>`; an optional
+  // list (a timer's `sample`) is shown both without and with it.
+  const placeholder = (withOptional: boolean) =>
+    new Proxy({} as Record<string, unknown>, {
+      get: (_t, k) =>
+        k === 'url'
+          ? 'https://origin.invalid'
+          : k === 'areas'
+            ? ['<area>']
+            : k === 'sample'
+              ? withOptional
+                ? ['<area>']
+                : undefined
+              : `<${String(k)}>`,
+    });
   type Descriptor = Parameters<typeof formatCapability>[0];
   const spec = HOST_CALLS[call] as unknown as {
     capability: (a: unknown) => Descriptor | readonly Descriptor[] | null;
   };
-  const d = spec.capability(placeholder);
+  const format = (x: Descriptor) => formatCapability(x).replace('https://origin.invalid', '<origin of url>');
+  const d = spec.capability(placeholder(false));
   if (d === null) return '(none)';
   const all: readonly Descriptor[] = Array.isArray(d) ? d : [d as Descriptor];
-  const each = all.map((x) => formatCapability(x).replace('https://origin.invalid', '<origin of url>'));
-  return Array.isArray(d) ? `${each.join(', ')} for each` : (each[0] as string);
+  const each = all.map(format);
+  const base = Array.isArray(d) ? `${each.join(', ')} for each` : (each[0] as string);
+  const withSample = spec.capability(placeholder(true));
+  if (!Array.isArray(withSample) || Array.isArray(d)) return base;
+  const extra = (withSample as readonly Descriptor[]).slice(1).map(format);
+  return `${base} (with sample: also ${extra.join(', ')} for each area)`;
 }
 
 function signature(path: string, s: CtxMethodSpec): string {
   const params = [...s.params];
-  if (s.options) params.push(`{ ${s.options.join(', ')} }?`);
   if (s.local === 'subscribe') params.push('handler');
   if (s.local === 'timer' || s.local === 'timer-once') params.push('fn');
+  if (s.options) params.push(`{ ${s.options.join(', ')} }?`);
   return `ctx.${path}(${params.join(', ')})`;
 }
 
