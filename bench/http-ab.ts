@@ -9,30 +9,38 @@ import { spawnServer } from './spawn-server.js';
 /**
  * A quick A/B loop for the kernel's common request path (issue #13): kernel µs of CPU per
  * request on GET /health and the public plugin route, this checkout against another built
- * checkout (`OMEGA_BENCH_BEFORE`, required), beside bare hono, interleaved round by round.
+ * checkout (`OMEGA_BENCH_BEFORE`; without it only this checkout runs), beside bare hono,
+ * interleaved round by round. It also splits the kernel's /health cost over bare hono's into
+ * what bare hono pays for the kernel's three extra response headers (`hono + kernel headers`),
+ * the kernel's HTTP app on its own server (`app alone`, servers/kernel-app.ts: kernel/http on
+ * the kernel's `startServer`, no bus, storage or plugin hosts) and the rest of the kernel process
+ * (`after` − `app alone`).
  * `node --conditions=source --import tsx bench/http-ab.ts` (after `npx tsup` in both);
  * OMEGA_BENCH_ROUNDS (default 5), OMEGA_BENCH_SECONDS per run (default 4), OMEGA_BENCH_ONLY
  * (comma-separated parts of target names). Each figure is also split out for the main thread
  * (the event loop), which is where the kernel's gap over bare hono is.
  */
 const BEFORE = process.env.OMEGA_BENCH_BEFORE;
-if (!BEFORE) {
-  console.error('set OMEGA_BENCH_BEFORE to another checkout with a built dist/ (e.g. a copy of main)');
-  process.exit(2);
-}
 const rounds = Number(process.env.OMEGA_BENCH_ROUNDS ?? 5);
 const seconds = Number(process.env.OMEGA_BENCH_SECONDS ?? 4);
 const only = process.env.OMEGA_BENCH_ONLY?.split(',');
 ensureWrk();
 const hono = await spawnServer(join(import.meta.dirname, 'servers', 'bare-hono.ts'));
+const app = await spawnServer(join(import.meta.dirname, 'servers', 'kernel-app.ts'));
 const mine = await startOmega();
-const before = await startOmega({ root: BEFORE });
-const honoPid = (hono.info as unknown as { pid: number }).pid;
+const before = BEFORE ? await startOmega({ root: BEFORE }) : undefined;
+const pidOf = (s: { info: unknown }) => (s.info as { pid: number }).pid;
 const targets = [
-  { name: 'hono /health', url: `${hono.info.url}/api/v1/health`, pid: honoPid },
-  { name: 'before /health', url: `${before.url}/api/v1/health`, pid: before.pid },
+  { name: 'hono /health', url: `${hono.info.url}/api/v1/health`, pid: pidOf(hono) },
+  {
+    name: 'hono + kernel headers',
+    url: `${hono.info.url}/api/v1/health/kernel-headers`,
+    pid: pidOf(hono),
+  },
+  { name: 'app alone /health', url: `${app.info.url}/api/v1/health`, pid: pidOf(app) },
+  ...(before ? [{ name: 'before /health', url: `${before.url}/api/v1/health`, pid: before.pid }] : []),
   { name: 'after /health', url: `${mine.url}/api/v1/health`, pid: mine.pid },
-  { name: 'before open', url: `${before.url}/api/v1/echo/open`, pid: before.pid },
+  ...(before ? [{ name: 'before open', url: `${before.url}/api/v1/echo/open`, pid: before.pid }] : []),
   { name: 'after open', url: `${mine.url}/api/v1/echo/open`, pid: mine.pid },
 ].filter((t) => !only || only.some((o) => t.name.includes(o)));
 const us = new Map<string, number[]>(targets.map((t) => [t.name, []]));
@@ -65,14 +73,23 @@ try {
   for (const t of targets) {
     const xs = us.get(t.name)!;
     console.log(
-      `${t.name.padEnd(16)} median ${median(xs).toFixed(1)} µs CPU/req (${xs.map((x) => x.toFixed(1)).join(' ')}), main thread ${median(onMain.get(t.name)!).toFixed(1)}, ${median(rps.get(t.name)!).toFixed(0)} req/s`,
+      `${t.name.padEnd(21)} median ${median(xs).toFixed(1)} µs CPU/req (${xs.map((x) => x.toFixed(1)).join(' ')}), main thread ${median(onMain.get(t.name)!).toFixed(1)}, ${median(rps.get(t.name)!).toFixed(0)} req/s`,
     );
   }
+  // The kernel's /health over bare hono's, split (medians of main-thread µs per request).
+  const m = (name: string) => (onMain.get(name)?.length ? median(onMain.get(name)!) : undefined);
+  const [h, hh, a, k] = ['hono /health', 'hono + kernel headers', 'app alone /health', 'after /health'].map(
+    m,
+  );
+  if (h !== undefined && hh !== undefined && a !== undefined && k !== undefined)
+    console.log(
+      `/health main thread over bare hono: kernel +${(k - h).toFixed(1)} µs = HTTP app alone +${(a - h).toFixed(1)} (bare hono pays +${(hh - h).toFixed(1)} for the same three headers) + rest of the kernel process ${k - a >= 0 ? '+' : ''}${(k - a).toFixed(1)}`,
+    );
   console.log(
     `loadavg ${loadavg()
       .map((x) => x.toFixed(2))
       .join(' ')}`,
   );
 } finally {
-  await Promise.all([hono.stop(), mine.stop(), before.stop()]);
+  await Promise.all([hono.stop(), app.stop(), mine.stop(), before?.stop()]);
 }

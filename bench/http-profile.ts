@@ -16,13 +16,14 @@ import { startOmega } from './servers/start-omega.js';
  * `--cpu-prof`; `ref-open` and `ref-guarded` profile the reference plugin path
  * (servers/reference-plugin.ts) the same way, so the two can be diffed line by line, and
  * `hono` profiles bare hono's /health (servers/bare-hono.ts), the floor of the kernel's common
- * request path. Warms up
+ * request path, and `app` the kernel's HTTP app alone on its own server (servers/kernel-app.ts),
+ * so `hono`, `app` and `health` split the kernel's /health into the app's and the process's share. Warms up
  * 2 s, loads the target with wrk (50 connections, OMEGA_BENCH_SECONDS, default 8 s), stops the
  * server gracefully, prints the .cpuprofile it wrote (Chrome DevTools, Performance tab) and
  * its summary in µs of sampled time per request (see summarizeProfile; OMEGA_BENCH_TOP functions,
  * default 25). OMEGA_BENCH_PROF_INTERVAL sets the sampling interval in µs (default V8's 1000).
  */
-const TARGETS = ['health', 'open', 'guarded', 'ref-open', 'ref-guarded', 'hono'];
+const TARGETS = ['health', 'open', 'guarded', 'ref-open', 'ref-guarded', 'hono', 'app'];
 const target = process.argv[2] ?? 'open';
 if (!TARGETS.includes(target)) {
   console.error(`unknown target "${target}": use one of ${TARGETS.join(', ')}`);
@@ -41,7 +42,8 @@ const profileFlags = [
 ];
 
 let server: { url: string; token: string; pid: number; stop: () => Promise<void> };
-if (target.startsWith('ref-') || target === 'hono') {
+const scripts: Record<string, string> = { hono: 'bare-hono.ts', app: 'kernel-app.ts' };
+if (target.startsWith('ref-') || scripts[target]) {
   // Spawned here, not with spawnServer: --cpu-prof is refused in NODE_OPTIONS.
   const child = spawn(
     process.execPath,
@@ -50,7 +52,7 @@ if (target.startsWith('ref-') || target === 'hono') {
       '--conditions=source',
       '--import',
       'tsx',
-      join(import.meta.dirname, 'servers', target === 'hono' ? 'bare-hono.ts' : 'reference-plugin.ts'),
+      join(import.meta.dirname, 'servers', scripts[target] ?? 'reference-plugin.ts'),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -72,7 +74,7 @@ if (target.startsWith('ref-') || target === 'hono') {
   const k = await startOmega({ nodeArgs: profileFlags });
   server = { url: k.url, token: k.token, pid: k.pid, stop: () => k.stop() };
 }
-const route = target === 'hono' ? 'health' : target.replace(/^ref-/, '');
+const route = scripts[target] ? 'health' : target.replace(/^ref-/, '');
 const headers = route === 'guarded' ? { authorization: `Bearer ${server.token}` } : undefined;
 const url = route === 'health' ? `${server.url}/api/v1/health` : `${server.url}/api/v1/echo/${route}`;
 let requests = 0;
