@@ -172,7 +172,6 @@ const runPaced = async (t: Target, isolated = false): Promise<Paced> => {
     pids,
     ...(t.headers ? { headers: t.headers } : {}),
   }).finally(() => isolated && setRealtime(pids, false));
-  if (r.bad > 0) throw new Error(`${t.url}: ${r.bad} bad responses of ${r.requests} at ${PACED_RATE} req/s`);
   // the warm-up's requests were served too
   if (t.kernel) served.set(t.kernel, served.get(t.kernel)! + r.requests + PACED_RATE);
   const [cpu = Number.NaN, ...kids] = r.pidCpu;
@@ -236,8 +235,11 @@ const row = (label: string, r: Paced) => {
     ? `  | kernel GC ${g.scavenges} scavenges (max ${g.maxScavengeMs.toFixed(1)} ms), ${g.majors} major (max ${g.maxMajorMs.toFixed(1)} ms), ${g.totalMs.toFixed(0)} ms paused`
     : '';
   const left = r.normal ? `  | ${r.normal} of its processes at normal priority (in a cpu cgroup)` : '';
+  // A bad response (not 2xx, a connection error, > 5 s) is counted in its row, not fatal: one in a run
+  // must not cost the whole bench's figures; a row with any fails its p99 goal below.
+  const bad = r.bad ? `  | ${r.bad} BAD of ${r.requests}` : '';
   console.log(
-    `  ${label.padEnd(40)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  p99.9 ${r.p999.toFixed(2)} ms  | from send p99 ${r.fromSend.p99.toFixed(2)} ms  | lateness ${l.p50.toFixed(3)} / ${l.p99.toFixed(3)} / ${l.max.toFixed(2)} ms${r.queued ? `, ${r.queued} queued` : ''}  | cpu ${r.cpu.toFixed(1)} %${kids}, generator ${r.generatorCpu.toFixed(1)} %  | steal ${r.steal.toFixed(2)} %${gc}${left}  | loadavg ${loadavg()[0]!.toFixed(2)}`,
+    `  ${label.padEnd(40)} ${r.rps.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  p99.9 ${r.p999.toFixed(2)} ms  | from send p99 ${r.fromSend.p99.toFixed(2)} ms  | lateness ${l.p50.toFixed(3)} / ${l.p99.toFixed(3)} / ${l.max.toFixed(2)} ms${r.queued ? `, ${r.queued} queued` : ''}  | cpu ${r.cpu.toFixed(1)} %${kids}, generator ${r.generatorCpu.toFixed(1)} %  | steal ${r.steal.toFixed(2)} %${gc}${left}${bad}  | loadavg ${loadavg()[0]!.toFixed(2)}`,
   );
 };
 const paced = new Map<Target, Paced>();
@@ -423,7 +425,7 @@ for (const t of pacedTargets.slice(3)) {
     value: r.p99,
     unit: 'ms',
     baseline: { name: `hono p99 at ${PACED_RATE} req/s`, value: honoPaced.p99 },
-    ...(omega ? { goal: '≤ 1 ms on a quiet machine', met: r.p99 <= 1 } : {}),
+    ...(omega ? { goal: '≤ 1 ms on a quiet machine, no bad response', met: r.p99 <= 1 && r.bad === 0 } : {}),
   });
   report({
     name: `${t.name} p99 from send at ${PACED_RATE} req/s`,
