@@ -13,6 +13,7 @@ import { type PluginKernel, startPluginKernel } from '../helpers/start-plugin-ke
 const PLUGIN = `
 const ticks = [];
 const refused = {};
+let afterArgs = null;
 async function attempt(label, sample) {
   try { await ctxRef.timers.every(60_000, () => {}, { sample }); refused[label] = null; }
   catch (e) { refused[label] = e.code ?? 'none'; }
@@ -31,9 +32,10 @@ export const plugin = {
       refused.main = null;
     } catch (e) { refused.main = e.code ?? 'none'; }
     await ctx.timers.every(50, (tick) => { if (ticks.length < 20) ticks.push({ plain: tick }); });
+    await ctx.timers.after(20, (...args) => { afterArgs = args.length; });
     return {
       routes: {
-        async ticks() { return { status: 200, body: { ticks, refused } }; },
+        async ticks() { return { status: 200, body: { ticks, refused, afterArgs } }; },
       },
     };
   },
@@ -41,7 +43,7 @@ export const plugin = {
 `;
 
 // biome-ignore lint/suspicious/noExplicitAny: readings are checked field by field below
-type View = { ticks: any[]; refused: Record<string, string | null> };
+type View = { ticks: any[]; refused: Record<string, string | null>; afterArgs: number | null };
 
 const PERMS = ['http:routes', 'timers', 'system:read:cpu', 'system:read:memory'];
 
@@ -86,6 +88,11 @@ describe('a timer whose tick carries the system reading', () => {
       expect(Math.abs(t.sample.data.memory.totalBytes - os.totalmem())).toBeLessThanOrEqual(4096);
     }
     expect(v.ticks.find((t) => t.plain)?.plain).toEqual({});
+  });
+
+  it('calls a timers.after function with no argument, as before timers carried readings', async () => {
+    const v = await until((x) => x.afterArgs !== null);
+    expect(v.afterArgs).toBe(0);
   });
 
   it('refuses a bad sample list as system.sample does, and an ungranted area with OMEGA_ERR_PERM_DENIED', async () => {

@@ -168,8 +168,9 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
         const t = timers[name];
         if (t === undefined) return null;
         if (t.once) delete timers[name];
-        // The tick: the kernel's reading when the timer carries one ({ sample }), else {}.
-        await apply(t.fn, undefined, [arg !== null && typeof arg === 'object' ? arg : {}]);
+        // timers.every's fn gets its tick: the kernel's reading when the timer carries one ({ sample }),
+        // else {}; timers.after's fn gets no argument (as it always has).
+        await apply(t.fn, undefined, t.once ? [] : [arg !== null && typeof arg === 'object' ? arg : {}]);
         return null;
       }
     }
