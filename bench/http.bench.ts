@@ -82,6 +82,12 @@ process.on('exit', () => {
     } catch {} // already gone
   }
 });
+// Stopped from outside (Ctrl-C, a CI timeout): exit through the handler above.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)
+  process.once(signal, () => process.exit(code));
 
 interface Target {
   name: string;
@@ -165,13 +171,18 @@ const runPaced = async (t: Target, isolated = false): Promise<Paced> => {
   const pids = [t.pid, ...childPids(t.pid)];
   const gc0 = gcMark(gcFile);
   const normal = isolated ? setRealtime(pids, true) : [];
-  if (normal.includes(t.pid)) throw new Error(`${t.name}: cannot put it under SCHED_FIFO`);
+  // Back to normal priority: every process of the server now (one started meanwhile too).
+  const release = () => isolated && setRealtime([t.pid, ...childPids(t.pid)], false);
+  if (normal.includes(t.pid)) {
+    release();
+    throw new Error(`${t.name}: cannot put it under SCHED_FIFO`);
+  }
   const r = await openLoop(t.url, {
     rate: PACED_RATE,
     seconds: PACED_SECONDS,
     pids,
     ...(t.headers ? { headers: t.headers } : {}),
-  }).finally(() => isolated && setRealtime(pids, false));
+  }).finally(release);
   // the warm-up's requests were served too
   if (t.kernel) served.set(t.kernel, served.get(t.kernel)! + r.requests + PACED_RATE);
   const [cpu = Number.NaN, ...kids] = r.pidCpu;

@@ -35,14 +35,16 @@ const gone = (pid: number): boolean => {
  * Puts every thread of `pids` under SCHED_FIFO (`on`) or back to SCHED_OTHER, for an "isolated"
  * fixed-rate row: the server then waits for no other process either, and what is left of its
  * tail is its own (GC pauses, its JavaScript, the loopback path) and the VM's (steal). Children
- * a server starts meanwhile inherit the policy. Returns the pids left at normal priority: a
+ * and threads a server starts meanwhile start at normal priority (reset on fork). Returns the pids left at normal priority: a
  * process the kernel put in a cpu cgroup without an RT budget (Omega's plugin hosts: the kernel
  * refuses SCHED_FIFO there) stays as it was, as does every pid where chrt is not allowed at
  * all. A pid that has exited (or is an unreaped zombie) is skipped.
  */
 export function setRealtime(pids: number[], on: boolean): number[] {
   if (realtimePrefix().length === 0) return pids;
-  const args = on ? ['-f', '-a', '-p', String(PRIORITY)] : ['-o', '-a', '-p', '0'];
+  // -R (reset on fork): a process or thread a server starts meanwhile (a restarted plugin host,
+  // lspci) starts at normal priority instead of inheriting SCHED_FIFO beyond the row.
+  const args = on ? ['-R', '-f', '-a', '-p', String(PRIORITY)] : ['-o', '-a', '-p', '0'];
   return pids.filter(
     (pid) =>
       spawnSync('chrt', [...args, String(pid)], { stdio: 'ignore', timeout: 5000 }).status !== 0 &&
