@@ -39,9 +39,10 @@ export function settingsRoutes(rt: () => ResourcesRuntime) {
       } catch (err) {
         // Another write landed between the check above and this one: the sdk's settings conflict.
         const e = err as { code?: string; extras?: { actual?: unknown } };
+        // (another write landed, so the settings are past `based` even when the error does not say where)
         if (e?.code === 'OMEGA_ERR_CONFLICT')
           throw versionConflict(
-            typeof e.extras?.actual === 'number' ? e.extras.actual : r.settings.version,
+            Math.max(typeof e.extras?.actual === 'number' ? e.extras.actual : r.settings.version, based + 1),
             based,
           );
         throw err;
