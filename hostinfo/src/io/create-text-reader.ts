@@ -67,7 +67,10 @@ export function createTextReader(procRoot: string, sysRoot: string): ReadText {
         buf = Buffer.allocUnsafe(buf.length * 2); // the file is larger: read it again whole
       }
     } catch {
+      // Read whole from now on: a file that cannot be read at an offset (ESPIPE) is not retried
+      // every other read; one that vanished fails from readFileSync as it should.
       kept.delete(path);
+      if (plain.size < 1024) plain.add(path);
       try {
         closeSync(fd);
       } catch {
