@@ -1,46 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { logPersistence } from '../../kernel/boot/open-kernel-bus.js';
-import {
-  type BusEvent,
-  createEventBus,
-  type EventBus,
-  type EventBusOptions,
-} from '../../kernel/bus/index.js';
+import { describe, expect, it } from 'vitest';
+import { type BusEvent, createEventBus } from '../../kernel/bus/index.js';
 import { createLogger } from '../../kernel/log/index.js';
 import { EventLog } from '../../kernel/storage/index.js';
-import { removeDir } from '../helpers/temp-kernel.js';
 import { mountSmallDisk, type SmallDisk } from '../storage/small-disk.js';
 import { busOptions, turns, until } from './helpers.js';
+import { persistentBus, reopen, tempDir as tempDirIn, useCleanups } from './persistent-bus.js';
 
 const quiet = createLogger({ level: 'silent' });
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
+const cleanups = useCleanups();
 const base = busOptions;
-
-/** A bus persisting to a real event log in `dir`, reopened from what the log holds. */
-async function persistentBus(
-  dir: string,
-  extra: Partial<EventBusOptions> = {},
-): Promise<{ bus: EventBus; log: EventLog }> {
-  const { log, recovered } = await EventLog.open(join(dir, 'events'), { flushIntervalMs: 60_000 }, quiet);
-  const history = recovered.events.map((e) => ({ seq: e.seq, topic: e.topic, time: e.time, data: e.data }));
-  const bus = createEventBus(
-    base({ persistence: logPersistence(log), history, startSeq: recovered.cleanStop ?? 0, ...extra }),
-  );
-  return { bus, log };
-}
-
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'omega-bus-'));
-  cleanups.push(() => removeDir(d));
-  return d;
-};
+const tempDir = () => tempDirIn(cleanups);
 const seqs = (events: readonly BusEvent[]) => events.map((e) => e.seq);
 
 describe('durable publish', () => {
@@ -102,13 +72,7 @@ describe('durable publish', () => {
     const dir = tempDir();
     const first = await persistentBus(dir);
     for (let i = 0; i < 3; i++) first.bus.publish('t.x', { i });
-    first.bus.close();
-    await first.log.close();
-    const second = await persistentBus(dir);
-    cleanups.push(
-      () => second.log.close(),
-      () => second.bus.close(),
-    );
+    const second = await reopen(dir, first, cleanups);
     expect(second.bus.lastSeq).toBe(3);
     expect(second.bus.publish('t.x', 'next').seq).toBe(4);
     expect(seqs(second.bus.replay(0) as BusEvent[])).toEqual([1, 2, 3, 4]);

@@ -1,58 +1,28 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { logPersistence, openKernelBus } from '../../kernel/boot/open-kernel-bus.js';
-import { type BusEvent, createEventBus, DURABLE_ROOTS, type EventBus } from '../../kernel/bus/index.js';
+import { describe, expect, it } from 'vitest';
+import { openKernelBus } from '../../kernel/boot/open-kernel-bus.js';
+import { type BusEvent, createEventBus, DURABLE_ROOTS } from '../../kernel/bus/index.js';
 import { parseConfig } from '../../kernel/config/index.js';
 import { createLogger } from '../../kernel/log/index.js';
-import { EventLog, openStorage } from '../../kernel/storage/index.js';
-import { removeDir } from '../helpers/temp-kernel.js';
+import { openStorage } from '../../kernel/storage/index.js';
 import { busOptions, until } from './helpers.js';
+import {
+  type PersistentBus,
+  persistentBus as persistentBusIn,
+  reopen,
+  tempDir as tempDirIn,
+  useCleanups,
+} from './persistent-bus.js';
 
 const quiet = createLogger({ level: 'silent' });
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
+const cleanups = useCleanups();
 const base = busOptions;
 
 /** A bus over a real event log in `dir`, refilled from what the log holds, `metrics.sample` memory-only. */
-async function persistentBus(dir: string): Promise<{ bus: EventBus; log: EventLog; onDisk: BusEvent[] }> {
-  const { log, recovered } = await EventLog.open(join(dir, 'events'), { flushIntervalMs: 60_000 }, quiet);
-  const onDisk = recovered.events.map((e) => ({ seq: e.seq, topic: e.topic, time: e.time, data: e.data }));
-  const bus = createEventBus(
-    base({
-      persistence: logPersistence(log),
-      history: onDisk,
-      startSeq: recovered.cleanStop ?? onDisk.at(-1)?.seq ?? 0,
-      memoryOnly: ['metrics.sample'],
-    }),
-  );
-  return { bus, log, onDisk };
-}
-
-/** Stops `first` cleanly (bus, then log) and opens a bus over the same directory again, closed after the test. */
-async function restart(
-  dir: string,
-  first: { bus: EventBus; log: EventLog },
-): ReturnType<typeof persistentBus> {
-  first.bus.close();
-  await first.log.close();
-  const second = await persistentBus(dir);
-  cleanups.push(
-    () => second.log.close(),
-    () => second.bus.close(),
-  );
-  return second;
-}
-
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'omega-bus-mem-'));
-  cleanups.push(() => removeDir(d));
-  return d;
-};
+const persistentBus = (dir: string) => persistentBusIn(dir, { memoryOnly: ['metrics.sample'] });
+/** Stops `first` cleanly and opens the same directory again (`metrics.sample` memory-only), closed after the test. */
+const restart = (dir: string, first: PersistentBus) =>
+  reopen(dir, first, cleanups, { memoryOnly: ['metrics.sample'] });
+const tempDir = () => tempDirIn(cleanups, 'omega-bus-mem-');
 const topicsOf = (events: readonly BusEvent[]) => events.map((e) => e.topic);
 
 describe('memory-only topics', () => {
