@@ -176,20 +176,23 @@ const start = (sb: Sandbox, name: string, code: string, spinMs?: number): Promis
 };
 
 /** `n` route calls, CONCURRENCY at a time; kernel (this process) and plugin host CPU µs per call. */
+/** An anonymous GET of `path` on the plugin's route table, as the kernel encodes one. */
+const routeRequest = (path: string) => ({
+  method: 'GET',
+  path,
+  params: {},
+  query: {},
+  headers: {},
+  caller: { kind: 'anonymous' as const, id: '', permissions: [] },
+  requestId: 'bench',
+  body: null,
+});
+
 async function burst(
   p: PluginInstance,
   n: number,
 ): Promise<{ perSec: number; kernelUs: number; hostUs: number }> {
-  const req = {
-    method: 'GET',
-    path: '/',
-    params: {},
-    query: {},
-    headers: {},
-    caller: { kind: 'anonymous' as const, id: '', permissions: [] },
-    requestId: 'bench',
-    body: null,
-  };
+  const req = routeRequest('/');
   let next = 0;
   const pid = p.status().pid!;
   const host0 = threadsCpuUs(pid);
@@ -309,16 +312,7 @@ const work = async (p: PluginInstance, n: number): Promise<number> => {
   for (let i = 0; i < n; i++) await callRoute(p, 'work', workReq);
   return (threadsCpuUs(pid) - cpu0) / 1000 / n;
 };
-const workReq = {
-  method: 'GET',
-  path: '/work',
-  params: {},
-  query: {},
-  headers: {},
-  caller: { kind: 'anonymous' as const, id: '', permissions: [] },
-  requestId: 'bench',
-  body: null,
-};
+const workReq = routeRequest('/work');
 for (const x of running) await work(x.echo, WORK_CALLS);
 const workRuns = running.map(() => [] as number[]);
 for (let r = 0; r < ROUNDS; r++)
