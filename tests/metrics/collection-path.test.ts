@@ -93,6 +93,13 @@ async function rig(opts: { sensors?: boolean; batched?: boolean; procRoot?: stri
   return { service, reads, samples, published, collect, collectTick };
 }
 
+/** The series names (but the per-device net. and fs. ones) of the last metrics.sample a rig published, sorted. */
+const sampleNames = (r: Awaited<ReturnType<typeof rig>>) =>
+  Object.keys((r.published.filter((p) => p.topic === 'metrics.sample').at(-1)?.data.values ?? {}) as object)
+    .map(nameOf)
+    .filter((n) => !n.startsWith('net.') && !n.startsWith('fs.'))
+    .sort();
+
 describe('the collector’s per-second path', () => {
   it('asks a host without sensors for temperatures once per re-check, one with sensors every second', async () => {
     const real = await createSystemInfo({ cacheMs: 0 }).read('temperature');
@@ -125,15 +132,8 @@ describe('the collector’s per-second path', () => {
     expect(one.samples[0]).toEqual(expect.arrayContaining(['cpu', 'memory', 'disk', 'network']));
     // Only the topology (every few minutes) still goes alone.
     expect([...one.reads.keys()]).toEqual(['topology']);
-    const names = (r: typeof one) =>
-      Object.keys(
-        (r.published.filter((p) => p.topic === 'metrics.sample').at(-1)?.data.values ?? {}) as object,
-      )
-        .map(nameOf)
-        .filter((n) => !n.startsWith('net.') && !n.startsWith('fs.'))
-        .sort();
-    expect(names(one).length).toBeGreaterThan(10);
-    expect(names(one)).toEqual(names(per));
+    expect(sampleNames(one).length).toBeGreaterThan(10);
+    expect(sampleNames(one)).toEqual(sampleNames(per));
   });
 
   it('with a reading carried by the timer tick, a collection asks for nothing it carries', async () => {
@@ -152,15 +152,8 @@ describe('the collector’s per-second path', () => {
     expect(tick.samples[0]).not.toContain('cpu');
     expect([...tick.reads.keys()]).toEqual(['topology']);
     expect(tick.service.stats.readFailures).toBe(0);
-    const names = (r: typeof tick) =>
-      Object.keys(
-        (r.published.filter((p) => p.topic === 'metrics.sample').at(-1)?.data.values ?? {}) as object,
-      )
-        .map(nameOf)
-        .filter((n) => !n.startsWith('net.') && !n.startsWith('fs.'))
-        .sort();
-    expect(names(tick).length).toBeGreaterThan(10);
-    expect(names(tick)).toEqual(names(per));
+    expect(sampleNames(tick).length).toBeGreaterThan(10);
+    expect(sampleNames(tick)).toEqual(sampleNames(per));
     // A denied area in the tick's reading is a failed area, the others still recorded.
     await tick.service.collect({
       data: {},
