@@ -124,6 +124,48 @@ describe('frames on the kernel ↔ host channel', () => {
     expect(read2Got).toEqual([1]);
   });
 
+  it('on a real socket a small turn buffer is reused by the next turn, a turn over 64 KiB is not kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-wire-'));
+    const path = join(dir, 's.sock');
+    const server = createServer();
+    server.listen(path);
+    await once(server, 'listening');
+    const client = connect(path);
+    const [peer] = (await once(server, 'connection')) as [NetSocket];
+    await once(client, 'connect');
+    try {
+      peer.resume();
+      // The memory each turn's write hands to the socket (the writer's buffer, or a copy).
+      const chunks: ArrayBufferLike[] = [];
+      const write = client.write.bind(client) as (chunk: Uint8Array) => boolean;
+      client.write = ((chunk: Uint8Array) => {
+        chunks.push(chunk.buffer);
+        return write(chunk);
+      }) as typeof client.write;
+      const w = createFrameWriter(client);
+      const turn = async (body: string) => {
+        w.send(4, 1, 0, '', body);
+        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setImmediate(r)); // the write has left: nothing queued
+        expect(client.writableLength).toBe(0);
+      };
+      await turn('small');
+      await turn('small again');
+      expect(chunks[1]).toBe(chunks[0]); // reused
+      await turn('x'.repeat(100 * 1024));
+      expect(chunks[2]).not.toBe(chunks[1]); // grown past 64 KiB for this turn…
+      await turn('small after');
+      expect(chunks[3]).not.toBe(chunks[2]); // …and not kept after it
+      await turn('small once more');
+      expect(chunks[4]).toBe(chunks[3]); // a small buffer is kept again
+    } finally {
+      client.destroy();
+      peer.destroy();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('on a real socket whose peer stops reading, every turn arrives intact and in order once it reads again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'omega-wire-'));
     const path = join(dir, 's.sock');
