@@ -12,6 +12,28 @@ import {
   type Frame,
 } from '../../kernel/sandbox/wire/index.js';
 
+/** Two ends of a real unix socket in a temp dir; `close` ends both and removes the dir. */
+async function socketPair(): Promise<{ client: NetSocket; peer: NetSocket; close: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'omega-wire-'));
+  const path = join(dir, 's.sock');
+  const server = createServer();
+  server.listen(path);
+  await once(server, 'listening');
+  const client = connect(path);
+  const [peer] = (await once(server, 'connection')) as [NetSocket];
+  await once(client, 'connect');
+  return {
+    client,
+    peer,
+    close() {
+      client.destroy();
+      peer.destroy();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('frames on the kernel ↔ host channel', () => {
   it('round-trip through any chunking', () => {
     const frames = [
@@ -125,14 +147,7 @@ describe('frames on the kernel ↔ host channel', () => {
   });
 
   it('on a real socket a small turn buffer is reused by the next turn, a turn over 64 KiB is not kept', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'omega-wire-'));
-    const path = join(dir, 's.sock');
-    const server = createServer();
-    server.listen(path);
-    await once(server, 'listening');
-    const client = connect(path);
-    const [peer] = (await once(server, 'connection')) as [NetSocket];
-    await once(client, 'connect');
+    const { client, peer, close } = await socketPair();
     try {
       peer.resume();
       // The memory each turn's write hands to the socket (the writer's buffer, or a copy).
@@ -159,22 +174,12 @@ describe('frames on the kernel ↔ host channel', () => {
       await turn('small once more');
       expect(chunks[4]).toBe(chunks[3]); // a small buffer is kept again
     } finally {
-      client.destroy();
-      peer.destroy();
-      server.close();
-      rmSync(dir, { recursive: true, force: true });
+      close();
     }
   });
 
   it('on a real socket whose peer stops reading, every turn arrives intact and in order once it reads again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'omega-wire-'));
-    const path = join(dir, 's.sock');
-    const server = createServer();
-    server.listen(path);
-    await once(server, 'listening');
-    const client = connect(path);
-    const [peer] = (await once(server, 'connection')) as [NetSocket];
-    await once(client, 'connect');
+    const { client, peer, close } = await socketPair();
     try {
       peer.pause();
       const w = createFrameWriter(client);
@@ -204,10 +209,7 @@ describe('frames on the kernel ↔ host channel', () => {
       ]);
       expect(got).toEqual(want);
     } finally {
-      client.destroy();
-      peer.destroy();
-      server.close();
-      rmSync(dir, { recursive: true, force: true });
+      close();
     }
   });
 });
