@@ -288,7 +288,13 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     limits,
     ...(opts.onDenied ? { onDenied: opts.onDenied } : {}),
     ...(opts.onInternalError ? { onInternalError: opts.onInternalError } : {}),
-    env: { plugin, services: opts.services, signal: aborter.signal, ...registrations },
+    env: {
+      plugin,
+      services: opts.services,
+      signal: aborter.signal,
+      maxCallBytes: limits.maxCallBytes,
+      ...registrations,
+    },
   });
 
   const reply = (id: number, ok: boolean, body: string): void => {

@@ -61,12 +61,9 @@ export class ServiceRegistry {
         },
       );
     }
-    return callPlugin(
-      running,
-      'service',
-      provider.handler,
-      { caller, args: args ?? null },
-      provider.deadlineMs,
+    // Counted like route calls: a stop of the provider waits for this call before the dispose.
+    return provider.run(() =>
+      callPlugin(running, 'service', provider.handler, { caller, args: args ?? null }, provider.deadlineMs),
     );
   }
 }
