@@ -28,7 +28,7 @@ function need<K extends keyof HostServices>(env: HostEnv, key: K): NonNullable<H
 /**
  * `answer` when its JSON fits the plugin's per-call limit, else OMEGA_ERR_PLUGIN_LIMIT, as an
  * argument or a plugin result over its limit gets: for answers whose size the host decides
- * (a system.sample of a host with hundreds of mounts), not the plugin's own arguments.
+ * (system.read's and system.sample's, on a host with hundreds of mounts), not the plugin's own arguments.
  */
 function bounded<T>(call: string, answer: T, env: HostEnv): T {
   const bytes = Buffer.byteLength(JSON.stringify(answer) ?? 'null');
@@ -94,7 +94,7 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   }),
   'events.subscribe': async (a, env) => ({ id: env.subscribe(a.pattern) }),
   'events.unsubscribe': async (a, env) => env.unsubscribe(a.id),
-  'system.read': (a, env) => need(env, 'system').read(a.area),
+  'system.read': async (a, env) => bounded('system.read', await need(env, 'system').read(a.area), env),
   'system.sample': async (a, env) => bounded('system.sample', await need(env, 'system').sample(a.areas), env),
   'crypto.sign': (a, env) => need(env, 'crypto').signJws(a.payload),
   'crypto.verify': async (a, env) => {

@@ -10,7 +10,7 @@ import { startInline } from './start-inline.js';
 
 /*
  * A host with hundreds of mounts: the real /proc reader over a mount table of 400 real
- * directories. system.sample's answer grows with the host, not with what the plugin sent, so it
+ * directories. system.sample's and system.read's answers grow with the host, not with what the plugin sent, so it
  * is held to the plugin's maxCallBytes as its arguments are.
  */
 
@@ -24,11 +24,17 @@ const SAMPLER = `export const plugin = {
         return { status: 200, body: { ok: true, filesystems: s.data.disk.filesystems.length } };
       } catch (e) { return { status: 200, body: { ok: false, code: e.code ?? null } }; }
     },
+    async read(_req, ctx) {
+      try {
+        const d = await ctx.system.read('disk');
+        return { status: 200, body: { ok: true, filesystems: d.filesystems.length } };
+      } catch (e) { return { status: 200, body: { ok: false, code: e.code ?? null } }; }
+    },
   },
 };
 `;
 
-describe('system.sample on a host with hundreds of mounts', () => {
+describe('system.sample and system.read on a host with hundreds of mounts', () => {
   let root: string;
   let system: SystemInfo;
   let sb: Sandbox;
@@ -63,20 +69,22 @@ describe('system.sample on a host with hundreds of mounts', () => {
       services: { system },
       limits: { maxCallBytes },
     });
-  const disk = async (p: PluginInstance): Promise<unknown> =>
-    (JSON.parse(await p.invoke('route', 'disk', JSON.stringify(req()))) as { body: unknown }).body;
+  const disk = async (p: PluginInstance, route = 'disk'): Promise<unknown> =>
+    (JSON.parse(await p.invoke('route', route, JSON.stringify(req()))) as { body: unknown }).body;
 
   it('answers OMEGA_ERR_PLUGIN_LIMIT when the reading is larger than the plugin’s maxCallBytes', async () => {
     const limit = Math.floor(answerBytes / 2);
     expect(limit).toBeGreaterThan(4096); // the mounts, not the call, make it large
     const small = await start('small-calls', limit);
     expect(await disk(small)).toEqual({ ok: false, code: 'OMEGA_ERR_PLUGIN_LIMIT' });
+    expect(await disk(small, 'read')).toEqual({ ok: false, code: 'OMEGA_ERR_PLUGIN_LIMIT' });
     await small.dispose();
   });
 
   it('answers the whole reading when it fits', async () => {
     const roomy = await start('roomy-calls', answerBytes);
     expect(await disk(roomy)).toEqual({ ok: true, filesystems: MOUNTS });
+    expect(await disk(roomy, 'read')).toEqual({ ok: true, filesystems: MOUNTS });
     await roomy.dispose();
   });
 });
