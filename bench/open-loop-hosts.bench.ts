@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { openLoop } from './http-open-loop.js';
 import { cpuMs } from './http-proc.js';
 import { perRequest, readSchedCounters, schedDelta } from './open-loop-waits.js';
@@ -17,7 +18,9 @@ import { ADMIN_TOKEN, startOmega } from './servers/start-omega.js';
  *   wants for the row (SIGSTOP instead gets it killed: its timer call misses its deadline);
  * - others SCHED_IDLE: the same for every host but the echo plugin's (the others' whole share);
  * - others SCHED_BATCH: the other hosts under SCHED_BATCH for the row (a batch task does not
- *   preempt a running one when it wakes), a candidate cut.
+ *   preempt a running one when it wakes), a candidate cut;
+ * - sandbox weight of 1: the hosts' shared cpu cgroup at 1024 shares (one process's weight, the
+ *   kernel's) instead of 1024 per host, for the row.
  *
  * Per row: latency from due p50 / p99 / p99.9, the generator's lateness, VM steal, and for the
  * kernel's and the echo host's main threads what /proc/<pid>/schedstat and status say per request
@@ -74,6 +77,27 @@ const cpuOf = (pid: number) => {
     return 0;
   }
 };
+/**
+ * The cgroup v1 cpu directory all plugin hosts share (prepare-host-cgroups.ts gives it the weight
+ * of as many processes as it holds hosts: 1024 shares each) and its shares now.
+ */
+const sandbox = (() => {
+  const line = readFileSync(`/proc/${echo}/cgroup`, 'utf8')
+    .split('\n')
+    .find((l) => l.split(':')[1]?.split(',').includes('cpu'));
+  const path = line?.split(':')[2];
+  if (!path || path === '/') return undefined;
+  const dir = join('/sys/fs/cgroup/cpu', dirname(path));
+  try {
+    return { dir, shares: Number(readFileSync(join(dir, 'cpu.shares'), 'utf8')) };
+  } catch {
+    return undefined;
+  }
+})();
+const setShares = (dir: string, shares: number) => writeFileSync(join(dir, 'cpu.shares'), String(shares));
+console.log(
+  sandbox ? `plugin hosts' cpu cgroup ${sandbox.dir}: ${sandbox.shares} shares` : 'no plugin-host cpu cgroup',
+);
 interface Variant {
   name: string;
   on(): void;
@@ -88,10 +112,16 @@ const variants: Variant[] = [
   },
   { name: 'other hosts SCHED_IDLE', on: () => policy(others, '-i'), off: () => policy(others, '-o') },
   { name: 'other hosts SCHED_BATCH', on: () => policy(others, '-b'), off: () => policy(others, '-o') },
+  {
+    name: 'sandbox weight of 1',
+    on: () => sandbox && setShares(sandbox.dir, 1024),
+    off: () => sandbox && setShares(sandbox.dir, sandbox.shares),
+  },
 ];
 
 const url = `${omega.url}/api/v1/echo/open`;
-const p99s = new Map<string, number[]>();
+/** Per variant, per round: p99 (ms), the echo host's mean run-queue wait per wake-up and the kernel's per request (µs). */
+const rows = new Map<string, Array<{ p99: number; echoPerWake: number; kernelPerReq: number }>>();
 console.log(
   `${RATE} req/s, ${SECONDS} s per row after 1 s warm-up, ${ROUNDS} interleaved rounds; loadavg ${loadavg()
     .map((x) => x.toFixed(2))
@@ -109,7 +139,14 @@ for (let round = 1; round <= ROUNDS; round++) {
     const otherCpu = others.map(cpuOf).reduce((s, x, i) => s + x - o0[i]!, 0);
     // the counters span the 1 s warm-up too
     const n = r.requests + RATE;
-    p99s.set(v.name, [...(p99s.get(v.name) ?? []), r.p99]);
+    rows.set(v.name, [
+      ...(rows.get(v.name) ?? []),
+      {
+        p99: r.p99,
+        echoPerWake: e.slices > 0 ? (e.waitMs * 1000) / e.slices : 0,
+        kernelPerReq: (k.waitMs * 1000) / n,
+      },
+    ]);
     console.log(
       `  round ${round} ${v.name.padEnd(24)} p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(2)} p99.9 ${r.p999.toFixed(2)} ms${r.bad ? ` ${r.bad} BAD` : ''}  | lateness p99 ${r.lateness.p99.toFixed(3)} ms  | steal ${r.steal.toFixed(2)} %  | loadavg ${loadavg()[0]!.toFixed(2)}`,
     );
@@ -120,11 +157,13 @@ for (let round = 1; round <= ROUNDS; round++) {
 }
 stopped = true;
 await omega.stop();
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-console.log('\np99 per variant over the rounds: median [min – max]');
-for (const [name, xs] of p99s) {
-  const s = sorted(xs);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+console.log(
+  '\nper variant over the rounds: p99 median [min – max]; medians of the echo host’s wait per wake-up and the kernel’s wait per request',
+);
+for (const [name, rs] of rows) {
+  const p = rs.map((x) => x.p99);
   console.log(
-    `  ${name.padEnd(24)} ${s[Math.floor(s.length / 2)]!.toFixed(2)} ms  [${s[0]!.toFixed(2)} – ${s.at(-1)!.toFixed(2)}]`,
+    `  ${name.padEnd(24)} p99 ${median(p).toFixed(2)} ms [${Math.min(...p).toFixed(2)} – ${Math.max(...p).toFixed(2)}]  | echo host ${median(rs.map((x) => x.echoPerWake)).toFixed(0)} µs/wake  | kernel ${median(rs.map((x) => x.kernelPerReq)).toFixed(0)} µs/req`,
   );
 }
