@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { grantRtBudget } from './open-loop-rt-budget.js';
 
 /** The SCHED_FIFO priority the generator runs at: above every normal process, below the kernel's own RT threads (50). */
 const PRIORITY = 10;
 
 let probed: boolean | undefined;
+/** Undoes the RT budgets the last `setRealtime(…, true)` gave its processes' cpu cgroups. */
+let ungrant: (() => void) | undefined;
 
 /**
  * The command prefix that runs the open-loop generator under SCHED_FIFO (`chrt -f 10`), or `[]`
@@ -35,19 +38,32 @@ const gone = (pid: number): boolean => {
  * Puts every thread of `pids` under SCHED_FIFO (`on`) or back to SCHED_OTHER, for an "isolated"
  * fixed-rate row: the server then waits for no other process either, and what is left of its
  * tail is its own (GC pauses, its JavaScript, the loopback path) and the VM's (steal). Children
- * and threads a server starts meanwhile start at normal priority (reset on fork). Returns the pids left at normal priority: a
- * process the kernel put in a cpu cgroup without an RT budget (Omega's plugin hosts: the kernel
- * refuses SCHED_FIFO there) stays as it was, as does every pid where chrt is not allowed at
- * all. A pid that has exited (or is an unreaped zombie) is skipped.
+ * and threads a server starts meanwhile start at normal priority (reset on fork). A process in
+ * a cgroup v1 cpu group without an RT budget (Omega's plugin hosts: the kernel refuses
+ * SCHED_FIFO there) has its group given one for the row (open-loop-rt-budget.ts; taken back by
+ * the call with `on` false), so the host serving the route is isolated too. Returns the pids left
+ * at normal priority (where chrt is not allowed at all, or a group could not be budgeted). A pid
+ * that has exited (or is an unreaped zombie) is skipped.
  */
 export function setRealtime(pids: number[], on: boolean): number[] {
   if (realtimePrefix().length === 0) return pids;
   // -R (reset on fork): a process or thread a server starts meanwhile (a restarted plugin host,
   // lspci) starts at normal priority instead of inheriting SCHED_FIFO beyond the row.
   const args = on ? ['-R', '-f', '-a', '-p', String(PRIORITY)] : ['-o', '-a', '-p', '0'];
-  return pids.filter(
+  if (on) {
+    ungrant?.();
+    ungrant = grantRtBudget(pids).undo;
+  }
+  const normal = pids.filter(
     (pid) =>
       spawnSync('chrt', [...args, String(pid)], { stdio: 'ignore', timeout: 5000 }).status !== 0 &&
       !gone(pid),
   );
+  // Back at normal priority: the groups' RT budgets go (a budget left would let a host that
+  // somehow kept SCHED_FIFO run ahead of everything).
+  if (!on) {
+    ungrant?.();
+    ungrant = undefined;
+  }
+  return normal;
 }

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLoop } from '../../bench/http-open-loop.js';
 import { realtimePrefix, setRealtime } from '../../bench/open-loop-realtime.js';
@@ -109,9 +110,16 @@ describe('setRealtime (the isolated rows)', () => {
   it.skipIf(realtimePrefix().length === 0)(
     'puts every thread of a process under SCHED_FIFO and back (skipped: chrt missing or not allowed here)',
     async () => {
-      // a real node process with its worker threads (libuv pool, V8 platform threads)
-      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-      await once(child, 'spawn');
+      // a real node process with its worker threads (libuv pool, V8 platform threads), once its
+      // code runs: threads it started after the chrt would start at normal priority (reset on fork)
+      const child = spawn(
+        process.execPath,
+        ['-e', "process.stdout.write('up'); setInterval(() => {}, 1000)"],
+        {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      await once(child.stdout!, 'data');
       try {
         const pid = child.pid!;
         const threads = () => readdirSync(`/proc/${pid}/task`).map(Number);
@@ -127,6 +135,44 @@ describe('setRealtime (the isolated rows)', () => {
         expect(setRealtime([pid, exited.pid!], false)).toEqual([]);
       } finally {
         child.kill();
+      }
+    },
+  );
+
+  // Omega's plugin hosts sit in cgroup v1 cpu groups with no RT budget, where the kernel refuses
+  // SCHED_FIFO: an isolated row left the host serving the route at normal priority.
+  const rtGroups = '/sys/fs/cgroup/cpu';
+  it.skipIf(realtimePrefix().length === 0 || !existsSync(`${rtGroups}/cpu.rt_runtime_us`))(
+    'isolates a process in a cpu cgroup without an RT budget too, and takes the budget back (skipped: no v1 cpu hierarchy with RT groups)',
+    async () => {
+      const parent = join(rtGroups, `omega-bench-test-${process.pid}`);
+      const leaf = join(parent, 'host');
+      mkdirSync(leaf, { recursive: true });
+      const rt = (dir: string) => readFileSync(join(dir, 'cpu.rt_runtime_us'), 'utf8').trim();
+      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      await once(child, 'spawn');
+      try {
+        const pid = child.pid!;
+        writeFileSync(join(leaf, 'cgroup.procs'), String(pid));
+        expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
+        expect(setRealtime([pid], true)).toEqual([]);
+        expect(policyOf(pid, pid)).toBe(1);
+        expect(Number(rt(leaf))).toBeGreaterThan(0);
+        expect(setRealtime([pid], false)).toEqual([]);
+        expect(policyOf(pid, pid)).toBe(0);
+        expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
+      } finally {
+        child.kill();
+        await once(child, 'exit');
+        for (const dir of [leaf, parent]) {
+          for (let i = 0; i < 50 && existsSync(dir); i++) {
+            try {
+              rmdirSync(dir);
+            } catch {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+          }
+        }
       }
     },
   );

@@ -1,0 +1,83 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Where a cgroup v1 cpu hierarchy is mounted on the distributions we run on. */
+const CPU_MOUNTS = ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct'];
+/** RT µs per period the granted subtree gets in all (of the root's 950,000 per 1,000,000). */
+const SUBTREE_US = 500_000;
+
+/** `pid`'s cgroup v1 cpu directory below the hierarchy's root, or undefined (root, v2, none, gone). */
+function cpuCgroupOf(pid: number): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    const [, controllers = '', path = ''] = line.split(':');
+    if (!controllers.split(',').includes('cpu') || path === '/' || path === '') continue;
+    for (const mount of CPU_MOUNTS) {
+      const dir = join(mount, path);
+      if (existsSync(join(dir, 'cpu.rt_runtime_us'))) return dir;
+    }
+  }
+  return undefined;
+}
+
+const rtOf = (dir: string) => Number(readFileSync(join(dir, 'cpu.rt_runtime_us'), 'utf8').trim());
+const setRt = (dir: string, us: number) => writeFileSync(join(dir, 'cpu.rt_runtime_us'), String(us));
+
+/**
+ * Gives the cgroup v1 cpu groups of `pids` a real-time budget, so their processes can be put
+ * under SCHED_FIFO for an "isolated" fixed-rate row: Omega's plugin hosts sit in cpu cgroups
+ * whose `cpu.rt_runtime_us` is 0, where the kernel refuses SCHED_FIFO, so an isolated Omega row
+ * otherwise left every plugin host (the one serving the route too) waiting for a CPU at normal
+ * priority. The groups' ancestors get {@link SUBTREE_US} per period and the groups under one
+ * parent share it equally (RT group scheduling requires a parent's budget to cover its
+ * children's); the budget also bounds what a spinning host under SCHED_FIFO can take. Returns the
+ * undo (leaves back to 0 first, then the ancestors to what they had), and the pids whose group it
+ * could not budget (no v1 cpu hierarchy, no RT group scheduling, not root).
+ */
+export function grantRtBudget(pids: number[]): { undo: () => void; refused: number[] } {
+  const leafOf = new Map(pids.map((pid) => [pid, cpuCgroupOf(pid)] as const));
+  const leaves = [...new Set([...leafOf.values()].filter((d): d is string => d !== undefined))];
+  const written: Array<{ dir: string; was: number }> = [];
+  const undo = () => {
+    for (const { dir, was } of written.splice(0).reverse()) {
+      try {
+        setRt(dir, was);
+      } catch {} // removed meanwhile (its host exited)
+    }
+  };
+  const failed = new Set<string>();
+  const byParent = new Map<string, string[]>();
+  for (const leaf of leaves) byParent.set(dirname(leaf), [...(byParent.get(dirname(leaf)) ?? []), leaf]);
+  for (const [parent, group] of byParent) {
+    // ancestors top-down, below the hierarchy's root
+    const chain: string[] = [];
+    for (let d = parent; !CPU_MOUNTS.includes(d) && d !== '/'; d = dirname(d)) chain.unshift(d);
+    try {
+      for (const dir of chain) {
+        const was = rtOf(dir);
+        if (was >= SUBTREE_US) continue;
+        setRt(dir, SUBTREE_US);
+        written.push({ dir, was });
+      }
+      const each = Math.floor(SUBTREE_US / group.length);
+      for (const dir of group) {
+        const was = rtOf(dir);
+        if (was >= each) continue;
+        setRt(dir, each);
+        written.push({ dir, was });
+      }
+    } catch {
+      for (const dir of group) failed.add(dir);
+    }
+  }
+  const refused = pids.filter((pid) => {
+    const leaf = leafOf.get(pid);
+    return leaf !== undefined && failed.has(leaf);
+  });
+  return { undo, refused };
+}
