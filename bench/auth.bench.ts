@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,32 +19,33 @@ import { authorizeKnown } from '../kernel/http/authorize-request.js';
 import { defineRoute } from '../kernel/http/route.js';
 import { encodeRouteRequest } from '../kernel/sandbox/encode-route-request.js';
 import { ensureWrk, wrk } from './http-load.js';
-import { cpuMs } from './http-proc.js';
 import { report } from './report.js';
 import { startOmega } from './servers/start-omega.js';
 
 /**
  * What authentication adds to a plugin route (issue #13: the JWT route ≥ 0.95× the public one).
  * (a) A kernel started as `npm start` starts it (bench/servers/start-omega.ts) with the echo
- *     plugin, loaded by wrk (50 connections) in OMEGA_BENCH_AUTH_ROUNDS (default 9) interleaved
- *     rounds of OMEGA_BENCH_SECONDS (default 3) s, the order rotated each round, four cases:
+ *     plugin, loaded by wrk (50 connections) in OMEGA_BENCH_AUTH_ROUNDS (default 12) interleaved
+ *     rounds of OMEGA_BENCH_SECONDS (default 2) s, in a balanced order (see WILLIAMS), four cases:
  *     `public` and its A/A twin `public again` (the same route measured twice: the run's noise),
  *     `public + header` (the public route sent the JWT route's Authorization header, which it
  *     ignores: what the header's bytes cost in Node's parser and socket, with no authentication)
  *     and `JWT` (the same handler needing `echo:read`). Kernel CPU per request (all threads, and
- *     the main thread alone), medians, and each case over `public` as the median of the rounds'
- *     paired ratios, so `JWT` − `public + header` is authentication's own cost and the A/A row
- *     says how far apart two identical cases land. One kernel serves all four, so the
- *     per-instance offset between kernels does not enter the ratios.
- * (b) In-process, the JWT route's own per-request steps beside the public route's: a known
- *     token's authorization (the decision cache + the permission answer) and the caller the plugin
- *     receives with the route request's encoding (JWT caller vs anonymous).
+ *     the main thread alone, from the scheduler's ns counts), medians, and each case over another
+ *     as the median of the rounds' paired ratios: `JWT` over `public + header` is authentication's
+ *     own share, and the A/A row with its spread says how far apart two identical cases land (on
+ *     a machine at load 8-16, ±20 % per round: the in-process rows below then say more). One
+ *     kernel serves all four, so the per-instance offset between kernels does not enter the ratios.
+ * (b) In-process, the JWT route's own per-request steps beside the public route's: Node's parser
+ *     with and without the header, the known token's authorization as the HTTP app runs it
+ *     (authorizeKnown: the headers, the decision cache, the permission answer) and the caller the
+ *     plugin receives with the route request's encoding (JWT caller vs anonymous).
  * (c) In-process: a verified-decision cache hit vs a full EdDSA verification of the same token.
  * `npm run bench -- auth.bench` (builds dist first), or after `npx tsup --silent`:
  * `node --conditions=source --import tsx bench/auth.bench.ts`.
  */
-const SECONDS = Number(process.env.OMEGA_BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.OMEGA_BENCH_AUTH_ROUNDS ?? 9);
+const SECONDS = Number(process.env.OMEGA_BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.OMEGA_BENCH_AUTH_ROUNDS ?? 12);
 /** Node's own HTTP parser (the one its server uses), for what the header's bytes cost it. */
 const { HTTPParser } = createRequire(import.meta.url)('_http_common') as {
   // biome-ignore lint/suspicious/noExplicitAny: Node's internal parser has no published types
@@ -56,18 +57,30 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
-/** CPU time of a process's main thread (the event loop) so far, ms. */
-const mainThreadMs = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
+/**
+ * CPU time a thread has run so far, ns: the scheduler's own count (/proc/…/schedstat), not
+ * /proc/…/stat's 10 ms ticks, which cost a 2 s case ±0.4 µs per request in rounding alone.
+ */
+const threadNs = (pid: number, tid: number | string): number => {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return 0; // the thread ended between the listing and the read
+  }
 };
+/** CPU time of a process's live threads so far, ns. */
+const processNs = (pid: number): number =>
+  readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => sum + threadNs(pid, tid), 0);
 
-/** Times the kernel's main thread has gone to sleep (voluntary context switches): event-loop waits. */
-const mainThreadWaits = (pid: number): number =>
-  Number(
-    /voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'))![1],
-  );
+/** Orders of the four cases, round by round (a Williams Latin square, balanced for carry-over). */
+const WILLIAMS = [
+  [0, 1, 3, 2],
+  [1, 2, 0, 3],
+  [2, 3, 1, 0],
+  [3, 0, 2, 1],
+];
+/** Wait after each case before reading the kernel's CPU, ms. */
+const SETTLE_MS = 200;
 
 // (a) end to end, one kernel
 ensureWrk();
@@ -84,7 +97,6 @@ const targets = [
   url: `${k.url}/api/v1/echo/${t.path}`,
   us: [] as number[],
   main: [] as number[],
-  waits: [] as number[],
 }));
 try {
   for (const t of targets) await wrk(t.url, { connections: 50, seconds: 1, headers: t.headers });
@@ -92,21 +104,20 @@ try {
     `load: wrk, 50 connections × ${SECONDS} s per case, ${ROUNDS} interleaved rounds; Authorization header ${bearer.authorization.length} bytes; loadavg ${load()}`,
   );
   for (let round = 0; round < ROUNDS; round++) {
-    // Each case takes each place in the order across rounds: a drift in the machine's load
-    // does not always fall on the same case.
-    const turn = targets.map((_, i) => targets[(i + round) % targets.length]!);
+    // A Williams square: over every 4 rounds each case takes each place once and follows each
+    // other case once, so neither a drift in the machine's load nor what the case before left
+    // behind falls on one case more than on another.
+    const order = WILLIAMS[round % WILLIAMS.length]!.map((i) => targets[i]!);
     const line: string[] = [];
-    for (const t of round % 2 ? turn.reverse() : turn) {
-      const cpu0 = cpuMs(k.pid);
-      const main0 = mainThreadMs(k.pid);
-      const waits0 = mainThreadWaits(k.pid);
+    for (const t of order) {
+      const cpu0 = processNs(k.pid);
+      const main0 = threadNs(k.pid, k.pid);
       const r = await wrk(t.url, { connections: 50, seconds: SECONDS, headers: t.headers });
-      t.us.push(((cpuMs(k.pid) - cpu0) * 1000) / r.requests);
-      t.main.push(((mainThreadMs(k.pid) - main0) * 1000) / r.requests);
-      t.waits.push((mainThreadWaits(k.pid) - waits0) / r.requests);
-      line.push(
-        `${t.name} ${t.us.at(-1)!.toFixed(1)} (${(r.rps / 1000).toFixed(1)}k/s, ${t.waits.at(-1)!.toFixed(2)} waits/req)`,
-      );
+      // The case's own tail (in-flight plugin calls, 50 connections closing) is counted in it.
+      await new Promise((done) => setTimeout(done, SETTLE_MS));
+      t.us.push((processNs(k.pid) - cpu0) / 1000 / r.requests);
+      t.main.push((threadNs(k.pid, k.pid) - main0) / 1000 / r.requests);
+      line.push(`${t.name} ${t.us.at(-1)!.toFixed(1)} (${(r.rps / 1000).toFixed(1)}k/s)`);
     }
     console.log(`  round ${round} (load ${loadavg()[0]!.toFixed(2)}): ${line.join(' · ')}`);
   }
@@ -115,35 +126,37 @@ try {
 }
 console.log(`loadavg after (a): ${load()}`);
 const [pub, twin, header, jwt] = targets;
-/** `t` over `public` per CPU-second: the median of the rounds' paired ratios (public µs / t µs). */
-const pairedRatio = (t: (typeof targets)[number], of: 'us' | 'main' = 'us') =>
-  median(t[of].map((us, i) => pub![of][i]! / us));
+type Case = (typeof targets)[number];
+/** `t` over `base` per CPU-second: the median of the rounds' paired ratios (base µs / t µs). */
+const pairedRatio = (t: Case, base: Case = pub!, of: 'us' | 'main' = 'us') =>
+  median(t[of].map((us, i) => base[of][i]! / us));
 for (const t of targets) {
   console.log(
-    `  ${t.name.padEnd(16)} median ${median(t.us).toFixed(1)} µs CPU/request (main thread ${median(t.main).toFixed(1)}), per CPU-second × ${pairedRatio(t).toFixed(3)} of public (main thread × ${pairedRatio(t, 'main').toFixed(3)}); rounds ${t.us.map((x) => x.toFixed(1)).join(' ')}`,
+    `  ${t.name.padEnd(16)} median ${median(t.us).toFixed(1)} µs CPU/request (main thread ${median(t.main).toFixed(1)}), per CPU-second × ${pairedRatio(t).toFixed(3)} of public (main thread × ${pairedRatio(t, pub, 'main').toFixed(3)}); rounds ${t.us.map((x) => x.toFixed(1)).join(' ')}`,
   );
 }
 const twinRatios = twin!.us.map((us, i) => pub!.us[i]! / us).sort((a, b) => a - b);
 console.log(
   `  A/A paired ratios, lowest to highest: ${twinRatios.map((x) => x.toFixed(2)).join(' ')}: a difference between cases inside this spread is noise`,
 );
+const aa = { name: 'A/A (public again over public)', value: pairedRatio(twin!), unit: '×' };
 report({
   name: 'A/A: public route measured twice, per CPU-second',
-  value: pairedRatio(twin!),
+  value: aa.value,
   unit: '× public',
-  baseline: { name: 'identical cases, so 1.000 ± the noise', value: 1 },
+  baseline: { name: 'identical cases, so 1 ± the noise', value: 1 },
 });
 report({
   name: 'public route + an ignored Authorization header',
-  value: median(header!.us.map((us, i) => us - pub!.us[i]!)),
-  unit: 'µs CPU/request over public',
-  baseline: { name: 'A/A difference', value: median(twin!.us.map((us, i) => us - pub!.us[i]!)) },
+  value: pairedRatio(header!),
+  unit: '× public',
+  baseline: aa,
 });
 report({
-  name: "authentication's own cost (JWT − public + header)",
-  value: median(jwt!.us.map((us, i) => us - header!.us[i]!)),
-  unit: 'µs CPU/request',
-  baseline: { name: 'public route', value: median(pub!.us) },
+  name: 'authentication alone: JWT route over public + header',
+  value: pairedRatio(jwt!, header!),
+  unit: '× public + header',
+  baseline: aa,
 });
 report({
   name: 'kernel CPU per request, JWT plugin route',
@@ -157,7 +170,7 @@ report({
   name: 'JWT route requests per kernel CPU-second',
   value: pairedRatio(jwt!),
   unit: '× public',
-  baseline: { name: 'A/A twin', value: pairedRatio(twin!) },
+  baseline: aa,
   goal: 'ratio ≥ 0.95',
   met: pairedRatio(jwt!) >= 0.95,
 });
