@@ -72,6 +72,10 @@ const threadNs = (pid: number, tid: number | string): number => {
 const processNs = (pid: number): number =>
   readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => sum + threadNs(pid, tid), 0);
 
+/** CPU time of the kernel's children (the plugin hosts, the local agent) so far, ns. */
+const childrenNs = (k: { hostPids(): number[] }): number =>
+  k.hostPids().reduce((sum, pid) => sum + processNs(pid), 0);
+
 /** Orders of the four cases, round by round (a Williams Latin square, balanced for carry-over). */
 const WILLIAMS = [
   [0, 1, 3, 2],
@@ -97,6 +101,7 @@ const targets = [
   url: `${k.url}/api/v1/echo/${t.path}`,
   us: [] as number[],
   main: [] as number[],
+  hosts: [] as number[],
 }));
 try {
   for (const t of targets) await wrk(t.url, { connections: 50, seconds: 1, headers: t.headers });
@@ -112,11 +117,13 @@ try {
     for (const t of order) {
       const cpu0 = processNs(k.pid);
       const main0 = threadNs(k.pid, k.pid);
+      const hosts0 = childrenNs(k);
       const r = await wrk(t.url, { connections: 50, seconds: SECONDS, headers: t.headers });
       // The case's own tail (in-flight plugin calls, 50 connections closing) is counted in it.
       await new Promise((done) => setTimeout(done, SETTLE_MS));
       t.us.push((processNs(k.pid) - cpu0) / 1000 / r.requests);
       t.main.push((threadNs(k.pid, k.pid) - main0) / 1000 / r.requests);
+      t.hosts.push((childrenNs(k) - hosts0) / 1000 / r.requests);
       line.push(`${t.name} ${t.us.at(-1)!.toFixed(1)} (${(r.rps / 1000).toFixed(1)}k/s)`);
     }
     console.log(`  round ${round} (load ${loadavg()[0]!.toFixed(2)}): ${line.join(' · ')}`);
@@ -128,11 +135,11 @@ console.log(`loadavg after (a): ${load()}`);
 const [pub, twin, header, jwt] = targets;
 type Case = (typeof targets)[number];
 /** `t` over `base` per CPU-second: the median of the rounds' paired ratios (base µs / t µs). */
-const pairedRatio = (t: Case, base: Case = pub!, of: 'us' | 'main' = 'us') =>
+const pairedRatio = (t: Case, base: Case = pub!, of: 'us' | 'main' | 'hosts' = 'us') =>
   median(t[of].map((us, i) => base[of][i]! / us));
 for (const t of targets) {
   console.log(
-    `  ${t.name.padEnd(16)} median ${median(t.us).toFixed(1)} µs CPU/request (main thread ${median(t.main).toFixed(1)}), per CPU-second × ${pairedRatio(t).toFixed(3)} of public (main thread × ${pairedRatio(t, pub, 'main').toFixed(3)}); rounds ${t.us.map((x) => x.toFixed(1)).join(' ')}`,
+    `  ${t.name.padEnd(16)} median ${median(t.us).toFixed(1)} µs CPU/request (main thread ${median(t.main).toFixed(1)}; its children ${median(t.hosts).toFixed(1)}), per CPU-second × ${pairedRatio(t).toFixed(3)} of public (main thread × ${pairedRatio(t, pub, 'main').toFixed(3)}); rounds ${t.us.map((x) => x.toFixed(1)).join(' ')}`,
   );
 }
 const twinRatios = twin!.us.map((us, i) => pub!.us[i]! / us).sort((a, b) => a - b);
@@ -157,6 +164,12 @@ report({
   value: pairedRatio(jwt!, header!),
   unit: '× public + header',
   baseline: aa,
+});
+report({
+  name: "JWT route, the kernel's children per request",
+  value: median(jwt!.hosts),
+  unit: 'µs CPU',
+  baseline: { name: 'public route', value: median(pub!.hosts) },
 });
 report({
   name: 'kernel CPU per request, JWT plugin route',
