@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   type HeapSizes,
-  SETTLE_GROWTH_BYTES,
+  SETTLE_GARBAGE_BYTES,
   SETTLE_QUIET_CPU_MS,
+  SETTLE_REGROWTH_BYTES,
   settleDue,
 } from '../../kernel/sandbox/host/settle-due.js';
 
@@ -24,9 +25,16 @@ describe('settleDue', () => {
     ['never settled, quiet', 5, true, settled, undefined, true],
     ['never settled, a second over 5 % of a core', quiet + 1, true, settled, undefined, false],
     ['busy spell behind it, quiet now', quiet, true, settled, settled, true],
-    ['settled, quiet, unchanged', 5, false, grown(0, 512 * 1024), settled, false],
-    ['settled, young generation regrown', 5, false, grown(SETTLE_GROWTH_BYTES, 0), settled, true],
-    ['settled, garbage from its ticks', 5, false, grown(0, SETTLE_GROWTH_BYTES), settled, true],
+    [
+      'settled, quiet, a little garbage',
+      5,
+      false,
+      grown(512 * 1024, SETTLE_GARBAGE_BYTES - 1),
+      settled,
+      false,
+    ],
+    ['settled, young generation regrown', 5, false, grown(SETTLE_REGROWTH_BYTES, 0), settled, true],
+    ['settled, garbage from its ticks', 5, false, grown(0, SETTLE_GARBAGE_BYTES), settled, true],
     ['settled, regrown, but busy', quiet + 1, false, grown(2 * MB, 2 * MB), settled, false],
     ['settled, heaps smaller than after it', 5, false, grown(-MB, -MB), settled, false],
   ];

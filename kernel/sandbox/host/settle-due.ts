@@ -7,11 +7,16 @@
  */
 export const SETTLE_QUIET_CPU_MS = 50;
 /**
- * A quiet host settles again once its heaps (the plugin's isolate and the host's own, committed
- * or in use) have grown this much since its last settle: a regrown young generation (two 1 MiB
- * semi-spaces again) or garbage its timer left in old space.
+ * A quiet host settles again once its heaps (the plugin's isolate and the host's own) have
+ * committed this much more than right after its last settle: a regrown young generation (two
+ * 1 MiB semi-spaces again) or old-space pages.
  */
-export const SETTLE_GROWTH_BYTES = 1024 * 1024;
+export const SETTLE_REGROWTH_BYTES = 1024 * 1024;
+/**
+ * …or once this much more of them is in use: garbage its timer left (a 1 s timer plugin: every
+ * ~20 s; at 1 MiB a settle came every ~10 s for the same RSS, bench/host-memory.bench.ts).
+ */
+export const SETTLE_GARBAGE_BYTES = 2 * 1024 * 1024;
 
 /** Both heaps of a host, added up (the plugin's isolate and the host's own), bytes. */
 export interface HeapSizes {
@@ -35,14 +40,15 @@ export interface SettleInput {
 
 /**
  * Whether a host settles at the end of a window: only a quiet one (at most
- * {@link SETTLE_QUIET_CPU_MS} of CPU in each sixth, however many calls), and then when a busier spell left
- * garbage (`owed`) or the heaps grew by {@link SETTLE_GROWTH_BYTES} since the last settle — so a
- * host woken every second settles after each busy spell and again whenever its own ticks have
- * regrown it, and an idle or unchanged host does not settle again.
+ * {@link SETTLE_QUIET_CPU_MS} of CPU in each sixth, however many calls), and then when a busier
+ * spell left garbage (`owed`) or the heaps grew since the last settle
+ * ({@link SETTLE_REGROWTH_BYTES} committed, {@link SETTLE_GARBAGE_BYTES} in use) — so a host woken
+ * every second settles after each busy spell and again whenever its own ticks have regrown it, and
+ * an idle or unchanged host does not settle again.
  */
 export function settleDue(input: SettleInput): boolean {
   if (input.peakCpuMs > SETTLE_QUIET_CPU_MS) return false;
   if (input.owed || !input.after) return true;
   const { now, after } = input;
-  return now.total - after.total >= SETTLE_GROWTH_BYTES || now.used - after.used >= SETTLE_GROWTH_BYTES;
+  return now.total - after.total >= SETTLE_REGROWTH_BYTES || now.used - after.used >= SETTLE_GARBAGE_BYTES;
 }
