@@ -1,13 +1,15 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { build as esbuild, type Plugin } from 'esbuild';
 import { createLogger } from '../kernel/log/index.js';
 import { createPermissionGate } from '../kernel/permissions/index.js';
+import { SETTLE_IDLE_MS } from '../kernel/sandbox/host/create-idle-settle.js';
 import {
   callRoute,
   createSandbox,
@@ -19,7 +21,7 @@ import { watchSpins } from '../kernel/sandbox/spin-watch.js';
 import { createFrameWriter, FrameType } from '../kernel/sandbox/wire/index.js';
 import { buildHost } from './build-host.js';
 import { privateMb, rssMb } from './http-proc.js';
-import { report } from './report.js';
+import { percentile, report } from './report.js';
 
 /**
  * Issue #13's goal "an idle plugin host ≤ 50 MB RSS", quickly (no wrk, no HTTP): plugin hosts
@@ -208,6 +210,230 @@ async function burst(
   return { perSec: n / s, kernelUs: (cpu.user + cpu.system) / n, hostUs: (threadsCpuUs(pid) - host0) / n };
 }
 
+/**
+ * The idle settle on a host that is never idle: a periodic timer plugin (the metrics host's shape:
+ * a tick a second that builds a sample and keeps the last minute of them) after a burst of
+ * allocating route calls, then SETTLE_SPAN_S s of its ticks and of a probe call every 250 ms, with a
+ * light burst at a third of it (20 allocating calls: under main's 60 entries a window), with the settle off,
+ * with main's rule (1780cd7: a quiet window is ≤ 60 entries, and a host settles once per quiet
+ * spell) and with this one (kernel/sandbox/host/settle-due.ts) — three host bundles, run at the
+ * same time. Per variant: the host's RSS sampled each second after each burst's first window
+ * (medians, and the highest), its CPU per second, the probe calls' latency (p50 and max: a call that lands on a
+ * settle waits for one of its steps); for this rule, each settle as the host saw it (count, CPU
+ * per settle, its longer step's wall time — a bench-only build whose run-host wiring line passes
+ * onSettle to a trace file). OMEGA_BENCH_SETTLE_ONLY=1 runs only this part.
+ */
+const TICKER = `let ticks = 0;
+const minute = [];
+export const plugin = {
+  async activate(ctx) {
+    await ctx.timers.every(1000, () => {
+      ticks++;
+      const sample = {};
+      for (let i = 0; i < 300; i++) sample['series_' + i] = { value: Math.sqrt(i * ticks), labels: { node: 'n1', cpu: String(i % 8) } };
+      minute.push(JSON.stringify(sample));
+      if (minute.length > 60) minute.shift();
+    });
+  },
+  routes: {
+    async hello() { return { status: 200, body: { hello: 'world' } }; },
+    async ping() { return { status: 200, body: { ticks } }; },
+    async churn() { let n = 0; for (let i = 0; i < 20000; i++) { const o = { i, s: 'x' + i }; n += o.s.length; } return { status: 200, body: { n } }; },
+  },
+};`;
+/** Seconds of ticks and probe calls after the burst; a light burst comes at a third of it. */
+const SETTLE_SPAN_S = Number(process.env.OMEGA_BENCH_SETTLE_SPAN_S ?? 45);
+/** Allocating calls (20 000 objects each): the burst, and the light burst (< 60 entries a window). */
+const CHURN_BURST = 300;
+const CHURN_LIGHT = 20;
+/** The host's create-idle-settle.ts as main had it, and one that never settles. */
+const SETTLE_SOURCES = {
+  off: 'export const SETTLE_IDLE_MS = 6000;\nexport const createIdleSettle = (_isolate: unknown, _opts?: unknown) => undefined;\n',
+  main: () =>
+    execFileSync('git', ['show', '1780cd7:kernel/sandbox/host/create-idle-settle.ts'], { encoding: 'utf8' }),
+};
+const WIRING = 'createIdleSettle(isolate)';
+
+/** A host bundle with `settle` as its create-idle-settle.ts, each settle appended to `trace`. */
+async function buildSettleHost(settle: 'off' | 'main' | 'branch', trace: string): Promise<HostEntry> {
+  const dir = await mkdtemp(join(tmpdir(), 'omega-bench-settle-'));
+  await symlink(join(import.meta.dirname, '..', 'node_modules'), join(dir, 'node_modules'));
+  const file = join(dir, 'plugin-host.cjs');
+  const swap: Plugin = {
+    name: 'settle-variant',
+    setup(b) {
+      b.onLoad({ filter: /create-idle-settle\.ts$/ }, () =>
+        settle === 'branch'
+          ? undefined
+          : { contents: settle === 'off' ? SETTLE_SOURCES.off : SETTLE_SOURCES.main(), loader: 'ts' },
+      );
+      b.onLoad({ filter: /host[\\/]run-host\.ts$/ }, (args) => {
+        const src = readFileSync(args.path, 'utf8');
+        if (!src.includes(WIRING)) throw new Error(`run-host.ts no longer holds ${WIRING}: update the bench`);
+        const onSettle = `(r) => require('node:fs').appendFileSync(${JSON.stringify(trace)}, JSON.stringify(r) + '\\n')`;
+        return {
+          contents: src.replace(WIRING, `createIdleSettle(isolate, { onSettle: ${onSettle} })`),
+          loader: 'ts',
+        };
+      });
+    },
+  };
+  await esbuild({
+    entryPoints: [join(import.meta.dirname, '..', 'kernel/sandbox/host/main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['isolated-vm'],
+    outfile: file,
+    logLevel: 'silent',
+    plugins: [swap],
+  });
+  return { execArgv: ['--no-node-snapshot'], file };
+}
+
+async function settleSection(): Promise<void> {
+  const variants = [
+    { label: 'settle off', settle: 'off' as const },
+    { label: "main's rule", settle: 'main' as const },
+    { label: 'this rule', settle: 'branch' as const },
+  ];
+  const runs = [];
+  for (const v of variants) {
+    const trace = join(tmpdir(), `omega-bench-settle-${process.pid}-${v.settle}.jsonl`);
+    const entry = await buildSettleHost(v.settle, trace);
+    const sb = createSandbox({ logger, hostEntry: entry, warmHosts: 0, cgroups: { mode: 'none' } });
+    const gate = createPermissionGate({
+      plugin: 'ticker',
+      declared: ['http:routes', 'timers'],
+      granted: ['http:routes', 'timers'],
+    });
+    const p = await sb.start({
+      name: 'ticker',
+      version: '1.0.0',
+      bundleCode: TICKER,
+      authorize: (d) => gate.check(d),
+      services: { log: logger },
+    });
+    runs.push({
+      ...v,
+      trace,
+      entry,
+      sb,
+      p,
+      pid: p.status().pid!,
+      rss: [] as number[],
+      rssLight: [] as number[],
+      lat: [] as number[],
+      cpu0: 0,
+    });
+  }
+  const churn = routeRequest('/churn');
+  for (const r of runs) for (let i = 0; i < CHURN_BURST; i++) await callRoute(r.p, 'churn', churn);
+  const ping = routeRequest('/ping');
+  const t0 = performance.now();
+  const lightAt = t0 + (SETTLE_SPAN_S * 1000) / 3;
+  // RSS is sampled after each burst's first window (a settle may come 6–7 s after it).
+  const sampled = (t: number) =>
+    (t >= t0 + SETTLE_IDLE_MS + 2000 && t < lightAt) || t >= lightAt + SETTLE_IDLE_MS + 2000;
+  let light = false;
+  let cpuFrom = 0;
+  for (let i = 0; performance.now() - t0 < SETTLE_SPAN_S * 1000; i++) {
+    const now = performance.now();
+    if (cpuFrom === 0 && sampled(now)) {
+      cpuFrom = now;
+      for (const r of runs) r.cpu0 = threadsCpuUs(r.pid);
+    }
+    if (!light && now >= lightAt) {
+      light = true;
+      for (const r of runs) for (let k = 0; k < CHURN_LIGHT; k++) await callRoute(r.p, 'churn', churn);
+    }
+    for (const r of runs) {
+      const s = performance.now();
+      await callRoute(r.p, 'ping', ping);
+      r.lat.push(performance.now() - s);
+      if (i % 4 === 0 && sampled(now)) (now < lightAt ? r.rss : r.rssLight).push(rssMb(r.pid));
+    }
+    await sleep(250);
+  }
+  const spanS = (performance.now() - cpuFrom) / 1000;
+  const results = runs.map((r) => {
+    const settles = existsSync(r.trace)
+      ? readFileSync(r.trace, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { stepMs: number; cpuMs: number })
+      : [];
+    return {
+      ...r,
+      cpuPerS: (threadsCpuUs(r.pid) - r.cpu0) / 1000 / spanS,
+      settles,
+    };
+  });
+  for (const r of runs) {
+    await r.sb.close();
+    await rm(dirname(r.entry.file), { recursive: true, force: true });
+    await rm(r.trace, { force: true });
+  }
+  const off = results[0]!;
+  console.log(
+    `\nloadavg ${loadavg()[0]!.toFixed(1)}; periodic timer plugin (a tick a second) after ${CHURN_BURST} allocating calls, then ${SETTLE_SPAN_S} s with a probe call every 250 ms and ${CHURN_LIGHT} allocating calls at ${SETTLE_SPAN_S / 3} s; RSS sampled each second from ${(SETTLE_IDLE_MS + 2000) / 1000} s after each burst`,
+  );
+  for (const r of results) {
+    const name = `periodic timer plugin host (${r.label})`;
+    report({
+      name: `${name} RSS, median`,
+      value: median(r.rss),
+      unit: 'MB',
+      baseline: { name: 'settle off', value: median(off.rss) },
+      goal: '≤ 50 MB',
+      met: median(r.rss) <= 50,
+    });
+    report({
+      name: `${name} RSS after the light burst, median`,
+      value: median(r.rssLight),
+      unit: 'MB',
+      baseline: { name: 'settle off', value: median(off.rssLight) },
+      goal: '≤ 50 MB',
+      met: median(r.rssLight) <= 50,
+    });
+    report({
+      name: `${name} RSS, highest`,
+      value: Math.max(...r.rss, ...r.rssLight),
+      unit: 'MB',
+      baseline: { name: 'settle off', value: Math.max(...off.rss, ...off.rssLight) },
+    });
+    report({
+      name: `${name} CPU per second`,
+      value: r.cpuPerS,
+      unit: 'ms',
+      baseline: { name: 'settle off', value: off.cpuPerS },
+    });
+    report({
+      name: `${name} probe call, p50`,
+      value: percentile(r.lat, 50),
+      unit: 'ms',
+      baseline: { name: 'settle off', value: percentile(off.lat, 50) },
+    });
+    report({
+      name: `${name} probe call, max`,
+      value: Math.max(...r.lat),
+      unit: 'ms',
+      baseline: { name: 'settle off', value: Math.max(...off.lat) },
+    });
+    if (r.settles.length > 0)
+      console.log(
+        `      ${r.settles.length} settles in ${Math.round((performance.now() - t0) / 1000)} s; CPU per settle median ${median(r.settles.map((s) => s.cpuMs)).toFixed(1)} ms, its longer step median ${median(r.settles.map((s) => s.stepMs)).toFixed(1)} ms, max ${Math.max(...r.settles.map((s) => s.stepMs)).toFixed(1)} ms`,
+      );
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+if (process.env.OMEGA_BENCH_SETTLE_ONLY === '1') {
+  await settleSection();
+  process.exit(0);
+}
+
 interface Variant {
   label: string;
   entry: HostEntry;
@@ -244,7 +470,6 @@ const security = existsSync(SECURITY) ? readFileSync(SECURITY, 'utf8') : undefin
 if (!security) console.log(`(no ${SECURITY}: run npm run build:plugins for the core plugin's host)`);
 
 const ROUNDS = 3;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const running = [];
 for (const v of variants) {
   const sb = createSandbox({ logger, hostEntry: v.entry, warmHosts: 1, cgroups: { mode: 'none' } });
@@ -421,3 +646,4 @@ report({
   unit: 'ns',
   baseline: { name: 'writer.send of the CALL frame', value: sendNs },
 });
+await settleSection();

@@ -1,38 +1,67 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type ivm from 'isolated-vm';
+import { type HeapSizes, SETTLE_QUIET_CPU_MS, settleDue } from './settle-due.js';
 
 /**
- * The window over which a host's activity is judged, ms: a host settles at the end of a window
- * with at most {@link SETTLE_QUIET_ENTRIES} entries. V8 shrinks a young generation only when its
- * allocation rate, measured over the last 5 s, is low: a GC sooner after a burst frees old-space
- * pages but keeps both 1 MiB semi-spaces (measured on Node 20: shrunk at ≥ 5.2 s, not at 4.5 s).
+ * The window over which a host's activity is judged, ms (each sixth of it, on a rolling basis).
+ * V8 shrinks a young generation only when its allocation rate, measured over the last 5 s, is
+ * low: a GC sooner after a burst frees old-space pages but keeps both 1 MiB semi-spaces
+ * (measured on Node 20: shrunk at ≥ 5.2 s, not at 4.5 s).
  */
 export const SETTLE_IDLE_MS = 6000;
 /**
- * At most this many entries in a window count as quiet (10 a second): a plugin woken by a 1 s
- * timer (metrics) settles too, once after each busier spell, never again until the next one.
+ * A settle runs only after this long without an entry, ms: between two ticks of a timer plugin,
+ * not on the heels of one (whose host calls may still be answering); it waits at most a sixth of
+ * a window for such a gap, else tries again after the next window.
  */
-export const SETTLE_QUIET_ENTRIES = 60;
+export const SETTLE_GAP_MS = 100;
 
-/** What {@link createIdleSettle} answers: tell it about activity; it settles once idle. */
+/** One settle, as {@link IdleSettleOptions.onSettle} is told of it. */
+export interface SettleRecord {
+  /** Wall time of the longer of its two steps (the isolate's GCs, the host's), ms: the most an entry waits. */
+  stepMs: number;
+  /** Process CPU of the whole settle, ms. */
+  cpuMs: number;
+  /** Both heaps before and after it. */
+  before: HeapSizes;
+  after: HeapSizes;
+}
+
+/** Options of {@link createIdleSettle}. */
+export interface IdleSettleOptions {
+  /** Told of each settle (measurement only: bench/host-memory.bench.ts). */
+  onSettle?(record: SettleRecord): void;
+}
+
+/** What {@link createIdleSettle} answers: tell it about activity; it settles when quiet. */
 export interface IdleSettle {
-  /** An entry finished: counts it, and starts judging windows if it is not already. */
+  /** An entry finished: notes when, and starts judging windows if it is not already. */
   touch(): void;
   /** Stops the idle check (the host is stopping). */
   close(): void;
 }
 
+const cpuMsNow = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /**
- * Gives back a quiet host's garbage heap pages, once per quiet spell: at the end of a
- * {@link SETTLE_IDLE_MS} window (judged each sixth of it) with at most
- * {@link SETTLE_QUIET_ENTRIES} entries (none for an idle host: 6–7 s after its last call), two
- * full GCs of the plugin's isolate and two of the host's own (V8's `gc`), after which V8
- * shrinks each young generation from two 1 MiB semi-spaces to 256 KiB and releases emptied
- * old-space pages — ~3 MB less RSS per idle host (bench/host-memory.bench.ts). It settles again
- * only after a busier window: a host stays quiet or busy for the cost of one timer a second
- * while calls come, none while idle. The first busy calls after a settle regrow the young
- * generation.
+ * Gives back a quiet host's garbage heap pages: two full GCs of the plugin's isolate and two of
+ * the host's own (V8's `gc`), after which V8 shrinks each young generation from two 1 MiB
+ * semi-spaces to 256 KiB and releases emptied old-space pages — ~3 MB less RSS per host
+ * (bench/host-memory.bench.ts). Activity is judged over a rolling {@link SETTLE_IDLE_MS} window of
+ * host CPU time, not of calls, and {@link settleDue} decides: a quiet window (≤ 5 % of a core in
+ * each of its seconds) settles a host after a busier one, and again whenever its heaps have regrown since its last
+ * settle — so a plugin woken every second by its timer (metrics) settles too, and keeps settling
+ * as its ticks regrow it. Windows are judged only while entries come: an idle host pays nothing
+ * once its last window is judged.
+ *
+ * Never inside an entry: a settle runs on this process's event loop between frames, only once
+ * no entry has finished for {@link SETTLE_GAP_MS}, in two steps (the isolate's GCs, then the
+ * host's) with frames served between them, so an entry arriving meanwhile waits for one step at
+ * most (a few ms: figures in bench/host-memory.bench.ts).
  *
  * V8's `gc` is exposed only while two throwaway contexts are made — one in this process's
  * isolate, one in the plugin's — and hidden again before the plugin's own context exists:
@@ -40,7 +69,7 @@ export interface IdleSettle {
  * of the host enters its isolate. Where the flag cannot be toggled (an embedding that froze
  * V8's flags) the host does not settle and runs as before.
  */
-export function createIdleSettle(isolate: ivm.Isolate): IdleSettle | undefined {
+export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions = {}): IdleSettle | undefined {
   let hostGc: () => void;
   let isolateGc: ivm.Reference<() => void>;
   try {
@@ -58,43 +87,112 @@ export function createIdleSettle(isolate: ivm.Isolate): IdleSettle | undefined {
     return undefined;
   }
 
-  // Entries per 1/6 of the window (a ring of the last six), and the current slice's count.
+  const SLICE_MS = SETTLE_IDLE_MS / 6;
+  // CPU per sixth of the window (a ring of the last six), the current slice's start and the
+  // settles' own CPU inside it (not counted).
   const slices: number[] = [];
-  let entries = 0;
-  let settled = false;
+  let sliceCpu0 = 0;
+  let settleCpu = 0;
+  let lastEntry = 0;
+  let owed = true;
+  let after: HeapSizes | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const tick = (): void => {
-    slices.push(entries);
-    entries = 0;
-    if (slices.length > 6) slices.shift();
-    const sum = slices.reduce((a, b) => a + b, 0);
-    if (slices.length < 6 || sum > SETTLE_QUIET_ENTRIES) {
-      if (sum > SETTLE_QUIET_ENTRIES) settled = false;
-      timer = setTimeout(tick, SETTLE_IDLE_MS / 6).unref();
-      return;
-    }
-    // A quiet window: stop ticking; the next entry starts a new window.
-    timer = undefined;
-    slices.length = 0;
-    if (settled || isolate.isDisposed) return;
-    settled = true;
+  let step: NodeJS.Immediate | undefined;
+  let closed = false;
+
+  const heaps = (): HeapSizes => {
+    const h = isolate.getHeapStatisticsSync();
+    const me = getHeapStatistics();
+    return { total: h.total_heap_size + me.total_heap_size, used: h.used_heap_size + me.used_heap_size };
+  };
+
+  /** Two steps, frames served between them; `owed` is paid and the heaps noted at the end. */
+  const settle = (): void => {
+    const before = heaps();
+    const cpu0 = cpuMsNow();
+    let t = performance.now();
     try {
       isolateGc.applySync(undefined, []);
       isolateGc.applySync(undefined, []);
     } catch {
       // A disposed isolate: the host is ending anyway.
     }
-    hostGc();
-    hostGc();
+    const isolateMs = performance.now() - t;
+    const mid = cpuMsNow();
+    settleCpu += mid - cpu0;
+    step = setImmediate(() => {
+      step = undefined;
+      if (closed || isolate.isDisposed) return;
+      const cpu1 = cpuMsNow();
+      t = performance.now();
+      hostGc();
+      hostGc();
+      const hostMs = performance.now() - t;
+      const end = cpuMsNow();
+      settleCpu += end - cpu1;
+      owed = false;
+      after = heaps();
+      opts.onSettle?.({
+        stepMs: Math.max(isolateMs, hostMs),
+        cpuMs: mid - cpu0 + (end - cpu1),
+        before,
+        after,
+      });
+    });
+  };
+
+  /** Settles once no entry has finished for SETTLE_GAP_MS, waiting at most a slice for that. */
+  const settleInGap = (deadline: number): void => {
+    timer = undefined;
+    if (closed || isolate.isDisposed) return;
+    const now = performance.now();
+    const quietFor = now - lastEntry;
+    if (quietFor < SETTLE_GAP_MS) {
+      if (now + SETTLE_GAP_MS - quietFor <= deadline)
+        timer = setTimeout(() => settleInGap(deadline), SETTLE_GAP_MS - quietFor).unref();
+      // No gap in time: the next entry starts a new window, which will try again.
+      return;
+    }
+    settle();
+  };
+
+  const tick = (): void => {
+    const cpu = cpuMsNow();
+    slices.push(Math.max(0, cpu - sliceCpu0 - settleCpu));
+    sliceCpu0 = cpu;
+    settleCpu = 0;
+    if (slices.length > 6) slices.shift();
+    const peakCpuMs = Math.max(...slices);
+    if (slices.length < 6 || isolate.isDisposed) {
+      timer = isolate.isDisposed ? undefined : setTimeout(tick, SLICE_MS).unref();
+      return;
+    }
+    if (peakCpuMs > SETTLE_QUIET_CPU_MS) {
+      // Busy: whatever it allocated is owed a settle once it is quiet again.
+      owed = true;
+      timer = setTimeout(tick, SLICE_MS).unref();
+      return;
+    }
+    // A quiet window: stop judging (the next entry starts a new window); settle if due.
+    slices.length = 0;
+    timer = undefined;
+    if (settleDue({ peakCpuMs, owed, now: heaps(), ...(after ? { after } : {}) }))
+      settleInGap(performance.now() + SLICE_MS);
   };
   return {
     touch() {
-      entries++;
-      timer ??= setTimeout(tick, SETTLE_IDLE_MS / 6).unref();
+      lastEntry = performance.now();
+      if (timer !== undefined || closed) return;
+      sliceCpu0 = cpuMsNow();
+      settleCpu = 0;
+      timer = setTimeout(tick, SLICE_MS).unref();
     },
     close() {
+      closed = true;
       if (timer !== undefined) clearTimeout(timer);
+      if (step !== undefined) clearImmediate(step);
       timer = undefined;
+      step = undefined;
     },
   };
 }
