@@ -182,6 +182,40 @@ function cookieBridge(
 }
 
 /**
+ * A failed plugin call as the client's answer: a route error the plugin chose to expose (sdk
+ * httpError) is returned; anything else is thrown, in the kernel's words — what the plugin threw
+ * is for its log, not for clients (it may name files or data), and a storage call that found the
+ * disk full says so (507).
+ */
+function routeFailure(
+  plugin: string,
+  handler: string,
+  logger: Logger,
+  err: unknown,
+  requestId: string,
+  input: RouteInput<unknown>,
+): Response {
+  const exposed = routeErrorResponse(plugin, err, requestId, input);
+  if (exposed) return exposed;
+  if (hasErrorCode(err, 'OMEGA_ERR_PLUGIN_FAILED')) {
+    logger.warn({ plugin, handler, reqId: requestId, detail: err.message }, 'plugin route failed');
+    throw omegaError('OMEGA_ERR_PLUGIN_FAILED', `Plugin "${plugin}" failed in route handler "${handler}".`, {
+      plugin,
+      handler,
+    });
+  }
+  if (hasErrorCode(err, 'OMEGA_ERR_STORAGE_FULL')) {
+    throw omegaError(
+      'OMEGA_ERR_STORAGE_FULL',
+      `Plugin "${plugin}" could not save: the disk holding the kernel's data directory is full, ` +
+        'so nothing was saved. Free space on it and retry; no restart is needed.',
+      { plugin, handler },
+    );
+  }
+  throw err;
+}
+
+/**
  * The route-table entry for one manifest route. Mounted from the manifest alone (no plugin
  * code runs to learn it); the kernel authorizes the caller with the declared permission and
  * checks the request against the route's declared schemas before the request is copied into the
@@ -200,7 +234,7 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
     summary: route.summary ?? `${route.method} ${route.path} (plugin ${plugin})`,
     ...(hasBody ? { body: 'json' as const } : {}),
     ...routeDocsFromSchemas(route.schemas),
-    handler: async (c, input) => {
+    handler: (c, input) => {
       const { body, principal, requestId } = input;
       const query = c.req.query();
       const params: Record<string, string> = hasParams ? c.req.param() : {};
@@ -219,41 +253,22 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
       const role = opts.refreshCookie?.();
       const cookie = role === undefined ? undefined : cookieBridge(c, plugin, role, body);
       const req = requestFor(c, cookie ? cookie.body : body, principal, requestId, query, params);
-      try {
-        const res = await run(() => callRoute(running, route.handler, req, deadlineMs));
-        if (!cookie) return toResponse(input, res);
-        const out = cookie.answer(res);
-        return toResponse(input, out.res, out.setCookie);
-      } catch (err) {
-        // A route error the plugin chose to expose (sdk httpError) is the client's answer.
-        const exposed = routeErrorResponse(plugin, err, requestId, input);
-        if (exposed) return cookie ? cookie.refused(exposed) : exposed;
-        // What else the plugin threw is for its log, not for clients (it may name files or data).
-        if (hasErrorCode(err, 'OMEGA_ERR_PLUGIN_FAILED')) {
-          logger.warn(
-            { plugin, handler: route.handler, reqId: requestId, detail: err.message },
-            'plugin route failed',
-          );
-          throw omegaError(
-            'OMEGA_ERR_PLUGIN_FAILED',
-            `Plugin "${plugin}" failed in route handler "${route.handler}".`,
-            {
-              plugin,
-              handler: route.handler,
-            },
-          );
+      /** What the call failed with, as the client's answer (see {@link routeFailure}). */
+      const failure = (err: unknown): Response => {
+        const exposed = routeFailure(plugin, route.handler, logger, err, requestId, input);
+        return cookie ? cookie.refused(exposed) : exposed;
+      };
+      // One continuation, not an async function awaiting the call: one promise and one
+      // microtask fewer per request. A response that cannot be built is a failure as well.
+      return run(() => callRoute(running, route.handler, req, deadlineMs)).then((res) => {
+        try {
+          if (!cookie) return toResponse(input, res);
+          const out = cookie.answer(res);
+          return toResponse(input, out.res, out.setCookie);
+        } catch (err) {
+          return failure(err);
         }
-        // A storage call that found the disk full: say so (507), in the kernel's words.
-        if (hasErrorCode(err, 'OMEGA_ERR_STORAGE_FULL')) {
-          throw omegaError(
-            'OMEGA_ERR_STORAGE_FULL',
-            `Plugin "${plugin}" could not save: the disk holding the kernel's data directory is full, ` +
-              'so nothing was saved. Free space on it and retry; no restart is needed.',
-            { plugin, handler: route.handler },
-          );
-        }
-        throw err;
-      }
+      }, failure);
     },
   });
 }
