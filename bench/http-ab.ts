@@ -108,6 +108,26 @@ try {
       `${t.name.padEnd(21)} median ${median(xs).toFixed(1)} µs CPU/req (${xs.map((x) => x.toFixed(1)).join(' ')}), main thread ${median(onMain.get(t.name)!).toFixed(1)}${t.host ? `, +host ${median(withHost.get(t.name)!).toFixed(1)}` : ''}, ${median(rps.get(t.name)!).toFixed(0)} req/s`,
     );
   }
+  // Paired by round (each pair ran back to back, under the same load): the median of the
+  // per-round ratios moves less with the machine's load than the ratio of the medians.
+  const paired = (a: string, b: string, of: Map<string, number[]>) => {
+    const xs = of.get(a);
+    const ys = of.get(b);
+    if (!xs?.length || !ys?.length) return undefined;
+    return median(xs.map((x, i) => x / ys[i]!));
+  };
+  for (const [a, b] of [
+    ['after /health', 'before /health'],
+    ['after open', 'before open'],
+    ['after open', 'ref open'],
+  ] as const) {
+    const k = paired(a, b, us);
+    const kh = paired(a, b, withHost);
+    if (k !== undefined)
+      console.log(
+        `${a} / ${b}, median of per-round ratios: kernel ${k.toFixed(3)}${kh === undefined ? '' : `, kernel+host ${kh.toFixed(3)}`}`,
+      );
+  }
   // Issue #13's goal: the public plugin route against the reference plugin path, per CPU-second.
   const cpu = (name: string, of: Map<string, number[]>) =>
     of.get(name)?.length ? median(of.get(name)!) : undefined;
