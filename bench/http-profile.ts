@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -102,6 +102,8 @@ try {
     console.log(`perf: ${perfFile}`);
     const top = Number(process.env.OMEGA_BENCH_TOP ?? 25);
     for (const line of summarizePerf(perfFile, PERF_HZ, r.requests, top)) console.log(`  ${line}`);
+    // --perf-basic-prof's symbol map, read by the report above; not left in /tmp.
+    rmSync(`/tmp/perf-${server.pid}.map`, { force: true });
   }
   requests = usePerf ? 0 : r.requests;
   console.log(
