@@ -15,6 +15,7 @@ import { defineRoute, type RouteInput, type RouteSpec } from '../../http/route.j
 import { type RouteValidator, routeDocsFromSchemas } from '../../http/route-validation/index.js';
 import type { Logger } from '../../log/index.js';
 import { invokeRoute, type PluginInstance, readRouteAnswer } from '../../sandbox/index.js';
+import type { CallCount } from './plugin-entry.js';
 import { routeErrorResponse } from './route-error-response.js';
 
 /** Request headers a plugin may see; credentials and hop-by-hop headers never cross. */
@@ -119,8 +120,8 @@ export interface PluginRouteOptions {
   /** The running instance, or undefined while the plugin is not running. */
   instance: () => PluginInstance | undefined;
   deadlineMs: number;
-  /** Runs the call counted as in flight, so a stop lets it finish. */
-  run: <T>(call: () => Promise<T>) => Promise<T>;
+  /** Counts the call as in flight from its start until its answer (or failure) arrives, so a stop lets it finish. */
+  calls: CallCount;
   logger: Logger;
   /** Why the plugin is refused or stopped (its view's reasons), for the 503 while it is not running. */
   reasons?: () => Array<{ code: string; message: string }>;
@@ -222,7 +223,7 @@ function routeFailure(
  * plugin, documents those schemas, and validates what comes back.
  */
 export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRouteOptions): RouteSpec {
-  const { instance, deadlineMs, run, logger } = opts;
+  const { instance, deadlineMs, calls, logger } = opts;
   const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
   // A path without parameters has none to read: hono's decoding pass is skipped for it.
   const hasParams = route.path.includes('/:');
@@ -258,11 +259,26 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
         const exposed = routeFailure(plugin, route.handler, logger, err, requestId, input);
         return cookie ? cookie.refused(exposed) : exposed;
       };
-      // One continuation, not an async function awaiting the call, and the answer is read in it
-      // (not in a continuation of its own, as callRoute reads it): two promises and microtasks
-      // fewer per request. An answer that fails its checks, or a response that cannot be built,
-      // is a failure as well.
-      return run(() => invokeRoute(running, route.handler, req, deadlineMs)).then((json) => {
+      /** The call failed: it is no longer in flight. */
+      const failed = (err: unknown): Response => {
+        calls.leave();
+        return failure(err);
+      };
+      // One continuation, not an async function awaiting the call; the answer is read in it (not
+      // in a continuation of its own, as callRoute reads it) and the call is counted in it (not
+      // in a `then` of its own, as track counts one): three promises and microtasks fewer per
+      // request. An answer that fails its checks, or a response that cannot be built, is a
+      // failure as well.
+      calls.enter();
+      let call: Promise<string>;
+      try {
+        call = invokeRoute(running, route.handler, req, deadlineMs);
+      } catch (err) {
+        calls.leave();
+        throw err;
+      }
+      return call.then((json) => {
+        calls.leave();
         try {
           const res = readRouteAnswer(json);
           if (!cookie) return toResponse(input, res);
@@ -271,7 +287,7 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
         } catch (err) {
           return failure(err);
         }
-      }, failure);
+      }, failed);
     },
   });
 }
