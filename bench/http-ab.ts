@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ensureWrk, wrk } from './http-load.js';
 import { cpuMs } from './http-proc.js';
-import { startOmega } from './servers/start-omega.js';
+import { childPids, startOmega } from './servers/start-omega.js';
 import { spawnServer } from './spawn-server.js';
 
 /**
@@ -18,7 +18,10 @@ import { spawnServer } from './spawn-server.js';
  * `node --conditions=source --import tsx bench/http-ab.ts` (after `npx tsup` in both);
  * OMEGA_BENCH_ROUNDS (default 5), OMEGA_BENCH_SECONDS per run (default 4), OMEGA_BENCH_ONLY
  * (comma-separated parts of target names). Each figure is also split out for the main thread
- * (the event loop), which is where the kernel's gap over bare hono is.
+ * (the event loop), which is where the kernel's gap over bare hono is. The public plugin route
+ * is also set beside the reference plugin path (`ref open`, servers/reference-plugin.ts) with
+ * the plugin host's CPU added (`+host`: the busiest child of the server during the run, the
+ * host serving the route), the two figures issue #13's goal compares.
  */
 const BEFORE = process.env.OMEGA_BENCH_BEFORE;
 const rounds = Number(process.env.OMEGA_BENCH_ROUNDS ?? 5);
@@ -29,8 +32,11 @@ const hono = await spawnServer(join(import.meta.dirname, 'servers', 'bare-hono.t
 const app = await spawnServer(join(import.meta.dirname, 'servers', 'kernel-app.ts'));
 const mine = await startOmega();
 const before = BEFORE ? await startOmega({ root: BEFORE }) : undefined;
+const ref = await spawnServer(join(import.meta.dirname, 'servers', 'reference-plugin.ts'));
 const pidOf = (s: { info: unknown }) => (s.info as { pid: number }).pid;
-const targets = [
+/** A load target; `host` marks a plugin path, whose host (a child of `pid`) is measured too. */
+type Target = { name: string; url: string; pid: number; host?: boolean };
+const targets: Target[] = [
   { name: 'hono /health', url: `${hono.info.url}/api/v1/health`, pid: pidOf(hono) },
   {
     name: 'hono + kernel headers',
@@ -40,8 +46,11 @@ const targets = [
   { name: 'app alone /health', url: `${app.info.url}/api/v1/health`, pid: pidOf(app) },
   ...(before ? [{ name: 'before /health', url: `${before.url}/api/v1/health`, pid: before.pid }] : []),
   { name: 'after /health', url: `${mine.url}/api/v1/health`, pid: mine.pid },
-  ...(before ? [{ name: 'before open', url: `${before.url}/api/v1/echo/open`, pid: before.pid }] : []),
-  { name: 'after open', url: `${mine.url}/api/v1/echo/open`, pid: mine.pid },
+  ...(before
+    ? [{ name: 'before open', url: `${before.url}/api/v1/echo/open`, pid: before.pid, host: true }]
+    : []),
+  { name: 'after open', url: `${mine.url}/api/v1/echo/open`, pid: mine.pid, host: true },
+  { name: 'ref open', url: `${ref.info.url}/api/v1/echo/open`, pid: pidOf(ref), host: true },
 ].filter((t) => !only || only.some((o) => t.name.includes(o)));
 const us = new Map<string, number[]>(targets.map((t) => [t.name, []]));
 const rps = new Map<string, number[]>(targets.map((t) => [t.name, []]));
@@ -52,6 +61,27 @@ const mainThreadMs = (pid: number): number => {
   return (Number(f[11]) + Number(f[12])) * 10;
 };
 const onMain = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+const withHost = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+/** CPU ms of each child of `pid` now. */
+const childCpu = (pid: number): Map<number, number> =>
+  new Map(
+    childPids(pid).map((c) => {
+      try {
+        return [c, cpuMs(c)];
+      } catch {
+        return [c, Number.NaN]; // exited meanwhile
+      }
+    }),
+  );
+/** CPU ms the busiest child spent since `from` (the host that served the route). */
+const hostMs = (pid: number, from: Map<number, number>): number => {
+  let most = 0;
+  for (const [c, ms] of childCpu(pid)) {
+    const d = ms - (from.get(c) ?? Number.NaN);
+    if (d > most) most = d;
+  }
+  return most;
+};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 try {
   for (const t of targets) await wrk(t.url, { connections: 50, seconds: 2 });
@@ -61,8 +91,10 @@ try {
     for (const t of order) {
       const c0 = cpuMs(t.pid);
       const m0 = mainThreadMs(t.pid);
+      const h0 = t.host ? childCpu(t.pid) : undefined;
       const res = await wrk(t.url, { connections: 50, seconds });
       const perReq = ((cpuMs(t.pid) - c0) * 1000) / res.requests;
+      if (h0) withHost.get(t.name)!.push(perReq + (hostMs(t.pid, h0) * 1000) / res.requests);
       onMain.get(t.name)!.push(((mainThreadMs(t.pid) - m0) * 1000) / res.requests);
       us.get(t.name)!.push(perReq);
       rps.get(t.name)!.push(res.rps);
@@ -73,8 +105,39 @@ try {
   for (const t of targets) {
     const xs = us.get(t.name)!;
     console.log(
-      `${t.name.padEnd(21)} median ${median(xs).toFixed(1)} µs CPU/req (${xs.map((x) => x.toFixed(1)).join(' ')}), main thread ${median(onMain.get(t.name)!).toFixed(1)}, ${median(rps.get(t.name)!).toFixed(0)} req/s`,
+      `${t.name.padEnd(21)} median ${median(xs).toFixed(1)} µs CPU/req (${xs.map((x) => x.toFixed(1)).join(' ')}), main thread ${median(onMain.get(t.name)!).toFixed(1)}${t.host ? `, +host ${median(withHost.get(t.name)!).toFixed(1)}` : ''}, ${median(rps.get(t.name)!).toFixed(0)} req/s`,
     );
+  }
+  // Paired by round (each pair ran back to back, under the same load): the median of the
+  // per-round ratios moves less with the machine's load than the ratio of the medians.
+  const paired = (a: string, b: string, of: Map<string, number[]>) => {
+    const xs = of.get(a);
+    const ys = of.get(b);
+    if (!xs?.length || !ys?.length) return undefined;
+    return median(xs.map((x, i) => x / ys[i]!));
+  };
+  for (const [a, b] of [
+    ['after /health', 'before /health'],
+    ['after open', 'before open'],
+    ['after open', 'ref open'],
+  ] as const) {
+    const k = paired(a, b, us);
+    const kh = paired(a, b, withHost);
+    if (k !== undefined)
+      console.log(
+        `${a} / ${b}, median of per-round ratios: kernel ${k.toFixed(3)}${kh === undefined ? '' : `, kernel+host ${kh.toFixed(3)}`}`,
+      );
+  }
+  // Issue #13's goal: the public plugin route against the reference plugin path, per CPU-second.
+  const cpu = (name: string, of: Map<string, number[]>) =>
+    of.get(name)?.length ? median(of.get(name)!) : undefined;
+  for (const side of ['before open', 'after open']) {
+    const [k, r] = [cpu(side, us), cpu('ref open', us)];
+    const [kh, rh] = [cpu(side, withHost), cpu('ref open', withHost)];
+    if (k !== undefined && r !== undefined && kh !== undefined && rh !== undefined)
+      console.log(
+        `${side} vs ref open: kernel ${k.toFixed(1)} vs ${r.toFixed(1)} µs = ${(r / k).toFixed(2)}× per kernel CPU-second; kernel+host ${kh.toFixed(1)} vs ${rh.toFixed(1)} µs = ${(rh / kh).toFixed(2)}×`,
+      );
   }
   // The kernel's /health over bare hono's, split (medians of main-thread µs per request).
   const m = (name: string) => (onMain.get(name)?.length ? median(onMain.get(name)!) : undefined);
@@ -91,5 +154,5 @@ try {
       .join(' ')}`,
   );
 } finally {
-  await Promise.all([hono.stop(), app.stop(), mine.stop(), before?.stop()]);
+  await Promise.all([hono.stop(), app.stop(), mine.stop(), before?.stop(), ref.stop()]);
 }

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { wrk } from './http-load.js';
-import { summarizeProfile } from './profile-summary.js';
+import { summarizePerf, summarizeProfile } from './profile-summary.js';
 import { startOmega } from './servers/start-omega.js';
 
 /**
@@ -22,6 +22,10 @@ import { startOmega } from './servers/start-omega.js';
  * server gracefully, prints the .cpuprofile it wrote (Chrome DevTools, Performance tab) and
  * its summary in µs of sampled time per request (see summarizeProfile; OMEGA_BENCH_TOP functions,
  * default 25). OMEGA_BENCH_PROF_INTERVAL sets the sampling interval in µs (default V8's 1000).
+ * OMEGA_BENCH_PERF=1 samples with Linux `perf record -e cpu-clock` instead (the server runs with
+ * `--perf-basic-prof`; needs `perf`, Debian package linux-perf, and root or perf_event_paranoid ≤ 0):
+ * CPU actually run by the server's main thread, not wall time — on a loaded machine a
+ * .cpuprofile's samples also count the time the thread waited for a core (see summarizePerf).
  */
 const TARGETS = ['health', 'open', 'guarded', 'ref-open', 'ref-guarded', 'hono', 'app'];
 const target = process.argv[2] ?? 'open';
@@ -35,11 +39,12 @@ const before = new Set(readdirSync(dir));
 const seconds = Number(process.env.OMEGA_BENCH_SECONDS ?? 8);
 // OMEGA_BENCH_PROF_INTERVAL: µs between samples (V8's default 1000); smaller resolves sub-µs functions.
 const interval = process.env.OMEGA_BENCH_PROF_INTERVAL;
-const profileFlags = [
-  '--cpu-prof',
-  `--cpu-prof-dir=${dir}`,
-  ...(interval ? [`--cpu-prof-interval=${interval}`] : []),
-];
+const usePerf = process.env.OMEGA_BENCH_PERF === '1';
+/** perf's sampling rate, Hz. */
+const PERF_HZ = 4000;
+const profileFlags = usePerf
+  ? ['--perf-basic-prof']
+  : ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...(interval ? [`--cpu-prof-interval=${interval}`] : [])];
 
 let server: { url: string; token: string; pid: number; stop: () => Promise<void> };
 const scripts: Record<string, string> = { hono: 'bare-hono.ts', app: 'kernel-app.ts' };
@@ -80,8 +85,27 @@ const url = route === 'health' ? `${server.url}/api/v1/health` : `${server.url}/
 let requests = 0;
 try {
   await wrk(url, { connections: 50, seconds: 2, ...(headers ? { headers } : {}) });
+  // perf records the main thread (-t: its tid is the pid) for the load's length.
+  const perfFile = join(dir, `perf-${target}-${server.pid}.data`);
+  const perf = usePerf
+    ? spawn(
+        'perf',
+        ['record', '-q', '-e', 'cpu-clock', '-F', String(PERF_HZ), '-t', String(server.pid), '-o', perfFile],
+        { stdio: 'inherit' },
+      )
+    : undefined;
   const r = await wrk(url, { connections: 50, seconds, ...(headers ? { headers } : {}) });
-  requests = r.requests;
+  if (perf) {
+    const done = once(perf, 'exit');
+    perf.kill('SIGINT');
+    await done;
+    console.log(`perf: ${perfFile}`);
+    const top = Number(process.env.OMEGA_BENCH_TOP ?? 25);
+    for (const line of summarizePerf(perfFile, PERF_HZ, r.requests, top)) console.log(`  ${line}`);
+    // --perf-basic-prof's symbol map, read by the report above; not left in /tmp.
+    rmSync(`/tmp/perf-${server.pid}.map`, { force: true });
+  }
+  requests = usePerf ? 0 : r.requests;
   console.log(
     `${url}: ${r.requests} requests in ${seconds} s (${r.rps.toFixed(0)} req/s) under the profiler`,
   );

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -74,5 +75,46 @@ export function summarizeProfile(file: string, requests: number, windowSec: numb
     ...sorted(area, 15).map(([k, v]) => `${perReq(v)}  ${k}`),
     `top ${top} functions by self time, µs per request:`,
     ...sorted(self, top).map(([k, v]) => `${perReq(v)}  ${k}`),
+  ];
+}
+
+/**
+ * A `perf record -e cpu-clock` file of one thread read as CPU per request: each sample is
+ * `1e6 / hz` µs of CPU actually run (a descheduled thread takes none, unlike a .cpuprofile's
+ * samples, which count wall time and so inflate whatever was on the stack while other processes
+ * ran), shared by the `requests` served while it recorded. JS functions are named from the
+ * process's /tmp/perf-<pid>.map (node `--perf-basic-prof`); inlined functions count in their
+ * caller. Returns the total and the `top` symbols (JS, V8 builtins and the OS kernel's).
+ */
+export function summarizePerf(file: string, hz: number, requests: number, top = 25): string[] {
+  const r = spawnSync(
+    'perf',
+    ['report', '-i', file, '--no-children', '--sort', 'sym', '--stdio', '-n', '-q'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    },
+  );
+  if (r.status !== 0) throw new Error(`perf report failed: ${r.stderr}`);
+  const bySym = new Map<string, number>();
+  let total = 0;
+  for (const line of r.stdout.split('\n')) {
+    const m = /^\s*[\d.]+%\s+(\d+)\s+\[.\]\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const sym = m[2]!
+      .replace(/tid \d+\s*/, '')
+      .replace(/file:\/\/\/\S*?\/(dist|node_modules|bench|kernel)\//, '$1/');
+    const n = Number(m[1]);
+    total += n;
+    bySym.set(sym.trim(), (bySym.get(sym.trim()) ?? 0) + n);
+  }
+  const perReq = (n: number) => ((n * 1e6) / hz / requests).toFixed(2).padStart(7);
+  return [
+    `CPU of the thread while it recorded: ${perReq(total).trim()} µs per request (${requests} requests, ${total} samples at ${hz} Hz)`,
+    `top ${top} symbols by self CPU, µs per request:`,
+    ...[...bySym]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => `${perReq(v)}  ${k.slice(0, 140)}`),
   ];
 }

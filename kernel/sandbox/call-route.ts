@@ -5,9 +5,35 @@ import { parseUntrustedJson } from './json-guard.js';
 import { MAX_RESULT_DEPTH } from './plugin-call.js';
 import { validateRouteResponse } from './validate-route-response.js';
 
-/** A route handler's answer text, bounded and checked (see {@link validateRouteResponse}). */
-const readRouteAnswer = (json: string): ReturnType<typeof validateRouteResponse> =>
-  validateRouteResponse(json === '' ? undefined : parseUntrustedJson(json, MAX_RESULT_DEPTH));
+/**
+ * A route handler's answer text as {@link invokeRoute} resolves it, read as callPlugin reads an
+ * answer (bounded JSON) and checked by {@link validateRouteResponse}; throws OMEGA_ERR_PLUGIN_FAILED
+ * (or OMEGA_ERR_PLUGIN_LIMIT, too deep) otherwise.
+ */
+export function readRouteAnswer(json: string): ReturnType<typeof validateRouteResponse> {
+  return validateRouteResponse(json === '' ? undefined : parseUntrustedJson(json, MAX_RESULT_DEPTH));
+}
+
+/**
+ * Calls route handler `handler` of a plugin with `req` and resolves the answer's text, unread:
+ * pass it to {@link readRouteAnswer} before using it. For a caller that continues the call anyway
+ * (the kernel's plugin route), reading the answer there saves the promise and microtask of
+ * {@link callRoute}'s own continuation. A failure to encode rejects, it does not throw.
+ */
+export function invokeRoute(
+  instance: PluginInstance,
+  handler: string,
+  req: RouteRequest,
+  deadlineMs?: number,
+): Promise<string> {
+  let payload: string;
+  try {
+    payload = encodeRouteRequest(req);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return instance.invoke('route', handler, payload, deadlineMs);
+}
 
 /**
  * Calls route handler `handler` of a plugin with `req` and returns its validated response
@@ -27,11 +53,5 @@ export function callRoute(
   req: RouteRequest,
   deadlineMs?: number,
 ): Promise<ReturnType<typeof validateRouteResponse>> {
-  let payload: string;
-  try {
-    payload = encodeRouteRequest(req);
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  return instance.invoke('route', handler, payload, deadlineMs).then(readRouteAnswer);
+  return invokeRoute(instance, handler, req, deadlineMs).then(readRouteAnswer);
 }

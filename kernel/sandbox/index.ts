@@ -1,5 +1,5 @@
 export { type ByteBudget, createByteBudget } from './byte-budget.js';
-export { callRoute } from './call-route.js';
+export { callRoute, invokeRoute, readRouteAnswer } from './call-route.js';
 export {
   CPU_PERIOD_US,
   createHostCgroup,

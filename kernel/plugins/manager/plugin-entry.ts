@@ -57,6 +57,25 @@ function settled(e: Entry): void {
   if (e.inflight === 0 && e.idle.length > 0) for (const wake of e.idle.splice(0)) wake();
 }
 
+/** Counts calls into one plugin by hand: `enter` when one starts, `leave` once when it ended. */
+export interface CallCount {
+  enter(): void;
+  leave(): void;
+}
+
+/**
+ * The {@link CallCount} of an entry, for a caller that continues the call anyway (the plugin
+ * route): it counts the call as {@link track} does, without the promise `track` adds per call.
+ */
+export function callCount(e: Entry): CallCount {
+  return {
+    enter: () => {
+      e.inflight++;
+    },
+    leave: () => settled(e),
+  };
+}
+
 /**
  * Counts a call into the plugin while it runs, so a stop can let it finish. Not an async
  * function, and its two handlers are made once per entry (`Entry.ended`): per call it adds one promise (the

@@ -15,7 +15,7 @@ import { missingGrants } from '../missing-grants.js';
 import { planLoad } from '../plan-load.js';
 import type { PluginUi } from '../ui/index.js';
 import { hostServicesFor, type KernelServices } from './host-services-for.js';
-import { createEntry, drain, type Entry, serially, track } from './plugin-entry.js';
+import { callCount, createEntry, drain, type Entry, serially, track } from './plugin-entry.js';
 import { pluginRoute } from './plugin-route.js';
 import { type PluginView, pluginView } from './plugin-view.js';
 import { ServiceRegistry } from './service-registry.js';
@@ -185,7 +185,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
             {
               instance: () => e.instance,
               deadlineMs: m.limits.callTimeoutMs,
-              run: (call) => track(e, call),
+              calls: callCount(e),
               logger,
               reasons,
               validate: validators.get(route),
