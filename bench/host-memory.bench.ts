@@ -1,12 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { build as esbuild, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { createLogger } from '../kernel/log/index.js';
 import { createPermissionGate } from '../kernel/permissions/index.js';
 import { SETTLE_IDLE_MS } from '../kernel/sandbox/host/create-idle-settle.js';
@@ -256,9 +256,6 @@ const WIRING = 'createIdleSettle(isolate)';
 
 /** A host bundle with `settle` as its create-idle-settle.ts, each settle appended to `trace`. */
 async function buildSettleHost(settle: 'off' | 'main' | 'branch', trace: string): Promise<HostEntry> {
-  const dir = await mkdtemp(join(tmpdir(), 'omega-bench-settle-'));
-  await symlink(join(import.meta.dirname, '..', 'node_modules'), join(dir, 'node_modules'));
-  const file = join(dir, 'plugin-host.cjs');
   const swap: Plugin = {
     name: 'settle-variant',
     setup(b) {
@@ -278,18 +275,7 @@ async function buildSettleHost(settle: 'off' | 'main' | 'branch', trace: string)
       });
     },
   };
-  await esbuild({
-    entryPoints: [join(import.meta.dirname, '..', 'kernel/sandbox/host/main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['isolated-vm'],
-    outfile: file,
-    logLevel: 'silent',
-    plugins: [swap],
-  });
-  return { execArgv: ['--no-node-snapshot'], file };
+  return (await buildHost([swap])).entry;
 }
 
 async function settleSection(): Promise<void> {
