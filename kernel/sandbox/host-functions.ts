@@ -30,12 +30,12 @@ function need<K extends keyof HostServices>(env: HostEnv, key: K): NonNullable<H
  * argument or a plugin result over its limit gets: for answers whose size the host decides
  * (system.read's and system.sample's, on a host with hundreds of mounts), not the plugin's own arguments.
  */
-function bounded<T>(call: string, answer: T, env: HostEnv): T {
+function bounded<T>(call: string, answer: T, env: HostEnv, remedy: string): T {
   const bytes = Buffer.byteLength(JSON.stringify(answer) ?? 'null');
   if (bytes > env.maxCallBytes) {
     throw omegaError(
       'OMEGA_ERR_PLUGIN_LIMIT',
-      `The answer of ${call} (${bytes} bytes) exceeds the plugin's limit of ${env.maxCallBytes} bytes per call; ask for fewer areas at a time.`,
+      `The answer of ${call} (${bytes} bytes) exceeds the per-call limit of ${env.maxCallBytes} bytes; ${remedy}.`,
       { call, bytes, maxBytes: env.maxCallBytes },
     );
   }
@@ -94,8 +94,15 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   }),
   'events.subscribe': async (a, env) => ({ id: env.subscribe(a.pattern) }),
   'events.unsubscribe': async (a, env) => env.unsubscribe(a.id),
-  'system.read': async (a, env) => bounded('system.read', await need(env, 'system').read(a.area), env),
-  'system.sample': async (a, env) => bounded('system.sample', await need(env, 'system').sample(a.areas), env),
+  'system.read': async (a, env) =>
+    bounded(
+      'system.read',
+      await need(env, 'system').read(a.area),
+      env,
+      `this host's ${a.area} reading is too large to hand to a plugin`,
+    ),
+  'system.sample': async (a, env) =>
+    bounded('system.sample', await need(env, 'system').sample(a.areas), env, 'ask for fewer areas at a time'),
   'crypto.sign': (a, env) => need(env, 'crypto').signJws(a.payload),
   'crypto.verify': async (a, env) => {
     const r = await need(env, 'crypto').verifyJws(a.jws);
