@@ -6,11 +6,14 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statfsSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as si from 'systeminformation';
 import { WebSocket } from 'ws';
 import { parseConfig } from '../kernel/config/index.js';
 import { startKernel } from '../kernel/kernel.js';
@@ -18,7 +21,7 @@ import { createLogger } from '../kernel/log/index.js';
 import { computeIntegrity } from '../kernel/plugins/index.js';
 import { jsonDepthWithin } from '../kernel/sandbox/index.js';
 import { openStorage } from '../kernel/storage/index.js';
-import { createSystemInfo } from '../kernel/system/index.js';
+import { createSystemInfo, readGpus } from '../kernel/system/index.js';
 import { SampleDeriver } from '../plugins/metrics/src/collect/derive-samples.js';
 import type { SystemAreaData } from '../plugins/metrics/src/collect/host-data.js';
 import { nodeIdFrom } from '../plugins/metrics/src/node-id.js';
@@ -53,11 +56,25 @@ import { spawnServer } from './spawn-server.js';
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 
-/** CPU ms of a process so far: utime + stime + reaped children's (USER_HZ = 100). */
+/**
+ * CPU ms of a process so far: the run time of each of its threads as the scheduler counts it
+ * (/proc/<pid>/task/<tid>/schedstat, ns), plus its reaped children's (cutime + cstime, USER_HZ
+ * = 100). utime + stime are charged by whole 10 ms ticks to whichever thread runs when one
+ * falls: for a process busy ~0.3 % of the time that is ~40 ticks in 120 s, ±16 % (Poisson),
+ * more than the differences measured here. Falls back to them without schedstat.
+ */
 function cpuMsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+  const children = (Number(f[13]) + Number(f[14])) * 10;
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    return ns / 1e6 + children;
+  } catch {
+    return (Number(f[11]) + Number(f[12])) * 10 + children;
+  }
 }
 
 /** Bytes the kernel's event log holds under `dataDir` (its segment files; 0 before it exists). */
@@ -311,6 +328,29 @@ async function kernelReadCost(n: number) {
   };
 }
 
+/**
+ * In-process CPU of the gpu area on this host (readGpus: sysfs first, systeminformation only
+ * when sysfs shows a display controller or accelerator) against systeminformation's graphics()
+ * as it was called on every read before (its spawned children's CPU not counted: a floor).
+ * And of one statfs of / called synchronously (local filesystems, now) against through the
+ * libuv thread pool (before). µs of CPU per call.
+ */
+async function gpuAndStatfsCost(n: number) {
+  const cpuPer = async (fn: () => Promise<unknown>, runs: number) => {
+    for (let i = 0; i < 3; i++) await fn();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < runs; i++) await fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / runs;
+  };
+  return {
+    gpuNow: await cpuPer(() => readGpus({ sysRoot: '/sys', procRoot: '/proc' }), 20),
+    gpuBefore: await cpuPer(() => si.graphics(), 5),
+    statfsSync: await cpuPer(async () => statfsSync('/'), n),
+    statfsPool: await cpuPer(() => statfs('/'), n),
+  };
+}
+
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 120);
   const warmup = Number(process.env.BENCH_WARMUP ?? 90);
@@ -327,6 +367,19 @@ async function main(): Promise<void> {
     value: reads.oneSample,
     unit: 'µs',
     baseline: { name: 'four read(area) calls', value: reads.fourReads },
+  });
+  const gs = await gpuAndStatfsCost(Number(process.env.BENCH_READS ?? 2_000));
+  report({
+    name: `kernel gpu read, CPU per read (${gs.gpuNow < 1000 ? 'no GPU in sysfs: nothing spawned' : 'GPUs in sysfs: systeminformation'})`,
+    value: gs.gpuNow,
+    unit: 'µs',
+    baseline: { name: 'systeminformation graphics() (before; children not counted)', value: gs.gpuBefore },
+  });
+  report({
+    name: 'statfs of / (local filesystem), sync, CPU',
+    value: gs.statfsSync,
+    unit: 'µs',
+    baseline: { name: 'through the libuv thread pool (before)', value: gs.statfsPool },
   });
   const root = mkdtempSync(join(tmpdir(), 'omega-metrics-bench-'));
   const children: Running[] = [];

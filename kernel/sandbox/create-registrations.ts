@@ -24,6 +24,14 @@ export interface RegistrationsOptions {
   onTickDenied?: (area: SystemArea, message: string) => void;
 }
 
+/** What a timer carrying a reading remembers between ticks, so each refusal is reported once. */
+interface TickState {
+  /** Areas found denied (reported once until granted again). */
+  denied: Set<SystemArea>;
+  /** The last reading was over maxCallBytes (reported once until one fits again). */
+  oversized: boolean;
+}
+
 /** A plugin's kernel-owned subscriptions and timers, each with its undo. */
 export interface Registrations
   extends Pick<HostEnv, 'subscribe' | 'unsubscribe' | 'addTimer' | 'cancelTimer'> {
@@ -50,7 +58,7 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
    * while the plugin runs; a denied area is not read and answers OMEGA_ERR_PERM_DENIED in
    * `errors`), the rest read in one `sample` whose failures are per area, as system.sample's.
    */
-  const readTick = async (areas: readonly SystemArea[], denied: Set<SystemArea>): Promise<string> => {
+  const readTick = async (areas: readonly SystemArea[], tick: TickState): Promise<string> => {
     const system = opts.system;
     if (!system) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel offers no "system" capability here.');
     let allowed: SystemArea[] | readonly SystemArea[] = areas;
@@ -60,13 +68,13 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
         const area = areas[i] as SystemArea;
         try {
           opts.authorize({ kind: 'system.read', area });
-          denied.delete(area);
+          tick.denied.delete(area);
         } catch (err) {
           const message = hasErrorCode(err, 'OMEGA_ERR_PERM_DENIED')
             ? err.message
             : `The plugin may not read system area "${area}".`;
-          if (!denied.has(area)) {
-            denied.add(area);
+          if (!tick.denied.has(area)) {
+            tick.denied.add(area);
             opts.onTickDenied?.(area, message);
           }
           refusals ??= {};
@@ -78,7 +86,27 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
     const reading: SystemSampleResult =
       allowed.length > 0 ? await system.sample(allowed) : { data: {}, errors: {} };
     if (refusals) Object.assign(reading.errors, refusals);
-    return JSON.stringify({ sample: reading });
+    const payload = JSON.stringify({ sample: reading });
+    if (payload.length <= limits.maxCallBytes) {
+      tick.oversized = false;
+      return payload;
+    }
+    return oversizedTick(areas, payload.length, tick);
+  };
+
+  /**
+   * A reading larger than the plugin's maxCallBytes is not sent (as an event that large is not):
+   * the tick still fires, each area answering OMEGA_ERR_PLUGIN_LIMIT in `errors`, and the
+   * delivery error is reported (once, until a reading fits again). Counted in characters, as
+   * event calls are (eventCallPayloads).
+   */
+  const oversizedTick = (areas: readonly SystemArea[], chars: number, tick: TickState): string => {
+    const message = `A reading of ${chars} characters exceeds the plugin's limit of ${limits.maxCallBytes} per call; read the areas with system.read.`;
+    if (!tick.oversized) opts.onDeliveryError('timer', { code: 'OMEGA_ERR_PLUGIN_LIMIT', message });
+    tick.oversized = true;
+    const errors: SystemSampleResult['errors'] = {};
+    for (const area of areas) errors[area] = { code: 'OMEGA_ERR_PLUGIN_LIMIT', message };
+    return JSON.stringify({ sample: { data: {}, errors } });
   };
 
   const deliverOne = (payload: string): Promise<void> =>
@@ -141,7 +169,7 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
       const name = String(id);
       const period = Math.max(ms, limits.minTimerMs);
       const areas = sample === undefined ? undefined : [...sample];
-      const denied = new Set<SystemArea>();
+      const state: TickState = { denied: new Set(), oversized: false };
       let busy = false;
       const done = (): void => {
         busy = false;
@@ -159,7 +187,7 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
           return;
         }
         // The reading is taken when the timer fires and rides in the call: no system.sample round trip.
-        readTick(areas, denied)
+        readTick(areas, state)
           .then((payload) => {
             if (!opts.live() || !timers.has(id)) return done();
             return opts.invoke('timer', name, payload, limits.callTimeoutMs).then(done);

@@ -89,7 +89,7 @@ export function createSystemInfo(options: SystemInfoOptions = {}): SystemInfo {
 
   const gpu = frozen(async (): Promise<GpuStats> => {
     try {
-      return await readGpus();
+      return await readGpus({ sysRoot, procRoot });
     } catch (err) {
       logger?.warn({ err: (err as Error).message }, 'GPU read failed; reporting none');
       return { at: Date.now(), available: false, gpus: [] };

@@ -1,4 +1,5 @@
 import * as si from 'systeminformation';
+import { mayHaveGpus } from './may-have-gpus.js';
 import type { GpuDevice, GpuStats } from './types.js';
 
 const MIB = 1024 * 1024;
@@ -35,8 +36,20 @@ export function toGpuStats(data: si.Systeminformation.GraphicsData, at: number):
   return { at, available: gpus.length > 0, gpus };
 }
 
-/** Reads GPUs through systeminformation (spawns lspci/nvidia-smi: keep it off the 1 s path). */
-export async function readGpus(): Promise<GpuStats> {
-  const data = await si.graphics();
+/** Where {@link readGpus} looks before it spawns anything, and what it calls then. */
+export interface ReadGpusOptions {
+  sysRoot: string;
+  procRoot: string;
+  /** systeminformation's `graphics()` (default); tests count its calls. */
+  graphics?: () => Promise<si.Systeminformation.GraphicsData>;
+}
+
+/**
+ * Reads GPUs through systeminformation (spawns lspci/nvidia-smi: keep it off the 1 s path),
+ * unless sysfs shows the host has none ({@link mayHaveGpus}): then no GPUs, nothing spawned.
+ */
+export async function readGpus(o: ReadGpusOptions): Promise<GpuStats> {
+  if (!mayHaveGpus(o.sysRoot, o.procRoot)) return { at: Date.now(), available: false, gpus: [] };
+  const data = await (o.graphics ?? si.graphics)();
   return toGpuStats(data, Date.now());
 }

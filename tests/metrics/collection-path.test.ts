@@ -136,6 +136,22 @@ describe('the collector’s per-second path', () => {
     expect(sampleNames(one)).toEqual(sampleNames(per));
   });
 
+  it('reads the topology once a minute, and at once when the carried cpu reading shows another core count', async () => {
+    const r = await rig({ batched: true });
+    for (let s = 0; s < 40; s++) await r.collectTick(s);
+    expect(r.reads.get('topology')).toBe(1); // at start only: not every 10 s
+    // A core taken offline: the next reading has one core fewer, and the topology is read again.
+    const sys = createSystemInfo({ cacheMs: 0 });
+    const reading = JSON.parse(JSON.stringify(await sys.sample(r.service.tickAreas())));
+    reading.data.cpu.cores = reading.data.cpu.cores.slice(1);
+    await r.service.collect(reading);
+    expect(r.reads.get('topology')).toBe(2);
+    await r.collectTick(41); // back to all cores: read again
+    expect(r.reads.get('topology')).toBe(3);
+    await r.collectTick(101); // a minute after the last read (at 41 s)
+    expect(r.reads.get('topology')).toBe(4);
+  });
+
   it('with a reading carried by the timer tick, a collection asks for nothing it carries', async () => {
     const real = await createSystemInfo({ cacheMs: 0 }).read('temperature');
     const hasSensors = real.sensors.length > 0 || real.cpu.cores.length > 0;

@@ -22,14 +22,18 @@ import { MetricStore, type SeriesEntry } from './store/metric-store.js';
  * of CPU per read with spawned tools, which would be half a percent of a core for nothing).
  * `temperature` likewise while the host has sensors; without any (most VMs) it is re-checked
  * every `sensorRecheckMs` (one host call a second saved for an answer that is always empty).
- * Topology is read every `topologyEveryMs`.
+ * Topology is read every `topologyEveryMs`, and at once when the cpu reading shows another
+ * number of cores (a CPU taken offline or brought back).
  */
 export const SAMPLED_AREAS = ['cpu', 'memory', 'disk', 'network', 'temperature', 'gpu'] as const;
 
 /** Tunables of {@link MetricsService}. */
 export interface MetricsOptions {
   maxSeries?: number;
-  /** How often the topology is re-read to notice a change (default 10 s). */
+  /**
+   * How often the topology is re-read to notice a change the core count does not show (default
+   * 60 s; a change of core count is noticed at the next collection). Each read is a host call.
+   */
   topologyEveryMs?: number;
   /** How often a host without GPUs is asked again whether it has some (default 5 min). */
   gpuRecheckMs?: number;
@@ -106,6 +110,8 @@ export class MetricsService {
   private topology: Topology | undefined;
   private topologyReadAt = Number.NEGATIVE_INFINITY;
   private topologyKey = '';
+  /** The number of cores in the previous cpu reading (a change re-reads the topology at once). */
+  private cores: number | undefined;
   private running = false;
   private readonly areaErrors = new Map<string, string>();
 
@@ -123,7 +129,7 @@ export class MetricsService {
     this.persister = new HistoryPersister(host.storage, this.store, (err) =>
       host.log('warn', 'metrics history write failed', { error: describe(err) }),
     );
-    this.topologyEveryMs = opts.topologyEveryMs ?? 10_000;
+    this.topologyEveryMs = opts.topologyEveryMs ?? 60_000;
     this.gpuRecheckMs = opts.gpuRecheckMs ?? 300_000;
     this.sensorRecheckMs = opts.sensorRecheckMs ?? 60_000;
   }
@@ -215,7 +221,10 @@ export class MetricsService {
       } else this.areaFailed(area, r.reason);
     });
     if (!areas.includes('temperature') && this.noSensors) data.temperature = this.noSensors;
-    if (at - this.topologyReadAt >= this.topologyEveryMs) await this.readTopology(at);
+    const cores = data.cpu?.cores?.length;
+    const coresChanged = cores !== undefined && this.cores !== undefined && cores !== this.cores;
+    if (cores !== undefined) this.cores = cores;
+    if (coresChanged || at - this.topologyReadAt >= this.topologyEveryMs) await this.readTopology(at);
     if (this.topology) data.topology = this.topology;
     const node = this.node;
     const samples = this.deriver.derive(data);
