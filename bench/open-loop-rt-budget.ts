@@ -1,9 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Where a cgroup v1 cpu hierarchy is mounted on the distributions we run on. */
 const CPU_MOUNTS = ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct'];
-/** RT µs per period the granted subtree gets in all (of the root's 950,000 per 1,000,000). */
+/**
+ * RT µs per period the granted subtree gets in all at most (of the root's 950,000 per 1,000,000):
+ * less when the root's other groups already hold more than the rest.
+ */
 const SUBTREE_US = 500_000;
 
 /** `pid`'s cgroup v1 cpu directory below the hierarchy's root, or undefined (root, v2, none, gone). */
@@ -27,15 +30,29 @@ function cpuCgroupOf(pid: number): string | undefined {
 
 const rtOf = (dir: string) => Number(readFileSync(join(dir, 'cpu.rt_runtime_us'), 'utf8').trim());
 const setRt = (dir: string, us: number) => writeFileSync(join(dir, 'cpu.rt_runtime_us'), String(us));
+const childGroups = (dir: string) =>
+  readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => join(dir, e.name));
+/**
+ * RT µs per period of `parent`'s budget that its child groups other than `mine` do not hold:
+ * what `mine` can have in all (the kernel refuses a child budget the parent's cannot cover, EINVAL).
+ */
+const freeUnder = (parent: string, mine: readonly string[]) =>
+  rtOf(parent) -
+  childGroups(parent)
+    .filter((d) => !mine.includes(d))
+    .reduce((sum, d) => sum + rtOf(d), 0);
 
 /**
  * Gives the cgroup v1 cpu groups of `pids` a real-time budget, so their processes can be put
  * under SCHED_FIFO for an "isolated" fixed-rate row: Omega's plugin hosts sit in cpu cgroups
  * whose `cpu.rt_runtime_us` is 0, where the kernel refuses SCHED_FIFO, so an isolated Omega row
  * otherwise left every plugin host (the one serving the route too) waiting for a CPU at normal
- * priority. The groups' ancestors get {@link SUBTREE_US} per period and the groups under one
- * parent share it equally (RT group scheduling requires a parent's budget to cover its
- * children's); the budget also bounds what a spinning host under SCHED_FIFO can take. Returns the
+ * priority. The groups' ancestors get {@link SUBTREE_US} per period, or what their parents' budgets
+ * have left free when that is less (another group holding RT time: a second bench, a test), and
+ * the groups under one parent share it equally (RT group scheduling requires a parent's budget
+ * to cover its children's); the budget also bounds what a spinning host under SCHED_FIFO can take. Returns the
  * undo (leaves back to 0 first, then the ancestors to what they had), and the pids whose group it
  * could not budget (no v1 cpu hierarchy, no RT group scheduling, not root).
  */
@@ -58,13 +75,17 @@ export function grantRtBudget(pids: number[]): { undo: () => void; refused: numb
     const chain: string[] = [];
     for (let d = parent; !CPU_MOUNTS.includes(d) && d !== '/'; d = dirname(d)) chain.unshift(d);
     try {
+      let budget = SUBTREE_US;
       for (const dir of chain) {
+        budget = Math.min(budget, freeUnder(dirname(dir), [dir]));
+        if (budget <= 0) throw new Error(`${dirname(dir)}: no RT budget free`);
         const was = rtOf(dir);
-        if (was >= SUBTREE_US) continue;
-        setRt(dir, SUBTREE_US);
+        if (was >= budget) continue;
+        setRt(dir, budget);
         written.push({ dir, was });
       }
-      const each = Math.floor(SUBTREE_US / group.length);
+      const each = Math.floor(Math.min(budget, freeUnder(parent, group)) / group.length);
+      if (each <= 0) throw new Error(`${parent}: no RT budget free`);
       for (const dir of group) {
         const was = rtOf(dir);
         if (was >= each) continue;

@@ -142,17 +142,38 @@ describe('setRealtime (the isolated rows)', () => {
   // Omega's plugin hosts sit in cgroup v1 cpu groups with no RT budget, where the kernel refuses
   // SCHED_FIFO: an isolated row left the host serving the route at normal priority.
   const rtGroups = '/sys/fs/cgroup/cpu';
+  const rtOf = (dir: string) => Number(readFileSync(join(dir, 'cpu.rt_runtime_us'), 'utf8'));
+  /** RT µs per period of the root's budget that no group below it holds. */
+  const rootFree = () =>
+    rtOf(rtGroups) -
+    readdirSync(rtGroups, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .reduce((sum, e) => sum + rtOf(join(rtGroups, e.name)), 0);
   it.skipIf(realtimePrefix().length === 0 || !existsSync(`${rtGroups}/cpu.rt_runtime_us`))(
     'isolates a process in a cpu cgroup without an RT budget too, and takes the budget back (skipped: no v1 cpu hierarchy with RT groups)',
-    async () => {
-      const parent = join(rtGroups, `omega-bench-test-${process.pid}`);
+    async (ctx) => {
+      // named like a kernel's plugin subtree (the only groups the bench budgets); a sequence of 0
+      // is never a kernel's, and this process being alive keeps a kernel's sweep off it
+      const parent = join(rtGroups, `omega-plugins-k${process.pid}-0`);
       const leaf = join(parent, 'host');
+      const holder = join(rtGroups, `omega-bench-test-${process.pid}-holder`);
       mkdirSync(leaf, { recursive: true });
       const rt = (dir: string) => readFileSync(join(dir, 'cpu.rt_runtime_us'), 'utf8').trim();
       const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
       await once(child, 'spawn');
+      const pid = child.pid!;
       try {
-        const pid = child.pid!;
+        // other groups (another bench, another test run) may hold the root's RT time: the kernel
+        // then refuses a budget here (EINVAL), or RT group scheduling is off (EBUSY/EINVAL)
+        try {
+          writeFileSync(join(parent, 'cpu.rt_runtime_us'), '10000');
+          writeFileSync(join(parent, 'cpu.rt_runtime_us'), '0');
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'EBUSY' || code === 'EINVAL')
+            ctx.skip(`the cpu hierarchy's root has no RT time free for a new group (${code})`);
+          throw err;
+        }
         writeFileSync(join(leaf, 'cgroup.procs'), String(pid));
         expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
         expect(setRealtime([pid], true)).toEqual([]);
@@ -161,7 +182,26 @@ describe('setRealtime (the isolated rows)', () => {
         expect(setRealtime([pid], false)).toEqual([]);
         expect(policyOf(pid, pid)).toBe(0);
         expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
+
+        // another group holding all but 20,000 µs of the root's free RT time: the grant takes
+        // what is left instead of failing (EINVAL) and leaving the process at normal priority
+        const free = rootFree();
+        if (free < 40_000) ctx.skip(`the cpu hierarchy's root has only ${free} µs of RT time free`);
+        mkdirSync(holder);
+        writeFileSync(join(holder, 'cpu.rt_runtime_us'), String(free - 20_000));
+        expect(setRealtime([pid], true)).toEqual([]);
+        expect(policyOf(pid, pid)).toBe(1);
+        expect(Number(rt(parent))).toBeLessThanOrEqual(20_000);
+        expect(Number(rt(leaf))).toBeGreaterThan(0);
+        expect(setRealtime([pid], false)).toEqual([]);
+        expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
       } finally {
+        // back to normal priority and no budget left, whatever failed above
+        setRealtime([pid], false);
+        if (existsSync(holder)) {
+          writeFileSync(join(holder, 'cpu.rt_runtime_us'), '0');
+          rmdirSync(holder);
+        }
         child.kill();
         await once(child, 'exit');
         for (const dir of [leaf, parent]) {
