@@ -56,16 +56,22 @@ const freeUnder = (parent: string, mine: readonly string[]) =>
  * undo (leaves back to 0 first, then the ancestors to what they had), and the pids whose group it
  * could not budget (no v1 cpu hierarchy, no RT group scheduling, not root).
  */
-export function grantRtBudget(pids: number[]): { undo: () => void; refused: number[] } {
+export function grantRtBudget(pids: number[]): { undo: () => string[]; refused: number[] } {
   const leafOf = new Map(pids.map((pid) => [pid, cpuCgroupOf(pid)] as const));
   const leaves = [...new Set([...leafOf.values()].filter((d): d is string => d !== undefined))];
   const written: Array<{ dir: string; was: number }> = [];
   const undo = () => {
+    const problems: string[] = [];
     for (const { dir, was } of written.splice(0).reverse()) {
       try {
         setRt(dir, was);
-      } catch {} // removed meanwhile (its host exited)
+      } catch (err) {
+        // ENOENT: removed meanwhile (its host exited); EBUSY: a task in it still runs under SCHED_FIFO
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') problems.push(`${dir}: cpu.rt_runtime_us left as granted (${code ?? err})`);
+      }
     }
+    return problems;
   };
   const failed = new Set<string>();
   const byParent = new Map<string, string[]>();
