@@ -159,16 +159,18 @@ describe('setRealtime (the isolated rows)', () => {
   };
   /**
    * Runs `body` with a plugin-like group (`omega-plugins-k<this pid>-0/host`, RT budget 0, as a
-   * kernel makes them) holding `n` idle node processes; skips with the reason when the root has
-   * no RT time free for a new group; afterwards puts everything back and removes the groups.
+   * kernel makes them; `top` instead of `omega-plugins-k…`) holding `n` idle node processes;
+   * skips with the reason when the root has no RT time free for a new group; afterwards puts
+   * everything back and removes the groups.
    */
   const inRtGroup = async (
     ctx: { skip: (note?: string) => never },
     n: number,
     body: (g: { parent: string; leaf: string; pids: number[] }) => Promise<void>,
-  ) => {
     // a sequence of 0 is never a kernel's, and this process being alive keeps a kernel's sweep off it
-    const parent = join(rtGroups, `omega-plugins-k${process.pid}-0`);
+    top = `omega-plugins-k${process.pid}-0`,
+  ) => {
+    const parent = join(rtGroups, top);
     const leaf = join(parent, 'host');
     mkdirSync(leaf, { recursive: true });
     const children = await Promise.all(Array.from({ length: n }, idler));
@@ -189,15 +191,17 @@ describe('setRealtime (the isolated rows)', () => {
       expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
       await body({ parent, leaf, pids });
     } finally {
-      // back to normal priority and no budget left, whatever failed above
-      for (const pid of pids) spawnSync('chrt', ['-o', '-a', '-p', '0', String(pid)], { stdio: 'ignore' });
+      // whatever failed above: the processes gone first (nothing left under SCHED_FIFO, and no
+      // task keeps a budget), then no budget left
+      for (const c of children) {
+        if (c.exitCode === null && c.signalCode === null) {
+          c.kill('SIGKILL');
+          await once(c, 'exit');
+        }
+      }
       releaseRealtime();
       for (const dir of [leaf, parent])
         if (existsSync(dir)) writeFileSync(join(dir, 'cpu.rt_runtime_us'), '0');
-      for (const c of children) {
-        c.kill();
-        await once(c, 'exit');
-      }
       for (const dir of [leaf, parent]) {
         for (let i = 0; i < 50 && existsSync(dir); i++) {
           try {
@@ -266,5 +270,35 @@ describe('setRealtime (the isolated rows)', () => {
           expect.stringMatching(new RegExp(`^${parent}: .*EINVAL`)),
         ]);
       }),
+  );
+
+  it.skipIf(noRtGroups)(
+    'budgets only groups in a plugin-host subtree, never one outside or one that has a budget (skipped: no v1 cpu hierarchy with RT groups)',
+    async (ctx) => {
+      // a server's or the bench's own group: not the bench's to give RT time to
+      await inRtGroup(
+        ctx,
+        1,
+        async ({ parent, leaf, pids: [pid] }) => {
+          expect(setRealtime([pid!], true)).toEqual([pid]);
+          expect(policyOf(pid!, pid!)).toBe(0);
+          expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
+          expect(releaseRealtime()).toEqual([]);
+        },
+        `omega-bench-test-${process.pid}`,
+      );
+      // a plugin subtree whose top group someone already budgeted: never raised, its hosts'
+      // group gets what it leaves free
+      await inRtGroup(ctx, 1, async ({ parent, leaf, pids: [pid] }) => {
+        writeFileSync(join(parent, 'cpu.rt_runtime_us'), '10000');
+        expect(setRealtime([pid!], true)).toEqual([]);
+        expect(policyOf(pid!, pid!)).toBe(1);
+        expect(rt(parent)).toBe('10000');
+        expect(Number(rt(leaf))).toBeGreaterThan(0);
+        expect(Number(rt(leaf))).toBeLessThanOrEqual(10_000);
+        expect(releaseRealtime()).toEqual([]);
+        expect([rt(parent), rt(leaf)]).toEqual(['10000', '0']);
+      });
+    },
   );
 });
