@@ -10,7 +10,7 @@ import { ensureWrk, type LoadResult, wrk } from './http-load.js';
 import { type OpenLoopResult, openLoop } from './http-open-loop.js';
 import { cpuMs } from './http-proc.js';
 import { type GcPauses, gcMark, gcPausesSince } from './open-loop-gc-pauses.js';
-import { realtimePrefix, setRealtime } from './open-loop-realtime.js';
+import { realtimePrefix, releaseRealtime, setRealtime } from './open-loop-realtime.js';
 import { formatRounds, summariseRounds } from './open-loop-rounds.js';
 import { readSchedCounters, type SchedCounters, schedDelta } from './open-loop-waits.js';
 import { report } from './report.js';
@@ -80,8 +80,12 @@ const omega = await startOmega(gcWatch);
 const before = BEFORE ? await startOmega({ root: BEFORE, ...gcWatch }) : undefined;
 // A run that fails part-way (a target's bad responses, a refused chrt) still stops its servers:
 // SIGTERM each on exit (a kernel then stops its plugin hosts), so none is left loading the machine.
+// First a server stopped mid-row goes back to normal priority and its hosts' groups lose their
+// RT budgets (the exit handler runs on an uncaught error and, through the handlers below, on a
+// signal too).
 let stopped = false;
 process.on('exit', () => {
+  for (const problem of releaseRealtime()) console.error(`bench: not undone: ${problem}`);
   if (stopped) return;
   const pids = [bareNode, bareTwin, hono, ref].map(pidOf);
   for (const k of [omega, ...(before ? [before] : [])]) pids.push(k.pid);

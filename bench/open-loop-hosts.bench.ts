@@ -4,6 +4,8 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openLoop } from './http-open-loop.js';
 import { cpuMs } from './http-proc.js';
+import { releaseRealtime } from './open-loop-realtime.js';
+import { upperMedian } from './open-loop-rounds.js';
 import { perRequest, readSchedCounters, schedDelta } from './open-loop-waits.js';
 import { ADMIN_TOKEN, startOmega } from './servers/start-omega.js';
 
@@ -35,7 +37,17 @@ const RATE = 1000;
 
 const omega = await startOmega();
 let stopped = false;
+/** The variant whose row is running: an exit mid-row puts its hosts' policy and shares back. */
+let running: Variant | undefined;
+// On an uncaught error and (through the handlers below) a signal too: the row's variant undone,
+// nothing left under SCHED_FIFO or with an RT budget, then the kernel stopped.
 process.on('exit', () => {
+  try {
+    running?.off();
+  } catch (err) {
+    console.error(`bench: ${running?.name} not undone: ${(err as Error).message}`);
+  }
+  for (const problem of releaseRealtime()) console.error(`bench: not undone: ${problem}`);
   if (!stopped) process.kill(omega.pid, 'SIGTERM');
 });
 for (const [signal, code] of [
@@ -129,11 +141,15 @@ console.log(
 );
 for (let round = 1; round <= ROUNDS; round++) {
   for (const v of round % 2 === 1 ? variants : [...variants].reverse()) {
+    running = v;
     v.on();
     const k0 = readSchedCounters(omega.pid);
     const e0 = readSchedCounters(echo);
     const o0 = others.map(cpuOf);
-    const r = await openLoop(url, { rate: RATE, seconds: SECONDS }).finally(() => v.off());
+    const r = await openLoop(url, { rate: RATE, seconds: SECONDS }).finally(() => {
+      running = undefined;
+      v.off();
+    });
     const k = schedDelta(k0, readSchedCounters(omega.pid));
     const e = schedDelta(e0, readSchedCounters(echo));
     const otherCpu = others.map(cpuOf).reduce((s, x, i) => s + x - o0[i]!, 0);
@@ -157,7 +173,7 @@ for (let round = 1; round <= ROUNDS; round++) {
 }
 stopped = true;
 await omega.stop();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const median = (xs: number[]) => upperMedian([...xs].sort((a, b) => a - b));
 console.log(
   '\nper variant over the rounds: p99 median [min – max]; medians of the echo host’s wait per wake-up and the kernel’s wait per request',
 );

@@ -7,7 +7,9 @@ const PRIORITY = 10;
 
 let probed: boolean | undefined;
 /** Undoes the RT budgets the last `setRealtime(…, true)` gave its processes' cpu cgroups. */
-let ungrant: (() => void) | undefined;
+let ungrant: (() => string[]) | undefined;
+/** The pids the last `setRealtime(…, true)` put under SCHED_FIFO, until they are put back. */
+let granted: number[] = [];
 
 /**
  * The command prefix that runs the open-loop generator under SCHED_FIFO (`chrt -f 10`), or `[]`
@@ -49,21 +51,39 @@ export function setRealtime(pids: number[], on: boolean): number[] {
   if (realtimePrefix().length === 0) return pids;
   // -R (reset on fork): a process or thread a server starts meanwhile (a restarted plugin host,
   // lspci) starts at normal priority instead of inheriting SCHED_FIFO beyond the row.
-  const args = on ? ['-R', '-f', '-a', '-p', String(PRIORITY)] : ['-o', '-a', '-p', '0'];
-  if (on) {
-    ungrant?.();
-    ungrant = grantRtBudget(pids).undo;
-  }
-  const normal = pids.filter(
-    (pid) =>
-      spawnSync('chrt', [...args, String(pid)], { stdio: 'ignore', timeout: 5000 }).status !== 0 &&
-      !gone(pid),
-  );
-  // Back at normal priority: the groups' RT budgets go (a budget left would let a host that
-  // somehow kept SCHED_FIFO run ahead of everything).
   if (!on) {
-    ungrant?.();
+    const normal = toNormal(pids);
+    granted = granted.filter((pid) => !pids.includes(pid));
+    // Back at normal priority: the groups' RT budgets go (a budget left would let a host that
+    // somehow kept SCHED_FIFO run ahead of everything).
+    for (const problem of ungrant?.() ?? []) process.stderr.write(`setRealtime: ${problem}\n`);
     ungrant = undefined;
+    return normal;
   }
-  return normal;
+  for (const problem of ungrant?.() ?? []) process.stderr.write(`setRealtime: ${problem}\n`);
+  ungrant = grantRtBudget(pids).undo;
+  granted = [...new Set([...granted, ...pids])];
+  return pids.filter((pid) => !chrt(['-R', '-f', '-a', '-p', String(PRIORITY)], pid));
+}
+
+/** Runs `chrt <args> <pid>`; true when it worked or the process is gone. */
+const chrt = (args: string[], pid: number) =>
+  spawnSync('chrt', [...args, String(pid)], { stdio: 'ignore', timeout: 5000 }).status === 0 || gone(pid);
+/** Puts every thread of `pids` back to SCHED_OTHER; returns those it could not. */
+const toNormal = (pids: number[]) => pids.filter((pid) => !chrt(['-o', '-a', '-p', '0'], pid));
+
+/**
+ * Undoes whatever `setRealtime(…, true)` left in place, synchronously (for a bench's exit and
+ * signal handlers: a run stopped mid-row must not leave a server under SCHED_FIFO or its plugin
+ * hosts' groups with an RT budget): puts the pids it granted back to SCHED_OTHER, then takes the
+ * groups' RT budgets back. Returns what it could not undo, one line each (a pid chrt refused, a
+ * group whose budget the kernel kept: EBUSY while one of its tasks still runs under SCHED_FIFO);
+ * empty when all is back.
+ */
+export function releaseRealtime(): string[] {
+  const problems = toNormal(granted).map((pid) => `pid ${pid}: still under SCHED_FIFO (chrt -o refused)`);
+  granted = [];
+  problems.push(...(ungrant?.() ?? []));
+  ungrant = undefined;
+  return problems;
 }

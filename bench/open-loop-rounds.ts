@@ -12,12 +12,21 @@ export interface RoundsSummary<R extends { p99: number }> {
   rows: number;
 }
 
-/** The median row (by p99; the lower middle one for an even count) and the p99 spread of `rows`. */
+/**
+ * The median of `sorted` (ascending), the upper middle one for an even count: a latency or cost
+ * is not judged on its better half alone (auth.bench's medians take the same one).
+ */
+export function upperMedian<T>(sorted: readonly T[]): T {
+  if (sorted.length === 0) throw new Error('upperMedian: no values');
+  return sorted[Math.ceil((sorted.length - 1) / 2)]!;
+}
+
+/** The median row (by p99; the upper middle one for an even count) and the p99 spread of `rows`. */
 export function summariseRounds<R extends { p99: number }>(rows: readonly R[]): RoundsSummary<R> {
   if (rows.length === 0) throw new Error('summariseRounds: no rows');
   const sorted = [...rows].sort((a, b) => a.p99 - b.p99);
   return {
-    median: sorted[Math.floor((sorted.length - 1) / 2)]!,
+    median: upperMedian(sorted),
     min: sorted[0]!.p99,
     max: sorted.at(-1)!.p99,
     rows: sorted.length,

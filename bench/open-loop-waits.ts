@@ -25,11 +25,13 @@ const ZERO: SchedCounters = { runMs: 0, waitMs: 0, slices: 0, voluntary: 0, invo
  */
 export function readSchedCounters(pid: number): SchedCounters {
   try {
+    // status first: a switch between the two reads then shows in `slices` (read second) but not
+    // in the switch counts, never the other way round (slices falling behind the switches)
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const [run = 0, wait = 0, slices = 0] = readFileSync(`/proc/${pid}/schedstat`, 'utf8')
       .trim()
       .split(/\s+/)
       .map(Number);
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
     return {
       runMs: run / 1e6,

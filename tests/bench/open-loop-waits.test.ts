@@ -3,24 +3,45 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { perRequest, readSchedCounters, schedDelta } from '../../bench/open-loop-waits.js';
 
-/** Spins 40 ms of its own CPU, sleeps three times, says so, then waits to be killed. */
+/**
+ * Says `ready`, spins 40 ms of its main thread's CPU once told to go (its own schedstat says when),
+ * says `spun`, sleeps three times, says `ok`, then waits to be killed.
+ */
 const CHILD = `
-const t0 = process.cpuUsage();
-while ((process.cpuUsage(t0).user + process.cpuUsage(t0).system) < 40_000) {}
-let n = 0;
-const nap = () => (++n <= 3 ? setTimeout(nap, 5) : (process.stdout.write('ok\\n'), setInterval(() => {}, 1e6)));
-nap();
+const ran = () => Number(require('node:fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+process.stdin.once('data', () => {
+  const t0 = ran();
+  while (ran() - t0 < 40e6) {}
+  process.stdout.write('spun\\n');
+  let n = 0;
+  const nap = () => (++n <= 3 ? setTimeout(nap, 5) : (process.stdout.write('ok\\n'), setInterval(() => {}, 1e6)));
+  nap();
+});
+process.stdout.write('ready\\n');
 `;
 
 describe('readSchedCounters (a process’s run time, run-queue wait and switches from /proc)', () => {
   it('counts a process’s main thread running, and the switches it makes by sleeping', async () => {
-    const child = spawn(process.execPath, ['-e', CHILD], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', CHILD], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+    });
+    /** Resolves once the child has said `word` (its lines may arrive together). */
+    const said = async (word: string) => {
+      while (!out.split('\n').includes(word)) await once(child.stdout, 'data');
+    };
     try {
-      await once(child.stdout, 'data');
+      await said('ready');
+      const before = readSchedCounters(child.pid!);
+      child.stdin.write('go\n');
+      await said('spun');
+      const spun = readSchedCounters(child.pid!);
+      await said('ok');
       const d = readSchedCounters(child.pid!);
-      expect(d.runMs).toBeGreaterThanOrEqual(35);
-      expect(d.waitMs).toBeGreaterThanOrEqual(0);
-      expect(d.voluntary).toBeGreaterThanOrEqual(3);
+      // the spin alone, not the process's start-up
+      expect(schedDelta(before, spun).runMs).toBeGreaterThanOrEqual(35);
+      expect(d.voluntary - spun.voluntary).toBeGreaterThanOrEqual(3);
       expect(d.slices).toBeGreaterThanOrEqual(d.voluntary);
       expect(schedDelta(d, d)).toEqual({ runMs: 0, waitMs: 0, slices: 0, voluntary: 0, involuntary: 0 });
     } finally {

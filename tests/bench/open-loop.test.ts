@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLoop } from '../../bench/http-open-loop.js';
-import { realtimePrefix, setRealtime } from '../../bench/open-loop-realtime.js';
+import { realtimePrefix, releaseRealtime, setRealtime } from '../../bench/open-loop-realtime.js';
 
 /** A real node:http server on loopback; `handle` answers each request (its index in arrival order). */
 async function serve(handle: (i: number, req: IncomingMessage, res: ServerResponse) => void) {
@@ -142,38 +142,163 @@ describe('setRealtime (the isolated rows)', () => {
   // Omega's plugin hosts sit in cgroup v1 cpu groups with no RT budget, where the kernel refuses
   // SCHED_FIFO: an isolated row left the host serving the route at normal priority.
   const rtGroups = '/sys/fs/cgroup/cpu';
-  it.skipIf(realtimePrefix().length === 0 || !existsSync(`${rtGroups}/cpu.rt_runtime_us`))(
-    'isolates a process in a cpu cgroup without an RT budget too, and takes the budget back (skipped: no v1 cpu hierarchy with RT groups)',
-    async () => {
-      const parent = join(rtGroups, `omega-bench-test-${process.pid}`);
-      const leaf = join(parent, 'host');
-      mkdirSync(leaf, { recursive: true });
-      const rt = (dir: string) => readFileSync(join(dir, 'cpu.rt_runtime_us'), 'utf8').trim();
-      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-      await once(child, 'spawn');
+  const rtOf = (dir: string) => Number(readFileSync(join(dir, 'cpu.rt_runtime_us'), 'utf8'));
+  const rt = (dir: string) => String(rtOf(dir));
+  /** RT µs per period of the root's budget that no group below it holds. */
+  const rootFree = () =>
+    rtOf(rtGroups) -
+    readdirSync(rtGroups, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .reduce((sum, e) => sum + rtOf(join(rtGroups, e.name)), 0);
+  const noRtGroups = realtimePrefix().length === 0 || !existsSync(`${rtGroups}/cpu.rt_runtime_us`);
+  /** A node process that idles, started. */
+  const idler = async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await once(child, 'spawn');
+    return child;
+  };
+  /**
+   * Runs `body` with a plugin-like group (`omega-plugins-k<this pid>-0/host`, RT budget 0, as a
+   * kernel makes them; `top` instead of `omega-plugins-k…`) holding `n` idle node processes;
+   * skips with the reason when the root has no RT time free for a new group; afterwards puts
+   * everything back and removes the groups.
+   */
+  const inRtGroup = async (
+    ctx: { skip: (note?: string) => never },
+    n: number,
+    body: (g: { parent: string; leaf: string; pids: number[] }) => Promise<void>,
+    // a sequence of 0 is never a kernel's, and this process being alive keeps a kernel's sweep off it
+    top = `omega-plugins-k${process.pid}-0`,
+  ) => {
+    const parent = join(rtGroups, top);
+    const leaf = join(parent, 'host');
+    mkdirSync(leaf, { recursive: true });
+    const children = await Promise.all(Array.from({ length: n }, idler));
+    const pids = children.map((c) => c.pid!);
+    try {
+      // other groups (another bench, another test run) may hold the root's RT time: the kernel
+      // then refuses a budget here (EINVAL), or RT group scheduling is off (EBUSY/EINVAL)
       try {
-        const pid = child.pid!;
-        writeFileSync(join(leaf, 'cgroup.procs'), String(pid));
-        expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
-        expect(setRealtime([pid], true)).toEqual([]);
-        expect(policyOf(pid, pid)).toBe(1);
-        expect(Number(rt(leaf))).toBeGreaterThan(0);
-        expect(setRealtime([pid], false)).toEqual([]);
-        expect(policyOf(pid, pid)).toBe(0);
-        expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
-      } finally {
-        child.kill();
-        await once(child, 'exit');
-        for (const dir of [leaf, parent]) {
-          for (let i = 0; i < 50 && existsSync(dir); i++) {
-            try {
-              rmdirSync(dir);
-            } catch {
-              await new Promise((resolve) => setTimeout(resolve, 20));
-            }
+        writeFileSync(join(parent, 'cpu.rt_runtime_us'), '10000');
+        writeFileSync(join(parent, 'cpu.rt_runtime_us'), '0');
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EBUSY' || code === 'EINVAL')
+          ctx.skip(`the cpu hierarchy's root has no RT time free for a new group (${code})`);
+        throw err;
+      }
+      for (const pid of pids) writeFileSync(join(leaf, 'cgroup.procs'), String(pid));
+      expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
+      await body({ parent, leaf, pids });
+    } finally {
+      // whatever failed above: the processes gone first (nothing left under SCHED_FIFO, and no
+      // task keeps a budget), then no budget left
+      for (const c of children) {
+        if (c.exitCode === null && c.signalCode === null) {
+          c.kill('SIGKILL');
+          await once(c, 'exit');
+        }
+      }
+      releaseRealtime();
+      for (const dir of [leaf, parent])
+        if (existsSync(dir)) writeFileSync(join(dir, 'cpu.rt_runtime_us'), '0');
+      for (const dir of [leaf, parent]) {
+        for (let i = 0; i < 50 && existsSync(dir); i++) {
+          try {
+            rmdirSync(dir);
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 20));
           }
         }
       }
+    }
+  };
+
+  it.skipIf(noRtGroups)(
+    'isolates a process in a cpu cgroup without an RT budget too, and takes the budget back (skipped: no v1 cpu hierarchy with RT groups)',
+    (ctx) =>
+      inRtGroup(ctx, 1, async ({ parent, leaf, pids: [pid] }) => {
+        expect(setRealtime([pid!], true)).toEqual([]);
+        expect(policyOf(pid!, pid!)).toBe(1);
+        expect(Number(rt(leaf))).toBeGreaterThan(0);
+        expect(setRealtime([pid!], false)).toEqual([]);
+        expect(policyOf(pid!, pid!)).toBe(0);
+        expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
+
+        // another group holding all but 20,000 µs of the root's free RT time: the grant takes
+        // what is left instead of failing (EINVAL) and leaving the process at normal priority
+        const free = rootFree();
+        if (free < 40_000) ctx.skip(`the cpu hierarchy's root has only ${free} µs of RT time free`);
+        const holder = join(rtGroups, `omega-bench-test-${process.pid}-holder`);
+        mkdirSync(holder);
+        try {
+          writeFileSync(join(holder, 'cpu.rt_runtime_us'), String(free - 20_000));
+          expect(setRealtime([pid!], true)).toEqual([]);
+          expect(policyOf(pid!, pid!)).toBe(1);
+          expect(Number(rt(parent))).toBeLessThanOrEqual(20_000);
+          expect(Number(rt(leaf))).toBeGreaterThan(0);
+          expect(setRealtime([pid!], false)).toEqual([]);
+          expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
+        } finally {
+          setRealtime([pid!], false);
+          writeFileSync(join(holder, 'cpu.rt_runtime_us'), '0');
+          rmdirSync(holder);
+        }
+      }),
+  );
+
+  it.skipIf(noRtGroups)(
+    'releaseRealtime puts the granted pids back and takes the budgets back, and says what it could not (skipped: no v1 cpu hierarchy with RT groups)',
+    (ctx) =>
+      inRtGroup(ctx, 2, async ({ parent, leaf, pids: [a, b] }) => {
+        // a bench stopped mid-row: its exit handler releases what the row was granted
+        expect(setRealtime([a!], true)).toEqual([]);
+        expect(releaseRealtime()).toEqual([]);
+        expect(policyOf(a!, a!)).toBe(0);
+        expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
+        expect(releaseRealtime()).toEqual([]);
+
+        // a task in the group still under SCHED_FIFO (not one the row granted): the kernel keeps
+        // the leaf's budget (EBUSY), so its parent's too (EINVAL: it would not cover the leaf's),
+        // and the release says so instead of staying silent
+        expect(setRealtime([a!], true)).toEqual([]);
+        expect(spawnSync('chrt', ['-f', '-p', '10', String(b)]).status).toBe(0);
+        const problems = releaseRealtime();
+        expect(policyOf(a!, a!)).toBe(0);
+        expect(problems).toEqual([
+          expect.stringMatching(new RegExp(`^${leaf}: .*EBUSY`)),
+          expect.stringMatching(new RegExp(`^${parent}: .*EINVAL`)),
+        ]);
+      }),
+  );
+
+  it.skipIf(noRtGroups)(
+    'budgets only groups in a plugin-host subtree, never one outside or one that has a budget (skipped: no v1 cpu hierarchy with RT groups)',
+    async (ctx) => {
+      // a server's or the bench's own group: not the bench's to give RT time to
+      await inRtGroup(
+        ctx,
+        1,
+        async ({ parent, leaf, pids: [pid] }) => {
+          expect(setRealtime([pid!], true)).toEqual([pid]);
+          expect(policyOf(pid!, pid!)).toBe(0);
+          expect([rt(parent), rt(leaf)]).toEqual(['0', '0']);
+          expect(releaseRealtime()).toEqual([]);
+        },
+        `omega-bench-test-${process.pid}`,
+      );
+      // a plugin subtree whose top group someone already budgeted: never raised, its hosts'
+      // group gets what it leaves free
+      await inRtGroup(ctx, 1, async ({ parent, leaf, pids: [pid] }) => {
+        writeFileSync(join(parent, 'cpu.rt_runtime_us'), '10000');
+        expect(setRealtime([pid!], true)).toEqual([]);
+        expect(policyOf(pid!, pid!)).toBe(1);
+        expect(rt(parent)).toBe('10000');
+        expect(Number(rt(leaf))).toBeGreaterThan(0);
+        expect(Number(rt(leaf))).toBeLessThanOrEqual(10_000);
+        expect(releaseRealtime()).toEqual([]);
+        expect([rt(parent), rt(leaf)]).toEqual(['10000', '0']);
+      });
     },
   );
 });

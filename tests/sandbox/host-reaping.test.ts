@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../kernel/bus/index.js';
 import { type PluginKernel, startPluginKernel } from '../helpers/start-plugin-kernel.js';
@@ -37,6 +38,16 @@ function zombieChildren(): number[] {
     if (state === 'Z' && Number(ppid) === process.pid) out.push(Number(name));
   }
   return out;
+}
+
+/**
+ * Resolves once `pid` has left /proc: it exited and its parent waited for it (a zombie keeps its
+ * entry). A killed process may still be dying when the kill returns, so a one-time zombie
+ * snapshot right after it could pass before there was anything to reap; this polls instead,
+ * bounded only by the test's timeout (a host never reaped fails the test there).
+ */
+async function reaped(pid: number): Promise<void> {
+  while (existsSync(`/proc/${pid}`)) await sleep(10);
 }
 
 describe('plugin hosts are reaped however they end', () => {
@@ -99,6 +110,7 @@ describe('plugin hosts are reaped however they end', () => {
     process.kill(pid!, 'SIGKILL');
     await reaches('steady', 'running', mark);
     expect(runtimePid('steady')).not.toBe(pid);
+    await reaped(pid!);
     expect(zombieChildren()).toEqual([]);
   });
 
@@ -113,15 +125,18 @@ describe('plugin hosts are reaped however they end', () => {
     if (view.status !== 'running') await reaches('steady', 'running', mark);
     const res = await k.api('/api/v1/steady/ping', { token: false });
     expect(res.status, await res.clone().text()).toBe(200);
+    for (const p of spares) await reaped(p);
     expect(zombieChildren()).toEqual([]);
   });
 
   it('reaps a host stopped on disable, and every host when the kernel stops', async () => {
     const pid = runtimePid('steady');
     expect((await k.kernel.plugins.disable('steady')).status).toBe('disabled');
-    expect(await childPids()).not.toContain(pid);
+    await reaped(pid!);
     expect(zombieChildren()).toEqual([]);
+    const hosts = await childPids();
     await k.kernel.stop('test');
+    for (const p of hosts) await reaped(p);
     expect(await childPids()).toEqual([]);
     expect(zombieChildren()).toEqual([]);
   });
