@@ -1,5 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
-import { mkdir, mkdtemp, open, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,28 +30,6 @@ describe('createFilesystemReader (one timer bounds the whole pass)', () => {
     expect(await read([])).toEqual([]);
     // A second pass over the same mounts answers them again (nothing was marked stuck).
     expect((await read([m('/')])).map((f) => f.mount)).toEqual(['/']);
-  });
-});
-
-describe('createFilesystemReader (local filesystems read at once)', () => {
-  it('answers a local mount while every libuv thread is stuck (a hung NFS statfs, a FIFO open)', async () => {
-    const dir = await mkdtemp(join(os.tmpdir(), 'omega-fifo-'));
-    dirs.push(dir);
-    const fifo = join(dir, 'stuck');
-    run('mkfifo', [fifo]);
-    // Opening a FIFO with no writer blocks its libuv thread until a writer comes.
-    const size = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
-    const held = Array.from({ length: size }, () => open(fifo, 'r').then((h) => h.close()));
-    try {
-      const read = createFilesystemReader(300);
-      const out = await read([{ mount: '/', device: 'dev', fstype: 'ext4', readOnly: false }]);
-      expect(out.map((f) => f.mount)).toEqual(['/']);
-      expect(out[0]?.sizeBytes).toBe(statF('/').blocks * statF('/').bsize);
-    } finally {
-      // Release the threads: one writer opened from this thread (the pool is the one stuck).
-      closeSync(openSync(fifo, 'w'));
-      await Promise.all(held);
-    }
   });
 });
 

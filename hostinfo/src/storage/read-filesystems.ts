@@ -1,4 +1,4 @@
-import { type StatsFs, statfsSync } from 'node:fs';
+import type { StatsFs } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import type { HostinfoLogger as Logger } from '../io/logger.js';
 import type { FilesystemUsage } from '../types.js';
@@ -25,15 +25,7 @@ function usageOf(m: MountEntry, s: StatsFs): FilesystemUsage {
 }
 
 /**
- * Local block-device filesystems: statfs(2) answers from in-memory counters and cannot hang on
- * a dead server, so it is called synchronously (~5 µs) instead of through the libuv thread pool,
- * whose hop (a worker woken, the loop woken back) cost more than the call at 1 Hz.
- */
-const LOCAL_FSTYPES = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'f2fs', 'vfat', 'exfat', 'jfs']);
-
-/**
- * Creates a {@link FilesystemReader}. Local filesystems ({@link LOCAL_FSTYPES}) are read at once;
- * the others (network, FUSE, ZFS…) asynchronously, bounded as follows. A statfs still unanswered `timeoutMs` after the pass
+ * Creates a {@link FilesystemReader}. A statfs still unanswered `timeoutMs` after the pass
  * started is left out of that read; while it stays unanswered the mount is skipped
  * (node_exporter's "stuck mounts"), so a dead mount holds at most one libuv thread. One timer
  * bounds the whole pass (not one per mount: at 1 Hz that was most of the pass's cost).
@@ -47,26 +39,14 @@ export function createFilesystemReader(timeoutMs: number, logger?: Logger): File
       const answers: Array<FilesystemUsage | undefined> = new Array(asked.length);
       const answered: boolean[] = new Array(asked.length).fill(false);
       let left = asked.length;
-      asked.forEach((m, i) => {
-        if (!LOCAL_FSTYPES.has(m.fstype)) return;
-        answered[i] = true;
-        left--;
-        try {
-          answers[i] = usageOf(m, statfsSync(m.mount));
-        } catch (err) {
-          logger?.debug({ mount: m.mount, err: (err as Error).message }, 'statfs failed; mount left out');
-        }
-      });
       let done = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = () => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         resolve(answers.filter((fs): fs is FilesystemUsage => fs !== undefined && fs.sizeBytes > 0));
       };
-      if (left === 0) return finish();
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         asked.forEach((m, i) => {
           if (answered[i]) return;
           stuck.add(m.mount);
@@ -78,8 +58,8 @@ export function createFilesystemReader(timeoutMs: number, logger?: Logger): File
         finish();
       }, timeoutMs);
       timer.unref();
+      if (left === 0) return finish();
       asked.forEach((m, i) => {
-        if (answered[i]) return;
         statfs(m.mount)
           .then(
             (s) => {
