@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type HeapSizes,
   SETTLE_GARBAGE_BYTES,
+  SETTLE_GROWTH_SHARE,
   SETTLE_QUIET_CPU_MS,
   SETTLE_REGROWTH_BYTES,
   settleDue,
@@ -18,6 +19,11 @@ const grown = (total: number, used: number): HeapSizes => ({
   used: settled.used + used,
 });
 const quiet = SETTLE_QUIET_CPU_MS;
+const big: HeapSizes = { total: 220 * MB, used: 200 * MB };
+const large = (total: number, used: number): HeapSizes => ({
+  total: big.total + total,
+  used: big.used + used,
+});
 
 describe('settleDue', () => {
   const cases: Array<[string, number, boolean, HeapSizes, HeapSizes | undefined, boolean]> = [
@@ -37,6 +43,24 @@ describe('settleDue', () => {
     ['settled, garbage from its ticks', 5, false, grown(0, SETTLE_GARBAGE_BYTES), settled, true],
     ['settled, regrown, but busy', quiet + 1, false, grown(2 * MB, 2 * MB), settled, false],
     ['settled, heaps smaller than after it', 5, false, grown(-MB, -MB), settled, false],
+    // A 200 MB heap: a full GC of it is long, so the same 2 MiB of regrowth is not worth one…
+    [
+      'large heap, floors of regrowth and garbage',
+      5,
+      false,
+      large(SETTLE_REGROWTH_BYTES, SETTLE_GARBAGE_BYTES),
+      big,
+      false,
+    ],
+    // …but its share is.
+    [
+      'large heap, its share regrown',
+      5,
+      false,
+      large(big.total * SETTLE_GROWTH_SHARE, big.used * SETTLE_GROWTH_SHARE),
+      big,
+      true,
+    ],
   ];
   it.each(cases)('%s', (_, peakCpuMs, owed, now, after, due) => {
     expect(settleDue({ peakCpuMs, owed, now, ...(after ? { after } : {}) })).toBe(due);

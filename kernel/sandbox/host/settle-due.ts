@@ -18,6 +18,14 @@ export const SETTLE_REGROWTH_BYTES = 1024 * 1024;
  */
 export const SETTLE_GARBAGE_BYTES = 2 * 1024 * 1024;
 
+/**
+ * A larger heap settles on proportionally more growth (this share of what the last settle left),
+ * never on less than the two floors above: a full GC's time grows with the live heap, so a host
+ * holding 200 MB settles on 20 MB of regrowth, not every 2 MiB, and its settles stay rare and
+ * short of the spin watch (a step never outlasts a call's wait by much).
+ */
+export const SETTLE_GROWTH_SHARE = 0.1;
+
 /** Both heaps of a host, added up (the plugin's isolate and the host's own), bytes. */
 export interface HeapSizes {
   /** Committed (V8's total_heap_size). */
@@ -42,7 +50,8 @@ export interface SettleInput {
  * Whether a host settles at the end of a window: only a quiet one (at most
  * {@link SETTLE_QUIET_CPU_MS} of CPU in each sixth, however many calls), and then when a busier
  * spell left garbage (`owed`) or the heaps grew since the last settle
- * ({@link SETTLE_REGROWTH_BYTES} committed, {@link SETTLE_GARBAGE_BYTES} in use) — so a host woken
+ * ({@link SETTLE_REGROWTH_BYTES} committed, {@link SETTLE_GARBAGE_BYTES} in use, or
+ * {@link SETTLE_GROWTH_SHARE} of a larger heap) — so a host woken
  * every second settles after each busy spell and again whenever its own ticks have regrown it, and
  * an idle or unchanged host does not settle again.
  */
@@ -50,5 +59,7 @@ export function settleDue(input: SettleInput): boolean {
   if (input.peakCpuMs > SETTLE_QUIET_CPU_MS) return false;
   if (input.owed || !input.after) return true;
   const { now, after } = input;
-  return now.total - after.total >= SETTLE_REGROWTH_BYTES || now.used - after.used >= SETTLE_GARBAGE_BYTES;
+  const regrowth = Math.max(SETTLE_REGROWTH_BYTES, after.total * SETTLE_GROWTH_SHARE);
+  const garbage = Math.max(SETTLE_GARBAGE_BYTES, after.used * SETTLE_GROWTH_SHARE);
+  return now.total - after.total >= regrowth || now.used - after.used >= garbage;
 }
