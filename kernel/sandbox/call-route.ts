@@ -1,4 +1,5 @@
 import type { RouteRequest } from '@omega/protocol';
+import { hasErrorCode, omegaError } from '../errors/index.js';
 import type { PluginInstance } from './create-plugin-instance.js';
 import { encodeRouteRequest } from './encode-route-request.js';
 import { parseUntrustedJson } from './json-guard.js';
@@ -11,7 +12,16 @@ import { validateRouteResponse } from './validate-route-response.js';
  * (or OMEGA_ERR_PLUGIN_LIMIT, too deep) otherwise.
  */
 export function readRouteAnswer(json: string): ReturnType<typeof validateRouteResponse> {
-  return validateRouteResponse(json === '' ? undefined : parseUntrustedJson(json, MAX_RESULT_DEPTH));
+  let answer: unknown;
+  try {
+    answer = json === '' ? undefined : parseUntrustedJson(json, MAX_RESULT_DEPTH);
+  } catch (err) {
+    // Malformed JSON here is the plugin's (its isolate may replace JSON.stringify), not the
+    // client's: a 502 in the kernel's words, not the 400 OMEGA_ERR_BAD_JSON says.
+    if (!hasErrorCode(err, 'OMEGA_ERR_BAD_JSON')) throw err;
+    throw omegaError('OMEGA_ERR_PLUGIN_FAILED', 'The route handler answered malformed JSON.');
+  }
+  return validateRouteResponse(answer);
 }
 
 /**

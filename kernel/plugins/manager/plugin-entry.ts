@@ -53,7 +53,8 @@ export function createEntry(found: DiscoveredPlugin, reasons: OmegaError[]): Ent
 
 /** One call into the plugin ended: wakes whoever waits for none to be in flight. */
 function settled(e: Entry): void {
-  e.inflight--;
+  // A call is never left twice; were one, the count must not go below 0 and let a stop pass a call in flight.
+  if (e.inflight > 0) e.inflight--;
   if (e.inflight === 0 && e.idle.length > 0) for (const wake of e.idle.splice(0)) wake();
 }
 

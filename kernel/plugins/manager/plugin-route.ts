@@ -274,8 +274,7 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
       try {
         call = invokeRoute(running, route.handler, req, deadlineMs);
       } catch (err) {
-        calls.leave();
-        throw err;
+        return failed(err);
       }
       return call.then((json) => {
         calls.leave();
