@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { privateMb, rssMb } from './http-proc.js';
+import { upperMedian } from './open-loop-rounds.js';
 
 /**
  * An idle process's memory as a series of readings, not one. An idle plugin host's RSS swings
@@ -8,7 +9,7 @@ import { privateMb, rssMb } from './http-proc.js';
  * the series, printed with its lowest and highest reading.
  */
 export interface SeriesSummary {
-  /** The middle reading (the lower middle one for an even count): always a reading taken. */
+  /** The middle reading (the upper middle one for an even count, as the p99 rounds take it): always a reading taken. */
   median: number;
   min: number;
   max: number;
@@ -21,7 +22,7 @@ export function summariseSeries(values: readonly number[]): SeriesSummary {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, readings: 0 };
   return {
-    median: sorted[Math.floor((sorted.length - 1) / 2)]!,
+    median: upperMedian(sorted),
     min: sorted[0]!,
     max: sorted.at(-1)!,
     readings: sorted.length,

@@ -11,9 +11,9 @@ describe('summariseSeries', () => {
     });
   });
 
-  it('takes the lower middle reading of an even series, so the median is a reading taken', () => {
+  it('takes the upper middle reading of an even series (a reading taken, and not the optimistic one)', () => {
     expect(summariseSeries([50.4, 49.2, 49.8, 50.1])).toEqual({
-      median: 49.8,
+      median: 50.1,
       min: 49.2,
       max: 50.4,
       readings: 4,
