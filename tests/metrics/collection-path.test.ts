@@ -42,7 +42,9 @@ type Temperature = SystemAreaData['temperature'];
  * A collector over the real system capability; `sensors` replaces the host's temperature
  * answer with one that has a sensor (a VM has none). Counts the reads per area.
  */
-async function rig(opts: { sensors?: boolean; batched?: boolean; procRoot?: string } = {}) {
+async function rig(
+  opts: { sensors?: boolean; batched?: boolean; procRoot?: string; failTopologyRead?: number } = {},
+) {
   const sys = createSystemInfo({ cacheMs: 0, ...(opts.procRoot ? { procRoot: opts.procRoot } : {}) });
   const clock = { now: T0 };
   const reads = new Map<string, number>();
@@ -60,6 +62,8 @@ async function rig(opts: { sensors?: boolean; batched?: boolean; procRoot?: stri
         : {}),
       async readSystem(area: SystemArea) {
         reads.set(area, (reads.get(area) ?? 0) + 1);
+        if (area === 'topology' && reads.get(area) === opts.failTopologyRead)
+          throw new Error('topology unreadable');
         const v = await sys.read(area);
         if (area !== 'temperature' || !opts.sensors) return v;
         const t = v as Temperature;
@@ -90,7 +94,7 @@ async function rig(opts: { sensors?: boolean; batched?: boolean; procRoot?: stri
     await new Promise((r) => setTimeout(r, 30));
     await service.collect(JSON.parse(JSON.stringify(await sys.sample(service.tickAreas()))));
   };
-  return { service, reads, samples, published, collect, collectTick };
+  return { service, clock, reads, samples, published, collect, collectTick };
 }
 
 /** The series names (but the per-device net. and fs. ones) of the last metrics.sample a rig published, sorted. */
@@ -150,6 +154,25 @@ describe('the collector’s per-second path', () => {
     expect(r.reads.get('topology')).toBe(3);
     await r.collectTick(101); // a minute after the last read (at 41 s)
     expect(r.reads.get('topology')).toBe(4);
+  });
+
+  it('reads the topology again 10 s after a read that failed, not a minute later', async () => {
+    const r = await rig({ batched: true, failTopologyRead: 2 });
+    await r.collectTick(0);
+    const sys = createSystemInfo({ cacheMs: 0 });
+    /** A tick at `seconds` whose cpu reading has one core fewer (taken offline at 1 s). */
+    const oneCoreFewer = async (seconds: number) => {
+      const reading = JSON.parse(JSON.stringify(await sys.sample(r.service.tickAreas())));
+      reading.data.cpu.cores = reading.data.cpu.cores.slice(1);
+      r.clock.now = T0 + seconds * 1000;
+      await r.service.collect(reading);
+    };
+    await oneCoreFewer(1); // the core count changed: read 2, which fails
+    expect(r.reads.get('topology')).toBe(2);
+    await oneCoreFewer(10);
+    expect(r.reads.get('topology')).toBe(2);
+    await oneCoreFewer(11); // 10 s after the failed read
+    expect(r.reads.get('topology')).toBe(3);
   });
 
   it('with a reading carried by the timer tick, a collection asks for nothing it carries', async () => {

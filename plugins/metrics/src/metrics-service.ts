@@ -16,6 +16,8 @@ import { SERIES_CATALOG } from './series/series-catalog.js';
 import { SessionSeriesStore } from './sessions/session-series.js';
 import { MetricStore, type SeriesEntry } from './store/metric-store.js';
 
+/** How soon a failed topology read is tried again, ms (a read that succeeded: once a period). */
+const TOPOLOGY_RETRY_MS = 10_000;
 /**
  * Areas read on every collection. `gpu` too while the host has GPUs; without any it is
  * re-checked every `gpuRecheckMs` (the kernel reads GPUs through systeminformation, ~24 ms
@@ -372,6 +374,8 @@ export class MetricsService {
       if (changed) this.publish(METRICS_TOPICS.topology, { node: this.node, at, topology: t });
       this.areaErrors.delete('topology');
     } catch (err) {
+      // A failed read is retried in TOPOLOGY_RETRY_MS, not a whole period later.
+      this.topologyReadAt = at - this.topologyEveryMs + Math.min(TOPOLOGY_RETRY_MS, this.topologyEveryMs);
       this.areaFailed('topology', err);
     }
   }
