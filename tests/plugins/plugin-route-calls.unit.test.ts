@@ -41,7 +41,7 @@ function rig(invoke: Invoke) {
     } catch (err) {
       return c.json(
         { thrown: (err as { code?: string }).code ?? 'none', message: (err as Error).message },
-        599,
+        500,
       );
     }
   });
