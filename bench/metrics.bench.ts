@@ -6,11 +6,9 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statfsSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { statfs } from 'node:fs/promises';
 import { hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as si from 'systeminformation';
@@ -332,10 +330,9 @@ async function kernelReadCost(n: number) {
  * In-process CPU of the gpu area on this host (readGpus: sysfs first, systeminformation only
  * when sysfs shows a display controller or accelerator) against systeminformation's graphics()
  * as it was called on every read before (its spawned children's CPU not counted: a floor).
- * And of one statfs of / called synchronously (local filesystems, now) against through the
- * libuv thread pool (before). µs of CPU per call.
+ * µs of CPU per call.
  */
-async function gpuAndStatfsCost(n: number) {
+async function gpuCost() {
   const cpuPer = async (fn: () => Promise<unknown>, runs: number) => {
     for (let i = 0; i < 3; i++) await fn();
     const c0 = process.cpuUsage();
@@ -346,8 +343,6 @@ async function gpuAndStatfsCost(n: number) {
   return {
     gpuNow: await cpuPer(() => readGpus({ sysRoot: '/sys', procRoot: '/proc' }), 20),
     gpuBefore: await cpuPer(() => si.graphics(), 5),
-    statfsSync: await cpuPer(async () => statfsSync('/'), n),
-    statfsPool: await cpuPer(() => statfs('/'), n),
   };
 }
 
@@ -368,18 +363,12 @@ async function main(): Promise<void> {
     unit: 'µs',
     baseline: { name: 'four read(area) calls', value: reads.fourReads },
   });
-  const gs = await gpuAndStatfsCost(Number(process.env.BENCH_READS ?? 2_000));
+  const gs = await gpuCost();
   report({
     name: `kernel gpu read, CPU per read (${gs.gpuNow < 1000 ? 'no GPU in sysfs: nothing spawned' : 'GPUs in sysfs: systeminformation'})`,
     value: gs.gpuNow,
     unit: 'µs',
     baseline: { name: 'systeminformation graphics() (before; children not counted)', value: gs.gpuBefore },
-  });
-  report({
-    name: 'statfs of / (local filesystem), sync, CPU',
-    value: gs.statfsSync,
-    unit: 'µs',
-    baseline: { name: 'through the libuv thread pool (before)', value: gs.statfsPool },
   });
   const root = mkdtempSync(join(tmpdir(), 'omega-metrics-bench-'));
   const children: Running[] = [];
