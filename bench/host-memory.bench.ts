@@ -368,22 +368,19 @@ async function settleSection(): Promise<void> {
   );
   for (const r of results) {
     const name = `periodic timer plugin host (${r.label})`;
-    report({
-      name: `${name} RSS, median`,
-      value: median(r.rss),
-      unit: 'MB',
-      baseline: { name: 'settle off', value: median(off.rss) },
-      goal: '≤ 50 MB',
-      met: median(r.rss) <= 50,
-    });
-    report({
-      name: `${name} RSS after the light burst, median`,
-      value: median(r.rssLight),
-      unit: 'MB',
-      baseline: { name: 'settle off', value: median(off.rssLight) },
-      goal: '≤ 50 MB',
-      met: median(r.rssLight) <= 50,
-    });
+    for (const [what, key] of [
+      ['RSS, median', 'rss'],
+      ['RSS after the light burst, median', 'rssLight'],
+    ] as const) {
+      report({
+        name: `${name} ${what}`,
+        value: median(r[key]),
+        unit: 'MB',
+        baseline: { name: 'settle off', value: median(off[key]) },
+        goal: '≤ 50 MB',
+        met: median(r[key]) <= 50,
+      });
+    }
     report({
       name: `${name} RSS, highest`,
       value: Math.max(...r.rss, ...r.rssLight),
