@@ -18,6 +18,7 @@ import { openCrypto } from '../kernel/crypto/index.js';
 import { authorizeKnown } from '../kernel/http/authorize-request.js';
 import { defineRoute } from '../kernel/http/route.js';
 import { encodeRouteRequest } from '../kernel/sandbox/encode-route-request.js';
+import { balancedOrder, unbalancedRounds } from './balanced-order.js';
 import { ensureWrk, wrk } from './http-load.js';
 import { report } from './report.js';
 import { startOmega } from './servers/start-omega.js';
@@ -26,7 +27,7 @@ import { startOmega } from './servers/start-omega.js';
  * What authentication adds to a plugin route (issue #13: the JWT route ≥ 0.95× the public one).
  * (a) A kernel started as `npm start` starts it (bench/servers/start-omega.ts) with the echo
  *     plugin, loaded by wrk (50 connections) in OMEGA_BENCH_AUTH_ROUNDS (default 12) interleaved
- *     rounds of OMEGA_BENCH_SECONDS (default 2) s, in a balanced order (see WILLIAMS), four cases:
+ *     rounds of OMEGA_BENCH_SECONDS (default 2) s, in a balanced order (balanced-order.ts), four cases:
  *     `public` and its A/A twin `public again` (the same route measured twice: the run's noise),
  *     `public + header` (the public route sent the JWT route's Authorization header, which it
  *     ignores: what the header's bytes cost in Node's parser and socket, with no authentication)
@@ -76,13 +77,6 @@ const processNs = (pid: number): number =>
 const childrenNs = (k: { hostPids(): number[] }): number =>
   k.hostPids().reduce((sum, pid) => sum + processNs(pid), 0);
 
-/** Orders of the four cases, round by round (a Williams Latin square, balanced for carry-over). */
-const WILLIAMS = [
-  [0, 1, 3, 2],
-  [1, 2, 0, 3],
-  [2, 3, 1, 0],
-  [3, 0, 2, 1],
-];
 /** Wait after each case before reading the kernel's CPU, ms. */
 const SETTLE_MS = 200;
 
@@ -108,11 +102,13 @@ try {
   console.log(
     `load: wrk, 50 connections × ${SECONDS} s per case, ${ROUNDS} interleaved rounds; Authorization header ${bearer.authorization.length} bytes; loadavg ${load()}`,
   );
+  const unbalanced = unbalancedRounds(ROUNDS, targets.length);
+  if (unbalanced) console.log(`  ${unbalanced}`);
   for (let round = 0; round < ROUNDS; round++) {
     // A Williams square: over every 4 rounds each case takes each place once and follows each
     // other case once, so neither a drift in the machine's load nor what the case before left
     // behind falls on one case more than on another.
-    const order = WILLIAMS[round % WILLIAMS.length]!.map((i) => targets[i]!);
+    const order = balancedOrder(targets, round);
     const line: string[] = [];
     for (const t of order) {
       const cpu0 = processNs(k.pid);

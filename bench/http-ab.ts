@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { balancedOrder, unbalancedRounds } from './balanced-order.js';
 import { ensureWrk, wrk } from './http-load.js';
 import { cpuMs } from './http-proc.js';
 import { childPids, startOmega } from './servers/start-omega.js';
@@ -10,7 +11,12 @@ import { spawnServer } from './spawn-server.js';
  * A quick A/B loop for the kernel's common request path (issue #13): kernel µs of CPU per
  * request on GET /health and the public plugin route, this checkout against another built
  * checkout (`OMEGA_BENCH_BEFORE`; without it only this checkout runs), beside bare hono,
- * interleaved round by round. It also splits the kernel's /health cost over bare hono's into
+ * interleaved round by round in a balanced order (balanced-order.ts: each target in each place and
+ * after each other target equally often over a cycle; a warning says when the rounds are not a
+ * whole number of cycles). `after again /health` is an A/A twin: this checkout's /health measured a
+ * second time each round, so `after /health` over it, and the spread of its per-round ratios,
+ * say how far apart two identical cases land in this run; the after/before ratios print beside
+ * it (a before/after difference inside that spread is noise). It also splits the kernel's /health cost over bare hono's into
  * what bare hono pays for the kernel's three extra response headers (`hono + kernel headers`),
  * the kernel's HTTP app on its own server (`app alone`, servers/kernel-app.ts: kernel/http on
  * the kernel's `startServer`, no bus, storage or plugin hosts) and the rest of the kernel process
@@ -46,6 +52,7 @@ const targets: Target[] = [
   { name: 'app alone /health', url: `${app.info.url}/api/v1/health`, pid: pidOf(app) },
   ...(before ? [{ name: 'before /health', url: `${before.url}/api/v1/health`, pid: before.pid }] : []),
   { name: 'after /health', url: `${mine.url}/api/v1/health`, pid: mine.pid },
+  { name: 'after again /health', url: `${mine.url}/api/v1/health`, pid: mine.pid },
   ...(before
     ? [{ name: 'before open', url: `${before.url}/api/v1/echo/open`, pid: before.pid, host: true }]
     : []),
@@ -85,8 +92,10 @@ const hostMs = (pid: number, from: Map<number, number>): number => {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 try {
   for (const t of targets) await wrk(t.url, { connections: 50, seconds: 2 });
+  const unbalanced = unbalancedRounds(rounds, targets.length);
+  if (unbalanced) console.log(unbalanced);
   for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? targets : [...targets].reverse();
+    const order = balancedOrder(targets, r);
     const line: string[] = [];
     for (const t of order) {
       const c0 = cpuMs(t.pid);
@@ -116,6 +125,23 @@ try {
     if (!xs?.length || !ys?.length) return undefined;
     return median(xs.map((x, i) => x / ys[i]!));
   };
+  // The A/A twin: the same kernel's /health twice a round; its ratio's spread is the run's noise.
+  const aaRatios = (of: Map<string, number[]>) => {
+    const xs = of.get('after /health');
+    const ys = of.get('after again /health');
+    return xs?.length && ys?.length ? xs.map((x, i) => x / ys[i]!).sort((p, q) => p - q) : undefined;
+  };
+  const aa = aaRatios(us);
+  const aaMain = aaRatios(onMain);
+  const spread = (xs: number[]) =>
+    `${median(xs).toFixed(3)} [${xs[0]!.toFixed(3)} – ${xs.at(-1)!.toFixed(3)}]`;
+  const aaNote = aa
+    ? `  | A/A (after /health / after again /health) kernel ${spread(aa)}${aaMain ? `, main thread ${spread(aaMain)}` : ''}`
+    : '';
+  if (aa)
+    console.log(
+      `A/A after /health / after again /health, per-round ratios lowest to highest: kernel ${aa.map((x) => x.toFixed(3)).join(' ')}: a before/after ratio inside this spread is noise`,
+    );
   for (const [a, b] of [
     ['after /health', 'before /health'],
     ['after open', 'before open'],
@@ -123,9 +149,10 @@ try {
   ] as const) {
     const k = paired(a, b, us);
     const kh = paired(a, b, withHost);
+    const km = paired(a, b, onMain);
     if (k !== undefined)
       console.log(
-        `${a} / ${b}, median of per-round ratios: kernel ${k.toFixed(3)}${kh === undefined ? '' : `, kernel+host ${kh.toFixed(3)}`}`,
+        `${a} / ${b}, median of per-round ratios: kernel ${k.toFixed(3)}${km === undefined ? '' : `, main thread ${km.toFixed(3)}`}${kh === undefined ? '' : `, kernel+host ${kh.toFixed(3)}`}${aaNote}`,
       );
   }
   // Issue #13's goal: the public plugin route against the reference plugin path, per CPU-second.

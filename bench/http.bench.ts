@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { SETTLE_IDLE_MS } from '../kernel/sandbox/host/create-idle-settle.js';
+import { balancedOrder, unbalancedRounds } from './balanced-order.js';
 import { ensureWrk, type LoadResult, wrk } from './http-load.js';
 import { type OpenLoopResult, openLoop } from './http-open-loop.js';
 import { cpuMs } from './http-proc.js';
@@ -32,7 +33,7 @@ import { spawnServer } from './spawn-server.js';
  *   the same three targets on that build too, for before/after figures from one run.
  *
  * wrk (one thread, 50 connections) runs each target for OMEGA_BENCH_SECONDS (default 5) s, in
- * 3 interleaved rounds (every other one in reverse order); figures are medians. Each server
+ * 3 interleaved rounds (in a balanced order, balanced-order.ts); figures are medians. Each server
  * runs alone in its own process; its CPU use during the load is printed, and the CPU time it
  * spent per request (on a shared machine the other processes decide req/s more than the code
  * does: CPU per request is what a change moves), also as requests per CPU-second beside each
@@ -226,11 +227,14 @@ const runPaced = async (t: Target, isolated = false): Promise<Paced> => {
   };
 };
 console.log(`warm-up: 2 s per target; then ${ROUNDS} rounds × ${all.length} targets × ${SECONDS} s`);
+const unbalancedWrk = unbalancedRounds(ROUNDS, all.length, 'wrk rounds');
+if (unbalancedWrk) console.log(`  ${unbalancedWrk}`);
 for (const t of all) await run(t, 2, false);
 for (let round = 1; round <= ROUNDS; round++) {
-  // Every other round runs the targets in reverse: a target's place in the round (the machine's
-  // load drifting over a round) then weighs on none of them more than on another.
-  for (const t of round % 2 === 1 ? all : [...all].reverse()) {
+  // A Williams design (balanced-order.ts): over a cycle each target takes each place and follows
+  // each other target equally often, so neither the machine's load drifting over a round nor what
+  // the target before left behind weighs on one of them more than on another.
+  for (const t of balancedOrder(all, round - 1)) {
     const r = await run(t, SECONDS, true);
     const busy = (t.cpu.at(-1)!.main / (SECONDS * 1000)) * 100;
     console.log(
@@ -288,13 +292,14 @@ const row = (label: string, r: Paced) => {
   );
 };
 /**
- * Every target once per round, every other round in reverse (as the wrk rounds), so a burst of
- * other work on the machine lands on one row of a target, not on its figure.
+ * Every target once per round, in the balanced order of the wrk rounds (balanced-order.ts), so a
+ * burst of other work on the machine lands on one row of a target, not on its figure, and no
+ * target always follows the same one.
  */
 const pacedRounds = async (isolate: boolean, suffix: string) => {
   const rows = new Map<Target, Paced[]>(pacedTargets.map((t) => [t, []]));
   for (let round = 1; round <= PACED_ROUNDS; round++) {
-    for (const t of round % 2 === 1 ? pacedTargets : [...pacedTargets].reverse()) {
+    for (const t of balancedOrder(pacedTargets, round - 1)) {
       const r = await runPaced(t, isolate);
       rows.get(t)!.push(r);
       row(`${round} ${t.name}${suffix}`, r);
@@ -302,6 +307,8 @@ const pacedRounds = async (isolate: boolean, suffix: string) => {
   }
   return rows;
 };
+const unbalancedPaced = unbalancedRounds(PACED_ROUNDS, pacedTargets.length, 'fixed-rate rounds');
+if (unbalancedPaced) console.log(`  ${unbalancedPaced}`);
 const pacedRows = await pacedRounds(false, '');
 // The same targets with the servers under SCHED_FIFO too: on a shared machine this is the closest
 // to a quiet one, and separates a server's own tail (GC, its code) from waiting for a CPU.
