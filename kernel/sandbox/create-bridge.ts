@@ -151,6 +151,13 @@ export function createBridge(opts: BridgeOptions): Bridge {
       release();
     }
     const json = JSON.stringify(result === undefined ? null : result);
+    if (spec.hostSizedAnswer && json !== undefined && json.length > limits.maxCallBytes) {
+      throw omegaError(
+        'OMEGA_ERR_PLUGIN_LIMIT',
+        `The answer of ${name} (${json.length} bytes) exceeds the per-call limit of ${limits.maxCallBytes} bytes; ask for fewer areas at a time.`,
+        { call: name, bytes: json.length, maxBytes: limits.maxCallBytes },
+      );
+    }
     return json === undefined ? 'null' : json;
   };
 

@@ -7,11 +7,6 @@ export interface HostEnv {
   readonly services: HostServices;
   /** Aborts when the plugin's session ends (crash, stop, dispose): in-flight work should stop. */
   readonly signal: AbortSignal;
-  /**
-   * The plugin's `maxCallBytes`: the most bytes of JSON its arguments may take, and the answers
-   * whose size the host decides rather than the plugin (system.sample's areas) are held to it too.
-   */
-  readonly maxCallBytes: number;
   /** Subscribes the plugin on the bus (kernel-filtered, batched delivery); returns the id. */
   subscribe(pattern: string): number;
   /** Undoes one of this plugin's subscriptions; false when it has none with that id. */

@@ -25,23 +25,6 @@ function need<K extends keyof HostServices>(env: HostEnv, key: K): NonNullable<H
   return s as NonNullable<HostServices[K]>;
 }
 
-/**
- * `answer` when its JSON fits the plugin's per-call limit, else OMEGA_ERR_PLUGIN_LIMIT, as an
- * argument or a plugin result over its limit gets: for answers whose size the host decides
- * (system.read's and system.sample's, on a host with hundreds of mounts), not the plugin's own arguments.
- */
-function bounded<T>(call: string, answer: T, env: HostEnv, remedy: string): T {
-  const bytes = Buffer.byteLength(JSON.stringify(answer) ?? 'null');
-  if (bytes > env.maxCallBytes) {
-    throw omegaError(
-      'OMEGA_ERR_PLUGIN_LIMIT',
-      `The answer of ${call} (${bytes} bytes) exceeds the per-call limit of ${env.maxCallBytes} bytes; ${remedy}.`,
-      { call, bytes, maxBytes: env.maxCallBytes },
-    );
-  }
-  return answer;
-}
-
 const writeOpts = (v: number | undefined) => (v === undefined ? undefined : { expectedVersion: v });
 
 /** The kernel's host functions, one per call in kernel/protocol. */
@@ -94,15 +77,8 @@ export const HOST_FUNCTIONS: HostFunctionRegistry = {
   }),
   'events.subscribe': async (a, env) => ({ id: env.subscribe(a.pattern) }),
   'events.unsubscribe': async (a, env) => env.unsubscribe(a.id),
-  'system.read': async (a, env) =>
-    bounded(
-      'system.read',
-      await need(env, 'system').read(a.area),
-      env,
-      `this host's ${a.area} reading is too large to hand to a plugin`,
-    ),
-  'system.sample': async (a, env) =>
-    bounded('system.sample', await need(env, 'system').sample(a.areas), env, 'ask for fewer areas at a time'),
+  'system.read': (a, env) => need(env, 'system').read(a.area),
+  'system.sample': (a, env) => need(env, 'system').sample(a.areas),
   'crypto.sign': (a, env) => need(env, 'crypto').signJws(a.payload),
   'crypto.verify': async (a, env) => {
     const r = await need(env, 'crypto').verifyJws(a.jws);

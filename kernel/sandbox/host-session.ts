@@ -288,13 +288,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     limits,
     ...(opts.onDenied ? { onDenied: opts.onDenied } : {}),
     ...(opts.onInternalError ? { onInternalError: opts.onInternalError } : {}),
-    env: {
-      plugin,
-      services: opts.services,
-      signal: aborter.signal,
-      maxCallBytes: limits.maxCallBytes,
-      ...registrations,
-    },
+    env: { plugin, services: opts.services, signal: aborter.signal, ...registrations },
   });
 
   const reply = (id: number, ok: boolean, body: string): void => {

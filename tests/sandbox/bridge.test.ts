@@ -35,7 +35,6 @@ describe('the bridge', () => {
     plugin: { name: 'alpha', version: '1.0.0' },
     services: { log: quietLogger(), storage: storage.namespace('alpha') },
     signal: new AbortController().signal,
-    maxCallBytes: 1_048_576,
     subscribe: () => 1,
     unsubscribe: () => true,
     addTimer: () => 1,

@@ -58,6 +58,11 @@ export interface HostCallSpec<A extends z.ZodType = z.ZodType, R = unknown> {
    * then fails without an answer has an unknown outcome (OMEGA_ERR_OUTCOME_UNKNOWN).
    */
   readonly mutates?: true;
+  /**
+   * The answer's size is the host's, not the plugin's (one `disk` entry per mount): its JSON is
+   * held to the plugin's maxCallBytes as arguments are (OMEGA_ERR_PLUGIN_LIMIT over it).
+   */
+  readonly hostSizedAnswer?: true;
   /** Type-level only: never set at run time. */
   readonly result?: R;
 }
@@ -73,5 +78,6 @@ export const defineHostCall =
     budget?: HostCallBudget;
     maxBytes?: number;
     mutates?: true;
+    hostSizedAnswer?: true;
   }): Omit<HostCallSpec<A, R>, 'ctx'> & { readonly ctx: C } =>
     spec;

@@ -160,12 +160,14 @@ export const HOST_CALLS = {
     args: z.object({ area: areas }),
     capability: (a) => ({ kind: 'system.read', area: a.area }),
     ctx: { path: 'system.read', params: ['area'] },
+    hostSizedAnswer: true,
   }),
   // Several areas in one crossing (a collector's per-second read); needs system:read of each.
   'system.sample': call<SystemSampleResult>()({
     args: z.object({ areas: areaList }),
     capability: (a) => a.areas.map((area) => ({ kind: 'system.read', area }) as const),
     ctx: { path: 'system.sample', params: ['areas'] },
+    hostSizedAnswer: true,
   }),
   // ── crypto (never key material) ──
   'crypto.sign': call<string>()({
