@@ -135,13 +135,23 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     return instance ? { runtime: instance.status() } : {};
   };
 
-  /** Unmounts first (no new calls), lets calls in flight finish (bounded), then disposes the sandbox. */
+  /**
+   * Unmounts the routes and marks the plugin stopping (no new calls: its services answer
+   * "stopping, retry later"), lets calls in flight finish (bounded), disposes the sandbox, and
+   * only then withdraws its services (a call to them is NOT_FOUND from there on).
+   */
   async function stopOne(e: Entry): Promise<void> {
-    for (const undo of e.undo.splice(0).reverse()) undo();
-    await drain(e, e.found.manifest.limits.callTimeoutMs);
-    const instance = e.instance;
-    e.instance = undefined;
-    await instance?.dispose();
+    e.stopping = true;
+    try {
+      for (const undo of e.undo.splice(0).reverse()) undo();
+      await drain(e, e.found.manifest.limits.callTimeoutMs);
+      const instance = e.instance;
+      e.instance = undefined;
+      await instance?.dispose();
+    } finally {
+      for (const undo of e.unprovide.splice(0).reverse()) undo();
+      e.stopping = false;
+    }
   }
 
   /** Starts `e`; on any failure undoes what it registered and records why. */
@@ -202,6 +212,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     const m = e.found.manifest;
     // What a refused start left mounted (its 503 routes) goes before anything is mounted again.
     for (const undo of e.undo.splice(0).reverse()) undo();
+    for (const undo of e.unprovide.splice(0).reverse()) undo();
     if (disabled.has(m.name)) return;
     mountRoutes(e);
     if (e.reasons.length > 0) return;
@@ -244,6 +255,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     e.providesAgentGateway =
       m.services.some((s) => s.name === AGENT_GATEWAY_SERVICE) && gate.allows({ kind: 'agents.gateway' });
     const getInstance = () => e.instance;
+    const stopping = () => e.stopping;
     const run = <T>(call: () => Promise<T>) => track(e, call);
     const declaredRoutes = new Set(m.routes.map((r) => `${r.method} ${r.path}`));
     for (const key of Object.keys(g.routes ?? {})) {
@@ -251,11 +263,12 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
         logger.warn({ plugin: m.name, route: key }, 'grants name a route the manifest does not declare');
     }
     for (const s of m.services) {
-      e.undo.push(
+      e.unprovide.push(
         services.provide(`${m.name}.${s.name}`, {
           plugin: m.name,
           handler: s.handler ?? s.name,
           instance: getInstance,
+          stopping,
           deadlineMs: m.limits.callTimeoutMs,
           run,
         }),
