@@ -352,6 +352,28 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
   /** Entries in start order (the plan's order, kept by insertion). */
   const ordered = () => [...entries.values()];
 
+  /**
+   * Stops every plugin, each once the plugins that depend on it have stopped (their calls in
+   * flight may still need it), the rest at once: a kernel stop waits for the longest chain of
+   * drains, not for the sum of every plugin's callTimeoutMs.
+   */
+  function stopAll(): Promise<void>[] {
+    const stops = new Map<string, Promise<void>>();
+    // Reverse start order lists every plugin after the plugins that depend on it.
+    const reversed = ordered().reverse();
+    for (const e of reversed) {
+      const name = e.found.manifest.name;
+      const dependents = reversed
+        .filter((d) => Object.hasOwn(d.found.manifest.dependencies, name))
+        .map((d) => stops.get(d.found.manifest.name));
+      stops.set(
+        name,
+        Promise.allSettled(dependents).then(() => serially(e, () => stopOne(e))),
+      );
+    }
+    return [...stops.values()];
+  }
+
   return {
     services,
     async start() {
@@ -422,8 +444,10 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       };
     },
     async stop() {
-      for (const e of ordered().reverse()) await serially(e, () => stopOne(e));
+      const stops = stopAll();
+      const results = await Promise.allSettled(stops);
       await sandboxInstance?.close();
+      for (const r of results) if (r.status === 'rejected') throw r.reason;
     },
   };
 }
