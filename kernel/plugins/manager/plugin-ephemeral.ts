@@ -11,6 +11,12 @@ export interface EphemeralLimits {
   maxEntries: number;
   /** Most stores. */
   maxStores: number;
+  /**
+   * Most bytes of entries in one list page (their keys' and values' JSON, UTF-8): a page ends
+   * before the entry that would pass it, with a cursor, so it may hold fewer than `limit`.
+   * Never empty: the first entry goes in whatever its size. Absent: no byte bound.
+   */
+  pageBytes?: number;
 }
 
 /** Defaults: 32 MiB, 200,000 entries, 16 stores per plugin. */
@@ -20,12 +26,29 @@ export const DEFAULT_EPHEMERAL_LIMITS: EphemeralLimits = {
   maxStores: 16,
 };
 
-const page = (all: [string, unknown][], prefix = '', limit = 1000, cursor?: string): EphemeralPageResult => {
+/** Bytes one entry adds to its stores' total: the UTF-8 size of its key's and value's JSON. */
+const entryBytes = (key: string, value: unknown): number =>
+  Buffer.byteLength(JSON.stringify(key)) + Buffer.byteLength(JSON.stringify(value ?? null));
+
+const page = (
+  all: [string, unknown][],
+  sizes: ReadonlyMap<string, number>,
+  opts: { prefix?: string; limit?: number; cursor?: string },
+  pageBytes = Number.POSITIVE_INFINITY,
+): EphemeralPageResult => {
+  const { prefix = '', limit = 1000, cursor } = opts;
   const keys = all.filter(([k]) => k.startsWith(prefix) && (cursor === undefined || k > cursor));
   keys.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const entries = keys.slice(0, limit);
+  let end = Math.min(limit, keys.length);
+  // `["key",value],` per entry: its size and 4 bytes of punctuation; the first always goes in.
+  let bytes = 0;
+  for (let i = 0; i < end; i++) {
+    bytes += (sizes.get(keys[i]![0]) ?? 0) + 4;
+    if (i > 0 && bytes > pageBytes) end = i;
+  }
+  const entries = keys.slice(0, end);
   const last = entries.at(-1);
-  return keys.length > limit && last ? { entries, nextCursor: last[0] } : { entries };
+  return keys.length > end && last ? { entries, nextCursor: last[0] } : { entries };
 };
 
 /**
@@ -51,7 +74,7 @@ export function pluginEphemeral(
       const store = storage.ephemeral(ns, name);
       const sizes = new Map<string, number>();
       for (const [k, v] of store.entries()) {
-        const size = k.length + JSON.stringify(v).length;
+        const size = entryBytes(k, v);
         sizes.set(k, size);
         bytes += size;
         entries++;
@@ -67,7 +90,7 @@ export function pluginEphemeral(
     let growBytes = 0;
     let growEntries = 0;
     const sized = pairs.map(([k, v]) => {
-      const size = k.length + JSON.stringify(v ?? null).length;
+      const size = entryBytes(k, v);
       const old = s.sizes.get(k);
       growBytes += size - (old ?? 0);
       if (old === undefined) growEntries++;
@@ -102,6 +125,9 @@ export function pluginEphemeral(
       entries--;
       return true;
     },
-    list: async (name, opts = {}) => page(open(name).store.entries(), opts.prefix, opts.limit, opts.cursor),
+    list: async (name, opts = {}) => {
+      const s = open(name);
+      return page(s.store.entries(), s.sizes, opts, limits.pageBytes);
+    },
   };
 }

@@ -7,7 +7,7 @@ import { KERNEL_TOPICS } from '../../events/kernel-topics.js';
 import type { RouteTable } from '../../http/route-table.js';
 import { type RouteValidator, routeValidators } from '../../http/route-validation/index.js';
 import { createPermissionGate } from '../../permissions/index.js';
-import { createSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
+import { createSandbox, resolveLimits, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { discoverPlugins } from '../discover-plugins.js';
 import type { Grants } from '../grants-schema.js';
 import { loadGrants } from '../load-grants.js';
@@ -280,7 +280,12 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       bundleCode: e.found.code,
       limits: m.limits,
       authorize: (d) => gate.check(d),
-      services: hostServicesFor({ name: m.name, version: m.version }, gate, kernel),
+      services: hostServicesFor(
+        { name: m.name, version: m.version },
+        gate,
+        kernel,
+        resolveLimits(m.limits).maxCallBytes,
+      ),
     });
   }
 
