@@ -54,8 +54,9 @@ const PAGE_ENVELOPE_BYTES = 4096;
  * crypto operations (never keys), outbound fetch re-checked against its gate on every
  * redirect, other plugins' services, and a log tagged with its name. The bridge has
  * already checked the permission of each call before any of these run. A page of
- * storage.list or ephemeral.list holds at most the plugin's `maxCallBytes` (its per-call limit)
- * of JSON: a larger one ends early, with a cursor to the rest.
+ * storage.list holds at most the plugin's `maxCallBytes` (its per-call limit) of JSON in UTF-8
+ * bytes, a page of ephemeral.list as many characters (what the isolate parses at once; the
+ * stores count characters): a larger one ends early, with a cursor to the rest.
  */
 export function hostServicesFor(
   plugin: { name: string; version: string },
@@ -79,7 +80,7 @@ export function hostServicesFor(
       quotaBytes: k.storageQuotaBytes ?? DEFAULT_PLUGIN_STORAGE_QUOTA,
       pageBytes,
     }),
-    ephemeral: pluginEphemeral(k.storage, plugin.name, { ...DEFAULT_EPHEMERAL_LIMITS, pageBytes }),
+    ephemeral: pluginEphemeral(k.storage, plugin.name, { ...DEFAULT_EPHEMERAL_LIMITS, pageChars: pageBytes }),
     ...(k.agents ? { agents: k.agents } : {}),
     bus: k.bus,
     system: k.system,
