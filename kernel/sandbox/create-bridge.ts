@@ -40,6 +40,16 @@ export interface Bridge {
   handle(name: string, body: Buffer): Promise<string>;
 }
 
+/**
+ * Whether `json` is over `maxBytes` in UTF-8 (what the frame to the host carries). A UTF-16 code
+ * unit is 1–3 bytes, so the length decides without a count except between max/3 and max.
+ */
+function answerOverLimit(json: string, maxBytes: number): boolean {
+  if (json.length > maxBytes) return true;
+  if (json.length * 3 <= maxBytes) return false;
+  return Buffer.byteLength(json, 'utf8') > maxBytes;
+}
+
 /** Only codes the kernel's own components raise on purpose reach the plugin as they are. */
 const internal = (): OmegaError => omegaError('OMEGA_ERR_INTERNAL', 'The host call failed.');
 
@@ -151,14 +161,17 @@ export function createBridge(opts: BridgeOptions): Bridge {
       release();
     }
     const json = JSON.stringify(result === undefined ? null : result);
-    if (spec.hostSizedAnswer && json !== undefined && json.length > limits.maxCallBytes) {
+    if (json === undefined) return 'null';
+    const advice = (spec as { hostSizedAnswer?: string }).hostSizedAnswer;
+    if (advice !== undefined && answerOverLimit(json, limits.maxCallBytes)) {
+      const bytes = Buffer.byteLength(json, 'utf8');
       throw omegaError(
         'OMEGA_ERR_PLUGIN_LIMIT',
-        `The answer of ${name} (${json.length} bytes) exceeds the per-call limit of ${limits.maxCallBytes} bytes; ask for fewer areas at a time.`,
-        { call: name, bytes: json.length, maxBytes: limits.maxCallBytes },
+        `The answer of ${name} (${bytes} bytes of JSON) exceeds the per-call limit of ${limits.maxCallBytes} bytes; ${advice}.`,
+        { call: name, bytes, maxBytes: limits.maxCallBytes },
       );
     }
-    return json === undefined ? 'null' : json;
+    return json;
   };
 
   return {

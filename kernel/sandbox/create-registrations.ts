@@ -131,7 +131,7 @@ export function createRegistrations(opts: RegistrationsOptions): Registrations {
     if (oversized > 0) {
       opts.onDeliveryError('event', {
         code: 'OMEGA_ERR_PLUGIN_LIMIT',
-        message: `${oversized} event(s) larger than ${limits.maxCallBytes} bytes were not delivered.`,
+        message: `${oversized} event(s) larger than ${limits.maxCallBytes} characters of JSON were not delivered.`,
       });
     }
     for (const payload of payloads) {

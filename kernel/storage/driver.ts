@@ -22,6 +22,12 @@ export interface ListOptions {
   limit?: number;
   /** The `nextCursor` of the previous page. */
   cursor?: string;
+  /**
+   * Most bytes of records one page holds (sum of their serialised UTF-8 sizes): the page ends
+   * before the record that would pass it, with a `nextCursor`, so it may hold fewer than `limit`
+   * records. Never empty: the first record goes in whatever its size. Absent: no byte bound.
+   */
+  maxBytes?: number;
 }
 
 /** One page of a list; `nextCursor` is absent on the last page. */

@@ -309,7 +309,20 @@ export class NamespaceStore {
     const after = decodeCursor(opts.cursor);
     const coll = this.data.get(collection);
     if (!coll) return { items: [] };
-    const { ids, more } = coll.page(prefix, after, limit);
+    const page = coll.page(prefix, after, limit);
+    let { ids, more } = page;
+    if (opts.maxBytes !== undefined) {
+      // Ends before the record that would pass maxBytes; the first always goes in (progress).
+      let bytes = 0;
+      for (let i = 0; i < ids.length; i++) {
+        bytes += coll.get(ids[i]!)!.bytes;
+        if (i > 0 && bytes > opts.maxBytes) {
+          ids = ids.slice(0, i);
+          more = true;
+          break;
+        }
+      }
+    }
     const items = ids.map((id) => parseRecord<T>(coll.get(id)!));
     const last = ids[ids.length - 1];
     return more && last !== undefined ? { items, nextCursor: encodeCursor(last) } : { items };

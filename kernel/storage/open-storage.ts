@@ -56,6 +56,8 @@ export interface NamespaceOptions {
    * unlimited (the kernel's own namespaces).
    */
   quotaBytes?: number;
+  /** Most bytes of records in one list page (ListOptions.maxBytes of every list); absent: none. */
+  pageBytes?: number;
 }
 
 /**
@@ -226,6 +228,7 @@ class LowdbStorage implements Storage {
   namespace(ns: string, options: NamespaceOptions = {}): NamespaceView {
     validateName('ns', ns);
     const quota = options.quotaBytes;
+    const pageBytes = options.pageBytes;
     if (quota !== undefined && !(Number.isSafeInteger(quota) && quota >= 0)) {
       throw omegaError('OMEGA_ERR_VALIDATION', 'quotaBytes must be a non-negative integer', {
         field: 'quotaBytes',
@@ -237,7 +240,8 @@ class LowdbStorage implements Storage {
       get: (collection, id) => this.get(ns, collection, id),
       set: (collection, id, value, opts) => this.store(ns).set(collection, id, value, opts, quota),
       delete: (collection, id, opts) => this.delete(ns, collection, id, opts),
-      list: (collection, opts) => this.list(ns, collection, opts),
+      list: (collection, opts) =>
+        this.list(ns, collection, pageBytes === undefined ? opts : { ...opts, maxBytes: pageBytes }),
       transaction: async (ops) => this.store(ns).transaction(ops, quota),
     };
   }

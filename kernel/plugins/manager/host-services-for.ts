@@ -7,7 +7,7 @@ import type { PermissionGate } from '../../permissions/index.js';
 import type { HostServices, SandboxAgents, SandboxCrypto } from '../../sandbox/index.js';
 import type { Storage } from '../../storage/index.js';
 import type { SystemInfo } from '../../system/index.js';
-import { pluginEphemeral } from './plugin-ephemeral.js';
+import { DEFAULT_EPHEMERAL_LIMITS, pluginEphemeral } from './plugin-ephemeral.js';
 import type { ServiceRegistry } from './service-registry.js';
 
 /** The kernel services plugins' host calls are served by. */
@@ -46,18 +46,26 @@ function pluginCrypto(c: KernelCrypto, name: string): SandboxCrypto {
 /** A plugin's storage quota unless configured: 64 MiB. */
 export const DEFAULT_PLUGIN_STORAGE_QUOTA = 64 * 1024 * 1024;
 
+/** Room in a list answer for what is not a record: the page's envelope and its cursor. */
+const PAGE_ENVELOPE_BYTES = 4096;
+
 /**
  * What one plugin's host calls reach: its own storage namespace (under a quota), the bus, system reads,
  * crypto operations (never keys), outbound fetch re-checked against its gate on every
  * redirect, other plugins' services, and a log tagged with its name. The bridge has
- * already checked the permission of each call before any of these run.
+ * already checked the permission of each call before any of these run. A page of
+ * storage.list holds at most the plugin's `maxCallBytes` (its per-call limit) of JSON in UTF-8
+ * bytes, a page of ephemeral.list as many characters (what the isolate parses at once; the
+ * stores count characters): a larger one ends early, with a cursor to the rest.
  */
 export function hostServicesFor(
   plugin: { name: string; version: string },
   gate: PermissionGate,
   k: KernelServices,
+  maxCallBytes: number,
 ): HostServices {
   const caller = { plugin: plugin.name, version: plugin.version };
+  const pageBytes = Math.max(1, maxCallBytes - PAGE_ENVELOPE_BYTES);
   const allowOrigin = (origin: string): boolean => {
     try {
       gate.check({ kind: 'net.fetch', origin });
@@ -70,8 +78,9 @@ export function hostServicesFor(
     log: k.logger.child({ plugin: plugin.name }),
     storage: k.storage.namespace(plugin.name, {
       quotaBytes: k.storageQuotaBytes ?? DEFAULT_PLUGIN_STORAGE_QUOTA,
+      pageBytes,
     }),
-    ephemeral: pluginEphemeral(k.storage, plugin.name),
+    ephemeral: pluginEphemeral(k.storage, plugin.name, { ...DEFAULT_EPHEMERAL_LIMITS, pageChars: pageBytes }),
     ...(k.agents ? { agents: k.agents } : {}),
     bus: k.bus,
     system: k.system,

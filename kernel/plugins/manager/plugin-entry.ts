@@ -7,8 +7,16 @@ export interface Entry {
   found: DiscoveredPlugin;
   reasons: OmegaError[];
   instance?: PluginInstance;
-  /** Undo of every registration (routes, services), run in reverse on stop. */
+  /** Undo of every route registration, run in reverse when a stop begins (no new calls). */
   undo: Array<() => void>;
+  /**
+   * Undo of every service registration, run once a stop has drained and disposed the plugin:
+   * until then a call to its services answers OMEGA_ERR_PLUGIN_UNAVAILABLE ("stopping"), after
+   * it OMEGA_ERR_NOT_FOUND.
+   */
+  unprovide: Array<() => void>;
+  /** A stop is under way: calls in flight finish, new service calls are refused as unavailable. */
+  stopping: boolean;
   /** Calls into the plugin (routes, services) not yet answered. */
   inflight: number;
   /** Resolvers waiting for `inflight` to reach 0. */
@@ -32,6 +40,8 @@ export function createEntry(found: DiscoveredPlugin, reasons: OmegaError[]): Ent
     found,
     reasons,
     undo: [],
+    unprovide: [],
+    stopping: false,
     inflight: 0,
     idle: [],
     ended: {

@@ -5,27 +5,57 @@ import type { EphemeralStore, Storage } from '../../storage/index.js';
 
 /** Bounds on one plugin's ephemeral stores together. */
 export interface EphemeralLimits {
-  /** Most bytes (serialised JSON of keys and values) across the plugin's stores. */
+  /**
+   * Most characters (UTF-16 code units of the keys and of the values' JSON) across the plugin's
+   * stores: a write already makes its value's JSON, so counting them costs nothing more.
+   */
   maxBytes: number;
   /** Most entries across the plugin's stores. */
   maxEntries: number;
   /** Most stores. */
   maxStores: number;
+  /**
+   * Most characters of JSON in one list page (UTF-16 code units, what the isolate parses at
+   * once): a page ends before the entry that would pass it, with a cursor, so it may hold fewer
+   * than `limit`. Never empty: the first entry goes in whatever its size. Absent: no bound.
+   */
+  pageChars?: number;
 }
 
-/** Defaults: 32 MiB, 200,000 entries, 16 stores per plugin. */
+/** Defaults: 32 Mi characters, 200,000 entries, 16 stores per plugin. */
 export const DEFAULT_EPHEMERAL_LIMITS: EphemeralLimits = {
   maxBytes: 32 * 1024 * 1024,
   maxEntries: 200_000,
   maxStores: 16,
 };
 
-const page = (all: [string, unknown][], prefix = '', limit = 1000, cursor?: string): EphemeralPageResult => {
+/**
+ * Characters one entry adds to its stores' total: its key and its value's JSON (UTF-16 code
+ * units, what the isolate holds; counted where every write already makes the value's JSON).
+ */
+const entryChars = (key: string, value: unknown): number => key.length + JSON.stringify(value ?? null).length;
+
+const page = (
+  all: [string, unknown][],
+  sizes: ReadonlyMap<string, number>,
+  opts: { prefix?: string; limit?: number; cursor?: string },
+  pageChars = Number.POSITIVE_INFINITY,
+): EphemeralPageResult => {
+  const { prefix = '', limit = 1000, cursor } = opts;
   const keys = all.filter(([k]) => k.startsWith(prefix) && (cursor === undefined || k > cursor));
   keys.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const entries = keys.slice(0, limit);
+  let end = Math.min(limit, keys.length);
+  // `["key",value],` per entry: the value's JSON, the key's (escaped) and 4 characters of
+  // punctuation; the first always goes in.
+  let chars = 0;
+  for (let i = 0; i < end; i++) {
+    const key = keys[i]![0];
+    chars += (sizes.get(key) ?? 0) - key.length + JSON.stringify(key).length + 4;
+    if (i > 0 && chars > pageChars) end = i;
+  }
+  const entries = keys.slice(0, end);
   const last = entries.at(-1);
-  return keys.length > limit && last ? { entries, nextCursor: last[0] } : { entries };
+  return keys.length > end && last ? { entries, nextCursor: last[0] } : { entries };
 };
 
 /**
@@ -51,7 +81,7 @@ export function pluginEphemeral(
       const store = storage.ephemeral(ns, name);
       const sizes = new Map<string, number>();
       for (const [k, v] of store.entries()) {
-        const size = k.length + JSON.stringify(v).length;
+        const size = entryChars(k, v);
         sizes.set(k, size);
         bytes += size;
         entries++;
@@ -67,7 +97,7 @@ export function pluginEphemeral(
     let growBytes = 0;
     let growEntries = 0;
     const sized = pairs.map(([k, v]) => {
-      const size = k.length + JSON.stringify(v ?? null).length;
+      const size = entryChars(k, v);
       const old = s.sizes.get(k);
       growBytes += size - (old ?? 0);
       if (old === undefined) growEntries++;
@@ -76,7 +106,7 @@ export function pluginEphemeral(
     if (bytes + growBytes > limits.maxBytes || entries + growEntries > limits.maxEntries) {
       throw omegaError(
         'OMEGA_ERR_PLUGIN_LIMIT',
-        `Ephemeral stores of "${ns}" would hold more than ${limits.maxBytes} bytes or ${limits.maxEntries} entries.`,
+        `Ephemeral stores of "${ns}" would hold more than ${limits.maxBytes} characters (keys and values' JSON) or ${limits.maxEntries} entries; delete entries, or store less.`,
         { ns, bytes, entries, maxBytes: limits.maxBytes, maxEntries: limits.maxEntries },
       );
     }
@@ -102,6 +132,9 @@ export function pluginEphemeral(
       entries--;
       return true;
     },
-    list: async (name, opts = {}) => page(open(name).store.entries(), opts.prefix, opts.limit, opts.cursor),
+    list: async (name, opts = {}) => {
+      const s = open(name);
+      return page(s.store.entries(), s.sizes, opts, limits.pageChars);
+    },
   };
 }

@@ -7,7 +7,7 @@ import { KERNEL_TOPICS } from '../../events/kernel-topics.js';
 import type { RouteTable } from '../../http/route-table.js';
 import { type RouteValidator, routeValidators } from '../../http/route-validation/index.js';
 import { createPermissionGate } from '../../permissions/index.js';
-import { createSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
+import { createSandbox, resolveLimits, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { discoverPlugins } from '../discover-plugins.js';
 import type { Grants } from '../grants-schema.js';
 import { loadGrants } from '../load-grants.js';
@@ -135,13 +135,23 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     return instance ? { runtime: instance.status() } : {};
   };
 
-  /** Unmounts first (no new calls), lets calls in flight finish (bounded), then disposes the sandbox. */
+  /**
+   * Unmounts the routes and marks the plugin stopping (no new calls: its services answer
+   * "stopping, retry later"), lets calls in flight finish (bounded), disposes the sandbox, and
+   * only then withdraws its services (a call to them is NOT_FOUND from there on).
+   */
   async function stopOne(e: Entry): Promise<void> {
-    for (const undo of e.undo.splice(0).reverse()) undo();
-    await drain(e, e.found.manifest.limits.callTimeoutMs);
-    const instance = e.instance;
-    e.instance = undefined;
-    await instance?.dispose();
+    e.stopping = true;
+    try {
+      for (const undo of e.undo.splice(0).reverse()) undo();
+      await drain(e, e.found.manifest.limits.callTimeoutMs);
+      const instance = e.instance;
+      e.instance = undefined;
+      await instance?.dispose();
+    } finally {
+      for (const undo of e.unprovide.splice(0).reverse()) undo();
+      e.stopping = false;
+    }
   }
 
   /** Starts `e`; on any failure undoes what it registered and records why. */
@@ -202,6 +212,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     const m = e.found.manifest;
     // What a refused start left mounted (its 503 routes) goes before anything is mounted again.
     for (const undo of e.undo.splice(0).reverse()) undo();
+    for (const undo of e.unprovide.splice(0).reverse()) undo();
     if (disabled.has(m.name)) return;
     mountRoutes(e);
     if (e.reasons.length > 0) return;
@@ -244,6 +255,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     e.providesAgentGateway =
       m.services.some((s) => s.name === AGENT_GATEWAY_SERVICE) && gate.allows({ kind: 'agents.gateway' });
     const getInstance = () => e.instance;
+    const stopping = () => e.stopping;
     const run = <T>(call: () => Promise<T>) => track(e, call);
     const declaredRoutes = new Set(m.routes.map((r) => `${r.method} ${r.path}`));
     for (const key of Object.keys(g.routes ?? {})) {
@@ -251,11 +263,12 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
         logger.warn({ plugin: m.name, route: key }, 'grants name a route the manifest does not declare');
     }
     for (const s of m.services) {
-      e.undo.push(
+      e.unprovide.push(
         services.provide(`${m.name}.${s.name}`, {
           plugin: m.name,
           handler: s.handler ?? s.name,
           instance: getInstance,
+          stopping,
           deadlineMs: m.limits.callTimeoutMs,
           run,
         }),
@@ -267,7 +280,12 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       bundleCode: e.found.code,
       limits: m.limits,
       authorize: (d) => gate.check(d),
-      services: hostServicesFor({ name: m.name, version: m.version }, gate, kernel),
+      services: hostServicesFor(
+        { name: m.name, version: m.version },
+        gate,
+        kernel,
+        resolveLimits(m.limits).maxCallBytes,
+      ),
     });
   }
 
@@ -339,6 +357,28 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
   /** Entries in start order (the plan's order, kept by insertion). */
   const ordered = () => [...entries.values()];
 
+  /**
+   * Stops every plugin, each once the plugins that depend on it have stopped (their calls in
+   * flight may still need it), the rest at once: a kernel stop waits for the longest chain of
+   * drains, not for the sum of every plugin's callTimeoutMs.
+   */
+  function stopAll(): Promise<void>[] {
+    const stops = new Map<string, Promise<void>>();
+    // Reverse start order lists every plugin after the plugins that depend on it.
+    const reversed = ordered().reverse();
+    for (const e of reversed) {
+      const name = e.found.manifest.name;
+      const dependents = reversed
+        .filter((d) => Object.hasOwn(d.found.manifest.dependencies, name))
+        .map((d) => stops.get(d.found.manifest.name));
+      stops.set(
+        name,
+        Promise.allSettled(dependents).then(() => serially(e, () => stopOne(e))),
+      );
+    }
+    return [...stops.values()];
+  }
+
   return {
     services,
     async start() {
@@ -409,8 +449,10 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       };
     },
     async stop() {
-      for (const e of ordered().reverse()) await serially(e, () => stopOne(e));
+      const stops = stopAll();
+      const results = await Promise.allSettled(stops);
       await sandboxInstance?.close();
+      for (const r of results) if (r.status === 'rejected') throw r.reason;
     },
   };
 }

@@ -6,6 +6,8 @@ interface Provider {
   plugin: string;
   handler: string;
   instance: () => PluginInstance | undefined;
+  /** True while the provider's stop waits for its calls in flight (it is still registered). */
+  stopping: () => boolean;
   deadlineMs: number;
   /** Runs a call into the provider, counted so a stop lets it finish. */
   run: <T>(call: () => Promise<T>) => Promise<T>;
@@ -51,6 +53,14 @@ export class ServiceRegistry {
     const running = provider?.instance();
     if (!provider)
       throw omegaError('OMEGA_ERR_NOT_FOUND', `No plugin provides the service "${service}".`, { service });
+    // Draining: the calls it has finish, a new one is told to come back (the provider may start again).
+    if (provider.stopping()) {
+      throw omegaError(
+        'OMEGA_ERR_PLUGIN_UNAVAILABLE',
+        `Plugin "${provider.plugin}" (service "${service}") is stopping; retry later.`,
+        { plugin: provider.plugin, service, state: 'stopping' },
+      );
+    }
     if (!running) {
       throw omegaError(
         'OMEGA_ERR_PLUGIN_UNAVAILABLE',

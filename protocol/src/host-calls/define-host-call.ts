@@ -59,10 +59,12 @@ export interface HostCallSpec<A extends z.ZodType = z.ZodType, R = unknown> {
    */
   readonly mutates?: true;
   /**
-   * The answer's size is the host's, not the plugin's (one `disk` entry per mount): its JSON is
-   * held to the plugin's maxCallBytes as arguments are (OMEGA_ERR_PLUGIN_LIMIT over it).
+   * The answer's size is the host's or another plugin's, not the plugin's own (one `disk` entry
+   * per mount, every connected agent, a service's result): its JSON is held to the plugin's
+   * maxCallBytes in UTF-8 bytes, as arguments are. Over it the call fails with
+   * OMEGA_ERR_PLUGIN_LIMIT, whose message ends with this advice (what to ask for instead).
    */
-  readonly hostSizedAnswer?: true;
+  readonly hostSizedAnswer?: string;
   /** Type-level only: never set at run time. */
   readonly result?: R;
 }
@@ -78,6 +80,6 @@ export const defineHostCall =
     budget?: HostCallBudget;
     maxBytes?: number;
     mutates?: true;
-    hostSizedAnswer?: true;
+    hostSizedAnswer?: string;
   }): Omit<HostCallSpec<A, R>, 'ctx'> & { readonly ctx: C } =>
     spec;

@@ -160,14 +160,14 @@ export const HOST_CALLS = {
     args: z.object({ area: areas }),
     capability: (a) => ({ kind: 'system.read', area: a.area }),
     ctx: { path: 'system.read', params: ['area'] },
-    hostSizedAnswer: true,
+    hostSizedAnswer: 'this area is larger than one call may carry on this host',
   }),
   // Several areas in one crossing (a collector's per-second read); needs system:read of each.
   'system.sample': call<SystemSampleResult>()({
     args: z.object({ areas: areaList }),
     capability: (a) => a.areas.map((area) => ({ kind: 'system.read', area }) as const),
     ctx: { path: 'system.sample', params: ['areas'] },
-    hostSizedAnswer: true,
+    hostSizedAnswer: 'ask for fewer areas at a time',
   }),
   // ── crypto (never key material) ──
   'crypto.sign': call<string>()({
@@ -252,6 +252,8 @@ export const HOST_CALLS = {
     capability: (a) => ({ kind: 'services.call', service: a.service }),
     ctx: { path: 'services.call', params: ['service', 'args'] },
     mutates: true,
+    // The provider's result, up to its maxResultBytes: the service ran, its answer is refused.
+    hostSizedAnswer: 'the service ran, but ask it for less at a time (a page)',
   }),
   // ── kernel-owned timers, delivered as calls into the plugin ──
   // With `sample`, each tick carries a reading of those areas (as system.sample answers it), read
@@ -309,6 +311,7 @@ export const HOST_CALLS = {
     args: z.object({}),
     capability: () => ({ kind: 'agents.gateway' }),
     ctx: { path: 'agents.connections', params: [] },
+    hostSizedAnswer: 'more agents are connected than one call may list',
   }),
   'agents.info': call<AgentGatewayInfoResult>()({
     args: z.object({}),
@@ -333,6 +336,7 @@ export const HOST_CALLS = {
     args: z.object({}),
     capability: () => ({ kind: 'agents.gateway' }),
     ctx: { path: 'agents.discovered', params: [] },
+    hostSizedAnswer: 'more agents announce themselves (with their TXT records) than one call may list',
   }),
   // ── kernel log ──
   'log.write': call<null>()({
