@@ -27,7 +27,12 @@ import { spawnServer } from './spawn-server.js';
  * (the event loop), which is where the kernel's gap over bare hono is. The public plugin route
  * is also set beside the reference plugin path (`ref open`, servers/reference-plugin.ts) with
  * the plugin host's CPU added (`+host`: the busiest child of the server during the run, the
- * host serving the route), the two figures issue #13's goal compares.
+ * host serving the route), the two figures issue #13's goal compares. `after guarded` (and
+ * `before guarded`) is the JWT route with the bench viewer's access token, and `after bearer,
+ * guarded twin` the public route sent the same Authorization header (named so that
+ * OMEGA_BENCH_ONLY=guarded selects it and =open does not: three targets each, a whole balanced
+ * cycle in 6 rounds), so the JWT route's extra µs split into the
+ * header's bytes and the token's check (OMEGA_BENCH_ONLY=open,guarded for the plugin routes alone).
  */
 const BEFORE = process.env.OMEGA_BENCH_BEFORE;
 const rounds = Number(process.env.OMEGA_BENCH_ROUNDS ?? 5);
@@ -40,8 +45,13 @@ const mine = await startOmega();
 const before = BEFORE ? await startOmega({ root: BEFORE }) : undefined;
 const ref = await spawnServer(join(import.meta.dirname, 'servers', 'reference-plugin.ts'));
 const pidOf = (s: { info: unknown }) => (s.info as { pid: number }).pid;
-/** A load target; `host` marks a plugin path, whose host (a child of `pid`) is measured too. */
-type Target = { name: string; url: string; pid: number; host?: boolean };
+/**
+ * A load target; `host` marks a plugin path, whose host (a child of `pid`) is measured too;
+ * `headers` go with every request (a bearer token).
+ */
+type Target = { name: string; url: string; pid: number; host?: boolean; headers?: Record<string, string> };
+/** The same viewer's access token on a route: what the JWT targets send. */
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const targets: Target[] = [
   { name: 'hono /health', url: `${hono.info.url}/api/v1/health`, pid: pidOf(hono) },
   {
@@ -58,6 +68,34 @@ const targets: Target[] = [
     : []),
   { name: 'after open', url: `${mine.url}/api/v1/echo/open`, pid: mine.pid, host: true },
   { name: 'ref open', url: `${ref.info.url}/api/v1/echo/open`, pid: pidOf(ref), host: true },
+  // The JWT route (issue #13: authenticated ≥ 0.95× public), and the public route sent the same
+  // Authorization header (which it ignores): guarded − twin is the kernel's work for the token,
+  // twin − open what the header's bytes cost before any of it.
+  ...(before
+    ? [
+        {
+          name: 'before guarded',
+          url: `${before.url}/api/v1/echo/guarded`,
+          pid: before.pid,
+          host: true,
+          headers: bearer(before.token),
+        },
+      ]
+    : []),
+  {
+    name: 'after guarded',
+    url: `${mine.url}/api/v1/echo/guarded`,
+    pid: mine.pid,
+    host: true,
+    headers: bearer(mine.token),
+  },
+  {
+    name: 'after bearer, guarded twin',
+    url: `${mine.url}/api/v1/echo/open`,
+    pid: mine.pid,
+    host: true,
+    headers: bearer(mine.token),
+  },
 ].filter((t) => !only || only.some((o) => t.name.includes(o)));
 const us = new Map<string, number[]>(targets.map((t) => [t.name, []]));
 const rps = new Map<string, number[]>(targets.map((t) => [t.name, []]));
@@ -91,7 +129,8 @@ const hostMs = (pid: number, from: Map<number, number>): number => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 try {
-  for (const t of targets) await wrk(t.url, { connections: 50, seconds: 2 });
+  for (const t of targets)
+    await wrk(t.url, { connections: 50, seconds: 2, ...(t.headers ? { headers: t.headers } : {}) });
   const unbalanced = unbalancedRounds(rounds, targets.length);
   if (unbalanced) console.log(unbalanced);
   for (let r = 0; r < rounds; r++) {
@@ -101,7 +140,11 @@ try {
       const c0 = cpuMs(t.pid);
       const m0 = mainThreadMs(t.pid);
       const h0 = t.host ? childCpu(t.pid) : undefined;
-      const res = await wrk(t.url, { connections: 50, seconds });
+      const res = await wrk(t.url, {
+        connections: 50,
+        seconds,
+        ...(t.headers ? { headers: t.headers } : {}),
+      });
       const perReq = ((cpuMs(t.pid) - c0) * 1000) / res.requests;
       if (h0) withHost.get(t.name)!.push(perReq + (hostMs(t.pid, h0) * 1000) / res.requests);
       onMain.get(t.name)!.push(((mainThreadMs(t.pid) - m0) * 1000) / res.requests);
@@ -146,6 +189,10 @@ try {
     ['after /health', 'before /health'],
     ['after open', 'before open'],
     ['after open', 'ref open'],
+    ['after guarded', 'before guarded'],
+    ['after guarded', 'after open'],
+    ['after guarded', 'after bearer, guarded twin'],
+    ['after bearer, guarded twin', 'after open'],
   ] as const) {
     const k = paired(a, b, us);
     const kh = paired(a, b, withHost);
@@ -155,6 +202,21 @@ try {
         `${a} / ${b}, median of per-round ratios: kernel ${k.toFixed(3)}${km === undefined ? '' : `, main thread ${km.toFixed(3)}`}${kh === undefined ? '' : `, kernel+host ${kh.toFixed(3)}`}${aaNote}`,
       );
   }
+  // The JWT route's extra kernel µs over the public one, split (medians of per-round differences).
+  const diff = (a: string, b: string) => {
+    const xs = us.get(a);
+    const ys = us.get(b);
+    return xs?.length && ys?.length ? median(xs.map((x, i) => x - ys[i]!)) : undefined;
+  };
+  const [jwt, bytes, auth] = [
+    diff('after guarded', 'after open'),
+    diff('after bearer, guarded twin', 'after open'),
+    diff('after guarded', 'after bearer, guarded twin'),
+  ];
+  if (jwt !== undefined && bytes !== undefined && auth !== undefined)
+    console.log(
+      `after guarded − after open, median of per-round differences: kernel ${jwt.toFixed(2)} µs/req = the Authorization header's bytes (twin − open) ${bytes.toFixed(2)} + the token's check (guarded − twin) ${auth.toFixed(2)}`,
+    );
   // Issue #13's goal: the public plugin route against the reference plugin path, per CPU-second.
   const cpu = (name: string, of: Map<string, number[]>) =>
     of.get(name)?.length ? median(of.get(name)!) : undefined;

@@ -14,7 +14,11 @@ import { Hono } from 'hono';
  * own request/response pair as @hono/node-server hands it (`c.env`), so headers are read as in
  * production. With OMEGA_BENCH_BEFORE=<another checkout> its kernel/http is measured too, in the
  * same run. Over a socket the same request costs ~30–45 µs more (Node's parser, writev): see
- * http.bench.ts and bench/http-ab.ts.
+ * http.bench.ts and bench/http-ab.ts. Beside /health, two routes answered through a promise as a
+ * plugin route is (the plugin's answer stubbed by a resolved promise, so only the HTTP app is
+ * timed): a public one, and one needing a permission called with an access token whose decision
+ * the kernel's authenticator (createKernelAuth) has cached, as after the token's first request:
+ * their difference is the kernel's per-request work for a signed-in caller (issue #13's JWT route).
  */
 const ROUNDS = Number(process.env.OMEGA_BENCH_ROUNDS ?? 7);
 const CALLS = Number(process.env.OMEGA_BENCH_CALLS ?? 50_000);
@@ -22,6 +26,12 @@ const repo = join(import.meta.dirname, '..');
 const BEFORE = process.env.OMEGA_BENCH_BEFORE;
 
 type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
+/** The route answering through a promise (as a plugin route does), and its answer. */
+const ASYNC_PATH = '/api/v1/bench-async';
+const ECHO = '{"hello":"world"}';
+/** The same, needing `echo:read`, and the access token (an EdDSA JWT's length) its caller sends. */
+const GUARDED_PATH = '/api/v1/bench-guarded';
+const ACCESS_TOKEN = `eyJhbGciOiJFZERTQSJ9.${'x'.repeat(300)}.${'s'.repeat(86)}`;
 
 // As under the kernel's server: @hono/node-server's lightweight Request/Response become the globals.
 getRequestListener(() => new Response(null));
@@ -33,8 +43,22 @@ async function kernelApp(root: string): Promise<Fetch> {
   const { kernelRoutes } = await http('kernel-routes.ts');
   const { RouteTable } = await http('route-table.ts');
   const { createLogger } = await import(join(root, 'kernel', 'log', 'index.ts'));
-  const { adminTokenAuthenticator } = await import(join(root, 'kernel', 'auth', 'index.ts'));
+  const { createKernelAuth, PUBLIC } = await import(join(root, 'kernel', 'auth', 'index.ts'));
+  const { defineRoute } = await http('route.ts');
+  const { respondOwned } = await http('respond.ts');
   const table = new RouteTable();
+  // A public route answering through a promise, as a plugin route does (its host's answer).
+  table.add(
+    defineRoute({
+      method: 'GET',
+      path: ASYNC_PATH,
+      permission: PUBLIC,
+      owner: 'kernel',
+      summary: 'bench: an answer through a promise',
+      handler: (_c: unknown, input: unknown) =>
+        Promise.resolve(respondOwned(input, ECHO, 200, { 'content-type': 'application/json' })),
+    }),
+  );
   const facts = {
     version: '0.0.0',
     startedAt: Date.now(),
@@ -44,11 +68,39 @@ async function kernelApp(root: string): Promise<Fetch> {
     publish: async (topic: string) => ({ seq: 1, topic, time: Date.now() }),
     tags: () => [],
   };
+  // The same route needing a permission, for a caller whose access token the kernel already
+  // verified (its decision cached, as after the token's first request).
+  table.add(
+    defineRoute({
+      method: 'GET',
+      path: GUARDED_PATH,
+      permission: 'echo:read',
+      owner: 'kernel',
+      summary: 'bench: an answer through a promise, for a signed-in caller',
+      handler: (_c: unknown, input: unknown) =>
+        Promise.resolve(respondOwned(input, ECHO, 200, { 'content-type': 'application/json' })),
+    }),
+  );
   for (const route of kernelRoutes(table, facts)) table.add(route);
+  const auth = createKernelAuth({
+    verifyJwt: () => Promise.reject(new Error('the bench token is cached, never verified')),
+    provider: () => undefined,
+    adminToken: 'bench-admin-token-0123456789abcdef',
+  });
+  auth.cache.set(
+    ACCESS_TOKEN,
+    {
+      principal: { id: 'u1', kind: 'user', permissions: ['*:read'], name: 'viewer', credentialId: 'j1' },
+      expiresAt: Date.now() + 3_600_000,
+      sub: 'u1',
+      credentialId: 'j1',
+    },
+    auth.cache.generation,
+  );
   const sink = new Writable({ write: (_c, _e, cb) => cb() });
   const app = createHttpApp({
     table,
-    authenticator: adminTokenAuthenticator('bench-admin-token-0123456789abcdef'),
+    authenticator: auth.authenticator,
     logger: createLogger({ level: 'info', destination: sink as never }),
     bodyLimitBytes: 1 << 20,
     isStopping: () => false,
@@ -64,56 +116,95 @@ const { newRequest } = (await import(
 )) as { newRequest: (incoming: IncomingMessage) => unknown };
 
 /** A request as @hono/node-server hands it over: its lightweight Request and Node's own pair. */
-function nodeRequest(path: string) {
+function nodeRequest(path: string, authorization?: string) {
   const incoming = new IncomingMessage(new Socket());
   incoming.method = 'GET';
   incoming.url = path;
   incoming.headers = { host: '127.0.0.1', 'user-agent': 'bench', accept: '*/*' };
   incoming.rawHeaders = ['Host', '127.0.0.1', 'User-Agent', 'bench', 'Accept', '*/*'];
+  if (authorization !== undefined) {
+    incoming.headers.authorization = authorization;
+    incoming.rawHeaders.push('Authorization', authorization);
+  }
   const outgoing = new ServerResponse(incoming);
   return { req: newRequest(incoming) as Request, env: { incoming, outgoing } };
 }
 
 const hono = new Hono();
 hono.get('/api/v1/health', (c) => c.json({ status: 'ok' }));
+hono.get(ASYNC_PATH, async (c) => c.json({ hello: 'world' }));
+hono.get(GUARDED_PATH, async (c) => c.json({ hello: 'world' }));
 const apps: Array<{ name: string; fetch: Fetch }> = [
   { name: 'bare hono, same answer', fetch: hono.fetch as Fetch },
   { name: 'kernel app', fetch: await kernelApp(repo) },
   ...(BEFORE ? [{ name: 'before: kernel app', fetch: await kernelApp(BEFORE) }] : []),
 ];
-const { req, env } = nodeRequest('/api/v1/health');
+const health = nodeRequest('/api/v1/health');
+const later = nodeRequest(ASYNC_PATH);
+const signedIn = nodeRequest(GUARDED_PATH, `Bearer ${ACCESS_TOKEN}`);
 for (const a of apps) {
-  const res = (await a.fetch(req, env)) as Response;
-  if (res.status !== 200) throw new Error(`${a.name}: GET /api/v1/health answered ${res.status}`);
+  for (const { req, env } of [health, later, signedIn]) {
+    const res = (await a.fetch(req, env)) as Response;
+    if (res.status !== 200) throw new Error(`${a.name}: GET ${req.url} answered ${res.status}`);
+  }
 }
 
 /** CPU µs per call over CALLS synchronous calls (every app here answers /health synchronously). */
 function measure(fetch: Fetch): number {
+  const { req, env } = health;
   const t0 = process.cpuUsage();
   for (let i = 0; i < CALLS; i++) fetch(req, env);
   const t = process.cpuUsage(t0);
   return (t.user + t.system) / CALLS;
 }
 
-for (const a of apps) measure(a.fetch); // warm-up: every app optimised before the rounds
+/**
+ * CPU µs per call over CALLS calls of the route answering through a promise, each awaited (the
+ * await costs every app the same): what the app adds around a plugin route's promise.
+ */
+async function measureAsync(fetch: Fetch, { req, env } = later): Promise<number> {
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < CALLS; i++) await fetch(req, env);
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / CALLS;
+}
+
+for (const a of apps) {
+  measure(a.fetch); // warm-up: every app optimised before the rounds
+  await measureAsync(a.fetch);
+  await measureAsync(a.fetch, signedIn);
+}
 const us = new Map(apps.map((a) => [a.name, [] as number[]]));
+const usAsync = new Map(apps.map((a) => [a.name, [] as number[]]));
+const usGuarded = new Map(apps.map((a) => [a.name, [] as number[]]));
 for (let r = 0; r < ROUNDS; r++) {
   const order = r % 2 === 0 ? apps : [...apps].reverse();
-  for (const a of order) us.get(a.name)!.push(measure(a.fetch));
+  for (const a of order) {
+    us.get(a.name)!.push(measure(a.fetch));
+    usAsync.get(a.name)!.push(await measureAsync(a.fetch));
+    usGuarded.get(a.name)!.push(await measureAsync(a.fetch, signedIn));
+  }
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-const base = median(us.get(apps[0]!.name)!);
 console.log(
-  `GET /api/v1/health in-process, ${ROUNDS} rounds × ${CALLS} calls, CPU µs per request (median; loadavg ${loadavg()
+  `in-process, ${ROUNDS} rounds × ${CALLS} calls, CPU µs per request (median; loadavg ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')})`,
 );
-for (const a of apps) {
-  const m = median(us.get(a.name)!);
-  console.log(
-    `  ${a.name.padEnd(24)} ${m.toFixed(2).padStart(6)} µs (${us
-      .get(a.name)!
-      .map((x) => x.toFixed(2))
-      .join(' ')})  ${a === apps[0] ? 'baseline' : `+${(m - base).toFixed(2)} µs over bare hono`}`,
-  );
+for (const [title, of] of [
+  ['GET /api/v1/health (answered at once)', us],
+  [`GET ${ASYNC_PATH} (answered through a promise, as a plugin route)`, usAsync],
+  [`GET ${GUARDED_PATH} (the same, with a cached access token; bare hono checks nothing)`, usGuarded],
+] as const) {
+  console.log(title);
+  const base = median(of.get(apps[0]!.name)!);
+  for (const a of apps) {
+    const m = median(of.get(a.name)!);
+    console.log(
+      `  ${a.name.padEnd(24)} ${m.toFixed(2).padStart(6)} µs (${of
+        .get(a.name)!
+        .map((x) => x.toFixed(2))
+        .join(' ')})  ${a === apps[0] ? 'baseline' : `+${(m - base).toFixed(2)} µs over bare hono`}`,
+    );
+  }
 }

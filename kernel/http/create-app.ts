@@ -12,6 +12,7 @@ import {
 import type { Logger } from '../log/index.js';
 import { authorizeKnown, authorizeRequest, type RequestOutcome } from './authorize-request.js';
 import { checkBodyDigest } from './check-body-digest.js';
+import { directDispatch, type RouterEntry } from './direct-dispatch.js';
 import { checkIdempotencyKey, type Idempotency, requestFingerprint } from './idempotency.js';
 import { nodeBindings, readHeader, readRemote } from './node-bindings.js';
 import { readJsonBody } from './read-json-body.js';
@@ -112,9 +113,16 @@ function keyOf(c: Context, route: RouteSpec): string | undefined {
   return readHeader(c, 'idempotency-key');
 }
 
-function build(opts: HttpAppOptions, log: Log): Hono {
+/** The app built from the route table, and its `fetch` (see directDispatch). */
+interface Built {
+  app: Hono;
+  fetch: (req: Request, env?: unknown) => Response | Promise<Response>;
+}
+
+function build(opts: HttpAppOptions, log: Log): Built {
   const { table, authenticator, bodyLimitBytes, observe } = opts;
-  const app = new Hono({ router: new StaticFirstRouter() });
+  const router = new StaticFirstRouter<RouterEntry>();
+  const app = new Hono({ router });
 
   /**
    * Every response leaves through here: a response not built with respond() gets the kernel's
@@ -290,7 +298,7 @@ function build(opts: HttpAppOptions, log: Log): Hono {
 
   for (const route of table.list()) app.on(route.method, route.path, (c) => serve(c, route));
 
-  app.notFound((c) => {
+  const notFound = (c: Context): Response => {
     const started = performance.now();
     const requestId = requestIdFrom(readHeader(c, 'x-request-id'));
     const input: Responder = { headers: kernelHeaders(requestId, opts.isStopping()) };
@@ -307,15 +315,17 @@ function build(opts: HttpAppOptions, log: Log): Hono {
         : omegaError('OMEGA_ERR_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`);
     const res = errorResponse(c, err, input, allow.length > 0 ? { allow: allow.join(', ') } : {});
     return finish(c, res, input, started);
-  });
+  };
+  app.notFound(notFound);
 
   // Whatever escapes a route (nothing should: serve catches) still answers as a problem.
-  app.onError((thrown, c) => {
+  const onError = (thrown: unknown, c: Context): Response => {
     const input: Responder = { headers: kernelHeaders(requestIdFrom(undefined), opts.isStopping()) };
     return finish(c, errorResponse(c, thrown, input), input, performance.now(), thrown);
-  });
+  };
+  app.onError(onError);
 
-  return app;
+  return { app, fetch: directDispatch({ app, router, notFound, onError }) };
 }
 
 /**
@@ -332,14 +342,14 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
     summaryIntervalMs: opts.log?.summaryIntervalMs ?? 60_000,
   });
   let builtFor = opts.table.version;
-  let app: Hono = build(opts, log);
+  let built = build(opts, log);
   return {
     fetch: (req, env) => {
       if (builtFor !== opts.table.version) {
-        app = build(opts, log);
+        built = build(opts, log);
         builtFor = opts.table.version;
       }
-      return app.fetch(req, env as never);
+      return built.fetch(req, env);
     },
     close: () => log.close(),
   };

@@ -284,6 +284,16 @@ describe('http app', () => {
     expect((await call('/api/v1/nope', { method: 'OPTIONS' })).status).toBe(404);
   });
 
+  it('answers HEAD on a GET route as GET would, with the kernel headers and no body', async () => {
+    const { call } = setup();
+    const res = await call('/api/v1/open', { method: 'HEAD', headers: { 'x-request-id': 'head1234-trace' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('head1234-trace');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await res.text()).toBe('');
+    expect((await call('/api/v1/nope', { method: 'HEAD' })).status).toBe(404);
+  });
+
   it('treats a trailing slash as another path (404, not 405)', async () => {
     const { call } = setup();
     expect((await call('/api/v1/open/')).status).toBe(404);
