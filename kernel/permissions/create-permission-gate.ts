@@ -1,5 +1,11 @@
 import type { CapabilityDescriptor } from '@omega/protocol';
-import { capabilityCovers, formatCapability, intersectCapabilities, parseCapability } from '@omega/protocol';
+import {
+  capabilityCovers,
+  capabilityKind,
+  formatCapability,
+  intersectCapabilities,
+  parseCapability,
+} from '@omega/protocol';
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import { type NormalizedRequest, normalizeRequest } from './normalize-request.js';
 import { createPermissionIndex } from './permission-index.js';
@@ -38,6 +44,40 @@ export interface PermissionGate {
   effective(): CapabilityDescriptor[];
 }
 
+/** Allowed requests a gate remembers; past this many distinct ones it forgets them all and starts again. */
+export const GATE_MEMO_MAX = 256;
+
+/**
+ * A request read once, as the plugin's arguments made it: its memo key (kind and raw scope,
+ * before normalisation) and a plain copy of it, which is what gets normalised and decided, so
+ * the key and the decision are about the same values. Undefined for a malformed request (never
+ * remembered; decided from the original, which refuses it).
+ */
+function readOnce(requested: CapabilityDescriptor): { key: string; plain: CapabilityDescriptor } | undefined {
+  const r = requested as unknown as Record<string, unknown> | null;
+  const kind = typeof r === 'object' && r !== null ? r.kind : undefined;
+  if (typeof kind !== 'string') return undefined;
+  const spec = capabilityKind(kind);
+  if (!spec) return undefined;
+  if (!spec.scope) return { key: kind, plain: { kind } as CapabilityDescriptor };
+  const field = spec.scope.field;
+  const raw = r?.[field];
+  if (typeof raw !== 'string') return undefined;
+  return { key: `${kind}\u0000${raw}`, plain: { kind, [field]: raw } as unknown as CapabilityDescriptor };
+}
+
+/** The memo key of a request (see readOnce), without copying it: for the lookup. */
+function keyOf(requested: CapabilityDescriptor): string | undefined {
+  const r = requested as unknown as Record<string, unknown> | null;
+  const kind = typeof r === 'object' && r !== null ? r.kind : undefined;
+  if (typeof kind !== 'string') return undefined;
+  const spec = capabilityKind(kind);
+  if (!spec) return undefined;
+  if (!spec.scope) return kind;
+  const raw = r?.[spec.scope.field];
+  return typeof raw === 'string' ? `${kind}\u0000${raw}` : undefined;
+}
+
 const parseAll = (list: readonly string[]): CapabilityDescriptor[] => list.map((s) => parseCapability(s));
 
 /** Declared ∩ granted, pairwise, minus what a deny fully covers; deduplicated. */
@@ -64,7 +104,12 @@ function computeEffective(
 /**
  * Builds the permission gate of one plugin. All strings are parsed (and normalised) once here;
  * an invalid one throws OMEGA_ERR_MANIFEST_INVALID. check() then costs a normalisation plus a
- * Set lookup or a scan of the plugin's few patterns.
+ * Set lookup or a scan of the plugin's few patterns — once per distinct request: an allowed
+ * request is remembered by its raw kind and scope (a collector's per-second publish and area
+ * reads were five normalisations a second, the same five). The gate never changes its grants:
+ * a grant change (enable, disable, upgrade, the operator's grant or revoke, applied on reload)
+ * builds a new gate, so nothing remembered outlives the grants it was decided under. Denials
+ * are never remembered: each one is explained and recorded again.
  */
 export function createPermissionGate(opts: PermissionGateOptions): PermissionGate {
   const declared = parseAll(opts.declared);
@@ -130,21 +175,38 @@ export function createPermissionGate(opts: PermissionGateOptions): PermissionGat
     );
   };
 
+  /** Keys of requests found allowed (see readOnce); cleared when full. */
+  const allowed = new Set<string>();
+  const remember = (key: string | undefined): void => {
+    if (key === undefined) return;
+    if (allowed.size >= GATE_MEMO_MAX) allowed.clear();
+    allowed.add(key);
+  };
+
   return {
     check(requested) {
+      const hit = keyOf(requested);
+      if (hit !== undefined && allowed.has(hit)) return;
+      const once = readOnce(requested);
       let req: NormalizedRequest;
       try {
-        req = normalizeRequest(requested);
+        req = normalizeRequest(once ? once.plain : requested);
       } catch (err) {
         const why = hasErrorCode(err) ? err.message : 'malformed request';
         const kind = (requested as { kind?: unknown } | null)?.kind;
         return refuse(String(kind), `invalid resource: ${why}`, 'Ask for a valid, normalised resource.');
       }
       if (!decide(req)) explain(req);
+      remember(once?.key);
     },
     allows(requested) {
+      const hit = keyOf(requested);
+      if (hit !== undefined && allowed.has(hit)) return true;
+      const once = readOnce(requested);
       try {
-        return decide(normalizeRequest(requested));
+        const ok = decide(normalizeRequest(once ? once.plain : requested));
+        if (ok) remember(once?.key);
+        return ok;
       } catch {
         return false;
       }

@@ -23,6 +23,7 @@ export {
 export {
   createPermissionGate,
   type DenyRecord,
+  GATE_MEMO_MAX,
   type PermissionGate,
   type PermissionGateOptions,
 } from './create-permission-gate.js';

@@ -1,0 +1,182 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildPlugin } from '../sdk/src/build/index.js';
+import { percentile, report } from './report.js';
+import { type BenchServer, spawnServer } from './spawn-server.js';
+
+/**
+ * The metrics collector's CPU in two kernels side by side: A (BENCH_A, default
+ * /work/before-s10: main before this round) and B (BENCH_B, default this tree), each running
+ * the same metrics plugin bundle, started together and measured in the same windows, so both
+ * face the same contention. After BENCH_WARMUP seconds (default 90), BENCH_WINDOWS windows
+ * (default 10) of BENCH_WINDOW seconds (default 20): per window, CPU per collection of each
+ * kernel and each plugin host (scheduler run time of every thread, /proc/<pid>/task/<tid>/schedstat,
+ * plus reaped children). Printed: medians over the windows, and the median of the per-window
+ * ratios B/A. Not minus an idle kernel (both kernels idle alike): the difference is the change.
+ *
+ * Each tree's bench/metrics.bench.ts is its kernel (METRICS_BENCH_ROLE=kernel), so A needs no
+ * file of this one. Run: npx tsx --conditions=source bench/metrics-ab.bench.ts
+ */
+
+const TOKEN = 'bench-admin-token-0123456789abcdef';
+
+/** CPU ms of a process so far: its threads' scheduler run time plus its reaped children's. */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const children = (Number(f[13]) + Number(f[14])) * 10;
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return ns / 1e6 + children;
+}
+
+interface Side {
+  name: string;
+  server: BenchServer;
+  kernelPid: number;
+  hostPid: number;
+  api(path: string): Promise<Response>;
+}
+
+/** Starts `tree`'s kernel on its own copy of the plugin folder and data dir. */
+async function startSide(name: string, tree: string, plugins: string, root: string): Promise<Side> {
+  const dir = join(root, `${name}-plugins`);
+  cpSync(plugins, dir, { recursive: true });
+  const server = await spawnServer(join(tree, 'bench', 'metrics.bench.ts'), {
+    METRICS_BENCH_ROLE: 'kernel',
+    PLUGINS_DIR: dir,
+    GRANTS_FILE: join(dir, 'grants.json'),
+    DATA_DIR: mkdtempSync(join(root, `${name}-data-`)),
+  });
+  const info = server.info as { url: string; pid: number };
+  const api = (path: string) =>
+    fetch(`${info.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const view = (await (await api('/api/v1/plugins/metrics')).json()) as {
+    status: string;
+    runtime?: { pid: number };
+  };
+  if (view.status !== 'running' || !view.runtime) throw new Error(`${name}: metrics is ${view.status}`);
+  return { name, server, kernelPid: info.pid, hostPid: view.runtime.pid, api };
+}
+
+async function collections(s: Side): Promise<number> {
+  const body = (await (await s.api('/api/v1/metrics/series?limit=1')).json()) as {
+    collector: { collections: number };
+  };
+  return body.collector.collections;
+}
+
+interface Reading {
+  kernel: number;
+  host: number;
+  collections: number;
+}
+
+const read = async (s: Side): Promise<Reading> => ({
+  kernel: cpuMsOf(s.kernelPid),
+  host: cpuMsOf(s.hostPid),
+  collections: await collections(s),
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (v: number[]) => percentile(v, 50);
+
+async function main(): Promise<void> {
+  const treeA = resolve(process.env.BENCH_A ?? '/work/before-s10');
+  const treeB = resolve(process.env.BENCH_B ?? join(import.meta.dirname, '..'));
+  const warmup = Number(process.env.BENCH_WARMUP ?? 90);
+  const windows = Number(process.env.BENCH_WINDOWS ?? 10);
+  const windowS = Number(process.env.BENCH_WINDOW ?? 20);
+  const root = mkdtempSync(join(tmpdir(), 'omega-metrics-ab-'));
+  const sides: Side[] = [];
+  try {
+    // One bundle for both: the plugin is not what is compared.
+    const src = join(import.meta.dirname, '..', 'plugins', 'metrics');
+    await buildPlugin(src, { typecheck: false });
+    const plugins = join(root, 'plugins');
+    mkdirSync(join(plugins, 'metrics', 'dist'), { recursive: true });
+    for (const f of ['plugin.json', 'plugin.js'])
+      cpSync(join(src, 'dist', f), join(plugins, 'metrics', 'dist', f));
+    cpSync(join(src, 'panels'), join(plugins, 'metrics', 'panels'), { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(src, 'plugin.json'), 'utf8')) as { permissions: string[] };
+    writeFileSync(
+      join(plugins, 'grants.json'),
+      JSON.stringify({ metrics: { granted: manifest.permissions, denied: [] } }),
+    );
+    sides.push(await startSide('A', treeA, plugins, root));
+    sides.push(await startSide('B', treeB, plugins, root));
+    const [a, b] = sides as [Side, Side];
+    await sleep(warmup * 1000);
+    const per: Record<'kA' | 'kB' | 'hA' | 'hB' | 'kRatio' | 'hRatio', number[]> = {
+      kA: [],
+      kB: [],
+      hA: [],
+      hB: [],
+      kRatio: [],
+      hRatio: [],
+    };
+    const loads: number[] = [];
+    for (let w = 0; w < windows; w++) {
+      // Read the two sides in alternating order, so neither is always read first.
+      const first = w % 2 === 0 ? [a, b] : [b, a];
+      const r0 = new Map<Side, Reading>();
+      for (const s of first) r0.set(s, await read(s));
+      await sleep(windowS * 1000);
+      const r1 = new Map<Side, Reading>();
+      for (const s of first) r1.set(s, await read(s));
+      const cost = (s: Side) => {
+        const x = r0.get(s)!;
+        const y = r1.get(s)!;
+        const n = y.collections - x.collections;
+        return { kernel: ((y.kernel - x.kernel) / n) * 1000, host: ((y.host - x.host) / n) * 1000 };
+      };
+      const ca = cost(a);
+      const cb = cost(b);
+      per.kA.push(ca.kernel);
+      per.kB.push(cb.kernel);
+      per.hA.push(ca.host);
+      per.hB.push(cb.host);
+      per.kRatio.push(cb.kernel / ca.kernel);
+      per.hRatio.push(cb.host / ca.host);
+      loads.push(loadavg()[0] ?? 0);
+    }
+    console.log(
+      `A = ${treeA}, B = ${treeB}; ${windows} windows of ${windowS} s after ${warmup} s of warm-up; loadavg median ${median(loads).toFixed(2)} (min ${Math.min(...loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)})`,
+    );
+    report({
+      name: 'kernel CPU per collection, B (median of windows)',
+      value: median(per.kB),
+      unit: 'µs',
+      baseline: { name: 'A, same windows', value: median(per.kA) },
+    });
+    report({
+      name: 'kernel CPU per collection, median of B/A per window',
+      value: median(per.kRatio),
+      unit: '×',
+    });
+    report({
+      name: 'plugin host CPU per collection, B (median of windows)',
+      value: median(per.hB),
+      unit: 'µs',
+      baseline: { name: 'A, same windows', value: median(per.hA) },
+    });
+    report({
+      name: 'plugin host CPU per collection, median of B/A per window',
+      value: median(per.hRatio),
+      unit: '×',
+    });
+    console.log(`  kernel B/A per window: ${per.kRatio.map((r) => r.toFixed(2)).join(' ')}`);
+  } finally {
+    for (const s of sides) await s.server.stop().catch(() => {});
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
