@@ -2,14 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  createFilesystemReader,
-  estimateFull,
-  statFilesystem,
-  statfsCannotBlock,
-  t95,
-  type UsageSample,
-} from '../src/index.js';
+import { createFilesystemReader, estimateFull, statFilesystem, t95, type UsageSample } from '../src/index.js';
 import { isRoot, removeAll, run } from './helpers/host-tools.js';
 
 const dirs: string[] = [];
@@ -37,48 +30,6 @@ describe('createFilesystemReader (one timer bounds the whole pass)', () => {
     expect(await read([])).toEqual([]);
     // A second pass over the same mounts answers them again (nothing was marked stuck).
     expect((await read([m('/')])).map((f) => f.mount)).toEqual(['/']);
-  });
-});
-
-describe('createFilesystemReader: local disks asked synchronously', () => {
-  const entry = (mount: string, device: string, fstype: string) => ({
-    mount,
-    device,
-    fstype,
-    readOnly: false,
-  });
-
-  it('asks only block-device filesystems with in-memory counters without the thread pool', () => {
-    expect(statfsCannotBlock(entry('/', '/dev/vda', 'ext4'))).toBe(true);
-    expect(statfsCannotBlock(entry('/srv', '/dev/mapper/vg-srv', 'xfs'))).toBe(true);
-    expect(statfsCannotBlock(entry('/data', '/dev/nvme0n1p3', 'btrfs'))).toBe(true);
-    expect(statfsCannotBlock(entry('/home', 'nas:/export/home', 'nfs4'))).toBe(false);
-    expect(statfsCannotBlock(entry('/mnt/s3', 's3fs', 'fuse.s3fs'))).toBe(false);
-    expect(statfsCannotBlock(entry('/media/usb', '/dev/sdb1', 'vfat'))).toBe(false);
-    expect(statfsCannotBlock(entry('/tank', 'tank', 'zfs'))).toBe(false);
-    expect(statfsCannotBlock(entry('/x', 'ext4-lookalike', 'ext4'))).toBe(false);
-  });
-
-  it('answers a pass of local disks before the pass returns, as `stat -f` sees them, in mount order with the others', async () => {
-    const read = createFilesystemReader(5_000);
-    const gone = join(os.tmpdir(), `omega-no-such-mount-${process.pid}`);
-    const local = [entry('/', '/dev/root', 'ext4'), entry(gone, '/dev/gone', 'ext4')];
-    let settled: string[] | undefined;
-    const pass = read(local).then((out) => {
-      settled = out.map((f) => f.mount);
-    });
-    // One microtask turn: no thread-pool answer can have come back yet.
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(settled).toEqual(['/']);
-    await pass;
-    const [root] = await read(local);
-    const ref = statF('/');
-    expect(root?.sizeBytes).toBe(ref.blocks * ref.bsize);
-    expect(root?.files).toBe(ref.files);
-    // Mixed with a mount asked on the thread pool: the answers keep the mounts' order.
-    const mixed = await read([entry(os.tmpdir(), 'dev', 'ext4'), entry('/', '/dev/root', 'ext4')]);
-    expect(mixed.map((f) => f.mount)).toEqual([os.tmpdir(), '/']);
   });
 });
 

@@ -3,12 +3,7 @@ export { estimateFull } from './estimate-full.js';
 export { parseBlockStat, parseDiskCounters } from './parse-disk-counters.js';
 export { IGNORED_BLOCK_DEVICES, parseDiskstats } from './parse-diskstats.js';
 export { IGNORED_MOUNTS, type MountEntry, PSEUDO_FSTYPES, parseMounts } from './parse-mounts.js';
-export {
-  createFilesystemReader,
-  type FilesystemReader,
-  IN_MEMORY_STATFS_FSTYPES,
-  statfsCannotBlock,
-} from './read-filesystems.js';
+export { createFilesystemReader, type FilesystemReader } from './read-filesystems.js';
 export { statFilesystem } from './stat-filesystem.js';
 export type * from './storage-types.js';
 export { t95 } from './t95.js';
