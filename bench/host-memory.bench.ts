@@ -252,7 +252,7 @@ const SETTLE_SOURCES = {
   main: () =>
     execFileSync('git', ['show', '1780cd7:kernel/sandbox/host/create-idle-settle.ts'], { encoding: 'utf8' }),
 };
-const WIRING = 'createIdleSettle(isolate)';
+const WIRING = 'createIdleSettle(isolate, {';
 
 /** A host bundle with `settle` as its create-idle-settle.ts, each settle appended to `trace`. */
 async function buildSettleHost(settle: 'off' | 'main' | 'branch', trace: string): Promise<HostEntry> {
@@ -269,7 +269,7 @@ async function buildSettleHost(settle: 'off' | 'main' | 'branch', trace: string)
         if (!src.includes(WIRING)) throw new Error(`run-host.ts no longer holds ${WIRING}: update the bench`);
         const onSettle = `(r) => require('node:fs').appendFileSync(${JSON.stringify(trace)}, JSON.stringify(r) + '\\n')`;
         return {
-          contents: src.replace(WIRING, `createIdleSettle(isolate, { onSettle: ${onSettle} })`),
+          contents: src.replace(WIRING, `createIdleSettle(isolate, { onSettle: ${onSettle}, `),
           loader: 'ts',
         };
       });

@@ -30,6 +30,11 @@ export interface SettleRecord {
 
 /** Options of {@link createIdleSettle}. */
 export interface IdleSettleOptions {
+  /**
+   * Host calls the plugin has sent and the kernel has not answered yet: a settle step waits for
+   * none (a call awaiting its answer would otherwise wait one step longer for it).
+   */
+  inFlight?(): number;
   /** Told of each settle (measurement only: bench/host-memory.bench.ts). */
   onSettle?(record: SettleRecord): void;
 }
@@ -59,9 +64,11 @@ const cpuMsNow = (): number => {
  * once its last window is judged.
  *
  * Never inside an entry: a settle runs on this process's event loop between frames, only once
- * no entry has finished for {@link SETTLE_GAP_MS}, in two steps (the isolate's GCs, then the
- * host's) with frames served between them, so an entry arriving meanwhile waits for one step at
- * most (a few ms: figures in bench/host-memory.bench.ts).
+ * no entry has finished for {@link SETTLE_GAP_MS} and no host call is awaiting its answer
+ * ({@link IdleSettleOptions.inFlight}), in two steps (the isolate's GCs, then the host's) with
+ * frames served between them; the second step, too, waits for such a gap. So a call waiting on
+ * the kernel never waits for a step, and an entry arriving meanwhile waits for one step at most
+ * (a few ms: figures in bench/host-memory.bench.ts).
  *
  * V8's `gc` is exposed only while two throwaway contexts are made — one in this process's
  * isolate, one in the plugin's — and hidden again before the plugin's own context exists:
@@ -98,7 +105,16 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
   let after: HeapSizes | undefined;
   let timer: NodeJS.Timeout | undefined;
   let step: NodeJS.Immediate | undefined;
+  let stepWait: NodeJS.Timeout | undefined;
   let closed = false;
+
+  const inFlight = opts.inFlight ?? (() => 0);
+  /** How much longer until a gap: no entry for SETTLE_GAP_MS and no host call awaiting its answer, ms (0: now). */
+  const gapIn = (now: number): number => {
+    const quietFor = now - lastEntry;
+    if (quietFor < SETTLE_GAP_MS) return SETTLE_GAP_MS - quietFor;
+    return inFlight() > 0 ? SETTLE_GAP_MS : 0;
+  };
 
   const heaps = (): HeapSizes => {
     const h = isolate.getHeapStatisticsSync();
@@ -106,11 +122,15 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
     return { total: h.total_heap_size + me.total_heap_size, used: h.used_heap_size + me.used_heap_size };
   };
 
-  /** Two steps, frames served between them; `owed` is paid and the heaps noted at the end. */
-  const settle = (): void => {
+  /**
+   * Two steps, frames served between them, each in a gap (the second waits for one too, at most
+   * until `deadline`, else it is left for the next quiet window: `owed` is paid and the heaps
+   * noted only once both ran).
+   */
+  const settle = (deadline: number): void => {
     const before = heaps();
     const cpu0 = cpuMsNow();
-    let t = performance.now();
+    const t = performance.now();
     try {
       isolateGc.applySync(undefined, []);
       isolateGc.applySync(undefined, []);
@@ -118,42 +138,44 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
       // A disposed isolate: the host is ending anyway.
     }
     const isolateMs = performance.now() - t;
-    const mid = cpuMsNow();
-    settleCpu += mid - cpu0;
-    step = setImmediate(() => {
+    const isolateCpu = cpuMsNow() - cpu0;
+    settleCpu += isolateCpu;
+    const hostStep = (): void => {
       step = undefined;
+      stepWait = undefined;
       if (closed || isolate.isDisposed) return;
+      const now = performance.now();
+      const wait = gapIn(now);
+      if (wait > 0) {
+        if (now + wait <= deadline) stepWait = setTimeout(hostStep, wait).unref();
+        return;
+      }
       const cpu1 = cpuMsNow();
-      t = performance.now();
+      const t1 = performance.now();
       hostGc();
       hostGc();
-      const hostMs = performance.now() - t;
-      const end = cpuMsNow();
-      settleCpu += end - cpu1;
+      const hostMs = performance.now() - t1;
+      const hostCpu = cpuMsNow() - cpu1;
+      settleCpu += hostCpu;
       owed = false;
       after = heaps();
-      opts.onSettle?.({
-        stepMs: Math.max(isolateMs, hostMs),
-        cpuMs: mid - cpu0 + (end - cpu1),
-        before,
-        after,
-      });
-    });
+      opts.onSettle?.({ stepMs: Math.max(isolateMs, hostMs), cpuMs: isolateCpu + hostCpu, before, after });
+    };
+    step = setImmediate(hostStep);
   };
 
-  /** Settles once no entry has finished for SETTLE_GAP_MS, waiting at most a slice for that. */
+  /** Settles in a gap (no entry for SETTLE_GAP_MS, no host call in flight), waiting at most until `deadline` for one. */
   const settleInGap = (deadline: number): void => {
     timer = undefined;
     if (closed || isolate.isDisposed) return;
     const now = performance.now();
-    const quietFor = now - lastEntry;
-    if (quietFor < SETTLE_GAP_MS) {
-      if (now + SETTLE_GAP_MS - quietFor <= deadline)
-        timer = setTimeout(() => settleInGap(deadline), SETTLE_GAP_MS - quietFor).unref();
+    const wait = gapIn(now);
+    if (wait > 0) {
+      if (now + wait <= deadline) timer = setTimeout(() => settleInGap(deadline), wait).unref();
       // No gap in time: the next entry starts a new window, which will try again.
       return;
     }
-    settle();
+    settle(deadline);
   };
 
   const tick = (): void => {
@@ -191,8 +213,10 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
       if (step !== undefined) clearImmediate(step);
+      if (stepWait !== undefined) clearTimeout(stepWait);
       timer = undefined;
       step = undefined;
+      stepWait = undefined;
     },
   };
 }
