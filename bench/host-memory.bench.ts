@@ -216,10 +216,11 @@ async function burst(
  * allocating route calls, then SETTLE_SPAN_S s of its ticks and of a probe call every 250 ms, with a
  * light burst at a third of it (20 allocating calls: under main's 60 entries a window), with the settle off,
  * with main's rule (1780cd7: a quiet window is ≤ 60 entries, and a host settles once per quiet
- * spell) and with this one (kernel/sandbox/host/settle-due.ts) — three host bundles, run at the
- * same time. Per variant: the host's RSS sampled each second after each burst's first window
+ * spell), with the rule this round started from (5f69e9f: four GCs on every settle, and no wait for
+ * host calls in flight) and with this one (kernel/sandbox/host/settle-due.ts) — four host bundles,
+ * run at the same time. Per variant: the host's RSS sampled each second after each burst's first window
  * (medians, and the highest), its CPU per second, the probe calls' latency (p50 and max: a call that lands on a
- * settle waits for one of its steps); for this rule, each settle as the host saw it (count, CPU
+ * settle waits for one of its steps); for the last two rules, each settle as the host saw it (count, CPU
  * per settle, its longer step's wall time — a bench-only build whose run-host wiring line passes
  * onSettle to a trace file). OMEGA_BENCH_SETTLE_ONLY=1 runs only this part.
  */
@@ -246,23 +247,28 @@ const SETTLE_SPAN_S = Number(process.env.OMEGA_BENCH_SETTLE_SPAN_S ?? 45);
 /** Allocating calls (20 000 objects each): the burst, and the light burst (< 60 entries a window). */
 const CHURN_BURST = 300;
 const CHURN_LIGHT = 20;
-/** The host's create-idle-settle.ts as main had it, and one that never settles. */
+/** The host's create-idle-settle.ts as main had it (1780cd7), as this round started (5f69e9f), and one that never settles. */
 const SETTLE_SOURCES = {
   off: 'export const SETTLE_IDLE_MS = 6000;\nexport const createIdleSettle = (_isolate: unknown, _opts?: unknown) => undefined;\n',
   main: () =>
     execFileSync('git', ['show', '1780cd7:kernel/sandbox/host/create-idle-settle.ts'], { encoding: 'utf8' }),
+  start: () =>
+    execFileSync('git', ['show', '5f69e9f:kernel/sandbox/host/create-idle-settle.ts'], { encoding: 'utf8' }),
 };
 const WIRING = 'createIdleSettle(isolate, {';
 
 /** A host bundle with `settle` as its create-idle-settle.ts, each settle appended to `trace`. */
-async function buildSettleHost(settle: 'off' | 'main' | 'branch', trace: string): Promise<HostEntry> {
+async function buildSettleHost(
+  settle: 'off' | 'main' | 'start' | 'branch',
+  trace: string,
+): Promise<HostEntry> {
   const swap: Plugin = {
     name: 'settle-variant',
     setup(b) {
       b.onLoad({ filter: /create-idle-settle\.ts$/ }, () =>
         settle === 'branch'
           ? undefined
-          : { contents: settle === 'off' ? SETTLE_SOURCES.off : SETTLE_SOURCES.main(), loader: 'ts' },
+          : { contents: settle === 'off' ? SETTLE_SOURCES.off : SETTLE_SOURCES[settle](), loader: 'ts' },
       );
       b.onLoad({ filter: /host[\\/]run-host\.ts$/ }, (args) => {
         const src = readFileSync(args.path, 'utf8');
@@ -282,6 +288,7 @@ async function settleSection(): Promise<void> {
   const variants = [
     { label: 'settle off', settle: 'off' as const },
     { label: "main's rule", settle: 'main' as const },
+    { label: "the round's start (5f69e9f)", settle: 'start' as const },
     { label: 'this rule', settle: 'branch' as const },
   ];
   const runs = [];

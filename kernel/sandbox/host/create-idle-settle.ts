@@ -1,7 +1,7 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type ivm from 'isolated-vm';
-import { type HeapSizes, SETTLE_QUIET_CPU_MS, settleDue } from './settle-due.js';
+import { type HeapSizes, SETTLE_QUIET_CPU_MS, settleDue, settleGcs } from './settle-due.js';
 
 /**
  * The window over which a host's activity is judged, ms (each sixth of it, on a rolling basis).
@@ -54,8 +54,8 @@ const cpuMsNow = (): number => {
 
 /**
  * Gives back a quiet host's garbage heap pages: two full GCs of the plugin's isolate and two of
- * the host's own (V8's `gc`), after which V8 shrinks each young generation from two 1 MiB
- * semi-spaces to 256 KiB and releases emptied old-space pages — ~3 MB less RSS per host
+ * the host's own (V8's `gc`; one each when it settles on regrowth: {@link settleGcs}), after
+ * which V8 shrinks each young generation from two 1 MiB semi-spaces to 256 KiB and releases emptied old-space pages — ~3 MB less RSS per host
  * (bench/host-memory.bench.ts). Activity is judged over a rolling {@link SETTLE_IDLE_MS} window of
  * host CPU time, not of calls, and {@link settleDue} decides: a quiet window (≤ 5 % of a core in
  * each of its seconds) settles a host after a busier one, and again whenever its heaps have regrown since its last
@@ -127,13 +127,12 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
    * until `deadline`, else it is left for the next quiet window: `owed` is paid and the heaps
    * noted only once both ran).
    */
-  const settle = (deadline: number): void => {
+  const settle = (deadline: number, gcs: number): void => {
     const before = heaps();
     const cpu0 = cpuMsNow();
     const t = performance.now();
     try {
-      isolateGc.applySync(undefined, []);
-      isolateGc.applySync(undefined, []);
+      for (let i = 0; i < gcs; i++) isolateGc.applySync(undefined, []);
     } catch {
       // A disposed isolate: the host is ending anyway.
     }
@@ -152,8 +151,7 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
       }
       const cpu1 = cpuMsNow();
       const t1 = performance.now();
-      hostGc();
-      hostGc();
+      for (let i = 0; i < gcs; i++) hostGc();
       const hostMs = performance.now() - t1;
       const hostCpu = cpuMsNow() - cpu1;
       settleCpu += hostCpu;
@@ -165,17 +163,17 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
   };
 
   /** Settles in a gap (no entry for SETTLE_GAP_MS, no host call in flight), waiting at most until `deadline` for one. */
-  const settleInGap = (deadline: number): void => {
+  const settleInGap = (deadline: number, gcs: number): void => {
     timer = undefined;
     if (closed || isolate.isDisposed) return;
     const now = performance.now();
     const wait = gapIn(now);
     if (wait > 0) {
-      if (now + wait <= deadline) timer = setTimeout(() => settleInGap(deadline), wait).unref();
+      if (now + wait <= deadline) timer = setTimeout(() => settleInGap(deadline, gcs), wait).unref();
       // No gap in time: the next entry starts a new window, which will try again.
       return;
     }
-    settle(deadline);
+    settle(deadline, gcs);
   };
 
   const tick = (): void => {
@@ -198,8 +196,8 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
     // A quiet window: stop judging (the next entry starts a new window); settle if due.
     slices.length = 0;
     timer = undefined;
-    if (settleDue({ peakCpuMs, owed, now: heaps(), ...(after ? { after } : {}) }))
-      settleInGap(performance.now() + SLICE_MS);
+    const input = { peakCpuMs, owed, now: heaps(), ...(after ? { after } : {}) };
+    if (settleDue(input)) settleInGap(performance.now() + SLICE_MS, settleGcs(input));
   };
   return {
     touch() {
