@@ -22,6 +22,8 @@ import { createFrameWriter, FrameType } from '../kernel/sandbox/wire/index.js';
 import { buildHost } from './build-host.js';
 import { privateMb, rssMb } from './http-proc.js';
 import { percentile, report } from './report.js';
+import { sampleMemory, unitWithRange } from './sample-memory.js';
+import { ADMIN_TOKEN, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
 
 /**
  * Issue #13's goal "an idle plugin host ≤ 50 MB RSS", quickly (no wrk, no HTTP): plugin hosts
@@ -419,6 +421,91 @@ async function settleSection(): Promise<void> {
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Issue #13's two figures for the metrics plugin's host, in a real kernel: `omega start` of this
+ * checkout (dist/ and plugins built: `npx tsup && npm run build:plugins`) and of OMEGA_BENCH_BEFORE,
+ * both running at once, so both see the same machine. After METRICS_WARMUP_S s, over
+ * METRICS_SPAN_S s: the metrics host's CPU per second (its threads' schedstat; one collection a
+ * second) and its RSS read every 250 ms (median and range), then every plugin host's RSS (13
+ * readings over 3 s, sample-memory.ts) and the metrics host's RSS by mapping (node text: the node
+ * binary's code it touched — TurboFan's compiler is ~3.4 MB of it). OMEGA_BENCH_METRICS_ONLY=1
+ * runs only this part.
+ */
+async function metricsSection(): Promise<void> {
+  const warmS = Number(process.env.METRICS_WARMUP_S ?? 60);
+  const spanS = Number(process.env.METRICS_SPAN_S ?? 120);
+  const roots = [{ label: 'this checkout', root: undefined as string | undefined }];
+  if (BEFORE) roots.push({ label: 'before', root: BEFORE });
+  const kernels = await Promise.all(roots.map((r) => startOmega(r.root ? { root: r.root } : {})));
+  try {
+    const hostsOf = async (k: OmegaUnderTest) => {
+      const res = await fetch(`${k.url}/api/v1/plugins`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const { items } = (await res.json()) as { items: Array<{ name: string; runtime?: { pid?: number } }> };
+      const names = new Map(items.flatMap((p) => (p.runtime?.pid ? [[p.runtime.pid, p.name] as const] : [])));
+      return k
+        .hostPids()
+        .filter((pid) => cmdline(pid).includes('plugin-host'))
+        .map((pid) => ({ pid, name: names.get(pid) ?? 'warm spare' }));
+    };
+    await sleep(warmS * 1000);
+    const runs = await Promise.all(
+      kernels.map(async (k, i) => {
+        const hosts = await hostsOf(k);
+        const pid = hosts.find((h) => h.name === 'metrics')?.pid;
+        if (pid === undefined) throw new Error(`${roots[i]!.label}: no metrics host`);
+        return { k, label: roots[i]!.label, hosts, pid, cpu0: threadsCpuUs(pid), rss: [] as number[] };
+      }),
+    );
+    const t0 = performance.now();
+    while (performance.now() - t0 < spanS * 1000) {
+      for (const r of runs) r.rss.push(rssMb(r.pid));
+      await sleep(250);
+    }
+    const wallS = (performance.now() - t0) / 1000;
+    const cpu = runs.map((r) => (threadsCpuUs(r.pid) - r.cpu0) / wallS);
+    const mem = await sampleMemory(runs.flatMap((r) => r.hosts.map((h) => h.pid)));
+    const maps = runs.map((r) => memOf(r.pid));
+    console.log(
+      `\nloadavg ${loadavg()[0]!.toFixed(1)}; metrics host in a real kernel (omega start, core plugins), ${warmS} s warm-up, then ${spanS} s`,
+    );
+    const base = BEFORE ? runs.length - 1 : undefined;
+    for (const [i, r] of runs.entries()) {
+      const b = base !== undefined && base !== i ? base : undefined;
+      report({
+        name: `${r.label}: metrics host CPU per collection (1 s)`,
+        value: cpu[i]!,
+        unit: 'µs',
+        ...(b !== undefined ? { baseline: { name: runs[b]!.label, value: cpu[b]! } } : {}),
+      });
+      report({
+        name: `${r.label}: metrics host RSS, median over ${spanS} s`,
+        value: median(r.rss),
+        unit: `MB [${Math.min(...r.rss).toFixed(1)} – ${Math.max(...r.rss).toFixed(1)}]`,
+        ...(b !== undefined ? { baseline: { name: runs[b]!.label, value: median(runs[b]!.rss) } } : {}),
+        goal: '≤ 50 MB',
+        met: median(r.rss) <= 50,
+      });
+      console.log(
+        `      metrics host by mapping, MB: ${mapLine(maps[i]!, b !== undefined ? maps[b] : undefined)}`,
+      );
+      for (const h of r.hosts) {
+        const m = mem.get(h.pid)!;
+        console.log(
+          `      ${h.name.padEnd(12)} RSS ${m.rss.median.toFixed(1)} MB, ${unitWithRange('MB', m.rss)}`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all(kernels.map((k) => k.stop()));
+  }
+}
+if (process.env.OMEGA_BENCH_METRICS_ONLY === '1') {
+  await metricsSection();
+  process.exit(0);
+}
 if (process.env.OMEGA_BENCH_SETTLE_ONLY === '1') {
   await settleSection();
   process.exit(0);
