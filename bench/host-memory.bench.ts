@@ -158,6 +158,10 @@ function threadsCpuUs(pid: number): number {
   return ns / 1000;
 }
 
+/** Times a process's main thread has blocked and been woken so far (voluntary context switches). */
+const wakeups = (pid: number): number =>
+  Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+
 const cmdline = (pid: number): string => {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -427,7 +431,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * checkout (dist/ and plugins built: `npx tsup && npm run build:plugins`) and of OMEGA_BENCH_BEFORE,
  * both running at once, so both see the same machine. After METRICS_WARMUP_S s, over
  * METRICS_SPAN_S s: the metrics host's CPU per second (its threads' schedstat; one collection a
- * second) and its RSS read every 250 ms (median and range), then every plugin host's RSS (13
+ * second), how often its main thread is woken, and its RSS read every 250 ms (median and range), then every plugin host's RSS (13
  * readings over 3 s, sample-memory.ts) and the metrics host's RSS by mapping (node text: the node
  * binary's code it touched — TurboFan's compiler is ~3.4 MB of it). OMEGA_BENCH_METRICS_ONLY=1
  * runs only this part.
@@ -456,7 +460,15 @@ async function metricsSection(): Promise<void> {
         const hosts = await hostsOf(k);
         const pid = hosts.find((h) => h.name === 'metrics')?.pid;
         if (pid === undefined) throw new Error(`${roots[i]!.label}: no metrics host`);
-        return { k, label: roots[i]!.label, hosts, pid, cpu0: threadsCpuUs(pid), rss: [] as number[] };
+        return {
+          k,
+          label: roots[i]!.label,
+          hosts,
+          pid,
+          cpu0: threadsCpuUs(pid),
+          wakes0: wakeups(pid),
+          rss: [] as number[],
+        };
       }),
     );
     const t0 = performance.now();
@@ -466,6 +478,7 @@ async function metricsSection(): Promise<void> {
     }
     const wallS = (performance.now() - t0) / 1000;
     const cpu = runs.map((r) => (threadsCpuUs(r.pid) - r.cpu0) / wallS);
+    const wakes = runs.map((r) => (wakeups(r.pid) - r.wakes0) / wallS);
     const mem = await sampleMemory(runs.flatMap((r) => r.hosts.map((h) => h.pid)));
     const maps = runs.map((r) => memOf(r.pid));
     console.log(
@@ -479,6 +492,12 @@ async function metricsSection(): Promise<void> {
         value: cpu[i]!,
         unit: 'µs',
         ...(b !== undefined ? { baseline: { name: runs[b]!.label, value: cpu[b]! } } : {}),
+      });
+      report({
+        name: `${r.label}: metrics host main thread wake-ups per second`,
+        value: wakes[i]!,
+        unit: '/s',
+        ...(b !== undefined ? { baseline: { name: runs[b]!.label, value: wakes[b]! } } : {}),
       });
       report({
         name: `${r.label}: metrics host RSS, median over ${spanS} s`,

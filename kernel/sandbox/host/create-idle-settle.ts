@@ -60,7 +60,9 @@ const cpuMsNow = (): number => {
  * host CPU time, not of calls, and {@link settleDue} decides: a quiet window (≤ 5 % of a core in
  * each of its seconds) settles a host after a busier one, and again whenever its heaps have regrown since its last
  * settle — so a plugin woken every second by its timer (metrics) settles too, and keeps settling
- * as its ticks regrow it. Windows are judged only while entries come: an idle host pays nothing
+ * as its ticks regrow it. Windows are judged from the entries themselves (a slice closes on the
+ * first entry after it ends) and by one idle check SETTLE_IDLE_MS after the last entry, not by a
+ * timer each second: a host woken by a 1 s timer wakes for its ticks only. An idle host pays nothing
  * once its last window is judged.
  *
  * Never inside an entry: a settle runs on this process's event loop between frames, only once
@@ -103,7 +105,11 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
   let lastEntry = 0;
   let owed = true;
   let after: HeapSizes | undefined;
+  // A settle waiting for a gap; the idle check; whether a window is being judged and its current slice's start.
   let timer: NodeJS.Timeout | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  let judging = false;
+  let sliceStart = 0;
   let step: NodeJS.Immediate | undefined;
   let stepWait: NodeJS.Timeout | undefined;
   let closed = false;
@@ -176,43 +182,74 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
     settle(deadline, gcs);
   };
 
-  const tick = (): void => {
+  /**
+   * Closes the slices that ended by `now` (one CPU reading for all of them: what ran since the
+   * last reading is charged to the first, an over-count at worst, so quiet is judged later, never
+   * sooner), then judges a full window: busy → owed; quiet → the window ends and the host settles
+   * if due. Runs from entries (touch) and from the idle check, never from a timer of its own.
+   */
+  const advance = (now: number): void => {
+    const ended = Math.floor((now - sliceStart) / SLICE_MS);
+    if (ended < 1) return;
     const cpu = cpuMsNow();
     slices.push(Math.max(0, cpu - sliceCpu0 - settleCpu));
+    for (let i = 1; i < ended && i < 6; i++) slices.push(0);
+    while (slices.length > 6) slices.shift();
+    sliceStart += ended * SLICE_MS;
     sliceCpu0 = cpu;
     settleCpu = 0;
-    if (slices.length > 6) slices.shift();
+    if (slices.length < 6 || isolate.isDisposed) return;
     const peakCpuMs = Math.max(...slices);
-    if (slices.length < 6 || isolate.isDisposed) {
-      timer = isolate.isDisposed ? undefined : setTimeout(tick, SLICE_MS).unref();
-      return;
-    }
     if (peakCpuMs > SETTLE_QUIET_CPU_MS) {
       // Busy: whatever it allocated is owed a settle once it is quiet again.
       owed = true;
-      timer = setTimeout(tick, SLICE_MS).unref();
       return;
     }
     // A quiet window: stop judging (the next entry starts a new window); settle if due.
+    judging = false;
     slices.length = 0;
-    timer = undefined;
     const input = { peakCpuMs, owed, now: heaps(), ...(after ? { after } : {}) };
-    if (settleDue(input)) settleInGap(performance.now() + SLICE_MS, settleGcs(input));
+    if (settleDue(input)) settleInGap(now + SLICE_MS, settleGcs(input));
+  };
+
+  /**
+   * Judges a window whose entries stopped: while entries still come, touch() judges it and this
+   * looks again SETTLE_IDLE_MS after the last one (a host woken every second by its timer is not
+   * woken a second time each second by this); once they stopped, once a slice until it is judged.
+   */
+  const onIdle = (): void => {
+    idle = undefined;
+    if (closed || !judging || isolate.isDisposed) return;
+    const now = performance.now();
+    advance(now);
+    if (!judging) return;
+    const wait = now - lastEntry < SLICE_MS ? lastEntry + SETTLE_IDLE_MS - now : SLICE_MS;
+    idle = setTimeout(onIdle, wait).unref();
   };
   return {
     touch() {
-      lastEntry = performance.now();
-      if (timer !== undefined || closed) return;
+      const now = performance.now();
+      lastEntry = now;
+      if (closed) return;
+      if (judging) {
+        advance(now);
+        return;
+      }
+      judging = true;
+      slices.length = 0;
+      sliceStart = now;
       sliceCpu0 = cpuMsNow();
       settleCpu = 0;
-      timer = setTimeout(tick, SLICE_MS).unref();
+      if (idle === undefined) idle = setTimeout(onIdle, SETTLE_IDLE_MS).unref();
     },
     close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
+      if (idle !== undefined) clearTimeout(idle);
       if (step !== undefined) clearImmediate(step);
       if (stepWait !== undefined) clearTimeout(stepWait);
       timer = undefined;
+      idle = undefined;
       step = undefined;
       stepWait = undefined;
     },
