@@ -22,6 +22,8 @@ import { createFrameWriter, FrameType } from '../kernel/sandbox/wire/index.js';
 import { buildHost } from './build-host.js';
 import { privateMb, rssMb } from './http-proc.js';
 import { percentile, report } from './report.js';
+import { sampleMemory, unitWithRange } from './sample-memory.js';
+import { ADMIN_TOKEN, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
 
 /**
  * Issue #13's goal "an idle plugin host ≤ 50 MB RSS", quickly (no wrk, no HTTP): plugin hosts
@@ -156,6 +158,10 @@ function threadsCpuUs(pid: number): number {
   return ns / 1000;
 }
 
+/** Times a process's main thread has blocked and been woken so far (voluntary context switches). */
+const wakeups = (pid: number): number =>
+  Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+
 const cmdline = (pid: number): string => {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -216,10 +222,11 @@ async function burst(
  * allocating route calls, then SETTLE_SPAN_S s of its ticks and of a probe call every 250 ms, with a
  * light burst at a third of it (20 allocating calls: under main's 60 entries a window), with the settle off,
  * with main's rule (1780cd7: a quiet window is ≤ 60 entries, and a host settles once per quiet
- * spell) and with this one (kernel/sandbox/host/settle-due.ts) — three host bundles, run at the
- * same time. Per variant: the host's RSS sampled each second after each burst's first window
+ * spell), with the rule this round started from (5f69e9f: four GCs on every settle, and no wait for
+ * host calls in flight) and with this one (kernel/sandbox/host/settle-due.ts) — four host bundles,
+ * run at the same time. Per variant: the host's RSS sampled each second after each burst's first window
  * (medians, and the highest), its CPU per second, the probe calls' latency (p50 and max: a call that lands on a
- * settle waits for one of its steps); for this rule, each settle as the host saw it (count, CPU
+ * settle waits for one of its steps); for the last two rules, each settle as the host saw it (count, CPU
  * per settle, its longer step's wall time — a bench-only build whose run-host wiring line passes
  * onSettle to a trace file). OMEGA_BENCH_SETTLE_ONLY=1 runs only this part.
  */
@@ -246,30 +253,35 @@ const SETTLE_SPAN_S = Number(process.env.OMEGA_BENCH_SETTLE_SPAN_S ?? 45);
 /** Allocating calls (20 000 objects each): the burst, and the light burst (< 60 entries a window). */
 const CHURN_BURST = 300;
 const CHURN_LIGHT = 20;
-/** The host's create-idle-settle.ts as main had it, and one that never settles. */
+/** The host's create-idle-settle.ts as main had it (1780cd7), as this round started (5f69e9f), and one that never settles. */
 const SETTLE_SOURCES = {
   off: 'export const SETTLE_IDLE_MS = 6000;\nexport const createIdleSettle = (_isolate: unknown, _opts?: unknown) => undefined;\n',
   main: () =>
     execFileSync('git', ['show', '1780cd7:kernel/sandbox/host/create-idle-settle.ts'], { encoding: 'utf8' }),
+  start: () =>
+    execFileSync('git', ['show', '5f69e9f:kernel/sandbox/host/create-idle-settle.ts'], { encoding: 'utf8' }),
 };
-const WIRING = 'createIdleSettle(isolate)';
+const WIRING = 'createIdleSettle(isolate, {';
 
 /** A host bundle with `settle` as its create-idle-settle.ts, each settle appended to `trace`. */
-async function buildSettleHost(settle: 'off' | 'main' | 'branch', trace: string): Promise<HostEntry> {
+async function buildSettleHost(
+  settle: 'off' | 'main' | 'start' | 'branch',
+  trace: string,
+): Promise<HostEntry> {
   const swap: Plugin = {
     name: 'settle-variant',
     setup(b) {
       b.onLoad({ filter: /create-idle-settle\.ts$/ }, () =>
         settle === 'branch'
           ? undefined
-          : { contents: settle === 'off' ? SETTLE_SOURCES.off : SETTLE_SOURCES.main(), loader: 'ts' },
+          : { contents: settle === 'off' ? SETTLE_SOURCES.off : SETTLE_SOURCES[settle](), loader: 'ts' },
       );
       b.onLoad({ filter: /host[\\/]run-host\.ts$/ }, (args) => {
         const src = readFileSync(args.path, 'utf8');
         if (!src.includes(WIRING)) throw new Error(`run-host.ts no longer holds ${WIRING}: update the bench`);
         const onSettle = `(r) => require('node:fs').appendFileSync(${JSON.stringify(trace)}, JSON.stringify(r) + '\\n')`;
         return {
-          contents: src.replace(WIRING, `createIdleSettle(isolate, { onSettle: ${onSettle} })`),
+          contents: src.replace(WIRING, `createIdleSettle(isolate, { onSettle: ${onSettle}, `),
           loader: 'ts',
         };
       });
@@ -282,6 +294,7 @@ async function settleSection(): Promise<void> {
   const variants = [
     { label: 'settle off', settle: 'off' as const },
     { label: "main's rule", settle: 'main' as const },
+    { label: "the round's start (5f69e9f)", settle: 'start' as const },
     { label: 'this rule', settle: 'branch' as const },
   ];
   const runs = [];
@@ -412,6 +425,106 @@ async function settleSection(): Promise<void> {
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Issue #13's two figures for the metrics plugin's host, in a real kernel: `omega start` of this
+ * checkout (dist/ and plugins built: `npx tsup && npm run build:plugins`) and of OMEGA_BENCH_BEFORE,
+ * both running at once, so both see the same machine. After METRICS_WARMUP_S s, over
+ * METRICS_SPAN_S s: the metrics host's CPU per second (its threads' schedstat; one collection a
+ * second), how often its main thread is woken, and its RSS read every 250 ms (median and range), then every plugin host's RSS (13
+ * readings over 3 s, sample-memory.ts) and the metrics host's RSS by mapping (node text: the node
+ * binary's code it touched — TurboFan's compiler is ~3.4 MB of it). OMEGA_BENCH_METRICS_ONLY=1
+ * runs only this part.
+ */
+async function metricsSection(): Promise<void> {
+  const warmS = Number(process.env.METRICS_WARMUP_S ?? 60);
+  const spanS = Number(process.env.METRICS_SPAN_S ?? 120);
+  const roots = [{ label: 'this checkout', root: undefined as string | undefined }];
+  if (BEFORE) roots.push({ label: 'before', root: BEFORE });
+  const kernels = await Promise.all(roots.map((r) => startOmega(r.root ? { root: r.root } : {})));
+  try {
+    const hostsOf = async (k: OmegaUnderTest) => {
+      const res = await fetch(`${k.url}/api/v1/plugins`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const { items } = (await res.json()) as { items: Array<{ name: string; runtime?: { pid?: number } }> };
+      const names = new Map(items.flatMap((p) => (p.runtime?.pid ? [[p.runtime.pid, p.name] as const] : [])));
+      return k
+        .hostPids()
+        .filter((pid) => cmdline(pid).includes('plugin-host'))
+        .map((pid) => ({ pid, name: names.get(pid) ?? 'warm spare' }));
+    };
+    await sleep(warmS * 1000);
+    const runs = await Promise.all(
+      kernels.map(async (k, i) => {
+        const hosts = await hostsOf(k);
+        const pid = hosts.find((h) => h.name === 'metrics')?.pid;
+        if (pid === undefined) throw new Error(`${roots[i]!.label}: no metrics host`);
+        return {
+          k,
+          label: roots[i]!.label,
+          hosts,
+          pid,
+          cpu0: threadsCpuUs(pid),
+          wakes0: wakeups(pid),
+          rss: [] as number[],
+        };
+      }),
+    );
+    const t0 = performance.now();
+    while (performance.now() - t0 < spanS * 1000) {
+      for (const r of runs) r.rss.push(rssMb(r.pid));
+      await sleep(250);
+    }
+    const wallS = (performance.now() - t0) / 1000;
+    const cpu = runs.map((r) => (threadsCpuUs(r.pid) - r.cpu0) / wallS);
+    const wakes = runs.map((r) => (wakeups(r.pid) - r.wakes0) / wallS);
+    const mem = await sampleMemory(runs.flatMap((r) => r.hosts.map((h) => h.pid)));
+    const maps = runs.map((r) => memOf(r.pid));
+    console.log(
+      `\nloadavg ${loadavg()[0]!.toFixed(1)}; metrics host in a real kernel (omega start, core plugins), ${warmS} s warm-up, then ${spanS} s`,
+    );
+    const base = BEFORE ? runs.length - 1 : undefined;
+    for (const [i, r] of runs.entries()) {
+      const b = base !== undefined && base !== i ? base : undefined;
+      report({
+        name: `${r.label}: metrics host CPU per collection (1 s)`,
+        value: cpu[i]!,
+        unit: 'µs',
+        ...(b !== undefined ? { baseline: { name: runs[b]!.label, value: cpu[b]! } } : {}),
+      });
+      report({
+        name: `${r.label}: metrics host main thread wake-ups per second`,
+        value: wakes[i]!,
+        unit: '/s',
+        ...(b !== undefined ? { baseline: { name: runs[b]!.label, value: wakes[b]! } } : {}),
+      });
+      report({
+        name: `${r.label}: metrics host RSS, median over ${spanS} s`,
+        value: median(r.rss),
+        unit: `MB [${Math.min(...r.rss).toFixed(1)} – ${Math.max(...r.rss).toFixed(1)}]`,
+        ...(b !== undefined ? { baseline: { name: runs[b]!.label, value: median(runs[b]!.rss) } } : {}),
+        goal: '≤ 50 MB',
+        met: median(r.rss) <= 50,
+      });
+      console.log(
+        `      metrics host by mapping, MB: ${mapLine(maps[i]!, b !== undefined ? maps[b] : undefined)}`,
+      );
+      for (const h of r.hosts) {
+        const m = mem.get(h.pid)!;
+        console.log(
+          `      ${h.name.padEnd(12)} RSS ${m.rss.median.toFixed(1)} MB, ${unitWithRange('MB', m.rss)}`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all(kernels.map((k) => k.stop()));
+  }
+}
+if (process.env.OMEGA_BENCH_METRICS_ONLY === '1') {
+  await metricsSection();
+  process.exit(0);
+}
 if (process.env.OMEGA_BENCH_SETTLE_ONLY === '1') {
   await settleSection();
   process.exit(0);

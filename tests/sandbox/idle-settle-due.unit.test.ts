@@ -6,6 +6,7 @@ import {
   SETTLE_QUIET_CPU_MS,
   SETTLE_REGROWTH_BYTES,
   settleDue,
+  settleGcs,
 } from '../../kernel/sandbox/host/settle-due.js';
 
 /**
@@ -64,5 +65,14 @@ describe('settleDue', () => {
   ];
   it.each(cases)('%s', (_, peakCpuMs, owed, now, after, due) => {
     expect(settleDue({ peakCpuMs, owed, now, ...(after ? { after } : {}) })).toBe(due);
+  });
+});
+
+describe('settleGcs', () => {
+  it('runs two GCs of each heap after a busy spell or the first time, one on regrowth', () => {
+    expect(settleGcs({ owed: true })).toBe(2);
+    expect(settleGcs({ owed: false })).toBe(2);
+    expect(settleGcs({ owed: true, after: settled })).toBe(2);
+    expect(settleGcs({ owed: false, after: settled })).toBe(1);
   });
 });

@@ -46,6 +46,8 @@ export function runHost(sock: Socket): void {
   let cfg: HostLoadConfig | undefined;
   let dying = false;
   let settle: IdleSettle | undefined;
+  // Host calls sent and not answered yet (the kernel answers each one with one REPLY).
+  let hostCallsOut = 0;
 
   /**
    * One entry frame is finished (whether or not it entered the isolate, so the counts on both
@@ -94,6 +96,7 @@ export function runHost(sock: Socket): void {
     if (kind === 1) {
       if (typeof a !== 'string' || a.length > 64 || b.length > cfg.maxCallChars) return;
       writer.send(FrameType.HOST_CALL, id, done, a, b);
+      hostCallsOut++;
     } else if (kind === 2 || kind === 3) {
       if (b.length > cfg.maxResultChars) {
         writer.send(
@@ -132,7 +135,7 @@ export function runHost(sock: Socket): void {
       },
     });
     // Before the plugin's context exists (it must never see V8's gc).
-    settle = createIdleSettle(isolate);
+    settle = createIdleSettle(isolate, { inFlight: () => hostCallsOut });
     const context = isolate.createContextSync();
     const factory = context.evalSync(PRELUDE_SOURCE, {
       reference: true,
@@ -241,6 +244,7 @@ export function runHost(sock: Socket): void {
         return;
       }
       case FrameType.REPLY: {
+        if (hostCallsOut > 0) hostCallsOut--;
         if (!settleRef || !cfg) {
           entryDone();
           return;

@@ -63,3 +63,14 @@ export function settleDue(input: SettleInput): boolean {
   const garbage = Math.max(SETTLE_GARBAGE_BYTES, after.used * SETTLE_GROWTH_SHARE);
   return now.total - after.total >= regrowth || now.used - after.used >= garbage;
 }
+
+/**
+ * Full GCs of each heap a settle runs: two after a busy spell (the first frees its garbage, the
+ * second gives back the pages the first one's sweep emptied and shrinks the young generation), one
+ * on regrowth from a quiet host's own ticks — its second GCs gave back nothing more (metrics host,
+ * real kernel: a regrowth settle's second host GC 3.8 ms of CPU for 0 MB) and halve what each of
+ * its settles costs (bench/host-memory.bench.ts, the periodic timer plugin's CPU per settle).
+ */
+export function settleGcs(input: Pick<SettleInput, 'owed' | 'after'>): 1 | 2 {
+  return input.owed || !input.after ? 2 : 1;
+}
