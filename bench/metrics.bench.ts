@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -11,6 +12,7 @@ import {
 } from 'node:fs';
 import { hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import * as si from 'systeminformation';
 import { WebSocket } from 'ws';
 import { parseConfig } from '../kernel/config/index.js';
@@ -550,22 +552,62 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.env.METRICS_BENCH_ROLE === 'kernel') {
+/**
+ * The kernel role: the kernel as `npm start` ships it (dist/cli.js, its plugin hosts running
+ * dist/plugin-host.cjs) when this checkout is built, else from source (its hosts then run
+ * host/main.ts through tsx: not the shipped host, and said so). Prints `{ url, token, pid }`, pid
+ * being the kernel's own process.
+ */
+async function runKernelRole(): Promise<void> {
   const env = process.env as Record<string, string>;
-  const kernel = await startKernel(
-    parseConfig({
-      port: 0,
-      dataDir: env.DATA_DIR,
-      auth: { adminToken: TOKEN },
-      log: { level: 'warn' },
-      plugins: { dirs: [env.PLUGINS_DIR as string], grantsFile: env.GRANTS_FILE, warmHosts: 0 },
-    }),
-    { logger: createLogger({ level: 'warn' }) },
+  const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
+  if (!existsSync(cli)) {
+    process.stderr.write(
+      'metrics bench: no dist/cli.js (npx tsup): the kernel runs from source, its hosts through tsx\n',
+    );
+    const kernel = await startKernel(
+      parseConfig({
+        port: 0,
+        dataDir: env.DATA_DIR,
+        auth: { adminToken: TOKEN },
+        log: { level: 'warn' },
+        plugins: { dirs: [env.PLUGINS_DIR as string], grantsFile: env.GRANTS_FILE, warmHosts: 0 },
+      }),
+      { logger: createLogger({ level: 'warn' }) },
+    );
+    process.stdout.write(`${JSON.stringify({ url: kernel.url, token: TOKEN, pid: process.pid })}\n`);
+    process.on('SIGTERM', () => {
+      kernel.stop('bench done').then(() => process.exit(0));
+    });
+    return;
+  }
+  const configFile = join(env.DATA_DIR as string, 'bench-config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({ plugins: { dirs: [env.PLUGINS_DIR], grantsFile: env.GRANTS_FILE, warmHosts: 0 } }),
   );
-  process.stdout.write(`${JSON.stringify({ url: kernel.url, token: TOKEN, pid: process.pid })}\n`);
-  process.on('SIGTERM', () => {
-    kernel.stop('bench done').then(() => process.exit(0));
+  const args = [cli, 'start', '--port', '0', '--data-dir', env.DATA_DIR as string, '--config', configFile];
+  const child = spawn(process.execPath, [...args, '--no-local-agent', '--log-level', 'warn'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '', OMEGA_ADMIN_TOKEN: TOKEN },
   });
+  const lines = createInterface({ input: child.stderr! });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the kernel exited with ${code} before listening`)));
+    lines.on('line', (line) => {
+      const m = /listening on (\S+)/.exec(line);
+      if (m) resolve(m[1] as string);
+    });
+  });
+  process.stdout.write(`${JSON.stringify({ url, token: TOKEN, pid: child.pid })}\n`);
+  process.on('SIGTERM', () => {
+    child.once('exit', () => process.exit(0));
+    child.kill('SIGTERM');
+  });
+}
+
+if (process.env.METRICS_BENCH_ROLE === 'kernel') {
+  await runKernelRole();
 } else {
   await main();
 }
