@@ -269,7 +269,13 @@ function build(opts: HttpAppOptions, log: Log): Built {
     // Closures only where the answer is a promise: the synchronous path allocates none.
     if (!ready) {
       return handle(c, route, input).then(
-        (res) => finish(c, res, input, started),
+        (res) => {
+          try {
+            return finish(c, res, input, started);
+          } catch (thrown) {
+            return failed(c, input, started, thrown);
+          }
+        },
         (thrown) => failed(c, input, started, thrown),
       );
     }
@@ -280,10 +286,16 @@ function build(opts: HttpAppOptions, log: Log): Built {
       return failed(c, input, started, thrown);
     }
     if (res instanceof Promise) {
+      // The app dispatches this promise as it is (direct-dispatch.ts: no hono .catch around it),
+      // so what audited() or finish() throws is answered here, as a problem.
       return res.then(
         (r) => {
-          audited(c, route, input, r);
-          return finish(c, r, input, started);
+          try {
+            audited(c, route, input, r);
+            return finish(c, r, input, started);
+          } catch (thrown) {
+            return failed(c, input, started, thrown);
+          }
         },
         (thrown) => failed(c, input, started, thrown),
       );
@@ -318,7 +330,8 @@ function build(opts: HttpAppOptions, log: Log): Built {
   };
   app.notFound(notFound);
 
-  // Whatever escapes a route (nothing should: serve catches) still answers as a problem.
+  // Whatever a route throws synchronously (nothing should: serve catches) still answers as a
+  // problem; a promise is dispatched as it is, so serve answers its failures itself.
   const onError = (thrown: unknown, c: Context): Response => {
     const input: Responder = { headers: kernelHeaders(requestIdFrom(undefined), opts.isStopping()) };
     return finish(c, errorResponse(c, thrown, input), input, performance.now(), thrown);

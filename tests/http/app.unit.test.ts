@@ -335,6 +335,35 @@ describe('http app', () => {
     expect(JSON.stringify(changed)).not.toContain('hunter2');
   });
 
+  it('answers a problem when auditing an async answer throws (no hono catch around the promise)', async () => {
+    const table = new RouteTable();
+    table.add(
+      defineRoute({
+        method: 'DELETE',
+        path: '/api/v1/things/:name',
+        permission: PUBLIC,
+        owner: 'kernel',
+        summary: 'audited, async',
+        audit: { topic: 'things.deleted' },
+        handler: async (c) => c.json({ deleted: true }),
+      }),
+    );
+    const app = createHttpApp({
+      table,
+      authenticator: adminTokenAuthenticator(TOKEN),
+      logger,
+      bodyLimitBytes: 1024,
+      isStopping: () => false,
+      observe: (o) => {
+        if (o.type === 'changed') throw new Error('bus closed');
+      },
+    });
+    const res = await app.fetch(new Request('http://x/api/v1/things/t1', { method: 'DELETE' }));
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(await problem(res)).toMatchObject({ code: 'OMEGA_ERR_INTERNAL' });
+  });
+
   it('never writes a bearer token into the access log', async () => {
     const { call } = setup();
     await call('/api/v1/widgets/w1', { token: TOKEN });
