@@ -19,6 +19,7 @@ import { callCount, createEntry, drain, type Entry, serially, track } from './pl
 import { pluginRoute } from './plugin-route.js';
 import { type PluginView, pluginView } from './plugin-view.js';
 import { ServiceRegistry } from './service-registry.js';
+import { stopInDependencyOrder } from './stop-in-dependency-order.js';
 
 /** Options of {@link createPluginManager}. */
 export interface PluginManagerOptions extends Omit<KernelServices, 'services'> {
@@ -357,28 +358,6 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
   /** Entries in start order (the plan's order, kept by insertion). */
   const ordered = () => [...entries.values()];
 
-  /**
-   * Stops every plugin, each once the plugins that depend on it have stopped (their calls in
-   * flight may still need it), the rest at once: a kernel stop waits for the longest chain of
-   * drains, not for the sum of every plugin's callTimeoutMs.
-   */
-  function stopAll(): Promise<void>[] {
-    const stops = new Map<string, Promise<void>>();
-    // Reverse start order lists every plugin after the plugins that depend on it.
-    const reversed = ordered().reverse();
-    for (const e of reversed) {
-      const name = e.found.manifest.name;
-      const dependents = reversed
-        .filter((d) => Object.hasOwn(d.found.manifest.dependencies, name))
-        .map((d) => stops.get(d.found.manifest.name));
-      stops.set(
-        name,
-        Promise.allSettled(dependents).then(() => serially(e, () => stopOne(e))),
-      );
-    }
-    return [...stops.values()];
-  }
-
   return {
     services,
     async start() {
@@ -449,7 +428,11 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       };
     },
     async stop() {
-      const stops = stopAll();
+      const stops = stopInDependencyOrder(ordered(), {
+        name: (e) => e.found.manifest.name,
+        dependsOn: (e) => Object.keys(e.found.manifest.dependencies),
+        stop: (e) => serially(e, () => stopOne(e)),
+      });
       const results = await Promise.allSettled(stops);
       await sandboxInstance?.close();
       for (const r of results) if (r.status === 'rejected') throw r.reason;
