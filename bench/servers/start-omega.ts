@@ -20,6 +20,8 @@ export interface OmegaUnderTest {
   logBytes(): number;
   /** Plugin-host processes (children of the kernel) now. */
   hostPids(): number[];
+  /** The pid of the host running plugin `name` now (from `GET /api/v1/plugins`), or undefined. */
+  pluginPid(name: string): Promise<number | undefined>;
   /** SIGTERM, wait for the exit, remove the data dir. */
   stop(): Promise<void>;
 }
@@ -111,6 +113,13 @@ export async function startOmega(
     logFile,
     logBytes: () => statSync(logFile).size,
     hostPids: () => childPids(child.pid!),
+    pluginPid: async (name) => {
+      const res = await fetch(`${url}/api/v1/plugins/${name}`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const p = (await res.json()) as { runtime?: { pid?: number } };
+      return res.ok ? p.runtime?.pid : undefined;
+    },
     stop: async () => {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');

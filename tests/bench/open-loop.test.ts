@@ -273,6 +273,36 @@ describe('setRealtime (the isolated rows)', () => {
   );
 
   it.skipIf(noRtGroups)(
+    "gives the RT budget to the budgeted pids' groups alone, whole, where it was split among all (skipped: no v1 cpu hierarchy with RT groups)",
+    (ctx) =>
+      inRtGroup(ctx, 2, async ({ parent, leaf, pids: [a, b] }) => {
+        // two hosts in groups of their own, as a kernel's are; `a` serves the measured route
+        const other = join(parent, 'other');
+        mkdirSync(other);
+        writeFileSync(join(other, 'cgroup.procs'), String(b));
+        try {
+          expect(setRealtime([a!, b!], true)).toEqual([]);
+          const split = Number(rt(leaf));
+          expect(split).toBeGreaterThan(0);
+          expect(Number(rt(other))).toBe(split);
+          expect(setRealtime([a!, b!], false)).toEqual([]);
+
+          expect(setRealtime([a!, b!], true, [a!])).toEqual([b]);
+          expect([policyOf(a!, a!), policyOf(b!, b!)]).toEqual([1, 0]);
+          expect(Number(rt(leaf))).toBeGreaterThanOrEqual(2 * split);
+          expect(rt(other)).toBe('0');
+          expect(setRealtime([a!, b!], false)).toEqual([]);
+          expect([rt(parent), rt(leaf), rt(other)]).toEqual(['0', '0', '0']);
+        } finally {
+          setRealtime([a!, b!], false);
+          writeFileSync(join(leaf, 'cgroup.procs'), String(b));
+          writeFileSync(join(other, 'cpu.rt_runtime_us'), '0');
+          rmdirSync(other);
+        }
+      }),
+  );
+
+  it.skipIf(noRtGroups)(
     'budgets only groups in a plugin-host subtree, never one outside or one that has a budget (skipped: no v1 cpu hierarchy with RT groups)',
     async (ctx) => {
       // a server's or the bench's own group: not the bench's to give RT time to
