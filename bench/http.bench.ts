@@ -15,7 +15,7 @@ import { type GcPauses, gcMark, gcPausesSince } from './open-loop-gc-pauses.js';
 import { realtimePrefix, releaseRealtime, setRealtime } from './open-loop-realtime.js';
 import { formatRounds, summariseRounds } from './open-loop-rounds.js';
 import { readSchedCounters, type SchedCounters, schedDelta } from './open-loop-waits.js';
-import { report } from './report.js';
+import { median, report } from './report.js';
 import { sampleMemory, unitWithRange } from './sample-memory.js';
 import { ADMIN_TOKEN, childPids, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
 import { spawnServer } from './spawn-server.js';
@@ -421,7 +421,6 @@ await Promise.all([
   ...kernels.map((k) => k.stop()),
 ]);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rps = (t: Target) => median(t.runs.map((r) => r.rps));
 const p99 = (t: Target) => median(t.runs.map((r) => r.p99));
 /** CPU per request (µs) over all recorded runs: the server process, and with its children. */

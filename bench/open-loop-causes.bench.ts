@@ -6,8 +6,8 @@ import { balancedOrder, unbalancedRounds } from './balanced-order.js';
 import { openLoop } from './http-open-loop.js';
 import { type GcSpan, gcMark, gcSpansSince } from './open-loop-gc-pauses.js';
 import { realtimePrefix, releaseRealtime, setRealtime } from './open-loop-realtime.js';
-import { upperMedian } from './open-loop-rounds.js';
 import { readSchedCounters, schedDelta } from './open-loop-waits.js';
+import { median } from './report.js';
 import { ADMIN_TOKEN, childPids, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
 
 /**
@@ -164,7 +164,6 @@ stopped = true;
 await Promise.all(kernels.map((k) => k.stop()));
 rmSync(gcFile, { force: true });
 
-const median = (xs: number[]) => upperMedian([...xs].sort((a, b) => a - b));
 const base = median(rows.get(variants[0]!)!.map((x) => x.p99));
 console.log(
   '\nper variant, medians over the rounds: p99 [min – max] (ratio to as shipped), p99.9, scavenges per row, slowest 1 % in a GC pause vs evenly spread, kernel wait per request',
