@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildPlugin } from '../../sdk/src/build/index.js';
 import { buildEchoPlugin } from './echo-plugin.js';
+import { startScriptFlags } from './start-script-flags.js';
 
 /** A kernel started as `npm start` starts it, with the bench's echo plugin installed. */
 export interface OmegaUnderTest {
@@ -44,7 +45,8 @@ export function childPids(pid: number): number[] {
 }
 
 /**
- * Starts `node dist/cli.js start` (what `npm start` runs after building) on a free port with a
+ * Starts `node <npm start's flags> dist/cli.js start` (what `npm start` runs after building,
+ * start-script-flags.ts) on a free port with a
  * temp data dir: the core plugins from plugins/ as shipped, plus the echo plugin in the
  * installed-plugins store, granted `http:routes`. `OMEGA_ADMIN_TOKEN` is set only to create a
  * viewer, who then signs in through the security plugin. `nodeArgs` go before the script
@@ -70,7 +72,17 @@ export async function startOmega(
   const logFd = openSync(logFile, 'w');
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), join(root, 'dist', 'cli.js'), 'start', '--port', '0', '--data-dir', dataDir],
+    // npm start's flags first: a bench's own (a variant's V8 flag) come after and win
+    [
+      ...startScriptFlags(root),
+      ...(opts.nodeArgs ?? []),
+      join(root, 'dist', 'cli.js'),
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
     {
       cwd: dataDir,
       stdio: ['ignore', logFd, 'pipe'],
