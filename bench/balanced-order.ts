@@ -40,3 +40,14 @@ export const unbalancedRounds = (rounds: number, n: number, what = 'rounds'): st
   const whole = rounds - left;
   return `warning: ${rounds} ${what} of ${n} cases is not a multiple of the balanced order's cycle (${cycle} rounds): the last ${left} are not balanced for place and carry-over; use ${whole ? `${whole} or ${whole + cycle}` : cycle}`;
 };
+
+/**
+ * One line saying whether a run of `rounds` rounds over `n` cases covered whole cycles of the
+ * balanced order (how many), or the {@link unbalancedRounds} warning when it did not.
+ */
+export const cycleCoverage = (rounds: number, n: number, what = 'rounds'): string => {
+  const warning = unbalancedRounds(rounds, n, what);
+  if (warning) return warning;
+  const cycles = rounds / balanceCycle(n);
+  return `${rounds} ${what} of ${n} cases: ${cycles} whole balanced cycle${cycles === 1 ? '' : 's'} (${balanceCycle(n)} rounds each)`;
+};

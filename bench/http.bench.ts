@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { SETTLE_IDLE_MS } from '../kernel/sandbox/host/create-idle-settle.js';
-import { balancedOrder, unbalancedRounds } from './balanced-order.js';
+import { balancedOrder, cycleCoverage } from './balanced-order.js';
+import { httpBenchSettings, type PacedTargetKey } from './http-bench-settings.js';
 import { ensureWrk, type LoadResult, wrk } from './http-load.js';
 import { type OpenLoopResult, openLoop } from './http-open-loop.js';
 import { cpuMs } from './http-proc.js';
@@ -14,7 +15,7 @@ import { type GcPauses, gcMark, gcPausesSince } from './open-loop-gc-pauses.js';
 import { realtimePrefix, releaseRealtime, setRealtime } from './open-loop-realtime.js';
 import { formatRounds, summariseRounds } from './open-loop-rounds.js';
 import { readSchedCounters, type SchedCounters, schedDelta } from './open-loop-waits.js';
-import { report } from './report.js';
+import { median, report } from './report.js';
 import { sampleMemory, unitWithRange } from './sample-memory.js';
 import { ADMIN_TOKEN, childPids, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
 import { spawnServer } from './spawn-server.js';
@@ -33,7 +34,8 @@ import { spawnServer } from './spawn-server.js';
  *   the same three targets on that build too, for before/after figures from one run.
  *
  * wrk (one thread, 50 connections) runs each target for OMEGA_BENCH_SECONDS (default 5) s, in
- * 3 interleaved rounds (in a balanced order, balanced-order.ts); figures are medians. Each server
+ * OMEGA_BENCH_ROUNDS (default 3) interleaved rounds (in a balanced order, balanced-order.ts; the
+ * run says whether it covered whole cycles of it); figures are medians. Each server
  * runs alone in its own process; its CPU use during the load is printed, and the CPU time it
  * spent per request (on a shared machine the other processes decide req/s more than the code
  * does: CPU per request is what a change moves), also as requests per CPU-second beside each
@@ -52,16 +54,24 @@ import { spawnServer } from './spawn-server.js';
  * open-loop-realtime.ts), which on a shared machine leaves only the server's own tail; the kernel's log
  * volume; and the plugin hosts' idle RSS and private memory beside a bare `node -e`, each the median
  * of 13 readings over 3 s with their range, all processes read together (sample-memory.ts).
+ * An isolated plugin-route row gives the plugin hosts' real-time budget to the host serving the
+ * route alone (open-loop-realtime.ts); OMEGA_BENCH_RT_SPLIT=1 adds the same rows with the budget
+ * split among all hosts, as it was, beside them.
+ *
+ * The fixed-rate part alone, some targets, one mode (http-bench-settings.ts), e.g.
+ * `OMEGA_BENCH_PARTS=fixed-rate OMEGA_BENCH_PACED_TARGETS=open,auth OMEGA_BENCH_PACED_MODES=isolated
+ * npm run bench -- http.bench` (bare node:http, its twin and hono always run: the baselines).
  */
-const SECONDS = Number(process.env.OMEGA_BENCH_SECONDS ?? 5);
-const ROUNDS = 3;
+const settings = httpBenchSettings(process.env);
+const SECONDS = settings.seconds;
+const ROUNDS = settings.rounds;
 const CONNECTIONS = 50;
 const BEFORE = process.env.OMEGA_BENCH_BEFORE;
-const PACED_SECONDS = Number(process.env.OMEGA_BENCH_PACED_SECONDS ?? 10);
+const PACED_SECONDS = settings.pacedSeconds;
 const PACED_RATE = 1000;
-const PACED_ROUNDS = Number(process.env.OMEGA_BENCH_PACED_ROUNDS ?? 3);
+const PACED_ROUNDS = settings.pacedRounds;
 
-ensureWrk();
+if (settings.throughput) ensureWrk();
 const dir = import.meta.dirname;
 console.log(
   `starting: bare node:http, bare hono, reference plugin path, Omega (dist/cli.js start)${BEFORE ? ', before' : ''} …`,
@@ -110,6 +120,10 @@ interface Target {
   /** The server's process; its children (plugin hosts) are measured too. */
   pid: number;
   kernel?: OmegaUnderTest;
+  /** The plugin serving the route: its host alone gets the RT budget in an isolated row. */
+  plugin?: string;
+  /** Isolated rows: split the RT budget among all plugin hosts instead (the old way, for comparison). */
+  rtSplit?: boolean;
   runs: LoadResult[];
   /** CPU used per run, ms: the server process, and its children. */
   cpu: Array<{ main: number; children: number }>;
@@ -126,10 +140,15 @@ const target = (name: string, url: string, pid: number, headers?: Record<string,
 });
 const kernelTargets = (k: OmegaUnderTest, label: string) => ({
   health: { ...target(`${label} GET /api/v1/health`, `${k.url}/api/v1/health`, k.pid), kernel: k },
-  open: { ...target(`${label} plugin route, public`, `${k.url}/api/v1/echo/open`, k.pid), kernel: k },
+  open: {
+    ...target(`${label} plugin route, public`, `${k.url}/api/v1/echo/open`, k.pid),
+    kernel: k,
+    plugin: 'echo',
+  },
   auth: {
     ...target(`${label} plugin route, JWT`, `${k.url}/api/v1/echo/guarded`, k.pid, bearer(k.token)),
     kernel: k,
+    plugin: 'echo',
   },
 });
 const targets = {
@@ -198,7 +217,10 @@ const runPaced = async (t: Target, isolated = false): Promise<Paced> => {
   const pids = [t.pid, ...childPids(t.pid)];
   const gc0 = gcMark(gcFile);
   const sched0 = pids.map(readSchedCounters);
-  const normal = isolated ? setRealtime(pids, true) : [];
+  // the RT budget goes to the host serving the route (none for a kernel route), all of them with rtSplit
+  const host = isolated && t.plugin && !t.rtSplit ? await t.kernel?.pluginPid(t.plugin) : undefined;
+  const budgeted = t.rtSplit ? pids : host ? [host] : [];
+  const normal = isolated ? setRealtime(pids, true, budgeted) : [];
   // Back to normal priority: every process of the server now (one started meanwhile too).
   const release = () => isolated && setRealtime([t.pid, ...childPids(t.pid)], false);
   if (normal.includes(t.pid)) {
@@ -226,11 +248,12 @@ const runPaced = async (t: Target, isolated = false): Promise<Paced> => {
     sched: { main: sched[0]!, children: sumSched(sched.slice(1)) },
   };
 };
-console.log(`warm-up: 2 s per target; then ${ROUNDS} rounds × ${all.length} targets × ${SECONDS} s`);
-const unbalancedWrk = unbalancedRounds(ROUNDS, all.length, 'wrk rounds');
-if (unbalancedWrk) console.log(`  ${unbalancedWrk}`);
-for (const t of all) await run(t, 2, false);
-for (let round = 1; round <= ROUNDS; round++) {
+if (settings.throughput) {
+  console.log(`warm-up: 2 s per target; then ${ROUNDS} rounds × ${all.length} targets × ${SECONDS} s`);
+  console.log(`  ${cycleCoverage(ROUNDS, all.length, 'wrk rounds')}`);
+  for (const t of all) await run(t, 2, false);
+}
+for (let round = 1; settings.throughput && round <= ROUNDS; round++) {
   // A Williams design (balanced-order.ts): over a cycle each target takes each place and follows
   // each other target equally often, so neither the machine's load drifting over a round nor what
   // the target before left behind weighs on one of them more than on another.
@@ -254,16 +277,27 @@ const twinTarget = target(
   `${bareTwin.info.url}/api/v1/echo/open`,
   pidOf(bareTwin),
 );
+const chosen: Array<[PacedTargetKey, Target | undefined]> = [
+  ['ref', targets.refOpen],
+  ['health', targets.health],
+  ['open', targets.open],
+  ['auth', targets.auth],
+  ['before-open', old?.open],
+  ['before-auth', old?.auth],
+];
+// the baselines first (the reports below read them by place), then the chosen targets
 const pacedTargets = [
   bareTarget,
   twinTarget,
   targets.honoEcho,
-  targets.refOpen,
-  targets.health,
-  targets.open,
-  targets.auth,
-  ...(old ? [old.open, old.auth] : []),
+  ...chosen.filter(([k, t]) => t && settings.pacedTargets.has(k)).map(([, t]) => t!),
 ];
+// with OMEGA_BENCH_RT_SPLIT=1 the isolated rows of plugin routes once more, the budget split as before
+const splitTargets = settings.rtSplit
+  ? pacedTargets
+      .filter((t) => t.plugin)
+      .map((t) => ({ ...t, name: `${t.name} [RT split]`, rtSplit: true, runs: [], cpu: [] }))
+  : [];
 const realtime = realtimePrefix().length > 0;
 console.log(
   `fixed rate: ${PACED_RATE} req/s, open loop (raw keep-alive sockets, 32 connections, paced by a thread, generator ${realtime ? 'under SCHED_FIFO' : 'at normal priority (no chrt or not root: its own delays are in every figure)'}), 1 s warm-up + ${PACED_SECONDS} s per target, ${PACED_ROUNDS} interleaved rounds; loadavg ${loadavg()[0]!.toFixed(2)}`,
@@ -296,10 +330,11 @@ const row = (label: string, r: Paced) => {
  * burst of other work on the machine lands on one row of a target, not on its figure, and no
  * target always follows the same one.
  */
-const pacedRounds = async (isolate: boolean, suffix: string) => {
-  const rows = new Map<Target, Paced[]>(pacedTargets.map((t) => [t, []]));
+const pacedRounds = async (isolate: boolean, suffix: string, list: Target[]) => {
+  const rows = new Map<Target, Paced[]>(list.map((t) => [t, []]));
+  console.log(`  ${cycleCoverage(PACED_ROUNDS, list.length, 'fixed-rate rounds')}`);
   for (let round = 1; round <= PACED_ROUNDS; round++) {
-    for (const t of balancedOrder(pacedTargets, round - 1)) {
+    for (const t of balancedOrder(list, round - 1)) {
       const r = await runPaced(t, isolate);
       rows.get(t)!.push(r);
       row(`${round} ${t.name}${suffix}`, r);
@@ -307,17 +342,15 @@ const pacedRounds = async (isolate: boolean, suffix: string) => {
   }
   return rows;
 };
-const unbalancedPaced = unbalancedRounds(PACED_ROUNDS, pacedTargets.length, 'fixed-rate rounds');
-if (unbalancedPaced) console.log(`  ${unbalancedPaced}`);
-const pacedRows = await pacedRounds(false, '');
+const pacedRows = settings.normal ? await pacedRounds(false, '', pacedTargets) : new Map<Target, Paced[]>();
 // The same targets with the servers under SCHED_FIFO too: on a shared machine this is the closest
 // to a quiet one, and separates a server's own tail (GC, its code) from waiting for a CPU.
 let isolatedRows = new Map<Target, Paced[]>();
-if (realtime) {
+if (realtime && settings.isolated) {
   console.log(
-    '  isolated: the same, each server and its children under SCHED_FIFO for its run (no other process delays it)',
+    "  isolated: the same, each server and its children under SCHED_FIFO for its run (no other process delays it; a plugin route's serving host has the hosts' RT budget)",
   );
-  isolatedRows = await pacedRounds(true, ' (isolated)');
+  isolatedRows = await pacedRounds(true, ' (isolated)', [...pacedTargets, ...splitTargets]);
 }
 // Each target's figures are its median row's; the spread of its rows' p99 is printed beside them.
 const medians = (rows: Map<Target, Paced[]>) =>
@@ -327,51 +360,57 @@ const isolatedSummary = medians(isolatedRows);
 const paced = new Map([...pacedSummary].map(([t, s]) => [t, s.median] as const));
 const isolated = new Map([...isolatedSummary].map(([t, s]) => [t, s.median] as const));
 console.log('  p99 per target: the median row, [lowest – highest] over the rounds');
-for (const t of pacedTargets) {
+for (const t of [...pacedTargets, ...splitTargets]) {
+  const n = pacedSummary.get(t);
   const i = isolatedSummary.get(t);
   console.log(
-    `  ${t.name.padEnd(40)} ${formatRounds(pacedSummary.get(t)!)}${i ? `  | isolated ${formatRounds(i)}` : ''}`,
+    `  ${t.name.padEnd(40)} ${n ? formatRounds(n) : '-'}${i ? `  | isolated ${formatRounds(i)}` : ''}`,
   );
 }
 const logBytes = new Map(kernels.map((k) => [k, k.logBytes() - logAtStart.get(k)!]));
 
 // Idle memory: let the hosts settle after the load (a host gives back its garbage heap after
 // SETTLE_IDLE_MS without a call), then read them. Hosts start as `node --no-node-snapshot`: the
-// bare baseline starts the same way, meanwhile, so it is as settled as they are.
-const bare = spawn(process.execPath, ['--no-node-snapshot', '-e', 'setInterval(() => {}, 1e9)'], {
-  stdio: 'ignore',
-});
-process.on('exit', () => bare.kill());
-await sleep(SETTLE_IDLE_MS + 2000);
-const hostsOf = async (k: OmegaUnderTest) => {
-  const { items } = (await (
-    await fetch(`${k.url}/api/v1/plugins`, { headers: bearer(ADMIN_TOKEN) })
-  ).json()) as { items: Array<{ name: string; runtime?: { pid?: number } }> };
-  const hostOf = new Map<number, string>();
-  for (const p of items) if (p.runtime?.pid) hostOf.set(p.runtime.pid, p.name);
-  // The kernel's other children (its local agent) are not plugin hosts.
-  const isHost = (pid: number) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('plugin-host');
-    } catch {
-      return false;
-    }
+// bare baseline starts the same way, meanwhile, so it is as settled as they are. Part of the
+// throughput part (a fixed-rate-only run skips it).
+const idleMemory = async () => {
+  const bare = spawn(process.execPath, ['--no-node-snapshot', '-e', 'setInterval(() => {}, 1e9)'], {
+    stdio: 'ignore',
+  });
+  process.on('exit', () => bare.kill());
+  await sleep(SETTLE_IDLE_MS + 2000);
+  const hostsOf = async (k: OmegaUnderTest) => {
+    const { items } = (await (
+      await fetch(`${k.url}/api/v1/plugins`, { headers: bearer(ADMIN_TOKEN) })
+    ).json()) as { items: Array<{ name: string; runtime?: { pid?: number } }> };
+    const hostOf = new Map<number, string>();
+    for (const p of items) if (p.runtime?.pid) hostOf.set(p.runtime.pid, p.name);
+    // The kernel's other children (its local agent) are not plugin hosts.
+    const isHost = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('plugin-host');
+      } catch {
+        return false;
+      }
+    };
+    return k
+      .hostPids()
+      .filter(isHost)
+      .map((pid) => ({ name: hostOf.get(pid) ?? 'warm spare', pid }));
   };
-  return k
-    .hostPids()
-    .filter(isHost)
-    .map((pid) => ({ name: hostOf.get(pid) ?? 'warm spare', pid }));
+  const hostPids = new Map(await Promise.all(kernels.map(async (k) => [k, await hostsOf(k)] as const)));
+  // An idle host's RSS swings ±0.9 MB between V8's GCs: one reading would decide the ≤ 50 MB goal by
+  // chance, so every host and the baseline are read together, 4 times a second for 3 s (sample-memory.ts).
+  const sampled = await sampleMemory([bare.pid!, ...[...hostPids.values()].flat().map((h) => h.pid)]);
+  const bareMem = sampled.get(bare.pid!)!;
+  const hosts = new Map(
+    [...hostPids].map(([k, hs]) => [k, hs.map((h) => ({ name: h.name, ...sampled.get(h.pid)! }))] as const),
+  );
+  bare.kill();
+  await once(bare, 'exit');
+  return { bareMem, hosts };
 };
-const hostPids = new Map(await Promise.all(kernels.map(async (k) => [k, await hostsOf(k)] as const)));
-// An idle host's RSS swings ±0.9 MB between V8's GCs: one reading would decide the ≤ 50 MB goal by
-// chance, so every host and the baseline are read together, 4 times a second for 3 s (sample-memory.ts).
-const memory = await sampleMemory([bare.pid!, ...[...hostPids.values()].flat().map((h) => h.pid)]);
-const bareMem = memory.get(bare.pid!)!;
-const hosts = new Map(
-  [...hostPids].map(([k, hs]) => [k, hs.map((h) => ({ name: h.name, ...memory.get(h.pid)! }))] as const),
-);
-bare.kill();
-await once(bare, 'exit');
+const memory = settings.throughput ? await idleMemory() : undefined;
 rmSync(gcFile, { force: true });
 stopped = true;
 await Promise.all([
@@ -382,7 +421,6 @@ await Promise.all([
   ...kernels.map((k) => k.stop()),
 ]);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rps = (t: Target) => median(t.runs.map((r) => r.rps));
 const p99 = (t: Target) => median(t.runs.map((r) => r.p99));
 /** CPU per request (µs) over all recorded runs: the server process, and with its children. */
@@ -393,142 +431,146 @@ const cpuPerRequest = (t: Target) => {
   return { main: (main * 1000) / requests, all: ((main + children) * 1000) / requests };
 };
 
-console.log(
-  `\nwrk: 1 thread, ${CONNECTIONS} connections, ${SECONDS} s per target, medians of ${ROUNDS} interleaved rounds, 127.0.0.1`,
-);
-console.log('server CPU during load (about one core when the server, not wrk, is the limit):');
-for (const t of all) {
-  const busy = median(t.cpu.map((c) => c.main)) / (SECONDS * 1000);
-  const kids = median(t.cpu.map((c) => c.children)) / (SECONDS * 1000);
-  const more = kids > 0 ? `, its children ${(kids * 100).toFixed(0)} %` : '';
-  console.log(`  ${t.name.padEnd(40)} ${(busy * 100).toFixed(0).padStart(3)} % of a core${more}`);
-}
-const ratioGoal = (name: string, t: Target, base: Target, goal?: number) =>
-  report({
-    name,
-    value: rps(t),
-    unit: 'req/s',
-    baseline: { name: base.name, value: rps(base) },
-    ...(goal ? { goal: `ratio ≥ ${goal}`, met: rps(t) / rps(base) >= goal } : {}),
-  });
-report({ name: targets.honoEcho.name, value: rps(targets.honoEcho), unit: 'req/s' });
-ratioGoal('reference plugin path, public', targets.refOpen, targets.honoEcho, 0.6);
-ratioGoal('reference plugin path + token cache', targets.refAuth, targets.refOpen, 0.95);
-ratioGoal('Omega GET /api/v1/health', targets.health, targets.honoHealth, 0.8);
-ratioGoal('Omega plugin route, public', targets.open, targets.honoEcho, 0.6);
-ratioGoal('Omega plugin route, public vs reference', targets.open, targets.refOpen, 0.9);
-ratioGoal('Omega plugin route, JWT', targets.auth, targets.open, 0.95);
-if (old) {
-  ratioGoal('before: GET /api/v1/health', old.health, targets.honoHealth);
-  ratioGoal('before: plugin route, public', old.open, targets.honoEcho);
-  ratioGoal('before: plugin route, JWT', old.auth, old.open);
-}
-const honoCpu = cpuPerRequest(targets.honoEcho).main;
-const cpuTargets = [targets.refOpen, targets.refAuth, targets.health, targets.open, targets.auth];
-for (const t of [...cpuTargets, ...(old ? Object.values(old) : [])]) {
-  const c = cpuPerRequest(t);
-  const baseline = { name: 'hono in-process', value: honoCpu };
-  report({ name: `${t.name}: CPU/request, server process`, value: c.main, unit: 'µs', baseline });
-  report({ name: `${t.name}: CPU/request, with its children`, value: c.all, unit: 'µs', baseline });
-}
-/**
- * The throughput goals on CPU instead of req/s: requests served per CPU-second (1e6 / µs per
- * request), so the ratio reads like the req/s ratio but does not depend on what else the shared
- * machine runs. "with children" counts the plugin hosts too (the fair total for a plugin path).
- */
-const perCpuSecond = (name: string, t: Target, base: Target, goal: number) => {
-  for (const part of ['main', 'all'] as const) {
-    const value = 1e6 / cpuPerRequest(t)[part];
-    const b = 1e6 / cpuPerRequest(base)[part];
-    report({
-      name: `${name}: requests per CPU-second${part === 'all' ? ', with children' : ''}`,
-      value,
-      unit: 'req',
-      baseline: { name: base.name, value: b },
-      goal: `ratio ≥ ${goal}`,
-      met: value / b >= goal,
-    });
-  }
-};
-perCpuSecond('Omega GET /api/v1/health', targets.health, targets.honoHealth, 0.8);
-perCpuSecond('Omega plugin route, public vs reference', targets.open, targets.refOpen, 0.9);
-perCpuSecond('Omega plugin route, JWT vs public', targets.auth, targets.open, 0.95);
-perCpuSecond('reference plugin path + token cache', targets.refAuth, targets.refOpen, 0.95);
-if (old) perCpuSecond('before: plugin route, JWT vs public', old.auth, old.open, 0.95);
-for (const t of [targets.health, targets.open, targets.auth]) {
-  const baseline = { name: 'hono p99', value: p99(targets.honoEcho) };
-  report({ name: `${t.name} p99 (saturated)`, value: p99(t), unit: 'ms', baseline });
-}
-const honoPaced = paced.get(targets.honoEcho)!;
-const barePaced = paced.get(bareTarget)!;
-const worstLate = Math.max(...[...pacedRows.values()].flat().map((r) => r.lateness.p99));
-if (worstLate > 0.25) {
-  // The generator runs in its own process: when even it was late, the machine (not the servers) set the tails.
+if (settings.throughput) {
   console.log(
-    `note: the generator's own lateness p99 reached ${worstLate.toFixed(2)} ms (loadavg ${loadavg()[0]!.toFixed(2)}): the machine was busy, and the p99 figures below carry its scheduling delays; compare from-send p99, or re-run on a quiet machine.`,
+    `\nwrk: 1 thread, ${CONNECTIONS} connections, ${SECONDS} s per target, medians of ${ROUNDS} interleaved rounds, 127.0.0.1`,
   );
-}
-// The floor: what the generator adds (its lateness) and what a bare node:http server takes.
-report({
-  name: `open-loop generator lateness p99 at ${PACED_RATE} req/s`,
-  value: barePaced.lateness.p99,
-  unit: 'ms',
-  baseline: { name: 'bare node:http p99 from due', value: barePaced.p99 },
-});
-report({
-  name: `bare node:http p99 at ${PACED_RATE} req/s (open loop)`,
-  value: barePaced.p99,
-  unit: 'ms',
-  baseline: { name: 'generator lateness p99', value: barePaced.lateness.p99 },
-  goal: 'well under 1 ms (the generator is not the floor)',
-  met: barePaced.p99 < 0.5,
-});
-report({
-  name: `bare node:http twin p99 at ${PACED_RATE} req/s (A/A: the run's noise)`,
-  value: paced.get(twinTarget)!.p99,
-  unit: 'ms',
-  baseline: { name: 'bare node:http p99', value: barePaced.p99 },
-});
-report({
-  name: `hono p99 at ${PACED_RATE} req/s (open loop)`,
-  value: honoPaced.p99,
-  unit: 'ms',
-  baseline: { name: 'bare node:http p99', value: barePaced.p99 },
-});
-for (const t of pacedTargets.slice(3)) {
-  const r = paced.get(t)!;
-  const omega = t.kernel !== undefined;
-  report({
-    name: `${t.name} p99 at ${PACED_RATE} req/s (open loop)`,
-    value: r.p99,
-    unit: 'ms',
-    baseline: { name: `hono p99 at ${PACED_RATE} req/s`, value: honoPaced.p99 },
-    ...(omega
-      ? {
-          goal: '≤ 1 ms on a quiet machine (median row), no bad response in any row',
-          met: r.p99 <= 1 && pacedRows.get(t)!.every((x) => x.bad === 0),
-        }
-      : {}),
-  });
-  report({
-    name: `${t.name} p99 from send at ${PACED_RATE} req/s`,
-    value: r.fromSend.p99,
-    unit: 'ms',
-    baseline: { name: 'bare node:http p99 from send', value: barePaced.fromSend.p99 },
-  });
-  report({
-    name: `${t.name} CPU at ${PACED_RATE} req/s`,
-    value: r.cpu,
-    unit: '% of a core',
-    baseline: { name: 'hono', value: honoPaced.cpu },
-  });
-  if (r.childrenCpu > 0) {
+  console.log('server CPU during load (about one core when the server, not wrk, is the limit):');
+  for (const t of all) {
+    const busy = median(t.cpu.map((c) => c.main)) / (SECONDS * 1000);
+    const kids = median(t.cpu.map((c) => c.children)) / (SECONDS * 1000);
+    const more = kids > 0 ? `, its children ${(kids * 100).toFixed(0)} %` : '';
+    console.log(`  ${t.name.padEnd(40)} ${(busy * 100).toFixed(0).padStart(3)} % of a core${more}`);
+  }
+  const ratioGoal = (name: string, t: Target, base: Target, goal?: number) =>
     report({
-      name: `${t.name} CPU at ${PACED_RATE} req/s, with children`,
-      value: r.cpu + r.childrenCpu,
+      name,
+      value: rps(t),
+      unit: 'req/s',
+      baseline: { name: base.name, value: rps(base) },
+      ...(goal ? { goal: `ratio ≥ ${goal}`, met: rps(t) / rps(base) >= goal } : {}),
+    });
+  report({ name: targets.honoEcho.name, value: rps(targets.honoEcho), unit: 'req/s' });
+  ratioGoal('reference plugin path, public', targets.refOpen, targets.honoEcho, 0.6);
+  ratioGoal('reference plugin path + token cache', targets.refAuth, targets.refOpen, 0.95);
+  ratioGoal('Omega GET /api/v1/health', targets.health, targets.honoHealth, 0.8);
+  ratioGoal('Omega plugin route, public', targets.open, targets.honoEcho, 0.6);
+  ratioGoal('Omega plugin route, public vs reference', targets.open, targets.refOpen, 0.9);
+  ratioGoal('Omega plugin route, JWT', targets.auth, targets.open, 0.95);
+  if (old) {
+    ratioGoal('before: GET /api/v1/health', old.health, targets.honoHealth);
+    ratioGoal('before: plugin route, public', old.open, targets.honoEcho);
+    ratioGoal('before: plugin route, JWT', old.auth, old.open);
+  }
+  const honoCpu = cpuPerRequest(targets.honoEcho).main;
+  const cpuTargets = [targets.refOpen, targets.refAuth, targets.health, targets.open, targets.auth];
+  for (const t of [...cpuTargets, ...(old ? Object.values(old) : [])]) {
+    const c = cpuPerRequest(t);
+    const baseline = { name: 'hono in-process', value: honoCpu };
+    report({ name: `${t.name}: CPU/request, server process`, value: c.main, unit: 'µs', baseline });
+    report({ name: `${t.name}: CPU/request, with its children`, value: c.all, unit: 'µs', baseline });
+  }
+  /**
+   * The throughput goals on CPU instead of req/s: requests served per CPU-second (1e6 / µs per
+   * request), so the ratio reads like the req/s ratio but does not depend on what else the shared
+   * machine runs. "with children" counts the plugin hosts too (the fair total for a plugin path).
+   */
+  const perCpuSecond = (name: string, t: Target, base: Target, goal: number) => {
+    for (const part of ['main', 'all'] as const) {
+      const value = 1e6 / cpuPerRequest(t)[part];
+      const b = 1e6 / cpuPerRequest(base)[part];
+      report({
+        name: `${name}: requests per CPU-second${part === 'all' ? ', with children' : ''}`,
+        value,
+        unit: 'req',
+        baseline: { name: base.name, value: b },
+        goal: `ratio ≥ ${goal}`,
+        met: value / b >= goal,
+      });
+    }
+  };
+  perCpuSecond('Omega GET /api/v1/health', targets.health, targets.honoHealth, 0.8);
+  perCpuSecond('Omega plugin route, public vs reference', targets.open, targets.refOpen, 0.9);
+  perCpuSecond('Omega plugin route, JWT vs public', targets.auth, targets.open, 0.95);
+  perCpuSecond('reference plugin path + token cache', targets.refAuth, targets.refOpen, 0.95);
+  if (old) perCpuSecond('before: plugin route, JWT vs public', old.auth, old.open, 0.95);
+  for (const t of [targets.health, targets.open, targets.auth]) {
+    const baseline = { name: 'hono p99', value: p99(targets.honoEcho) };
+    report({ name: `${t.name} p99 (saturated)`, value: p99(t), unit: 'ms', baseline });
+  }
+}
+if (settings.normal) {
+  const honoPaced = paced.get(targets.honoEcho)!;
+  const barePaced = paced.get(bareTarget)!;
+  const worstLate = Math.max(...[...pacedRows.values()].flat().map((r) => r.lateness.p99));
+  if (worstLate > 0.25) {
+    // The generator runs in its own process: when even it was late, the machine (not the servers) set the tails.
+    console.log(
+      `note: the generator's own lateness p99 reached ${worstLate.toFixed(2)} ms (loadavg ${loadavg()[0]!.toFixed(2)}): the machine was busy, and the p99 figures below carry its scheduling delays; compare from-send p99, or re-run on a quiet machine.`,
+    );
+  }
+  // The floor: what the generator adds (its lateness) and what a bare node:http server takes.
+  report({
+    name: `open-loop generator lateness p99 at ${PACED_RATE} req/s`,
+    value: barePaced.lateness.p99,
+    unit: 'ms',
+    baseline: { name: 'bare node:http p99 from due', value: barePaced.p99 },
+  });
+  report({
+    name: `bare node:http p99 at ${PACED_RATE} req/s (open loop)`,
+    value: barePaced.p99,
+    unit: 'ms',
+    baseline: { name: 'generator lateness p99', value: barePaced.lateness.p99 },
+    goal: 'well under 1 ms (the generator is not the floor)',
+    met: barePaced.p99 < 0.5,
+  });
+  report({
+    name: `bare node:http twin p99 at ${PACED_RATE} req/s (A/A: the run's noise)`,
+    value: paced.get(twinTarget)!.p99,
+    unit: 'ms',
+    baseline: { name: 'bare node:http p99', value: barePaced.p99 },
+  });
+  report({
+    name: `hono p99 at ${PACED_RATE} req/s (open loop)`,
+    value: honoPaced.p99,
+    unit: 'ms',
+    baseline: { name: 'bare node:http p99', value: barePaced.p99 },
+  });
+  for (const t of pacedTargets.slice(3)) {
+    const r = paced.get(t)!;
+    const omega = t.kernel !== undefined;
+    report({
+      name: `${t.name} p99 at ${PACED_RATE} req/s (open loop)`,
+      value: r.p99,
+      unit: 'ms',
+      baseline: { name: `hono p99 at ${PACED_RATE} req/s`, value: honoPaced.p99 },
+      ...(omega
+        ? {
+            goal: '≤ 1 ms on a quiet machine (median row), no bad response in any row',
+            met: r.p99 <= 1 && pacedRows.get(t)!.every((x) => x.bad === 0),
+          }
+        : {}),
+    });
+    report({
+      name: `${t.name} p99 from send at ${PACED_RATE} req/s`,
+      value: r.fromSend.p99,
+      unit: 'ms',
+      baseline: { name: 'bare node:http p99 from send', value: barePaced.fromSend.p99 },
+    });
+    report({
+      name: `${t.name} CPU at ${PACED_RATE} req/s`,
+      value: r.cpu,
       unit: '% of a core',
       baseline: { name: 'hono', value: honoPaced.cpu },
     });
+    if (r.childrenCpu > 0) {
+      report({
+        name: `${t.name} CPU at ${PACED_RATE} req/s, with children`,
+        value: r.cpu + r.childrenCpu,
+        unit: '% of a core',
+        baseline: { name: 'hono', value: honoPaced.cpu },
+      });
+    }
   }
 }
 // Isolated (servers under SCHED_FIFO): the tail that is the server's own, beside the bare server's.
@@ -538,7 +580,9 @@ if (bareIsolated) {
     name: `bare node:http p99 at ${PACED_RATE} req/s, isolated (SCHED_FIFO): the machine's floor`,
     value: bareIsolated.p99,
     unit: 'ms',
-    baseline: { name: 'the same server at normal priority', value: barePaced.p99 },
+    ...(paced.has(bareTarget)
+      ? { baseline: { name: 'the same server at normal priority', value: paced.get(bareTarget)!.p99 } }
+      : {}),
     goal: 'well under 1 ms (the generator is not the floor)',
     met: bareIsolated.p99 < 0.5,
   });
@@ -551,6 +595,17 @@ for (const t of bareIsolated ? pacedTargets.slice(1) : []) {
     unit: 'ms',
     baseline: { name: 'bare node:http isolated p99', value: bareIsolated!.p99 },
     ...(t.kernel ? { goal: '≤ 1 ms', met: r.p99 <= 1 } : {}),
+  });
+}
+// OMEGA_BENCH_RT_SPLIT=1: each plugin route's isolated row with the RT budget split among all hosts (as
+// it was) beside its row with the budget on the serving host (as it is), from the same rounds.
+for (const t of bareIsolated ? splitTargets : []) {
+  const serving = pacedTargets.find((x) => x.url === t.url && x.headers === t.headers)!;
+  report({
+    name: `${t.name} p99 at ${PACED_RATE} req/s, isolated`,
+    value: isolated.get(t)!.p99,
+    unit: 'ms',
+    baseline: { name: 'RT budget on the serving host', value: isolated.get(serving)!.p99 },
   });
 }
 const perRequest = (k: OmegaUnderTest) => logBytes.get(k)! / served.get(k)!;
@@ -567,7 +622,8 @@ report({
   unit: 'MB',
   ...(logBaseline ? { baseline: { name: 'before', value: (logBaseline.value * 1000 * 86_400) / 1e6 } } : {}),
 });
-for (const k of kernels) {
+for (const k of memory ? kernels : []) {
+  const { bareMem, hosts } = memory!;
   const label = k === before ? 'before: ' : '';
   for (const h of hosts.get(k)!) {
     report({

@@ -21,11 +21,17 @@ export const gcMark = (file: string): number => {
   }
 };
 
-/** The pauses process `pid` logged to `file` since `mark` (see {@link gcMark}). */
-export function gcPausesSince(file: string, mark: number, pid: number): GcPauses {
-  const out: GcPauses = { scavenges: 0, maxScavengeMs: 0, majors: 0, maxMajorMs: 0, totalMs: 0 };
+/** One GC pause: its kind, its start (ms of CLOCK_MONOTONIC, as `process.hrtime`) and its length. */
+export interface GcSpan {
+  kind: string;
+  start: number;
+  ms: number;
+}
+
+/** Every pause process `pid` logged to `file` since `mark`, in order (start NaN in an old 3-field line). */
+export function gcSpansSince(file: string, mark: number, pid: number): GcSpan[] {
   const size = gcMark(file);
-  if (size <= mark) return out;
+  if (size <= mark) return [];
   const fd = openSync(file, 'r');
   const buf = Buffer.alloc(size - mark);
   try {
@@ -33,10 +39,20 @@ export function gcPausesSince(file: string, mark: number, pid: number): GcPauses
   } finally {
     closeSync(fd);
   }
+  const spans: GcSpan[] = [];
   for (const line of buf.toString('utf8').split('\n')) {
-    const [who, kind, ms] = line.split(' ');
+    const [who, kind = '', ms, start] = line.split(' ');
     const d = Number(ms);
     if (Number(who) !== pid || !Number.isFinite(d)) continue;
+    spans.push({ kind, ms: d, start: start === undefined ? Number.NaN : Number(start) });
+  }
+  return spans;
+}
+
+/** The pauses process `pid` logged to `file` since `mark` (see {@link gcMark}), counted by kind. */
+export function gcPausesSince(file: string, mark: number, pid: number): GcPauses {
+  const out: GcPauses = { scavenges: 0, maxScavengeMs: 0, majors: 0, maxMajorMs: 0, totalMs: 0 };
+  for (const { kind, ms: d } of gcSpansSince(file, mark, pid)) {
     out.totalMs += d;
     if (kind === 'scavenge') {
       out.scavenges++;

@@ -16,6 +16,8 @@ export interface OpenLoopOptions {
   warmupSeconds?: number;
   /** Processes whose CPU time over the measured window is reported (the server, its plugin hosts). */
   pids?: number[];
+  /** Also return the due and answer times of the measured requests at or above this latency percentile (0–100), e.g. 99: the slow ones, to set beside other processes' events. */
+  slowFrom?: number;
 }
 
 /** Percentiles of one latency distribution, ms (nearest rank). */
@@ -51,6 +53,12 @@ export interface OpenLoopResult {
   pidCpu: number[];
   /** CPU time the hypervisor stole from this VM over the window, % of all CPUs' time (/proc/stat): a stolen vCPU stalls whatever ran on it. */
   steal: number;
+  /**
+   * With `slowFrom`: the requests at or above that percentile of latency from due, as
+   * [due, answered] in ms of CLOCK_MONOTONIC (`process.hrtime`, the same clock in every process
+   * on the machine), and as many measured requests picked evenly over the window, for the chance rate.
+   */
+  spans?: { slow: Array<[number, number]>; even: Array<[number, number]> };
 }
 
 /** How long one request may take before it counts as bad, ms. */
@@ -261,6 +269,8 @@ export async function generateOpenLoop(url: string, opts: OpenLoopOptions): Prom
 
   const measured = total - warm;
   const d = distribution(fromDue.subarray(warm));
+  const span = (i: number): [number, number] => [due[i]!, due[i]! + fromDue[i]!];
+  const spans = opts.slowFrom === undefined ? undefined : requestSpans(fromDue, warm, opts.slowFrom, span);
   return {
     requests: measured,
     rps: (measured / windowMs) * 1000,
@@ -272,5 +282,25 @@ export async function generateOpenLoop(url: string, opts: OpenLoopOptions): Prom
     generatorCpu: ((cpu.user + cpu.system) / 1000 / windowMs) * 100,
     pidCpu,
     steal: ((ticks.steal - ticks0.steal) / Math.max(1, ticks.total - ticks0.total)) * 100,
+    ...(spans ? { spans } : {}),
+  };
+}
+
+/** The measured requests (from `warm` on) at or above percentile `from` of `fromDue`, and as many spread evenly. */
+function requestSpans(
+  fromDue: Float64Array,
+  warm: number,
+  from: number,
+  span: (i: number) => [number, number],
+): NonNullable<OpenLoopResult['spans']> {
+  const measured = fromDue.length - warm;
+  const count = Math.max(1, Math.ceil(((100 - from) / 100) * measured));
+  const order = Array.from({ length: measured }, (_, k) => warm + k).sort(
+    (a, b) => fromDue[b]! - fromDue[a]!,
+  );
+  const step = measured / count;
+  return {
+    slow: order.slice(0, count).map(span),
+    even: Array.from({ length: count }, (_, k) => span(warm + Math.floor(k * step))),
   };
 }

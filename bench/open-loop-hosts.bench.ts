@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { openLoop } from './http-open-loop.js';
 import { cpuMs } from './http-proc.js';
 import { releaseRealtime } from './open-loop-realtime.js';
-import { upperMedian } from './open-loop-rounds.js';
 import { perRequest, readSchedCounters, schedDelta } from './open-loop-waits.js';
+import { median } from './report.js';
 import { ADMIN_TOKEN, startOmega } from './servers/start-omega.js';
 
 /**
@@ -173,7 +173,6 @@ for (let round = 1; round <= ROUNDS; round++) {
 }
 stopped = true;
 await omega.stop();
-const median = (xs: number[]) => upperMedian([...xs].sort((a, b) => a - b));
 console.log(
   '\nper variant over the rounds: p99 median [min – max]; medians of the echo host’s wait per wake-up and the kernel’s wait per request',
 );

@@ -34,3 +34,14 @@ export function percentile(values: readonly number[], p: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
 }
+
+/**
+ * The median of `values` (any order; not changed), the upper middle one for an even count: a
+ * latency or cost is not judged on its better half alone (open-loop-rounds.ts's upperMedian).
+ * The one median the benches share.
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median: no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil((sorted.length - 1) / 2)]!;
+}

@@ -13,12 +13,15 @@ import { frameChannel } from './reference-frames.js';
  * turn coalesced) → an isolate entered with `applySync` → the answer back the same way.
  * `GET /api/v1/echo/open` is public; `GET /api/v1/echo/guarded` adds a verified-token cache
  * (bearer → EdDSA JWT verified once with jose, then a map lookup) and a permission check.
- * Prints `{url, token}` when listening.
+ * Prints `{url, token}` when listening. OMEGA_BENCH_REF_HOST_FLAGS adds node flags to the host child.
  */
 const tsx = import.meta.resolve('tsx');
+// OMEGA_BENCH_REF_HOST_FLAGS: node flags for the host child, space-separated (e.g. Omega's host
+// flags from kernel/sandbox/spawn-host.ts), to see what one costs on the same hops without Omega
+const hostFlags = (process.env.OMEGA_BENCH_REF_HOST_FLAGS ?? '').split(' ').filter(Boolean);
 const child = spawn(
   process.execPath,
-  ['--no-node-snapshot', '--import', tsx, join(import.meta.dirname, 'reference-host.ts')],
+  [...hostFlags, '--no-node-snapshot', '--import', tsx, join(import.meta.dirname, 'reference-host.ts')],
   {
     stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
   },

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildPlugin } from '../../sdk/src/build/index.js';
 import { buildEchoPlugin } from './echo-plugin.js';
+import { startScriptFlags } from './start-script-flags.js';
 
 /** A kernel started as `npm start` starts it, with the bench's echo plugin installed. */
 export interface OmegaUnderTest {
@@ -20,6 +21,8 @@ export interface OmegaUnderTest {
   logBytes(): number;
   /** Plugin-host processes (children of the kernel) now. */
   hostPids(): number[];
+  /** The pid of the host running plugin `name` now (from `GET /api/v1/plugins`), or undefined. */
+  pluginPid(name: string): Promise<number | undefined>;
   /** SIGTERM, wait for the exit, remove the data dir. */
   stop(): Promise<void>;
 }
@@ -42,7 +45,8 @@ export function childPids(pid: number): number[] {
 }
 
 /**
- * Starts `node dist/cli.js start` (what `npm start` runs after building) on a free port with a
+ * Starts `node <npm start's flags> dist/cli.js start` (what `npm start` runs after building,
+ * start-script-flags.ts) on a free port with a
  * temp data dir: the core plugins from plugins/ as shipped, plus the echo plugin in the
  * installed-plugins store, granted `http:routes`. `OMEGA_ADMIN_TOKEN` is set only to create a
  * viewer, who then signs in through the security plugin. `nodeArgs` go before the script
@@ -68,7 +72,17 @@ export async function startOmega(
   const logFd = openSync(logFile, 'w');
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), join(root, 'dist', 'cli.js'), 'start', '--port', '0', '--data-dir', dataDir],
+    // npm start's flags first: a bench's own (a variant's V8 flag) come after and win
+    [
+      ...startScriptFlags(root),
+      ...(opts.nodeArgs ?? []),
+      join(root, 'dist', 'cli.js'),
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
     {
       cwd: dataDir,
       stdio: ['ignore', logFd, 'pipe'],
@@ -111,6 +125,13 @@ export async function startOmega(
     logFile,
     logBytes: () => statSync(logFile).size,
     hostPids: () => childPids(child.pid!),
+    pluginPid: async (name) => {
+      const res = await fetch(`${url}/api/v1/plugins/${name}`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const p = (await res.json()) as { runtime?: { pid?: number } };
+      return res.ok ? p.runtime?.pid : undefined;
+    },
     stop: async () => {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');

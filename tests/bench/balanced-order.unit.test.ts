@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { balanceCycle, balancedOrder, unbalancedRounds, williamsDesign } from '../../bench/balanced-order.js';
+import {
+  balanceCycle,
+  balancedOrder,
+  cycleCoverage,
+  unbalancedRounds,
+  williamsDesign,
+} from '../../bench/balanced-order.js';
 
 /** How often each case takes each place, and how often each case runs right after each other one. */
 const counts = (design: number[][], n: number) => {
@@ -72,5 +78,15 @@ describe('unbalancedRounds (the one-line warning)', () => {
     expect(w).toContain('use 4 or 8');
     expect(w).not.toContain('\n');
     expect(unbalancedRounds(3, 9)).toMatch(/cycle \(18 rounds\).*use 18$/);
+  });
+});
+
+describe('cycleCoverage (the line every run prints)', () => {
+  it('counts whole cycles, or gives the warning', () => {
+    expect(cycleCoverage(8, 4, 'wrk rounds')).toBe(
+      '8 wrk rounds of 4 cases: 2 whole balanced cycles (4 rounds each)',
+    );
+    expect(cycleCoverage(18, 9)).toContain('1 whole balanced cycle (18 rounds each)');
+    expect(cycleCoverage(3, 9, 'wrk rounds')).toBe(unbalancedRounds(3, 9, 'wrk rounds'));
   });
 });

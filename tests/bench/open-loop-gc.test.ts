@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gcMark, gcPausesSince } from '../../bench/open-loop-gc-pauses.js';
+import { gcMark, gcPausesSince, gcSpansSince } from '../../bench/open-loop-gc-pauses.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -21,6 +21,7 @@ describe('GC pauses of a bench kernel (open-loop-gc.mjs, gcPausesSince)', () => 
   it('logs a real process’s GC pauses under its pid when preloaded', async () => {
     const file = tempFile();
     const preload = pathToFileURL(join(import.meta.dirname, '../../bench/open-loop-gc.mjs')).href;
+    const before = Number(process.hrtime.bigint()) / 1e6;
     // two forced full GCs and enough garbage for scavenges; the observer's batch is flushed before exit
     const child = spawn(
       process.execPath,
@@ -34,7 +35,15 @@ describe('GC pauses of a bench kernel (open-loop-gc.mjs, gcPausesSince)', () => 
       { env: { ...process.env, OMEGA_BENCH_GC_FILE: file }, stdio: 'ignore' },
     );
     await once(child, 'exit');
+    const after = Number(process.hrtime.bigint()) / 1e6;
     const p = gcPausesSince(file, 0, child.pid!);
+    // each pause starts on the monotonic clock every process shares (the open-loop generator's too)
+    const spans = gcSpansSince(file, 0, child.pid!);
+    expect(spans.length).toBeGreaterThanOrEqual(2);
+    for (const span of spans) {
+      expect(span.start).toBeGreaterThan(before);
+      expect(span.start + span.ms).toBeLessThan(after);
+    }
     expect(p.majors).toBeGreaterThanOrEqual(2);
     expect(p.totalMs).toBeGreaterThan(0);
     expect(p.maxMajorMs).toBeGreaterThan(0);

@@ -64,6 +64,40 @@ describe('openLoop (generator in its own process, raw keep-alive sockets)', () =
     expect(r.realtime).toBe(realtimePrefix().length > 0);
   });
 
+  it('returns the slowest requests as [due, answered] on the monotonic clock, and as many spread evenly', async () => {
+    // one connection; the 20th request is held 60 ms: it and those queued behind it are the slow ones
+    const s = await serve((i, _req, res) => {
+      const answer = () => json(res).end('{}');
+      if (i === 20) setTimeout(answer, 60);
+      else answer();
+    });
+    const before = Number(process.hrtime.bigint()) / 1e6;
+    const r = await openLoop(`${s.url}/`, {
+      rate: 200,
+      seconds: 1,
+      warmupSeconds: 0,
+      connections: 1,
+      slowFrom: 99,
+    });
+    const after = Number(process.hrtime.bigint()) / 1e6;
+    const { slow, even } = r.spans!;
+    expect([slow.length, even.length]).toEqual([2, 2]);
+    for (const [due, done] of [...slow, ...even]) {
+      expect(due).toBeGreaterThan(before);
+      expect(done).toBeLessThan(after);
+      expect(done).toBeGreaterThanOrEqual(due);
+    }
+    // the slow ones are the top of the distribution, the held request first (~60 ms)
+    expect(slow.every(([due, done]) => done - due >= r.p99)).toBe(true);
+    expect(slow[0]![1] - slow[0]![0]).toBeGreaterThanOrEqual(50);
+    // evenly spread: the first measured request, then the one half the window later (5 ms apart each)
+    expect(even[1]![0] - even[0]![0]).toBeCloseTo(500, 3);
+    // without slowFrom: no spans
+    expect(
+      (await openLoop(`${s.url}/`, { rate: 100, seconds: 0.1, warmupSeconds: 0 })).spans,
+    ).toBeUndefined();
+  });
+
   it('charges a stall to every request due behind it (no coordinated omission)', async () => {
     // one connection; the 20th request is held 300 ms, so ~60 requests due meanwhile queue behind it
     const s = await serve((i, _req, res) => {
@@ -269,6 +303,36 @@ describe('setRealtime (the isolated rows)', () => {
           expect.stringMatching(new RegExp(`^${leaf}: .*EBUSY`)),
           expect.stringMatching(new RegExp(`^${parent}: .*EINVAL`)),
         ]);
+      }),
+  );
+
+  it.skipIf(noRtGroups)(
+    "gives the RT budget to the budgeted pids' groups alone, whole, where it was split among all (skipped: no v1 cpu hierarchy with RT groups)",
+    (ctx) =>
+      inRtGroup(ctx, 2, async ({ parent, leaf, pids: [a, b] }) => {
+        // two hosts in groups of their own, as a kernel's are; `a` serves the measured route
+        const other = join(parent, 'other');
+        mkdirSync(other);
+        writeFileSync(join(other, 'cgroup.procs'), String(b));
+        try {
+          expect(setRealtime([a!, b!], true)).toEqual([]);
+          const split = Number(rt(leaf));
+          expect(split).toBeGreaterThan(0);
+          expect(Number(rt(other))).toBe(split);
+          expect(setRealtime([a!, b!], false)).toEqual([]);
+
+          expect(setRealtime([a!, b!], true, [a!])).toEqual([b]);
+          expect([policyOf(a!, a!), policyOf(b!, b!)]).toEqual([1, 0]);
+          expect(Number(rt(leaf))).toBeGreaterThanOrEqual(2 * split);
+          expect(rt(other)).toBe('0');
+          expect(setRealtime([a!, b!], false)).toEqual([]);
+          expect([rt(parent), rt(leaf), rt(other)]).toEqual(['0', '0', '0']);
+        } finally {
+          setRealtime([a!, b!], false);
+          writeFileSync(join(leaf, 'cgroup.procs'), String(b));
+          writeFileSync(join(other, 'cpu.rt_runtime_us'), '0');
+          rmdirSync(other);
+        }
       }),
   );
 
