@@ -223,7 +223,7 @@ export const ERROR_CODES = {
   OMEGA_ERR_PLUGIN_UNAVAILABLE: {
     status: 503,
     title: 'Plugin not running',
-    fix: 'The plugin is starting, disabled, crashed or quarantined; GET /api/v1/plugins/{name} shows why.',
+    fix: 'The plugin is starting, stopping (finishing its calls in flight), disabled, crashed or quarantined; GET /api/v1/plugins/{name} shows why.',
   },
   OMEGA_ERR_PLUGIN_TIMEOUT: {
     status: 504,
@@ -238,7 +238,7 @@ export const ERROR_CODES = {
   OMEGA_ERR_PLUGIN_LIMIT: {
     status: 413,
     title: 'Plugin limit exceeded',
-    fix: 'The call exceeded a size, depth or rate limit of the sandbox; send less data per call.',
+    fix: 'The call exceeded a size, depth or rate limit of the sandbox; send less data per call, or, when the answer is what is too large (system.*, services.call, agents.*), ask for less at a time as the message says.',
   },
   OMEGA_ERR_FETCH_FAILED: {
     status: 502,

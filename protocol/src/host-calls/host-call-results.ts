@@ -12,7 +12,10 @@ export type TransactionOpResult =
   | { op: 'set'; record: StoredRecordResult }
   | { op: 'delete'; deleted: boolean };
 
-/** One page of `storage.list`; `nextCursor` is absent on the last page. */
+/**
+ * One page of `storage.list`; `nextCursor` is absent on the last page. A page may hold fewer than
+ * `limit` records and still have a `nextCursor`: it ends early at the plugin's `maxCallBytes` of JSON.
+ */
 export interface ListPageResult<T = unknown> {
   items: StoredRecordResult<T>[];
   nextCursor?: string;
@@ -51,7 +54,10 @@ export interface FetchResult {
   body: string;
 }
 
-/** One page of `ephemeral.list`: `[key, value]` pairs in key order; `nextCursor` absent on the last page. */
+/**
+ * One page of `ephemeral.list`: `[key, value]` pairs in key order; `nextCursor` absent on the last
+ * page. Like a storage page, it may end before `limit` (at the plugin's `maxCallBytes` characters).
+ */
 export interface EphemeralPageResult<T = unknown> {
   entries: [string, T][];
   nextCursor?: string;
