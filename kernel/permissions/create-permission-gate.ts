@@ -49,34 +49,34 @@ export const GATE_MEMO_MAX = 256;
 
 /**
  * A request read once, as the plugin's arguments made it: its memo key (kind and raw scope,
- * before normalisation) and a plain copy of it, which is what gets normalised and decided, so
- * the key and the decision are about the same values. Undefined for a malformed request (never
- * remembered; decided from the original, which refuses it).
+ * before normalisation) and what to copy into a plain request on a miss (normalised and decided
+ * from that copy, so the key and the decision are about the same values). Undefined for a
+ * malformed request (never remembered; decided from the original, which refuses it).
  */
-function readOnce(requested: CapabilityDescriptor): { key: string; plain: CapabilityDescriptor } | undefined {
-  const r = requested as unknown as Record<string, unknown> | null;
-  const kind = typeof r === 'object' && r !== null ? r.kind : undefined;
-  if (typeof kind !== 'string') return undefined;
-  const spec = capabilityKind(kind);
-  if (!spec) return undefined;
-  if (!spec.scope) return { key: kind, plain: { kind } as CapabilityDescriptor };
-  const field = spec.scope.field;
-  const raw = r?.[field];
-  if (typeof raw !== 'string') return undefined;
-  return { key: `${kind}\u0000${raw}`, plain: { kind, [field]: raw } as unknown as CapabilityDescriptor };
+interface ReadRequest {
+  key: string;
+  kind: string;
+  field?: string;
+  raw?: string;
 }
 
-/** The memo key of a request (see readOnce), without copying it: for the lookup. */
-function keyOf(requested: CapabilityDescriptor): string | undefined {
+function readRequest(requested: CapabilityDescriptor): ReadRequest | undefined {
   const r = requested as unknown as Record<string, unknown> | null;
   const kind = typeof r === 'object' && r !== null ? r.kind : undefined;
   if (typeof kind !== 'string') return undefined;
   const spec = capabilityKind(kind);
   if (!spec) return undefined;
-  if (!spec.scope) return kind;
-  const raw = r?.[spec.scope.field];
-  return typeof raw === 'string' ? `${kind}\u0000${raw}` : undefined;
+  if (!spec.scope) return { key: kind, kind };
+  const field = spec.scope.field;
+  const raw = r?.[field];
+  return typeof raw === 'string' ? { key: `${kind}\u0000${raw}`, kind, field, raw } : undefined;
 }
+
+/** The plain request a {@link ReadRequest} stands for. */
+const plainOf = (read: ReadRequest): CapabilityDescriptor =>
+  (read.field === undefined
+    ? { kind: read.kind }
+    : { kind: read.kind, [read.field]: read.raw }) as CapabilityDescriptor;
 
 const parseAll = (list: readonly string[]): CapabilityDescriptor[] => list.map((s) => parseCapability(s));
 
@@ -175,7 +175,7 @@ export function createPermissionGate(opts: PermissionGateOptions): PermissionGat
     );
   };
 
-  /** Keys of requests found allowed (see readOnce); cleared when full. */
+  /** Keys of requests found allowed (see readRequest); cleared when full. */
   const allowed = new Set<string>();
   const remember = (key: string | undefined): void => {
     if (key === undefined) return;
@@ -185,27 +185,25 @@ export function createPermissionGate(opts: PermissionGateOptions): PermissionGat
 
   return {
     check(requested) {
-      const hit = keyOf(requested);
-      if (hit !== undefined && allowed.has(hit)) return;
-      const once = readOnce(requested);
+      const read = readRequest(requested);
+      if (read !== undefined && allowed.has(read.key)) return;
       let req: NormalizedRequest;
       try {
-        req = normalizeRequest(once ? once.plain : requested);
+        req = normalizeRequest(read ? plainOf(read) : requested);
       } catch (err) {
         const why = hasErrorCode(err) ? err.message : 'malformed request';
         const kind = (requested as { kind?: unknown } | null)?.kind;
         return refuse(String(kind), `invalid resource: ${why}`, 'Ask for a valid, normalised resource.');
       }
       if (!decide(req)) explain(req);
-      remember(once?.key);
+      remember(read?.key);
     },
     allows(requested) {
-      const hit = keyOf(requested);
-      if (hit !== undefined && allowed.has(hit)) return true;
-      const once = readOnce(requested);
+      const read = readRequest(requested);
+      if (read !== undefined && allowed.has(read.key)) return true;
       try {
-        const ok = decide(normalizeRequest(once ? once.plain : requested));
-        if (ok) remember(once?.key);
+        const ok = decide(normalizeRequest(read ? plainOf(read) : requested));
+        if (ok) remember(read?.key);
         return ok;
       } catch {
         return false;

@@ -5,6 +5,7 @@ import type { Logger } from '../log/index.js';
 import { Collection, entryJson, makeEntry, type RecordEntry } from './collection.js';
 import { type CompactionPolicy, type CompactionStep, Compactor } from './compactor.js';
 import type { ListOptions, ListPage, StoredRecord, TransactionResult, WriteOptions } from './driver.js';
+import { fitCount } from './fit-count.js';
 import { GroupCommit, type GroupCommitStats, type Mutation } from './group-commit.js';
 import { forEachLine, SegmentedJournal } from './journal/index.js';
 import { applyLine, deleteLine, setLine } from './journal-ops.js';
@@ -312,15 +313,10 @@ export class NamespaceStore {
     const page = coll.page(prefix, after, limit);
     let { ids, more } = page;
     if (opts.maxBytes !== undefined) {
-      // Ends before the record that would pass maxBytes; the first always goes in (progress).
-      let bytes = 0;
-      for (let i = 0; i < ids.length; i++) {
-        bytes += coll.get(ids[i]!)!.bytes;
-        if (i > 0 && bytes > opts.maxBytes) {
-          ids = ids.slice(0, i);
-          more = true;
-          break;
-        }
+      const fit = fitCount(ids.length, (i) => coll.get(ids[i]!)!.bytes, opts.maxBytes);
+      if (fit < ids.length) {
+        ids = ids.slice(0, fit);
+        more = true;
       }
     }
     const items = ids.map((id) => parseRecord<T>(coll.get(id)!));

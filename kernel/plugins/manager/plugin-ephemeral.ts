@@ -1,6 +1,7 @@
 import type { EphemeralPageResult } from '@omega/protocol';
 import { omegaError } from '../../errors/index.js';
 import type { SandboxEphemeral } from '../../sandbox/index.js';
+import { fitCount } from '../../storage/fit-count.js';
 import type { EphemeralStore, Storage } from '../../storage/index.js';
 
 /** Bounds on one plugin's ephemeral stores together. */
@@ -44,15 +45,12 @@ const page = (
   const { prefix = '', limit = 1000, cursor } = opts;
   const keys = all.filter(([k]) => k.startsWith(prefix) && (cursor === undefined || k > cursor));
   keys.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  let end = Math.min(limit, keys.length);
-  // `["key",value],` per entry: the value's JSON, the key's (escaped) and 4 characters of
-  // punctuation; the first always goes in.
-  let chars = 0;
-  for (let i = 0; i < end; i++) {
+  // `["key",value],` per entry: the value's JSON, the key's (escaped) and 4 characters of punctuation.
+  const charsOf = (i: number): number => {
     const key = keys[i]![0];
-    chars += (sizes.get(key) ?? 0) - key.length + JSON.stringify(key).length + 4;
-    if (i > 0 && chars > pageChars) end = i;
-  }
+    return (sizes.get(key) ?? 0) - key.length + JSON.stringify(key).length + 4;
+  };
+  const end = fitCount(Math.min(limit, keys.length), charsOf, pageChars);
   const entries = keys.slice(0, end);
   const last = entries.at(-1);
   return keys.length > end && last ? { entries, nextCursor: last[0] } : { entries };
