@@ -73,9 +73,13 @@ describe('idle settle and host calls in flight', () => {
     expect(burst.heapTotalBytes - during.heapTotalBytes).toBeLessThan(MiB);
     release();
     expect((await write).body).toBe('written');
-    await sleep(SETTLE_IDLE_MS + 2500);
-    const settled = await p.stats();
+    // Settles once the answer is in: polled (a loaded machine may take a few seconds more).
+    let settled = await p.stats();
+    for (let i = 0; i < 60 && during.heapTotalBytes - settled.heapTotalBytes < MiB; i++) {
+      await sleep(500);
+      settled = await p.stats();
+    }
     expect(during.heapTotalBytes - settled.heapTotalBytes).toBeGreaterThanOrEqual(MiB);
     expect(p.status().state).toBe('running');
-  }, 40_000);
+  }, 60_000);
 });
