@@ -552,6 +552,20 @@ async function main(): Promise<void> {
   }
 }
 
+/** A kernel source file changed since `built` was built (the bench would measure old code), if any. */
+function newerSource(built: string): string | undefined {
+  const builtAt = statSync(built).mtimeMs;
+  const repo = join(import.meta.dirname, '..');
+  for (const dir of ['kernel', 'protocol/src', 'hostinfo/src']) {
+    for (const file of readdirSync(join(repo, dir), { recursive: true }) as string[]) {
+      if (!file.endsWith('.ts')) continue;
+      const path = join(repo, dir, file);
+      if (statSync(path).mtimeMs > builtAt) return join(dir, file);
+    }
+  }
+  return undefined;
+}
+
 /**
  * The kernel role: the kernel as `npm start` ships it (dist/cli.js, its plugin hosts running
  * dist/plugin-host.cjs) when this checkout is built, else from source (its hosts then run
@@ -580,6 +594,11 @@ async function runKernelRole(): Promise<void> {
       kernel.stop('bench done').then(() => process.exit(0));
     });
     return;
+  }
+  const stale = newerSource(cli);
+  if (stale) {
+    process.stderr.write(`metrics bench: ${stale} is newer than dist/cli.js: run npx tsup first\n`);
+    process.exit(1);
   }
   const configFile = join(env.DATA_DIR as string, 'bench-config.json');
   writeFileSync(
