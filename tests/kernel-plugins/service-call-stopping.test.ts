@@ -98,4 +98,41 @@ describe('a service call while its provider drains', () => {
     expect(during).toEqual({ status: 500, code: 'OMEGA_ERR_PLUGIN_UNAVAILABLE' });
     expect(await ping()).toEqual({ status: 500, code: 'OMEGA_ERR_NOT_FOUND' });
   });
+
+  it('is unavailable ("stopping") all through a reload of the provider, never not found', async () => {
+    expect((await k.kernel.plugins.enable('provider')).status).toBe('running');
+    expect(await ping()).toEqual({ status: 200 });
+    let started!: () => void;
+    const startedSeen = new Promise<void>((r) => {
+      started = r;
+    });
+    const sub = k.kernel.bus.subscribe(['demo.started'], () => started());
+    const held = k.api('/api/v1/client/hold', { method: 'POST', token: false });
+    await startedSeen;
+    sub.unsubscribe();
+
+    let done = false;
+    const reloading = k.kernel.plugins.reload('provider').finally(() => {
+      done = true;
+    });
+    let during = await ping();
+    while (during.status === 200) {
+      await delay(5);
+      during = await ping();
+    }
+    k.kernel.bus.publish('demo.go', {});
+    // Every answer from the release until the reload is done: the old copy's drain, its dispose,
+    // the folders read again, the fresh copy's start.
+    const answers = new Set<string>();
+    while (!done) {
+      const a = await ping();
+      answers.add(a.code ?? String(a.status));
+      await delay(2);
+    }
+    expect((await reloading).status).toBe('running');
+    expect((await held).status).toBe(200);
+    expect(during).toEqual({ status: 500, code: 'OMEGA_ERR_PLUGIN_UNAVAILABLE' });
+    expect(answers.has('OMEGA_ERR_NOT_FOUND')).toBe(false);
+    expect(await ping()).toEqual({ status: 200 });
+  });
 });

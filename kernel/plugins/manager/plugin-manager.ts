@@ -136,12 +136,19 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     return instance ? { runtime: instance.status() } : {};
   };
 
+  /** Withdraws `e`'s services: a call to them is NOT_FOUND from here on. */
+  function withdraw(e: Entry): void {
+    for (const undo of e.unprovide.splice(0).reverse()) undo();
+    e.stopping = false;
+  }
+
   /**
    * Unmounts the routes and marks the plugin stopping (no new calls: its services answer
    * "stopping, retry later"), lets calls in flight finish (bounded), disposes the sandbox, and
-   * only then withdraws its services (a call to them is NOT_FOUND from there on).
+   * only then withdraws its services (a call to them is NOT_FOUND from there on) — unless
+   * `restarting`: a reload keeps them answering "stopping" until its start provides them again.
    */
-  async function stopOne(e: Entry): Promise<void> {
+  async function stopOne(e: Entry, restarting = false): Promise<void> {
     e.stopping = true;
     try {
       for (const undo of e.undo.splice(0).reverse()) undo();
@@ -150,8 +157,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       e.instance = undefined;
       await instance?.dispose();
     } finally {
-      for (const undo of e.unprovide.splice(0).reverse()) undo();
-      e.stopping = false;
+      if (!restarting) withdraw(e);
     }
   }
 
@@ -213,7 +219,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     const m = e.found.manifest;
     // What a refused start left mounted (its 503 routes) goes before anything is mounted again.
     for (const undo of e.undo.splice(0).reverse()) undo();
-    for (const undo of e.unprovide.splice(0).reverse()) undo();
+    withdraw(e);
     if (disabled.has(m.name)) return;
     mountRoutes(e);
     if (e.reasons.length > 0) return;
@@ -336,10 +342,18 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
   async function replace(name: string, enable: boolean): Promise<PluginView> {
     if (enable) await setEnabled(name, true);
     const known = entries.get(name);
-    if (known) await stopOne(known);
-    const fresh = await discover();
+    // Its services answer "stopping" until its start provides them again (or it is gone).
+    let fresh: Awaited<ReturnType<typeof discover>>;
+    try {
+      if (known) await stopOne(known, true);
+      fresh = await discover();
+    } catch (err) {
+      if (known) withdraw(known);
+      throw err;
+    }
     const f = fresh.get(name);
     if (!f) {
+      if (known) withdraw(known);
       entries.delete(name);
       throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `Plugin "${name}" is not on disk, or not loadable.`, {
         plugin: name,
