@@ -68,8 +68,11 @@ describe('a service call while its provider drains', () => {
     return res.status === 200 ? { status: 200 } : { status: res.status, code: body.code };
   };
 
-  it('is unavailable ("stopping") while the provider drains, and not found once it is gone', async () => {
-    expect(await ping()).toEqual({ status: 200 });
+  /**
+   * Starts client → provider.hold and resolves once the provider holds it, with the call's answer
+   * still to come (it waits for demo.go); wrapped, since an async function would wait for it.
+   */
+  const holdACall = async (): Promise<{ answer: Promise<Response> }> => {
     let started!: () => void;
     const startedSeen = new Promise<void>((r) => {
       started = r;
@@ -78,6 +81,12 @@ describe('a service call while its provider drains', () => {
     const held = k.api('/api/v1/client/hold', { method: 'POST', token: false });
     await startedSeen;
     sub.unsubscribe();
+    return { answer: held };
+  };
+
+  it('is unavailable ("stopping") while the provider drains, and not found once it is gone', async () => {
+    expect(await ping()).toEqual({ status: 200 });
+    const held = (await holdACall()).answer;
 
     const disabling = k.kernel.plugins.disable('provider');
     // The provider answers until the disable reaches its stop; the held call keeps it draining
@@ -102,14 +111,7 @@ describe('a service call while its provider drains', () => {
   it('is unavailable ("stopping") all through a reload of the provider, never not found', async () => {
     expect((await k.kernel.plugins.enable('provider')).status).toBe('running');
     expect(await ping()).toEqual({ status: 200 });
-    let started!: () => void;
-    const startedSeen = new Promise<void>((r) => {
-      started = r;
-    });
-    const sub = k.kernel.bus.subscribe(['demo.started'], () => started());
-    const held = k.api('/api/v1/client/hold', { method: 'POST', token: false });
-    await startedSeen;
-    sub.unsubscribe();
+    const held = (await holdACall()).answer;
 
     let done = false;
     const reloading = k.kernel.plugins.reload('provider').finally(() => {
