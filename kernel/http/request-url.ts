@@ -1,16 +1,35 @@
-/**
- * A request target whose URL `new URL` would write exactly as it came: a path of letters, digits,
- * `_ ~ - . /` without a dot segment (no `/.`), then an optional query of characters URL leaves as
- * they are. No `%` in the path (`%2e` is a dot segment), no `\`, `#`, quote, space or control.
- */
-const PLAIN_TARGET = /^\/[A-Za-z0-9_~\-./]*(?:\?[A-Za-z0-9_~\-.=&%+,:@/!$*();?]*)?$/;
+/** Characters `new URL` writes as they are in a path (no `%`: `%2e` is a dot segment), by char code. */
+const IN_PATH = new Uint8Array(128);
+/** The same in a query, where `%`, `?` and a few more are kept too (not `'`, `"`, `<`, `>`, `#`, space). */
+const IN_QUERY = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~-./') {
+  IN_PATH[c.charCodeAt(0)] = 1;
+  IN_QUERY[c.charCodeAt(0)] = 1;
+}
+for (const c of '=&%+,:@!$*();?') IN_QUERY[c.charCodeAt(0)] = 1;
 
-/** True when `target` (Node's `incoming.url`) is a {@link PLAIN_TARGET}: its URL is the origin followed by it. */
+/**
+ * True when `target` (Node's `incoming.url`) is one whose URL `new URL` writes exactly as it came,
+ * so its URL is the origin followed by it: a path of letters, digits and `_ ~ - . /` without a
+ * dot segment (no `/.`), then an optional query of characters URL leaves as they are. No `%` in
+ * the path, no `\`, `#`, quote, space, control or non-ASCII character anywhere. One pass, no
+ * allocation (a regex and a slice here were ~0.4 µs a request in --cpu-prof).
+ */
 export function isPlainTarget(target: string): boolean {
-  if (!PLAIN_TARGET.test(target)) return false;
-  const query = target.indexOf('?');
-  const path = query === -1 ? target : target.slice(0, query);
-  return !path.includes('/.');
+  const n = target.length;
+  if (n === 0 || target.charCodeAt(0) !== 47 /* / */) return false;
+  let i = 1;
+  for (; i < n; i++) {
+    const c = target.charCodeAt(i);
+    if (c === 63 /* ? */) break;
+    if (c >= 128 || IN_PATH[c] === 0) return false;
+    if (c === 46 /* . */ && target.charCodeAt(i - 1) === 47 /* / */) return false;
+  }
+  for (i++; i < n; i++) {
+    const c = target.charCodeAt(i);
+    if (c >= 128 || IN_QUERY[c] === 0) return false;
+  }
+  return true;
 }
 
 /** Hosts remembered per scheme; past this many a hostile client's made-up hosts start the memo afresh. */
