@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 
@@ -19,6 +20,9 @@ import { Hono } from 'hono';
  * timed): a public one, and one needing a permission called with an access token whose decision
  * the kernel's authenticator (createKernelAuth) has cached, as after the token's first request:
  * their difference is the kernel's per-request work for a signed-in caller (issue #13's JWT route).
+ * Last, the kernel's own listener (kernel/http/kernel-listener.ts) beside @hono/node-server's around
+ * the same kernel app: CPU µs and bytes allocated per request from Node's request pair to the
+ * written answer (OMEGA_BENCH_CALLS per round, default 50 000).
  */
 const ROUNDS = Number(process.env.OMEGA_BENCH_ROUNDS ?? 7);
 const CALLS = Number(process.env.OMEGA_BENCH_CALLS ?? 50_000);
@@ -205,6 +209,94 @@ for (const [title, of] of [
         .get(a.name)!
         .map((x) => x.toFixed(2))
         .join(' ')})  ${a === apps[0] ? 'baseline' : `+${(m - base).toFixed(2)} µs over bare hono`}`,
+    );
+  }
+}
+
+// The listener (kernel/http/kernel-listener.ts) beside @hono/node-server's, both around this
+// checkout's kernel app: from Node's request/response pair (made afresh per request, the same cost
+// on both sides) to the answer written on Node's response, CPU µs and bytes allocated per request.
+const { kernelListener } = (await import(join(repo, 'kernel', 'http', 'kernel-listener.ts'))) as {
+  kernelListener: (
+    f: Fetch,
+    o: { secure: boolean },
+  ) => (incoming: IncomingMessage, outgoing: ServerResponse) => void;
+};
+type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => unknown;
+const kernelFetch = apps[1]!.fetch;
+const listeners: Array<{ name: string; listener: Listener }> = [
+  { name: '@hono/node-server listener', listener: getRequestListener(kernelFetch) as Listener },
+  { name: 'kernel listener', listener: kernelListener(kernelFetch, { secure: false }) },
+];
+const socket = new Socket();
+/** Serves one GET of `path` through `listener` on a fresh Node pair; resolves once the answer is ended. */
+function serveOne(listener: Listener, path: string): Promise<void> {
+  const incoming = new IncomingMessage(socket);
+  incoming.method = 'GET';
+  incoming.url = path;
+  incoming.headers = { host: '127.0.0.1:4000', 'user-agent': 'bench', accept: '*/*' };
+  incoming.rawHeaders = ['Host', '127.0.0.1:4000', 'User-Agent', 'bench', 'Accept', '*/*'];
+  const outgoing = new ServerResponse(incoming);
+  return new Promise<void>((resolve) => {
+    const end = outgoing.end;
+    outgoing.end = ((...args: Parameters<typeof end>) => {
+      const r = end.apply(outgoing, args);
+      resolve();
+      return r;
+    }) as typeof end;
+    listener(incoming, outgoing);
+  });
+}
+/**
+ * CPU µs per request over CALLS requests, then bytes allocated per request over CALLS / 10 more
+ * (heap used now − then + what each GC meanwhile freed; GCProfiler on, so not timed).
+ */
+async function measureListener(listener: Listener, path: string): Promise<[number, number]> {
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < CALLS; i++) await serveOne(listener, path);
+  const t = process.cpuUsage(t0);
+  const n = Math.ceil(CALLS / 10);
+  const gc = new GCProfiler();
+  gc.start();
+  const used0 = getHeapStatistics().used_heap_size;
+  for (let i = 0; i < n; i++) await serveOne(listener, path);
+  const used1 = getHeapStatistics().used_heap_size;
+  let freed = 0;
+  for (const s of gc.stop().statistics)
+    freed += s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize;
+  return [(t.user + t.system) / CALLS, (used1 - used0 + freed) / n];
+}
+const LISTENER_PATHS = ['/api/v1/health', ASYNC_PATH];
+for (const l of listeners) for (const p of LISTENER_PATHS) await measureListener(l.listener, p);
+const byListener = new Map<string, { us: number[]; bytes: number[] }>();
+for (let r = 0; r < ROUNDS; r++) {
+  const order = r % 2 === 0 ? listeners : [...listeners].reverse();
+  for (const l of order)
+    for (const p of LISTENER_PATHS) {
+      const key = `${p} ${l.name}`;
+      const [us, bytes] = await measureListener(l.listener, p);
+      const m = byListener.get(key) ?? { us: [], bytes: [] };
+      m.us.push(us);
+      m.bytes.push(bytes);
+      byListener.set(key, m);
+    }
+}
+console.log(
+  `listener: Node's request pair → answer written, CPU µs and bytes allocated per request (median of ${ROUNDS})`,
+);
+for (const p of LISTENER_PATHS) {
+  console.log(`GET ${p}`);
+  const base = byListener.get(`${p} ${listeners[0]!.name}`)!;
+  for (const l of listeners) {
+    const m = byListener.get(`${p} ${l.name}`)!;
+    const us = median(m.us);
+    const bytes = median(m.bytes);
+    console.log(
+      `  ${l.name.padEnd(28)} ${us.toFixed(2).padStart(6)} µs (${m.us.map((x) => x.toFixed(2)).join(' ')}), ${(bytes / 1024).toFixed(2)} KB  ${
+        l === listeners[0]
+          ? 'baseline'
+          : `${(us - median(base.us)).toFixed(2)} µs, ${((bytes - median(base.bytes)) / 1024).toFixed(2)} KB`
+      }`,
     );
   }
 }

@@ -248,7 +248,7 @@ function build(opts: HttpAppOptions, log: Log): Built {
    * One request. A route without a body whose caller is known at once (public, or a cached
    * token) has nothing to wait for before its handler, so the handler runs at once, and a
    * handler that answers synchronously (e.g. /health) is answered synchronously: no promise
-   * between the request and @hono/node-server's writer.
+   * between the request and the kernel listener's writer (kernel-listener.ts).
    */
   const serve = (c: Context, route: RouteSpec): Response | Promise<Response> => {
     const started = performance.now();

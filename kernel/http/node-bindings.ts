@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 
-/** What @hono/node-server hands the app as `c.env`: Node's own request and response. */
+/** What the kernel's listener and @hono/node-server hand the app as `c.env`: Node's own request and response. */
 interface NodeBindings {
   incoming?: IncomingMessage;
   outgoing?: ServerResponse;

@@ -11,9 +11,9 @@ export interface Responder {
 
 /**
  * Builds a response with `headers` plus the kernel's headers for this request
- * (`input.headers`, see RouteInput), so the app need not touch it again: it then reaches
- * @hono/node-server's fast path with its headers as a plain object, never rebuilt as a
- * `Headers`. The kernel's headers win over a handler's of the same name.
+ * (`input.headers`, see RouteInput), so the app need not touch it again: the kernel's listener
+ * (kernel-listener.ts) then writes it with `writeHead` + `end` from its headers as a plain object,
+ * never rebuilt as a `Headers` (as does @hono/node-server's fast path, for what it writes). The kernel's headers win over a handler's of the same name.
  */
 export function respond(
   input: Responder,

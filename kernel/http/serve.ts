@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { serve } from '@hono/node-server';
 import { omegaError, toProblem } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import { kernelListener } from './kernel-listener.js';
 
 /** A listening kernel server and how to stop it gracefully. */
 export interface RunningServer {
@@ -27,7 +27,10 @@ function clientErrorResponse(err: NodeJS.ErrnoException): string {
   return `HTTP/1.1 ${problem.status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
-/** Starts @hono/node-server on host:port, over HTTPS when a certificate and key are given. */
+/**
+ * Starts the kernel's server on host:port (kernel-listener.ts: @hono/node-server's listener for
+ * what the kernel does not answer itself), over HTTPS when a certificate and key are given.
+ */
 export async function startServer(opts: {
   fetch: (req: Request, env?: unknown) => Response | Promise<Response>;
   host: string;
@@ -38,17 +41,16 @@ export async function startServer(opts: {
   const serverOptions = opts.tls
     ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }
     : undefined;
-  const server = await new Promise<HttpServer | HttpsServer>((resolve, reject) => {
-    const s = serve(
-      {
-        fetch: opts.fetch,
-        hostname: opts.host,
-        port: opts.port,
-        ...(serverOptions ? { createServer: createHttpsServer, serverOptions } : {}),
-      },
-      () => resolve(s as HttpServer | HttpsServer),
-    ) as HttpServer | HttpsServer;
-    s.once('error', reject);
+  const listener = kernelListener(opts.fetch, { hostname: opts.host, secure: opts.tls !== undefined });
+  const server: HttpServer | HttpsServer = serverOptions
+    ? createHttpsServer(serverOptions, listener)
+    : createHttpServer({}, listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
