@@ -58,7 +58,8 @@ import { spawnServer } from './spawn-server.js';
  * route alone (open-loop-realtime.ts); OMEGA_BENCH_RT_SPLIT=1 adds the same rows with the budget
  * split among all hosts, as it was, beside them.
  *
- * The fixed-rate part alone, some targets, one mode (http-bench-settings.ts), e.g.
+ * The fixed-rate part alone (each target then first warmed 5 s at the rate, unrecorded), some
+ * targets, one mode (http-bench-settings.ts), e.g.
  * `OMEGA_BENCH_PARTS=fixed-rate OMEGA_BENCH_PACED_TARGETS=open,auth OMEGA_BENCH_PACED_MODES=isolated
  * npm run bench -- http.bench` (bare node:http, its twin and hono always run: the baselines).
  */
@@ -70,6 +71,8 @@ const BEFORE = process.env.OMEGA_BENCH_BEFORE;
 const PACED_SECONDS = settings.pacedSeconds;
 const PACED_RATE = 1000;
 const PACED_ROUNDS = settings.pacedRounds;
+/** Fixed-rate seconds each target runs unrecorded before the rounds when the wrk part did not warm it. */
+const PACED_WARM_SECONDS = 5;
 
 if (settings.throughput) ensureWrk();
 const dir = import.meta.dirname;
@@ -342,6 +345,22 @@ const pacedRounds = async (isolate: boolean, suffix: string, list: Target[]) => 
   }
   return rows;
 };
+// Without the wrk part nothing has warmed the servers: a fresh plugin host compiles its hot
+// functions on its main thread (spawn-host.ts: --no-concurrent-recompilation), turns of 2.5–6.9 ms
+// in its first seconds (open-loop-host-flags.bench.ts), which the first round's row would charge to
+// the route while the reference path's host compiles on a worker thread. Each target first runs
+// PACED_WARM_SECONDS at the rate, unrecorded.
+if (!settings.throughput) {
+  console.log(`  warm-up: ${PACED_WARM_SECONDS} s per target at the rate, unrecorded`);
+  for (const t of pacedTargets) {
+    const r = await openLoop(t.url, {
+      rate: PACED_RATE,
+      seconds: PACED_WARM_SECONDS,
+      ...(t.headers ? { headers: t.headers } : {}),
+    });
+    if (t.kernel) served.set(t.kernel, served.get(t.kernel)! + r.requests + PACED_RATE);
+  }
+}
 const pacedRows = settings.normal ? await pacedRounds(false, '', pacedTargets) : new Map<Target, Paced[]>();
 // The same targets with the servers under SCHED_FIFO too: on a shared machine this is the closest
 // to a quiet one, and separates a server's own tail (GC, its code) from waiting for a CPU.

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
+  answerPerChunk,
   createFrameReader,
   createFrameWriter,
   encodeFrame,
@@ -87,6 +88,39 @@ describe('frames on the kernel ↔ host channel', () => {
       writes[0]!,
     );
     expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('answers queued while a chunk is read leave in one write before the read returns', () => {
+    const writes: Buffer[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        writes.push(Buffer.from(chunk));
+        done();
+      },
+    });
+    const w = createFrameWriter(out);
+    const onData = answerPerChunk(
+      createFrameReader({
+        maxFrameBytes: 1000,
+        onFrame: (f) => w.send(4, f.id, 0, '', `r${f.id}`),
+        onViolation: (r) => expect.fail(r),
+      }),
+      w,
+    );
+    onData(Buffer.concat([encodeFrame(17, 1, 0, 'route:a', ''), encodeFrame(17, 2, 0, 'route:a', '')]));
+    // No turn has passed: the answers were written within the read, both in one write.
+    expect(w.queuedBytes()).toBe(0);
+    expect(writes).toHaveLength(1);
+    const got: string[] = [];
+    createFrameReader({
+      maxFrameBytes: 1000,
+      onFrame: (f) => got.push(f.body.toString()),
+      onViolation: () => {},
+    })(writes[0]!);
+    expect(got).toEqual(['r1', 'r2']);
+    // A chunk that completes no frame writes nothing.
+    onData(encodeFrame(17, 3, 0, 'route:a', '').subarray(0, 5));
+    expect(writes).toHaveLength(1);
   });
 
   it('writes exactly the bytes encodeFrame makes, multi-byte text and lone surrogates included', async () => {

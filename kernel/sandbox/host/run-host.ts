@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import ivm from 'isolated-vm';
+import { answerPerChunk } from '../wire/answer-per-chunk.js';
 import { createFrameReader } from '../wire/create-frame-reader.js';
 import { createFrameWriter } from '../wire/create-frame-writer.js';
 import { encodeFrame } from '../wire/encode-frame.js';
@@ -306,10 +307,13 @@ export function runHost(sock: Socket): void {
     }
   };
 
-  sock.on(
-    'data',
-    createFrameReader({ maxFrameBytes: MAX_KERNEL_FRAME, onFrame, onViolation: (r) => die(r, 'protocol') }),
-  );
+  // A chunk's answers leave as soon as its frames are handled (answerPerChunk), not a loop phase later.
+  const read = createFrameReader({
+    maxFrameBytes: MAX_KERNEL_FRAME,
+    onFrame,
+    onViolation: (r) => die(r, 'protocol'),
+  });
+  sock.on('data', answerPerChunk(read, writer));
   // The kernel is gone (or closed our channel): nothing left to serve.
   sock.on('error', () => process.exit(0));
   sock.on('close', () => process.exit(0));

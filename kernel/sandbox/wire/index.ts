@@ -1,3 +1,4 @@
+export { answerPerChunk } from './answer-per-chunk.js';
 export { createFrameReader, type FrameReaderOptions } from './create-frame-reader.js';
 export { createFrameWriter, type FrameWriter } from './create-frame-writer.js';
 export { encodeFrame } from './encode-frame.js';
