@@ -7,13 +7,15 @@ import { type BenchServer, spawnServer } from './spawn-server.js';
 
 /**
  * The metrics collector's CPU in two kernels side by side: A (BENCH_A, default
- * /work/before-s10: main before this round) and B (BENCH_B, default this tree), each running
+ * /work/before-s11: main before this round) and B (BENCH_B, default this tree), each running
  * the same metrics plugin bundle, started together and measured in the same windows, so both
  * face the same contention. After BENCH_WARMUP seconds (default 90), BENCH_WINDOWS windows
  * (default 10) of BENCH_WINDOW seconds (default 20): per window, CPU per collection of each
  * kernel and each plugin host (scheduler run time of every thread, /proc/<pid>/task/<tid>/schedstat,
  * plus reaped children). Printed: medians over the windows, and the median of the per-window
  * ratios B/A. Not minus an idle kernel (both kernels idle alike): the difference is the change.
+ * Also the kernel's wake-ups per collection: voluntary context switches of all its threads
+ * (/proc/<pid>/task/<tid>/status), each a sleep the event loop or a pool thread woke from.
  *
  * Each tree's bench/metrics.bench.ts is its kernel (METRICS_BENCH_ROLE=kernel), so A needs no
  * file of this one. Run: npx tsx --conditions=source bench/metrics-ab.bench.ts
@@ -35,6 +37,22 @@ function cpuMsOf(pid: number): number {
     }
   }
   return ns / 1e6 + children;
+}
+
+/** Voluntary context switches of all threads of `pid` so far (each one a wake-up after a sleep). */
+function wakeUpsOf(pid: number): number {
+  let n = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const m = /voluntary_ctxt_switches:\s+(\d+)/.exec(
+        readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'),
+      );
+      n += Number(m?.[1] ?? 0);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return n;
 }
 
 interface Side {
@@ -75,12 +93,14 @@ async function collections(s: Side): Promise<number> {
 
 interface Reading {
   kernel: number;
+  wakeUps: number;
   host: number;
   collections: number;
 }
 
 const read = async (s: Side): Promise<Reading> => ({
   kernel: cpuMsOf(s.kernelPid),
+  wakeUps: wakeUpsOf(s.kernelPid),
   host: cpuMsOf(s.hostPid),
   collections: await collections(s),
 });
@@ -89,7 +109,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (v: number[]) => percentile(v, 50);
 
 async function main(): Promise<void> {
-  const treeA = resolve(process.env.BENCH_A ?? '/work/before-s10');
+  const treeA = resolve(process.env.BENCH_A ?? '/work/before-s11');
   const treeB = resolve(process.env.BENCH_B ?? join(import.meta.dirname, '..'));
   const warmup = Number(process.env.BENCH_WARMUP ?? 90);
   const windows = Number(process.env.BENCH_WINDOWS ?? 10);
@@ -114,7 +134,9 @@ async function main(): Promise<void> {
     sides.push(await startSide('B', treeB, plugins, root));
     const [a, b] = sides as [Side, Side];
     await sleep(warmup * 1000);
-    const per: Record<'kA' | 'kB' | 'hA' | 'hB' | 'kRatio' | 'hRatio', number[]> = {
+    const per: Record<'kA' | 'kB' | 'hA' | 'hB' | 'kRatio' | 'hRatio' | 'wA' | 'wB', number[]> = {
+      wA: [],
+      wB: [],
       kA: [],
       kB: [],
       hA: [],
@@ -135,10 +157,16 @@ async function main(): Promise<void> {
         const x = r0.get(s)!;
         const y = r1.get(s)!;
         const n = y.collections - x.collections;
-        return { kernel: ((y.kernel - x.kernel) / n) * 1000, host: ((y.host - x.host) / n) * 1000 };
+        return {
+          kernel: ((y.kernel - x.kernel) / n) * 1000,
+          host: ((y.host - x.host) / n) * 1000,
+          wakeUps: (y.wakeUps - x.wakeUps) / n,
+        };
       };
       const ca = cost(a);
       const cb = cost(b);
+      per.wA.push(ca.wakeUps);
+      per.wB.push(cb.wakeUps);
       per.kA.push(ca.kernel);
       per.kB.push(cb.kernel);
       per.hA.push(ca.host);
@@ -160,6 +188,12 @@ async function main(): Promise<void> {
       name: 'kernel CPU per collection, median of B/A per window',
       value: median(per.kRatio),
       unit: '×',
+    });
+    report({
+      name: 'kernel wake-ups per collection, B (median of windows)',
+      value: median(per.wB),
+      unit: '',
+      baseline: { name: 'A, same windows', value: median(per.wA) },
     });
     report({
       name: 'plugin host CPU per collection, B (median of windows)',

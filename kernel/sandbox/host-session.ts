@@ -80,13 +80,6 @@ const KEEP_CODES = new Set<string>([
 /** How long a host has to answer a liveness ping after a missed deadline, ms. */
 const LIVENESS_MS = 2_000;
 
-/**
- * How often the in-flight calls' deadlines are checked, ms: one timer per session instead of a
- * setTimeout/clearTimeout per call (~2 % of the kernel's CPU on a plugin route, --cpu-prof). A
- * call is thus failed up to this much after its deadline; the error and kill are unchanged.
- */
-const DEADLINE_TICK_MS = 20;
-
 function errorData(body: Buffer): PluginErrorData {
   try {
     return toPluginError(parseUntrustedJson(body.subarray(0, 8192).toString('utf8'), 8));
@@ -229,24 +222,37 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
   };
 
   /**
-   * The deadline ticker: runs while calls are in flight (it stops itself on the first tick that
-   * finds none, so a steady stream of calls does not start and stop it per call) and fails every
-   * call past its deadline through {@link missed}.
+   * The deadline timer: one timeout, armed for the earliest deadline among the calls in flight
+   * and re-armed when it fires, never cleared when a call ends. A steady stream of calls (a 1 s
+   * metrics tick) thus costs no timer per call and no wake-up before a deadline is due: a 20 ms
+   * interval started per call woke the kernel once per call for nothing. A call past its
+   * deadline fails through {@link missed} when the timer fires (it may fire early by the time
+   * the loop's clock lags; it is then armed again for what remains).
    */
   let ticker: NodeJS.Timeout | undefined;
+  /** performance.now() at which the armed timer fires (Infinity: none armed). */
+  let tickerAt = Number.POSITIVE_INFINITY;
   const stopDeadlines = (): void => {
-    if (ticker) clearInterval(ticker);
+    if (ticker) clearTimeout(ticker);
     ticker = undefined;
+    tickerAt = Number.POSITIVE_INFINITY;
+  };
+  const armDeadlines = (at: number): void => {
+    if (ticker !== undefined && tickerAt <= at) return;
+    if (ticker) clearTimeout(ticker);
+    tickerAt = at;
+    ticker = setTimeout(checkDeadlines, Math.max(1, Math.ceil(at - performance.now())));
   };
   const checkDeadlines = (): void => {
-    if (inflight.size === 0) {
-      stopDeadlines();
-      return;
-    }
+    ticker = undefined;
+    tickerAt = Number.POSITIVE_INFINITY;
     const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
     for (const [id, p] of inflight) {
       if (now >= p.dueAt) void missed(id, p.kind, p.name, p.deadlineMs);
+      else if (p.dueAt < next) next = p.dueAt;
     }
+    if (next !== Number.POSITIVE_INFINITY && !ended) armDeadlines(next);
   };
 
   const invoke = (
@@ -258,9 +264,9 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     if (ended || stopping) return Promise.reject(unavailable(ended ? 'its host ended' : 'stopping'));
     const id = newId();
     return new Promise<string>((resolve, reject) => {
-      ticker ??= setInterval(checkDeadlines, DEADLINE_TICK_MS);
       const dueAt = performance.now() + deadlineMs;
       inflight.set(id, { resolve, reject, kind, name, mutationsAtStart: mutations, dueAt, deadlineMs });
+      armDeadlines(dueAt);
       host.send(FrameType.CALL, id, deadlineMs, `${kind}:${name}`, payload);
     });
   };

@@ -95,6 +95,16 @@ const enlist = (w: Watched): void => {
   }
 };
 
+/** Takes `w` off the busy set; the shared timer stops with the last busy host. */
+const delist = (w: Watched): void => {
+  busy.delete(w);
+  w.busy = false;
+  if (busy.size === 0 && timer) {
+    clearInterval(timer);
+    timer = undefined;
+  }
+};
+
 /**
  * Starts the kernel's spin watch over one plugin host. Every entry into a host's isolate is
  * caused by a frame the kernel sends (CALL, or REPLY: the continuation after a host call), so
@@ -129,6 +139,9 @@ export function watchSpins(
     },
     progress(done) {
       w.done = done;
+      // Nothing outstanding: leave the watch now rather than at the next tick, so an entry that
+      // ends in time (a 1 s metrics tick's call and continuation) costs no wake-up of the kernel.
+      if (w.busy && done === w.sent) delist(w);
     },
     setLimit(ms) {
       w.limit = Math.max(0, Math.min(0x7fffffff, Math.floor(ms)));
@@ -136,10 +149,7 @@ export function watchSpins(
     },
     close() {
       w.closed = true;
-      if (w.busy) {
-        busy.delete(w);
-        w.busy = false;
-      }
+      if (w.busy) delist(w);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, type EventBus } from '../../kernel/bus/index.js';
 import { callRoute, createSandbox, type Sandbox } from '../../kernel/sandbox/index.js';
@@ -52,6 +53,41 @@ describe('call deadlines (one ticker per session)', () => {
     // Nothing in flight: the ticker's next tick finds no call and clears itself.
     expect(await timersSettledTo(idle)).toBeLessThanOrEqual(idle);
     expect(p.status().restarts).toBe(0);
+    await p.dispose();
+  });
+
+  it('spaced calls answered in time wake neither the deadline timer nor the spin watch (no wake-up per call)', async () => {
+    const p = await startFixture(sb, 'well-behaved', {
+      services: { bus },
+      limits: { callTimeoutMs: 5_000 },
+    });
+    // Which callback each timer created from now on runs, and which of them fire.
+    const callbackOf = new Map<number, string>();
+    const fired: string[] = [];
+    const hook = createHook({
+      init(id, type, _trigger, resource) {
+        if (type !== 'Timeout') return;
+        callbackOf.set(id, (resource as { _onTimeout?: { name?: string } })._onTimeout?.name ?? '');
+      },
+      before(id) {
+        const name = callbackOf.get(id);
+        if (name === 'checkDeadlines' || name === 'tick') fired.push(name);
+      },
+    });
+    hook.enable();
+    let created = 0;
+    try {
+      for (let i = 0; i < 10; i++) {
+        expect((await callRoute(p, 'ping', req())).status).toBe(200);
+        // Longer than a spin-watch tick (50 ms): a timer left armed by the call would fire here.
+        await new Promise((r) => setTimeout(r, 80));
+      }
+      created = [...callbackOf.values()].filter((n) => n === 'checkDeadlines' || n === 'tick').length;
+    } finally {
+      hook.disable();
+    }
+    expect(created).toBeGreaterThan(0); // the hook saw the session's timers: the check is not vacuous
+    expect(fired).toEqual([]);
     await p.dispose();
   });
 

@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,39 @@ describe('watchSpins (the counting, without a host)', () => {
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toMatch(/^spin: a host-call continuation ran \d+ ms without yielding$/);
     w.close();
+  });
+
+  it('stops its shared timer once the last outstanding entry is finished: no tick wakes the loop after it', async () => {
+    // The ticks of the shared timer (its callback is `tick`) that fire from now on.
+    const ticks = new Set<number>();
+    let fired = 0;
+    const hook = createHook({
+      init(id, type, _trigger, resource) {
+        if (
+          type === 'Timeout' &&
+          (resource as { _onTimeout?: { name?: string } })._onTimeout?.name === 'tick'
+        )
+          ticks.add(id);
+      },
+      before(id) {
+        if (ticks.has(id)) fired++;
+      },
+    });
+    hook.enable();
+    const w = watchSpins(() => {});
+    try {
+      w.setLimit(1000);
+      for (let i = 1; i <= 3; i++) {
+        w.sent(ENTRY_KIND.call);
+        w.progress(i);
+        await sleep(120); // more than two ticks of 50 ms
+      }
+    } finally {
+      hook.disable();
+      w.close();
+    }
+    expect(ticks.size).toBeGreaterThan(0); // the timer was armed for each entry: the check is not vacuous
+    expect(fired).toBe(0);
   });
 
   it('does not fire while progress keeps coming, when idle, when unwatched, or after close', async () => {
