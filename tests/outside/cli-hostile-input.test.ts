@@ -36,4 +36,48 @@ describe('omega CLI, handed hostile input', () => {
     oneLine(r.stderr);
     expect(r.stderr).toMatch(/^omega: .*--port/);
   });
+
+  it('plugin trust of a file that is not JSON names it without quoting its bytes', async () => {
+    const file = join(dir, 'shadow');
+    writeFileSync(file, 'root:s3cr3t-hash-bytes:20000:0:99999:7:::\n');
+    const r = await run(['plugin', 'trust', file, '--url', 'http://127.0.0.1:9']);
+    expect(r.status).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).not.toContain('s3cr3t');
+    expect(r.stderr).not.toContain('root:');
+  });
+
+  it('plugin trust of a private key refuses before anything is sent', async () => {
+    const file = join(dir, 'publisher.private.jwk');
+    const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+    writeFileSync(file, JSON.stringify(jwk));
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await run(['plugin', 'trust', file, '--url', url]);
+      expect(r.status).toBe(2);
+      oneLine(r.stderr);
+      expect(r.stderr).toContain('private key');
+      expect(r.stderr).not.toContain(String(jwk.d));
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
+  it('a marketplace key file that is not JSON is named, its bytes never shown', async () => {
+    const file = join(dir, 'index.private.jwk');
+    writeFileSync(file, '{"kty":"OKP","d":"c2VjcmV0LWtleS1ieXRlcw');
+    const r = await run(['marketplace', 'timestamp', join(dir, 'm'), '--timestamp-keys', file]);
+    expect(r.status).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).not.toContain('c2VjcmV0');
+  });
 });
