@@ -224,6 +224,10 @@ export const marketplaceCommand: Command = {
         );
       }
       case 'serve': {
+        if (!existsSync(join(dir, 'root.json')))
+          throw new UsageError(
+            `${dir} is not a marketplace (no root.json); create one with omega marketplace init DIR`,
+          );
         const s = await serveDirectory(dir, {
           port: Number(values.port ?? 8700),
           host: typeof values.host === 'string' ? values.host : '127.0.0.1',

@@ -71,6 +71,14 @@ describe('omega CLI, handed hostile input', () => {
     }
   });
 
+  it('marketplace serve of a folder that is no marketplace says so, exit 2', async () => {
+    const r = await run(['marketplace', 'serve', join(dir, 'no-such-marketplace'), '--port', '0']);
+    expect(r.status).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain('not a marketplace');
+    expect(r.stderr).not.toContain('realpath');
+  });
+
   it('a marketplace key file that is not JSON is named, its bytes never shown', async () => {
     const file = join(dir, 'index.private.jwk');
     writeFileSync(file, '{"kty":"OKP","d":"c2VjcmV0LWtleS1ieXRlcw');
