@@ -89,3 +89,22 @@ describe('omega CLI, handed hostile input', () => {
     expect(r.stderr).not.toContain('c2VjcmV0');
   });
 });
+
+describe('omega CLI, with $OMEGA_CONFIG naming a directory', () => {
+  it('says it is a directory (not "not valid JSON"), one line, exit 1', async () => {
+    const r = await new Promise<{ status: number | null; stderr: string }>((done) => {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', CLI, 'status', '--url', 'http://127.0.0.1:9'],
+        { env: { ...process.env, OMEGA_CONFIG: dir } },
+      );
+      let stderr = '';
+      child.stderr.on('data', (b) => (stderr += b));
+      child.on('close', (status) => done({ status, stderr }));
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('a directory');
+    expect(r.stderr).not.toContain('not valid JSON');
+  });
+});
