@@ -21,10 +21,13 @@ export class UsageError extends Error {}
 /** Renders `--help` for a command from its option table. */
 export function renderHelp(cmd: Command): string {
   const lines = [`Usage: ${cmd.usage}`, '', cmd.summary, '', 'Options:'];
-  for (const [name, opt] of Object.entries(cmd.options)) {
-    const flag = `--${name}${opt.type === 'string' ? ' <value>' : ''}`;
-    lines.push(`  ${flag.padEnd(24)}${opt.description}`);
-  }
-  lines.push(`  ${'--help'.padEnd(24)}Show this help`);
+  const flags = Object.entries(cmd.options).map(([name, opt]): [string, string] => [
+    `--${name}${opt.type === 'string' ? ' <value>' : ''}`,
+    opt.description,
+  ]);
+  flags.push(['--help', 'Show this help']);
+  // The column fits the longest flag with two spaces to spare, so no description runs into its flag.
+  const width = Math.max(24, ...flags.map(([flag]) => flag.length + 2));
+  for (const [flag, description] of flags) lines.push(`  ${flag.padEnd(width)}${description}`);
   return lines.join('\n');
 }

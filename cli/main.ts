@@ -52,6 +52,15 @@ function withGlobals(cmd: Command): Command {
   return LOCAL_COMMANDS.has(cmd.name) ? cmd : { ...cmd, options: { ...GLOBAL_OPTIONS, ...cmd.options } };
 }
 
+/** A failure is one line on stderr (node:util parseArgs writes some of its messages on three). */
+function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
+}
+
 function topHelp(): string {
   const lines = ['Usage: omega <command> [options]', '', 'Commands:'];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(12)}${c.summary}`);
@@ -107,18 +116,18 @@ export async function main(argv: string[]): Promise<number> {
       err instanceof TargetError ||
       (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
-      process.stderr.write(`omega: ${(err as Error).message}\n`);
+      process.stderr.write(`omega: ${oneLine((err as Error).message)}\n`);
       return 2;
     }
     if (err instanceof ApiError) {
-      process.stderr.write(`omega: ${err.message} [${err.code}]\n`);
+      process.stderr.write(`omega: ${oneLine(err.message)} [${err.code}]\n`);
       return 1;
     }
     if (hasErrorCode(err)) {
-      process.stderr.write(`omega: ${err.message} [${err.code}]\n`);
+      process.stderr.write(`omega: ${oneLine(err.message)} [${err.code}]\n`);
       return 1;
     }
-    process.stderr.write(`omega: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(`omega: ${oneLine((err as Error)?.message ?? String(err))}\n`);
     return 1;
   }
 }

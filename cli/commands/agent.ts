@@ -11,7 +11,8 @@ export const agentCommand: Command = {
       name,
       {
         type: o.type,
-        description: `${o.description}${o.multiple ? ' (a comma list here)' : ''}${o.env ? ` [${o.env}]` : ''}`,
+        // omega agent passes each flag once, so a repeatable one takes its values as a comma list here.
+        description: `${o.multiple ? o.description.replace('(repeat, or a comma list)', '(a comma list)') : o.description}${o.env ? ` [${o.env}]` : ''}`,
       },
     ]),
   ),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../kernel/index.js';
 import {
@@ -20,6 +20,7 @@ import {
 } from '../../marketplace/publish/index.js';
 import { type Command, UsageError } from '../command.js';
 import { output } from '../output.js';
+import { readJsonFile } from '../read-json-file.js';
 
 type Values = Record<string, string | boolean | undefined>;
 const str = (description: string) => ({ type: 'string' as const, description });
@@ -40,7 +41,9 @@ async function keysOf(values: Values, flag: string, required = true): Promise<Si
   if (required && list.length === 0)
     throw new UsageError(`--${flag} needs one or more private key files (comma-separated)`);
   return Promise.all(
-    list.map(async (f) => loadSigningKey(JSON.parse(await readFile(resolve(f), 'utf8')), f)),
+    list.map(async (f) =>
+      loadSigningKey(await readJsonFile(f, `--${flag}: a private key file (*.private.jwk)`), f),
+    ),
   );
 }
 
@@ -146,12 +149,12 @@ export const marketplaceCommand: Command = {
       case 'add-publisher': {
         if (!arg || typeof values['publisher-key'] !== 'string')
           throw new UsageError('add-publisher DIR NAME --publisher-key pub.jwk');
-        const jwk = JSON.parse(await readFile(resolve(values['publisher-key']), 'utf8'));
+        const jwk = await readJsonFile(values['publisher-key'], 'the publisher public key (*.public.jwk)');
         await addPublisher({
           dir,
           keys: await keysOf(values, 'index-keys'),
           name: arg,
-          publisherKeys: [jwk],
+          publisherKeys: [jwk as Parameters<typeof addPublisher>[0]['publisherKeys'][number]],
         });
         return say({ publisher: arg }, `publisher ${arg} added; ${await afterIndexChange(values, dir)}`);
       }
@@ -221,6 +224,10 @@ export const marketplaceCommand: Command = {
         );
       }
       case 'serve': {
+        if (!existsSync(join(dir, 'root.json')))
+          throw new UsageError(
+            `${dir} is not a marketplace (no root.json); create one with omega marketplace init DIR`,
+          );
         const s = await serveDirectory(dir, {
           port: Number(values.port ?? 8700),
           host: typeof values.host === 'string' ? values.host : '127.0.0.1',

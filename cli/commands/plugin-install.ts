@@ -7,6 +7,7 @@ import type { ApiQuery } from '../api-types.js';
 import { UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
+import { readJsonFile } from '../read-json-file.js';
 import { resolveCliUrl } from '../target.js';
 import { approvePlan, LONG_OPERATION_MS, renderPlan } from './plugin-marketplace.js';
 
@@ -14,12 +15,11 @@ type Values = Record<string, string | boolean | undefined>;
 
 /** `omega plugin trust <publisher.public.jwk>`: the kernel trusts a publisher key (through the API). */
 export async function runPluginTrust(values: Values, keyFile: string): Promise<number> {
-  let jwk: unknown;
-  try {
-    jwk = JSON.parse(await readFile(resolve(keyFile), 'utf8'));
-  } catch (err) {
+  const jwk = await readJsonFile(keyFile, 'the publisher key, a *.public.jwk file');
+  if (jwk !== null && typeof jwk === 'object' && 'd' in jwk) {
+    // Refused here, so a private key never leaves this machine (the kernel would refuse it too).
     throw new UsageError(
-      `cannot read the publisher key ${keyFile} (${(err as Error).message}); give a *.public.jwk file`,
+      `${keyFile} is a private key; trust the publisher's public key (*.public.jwk), and keep this one secret`,
     );
   }
   const entry = await kernelApi(values).post('/api/v1/plugins/publishers', {

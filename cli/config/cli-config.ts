@@ -38,9 +38,19 @@ export function cliConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 /** The CLI's config (an absent file: no contexts). A broken file is one clear error, never overwritten silently. */
 export function readCliConfig(path = cliConfigPath()): CliConfig {
   if (!existsSync(path)) return { version: 1, contexts: {} };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    // A directory or an unreadable file is not "invalid JSON": say what it is.
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(
+      `cannot read the CLI config ${path} (${code === 'EISDIR' ? 'a directory' : (code ?? 'unreadable')}); point $OMEGA_CONFIG at a file`,
+    );
+  }
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc = JSON.parse(text);
   } catch {
     throw new Error(`${path} is not valid JSON; fix or delete it (omega login recreates it)`);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { omegaError } from '../errors/index.js';
@@ -120,6 +120,12 @@ export function loadConfig(sources: ConfigSources = {}): KernelConfig {
     sources.file ? `config (${sources.file}, env, flags)` : 'config (env, flags)',
   );
   config.dataDir = resolve(config.dataDir);
+  // A file there would fail later as a bare "EEXIST: file already exists, mkdir"; name the field now.
+  if (statSync(config.dataDir, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw omegaError('OMEGA_ERR_CONFIG_INVALID', `dataDir: ${config.dataDir} is a file, not a directory.`, {
+      errors: [{ field: 'dataDir', message: 'must be a directory (or not exist yet)' }],
+    });
+  }
   if (config.tls) config.tls = { cert: resolve(config.tls.cert), key: resolve(config.tls.key) };
   if (config.plugins.dirs) config.plugins.dirs = config.plugins.dirs.map((d) => resolve(d));
   if (config.plugins.installedDir) config.plugins.installedDir = resolve(config.plugins.installedDir);

@@ -5,6 +5,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { EventBus } from '../bus/index.js';
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import { checkHandshake } from './check-handshake.js';
 import { claimUpgrade, refuseUnclaimed } from './claim-upgrade.js';
 import { EVENTS_SUBPROTOCOL } from './event-frames.js';
 import { normaliseBearer } from './normalise-bearer.js';
@@ -66,6 +67,7 @@ export function attachEventsGateway(opts: EventsGatewayOptions): EventsGateway {
   let closing: Promise<void> | null = null;
 
   const accept = async (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> => {
+    checkHandshake(req);
     normaliseBearer(req);
     const principal = await opts.authenticate(req);
     if (principal === null || principal === undefined) {

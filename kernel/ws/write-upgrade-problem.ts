@@ -23,6 +23,8 @@ export function writeUpgradeProblem(socket: Duplex, err: unknown, instance: stri
     'Connection: close',
   ];
   if (problem.status === 401) lines.push('WWW-Authenticate: Bearer');
+  if (problem.status === 405 && Array.isArray(problem.allow))
+    lines.push(`Allow: ${problem.allow.join(', ')}`);
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
   socket.resume(); // read (and discard) what the client still sends, so its FIN completes the close
   if ('setTimeout' in socket && typeof socket.setTimeout === 'function') {

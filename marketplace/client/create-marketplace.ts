@@ -21,6 +21,7 @@ import {
 import { fromStore, type SwitchStep, switchPlugins } from '../install/switch-plugins.js';
 import { verifyArtifact } from '../install/verify-artifact.js';
 import { downloadFailed, type VerifiedRelease, verifyRelease } from '../metadata/index.js';
+import { ownEntry } from '../metadata/own-entry.js';
 import {
   type Candidate,
   consentPlan,
@@ -143,12 +144,13 @@ export function createMarketplace(o: MarketplaceOptions) {
     return metas;
   }
 
-  const sourceOf = (metas: VerifiedMetadata[], name: string) => metas.find((m) => m.index.plugins[name]);
+  const sourceOf = (metas: VerifiedMetadata[], name: string) =>
+    metas.find((m) => ownEntry(m.index.plugins, name));
 
   async function offers(metas: VerifiedMetadata[], name: string): Promise<Offer[]> {
     const meta = sourceOf(metas, name);
     if (!meta) return [];
-    const versions = Object.keys(meta.index.plugins[name]!.versions);
+    const versions = Object.keys(ownEntry(meta.index.plugins, name)?.versions ?? {});
     return Promise.all(
       versions.map(async (v) => ({ meta, release: await verifyRelease(meta.index, name, v, meta.source) })),
     );
@@ -167,9 +169,8 @@ export function createMarketplace(o: MarketplaceOptions) {
     const state = await loadInstalledState(stateFile);
     const found: Array<{ plugin: string; version: string; reason: string }> = [];
     for (const [name, p] of Object.entries(state.plugins)) {
-      const status = metas.find((m) => m.source === p.current.source)?.index.plugins[name]?.versions[
-        p.current.version
-      ]?.status;
+      const entry = ownEntry(metas.find((m) => m.source === p.current.source)?.index.plugins, name);
+      const status = ownEntry(entry?.versions, p.current.version)?.status;
       if (status?.state !== 'revoked') continue;
       found.push({ plugin: name, version: p.current.version, reason: status.reason });
       if (p.revoked?.version === p.current.version) continue;
@@ -201,7 +202,7 @@ export function createMarketplace(o: MarketplaceOptions) {
     const chosen = new Map<string, Offer>();
     let steps: Array<{ name: string; from?: string; offer: Offer }>;
     if (req.op === 'rollback') {
-      const p = state.plugins[req.name];
+      const p = ownEntry(state.plugins, req.name);
       if (!p)
         throw omegaError(
           'OMEGA_ERR_PLUGIN_NOT_FOUND',
@@ -210,7 +211,7 @@ export function createMarketplace(o: MarketplaceOptions) {
         );
       const meta = metas.find((m) => m.source === p.current.source);
       const target = [...p.history].reverse().find((h) => {
-        const st = meta?.index.plugins[req.name]?.versions[h.version];
+        const st = ownEntry(ownEntry(meta?.index.plugins, req.name)?.versions, h.version);
         return st !== undefined && st.status?.state !== 'revoked' && h.version !== p.current.version;
       });
       if (!target || !meta)
@@ -227,7 +228,7 @@ export function createMarketplace(o: MarketplaceOptions) {
       const names = req.op === 'install' ? [req.name] : req.name ? [req.name] : managed;
       if (req.op === 'upgrade')
         for (const n of names)
-          if (!state.plugins[n])
+          if (!ownEntry(state.plugins, n))
             throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `"${n}" was not installed from a marketplace.`, {
               plugin: n,
             });
@@ -279,7 +280,7 @@ export function createMarketplace(o: MarketplaceOptions) {
     const out: PlanStep[] = [];
     for (const s of steps) {
       chosen.set(s.name, s.offer);
-      const cur = state.plugins[s.name]?.current;
+      const cur = ownEntry(state.plugins, s.name)?.current;
       const rel = s.offer.release;
       const installed = await readInstalledPlugin(o.install, s.name);
       out.push({
@@ -343,7 +344,7 @@ export function createMarketplace(o: MarketplaceOptions) {
           }))!;
         const next = await verifyArtifact(bytes, release, meta.index, meta.source, o.kernelVersion);
         await store.put(bytes);
-        const previous = state.plugins[s.name]?.current;
+        const previous = ownEntry(state.plugins, s.name)?.current;
         const record: InstalledRelease = {
           version: s.to,
           source: meta.source,
@@ -360,7 +361,7 @@ export function createMarketplace(o: MarketplaceOptions) {
         steps,
       );
       for (const s of steps) {
-        const entry = state.plugins[s.name];
+        const entry = ownEntry(state.plugins, s.name);
         const history = [...(entry?.history ?? []).filter((h) => h.version !== s.record.version), s.record];
         state.plugins[s.name] = { current: s.record, history: history.slice(-10) };
       }
@@ -429,14 +430,12 @@ export function createMarketplace(o: MarketplaceOptions) {
         throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `No marketplace source offers "${name}".`, {
           plugin: name,
         });
-      const state = await loadInstalledState(stateFile);
+      const mine = ownEntry((await loadInstalledState(stateFile)).plugins, name);
       return {
         name,
         source: list[0]!.meta.source,
         publisher: list[0]!.release.statement.publisher,
-        installed: state.plugins[name]
-          ? { version: state.plugins[name].current.version, revoked: state.plugins[name].revoked }
-          : undefined,
+        installed: mine ? { version: mine.current.version, revoked: mine.revoked } : undefined,
         versions: list
           .map(({ release: r }) => ({
             version: r.statement.version,
@@ -459,7 +458,7 @@ export function createMarketplace(o: MarketplaceOptions) {
     async remove(name: string) {
       return serial(async () => {
         const state = await loadInstalledState(stateFile);
-        if (!state.plugins[name])
+        if (!ownEntry(state.plugins, name))
           throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `"${name}" was not installed from a marketplace.`, {
             plugin: name,
           });

@@ -1,5 +1,6 @@
 import { hasErrorCode, type PluginManifest, parseManifest } from '@omega/protocol';
 import { type IndexDoc, type ReleaseStatement, releaseStatementSchema } from './metadata-schemas.js';
+import { ownEntry } from './own-entry.js';
 import { parsePayload } from './parse-signed.js';
 import { TYP } from './signed-document.js';
 import { type TrustContext, untrusted } from './untrusted.js';
@@ -35,11 +36,11 @@ export async function verifyRelease(
   source: string,
 ): Promise<VerifiedRelease> {
   const ctx: TrustContext = { source, role: 'release', plugin, version };
-  const entry = index.plugins[plugin];
-  const v = entry?.versions[version];
+  const entry = ownEntry(index.plugins, plugin);
+  const v = ownEntry(entry?.versions, version);
   if (!entry || !v)
     throw untrusted(ctx, 'malformed', 'no such release in the index', 'a listed release', 'none');
-  const publisherKeys = index.publishers[entry.publisher]?.keys ?? {};
+  const publisherKeys = ownEntry(index.publishers, entry.publisher)?.keys ?? {};
   const kid = headerKid(v.release.protected);
   if (!Object.hasOwn(publisherKeys, kid)) {
     throw untrusted(

@@ -15,7 +15,15 @@ export interface DirectoryServer {
 const TYPES: Record<string, string> = { json: 'application/json', omp: 'application/octet-stream' };
 
 /**
- * Serves the files of `dir` read-only over HTTP (GET/HEAD, no listing, nothing outside `dir`),
+ * Never served, wherever they sit under the directory: keys (`*.jwk`, the private ones above
+ * all: `omega marketplace keygen DIR` writes into whatever folder it is given) and dotfiles.
+ */
+const withheld = (rel: string): boolean =>
+  rel.split(sep).some((part) => part.startsWith('.') || part.endsWith('.jwk'));
+
+/**
+ * Serves the files of `dir` read-only over HTTP (GET/HEAD, no listing, nothing outside `dir`,
+ * no key file or dotfile),
  * on 127.0.0.1 by default: enough for tests and small sites; put a real web server or CDN in
  * front for anything larger.
  */
@@ -39,7 +47,7 @@ export async function serveDirectory(
       return send(404, 'not found');
     }
     const rel = relative(root, file);
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || withheld(rel))
       return send(404, 'not found');
     const st = await stat(file).catch(() => null);
     if (!st?.isFile()) return send(404, 'not found');

@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
+const run = (args: string[]) =>
+  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
+
+const SUBCOMMANDS = [
+  'start',
+  'status',
+  'login',
+  'logout',
+  'context',
+  'plugin',
+  'marketplace',
+  'security',
+  'nodes',
+  'sessions',
+  'alerts',
+  'agent',
+];
+
+describe('omega <command> --help, as a newcomer reads it', () => {
+  it.each(SUBCOMMANDS)('%s: every flag is apart from its description', (name) => {
+    const r = run([name, '--help']);
+    expect(r.status).toBe(0);
+    const options = r.stdout.split('\n').filter((l) => l.startsWith('  --'));
+    expect(options.length).toBeGreaterThan(0);
+    // `  --flag <value>` then at least two spaces before the description, never `<value>Port …`.
+    for (const line of options) expect(line, line).toMatch(/^ {2}--[a-z0-9-]+( <value>)? {2,}\S/);
+  });
+
+  it('agent: a repeatable flag is described once, as omega agent takes it (a comma list)', () => {
+    const line = run(['agent', '--help'])
+      .stdout.split('\n')
+      .find((l) => l.includes('--discovery-interface'));
+    expect(line).toContain('(a comma list)');
+    expect(line).not.toContain('repeat');
+    expect(line).not.toContain('(a comma list here)');
+  });
+});

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeDir } from '../helpers/temp-kernel.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
+
+/** Runs the CLI without blocking this process (a test server here must keep answering). */
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
+      env: { ...process.env, OMEGA_CONFIG: join(dir, 'cli.json'), OMEGA_TOKEN: 'omg_not-a-real-token' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'omega-outside-cli-'));
+afterAll(() => removeDir(dir));
+
+const oneLine = (text: string) => expect(text.trimEnd().split('\n')).toHaveLength(1);
+
+describe('omega CLI, handed hostile input', () => {
+  it('a flag value parseArgs refuses is one line on stderr, exit 2', async () => {
+    const r = await run(['start', '--port', '-1']);
+    expect(r.status).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/^omega: .*--port/);
+  });
+
+  it('plugin trust of a file that is not JSON names it without quoting its bytes', async () => {
+    const file = join(dir, 'shadow');
+    writeFileSync(file, 'root:s3cr3t-hash-bytes:20000:0:99999:7:::\n');
+    const r = await run(['plugin', 'trust', file, '--url', 'http://127.0.0.1:9']);
+    expect(r.status).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).not.toContain('s3cr3t');
+    expect(r.stderr).not.toContain('root:');
+  });
+
+  it('plugin trust of a private key refuses before anything is sent', async () => {
+    const file = join(dir, 'publisher.private.jwk');
+    const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+    writeFileSync(file, JSON.stringify(jwk));
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await run(['plugin', 'trust', file, '--url', url]);
+      expect(r.status).toBe(2);
+      oneLine(r.stderr);
+      expect(r.stderr).toContain('private key');
+      expect(r.stderr).not.toContain(String(jwk.d));
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
+  it('marketplace serve of a folder that is no marketplace says so, exit 2', async () => {
+    const r = await run(['marketplace', 'serve', join(dir, 'no-such-marketplace'), '--port', '0']);
+    expect(r.status).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain('not a marketplace');
+    expect(r.stderr).not.toContain('realpath');
+  });
+
+  it('a marketplace key file that is not JSON is named, its bytes never shown', async () => {
+    const file = join(dir, 'index.private.jwk');
+    writeFileSync(file, '{"kty":"OKP","d":"c2VjcmV0LWtleS1ieXRlcw');
+    const r = await run(['marketplace', 'timestamp', join(dir, 'm'), '--timestamp-keys', file]);
+    expect(r.status).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).not.toContain('c2VjcmV0');
+  });
+});
+
+describe('omega CLI, with $OMEGA_CONFIG naming a directory', () => {
+  it('says it is a directory (not "not valid JSON"), one line, exit 1', async () => {
+    const r = await new Promise<{ status: number | null; stderr: string }>((done) => {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', CLI, 'status', '--url', 'http://127.0.0.1:9'],
+        { env: { ...process.env, OMEGA_CONFIG: dir } },
+      );
+      let stderr = '';
+      child.stderr.on('data', (b) => (stderr += b));
+      child.on('close', (status) => done({ status, stderr }));
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('a directory');
+    expect(r.stderr).not.toContain('not valid JSON');
+  });
+});

@@ -1,0 +1,19 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../kernel/config/index.js';
+
+describe('omega start --data-dir naming a file', () => {
+  it('is refused by the config, naming dataDir, before anything is created', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'omega-outside-config-')), 'not-a-dir');
+    writeFileSync(file, 'x');
+    expect(() => loadConfig({ flags: { dataDir: file } })).toThrow(
+      expect.objectContaining({
+        code: 'OMEGA_ERR_CONFIG_INVALID',
+        message: expect.stringMatching(/^dataDir: .* is a file/),
+      }),
+    );
+    expect(loadConfig({ flags: { dataDir: join(file, '..', 'fresh') } }).dataDir).toMatch(/fresh$/);
+  });
+});
