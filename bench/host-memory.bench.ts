@@ -435,6 +435,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * readings over 3 s, sample-memory.ts) and the metrics host's RSS by mapping (node text: the node
  * binary's code it touched — TurboFan's compiler is ~3.4 MB of it). OMEGA_BENCH_METRICS_ONLY=1
  * runs only this part.
+ *
+ * The CPU figure still holds the plugin's tier-up: a plugin run once a second reaches TurboFan
+ * function by function over minutes (V8 code log of the metrics host, `--log-code`: 10 TurboFan
+ * compiles of its code between 60 and 150 s, a few ms each, 4 of them the minute's history flush),
+ * so a longer METRICS_WARMUP_S reads less; compare A and B with the same warm-up. To see where a
+ * host's CPU goes: `perf record -g -p <metrics host pid>` (TurboFan: `GetOrCompileOptimized`).
  */
 async function metricsSection(): Promise<void> {
   const warmS = Number(process.env.METRICS_WARMUP_S ?? 60);
