@@ -15,16 +15,20 @@ export interface DirectoryServer {
 const TYPES: Record<string, string> = { json: 'application/json', omp: 'application/octet-stream' };
 
 /**
- * Never served, wherever they sit under the directory: keys (`*.jwk`, the private ones above
- * all: `omega marketplace keygen DIR` writes into whatever folder it is given) and dotfiles.
+ * What a marketplace publishes, and so all that is served: its signed documents (`root.json`,
+ * `N.root.json`, `index.json`, `timestamp.json`) and its artifacts (`artifacts/*.omp`). Anything
+ * else under the directory (keys above all: `omega marketplace keygen DIR` writes into whatever
+ * folder it is given, and editors leave `root.private.jwk~` or `.swp` copies beside them;
+ * dotfiles, notes) is 404. Judged on the real path, so a symlink is judged by what it points at.
  */
-const withheld = (rel: string): boolean =>
-  rel.split(sep).some((part) => part.startsWith('.') || part.endsWith('.jwk'));
+const PUBLISHED =
+  /^(?:(?:[1-9][0-9]{0,8}\.)?root|index|timestamp)\.json$|^artifacts\/[A-Za-z0-9][A-Za-z0-9.+-]*\.omp$/;
+
+const published = (rel: string): boolean => PUBLISHED.test(sep === '/' ? rel : rel.split(sep).join('/'));
 
 /**
- * Serves the files of `dir` read-only over HTTP (GET/HEAD, no listing, nothing outside `dir`,
- * no key file or dotfile),
- * on 127.0.0.1 by default: enough for tests and small sites; put a real web server or CDN in
+ * Serves a marketplace directory read-only over HTTP (GET/HEAD, no listing, only the files a
+ * marketplace publishes: see PUBLISHED), on 127.0.0.1 by default: enough for tests and small sites; put a real web server or CDN in
  * front for anything larger.
  */
 export async function serveDirectory(
@@ -47,7 +51,7 @@ export async function serveDirectory(
       return send(404, 'not found');
     }
     const rel = relative(root, file);
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || withheld(rel))
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || !published(rel))
       return send(404, 'not found');
     const st = await stat(file).catch(() => null);
     if (!st?.isFile()) return send(404, 'not found');

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'omega-outside-market-'));
 afterAll(() => removeDir(dir));
 
 describe('omega marketplace serve, asked for what a marketplace never publishes', () => {
-  it('keys (keygen DIR into the served folder) and dotfiles are 404; the documents are served', async () => {
+  it('only the signed documents and artifacts are served: keys (and their editor copies), dotfiles, anything else are 404', async () => {
     mkdirSync(join(dir, 'artifacts'));
     mkdirSync(join(dir, '.git'));
     writeFileSync(join(dir, 'root.json'), '{}');
@@ -19,11 +19,23 @@ describe('omega marketplace serve, asked for what a marketplace never publishes'
     writeFileSync(join(dir, 'root.public.jwk'), '{"kty":"OKP"}');
     writeFileSync(join(dir, '.git', 'config'), '[core]');
     writeFileSync(join(dir, '.env'), 'TOKEN=secret');
+    writeFileSync(join(dir, '2.root.json'), '{}');
+    writeFileSync(join(dir, 'notes.txt'), 'publish checklist');
+    // Editor and backup copies of a key, and a key named in capitals (found by review).
+    for (const copy of [
+      'root.private.jwk~',
+      'root.private.jwk.bak',
+      'root.private.jwk.swp',
+      'root.private.JWK',
+    ])
+      writeFileSync(join(dir, copy), '{"d":"secret"}');
+    symlinkSync(join(dir, 'root.private.jwk'), join(dir, 'artifacts', 'key-0.1.0.omp'));
     const s = await serveDirectory(dir);
     try {
       const status = async (path: string) => (await fetch(`${s.url}${path}`)).status;
       expect(await status('/root.json')).toBe(200);
       expect(await status('/artifacts/hello-0.1.0.omp')).toBe(200);
+      expect(await status('/2.root.json')).toBe(200);
       for (const path of [
         '/root.private.jwk',
         '/artifacts/publisher.private.jwk',
@@ -31,6 +43,12 @@ describe('omega marketplace serve, asked for what a marketplace never publishes'
         '/.git/config',
         '/.env',
         '/artifacts/%2e%2e/root.private.jwk',
+        '/root.private.jwk~',
+        '/root.private.jwk.bak',
+        '/root.private.jwk.swp',
+        '/root.private.JWK',
+        '/artifacts/key-0.1.0.omp',
+        '/notes.txt',
       ])
         expect(await status(path), path).toBe(404);
     } finally {
