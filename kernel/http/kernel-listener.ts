@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { LightRequest } from './light-request.js';
+import { inheritGlobalRequest, LightRequest } from './light-request.js';
 import { isPlainTarget, urlPrefixMemo } from './request-url.js';
 
 /** The app's `fetch`, as @hono/node-server calls it (`env` is Node's `{ incoming, outgoing }`). */
@@ -54,6 +54,7 @@ export function kernelListener(fetch: AppFetch, opts: { hostname?: string; secur
     },
     opts.hostname === undefined ? {} : { hostname: opts.hostname },
   ) as NodeListener;
+  inheritGlobalRequest();
   const key = partsKey();
   if (key === undefined) return fallback;
   const prefixOf = urlPrefixMemo(opts.secure ? 'https' : 'http');
@@ -68,7 +69,22 @@ export function kernelListener(fetch: AppFetch, opts: { hostname?: string; secur
     fallback(incoming, outgoing);
   };
 
+  /**
+   * Writes `res`; whatever throws on the way (a header Node refuses, an answer that is not a
+   * Response, a frozen headers object) is @hono/node-server's to fail as it would (500) when
+   * nothing is written yet, and ends the connection otherwise: nothing thrown here escapes as an
+   * unhandled rejection, which would stop the kernel.
+   */
   const write = (incoming: IncomingMessage, outgoing: ServerResponse, res: Response): void => {
+    try {
+      writeDirect(incoming, outgoing, res);
+    } catch (err) {
+      if (!outgoing.headersSent) handOver(incoming, outgoing, () => Promise.resolve(res));
+      else outgoing.destroy(err as Error);
+    }
+  };
+
+  const writeDirect = (incoming: IncomingMessage, outgoing: ServerResponse, res: Response): void => {
     const parts = (res as unknown as Record<symbol, Parts | undefined>)[key];
     const headers = parts?.[2];
     const body = parts?.[1];
@@ -85,14 +101,8 @@ export function kernelListener(fetch: AppFetch, opts: { hostname?: string; secur
     }
     const record = headers as Record<string, string | number>;
     if (!hasContentLength(record)) record['Content-Length'] = Buffer.byteLength(body);
-    try {
-      outgoing.writeHead(parts[0], record);
-      outgoing.end(body);
-    } catch {
-      // A header Node refuses: @hono/node-server's writer fails it as it would (500), and nothing
-      // thrown here escapes into Node's request event.
-      handOver(incoming, outgoing, () => Promise.resolve(res));
-    }
+    outgoing.writeHead(parts[0], record);
+    outgoing.end(body);
   };
 
   return (incoming, outgoing) => {

@@ -97,4 +97,25 @@ for (const name of METHODS_VIA_REAL) {
     },
   });
 }
-Object.setPrototypeOf(LightRequest.prototype, Request.prototype);
+Object.defineProperty(LightRequest.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(
+    this: LightRequest,
+    depth: number | null,
+    options: object,
+    inspect: (v: unknown, o: object) => string,
+  ) {
+    const shown = { method: this.method, url: this.url, headers: this.headers };
+    return `Request (kernel, lightweight) ${inspect(shown, { ...options, depth: depth == null ? null : depth - 1 })}`;
+  },
+});
+
+/**
+ * Makes a LightRequest an instance of the global `Request` as it is now: call it after
+ * @hono/node-server's listener is made, which replaces the global with its own subclass (so that
+ * `c.req.raw instanceof Request` holds on both listeners' requests, as it does on theirs).
+ */
+export function inheritGlobalRequest(): void {
+  if (Object.getPrototypeOf(LightRequest.prototype) !== globalThis.Request.prototype)
+    Object.setPrototypeOf(LightRequest.prototype, globalThis.Request.prototype);
+}
+inheritGlobalRequest();

@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LightRequest } from '../../kernel/http/light-request.js';
@@ -79,8 +80,9 @@ describe("the kernel's listener", () => {
     note(c);
     return new Response(null, { status: 204 });
   });
-  app.get('/rejects', async () => {
-    throw new Error('no');
+  app.get('/frozen', (c) => {
+    note(c);
+    return new Response('x', { headers: Object.freeze({ 'content-type': 'text/plain' }) });
   });
   app.get('/bad-header', (c) => {
     note(c);
@@ -93,9 +95,12 @@ describe("the kernel's listener", () => {
     return new Promise<Response>((r) => setTimeout(() => r(new Response('too late')), 300));
   });
   app.onError(() => new Response('failed', { status: 500 }));
-  /** A fetch that throws before any handler: @hono/node-server answers 500. */
+  /** A fetch that throws, rejects or resolves to no Response before any handler: each a 500. */
   const fetch = (req: Request, env?: unknown) => {
-    if (new URL(req.url).pathname === '/throws') throw new Error('boom');
+    const path = new URL(req.url).pathname;
+    if (path === '/throws') throw new Error('boom');
+    if (path === '/rejects') return Promise.reject(new Error('no'));
+    if (path === '/no-response') return Promise.resolve(null as unknown as Response);
     return app.fetch(req, env as never);
   };
 
@@ -145,6 +150,10 @@ describe("the kernel's listener", () => {
   it('fails as @hono/node-server does: a throwing fetch, a rejected answer, a header Node refuses', async () => {
     expect((await send(server.port, '/throws')).status).toBe(500);
     expect((await send(server.port, '/rejects')).status).toBe(500);
+    // Thrown while writing (found by review): no answer at all, and headers it cannot add to.
+    expect((await send(server.port, '/no-response')).status).toBe(500);
+    expect((await send(server.port, '/frozen')).status).toBe(500);
+    expect(direct.get('/frozen')).toBe(true);
     const bad = await send(server.port, '/bad-header');
     expect(direct.get('/bad-header')).toBe(true);
     expect(bad.status).toBe(500);
@@ -178,5 +187,42 @@ describe("the kernel's listener", () => {
     expect(direct.get('/held')).toBe(true);
     // Node marks the request errored ("aborted"), which becomes the reason, as under @hono/node-server.
     expect(await aborted).toMatch(/aborted|prematurely closed/);
+  });
+});
+
+describe("the kernel listener's request", () => {
+  it("is a Request like @hono/node-server's: instanceof, the same members, shown by inspect", async () => {
+    const seen = new Map<string, { raw: Request; isRequest: boolean }>();
+    const app = new Hono();
+    app.get('/r', (c) => {
+      seen.set(c.req.raw instanceof LightRequest ? 'mine' : 'theirs', {
+        raw: c.req.raw,
+        isRequest: c.req.raw instanceof Request,
+      });
+      return new Response('ok');
+    });
+    const logger = createLogger({
+      level: 'fatal',
+      destination: new Writable({ write: (_c, _e, cb) => cb() }) as never,
+    });
+    const s = await startServer({ fetch: app.fetch, host: '127.0.0.1', port: 0, logger });
+    try {
+      await send(s.port, '/r');
+      await send(s.port, '/./r'); // @hono/node-server's request
+    } finally {
+      await s.close(1000);
+    }
+    const mine = seen.get('mine')!;
+    const theirs = seen.get('theirs')!;
+    expect([mine.isRequest, theirs.isRequest]).toEqual([true, true]);
+    expect(inspect(mine.raw)).toContain('/r');
+    // Every string-named member their lightweight request defines, ours defines too.
+    const members = (o: object) =>
+      Object.getOwnPropertyNames(o)
+        .filter((n) => n !== 'constructor')
+        .sort();
+    const theirNames = members(Object.getPrototypeOf(theirs.raw));
+    expect(theirNames.length).toBeGreaterThan(10);
+    expect(members(LightRequest.prototype)).toEqual(expect.arrayContaining(theirNames));
   });
 });
