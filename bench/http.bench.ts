@@ -12,13 +12,14 @@ import { ensureWrk, type LoadResult, wrk } from './http-load.js';
 import { type OpenLoopResult, openLoop } from './http-open-loop.js';
 import { cpuMs } from './http-proc.js';
 import { type GcPauses, gcMark, gcPausesSince } from './open-loop-gc-pauses.js';
-import { realtimePrefix, releaseRealtime, setRealtime } from './open-loop-realtime.js';
+import { realtimePrefix, setRealtime } from './open-loop-realtime.js';
 import { formatRounds, summariseRounds } from './open-loop-rounds.js';
 import { readSchedCounters, type SchedCounters, schedDelta } from './open-loop-waits.js';
 import { median, report } from './report.js';
 import { sampleMemory, unitWithRange } from './sample-memory.js';
 import { ADMIN_TOKEN, childPids, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
 import { spawnServer } from './spawn-server.js';
+import { stopOnExit } from './stop-on-exit.js';
 
 /**
  * The kernel's request path against what it could be, all targets in one run (issue #13):
@@ -92,29 +93,10 @@ const gcWatch = {
 };
 const omega = await startOmega(gcWatch);
 const before = BEFORE ? await startOmega({ root: BEFORE, ...gcWatch }) : undefined;
-// A run that fails part-way (a target's bad responses, a refused chrt) still stops its servers:
-// SIGTERM each on exit (a kernel then stops its plugin hosts), so none is left loading the machine.
-// First a server stopped mid-row goes back to normal priority and its hosts' groups lose their
-// RT budgets (the exit handler runs on an uncaught error and, through the handlers below, on a
-// signal too).
-let stopped = false;
-process.on('exit', () => {
-  for (const problem of releaseRealtime()) console.error(`bench: not undone: ${problem}`);
-  if (stopped) return;
-  const pids = [bareNode, bareTwin, hono, ref].map(pidOf);
-  for (const k of [omega, ...(before ? [before] : [])]) pids.push(k.pid);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {} // already gone
-  }
+// A run that fails part-way (a target's bad responses, a refused chrt) still stops its servers.
+const exit = stopOnExit({
+  pids: () => [...[bareNode, bareTwin, hono, ref].map(pidOf), omega.pid, ...(before ? [before.pid] : [])],
 });
-// Stopped from outside (Ctrl-C, a CI timeout): exit through the handler above.
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const)
-  process.once(signal, () => process.exit(code));
 
 interface Target {
   name: string;
@@ -431,7 +413,7 @@ const idleMemory = async () => {
 };
 const memory = settings.throughput ? await idleMemory() : undefined;
 rmSync(gcFile, { force: true });
-stopped = true;
+exit.stopped();
 await Promise.all([
   bareNode.stop(),
   bareTwin.stop(),

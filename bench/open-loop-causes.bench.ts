@@ -5,10 +5,11 @@ import { pathToFileURL } from 'node:url';
 import { balancedOrder, unbalancedRounds } from './balanced-order.js';
 import { openLoop } from './http-open-loop.js';
 import { type GcSpan, gcMark, gcSpansSince } from './open-loop-gc-pauses.js';
-import { realtimePrefix, releaseRealtime, setRealtime } from './open-loop-realtime.js';
+import { realtimePrefix, setRealtime } from './open-loop-realtime.js';
 import { readSchedCounters, schedDelta } from './open-loop-waits.js';
 import { median } from './report.js';
 import { ADMIN_TOKEN, childPids, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
+import { stopOnExit } from './stop-on-exit.js';
 
 /**
  * What the plugin route's slow 1 % at 1,000 req/s wait for (issue #13), one candidate per kernel,
@@ -49,21 +50,7 @@ interface Variant {
   kernel: OmegaUnderTest;
 }
 const kernels: OmegaUnderTest[] = [];
-let stopped = false;
-process.on('exit', () => {
-  for (const problem of releaseRealtime()) console.error(`bench: not undone: ${problem}`);
-  if (stopped) return;
-  for (const k of kernels) {
-    try {
-      process.kill(k.pid, 'SIGTERM');
-    } catch {} // already gone
-  }
-});
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const)
-  process.once(signal, () => process.exit(code));
+const exit = stopOnExit({ pids: () => kernels.map((k) => k.pid) });
 
 const start = async (nodeArgs: string[] = []) => {
   const k = await startOmega({ nodeArgs: [...gcArgs, ...nodeArgs], env });
@@ -162,7 +149,7 @@ for (let round = 0; round < ROUNDS; round++) {
     );
   }
 }
-stopped = true;
+exit.stopped();
 await Promise.all(kernels.map((k) => k.stop()));
 rmSync(gcFile, { force: true });
 

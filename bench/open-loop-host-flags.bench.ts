@@ -2,11 +2,12 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { balancedOrder, cycleCoverage } from './balanced-order.js';
 import { openLoop } from './http-open-loop.js';
-import { releaseRealtime, setRealtime } from './open-loop-realtime.js';
+import { setRealtime } from './open-loop-realtime.js';
 import { formatRounds, summariseRounds } from './open-loop-rounds.js';
 import { perRequest, readSchedCounters, schedDelta } from './open-loop-waits.js';
 import { childPids, type OmegaUnderTest, startOmega } from './servers/start-omega.js';
 import { type BenchServer, spawnServer } from './spawn-server.js';
+import { stopOnExit } from './stop-on-exit.js';
 
 /**
  * Which of the plugin host's node flags the plugin route's slow 1 % waits for (issue #13): the
@@ -43,26 +44,7 @@ const OMEGA_HOST_FLAGS = [
 
 const servers: BenchServer[] = [];
 const kernels: OmegaUnderTest[] = [];
-let stopped = false;
-process.on('exit', () => {
-  for (const problem of releaseRealtime()) console.error(`bench: not undone: ${problem}`);
-  if (stopped) return;
-  for (const s of servers) {
-    try {
-      process.kill(pidOf(s), 'SIGTERM');
-    } catch {} // already gone
-  }
-  for (const k of kernels) {
-    try {
-      process.kill(k.pid, 'SIGTERM');
-    } catch {} // already gone
-  }
-});
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const)
-  process.once(signal, () => process.exit(code));
+const exit = stopOnExit({ pids: () => [...servers.map(pidOf), ...kernels.map((k) => k.pid)] });
 
 const pidOf = (s: BenchServer) => (s.info as { pid?: number }).pid ?? -1;
 
@@ -141,7 +123,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     console.log(`      host:   ${perRequest(h, n)}`);
   }
 }
-stopped = true;
+exit.stopped();
 for (const s of servers) await s.stop();
 for (const k of kernels) await k.stop();
 console.log(

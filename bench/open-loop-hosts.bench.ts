@@ -4,10 +4,10 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openLoop } from './http-open-loop.js';
 import { cpuMs } from './http-proc.js';
-import { releaseRealtime } from './open-loop-realtime.js';
 import { perRequest, readSchedCounters, schedDelta } from './open-loop-waits.js';
 import { median } from './report.js';
 import { ADMIN_TOKEN, startOmega } from './servers/start-omega.js';
+import { stopOnExit } from './stop-on-exit.js';
 
 /**
  * What the plugin route's slow 1 % wait on at normal priority (issue #13): Omega as `npm start`
@@ -36,25 +36,20 @@ const ROUNDS = Number(process.env.OMEGA_BENCH_ROUNDS ?? 3);
 const RATE = 1000;
 
 const omega = await startOmega();
-let stopped = false;
 /** The variant whose row is running: an exit mid-row puts its hosts' policy and shares back. */
 let running: Variant | undefined;
-// On an uncaught error and (through the handlers below) a signal too: the row's variant undone,
-// nothing left under SCHED_FIFO or with an RT budget, then the kernel stopped.
-process.on('exit', () => {
-  try {
-    running?.off();
-  } catch (err) {
-    console.error(`bench: ${running?.name} not undone: ${(err as Error).message}`);
-  }
-  for (const problem of releaseRealtime()) console.error(`bench: not undone: ${problem}`);
-  if (!stopped) process.kill(omega.pid, 'SIGTERM');
+// However the bench ends: the row's variant undone, nothing left under SCHED_FIFO or with an RT
+// budget, then the kernel stopped.
+const exit = stopOnExit({
+  before: () => {
+    try {
+      running?.off();
+    } catch (err) {
+      throw new Error(`${running?.name}: ${(err as Error).message}`);
+    }
+  },
+  pids: () => [omega.pid],
 });
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const)
-  process.once(signal, () => process.exit(code));
 
 const { items } = (await (
   await fetch(`${omega.url}/api/v1/plugins`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
@@ -171,7 +166,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     console.log(`      other hosts: ${((otherCpu * 1000) / n).toFixed(1)} µs CPU/req`);
   }
 }
-stopped = true;
+exit.stopped();
 await omega.stop();
 console.log(
   '\nper variant over the rounds: p99 median [min – max]; medians of the echo host’s wait per wake-up and the kernel’s wait per request',
