@@ -108,9 +108,13 @@ describe('omega login and contexts', () => {
     expect(listed.body.items.map((p: { kid: string }) => p.kid)).toContain(kid);
     const priv = join(home, 'private.jwk');
     writeFileSync(priv, JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'x'.repeat(43), d: 'd'.repeat(43) }));
+    // Refused by the CLI before anything is sent (a usage error): the key never leaves this machine.
     const refused = await omega(['plugin', 'trust', priv], env);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/private key.*public key.*\[OMEGA_ERR_VALIDATION\]/);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is a private key; trust the publisher's public key/);
+    expect(refused.stderr).not.toContain('d'.repeat(43));
+    const still = await call(k, 'GET', '/api/v1/plugins/publishers');
+    expect(still.body.items).toHaveLength(listed.body.items.length);
   });
 
   it('signs out (the session is revoked) and then says how to sign in again', async () => {
