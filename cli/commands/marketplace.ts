@@ -18,6 +18,7 @@ import {
   serveDirectory,
   setReleaseStatus,
 } from '../../marketplace/publish/index.js';
+import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
 import { output } from '../output.js';
 import { readJsonFile } from '../read-json-file.js';
@@ -96,8 +97,7 @@ export const marketplaceCommand: Command = {
   async run(values, positionals) {
     const [action, dirArg, arg, ...extra] = positionals;
     const json = values.json === true;
-    if (!action || !ACTIONS.includes(action))
-      throw new UsageError(`marketplace needs one of: ${ACTIONS.join(', ')}`);
+    if (!action || !ACTIONS.includes(action)) throw actionError('marketplace', action, ACTIONS);
     if (!dirArg) throw new UsageError(`marketplace ${action} needs a directory`);
     if (extra.length) throw new UsageError(`too many arguments: ${extra.join(' ')}`);
     const dir = resolve(dirArg);
