@@ -74,7 +74,7 @@ export const marketplaceCommand: Command = {
     '  | add-release DIR ARTIFACT --publisher NAME --publisher-key priv.jwk --index-keys i [--timestamp-keys t]',
     '  | yank|revoke DIR NAME@VERSION --reason TEXT --index-keys i [--timestamp-keys t]',
     '  | timestamp DIR --timestamp-keys t [--expires-in SECONDS]',
-    '  | rotate-root DIR --root-keys NEW --root-threshold N --timestamp-keys t --index-keys i --sign-keys OLD+NEW',
+    '  | rotate-root DIR --root-keys NEW --root-threshold N --timestamp-keys t --index-keys i --sign-keys old1,new1,…',
     '  | serve DIR [--port N] [--host 127.0.0.1]',
   ].join('\n'),
   options: {
@@ -85,7 +85,9 @@ export const marketplaceCommand: Command = {
     'timestamp-threshold': str('timestamp signatures needed (default 1)'),
     'index-keys': str('private key files of the index role'),
     'index-threshold': str('index signatures needed (default 1)'),
-    'sign-keys': str('rotate-root: every key that signs the new root (old threshold + new threshold)'),
+    'sign-keys': str(
+      'rotate-root: private key files that sign the new root, comma-separated: enough old root keys for the old threshold and enough new ones for the new',
+    ),
     publisher: str('add-release: the publisher name'),
     'publisher-key': str('add-publisher: public JWK; add-release: private JWK that signs the release'),
     reason: str('yank/revoke: why (shown to operators, signed)'),
