@@ -159,6 +159,7 @@ export async function startKernel(
       system,
       crypto,
       logger: logger.child({ component: 'plugins' }),
+      sandboxLogger: logger.child({ component: 'sandbox' }),
       fetch: {
         forbidPorts: ownPorts,
         allowPrivate: config.plugins.fetchAllowPrivate,

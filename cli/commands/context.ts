@@ -1,3 +1,4 @@
+import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
 import { readCliConfig, writeCliConfig } from '../config/cli-config.js';
 import { output } from '../output.js';
@@ -35,7 +36,7 @@ export const contextCommand: Command = {
       return 0;
     }
     if (action !== 'use' && action !== 'delete')
-      throw new UsageError('context needs one of: list, use NAME, delete NAME');
+      throw actionError('context', action, ['list', 'use NAME', 'delete NAME']);
     if (!name) throw new UsageError(`context ${action} needs a NAME; omega context list shows them`);
     if (!config.contexts[name]) throw new UsageError(`no context "${name}"; omega context list shows them`);
     if (action === 'use') config.current = name;

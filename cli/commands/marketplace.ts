@@ -18,6 +18,7 @@ import {
   serveDirectory,
   setReleaseStatus,
 } from '../../marketplace/publish/index.js';
+import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
 import { output } from '../output.js';
 import { readJsonFile } from '../read-json-file.js';
@@ -73,7 +74,7 @@ export const marketplaceCommand: Command = {
     '  | add-release DIR ARTIFACT --publisher NAME --publisher-key priv.jwk --index-keys i [--timestamp-keys t]',
     '  | yank|revoke DIR NAME@VERSION --reason TEXT --index-keys i [--timestamp-keys t]',
     '  | timestamp DIR --timestamp-keys t [--expires-in SECONDS]',
-    '  | rotate-root DIR --root-keys NEW --root-threshold N --timestamp-keys t --index-keys i --sign-keys OLD+NEW',
+    '  | rotate-root DIR --root-keys NEW --root-threshold N --timestamp-keys t --index-keys i --sign-keys old1,new1,…',
     '  | serve DIR [--port N] [--host 127.0.0.1]',
   ].join('\n'),
   options: {
@@ -84,7 +85,9 @@ export const marketplaceCommand: Command = {
     'timestamp-threshold': str('timestamp signatures needed (default 1)'),
     'index-keys': str('private key files of the index role'),
     'index-threshold': str('index signatures needed (default 1)'),
-    'sign-keys': str('rotate-root: every key that signs the new root (old threshold + new threshold)'),
+    'sign-keys': str(
+      'rotate-root: private key files that sign the new root, comma-separated: enough old root keys for the old threshold and enough new ones for the new',
+    ),
     publisher: str('add-release: the publisher name'),
     'publisher-key': str('add-publisher: public JWK; add-release: private JWK that signs the release'),
     reason: str('yank/revoke: why (shown to operators, signed)'),
@@ -96,8 +99,7 @@ export const marketplaceCommand: Command = {
   async run(values, positionals) {
     const [action, dirArg, arg, ...extra] = positionals;
     const json = values.json === true;
-    if (!action || !ACTIONS.includes(action))
-      throw new UsageError(`marketplace needs one of: ${ACTIONS.join(', ')}`);
+    if (!action || !ACTIONS.includes(action)) throw actionError('marketplace', action, ACTIONS);
     if (!dirArg) throw new UsageError(`marketplace ${action} needs a directory`);
     if (extra.length) throw new UsageError(`too many arguments: ${extra.join(' ')}`);
     const dir = resolve(dirArg);

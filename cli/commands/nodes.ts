@@ -1,3 +1,4 @@
+import { actionError } from '../action-error.js';
 import type { ApiBody, ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
@@ -306,7 +307,7 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
       });
     }
     default:
-      throw new UsageError(`nodes needs one of: ${ACTIONS.join(', ')}`);
+      throw actionError('nodes', action, ACTIONS);
   }
 }
 
@@ -338,7 +339,7 @@ async function tokenAction(action: string | undefined, values: Values, args: str
         path: { token: one(args, 'token revoke needs exactly one token id') },
       });
     default:
-      throw new UsageError(`nodes token needs one of: ${TOKEN_ACTIONS.join(', ')}`);
+      throw actionError('nodes token', action, TOKEN_ACTIONS);
   }
 }
 
@@ -415,7 +416,7 @@ export const nodesCommand: Command = {
   async run(values, positionals) {
     const [action, ...rest] = positionals;
     if (!action || !(ACTIONS as readonly string[]).includes(action))
-      throw new UsageError(`nodes needs one of: ${ACTIONS.join(', ')}`);
+      throw actionError('nodes', action, ACTIONS);
     let sub: string | undefined;
     let data: unknown;
     if (action === 'token') {

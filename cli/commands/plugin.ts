@@ -1,4 +1,5 @@
 import type { PluginView } from '../../kernel/index.js';
+import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
@@ -87,7 +88,7 @@ export const pluginCommand: Command = {
     const [action, name, ...extra] = positionals;
     const json = values.json === true;
     if (!action || !(ACTIONS as readonly string[]).includes(action)) {
-      throw new UsageError(`plugin needs one of: ${ACTIONS.join(', ')}`);
+      throw actionError('plugin', action, ACTIONS);
     }
     if (action === 'list') {
       if (name) throw new UsageError('plugin list takes no name');

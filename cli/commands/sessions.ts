@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { actionError } from '../action-error.js';
 import { ApiError } from '../api-client.js';
 import type { ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
@@ -348,7 +349,7 @@ async function quotaAction(action: string | undefined, values: Values, args: str
     case 'rm':
       return api.delete('/api/v1/sessions/quotas/{scope}/{name}', target('rm'));
     default:
-      throw new UsageError(`sessions quota needs one of: ${QUOTA_ACTIONS.join(', ')}`);
+      throw actionError('sessions quota', action, QUOTA_ACTIONS);
   }
 }
 
@@ -535,7 +536,7 @@ export const sessionsCommand: Command = {
   async run(values, positionals) {
     const [action, ...rest] = positionals;
     if (!action || !(ACTIONS as readonly string[]).includes(action))
-      throw new UsageError(`sessions needs one of: ${ACTIONS.join(', ')}`);
+      throw actionError('sessions', action, ACTIONS);
     const json = values.json === true;
     const follow = values.follow === true;
     const api = kernelApi(values);
@@ -618,7 +619,7 @@ export const sessionsCommand: Command = {
           data = await api.post('/api/v1/sessions/{id}/terminate', { path, body });
         } else if (action === 'pause' || action === 'resume')
           data = await api.post(`/api/v1/sessions/{id}/${action}`, { path, body: {} });
-        else throw new UsageError(`sessions needs one of: ${ACTIONS.join(', ')}`);
+        else throw actionError('sessions', action, ACTIONS);
         output(json, data, () => human(action, data));
         return 0;
       }

@@ -7,6 +7,7 @@ import {
   startKernel,
 } from '../../kernel/index.js';
 import { attachMarketplace } from '../../marketplace/index.js';
+import { checkListen, listenError } from '../check-listen.js';
 import type { Command } from '../command.js';
 import { type LocalAgent, startLocalAgent } from './local-agent.js';
 
@@ -54,7 +55,15 @@ export const startCommand: Command = {
     // Start-up can wait on timers that do not hold a process open (journal flushes, back-offs);
     // without a handle of its own the process could end, silently and with 0, before it listens.
     const hold = setInterval(() => {}, 60_000);
-    const kernel = await startKernel(config).finally(() => clearInterval(hold));
+    await checkListen(config.host, config.port).catch((err: unknown) => {
+      clearInterval(hold);
+      throw err;
+    });
+    const kernel = await startKernel(config)
+      .catch((err: unknown) => {
+        throw listenError(err, config.host, config.port) ?? err;
+      })
+      .finally(() => clearInterval(hold));
     // An error nothing handled: logged (and the log flushed), one line on stderr, exit 1.
     exitOnFatal(kernel.logger);
     attachMarketplace(kernel);

@@ -111,7 +111,8 @@ export async function authorizeRequest(
   observe?: (outcome: RequestOutcome) => void,
 ): Promise<Principal | null> {
   if (route.permission === PUBLIC) return null;
-  const bearer = bearerFrom(readHeader(c, 'authorization'));
+  const authorization = readHeader(c, 'authorization');
+  const bearer = bearerFrom(authorization);
   const signed = readHeader(c, 'x-omega-signature') !== undefined;
   const failed = (code: string, reason?: string) => {
     const remote = readRemote(c);
@@ -148,7 +149,9 @@ export async function authorizeRequest(
       'OMEGA_ERR_UNAUTHENTICATED',
       bearer
         ? 'The bearer token is not valid (expired, revoked or unknown): sign in again (omega login, or POST /api/v1/security/login) or use a current API token.'
-        : 'This route needs a bearer token: send Authorization: Bearer <token> with an access token from omega login (or POST /api/v1/security/login), an API token (omg_…), or the operator token the kernel was started with (OMEGA_ADMIN_TOKEN), if any.',
+        : authorization?.includes(',')
+          ? 'The request carries more than one Authorization header (or several credentials in one): send exactly one, Authorization: Bearer <token>.'
+          : 'This route needs a bearer token: send Authorization: Bearer <token> with an access token from omega login (or POST /api/v1/security/login), an API token (omg_…), or the operator token the kernel was started with (OMEGA_ADMIN_TOKEN), if any.',
     );
   }
   return checkPermission(c, route, principal, observe);

@@ -12,6 +12,7 @@ import {
 import type { Logger } from '../log/index.js';
 import { authorizeKnown, authorizeRequest, type RequestOutcome } from './authorize-request.js';
 import { checkBodyDigest } from './check-body-digest.js';
+import { CLIENT_CLOSED_STATUS, clientClosed } from './client-closed.js';
 import { directDispatch, type RouterEntry } from './direct-dispatch.js';
 import { checkIdempotencyKey, type Idempotency, requestFingerprint } from './idempotency.js';
 import { nodeBindings, readHeader, readRemote } from './node-bindings.js';
@@ -162,9 +163,11 @@ function build(opts: HttpAppOptions, log: Log): Built {
     return res;
   };
 
-  /** {@link finish} for a request that threw: its problem response. */
+  /** {@link finish} for a request that threw: its problem response (a client that left gets none, logged as 499). */
   const failed = (c: Context, input: Responder, started: number, thrown: unknown): Response =>
-    finish(c, errorResponse(c, thrown, input), input, started, thrown);
+    clientClosed(c, thrown)
+      ? finish(c, new Response(null, { status: CLIENT_CLOSED_STATUS }), input, started)
+      : finish(c, errorResponse(c, thrown, input), input, started, thrown);
 
   /** Reports an audited change (routes that declare `audit`, on success). */
   const audited = (c: Context, route: RouteSpec, input: RouteInput<unknown>, res: Response): void => {

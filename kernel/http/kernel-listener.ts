@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
+import { omegaError, toProblem } from '../errors/index.js';
 import { inheritGlobalRequest, LightRequest } from './light-request.js';
 import { isPlainTarget, urlPrefixMemo } from './request-url.js';
 
@@ -25,6 +26,27 @@ function partsKey(): symbol | undefined {
     if (Array.isArray(v) && v[0] === 299 && v[1] === 'probe' && v[2] === headers) return key;
   }
   return undefined;
+}
+
+const NOT_A_PATH = 'The request target is not a path (such as /api/v1/health) or an absolute http(s) URL.';
+
+/** An origin-form target (`/…`) or an absolute-form one (`http://…`, which a server must accept). */
+const isRoutableTarget = (target: string | undefined): boolean =>
+  target !== undefined && (target.startsWith('/') || /^https?:\/\//i.test(target));
+
+/**
+ * Answers a request no route can serve (Host-less HTTP/1.1, `OPTIONS *`) with a 400
+ * problem+json, as the server's clientError answer does; Node's own was an empty 400.
+ */
+function refuse(outgoing: ServerResponse, detail: string): void {
+  const body = JSON.stringify(toProblem(omegaError('OMEGA_ERR_BAD_REQUEST', detail)));
+  outgoing.writeHead(400, {
+    'Content-Type': 'application/problem+json',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  });
+  outgoing.end(body);
 }
 
 /** Whether a header record already names Content-Length (@hono/node-server's test). */
@@ -113,7 +135,9 @@ export function kernelListener(fetch: AppFetch, opts: { hostname?: string; secur
         ? prefixOf(host)
         : undefined;
     if (prefix === undefined) {
-      fallback(incoming, outgoing);
+      if ((host === undefined && incoming.httpVersion === '1.1') || !isRoutableTarget(target))
+        refuse(outgoing, host === undefined ? 'An HTTP/1.1 request needs a Host header.' : NOT_A_PATH);
+      else fallback(incoming, outgoing);
       return;
     }
     const req = new LightRequest(incoming, outgoing, prefix + target) as unknown as Request;

@@ -1,5 +1,6 @@
 import { hasErrorCode } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import { CLIENT_CLOSED_STATUS } from './client-closed.js';
 
 /** Options of {@link createRequestLog}. */
 export interface RequestLogOptions {
@@ -144,6 +145,9 @@ export function createRequestLog(opts: RequestLogOptions): RequestLog {
         line(r, { ...(r.err === undefined ? {} : { err: r.err }), ...(isSlow ? { slow: true } : {}) }),
         'request failed',
       );
+    } else if (r.status === CLIENT_CLOSED_STATUS) {
+      // the client went away mid-request: its business, not a fault (no stack, no error line)
+      if (logger.isLevelEnabled('debug')) logger.debug(line(r), 'client closed the request');
     } else if (DENIED.has(r.status)) logger.warn(line(r, isSlow ? { slow: true } : {}), 'request denied');
     else if (r.status >= 400) logger.info(line(r, isSlow ? { slow: true } : {}), 'request refused');
     else if (isSlow) logger.warn(line(r, { slowMs }), 'slow request');

@@ -42,9 +42,10 @@ export async function startServer(opts: {
     ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }
     : undefined;
   const listener = kernelListener(opts.fetch, { hostname: opts.host, secure: opts.tls !== undefined });
+  // Host-less HTTP/1.1 reaches the listener, which answers it with a problem (Node's is an empty 400)
   const server: HttpServer | HttpsServer = serverOptions
-    ? createHttpsServer(serverOptions, listener)
-    : createHttpServer({}, listener);
+    ? createHttpsServer({ ...serverOptions, requireHostHeader: false }, listener)
+    : createHttpServer({ requireHostHeader: false }, listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

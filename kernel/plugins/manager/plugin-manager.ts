@@ -6,6 +6,7 @@ import { hasErrorCode, type OmegaError, omegaError } from '../../errors/index.js
 import { KERNEL_TOPICS } from '../../events/kernel-topics.js';
 import type { RouteTable } from '../../http/route-table.js';
 import { type RouteValidator, routeValidators } from '../../http/route-validation/index.js';
+import type { Logger } from '../../log/index.js';
 import { createPermissionGate } from '../../permissions/index.js';
 import { createSandbox, resolveLimits, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { discoverPlugins } from '../discover-plugins.js';
@@ -29,6 +30,11 @@ export interface PluginManagerOptions extends Omit<KernelServices, 'services'> {
   grantsFile: string;
   kernelVersion: string;
   sandbox?: Omit<SandboxOptions, 'logger' | 'onStatus' | 'onDenied'>;
+  /**
+   * The plugin hosts' logger, tagged by the caller (`component: 'sandbox'`): a child of `logger`
+   * would carry `component` twice, since pino appends bindings rather than replacing them.
+   */
+  sandboxLogger: Logger;
 }
 
 /** The kernel's plugin lifecycle: discover, check, grant, start in order, mount, enable/disable/reload. */
@@ -87,7 +93,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
   const sandbox = (): Sandbox =>
     (sandboxInstance ??= createSandbox({
       ...opts.sandbox,
-      logger: logger.child({ component: 'sandbox' }),
+      logger: opts.sandboxLogger,
       onStatus: (e) => {
         bus.publish(KERNEL_TOPICS.pluginState(e.state), e);
         if (!e.reason) return;

@@ -125,7 +125,9 @@ describe('omega nodes', () => {
       );
       const badLabel = await omega('token', 'create', '--label', 'rack');
       expect(badLabel.stderr.trim()).toBe('omega: --label takes k=v pairs separated by commas (got "rack")');
-      expect((await omega('frobnicate')).stderr).toContain('nodes needs one of: list, show');
+      expect((await omega('frobnicate')).stderr).toContain(
+        'nodes: unknown action "frobnicate" (one of: list, show',
+      );
       expect((await omega('pending', '--json')).stdout).toContain('"items": []');
     },
     SLOW,

@@ -8,8 +8,15 @@ import type { CgroupLayout, SessionCgroupPaths, V1Controller } from './cgroup-la
 import { controllerSource, cpuUsageSource } from './controller-source.js';
 import { type CgroupUsage, readCgroupUsage, type UsageSources } from './read-cgroup-usage.js';
 
-/** The directory name of a session's cgroup in every hierarchy. */
-export const sessionCgroupName = (id: string): string => `s-${id}`;
+/**
+ * The directory name of a session's cgroup in every hierarchy: the id itself when it already
+ * starts with `s-` (as the kernel's ids do), else `s+<id>`. Ids are [A-Za-z0-9_.-], so `+`
+ * keeps the two kinds apart: no two ids share a cgroup.
+ */
+export const sessionCgroupName = (id: string): string => (id.startsWith('s-') ? id : `s+${id}`);
+
+/** Whether a directory under the base is named like a session's cgroup (old agents named every one `s-<id>`). */
+export const isSessionCgroupName = (name: string): boolean => name.startsWith('s-') || name.startsWith('s+');
 
 /** Polls `done()` every millisecond-ish until true or `timeoutMs` passed; returns whether it became true. */
 export async function pollUntil(

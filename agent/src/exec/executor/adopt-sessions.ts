@@ -1,6 +1,6 @@
 import { readdir, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { SessionCgroup } from '../cgroup/session-cgroup.js';
+import { basename, join } from 'node:path';
+import { isSessionCgroupName, SessionCgroup, sessionCgroupName } from '../cgroup/session-cgroup.js';
 import { ProcessTreeGroup } from '../proc/process-tree-group.js';
 import type { SessionContainer } from '../session-container.js';
 import type { SessionStatus } from '../session-types.js';
@@ -27,10 +27,16 @@ async function removeStrayCgroups(ctx: ExecutorContext): Promise<void> {
   const bases = [ctx.layout.unified?.base, ...Object.values(ctx.layout.v1).map((h) => h?.base)].filter(
     (b): b is string => !!b,
   );
+  const known = new Set<string>();
+  for (const rt of ctx.sessions.values()) {
+    known.add(sessionCgroupName(rt.id));
+    for (const dir of rt.record.cgroup ? new SessionCgroup(ctx.layout, rt.record.cgroup).dirs() : [])
+      known.add(basename(dir));
+  }
+  for (const id of ctx.starting) known.add(sessionCgroupName(id));
   for (const base of new Set(bases)) {
     for (const name of await readdir(base).catch(() => [] as string[])) {
-      const id = name.slice(2);
-      if (!name.startsWith('s-') || ctx.sessions.has(id) || ctx.starting.has(id)) continue;
+      if (!isSessionCgroupName(name) || known.has(name)) continue;
       await rmdir(join(base, name)).catch(() => {}); // fails (EBUSY) while it holds processes: then it is not ours to kill
     }
   }

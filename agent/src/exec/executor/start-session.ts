@@ -1,7 +1,9 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyLimits } from '../cgroup/apply-limits.js';
+import { cgroupBaseIntact } from '../cgroup/cgroup-base-intact.js';
 import { lifecycleSource } from '../cgroup/controller-source.js';
+import { prepareCgroupBase } from '../cgroup/prepare-cgroup-base.js';
 import { SessionCgroup } from '../cgroup/session-cgroup.js';
 import { FEATURES } from '../enforcement-report.js';
 import { execError } from '../errors/index.js';
@@ -154,6 +156,13 @@ export async function startSession(ctx: ExecutorContext, input: unknown): Promis
     work = await prepareWorkDir(ctx, spec, who);
     const applied: string[] = [];
     if (ctx.layout.mode !== 'none') {
+      if (!(await cgroupBaseIntact(ctx.layout))) {
+        ctx.logger.warn(
+          { session: spec.id },
+          'the sessions cgroup base was removed (another agent on this cgroup parent stopped?); recreating it',
+        );
+        await prepareCgroupBase(ctx.layout, ctx.logger);
+      }
       cg = new SessionCgroup(ctx.layout, SessionCgroup.pathsFor(ctx.layout, spec.id, spec.resources));
       await cg.create();
       for (const a of await applyLimits(cg, ctx.layout, spec.resources))
