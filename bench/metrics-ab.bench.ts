@@ -8,7 +8,9 @@ import { type BenchServer, spawnServer } from './spawn-server.js';
 /**
  * The metrics collector's CPU in two kernels side by side: A (BENCH_A, default
  * /work/before-s11: main before this round) and B (BENCH_B, default this tree), each running
- * the same metrics plugin bundle, started together and measured in the same windows, so both
+ * the same metrics plugin bundle (built from this tree), or with BENCH_PLUGIN=each its own
+ * tree's built plugins/metrics/dist (when the plugin's change needs its kernel's, e.g.
+ * ctx.events.emit; build each tree first: npm run build:plugins), started together and measured in the same windows, so both
  * face the same contention. After BENCH_WARMUP seconds (default 90), BENCH_WINDOWS windows
  * (default 10) of BENCH_WINDOW seconds (default 20): per window, CPU per collection of each
  * kernel and each plugin host (scheduler run time of every thread, /proc/<pid>/task/<tid>/schedstat,
@@ -64,6 +66,19 @@ interface Side {
 }
 
 /** Starts `tree`'s kernel on its own copy of the plugin folder and data dir. */
+/** A plugins folder holding `from`'s built metrics plugin (dist + panels), granted what it declares. */
+function pluginsFolder(from: string, to: string): string {
+  mkdirSync(join(to, 'metrics', 'dist'), { recursive: true });
+  for (const f of ['plugin.json', 'plugin.js']) cpSync(join(from, 'dist', f), join(to, 'metrics', 'dist', f));
+  cpSync(join(from, 'panels'), join(to, 'metrics', 'panels'), { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(from, 'plugin.json'), 'utf8')) as { permissions: string[] };
+  writeFileSync(
+    join(to, 'grants.json'),
+    JSON.stringify({ metrics: { granted: manifest.permissions, denied: [] } }),
+  );
+  return to;
+}
+
 async function startSide(name: string, tree: string, plugins: string, root: string): Promise<Side> {
   const dir = join(root, `${name}-plugins`);
   cpSync(plugins, dir, { recursive: true });
@@ -117,21 +132,15 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'omega-metrics-ab-'));
   const sides: Side[] = [];
   try {
-    // One bundle for both: the plugin is not what is compared.
+    const each = process.env.BENCH_PLUGIN === 'each';
+    const metricsOf = (tree: string) => join(tree, 'plugins', 'metrics');
+    // One bundle for both unless BENCH_PLUGIN=each: then the plugin is part of what is compared.
     const src = join(import.meta.dirname, '..', 'plugins', 'metrics');
-    await buildPlugin(src, { typecheck: false });
-    const plugins = join(root, 'plugins');
-    mkdirSync(join(plugins, 'metrics', 'dist'), { recursive: true });
-    for (const f of ['plugin.json', 'plugin.js'])
-      cpSync(join(src, 'dist', f), join(plugins, 'metrics', 'dist', f));
-    cpSync(join(src, 'panels'), join(plugins, 'metrics', 'panels'), { recursive: true });
-    const manifest = JSON.parse(readFileSync(join(src, 'plugin.json'), 'utf8')) as { permissions: string[] };
-    writeFileSync(
-      join(plugins, 'grants.json'),
-      JSON.stringify({ metrics: { granted: manifest.permissions, denied: [] } }),
-    );
-    sides.push(await startSide('A', treeA, plugins, root));
-    sides.push(await startSide('B', treeB, plugins, root));
+    if (!each) await buildPlugin(src, { typecheck: false });
+    const pluginsA = pluginsFolder(each ? metricsOf(treeA) : src, join(root, 'plugins-a'));
+    const pluginsB = pluginsFolder(each ? metricsOf(treeB) : src, join(root, 'plugins-b'));
+    sides.push(await startSide('A', treeA, pluginsA, root));
+    sides.push(await startSide('B', treeB, pluginsB, root));
     const [a, b] = sides as [Side, Side];
     await sleep(warmup * 1000);
     const per: Record<'kA' | 'kB' | 'hA' | 'hB' | 'kRatio' | 'hRatio' | 'wA' | 'wB', number[]> = {
@@ -176,7 +185,7 @@ async function main(): Promise<void> {
       loads.push(loadavg()[0] ?? 0);
     }
     console.log(
-      `A = ${treeA}, B = ${treeB}; ${windows} windows of ${windowS} s after ${warmup} s of warm-up; loadavg median ${median(loads).toFixed(2)} (min ${Math.min(...loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)})`,
+      `A = ${treeA}, B = ${treeB}; plugin: ${each ? "each tree's own" : 'one bundle from B'}; ${windows} windows of ${windowS} s after ${warmup} s of warm-up; loadavg median ${median(loads).toFixed(2)} (min ${Math.min(...loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)})`,
     );
     report({
       name: 'kernel CPU per collection, B (median of windows)',

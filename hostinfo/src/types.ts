@@ -107,6 +107,11 @@ export interface BlockDeviceIo {
 export interface DiskStats {
   at: number;
   filesystems: FilesystemUsage[];
+  /**
+   * When `filesystems` was read (ms since epoch), when that is not `at`: filesystem usage
+   * (statfs) may be read less often than the device counters and reused in between.
+   */
+  filesystemsAt?: number;
   devices: BlockDeviceIo[];
 }
 

@@ -69,8 +69,18 @@ export const configSchema = z
       .prefault({}),
     /** Where events go beyond the stream: webhook receivers and syslog servers (docs/events.md). */
     sinks: sinksSchema,
-    /** Reads within cacheMs share one result: below the metrics plugin's 1 s period, so a tick a few ms early still reads fresh. */
-    system: z.object({ cacheMs: positiveInt.default(500) }).prefault({}),
+    system: z
+      .object({
+        /** Reads within cacheMs share one result: below the metrics plugin's 1 s period, so a tick a few ms early still reads fresh. */
+        cacheMs: positiveInt.default(500),
+        /**
+         * Filesystem usage (statfs of every mount) is read at most this often, ms; the disk area
+         * reuses the last values in between (`filesystemsAt` says when they were read). 0 or 1000
+         * reads it on every 1 s read.
+         */
+        filesystemsRecheckMs: z.number().int().min(0).max(3_600_000).default(5000),
+      })
+      .prefault({}),
     /** Where browsers reach the dashboard and plugin panels (docs/plugin-ui.md, "Panels for remote browsers"). */
     ui: z
       .object({

@@ -1,5 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import { CTX_SURFACE, HOST_CALLS, isHostCallName, type PluginCallKind } from '@omega/protocol';
+import {
+  CTX_SURFACE,
+  HOST_CALLS,
+  isHostCallName,
+  NO_ANSWER_CALLS,
+  type PluginCallKind,
+} from '@omega/protocol';
 import { type ErrorCode, OmegaError, omegaError } from '../errors/index.js';
 import { createCpuCredit, readProcessCpuMs } from './cpu-credit.js';
 import { createBridge, type DeniedCall } from './create-bridge.js';
@@ -76,6 +82,9 @@ const KEEP_CODES = new Set<string>([
   'OMEGA_ERR_PLUGIN_LIMIT',
   'OMEGA_ERR_STORAGE_FULL',
 ]);
+
+/** Failures of calls without an answer (ctx.events.emit) are logged at most once per this many ms. */
+const NO_ANSWER_LOG_MS = 10_000;
 
 /** How long a host has to answer a liveness ping after a missed deadline, ms. */
 const LIVENESS_MS = 2_000;
@@ -301,13 +310,46 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     if (!ended) host.send(FrameType.REPLY, id, ok ? 1 : 0, '', body);
   };
 
+  // Failures of calls sent without an answer (HOST_CALL id 0: ctx.events.emit) go to the log:
+  // the first at once, then at most one line per NO_ANSWER_LOG_MS with how many it stands for.
+  let noAnswerLoggedAt = Number.NEGATIVE_INFINITY;
+  let noAnswerUnlogged = 0;
+  const noAnswerFailed = (f: Frame, code: string): void => {
+    noAnswerUnlogged++;
+    const now = performance.now();
+    if (now - noAnswerLoggedAt < NO_ANSWER_LOG_MS) return;
+    noAnswerLoggedAt = now;
+    const failures = noAnswerUnlogged;
+    noAnswerUnlogged = 0;
+    // The topic names what failed; the event's data never reaches the log.
+    let topic: string | undefined;
+    try {
+      const args = parseUntrustedJson(f.body.toString('utf8'), limits.maxJsonDepth) as { topic?: unknown };
+      if (typeof args?.topic === 'string') topic = args.topic.slice(0, 256);
+    } catch {
+      topic = undefined;
+    }
+    opts.services.log.warn(
+      { plugin: plugin.name, version: plugin.version, call: f.meta.slice(0, 64), topic, code, failures },
+      'plugin call without an answer failed',
+    );
+  };
+
   const onHostCall = (f: Frame): void => {
+    // id 0: the plugin wants no answer, which only a noAnswer ctx method's call may ask.
+    const noAnswer = f.id === 0;
+    if (noAnswer && !(isHostCallName(f.meta) && NO_ANSWER_CALLS.has(f.meta))) {
+      breach(`protocol violation: ${f.meta.slice(0, 64)} sent without an answer`, 'protocol');
+      return;
+    }
     if (hostCalls >= limits.maxPendingHostCalls) {
-      reply(
-        f.id,
-        false,
-        JSON.stringify({ code: 'OMEGA_ERR_PLUGIN_LIMIT', message: 'Too many host calls in flight.' }),
-      );
+      if (noAnswer) noAnswerFailed(f, 'OMEGA_ERR_PLUGIN_LIMIT');
+      else
+        reply(
+          f.id,
+          false,
+          JSON.stringify({ code: 'OMEGA_ERR_PLUGIN_LIMIT', message: 'Too many host calls in flight.' }),
+        );
       return;
     }
     hostCalls++;
@@ -316,12 +358,13 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     bridge.handle(f.meta, f.body).then(
       (json) => {
         hostCalls--;
-        reply(f.id, true, json);
+        if (!noAnswer) reply(f.id, true, json);
       },
       (err: unknown) => {
         hostCalls--;
         const e = err instanceof OmegaError ? err : omegaError('OMEGA_ERR_INTERNAL', 'The host call failed.');
-        reply(f.id, false, JSON.stringify({ code: e.code, message: e.message, extras: e.extras }));
+        if (noAnswer) noAnswerFailed(f, e.code);
+        else reply(f.id, false, JSON.stringify({ code: e.code, message: e.message, extras: e.extras }));
       },
     );
   };

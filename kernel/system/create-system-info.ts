@@ -31,8 +31,14 @@ export interface SystemInfoOptions {
   readText?: ReadText;
   /** A statfs slower than this leaves its mount out of the read (default 1000). */
   statfsTimeoutMs?: number;
-  /** The mount table is re-read after this many ms; statfs of each mount runs every read (default 10000). */
+  /** The mount table is re-read after this many ms (default 10000). */
   mountsRecheckMs?: number;
+  /**
+   * Filesystem usage (statfs of each mount) is read at most this often, ms, the last values
+   * reused in between with the time they were read (`filesystemsAt`); 0 or 1000 (at the 1 s
+   * period) reads it every time (default 5000).
+   */
+  filesystemsRecheckMs?: number;
 }
 
 const AREAS: readonly SystemArea[] = SYSTEM_AREAS;
@@ -64,6 +70,7 @@ export function createSystemInfo(options: SystemInfoOptions = {}): SystemInfo {
           readText,
           statfsTimeoutMs: options.statfsTimeoutMs ?? 1000,
           mountsRecheckMs: options.mountsRecheckMs ?? 10_000,
+          filesystemsRecheckMs: options.filesystemsRecheckMs ?? 5000,
           ...(logger ? { logger } : {}),
         })
       : createSiSource();

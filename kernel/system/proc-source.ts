@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   createFilesystemReader,
   createTemperatureReader,
+  type FilesystemUsage,
   type MountEntry,
   memoryFromMeminfo,
   parseDiskstats,
@@ -17,14 +18,26 @@ import type { HostSource, ReadText } from './host-source.js';
 import { linuxTopologyKey, readLinuxTopology } from './read-linux-topology.js';
 import { toSystemReadError } from './system-read-error.js';
 
+/**
+ * A sampler's tick comes a few ms early or late: usage read within this much of
+ * `filesystemsRecheckMs` ago is read again, so 1000 at a 1 s period means every read and 5000
+ * every fifth.
+ */
+const RECHECK_SLACK_MS = 250;
+
 /** Options of {@link createProcSource}. */
 export interface ProcSourceOptions {
   procRoot: string;
   sysRoot: string;
   readText: ReadText;
   statfsTimeoutMs: number;
-  /** The mount table (/proc/mounts) is read again after this many ms (statfs runs every read). */
+  /** The mount table (/proc/mounts) is read again after this many ms. */
   mountsRecheckMs: number;
+  /**
+   * Filesystem usage (statfs of every mount) is read again after this many ms, and reused in
+   * between with the time it was read (`filesystemsAt`); 0 reads it every time.
+   */
+  filesystemsRecheckMs: number;
   logger?: Logger;
 }
 
@@ -64,6 +77,21 @@ export function createProcSource(o: ProcSourceOptions): HostSource {
     mounts = { entries, readAt: now };
     return entries;
   };
+  // Usage changes slowly, and statfs of every mount costs pool threads and wake-ups each pass.
+  let usage:
+    | { entries: MountEntry[]; filesystems: FilesystemUsage[]; at: number; readAt: number }
+    | undefined;
+  const filesystemUsage = async (
+    entries: MountEntry[],
+  ): Promise<{ filesystems: FilesystemUsage[]; at: number }> => {
+    const now = performance.now();
+    if (usage && usage.entries === entries && now - usage.readAt < o.filesystemsRecheckMs - RECHECK_SLACK_MS)
+      return usage;
+    const at = Date.now();
+    const fs = await filesystems(entries);
+    usage = { entries, filesystems: fs, at, readAt: now };
+    return usage;
+  };
   const temperature = createTemperatureReader(o.sysRoot, o.readText, o.logger);
 
   return {
@@ -78,7 +106,8 @@ export function createProcSource(o: ProcSourceOptions): HostSource {
     async disk() {
       const [entries, diskstats] = await Promise.all([mountTable(), proc('diskstats')]);
       const at = Date.now();
-      return { at, filesystems: await filesystems(entries), devices: parseDiskstats(diskstats) };
+      const fs = await filesystemUsage(entries);
+      return { at, filesystems: fs.filesystems, filesystemsAt: fs.at, devices: parseDiskstats(diskstats) };
     },
     async network() {
       return { at: Date.now(), interfaces: parseNetDev(await proc('net/dev')) };

@@ -12,6 +12,7 @@ export {
   type CtxMethodPath,
   type CtxMethodSpec,
   type CtxSurface,
+  NO_ANSWER_CALLS,
 } from './host-calls/ctx-surface.js';
 export {
   type CtxMethod,

@@ -74,7 +74,7 @@ async function rig(
         } satisfies Temperature;
       },
       storage: await storage(),
-      publish: async (topic, data) => void published.push({ topic, data: data as Record<string, unknown> }),
+      emit: (topic, data) => void published.push({ topic, data: data as Record<string, unknown> }),
       fetch: async () => ({ status: 200 }),
       log: () => {},
       now: () => clock.now,

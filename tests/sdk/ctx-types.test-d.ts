@@ -75,6 +75,13 @@ void typed.events.publish('demo.greeted', { who: 'ada' });
 void typed.events.publish('demo.greeted', { whom: 'ada' });
 // @ts-expect-error an undeclared topic
 void typed.events.publish('demo.other', { who: 'ada' });
+// emit answers nothing: no promise to await, typed like publish.
+expectTypeOf(typed.events.emit('demo.greeted', { who: 'ada' })).toEqualTypeOf<void>();
+expectTypeOf(ctx.events.emit('any.topic', { n: 1 })).toEqualTypeOf<void>();
+// @ts-expect-error emit's data must match the declared event too
+typed.events.emit('demo.greeted', { whom: 'ada' });
+// @ts-expect-error emit has no answer to wait for
+void ctx.events.emit('t', 1).then(() => {});
 expectTypeOf(typed.services.call('nodes.capacity', { node: 'n1' })).resolves.toEqualTypeOf<{
   cpus: number;
 }>();

@@ -93,9 +93,14 @@ describe('createSystemInfo shares reads of the real files', () => {
     }
   });
 
-  it('disk: statfs every read, the mount table only once per mountsRecheckMs', async () => {
+  it('disk: device counters every read, filesystem usage and the mount table once per their recheck', async () => {
     const { counts, readText } = counting();
-    const sys = createSystemInfo({ cacheMs: 0, mountsRecheckMs: 60_000, readText });
+    const sys = createSystemInfo({
+      cacheMs: 0,
+      mountsRecheckMs: 60_000,
+      filesystemsRecheckMs: 60_000,
+      readText,
+    });
     const first = await sys.disk();
     for (let i = 0; i < 4; i++) await sys.disk();
     expect(counts.get('/proc/diskstats')).toBe(5);
@@ -105,11 +110,34 @@ describe('createSystemInfo shares reads of the real files', () => {
     expect(last.filesystems.map((f) => f.mount)).toEqual(first.filesystems.map((f) => f.mount));
     expect(last.filesystems.length).toBeGreaterThan(0);
     expect(Object.isFrozen(last.filesystems[0])).toBe(true);
+    // statfs ran once: the same usage, with the time it was read, not the time of this read.
+    expect(last.filesystems).toBe(first.filesystems);
+    expect(last.filesystemsAt).toBe(first.filesystemsAt);
+    expect(last.filesystemsAt).toBeLessThanOrEqual(last.at);
 
     const { counts: again, readText: r2 } = counting();
     const eager = createSystemInfo({ cacheMs: 0, mountsRecheckMs: 0, readText: r2 });
     for (let i = 0; i < 3; i++) await eager.disk();
     expect(again.get('/proc/mounts')).toBe(3);
+  });
+
+  it('disk: filesystemsRecheckMs 0 or one period reads filesystem usage every read', async () => {
+    for (const filesystemsRecheckMs of [0, 1000]) {
+      const sys = createSystemInfo({ cacheMs: 0, filesystemsRecheckMs });
+      const first = await sys.disk();
+      await new Promise((r) => setTimeout(r, filesystemsRecheckMs === 0 ? 2 : 800));
+      const next = await sys.disk();
+      expect(next.filesystems).not.toBe(first.filesystems);
+      expect(next.filesystemsAt).toBeGreaterThan(first.filesystemsAt!);
+    }
+  });
+
+  it('disk: filesystem usage is read again once the mount table changes', async () => {
+    const sys = createSystemInfo({ cacheMs: 0, mountsRecheckMs: 0, filesystemsRecheckMs: 60_000 });
+    const first = await sys.disk();
+    const next = await sys.disk();
+    // Each re-read of the mount table is a new list: its usage is read with it.
+    expect(next.filesystems).not.toBe(first.filesystems);
   });
 
   it('reads again once the ttl has passed', async () => {

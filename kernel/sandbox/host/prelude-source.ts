@@ -3,7 +3,8 @@
  * bundle. It is a function `(post, cfgJson) => ({ dispatch, settle, install })`:
  *
  * - `post(kind, id, a, b)` is the ONE primitive (an ivm.Callback, strings and numbers only):
- *   kind 1 = host call (a = name, b = args JSON), 2 = call result (b = JSON), 3 = call error
+ *   kind 1 = host call (a = name, b = args JSON; id 0 = no answer wanted, and post returns 1
+ *   when it was sent, 0 when the host refused it), 2 = call result (b = JSON), 3 = call error
  *   (b = `{code, message}` JSON). It lives only in this closure: never on a global, never passed
  *   to anything the plugin can patch (no `.call`, no patched builtins touch it).
  * - `dispatch(id, kind, name, payload)` starts a call into the plugin; its outcome comes back
@@ -76,15 +77,28 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     return typeof s === 'string' ? s : errJson(code, message);
   }
 
-  function hostCall(name, args) {
+  // The arguments' JSON, or the error that stops the call before anything is sent.
+  function encode(args) {
     let a;
     try { a = stringify(args); } catch (_) { a = undefined; }
-    if (typeof a !== 'string') return rejected(codedError('OMEGA_ERR_VALIDATION', 'Host call arguments must be JSON data.'));
-    if (a.length > MAX_CALL) return rejected(codedError('OMEGA_ERR_PLUGIN_LIMIT', 'Host call arguments of ' + a.length + ' characters exceed the limit of ' + MAX_CALL + '.'));
+    if (typeof a !== 'string') return codedError('OMEGA_ERR_VALIDATION', 'Host call arguments must be JSON data.');
+    if (a.length > MAX_CALL) return codedError('OMEGA_ERR_PLUGIN_LIMIT', 'Host call arguments of ' + a.length + ' characters exceed the limit of ' + MAX_CALL + '.');
+    return a;
+  }
+  function hostCall(name, args) {
+    const a = encode(args);
+    if (typeof a !== 'string') return rejected(a);
     const id = ++nextId;
     const p = new Prom(function (res, rej) { pending[id] = { res: res, rej: rej }; });
     post(1, id, name, a);
     return p;
+  }
+  // A call without an answer (a noAnswer method): id 0, nothing kept here; the kernel logs its
+  // failures. post answers 0 when the host already holds too many unsent bytes.
+  function sendNoAnswer(name, args) {
+    const a = encode(args);
+    if (typeof a !== 'string') throw a;
+    if (post(1, 0, name, a) !== 1) throw codedError('OMEGA_ERR_PLUGIN_LIMIT', 'Too many calls not yet sent to the kernel; emit less at once, or await events.publish.');
   }
 
   function settle(id, ok, body) {
@@ -225,6 +239,7 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
       case 'forget-timer':
         return function () { const a = argsOf(arguments); delete timers[a.id]; return hostCall(call, a); };
       default:
+        if (m.noAnswer === true) return function () { sendNoAnswer(call, argsOf(arguments)); };
         return function () { return hostCall(call, argsOf(arguments)); };
     }
   }

@@ -15,6 +15,13 @@ const EXIT_FAULT = 70;
 /** Frames from the kernel are trusted but still bounded. */
 const MAX_KERNEL_FRAME = 256 * 1024 * 1024;
 
+/**
+ * Bytes this host may hold unsent (its writer's queue plus the socket's) before it refuses a
+ * host call without an answer (ctx.events.emit in a loop): nothing waits on those calls, so
+ * only this bounds them. A call with an answer is bounded by the plugin awaiting it.
+ */
+const MAX_UNSENT_BYTES = 1024 * 1024;
+
 /** A long turn of entries reports its progress at least this often, ms (at most spinMs / 10). */
 const PROGRESS_MS = 20;
 
@@ -91,14 +98,19 @@ export function runHost(sock: Socket): void {
     else die(`isolate error in ${where}`);
   };
 
-  const post = (kind: unknown, id: unknown, a: unknown, b: unknown): void => {
-    if (dying || typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffffffff) return;
-    if (typeof b !== 'string' || !cfg) return;
+  /** 1 when a host call (kind 1) was sent; a no-answer call (id 0) is refused over MAX_UNSENT_BYTES. */
+  const post = (kind: unknown, id: unknown, a: unknown, b: unknown): number => {
+    if (dying || typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffffffff) return 0;
+    if (typeof b !== 'string' || !cfg) return 0;
     if (kind === 1) {
-      if (typeof a !== 'string' || a.length > 64 || b.length > cfg.maxCallChars) return;
+      if (typeof a !== 'string' || a.length > 64 || b.length > cfg.maxCallChars) return 0;
+      if (id === 0 && writer.queuedBytes() + sock.writableLength > MAX_UNSENT_BYTES) return 0;
       writer.send(FrameType.HOST_CALL, id, done, a, b);
-      hostCallsOut++;
-    } else if (kind === 2 || kind === 3) {
+      // A no-answer call (id 0) gets no REPLY: nothing to wait for.
+      if (id !== 0) hostCallsOut++;
+      return 1;
+    }
+    if (kind === 2 || kind === 3) {
       if (b.length > cfg.maxResultChars) {
         writer.send(
           FrameType.RESULT_ERR,
@@ -107,10 +119,11 @@ export function runHost(sock: Socket): void {
           '',
           errBody('OMEGA_ERR_PLUGIN_LIMIT', 'The result is too large.'),
         );
-        return;
+        return 0;
       }
       writer.send(kind === 2 ? FrameType.RESULT_OK : FrameType.RESULT_ERR, id, done, '', b);
     }
+    return 0;
   };
 
   const load = (c: HostLoadConfig): void => {

@@ -12,7 +12,7 @@ export interface SystemReading {
 
 /**
  * What the metrics runtime needs from its surroundings: in the sandbox this is the plugin's
- * `ctx` (system.sample/read, storage, events.publish, fetch, log); tests may pass the same shape.
+ * `ctx` (system.sample/read, storage, events.emit, fetch, log); tests may pass the same shape.
  */
 export interface MetricsHost {
   readSystem(area: SystemArea): Promise<unknown>;
@@ -22,7 +22,11 @@ export interface MetricsHost {
    */
   sampleSystem?(areas: readonly SystemArea[]): Promise<SystemReading>;
   storage: PluginStorage;
-  publish(topic: string, data: unknown): Promise<unknown>;
+  /**
+   * Publishes without waiting for an answer (`ctx.events.emit`): the kernel logs a failure.
+   * Throws only when the event cannot be sent at all (not JSON, too large, too many unsent).
+   */
+  emit(topic: string, data: unknown): void;
   fetch(
     url: string,
     init: { method: 'POST'; headers: Record<string, string>; body: string; timeoutMs: number },

@@ -391,10 +391,13 @@ export class MetricsService {
     });
   }
 
+  /** Nothing here waits for a publish's seq: emit spares the kernel and this host an answer per event. */
   private publish(topic: string, data: unknown): void {
-    this.host
-      .publish(topic, data)
-      .catch((err) => this.host.log('warn', 'publish failed', { topic, error: describe(err) }));
+    try {
+      this.host.emit(topic, data);
+    } catch (err) {
+      this.host.log('warn', 'publish failed', { topic, error: describe(err) });
+    }
   }
 }
 

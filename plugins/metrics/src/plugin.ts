@@ -18,7 +18,7 @@ function hostOf(ctx: PluginContext): MetricsHost {
     readSystem: (area) => ctx.system.read(area),
     sampleSystem: (areas) => ctx.system.sample([...areas]),
     storage: ctx.storage,
-    publish: (topic, data) => ctx.events.publish(topic, data),
+    emit: (topic, data) => ctx.events.emit(topic, data),
     fetch: (url, init) => ctx.fetch(url, init),
     log: (level, msg, fields) => {
       ctx.log[level](msg, fields).catch(() => {});

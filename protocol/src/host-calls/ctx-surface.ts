@@ -35,3 +35,8 @@ export const CTX_SURFACE: CtxSurface = Object.fromEntries(
 export const CTX_INDIRECT_CALLS: readonly HostCallName[] = (Object.keys(HOST_CALLS) as HostCallName[]).filter(
   (n) => HOST_CALLS[n].ctx === null,
 );
+
+/** Host calls a `noAnswer` ctx method reaches (`events.publish` through `ctx.events.emit`): only these may be sent without an answer. */
+export const NO_ANSWER_CALLS: ReadonlySet<HostCallName> = new Set(
+  (Object.values(CTX_SURFACE) as CtxMethodSpec[]).filter((m) => m.noAnswer === true).map((m) => m.call),
+);

@@ -28,6 +28,14 @@ export interface CtxMethod {
   readonly local?: 'subscribe' | 'timer' | 'timer-once' | 'forget-timer';
   /** With `subscribe`: the host call the unsubscribe function makes (with `{ id }`). */
   readonly undo?: string;
+  /**
+   * The method returns nothing and its host call carries no answer (`ctx.events.emit`): the
+   * kernel runs it with every check it has and sends no reply; a failure goes to the kernel's
+   * log (rate limited), not to the plugin. It throws at once (nothing is sent) only for what
+   * the isolate can tell: arguments that are not JSON data or too large, and too many bytes
+   * still unsent to the kernel (OMEGA_ERR_PLUGIN_LIMIT: a plugin emitting in a loop).
+   */
+  readonly noAnswer?: true;
 }
 
 /** Per-plugin concurrency groups of scarce host calls (each bounded by one plugin limit). */

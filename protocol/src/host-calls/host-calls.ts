@@ -141,7 +141,11 @@ export const HOST_CALLS = {
     capability: (a) => ({ kind: 'events.publish', topic: a.topic }),
     // Every event is retained for replay and copied to each subscriber: keep each one small.
     maxBytes: MAX_EVENT_DATA_BYTES + EVENT_ENVELOPE_BYTES,
-    ctx: { path: 'events.publish', params: ['topic', 'data'] },
+    // publish resolves the event's seq (or rejects); emit sends it and answers nothing.
+    ctx: [
+      { path: 'events.publish', params: ['topic', 'data'] },
+      { path: 'events.emit', params: ['topic', 'data'], noAnswer: true },
+    ],
     budget: 'publish',
     mutates: true,
   }),

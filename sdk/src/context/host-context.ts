@@ -59,14 +59,17 @@ type Returns<S extends CtxMethodSpec> = S extends { local: 'timer' | 'timer-once
     ? () => Promise<HostCallResult<'events.unsubscribe'>>
     : HostCallResult<S['call']>;
 
-/** The signature of ctx method `P` (e.g. `storage.get`), derived from the protocol. */
+/**
+ * The signature of ctx method `P` (e.g. `storage.get`), derived from the protocol: a promise of
+ * the host call's result, or `void` for a method whose call carries no answer (`events.emit`).
+ */
 export type HostMethod<P extends CtxMethodPath> = (
   ...args: [
     ...Positional<ArgsOf<P>, Surface[P]['params']>,
     ...CallbackParam<Surface[P]>,
     ...OptionsParam<ArgsOf<P>, Surface[P]>,
   ]
-) => Promise<Returns<Surface[P]>>;
+) => Surface[P] extends { noAnswer: true } ? void : Promise<Returns<Surface[P]>>;
 
 type Group<P> = P extends `${infer G}.${string}` ? G : never;
 type TopLevel = Exclude<CtxMethodPath, `${string}.${string}`>;

@@ -8,6 +8,7 @@ interface HostMethods {
   'storage.set': HostMethod<'storage.set'>;
   'storage.list': HostMethod<'storage.list'>;
   'events.publish': HostMethod<'events.publish'>;
+  'events.emit': HostMethod<'events.emit'>;
   'events.subscribe': HostMethod<'events.subscribe'>;
   'services.call': HostMethod<'services.call'>;
 }
@@ -43,6 +44,8 @@ export type PluginContext<T extends PluginTypes = UntypedPlugin> = Omit<
       topic: K,
       data: EventsOf<T>[K],
     ): ReturnType<HostMethods['events.publish']>;
+    /** Publishes without an answer: nothing to await; a failure is logged by the kernel. */
+    emit<K extends keyof EventsOf<T> & Topic>(topic: K, data: EventsOf<T>[K]): void;
     subscribe<D = unknown>(
       pattern: Pattern,
       handler: (...args: Parameters<EventHandler<D>>) => unknown,
