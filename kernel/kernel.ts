@@ -108,6 +108,7 @@ export async function startKernel(
     cleanup.push(() => bus.close());
     const system = createSystemInfo({
       cacheMs: config.system.cacheMs,
+      filesystemsRecheckMs: config.system.filesystemsRecheckMs,
       logger: logger.child({ component: 'system' }),
     });
 
