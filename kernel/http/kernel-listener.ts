@@ -30,9 +30,13 @@ function partsKey(): symbol | undefined {
 
 const NOT_A_PATH = 'The request target is not a path (such as /api/v1/health) or an absolute http(s) URL.';
 
-/** An origin-form target (`/…`) or an absolute-form one (`http://…`, which a server must accept). */
+/**
+ * An origin-form target (`/…`) or an absolute-form one (`http://…`, which a server must accept),
+ * its scheme in lower case as @hono/node-server tests it (`HTTP://…` would get its plain-text 400).
+ */
 const isRoutableTarget = (target: string | undefined): boolean =>
-  target !== undefined && (target.startsWith('/') || /^https?:\/\//i.test(target));
+  target !== undefined &&
+  (target.startsWith('/') || target.startsWith('http://') || target.startsWith('https://'));
 
 /**
  * Answers a request no route can serve (Host-less HTTP/1.1, `OPTIONS *`) with a 400
@@ -135,8 +139,9 @@ export function kernelListener(fetch: AppFetch, opts: { hostname?: string; secur
         ? prefixOf(host)
         : undefined;
     if (prefix === undefined) {
-      if ((host === undefined && incoming.httpVersion === '1.1') || !isRoutableTarget(target))
-        refuse(outgoing, host === undefined ? 'An HTTP/1.1 request needs a Host header.' : NOT_A_PATH);
+      // An empty Host is no Host (RFC 9112 §3.2): @hono/node-server would put the kernel's own address in its place.
+      if ((!host && incoming.httpVersion === '1.1') || !isRoutableTarget(target))
+        refuse(outgoing, !host ? 'An HTTP/1.1 request needs a Host header.' : NOT_A_PATH);
       else fallback(incoming, outgoing);
       return;
     }

@@ -37,6 +37,16 @@ describe('requests Node would refuse with an empty body', () => {
     ['HTTP/1.1 without a Host header', 'GET /api/v1/health HTTP/1.1\r\nConnection: close\r\n\r\n'],
     ['OPTIONS *', 'OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
     ['an authority-form target', 'GET example.com:80 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+    // Found by review: an empty Host is no Host; @hono/node-server put the kernel's own address in.
+    [
+      'HTTP/1.1 with an empty Host header',
+      'GET /./api/v1/health HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n',
+    ],
+    // Found by review: @hono/node-server tests the scheme in lower case and answered plain text.
+    [
+      'an absolute-form target in capitals',
+      'GET HTTP://x/api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    ],
   ])('%s gets 400 problem+json', async (_what, request) => {
     const r = await raw(k.url, request);
     expect(r.status).toBe(400);
