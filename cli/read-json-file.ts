@@ -18,7 +18,20 @@ export async function readJsonFile(file: string, what: string): Promise<unknown>
   }
   try {
     return JSON.parse(text);
-  } catch {
-    throw new UsageError(`${file} is not JSON; give ${what}`);
+  } catch (err) {
+    throw new UsageError(`${file} is not JSON${whereInvalid(text, err)}; give ${what}`);
   }
+}
+
+/**
+ * Where the parser stopped, as " (line L, column C)", when its message gives a position (V8 names
+ * one for most errors; "Unexpected token" quotes the text instead, and none is shown then): enough
+ * to find the mistake in a hand-edited file, with none of the file's bytes.
+ */
+function whereInvalid(text: string, err: unknown): string {
+  const at = /at position (\d+)/.exec((err as Error).message)?.[1];
+  if (at === undefined) return '';
+  const before = text.slice(0, Number(at));
+  const line = before.split('\n').length;
+  return ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
 }

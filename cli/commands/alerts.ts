@@ -1,3 +1,4 @@
+import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
@@ -115,8 +116,7 @@ export const alertsCommand: Command = {
   },
   async run(values, positionals) {
     const [action = 'list', id] = positionals;
-    if (!(ACTIONS as readonly string[]).includes(action))
-      throw new UsageError(`omega alerts: unknown action "${action}" (one of ${ACTIONS.join(', ')})`);
+    if (!(ACTIONS as readonly string[]).includes(action)) throw actionError('alerts', action, ACTIONS);
     const json = values.json === true;
     const api = kernelApi(values);
     const needId = (what: string): string => {

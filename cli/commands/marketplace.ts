@@ -75,7 +75,8 @@ export const marketplaceCommand: Command = {
     '  | yank|revoke DIR NAME@VERSION --reason TEXT --index-keys i [--timestamp-keys t]',
     '  | timestamp DIR --timestamp-keys t [--expires-in SECONDS]',
     '  | rotate-root DIR --root-keys NEW --root-threshold N --timestamp-keys t --index-keys i --sign-keys old1,new1,…',
-    '  | serve DIR [--port N] [--host 127.0.0.1]',
+    '  | serve DIR [--port N] [--host 127.0.0.1]   (DIR made by init: serves only root.json, N.root.json,',
+    '                                           index.json, timestamp.json and artifacts/*.omp; keep keys elsewhere)',
   ].join('\n'),
   options: {
     name: str('keygen: file name prefix (default "key")'),

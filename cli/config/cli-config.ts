@@ -44,9 +44,13 @@ export function readCliConfig(path = cliConfigPath()): CliConfig {
   } catch (err) {
     // A directory or an unreadable file is not "invalid JSON": say what it is.
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(
-      `cannot read the CLI config ${path} (${code === 'EISDIR' ? 'a directory' : (code ?? 'unreadable')}); point $OMEGA_CONFIG at a file`,
-    );
+    const fix =
+      code === 'EISDIR'
+        ? 'a directory); point $OMEGA_CONFIG at a file'
+        : code === 'EACCES' || code === 'EPERM'
+          ? `${code}: not readable by you); fix its permissions or point $OMEGA_CONFIG at another file`
+          : `${code ?? 'unreadable'}); point $OMEGA_CONFIG at a readable file`;
+    throw new Error(`cannot read the CLI config ${path} (${fix}`);
   }
   let doc: unknown;
   try {

@@ -120,12 +120,20 @@ export function loadConfig(sources: ConfigSources = {}): KernelConfig {
     sources.file ? `config (${sources.file}, env, flags)` : 'config (env, flags)',
   );
   config.dataDir = resolve(config.dataDir);
-  // A file there would fail later as a bare "EEXIST: file already exists, mkdir"; name the field now.
-  if (statSync(config.dataDir, { throwIfNoEntry: false })?.isDirectory() === false) {
-    throw omegaError('OMEGA_ERR_CONFIG_INVALID', `dataDir: ${config.dataDir} is a file, not a directory.`, {
+  // A file there (or on the way there: ENOTDIR, EACCES) would fail later as a bare "EEXIST: file
+  // already exists, mkdir" or "ENOTDIR"; name the field now.
+  const notADir = (why: string) =>
+    omegaError('OMEGA_ERR_CONFIG_INVALID', `dataDir: ${config.dataDir} ${why}.`, {
       errors: [{ field: 'dataDir', message: 'must be a directory (or not exist yet)' }],
     });
+  let found: ReturnType<typeof statSync>;
+  try {
+    found = statSync(config.dataDir, { throwIfNoEntry: false });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw notADir(code === 'ENOTDIR' ? 'lies under a file, not a directory' : `cannot be reached (${code})`);
   }
+  if (found?.isDirectory() === false) throw notADir('is a file, not a directory');
   if (config.tls) config.tls = { cert: resolve(config.tls.cert), key: resolve(config.tls.key) };
   if (config.plugins.dirs) config.plugins.dirs = config.plugins.dirs.map((d) => resolve(d));
   if (config.plugins.installedDir) config.plugins.installedDir = resolve(config.plugins.installedDir);

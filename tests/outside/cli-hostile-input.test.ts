@@ -87,6 +87,8 @@ describe('omega CLI, handed hostile input', () => {
     oneLine(r.stderr);
     expect(r.stderr).toContain(file);
     expect(r.stderr).not.toContain('c2VjcmV0');
+    // Where the parser stopped, so a hand-edited file can be mended (found by review).
+    expect(r.stderr).toMatch(/line 1, column 41\b/);
   });
 });
 

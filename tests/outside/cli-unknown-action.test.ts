@@ -21,7 +21,7 @@ function run(args: string[]): Promise<{ status: number | null; stderr: string }>
   });
 }
 
-it.each(['nodes', 'plugin', 'sessions', 'marketplace', 'nodes token'])(
+it.each(['nodes', 'plugin', 'sessions', 'marketplace', 'nodes token', 'alerts'])(
   'omega %s with an unknown action names it, one line, exit 2',
   async (command) => {
     const r = await run([...command.split(' '), 'frobnicate']);

@@ -15,5 +15,12 @@ describe('omega start --data-dir naming a file', () => {
       }),
     );
     expect(loadConfig({ flags: { dataDir: join(file, '..', 'fresh') } }).dataDir).toMatch(/fresh$/);
+    // Under that file (found by review: a bare ENOTDIR from statSync before).
+    expect(() => loadConfig({ flags: { dataDir: join(file, 'x') } })).toThrow(
+      expect.objectContaining({
+        code: 'OMEGA_ERR_CONFIG_INVALID',
+        message: expect.stringMatching(/^dataDir: .* lies under a file/),
+      }),
+    );
   });
 });
