@@ -86,6 +86,13 @@ const KEEP_CODES = new Set<string>([
 /** Failures of calls without an answer (ctx.events.emit) are logged at most once per this many ms. */
 const NO_ANSWER_LOG_MS = 10_000;
 
+/**
+ * Bytes of calls without an answer (ctx.events.emit) in flight here before more are refused:
+ * above the host's own unsent cap (run-host's MAX_UNSENT_BYTES, 1 MiB, + one call), so what the
+ * host let through is accepted. Not maxPendingHostCalls: a chunk of small emits would overrun it.
+ */
+const NO_ANSWER_MAX_BYTES = 4 * 1024 * 1024;
+
 /** How long a host has to answer a liveness ping after a missed deadline, ms. */
 const LIVENESS_MS = 2_000;
 
@@ -119,7 +126,10 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
   const statsWaiting = new Map<number, Pending<HostStats>>();
   let pendingLoad: Pending<LoadedPlugin> | undefined;
   let nextId = 0;
+  // Answered host calls in flight (bounded by maxPendingHostCalls).
   let hostCalls = 0;
+  // Bytes of calls without an answer in flight (bounded by NO_ANSWER_MAX_BYTES).
+  let noAnswerBytes = 0;
   // Host calls that change something outside the isolate (HOST_CALLS[..].mutates) received so far.
   let mutations = 0;
   let ended = false;
@@ -342,7 +352,8 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       breach(`protocol violation: ${f.meta.slice(0, 64)} sent without an answer`, 'protocol');
       return;
     }
-    if (hostCalls >= limits.maxPendingHostCalls) {
+    const size = f.meta.length + f.body.length;
+    if (noAnswer ? noAnswerBytes + size > NO_ANSWER_MAX_BYTES : hostCalls >= limits.maxPendingHostCalls) {
       if (noAnswer) noAnswerFailed(f, 'OMEGA_ERR_PLUGIN_LIMIT');
       else
         reply(
@@ -352,16 +363,21 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
         );
       return;
     }
-    hostCalls++;
+    if (noAnswer) noAnswerBytes += size;
+    else hostCalls++;
+    const settled = (): void => {
+      if (noAnswer) noAnswerBytes -= size;
+      else hostCalls--;
+    };
     // Counted on arrival, before validation: an over-count only ever says "unknown", never "not done".
     if (isHostCallName(f.meta) && (HOST_CALLS[f.meta] as { mutates?: true }).mutates) mutations++;
     bridge.handle(f.meta, f.body).then(
       (json) => {
-        hostCalls--;
+        settled();
         if (!noAnswer) reply(f.id, true, json);
       },
       (err: unknown) => {
-        hostCalls--;
+        settled();
         const e = err instanceof OmegaError ? err : omegaError('OMEGA_ERR_INTERNAL', 'The host call failed.');
         if (noAnswer) noAnswerFailed(f, e.code);
         else reply(f.id, false, JSON.stringify({ code: e.code, message: e.message, extras: e.extras }));

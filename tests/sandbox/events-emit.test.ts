@@ -38,6 +38,11 @@ export const plugin = {
       }
       return { status: 200, body: { code: null, sent: 100000 } };
     },
+    async burst(req, ctx) {
+      const pad = 'x'.repeat(120);
+      for (let i = 0; i < 300; i++) ctx.events.emit('demo.burst', { i, pad });
+      return { status: 200, body: 'sent' };
+    },
     async notJson(req, ctx) {
       try { ctx.events.emit('demo.a', { n: 1n }); return { status: 200, body: null }; }
       catch (e) { return { status: 200, body: e.code }; }
@@ -128,6 +133,17 @@ describe('ctx.events.emit: failures are logged, loops are bounded', () => {
     });
     expect(raw.join('\n')).not.toContain('hunter2-emit-data');
     expect(p.status()).toMatchObject({ state: 'running', restarts: 0 });
+  });
+
+  it('a burst of 300 small emits in one entry (one socket chunk) all arrive on the bus, in order', async () => {
+    const seen: BusEvent[] = [];
+    const sub = bus.subscribe(['demo.burst'], (batch) => void seen.push(...batch));
+    const before = records.length;
+    expect((await callRoute(p, 'burst', req())).body).toBe('sent');
+    await until(() => seen.length >= 300);
+    sub.unsubscribe();
+    expect(seen.map((e) => (e.data as { i: number }).i)).toEqual([...Array(300).keys()]);
+    expect(records.slice(before).filter((r) => r.msg === 'plugin call without an answer failed')).toEqual([]);
   });
 
   it('arguments that are not JSON data throw at once', async () => {
