@@ -85,7 +85,7 @@ describe('host session: calls without an answer (id 0), scripted host', () => {
   let lines: Array<Record<string, unknown>>;
   let downs: Array<{ reason: string; cause: PluginKillCause }>;
 
-  const start = (): void => {
+  const start = (over: { noAnswerLogMs?: number } = {}): void => {
     bus = createEventBus({ replayMaxEvents: 10_000, replayMaxAgeMs: 300_000, subscriberQueueMax: 100_000 });
     host = scriptedHost();
     lines = [];
@@ -105,6 +105,7 @@ describe('host session: calls without an answer (id 0), scripted host', () => {
       onDown: (reason, cause) => void downs.push({ reason, cause }),
       onDeliveryError: () => {},
       cpuCapped: true,
+      ...over,
     });
   };
   const failedLines = () => lines.filter((l) => l.msg === 'plugin call without an answer failed');
@@ -150,5 +151,45 @@ describe('host session: calls without an answer (id 0), scripted host', () => {
     );
     expect(refused?.aux).toBe(0);
     expect(repliesToZero()).toEqual([]);
+  });
+
+  it('logs the first failure at once and flushes the rest per code at the window end, without a later failure', async () => {
+    start({ noAnswerLogMs: 200 });
+    host.deliver(hostCall(0, 'events.publish', { topic: 'other.a', data: 1 }));
+    await until(() => failedLines().length >= 1);
+    host.deliver(hostCall(0, 'events.publish', { topic: 'other.b', data: 1 }));
+    host.deliver(hostCall(0, 'events.publish', { topic: 'other.c', data: 1 }));
+    host.deliver(hostCall(0, 'events.publish', { topic: 'demo.ok', data: 1 }));
+    // A failure of another code in the same window: the bridge refuses a topic that is not a string.
+    host.deliver(hostCall(0, 'events.publish', { topic: 5, data: 1 }));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(failedLines()).toHaveLength(1);
+    expect(failedLines()[0]).toMatchObject({ topic: 'other.a', code: 'OMEGA_ERR_PERM_DENIED', failures: 1 });
+    await until(() => failedLines().length >= 3);
+    const flushed = failedLines().slice(1);
+    const denied = flushed.find((l) => l.code === 'OMEGA_ERR_PERM_DENIED');
+    expect(denied).toMatchObject({ failures: 2, call: 'events.publish' });
+    expect(['other.b', 'other.c']).toContain(denied?.topic);
+    const invalid = flushed.find((l) => l.code !== 'OMEGA_ERR_PERM_DENIED');
+    expect(invalid).toMatchObject({ failures: 1 });
+    expect(invalid?.topic).toBeUndefined();
+    // The window that flushed is followed by a quiet one; then a failure is logged at once again.
+    await new Promise((r) => setTimeout(r, 450));
+    host.deliver(hostCall(0, 'events.publish', { topic: 'other.d', data: 1 }));
+    await until(() => failedLines().length >= 4);
+    expect(failedLines()[3]).toMatchObject({ topic: 'other.d', failures: 1 });
+  });
+
+  it('flushes what the window still counts when the session ends', async () => {
+    start();
+    host.deliver(hostCall(0, 'events.publish', { topic: 'other.a', data: 1 }));
+    host.deliver(hostCall(0, 'events.publish', { topic: 'other.b', data: 1 }));
+    await until(() => failedLines().length >= 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(failedLines()).toHaveLength(1);
+    session?.kill('done', 'operator');
+    await until(() => downs.length > 0);
+    expect(failedLines()).toHaveLength(2);
+    expect(failedLines()[1]).toMatchObject({ topic: 'other.b', code: 'OMEGA_ERR_PERM_DENIED', failures: 1 });
   });
 });
