@@ -153,6 +153,44 @@ describe('host session: calls without an answer (id 0), scripted host', () => {
     expect(repliesToZero()).toEqual([]);
   });
 
+  it('never writes a REPLY for id 0: success, failure and the in-flight bytes limit', async () => {
+    start();
+    host.deliver(hostCall(0, 'events.publish', { topic: 'demo.ok', data: 1 }));
+    host.deliver(hostCall(0, 'events.publish', { topic: 'other.denied', data: 1 }));
+    // Over the kernel's bytes in flight (4 MiB) in one chunk: the last ones are refused on arrival.
+    const big = 'y'.repeat(1024 * 1024);
+    for (let i = 0; i < 5; i++) host.deliver(hostCall(0, 'events.publish', { topic: 'demo.big', data: big }));
+    await new Promise((r) => setTimeout(r, 50));
+    session?.kill('done', 'operator');
+    await until(() => downs.length > 0);
+    // The first failure at once, the rest flushed as the session ended.
+    const codes = failedLines().map((l) => l.code);
+    expect(codes).toContain('OMEGA_ERR_PERM_DENIED');
+    expect(codes).toContain('OMEGA_ERR_PLUGIN_LIMIT');
+    expect(repliesToZero()).toEqual([]);
+    expect(host.frames.filter((f) => f.type === FrameType.REPLY)).toEqual([]);
+  });
+
+  it('an id-0 call of a method not marked noAnswer ends the session with cause protocol, unanswered', async () => {
+    start();
+    host.deliver(hostCall(0, 'storage.get', { key: 'k' }));
+    await until(() => downs.length > 0);
+    expect(downs[0]?.cause).toBe('protocol');
+    expect(host.killedWith).toBe('protocol');
+    expect(repliesToZero()).toEqual([]);
+    // Nothing more is handled once the session ended.
+    host.deliver(hostCall(0, 'events.publish', { topic: 'demo.after', data: 1 }));
+    expect(repliesToZero()).toEqual([]);
+  });
+
+  it('an id-0 call of an unknown name ends the session with cause protocol', async () => {
+    start();
+    host.deliver(hostCall(0, 'no.such.call', {}));
+    await until(() => downs.length > 0);
+    expect(downs[0]?.cause).toBe('protocol');
+    expect(repliesToZero()).toEqual([]);
+  });
+
   it('logs the first failure at once and flushes the rest per code at the window end, without a later failure', async () => {
     start({ noAnswerLogMs: 200 });
     host.deliver(hostCall(0, 'events.publish', { topic: 'other.a', data: 1 }));
