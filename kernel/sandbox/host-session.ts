@@ -13,6 +13,7 @@ import { createRegistrations } from './create-registrations.js';
 import type { HostLoadConfig } from './host/host-config.js';
 import type { Authorize, HostServices } from './host-services.js';
 import { parseUntrustedJson } from './json-guard.js';
+import { createNoAnswerLog } from './no-answer-log.js';
 import type { PluginLimits } from './plugin-limits.js';
 import type { PluginKillCause } from './plugin-status.js';
 import type { HostProcess } from './spawn-host.js';
@@ -56,6 +57,8 @@ export interface HostSessionOptions {
   cpuSampleMs?: number;
   /** True when a cgroup caps the host's CPU: the CPU credit (the fallback) is then not run. */
   cpuCapped?: boolean;
+  /** Window of the failure log of calls without an answer, ms (default 10 s). */
+  noAnswerLogMs?: number;
 }
 
 /** One plugin loaded in one live host process. */
@@ -83,8 +86,12 @@ const KEEP_CODES = new Set<string>([
   'OMEGA_ERR_STORAGE_FULL',
 ]);
 
-/** Failures of calls without an answer (ctx.events.emit) are logged at most once per this many ms. */
-const NO_ANSWER_LOG_MS = 10_000;
+/**
+ * Bytes of calls without an answer (ctx.events.emit) in flight here before more are refused:
+ * above the host's own unsent cap (run-host's MAX_UNSENT_BYTES, 1 MiB, + one call), so what the
+ * host let through is accepted. Not maxPendingHostCalls: a chunk of small emits would overrun it.
+ */
+const NO_ANSWER_MAX_BYTES = 4 * 1024 * 1024;
 
 /** How long a host has to answer a liveness ping after a missed deadline, ms. */
 const LIVENESS_MS = 2_000;
@@ -119,7 +126,10 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
   const statsWaiting = new Map<number, Pending<HostStats>>();
   let pendingLoad: Pending<LoadedPlugin> | undefined;
   let nextId = 0;
+  // Answered host calls in flight (bounded by maxPendingHostCalls).
   let hostCalls = 0;
+  // Bytes of calls without an answer in flight (bounded by NO_ANSWER_MAX_BYTES).
+  let noAnswerBytes = 0;
   // Host calls that change something outside the isolate (HOST_CALLS[..].mutates) received so far.
   let mutations = 0;
   let ended = false;
@@ -162,6 +172,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     ended = true;
     if (cpuTimer) clearInterval(cpuTimer);
     undoAll();
+    noAnswerLog.close();
     // A spin is the plugin not answering in time, like a breached deadline: the calls it held get 504.
     const err =
       cause === 'spin'
@@ -310,30 +321,13 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     if (!ended) host.send(FrameType.REPLY, id, ok ? 1 : 0, '', body);
   };
 
-  // Failures of calls sent without an answer (HOST_CALL id 0: ctx.events.emit) go to the log:
-  // the first at once, then at most one line per NO_ANSWER_LOG_MS with how many it stands for.
-  let noAnswerLoggedAt = Number.NEGATIVE_INFINITY;
-  let noAnswerUnlogged = 0;
-  const noAnswerFailed = (f: Frame, code: string): void => {
-    noAnswerUnlogged++;
-    const now = performance.now();
-    if (now - noAnswerLoggedAt < NO_ANSWER_LOG_MS) return;
-    noAnswerLoggedAt = now;
-    const failures = noAnswerUnlogged;
-    noAnswerUnlogged = 0;
-    // The topic names what failed; the event's data never reaches the log.
-    let topic: string | undefined;
-    try {
-      const args = parseUntrustedJson(f.body.toString('utf8'), limits.maxJsonDepth) as { topic?: unknown };
-      if (typeof args?.topic === 'string') topic = args.topic.slice(0, 256);
-    } catch {
-      topic = undefined;
-    }
-    opts.services.log.warn(
-      { plugin: plugin.name, version: plugin.version, call: f.meta.slice(0, 64), topic, code, failures },
-      'plugin call without an answer failed',
-    );
-  };
+  // Failures of calls sent without an answer (HOST_CALL id 0: ctx.events.emit) go to the log.
+  const noAnswerLog = createNoAnswerLog({
+    log: opts.services.log,
+    plugin,
+    maxJsonDepth: limits.maxJsonDepth,
+    ...(opts.noAnswerLogMs !== undefined ? { windowMs: opts.noAnswerLogMs } : {}),
+  });
 
   const onHostCall = (f: Frame): void => {
     // id 0: the plugin wants no answer, which only a noAnswer ctx method's call may ask.
@@ -342,8 +336,9 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       breach(`protocol violation: ${f.meta.slice(0, 64)} sent without an answer`, 'protocol');
       return;
     }
-    if (hostCalls >= limits.maxPendingHostCalls) {
-      if (noAnswer) noAnswerFailed(f, 'OMEGA_ERR_PLUGIN_LIMIT');
+    const size = f.meta.length + f.body.length;
+    if (noAnswer ? noAnswerBytes + size > NO_ANSWER_MAX_BYTES : hostCalls >= limits.maxPendingHostCalls) {
+      if (noAnswer) noAnswerLog.failed(f, 'OMEGA_ERR_PLUGIN_LIMIT');
       else
         reply(
           f.id,
@@ -352,18 +347,23 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
         );
       return;
     }
-    hostCalls++;
+    if (noAnswer) noAnswerBytes += size;
+    else hostCalls++;
+    const settled = (): void => {
+      if (noAnswer) noAnswerBytes -= size;
+      else hostCalls--;
+    };
     // Counted on arrival, before validation: an over-count only ever says "unknown", never "not done".
     if (isHostCallName(f.meta) && (HOST_CALLS[f.meta] as { mutates?: true }).mutates) mutations++;
     bridge.handle(f.meta, f.body).then(
       (json) => {
-        hostCalls--;
+        settled();
         if (!noAnswer) reply(f.id, true, json);
       },
       (err: unknown) => {
-        hostCalls--;
+        settled();
         const e = err instanceof OmegaError ? err : omegaError('OMEGA_ERR_INTERNAL', 'The host call failed.');
-        if (noAnswer) noAnswerFailed(f, e.code);
+        if (noAnswer) noAnswerLog.failed(f, e.code);
         else reply(f.id, false, JSON.stringify({ code: e.code, message: e.message, extras: e.extras }));
       },
     );

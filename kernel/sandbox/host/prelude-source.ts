@@ -4,7 +4,7 @@
  *
  * - `post(kind, id, a, b)` is the ONE primitive (an ivm.Callback, strings and numbers only):
  *   kind 1 = host call (a = name, b = args JSON; id 0 = no answer wanted, and post returns 1
- *   when it was sent, 0 when the host refused it), 2 = call result (b = JSON), 3 = call error
+ *   when it was sent, 0 when the host refused it, 2 when the host is stopping), 2 = call result (b = JSON), 3 = call error
  *   (b = `{code, message}` JSON). It lives only in this closure: never on a global, never passed
  *   to anything the plugin can patch (no `.call`, no patched builtins touch it).
  * - `dispatch(id, kind, name, payload)` starts a call into the plugin; its outcome comes back
@@ -94,11 +94,15 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     return p;
   }
   // A call without an answer (a noAnswer method): id 0, nothing kept here; the kernel logs its
-  // failures. post answers 0 when the host already holds too many unsent bytes.
+  // failures. post answers 0 when the host already holds too many unsent bytes, 2 when it is
+  // stopping (nothing more reaches the kernel).
   function sendNoAnswer(name, args) {
     const a = encode(args);
     if (typeof a !== 'string') throw a;
-    if (post(1, 0, name, a) !== 1) throw codedError('OMEGA_ERR_PLUGIN_LIMIT', 'Too many calls not yet sent to the kernel; emit less at once, or await events.publish.');
+    const r = post(1, 0, name, a);
+    if (r === 1) return;
+    if (r === 2) throw codedError('OMEGA_ERR_PLUGIN_UNAVAILABLE', 'The plugin host is stopping; nothing more is sent to the kernel.');
+    throw codedError('OMEGA_ERR_PLUGIN_LIMIT', 'Too many calls not yet sent to the kernel; emit less at once, or await events.publish.');
   }
 
   function settle(id, ok, body) {

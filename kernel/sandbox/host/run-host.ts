@@ -98,10 +98,14 @@ export function runHost(sock: Socket): void {
     else die(`isolate error in ${where}`);
   };
 
-  /** 1 when a host call (kind 1) was sent; a no-answer call (id 0) is refused over MAX_UNSENT_BYTES. */
+  /**
+   * 1 when a host call (kind 1) was sent; a no-answer call (id 0) is refused (0) over
+   * MAX_UNSENT_BYTES; 2 when this host is stopping or has no plugin loaded (nothing is sent).
+   */
   const post = (kind: unknown, id: unknown, a: unknown, b: unknown): number => {
-    if (dying || typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffffffff) return 0;
-    if (typeof b !== 'string' || !cfg) return 0;
+    if (dying || !cfg) return 2;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffffffff) return 0;
+    if (typeof b !== 'string') return 0;
     if (kind === 1) {
       if (typeof a !== 'string' || a.length > 64 || b.length > cfg.maxCallChars) return 0;
       if (id === 0 && writer.queuedBytes() + sock.writableLength > MAX_UNSENT_BYTES) return 0;

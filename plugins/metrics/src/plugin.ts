@@ -3,6 +3,7 @@ import { alertRoutes } from './api/alert-routes.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import { silenceRoutes } from './api/silence-routes.js';
 import { INGEST_TOPIC } from './collect/ingest-series.js';
+import { emitOrPublish } from './emit-or-publish.js';
 import type { MetricsHost } from './metrics-host.js';
 import { describe, MetricsService } from './metrics-service.js';
 
@@ -18,7 +19,7 @@ function hostOf(ctx: PluginContext): MetricsHost {
     readSystem: (area) => ctx.system.read(area),
     sampleSystem: (areas) => ctx.system.sample([...areas]),
     storage: ctx.storage,
-    emit: (topic, data) => ctx.events.emit(topic, data),
+    emit: emitOrPublish(ctx),
     fetch: (url, init) => ctx.fetch(url, init),
     log: (level, msg, fields) => {
       ctx.log[level](msg, fields).catch(() => {});
