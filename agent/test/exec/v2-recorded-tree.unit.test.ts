@@ -60,7 +60,7 @@ describe('cgroup v2 with controllers, on a recorded tree', () => {
   it('creates one leaf per session and writes every limit to the v2 file that enforces it', async () => {
     const layout = await prepareCgroupBase(await detectCgroupLayout({ fsRoot: root }), silentLogger);
     const cg = new SessionCgroup(layout, SessionCgroup.pathsFor(layout, 'job-1'));
-    const dir = join(svc(), 'omega/s-job-1');
+    const dir = join(svc(), 'omega/s+job-1');
     expect(cg.paths).toEqual({ unified: dir, v1: {} });
     expect(cg.joinFiles()).toEqual([join(dir, 'cgroup.procs')]);
     expect(cg.killFile()).toBe(join(dir, 'cgroup.kill'));
@@ -196,7 +196,7 @@ describe('cgroup detection on other recorded hosts', () => {
     expect(layout.notes).toEqual(['controller cpuset is not mounted', 'controller pids is not mounted']);
     const cg = new SessionCgroup(layout, SessionCgroup.pathsFor(layout, 'a'));
     expect(cg.dirs()).toHaveLength(3); // cpu,cpuacct once; memory; freezer
-    expect(cg.freezerFile()).toBe(join(layout.v1.freezer!.base, 's-a', 'freezer.state'));
+    expect(cg.freezerFile()).toBe(join(layout.v1.freezer!.base, 's+a', 'freezer.state'));
   });
 
   it('hybrid (this machine’s kind): v1 controllers, a cgroup2 without controllers; forced modes pick one side', async () => {
