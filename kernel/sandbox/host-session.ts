@@ -19,6 +19,7 @@ import type { PluginKillCause } from './plugin-status.js';
 import type { HostProcess } from './spawn-host.js';
 import { type PluginErrorData, toPluginError } from './to-plugin-error.js';
 import { type Frame, FrameType } from './wire/frame-type.js';
+import { NO_ANSWER_IN_FLIGHT_BYTES } from './wire/no-answer-bounds.js';
 
 /**
  * What a loaded bundle exports (names only). With `setup`, routes and services are known only
@@ -86,13 +87,6 @@ const KEEP_CODES = new Set<string>([
   'OMEGA_ERR_STORAGE_FULL',
 ]);
 
-/**
- * Bytes of calls without an answer (ctx.events.emit) in flight here before more are refused:
- * above the host's own unsent cap (run-host's MAX_UNSENT_BYTES, 1 MiB, + one call), so what the
- * host let through is accepted. Not maxPendingHostCalls: a chunk of small emits would overrun it.
- */
-const NO_ANSWER_MAX_BYTES = 4 * 1024 * 1024;
-
 /** How long a host has to answer a liveness ping after a missed deadline, ms. */
 const LIVENESS_MS = 2_000;
 
@@ -128,7 +122,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
   let nextId = 0;
   // Answered host calls in flight (bounded by maxPendingHostCalls).
   let hostCalls = 0;
-  // Bytes of calls without an answer in flight (bounded by NO_ANSWER_MAX_BYTES).
+  // Bytes of calls without an answer in flight (bounded by NO_ANSWER_IN_FLIGHT_BYTES).
   let noAnswerBytes = 0;
   // Host calls that change something outside the isolate (HOST_CALLS[..].mutates) received so far.
   let mutations = 0;
@@ -337,7 +331,9 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       return;
     }
     const size = f.meta.length + f.body.length;
-    if (noAnswer ? noAnswerBytes + size > NO_ANSWER_MAX_BYTES : hostCalls >= limits.maxPendingHostCalls) {
+    if (
+      noAnswer ? noAnswerBytes + size > NO_ANSWER_IN_FLIGHT_BYTES : hostCalls >= limits.maxPendingHostCalls
+    ) {
       if (noAnswer) noAnswerLog.failed(f, 'OMEGA_ERR_PLUGIN_LIMIT');
       else
         reply(

@@ -6,6 +6,7 @@ import { createFrameReader } from '../wire/create-frame-reader.js';
 import { createFrameWriter } from '../wire/create-frame-writer.js';
 import { encodeFrame } from '../wire/encode-frame.js';
 import { type Frame, FrameType } from '../wire/frame-type.js';
+import { NO_ANSWER_UNSENT_BYTES } from '../wire/no-answer-bounds.js';
 import { createIdleSettle, type IdleSettle } from './create-idle-settle.js';
 import type { HostLoadConfig } from './host-config.js';
 import { PRELUDE_SOURCE } from './prelude-source.js';
@@ -14,13 +15,6 @@ import { PRELUDE_SOURCE } from './prelude-source.js';
 const EXIT_FAULT = 70;
 /** Frames from the kernel are trusted but still bounded. */
 const MAX_KERNEL_FRAME = 256 * 1024 * 1024;
-
-/**
- * Bytes this host may hold unsent (its writer's queue plus the socket's) before it refuses a
- * host call without an answer (ctx.events.emit in a loop): nothing waits on those calls, so
- * only this bounds them. A call with an answer is bounded by the plugin awaiting it.
- */
-const MAX_UNSENT_BYTES = 1024 * 1024;
 
 /** A long turn of entries reports its progress at least this often, ms (at most spinMs / 10). */
 const PROGRESS_MS = 20;
@@ -100,7 +94,7 @@ export function runHost(sock: Socket): void {
 
   /**
    * 1 when a host call (kind 1) was sent; a no-answer call (id 0) is refused (0) over
-   * MAX_UNSENT_BYTES; 2 when this host is stopping or has no plugin loaded (nothing is sent).
+   * NO_ANSWER_UNSENT_BYTES; 2 when this host is stopping or has no plugin loaded (nothing is sent).
    */
   const post = (kind: unknown, id: unknown, a: unknown, b: unknown): number => {
     if (dying || !cfg) return 2;
@@ -108,7 +102,7 @@ export function runHost(sock: Socket): void {
     if (typeof b !== 'string') return 0;
     if (kind === 1) {
       if (typeof a !== 'string' || a.length > 64 || b.length > cfg.maxCallChars) return 0;
-      if (id === 0 && writer.queuedBytes() + sock.writableLength > MAX_UNSENT_BYTES) return 0;
+      if (id === 0 && writer.queuedBytes() + sock.writableLength > NO_ANSWER_UNSENT_BYTES) return 0;
       writer.send(FrameType.HOST_CALL, id, done, a, b);
       // A no-answer call (id 0) gets no REPLY: nothing to wait for.
       if (id !== 0) hostCallsOut++;
