@@ -239,7 +239,8 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
     ...routeDocsFromSchemas(route.schemas),
     handler: (c, input) => {
       const { body, principal, requestId } = input;
-      const query = c.req.query();
+      // A target without a query has none to parse (hono's parse first tests the whole URL for escapes).
+      const query: Record<string, string> = c.req.url.indexOf('?', 8) === -1 ? {} : c.req.query();
       const params: Record<string, string> = hasParams ? c.req.param() : {};
       opts.validate?.({ body, query, params });
       const running = instance();
