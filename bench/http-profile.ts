@@ -32,6 +32,8 @@ import { startOmega } from './servers/start-omega.js';
  * (http-profile-callgraph.ts): for each of OMEGA_BENCH_ROOTS (comma-separated substrings of
  * symbols, e.g. `JS:*writeDirect,JS:*handler dist/`) what it spent and in which callee, or without
  * roots the bundle's functions by inclusive CPU — the µs accounting of a route, re-takeable.
+ * OMEGA_BENCH_ROOT=<another built checkout> profiles that checkout's kernel instead (Omega
+ * targets), for a before/after of the same functions.
  */
 const TARGETS = ['health', 'open', 'guarded', 'ref-open', 'ref-guarded', 'hono', 'app'];
 const target = process.argv[2] ?? 'open';
@@ -83,7 +85,9 @@ if (target.startsWith('ref-') || scripts[target]) {
     },
   };
 } else {
-  const k = await startOmega({ nodeArgs: profileFlags });
+  // OMEGA_BENCH_ROOT: profile another built checkout's kernel (e.g. /work/before-s12) the same way.
+  const root = process.env.OMEGA_BENCH_ROOT;
+  const k = await startOmega({ nodeArgs: profileFlags, ...(root ? { root } : {}) });
   server = { url: k.url, token: k.token, pid: k.pid, stop: () => k.stop() };
 }
 const route = scripts[target] ? 'health' : target.replace(/^ref-/, '');
