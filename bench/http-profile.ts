@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { wrk } from './http-load.js';
 import { summarizeCallGraph } from './http-profile-callgraph.js';
 import { summarizePerf, summarizeProfile } from './profile-summary.js';
-import { startOmega } from './servers/start-omega.js';
+import { childPids, startOmega } from './servers/start-omega.js';
 
 /**
  * Profiles a server under load on one of the HTTP bench's targets, for reading where its CPU
@@ -94,6 +94,8 @@ const route = scripts[target] ? 'health' : target.replace(/^ref-/, '');
 const headers = route === 'guarded' ? { authorization: `Bearer ${server.token}` } : undefined;
 const url = route === 'health' ? `${server.url}/api/v1/health` : `${server.url}/api/v1/echo/${route}`;
 let requests = 0;
+/** Symbol maps of the server's children (OMEGA_BENCH_PERF), removed once it stopped. */
+const childMaps: string[] = [];
 try {
   await wrk(url, { connections: 50, seconds: 2, ...(headers ? { headers } : {}) });
   // perf records the main thread (-t: its tid is the pid) for the load's length.
@@ -132,6 +134,8 @@ try {
     }
     // --perf-basic-prof's symbol map, read by the report above; not left in /tmp.
     rmSync(`/tmp/perf-${server.pid}.map`, { force: true });
+    // Children that inherit the flag (the kernel's local agent) write one too: removed after the stop.
+    for (const child of childPids(server.pid)) childMaps.push(`/tmp/perf-${child}.map`);
   }
   requests = usePerf ? 0 : r.requests;
   console.log(
@@ -139,6 +143,7 @@ try {
   );
 } finally {
   await server.stop();
+  for (const map of childMaps) rmSync(map, { force: true });
 }
 const written = readdirSync(dir).filter((f) => !before.has(f));
 for (const f of written) console.log(`profile: ${join(dir, f)}`);
