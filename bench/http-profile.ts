@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { wrk } from './http-load.js';
+import { summarizeCallGraph } from './http-profile-callgraph.js';
 import { summarizePerf, summarizeProfile } from './profile-summary.js';
-import { startOmega } from './servers/start-omega.js';
+import { childPids, startOmega } from './servers/start-omega.js';
 
 /**
  * Profiles a server under load on one of the HTTP bench's targets, for reading where its CPU
@@ -26,6 +27,13 @@ import { startOmega } from './servers/start-omega.js';
  * `--perf-basic-prof`; needs `perf`, Debian package linux-perf, and root or perf_event_paranoid ≤ 0):
  * CPU actually run by the server's main thread, not wall time — on a loaded machine a
  * .cpuprofile's samples also count the time the thread waited for a core (see summarizePerf).
+ * OMEGA_BENCH_PERF=graph records call graphs too (`perf record -g`; the server adds
+ * `--interpreted-frames-native-stack`) and prints inclusive CPU per request
+ * (http-profile-callgraph.ts): for each of OMEGA_BENCH_ROOTS (comma-separated substrings of
+ * symbols, e.g. `JS:*writeDirect,JS:*handler dist/`) what it spent and in which callee, or without
+ * roots the bundle's functions by inclusive CPU — the µs accounting of a route, re-takeable.
+ * OMEGA_BENCH_ROOT=<another built checkout> profiles that checkout's kernel instead (Omega
+ * targets), for a before/after of the same functions.
  */
 const TARGETS = ['health', 'open', 'guarded', 'ref-open', 'ref-guarded', 'hono', 'app'];
 const target = process.argv[2] ?? 'open';
@@ -39,11 +47,12 @@ const before = new Set(readdirSync(dir));
 const seconds = Number(process.env.OMEGA_BENCH_SECONDS ?? 8);
 // OMEGA_BENCH_PROF_INTERVAL: µs between samples (V8's default 1000); smaller resolves sub-µs functions.
 const interval = process.env.OMEGA_BENCH_PROF_INTERVAL;
-const usePerf = process.env.OMEGA_BENCH_PERF === '1';
+const usePerf = process.env.OMEGA_BENCH_PERF === '1' || process.env.OMEGA_BENCH_PERF === 'graph';
+const callGraph = process.env.OMEGA_BENCH_PERF === 'graph';
 /** perf's sampling rate, Hz. */
 const PERF_HZ = 4000;
 const profileFlags = usePerf
-  ? ['--perf-basic-prof']
+  ? ['--perf-basic-prof', ...(callGraph ? ['--interpreted-frames-native-stack'] : [])]
   : ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...(interval ? [`--cpu-prof-interval=${interval}`] : [])];
 
 let server: { url: string; token: string; pid: number; stop: () => Promise<void> };
@@ -76,13 +85,17 @@ if (target.startsWith('ref-') || scripts[target]) {
     },
   };
 } else {
-  const k = await startOmega({ nodeArgs: profileFlags });
+  // OMEGA_BENCH_ROOT: profile another built checkout's kernel (e.g. /work/before-s12) the same way.
+  const root = process.env.OMEGA_BENCH_ROOT;
+  const k = await startOmega({ nodeArgs: profileFlags, ...(root ? { root } : {}) });
   server = { url: k.url, token: k.token, pid: k.pid, stop: () => k.stop() };
 }
 const route = scripts[target] ? 'health' : target.replace(/^ref-/, '');
 const headers = route === 'guarded' ? { authorization: `Bearer ${server.token}` } : undefined;
 const url = route === 'health' ? `${server.url}/api/v1/health` : `${server.url}/api/v1/echo/${route}`;
 let requests = 0;
+/** Symbol maps of the server's children (OMEGA_BENCH_PERF), removed once it stopped. */
+const childMaps: string[] = [];
 try {
   await wrk(url, { connections: 50, seconds: 2, ...(headers ? { headers } : {}) });
   // perf records the main thread (-t: its tid is the pid) for the load's length.
@@ -90,7 +103,19 @@ try {
   const perf = usePerf
     ? spawn(
         'perf',
-        ['record', '-q', '-e', 'cpu-clock', '-F', String(PERF_HZ), '-t', String(server.pid), '-o', perfFile],
+        [
+          'record',
+          '-q',
+          ...(callGraph ? ['-g'] : []),
+          '-e',
+          'cpu-clock',
+          '-F',
+          String(PERF_HZ),
+          '-t',
+          String(server.pid),
+          '-o',
+          perfFile,
+        ],
         { stdio: 'inherit' },
       )
     : undefined;
@@ -102,8 +127,15 @@ try {
     console.log(`perf: ${perfFile}`);
     const top = Number(process.env.OMEGA_BENCH_TOP ?? 25);
     for (const line of summarizePerf(perfFile, PERF_HZ, r.requests, top)) console.log(`  ${line}`);
+    if (callGraph) {
+      const roots = process.env.OMEGA_BENCH_ROOTS?.split(',').filter(Boolean) ?? [];
+      for (const line of summarizeCallGraph(perfFile, PERF_HZ, r.requests, roots, top))
+        console.log(`  ${line}`);
+    }
     // --perf-basic-prof's symbol map, read by the report above; not left in /tmp.
     rmSync(`/tmp/perf-${server.pid}.map`, { force: true });
+    // Children that inherit the flag (the kernel's local agent) write one too: removed after the stop.
+    for (const child of childPids(server.pid)) childMaps.push(`/tmp/perf-${child}.map`);
   }
   requests = usePerf ? 0 : r.requests;
   console.log(
@@ -111,6 +143,7 @@ try {
   );
 } finally {
   await server.stop();
+  for (const map of childMaps) rmSync(map, { force: true });
 }
 const written = readdirSync(dir).filter((f) => !before.has(f));
 for (const f of written) console.log(`profile: ${join(dir, f)}`);

@@ -26,7 +26,7 @@ export function jsonDepthWithin(text: string, max: number): boolean {
  * The index of the quote closing the string opened at `open`, or -1. A quote is escaped when an
  * odd run of backslashes precedes it: `\"` does not close the string, `\\"` does.
  */
-function closingQuote(text: string, open: number): number {
+export function closingQuote(text: string, open: number): number {
   let q = open;
   for (;;) {
     q = text.indexOf('"', q + 1);

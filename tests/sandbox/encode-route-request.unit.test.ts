@@ -67,6 +67,24 @@ describe('encodeRouteRequest', () => {
     }
   });
 
+  it('writes what JSON.stringify writes once its kept names are full, and for a value repeated anywhere', () => {
+    // More distinct keys and paths than the encoder keeps quoted (256), some over its 64-unit
+    // bound, and the same value string in several places in a row and apart.
+    const next = rng(29);
+    for (let i = 0; i < 600; i++) {
+      const key = i % 3 === 0 ? `k${i}"${'z'.repeat(i % 70)}` : `key-${i}`;
+      const same = NASTY[i % NASTY.length]!;
+      const req: RouteRequest = {
+        ...request(next),
+        path: `/api/v1/p/${i}${i % 5 === 0 ? 'é' : ''}`,
+        query: { [key]: same, again: same },
+        headers: { 'x-request-id': same, [key]: same },
+        requestId: same,
+      };
+      expect(encodeRouteRequest(req)).toBe(JSON.stringify(req));
+    }
+  });
+
   it('falls back to JSON.stringify for what is not of the request shape', () => {
     const base = request(rng(1));
     const holey: string[] = ['a'];

@@ -86,6 +86,8 @@ function toResponse(
   res: { status: number; headers: Record<string, string>; body: unknown },
   /** A cookie the kernel sets (the auth provider's refresh cookie); plugins never set one. */
   setCookie?: string,
+  /** `res.body`'s JSON text as the plugin wrote it (readRouteAnswer's bodyJson), sent as it is. */
+  bodyJson?: string,
 ): Response {
   const headers: Record<string, string> = setCookie === undefined ? {} : { 'set-cookie': setCookie };
   for (const name of Object.keys(res.headers)) {
@@ -112,7 +114,7 @@ function toResponse(
   // A JSON body keeps a JSON media type the plugin chose (e.g. application/problem+json).
   const type = headers['content-type'];
   if (type === undefined || !JSON_TYPE.test(type)) headers['content-type'] = 'application/json';
-  return respondOwned(input, JSON.stringify(res.body), res.status, headers);
+  return respondOwned(input, bodyJson ?? JSON.stringify(res.body), res.status, headers);
 }
 
 /** What a mounted plugin route needs from the manager. */
@@ -237,7 +239,8 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
     ...routeDocsFromSchemas(route.schemas),
     handler: (c, input) => {
       const { body, principal, requestId } = input;
-      const query = c.req.query();
+      // A target without a query has none to parse (hono's parse first tests the whole URL for escapes).
+      const query: Record<string, string> = c.req.url.indexOf('?', 8) === -1 ? {} : c.req.query();
       const params: Record<string, string> = hasParams ? c.req.param() : {};
       opts.validate?.({ body, query, params });
       const running = instance();
@@ -280,7 +283,8 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
         calls.leave();
         try {
           const res = readRouteAnswer(json);
-          if (!cookie) return toResponse(input, res);
+          // The body's text goes out as the plugin wrote it; the cookie bridge may change the body.
+          if (!cookie) return toResponse(input, res, undefined, res.bodyJson);
           const out = cookie.answer(res);
           return toResponse(input, out.res, out.setCookie);
         } catch (err) {
