@@ -3,6 +3,7 @@ import type { ApiBody, ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
+import { nodeEnforcementLines } from './node-enforcement-lines.js';
 
 const ACTIONS = [
   'list',
@@ -44,6 +45,8 @@ interface NodeView {
     history?: Array<{ state: string; reason: string; at: string }>;
     /** `slurm` for a node Slurm manages (read-only here). */
     managedBy?: string;
+    /** What the node's cgroup driver enforces (the agent's report). */
+    cgroup?: unknown;
   };
   createdAt: string;
 }
@@ -159,6 +162,7 @@ function details(n: NodeView): string {
     lines.push(
       `load         cpu ${s.load.cpu === undefined ? '-' : `${Math.round(s.load.cpu * 100)}%`}, load1 ${s.load.load1 ?? '-'}, memory ${bytes(s.load.memUsed)} of ${bytes(s.load.memTotal)}`,
     );
+  lines.push(...nodeEnforcementLines(s.cgroup));
   lines.push(`agent        ${s.agentVersion ?? '-'}, key ${s.fingerprint}`, `joined       ${n.createdAt}`);
   for (const h of (s.history ?? []).slice(-10).reverse())
     lines.push(`history      ${h.at}  ${h.state.padEnd(8)} ${h.reason}`);
