@@ -3,6 +3,7 @@ import type { ApiBody, ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
+import { joinCommandLine } from './join-command-line.js';
 import { nodeEnforcementLines } from './node-enforcement-lines.js';
 
 const ACTIONS = [
@@ -366,7 +367,7 @@ function human(action: string, sub: string | undefined, data: unknown): string {
         `token   ${t.token}`,
         `id      ${t.id}  (${t.spec.uses} use${t.spec.uses === 1 ? '' : 's'}, expires ${t.spec.expiresAt})`,
         'This token is shown only now. Start an agent with:',
-        `  omega agent --server ${t.server ?? 'URL'} --join-token ${t.token} --name NAME`,
+        `  ${joinCommandLine(t.server, t.token)}`,
       ].join('\n');
     }
     if (sub === 'list') {
