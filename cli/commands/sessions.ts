@@ -221,9 +221,11 @@ export function specFromFlags(values: Values, command: string[]): Obj {
   const cores = str(values.cores);
   if (cores !== undefined) {
     const n = Number(cores);
-    if (!Number.isFinite(n) || n <= 0)
+    // A share is sent in millicores: below 0.001 core it would round to 0, which the API
+    // refuses as `resources.millicores`, a field the user never typed.
+    if (!Number.isFinite(n) || n < 0.001)
       throw new UsageError(
-        `--cores takes a number of cores such as 2 (pinned) or 0.5 (a share) (got "${cores}")`,
+        `--cores takes a number of cores such as 2 (pinned) or 0.5 (a share), at least 0.001 (got "${cores}")`,
       );
     if (Number.isInteger(n)) resources.cores = n;
     else resources.millicores = Math.round(n * 1000);
