@@ -9,6 +9,7 @@ import { kernelApi } from '../kernel-api.js';
 type SessionListQuery = ApiQuery<'/api/v1/sessions', 'get'>;
 
 import { output } from '../output.js';
+import { terminalSafe } from '../terminal-safe.js';
 
 const ACTIONS = [
   'run',
@@ -550,7 +551,7 @@ export const sessionsCommand: Command = {
           output(json, s, () => `${s.id}  ${s.status.state}: ${s.status.reason}`);
           return 0;
         }
-        process.stderr.write(`${s.id}  ${s.status.state}: ${s.status.reason}\n`);
+        process.stderr.write(terminalSafe(`${s.id}  ${s.status.state}: ${s.status.reason}\n`));
         try {
           await copyLogs(values, s.id, { stream: 'stdout', offset: 0, follow: true, json });
         } catch (err) {
@@ -558,7 +559,7 @@ export const sessionsCommand: Command = {
           if (!(err instanceof ApiError && err.code === 'SESSIONS_ERR_NO_LOGS')) throw err;
         }
         const end = (await api.get('/api/v1/sessions/{id}', { path: { id: s.id } })) as SessionView;
-        process.stderr.write(`${end.id}  ${end.status.state}: ${end.status.reason}\n`);
+        process.stderr.write(terminalSafe(`${end.id}  ${end.status.state}: ${end.status.reason}\n`));
         return exitCodeOf(end);
       }
       case 'list': {
