@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlurmNodes } from '../../plugins/nodes/src/slurm/slurm-nodes.js';
 import {
   agentKey,
   api,
@@ -55,5 +56,26 @@ describe('node names that are API paths', () => {
     });
     expect(ok.node).toMatchObject({ name: 'tokens-2' });
     expect((await api<Doc>(k, '/api/v1/nodes/tokens-2')).body.name).toBe('tokens-2');
+  });
+});
+
+describe('Slurm node names that are API paths', () => {
+  it('a Slurm node called tokens is mirrored as tokens@<submit host>, findable by that name', () => {
+    const s = new SlurmNodes(() => false);
+    const node = {
+      name: 'tokens',
+      state: 'idle',
+      reason: null,
+      cpus: 4,
+      memoryMiB: 1024,
+      allocatedCpus: 0,
+      allocatedMemoryMiB: 0,
+      gpus: 0,
+      partitions: [],
+    };
+    s.update({ id: 'nd-login', name: 'login1' }, [node], 1_000);
+    expect(s.sortedByName().map((e) => e.record.name)).toEqual(['tokens@login1']);
+    expect(s.find('tokens')).toBeUndefined();
+    expect(s.find('tokens@login1')?.record.name).toBe('tokens@login1');
   });
 });
