@@ -48,6 +48,7 @@ describe('discovery: an invitation to a kernel that never answers does not block
     proc?.kill('SIGKILL');
     await k?.close();
     removeDir(dataDir);
+    removeDir(`${dataDir}-work`); // the agent's default sessions work root
   }, 60_000);
 
   it('gives a dead invitation up, listens again, and joins with the next one', async (ctx) => {
