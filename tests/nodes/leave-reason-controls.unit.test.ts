@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REASONS } from '../../plugins/nodes/src/liveness/reasons.js';
+import { readSlurmNodes } from '../../plugins/nodes/src/slurm/read-slurm-nodes.js';
 
 /*
  * Found from outside: a hostile agent's `leave` reason (its own words, up to 256 characters)
@@ -15,5 +16,16 @@ describe('the left reason', () => {
     );
     expect(REASONS.left('\u001b\u0007\u009b')).toBe('left: the agent stopped gracefully');
     expect(REASONS.left('')).toBe('left: the agent stopped gracefully');
+  });
+});
+
+describe('a Slurm node’s reason', () => {
+  it('keeps the submit host’s words and drops control characters', () => {
+    const [n] = readSlurmNodes({
+      nodes: [{ name: 'c1', state: 'down', reason: 'Not \u001b]0;x\u0007responding\r\n' }],
+    })!;
+    expect(n!.reason).toBe('Not  ]0;x responding');
+    const [m] = readSlurmNodes({ nodes: [{ name: 'c2', state: 'down', reason: '\u001b\u0007' }] })!;
+    expect(m!.reason).toBeNull();
   });
 });
