@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { output } from '../../cli/output.js';
 import { terminalSafe } from '../../cli/terminal-safe.js';
 import {
   api,
@@ -15,8 +16,9 @@ import { newIdentity, TestAgent } from '../agents/test-agent.js';
  * Found from outside: a hostile agent's `leave` reason (up to 256 characters, its own words)
  * became the node's reason, and `omega nodes list` / `show` printed it raw to the operator's
  * terminal: `ESC ] 52 ; c ; <base64> BEL` writes the clipboard in terminals that allow it,
- * `ESC ] 0 ; …` the window title, `ESC [ 2 K` erases what the operator reads. The CLI's human
- * output shows control characters as visible `\xNN`; --json was already safe (JSON escapes).
+ * `ESC ] 0 ; …` the window title, `ESC [ 2 K` erases what the operator reads. The nodes plugin
+ * now drops them from the reason (4175039), and the CLI's human output shows any control
+ * character as a visible `\xNN` whatever the source; --json was already safe (JSON escapes).
  */
 
 const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
@@ -41,7 +43,7 @@ describe('omega CLI output and a hostile agent’s words', () => {
       child.on('close', (code) => resolve({ code: code ?? -1, stdout }));
     });
 
-  it('shows control characters from a leave reason as \\xNN in nodes list and show, never raw', async () => {
+  it('nodes list and show never print a leave reason’s control characters raw', async () => {
     const minted = await api<Doc>(k, '/api/v1/nodes/tokens', { method: 'POST', body: { uses: 1 } });
     const agent = new TestAgent(k.url, newIdentity(), {
       mode: 'join',
@@ -61,9 +63,25 @@ describe('omega CLI output and a hostile agent’s words', () => {
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout, args.join(' ')).toContain('esc1');
       expect(terminalSafe(r.stdout), args.join(' ')).toBe(r.stdout);
-      expect(r.stdout, args.join(' ')).toContain('\\x1b]52;c;');
     }
   }, 60_000);
+
+  it('human output shows any control character the kernel sends as \\xNN; --json escapes it', () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      output(false, {}, () => `left: ${HOSTILE}`);
+      output(true, { reason: HOSTILE }, () => '');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written[0]).toContain('\\x1b]52;c;ZWNobyBwd25lZA==\\x07');
+    expect(terminalSafe(written[0]!)).toBe(written[0]);
+    expect(written[1]).toContain('\\u001b]52;c;');
+  });
 
   it('keeps newlines and tabs, and text without controls, as they are', () => {
     expect(terminalSafe('a\tb\nc — ü')).toBe('a\tb\nc — ü');
