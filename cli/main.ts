@@ -15,6 +15,7 @@ import { sessionsCommand } from './commands/sessions.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { TargetError } from './target.js';
+import { terminalSafe } from './terminal-safe.js';
 
 const COMMANDS: Command[] = [
   startCommand,
@@ -54,11 +55,13 @@ function withGlobals(cmd: Command): Command {
 
 /** A failure is one line on stderr (node:util parseArgs writes some of its messages on three). */
 function oneLine(message: string): string {
-  return message
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .join(' ');
+  return terminalSafe(
+    message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' '),
+  );
 }
 
 function topHelp(): string {

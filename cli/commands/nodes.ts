@@ -3,6 +3,8 @@ import type { ApiBody, ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
+import { joinCommandLine } from './join-command-line.js';
+import { nodeEnforcementLines } from './node-enforcement-lines.js';
 
 const ACTIONS = [
   'list',
@@ -44,6 +46,8 @@ interface NodeView {
     history?: Array<{ state: string; reason: string; at: string }>;
     /** `slurm` for a node Slurm manages (read-only here). */
     managedBy?: string;
+    /** What the node's cgroup driver enforces (the agent's report). */
+    cgroup?: unknown;
   };
   createdAt: string;
 }
@@ -159,6 +163,7 @@ function details(n: NodeView): string {
     lines.push(
       `load         cpu ${s.load.cpu === undefined ? '-' : `${Math.round(s.load.cpu * 100)}%`}, load1 ${s.load.load1 ?? '-'}, memory ${bytes(s.load.memUsed)} of ${bytes(s.load.memTotal)}`,
     );
+  lines.push(...nodeEnforcementLines(s.cgroup));
   lines.push(`agent        ${s.agentVersion ?? '-'}, key ${s.fingerprint}`, `joined       ${n.createdAt}`);
   for (const h of (s.history ?? []).slice(-10).reverse())
     lines.push(`history      ${h.at}  ${h.state.padEnd(8)} ${h.reason}`);
@@ -362,7 +367,7 @@ function human(action: string, sub: string | undefined, data: unknown): string {
         `token   ${t.token}`,
         `id      ${t.id}  (${t.spec.uses} use${t.spec.uses === 1 ? '' : 's'}, expires ${t.spec.expiresAt})`,
         'This token is shown only now. Start an agent with:',
-        `  omega agent --server ${t.server ?? 'URL'} --join-token ${t.token} --name NAME`,
+        `  ${joinCommandLine(t.server, t.token)}`,
       ].join('\n');
     }
     if (sub === 'list') {

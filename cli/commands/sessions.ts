@@ -9,6 +9,7 @@ import { kernelApi } from '../kernel-api.js';
 type SessionListQuery = ApiQuery<'/api/v1/sessions', 'get'>;
 
 import { output } from '../output.js';
+import { terminalSafe } from '../terminal-safe.js';
 
 const ACTIONS = [
   'run',
@@ -221,9 +222,11 @@ export function specFromFlags(values: Values, command: string[]): Obj {
   const cores = str(values.cores);
   if (cores !== undefined) {
     const n = Number(cores);
-    if (!Number.isFinite(n) || n <= 0)
+    // A share is sent in millicores: below 0.001 core it would round to 0, which the API
+    // refuses as `resources.millicores`, a field the user never typed.
+    if (!Number.isFinite(n) || n < 0.001)
       throw new UsageError(
-        `--cores takes a number of cores such as 2 (pinned) or 0.5 (a share) (got "${cores}")`,
+        `--cores takes a number of cores such as 2 (pinned) or 0.5 (a share), at least 0.001 (got "${cores}")`,
       );
     if (Number.isInteger(n)) resources.cores = n;
     else resources.millicores = Math.round(n * 1000);
@@ -548,7 +551,7 @@ export const sessionsCommand: Command = {
           output(json, s, () => `${s.id}  ${s.status.state}: ${s.status.reason}`);
           return 0;
         }
-        process.stderr.write(`${s.id}  ${s.status.state}: ${s.status.reason}\n`);
+        process.stderr.write(terminalSafe(`${s.id}  ${s.status.state}: ${s.status.reason}\n`));
         try {
           await copyLogs(values, s.id, { stream: 'stdout', offset: 0, follow: true, json });
         } catch (err) {
@@ -556,7 +559,7 @@ export const sessionsCommand: Command = {
           if (!(err instanceof ApiError && err.code === 'SESSIONS_ERR_NO_LOGS')) throw err;
         }
         const end = (await api.get('/api/v1/sessions/{id}', { path: { id: s.id } })) as SessionView;
-        process.stderr.write(`${end.id}  ${end.status.state}: ${end.status.reason}\n`);
+        process.stderr.write(terminalSafe(`${end.id}  ${end.status.state}: ${end.status.reason}\n`));
         return exitCodeOf(end);
       }
       case 'list': {

@@ -47,6 +47,7 @@ describe('discovery: an agent with nothing to join announces itself and joins on
     proc?.kill('SIGKILL');
     await k?.close();
     removeDir(dataDir);
+    removeDir(`${dataDir}-work`); // the agent's default sessions work root
   }, 60_000);
 
   it('announces, refuses hostile invitations, joins after a valid one, then resumes without announcing', async (ctx) => {
@@ -150,6 +151,7 @@ describe('discovery: the kernel browses, an operator approves, the agent joins',
     proc?.kill('SIGKILL');
     await k?.close();
     removeDir(dataDir);
+    removeDir(`${dataDir}-work`); // the agent's default sessions work root
   }, 60_000);
 
   it('lists the announcing agent as pending and joins it on approval', async (ctx) => {

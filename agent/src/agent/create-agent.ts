@@ -64,6 +64,8 @@ export interface Agent {
 /** Largest `report` data. */
 export const MAX_REPORT_BYTES = 64 * 1024;
 const MAX_QUEUED_REPORTS = 1000;
+/** Failed connects an invited join makes (back-off 1 s, 2 s between them) before it gives the invitation up. */
+const INVITED_JOIN_ATTEMPTS = 3;
 
 /**
  * The agent: identity from the data dir (created on first start), then join (token), resume
@@ -164,7 +166,11 @@ export function createAgent(o: AgentOptions): Agent {
     return { healthy };
   };
 
-  /** Connects to `server` until stopped; resolves 'rediscover' when an invited join was refused. */
+  /**
+   * Connects to `server` until stopped; resolves 'rediscover' when an invited join was refused,
+   * or failed {@link INVITED_JOIN_ATTEMPTS} times (an invitation from anyone on the LAN naming a
+   * kernel that never answers must not hold the one-use approval listener for ever).
+   */
   const connectLoop = async (target: {
     server: string;
     token?: string;
@@ -172,6 +178,7 @@ export function createAgent(o: AgentOptions): Agent {
     invited: boolean;
   }): Promise<'stopped' | 'rediscover'> => {
     const backoff = createBackoff();
+    let invitedFailures = 0;
     const url = connectUrl(target.server);
     if (!state && url.protocol === 'ws:' && !isLoopbackUrl(url)) {
       log.warn(
@@ -213,6 +220,16 @@ export function createAgent(o: AgentOptions): Agent {
               : backoff.next();
         } else if (e.code === 'OMEGA_ERR_AGENT_REFUSED' && target.invited && mode === 'join') {
           log.error({ kernelCode: e.extras.kernelCode }, `${e.message} Waiting for another invitation.`);
+          return 'rediscover';
+        } else if (
+          target.invited &&
+          mode === 'join' &&
+          (e.code === 'OMEGA_ERR_AGENT_CERT_MISMATCH' || ++invitedFailures >= INVITED_JOIN_ATTEMPTS)
+        ) {
+          log.error(
+            { code: e.code, server: target.server },
+            `${e.message} Giving up this invitation; waiting for another.`,
+          );
           return 'rediscover';
         } else if (
           e.code === 'OMEGA_ERR_AGENT_REFUSED' ||

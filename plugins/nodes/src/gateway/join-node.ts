@@ -5,7 +5,7 @@ import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
 import type { NodeEntry, NodeRecord } from '../registry/node-record.js';
 import { type NodesRuntime, STORAGE_WAIT_MS } from '../runtime.js';
 import type { GatewayAnswer, JoinArgs, Refusal } from './gateway-types.js';
-import { isNodeName } from './node-name.js';
+import { isNodeName, isReservedNodeName } from './node-name.js';
 import { applySpecs, writeSpecs } from './store-specs.js';
 
 /** Refuses a join: audited (never with the token's secret), answered to the kernel. */
@@ -70,6 +70,19 @@ export async function joinNode(rt: NodesRuntime, a: JoinArgs): Promise<GatewayAn
       {
         code: 'OMEGA_ERR_VALIDATION',
         message: 'name must be 1–63 of letters, digits, . _ - (starting with a letter or digit).',
+      },
+      token.id,
+      fp,
+    );
+  }
+  if (!existing && isReservedNodeName(a.name)) {
+    giveBack();
+    return refuse(
+      rt,
+      a,
+      {
+        code: 'OMEGA_ERR_VALIDATION',
+        message: `name "${a.name}" is reserved (it is a path of /api/v1/nodes/): start the agent with another --name.`,
       },
       token.id,
       fp,

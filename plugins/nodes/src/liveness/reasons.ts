@@ -14,6 +14,15 @@ export function lastFrom(at: number, remote: string | undefined): string {
   return `last from ${remote ?? 'an unknown address'} at ${clock(at)}`;
 }
 
+/** Control characters (C0 but none kept, DEL, C1): an agent's own words lose them. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it matches
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/** An agent's own words as one printable line: each run of control characters becomes a space. */
+export function printable(text: string): string {
+  return text.replace(CONTROLS, ' ').trim();
+}
+
 /** Every reason text a state change can carry, in one place (docs/nodes.md lists them). */
 export const REASONS = {
   joined: (token: string, remote: string | undefined) =>
@@ -33,7 +42,7 @@ export const REASONS = {
     `agent hung: its machine acknowledges but the agent has not answered for ${span(silentMs)} (${lastFrom(at, remote)})`,
   unreachable: (silentMs: number, at: number, remote: string | undefined) =>
     `unreachable: no heartbeat for ${span(silentMs)} and the kernel's data to ${remote ?? 'it'} is not acknowledged (link cut or machine down); last heartbeat at ${clock(at)}`,
-  left: (reason: string) => `left: ${reason || 'the agent stopped gracefully'}`,
+  left: (reason: string) => `left: ${printable(reason) || 'the agent stopped gracefully'}`,
 } as const;
 
 /** What TCP said during a silence, as a suffix of the suspect reason. */

@@ -1,3 +1,4 @@
+import { printable } from '../liveness/reasons.js';
 /** One Slurm node as a submit host's `slurm.nodes` report states it (validated). */
 export interface ReportedSlurmNode {
   name: string;
@@ -37,7 +38,7 @@ export function readSlurmNodes(data: unknown): ReportedSlurmNode[] | undefined {
     out.push({
       name: n.name,
       state: typeof n.state === 'string' ? n.state.toLowerCase().slice(0, 32) : 'unknown',
-      reason: typeof n.reason === 'string' && n.reason.trim() ? n.reason.trim().slice(0, 256) : null,
+      reason: typeof n.reason === 'string' && printable(n.reason) ? printable(n.reason).slice(0, 256) : null,
       cpus: count(n.cpus),
       allocatedCpus: count(n.allocatedCpus),
       memoryMiB: count(n.memoryMiB),

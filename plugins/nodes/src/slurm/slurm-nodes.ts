@@ -1,4 +1,5 @@
 import type { NodeHold } from '../contract.js';
+import { isReservedNodeName } from '../gateway/node-name.js';
 import { appendHistory } from '../registry/append-history.js';
 import type { NodeEntry, NodeRecord, StateChange } from '../registry/node-record.js';
 import { mapSlurmState } from './map-slurm-state.js';
@@ -200,11 +201,13 @@ export class SlurmNodes {
   }
 
   /**
-   * Slurm's own name when no agent's node and no other Slurm node holds it, else
-   * `<slurm name>@<submit host name>`; a name once given is kept while it stays free.
+   * Slurm's own name when no agent's node and no other Slurm node holds it and it is no path of
+   * the API (`tokens`, …), else `<slurm name>@<submit host name>`; a name once given is kept
+   * while it stays free.
    */
   private nameFor(id: string, slurmName: string, submitName: string, current?: string): string {
-    const free = (name: string) => !this.nameTaken(name) && (this.byName.get(name) ?? id) === id;
+    const free = (name: string) =>
+      !isReservedNodeName(name) && !this.nameTaken(name) && (this.byName.get(name) ?? id) === id;
     if (current !== undefined && free(current)) return current;
     return free(slurmName) ? slurmName : `${slurmName}@${submitName}`;
   }

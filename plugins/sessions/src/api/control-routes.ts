@@ -48,6 +48,7 @@ async function answer(
   rt: SessionsRuntime,
   r: SessionRecord,
   pending: Promise<OpOutcome> | undefined,
+  viewer: WithCaller,
 ): Promise<PluginResponse> {
   let out: OpOutcome | undefined;
   if (pending) {
@@ -71,7 +72,7 @@ async function answer(
         nodeCode: out.code,
       },
     );
-  const view = sessionView(rt, rt.store.get(r.id) ?? r);
+  const view = sessionView(rt, rt.store.get(r.id) ?? r, viewer);
   return ok(view, out === undefined && pending ? 202 : out?.kind === 'accepted' ? 202 : 200);
 }
 
@@ -83,7 +84,7 @@ export function controlRoutes(rt: () => SessionsRuntime) {
       const s = rt();
       const r = controlled(s, req, 'pause');
       await s.locks.run(r.id, () => requestPause(s, r, actorOf(req).id));
-      return answer(s, r, sendOp(s, r));
+      return answer(s, r, sendOp(s, r), req);
     },
 
     /** POST /api/v1/sessions/:id/resume — thaw, then SIGCONT. */
@@ -91,7 +92,7 @@ export function controlRoutes(rt: () => SessionsRuntime) {
       const s = rt();
       const r = controlled(s, req, 'resume');
       await s.locks.run(r.id, () => requestResume(s, r, actorOf(req).id));
-      return answer(s, r, sendOp(s, r));
+      return answer(s, r, sendOp(s, r), req);
     },
 
     /**
@@ -106,7 +107,7 @@ export function controlRoutes(rt: () => SessionsRuntime) {
       const graceMs = req.body?.graceMs;
       const send = await s.locks.run(r.id, () => requestTerminate(s, r, actorOf(req).id, reason, graceMs));
       await s.store.written(r.id);
-      return answer(s, r, send ? sendOp(s, r) : undefined);
+      return answer(s, r, send ? sendOp(s, r) : undefined, req);
     },
   };
 }

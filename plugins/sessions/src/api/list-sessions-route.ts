@@ -60,7 +60,7 @@ export function listRoutes(rt: () => SessionsRuntime) {
       const page = matches.slice(0, limit);
       const last = page[page.length - 1];
       return ok({
-        items: page.map((r) => sessionView(s, r)),
+        items: page.map((r) => sessionView(s, r, req)),
         ...(matches.length > limit && last
           ? { nextCursor: `${Date.parse(last.createdAt).toString(36)}.${last.id}` }
           : {}),
@@ -70,7 +70,7 @@ export function listRoutes(rt: () => SessionsRuntime) {
     /** GET /api/v1/sessions/:id — one session: spec, status with reason, placement, usage, history. */
     async getSession(req: SchemaRequest<RouteSchemas['getSession']>): Promise<PluginResponse> {
       const s = rt();
-      return ok(sessionView(s, sessionOf(s, req)));
+      return ok(sessionView(s, sessionOf(s, req), req));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { httpError } from '@omega/sdk';
 import { sessionError } from '../errors/session-errors.js';
+import { isTerminal } from '../lifecycle/states.js';
 import type { SessionsRuntime } from '../runtime.js';
 import type { SessionRecord } from '../store/session-record.js';
 
@@ -24,12 +25,20 @@ export async function queryNode(
   const out = await rt.commands.run(p.node, id, op, { id: r.id, ...args }, timeoutMs);
   if (out.kind === 'result' && out.ok) return out.data;
   if (out.kind === 'result') {
-    if (out.code === 'OMEGA_ERR_EXEC_NOT_FOUND' || out.code === 'OMEGA_ERR_SLURM_JOB_NOT_FOUND')
+    if (out.code === 'OMEGA_ERR_EXEC_NOT_FOUND' || out.code === 'OMEGA_ERR_SLURM_JOB_NOT_FOUND') {
+      // Ended before it ever ran (a start the node refused: a cwd it cannot enter, a missing
+      // program): there never was output, and the session's reason says why.
+      if (isTerminal(r.status.state) && !r.status.startedAt)
+        throw sessionError(
+          'SESSIONS_ERR_NO_LOGS',
+          `Session ${r.id} ${r.status.state} before it started on ${p.nodeName}, so it has no output: ${r.status.reason}`,
+        );
       throw httpError(
         404,
         'OMEGA_ERR_NOT_FOUND',
         `${p.nodeName} no longer has session ${r.id} (its logs were removed).`,
       );
+    }
     if (out.code === 'OMEGA_ERR_EXEC_INVALID' || out.code === 'OMEGA_ERR_VALIDATION')
       throw httpError(400, 'OMEGA_ERR_VALIDATION', out.message);
     throw sessionError('SESSIONS_ERR_NODE_REFUSED', `${p.nodeName} refused: ${out.message}`, {
