@@ -14,6 +14,7 @@ import {
   bearerFrom,
   createKernelAuth,
   createRevocationList,
+  eventFilterFor,
   type KernelAuth,
   type Principal,
   pluginAuthProvider,
@@ -248,8 +249,10 @@ export async function startKernel(
           ? authenticator.authenticate({ bearer, headers: req.headers, remote: req.socket.remoteAddress })
           : Promise.resolve(null);
       },
-      // Per topic: events:subscribe, plus security:read for anything that could match security.**.
+      // Per topic: events:subscribe, plus security:read for anything that could match security.** or
+      // audit.**; per event: another user's sessions.* only with sessions-all:read.
       authorize: async (principal, patterns) => authorizeTopics(principal as Principal, patterns),
+      filterFor: (principal) => eventFilterFor(principal as Principal),
       logger: logger.child({ component: 'ws' }),
       pingIntervalMs: config.ws.pingIntervalMs,
       maxBufferedBytes: config.ws.maxBufferedBytes,

@@ -2,11 +2,23 @@ import { hasPermission, type Principal } from './principal.js';
 
 /**
  * Topic namespaces whose events need more than `events:subscribe`: the first segment and the
- * permission a subscriber also needs. Security events (sign-ins, audit entries, revocations)
- * are for those who may read security data.
+ * permission a subscriber also needs. Security events (sign-ins, revocations) and the audit
+ * records every plugin files (`audit.<plugin>.<action>`, with actors and source addresses) are
+ * for those who may read security data, as `GET /security/audit` is.
  */
 export const GUARDED_TOPICS: Readonly<Record<string, string>> = Object.freeze({
   security: 'security:read',
+  audit: 'security:read',
+});
+
+/**
+ * Topic namespaces whose events belong to a user (`data.owner` is a user id): the first segment
+ * and the permission that reads everyone's. A subscriber without it gets only the events it
+ * owns, as the plugin's own API answers it: `sessions.session.*` of its own sessions, not
+ * `sessions.usage` (rows of many owners, for the metrics plugin).
+ */
+export const OWNED_TOPICS: Readonly<Record<string, string>> = Object.freeze({
+  sessions: 'sessions-all:read',
 });
 
 /** The permission subscribing to `pattern` needs (`events:subscribe:<pattern>` is checked too). */
@@ -31,4 +43,30 @@ export function authorizeTopics(principal: Principal, patterns: readonly string[
     for (const guard of guardsFor(pattern)) if (!hasPermission(principal, guard)) return pattern;
   }
   return null;
+}
+
+/** What {@link eventFilterFor} judges: a bus event's topic and data. */
+export interface TopicEvent {
+  topic: string;
+  data: unknown;
+}
+
+/**
+ * Which events of an owned namespace ({@link OWNED_TOPICS}) `principal` may receive, or
+ * undefined when it may receive them all (it holds every namespace's read-all permission). An
+ * event outside those namespaces always passes; inside one, only when its `data.owner` is the
+ * principal's id.
+ */
+export function eventFilterFor(principal: Principal): ((event: TopicEvent) => boolean) | undefined {
+  const limited = new Set<string>();
+  for (const [namespace, readAll] of Object.entries(OWNED_TOPICS)) {
+    if (!hasPermission(principal, readAll)) limited.add(namespace);
+  }
+  if (limited.size === 0) return undefined;
+  return (event) => {
+    const dot = event.topic.indexOf('.');
+    if (!limited.has(dot === -1 ? event.topic : event.topic.slice(0, dot))) return true;
+    const data = event.data as { owner?: unknown } | null;
+    return typeof data === 'object' && data !== null && data.owner === principal.id;
+  };
 }

@@ -22,7 +22,13 @@ export {
   toPrincipal,
 } from './auth-provider.js';
 export { type Authenticator, bearerFrom, type Credentials, chainAuthenticators } from './authenticator.js';
-export { authorizeTopics, GUARDED_TOPICS } from './authorize-topics.js';
+export {
+  authorizeTopics,
+  eventFilterFor,
+  GUARDED_TOPICS,
+  OWNED_TOPICS,
+  type TopicEvent,
+} from './authorize-topics.js';
 export {
   BREAK_GLASS_SUBJECT,
   type BreakGlassResult,

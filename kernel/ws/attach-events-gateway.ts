@@ -2,7 +2,7 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { EventBus } from '../bus/index.js';
+import type { BusEvent, EventBus } from '../bus/index.js';
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { checkHandshake } from './check-handshake.js';
@@ -28,6 +28,11 @@ export interface EventsGatewayOptions {
   authenticate: (req: IncomingMessage) => Promise<unknown | null>;
   /** The first pattern the principal may not subscribe to, or null when all are allowed. */
   authorize?: (principal: unknown, patterns: string[]) => Promise<string | null>;
+  /**
+   * Which of the events its patterns match the principal may receive (events owned by other
+   * users are withheld), or undefined for all of them. Applied to replayed events too.
+   */
+  filterFor?: (principal: unknown) => ((event: BusEvent) => boolean) | undefined;
   logger: Logger;
   pingIntervalMs: number;
   maxBufferedBytes: number;
@@ -86,12 +91,14 @@ export function attachEventsGateway(opts: EventsGatewayOptions): EventsGateway {
     }
     if (closing) throw omegaError('OMEGA_ERR_UNAVAILABLE', 'The events gateway is shutting down.');
     if (socket.destroyed) return;
+    const filter = opts.filterFor?.(principal);
     upgrading.delete(socket);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const client = serveEventsClient(ws, {
         bus,
         patterns,
         since,
+        ...(filter ? { filter } : {}),
         maxBufferedBytes: opts.maxBufferedBytes,
         logger,
         onClosed: (c) => clients.delete(c),

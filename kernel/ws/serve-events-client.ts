@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import type { EventBus, Subscription } from '../bus/index.js';
+import type { BusEvent, EventBus, Subscription } from '../bus/index.js';
 import type { Logger } from '../log/index.js';
 import { eventFrame, helloFrame, resyncFrame } from './event-frames.js';
 
@@ -22,6 +22,8 @@ export interface ServeEventsClientOptions {
   bus: EventBus;
   patterns: string[];
   since: number | undefined;
+  /** Only the events it passes are sent (events the client may not read are skipped). */
+  filter?: (event: BusEvent) => boolean;
   maxBufferedBytes: number;
   logger: Logger;
   onClosed: (client: EventsClient) => void;
@@ -71,7 +73,9 @@ export function serveEventsClient(ws: WebSocket, o: ServeEventsClientOptions): E
       o.patterns,
       (batch) => {
         if (done || ws.readyState !== WebSocket.OPEN) return;
-        for (const event of batch) ws.send(eventFrame(event), TEXT);
+        const { filter } = o;
+        for (const event of batch)
+          if (filter === undefined || filter(event)) ws.send(eventFrame(event), TEXT);
         if (ws.bufferedAmount > o.maxBufferedBytes) resync('overflow');
       },
       { ...(o.since === undefined ? {} : { since: o.since }), onResync: (info) => resync(info.reason) },

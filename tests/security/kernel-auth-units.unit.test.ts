@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   authorizeTopics,
   DecisionCache,
+  eventFilterFor,
   hasPermission,
   type Principal,
   permissionCovers,
@@ -53,6 +54,22 @@ describe('per-topic subscription authorization', () => {
     }
     expect(authorizeTopics(viewer, ['nodes.*', 'kernel.**'])).toBeNull();
     expect(authorizeTopics(viewer, ['nodes.*', 'security.**'])).toBe('security.**');
+  });
+  it("keeps every plugin's audit records from those without security:read", () => {
+    for (const p of ['audit.**', 'audit.sessions.*', 'audit.nodes.node.join']) {
+      expect(authorizeTopics(viewer, [p])).toBe(p);
+      expect(authorizeTopics(admin, [p])).toBeNull();
+    }
+  });
+  it("filters another user's session events unless the subscriber reads all sessions", () => {
+    const own = eventFilterFor(who(['sessions:read', 'events:subscribe']))!;
+    expect(own({ topic: 'sessions.session.running', data: { id: 's1', owner: 'u' } })).toBe(true);
+    expect(own({ topic: 'sessions.session.running', data: { id: 's2', owner: 'v' } })).toBe(false);
+    expect(own({ topic: 'sessions.usage', data: { rows: [['s1', 'n', 'u']] } })).toBe(false);
+    expect(own({ topic: 'sessions', data: null })).toBe(false);
+    expect(own({ topic: 'nodes.node.up', data: { owner: 'v' } })).toBe(true);
+    expect(eventFilterFor(viewer)).toBeUndefined();
+    expect(eventFilterFor(who(['*'], ['sessions-all:read']))).toBeDefined();
   });
   it('needs events:subscribe (or one for the pattern)', () => {
     expect(authorizeTopics(who(['kernel:read']), ['nodes.*'])).toBe('nodes.*');
