@@ -21,6 +21,14 @@ export const OWNED_TOPICS: Readonly<Record<string, string>> = Object.freeze({
   sessions: 'sessions-all:read',
 });
 
+/**
+ * Agents' reports as the nodes plugin relays them, `{node, topic, data}`: those whose own topic
+ * is about sessions (`session.state`, `session.usage`) carry every user's session state and
+ * usage, so they are withheld wherever the `sessions` namespace is.
+ */
+const AGENT_REPORT_TOPIC = 'nodes.agent.report';
+const SESSION_REPORT = /^sessions?(\.|$)/;
+
 /** The permission subscribing to `pattern` needs (`events:subscribe:<pattern>` is checked too). */
 function guardsFor(pattern: string): string[] {
   const first = pattern.split('.')[0]!;
@@ -55,7 +63,8 @@ export interface TopicEvent {
  * Which events of an owned namespace ({@link OWNED_TOPICS}) `principal` may receive, or
  * undefined when it may receive them all (it holds every namespace's read-all permission). An
  * event outside those namespaces always passes; inside one, only when its `data.owner` is the
- * principal's id.
+ * principal's id. An agent's report about sessions (or of no readable topic) is withheld with
+ * the `sessions` namespace.
  */
 export function eventFilterFor(principal: Principal): ((event: TopicEvent) => boolean) | undefined {
   const limited = new Set<string>();
@@ -63,10 +72,14 @@ export function eventFilterFor(principal: Principal): ((event: TopicEvent) => bo
     if (!hasPermission(principal, readAll)) limited.add(namespace);
   }
   if (limited.size === 0) return undefined;
+  const sessionReports = limited.has('sessions');
   return (event) => {
+    const data = event.data as { owner?: unknown; topic?: unknown } | null;
+    if (event.topic === AGENT_REPORT_TOPIC) {
+      return !(sessionReports && (typeof data?.topic !== 'string' || SESSION_REPORT.test(data.topic)));
+    }
     const dot = event.topic.indexOf('.');
     if (!limited.has(dot === -1 ? event.topic : event.topic.slice(0, dot))) return true;
-    const data = event.data as { owner?: unknown } | null;
     return typeof data === 'object' && data !== null && data.owner === principal.id;
   };
 }

@@ -68,6 +68,17 @@ describe('per-topic subscription authorization', () => {
     expect(own({ topic: 'sessions.usage', data: { rows: [['s1', 'n', 'u']] } })).toBe(false);
     expect(own({ topic: 'sessions', data: null })).toBe(false);
     expect(own({ topic: 'nodes.node.up', data: { owner: 'v' } })).toBe(true);
+    // Found by review: agents' reports relayed by the nodes plugin carry every session's state and usage.
+    for (const topic of ['session.state', 'session.usage', 'sessions', 'session']) {
+      expect(
+        own({ topic: 'nodes.agent.report', data: { node: 'n', topic, data: { id: 's2' } } }),
+        topic,
+      ).toBe(false);
+    }
+    expect(own({ topic: 'nodes.agent.report', data: { node: 'n', topic: 'cgroup', data: {} } })).toBe(true);
+    expect(own({ topic: 'nodes.agent.report', data: null })).toBe(false);
+    const all = eventFilterFor(who(['*']));
+    expect(all).toBeUndefined();
     expect(eventFilterFor(viewer)).toBeUndefined();
     expect(eventFilterFor(who(['*'], ['sessions-all:read']))).toBeDefined();
   });
