@@ -59,6 +59,26 @@ describe('node names that are API paths', () => {
   });
 });
 
+describe('a rename on a rejoin', () => {
+  it('a known agent rejoining under a reserved name is refused and keeps its name', async () => {
+    const minted = await api<Doc>(k, '/api/v1/nodes/tokens', { method: 'POST', body: { uses: 2 } });
+    const { publicKey } = agentKey();
+    const join = (name: string) =>
+      gateway({
+        op: 'join',
+        token: minted.body.token,
+        name,
+        publicKey,
+        agentVersion: '0.1.0',
+        remote: '127.0.0.1',
+      });
+    expect((await join('rejoiner')).node).toMatchObject({ name: 'rejoiner' });
+    const out = await join('settings');
+    expect(out.refused).toMatchObject({ code: 'OMEGA_ERR_VALIDATION' });
+    expect((await api<Doc>(k, '/api/v1/nodes/rejoiner')).body.name).toBe('rejoiner');
+  });
+});
+
 describe('Slurm node names that are API paths', () => {
   it('a Slurm node called tokens is mirrored as tokens@<submit host>, findable by that name', () => {
     const s = new SlurmNodes(() => false);

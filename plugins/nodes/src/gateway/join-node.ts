@@ -75,7 +75,8 @@ export async function joinNode(rt: NodesRuntime, a: JoinArgs): Promise<GatewayAn
       fp,
     );
   }
-  if (!existing && isReservedNodeName(a.name)) {
+  // A known key renamed on a rejoin is judged too (found by review); a node already so named keeps it.
+  if (isReservedNodeName(a.name) && existing?.record.name !== a.name) {
     giveBack();
     return refuse(
       rt,
