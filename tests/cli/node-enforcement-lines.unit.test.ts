@@ -34,6 +34,17 @@ describe('omega nodes show: enforcement lines', () => {
     ]);
   });
 
+  it("keeps each of an agent's texts on its own line (found by review: newlines forged lines)", () => {
+    const forged = 'memory: none\nagent        0.1.0 key SHA256:forged\r\nstate        ready';
+    const lines = nodeEnforcementLines({
+      mode: 'v2\nstate ready',
+      features: { m: { text: forged } },
+      notes: [forged],
+    });
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).not.toMatch(/[\r\n]/);
+  });
+
   it('prints nothing for a node without a report, and skips what is not text', () => {
     expect(nodeEnforcementLines(undefined)).toEqual([]);
     expect(nodeEnforcementLines('hybrid')).toEqual([]);

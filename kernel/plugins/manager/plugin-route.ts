@@ -285,7 +285,9 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
           const res = readRouteAnswer(json);
           // The body's text goes out as the plugin wrote it; the cookie bridge may change the body.
           if (!cookie) return toResponse(input, res, undefined, res.bodyJson);
-          const out = cookie.answer(res);
+          // Not the plugin's body text (bodyJson): it would still hold the refresh token.
+          const { bodyJson: _text, ...plain } = res;
+          const out = cookie.answer(plain);
           return toResponse(input, out.res, out.setCookie);
         } catch (err) {
           return failure(err);

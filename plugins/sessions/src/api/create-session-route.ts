@@ -77,5 +77,5 @@ export async function createSession(
   });
   await rt.scheduler.pass();
   await rt.store.written(id);
-  return ok(sessionView(rt, rt.store.get(id) ?? r), 201);
+  return ok(sessionView(rt, rt.store.get(id) ?? r, req), 201);
 }

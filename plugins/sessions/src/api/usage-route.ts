@@ -18,7 +18,7 @@ export function usageRoutes(rt: () => SessionsRuntime) {
     async sessionUsage(req: SchemaRequest<typeof routeSchemas.sessionUsage>): Promise<PluginResponse> {
       const s = rt();
       const r = sessionOf(s, req);
-      let usage: SessionUsage | undefined = sessionView(s, r).status.usage;
+      let usage: SessionUsage | undefined = sessionView(s, r, req).status.usage;
       if (req.query.fresh === 'true' && !isTerminal(r.status.state) && r.status.placement)
         usage = ((await queryNode(s, r, 'session.usage', {}, 15_000)) as SessionUsage | null) ?? usage;
       return ok({
