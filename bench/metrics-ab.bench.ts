@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildPlugin } from '../sdk/src/build/index.js';
+import { kernelWithHostFlags } from './metrics-host-flags.js';
 import { percentile, report } from './report.js';
 import { type BenchServer, spawnServer } from './spawn-server.js';
 
@@ -21,6 +22,12 @@ import { type BenchServer, spawnServer } from './spawn-server.js';
  *
  * Each tree's bench/metrics.bench.ts is its kernel (METRICS_BENCH_ROLE=kernel), so A needs no
  * file of this one. Run: npx tsx --conditions=source bench/metrics-ab.bench.ts
+ *
+ * BENCH_HOST_FLAGS_A / BENCH_HOST_FLAGS_B (space-separated V8 flags) start that side's plugin
+ * hosts with the flags added to spawn-host.ts's own (a patched copy of the tree's dist/cli.js:
+ * bench/metrics-host-flags.ts); the side's tree must be built and its bench/metrics.bench.ts
+ * must know METRICS_BENCH_CLI (this one's does). E.g. the same tree twice, B with flags:
+ * BENCH_A=. BENCH_HOST_FLAGS_B='--single-threaded-gc --v8-pool-size=1' npx tsx … metrics-ab.bench.ts
  */
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -79,10 +86,19 @@ function pluginsFolder(from: string, to: string): string {
   return to;
 }
 
-async function startSide(name: string, tree: string, plugins: string, root: string): Promise<Side> {
+async function startSide(
+  name: string,
+  tree: string,
+  plugins: string,
+  root: string,
+  hostFlags: string[],
+): Promise<Side> {
   const dir = join(root, `${name}-plugins`);
   cpSync(plugins, dir, { recursive: true });
+  const cli =
+    hostFlags.length > 0 ? kernelWithHostFlags(tree, hostFlags, join(root, `${name}-kernel`)) : undefined;
   const server = await spawnServer(join(tree, 'bench', 'metrics.bench.ts'), {
+    ...(cli ? { METRICS_BENCH_CLI: cli } : {}),
     METRICS_BENCH_ROLE: 'kernel',
     PLUGINS_DIR: dir,
     GRANTS_FILE: join(dir, 'grants.json'),
@@ -96,6 +112,9 @@ async function startSide(name: string, tree: string, plugins: string, root: stri
     runtime?: { pid: number };
   };
   if (view.status !== 'running' || !view.runtime) throw new Error(`${name}: metrics is ${view.status}`);
+  const argv = readFileSync(`/proc/${view.runtime.pid}/cmdline`, 'utf8').split('\0');
+  const missing = hostFlags.filter((f) => !argv.includes(f));
+  if (missing.length > 0) throw new Error(`${name}: its plugin host did not start with ${missing.join(' ')}`);
   return { name, server, kernelPid: info.pid, hostPid: view.runtime.pid, api };
 }
 
@@ -120,6 +139,9 @@ const read = async (s: Side): Promise<Reading> => ({
   collections: await collections(s),
 });
 
+/** How a side's extra host flags are printed beside its tree. */
+const hostFlagsNote = (flags: string[]): string => (flags.length > 0 ? ` (hosts + ${flags.join(' ')})` : '');
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (v: number[]) => percentile(v, 50);
 
@@ -139,8 +161,11 @@ async function main(): Promise<void> {
     if (!each) await buildPlugin(src, { typecheck: false });
     const pluginsA = pluginsFolder(each ? metricsOf(treeA) : src, join(root, 'plugins-a'));
     const pluginsB = pluginsFolder(each ? metricsOf(treeB) : src, join(root, 'plugins-b'));
-    sides.push(await startSide('A', treeA, pluginsA, root));
-    sides.push(await startSide('B', treeB, pluginsB, root));
+    const flagsOf = (v: string | undefined) => (v ?? '').split(/\s+/).filter((f) => f !== '');
+    const flagsA = flagsOf(process.env.BENCH_HOST_FLAGS_A);
+    const flagsB = flagsOf(process.env.BENCH_HOST_FLAGS_B);
+    sides.push(await startSide('A', treeA, pluginsA, root, flagsA));
+    sides.push(await startSide('B', treeB, pluginsB, root, flagsB));
     const [a, b] = sides as [Side, Side];
     await sleep(warmup * 1000);
     const per: Record<'kA' | 'kB' | 'hA' | 'hB' | 'kRatio' | 'hRatio' | 'wA' | 'wB', number[]> = {
@@ -185,7 +210,7 @@ async function main(): Promise<void> {
       loads.push(loadavg()[0] ?? 0);
     }
     console.log(
-      `A = ${treeA}, B = ${treeB}; plugin: ${each ? "each tree's own" : 'one bundle from B'}; ${windows} windows of ${windowS} s after ${warmup} s of warm-up; loadavg median ${median(loads).toFixed(2)} (min ${Math.min(...loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)})`,
+      `A = ${treeA}${hostFlagsNote(flagsA)}, B = ${treeB}${hostFlagsNote(flagsB)}; plugin: ${each ? "each tree's own" : 'one bundle from B'}; ${windows} windows of ${windowS} s after ${warmup} s of warm-up; loadavg median ${median(loads).toFixed(2)} (min ${Math.min(...loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)})`,
     );
     report({
       name: 'kernel CPU per collection, B (median of windows)',

@@ -574,7 +574,9 @@ function newerSource(built: string): string | undefined {
  */
 async function runKernelRole(): Promise<void> {
   const env = process.env as Record<string, string>;
-  const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
+  const built = join(import.meta.dirname, '..', 'dist', 'cli.js');
+  // metrics-ab.bench.ts may hand a copy of it whose hosts start with extra V8 flags.
+  const cli = env.METRICS_BENCH_CLI ?? built;
   if (!existsSync(cli)) {
     process.stderr.write(
       'metrics bench: no dist/cli.js (npx tsup): the kernel runs from source, its hosts through tsx\n',
@@ -595,7 +597,7 @@ async function runKernelRole(): Promise<void> {
     });
     return;
   }
-  const stale = newerSource(cli);
+  const stale = newerSource(built);
   if (stale) {
     process.stderr.write(`metrics bench: ${stale} is newer than dist/cli.js: run npx tsup first\n`);
     process.exit(1);

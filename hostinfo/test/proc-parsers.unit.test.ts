@@ -181,3 +181,50 @@ describe('other /proc parsers (real text)', () => {
     expect(parseCpuList('\n')).toEqual([]);
   });
 });
+
+describe('parseMeminfo (lines it keeps and skips)', () => {
+  /** The line rule the parser implements, as a regular expression: the spec it is checked against. */
+  const byRegex = (text: string): Map<string, number> => {
+    const fields = new Map<string, number>();
+    for (const line of text.split('\n')) {
+      const m = /^([^:]+):[ \t\r\v\f]+(\d+)(?:[ \t\r\v\f]+kB)?[ \t\r\v\f]*$/.exec(line);
+      if (!m) continue;
+      const n = Number(m[2]);
+      fields.set(m[1]!, line.trimEnd().endsWith('kB') ? n * 1024 : n);
+    }
+    return fields;
+  };
+
+  it('reads a real /proc/meminfo exactly as the line rule does', () => {
+    const m = parseMeminfo(PROC_MEMINFO);
+    expect(m).toEqual(byRegex(PROC_MEMINFO));
+    expect(m.size).toBeGreaterThan(40);
+  });
+
+  it.each([
+    ['MemTotal:       24684096 kB', 'MemTotal', 24684096 * 1024],
+    ['HugePages_Total:       0', 'HugePages_Total', 0],
+    ['Active(anon):     1556 kB  ', 'Active(anon)', 1556 * 1024],
+    ['Tabbed:\t12\tkB\r', 'Tabbed', 12 * 1024],
+    ['Big:  9007199254740993 kB', 'Big', Number('9007199254740993') * 1024],
+  ])('keeps %j', (line, key, value) => {
+    expect(parseMeminfo(`${line}\n`)).toEqual(new Map([[key, value]]));
+    expect(parseMeminfo(line)).toEqual(byRegex(line));
+  });
+
+  it.each([
+    ['no space after the colon', 'MemTotal:123 kB'],
+    ['no digits', 'MemTotal:    kB'],
+    ['a sign', 'MemTotal:   -5 kB'],
+    ['a unit other than kB', 'MemTotal:   5 MB'],
+    ['kB glued to the digits', 'MemTotal:   5kB'],
+    ['text after kB', 'MemTotal:   5 kB x'],
+    ['a second number', 'MemTotal:   5 6'],
+    ['no name', ':   5 kB'],
+    ['no colon', 'MemTotal   5 kB'],
+    ['a blank line', ''],
+  ])('skips a line with %s', (_why, line) => {
+    expect(parseMeminfo(`${line}\nMemFree: 1 kB\n`)).toEqual(new Map([['MemFree', 1024]]));
+    expect(parseMeminfo(line)).toEqual(byRegex(line));
+  });
+});

@@ -1,14 +1,42 @@
 import { hostinfoError } from '../errors/index.js';
 import type { MemoryStats } from '../types.js';
 
-/** Parses /proc/meminfo into a map of field → value (bytes where the line says `kB`, else the count). */
+/** Whether char code `c` is whitespace as the kernel writes it (space, \t … \r). */
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
+/**
+ * Parses /proc/meminfo into a map of field → value (bytes where the line says `kB`, else the
+ * count). A line counts when it is `Name: <spaces><digits>[<spaces>kB]<spaces>`; any other is
+ * skipped. Scanned by character code, one pass, no line strings or regular expression: the
+ * kernel parses this file every second for the metrics collector.
+ */
 export function parseMeminfo(text: string): Map<string, number> {
   const fields = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const m = /^([^:]+):\s+(\d+)(?:\s+kB)?\s*$/.exec(line);
-    if (!m) continue;
-    const n = Number(m[2]);
-    fields.set(m[1]!, line.trimEnd().endsWith('kB') ? n * 1024 : n);
+  const end = text.length;
+  let start = 0;
+  while (start < end) {
+    let eol = text.indexOf('\n', start);
+    if (eol < 0) eol = end;
+    const colon = text.indexOf(':', start);
+    if (colon > start && colon < eol) {
+      let i = colon + 1;
+      while (i < eol && isSpace(text.charCodeAt(i))) i++;
+      const digits = i;
+      while (i < eol && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+      const afterDigits = i;
+      while (i < eol && isSpace(text.charCodeAt(i))) i++;
+      let kB = false;
+      if (i > afterDigits && i + 1 < eol && text.charCodeAt(i) === 107 && text.charCodeAt(i + 1) === 66) {
+        kB = true;
+        i += 2;
+        while (i < eol && isSpace(text.charCodeAt(i))) i++;
+      }
+      if (digits > colon + 1 && afterDigits > digits && i === eol) {
+        const n = Number(text.slice(digits, afterDigits));
+        fields.set(text.slice(start, colon), kB ? n * 1024 : n);
+      }
+    }
+    start = eol + 1;
   }
   return fields;
 }

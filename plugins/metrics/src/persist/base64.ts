@@ -2,30 +2,49 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const LOOKUP = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
 
+/** The alphabet's character codes, and `=`: the encoder writes codes, not one-character strings. */
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const PAD = 61;
+/** Characters turned into a string per String.fromCharCode call (well under any engine's argument limit). */
+const TEXT_CHUNK = 8192;
+
 /**
  * Standard base64 of `bytes`, padded. Written out because the sandbox has neither Buffer
- * nor btoa.
+ * nor btoa. The characters' codes go into one byte array, turned into text a chunk at a time:
+ * no string per character (a minute's history batch was ~20 k one-character strings and their
+ * concatenations, garbage the isolate collected each minute).
  */
 export function bytesToBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  let chunk = '';
   const n = bytes.length;
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  let o = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {
-    const v = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    chunk +=
-      ALPHABET[(v >> 18) & 63]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + ALPHABET[v & 63]!;
-    if (chunk.length >= 8192) {
-      parts.push(chunk);
-      chunk = '';
-    }
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o] = CODES[(v >> 18) & 63]!;
+    out[o + 1] = CODES[(v >> 12) & 63]!;
+    out[o + 2] = CODES[(v >> 6) & 63]!;
+    out[o + 3] = CODES[v & 63]!;
+    o += 4;
   }
   if (i < n) {
-    const v = ((bytes[i] ?? 0) << 16) | (i + 1 < n ? (bytes[i + 1] ?? 0) << 8 : 0);
-    chunk += ALPHABET[(v >> 18) & 63]! + ALPHABET[(v >> 12) & 63]!;
-    chunk += i + 1 < n ? `${ALPHABET[(v >> 6) & 63]!}=` : '==';
+    const two = i + 1 < n;
+    const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
+    out[o] = CODES[(v >> 18) & 63]!;
+    out[o + 1] = CODES[(v >> 12) & 63]!;
+    out[o + 2] = two ? CODES[(v >> 6) & 63]! : PAD;
+    out[o + 3] = PAD;
   }
-  parts.push(chunk);
+  return asciiText(out);
+}
+
+/** The string whose character codes are `codes` (all below 128). */
+function asciiText(codes: Uint8Array): string {
+  if (codes.length <= TEXT_CHUNK) return String.fromCharCode.apply(null, codes as unknown as number[]);
+  const parts: string[] = [];
+  for (let s = 0; s < codes.length; s += TEXT_CHUNK) {
+    parts.push(String.fromCharCode.apply(null, codes.subarray(s, s + TEXT_CHUNK) as unknown as number[]));
+  }
   return parts.join('');
 }
 
