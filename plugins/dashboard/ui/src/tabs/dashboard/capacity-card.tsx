@@ -1,10 +1,13 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { isNotFound } from '../../api/api-error.js';
 import { useAsync } from '../../components/use-async.js';
 import { useLive } from '../../components/use-live.js';
 import { formatBytes, formatNumber, formatRatio } from '../../i18n/format.js';
 import { t } from '../../i18n/t.js';
 import { useServices } from '../../shell/services.js';
+
+/** How stale the allocation may get for a user who sees only their own sessions' transitions. */
+const ALLOC_REFRESH_MS = 10_000;
 
 /** `GET /sessions/allocation`'s total: what active sessions hold. */
 interface Allocated {
@@ -62,6 +65,15 @@ export function CapacityCard() {
     }));
   });
   useLive(['sessions.session.*'], () => held.reload());
+  // A user who reads only their own sessions gets only their own transitions live, yet the
+  // allocation sums everyone's: it is also re-read at most every ALLOC_REFRESH_MS, on samples.
+  const allocReadAt = useRef(Date.now());
+  useLive(['metrics.sample'], () => {
+    const now = Date.now();
+    if (now - allocReadAt.current < ALLOC_REFRESH_MS) return;
+    allocReadAt.current = now;
+    held.reload();
+  });
   const used = latest ? usedFromLatest(latest) : undefined;
   const alloc = held.data?.total;
   const noAlloc = isNotFound(held.error) ? t('dash.allocNeedsSessions') : '–';
