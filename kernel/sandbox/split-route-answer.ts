@@ -17,8 +17,9 @@ const BODY = ',"body":';
  * Cuts a route answer written as JSON.stringify writes `{ status, body }` or `{ status, headers,
  * body }` (a handler's literal or the sdk's `json()`/`problem()`, in that key order) into its
  * members' texts: the status's digits (no leading zero, at most 3), the flat headers object and
- * the body, each a slice of `text`. Anything else (other key order, whitespace, nested headers,
- * a member after the body) gives undefined. The slices are not checked here: when the headers
+ * the body, each a slice of `text`. Anything else (other key order, whitespace between the
+ * members, nested headers, a member after the body) gives undefined; whitespace inside the
+ * headers object or around the body stays in its slice. The slices are not checked here: when the headers
  * and body slices each parse as JSON, `text` is exactly that object (JSON's grammar leaves one
  * way to read it), so a caller that parses them reads what JSON.parse(text) reads — and a slice
  * that does not parse means nothing, the caller then reads `text` whole.
