@@ -11,8 +11,8 @@ const MAX_NAME_LENGTH = 64;
 const MAX_NAMES = 256;
 /**
  * JSON literals of the names a request repeats (keys, header names, methods, a static route's
- * path), so each is tested and quoted once, not on every request. Bounded: a client choosing
- * query keys or parameterised paths fills it and then its names are quoted each time, as before.
+ * path), so each is tested and quoted once, not on every request. Bounded: when parameterised
+ * paths or a client's query keys fill it, it is emptied and fills again with what comes next.
  */
 const NAMES = new Map<string, string>();
 
@@ -21,7 +21,11 @@ function name(s: string): string {
   const known = NAMES.get(s);
   if (known !== undefined) return known;
   const json = str(s);
-  if (s.length <= MAX_NAME_LENGTH && NAMES.size < MAX_NAMES) NAMES.set(s, json);
+  if (s.length <= MAX_NAME_LENGTH) {
+    // Full (parameterised paths, clients' query keys): start again, so the hot names come back.
+    if (NAMES.size >= MAX_NAMES) NAMES.clear();
+    NAMES.set(s, json);
+  }
   return json;
 }
 
@@ -127,7 +131,8 @@ export function encodeRouteRequest(req: RouteRequest): string {
     return JSON.stringify(req);
   }
   const bodyJson = body === undefined ? undefined : JSON.stringify(body);
-  // Quoted just before the headers, whose first value (x-request-id, see requestFor) is the same string.
+  const head = `{"method":${name(method)},"path":${name(path)},"params":${flat(params)},"query":${flat(query)}`;
+  // The headers' first value (x-request-id, see requestFor) is the request id: quoted once for both.
   const id = value(requestId);
-  return `{"method":${name(method)},"path":${name(path)},"params":${flat(params)},"query":${flat(query)},"headers":${flat(headers)}${bodyJson === undefined ? '' : `,"body":${bodyJson}`},"caller":${callerJson(caller as unknown as Record<string, unknown>)},"requestId":${id}}`;
+  return `${head},"headers":${flat(headers)}${bodyJson === undefined ? '' : `,"body":${bodyJson}`},"caller":${callerJson(caller as unknown as Record<string, unknown>)},"requestId":${id}}`;
 }
