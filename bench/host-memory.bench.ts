@@ -17,6 +17,7 @@ import {
   type PluginInstance,
   type Sandbox,
 } from '../kernel/sandbox/index.js';
+import { HOST_MALLOC_ENV, HOST_NODE_FLAGS } from '../kernel/sandbox/spawn-host.js';
 import { watchSpins } from '../kernel/sandbox/spin-watch.js';
 import { createFrameWriter, FrameType } from '../kernel/sandbox/wire/index.js';
 import { buildHost } from './build-host.js';
@@ -487,6 +488,8 @@ async function metricsSection(): Promise<void> {
     const wakes = runs.map((r) => (wakeups(r.pid) - r.wakes0) / wallS);
     const mem = await sampleMemory(runs.flatMap((r) => r.hosts.map((h) => h.pid)));
     const maps = runs.map((r) => memOf(r.pid));
+    // Every host by mapping, beside the echo host of the same kernel (the settled level).
+    const hostMaps = new Map(runs.flatMap((r) => r.hosts.map((h) => [h.pid, memOf(h.pid)] as const)));
     console.log(
       `\nloadavg ${loadavg()[0]!.toFixed(1)}; metrics host in a real kernel (omega start, core plugins), ${warmS} s warm-up, then ${spanS} s`,
     );
@@ -521,11 +524,195 @@ async function metricsSection(): Promise<void> {
         console.log(
           `      ${h.name.padEnd(12)} RSS ${m.rss.median.toFixed(1)} MB, ${unitWithRange('MB', m.rss)}`,
         );
+        const echo = r.hosts.find((x) => x.name === 'echo');
+        const base = echo && echo.pid !== h.pid ? hostMaps.get(echo.pid) : undefined;
+        console.log(
+          `        by mapping, MB${base ? ' (± echo)' : ''}: ${mapLine(hostMaps.get(h.pid)!, base)}`,
+        );
       }
     }
   } finally {
     await Promise.all(kernels.map((k) => k.stop()));
   }
+}
+/**
+ * What a set of host V8 flags costs or saves in speed, measured properly (issue #13, the lead's
+ * `--single-threaded-gc --v8-pool-size=1`): hosts of this checkout's bundle with spawnHost's flags
+ * beside the same bundle with each OMEGA_BENCH_HOST_FLAGS set appended (default: the flags hosts
+ * had before it, `--no-single-threaded-gc --v8-pool-size=4`, Node's default pool), FLAG_ROUNDS
+ * interleaved rounds, medians. Per round and variant: host CPU per route call (FLAG_CALLS calls, 16
+ * in flight; all the host's threads, so work moved to V8's helpers is counted), an allocating
+ * call (`churn`, ~1 MB of young garbage: a scavenge every call or two) one at a time — host CPU and
+ * wall p50/p99/max —, plain compute (`work`), and the same allocating call on a plugin holding
+ * ~24 MB live whose calls also replace a slice of it (`old`: old-space garbage, so full GCs run —
+ * with `--single-threaded-gc` without concurrent marking or sweeping). Then V8's own GC pauses
+ * (`--trace-gc`) of a bare `node` running the `old` workload with each flag set: median and max
+ * scavenge and mark-compact pause. OMEGA_BENCH_FLAGS_ONLY=1 runs only this part.
+ */
+const GC_PLUGIN = `const keep = [];
+const row = (i) => ({ id: i, name: 'n' + i, tags: ['a', 'b' + (i % 7)], v: i * 1.5 });
+export const plugin = { routes: {
+  async hello() { return { status: 200, body: { hello: 'world' } }; },
+  async churn() { let n = 0; for (let i = 0; i < 20000; i++) { const o = { i, s: 'x' + i }; n += o.s.length; } return { status: 200, body: { n } }; },
+  async fill() { while (keep.length < 200000) keep.push(row(keep.length)); return { status: 200, body: { n: keep.length } }; },
+  async old() {
+    for (let k = 0; k < 4000; k++) { const i = (Math.random() * keep.length) | 0; keep[i] = row(i); }
+    let n = 0; for (let i = 0; i < 20000; i++) { const o = { i, s: 'x' + i }; n += o.s.length; }
+    return { status: 200, body: { n } };
+  },
+  ${/async work\(\) \{[\s\S]*?\n {2}\},/.exec(ECHO)![0]}
+} };`;
+const FLAG_ROUNDS = Number(process.env.OMEGA_BENCH_FLAG_ROUNDS ?? 7);
+const FLAG_CALLS = 3000;
+
+async function flagsSection(): Promise<void> {
+  const sets = (process.env.OMEGA_BENCH_HOST_FLAGS ?? '--no-single-threaded-gc --v8-pool-size=4')
+    .split('|')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const built = await buildHost();
+  const variants = [
+    { label: "spawnHost's flags", entry: built.entry },
+    ...sets.map((s) => ({
+      label: s,
+      entry: { ...built.entry, execArgv: [...built.entry.execArgv, ...s.split(/\s+/)] },
+    })),
+  ];
+  const running: Array<{
+    v: (typeof variants)[number];
+    sb: Sandbox;
+    small: PluginInstance;
+    big: PluginInstance;
+    rows: Array<Record<string, number>>;
+  }> = [];
+  for (const v of variants) {
+    const sb = createSandbox({ logger, hostEntry: v.entry, warmHosts: 0, cgroups: { mode: 'none' } });
+    const startGc = (name: string) => {
+      const gate = createPermissionGate({
+        plugin: name,
+        declared: ['http:routes'],
+        granted: ['http:routes'],
+      });
+      return sb.start({
+        name,
+        version: '1.0.0',
+        bundleCode: GC_PLUGIN,
+        // CPU is what is measured here: no credit runs out mid-round.
+        // and a long GC pause inside a call is a figure (its max), not a spin kill.
+        limits: { cpuMillicores: 2000, cpuRefillPerSec: 2000, cpuBurstMs: 3_600_000, spinMs: 60_000 },
+        authorize: (d) => gate.check(d),
+        services: { log: logger },
+      });
+    };
+    const small = await startGc('gc-small');
+    const big = await startGc('gc-big');
+    await callRoute(big, 'fill', routeRequest('/fill'));
+    running.push({ v, sb, small, big, rows: [] as Array<Record<string, number>> });
+  }
+  /** `n` calls of `route` one at a time: the host's CPU per call (µs) and each call's wall time (ms). */
+  const serial = async (p: PluginInstance, route: string, n: number) => {
+    const req = routeRequest(`/${route}`);
+    const pid = p.status().pid!;
+    const cpu0 = threadsCpuUs(pid);
+    const wall: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await callRoute(p, route, req);
+      wall.push(performance.now() - t);
+    }
+    return { cpuUs: (threadsCpuUs(pid) - cpu0) / n, wall };
+  };
+  // Warm-up (tier-up of every route), then interleaved rounds.
+  for (const x of running) {
+    await burst(x.small, 500);
+    await serial(x.small, 'churn', 100);
+    await serial(x.small, 'work', 20);
+    await serial(x.big, 'old', 100);
+  }
+  const wall = running.map(() => ({ churn: [] as number[], old: [] as number[] }));
+  for (let r = 0; r < FLAG_ROUNDS; r++)
+    for (const [i, x] of running.entries()) {
+      const hello = await burst(x.small, FLAG_CALLS);
+      const churn = await serial(x.small, 'churn', 200);
+      const work = await serial(x.small, 'work', 20);
+      const old = await serial(x.big, 'old', 100);
+      wall[i]!.churn.push(...churn.wall);
+      wall[i]!.old.push(...old.wall);
+      x.rows.push({
+        helloUs: hello.hostUs,
+        churnUs: churn.cpuUs,
+        churnP99: percentile(churn.wall, 99),
+        workMs: work.cpuUs / 1000,
+        oldUs: old.cpuUs,
+        oldP99: percentile(old.wall, 99),
+      });
+    }
+  for (const x of running) await x.sb.close();
+  await rm(built.dir, { recursive: true, force: true });
+
+  // V8's own pauses: a bare node with the host's flags, each set appended, on the `old` workload.
+  const traceGc = async (extra: string[]) => {
+    const code = `${/const keep[\s\S]*?;\nconst row[^\n]*\n/.exec(GC_PLUGIN)![0]}
+while (keep.length < 200000) keep.push(row(keep.length));
+for (let c = 0; c < 1500; c++) {
+  for (let k = 0; k < 4000; k++) { const i = (Math.random() * keep.length) | 0; keep[i] = row(i); }
+  let n = 0; for (let i = 0; i < 20000; i++) { const o = { i, s: 'x' + i }; n += o.s.length; }
+}`;
+    const child = spawn(process.execPath, [...HOST_NODE_FLAGS, ...extra, '--trace-gc', '-e', code], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { PATH: process.env.PATH ?? '', ...HOST_MALLOC_ENV },
+    });
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+    });
+    await once(child, 'exit');
+    const pauses = (kind: string) =>
+      [...out.matchAll(new RegExp(`${kind}[^\\n]*?, ([\\d.]+) / [\\d.]+ ms`, 'g'))].map((m) => Number(m[1]));
+    return { scavenge: pauses('Scavenge'), markCompact: pauses('Mark-Compact') };
+  };
+  const gcRuns = [];
+  for (const v of variants) gcRuns.push(await traceGc(v.entry.execArgv.slice(1)));
+
+  console.log(
+    `\nloadavg ${loadavg()[0]!.toFixed(1)}; host V8 flag sets, ${FLAG_ROUNDS} interleaved rounds, medians of the rounds (host CPU: all its threads)`,
+  );
+  const base = running[0]!;
+  const med = (x: (typeof running)[number], k: string) => median(x.rows.map((row) => row[k]!));
+  const figures: Array<[string, string, string]> = [
+    ['helloUs', 'host CPU per route call (16 in flight)', 'µs'],
+    ['churnUs', 'host CPU per allocating call (churn, 1 at a time)', 'µs'],
+    ['churnP99', 'allocating call wall p99 (per round)', 'ms'],
+    ['workMs', 'plain compute (work), host CPU per call', 'ms'],
+    ['oldUs', 'host CPU per call, 24 MB live heap (old)', 'µs'],
+    ['oldP99', '24 MB live heap call wall p99 (per round)', 'ms'],
+  ];
+  for (const [i, x] of running.entries())
+    for (const [k, name, unit] of figures)
+      report({
+        name: `${x.v.label}: ${name}`,
+        value: med(x, k),
+        unit,
+        ...(i > 0 ? { baseline: { name: base.v.label, value: med(base, k) } } : {}),
+      });
+  for (const [i, x] of running.entries()) {
+    const w = wall[i]!;
+    console.log(
+      `  ${x.v.label}: all rounds' calls, wall ms: churn p50 ${percentile(w.churn, 50).toFixed(2)} p99 ${percentile(w.churn, 99).toFixed(2)} max ${Math.max(...w.churn).toFixed(2)}; old p50 ${percentile(w.old, 50).toFixed(2)} p99 ${percentile(w.old, 99).toFixed(2)} max ${Math.max(...w.old).toFixed(2)}`,
+    );
+    const g = gcRuns[i]!;
+    const line = (xs: number[]) =>
+      xs.length
+        ? `${xs.length}, median ${median(xs).toFixed(2)} ms, p99 ${percentile(xs, 99).toFixed(2)}, max ${Math.max(...xs).toFixed(2)}`
+        : 'none';
+    console.log(
+      `      bare node --trace-gc, old workload: scavenges ${line(g.scavenge)}; mark-compacts ${line(g.markCompact)}`,
+    );
+  }
+}
+if (process.env.OMEGA_BENCH_FLAGS_ONLY === '1') {
+  await flagsSection();
+  process.exit(0);
 }
 if (process.env.OMEGA_BENCH_METRICS_ONLY === '1') {
   await metricsSection();
