@@ -224,7 +224,8 @@ async function burst(
  * light burst at a third of it (20 allocating calls: under main's 60 entries a window), with the settle off,
  * with main's rule (1780cd7: a quiet window is ≤ 60 entries, and a host settles once per quiet
  * spell), with the rule this round started from (5f69e9f: four GCs on every settle, and no wait for
- * host calls in flight) and with this one (kernel/sandbox/host/settle-due.ts) — four host bundles,
+ * host calls in flight), as it is at OMEGA_BENCH_SETTLE_REF (default a656e6c: before the settle's GCs
+ * ran in V8's memory-saving mode) and with this one (kernel/sandbox/host/settle-due.ts) — five host bundles,
  * run at the same time. Per variant: the host's RSS sampled each second after each burst's first window
  * (medians, and the highest), its CPU per second, the probe calls' latency (p50 and max: a call that lands on a
  * settle waits for one of its steps); for the last two rules, each settle as the host saw it (count, CPU
@@ -254,19 +255,25 @@ const SETTLE_SPAN_S = Number(process.env.OMEGA_BENCH_SETTLE_SPAN_S ?? 45);
 /** Allocating calls (20 000 objects each): the burst, and the light burst (< 60 entries a window). */
 const CHURN_BURST = 300;
 const CHURN_LIGHT = 20;
-/** The host's create-idle-settle.ts as main had it (1780cd7), as this round started (5f69e9f), and one that never settles. */
+/** A commit whose create-idle-settle.ts is compared with this checkout's (OMEGA_BENCH_SETTLE_REF; default: main before the settle's compaction). */
+const SETTLE_REF = process.env.OMEGA_BENCH_SETTLE_REF ?? 'a656e6c';
+/** The host's create-idle-settle.ts as main had it (1780cd7), as this round started (5f69e9f), at SETTLE_REF, and one that never settles. */
 const SETTLE_SOURCES = {
   off: 'export const SETTLE_IDLE_MS = 6000;\nexport const createIdleSettle = (_isolate: unknown, _opts?: unknown) => undefined;\n',
   main: () =>
     execFileSync('git', ['show', '1780cd7:kernel/sandbox/host/create-idle-settle.ts'], { encoding: 'utf8' }),
   start: () =>
     execFileSync('git', ['show', '5f69e9f:kernel/sandbox/host/create-idle-settle.ts'], { encoding: 'utf8' }),
+  ref: () =>
+    execFileSync('git', ['show', `${SETTLE_REF}:kernel/sandbox/host/create-idle-settle.ts`], {
+      encoding: 'utf8',
+    }),
 };
 const WIRING = 'createIdleSettle(isolate, {';
 
 /** A host bundle with `settle` as its create-idle-settle.ts, each settle appended to `trace`. */
 async function buildSettleHost(
-  settle: 'off' | 'main' | 'start' | 'branch',
+  settle: 'off' | 'main' | 'start' | 'ref' | 'branch',
   trace: string,
 ): Promise<HostEntry> {
   const swap: Plugin = {
@@ -296,6 +303,7 @@ async function settleSection(): Promise<void> {
     { label: 'settle off', settle: 'off' as const },
     { label: "main's rule", settle: 'main' as const },
     { label: "the round's start (5f69e9f)", settle: 'start' as const },
+    { label: `at ${SETTLE_REF}`, settle: 'ref' as const },
     { label: 'this rule', settle: 'branch' as const },
   ];
   const runs = [];
@@ -435,7 +443,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * second), how often its main thread is woken, and its RSS read every 250 ms (median and range), then every plugin host's RSS (13
  * readings over 3 s, sample-memory.ts) and the metrics host's RSS by mapping (node text: the node
  * binary's code it touched — TurboFan's compiler is ~3.4 MB of it). OMEGA_BENCH_METRICS_ONLY=1
- * runs only this part.
+ * runs only this part. First METRICS_LOAD (5000) calls of the echo plugin's public route on each
+ * kernel (16 in flight), so the echo host is read after a load as bench/http.bench.ts reads it;
+ * every host is printed by mapping beside that echo host, with its CPU per second over the span.
+ * METRICS_TRACE_S=120 prints the metrics and nodes hosts by mapping every 120 s of the warm-up
+ * (what grows with uptime, and where).
  *
  * The CPU figure still holds the plugin's tier-up: a plugin run once a second reaches TurboFan
  * function by function over minutes (V8 code log of the metrics host, `--log-code`: 10 TurboFan
@@ -461,7 +473,32 @@ async function metricsSection(): Promise<void> {
         .filter((pid) => cmdline(pid).includes('plugin-host'))
         .map((pid) => ({ pid, name: names.get(pid) ?? 'warm spare' }));
     };
-    await sleep(warmS * 1000);
+    // METRICS_LOAD route calls on each kernel's echo plugin first (16 in flight, both kernels at
+    // once), so its host is read after a load as the http bench reads it.
+    const loadN = Number(process.env.METRICS_LOAD ?? 5000);
+    await Promise.all(
+      kernels.map(async (k) => {
+        let sent = 0;
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (sent++ < loadN) await (await fetch(`${k.url}/api/v1/echo/open`)).arrayBuffer();
+          }),
+        );
+      }),
+    );
+    // METRICS_TRACE_S: every so many seconds of the warm-up, the metrics and nodes hosts by mapping
+    // (what grows with uptime, and where).
+    const traceS = Number(process.env.METRICS_TRACE_S ?? 0);
+    const warm0 = performance.now();
+    while (traceS > 0 && performance.now() - warm0 < (warmS - traceS) * 1000) {
+      await sleep(traceS * 1000);
+      for (const [i, k] of kernels.entries())
+        for (const h of (await hostsOf(k)).filter((x) => x.name === 'metrics' || x.name === 'nodes'))
+          console.log(
+            `${Math.round((performance.now() - warm0) / 1000)} s, ${roots[i]!.label}, ${h.name}: RSS ${rssMb(h.pid).toFixed(1)} MB, ${mapLine(memOf(h.pid))}`,
+          );
+    }
+    await sleep(Math.max(0, warmS * 1000 - (performance.now() - warm0)));
     const runs = await Promise.all(
       kernels.map(async (k, i) => {
         const hosts = await hostsOf(k);
@@ -473,6 +510,7 @@ async function metricsSection(): Promise<void> {
           hosts,
           pid,
           cpu0: threadsCpuUs(pid),
+          hostCpu0: new Map(hosts.map((h) => [h.pid, threadsCpuUs(h.pid)])),
           wakes0: wakeups(pid),
           rss: [] as number[],
         };
@@ -486,6 +524,11 @@ async function metricsSection(): Promise<void> {
     const wallS = (performance.now() - t0) / 1000;
     const cpu = runs.map((r) => (threadsCpuUs(r.pid) - r.cpu0) / wallS);
     const wakes = runs.map((r) => (wakeups(r.pid) - r.wakes0) / wallS);
+    const hostCpu = new Map(
+      runs.flatMap((r) =>
+        r.hosts.map((h) => [h.pid, (threadsCpuUs(h.pid) - r.hostCpu0.get(h.pid)!) / wallS]),
+      ),
+    );
     const mem = await sampleMemory(runs.flatMap((r) => r.hosts.map((h) => h.pid)));
     const maps = runs.map((r) => memOf(r.pid));
     // Every host by mapping, beside the echo host of the same kernel (the settled level).
@@ -522,7 +565,7 @@ async function metricsSection(): Promise<void> {
       for (const h of r.hosts) {
         const m = mem.get(h.pid)!;
         console.log(
-          `      ${h.name.padEnd(12)} RSS ${m.rss.median.toFixed(1)} MB, ${unitWithRange('MB', m.rss)}`,
+          `      ${h.name.padEnd(12)} RSS ${m.rss.median.toFixed(1)} MB, ${unitWithRange('MB', m.rss)}; CPU ${(hostCpu.get(h.pid)! / 1000).toFixed(2)} ms/s`,
         );
         const echo = r.hosts.find((x) => x.name === 'echo');
         const base = echo && echo.pid !== h.pid ? hostMaps.get(echo.pid) : undefined;
