@@ -582,7 +582,7 @@ async function metricsSection(): Promise<void> {
  * What a set of host V8 flags costs or saves in speed, measured properly (issue #13, the lead's
  * `--single-threaded-gc --v8-pool-size=1`): hosts of this checkout's bundle with spawnHost's flags
  * beside the same bundle with each OMEGA_BENCH_HOST_FLAGS set appended (default: the flags hosts
- * had before it, `--no-single-threaded-gc --v8-pool-size=4`, Node's default pool), FLAG_ROUNDS
+ * had before it, `--v8-pool-size=4`, Node's default pool), FLAG_ROUNDS
  * interleaved rounds, medians. Per round and variant: host CPU per route call (FLAG_CALLS calls, 16
  * in flight; all the host's threads, so work moved to V8's helpers is counted), an allocating
  * call (`churn`, ~1 MB of young garbage: a scavenge every call or two) one at a time — host CPU and
@@ -609,7 +609,7 @@ const FLAG_ROUNDS = Number(process.env.OMEGA_BENCH_FLAG_ROUNDS ?? 7);
 const FLAG_CALLS = 3000;
 
 async function flagsSection(): Promise<void> {
-  const sets = (process.env.OMEGA_BENCH_HOST_FLAGS ?? '--no-single-threaded-gc --v8-pool-size=4')
+  const sets = (process.env.OMEGA_BENCH_HOST_FLAGS ?? '--v8-pool-size=4')
     .split('|')
     .map((s) => s.trim())
     .filter(Boolean);

@@ -23,23 +23,20 @@ const PRLIMIT = '/usr/bin/prlimit';
  * (a second, private mapping of the node binary's builtins, ~1 MB resident once the host ran
  * code) so JIT code can reach them with short calls; without it they run from the binary's own
  * text, which is resident anyway. The flag exists in every V8 of Node 20, 22 and 24.
- * `--single-threaded-gc --v8-pool-size=1`: a host's GC runs on its own thread (no parallel
- * scavenge, concurrent marking or sweeping) and V8 keeps one worker thread, not four. With 1 MiB
- * semi-spaces a scavenge is too small to split: handing it to helpers on a shared machine cost
- * CPU and latency (OMEGA_BENCH_FLAGS_ONLY=1 bench/host-memory.bench.ts, 9 interleaved rounds,
- * load 4.1, before → after): host CPU per route call 14.0 → 13.1 µs, per allocating call 1142 →
- * 1089 µs, plain compute 4.46 → 4.05 ms, a call on a 24 MB live heap 27.0 → 19.1 ms; the
- * allocating call's p99 3.68 → 3.21 ms, the 24 MB heap's 144 → 122 ms; V8's scavenge pauses
- * p99 14.7 → 6.7 ms. A full mark-compact's pause is longer without concurrent marking (24 MB
- * live: median 3.5 → 13.8 ms) but not near a full 64 MiB heap (53 → 35 ms on 2 busy cores),
- * far below any spin or call deadline. Idle RSS unchanged (±0.2 MB). `--single-threaded-gc` is
- * a V8 flag of Node 20, 22 and 24 (flag-definitions.h); `--v8-pool-size` is Node's (since 5.10).
+ * `--v8-pool-size=1`: V8 keeps one worker thread (concurrent marking and sweeping, parallel
+ * scavenge) instead of Node's four: three threads fewer per host, at no clear cost
+ * (OMEGA_BENCH_FLAGS_ONLY=1 bench/host-memory.bench.ts, 7 interleaved rounds, load 1.8,
+ * pool 4 → 1): host CPU per route call 17.0 → 15.0 µs, per allocating call 1315 → 1257 µs, plain
+ * compute 4.10 → 4.31 ms (+5 %), a call on a 24 MB live heap 22.9 → 22.0 ms, its p99 67 → 62 ms.
+ * `--single-threaded-gc` was measured too and left out: it saves GC CPU on a large heap (that call
+ * 22.9 → 18.6 ms) but runs marking on the plugin's own thread, and on a quiet machine that call's
+ * p99 went 64–67 → 114–118 ms (two runs). `--v8-pool-size` is Node's option (since 5.10): Node
+ * 20, 22 and 24 take it.
  */
 export const HOST_NODE_FLAGS = [
   '--max-semi-space-size=1',
   '--no-concurrent-recompilation',
   '--no-short-builtin-calls',
-  '--single-threaded-gc',
   '--v8-pool-size=1',
 ];
 /** glibc: at most two malloc arenas (one per thread by default), so freed memory is reused, not spread. */

@@ -11,10 +11,9 @@ import { quietLogger, req } from './helpers.js';
 import { startInline } from './start-inline.js';
 
 /**
- * A plugin host runs V8 with one worker thread and its GC on the host's own thread
- * (kernel/sandbox/spawn-host.ts: `--single-threaded-gc --v8-pool-size=1`): after the same burst of
- * allocating calls (scavenges, a hot function), a host has three threads fewer than one whose
- * flags are overridden back to Node's default pool of four V8 workers and V8's parallel GC, and
+ * A plugin host runs V8 with one worker thread (kernel/sandbox/spawn-host.ts: `--v8-pool-size=1`):
+ * after the same burst of allocating calls (scavenges, a hot function), a host has three threads
+ * fewer than one whose flags are overridden back to Node's default pool of four V8 workers, and
  * both still serve calls.
  */
 const CODE = `export const plugin = { routes: {
@@ -30,7 +29,7 @@ describe('plugin host threads', () => {
     const entry = resolveHostEntry();
     const defaults = {
       ...entry,
-      execArgv: [...entry.execArgv, '--no-single-threaded-gc', '--v8-pool-size=4'],
+      execArgv: [...entry.execArgv, '--v8-pool-size=4'],
     };
     for (const hostEntry of [entry, defaults]) {
       const sb = createSandbox({ logger: quietLogger(), warmHosts: 0, cgroups: { mode: 'none' }, hostEntry });
