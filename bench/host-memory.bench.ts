@@ -17,6 +17,7 @@ import {
   type PluginInstance,
   type Sandbox,
 } from '../kernel/sandbox/index.js';
+import { HOST_MALLOC_ENV, HOST_NODE_FLAGS } from '../kernel/sandbox/spawn-host.js';
 import { watchSpins } from '../kernel/sandbox/spin-watch.js';
 import { createFrameWriter, FrameType } from '../kernel/sandbox/wire/index.js';
 import { buildHost } from './build-host.js';
@@ -223,7 +224,8 @@ async function burst(
  * light burst at a third of it (20 allocating calls: under main's 60 entries a window), with the settle off,
  * with main's rule (1780cd7: a quiet window is ≤ 60 entries, and a host settles once per quiet
  * spell), with the rule this round started from (5f69e9f: four GCs on every settle, and no wait for
- * host calls in flight) and with this one (kernel/sandbox/host/settle-due.ts) — four host bundles,
+ * host calls in flight), as it is at OMEGA_BENCH_SETTLE_REF (default a656e6c: before the settle's GCs
+ * ran in V8's memory-saving mode) and with this one (kernel/sandbox/host/settle-due.ts) — five host bundles,
  * run at the same time. Per variant: the host's RSS sampled each second after each burst's first window
  * (medians, and the highest), its CPU per second, the probe calls' latency (p50 and max: a call that lands on a
  * settle waits for one of its steps); for the last two rules, each settle as the host saw it (count, CPU
@@ -253,19 +255,25 @@ const SETTLE_SPAN_S = Number(process.env.OMEGA_BENCH_SETTLE_SPAN_S ?? 45);
 /** Allocating calls (20 000 objects each): the burst, and the light burst (< 60 entries a window). */
 const CHURN_BURST = 300;
 const CHURN_LIGHT = 20;
-/** The host's create-idle-settle.ts as main had it (1780cd7), as this round started (5f69e9f), and one that never settles. */
+/** A commit whose create-idle-settle.ts is compared with this checkout's (OMEGA_BENCH_SETTLE_REF; default: main before the settle's compaction). */
+const SETTLE_REF = process.env.OMEGA_BENCH_SETTLE_REF ?? 'a656e6c';
+/** The host's create-idle-settle.ts as main had it (1780cd7), as this round started (5f69e9f), at SETTLE_REF, and one that never settles. */
 const SETTLE_SOURCES = {
   off: 'export const SETTLE_IDLE_MS = 6000;\nexport const createIdleSettle = (_isolate: unknown, _opts?: unknown) => undefined;\n',
   main: () =>
     execFileSync('git', ['show', '1780cd7:kernel/sandbox/host/create-idle-settle.ts'], { encoding: 'utf8' }),
   start: () =>
     execFileSync('git', ['show', '5f69e9f:kernel/sandbox/host/create-idle-settle.ts'], { encoding: 'utf8' }),
+  ref: () =>
+    execFileSync('git', ['show', `${SETTLE_REF}:kernel/sandbox/host/create-idle-settle.ts`], {
+      encoding: 'utf8',
+    }),
 };
 const WIRING = 'createIdleSettle(isolate, {';
 
 /** A host bundle with `settle` as its create-idle-settle.ts, each settle appended to `trace`. */
 async function buildSettleHost(
-  settle: 'off' | 'main' | 'start' | 'branch',
+  settle: 'off' | 'main' | 'start' | 'ref' | 'branch',
   trace: string,
 ): Promise<HostEntry> {
   const swap: Plugin = {
@@ -295,6 +303,7 @@ async function settleSection(): Promise<void> {
     { label: 'settle off', settle: 'off' as const },
     { label: "main's rule", settle: 'main' as const },
     { label: "the round's start (5f69e9f)", settle: 'start' as const },
+    { label: `at ${SETTLE_REF}`, settle: 'ref' as const },
     { label: 'this rule', settle: 'branch' as const },
   ];
   const runs = [];
@@ -434,7 +443,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * second), how often its main thread is woken, and its RSS read every 250 ms (median and range), then every plugin host's RSS (13
  * readings over 3 s, sample-memory.ts) and the metrics host's RSS by mapping (node text: the node
  * binary's code it touched — TurboFan's compiler is ~3.4 MB of it). OMEGA_BENCH_METRICS_ONLY=1
- * runs only this part.
+ * runs only this part. First METRICS_LOAD (5000) calls of the echo plugin's public route on each
+ * kernel (16 in flight), so the echo host is read after a load as bench/http.bench.ts reads it;
+ * every host is printed by mapping beside that echo host, with its CPU per second over the span.
+ * METRICS_TRACE_S=120 prints the metrics and nodes hosts by mapping every 120 s of the warm-up
+ * (what grows with uptime, and where).
  *
  * The CPU figure still holds the plugin's tier-up: a plugin run once a second reaches TurboFan
  * function by function over minutes (V8 code log of the metrics host, `--log-code`: 10 TurboFan
@@ -460,7 +473,32 @@ async function metricsSection(): Promise<void> {
         .filter((pid) => cmdline(pid).includes('plugin-host'))
         .map((pid) => ({ pid, name: names.get(pid) ?? 'warm spare' }));
     };
-    await sleep(warmS * 1000);
+    // METRICS_LOAD route calls on each kernel's echo plugin first (16 in flight, both kernels at
+    // once), so its host is read after a load as the http bench reads it.
+    const loadN = Number(process.env.METRICS_LOAD ?? 5000);
+    await Promise.all(
+      kernels.map(async (k) => {
+        let sent = 0;
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (sent++ < loadN) await (await fetch(`${k.url}/api/v1/echo/open`)).arrayBuffer();
+          }),
+        );
+      }),
+    );
+    // METRICS_TRACE_S: every so many seconds of the warm-up, the metrics and nodes hosts by mapping
+    // (what grows with uptime, and where).
+    const traceS = Number(process.env.METRICS_TRACE_S ?? 0);
+    const warm0 = performance.now();
+    while (traceS > 0 && performance.now() - warm0 < (warmS - traceS) * 1000) {
+      await sleep(traceS * 1000);
+      for (const [i, k] of kernels.entries())
+        for (const h of (await hostsOf(k)).filter((x) => x.name === 'metrics' || x.name === 'nodes'))
+          console.log(
+            `${Math.round((performance.now() - warm0) / 1000)} s, ${roots[i]!.label}, ${h.name}: RSS ${rssMb(h.pid).toFixed(1)} MB, ${mapLine(memOf(h.pid))}`,
+          );
+    }
+    await sleep(Math.max(0, warmS * 1000 - (performance.now() - warm0)));
     const runs = await Promise.all(
       kernels.map(async (k, i) => {
         const hosts = await hostsOf(k);
@@ -472,6 +510,7 @@ async function metricsSection(): Promise<void> {
           hosts,
           pid,
           cpu0: threadsCpuUs(pid),
+          hostCpu0: new Map(hosts.map((h) => [h.pid, threadsCpuUs(h.pid)])),
           wakes0: wakeups(pid),
           rss: [] as number[],
         };
@@ -485,8 +524,15 @@ async function metricsSection(): Promise<void> {
     const wallS = (performance.now() - t0) / 1000;
     const cpu = runs.map((r) => (threadsCpuUs(r.pid) - r.cpu0) / wallS);
     const wakes = runs.map((r) => (wakeups(r.pid) - r.wakes0) / wallS);
+    const hostCpu = new Map(
+      runs.flatMap((r) =>
+        r.hosts.map((h) => [h.pid, (threadsCpuUs(h.pid) - r.hostCpu0.get(h.pid)!) / wallS]),
+      ),
+    );
     const mem = await sampleMemory(runs.flatMap((r) => r.hosts.map((h) => h.pid)));
     const maps = runs.map((r) => memOf(r.pid));
+    // Every host by mapping, beside the echo host of the same kernel (the settled level).
+    const hostMaps = new Map(runs.flatMap((r) => r.hosts.map((h) => [h.pid, memOf(h.pid)] as const)));
     console.log(
       `\nloadavg ${loadavg()[0]!.toFixed(1)}; metrics host in a real kernel (omega start, core plugins), ${warmS} s warm-up, then ${spanS} s`,
     );
@@ -519,13 +565,197 @@ async function metricsSection(): Promise<void> {
       for (const h of r.hosts) {
         const m = mem.get(h.pid)!;
         console.log(
-          `      ${h.name.padEnd(12)} RSS ${m.rss.median.toFixed(1)} MB, ${unitWithRange('MB', m.rss)}`,
+          `      ${h.name.padEnd(12)} RSS ${m.rss.median.toFixed(1)} MB, ${unitWithRange('MB', m.rss)}; CPU ${(hostCpu.get(h.pid)! / 1000).toFixed(2)} ms/s`,
+        );
+        const echo = r.hosts.find((x) => x.name === 'echo');
+        const base = echo && echo.pid !== h.pid ? hostMaps.get(echo.pid) : undefined;
+        console.log(
+          `        by mapping, MB${base ? ' (± echo)' : ''}: ${mapLine(hostMaps.get(h.pid)!, base)}`,
         );
       }
     }
   } finally {
     await Promise.all(kernels.map((k) => k.stop()));
   }
+}
+/**
+ * What a set of host V8 flags costs or saves in speed, measured properly (issue #13, the lead's
+ * `--single-threaded-gc --v8-pool-size=1`): hosts of this checkout's bundle with spawnHost's flags
+ * beside the same bundle with each OMEGA_BENCH_HOST_FLAGS set appended (default: the flags hosts
+ * had before it, `--v8-pool-size=4`, Node's default pool), FLAG_ROUNDS
+ * interleaved rounds, medians. Per round and variant: host CPU per route call (FLAG_CALLS calls, 16
+ * in flight; all the host's threads, so work moved to V8's helpers is counted), an allocating
+ * call (`churn`, ~1 MB of young garbage: a scavenge every call or two) one at a time — host CPU and
+ * wall p50/p99/max —, plain compute (`work`), and the same allocating call on a plugin holding
+ * ~24 MB live whose calls also replace a slice of it (`old`: old-space garbage, so full GCs run —
+ * with `--single-threaded-gc` without concurrent marking or sweeping). Then V8's own GC pauses
+ * (`--trace-gc`) of a bare `node` running the `old` workload with each flag set: median and max
+ * scavenge and mark-compact pause. OMEGA_BENCH_FLAGS_ONLY=1 runs only this part.
+ */
+const GC_PLUGIN = `const keep = [];
+const row = (i) => ({ id: i, name: 'n' + i, tags: ['a', 'b' + (i % 7)], v: i * 1.5 });
+export const plugin = { routes: {
+  async hello() { return { status: 200, body: { hello: 'world' } }; },
+  async churn() { let n = 0; for (let i = 0; i < 20000; i++) { const o = { i, s: 'x' + i }; n += o.s.length; } return { status: 200, body: { n } }; },
+  async fill() { while (keep.length < 200000) keep.push(row(keep.length)); return { status: 200, body: { n: keep.length } }; },
+  async old() {
+    for (let k = 0; k < 4000; k++) { const i = (Math.random() * keep.length) | 0; keep[i] = row(i); }
+    let n = 0; for (let i = 0; i < 20000; i++) { const o = { i, s: 'x' + i }; n += o.s.length; }
+    return { status: 200, body: { n } };
+  },
+  ${/async work\(\) \{[\s\S]*?\n {2}\},/.exec(ECHO)![0]}
+} };`;
+const FLAG_ROUNDS = Number(process.env.OMEGA_BENCH_FLAG_ROUNDS ?? 7);
+const FLAG_CALLS = 3000;
+
+async function flagsSection(): Promise<void> {
+  const sets = (process.env.OMEGA_BENCH_HOST_FLAGS ?? '--v8-pool-size=4')
+    .split('|')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const built = await buildHost();
+  const variants = [
+    { label: "spawnHost's flags", entry: built.entry },
+    ...sets.map((s) => ({
+      label: s,
+      entry: { ...built.entry, execArgv: [...built.entry.execArgv, ...s.split(/\s+/)] },
+    })),
+  ];
+  const running: Array<{
+    v: (typeof variants)[number];
+    sb: Sandbox;
+    small: PluginInstance;
+    big: PluginInstance;
+    rows: Array<Record<string, number>>;
+  }> = [];
+  for (const v of variants) {
+    const sb = createSandbox({ logger, hostEntry: v.entry, warmHosts: 0, cgroups: { mode: 'none' } });
+    const startGc = (name: string) => {
+      const gate = createPermissionGate({
+        plugin: name,
+        declared: ['http:routes'],
+        granted: ['http:routes'],
+      });
+      return sb.start({
+        name,
+        version: '1.0.0',
+        bundleCode: GC_PLUGIN,
+        // CPU is what is measured here: no credit runs out mid-round.
+        // and a long GC pause inside a call is a figure (its max), not a spin kill.
+        limits: { cpuMillicores: 2000, cpuRefillPerSec: 2000, cpuBurstMs: 3_600_000, spinMs: 60_000 },
+        authorize: (d) => gate.check(d),
+        services: { log: logger },
+      });
+    };
+    const small = await startGc('gc-small');
+    const big = await startGc('gc-big');
+    await callRoute(big, 'fill', routeRequest('/fill'));
+    running.push({ v, sb, small, big, rows: [] as Array<Record<string, number>> });
+  }
+  /** `n` calls of `route` one at a time: the host's CPU per call (µs) and each call's wall time (ms). */
+  const serial = async (p: PluginInstance, route: string, n: number) => {
+    const req = routeRequest(`/${route}`);
+    const pid = p.status().pid!;
+    const cpu0 = threadsCpuUs(pid);
+    const wall: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await callRoute(p, route, req);
+      wall.push(performance.now() - t);
+    }
+    return { cpuUs: (threadsCpuUs(pid) - cpu0) / n, wall };
+  };
+  // Warm-up (tier-up of every route), then interleaved rounds.
+  for (const x of running) {
+    await burst(x.small, 500);
+    await serial(x.small, 'churn', 100);
+    await serial(x.small, 'work', 20);
+    await serial(x.big, 'old', 100);
+  }
+  const wall = running.map(() => ({ churn: [] as number[], old: [] as number[] }));
+  for (let r = 0; r < FLAG_ROUNDS; r++)
+    for (const [i, x] of running.entries()) {
+      const hello = await burst(x.small, FLAG_CALLS);
+      const churn = await serial(x.small, 'churn', 200);
+      const work = await serial(x.small, 'work', 20);
+      const old = await serial(x.big, 'old', 100);
+      wall[i]!.churn.push(...churn.wall);
+      wall[i]!.old.push(...old.wall);
+      x.rows.push({
+        helloUs: hello.hostUs,
+        churnUs: churn.cpuUs,
+        churnP99: percentile(churn.wall, 99),
+        workMs: work.cpuUs / 1000,
+        oldUs: old.cpuUs,
+        oldP99: percentile(old.wall, 99),
+      });
+    }
+  for (const x of running) await x.sb.close();
+  await rm(built.dir, { recursive: true, force: true });
+
+  // V8's own pauses: a bare node with the host's flags, each set appended, on the `old` workload.
+  const traceGc = async (extra: string[]) => {
+    const code = `${/const keep[\s\S]*?;\nconst row[^\n]*\n/.exec(GC_PLUGIN)![0]}
+while (keep.length < 200000) keep.push(row(keep.length));
+for (let c = 0; c < 1500; c++) {
+  for (let k = 0; k < 4000; k++) { const i = (Math.random() * keep.length) | 0; keep[i] = row(i); }
+  let n = 0; for (let i = 0; i < 20000; i++) { const o = { i, s: 'x' + i }; n += o.s.length; }
+}`;
+    const child = spawn(process.execPath, [...HOST_NODE_FLAGS, ...extra, '--trace-gc', '-e', code], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { PATH: process.env.PATH ?? '', ...HOST_MALLOC_ENV },
+    });
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+    });
+    await once(child, 'exit');
+    const pauses = (kind: string) =>
+      [...out.matchAll(new RegExp(`${kind}[^\\n]*?, ([\\d.]+) / [\\d.]+ ms`, 'g'))].map((m) => Number(m[1]));
+    return { scavenge: pauses('Scavenge'), markCompact: pauses('Mark-Compact') };
+  };
+  const gcRuns = [];
+  for (const v of variants) gcRuns.push(await traceGc(v.entry.execArgv.slice(1)));
+
+  console.log(
+    `\nloadavg ${loadavg()[0]!.toFixed(1)}; host V8 flag sets, ${FLAG_ROUNDS} interleaved rounds, medians of the rounds (host CPU: all its threads)`,
+  );
+  const base = running[0]!;
+  const med = (x: (typeof running)[number], k: string) => median(x.rows.map((row) => row[k]!));
+  const figures: Array<[string, string, string]> = [
+    ['helloUs', 'host CPU per route call (16 in flight)', 'µs'],
+    ['churnUs', 'host CPU per allocating call (churn, 1 at a time)', 'µs'],
+    ['churnP99', 'allocating call wall p99 (per round)', 'ms'],
+    ['workMs', 'plain compute (work), host CPU per call', 'ms'],
+    ['oldUs', 'host CPU per call, 24 MB live heap (old)', 'µs'],
+    ['oldP99', '24 MB live heap call wall p99 (per round)', 'ms'],
+  ];
+  for (const [i, x] of running.entries())
+    for (const [k, name, unit] of figures)
+      report({
+        name: `${x.v.label}: ${name}`,
+        value: med(x, k),
+        unit,
+        ...(i > 0 ? { baseline: { name: base.v.label, value: med(base, k) } } : {}),
+      });
+  for (const [i, x] of running.entries()) {
+    const w = wall[i]!;
+    console.log(
+      `  ${x.v.label}: all rounds' calls, wall ms: churn p50 ${percentile(w.churn, 50).toFixed(2)} p99 ${percentile(w.churn, 99).toFixed(2)} max ${Math.max(...w.churn).toFixed(2)}; old p50 ${percentile(w.old, 50).toFixed(2)} p99 ${percentile(w.old, 99).toFixed(2)} max ${Math.max(...w.old).toFixed(2)}`,
+    );
+    const g = gcRuns[i]!;
+    const line = (xs: number[]) =>
+      xs.length
+        ? `${xs.length}, median ${median(xs).toFixed(2)} ms, p99 ${percentile(xs, 99).toFixed(2)}, max ${Math.max(...xs).toFixed(2)}`
+        : 'none';
+    console.log(
+      `      bare node --trace-gc, old workload: scavenges ${line(g.scavenge)}; mark-compacts ${line(g.markCompact)}`,
+    );
+  }
+}
+if (process.env.OMEGA_BENCH_FLAGS_ONLY === '1') {
+  await flagsSection();
+  process.exit(0);
 }
 if (process.env.OMEGA_BENCH_METRICS_ONLY === '1') {
   await metricsSection();

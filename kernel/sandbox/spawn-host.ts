@@ -23,14 +23,24 @@ const PRLIMIT = '/usr/bin/prlimit';
  * (a second, private mapping of the node binary's builtins, ~1 MB resident once the host ran
  * code) so JIT code can reach them with short calls; without it they run from the binary's own
  * text, which is resident anyway. The flag exists in every V8 of Node 20, 22 and 24.
+ * `--v8-pool-size=1`: V8 keeps one worker thread (concurrent marking and sweeping, parallel
+ * scavenge) instead of Node's four: three threads fewer per host, at no clear cost
+ * (OMEGA_BENCH_FLAGS_ONLY=1 bench/host-memory.bench.ts, 7 interleaved rounds, load 1.8,
+ * pool 4 → 1): host CPU per route call 17.0 → 15.0 µs, per allocating call 1315 → 1257 µs, plain
+ * compute 4.10 → 4.31 ms (+5 %), a call on a 24 MB live heap 22.9 → 22.0 ms, its p99 67 → 62 ms.
+ * `--single-threaded-gc` was measured too and left out: it saves GC CPU on a large heap (that call
+ * 22.9 → 18.6 ms) but runs marking on the plugin's own thread, and on a quiet machine that call's
+ * p99 went 64–67 → 114–118 ms (two runs). `--v8-pool-size` is Node's option (since 5.10): Node
+ * 20, 22 and 24 take it.
  */
-const HOST_NODE_FLAGS = [
+export const HOST_NODE_FLAGS = [
   '--max-semi-space-size=1',
   '--no-concurrent-recompilation',
   '--no-short-builtin-calls',
+  '--v8-pool-size=1',
 ];
 /** glibc: at most two malloc arenas (one per thread by default), so freed memory is reused, not spread. */
-const HOST_MALLOC_ENV = { MALLOC_ARENA_MAX: '2' };
+export const HOST_MALLOC_ENV = { MALLOC_ARENA_MAX: '2' };
 const STDERR_TAIL = 4096;
 
 /** How a host process ended. */

@@ -47,6 +47,28 @@ export interface IdleSettle {
   close(): void;
 }
 
+/**
+ * Runs a settle's GCs with V8 in its memory-saving mode (`--optimize-for-size`, set for their
+ * duration only, so calls run as before): a full GC then evacuates every old-space page that is
+ * under 80 % live (V8's fragmentation target when optimising for memory) instead of only the
+ * nearly empty ones, so it leaves fewer, fuller pages behind. The flag's one implication
+ * (`--max-semi-space-size=1`) is what hosts run with anyway (spawn-host.ts).
+ */
+function forMemory(run: () => void): void {
+  try {
+    setFlagsFromString('--optimize-for-size');
+  } catch {
+    // Frozen flags: the GCs run as they would have.
+  }
+  try {
+    run();
+  } finally {
+    try {
+      setFlagsFromString('--no-optimize-for-size');
+    } catch {}
+  }
+}
+
 const cpuMsNow = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -138,7 +160,9 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
     const cpu0 = cpuMsNow();
     const t = performance.now();
     try {
-      for (let i = 0; i < gcs; i++) isolateGc.applySync(undefined, []);
+      forMemory(() => {
+        for (let i = 0; i < gcs; i++) isolateGc.applySync(undefined, []);
+      });
     } catch {
       // A disposed isolate: the host is ending anyway.
     }
@@ -157,7 +181,9 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
       }
       const cpu1 = cpuMsNow();
       const t1 = performance.now();
-      for (let i = 0; i < gcs; i++) hostGc();
+      forMemory(() => {
+        for (let i = 0; i < gcs; i++) hostGc();
+      });
       const hostMs = performance.now() - t1;
       const hostCpu = cpuMsNow() - cpu1;
       settleCpu += hostCpu;
