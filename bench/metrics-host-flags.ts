@@ -2,7 +2,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSy
 import { join } from 'node:path';
 
 /** Where the built kernel lists the V8 flags every plugin host starts with (spawn-host.ts). */
-const MARKER = 'HOST_NODE_FLAGS = [';
+const MARKER = 'HOST_NODE_FLAGS = Object.freeze([';
 
 /**
  * A copy of `tree`'s built kernel (dist/) in `dir` whose plugin hosts start with `flags` after

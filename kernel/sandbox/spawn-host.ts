@@ -33,14 +33,14 @@ const PRLIMIT = '/usr/bin/prlimit';
  * p99 went 64–67 → 114–118 ms (two runs). `--v8-pool-size` is Node's option (since 5.10): Node
  * 20, 22 and 24 take it.
  */
-export const HOST_NODE_FLAGS = [
+export const HOST_NODE_FLAGS: readonly string[] = Object.freeze([
   '--max-semi-space-size=1',
   '--no-concurrent-recompilation',
   '--no-short-builtin-calls',
   '--v8-pool-size=1',
-];
+]);
 /** glibc: at most two malloc arenas (one per thread by default), so freed memory is reused, not spread. */
-export const HOST_MALLOC_ENV = { MALLOC_ARENA_MAX: '2' };
+export const HOST_MALLOC_ENV: Readonly<Record<string, string>> = Object.freeze({ MALLOC_ARENA_MAX: '2' });
 const STDERR_TAIL = 4096;
 
 /** How a host process ended. */

@@ -43,7 +43,7 @@ describe('idle settle compaction', () => {
 
   it('leaves a fragmented isolate heap compacted after a quiet spell', async () => {
     expect((await callRoute(p, 'fill', req())).body).toEqual({ kept: 150000 });
-    // Two calls: the objects are in old space (promoted) before two thirds of them die.
+    // Two calls: the objects are in old space (promoted) before half of them die.
     expect((await callRoute(p, 'thin', req())).body).toEqual({ kept: 75000 });
     await sleep(SETTLE_IDLE_MS + 2000);
     const settled = await p.stats();
