@@ -481,7 +481,11 @@ async function metricsSection(): Promise<void> {
         let sent = 0;
         await Promise.all(
           Array.from({ length: CONCURRENCY }, async () => {
-            while (sent++ < loadN) await (await fetch(`${k.url}/api/v1/echo/open`)).arrayBuffer();
+            while (sent++ < loadN) {
+              const res = await fetch(`${k.url}/api/v1/echo/open`);
+              await res.arrayBuffer();
+              if (!res.ok) throw new Error(`echo load: ${res.status} from ${k.url}`);
+            }
           }),
         );
       }),
@@ -579,8 +583,8 @@ async function metricsSection(): Promise<void> {
   }
 }
 /**
- * What a set of host V8 flags costs or saves in speed, measured properly (issue #13, the lead's
- * `--single-threaded-gc --v8-pool-size=1`): hosts of this checkout's bundle with spawnHost's flags
+ * What a set of host V8 flags costs or saves in speed, measured properly (issue #13: how
+ * `--v8-pool-size=1` was kept and `--single-threaded-gc` left out): hosts of this checkout's bundle with spawnHost's flags
  * beside the same bundle with each OMEGA_BENCH_HOST_FLAGS set appended (default: the flags hosts
  * had before it, `--v8-pool-size=4`, Node's default pool), FLAG_ROUNDS
  * interleaved rounds, medians. Per round and variant: host CPU per route call (FLAG_CALLS calls, 16
@@ -640,8 +644,8 @@ async function flagsSection(): Promise<void> {
         name,
         version: '1.0.0',
         bundleCode: GC_PLUGIN,
-        // CPU is what is measured here: no credit runs out mid-round.
-        // and a long GC pause inside a call is a figure (its max), not a spin kill.
+        // CPU is what is measured here: no credit runs out mid-round, and a long GC pause inside
+        // a call is a figure (its max), not a spin kill.
         limits: { cpuMillicores: 2000, cpuRefillPerSec: 2000, cpuBurstMs: 3_600_000, spinMs: 60_000 },
         authorize: (d) => gate.check(d),
         services: { log: logger },

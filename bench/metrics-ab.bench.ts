@@ -27,7 +27,7 @@ import { type BenchServer, spawnServer } from './spawn-server.js';
  * hosts with the flags added to spawn-host.ts's own (a patched copy of the tree's dist/cli.js:
  * bench/metrics-host-flags.ts); the side's tree must be built and its bench/metrics.bench.ts
  * must know METRICS_BENCH_CLI (this one's does). E.g. the same tree twice, B with flags:
- * BENCH_A=. BENCH_HOST_FLAGS_B='--single-threaded-gc --v8-pool-size=1' npx tsx … metrics-ab.bench.ts
+ * BENCH_A=. BENCH_HOST_FLAGS_B='--single-threaded-gc' npx tsx … metrics-ab.bench.ts
  */
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';

@@ -1,23 +1,28 @@
 import { hostinfoError } from '../errors/index.js';
 import type { MemoryStats } from '../types.js';
 
-/** Whether char code `c` is whitespace as the kernel writes it (space, \t … \r). */
+/** Whether char code `c` is ASCII whitespace (space, \t … \r), all the kernel writes; not Unicode's. */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
 /**
  * Parses /proc/meminfo into a map of field → value (bytes where the line says `kB`, else the
- * count). A line counts when it is `Name: <spaces><digits>[<spaces>kB]<spaces>`; any other is
- * skipped. Scanned by character code, one pass, no line strings or regular expression: the
+ * count). A line counts when it is `Name: <spaces><digits>[<spaces>kB]<spaces>` (ASCII
+ * spaces); any other is skipped. Scanned by character code, one pass, no line strings or regular expression: the
  * kernel parses this file every second for the metrics collector.
  */
 export function parseMeminfo(text: string): Map<string, number> {
   const fields = new Map<string, number>();
   const end = text.length;
   let start = 0;
+  let colon = -1;
   while (start < end) {
     let eol = text.indexOf('\n', start);
     if (eol < 0) eol = end;
-    const colon = text.indexOf(':', start);
+    // The next colon is looked for again only once passed: lines without one cost no rescan.
+    if (colon < start) {
+      colon = text.indexOf(':', start);
+      if (colon < 0) colon = end;
+    }
     if (colon > start && colon < eol) {
       let i = colon + 1;
       while (i < eol && isSpace(text.charCodeAt(i))) i++;
