@@ -47,8 +47,11 @@ function readSplit(json: string): RouteAnswer | undefined {
  * body's text (RouteAnswer.bodyJson).
  */
 export function readRouteAnswer(json: string): RouteAnswer {
-  const split = readSplit(json);
-  if (split !== undefined) return split;
+  return readSplit(json) ?? readWholeAnswer(json);
+}
+
+/** A route answer read whole (any shape): what {@link readRouteAnswer} does when it cannot split it. */
+export function readWholeAnswer(json: string): RouteAnswer {
   let answer: unknown;
   try {
     answer = json === '' ? undefined : parseUntrustedJson(json, MAX_RESULT_DEPTH);

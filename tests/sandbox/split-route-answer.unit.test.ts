@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hasErrorCode, omegaError } from '../../kernel/errors/index.js';
-import { readRouteAnswer } from '../../kernel/sandbox/call-route.js';
-import { parseUntrustedJson } from '../../kernel/sandbox/json-guard.js';
+import { readRouteAnswer, readWholeAnswer } from '../../kernel/sandbox/call-route.js';
 import { MAX_RESULT_DEPTH } from '../../kernel/sandbox/plugin-call.js';
 import { splitRouteAnswer } from '../../kernel/sandbox/split-route-answer.js';
-import { validateRouteResponse } from '../../kernel/sandbox/validate-route-response.js';
+import type { validateRouteResponse } from '../../kernel/sandbox/validate-route-response.js';
 
 /** The answer read whole, as readRouteAnswer read every answer before it kept the body's text. */
-function readWhole(json: string): ReturnType<typeof validateRouteResponse> {
-  let answer: unknown;
-  try {
-    answer = json === '' ? undefined : parseUntrustedJson(json, MAX_RESULT_DEPTH);
-  } catch (err) {
-    if (!hasErrorCode(err, 'OMEGA_ERR_BAD_JSON')) throw err;
-    throw omegaError('OMEGA_ERR_PLUGIN_FAILED', 'The route handler answered malformed JSON.');
-  }
-  return validateRouteResponse(answer);
-}
+const readWhole = readWholeAnswer;
 
 /** What a reading gives: the result's status, headers and body, or the code it threw. */
 function outcome(read: () => ReturnType<typeof validateRouteResponse>) {
