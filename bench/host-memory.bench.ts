@@ -255,7 +255,7 @@ const SETTLE_SPAN_S = Number(process.env.OMEGA_BENCH_SETTLE_SPAN_S ?? 45);
 /** Allocating calls (20 000 objects each): the burst, and the light burst (< 60 entries a window). */
 const CHURN_BURST = 300;
 const CHURN_LIGHT = 20;
-/** A commit whose create-idle-settle.ts is compared with this checkout's (OMEGA_BENCH_SETTLE_REF; default: main before the settle's compaction). */
+/** A commit whose create-idle-settle.ts is compared with this checkout's (OMEGA_BENCH_SETTLE_REF; default a656e6c). */
 const SETTLE_REF = process.env.OMEGA_BENCH_SETTLE_REF ?? 'a656e6c';
 /** The host's create-idle-settle.ts as main had it (1780cd7), as this round started (5f69e9f), at SETTLE_REF, and one that never settles. */
 const SETTLE_SOURCES = {
@@ -584,9 +584,9 @@ async function metricsSection(): Promise<void> {
 }
 /**
  * What a set of host V8 flags costs or saves in speed, measured properly (issue #13: how
- * `--v8-pool-size=1` was kept and `--single-threaded-gc` left out): hosts of this checkout's bundle with spawnHost's flags
- * beside the same bundle with each OMEGA_BENCH_HOST_FLAGS set appended (default: the flags hosts
- * had before it, `--v8-pool-size=4`, Node's default pool), FLAG_ROUNDS
+ * `--v8-pool-size=1` and `--single-threaded-gc` were judged; see spawn-host.ts): hosts of this checkout's bundle with spawnHost's flags
+ * beside the same bundle with each OMEGA_BENCH_HOST_FLAGS set appended (default:
+ * `--v8-pool-size=1`, one V8 worker instead of Node's four), FLAG_ROUNDS
  * interleaved rounds, medians. Per round and variant: host CPU per route call (FLAG_CALLS calls, 16
  * in flight; all the host's threads, so work moved to V8's helpers is counted), an allocating
  * call (`churn`, ~1 MB of young garbage: a scavenge every call or two) one at a time — host CPU and
@@ -613,7 +613,7 @@ const FLAG_ROUNDS = Number(process.env.OMEGA_BENCH_FLAG_ROUNDS ?? 7);
 const FLAG_CALLS = 3000;
 
 async function flagsSection(): Promise<void> {
-  const sets = (process.env.OMEGA_BENCH_HOST_FLAGS ?? '--v8-pool-size=4')
+  const sets = (process.env.OMEGA_BENCH_HOST_FLAGS ?? '--v8-pool-size=1')
     .split('|')
     .map((s) => s.trim())
     .filter(Boolean);

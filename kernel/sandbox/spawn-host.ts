@@ -23,21 +23,17 @@ const PRLIMIT = '/usr/bin/prlimit';
  * (a second, private mapping of the node binary's builtins, ~1 MB resident once the host ran
  * code) so JIT code can reach them with short calls; without it they run from the binary's own
  * text, which is resident anyway. The flag exists in every V8 of Node 20, 22 and 24.
- * `--v8-pool-size=1`: V8 keeps one worker thread (concurrent marking and sweeping, parallel
- * scavenge) instead of Node's four: three threads fewer per host, at no clear cost
- * (OMEGA_BENCH_FLAGS_ONLY=1 bench/host-memory.bench.ts, 7 interleaved rounds, load 1.8,
- * pool 4 → 1): host CPU per route call 17.0 → 15.0 µs, per allocating call 1315 → 1257 µs, plain
- * compute 4.10 → 4.31 ms (+5 %), a call on a 24 MB live heap 22.9 → 22.0 ms, its p99 67 → 62 ms.
- * `--single-threaded-gc` was measured too and left out: it saves GC CPU on a large heap (that call
- * 22.9 → 18.6 ms) but runs marking on the plugin's own thread, and on a quiet machine that call's
- * p99 went 64–67 → 114–118 ms (two runs). `--v8-pool-size` is Node's option (since 5.10): Node
- * 20, 22 and 24 take it.
+ * Not here, measured (OMEGA_BENCH_FLAGS_ONLY=1 bench/host-memory.bench.ts): `--v8-pool-size=1`
+ * (host CPU per route call 17.0 → 15.0 µs in 7 quiet rounds, three threads fewer) was shipped
+ * and taken out again the same day: the first http bench after it saw a trivial plugin's host
+ * killed by the spin watch (a call ran 1049 ms) in its isolated (SCHED_FIFO) rows, which no build
+ * without it had shown, and there was no time to find out why. `--single-threaded-gc`: a 24 MB
+ * heap's call p99 64–67 → 114–118 ms on a quiet machine.
  */
 export const HOST_NODE_FLAGS: readonly string[] = Object.freeze([
   '--max-semi-space-size=1',
   '--no-concurrent-recompilation',
   '--no-short-builtin-calls',
-  '--v8-pool-size=1',
 ]);
 /** glibc: at most two malloc arenas (one per thread by default), so freed memory is reused, not spread. */
 export const HOST_MALLOC_ENV: Readonly<Record<string, string>> = Object.freeze({ MALLOC_ARENA_MAX: '2' });

@@ -47,32 +47,6 @@ export interface IdleSettle {
   close(): void;
 }
 
-/** A host started with `--optimize-for-size` keeps it: a settle must not turn it off. */
-const ALWAYS_FOR_SIZE = process.execArgv.includes('--optimize-for-size');
-
-/**
- * Runs a settle's GCs with V8 in its memory-saving mode (`--optimize-for-size`, set for their
- * duration only): a full GC then evacuates old-space pages under 80 % live (V8's fragmentation
- * target when optimising for memory), emptiest first and at most ~6 MB of live bytes per GC
- * (V8's cap, which also bounds a step's time), instead of only the nearly empty ones, so it
- * leaves fewer, fuller pages behind. The flag's one implication (`--max-semi-space-size=1`) is
- * what hosts run with anyway (spawn-host.ts). What outlives the settle: that last GC sets the
- * old generation's next limit with V8's conservative growth factor, so the first burst after a
- * settle reaches a major GC a little sooner.
- */
-function withOptimizeForSize(run: () => void): void {
-  if (ALWAYS_FOR_SIZE) {
-    run();
-    return;
-  }
-  setFlagsFromString('--optimize-for-size');
-  try {
-    run();
-  } finally {
-    setFlagsFromString('--no-optimize-for-size');
-  }
-}
-
 const cpuMsNow = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -164,9 +138,7 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
     const cpu0 = cpuMsNow();
     const t = performance.now();
     try {
-      withOptimizeForSize(() => {
-        for (let i = 0; i < gcs; i++) isolateGc.applySync(undefined, []);
-      });
+      for (let i = 0; i < gcs; i++) isolateGc.applySync(undefined, []);
     } catch {
       // A disposed isolate: the host is ending anyway.
     }
@@ -185,9 +157,7 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
       }
       const cpu1 = cpuMsNow();
       const t1 = performance.now();
-      withOptimizeForSize(() => {
-        for (let i = 0; i < gcs; i++) hostGc();
-      });
+      for (let i = 0; i < gcs; i++) hostGc();
       const hostMs = performance.now() - t1;
       const hostCpu = cpuMsNow() - cpu1;
       settleCpu += hostCpu;
