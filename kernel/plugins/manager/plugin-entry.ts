@@ -7,7 +7,10 @@ export interface Entry {
   found: DiscoveredPlugin;
   reasons: OmegaError[];
   instance?: PluginInstance;
-  /** Undo of every route registration, run in reverse when a stop begins (no new calls). */
+  /**
+   * Undo of every route registration, run in reverse when a stop begins (no new calls) — or, in
+   * a restart, when the new start mounts its own (meanwhile they answer 503 "restarting").
+   */
   undo: Array<() => void>;
   /**
    * Undo of every service registration, run once a stop has drained and disposed the plugin:

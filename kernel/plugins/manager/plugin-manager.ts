@@ -152,12 +152,14 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
    * Unmounts the routes and marks the plugin stopping (no new calls: its services answer
    * "stopping, retry later"), lets calls in flight finish (bounded), disposes the sandbox, and
    * only then withdraws its services (a call to them is NOT_FOUND from there on) — unless
-   * `restarting`: a reload keeps them answering "stopping" until its start provides them again.
+   * `restarting`: a reload keeps its services answering "stopping" and its routes mounted,
+   * answering 503 "restarting" (see PluginRouteOptions.restarting), until its start provides and
+   * mounts them again.
    */
   async function stopOne(e: Entry, restarting = false): Promise<void> {
     e.stopping = true;
     try {
-      for (const undo of e.undo.splice(0).reverse()) undo();
+      if (!restarting) unmountRoutes(e);
       await drain(e, e.found.manifest.limits.callTimeoutMs);
       const instance = e.instance;
       e.instance = undefined;
@@ -165,6 +167,11 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     } finally {
       if (!restarting) withdraw(e);
     }
+  }
+
+  /** Takes `e`'s routes out of the route table (a request to them is 404 from here on). */
+  function unmountRoutes(e: Entry): void {
+    for (const undo of e.undo.splice(0).reverse()) undo();
   }
 
   /** Starts `e`; on any failure undoes what it registered and records why. */
@@ -211,6 +218,8 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
               calls: callCount(e),
               logger,
               reasons,
+              // Stopping with its routes still mounted happens only in a restart (stopOne).
+              restarting: () => e.stopping,
               validate: validators.get(route),
               // Decided at request time: whether the plugin provides auth is known once it started.
               ...(cookieRole ? { refreshCookie: () => (e.providesAuth ? cookieRole : undefined) } : {}),
@@ -223,8 +232,8 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
 
   async function startOne(e: Entry): Promise<void> {
     const m = e.found.manifest;
-    // What a refused start left mounted (its 503 routes) goes before anything is mounted again.
-    for (const undo of e.undo.splice(0).reverse()) undo();
+    // What a refused start or a restart left mounted (its 503 routes) goes before anything is mounted again.
+    unmountRoutes(e);
     withdraw(e);
     if (disabled.has(m.name)) return;
     mountRoutes(e);
@@ -359,7 +368,10 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     }
     const f = fresh.get(name);
     if (!f) {
-      if (known) withdraw(known);
+      if (known) {
+        unmountRoutes(known);
+        withdraw(known);
+      }
       entries.delete(name);
       throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `Plugin "${name}" is not on disk, or not loadable.`, {
         plugin: name,

@@ -127,6 +127,11 @@ export interface PluginRouteOptions {
   logger: Logger;
   /** Why the plugin is refused or stopped (its view's reasons), for the 503 while it is not running. */
   reasons?: () => Array<{ code: string; message: string }>;
+  /**
+   * The plugin is restarting (a reload, an upgrade): its routes stay mounted and answer 503 with
+   * Retry-After until the new copy mounts its own, so a client never reads the gap as 404.
+   */
+  restarting?: () => boolean;
   /** The route's compiled request schemas (compileRouteValidator): a request failing them never reaches the plugin. */
   validate?: RouteValidator;
   /** Set for the auth provider's sign-in routes: what the route does with the refresh cookie. */
@@ -243,6 +248,17 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
       const query: Record<string, string> = c.req.url.indexOf('?', 8) === -1 ? {} : c.req.query();
       const params: Record<string, string> = hasParams ? c.req.param() : {};
       opts.validate?.({ body, query, params });
+      if (opts.restarting?.()) {
+        throw omegaError(
+          'OMEGA_ERR_PLUGIN_UNAVAILABLE',
+          `Plugin "${plugin}" is restarting; retry in a moment.`,
+          {
+            plugin,
+            state: 'restarting',
+            retryAfterSec: 1,
+          },
+        );
+      }
       const running = instance();
       if (!running) {
         const why = opts.reasons?.() ?? [];
