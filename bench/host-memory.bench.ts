@@ -67,6 +67,7 @@ const SECURITY = join(import.meta.dirname, '..', 'plugins', 'security', 'dist', 
  */
 const ECHO = `export const plugin = { routes: {
   async hello() { return { status: 200, body: { hello: 'world' } }; },
+  now() { return { status: 200, body: { hello: 'world' } }; },
   async work() {
     const rows = [];
     for (let i = 0; i < 2000; i++) rows.push({ id: i, name: 'node-' + (i % 97), load: (i * 7919) % 1000 / 10, tags: ['a' + (i % 5), 'b'] });
@@ -756,6 +757,123 @@ for (let c = 0; c < 1500; c++) {
       `      bare node --trace-gc, old workload: scavenges ${line(g.scavenge)}; mark-compacts ${line(g.markCompact)}`,
     );
   }
+}
+/**
+ * The plugin host's CPU per route call alone (issue #13, host-cpu), quickly: this checkout's host
+ * bundle beside OMEGA_BENCH_BEFORE's dist/plugin-host.cjs (a built checkout; without it, beside
+ * this bundle again, to show the noise), both spawned by this checkout's sandbox with its flags,
+ * CALLS_ROUNDS interleaved rounds of CALLS_PER_ROUND calls (16 in flight) of the echo route with
+ * the request the kernel sends for `GET /api/v1/echo/open` (its six forwarded headers, an anonymous
+ * caller), medians. Host CPU: all its threads (schedstat). OMEGA_BENCH_CALLS_ONLY=1 runs only this.
+ * OMEGA_BENCH_HOST_PID_FILE=<file> writes the hosts' pids (this checkout's first) for `perf`.
+ */
+async function callsSection(): Promise<void> {
+  const rounds = Number(process.env.OMEGA_BENCH_CALLS_ROUNDS ?? 7);
+  const perRound = Number(process.env.OMEGA_BENCH_CALLS_PER_ROUND ?? 20_000);
+  // OMEGA_BENCH_CALLS_FLAGS: V8 flags for this checkout's host only (e.g. --perf-basic-prof for perf).
+  const extraFlags = (process.env.OMEGA_BENCH_CALLS_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const built = await buildHost();
+  const beforeFile = BEFORE
+    ? ['plugin-host.cjs', 'plugin-host.js'].map((f) => join(BEFORE, 'dist', f)).find(existsSync)
+    : undefined;
+  if (BEFORE && !beforeFile)
+    throw new Error(`${BEFORE}/dist/plugin-host.{cjs,js} is missing: build it (npx tsup)`);
+  const sides = [
+    {
+      label: 'this checkout',
+      entry: { ...built.entry, execArgv: [...built.entry.execArgv, ...extraFlags] },
+    },
+    beforeFile
+      ? { label: `before (${BEFORE})`, entry: { execArgv: ['--no-node-snapshot'], file: beforeFile } }
+      : { label: 'this checkout again (noise)', entry: built.entry },
+  ];
+  const req = {
+    method: 'GET',
+    path: '/api/v1/echo/open',
+    params: {},
+    query: {},
+    headers: {
+      'x-request-id': '8f3a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c',
+      accept: '*/*',
+      'user-agent': 'wrk',
+    },
+    caller: Object.freeze({
+      kind: 'anonymous' as const,
+      id: '',
+      permissions: Object.freeze([]),
+      remote: '127.0.0.1',
+    }),
+    requestId: '8f3a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c',
+    body: undefined,
+  };
+  const running = [];
+  for (const side of sides) {
+    const sb = createSandbox({ logger, hostEntry: side.entry, warmHosts: 0, cgroups: { mode: 'none' } });
+    const echo = await start(sb, 'echo', ECHO);
+    running.push({ side, sb, echo, hostUs: [] as number[], kernelUs: [] as number[], nowUs: [] as number[] });
+  }
+  if (process.env.OMEGA_BENCH_HOST_PID_FILE) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(process.env.OMEGA_BENCH_HOST_PID_FILE, running.map((x) => x.echo.status().pid).join(' '));
+  }
+  const run = async (p: PluginInstance, n: number, route = 'hello') => {
+    let next = 0;
+    const pid = p.status().pid!;
+    const host0 = threadsCpuUs(pid);
+    const cpu0 = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < n) await callRoute(p, route, req as never);
+      }),
+    );
+    const cpu = process.cpuUsage(cpu0);
+    return { hostUs: (threadsCpuUs(pid) - host0) / n, kernelUs: (cpu.user + cpu.system) / n };
+  };
+  for (const x of running) {
+    await run(x.echo, 5000); // tier-up
+    await run(x.echo, 5000, 'now');
+  }
+  for (let r = 0; r < rounds; r++)
+    for (const x of running) {
+      const f = await run(x.echo, perRound);
+      x.hostUs.push(f.hostUs);
+      x.kernelUs.push(f.kernelUs);
+      x.nowUs.push((await run(x.echo, perRound, 'now')).hostUs);
+    }
+  for (const x of running) await x.sb.close();
+  await rm(built.dir, { recursive: true, force: true });
+  console.log(
+    `\nloadavg ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ${rounds} interleaved rounds of ${perRound} route calls, 16 in flight, medians`,
+  );
+  for (const x of running)
+    console.log(
+      `  ${x.side.label}: host µs per round, async handler ${x.hostUs.map((v) => v.toFixed(1)).join(' ')}; sync handler ${x.nowUs.map((v) => v.toFixed(1)).join(' ')}`,
+    );
+  const [a, b] = running as [(typeof running)[number], (typeof running)[number]];
+  report({
+    name: 'plugin host CPU per route call (async handler)',
+    value: median(a.hostUs),
+    unit: 'µs',
+    baseline: { name: b.side.label, value: median(b.hostUs) },
+  });
+  report({
+    name: 'plugin host CPU per route call (sync handler)',
+    value: median(a.nowUs),
+    unit: 'µs',
+    baseline: { name: b.side.label, value: median(b.nowUs) },
+  });
+  report({
+    name: 'kernel CPU per route call (in-process, no HTTP)',
+    value: median(a.kernelUs),
+    unit: 'µs',
+    baseline: { name: b.side.label, value: median(b.kernelUs) },
+  });
+}
+if (process.env.OMEGA_BENCH_CALLS_ONLY === '1') {
+  await callsSection();
+  process.exit(0);
 }
 if (process.env.OMEGA_BENCH_FLAGS_ONLY === '1') {
   await flagsSection();
