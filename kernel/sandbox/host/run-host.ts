@@ -108,20 +108,23 @@ export function runHost(sock: Socket): void {
       if (id !== 0) hostCallsOut++;
       return 1;
     }
-    if (kind === 2 || kind === 3) {
-      if (b.length > cfg.maxResultChars) {
-        writer.send(
-          FrameType.RESULT_ERR,
-          id,
-          done,
-          '',
-          errBody('OMEGA_ERR_PLUGIN_LIMIT', 'The result is too large.'),
-        );
-        return 0;
-      }
-      writer.send(kind === 2 ? FrameType.RESULT_OK : FrameType.RESULT_ERR, id, done, '', b);
-    }
+    if (kind === 2 || kind === 3) sendResult(kind === 2 ? FrameType.RESULT_OK : FrameType.RESULT_ERR, id, b);
     return 0;
+  };
+
+  /** A call's outcome (the isolate's text, bounded here again: the prelude's check is the plugin's side). */
+  const sendResult = (type: number, id: number, b: string): void => {
+    if (b.length > cfg!.maxResultChars) {
+      writer.send(
+        FrameType.RESULT_ERR,
+        id,
+        done,
+        '',
+        errBody('OMEGA_ERR_PLUGIN_LIMIT', 'The result is too large.'),
+      );
+      return;
+    }
+    writer.send(type, id, done, '', b);
   };
 
   const load = (c: HostLoadConfig): void => {
@@ -248,7 +251,10 @@ export function runHost(sock: Socket): void {
           // until it would have fired (laverdet/isolated-vm#572), i.e. calls/s × deadline of
           // them — ~20 MB of native heap after a burst of route calls, never given back. The
           // kernel enforces this call's deadline (aux) and the spin rule from outside.
-          dispatchRef.applySync(undefined, [f.id, kind, name, f.body.toString('utf8')]);
+          // A route handler that answered at once: its answer is the entry's result (a string; the
+          // prelude returns nothing else), sent as post(2, …) would have sent it.
+          const answer = dispatchRef.applySync(undefined, [f.id, kind, name, f.body.toString('utf8')]);
+          if (typeof answer === 'string' && !dying) sendResult(FrameType.RESULT_OK, f.id, answer);
         } catch (err) {
           entryFailed(`${kind} ${name}`.trim(), err, f.id);
         }
