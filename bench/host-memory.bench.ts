@@ -160,6 +160,10 @@ function threadsCpuUs(pid: number): number {
   return ns / 1000;
 }
 
+/** Read syscalls a process has made so far (/proc/PID/io syscr): the host reads its channel once per chunk of frames. */
+const readSyscalls = (pid: number): number =>
+  Number(/^syscr:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
+
 /** Times a process's main thread has blocked and been woken so far (voluntary context switches). */
 const wakeups = (pid: number): number =>
   Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
@@ -810,7 +814,15 @@ async function callsSection(): Promise<void> {
   for (const side of sides) {
     const sb = createSandbox({ logger, hostEntry: side.entry, warmHosts: 0, cgroups: { mode: 'none' } });
     const echo = await start(sb, 'echo', ECHO);
-    running.push({ side, sb, echo, hostUs: [] as number[], kernelUs: [] as number[], nowUs: [] as number[] });
+    running.push({
+      side,
+      sb,
+      echo,
+      hostUs: [] as number[],
+      kernelUs: [] as number[],
+      nowUs: [] as number[],
+      readsPerCall: [] as number[],
+    });
   }
   if (process.env.OMEGA_BENCH_HOST_PID_FILE) {
     const { writeFileSync } = await import('node:fs');
@@ -820,6 +832,7 @@ async function callsSection(): Promise<void> {
     let next = 0;
     const pid = p.status().pid!;
     const host0 = threadsCpuUs(pid);
+    const reads0 = readSyscalls(pid);
     const cpu0 = process.cpuUsage();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -827,7 +840,11 @@ async function callsSection(): Promise<void> {
       }),
     );
     const cpu = process.cpuUsage(cpu0);
-    return { hostUs: (threadsCpuUs(pid) - host0) / n, kernelUs: (cpu.user + cpu.system) / n };
+    return {
+      hostUs: (threadsCpuUs(pid) - host0) / n,
+      kernelUs: (cpu.user + cpu.system) / n,
+      readsPerCall: (readSyscalls(pid) - reads0) / n,
+    };
   };
   for (const x of running) {
     await run(x.echo, 5000); // tier-up
@@ -838,6 +855,7 @@ async function callsSection(): Promise<void> {
       const f = await run(x.echo, perRound);
       x.hostUs.push(f.hostUs);
       x.kernelUs.push(f.kernelUs);
+      x.readsPerCall.push(f.readsPerCall);
       x.nowUs.push((await run(x.echo, perRound, 'now')).hostUs);
     }
   for (const x of running) await x.sb.close();
@@ -849,7 +867,7 @@ async function callsSection(): Promise<void> {
   );
   for (const x of running)
     console.log(
-      `  ${x.side.label}: host µs per round, async handler ${x.hostUs.map((v) => v.toFixed(1)).join(' ')}; sync handler ${x.nowUs.map((v) => v.toFixed(1)).join(' ')}`,
+      `  ${x.side.label}: host µs per round, async handler ${x.hostUs.map((v) => v.toFixed(1)).join(' ')}; sync handler ${x.nowUs.map((v) => v.toFixed(1)).join(' ')}; host read syscalls per call (async) ${median(x.readsPerCall).toFixed(3)}`,
     );
   const [a, b] = running as [(typeof running)[number], (typeof running)[number]];
   report({
