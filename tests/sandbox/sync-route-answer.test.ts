@@ -97,3 +97,22 @@ describe('a route handler answering at once', () => {
     );
   });
 });
+
+describe('a definition whose routes getter throws once active', () => {
+  it('fails the call, not the host', async () => {
+    const sb = createSandbox({ logger: quietLogger(), restart: { baseDelayMs: 10 } });
+    try {
+      const p = await startInline(sb, {
+        name: 'throwing-routes',
+        permissions: ['http:routes'],
+        code: `let reads = 0;
+export const plugin = { setup() { return { get routes() { if (reads++ > 0) throw new Error('no routes'); return { a() { return { status: 200, body: 1 }; } }; } }; } };`,
+      });
+      const pid = p.status().pid;
+      expect(await codeOf(callRoute(p, 'a', req()))).toBe('OMEGA_ERR_PLUGIN_FAILED');
+      expect(p.status()).toMatchObject({ state: 'running', pid, restarts: 0 });
+    } finally {
+      await sb.close();
+    }
+  });
+});

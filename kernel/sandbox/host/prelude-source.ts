@@ -206,9 +206,9 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
   // A route handler's outcome: its answer's JSON text when the handler returned one at once (not a
   // thenable), else undefined — its error was posted, or its promise's outcome will be.
   function routeNow(id, name, arg) {
-    const t = active.routes;
     let v, th;
     try {
+      const t = active.routes;
       v = apply(handlerOf(t, name, 'route handler'), t, [arg, ctx]);
       th = v !== null && (typeof v === 'object' || typeof v === 'function') ? v.then : undefined;
     } catch (e) { post(3, id, '', describe(e)); return undefined; }
