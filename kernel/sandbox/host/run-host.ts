@@ -24,8 +24,9 @@ const errBody = (code: string, message: string): string => JSON.stringify({ code
 /**
  * The plugin-host process: one isolate and one context for one plugin, driven by frames on
  * `sock` (fd 3, a socketpair to the kernel). Every entry into the isolate is a synchronous
- * `applySync` (calls have no isolated-vm timeout); that is safe only because the kernel watches
- * this process from outside (spins, wall deadlines, CPU share) and kills it. The kernel's spin
+ * `applySync` (calls and host-call continuations have no isolated-vm timeout, loading has one);
+ * that is safe only because the kernel watches this process from outside (spins, wall
+ * deadlines, CPU share) and kills it. The kernel's spin
  * watch counts the entry frames it sent (CALL, REPLY); this host stamps the number it has
  * finished into `aux` of every frame it writes — at the end of a turn, and at once when a turn
  * of many entries runs past PROGRESS_MS. Anything unexpected ends the process: it holds one
@@ -268,9 +269,9 @@ export function runHost(sock: Socket): void {
           return;
         }
         try {
-          settleRef.applySync(undefined, [f.id, f.aux === 1, f.body.toString('utf8')], {
-            timeout: cfg.settleTimeoutMs,
-          });
+          // No isolated-vm timeout here either (see CALL): a continuation is held to spinMs by the
+          // kernel's spin watch and to the deadline of any call waiting on it, as a call is.
+          settleRef.applySync(undefined, [f.id, f.aux === 1, f.body.toString('utf8')]);
         } catch (err) {
           entryFailed('host-call continuation', err);
         }
