@@ -68,6 +68,7 @@ const SECURITY = join(import.meta.dirname, '..', 'plugins', 'security', 'dist', 
 const ECHO = `export const plugin = { routes: {
   async hello() { return { status: 200, body: { hello: 'world' } }; },
   now() { return { status: 200, body: { hello: 'world' } }; },
+  async cancel(_req, ctx) { await ctx.timers.cancel(1); return { status: 200, body: { hello: 'world' } }; },
   async work() {
     const rows = [];
     for (let i = 0; i < 2000; i++) rows.push({ id: i, name: 'node-' + (i % 97), load: (i * 7919) % 1000 / 10, tags: ['a' + (i % 5), 'b'] });
@@ -768,7 +769,8 @@ for (let c = 0; c < 1500; c++) {
  * this bundle again, to show the noise), both spawned by this checkout's sandbox with its flags,
  * CALLS_ROUNDS interleaved rounds of CALLS_PER_ROUND calls (16 in flight) of the echo route with
  * the request the kernel sends for `GET /api/v1/echo/open` (its six forwarded headers, an anonymous
- * caller), medians. Host CPU: all its threads (schedstat). OMEGA_BENCH_CALLS_ONLY=1 runs only this.
+ * caller) — an async handler, a sync one, and one awaiting a host call (a REPLY entry) —, medians.
+ * Host CPU: all its threads (schedstat). OMEGA_BENCH_CALLS_ONLY=1 runs only this.
  * OMEGA_BENCH_HOST_PID_FILE=<file> writes the hosts' pids (this checkout's first) for `perf`.
  */
 async function callsSection(): Promise<void> {
@@ -813,7 +815,19 @@ async function callsSection(): Promise<void> {
   const running = [];
   for (const side of sides) {
     const sb = createSandbox({ logger, hostEntry: side.entry, warmHosts: 0, cgroups: { mode: 'none' } });
-    const echo = await start(sb, 'echo', ECHO);
+    // `cancel` awaits one host call (timers.cancel of no timer): a REPLY entry per call.
+    const gate = createPermissionGate({
+      plugin: 'echo',
+      declared: ['http:routes', 'timers'],
+      granted: ['http:routes', 'timers'],
+    });
+    const echo = await sb.start({
+      name: 'echo',
+      version: '1.0.0',
+      bundleCode: ECHO,
+      authorize: (d) => gate.check(d),
+      services: { log: logger },
+    });
     running.push({
       side,
       sb,
@@ -821,6 +835,7 @@ async function callsSection(): Promise<void> {
       hostUs: [] as number[],
       kernelUs: [] as number[],
       nowUs: [] as number[],
+      cancelUs: [] as number[],
       readsPerCall: [] as number[],
     });
   }
@@ -849,6 +864,7 @@ async function callsSection(): Promise<void> {
   for (const x of running) {
     await run(x.echo, 5000); // tier-up
     await run(x.echo, 5000, 'now');
+    await run(x.echo, 5000, 'cancel');
   }
   for (let r = 0; r < rounds; r++)
     for (const x of running) {
@@ -857,6 +873,7 @@ async function callsSection(): Promise<void> {
       x.kernelUs.push(f.kernelUs);
       x.readsPerCall.push(f.readsPerCall);
       x.nowUs.push((await run(x.echo, perRound, 'now')).hostUs);
+      x.cancelUs.push((await run(x.echo, perRound, 'cancel')).hostUs);
     }
   for (const x of running) await x.sb.close();
   await rm(built.dir, { recursive: true, force: true });
@@ -867,7 +884,7 @@ async function callsSection(): Promise<void> {
   );
   for (const x of running)
     console.log(
-      `  ${x.side.label}: host µs per round, async handler ${x.hostUs.map((v) => v.toFixed(1)).join(' ')}; sync handler ${x.nowUs.map((v) => v.toFixed(1)).join(' ')}; host read syscalls per call (async) ${median(x.readsPerCall).toFixed(3)}`,
+      `  ${x.side.label}: host µs per round, async handler ${x.hostUs.map((v) => v.toFixed(1)).join(' ')}; sync handler ${x.nowUs.map((v) => v.toFixed(1)).join(' ')}; one host call ${x.cancelUs.map((v) => v.toFixed(1)).join(' ')}; host read syscalls per call (async) ${median(x.readsPerCall).toFixed(3)}`,
     );
   const [a, b] = running as [(typeof running)[number], (typeof running)[number]];
   report({
@@ -881,6 +898,12 @@ async function callsSection(): Promise<void> {
     value: median(a.nowUs),
     unit: 'µs',
     baseline: { name: b.side.label, value: median(b.nowUs) },
+  });
+  report({
+    name: 'plugin host CPU per route call (awaits one host call)',
+    value: median(a.cancelUs),
+    unit: 'µs',
+    baseline: { name: b.side.label, value: median(b.cancelUs) },
   });
   report({
     name: 'kernel CPU per route call (in-process, no HTTP)',
