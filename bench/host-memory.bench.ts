@@ -67,6 +67,8 @@ const SECURITY = join(import.meta.dirname, '..', 'plugins', 'security', 'dist', 
  */
 const ECHO = `export const plugin = { routes: {
   async hello() { return { status: 200, body: { hello: 'world' } }; },
+  now() { return { status: 200, body: { hello: 'world' } }; },
+  async cancel(_req, ctx) { await ctx.timers.cancel(1); return { status: 200, body: { hello: 'world' } }; },
   async work() {
     const rows = [];
     for (let i = 0; i < 2000; i++) rows.push({ id: i, name: 'node-' + (i % 97), load: (i * 7919) % 1000 / 10, tags: ['a' + (i % 5), 'b'] });
@@ -158,6 +160,10 @@ function threadsCpuUs(pid: number): number {
     ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
   return ns / 1000;
 }
+
+/** Read syscalls a process has made so far (/proc/PID/io syscr): the host reads its channel once per chunk of frames. */
+const readSyscalls = (pid: number): number =>
+  Number(/^syscr:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
 
 /** Times a process's main thread has blocked and been woken so far (voluntary context switches). */
 const wakeups = (pid: number): number =>
@@ -756,6 +762,159 @@ for (let c = 0; c < 1500; c++) {
       `      bare node --trace-gc, old workload: scavenges ${line(g.scavenge)}; mark-compacts ${line(g.markCompact)}`,
     );
   }
+}
+/**
+ * The plugin host's CPU per route call alone (issue #13, host-cpu), quickly: this checkout's host
+ * bundle beside OMEGA_BENCH_BEFORE's dist/plugin-host.cjs (a built checkout; without it, beside
+ * this bundle again, to show the noise), both spawned by this checkout's sandbox with its flags,
+ * CALLS_ROUNDS interleaved rounds of CALLS_PER_ROUND calls (16 in flight) of the echo route with
+ * the request the kernel sends for `GET /api/v1/echo/open` (its six forwarded headers, an anonymous
+ * caller) — an async handler, a sync one, and one awaiting a host call (a REPLY entry) —, medians.
+ * Host CPU: all its threads (schedstat). OMEGA_BENCH_CALLS_ONLY=1 runs only this.
+ * OMEGA_BENCH_HOST_PID_FILE=<file> writes the hosts' pids (this checkout's first) for `perf`.
+ */
+async function callsSection(): Promise<void> {
+  const rounds = Number(process.env.OMEGA_BENCH_CALLS_ROUNDS ?? 7);
+  const perRound = Number(process.env.OMEGA_BENCH_CALLS_PER_ROUND ?? 20_000);
+  // OMEGA_BENCH_CALLS_FLAGS: V8 flags for this checkout's host only (e.g. --perf-basic-prof for perf).
+  const extraFlags = (process.env.OMEGA_BENCH_CALLS_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const built = await buildHost();
+  const beforeFile = BEFORE
+    ? ['plugin-host.cjs', 'plugin-host.js'].map((f) => join(BEFORE, 'dist', f)).find(existsSync)
+    : undefined;
+  if (BEFORE && !beforeFile)
+    throw new Error(`${BEFORE}/dist/plugin-host.{cjs,js} is missing: build it (npx tsup)`);
+  const sides = [
+    {
+      label: 'this checkout',
+      entry: { ...built.entry, execArgv: [...built.entry.execArgv, ...extraFlags] },
+    },
+    beforeFile
+      ? { label: `before (${BEFORE})`, entry: { execArgv: ['--no-node-snapshot'], file: beforeFile } }
+      : { label: 'this checkout again (noise)', entry: built.entry },
+  ];
+  const req = {
+    method: 'GET',
+    path: '/api/v1/echo/open',
+    params: {},
+    query: {},
+    headers: {
+      'x-request-id': '8f3a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c',
+      accept: '*/*',
+      'user-agent': 'wrk',
+    },
+    caller: Object.freeze({
+      kind: 'anonymous' as const,
+      id: '',
+      permissions: Object.freeze([]),
+      remote: '127.0.0.1',
+    }),
+    requestId: '8f3a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c',
+    body: undefined,
+  };
+  const running = [];
+  for (const side of sides) {
+    const sb = createSandbox({ logger, hostEntry: side.entry, warmHosts: 0, cgroups: { mode: 'none' } });
+    // `cancel` awaits one host call (timers.cancel of no timer): a REPLY entry per call.
+    const gate = createPermissionGate({
+      plugin: 'echo',
+      declared: ['http:routes', 'timers'],
+      granted: ['http:routes', 'timers'],
+    });
+    const echo = await sb.start({
+      name: 'echo',
+      version: '1.0.0',
+      bundleCode: ECHO,
+      authorize: (d) => gate.check(d),
+      services: { log: logger },
+    });
+    running.push({
+      side,
+      sb,
+      echo,
+      hostUs: [] as number[],
+      kernelUs: [] as number[],
+      nowUs: [] as number[],
+      cancelUs: [] as number[],
+      readsPerCall: [] as number[],
+    });
+  }
+  if (process.env.OMEGA_BENCH_HOST_PID_FILE) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(process.env.OMEGA_BENCH_HOST_PID_FILE, running.map((x) => x.echo.status().pid).join(' '));
+  }
+  const run = async (p: PluginInstance, n: number, route = 'hello') => {
+    let next = 0;
+    const pid = p.status().pid!;
+    const host0 = threadsCpuUs(pid);
+    const reads0 = readSyscalls(pid);
+    const cpu0 = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < n) await callRoute(p, route, req as never);
+      }),
+    );
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      hostUs: (threadsCpuUs(pid) - host0) / n,
+      kernelUs: (cpu.user + cpu.system) / n,
+      readsPerCall: (readSyscalls(pid) - reads0) / n,
+    };
+  };
+  for (const x of running) {
+    await run(x.echo, 5000); // tier-up
+    await run(x.echo, 5000, 'now');
+    await run(x.echo, 5000, 'cancel');
+  }
+  for (let r = 0; r < rounds; r++)
+    for (const x of running) {
+      const f = await run(x.echo, perRound);
+      x.hostUs.push(f.hostUs);
+      x.kernelUs.push(f.kernelUs);
+      x.readsPerCall.push(f.readsPerCall);
+      x.nowUs.push((await run(x.echo, perRound, 'now')).hostUs);
+      x.cancelUs.push((await run(x.echo, perRound, 'cancel')).hostUs);
+    }
+  for (const x of running) await x.sb.close();
+  await rm(built.dir, { recursive: true, force: true });
+  console.log(
+    `\nloadavg ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ${rounds} interleaved rounds of ${perRound} route calls, 16 in flight, medians`,
+  );
+  for (const x of running)
+    console.log(
+      `  ${x.side.label}: host µs per round, async handler ${x.hostUs.map((v) => v.toFixed(1)).join(' ')}; sync handler ${x.nowUs.map((v) => v.toFixed(1)).join(' ')}; one host call ${x.cancelUs.map((v) => v.toFixed(1)).join(' ')}; host read syscalls per call (async) ${median(x.readsPerCall).toFixed(3)}`,
+    );
+  const [a, b] = running as [(typeof running)[number], (typeof running)[number]];
+  report({
+    name: 'plugin host CPU per route call (async handler)',
+    value: median(a.hostUs),
+    unit: 'µs',
+    baseline: { name: b.side.label, value: median(b.hostUs) },
+  });
+  report({
+    name: 'plugin host CPU per route call (sync handler)',
+    value: median(a.nowUs),
+    unit: 'µs',
+    baseline: { name: b.side.label, value: median(b.nowUs) },
+  });
+  report({
+    name: 'plugin host CPU per route call (awaits one host call)',
+    value: median(a.cancelUs),
+    unit: 'µs',
+    baseline: { name: b.side.label, value: median(b.cancelUs) },
+  });
+  report({
+    name: 'kernel CPU per route call (in-process, no HTTP)',
+    value: median(a.kernelUs),
+    unit: 'µs',
+    baseline: { name: b.side.label, value: median(b.kernelUs) },
+  });
+}
+if (process.env.OMEGA_BENCH_CALLS_ONLY === '1') {
+  await callsSection();
+  process.exit(0);
 }
 if (process.env.OMEGA_BENCH_FLAGS_ONLY === '1') {
   await flagsSection();

@@ -485,7 +485,6 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
         code,
         memoryMb: limits.memoryMb,
         loadTimeoutMs: limits.activateTimeoutMs,
-        settleTimeoutMs: limits.callTimeoutMs,
         maxCallChars: limits.maxCallBytes,
         maxResultChars: limits.maxResultBytes,
         spinMs: limits.spinMs,

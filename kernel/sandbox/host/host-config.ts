@@ -7,8 +7,6 @@ export interface HostLoadConfig {
   memoryMb: number;
   /** applySync timeout for loading (compile, evaluate, install), ms. */
   loadTimeoutMs: number;
-  /** applySync timeout for settling a host call's reply (the plugin's continuation), ms. */
-  settleTimeoutMs: number;
   /** Largest host-call argument string the prelude posts, characters. */
   maxCallChars: number;
   /** Largest result string the prelude posts, characters. */

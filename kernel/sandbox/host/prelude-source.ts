@@ -8,8 +8,10 @@
  *   (b = `{code, message}` JSON). It lives only in this closure: never on a global, never passed
  *   to anything the plugin can patch (no `.call`, no patched builtins touch it).
  * - `dispatch(id, kind, name, payload)` starts a call into the plugin; its outcome comes back
- *   later through `post`. `settle(id, ok, json)` answers a host call. Both are entered by the
- *   host with `applySync` under a timeout.
+ *   later through `post` — except a route handler's that answered at once (returned no thenable):
+ *   dispatch returns that answer's JSON text (checked as `post(2, …)`'s is), so the call needs no
+ *   ivm.Callback and no microtask (a string is all dispatch ever returns, else undefined).
+ *   `settle(id, ok, json)` answers a host call. Both are entered by the host with `applySync`.
  * - Errors become `{code, message}` strings here, inside the isolate (under the call's
  *   deadline): the host never touches a plugin-made object.
  *
@@ -118,13 +120,18 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     p.rej(codedError(code, message, extras));
   }
 
-  function finish(id, v) {
+  // A result's JSON text, or undefined once the error that replaces it was posted.
+  function resultText(id, v) {
     let s;
-    try { s = v === undefined ? '' : stringify(v); } catch (_) { post(3, id, '', errJson('OMEGA_ERR_PLUGIN_FAILED', 'The result is not JSON data.')); return; }
+    try { s = v === undefined ? '' : stringify(v); } catch (_) { post(3, id, '', errJson('OMEGA_ERR_PLUGIN_FAILED', 'The result is not JSON data.')); return undefined; }
     if (s === undefined) s = '';
-    if (typeof s !== 'string') { post(3, id, '', FAILED); return; }
-    if (s.length > MAX_RESULT) { post(3, id, '', errJson('OMEGA_ERR_PLUGIN_LIMIT', 'A result of ' + s.length + ' characters exceeds the limit of ' + MAX_RESULT + '.')); return; }
-    post(2, id, '', s);
+    if (typeof s !== 'string') { post(3, id, '', FAILED); return undefined; }
+    if (s.length > MAX_RESULT) { post(3, id, '', errJson('OMEGA_ERR_PLUGIN_LIMIT', 'A result of ' + s.length + ' characters exceeds the limit of ' + MAX_RESULT + '.')); return undefined; }
+    return s;
+  }
+  function finish(id, v) {
+    const s = resultText(id, v);
+    if (s !== undefined) post(2, id, '', s);
   }
 
   function handlerOf(table, name, what) {
@@ -195,11 +202,27 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     throw codedError('OMEGA_ERR_INTERNAL', 'Unknown call kind.');
   }
 
+  async function settled(v) { return await v; }
+  // A route handler's outcome: its answer's JSON text when the handler returned one at once (not a
+  // thenable), else undefined — its error was posted, or its promise's outcome will be.
+  function routeNow(id, name, arg) {
+    let v, th;
+    try {
+      const t = active.routes;
+      v = apply(handlerOf(t, name, 'route handler'), t, [arg, ctx]);
+      th = v !== null && (typeof v === 'object' || typeof v === 'function') ? v.then : undefined;
+    } catch (e) { post(3, id, '', describe(e)); return undefined; }
+    if (typeof th !== 'function') return resultText(id, v);
+    apply(then, settled(v), [function (w) { finish(id, w); }, function (e) { post(3, id, '', describe(e)); }]);
+    return undefined;
+  }
   function dispatch(id, kind, name, payload) {
     let arg;
-    try { arg = payload === '' ? undefined : parse(payload); } catch (_) { post(3, id, '', errJson('OMEGA_ERR_INTERNAL', 'Malformed payload.')); return; }
+    try { arg = payload === '' ? undefined : parse(payload); } catch (_) { post(3, id, '', errJson('OMEGA_ERR_INTERNAL', 'Malformed payload.')); return undefined; }
+    if (kind === 'route' && plugin !== null && active !== null) return routeNow(id, name, arg);
     const p = run(kind, name, arg);
     apply(then, p, [function (v) { finish(id, v); }, function (e) { post(3, id, '', describe(e)); }]);
+    return undefined;
   }
 
   // ── ctx, built from the protocol's ctx method specs (cfg.surface: path → spec) ──

@@ -24,8 +24,9 @@ const errBody = (code: string, message: string): string => JSON.stringify({ code
 /**
  * The plugin-host process: one isolate and one context for one plugin, driven by frames on
  * `sock` (fd 3, a socketpair to the kernel). Every entry into the isolate is a synchronous
- * `applySync` (calls have no isolated-vm timeout); that is safe only because the kernel watches
- * this process from outside (spins, wall deadlines, CPU share) and kills it. The kernel's spin
+ * `applySync` (calls and host-call continuations have no isolated-vm timeout, loading has one);
+ * that is safe only because the kernel watches this process from outside (spins, wall
+ * deadlines, CPU share) and kills it. The kernel's spin
  * watch counts the entry frames it sent (CALL, REPLY); this host stamps the number it has
  * finished into `aux` of every frame it writes — at the end of a turn, and at once when a turn
  * of many entries runs past PROGRESS_MS. Anything unexpected ends the process: it holds one
@@ -108,20 +109,23 @@ export function runHost(sock: Socket): void {
       if (id !== 0) hostCallsOut++;
       return 1;
     }
-    if (kind === 2 || kind === 3) {
-      if (b.length > cfg.maxResultChars) {
-        writer.send(
-          FrameType.RESULT_ERR,
-          id,
-          done,
-          '',
-          errBody('OMEGA_ERR_PLUGIN_LIMIT', 'The result is too large.'),
-        );
-        return 0;
-      }
-      writer.send(kind === 2 ? FrameType.RESULT_OK : FrameType.RESULT_ERR, id, done, '', b);
-    }
+    if (kind === 2 || kind === 3) sendResult(kind === 2 ? FrameType.RESULT_OK : FrameType.RESULT_ERR, id, b);
     return 0;
+  };
+
+  /** A call's outcome (the isolate's text, bounded here again: the prelude's check is the plugin's side). */
+  const sendResult = (type: number, id: number, b: string): void => {
+    if (b.length > cfg!.maxResultChars) {
+      writer.send(
+        FrameType.RESULT_ERR,
+        id,
+        done,
+        '',
+        errBody('OMEGA_ERR_PLUGIN_LIMIT', 'The result is too large.'),
+      );
+      return;
+    }
+    writer.send(type, id, done, '', b);
   };
 
   const load = (c: HostLoadConfig): void => {
@@ -248,7 +252,10 @@ export function runHost(sock: Socket): void {
           // until it would have fired (laverdet/isolated-vm#572), i.e. calls/s × deadline of
           // them — ~20 MB of native heap after a burst of route calls, never given back. The
           // kernel enforces this call's deadline (aux) and the spin rule from outside.
-          dispatchRef.applySync(undefined, [f.id, kind, name, f.body.toString('utf8')]);
+          // A route handler that answered at once: its answer is the entry's result (a string; the
+          // prelude returns nothing else), sent as post(2, …) would have sent it.
+          const answer = dispatchRef.applySync(undefined, [f.id, kind, name, f.body.toString('utf8')]);
+          if (typeof answer === 'string' && !dying) sendResult(FrameType.RESULT_OK, f.id, answer);
         } catch (err) {
           entryFailed(`${kind} ${name}`.trim(), err, f.id);
         }
@@ -262,9 +269,9 @@ export function runHost(sock: Socket): void {
           return;
         }
         try {
-          settleRef.applySync(undefined, [f.id, f.aux === 1, f.body.toString('utf8')], {
-            timeout: cfg.settleTimeoutMs,
-          });
+          // No isolated-vm timeout here either (see CALL): a continuation is held to spinMs by the
+          // kernel's spin watch and to the deadline of any call waiting on it, as a call is.
+          settleRef.applySync(undefined, [f.id, f.aux === 1, f.body.toString('utf8')]);
         } catch (err) {
           entryFailed('host-call continuation', err);
         }
