@@ -20,6 +20,11 @@ export interface Entry {
   unprovide: Array<() => void>;
   /** A stop is under way: calls in flight finish, new service calls are refused as unavailable. */
   stopping: boolean;
+  /**
+   * A reload or an upgrade is under way (from its stop until the new copy started or failed):
+   * the routes answer 503 "restarting" with Retry-After, not "not running" and never 404.
+   */
+  restarting: boolean;
   /** Calls into the plugin (routes, services) not yet answered. */
   inflight: number;
   /** Resolvers waiting for `inflight` to reach 0. */
@@ -45,6 +50,7 @@ export function createEntry(found: DiscoveredPlugin, reasons: OmegaError[]): Ent
     undo: [],
     unprovide: [],
     stopping: false,
+    restarting: false,
     inflight: 0,
     idle: [],
     ended: {

@@ -152,9 +152,9 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
    * Unmounts the routes and marks the plugin stopping (no new calls: its services answer
    * "stopping, retry later"), lets calls in flight finish (bounded), disposes the sandbox, and
    * only then withdraws its services (a call to them is NOT_FOUND from there on) — unless
-   * `restarting`: a reload keeps its services answering "stopping" and its routes mounted,
-   * answering 503 "restarting" (see PluginRouteOptions.restarting), until its start provides and
-   * mounts them again.
+   * `restarting`: a reload keeps its services answering "stopping" and its routes mounted
+   * (answering 503 "restarting" while Entry.restarting, see replace) until its start provides
+   * and mounts them again.
    */
   async function stopOne(e: Entry, restarting = false): Promise<void> {
     e.stopping = true;
@@ -218,8 +218,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
               calls: callCount(e),
               logger,
               reasons,
-              // Stopping with its routes still mounted happens only in a restart (stopOne).
-              restarting: () => e.stopping,
+              restarting: () => e.restarting,
               validate: validators.get(route),
               // Decided at request time: whether the plugin provides auth is known once it started.
               ...(cookieRole ? { refreshCookie: () => (e.providesAuth ? cookieRole : undefined) } : {}),
@@ -355,15 +354,28 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
    * meanwhile are listed, not started.
    */
   async function replace(name: string, enable: boolean): Promise<PluginView> {
-    if (enable) await setEnabled(name, true);
     const known = entries.get(name);
+    // Its routes answer 503 "restarting" from the stop until the new copy has started or failed.
+    if (known) known.restarting = true;
+    try {
+      return await replaceNow(name, enable, known);
+    } finally {
+      if (known) known.restarting = false;
+    }
+  }
+
+  async function replaceNow(name: string, enable: boolean, known: Entry | undefined): Promise<PluginView> {
+    if (enable) await setEnabled(name, true);
     // Its services answer "stopping" until its start provides them again (or it is gone).
     let fresh: Awaited<ReturnType<typeof discover>>;
     try {
       if (known) await stopOne(known, true);
       fresh = await discover();
     } catch (err) {
-      if (known) withdraw(known);
+      if (known) {
+        unmountRoutes(known);
+        withdraw(known);
+      }
       throw err;
     }
     const f = fresh.get(name);
