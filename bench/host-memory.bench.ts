@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -840,7 +840,6 @@ async function callsSection(): Promise<void> {
     });
   }
   if (process.env.OMEGA_BENCH_HOST_PID_FILE) {
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(process.env.OMEGA_BENCH_HOST_PID_FILE, running.map((x) => x.echo.status().pid).join(' '));
   }
   const run = async (p: PluginInstance, n: number, route = 'hello') => {

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../kernel/log/index.js';
 import { callRoute, createSandbox, type PluginInstance, type Sandbox } from '../../kernel/sandbox/index.js';
 import { childPids, quietLogger, req } from './helpers.js';
 import { startInline } from './start-inline.js';
@@ -20,6 +20,7 @@ export const plugin = { routes: {
       const end = Date.now() + 600;
       while (Date.now() < end) {}
       done = true;
+      ctx.log.info('continuation ended');
     });
     return { status: 200, body: 'answered' };
   },
@@ -30,13 +31,28 @@ export const plugin = { routes: {
 describe('a host-call continuation', () => {
   let sb: Sandbox;
   let p: PluginInstance;
+  // The plugin's log says when its continuation ended: no call is sent while it works (one would
+  // wait behind it past its 300 ms deadline), and no sleep guesses how long it takes.
+  let ended!: () => void;
+  const endedSeen = new Promise<void>((r) => {
+    ended = r;
+  });
+  const log = createLogger({
+    level: 'info',
+    destination: {
+      write: (line: string) => {
+        if (line.includes('continuation ended')) ended();
+      },
+    },
+  });
 
   beforeAll(async () => {
     sb = createSandbox({ logger: quietLogger(), restart: { baseDelayMs: 10 } });
     p = await startInline(sb, {
       name: 'continuation-limit',
       code: CODE,
-      permissions: ['http:routes', 'timers'],
+      permissions: ['http:routes', 'timers', 'log'],
+      services: { log },
       // A call deadline shorter than the continuation, a spin limit longer; CPU is not what is tested.
       limits: {
         callTimeoutMs: 300,
@@ -56,7 +72,7 @@ describe('a host-call continuation', () => {
   it('no call waits for runs up to spinMs, past callTimeoutMs, and the host keeps serving', async () => {
     const pid = p.status().pid;
     expect((await callRoute(p, 'later', req())).body).toBe('answered');
-    await sleep(1200);
+    await endedSeen;
     expect((await callRoute(p, 'done', req())).body).toBe(true);
     expect(p.status()).toMatchObject({ state: 'running', pid, restarts: 0 });
   });

@@ -178,11 +178,8 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
         if (typeof f === 'function') await apply(f, def, [ctx]);
         return null;
       }
-      case 'route': {
-        if (active === null) throw codedError('OMEGA_ERR_PLUGIN_UNAVAILABLE', 'The plugin is not active.');
-        const t = active.routes;
-        return await apply(handlerOf(t, name, 'route handler'), t, [arg, ctx]);
-      }
+      // A route call into an active plugin is routeNow's (dispatch); this is only the refusal.
+      case 'route': throw codedError('OMEGA_ERR_PLUGIN_UNAVAILABLE', 'The plugin is not active.');
       case 'service': {
         if (active === null) throw codedError('OMEGA_ERR_PLUGIN_UNAVAILABLE', 'The plugin is not active.');
         const t = active.services;
@@ -202,9 +199,15 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     throw codedError('OMEGA_ERR_INTERNAL', 'Unknown call kind.');
   }
 
-  async function settled(v) { return await v; }
+  async function adopt(v) { return await v; }
+  // Posts the outcome of promise p as call id's answer, when it settles.
+  function answerLater(id, p) {
+    apply(then, p, [function (v) { finish(id, v); }, function (e) { post(3, id, '', describe(e)); }]);
+  }
   // A route handler's outcome: its answer's JSON text when the handler returned one at once (not a
-  // thenable), else undefined — its error was posted, or its promise's outcome will be.
+  // thenable), else undefined — its error was posted, or its promise's outcome will be. A text
+  // returned here leaves when this entry ends (after the microtasks the handler queued): an
+  // entry that ends the isolate (its memory limit) loses it, where a posted answer was flushed.
   function routeNow(id, name, arg) {
     let v, th;
     try {
@@ -213,15 +216,14 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
       th = v !== null && (typeof v === 'object' || typeof v === 'function') ? v.then : undefined;
     } catch (e) { post(3, id, '', describe(e)); return undefined; }
     if (typeof th !== 'function') return resultText(id, v);
-    apply(then, settled(v), [function (w) { finish(id, w); }, function (e) { post(3, id, '', describe(e)); }]);
+    answerLater(id, adopt(v));
     return undefined;
   }
   function dispatch(id, kind, name, payload) {
     let arg;
     try { arg = payload === '' ? undefined : parse(payload); } catch (_) { post(3, id, '', errJson('OMEGA_ERR_INTERNAL', 'Malformed payload.')); return undefined; }
     if (kind === 'route' && plugin !== null && active !== null) return routeNow(id, name, arg);
-    const p = run(kind, name, arg);
-    apply(then, p, [function (v) { finish(id, v); }, function (e) { post(3, id, '', describe(e)); }]);
+    answerLater(id, run(kind, name, arg));
     return undefined;
   }
 

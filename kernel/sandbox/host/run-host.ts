@@ -26,10 +26,9 @@ const errBody = (code: string, message: string): string => JSON.stringify({ code
  * `sock` (fd 3, a socketpair to the kernel). Every entry into the isolate is a synchronous
  * `applySync` (calls and host-call continuations have no isolated-vm timeout, loading has one);
  * that is safe only because the kernel watches this process from outside (spins, wall
- * deadlines, CPU share) and kills it. The kernel's spin
- * watch counts the entry frames it sent (CALL, REPLY); this host stamps the number it has
- * finished into `aux` of every frame it writes — at the end of a turn, and at once when a turn
- * of many entries runs past PROGRESS_MS. Anything unexpected ends the process: it holds one
+ * deadlines, CPU share) and kills it. The kernel's spin watch counts the entry frames it sent
+ * (CALL, REPLY); this host stamps the number it has finished into `aux` of every frame it
+ * writes — at the end of a turn, and at once when a turn of many entries runs past PROGRESS_MS. Anything unexpected ends the process: it holds one
  * plugin and nothing else, and the kernel restarts it.
  */
 export function runHost(sock: Socket): void {
