@@ -20,6 +20,7 @@ import { NodeRegistry } from './registry/node-registry.js';
 import { RuntimeTimings } from './runtime-timings.js';
 import { SlurmNodes } from './slurm/slurm-nodes.js';
 import { type UrgentSet, WriteLimiter } from './storage/write-limiter.js';
+import { isoTime } from './time/iso-time.js';
 import { TokenStore } from './tokens/token-store.js';
 
 /** The sweep's period, ms: liveness, command deadlines, cordon deadlines, batches. */
@@ -381,10 +382,10 @@ export class NodesRuntime {
     delete e.record.cordon;
     e.record.specVersion++;
     const reason = `cordon deadline ${c.deadline} passed`;
-    this.registry.recordHold(e, 'uncordoned', reason, 'nodes', new Date(now).toISOString());
+    this.registry.recordHold(e, 'uncordoned', reason, 'nodes', isoTime(now));
     this.registry.save(e).catch(() => {});
     this.events.change('uncordoned', e.record, undefined, {
-      hold: { by: 'nodes', reason, at: new Date(now).toISOString() },
+      hold: { by: 'nodes', reason, at: isoTime(now) },
     });
     this.events.audit({
       actor: 'nodes',

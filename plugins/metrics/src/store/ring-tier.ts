@@ -13,7 +13,9 @@ const encode = (v: number | undefined): number => {
 /**
  * A fixed-size ring of time buckets in one Float32Array: bucket `b` (an integer count of
  * `stepMs` since the epoch) lives in slot `b % capacity`, with `fields` numbers per slot
- * (1 for raw samples; 3 for min/avg/max). An absent value is stored as +0 (all bits zero) and a
+ * (1 for raw samples; 3 for min/avg/max), `stride` numbers apart (`fields` for a ring of its
+ * own; wider when rings of several series are interleaved slot by slot: see
+ * {@link takeColumnTiers}). An absent value is stored as +0 (all bits zero) and a
  * real zero as -0, so a fresh (zeroed) buffer is all absent without being written: its pages
  * stay untouched, and the host's memory grows only as history arrives (75 series start at ~0
  * instead of 3.1 MB filled with NaN). Buckets skipped over when the head advances are cleared
@@ -26,9 +28,9 @@ export class RingTier {
   head = Number.NEGATIVE_INFINITY;
 
   /**
-   * `data`/`offset`: hold the values in a larger buffer shared with other tiers, from `offset`
-   * (capacity × fields numbers), which must be zeroed there (as a new typed array is); else in a
-   * buffer of its own.
+   * `data`/`offset`/`stride`: hold the values in a larger buffer shared with other rings, slot
+   * `s` at `offset + s × stride` (`fields` numbers each, zeroed there, as a new typed array is);
+   * else in a buffer of its own.
    */
   constructor(
     readonly stepMs: number,
@@ -36,6 +38,7 @@ export class RingTier {
     readonly fields: number,
     data?: Float32Array,
     readonly offset = 0,
+    readonly stride = fields,
   ) {
     this.data = data ?? new Float32Array(capacity * fields);
   }
@@ -54,14 +57,14 @@ export class RingTier {
   put(b: number, values: ArrayLike<number>): void {
     if (b > this.head) this.advance(b);
     else if (!this.holds(b)) return;
-    const at = this.offset + this.slot(b) * this.fields;
+    const at = this.offset + this.slot(b) * this.stride;
     for (let f = 0; f < this.fields; f++) this.data[at + f] = encode(values[f]);
   }
 
   /** Field `f` of bucket `b`, NaN when absent or outside the window. */
   get(b: number, f = 0): number {
     if (!this.holds(b)) return Number.NaN;
-    const v = this.data[this.offset + this.slot(b) * this.fields + f] ?? ABSENT;
+    const v = this.data[this.offset + this.slot(b) * this.stride + f] ?? ABSENT;
     // +0 is absent, -0 a real zero (answered as 0).
     return v !== 0 ? v : 1 / v > 0 ? Number.NaN : 0;
   }
@@ -74,15 +77,19 @@ export class RingTier {
     if (this.head === Number.NEGATIVE_INFINITY) {
       // Nothing written yet: the (zeroed) region is all absent already; leave its pages untouched.
     } else if (b - this.head >= this.capacity) {
-      this.data.fill(ABSENT, this.offset, this.offset + this.capacity * this.fields);
+      if (this.stride === this.fields)
+        this.data.fill(ABSENT, this.offset, this.offset + this.capacity * this.fields);
+      else for (let s = 0; s < this.capacity; s++) this.clear(s);
     } else {
-      for (let g = this.head + 1; g < b; g++) {
-        const at = this.offset + this.slot(g) * this.fields;
-        this.data.fill(ABSENT, at, at + this.fields);
-      }
-      const at = this.offset + this.slot(b) * this.fields;
-      this.data.fill(ABSENT, at, at + this.fields);
+      for (let g = this.head + 1; g < b; g++) this.clear(this.slot(g));
+      this.clear(this.slot(b));
     }
     this.head = b;
+  }
+
+  /** Marks slot `s` absent. */
+  private clear(s: number): void {
+    const at = this.offset + s * this.stride;
+    this.data.fill(ABSENT, at, at + this.fields);
   }
 }

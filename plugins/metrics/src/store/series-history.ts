@@ -1,5 +1,5 @@
-import { takeFloats } from './float-slab.js';
-import { RingTier } from './ring-tier.js';
+import type { RingTier } from './ring-tier.js';
+import { takeColumnTiers } from './take-column-tiers.js';
 import { AVG, MAX, MIN, TIERS } from './tiers.js';
 
 const [RAW, MINUTE, HOUR] = TIERS;
@@ -7,18 +7,6 @@ const PER_MINUTE = MINUTE.stepMs / RAW.stepMs;
 const PER_HOUR = HOUR.stepMs / MINUTE.stepMs;
 /** The one-field value handed to the raw tier (reused: nothing allocated per sample). */
 const cell = new Float64Array(1);
-
-/** The three rings of a local series, laid out one after the other in one slab region. */
-function seriesTiers(): [RingTier, RingTier, RingTier] {
-  const minuteAt = RAW.capacity;
-  const hourAt = minuteAt + MINUTE.capacity * 3;
-  const { data, offset } = takeFloats(hourAt + HOUR.capacity * 3);
-  return [
-    new RingTier(RAW.stepMs, RAW.capacity, 1, data, offset),
-    new RingTier(MINUTE.stepMs, MINUTE.capacity, 3, data, offset + minuteAt),
-    new RingTier(HOUR.stepMs, HOUR.capacity, 3, data, offset + hourAt),
-  ];
-}
 
 /**
  * The history of one series: 1 s samples for an hour, per-minute min/avg/max for a day,
@@ -31,10 +19,11 @@ export class SeriesHistory {
   /** The tiers' resolutions, finest first. */
   readonly specs = TIERS;
   /**
-   * The tiers, finest first, in one region of a shared slab (see {@link takeFloats}): their
-   * 41 KB become resident only as buckets are written, not when the series is created.
+   * The tiers, finest first, one column of a block shared with other series (see
+   * {@link takeColumnTiers}): their 41 KB become resident only as buckets are written, and
+   * the same bucket of the block's series shares its pages.
    */
-  readonly tiers: readonly [RingTier, RingTier, RingTier] = seriesTiers();
+  readonly tiers: readonly [RingTier, RingTier, RingTier] = takeColumnTiers();
   /** Epoch ms of the newest sample (0 before the first). */
   lastAt = 0;
   /** The newest sample's value (NaN before the first). */

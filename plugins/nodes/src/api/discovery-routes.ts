@@ -4,6 +4,7 @@ import type { PendingAgent } from '../discovery/discovery.js';
 import { nodeHttpError } from '../errors/node-errors.js';
 import { labelProblems } from '../registry/labels.js';
 import type { NodesRuntime } from '../runtime.js';
+import { isoTime } from '../time/iso-time.js';
 import { bodyObject, check, ok, reasonOf } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 
@@ -112,7 +113,7 @@ export function discoveryRoutes(rt: () => NodesRuntime) {
           `No address of ${a.name} (${a.addresses.join(', ')}:${a.port}) accepted the invitation; check its agent still runs and is reachable, then approve again.`,
         );
       }
-      const decision = { by: actor.name, at: new Date().toISOString(), token: record.id, name: a.name };
+      const decision = { by: actor.name, at: isoTime(Date.now()), token: record.id, name: a.name };
       await s.discovery.approve(a.id, decision);
       s.events.audit({
         ...audit,
@@ -129,7 +130,7 @@ export function discoveryRoutes(rt: () => NodesRuntime) {
       const reason = reasonOf(body) as string;
       const a = await pendingOf(s, req);
       const actor = actorOf(req);
-      const decision = { by: actor.name, at: new Date().toISOString(), reason, name: a.name };
+      const decision = { by: actor.name, at: isoTime(Date.now()), reason, name: a.name };
       await s.discovery.reject(a.id, decision);
       s.events.audit({
         actor: actor.id,

@@ -1,4 +1,5 @@
 import { checkWriteVersion, type FieldError, invalid, json, type PluginResponse } from '@omega/sdk';
+import { isoTime } from '../time/iso-time.js';
 
 /** 200 (or `status`) with a JSON body, never cached. */
 export const ok = (body: unknown, status = 200): PluginResponse =>
@@ -45,5 +46,5 @@ export function deadlineOf(body: Record<string, unknown>, now: number): string |
     throw invalid([
       { field: 'deadline', message: 'must be an ISO time (or epoch ms) in the future, within a year' },
     ]);
-  return new Date(ms).toISOString();
+  return isoTime(ms);
 }

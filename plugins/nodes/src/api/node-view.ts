@@ -1,4 +1,5 @@
 import type { NodeEntry } from '../registry/node-record.js';
+import { isoTime } from '../time/iso-time.js';
 
 /**
  * A node as the API shows it: `id`, `version` (of the operator's spec, for 409s), `spec` (what
@@ -25,13 +26,13 @@ export function nodeView(e: NodeEntry, detail?: { specs: unknown }) {
       cordoned: r.cordon !== undefined || r.drain !== undefined,
       draining: r.drain !== undefined,
       connected: l.conn !== undefined,
-      ...(l.at > 0 ? { lastSeenAt: new Date(l.at).toISOString() } : {}),
+      ...(l.at > 0 ? { lastSeenAt: isoTime(l.at) } : {}),
       ...(l.remote ? { address: l.remote } : {}),
       ...(r.agentVersion ? { agentVersion: r.agentVersion } : {}),
       fingerprint: r.fingerprint,
       capacity: r.capacity,
       ...(l.load ? { load: l.load } : {}),
-      ...(l.loadAt ? { loadAt: new Date(l.loadAt).toISOString() } : {}),
+      ...(l.loadAt ? { loadAt: isoTime(l.loadAt) } : {}),
       ...(r.cgroup ? { cgroup: r.cgroup } : {}),
       ...(r.managedBy ? { managedBy: r.managedBy } : {}),
       ...(r.slurm ? { slurm: r.slurm } : {}),

@@ -10,6 +10,7 @@ import type { NodeChange, NodeEvent, NodeHold } from '../contract.js';
 import { labelProblems, patchLabels } from '../registry/labels.js';
 import type { HoldChange, NodeEntry } from '../registry/node-record.js';
 import type { NodesRuntime } from '../runtime.js';
+import { isoTime } from '../time/iso-time.js';
 import { bodyObject, check, checkVersion, deadlineOf, ok, reasonOf } from './http.js';
 import { ownNodeOf } from './node-read-routes.js';
 import { nodeView } from './node-view.js';
@@ -53,7 +54,7 @@ function hold(req: PluginRequest, body: Record<string, unknown>): NodeHold {
   const actor = actorOf(req);
   const reason = reasonOf(body) as string;
   const deadline = deadlineOf(body, Date.now());
-  return { by: actor.name, reason, at: new Date().toISOString(), ...(deadline ? { deadline } : {}) };
+  return { by: actor.name, reason, at: isoTime(Date.now()), ...(deadline ? { deadline } : {}) };
 }
 
 /** The operator's writes: labels, cordon, drain, uncordon. */
@@ -132,7 +133,7 @@ export function nodeWriteRoutes(rt: () => NodesRuntime) {
         'uncordoned',
         actor,
         { reason },
-        { hold: { by: actor.name, reason, at: new Date().toISOString() } },
+        { hold: { by: actor.name, reason, at: isoTime(Date.now()) } },
       );
     },
   };

@@ -1,5 +1,6 @@
 import type { DiscoveredAgentResult } from '@omega/protocol';
 import { canonicalFingerprint } from '../crypto/key-fingerprint.js';
+import { isoTime } from '../time/iso-time.js';
 import type { Decision, PendingAgent } from './discovery.js';
 
 /** A TXT claim as a whole number (at most 16 digits), else undefined. */
@@ -35,7 +36,7 @@ export function pendingAgents(
     const addresses = (Array.isArray(a.addresses) ? a.addresses : []).filter(
       (x): x is string => typeof x === 'string' && x.length <= 64,
     );
-    const seenAt = Number.isFinite(a.seenAt) ? new Date(a.seenAt).toISOString() : new Date(0).toISOString();
+    const seenAt = isoTime(Number.isFinite(a.seenAt) ? a.seenAt : 0);
     const prev = byId.get(fp);
     if (prev) {
       for (const addr of addresses)

@@ -4,6 +4,7 @@ import { REASONS } from '../liveness/reasons.js';
 import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
 import type { NodeEntry, NodeRecord } from '../registry/node-record.js';
 import { type NodesRuntime, STORAGE_WAIT_MS } from '../runtime.js';
+import { isoTime } from '../time/iso-time.js';
 import type { GatewayAnswer, JoinArgs, Refusal } from './gateway-types.js';
 import { isNodeName, isReservedNodeName } from './node-name.js';
 import { applySpecs, writeSpecs } from './store-specs.js';
@@ -188,7 +189,7 @@ function newRecord(
   // From the key's fingerprint (a removed key never comes back, so an id is never reused).
   let id = `nd-${fp.slice(0, 12)}`;
   for (let n = 13; rt.registry.get(id) || rt.registry.removed({ id }); n++) id = `nd-${fp.slice(0, n)}`;
-  const at = new Date(now).toISOString();
+  const at = isoTime(now);
   const reason = REASONS.joined(tokenId, a.remote);
   return {
     id,

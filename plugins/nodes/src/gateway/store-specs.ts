@@ -4,6 +4,7 @@ import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
 import type { NodeEntry, NodeRecord } from '../registry/node-record.js';
 import { SPECS_STORE } from '../registry/node-registry.js';
 import type { NodesRuntime } from '../runtime.js';
+import { isoTime } from '../time/iso-time.js';
 
 /** Largest specs document kept, bytes of JSON (the agent's claim: bounded). */
 export const MAX_SPECS_BYTES = 256 * 1024;
@@ -43,7 +44,7 @@ export function applySpecs(
   const cgroup = specs.cgroup ?? specs.enforcement;
   if (cgroup !== null && typeof cgroup === 'object' && !Array.isArray(cgroup))
     r.cgroup = cgroup as Record<string, unknown>;
-  return { specs, at: new Date().toISOString() };
+  return { specs, at: isoTime(Date.now()) };
 }
 
 /**

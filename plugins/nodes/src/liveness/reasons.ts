@@ -1,6 +1,8 @@
+import { isoTime } from '../time/iso-time.js';
+
 /** `12:01:07 UTC` for an epoch-ms time (the state's `since` carries the full ISO time). */
 export function clock(ms: number): string {
-  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+  return `${isoTime(ms).slice(11, 19)} UTC`;
 }
 
 /** `23 s`, or `4 min` from two minutes on. */

@@ -3,6 +3,7 @@ import type { NodeChange } from '../contract.js';
 import type { Transition } from '../liveness/judge-liveness.js';
 import type { NodeEvents } from '../publish/node-events.js';
 import type { UrgentSet } from '../storage/write-limiter.js';
+import { isoTime } from '../time/iso-time.js';
 import { appendHistory, numberHistory } from './append-history.js';
 import type { LiveState, NodeEntry, NodeRecord, StateChange } from './node-record.js';
 
@@ -182,7 +183,7 @@ export class NodeRegistry {
     const id = entry.record.id;
     const run = (this.writes.get(id) ?? Promise.resolve()).then(async () => {
       if (this.byId.get(id) !== entry) return;
-      entry.record.updatedAt = new Date().toISOString();
+      entry.record.updatedAt = isoTime(Date.now());
       const stored =
         urgent && this.urgentSet
           ? await this.urgentSet(COLLECTIONS.nodes, id, entry.record)
@@ -212,7 +213,7 @@ export class NodeRegistry {
   transition(entry: NodeEntry, t: Transition, actor = 'nodes', source?: string): void {
     const r = entry.record;
     const previous = r.state;
-    const since = new Date(t.at).toISOString();
+    const since = isoTime(t.at);
     r.state = t.to;
     r.reason = t.reason;
     r.since = since;
@@ -256,7 +257,7 @@ export class NodeRegistry {
       id: r.id,
       name: r.name,
       fingerprint: r.fingerprint,
-      removedAt: new Date().toISOString(),
+      removedAt: isoTime(Date.now()),
       removedBy: by,
       reason,
     };

@@ -1,5 +1,6 @@
 import type { NodeSummary } from '../contract.js';
 import type { NodeEntry } from '../registry/node-record.js';
+import { isoTime } from '../time/iso-time.js';
 
 /** A node as other plugins (and the API's lists) see it. */
 export function nodeSummary(e: NodeEntry): NodeSummary {
@@ -18,7 +19,7 @@ export function nodeSummary(e: NodeEntry): NodeSummary {
     connected: l.conn !== undefined,
     capacity: r.capacity,
     ...(l.load ? { load: l.load } : {}),
-    ...(l.at > 0 ? { lastSeenAt: new Date(l.at).toISOString() } : {}),
+    ...(l.at > 0 ? { lastSeenAt: isoTime(l.at) } : {}),
     ...(r.cgroup ? { cgroup: r.cgroup } : {}),
     ...(r.managedBy ? { managedBy: r.managedBy } : {}),
     ...(r.slurm ? { slurm: r.slurm } : {}),

@@ -2,6 +2,7 @@ import type { NodeHold } from '../contract.js';
 import { isReservedNodeName } from '../gateway/node-name.js';
 import { appendHistory } from '../registry/append-history.js';
 import type { NodeEntry, NodeRecord, StateChange } from '../registry/node-record.js';
+import { isoTime } from '../time/iso-time.js';
 import { mapSlurmState } from './map-slurm-state.js';
 import type { ReportedSlurmNode } from './read-slurm-nodes.js';
 
@@ -146,7 +147,7 @@ export class SlurmNodes {
     const prev = before?.record;
     const holdOf = (r: NodeRecord | undefined) => (r?.drain ? 'drain' : r?.cordon ? 'cordon' : undefined);
     const same = prev && prev.state === m.state && prev.reason === m.reason && holdOf(prev) === m.hold;
-    const iso = new Date(at).toISOString();
+    const iso = isoTime(at);
     const since = same ? prev.since : iso;
     const history: StateChange[] = prev ? prev.history : [];
     if (!same) {

@@ -2,6 +2,7 @@ import type { PluginContext } from '@omega/sdk';
 import { constantTimeEqual } from '../crypto/constant-time-equal.js';
 import { listAll } from '../registry/node-registry.js';
 import type { UrgentSet } from '../storage/write-limiter.js';
+import { isoTime } from '../time/iso-time.js';
 import { formatJoinToken, type JoinTokenParts, parseJoinToken, secretDigest } from './join-token-format.js';
 import { type JoinTokenRecord, type TokenKind, tokenStatus } from './token-record.js';
 
@@ -62,7 +63,7 @@ export class TokenStore {
     let id = await this.ctx.crypto.random(9);
     while (this.tokens.has(id)) id = await this.ctx.crypto.random(9);
     const secret = await this.ctx.crypto.random(32);
-    const now = new Date();
+    const now = Date.now();
     const record: JoinTokenRecord = {
       id,
       version: 1,
@@ -76,9 +77,9 @@ export class TokenStore {
       ...(input.boundFingerprint ? { boundFingerprint: input.boundFingerprint } : {}),
       ...(input.certSha256 ? { certSha256: input.certSha256 } : {}),
       createdBy: input.createdBy,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + input.ttlMs).toISOString(),
-      updatedAt: now.toISOString(),
+      createdAt: isoTime(now),
+      expiresAt: isoTime(now + input.ttlMs),
+      updatedAt: isoTime(now),
     };
     await this.ctx.storage.set(COLLECTION, id, record);
     this.tokens.set(id, record);
@@ -106,7 +107,7 @@ export class TokenStore {
   async revoke(id: string, by: string): Promise<boolean> {
     const t = this.tokens.get(id);
     if (!t || t.revokedAt !== undefined) return false;
-    const now = new Date().toISOString();
+    const now = isoTime(Date.now());
     t.revokedAt = now;
     t.revokedBy = by;
     t.updatedAt = now;
@@ -188,7 +189,7 @@ export class TokenStore {
       t.joined.push(nodeId);
       if (t.joined.length > JOINED_KEPT) t.joined.splice(0, t.joined.length - JOINED_KEPT);
     }
-    t.updatedAt = new Date().toISOString();
+    t.updatedAt = isoTime(Date.now());
     t.version = (t.version ?? 1) + 1;
     if (this.urgentSet) await this.urgentSet(COLLECTION, t.id, t);
     else await this.ctx.storage.set(COLLECTION, t.id, t);
