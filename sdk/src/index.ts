@@ -58,3 +58,4 @@ export {
 } from './storage/check-write-version.js';
 export { settingsWriteBody } from './storage/settings-write-body.js';
 export { StoredSettings } from './storage/stored-settings.js';
+export { isoTime } from './time/iso-time.js';

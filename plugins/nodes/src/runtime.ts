@@ -1,4 +1,4 @@
-import { type PluginContext, pluginError } from '@omega/sdk';
+import { isoTime, type PluginContext, pluginError } from '@omega/sdk';
 import { CommandChannel } from './commands/command-channel.js';
 import { Discovery } from './discovery/discovery.js';
 import { JoinGuard } from './gateway/join-guard.js';
@@ -20,7 +20,6 @@ import { NodeRegistry } from './registry/node-registry.js';
 import { RuntimeTimings } from './runtime-timings.js';
 import { SlurmNodes } from './slurm/slurm-nodes.js';
 import { type UrgentSet, WriteLimiter } from './storage/write-limiter.js';
-import { isoTime } from './time/iso-time.js';
 import { TokenStore } from './tokens/token-store.js';
 
 /** The sweep's period, ms: liveness, command deadlines, cordon deadlines, batches. */

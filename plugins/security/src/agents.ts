@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { Ctx } from './context.js';
 import { SECURITY_TOPICS } from './event-topics.js';
 import { refuse } from './http.js';
@@ -35,7 +36,7 @@ export async function createAgent(
   const agent: AgentKey = {
     id: `k-${await ctx.crypto.random(9)}`,
     ...input,
-    createdAt: new Date().toISOString(),
+    createdAt: isoTime(Date.now()),
     revoked: false,
   };
   await ctx.storage.set(AGENTS, agent.id, agent, { expectedVersion: 0 });

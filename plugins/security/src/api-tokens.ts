@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { Ctx } from './context.js';
 import { SECURITY_TOPICS } from './event-topics.js';
 import { refuse } from './http.js';
@@ -54,8 +55,8 @@ export async function createApiToken(
     name: input.name,
     scopes: input.scopes,
     hash: await ctx.crypto.hash('sha256', secret),
-    createdAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + input.expiresInDays * 86_400_000).toISOString(),
+    createdAt: isoTime(now),
+    expiresAt: isoTime(now + input.expiresInDays * 86_400_000),
     revoked: false,
   };
   await ctx.storage.set(TOKENS, id, token, { expectedVersion: 0 });

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { Ctx } from './context.js';
 import { SECURITY_TOPICS } from './event-topics.js';
 
@@ -174,7 +175,7 @@ export class AuditLog {
 
   async #checkpointIfMoved(): Promise<AuditCheckpoint | undefined> {
     if (this.#head.seq === 0 || this.#checkpoint?.seq === this.#head.seq) return this.#checkpoint;
-    const at = new Date().toISOString();
+    const at = isoTime(Date.now());
     const { seq, hash } = this.#head;
     const jws = await this.ctx.crypto.sign(JSON.stringify({ typ: CHECKPOINT_TYP, seq, hash, at }));
     const cp: AuditCheckpoint = { seq, hash, at, jws };
@@ -193,7 +194,7 @@ export class AuditLog {
   async #write(input: AuditInput): Promise<AuditEntry> {
     const base: Omit<AuditEntry, 'hash'> = {
       seq: this.#head.seq + 1,
-      time: new Date().toISOString(),
+      time: isoTime(Date.now()),
       actor: input.actor,
       action: input.action,
       outcome: input.outcome,

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { AuditEntry, AuditLog } from './audit-log.js';
 import { refuse } from './http.js';
 
@@ -58,7 +59,7 @@ export function parseAuditQuery(q: Record<string, string>): AuditQuery {
     const v = q[f];
     if (v === undefined) continue;
     if (!ISO.test(v) || Number.isNaN(Date.parse(v))) bad(f, 'an ISO 8601 time');
-    out[f] = new Date(v).toISOString();
+    out[f] = isoTime(Date.parse(v));
   }
   if (q.outcome !== undefined && !['success', 'failure', 'denied'].includes(q.outcome)) {
     bad('outcome', 'success, failure or denied');

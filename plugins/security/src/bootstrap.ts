@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { Ctx } from './context.js';
 
 const META = 'meta';
@@ -9,7 +10,7 @@ const KEY = 'bootstrap';
  * here; it is consumed by the first successful `POST /bootstrap`, and refused once any user exists.
  */
 export async function armBootstrapSecret(ctx: Ctx, secretSha256: string): Promise<void> {
-  await ctx.storage.set(META, KEY, { secretSha256, armedAt: new Date().toISOString() });
+  await ctx.storage.set(META, KEY, { secretSha256, armedAt: isoTime(Date.now()) });
 }
 
 /** True when `secret` is the armed bootstrap secret (which is then consumed). */

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { Ctx } from './context.js';
 import { SECURITY_TOPICS } from './event-topics.js';
 import { refuse } from './http.js';
@@ -58,7 +59,7 @@ function pair(access: string, fam: string, secret: string, expiresAt: number): T
     accessToken: access,
     expiresIn: ACCESS_TTL_SEC,
     refreshToken: `ort.${fam}.${secret}`,
-    refreshExpiresAt: new Date(expiresAt).toISOString(),
+    refreshExpiresAt: isoTime(expiresAt),
   };
 }
 

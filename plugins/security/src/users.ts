@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { Ctx } from './context.js';
 import { refuse } from './http.js';
 import { passwordProblem } from './password-policy.js';
@@ -89,7 +90,7 @@ export async function createUser(
   if (await ctx.storage.get(NAMES, key)) {
     refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The username "${input.username}" is taken.`);
   }
-  const now = new Date().toISOString();
+  const now = isoTime(Date.now());
   const user: User = {
     id: `u-${await ctx.crypto.random(12)}`,
     username: input.username,
@@ -142,7 +143,7 @@ export async function repairOrphanNames(ctx: Ctx): Promise<{ username: string; i
 
 /** Stores a changed user. */
 export async function saveUser(ctx: Ctx, user: User): Promise<void> {
-  await ctx.storage.set(USERS, user.id, { ...user, updatedAt: new Date().toISOString() });
+  await ctx.storage.set(USERS, user.id, { ...user, updatedAt: isoTime(Date.now()) });
 }
 
 /** Deletes a user and its name index entry; false when absent. */

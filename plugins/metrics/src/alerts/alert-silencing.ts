@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import { METRICS_TOPICS } from '../event-topics.js';
 import type { PluginStorage } from '../persist/plugin-storage.js';
 import { AckStore } from './ack-store.js';
@@ -128,7 +129,7 @@ export class AlertSilencing {
     this.audit(actor, 'silence.create', rec.id, {
       ...s.matchers,
       reason: s.reason,
-      until: new Date(s.endsAt).toISOString(),
+      until: isoTime(s.endsAt),
     });
     return rec;
   }

@@ -1,10 +1,16 @@
-import { actorOf, httpError, type PluginRequest, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import {
+  actorOf,
+  httpError,
+  isoTime,
+  type PluginRequest,
+  type PluginResponse,
+  type SchemaRequest,
+} from '@omega/sdk';
 import { canonicalFingerprint } from '../crypto/key-fingerprint.js';
 import type { PendingAgent } from '../discovery/discovery.js';
 import { nodeHttpError } from '../errors/node-errors.js';
 import { labelProblems } from '../registry/labels.js';
 import type { NodesRuntime } from '../runtime.js';
-import { isoTime } from '../time/iso-time.js';
 import { bodyObject, check, ok, reasonOf } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 

@@ -1,5 +1,4 @@
-import { checkWriteVersion, type FieldError, invalid, json, type PluginResponse } from '@omega/sdk';
-import { isoTime } from '../time/iso-time.js';
+import { checkWriteVersion, type FieldError, invalid, isoTime, json, type PluginResponse } from '@omega/sdk';
 
 /** 200 (or `status`) with a JSON body, never cached. */
 export const ok = (body: unknown, status = 200): PluginResponse =>

@@ -1,5 +1,5 @@
+import { isoTime } from '@omega/sdk';
 import type { NodeEntry } from '../registry/node-record.js';
-import { isoTime } from '../time/iso-time.js';
 
 /**
  * A node as the API shows it: `id`, `version` (of the operator's spec, for 409s), `spec` (what

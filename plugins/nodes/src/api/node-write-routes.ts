@@ -2,6 +2,7 @@ import {
   type Actor,
   actorOf,
   httpError,
+  isoTime,
   type PluginRequest,
   type PluginResponse,
   type SchemaRequest,
@@ -10,7 +11,6 @@ import type { NodeChange, NodeEvent, NodeHold } from '../contract.js';
 import { labelProblems, patchLabels } from '../registry/labels.js';
 import type { HoldChange, NodeEntry } from '../registry/node-record.js';
 import type { NodesRuntime } from '../runtime.js';
-import { isoTime } from '../time/iso-time.js';
 import { bodyObject, check, checkVersion, deadlineOf, ok, reasonOf } from './http.js';
 import { ownNodeOf } from './node-read-routes.js';
 import { nodeView } from './node-view.js';

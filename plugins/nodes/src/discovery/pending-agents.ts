@@ -1,6 +1,6 @@
 import type { DiscoveredAgentResult } from '@omega/protocol';
+import { isoTime } from '@omega/sdk';
 import { canonicalFingerprint } from '../crypto/key-fingerprint.js';
-import { isoTime } from '../time/iso-time.js';
 import type { Decision, PendingAgent } from './discovery.js';
 
 /** A TXT claim as a whole number (at most 16 digits), else undefined. */

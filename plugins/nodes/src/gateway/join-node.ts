@@ -1,10 +1,9 @@
-import { isCodedError } from '@omega/sdk';
+import { isCodedError, isoTime } from '@omega/sdk';
 import { keyFingerprint } from '../crypto/key-fingerprint.js';
 import { REASONS } from '../liveness/reasons.js';
 import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
 import type { NodeEntry, NodeRecord } from '../registry/node-record.js';
 import { type NodesRuntime, STORAGE_WAIT_MS } from '../runtime.js';
-import { isoTime } from '../time/iso-time.js';
 import type { GatewayAnswer, JoinArgs, Refusal } from './gateway-types.js';
 import { isNodeName, isReservedNodeName } from './node-name.js';
 import { applySpecs, writeSpecs } from './store-specs.js';

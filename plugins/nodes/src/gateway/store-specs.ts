@@ -1,10 +1,10 @@
+import { isoTime } from '@omega/sdk';
 import { toBase64url } from '../crypto/base64url.js';
 import { sha256 } from '../crypto/sha256.js';
 import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
 import type { NodeEntry, NodeRecord } from '../registry/node-record.js';
 import { SPECS_STORE } from '../registry/node-registry.js';
 import type { NodesRuntime } from '../runtime.js';
-import { isoTime } from '../time/iso-time.js';
 
 /** Largest specs document kept, bytes of JSON (the agent's claim: bounded). */
 export const MAX_SPECS_BYTES = 256 * 1024;

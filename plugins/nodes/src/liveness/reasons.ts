@@ -1,4 +1,4 @@
-import { isoTime } from '../time/iso-time.js';
+import { isoTime } from '@omega/sdk';
 
 /** `12:01:07 UTC` for an epoch-ms time (the state's `since` carries the full ISO time). */
 export function clock(ms: number): string {

@@ -1,9 +1,9 @@
 import type { PluginContext } from '@omega/sdk';
+import { isoTime } from '@omega/sdk';
 import type { NodeChange } from '../contract.js';
 import type { Transition } from '../liveness/judge-liveness.js';
 import type { NodeEvents } from '../publish/node-events.js';
 import type { UrgentSet } from '../storage/write-limiter.js';
-import { isoTime } from '../time/iso-time.js';
 import { appendHistory, numberHistory } from './append-history.js';
 import type { LiveState, NodeEntry, NodeRecord, StateChange } from './node-record.js';
 

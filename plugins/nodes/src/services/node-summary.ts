@@ -1,6 +1,6 @@
+import { isoTime } from '@omega/sdk';
 import type { NodeSummary } from '../contract.js';
 import type { NodeEntry } from '../registry/node-record.js';
-import { isoTime } from '../time/iso-time.js';
 
 /** A node as other plugins (and the API's lists) see it. */
 export function nodeSummary(e: NodeEntry): NodeSummary {

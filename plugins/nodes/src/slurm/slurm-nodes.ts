@@ -1,8 +1,8 @@
+import { isoTime } from '@omega/sdk';
 import type { NodeHold } from '../contract.js';
 import { isReservedNodeName } from '../gateway/node-name.js';
 import { appendHistory } from '../registry/append-history.js';
 import type { NodeEntry, NodeRecord, StateChange } from '../registry/node-record.js';
-import { isoTime } from '../time/iso-time.js';
 import { mapSlurmState } from './map-slurm-state.js';
 import type { ReportedSlurmNode } from './read-slurm-nodes.js';
 

@@ -1,8 +1,8 @@
 import type { PluginContext } from '@omega/sdk';
+import { isoTime } from '@omega/sdk';
 import { constantTimeEqual } from '../crypto/constant-time-equal.js';
 import { listAll } from '../registry/node-registry.js';
 import type { UrgentSet } from '../storage/write-limiter.js';
-import { isoTime } from '../time/iso-time.js';
 import { formatJoinToken, type JoinTokenParts, parseJoinToken, secretDigest } from './join-token-format.js';
 import { type JoinTokenRecord, type TokenKind, tokenStatus } from './token-record.js';
 

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { NetworkTopology } from '../contract.js';
 import type { InterfacesReportView } from '../reports/read-interfaces.js';
 import { isLinkLocalOrLoopback, subnetOf } from './subnet.js';
@@ -46,7 +47,7 @@ export function buildTopology(nodes: readonly TopologyInput[], at: number): Netw
     }
   }
   return {
-    at: new Date(at).toISOString(),
+    at: isoTime(at),
     nodes: nodes.map((n) => ({ id: n.id, name: n.name, state: n.state })),
     subnets: [...subnets.entries()]
       .map(([id, s]) => ({ id, family: s.family, prefix: s.prefix, nodes: s.nodes.size }))

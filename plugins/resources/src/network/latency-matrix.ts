@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { LatencyCell, LatencyMatrix, LinkStatus, NodeQuality, QualityGrade } from '../contract.js';
 import type { ProbeReportView } from '../reports/read-probe.js';
 import type { Thresholds } from '../settings/settings.js';
@@ -36,7 +37,7 @@ export function matrixCells(
       staleAfterMs: Math.max(30_000, 3 * r.intervalMs * e.reportEveryRounds),
       timeoutMs: e.timeoutMs,
     };
-    const at = new Date(e.receivedAt).toISOString();
+    const at = isoTime(e.receivedAt);
     const targets = [
       ...r.peers.map((p) => ({ to: p.node, figures: p.figures })),
       ...(r.kernel ? [{ to: KERNEL, figures: r.kernel.figures }] : []),
@@ -63,7 +64,7 @@ export function latencyMatrix(
   );
   const named = (id: string) => ({ id, name: id === KERNEL ? 'kernel' : names(id) });
   return {
-    at: new Date(now).toISOString(),
+    at: isoTime(now),
     windowMs,
     intervalMs,
     nodes: rows.map(named),

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { ProblemKind, ResourceSummaryView, Severity } from '../contract.js';
 import type { Thresholds } from '../settings/settings.js';
 
@@ -11,7 +12,7 @@ export interface FoundProblem {
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10} %`;
 const days = (d: number) => (d < 1 ? `${Math.round(d * 24 * 10) / 10} h` : `${Math.round(d * 10) / 10} days`);
-const time = (ms: number) => new Date(ms).toISOString();
+const time = (ms: number) => isoTime(ms);
 const mb = (bps: number) => `${Math.round(bps / 1e5) / 10} MB/s`;
 
 /** GPU clock reasons that are not a problem (idle, or a clock the operator chose). */

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { ResourceProblem } from '../contract.js';
 import type { FoundProblem } from './find-problems.js';
 
@@ -26,7 +27,7 @@ export class ProblemTracker {
       const k = keyOf(f);
       if (after.has(k)) continue;
       const known = before.get(k);
-      const p: ResourceProblem = { ...f, since: known?.since ?? new Date(now).toISOString() };
+      const p: ResourceProblem = { ...f, since: known?.since ?? isoTime(now) };
       after.set(k, p);
       if (!known || known.severity !== p.severity) raised.push(p);
     }

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import { createApiToken, getApiToken, listApiTokens, revokeApiToken } from '../api-tokens.js';
 import { type Ctx, callerOf, type Req, type RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
@@ -43,7 +44,7 @@ export async function changePassword(req: RouteReq<'changePassword'>, ctx: Ctx, 
   await saveUser(ctx, {
     ...user,
     passwordHash: await ctx.crypto.hashPassword(next),
-    passwordChangedAt: new Date().toISOString(),
+    passwordChangedAt: isoTime(Date.now()),
   });
   const revoked = await revokeUserSessions(ctx, user.id, 'password changed');
   await s.audit.append({

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import { type Ctx, callerOf, type RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import { revokeUserSessions } from '../sessions.js';
@@ -84,7 +85,7 @@ export async function updateUserRoute(req: RouteReq<'updateUserRoute'>, ctx: Ctx
   if (disabled !== undefined) next.disabled = disabled;
   if (password !== undefined) {
     next.passwordHash = await ctx.crypto.hashPassword(password);
-    next.passwordChangedAt = new Date().toISOString();
+    next.passwordChangedAt = isoTime(Date.now());
   }
   await saveUser(ctx, next);
   const revoked = await revokeUserSessions(ctx, user.id, 'user changed by an administrator');

@@ -1,4 +1,5 @@
 import type { PluginResponse } from '@omega/sdk';
+import { isoTime } from '@omega/sdk';
 import { allocationOf } from '../lifecycle/scheduler.js';
 import type { SessionsRuntime } from '../runtime.js';
 import { ok } from './http.js';
@@ -32,7 +33,7 @@ export function allocation(rt: SessionsRuntime): PluginResponse {
     }
   }
   return ok({
-    at: new Date().toISOString(),
+    at: isoTime(Date.now()),
     total,
     nodes: [...nodes].map(([node, t]) => ({ node, ...t })).sort((a, b) => (a.node < b.node ? -1 : 1)),
   });

@@ -1,4 +1,4 @@
-import { actorOf, httpError, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { actorOf, httpError, isoTime, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import { checkQuota, effectiveLimits, specUse, useOf } from '../quota/check-quota.js';
 import type { SessionsRuntime } from '../runtime.js';
 import { parseSessionSpec } from '../spec/parse-session-spec.js';
@@ -38,7 +38,7 @@ export async function createSession(
   const ask = specUse(spec);
   const limits = effectiveLimits(rt.quotas, actor.id, await rolesFor(rt, req));
   const id = `s-${(await rt.ctx.crypto.random(9)).replace(/^[-_]/, 'x')}`;
-  const now = new Date().toISOString();
+  const now = isoTime(Date.now());
   const r: SessionRecord = {
     id,
     version: 1,

@@ -1,5 +1,6 @@
 import type { NodeSummary } from '@omega/plugin-nodes/contract';
 import type { PluginResponse, SchemaRequest } from '@omega/sdk';
+import { isoTime } from '@omega/sdk';
 import type { NodesCtx } from '../agents/nodes-calls.js';
 import { allocationOf, describeFit, startOrder } from '../lifecycle/scheduler.js';
 import { demandOf, freeCapacity, schedulePass, toPlacementNode } from '../placement/index.js';
@@ -37,7 +38,7 @@ export async function planSessions(
 ): Promise<PluginResponse> {
   const count = req.body.count ?? 1;
   const spec = parseSessionSpec(req.body.spec, { placement: rt.settings.placement, fieldPrefix: 'spec.' });
-  const at = new Date().toISOString();
+  const at = isoTime(Date.now());
   if (spec.target.kind === 'slurm') {
     const reason = `submitted to Slurm${spec.target.partition ? ` (partition ${spec.target.partition})` : ''}; Slurm decides where it runs`;
     const items: PlannedCopy[] = Array.from({ length: count }, (_, i) => ({

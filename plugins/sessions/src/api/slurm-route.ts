@@ -1,4 +1,5 @@
 import type { PluginResponse } from '@omega/sdk';
+import { isoTime } from '@omega/sdk';
 import type { SessionsRuntime } from '../runtime.js';
 import { ok } from './http.js';
 
@@ -13,7 +14,7 @@ export function slurmRoutes(rt: () => SessionsRuntime) {
           .map((h) => ({
             node: h.node,
             name: h.nodeName,
-            reportedAt: new Date(h.receivedAt).toISOString(),
+            reportedAt: isoTime(h.receivedAt),
             ...h.report,
           })),
       });

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { AgentSessionStatus } from '../agent-ops.js';
 import type { SessionState, SessionStatus } from '../contract.js';
 import { formatSize } from '../spec/parse-size.js';
@@ -82,7 +83,7 @@ export function agentVerdict(r: SessionRecord, s: AgentSessionStatus): AgentVerd
     case 'starting':
       return { state: 'starting', reason: `starting on ${node}`, patch };
     case 'running': {
-      if (!r.status.startedAt) patch.startedAt = new Date().toISOString();
+      if (!r.status.startedAt) patch.startedAt = isoTime(Date.now());
       const how =
         s.reason === 'resumed'
           ? ' (resumed)'
@@ -110,7 +111,7 @@ export function agentVerdict(r: SessionRecord, s: AgentSessionStatus): AgentVerd
     default: {
       const end = endReason(r, s);
       if (s.exit) patch.exit = s.exit;
-      patch.endedAt = new Date().toISOString();
+      patch.endedAt = isoTime(Date.now());
       if (end.state === 'cancelled' && r.pendingOp?.op === 'terminate') patch.cancelledBy = r.pendingOp.by;
       return { ...end, patch };
     }

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import { startArgs } from '../agents/start-args.js';
 import type { SessionsRuntime } from '../runtime.js';
 import type { SessionRecord } from '../store/session-record.js';
@@ -84,7 +85,7 @@ export async function launch(rt: SessionsRuntime, r: SessionRecord): Promise<voi
           rt.lifecycle.move(cur, 'failed', `could not start on ${p.nodeName}: ${out.message}`, {
             actor: p.nodeName,
             details: { code: out.code },
-            patch: { endedAt: new Date().toISOString() },
+            patch: { endedAt: isoTime(Date.now()) },
           });
           rt.scheduler.wake();
           return;

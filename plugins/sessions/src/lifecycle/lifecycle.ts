@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { SessionState, SessionStatus } from '../contract.js';
 import type { SessionEvents } from '../publish/session-events.js';
 import type { SessionRecord } from '../store/session-record.js';
@@ -33,7 +34,7 @@ export class Lifecycle {
   move(r: SessionRecord, state: SessionState, reason: string, o: MoveOptions = {}): boolean {
     const previous = r.status.state;
     if (!canMove(previous, state)) return false;
-    const now = new Date().toISOString();
+    const now = isoTime(Date.now());
     const changed = previous !== state;
     if (!changed && r.status.reason === reason && o.patch === undefined) return true;
     r.status = { ...r.status, ...o.patch, state, reason };
@@ -65,7 +66,7 @@ export class Lifecycle {
   touch(r: SessionRecord, patch: Partial<SessionStatus>): void {
     r.status = { ...r.status, ...patch };
     r.version++;
-    r.updatedAt = new Date().toISOString();
+    r.updatedAt = isoTime(Date.now());
     void this.store.save(r).catch(() => {});
   }
 }

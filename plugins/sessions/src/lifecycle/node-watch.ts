@@ -1,4 +1,5 @@
 import type { NodeEvent } from '@omega/plugin-nodes/contract';
+import { isoTime } from '@omega/sdk';
 import type { SessionsRuntime } from '../runtime.js';
 import type { SessionRecord } from '../store/session-record.js';
 import { reconcileNode } from './reconcile-node.js';
@@ -112,7 +113,7 @@ export class NodeWatch {
           return;
         }
         delete r.pendingOp;
-        rt.lifecycle.move(r, 'lost', reason, { patch: { endedAt: new Date().toISOString() } });
+        rt.lifecycle.move(r, 'lost', reason, { patch: { endedAt: isoTime(Date.now()) } });
         rt.usage.end(r.id);
       });
     }

@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { SessionsRuntime } from '../runtime.js';
 import { applyStatus, isAgentStatus } from './apply-status.js';
 import { launch } from './launch.js';
@@ -52,7 +53,7 @@ export async function reconcileNode(rt: SessionsRuntime, node: string, name: str
       if (isActive(r.status.state) && r.spec.target.kind === 'agents') {
         delete r.pendingOp;
         rt.lifecycle.move(r, 'lost', `node ${name} no longer knows it (its agent's data was lost?)`, {
-          patch: { endedAt: new Date().toISOString() },
+          patch: { endedAt: isoTime(Date.now()) },
         });
         rt.usage.end(r.id);
         rt.scheduler.wake();

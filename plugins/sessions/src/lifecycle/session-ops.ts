@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import { sessionError } from '../errors/session-errors.js';
 import type { SessionsRuntime } from '../runtime.js';
 import type { PendingOp, SessionRecord } from '../store/session-record.js';
@@ -27,7 +28,7 @@ function queue(r: SessionRecord, op: PendingOp['op'], by: string, extra: Partial
       { state: r.status.state, pending: r.pendingOp.op },
     );
   const n = ++r.counters[op];
-  const p: PendingOp = { op, id: `${r.id}:${op}:${n}`, by, at: new Date().toISOString(), ...extra };
+  const p: PendingOp = { op, id: `${r.id}:${op}:${n}`, by, at: isoTime(Date.now()), ...extra };
   r.pendingOp = p;
   return p;
 }
@@ -64,7 +65,7 @@ export function requestTerminate(
   if (r.status.state === 'pending' && !r.status.placement) {
     rt.lifecycle.move(r, 'cancelled', `cancelled by ${by}${why}`, {
       actor: by,
-      patch: { cancelledBy: by, endedAt: new Date().toISOString() },
+      patch: { cancelledBy: by, endedAt: isoTime(Date.now()) },
     });
     return false;
   }
@@ -144,7 +145,7 @@ export async function sendOp(rt: SessionsRuntime, r: SessionRecord): Promise<OpO
         delete cur.pendingOp;
         rt.lifecycle.move(cur, 'cancelled', `cancelled by ${op.by}${op.reason ? `: ${op.reason}` : ''}`, {
           actor: op.by,
-          patch: { cancelledBy: op.by, endedAt: new Date().toISOString() },
+          patch: { cancelledBy: op.by, endedAt: isoTime(Date.now()) },
         });
         rt.scheduler.wake();
         return { kind: 'done' };

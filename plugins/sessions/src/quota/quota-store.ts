@@ -1,4 +1,5 @@
 import type { PluginContext } from '@omega/sdk';
+import { isoTime } from '@omega/sdk';
 import type { QuotaLimits, QuotaView } from '../contract.js';
 
 const COLLECTION = 'quotas';
@@ -51,7 +52,7 @@ export class QuotaStore {
       limits,
       version: (prev?.version ?? 0) + 1,
       updatedBy: by,
-      updatedAt: new Date().toISOString(),
+      updatedAt: isoTime(Date.now()),
     };
     this.quotas.set(QuotaStore.key(scope, name), q);
     await this.ctx.storage.set(COLLECTION, QuotaStore.key(scope, name), q);

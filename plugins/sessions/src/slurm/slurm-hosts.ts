@@ -1,3 +1,4 @@
+import { isoTime } from '@omega/sdk';
 import type { SlurmNodesReport } from '../agent-ops.js';
 
 /** A submit-host agent and the Slurm cluster it last reported. */
@@ -59,7 +60,7 @@ export function parseSlurmReport(data: unknown): SlurmNodesReport | undefined {
           ]
         : [],
     );
-  return { at: typeof data.at === 'string' ? data.at : new Date().toISOString(), partitions, nodes };
+  return { at: typeof data.at === 'string' ? data.at : isoTime(Date.now()), partitions, nodes };
 }
 
 /** The Slurm submit hosts known from their agents' `slurm.nodes` reports (memory only: they report every 30 s). */
