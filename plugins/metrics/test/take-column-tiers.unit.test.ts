@@ -41,6 +41,8 @@ describe('takeColumnTiers', () => {
     // A gap longer than x's raw window clears x's ring, not y's.
     x.record(t0 + 2 * 3_600_000, 7);
     expect(x.tiers[0].get(s + 5)).toBeNaN();
+    // Inside the window now, on the slot s + 5 had: cleared, not its old value.
+    expect(x.tiers[0].get(s + 5 + 3660)).toBeNaN();
     expect(y.tiers[0].get(s + 5)).toBe(1005);
     expect(y.tiers[1].get(m + 1, AVG)).toBe(1089.5);
   });
@@ -67,7 +69,8 @@ describe('RingTier with a stride', () => {
     expect([a.get(10, 0), a.get(10, 2), b.get(10, 1), b.get(12, 2)]).toEqual([1, 3, 5, 9]);
     expect(a.get(11)).toBeNaN();
     a.put(40, [0, 0, 0]);
-    expect([a.get(10), a.get(40, 1)]).toEqual([Number.NaN, 0]);
+    // 38 is inside the window and on 10's slot: the gap cleared it.
+    expect([a.get(10), a.get(38), a.get(40, 1)]).toEqual([Number.NaN, Number.NaN, 0]);
     expect([b.get(10, 0), b.get(12, 0)]).toEqual([4, 7]);
   });
 });
