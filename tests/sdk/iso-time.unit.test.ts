@@ -42,8 +42,9 @@ describe('isoTime', () => {
 
 describe('the core plugins and ICU', () => {
   // V8's first Date#toISOString/toJSON/toString/toUTCString in an isolate maps ~640 KB of ICU's
-  // time zone names into the plugin host for its life: the core plugins write times with isoTime.
-  it('call no Date method that sets up local time zone names', () => {
+  // time zone names into the plugin host for its life (the core plugins write times with
+  // isoTime), a localeCompare ~2.2 MB of collation data, Intl its locale data.
+  it('call no Date method that sets up local time zone names, and no locale collation or Intl', () => {
     const root = join(import.meta.dirname, '..', '..', 'plugins');
     const offenders: string[] = [];
     for (const plugin of readdirSync(root)) {
@@ -52,7 +53,11 @@ describe('the core plugins and ICU', () => {
       for (const f of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
         if (!f.endsWith('.ts')) continue;
         const code = readFileSync(join(src, f), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
-        if (/\.(toISOString|toJSON|toUTCString|toTimeString|toDateString|toLocale\w*String)\(/.test(code))
+        if (
+          /\.(toISOString|toJSON|toUTCString|toTimeString|toDateString|toLocale\w*String|localeCompare)\(|\bIntl\./.test(
+            code,
+          )
+        )
           offenders.push(`${plugin}/src/${f}`);
       }
     }
