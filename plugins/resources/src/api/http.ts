@@ -1,13 +1,10 @@
-import { httpError, invalid, isoTime, json, type PluginResponse } from '@omega/sdk';
+import { httpError, invalid, json, type PluginResponse } from '@omega/sdk';
 import type { NodeInfo } from '../fleet/node-directory.js';
 import type { ResourcesRuntime } from '../runtime.js';
 
 /** 200 (or `status`) with a JSON body, never cached. */
 export const ok = (body: unknown, status = 200): PluginResponse =>
   json(status, body, { 'cache-control': 'no-store' });
-
-/** ISO time of an epoch ms. */
-export const iso = (ms: number) => isoTime(ms);
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;

@@ -1,9 +1,9 @@
-import { invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { invalid, isoTime, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { NodeQuality, QualityGrade } from '../contract.js';
 import { buildTopology } from '../network/build-topology.js';
 import { KERNEL, latencyMatrix } from '../network/latency-matrix.js';
 import type { ResourcesRuntime } from '../runtime.js';
-import { iso, listParam, nodeParam, ok, page, textParam } from './http.js';
+import { listParam, nodeParam, ok, page, textParam } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 
 type RouteSchemas = typeof routeSchemas;
@@ -18,7 +18,7 @@ function nodeNetwork(r: ResourcesRuntime, id: string, quality: NodeQuality | und
   return {
     interfaces: i
       ? {
-          reportedAt: iso(i.receivedAt),
+          reportedAt: isoTime(i.receivedAt),
           list: i.view.interfaces,
           ...(i.view.omitted ? { omitted: i.view.omitted } : {}),
         }
@@ -26,7 +26,7 @@ function nodeNetwork(r: ResourcesRuntime, id: string, quality: NodeQuality | und
     quality: quality ?? { grade: 'unknown', reason: 'no link of this node measured yet' },
     probe: p
       ? {
-          reportedAt: iso(p.receivedAt),
+          reportedAt: isoTime(p.receivedAt),
           ...(p.report.listen ? { listen: p.report.listen } : {}),
           plan: p.report.plan,
           ...(plan

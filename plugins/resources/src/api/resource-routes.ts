@@ -1,9 +1,9 @@
-import { httpError, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import { httpError, isoTime, type PluginResponse, type SchemaRequest } from '@omega/sdk';
 import type { NodeResources, ProblemEvent, Severity } from '../contract.js';
 import { SECTIONS } from '../detail/detail-fetcher.js';
 import type { NodeInfo } from '../fleet/node-directory.js';
 import type { ResourcesRuntime } from '../runtime.js';
-import { iso, listParam, nodeParam, ok, page, textParam } from './http.js';
+import { listParam, nodeParam, ok, page, textParam } from './http.js';
 import type { routeSchemas } from './route-schemas.js';
 
 type RouteSchemas = typeof routeSchemas;
@@ -18,7 +18,7 @@ export function nodeResources(rt: ResourcesRuntime, n: NodeInfo): NodeResources 
     name: n.name,
     state: n.state,
     connected: n.connected,
-    ...(s ? { reportedAt: iso(s.receivedAt) } : {}),
+    ...(s ? { reportedAt: isoTime(s.receivedAt) } : {}),
     summary: s
       ? s.view
       : {
@@ -62,7 +62,7 @@ function cluster(rt: ResourcesRuntime, items: NodeResources[]) {
     degradedArrays,
     ...(hottest ? { hottest } : {}),
     problems,
-    updatedAt: iso(Date.now()),
+    updatedAt: isoTime(Date.now()),
     ...(rt.directory.refreshedAt === 0
       ? { registry: 'the node registry could not be read yet (is the nodes plugin running?)' }
       : {}),
@@ -116,7 +116,7 @@ export function resourceRoutes(rt: () => ResourcesRuntime) {
         return ok({
           node: n.id,
           name: n.name,
-          at: iso(d.at),
+          at: isoTime(d.at),
           ...(d.stale ? { stale: d.stale } : {}),
           detail: d.detail,
         });

@@ -12,7 +12,6 @@ export interface FoundProblem {
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10} %`;
 const days = (d: number) => (d < 1 ? `${Math.round(d * 24 * 10) / 10} h` : `${Math.round(d * 10) / 10} days`);
-const time = (ms: number) => isoTime(ms);
 const mb = (bps: number) => `${Math.round(bps / 1e5) / 10} MB/s`;
 
 /** GPU clock reasons that are not a problem (idle, or a clock the operator chose). */
@@ -25,14 +24,14 @@ function thermalProblems(s: ResourceSummaryView, t: Thresholds, out: FoundProble
       kind: 'throttling',
       subject: 'cpu',
       severity: 'warning',
-      message: `throttled ${th.throttle.count} times in the last hour${th.throttle.lastAt ? `, last at ${time(th.throttle.lastAt)}` : ''}${th.throttle.throttledMs ? ` (${Math.round(th.throttle.throttledMs / 100) / 10} s in all)` : ''}`,
+      message: `throttled ${th.throttle.count} times in the last hour${th.throttle.lastAt ? `, last at ${isoTime(th.throttle.lastAt)}` : ''}${th.throttle.throttledMs ? ` (${Math.round(th.throttle.throttledMs / 100) / 10} s in all)` : ''}`,
     });
   if (th.frequency.available && th.frequency.heldDown.count > 0)
     out.push({
       kind: 'held-down',
       subject: 'cpu',
       severity: 'warning',
-      message: `busy CPUs held below their maximum frequency ${th.frequency.heldDown.count} times in the last hour${th.frequency.heldDown.lastAt ? `, last at ${time(th.frequency.heldDown.lastAt)}` : ''} (lowest ${pct(th.frequency.ratioMin)} of maximum)`,
+      message: `busy CPUs held below their maximum frequency ${th.frequency.heldDown.count} times in the last hour${th.frequency.heldDown.lastAt ? `, last at ${isoTime(th.frequency.heldDown.lastAt)}` : ''} (lowest ${pct(th.frequency.ratioMin)} of maximum)`,
     });
   if (th.sensors.available) {
     const h = th.sensors.hottest;
