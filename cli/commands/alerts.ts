@@ -2,6 +2,7 @@ import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
+import { timeFlag } from '../time-flag.js';
 
 const ACTIONS = ['list', 'ack', 'silence', 'silences', 'expire'] as const;
 
@@ -93,7 +94,14 @@ async function silence(values: Values): Promise<unknown> {
       ...(rule ? { rule } : {}),
       ...(label ? { labels: labelsFlag(label) } : {}),
       reason: needReason(values, 'silence'),
-      ...(forText ? { for: forText } : { until }),
+      ...(forText
+        ? { for: forText }
+        : {
+            until: timeFlag(
+              until!,
+              '--until takes an ISO time (in your time zone when it has none) or epoch ms',
+            ),
+          }),
     },
   });
 }
@@ -110,7 +118,10 @@ export const alertsCommand: Command = {
     rule: { type: 'string', description: 'silence: the alert rule id it covers' },
     label: { type: 'string', description: 'silence: labels an alert must have, k=v,k2=v2' },
     for: { type: 'string', description: 'silence: how long, e.g. 30m, 2h, 1d (at most 30d)' },
-    until: { type: 'string', description: 'silence: until when (RFC 3339 or epoch ms)' },
+    until: {
+      type: 'string',
+      description: 'silence: until when (an ISO time, read in your time zone when it has none, or epoch ms)',
+    },
     state: { type: 'string', description: 'silences: only active or expired ones' },
     json: { type: 'boolean', description: 'Print JSON' },
   },

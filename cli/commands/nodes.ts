@@ -3,6 +3,7 @@ import type { ApiBody, ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
+import { timeFlag } from '../time-flag.js';
 import { joinCommandLine } from './join-command-line.js';
 import { nodeEnforcementLines } from './node-enforcement-lines.js';
 
@@ -205,17 +206,14 @@ function parseLabelFlag(text: string, flag: string): Record<string, string> {
   return out;
 }
 
-/** A deadline flag: an ISO time, or a duration from now (`2h`, `30m`, `1d`). */
+/** A deadline flag: an ISO time (in the operator's time zone when it has none), or a duration from now (`2h`, `30m`, `1d`). */
 function parseDeadline(text: string): string {
   const m = /^(\d{1,6})(m|h|d)$/.exec(text.trim());
   if (m) {
     const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
     return new Date(Date.now() + Number(m[1]) * unit).toISOString();
   }
-  const t = Date.parse(text);
-  if (Number.isNaN(t))
-    throw new UsageError(`--deadline takes an ISO time or a duration such as 2h (got "${text}")`);
-  return new Date(t).toISOString();
+  return timeFlag(text, '--deadline takes an ISO time or a duration such as 2h');
 }
 
 function one(args: string[], what: string): string {

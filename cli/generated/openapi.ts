@@ -4788,7 +4788,7 @@ export interface operations {
                     reason: string;
                     /** @description Silence the alerts of this rule */
                     rule?: string;
-                    /** @description Instead of for: the end, epoch ms or RFC 3339 */
+                    /** @description Instead of for: the end, epoch ms or an RFC 3339 time with its zone */
                     until?: number | string;
                 };
             };
@@ -5287,7 +5287,7 @@ export interface operations {
             query: {
                 /** @description Bucket aggregation (default avg); minmax: [t, avg, min, max] */
                 agg?: "avg" | "min" | "max" | "p95" | "minmax";
-                /** @description Start (default an hour before `to`): epoch ms, an RFC 3339 time, "now" or "now-<duration>" such as now-15m */
+                /** @description Start (default an hour before `to`): epoch ms, an RFC 3339 time with its zone, "now" or "now-<duration>" such as now-15m */
                 from?: string;
                 /** @description Adds node="…" to the selector */
                 node?: string;
@@ -5297,7 +5297,7 @@ export interface operations {
                 series: string;
                 /** @description Point spacing: ms or a duration such as 1s, 5m (raised to the tier resolution) */
                 step?: string;
-                /** @description End (default now): epoch ms, an RFC 3339 time, "now" or "now-<duration>" such as now-15m */
+                /** @description End (default now): epoch ms, an RFC 3339 time with its zone, "now" or "now-<duration>" such as now-15m */
                 to?: string;
             };
             header?: never;
@@ -6106,7 +6106,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description ISO time (or epoch ms) in the future, within a year */
+                    /** @description An RFC 3339 time with its zone (…Z or …+01:00), or epoch ms; in the future, within a year */
                     deadline?: (string | number) | null;
                     /** @description Why, 1–512 characters (trimmed) */
                     reason: string;
@@ -6278,7 +6278,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description ISO time (or epoch ms) in the future, within a year */
+                    /** @description An RFC 3339 time with its zone (…Z or …+01:00), or epoch ms; in the future, within a year */
                     deadline?: (string | number) | null;
                     /** @description Why, 1–512 characters (trimmed) */
                     reason: string;
@@ -10735,9 +10735,9 @@ export interface operations {
                 order?: "asc" | "desc";
                 /** @description The outcome parameter */
                 outcome?: "success" | "failure" | "denied";
-                /** @description ISO 8601 time, inclusive */
+                /** @description An RFC 3339 time with its zone (…Z or …+01:00), or a date (UTC), inclusive */
                 since?: string;
-                /** @description ISO 8601 time, inclusive */
+                /** @description An RFC 3339 time with its zone (…Z or …+01:00), or a date (UTC), inclusive */
                 until?: string;
             };
             header?: never;

@@ -62,6 +62,9 @@ describe('silences: validation', () => {
     expect(
       silence({ labels: { node: 'a' }, reason: 'x', until: new Date(T0 + 60_000).toISOString() }),
     ).toMatchObject({ matchers: { labels: { node: 'a' } }, endsAt: T0 + 60_000 });
+    expect(silence({ ...ok, for: undefined, until: '2025-01-01T12:00:00+01:00' })).toMatchObject({
+      endsAt: T0 + 3_600_000,
+    });
     const bad: Array<[unknown, string]> = [
       [[], 'body'],
       [{ reason: 'x', for: '1h' }, 'rule'],
@@ -75,6 +78,8 @@ describe('silences: validation', () => {
       [{ ...ok, for: 'soon' }, 'for'],
       [{ ...ok, for: '31d' }, 'for'],
       [{ rule: 'busy', reason: 'x', until: T0 - 1 }, 'until'],
+      // A time without a zone would be read in the server's time zone: refused.
+      [{ rule: 'busy', reason: 'x', until: '2025-01-01T12:00:00' }, 'until'],
     ];
     for (const [input, field] of bad) expect(parseSilence(input, T0, ALICE)).toMatchObject({ field });
   });

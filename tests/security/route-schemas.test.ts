@@ -153,6 +153,8 @@ describe('security route schemas: enforced, true to the answers, documented', ()
         undefined,
         ['cursor', 'order', 'outcome', 'since'],
       ],
+      // A time without a zone would be read in the server's time zone: refused; with one, taken.
+      ['GET', '/audit?since=2026-12-07T10:00:00&until=2026-12-07T10:00:00%2B01:00', undefined, ['since']],
     ];
     for (const [method, path, body, fields, token] of cases) {
       const res = await send(method, path, body, token);

@@ -1,4 +1,4 @@
-import { isoTime } from '@omega/sdk';
+import { ISO_TIME_HINT, isoTime, parseIsoTime } from '@omega/sdk';
 import type { AuditEntry, AuditLog } from './audit-log.js';
 import { refuse } from './http.js';
 
@@ -32,8 +32,6 @@ export interface AuditPage {
 const SCAN_BUDGET = 5_000;
 const CHUNK = 200;
 
-const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
-
 /** Parses the query string of `GET /audit` (400 on bad values). */
 export function parseAuditQuery(q: Record<string, string>): AuditQuery {
   const bad = (field: string, message: string): never =>
@@ -58,8 +56,9 @@ export function parseAuditQuery(q: Record<string, string>): AuditQuery {
   for (const f of ['since', 'until'] as const) {
     const v = q[f];
     if (v === undefined) continue;
-    if (!ISO.test(v) || Number.isNaN(Date.parse(v))) bad(f, 'an ISO 8601 time');
-    out[f] = isoTime(Date.parse(v));
+    const ms = parseIsoTime(v);
+    if (Number.isNaN(ms)) bad(f, ISO_TIME_HINT);
+    out[f] = isoTime(ms);
   }
   if (q.outcome !== undefined && !['success', 'failure', 'denied'].includes(q.outcome)) {
     bad('outcome', 'success, failure or denied');

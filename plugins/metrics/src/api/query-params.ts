@@ -24,10 +24,16 @@ export interface ParamProblem {
 export function rangeParams(q: Record<string, string>, now: number): RangeParams | ParamProblem {
   const to = q.to === undefined ? now : parseTime(q.to, now);
   if (to === null)
-    return { field: 'to', message: 'must be epoch ms, an RFC 3339 time, "now" or "now-<duration>"' };
+    return {
+      field: 'to',
+      message: 'must be epoch ms, an RFC 3339 time with its zone (…Z or …+01:00), "now" or "now-<duration>"',
+    };
   const from = q.from === undefined ? to - 3_600_000 : parseTime(q.from, now);
   if (from === null)
-    return { field: 'from', message: 'must be epoch ms, an RFC 3339 time, "now" or "now-<duration>"' };
+    return {
+      field: 'from',
+      message: 'must be epoch ms, an RFC 3339 time with its zone (…Z or …+01:00), "now" or "now-<duration>"',
+    };
   if (from > to) return { field: 'from', message: 'must not be after "to"' };
   let step = TIERS[pickTier(from, now)]?.stepMs ?? 1_000;
   if (q.points !== undefined) {

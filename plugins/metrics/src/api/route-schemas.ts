@@ -15,14 +15,14 @@ import { AGGREGATIONS, MAX_POINTS } from '../query/range-query.js';
 
 /** A duration as `parseDuration` reads it: ms, or a number with ms|s|m|h|d|w. */
 const DURATION = String.raw`\s*\d+(?:\.\d+)?(?:ms|s|m|h|d|w)?\s*`;
-/** A time as `parseTime` reads it: epoch ms, `now`, `now-<duration>`, or an RFC 3339 time. */
+/** A time as `parseTime` reads it: epoch ms, `now`, `now-<duration>`, or an RFC 3339 time (its zone checked there). */
 const TIME = new RegExp(String.raw`^\s*(?:now(?:-${DURATION})?|\d+(?:\.\d+)?|\d{4}-\d{2}-\d{2}T[^\s]*)\s*$`);
 const time = (what: string) =>
   z
     .string()
     .max(64)
     .regex(TIME)
-    .describe(`${what}: epoch ms, an RFC 3339 time, "now" or "now-<duration>" such as now-15m`);
+    .describe(`${what}: epoch ms, an RFC 3339 time with its zone, "now" or "now-<duration>" such as now-15m`);
 
 const ruleId = z
   .string()
@@ -321,7 +321,7 @@ export const routeSchemas = defineRouteSchemas({
         until: z
           .union([z.number(), z.string().max(64)])
           .optional()
-          .describe('Instead of for: the end, epoch ms or RFC 3339'),
+          .describe('Instead of for: the end, epoch ms or an RFC 3339 time with its zone'),
       })
       .describe('A rule, labels or both; for or until'),
     responses: { 201: silenceView },

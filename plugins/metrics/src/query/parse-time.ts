@@ -1,3 +1,5 @@
+import { parseIsoTime } from '@omega/sdk';
+
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
 const UNIT_MS: Record<string, number> = {
   ms: 1,
@@ -18,7 +20,8 @@ export function parseDuration(text: string): number | null {
 }
 
 /**
- * Epoch ms of a time given as epoch ms, an RFC 3339 date, `now`, or `now-<duration>`;
+ * Epoch ms of a time given as epoch ms, an RFC 3339 time with its zone (or a bare date), `now`,
+ * or `now-<duration>`;
  * null when it is none of these.
  */
 export function parseTime(text: string, now: number): number | null {
@@ -29,7 +32,6 @@ export function parseTime(text: string, now: number): number | null {
     return d === null ? null : now - d;
   }
   if (/^\d+(\.\d+)?$/.test(t)) return Math.floor(Number(t));
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(t)) return null;
-  const ms = Date.parse(t);
+  const ms = parseIsoTime(t);
   return Number.isNaN(ms) ? null : ms;
 }

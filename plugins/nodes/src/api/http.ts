@@ -1,4 +1,13 @@
-import { checkWriteVersion, type FieldError, invalid, isoTime, json, type PluginResponse } from '@omega/sdk';
+import {
+  checkWriteVersion,
+  type FieldError,
+  ISO_TIME_HINT,
+  invalid,
+  isoTime,
+  json,
+  type PluginResponse,
+  parseIsoTime,
+} from '@omega/sdk';
 
 /** 200 (or `status`) with a JSON body, never cached. */
 export const ok = (body: unknown, status = 200): PluginResponse =>
@@ -40,10 +49,10 @@ export function parseDuration(v: unknown): number | undefined {
 export function deadlineOf(body: Record<string, unknown>, now: number): string | undefined {
   const d = body.deadline;
   if (d === undefined || d === null) return undefined;
-  const ms = typeof d === 'number' ? d : typeof d === 'string' ? Date.parse(d) : Number.NaN;
+  const ms = typeof d === 'number' ? d : typeof d === 'string' ? parseIsoTime(d) : Number.NaN;
   if (!Number.isFinite(ms) || ms <= now || ms > now + 366 * 86_400_000)
     throw invalid([
-      { field: 'deadline', message: 'must be an ISO time (or epoch ms) in the future, within a year' },
+      { field: 'deadline', message: `must be ${ISO_TIME_HINT} or epoch ms, in the future, within a year` },
     ]);
   return isoTime(ms);
 }

@@ -36,7 +36,7 @@ const holdBody = z.object({
     .union([z.string().max(64), z.number()])
     .nullable()
     .optional()
-    .describe('ISO time (or epoch ms) in the future, within a year'),
+    .describe('An RFC 3339 time with its zone (…Z or …+01:00), or epoch ms; in the future, within a year'),
   version: version.optional(),
 });
 

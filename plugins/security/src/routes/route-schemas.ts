@@ -168,13 +168,13 @@ export const routeSchemas = defineRouteSchemas({
       outcome: z.enum(['success', 'failure', 'denied']).optional(),
       since: z
         .string()
-        .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/)
-        .describe('ISO 8601 time, inclusive')
+        .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/)
+        .describe('An RFC 3339 time with its zone (…Z or …+01:00), or a date (UTC), inclusive')
         .optional(),
       until: z
         .string()
-        .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/)
-        .describe('ISO 8601 time, inclusive')
+        .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/)
+        .describe('An RFC 3339 time with its zone (…Z or …+01:00), or a date (UTC), inclusive')
         .optional(),
       limit: z.coerce.number().int().min(1).max(1000).describe('Entries per page (default 100)').optional(),
       order: z.enum(['asc', 'desc']).describe('asc: oldest first (default); desc: newest first').optional(),
