@@ -94,6 +94,11 @@ const KEEP_CODES = new Set<string>([
  * loads). Beyond this many principal × address pairs calling in rotation, callers are sent whole again.
  */
 const CALLER_SLOTS = 512;
+/**
+ * Caller slots per MB of the plugin's isolate heap limit: a kept viewer-shaped caller is ~0.8 KB
+ * of isolate heap, so the default 64 MB keeps 512 (~0.4 MB) and the smallest (8 MB) 64.
+ */
+const CALLER_SLOTS_PER_MB = 8;
 
 /** How long a host has to answer a liveness ping after a missed deadline, ms. */
 const LIVENESS_MS = 2_000;
@@ -450,7 +455,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     // A host that keeps route callers says how many slots it accepts (an older one says nothing).
     const slots = info.callerSlots;
     if (typeof slots === 'number' && Number.isInteger(slots) && slots > 0)
-      callerSlots = createCallerSlots(Math.min(slots, CALLER_SLOTS));
+      callerSlots = createCallerSlots(Math.min(slots, CALLER_SLOTS, limits.memoryMb * CALLER_SLOTS_PER_MB));
     const names = (v: unknown): string[] =>
       Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 1000) : [];
     p.resolve({
