@@ -769,7 +769,8 @@ for (let c = 0; c < 1500; c++) {
  * this bundle again, to show the noise), both spawned by this checkout's sandbox with its flags,
  * CALLS_ROUNDS interleaved rounds of CALLS_PER_ROUND calls (16 in flight) of the echo route with
  * the request the kernel sends for `GET /api/v1/echo/open` (its six forwarded headers, an anonymous
- * caller) — an async handler, a sync one, and one awaiting a host call (a REPLY entry) —, medians.
+ * caller) — an async handler, a sync one, and one awaiting a host call (a REPLY entry) — and the
+ * async handler's request from a JWT viewer (its caller as routeCaller makes one), medians.
  * Host CPU: all its threads (schedstat). OMEGA_BENCH_CALLS_ONLY=1 runs only this.
  * OMEGA_BENCH_HOST_PID_FILE=<file> writes the hosts' pids (this checkout's first) for `perf`.
  */
@@ -812,6 +813,20 @@ async function callsSection(): Promise<void> {
     requestId: '8f3a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c',
     body: undefined,
   };
+  // The same request from a JWT user (a viewer, as routeCaller makes its caller: deep-frozen, one
+  // object per principal and address): the caller the host parsed on every call before caller-ref.
+  const jwtReq = {
+    ...req,
+    path: '/api/v1/echo/guarded',
+    caller: Object.freeze({
+      kind: 'user' as const,
+      id: 'u-3f9c2a7e-8b1d-4c6f-9e0a-5d7b2c4e6f81',
+      permissions: Object.freeze(['*:read', 'events:subscribe', 'security:self']),
+      denied: Object.freeze(['security:read', 'security:write', 'security:admin']),
+      name: 'bench-viewer',
+      remote: '127.0.0.1',
+    }),
+  };
   const running = [];
   for (const side of sides) {
     const sb = createSandbox({ logger, hostEntry: side.entry, warmHosts: 0, cgroups: { mode: 'none' } });
@@ -836,13 +851,14 @@ async function callsSection(): Promise<void> {
       kernelUs: [] as number[],
       nowUs: [] as number[],
       cancelUs: [] as number[],
+      jwtUs: [] as number[],
       readsPerCall: [] as number[],
     });
   }
   if (process.env.OMEGA_BENCH_HOST_PID_FILE) {
     writeFileSync(process.env.OMEGA_BENCH_HOST_PID_FILE, running.map((x) => x.echo.status().pid).join(' '));
   }
-  const run = async (p: PluginInstance, n: number, route = 'hello') => {
+  const run = async (p: PluginInstance, n: number, route = 'hello', request: object = req) => {
     let next = 0;
     const pid = p.status().pid!;
     const host0 = threadsCpuUs(pid);
@@ -850,7 +866,7 @@ async function callsSection(): Promise<void> {
     const cpu0 = process.cpuUsage();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        while (next++ < n) await callRoute(p, route, req as never);
+        while (next++ < n) await callRoute(p, route, request as never);
       }),
     );
     const cpu = process.cpuUsage(cpu0);
@@ -864,6 +880,7 @@ async function callsSection(): Promise<void> {
     await run(x.echo, 5000); // tier-up
     await run(x.echo, 5000, 'now');
     await run(x.echo, 5000, 'cancel');
+    await run(x.echo, 5000, 'hello', jwtReq);
   }
   for (let r = 0; r < rounds; r++)
     for (const x of running) {
@@ -873,6 +890,7 @@ async function callsSection(): Promise<void> {
       x.readsPerCall.push(f.readsPerCall);
       x.nowUs.push((await run(x.echo, perRound, 'now')).hostUs);
       x.cancelUs.push((await run(x.echo, perRound, 'cancel')).hostUs);
+      x.jwtUs.push((await run(x.echo, perRound, 'hello', jwtReq)).hostUs);
     }
   for (const x of running) await x.sb.close();
   await rm(built.dir, { recursive: true, force: true });
@@ -883,7 +901,7 @@ async function callsSection(): Promise<void> {
   );
   for (const x of running)
     console.log(
-      `  ${x.side.label}: host µs per round, async handler ${x.hostUs.map((v) => v.toFixed(1)).join(' ')}; sync handler ${x.nowUs.map((v) => v.toFixed(1)).join(' ')}; one host call ${x.cancelUs.map((v) => v.toFixed(1)).join(' ')}; host read syscalls per call (async) ${median(x.readsPerCall).toFixed(3)}`,
+      `  ${x.side.label}: host µs per round, async handler ${x.hostUs.map((v) => v.toFixed(1)).join(' ')}; sync handler ${x.nowUs.map((v) => v.toFixed(1)).join(' ')}; one host call ${x.cancelUs.map((v) => v.toFixed(1)).join(' ')}; async, JWT caller ${x.jwtUs.map((v) => v.toFixed(1)).join(' ')}; kernel µs per round (async) ${x.kernelUs.map((v) => v.toFixed(2)).join(' ')}; host read syscalls per call (async) ${median(x.readsPerCall).toFixed(3)}`,
     );
   const [a, b] = running as [(typeof running)[number], (typeof running)[number]];
   report({
@@ -903,6 +921,18 @@ async function callsSection(): Promise<void> {
     value: median(a.cancelUs),
     unit: 'µs',
     baseline: { name: b.side.label, value: median(b.cancelUs) },
+  });
+  report({
+    name: 'plugin host CPU per route call (async handler, JWT caller)',
+    value: median(a.jwtUs),
+    unit: 'µs',
+    baseline: { name: b.side.label, value: median(b.jwtUs) },
+  });
+  report({
+    name: 'plugin host CPU per route call, JWT caller − anonymous (median of rounds)',
+    value: median(a.jwtUs.map((v, i) => v - a.hostUs[i]!)),
+    unit: 'µs',
+    baseline: { name: b.side.label, value: median(b.jwtUs.map((v, i) => v - b.hostUs[i]!)) },
   });
   report({
     name: 'kernel CPU per route call (in-process, no HTTP)',

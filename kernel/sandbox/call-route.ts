@@ -1,11 +1,12 @@
 import type { RouteRequest } from '@omega/protocol';
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import type { PluginInstance } from './create-plugin-instance.js';
-import { encodeRouteRequest } from './encode-route-request.js';
+import { encodeRouteRequestText, type RouteRequestText } from './encode-route-request.js';
 import { parseUntrustedJson } from './json-guard.js';
 import { MAX_RESULT_DEPTH } from './plugin-call.js';
 import { splitRouteAnswer } from './split-route-answer.js';
 import { validateRouteResponse } from './validate-route-response.js';
+import { offerRouteCall, withdrawRouteCall } from './wire/route-call-offer.js';
 
 /** A read route answer: {@link validateRouteResponse}'s result, and the body's JSON text when known. */
 export type RouteAnswer = ReturnType<typeof validateRouteResponse> & {
@@ -68,7 +69,9 @@ export function readWholeAnswer(json: string): RouteAnswer {
  * Calls route handler `handler` of a plugin with `req` and resolves the answer's text, unread:
  * pass it to {@link readRouteAnswer} before using it. For a caller that continues the call anyway
  * (the kernel's plugin route), reading the answer there saves the promise and microtask of
- * {@link callRoute}'s own continuation. A failure to encode rejects, it does not throw.
+ * {@link callRoute}'s own continuation. A failure to encode rejects, it does not throw. The call is
+ * offered to the host session beside its payload (offerRouteCall), so a caller the host already
+ * keeps goes by slot.
  */
 export function invokeRoute(
   instance: PluginInstance,
@@ -77,12 +80,21 @@ export function invokeRoute(
   deadlineMs?: number,
 ): Promise<string> {
   let payload: string;
+  let text: RouteRequestText | undefined;
   try {
-    payload = encodeRouteRequest(req);
+    text = encodeRouteRequestText(req);
+    payload = text === undefined ? JSON.stringify(req) : text.head + text.caller + text.tail;
   } catch (err) {
     return Promise.reject(err);
   }
-  return instance.invoke('route', handler, payload, deadlineMs);
+  if (text === undefined) return instance.invoke('route', handler, payload, deadlineMs);
+  // The host session may send a caller its host already keeps by slot (createCallerSlots).
+  offerRouteCall({ payload, caller: req.caller, text });
+  try {
+    return instance.invoke('route', handler, payload, deadlineMs);
+  } finally {
+    withdrawRouteCall();
+  }
 }
 
 /**
@@ -93,7 +105,7 @@ export function invokeRoute(
  * {@link validateRouteResponse}, which is stricter than the protocol's zod schema for a route
  * result: that zod safeParse was ~1.4 % of the kernel's CPU on a plugin route (--cpu-prof) and
  * checked nothing the hand-written check does not. The request is encoded by
- * {@link encodeRouteRequest} (the same JSON as JSON.stringify, faster). Not an async function:
+ * encodeRouteRequest (the same JSON as JSON.stringify, faster). Not an async function:
  * the answer is read in the call's own continuation, one promise and one microtask fewer per
  * request than an `await` (a failure to encode still rejects, it does not throw).
  */

@@ -109,15 +109,21 @@ const ROUTE_REQUEST_KEYS: Record<keyof RouteRequest, true> = {
 void ROUTE_REQUEST_KEYS;
 
 /**
- * The JSON text of a route request, as `JSON.stringify(req)` writes it for a request built as the
- * kernel builds one (same keys, same order, same escapes), in about half the time: the generic
- * JSON.stringify of this small object was ~5 % of the kernel's CPU on a plugin route (--cpu-prof,
- * issue #13), mostly per-string work that printable-ASCII values (ids, paths, header values) do
- * not need. Anything not of the request's shape goes to JSON.stringify whole. Names (keys, the
- * method, a static path) are quoted once and kept, and the request id once for its two places:
- * ~0.9 → ~0.7 µs per request, encoding and writing into a frame (issue #13, route-cpu).
+ * A route request's JSON text in three pieces: `head + caller + tail` is the whole text, `caller`
+ * the caller's JSON (the value of `"caller":`). A host session that already sent this caller to
+ * its host sends `head + slot + tail` instead (see createCallerSlots).
  */
-export function encodeRouteRequest(req: RouteRequest): string {
+export interface RouteRequestText {
+  head: string;
+  caller: string;
+  tail: string;
+}
+
+/**
+ * {@link encodeRouteRequest}'s text in its three pieces ({@link RouteRequestText}), or undefined
+ * for a request not of the shape the kernel builds (encodeRouteRequest then writes it with JSON.stringify).
+ */
+export function encodeRouteRequestText(req: RouteRequest): RouteRequestText | undefined {
   const { method, path, params, query, headers, body, caller, requestId } = req;
   if (
     typeof method !== 'string' ||
@@ -128,11 +134,29 @@ export function encodeRouteRequest(req: RouteRequest): string {
     !isPlainObject(headers) ||
     !isPlainObject(caller)
   ) {
-    return JSON.stringify(req);
+    return undefined;
   }
   const bodyJson = body === undefined ? undefined : JSON.stringify(body);
   const head = `{"method":${name(method)},"path":${name(path)},"params":${flat(params)},"query":${flat(query)}`;
   // The headers' first value (x-request-id, see requestFor) is the request id: quoted once for both.
   const id = value(requestId);
-  return `${head},"headers":${flat(headers)}${bodyJson === undefined ? '' : `,"body":${bodyJson}`},"caller":${callerJson(caller as unknown as Record<string, unknown>)},"requestId":${id}}`;
+  return {
+    head: `${head},"headers":${flat(headers)}${bodyJson === undefined ? '' : `,"body":${bodyJson}`},"caller":`,
+    caller: callerJson(caller as unknown as Record<string, unknown>),
+    tail: `,"requestId":${id}}`,
+  };
+}
+
+/**
+ * The JSON text of a route request, as `JSON.stringify(req)` writes it for a request built as the
+ * kernel builds one (same keys, same order, same escapes), in about half the time: the generic
+ * JSON.stringify of this small object was ~5 % of the kernel's CPU on a plugin route (--cpu-prof,
+ * issue #13), mostly per-string work that printable-ASCII values (ids, paths, header values) do
+ * not need. Anything not of the request's shape goes to JSON.stringify whole. Names (keys, the
+ * method, a static path) are quoted once and kept, and the request id once for its two places:
+ * ~0.9 → ~0.7 µs per request, encoding and writing into a frame (issue #13, route-cpu).
+ */
+export function encodeRouteRequest(req: RouteRequest): string {
+  const text = encodeRouteRequestText(req);
+  return text === undefined ? JSON.stringify(req) : text.head + text.caller + text.tail;
 }

@@ -18,8 +18,10 @@ import type { PluginLimits } from './plugin-limits.js';
 import type { PluginKillCause } from './plugin-status.js';
 import type { HostProcess } from './spawn-host.js';
 import { type PluginErrorData, toPluginError } from './to-plugin-error.js';
+import { type CallerSlots, createCallerSlots } from './wire/create-caller-slots.js';
 import { type Frame, FrameType } from './wire/frame-type.js';
 import { NO_ANSWER_IN_FLIGHT_BYTES } from './wire/no-answer-bounds.js';
+import { takeRouteCall } from './wire/route-call-offer.js';
 
 /**
  * What a loaded bundle exports (names only). With `setup`, routes and services are known only
@@ -87,6 +89,17 @@ const KEEP_CODES = new Set<string>([
   'OMEGA_ERR_STORAGE_FULL',
 ]);
 
+/**
+ * Route callers a host keeps per session (at most; the host says how many it accepts when it
+ * loads). Beyond this many principal × address pairs calling in rotation, callers are sent whole again.
+ */
+const CALLER_SLOTS = 512;
+/**
+ * Caller slots per MB of the plugin's isolate heap limit: a kept viewer-shaped caller is ~0.8 KB
+ * of isolate heap, so the default 64 MB keeps 512 (~0.4 MB) and the smallest (8 MB) 64.
+ */
+const CALLER_SLOTS_PER_MB = 8;
+
 /** How long a host has to answer a liveness ping after a missed deadline, ms. */
 const LIVENESS_MS = 2_000;
 
@@ -128,6 +141,8 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
   let mutations = 0;
   let ended = false;
   let stopping = false;
+  // The route callers this session's host keeps (set once it loaded, when it says it keeps any).
+  let callerSlots: CallerSlots | undefined;
   // Aborts the plugin's in-flight host calls (fetches, queued work) when the session ends.
   const aborter = new AbortController();
   // Every host call waiting for a slot listens on it: up to maxPendingHostCalls of them.
@@ -281,7 +296,27 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       const dueAt = performance.now() + deadlineMs;
       inflight.set(id, { resolve, reject, kind, name, mutationsAtStart: mutations, dueAt, deadlineMs });
       armDeadlines(dueAt);
-      host.send(FrameType.CALL, id, deadlineMs, `${kind}:${name}`, payload);
+      const slots = kind === 'route' ? callerSlots : undefined;
+      const offer = slots === undefined ? undefined : takeRouteCall(payload);
+      if (slots === undefined || offer === undefined) {
+        host.send(FrameType.CALL, id, deadlineMs, `${kind}:${name}`, payload);
+        return;
+      }
+      // A caller the host keeps goes as its slot; a new one whole, with the slot to keep it in.
+      const slot = slots.known(offer.caller);
+      if (slot >= 0) {
+        const { head, tail } = offer.text;
+        host.send(FrameType.CALL, id, deadlineMs, `route=${slot}:${name}`, head + slot + tail);
+        return;
+      }
+      const kept = slots.keep(offer.caller);
+      host.send(
+        FrameType.CALL,
+        id,
+        deadlineMs,
+        kept < 0 ? `route:${name}` : `route+${kept}:${name}`,
+        payload,
+      );
     });
   };
 
@@ -417,6 +452,10 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       );
       return;
     }
+    // A host that keeps route callers says how many slots it accepts (an older one says nothing).
+    const slots = info.callerSlots;
+    if (typeof slots === 'number' && Number.isInteger(slots) && slots > 0)
+      callerSlots = createCallerSlots(Math.min(slots, CALLER_SLOTS, limits.memoryMb * CALLER_SLOTS_PER_MB));
     const names = (v: unknown): string[] =>
       Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 1000) : [];
     p.resolve({

@@ -1,4 +1,10 @@
 /**
+ * Route callers the prelude keeps at most (slots 0 … this − 1), told to the kernel when the
+ * bundle is installed (`callerSlots`): see dispatch's `slot` and createCallerSlots.
+ */
+export const MAX_CALLER_SLOTS = 1024;
+
+/**
  * The prelude: plain JavaScript the host evaluates in a plugin's context before the plugin's
  * bundle. It is a function `(post, cfgJson) => ({ dispatch, settle, install })`:
  *
@@ -12,6 +18,11 @@
  *   dispatch returns that answer's JSON text (checked as `post(2, …)`'s is), so the call needs no
  *   ivm.Callback and no microtask (a string is all dispatch ever returns, else undefined).
  *   `settle(id, ok, json)` answers a host call. Both are entered by the host with `applySync`.
+ * - `dispatch(id, 'route', name, payload, slot, keep)`: a route call's caller may come by slot. With
+ *   `keep`, the payload's caller is deep-frozen and kept as slot `slot` (the slot is emptied first,
+ *   so a payload that does not parse leaves it empty, never stale); without, the payload's caller
+ *   is replaced by slot `slot`'s (the same frozen object every time; an empty slot fails the call).
+ *   Slots live in this closure only: a plugin sees a kept caller only on its own requests.
  * - Errors become `{code, message}` strings here, inside the isolate (under the call's
  *   deadline): the host never touches a plugin-made object.
  *
@@ -35,6 +46,8 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
   delete G.WebAssembly;
 
   const pending = create(null);
+  // Route callers by slot (no prototype: nothing a plugin defines on Object.prototype is read here).
+  const callers = create(null);
   const subs = create(null);
   const timers = create(null);
   let nextId = 0;
@@ -219,9 +232,27 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     answerLater(id, adopt(v));
     return undefined;
   }
-  function dispatch(id, kind, name, payload) {
+  function deepFreeze(v) {
+    if (v !== null && typeof v === 'object') {
+      const ks = keys(v);
+      for (let i = 0; i < ks.length; i++) deepFreeze(v[ks[i]]);
+      freeze(v);
+    }
+    return v;
+  }
+  function dispatch(id, kind, name, payload, slot, keep) {
+    const bySlot = typeof slot === 'number' && slot >= 0 && slot < ${MAX_CALLER_SLOTS};
+    if (bySlot && keep === true) delete callers[slot];
     let arg;
     try { arg = payload === '' ? undefined : parse(payload); } catch (_) { post(3, id, '', errJson('OMEGA_ERR_INTERNAL', 'Malformed payload.')); return undefined; }
+    if (bySlot && arg !== null && typeof arg === 'object') {
+      if (keep === true) callers[slot] = deepFreeze(arg.caller);
+      else {
+        const c = callers[slot];
+        if (c === undefined) { post(3, id, '', errJson('OMEGA_ERR_INTERNAL', 'Unknown caller slot.')); return undefined; }
+        arg.caller = c;
+      }
+    }
     if (kind === 'route' && plugin !== null && active !== null) return routeNow(id, name, arg);
     answerLater(id, run(kind, name, arg));
     return undefined;
@@ -301,7 +332,7 @@ export const PRELUDE_SOURCE = `(function (post, cfgJson) {
     plugin = p;
     let s;
     try {
-      s = stringify({ routes: names(p.routes), services: names(p.services), setup: typeof p.setup === 'function', activate: typeof p.activate === 'function', deactivate: typeof p.deactivate === 'function' });
+      s = stringify({ routes: names(p.routes), services: names(p.services), setup: typeof p.setup === 'function', activate: typeof p.activate === 'function', deactivate: typeof p.deactivate === 'function', callerSlots: ${MAX_CALLER_SLOTS} });
     } catch (e) { return describe(e); }
     return typeof s === 'string' ? s : FAILED;
   }

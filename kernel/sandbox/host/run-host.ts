@@ -9,7 +9,7 @@ import { type Frame, FrameType } from '../wire/frame-type.js';
 import { NO_ANSWER_UNSENT_BYTES } from '../wire/no-answer-bounds.js';
 import { createIdleSettle, type IdleSettle } from './create-idle-settle.js';
 import type { HostLoadConfig } from './host-config.js';
-import { PRELUDE_SOURCE } from './prelude-source.js';
+import { MAX_CALLER_SLOTS, PRELUDE_SOURCE } from './prelude-source.js';
 
 /** Exit code of a host that gave up on its isolate (the kernel reads the FAULT frame for why). */
 const EXIT_FAULT = 70;
@@ -20,6 +20,21 @@ const MAX_KERNEL_FRAME = 256 * 1024 * 1024;
 const PROGRESS_MS = 20;
 
 const errBody = (code: string, message: string): string => JSON.stringify({ code, message });
+
+const PLUS = 0x2b;
+const EQUALS = 0x3d;
+
+/** The slot N of a CALL's kind `route+N` / `route=N` (decimal from index 6), or -1 if not one below MAX_CALLER_SLOTS. */
+function slotNumber(kind: string): number {
+  if (kind.length < 7 || kind.length > 11) return -1;
+  let n = 0;
+  for (let i = 6; i < kind.length; i++) {
+    const d = kind.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n < MAX_CALLER_SLOTS ? n : -1;
+}
 
 /**
  * The plugin-host process: one isolate and one context for one plugin, driven by frames on
@@ -244,8 +259,21 @@ export function runHost(sock: Socket): void {
           return;
         }
         const colon = f.meta.indexOf(':');
-        const kind = f.meta.slice(0, colon);
+        let kind = f.meta.slice(0, colon);
         const name = f.meta.slice(colon + 1);
+        // `route+N` (keep this call's caller as slot N) or `route=N` (its caller is slot N's).
+        let slot = -1;
+        let keep = false;
+        if (kind.length > 5 && kind.startsWith('route')) {
+          const op = kind.charCodeAt(5);
+          slot = slotNumber(kind);
+          if ((op !== PLUS && op !== EQUALS) || slot < 0) {
+            die(`bad route call ${kind}`, 'protocol');
+            return;
+          }
+          keep = op === PLUS;
+          kind = 'route';
+        }
         try {
           // No isolated-vm timeout on calls: each one leaves a timer record inside isolated-vm
           // until it would have fired (laverdet/isolated-vm#572), i.e. calls/s × deadline of
@@ -253,7 +281,14 @@ export function runHost(sock: Socket): void {
           // kernel enforces this call's deadline (aux) and the spin rule from outside.
           // A route handler that answered at once: its answer is the entry's result (a string; the
           // prelude returns nothing else), sent as post(2, …) would have sent it.
-          const answer = dispatchRef.applySync(undefined, [f.id, kind, name, f.body.toString('utf8')]);
+          const answer = dispatchRef.applySync(undefined, [
+            f.id,
+            kind,
+            name,
+            f.body.toString('utf8'),
+            slot,
+            keep,
+          ]);
           if (typeof answer === 'string' && !dying) sendResult(FrameType.RESULT_OK, f.id, answer);
         } catch (err) {
           entryFailed(`${kind} ${name}`.trim(), err, f.id);

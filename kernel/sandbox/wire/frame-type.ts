@@ -29,7 +29,11 @@ export const FrameType = {
   // kernel → host
   /** Load the plugin. body: `{name, version, code, limits}`. */
   LOAD: 16,
-  /** Call into the plugin. id: call id; aux: timeout ms; meta: `<kind>:<name>`; body: payload JSON. */
+  /**
+   * Call into the plugin. id: call id; aux: timeout ms; meta: `<kind>:<name>`; body: payload JSON.
+   * A route call's kind may carry its caller's slot (to a host whose LOADED said `callerSlots`):
+   * `route+N` keeps the body's caller as slot N, `route=N` means the body's caller is slot N's.
+   */
   CALL: 17,
   /** Answer a HOST_CALL. id: host-call id; aux: 1 ok / 0 error; body: result JSON or `{code, message}`. */
   REPLY: 18,
