@@ -10,12 +10,15 @@ import { Context } from 'hono';
  * cache, permission) and the caller the plugin route hands the host (routeCaller). CPU ns per
  * request (process.cpuUsage), the median of OMEGA_BENCH_ROUNDS (default 9) rounds, A and B
  * alternating within each round. Each request gets a fresh header string in a Node-shaped request
- * (c.env.incoming), as Node's parser hands one over.
+ * (c.env.incoming), as Node's parser hands one over. OMEGA_BENCH_TOKENS (default 1): how many
+ * users' cached tokens the requests take turns with (each request another user's than the last:
+ * what a memo of the last answer costs when it never hits).
  * `node --conditions=source --import tsx bench/authorize-known-ab.ts`
  */
 const BEFORE = process.env.OMEGA_BENCH_BEFORE ?? '/work/before-s14';
 const ROUNDS = Number(process.env.OMEGA_BENCH_ROUNDS ?? 9);
 const N = 400_000;
+const TOKENS = Number(process.env.OMEGA_BENCH_TOKENS ?? 1);
 
 interface Build {
   name: string;
@@ -24,7 +27,16 @@ interface Build {
   authenticator: unknown;
 }
 
-const TOKEN = `eyJhbGciOiJFZERTQSIsImtpZCI6Imsx${'In0.eyJzdWIiOiJ1LVRtM2hJUTNVZlVNUnF3R1MiLCJhdWQiOiJvbWVnYS'.repeat(4)}.${'Q2xhc3NpY0VkRFNBc2lnbmF0dXJlQmFzZTY0dXJs'.repeat(2)}x3`;
+const BASE_TOKEN = `eyJhbGciOiJFZERTQSIsImtpZCI6Imsx${'In0.eyJzdWIiOiJ1LVRtM2hJUTNVZlVNUnF3R1MiLCJhdWQiOiJvbWVnYS'.repeat(4)}.${'Q2xhc3NpY0VkRFNBc2lnbmF0dXJlQmFzZTY0dXJs'.repeat(2)}x3`;
+/**
+ * User i's token: the same length, differing where real ones do, from the payload's first
+ * characters on (its `sub`), after the shared `Bearer ` and header part, and in the signature.
+ */
+const tokenOf = (i: number) => {
+  const at = BASE_TOKEN.indexOf('.') + 8;
+  const n = String(i).padStart(2, '0');
+  return `${BASE_TOKEN.slice(0, at)}${n}${BASE_TOKEN.slice(at + 2, -2)}${n}`;
+};
 
 async function load(name: string, root: string): Promise<Build> {
   const authMod = await import(join(root, 'kernel/auth/index.ts'));
@@ -36,18 +48,20 @@ async function load(name: string, root: string): Promise<Build> {
     provider: () => undefined,
     adminToken: 'bench-admin-token-0123456789abcdef',
   });
-  const principal = Object.freeze({
-    id: 'u-Tm3hIQ3UfUMRqwGS',
-    kind: 'user',
-    permissions: Object.freeze(['*:read', 'events:subscribe', 'security:self']),
-    denied: Object.freeze(['security:read', 'security:write', 'security:admin']),
-    name: 'bench',
-  });
-  auth.cache.set(
-    TOKEN,
-    { principal, expiresAt: Date.now() + 3_600_000, sub: principal.id, credentialId: 'j1' },
-    auth.cache.generation,
-  );
+  for (let i = 0; i < TOKENS; i++) {
+    const principal = Object.freeze({
+      id: `u-Tm3hIQ3UfUMRqw${i}`,
+      kind: 'user',
+      permissions: Object.freeze(['*:read', 'events:subscribe', 'security:self']),
+      denied: Object.freeze(['security:read', 'security:write', 'security:admin']),
+      name: `bench${i}`,
+    });
+    auth.cache.set(
+      tokenOf(i),
+      { principal, expiresAt: Date.now() + 3_600_000, sub: principal.id, credentialId: `j${i}` },
+      auth.cache.generation,
+    );
+  }
   return {
     name,
     authorizeKnown: http.authorizeKnown,
@@ -59,8 +73,8 @@ async function load(name: string, root: string): Promise<Build> {
 const builds = [await load('before', BEFORE), await load('after', join(import.meta.dirname, '..'))];
 const route = { method: 'GET', path: '/api/v1/echo/guarded', permission: 'echo:read' };
 const requestUrl = new Request('http://127.0.0.1/api/v1/echo/guarded');
-const contexts = Array.from({ length: 256 }, () => {
-  const authorization = Buffer.from(`Bearer ${TOKEN}`, 'latin1').toString('latin1');
+const contexts = Array.from({ length: 256 }, (_, i) => {
+  const authorization = Buffer.from(`Bearer ${tokenOf(i % TOKENS)}`, 'latin1').toString('latin1');
   const incoming = {
     headers: { host: '127.0.0.1:8080', authorization },
     rawHeaders: ['Host', '127.0.0.1:8080', 'Authorization', authorization],
@@ -98,7 +112,7 @@ for (let r = 0; r < ROUNDS; r++) {
   ratios.push(got.after! / got.before!);
 }
 console.log(
-  `loadavg ${loadavg()
+  `${TOKENS} user(s) taking turns; loadavg ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')}, ${ROUNDS} rounds of ${N} requests`,
 );
