@@ -8,7 +8,7 @@ import {
   PUBLIC,
 } from '../auth/index.js';
 import { hasErrorCode, omegaError } from '../errors/index.js';
-import { readAllHeaders, readHeader, readRemote } from './node-bindings.js';
+import { readAllHeaders, readHeader, readLoneAuthorization, readRemote } from './node-bindings.js';
 import type { RouteSpec } from './route.js';
 
 /** What the HTTP app reports for the audit trail (see HttpAppOptions.observe). */
@@ -80,9 +80,10 @@ function checkPermission(
 /**
  * The caller of a non-public route when the authenticator already knows its bearer token
  * (a cached decision, see Authenticator.peek), checked against the route's permission (throws
- * 403); undefined when that takes {@link authorizeRequest}. The header's token is looked up
- * as sent, before the format check: only a token that passed it can be known. A cached token is
- * found from the header value itself (Authenticator.known: no substring, no credentials object).
+ * 403); undefined when that takes {@link authorizeRequest} (also for a signed request and a
+ * repeated Authorization, see readLoneAuthorization). The header's token is looked up as sent,
+ * before the format check: only a token that passed it can be known. A cached token is found from
+ * the header value itself (Authenticator.known: no substring, no credentials object).
  */
 export function authorizeKnown(
   c: Context,
@@ -90,8 +91,8 @@ export function authorizeKnown(
   authenticator: Authenticator,
   observe?: (outcome: RequestOutcome) => void,
 ): Principal | undefined {
-  if (!authenticator.peek || readHeader(c, 'x-omega-signature') !== undefined) return undefined;
-  const header = readHeader(c, 'authorization');
+  if (!authenticator.peek) return undefined;
+  const header = readLoneAuthorization(c);
   if (header === undefined || !header.startsWith('Bearer ')) return undefined;
   const known =
     authenticator.known?.(header) ?? authenticator.peek({ bearer: header.slice(7), headers: NO_HEADERS });

@@ -55,6 +55,48 @@ export function readHeader(c: Context, name: string): string | undefined {
 }
 
 /**
+ * True when a raw header name, as the client sent it, is `lower` in ASCII case folding (no string
+ * made); `canonical` is its usual spelling (`Authorization`), tried first with `lower`.
+ */
+function isName(raw: string, lower: string, canonical: string): boolean {
+  if (raw === canonical || raw === lower) return true;
+  if (raw.length !== lower.length) return false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c !== lower.charCodeAt(i) && (c < 65 || c > 90 || c + 32 !== lower.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+/**
+ * The Authorization header of a request that may carry a cached bearer token: its one value as
+ * sent, or undefined when there is none, when it came more than once (ambiguous: the full check
+ * refuses it) or when the request is signed (`X-Omega-Signature`: verified every time). Under
+ * @hono/node-server one pass over Node's raw headers answers all three, with no name lower-cased
+ * and no lookup in the parsed headers (what two {@link readHeader} calls cost a JWT request).
+ */
+export function readLoneAuthorization(c: Context): string | undefined {
+  const incoming = nodeBindings(c)?.incoming;
+  if (!incoming) {
+    const headers = c.req.raw.headers;
+    if (headers.has('x-omega-signature')) return undefined;
+    const value = headers.get('authorization');
+    return value === null || value.includes(', ') ? undefined : value;
+  }
+  const raw = incoming.rawHeaders;
+  let found: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 13) {
+      if (!isName(name, 'authorization', 'Authorization')) continue;
+      if (found !== undefined) return undefined;
+      found = raw[i + 1]!;
+    } else if (name.length === 17 && isName(name, 'x-omega-signature', 'X-Omega-Signature')) return undefined;
+  }
+  return found;
+}
+
+/**
  * The request headers among `names` (lower-case) that are present, read as {@link readHeader}
  * reads each, added to `into`: one lookup of the bindings for all of them.
  */
