@@ -6,7 +6,6 @@ import { parseUntrustedJson } from './json-guard.js';
 import { MAX_RESULT_DEPTH } from './plugin-call.js';
 import { splitRouteAnswer } from './split-route-answer.js';
 import { validateRouteResponse } from './validate-route-response.js';
-import { offerRouteCall, withdrawRouteCall } from './wire/route-call-offer.js';
 
 /** A read route answer: {@link validateRouteResponse}'s result, and the body's JSON text when known. */
 export type RouteAnswer = ReturnType<typeof validateRouteResponse> & {
@@ -69,9 +68,9 @@ export function readWholeAnswer(json: string): RouteAnswer {
  * Calls route handler `handler` of a plugin with `req` and resolves the answer's text, unread:
  * pass it to {@link readRouteAnswer} before using it. For a caller that continues the call anyway
  * (the kernel's plugin route), reading the answer there saves the promise and microtask of
- * {@link callRoute}'s own continuation. A failure to encode rejects, it does not throw. The call is
- * offered to the host session beside its payload (offerRouteCall), so a caller the host already
- * keeps goes by slot.
+ * {@link callRoute}'s own continuation. A failure to encode rejects, it does not throw. The
+ * payload's pieces and caller go beside it (RouteCallOffer), so a caller the host already keeps
+ * goes by slot.
  */
 export function invokeRoute(
   instance: PluginInstance,
@@ -87,14 +86,8 @@ export function invokeRoute(
   } catch (err) {
     return Promise.reject(err);
   }
-  if (text === undefined) return instance.invoke('route', handler, payload, deadlineMs);
   // The host session may send a caller its host already keeps by slot (createCallerSlots).
-  offerRouteCall({ payload, caller: req.caller, text });
-  try {
-    return instance.invoke('route', handler, payload, deadlineMs);
-  } finally {
-    withdrawRouteCall();
-  }
+  return instance.invoke('route', handler, payload, deadlineMs, text && { caller: req.caller, text });
 }
 
 /**

@@ -14,6 +14,7 @@ import { hostDataLimitBytes, type PluginLimits } from './plugin-limits.js';
 import type { PluginKillCause, PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';
 import type { HostProcess } from './spawn-host.js';
+import type { RouteCallOffer } from './wire/route-call-offer.js';
 
 /** What the kernel starts: one plugin's identity, bundle, limits, gate and services. */
 export interface PluginSpec {
@@ -34,9 +35,16 @@ export interface PluginInstance {
    * Calls into the plugin (`route`/`service` by handler name); resolves the result JSON
    * ('' = undefined). Rejects OMEGA_ERR_PLUGIN_UNAVAILABLE unless running,
    * OMEGA_ERR_PLUGIN_TIMEOUT past `deadlineMs` (default limits.callTimeoutMs), else
-   * OMEGA_ERR_PLUGIN_FAILED / OMEGA_ERR_PLUGIN_LIMIT.
+   * OMEGA_ERR_PLUGIN_FAILED / OMEGA_ERR_PLUGIN_LIMIT. A route call may pass its caller and the
+   * payload's pieces (`route`): a caller the host keeps then goes by slot.
    */
-  invoke(kind: PluginCallKind, name: string, payloadJson: string, deadlineMs?: number): Promise<string>;
+  invoke(
+    kind: PluginCallKind,
+    name: string,
+    payloadJson: string,
+    deadlineMs?: number,
+    route?: RouteCallOffer,
+  ): Promise<string>;
   status(): PluginStatus;
   /** Isolate heap and host RSS (rejects unless a host is assigned). */
   stats(): Promise<HostStats>;
@@ -266,7 +274,7 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
   return {
     name: plugin.name,
     version: plugin.version,
-    invoke(kind, name, payloadJson, deadlineMs) {
+    invoke(kind, name, payloadJson, deadlineMs, route) {
       if (state !== 'running' || !session) {
         return Promise.reject(
           omegaError('OMEGA_ERR_PLUGIN_UNAVAILABLE', `Plugin "${plugin.name}" is ${state}.`, {
@@ -276,7 +284,7 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
           }),
         );
       }
-      return session.invoke(kind, name, payloadJson, deadlineMs ?? spec.limits.callTimeoutMs);
+      return session.invoke(kind, name, payloadJson, deadlineMs ?? spec.limits.callTimeoutMs, route);
     },
     status,
     stats() {

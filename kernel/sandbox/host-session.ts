@@ -21,7 +21,7 @@ import { type PluginErrorData, toPluginError } from './to-plugin-error.js';
 import { type CallerSlots, createCallerSlots } from './wire/create-caller-slots.js';
 import { type Frame, FrameType } from './wire/frame-type.js';
 import { NO_ANSWER_IN_FLIGHT_BYTES } from './wire/no-answer-bounds.js';
-import { takeRouteCall } from './wire/route-call-offer.js';
+import type { RouteCallOffer } from './wire/route-call-offer.js';
 
 /**
  * What a loaded bundle exports (names only). With `setup`, routes and services are known only
@@ -69,7 +69,13 @@ export interface HostSession {
   readonly pid: number;
   load(code: string): Promise<LoadedPlugin>;
   /** Calls into the plugin; resolves the result JSON ('' = undefined). Kills the host on a breached deadline. */
-  invoke(kind: PluginCallKind, name: string, payload: string, deadlineMs: number): Promise<string>;
+  invoke(
+    kind: PluginCallKind,
+    name: string,
+    payload: string,
+    deadlineMs: number,
+    route?: RouteCallOffer,
+  ): Promise<string>;
   stats(): Promise<HostStats>;
   /** Undoes every registration, asks the host to exit, kills it after `graceMs`. */
   stop(graceMs: number): Promise<void>;
@@ -289,6 +295,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
     name: string,
     payload: string,
     deadlineMs: number,
+    route?: RouteCallOffer,
   ): Promise<string> => {
     if (ended || stopping) return Promise.reject(unavailable(ended ? 'its host ended' : 'stopping'));
     const id = newId();
@@ -297,7 +304,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       inflight.set(id, { resolve, reject, kind, name, mutationsAtStart: mutations, dueAt, deadlineMs });
       armDeadlines(dueAt);
       const slots = kind === 'route' ? callerSlots : undefined;
-      const offer = slots === undefined ? undefined : takeRouteCall(payload);
+      const offer = slots === undefined ? undefined : route;
       if (slots === undefined || offer === undefined) {
         host.send(FrameType.CALL, id, deadlineMs, `${kind}:${name}`, payload);
         return;
