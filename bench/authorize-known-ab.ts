@@ -13,9 +13,13 @@ import { Context } from 'hono';
  * (c.env.incoming), as Node's parser hands one over. OMEGA_BENCH_TOKENS (default 1): how many
  * users' cached tokens the requests take turns with (each request another user's than the last:
  * what a memo of the last answer costs when it never hits).
- * `node --conditions=source --import tsx bench/authorize-known-ab.ts`
+ * `OMEGA_BENCH_BEFORE=<a built checkout> node --conditions=source --import tsx bench/authorize-known-ab.ts`
  */
-const BEFORE = process.env.OMEGA_BENCH_BEFORE ?? '/work/before-s14';
+const BEFORE = process.env.OMEGA_BENCH_BEFORE;
+if (!BEFORE) {
+  console.error('authorize-known-ab: set OMEGA_BENCH_BEFORE to another built checkout (its kernel is B)');
+  process.exit(2);
+}
 const ROUNDS = Number(process.env.OMEGA_BENCH_ROUNDS ?? 9);
 const N = 400_000;
 const TOKENS = Number(process.env.OMEGA_BENCH_TOKENS ?? 1);

@@ -8,7 +8,8 @@ import { UsageError } from './command.js';
  */
 export function timeFlag(text: string, usage: string): string {
   const s = text.trim();
-  const t = /^\d{1,15}$/.test(s) ? Number(s) : Date.parse(s);
+  // A bare date is midnight where the operator is (Date.parse alone reads it as UTC).
+  const t = /^\d{1,15}$/.test(s) ? Number(s) : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00` : s);
   if (Number.isNaN(t)) throw new UsageError(`${usage} (got "${text}")`);
   return new Date(t).toISOString();
 }

@@ -1,7 +1,7 @@
 import type { RouteRequest } from '@omega/protocol';
 import { hasErrorCode, omegaError } from '../errors/index.js';
 import type { PluginInstance } from './create-plugin-instance.js';
-import { encodeRouteRequestText, type RouteRequestText } from './encode-route-request.js';
+import { encodeRouteRequestText, type RouteRequestText, routeRequestJson } from './encode-route-request.js';
 import { parseUntrustedJson } from './json-guard.js';
 import { MAX_RESULT_DEPTH } from './plugin-call.js';
 import { splitRouteAnswer } from './split-route-answer.js';
@@ -82,7 +82,7 @@ export function invokeRoute(
   let text: RouteRequestText | undefined;
   try {
     text = encodeRouteRequestText(req);
-    payload = text === undefined ? JSON.stringify(req) : text.head + text.caller + text.tail;
+    payload = routeRequestJson(req, text);
   } catch (err) {
     return Promise.reject(err);
   }

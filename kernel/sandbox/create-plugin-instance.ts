@@ -13,8 +13,8 @@ import { readPluginResult } from './plugin-call.js';
 import { hostDataLimitBytes, type PluginLimits } from './plugin-limits.js';
 import type { PluginKillCause, PluginState, PluginStatus, PluginStatusEvent } from './plugin-status.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';
+import type { RouteCallOffer } from './route-call-offer.js';
 import type { HostProcess } from './spawn-host.js';
-import type { RouteCallOffer } from './wire/route-call-offer.js';
 
 /** What the kernel starts: one plugin's identity, bundle, limits, gate and services. */
 export interface PluginSpec {

@@ -9,6 +9,7 @@ import {
 import { type ErrorCode, OmegaError, omegaError } from '../errors/index.js';
 import { createCpuCredit, readProcessCpuMs } from './cpu-credit.js';
 import { createBridge, type DeniedCall } from './create-bridge.js';
+import { type CallerSlots, createCallerSlots } from './create-caller-slots.js';
 import { createRegistrations } from './create-registrations.js';
 import type { HostLoadConfig } from './host/host-config.js';
 import type { Authorize, HostServices } from './host-services.js';
@@ -16,12 +17,11 @@ import { parseUntrustedJson } from './json-guard.js';
 import { createNoAnswerLog } from './no-answer-log.js';
 import type { PluginLimits } from './plugin-limits.js';
 import type { PluginKillCause } from './plugin-status.js';
+import type { RouteCallOffer } from './route-call-offer.js';
 import type { HostProcess } from './spawn-host.js';
 import { type PluginErrorData, toPluginError } from './to-plugin-error.js';
-import { type CallerSlots, createCallerSlots } from './wire/create-caller-slots.js';
 import { type Frame, FrameType } from './wire/frame-type.js';
 import { NO_ANSWER_IN_FLIGHT_BYTES } from './wire/no-answer-bounds.js';
-import type { RouteCallOffer } from './wire/route-call-offer.js';
 
 /**
  * What a loaded bundle exports (names only). With `setup`, routes and services are known only
@@ -303,27 +303,30 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
       const dueAt = performance.now() + deadlineMs;
       inflight.set(id, { resolve, reject, kind, name, mutationsAtStart: mutations, dueAt, deadlineMs });
       armDeadlines(dueAt);
+      let meta = `${kind}:${name}`;
+      let body = payload;
       const slots = kind === 'route' ? callerSlots : undefined;
-      const offer = slots === undefined ? undefined : route;
-      if (slots === undefined || offer === undefined) {
-        host.send(FrameType.CALL, id, deadlineMs, `${kind}:${name}`, payload);
-        return;
+      if (slots !== undefined && route !== undefined) {
+        // A caller the host keeps goes as its slot; a new one whole, with the slot to keep it in.
+        const slot = slots.known(route.caller);
+        if (slot >= 0) {
+          meta = `route=${slot}:${name}`;
+          body = route.text.head + slot + route.text.tail;
+        } else {
+          const kept = slots.keep(route.caller);
+          if (kept >= 0) meta = `route+${kept}:${name}`;
+        }
       }
-      // A caller the host keeps goes as its slot; a new one whole, with the slot to keep it in.
-      const slot = slots.known(offer.caller);
-      if (slot >= 0) {
-        const { head, tail } = offer.text;
-        host.send(FrameType.CALL, id, deadlineMs, `route=${slot}:${name}`, head + slot + tail);
-        return;
+      try {
+        host.send(FrameType.CALL, id, deadlineMs, meta, body);
+      } catch (err) {
+        // The writer refused the frame (a bound): the call never reached the host, so it ends
+        // here (not at its deadline, killing a host that never had it), and a slot it took is
+        // not the host's: forget them all, so no later call is sent by a slot the host lacks.
+        inflight.delete(id);
+        slots?.forget();
+        reject(err);
       }
-      const kept = slots.keep(offer.caller);
-      host.send(
-        FrameType.CALL,
-        id,
-        deadlineMs,
-        kept < 0 ? `route:${name}` : `route+${kept}:${name}`,
-        payload,
-      );
     });
   };
 

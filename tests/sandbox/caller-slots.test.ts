@@ -16,8 +16,11 @@ for (const p of [Object.prototype, Array.prototype])
   for (let i = 0; i < 4; i++)
     Object.defineProperty(p, String(i), { get() { return { kind: 'forged', id: 'x', permissions: ['*'] }; }, set() {}, configurable: true });
 const seen = [];
+let last;
 export const plugin = {
   routes: {
+    // Whether this request's caller is the very object the previous one had: by slot it is.
+    same(req) { const same = req.caller === last; last = req.caller; return { status: 200, body: { same } }; },
     echo(req) {
       seen.push(req.caller);
       return { status: 200, body: { json: JSON.stringify(req.caller), keys: Reflect.ownKeys(req.caller) } };
@@ -79,6 +82,31 @@ describe('route callers kept by slot in the plugin host', () => {
     expect(
       JSON.parse(await callRoute(p, 'later', { ...req(), caller: c }).then((r) => r.body as string)),
     ).toEqual(c);
+  });
+
+  it('sends a caller the host keeps by slot (the handler gets the same frozen object again)', async () => {
+    const same = async (c: RouteCaller) =>
+      ((await callRoute(p, 'same', { ...req(), caller: c })).body as { same: boolean }).same;
+    const c = caller('u-same', ['s:read'], 'Sam');
+    await same(c);
+    expect(await same(c)).toBe(true);
+    // Another caller of the same shape and values is another principal: not the same object.
+    expect(await same(caller('u-same', ['s:read'], 'Sam'))).toBe(false);
+  });
+
+  it('forgets the slots when a call is refused before it reaches the host, and the host lives on', async () => {
+    // A call the frame writer refuses (its handler name makes the frame's meta too long) after
+    // taking a slot for its new caller: that slot was never the host's, so that caller's next
+    // call must not go by it (it would be answered with whatever the host keeps there).
+    const b = caller('u-refused', ['b:read'], 'Bee');
+    const pid = p.status().pid;
+    await expect(callRoute(p, 'h'.repeat(70_000), { ...req(), caller: b }, 300)).rejects.toThrow(/meta/);
+    expect((await echo(b)).json).toBe(JSON.stringify(b));
+    expect((await echo(b)).json).toBe(JSON.stringify(b));
+    // Past the refused call's deadline: it was not left in flight to kill the host.
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await echo(b)).json).toBe(JSON.stringify(b));
+    expect(p.status().pid).toBe(pid);
   });
 
   it('keeps what a handler that tries to change its caller cannot change', async () => {

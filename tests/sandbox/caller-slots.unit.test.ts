@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCallerSlots } from '../../kernel/sandbox/wire/create-caller-slots.js';
+import { createCallerSlots } from '../../kernel/sandbox/create-caller-slots.js';
 
 const frozen = (id: string) => Object.freeze({ kind: 'user', id, permissions: Object.freeze(['a:read']) });
 

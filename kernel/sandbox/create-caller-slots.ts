@@ -1,16 +1,4 @@
-/**
- * Whether `caller` cannot change: frozen, and every value a primitive or a frozen array of
- * primitives (routeCaller's callers are). Only such a caller may be sent by reference.
- */
-function isDeepFrozen(caller: object): boolean {
-  if (!Object.isFrozen(caller)) return false;
-  for (const v of Object.values(caller)) {
-    if (v === null || typeof v !== 'object') continue;
-    if (!Array.isArray(v) || !Object.isFrozen(v)) return false;
-    for (const x of v) if (x !== null && typeof x === 'object') return false;
-  }
-  return true;
-}
+import { isFrozenCaller } from './is-frozen-caller.js';
 
 /**
  * One host session's record of the route callers its host keeps, by slot: a caller sent once
@@ -26,6 +14,11 @@ export interface CallerSlots {
    * table is the same as this one when the next request reads it).
    */
   keep(caller: object): number;
+  /**
+   * Forgets every caller: after a frame that said "keep as slot N" was not sent, the host's
+   * table is no longer this one, so no later call may refer to a slot it holds.
+   */
+  forget(): void;
 }
 
 /**
@@ -41,7 +34,7 @@ export function createCallerSlots(size: number): CallerSlots {
   return {
     known: (caller) => slotOf.get(caller) ?? -1,
     keep(caller) {
-      if (size <= 0 || !isDeepFrozen(caller)) return -1;
+      if (size <= 0 || !isFrozenCaller(caller)) return -1;
       const slot = next;
       next = (next + 1) % size;
       const old = held[slot];
@@ -49,6 +42,13 @@ export function createCallerSlots(size: number): CallerSlots {
       held[slot] = caller;
       slotOf.set(caller, slot);
       return slot;
+    },
+    forget() {
+      for (let i = 0; i < size; i++) {
+        const old = held[i];
+        if (old !== undefined) slotOf.delete(old);
+        held[i] = undefined;
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { RouteRequestText } from '../encode-route-request.js';
+import type { RouteRequestText } from './encode-route-request.js';
 
 /**
  * What a route call passes beside its payload (PluginInstance.invoke's `route`): its caller and
