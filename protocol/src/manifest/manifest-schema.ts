@@ -17,7 +17,11 @@ function normalizeRelativePath(p: string): string {
 /** HTTP methods a plugin route may use. */
 export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/**
+ * A handler's name: an identifier, at most 128 characters (it travels in every call frame's
+ * meta, which the wire bounds; a longer one would fail every call to its route).
+ */
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]{0,127}$/;
 /** An RBAC permission a caller needs, e.g. `nodes:read` or `sessions:admin:write`. */
 const RBAC = /^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)+$/;
 /** Subresource-integrity form of a SHA-512 digest: 64 bytes in base64 are 88 characters. */
@@ -55,7 +59,9 @@ const routeSchema = z.strictObject({
     const problem = routePathProblem(p);
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
   }),
-  handler: z.string().regex(IDENTIFIER, 'must be an identifier exported by the plugin'),
+  handler: z
+    .string()
+    .regex(IDENTIFIER, 'must be an identifier exported by the plugin (at most 128 characters)'),
   permission: z
     .string({
       error: 'every route must name the RBAC permission a caller needs (e.g. "nodes:read") or "public"',
@@ -73,7 +79,10 @@ const serviceSchema = z.strictObject({
   name: z
     .string()
     .regex(SERVICE_NAME_RE, 'must be 1–64 characters of [a-zA-Z0-9_-], starting with a lowercase letter'),
-  handler: z.string().regex(IDENTIFIER, 'must be an identifier exported by the plugin').optional(),
+  handler: z
+    .string()
+    .regex(IDENTIFIER, 'must be an identifier exported by the plugin (at most 128 characters)')
+    .optional(),
   summary: text(200).optional(),
 });
 
