@@ -105,6 +105,8 @@ const FUNCTIONS = [
 
 /** Module-level `var` functions wrapped whole (timer callbacks: their count is how often they fire). */
 const VARS: [string, string][] = [['spinTick', 'tick']];
+/** Module-level tables of functions, each entry counted (with __m: they run inside onFrame). */
+const TABLES: [string, string][] = [['fastArgs', 'FAST_ARGS']];
 
 /** The counters and the per-window report, put at the top of the patched bundle. */
 const PRELUDE = `
@@ -145,6 +147,11 @@ function patchDist(tree: string, into: string): string[] {
   for (const [name, v] of VARS) {
     if (new RegExp(`^var ${v} = \\(\\) => \\{`, 'm').test(s))
       s += `\n${v} = __w(${JSON.stringify(name)}, ${v});`;
+    else missing.push(name);
+  }
+  for (const [name, t] of TABLES) {
+    if (new RegExp(`^var ${t} = \\{`, 'm').test(s))
+      s += `\nfor (const k of Object.keys(${t})) { const f = ${t}[k]; ${t}[k] = (...a) => __m(${JSON.stringify(name)}, () => f(...a)); }`;
     else missing.push(name);
   }
   writeFileSync(file, s);
