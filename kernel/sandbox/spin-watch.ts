@@ -104,7 +104,9 @@ const tick = (): void => {
     }
     suspects.push(w);
   }
-  if (suspects.length > 0) setImmediate(decide).unref();
+  // Not unref'd: an unref'd immediate leaves the loop asleep in its poll until some other event
+  // (with a spinning host silent and no timer armed, the next call's deadline, seconds later).
+  if (suspects.length > 0) setImmediate(decide);
   if (next !== Number.POSITIVE_INFINITY) arm(next);
 };
 

@@ -50,6 +50,32 @@ describe('watchSpins (the counting, without a host)', () => {
     w.close();
   });
 
+  it('decides a kill in the loop turn that found it due, not at the next unrelated event', async () => {
+    // A process with nothing but the watch and one keep-alive timer due long after the kill
+    // (limit 300 ms + confirmation 250 ms), and before V8's first delayed task (the memory
+    // reducer, ~8 s) wakes the loop. A decision that waits for the loop's next event (an unref'd
+    // immediate lets the loop sleep in its poll) runs only once that timer is due, in the poll's
+    // wake-up just before the timer itself: the order of events, not a time limit.
+    const module = new URL('../../kernel/sandbox/spin-watch.ts', import.meta.url).href;
+    const code = `
+      import { ENTRY_KIND, watchSpins } from ${JSON.stringify(module)};
+      const due = performance.now() + 3_900;
+      const keepAlive = setTimeout(() => {}, 4_000);
+      const w = watchSpins((r) => {
+        console.log(performance.now() < due ? r : 'the decision waited for the keep-alive timer');
+        clearTimeout(keepAlive);
+      });
+      w.setLimit(300);
+      w.sent(ENTRY_KIND.call);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    await once(child, 'exit');
+    expect(out.trim()).toMatch(/^spin: a call ran \d+ ms without yielding$/);
+  });
+
   it('stops its shared timer once the last outstanding entry is finished: no tick wakes the loop after it', async () => {
     // The ticks of the shared timer (its callback is `tick`) that fire from now on.
     const ticks = new Set<number>();
