@@ -17,7 +17,8 @@ import { createInterface } from 'node:readline';
  * Counters are nested-free except `fire` and `onFrame` (each includes the steps run inside it).
  *
  * Run (after `npx tsup --silent`):  npx tsx bench/metrics-steps.ts
- * STEPS_TREE (default this tree; e.g. /work/before-s13), STEPS_WARMUP s (default 240: steady
+ * STEPS_TREE (default this tree; several, comma-separated, run side by side, e.g.
+ * `STEPS_TREE=/work/before-s14,.`: then each one's medians follow), STEPS_WARMUP s (default 240: steady
  * state), STEPS_WINDOWS (default 3) of STEPS_WINDOW s (default 60).
  */
 
@@ -81,6 +82,11 @@ const ANCHORS: [string, string, string][] = [
     '    return __m("trackerNext", () => tracker.next(sample, load, Date.now()));',
   ],
   [
+    'deadlineTimer',
+    'ticker = setTimeout(checkDeadlines, Math.max(1, Math.ceil(at - performance.now())));',
+    'ticker = setTimeout(__w("deadlineTimer", checkDeadlines), Math.max(1, Math.ceil(at - performance.now())));',
+  ],
+  [
     'busPublish',
     'seq: need(env, "bus").publish(a.topic, a.data ?? null, { bytes: bytes3 }).seq',
     'seq: __m("busPublish", () => need(env, "bus").publish(a.topic, a.data ?? null, { bytes: bytes3 })).seq',
@@ -96,6 +102,11 @@ const FUNCTIONS = [
   'parseMounts',
   'deepFreeze',
 ];
+
+/** Module-level `var` functions wrapped whole (timer callbacks: their count is how often they fire). */
+const VARS: [string, string][] = [['spinTick', 'tick']];
+/** Module-level tables of functions, each entry counted (with __m: they run inside onFrame). */
+const TABLES: [string, string][] = [['fastArgs', 'FAST_ARGS']];
 
 /** The counters and the per-window report, put at the top of the patched bundle. */
 const PRELUDE = `
@@ -133,6 +144,16 @@ function patchDist(tree: string, into: string): string[] {
     if (new RegExp(`^function ${f}\\(`, 'm').test(s)) s += `\n${f} = __w(${JSON.stringify(f)}, ${f});`;
     else missing.push(f);
   }
+  for (const [name, v] of VARS) {
+    if (new RegExp(`^var ${v} = \\(\\) => \\{`, 'm').test(s))
+      s += `\n${v} = __w(${JSON.stringify(name)}, ${v});`;
+    else missing.push(name);
+  }
+  for (const [name, t] of TABLES) {
+    if (new RegExp(`^var ${t} = \\{`, 'm').test(s))
+      s += `\nfor (const k of Object.keys(${t})) { const f = ${t}[k]; ${t}[k] = (...a) => __m(${JSON.stringify(name)}, () => f(...a)); }`;
+    else missing.push(name);
+  }
   writeFileSync(file, s);
   return missing;
 }
@@ -158,11 +179,8 @@ interface Window {
   steps: Record<string, { us: number; n: number }>;
 }
 
-async function main(): Promise<void> {
-  const tree = resolve(process.env.STEPS_TREE ?? join(import.meta.dirname, '..'));
-  const warmup = Number(process.env.STEPS_WARMUP ?? 240);
-  const windows = Number(process.env.STEPS_WINDOWS ?? 3);
-  const windowS = Number(process.env.STEPS_WINDOW ?? 60);
+/** One tree's kernel, counters in, running only the metrics plugin until `windows` windows past `warmup`. */
+async function runTree(tree: string, warmup: number, windows: number, windowS: number): Promise<Result> {
   // Inside this tree, so the bundle's packages resolve from its node_modules.
   const scratch = join(import.meta.dirname, '..', '.omega-tmp');
   mkdirSync(scratch, { recursive: true });
@@ -215,28 +233,66 @@ async function main(): Promise<void> {
         if (got.length >= windows) res();
       });
     });
-    // The wake-up probes run in the last window, beside the kernel.
-    const probeAt = Math.max(0, warmup + (windows - 1) * windowS) * 1000;
-    const probes = new Promise<[number, number]>((res, rej) =>
-      setTimeout(
-        () => Promise.all([idleWakeCost(1, windowS), idleWakeCost(2, windowS)]).then(res, rej),
-        probeAt,
-      ),
-    );
     try {
       await enough;
     } finally {
       kernel.kill('SIGTERM');
     }
-    const [one, two] = await probes;
-    print(tree, got, missing, one, two);
+    return { tree, got, missing };
   } finally {
     rmSync(work, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
   }
 }
 
-function print(tree: string, got: Window[], missing: string[], one: number, two: number): void {
+interface Result {
+  tree: string;
+  got: Window[];
+  missing: string[];
+}
+
+async function main(): Promise<void> {
+  // Several trees (comma-separated) run side by side, so they share the machine's load.
+  const trees = (process.env.STEPS_TREE ?? join(import.meta.dirname, '..')).split(',').map((t) => resolve(t));
+  const warmup = Number(process.env.STEPS_WARMUP ?? 240);
+  const windows = Number(process.env.STEPS_WINDOWS ?? 3);
+  const windowS = Number(process.env.STEPS_WINDOW ?? 60);
+  // The wake-up probes run in the last window, beside the kernels.
+  const probeAt = Math.max(0, warmup + (windows - 1) * windowS) * 1000;
+  const probes = new Promise<[number, number]>((res, rej) =>
+    setTimeout(
+      () => Promise.all([idleWakeCost(1, windowS), idleWakeCost(2, windowS)]).then(res, rej),
+      probeAt,
+    ),
+  );
+  const results = await Promise.all(trees.map((t) => runTree(t, warmup, windows, windowS)));
+  const [one, two] = await probes;
+  for (const r of results) print(r.tree, r.got, r.missing);
+  if (results.length > 1) printMedians(results);
+  process.stdout.write(
+    `\nbaseline, same run: a bare node process woken once a second ${one.toFixed(1)} µs/s, twice ${two.toFixed(1)} µs/s: one wake-up with nothing to do ≈ ${(two - one).toFixed(1)} µs; loadavg ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
+}
+
+/** Per tree, the median over its windows of the per-collection figures. */
+function printMedians(results: Result[]): void {
+  const median = (v: number[]) => {
+    const s = [...v].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  process.stdout.write('\nmedians per collection (side by side, same run):\n');
+  for (const r of results) {
+    const per = (pick: (w: Window) => number) =>
+      median(r.got.map((w) => pick(w) / (w.steps.fire?.n ?? w.secs)));
+    process.stdout.write(
+      `  ${r.tree}: main ${per((w) => w.main).toFixed(1)} µs, process ${per((w) => w.all).toFixed(1)} µs, wake-ups main ${per((w) => w.mainWakes).toFixed(2)} all ${per((w) => w.wakes).toFixed(2)}, spin ticks ${per((w) => w.steps.spinTick?.n ?? 0).toFixed(2)}, deadline timer ${per((w) => w.steps.deadlineTimer?.n ?? 0).toFixed(2)}\n`,
+    );
+  }
+}
+
+function print(tree: string, got: Window[], missing: string[]): void {
   const f = (v: number) => v.toFixed(1).padStart(8);
   process.stdout.write(
     `kernel: ${tree}/dist (counters added); ${got.length} windows; loadavg ${loadavg()[0]?.toFixed(2)}\n`,
@@ -255,9 +311,6 @@ function print(tree: string, got: Window[], missing: string[], one: number, two:
         `  ${name.padEnd(18)} ${f(per(s.us))} µs  ${(s.n / collections).toFixed(2)} calls, ${f(s.us / s.n)} µs each\n`,
       );
   }
-  process.stdout.write(
-    `\nbaseline, same run: a bare node process woken once a second ${f(one)} µs/s, twice ${f(two)} µs/s: one wake-up with nothing to do ≈ ${f(two - one)} µs\n`,
-  );
 }
 
 await main();

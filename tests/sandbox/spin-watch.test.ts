@@ -70,6 +70,18 @@ describe('the kernel-side spin watch', () => {
     expect(await callRoute(p, 'ping', req())).toMatchObject({ status: 200, body: 'ok' });
   });
 
+  it('does not kill a host mid-call while the kernel event loop is blocked for 2 s', async () => {
+    const pid = p.status().pid;
+    const call = callRoute(p, 'busy', req());
+    // Blocked in the check phase: the spin watch's overdue timer runs before the answer is read.
+    await new Promise((r) => setImmediate(r));
+    const end = Date.now() + 2_000;
+    while (Date.now() < end) {}
+    expect(spanOf(await call)).toMatchObject({ start: expect.any(Number) });
+    expect(p.status()).toMatchObject({ state: 'running', pid, restarts: 0 });
+    expect(await callRoute(p, 'ping', req())).toMatchObject({ status: 200, body: 'ok' });
+  });
+
   it('kills a host that spins after short entries of the same turn, and answers those first', async () => {
     const pid = p.status().pid;
     const t0 = performance.now();
