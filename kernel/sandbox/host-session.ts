@@ -345,6 +345,7 @@ export function createHostSession(opts: HostSessionOptions): HostSession {
         // here (not at its deadline, killing a host that never had it), and a slot it took is
         // not the host's: forget them all, so no later call is sent by a slot the host lacks.
         inflight.delete(id);
+        settle();
         slots?.forget();
         reject(err);
       }
