@@ -59,4 +59,4 @@ export {
 export { settingsWriteBody } from './storage/settings-write-body.js';
 export { StoredSettings } from './storage/stored-settings.js';
 export { isoTime } from './time/iso-time.js';
-export { ISO_TIME_HINT, parseIsoTime } from './time/parse-iso-time.js';
+export { ISO_TIME_HINT, ISO_TIME_PATTERN, parseIsoTime } from './time/parse-iso-time.js';

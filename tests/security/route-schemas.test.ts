@@ -155,6 +155,8 @@ describe('security route schemas: enforced, true to the answers, documented', ()
       ],
       // A time without a zone would be read in the server's time zone: refused; with one, taken.
       ['GET', '/audit?since=2026-12-07T10:00:00&until=2026-12-07T10:00:00%2B01:00', undefined, ['since']],
+      // The schema states the form the handler reads (the sdk's ISO_TIME_PATTERN): both named at once.
+      ['GET', '/audit?since=2026-13-01T10:00:00Z&until=2026-12-07T25:00:00Z', undefined, ['since', 'until']],
     ];
     for (const [method, path, body, fields, token] of cases) {
       const res = await send(method, path, body, token);

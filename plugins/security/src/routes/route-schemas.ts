@@ -1,4 +1,4 @@
-import { defineRouteSchemas } from '@omega/sdk';
+import { defineRouteSchemas, ISO_TIME_PATTERN } from '@omega/sdk';
 import { jsonSchemaField, optionalBody } from '@omega/sdk/route-schemas';
 import { z } from 'zod';
 import { API_TOKEN_MAX_DAYS } from '../api-tokens.js';
@@ -168,12 +168,12 @@ export const routeSchemas = defineRouteSchemas({
       outcome: z.enum(['success', 'failure', 'denied']).optional(),
       since: z
         .string()
-        .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/)
+        .regex(ISO_TIME_PATTERN)
         .describe('An RFC 3339 time with its zone (…Z or …+01:00), or a date (UTC), inclusive')
         .optional(),
       until: z
         .string()
-        .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/)
+        .regex(ISO_TIME_PATTERN)
         .describe('An RFC 3339 time with its zone (…Z or …+01:00), or a date (UTC), inclusive')
         .optional(),
       limit: z.coerce.number().int().min(1).max(1000).describe('Entries per page (default 100)').optional(),
