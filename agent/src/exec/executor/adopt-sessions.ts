@@ -33,7 +33,7 @@ async function removeStrayCgroups(ctx: ExecutorContext): Promise<void> {
     for (const dir of rt.record.cgroup ? new SessionCgroup(ctx.layout, rt.record.cgroup).dirs() : [])
       known.add(basename(dir));
   }
-  for (const id of ctx.starting) known.add(sessionCgroupName(id));
+  for (const id of ctx.starting.keys()) known.add(sessionCgroupName(id));
   for (const base of new Set(bases)) {
     for (const name of await readdir(base).catch(() => [] as string[])) {
       if (!isSessionCgroupName(name) || known.has(name)) continue;
