@@ -47,8 +47,9 @@ function endSession(
       }
       if (req.graceMs > 0)
         await pollUntil(async () => ctx.closing || (await exitRecorded(rt)), req.graceMs, 20);
-      if (!(await exitRecorded(rt))) await rt.container.killUntilEmpty();
     }
+    // also when an earlier call (or agent process) asked already but did not see it through
+    if (!(await exitRecorded(rt))) await rt.container.killUntilEmpty();
     // the supervisor writes exit.json once it saw the session empty; without one (or if it died) finalize writes it
     await pollUntil(async () => (await exitRecorded(rt)) || !(await supervisorAlive(rt)), 35_000, 20);
     // resolve with the end itself: an attempt that failed or found the cgroup not yet empty is retried
