@@ -47,19 +47,20 @@ export function execSpec(a: StartArgs): SessionSpecInput {
 
 /** Sessions run by the agent's cgroup executor (docs/agent-executor.md). */
 export function createExecBackend(ex: Executor): SessionBackend {
-  const has = (id: string) => {
+  const statusOf = (id: string): AgentSessionStatus | null => {
     try {
-      ex.status(id);
-      return true;
+      return execStatus(ex.status(id));
     } catch {
-      return false;
+      return null;
     }
   };
   return {
     engine: 'exec',
-    has,
+    // a session whose start is under way counts: a terminate sent meanwhile waits for it
+    has: (id) => ex.has(id),
     async start(a) {
-      if (has(a.id)) return execStatus(ex.status(a.id)); // a start sent again: it already ran
+      const known = statusOf(a.id); // a start sent again: it already ran
+      if (known) return known;
       try {
         return execStatus(await ex.start(execSpec(a)));
       } catch (err) {

@@ -117,5 +117,23 @@ describe.skipIf(reason !== null)(
       expect(end.exit).toBeNull();
       expect(await h2.leftovers()).toEqual([]);
     });
+
+    it('finishes a termination the killed agent had begun: the session ends terminated, nothing is left', async () => {
+      // SIGTERM is ignored (inherited across exec) and the grace is long: only a kill ends it
+      const agent = runAgent(base, [
+        { spec: { id: 'ending', script: `trap '' TERM; exec ${bin} sleep` }, terminate: 600_000 },
+      ]);
+      await waitFor(() => agent.isReady(), 'the agent');
+      const pid = agent.started.get('ending')!.pid!;
+      agent.child.kill('SIGKILL');
+      await new Promise((r) => agent.child.once('exit', r));
+      expect(await isAlive(pid, (await readProcStat(pid))!.startTicks)).toBe(true);
+      const h2 = h ?? (await harness({}, base));
+      h = h2;
+      await h2.ex.adopt();
+      const end = await h2.ex.wait('ending');
+      expect(end.outcome).toBe('terminated');
+      expect(await h2.leftovers()).toEqual([]);
+    });
   },
 );

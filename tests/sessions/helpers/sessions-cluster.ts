@@ -155,15 +155,30 @@ export async function startNode(k: NodesKernel, name: string, o: StartNodeOption
   return node;
 }
 
-/** Stops an agent (SIGTERM, then SIGKILL) and removes its data dir; its sessions must have ended. */
-export async function stopNode(n: TestNode): Promise<void> {
+/**
+ * Stops an agent (SIGTERM, then SIGKILL) and removes its data dir; its sessions must have ended.
+ * A session process still running then would run for good (no agent, no record left to adopt
+ * it): it is killed (its supervisor exits with it) and named on stderr. Answers those pids.
+ */
+export async function stopNode(n: TestNode): Promise<number[]> {
   if (n.agent.child.exitCode === null && n.agent.child.signalCode === null) {
     n.agent.kill('SIGTERM');
     await Promise.race([n.agent.exited, sleep(8000)]);
     n.agent.kill('SIGKILL');
   }
+  const left = await n.leftovers();
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+  if (left.length > 0)
+    console.warn(
+      `[stopNode] node ${n.name} left ${left.length} session process(es) running after its agent stopped (killed): ${left.join(', ')}`,
+    );
   removeDir(n.dataDir);
   removeDir(`${n.dataDir}-work`);
+  return left;
 }
 
 /** POST /api/v1/sessions. */

@@ -9,6 +9,7 @@ import { readSupervisorRecord } from '../supervisor/supervisor-record.js';
 import { type ExecutorContext, setPhase } from './executor-context.js';
 import { SessionRuntime } from './session-runtime.js';
 import { exitRecorded } from './supervisor-alive.js';
+import { terminateSession } from './terminate-session.js';
 import { watchSession } from './watch-session.js';
 
 /** What holds an adopted session's processes: the cgroup it was created in, or its process tree. */
@@ -33,7 +34,7 @@ async function removeStrayCgroups(ctx: ExecutorContext): Promise<void> {
     for (const dir of rt.record.cgroup ? new SessionCgroup(ctx.layout, rt.record.cgroup).dirs() : [])
       known.add(basename(dir));
   }
-  for (const id of ctx.starting) known.add(sessionCgroupName(id));
+  for (const id of ctx.starting.keys()) known.add(sessionCgroupName(id));
   for (const base of new Set(bases)) {
     for (const name of await readdir(base).catch(() => [] as string[])) {
       if (!isSessionCgroupName(name) || known.has(name)) continue;
@@ -42,10 +43,22 @@ async function removeStrayCgroups(ctx: ExecutorContext): Promise<void> {
   }
 }
 
+/** Finishes a termination an earlier agent process began: the tree is killed, the session ends. */
+function resumeTermination(
+  ctx: ExecutorContext,
+  rt: SessionRuntime,
+  req: NonNullable<SessionRecord['terminate']>,
+): void {
+  terminateSession(ctx, rt, { outcome: req.outcome, message: req.message, graceMs: 0 }).catch((err) =>
+    ctx.logger.error({ session: rt.id, err: (err as Error).message }, 'ending an adopted session failed'),
+  );
+}
+
 /**
  * Finds the sessions an earlier agent process started (state in the data dir, processes in
  * their cgroups, supervisors still running) and carries on: watching, usage (the cgroup's
- * counters never stopped), time limits and pauses as they were. A session whose supervisor
+ * counters never stopped), time limits and pauses as they were; a termination it had begun is
+ * finished (its tree killed now: the record does not keep the grace). A session whose supervisor
  * vanished without an exit record is ended as `lost` once its cgroup is emptied.
  */
 export async function adoptSessions(ctx: ExecutorContext): Promise<SessionStatus[]> {
@@ -77,7 +90,11 @@ export async function adoptSessions(ctx: ExecutorContext): Promise<SessionStatus
     const phase = rec.status.phase === 'starting' ? 'running' : rec.status.phase;
     await setPhase(ctx, rt, phase, 'adopted', `adopted by agent process ${process.pid}`);
     if (await exitRecorded(rt)) void ctx.finalize(rt);
-    else watchSession(ctx, rt);
+    else {
+      watchSession(ctx, rt);
+      // the earlier agent process was ending it and stopped before the end (killed, crashed)
+      if (rec.terminate && rec.status.phase === 'stopping') resumeTermination(ctx, rt, rec.terminate);
+    }
     adopted.push(structuredClone(rt.record.status));
   }
   await removeStrayCgroups(ctx);

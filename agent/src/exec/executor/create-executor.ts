@@ -16,7 +16,7 @@ import type { ExecutorEvents, SessionStatus, SessionUsage } from '../session-typ
 import type { SessionSpecInput } from '../spec/session-spec.js';
 import { ensureShim } from '../supervisor/build-shim.js';
 import { adoptSessions } from './adopt-sessions.js';
-import type { ExecutorContext } from './executor-context.js';
+import { type ExecutorContext, trackTermination } from './executor-context.js';
 import { type ExecutorOptions, resolveOptions } from './executor-options.js';
 import { finalizeSession } from './finalize-session.js';
 import { monitorTick } from './monitor-tick.js';
@@ -43,7 +43,11 @@ export interface Executor {
   pause(id: string, options?: { graceMs?: number }): Promise<SessionStatus>;
   /** Thaw, then SIGCONT. */
   resume(id: string): Promise<SessionStatus>;
-  /** SIGTERM → `graceMs` (default 10 s) → kill the tree → wait until empty → final usage → ended `terminated`. */
+  /**
+   * SIGTERM → `graceMs` (default 10 s) → kill the tree → wait until empty → final usage → ended
+   * `terminated`. A session whose start is under way is terminated once it started (NOT_FOUND
+   * only when that start failed: then nothing runs).
+   */
   terminate(id: string, options?: { graceMs?: number; reason?: string }): Promise<SessionStatus>;
   status(id: string): SessionStatus;
   list(): SessionStatus[];
@@ -73,7 +77,13 @@ export interface Executor {
   remove(id: string): Promise<void>;
   /** Subscribes to state changes or usage samples; returns the unsubscribe. */
   on<E extends keyof ExecutorEvents>(event: E, listener: (e: ExecutorEvents[E]) => void): () => void;
-  /** Stops watching (sessions keep running, for the next agent process to adopt). */
+  /** Whether this node has a session of this id, or its start is under way. */
+  has(id: string): boolean;
+  /**
+   * Lets the starts and terminations under way finish (a termination's grace is cut short: the
+   * tree is killed now), then stops watching. Running sessions keep running, for the next agent
+   * process to adopt; none that was asked to end is left running.
+   */
   close(): Promise<void>;
 }
 
@@ -135,7 +145,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     allocator,
     quota,
     sessions: new Map(),
-    starting: new Set(),
+    starting: new Map(),
+    terminations: new Set(),
+    closing: false,
     emitter,
     finalize: (rt) => finalizeSession(ctx, rt),
   };
@@ -163,12 +175,20 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     start: (spec) => startSession(ctx, spec),
     pause: async (id, opts) => pauseSession(ctx, get(id), opts?.graceMs ?? o.pauseGraceMs),
     resume: async (id) => resumeSession(ctx, get(id)),
-    terminate: async (id, opts) =>
-      terminateSession(ctx, get(id), {
-        outcome: 'terminated',
-        message: opts?.reason ? `terminated: ${opts.reason}` : 'terminated on request',
-        graceMs: Math.max(0, opts?.graceMs ?? 10_000),
-      }),
+    terminate: (id, opts) =>
+      // tracked from the call on: close() also waits while this waits for the session's start
+      trackTermination(
+        ctx,
+        (async () => {
+          await ctx.starting.get(id);
+          return terminateSession(ctx, get(id), {
+            outcome: 'terminated',
+            message: opts?.reason ? `terminated: ${opts.reason}` : 'terminated on request',
+            graceMs: Math.max(0, opts?.graceMs ?? 10_000),
+          });
+        })(),
+      ),
+    has: (id) => ctx.sessions.has(id) || ctx.starting.has(id),
     status: (id) => structuredClone(get(id).record.status),
     list: () => [...ctx.sessions.values()].map((rt) => structuredClone(rt.record.status)),
     usage: async (id) => {
@@ -196,6 +216,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       return () => emitter.off(event, listener);
     },
     close: async () => {
+      ctx.closing = true;
+      while (ctx.starting.size > 0 || ctx.terminations.size > 0)
+        await Promise.allSettled([...ctx.starting.values(), ...ctx.terminations]);
       clearInterval(ticker);
       for (const rt of ctx.sessions.values()) {
         rt.watcher?.close();

@@ -33,8 +33,15 @@ export interface ExecutorContext {
   allocator: UidAllocator | null;
   quota: QuotaMechanism | null;
   sessions: Map<string, SessionRuntime>;
-  /** Ids whose start is under way (so two starts of one id cannot race). */
-  starting: Set<string>;
+  /**
+   * Ids whose start is under way (so two starts of one id cannot race), each with a promise that
+   * settles, never rejecting, once that start succeeded or failed (a terminate waits for it).
+   */
+  starting: Map<string, Promise<void>>;
+  /** Terminations under way (close() lets them finish). */
+  terminations: Set<Promise<unknown>>;
+  /** Set by close(): a termination in progress stops waiting out its grace and kills the tree now. */
+  closing: boolean;
   emitter: EventEmitter;
   /** Set by the executor: ends a session when its main process exited or its supervisor vanished. */
   finalize: (rt: SessionRuntime) => Promise<void>;
@@ -78,5 +85,13 @@ export function setPhase(
   };
   const run = rt.phaseWrites.then(apply, apply);
   rt.phaseWrites = run.catch(() => {});
+  return run;
+}
+
+/** Adds `run` to the terminations close() waits for, until it settles; answers it. */
+export function trackTermination<T>(ctx: ExecutorContext, run: Promise<T>): Promise<T> {
+  ctx.terminations.add(run);
+  const drop = () => ctx.terminations.delete(run);
+  run.then(drop, drop);
   return run;
 }

@@ -125,19 +125,38 @@ function initialRecord(
  */
 export async function startSession(ctx: ExecutorContext, input: unknown): Promise<SessionStatus> {
   const spec = parseSessionSpec(input);
-  const dir = join(ctx.opts.sessionsDir, spec.id);
-  const taken =
-    ctx.sessions.has(spec.id) ||
-    ctx.starting.has(spec.id) ||
-    (await stat(dir).then(
-      () => true,
-      () => false,
-    ));
-  if (taken)
-    throw execError('OMEGA_ERR_EXEC_EXISTS', `Session ${spec.id} already exists on this node.`, {
+  const exists = () =>
+    execError('OMEGA_ERR_EXEC_EXISTS', `Session ${spec.id} already exists on this node.`, {
       sessionId: spec.id,
     });
-  ctx.starting.add(spec.id);
+  if (ctx.sessions.has(spec.id) || ctx.starting.has(spec.id)) throw exists();
+  // Claimed before the first await: a terminate of this id that arrives meanwhile finds the
+  // start under way and waits for it, instead of answering that no such session exists.
+  let settle = () => {};
+  ctx.starting.set(
+    spec.id,
+    new Promise<void>((resolve) => {
+      settle = resolve;
+    }),
+  );
+  try {
+    const dir = join(ctx.opts.sessionsDir, spec.id);
+    if (
+      await stat(dir).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw exists();
+    return await launchSession(ctx, spec, dir);
+  } finally {
+    ctx.starting.delete(spec.id);
+    settle();
+  }
+}
+
+/** The steps of {@link startSession} once the id is claimed; undoes every one of them on failure. */
+async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: string): Promise<SessionStatus> {
   let who: SessionIdentity | null = null;
   let work: WorkDir | null = null;
   let cg: SessionCgroup | null = null;
@@ -218,7 +237,5 @@ export async function startSession(ctx: ExecutorContext, input: unknown): Promis
       'session start refused or failed',
     );
     throw err;
-  } finally {
-    ctx.starting.delete(spec.id);
   }
 }

@@ -1,7 +1,7 @@
 import { pollUntil } from '../cgroup/session-cgroup.js';
 import type { SessionStatus } from '../session-types.js';
 import type { SessionRecord } from '../state/session-record.js';
-import { type ExecutorContext, setPhase } from './executor-context.js';
+import { type ExecutorContext, setPhase, trackTermination } from './executor-context.js';
 import type { SessionRuntime } from './session-runtime.js';
 import { signalAll } from './signal-all.js';
 import { exitRecorded, supervisorAlive } from './supervisor-alive.js';
@@ -16,11 +16,20 @@ const REASON: Record<TerminateRequest, string> = {
 };
 
 /**
- * SIGTERM to every process → up to `graceMs` for the main process to exit → kill the whole
- * tree → wait until empty → final usage → cgroup removed → `ended`. A paused session is thawed
- * first so the signals land. Idempotent: a second call waits for the first.
+ * SIGTERM to every process → up to `graceMs` for the main process to exit (cut short once the
+ * executor closes) → kill the whole tree → wait until empty → final usage → cgroup removed →
+ * `ended`. A paused session is thawed first so the signals land. Idempotent: a second call
+ * waits for the first. close() waits for every termination under way.
  */
 export function terminateSession(
+  ctx: ExecutorContext,
+  rt: SessionRuntime,
+  req: { outcome: TerminateRequest; message: string; graceMs: number },
+): Promise<SessionStatus> {
+  return trackTermination(ctx, endSession(ctx, rt, req));
+}
+
+function endSession(
   ctx: ExecutorContext,
   rt: SessionRuntime,
   req: { outcome: TerminateRequest; message: string; graceMs: number },
@@ -36,9 +45,11 @@ export function terminateSession(
         await rt.container.thaw();
         signalAll(pids, 'SIGCONT');
       }
-      if (req.graceMs > 0) await pollUntil(() => exitRecorded(rt), req.graceMs, 20);
-      if (!(await exitRecorded(rt))) await rt.container.killUntilEmpty();
+      if (req.graceMs > 0)
+        await pollUntil(async () => ctx.closing || (await exitRecorded(rt)), req.graceMs, 20);
     }
+    // also when an earlier call (or agent process) asked already but did not see it through
+    if (!(await exitRecorded(rt))) await rt.container.killUntilEmpty();
     // the supervisor writes exit.json once it saw the session empty; without one (or if it died) finalize writes it
     await pollUntil(async () => (await exitRecorded(rt)) || !(await supervisorAlive(rt)), 35_000, 20);
     // resolve with the end itself: an attempt that failed or found the cgroup not yet empty is retried
