@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { idleWakeCost } from './idle-wake-cost.js';
 
 /**
  * Where the kernel's CPU per metrics collection goes: a copy of a tree's built kernel
@@ -160,17 +161,6 @@ function patchDist(tree: string, into: string): string[] {
   }
   writeFileSync(file, s);
   return missing;
-}
-
-/** CPU µs per second of a bare node process woken `perSec` times a second, over `seconds`. */
-function idleWakeCost(perSec: number, seconds: number): Promise<number> {
-  const code = `const extra=${perSec - 1};setInterval(()=>{for(let i=0;i<extra;i++)setTimeout(()=>{},50+i*200)},1000);const c0=process.cpuUsage();setTimeout(()=>{const c=process.cpuUsage(c0);console.log((c.user+c.system)/${seconds});process.exit(0)},${seconds * 1000});`;
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', () => (out ? res(Number(out)) : rej(new Error('wake-up probe failed'))));
-  });
 }
 
 interface Window {
