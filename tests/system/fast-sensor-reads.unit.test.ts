@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSystemInfo } from '../../kernel/system/index.js';
 import { withFastSensorReads } from '../../kernel/system/with-fast-sensor-reads.js';
 
-/** A sysfs tree with one coretemp chip (two inputs) and one nvme chip (one input). */
+/** A sysfs tree: a coretemp chip (two inputs), an nvme chip (one), an x86_pkg_temp and an acpitz zone. */
 const sys = mkdtempSync(join(tmpdir(), 'omega-fast-sensors-'));
 const chip = (dir: string, name: string, temps: Record<string, number>) => {
   const d = join(sys, 'class/hwmon', dir);
@@ -15,6 +15,14 @@ const chip = (dir: string, name: string, temps: Record<string, number>) => {
 };
 chip('hwmon0', 'coretemp', { 1: 51000, 2: 48000 });
 chip('hwmon1', 'nvme', { 1: 35000 });
+const zone = (dir: string, type: string, milli: number) => {
+  const d = join(sys, 'class/thermal', dir);
+  mkdirSync(d, { recursive: true });
+  writeFileSync(join(d, 'type'), `${type}\n`);
+  writeFileSync(join(d, 'temp'), `${milli}\n`);
+};
+zone('thermal_zone0', 'x86_pkg_temp', 53000);
+zone('thermal_zone1', 'acpitz', 27800);
 afterAll(() => rmSync(sys, { recursive: true, force: true }));
 
 describe('withFastSensorReads', () => {
@@ -34,9 +42,19 @@ describe('withFastSensorReads', () => {
     expect(await read(join(sys, 'class/hwmon/hwmon1/temp1_input'))).toBe('slow\n');
     // Not an input (labels, limits, names are read once at discovery): readText's as before.
     expect(await read(join(sys, 'class/hwmon/hwmon0/temp1_label'))).toBe('slow\n');
+    // Thermal zones: x86_pkg_temp (the package's MSR) in the turn, acpitz (ACPI) through readText.
+    got = undefined;
+    void read(join(sys, 'class/thermal/thermal_zone0/temp')).then((v) => {
+      got = v;
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(got).toBe('53000\n');
+    expect(await read(join(sys, 'class/thermal/thermal_zone1/temp'))).toBe('slow\n');
     expect(asked).toEqual([
       join(sys, 'class/hwmon/hwmon1/temp1_input'),
       join(sys, 'class/hwmon/hwmon0/temp1_label'),
+      join(sys, 'class/thermal/thermal_zone1/temp'),
     ]);
   });
 
@@ -51,6 +69,8 @@ describe('withFastSensorReads', () => {
       ['coretemp', 51],
       ['coretemp', 48],
       ['nvme', 35],
+      ['x86_pkg_temp', 53],
+      ['acpitz', 27.8],
     ]);
   });
 });
