@@ -10,16 +10,10 @@ import type { Logger } from '../log/index.js';
 /**
  * Filesystem types whose statfs(2) answers from counters the kernel keeps in memory (no disk or
  * network round trip), when mounted from a block device. vfat is not one (its first statfs may
- * count free clusters on disk), nor anything over a network or FUSE (a dead server hangs statfs).
+ * count free clusters on disk), nor btrfs (statfs walks its space info under the chunk and device
+ * locks a balance holds), nor anything over a network or FUSE (a dead server hangs statfs).
  */
-export const LOCAL_STATFS_FSTYPES: ReadonlySet<string> = new Set([
-  'ext2',
-  'ext3',
-  'ext4',
-  'xfs',
-  'btrfs',
-  'f2fs',
-]);
+export const LOCAL_STATFS_FSTYPES: ReadonlySet<string> = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'f2fs']);
 
 /** Whether `m`'s usage is read synchronously: a local block-device filesystem of {@link LOCAL_STATFS_FSTYPES}. */
 export const isLocalStatfs = (m: MountEntry): boolean =>
