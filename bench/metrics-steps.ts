@@ -3,13 +3,15 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { idleWakeCost } from './idle-wake-cost.js';
 
 /**
  * Where the kernel's CPU per metrics collection goes: a copy of a tree's built kernel
  * (dist/cli.js) with CPU counters (process.cpuUsage around each step) at the per-second path's
  * steps, running only the metrics plugin; per window, each step's µs and calls per collection,
  * the kernel's main-thread and whole-process CPU, and its wake-ups (voluntary context switches:
- * main thread, all threads). Beside them, from the same run: what one wake-up with nothing to do
+ * main thread, all threads), and the plugin host's (the kernel's children, all their threads:
+ * CPU from schedstat, wake-ups), so kernel + host per collection compares side by side. Beside them, from the same run: what one wake-up with nothing to do
  * costs a bare node process (two children woken once and twice a second), since the kernel's
  * unaccounted remainder is mostly wake-ups, and the counters' own cost (an empty step).
  *
@@ -119,12 +121,15 @@ globalThis.__w = (n, fn) => function (...a) { if (__depth > 0) return fn.apply(t
   const tasks = () => rd('/proc/self/task');
   const sched = (t) => Number(rf('/proc/self/task/' + t + '/schedstat', 'utf8').split(' ')[0]) / 1000;
   const vol = (t) => Number(/voluntary_ctxt_switches:\\s+(\\d+)/.exec(rf('/proc/self/task/' + t + '/status', 'utf8'))[1]);
-  const read = () => { let all = 0, wakes = 0; for (const t of tasks()) { try { all += sched(t); wakes += vol(t); } catch {} } return { main: sched(process.pid), mainWakes: vol(process.pid), all, wakes }; };
+  const read = () => { let all = 0, wakes = 0; for (const t of tasks()) { try { all += sched(t); wakes += vol(t); } catch {} } return { main: sched(process.pid), mainWakes: vol(process.pid), all, wakes, kids: kids() }; };
+  // The kernel's children (the plugin host): per pid, all its threads' CPU µs and wake-ups.
+  const kids = () => { const out = {}; for (const t of tasks()) { let c = ''; try { c = rf('/proc/self/task/' + t + '/children', 'utf8'); } catch {} for (const pid of c.split(' ').filter(Boolean)) { let cpu = 0, w = 0, mw = 0; try { for (const k of rd('/proc/' + pid + '/task')) { const b = '/proc/' + pid + '/task/' + k + '/'; cpu += Number(rf(b + 'schedstat', 'utf8').split(' ')[0]) / 1000; const v = Number(/voluntary_ctxt_switches:\\s+(\\d+)/.exec(rf(b + 'status', 'utf8'))[1]); w += v; if (k === pid) mw = v; } out[pid] = { cpu, w, mw }; } catch {} } } return out; };
+  const kidsDelta = (a, b) => { let cpu = 0, wakes = 0, mainWakes = 0; for (const [pid, k] of Object.entries(b)) { const o = a[pid]; if (!o) continue; cpu += k.cpu - o.cpu; wakes += k.w - o.w; mainWakes += k.mw - o.mw; } return { cpu, wakes, mainWakes }; };
   let t0 = performance.now(), r0 = read();
   setInterval(() => { const t = performance.now(), r = read();
     for (let i = 0; i < 50; i++) __m('(empty step)', () => 0);
     const steps = Object.fromEntries(__acc);
-    process.stderr.write('STEPS ' + JSON.stringify({ up: process.uptime(), secs: (t - t0) / 1000, main: r.main - r0.main, all: r.all - r0.all, mainWakes: r.mainWakes - r0.mainWakes, wakes: r.wakes - r0.wakes, steps }) + '\\n');
+    process.stderr.write('STEPS ' + JSON.stringify({ up: process.uptime(), secs: (t - t0) / 1000, main: r.main - r0.main, all: r.all - r0.all, mainWakes: r.mainWakes - r0.mainWakes, wakes: r.wakes - r0.wakes, host: kidsDelta(r0.kids, r.kids), steps }) + '\\n');
     __acc.clear(); t0 = t; r0 = r; }, Number(process.env.STEPS_WINDOW ?? 60) * 1000).unref(); }
 `;
 
@@ -158,17 +163,6 @@ function patchDist(tree: string, into: string): string[] {
   return missing;
 }
 
-/** CPU µs per second of a bare node process woken `perSec` times a second, over `seconds`. */
-function idleWakeCost(perSec: number, seconds: number): Promise<number> {
-  const code = `const extra=${perSec - 1};setInterval(()=>{for(let i=0;i<extra;i++)setTimeout(()=>{},50+i*200)},1000);const c0=process.cpuUsage();setTimeout(()=>{const c=process.cpuUsage(c0);console.log((c.user+c.system)/${seconds});process.exit(0)},${seconds * 1000});`;
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', () => (out ? res(Number(out)) : rej(new Error('wake-up probe failed'))));
-  });
-}
-
 interface Window {
   up: number;
   secs: number;
@@ -176,6 +170,8 @@ interface Window {
   all: number;
   mainWakes: number;
   wakes: number;
+  /** The plugin host (the kernel's children): CPU µs of all its threads, wake-ups (all, main thread). */
+  host?: { cpu: number; wakes: number; mainWakes: number };
   steps: Record<string, { us: number; n: number }>;
 }
 
@@ -287,7 +283,7 @@ function printMedians(results: Result[]): void {
     const per = (pick: (w: Window) => number) =>
       median(r.got.map((w) => pick(w) / (w.steps.fire?.n ?? w.secs)));
     process.stdout.write(
-      `  ${r.tree}: main ${per((w) => w.main).toFixed(1)} µs, process ${per((w) => w.all).toFixed(1)} µs, wake-ups main ${per((w) => w.mainWakes).toFixed(2)} all ${per((w) => w.wakes).toFixed(2)}, spin ticks ${per((w) => w.steps.spinTick?.n ?? 0).toFixed(2)}, deadline timer ${per((w) => w.steps.deadlineTimer?.n ?? 0).toFixed(2)}\n`,
+      `  ${r.tree}: main ${per((w) => w.main).toFixed(1)} µs, process ${per((w) => w.all).toFixed(1)} µs, wake-ups main ${per((w) => w.mainWakes).toFixed(2)} all ${per((w) => w.wakes).toFixed(2)}, spin ticks ${per((w) => w.steps.spinTick?.n ?? 0).toFixed(2)}, deadline timer ${per((w) => w.steps.deadlineTimer?.n ?? 0).toFixed(2)}; host ${per((w) => w.host?.cpu ?? 0).toFixed(1)} µs, wake-ups main ${per((w) => w.host?.mainWakes ?? 0).toFixed(2)} all ${per((w) => w.host?.wakes ?? 0).toFixed(2)}; kernel + host ${per((w) => w.all + (w.host?.cpu ?? 0)).toFixed(1)} µs\n`,
     );
   }
 }
@@ -303,7 +299,7 @@ function print(tree: string, got: Window[], missing: string[]): void {
     const collections = w.steps.fire?.n ?? w.secs;
     const per = (v: number) => v / collections;
     process.stdout.write(
-      `\nwindow at ${w.up.toFixed(0)} s: ${collections} collections; per collection: main thread ${f(per(w.main))} µs, process ${f(per(w.all))} µs, wake-ups main ${per(w.mainWakes).toFixed(2)} all ${per(w.wakes).toFixed(2)}\n`,
+      `\nwindow at ${w.up.toFixed(0)} s: ${collections} collections; per collection: main thread ${f(per(w.main))} µs, process ${f(per(w.all))} µs, wake-ups main ${per(w.mainWakes).toFixed(2)} all ${per(w.wakes).toFixed(2)}; plugin host ${f(per(w.host?.cpu ?? 0))} µs, wake-ups main ${per(w.host?.mainWakes ?? 0).toFixed(2)} all ${per(w.host?.wakes ?? 0).toFixed(2)}\n`,
     );
     const rows = Object.entries(w.steps).sort((a, b) => b[1].us - a[1].us);
     for (const [name, s] of rows)

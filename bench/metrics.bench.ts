@@ -31,6 +31,7 @@ import { parseSeriesId } from '../plugins/metrics/src/series/series-id.js';
 import { MetricStore } from '../plugins/metrics/src/store/metric-store.js';
 import { TIERS } from '../plugins/metrics/src/store/tiers.js';
 import { buildPlugin } from '../sdk/src/build/index.js';
+import { idleWakeCost } from './idle-wake-cost.js';
 import { percentile, report } from './report.js';
 import { spawnServer } from './spawn-server.js';
 
@@ -63,6 +64,22 @@ const TOKEN = 'bench-admin-token-0123456789abcdef';
  * falls: for a process busy ~0.3 % of the time that is ~40 ticks in 120 s, ±16 % (Poisson),
  * more than the differences measured here. Falls back to them without schedstat.
  */
+/** Times the process's threads have slept and been woken so far (voluntary context switches, all threads). */
+function wakesOf(pid: number): number {
+  let n = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const m = /voluntary_ctxt_switches:\s+(\d+)/.exec(
+        readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'),
+      );
+      n += Number(m?.[1] ?? 0);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return n;
+}
+
 function cpuMsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -121,15 +138,30 @@ async function startChild(pluginsDir: string, dataDir: string, plugin: string): 
 async function cpuPercent(
   r: Running,
   seconds: number,
-): Promise<{ total: number; host: number; kernelMsPerSec: number; hostMsPerSec: number; wallMs: number }> {
+): Promise<{
+  total: number;
+  host: number;
+  kernelMsPerSec: number;
+  hostMsPerSec: number;
+  /** Wake-ups per second of the kernel and of the plugin host (all threads). */
+  kernelWakesPerSec: number;
+  hostWakesPerSec: number;
+  wallMs: number;
+}> {
   const k0 = cpuMsOf(r.kernelPid);
   const h0 = cpuMsOf(r.hostPid);
+  const kw0 = wakesOf(r.kernelPid);
+  const hw0 = wakesOf(r.hostPid);
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const wall = performance.now() - t0;
   const host = cpuMsOf(r.hostPid) - h0;
   const kernel = cpuMsOf(r.kernelPid) - k0;
+  const kernelWakes = wakesOf(r.kernelPid) - kw0;
+  const hostWakes = wakesOf(r.hostPid) - hw0;
   return {
+    kernelWakesPerSec: (kernelWakes / wall) * 1000,
+    hostWakesPerSec: (hostWakes / wall) * 1000,
     total: ((kernel + host) / wall) * 100,
     host: (host / wall) * 100,
     kernelMsPerSec: (kernel / wall) * 1000,
@@ -432,7 +464,12 @@ async function main(): Promise<void> {
     const startup = await cpuPercent(m, warmup);
     const c0 = await collections(m);
     const log0 = eventLogBytes(dataDir);
-    const cpu = await cpuPercent(m, seconds);
+    // What one wake-up costs here now, measured beside the window (the goal figure moves with it).
+    const [cpu, wokeOnce, wokeTwice] = await Promise.all([
+      cpuPercent(m, seconds),
+      idleWakeCost(1, seconds),
+      idleWakeCost(2, seconds),
+    ]);
     const logRate = (eventLogBytes(dataDir) - log0) / (cpu.wallMs / 1000);
     const c1 = await collections(m);
     const load = loadavg()[0] ?? 0;
@@ -487,6 +524,25 @@ async function main(): Promise<void> {
       value: ((cpu.hostMsPerSec - base.hostMsPerSec) / perSec) * 1000,
       unit: 'µs',
       baseline: { name: 'idle plugin host, CPU per second', value: base.hostMsPerSec * 1000 },
+    });
+    // Wake-ups are most of an idle machine's share: the figure above moves with their price.
+    report({
+      name: 'wake-ups per collection, kernel (attributable)',
+      value: (cpu.kernelWakesPerSec - base.kernelWakesPerSec) / perSec,
+      unit: '',
+      baseline: { name: 'idle kernel, wake-ups per second', value: base.kernelWakesPerSec },
+    });
+    report({
+      name: 'wake-ups per collection, plugin host (attributable)',
+      value: (cpu.hostWakesPerSec - base.hostWakesPerSec) / perSec,
+      unit: '',
+      baseline: { name: 'idle plugin host, wake-ups per second', value: base.hostWakesPerSec },
+    });
+    report({
+      name: 'one wake-up with nothing to do (bare node, same window)',
+      value: wokeTwice - wokeOnce,
+      unit: 'µs',
+      baseline: { name: 'bare node woken once a second, CPU per second', value: wokeOnce },
     });
     // metrics.sample is replayed from memory only: what the log still gets is the other events.
     report({

@@ -10,6 +10,7 @@ import { readGpus } from './read-gpus.js';
 import { shared } from './shared.js';
 import { createSiSource } from './si-source.js';
 import type { GpuStats, SystemArea, SystemAreaData, SystemInfo, Topology } from './types.js';
+import { withFastSensorReads } from './with-fast-sensor-reads.js';
 
 /** Options of {@link createSystemInfo}. */
 export interface SystemInfoOptions {
@@ -27,7 +28,10 @@ export interface SystemInfoOptions {
   procRoot?: string;
   /** Root of sysfs (default `/sys`). */
   sysRoot?: string;
-  /** How files are read (default {@link createTextReader}); tests wrap it to count reads. */
+  /**
+   * How files are read (default {@link createTextReader}, with the temperature inputs of fast
+   * hwmon drivers read synchronously: {@link withFastSensorReads}); tests wrap it to count reads.
+   */
   readText?: ReadText;
   /** A statfs slower than this leaves its mount out of the read (default 1000). */
   statfsTimeoutMs?: number;
@@ -60,7 +64,8 @@ export function createSystemInfo(options: SystemInfoOptions = {}): SystemInfo {
   const logger = options.logger;
   const procRoot = options.procRoot ?? '/proc';
   const sysRoot = options.sysRoot ?? '/sys';
-  const readText: ReadText = options.readText ?? createTextReader(procRoot, sysRoot);
+  const readText: ReadText =
+    options.readText ?? withFastSensorReads(sysRoot, createTextReader(procRoot, sysRoot));
   const kind = options.source ?? (process.platform === 'linux' ? 'proc' : 'systeminformation');
   const source: HostSource =
     kind === 'proc'
