@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  createFilesystemReader,
   createTemperatureReader,
   type FilesystemUsage,
   type MountEntry,
@@ -13,7 +14,6 @@ import {
 } from '@omega/hostinfo';
 import { OmegaError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { createLocalFirstFilesystemReader } from './create-local-first-filesystem-reader.js';
 import type { HostSource, ReadText } from './host-source.js';
 import { linuxTopologyKey, readLinuxTopology } from './read-linux-topology.js';
 import { toSystemReadError } from './system-read-error.js';
@@ -66,7 +66,7 @@ export function createProcSource(o: ProcSourceOptions): HostSource {
       throw toSystemReadError(err);
     }
   };
-  const filesystems = createLocalFirstFilesystemReader(o.statfsTimeoutMs, o.logger);
+  const filesystems = createFilesystemReader(o.statfsTimeoutMs, o.logger);
   // The mount table rarely changes; reading and parsing it every second was a third of the disk read.
   let mounts: { entries: MountEntry[]; readAt: number } | undefined;
   const mountTable = async (): Promise<MountEntry[]> => {
