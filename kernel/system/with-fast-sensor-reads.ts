@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReadText } from './host-source.js';
 
@@ -15,6 +15,15 @@ export const FAST_THERMAL_ZONES: ReadonlySet<string> = new Set(['x86_pkg_temp'])
 
 /** A chip's name (a zone's type) is looked at again after this long (numbers move when drivers reload). */
 const CHIP_RECHECK_MS = 60_000;
+
+/** What `dir` links to (sysfs class entries are links to their device), else `dir` itself. */
+function linkOf(dir: string): string {
+  try {
+    return readlinkSync(dir);
+  } catch {
+    return dir;
+  }
+}
 
 /** Where sensor inputs live: their directory under sysfs, the input file, and the file naming the driver. */
 const KINDS = [
@@ -35,7 +44,10 @@ export function withFastSensorReads(sysRoot: string, readText: ReadText): ReadTe
   const kinds = KINDS.map((k) => ({ ...k, prefix: `${join(sysRoot, k.under)}/` }));
   const known = new Map<string, { fast: boolean; at: number }>();
   const isFast = (dir: string, kind: (typeof kinds)[number], now: number): boolean => {
-    const was = known.get(dir);
+    // Keyed by what `hwmonN` links to (the device's own path): a driver reload that gives the
+    // number to another chip (an nvme drive's, read through a command) is a new key, judged at once.
+    const key = linkOf(dir);
+    const was = known.get(key);
     if (was && now - was.at < CHIP_RECHECK_MS) return was.fast;
     let fast = false;
     try {
@@ -44,7 +56,7 @@ export function withFastSensorReads(sysRoot: string, readText: ReadText): ReadTe
       // no name: not one of the known drivers
     }
     if (known.size > 256) known.clear();
-    known.set(dir, { fast, at: now });
+    known.set(key, { fast, at: now });
     return fast;
   };
   return (path) => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,32 @@ describe('withFastSensorReads', () => {
       join(sys, 'class/hwmon/hwmon0/temp1_label'),
       join(sys, 'class/thermal/thermal_zone1/temp'),
     ]);
+  });
+
+  it('judges a hwmon number anew when it links to another device (a driver reload renumbered it)', async () => {
+    const device = (name: string) => {
+      const d = join(sys, 'devices', name, 'hwmon');
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'name'), `${name}\n`);
+      writeFileSync(join(d, 'temp1_input'), '40000\n');
+      return d;
+    };
+    const link = join(sys, 'class/hwmon/hwmon7');
+    symlinkSync(device('coretemp'), link);
+    const asked: string[] = [];
+    const read = withFastSensorReads(sys, async (path) => {
+      asked.push(path);
+      return 'slow\n';
+    });
+    try {
+      expect(await read(join(link, 'temp1_input'))).toBe('40000\n');
+      rmSync(link);
+      symlinkSync(device('drivetemp'), link); // a disk's sensor: asking it may spin the disk up
+      expect(await read(join(link, 'temp1_input'))).toBe('slow\n');
+      expect(asked).toEqual([join(link, 'temp1_input')]);
+    } finally {
+      rmSync(link, { force: true }); // the other tests read the whole tree
+    }
   });
 
   it('fails a vanished fast input as the asynchronous read would (rejects, never throws)', async () => {

@@ -23,7 +23,9 @@ const keptFiles = new FinalizationRegistry<Map<string, number>>((kept) => {
  * The default file reader. procfs and sysfs's cpu/node trees are kernel memory: they are read
  * synchronously, which costs ~20× less CPU than `fs.promises.readFile` (open, fstat, read and
  * close, each a thread-pool hop) and blocks for microseconds. Everything else, notably hwmon
- * and thermal files whose drivers may query hardware over I2C or NVMe, is read asynchronously.
+ * and thermal files whose drivers may query hardware over I2C or NVMe, is read asynchronously
+ * (the kernel's reader wraps this one and reads the few drivers that answer from a CPU register in
+ * the turn: kernel/system/with-fast-sensor-reads.ts).
  *
  * A file that really is on procfs (checked once per path with statfs: a recorded capture of
  * regular files under the same root is never kept open) stays open from its second read on and
