@@ -1,8 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildPlugin } from '../sdk/src/build/index.js';
 import { kernelWithHostFlags } from './metrics-host-flags.js';
+import { cpuMsOf, wakeUpsOf } from './proc-counters.js';
 import { percentile, report } from './report.js';
 import { type BenchServer, spawnServer } from './spawn-server.js';
 
@@ -31,38 +32,6 @@ import { type BenchServer, spawnServer } from './spawn-server.js';
  */
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';
-
-/** CPU ms of a process so far: its threads' scheduler run time plus its reaped children's. */
-function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const children = (Number(f[13]) + Number(f[14])) * 10;
-  let ns = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return ns / 1e6 + children;
-}
-
-/** Voluntary context switches of all threads of `pid` so far (each one a wake-up after a sleep). */
-function wakeUpsOf(pid: number): number {
-  let n = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const m = /voluntary_ctxt_switches:\s+(\d+)/.exec(
-        readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'),
-      );
-      n += Number(m?.[1] ?? 0);
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return n;
-}
 
 interface Side {
   name: string;

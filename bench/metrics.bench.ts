@@ -32,6 +32,7 @@ import { MetricStore } from '../plugins/metrics/src/store/metric-store.js';
 import { TIERS } from '../plugins/metrics/src/store/tiers.js';
 import { buildPlugin } from '../sdk/src/build/index.js';
 import { idleWakeCost } from './idle-wake-cost.js';
+import { cpuMsOf, wakeUpsOf } from './proc-counters.js';
 import { percentile, report } from './report.js';
 import { spawnServer } from './spawn-server.js';
 
@@ -56,43 +57,6 @@ import { spawnServer } from './spawn-server.js';
  */
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';
-
-/**
- * CPU ms of a process so far: the run time of each of its threads as the scheduler counts it
- * (/proc/<pid>/task/<tid>/schedstat, ns), plus its reaped children's (cutime + cstime, USER_HZ
- * = 100). utime + stime are charged by whole 10 ms ticks to whichever thread runs when one
- * falls: for a process busy ~0.3 % of the time that is ~40 ticks in 120 s, ±16 % (Poisson),
- * more than the differences measured here. Falls back to them without schedstat.
- */
-/** Times the process's threads have slept and been woken so far (voluntary context switches, all threads). */
-function wakesOf(pid: number): number {
-  let n = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const m = /voluntary_ctxt_switches:\s+(\d+)/.exec(
-        readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'),
-      );
-      n += Number(m?.[1] ?? 0);
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return n;
-}
-
-function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const children = (Number(f[13]) + Number(f[14])) * 10;
-  try {
-    let ns = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`))
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    return ns / 1e6 + children;
-  } catch {
-    return (Number(f[11]) + Number(f[12])) * 10 + children;
-  }
-}
 
 /** Bytes the kernel's event log holds under `dataDir` (its segment files; 0 before it exists). */
 function eventLogBytes(dataDir: string): number {
@@ -150,15 +114,15 @@ async function cpuPercent(
 }> {
   const k0 = cpuMsOf(r.kernelPid);
   const h0 = cpuMsOf(r.hostPid);
-  const kw0 = wakesOf(r.kernelPid);
-  const hw0 = wakesOf(r.hostPid);
+  const kw0 = wakeUpsOf(r.kernelPid);
+  const hw0 = wakeUpsOf(r.hostPid);
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const wall = performance.now() - t0;
   const host = cpuMsOf(r.hostPid) - h0;
   const kernel = cpuMsOf(r.kernelPid) - k0;
-  const kernelWakes = wakesOf(r.kernelPid) - kw0;
-  const hostWakes = wakesOf(r.hostPid) - hw0;
+  const kernelWakes = wakeUpsOf(r.kernelPid) - kw0;
+  const hostWakes = wakeUpsOf(r.hostPid) - hw0;
   return {
     kernelWakesPerSec: (kernelWakes / wall) * 1000,
     hostWakesPerSec: (hostWakes / wall) * 1000,
