@@ -13,6 +13,7 @@ import {
   startNodesKernel,
   until,
 } from '../../../plugins/nodes/test/helpers/nodes-kernel.js';
+import { removeCgroupTrees } from '../../helpers/remove-cgroup-trees.js';
 import { removeDir } from '../../helpers/temp-kernel.js';
 import { type AgentProcess, startAgent } from '../../nodes/helpers/agent-process.js';
 import type { LabHost, NetnsLab } from '../../substrate/netns.js';
@@ -159,6 +160,7 @@ export async function startNode(k: NodesKernel, name: string, o: StartNodeOption
  * Stops an agent (SIGTERM, then SIGKILL) and removes its data dir; its sessions must have ended.
  * A session process still running then would run for good (no agent, no record left to adopt
  * it): it is killed (its supervisor exits with it) and named on stderr. Answers those pids.
+ * The node's cgroup parent goes too, in every hierarchy (an agent killed mid-run leaves it).
  */
 export async function stopNode(n: TestNode): Promise<number[]> {
   if (n.agent.child.exitCode === null && n.agent.child.signalCode === null) {
@@ -178,6 +180,7 @@ export async function stopNode(n: TestNode): Promise<number[]> {
     );
   removeDir(n.dataDir);
   removeDir(`${n.dataDir}-work`);
+  removeCgroupTrees(n.parent);
   return left;
 }
 
