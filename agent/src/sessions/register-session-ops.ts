@@ -1,5 +1,5 @@
 import type { OpTable } from '../commands/op-table.js';
-import { execError } from '../exec/index.js';
+import { execError, hasExecErrorCode } from '../exec/index.js';
 import type { AgentSessionStatus } from './agent-session-status.js';
 import type { SessionBackend } from './session-backend.js';
 import {
@@ -80,8 +80,15 @@ export function registerSessionOps(
     ops.register('session.remove', async (a) => {
       const sid = id('session.remove', a);
       const b = all.find((x) => x.has(sid));
-      if (b) await b.remove(sid);
-      return { removed: b !== undefined };
+      if (!b) return { removed: false };
+      try {
+        await b.remove(sid);
+      } catch (err) {
+        // has() counts a start under way, which the backend does not hold yet: nothing to remove
+        if (hasExecErrorCode(err, 'OMEGA_ERR_EXEC_NOT_FOUND')) return { removed: false };
+        throw err;
+      }
+      return { removed: true };
     }),
   ];
   return () => {

@@ -145,7 +145,7 @@ export async function harnessBase(): Promise<HarnessBase> {
   return { dataDir, parent: `omega-test-${process.pid}-${randomInt(1e9)}`, uidRange: [lo, lo + 63] };
 }
 
-/** The executor options of a harness (the 1 s tick shortened to 200 ms so ends are noticed sooner). */
+/** The executor options of a harness (the 1 s tick shortened to 200 ms so ends are noticed sooner; the built supervisor unless `helperDir` is given). */
 export function harnessOptions(base: HarnessBase, options: Partial<ExecutorOptions> = {}): ExecutorOptions {
   return {
     dataDir: base.dataDir,
@@ -153,7 +153,7 @@ export function harnessOptions(base: HarnessBase, options: Partial<ExecutorOptio
     usageIntervalMs: 200,
     ...options,
     cgroup: { parent: base.parent, ...options.cgroup },
-    helperDir: join(tmpdir(), 'omega-shim-test-bin'),
+    helperDir: options.helperDir ?? join(tmpdir(), 'omega-shim-test-bin'),
   };
 }
 

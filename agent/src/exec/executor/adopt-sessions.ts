@@ -23,6 +23,19 @@ function containerFor(ctx: ExecutorContext, rec: SessionRecord): SessionContaine
   });
 }
 
+/**
+ * Ends a session the earlier agent process was starting when it stopped, before any pid of it
+ * was recorded: nothing can be watched, so it ends `lost`. Its container holds only what can be
+ * told apart as its own (its cgroup, or its allocated uid's processes): never a process tree.
+ */
+async function endUnlaunched(ctx: ExecutorContext, rt: SessionRuntime): Promise<void> {
+  const message =
+    'the agent process starting it stopped before its supervisor reported a pid; ending it as lost';
+  ctx.logger.warn({ session: rt.id }, message);
+  await setPhase(ctx, rt, 'stopping', 'start-interrupted', message);
+  void ctx.finalize(rt);
+}
+
 /** Removes empty session cgroups nobody has a record of (a crash between mkdir and the record). Never kills. */
 async function removeStrayCgroups(ctx: ExecutorContext): Promise<void> {
   const bases = [ctx.layout.unified?.base, ...Object.values(ctx.layout.v1).map((h) => h?.base)].filter(
@@ -71,11 +84,8 @@ export async function adoptSessions(ctx: ExecutorContext): Promise<SessionStatus
       ctx.logger.warn({ dir }, 'a session directory without a readable record.json; leaving it alone');
       continue;
     }
-    const rt = new SessionRuntime(rec, dir, containerFor(ctx, rec));
-    ctx.sessions.set(id, rt);
-    if (rec.status.phase === 'ended') continue;
-    if (rec.uidAllocated) ctx.allocator?.reserve(rec.status.uid);
     if (rec.status.phase === 'starting') {
+      // before the container: a tree is rooted at the pids the supervisor recorded
       const sup = await readSupervisorRecord(dir);
       if (sup) {
         Object.assign(rec.status, {
@@ -86,6 +96,15 @@ export async function adoptSessions(ctx: ExecutorContext): Promise<SessionStatus
         rec.supervisorStartTicks = sup.shimStartTicks;
         rec.mainStartTicks = sup.mainStartTicks;
       }
+    }
+    const rt = new SessionRuntime(rec, dir, containerFor(ctx, rec));
+    ctx.sessions.set(id, rt);
+    if (rec.status.phase === 'ended') continue;
+    if (rec.uidAllocated) ctx.allocator?.reserve(rec.status.uid);
+    if (rec.status.phase === 'starting' && rec.status.pid === null && rec.status.supervisorPid === null) {
+      await endUnlaunched(ctx, rt);
+      adopted.push(structuredClone(rt.record.status));
+      continue;
     }
     const phase = rec.status.phase === 'starting' ? 'running' : rec.status.phase;
     await setPhase(ctx, rt, phase, 'adopted', `adopted by agent process ${process.pid}`);

@@ -32,6 +32,7 @@ import type { SessionRuntime } from './session-runtime.js';
 import { startSession } from './start-session.js';
 import { terminateSession } from './terminate-session.js';
 import { toSessionUsage } from './to-session-usage.js';
+import { waitForPending } from './wait-for-pending.js';
 
 /** The session executor the node agent calls (see docs/agent-executor.md). */
 export interface Executor {
@@ -82,7 +83,8 @@ export interface Executor {
   /**
    * Lets the starts and terminations under way finish (a termination's grace is cut short: the
    * tree is killed now), then stops watching. Running sessions keep running, for the next agent
-   * process to adopt; none that was asked to end is left running.
+   * process to adopt; none that was asked to end is left running. Waits at most `closeTimeoutMs`
+   * (default 30 s) for them: past it the ids still under way are logged (warn) and it goes on.
    */
   close(): Promise<void>;
 }
@@ -146,7 +148,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     quota,
     sessions: new Map(),
     starting: new Map(),
-    terminations: new Set(),
+    terminations: new Map(),
     closing: false,
     emitter,
     finalize: (rt) => finalizeSession(ctx, rt),
@@ -179,6 +181,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       // tracked from the call on: close() also waits while this waits for the session's start
       trackTermination(
         ctx,
+        id,
         (async () => {
           await ctx.starting.get(id);
           return terminateSession(ctx, get(id), {
@@ -217,8 +220,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     },
     close: async () => {
       ctx.closing = true;
-      while (ctx.starting.size > 0 || ctx.terminations.size > 0)
-        await Promise.allSettled([...ctx.starting.values(), ...ctx.terminations]);
+      await waitForPending(ctx, o.closeTimeoutMs);
       clearInterval(ticker);
       for (const rt of ctx.sessions.values()) {
         rt.watcher?.close();

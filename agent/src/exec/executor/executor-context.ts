@@ -20,6 +20,10 @@ export interface ResolvedOptions {
   logSegments: number;
   minUid: number;
   passwdPath: string;
+  /** How long a supervisor may take to report that the command runs before the start fails. */
+  launchTimeoutMs: number;
+  /** How long close() waits for the starts and terminations under way. */
+  closeTimeoutMs: number;
 }
 
 /** What the executor's operations share. */
@@ -38,8 +42,8 @@ export interface ExecutorContext {
    * settles, never rejecting, once that start succeeded or failed (a terminate waits for it).
    */
   starting: Map<string, Promise<void>>;
-  /** Terminations under way (close() lets them finish). */
-  terminations: Set<Promise<unknown>>;
+  /** Terminations under way, each with its session's id (close() lets them finish). */
+  terminations: Map<Promise<unknown>, string>;
   /** Set by close(): a termination in progress stops waiting out its grace and kills the tree now. */
   closing: boolean;
   emitter: EventEmitter;
@@ -88,9 +92,9 @@ export function setPhase(
   return run;
 }
 
-/** Adds `run` to the terminations close() waits for, until it settles; answers it. */
-export function trackTermination<T>(ctx: ExecutorContext, run: Promise<T>): Promise<T> {
-  ctx.terminations.add(run);
+/** Adds `run`, the termination of session `id`, to those close() waits for, until it settles; answers it. */
+export function trackTermination<T>(ctx: ExecutorContext, id: string, run: Promise<T>): Promise<T> {
+  ctx.terminations.set(run, id);
   const drop = () => ctx.terminations.delete(run);
   run.then(drop, drop);
   return run;

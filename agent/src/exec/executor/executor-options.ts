@@ -31,6 +31,17 @@ export interface ExecutorOptions {
   /** Parent of the sessions' own working directories (default `<dataDir>/work`). */
   workRoot?: string;
   passwdPath?: string;
+  /**
+   * How long the supervisor may take to report that the command runs (default 30 000 ms): past
+   * it the launcher is killed and the start fails with OMEGA_ERR_EXEC_SUPERVISOR (a process
+   * blocked before exec, e.g. its binary or cwd on an unreachable NFS mount).
+   */
+  launchTimeoutMs?: number;
+  /**
+   * How long close() waits for the starts and terminations under way (default 30 000 ms); past
+   * it close() logs their ids and goes on.
+   */
+  closeTimeoutMs?: number;
 }
 
 const schema = z.object({
@@ -54,6 +65,8 @@ const schema = z.object({
     .min(64 * 1024)
     .default(64 * 1024 * 1024),
   logSegments: z.number().int().min(2).max(256).default(8),
+  launchTimeoutMs: z.number().int().min(1).max(3_600_000).default(30_000),
+  closeTimeoutMs: z.number().int().min(0).max(3_600_000).default(30_000),
 });
 
 /** Validates the options and fills in defaults (paths made absolute). */
@@ -80,6 +93,8 @@ export function resolveOptions(
     logSegments: r.data.logSegments,
     minUid: r.data.minUid,
     passwdPath: o.passwdPath ?? '/etc/passwd',
+    launchTimeoutMs: r.data.launchTimeoutMs,
+    closeTimeoutMs: r.data.closeTimeoutMs,
     uidRange: r.data.uidRange,
   };
 }

@@ -198,7 +198,7 @@ async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: strin
     await writeSessionRecord(dir, record);
     const config = buildShimConfig(ctx, spec, who, work.cwd, dir, cg);
     const launched: Launched = ctx.shimPath
-      ? await launchWithShim(spec.id, ctx.shimPath, config)
+      ? await launchWithShim(spec.id, ctx.shimPath, config, ctx.opts.launchTimeoutMs)
       : await launchDirect(spec.id, config);
     const sup = await readSupervisorRecord(dir);
     const container: SessionContainer =

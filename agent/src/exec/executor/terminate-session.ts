@@ -26,7 +26,7 @@ export function terminateSession(
   rt: SessionRuntime,
   req: { outcome: TerminateRequest; message: string; graceMs: number },
 ): Promise<SessionStatus> {
-  return trackTermination(ctx, endSession(ctx, rt, req));
+  return trackTermination(ctx, rt.id, endSession(ctx, rt, req));
 }
 
 function endSession(

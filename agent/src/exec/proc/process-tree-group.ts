@@ -28,7 +28,10 @@ export class ProcessTreeGroup implements SessionContainer {
   private maxSystem = 0;
   private stopped = false;
 
-  /** `root`: the supervisor (excluded) or, without one, the main process (included). `uid`: a uid only this session uses. */
+  /**
+   * `root`: the supervisor (excluded) or, without one, the main process (included); 0 when no
+   * pid is known (then only `uid`'s processes belong to it). `uid`: a uid only this session uses.
+   */
   constructor(root: number, options: { includeRoot: boolean; uid: number | null; stopped?: boolean }) {
     this.root = root;
     this.includeRoot = options.includeRoot;
@@ -36,12 +39,19 @@ export class ProcessTreeGroup implements SessionContainer {
     this.stopped = options.stopped ?? false;
   }
 
+  /**
+   * The session's live processes. A root of 0 or 1 (no pid recorded, or a pid read as init's)
+   * holds no tree: every process on the host descends from them, and this set is what gets killed.
+   */
   async pids(): Promise<number[]> {
-    const all = await listProcesses();
-    const live = new Set(all.filter((p) => p.state !== 'Z' && p.state !== 'X').map((p) => p.pid));
-    const set = new Set(descendantsOf(this.root, all).filter((pid) => live.has(pid)));
-    if (this.includeRoot && live.has(this.root)) set.add(this.root);
-    if (this.uid !== null) for (const pid of await pidsOfUid(this.uid)) set.add(pid);
+    const set = new Set<number>();
+    if (this.root > 1) {
+      const all = await listProcesses();
+      const live = new Set(all.filter((p) => p.state !== 'Z' && p.state !== 'X').map((p) => p.pid));
+      for (const pid of descendantsOf(this.root, all)) if (live.has(pid)) set.add(pid);
+      if (this.includeRoot && live.has(this.root)) set.add(this.root);
+    }
+    if (this.uid !== null && this.uid > 0) for (const pid of await pidsOfUid(this.uid)) set.add(pid);
     set.delete(process.pid);
     return [...set];
   }

@@ -15,8 +15,15 @@ const MAX_REPORT = 4096;
  * Starts a session through the supervisor: the config goes in on stdin, one line comes back
  * once the main process has exec'd (or failed to), and the launcher exits while the supervisor
  * runs on, reparented away from the agent. Resolves after the exec: the command is running.
+ * A launcher silent for `timeoutMs` (blocked before exec: a binary or cwd on an unreachable
+ * mount) is killed and the start fails with OMEGA_ERR_EXEC_SUPERVISOR.
  */
-export function launchWithShim(id: string, shimPath: string, config: ShimConfig): Promise<Launched> {
+export function launchWithShim(
+  id: string,
+  shimPath: string,
+  config: ShimConfig,
+  timeoutMs: number,
+): Promise<Launched> {
   return new Promise((resolve, reject) => {
     const child = spawn(shimPath, [], { stdio: ['pipe', 'pipe', 'pipe'], env: {} });
     let out = '';
@@ -28,12 +35,28 @@ export function launchWithShim(id: string, shimPath: string, config: ShimConfig)
       if (err.length < MAX_REPORT) err += d.toString('utf8');
     });
     child.stdin.on('error', () => {}); // a launcher that died early: reported on close
-    child.on('error', (e) =>
+    const timer = setTimeout(() => {
+      if (out.includes('\n')) return; // it reported: the close that follows answers
+      // killed, and answered now: a process in uninterruptible sleep dies (and closes) only once it wakes
+      child.kill('SIGKILL');
+      for (const s of [child.stdin, child.stdout, child.stderr]) s.destroy();
+      child.unref();
+      reject(
+        execError(
+          'OMEGA_ERR_EXEC_SUPERVISOR',
+          `The supervisor for ${id} did not report within ${timeoutMs} ms (the command blocked before exec: its binary or working directory on an unreachable mount?); it was killed.`,
+          { sessionId: id, timeoutMs },
+        ),
+      );
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
       reject(
         execError('OMEGA_ERR_EXEC_SUPERVISOR', `Cannot run ${shimPath}: ${e.message}.`, { sessionId: id }, e),
-      ),
-    );
+      );
+    });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const line = out.split('\n')[0]?.trim() ?? '';
       const ok = /^ok (\d+) (\d+)$/.exec(line);
       if (ok) return resolve({ mainPid: Number(ok[1]), supervisorPid: Number(ok[2]) });
