@@ -60,7 +60,13 @@ export function runHost(sock: Socket): void {
   let isolate: ivm.Isolate | undefined;
   let dispatchRef: ivm.Reference<unknown> | undefined;
   let settleRef: ivm.Reference<unknown> | undefined;
-  let cfg: HostLoadConfig | undefined;
+  /**
+   * The limits of the loaded plugin, kept for its whole life: not the LOAD frame's config itself,
+   * whose bundle source (a two-byte string when the bundle holds any non-Latin-1 character: 254 KB
+   * for the metrics plugin's 127 KB bundle) and ctx surface would stay in this process's heap for
+   * nothing — the isolate holds its own copy of the source.
+   */
+  let cfg: Pick<HostLoadConfig, 'maxCallChars' | 'maxResultChars'> | undefined;
   let dying = false;
   let settle: IdleSettle | undefined;
   // Host calls sent and not answered yet (the kernel answers each one with one REPLY).
@@ -143,7 +149,7 @@ export function runHost(sock: Socket): void {
   };
 
   const load = (c: HostLoadConfig): void => {
-    cfg = c;
+    cfg = { maxCallChars: c.maxCallChars, maxResultChars: c.maxResultChars };
     progressMs = Math.max(1, Math.min(PROGRESS_MS, c.spinMs / 10));
     isolate = new ivm.Isolate({
       memoryLimit: c.memoryMb,
