@@ -10,6 +10,7 @@ import { NO_ANSWER_UNSENT_BYTES } from '../wire/no-answer-bounds.js';
 import { createIdleSettle, type IdleSettle } from './create-idle-settle.js';
 import type { HostLoadConfig } from './host-config.js';
 import { MAX_CALLER_SLOTS, PRELUDE_SOURCE } from './prelude-source.js';
+import { takeHostGc } from './take-host-gc.js';
 
 /** Exit code of a host that gave up on its isolate (the kernel reads the FAULT frame for why). */
 const EXIT_FAULT = 70;
@@ -47,6 +48,8 @@ function slotNumber(kind: string): number {
  * plugin and nothing else, and the kernel restarts it.
  */
 export function runHost(sock: Socket): void {
+  // First, before any isolate (and its default context) exists: V8's gc is then no longer exposed.
+  const hostGc = takeHostGc();
   // Entry frames (CALL, REPLY) finished, mod 2^32, and when the kernel last heard the count.
   let done = 0;
   let reportedAt = 0;
@@ -171,7 +174,7 @@ export function runHost(sock: Socket): void {
       },
     });
     // Before the plugin's context exists (it must never see V8's gc).
-    settle = createIdleSettle(isolate, { inFlight: () => hostCallsOut });
+    settle = createIdleSettle(isolate, { inFlight: () => hostCallsOut, ...(hostGc ? { hostGc } : {}) });
     const context = isolate.createContextSync();
     const factory = context.evalSync(PRELUDE_SOURCE, {
       reference: true,
