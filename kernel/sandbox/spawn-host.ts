@@ -23,6 +23,10 @@ const PRLIMIT = '/usr/bin/prlimit';
  * (a second, private mapping of the node binary's builtins, ~1 MB resident once the host ran
  * code) so JIT code can reach them with short calls; without it they run from the binary's own
  * text, which is resident anyway. The flag exists in every V8 of Node 20, 22 and 24.
+ * `--expose-gc`: the host's idle settle runs V8's gc of its own heap (host/create-idle-settle.ts);
+ * the host takes it from its global at start and turns the flag off before any isolate exists
+ * (host/take-host-gc.ts), so no plugin context gets one — 144 KB less per host than the throwaway
+ * `vm` context it came from before, which stayed alive with the function.
  * Not here, measured (OMEGA_BENCH_FLAGS_ONLY=1 bench/host-memory.bench.ts): `--v8-pool-size=1`
  * (host CPU per route call 17.0 → 15.0 µs in 7 quiet rounds, three threads fewer) was shipped
  * and taken out again the same day: the first http bench after it saw a trivial plugin's host
@@ -34,6 +38,7 @@ export const HOST_NODE_FLAGS: readonly string[] = Object.freeze([
   '--max-semi-space-size=1',
   '--no-concurrent-recompilation',
   '--no-short-builtin-calls',
+  '--expose-gc',
 ]);
 /** glibc: at most two malloc arenas (one per thread by default), so freed memory is reused, not spread. */
 export const HOST_MALLOC_ENV: Readonly<Record<string, string>> = Object.freeze({ MALLOC_ARENA_MAX: '2' });

@@ -37,6 +37,8 @@ export interface IdleSettleOptions {
   inFlight?(): number;
   /** Told of each settle (measurement only: bench/host-memory.bench.ts). */
   onSettle?(record: SettleRecord): void;
+  /** This process's own `gc` (take-host-gc.ts); without it one is taken from a throwaway `vm` context, kept alive with it. */
+  hostGc?: () => void;
 }
 
 /** What {@link createIdleSettle} answers: tell it about activity; it settles when quiet. */
@@ -72,8 +74,9 @@ const cpuMsNow = (): number => {
  * the kernel never waits for a step, and an entry arriving meanwhile waits for one step at most
  * (a few ms: figures in bench/host-memory.bench.ts).
  *
- * V8's `gc` is exposed only while two throwaway contexts are made — one in this process's
- * isolate, one in the plugin's — and hidden again before the plugin's own context exists:
+ * V8's `gc` is exposed only while a throwaway context is made in the plugin's isolate (and one in
+ * this process's, unless {@link IdleSettleOptions.hostGc} is given: take-host-gc.ts) and hidden
+ * again before the plugin's own context exists:
  * the plugin never sees a `gc` global (its context is made after this returns), and nothing
  * of the host enters its isolate. Where the flag cannot be toggled (an embedding that froze
  * V8's flags) the host does not settle and runs as before.
@@ -84,7 +87,7 @@ export function createIdleSettle(isolate: ivm.Isolate, opts: IdleSettleOptions =
   try {
     setFlagsFromString('--expose-gc');
     try {
-      hostGc = runInNewContext('gc') as () => void;
+      hostGc = opts.hostGc ?? (runInNewContext('gc') as () => void);
       const side = isolate.createContextSync();
       isolateGc = side.global.getSync('gc', { reference: true }) as ivm.Reference<() => void>;
       side.release();

@@ -10,6 +10,7 @@ import { NO_ANSWER_UNSENT_BYTES } from '../wire/no-answer-bounds.js';
 import { createIdleSettle, type IdleSettle } from './create-idle-settle.js';
 import type { HostLoadConfig } from './host-config.js';
 import { MAX_CALLER_SLOTS, PRELUDE_SOURCE } from './prelude-source.js';
+import { takeHostGc } from './take-host-gc.js';
 
 /** Exit code of a host that gave up on its isolate (the kernel reads the FAULT frame for why). */
 const EXIT_FAULT = 70;
@@ -47,6 +48,8 @@ function slotNumber(kind: string): number {
  * plugin and nothing else, and the kernel restarts it.
  */
 export function runHost(sock: Socket): void {
+  // First, before any isolate (and its default context) exists: V8's gc is then no longer exposed.
+  const hostGc = takeHostGc();
   // Entry frames (CALL, REPLY) finished, mod 2^32, and when the kernel last heard the count.
   let done = 0;
   let reportedAt = 0;
@@ -60,7 +63,13 @@ export function runHost(sock: Socket): void {
   let isolate: ivm.Isolate | undefined;
   let dispatchRef: ivm.Reference<unknown> | undefined;
   let settleRef: ivm.Reference<unknown> | undefined;
-  let cfg: HostLoadConfig | undefined;
+  /**
+   * The limits of the loaded plugin, kept for its whole life: not the LOAD frame's config itself,
+   * whose bundle source (a two-byte string when the bundle holds any non-Latin-1 character: 254 KB
+   * for the metrics plugin's 127 KB bundle) and ctx surface would stay in this process's heap for
+   * nothing — the isolate holds its own copy of the source.
+   */
+  let cfg: Pick<HostLoadConfig, 'maxCallChars' | 'maxResultChars'> | undefined;
   let dying = false;
   let settle: IdleSettle | undefined;
   // Host calls sent and not answered yet (the kernel answers each one with one REPLY).
@@ -143,7 +152,7 @@ export function runHost(sock: Socket): void {
   };
 
   const load = (c: HostLoadConfig): void => {
-    cfg = c;
+    cfg = { maxCallChars: c.maxCallChars, maxResultChars: c.maxResultChars };
     progressMs = Math.max(1, Math.min(PROGRESS_MS, c.spinMs / 10));
     isolate = new ivm.Isolate({
       memoryLimit: c.memoryMb,
@@ -165,7 +174,7 @@ export function runHost(sock: Socket): void {
       },
     });
     // Before the plugin's context exists (it must never see V8's gc).
-    settle = createIdleSettle(isolate, { inFlight: () => hostCallsOut });
+    settle = createIdleSettle(isolate, { inFlight: () => hostCallsOut, ...(hostGc ? { hostGc } : {}) });
     const context = isolate.createContextSync();
     const factory = context.evalSync(PRELUDE_SOURCE, {
       reference: true,
