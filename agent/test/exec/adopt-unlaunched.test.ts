@@ -23,7 +23,15 @@ describe('a process tree is never rooted at pid 0 or 1', () => {
   });
 });
 
-const reason = isRoot ? null : 'not root: sessions need root for their uids';
+// The adoption below runs as root on this machine: were the guard above ever to regress, its
+// finalize would SIGKILL every process here (CI's runner included). It runs only while a tree
+// rooted at 0 holds nothing; the test above fails and names the regression either way.
+const guarded = (await new ProcessTreeGroup(0, { includeRoot: true, uid: null }).pids()).length === 0;
+const reason = !isRoot
+  ? 'not root: sessions need root for their uids'
+  : guarded
+    ? null
+    : 'ProcessTreeGroup(0) holds processes: adopting would kill the machine';
 if (reason) console.warn(`[agent/test/exec/adopt-unlaunched] SKIPPED: ${reason}`);
 
 describe.skipIf(reason !== null)(

@@ -83,8 +83,10 @@ export interface Executor {
   /**
    * Lets the starts and terminations under way finish (a termination's grace is cut short: the
    * tree is killed now), then stops watching. Running sessions keep running, for the next agent
-   * process to adopt; none that was asked to end is left running. Waits at most `closeTimeoutMs`
-   * (default 30 s) for them: past it the ids still under way are logged (warn) and it goes on.
+   * process to adopt; none that was asked to end is left running — within `closeTimeoutMs`
+   * (default 30 s): past it the ids still under way are logged (warn) and it goes on, and a
+   * terminate still waiting for its session's start is then lost (the next agent adopts the
+   * session as running).
    */
   close(): Promise<void>;
 }

@@ -7,12 +7,18 @@ import type { ExecutorContext } from './executor-context.js';
  * termination that cannot empty its session would otherwise hold the agent's stop forever.
  */
 export async function waitForPending(ctx: ExecutorContext, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
   const ac = new AbortController();
+  let timedOut = false;
+  // One deadline for the whole wait (a sleep per pass would add an abort listener per pass).
+  const deadline = sleep(timeoutMs, undefined, { signal: ac.signal }).then(
+    () => {
+      timedOut = true;
+    },
+    () => {},
+  );
   try {
     while (ctx.starting.size > 0 || ctx.terminations.size > 0) {
-      const left = until - Date.now();
-      if (left <= 0) {
+      if (timedOut) {
         ctx.logger.warn(
           {
             starting: [...ctx.starting.keys()],
@@ -25,7 +31,7 @@ export async function waitForPending(ctx: ExecutorContext, timeoutMs: number): P
       }
       await Promise.race([
         Promise.allSettled([...ctx.starting.values(), ...ctx.terminations.keys()]),
-        sleep(left, undefined, { signal: ac.signal }).catch(() => {}),
+        deadline,
       ]);
     }
   } finally {
