@@ -19,7 +19,7 @@ export interface SilentLauncher {
   cleanup(): Promise<void>;
 }
 
-/** A helperDir whose `omega-shim-<hash>` records its pid, then sleeps without a word. */
+/** A helperDir whose `omega-shim-<hash>` leaves its processes, records its pid, then sleeps without a word. */
 export async function silentLauncher(): Promise<SilentLauncher> {
   const helperDir = await mkdtemp(join(tmpdir(), 'omega-silent-shim-'));
   const hash = createHash('sha256')
@@ -37,13 +37,16 @@ export async function silentLauncher(): Promise<SilentLauncher> {
     [
       '#!/bin/sh',
       'PATH=/usr/bin:/bin',
-      `echo $$ >> ${pidFile}`,
       `uid=$(tr '\\0' '\\n' | sed -n '/^uid$/{n;p;q}')`,
       'setsid sleep 600 </dev/null >/dev/null 2>&1 &',
       `echo $! >> ${childFile}`,
       'if [ -n "$uid" ]; then',
-      `  (setsid setpriv --reuid="$uid" --regid="$uid" --clear-groups sleep 600 </dev/null >/dev/null 2>&1 & echo $! >> ${childFile})`,
+      '  p=$(setsid setpriv --reuid="$uid" --regid="$uid" --clear-groups sleep 600 </dev/null >/dev/null 2>&1 & echo $!)',
+      `  echo $p >> ${childFile}`,
+      // its pid is recorded once the orphan runs as the uid: what waits for it sees both in place
+      '  while [ -e /proc/$p ] && ! grep -q "^Uid:[[:space:]]*$uid[[:space:]]" /proc/$p/status; do sleep 0.01; done',
       'fi',
+      `echo $$ >> ${pidFile}`,
       'exec sleep 600',
       '',
     ].join('\n'),
