@@ -37,7 +37,7 @@ describe.skipIf(reason !== null)(
     };
 
     it('fails the start with OMEGA_ERR_EXEC_SUPERVISOR once launchTimeoutMs passed, the launcher killed, nothing left', async () => {
-      const { l, h } = await open({ launchTimeoutMs: 300 });
+      const { l, h } = await open({ launchTimeoutMs: 1000 });
       await expect(h.ex.start({ id: 'blocked', command: '/bin/true' })).rejects.toMatchObject({
         code: 'OMEGA_ERR_EXEC_SUPERVISOR',
       });
@@ -48,6 +48,14 @@ describe.skipIf(reason !== null)(
       }, 'the launcher to die');
       expect(h.ex.has('blocked')).toBe(false);
       expect(await readdir(join(h.dataDir, 'sessions'))).toEqual([]);
+      // what the launcher left (its main process, in the real supervisor) was killed, not orphaned
+      const left = await l.children();
+      expect(left).toHaveLength(2);
+      for (const pid of left) {
+        const s = await readProcStat(pid);
+        expect(s === null || s.state === 'Z').toBe(true);
+      }
+      expect(await h.leftovers()).toEqual([]);
       await h.ex.close();
     });
 

@@ -1,6 +1,7 @@
 import { readdir, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isSessionCgroupName, SessionCgroup, sessionCgroupName } from '../cgroup/session-cgroup.js';
+import { isAlive } from '../proc/proc-stat.js';
 import { ProcessTreeGroup } from '../proc/process-tree-group.js';
 import type { SessionContainer } from '../session-container.js';
 import type { SessionStatus } from '../session-types.js';
@@ -12,14 +13,27 @@ import { exitRecorded } from './supervisor-alive.js';
 import { terminateSession } from './terminate-session.js';
 import { watchSession } from './watch-session.js';
 
-/** What holds an adopted session's processes: the cgroup it was created in, or its process tree. */
-function containerFor(ctx: ExecutorContext, rec: SessionRecord): SessionContainer {
-  if (rec.cgroup) return new SessionCgroup(ctx.layout, rec.cgroup);
+/**
+ * The pid an adopted session's process tree is rooted at: its helper supervisor (helper mode) or
+ * its main process (direct), kept only while that pid still runs with the start ticks recorded
+ * for it. Otherwise 0 (only the session's allocated uid's processes are its own): after a reboot,
+ * or a supervisor that died while no agent ran, the pid may name any process of the host, and
+ * the tree below it is what finalize kills.
+ */
+async function verifiedRoot(rec: SessionRecord): Promise<number> {
   const s = rec.status;
-  return new ProcessTreeGroup(s.supervisorPid ?? s.pid ?? 0, {
+  const [pid, ticks] =
+    rec.supervisor === 'helper' ? [s.supervisorPid, rec.supervisorStartTicks] : [s.pid, rec.mainStartTicks];
+  return pid !== null && ticks !== null && (await isAlive(pid, ticks)) ? pid : 0;
+}
+
+/** What holds an adopted session's processes: the cgroup it was created in, or its (verified) process tree. */
+async function containerFor(ctx: ExecutorContext, rec: SessionRecord): Promise<SessionContainer> {
+  if (rec.cgroup) return new SessionCgroup(ctx.layout, rec.cgroup);
+  return new ProcessTreeGroup(await verifiedRoot(rec), {
     includeRoot: rec.supervisor === 'direct',
-    uid: rec.uidAllocated ? s.uid : null,
-    stopped: s.phase === 'paused',
+    uid: rec.uidAllocated ? rec.status.uid : null,
+    stopped: rec.status.phase === 'paused',
   });
 }
 
@@ -97,7 +111,7 @@ export async function adoptSessions(ctx: ExecutorContext): Promise<SessionStatus
         rec.mainStartTicks = sup.mainStartTicks;
       }
     }
-    const rt = new SessionRuntime(rec, dir, containerFor(ctx, rec));
+    const rt = new SessionRuntime(rec, dir, await containerFor(ctx, rec));
     ctx.sessions.set(id, rt);
     if (rec.status.phase === 'ended') continue;
     if (rec.uidAllocated) ctx.allocator?.reserve(rec.status.uid);

@@ -155,6 +155,10 @@ export async function startSession(ctx: ExecutorContext, input: unknown): Promis
   }
 }
 
+/** Kills every process of a session's allocated uid; true once none is left. */
+const killUidProcesses = (uid: number): Promise<boolean> =>
+  new ProcessTreeGroup(0, { includeRoot: false, uid }).killUntilEmpty(5_000).catch(() => false);
+
 /** The steps of {@link startSession} once the id is claimed; undoes every one of them on failure. */
 async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: string): Promise<SessionStatus> {
   let who: SessionIdentity | null = null;
@@ -227,8 +231,17 @@ async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: strin
       await cg.killUntilEmpty(5_000).catch(() => {});
       await cg.remove().catch(() => {});
     }
+    // Without a cgroup, a launch that failed (timed out: only the launcher was killed) may have
+    // left its supervisor and main process behind; the main one runs as the session uid (or
+    // soon will) and would exec the command untracked. Its uid is this session's alone.
+    const stray = who?.allocated && !cg && !(await killUidProcesses(who.uid)) ? who.uid : null;
     if (work) await releaseWorkDir(work).catch(() => {});
-    if (who?.allocated) ctx.allocator?.release(who.uid);
+    if (stray !== null)
+      ctx.logger.error(
+        { session: spec.id, uid: stray },
+        'processes of a failed start outlived the kill; its uid stays reserved',
+      );
+    else if (who?.allocated) ctx.allocator?.release(who.uid);
     if (who) await rm(dir, { recursive: true, force: true });
     const status = (err as { status?: number }).status ?? 500;
     (status < 500 ? ctx.logger.info : ctx.logger.warn).call(

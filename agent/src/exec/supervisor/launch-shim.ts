@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { execError } from '../errors/index.js';
+import { descendantsOf, listProcesses } from '../proc/proc-stat.js';
 import { encodeShimConfig, type ShimConfig } from './shim-config.js';
 import { startFailure } from './start-failure.js';
 
@@ -16,7 +17,8 @@ const MAX_REPORT = 4096;
  * once the main process has exec'd (or failed to), and the launcher exits while the supervisor
  * runs on, reparented away from the agent. Resolves after the exec: the command is running.
  * A launcher silent for `timeoutMs` (blocked before exec: a binary or cwd on an unreachable
- * mount) is killed and the start fails with OMEGA_ERR_EXEC_SUPERVISOR.
+ * mount) is killed with the supervisor and main process below it, and the start fails with
+ * OMEGA_ERR_EXEC_SUPERVISOR.
  */
 export function launchWithShim(
   id: string,
@@ -35,8 +37,16 @@ export function launchWithShim(
       if (err.length < MAX_REPORT) err += d.toString('utf8');
     });
     child.stdin.on('error', () => {}); // a launcher that died early: reported on close
-    const timer = setTimeout(() => {
-      if (out.includes('\n')) return; // it reported: the close that follows answers
+    let settled = false;
+    const timer = setTimeout(async () => {
+      // the supervisor and main process below it go too (the launcher still parents the supervisor
+      // while it waits): a main process blocked before exec dies once it wakes, never execs
+      const below = child.pid ? descendantsOf(child.pid, await listProcesses().catch(() => [])) : [];
+      if (settled || out.includes('\n')) return; // it reported: the close that follows answers
+      for (const pid of below)
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
       // killed, and answered now: a process in uninterruptible sleep dies (and closes) only once it wakes
       child.kill('SIGKILL');
       for (const s of [child.stdin, child.stdout, child.stderr]) s.destroy();
@@ -51,12 +61,14 @@ export function launchWithShim(
     }, timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
+      settled = true;
       reject(
         execError('OMEGA_ERR_EXEC_SUPERVISOR', `Cannot run ${shimPath}: ${e.message}.`, { sessionId: id }, e),
       );
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      settled = true;
       const line = out.split('\n')[0]?.trim() ?? '';
       const ok = /^ok (\d+) (\d+)$/.exec(line);
       if (ok) return resolve({ mainPid: Number(ok[1]), supervisorPid: Number(ok[2]) });
