@@ -4,6 +4,7 @@ import { formatClock, formatUnit } from '../i18n/format.js';
 import type { ChartData } from './chart-data.js';
 import { linePath } from './line-path.js';
 import { bandColor, seriesColor } from './series-colors.js';
+import { yRange } from './y-range.js';
 
 /** Options of {@link UPlotChart}. */
 export interface UPlotChartOptions {
@@ -134,7 +135,7 @@ export class UPlotChart {
       bands,
       legend: { show: false },
       axes: [axis, { ...axis, size: 64, values: (_u, vals) => vals.map((v) => formatUnit(v, d.unit)) }],
-      scales: { x: { time: true } },
+      scales: { x: { time: true }, y: { range: yRange } },
       cursor: {
         ...(this.opts.syncKey
           ? {
