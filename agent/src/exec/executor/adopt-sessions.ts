@@ -18,21 +18,25 @@ import { watchSession } from './watch-session.js';
  * its main process (direct), kept only while that pid still runs with the start ticks recorded
  * for it. Otherwise 0 (only the session's allocated uid's processes are its own): after a reboot,
  * or a supervisor that died while no agent ran, the pid may name any process of the host, and
- * the tree below it is what finalize kills.
+ * the tree below it is what finalize kills. The group checks the ticks again on every read.
  */
-async function verifiedRoot(rec: SessionRecord): Promise<number> {
+async function verifiedRoot(rec: SessionRecord): Promise<{ pid: number; ticks: number | null }> {
   const s = rec.status;
   const [pid, ticks] =
     rec.supervisor === 'helper' ? [s.supervisorPid, rec.supervisorStartTicks] : [s.pid, rec.mainStartTicks];
-  return pid !== null && ticks !== null && (await isAlive(pid, ticks)) ? pid : 0;
+  return pid !== null && ticks !== null && (await isAlive(pid, ticks))
+    ? { pid, ticks }
+    : { pid: 0, ticks: null };
 }
 
 /** What holds an adopted session's processes: the cgroup it was created in, or its (verified) process tree. */
 async function containerFor(ctx: ExecutorContext, rec: SessionRecord): Promise<SessionContainer> {
   if (rec.cgroup) return new SessionCgroup(ctx.layout, rec.cgroup);
-  return new ProcessTreeGroup(await verifiedRoot(rec), {
+  const root = await verifiedRoot(rec);
+  return new ProcessTreeGroup(root.pid, {
     includeRoot: rec.supervisor === 'direct',
     uid: rec.uidAllocated ? rec.status.uid : null,
+    rootStartTicks: root.ticks,
     stopped: rec.status.phase === 'paused',
   });
 }

@@ -210,6 +210,7 @@ async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: strin
       new ProcessTreeGroup(launched.supervisorPid ?? launched.mainPid, {
         includeRoot: launched.supervisorPid === null,
         uid: who.allocated ? who.uid : null,
+        rootStartTicks: (launched.supervisorPid === null ? sup?.mainStartTicks : sup?.shimStartTicks) ?? null,
       });
     Object.assign(record.status, {
       pid: launched.mainPid,

@@ -69,13 +69,19 @@ export async function isAlive(pid: number, startTicks: number): Promise<boolean>
   return s !== null && s.state !== 'Z' && s.state !== 'X' && s.startTicks === startTicks;
 }
 
-/** Pids whose real or effective uid is `uid` (an allocated session uid names one session's processes). */
+/**
+ * Live pids whose real or effective uid is `uid` (an allocated session uid names one session's
+ * processes). A zombie is not counted: it runs nothing, and an unreaped one would keep a failed
+ * start's uid reserved for good.
+ */
 export async function pidsOfUid(uid: number): Promise<number[]> {
   const names = (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
   const found = await Promise.all(
     names.map(async (n) => {
       try {
-        const m = /^Uid:\s+(\d+)\s+(\d+)/m.exec(await readFile(`/proc/${n}/status`, 'utf8'));
+        const text = await readFile(`/proc/${n}/status`, 'utf8');
+        if (/^State:\s+[ZX]/m.test(text)) return 0;
+        const m = /^Uid:\s+(\d+)\s+(\d+)/m.exec(text);
         return m && (Number(m[1]) === uid || Number(m[2]) === uid) ? Number(n) : 0;
       } catch {
         return 0;

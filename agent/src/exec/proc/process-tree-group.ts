@@ -20,7 +20,8 @@ const signal = (pids: readonly number[], sig: NodeJS.Signals): void => {
  * every process of that uid. Pause is SIGSTOP (not a freeze) and usage is sampled from /proc.
  */
 export class ProcessTreeGroup implements SessionContainer {
-  private readonly root: number;
+  private root: number;
+  private readonly rootStartTicks: number | null;
   private readonly includeRoot: boolean;
   private readonly uid: number | null;
   private peakRss = 0;
@@ -30,10 +31,16 @@ export class ProcessTreeGroup implements SessionContainer {
 
   /**
    * `root`: the supervisor (excluded) or, without one, the main process (included); 0 when no
-   * pid is known (then only `uid`'s processes belong to it). `uid`: a uid only this session uses.
+   * pid is known (then only `uid`'s processes belong to it). `rootStartTicks`: the root's start
+   * time, when known: once the pid runs another process (the root ended and its pid was reused),
+   * the tree below it is no longer the session's. `uid`: a uid only this session uses.
    */
-  constructor(root: number, options: { includeRoot: boolean; uid: number | null; stopped?: boolean }) {
+  constructor(
+    root: number,
+    options: { includeRoot: boolean; uid: number | null; rootStartTicks?: number | null; stopped?: boolean },
+  ) {
     this.root = root;
+    this.rootStartTicks = options.rootStartTicks || null; // 0: not known (the process was gone when its stat was read)
     this.includeRoot = options.includeRoot;
     this.uid = options.uid;
     this.stopped = options.stopped ?? false;
@@ -42,14 +49,22 @@ export class ProcessTreeGroup implements SessionContainer {
   /**
    * The session's live processes. A root of 0 or 1 (no pid recorded, or a pid read as init's)
    * holds no tree: every process on the host descends from them, and this set is what gets killed.
+   * Nor does a root whose pid now names a process started at another time: from then on only
+   * `uid`'s processes count (its own children were reparented when it ended).
    */
   async pids(): Promise<number[]> {
     const set = new Set<number>();
     if (this.root > 1) {
       const all = await listProcesses();
-      const live = new Set(all.filter((p) => p.state !== 'Z' && p.state !== 'X').map((p) => p.pid));
-      for (const pid of descendantsOf(this.root, all)) if (live.has(pid)) set.add(pid);
-      if (this.includeRoot && live.has(this.root)) set.add(this.root);
+      const reused =
+        this.rootStartTicks !== null &&
+        all.some((p) => p.pid === this.root && p.startTicks !== this.rootStartTicks);
+      if (reused) this.root = 0;
+      else {
+        const live = new Set(all.filter((p) => p.state !== 'Z' && p.state !== 'X').map((p) => p.pid));
+        for (const pid of descendantsOf(this.root, all)) if (live.has(pid)) set.add(pid);
+        if (this.includeRoot && live.has(this.root)) set.add(this.root);
+      }
     }
     if (this.uid !== null && this.uid > 0) for (const pid of await pidsOfUid(this.uid)) set.add(pid);
     set.delete(process.pid);
