@@ -4,8 +4,13 @@ import { armDeadline } from './arm-deadline.js';
 import type { ExecutorContext } from './executor-context.js';
 import type { SessionRuntime } from './session-runtime.js';
 
-/** Starts watching a live session: exit.json appearing ends it at once (inotify); the deadline is armed. */
+/**
+ * Starts watching a live session: exit.json appearing ends it at once (inotify); the deadline is
+ * armed. Not once the executor is closing (a start that finished after close() stopped waiting
+ * for it): a closed executor must not end sessions on its own; the next agent adopts it.
+ */
 export function watchSession(ctx: ExecutorContext, rt: SessionRuntime): void {
+  if (ctx.closing) return;
   try {
     rt.watcher = watch(rt.dir, { persistent: false }, (_event, name) => {
       if (name === EXIT_FILE) void ctx.finalize(rt);
