@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, readProcStat } from '../../src/exec/proc/proc-stat.js';
@@ -118,10 +119,10 @@ describe.skipIf(reason !== null)(
       expect(await h2.leftovers()).toEqual([]);
     });
 
-    it('finishes a termination the killed agent had begun: the session ends terminated, nothing is left', async () => {
-      // SIGTERM is ignored (inherited across exec) and the grace is long: only a kill ends it
+    it('finishes a termination the killed agent had begun, after what is left of its grace: the session ends terminated, nothing is left', async () => {
+      // SIGTERM is ignored (inherited across exec): only a kill ends it, once the grace is over
       const agent = runAgent(base, [
-        { spec: { id: 'ending', script: `trap '' TERM; exec ${bin} sleep` }, terminate: 600_000 },
+        { spec: { id: 'ending', script: `trap '' TERM; exec ${bin} sleep` }, terminate: 3_000 },
       ]);
       await waitFor(() => agent.isReady(), 'the agent');
       const pid = agent.started.get('ending')!.pid!;
@@ -133,6 +134,11 @@ describe.skipIf(reason !== null)(
       await h2.ex.adopt();
       const end = await h2.ex.wait('ending');
       expect(end.outcome).toBe('terminated');
+      const record = JSON.parse(
+        await readFile(join(base.dataDir, 'sessions', 'ending', 'record.json'), 'utf8'),
+      );
+      expect(record.terminate.graceMs).toBe(3_000);
+      expect(Date.parse(end.endedAt!)).toBeGreaterThanOrEqual(record.terminate.atMs + 3_000);
       expect(await h2.leftovers()).toEqual([]);
     });
   },

@@ -130,13 +130,19 @@ describe.skipIf(reason !== null)(
       expect(record.status).toMatchObject({ phase: 'ended', outcome: 'terminated' });
     });
 
-    it('closing cuts short the grace of a termination under way: the tree is killed, not left to the next agent', async () => {
+    it('closing lets a termination under way finish, its grace included: the tree is killed once it is over', async () => {
       h = await harness();
       await h.ex.start({ id: 'stubborn', command: bin, args: ['ignore-signals'] });
-      const ending = h.ex.terminate('stubborn', { graceMs: 600_000 });
+      const ending = h.ex.terminate('stubborn', { graceMs: 1_500 });
       await waitFor(() => h!.ex.status('stubborn').phase === 'stopping', 'the termination to begin');
       await h.ex.close();
-      expect(h.ex.status('stubborn')).toMatchObject({ phase: 'ended', outcome: 'terminated' });
+      const end = h.ex.status('stubborn');
+      expect(end).toMatchObject({ phase: 'ended', outcome: 'terminated' });
+      const record = JSON.parse(
+        await readFile(join(h.dataDir, 'sessions', 'stubborn', 'record.json'), 'utf8'),
+      );
+      expect(record.terminate.graceMs).toBe(1_500);
+      expect(Date.parse(end.endedAt!)).toBeGreaterThanOrEqual(record.terminate.atMs + 1_500);
       expect(await h.leftovers()).toEqual([]);
       await ending;
     });

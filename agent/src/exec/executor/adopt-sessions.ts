@@ -74,7 +74,7 @@ async function removeStrayCgroups(ctx: ExecutorContext): Promise<void> {
   }
 }
 
-/** Finishes a termination an earlier agent process began: the tree is killed, the session ends. */
+/** Finishes a termination an earlier agent process began: what is left of its grace, then the tree is killed and the session ends. */
 function resumeTermination(
   ctx: ExecutorContext,
   rt: SessionRuntime,
@@ -89,7 +89,7 @@ function resumeTermination(
  * Finds the sessions an earlier agent process started (state in the data dir, processes in
  * their cgroups, supervisors still running) and carries on: watching, usage (the cgroup's
  * counters never stopped), time limits and pauses as they were; a termination it had begun is
- * finished (its tree killed now: the record does not keep the grace). A session whose supervisor
+ * finished (after what is left of its grace). A session whose supervisor
  * vanished without an exit record is ended as `lost` once its cgroup is emptied.
  */
 export async function adoptSessions(ctx: ExecutorContext): Promise<SessionStatus[]> {

@@ -16,10 +16,12 @@ const REASON: Record<TerminateRequest, string> = {
 };
 
 /**
- * SIGTERM to every process → up to `graceMs` for the main process to exit (cut short once the
- * executor closes) → kill the whole tree → wait until empty → final usage → cgroup removed →
- * `ended`. A paused session is thawed first so the signals land. Idempotent: a second call
- * waits for the first. close() waits for every termination under way.
+ * SIGTERM to every process → up to `graceMs` for the main process to exit → kill the whole tree
+ * → wait until empty → final usage → cgroup removed → `ended`. A paused session is thawed first
+ * so the signals land. Idempotent: a second call waits for the first. The grace is kept in the
+ * record: an agent process that resumes a termination an earlier one began (adoption) waits only
+ * what is left of it. close() waits for every termination under way, its grace included, up to
+ * its bound.
  */
 export function terminateSession(
   ctx: ExecutorContext,
@@ -37,17 +39,20 @@ function endSession(
   return rt.exclusive(async () => {
     if (rt.phase === 'ended') return structuredClone(rt.record.status);
     if (!rt.record.terminate) {
-      rt.record.terminate = { outcome: req.outcome, message: req.message, atMs: Date.now() };
-      await setPhase(ctx, rt, 'stopping', REASON[req.outcome], req.message);
+      const { outcome, message, graceMs } = req;
+      rt.record.terminate = { outcome, message, atMs: Date.now(), graceMs };
+      await setPhase(ctx, rt, 'stopping', REASON[outcome], message);
       const pids = await rt.container.pids();
-      if (req.graceMs > 0) signalAll(pids, 'SIGTERM');
+      if (graceMs > 0) signalAll(pids, 'SIGTERM');
       if (await rt.container.isFrozen()) {
         await rt.container.thaw();
         signalAll(pids, 'SIGCONT');
       }
-      if (req.graceMs > 0)
-        await pollUntil(async () => ctx.closing || (await exitRecorded(rt)), req.graceMs, 20);
     }
+    // what is left of the grace (all of it, unless an earlier agent process began this termination)
+    const t = rt.record.terminate;
+    const left = t.atMs + (t.graceMs ?? 0) - Date.now();
+    if (left > 0) await pollUntil(() => exitRecorded(rt), left, 20);
     // also when an earlier call (or agent process) asked already but did not see it through
     if (!(await exitRecorded(rt))) await rt.container.killUntilEmpty();
     // the supervisor writes exit.json once it saw the session empty; without one (or if it died) finalize writes it

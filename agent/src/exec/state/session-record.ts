@@ -33,7 +33,17 @@ export interface SessionRecord {
   quota: QuotaMount | null;
   deadlineMs: number | null;
   pausedAtMs: number | null;
-  terminate: { outcome: 'terminated' | 'timed-out' | 'oom-killed'; message: string; atMs: number } | null;
+  /**
+   * The termination asked for, once begun: when, and the grace its processes were given after
+   * SIGTERM (an agent process that resumes it waits what is left; absent in records of agents
+   * before it was kept: no grace left).
+   */
+  terminate: {
+    outcome: 'terminated' | 'timed-out' | 'oom-killed';
+    message: string;
+    atMs: number;
+    graceMs?: number;
+  } | null;
 }
 
 export const RECORD_FILE = 'record.json';
