@@ -18,6 +18,7 @@ function noisy(x: number): [number, number] {
 describe("yRange (the charts' y scale: flat-up-to-float-noise data ranges as flat)", () => {
   it('uPlot alone snaps float32 noise around 1 to [1, 1], the range whose tick loop never ends', () => {
     const [lo, hi] = noisy(1);
+    // uPlot 1.6.32's answer (leeoniya/uPlot#1084): should an upgrade range it itself, this line says so.
     expect(uPlot.rangeNum(lo, hi, 0.1, true)).toEqual([1, 1]);
     const [a, b] = yRange(u, lo, hi) as [number, number];
     expect(b).toBeGreaterThan(a);

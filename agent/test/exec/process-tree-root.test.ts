@@ -1,24 +1,38 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { listProcesses, pidsOfUid, readProcStat } from '../../src/exec/proc/proc-stat.js';
 import { ProcessTreeGroup } from '../../src/exec/proc/process-tree-group.js';
-import { isRoot } from './exec-harness.js';
+import { hasCc, isRoot } from './exec-harness.js';
 
-const started: ChildProcess[] = [];
+/** Every process a test started, its children included: killed after each test. */
+const started: number[] = [];
 afterEach(() => {
-  for (const c of started.splice(0)) c.kill('SIGKILL');
+  for (const pid of started.splice(0))
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
 });
+const spawned = (c: ChildProcess): ChildProcess => {
+  started.push(c.pid as number);
+  return c;
+};
 
 /** A shell with a `sleep` child: the shell's pid and start ticks, and the child's pid. */
 async function treeWithChild(): Promise<{ root: number; ticks: number; child: number }> {
-  const sh = spawn('sh', ['-c', 'sleep 60 & wait'], { stdio: 'ignore' });
-  started.push(sh);
-  const root = sh.pid as number;
+  const root = spawned(spawn('sh', ['-c', 'sleep 60 & wait'], { stdio: 'ignore' })).pid as number;
   for (let i = 0; i < 500; i++) {
     const child = (await listProcesses()).find((p) => p.ppid === root);
     const stat = await readProcStat(root);
-    if (child && stat) return { root, ticks: stat.startTicks, child: child.pid };
+    if (child && stat) {
+      started.push(child.pid);
+      return { root, ticks: stat.startTicks, child: child.pid };
+    }
     await sleep(10);
   }
   throw new Error('the shell never forked its sleep');
@@ -47,25 +61,77 @@ describe('a process tree rooted at a pid with known start ticks', () => {
   });
 });
 
+const cc = await hasCc();
+
+/** A uid no other test uses (the exec harnesses take ranges from 3,000,000). */
+const freshUid = () => 2_000_000 + randomInt(0, 900_000);
+
+/** Waits until `check` holds (bounded by the test's own timeout). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await sleep(10);
+}
+
 describe.skipIf(!isRoot)('the processes of a session uid', () => {
   it('leave out an unreaped zombie (it would keep a failed start’s uid reserved for good)', async () => {
-    const uid = 61_999;
-    // A parent that never reaps: its child switches to `uid`, then exits (a zombie of that uid).
-    const parent = spawn(
-      'python3',
-      [
-        '-c',
-        `import os, time\npid = os.fork()\nif pid == 0:\n  os.setgid(${uid}); os.setuid(${uid}); time.sleep(0.2); os._exit(0)\nprint(pid, flush=True)\ntime.sleep(60)`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+    const uid = freshUid();
+    // A parent that never reaps: its child switches to `uid`, waits for stdin to close, exits.
+    const parent = spawned(
+      spawn(
+        'python3',
+        [
+          '-c',
+          `import os, sys, time\npid = os.fork()\nif pid == 0:\n  os.setgid(${uid}); os.setuid(${uid}); sys.stdin.read(); os._exit(0)\nprint(pid, flush=True)\ntime.sleep(60)`,
+        ],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      ),
     );
-    started.push(parent);
     const child = Number(await new Promise<string>((r) => parent.stdout?.once('data', (b) => r(String(b)))));
-    // While it runs it is the uid's; once it exits unreaped it is a zombie, and no longer counted.
-    for (let i = 0; i < 500 && !(await pidsOfUid(uid)).includes(child); i++) await sleep(5);
+    started.push(child);
+    await until(async () => (await pidsOfUid(uid)).includes(child));
     expect(await pidsOfUid(uid)).toEqual([child]);
-    for (let i = 0; i < 500 && (await readProcStat(child))?.state !== 'Z'; i++) await sleep(10);
-    expect((await readProcStat(child))?.state).toBe('Z');
+    parent.stdin?.end();
+    await until(async () => (await readProcStat(child))?.state === 'Z');
     expect(await pidsOfUid(uid)).toEqual([]);
+  });
+
+  describe.skipIf(!cc)('a process whose main thread exited while another runs on', () => {
+    let dir = '';
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+
+    it('is still the uid’s (its leader reads as a zombie): a job cannot hide from the kill that way', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'omega-zleader-'));
+      const uid = freshUid();
+      await writeFile(
+        join(dir, 'zleader.c'),
+        [
+          '#include <pthread.h>',
+          '#include <stdio.h>',
+          '#include <unistd.h>',
+          'static void *worker(void *a) { (void)a; for (;;) pause(); return 0; }',
+          'int main(void) {',
+          `  if (setgid(${uid}) || setuid(${uid})) { perror("setuid"); return 1; }`,
+          '  pthread_t t; pthread_create(&t, 0, worker, 0);',
+          '  printf("%d\\n", getpid()); fflush(stdout);',
+          '  pthread_exit(0);',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      await promisify(execFile)('cc', [
+        '-O2',
+        '-pthread',
+        '-o',
+        join(dir, 'zleader'),
+        join(dir, 'zleader.c'),
+      ]);
+      const p = spawned(spawn(join(dir, 'zleader'), [], { stdio: ['ignore', 'pipe', 'inherit'] }));
+      const pid = Number(await new Promise<string>((r) => p.stdout?.once('data', (b) => r(String(b)))));
+      await until(async () => (await readProcStat(pid))?.state === 'Z');
+      expect(await pidsOfUid(uid)).toEqual([pid]);
+      expect((await readProcStat(pid))?.threads).toBe(2);
+      const g = new ProcessTreeGroup(0, { includeRoot: false, uid });
+      expect(await g.killUntilEmpty(10_000)).toBe(true);
+      expect(await readProcStat(pid)).toBeNull();
+    });
   });
 });

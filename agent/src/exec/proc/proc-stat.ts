@@ -9,7 +9,16 @@ export interface ProcStat {
   stimeTicks: number;
   /** Start time since boot, in ticks: with the pid, it names one process for good (pids are reused). */
   startTicks: number;
+  /** Threads still running (field 20): a leader that exited shows `Z` while its other threads run on. */
+  threads: number;
 }
+
+/**
+ * Whether a process still runs something: not gone (`X`), and not a zombie — except a `Z` whose
+ * other threads run on (its main thread exited: pthread_exit), which is as alive as any process.
+ */
+export const runs = (s: { state: string; threads: number }): boolean =>
+  s.state !== 'X' && (s.state !== 'Z' || s.threads > 1);
 
 /** Parses /proc/<pid>/stat text (the command name may hold spaces and parentheses). */
 export function parseProcStat(pid: number, text: string): ProcStat | null {
@@ -25,6 +34,7 @@ export function parseProcStat(pid: number, text: string): ProcStat | null {
     utimeTicks: num(14),
     stimeTicks: num(15),
     startTicks: num(22),
+    threads: num(20),
   };
 }
 
@@ -66,13 +76,13 @@ export function descendantsOf(root: number, all: readonly ProcStat[]): number[] 
 /** True while the process that had `startTicks` runs (a zombie, or a new process on a reused pid, is not it). */
 export async function isAlive(pid: number, startTicks: number): Promise<boolean> {
   const s = await readProcStat(pid);
-  return s !== null && s.state !== 'Z' && s.state !== 'X' && s.startTicks === startTicks;
+  return s !== null && runs(s) && s.startTicks === startTicks;
 }
 
 /**
  * Live pids whose real or effective uid is `uid` (an allocated session uid names one session's
  * processes). A zombie is not counted: it runs nothing, and an unreaped one would keep a failed
- * start's uid reserved for good.
+ * start's uid reserved for good — unless other threads of it run on (see {@link runs}).
  */
 export async function pidsOfUid(uid: number): Promise<number[]> {
   const names = (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
@@ -80,7 +90,9 @@ export async function pidsOfUid(uid: number): Promise<number[]> {
     names.map(async (n) => {
       try {
         const text = await readFile(`/proc/${n}/status`, 'utf8');
-        if (/^State:\s+[ZX]/m.test(text)) return 0;
+        const state = /^State:\s+(\S)/m.exec(text)?.[1] ?? '?';
+        const threads = Number(/^Threads:\s+(\d+)/m.exec(text)?.[1] ?? 1);
+        if (!runs({ state, threads })) return 0;
         const m = /^Uid:\s+(\d+)\s+(\d+)/m.exec(text);
         return m && (Number(m[1]) === uid || Number(m[2]) === uid) ? Number(n) : 0;
       } catch {

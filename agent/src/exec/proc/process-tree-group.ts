@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CgroupUsage } from '../cgroup/read-cgroup-usage.js';
 import { pollUntil } from '../cgroup/session-cgroup.js';
 import type { SessionContainer } from '../session-container.js';
-import { descendantsOf, listProcesses, pidsOfUid, readProcStat, readRssBytes } from './proc-stat.js';
+import { descendantsOf, listProcesses, pidsOfUid, readProcStat, readRssBytes, runs } from './proc-stat.js';
 
 const TICKS_PER_SEC = 100;
 
@@ -61,7 +61,7 @@ export class ProcessTreeGroup implements SessionContainer {
         all.some((p) => p.pid === this.root && p.startTicks !== this.rootStartTicks);
       if (reused) this.root = 0;
       else {
-        const live = new Set(all.filter((p) => p.state !== 'Z' && p.state !== 'X').map((p) => p.pid));
+        const live = new Set(all.filter(runs).map((p) => p.pid));
         for (const pid of descendantsOf(this.root, all)) if (live.has(pid)) set.add(pid);
         if (this.includeRoot && live.has(this.root)) set.add(this.root);
       }
