@@ -129,16 +129,17 @@ describe.skipIf(reason !== null)(
       agent.child.kill('SIGKILL');
       await new Promise((r) => agent.child.once('exit', r));
       expect(await isAlive(pid, (await readProcStat(pid))!.startTicks)).toBe(true);
+      const recordFile = join(base.dataDir, 'sessions', 'ending', 'record.json');
+      const begun = JSON.parse(await readFile(recordFile, 'utf8')).terminate;
+      expect(begun.graceMs).toBe(3_000);
       const h2 = h ?? (await harness({}, base));
       h = h2;
       await h2.ex.adopt();
       const end = await h2.ex.wait('ending');
       expect(end.outcome).toBe('terminated');
-      const record = JSON.parse(
-        await readFile(join(base.dataDir, 'sessions', 'ending', 'record.json'), 'utf8'),
-      );
-      expect(record.terminate.graceMs).toBe(3_000);
-      expect(Date.parse(end.endedAt!)).toBeGreaterThanOrEqual(record.terminate.atMs + 3_000);
+      // resumed, not begun again: the grace counts from the first agent's start of it
+      expect(JSON.parse(await readFile(recordFile, 'utf8')).terminate.atMs).toBe(begun.atMs);
+      expect(Date.parse(end.endedAt!)).toBeGreaterThanOrEqual(begun.atMs + 3_000);
       expect(await h2.leftovers()).toEqual([]);
     });
   },

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readProcStat } from '../../src/exec/proc/proc-stat.js';
 import {
   type CommandOutcome,
   createCommandDispatcher,
@@ -10,7 +11,12 @@ import {
 } from '../../src/index.js';
 import { createExecBackend } from '../../src/sessions/exec-backend.js';
 import { registerSessionOps } from '../../src/sessions/register-session-ops.js';
-import { type Harness, harness, hostileBinary, skipReason, waitFor } from './exec-harness.js';
+import { type Harness, harness, harnessBase, hostileBinary, skipReason, waitFor } from './exec-harness.js';
+
+const running = async (pid: number): Promise<boolean> => {
+  const s = await readProcStat(pid);
+  return s !== null && s.state !== 'Z' && s.state !== 'X';
+};
 
 const reason = await skipReason();
 if (reason) console.warn(`[agent/test/exec/terminate-while-starting] SKIPPED: ${reason}`);
@@ -130,21 +136,28 @@ describe.skipIf(reason !== null)(
       expect(record.status).toMatchObject({ phase: 'ended', outcome: 'terminated' });
     });
 
-    it('closing lets a termination under way finish, its grace included: the tree is killed once it is over', async () => {
-      h = await harness();
+    it('closing within a termination’s grace leaves it to the next agent, which ends it after what is left of the grace', async () => {
+      const base = await harnessBase();
+      h = await harness({}, base);
       await h.ex.start({ id: 'stubborn', command: bin, args: ['ignore-signals'] });
-      const ending = h.ex.terminate('stubborn', { graceMs: 1_500 });
+      const ending = h.ex.terminate('stubborn', { graceMs: 2_000 });
       await waitFor(() => h!.ex.status('stubborn').phase === 'stopping', 'the termination to begin');
       await h.ex.close();
-      const end = h.ex.status('stubborn');
+      expect((await ending).phase).toBe('stopping');
+      const pid = h.ex.status('stubborn').pid!;
+      expect(await running(pid)).toBe(true);
+      const recordFile = join(base.dataDir, 'sessions', 'stubborn', 'record.json');
+      const begun = JSON.parse(await readFile(recordFile, 'utf8')).terminate;
+      expect(begun.graceMs).toBe(2_000);
+      // the next agent process (the closed one is left as it is: its cleanup would terminate again)
+      h = await harness({}, base);
+      await h.ex.adopt();
+      const end = await h.ex.wait('stubborn');
       expect(end).toMatchObject({ phase: 'ended', outcome: 'terminated' });
-      const record = JSON.parse(
-        await readFile(join(h.dataDir, 'sessions', 'stubborn', 'record.json'), 'utf8'),
-      );
-      expect(record.terminate.graceMs).toBe(1_500);
-      expect(Date.parse(end.endedAt!)).toBeGreaterThanOrEqual(record.terminate.atMs + 1_500);
+      expect(JSON.parse(await readFile(recordFile, 'utf8')).terminate.atMs).toBe(begun.atMs);
+      expect(Date.parse(end.endedAt!)).toBeGreaterThanOrEqual(begun.atMs + 2_000);
+      expect(await running(pid)).toBe(false);
       expect(await h.leftovers()).toEqual([]);
-      await ending;
     });
   },
 );

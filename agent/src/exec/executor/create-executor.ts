@@ -81,12 +81,13 @@ export interface Executor {
   /** Whether this node has a session of this id, or its start is under way. */
   has(id: string): boolean;
   /**
-   * Lets the starts and terminations under way finish (a termination's grace included), then
-   * stops watching. Running sessions keep running, for the next agent process to adopt; none that
-   * was asked to end is left running — within `closeTimeoutMs` (default 30 s): past it the ids
-   * still under way are logged (warn) and it goes on; a termination then still in its grace is
-   * finished by the next agent process, which waits what is left of the grace, and a terminate
-   * still waiting for its session's start is lost (the next agent adopts the session as running).
+   * Lets the starts under way and the terminations past their grace finish, then stops
+   * watching. Running sessions keep running, for the next agent process to adopt; so does a
+   * termination still in its grace (a job given time to checkpoint keeps it): it is left
+   * `stopping`, and the agent process that adopts it signals again and waits what is left of the
+   * grace. Within `closeTimeoutMs` (default 30 s): past it the ids still under way are logged
+   * (warn) and it goes on, and a terminate still waiting for its session's start is lost if the
+   * process exits before that start finishes (the next agent adopts the session as running).
    */
   close(): Promise<void>;
 }

@@ -44,7 +44,10 @@ export interface ExecutorContext {
   starting: Map<string, Promise<void>>;
   /** Terminations under way, each with its session's id (close() lets them finish). */
   terminations: Map<Promise<unknown>, string>;
-  /** Set by close(): a start that finishes now leaves its session to the next agent process (no watcher, no deadline). */
+  /**
+   * Set by close(): a start that finishes now, or a termination within its grace, leaves its
+   * session to the next agent process (no watcher, no deadline, no kill).
+   */
   closing: boolean;
   emitter: EventEmitter;
   /** Set by the executor: ends a session when its main process exited or its supervisor vanished. */

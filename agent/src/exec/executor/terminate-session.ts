@@ -19,9 +19,9 @@ const REASON: Record<TerminateRequest, string> = {
  * SIGTERM to every process → up to `graceMs` for the main process to exit → kill the whole tree
  * → wait until empty → final usage → cgroup removed → `ended`. A paused session is thawed first
  * so the signals land. Idempotent: a second call waits for the first. The grace is kept in the
- * record: an agent process that resumes a termination an earlier one began (adoption) waits only
- * what is left of it. close() waits for every termination under way, its grace included, up to
- * its bound.
+ * record: when the executor closes within it, the termination is left `stopping` (resolving with
+ * that status), and the agent process that resumes it (adoption) signals again and waits only
+ * what is left of it. close() waits for terminations past their grace (the kill) to finish.
  */
 export function terminateSession(
   ctx: ExecutorContext,
@@ -31,6 +31,29 @@ export function terminateSession(
   return trackTermination(ctx, rt.id, endSession(ctx, rt, req));
 }
 
+/** The longest grace a termination waits (the session ops' own bound). */
+const MAX_GRACE_MS = 600_000;
+
+/**
+ * What is left of a termination's grace, in ms: never more than its grace (a clock stepped back
+ * since it began), none for a grace that is not a finite number (a record of an older agent).
+ */
+function graceLeft(t: NonNullable<SessionRecord['terminate']>): number {
+  const g =
+    typeof t.graceMs === 'number' && Number.isFinite(t.graceMs) ? Math.min(t.graceMs, MAX_GRACE_MS) : 0;
+  return g > 0 ? Math.min(g, t.atMs + g - Date.now()) : 0;
+}
+
+/** SIGTERM to every process of the session (when `term`), after a paused one is thawed so it lands. */
+async function signalTerm(rt: SessionRuntime, term: boolean): Promise<void> {
+  const pids = await rt.container.pids();
+  if (term) signalAll(pids, 'SIGTERM');
+  if (await rt.container.isFrozen()) {
+    await rt.container.thaw();
+    signalAll(pids, 'SIGCONT');
+  }
+}
+
 function endSession(
   ctx: ExecutorContext,
   rt: SessionRuntime,
@@ -38,21 +61,23 @@ function endSession(
 ): Promise<SessionStatus> {
   return rt.exclusive(async () => {
     if (rt.phase === 'ended') return structuredClone(rt.record.status);
-    if (!rt.record.terminate) {
+    const begun = rt.record.terminate;
+    if (!begun) {
       const { outcome, message, graceMs } = req;
       rt.record.terminate = { outcome, message, atMs: Date.now(), graceMs };
       await setPhase(ctx, rt, 'stopping', REASON[outcome], message);
-      const pids = await rt.container.pids();
-      if (graceMs > 0) signalAll(pids, 'SIGTERM');
-      if (await rt.container.isFrozen()) {
-        await rt.container.thaw();
-        signalAll(pids, 'SIGCONT');
-      }
+      await signalTerm(rt, graceMs > 0);
+    } else if (graceLeft(begun) > 0) {
+      // An earlier agent process began it and may have stopped before its signals (or the thaw):
+      // they are sent again (a second SIGTERM, for processes that had the first).
+      await signalTerm(rt, true);
     }
-    // what is left of the grace (all of it, unless an earlier agent process began this termination)
-    const t = rt.record.terminate;
-    const left = t.atMs + (t.graceMs ?? 0) - Date.now();
-    if (left > 0) await pollUntil(() => exitRecorded(rt), left, 20);
+    const t = rt.record.terminate!;
+    const left = graceLeft(t);
+    if (left > 0) await pollUntil(async () => ctx.closing || (await exitRecorded(rt)), left, 20);
+    // The agent stops within the grace: the next agent process resumes it with what is left.
+    if (ctx.closing && graceLeft(t) > 0 && !(await exitRecorded(rt)))
+      return structuredClone(rt.record.status);
     // also when an earlier call (or agent process) asked already but did not see it through
     if (!(await exitRecorded(rt))) await rt.container.killUntilEmpty();
     // the supervisor writes exit.json once it saw the session empty; without one (or if it died) finalize writes it
