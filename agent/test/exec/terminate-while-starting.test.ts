@@ -13,6 +13,11 @@ import { createExecBackend } from '../../src/sessions/exec-backend.js';
 import { registerSessionOps } from '../../src/sessions/register-session-ops.js';
 import { type Harness, harness, harnessBase, hostileBinary, skipReason, waitFor } from './exec-harness.js';
 
+/** A session that says `ready` once it traps TERM, then notes each SIGTERM (`term`) and carries on. */
+const TERM_COUNTER = "trap 'echo term' TERM; echo ready; while :; do sleep 0.05; done";
+const stdout = async (h: Harness, id: string): Promise<string> =>
+  (await h.ex.logs(id, { stream: 'stdout' })).data.toString('utf8');
+
 const running = async (pid: number): Promise<boolean> => {
   const s = await readProcStat(pid);
   return s !== null && s.state !== 'Z' && s.state !== 'X';
@@ -136,10 +141,12 @@ describe.skipIf(reason !== null)(
       expect(record.status).toMatchObject({ phase: 'ended', outcome: 'terminated' });
     });
 
-    it('closing within a termination’s grace leaves it to the next agent, which ends it after what is left of the grace', async () => {
+    it('closing within a termination’s grace leaves it to the next agent, which ends it after what is left of the grace, without a second SIGTERM', async () => {
       const base = await harnessBase();
       h = await harness({}, base);
-      await h.ex.start({ id: 'stubborn', command: bin, args: ['ignore-signals'] });
+      // It notes each SIGTERM on stdout and carries on: only the kill ends it.
+      await h.ex.start({ id: 'stubborn', command: '/bin/sh', args: ['-c', TERM_COUNTER] });
+      await waitFor(async () => (await stdout(h!, 'stubborn')).includes('ready'), 'the session to trap TERM');
       const ending = h.ex.terminate('stubborn', { graceMs: 2_000 });
       await waitFor(() => h!.ex.status('stubborn').phase === 'stopping', 'the termination to begin');
       await h.ex.close();
@@ -148,7 +155,7 @@ describe.skipIf(reason !== null)(
       expect(await running(pid)).toBe(true);
       const recordFile = join(base.dataDir, 'sessions', 'stubborn', 'record.json');
       const begun = JSON.parse(await readFile(recordFile, 'utf8')).terminate;
-      expect(begun.graceMs).toBe(2_000);
+      expect(begun).toMatchObject({ graceMs: 2_000, signalledAtMs: expect.any(Number) });
       // the next agent process (the closed one is left as it is: its cleanup would terminate again)
       h = await harness({}, base);
       await h.ex.adopt();
@@ -156,6 +163,7 @@ describe.skipIf(reason !== null)(
       expect(end).toMatchObject({ phase: 'ended', outcome: 'terminated' });
       expect(JSON.parse(await readFile(recordFile, 'utf8')).terminate.atMs).toBe(begun.atMs);
       expect(Date.parse(end.endedAt!)).toBeGreaterThanOrEqual(begun.atMs + 2_000);
+      expect((await stdout(h, 'stubborn')).match(/^term$/gm)).toEqual(['term']);
       expect(await running(pid)).toBe(false);
       expect(await h.leftovers()).toEqual([]);
     });

@@ -37,7 +37,8 @@ async function containerFor(ctx: ExecutorContext, rec: SessionRecord): Promise<S
     includeRoot: rec.supervisor === 'direct',
     uid: rec.uidAllocated ? rec.status.uid : null,
     rootStartTicks: root.ticks,
-    stopped: rec.status.phase === 'paused',
+    // paused, or being terminated while paused by an agent process that stopped before its thaw
+    stopped: rec.status.phase === 'paused' || (rec.status.phase === 'stopping' && rec.pausedAtMs !== null),
   });
 }
 

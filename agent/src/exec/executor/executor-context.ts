@@ -45,8 +45,9 @@ export interface ExecutorContext {
   /** Terminations under way, each with its session's id (close() lets them finish). */
   terminations: Map<Promise<unknown>, string>;
   /**
-   * Set by close(): a start that finishes now, or a termination within its grace, leaves its
-   * session to the next agent process (no watcher, no deadline, no kill).
+   * Set by close(): a start that finishes now leaves its session to the next agent process (no
+   * watcher, no deadline armed), and so does a termination within its grace (it returns without
+   * the kill).
    */
   closing: boolean;
   emitter: EventEmitter;

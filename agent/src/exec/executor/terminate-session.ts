@@ -1,6 +1,6 @@
 import { pollUntil } from '../cgroup/session-cgroup.js';
 import type { SessionStatus } from '../session-types.js';
-import type { SessionRecord } from '../state/session-record.js';
+import { type SessionRecord, writeSessionRecord } from '../state/session-record.js';
 import { type ExecutorContext, setPhase, trackTermination } from './executor-context.js';
 import type { SessionRuntime } from './session-runtime.js';
 import { signalAll } from './signal-all.js';
@@ -20,8 +20,8 @@ const REASON: Record<TerminateRequest, string> = {
  * → wait until empty → final usage → cgroup removed → `ended`. A paused session is thawed first
  * so the signals land. Idempotent: a second call waits for the first. The grace is kept in the
  * record: when the executor closes within it, the termination is left `stopping` (resolving with
- * that status), and the agent process that resumes it (adoption) signals again and waits only
- * what is left of it. close() waits for terminations past their grace (the kill) to finish.
+ * that status), and the agent process that resumes it (adoption) thaws it if it is paused, sends
+ * SIGTERM if it was never sent (the record says), and waits only what is left of the grace. close() waits for terminations past their grace (the kill) to finish.
  */
 export function terminateSession(
   ctx: ExecutorContext,
@@ -44,14 +44,31 @@ function graceLeft(t: NonNullable<SessionRecord['terminate']>): number {
   return g > 0 ? Math.min(g, t.atMs + g - Date.now()) : 0;
 }
 
-/** SIGTERM to every process of the session (when `term`), after a paused one is thawed so it lands. */
-async function signalTerm(rt: SessionRuntime, term: boolean): Promise<void> {
+/**
+ * SIGTERM to every process of the session (when `term`; then recorded as sent, so an agent
+ * process that resumes the termination does not send it again), and a paused session thawed so
+ * it lands.
+ */
+async function signalTerm(ctx: ExecutorContext, rt: SessionRuntime, term: boolean): Promise<void> {
   const pids = await rt.container.pids();
   if (term) signalAll(pids, 'SIGTERM');
   if (await rt.container.isFrozen()) {
     await rt.container.thaw();
     signalAll(pids, 'SIGCONT');
+    rt.record.pausedAtMs = null;
   }
+  const t = rt.record.terminate;
+  if (!term || !t) return;
+  t.signalledAtMs = Date.now();
+  // after the phase writes under way (they write the whole record, this field included)
+  const write = rt.phaseWrites.then(() => writeSessionRecord(rt.dir, rt.record));
+  rt.phaseWrites = write.catch(() => {});
+  await write.catch((err: Error) =>
+    ctx.logger.warn(
+      { session: rt.id, err: err.message },
+      'cannot record that SIGTERM was sent: an agent process that resumes this termination sends it again',
+    ),
+  );
 }
 
 function endSession(
@@ -66,11 +83,12 @@ function endSession(
       const { outcome, message, graceMs } = req;
       rt.record.terminate = { outcome, message, atMs: Date.now(), graceMs };
       await setPhase(ctx, rt, 'stopping', REASON[outcome], message);
-      await signalTerm(rt, graceMs > 0);
-    } else if (graceLeft(begun) > 0) {
-      // An earlier agent process began it and may have stopped before its signals (or the thaw):
-      // they are sent again (a second SIGTERM, for processes that had the first).
-      await signalTerm(rt, true);
+      await signalTerm(ctx, rt, graceMs > 0);
+    } else if (graceLeft(begun) > 0 && !(await exitRecorded(rt))) {
+      // Begun by an earlier agent process (or by a call that returned when the executor closed):
+      // a paused session is thawed, and SIGTERM sent only if it never was — a job that handles
+      // SIGTERM once must not get a second one in its grace for each restart of its agent.
+      await signalTerm(ctx, rt, begun.signalledAtMs === undefined);
     }
     const t = rt.record.terminate!;
     const left = graceLeft(t);

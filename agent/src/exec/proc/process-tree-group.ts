@@ -1,10 +1,40 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CgroupUsage } from '../cgroup/read-cgroup-usage.js';
 import { pollUntil } from '../cgroup/session-cgroup.js';
 import type { SessionContainer } from '../session-container.js';
-import { descendantsOf, listProcesses, pidsOfUid, readProcStat, readRssBytes, runs } from './proc-stat.js';
+import {
+  descendantsOf,
+  listProcesses,
+  parseProcStat,
+  pidsOfUid,
+  readProcStat,
+  readRssBytes,
+  runs,
+} from './proc-stat.js';
 
 const TICKS_PER_SEC = 100;
+
+/**
+ * Whether a process is stopped (or gone): state `T`, or a zombie — a zombie leader whose other
+ * threads run on only once each of them is (its own state stays `Z`).
+ */
+async function isStopped(pid: number): Promise<boolean> {
+  const s = await readProcStat(pid);
+  if (s === null || s.state === 'T') return true;
+  if (s.state !== 'Z') return false;
+  if (s.threads <= 1) return true;
+  const tids = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const tasks = await Promise.all(
+    tids.map((t) =>
+      readFile(`/proc/${pid}/task/${t}/stat`, 'utf8').then(
+        (x) => parseProcStat(Number(t), x),
+        () => null,
+      ),
+    ),
+  );
+  return tasks.every((t) => t === null || t.state === 'T' || t.state === 'Z' || t.state === 'X');
+}
 
 const signal = (pids: readonly number[], sig: NodeJS.Signals): void => {
   for (const pid of pids) {
@@ -83,8 +113,7 @@ export class ProcessTreeGroup implements SessionContainer {
         const pids = await this.pids();
         signal(pids, 'SIGSTOP');
         await sleep(2);
-        const states = await Promise.all(pids.map((p) => readProcStat(p)));
-        return states.every((s) => s === null || s.state === 'T' || s.state === 'Z');
+        return (await Promise.all(pids.map(isStopped))).every(Boolean);
       },
       10_000,
       5,

@@ -34,15 +34,17 @@ export interface SessionRecord {
   deadlineMs: number | null;
   pausedAtMs: number | null;
   /**
-   * The termination asked for, once begun: when, and the grace its processes were given after
+   * The termination asked for, once begun: when, the grace its processes were given after
    * SIGTERM (an agent process that resumes it waits what is left; absent in records of agents
-   * before it was kept: no grace left).
+   * before it was kept: no grace left), and when that SIGTERM was sent (absent: an agent process
+   * that stopped before sending it; the one that resumes it sends it, and only then).
    */
   terminate: {
     outcome: 'terminated' | 'timed-out' | 'oom-killed';
     message: string;
     atMs: number;
     graceMs?: number;
+    signalledAtMs?: number;
   } | null;
 }
 
