@@ -31,6 +31,7 @@ export type {
   UsageCounters,
 } from './session-types.js';
 export {
+  MAX_GRACE_MS,
   parseSessionSpec,
   type SessionSpec,
   type SessionSpecInput,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { execError } from '../exec/index.js';
+import { execError, MAX_GRACE_MS } from '../exec/index.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a session id');
 const stream = z.enum(['stdout', 'stderr']);
@@ -55,7 +55,7 @@ export const idArgsSchema = z.strictObject({ id });
 /** Args of `session.terminate`. */
 export const terminateArgsSchema = z.strictObject({
   id,
-  graceMs: z.number().int().min(0).max(600_000).optional(),
+  graceMs: z.number().int().min(0).max(MAX_GRACE_MS).optional(),
   reason: z.string().max(512).optional(),
 });
 

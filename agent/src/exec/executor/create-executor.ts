@@ -84,8 +84,8 @@ export interface Executor {
    * Lets the starts under way and the terminations past their grace finish, then stops
    * watching. Running sessions keep running, for the next agent process to adopt; so does a
    * termination still in its grace (a job given time to checkpoint keeps it): it is left
-   * `stopping`, and the agent process that adopts it signals again and waits what is left of the
-   * grace. Within `closeTimeoutMs` (default 30 s): past it the ids still under way are logged
+   * `stopping`, and the agent process that adopts it thaws it if paused, sends SIGTERM only if it
+   * was never sent, and waits what is left of the grace. Within `closeTimeoutMs` (default 30 s): past it the ids still under way are logged
    * (warn) and it goes on, and a terminate still waiting for its session's start is lost if the
    * process exits before that start finishes (the next agent adopts the session as running).
    */

@@ -1,5 +1,6 @@
 import { pollUntil } from '../cgroup/session-cgroup.js';
 import type { SessionStatus } from '../session-types.js';
+import { MAX_GRACE_MS } from '../spec/session-spec.js';
 import { type SessionRecord, writeSessionRecord } from '../state/session-record.js';
 import { type ExecutorContext, setPhase, trackTermination } from './executor-context.js';
 import type { SessionRuntime } from './session-runtime.js';
@@ -21,7 +22,8 @@ const REASON: Record<TerminateRequest, string> = {
  * so the signals land. Idempotent: a second call waits for the first. The grace is kept in the
  * record: when the executor closes within it, the termination is left `stopping` (resolving with
  * that status), and the agent process that resumes it (adoption) thaws it if it is paused, sends
- * SIGTERM if it was never sent (the record says), and waits only what is left of the grace. close() waits for terminations past their grace (the kill) to finish.
+ * SIGTERM if it was never sent (the record says), and waits only what is left of the grace.
+ * close() waits for terminations past their grace (the kill) to finish.
  */
 export function terminateSession(
   ctx: ExecutorContext,
@@ -30,9 +32,6 @@ export function terminateSession(
 ): Promise<SessionStatus> {
   return trackTermination(ctx, rt.id, endSession(ctx, rt, req));
 }
-
-/** The longest grace a termination waits (the session ops' own bound). */
-const MAX_GRACE_MS = 600_000;
 
 /**
  * What is left of a termination's grace, in ms: never more than its grace (a clock stepped back

@@ -2,6 +2,9 @@ import { isAbsolute, normalize } from 'node:path';
 import { z } from 'zod';
 import { execError } from '../errors/index.js';
 
+/** The longest grace between SIGTERM and the kill a session can be given, ms (a spec's, a terminate's). */
+export const MAX_GRACE_MS = 600_000;
+
 const noNul = (s: string): boolean => !s.includes('\0');
 const text = (max: number) => z.string().max(max).refine(noNul, 'must not contain a NUL byte');
 const absPath = text(4096).refine(
@@ -78,7 +81,7 @@ export const sessionSpecSchema = z
       .max(10 ** 8)
       .optional(),
     /** SIGTERM → SIGKILL grace when the time limit ends the session. */
-    killGraceMs: z.number().int().min(0).max(600_000).default(10_000),
+    killGraceMs: z.number().int().min(0).max(MAX_GRACE_MS).default(10_000),
     /** `required`: refuse limits this node cannot enforce. `best-effort`: run, and say what was not enforced. */
     enforcement: z.enum(['required', 'best-effort']).default('required'),
     /** Bytes of each output stream kept on the node (older output is rotated away). */
