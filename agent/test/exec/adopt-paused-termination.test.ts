@@ -1,13 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSessionRecord, writeSessionRecord } from '../../src/exec/state/session-record.js';
-import { type Harness, harness, harnessBase, hasCc, isRoot, waitFor } from './exec-harness.js';
+import { type Harness, harness, harnessBase, noCgroupSkipReason, waitFor } from './exec-harness.js';
 
-const reason = !isRoot
-  ? 'not root: sessions need root for their uids'
-  : !(await hasCc())
-    ? 'no C compiler (cc): the supervisor is built from source'
-    : null;
+const reason = await noCgroupSkipReason();
 if (reason) console.warn(`[agent/test/exec/adopt-paused-termination] SKIPPED: ${reason}`);
 
 /** A session that says `ready` once it traps TERM, then notes each SIGTERM (`term`) and carries on. */

@@ -11,24 +11,14 @@ import {
   type HarnessBase,
   harness,
   harnessBase,
-  hasCc,
-  isRoot,
+  noCgroupSkipReason,
   runAgent,
+  running,
   waitFor,
 } from './exec-harness.js';
 
-const reason = !isRoot
-  ? 'not root: sessions need root for their uids'
-  : !(await hasCc())
-    ? 'no C compiler (cc): the supervisor is built from source'
-    : null;
+const reason = await noCgroupSkipReason();
 if (reason) console.warn(`[agent/test/exec/adopt-unverified-root] SKIPPED: ${reason}`);
-
-/** Whether `pid` runs (not gone, not a zombie). */
-const running = async (pid: number): Promise<boolean> => {
-  const s = await readProcStat(pid);
-  return s !== null && s.state !== 'Z' && s.state !== 'X';
-};
 
 /**
  * A session without a cgroup is held by the process tree below its supervisor. After a reboot, or

@@ -18,6 +18,7 @@ import {
   type SessionUsageEvent,
 } from '../../src/exec/index.js';
 import { silentLogger } from '../../src/exec/logger.js';
+import { readProcStat, runs } from '../../src/exec/proc/proc-stat.js';
 
 const run = promisify(execFile);
 
@@ -31,6 +32,19 @@ export const hasCc = (): Promise<boolean> =>
     () => true,
     () => false,
   ));
+
+/** Why the suites without cgroups cannot run here, or null when they can (root for the uids, cc for the supervisor). */
+export async function noCgroupSkipReason(): Promise<string | null> {
+  if (!isRoot) return 'not root: sessions need root for their uids';
+  if (!(await hasCc())) return 'no C compiler (cc): the supervisor is built from source';
+  return null;
+}
+
+/** Whether `pid` still runs something (not gone, not a zombie: proc-stat's `runs`). */
+export async function running(pid: number): Promise<boolean> {
+  const s = await readProcStat(pid);
+  return s !== null && runs(s);
+}
 
 /** Why the real-cgroup suites cannot run here, or null when they can (root, a writable cgroup, cc). */
 export async function skipReason(): Promise<string | null> {

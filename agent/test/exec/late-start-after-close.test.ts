@@ -3,22 +3,19 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readProcStat } from '../../src/exec/proc/proc-stat.js';
 import { readSessionRecord } from '../../src/exec/state/session-record.js';
 import { ensureShim } from '../../src/exec/supervisor/build-shim.js';
-import { type Harness, type HarnessBase, harness, harnessBase, hasCc, isRoot } from './exec-harness.js';
+import {
+  type Harness,
+  type HarnessBase,
+  harness,
+  harnessBase,
+  noCgroupSkipReason,
+  running,
+} from './exec-harness.js';
 
-const reason = !isRoot
-  ? 'not root: sessions need root for their uids'
-  : !(await hasCc())
-    ? 'no C compiler (cc): the supervisor is built from source'
-    : null;
+const reason = await noCgroupSkipReason();
 if (reason) console.warn(`[agent/test/exec/late-start-after-close] SKIPPED: ${reason}`);
-
-const running = async (pid: number): Promise<boolean> => {
-  const s = await readProcStat(pid);
-  return s !== null && s.state !== 'Z' && s.state !== 'X';
-};
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 

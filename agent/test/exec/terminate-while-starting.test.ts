@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readProcStat } from '../../src/exec/proc/proc-stat.js';
 import {
   type CommandOutcome,
   createCommandDispatcher,
@@ -11,17 +10,20 @@ import {
 } from '../../src/index.js';
 import { createExecBackend } from '../../src/sessions/exec-backend.js';
 import { registerSessionOps } from '../../src/sessions/register-session-ops.js';
-import { type Harness, harness, harnessBase, hostileBinary, skipReason, waitFor } from './exec-harness.js';
+import {
+  type Harness,
+  harness,
+  harnessBase,
+  hostileBinary,
+  running,
+  skipReason,
+  waitFor,
+} from './exec-harness.js';
 
 /** A session that says `ready` once it traps TERM, then notes each SIGTERM (`term`) and carries on. */
 const TERM_COUNTER = "trap 'echo term' TERM; echo ready; while :; do sleep 0.05; done";
 const stdout = async (h: Harness, id: string): Promise<string> =>
   (await h.ex.logs(id, { stream: 'stdout' })).data.toString('utf8');
-
-const running = async (pid: number): Promise<boolean> => {
-  const s = await readProcStat(pid);
-  return s !== null && s.state !== 'Z' && s.state !== 'X';
-};
 
 const reason = await skipReason();
 if (reason) console.warn(`[agent/test/exec/terminate-while-starting] SKIPPED: ${reason}`);
