@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../kernel/log/index.js';
+import { openStorage } from '../../kernel/storage/index.js';
 import { call, userWithRoles } from '../security/security-kernel.js';
 import { type Doc, type NodesKernel, SECURITY_DIR, startSessionsKernel } from './helpers/sessions-cluster.js';
 
@@ -79,6 +81,11 @@ describe('sessions settings route and CLI', () => {
     const long = await call(k, 'PATCH', PATH, { leftLostAfterMs: '40d' });
     expect(long.status).toBe(400);
     expect(long.body.errors.map((e: Doc) => e.field)).toEqual(['leftLostAfterMs']);
+    // A grace over the agent's own bound (10 min) would have made every terminate naming none fail on the node.
+    const grace = await call(k, 'PATCH', PATH, { defaultGraceMs: '30m' });
+    expect(grace.status).toBe(400);
+    expect(grace.body.errors).toEqual([expect.objectContaining({ field: 'defaultGraceMs' })]);
+    expect(grace.body.errors[0].message).toContain('600000');
     expect((await call(k, 'PATCH', PATH, {})).status).toBe(400);
     const stale = await call(k, 'PATCH', PATH, { placement: 'spread', version: 7 });
     expect(stale.status).toBe(409);
@@ -130,5 +137,22 @@ describe('sessions settings route and CLI', () => {
     expect(wrong.stderr).toContain('retentionMs');
     const usage = await omega(k, '--set', 'placement');
     expect(usage.code).toBe(2);
+  }, 120_000);
+
+  it("clamps a stored grace written under the older 1 h bound to the agent's 10 min on restart", async () => {
+    const { dataDir, plugins } = k;
+    await k.close(true);
+    const storage = await openStorage({ dataDir, logger: createLogger({ level: 'silent' }) });
+    try {
+      const ns = storage.namespace('sessions');
+      const cur = await ns.get<Doc>('settings', 'sessions');
+      await ns.set('settings', 'sessions', { ...cur!.value, defaultGraceMs: 3_600_000, retentionMs: 'soon' });
+    } finally {
+      await storage.close();
+    }
+    k = await startSessionsKernel({ with: [SECURITY_DIR], dataDir, plugins });
+    const after = await call(k, 'GET', PATH);
+    expect(after.body.settings.defaultGraceMs).toBe(600_000); // clamped, the nearest to what was chosen
+    expect(after.body.settings.retentionMs).toBe(604_800_000); // not a duration at all: the default
   }, 120_000);
 });

@@ -1,12 +1,10 @@
 import { isoTime } from '@omega/sdk';
 import { sessionError } from '../errors/session-errors.js';
 import type { SessionsRuntime } from '../runtime.js';
+import { MAX_GRACE_MS } from '../settings/sessions-settings.js';
 import type { PendingOp, SessionRecord } from '../store/session-record.js';
 import { applyStatus, isAgentStatus } from './apply-status.js';
 import { isTerminal } from './states.js';
-
-/** Most a terminate's grace may be (SIGTERM → SIGKILL), ms. */
-export const MAX_GRACE_MS = 600_000;
 
 /** How a pause, resume or terminate went when its command came back. */
 export type OpOutcome =
@@ -125,7 +123,8 @@ export async function sendOp(rt: SessionsRuntime, r: SessionRecord): Promise<OpO
       op.op === 'terminate'
         ? {
             id: r.id,
-            graceMs: op.graceMs ?? rt.settings.defaultGraceMs,
+            // a terminate queued under older bounds (a 1 h default) would be refused by the agent
+            graceMs: Math.min(op.graceMs ?? rt.settings.defaultGraceMs, MAX_GRACE_MS),
             ...(op.reason ? { reason: op.reason } : {}),
           }
         : { id: r.id };

@@ -2,6 +2,9 @@ import type { FieldError } from '@omega/sdk';
 import type { PlacementStrategy } from '../contract.js';
 import { parseDuration } from '../spec/parse-duration.js';
 
+/** Most a terminate's grace may be (SIGTERM → SIGKILL), ms: the agent's own bound (it refuses more). */
+export const MAX_GRACE_MS = 600_000;
+
 /** Settings of the sessions plugin, changed through `PATCH /api/v1/sessions/settings` (docs/sessions.md). */
 export interface SessionsSettings {
   /** Placement of sessions that do not say (bin-pack or spread). */
@@ -28,7 +31,9 @@ export const SETTING_RANGES: Readonly<
 > = {
   leftLostAfterMs: [10_000, 30 * 86_400_000],
   retentionMs: [60_000, 366 * 86_400_000],
-  defaultGraceMs: [0, 3_600_000],
+  // An agent refuses a terminate whose grace is longer (its MAX_GRACE_MS): a longer default made
+  // every terminate that named no grace fail on the node.
+  defaultGraceMs: [0, MAX_GRACE_MS],
 };
 
 const KEYS = ['placement', ...Object.keys(SETTING_RANGES)] as const;

@@ -1,5 +1,16 @@
 import { type PluginContext, StoredSettings } from '@omega/sdk';
-import { DEFAULT_SETTINGS, mergeSettings, type SessionsSettings } from './sessions-settings.js';
+import {
+  DEFAULT_SETTINGS,
+  mergeSettings,
+  SETTING_RANGES,
+  type SessionsSettings,
+} from './sessions-settings.js';
+
+function clampToRange(key: string, v: unknown): unknown {
+  if (!Object.hasOwn(SETTING_RANGES, key) || typeof v !== 'number' || !Number.isInteger(v)) return v;
+  const [lo, hi] = SETTING_RANGES[key as keyof typeof SETTING_RANGES];
+  return Math.min(hi, Math.max(lo, v));
+}
 
 /**
  * The settings in force, durable (record `settings/sessions`), with a version for a 409 on a stale
@@ -14,11 +25,15 @@ export class SettingsStore extends StoredSettings<SessionsSettings> {
     super(ctx, 'settings', 'sessions');
   }
 
-  /** Loads the stored settings; a stored value out of range (older bounds) keeps the default. */
+  /**
+   * Loads the stored settings. A stored duration out of today's range (written under older bounds:
+   * `defaultGraceMs` allowed 1 h before the agent's 10 min cap was its bound) is clamped into it,
+   * the nearest to what the operator chose; any other value that does not validate keeps the default.
+   */
   async load(): Promise<void> {
     const stored = await this.read();
     for (const [k, v] of Object.entries(stored ?? {})) {
-      const one = mergeSettings(this.current, { [k]: v });
+      const one = mergeSettings(this.current, { [k]: clampToRange(k, v) });
       if ('settings' in one) Object.assign(this.current, one.settings);
     }
   }
