@@ -164,6 +164,7 @@ async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: strin
   let who: SessionIdentity | null = null;
   let work: WorkDir | null = null;
   let cg: SessionCgroup | null = null;
+  let tree: ProcessTreeGroup | null = null;
   try {
     const missing = checkEnforceable(ctx, spec);
     checkCpus(ctx, spec);
@@ -205,13 +206,13 @@ async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: strin
       ? await launchWithShim(spec.id, ctx.shimPath, config, ctx.opts.launchTimeoutMs)
       : await launchDirect(spec.id, config);
     const sup = await readSupervisorRecord(dir);
-    const container: SessionContainer =
-      cg ??
-      new ProcessTreeGroup(launched.supervisorPid ?? launched.mainPid, {
+    if (!cg)
+      tree = new ProcessTreeGroup(launched.supervisorPid ?? launched.mainPid, {
         includeRoot: launched.supervisorPid === null,
         uid: who.allocated ? who.uid : null,
         rootStartTicks: (launched.supervisorPid === null ? sup?.mainStartTicks : sup?.shimStartTicks) ?? null,
       });
+    const container: SessionContainer = cg ?? (tree as ProcessTreeGroup);
     Object.assign(record.status, {
       pid: launched.mainPid,
       supervisorPid: launched.supervisorPid,
@@ -232,10 +233,16 @@ async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: strin
       await cg.killUntilEmpty(5_000).catch(() => {});
       await cg.remove().catch(() => {});
     }
-    // Without a cgroup, a launch that failed (timed out: only the launcher was killed) may have
-    // left its supervisor and main process behind; the main one runs as the session uid (or
-    // soon will) and would exec the command untracked. Its uid is this session's alone.
-    const stray = who?.allocated && !cg && !(await killUidProcesses(who.uid)) ? who.uid : null;
+    // Without a cgroup, a start that failed once launched (its record could not be written: a full
+    // disk) leaves a running tree the agent no longer tracks: killed, whatever the uid. A launch
+    // that failed (timed out: only the launcher and what was below it were killed) may have left
+    // a main process that double-forked; it runs as the session uid (or soon will) and would exec
+    // the command untracked: with an allocated uid (this session's alone) it is killed by uid.
+    const treeLeft = tree !== null && !(await tree.killUntilEmpty(5_000).catch(() => false));
+    const uidLeft = who?.allocated && !cg && !(await killUidProcesses(who.uid));
+    const stray = who?.allocated && (treeLeft || uidLeft) ? who.uid : null;
+    if (treeLeft && stray === null)
+      ctx.logger.error({ session: spec.id }, 'processes of a failed start outlived the kill');
     if (work) await releaseWorkDir(work).catch(() => {});
     if (stray !== null)
       ctx.logger.error(
