@@ -32,7 +32,12 @@ import { stopOnExit } from './stop-on-exit.js';
  * - Omega as `npm start` runs it (dist/cli.js, core plugins, default log level, log to a file):
  *   `GET /api/v1/health`, the echo plugin's public route and the same route with a viewer JWT;
  * - with OMEGA_BENCH_BEFORE=<another checkout with a built dist/> (e.g. a worktree of main),
- *   the same three targets on that build too, for before/after figures from one run.
+ *   the same three targets on that build too, for before/after figures from one run;
+ * - then also a second kernel of this checkout (an A/A twin; OMEGA_BENCH_AA=1 adds it without a
+ *   before, =0 leaves it out): two kernel instances of the same build have read up to 1.29× apart
+ *   in CPU per /health request in one run on a noisy VM, so a before/after ratio means something
+ *   only beside the twin/this ratio of the same run, printed next to it (and the twin's idle hosts
+ *   beside this kernel's: the ≤ 50 MB goal has read 50.1 against 49.8 MB for identical code).
  *
  * wrk (one thread, 50 connections) runs each target for OMEGA_BENCH_SECONDS (default 5) s, in
  * OMEGA_BENCH_ROUNDS (default 3) interleaved rounds (in a balanced order, balanced-order.ts; the
@@ -69,6 +74,8 @@ const SECONDS = settings.seconds;
 const ROUNDS = settings.rounds;
 const CONNECTIONS = 50;
 const BEFORE = process.env.OMEGA_BENCH_BEFORE;
+const AA =
+  process.env.OMEGA_BENCH_AA === undefined ? BEFORE !== undefined : process.env.OMEGA_BENCH_AA === '1';
 const PACED_SECONDS = settings.pacedSeconds;
 const PACED_RATE = 1000;
 const PACED_ROUNDS = settings.pacedRounds;
@@ -78,7 +85,7 @@ const PACED_WARM_SECONDS = 5;
 if (settings.throughput) ensureWrk();
 const dir = import.meta.dirname;
 console.log(
-  `starting: bare node:http, bare hono, reference plugin path, Omega (dist/cli.js start)${BEFORE ? ', before' : ''} …`,
+  `starting: bare node:http, bare hono, reference plugin path, Omega (dist/cli.js start)${AA ? ', its A/A twin' : ''}${BEFORE ? ', before' : ''} …`,
 );
 const bareNode = await spawnServer(join(dir, 'servers', 'bare-node.ts'));
 // its twin: an A/A pair in the fixed-rate rows shows the run's noise beside every difference
@@ -92,10 +99,12 @@ const gcWatch = {
   env: { OMEGA_BENCH_GC_FILE: gcFile },
 };
 const omega = await startOmega(gcWatch);
+const twin = AA ? await startOmega(gcWatch) : undefined;
 const before = BEFORE ? await startOmega({ root: BEFORE, ...gcWatch }) : undefined;
+const kernels = [omega, ...(twin ? [twin] : []), ...(before ? [before] : [])];
 // A run that fails part-way (a target's bad responses, a refused chrt) still stops its servers.
 const exit = stopOnExit({
-  pids: () => [...[bareNode, bareTwin, hono, ref].map(pidOf), omega.pid, ...(before ? [before.pid] : [])],
+  pids: () => [...[bareNode, bareTwin, hono, ref].map(pidOf), ...kernels.map((k) => k.pid)],
 });
 
 interface Target {
@@ -148,10 +157,10 @@ const targets = {
   ),
   ...kernelTargets(omega, 'Omega'),
 };
+const aa = twin ? kernelTargets(twin, 'A/A twin:') : undefined;
 const old = before ? kernelTargets(before, 'before:') : undefined;
-const all = [...Object.values(targets), ...(old ? Object.values(old) : [])];
+const all = [...Object.values(targets), ...(aa ? Object.values(aa) : []), ...(old ? Object.values(old) : [])];
 
-const kernels = [omega, ...(before ? [before] : [])];
 const logAtStart = new Map(kernels.map((k) => [k, k.logBytes()]));
 const served = new Map(kernels.map((k) => [k, 0]));
 const run = async (t: Target, seconds: number, record: boolean) => {
@@ -465,7 +474,7 @@ if (settings.throughput) {
   }
   const honoCpu = cpuPerRequest(targets.honoEcho).main;
   const cpuTargets = [targets.refOpen, targets.refAuth, targets.health, targets.open, targets.auth];
-  for (const t of [...cpuTargets, ...(old ? Object.values(old) : [])]) {
+  for (const t of [...cpuTargets, ...(aa ? Object.values(aa) : []), ...(old ? Object.values(old) : [])]) {
     const c = cpuPerRequest(t);
     const baseline = { name: 'hono in-process', value: honoCpu };
     report({ name: `${t.name}: CPU/request, server process`, value: c.main, unit: 'µs', baseline });
@@ -495,6 +504,17 @@ if (settings.throughput) {
   perCpuSecond('Omega plugin route, JWT vs public', targets.auth, targets.open, 0.95);
   perCpuSecond('reference plugin path + token cache', targets.refAuth, targets.refOpen, 0.95);
   if (old) perCpuSecond('before: plugin route, JWT vs public', old.auth, old.open, 0.95);
+  // Each other kernel against this one, target by target: the twin's ratio is the spread two
+  // instances of the same build show in this run; a before/after difference inside it is noise.
+  for (const key of ['health', 'open', 'auth'] as const) {
+    const mine = targets[key];
+    const line = (label: string, t: Target) => {
+      const cpu = cpuPerRequest(t).main / cpuPerRequest(mine).main;
+      return `${label} ${(rps(t) / rps(mine)).toFixed(3)} req/s, ${cpu.toFixed(3)} CPU/request`;
+    };
+    const parts = [...(aa ? [line('A/A twin', aa[key])] : []), ...(old ? [line('before', old[key])] : [])];
+    if (parts.length > 0) console.log(`  vs this kernel, ${mine.name}: ${parts.join('  |  ')}`);
+  }
   for (const t of [targets.health, targets.open, targets.auth]) {
     const baseline = { name: 'hono p99', value: p99(targets.honoEcho) };
     report({ name: `${t.name} p99 (saturated)`, value: p99(t), unit: 'ms', baseline });
@@ -625,7 +645,7 @@ report({
 });
 for (const k of memory ? kernels : []) {
   const { bareMem, hosts } = memory!;
-  const label = k === before ? 'before: ' : '';
+  const label = k === before ? 'before: ' : k === twin ? 'A/A twin: ' : '';
   for (const h of hosts.get(k)!) {
     report({
       name: `${label}idle plugin host RSS, after load, median (${h.name})`,
