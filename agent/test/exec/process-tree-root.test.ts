@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { listProcesses, pidsOfUid, readProcStat } from '../../src/exec/proc/proc-stat.js';
+import { listProcesses, pidsOfUid, readProcFile, readProcStat } from '../../src/exec/proc/proc-stat.js';
 import { ProcessTreeGroup } from '../../src/exec/proc/process-tree-group.js';
 import { hasCc, isRoot } from './exec-harness.js';
 
@@ -22,6 +22,15 @@ const spawned = (c: ChildProcess): ChildProcess => {
   started.push(c.pid as number);
   return c;
 };
+
+/** Waits until `check` holds (bounded by the test's own timeout). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await sleep(10);
+}
+
+/** The first output of a process spawned with a piped stdout. */
+const firstOutput = (c: ChildProcess): Promise<string> =>
+  new Promise((r) => c.stdout?.once('data', (b) => r(String(b))));
 
 /** A shell with a `sleep` child: the shell's pid and start ticks, and the child's pid. */
 async function treeWithChild(): Promise<{ root: number; ticks: number; child: number }> {
@@ -59,17 +68,34 @@ describe('a process tree rooted at a pid with known start ticks', () => {
     const g = new ProcessTreeGroup(t.root, { includeRoot: false, uid: null, rootStartTicks: 0 });
     expect(await g.pids()).toEqual([t.child]);
   });
+
+  it('leaves out an unreaped zombie below the root', async () => {
+    // A parent that never reaps: its child exits at once.
+    const parent = spawned(
+      spawn(
+        'python3',
+        [
+          '-c',
+          'import os, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(60)',
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      ),
+    );
+    const root = parent.pid as number;
+    const child = Number(await firstOutput(parent));
+    await until(async () => (await readProcStat(child))?.state === 'Z');
+    const ticks = (await readProcStat(root))?.startTicks;
+    const g = new ProcessTreeGroup(root, { includeRoot: true, uid: null, rootStartTicks: ticks });
+    expect(await g.pids()).toEqual([root]);
+  });
 });
 
 const cc = await hasCc();
 
 /** A uid no other test uses (the exec harnesses take ranges from 3,000,000). */
 const freshUid = () => 2_000_000 + randomInt(0, 900_000);
-
-/** Waits until `check` holds (bounded by the test's own timeout). */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await sleep(10);
-}
 
 describe.skipIf(!isRoot)('the processes of a session uid', () => {
   it('leave out an unreaped zombie (it would keep a failed start’s uid reserved for good)', async () => {
@@ -85,12 +111,81 @@ describe.skipIf(!isRoot)('the processes of a session uid', () => {
         { stdio: ['pipe', 'pipe', 'inherit'] },
       ),
     );
-    const child = Number(await new Promise<string>((r) => parent.stdout?.once('data', (b) => r(String(b)))));
+    const child = Number(await firstOutput(parent));
     started.push(child);
     await until(async () => (await pidsOfUid(uid)).includes(child));
     expect(await pidsOfUid(uid)).toEqual([child]);
     parent.stdin?.end();
     await until(async () => (await readProcStat(child))?.state === 'Z');
+    expect(await pidsOfUid(uid)).toEqual([]);
+  });
+
+  // Each pass over /proc is fresh: a process takes the uid without a new pid (setuid, exec of a setuid binary).
+  it.each([
+    ['its real and effective uid', 'os.setresuid(uid, uid, uid)'],
+    ['its real uid only (a setuid-root binary it runs)', 'os.setresuid(uid, 0, 0)'],
+    ['its effective uid only (a setuid binary of the uid another user runs)', 'os.setresuid(0, uid, 0)'],
+  ])('count a process that takes %s after the group first looked, and kill it', async (_, setuid) => {
+    const uid = freshUid();
+    const p = spawned(
+      spawn(
+        'python3',
+        [
+          '-c',
+          `import os, sys, time\nuid = ${uid}\nsys.stdin.readline()\n${setuid}\nprint('switched', flush=True)\ntime.sleep(60)`,
+        ],
+        {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      ),
+    );
+    const g = new ProcessTreeGroup(0, { includeRoot: false, uid });
+    await until(async () => (await readProcStat(p.pid as number)) !== null);
+    expect((await g.usage()).pidsCurrent).toBe(0);
+    expect(await g.pids()).toEqual([]);
+    const switched = firstOutput(p);
+    p.stdin?.write('go\n');
+    await switched;
+    expect(await g.pids()).toEqual([p.pid]); // no new pid appeared: a cache of the pids in /proc would miss it
+    expect((await g.usage()).pidsCurrent).toBe(1);
+    expect(await g.killUntilEmpty(10_000)).toBe(true);
+  });
+
+  it('count a process whose status is longer than one read (thousands of supplementary groups)', async () => {
+    const uid = freshUid();
+    const p = spawned(
+      spawn(
+        'python3',
+        [
+          '-c',
+          `import os, time\nos.setgroups(list(range(100000, 103000)))\nos.setresuid(${uid}, ${uid}, ${uid})\nprint('ready', flush=True)\ntime.sleep(60)`,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      ),
+    );
+    await firstOutput(p);
+    expect((await readProcFile(`/proc/${p.pid}/status`))?.length).toBeGreaterThan(16_384);
+    expect(await pidsOfUid(uid)).toEqual([p.pid]);
+  });
+
+  it('do not take a process whose command name spells a Uid line for theirs', async () => {
+    const uid = freshUid();
+    const p = spawned(
+      spawn(
+        'python3',
+        [
+          '-c',
+          `import time\nopen('/proc/self/comm', 'w').write('x\\nUid:\\t${uid}')\nprint('ready', flush=True)\ntime.sleep(60)`,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      ),
+    );
+    await firstOutput(p);
+    expect(await readProcFile(`/proc/${p.pid}/comm`)).toBe(`x\nUid:\t${uid}\n`);
     expect(await pidsOfUid(uid)).toEqual([]);
   });
 
@@ -125,7 +220,7 @@ describe.skipIf(!isRoot)('the processes of a session uid', () => {
         join(dir, 'zleader.c'),
       ]);
       const p = spawned(spawn(join(dir, 'zleader'), [], { stdio: ['ignore', 'pipe', 'inherit'] }));
-      const pid = Number(await new Promise<string>((r) => p.stdout?.once('data', (b) => r(String(b)))));
+      const pid = Number(await firstOutput(p));
       await until(async () => (await readProcStat(pid))?.state === 'Z');
       expect(await pidsOfUid(uid)).toEqual([pid]);
       expect((await readProcStat(pid))?.threads).toBe(2);

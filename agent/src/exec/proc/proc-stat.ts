@@ -1,4 +1,37 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { close as closeFd, open, read } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+
+const CHUNK = 4096;
+const ignore = (): void => {};
+
+/**
+ * A /proc file's text, `null` when it is gone: one open, one read (a status with a long Groups
+ * line takes more) and one close, where `readFile` also fstat()s and reads once more for the end.
+ * A usage sample reads one file per process on the host, so this is most of its cost. A short read
+ * is the end: a procfs file is generated whole on the first read.
+ */
+export function readProcFile(path: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    open(path, 'r', (err, fd) => {
+      if (err) return resolve(null);
+      const chunks: Buffer[] = [];
+      const next = (): void => {
+        const buf = Buffer.allocUnsafe(CHUNK);
+        read(fd, buf, 0, CHUNK, null, (e, n) => {
+          if (!e && n === CHUNK) {
+            chunks.push(buf);
+            return next();
+          }
+          closeFd(fd, ignore);
+          if (e) return resolve(null);
+          chunks.push(buf.subarray(0, n));
+          resolve(Buffer.concat(chunks).toString('utf8'));
+        });
+      };
+      next();
+    });
+  });
+}
 
 /** The fields of /proc/<pid>/stat the executor uses (times in clock ticks). */
 export interface ProcStat {
@@ -40,11 +73,8 @@ export function parseProcStat(pid: number, text: string): ProcStat | null {
 
 /** Reads one process's stat; `null` when it is gone. */
 export async function readProcStat(pid: number): Promise<ProcStat | null> {
-  try {
-    return parseProcStat(pid, await readFile(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return null;
-  }
+  const text = await readProcFile(`/proc/${pid}/stat`);
+  return text === null ? null : parseProcStat(pid, text);
 }
 
 /** Every process on the machine (one pass over /proc). */
@@ -55,7 +85,7 @@ export async function listProcesses(): Promise<ProcStat[]> {
 }
 
 /** The pids below `root` in the parent tree (not `root` itself). */
-export function descendantsOf(root: number, all: readonly ProcStat[]): number[] {
+export function descendantsOf(root: number, all: readonly { pid: number; ppid: number }[]): number[] {
   const children = new Map<number, number[]>();
   for (const p of all) {
     const list = children.get(p.ppid);
@@ -79,36 +109,63 @@ export async function isAlive(pid: number, startTicks: number): Promise<boolean>
   return s !== null && runs(s) && s.startTicks === startTicks;
 }
 
-/**
- * Live pids whose real or effective uid is `uid` (an allocated session uid names one session's
- * processes). A zombie is not counted: it runs nothing, and an unreaped one would keep a failed
- * start's uid reserved for good — unless other threads of it run on (see {@link runs}).
- */
-export async function pidsOfUid(uid: number): Promise<number[]> {
-  const names = (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
-  const found = await Promise.all(
-    names.map(async (n) => {
-      try {
-        const text = await readFile(`/proc/${n}/status`, 'utf8');
-        const state = /^State:\s+(\S)/m.exec(text)?.[1] ?? '?';
-        const threads = Number(/^Threads:\s+(\d+)/m.exec(text)?.[1] ?? 1);
-        if (!runs({ state, threads })) return 0;
-        const m = /^Uid:\s+(\d+)\s+(\d+)/m.exec(text);
-        return m && (Number(m[1]) === uid || Number(m[2]) === uid) ? Number(n) : 0;
-      } catch {
-        return 0;
-      }
-    }),
-  );
-  return found.filter((p) => p > 0);
+/** The fields of /proc/<pid>/status the executor uses: a process's tree, liveness and uids in one read. */
+export interface ProcStatus {
+  pid: number;
+  ppid: number;
+  state: string;
+  threads: number;
+  realUid: number;
+  effectiveUid: number;
+  /** VmRSS in bytes (0 for a kernel thread or a zombie). */
+  rssBytes: number;
 }
 
-/** Resident memory of a process in bytes (VmRSS), 0 when gone or a kernel thread. */
-export async function readRssBytes(pid: number): Promise<number> {
-  try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
+/**
+ * Parses /proc/<pid>/status text; `null` when it lacks a field (not a status). Fields are read at
+ * a line's start only: the kernel escapes a newline in the command name, which cannot fake a line.
+ */
+export function parseProcStatus(pid: number, text: string): ProcStatus | null {
+  const state = /^State:\s+(\S)/m.exec(text)?.[1];
+  const ppid = /^PPid:\s+(\d+)/m.exec(text)?.[1];
+  const uids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(text);
+  const threads = /^Threads:\s+(\d+)/m.exec(text)?.[1];
+  if (state === undefined || ppid === undefined || uids === null || threads === undefined) return null;
+  const rssKb = /^VmRSS:\s+(\d+) kB/m.exec(text)?.[1];
+  return {
+    pid,
+    ppid: Number(ppid),
+    state,
+    threads: Number(threads),
+    realUid: Number(uids[1]),
+    effectiveUid: Number(uids[2]),
+    rssBytes: rssKb === undefined ? 0 : Number(rssKb) * 1024,
+  };
+}
+
+/** Reads one process's status; `null` when it is gone. */
+export async function readProcStatus(pid: number): Promise<ProcStatus | null> {
+  const text = await readProcFile(`/proc/${pid}/status`);
+  return text === null ? null : parseProcStatus(pid, text);
+}
+
+/** Every process on the machine by its status (one pass over /proc, one read per process). */
+export async function listProcStatuses(): Promise<ProcStatus[]> {
+  const names = (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
+  const all = await Promise.all(names.map((n) => readProcStatus(Number(n))));
+  return all.filter((s): s is ProcStatus => s !== null);
+}
+
+/** Whether a process belongs to `uid`: its real or its effective uid is it. */
+export const hasUid = (s: ProcStatus, uid: number): boolean => s.realUid === uid || s.effectiveUid === uid;
+
+/**
+ * Live pids whose real or effective uid is `uid` (an allocated session uid names one session's
+ * processes), from a fresh pass over /proc: a process may take the uid at any time (setuid, or
+ * exec of a setuid binary) without a new pid. A zombie is not counted: it runs nothing, and an
+ * unreaped one would keep a failed start's uid reserved for good — unless other threads of it
+ * run on (see {@link runs}).
+ */
+export async function pidsOfUid(uid: number): Promise<number[]> {
+  return (await listProcStatuses()).filter((s) => runs(s) && hasUid(s, uid)).map((s) => s.pid);
 }

@@ -5,11 +5,11 @@ import { pollUntil } from '../cgroup/session-cgroup.js';
 import type { SessionContainer } from '../session-container.js';
 import {
   descendantsOf,
-  listProcesses,
+  hasUid,
+  listProcStatuses,
+  type ProcStatus,
   parseProcStat,
-  pidsOfUid,
   readProcStat,
-  readRssBytes,
   runs,
 } from './proc-stat.js';
 
@@ -83,22 +83,30 @@ export class ProcessTreeGroup implements SessionContainer {
    * `uid`'s processes count (its own children were reparented when it ended).
    */
   async pids(): Promise<number[]> {
-    const set = new Set<number>();
-    if (this.root > 1) {
-      const all = await listProcesses();
-      const reused =
-        this.rootStartTicks !== null &&
-        all.some((p) => p.pid === this.root && p.startTicks !== this.rootStartTicks);
-      if (reused) this.root = 0;
-      else {
-        const live = new Set(all.filter(runs).map((p) => p.pid));
-        for (const pid of descendantsOf(this.root, all)) if (live.has(pid)) set.add(pid);
-        if (this.includeRoot && live.has(this.root)) set.add(this.root);
-      }
+    return (await this.members()).map((p) => p.pid);
+  }
+
+  /**
+   * {@link pids} with their status, from one fresh pass over /proc every call (tree, liveness and
+   * uids are all in /proc/<pid>/status; nothing is cached: a process may take the uid at any time).
+   */
+  private async members(): Promise<ProcStatus[]> {
+    const uid = this.uid !== null && this.uid > 0 ? this.uid : null;
+    if (this.root <= 1 && uid === null) return [];
+    const all = await listProcStatuses();
+    const ours = new Set<number>();
+    if (this.root > 1 && this.rootStartTicks !== null) {
+      // Read after the pass: a root still started at those ticks now was the same process during it.
+      const root = await readProcStat(this.root);
+      if (root !== null && root.startTicks !== this.rootStartTicks) this.root = 0;
     }
-    if (this.uid !== null && this.uid > 0) for (const pid of await pidsOfUid(this.uid)) set.add(pid);
-    set.delete(process.pid);
-    return [...set];
+    if (this.root > 1) {
+      for (const pid of descendantsOf(this.root, all)) ours.add(pid);
+      if (this.includeRoot) ours.add(this.root);
+    }
+    return all.filter(
+      (p) => p.pid !== process.pid && runs(p) && (ours.has(p.pid) || (uid !== null && hasUid(p, uid))),
+    );
   }
 
   async isEmpty(): Promise<boolean> {
@@ -148,16 +156,16 @@ export class ProcessTreeGroup implements SessionContainer {
 
   /** Sums the live processes; user/system never go down (exited processes' time is not counted). */
   async usage(): Promise<CgroupUsage> {
-    const pids = await this.pids();
+    const members = await this.members();
+    const stats = await Promise.all(members.map((p) => readProcStat(p.pid)));
     let user = 0;
     let system = 0;
     let rss = 0;
-    for (const pid of pids) {
-      const s = await readProcStat(pid);
+    for (const [i, s] of stats.entries()) {
       if (!s) continue;
       user += s.utimeTicks / TICKS_PER_SEC;
       system += s.stimeTicks / TICKS_PER_SEC;
-      rss += await readRssBytes(pid);
+      rss += members[i]?.rssBytes ?? 0;
     }
     this.maxUser = Math.max(this.maxUser, user);
     this.maxSystem = Math.max(this.maxSystem, system);
@@ -170,7 +178,7 @@ export class ProcessTreeGroup implements SessionContainer {
       throttledPeriods: null,
       memoryCurrentBytes: rss,
       memoryPeakBytes: this.peakRss,
-      pidsCurrent: pids.length,
+      pidsCurrent: members.length,
       oomKills: 0,
     };
   }
