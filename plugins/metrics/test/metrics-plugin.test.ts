@@ -108,6 +108,11 @@ describe('metrics plugin in a real kernel (real sandbox, real HTTP)', () => {
       code: 'OMEGA_ERR_VALIDATION',
       errors: [{ field: 'step' }],
     });
+    // A step of centuries over the 1 s tier read ~10^8 buckets per point: each such query ran the
+    // plugin past its spin limit (504), and five in a minute quarantined it for every caller.
+    for (let i = 0; i < 6; i++)
+      expect((await get('/query?series=cpu.busy&from=now-1h&step=100000h')).status).toBe(200);
+    expect((await get('/latest')).status).toBe(200);
   });
 
   it('decimates server-side to a chart width with agg=minmax, refusing bad parameters by field', async () => {

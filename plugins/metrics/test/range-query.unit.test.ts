@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rangeParams } from '../src/api/query-params.js';
+import { MAX_QUERY_POINTS, querySize, rangeParams } from '../src/api/query-params.js';
 import { parseDuration, parseTime } from '../src/query/parse-time.js';
 import { quantile } from '../src/query/quantile.js';
 import { countPoints, pickTier, rangeQuery } from '../src/query/range-query.js';
+import type { RingTier } from '../src/store/ring-tier.js';
 import { SeriesHistory } from '../src/store/series-history.js';
 
 const T0 = Date.UTC(2025, 0, 1, 10, 0, 0);
@@ -56,6 +57,33 @@ describe('range queries', () => {
       true,
     );
     expect(pickTier(T0, T0 + 40 * 86_400_000)).toBe(2);
+  });
+
+  it("reads only the buckets the ring holds, however long the step (a viewer's step=100000h held the plugin past its limit)", () => {
+    const h = history(120, (s) => s);
+    const now = T0 + 120_000;
+    const raw = h.tiers[0] as RingTier;
+    const get = raw.get.bind(raw);
+    let reads = 0;
+    raw.get = (b: number, f?: number) => {
+      reads++;
+      return get(b, f);
+    };
+    const r = rangeQuery(h, { from: T0, to: now, step: parseDuration('100000h')!, agg: 'minmax' }, now);
+    expect(r.tier).toBe('raw');
+    expect(r.points.filter((pt) => pt[1] !== null)).toEqual([[expect.any(Number), 59.5, 0, 119]]);
+    // 360,000,000 raw buckets per point before; the ring holds 3,660 (120 written)
+    expect(reads).toBeLessThanOrEqual(raw.capacity + r.points.length);
+  });
+
+  it('refuses a query too large in points per series, series, or points in all, naming the field to change', () => {
+    expect(querySize(11_000, 22, false)).toBeNull();
+    expect(querySize(11_001, 1, false)?.field).toBe('step');
+    expect(querySize(10, 101, false)?.field).toBe('series');
+    // 100 series of 11,000 points: 1.1 million points in one answer
+    expect(querySize(11_000, 100, false)).toMatchObject({ field: 'step' });
+    expect(querySize(11_000, 100, true)).toMatchObject({ field: 'points' });
+    expect(querySize(MAX_QUERY_POINTS / 100, 100, true)).toBeNull();
   });
 
   it('counts points before running, so a huge query can be refused', () => {

@@ -1,17 +1,16 @@
 import { json, type PluginResponse, problem, type SchemaRequest } from '@omega/sdk';
 import type { MetricsService } from '../metrics-service.js';
 import { freshIngested, renderPrometheus } from '../prometheus/render-prometheus.js';
-import { countPoints, MAX_POINTS, rangeQuery } from '../query/range-query.js';
+import { countPoints, rangeQuery } from '../query/range-query.js';
 import { seriesKind } from '../series/series-catalog.js';
 import { parseSeriesId } from '../series/series-id.js';
 import type { SeriesEntry } from '../store/metric-store.js';
-import { isProblem, type ParamProblem, rangeParams } from './query-params.js';
+import { isProblem, type ParamProblem, querySize, rangeParams } from './query-params.js';
 import type { routeSchemas } from './route-schemas.js';
 
 type RouteSchemas = typeof routeSchemas;
 
 /** Series one range query may cover. */
-export const MAX_QUERY_SERIES = 100;
 
 /** The 400 answer for a bad parameter. */
 export function badParam(p: ParamProblem): PluginResponse {
@@ -112,18 +111,9 @@ export function metricsRoutes(service: () => MetricsService) {
       if (req.query.node !== undefined) sel.labels.node = req.query.node;
       const p = rangeParams(req.query, now);
       if (isProblem(p)) return badParam(p);
-      const points = countPoints(p, now);
-      if (points > MAX_POINTS)
-        return badParam({
-          field: 'step',
-          message: `the query would return ${points} points per series (at most ${MAX_POINTS}); use a larger step`,
-        });
       const matched = sel.name.startsWith('session.') ? s.sessions.select(sel) : s.store.select(sel);
-      if (matched.length > MAX_QUERY_SERIES)
-        return badParam({
-          field: 'series',
-          message: `matches ${matched.length} series (at most ${MAX_QUERY_SERIES}); add labels`,
-        });
+      const tooLarge = querySize(countPoints(p, now), matched.length, req.query.points !== undefined);
+      if (tooLarge) return badParam(tooLarge);
       let head: Omit<ReturnType<typeof rangeQuery>, 'points'> | undefined;
       const results = matched.map((e) => {
         const { points: pts, ...rest } = rangeQuery(e.history, p, now);

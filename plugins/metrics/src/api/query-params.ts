@@ -54,6 +54,35 @@ export function rangeParams(q: Record<string, string>, now: number): RangeParams
   return { from, to, step, agg };
 }
 
+/** Most series one query may answer. */
+export const MAX_QUERY_SERIES = 100;
+/**
+ * Most points one query may answer over all its series: 100 series of 11,000 points each (1.1
+ * million, ~27 MB of JSON, ~0.7 s of the plugin's one thread before the copy out) let any viewer
+ * hold the plugin near its spin limit; this is still 100 charts 2,500 px wide.
+ */
+export const MAX_QUERY_POINTS = 250_000;
+
+/**
+ * Whether a query of `points` points per series over `series` series is too large to answer:
+ * the problem names `step` (or `points`, when the caller chose the points) or `series`.
+ */
+export function querySize(points: number, series: number, byPoints: boolean): ParamProblem | null {
+  if (points > MAX_POINTS)
+    return {
+      field: 'step',
+      message: `the query would return ${points} points per series (at most ${MAX_POINTS}); use a larger step`,
+    };
+  if (series > MAX_QUERY_SERIES)
+    return { field: 'series', message: `matches ${series} series (at most ${MAX_QUERY_SERIES}); add labels` };
+  if (points * series > MAX_QUERY_POINTS)
+    return {
+      field: byPoints ? 'points' : 'step',
+      message: `the query would return ${points} points for each of ${series} series (at most ${MAX_QUERY_POINTS} in all); use a larger step, fewer points or more labels`,
+    };
+  return null;
+}
+
 /** True when `x` is a {@link ParamProblem}. */
 export function isProblem(x: unknown): x is ParamProblem {
   return x !== null && typeof x === 'object' && 'field' in x && 'message' in x;

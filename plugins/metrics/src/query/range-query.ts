@@ -73,6 +73,9 @@ export function rangeQuery(history: History, p: RangeParams, now: number): Range
   const single = tierIndex === 0 || tier.fields === 1;
   const points: RangePoint[] = [];
   const scratch: number[] = [];
+  // Only the buckets the ring holds are read: a step of years over the 1 s tier spans ~10^8
+  // buckets per point, all outside its hour, which held the plugin's one thread past its limit.
+  // So a query reads at most the ring's capacity plus a bucket per point.
   for (let t = start; t <= p.to; t += step) {
     const first = t / spec.stepMs;
     let min = Number.POSITIVE_INFINITY;
@@ -80,7 +83,8 @@ export function rangeQuery(history: History, p: RangeParams, now: number): Range
     let sum = 0;
     let n = 0;
     scratch.length = 0;
-    for (let b = first; b < first + per; b++) {
+    const end = Math.min(first + per, tier.head + 1);
+    for (let b = Math.max(first, tier.oldest); b < end; b++) {
       const avg = tier.get(b, single ? 0 : AVG);
       if (Number.isNaN(avg)) continue;
       const lo = single ? avg : tier.get(b, MIN);
