@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../kernel/config/index.js';
+import { tempDirForFile } from '../helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'omega-config-'));
+const dir = tempDirForFile('omega-config-');
 
 describe('config', () => {
   it('has defaults that start a local kernel', () => {

@@ -1,20 +1,15 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type CryptoKey, importJWK, type JWK } from 'jose';
-import { afterEach } from 'vitest';
 import { type KernelCrypto, type OpenCryptoOptions, openCrypto } from '../../kernel/crypto/index.js';
+import { tempDirForTest } from '../helpers/temp-dir.js';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-/** A fresh temp directory, removed after the test. */
+/**
+ * A fresh temp directory, removed after the test (hooked on the test: these unit files share this
+ * module, so a module-level afterEach here ran for the first of them only).
+ */
 export async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'omega-crypto-'));
-  dirs.push(dir);
-  return dir;
+  return tempDirForTest('omega-crypto-');
 }
 
 /** A crypto service over a new keyring in a fresh temp data dir. */

@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../kernel/config/index.js';
+import { tempDirForTest } from '../helpers/temp-dir.js';
 
 describe('omega start --data-dir naming a file', () => {
   it('is refused by the config, naming dataDir, before anything is created', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'omega-outside-config-')), 'not-a-dir');
+    const file = join(tempDirForTest('omega-outside-config-'), 'not-a-dir');
     writeFileSync(file, 'x');
     expect(() => loadConfig({ flags: { dataDir: file } })).toThrow(
       expect.objectContaining({

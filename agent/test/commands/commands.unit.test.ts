@@ -1,7 +1,7 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   type CommandOutcome,
   createCommandDispatcher,
@@ -11,7 +11,12 @@ import {
 } from '../../src/index.js';
 
 const quiet = { info() {}, warn() {}, debug() {} };
-const file = () => join(mkdtempSync(join(tmpdir(), 'omega-journal-')), 'commands.jsonl');
+/** A journal file in a fresh temp dir, removed when the test finishes. */
+const file = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'omega-journal-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'commands.jsonl');
+};
 
 /** A dispatcher over a real journal file; `sent` collects every result it sends. */
 function harness(path = file()) {

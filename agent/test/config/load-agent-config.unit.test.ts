@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   canonicalCertSha256,
   certSha256OfToken,
@@ -10,6 +10,7 @@ import {
 } from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'omega-agent-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const HEX = 'ab'.repeat(32);
 const B64 = Buffer.from(HEX, 'hex').toString('base64url');
 

@@ -1,10 +1,17 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeAgentState } from '../../src/identity/agent-state.js';
 import { hasAgentErrorCode, keyFingerprint, loadOrCreateIdentity, readAgentState } from '../../src/index.js';
+
+/** A fresh temp dir, removed when the test finishes. */
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'omega-id-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+};
 
 const identityError = (fn: () => unknown): string => {
   try {
@@ -18,7 +25,7 @@ const identityError = (fn: () => unknown): string => {
 
 describe('the agent identity in its data directory', () => {
   it('is generated once (0600 key in a 0700 dir), then the same key is loaded again and signs', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'omega-id-')), 'data');
+    const dir = join(tempDir(), 'data');
     const a = loadOrCreateIdentity(dir);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, 'identity.key')).mode & 0o777).toBe(0o600);
@@ -30,7 +37,7 @@ describe('the agent identity in its data directory', () => {
   });
 
   it('refuses a key others can read, a corrupt key, a group-writable dir — never replaces the identity', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'omega-id-'));
+    const dir = tempDir();
     loadOrCreateIdentity(dir);
     const file = join(dir, 'identity.key');
     const before = readFileSync(file, 'utf8');
@@ -45,7 +52,7 @@ describe('the agent identity in its data directory', () => {
   });
 
   it('keeps the joined state atomically (0600) and refuses a corrupt or open one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'omega-id-'));
+    const dir = tempDir();
     expect(readAgentState(dir)).toBeUndefined();
     const state = {
       version: 1 as const,
