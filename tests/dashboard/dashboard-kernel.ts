@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attachMarketplace, type Marketplace } from '../../marketplace/index.js';
-import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { removeAtFileEnd, removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 import { buildUi } from './build-ui.js';
 import { type CutProxy, startCutProxy } from './cut-proxy.js';
 import { REPO_PLUGINS, writeRepoPlugins } from './dashboard-plugin-dir.js';
@@ -35,6 +35,7 @@ export interface DashboardKernel {
 /** The built plugins (manifest, bundle, the dashboard's sealed UI) in a fresh plugins folder with the default grants. */
 async function pluginsDir(names: string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'omega-dash-plugins-'));
+  removeAtFileEnd(dir); // stop() removes it; this, when the start failed half way
   await writeRepoPlugins(dir, names, await buildUi());
   cpSync(join(REPO_PLUGINS, 'grants.json'), join(dir, 'grants.json'));
   return dir;

@@ -5,7 +5,7 @@ import type { KernelConfigInput } from '../../kernel/config/index.js';
 import { createLogger } from '../../kernel/log/index.js';
 import { type NamespaceView, openStorage } from '../../kernel/storage/index.js';
 import { buildPlugin } from '../../sdk/src/build/index.js';
-import { startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { removeAtFileEnd, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 
 const REPO_PLUGINS = join(import.meta.dirname, '..', '..', 'plugins');
 
@@ -22,11 +22,12 @@ export async function startSecurityKernel(overrides: KernelConfigInput = {}): Pr
   return startTempKernel({ ...overrides, plugins: { dirs: [dir], warmHosts: 0, ...overrides.plugins } });
 }
 
-/** Builds the plugin and copies it (and the default grants) into a fresh plugins folder. */
+/** Builds the plugin and copies it (and the default grants) into a fresh plugins folder, removed at the file's end. */
 export async function securityPluginsDir(): Promise<string> {
   // types: the root `npm run check` covers plugins/
   await buildPlugin(join(REPO_PLUGINS, 'security'), { typecheck: false });
   const dir = mkdtempSync(join(tmpdir(), 'omega-sec-plugins-'));
+  removeAtFileEnd(dir);
   mkdirSync(join(dir, 'security', 'dist'), { recursive: true });
   cpSync(join(REPO_PLUGINS, 'security', 'dist'), join(dir, 'security', 'dist'), { recursive: true });
   copyFileSync(join(REPO_PLUGINS, 'grants.json'), join(dir, 'grants.json'));

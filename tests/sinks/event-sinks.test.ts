@@ -25,14 +25,13 @@ async function kernelWith(
   bus?: KernelConfigInput['bus'],
 ): Promise<TempKernel> {
   const noPlugins = mkdtempSync(join(tmpdir(), 'omega-sinks-plugins-'));
-  const k = await startTempKernel({
+  cleanups.push(() => removeDir(noPlugins)); // also when the kernel refuses the config
+  return startTempKernel({
     ...(dataDir ? { dataDir } : {}),
     ...(bus ? { bus } : {}),
     sinks,
     plugins: { dirs: [noPlugins], warmHosts: 0 },
   });
-  cleanups.push(() => removeDir(noPlugins));
-  return k;
 }
 
 const publish = async (k: TempKernel, topic: string, data: unknown) => {

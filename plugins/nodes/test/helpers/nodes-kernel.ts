@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceCaller } from '@omega/protocol';
-import { startTempKernel, type TempKernel } from '../../../../tests/helpers/temp-kernel.js';
+import { removeAtFileEnd, startTempKernel, type TempKernel } from '../../../../tests/helpers/temp-kernel.js';
 
 /** Kernel config overrides, as startTempKernel takes them. */
 type KernelConfigInput = NonNullable<Parameters<typeof startTempKernel>[0]>;
@@ -56,10 +56,12 @@ export function build(dir: string): Promise<unknown> {
 
 /**
  * A temp plugins dir with copies of the built plugins (dist/plugin.json + dist/plugin.js, as shipped) and a
- * grants file with the repository's default grants for them (plugins/grants.json).
+ * grants file with the repository's default grants for them (plugins/grants.json). Removed at
+ * the test file's end, when close() has not (a kernel closed with `keep`, a restart on it).
  */
 export async function pluginsDir(dirs: string[] = [NODES_DIR]): Promise<{ dir: string; grantsFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'omega-nodes-plugins-'));
+  removeAtFileEnd(dir);
   const grants: Record<string, unknown> = {};
   for (const src of dirs) {
     await build(src);
