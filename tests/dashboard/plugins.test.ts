@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,7 @@ describe.skipIf(skip !== null)('plugins and the marketplace in Chromium against 
   afterAll(async () => {
     await browser?.close();
     await d?.stop();
+    if (repo) rmSync(repo.dir, { recursive: true, force: true });
   });
 
   const hello = async () =>

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeUiIntegrity } from '@omega/protocol/archive';
@@ -99,7 +99,6 @@ export async function writeArtifact(
 /** Builds a repository with 2-of-3 root keys and the publisher "acme". */
 export async function createFixtureRepo(now = new Date()): Promise<FixtureRepo> {
   const dir = mkdtempSync(join(tmpdir(), 'omega-market-'));
-  const work = mkdtempSync(join(tmpdir(), 'omega-market-work-'));
   const rootKeys = [await newKey(), await newKey(), await newKey()];
   const timestamp = { keys: [await newKey()], threshold: 1 };
   const index = { keys: [await newKey()], threshold: 1 };
@@ -118,13 +117,25 @@ export async function createFixtureRepo(now = new Date()): Promise<FixtureRepo> 
     publisherKey,
     bump,
     async release(manifest, code, opts = {}) {
-      await addRelease({
-        dir,
-        keys: index.keys,
-        artifactFile: await writeArtifact(work, manifest, code ?? OK_CODE, opts.key ?? publisherKey, opts.ui),
-        publisher: opts.publisher ?? 'acme',
-        publisherKey: opts.key ?? publisherKey,
-      });
+      // the artifact is written outside the repository; addRelease copies it in
+      const work = mkdtempSync(join(tmpdir(), 'omega-market-work-'));
+      try {
+        await addRelease({
+          dir,
+          keys: index.keys,
+          artifactFile: await writeArtifact(
+            work,
+            manifest,
+            code ?? OK_CODE,
+            opts.key ?? publisherKey,
+            opts.ui,
+          ),
+          publisher: opts.publisher ?? 'acme',
+          publisherKey: opts.key ?? publisherKey,
+        });
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
       await bump();
     },
   };

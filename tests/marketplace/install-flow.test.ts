@@ -34,6 +34,7 @@ describe('marketplace install, upgrade, rollback in a running kernel (offline di
   afterAll(async () => {
     await k?.stop();
     if (k) removeDir(k.dataDir);
+    if (repo) removeDir(repo.dir);
   });
 
   it('the admin routes need a token (plugins:read / plugins:admin)', async () => {

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshMetadata, trustRoot } from '../../marketplace/client/refresh-metadata.js';
 import { type RootDoc, signDocument, TYP, unverifiedPayload } from '../../marketplace/metadata/index.js';
 import { bumpTimestamp, rotateRoot, writeRepoDocument } from '../../marketplace/publish/index.js';
+import { tempDirForTest } from '../helpers/temp-dir.js';
 import { createFixtureRepo, type FixtureRepo, newKey, refusal } from './fixture-repo.js';
 import { hostileServer } from './hostile-server.js';
 
@@ -18,7 +18,7 @@ describe('metadata attacks are refused, naming source, role, expected and actual
   const read = (f: string) => readFileSync(join(repo.dir, f));
   /** A client that trusts the repository's current root and has refreshed once. */
   const client = async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'omega-trust-'));
+    const stateDir = tempDirForTest('omega-trust-');
     await trustRoot(stateDir, read('root.json').toString(), srv.url);
     await refreshMetadata({ location: srv.url, stateDir });
     return (now?: Date) => refreshMetadata({ location: srv.url, stateDir, ...(now ? { now } : {}) });
@@ -29,7 +29,10 @@ describe('metadata attacks are refused, naming source, role, expected and actual
     await repo.release({ name: 'hello' });
     srv = await hostileServer(repo.dir);
   });
-  afterAll(() => srv?.close());
+  afterAll(async () => {
+    await srv?.close();
+    if (repo) rmSync(repo.dir, { recursive: true, force: true });
+  });
 
   it('tampered index: sha512 differs from the one the timestamp pins', async () => {
     const refresh = await client();

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { KERNEL_VERSION } from '../../kernel/version.js';
 import { attachMarketplace, type Marketplace } from '../../marketplace/index.js';
 import { signFlattened, TYP } from '../../marketplace/metadata/index.js';
@@ -86,6 +86,7 @@ describe('release and artifact attacks over HTTP are refused before anything is 
     await srv?.close();
     await k?.stop();
     if (k) removeDir(k.dataDir);
+    if (repo) removeDir(repo.dir);
   });
 
   it('installs an honest plugin over HTTP (the control case)', async () => {
@@ -261,6 +262,7 @@ describe('release and artifact attacks over HTTP are refused before anything is 
 
   it('a revoked version is stopped although an unrelated second source is unreachable; the source can be removed', async () => {
     const other = await createFixtureRepo();
+    onTestFinished(() => removeDir(other.dir));
     const otherSrv = await hostileServer(other.dir);
     await m.addSource({
       name: 'other',
