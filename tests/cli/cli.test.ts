@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killChildren } from '../helpers/kill-children.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
@@ -30,9 +31,9 @@ function childrenOf(pid: number): number[] {
 describe('omega CLI', () => {
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
-  afterAll(() => {
-    for (const c of children) c.kill('SIGKILL');
-    for (const d of dirs) removeDir(d);
+  afterAll(async () => {
+    await killChildren(children);
+    for (const d of dirs) removeDir(d); // with the `<dir>-sessions` of the kernel's local agent
   });
 
   it('prints its version, as text and as JSON', () => {

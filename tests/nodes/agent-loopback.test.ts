@@ -21,8 +21,9 @@ describe('a real agent process and a real kernel with the nodes plugin, over loo
   });
   afterAll(async () => {
     for (const a of agents) a.kill('SIGKILL');
+    await Promise.all(agents.map((a) => a.exited));
     await k?.close();
-    for (const d of dirs) removeDir(d);
+    for (const d of dirs) removeDir(d); // with the `-work` dir the agent made beside it
   });
 
   it('joins with a token, heartbeats, resumes without one after a restart, and leaves on SIGTERM', async () => {

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, type Doc, type NodesKernel, until } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
-import { removeDir } from '../helpers/temp-kernel.js';
 import { useNetnsLab } from '../substrate/use-netns-lab.js';
 import {
   BOUNDS,
+  disposeLabAgents,
   type LabAgent,
   labAgent,
   nodeView,
@@ -28,9 +28,8 @@ describe('nodes on network namespaces: join, cut, kill, stop, hang, heal, degrad
     },
   });
   afterAll(async () => {
-    for (const a of agents) a.proc.kill('SIGKILL');
+    await disposeLabAgents(agents);
     await k?.close();
-    for (const a of agents) removeDir(a.dataDir);
   }, 60_000);
   const ready = (ctx: Parameters<typeof useLab>[0]) => {
     const l = useLab(ctx);

@@ -45,9 +45,9 @@ describe('discovery: an agent with nothing to join announces itself and joins on
   });
   afterAll(async () => {
     proc?.kill('SIGKILL');
+    await proc?.exited;
     await k?.close();
-    removeDir(dataDir);
-    removeDir(`${dataDir}-work`); // the agent's default sessions work root
+    removeDir(dataDir); // with the agent's default sessions work root, `${dataDir}-work`
   }, 60_000);
 
   it('announces, refuses hostile invitations, joins after a valid one, then resumes without announcing', async (ctx) => {
@@ -149,9 +149,9 @@ describe('discovery: the kernel browses, an operator approves, the agent joins',
   });
   afterAll(async () => {
     proc?.kill('SIGKILL');
+    await proc?.exited;
     await k?.close();
-    removeDir(dataDir);
-    removeDir(`${dataDir}-work`); // the agent's default sessions work root
+    removeDir(dataDir); // with the agent's default sessions work root, `${dataDir}-work`
   }, 60_000);
 
   it('lists the announcing agent as pending and joins it on approval', async (ctx) => {

@@ -46,9 +46,9 @@ describe('discovery: an invitation to a kernel that never answers does not block
   });
   afterAll(async () => {
     proc?.kill('SIGKILL');
+    await proc?.exited;
     await k?.close();
-    removeDir(dataDir);
-    removeDir(`${dataDir}-work`); // the agent's default sessions work root
+    removeDir(dataDir); // with the agent's default sessions work root, `${dataDir}-work`
   }, 60_000);
 
   it('gives a dead invitation up, listens again, and joins with the next one', async (ctx) => {

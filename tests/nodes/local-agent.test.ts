@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killChildren } from '../helpers/kill-children.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
@@ -69,9 +70,9 @@ const alive = (pid: number) =>
 describe('omega start runs a local agent for its own machine', () => {
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
-  afterAll(() => {
-    for (const c of children) c.kill('SIGKILL');
-    for (const d of dirs) removeDir(d);
+  afterAll(async () => {
+    await killChildren(children);
+    for (const d of dirs) removeDir(d); // with the `<dir>-sessions` of the kernel's local agent
   });
 
   it('a fresh start shows one ready node; a restart resumes it without a new token; stop leaves', async () => {

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, type Doc, type NodesKernel, until } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
 import { newIdentity, ProtocolAgent } from '../../plugins/nodes/test/helpers/protocol-agent.js';
-import { removeDir } from '../helpers/temp-kernel.js';
 import { useNetnsLab } from '../substrate/use-netns-lab.js';
-import { type LabAgent, labAgent, startLabKernel, waitState } from './helpers/cluster.js';
+import { disposeLabAgents, type LabAgent, labAgent, startLabKernel, waitState } from './helpers/cluster.js';
 
 const mint = async (k: NodesKernel, body: Record<string, unknown>) => {
   const r = await api<Doc>(k, '/api/v1/nodes/tokens', { method: 'POST', body });
@@ -40,9 +39,8 @@ describe('refused and audited: reused and expired tokens, a forged key, a remove
     },
   });
   afterAll(async () => {
-    for (const a of agents) a.proc.kill('SIGKILL');
+    await disposeLabAgents(agents);
     await k?.close();
-    for (const a of agents) removeDir(a.dataDir);
   }, 60_000);
   const ready = (ctx: Parameters<typeof useLab>[0]) => {
     const lab = useLab(ctx);

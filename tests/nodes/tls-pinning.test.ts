@@ -66,10 +66,11 @@ describe('TLS pinning: an agent trusts exactly the certificate its join token na
 
   afterAll(async () => {
     for (const p of procs) p.kill('SIGKILL');
+    await Promise.all(procs.map((p) => p.exited));
     await k?.close();
     await new Promise((r) => (impostor ? impostor.close(r) : r(undefined)));
     if (dir) removeDir(dir);
-    removeDir(dataDir);
+    removeDir(dataDir); // with the `-work` dir the agent made beside it
   }, 60_000);
 
   const agent = (server: string, token?: string) => {

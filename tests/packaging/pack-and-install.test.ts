@@ -308,7 +308,11 @@ describe('pack protocol, sdk and omega; install them outside the repository; aut
 
     // ── the operator: the installed omega, a temp data dir, the packed plugin ───────────────
     const dataDir = mkdtempSync(join(tmpdir(), 'omega-packaging-data-'));
-    cleanups.push(() => runCommand('rm', ['-rf', dataDir], { cwd: '/', timeoutMs: MIN }).then(() => {}));
+    // with the sessions' working dirs its local agent makes beside it
+    const sessionsDir = `${dataDir}-sessions`;
+    cleanups.push(() =>
+      runCommand('rm', ['-rf', dataDir, sessionsDir], { cwd: '/', timeoutMs: MIN }).then(() => {}),
+    );
     const token = `pack-${randomBytes(16).toString('hex')}`;
     const started = performance.now();
     // the bin npx would run, started directly so that SIGTERM reaches the kernel itself

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,6 +8,7 @@ import {
   startNodesKernel,
   until,
 } from '../../../plugins/nodes/test/helpers/nodes-kernel.js';
+import { removeDir } from '../../helpers/temp-kernel.js';
 import type { LabHost, NetnsLab } from '../../substrate/netns.js';
 import { type AgentProcess, startAgent } from './agent-process.js';
 
@@ -45,6 +46,8 @@ export interface LabAgent {
   name: string;
   host: LabHost;
   dataDir: string;
+  /** Its config file (beside the data dir, not in it). */
+  configFile: string;
   proc: AgentProcess;
   /** Starts the agent again (resume) on the same data dir. */
   restart(extra?: string[]): AgentProcess;
@@ -84,6 +87,7 @@ export function labAgent(
     name,
     host,
     dataDir,
+    configFile,
     proc: run(o.token),
     restart(extra) {
       agent.proc = run(undefined, extra);
@@ -91,6 +95,19 @@ export function labAgent(
     },
   };
   return agent;
+}
+
+/**
+ * Kills the agents' processes (SIGKILL) and waits until they exited, then removes their data dirs
+ * (with the sessions' `-work` dir an agent makes beside its own) and config files.
+ */
+export async function disposeLabAgents(agents: LabAgent[]): Promise<void> {
+  for (const a of agents) a.proc.kill('SIGKILL');
+  await Promise.all(agents.map((a) => a.proc.exited));
+  for (const a of agents) {
+    removeDir(a.dataDir);
+    rmSync(a.configFile, { force: true });
+  }
 }
 
 /** A node as the API shows it. */

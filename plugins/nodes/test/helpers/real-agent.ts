@@ -103,14 +103,14 @@ export class RealAgent {
     return new Promise((r) => p.once('exit', (code) => r(code)));
   }
 
-  /** Kills the process (if running) and removes the data dir. */
+  /** Kills the process (if running) and removes the data dir, the `-work` dir the agent makes beside it, and the config. */
   async dispose(): Promise<void> {
     if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
       this.proc.kill('SIGCONT');
       this.proc.kill('SIGKILL');
       await this.exited();
     }
-    rmSync(this.dataDir, { recursive: true, force: true });
-    rmSync(this.configDir, { recursive: true, force: true });
+    for (const dir of [this.dataDir, `${this.dataDir}-work`, this.configDir])
+      rmSync(dir, { recursive: true, force: true });
   }
 }
