@@ -1,7 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirForFile } from '../helpers/temp-dir.js';
 import { ensureChromium } from './chromium.js';
 import { type FleetDashboard, startFleetDashboard } from './fleet-dashboard.js';
 import {
@@ -17,8 +16,8 @@ import {
 const skip = ensureChromium();
 if (skip) console.warn(`SKIP dashboard resources tests: ${skip}`);
 
-/** Screenshots of this run, for looking at (docs/screenshots comes from screenshots.test.ts, with every plugin and real agents). */
-const SHOTS = mkdtempSync(join(tmpdir(), 'omega-shots-'));
+/** Screenshots of this run, for looking at while it runs: removed at its end (docs/screenshots comes from screenshots.test.ts, with every plugin and real agents). */
+const SHOTS = tempDirForFile('omega-shots-');
 
 // biome-ignore lint/suspicious/noExplicitAny: API answers are read as loose JSON here, as the UI does
 type Doc = any;

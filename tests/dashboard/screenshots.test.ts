@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirForFile } from '../helpers/temp-dir.js';
 import { ensureChromium } from './chromium.js';
 import { ADMIN } from './dashboard-kernel.js';
 import { type FleetDashboard, startFleetDashboard } from './fleet-dashboard.js';
@@ -31,11 +31,11 @@ const TABS = [
   'security',
   'plugins',
 ];
-/** OMEGA_SCREENSHOTS=1 refreshes the committed screenshots in docs/screenshots; otherwise they go to a temp dir. */
+/** OMEGA_SCREENSHOTS=1 refreshes the committed screenshots in docs/screenshots; otherwise they go to a temp dir, removed at the end. */
 const SHOTS =
   process.env.OMEGA_SCREENSHOTS === '1'
     ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots')
-    : mkdtempSync(join(tmpdir(), 'omega-shots-'));
+    : tempDirForFile('omega-shots-');
 
 // biome-ignore lint/suspicious/noExplicitAny: API answers are read as loose JSON here, as the UI does
 type Doc = any;

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellCspFor } from '../../kernel/http/ui-headers.js';
+import { tempDirForFile } from '../helpers/temp-dir.js';
 import { buildUi } from './build-ui.js';
 import { ensureChromium, launchChromium } from './chromium.js';
 import { ADMIN, type DashboardKernel, startDashboardKernel } from './dashboard-kernel.js';
@@ -34,8 +34,8 @@ const TABS = [
   'security',
   'plugins',
 ];
-/** Screenshots of this run, for looking at (docs/screenshots comes from screenshots.test.ts, with every plugin and real agents). */
-const SHOTS = mkdtempSync(join(tmpdir(), 'omega-shots-'));
+/** Screenshots of this run, for looking at while it runs: removed at its end (docs/screenshots comes from screenshots.test.ts, with every plugin and real agents). */
+const SHOTS = tempDirForFile('omega-shots-');
 
 /** Waits until no view is loading and the stream is live. */
 async function settled(page: Page): Promise<void> {
