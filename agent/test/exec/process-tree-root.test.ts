@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,17 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { listProcesses, pidsOfUid, readProcFile, readProcStat } from '../../src/exec/proc/proc-stat.js';
 import { ProcessTreeGroup } from '../../src/exec/proc/process-tree-group.js';
 import { hasCc, isRoot } from './exec-harness.js';
+
+/** The tests' jobs are python3 one-liners (fork without reaping, setgroups, setresuid, comm). */
+const py = (() => {
+  try {
+    execFileSync('python3', ['-c', '']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!py) console.warn('[agent/test/exec/process-tree-root] SKIPPED: no python3');
 
 /** Every process a test started, its children included: killed after each test. */
 const started: number[] = [];
@@ -47,7 +58,40 @@ async function treeWithChild(): Promise<{ root: number; ticks: number; child: nu
   throw new Error('the shell never forked its sleep');
 }
 
-describe('a process tree rooted at a pid with known start ticks', () => {
+describe.skipIf(!py)('a process tree rooted at a pid with known start ticks', () => {
+  it('counts and kills a process whose command name spells a status line after \\r, U+2028 or U+2029', async () => {
+    // A multiline regex starts a line after each of them; the kernel escapes only \n in the name.
+    const names = ['\rState:\tZ', '\u2028PPid:\t1', '\u2029State:\tX'];
+    const code = [
+      'import sys, time',
+      "open('/proc/self/comm', 'w').write(sys.argv[1])",
+      "print('ready', flush=True)",
+      'time.sleep(60)',
+    ].join('\n');
+    for (const name of names) {
+      const root = spawned(
+        spawn('sh', ['-c', 'python3 -c "$0" "$1" & wait', code, name], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        }),
+      );
+      await firstOutput(root);
+      const ticks = (await readProcStat(root.pid as number))!.startTicks;
+      const job = (await listProcesses()).find((p) => p.ppid === root.pid)!;
+      started.push(job.pid);
+      expect(await readProcFile(`/proc/${job.pid}/comm`)).toBe(`${name}\n`);
+      const g = new ProcessTreeGroup(root.pid as number, {
+        includeRoot: false,
+        uid: null,
+        rootStartTicks: ticks,
+      });
+      expect(await g.pids()).toEqual([job.pid]);
+      expect((await g.usage()).pidsCurrent).toBe(1);
+      expect(await g.killUntilEmpty(10_000)).toBe(true);
+      const after = await readProcStat(job.pid);
+      expect(after === null || after.state === 'Z').toBe(true); // killed (left for its parent to reap)
+    }
+  });
+
   it('holds the tree below the root while the root runs with those ticks', async () => {
     const t = await treeWithChild();
     const g = new ProcessTreeGroup(t.root, { includeRoot: true, uid: null, rootStartTicks: t.ticks });
@@ -97,7 +141,7 @@ const cc = await hasCc();
 /** A uid no other test uses (the exec harnesses take ranges from 3,000,000). */
 const freshUid = () => 2_000_000 + randomInt(0, 900_000);
 
-describe.skipIf(!isRoot)('the processes of a session uid', () => {
+describe.skipIf(!isRoot || !py)('the processes of a session uid', () => {
   it('leave out an unreaped zombie (it would keep a failed start’s uid reserved for good)', async () => {
     const uid = freshUid();
     // A parent that never reaps: its child switches to `uid`, waits for stdin to close, exits.

@@ -2,18 +2,23 @@ import { close as closeFd, open, read } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 
 const CHUNK = 4096;
+/** /proc files read at once in a pass: one per process on the host would open as many fds at once. */
+const PASS_CONCURRENCY = 32;
 const ignore = (): void => {};
+/** The process is gone (no such file, or it exited between open and read). */
+const gone = (e: NodeJS.ErrnoException): boolean => e.code === 'ENOENT' || e.code === 'ESRCH';
 
 /**
- * A /proc file's text, `null` when it is gone: one open, one read (a status with a long Groups
- * line takes more) and one close, where `readFile` also fstat()s and reads once more for the end.
- * A usage sample reads one file per process on the host, so this is most of its cost. A short read
- * is the end: a procfs file is generated whole on the first read.
+ * A /proc file's text, `null` when its process is gone: one open, one read (a status with a long
+ * Groups line takes more) and one close, where `readFile` also fstat()s and reads once more for
+ * the end. A usage sample reads one file per process on the host, so this is most of its cost. A
+ * short read is the end: a procfs file is generated whole on the first read. Any other error
+ * (EMFILE, EACCES) is thrown: taken for "gone", it would let a pass report a live session empty.
  */
 export function readProcFile(path: string): Promise<string | null> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     open(path, 'r', (err, fd) => {
-      if (err) return resolve(null);
+      if (err) return gone(err) ? resolve(null) : reject(err);
       const chunks: Buffer[] = [];
       const next = (): void => {
         const buf = Buffer.allocUnsafe(CHUNK);
@@ -23,7 +28,7 @@ export function readProcFile(path: string): Promise<string | null> {
             return next();
           }
           closeFd(fd, ignore);
-          if (e) return resolve(null);
+          if (e) return gone(e) ? resolve(null) : reject(e);
           chunks.push(buf.subarray(0, n));
           resolve(Buffer.concat(chunks).toString('utf8'));
         });
@@ -31,6 +36,21 @@ export function readProcFile(path: string): Promise<string | null> {
       next();
     });
   });
+}
+
+/** `read` of every process on the host, {@link PASS_CONCURRENCY} at a time; the gone left out. */
+async function eachProcess<T>(read: (pid: number) => Promise<T | null>): Promise<T[]> {
+  const pids = (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number);
+  const out: T[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pids.length) {
+      const v = await read(pids[next++] as number);
+      if (v !== null) out.push(v);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PASS_CONCURRENCY, pids.length) }, worker));
+  return out;
 }
 
 /** The fields of /proc/<pid>/stat the executor uses (times in clock ticks). */
@@ -78,10 +98,8 @@ export async function readProcStat(pid: number): Promise<ProcStat | null> {
 }
 
 /** Every process on the machine (one pass over /proc). */
-export async function listProcesses(): Promise<ProcStat[]> {
-  const names = await readdir('/proc');
-  const stats = await Promise.all(names.filter((n) => /^\d+$/.test(n)).map((n) => readProcStat(Number(n))));
-  return stats.filter((s): s is ProcStat => s !== null);
+export function listProcesses(): Promise<ProcStat[]> {
+  return eachProcess(readProcStat);
 }
 
 /** The pids below `root` in the parent tree (not `root` itself). */
@@ -122,16 +140,27 @@ export interface ProcStatus {
 }
 
 /**
- * Parses /proc/<pid>/status text; `null` when it lacks a field (not a status). Fields are read at
- * a line's start only: the kernel escapes a newline in the command name, which cannot fake a line.
+ * Parses /proc/<pid>/status text; `null` when it lacks a field (not a status). Only the lines after
+ * the first are read, each field by its exact `Key:\t` prefix on a line split at `\n` alone: the
+ * first line is `Name:` with the command name, which the process chooses (prctl, the file it
+ * execs) and where the kernel escapes only `\n` — a `\r`, U+2028 or U+2029 in it would start a
+ * "line" for a multiline regex, and a name spelling `\rState:\tZ` would hide a live process.
  */
 export function parseProcStatus(pid: number, text: string): ProcStatus | null {
-  const state = /^State:\s+(\S)/m.exec(text)?.[1];
-  const ppid = /^PPid:\s+(\d+)/m.exec(text)?.[1];
-  const uids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(text);
-  const threads = /^Threads:\s+(\d+)/m.exec(text)?.[1];
+  const fields = new Map<string, string>();
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(':\t');
+    if (colon > 0 && !fields.has(line.slice(0, colon)))
+      fields.set(line.slice(0, colon), line.slice(colon + 2));
+  }
+  const state = /^(\S) /.exec(fields.get('State') ?? '')?.[1];
+  const ppid = /^\d+$/.exec(fields.get('PPid') ?? '')?.[0];
+  const uids = /^(\d+)\t(\d+)\t/.exec(fields.get('Uid') ?? '');
+  const threads = /^\d+$/.exec(fields.get('Threads') ?? '')?.[0];
   if (state === undefined || ppid === undefined || uids === null || threads === undefined) return null;
-  const rssKb = /^VmRSS:\s+(\d+) kB/m.exec(text)?.[1];
+  const rssKb = /^\s*(\d+) kB$/.exec(fields.get('VmRSS') ?? '')?.[1];
   return {
     pid,
     ppid: Number(ppid),
@@ -150,10 +179,8 @@ export async function readProcStatus(pid: number): Promise<ProcStatus | null> {
 }
 
 /** Every process on the machine by its status (one pass over /proc, one read per process). */
-export async function listProcStatuses(): Promise<ProcStatus[]> {
-  const names = (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
-  const all = await Promise.all(names.map((n) => readProcStatus(Number(n))));
-  return all.filter((s): s is ProcStatus => s !== null);
+export function listProcStatuses(): Promise<ProcStatus[]> {
+  return eachProcess(readProcStatus);
 }
 
 /** Whether a process belongs to `uid`: its real or its effective uid is it. */
