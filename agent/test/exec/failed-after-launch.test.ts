@@ -14,10 +14,11 @@ if (reason) console.warn(`[agent/test/exec/failed-after-launch] SKIPPED: ${reaso
  * A start that fails after its supervisor reported the command running (its record could not be
  * written: a full disk) without a cgroup. Its processes are the tree below the supervisor: they
  * used to be left running, untracked, whenever the session's uid was a mapped account (only an
- * allocated uid's processes were killed, by uid). The supervisor here is a stand-in for the real
- * one (as in silent-launcher.ts): it starts a supervisor and a main process below it (as the
- * session's uid), makes the session's record unwritable (a directory where the file goes), and
- * reports `ok <main> <supervisor>` as the real one does.
+ * allocated uid's processes were killed, by uid), and the supervisor never was. The launcher here
+ * is a stand-in for the real one (as in silent-launcher.ts): it starts a supervisor and a main
+ * process below it (as the session's uid), makes the session's record unwritable (a directory where
+ * the file goes), and reports `ok <main> <supervisor>` as the real one does. Its supervisor stays
+ * once its main process is gone (the real one records the exit and leaves).
  */
 describe.skipIf(reason !== null)(
   `a start that fails once its command runs${reason ? ` (skipped: ${reason})` : ''}`,
@@ -58,7 +59,7 @@ describe.skipIf(reason !== null)(
           `uid=$(printf '%s\\n' "$cfg" | sed -n '/^uid$/{n;p;q}')`,
           `dir=$(printf '%s\\n' "$cfg" | sed -n '/^dir$/{n;p;q}')`,
           // the supervisor (root, a session of its own) and the main process below it, as the uid
-          'setsid sh -c "setpriv --reuid=$uid --regid=$uid --clear-groups sleep 600 & wait" </dev/null >/dev/null 2>&1 &',
+          'setsid sh -c "setpriv --reuid=$uid --regid=$uid --clear-groups sleep 600 & wait; exec sleep 600" </dev/null >/dev/null 2>&1 &',
           'sup=$!',
           'main=""',
           'while [ -z "$main" ]; do main=$(cat /proc/$sup/task/$sup/children 2>/dev/null | tr -d " "); sleep 0.01; done',

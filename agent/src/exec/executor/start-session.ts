@@ -8,6 +8,7 @@ import { SessionCgroup } from '../cgroup/session-cgroup.js';
 import { FEATURES } from '../enforcement-report.js';
 import { execError } from '../errors/index.js';
 import { resolveIdentity, type SessionIdentity } from '../identity/resolve-identity.js';
+import { isAlive, readProcStat } from '../proc/proc-stat.js';
 import { ProcessTreeGroup } from '../proc/process-tree-group.js';
 import type { SessionContainer } from '../session-container.js';
 import type { SessionStatus } from '../session-types.js';
@@ -155,6 +156,20 @@ export async function startSession(ctx: ExecutorContext, input: unknown): Promis
   }
 }
 
+/**
+ * Ends the supervisor of a start that failed once launched, after its session's processes were
+ * killed: the real one records the exit and leaves by itself (given 2 s), else it is killed — it
+ * would write into the session dir being removed, and live on untracked.
+ */
+async function stopSupervisor(sup: { pid: number; ticks: number }): Promise<void> {
+  for (let i = 0; i < 200 && (await isAlive(sup.pid, sup.ticks).catch(() => false)); i++)
+    await new Promise((r) => setTimeout(r, 10));
+  if (await isAlive(sup.pid, sup.ticks).catch(() => false))
+    try {
+      process.kill(sup.pid, 'SIGKILL');
+    } catch {}
+}
+
 /** Kills every process of a session's allocated uid; true once none is left. */
 const killUidProcesses = (uid: number): Promise<boolean> =>
   new ProcessTreeGroup(0, { includeRoot: false, uid }).killUntilEmpty(5_000).catch(() => false);
@@ -165,6 +180,7 @@ async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: strin
   let work: WorkDir | null = null;
   let cg: SessionCgroup | null = null;
   let tree: ProcessTreeGroup | null = null;
+  let supervisor: { pid: number; ticks: number } | null = null;
   try {
     const missing = checkEnforceable(ctx, spec);
     checkCpus(ctx, spec);
@@ -206,11 +222,19 @@ async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: strin
       ? await launchWithShim(spec.id, ctx.shimPath, config, ctx.opts.launchTimeoutMs)
       : await launchDirect(spec.id, config);
     const sup = await readSupervisorRecord(dir);
+    // its start ticks, from its own record or (none written: a full disk) read now, so a failure
+    // below never takes a process on a reused pid for it
+    const supTicks =
+      launched.supervisorPid === null
+        ? null
+        : (sup?.shimStartTicks ?? (await readProcStat(launched.supervisorPid).catch(() => null))?.startTicks);
+    if (launched.supervisorPid !== null && supTicks)
+      supervisor = { pid: launched.supervisorPid, ticks: supTicks };
     if (!cg)
       tree = new ProcessTreeGroup(launched.supervisorPid ?? launched.mainPid, {
         includeRoot: launched.supervisorPid === null,
         uid: who.allocated ? who.uid : null,
-        rootStartTicks: (launched.supervisorPid === null ? sup?.mainStartTicks : sup?.shimStartTicks) ?? null,
+        rootStartTicks: (launched.supervisorPid === null ? sup?.mainStartTicks : supTicks) ?? null,
       });
     const container: SessionContainer = cg ?? (tree as ProcessTreeGroup);
     Object.assign(record.status, {
@@ -243,6 +267,7 @@ async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: strin
     const stray = who?.allocated && (treeLeft || uidLeft) ? who.uid : null;
     if (treeLeft && stray === null)
       ctx.logger.error({ session: spec.id }, 'processes of a failed start outlived the kill');
+    if (supervisor) await stopSupervisor(supervisor);
     if (work) await releaseWorkDir(work).catch(() => {});
     if (stray !== null)
       ctx.logger.error(
@@ -250,7 +275,13 @@ async function launchSession(ctx: ExecutorContext, spec: SessionSpec, dir: strin
         'processes of a failed start outlived the kill; its uid stays reserved',
       );
     else if (who?.allocated) ctx.allocator?.release(who.uid);
-    if (who) await rm(dir, { recursive: true, force: true });
+    if (who)
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch((e: Error) =>
+        ctx.logger.warn(
+          { session: spec.id, err: e.message },
+          'the session dir of a failed start was not removed',
+        ),
+      );
     const status = (err as { status?: number }).status ?? 500;
     (status < 500 ? ctx.logger.info : ctx.logger.warn).call(
       ctx.logger,
