@@ -15844,7 +15844,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description SIGTERM → SIGKILL grace of a terminate: ms (an integer, 0–600000) or a duration such as 10m, 7d */
+                    /** @description SIGTERM → SIGKILL grace of a terminate: ms (an integer, 0–600000) or a duration such as 30s, 5m */
                     defaultGraceMs?: number | string;
                     /** @description A node gone this long has its sessions lost: ms (an integer, 10000–2592000000) or a duration such as 10m, 7d */
                     leftLostAfterMs?: number | string;

@@ -85,7 +85,6 @@ describe('sessions settings route and CLI', () => {
     const grace = await call(k, 'PATCH', PATH, { defaultGraceMs: '30m' });
     expect(grace.status).toBe(400);
     expect(grace.body.errors).toEqual([expect.objectContaining({ field: 'defaultGraceMs' })]);
-    expect(grace.body.errors[0].message).toContain('600000');
     expect((await call(k, 'PATCH', PATH, {})).status).toBe(400);
     const stale = await call(k, 'PATCH', PATH, { placement: 'spread', version: 7 });
     expect(stale.status).toBe(409);

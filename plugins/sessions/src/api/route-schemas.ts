@@ -42,12 +42,12 @@ const quotaTarget = z.object({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/)
     .describe('The user id or role name'),
 });
-const msOrDuration = ([min, max]: readonly [number, number], what: string) =>
+const msOrDuration = ([min, max]: readonly [number, number], what: string, examples = '10m, 7d') =>
   intOrText(
     min,
     max,
     DURATION_PATTERN,
-    `${what}: ms (an integer, ${min}–${max}) or a duration such as 10m, 7d`,
+    `${what}: ms (an integer, ${min}–${max}) or a duration such as ${examples}`,
   ).optional();
 
 /** The schemas of every route of plugin.json, by handler. */
@@ -139,7 +139,11 @@ export const routeSchemas = defineRouteSchemas({
         'A node gone this long has its sessions lost',
       ),
       retentionMs: msOrDuration(SETTING_RANGES.retentionMs, 'Ended sessions are forgotten after'),
-      defaultGraceMs: msOrDuration(SETTING_RANGES.defaultGraceMs, 'SIGTERM → SIGKILL grace of a terminate'),
+      defaultGraceMs: msOrDuration(
+        SETTING_RANGES.defaultGraceMs,
+        'SIGTERM → SIGKILL grace of a terminate',
+        '30s, 5m',
+      ),
       version: z.number().int().min(0).describe('The version you read; a stale one is a 409').optional(),
     }),
     responses: { 200: settingsView },
