@@ -33,11 +33,12 @@ import { stopOnExit } from './stop-on-exit.js';
  *   `GET /api/v1/health`, the echo plugin's public route and the same route with a viewer JWT;
  * - with OMEGA_BENCH_BEFORE=<another checkout with a built dist/> (e.g. a worktree of main),
  *   the same three targets on that build too, for before/after figures from one run;
- * - then also a second kernel of this checkout (an A/A twin; OMEGA_BENCH_AA=1 adds it without a
- *   before, =0 leaves it out): two kernel instances of the same build have read up to 1.29× apart
- *   in CPU per /health request in one run on a noisy VM, so a before/after ratio means something
- *   only beside the twin/this ratio of the same run, printed next to it (and the twin's idle hosts
- *   beside this kernel's: the ≤ 50 MB goal has read 50.1 against 49.8 MB for identical code).
+ * - then also a second kernel of this checkout in the throughput part (an A/A twin;
+ *   OMEGA_BENCH_AA=1 adds it without a before, =0 leaves it out): two kernel instances of the
+ *   same build have read up to 1.29× apart in CPU per /health request in one run on a noisy VM,
+ *   so a before/after ratio means something only beside the twin/this ratio of the same run,
+ *   printed next to it (and the twin's idle hosts beside this kernel's: the ≤ 50 MB goal has read
+ *   50.1 against 49.8 MB for identical code).
  *
  * wrk (one thread, 50 connections) runs each target for OMEGA_BENCH_SECONDS (default 5) s, in
  * OMEGA_BENCH_ROUNDS (default 3) interleaved rounds (in a balanced order, balanced-order.ts; the
@@ -74,8 +75,11 @@ const SECONDS = settings.seconds;
 const ROUNDS = settings.rounds;
 const CONNECTIONS = 50;
 const BEFORE = process.env.OMEGA_BENCH_BEFORE;
+// The twin is read in the throughput part (req/s, CPU per request) and the idle memory after it,
+// not in a fixed-rate-only run, where it would only load the machine under the paced rows.
 const AA =
-  process.env.OMEGA_BENCH_AA === undefined ? BEFORE !== undefined : process.env.OMEGA_BENCH_AA === '1';
+  settings.throughput &&
+  (process.env.OMEGA_BENCH_AA === undefined ? BEFORE !== undefined : process.env.OMEGA_BENCH_AA === '1');
 const PACED_SECONDS = settings.pacedSeconds;
 const PACED_RATE = 1000;
 const PACED_ROUNDS = settings.pacedRounds;
