@@ -16,6 +16,7 @@ import { type RouteValidator, routeDocsFromSchemas } from '../../http/route-vali
 import type { Logger } from '../../log/index.js';
 import { invokeRoute, type PluginInstance, readRouteAnswer } from '../../sandbox/index.js';
 import type { CallCount } from './plugin-entry.js';
+import { withProblemContext } from './problem-context.js';
 import { routeErrorResponse } from './route-error-response.js';
 
 /** Request headers a plugin may see; credentials and hop-by-hop headers never cross. */
@@ -298,7 +299,7 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
       return call.then((json) => {
         calls.leave();
         try {
-          const res = readRouteAnswer(json);
+          const res = withProblemContext(readRouteAnswer(json), () => c.req.path, requestId);
           // The body's text goes out as the plugin wrote it; the cookie bridge may change the body.
           if (!cookie) return toResponse(input, res, undefined, res.bodyJson);
           // Not the plugin's body text (bodyJson): it would still hold the refresh token.

@@ -107,6 +107,10 @@ describe('metrics plugin in a real kernel (real sandbox, real HTTP)', () => {
       status: 400,
       code: 'OMEGA_ERR_VALIDATION',
       errors: [{ field: 'step' }],
+      // the plugin's problem carries what every kernel problem does (docs/errors.md)
+      title: 'Invalid input',
+      instance: '/api/v1/metrics/query',
+      requestId: expect.stringMatching(/\S/),
     });
     // A step of centuries over the 1 s tier read ~10^8 buckets per point: each such query ran the
     // plugin past its spin limit (504), and five in a minute quarantined it for every caller.

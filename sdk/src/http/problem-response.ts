@@ -11,10 +11,13 @@ export interface ProblemBody {
   [extra: string]: unknown;
 }
 
-/** `OMEGA_ERR_NOT_FOUND` → `Not found`: a stable title from the code itself. */
+/**
+ * `OMEGA_ERR_NOT_FOUND` → `Not found`, `SESSIONS_ERR_NO_LOGS` → `No logs`: a stable title from
+ * the code itself (the kernel puts its own title on its own codes).
+ */
 const titleOf = (code: string): string => {
   const words = code
-    .replace(/^OMEGA_ERR_/, '')
+    .replace(/^[A-Z0-9]+_ERR_/, '')
     .toLowerCase()
     .replaceAll('_', ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -22,8 +25,8 @@ const titleOf = (code: string): string => {
 
 /**
  * A problem+json route response: `return problem(404, 'OMEGA_ERR_NOT_FOUND', 'No such greeting.')`.
- * Throwing {@link httpError} does the same from anywhere in a handler, and lets the kernel add
- * the request id and the kernel's title for its own codes.
+ * Throwing {@link httpError} does the same from anywhere in a handler. Either way the kernel adds
+ * the request's `instance` and `requestId`, and its own title for its own codes.
  */
 export function problem(
   status: number,
