@@ -1,0 +1,45 @@
+import { bytes } from './bytes.js';
+import type { Obj } from './flags.js';
+
+function limitsText(l: Obj): string {
+  const parts: string[] = [];
+  const v = (x: unknown): number | undefined =>
+    typeof x === 'object' && x !== null ? (x as { limit: number }).limit : (x as number | undefined);
+  if (v(l.cores) !== undefined) parts.push(`${v(l.cores)} cores`);
+  if (v(l.memoryBytes) !== undefined) parts.push(bytes(v(l.memoryBytes)));
+  if (v(l.gpus) !== undefined) parts.push(`${v(l.gpus)} GPUs`);
+  if (v(l.sessions) !== undefined) parts.push(`${v(l.sessions)} sessions`);
+  return parts.join(', ') || 'no limits';
+}
+
+/** The human text of a `sessions quota` answer: the list, `me` (limits and use), a removal, or one quota. */
+export function quotaText(sub: string | undefined, data: unknown): string {
+  const d = data as Obj;
+  if (sub === 'list') {
+    const items = d.items as Array<{
+      scope: string;
+      name: string;
+      limits: Obj;
+      updatedBy: string;
+      updatedAt: string;
+    }>;
+    if (!items.length) return 'no quotas';
+    return items
+      .map(
+        (q) =>
+          `${q.scope.padEnd(5)} ${q.name.padEnd(20)} ${limitsText(q.limits)}  (by ${q.updatedBy} at ${q.updatedAt})`,
+      )
+      .join('\n');
+  }
+  if (sub === 'me') {
+    const u = d.used as { cores: number; memoryBytes: number; gpus: number; sessions: number };
+    return [
+      `user     ${d.user}${(d.roles as string[]).length ? ` (roles ${(d.roles as string[]).join(', ')})` : ''}`,
+      `limits   ${limitsText(d.limits as Obj)}`,
+      `in use   ${u.cores} cores, ${bytes(u.memoryBytes)}, ${u.gpus} GPUs, ${u.sessions} sessions`,
+    ].join('\n');
+  }
+  if (sub === 'rm') return 'quota removed';
+  const q = d as { scope: string; name: string; limits: Obj; version: number };
+  return `${q.scope} ${q.name}: ${limitsText(q.limits)} (version ${q.version})`;
+}

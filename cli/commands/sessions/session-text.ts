@@ -1,0 +1,110 @@
+import { bytes } from './bytes.js';
+import type { Obj } from './flags.js';
+import type { SessionView, Usage } from './session-view.js';
+
+/** `45s`, `3m`, `2h`, `5d` since an ISO time. */
+function age(iso: string): string {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172_800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
+}
+
+/** `4 cores` (pinned), `0.5 cpu` (a share). */
+function cpuText(r: SessionView['spec']['resources']): string {
+  if (r.cores !== undefined) return `${r.cores} core${r.cores === 1 ? '' : 's'}`;
+  return `${(r.millicores ?? 1000) / 1000} cpu`;
+}
+
+function commandText(s: SessionView['spec']): string {
+  if (s.script !== undefined) return `script (${s.script.split('\n').length} lines)`;
+  return [s.command ?? '', ...s.args]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a)))
+    .join(' ');
+}
+
+function listLine(s: SessionView): string {
+  const node = s.status.placement?.nodeName ?? (s.spec.target.kind === 'slurm' ? 'slurm' : '-');
+  const reason = s.status.reason.length > 60 ? `${s.status.reason.slice(0, 59)}…` : s.status.reason;
+  return [
+    s.id.padEnd(24),
+    s.spec.name.slice(0, 16).padEnd(16),
+    s.owner.name.slice(0, 12).padEnd(12),
+    s.status.state.padEnd(11),
+    node.slice(0, 14).padEnd(14),
+    cpuText(s.spec.resources).padEnd(9),
+    bytes(s.spec.resources.memoryBytes).padStart(8),
+    String(s.spec.resources.gpus).padStart(4),
+    age(s.createdAt).padStart(5),
+    ` ${reason}`,
+  ].join(' ');
+}
+
+function usageLines(u: Usage | undefined, peak?: number | null): string[] {
+  if (!u) return ['usage        none yet'];
+  return [
+    `usage        cpu ${u.cpuTotalSec.toFixed(2)} s (user ${u.cpuUserSec.toFixed(2)}, system ${u.cpuSystemSec.toFixed(2)})${u.throttledSec === null ? '' : `, throttled ${u.throttledSec.toFixed(2)} s`}`,
+    `memory       ${bytes(u.memoryCurrentBytes)} now, peak ${bytes(peak ?? u.memoryPeakBytes)}${u.pidsCurrent === null ? '' : `, ${u.pidsCurrent} tasks`}  (at ${u.at})`,
+  ];
+}
+
+function details(s: SessionView): string {
+  const st = s.status;
+  const r = s.spec.resources;
+  const p = st.placement;
+  const lines = [
+    `${s.spec.name} (${s.id})  ${st.state}`,
+    `reason       ${st.reason}`,
+    `since        ${st.since}`,
+    `owner        ${s.owner.name} (${s.owner.id})`,
+    `command      ${commandText(s.spec)}`,
+    `asks         ${cpuText(r)}, ${bytes(r.memoryBytes)}, ${r.gpus} GPU${r.gpus === 1 ? '' : 's'}${r.gpuModel ? ` (${r.gpuModel})` : ''}${s.spec.timeLimitSec ? `, time limit ${s.spec.timeLimitSec} s` : ''}, priority ${s.spec.priority}`,
+    `target       ${s.spec.target.kind}${s.spec.target.partition ? ` partition ${s.spec.target.partition}` : ''}${s.spec.nodeSelector ? `, nodes ${s.spec.nodeSelector}` : ''}`,
+  ];
+  if (p)
+    lines.push(
+      `placed on    ${p.nodeName}${p.cpus?.length ? `, cpus ${p.cpus.join(',')}` : `, ${p.millicores / 1000} cpu`}${p.mems?.length ? `, mems ${p.mems.join(',')}` : ''}${p.gpus.length ? `, gpus ${p.gpus.join(',')}` : ''}`,
+    );
+  if (st.slurm)
+    lines.push(
+      `slurm        job ${st.slurm.jobId} ${st.slurm.state}${st.slurm.reason ? ` (${st.slurm.reason})` : ''}`,
+    );
+  if (st.exit)
+    lines.push(`exit         ${st.exit.signal ? `signal ${st.exit.signal}` : `code ${st.exit.code}`}`);
+  if (st.cancelledBy) lines.push(`cancelled by ${st.cancelledBy}`);
+  for (const e of st.enforcement ?? []) lines.push(`enforcement  ${e}`);
+  lines.push(...usageLines(st.usage, st.peakMemoryBytes));
+  for (const h of s.history.slice(-12).reverse())
+    lines.push(`history      ${h.at}  ${h.state.padEnd(11)} ${h.reason}`);
+  return lines.join('\n');
+}
+
+/** The human text of a sessions answer: `list`'s table, `usage`, `show`'s details, or one session's state line. */
+export function sessionText(action: string, data: unknown): string {
+  const d = data as Obj;
+  if (action === 'list') {
+    const items = d.items as SessionView[];
+    if (items.length === 0) return 'no sessions';
+    const head = `${'ID'.padEnd(24)} ${'NAME'.padEnd(16)} ${'OWNER'.padEnd(12)} ${'STATE'.padEnd(11)} ${'NODE'.padEnd(14)} ${'CPU'.padEnd(9)} ${'MEMORY'.padStart(8)} ${'GPUS'.padStart(4)} ${'AGE'.padStart(5)}  REASON`;
+    const more = d.nextCursor ? `\n(next page: --cursor ${d.nextCursor})` : '';
+    return `${head}\n${items.map(listLine).join('\n')}${more}`;
+  }
+  if (action === 'usage') {
+    const u = d as {
+      id: string;
+      state: string;
+      usage?: Usage;
+      peakMemoryBytes: number | null;
+      series: string;
+    };
+    return [
+      `${u.id}  ${u.state}`,
+      ...usageLines(u.usage ?? undefined, u.peakMemoryBytes),
+      `history      ${u.series} (metrics)`,
+    ].join('\n');
+  }
+  const s = data as SessionView;
+  if (action === 'show') return details(s);
+  return `${s.id}  ${s.status.state}: ${s.status.reason}`;
+}

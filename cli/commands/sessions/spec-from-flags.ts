@@ -1,0 +1,67 @@
+import { UsageError } from '../../command.js';
+import { intFlag, type Obj, str, type Values } from './flags.js';
+
+/** `k=v,k2=v2` → env, naming the flag on a bad entry. */
+function parseEnvFlag(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--env takes NAME=value pairs separated by commas (got "${part}")`);
+    out[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return out;
+}
+
+/** The session spec `run` sends, from its flags and the command after `--`. */
+export function specFromFlags(values: Values, command: string[]): Obj {
+  const script = str(values.script);
+  if (script !== undefined && command.length > 0)
+    throw new UsageError('sessions run takes a command after -- or --script, not both');
+  if (script === undefined && command.length === 0)
+    throw new UsageError('sessions run needs a command: omega sessions run [flags] -- cmd args');
+  const spec: Obj = script !== undefined ? { script } : { command: command[0], args: command.slice(1) };
+  const resources: Obj = {};
+  const cores = str(values.cores);
+  if (cores !== undefined) {
+    const n = Number(cores);
+    // A share is sent in millicores: below 0.001 core it would round to 0, which the API
+    // refuses as `resources.millicores`, a field the user never typed.
+    if (!Number.isFinite(n) || n < 0.001)
+      throw new UsageError(
+        `--cores takes a number of cores such as 2 (pinned) or 0.5 (a share), at least 0.001 (got "${cores}")`,
+      );
+    if (Number.isInteger(n)) resources.cores = n;
+    else resources.millicores = Math.round(n * 1000);
+  }
+  const milli = intFlag(values, 'millicores', 1);
+  if (milli !== undefined) {
+    if (cores !== undefined) throw new UsageError('give --cores or --millicores, not both');
+    resources.millicores = milli;
+  }
+  if (str(values.memory)) resources.memory = values.memory;
+  const gpus = intFlag(values, 'gpus', 0);
+  if (gpus !== undefined) resources.gpus = gpus;
+  if (str(values['gpu-model'])) resources.gpuModel = values['gpu-model'];
+  const pids = intFlag(values, 'pids', 1);
+  if (pids !== undefined) resources.pids = pids;
+  if (str(values.disk)) resources.disk = values.disk;
+  if (Object.keys(resources).length) spec.resources = resources;
+  if (str(values.name)) spec.name = values.name;
+  if (str(values.env)) spec.env = parseEnvFlag(values.env as string);
+  if (str(values.cwd)) spec.cwd = values.cwd;
+  if (str(values['node-selector'])) spec.nodeSelector = values['node-selector'];
+  if (str(values.priority)) {
+    const n = Number(values.priority);
+    if (!Number.isInteger(n))
+      throw new UsageError(`--priority takes an integer −1000…1000 (got "${values.priority}")`);
+    spec.priority = n;
+  }
+  if (str(values['time-limit'])) spec.timeLimit = values['time-limit'];
+  if (values.spread === true) spec.placement = 'spread';
+  if (values['best-effort'] === true) spec.enforcement = 'best-effort';
+  const partition = str(values.partition);
+  if (values.slurm === true || partition !== undefined)
+    spec.target = partition !== undefined ? { kind: 'slurm', partition } : 'slurm';
+  return spec;
+}
