@@ -188,6 +188,46 @@ describe('http app', () => {
     expect(await ok.json()).toEqual({ name: 'w', size: 2 });
   });
 
+  it('415 for a compressed body or another charset, 400 for a lone surrogate; a pair and UTF-8 pass', async () => {
+    const { call } = setup(1024);
+    const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+      call('/api/v1/widgets', {
+        method: 'POST',
+        token: TOKEN,
+        body,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+    const json = JSON.stringify({ name: 'w', size: 2 });
+    for (const headers of <Array<Record<string, string>>>[
+      { 'content-encoding': 'gzip' }, // a plain body said to be gzip was taken as it is
+      { 'content-encoding': ' Deflate ' },
+      { 'content-type': 'application/json; charset=latin1' },
+      { 'content-type': 'application/json;charset="utf-16"' },
+    ])
+      expect(await problem(await post(json, headers))).toMatchObject({
+        status: 415,
+        code: 'OMEGA_ERR_UNSUPPORTED_MEDIA_TYPE',
+      });
+    for (const text of [
+      '{"name":"\\ud800","size":2}',
+      '{"name":"a\\udc00b","size":2}',
+      '{"name":"w","size":2,"\\ud83d":1}',
+    ])
+      expect(await problem(await post(text))).toMatchObject({ status: 400, code: 'OMEGA_ERR_BAD_JSON' });
+    for (const [text, name] of [
+      ['{"name":"\\ud83d\\ude00","size":2}', '\u{1F600}'],
+      ['{"name":"\\\\ud800","size":2}', '\\ud800'], // an escaped backslash, not an escape
+      [JSON.stringify({ name: 'é😀', size: 2 }), 'é😀'],
+    ]) {
+      const ok = await post(text as string, {
+        'content-encoding': 'identity',
+        'content-type': 'application/json; charset=UTF-8',
+      });
+      expect(ok.status).toBe(201);
+      expect(((await ok.json()) as { name: string }).name).toBe(name);
+    }
+  });
+
   it('refuses a body nested deeper than the limit before parsing it', async () => {
     const { call } = setup(1 << 20);
     const res = await call('/api/v1/widgets', {

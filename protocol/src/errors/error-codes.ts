@@ -57,7 +57,7 @@ export const ERROR_CODES = {
   OMEGA_ERR_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     title: 'Unsupported media type',
-    fix: 'Send the body as application/json with a matching Content-Type header.',
+    fix: 'Send the body as UTF-8 application/json with a matching Content-Type header, uncompressed (no Content-Encoding).',
   },
   OMEGA_ERR_UNAUTHENTICATED: {
     status: 401,
