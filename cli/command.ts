@@ -3,6 +3,11 @@ export interface CliOption {
   type: 'string' | 'boolean';
   short?: string;
   description: string;
+  /**
+   * A comma-separated list that may also be given flag by flag: `--env A=1 --env B=2` reads as
+   * `A=1,B=2`. Any other string flag given twice is a usage error (it silently took the last).
+   */
+  list?: boolean;
 }
 
 /** One CLI command: its flags (node:util parseArgs), its help, and what it does. */

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { hasErrorCode } from '@omega/protocol';
 import { KERNEL_VERSION } from '../kernel/index.js';
 import { ApiError } from './api-client.js';
@@ -14,6 +13,7 @@ import { securityCommand } from './commands/security.js';
 import { sessionsCommand } from './commands/sessions.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
+import { parseFlags } from './parse-flags.js';
 import { TargetError } from './target.js';
 import { terminalSafe } from './terminal-safe.js';
 
@@ -94,20 +94,7 @@ export async function main(argv: string[]): Promise<number> {
   const cmd = found ? withGlobals(found) : undefined;
   try {
     if (!cmd) throw new UsageError(`unknown command "${name}"; run omega --help for the list`);
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: {
-        ...Object.fromEntries(
-          Object.entries(cmd.options).map(([k, o]) => [
-            k,
-            o.short ? { type: o.type, short: o.short } : { type: o.type },
-          ]),
-        ),
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    }).valueOf() as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+    const { values, positionals } = parseFlags(cmd, rest);
     if (values.help) {
       process.stdout.write(`${renderHelp(cmd)}\n`);
       return 0;

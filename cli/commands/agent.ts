@@ -11,6 +11,8 @@ export const agentCommand: Command = {
       name,
       {
         type: o.type,
+        // given more than once, a repeatable flag reaches the agent as one comma list
+        ...(o.multiple ? { list: true } : {}),
         // omega agent passes each flag once, so a repeatable one takes its values as a comma list here.
         description: `${o.multiple ? o.description.replace('(repeat, or a comma list)', '(a comma list)') : o.description}${o.env ? ` [${o.env}]` : ''}`,
       },

@@ -14,9 +14,18 @@ export const sessionsOptions: Record<string, CliOption> = {
   'gpu-model': { type: 'string', description: 'run: the GPU model the GPUs must be (substring)' },
   pids: { type: 'string', description: 'run: a limit on the number of tasks' },
   disk: { type: 'string', description: 'run: a quota on its own working directory, e.g. 10G' },
-  'node-selector': { type: 'string', description: 'run: node labels, e.g. rack=a,gpu,!spot,zone!=b' },
+  'node-selector': {
+    type: 'string',
+    list: true,
+    description: 'run: node labels, e.g. rack=a,gpu,!spot,zone!=b (or one term a flag, repeated)',
+  },
   name: { type: 'string', description: 'run: the session name (default the command)' },
-  env: { type: 'string', description: 'run: environment, NAME=value,NAME2=value2' },
+  env: {
+    type: 'string',
+    list: true,
+    description:
+      'run: environment, NAME=value,NAME2=value2 or --env NAME=value repeated; a comma in a value: \\,',
+  },
   cwd: { type: 'string', description: 'run: working directory (absolute)' },
   script: { type: 'string', description: 'run: a shell script instead of a command' },
   priority: { type: 'string', description: 'run: −1000…1000 (higher starts first when waiting)' },
@@ -39,7 +48,10 @@ export const sessionsOptions: Record<string, CliOption> = {
   limit: { type: 'string', description: 'list: sessions per page (1–500, default 100)' },
   cursor: { type: 'string', description: 'list: the next page (printed under the list)' },
   reason: { type: 'string', description: 'kill: why (recorded with the cancellation)' },
-  grace: { type: 'string', description: 'kill: time between SIGTERM and killing the tree, e.g. 10s' },
+  grace: {
+    type: 'string',
+    description: 'kill: time between SIGTERM and killing the tree, e.g. 10s (at most 10m)',
+  },
   fresh: { type: 'boolean', description: 'usage: ask the node now instead of the newest 1 s sample' },
   'max-sessions': { type: 'string', description: 'quota set: concurrent sessions' },
   set: {

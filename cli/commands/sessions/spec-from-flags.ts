@@ -1,14 +1,25 @@
 import { UsageError } from '../../command.js';
 import { intFlag, type Obj, str, type Values } from './flags.js';
 
-/** `k=v,k2=v2` → env, naming the flag on a bad entry. */
-function parseEnvFlag(text: string): Record<string, string> {
+/** Where a new `NAME=` pair starts in `--env`'s text (after a comma). */
+const PAIR_START = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/**
+ * `k=v,k2=v2` (the flags repeated arrive joined so) → env, naming the flag on a bad entry. A comma
+ * starts a new pair only before `NAME=`: `A=x,y` is one value; `\,` is a comma that never does.
+ */
+export function parseEnvFlag(text: string): Record<string, string> {
+  const pairs: string[] = [];
+  for (const part of text.split(/(?<!\\),/)) {
+    if (part === '') continue;
+    if (pairs.length > 0 && !PAIR_START.test(part)) pairs[pairs.length - 1] += `,${part}`;
+    else pairs.push(part);
+  }
   const out: Record<string, string> = {};
-  for (const part of text.split(',')) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--env takes NAME=value pairs separated by commas (got "${part}")`);
-    out[part.slice(0, eq)] = part.slice(eq + 1);
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--env takes NAME=value pairs separated by commas (got "${pair}")`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1).replaceAll('\\,', ',');
   }
   return out;
 }

@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import { type Command, UsageError } from './command.js';
+
+/**
+ * A command's flags and positionals (node:util parseArgs, strict). A list flag given more than
+ * once is joined with commas; any other flag given twice is refused, naming it.
+ */
+export function parseFlags(
+  cmd: Command,
+  args: string[],
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  const { values, positionals, tokens } = parseArgs({
+    args,
+    options: {
+      ...Object.fromEntries(
+        Object.entries(cmd.options).map(([k, o]) => [
+          k,
+          { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.list ? { multiple: true } : {}) },
+        ]),
+      ),
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+    tokens: true,
+  });
+  const seen = new Set<string>();
+  for (const t of tokens)
+    if (t.kind === 'option' && cmd.options[t.name]?.type === 'string' && !cmd.options[t.name]?.list) {
+      if (seen.has(t.name)) throw new UsageError(`--${t.name} was given more than once; give it once`);
+      seen.add(t.name);
+    }
+  const out: Record<string, string | boolean | undefined> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = Array.isArray(v) ? v.join(',') : v;
+  return { values: out, positionals };
+}

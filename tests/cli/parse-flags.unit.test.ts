@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../cli/command.js';
+import { sessionsCommand, specFromFlags } from '../../cli/commands/sessions.js';
+import { parseFlags } from '../../cli/parse-flags.js';
+
+/*
+ * Flags given more than once (newcomer walk): `--env A=1 --env B=2` ran with B alone and
+ * `--node-selector rack=a --node-selector gpu` stored "gpu", each with exit 0; an env value could
+ * hold no comma at all.
+ */
+const run = (...args: string[]) => {
+  const { values, positionals } = parseFlags(sessionsCommand, ['run', ...args]);
+  const dash = positionals.indexOf('--');
+  return specFromFlags(values, positionals.slice(dash >= 0 ? dash + 1 : 1));
+};
+
+describe('omega sessions run flags', () => {
+  it('joins a list flag given flag by flag, and reads a comma inside an env value', () => {
+    expect(run('--env', 'A=1', '--env', 'B=2', '--', 'true').env).toEqual({ A: '1', B: '2' });
+    expect(run('--env', 'A=1,B=2', '--env', 'C=3', '--', 'true').env).toEqual({ A: '1', B: '2', C: '3' });
+    expect(run('--env', 'LIST=a,b,c', '--env', 'B=2', '--', 'true').env).toEqual({ LIST: 'a,b,c', B: '2' });
+    expect(run('--env', 'Q=x\\,y=z', '--', 'true').env).toEqual({ Q: 'x,y=z' });
+    expect(run('--node-selector', 'rack=a', '--node-selector', 'gpu', '--', 'true').nodeSelector).toBe(
+      'rack=a,gpu',
+    );
+  });
+
+  it('refuses any other string flag given twice, naming it (it took the last one silently)', () => {
+    expect(() => run('--name', 'a', '--name', 'b', '--', 'true')).toThrow(UsageError);
+    expect(() => run('--memory', '1G', '--memory=2G', '--', 'true')).toThrow(
+      /--memory was given more than once/,
+    );
+    expect(run('--name', 'a', '--', 'true').name).toBe('a');
+  });
+});
