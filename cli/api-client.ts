@@ -137,7 +137,9 @@ export async function callApi(
     detail?: string;
     code?: string;
   };
-  if (status === 401) throw new ApiError(signInHint(target), p.code ?? 'OMEGA_ERR_AUTH_REQUIRED', p);
+  // A call that sent no credential (signing in itself) is refused for what it sent, not for a session.
+  if (status === 401 && !opts.anonymous)
+    throw new ApiError(signInHint(target), p.code ?? 'OMEGA_ERR_AUTH_REQUIRED', p);
   if (status === 403 && p.code !== 'OMEGA_ERR_CONSENT_REQUIRED')
     throw new ApiError(
       `${p.detail ?? 'forbidden'} (signed in as ${target.context?.value.auth?.kind === 'session' ? target.context.value.auth.username : 'the token given'}; ask an admin for the permission, or use --context/--token of an account that has it)`,

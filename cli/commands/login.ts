@@ -62,7 +62,10 @@ export const loginCommand: Command = {
       const password = await readSecret(values['password-stdin'] ? '' : 'Password: ');
       if (!password)
         throw new UsageError('no password given (type it at the prompt, or pipe it with --password-stdin)');
-      const r = (await kernelApi(probe).post('/api/v1/security/login', { body: { username, password } })) as {
+      const r = (await kernelApi(probe).post('/api/v1/security/login', {
+        body: { username, password },
+        anonymous: true,
+      })) as {
         accessToken: string;
         refreshToken: string;
         expiresIn: number;

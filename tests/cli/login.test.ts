@@ -95,6 +95,20 @@ describe('omega login and contexts', () => {
     expect(after.accessExpiresAt).toBeGreaterThan(Date.now());
   });
 
+  it('says a wrong password was wrong while signed in, not that a session ended (and keeps the session)', async () => {
+    const wrong = await omega(
+      ['login', '--url', k.url, '--username', 'ops', '--password-stdin', '--context', 'other'],
+      env,
+      'not-the-password\n',
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+    expect(wrong.stderr).toMatch(/wrong username or password/i);
+    expect(wrong.stderr).not.toMatch(/has ended/);
+    expect(config().contexts.other).toBeUndefined();
+    expect((await omega(['plugin', 'list'], env)).code).toBe(0);
+  });
+
   it('trusts a publisher through the API, writing nothing where it runs', async () => {
     const key = join(home, 'publisher.public.jwk');
     writeFileSync(
