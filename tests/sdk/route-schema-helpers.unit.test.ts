@@ -86,3 +86,74 @@ describe('jsonSchemaField', () => {
     expect(refused({ size: false })).toEqual(['size']);
   });
 });
+
+describe('query parameters a route does not declare', () => {
+  const list = routeSchemasToJson(
+    defineRouteSchemas({
+      list: {
+        query: z.object({
+          state: z.enum(['running', 'ended']).optional(),
+          limit: z.coerce.number().int().min(1).max(100).optional(),
+        }),
+      },
+    }),
+    new Set(['list']),
+  ).get('list')!;
+  const check = compileRouteValidator('x', {
+    method: 'GET',
+    path: '/x',
+    handler: 'list',
+    permission: 'x:read',
+    schemas: list,
+  } as PluginRoute)!;
+  const fields = (query: Record<string, string>): string[] => {
+    try {
+      check({ body: undefined, query, params: {} });
+      return [];
+    } catch (err) {
+      return (err as { extras: { errors: Array<{ field: string }> } }).extras.errors.map((e) => e.field);
+    }
+  };
+
+  it('are refused by name (a misspelt filter answered everything, as if it matched)', () => {
+    expect(fields({ state: 'running', limit: '5' })).toEqual([]);
+    expect(fields({ stat: 'running' })).toEqual(['stat']);
+    expect(fields({ state: 'running', bogus: '1', limit: '0' }).sort()).toEqual(['bogus', 'limit']);
+  });
+});
+
+describe('a field that may take one of several forms', () => {
+  const token = routeSchemasToJson(
+    defineRouteSchemas({
+      mint: {
+        body: z.strictObject({
+          ttl: z
+            .union([z.number().min(60), z.string().regex(/^\d{1,9}[smhd]?$/)])
+            .optional()
+            .describe('Lifetime: a duration such as 1h, or seconds'),
+        }),
+      },
+    }),
+    new Set(['mint']),
+  ).get('mint')!;
+  const check = compileRouteValidator('x', {
+    method: 'POST',
+    path: '/x',
+    handler: 'mint',
+    permission: 'x:write',
+    schemas: token,
+  } as PluginRoute)!;
+
+  it('is refused once, saying what it may be, not with each form’s own error and a regex', () => {
+    let errors: Array<{ field: string; message: string }> = [];
+    try {
+      check({ body: { ttl: '999y' }, query: {}, params: {} });
+    } catch (err) {
+      errors = (err as { extras: { errors: typeof errors } }).extras.errors;
+    }
+    expect(errors).toEqual([
+      { field: 'ttl', message: 'must be: Lifetime: a duration such as 1h, or seconds' },
+    ]);
+    expect(() => check({ body: { ttl: '90m' }, query: {}, params: {} })).not.toThrow();
+  });
+});

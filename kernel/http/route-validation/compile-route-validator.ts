@@ -60,7 +60,7 @@ function fieldOf(
     message = 'is not allowed here';
   } else if (e.keyword === 'enum' && Array.isArray(p.allowedValues)) {
     message = `must be one of ${p.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`.slice(0, 300);
-  } else if (e.keyword === 'pattern') {
+  } else if (e.keyword === 'pattern' || e.keyword === 'anyOf' || e.keyword === 'oneOf') {
     const described = describedBy(schema, e.schemaPath);
     if (described !== undefined) message = `must be: ${described}`.slice(0, 300);
   }
@@ -85,6 +85,18 @@ function compilePart(
 }
 
 /**
+ * The query parameters a route's query schema names, when it names them and does not allow
+ * others (`additionalProperties` unset or false); undefined when any name goes.
+ */
+function declaredQueryNames(schema: Record<string, unknown> | undefined): Set<string> | undefined {
+  const props = schema?.properties;
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) return undefined;
+  if (schema?.additionalProperties !== undefined && schema.additionalProperties !== false) return undefined;
+  if (schema?.patternProperties !== undefined) return undefined;
+  return new Set(Object.keys(props));
+}
+
+/**
  * Compiles the request schemas a manifest route declares (`schemas.body`, `query`, `params`) into
  * one check, run before the request crosses into the isolate: a request that fails it is a 400
  * problem naming each bad field, and the plugin never sees it. Undefined when the route declares
@@ -99,15 +111,33 @@ export function compileRouteValidator(plugin: string, route: PluginRoute): Route
     if (schema !== undefined) checks.push([part, compilePart(plugin, route, part, schema), schema]);
   }
   if (checks.length === 0) return undefined;
+  const known = declaredQueryNames(s.query);
   return (input) => {
     const errors: Array<{ field: string; message: string }> = [];
+    // A parameter the route does not declare was dropped unread: a misspelt filter (`?stat=`)
+    // answered everything, as if it matched.
+    if (known !== undefined)
+      for (const name of Object.keys(input.query))
+        if (!known.has(name) && errors.length < MAX_FIELD_ERRORS)
+          errors.push({
+            field: name.slice(0, 64),
+            message: `is not a parameter of this route (it takes ${[...known].join(', ') || 'none'})`.slice(
+              0,
+              300,
+            ),
+          });
     for (const [part, check, schema] of checks) {
       // Parameters are coerced to their declared types on a copy: the plugin gets the strings as sent.
       const value = part === 'body' ? input.body : { ...input[part] };
       if (check(value)) continue;
+      // a described union's failure says what the field may be: its branches' errors are left out
+      const unions = (check.errors ?? [])
+        .filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && describedBy(schema, e.schemaPath))
+        .map((e) => `${e.schemaPath}/`);
       for (const e of check.errors ?? []) {
         // ajv follows each failed key check with a bare "property name must be valid": the key is named already.
         if (e.keyword === 'propertyNames') continue;
+        if (unions.some((u) => e.schemaPath.startsWith(u))) continue;
         if (errors.length < MAX_FIELD_ERRORS) errors.push(fieldOf(part, e, schema));
       }
     }
