@@ -1,6 +1,7 @@
 import { actionError } from '../action-error.js';
 import type { ApiBody, ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
+import { bytes } from '../format-bytes.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 import { timeFlag } from '../time-flag.js';
@@ -82,19 +83,6 @@ interface PendingView {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** `1.5 GiB` */
-function bytes(n: number | undefined): string {
-  if (n === undefined) return '-';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 10 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
-}
 
 /** `3m`, `2h`, `5d` since an ISO time. */
 function age(iso: string | undefined): string {

@@ -1,4 +1,4 @@
-import { bytes } from './bytes.js';
+import { bytes } from '../../format-bytes.js';
 import type { Obj } from './flags.js';
 
 function limitsText(l: Obj): string {

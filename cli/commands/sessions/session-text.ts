@@ -1,4 +1,4 @@
-import { bytes } from './bytes.js';
+import { bytes } from '../../format-bytes.js';
 import type { Obj } from './flags.js';
 import type { SessionView, Usage } from './session-view.js';
 

@@ -1,4 +1,4 @@
-/** `1.5 GiB` */
+/** Bytes for a person: `1.5 GiB`, `512 B`; `-` when unknown. */
 export function bytes(n: number | null | undefined): string {
   if (n === undefined || n === null) return '-';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
