@@ -175,7 +175,7 @@ export const en = {
   'sessions.state': 'State',
   'sessions.reason': 'Reason',
   'sessions.node': 'Node',
-  'sessions.user': 'User',
+  'sessions.user': 'Owner (user id)',
   'sessions.command': 'Command',
   'sessions.resources': 'Resources',
   'sessions.since': 'Since',

@@ -27,7 +27,7 @@ export function SessionsTab() {
   const q = new URLSearchParams({ limit: '500' });
   if (state) q.set('state', state);
   if (node) q.set('node', node);
-  if (user) q.set('user', user);
+  if (user) q.set('owner', user); // the route's filter is an owner's user id
   const s = useAsync(
     (signal) => api.get<{ items: unknown[] }>(`/sessions?${q}`, signal).then((r) => r.items.map(readSession)),
     [q.toString()],
