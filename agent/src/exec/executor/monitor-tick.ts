@@ -19,6 +19,8 @@ async function check(ctx: ExecutorContext, rt: SessionRuntime): Promise<void> {
       return void ctx.finalize(rt);
     }
   } else rt.supervisorGoneAtMs = null;
+  // The time limit holds even when this sample fails (a pass that hit EMFILE throws).
+  if (rt.record.deadlineMs !== null && Date.now() >= rt.record.deadlineMs) void timeOut(ctx, rt);
   const counters = await rt.container.usage();
   const usage = toSessionUsage(counters, rt.record.cgroup ? 'cgroup' : 'proc');
   rt.record.status.usage = usage;
@@ -33,7 +35,6 @@ async function check(ctx: ExecutorContext, rt: SessionRuntime): Promise<void> {
       ctx.logger.error({ session: rt.id, err: (err as Error).message }, 'OOM termination failed'),
     );
   }
-  if (rt.record.deadlineMs !== null && Date.now() >= rt.record.deadlineMs) void timeOut(ctx, rt);
 }
 
 /**

@@ -5,15 +5,21 @@ const CHUNK = 4096;
 /** /proc files read at once in a pass: one per process on the host would open as many fds at once. */
 const PASS_CONCURRENCY = 32;
 const ignore = (): void => {};
-/** The process is gone (no such file, or it exited between open and read). */
-const gone = (e: NodeJS.ErrnoException): boolean => e.code === 'ENOENT' || e.code === 'ESRCH';
+/**
+ * The process is gone (no such file, or it exited between open and read), or not this agent's to
+ * see: a non-root agent on a /proc mounted hidepid=1 (systemd ProtectProc=noaccess) lists other
+ * users' pids but may not open them (EACCES/EPERM) — they are not a session's (it reads its own
+ * uid's), and a recorded pid now held by another user's process is not the session's either.
+ */
+const gone = (e: NodeJS.ErrnoException): boolean =>
+  e.code === 'ENOENT' || e.code === 'ESRCH' || e.code === 'EACCES' || e.code === 'EPERM';
 
 /**
  * A /proc file's text, `null` when its process is gone: one open, one read (a status with a long
  * Groups line takes more) and one close, where `readFile` also fstat()s and reads once more for
  * the end. A usage sample reads one file per process on the host, so this is most of its cost. A
  * short read is the end: a procfs file is generated whole on the first read. Any other error
- * (EMFILE, EACCES) is thrown: taken for "gone", it would let a pass report a live session empty.
+ * (EMFILE, EIO) is thrown: taken for "gone", it would let a pass report a live session empty.
  */
 export function readProcFile(path: string): Promise<string | null> {
   return new Promise((resolve, reject) => {
@@ -38,19 +44,24 @@ export function readProcFile(path: string): Promise<string | null> {
   });
 }
 
+/** `read` of each item, {@link PASS_CONCURRENCY} at a time (as many /proc files open at most), in order. */
+export async function mapLimited<I, T>(items: readonly I[], read: (item: I) => Promise<T>): Promise<T[]> {
+  const out = new Array<T>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await read(items[i] as I);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PASS_CONCURRENCY, items.length) }, worker));
+  return out;
+}
+
 /** `read` of every process on the host, {@link PASS_CONCURRENCY} at a time; the gone left out. */
 async function eachProcess<T>(read: (pid: number) => Promise<T | null>): Promise<T[]> {
   const pids = (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number);
-  const out: T[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < pids.length) {
-      const v = await read(pids[next++] as number);
-      if (v !== null) out.push(v);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PASS_CONCURRENCY, pids.length) }, worker));
-  return out;
+  return (await mapLimited(pids, read)).filter((v): v is T => v !== null);
 }
 
 /** The fields of /proc/<pid>/stat the executor uses (times in clock ticks). */

@@ -7,6 +7,7 @@ import {
   descendantsOf,
   hasUid,
   listProcStatuses,
+  mapLimited,
   type ProcStatus,
   parseProcStat,
   readProcStat,
@@ -121,7 +122,7 @@ export class ProcessTreeGroup implements SessionContainer {
         const pids = await this.pids();
         signal(pids, 'SIGSTOP');
         await sleep(2);
-        return (await Promise.all(pids.map(isStopped))).every(Boolean);
+        return (await mapLimited(pids, isStopped)).every(Boolean);
       },
       10_000,
       5,
@@ -157,7 +158,7 @@ export class ProcessTreeGroup implements SessionContainer {
   /** Sums the live processes; user/system never go down (exited processes' time is not counted). */
   async usage(): Promise<CgroupUsage> {
     const members = await this.members();
-    const stats = await Promise.all(members.map((p) => readProcStat(p.pid)));
+    const stats = await mapLimited(members, (p) => readProcStat(p.pid));
     let user = 0;
     let system = 0;
     let rss = 0;

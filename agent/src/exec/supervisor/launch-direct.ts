@@ -93,15 +93,24 @@ export function launchDirect(id: string, c: ShimConfig): Promise<Launched> {
           cleanup: 'not-empty',
         });
       });
-      const stat = await readProcStat(pid);
-      await writeSupervisorRecord(c.dir, {
-        shimPid: null,
-        shimStartTicks: null,
-        mainPid: pid,
-        mainStartTicks: stat?.startTicks ?? 0,
-        startedAtMs,
-      });
-      resolve({ mainPid: pid, supervisorPid: null });
+      // A rejection here (the record not writable: a full disk) fails the start, which kills the
+      // tree; thrown from this listener it would be unhandled and end the agent.
+      try {
+        const stat = await readProcStat(pid);
+        await writeSupervisorRecord(c.dir, {
+          shimPid: null,
+          shimStartTicks: null,
+          mainPid: pid,
+          mainStartTicks: stat?.startTicks ?? 0,
+          startedAtMs,
+        });
+        resolve({ mainPid: pid, supervisorPid: null });
+      } catch (e) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+        reject(fail(e as NodeJS.ErrnoException));
+      }
     });
   });
 }
