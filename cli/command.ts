@@ -4,8 +4,9 @@ export interface CliOption {
   short?: string;
   description: string;
   /**
-   * A comma-separated list that may also be given flag by flag: `--env A=1 --env B=2` reads as
-   * `A=1,B=2`. Any other string flag given twice is a usage error (it silently took the last).
+   * A comma-separated list that may also be given flag by flag (`--env A=1 --env B=2`): the
+   * repeats arrive joined by parse-flags' LIST_SEPARATOR. Any other string flag given twice is a
+   * usage error (it silently took the last).
    */
   list?: boolean;
 }

@@ -2,8 +2,15 @@ import { parseArgs } from 'node:util';
 import { type Command, UsageError } from './command.js';
 
 /**
+ * What a list flag's repeats are joined with: NUL, which no argument can hold, so a command still
+ * tells one occurrence from the next (`--env A=1 --env HOME` must not read as `A="1,HOME"`).
+ */
+export const LIST_SEPARATOR = '\0';
+
+/**
  * A command's flags and positionals (node:util parseArgs, strict). A list flag given more than
- * once is joined with commas; any other flag given twice is refused, naming it.
+ * once arrives as its values joined by {@link LIST_SEPARATOR}; any other string flag given twice
+ * is refused, naming it.
  */
 export function parseFlags(
   cmd: Command,
@@ -31,6 +38,6 @@ export function parseFlags(
       seen.add(t.name);
     }
   const out: Record<string, string | boolean | undefined> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(values)) out[k] = Array.isArray(v) ? v.join(LIST_SEPARATOR) : v;
   return { values: out, positionals };
 }

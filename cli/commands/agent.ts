@@ -1,5 +1,6 @@
 import { AGENT_OPTIONS, runAgentCli } from '@omega/agent';
 import type { CliOption, Command } from '../command.js';
+import { LIST_SEPARATOR } from '../parse-flags.js';
 
 /** `omega agent`: the node agent in the foreground (the same program as `omega-agent`). */
 export const agentCommand: Command = {
@@ -13,8 +14,7 @@ export const agentCommand: Command = {
         type: o.type,
         // given more than once, a repeatable flag reaches the agent as one comma list
         ...(o.multiple ? { list: true } : {}),
-        // omega agent passes each flag once, so a repeatable one takes its values as a comma list here.
-        description: `${o.multiple ? o.description.replace('(repeat, or a comma list)', '(a comma list)') : o.description}${o.env ? ` [${o.env}]` : ''}`,
+        description: `${o.description}${o.env ? ` [${o.env}]` : ''}`,
       },
     ]),
   ),
@@ -23,7 +23,7 @@ export const agentCommand: Command = {
     for (const [name, v] of Object.entries(values)) {
       if (v === undefined || v === false || name === 'help') continue;
       argv.push(`--${name}`);
-      if (v !== true) argv.push(String(v));
+      if (v !== true) argv.push(String(v).replaceAll(LIST_SEPARATOR, ','));
     }
     return runAgentCli(argv, 'omega agent');
   },

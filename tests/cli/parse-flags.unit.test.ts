@@ -20,6 +20,9 @@ describe('omega sessions run flags', () => {
     expect(run('--env', 'A=1,B=2', '--env', 'C=3', '--', 'true').env).toEqual({ A: '1', B: '2', C: '3' });
     expect(run('--env', 'LIST=a,b,c', '--env', 'B=2', '--', 'true').env).toEqual({ LIST: 'a,b,c', B: '2' });
     expect(run('--env', 'Q=x\\,y=z', '--', 'true').env).toEqual({ Q: 'x,y=z' });
+    // each --env starts a pair of its own: a second one without NAME= is refused, not glued on
+    expect(() => run('--env', 'A=1', '--env', 'HOME', '--', 'true')).toThrow(/got "HOME"/);
+    expect(run('--env', 'P=C:\\', '--env', 'B=1', '--', 'true').env).toEqual({ P: 'C:\\', B: '1' });
     expect(run('--node-selector', 'rack=a', '--node-selector', 'gpu', '--', 'true').nodeSelector).toBe(
       'rack=a,gpu',
     );

@@ -31,12 +31,11 @@ describe('omega <command> --help, as a newcomer reads it', () => {
     for (const line of options) expect(line, line).toMatch(/^ {2}--[a-z0-9-]+( <value>)? {2,}\S/);
   });
 
-  it('agent: a repeatable flag is described once, as omega agent takes it (a comma list)', () => {
+  it('agent: a repeatable flag is described once, as omega agent takes it (repeated, or a comma list)', () => {
     const line = run(['agent', '--help'])
       .stdout.split('\n')
       .find((l) => l.includes('--discovery-interface'));
-    expect(line).toContain('(a comma list)');
-    expect(line).not.toContain('repeat');
-    expect(line).not.toContain('(a comma list here)');
+    expect(line).toContain('(repeat, or a comma list)');
+    expect(line?.match(/repeat/g)).toHaveLength(1);
   });
 });

@@ -1,19 +1,24 @@
 import { UsageError } from '../../command.js';
+import { LIST_SEPARATOR } from '../../parse-flags.js';
 import { intFlag, type Obj, str, type Values } from './flags.js';
 
 /** Where a new `NAME=` pair starts in `--env`'s text (after a comma). */
 const PAIR_START = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /**
- * `k=v,k2=v2` (the flags repeated arrive joined so) → env, naming the flag on a bad entry. A comma
- * starts a new pair only before `NAME=`: `A=x,y` is one value; `\,` is a comma that never does.
+ * `k=v,k2=v2` → env, naming the flag on a bad entry; each `--env` given starts a pair of its own
+ * (repeats arrive joined by LIST_SEPARATOR). Within one, a comma starts a new pair only before
+ * `NAME=`: `A=x,y` is one value; `\,` is a comma that never does.
  */
 export function parseEnvFlag(text: string): Record<string, string> {
   const pairs: string[] = [];
-  for (const part of text.split(/(?<!\\),/)) {
-    if (part === '') continue;
-    if (pairs.length > 0 && !PAIR_START.test(part)) pairs[pairs.length - 1] += `,${part}`;
-    else pairs.push(part);
+  for (const flag of text.split(LIST_SEPARATOR)) {
+    const first = pairs.length;
+    for (const part of flag.split(/(?<!\\),/)) {
+      if (part === '') continue;
+      if (pairs.length > first && !PAIR_START.test(part)) pairs[pairs.length - 1] += `,${part}`;
+      else pairs.push(part);
+    }
   }
   const out: Record<string, string> = {};
   for (const pair of pairs) {
@@ -61,7 +66,8 @@ export function specFromFlags(values: Values, command: string[]): Obj {
   if (str(values.name)) spec.name = values.name;
   if (str(values.env)) spec.env = parseEnvFlag(values.env as string);
   if (str(values.cwd)) spec.cwd = values.cwd;
-  if (str(values['node-selector'])) spec.nodeSelector = values['node-selector'];
+  const selector = str(values['node-selector']);
+  if (selector) spec.nodeSelector = selector.replaceAll(LIST_SEPARATOR, ',');
   if (str(values.priority)) {
     const n = Number(values.priority);
     if (!Number.isInteger(n))
