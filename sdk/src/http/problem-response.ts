@@ -12,12 +12,12 @@ export interface ProblemBody {
 }
 
 /**
- * `OMEGA_ERR_NOT_FOUND` → `Not found`, `SESSIONS_ERR_NO_LOGS` → `No logs`: a stable title from
+ * `OMEGA_ERR_NOT_FOUND` → `Not found`, `NODE_HEALTH_ERR_NO_DATA` → `No data`: a stable title from
  * the code itself (the kernel puts its own title on its own codes).
  */
 const titleOf = (code: string): string => {
   const words = code
-    .replace(/^[A-Z0-9]+_ERR_/, '')
+    .replace(/^[A-Z0-9_]*?_ERR_/, '')
     .toLowerCase()
     .replaceAll('_', ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);

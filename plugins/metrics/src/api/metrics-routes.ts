@@ -10,8 +10,6 @@ import type { routeSchemas } from './route-schemas.js';
 
 type RouteSchemas = typeof routeSchemas;
 
-/** Series one range query may cover. */
-
 /** The 400 answer for a bad parameter. */
 export function badParam(p: ParamProblem): PluginResponse {
   return problem(400, 'OMEGA_ERR_VALIDATION', `${p.field}: ${p.message}`, {
