@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_GRACE_MS as AGENT_MAX_GRACE_MS } from '../../../agent/src/exec/index.js';
-import { MAX_GRACE_MS, SETTING_RANGES } from '../src/settings/sessions-settings.js';
+import { MAX_GRACE_MS as AGENT_MAX_GRACE_MS } from '../../agent/src/exec/index.js';
+import { MAX_GRACE_MS, SETTING_RANGES } from '../../plugins/sessions/src/settings/sessions-settings.js';
 
 /*
  * The plugin's bound on a terminate's grace is the agent's: when they drifted apart (a 1 h default
