@@ -12,6 +12,31 @@ import { routeSchemasToJson } from '../../sdk/src/build/route-schemas-to-json.js
  * enforced by the kernel's own route validator — no validator of the test's.
  */
 
+/** The kernel's validator for one route built from `schemas` (its only route, `handler`). */
+function validatorFor(method: string, handler: string, schemas: ReturnType<typeof defineRouteSchemas>) {
+  const declared = routeSchemasToJson(schemas, new Set([handler])).get(handler)!;
+  return compileRouteValidator('x', {
+    method,
+    path: '/x',
+    handler,
+    permission: 'x:any',
+    schemas: declared,
+  } as PluginRoute)!;
+}
+
+/** The errors the kernel's 400 names for `input` (none when it passes). */
+function errorsOf(
+  check: ReturnType<typeof validatorFor>,
+  input: Parameters<ReturnType<typeof validatorFor>>[0],
+) {
+  try {
+    check(input);
+    return [];
+  } catch (err) {
+    return (err as { extras: { errors: Array<{ field: string; message: string }> } }).extras.errors;
+  }
+}
+
 const routeSchemas = defineRouteSchemas({
   stop: {
     body: optionalBody(
@@ -88,7 +113,9 @@ describe('jsonSchemaField', () => {
 });
 
 describe('query parameters a route does not declare', () => {
-  const list = routeSchemasToJson(
+  const check = validatorFor(
+    'GET',
+    'list',
     defineRouteSchemas({
       list: {
         query: z.object({
@@ -97,23 +124,9 @@ describe('query parameters a route does not declare', () => {
         }),
       },
     }),
-    new Set(['list']),
-  ).get('list')!;
-  const check = compileRouteValidator('x', {
-    method: 'GET',
-    path: '/x',
-    handler: 'list',
-    permission: 'x:read',
-    schemas: list,
-  } as PluginRoute)!;
-  const fields = (query: Record<string, string>): string[] => {
-    try {
-      check({ body: undefined, query, params: {} });
-      return [];
-    } catch (err) {
-      return (err as { extras: { errors: Array<{ field: string }> } }).extras.errors.map((e) => e.field);
-    }
-  };
+  );
+  const fields = (query: Record<string, string>): string[] =>
+    errorsOf(check, { body: undefined, query, params: {} }).map((e) => e.field);
 
   it('are refused by name (a misspelt filter answered everything, as if it matched)', () => {
     expect(fields({ state: 'running', limit: '5' })).toEqual([]);
@@ -123,7 +136,9 @@ describe('query parameters a route does not declare', () => {
 });
 
 describe('a field that may take one of several forms', () => {
-  const token = routeSchemasToJson(
+  const check = validatorFor(
+    'POST',
+    'mint',
     defineRouteSchemas({
       mint: {
         body: z.strictObject({
@@ -134,23 +149,10 @@ describe('a field that may take one of several forms', () => {
         }),
       },
     }),
-    new Set(['mint']),
-  ).get('mint')!;
-  const check = compileRouteValidator('x', {
-    method: 'POST',
-    path: '/x',
-    handler: 'mint',
-    permission: 'x:write',
-    schemas: token,
-  } as PluginRoute)!;
+  );
 
   it('is refused once, saying what it may be, not with each form’s own error and a regex', () => {
-    let errors: Array<{ field: string; message: string }> = [];
-    try {
-      check({ body: { ttl: '999y' }, query: {}, params: {} });
-    } catch (err) {
-      errors = (err as { extras: { errors: typeof errors } }).extras.errors;
-    }
+    const errors = errorsOf(check, { body: { ttl: '999y' }, query: {}, params: {} });
     expect(errors).toEqual([
       { field: 'ttl', message: 'must be: Lifetime: a duration such as 1h, or seconds' },
     ]);
