@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { t } from '../../i18n/t.js';
 import { useStore } from '../../state/store.js';
@@ -50,7 +50,11 @@ export function PanelFrame({ spec, context }: { spec: PanelSpec; context: Record
   // A fresh nonce per frame (and per context: the frame reloads with a new one).
   const nonce = useMemo(newFrameNonce, [key, contextKey]);
 
-  useEffect(() => {
+  // Listening starts in the render that inserts the frame (a layout effect runs in that same task):
+  // the page's load and hello arrive as later tasks, whereas an effect after the next paint could
+  // come after both when the shell is busy, leaving the panel "loading" for good or stopped for a
+  // hello it had missed.
+  useLayoutEffect(() => {
     const frame = ref.current;
     if (!frame || incident) return;
     let session: PanelSession | null = null;
