@@ -20,6 +20,7 @@ import {
 } from '../../marketplace/publish/index.js';
 import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
+import { intFlag } from '../int-flag.js';
 import { output } from '../output.js';
 import { readJsonFile } from '../read-json-file.js';
 
@@ -232,7 +233,7 @@ export const marketplaceCommand: Command = {
             `${dir} is not a marketplace (no root.json); create one with omega marketplace init DIR`,
           );
         const s = await serveDirectory(dir, {
-          port: Number(values.port ?? 8700),
+          port: intFlag(values, 'port', { min: 0, max: 65535 }) ?? 8700,
           host: typeof values.host === 'string' ? values.host : '127.0.0.1',
         });
         process.stderr.write(`serving ${dir} at ${s.url} (read-only; Ctrl-C to stop)\n`);

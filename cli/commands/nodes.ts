@@ -2,6 +2,7 @@ import { actionError } from '../action-error.js';
 import type { ApiBody, ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
 import { bytes } from '../format-bytes.js';
+import { intFlag } from '../int-flag.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 import { timeFlag } from '../time-flag.js';
@@ -228,7 +229,7 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
           state: str(values.state) as NodeListQuery['state'],
           selector: str(values.selector),
           q: str(values.search),
-          limit: str(values.limit) === undefined ? undefined : Number(values.limit),
+          limit: intFlag(values, 'limit', { min: 1, max: 1000 }),
           cursor: str(values.cursor),
         },
       });
@@ -251,12 +252,8 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
         }
       }
       const body: ApiBody<'/api/v1/nodes/{id}', 'patch'> = { labels };
-      if (str(values.version)) {
-        const v = Number(values.version);
-        if (!Number.isInteger(v) || v < 0)
-          throw new UsageError('--version takes the version shown by nodes show --json');
-        body.version = v;
-      }
+      const version = intFlag(values, 'version', { min: 0, hint: 'nodes show --json shows it' });
+      if (version !== undefined) body.version = version;
       return api.patch('/api/v1/nodes/{id}', { path: { id: node }, body });
     }
     case 'cordon':
@@ -312,12 +309,8 @@ async function tokenAction(action: string | undefined, values: Values, args: str
         );
       const body: Obj = {};
       if (str(values.ttl)) body.ttl = values.ttl;
-      if (str(values.uses)) {
-        const n = Number(values.uses);
-        if (!Number.isInteger(n) || n < 1)
-          throw new UsageError('--uses takes a whole number of joins, at least 1');
-        body.uses = n;
-      }
+      const uses = intFlag(values, 'uses', { min: 1 });
+      if (uses !== undefined) body.uses = uses;
       if (str(values.label)) body.labels = parseLabelFlag(values.label as string, '--label');
       if (str(values.description)) body.description = values.description;
       return api.post('/api/v1/nodes/tokens', { body });

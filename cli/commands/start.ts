@@ -9,6 +9,7 @@ import {
 import { attachMarketplace } from '../../marketplace/index.js';
 import { checkListen, listenError } from '../check-listen.js';
 import type { Command } from '../command.js';
+import { intFlag } from '../int-flag.js';
 import { type LocalAgent, startLocalAgent } from './local-agent.js';
 
 const str = { type: 'string' } as const;
@@ -28,7 +29,8 @@ export const startCommand: Command = {
   },
   async run(values) {
     const flags: KernelConfigInput = {};
-    if (values.port !== undefined) flags.port = Number(values.port);
+    const port = intFlag(values, 'port', { min: 0, max: 65535 });
+    if (port !== undefined) flags.port = port;
     if (values.host !== undefined) flags.host = String(values.host);
     if (values['data-dir'] !== undefined) flags.dataDir = String(values['data-dir']);
     if (values['log-level'] !== undefined) flags.log = { level: values['log-level'] as never };

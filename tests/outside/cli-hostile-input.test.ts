@@ -92,6 +92,51 @@ describe('omega CLI, handed hostile input', () => {
   });
 });
 
+describe('omega CLI, a whole-number flag given something else', () => {
+  it('is a usage error naming the flag and its range (exit 2), before anything is sent', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const cases: Array<[string[], string]> = [
+        [['nodes', 'list', '--limit', 'abc'], '--limit takes a whole number 1–1000 (got "abc")'],
+        [['nodes', 'list', '--limit='], '--limit takes a whole number 1–1000 (got "")'],
+        [['nodes', 'list', '--limit', '1e3'], '--limit takes a whole number 1–1000 (got "1e3")'],
+        [['nodes', 'list', '--limit', '1001'], '--limit takes a whole number 1–1000 (got "1001")'],
+        [['sessions', 'list', '--limit', '0'], '--limit takes a whole number 1–500 (got "0")'],
+        [['sessions', 'logs', 's1', '--offset=-1'], '--offset takes a whole number ≥ 0 (got "-1")'],
+        [['sessions', 'run', '--priority=1.5', '--', 'true'], '--priority takes a whole number -1000–1000'],
+        [['nodes', 'label', 'n1', 'a=b', '--version='], 'nodes show --json shows it'],
+        [['nodes', 'token', 'create', '--uses', '0'], '--uses takes a whole number ≥ 1 (got "0")'],
+        [['start', '--port', '99999'], '--port takes a whole number 0–65535 (got "99999")'],
+      ];
+      for (const [args, message] of cases) {
+        const r = await run([...args, ...(args[0] === 'start' ? [] : ['--url', url])]);
+        expect(r.status, args.join(' ')).toBe(2);
+        oneLine(r.stderr);
+        expect(r.stderr, args.join(' ')).toContain(message);
+      }
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
+  it('bare omega is a usage error: the help on stderr, nothing on stdout, exit 2', async () => {
+    const r = await run([]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: omega <command>');
+    const help = await run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: omega <command>');
+  });
+});
+
 describe('omega CLI, with $OMEGA_CONFIG naming a directory', () => {
   it('says it is a directory (not "not valid JSON"), one line, exit 1', async () => {
     const r = await new Promise<{ status: number | null; stderr: string }>((done) => {

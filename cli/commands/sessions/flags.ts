@@ -13,13 +13,3 @@ export function one(args: string[], what: string): string {
   if (args.length !== 1 || !args[0]) throw new UsageError(`sessions ${what}`);
   return args[0];
 }
-
-/** A whole number flag, at least `min`, naming the flag when it is not. */
-export function intFlag(values: Values, name: string, min: number): number | undefined {
-  const v = str(values[name]);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || n < min)
-    throw new UsageError(`--${name} takes a whole number ≥ ${min} (got "${v}")`);
-  return n;
-}

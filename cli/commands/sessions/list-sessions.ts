@@ -1,5 +1,6 @@
 import type { ApiQuery } from '../../api-types.js';
 import { UsageError } from '../../command.js';
+import { intFlag } from '../../int-flag.js';
 import { output } from '../../output.js';
 import type { ActionHandler } from './action-handler.js';
 import { str } from './flags.js';
@@ -18,7 +19,7 @@ export const listSessions: ActionHandler = async (values, args, api) => {
       owner: str(values.owner),
       node: str(values.node),
       gpu: str(values.gpu),
-      limit: str(values.limit) === undefined ? undefined : Number(values.limit),
+      limit: intFlag(values, 'limit', { min: 1, max: 500 }),
       cursor: str(values.cursor),
     },
   });

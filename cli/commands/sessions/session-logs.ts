@@ -1,7 +1,8 @@
 import { UsageError } from '../../command.js';
+import { intFlag } from '../../int-flag.js';
 import type { ActionHandler } from './action-handler.js';
 import { copyLogs } from './copy-logs.js';
-import { intFlag, one, str } from './flags.js';
+import { one, str } from './flags.js';
 
 /** `sessions logs ID [-f] [--stream stderr] [--offset N]`: a session's output, followed with `-f`. */
 export const sessionLogs: ActionHandler = async (values, args) => {
@@ -11,7 +12,7 @@ export const sessionLogs: ActionHandler = async (values, args) => {
     throw new UsageError(`--stream takes stdout or stderr (got "${stream}")`);
   await copyLogs(values, id, {
     stream,
-    offset: intFlag(values, 'offset', 0) ?? 0,
+    offset: intFlag(values, 'offset', { min: 0 }) ?? 0,
     follow: values.follow === true,
     json: values.json === true,
   });

@@ -1,9 +1,10 @@
 import { actionError } from '../../action-error.js';
 import { UsageError } from '../../command.js';
+import { intFlag } from '../../int-flag.js';
 import { kernelApi } from '../../kernel-api.js';
 import { output } from '../../output.js';
 import type { ActionHandler } from './action-handler.js';
-import { intFlag, type Obj, str, type Values } from './flags.js';
+import { type Obj, str, type Values } from './flags.js';
 import { quotaText } from './quota-text.js';
 
 const QUOTA_ACTIONS = ['list', 'me', 'show', 'set', 'rm'] as const;
@@ -35,9 +36,9 @@ async function quotaAction(action: string | undefined, values: Values, args: str
         limits.cores = n;
       }
       if (str(values.memory)) limits.memory = values.memory;
-      const gpus = intFlag(values, 'gpus', 0);
+      const gpus = intFlag(values, 'gpus', { min: 0 });
       if (gpus !== undefined) limits.gpus = gpus;
-      const sessions = intFlag(values, 'max-sessions', 0);
+      const sessions = intFlag(values, 'max-sessions', { min: 0 });
       if (sessions !== undefined) limits.sessions = sessions;
       if (!Object.keys(limits).length)
         throw new UsageError(

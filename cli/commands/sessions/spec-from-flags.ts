@@ -1,6 +1,7 @@
 import { UsageError } from '../../command.js';
+import { intFlag } from '../../int-flag.js';
 import { LIST_SEPARATOR } from '../../parse-flags.js';
-import { intFlag, type Obj, str, type Values } from './flags.js';
+import { type Obj, str, type Values } from './flags.js';
 
 /** Where a new `NAME=` pair starts in `--env`'s text (after a comma). */
 const PAIR_START = /^[A-Za-z_][A-Za-z0-9_]*=/;
@@ -50,16 +51,16 @@ export function specFromFlags(values: Values, command: string[]): Obj {
     if (Number.isInteger(n)) resources.cores = n;
     else resources.millicores = Math.round(n * 1000);
   }
-  const milli = intFlag(values, 'millicores', 1);
+  const milli = intFlag(values, 'millicores', { min: 1 });
   if (milli !== undefined) {
     if (cores !== undefined) throw new UsageError('give --cores or --millicores, not both');
     resources.millicores = milli;
   }
   if (str(values.memory)) resources.memory = values.memory;
-  const gpus = intFlag(values, 'gpus', 0);
+  const gpus = intFlag(values, 'gpus', { min: 0 });
   if (gpus !== undefined) resources.gpus = gpus;
   if (str(values['gpu-model'])) resources.gpuModel = values['gpu-model'];
-  const pids = intFlag(values, 'pids', 1);
+  const pids = intFlag(values, 'pids', { min: 1 });
   if (pids !== undefined) resources.pids = pids;
   if (str(values.disk)) resources.disk = values.disk;
   if (Object.keys(resources).length) spec.resources = resources;
@@ -68,12 +69,8 @@ export function specFromFlags(values: Values, command: string[]): Obj {
   if (str(values.cwd)) spec.cwd = values.cwd;
   const selector = str(values['node-selector']);
   if (selector) spec.nodeSelector = selector.replaceAll(LIST_SEPARATOR, ',');
-  if (str(values.priority)) {
-    const n = Number(values.priority);
-    if (!Number.isInteger(n))
-      throw new UsageError(`--priority takes an integer −1000…1000 (got "${values.priority}")`);
-    spec.priority = n;
-  }
+  const priority = intFlag(values, 'priority', { min: -1000, max: 1000 });
+  if (priority !== undefined) spec.priority = priority;
   if (str(values['time-limit'])) spec.timeLimit = values['time-limit'];
   if (values.spread === true) spec.placement = 'spread';
   if (values['best-effort'] === true) spec.enforcement = 'best-effort';
