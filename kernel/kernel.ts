@@ -235,6 +235,7 @@ export async function startKernel(
       host: config.host,
       port: config.port,
       tls: config.tls,
+      requestTimeoutMs: config.http.requestTimeoutMs,
       logger,
     });
     cleanup.push(() => server.close(0));

@@ -27,6 +27,8 @@ export const configSchema = z
     http: z
       .object({
         bodyLimitBytes: positiveInt.default(1024 * 1024),
+        /** The whole request (headers and body) must arrive within this long, else 408 and the connection closes. */
+        requestTimeoutMs: z.number().int().min(1000).max(3_600_000).default(60_000),
         shutdownGraceMs: positiveInt.default(10_000),
       })
       .prefault({}),

@@ -15,15 +15,25 @@ export interface RunningServer {
   close(graceMs: number): Promise<void>;
 }
 
-function clientErrorResponse(err: NodeJS.ErrnoException): string {
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+function clientErrorResponse(err: NodeJS.ErrnoException, requestTimeoutMs: number): string {
   const problem = toProblem(
-    tooLarge
+    err.code === 'HPE_HEADER_OVERFLOW'
       ? omegaError('OMEGA_ERR_HEADERS_TOO_LARGE', 'The request headers exceed the server limit.')
-      : omegaError('OMEGA_ERR_BAD_REQUEST', 'The request is not valid HTTP.'),
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? omegaError(
+            'OMEGA_ERR_REQUEST_TIMEOUT',
+            `The request did not arrive in full within ${requestTimeoutMs / 1000} s (its headers, or as many body bytes as its Content-Length says).`,
+          )
+        : omegaError('OMEGA_ERR_BAD_REQUEST', 'The request is not valid HTTP.'),
   );
   const body = JSON.stringify(problem);
-  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  const reason = REASONS[problem.status] ?? 'Bad Request';
   return `HTTP/1.1 ${problem.status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
@@ -36,16 +46,26 @@ export async function startServer(opts: {
   host: string;
   port: number;
   tls?: { cert: string; key: string };
+  /** The whole request (headers and body) must arrive within this long (default 60 s), else 408. */
+  requestTimeoutMs?: number;
   logger: Logger;
 }): Promise<RunningServer> {
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
+  // Node checks the timeouts every connectionsCheckingInterval (30 s by default: a request
+  // could be held up to 90 s); a few seconds keeps the answer near the limit it names.
+  const timing = {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(20_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(requestTimeoutMs / 4))),
+  };
   const serverOptions = opts.tls
     ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }
     : undefined;
   const listener = kernelListener(opts.fetch, { hostname: opts.host, secure: opts.tls !== undefined });
   // Host-less HTTP/1.1 reaches the listener, which answers it with a problem (Node's is an empty 400)
   const server: HttpServer | HttpsServer = serverOptions
-    ? createHttpsServer({ ...serverOptions, requireHostHeader: false }, listener)
-    : createHttpServer({ requireHostHeader: false }, listener);
+    ? createHttpsServer({ ...serverOptions, ...timing, requireHostHeader: false }, listener)
+    : createHttpServer({ ...timing, requireHostHeader: false }, listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -53,14 +73,14 @@ export async function startServer(opts: {
       resolve();
     });
   });
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || err.code === 'ECONNRESET') {
+    // An answer already begun (a handler's, or a stream's) cannot be followed by another.
+    const begun = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+    if (!socket.writable || begun || err.code === 'ECONNRESET') {
       socket.destroy();
       return;
     }
-    socket.end(clientErrorResponse(err));
+    socket.end(clientErrorResponse(err, requestTimeoutMs));
   });
   server.on('error', (err) => opts.logger.error({ err }, 'http server error'));
 

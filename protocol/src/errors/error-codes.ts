@@ -44,6 +44,11 @@ export const ERROR_CODES = {
     title: 'Request headers too large',
     fix: 'Send fewer or smaller headers (cookies and tokens are the usual cause).',
   },
+  OMEGA_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request timeout',
+    fix: 'The whole request (headers and body) must arrive within http.requestTimeoutMs (60 s by default): send as many body bytes as its Content-Length says, without pausing.',
+  },
   OMEGA_ERR_BAD_REQUEST: {
     status: 400,
     title: 'Malformed request',

@@ -1,0 +1,68 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, startTempKernel, TEST_ADMIN_TOKEN, type TempKernel } from '../helpers/temp-kernel.js';
+
+/** Sends `request` and keeps the socket open; resolves what the kernel answered once it closed (or after 10 s). */
+async function hold(url: string, request: string): Promise<{ head: string; body: string; ms: number }> {
+  const { port } = new URL(url);
+  const socket = connect(Number(port), '127.0.0.1');
+  const started = performance.now();
+  let text = '';
+  socket.on('data', (d) => {
+    text += d.toString();
+  });
+  socket.write(request);
+  await new Promise<void>((resolve) => {
+    socket.on('close', () => resolve());
+    socket.setTimeout(10_000, () => socket.destroy());
+  });
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  return { head, body, ms: performance.now() - started };
+}
+
+describe('a request that does not arrive in full', () => {
+  let k: TempKernel;
+  beforeAll(async () => {
+    k = await startTempKernel({ http: { requestTimeoutMs: 1500 } });
+  });
+  afterAll(async () => {
+    await k.stop();
+    removeDir(k.dataDir);
+  });
+
+  it.each([
+    [
+      'a body shorter than its Content-Length',
+      `POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_ADMIN_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"topic":"ops.`,
+    ],
+    ['headers that never end', 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: a'],
+  ])(
+    '%s gets 408 problem+json once http.requestTimeoutMs has passed, and the connection closes',
+    async (_what, request) => {
+      const r = await hold(k.url, request);
+      expect(r.head).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(r.head).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+      expect(JSON.parse(r.body)).toMatchObject({ status: 408, code: 'OMEGA_ERR_REQUEST_TIMEOUT' });
+      expect(r.ms).toBeGreaterThanOrEqual(1400);
+      // The kernel still answers everyone else.
+      expect((await fetch(`${k.url}/api/v1/health`)).status).toBe(200);
+    },
+  );
+
+  it('a body sent slowly but in full within the limit is answered', async () => {
+    const { port } = new URL(k.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let text = '';
+    socket.on('data', (d) => {
+      text += d.toString();
+    });
+    const body = JSON.stringify({ topic: 'ops.maintenance.announced', data: { note: 'slow' } });
+    socket.write(
+      `POST /api/v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${TEST_ADMIN_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await new Promise((r) => setTimeout(r, 700));
+    socket.write(body.slice(10));
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    expect(text).toMatch(/^HTTP\/1\.1 202 /);
+  });
+});
