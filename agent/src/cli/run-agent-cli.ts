@@ -51,7 +51,7 @@ export async function runAgentCli(
   };
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    values = parseArgs({
+    const parsed = parseArgs({
       args: argv,
       options: {
         ...Object.fromEntries(
@@ -64,7 +64,17 @@ export async function runAgentCli(
       },
       allowPositionals: false,
       strict: true,
-    }).values as typeof values;
+      tokens: true,
+    });
+    values = parsed.values as typeof values;
+    // A value flag given twice kept the last, silently (`--server A --server B` joined B).
+    const given = new Set<string>();
+    for (const t of parsed.tokens) {
+      if (t.kind !== 'option' || t.value === undefined || AGENT_OPTIONS[t.name]?.multiple) continue;
+      if (given.has(t.name))
+        return fail(`--${t.name} was given twice; give it once (run ${program} --help)`, undefined, 2);
+      given.add(t.name);
+    }
   } catch (err) {
     return fail(`${(err as Error).message}; run ${program} --help for the options`, undefined, 2);
   }
