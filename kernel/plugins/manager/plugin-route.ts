@@ -2,6 +2,7 @@ import type { PluginRoute, RouteRequest } from '@omega/protocol';
 import type { Context } from 'hono';
 import { type Principal, routeCaller } from '../../auth/index.js';
 import {
+  REFRESH_COOKIE,
   type RefreshCookieRole,
   refreshCookie,
   refreshCookiePath,
@@ -164,6 +165,13 @@ function cookieBridge(
       ? refreshTokenFromCookie(c)
       : undefined;
   const optedIn = wantsRefreshCookie(c);
+  // A browser that opted in but holds no cookie (never signed in here, or signed out) has no
+  // session to refresh: that is a 401, not the plugin's 400 for a body it never sent.
+  if (optedIn && role !== 'issue' && obj?.refreshToken === undefined && fromCookie === undefined)
+    throw omegaError(
+      'OMEGA_ERR_UNAUTHENTICATED',
+      `No ${REFRESH_COOKIE} cookie came with the request: this browser has no sign-in session here; sign in.`,
+    );
   return {
     body: fromCookie === undefined ? body : { ...obj, refreshToken: fromCookie },
     /** The result as the client gets it, and the cookie to set. */
