@@ -108,10 +108,13 @@ function errorResponse(
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The Idempotency-Key of a mutating request to a route whose body the kernel reads (else undefined). */
+/**
+ * The Idempotency-Key of a mutating request (else undefined), whatever the route's `body`: a
+ * kernel route's zod schema is keyed as a plugin route's `json` is (schema routes once ignored
+ * the key, so a retried POST /api/v1/events published twice).
+ */
 function keyOf(c: Context, route: RouteSpec): string | undefined {
-  if (!MUTATING.has(route.method) || (route.body !== undefined && route.body !== 'json')) return undefined;
-  return readHeader(c, 'idempotency-key');
+  return MUTATING.has(route.method) ? readHeader(c, 'idempotency-key') : undefined;
 }
 
 /** The app built from the route table, and its `fetch` (see directDispatch). */
