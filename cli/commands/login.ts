@@ -1,6 +1,6 @@
 import { ApiError } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
-import { contextNameFor, readCliConfig, writeCliConfig } from '../config/cli-config.js';
+import { contextNameFor, contextNameProblem, readCliConfig, writeCliConfig } from '../config/cli-config.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 import { readSecret } from '../read-secret.js';
@@ -34,7 +34,15 @@ export const loginCommand: Command = {
       throw new UsageError(`--url must be an http(s) URL (got ${url})`);
     if (url.startsWith('http:') && !isLoopbackUrl(url))
       throw new UsageError(`refusing to send credentials over plain http to ${new URL(url).host}; use https`);
-    const name = typeof values.context === 'string' ? values.context : contextNameFor(url);
+    const named = typeof values.context === 'string' ? values.context : undefined;
+    const name = named ?? contextNameFor(url);
+    const badName = contextNameProblem(name);
+    if (badName)
+      throw new UsageError(
+        named !== undefined
+          ? badName
+          : `the host of --url makes no context name (1–64 letters, digits or ._:@-); name one with --context NAME`,
+      );
     const probe = { url, token: undefined as string | undefined };
     let auth: NonNullable<ReturnType<typeof readCliConfig>['contexts'][string]['auth']>;
     let who: string;

@@ -21,10 +21,13 @@ export const contextSchema = z.object({
 });
 export type CliContext = z.output<typeof contextSchema>;
 
+/** What a context may be called: letters, digits and `._:@-`, 1–64 of them. */
+const CONTEXT_NAME = /^[A-Za-z0-9._:@-]{1,64}$/;
+
 const configSchema = z.object({
   version: z.literal(1),
   current: z.string().optional(),
-  contexts: z.record(z.string().regex(/^[A-Za-z0-9._:@-]{1,64}$/), contextSchema),
+  contexts: z.record(z.string().regex(CONTEXT_NAME), contextSchema),
 });
 export type CliConfig = z.output<typeof configSchema>;
 
@@ -63,18 +66,33 @@ export function readCliConfig(path = cliConfigPath()): CliConfig {
     throw new Error(
       `${path} is not an omega CLI config (${parsed.error.issues[0]?.message}); fix or delete it`,
     );
-  return parsed.data;
+  // Looked up by names users type: `toString` or `constructor` must not find Object's own.
+  return { ...parsed.data, contexts: Object.assign(Object.create(null), parsed.data.contexts) };
 }
 
-/** Writes the config atomically, readable by its owner only (0600, its folder 0700): it holds credentials. */
+/** Why `name` cannot name a context (`flag`: how the user gave it), or undefined when it can. */
+export function contextNameProblem(name: string, flag = '--context'): string | undefined {
+  return CONTEXT_NAME.test(name) && name !== '__proto__'
+    ? undefined
+    : `${flag} must be 1–64 letters, digits or ._:@- (got "${name.slice(0, 80)}")`;
+}
+
+/**
+ * Writes the config atomically, readable by its owner only (0600, its folder 0700): it holds
+ * credentials. A config the CLI could not read back (a context name it refuses) is never
+ * written: one bad name made every later command fail, `context delete` included.
+ */
 export async function writeCliConfig(config: CliConfig, path = cliConfigPath()): Promise<void> {
+  const checked = configSchema.safeParse(config);
+  if (!checked.success)
+    throw new Error(`not saving the CLI config: ${checked.error.issues[0]?.message ?? 'invalid'}`);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
 }
 
-/** A context name for a URL: its host and port. */
+/** A context name for a URL: its host (an IPv6 address without its brackets) and port. */
 export function contextNameFor(url: string): string {
   const u = new URL(url);
-  return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+  return `${u.hostname.replace(/^\[|\]$/g, '')}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
 }

@@ -160,4 +160,29 @@ describe('omega login and contexts', () => {
     expect(remote.code).toBe(2);
     expect(remote.stderr).toMatch(/use https/);
   });
+  it('refuses a context name it could not read back, before signing in, and keeps every saved context usable', async () => {
+    const before = readFileSync(configFile(), 'utf8');
+    for (const name of ['with space', '', 'a/b', 'é', 'x'.repeat(65), '__proto__']) {
+      const r = await omega(
+        ['login', '--url', k.url, '--username', 'ops', '--password-stdin', '--context', name],
+        env,
+        `${GOOD_PASSWORD}\n`,
+      );
+      expect(r.code, JSON.stringify(name)).toBe(2);
+      expect(r.stderr.trim().split('\n'), JSON.stringify(name)).toEqual([
+        `omega: --context must be 1–64 letters, digits or ._:@- (got "${name}")`,
+      ]);
+    }
+    // Nothing was written: the file is as it was, and the CLI still reads it.
+    expect(readFileSync(configFile(), 'utf8')).toBe(before);
+    const list = await omega(['context', 'list'], env);
+    expect(list.code).toBe(0);
+    // A name that is one of Object's own is no context either.
+    const proto = await omega(['context', 'use', 'toString'], env);
+    expect(proto.code).toBe(2);
+    expect(proto.stderr).toContain('no context "toString"');
+    // An IPv6 URL names its context without brackets (a name with them was refused on the next read).
+    const v6 = await omega(['login', '--url', 'http://[::1]:9', '--token', 'omg_x'], env);
+    expect(v6.stderr).not.toContain('not an omega CLI config');
+  });
 });
