@@ -10,7 +10,7 @@ export const LIST_SEPARATOR = '\0';
 /**
  * A command's flags and positionals (node:util parseArgs, strict). A list flag given more than
  * once arrives as its values joined by {@link LIST_SEPARATOR}; any other string flag given twice
- * is refused, naming it.
+ * is refused, naming it, and so is a string flag given an empty value.
  */
 export function parseFlags(
   cmd: Command,
@@ -32,11 +32,17 @@ export function parseFlags(
     tokens: true,
   });
   const seen = new Set<string>();
-  for (const t of tokens)
-    if (t.kind === 'option' && cmd.options[t.name]?.type === 'string' && !cmd.options[t.name]?.list) {
-      if (seen.has(t.name)) throw new UsageError(`--${t.name} was given more than once; give it once`);
-      seen.add(t.name);
-    }
+  for (const t of tokens) {
+    if (t.kind !== 'option' || cmd.options[t.name]?.type !== 'string') continue;
+    // `--grace=` read as "not given" (the default grace, exit 0): an empty value is a mistake.
+    if ((t.value as string | undefined) === '')
+      throw new UsageError(
+        `--${t.name} needs a value (it was given empty); leave the flag out for the default`,
+      );
+    if (cmd.options[t.name]?.list) continue;
+    if (seen.has(t.name)) throw new UsageError(`--${t.name} was given more than once; give it once`);
+    seen.add(t.name);
+  }
   const out: Record<string, string | boolean | undefined> = {};
   for (const [k, v] of Object.entries(values)) out[k] = Array.isArray(v) ? v.join(LIST_SEPARATOR) : v;
   return { values: out, positionals };

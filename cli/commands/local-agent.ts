@@ -10,7 +10,10 @@ export const LOCAL_AGENT_DIR = 'agent';
 /** A running local agent and how to stop it. */
 export interface LocalAgent {
   child: ChildProcess;
-  /** SIGTERM (the agent leaves), then SIGKILL after `graceMs`. */
+  /**
+   * SIGTERM (the agent leaves), then SIGKILL after `graceMs`. A stop of the whole process group
+   * reaches the agent from the group too; it takes the two as one stop (the agent's repeat window).
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -64,7 +67,11 @@ export async function startLocalAgent(
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('exit', (code, signal) => {
-    if (!stopping) print(`the local agent exited (${signal ?? `code ${code}`}); the kernel keeps running`);
+    const how = signal ?? `code ${code}`;
+    if (!stopping) print(`the local agent exited (${how}); the kernel keeps running`);
+    // A stop the agent cut short (a second signal, the SIGKILL after the grace) says so.
+    else if (code === 0) print('the local agent left');
+    else print(`the local agent did not leave cleanly (${how})`);
   });
   let stopping = false;
   print(`local agent started (pid ${child.pid}, data in ${dataDir})`);

@@ -35,4 +35,13 @@ describe('omega sessions run flags', () => {
     );
     expect(run('--name', 'a', '--', 'true').name).toBe('a');
   });
+  it('refuses a string flag given an empty value, naming it (--grace= read as "not given")', () => {
+    for (const flag of ['--memory=', '--time-limit=', '--name=', '--cwd=', '--env='])
+      expect(() => run(flag, '--', 'true'), flag).toThrow(
+        `${flag.slice(0, -1)} needs a value (it was given empty); leave the flag out for the default`,
+      );
+    expect(() => parseFlags(sessionsCommand, ['kill', 's-1', '--grace', ''])).toThrow(
+      /--grace needs a value/,
+    );
+  });
 });

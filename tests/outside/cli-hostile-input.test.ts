@@ -104,7 +104,7 @@ describe('omega CLI, a whole-number flag given something else', () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const cases: Array<[string[], string]> = [
         [['nodes', 'list', '--limit', 'abc'], '--limit takes a whole number 1–1000 (got "abc")'],
-        [['nodes', 'list', '--limit='], '--limit takes a whole number 1–1000 (got "")'],
+        [['nodes', 'list', '--limit='], '--limit needs a value (it was given empty)'],
         [['nodes', 'list', '--limit', '1e3'], '--limit takes a whole number 1–1000 (got "1e3")'],
         [['nodes', 'list', '--limit', '1001'], '--limit takes a whole number 1–1000 (got "1001")'],
         [['sessions', 'list', '--limit', '0'], '--limit takes a whole number 1–500 (got "0")'],

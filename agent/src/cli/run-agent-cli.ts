@@ -18,6 +18,40 @@ export interface AgentCliIo {
   onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
   /** Leaves at once (a second SIGTERM). */
   exit: (code: number) => void;
+  /** A monotonic clock in ms, for the repeat window of {@link judgeStopSignals}. */
+  now?: () => number;
+}
+
+/**
+ * How long after the first SIGTERM/SIGINT one more is still the same stop, in ms. A parent that
+ * forwards its own signal to the agent (`omega start` for its local agent, npm, a wrapper script)
+ * sends it a moment after the process group's or systemd's cgroup-wide one reached the agent.
+ */
+export const STOP_REPEAT_WINDOW_MS = 1000;
+
+/**
+ * Sorts the stop signals the agent receives: the first leaves gracefully; one repeat within
+ * {@link STOP_REPEAT_WINDOW_MS} of it is the same stop delivered twice and changes nothing; any
+ * other (later, or a third) is an operator insisting, and exits at once.
+ */
+export function judgeStopSignals(
+  now: () => number,
+  windowMs = STOP_REPEAT_WINDOW_MS,
+): () => 'leave' | 'repeat' | 'exit' {
+  let first: number | undefined;
+  let repeated = false;
+  return () => {
+    const at = now();
+    if (first === undefined) {
+      first = at;
+      return 'leave';
+    }
+    if (!repeated && at - first < windowMs) {
+      repeated = true;
+      return 'repeat';
+    }
+    return 'exit';
+  };
 }
 
 const processIo: AgentCliIo = {
@@ -33,12 +67,14 @@ const processIo: AgentCliIo = {
     };
   },
   exit: (code) => process.exit(code),
+  now: () => performance.now(),
 };
 
 /**
  * `omega-agent [flags]` (and `omega agent`): resolves the exit code. Bad input is one line on
  * stderr and exit 2; a refusal or an unusable identity one line and exit 1; SIGTERM/SIGINT
- * leave gracefully and exit 0, a second one exits 1 at once.
+ * leave gracefully and exit 0, a second one exits 1 at once — unless it is the one repeat within
+ * {@link STOP_REPEAT_WINDOW_MS} of the first (see {@link judgeStopSignals}).
  */
 export async function runAgentCli(
   argv: string[],
@@ -120,10 +156,16 @@ export async function runAgentCli(
       return fail(err.message, err.code, err.code === 'OMEGA_ERR_AGENT_CONFIG' ? 2 : 1);
     return fail((err as Error).message);
   }
-  let signals = 0;
+  // A stop of the whole process group (Ctrl-C, systemd's KillMode=control-group) reaches the
+  // local agent of `omega start` twice, from the group and forwarded by the kernel: one stop.
+  const judge = judgeStopSignals(io.now ?? (() => performance.now()));
   const off = io.onSignal((signal) => {
-    signals++;
-    if (signals > 1) {
+    const verdict = judge();
+    if (verdict === 'repeat') {
+      logger.debug({ signal }, 'the same stop again (within the repeat window); still leaving');
+      return;
+    }
+    if (verdict === 'exit') {
       io.stderr(`${program}: second ${signal}, exiting without waiting\n`);
       logger.flush();
       io.exit(1);
