@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec, type SameShape } from '../../http/route.js';
@@ -10,8 +11,35 @@ const json = (body: unknown, status = 200): Response =>
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
   });
 
+/** An Ed25519 public key's `x`: its 32 bytes as 43 base64url characters, unpadded (RFC 8037). */
+const ED25519_X = /^[A-Za-z0-9_-]{43}$/;
+const X_MUST_BE = 'must be an Ed25519 public key: its 32 bytes as 43 base64url characters, no padding';
+
+/**
+ * Refuses a `jwk.x` that is not an Ed25519 public key (`{"x":"abc"}` was trusted and written to the
+ * trust file), or that Node does not import as one. The last of the 43 characters carries 2 bits
+ * past the 32 bytes: they must be 0, or one key would have several spellings, each its own kid.
+ * The rest (kty, crv, a private `d`) is publisherKey's to refuse.
+ */
+function checkPublicX(jwk: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const { x } = jwk;
+  if (
+    typeof x !== 'string' ||
+    !ED25519_X.test(x) ||
+    Buffer.from(x, 'base64url').toString('base64url') !== x
+  ) {
+    ctx.addIssue({ code: 'custom', path: ['x'], message: X_MUST_BE });
+    return;
+  }
+  try {
+    createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+  } catch {
+    ctx.addIssue({ code: 'custom', path: ['x'], message: 'does not import as an Ed25519 public key' });
+  }
+}
+
 const trustBody = z.strictObject({
-  jwk: z.record(z.string(), z.unknown()),
+  jwk: z.record(z.string(), z.unknown()).superRefine(checkPublicX),
   name: z.string().min(1).max(128).optional(),
 });
 
