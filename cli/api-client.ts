@@ -98,6 +98,23 @@ export async function currentToken(values: Record<string, unknown>): Promise<str
   return target.credential?.source === 'context' ? sessionToken(target) : target.credential?.token;
 }
 
+/** Whose credential a call sent, as a refusal names it: the context's user only when the context's credential was used. */
+function whoSent(target: CliTarget): string {
+  const auth = target.context?.value.auth;
+  if (target.credential?.source === 'context' && auth?.kind === 'session')
+    return `signed in as ${auth.username}`;
+  const source = target.credential?.source;
+  return source === 'flag'
+    ? 'with the --token given'
+    : source === 'env'
+      ? 'with $OMEGA_TOKEN'
+      : source === 'context'
+        ? `with the API token of context ${target.context?.name}`
+        : source === 'file'
+          ? 'with the admin-token file'
+          : 'with no credential';
+}
+
 /** What to run when the kernel says the caller is not signed in. */
 function signInHint(target: CliTarget): string {
   const url = target.url;
@@ -142,7 +159,7 @@ export async function callApi(
     throw new ApiError(signInHint(target), p.code ?? 'OMEGA_ERR_AUTH_REQUIRED', p);
   if (status === 403 && p.code !== 'OMEGA_ERR_CONSENT_REQUIRED')
     throw new ApiError(
-      `${p.detail ?? 'forbidden'} (signed in as ${target.context?.value.auth?.kind === 'session' ? target.context.value.auth.username : 'the token given'}; ask an admin for the permission, or use --context/--token of an account that has it)`,
+      `${p.detail ?? 'forbidden'} (${whoSent(target)}; ask an admin for the permission, or use --context/--token of an account that has it)`,
       p.code ?? 'OMEGA_ERR_FORBIDDEN',
       p,
     );

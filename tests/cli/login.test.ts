@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, type TempKernel } from '../helpers/temp-kernel.js';
-import { call, GOOD_PASSWORD, startSecurityKernel } from '../security/security-kernel.js';
+import { call, GOOD_PASSWORD, startSecurityKernel, userWithRoles } from '../security/security-kernel.js';
 
 /*
  * `omega login` and contexts, as an operator uses them: the real CLI in a child process, a
@@ -184,5 +184,18 @@ describe('omega login and contexts', () => {
     // An IPv6 URL names its context without brackets (a name with them was refused on the next read).
     const v6 = await omega(['login', '--url', 'http://[::1]:9', '--token', 'omg_x'], env);
     expect(v6.stderr).not.toContain('not an omega CLI config');
+  });
+  it('a refusal of a --token names that token, not the signed-in context user', async () => {
+    const signed = await omega(
+      ['login', '--url', k.url, '--username', 'ops', '--password-stdin'],
+      env,
+      `${GOOD_PASSWORD}\n`,
+    );
+    expect(signed.code).toBe(0);
+    const viewer = await userWithRoles(k, 'watcher', ['viewer']);
+    const r = await omega(['plugin', 'disable', 'metrics', '--token', viewer.accessToken], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('(with the --token given;');
+    expect(r.stderr).not.toContain('signed in as ops');
   });
 });
