@@ -73,6 +73,12 @@ function asOmegaError(err: unknown): unknown {
 }
 
 /** True when the request carries a body (HTTP/1.1 framing: a non-zero length or chunked). */
+/** The query string of `url` with its `?`, or '' when it has none. */
+function queryOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? '' : url.slice(q);
+}
+
 function hasBody(c: Context): boolean {
   const length = readHeader(c, 'content-length');
   return length !== undefined ? length !== '0' : readHeader(c, 'transfer-encoding') !== undefined;
@@ -231,7 +237,8 @@ function build(opts: HttpAppOptions, log: Log): Built {
     const started = await store.begin(
       scope,
       checkIdempotencyKey(key),
-      requestFingerprint(c.req.method, c.req.path, input.body),
+      // The query is part of the request (install ?dryRun=true, then ?consent=…: not one request).
+      requestFingerprint(c.req.method, c.req.path + queryOf(c.req.url), input.body),
     );
     if (started.kind === 'replay') {
       const { status, headers, body } = started.response;

@@ -56,6 +56,19 @@ describe('Idempotency-Key on kernel routes with a schema body', () => {
     expect(published(since)).toHaveLength(1);
   });
 
+  it('binds the key to the query string too: the same body under another query is refused, not replayed', async () => {
+    // A plugin route's query changes what it does (install ?dryRun=true, then ?consent=…): a
+    // retry of the second must not get the first's answer. The kernel's events route ignores
+    // its query, which makes it a plain witness of the fingerprint.
+    const first = await post('/api/v1/events?try=1', { topic: TOPIC, data: { q: 1 } }, 'publish-q');
+    expect(first.status).toBe(202);
+    const other = await post('/api/v1/events?try=2', { topic: TOPIC, data: { q: 1 } }, 'publish-q');
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('OMEGA_ERR_IDEMPOTENCY_KEY_REUSED');
+    const same = await post('/api/v1/events?try=1', { topic: TOPIC, data: { q: 1 } }, 'publish-q');
+    expect(same).toMatchObject({ status: 202, replayed: 'true', body: { seq: first.body.seq } });
+  });
+
   it('refuses a key plugin routes refuse (400 naming Idempotency-Key), publishing nothing', async () => {
     const since = k.kernel.bus.lastSeq;
     for (const key of ['k'.repeat(200), 'has spaces']) {
