@@ -104,11 +104,19 @@ describe('liveness (kernel clock, sweep timer)', () => {
       /^no heartbeat for [34] s, last from 10\.203\.7\.12 at \d\d:\d\d:\d\d UTC$/,
     );
     const states = down.status.history.map((h: Doc) => h.state);
-    expect(states.slice(-3)).toEqual(['ready', 'suspect', 'down']);
-    const suspect = down.status.history.at(-2);
-    expect(suspect.reason).toMatch(/^missed heartbeats: none for \d s/);
-    // Never earlier than the bounds allow (judged on the kernel's clock).
-    expect(Date.parse(suspect.at) - lastHb).toBeGreaterThanOrEqual(1_500);
+    // Suspect first — unless the sweep due at suspect-at ran past down-at (1.5 s late here; 20 s
+    // with the default bounds), when one sweep judges a ready node down (judge-liveness.unit.test.ts):
+    // a CI machine under load did that once.
+    const viaSuspect = states.at(-2) === 'suspect';
+    expect(states.slice(viaSuspect ? -3 : -2)).toEqual(
+      viaSuspect ? ['ready', 'suspect', 'down'] : ['ready', 'down'],
+    );
+    if (viaSuspect) {
+      const suspect = down.status.history.at(-2);
+      expect(suspect.reason).toMatch(/^missed heartbeats: none for \d s/);
+      // Never earlier than the bounds allow (judged on the kernel's clock).
+      expect(Date.parse(suspect.at) - lastHb).toBeGreaterThanOrEqual(1_500);
+    }
     expect(Date.parse(down.status.since) - lastHb).toBeGreaterThanOrEqual(3_000);
     // And back on the next heartbeat.
     await deliver([hb(id, c, 5)]);
@@ -119,14 +127,10 @@ describe('liveness (kernel clock, sweep timer)', () => {
       .events(['nodes.node.*'])
       .filter((e) => (e.data as Doc).id === id)
       .map((e) => e.topic);
-    expect(topics).toEqual([
-      'nodes.node.joined',
-      'nodes.node.suspect',
-      'nodes.node.down',
-      'nodes.node.ready',
-    ]);
+    const path = viaSuspect ? ['suspect', 'down', 'ready'] : ['down', 'ready'];
+    expect(topics).toEqual(['nodes.node.joined', ...path.map((to) => `nodes.node.${to}`)]);
     const audited = k.events(['audit.nodes.state']).filter((e) => (e.data as Doc).target === id);
-    expect(audited.map((e) => (e.data as Doc).details.to)).toEqual(['suspect', 'down', 'ready']);
+    expect(audited.map((e) => (e.data as Doc).details.to)).toEqual(path);
   });
 
   it('the agent clock is ignored: a heartbeat claiming an old time still counts by its arrival', async () => {
