@@ -9,6 +9,12 @@ export interface CliOption {
    * usage error (it silently took the last).
    */
   list?: boolean;
+  /**
+   * The actions that take it (their words after the command: `remove`, `token create`); given
+   * with any other action, a usage error — not ignored (`nodes remove N --deadline 6h` removed
+   * the node at once). Absent: every action takes it.
+   */
+  for?: readonly string[];
 }
 
 /** One CLI command: its flags (node:util parseArgs), its help, and what it does. */

@@ -43,6 +43,20 @@ export function parseFlags(
     if (seen.has(t.name)) throw new UsageError(`--${t.name} was given more than once; give it once`);
     seen.add(t.name);
   }
+  for (const [name, o] of Object.entries(cmd.options)) {
+    if (!o.for || (values as Record<string, unknown>)[name] === undefined) continue;
+    const takes = (action: string) => action.split(' ').every((w, i) => positionals[i] === w);
+    if (o.for.some(takes)) continue;
+    // Name the action as many words deep as the flag's own actions go (`token list`, not `token`).
+    const depth = Math.max(
+      1,
+      ...o.for.filter((a) => a.startsWith(`${positionals[0]} `)).map((a) => a.split(' ').length),
+    );
+    const given = positionals.slice(0, depth).join(' ');
+    throw new UsageError(
+      `--${name} does not apply to ${cmd.name}${given ? ` ${given}` : ''} (it is for: ${o.for.join(', ')})`,
+    );
+  }
   const out: Record<string, string | boolean | undefined> = {};
   for (const [k, v] of Object.entries(values)) out[k] = Array.isArray(v) ? v.join(LIST_SEPARATOR) : v;
   return { values: out, positionals };

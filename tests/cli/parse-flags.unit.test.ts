@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command.js';
+import { nodesCommand } from '../../cli/commands/nodes.js';
 import { sessionsCommand, specFromFlags } from '../../cli/commands/sessions.js';
 import { parseFlags } from '../../cli/parse-flags.js';
 
@@ -43,5 +44,47 @@ describe('omega sessions run flags', () => {
     expect(() => parseFlags(sessionsCommand, ['kill', 's-1', '--grace', ''])).toThrow(
       /--grace needs a value/,
     );
+  });
+  it('refuses a flag of another action, naming the actions that take it (it was ignored: nodes remove --deadline removed at once)', () => {
+    const refused: Array<[typeof nodesCommand, string[], string]> = [
+      [
+        nodesCommand,
+        ['remove', 'n2', '--deadline', '6h'],
+        '--deadline does not apply to nodes remove (it is for: cordon, drain)',
+      ],
+      [
+        nodesCommand,
+        ['show', 'vm', '--ttl', '1h'],
+        '--ttl does not apply to nodes show (it is for: token create)',
+      ],
+      [
+        nodesCommand,
+        ['token', 'list', '--uses', '2'],
+        '--uses does not apply to nodes token list (it is for: token create)',
+      ],
+      [
+        sessionsCommand,
+        ['kill', 's-1', '--memory', '1G'],
+        '--memory does not apply to sessions kill (it is for: run, quota set)',
+      ],
+      [sessionsCommand, ['list', '--offset=1'], '--offset does not apply to sessions list (it is for: logs)'],
+      [
+        sessionsCommand,
+        ['quota', 'rm', 'user', 'u-1', '--cores', '1'],
+        '--cores does not apply to sessions quota rm (it is for: run, quota set)',
+      ],
+    ];
+    for (const [cmd, args, message] of refused)
+      expect(() => parseFlags(cmd, args), args.join(' ')).toThrow(message);
+    // The actions that take them still do.
+    expect(
+      parseFlags(nodesCommand, ['drain', 'n2', '--deadline', '6h', '--reason', 'r']).values.deadline,
+    ).toBe('6h');
+    expect(parseFlags(nodesCommand, ['token', 'create', '--ttl', '1h']).values.ttl).toBe('1h');
+    expect(parseFlags(sessionsCommand, ['quota', 'set', 'user', 'u-1', '--cores', '1']).values.cores).toBe(
+      '1',
+    );
+    expect(parseFlags(sessionsCommand, ['run', '-f', '--', 'true']).values.follow).toBe(true);
+    expect(parseFlags(sessionsCommand, ['list', '--json']).values.json).toBe(true);
   });
 });
