@@ -110,7 +110,7 @@ describe('omega CLI, a whole-number flag given something else', () => {
         [['sessions', 'list', '--limit', '0'], '--limit takes a whole number 1–500 (got "0")'],
         [['sessions', 'logs', 's1', '--offset=-1'], '--offset takes a whole number ≥ 0 (got "-1")'],
         [['sessions', 'run', '--priority=1.5', '--', 'true'], '--priority takes a whole number -1000–1000'],
-        [['nodes', 'label', 'n1', 'a=b', '--version='], 'nodes show --json shows it'],
+        [['nodes', 'label', 'n1', 'a=b', '--version=x'], 'nodes show --json shows it'],
         [['nodes', 'token', 'create', '--uses', '0'], '--uses takes a whole number ≥ 1 (got "0")'],
         [['start', '--port', '99999'], '--port takes a whole number 0–65535 (got "99999")'],
       ];
