@@ -13,3 +13,8 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 export function terminalSafe(text: string): string {
   return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+/** `text` for one cell of a one-line-per-item listing: a newline, return or tab shown as `\n`, `\r`, `\t`, so it cannot start a line of its own. */
+export function inline(text: string): string {
+  return text.replace(/[\n\r\t]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+}

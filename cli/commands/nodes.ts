@@ -5,6 +5,7 @@ import { bytes } from '../format-bytes.js';
 import { intFlag } from '../int-flag.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
+import { inline } from '../terminal-safe.js';
 import { timeFlag } from '../time-flag.js';
 import { joinCommandLine } from './join-command-line.js';
 import { nodeEnforcementLines } from './node-enforcement-lines.js';
@@ -112,7 +113,8 @@ function listLine(n: NodeView): string {
   const l = n.status.load;
   const cpu = l?.cpu === undefined ? '-' : `${Math.round(l.cpu * 100)}%`;
   const mem = l?.memUsed !== undefined && l.memTotal ? `${Math.round((l.memUsed / l.memTotal) * 100)}%` : '-';
-  const reason = n.status.reason.length > 70 ? `${n.status.reason.slice(0, 69)}…` : n.status.reason;
+  const said = inline(n.status.reason); // an agent's leave reason may hold a newline
+  const reason = said.length > 70 ? `${said.slice(0, 69)}…` : said;
   return [
     n.name.padEnd(20),
     stateOf(n).padEnd(18),
@@ -167,7 +169,7 @@ function tokenLine(t: TokenView): string {
     `${t.status.used}/${t.spec.uses}`.padEnd(9),
     `expires ${t.spec.expiresAt}`,
     ` ${labelsText(t.spec.labels)}`,
-    t.spec.description ? ` "${t.spec.description}"` : '',
+    t.spec.description ? ` "${inline(t.spec.description)}"` : '',
   ].join(' ');
 }
 

@@ -66,6 +66,18 @@ describe('omega CLI output and a hostile agent’s words', () => {
     }
   }, 60_000);
 
+  it('a newline in a token description cannot start a line of its own in nodes token list', async () => {
+    const made = await api<Doc>(k, '/api/v1/nodes/tokens', {
+      method: 'POST',
+      body: { uses: 1, description: 'rack a\nnd-forged    active   0/1' },
+    });
+    expect(made.status).toBe(201);
+    const r = await omega('nodes', 'token', 'list');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('"rack a\\nnd-forged');
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('nd-forged'))).toEqual([]);
+  }, 60_000);
+
   it('human output shows any control character the kernel sends as \\xNN; --json escapes it', () => {
     const written: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
