@@ -23,6 +23,8 @@ export interface Command {
   summary: string;
   usage: string;
   options: Record<string, CliOption>;
+  /** Takes flags only: a word after it is a usage error (`omega start extra` started a kernel). */
+  noArguments?: true;
   /** Returns the process exit code. */
   run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
 }

@@ -104,6 +104,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${renderHelp(cmd)}\n`);
       return 0;
     }
+    // `omega start extra` started a kernel as if the word were not there.
+    if (cmd.noArguments && positionals.length > 0)
+      throw new UsageError(
+        `omega ${cmd.name} takes no arguments (got "${positionals[0]}"); run omega ${cmd.name} --help`,
+      );
     return await cmd.run(values, positionals);
   } catch (err) {
     if (

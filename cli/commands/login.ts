@@ -26,6 +26,7 @@ export const loginCommand: Command = {
     token: str('Use this API token (omg_…) instead of a password'),
     json: { type: 'boolean', description: 'Print JSON' },
   },
+  noArguments: true,
   async run(values) {
     if (typeof values.url !== 'string')
       throw new UsageError('login needs --url, e.g. omega login --url https://omega.example:7700');
@@ -120,6 +121,7 @@ export const logoutCommand: Command = {
     context: str('The context (default: the current one)'),
     json: { type: 'boolean', description: 'Print JSON' },
   },
+  noArguments: true,
   async run(values) {
     const config = readCliConfig();
     const name = typeof values.context === 'string' ? values.context : config.current;

@@ -27,6 +27,7 @@ export const startCommand: Command = {
     'log-level': { ...str, description: 'fatal|error|warn|info|debug|trace|silent' },
     'no-local-agent': { type: 'boolean', description: "Do not start this machine's own node agent" },
   },
+  noArguments: true,
   async run(values) {
     const flags: KernelConfigInput = {};
     const port = intFlag(values, 'port', { min: 0, max: 65535 });

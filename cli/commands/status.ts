@@ -27,6 +27,7 @@ export const statusCommand: Command = {
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     json: { type: 'boolean', description: 'Print JSON' },
   },
+  noArguments: true,
   async run(values) {
     const url = resolveCliUrl(values);
     const token = await currentToken(values);

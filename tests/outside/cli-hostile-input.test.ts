@@ -126,6 +126,20 @@ describe('omega CLI, a whole-number flag given something else', () => {
     }
   });
 
+  it('a command that takes no arguments refuses one (omega start extra started a kernel)', async () => {
+    for (const args of [
+      ['start', 'extra'],
+      ['status', 'now'],
+      ['logout', 'me'],
+    ]) {
+      const r = await run(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(
+        `omega: omega ${args[0]} takes no arguments (got "${args[1]}"); run omega ${args[0]} --help\n`,
+      );
+    }
+  });
+
   it('bare omega is a usage error: the help on stderr, nothing on stdout, exit 2', async () => {
     const r = await run([]);
     expect(r.status).toBe(2);
