@@ -78,17 +78,18 @@ function labelsFlag(text: string): Record<string, string> {
 
 function needReason(values: Values, action: string): string {
   const reason = str(values.reason);
-  if (!reason) throw new UsageError(`omega alerts ${action} needs --reason TEXT (it is shown and audited)`);
+  if (!reason) throw new UsageError(`alerts ${action} needs --reason TEXT (it is shown and audited)`);
   return reason;
 }
 
 async function silence(values: Values): Promise<unknown> {
   const rule = str(values.rule);
   const label = str(values.label);
-  if (!rule && !label) throw new UsageError('omega alerts silence needs --rule ID and/or --label k=v');
+  if (!rule && !label) throw new UsageError('alerts silence needs --rule ID and/or --label k=v');
   const forText = str(values.for);
   const until = str(values.until);
-  if (!forText === !until) throw new UsageError('omega alerts silence needs one of --for 2h or --until TIME');
+  if (forText && until) throw new UsageError('alerts silence takes --for 2h or --until TIME, not both');
+  if (!forText && !until) throw new UsageError('alerts silence needs one of --for 2h or --until TIME');
   return kernelApi(values).post('/api/v1/metrics/alerts/silences', {
     body: {
       ...(rule ? { rule } : {}),

@@ -111,7 +111,12 @@ export const pluginCommand: Command = {
     if (action === 'upgrade') return runMarketplaceAction('upgrade', values, rest);
     if (action === 'info' && name && values.remote === true)
       return runMarketplaceAction('info', values, rest);
-    if (!name || extra.length) throw new UsageError(`plugin ${action} needs exactly one plugin name`);
+    if (!name || extra.length)
+      throw new UsageError(
+        action === 'trust'
+          ? 'plugin trust needs exactly one publisher public key file (PUBLISHER.public.jwk)'
+          : `plugin ${action} needs exactly one plugin name`,
+      );
     if (action === 'trust') return runPluginTrust(values, name);
     const api = kernelApi(values);
     const path = { name };

@@ -126,6 +126,36 @@ describe('omega CLI, a whole-number flag given something else', () => {
     }
   });
 
+  it('usage errors say what is wrong once: no doubled prefix, both --for and --until named as both, trust wants a key file', async () => {
+    const cases: Array<[string[], string]> = [
+      [['alerts', 'ack', 'a-1'], 'omega: alerts ack needs --reason TEXT (it is shown and audited)\n'],
+      [
+        [
+          'alerts',
+          'silence',
+          '--rule',
+          'r',
+          '--reason',
+          'x',
+          '--for',
+          '1h',
+          '--until',
+          '2030-01-01T00:00:00Z',
+        ],
+        'omega: alerts silence takes --for 2h or --until TIME, not both\n',
+      ],
+      [
+        ['plugin', 'trust'],
+        'omega: plugin trust needs exactly one publisher public key file (PUBLISHER.public.jwk)\n',
+      ],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = await run([...args, '--url', 'http://127.0.0.1:9']);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toBe(stderr);
+    }
+  });
+
   it('a command that takes no arguments refuses one (omega start extra started a kernel)', async () => {
     for (const args of [
       ['start', 'extra'],
