@@ -44,6 +44,10 @@ describe('omega sessions run flags', () => {
     expect(() => parseFlags(sessionsCommand, ['kill', 's-1', '--grace', ''])).toThrow(
       /--grace needs a value/,
     );
+    // --cores in plain decimals: 1e3 (a thousand cores, pending for ever) and 0x2 are refused.
+    for (const cores of ['1e3', '0x2', '+1', 'Infinity'])
+      expect(() => run('--cores', cores, '--', 'true'), cores).toThrow(`(got "${cores}")`);
+    expect(run('--cores', '0.5', '--', 'true').resources).toEqual({ millicores: 500 });
   });
   it('refuses a flag of another action, naming the actions that take it (it was ignored: nodes remove --deadline removed at once)', () => {
     const refused: Array<[typeof nodesCommand, string[], string]> = [

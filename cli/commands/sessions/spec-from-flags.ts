@@ -44,7 +44,7 @@ export function specFromFlags(values: Values, command: string[]): Obj {
     const n = Number(cores);
     // A share is sent in millicores: below 0.001 core it would round to 0, which the API
     // refuses as `resources.millicores`, a field the user never typed.
-    if (!Number.isFinite(n) || n < 0.001)
+    if (!/^\d+(\.\d+)?$/.test(cores.trim()) || n < 0.001)
       throw new UsageError(
         `--cores takes a number of cores such as 2 (pinned) or 0.5 (a share), at least 0.001 (got "${cores}")`,
       );
