@@ -44,6 +44,14 @@ describe('trusting a publisher key checks that it is an Ed25519 public key', () 
     ['standard base64, not base64url', `+${good.x.slice(1)}`],
     ['with a non-canonical last character', lastBitsSet],
     ['not a string', 42],
+    // Found by review: Node imports it, and a forged signature verifies under it for any archive.
+    ['the identity point (small order)', `AQ${'A'.repeat(41)}`],
+    [
+      'a point of order 8',
+      Buffer.from('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', 'hex').toString(
+        'base64url',
+      ),
+    ],
   ])('refuses x %s with 400 naming jwk.x, writing nothing', async (_what, x) => {
     const res = await trust({ ...good, x });
     expect(res.status).toBe(400);

@@ -1,5 +1,5 @@
-import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
+import { isSmallOrderEd25519 } from '../../crypto/ed25519-small-order.js';
 import { omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec, type SameShape } from '../../http/route.js';
 import { writeFileDurable } from '../../storage/index.js';
@@ -17,7 +17,7 @@ const X_MUST_BE = 'must be an Ed25519 public key: its 32 bytes as 43 base64url c
 
 /**
  * Refuses a `jwk.x` that is not an Ed25519 public key (`{"x":"abc"}` was trusted and written to the
- * trust file), or that Node does not import as one. The last of the 43 characters carries 2 bits
+ * trust file), or that is a point of small order. The last of the 43 characters carries 2 bits
  * past the 32 bytes: they must be 0, or one key would have several spellings, each its own kid.
  * The rest (kty, crv, a private `d`) is publisherKey's to refuse.
  */
@@ -31,11 +31,14 @@ function checkPublicX(jwk: Record<string, unknown>, ctx: z.RefinementCtx): void 
     ctx.addIssue({ code: 'custom', path: ['x'], message: X_MUST_BE });
     return;
   }
-  try {
-    createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
-  } catch {
-    ctx.addIssue({ code: 'custom', path: ['x'], message: 'does not import as an Ed25519 public key' });
-  }
+  // Node imports any 32 bytes; a point of small order (the identity: x = AQAA…) is no key at
+  // all — a forged signature verifies under it for any archive.
+  if (isSmallOrderEd25519(Buffer.from(x, 'base64url')))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['x'],
+      message: 'is a point of small order, not a usable public key (signatures could be forged for it)',
+    });
 }
 
 const trustBody = z.strictObject({

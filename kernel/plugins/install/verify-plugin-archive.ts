@@ -3,6 +3,7 @@ import { parseManifest } from '@omega/protocol';
 import { decodeArchive, signingPayload } from '@omega/protocol/archive';
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import semver from 'semver';
+import { isSmallOrderEd25519 } from '../../crypto/ed25519-small-order.js';
 import { omegaError } from '../../errors/index.js';
 import { archivedPluginFiles } from './archived-plugin-files.js';
 import type { TrustedPublisher } from './trusted-publishers.js';
@@ -67,6 +68,12 @@ export async function verifyPluginArchive(
       { kid: header.kid ?? null },
     );
   }
+  // A key trusted before small-order points were refused (trusted-publisher-routes) verifies forgeries.
+  if (isSmallOrderEd25519(Buffer.from(String(publisher.jwk.x), 'base64url')))
+    throw sigError(
+      `Publisher key ${publisher.kid} is a point of small order: signatures can be forged for it; forget it (DELETE /api/v1/plugins/publishers/${publisher.kid}) and ask the publisher for a real key.`,
+      { kid: publisher.kid },
+    );
   const payload = signingPayload(manifest.name, manifest.version, archive.manifest, bundle);
   try {
     const key = await importJWK(publisher.jwk, 'EdDSA');

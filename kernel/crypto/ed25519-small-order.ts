@@ -1,0 +1,25 @@
+/**
+ * The y-coordinates (little-endian, sign bit cleared) of the Ed25519 points of small order —
+ * 0, 1, p−1, the two of order 8 — and the non-canonical p and p+1 (libsodium's
+ * ge25519_has_small_order list). A public key on one of them is no key: with R the identity
+ * and S = 0, a signature verifies for any message whose hash k is a multiple of the point's
+ * order (every message, for the identity), and Node imports such keys without complaint.
+ */
+const SMALL_ORDER_Y = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+].map((hex) => Buffer.from(hex, 'hex'));
+
+/** Whether the 32-byte Ed25519 public key `key` is a point of small order (either sign). */
+export function isSmallOrderEd25519(key: Uint8Array): boolean {
+  if (key.length !== 32) return false;
+  return SMALL_ORDER_Y.some((y) => {
+    for (let i = 0; i < 31; i++) if (key[i] !== y[i]) return false;
+    return ((key[31] ?? 0) & 0x7f) === y[31];
+  });
+}

@@ -1,0 +1,52 @@
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { isSmallOrderEd25519 } from '../../kernel/crypto/ed25519-small-order.js';
+
+/** The forgery a small-order key admits: R the identity point, S = 0. */
+const FORGED = Buffer.concat([Buffer.from([1]), Buffer.alloc(63)]);
+
+/** The first of `tries` messages the forged signature verifies for under public key `x`, or -1. */
+function forgeable(x: Buffer, tries: number): number {
+  let key: ReturnType<typeof createPublicKey>;
+  try {
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: x.toString('base64url') }, format: 'jwk' });
+  } catch {
+    return -2; // not importable: no key at all
+  }
+  for (let i = 0; i < tries; i++) if (verify(null, Buffer.from(`archive ${i}`), key, FORGED)) return i;
+  return -1;
+}
+
+/*
+ * Found by review: a publisher key of 32 bytes that Node imports may still be no key. The
+ * identity point (x = AQAA…) verified the forged signature for any archive, so trusting it
+ * would let anyone publish under it. Each listed point is shown weak here by forging for it.
+ */
+describe('Ed25519 public keys of small order', () => {
+  const ys = [
+    '0100000000000000000000000000000000000000000000000000000000000000',
+    '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+    'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+    'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    '0000000000000000000000000000000000000000000000000000000000000000',
+  ];
+
+  it('are recognised in both signs, and each admits the forgery (within 200 messages)', () => {
+    for (const hex of ys)
+      for (const sign of [0, 0x80]) {
+        const x = Buffer.from(hex, 'hex');
+        x[31] = ((x[31] ?? 0) & 0x7f) | sign;
+        expect(isSmallOrderEd25519(x), `${hex} sign ${sign}`).toBe(true);
+        expect(forgeable(x, 200), `${hex} sign ${sign}`).not.toBe(-1);
+      }
+  });
+
+  it('a real key is not, and admits no forgery', () => {
+    for (let n = 0; n < 5; n++) {
+      const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+      const x = Buffer.from(String(jwk.x), 'base64url');
+      expect(isSmallOrderEd25519(x)).toBe(false);
+      expect(forgeable(x, 50)).toBe(-1);
+    }
+  });
+});
