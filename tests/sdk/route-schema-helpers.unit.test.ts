@@ -133,6 +133,16 @@ describe('query parameters a route does not declare', () => {
     expect(fields({ stat: 'running' })).toEqual(['stat']);
     expect(fields({ state: 'running', bogus: '1', limit: '0' }).sort()).toEqual(['bogus', 'limit']);
   });
+
+  it('a parameter given twice is refused by name (the plugin sees one value: ?limit=2&limit=3 answered 2)', () => {
+    const errors = errorsOf(check, {
+      body: undefined,
+      query: { limit: '2' },
+      params: {},
+      repeated: ['limit'],
+    });
+    expect(errors).toEqual([{ field: 'limit', message: 'was given more than once; give it once' }]);
+  });
 });
 
 describe('a field that may take one of several forms', () => {

@@ -11,6 +11,8 @@ export interface RouteInputParts {
   body: unknown;
   query: Record<string, string>;
   params: Record<string, string>;
+  /** Query names the request gave more than once (`query` holds one value of each). */
+  repeated?: readonly string[];
 }
 
 /** Checks a request against a route's declared schemas; throws OMEGA_ERR_VALIDATION naming each bad field. */
@@ -114,6 +116,10 @@ export function compileRouteValidator(plugin: string, route: PluginRoute): Route
   const known = declaredQueryNames(s.query);
   return (input) => {
     const errors: Array<{ field: string; message: string }> = [];
+    // One value reaches the plugin: `?limit=2&limit=3` answered 2 items, silently.
+    for (const name of input.repeated ?? [])
+      if (errors.length < MAX_FIELD_ERRORS)
+        errors.push({ field: name.slice(0, 64), message: 'was given more than once; give it once' });
     // A parameter the route does not declare was dropped unread: a misspelt filter (`?stat=`)
     // answered everything, as if it matched.
     if (known !== undefined)

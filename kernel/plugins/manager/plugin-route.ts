@@ -76,6 +76,16 @@ const EDGE_WHITESPACE = /^[\t ]+|[\t ]+$/g;
 const ACTIVE_CONTENT =
   /^\s*(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript)/i;
 const NO_BODY = new Set([204, 205, 304]);
+/** The query of a request without one (shared: never written). */
+const EMPTY: Record<string, string> = Object.freeze({});
+
+/** Query names `url` gives more than once (hono's query() keeps one value of each). */
+function repeatedNames(url: string): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const name of new URL(url).searchParams.keys()) (seen.has(name) ? twice : seen).add(name);
+  return [...twice];
+}
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
@@ -254,9 +264,14 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
     handler: (c, input) => {
       const { body, principal, requestId } = input;
       // A target without a query has none to parse (hono's parse first tests the whole URL for escapes).
-      const query: Record<string, string> = c.req.url.indexOf('?', 8) === -1 ? {} : c.req.query();
+      const query: Record<string, string> = c.req.url.indexOf('?', 8) === -1 ? EMPTY : c.req.query();
       const params: Record<string, string> = hasParams ? c.req.param() : {};
-      opts.validate?.({ body, query, params });
+      opts.validate?.({
+        body,
+        query,
+        params,
+        ...(query === EMPTY ? {} : { repeated: repeatedNames(c.req.url) }),
+      });
       if (opts.restarting?.()) {
         throw omegaError(
           'OMEGA_ERR_PLUGIN_UNAVAILABLE',
