@@ -15,6 +15,8 @@ export interface CliOption {
    * the node at once). Absent: every action takes it.
    */
   for?: readonly string[];
+  /** An empty value means something (`--token ''`: send no credential); else it is a usage error. */
+  allowEmpty?: true;
 }
 
 /** One CLI command: its flags (node:util parseArgs), its help, and what it does. */

@@ -41,7 +41,9 @@ const GLOBAL_OPTIONS: Command['options'] = {
   context: { type: 'string', description: 'Use a context from omega login (omega context list)' },
   token: {
     type: 'string',
-    description: 'Bearer token (default: $OMEGA_TOKEN, the context, <data-dir>/admin-token)',
+    allowEmpty: true,
+    description:
+      "Bearer token (default: $OMEGA_TOKEN, the context, <data-dir>/admin-token; --token '' sends none)",
   },
 };
 // `agent` is a node agent, not an API client: it takes --server and --join-token instead;

@@ -35,7 +35,7 @@ export function parseFlags(
   for (const t of tokens) {
     if (t.kind !== 'option' || cmd.options[t.name]?.type !== 'string') continue;
     // `--grace=` read as "not given" (the default grace, exit 0): an empty value is a mistake.
-    if ((t.value as string | undefined) === '')
+    if ((t.value as string | undefined) === '' && !cmd.options[t.name]?.allowEmpty)
       throw new UsageError(
         `--${t.name} needs a value (it was given empty); leave the flag out for the default`,
       );

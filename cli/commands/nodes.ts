@@ -311,7 +311,7 @@ async function tokenAction(action: string | undefined, values: Values, args: str
         );
       const body: Obj = {};
       if (str(values.ttl)) body.ttl = values.ttl;
-      const uses = intFlag(values, 'uses', { min: 1 });
+      const uses = intFlag(values, 'uses', { min: 1, max: 10_000 });
       if (uses !== undefined) body.uses = uses;
       if (str(values.label)) body.labels = parseLabelFlag(values.label as string, '--label');
       if (str(values.description)) body.description = values.description;

@@ -44,6 +44,15 @@ describe('omega sessions run flags', () => {
     expect(() => parseFlags(sessionsCommand, ['kill', 's-1', '--grace', ''])).toThrow(
       /--grace needs a value/,
     );
+    // …unless an empty value means something: --token '' sends no credential.
+    const withToken = {
+      ...nodesCommand,
+      options: {
+        ...nodesCommand.options,
+        token: { type: 'string' as const, allowEmpty: true as const, description: '' },
+      },
+    };
+    expect(parseFlags(withToken, ['list', '--token', '']).values.token).toBe('');
     // --cores in plain decimals: 1e3 (a thousand cores, pending for ever) and 0x2 are refused.
     for (const cores of ['1e3', '0x2', '+1', 'Infinity'])
       expect(() => run('--cores', cores, '--', 'true'), cores).toThrow(`(got "${cores}")`);

@@ -36,9 +36,9 @@ async function quotaAction(action: string | undefined, values: Values, args: str
         limits.cores = n;
       }
       if (str(values.memory)) limits.memory = values.memory;
-      const gpus = intFlag(values, 'gpus', { min: 0 });
+      const gpus = intFlag(values, 'gpus', { min: 0, max: 10_000_000 });
       if (gpus !== undefined) limits.gpus = gpus;
-      const sessions = intFlag(values, 'max-sessions', { min: 0 });
+      const sessions = intFlag(values, 'max-sessions', { min: 0, max: 10_000_000 });
       if (sessions !== undefined) limits.sessions = sessions;
       if (!Object.keys(limits).length)
         throw new UsageError(

@@ -51,16 +51,16 @@ export function specFromFlags(values: Values, command: string[]): Obj {
     if (Number.isInteger(n)) resources.cores = n;
     else resources.millicores = Math.round(n * 1000);
   }
-  const milli = intFlag(values, 'millicores', { min: 1 });
+  const milli = intFlag(values, 'millicores', { min: 1, max: 4_096_000 });
   if (milli !== undefined) {
     if (cores !== undefined) throw new UsageError('give --cores or --millicores, not both');
     resources.millicores = milli;
   }
   if (str(values.memory)) resources.memory = values.memory;
-  const gpus = intFlag(values, 'gpus', { min: 0 });
+  const gpus = intFlag(values, 'gpus', { min: 0, max: 64 });
   if (gpus !== undefined) resources.gpus = gpus;
   if (str(values['gpu-model'])) resources.gpuModel = values['gpu-model'];
-  const pids = intFlag(values, 'pids', { min: 1 });
+  const pids = intFlag(values, 'pids', { min: 1, max: 4_194_304 });
   if (pids !== undefined) resources.pids = pids;
   if (str(values.disk)) resources.disk = values.disk;
   if (Object.keys(resources).length) spec.resources = resources;
