@@ -72,13 +72,13 @@ function asOmegaError(err: unknown): unknown {
   return err;
 }
 
-/** True when the request carries a body (HTTP/1.1 framing: a non-zero length or chunked). */
 /** The query string of `url` with its `?`, or '' when it has none. */
 function queryOf(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? '' : url.slice(q);
 }
 
+/** True when the request carries a body (HTTP/1.1 framing: a non-zero length or chunked). */
 function hasBody(c: Context): boolean {
   const length = readHeader(c, 'content-length');
   return length !== undefined ? length !== '0' : readHeader(c, 'transfer-encoding') !== undefined;

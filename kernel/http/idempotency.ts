@@ -63,7 +63,7 @@ export function checkIdempotencyKey(value: string): string {
   return value;
 }
 
-/** The fingerprint of a request: method, path and the body as parsed (or absent). */
+/** The fingerprint of a request: method, path (with its query string, as sent) and the body as parsed (or absent). */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
   return createHash('sha256')
     .update(`${method}\0${path}\0${body === undefined ? '' : JSON.stringify(body)}`)

@@ -21,14 +21,17 @@ const REASONS: Record<number, string> = {
   431: 'Request Header Fields Too Large',
 };
 
-function clientErrorResponse(err: NodeJS.ErrnoException, requestTimeoutMs: number): string {
+function clientErrorResponse(
+  err: NodeJS.ErrnoException,
+  limits: { headersTimeout: number; requestTimeout: number },
+): string {
   const problem = toProblem(
     err.code === 'HPE_HEADER_OVERFLOW'
       ? omegaError('OMEGA_ERR_HEADERS_TOO_LARGE', 'The request headers exceed the server limit.')
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? omegaError(
             'OMEGA_ERR_REQUEST_TIMEOUT',
-            `The request did not arrive in full within ${requestTimeoutMs / 1000} s (its headers, or as many body bytes as its Content-Length says).`,
+            `The request did not arrive in time: its headers must arrive within ${limits.headersTimeout / 1000} s, and all of it (as many body bytes as its Content-Length says) within ${limits.requestTimeout / 1000} s.`,
           )
         : omegaError('OMEGA_ERR_BAD_REQUEST', 'The request is not valid HTTP.'),
   );
@@ -80,7 +83,7 @@ export async function startServer(opts: {
       socket.destroy();
       return;
     }
-    socket.end(clientErrorResponse(err, requestTimeoutMs));
+    socket.end(clientErrorResponse(err, timing));
   });
   server.on('error', (err) => opts.logger.error({ err }, 'http server error'));
 

@@ -175,14 +175,19 @@ function cookieBridge(
       ? refreshTokenFromCookie(c)
       : undefined;
   const optedIn = wantsRefreshCookie(c);
-  // A browser that opted in but holds no cookie (never signed in here, or signed out) has no
-  // session to refresh: that is a 401, not the plugin's 400 for a body it never sent.
-  if (optedIn && role !== 'issue' && obj?.refreshToken === undefined && fromCookie === undefined)
+  // A browser that opted in but holds no cookie (never signed in here, or signed out already) has
+  // no session: refreshing is a 401 (not the plugin's 400 for a body it never sent), and signing
+  // out is done — 204, as a second sign-out is.
+  const noSession =
+    optedIn && role !== 'issue' && obj?.refreshToken === undefined && fromCookie === undefined;
+  if (noSession && role === 'rotate')
     throw omegaError(
       'OMEGA_ERR_UNAUTHENTICATED',
       `No ${REFRESH_COOKIE} cookie came with the request: this browser has no sign-in session here; sign in.`,
     );
   return {
+    /** Sign-out with no session to end: answered 204 by the kernel, the plugin not called. */
+    signedOut: noSession ? refreshCookie(null, path, secure) : undefined,
     body: fromCookie === undefined ? body : { ...obj, refreshToken: fromCookie },
     /** The result as the client gets it, and the cookie to set. */
     answer(res: PluginResult): { res: PluginResult; setCookie?: string } {
@@ -296,6 +301,8 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
       }
       const role = opts.refreshCookie?.();
       const cookie = role === undefined ? undefined : cookieBridge(c, plugin, role, body);
+      if (cookie?.signedOut !== undefined)
+        return toResponse(input, { status: 204, headers: {}, body: null }, cookie.signedOut);
       const req = requestFor(c, cookie ? cookie.body : body, principal, requestId, query, params);
       /** What the call failed with, as the client's answer (see {@link routeFailure}). */
       const failure = (err: unknown): Response => {

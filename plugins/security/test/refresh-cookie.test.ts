@@ -102,18 +102,19 @@ describe('refresh token in an HttpOnly cookie (browsers)', () => {
     );
   });
 
-  it('a browser with no cookie (never signed in here) gets 401, not a 400 for a body it never sent', async () => {
-    for (const path of ['/refresh', '/refresh/logout']) {
-      const res = await post(path, undefined, OPT_IN);
-      expect(res.status, path).toBe(401);
-      const p = (await res.json()) as { code: string; detail: string };
-      expect(p.code).toBe('OMEGA_ERR_UNAUTHENTICATED');
-      expect(p.detail).toContain('sign in');
-    }
-    // A token in the body is still used as it is (the CLI's flow, with or without the header).
-    const res = await post('/refresh', { refreshToken: 'ort.not-a-real-token' }, OPT_IN);
+  it('a browser with no cookie (never signed in here) gets 401 on refresh, not a 400 for a body it never sent; its sign-out is done (204)', async () => {
+    const res = await post('/refresh', undefined, OPT_IN);
     expect(res.status).toBe(401);
-    expect(((await res.json()) as { code: string }).code).toBe('OMEGA_ERR_TOKEN_INVALID');
+    const p = (await res.json()) as { code: string; detail: string };
+    expect(p.code).toBe('OMEGA_ERR_UNAUTHENTICATED');
+    expect(p.detail).toContain('sign in');
+    const out = await post('/refresh/logout', undefined, OPT_IN);
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^omega_refresh=; .*Max-Age=0/);
+    // A token in the body is still used as it is (the CLI's flow, with or without the header).
+    const bodyToken = await post('/refresh', { refreshToken: 'ort.not-a-real-token' }, OPT_IN);
+    expect(bodyToken.status).toBe(401);
+    expect(((await bodyToken.json()) as { code: string }).code).toBe('OMEGA_ERR_TOKEN_INVALID');
   });
 
   it('signs a browser out with the cookie under the refresh route, clearing it', async () => {
