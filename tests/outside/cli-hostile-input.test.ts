@@ -29,6 +29,22 @@ afterAll(() => removeDir(dir));
 
 const oneLine = (text: string) => expect(text.trimEnd().split('\n')).toHaveLength(1);
 
+/** Runs `body` with the URL of a loopback server that answers 500; resolves every request it got. */
+async function withRecordingServer(body: (url: string) => Promise<void>): Promise<string[]> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(500).end();
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  try {
+    await body(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise((ok) => server.close(ok));
+  }
+  return seen;
+}
+
 describe('omega CLI, handed hostile input', () => {
   it('a flag value parseArgs refuses is one line on stderr, exit 2', async () => {
     const r = await run(['start', '--port', '-1']);
@@ -52,23 +68,14 @@ describe('omega CLI, handed hostile input', () => {
     const file = join(dir, 'publisher.private.jwk');
     const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
     writeFileSync(file, JSON.stringify(jwk));
-    const seen: string[] = [];
-    const server = createServer((req, res) => {
-      seen.push(`${req.method} ${req.url}`);
-      res.writeHead(500).end();
-    });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const seen = await withRecordingServer(async (url) => {
       const r = await run(['plugin', 'trust', file, '--url', url]);
       expect(r.status).toBe(2);
       oneLine(r.stderr);
       expect(r.stderr).toContain('private key');
       expect(r.stderr).not.toContain(String(jwk.d));
-      expect(seen).toEqual([]);
-    } finally {
-      await new Promise((ok) => server.close(ok));
-    }
+    });
+    expect(seen).toEqual([]);
   });
 
   it('marketplace serve of a folder that is no marketplace says so, exit 2', async () => {
@@ -94,14 +101,7 @@ describe('omega CLI, handed hostile input', () => {
 
 describe('omega CLI, a whole-number flag given something else', () => {
   it('is a usage error naming the flag and its range (exit 2), before anything is sent', async () => {
-    const seen: string[] = [];
-    const server = createServer((req, res) => {
-      seen.push(`${req.method} ${req.url}`);
-      res.writeHead(500).end();
-    });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const seen = await withRecordingServer(async (url) => {
       const cases: Array<[string[], string]> = [
         [['nodes', 'list', '--limit', 'abc'], '--limit takes a whole number 1–1000 (got "abc")'],
         [['nodes', 'list', '--limit='], '--limit needs a value (it was given empty)'],
@@ -111,7 +111,7 @@ describe('omega CLI, a whole-number flag given something else', () => {
         [['sessions', 'logs', 's1', '--offset=-1'], '--offset takes a whole number ≥ 0 (got "-1")'],
         [['sessions', 'run', '--priority=1.5', '--', 'true'], '--priority takes a whole number -1000–1000'],
         [['nodes', 'label', 'n1', 'a=b', '--version=x'], 'nodes show --json shows it'],
-        [['nodes', 'token', 'create', '--uses', '0'], '--uses takes a whole number ≥ 1 (got "0")'],
+        [['nodes', 'token', 'create', '--uses', '0'], '--uses takes a whole number 1–10000 (got "0")'],
         [['start', '--port', '99999'], '--port takes a whole number 0–65535 (got "99999")'],
       ];
       for (const [args, message] of cases) {
@@ -120,10 +120,8 @@ describe('omega CLI, a whole-number flag given something else', () => {
         oneLine(r.stderr);
         expect(r.stderr, args.join(' ')).toContain(message);
       }
-      expect(seen).toEqual([]);
-    } finally {
-      await new Promise((ok) => server.close(ok));
-    }
+    });
+    expect(seen).toEqual([]);
   });
 
   it('usage errors say what is wrong once: no doubled prefix, both --for and --until named as both, trust wants a key file', async () => {
