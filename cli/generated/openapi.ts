@@ -4786,7 +4786,7 @@ export interface operations {
                     };
                     /** @description Why, in 1–500 characters (trimmed) */
                     reason: string;
-                    /** @description Silence the alerts of this rule */
+                    /** @description The id of a rule: its alerts are silenced */
                     rule?: string;
                     /** @description Instead of for: the end, epoch ms or an RFC 3339 time with its zone */
                     until?: number | string;

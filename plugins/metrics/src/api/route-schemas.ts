@@ -314,7 +314,7 @@ export const routeSchemas = defineRouteSchemas({
   createSilence: {
     body: z
       .object({
-        rule: ruleId.optional().describe('Silence the alerts of this rule'),
+        rule: ruleId.optional().describe('The id of a rule: its alerts are silenced'),
         labels: labels.optional().describe('Silence the alerts carrying all these labels'),
         reason,
         for: duration().optional().describe('How long: ms or a duration such as 2h (at most 30 days)'),
