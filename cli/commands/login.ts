@@ -128,6 +128,7 @@ export const logoutCommand: Command = {
     const ctx = name ? config.contexts[name] : undefined;
     if (!name || !ctx) throw new UsageError('no context to sign out of; omega context list shows them');
     let revoked = false;
+    const session = ctx.auth?.kind === 'session';
     if (ctx.auth?.kind === 'session') {
       revoked = await kernelApi({ url: ctx.url })
         .post('/api/v1/security/logout', { body: { refreshToken: ctx.auth.refreshToken } })
@@ -139,7 +140,11 @@ export const logoutCommand: Command = {
     delete ctx.auth;
     await writeCliConfig(config);
     output(values.json === true, { context: name, revoked }, () =>
-      revoked ? `signed out of ${ctx.url} (session revoked)` : `forgot the credential for ${ctx.url}`,
+      revoked
+        ? `signed out of ${ctx.url} (session revoked)`
+        : session
+          ? `forgot the session for ${ctx.url}, but the kernel did not revoke it (unreachable?): it stays valid until its refresh token expires`
+          : `forgot the credential for ${ctx.url} (an API token stays valid until it is revoked)`,
     );
     return 0;
   },

@@ -158,11 +158,11 @@ describe.skipIf(reason !== null)(`omega sessions${reason ? ` (skipped: ${reason}
   it('quotas: set, me, over quota refused in one line naming the quota; removed again', async () => {
     const set = await omega('quota', 'set', 'user', 'admin', '--max-sessions', '1', '--cores', '1');
     expect(set.code).toBe(0);
-    expect(set.stdout).toMatch(/^user admin: 1 cores, 1 sessions \(version 1\)/);
+    expect(set.stdout).toMatch(/^user admin: 1 core, 1 session \(version 1\)/);
     const first = await json('run', '--cores', '1', '--memory', '16M', '--', 'sleep', '600');
     await waitSession(k, first.id, (s) => s.status.state === 'running');
     const me = await omega('quota', 'me');
-    expect(me.stdout).toContain('in use   1 cores, 16 MiB, 0 GPUs, 1 sessions');
+    expect(me.stdout).toContain('in use   1 core, 16 MiB, 0 GPUs, 1 session');
     const over = await omega('run', '--millicores', '100', '--', 'sleep', '1');
     expect(over.code).toBe(1);
     expect(over.stderr.trim().split('\n')).toHaveLength(1);

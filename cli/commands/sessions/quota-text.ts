@@ -1,14 +1,17 @@
 import { bytes } from '../../format-bytes.js';
 import type { Obj } from './flags.js';
 
+/** `n` and its unit, singular for 1 (`1 core`, not `1 cores`). */
+const count = (n: number | undefined, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 function limitsText(l: Obj): string {
   const parts: string[] = [];
   const v = (x: unknown): number | undefined =>
     typeof x === 'object' && x !== null ? (x as { limit: number }).limit : (x as number | undefined);
-  if (v(l.cores) !== undefined) parts.push(`${v(l.cores)} cores`);
+  if (v(l.cores) !== undefined) parts.push(count(v(l.cores), 'core', 'cores'));
   if (v(l.memoryBytes) !== undefined) parts.push(bytes(v(l.memoryBytes)));
-  if (v(l.gpus) !== undefined) parts.push(`${v(l.gpus)} GPUs`);
-  if (v(l.sessions) !== undefined) parts.push(`${v(l.sessions)} sessions`);
+  if (v(l.gpus) !== undefined) parts.push(count(v(l.gpus), 'GPU', 'GPUs'));
+  if (v(l.sessions) !== undefined) parts.push(count(v(l.sessions), 'session', 'sessions'));
   return parts.join(', ') || 'no limits';
 }
 
@@ -36,7 +39,7 @@ export function quotaText(sub: string | undefined, data: unknown): string {
     return [
       `user     ${d.user}${(d.roles as string[]).length ? ` (roles ${(d.roles as string[]).join(', ')})` : ''}`,
       `limits   ${limitsText(d.limits as Obj)}`,
-      `in use   ${u.cores} cores, ${bytes(u.memoryBytes)}, ${u.gpus} GPUs, ${u.sessions} sessions`,
+      `in use   ${count(u.cores, 'core', 'cores')}, ${bytes(u.memoryBytes)}, ${count(u.gpus, 'GPU', 'GPUs')}, ${count(u.sessions, 'session', 'sessions')}`,
     ].join('\n');
   }
   if (sub === 'rm') return 'quota removed';
