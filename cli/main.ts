@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     // `omega start extra` started a kernel as if the word were not there.
     if (cmd.noArguments && positionals.length > 0)
       throw new UsageError(
-        `omega ${cmd.name} takes no arguments (got "${positionals[0]}"); run omega ${cmd.name} --help`,
+        `${cmd.name} takes no arguments (got "${positionals[0]}"); run omega ${cmd.name} --help`,
       );
     return await cmd.run(values, positionals);
   } catch (err) {

@@ -67,7 +67,9 @@ export function resolveTarget(
   let credential: CliTarget['credential'];
   const envToken = env.OMEGA_TOKEN || env.OMEGA_ADMIN_TOKEN;
   const fromContext = contextToken(context?.value);
-  if (typeof values.token === 'string') credential = { source: 'flag', token: values.token };
+  if (values.token === '')
+    credential = undefined; // --token '': send no credential at all
+  else if (typeof values.token === 'string') credential = { source: 'flag', token: values.token };
   else if (envToken) credential = { source: 'env', token: envToken };
   else if (fromContext) credential = { source: 'context', token: fromContext };
   else if (isLoopbackUrl(url)) {

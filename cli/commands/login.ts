@@ -127,25 +127,27 @@ export const logoutCommand: Command = {
     const name = typeof values.context === 'string' ? values.context : config.current;
     const ctx = name ? config.contexts[name] : undefined;
     if (!name || !ctx) throw new UsageError('no context to sign out of; omega context list shows them');
-    let revoked = false;
-    const session = ctx.auth?.kind === 'session';
+    // revoked: the kernel ended it; ended: it had already (401); unreachable: no answer.
+    let outcome: 'revoked' | 'ended' | 'unreachable' | 'token' | 'none' =
+      ctx.auth?.kind === 'token' ? 'token' : 'none';
     if (ctx.auth?.kind === 'session') {
-      revoked = await kernelApi({ url: ctx.url })
+      outcome = await kernelApi({ url: ctx.url })
         .post('/api/v1/security/logout', { body: { refreshToken: ctx.auth.refreshToken } })
         .then(
-          () => true,
-          () => false,
+          () => 'revoked' as const,
+          (err: unknown) => (err instanceof ApiError && err.code.includes('TOKEN') ? 'ended' : 'unreachable'),
         );
     }
     delete ctx.auth;
     await writeCliConfig(config);
-    output(values.json === true, { context: name, revoked }, () =>
-      revoked
-        ? `signed out of ${ctx.url} (session revoked)`
-        : session
-          ? `forgot the session for ${ctx.url}, but the kernel did not revoke it (unreachable?): it stays valid until its refresh token expires`
-          : `forgot the credential for ${ctx.url} (an API token stays valid until it is revoked)`,
-    );
+    const said = {
+      revoked: `signed out of ${ctx.url} (session revoked)`,
+      ended: `signed out of ${ctx.url} (the session had already ended)`,
+      unreachable: `forgot the session for ${ctx.url}, but the kernel did not answer, so it is not revoked: it stays valid until its refresh token expires`,
+      token: `forgot the API token for ${ctx.url} (the token stays valid until it is revoked)`,
+      none: `no credential was stored for ${ctx.url}; nothing to sign out of`,
+    }[outcome];
+    output(values.json === true, { context: name, revoked: outcome === 'revoked', outcome }, () => said);
     return 0;
   },
 };

@@ -158,7 +158,7 @@ function details(n: NodeView): string {
   lines.push(...nodeEnforcementLines(s.cgroup));
   lines.push(`agent        ${s.agentVersion ?? '-'}, key ${s.fingerprint}`, `joined       ${n.createdAt}`);
   for (const h of (s.history ?? []).slice(-10).reverse())
-    lines.push(`history      ${h.at}  ${h.state.padEnd(8)} ${h.reason}`);
+    lines.push(`history      ${h.at}  ${h.state.padEnd(8)} ${inline(h.reason)}`);
   return lines.join('\n');
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +143,19 @@ describe('omega login and contexts', () => {
     expect(after.stderr).toContain(`not signed in to ${k.url}; run omega login --url ${k.url}`);
   });
 
+  it('signing out of a kernel that does not answer says the session was not revoked', async () => {
+    const saved = existsSync(configFile()) ? config() : { version: 1, contexts: {} };
+    saved.contexts.gone = {
+      url: 'http://127.0.0.1:9',
+      auth: { kind: 'session', username: 'ops', accessToken: 'x', accessExpiresAt: 0, refreshToken: 'ort.x' },
+    };
+    writeFileSync(configFile(), JSON.stringify(saved));
+    const out = await omega(['logout', '--context', 'gone'], env);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('but the kernel did not answer, so it is not revoked');
+    expect(config().contexts.gone.auth).toBeUndefined();
+  });
+
   it('answers a wrong context, a wrong password and a plain-http remote URL with one line naming the fix', async () => {
     const ctx = await omega(['plugin', 'list', '--context', 'nope'], env);
     expect(ctx.code).toBe(2);
@@ -160,6 +173,7 @@ describe('omega login and contexts', () => {
     expect(remote.code).toBe(2);
     expect(remote.stderr).toMatch(/use https/);
   });
+
   it('refuses a context name it could not read back, before signing in, and keeps every saved context usable', async () => {
     const before = readFileSync(configFile(), 'utf8');
     for (const name of ['with space', '', 'a/b', 'é', 'x'.repeat(65), '__proto__']) {
@@ -170,7 +184,9 @@ describe('omega login and contexts', () => {
       );
       expect(r.code, JSON.stringify(name)).toBe(2);
       expect(r.stderr.trim().split('\n'), JSON.stringify(name)).toEqual([
-        `omega: --context must be 1–64 letters, digits or ._:@- (got "${name}")`,
+        name === ''
+          ? 'omega: --context needs a value (it was given empty); leave the flag out for the default'
+          : `omega: --context must be 1–64 letters, digits or ._:@- (got "${name}")`,
       ]);
     }
     // Nothing was written: the file is as it was, and the CLI still reads it.

@@ -29,6 +29,8 @@ describe('Ed25519 public keys of small order', () => {
     'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
     'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
     '0000000000000000000000000000000000000000000000000000000000000000',
+    'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // p: 0, non-canonical
+    'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // p + 1: 1, non-canonical
   ];
 
   it('are recognised in both signs, and each admits the forgery (within 200 messages)', () => {

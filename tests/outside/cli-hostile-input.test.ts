@@ -33,7 +33,7 @@ const oneLine = (text: string) => expect(text.trimEnd().split('\n')).toHaveLengt
 async function withRecordingServer(body: (url: string) => Promise<void>): Promise<string[]> {
   const seen: string[] = [];
   const server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
+    seen.push(`${req.method} ${req.url}${req.headers.authorization ? ' (with a credential)' : ''}`);
     res.writeHead(500).end();
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -154,6 +154,14 @@ describe('omega CLI, a whole-number flag given something else', () => {
     }
   });
 
+  it("--token '' sends no credential, whatever $OMEGA_TOKEN says (an empty value is refused for other flags)", async () => {
+    const seen = await withRecordingServer(async (url) => {
+      const r = await run(['nodes', 'list', '--token', '', '--url', url]);
+      expect(r.status).toBe(1); // the stand-in server answers 500
+    });
+    expect(seen).toEqual(['GET /api/v1/nodes']);
+  });
+
   it('a command that takes no arguments refuses one (omega start extra started a kernel)', async () => {
     for (const args of [
       ['start', 'extra'],
@@ -163,7 +171,7 @@ describe('omega CLI, a whole-number flag given something else', () => {
       const r = await run(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toBe(
-        `omega: omega ${args[0]} takes no arguments (got "${args[1]}"); run omega ${args[0]} --help\n`,
+        `omega: ${args[0]} takes no arguments (got "${args[1]}"); run omega ${args[0]} --help\n`,
       );
     }
   });

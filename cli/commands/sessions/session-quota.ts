@@ -31,8 +31,8 @@ async function quotaAction(action: string | undefined, values: Values, args: str
       const limits: Obj = {};
       if (str(values.cores)) {
         const n = Number(values.cores);
-        if (!Number.isFinite(n) || n < 0)
-          throw new UsageError(`--cores takes a number of cores ≥ 0 (got "${values.cores}")`);
+        if (!/^\d+(\.\d+)?$/.test(String(values.cores).trim()) || n > 1e7)
+          throw new UsageError(`--cores takes a number of cores, 0–10000000 (got "${values.cores}")`);
         limits.cores = n;
       }
       if (str(values.memory)) limits.memory = values.memory;

@@ -1,4 +1,5 @@
 import { bytes } from '../../format-bytes.js';
+import { inline } from '../../terminal-safe.js';
 import type { Obj } from './flags.js';
 import type { SessionView, Usage } from './session-view.js';
 
@@ -26,7 +27,8 @@ function commandText(s: SessionView['spec']): string {
 
 function listLine(s: SessionView): string {
   const node = s.status.placement?.nodeName ?? (s.spec.target.kind === 'slurm' ? 'slurm' : '-');
-  const reason = s.status.reason.length > 60 ? `${s.status.reason.slice(0, 59)}…` : s.status.reason;
+  const said = inline(s.status.reason); // a user's cancel reason may hold a newline
+  const reason = said.length > 60 ? `${said.slice(0, 59)}…` : said;
   return [
     s.id.padEnd(24),
     s.spec.name.slice(0, 16).padEnd(16),
@@ -76,7 +78,7 @@ function details(s: SessionView): string {
   for (const e of st.enforcement ?? []) lines.push(`enforcement  ${e}`);
   lines.push(...usageLines(st.usage, st.peakMemoryBytes));
   for (const h of s.history.slice(-12).reverse())
-    lines.push(`history      ${h.at}  ${h.state.padEnd(11)} ${h.reason}`);
+    lines.push(`history      ${h.at}  ${h.state.padEnd(11)} ${inline(h.reason)}`);
   return lines.join('\n');
 }
 

@@ -79,8 +79,14 @@ const NO_BODY = new Set([204, 205, 304]);
 /** The query of a request without one (shared: never written). */
 const EMPTY: Record<string, string> = Object.freeze({});
 
-/** Query names `url` gives more than once (hono's query() keeps one value of each). */
-function repeatedNames(url: string): string[] {
+/**
+ * Query names `url` gives more than once (hono's `query` keeps one value of each): parsed again
+ * only when `url` has more `&`-separated parts than `query` has names.
+ */
+function repeatedNames(url: string, query: Readonly<Record<string, string>>): string[] {
+  let parts = 0;
+  for (const part of url.slice(url.indexOf('?') + 1).split('&')) if (part !== '') parts++;
+  if (parts <= Object.keys(query).length) return [];
   const seen = new Set<string>();
   const twice = new Set<string>();
   for (const name of new URL(url).searchParams.keys()) (seen.has(name) ? twice : seen).add(name);
@@ -275,7 +281,7 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
         body,
         query,
         params,
-        ...(query === EMPTY ? {} : { repeated: repeatedNames(c.req.url) }),
+        ...(query === EMPTY ? {} : { repeated: repeatedNames(c.req.url, query) }),
       });
       if (opts.restarting?.()) {
         throw omegaError(
