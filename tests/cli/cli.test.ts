@@ -54,7 +54,7 @@ describe('omega CLI', () => {
 
   it('every command that talks to a kernel takes --url, --context, --token and --data-dir, described once', () => {
     const globalToken =
-      /--token <value> +Bearer token \(default: \$OMEGA_TOKEN, the context, <data-dir>\/admin-token\)/;
+      /--token <value> +Bearer token \(default: \$OMEGA_TOKEN, the context, <data-dir>\/admin-token; --token '' sends none\)/;
     for (const [cmd, action] of [
       ['status'],
       ['plugin', 'list'],
