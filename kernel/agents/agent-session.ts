@@ -4,6 +4,7 @@ import {
   challengeTranscript,
   decodeFrame,
   deriveSessionKeys,
+  ed25519PublicKey,
   encodeFrame,
   ephemeralKey,
   type HelloMessage,
@@ -212,6 +213,12 @@ export function createAgentSession(o: AgentSessionOptions): AgentSession {
       node: parsed.node,
       token: parsed.token,
     });
+    if (!ed25519PublicKey(parsed.publicKey))
+      return refuse({
+        code: 'OMEGA_ERR_VALIDATION',
+        message:
+          'The identity key is not a usable Ed25519 public key (a point of small order admits forged signatures); delete the agent identity and start it again.',
+      });
     if (!verifyEd25519(parsed.publicKey, transcript, parsed.sig))
       return refuse({
         code: 'OMEGA_ERR_SIGNATURE_INVALID',

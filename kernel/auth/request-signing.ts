@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { createHash, type KeyObject, sign, verify } from 'node:crypto';
+import { ed25519PublicKey } from '@omega/protocol/agent-wire';
 
 /** The scheme's name; it is the first line of what is signed, so a signature cannot be reused elsewhere. */
 export const SIGNATURE_SCHEME = 'omega-sig-v1';
@@ -43,9 +44,14 @@ export function canonicalRequest(p: SignedParts): string {
   ].join('\n');
 }
 
-/** An Ed25519 public key from its raw 32 bytes in base64url. */
+/**
+ * An Ed25519 public key from its raw 32 bytes in base64url. Throws for anything else and for a
+ * point of small order (every signature could be forged for it).
+ */
 export function agentPublicKey(raw: string): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw }, format: 'jwk' });
+  const key = ed25519PublicKey(raw);
+  if (!key) throw new TypeError('not a usable Ed25519 public key');
+  return key;
 }
 
 /**

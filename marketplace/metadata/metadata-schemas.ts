@@ -1,15 +1,23 @@
 import { PLUGIN_NAME_RE } from '@omega/protocol';
+import { isSmallOrderEd25519X } from '@omega/protocol/archive';
 import semver from 'semver';
 import { z } from 'zod';
 
 /** Version of the metadata format; a client refuses documents of another spec. */
 export const METADATA_SPEC = 1;
 
-/** An Ed25519 public key as a JWK (kid is the key's RFC 7638 thumbprint, kept beside it). */
+/**
+ * An Ed25519 public key as a JWK (kid is the key's RFC 7638 thumbprint, kept beside it). A point
+ * of small order is refused: anyone can forge a signature under it, so counted toward a
+ * threshold it would stand for a signer that never signed.
+ */
 export const publicKeySchema = z.strictObject({
   kty: z.literal('OKP'),
   crv: z.literal('Ed25519'),
-  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url Ed25519 public key'),
+  x: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url Ed25519 public key')
+    .refine((x) => !isSmallOrderEd25519X(x), 'is a point of small order, not a usable public key'),
 });
 
 /** Subresource-integrity SHA-512: `sha512-<base64>`. */

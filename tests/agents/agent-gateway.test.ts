@@ -126,6 +126,20 @@ describe('the kernel agent gateway', () => {
     expect((await bad.waitClosed()).code).toBe(4403);
   });
 
+  it('refuses an identity key of small order, under which the forged hello signature (R = identity, S = 0) verifies', async () => {
+    const identityPoint = Buffer.concat([Buffer.from([1]), Buffer.alloc(31)]).toString('base64url');
+    const forgedSig = Buffer.concat([Buffer.from([1]), Buffer.alloc(63)]).toString('base64url');
+    const weak = new TestAgent(
+      k.url,
+      { privateKey: newIdentity().privateKey, publicKey: identityPoint },
+      { mode: 'join', token: 'join-token-good', name: 'weak', sig: forgedSig },
+    );
+    const outcome = await weak.handshake();
+    expect(outcome).toMatchObject({ ok: false, code: 'OMEGA_ERR_VALIDATION' });
+    expect(outcome.ok === false && outcome.message).toMatch(/small order/);
+    expect((await events()).filter((e) => e.name === 'weak')).toEqual([]);
+  });
+
   it('closes the session on a forged MAC, a replayed frame or a skipped sequence', async () => {
     const id = newIdentity();
     const a = new TestAgent(k.url, id, { mode: 'join', token: 'join-token-good' });

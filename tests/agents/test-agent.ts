@@ -53,6 +53,8 @@ export class TestAgent {
       node?: string;
       name?: string;
       forgeSignature?: boolean;
+      /** Sent as the hello's signature instead of one made with the identity's key. */
+      sig?: string;
     },
   ) {
     this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/agents/connect`, [AGENT_SUBPROTOCOL]);
@@ -101,7 +103,7 @@ export class TestAgent {
               publicKey: identity.publicKey,
               x25519: eph.publicKey,
               agentVersion: '0.0.0-test',
-              sig: sign(null, Buffer.from(transcript), signer).toString('base64url'),
+              sig: hello.sig ?? sign(null, Buffer.from(transcript), signer).toString('base64url'),
             }),
           );
         } else if (m.t === 'welcome') {

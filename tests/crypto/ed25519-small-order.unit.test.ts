@@ -1,6 +1,9 @@
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { ed25519PublicKey, verifyEd25519 } from '@omega/protocol/agent-wire';
+import { isSmallOrderEd25519, publisherKey } from '@omega/protocol/archive';
 import { describe, expect, it } from 'vitest';
-import { isSmallOrderEd25519 } from '../../kernel/crypto/ed25519-small-order.js';
+import { agentPublicKey } from '../../kernel/auth/request-signing.js';
+import { publicKeySchema } from '../../marketplace/metadata/metadata-schemas.js';
 
 /** The forgery a small-order key admits: R the identity point, S = 0. */
 const FORGED = Buffer.concat([Buffer.from([1]), Buffer.alloc(63)]);
@@ -50,5 +53,32 @@ describe('Ed25519 public keys of small order', () => {
       expect(isSmallOrderEd25519(x)).toBe(false);
       expect(forgeable(x, 50)).toBe(-1);
     }
+  });
+
+  /*
+   * Every place that takes an Ed25519 public key refuses one of small order (second review of
+   * the publisher check): an agent's identity key at the hello and when its signed requests are
+   * verified, a publisher key wherever it is read, a marketplace root's key in its metadata.
+   */
+  it('is refused by every reader of a public key: agent identity, agent request signing, publisher, marketplace metadata', async () => {
+    const identity = Buffer.concat([Buffer.from([1]), Buffer.alloc(31)]).toString('base64url');
+    const negZero = Buffer.concat([Buffer.alloc(31), Buffer.from([0x80])]).toString('base64url');
+    const real = String(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x);
+    for (const x of [identity, negZero]) {
+      expect(ed25519PublicKey(x)).toBeUndefined();
+      expect(verifyEd25519(x, 'hello transcript', FORGED.toString('base64url'))).toBe(false);
+      expect(() => agentPublicKey(x)).toThrow(/usable/);
+      await expect(publisherKey({ kty: 'OKP', crv: 'Ed25519', x })).rejects.toMatchObject({
+        code: 'OMEGA_ERR_VALIDATION',
+        extras: { errors: [{ field: 'jwk.x' }] },
+      });
+      const parsed = publicKeySchema.safeParse({ kty: 'OKP', crv: 'Ed25519', x });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch(/small order/);
+    }
+    expect(ed25519PublicKey(real)).toBeDefined();
+    expect(agentPublicKey(real).asymmetricKeyType).toBe('ed25519');
+    expect((await publisherKey({ kty: 'OKP', crv: 'Ed25519', x: real })).jwk.x).toBe(real);
+    expect(publicKeySchema.safeParse({ kty: 'OKP', crv: 'Ed25519', x: real }).success).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jwkThumbprint } from '@omega/protocol/archive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeArchive,
@@ -143,6 +144,34 @@ describe('installing a packed plugin into a running kernel', () => {
     const r4 = await install(encodeArchive(traversal));
     expect([r4.status, await codeOf(r4)]).toEqual([400, 'OMEGA_ERR_VALIDATION']);
     expect(existsSync(join(k.dataDir, 'plugins', 'greet'))).toBe(false);
+  });
+
+  /*
+   * A trust file from before small-order keys were refused may hold one (no API trusts it now):
+   * under the identity point, R = identity and S = 0 verify for any archive. Each archive naming
+   * such a key is refused at verify time, saying what to do.
+   */
+  it('refuses an archive signed by an already-trusted key of small order (a forged signature verifies under it)', async () => {
+    const file = trustedPublishersFile(k.dataDir);
+    const before = readFileSync(file, 'utf8');
+    const weak = { kty: 'OKP' as const, crv: 'Ed25519' as const, x: `AQ${'A'.repeat(41)}` };
+    const kid = jwkThumbprint(weak);
+    const doc = JSON.parse(before) as { publishers: unknown[] };
+    doc.publishers.push({ kid, jwk: weak, addedAt: new Date().toISOString() });
+    writeFileSync(file, JSON.stringify(doc));
+    try {
+      const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid })).toString('base64url');
+      const forged = Buffer.concat([Buffer.from([1]), Buffer.alloc(63)]).toString('base64url');
+      const res = await install(
+        encodeArchive({ ...decodeArchive(archive), signature: `${header}..${forged}` }),
+      );
+      const body = (await res.json()) as { code: string; detail: string };
+      expect([res.status, body.code]).toEqual([400, 'OMEGA_ERR_SIGNATURE_INVALID']);
+      expect(body.detail).toContain(`Publisher key ${kid} is a point of small order`);
+      expect(existsSync(join(k.dataDir, 'plugins', 'greet'))).toBe(false);
+    } finally {
+      writeFileSync(file, before);
+    }
   });
 
   it('installs with the consent digest of its plan; the plugin runs with what was approved', async () => {

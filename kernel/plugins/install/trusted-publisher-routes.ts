@@ -1,5 +1,5 @@
+import { isSmallOrderEd25519X } from '@omega/protocol/archive';
 import { z } from 'zod';
-import { isSmallOrderEd25519 } from '../../crypto/ed25519-small-order.js';
 import { omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec, type SameShape } from '../../http/route.js';
 import { writeFileDurable } from '../../storage/index.js';
@@ -33,7 +33,7 @@ function checkPublicX(jwk: Record<string, unknown>, ctx: z.RefinementCtx): void 
   }
   // Node imports any 32 bytes; a point of small order (the identity: x = AQAA…) is no key at
   // all — a forged signature verifies under it for any archive.
-  if (isSmallOrderEd25519(Buffer.from(x, 'base64url')))
+  if (isSmallOrderEd25519X(x))
     ctx.addIssue({
       code: 'custom',
       path: ['x'],

@@ -1,9 +1,8 @@
 import type { PluginManifest } from '@omega/protocol';
 import { parseManifest } from '@omega/protocol';
-import { decodeArchive, signingPayload } from '@omega/protocol/archive';
+import { decodeArchive, isSmallOrderEd25519X, signingPayload } from '@omega/protocol/archive';
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import semver from 'semver';
-import { isSmallOrderEd25519 } from '../../crypto/ed25519-small-order.js';
 import { omegaError } from '../../errors/index.js';
 import { archivedPluginFiles } from './archived-plugin-files.js';
 import type { TrustedPublisher } from './trusted-publishers.js';
@@ -69,7 +68,7 @@ export async function verifyPluginArchive(
     );
   }
   // A key trusted before small-order points were refused (trusted-publisher-routes) verifies forgeries.
-  if (isSmallOrderEd25519(Buffer.from(String(publisher.jwk.x), 'base64url')))
+  if (isSmallOrderEd25519X(String(publisher.jwk.x)))
     throw sigError(
       `Publisher key ${publisher.kid} is a point of small order: signatures can be forged for it; forget it (DELETE /api/v1/plugins/publishers/${publisher.kid}) and ask the publisher for a real key.`,
       { kid: publisher.kid },

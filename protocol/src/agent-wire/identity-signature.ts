@@ -1,8 +1,12 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { isSmallOrderEd25519X } from '../archive/ed25519-small-order.js';
 
-/** An Ed25519 public key from its raw base64url form (32 bytes), or undefined. */
+/**
+ * An Ed25519 public key from its raw base64url form (32 bytes), or undefined — also for a point
+ * of small order, which Node imports but under which anyone can forge a signature.
+ */
 export function ed25519PublicKey(raw: string): KeyObject | undefined {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(raw)) return undefined;
+  if (!/^[A-Za-z0-9_-]{43}$/.test(raw) || isSmallOrderEd25519X(raw)) return undefined;
   try {
     return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw }, format: 'jwk' });
   } catch {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { omegaError } from '../errors/index.js';
+import { isSmallOrderEd25519X } from './ed25519-small-order.js';
 
 /** A publisher's public signing key: Ed25519 as a JWK. */
 export interface PublisherJwk {
@@ -15,7 +16,10 @@ export function jwkThumbprint(jwk: PublisherJwk): string {
   return createHash('sha256').update(canonical, 'utf8').digest('base64url');
 }
 
-/** Validates a public Ed25519 JWK (refusing private material) and returns it with its kid. */
+/**
+ * Validates a public Ed25519 JWK (refusing private material and points of small order, under
+ * which anyone can forge a signature) and returns it with its kid.
+ */
 export async function publisherKey(jwk: unknown): Promise<{ kid: string; jwk: PublisherJwk }> {
   const k = jwk as Partial<Record<string, unknown>> | null;
   if (
@@ -36,6 +40,13 @@ export async function publisherKey(jwk: unknown): Promise<{ kid: string; jwk: Pu
       'OMEGA_ERR_VALIDATION',
       "That is a private key; trust the publisher's public key (*.public.jwk).",
       { errors: [{ field: 'jwk.d', message: 'private key material' }] },
+    );
+  }
+  if (isSmallOrderEd25519X(k.x)) {
+    throw omegaError(
+      'OMEGA_ERR_VALIDATION',
+      'That key is a point of small order: signatures can be forged for it. Ask the publisher for a real key.',
+      { errors: [{ field: 'jwk.x', message: 'is a point of small order, not a usable public key' }] },
     );
   }
   const pub: PublisherJwk = { kty: 'OKP', crv: 'Ed25519', x: k.x };

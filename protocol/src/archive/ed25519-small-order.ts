@@ -23,3 +23,8 @@ export function isSmallOrderEd25519(key: Uint8Array): boolean {
     return ((key[31] ?? 0) & 0x7f) === y[31];
   });
 }
+
+/** The same for a key in its raw base64url form (a JWK's `x`); false for anything not 32 bytes. */
+export function isSmallOrderEd25519X(x: string): boolean {
+  return isSmallOrderEd25519(Buffer.from(x, 'base64url'));
+}
