@@ -64,7 +64,10 @@ export async function startLocalAgent(
     '--log-level',
     kernel.config.log.level,
   ];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // The IPC channel is the agent's lifeline: it closes when this process ends however it ends
+  // (SIGKILL, OOM), and the agent then leaves instead of living on beside the next kernel.
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.channel?.unref();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('exit', (code, signal) => {
     const how = signal ?? `code ${code}`;

@@ -117,4 +117,26 @@ describe('omega start stopped as a process group (systemd, Ctrl-C)', () => {
       expect(k.stderr()).toMatch(/omega: the local agent left\n/);
     }, 120_000);
   }
+
+  // Found by the last stop's walk: a kernel killed outright (SIGKILL, the OOM killer) forwards no
+  // stop, and its local agent lived on — beside the next `omega start`'s, under the same identity.
+  it('a kernel killed with SIGKILL takes its local agent with it: the agent sees its lifeline close and leaves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-group-stop-'));
+    dirs.push(dir);
+    const k = startGroup(dir);
+    groups.push(k.pgid);
+    const url = await k.url;
+    await until(() => readyNode(url), 60_000, 'the local agent ready');
+    const agentPid = Number(/local agent started \(pid (\d+)/.exec(k.stderr())?.[1]);
+    expect(groupMembers(k.pgid)).toContain(agentPid);
+
+    process.kill(k.pgid, 'SIGKILL'); // the kernel alone, not its group
+    await k.exited;
+    await until(
+      async () => (groupMembers(k.pgid).includes(agentPid) ? undefined : true),
+      15_000,
+      'the orphaned local agent gone',
+    );
+    expect(k.stderr()).toMatch(/the process that started this agent \(omega start\) is gone; leaving\n/);
+  }, 120_000);
 });

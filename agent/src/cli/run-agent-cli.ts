@@ -20,6 +20,11 @@ export interface AgentCliIo {
   exit: (code: number) => void;
   /** A monotonic clock in ms, for the repeat window of {@link judgeStopSignals}. */
   now?: () => number;
+  /**
+   * Calls `handler` once when the process that started this agent with an IPC channel is gone
+   * (`omega start`'s local agent); answers its removal. Absent, or a no-op without a channel.
+   */
+  onParentGone?: (handler: () => void) => () => void;
 }
 
 /**
@@ -68,6 +73,12 @@ const processIo: AgentCliIo = {
   },
   exit: (code) => process.exit(code),
   now: () => performance.now(),
+  onParentGone(handler) {
+    if (!process.channel) return () => {};
+    process.channel.unref(); // the channel alone must not keep the agent alive
+    process.once('disconnect', handler);
+    return () => process.off('disconnect', handler);
+  },
 };
 
 /**
@@ -174,6 +185,14 @@ export async function runAgentCli(
     logger.info({ signal }, 'leaving');
     void agent.stop(signal);
   });
+  // `omega start` killed outright (SIGKILL, OOM) cannot forward a stop: its local agent would
+  // live on, and meet the next kernel's local agent under the same identity.
+  const offParent =
+    io.onParentGone?.(() => {
+      io.stderr(`${program}: the process that started this agent (omega start) is gone; leaving\n`);
+      logger.info({}, 'parent gone; leaving');
+      void agent.stop('parent gone');
+    }) ?? (() => {});
   let resources: AgentResources | undefined;
   try {
     resources = await startAgentResources(agent, config, logger);
@@ -188,6 +207,7 @@ export async function runAgentCli(
     return fail((err as Error).message);
   } finally {
     off();
+    offParent();
     await resources?.stop().catch(() => {});
     await sessions.close().catch(() => {});
     logger.flush();
