@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeStopSignals, STOP_REPEAT_WINDOW_MS } from '../../src/cli/run-agent-cli.js';
+import { judgeStopSignals, STOP_REPEAT_WINDOW_MS } from '../../src/cli/judge-stop-signals.js';
 
 /** The verdicts for signals arriving at `times` (ms on a fake clock). */
 function verdicts(times: number[]): string[] {
