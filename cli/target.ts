@@ -50,7 +50,9 @@ export function resolveTarget(
     const value = config.contexts[values.context];
     if (!value)
       throw new TargetError(
-        `no context "${values.context}"; run omega context list, or omega login --url URL --context ${values.context}`,
+        config.ignored && Object.hasOwn(config.ignored.contexts, values.context)
+          ? `context ${JSON.stringify(values.context)} is ignored (its name is not valid any more); sign in again with omega login --url URL --context NAME`
+          : `no context "${values.context}"; run omega context list, or omega login --url URL --context ${values.context}`,
       );
     url = trim(value.url);
     context = { name: values.context, value };

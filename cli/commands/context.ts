@@ -38,8 +38,18 @@ export const contextCommand: Command = {
     if (action !== 'use' && action !== 'delete')
       throw actionError('context', action, ['list', 'use NAME', 'delete NAME']);
     if (!name) throw new UsageError(`context ${action} needs a NAME; omega context list shows them`);
-    if (!config.contexts[name]) throw new UsageError(`no context "${name}"; omega context list shows them`);
-    if (action === 'use') config.current = name;
+    const ignored = config.ignored;
+    if (ignored && Object.hasOwn(ignored.contexts, name)) {
+      // A name an older CLI allowed: it can only be deleted (sign in again under a valid name).
+      if (action === 'use')
+        throw new UsageError(
+          `context ${JSON.stringify(name)} is ignored (its name is not valid any more); sign in again with omega login --url URL --context NAME`,
+        );
+      delete ignored.contexts[name];
+      if (ignored.current === name) delete ignored.current;
+    } else if (!config.contexts[name])
+      throw new UsageError(`no context "${name}"; omega context list shows them`);
+    else if (action === 'use') config.current = name;
     else {
       delete config.contexts[name];
       if (config.current === name) delete config.current;

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../kernel/index.js';
+import { terminalSafe } from '../terminal-safe.js';
 
 const session = z.object({
   kind: z.literal('session'),
@@ -29,7 +30,13 @@ const configSchema = z.object({
   current: z.string().optional(),
   contexts: z.record(z.string().regex(CONTEXT_NAME), contextSchema),
 });
-export type CliConfig = z.output<typeof configSchema>;
+export type CliConfig = z.output<typeof configSchema> & {
+  /**
+   * The file's contexts whose names this CLI refuses (an older one wrote them, e.g. `[::1]:7700`),
+   * and `current` when it named one of them: never used, but written back as they were.
+   */
+  ignored?: { contexts: Record<string, unknown>; current?: string };
+};
 
 /** Where the CLI keeps its contexts: $OMEGA_CONFIG, else $XDG_CONFIG_HOME/omega/config.json, else ~/.config/omega/config.json. */
 export function cliConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -61,13 +68,62 @@ export function readCliConfig(path = cliConfigPath()): CliConfig {
   } catch {
     throw new Error(`${path} is not valid JSON; fix or delete it (omega login recreates it)`);
   }
-  const parsed = configSchema.safeParse(doc);
+  const { kept, ignored } = splitContexts(doc);
+  const parsed = configSchema.safeParse(kept);
   if (!parsed.success)
     throw new Error(
       `${path} is not an omega CLI config (${parsed.error.issues[0]?.message}); fix or delete it`,
     );
   // Looked up by names users type: `toString` or `constructor` must not find Object's own.
-  return { ...parsed.data, contexts: Object.assign(Object.create(null), parsed.data.contexts) };
+  const config: CliConfig = {
+    ...parsed.data,
+    contexts: Object.assign(Object.create(null), parsed.data.contexts),
+  };
+  if (!ignored) return config;
+  warnIgnored(path, ignored.contexts);
+  if (config.current !== undefined && Object.hasOwn(ignored.contexts, config.current)) {
+    ignored.current = config.current; // an ignored current context counts as none
+    delete config.current;
+  }
+  return { ...config, ignored };
+}
+
+/**
+ * `doc` without the contexts whose names this CLI refuses, and those apart (raw): a name an older
+ * CLI allowed (`[::1]:7700`) made every command fail on reading the file.
+ */
+function splitContexts(doc: unknown): { kept: unknown; ignored?: NonNullable<CliConfig['ignored']> } {
+  const contexts = (doc as { contexts?: unknown } | null)?.contexts;
+  if (typeof contexts !== 'object' || contexts === null || Array.isArray(contexts)) return { kept: doc };
+  const good: Record<string, unknown> = Object.create(null);
+  const bad: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of Object.entries(contexts)) {
+    if (contextNameProblem(name) === undefined) good[name] = value;
+    else bad[name] = value;
+  }
+  if (Object.keys(bad).length === 0) return { kept: doc };
+  return { kept: { ...(doc as object), contexts: good }, ignored: { contexts: bad } };
+}
+
+/** Config files already warned about in this process: a command reads its config more than once. */
+const warned = new Set<string>();
+
+/** One line on stderr naming the ignored contexts and what to do about them (once per file). */
+function warnIgnored(path: string, contexts: Record<string, unknown>): void {
+  if (warned.has(path)) return;
+  warned.add(path);
+  // JSON-quoted: a name with a newline stays on this one line.
+  const names = Object.keys(contexts).map((n) => JSON.stringify(n.slice(0, 80)));
+  const url = (contexts[Object.keys(contexts)[0]!] as { url?: unknown } | null)?.url;
+  const login =
+    names.length === 1 && typeof url === 'string' && URL.canParse(url)
+      ? `omega login --url ${new URL(url).origin} --context NAME`
+      : 'omega login --url URL --context NAME';
+  const what =
+    names.length === 1
+      ? `context ${names[0]} in ${path}: its name is not valid any more (1–64 letters, digits or ._:@-); sign in again with ${login}, then omega context delete ${names[0]}`
+      : `contexts ${names.join(', ')} in ${path}: their names are not valid any more (1–64 letters, digits or ._:@-); sign in to each again with ${login}, then omega context delete each old name`;
+  process.stderr.write(terminalSafe(`omega: warning: ignoring ${what}\n`));
 }
 
 /** Why `name` cannot name a context (`flag`: how the user gave it), or undefined when it can. */
@@ -86,8 +142,19 @@ export async function writeCliConfig(config: CliConfig, path = cliConfigPath()):
   const checked = configSchema.safeParse(config);
   if (!checked.success)
     throw new Error(`not saving the CLI config: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+  // The contexts this CLI ignores go back as they were: the user's, not this CLI's to drop.
+  const { ignored } = config;
+  const doc = ignored
+    ? {
+        ...checked.data,
+        ...(checked.data.current === undefined && ignored.current !== undefined
+          ? { current: ignored.current }
+          : {}),
+        contexts: Object.assign(Object.create(null), ignored.contexts, checked.data.contexts),
+      }
+    : checked.data;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(path, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
 }
 

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { contextNameFor, readCliConfig, writeCliConfig } from '../../cli/config/cli-config.js';
 import { tempDirForTest } from '../helpers/temp-dir.js';
 
@@ -22,5 +22,40 @@ describe('the CLI config', () => {
     const read = readCliConfig(file);
     expect(read.contexts['::1:7700']?.url).toBe(url);
     expect(read.contexts.toString).toBeUndefined(); // names users type never find Object's own
+  });
+
+  it('ignores a context whose name an older CLI allowed, warns once, and writes it back as it was', async () => {
+    const file = join(tempDirForTest('omega-cli-config-'), 'config.json');
+    const old = { url: 'http://[::1]:7700', auth: { kind: 'token', token: 'omg_old' } };
+    const lab = { url: 'https://lab.example:7700' };
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, current: '[::1]:7700', contexts: { '[::1]:7700': old, lab } }),
+    );
+    const said: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      said.push(String(chunk));
+      return true;
+    });
+    let read: ReturnType<typeof readCliConfig>;
+    try {
+      read = readCliConfig(file); // threw "… is not an omega CLI config" for the whole file
+      readCliConfig(file);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(Object.keys(read.contexts)).toEqual(['lab']);
+    expect(read.current).toBeUndefined(); // an ignored current context counts as none
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^omega: warning: ignoring context "\[::1\]:7700" in .*config\.json: .*\n$/);
+    expect(said[0]).toContain('omega login --url http://[::1]:7700 --context NAME');
+    expect(said[0]!.trimEnd().split('\n')).toHaveLength(1);
+
+    read.contexts.lab!.auth = { kind: 'token', token: 'omg_new' };
+    await writeCliConfig(read, file);
+    const written = JSON.parse(readFileSync(file, 'utf8'));
+    expect(written.contexts['[::1]:7700']).toEqual(old);
+    expect(written.contexts.lab.auth.token).toBe('omg_new');
+    expect(written.current).toBe('[::1]:7700');
   });
 });

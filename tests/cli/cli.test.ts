@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,44 @@ describe('omega CLI', () => {
     expect(port.status).toBe(2);
     expect(port.stderr).toBe('omega: --port takes a whole number 0–65535 (got "eighty")\n');
   });
+
+  it('reads a config whose context name an older CLI allowed: that context ignored with one warning, the rest kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-cli-'));
+    dirs.push(dir);
+    const file = join(dir, 'config.json');
+    const old = { url: 'http://[::1]:9', auth: { kind: 'token', token: 'omg_old' } };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        current: '[::1]:9',
+        contexts: { '[::1]:9': old, lab: { url: 'http://127.0.0.1:1' } },
+      }),
+    );
+    const env = { OMEGA_CONFIG: file, OMEGA_URL: '', OMEGA_TOKEN: '', OMEGA_PORT: '2' };
+    const warning =
+      'omega: warning: ignoring context "[::1]:9" in ' +
+      `${file}: its name is not valid any more (1–64 letters, digits or ._:@-); sign in again with ` +
+      'omega login --url http://[::1]:9 --context NAME, then omega context delete "[::1]:9"\n';
+    const list = run(['context', 'list'], env);
+    expect(list.status, list.stderr).toBe(0); // was: "… is not an omega CLI config", for every command
+    expect(list.stderr).toBe(warning);
+    expect(list.stdout).toMatch(/^ {2}lab +http:\/\/127\.0\.0\.1:1 +signed out\n$/);
+    // The ignored current context counts as none: the default URL, not [::1]:9.
+    const status = run(['status', '--json'], env);
+    expect(status.stderr).toBe(warning);
+    expect(JSON.parse(status.stdout)).toMatchObject({ url: 'http://127.0.0.1:2', up: false });
+    // Writing the config back keeps the ignored context as it was; context delete drops it.
+    expect(run(['context', 'use', 'lab'], env).status).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      current: 'lab',
+      contexts: { '[::1]:9': old, lab: { url: 'http://127.0.0.1:1' } },
+    });
+    const gone = run(['context', 'delete', '[::1]:9'], env);
+    expect(gone.status, gone.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).contexts)).toEqual(['lab']);
+    expect(run(['context', 'list'], env).stderr).toBe('');
+  }, 60_000);
 
   it('starts a kernel that status reports on, then stops gracefully on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'omega-cli-'));
