@@ -1,6 +1,7 @@
 import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
+import { labelFlag } from '../label-flag.js';
 import { output } from '../output.js';
 import { timeFlag } from '../time-flag.js';
 
@@ -63,19 +64,6 @@ function silenceLine(s: SilenceView): string {
   ].join(' ');
 }
 
-/** `k=v,k2=v2` → labels, naming the flag on a bad entry. */
-function labelsFlag(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of text.split(',')) {
-    const t = part.trim();
-    if (!t) continue;
-    const eq = t.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--label takes k=v pairs separated by commas (got "${t}")`);
-    out[t.slice(0, eq)] = t.slice(eq + 1);
-  }
-  return out;
-}
-
 function needReason(values: Values, action: string): string {
   const reason = str(values.reason);
   if (!reason) throw new UsageError(`alerts ${action} needs --reason TEXT (it is shown and audited)`);
@@ -93,7 +81,7 @@ async function silence(values: Values): Promise<unknown> {
   return kernelApi(values).post('/api/v1/metrics/alerts/silences', {
     body: {
       ...(rule ? { rule } : {}),
-      ...(label ? { labels: labelsFlag(label) } : {}),
+      ...(label ? { labels: labelFlag(label, '--label') } : {}),
       reason: needReason(values, 'silence'),
       ...(forText
         ? { for: forText }

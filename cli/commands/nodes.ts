@@ -4,9 +4,11 @@ import { type Command, UsageError } from '../command.js';
 import { bytes } from '../format-bytes.js';
 import { intFlag } from '../int-flag.js';
 import { kernelApi } from '../kernel-api.js';
+import { labelFlag } from '../label-flag.js';
 import { output } from '../output.js';
 import { inline } from '../terminal-safe.js';
 import { timeFlag } from '../time-flag.js';
+import { uniquePairs } from '../unique-pairs.js';
 import { joinCommandLine } from './join-command-line.js';
 import { nodeEnforcementLines } from './node-enforcement-lines.js';
 
@@ -184,19 +186,6 @@ function pendingLine(p: PendingView): string {
   ].join(' ');
 }
 
-/** `k=v,k2=v2` → labels, naming the flag on a bad entry. */
-function parseLabelFlag(text: string, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of text.split(',')) {
-    const t = part.trim();
-    if (!t) continue;
-    const eq = t.indexOf('=');
-    if (eq <= 0) throw new UsageError(`${flag} takes k=v pairs separated by commas (got "${t}")`);
-    out[t.slice(0, eq)] = t.slice(eq + 1);
-  }
-  return out;
-}
-
 /** A deadline flag: an ISO time (in the operator's time zone when it has none), or a duration from now (`2h`, `30m`, `1d`). */
 function parseDeadline(text: string): string {
   const m = /^(\d{1,6})(m|h|d)$/.exec(text.trim());
@@ -244,15 +233,16 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
       const [node, ...pairs] = args;
       if (!node || pairs.length === 0)
         throw new UsageError('nodes label needs a node and at least one k=v (set) or k- (remove)');
-      const labels: Record<string, string | null> = {};
-      for (const p of pairs) {
-        if (p.endsWith('-') && !p.includes('=')) labels[p.slice(0, -1)] = null;
-        else {
+      // `a=1 a-` gives the key twice as much as `a=1 a=2` does.
+      const labels = uniquePairs(
+        pairs.map((p): [string, string | null] => {
+          if (p.endsWith('-') && !p.includes('=')) return [p.slice(0, -1), null];
           const eq = p.indexOf('=');
           if (eq <= 0) throw new UsageError(`nodes label takes k=v or k- (got "${p}")`);
-          labels[p.slice(0, eq)] = p.slice(eq + 1);
-        }
-      }
+          return [p.slice(0, eq), p.slice(eq + 1)];
+        }),
+        'nodes label',
+      );
       const body: ApiBody<'/api/v1/nodes/{id}', 'patch'> = { labels };
       const version = intFlag(values, 'version', { min: 0, hint: 'nodes show --json shows it' });
       if (version !== undefined) body.version = version;
@@ -286,7 +276,7 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
     case 'approve': {
       const id = one(args, 'approve needs exactly one agent id (from nodes pending)');
       const body: Obj = {};
-      if (str(values.label)) body.labels = parseLabelFlag(values.label as string, '--label');
+      if (str(values.label)) body.labels = labelFlag(values.label as string, '--label');
       return api.post('/api/v1/nodes/pending/{agent}/approve', { path: { agent: id }, body });
     }
     case 'reject': {
@@ -313,7 +303,7 @@ async function tokenAction(action: string | undefined, values: Values, args: str
       if (str(values.ttl)) body.ttl = values.ttl;
       const uses = intFlag(values, 'uses', { min: 1, max: 10_000 });
       if (uses !== undefined) body.uses = uses;
-      if (str(values.label)) body.labels = parseLabelFlag(values.label as string, '--label');
+      if (str(values.label)) body.labels = labelFlag(values.label as string, '--label');
       if (str(values.description)) body.description = values.description;
       return api.post('/api/v1/nodes/tokens', { body });
     }

@@ -187,6 +187,41 @@ describe('omega CLI, a whole-number flag given something else', () => {
   });
 });
 
+describe('omega CLI, a key given twice in a key=value list', () => {
+  it('is a usage error naming the key (exit 2), before anything is sent; the last one won silently', async () => {
+    const seen = await withRecordingServer(async (url) => {
+      const cases: Array<[string[], string]> = [
+        [['nodes', 'label', 'vm', 'a=1', 'a=2'], 'nodes label gives the key "a" more than once'],
+        [['nodes', 'label', 'vm', 'a=1', 'a-'], 'nodes label gives the key "a" more than once'],
+        [['nodes', 'token', 'create', '--label', 'a=1,b=2,a=3'], '--label gives the key "a" more than once'],
+        [['nodes', 'approve', 'ag-1', '--label', 'a=1, a=1'], '--label gives the key "a" more than once'],
+        [
+          ['alerts', 'silence', '--label', 'job=x,job=y', '--reason', 'r', '--for', '1h'],
+          '--label gives the key "job" more than once',
+        ],
+        [
+          ['sessions', 'settings', '--set', 'placement=spread,placement=binpack'],
+          '--set gives the key "placement" more than once',
+        ],
+        [
+          ['sessions', 'run', '--env', 'A=1', '--env', 'A=2', '--', 'true'],
+          '--env gives the key "A" more than once',
+        ],
+        [
+          ['sessions', 'run', '--env', 'A=1,B=2,A=x,y', '--', 'true'],
+          '--env gives the key "A" more than once',
+        ],
+      ];
+      for (const [args, message] of cases) {
+        const r = await run([...args, '--url', url]);
+        expect(r.status, args.join(' ')).toBe(2);
+        expect(r.stderr, args.join(' ')).toBe(`omega: ${message}; give each key once\n`);
+      }
+    });
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('omega CLI, with $OMEGA_CONFIG naming a directory', () => {
   it('says it is a directory (not "not valid JSON"), one line, exit 1', async () => {
     const r = await new Promise<{ status: number | null; stderr: string }>((done) => {

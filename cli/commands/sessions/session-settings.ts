@@ -1,22 +1,24 @@
 import { UsageError } from '../../command.js';
 import { output } from '../../output.js';
+import { uniquePairs } from '../../unique-pairs.js';
 import type { ActionHandler } from './action-handler.js';
 import { type Obj, str } from './flags.js';
 
 /** `--set k=v,k2=v2` as a settings patch (an all-digit value is a number of ms, anything else goes as text). */
 function settingsPatch(set: string): Obj {
-  const patch: Obj = {};
-  for (const pair of set.split(',')) {
-    const eq = pair.indexOf('=');
-    const k = pair.slice(0, eq).trim();
-    const v = pair.slice(eq + 1).trim();
-    if (eq < 1 || v === '')
-      throw new UsageError(
-        `--set takes key=value pairs, e.g. placement=spread,retentionMs=3d (got "${pair}")`,
-      );
-    patch[k] = /^\d{1,15}$/.test(v) ? Number(v) : v;
-  }
-  return patch;
+  return uniquePairs(
+    set.split(',').map((pair): [string, unknown] => {
+      const eq = pair.indexOf('=');
+      const k = pair.slice(0, eq).trim();
+      const v = pair.slice(eq + 1).trim();
+      if (eq < 1 || v === '')
+        throw new UsageError(
+          `--set takes key=value pairs, e.g. placement=spread,retentionMs=3d (got "${pair}")`,
+        );
+      return [k, /^\d{1,15}$/.test(v) ? Number(v) : v];
+    }),
+    '--set',
+  );
 }
 
 const MS_TEXT = (ms: number): string =>

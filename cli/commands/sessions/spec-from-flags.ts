@@ -1,6 +1,7 @@
 import { UsageError } from '../../command.js';
 import { intFlag } from '../../int-flag.js';
 import { LIST_SEPARATOR } from '../../parse-flags.js';
+import { uniquePairs } from '../../unique-pairs.js';
 import { type Obj, str, type Values } from './flags.js';
 
 /** Where a new `NAME=` pair starts in `--env`'s text (after a comma). */
@@ -9,7 +10,8 @@ const PAIR_START = /^[A-Za-z_][A-Za-z0-9_]*=/;
 /**
  * `k=v,k2=v2` → env, naming the flag on a bad entry; each `--env` given starts a pair of its own
  * (repeats arrive joined by LIST_SEPARATOR). Within one, a comma starts a new pair only before
- * `NAME=`: `A=x,y` is one value; `\,` is a comma that never does.
+ * `NAME=`: `A=x,y` is one value; `\,` is a comma that never does. A name given twice (in one
+ * `--env` or two) is a usage error naming it.
  */
 export function parseEnvFlag(text: string): Record<string, string> {
   const pairs: string[] = [];
@@ -21,13 +23,14 @@ export function parseEnvFlag(text: string): Record<string, string> {
       else pairs.push(part);
     }
   }
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--env takes NAME=value pairs separated by commas (got "${pair}")`);
-    out[pair.slice(0, eq)] = pair.slice(eq + 1).replaceAll('\\,', ',');
-  }
-  return out;
+  return uniquePairs(
+    pairs.map((pair): [string, string] => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--env takes NAME=value pairs separated by commas (got "${pair}")`);
+      return [pair.slice(0, eq), pair.slice(eq + 1).replaceAll('\\,', ',')];
+    }),
+    '--env',
+  );
 }
 
 /** The session spec `run` sends, from its flags and the command after `--`. */
