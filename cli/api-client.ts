@@ -1,4 +1,5 @@
 import { readCliConfig, writeCliConfig } from './config/cli-config.js';
+import { connectErrorText } from './connect-error-text.js';
 import { type CliTarget, resolveTarget } from './target.js';
 
 /** A failed API call, printed by the CLI as one line. */
@@ -8,6 +9,8 @@ export class ApiError extends Error {
     readonly code: string,
     /** The problem document's extras (e.g. a consent plan), when the kernel sent them. */
     readonly problem: Record<string, unknown> = {},
+    /** The HTTP status of the answer, when there was one. */
+    readonly httpStatus?: number,
   ) {
     super(message);
   }
@@ -44,25 +47,27 @@ async function exchange(
         `${url} did not answer ${method} ${path} within ${Math.round(timeoutMs / 1000)} s; retry, or check the kernel's log`,
         'TIMEOUT',
       );
-    const cause = e.cause instanceof Error ? e.cause.message : e.message;
-    throw new ApiError(
-      `no kernel answers at ${url} (${cause}); start one with omega start, or point at another with --url / --context`,
-      'UNREACHABLE',
-    );
+    const { message, code } = connectErrorText(url, e);
+    throw new ApiError(message, code);
   }
   const text = await res.text();
-  let data: unknown = text;
+  let data: unknown;
   try {
     data = text ? JSON.parse(text) : undefined;
   } catch {
-    if (!res.ok)
-      throw new ApiError(
-        `HTTP ${res.status} from ${url}${path} is not JSON; is that an Omega kernel?`,
-        `HTTP_${res.status}`,
-      );
+    // Every answer of a kernel's API is JSON: an HTML page is a web server, a proxy, or another service.
+    throw new ApiError(
+      `the server at ${url} does not answer as an Omega kernel (${method} ${pathOnly(path)}: HTTP ${res.status}, not JSON); check --url and its port`,
+      'NOT_OMEGA',
+      {},
+      res.status,
+    );
   }
   return { status: res.status, data };
 }
+
+/** A request path without its query (which may hold a cursor or a search text). */
+const pathOnly = (path: string): string => path.split('?')[0]!;
 
 /**
  * A session's access token, refreshed (and the rotated refresh token saved) when it is about to
@@ -163,5 +168,17 @@ export async function callApi(
       p.code ?? 'OMEGA_ERR_FORBIDDEN',
       p,
     );
-  throw new ApiError(p.detail ?? `HTTP ${status}`, p.code ?? `HTTP_${status}`, p);
+  throw new ApiError(
+    p.detail ?? noDetail(target.url, method, path, status),
+    p.code ?? `HTTP_${status}`,
+    p,
+    status,
+  );
+}
+
+/** What a refusal without a problem document (an empty 404: no such route here) tells the user. */
+function noDetail(url: string, method: string, path: string, status: number): string {
+  return status === 404
+    ? `${method} ${pathOnly(path)} was not found at ${url} (HTTP 404); check --url, and that the plugin serving it is installed and running (omega plugin list)`
+    : `${method} ${pathOnly(path)} at ${url} failed with HTTP ${status} and no details; check --url, or the kernel's log`;
 }

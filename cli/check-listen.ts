@@ -12,12 +12,18 @@ const FIX: Record<string, (host: string, port: number) => string> = {
     `${host} is of an address family this machine lacks (EAFNOSUPPORT); pass another --host`,
 };
 
+/** A --host that is no address: the name lookup failed (it printed `getaddrinfo ENOTFOUND not a host`). */
+const LOOKUP_FIX = (host: string, code: string): string =>
+  `${JSON.stringify(host)} is neither an address nor a host name this machine can resolve (${code}); pass --host with one of its addresses, 127.0.0.1 or 0.0.0.0`;
+
 /**
  * The one-line error for a failed listen on `host:port` naming the flag to change, or null when
  * `err` is not such a failure (then it is reported as it is).
  */
 export function listenError(err: unknown, host: string, port: number): UsageError | null {
   const e = err as NodeJS.ErrnoException | null;
+  if (e?.syscall === 'getaddrinfo' && e.code)
+    return new UsageError(`cannot listen on ${host}:${port}: ${LOOKUP_FIX(host, e.code)}`);
   const fix = e?.syscall === 'listen' && e.code ? FIX[e.code] : undefined;
   return fix ? new UsageError(`cannot listen on ${host}:${port}: ${fix(host, port)}`) : null;
 }

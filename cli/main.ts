@@ -14,6 +14,7 @@ import { sessionsCommand } from './commands/sessions.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { parseFlags } from './parse-flags.js';
+import { systemErrorText } from './system-error-text.js';
 import { TargetError } from './target.js';
 import { terminalSafe } from './terminal-safe.js';
 
@@ -129,7 +130,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`omega: ${oneLine(err.message)} [${err.code}]\n`);
       return 1;
     }
-    process.stderr.write(`omega: ${oneLine((err as Error)?.message ?? String(err))}\n`);
+    const text = systemErrorText(err) ?? (err as Error)?.message ?? String(err);
+    process.stderr.write(`omega: ${oneLine(text)}\n`);
     return 1;
   }
 }

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { UsageError } from './command.js';
+import { readUserFile } from './read-user-file.js';
 
 /**
  * Reads a JSON file the user named (a key, a root document); a file that cannot be read or parsed
@@ -8,14 +7,7 @@ import { UsageError } from './command.js';
  * shown: it quotes the file's first bytes, and a key file holds a secret.
  */
 export async function readJsonFile(file: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(resolve(file), 'utf8');
-  } catch (err) {
-    throw new UsageError(
-      `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); give ${what}`,
-    );
-  }
+  const text = await readUserFile(file, what);
   try {
     return JSON.parse(text);
   } catch (err) {

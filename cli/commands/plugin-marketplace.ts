@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import WebSocket from 'ws';
 import { describePlan, type Plan } from '../../marketplace/index.js';
@@ -8,6 +7,7 @@ import type { ApiBody } from '../api-types.js';
 import { UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
+import { readUserFile } from '../read-user-file.js';
 import { resolveCliUrl } from '../target.js';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -241,7 +241,7 @@ export async function runMarketplaceAction(action: string, values: Values, args:
         throw new UsageError(
           'plugin source add NAME URL|DIR --root ROOT.json  (or: plugin source list, plugin source remove NAME)',
         );
-      const root = await readFile(values.root, 'utf8');
+      const root = await readUserFile(values.root, "the marketplace source's root.json with --root");
       const r = await kernelApi(values).post('/api/v1/marketplace/sources', {
         body: { name, location, root },
       });

@@ -17,6 +17,10 @@ const sinkLine = (k: SinkLine): string =>
   (k.gaps.length ? `, ${k.gaps.length} gap(s)` : '') +
   (k.state === 'retrying' && k.lastError ? `; last error: ${k.lastError}` : '');
 
+/** The line for a server at `url` whose readiness answer (`got`) is not a kernel's. */
+const notOmega = (url: string, got: string): string =>
+  `the server at ${url} does not answer as an Omega kernel (GET /api/v1/ready: ${got}); check --url and its port`;
+
 /** `omega status`: is a kernel up, and what is it running. */
 export const statusCommand: Command = {
   name: 'status',
@@ -34,17 +38,22 @@ export const statusCommand: Command = {
     const json = values.json === true;
     const api = kernelApi(values);
     let ready = true;
+    let down: string | undefined;
     try {
-      await api.get('/api/v1/ready', { anonymous: true, timeoutMs: PROBE_MS });
+      const r = await api.get('/api/v1/ready', { anonymous: true, timeoutMs: PROBE_MS });
+      if ((r as { status?: unknown } | undefined)?.status !== 'ready') down = notOmega(url, 'HTTP 200');
     } catch (err) {
-      // Any answer (503 while starting) means up; no answer at all means no kernel there.
-      if (err instanceof ApiError && err.code !== 'UNREACHABLE' && err.code !== 'TIMEOUT') ready = false;
-      else {
-        const reason = (err as Error).message;
-        if (json) output(true, { url, up: false, error: reason }, () => '');
-        else process.stderr.write(`omega: ${reason}\n`);
-        return 1;
-      }
+      // A kernel answers 200 when ready and its 503 problem while starting or stopping; any
+      // other answer is some other server (it said "NOT READY"), no answer no kernel at all.
+      if (!(err instanceof ApiError)) throw err;
+      if (err.code === 'OMEGA_ERR_UNAVAILABLE') ready = false;
+      else if (err.httpStatus === undefined || err.code === 'NOT_OMEGA') down = err.message;
+      else down = notOmega(url, `HTTP ${err.httpStatus}`);
+    }
+    if (down !== undefined) {
+      if (json) output(true, { url, up: false, error: down }, () => '');
+      else process.stderr.write(`omega: ${down}\n`);
+      return 1;
     }
     let refused: ApiError | undefined;
     const info = token
