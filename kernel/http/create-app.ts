@@ -15,6 +15,7 @@ import { checkBodyDigest } from './check-body-digest.js';
 import { CLIENT_CLOSED_STATUS, clientClosed } from './client-closed.js';
 import { directDispatch, type RouterEntry } from './direct-dispatch.js';
 import { checkIdempotencyKey, type Idempotency, requestFingerprint } from './idempotency.js';
+import { withQueryCheck } from './kernel-route-query.js';
 import { nodeBindings, readHeader, readRemote } from './node-bindings.js';
 import { readJsonBody } from './read-json-body.js';
 import { requestIdFrom } from './request-id.js';
@@ -321,7 +322,10 @@ function build(opts: HttpAppOptions, log: Log): Built {
     return finish(c, res, input, started);
   };
 
-  for (const route of table.list()) app.on(route.method, route.path, (c) => serve(c, route));
+  for (const route of table.list()) {
+    const mounted = withQueryCheck(route);
+    app.on(route.method, route.path, (c) => serve(c, mounted));
+  }
 
   const notFound = (c: Context): Response => {
     const started = performance.now();

@@ -1,6 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { writePluginDir } from '../helpers/write-plugin-dir.js';
 
 /*
  * Idempotency-Key on the kernel's own routes, whose body is a zod schema (not `json` as a plugin
@@ -13,11 +17,29 @@ const TOPIC = 'ops.test.idempotent';
 
 describe('Idempotency-Key on kernel routes with a schema body', () => {
   let k: TempKernel;
+  let pluginsDir: string;
   beforeAll(async () => {
-    k = await startTempKernel({ plugins: { dirs: [], warmHosts: 0 } });
+    // A plugin route without schemas takes any query: the witness of the fingerprint's query.
+    pluginsDir = mkdtempSync(join(tmpdir(), 'omega-idem-'));
+    writePluginDir(
+      pluginsDir,
+      'qs',
+      `export const plugin = { setup() { let n = 0; return { routes: {
+        async run(req) { return { status: 201, body: { n: ++n, query: req.query } }; },
+      } }; } };`,
+      {
+        permissions: ['http:routes'],
+        routes: [{ method: 'POST', path: '/run', handler: 'run', permission: 'qs:write' }],
+      },
+    );
+    const grantsFile = join(pluginsDir, 'grants.json');
+    writeFileSync(grantsFile, JSON.stringify({ qs: { granted: ['http:routes'], denied: [] } }));
+    k = await startTempKernel({ plugins: { dirs: [pluginsDir], grantsFile, warmHosts: 0 } });
   });
   afterAll(async () => {
     await k?.stop();
+    if (k) removeDir(k.dataDir);
+    removeDir(pluginsDir);
   });
 
   const post = async (path: string, body: unknown, key?: string) => {
@@ -32,7 +54,14 @@ describe('Idempotency-Key on kernel routes with a schema body', () => {
     return {
       status: res.status,
       replayed: res.headers.get('idempotency-replayed'),
-      body: (await res.json()) as { seq?: number; kid?: string; code?: string; errors?: { field: string }[] },
+      body: (await res.json()) as {
+        seq?: number;
+        kid?: string;
+        code?: string;
+        errors?: { field: string }[];
+        n?: number;
+        query?: unknown;
+      },
     };
   };
   const published = (since: number) => {
@@ -57,16 +86,17 @@ describe('Idempotency-Key on kernel routes with a schema body', () => {
   });
 
   it('binds the key to the query string too: the same body under another query is refused, not replayed', async () => {
-    // A plugin route's query changes what it does (install ?dryRun=true, then ?consent=…): a
-    // retry of the second must not get the first's answer. The kernel's events route ignores
-    // its query, which makes it a plain witness of the fingerprint.
-    const first = await post('/api/v1/events?try=1', { topic: TOPIC, data: { q: 1 } }, 'publish-q');
-    expect(first.status).toBe(202);
-    const other = await post('/api/v1/events?try=2', { topic: TOPIC, data: { q: 1 } }, 'publish-q');
+    // A route's query changes what it does (install ?dryRun=true, then ?consent=…): a retry of
+    // the second must not get the first's answer. The kernel's own routes refuse a query they do
+    // not document, so the witness is a plugin route without schemas (any query, once each).
+    const first = await post('/api/v1/qs/run?try=1', { same: 'body' }, 'run-q');
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ n: 1, query: { try: '1' } });
+    const other = await post('/api/v1/qs/run?try=2', { same: 'body' }, 'run-q');
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('OMEGA_ERR_IDEMPOTENCY_KEY_REUSED');
-    const same = await post('/api/v1/events?try=1', { topic: TOPIC, data: { q: 1 } }, 'publish-q');
-    expect(same).toMatchObject({ status: 202, replayed: 'true', body: { seq: first.body.seq } });
+    const same = await post('/api/v1/qs/run?try=1', { same: 'body' }, 'run-q');
+    expect(same).toMatchObject({ status: 201, replayed: 'true', body: { n: 1 } });
   });
 
   it('refuses a key plugin routes refuse (400 naming Idempotency-Key), publishing nothing', async () => {

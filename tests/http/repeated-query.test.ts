@@ -1,5 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, type TempKernel } from '../helpers/temp-kernel.js';
+import { attachMarketplace } from '../../marketplace/index.js';
+import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
+import { writePluginDir } from '../helpers/write-plugin-dir.js';
 import { call, startSecurityKernel } from '../security/security-kernel.js';
 
 /*
@@ -25,5 +30,84 @@ describe('a plugin route given a query parameter twice', () => {
     ]);
     const once = await call(k, 'GET', '/api/v1/security/audit?limit=2');
     expect(once.status).toBe(200);
+  });
+});
+
+/*
+ * The same rule on every API route (the last stop's read-through: `/api/v1/plugins?bogus=1` was a
+ * 200 while `/api/v1/nodes?bogus=1` was a 400): a kernel route takes the query names it documents
+ * and no other, each once; a plugin route without schemas takes any name, each once. The
+ * browser's paths (`/`, `/ui/…`) take any query (the dashboard keeps its state in one).
+ */
+describe('query names on kernel routes and on plugin routes without schemas', () => {
+  let k: TempKernel;
+  let pluginsDir: string;
+  beforeAll(async () => {
+    pluginsDir = mkdtempSync(join(tmpdir(), 'omega-query-'));
+    writePluginDir(
+      pluginsDir,
+      'qs',
+      `export const plugin = { setup() { return { routes: {
+        async echo(req) { return { status: 200, body: req.query }; },
+      } }; } };`,
+      {
+        permissions: ['http:routes'],
+        routes: [{ method: 'GET', path: '/echo', handler: 'echo', permission: 'qs:read' }],
+      },
+    );
+    const grantsFile = join(pluginsDir, 'grants.json');
+    writeFileSync(grantsFile, JSON.stringify({ qs: { granted: ['http:routes'], denied: [] } }));
+    k = await startTempKernel({ plugins: { dirs: [pluginsDir], grantsFile } });
+    attachMarketplace(k.kernel);
+  });
+  afterAll(async () => {
+    await k?.stop();
+    if (k) removeDir(k.dataDir);
+    removeDir(pluginsDir);
+  });
+
+  const get = async (path: string, token?: false) => {
+    const res = await k.api(path, token === false ? { token: false } : {});
+    const text = await res.text();
+    return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+  };
+
+  it('a kernel route refuses a name it does not document, naming what it takes, after authentication', async () => {
+    const bogus = await get('/api/v1/plugins?bogus=1');
+    expect(bogus.status).toBe(400);
+    expect(bogus.body.code).toBe('OMEGA_ERR_VALIDATION');
+    expect(bogus.body.errors).toEqual([
+      { field: 'bogus', message: 'is not a parameter of this route (it takes none)' },
+    ]);
+    expect((await get('/api/v1/plugins?bogus=1', false)).status).toBe(401);
+    expect((await get('/api/v1/plugins')).status).toBe(200);
+    expect((await get('/api/v1/plugins?')).status).toBe(200);
+
+    const typo = await get('/api/v1/marketplace/search?query=x');
+    expect(typo.status).toBe(400);
+    expect(typo.body.errors).toEqual([
+      { field: 'query', message: 'is not a parameter of this route (it takes q)' },
+    ]);
+    const twice = await get('/api/v1/marketplace/search?q=a&q=b');
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors).toEqual([{ field: 'q', message: 'was given more than once; give it once' }]);
+    // (no source is configured here: the search itself answers what it answers without a query)
+    const once = await get('/api/v1/marketplace/search?q=a');
+    expect(once.status).not.toBe(400);
+    expect(once.status).toBe((await get('/api/v1/marketplace/search')).status);
+  });
+
+  it('a plugin route without schemas takes any name once, and refuses one given twice', async () => {
+    const any = await get('/api/v1/qs/echo?anything=1&else=2');
+    expect([any.status, any.body]).toEqual([200, { anything: '1', else: '2' }]);
+    const twice = await get('/api/v1/qs/echo?a=1&a=2');
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors).toEqual([{ field: 'a', message: 'was given more than once; give it once' }]);
+  });
+
+  it("the browser's paths take any query", async () => {
+    expect((await get('/?tab=nodes')).status).not.toBe(400);
+    expect((await get('/ui/none/?tab=nodes&tab=x')).status).not.toBe(400);
+    expect((await get('/api/v1/health')).status).toBe(200);
   });
 });

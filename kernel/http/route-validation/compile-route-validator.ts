@@ -1,10 +1,8 @@
 import type { PluginRoute } from '@omega/protocol';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { omegaError } from '../../errors/index.js';
+import { invalidRequest, MAX_FIELD_ERRORS, queryNameErrors } from './query-names.js';
 import { compileSchema } from './schema-compilers.js';
-
-/** At most this many field errors in one 400: enough to fix a request, bounded for a hostile one. */
-const MAX_FIELD_ERRORS = 20;
 
 /** What a plugin route's request carries, as the kernel read it. */
 export interface RouteInputParts {
@@ -115,23 +113,7 @@ export function compileRouteValidator(plugin: string, route: PluginRoute): Route
   if (checks.length === 0) return undefined;
   const known = declaredQueryNames(s.query);
   return (input) => {
-    const errors: Array<{ field: string; message: string }> = [];
-    // One value reaches the plugin: `?limit=2&limit=3` answered 2 items, silently.
-    for (const name of input.repeated ?? [])
-      if (errors.length < MAX_FIELD_ERRORS)
-        errors.push({ field: name.slice(0, 64), message: 'was given more than once; give it once' });
-    // A parameter the route does not declare was dropped unread: a misspelt filter (`?stat=`)
-    // answered everything, as if it matched.
-    if (known !== undefined)
-      for (const name of Object.keys(input.query))
-        if (!known.has(name) && errors.length < MAX_FIELD_ERRORS)
-          errors.push({
-            field: name.slice(0, 64),
-            message: `is not a parameter of this route (it takes ${[...known].join(', ') || 'none'})`.slice(
-              0,
-              300,
-            ),
-          });
+    const errors = queryNameErrors(input.query, input.repeated ?? [], known);
     for (const [part, check, schema] of checks) {
       // Parameters are coerced to their declared types on a copy: the plugin gets the strings as sent.
       const value = part === 'body' ? input.body : { ...input[part] };
@@ -147,11 +129,6 @@ export function compileRouteValidator(plugin: string, route: PluginRoute): Route
         if (errors.length < MAX_FIELD_ERRORS) errors.push(fieldOf(part, e, schema));
       }
     }
-    if (errors.length === 0) return;
-    throw omegaError(
-      'OMEGA_ERR_VALIDATION',
-      `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`.slice(0, 1000),
-      { errors },
-    );
+    if (errors.length > 0) throw invalidRequest(errors);
   };
 }

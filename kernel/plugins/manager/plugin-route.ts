@@ -13,7 +13,12 @@ import { hasErrorCode, omegaError } from '../../errors/index.js';
 import { readHeaders, readRemote } from '../../http/node-bindings.js';
 import { respondOwned } from '../../http/respond.js';
 import { defineRoute, type RouteInput, type RouteSpec } from '../../http/route.js';
-import { type RouteValidator, routeDocsFromSchemas } from '../../http/route-validation/index.js';
+import {
+  checkQueryNames,
+  type RouteValidator,
+  repeatedQueryNames,
+  routeDocsFromSchemas,
+} from '../../http/route-validation/index.js';
 import type { Logger } from '../../log/index.js';
 import { invokeRoute, type PluginInstance, readRouteAnswer } from '../../sandbox/index.js';
 import type { CallCount } from './plugin-entry.js';
@@ -79,19 +84,6 @@ const NO_BODY = new Set([204, 205, 304]);
 /** The query of a request without one (shared: never written). */
 const EMPTY: Record<string, string> = Object.freeze({});
 
-/**
- * Query names `url` gives more than once (hono's `query` keeps one value of each): parsed again
- * only when `url` has more `&`-separated parts than `query` has names.
- */
-function repeatedNames(url: string, query: Readonly<Record<string, string>>): string[] {
-  let parts = 0;
-  for (const part of url.slice(url.indexOf('?') + 1).split('&')) if (part !== '') parts++;
-  if (parts <= Object.keys(query).length) return [];
-  const seen = new Set<string>();
-  const twice = new Set<string>();
-  for (const name of new URL(url).searchParams.keys()) (seen.has(name) ? twice : seen).add(name);
-  return [...twice];
-}
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
@@ -277,12 +269,15 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
       // A target without a query has none to parse (hono's parse first tests the whole URL for escapes).
       const query: Record<string, string> = c.req.url.indexOf('?', 8) === -1 ? EMPTY : c.req.query();
       const params: Record<string, string> = hasParams ? c.req.param() : {};
-      opts.validate?.({
-        body,
-        query,
-        params,
-        ...(query === EMPTY ? {} : { repeated: repeatedNames(c.req.url, query) }),
-      });
+      if (opts.validate)
+        opts.validate({
+          body,
+          query,
+          params,
+          ...(query === EMPTY ? {} : { repeated: repeatedQueryNames(c.req.url, query) }),
+        });
+      // A route without schemas takes any name, but still one value of each.
+      else if (query !== EMPTY) checkQueryNames(c.req.url, () => query, undefined);
       if (opts.restarting?.()) {
         throw omegaError(
           'OMEGA_ERR_PLUGIN_UNAVAILABLE',
