@@ -57,19 +57,25 @@ export function wantsRefreshCookie(c: Context): boolean {
 }
 
 /**
- * The refresh token from the cookie, for a request whose body carries none: only with the
- * custom header, and, when the browser names an Origin, from the kernel's own origin
- * (OMEGA_ERR_FORBIDDEN otherwise: a cross-site request).
+ * Throws OMEGA_ERR_FORBIDDEN unless the request opted in with the custom header and, when the
+ * browser names an Origin, comes from the kernel's own origin (else: a cross-site request).
  */
-export function refreshTokenFromCookie(c: Context): string | undefined {
-  const token = readCookie(readHeader(c, 'cookie'), REFRESH_COOKIE);
-  if (token === undefined) return undefined;
+export function checkCookieRequest(c: Context): void {
   const origin = readHeader(c, 'origin');
-  const own = new URL(c.req.url).origin;
-  if (!wantsRefreshCookie(c) || (origin !== undefined && origin !== own))
+  if (!wantsRefreshCookie(c) || (origin !== undefined && origin !== new URL(c.req.url).origin))
     throw omegaError(
       'OMEGA_ERR_FORBIDDEN',
       `A refresh with the ${REFRESH_COOKIE} cookie needs the header "${REFRESH_COOKIE_HEADER}: 1" from the kernel's own origin.`,
     );
+}
+
+/**
+ * The refresh token from the cookie, for a request whose body carries none, after
+ * {@link checkCookieRequest}.
+ */
+export function refreshTokenFromCookie(c: Context): string | undefined {
+  const token = readCookie(readHeader(c, 'cookie'), REFRESH_COOKIE);
+  if (token === undefined) return undefined;
+  checkCookieRequest(c);
   return token;
 }

@@ -2,6 +2,7 @@ import type { PluginRoute, RouteRequest } from '@omega/protocol';
 import type { Context } from 'hono';
 import { type Principal, routeCaller } from '../../auth/index.js';
 import {
+  checkCookieRequest,
   REFRESH_COOKIE,
   type RefreshCookieRole,
   refreshCookie,
@@ -178,6 +179,8 @@ function cookieBridge(
   // out is done — 204, as a second sign-out is.
   const noSession =
     optedIn && role !== 'issue' && obj?.refreshToken === undefined && fromCookie === undefined;
+  // The same rule as a request with the cookie: another site cannot clear it, nor probe for it.
+  if (noSession) checkCookieRequest(c);
   if (noSession && role === 'rotate')
     throw omegaError(
       'OMEGA_ERR_UNAUTHENTICATED',

@@ -111,6 +111,13 @@ describe('refresh token in an HttpOnly cookie (browsers)', () => {
     const out = await post('/refresh/logout', undefined, OPT_IN);
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^omega_refresh=; .*Max-Age=0/);
+    // From another site, neither is answered as if it were the kernel's own page (review: the
+    // sign-out's 204 skipped the Origin check a request with the cookie gets).
+    for (const path of ['/refresh', '/refresh/logout']) {
+      const foreign = await post(path, undefined, { ...OPT_IN, origin: 'https://evil.example' });
+      expect([path, foreign.status]).toEqual([path, 403]);
+      expect(foreign.headers.get('set-cookie')).toBeNull();
+    }
     // A token in the body is still used as it is (the CLI's flow, with or without the header).
     const bodyToken = await post('/refresh', { refreshToken: 'ort.not-a-real-token' }, OPT_IN);
     expect(bodyToken.status).toBe(401);
