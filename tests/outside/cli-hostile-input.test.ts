@@ -124,6 +124,42 @@ describe('omega CLI, a whole-number flag given something else', () => {
     expect(seen).toEqual([]);
   });
 
+  it('is refused one past its upper bound, naming the bound (4096.5 cores reached the kernel as millicores)', async () => {
+    const seen = await withRecordingServer(async (url) => {
+      const cases: Array<[string[], string]> = [
+        [
+          ['sessions', 'run', '--cores', '4096.5', '--', 'true'],
+          '--cores takes a number 0.001–4096 (got "4096.5")',
+        ],
+        [
+          ['sessions', 'run', '--millicores', '4096001', '--', 'true'],
+          '--millicores takes a whole number 1–4096000',
+        ],
+        [['sessions', 'run', '--gpus', '65', '--', 'true'], '--gpus takes a whole number 0–64 (got "65")'],
+        [['sessions', 'run', '--pids', '4194305', '--', 'true'], '--pids takes a whole number 1–4194304'],
+        [
+          ['sessions', 'quota', 'set', 'user', 'u-1', '--cores', '10000000.5'],
+          '--cores takes a number 0–10000000 (got "10000000.5")',
+        ],
+        [
+          ['sessions', 'quota', 'set', 'user', 'u-1', '--gpus', '10000001'],
+          '--gpus takes a whole number 0–10000000 (got "10000001")',
+        ],
+        [
+          ['sessions', 'quota', 'set', 'role', 'ops', '--max-sessions', '10000001'],
+          '--max-sessions takes a whole number 0–10000000 (got "10000001")',
+        ],
+      ];
+      for (const [args, message] of cases) {
+        const r = await run([...args, '--url', url]);
+        expect(r.status, args.join(' ')).toBe(2);
+        oneLine(r.stderr);
+        expect(r.stderr, args.join(' ')).toContain(message);
+      }
+    });
+    expect(seen).toEqual([]);
+  });
+
   it('usage errors say what is wrong once: no doubled prefix, both --for and --until named as both, trust wants a key file', async () => {
     const cases: Array<[string[], string]> = [
       [['alerts', 'ack', 'a-1'], 'omega: alerts ack needs --reason TEXT (it is shown and audited)\n'],

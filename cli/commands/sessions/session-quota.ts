@@ -1,6 +1,6 @@
 import { actionError } from '../../action-error.js';
 import { UsageError } from '../../command.js';
-import { intFlag } from '../../int-flag.js';
+import { decimalFlag, intFlag } from '../../int-flag.js';
 import { kernelApi } from '../../kernel-api.js';
 import { output } from '../../output.js';
 import type { ActionHandler } from './action-handler.js';
@@ -29,12 +29,8 @@ async function quotaAction(action: string | undefined, values: Values, args: str
     case 'set': {
       const { path } = target('set');
       const limits: Obj = {};
-      if (str(values.cores)) {
-        const n = Number(values.cores);
-        if (!/^\d+(\.\d+)?$/.test(String(values.cores).trim()) || n > 1e7)
-          throw new UsageError(`--cores takes a number of cores, 0–10000000 (got "${values.cores}")`);
-        limits.cores = n;
-      }
+      const cores = decimalFlag(values, 'cores', { min: 0, max: 10_000_000 });
+      if (cores !== undefined) limits.cores = cores;
       if (str(values.memory)) limits.memory = values.memory;
       const gpus = intFlag(values, 'gpus', { min: 0, max: 10_000_000 });
       if (gpus !== undefined) limits.gpus = gpus;

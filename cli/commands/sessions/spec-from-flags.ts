@@ -1,5 +1,5 @@
 import { UsageError } from '../../command.js';
-import { intFlag } from '../../int-flag.js';
+import { decimalFlag, intFlag } from '../../int-flag.js';
 import { LIST_SEPARATOR } from '../../parse-flags.js';
 import { uniquePairs } from '../../unique-pairs.js';
 import { type Obj, str, type Values } from './flags.js';
@@ -42,17 +42,17 @@ export function specFromFlags(values: Values, command: string[]): Obj {
     throw new UsageError('sessions run needs a command: omega sessions run [flags] -- cmd args');
   const spec: Obj = script !== undefined ? { script } : { command: command[0], args: command.slice(1) };
   const resources: Obj = {};
-  const cores = str(values.cores);
+  // A share is sent in millicores: below 0.001 core it would round to 0, and above 4096 cores
+  // past the kernel's 4,096,000; the API would refuse either as `resources.millicores`, a field
+  // the user never typed.
+  const cores = decimalFlag(values, 'cores', {
+    min: 0.001,
+    max: 4096,
+    hint: 'whole cores such as 2 are pinned, a fraction such as 0.5 is a share',
+  });
   if (cores !== undefined) {
-    const n = Number(cores);
-    // A share is sent in millicores: below 0.001 core it would round to 0, which the API
-    // refuses as `resources.millicores`, a field the user never typed.
-    if (!/^\d+(\.\d+)?$/.test(cores.trim()) || n < 0.001)
-      throw new UsageError(
-        `--cores takes a number of cores such as 2 (pinned) or 0.5 (a share), at least 0.001 (got "${cores}")`,
-      );
-    if (Number.isInteger(n)) resources.cores = n;
-    else resources.millicores = Math.round(n * 1000);
+    if (Number.isInteger(cores)) resources.cores = cores;
+    else resources.millicores = Math.round(cores * 1000);
   }
   const milli = intFlag(values, 'millicores', { min: 1, max: 4_096_000 });
   if (milli !== undefined) {
