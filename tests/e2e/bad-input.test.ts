@@ -1,5 +1,5 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../helpers/raw-http.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 
@@ -43,19 +43,9 @@ const PATHS = [
   '/data/admin-token',
 ];
 
-function raw(port: number, payload: string): Promise<string> {
-  return new Promise((resolve) => {
-    const sock = connect(port, '127.0.0.1');
-    let out = '';
-    sock.on('data', (d) => {
-      out += d;
-    });
-    sock.on('error', () => resolve(out));
-    sock.on('close', () => resolve(out));
-    sock.write(payload);
-    setTimeout(() => sock.end(), 200);
-  });
-}
+/** Everything the kernel answered to `payload` on a raw socket (this side ends after 200 ms). */
+const raw = async (port: number, payload: string): Promise<string> =>
+  (await rawRequest(port, payload, { endAfterMs: 200 })).text;
 
 describe('bad-input sweep', () => {
   let k: TempKernel;

@@ -1,27 +1,6 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../helpers/raw-http.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
-
-/** Sends raw bytes, returns everything the kernel answered until it closed (or 2 s of quiet). */
-async function raw(url: string, request: string): Promise<{ status: number; type: string; body: string }> {
-  const { port } = new URL(url);
-  const socket = connect(Number(port), '127.0.0.1');
-  let text = '';
-  socket.on('data', (d) => {
-    text += d.toString();
-  });
-  socket.write(request);
-  await new Promise<void>((resolve) => {
-    socket.on('close', () => resolve());
-    socket.setTimeout(2000, () => socket.destroy());
-  });
-  const [head = '', body = ''] = text.split('\r\n\r\n');
-  return {
-    status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1]),
-    type: /\r\ncontent-type: ([^\r]*)/i.exec(head)?.[1] ?? '',
-    body,
-  };
-}
 
 describe('requests Node would refuse with an empty body', () => {
   let k: TempKernel;
@@ -48,19 +27,22 @@ describe('requests Node would refuse with an empty body', () => {
       'GET HTTP://x/api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
     ],
   ])('%s gets 400 problem+json', async (_what, request) => {
-    const r = await raw(k.url, request);
+    const r = await rawRequest(k.url, request);
     expect(r.status).toBe(400);
     expect(r.type).toBe('application/problem+json');
     expect(JSON.parse(r.body)).toMatchObject({ status: 400, code: 'OMEGA_ERR_BAD_REQUEST' });
   });
 
   it('HTTP/1.0 without a Host header is still answered', async () => {
-    const r = await raw(k.url, 'GET /api/v1/health HTTP/1.0\r\n\r\n');
+    const r = await rawRequest(k.url, 'GET /api/v1/health HTTP/1.0\r\n\r\n');
     expect(r.status).toBe(200);
   });
 
   it('an absolute-form target is still answered', async () => {
-    const r = await raw(k.url, 'GET http://x/api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const r = await rawRequest(
+      k.url,
+      'GET http://x/api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
     expect(r.status).toBe(200);
   });
 });

@@ -1,24 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../helpers/raw-http.js';
 import { removeDir, startTempKernel, TEST_ADMIN_TOKEN, type TempKernel } from '../helpers/temp-kernel.js';
-
-/** Sends `request` and keeps the socket open; resolves what the kernel answered once it closed (or after 10 s). */
-async function hold(url: string, request: string): Promise<{ head: string; body: string; ms: number }> {
-  const { port } = new URL(url);
-  const socket = connect(Number(port), '127.0.0.1');
-  const started = performance.now();
-  let text = '';
-  socket.on('data', (d) => {
-    text += d.toString();
-  });
-  socket.write(request);
-  await new Promise<void>((resolve) => {
-    socket.on('close', () => resolve());
-    socket.setTimeout(10_000, () => socket.destroy());
-  });
-  const [head = '', body = ''] = text.split('\r\n\r\n');
-  return { head, body, ms: performance.now() - started };
-}
 
 describe('a request that does not arrive in full', () => {
   let k: TempKernel;
@@ -39,7 +22,7 @@ describe('a request that does not arrive in full', () => {
   ])(
     '%s gets 408 problem+json once http.requestTimeoutMs has passed, and the connection closes',
     async (_what, request) => {
-      const r = await hold(k.url, request);
+      const r = await rawRequest(k.url, request);
       expect(r.head).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
       expect(r.head).toMatch(/\r\ncontent-type: application\/problem\+json/i);
       expect(JSON.parse(r.body)).toMatchObject({ status: 408, code: 'OMEGA_ERR_REQUEST_TIMEOUT' });
