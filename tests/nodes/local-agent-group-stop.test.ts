@@ -96,14 +96,20 @@ describe('omega start stopped as a process group (systemd, Ctrl-C)', () => {
     for (const d of dirs.splice(0)) removeDir(d);
   });
 
+  /** `omega start` in a group of its own (cleaned up after the test), once its local agent is ready. */
+  const startReady = async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-group-stop-'));
+    dirs.push(dir);
+    const k = startGroup(dir);
+    groups.push(k.pgid);
+    const url = await k.url;
+    await until(() => readyNode(url), 60_000, 'the local agent ready');
+    return k;
+  };
+
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`one ${signal} to the group is one stop: the local agent leaves gracefully and the group is gone`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'omega-group-stop-'));
-      dirs.push(dir);
-      const k = startGroup(dir);
-      groups.push(k.pgid);
-      const url = await k.url;
-      await until(() => readyNode(url), 60_000, 'the local agent ready');
+      const k = await startReady();
       expect(k.stderr()).toMatch(/local agent started \(pid \d+/);
 
       process.kill(-k.pgid, signal);
@@ -121,12 +127,7 @@ describe('omega start stopped as a process group (systemd, Ctrl-C)', () => {
   // Found by the last stop's walk: a kernel killed outright (SIGKILL, the OOM killer) forwards no
   // stop, and its local agent lived on — beside the next `omega start`'s, under the same identity.
   it('a kernel killed with SIGKILL takes its local agent with it: the agent sees its lifeline close and leaves', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'omega-group-stop-'));
-    dirs.push(dir);
-    const k = startGroup(dir);
-    groups.push(k.pgid);
-    const url = await k.url;
-    await until(() => readyNode(url), 60_000, 'the local agent ready');
+    const k = await startReady();
     const agentPid = Number(/local agent started \(pid (\d+)/.exec(k.stderr())?.[1]);
     expect(groupMembers(k.pgid)).toContain(agentPid);
 
