@@ -2,6 +2,7 @@ import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { labelFlag } from '../label-flag.js';
+import { listingLine } from '../listing-line.js';
 import { output } from '../output.js';
 import { timeFlag } from '../time-flag.js';
 
@@ -38,15 +39,15 @@ function alertLine(a: AlertView): string {
     a.acknowledged ? `acked by ${a.acknowledged.by.name}: ${a.acknowledged.reason}` : '',
     a.silenced ? `silenced until ${iso(a.silenced.until)} (${a.silenced.silences[0]?.reason ?? ''})` : '',
   ].filter(Boolean);
-  return [
+  return listingLine([
     a.id,
-    a.state.padEnd(8),
-    a.severity.padEnd(8),
-    a.rule.padEnd(20),
+    { text: a.state, width: 8 },
+    { text: a.severity, width: 8 },
+    { text: a.rule, width: 20 },
     a.series,
     `= ${a.value}`,
-    notes.length ? ` [${notes.join('; ')}]` : '',
-  ].join(' ');
+    ...(notes.length ? ['', `[${notes.join('; ')}]`] : ['']),
+  ]);
 }
 
 function silenceLine(s: SilenceView): string {
@@ -54,14 +55,14 @@ function silenceLine(s: SilenceView): string {
     s.spec.rule ? `rule=${s.spec.rule}` : '',
     ...Object.entries(s.spec.labels ?? {}).map(([k, v]) => `${k}=${v}`),
   ].filter(Boolean);
-  return [
-    s.id.padEnd(18),
-    s.status.state.padEnd(8),
+  return listingLine([
+    { text: s.id, width: 18 },
+    { text: s.status.state, width: 8 },
     `until ${iso(s.spec.endsAt)}`,
     `by ${s.createdBy.name}`,
     match.join(','),
     `"${s.spec.reason}"`,
-  ].join(' ');
+  ]);
 }
 
 function needReason(values: Values, action: string): string {

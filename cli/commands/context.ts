@@ -1,6 +1,7 @@
 import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
 import { readCliConfig, writeCliConfig } from '../config/cli-config.js';
+import { listingLine } from '../listing-line.js';
 import { output } from '../output.js';
 
 /** `omega context list|use NAME|delete NAME`: the kernels this CLI knows (like kubectl contexts). */
@@ -30,7 +31,14 @@ export const contextCommand: Command = {
         rows.length === 0
           ? 'no contexts; sign in with omega login --url URL'
           : rows
-              .map((r) => `${r.current ? '*' : ' '} ${r.name.padEnd(24)} ${r.url.padEnd(36)} ${r.auth}`)
+              .map((r) =>
+                listingLine([
+                  r.current ? '*' : ' ',
+                  { text: r.name, width: 24 },
+                  { text: r.url, width: 36 },
+                  r.auth,
+                ]),
+              )
               .join('\n'),
       );
       return 0;

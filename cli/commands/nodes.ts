@@ -5,8 +5,8 @@ import { bytes } from '../format-bytes.js';
 import { intFlag } from '../int-flag.js';
 import { kernelApi } from '../kernel-api.js';
 import { labelFlag } from '../label-flag.js';
+import { fieldLine, listingLine } from '../listing-line.js';
 import { output } from '../output.js';
-import { inline } from '../terminal-safe.js';
 import { timeFlag } from '../time-flag.js';
 import { uniquePairs } from '../unique-pairs.js';
 import { joinCommandLine } from './join-command-line.js';
@@ -115,23 +115,22 @@ function listLine(n: NodeView): string {
   const l = n.status.load;
   const cpu = l?.cpu === undefined ? '-' : `${Math.round(l.cpu * 100)}%`;
   const mem = l?.memUsed !== undefined && l.memTotal ? `${Math.round((l.memUsed / l.memTotal) * 100)}%` : '-';
-  const said = inline(n.status.reason); // an agent's leave reason may hold a newline
-  const reason = said.length > 70 ? `${said.slice(0, 69)}…` : said;
-  return [
-    n.name.padEnd(20),
-    stateOf(n).padEnd(18),
-    age(n.status.since).padStart(5),
-    cpu.padStart(5),
-    mem.padStart(5),
-    ` ${labelsText(n.spec.labels).padEnd(24)}`,
-    reason,
-  ].join(' ');
+  return listingLine([
+    { text: n.name, width: 20 },
+    { text: stateOf(n), width: 18 },
+    { text: age(n.status.since), width: 5, right: true },
+    { text: cpu, width: 5, right: true },
+    { text: mem, width: 5, right: true },
+    '',
+    { text: labelsText(n.spec.labels), width: 24 },
+    { text: n.status.reason, max: 70, ellipsis: true }, // an agent's leave reason may hold a newline
+  ]);
 }
 
 function holdText(kind: string, h: Hold | undefined): string[] {
   if (!h) return [];
   return [
-    `${kind.padEnd(12)} by ${h.by} at ${h.at}: ${h.reason}${h.deadline ? ` (deadline ${h.deadline})` : ''}`,
+    fieldLine(kind, `by ${h.by} at ${h.at}: ${h.reason}${h.deadline ? ` (deadline ${h.deadline})` : ''}`),
   ];
 }
 
@@ -139,51 +138,68 @@ function details(n: NodeView): string {
   const s = n.status;
   const c = s.capacity;
   const lines = [
-    `${n.name} (${n.id})  ${stateOf(n)}${s.schedulable ? '' : '  not schedulable'}`,
-    `reason       ${s.reason}`,
-    `since        ${s.since}`,
-    `connected    ${s.connected ? `yes, from ${s.address ?? '?'}` : 'no'}${s.lastSeenAt ? `, last seen ${s.lastSeenAt}` : ''}`,
-    `labels       ${labelsText(n.spec.labels)}`,
+    listingLine([`${n.name} (${n.id})  ${stateOf(n)}${s.schedulable ? '' : '  not schedulable'}`]),
+    fieldLine('reason', s.reason),
+    fieldLine('since', s.since),
+    fieldLine(
+      'connected',
+      `${s.connected ? `yes, from ${s.address ?? '?'}` : 'no'}${s.lastSeenAt ? `, last seen ${s.lastSeenAt}` : ''}`,
+    ),
+    fieldLine('labels', labelsText(n.spec.labels)),
     ...(s.managedBy
       ? [
-          `managed by   ${s.managedBy} (read-only here${s.managedBy === 'slurm' ? ': change it with scontrol update' : ''})`,
+          fieldLine(
+            'managed by',
+            `${s.managedBy} (read-only here${s.managedBy === 'slurm' ? ': change it with scontrol update' : ''})`,
+          ),
         ]
       : []),
     ...holdText('cordoned', n.spec.cordon),
     ...holdText('draining', n.spec.drain),
-    `capacity     ${c.cores} cores, ${c.threads} threads, ${bytes(c.memoryBytes)}, ${c.gpus.length} GPUs`,
+    fieldLine(
+      'capacity',
+      `${c.cores} cores, ${c.threads} threads, ${bytes(c.memoryBytes)}, ${c.gpus.length} GPUs`,
+    ),
   ];
   if (s.load)
     lines.push(
-      `load         cpu ${s.load.cpu === undefined ? '-' : `${Math.round(s.load.cpu * 100)}%`}, load1 ${s.load.load1 ?? '-'}, memory ${bytes(s.load.memUsed)} of ${bytes(s.load.memTotal)}`,
+      fieldLine(
+        'load',
+        `cpu ${s.load.cpu === undefined ? '-' : `${Math.round(s.load.cpu * 100)}%`}, load1 ${s.load.load1 ?? '-'}, memory ${bytes(s.load.memUsed)} of ${bytes(s.load.memTotal)}`,
+      ),
     );
   lines.push(...nodeEnforcementLines(s.cgroup));
-  lines.push(`agent        ${s.agentVersion ?? '-'}, key ${s.fingerprint}`, `joined       ${n.createdAt}`);
+  lines.push(
+    fieldLine('agent', `${s.agentVersion ?? '-'}, key ${s.fingerprint}`),
+    fieldLine('joined', n.createdAt),
+  );
   for (const h of (s.history ?? []).slice(-10).reverse())
-    lines.push(`history      ${h.at}  ${h.state.padEnd(8)} ${inline(h.reason)}`);
+    lines.push(fieldLine('history', h.at, '', { text: h.state, width: 8 }, h.reason));
   return lines.join('\n');
 }
 
 function tokenLine(t: TokenView): string {
-  return [
-    t.id.padEnd(14),
-    t.status.state.padEnd(9),
-    `${t.status.used}/${t.spec.uses}`.padEnd(9),
+  return listingLine([
+    { text: t.id, width: 14 },
+    { text: t.status.state, width: 9 },
+    { text: `${t.status.used}/${t.spec.uses}`, width: 9 },
     `expires ${t.spec.expiresAt}`,
-    ` ${labelsText(t.spec.labels)}`,
-    t.spec.description ? ` "${inline(t.spec.description)}"` : '',
-  ].join(' ');
+    '',
+    labelsText(t.spec.labels),
+    ...(t.spec.description ? ['', `"${t.spec.description}"`] : ['']),
+  ]);
 }
 
 function pendingLine(p: PendingView): string {
   const c = p.claimed;
-  return [
-    p.id.padEnd(44),
-    p.name.padEnd(20),
-    `${p.addresses.join(',')}:${p.port}`.padEnd(24),
+  return listingLine([
+    { text: p.id, width: 44 },
+    { text: p.name, width: 20 },
+    { text: `${p.addresses.join(',')}:${p.port}`, width: 24 },
     `claims ${c.cpus ?? '?'} cpus, ${bytes(c.memoryBytes)}, ${c.gpus ?? 0} GPUs`,
-    ` ${p.status}`,
-  ].join(' ');
+    '',
+    p.status,
+  ]);
 }
 
 /** A deadline flag: an ISO time (in the operator's time zone when it has none), or a duration from now (`2h`, `30m`, `1d`). */

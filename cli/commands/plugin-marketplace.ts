@@ -6,6 +6,7 @@ import { ApiError, currentToken } from '../api-client.js';
 import type { ApiBody } from '../api-types.js';
 import { UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
+import { listingLine } from '../listing-line.js';
 import { output } from '../output.js';
 import { readUserFile } from '../read-user-file.js';
 import { resolveCliUrl } from '../target.js';
@@ -124,7 +125,7 @@ async function change(values: Values, req: ApiBody<'/api/v1/marketplace/plan', '
         : api.post('/api/v1/marketplace/rollback', { body: { name: req.name, consent }, timeoutMs }),
   );
   output(json, done, () =>
-    plan.steps.map((s) => `${s.name} ${s.from ?? '(new)'} → ${s.to}: running`).join('\n'),
+    plan.steps.map((s) => listingLine([`${s.name} ${s.from ?? '(new)'} → ${s.to}: running`])).join('\n'),
   );
   return 0;
 }
@@ -146,9 +147,13 @@ export async function runMarketplaceAction(action: string, values: Values, args:
       output(json, items, () =>
         items.length
           ? items
-              .map(
-                (i) =>
-                  `${i.name.padEnd(24)} ${(i.latest ?? '-').padEnd(10)} ${i.publisher.padEnd(14)} ${i.description ?? ''}`,
+              .map((i) =>
+                listingLine([
+                  { text: i.name, width: 24 },
+                  { text: i.latest ?? '-', width: 10 },
+                  { text: i.publisher, width: 14 },
+                  i.description ?? '',
+                ]),
               )
               .join('\n')
           : 'no match',
@@ -161,13 +166,19 @@ export async function runMarketplaceAction(action: string, values: Values, args:
       });
       output(json, r, () =>
         [
-          `${r.name}  publisher ${r.publisher}  source ${r.source}`,
-          r.installed
-            ? `installed ${r.installed.version}${r.installed.revoked ? ` — REVOKED: ${r.installed.revoked.reason}` : ''}`
-            : 'not installed',
-          ...r.versions.map(
-            (v) =>
-              `  ${v.version.padEnd(10)} omega ${v.engines}${v.compatible ? '' : ' (incompatible)'}${v.status ? `  ${v.status.state}: ${v.status.reason}` : ''}  ${v.permissions.join(', ')}`,
+          listingLine([`${r.name}  publisher ${r.publisher}  source ${r.source}`]),
+          listingLine([
+            r.installed
+              ? `installed ${r.installed.version}${r.installed.revoked ? ` — REVOKED: ${r.installed.revoked.reason}` : ''}`
+              : 'not installed',
+          ]),
+          ...r.versions.map((v) =>
+            listingLine([
+              '',
+              '',
+              { text: v.version, width: 10 },
+              `omega ${v.engines}${v.compatible ? '' : ' (incompatible)'}${v.status ? `  ${v.status.state}: ${v.status.reason}` : ''}  ${v.permissions.join(', ')}`,
+            ]),
           ),
         ].join('\n'),
       );
@@ -203,17 +214,20 @@ export async function runMarketplaceAction(action: string, values: Values, args:
       const r = await kernelApi(values).post('/api/v1/marketplace/verify', { body: {} });
       output(json, r, () =>
         [
-          ...r.sources.map(
-            (s) =>
+          ...r.sources.map((s) =>
+            listingLine([
               `source ${s.source}: root v${s.root}, timestamp v${s.timestamp}, index v${s.index} — verified`,
+            ]),
           ),
-          ...r.failed.map(
-            (f) =>
+          ...r.failed.map((f) =>
+            listingLine([
               `source ${f.name} (${f.location}): NOT VERIFIED — ${f.message} [${f.code}]; fix it or run omega plugin source remove ${f.name}`,
+            ]),
           ),
-          ...r.plugins.map(
-            (p) =>
+          ...r.plugins.map((p) =>
+            listingLine([
               `${p.name}@${p.version}: ${p.ok ? (p.checked ? 'ok' : 'not checked (its source failed)') : `REVOKED and stopped — ${p.revoked?.reason}`}`,
+            ]),
           ),
         ].join('\n'),
       );
@@ -225,7 +239,9 @@ export async function runMarketplaceAction(action: string, values: Values, args:
         output(
           json,
           items,
-          () => items.map((s) => `${s.name.padEnd(16)} ${s.location}`).join('\n') || 'no sources',
+          () =>
+            items.map((s) => listingLine([{ text: s.name, width: 16 }, s.location])).join('\n') ||
+            'no sources',
         );
         return 0;
       }

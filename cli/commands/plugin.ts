@@ -2,6 +2,7 @@ import type { PluginView } from '../../kernel/index.js';
 import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
+import { fieldLine, listingLine } from '../listing-line.js';
 import { output } from '../output.js';
 import { runPluginInstall, runPluginTrust } from './plugin-install.js';
 import { isArchiveArg, MARKETPLACE_ACTIONS, runMarketplaceAction } from './plugin-marketplace.js';
@@ -25,31 +26,35 @@ const LIFECYCLE = {
 } as const;
 
 function line(p: PluginView): string {
-  const why = p.reasons[0]
-    ? `  (${p.reasons[0].message})`
-    : p.runtime?.reason
-      ? `  (${p.runtime.reason})`
-      : '';
-  return `${p.name.padEnd(20)} ${p.version.padEnd(10)} ${p.status.padEnd(12)}${why}`;
+  const why = p.reasons[0] ? p.reasons[0].message : p.runtime?.reason || undefined;
+  return listingLine([
+    { text: p.name, width: 20 },
+    { text: p.version, width: 10 },
+    { text: p.status, width: 12 },
+    ...(why === undefined ? [] : ['', `(${why})`]),
+  ]);
 }
 
 function details(p: PluginView): string {
   const lines = [
-    `${p.name} ${p.version}  ${p.status}${p.enabled ? '' : ' (disabled)'}`,
-    p.description ?? '',
-    `folder       ${p.dir}`,
-    `permissions  ${p.permissions.declared.join(', ') || '(none)'}`,
+    listingLine([`${p.name} ${p.version}  ${p.status}${p.enabled ? '' : ' (disabled)'}`]),
+    listingLine([p.description ?? '']),
+    fieldLine('folder', p.dir),
+    fieldLine('permissions', p.permissions.declared.join(', ') || '(none)'),
   ];
-  if (p.permissions.missing.length) lines.push(`not granted  ${p.permissions.missing.join(', ')}`);
-  if (p.permissions.denied.length) lines.push(`denied       ${p.permissions.denied.join(', ')}`);
-  for (const r of p.routes) lines.push(`route        ${r.method} ${r.path}  [${r.permission}]`);
-  for (const s of p.services) lines.push(`service      ${s}`);
-  for (const r of p.reasons) lines.push(`reason       ${r.code}: ${r.message}`);
+  if (p.permissions.missing.length) lines.push(fieldLine('not granted', p.permissions.missing.join(', ')));
+  if (p.permissions.denied.length) lines.push(fieldLine('denied', p.permissions.denied.join(', ')));
+  for (const r of p.routes) lines.push(fieldLine('route', `${r.method} ${r.path}  [${r.permission}]`));
+  for (const s of p.services) lines.push(fieldLine('service', s));
+  for (const r of p.reasons) lines.push(fieldLine('reason', `${r.code}: ${r.message}`));
   if (p.runtime) {
     lines.push(
-      `runtime      pid ${p.runtime.pid ?? '-'}, restarts ${p.runtime.restarts}, denied calls ${p.runtime.deniedCalls}`,
+      fieldLine(
+        'runtime',
+        `pid ${p.runtime.pid ?? '-'}, restarts ${p.runtime.restarts}, denied calls ${p.runtime.deniedCalls}`,
+      ),
     );
-    if (p.runtime.lastCrash) lines.push(`last crash   ${p.runtime.lastCrash.reason}`);
+    if (p.runtime.lastCrash) lines.push(fieldLine('last crash', p.runtime.lastCrash.reason));
   }
   return lines.filter(Boolean).join('\n');
 }

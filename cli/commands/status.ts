@@ -2,6 +2,7 @@ import { ApiError, currentToken } from '../api-client.js';
 import type { ApiData, ApiOperation } from '../api-types.js';
 import type { Command } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
+import { listingLine } from '../listing-line.js';
 import { output } from '../output.js';
 import { resolveCliUrl } from '../target.js';
 
@@ -12,10 +13,13 @@ type SinkLine = ApiData<ApiOperation<'/api/v1/events/sinks', 'get'>>['sinks'][nu
 const PROBE_MS = 5000;
 
 const sinkLine = (k: SinkLine): string =>
-  `sink     ${k.name} (${k.type} → ${k.target}): ${k.state}, ${k.delivered} delivered` +
-  (k.rejected ? `, ${k.rejected} refused` : '') +
-  (k.gaps.length ? `, ${k.gaps.length} gap(s)` : '') +
-  (k.state === 'retrying' && k.lastError ? `; last error: ${k.lastError}` : '');
+  listingLine([
+    { text: 'sink', width: 8 },
+    `${k.name} (${k.type} → ${k.target}): ${k.state}, ${k.delivered} delivered` +
+      (k.rejected ? `, ${k.rejected} refused` : '') +
+      (k.gaps.length ? `, ${k.gaps.length} gap(s)` : '') +
+      (k.state === 'retrying' && k.lastError ? `; last error: ${k.lastError}` : ''),
+  ]);
 
 /** The line for a server at `url` whose readiness answer (`got`) is not a kernel's. */
 const notOmega = (url: string, got: string): string =>

@@ -1,4 +1,5 @@
 import { bytes } from '../../format-bytes.js';
+import { listingLine } from '../../listing-line.js';
 import type { Obj } from './flags.js';
 
 /** `n` and its unit, singular for 1 (`1 core`, not `1 cores`). */
@@ -28,21 +29,33 @@ export function quotaText(sub: string | undefined, data: unknown): string {
     }>;
     if (!items.length) return 'no quotas';
     return items
-      .map(
-        (q) =>
-          `${q.scope.padEnd(5)} ${q.name.padEnd(20)} ${limitsText(q.limits)}  (by ${q.updatedBy} at ${q.updatedAt})`,
+      .map((q) =>
+        listingLine([
+          { text: q.scope, width: 5 },
+          { text: q.name, width: 20 },
+          limitsText(q.limits),
+          '',
+          `(by ${q.updatedBy} at ${q.updatedAt})`,
+        ]),
       )
       .join('\n');
   }
   if (sub === 'me') {
     const u = d.used as { cores: number; memoryBytes: number; gpus: number; sessions: number };
+    const field = (label: string, text: string) => listingLine([{ text: label, width: 8 }, text]);
     return [
-      `user     ${d.user}${(d.roles as string[]).length ? ` (roles ${(d.roles as string[]).join(', ')})` : ''}`,
-      `limits   ${limitsText(d.limits as Obj)}`,
-      `in use   ${count(u.cores, 'core', 'cores')}, ${bytes(u.memoryBytes)}, ${count(u.gpus, 'GPU', 'GPUs')}, ${count(u.sessions, 'session', 'sessions')}`,
+      field(
+        'user',
+        `${d.user}${(d.roles as string[]).length ? ` (roles ${(d.roles as string[]).join(', ')})` : ''}`,
+      ),
+      field('limits', limitsText(d.limits as Obj)),
+      field(
+        'in use',
+        `${count(u.cores, 'core', 'cores')}, ${bytes(u.memoryBytes)}, ${count(u.gpus, 'GPU', 'GPUs')}, ${count(u.sessions, 'session', 'sessions')}`,
+      ),
     ].join('\n');
   }
   if (sub === 'rm') return 'quota removed';
   const q = d as { scope: string; name: string; limits: Obj; version: number };
-  return `${q.scope} ${q.name}: ${limitsText(q.limits)} (version ${q.version})`;
+  return listingLine([`${q.scope} ${q.name}: ${limitsText(q.limits)} (version ${q.version})`]);
 }

@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { ApiError } from '../../api-client.js';
+import { listingLine } from '../../listing-line.js';
 import { output } from '../../output.js';
 import { terminalSafe } from '../../terminal-safe.js';
 import type { ActionHandler } from './action-handler.js';
@@ -26,6 +27,9 @@ async function explained<T>(p: Promise<T>): Promise<T> {
   }
 }
 
+/** `ID  STATE: REASON` on one line (a reason is someone's text). */
+const stateLine = (s: SessionView): string => listingLine([`${s.id}  ${s.status.state}: ${s.status.reason}`]);
+
 /** The exit code `run --follow` ends with: the session's own, 128+signal, or 1 when it did not complete. */
 export function exitCodeOf(s: SessionView): number {
   const e = s.status.exit;
@@ -41,10 +45,10 @@ export const runSession: ActionHandler = async (values, args, api) => {
   const spec = specFromFlags(values, args);
   const s = (await explained(api.post('/api/v1/sessions', { body: spec }))) as SessionView;
   if (values.follow !== true) {
-    output(json, s, () => `${s.id}  ${s.status.state}: ${s.status.reason}`);
+    output(json, s, () => stateLine(s));
     return 0;
   }
-  process.stderr.write(terminalSafe(`${s.id}  ${s.status.state}: ${s.status.reason}\n`));
+  process.stderr.write(terminalSafe(`${stateLine(s)}\n`));
   try {
     await copyLogs(values, s.id, { stream: 'stdout', offset: 0, follow: true, json });
   } catch (err) {
@@ -52,6 +56,6 @@ export const runSession: ActionHandler = async (values, args, api) => {
     if (!(err instanceof ApiError && err.code === 'SESSIONS_ERR_NO_LOGS')) throw err;
   }
   const end = (await api.get('/api/v1/sessions/{id}', { path: { id: s.id } })) as SessionView;
-  process.stderr.write(terminalSafe(`${end.id}  ${end.status.state}: ${end.status.reason}\n`));
+  process.stderr.write(terminalSafe(`${stateLine(end)}\n`));
   return exitCodeOf(end);
 };

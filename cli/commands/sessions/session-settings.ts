@@ -1,4 +1,5 @@
 import { UsageError } from '../../command.js';
+import { listingLine } from '../../listing-line.js';
 import { output } from '../../output.js';
 import { uniquePairs } from '../../unique-pairs.js';
 import type { ActionHandler } from './action-handler.js';
@@ -34,12 +35,15 @@ function settingsHuman(data: unknown): string {
   const d = data as { version: number; settings: Obj; defaults: Obj; updatedBy?: string; updatedAt?: string };
   const lines = Object.entries(d.settings).map(([k, v]) => {
     const text = typeof v === 'number' ? `${MS_TEXT(v)} (${v} ms)` : String(v);
-    return `${k.padEnd(16)} ${text}${v === d.defaults[k] ? '' : `  (default ${typeof d.defaults[k] === 'number' ? MS_TEXT(d.defaults[k] as number) : String(d.defaults[k])})`}`;
+    return listingLine([
+      { text: k, width: 16 },
+      `${text}${v === d.defaults[k] ? '' : `  (default ${typeof d.defaults[k] === 'number' ? MS_TEXT(d.defaults[k] as number) : String(d.defaults[k])})`}`,
+    ]);
   });
   const by = d.updatedBy
     ? `version ${d.version}, set by ${d.updatedBy} at ${d.updatedAt}`
     : 'defaults (never changed)';
-  return [...lines, by].join('\n');
+  return [...lines, listingLine([by])].join('\n');
 }
 
 /** `sessions settings [--set K=V,..]`: the sessions plugin's settings, changed with `--set` (admins). */

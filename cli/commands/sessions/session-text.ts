@@ -1,5 +1,5 @@
 import { bytes } from '../../format-bytes.js';
-import { inline } from '../../terminal-safe.js';
+import { fieldLine, listingLine } from '../../listing-line.js';
 import type { Obj } from './flags.js';
 import type { SessionView, Usage } from './session-view.js';
 
@@ -27,27 +27,32 @@ function commandText(s: SessionView['spec']): string {
 
 function listLine(s: SessionView): string {
   const node = s.status.placement?.nodeName ?? (s.spec.target.kind === 'slurm' ? 'slurm' : '-');
-  const said = inline(s.status.reason); // a user's cancel reason may hold a newline
-  const reason = said.length > 60 ? `${said.slice(0, 59)}…` : said;
-  return [
-    s.id.padEnd(24),
-    s.spec.name.slice(0, 16).padEnd(16),
-    s.owner.name.slice(0, 12).padEnd(12),
-    s.status.state.padEnd(11),
-    node.slice(0, 14).padEnd(14),
-    cpuText(s.spec.resources).padEnd(9),
-    bytes(s.spec.resources.memoryBytes).padStart(8),
-    String(s.spec.resources.gpus).padStart(4),
-    age(s.createdAt).padStart(5),
-    ` ${reason}`,
-  ].join(' ');
+  return listingLine([
+    { text: s.id, width: 24 },
+    { text: s.spec.name, max: 16, width: 16 },
+    { text: s.owner.name, max: 12, width: 12 },
+    { text: s.status.state, width: 11 },
+    { text: node, max: 14, width: 14 },
+    { text: cpuText(s.spec.resources), width: 9 },
+    { text: bytes(s.spec.resources.memoryBytes), width: 8, right: true },
+    { text: String(s.spec.resources.gpus), width: 4, right: true },
+    { text: age(s.createdAt), width: 5, right: true },
+    '',
+    { text: s.status.reason, max: 60, ellipsis: true }, // a user's cancel reason may hold a newline
+  ]);
 }
 
 function usageLines(u: Usage | undefined, peak?: number | null): string[] {
-  if (!u) return ['usage        none yet'];
+  if (!u) return [fieldLine('usage', 'none yet')];
   return [
-    `usage        cpu ${u.cpuTotalSec.toFixed(2)} s (user ${u.cpuUserSec.toFixed(2)}, system ${u.cpuSystemSec.toFixed(2)})${u.throttledSec === null ? '' : `, throttled ${u.throttledSec.toFixed(2)} s`}`,
-    `memory       ${bytes(u.memoryCurrentBytes)} now, peak ${bytes(peak ?? u.memoryPeakBytes)}${u.pidsCurrent === null ? '' : `, ${u.pidsCurrent} tasks`}  (at ${u.at})`,
+    fieldLine(
+      'usage',
+      `cpu ${u.cpuTotalSec.toFixed(2)} s (user ${u.cpuUserSec.toFixed(2)}, system ${u.cpuSystemSec.toFixed(2)})${u.throttledSec === null ? '' : `, throttled ${u.throttledSec.toFixed(2)} s`}`,
+    ),
+    fieldLine(
+      'memory',
+      `${bytes(u.memoryCurrentBytes)} now, peak ${bytes(peak ?? u.memoryPeakBytes)}${u.pidsCurrent === null ? '' : `, ${u.pidsCurrent} tasks`}  (at ${u.at})`,
+    ),
   ];
 }
 
@@ -56,29 +61,41 @@ function details(s: SessionView): string {
   const r = s.spec.resources;
   const p = st.placement;
   const lines = [
-    `${s.spec.name} (${s.id})  ${st.state}`,
-    `reason       ${st.reason}`,
-    `since        ${st.since}`,
-    `owner        ${s.owner.name} (${s.owner.id})`,
-    `command      ${commandText(s.spec)}`,
-    `asks         ${cpuText(r)}, ${bytes(r.memoryBytes)}, ${r.gpus} GPU${r.gpus === 1 ? '' : 's'}${r.gpuModel ? ` (${r.gpuModel})` : ''}${s.spec.timeLimitSec ? `, time limit ${s.spec.timeLimitSec} s` : ''}, priority ${s.spec.priority}`,
-    `target       ${s.spec.target.kind}${s.spec.target.partition ? ` partition ${s.spec.target.partition}` : ''}${s.spec.nodeSelector ? `, nodes ${s.spec.nodeSelector}` : ''}`,
+    listingLine([`${s.spec.name} (${s.id})  ${st.state}`]),
+    fieldLine('reason', st.reason),
+    fieldLine('since', st.since),
+    fieldLine('owner', `${s.owner.name} (${s.owner.id})`),
+    fieldLine('command', commandText(s.spec)),
+    fieldLine(
+      'asks',
+      `${cpuText(r)}, ${bytes(r.memoryBytes)}, ${r.gpus} GPU${r.gpus === 1 ? '' : 's'}${r.gpuModel ? ` (${r.gpuModel})` : ''}${s.spec.timeLimitSec ? `, time limit ${s.spec.timeLimitSec} s` : ''}, priority ${s.spec.priority}`,
+    ),
+    fieldLine(
+      'target',
+      `${s.spec.target.kind}${s.spec.target.partition ? ` partition ${s.spec.target.partition}` : ''}${s.spec.nodeSelector ? `, nodes ${s.spec.nodeSelector}` : ''}`,
+    ),
   ];
   if (p)
     lines.push(
-      `placed on    ${p.nodeName}${p.cpus?.length ? `, cpus ${p.cpus.join(',')}` : `, ${p.millicores / 1000} cpu`}${p.mems?.length ? `, mems ${p.mems.join(',')}` : ''}${p.gpus.length ? `, gpus ${p.gpus.join(',')}` : ''}`,
+      fieldLine(
+        'placed on',
+        `${p.nodeName}${p.cpus?.length ? `, cpus ${p.cpus.join(',')}` : `, ${p.millicores / 1000} cpu`}${p.mems?.length ? `, mems ${p.mems.join(',')}` : ''}${p.gpus.length ? `, gpus ${p.gpus.join(',')}` : ''}`,
+      ),
     );
   if (st.slurm)
     lines.push(
-      `slurm        job ${st.slurm.jobId} ${st.slurm.state}${st.slurm.reason ? ` (${st.slurm.reason})` : ''}`,
+      fieldLine(
+        'slurm',
+        `job ${st.slurm.jobId} ${st.slurm.state}${st.slurm.reason ? ` (${st.slurm.reason})` : ''}`,
+      ),
     );
   if (st.exit)
-    lines.push(`exit         ${st.exit.signal ? `signal ${st.exit.signal}` : `code ${st.exit.code}`}`);
-  if (st.cancelledBy) lines.push(`cancelled by ${st.cancelledBy}`);
-  for (const e of st.enforcement ?? []) lines.push(`enforcement  ${e}`);
+    lines.push(fieldLine('exit', st.exit.signal ? `signal ${st.exit.signal}` : `code ${st.exit.code}`));
+  if (st.cancelledBy) lines.push(fieldLine('cancelled by', st.cancelledBy));
+  for (const e of st.enforcement ?? []) lines.push(fieldLine('enforcement', e));
   lines.push(...usageLines(st.usage, st.peakMemoryBytes));
   for (const h of s.history.slice(-12).reverse())
-    lines.push(`history      ${h.at}  ${h.state.padEnd(11)} ${inline(h.reason)}`);
+    lines.push(fieldLine('history', h.at, '', { text: h.state, width: 11 }, h.reason));
   return lines.join('\n');
 }
 
@@ -101,12 +118,12 @@ export function sessionText(action: string, data: unknown): string {
       series: string;
     };
     return [
-      `${u.id}  ${u.state}`,
+      listingLine([`${u.id}  ${u.state}`]),
       ...usageLines(u.usage ?? undefined, u.peakMemoryBytes),
-      `history      ${u.series} (metrics)`,
+      fieldLine('history', `${u.series} (metrics)`),
     ].join('\n');
   }
   const s = data as SessionView;
   if (action === 'show') return details(s);
-  return `${s.id}  ${s.status.state}: ${s.status.reason}`;
+  return listingLine([`${s.id}  ${s.status.state}: ${s.status.reason}`]);
 }
