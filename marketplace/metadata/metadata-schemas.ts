@@ -1,5 +1,4 @@
-import { PLUGIN_NAME_RE } from '@omega/protocol';
-import { isSmallOrderEd25519X } from '@omega/protocol/archive';
+import { isSmallOrderEd25519X, PLUGIN_NAME_RE } from '@omega/protocol';
 import semver from 'semver';
 import { z } from 'zod';
 

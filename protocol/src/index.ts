@@ -4,6 +4,7 @@
  */
 export * from './access/allows-permission.js';
 export * from './capabilities/index.js';
+export { isSmallOrderEd25519, isSmallOrderEd25519X } from './crypto/ed25519-small-order.js';
 export * from './errors/index.js';
 export * from './events/index.js';
 export {

@@ -13,7 +13,12 @@ export type {
   TimerTick,
   VerifyResult,
 } from '@omega/protocol';
-export { allowsPermission, type PermissionSet, permissionCovers } from '@omega/protocol';
+export {
+  allowsPermission,
+  isSmallOrderEd25519X,
+  type PermissionSet,
+  permissionCovers,
+} from '@omega/protocol';
 export type { EventHandler, HostContext, HostMethod } from './context/host-context.js';
 export type { PluginContext } from './context/plugin-context.js';
 export { errorCode, isCodedError } from './errors/error-code.js';

@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { isSmallOrderEd25519, isSmallOrderEd25519X } from '@omega/protocol';
 import { ed25519PublicKey, verifyEd25519 } from '@omega/protocol/agent-wire';
-import { isSmallOrderEd25519, publisherKey } from '@omega/protocol/archive';
+import { publisherKey } from '@omega/protocol/archive';
 import { describe, expect, it } from 'vitest';
 import { agentPublicKey } from '../../kernel/auth/request-signing.js';
 import { publicKeySchema } from '../../marketplace/metadata/metadata-schemas.js';
@@ -42,6 +43,8 @@ describe('Ed25519 public keys of small order', () => {
         const x = Buffer.from(hex, 'hex');
         x[31] = ((x[31] ?? 0) & 0x7f) | sign;
         expect(isSmallOrderEd25519(x), `${hex} sign ${sign}`).toBe(true);
+        // the isolate-safe base64url form (no Buffer) agrees with the byte form
+        expect(isSmallOrderEd25519X(x.toString('base64url')), `${hex} sign ${sign}`).toBe(true);
         expect(forgeable(x, 200), `${hex} sign ${sign}`).not.toBe(-1);
       }
   });
@@ -51,6 +54,7 @@ describe('Ed25519 public keys of small order', () => {
       const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
       const x = Buffer.from(String(jwk.x), 'base64url');
       expect(isSmallOrderEd25519(x)).toBe(false);
+      expect(isSmallOrderEd25519X(String(jwk.x))).toBe(false);
       expect(forgeable(x, 50)).toBe(-1);
     }
   });
@@ -76,6 +80,8 @@ describe('Ed25519 public keys of small order', () => {
       expect(parsed.success).toBe(false);
       expect(parsed.error?.issues[0]?.message).toMatch(/small order/);
     }
+    for (const notAKey of ['', 'AQ', `AQ${'A'.repeat(42)}`, `+Q${'A'.repeat(41)}`])
+      expect(isSmallOrderEd25519X(notAKey), notAKey).toBe(false);
     expect(ed25519PublicKey(real)).toBeDefined();
     expect(agentPublicKey(real).asymmetricKeyType).toBe('ed25519');
     expect((await publisherKey({ kty: 'OKP', crv: 'Ed25519', x: real })).jwk.x).toBe(real);

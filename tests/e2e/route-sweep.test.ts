@@ -115,7 +115,8 @@ const BASE: Record<string, Record<string, unknown>> = {
     permissions: ['metrics:read'],
     denied: [],
   },
-  'POST /api/v1/security/agents': { name: 'sweep-agent', publicKey: 'A'.repeat(43) },
+  // not 'A' × 43: all zero bytes is a point of small order, refused as no key
+  'POST /api/v1/security/agents': { name: 'sweep-agent', publicKey: 'B'.repeat(43) },
   'POST /api/v1/security/me/tokens': { name: 'sweep', scopes: ['metrics:read'], expiresInDays: 30 },
 };
 BASE['PATCH /api/v1/security/users/{id}'] = { disabled: false };

@@ -147,6 +147,8 @@ describe('security route schemas: enforced, true to the answers, documented', ()
       ['POST', '/roles', { name: 'X', permissions: ['bad perm'] }, ['name', 'permissions.0']],
       ['PUT', '/roles/ops', { description: '' }, ['description']],
       ['POST', '/agents', { name: 'n', publicKey: 'short' }, ['publicKey']],
+      // the identity point: 43 characters of base64url, but no key (any signature verifies under it)
+      ['POST', '/agents', { name: 'n', publicKey: `AQ${'A'.repeat(41)}` }, ['publicKey']],
       [
         'GET',
         '/audit?order=sideways&cursor=x12&outcome=maybe&since=yesterday',

@@ -1,4 +1,4 @@
-import { isSmallOrderEd25519X } from '@omega/protocol/archive';
+import { isSmallOrderEd25519X } from '@omega/protocol';
 import { z } from 'zod';
 import { omegaError } from '../../errors/index.js';
 import { defineRoute, type RouteSpec, type SameShape } from '../../http/route.js';

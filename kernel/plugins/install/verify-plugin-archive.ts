@@ -1,6 +1,5 @@
-import type { PluginManifest } from '@omega/protocol';
-import { parseManifest } from '@omega/protocol';
-import { decodeArchive, isSmallOrderEd25519X, signingPayload } from '@omega/protocol/archive';
+import { isSmallOrderEd25519X, type PluginManifest, parseManifest } from '@omega/protocol';
+import { decodeArchive, signingPayload } from '@omega/protocol/archive';
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import semver from 'semver';
 import { omegaError } from '../../errors/index.js';

@@ -1,4 +1,4 @@
-import { isoTime } from '@omega/sdk';
+import { isoTime, isSmallOrderEd25519X } from '@omega/sdk';
 import type { Ctx } from './context.js';
 import { SECURITY_TOPICS } from './event-topics.js';
 import { refuse } from './http.js';
@@ -31,6 +31,16 @@ export async function createAgent(
       {
         errors: [{ field: 'publicKey', message: 'raw Ed25519 key, base64url' }],
       },
+    );
+  }
+  // Under a point of small order anyone can forge the agent's signatures (the kernel refuses
+  // such a key when verifying; refused here, it is never registered).
+  if (isSmallOrderEd25519X(input.publicKey)) {
+    refuse(
+      400,
+      'OMEGA_ERR_VALIDATION',
+      'Invalid body: publicKey: a point of small order, not a usable Ed25519 key (signatures could be forged for it).',
+      { errors: [{ field: 'publicKey', message: 'is a point of small order, not a usable public key' }] },
     );
   }
   const agent: AgentKey = {

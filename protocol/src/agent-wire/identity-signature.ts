@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { isSmallOrderEd25519X } from '../archive/ed25519-small-order.js';
+import { isSmallOrderEd25519X } from '../crypto/ed25519-small-order.js';
 
 /**
  * An Ed25519 public key from its raw base64url form (32 bytes), or undefined — also for a point

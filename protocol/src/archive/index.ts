@@ -3,7 +3,6 @@
  * payload and key id, and the archive encoding. Node-only (node:crypto, node:zlib), so it is
  * kept out of the main entry, which plugins bundle into their isolate.
  */
-export { isSmallOrderEd25519, isSmallOrderEd25519X } from './ed25519-small-order.js';
 export { computeIntegrity, verifyIntegrity } from './integrity.js';
 export {
   decodeArchive,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { isSmallOrderEd25519X } from '../crypto/ed25519-small-order.js';
 import { omegaError } from '../errors/index.js';
-import { isSmallOrderEd25519X } from './ed25519-small-order.js';
 
 /** A publisher's public signing key: Ed25519 as a JWK. */
 export interface PublisherJwk {

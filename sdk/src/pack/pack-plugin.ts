@@ -7,6 +7,7 @@ import {
   encodeArchive,
   PLUGIN_ARCHIVE_FORMAT,
   PLUGIN_ARCHIVE_FORMAT_UI,
+  publisherKey,
   readUiFolder,
   signingPayload,
 } from '@omega/protocol/archive';
@@ -76,8 +77,10 @@ export async function packPlugin(dir: string, outDir: string): Promise<PackedPlu
   const payload = Buffer.from(signingPayload(manifest.name, manifest.version, manifestText, bundle)).toString(
     'base64url',
   );
+  // The same key checks as signing (a point of small order is no key: anything verifies under it).
+  const { jwk } = await publisherKey(sig.publicKey);
   try {
-    await compactVerify(`${h}.${payload}.${s}`, await importJWK(sig.publicKey, 'EdDSA'), {
+    await compactVerify(`${h}.${payload}.${s}`, await importJWK(jwk, 'EdDSA'), {
       algorithms: ['EdDSA'],
     });
   } catch {

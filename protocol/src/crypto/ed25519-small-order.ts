@@ -1,3 +1,8 @@
+/*
+ * Pure (no Buffer, no node:crypto): plugins bundle the main entry into their isolate, where the
+ * security plugin checks an agent key it registers.
+ */
+
 /**
  * The y-coordinates (little-endian, sign bit cleared) of the Ed25519 points of small order —
  * 0, 1, p−1, the two of order 8 — and the non-canonical p and p+1 (libsodium's
@@ -13,7 +18,29 @@ const SMALL_ORDER_Y = [
   'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
   'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
   'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-].map((hex) => Buffer.from(hex, 'hex'));
+].map((hex) => Uint8Array.from(hex.match(/../g) ?? [], (b) => Number.parseInt(b, 16)));
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The 32 bytes of a raw key in unpadded base64url (43 characters), or undefined. */
+function keyBytes(x: string): Uint8Array | undefined {
+  if (x.length !== 43) return undefined;
+  const out = new Uint8Array(33); // 43 characters carry 258 bits: the last 2 spill into a 33rd byte
+  let acc = 0;
+  let bits = 0;
+  let n = 0;
+  for (const ch of x) {
+    const v = B64URL.indexOf(ch);
+    if (v < 0) return undefined;
+    acc = ((acc << 6) | v) & 0xffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, 32);
+}
 
 /** Whether the 32-byte Ed25519 public key `key` is a point of small order (either sign). */
 export function isSmallOrderEd25519(key: Uint8Array): boolean {
@@ -24,7 +51,8 @@ export function isSmallOrderEd25519(key: Uint8Array): boolean {
   });
 }
 
-/** The same for a key in its raw base64url form (a JWK's `x`); false for anything not 32 bytes. */
+/** The same for a key in its raw base64url form (a JWK's `x`); false for anything not 43 characters of it. */
 export function isSmallOrderEd25519X(x: string): boolean {
-  return isSmallOrderEd25519(Buffer.from(x, 'base64url'));
+  const bytes = keyBytes(x);
+  return bytes !== undefined && isSmallOrderEd25519(bytes);
 }
