@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { adminTokenPath } from '../kernel/index.js';
-import { type CliContext, readCliConfig } from './config/cli-config.js';
+import { type CliContext, ignoredLoginCommand, readCliConfig } from './config/cli-config.js';
 
 /** The kernel the CLI talks to, and where its URL and credential came from. */
 export interface CliTarget {
@@ -51,13 +51,20 @@ export function resolveTarget(
     if (!value)
       throw new TargetError(
         config.ignored && Object.hasOwn(config.ignored.contexts, values.context)
-          ? `context ${JSON.stringify(values.context)} is ignored (its name is not valid any more); sign in again with omega login --url URL --context NAME`
+          ? `context ${JSON.stringify(values.context)} is ignored (its name is not valid any more); sign in again with ${ignoredLoginCommand(config.ignored.contexts[values.context])}`
           : `no context "${values.context}"; run omega context list, or omega login --url URL --context ${values.context}`,
       );
     url = trim(value.url);
     context = { name: values.context, value };
   } else {
     const explicit = typeof values.url === 'string' ? values.url : env.OMEGA_URL || undefined;
+    // The current context ignored: the default local kernel is not what the user chose (a
+    // `nodes drain` meant for prod must not reach whatever answers on 127.0.0.1).
+    const ignoredCurrent = config.current === undefined ? config.ignored?.current : undefined;
+    if (explicit === undefined && ignoredCurrent !== undefined)
+      throw new TargetError(
+        `the current context ${JSON.stringify(ignoredCurrent)} is ignored (its name is not valid any more); choose another with omega context use NAME, or sign in again with ${ignoredLoginCommand(config.ignored?.contexts[ignoredCurrent])}, or pass --context / --url`,
+      );
     const current = config.current ? config.contexts[config.current] : undefined;
     url = trim(explicit ?? current?.url ?? `http://127.0.0.1:${env.OMEGA_PORT ?? 7700}`);
     const match = Object.entries(config.contexts).find(([, c]) => trim(c.url) === url);

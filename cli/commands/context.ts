@@ -1,6 +1,6 @@
 import { actionError } from '../action-error.js';
 import { type Command, UsageError } from '../command.js';
-import { readCliConfig, writeCliConfig } from '../config/cli-config.js';
+import { ignoredLoginCommand, readCliConfig, writeCliConfig } from '../config/cli-config.js';
 import { listingLine } from '../listing-line.js';
 import { output } from '../output.js';
 
@@ -51,7 +51,7 @@ export const contextCommand: Command = {
       // A name an older CLI allowed: it can only be deleted (sign in again under a valid name).
       if (action === 'use')
         throw new UsageError(
-          `context ${JSON.stringify(name)} is ignored (its name is not valid any more); sign in again with omega login --url URL --context NAME`,
+          `context ${JSON.stringify(name)} is ignored (its name is not valid any more); sign in again with ${ignoredLoginCommand(ignored.contexts[name])}`,
         );
       delete ignored.contexts[name];
       if (ignored.current === name) delete ignored.current;

@@ -114,16 +114,20 @@ function warnIgnored(path: string, contexts: Record<string, unknown>): void {
   warned.add(path);
   // JSON-quoted: a name with a newline stays on this one line.
   const names = Object.keys(contexts).map((n) => JSON.stringify(n.slice(0, 80)));
-  const url = (contexts[Object.keys(contexts)[0]!] as { url?: unknown } | null)?.url;
-  const login =
-    names.length === 1 && typeof url === 'string' && URL.canParse(url)
-      ? `omega login --url ${new URL(url).origin} --context NAME`
-      : 'omega login --url URL --context NAME';
+  const login = ignoredLoginCommand(names.length === 1 ? Object.values(contexts)[0] : undefined);
   const what =
     names.length === 1
       ? `context ${names[0]} in ${path}: its name is not valid any more (1–64 letters, digits or ._:@-); sign in again with ${login}, then omega context delete ${names[0]}`
       : `contexts ${names.join(', ')} in ${path}: their names are not valid any more (1–64 letters, digits or ._:@-); sign in to each again with ${login}, then omega context delete each old name`;
   process.stderr.write(terminalSafe(`omega: warning: ignoring ${what}\n`));
+}
+
+/** How to sign in again to an ignored context (its raw value): `omega login --url ORIGIN --context NAME`. */
+export function ignoredLoginCommand(raw: unknown): string {
+  const url = (raw as { url?: unknown } | null | undefined)?.url;
+  return typeof url === 'string' && URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)
+    ? `omega login --url ${new URL(url).origin} --context NAME`
+    : 'omega login --url URL --context NAME';
 }
 
 /** Why `name` cannot name a context (`flag`: how the user gave it), or undefined when it can. */

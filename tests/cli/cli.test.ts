@@ -119,10 +119,27 @@ describe('omega CLI', () => {
     expect(list.status, list.stderr).toBe(0); // was: "… is not an omega CLI config", for every command
     expect(list.stderr).toBe(warning);
     expect(list.stdout).toMatch(/^ {2}lab +http:\/\/127\.0\.0\.1:1 +signed out\n$/);
-    // The ignored current context counts as none: the default URL, not [::1]:9.
+    // The ignored current context is not replaced by the default local kernel (http://127.0.0.1:2
+    // was asked, and a `nodes drain` meant for the ignored one could reach another kernel): a
+    // usage error naming it and the fix, unless --context, --url or $OMEGA_URL says where to go.
     const status = run(['status', '--json'], env);
-    expect(status.stderr).toBe(warning);
-    expect(JSON.parse(status.stdout)).toMatchObject({ url: 'http://127.0.0.1:2', up: false });
+    expect(status.status).toBe(2);
+    expect(status.stdout).toBe('');
+    expect(status.stderr).toBe(
+      `${warning}omega: the current context "[::1]:9" is ignored (its name is not valid any more); ` +
+        'choose another with omega context use NAME, or sign in again with ' +
+        'omega login --url http://[::1]:9 --context NAME, or pass --context / --url\n',
+    );
+    for (const [args, extra] of [
+      [['--url', 'http://127.0.0.1:2'], {}],
+      [[], { OMEGA_URL: 'http://127.0.0.1:2' }],
+    ] as const) {
+      const chosen = run(['status', '--json', ...args], { ...env, ...extra });
+      expect(chosen.stderr).toBe(warning);
+      expect(JSON.parse(chosen.stdout)).toMatchObject({ url: 'http://127.0.0.1:2', up: false });
+    }
+    const lab = run(['status', '--json', '--context', 'lab'], env);
+    expect(JSON.parse(lab.stdout)).toMatchObject({ url: 'http://127.0.0.1:1', up: false });
     // Writing the config back keeps the ignored context as it was; context delete drops it.
     expect(run(['context', 'use', 'lab'], env).status).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
