@@ -11,7 +11,7 @@ export {
   MAX_REPORT_BYTES,
 } from './agent/create-agent.js';
 export { AGENT_OPTIONS, type AgentOption, agentHelp } from './cli/agent-options.js';
-export { type AgentCliIo, runAgentCli } from './cli/run-agent-cli.js';
+export { type AgentCliIo, LIFELINE_ENV, runAgentCli } from './cli/run-agent-cli.js';
 export { registerBuiltinOps } from './commands/builtin-ops.js';
 export {
   type CommandDispatcher,

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { LIFELINE_ENV } from '@omega/agent';
 import type { Kernel } from '../../kernel/index.js';
 import { KERNEL_VERSION } from '../../kernel/index.js';
 
@@ -66,6 +67,7 @@ export async function startLocalAgent(
   ];
   // The IPC channel is the agent's lifeline: it closes when this process ends however it ends
   // (SIGKILL, OOM), and the agent then leaves instead of living on beside the next kernel.
+  env[LIFELINE_ENV] = 'ipc';
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   child.channel?.unref();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -140,4 +140,25 @@ describe('omega start stopped as a process group (systemd, Ctrl-C)', () => {
     );
     expect(k.stderr()).toMatch(/the process that started this agent \(omega start\) is gone; leaving\n/);
   }, 120_000);
+
+  // Review: the lifeline was armed only once the agent was built; a kernel killed while its agent
+  // was still starting left it running (and a crash loop under Restart=always piles them up).
+  it('a kernel killed while its local agent is still starting takes the agent with it too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-group-stop-'));
+    dirs.push(dir);
+    const k = startGroup(dir);
+    groups.push(k.pgid);
+    const agentPid = await until(
+      async () => Number(/local agent started \(pid (\d+)/.exec(k.stderr())?.[1]) || undefined,
+      60_000,
+      'the local agent spawned',
+    );
+    process.kill(k.pgid, 'SIGKILL'); // at once: the agent has not joined, maybe not even loaded
+    await k.exited;
+    await until(
+      async () => (groupMembers(k.pgid).includes(agentPid) ? undefined : true),
+      30_000,
+      'the orphaned local agent gone',
+    );
+  }, 120_000);
 });

@@ -28,6 +28,10 @@ export interface AgentCliIo {
   onParentGone?: (handler: () => void) => () => void;
 }
 
+/** Set by `omega start` (to `ipc`) for its local agent: the IPC channel is the agent's lifeline. */
+export const LIFELINE_ENV = 'OMEGA_AGENT_LIFELINE';
+const PARENT_GONE = 'the process that started this agent (omega start) is gone; leaving';
+
 const processIo: AgentCliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
@@ -43,8 +47,17 @@ const processIo: AgentCliIo = {
   exit: (code) => process.exit(code),
   now: () => performance.now(),
   onParentGone(handler) {
-    if (!process.channel) return () => {};
-    process.channel.unref(); // the channel alone must not keep the agent alive
+    // Armed only by `omega start` for its local agent: another fork()-based launcher's channel
+    // (pm2's fork mode) is no lifeline. Not passed on to what the agent starts.
+    const armed = process.env[LIFELINE_ENV] === 'ipc';
+    delete process.env[LIFELINE_ENV];
+    if (!armed || typeof process.send !== 'function') return () => {};
+    // Gone before this process got here: the channel is closed already and says so no more.
+    if (!process.connected) {
+      queueMicrotask(handler);
+      return () => {};
+    }
+    process.channel?.unref(); // the channel alone must not keep the agent alive
     process.once('disconnect', handler);
     return () => process.off('disconnect', handler);
   },
@@ -102,6 +115,16 @@ export async function runAgentCli(
     io.stdout(`omega-agent ${AGENT_VERSION}\n`);
     return 0;
   }
+  // `omega start` killed outright (SIGKILL, OOM) cannot forward a stop: its local agent would
+  // live on, and meet the next kernel's local agent under the same identity. Armed before the
+  // agent is built, so a parent that dies while it starts is heard too.
+  let parentGone = false;
+  let leaveWithParent: (() => void) | undefined;
+  const offParent =
+    io.onParentGone?.(() => {
+      parentGone = true;
+      leaveWithParent?.();
+    }) ?? (() => {});
   const flags: AgentFlags = {};
   for (const key of Object.keys(AGENT_OPTIONS)) {
     const v = values[key];
@@ -154,16 +177,15 @@ export async function runAgentCli(
     logger.info({ signal }, 'leaving');
     void agent.stop(signal);
   });
-  // `omega start` killed outright (SIGKILL, OOM) cannot forward a stop: its local agent would
-  // live on, and meet the next kernel's local agent under the same identity.
-  const offParent =
-    io.onParentGone?.(() => {
-      io.stderr(`${program}: the process that started this agent (omega start) is gone; leaving\n`);
-      logger.info({}, 'parent gone; leaving');
-      void agent.stop('parent gone');
-    }) ?? (() => {});
+  leaveWithParent = () => {
+    io.stderr(`${program}: ${PARENT_GONE}\n`);
+    logger.info({}, 'parent gone; leaving');
+    void agent.stop('parent gone');
+  };
+  if (parentGone) leaveWithParent();
   let resources: AgentResources | undefined;
   try {
+    if (parentGone) return 1; // said so by leaveWithParent
     resources = await startAgentResources(agent, config, logger);
     await agent.run();
     return 0;
