@@ -1,3 +1,5 @@
+import { unresolvedHostText } from './system-error-text.js';
+
 /** Certificate errors (Node's and OpenSSL's codes): the server speaks TLS, but this CLI does not trust it. */
 const UNTRUSTED = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -6,8 +8,17 @@ const UNTRUSTED = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'CERT_HAS_EXPIRED',
   'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
+
+/**
+ * OpenSSL's codes for a first answer that is no TLS record (a plain-http server's `HTTP/1.1 400`):
+ * only these mean "wrong scheme"; any other ERR_SSL_* is a real TLS server whose handshake failed,
+ * and suggesting http:// there would send the token in clear.
+ */
+const PLAIN_ANSWER = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
+
+/** getaddrinfo's codes for a host name that does not resolve (no such name; no answer now). */
+const UNRESOLVED = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 
 /**
  * Why no answer came from `url`, as one line saying what to do, with a code for the ApiError:
@@ -15,13 +26,31 @@ const UNTRUSTED = new Set([
  * number:…`) or a socket's words, neither of which tells a user that the scheme or port is wrong.
  */
 export function connectErrorText(url: string, err: Error): { message: string; code: string } {
-  const cause = (err.cause instanceof Error ? err.cause : err) as Error & { code?: string };
+  const cause = (err.cause instanceof Error ? err.cause : err) as Error & {
+    code?: string;
+    hostname?: unknown;
+  };
   const code = typeof cause.code === 'string' ? cause.code : '';
   const u = new URL(url);
-  if (u.protocol === 'https:' && code.startsWith('ERR_SSL_'))
+  if (UNRESOLVED.has(code))
+    return {
+      message: `${unresolvedHostText(typeof cause.hostname === 'string' ? cause.hostname : u.hostname, code)} (--url ${url})`,
+      code: 'UNRESOLVED',
+    };
+  if (u.protocol === 'https:' && PLAIN_ANSWER.has(code))
     return {
       message: `the server at ${url} does not speak TLS on that port; use http://${u.host} if the kernel serves plain http there, or check the port`,
       code: 'NOT_TLS',
+    };
+  if (u.protocol === 'https:' && code.startsWith('ERR_SSL_'))
+    return {
+      message: `the TLS handshake with ${url} failed (${code}); check the kernel's TLS settings (protocol versions, ciphers) and its log`,
+      code: 'TLS_FAILED',
+    };
+  if (u.protocol === 'https:' && code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return {
+      message: `the TLS certificate of ${url} is not for ${u.hostname}; use the name it was issued for in --url`,
+      code: 'TLS_WRONG_NAME',
     };
   if (u.protocol === 'https:' && UNTRUSTED.has(code))
     return {

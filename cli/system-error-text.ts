@@ -15,6 +15,11 @@ export function errnoWords(code: string): string {
   return WORDS[code] ? `${WORDS[code]}, ${code}` : code;
 }
 
+/** A host name that does not resolve (`code`: ENOTFOUND, EAI_AGAIN), as one line saying what to check. */
+export function unresolvedHostText(hostname: string, code: string): string {
+  return `cannot resolve the host name ${JSON.stringify(hostname)} (${code}); check its spelling, or give an IP address`;
+}
+
 /**
  * A Node system error (a file operation, a name lookup) as one line that says what failed and
  * what to check, or undefined for any other error: Node's own message
@@ -24,8 +29,7 @@ export function errnoWords(code: string): string {
 export function systemErrorText(err: unknown): string | undefined {
   const e = err as (NodeJS.ErrnoException & { hostname?: unknown }) | null;
   if (typeof e?.code !== 'string' || typeof e.syscall !== 'string') return undefined;
-  if (e.syscall === 'getaddrinfo')
-    return `cannot resolve the host name ${JSON.stringify(String(e.hostname ?? ''))} (${e.code}); check its spelling, or give an IP address`;
+  if (e.syscall === 'getaddrinfo') return unresolvedHostText(String(e.hostname ?? ''), e.code);
   if (typeof e.path === 'string')
     return `cannot ${e.syscall} ${e.path} (${errnoWords(e.code)}); check the path and its permissions`;
   return undefined;
