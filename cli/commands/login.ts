@@ -1,6 +1,12 @@
 import { ApiError } from '../api-client.js';
 import { type Command, UsageError } from '../command.js';
-import { contextNameFor, contextNameProblem, readCliConfig, writeCliConfig } from '../config/cli-config.js';
+import {
+  contextNameFor,
+  contextNameProblem,
+  ignoredContext,
+  readCliConfig,
+  writeCliConfig,
+} from '../config/cli-config.js';
 import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 import { readSecret } from '../read-secret.js';
@@ -124,8 +130,12 @@ export const logoutCommand: Command = {
   noArguments: true,
   async run(values) {
     const config = readCliConfig();
-    const name = typeof values.context === 'string' ? values.context : config.current;
-    const ctx = name ? config.contexts[name] : undefined;
+    const name =
+      typeof values.context === 'string' ? values.context : (config.current ?? config.ignored?.current);
+    // An ignored context (a name an older CLI allowed) can still be signed out of: its session
+    // stays valid in the kernel until revoked, and `context delete` alone would only forget it.
+    const ignored = name !== undefined && !config.contexts[name] ? ignoredContext(config, name) : undefined;
+    const ctx = name ? (config.contexts[name] ?? ignored) : undefined;
     if (!name || !ctx) throw new UsageError('no context to sign out of; omega context list shows them');
     // revoked: the kernel ended it; ended: it had already (401); unreachable: no answer.
     let outcome: 'revoked' | 'ended' | 'unreachable' | 'token' | 'none' =
@@ -139,6 +149,11 @@ export const logoutCommand: Command = {
         );
     }
     delete ctx.auth;
+    if (ignored && config.ignored) {
+      const raw = { ...(config.ignored.contexts[name] as Record<string, unknown>) };
+      delete raw.auth;
+      config.ignored.contexts[name] = raw;
+    }
     await writeCliConfig(config);
     const said = {
       revoked: `signed out of ${ctx.url} (session revoked)`,

@@ -112,14 +112,21 @@ const warned = new Set<string>();
 function warnIgnored(path: string, contexts: Record<string, unknown>): void {
   if (warned.has(path)) return;
   warned.add(path);
-  // JSON-quoted: a name with a newline stays on this one line.
-  const names = Object.keys(contexts).map((n) => JSON.stringify(n.slice(0, 80)));
+  // JSON-quoted: a name with a newline stays on this one line. Never cut: the user types it back.
+  const names = Object.keys(contexts).map((n) => JSON.stringify(n));
   const login = ignoredLoginCommand(names.length === 1 ? Object.values(contexts)[0] : undefined);
   const what =
     names.length === 1
-      ? `context ${names[0]} in ${path}: its name is not valid any more (1–64 letters, digits or ._:@-); sign in again with ${login}, then omega context delete ${names[0]}`
-      : `contexts ${names.join(', ')} in ${path}: their names are not valid any more (1–64 letters, digits or ._:@-); sign in to each again with ${login}, then omega context delete each old name`;
+      ? `context ${names[0]} in ${path}: its name is not valid any more (1–64 letters, digits or ._:@-); sign in again with ${login}, then omega logout --context ${names[0]} and omega context delete ${names[0]}`
+      : `contexts ${names.join(', ')} in ${path}: their names are not valid any more (1–64 letters, digits or ._:@-); sign in to each again with ${login}, then omega logout --context OLD and omega context delete OLD for each old name`;
   process.stderr.write(terminalSafe(`omega: warning: ignoring ${what}\n`));
+}
+
+/** The ignored context `name` (an older CLI's name), when the file has it and it is a valid context otherwise. */
+export function ignoredContext(config: CliConfig, name: string): CliContext | undefined {
+  if (!config.ignored || !Object.hasOwn(config.ignored.contexts, name)) return undefined;
+  const parsed = contextSchema.safeParse(config.ignored.contexts[name]);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** How to sign in again to an ignored context (its raw value): `omega login --url ORIGIN --context NAME`. */
@@ -139,8 +146,9 @@ export function contextNameProblem(name: string, flag = '--context'): string | u
 
 /**
  * Writes the config atomically, readable by its owner only (0600, its folder 0700): it holds
- * credentials. A config the CLI could not read back (a context name it refuses) is never
- * written: one bad name made every later command fail, `context delete` included.
+ * credentials. A context name this CLI refuses is never added through `config.contexts` (writing
+ * fails: one bad name made every later command fail, `context delete` included); the contexts it
+ * read and ignored (`config.ignored`, an older CLI's names) are written back as they are.
  */
 export async function writeCliConfig(config: CliConfig, path = cliConfigPath()): Promise<void> {
   const checked = configSchema.safeParse(config);

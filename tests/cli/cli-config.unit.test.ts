@@ -48,7 +48,9 @@ describe('the CLI config', () => {
     expect(read.current).toBeUndefined(); // an ignored current context counts as none
     expect(said).toHaveLength(1);
     expect(said[0]).toMatch(/^omega: warning: ignoring context "\[::1\]:7700" in .*config\.json: .*\n$/);
-    expect(said[0]).toContain('omega login --url http://[::1]:7700 --context NAME');
+    expect(said[0]).toContain(
+      'omega login --url http://[::1]:7700 --context NAME, then omega logout --context "[::1]:7700" and omega context delete "[::1]:7700"',
+    );
     expect(said[0]!.trimEnd().split('\n')).toHaveLength(1);
 
     read.contexts.lab!.auth = { kind: 'token', token: 'omg_new' };
@@ -57,5 +59,27 @@ describe('the CLI config', () => {
     expect(written.contexts['[::1]:7700']).toEqual(old);
     expect(written.contexts.lab.auth.token).toBe('omg_new');
     expect(written.current).toBe('[::1]:7700');
+  });
+
+  it('names an ignored context whole, however long: the user types it back to log out and delete it', () => {
+    const file = join(tempDirForTest('omega-cli-config-'), 'config.json');
+    const name = `${'a'.repeat(100)}/end`; // it was cut to 80 characters, with no mark
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, contexts: { [name]: { url: 'https://prod.example:7700' } } }),
+    );
+    const said: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      said.push(String(chunk));
+      return true;
+    });
+    try {
+      readCliConfig(file);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(`ignoring context "${name}" in`);
+    expect(said[0]).toContain(`omega context delete "${name}"\n`);
   });
 });

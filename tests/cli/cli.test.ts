@@ -114,7 +114,7 @@ describe('omega CLI', () => {
     const warning =
       'omega: warning: ignoring context "[::1]:9" in ' +
       `${file}: its name is not valid any more (1–64 letters, digits or ._:@-); sign in again with ` +
-      'omega login --url http://[::1]:9 --context NAME, then omega context delete "[::1]:9"\n';
+      'omega login --url http://[::1]:9 --context NAME, then omega logout --context "[::1]:9" and omega context delete "[::1]:9"\n';
     const list = run(['context', 'list'], env);
     expect(list.status, list.stderr).toBe(0); // was: "… is not an omega CLI config", for every command
     expect(list.stderr).toBe(warning);

@@ -143,6 +143,40 @@ describe('omega login and contexts', () => {
     expect(after.stderr).toContain(`not signed in to ${k.url}; run omega login --url ${k.url}`);
   });
 
+  it('signs out of a context whose name an older CLI allowed (ignored): its session is revoked, the context kept', async () => {
+    const login = await omega(
+      ['login', '--url', k.url, '--username', 'ops', '--password-stdin', '--context', 'lab'],
+      env,
+      `${GOOD_PASSWORD}\n`,
+    );
+    expect(login.code, login.stderr).toBe(0);
+    const saved = config();
+    const oldName = `old lab ${'x'.repeat(90)}`; // refused by this CLI (a space, past 64); never cut
+    saved.contexts[oldName] = saved.contexts.lab;
+    delete saved.contexts.lab;
+    saved.current = oldName;
+    writeFileSync(configFile(), JSON.stringify(saved));
+    const refreshToken = saved.contexts[oldName].auth.refreshToken as string;
+    const out = await omega(['logout', '--context', oldName], env);
+    // It said "no context to sign out of" and left the session valid; context delete only forgets it.
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/session revoked/);
+    expect(out.stderr).toContain(
+      `then omega logout --context "${oldName}" and omega context delete "${oldName}"`,
+    );
+    const reuse = await call(k, 'POST', '/api/v1/security/refresh', { refreshToken }, false);
+    expect(reuse.status).toBe(401);
+    expect(config().contexts[oldName]).toEqual({ url: k.url });
+    expect(config().current).toBe(oldName);
+    // With no --context, the ignored current one is the one signed out of (now nothing stored).
+    const again = await omega(['logout'], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('no credential was stored');
+    const gone = await omega(['context', 'delete', oldName], env);
+    expect(gone.code, gone.stderr).toBe(0);
+    expect(config().contexts[oldName]).toBeUndefined();
+  });
+
   it('signing out of a kernel that does not answer says the session was not revoked', async () => {
     const saved = existsSync(configFile()) ? config() : { version: 1, contexts: {} };
     saved.contexts.gone = {
