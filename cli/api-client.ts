@@ -44,7 +44,7 @@ async function exchange(
     const e = err as Error;
     if (e.name === 'TimeoutError')
       throw new ApiError(
-        `${url} did not answer ${method} ${path} within ${Math.round(timeoutMs / 1000)} s; retry, or check the kernel's log`,
+        `${url} did not answer ${method} ${pathOnly(path)} within ${Math.round(timeoutMs / 1000)} s; retry, or check the kernel's log`,
         'TIMEOUT',
       );
     const { message, code } = connectErrorText(url, e);
