@@ -231,6 +231,7 @@ describe('omega CLI, a key given twice in a key=value list', () => {
         [['nodes', 'label', 'vm', 'a=1', 'a-'], 'nodes label gives the key "a" more than once'],
         [['nodes', 'token', 'create', '--label', 'a=1,b=2,a=3'], '--label gives the key "a" more than once'],
         [['nodes', 'approve', 'ag-1', '--label', 'a=1, a=1'], '--label gives the key "a" more than once'],
+        [['nodes', 'approve', 'ag-1', '--label', 'a =1,a=2'], '--label gives the key "a" more than once'],
         [
           ['alerts', 'silence', '--label', 'job=x,job=y', '--reason', 'r', '--for', '1h'],
           '--label gives the key "job" more than once',
