@@ -6,6 +6,7 @@ import { ApiError } from '../api-client.js';
 import type { ApiQuery } from '../api-types.js';
 import { UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
+import { listingLine } from '../listing-line.js';
 import { output } from '../output.js';
 import { readJsonFile } from '../read-json-file.js';
 import { resolveCliUrl } from '../target.js';
@@ -89,8 +90,13 @@ export async function runPluginInstall(
   const status = (data.started as { status?: string } | undefined)?.status ?? 'installed';
   output(values.json === true, data, () =>
     [
-      `installed ${data.name}@${data.version}${data.previousVersion ? ` (was ${data.previousVersion})` : ''}, signed by ${data.publisher.name ?? data.publisher.kid}: ${status}`,
-      data.denied.length ? `still denied (your earlier decision): ${data.denied.join(', ')}` : '',
+      // The publisher's name is someone else's text: one line, a newline in it shown as \n.
+      listingLine([
+        `installed ${data.name}@${data.version}${data.previousVersion ? ` (was ${data.previousVersion})` : ''}, signed by ${data.publisher.name ?? data.publisher.kid}: ${status}`,
+      ]),
+      data.denied.length
+        ? listingLine([`still denied (your earlier decision): ${data.denied.join(', ')}`])
+        : '',
     ]
       .filter(Boolean)
       .join('\n'),

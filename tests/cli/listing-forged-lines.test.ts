@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ import { tempDirForFile } from '../helpers/temp-dir.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
 const dir = tempDirForFile('omega-cli-listing-');
+const packed = join(dir, 'evil.omega-plugin');
+writeFileSync(packed, 'not read by the stand-in kernel');
 const T = '2020-01-01T00:00:00.000Z';
 const FORGED = 'maint\nsi-forged          active   until 2099-01-01T00:00:00Z by admin';
 
@@ -67,6 +70,13 @@ const ANSWERS: Record<string, unknown> = {
   },
   '/api/v1/plugins': { items: [plugin('evil', `boom\nmetrics              1.0.0      running`)] },
   '/api/v1/sessions/s-1': session,
+  '/api/v1/plugins/install': {
+    name: 'evil',
+    version: '1.0.0',
+    publisher: { kid: 'k-1', name: `mallory\ninstalled metrics@9.9.9, signed by Omega: running` },
+    denied: [],
+    plan: {},
+  },
 };
 
 function omega(...args: string[]): Promise<{ status: number | null; stdout: string }> {
@@ -102,6 +112,8 @@ describe('omega listings, given text with a newline in a field that was printed 
       [['alerts', 'list'], 1, /^si-forged/],
       [['plugin', 'list'], 1, /^metrics/],
       [['sessions', 'show', 's-1'], 8, /^si-forged/],
+      // The publisher's name on the line plugin install prints.
+      [['plugin', 'install', packed], 1, /^installed metrics/],
     ];
     for (const [args, lines, forged] of cases) {
       const r = await omega(...args, '--url', url);
