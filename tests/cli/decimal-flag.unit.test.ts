@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command.js';
-import { decimalFlag } from '../../cli/int-flag.js';
+import { decimalFlag } from '../../cli/decimal-flag.js';
 
 describe('decimalFlag', () => {
   const range = { min: 0, max: 10, hint: 'a hint' };

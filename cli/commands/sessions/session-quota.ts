@@ -1,6 +1,7 @@
 import { actionError } from '../../action-error.js';
 import { UsageError } from '../../command.js';
-import { decimalFlag, intFlag } from '../../int-flag.js';
+import { decimalFlag } from '../../decimal-flag.js';
+import { intFlag } from '../../int-flag.js';
 import { kernelApi } from '../../kernel-api.js';
 import { output } from '../../output.js';
 import type { ActionHandler } from './action-handler.js';

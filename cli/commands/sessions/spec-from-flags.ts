@@ -1,5 +1,6 @@
 import { UsageError } from '../../command.js';
-import { decimalFlag, intFlag } from '../../int-flag.js';
+import { decimalFlag } from '../../decimal-flag.js';
+import { intFlag } from '../../int-flag.js';
 import { LIST_SEPARATOR } from '../../parse-flags.js';
 import { uniquePairs } from '../../unique-pairs.js';
 import { type Obj, str, type Values } from './flags.js';
