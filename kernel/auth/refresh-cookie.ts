@@ -65,7 +65,7 @@ export function checkCookieRequest(c: Context): void {
   if (!wantsRefreshCookie(c) || (origin !== undefined && origin !== new URL(c.req.url).origin))
     throw omegaError(
       'OMEGA_ERR_FORBIDDEN',
-      `A refresh with the ${REFRESH_COOKIE} cookie needs the header "${REFRESH_COOKIE_HEADER}: 1" from the kernel's own origin.`,
+      `A browser refresh or sign-out (the ${REFRESH_COOKIE} cookie) needs the header "${REFRESH_COOKIE_HEADER}: 1" from the kernel's own origin.`,
     );
 }
 

@@ -14,8 +14,8 @@ import { authorizeKnown, authorizeRequest, type RequestOutcome } from './authori
 import { checkBodyDigest } from './check-body-digest.js';
 import { CLIENT_CLOSED_STATUS, clientClosed } from './client-closed.js';
 import { directDispatch, type RouterEntry } from './direct-dispatch.js';
+import { documentedQueryNames } from './documented-query-names.js';
 import { checkIdempotencyKey, type Idempotency, requestFingerprint } from './idempotency.js';
-import { withQueryCheck } from './kernel-route-query.js';
 import { nodeBindings, readHeader, readRemote } from './node-bindings.js';
 import { readJsonBody } from './read-json-body.js';
 import { requestIdFrom } from './request-id.js';
@@ -23,6 +23,7 @@ import { createRequestLog, type RequestRecord } from './request-log.js';
 import { carriesKernelHeaders, type Responder, respond, routeInput } from './respond.js';
 import type { RouteInput, RouteSpec } from './route.js';
 import type { RouteTable } from './route-table.js';
+import { checkQueryNames } from './route-validation/index.js';
 import { StaticFirstRouter } from './static-first-router.js';
 
 export type { RequestOutcome } from './authorize-request.js';
@@ -199,10 +200,17 @@ function build(opts: HttpAppOptions, log: Log): Built {
   };
 
   /** Authorization and body first (each may wait), then the handler. */
-  const handle = async (c: Context, route: RouteSpec, input: RouteInput<unknown>): Promise<Response> => {
+  const handle = async (
+    c: Context,
+    route: RouteSpec,
+    input: RouteInput<unknown>,
+    known: ReadonlySet<string> | undefined,
+  ): Promise<Response> => {
     const principal =
       input.principal ??
       (route.permission === PUBLIC ? null : await authorizeRequest(c, route, authenticator, observe));
+    // After authentication (401 first), before the body is read or an Idempotency-Key taken.
+    if (known) checkQueryNames(c.req.url, () => c.req.query(), known);
     // A signed request's body is read once: for its digest, then (unless the route reads it itself) parsed.
     const signedBody =
       principal?.bodySha256 !== undefined
@@ -264,7 +272,11 @@ function build(opts: HttpAppOptions, log: Log): Built {
    * handler that answers synchronously (e.g. /health) is answered synchronously: no promise
    * between the request and the kernel listener's writer (kernel-listener.ts).
    */
-  const serve = (c: Context, route: RouteSpec): Response | Promise<Response> => {
+  const serve = (
+    c: Context,
+    route: RouteSpec,
+    known: ReadonlySet<string> | undefined,
+  ): Response | Promise<Response> => {
     const started = performance.now();
     const requestId = requestIdFrom(readHeader(c, 'x-request-id'));
     const headers = kernelHeaders(requestId, opts.isStopping());
@@ -282,7 +294,7 @@ function build(opts: HttpAppOptions, log: Log): Built {
       (route.permission === PUBLIC || (input.principal !== null && input.principal.bodySha256 === undefined));
     // Closures only where the answer is a promise: the synchronous path allocates none.
     if (!ready) {
-      return handle(c, route, input).then(
+      return handle(c, route, input, known).then(
         (res) => {
           try {
             return finish(c, res, input, started);
@@ -295,6 +307,7 @@ function build(opts: HttpAppOptions, log: Log): Built {
     }
     let res: Response | Promise<Response>;
     try {
+      if (known) checkQueryNames(c.req.url, () => c.req.query(), known);
       res = route.handler(c, input);
     } catch (thrown) {
       return failed(c, input, started, thrown);
@@ -323,8 +336,8 @@ function build(opts: HttpAppOptions, log: Log): Built {
   };
 
   for (const route of table.list()) {
-    const mounted = withQueryCheck(route);
-    app.on(route.method, route.path, (c) => serve(c, mounted));
+    const known = documentedQueryNames(route);
+    app.on(route.method, route.path, (c) => serve(c, route, known));
   }
 
   const notFound = (c: Context): Response => {

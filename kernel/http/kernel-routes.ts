@@ -84,6 +84,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       path: '/api/v1/health',
       permission: PUBLIC,
       owner: 'kernel',
+      anyQuery: true, // a probe may carry a cache-buster
       summary: 'Liveness: the process is up and serving HTTP',
       responses: { 200: { description: 'Alive', schema: healthBody } },
       handler: (_c, input) => answer(input, HEALTHY),
@@ -93,6 +94,7 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       path: '/api/v1/ready',
       permission: PUBLIC,
       owner: 'kernel',
+      anyQuery: true, // a probe may carry a cache-buster
       summary: 'Readiness: storage open and plugins started',
       responses: { 200: { description: 'Ready', schema: readyBody }, 503: 'Not ready (see checks)' },
       handler: (_c, input) => {
@@ -153,6 +155,17 @@ export function kernelRoutes(table: RouteTable, facts: KernelFacts): RouteSpec[]
       websocket: true,
       summary:
         'WebSocket event stream: ?topics=a.*,b.**&since=SEQ; one JSON event per message, resumable inside the replay window',
+      query: {
+        topics: {
+          description: 'Topic patterns, comma-separated or repeated (* one segment, ** the rest); required',
+          required: true,
+          schema: { type: 'string' },
+        },
+        since: {
+          description: 'Replay from after this sequence number (inside the replay window), then go live',
+          schema: { type: 'string', pattern: '^\\d{1,16}$' },
+        },
+      },
       responses: { 101: 'Switching protocols', 426: 'Not a WebSocket upgrade' },
       handler: () => {
         throw omegaError('OMEGA_ERR_UPGRADE_REQUIRED', 'GET /api/v1/events is a WebSocket endpoint.');

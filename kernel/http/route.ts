@@ -92,8 +92,13 @@ export interface RouteSpec<B = unknown> {
   bodySchema?: JsonSchema;
   /** A body the handler reads itself (no `body` declared), for the OpenAPI document. */
   requestBody?: RouteRequestBodyDoc;
-  /** Query parameters, for the OpenAPI document (the handler validates them). */
+  /**
+   * Query parameters, for the OpenAPI document (the handler validates their values). A kernel
+   * API route takes these names and no other, each once (a 400 otherwise; documented-query-names.ts).
+   */
   query?: Record<string, RouteQueryDoc>;
+  /** Takes any query, unread: a probe a load balancer or uptime checker may add a cache-buster to. */
+  anyQuery?: boolean;
   /** Path parameters' schemas, for the OpenAPI document (default: a string). */
   params?: Record<string, RouteQueryDoc>;
   /** Responses by status (a description, or a description and a body schema), for the OpenAPI document. */

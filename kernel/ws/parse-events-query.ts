@@ -13,10 +13,15 @@ const invalid = (field: string, message: string) =>
   });
 
 /**
- * Parses `topics` (comma-separated patterns, repeatable) and `since` (a non-negative integer).
+ * Parses `topics` (comma-separated patterns, repeatable) and `since` (a non-negative integer);
+ * any other name is refused.
  * Throws OMEGA_ERR_VALIDATION (missing/malformed) or OMEGA_ERR_TOPIC_INVALID (bad pattern).
  */
 export function parseEventsQuery(params: URLSearchParams, maxPatterns: number): EventsQuery {
+  // A misspelt `snce=5` was dropped unread: the stream started at the live edge, silently.
+  for (const name of params.keys())
+    if (name !== 'topics' && name !== 'since')
+      throw invalid(name.slice(0, 64), 'is not a parameter of this route (it takes topics, since)');
   const raw = params.getAll('topics');
   if (raw.length === 0 || raw.every((r) => r.trim() === '')) {
     throw invalid('topics', 'required, e.g. topics=nodes.*,metrics.**');

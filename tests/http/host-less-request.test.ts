@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest } from '../helpers/raw-http.js';
+import { rawRequest } from '../helpers/raw-request.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 
 describe('requests Node would refuse with an empty body', () => {

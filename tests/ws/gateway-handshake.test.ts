@@ -78,6 +78,8 @@ describe('events gateway handshake', () => {
       ['?topics=a.*&since=-1', 'OMEGA_ERR_VALIDATION'],
       ['?topics=a.*&since=1.5', 'OMEGA_ERR_VALIDATION'],
       ['?topics=a.*&since=1&since=2', 'OMEGA_ERR_VALIDATION'],
+      // a misspelt since was dropped unread (the stream started live, silently)
+      ['?topics=a.*&snce=5', 'OMEGA_ERR_VALIDATION'],
       [`?topics=${Array.from({ length: 33 }, (_, i) => `t${i}`).join(',')}`, 'OMEGA_ERR_VALIDATION'],
     ];
     for (const [query, code] of cases) {

@@ -1,7 +1,8 @@
 import type { PluginRoute } from '@omega/protocol';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { omegaError } from '../../errors/index.js';
-import { invalidRequest, MAX_FIELD_ERRORS, queryNameErrors } from './query-names.js';
+import { invalidRequest, MAX_FIELD_ERRORS } from './field-errors.js';
+import { queryNameErrors } from './query-names.js';
 import { compileSchema } from './schema-compilers.js';
 
 /** What a plugin route's request carries, as the kernel read it. */
