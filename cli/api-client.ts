@@ -1,5 +1,6 @@
 import { readCliConfig, writeCliConfig } from './config/cli-config.js';
 import { connectErrorText } from './connect-error-text.js';
+import type { ConnectionErrorCode } from './connection-error-codes.js';
 import { type CliTarget, resolveTarget } from './target.js';
 
 /** A failed API call, printed by the CLI as one line. */
@@ -45,7 +46,7 @@ async function exchange(
     if (e.name === 'TimeoutError')
       throw new ApiError(
         `${url} did not answer ${method} ${pathOnly(path)} within ${Math.round(timeoutMs / 1000)} s; retry, or check the kernel's log`,
-        'TIMEOUT',
+        'TIMEOUT' satisfies ConnectionErrorCode,
       );
     const { message, code } = connectErrorText(url, e);
     throw new ApiError(message, code);
@@ -58,7 +59,7 @@ async function exchange(
     // Every answer of a kernel's API is JSON: an HTML page is a web server, a proxy, or another service.
     throw new ApiError(
       `the server at ${url} does not answer as an Omega kernel (${method} ${pathOnly(path)}: HTTP ${res.status}, not JSON); check --url and its port`,
-      'NOT_OMEGA',
+      'NOT_OMEGA' satisfies ConnectionErrorCode,
       {},
       res.status,
     );

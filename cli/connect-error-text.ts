@@ -1,3 +1,4 @@
+import type { ConnectionErrorCode } from './connection-error-codes.js';
 import { unresolvedHostText } from './system-error-text.js';
 
 /** Certificate errors (Node's and OpenSSL's codes): the server speaks TLS, but this CLI does not trust it. */
@@ -25,7 +26,7 @@ const UNRESOLVED = new Set(['ENOTFOUND', 'EAI_AGAIN']);
  * fetch's cause is an OpenSSL line (`…:error:0A00010B:SSL routines:ssl3_get_record:wrong version
  * number:…`) or a socket's words, neither of which tells a user that the scheme or port is wrong.
  */
-export function connectErrorText(url: string, err: Error): { message: string; code: string } {
+export function connectErrorText(url: string, err: Error): { message: string; code: ConnectionErrorCode } {
   const cause = (err.cause instanceof Error ? err.cause : err) as Error & {
     code?: string;
     hostname?: unknown;

@@ -1,6 +1,7 @@
 import { ApiError, currentToken } from '../api-client.js';
 import type { ApiData, ApiOperation } from '../api-types.js';
 import type { Command } from '../command.js';
+import { isConnectionErrorCode } from '../connection-error-codes.js';
 import { kernelApi } from '../kernel-api.js';
 import { listingLine } from '../listing-line.js';
 import { output } from '../output.js';
@@ -51,7 +52,7 @@ export const statusCommand: Command = {
       // other answer is some other server (it said "NOT READY"), no answer no kernel at all.
       if (!(err instanceof ApiError)) throw err;
       if (err.code === 'OMEGA_ERR_UNAVAILABLE') ready = false;
-      else if (err.httpStatus === undefined || err.code === 'NOT_OMEGA') down = err.message;
+      else if (err.httpStatus === undefined || isConnectionErrorCode(err.code)) down = err.message;
       else down = notOmega(url, `HTTP ${err.httpStatus}`);
     }
     if (down !== undefined) {
@@ -62,7 +63,7 @@ export const statusCommand: Command = {
     let refused: ApiError | undefined;
     const info = token
       ? await api.get('/api/v1/kernel', { timeoutMs: PROBE_MS }).catch((err: unknown) => {
-          if (err instanceof ApiError && err.code !== 'UNREACHABLE' && err.code !== 'TIMEOUT') refused = err;
+          if (err instanceof ApiError && !isConnectionErrorCode(err.code)) refused = err;
           return undefined;
         })
       : undefined;

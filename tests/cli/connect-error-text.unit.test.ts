@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectErrorText } from '../../cli/connect-error-text.js';
+import { CONNECTION_ERROR_CODES, isConnectionErrorCode } from '../../cli/connection-error-codes.js';
 
 /** fetch's "fetch failed" with `code` on its cause, as undici reports a failed connection. */
 const failed = (code: string, extra: Record<string, unknown> = {}): Error =>
@@ -63,5 +64,26 @@ describe('connectErrorText: why no answer came, in words that name the fix', () 
     expect(connectErrorText(real, err).message).toMatch(
       /^cannot resolve the host name "no-such-host\.invalid" \((ENOTFOUND|EAI_AGAIN)\); check its spelling, or give an IP address \(--url http:\/\/no-such-host\.invalid:7700\)$/,
     );
+  });
+
+  it('every code it gives is one of the table the CLI checks codes against, and no kernel code is', () => {
+    const codes = [
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+      'ERR_SSL_X',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'CERT_HAS_EXPIRED',
+      'ENOTFOUND',
+      'ECONNREFUSED',
+    ]
+      .map((c) => connectErrorText(url, failed(c)).code)
+      .concat(connectErrorText('http://h:1', failed('UND_ERR_SOCKET')).code);
+    expect(new Set(codes)).toEqual(
+      new Set(['NOT_TLS', 'TLS_FAILED', 'TLS_WRONG_NAME', 'TLS_UNTRUSTED', 'UNRESOLVED', 'UNREACHABLE']),
+    );
+    for (const code of [...codes, 'TIMEOUT', 'NOT_OMEGA'])
+      expect(isConnectionErrorCode(code), code).toBe(true);
+    for (const code of ['OMEGA_ERR_UNAVAILABLE', 'HTTP_404', 'toString', '__proto__'])
+      expect(isConnectionErrorCode(code), code).toBe(false);
+    expect(Object.keys(CONNECTION_ERROR_CODES)).toHaveLength(8);
   });
 });
