@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { InstallResult } from '../../kernel/index.js';
 import type { Plan } from '../../marketplace/index.js';
 import { ApiError } from '../api-client.js';
@@ -9,6 +7,7 @@ import { kernelApi } from '../kernel-api.js';
 import { listingLine } from '../listing-line.js';
 import { output } from '../output.js';
 import { readJsonFile } from '../read-json-file.js';
+import { readUserFile } from '../read-user-file.js';
 import { resolveCliUrl } from '../target.js';
 import { approvePlan, LONG_OPERATION_MS, renderPlan } from './plugin-marketplace.js';
 
@@ -53,14 +52,9 @@ export async function runPluginInstall(
     throw new UsageError(
       '--grant is gone: approve the diff the kernel shows with --approve, then narrow grants with PUT /api/v1/plugins/NAME/grants',
     );
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(resolve(file));
-  } catch (err) {
-    throw new UsageError(
-      `cannot read the packed plugin ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give the path of a .omega-plugin file (omega-plugin pack)`,
-    );
-  }
+  const bytes = await readUserFile(file, 'the path of a .omega-plugin file (omega-plugin pack)', {
+    as: 'bytes',
+  });
   if (typeof values.trust === 'string') await runPluginTrust({ ...values, json: false }, values.trust);
   const log = (s: string) => (values.json === true ? undefined : process.stderr.write(`${s}\n`));
   const query: ApiQuery<'/api/v1/plugins/install', 'post'> = {};

@@ -1,8 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../kernel/index.js';
+import { readUserFileSync } from '../read-user-file.js';
 import { terminalSafe } from '../terminal-safe.js';
 
 const session = z.object({
@@ -50,17 +51,11 @@ export function readCliConfig(path = cliConfigPath()): CliConfig {
   if (!existsSync(path)) return { version: 1, contexts: {} };
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
     // A directory or an unreadable file is not "invalid JSON": say what it is.
-    const code = (err as NodeJS.ErrnoException).code;
-    const fix =
-      code === 'EISDIR'
-        ? 'a directory); point $OMEGA_CONFIG at a file'
-        : code === 'EACCES' || code === 'EPERM'
-          ? `${code}: not readable by you); fix its permissions or point $OMEGA_CONFIG at another file`
-          : `${code ?? 'unreadable'}); point $OMEGA_CONFIG at a readable file`;
-    throw new Error(`cannot read the CLI config ${path} (${fix}`);
+    text = readUserFileSync(path, 'a readable file as $OMEGA_CONFIG (the CLI config)');
+  } catch (err) {
+    // Not a usage error (exit 2): the command line was fine, the config it found is not.
+    throw new Error((err as Error).message, { cause: err });
   }
   let doc: unknown;
   try {

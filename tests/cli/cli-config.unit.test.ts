@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { UsageError } from '../../cli/command.js';
 import { contextNameFor, readCliConfig, writeCliConfig } from '../../cli/config/cli-config.js';
 import { tempDirForTest } from '../helpers/temp-dir.js';
 
@@ -81,5 +82,20 @@ describe('the CLI config', () => {
     expect(said).toHaveLength(1);
     expect(said[0]).toContain(`ignoring context "${name}" in`);
     expect(said[0]).toContain(`omega context delete "${name}"\n`);
+  });
+
+  it('a config path that is a directory is one line naming it and the errno in words (readUserFile’s wording), not a usage error', () => {
+    const dir = tempDirForTest('omega-cli-config-');
+    let err: unknown;
+    try {
+      readCliConfig(dir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(UsageError); // exit 1: the command line was fine
+    expect((err as Error).message).toBe(
+      `cannot read ${dir} (a directory, not a file, EISDIR); give a readable file as $OMEGA_CONFIG (the CLI config)`,
+    );
   });
 });

@@ -82,6 +82,15 @@ describe('omega CLI, where only a low-level error text said what went wrong', ()
     );
   });
 
+  it('a packed plugin that cannot be read is named with the errno in words, as every file flag does', async () => {
+    const r = await omega('plugin', 'install', '/nonexistent/x.omega-plugin', '--url', 'http://127.0.0.1:9');
+    expect(r.status).toBe(2);
+    said(
+      r.stderr,
+      'cannot read /nonexistent/x.omega-plugin (no such file or directory, ENOENT); give the path of a .omega-plugin file (omega-plugin pack)',
+    );
+  });
+
   it('a --host that is no address names --host (not getaddrinfo ENOTFOUND)', async () => {
     const r = await omega('start', '--host', 'not a host', '--port', '0', '--data-dir', join(dir, 'data'));
     expect(r.status).toBe(2);
