@@ -31,8 +31,8 @@ export const agentConfigSchema = z
     /** A join token (first start only; the identity in the data dir is used after). */
     joinToken: z
       .string()
-      .min(8)
-      .max(512)
+      .min(8, 'is too short to be a join token (omega nodes token create prints one)')
+      .max(512, 'is too long to be a join token (at most 512 characters)')
       .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII')
       .optional(),
     /** A file holding the join token (keeps it out of `ps` and the environment). */

@@ -18,6 +18,7 @@ import type { AgentIdentity } from '../identity/agent-identity.js';
 import type { AgentSpecs } from '../specs/agent-specs.js';
 import type { AgentFrame } from '../wire/agent-messages.js';
 import { createFrameChannel, MAX_DOWN_FRAME_BYTES } from '../wire/frame-channel.js';
+import { connectErrorText } from './connect-error-text.js';
 import { connectUrl } from './connect-url.js';
 import { connectPinnedTls } from './pinned-tls-socket.js';
 
@@ -168,7 +169,10 @@ export async function openSession(o: OpenSessionOptions): Promise<AgentSession> 
     ws.on('error', (err) => {
       if (hasAgentErrorCode(err)) return settle(err);
       settle(
-        agentError('OMEGA_ERR_AGENT_UNREACHABLE', `Cannot reach the kernel at ${url.host}: ${err.message}.`),
+        agentError(
+          'OMEGA_ERR_AGENT_UNREACHABLE',
+          `Cannot reach the kernel at ${url.host}: ${connectErrorText(err, url)}.`,
+        ),
       );
     });
     ws.once('close', (code, reason) => {

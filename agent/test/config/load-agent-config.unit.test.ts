@@ -63,7 +63,10 @@ describe('agent configuration: file, then OMEGA_AGENT_* environment, then flags'
     expect(refused(() => loadAgentConfig({ file }))).toMatch(/not JSON/);
     expect(refused(() => loadAgentConfig({ flags: { 'join-token': 'abcdefgh1', 'data-dir': dir } }))).toMatch(
       /^server .*needs the server/,
-    );
+    ); // zod's own "Too small: expected string to have >=8 characters" reached the operator (walk)
+    expect(
+      refused(() => loadAgentConfig({ flags: { server: 'http://k:1', 'join-token': 'x', 'data-dir': dir } })),
+    ).toBe('joinToken (--join-token): is too short to be a join token (omega nodes token create prints one)');
   });
 
   it('reads a join token from a file, never both a token and a file', () => {

@@ -1,0 +1,35 @@
+/** Certificate codes Node's TLS gives for a certificate the agent does not trust. */
+const UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+]);
+
+/**
+ * Why the agent's WebSocket to `url` failed, in one line that says what to check — not a raw
+ * OpenSSL record or `Unexpected server response: 404`. Unknown errors keep their first line.
+ */
+export function connectErrorText(err: Error & { code?: string }, url: URL): string {
+  const host = url.host;
+  const code = err.code ?? '';
+  const message = err.message ?? '';
+  const status = /^Unexpected server response: (\d{3})/.exec(message)?.[1];
+  if (status)
+    return `${host} answered HTTP ${status}, not the agent WebSocket: check that --server names an Omega kernel (its URL and port)`;
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/.test(message))
+    return `${host} does not speak TLS on that port: use http:// in --server, or the kernel's TLS port`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `the kernel's certificate is not for ${url.hostname}: use the name it was issued for in --server`;
+  if (UNTRUSTED.has(code))
+    return `the kernel's certificate is not trusted (${code}): pin it with --cert-sha256 (a join token of omega nodes token create carries it)`;
+  if (code === 'ECONNREFUSED')
+    return `nothing listens at ${host}: is the kernel running, and is --server right?`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `the host name ${url.hostname} does not resolve (${code}): check --server`;
+  if (code === 'ECONNRESET' || code === 'EPIPE')
+    return `${host} closed the connection (${code}): check that --server names an Omega kernel`;
+  return `${message.split('\n')[0]?.trim() || code || 'connection failed'}`;
+}
