@@ -70,6 +70,27 @@ const ANSWERS: Record<string, unknown> = {
   },
   '/api/v1/plugins': { items: [plugin('evil', `boom\nmetrics              1.0.0      running`)] },
   '/api/v1/sessions/s-1': session,
+  '/api/v1/nodes/n-1': {
+    id: 'n-1',
+    name: 'vm',
+    version: 3,
+    spec: { labels: {} },
+    status: {
+      state: 'ready',
+      reason: 'ok',
+      since: T,
+      schedulable: true,
+      connected: false,
+      fingerprint: 'SHA256:x',
+      capacity: { cores: 1, threads: 1, memoryBytes: 1e9, gpus: [] },
+      // An agent's reason (the history line nodes show prints): a forged, later-looking entry.
+      history: [
+        { state: 'ready', reason: 'joined', at: T },
+        { state: 'draining', reason: `maint\nhistory     2099-01-01T00:00:00Z  ready    all good`, at: T },
+      ],
+    },
+    createdAt: T,
+  },
   '/api/v1/plugins/install': {
     name: 'evil',
     version: '1.0.0',
@@ -112,6 +133,7 @@ describe('omega listings, given text with a newline in a field that was printed 
       [['alerts', 'list'], 1, /^si-forged/],
       [['plugin', 'list'], 1, /^metrics/],
       [['sessions', 'show', 's-1'], 8, /^si-forged/],
+      [['nodes', 'show', 'n-1'], 10, /^history +2099/],
       // The publisher's name on the line plugin install prints.
       [['plugin', 'install', packed], 1, /^installed metrics/],
     ];

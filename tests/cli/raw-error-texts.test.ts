@@ -118,6 +118,27 @@ describe('omega CLI, where only a low-level error text said what went wrong', ()
     }
   });
 
+  it('status against a server answering 200 with JSON that is not a kernel’s readiness says so', async () => {
+    const [other, host] = await serve((res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
+    );
+    try {
+      const url = `http://${host}`;
+      const r = await omega('status', '--url', url);
+      expect(r.status).toBe(1);
+      said(
+        r.stderr,
+        `the server at ${url} does not answer as an Omega kernel (GET /api/v1/ready: HTTP 200); check --url and its port`,
+      );
+      expect(r.stdout).toBe('');
+      const json = await omega('status', '--url', url, '--json');
+      expect(json.status).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({ url, up: false });
+    } finally {
+      await new Promise((ok) => other.close(ok));
+    }
+  });
+
   it('any command against a web server that is no kernel says so', async () => {
     const url = `http://${webHost}`;
     const r = await omega('nodes', 'list', '--url', url, '--limit', '5');
