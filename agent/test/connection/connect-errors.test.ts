@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSession } from '../../src/connection/open-session.js';
 import { hasAgentErrorCode } from '../../src/errors/index.js';
 import { generateIdentity } from '../../src/identity/agent-identity.js';
+import type { AgentSpecs } from '../../src/specs/agent-specs.js';
 
 /*
  * Found by a newcomer walk: the agent printed `write EPROTO …:error:0A00010B:SSL
@@ -33,7 +34,14 @@ describe('the agent says what is wrong when it cannot reach a kernel', () => {
       await openSession({
         server,
         identity: generateIdentity(),
-        hello: { mode: 'join', token: 'omg-join.test.token', name: 't', specs: {}, agentVersion: '0.0.0' },
+        // never sent: the connection fails before the hello
+        hello: {
+          mode: 'join',
+          token: 'omg-join.test.token',
+          name: 't',
+          specs: {} as AgentSpecs,
+          agentVersion: '0.0.0',
+        },
         timeoutMs: 5000,
       });
     } catch (err) {
