@@ -115,6 +115,19 @@ describe('labels, cordon, drain', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('labels.no spaces');
+    // A bad value is refused once, with what a value may be (walk: three validator lines —
+    // "must match pattern; must be null; must match a schema in anyOf").
+    const badValue = await api<Doc>(k, `/api/v1/nodes/${ids.delta}`, {
+      method: 'PATCH',
+      body: { labels: { a: '1,a=2' } },
+    });
+    expect(badValue.status).toBe(400);
+    expect(badValue.body.errors).toEqual([
+      {
+        field: 'labels.a',
+        message: 'must be: a label value (≤ 63 of letters, digits, . _ -), or null to remove it',
+      },
+    ]);
     const other = await api<Doc>(k, `/api/v1/nodes/${ids.delta}`, {
       method: 'PATCH',
       body: { name: 'renamed' },

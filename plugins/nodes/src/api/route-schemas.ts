@@ -231,7 +231,13 @@ export const routeSchemas = defineRouteSchemas({
     params: nodeRef,
     body: z.strictObject({
       labels: z
-        .record(LABEL_KEY, LABEL_VALUE.nullable())
+        .record(
+          LABEL_KEY,
+          // described, so a bad value is refused once with this, not with each form's error
+          LABEL_VALUE.nullable().describe(
+            'a label value (≤ 63 of letters, digits, . _ -), or null to remove it',
+          ),
+        )
         .describe('A merge patch of the labels: a value sets, null removes'),
       version: version.optional(),
     }),
