@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type Command, UsageError } from './command.js';
+import { flagErrorText } from './flag-error-text.js';
 
 /**
  * What a list flag's repeats are joined with: NUL, which no argument can hold, so a command still
@@ -7,16 +8,8 @@ import { type Command, UsageError } from './command.js';
  */
 export const LIST_SEPARATOR = '\0';
 
-/**
- * A command's flags and positionals (node:util parseArgs, strict). A list flag given more than
- * once arrives as its values joined by {@link LIST_SEPARATOR}; any other string flag given twice
- * is refused, naming it, and so is a string flag given an empty value.
- */
-export function parseFlags(
-  cmd: Command,
-  args: string[],
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  const { values, positionals, tokens } = parseArgs({
+function strictParse(cmd: Command, args: string[]) {
+  return parseArgs({
     args,
     options: {
       ...Object.fromEntries(
@@ -31,6 +24,29 @@ export function parseFlags(
     strict: true,
     tokens: true,
   });
+}
+
+/**
+ * A command's flags and positionals (node:util parseArgs, strict). A list flag given more than
+ * once arrives as its values joined by {@link LIST_SEPARATOR}; any other string flag given twice
+ * is refused, naming it, and so is a string flag given an empty value.
+ */
+export function parseFlags(
+  cmd: Command,
+  args: string[],
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  let parsed: ReturnType<typeof strictParse>;
+  try {
+    parsed = strictParse(cmd, args);
+  } catch (err) {
+    const text = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? flagErrorText(cmd, args)
+      : undefined;
+    if (text) throw new UsageError(text);
+    throw err;
+  }
+  const { values, positionals, tokens } = parsed;
+
   const seen = new Set<string>();
   for (const t of tokens) {
     if (t.kind !== 'option' || cmd.options[t.name]?.type !== 'string') continue;

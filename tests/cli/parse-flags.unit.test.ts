@@ -101,3 +101,49 @@ describe('omega sessions run flags', () => {
     expect(parseFlags(sessionsCommand, ['list', '--json']).values.json).toBe(true);
   });
 });
+
+/*
+ * Newcomer walk: an unknown flag printed node:util's own text (`Unknown option '--bogus'. To
+ * specify a positional argument starting with a '-' … as in '-- "--bogus"`, an unbalanced quote
+ * and no pointer to help); `--cores -1` was "argument is ambiguous".
+ */
+describe('flags parseArgs refuses', () => {
+  const refusal = (cmd: typeof nodesCommand, ...args: string[]) => {
+    try {
+      parseFlags(cmd, args);
+    } catch (err) {
+      expect(err).toBeInstanceOf(UsageError);
+      return (err as Error).message;
+    }
+    throw new Error(`parsed: ${args.join(' ')}`);
+  };
+
+  it('names an unknown flag, the command and action it was given to, and their help', () => {
+    expect(refusal(nodesCommand, 'list', '--bogus')).toBe(
+      'unknown flag --bogus for omega nodes list; run omega nodes list --help',
+    );
+    expect(refusal(sessionsCommand, 'quota', 'set', 'user', 'u-1', '--bogus')).toMatch(
+      /^unknown flag --bogus for omega sessions quota set; run omega sessions quota set --help$/,
+    );
+    // a word the usage does not name (a node's name) is not taken for an action
+    expect(refusal(nodesCommand, 'vm1', '-x')).toBe(
+      'unknown flag -x for omega nodes; run omega nodes --help',
+    );
+  });
+
+  it('says a value that starts with a dash is not taken as one, and how to pass it', () => {
+    expect(refusal(sessionsCommand, 'run', '--cores', '-1', '--', 'true')).toBe(
+      '--cores needs a value; a negative number is not one (write --cores=-1 to pass it as is)',
+    );
+    expect(refusal(sessionsCommand, 'list', '--offset', '-5')).toMatch(
+      /^--offset needs a value; a negative number/,
+    );
+    expect(refusal(sessionsCommand, 'run', '--name', '--json')).toMatch(
+      /--name needs a value, and --json is a flag/,
+    );
+    expect(refusal(nodesCommand, 'cordon', 'vm', '--deadline')).toBe(
+      '--deadline needs a value; run omega nodes cordon --help',
+    );
+    expect(refusal(nodesCommand, 'list', '--json=1')).toMatch(/^--json takes no value/);
+  });
+});
