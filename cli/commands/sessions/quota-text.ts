@@ -16,8 +16,11 @@ function limitsText(l: Obj): string {
   return parts.join(', ') || 'no limits';
 }
 
-/** The human text of a `sessions quota` answer: the list, `me` (limits and use), a removal, or one quota. */
-export function quotaText(sub: string | undefined, data: unknown): string {
+/**
+ * The human text of a `sessions quota` answer: the list, `me` (limits and use), a removal, or one
+ * quota — `user alice (u-…)` when it was given by `username`.
+ */
+export function quotaText(sub: string | undefined, data: unknown, username?: string): string {
   const d = data as Obj;
   if (sub === 'list') {
     const items = d.items as Array<{
@@ -57,5 +60,6 @@ export function quotaText(sub: string | undefined, data: unknown): string {
   }
   if (sub === 'rm') return 'quota removed';
   const q = d as { scope: string; name: string; limits: Obj; version: number };
-  return listingLine([`${q.scope} ${q.name}: ${limitsText(q.limits)} (version ${q.version})`]);
+  const who = username ? `${username} (${q.name})` : q.name;
+  return listingLine([`${q.scope} ${who}: ${limitsText(q.limits)} (version ${q.version})`]);
 }
