@@ -1,13 +1,13 @@
 import { actionError } from '../action-error.js';
 import type { ApiBody, ApiQuery } from '../api-types.js';
 import { type Command, UsageError } from '../command.js';
+import { deadlineFlag } from '../deadline-flag.js';
 import { bytes } from '../format-bytes.js';
 import { intFlag } from '../int-flag.js';
 import { kernelApi } from '../kernel-api.js';
 import { labelFlag } from '../label-flag.js';
 import { fieldLine, listingLine } from '../listing-line.js';
 import { output } from '../output.js';
-import { timeFlag } from '../time-flag.js';
 import { uniquePairs } from '../unique-pairs.js';
 import { joinCommandLine } from './join-command-line.js';
 import { nodeEnforcementLines } from './node-enforcement-lines.js';
@@ -202,16 +202,6 @@ function pendingLine(p: PendingView): string {
   ]);
 }
 
-/** A deadline flag: an ISO time (in the operator's time zone when it has none), or a duration from now (`2h`, `30m`, `1d`). */
-function parseDeadline(text: string): string {
-  const m = /^(\d{1,6})(m|h|d)$/.exec(text.trim());
-  if (m) {
-    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
-    return new Date(Date.now() + Number(m[1]) * unit).toISOString();
-  }
-  return timeFlag(text, '--deadline takes an ISO time or a duration such as 2h');
-}
-
 function one(args: string[], what: string): string {
   if (args.length !== 1 || !args[0]) throw new UsageError(`nodes ${what}`);
   return args[0];
@@ -271,7 +261,7 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
       const body: ApiBody<'/api/v1/nodes/{id}/drain', 'post'> = { reason: reasonFlag(values, action) };
       if (str(values.deadline)) {
         if (action === 'uncordon') throw new UsageError('--deadline is for cordon and drain only');
-        body.deadline = parseDeadline(values.deadline as string);
+        body.deadline = deadlineFlag(values.deadline as string);
       }
       return api.post(`/api/v1/nodes/{id}/${action}`, { path: { id: node }, body });
     }
