@@ -45,6 +45,8 @@ export function resolveTarget(
 ): CliTarget {
   const config = readCliConfig();
   let url: string;
+  // Which setting the URL came from, for the message when it is no URL.
+  let urlFrom = '--url';
   let context: CliTarget['context'];
   if (typeof values.context === 'string') {
     const value = config.contexts[values.context];
@@ -55,6 +57,7 @@ export function resolveTarget(
           : `no context "${values.context}"; run omega context list, or omega login --url URL --context ${values.context}`,
       );
     url = trim(value.url);
+    urlFrom = `the URL of context "${values.context}"`;
     context = { name: values.context, value };
   } else {
     const explicit = typeof values.url === 'string' ? values.url : env.OMEGA_URL || undefined;
@@ -67,11 +70,21 @@ export function resolveTarget(
       );
     const current = config.current ? config.contexts[config.current] : undefined;
     url = trim(explicit ?? current?.url ?? `http://127.0.0.1:${env.OMEGA_PORT ?? 7700}`);
+    if (typeof values.url !== 'string')
+      urlFrom = env.OMEGA_URL
+        ? '$OMEGA_URL'
+        : current
+          ? `the URL of the current context "${config.current}"`
+          : '$OMEGA_PORT';
     const match = Object.entries(config.contexts).find(([, c]) => trim(c.url) === url);
     if (match) context = { name: match[0], value: match[1] };
   }
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
-    throw new TargetError(`--url must be an http(s) URL such as https://omega.example:7700 (got ${url})`);
+    throw new TargetError(
+      urlFrom === '$OMEGA_PORT'
+        ? `$OMEGA_PORT must be a port number (got ${env.OMEGA_PORT})`
+        : `${urlFrom} must be an http(s) URL such as https://omega.example:7700 (got ${url})`,
+    );
 
   let credential: CliTarget['credential'];
   const envToken = env.OMEGA_TOKEN || env.OMEGA_ADMIN_TOKEN;
