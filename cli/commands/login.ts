@@ -75,8 +75,15 @@ export const loginCommand: Command = {
       }
       if (!username) throw new UsageError('login needs --username (or --token omg_…)');
       const password = await readSecret(values['password-stdin'] ? '' : 'Password: ');
+      // Piped (or </dev/null), stdin is read whole: an empty one is no password, said as such.
       if (!password)
-        throw new UsageError('no password given (type it at the prompt, or pipe it with --password-stdin)');
+        throw new UsageError(
+          process.stdin.isTTY
+            ? 'no password given (type it at the prompt, or pipe it with --password-stdin)'
+            : values['password-stdin']
+              ? 'no password given: --password-stdin read an empty stdin; pipe the password in'
+              : 'no password given: stdin is not a terminal (so no prompt) and was empty; pipe the password in with --password-stdin',
+        );
       const r = (await kernelApi(probe).post('/api/v1/security/login', {
         body: { username, password },
         anonymous: true,

@@ -103,6 +103,14 @@ describe('omega login and contexts', () => {
     );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+    // newcomer walk: `--password-stdin </dev/null` said "type it at the prompt, or pipe it with --password-stdin"
+    const empty = await omega(['login', '--url', k.url, '--username', 'ops', '--password-stdin'], env, '');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe(
+      'omega: no password given: --password-stdin read an empty stdin; pipe the password in\n',
+    );
+    const unflagged = await omega(['login', '--url', k.url, '--username', 'ops'], env, '');
+    expect(unflagged.stderr).toMatch(/stdin is not a terminal \(so no prompt\) and was empty/);
     expect(wrong.stderr).toMatch(/wrong username or password/i);
     expect(wrong.stderr).not.toMatch(/has ended/);
     expect(config().contexts.other).toBeUndefined();
@@ -203,6 +211,14 @@ describe('omega login and contexts', () => {
     );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+    // newcomer walk: `--password-stdin </dev/null` said "type it at the prompt, or pipe it with --password-stdin"
+    const empty = await omega(['login', '--url', k.url, '--username', 'ops', '--password-stdin'], env, '');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe(
+      'omega: no password given: --password-stdin read an empty stdin; pipe the password in\n',
+    );
+    const unflagged = await omega(['login', '--url', k.url, '--username', 'ops'], env, '');
+    expect(unflagged.stderr).toMatch(/stdin is not a terminal \(so no prompt\) and was empty/);
     const remote = await omega(['login', '--url', 'http://omega.example:7700', '--token', 'omg_x'], env);
     expect(remote.code).toBe(2);
     expect(remote.stderr).toMatch(/use https/);
