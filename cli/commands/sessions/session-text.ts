@@ -25,7 +25,14 @@ function commandText(s: SessionView['spec']): string {
     .join(' ');
 }
 
-function listLine(s: SessionView): string {
+/** The widths of `list`'s columns that grow with what they hold (`4096 cores`, `1000.0 GiB`). */
+interface ListWidths {
+  cpu: number;
+  memory: number;
+  gpus: number;
+}
+
+function listLine(s: SessionView, w: ListWidths): string {
   const node = s.status.placement?.nodeName ?? (s.spec.target.kind === 'slurm' ? 'slurm' : '-');
   return listingLine([
     { text: s.id, width: 24 },
@@ -33,9 +40,9 @@ function listLine(s: SessionView): string {
     { text: s.owner.name, max: 12, width: 12 },
     { text: s.status.state, width: 11 },
     { text: node, max: 14, width: 14 },
-    { text: cpuText(s.spec.resources), width: 9 },
-    { text: bytes(s.spec.resources.memoryBytes), width: 8, right: true },
-    { text: String(s.spec.resources.gpus), width: 4, right: true },
+    { text: cpuText(s.spec.resources), width: w.cpu },
+    { text: bytes(s.spec.resources.memoryBytes), width: w.memory, right: true },
+    { text: String(s.spec.resources.gpus), width: w.gpus, right: true },
     { text: age(s.createdAt), width: 5, right: true },
     '',
     { text: s.status.reason, max: 60, ellipsis: true }, // a user's cancel reason may hold a newline
@@ -105,9 +112,17 @@ export function sessionText(action: string, data: unknown): string {
   if (action === 'list') {
     const items = d.items as SessionView[];
     if (items.length === 0) return 'no sessions';
-    const head = `${'ID'.padEnd(24)} ${'NAME'.padEnd(16)} ${'OWNER'.padEnd(12)} ${'STATE'.padEnd(11)} ${'NODE'.padEnd(14)} ${'CPU'.padEnd(9)} ${'MEMORY'.padStart(8)} ${'GPUS'.padStart(4)} ${'AGE'.padStart(5)}  REASON`;
+    // A column as wide as its longest cell: `4096 cores` ran into the memory column and shifted the row.
+    const widest = (min: number, text: (s: SessionView) => string) =>
+      Math.max(min, ...items.map((s) => text(s).length));
+    const w: ListWidths = {
+      cpu: widest(9, (s) => cpuText(s.spec.resources)),
+      memory: widest(8, (s) => bytes(s.spec.resources.memoryBytes)),
+      gpus: widest(4, (s) => String(s.spec.resources.gpus)),
+    };
+    const head = `${'ID'.padEnd(24)} ${'NAME'.padEnd(16)} ${'OWNER'.padEnd(12)} ${'STATE'.padEnd(11)} ${'NODE'.padEnd(14)} ${'CPU'.padEnd(w.cpu)} ${'MEMORY'.padStart(w.memory)} ${'GPUS'.padStart(w.gpus)} ${'AGE'.padStart(5)}  REASON`;
     const more = d.nextCursor ? `\n(next page: --cursor ${d.nextCursor})` : '';
-    return `${head}\n${items.map(listLine).join('\n')}${more}`;
+    return `${head}\n${items.map((s) => listLine(s, w)).join('\n')}${more}`;
   }
   if (action === 'usage') {
     const u = d as {
