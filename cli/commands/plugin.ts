@@ -25,6 +25,15 @@ const LIFECYCLE = {
   reload: '/api/v1/plugins/{name}/reload',
 } as const;
 
+/** The header of `plugin list`, over {@link line}'s columns (like the other listings'). */
+const LIST_HEAD = listingLine([
+  { text: 'NAME', width: 20 },
+  { text: 'VERSION', width: 10 },
+  { text: 'STATUS', width: 12 },
+  '',
+  'REASON',
+]);
+
 function line(p: PluginView): string {
   const why = p.reasons[0] ? p.reasons[0].message : p.runtime?.reason || undefined;
   return listingLine([
@@ -98,7 +107,9 @@ export const pluginCommand: Command = {
     if (action === 'list') {
       if (name) throw new UsageError('plugin list takes no name');
       const { items } = await kernelApi(values).get('/api/v1/plugins');
-      output(json, items, () => (items.length ? items.map(line).join('\n') : 'no plugins installed'));
+      output(json, items, () =>
+        items.length ? [LIST_HEAD, ...items.map(line)].join('\n') : 'no plugins installed',
+      );
       return 0;
     }
     const rest = [name, ...extra].filter((a): a is string => a !== undefined);

@@ -131,7 +131,7 @@ describe('omega listings, given text with a newline in a field that was printed 
     const cases: Array<[string[], number, RegExp]> = [
       [['alerts', 'silences'], 2, /^si-forged/],
       [['alerts', 'list'], 1, /^si-forged/],
-      [['plugin', 'list'], 1, /^metrics/],
+      [['plugin', 'list'], 2, /^metrics/], // its header, and the plugin
       [['sessions', 'show', 's-1'], 8, /^si-forged/],
       [['nodes', 'show', 'n-1'], 10, /^history +2099/],
       // The publisher's name on the line plugin install prints.
@@ -149,5 +149,10 @@ describe('omega listings, given text with a newline in a field that was printed 
       expect(out, name).toHaveLength(lines);
       expect(r.stdout, name).toContain('\\n');
     }
+  });
+
+  it('heads plugin list with its columns, as the other listings (it had no header row)', async () => {
+    const r = await omega('plugin', 'list', '--url', url);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME +VERSION +STATUS +REASON$/);
   });
 });
