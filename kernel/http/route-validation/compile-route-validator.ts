@@ -85,6 +85,8 @@ function compilePart(
   }
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /**
  * The query parameters a route's query schema names, when it names them and does not allow
  * others (`additionalProperties` unset or false); undefined when any name goes.
@@ -100,8 +102,11 @@ function declaredQueryNames(schema: Record<string, unknown> | undefined): Set<st
 /**
  * Compiles the request schemas a manifest route declares (`schemas.body`, `query`, `params`) into
  * one check, run before the request crosses into the isolate: a request that fails it is a 400
- * problem naming each bad field, and the plugin never sees it. Undefined when the route declares
- * none. Throws OMEGA_ERR_MANIFEST_INVALID when a schema does not compile (the plugin is refused).
+ * problem naming each bad field, and the plugin never sees it. A route with `schemas` but no
+ * `query` schema takes no query parameter (its schemas document the route: `?bogus=1` on a
+ * create route was a 201). Undefined for a route without `schemas` (any name, each once:
+ * plugin-route.ts). Throws OMEGA_ERR_MANIFEST_INVALID when a schema does not compile (the plugin
+ * is refused).
  */
 export function compileRouteValidator(plugin: string, route: PluginRoute): RouteValidator | undefined {
   const s = route.schemas;
@@ -111,8 +116,7 @@ export function compileRouteValidator(plugin: string, route: PluginRoute): Route
     const schema = s[part];
     if (schema !== undefined) checks.push([part, compilePart(plugin, route, part, schema), schema]);
   }
-  if (checks.length === 0) return undefined;
-  const known = declaredQueryNames(s.query);
+  const known = s.query === undefined ? NO_NAMES : declaredQueryNames(s.query);
   return (input) => {
     const errors = queryNameErrors(input.query, input.repeated ?? [], known);
     for (const [part, check, schema] of checks) {
