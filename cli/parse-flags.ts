@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type Command, UsageError } from './command.js';
 import { flagErrorText } from './flag-error-text.js';
+import { parseArgsOptions } from './parse-args-options.js';
 
 /**
  * What a list flag's repeats are joined with: NUL, which no argument can hold, so a command still
@@ -11,15 +12,7 @@ export const LIST_SEPARATOR = '\0';
 function strictParse(cmd: Command, args: string[]) {
   return parseArgs({
     args,
-    options: {
-      ...Object.fromEntries(
-        Object.entries(cmd.options).map(([k, o]) => [
-          k,
-          { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.list ? { multiple: true } : {}) },
-        ]),
-      ),
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: parseArgsOptions(cmd),
     allowPositionals: true,
     strict: true,
     tokens: true,

@@ -133,17 +133,43 @@ describe('flags parseArgs refuses', () => {
 
   it('says a value that starts with a dash is not taken as one, and how to pass it', () => {
     expect(refusal(sessionsCommand, 'run', '--cores', '-1', '--', 'true')).toBe(
-      '--cores needs a value; a negative number is not one (write --cores=-1 to pass it as is)',
+      '--cores needs a value; a negative number is not taken as one (write --cores=VALUE to pass it as is)',
     );
     expect(refusal(sessionsCommand, 'list', '--offset', '-5')).toMatch(
       /^--offset needs a value; a negative number/,
     );
     expect(refusal(sessionsCommand, 'run', '--name', '--json')).toMatch(
-      /--name needs a value, and --json is a flag/,
+      /^--name needs a value, and the next word starts with - so it is read as a flag \(write --name=VALUE/,
     );
     expect(refusal(nodesCommand, 'cordon', 'vm', '--deadline')).toBe(
       '--deadline needs a value; run omega nodes cordon --help',
     );
-    expect(refusal(nodesCommand, 'list', '--json=1')).toMatch(/^--json takes no value/);
+    expect(refusal(nodesCommand, 'list', '--json=1')).toBe(
+      '--json takes no value; run omega nodes list --help',
+    );
+  });
+
+  it('never echoes a flag value: it may be a secret', () => {
+    for (const args of [
+      ['list', '--token', '-S3cr3tAdminTok'],
+      ['list', '--json=S3cr3tAdminTok'],
+      ['list', '--limit', '-9S3cr3tAdminTok'],
+    ])
+      expect(refusal(nodesCommand, ...args)).not.toMatch(/S3cr3t/);
+  });
+
+  it('takes a lone - as a value, and refuses the flag after it', () => {
+    expect(refusal(sessionsCommand, 'kill', 's-1', '--reason', '-', '--bogus')).toBe(
+      'unknown flag --bogus for omega sessions kill; run omega sessions kill --help',
+    );
+  });
+
+  it('points an unknown short flag of sessions run to -- CMD, and only there', () => {
+    expect(refusal(sessionsCommand, 'run', '-u', 'ls')).toBe(
+      'unknown flag -u for omega sessions run; run omega sessions run --help; put the command after --, as in -- CMD -u',
+    );
+    expect(refusal(sessionsCommand, 'list', '-u')).toBe(
+      'unknown flag -u for omega sessions list; run omega sessions list --help',
+    );
   });
 });

@@ -99,6 +99,21 @@ describe('omega CLI, handed hostile input', () => {
   });
 });
 
+describe('omega CLI, a flag refused for its value', () => {
+  it('never echoes the value, which may be a secret (exit 2)', async () => {
+    for (const args of [
+      ['nodes', 'list', '--token', '-S3cr3tAdminTok'],
+      ['login', '--url', 'http://127.0.0.1:9', '--password-stdin=hunter2'],
+    ]) {
+      const r = await run(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      oneLine(r.stderr);
+      expect(r.stderr, args.join(' ')).toMatch(/--(token|password-stdin)/);
+      expect(r.stderr).not.toMatch(/S3cr3t|hunter2/);
+    }
+  });
+});
+
 describe('omega CLI, a whole-number flag given something else', () => {
   it('is a usage error naming the flag and its range (exit 2), before anything is sent', async () => {
     const seen = await withRecordingServer(async (url) => {
