@@ -4,9 +4,12 @@ const UNTRUSTED = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
 ]);
+
+/** What the kernel's agent gateway answers a handshake it cannot take now (create-agent-gateway.ts). */
+const BUSY = new Set(['429', '503']);
+/** What a proxy answers with no kernel behind it. */
+const GATEWAY = new Set(['502', '504']);
 
 /**
  * Why the agent's WebSocket to `url` failed, in one line that says what to check — not a raw
@@ -17,12 +20,18 @@ export function connectErrorText(err: Error & { code?: string }, url: URL): stri
   const code = err.code ?? '';
   const message = err.message ?? '';
   const status = /^Unexpected server response: (\d{3})/.exec(message)?.[1];
+  if (status && BUSY.has(status))
+    return `${host} is busy or stopping (HTTP ${status}): the kernel takes the agent once it can`;
+  if (status && GATEWAY.has(status))
+    return `a proxy in front of ${host} answered HTTP ${status}: is the kernel behind it running?`;
   if (status)
     return `${host} answered HTTP ${status}, not the agent WebSocket: check that --server names an Omega kernel (its URL and port)`;
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/.test(message))
     return `${host} does not speak TLS on that port: use http:// in --server, or the kernel's TLS port`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     return `the kernel's certificate is not for ${url.hostname}: use the name it was issued for in --server`;
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+    return `the kernel's certificate is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not valid yet'}: renew it, or check this machine's clock`;
   if (UNTRUSTED.has(code))
     return `the kernel's certificate is not trusted (${code}): pin it with --cert-sha256 (a join token of omega nodes token create carries it)`;
   if (code === 'ECONNREFUSED')

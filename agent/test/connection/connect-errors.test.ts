@@ -16,7 +16,10 @@ describe('the agent says what is wrong when it cannot reach a kernel', () => {
   let base = '';
   let freePort = 0;
   beforeAll(async () => {
-    http = createServer((_req, res) => res.writeHead(404).end('not here'));
+    // 404 for any path but /busy, which answers as a kernel stopping does (503)
+    http = createServer((req, res) =>
+      req.url?.startsWith('/busy') ? res.writeHead(503).end() : res.writeHead(404).end('not here'),
+    );
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     base = `127.0.0.1:${(http.address() as { port: number }).port}`;
     // a port that was free a moment ago: nothing listens there
@@ -56,6 +59,12 @@ describe('the agent says what is wrong when it cannot reach a kernel', () => {
       'a server that is no kernel',
       () => `http://${base}`,
       /answered HTTP 404, not the agent WebSocket: check that --server names an Omega kernel/,
+    ],
+    [
+      // review: a kernel stopping (503) or with too many handshakes pending (429) is a kernel
+      'a kernel that is stopping',
+      () => `http://${base}/busy`,
+      /is busy or stopping \(HTTP 503\): the kernel takes the agent once it can/,
     ],
     [
       'https to a plain-http port',
