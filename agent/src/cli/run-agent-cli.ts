@@ -162,6 +162,7 @@ export async function runAgentCli(
   // A stop of the whole process group (Ctrl-C, systemd's KillMode=control-group) reaches the
   // local agent of `omega start` twice, from the group and forwarded by the kernel: one stop.
   const judge = judgeStopSignals(io.now ?? (() => performance.now()));
+  let leaving = false;
   const off = io.onSignal((signal) => {
     const verdict = judge();
     if (verdict === 'repeat') {
@@ -175,9 +176,11 @@ export async function runAgentCli(
       return;
     }
     logger.info({ signal }, 'leaving');
+    leaving = true;
     void agent.stop(signal);
   });
   leaveWithParent = () => {
+    if (leaving) return; // already leaving on a signal: the parent left after forwarding it
     io.stderr(`${program}: ${PARENT_GONE}\n`);
     logger.info({}, 'parent gone; leaving');
     void agent.stop('parent gone');
