@@ -25,8 +25,16 @@ describe('sessions quota: the user a quota is for', () => {
     );
   });
 
-  it('takes a user id as it is, without a lookup', async () => {
+  it('takes a user id as it is, also when the users cannot be listed', async () => {
     expect(await quotaUser('u-9', noSecurity, true)).toEqual({ id: 'u-9' });
+    expect(await quotaUser('u-9', listUsers, true)).toEqual({ id: 'u-9' });
+    expect(await quotaUser('u-1', listUsers, true)).toEqual({ id: 'u-1' });
+  });
+
+  it('reads a name that starts with u- as a username first (the security plugin allows one)', async () => {
+    const withUDash = async (cursor?: string): Promise<UserPage> =>
+      cursor ? { items: [{ id: 'u-7', username: 'u-bob' }] } : { items: [], nextCursor: 'c2' };
+    expect(await quotaUser('u-bob', withUDash, true)).toEqual({ id: 'u-7', username: 'u-bob' });
   });
 
   it('refuses to set a quota for a name that is no user, but for the admin token principal', async () => {
@@ -41,6 +49,6 @@ describe('sessions quota: the user a quota is for', () => {
     const r = await quotaUser('carol', noSecurity, true);
     expect(r.id).toBe('carol');
     expect(r.warning).toMatch(/could not look up a user named "carol"/);
-    expect(await quotaUser('admin', noSecurity, true)).toEqual({ id: 'admin' });
+    expect((await quotaUser('admin', noSecurity, true)).warning).toMatch(/a user named "admin"/);
   });
 });

@@ -1,4 +1,5 @@
 import { actionError } from '../../action-error.js';
+import { ApiError } from '../../api-client.js';
 import { UsageError } from '../../command.js';
 import { decimalFlag } from '../../decimal-flag.js';
 import { intFlag } from '../../int-flag.js';
@@ -35,6 +36,24 @@ async function quotaAction(
     username = user.username;
     return { path: { scope, name: user.id } };
   };
+  /**
+   * show and rm: a username's quota the old CLI stored under the name itself (not the user's id)
+   * is still found — when the id answers 404, the name as given is tried once.
+   */
+  const byNameOnce = async <T>(
+    t: { path: { scope: 'user' | 'role'; name: string } },
+    call: (t: { path: { scope: 'user' | 'role'; name: string } }) => Promise<T>,
+  ): Promise<T> => {
+    const given = args[1] as string;
+    try {
+      return await call(t);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.httpStatus !== 404 || t.path.name === given) throw err;
+      const found = await call({ path: { ...t.path, name: given } });
+      username = undefined;
+      return found;
+    }
+  };
   const data = await (async () => {
     switch (action) {
       case 'list':
@@ -42,7 +61,7 @@ async function quotaAction(
       case 'me':
         return api.get('/api/v1/sessions/quotas/me');
       case 'show':
-        return api.get('/api/v1/sessions/quotas/{scope}/{name}', await target('show'));
+        return byNameOnce(await target('show'), (t) => api.get('/api/v1/sessions/quotas/{scope}/{name}', t));
       case 'set': {
         const limits = quotaLimits(values);
         return api.put('/api/v1/sessions/quotas/{scope}/{name}', {
@@ -51,7 +70,7 @@ async function quotaAction(
         });
       }
       case 'rm':
-        return api.delete('/api/v1/sessions/quotas/{scope}/{name}', await target('rm'));
+        return byNameOnce(await target('rm'), (t) => api.delete('/api/v1/sessions/quotas/{scope}/{name}', t));
       default:
         throw actionError('sessions quota', action, QUOTA_ACTIONS);
     }
