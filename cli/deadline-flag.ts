@@ -6,7 +6,7 @@ const MAX_AHEAD_MS = 366 * 86_400_000;
 
 /**
  * `--deadline` of `nodes cordon` / `drain`: an ISO time (in the operator's time zone when it has
- * none), or a duration from now (`2h`, `30m`, `1d`). A time that is past, or more than a year
+ * none), or a duration from now (`2h`, `30m`, `1d`). A time that is past (or a zero duration), or more than a year
  * ahead, is refused here saying which — the kernel's one message for both ("must be an RFC 3339
  * time … in the future, within a year") read as if `2020-01-01T00:00Z` were written wrong.
  */
@@ -14,7 +14,11 @@ export function deadlineFlag(text: string, now: number = Date.now()): string {
   const m = /^(\d{1,6})(m|h|d)$/.exec(text.trim());
   if (m) {
     const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
-    return new Date(now + Number(m[1]) * unit).toISOString();
+    const ms = Number(m[1]) * unit;
+    if (ms === 0) throw new UsageError(`--deadline ${text} is now; give a duration such as 2h`);
+    if (ms > MAX_AHEAD_MS)
+      throw new UsageError(`--deadline ${text} is more than a year ahead; give one within a year`);
+    return new Date(now + ms).toISOString();
   }
   const iso = timeFlag(text, '--deadline takes an ISO time or a duration such as 2h');
   const t = Date.parse(iso);

@@ -28,4 +28,12 @@ describe('nodes --deadline', () => {
       '--deadline takes an ISO time or a duration such as 2h (got "soon")',
     );
   });
+
+  it('checks a duration too: zero is now, and more than a year is too far (review)', () => {
+    expect(() => deadlineFlag('0m', now)).toThrow('--deadline 0m is now; give a duration such as 2h');
+    expect(() => deadlineFlag('999999d', now)).toThrow(
+      '--deadline 999999d is more than a year ahead; give one within a year',
+    );
+    expect(deadlineFlag('365d', now)).toBe('2027-12-07T12:00:00.000Z');
+  });
 });
