@@ -35,7 +35,7 @@ export function connectErrorText(url: string, err: Error): { message: string; co
   const u = new URL(url);
   if (UNRESOLVED.has(code))
     return {
-      message: `${unresolvedHostText(typeof cause.hostname === 'string' ? cause.hostname : u.hostname, code)} (--url ${url})`,
+      message: `${unresolvedHostText(typeof cause.hostname === 'string' ? cause.hostname : u.hostname, code)} (kernel URL ${url})`,
       code: 'UNRESOLVED',
     };
   if (u.protocol === 'https:' && PLAIN_ANSWER.has(code))

@@ -52,7 +52,7 @@ describe('connectErrorText: why no answer came, in words that name the fix', () 
       expect(
         connectErrorText(url, failed(code, { syscall: 'getaddrinfo', hostname: 'omega.example' })),
       ).toEqual({
-        message: `cannot resolve the host name "omega.example" (${code}); check its spelling, or give an IP address (--url ${url})`,
+        message: `cannot resolve the host name "omega.example" (${code}); check its spelling, or give an IP address (kernel URL ${url})`,
         code: 'UNRESOLVED',
       });
     // What fetch really reports for a name that cannot resolve (.invalid never does, RFC 6761).
@@ -62,7 +62,7 @@ describe('connectErrorText: why no answer came, in words that name the fix', () 
       (e: Error) => e,
     );
     expect(connectErrorText(real, err).message).toMatch(
-      /^cannot resolve the host name "no-such-host\.invalid" \((ENOTFOUND|EAI_AGAIN)\); check its spelling, or give an IP address \(--url http:\/\/no-such-host\.invalid:7700\)$/,
+      /^cannot resolve the host name "no-such-host\.invalid" \((ENOTFOUND|EAI_AGAIN)\); check its spelling, or give an IP address \(kernel URL http:\/\/no-such-host\.invalid:7700\)$/,
     );
   });
 
