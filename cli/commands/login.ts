@@ -11,6 +11,7 @@ import { kernelApi } from '../kernel-api.js';
 import { output } from '../output.js';
 import { readSecret } from '../read-secret.js';
 import { isLoopbackUrl } from '../target.js';
+import { noPasswordText } from './no-password-text.js';
 
 const str = (description: string) => ({ type: 'string' as const, description });
 
@@ -77,13 +78,7 @@ export const loginCommand: Command = {
       const password = await readSecret(values['password-stdin'] ? '' : 'Password: ');
       // Piped (or </dev/null), stdin is read whole: an empty one is no password, said as such.
       if (!password)
-        throw new UsageError(
-          process.stdin.isTTY
-            ? 'no password given (type it at the prompt, or pipe it with --password-stdin)'
-            : values['password-stdin']
-              ? 'no password given: --password-stdin read an empty stdin; pipe the password in'
-              : 'no password given: stdin is not a terminal (so no prompt) and was empty; pipe the password in with --password-stdin',
-        );
+        throw new UsageError(noPasswordText(values['password-stdin'] === true, process.stdin.isTTY === true));
       const r = (await kernelApi(probe).post('/api/v1/security/login', {
         body: { username, password },
         anonymous: true,
