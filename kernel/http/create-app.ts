@@ -199,7 +199,7 @@ function build(opts: HttpAppOptions, log: Log): Built {
     });
   };
 
-  /** Authorization and body first (each may wait), then the handler. */
+  /** Authorization and body first (each may wait), then the route's check, then the handler. */
   const handle = async (
     c: Context,
     route: RouteSpec,
@@ -221,6 +221,7 @@ function build(opts: HttpAppOptions, log: Log): Built {
         ? undefined
         : await readJsonBody(c, bodyLimitBytes, route.body === 'json' ? undefined : route.body, signedBody);
     input.principal = principal;
+    route.check?.(c, input);
     const key = keyOf(c, route);
     if (key !== undefined && opts.idempotency) return once(c, route, input, opts.idempotency, key);
     const res = await route.handler(c, input);
@@ -308,6 +309,7 @@ function build(opts: HttpAppOptions, log: Log): Built {
     let res: Response | Promise<Response>;
     try {
       if (known) checkQueryNames(c.req.url, () => c.req.query(), known);
+      route.check?.(c, input);
       res = route.handler(c, input);
     } catch (thrown) {
       return failed(c, input, started, thrown);

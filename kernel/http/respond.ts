@@ -63,6 +63,13 @@ export function routeInput(
   requestId: string,
   headers: Readonly<Record<string, string>>,
 ): RouteInput<unknown> {
-  const input = { body: undefined, principal: null, requestId, headers, [BUILT]: undefined };
+  const input = {
+    body: undefined,
+    principal: null,
+    requestId,
+    headers,
+    parts: undefined,
+    [BUILT]: undefined,
+  };
   return input;
 }

@@ -62,6 +62,17 @@ export interface RouteInput<B> {
    * the audit event carries it.
    */
   audit?: { plugin?: string; target?: string };
+  /**
+   * The query and path parameters as the route's `check` read them (plugin routes), so the
+   * handler does not parse them again; undefined for a route without a `check`.
+   */
+  parts?: RequestParts;
+}
+
+/** A request's query (one value per name) and path parameters, as read from its URL. */
+export interface RequestParts {
+  query: Record<string, string>;
+  params: Record<string, string>;
 }
 
 /**
@@ -109,6 +120,13 @@ export interface RouteSpec<B = unknown> {
    * raw body, which may hold passwords or tokens.
    */
   audit?: { topic: string; details?: (input: { params: Record<string, string>; body: B }) => unknown };
+  /**
+   * Checks the request against the route's declared schemas once its caller is authorized and its
+   * body read, before an Idempotency-Key is taken or the handler runs: a 400 it throws is not kept
+   * under the key, so a corrected retry with the same key goes through. It may note what it read
+   * in `input.parts`.
+   */
+  check?: (c: Context, input: RouteInput<B>) => void;
   /** Marks a WebSocket upgrade route (documented, served by the gateway). */
   websocket?: boolean;
   handler: (c: Context, input: RouteInput<B>) => Response | Promise<Response>;

@@ -60,10 +60,29 @@ describe('query names on kernel routes and on plugin routes without schemas', ()
       'qs',
       `export const plugin = { setup() { return { routes: {
         async echo(req) { return { status: 200, body: req.query }; },
-      } }; } };`,
+        async make(req) { made += 1; return { status: 201, body: { made, name: req.body.name } }; },
+      } }; } };
+      let made = 0;`,
       {
         permissions: ['http:routes'],
-        routes: [{ method: 'GET', path: '/echo', handler: 'echo', permission: 'qs:read' }],
+        routes: [
+          { method: 'GET', path: '/echo', handler: 'echo', permission: 'qs:read' },
+          {
+            method: 'POST',
+            path: '/things',
+            handler: 'make',
+            permission: 'qs:write',
+            schemas: {
+              body: {
+                type: 'object',
+                required: ['name'],
+                properties: { name: { type: 'string' } },
+                additionalProperties: false,
+              },
+              query: { type: 'object', properties: { dryRun: { type: 'string', enum: ['true'] } } },
+            },
+          },
+        ],
       },
     );
     const grantsFile = join(pluginsDir, 'grants.json');
@@ -140,5 +159,37 @@ describe('query names on kernel routes and on plugin routes without schemas', ()
       { field: 'try', message: 'is not a parameter of this route (it takes none)' },
     ]);
     expect((await post('/api/v1/events')).status).toBe(202);
+  });
+
+  // The last stop's note: a plugin route checked its schemas inside its handler, after the key was
+  // taken, so its 400 was kept under the key and the corrected retry answered that 400 again
+  // (a replay) instead of running. The route's check now runs before the key (create-app.ts).
+  it("a plugin route's schema refusal is not kept under the Idempotency-Key", async () => {
+    const post = (path: string, body: unknown, key: string) =>
+      k.api(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(body),
+      });
+    const badBody = await post('/api/v1/qs/things', { nam: 'x' }, 'plugin-body-first');
+    expect(badBody.status).toBe(400);
+    expect(badBody.headers.get('idempotency-replayed')).toBeNull();
+    const fixed = await post('/api/v1/qs/things', { name: 'x' }, 'plugin-body-first');
+    expect(fixed.status).toBe(201);
+    expect(fixed.headers.get('idempotency-replayed')).toBeNull();
+    const made = ((await fixed.json()) as { made: number }).made;
+    // the kept answer is the one that ran, and a replay runs nothing
+    const again = await post('/api/v1/qs/things', { name: 'x' }, 'plugin-body-first');
+    expect([again.status, again.headers.get('idempotency-replayed')]).toEqual([201, 'true']);
+    expect(((await again.json()) as { made: number }).made).toBe(made);
+
+    const badQuery = await post('/api/v1/qs/things?dryrun=true', { name: 'y' }, 'plugin-query-first');
+    expect(badQuery.status).toBe(400);
+    expect(((await badQuery.json()) as { errors: unknown }).errors).toEqual([
+      { field: 'dryrun', message: 'is not a parameter of this route (it takes dryRun)' },
+    ]);
+    const good = await post('/api/v1/qs/things', { name: 'y' }, 'plugin-query-first');
+    expect(good.status).toBe(201);
+    expect(((await good.json()) as { made: number }).made).toBe(made + 1);
   });
 });

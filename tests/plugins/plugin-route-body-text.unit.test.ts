@@ -33,7 +33,10 @@ async function answerTo(text: string) {
   const app = new Hono();
   app.get(spec.path, async (c) => {
     try {
-      return await spec.handler(c, input());
+      // As the kernel's app does: the route's check, then its handler.
+      const i = input();
+      spec.check?.(c, i);
+      return await spec.handler(c, i);
     } catch (err) {
       return c.json({ thrown: (err as { code?: string }).code ?? 'none' }, 500);
     }

@@ -267,20 +267,26 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
     summary: route.summary ?? `${route.method} ${route.path} (plugin ${plugin})`,
     ...(hasBody ? { body: 'json' as const } : {}),
     ...routeDocsFromSchemas(route.schemas),
-    handler: (c, input) => {
-      const { body, principal, requestId } = input;
+    // Before an Idempotency-Key is taken (create-app.ts): a request its schemas refuse is not kept under it.
+    check: (c, input) => {
       // A target without a query has none to parse (hono's parse first tests the whole URL for escapes).
       const query: Record<string, string> = c.req.url.indexOf('?', 8) === -1 ? EMPTY : c.req.query();
-      const params: Record<string, string> = hasParams ? c.req.param() : {};
+      const params: Record<string, string> = hasParams ? c.req.param() : EMPTY;
+      input.parts = { query, params };
       if (opts.validate)
         opts.validate({
-          body,
+          body: input.body,
           query,
           params,
           ...(query === EMPTY ? {} : { repeated: repeatedQueryNames(c.req.url, query) }),
         });
       // A route without schemas takes any name, but still one value of each.
       else if (query !== EMPTY) checkQueryNames(c.req.url, () => query, undefined);
+    },
+    handler: (c, input) => {
+      const { body, principal, requestId } = input;
+      // The check ran first (create-app.ts) and read them.
+      const { query, params } = input.parts!;
       if (opts.restarting?.()) {
         throw omegaError(
           'OMEGA_ERR_PLUGIN_UNAVAILABLE',
