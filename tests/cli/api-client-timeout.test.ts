@@ -8,8 +8,10 @@ import { tempDirForFile } from '../helpers/temp-dir.js';
 describe('callApi against a server that never answers', () => {
   let server: Server;
   let url: string;
+  // In the describe body: the helper registers the directory's removal with this block's afterAll.
+  const configDir = tempDirForFile('omega-cli-timeout-');
   beforeAll(async () => {
-    vi.stubEnv('OMEGA_CONFIG', join(tempDirForFile('omega-cli-timeout-'), 'config.json'));
+    vi.stubEnv('OMEGA_CONFIG', join(configDir, 'config.json'));
     server = createServer(() => {}); // takes the request, never answers
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
