@@ -12462,6 +12462,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Users per page (default 100) */
                 limit?: number;
+                /** @description Only the user with this username (case-insensitive): one item, or none */
+                username?: string;
             };
             header?: never;
             path?: never;

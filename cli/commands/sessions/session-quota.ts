@@ -28,8 +28,7 @@ async function quotaAction(
     if (scope === 'role') return { path: { scope, name } };
     const user = await quotaUser(
       name,
-      (cursor) =>
-        api.get('/api/v1/security/users', { query: { limit: 1000, ...(cursor ? { cursor } : {}) } }),
+      async (username) => (await api.get('/api/v1/security/users', { query: { username } })).items[0],
       what === 'set',
     );
     if (user.warning) process.stderr.write(`omega: warning: ${user.warning}\n`);

@@ -107,6 +107,12 @@ export const routeSchemas = defineRouteSchemas({
     query: z.object({
       limit: z.coerce.number().int().min(1).max(1000).describe('Users per page (default 100)').optional(),
       cursor: z.string().describe('The nextCursor of the previous page').optional(),
+      username: z
+        .string()
+        .min(1)
+        .max(256)
+        .describe('Only the user with this username (case-insensitive): one item, or none')
+        .optional(),
     }),
     responses: { 200: z.object({ items: z.array(userView), nextCursor: z.string().optional() }) },
   },

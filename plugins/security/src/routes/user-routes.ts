@@ -8,6 +8,7 @@ import {
   checkRoles,
   createUser,
   deleteUser,
+  findUserByName,
   getUser,
   listUsers,
   saveUser,
@@ -35,8 +36,17 @@ async function found(ctx: Ctx, id: string | undefined): Promise<User> {
   return user;
 }
 
-/** `GET /users?limit&cursor`. */
+/** `GET /users?limit&cursor`, or `?username=` for the one user with that name (a client resolving a name). */
 export async function listUsersRoute(req: RouteReq<'listUsersRoute'>, ctx: Ctx) {
+  const { username } = req.query;
+  if (username !== undefined) {
+    if (req.query.cursor !== undefined)
+      refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid query: give username or cursor, not both', {
+        errors: [{ field: 'cursor', message: 'is not taken with username (one user, one page)' }],
+      });
+    const user = await findUserByName(ctx, username);
+    return ok({ items: user ? [viewUser(user)] : [] });
+  }
   const limit = Number(req.query.limit ?? 100);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     refuse(400, 'OMEGA_ERR_VALIDATION', 'Invalid query: limit: an integer 1–1000', {
