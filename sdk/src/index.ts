@@ -39,6 +39,15 @@ export {
   type StandardJsonSchema,
 } from './http/route-schemas.js';
 export type { PluginRequest, PluginResponse, RouteHandler } from './http/route-types.js';
+export {
+  isLabelKey,
+  isLabelValue,
+  MAX_SELECTOR,
+  parseSelector,
+  type SelectorTerm,
+  selectorMatches,
+  unsatisfiable,
+} from './labels/label-selector.js';
 export { definePlugin } from './plugin/define-plugin.js';
 export type {
   AnyRouteHandler,

@@ -68,6 +68,7 @@ describe('list', () => {
     for (const [q, field] of [
       ['state=sleepy', 'state'],
       ['selector=bad key', 'selector'],
+      ['selector=rack=a,rack=b', 'selector'],
       ['limit=0', 'limit'],
       ['limit=abc', 'limit'],
       ['cursor=%00%01', 'cursor'],

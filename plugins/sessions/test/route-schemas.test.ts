@@ -117,6 +117,8 @@ describe('sessions route schemas: enforced, true to the answers, documented', ()
       ['POST', '', { command: 'x', cwd: '/tmp', resources: { disk: '1G' } }, ['resources.disk']],
       ['POST', '', { command: 'x', resources: { gpuModel: 'A100' } }, ['resources.gpuModel']],
       ['POST', '', { command: 'x', nodeSelector: 'a=b=c' }, ['nodeSelector']],
+      // walk: accepted, then pending for good ("no node matches")
+      ['POST', '', { command: 'x', nodeSelector: 'rack=a,rack=b' }, ['nodeSelector']],
       [
         'POST',
         '/plan',

@@ -1,7 +1,13 @@
-import { httpError, invalid, type PluginResponse, type SchemaRequest } from '@omega/sdk';
+import {
+  httpError,
+  invalid,
+  type PluginResponse,
+  parseSelector,
+  type SchemaRequest,
+  unsatisfiable,
+} from '@omega/sdk';
 import { NODE_STATES } from '../contract.js';
 import { nodeHttpError } from '../errors/node-errors.js';
-import { parseSelector } from '../registry/label-selector.js';
 import type { NodeEntry } from '../registry/node-record.js';
 import { SPECS_STORE } from '../registry/node-registry.js';
 import type { NodesRuntime } from '../runtime.js';
@@ -43,14 +49,16 @@ export function ownNodeOf(rt: NodesRuntime, req: { params: { id?: string } }): N
   return e;
 }
 
-/** The list's filters: `state` was checked by the kernel (one of LIST_STATES), the selector's grammar is checked here. */
+/** The list's filters: `state` was checked by the kernel (one of LIST_STATES), the selector is checked here (its grammar, and that some node could match it). */
 function filterOf(q: { state?: string; selector?: string }): NodeFilter {
   const f: NodeFilter = {};
   if (q.state !== undefined) f.state = q.state;
   if (q.selector !== undefined) {
     const p = parseSelector(q.selector);
     if ('error' in p) throw invalid([{ field: 'selector', message: p.error }]);
-    f.selector = p.selector;
+    const never = unsatisfiable(p.terms);
+    if (never !== undefined) throw invalid([{ field: 'selector', message: never }]);
+    f.selector = p.terms;
   }
   return f;
 }

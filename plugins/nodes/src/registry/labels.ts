@@ -1,17 +1,7 @@
-import type { FieldError } from '@omega/sdk';
+import { type FieldError, isLabelKey, isLabelValue } from '@omega/sdk';
 
 /** Most labels per node. */
 export const MAX_LABELS = 64;
-
-/** `name` or `prefix/name`: like Kubernetes label keys (prefix a DNS name, name ≤ 63). */
-const KEY = /^(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
-/** Empty, or ≤ 63 of `[A-Za-z0-9._-]` starting and ending alphanumeric. */
-const VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
-
-/** True when `k` is a valid label key. */
-export const isLabelKey = (k: string): boolean => k.length <= 317 && KEY.test(k);
-/** True when `v` is a valid label value. */
-export const isLabelValue = (v: string): boolean => VALUE.test(v);
 
 /**
  * Checks a label map from a client or a token (`field` names where it came from). Answers the

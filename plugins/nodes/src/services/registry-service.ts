@@ -1,6 +1,5 @@
-import { pluginError } from '@omega/sdk';
+import { parseSelector, pluginError, type SelectorTerm, selectorMatches } from '@omega/sdk';
 import { NODE_STATES, type NodeSummary, type RegistryArgs } from '../contract.js';
-import { matchesSelector, parseSelector, type Selector } from '../registry/label-selector.js';
 import type { NodeEntry } from '../registry/node-record.js';
 import type { NodesRuntime } from '../runtime.js';
 import { nodeSummary } from './node-summary.js';
@@ -11,7 +10,7 @@ const MAX_IDS = 10_000;
 /** A node filter: state (or `schedulable`), label selector, ids. */
 export interface NodeFilter {
   state?: string;
-  selector?: Selector;
+  selector?: readonly SelectorTerm[];
   ids?: ReadonlySet<string>;
 }
 
@@ -28,7 +27,7 @@ export function passes(e: NodeEntry, f: NodeFilter): boolean {
       if (!r.drain) return false;
     } else if (r.state !== f.state) return false;
   }
-  return !f.selector || matchesSelector(f.selector, r.labels);
+  return !f.selector || selectorMatches(f.selector, r.labels);
 }
 
 /** `nodes.registry`: the registry, filtered, as other plugins see it. */
@@ -52,7 +51,7 @@ export function registryService(rt: NodesRuntime, args: unknown): { nodes: NodeS
       throw pluginError('OMEGA_ERR_VALIDATION', `selector: ${p.error}.`, {
         errors: [{ field: 'selector', message: p.error }],
       });
-    f.selector = p.selector;
+    f.selector = p.terms;
   }
   if (a.ids !== undefined) {
     if (!Array.isArray(a.ids) || a.ids.length > MAX_IDS || a.ids.some((x) => typeof x !== 'string'))

@@ -1,5 +1,5 @@
+import { parseSelector } from '@omega/sdk';
 import type { SessionSpec } from '../contract.js';
-import { parseSelector } from '../spec/label-selector.js';
 import type { Demand, EnforcedFeature } from './placement-types.js';
 
 /** What a session's spec asks placement for. */

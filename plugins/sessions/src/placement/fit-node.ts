@@ -1,4 +1,4 @@
-import { selectorMatches } from '../spec/label-selector.js';
+import { selectorMatches } from '@omega/sdk';
 import { freeCpuCount } from './node-free.js';
 import { pickCpus } from './pick-cpus.js';
 import type { Demand, Fit, NodeFree, PlacementNode } from './placement-types.js';

@@ -1,5 +1,5 @@
+import type { SelectorTerm } from '@omega/sdk';
 import type { PlacementStrategy } from '../contract.js';
-import type { SelectorTerm } from '../spec/label-selector.js';
 
 /** Limits a node may not enforce; a session with `enforcement: required` needs the ones it asks for. */
 export type EnforcedFeature = 'memory' | 'cpuCap' | 'cpuset' | 'pids' | 'diskQuota';

@@ -1,8 +1,8 @@
-import { type FieldError, invalid } from '@omega/sdk';
+import { type FieldError, invalid, parseSelector, unsatisfiable } from '@omega/sdk';
 import type { PlacementStrategy, SessionResources, SessionSpec, SessionTarget } from '../contract.js';
-import { parseSelector, selectorText } from './label-selector.js';
 import { parseDuration } from './parse-duration.js';
 import { parseSize } from './parse-size.js';
+import { selectorText } from './selector-text.js';
 
 /** Bytes of command, arguments, script and environment one session may carry (a command frame to an agent holds 256 KiB). */
 export const MAX_ARGV_ENV_BYTES = 192 * 1024;
@@ -258,8 +258,10 @@ export function parseSessionSpec(
       message: 'must be a selector "k=v,k!=v,k,!k" or an object of k: v',
     });
   else {
+    // A selector no node can ever match would leave the session pending for good: refused here.
     const parsed = parseSelector(selector);
-    if ('error' in parsed) errors.push({ field: 'nodeSelector', message: parsed.error });
+    const error = 'error' in parsed ? parsed.error : unsatisfiable(parsed.terms);
+    if (error !== undefined) errors.push({ field: 'nodeSelector', message: error });
   }
   const spec: SessionSpec = {
     name: '',

@@ -1,6 +1,6 @@
+import { MAX_SELECTOR } from '@omega/sdk';
 import { jsonSchemaField } from '@omega/sdk/route-schemas';
 import { z } from 'zod';
-import { MAX_SELECTOR } from '../../spec/label-selector.js';
 import {
   DEFAULT_MEMORY_PER_CORE,
   MAX_ARGV_ENV_BYTES,
