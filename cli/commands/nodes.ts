@@ -115,6 +115,9 @@ function listLine(n: NodeView): string {
   const l = n.status.load;
   const cpu = l?.cpu === undefined ? '-' : `${Math.round(l.cpu * 100)}%`;
   const mem = l?.memUsed !== undefined && l.memTotal ? `${Math.round((l.memUsed / l.memTotal) * 100)}%` : '-';
+  // REASON explains STATE: a ready node cordoned or draining shows the operator's reason for it,
+  // not how the node became ready (walk: after a cordon the row still said "joined …").
+  const hold = n.status.state === 'ready' ? (n.spec.drain ?? n.spec.cordon) : undefined;
   return listingLine([
     { text: n.name, width: 20 },
     { text: stateOf(n), width: 18 },
@@ -123,7 +126,7 @@ function listLine(n: NodeView): string {
     { text: mem, width: 5, right: true },
     '',
     { text: labelsText(n.spec.labels), width: 24 },
-    { text: n.status.reason, max: 70, ellipsis: true }, // an agent's leave reason may hold a newline
+    { text: hold ? hold.reason : n.status.reason, max: 70, ellipsis: true }, // a reason may hold a newline
   ]);
 }
 

@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  api,
+  type Doc,
+  type NodesKernel,
+  startNodesKernel,
+  until,
+} from '../../plugins/nodes/test/helpers/nodes-kernel.js';
+import { newIdentity, TestAgent } from '../agents/test-agent.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
+
+/*
+ * Walk: after `omega nodes cordon vm --reason "disk swap"`, `omega nodes list` showed the node as
+ * `ready,cordoned` with REASON still saying how it joined. The REASON column explains the STATE
+ * column: a ready node's cordon or drain shows the operator's reason; uncordoned, its state's.
+ */
+describe('omega nodes list: the reason of a cordoned node', () => {
+  let k: NodesKernel;
+  let agent: TestAgent;
+  beforeAll(async () => {
+    k = await startNodesKernel();
+    const minted = await api<Doc>(k, '/api/v1/nodes/tokens', { method: 'POST', body: { uses: 1 } });
+    agent = new TestAgent(k.url, newIdentity(), { mode: 'join', token: minted.body.token, name: 'hold1' });
+    expect((await agent.handshake()).ok).toBe(true);
+    await until(
+      async () => (await api<Doc>(k, '/api/v1/nodes/hold1')).body.status?.state === 'ready',
+      10_000,
+    );
+  });
+  afterAll(async () => {
+    agent?.close();
+    await k?.close();
+  });
+
+  let beat = 0;
+  const row = () =>
+    new Promise<string>((resolve, reject) => {
+      // a heartbeat before each listing: the node stays ready however slowly the CLI starts here
+      agent.send({ k: 'hb', n: ++beat, t: 0, load: {} });
+      const child = spawn(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', CLI, 'nodes', 'list'],
+        { env: { ...process.env, OMEGA_URL: k.url, OMEGA_TOKEN: k.token } },
+      );
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('close', (code) => {
+        const line = stdout.split('\n').find((l) => l.startsWith('hold1 '));
+        if (code !== 0 || line === undefined) reject(new Error(`nodes list: exit ${code}: ${stdout}`));
+        else resolve(line);
+      });
+    });
+
+  it('shows the cordon reason while cordoned, and the state reason again after', async () => {
+    const joined = (await api<Doc>(k, '/api/v1/nodes/hold1')).body.status.reason as string;
+    expect(await row()).toContain(joined);
+
+    const post = (what: string) =>
+      api(k, `/api/v1/nodes/hold1/${what}`, { method: 'POST', body: { reason: `${what} for disk swap` } });
+    expect((await post('cordon')).status).toBe(200);
+    const cordoned = await row();
+    expect(cordoned).toMatch(/ ready,cordoned /);
+    expect(cordoned).toMatch(/ cordon for disk swap$/);
+    expect(cordoned).not.toContain(joined);
+
+    expect((await post('drain')).status).toBe(200);
+    expect(await row()).toMatch(/ ready,draining .* drain for disk swap$/);
+
+    expect((await post('uncordon')).status).toBe(200);
+    const back = await row();
+    expect(back).not.toContain('disk swap');
+  }, 60_000);
+});
