@@ -44,20 +44,31 @@ export const statusCommand: Command = {
     const api = kernelApi(values);
     let ready = true;
     let down: string | undefined;
+    /** Why, as a code (NOT_TLS, NOT_OMEGA…), printed as every other command prints it. */
+    let downCode: string | undefined;
     try {
       const r = await api.get('/api/v1/ready', { anonymous: true, timeoutMs: PROBE_MS });
-      if ((r as { status?: unknown } | undefined)?.status !== 'ready') down = notOmega(url, 'HTTP 200');
+      if ((r as { status?: unknown } | undefined)?.status !== 'ready') {
+        down = notOmega(url, 'HTTP 200');
+        downCode = 'NOT_OMEGA';
+      }
     } catch (err) {
       // A kernel answers 200 when ready and its 503 problem while starting or stopping; any
       // other answer is some other server (it said "NOT READY"), no answer no kernel at all.
       if (!(err instanceof ApiError)) throw err;
       if (err.code === 'OMEGA_ERR_UNAVAILABLE') ready = false;
-      else if (err.httpStatus === undefined || isConnectionErrorCode(err.code)) down = err.message;
-      else down = notOmega(url, `HTTP ${err.httpStatus}`);
+      else if (err.httpStatus === undefined || isConnectionErrorCode(err.code)) {
+        down = err.message;
+        downCode = err.code;
+      } else {
+        down = notOmega(url, `HTTP ${err.httpStatus}`);
+        downCode = 'NOT_OMEGA';
+      }
     }
     if (down !== undefined) {
-      if (json) output(true, { url, up: false, error: down }, () => '');
-      else process.stderr.write(`omega: ${down}\n`);
+      if (json)
+        output(true, { url, up: false, error: down, ...(downCode ? { code: downCode } : {}) }, () => '');
+      else process.stderr.write(`omega: ${down}${downCode ? ` [${downCode}]` : ''}\n`);
       return 1;
     }
     let refused: ApiError | undefined;
