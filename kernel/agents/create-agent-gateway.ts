@@ -96,6 +96,19 @@ export function createAgentGateway(o: AgentGatewayOptions): AgentGateway {
       refuse(omegaError('OMEGA_ERR_UNAVAILABLE', 'The kernel is stopping.'));
       return;
     }
+    // An agent sends none (connect-url.ts drops one from --server): a name here is not read, so refused as on every API route.
+    const name =
+      url.length > path.length + 1
+        ? new URLSearchParams(url.slice(path.length + 1)).keys().next().value
+        : undefined;
+    if (name !== undefined) {
+      refuse(
+        omegaError('OMEGA_ERR_VALIDATION', `${path} takes no query parameters.`, {
+          errors: [{ field: name.slice(0, 64), message: 'is not a parameter of this route (it takes none)' }],
+        }),
+      );
+      return;
+    }
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 import { writePluginDir } from '../helpers/write-plugin-dir.js';
+import { refused } from '../ws/ws-helpers.js';
 import { newIdentity, TestAgent } from './test-agent.js';
 
 /*
@@ -124,6 +125,24 @@ describe('the kernel agent gateway', () => {
     const stranger = new TestAgent(k.url, newIdentity(), { mode: 'resume', node: 'n1' });
     expect(await stranger.handshake()).toMatchObject({ ok: false, code: 'OMEGA_ERR_NOT_FOUND' });
     expect((await bad.waitClosed()).code).toBe(4403);
+  });
+
+  // The last notes: the agents' WebSocket took any query, read none (the only API route left that did).
+  it('refuses a query: an agent sends none', async () => {
+    const ws = `${k.url.replace(/^http/, 'ws')}/api/v1/agents/connect`;
+    const r = await refused(`${ws}?token=x`, { protocols: ['omega-agent.v1'] });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({
+      code: 'OMEGA_ERR_VALIDATION',
+      errors: [{ field: 'token', message: 'is not a parameter of this route (it takes none)' }],
+    });
+    const plain = new TestAgent(k.url, newIdentity(), {
+      mode: 'join',
+      token: 'join-token-good',
+      name: 'no-query',
+    });
+    expect(await plain.handshake()).toMatchObject({ ok: true });
+    plain.close();
   });
 
   it('refuses an identity key of small order, under which the forged hello signature (R = identity, S = 0) verifies', async () => {
