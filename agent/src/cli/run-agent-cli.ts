@@ -136,25 +136,29 @@ export async function runAgentCli(
   let agent: ReturnType<typeof createAgent>;
   let logger: ReturnType<typeof createAgentLogger>;
   let config: ReturnType<typeof loadAgentConfig>;
-  let sessions: SessionExtension;
+  let sessions: SessionExtension | undefined;
   try {
     config = loadAgentConfig({ file: values.config as string | undefined, env: io.env, flags });
     logger = createAgentLogger({ level: config.log.level });
-    sessions = await createSessionExtension({
+    const ext = await createSessionExtension({
       dataDir: config.dataDir,
       sessions: config.sessions,
       ...(config.slurm ? { slurm: config.slurm } : {}),
       logger,
     });
+    sessions = ext;
     agent = createAgent({
       config,
       logger,
       print: (line) => io.stderr(`${program}: ${line}\n`),
-      ops: (table) => sessions.register(table),
-      readSpecs: sessions.readSpecs(() => readSpecs(config.capacity ? { capacity: config.capacity } : {})),
+      ops: (table) => ext.register(table),
+      readSpecs: ext.readSpecs(() => readSpecs(config.capacity ? { capacity: config.capacity } : {})),
     });
-    await sessions.attach(agent);
+    await ext.attach(agent);
   } catch (err) {
+    // Nothing runs yet, but the session store may be open (its timers, its lock): closed before the answer.
+    offParent();
+    await sessions?.close().catch(() => {});
     if (hasAgentErrorCode(err))
       return fail(err.message, err.code, err.code === 'OMEGA_ERR_AGENT_CONFIG' ? 2 : 1);
     return fail((err as Error).message);
