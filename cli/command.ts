@@ -25,10 +25,29 @@ export interface Command {
   summary: string;
   usage: string;
   options: Record<string, CliOption>;
+  /**
+   * Its actions: the words after the command that choose what it does, one under another written
+   * out whole after its parent (`token`, then `token create`). Error texts name them (`run omega
+   * nodes token list --help`); the usage must name each (tests/cli/command-actions.unit.test.ts).
+   */
+  actions?: readonly string[];
+  /** The actions that run a command line given after `--` (`sessions run -- CMD`). */
+  takesCommand?: readonly string[];
   /** Takes flags only: a word after it is a usage error (`omega start extra` started a kernel). */
   noArguments?: true;
   /** Returns the process exit code. */
   run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
+}
+
+/** Actions with the ones under some of them (`token` → `token create`, …), for {@link Command.actions}. */
+export function nestedActions(
+  top: readonly string[],
+  under: Readonly<Record<string, readonly string[]>>,
+): string[] {
+  return top.flatMap((a) => [
+    a,
+    ...(Object.hasOwn(under, a) ? (under[a] as readonly string[]) : []).map((s) => `${a} ${s}`),
+  ]);
 }
 
 /** A usage error: printed as one line, exit code 2. */

@@ -3,20 +3,20 @@ import type { Command } from './command.js';
 import { parseArgsOptions } from './parse-args-options.js';
 
 /**
- * `omega nodes list`: the command and its action words, as far as the usage names them (a word
- * the usage does not hold — a node's name, a typo — is left out), for "run … --help".
+ * The action the positionals name, as deep as the command declares one (`token list`); a word it
+ * does not declare — a node's name, a typo — ends it. Empty when the first word is no action.
  */
+export function actionOf(cmd: Command, positionals: readonly string[]): string {
+  const actions = cmd.actions ?? [];
+  let depth = 0;
+  while (depth < positionals.length && actions.includes(positionals.slice(0, depth + 1).join(' '))) depth++;
+  return positionals.slice(0, depth).join(' ');
+}
+
+/** `omega nodes list`: the command and its action words ({@link actionOf}), for "run … --help". */
 export function commandWords(cmd: Command, positionals: readonly string[]): string {
-  const words = [`omega ${cmd.name}`];
-  const actions = Object.values(cmd.options).flatMap((o) => o.for ?? []);
-  for (const [i, w] of positionals.entries()) {
-    if (!/^[a-z][a-z-]*$/.test(w) || !new RegExp(`(^|[\\s<|\\[])${w}([\\s>|\\]]|$)`).test(cmd.usage)) break;
-    const prefix = positionals.slice(0, i + 1).join(' ');
-    // The first word is the action; a further one only when a flag's action goes that deep (`quota set`).
-    if (i > 0 && !actions.some((a) => a === prefix || a.startsWith(`${prefix} `))) break;
-    words.push(w);
-  }
-  return words.join(' ');
+  const action = actionOf(cmd, positionals);
+  return `omega ${cmd.name}${action ? ` ${action}` : ''}`;
 }
 
 /**
@@ -33,6 +33,7 @@ export function flagErrorText(cmd: Command, args: string[]): string | undefined 
     options: parseArgsOptions(cmd),
   });
   const positionals = tokens.flatMap((t) => (t.kind === 'positional' ? [t.value] : []));
+  const action = actionOf(cmd, positionals);
   const where = commandWords(cmd, positionals);
   const help = `run ${where} --help`;
   // A flag's value is never echoed: it may be a secret (`--token -S3cr3t`, `--password-stdin=hunter2`).
@@ -41,7 +42,7 @@ export function flagErrorText(cmd: Command, args: string[]): string | undefined 
     const option = t.name === 'help' ? { type: 'boolean' } : cmd.options[t.name];
     if (!option) {
       const afterDashes =
-        !t.rawName.startsWith('--') && takesCommand(cmd.usage, positionals[0])
+        !t.rawName.startsWith('--') && cmd.takesCommand?.includes(action)
           ? `; put the command after --, as in -- CMD ${t.rawName}`
           : '';
       return `unknown flag ${t.rawName} for ${where}; ${help}${afterDashes}`;
@@ -59,25 +60,4 @@ export function flagErrorText(cmd: Command, args: string[]): string | undefined 
         : `${flag} needs a value, and the next word starts with - so it is read as a flag (write ${flag}=VALUE to pass a value that starts with -)`;
   }
   return undefined;
-}
-
-/**
- * Whether the usage of `action` takes `-- CMD`, looking at the part of the usage from the action
- * word to the `|` or bracket that closes it.
- */
-function takesCommand(usage: string, action: string | undefined): boolean {
-  if (!action || !/^[a-z][a-z-]*$/.test(action)) return false;
-  const start = usage.search(new RegExp(`(?<=[<|\\s(\\[])${action}(?=[\\s>|\\])])`));
-  if (start < 0) return false;
-  let depth = 0;
-  let end = start;
-  for (; end < usage.length; end++) {
-    const c = usage[end] as string;
-    if ('<([{'.includes(c)) depth++;
-    else if ('>)]}'.includes(c)) {
-      if (depth === 0) break;
-      depth--;
-    } else if (c === '|' && depth === 0) break;
-  }
-  return usage.slice(start, end).includes('-- CMD');
 }

@@ -2,36 +2,11 @@ import { hasErrorCode } from '@omega/protocol';
 import { KERNEL_VERSION } from '../kernel/index.js';
 import { ApiError } from './api-client.js';
 import { type Command, renderHelp, UsageError } from './command.js';
-import { agentCommand } from './commands/agent.js';
-import { alertsCommand } from './commands/alerts.js';
-import { contextCommand } from './commands/context.js';
-import { loginCommand, logoutCommand } from './commands/login.js';
-import { marketplaceCommand } from './commands/marketplace.js';
-import { nodesCommand } from './commands/nodes.js';
-import { pluginCommand } from './commands/plugin.js';
-import { securityCommand } from './commands/security.js';
-import { sessionsCommand } from './commands/sessions.js';
-import { startCommand } from './commands/start.js';
-import { statusCommand } from './commands/status.js';
+import { COMMANDS } from './command-list.js';
 import { parseFlags } from './parse-flags.js';
 import { systemErrorText } from './system-error-text.js';
 import { TargetError } from './target.js';
 import { terminalSafe } from './terminal-safe.js';
-
-const COMMANDS: Command[] = [
-  startCommand,
-  statusCommand,
-  loginCommand,
-  logoutCommand,
-  contextCommand,
-  pluginCommand,
-  marketplaceCommand,
-  securityCommand,
-  nodesCommand,
-  sessionsCommand,
-  alertsCommand,
-  agentCommand,
-];
 
 /** Flags every command that talks to a kernel takes (a command's own definition wins). */
 const GLOBAL_OPTIONS: Command['options'] = {

@@ -115,6 +115,7 @@ export const alertsCommand: Command = {
     state: { type: 'string', description: 'silences: only active or expired ones' },
     json: { type: 'boolean', description: 'Print JSON' },
   },
+  actions: ACTIONS,
   async run(values, positionals) {
     const [action = 'list', id] = positionals;
     if (!(ACTIONS as readonly string[]).includes(action)) throw actionError('alerts', action, ACTIONS);

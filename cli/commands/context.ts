@@ -4,12 +4,16 @@ import { ignoredLoginCommand, readCliConfig, writeCliConfig } from '../config/cl
 import { listingLine } from '../listing-line.js';
 import { output } from '../output.js';
 
+/** The actions of `omega context`; `use` and `delete` take a context NAME. */
+const ACTIONS = ['list', 'use', 'delete'] as const;
+
 /** `omega context list|use NAME|delete NAME`: the kernels this CLI knows (like kubectl contexts). */
 export const contextCommand: Command = {
   name: 'context',
   summary: 'List the kernels you signed in to, switch the current one, or forget one.',
   usage: 'omega context <list|use NAME|delete NAME> [--json]',
   options: { json: { type: 'boolean', description: 'Print JSON' } },
+  actions: ACTIONS,
   async run(values, positionals) {
     const [action = 'list', name, ...extra] = positionals;
     if (extra.length) throw new UsageError(`too many arguments: ${extra.join(' ')}`);
@@ -44,7 +48,11 @@ export const contextCommand: Command = {
       return 0;
     }
     if (action !== 'use' && action !== 'delete')
-      throw actionError('context', action, ['list', 'use NAME', 'delete NAME']);
+      throw actionError(
+        'context',
+        action,
+        ACTIONS.map((a) => (a === 'list' ? a : `${a} NAME`)),
+      );
     if (!name) throw new UsageError(`context ${action} needs a NAME; omega context list shows them`);
     const ignored = config.ignored;
     if (ignored && Object.hasOwn(ignored.contexts, name)) {

@@ -98,6 +98,7 @@ export const marketplaceCommand: Command = {
     host: str('serve: address (default 127.0.0.1)'),
     json: { type: 'boolean', description: 'Print JSON' },
   },
+  actions: ACTIONS,
   async run(values, positionals) {
     const [action, dirArg, arg, ...extra] = positionals;
     const json = values.json === true;

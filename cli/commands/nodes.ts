@@ -1,6 +1,6 @@
 import { actionError } from '../action-error.js';
 import type { ApiBody, ApiQuery } from '../api-types.js';
-import { type Command, UsageError } from '../command.js';
+import { type Command, nestedActions, UsageError } from '../command.js';
 import { deadlineFlag } from '../deadline-flag.js';
 import { bytes } from '../format-bytes.js';
 import { intFlag } from '../int-flag.js';
@@ -425,6 +425,7 @@ export const nodesCommand: Command = {
     description: { for: ['token create'], type: 'string', description: 'token create: what it is for' },
     all: { for: ['pending'], type: 'boolean', description: 'pending: show rejected agents too' },
   },
+  actions: nestedActions(ACTIONS, { token: TOKEN_ACTIONS }),
   async run(values, positionals) {
     const [action, ...rest] = positionals;
     if (!action || !(ACTIONS as readonly string[]).includes(action))

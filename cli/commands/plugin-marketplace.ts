@@ -15,6 +15,8 @@ type Values = Record<string, string | boolean | undefined>;
 
 /** `omega plugin` actions served by the marketplace. */
 export const MARKETPLACE_ACTIONS = ['search', 'upgrade', 'rollback', 'remove', 'verify', 'source'] as const;
+/** The actions under `omega plugin source`. */
+export const SOURCE_ACTIONS = ['add', 'list', 'remove'] as const;
 
 /**
  * HTTP wait of an install/upgrade/rollback: every download has its own deadline in the kernel

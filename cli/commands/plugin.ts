@@ -1,11 +1,16 @@
 import type { PluginView } from '../../kernel/index.js';
 import { actionError } from '../action-error.js';
-import { type Command, UsageError } from '../command.js';
+import { type Command, nestedActions, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { fieldLine, listingLine } from '../listing-line.js';
 import { output } from '../output.js';
 import { runPluginInstall, runPluginTrust } from './plugin-install.js';
-import { isArchiveArg, MARKETPLACE_ACTIONS, runMarketplaceAction } from './plugin-marketplace.js';
+import {
+  isArchiveArg,
+  MARKETPLACE_ACTIONS,
+  runMarketplaceAction,
+  SOURCE_ACTIONS,
+} from './plugin-marketplace.js';
 
 const ACTIONS = [
   'list',
@@ -98,6 +103,7 @@ export const pluginCommand: Command = {
     root: { type: 'string', description: 'source add: the root.json to pin for the new marketplace source' },
     remote: { type: 'boolean', description: 'info: show what the marketplace offers for NAME' },
   },
+  actions: nestedActions(ACTIONS, { source: SOURCE_ACTIONS }),
   async run(values, positionals) {
     const [action, name, ...extra] = positionals;
     const json = values.json === true;

@@ -14,6 +14,7 @@ export const securityCommand: Command = {
       description: `Token lifetime in seconds (default 900, at most ${MAX_BREAK_GLASS_SEC})`,
     },
   },
+  actions: ['break-glass'],
   async run(values, positionals) {
     if (positionals[0] !== 'break-glass')
       throw new UsageError('omega security: the only action is break-glass');

@@ -10,7 +10,8 @@ import { type Obj, str, type Values } from './flags.js';
 import { quotaText } from './quota-text.js';
 import { quotaUser } from './quota-user.js';
 
-const QUOTA_ACTIONS = ['list', 'me', 'show', 'set', 'rm'] as const;
+/** The actions under `sessions quota`. */
+export const QUOTA_ACTIONS = ['list', 'me', 'show', 'set', 'rm'] as const;
 
 async function quotaAction(
   action: string | undefined,
