@@ -1,3 +1,5 @@
+import { parseUntrustedJson } from './json-guard.js';
+
 /** An error reported by a plugin host, as plain data. */
 export interface PluginErrorData {
   code: string;
@@ -30,4 +32,16 @@ export function toPluginError(v: unknown): PluginErrorData {
     if (text.length <= EXTRAS_MAX_CHARS) out.extras = extras as Record<string, unknown>;
   }
   return out;
+}
+
+/**
+ * The plugin error in the body of a host's error frame (RESULT_ERR, LOAD_FAILED), read from its
+ * first 8 KB at most 8 levels deep; the generic failure when that does not parse.
+ */
+export function readPluginError(body: Buffer): PluginErrorData {
+  try {
+    return toPluginError(parseUntrustedJson(body.subarray(0, 8192).toString('utf8'), 8));
+  } catch {
+    return toPluginError(undefined);
+  }
 }
