@@ -1,38 +1,17 @@
 import { join } from 'node:path';
 import { ERROR_CODES, type ErrorCode, omegaError } from '@omega/protocol';
 import semver from 'semver';
-import {
-  corePluginNames,
-  type InstallTarget,
-  MAX_ARCHIVE_BYTES,
-  type PluginManager,
-  panelConsents,
-  readInstalledPlugin,
-} from '../../kernel/index.js';
-import { MARKETPLACE_TOPICS } from '../events/marketplace-topics.js';
+import type { InstallTarget, PluginManager } from '../../kernel/index.js';
 import { type ArtifactStore, artifactStore } from '../install/artifact-store.js';
-import { consentBaseline } from '../install/consent-baseline.js';
-import {
-  type InstalledRelease,
-  type InstalledState,
-  loadInstalledState,
-  saveInstalledState,
-} from '../install/installed-state.js';
-import { fromStore, type SwitchStep, switchPlugins } from '../install/switch-plugins.js';
-import { verifyArtifact } from '../install/verify-artifact.js';
-import { downloadFailed, type VerifiedRelease, verifyRelease } from '../metadata/index.js';
+import { loadInstalledState, saveInstalledState } from '../install/installed-state.js';
+import { fromStore } from '../install/switch-plugins.js';
 import { ownEntry } from '../metadata/own-entry.js';
-import {
-  type Candidate,
-  consentPlan,
-  describePlan,
-  type Plan,
-  type PlanRequest,
-  type PlanStep,
-  permissionDiff,
-  resolvePlugins,
-} from '../resolve/index.js';
-import { type DownloadProgress, readSource } from './read-source.js';
+import { describePlan, type Plan, type PlanRequest } from '../resolve/index.js';
+import { checkRevocations } from './check-revocations.js';
+import { findOffers } from './find-offers.js';
+import { installPlan } from './install-plan.js';
+import { planChange } from './plan-change.js';
+import type { DownloadProgress } from './read-source.js';
 import { refreshMetadata, trustRoot, type VerifiedMetadata } from './refresh-metadata.js';
 import { type SourceEntry, sourceRegistry } from './source-registry.js';
 
@@ -67,11 +46,6 @@ export interface MarketplaceOptions {
   now?: () => Date;
 }
 
-interface Offer {
-  meta: VerifiedMetadata;
-  release: VerifiedRelease;
-}
-
 /** The marketplace client of a running kernel. */
 export type Marketplace = ReturnType<typeof createMarketplace>;
 
@@ -86,6 +60,7 @@ export function createMarketplace(o: MarketplaceOptions) {
   const stateFile = join(base, 'installed.json');
   const now = () => o.now?.() ?? new Date();
   const progress = o.onProgress ? { onProgress: o.onProgress } : {};
+  const revocationTarget = { stateFile, plugins: o.plugins, publish: o.publish };
   let lock: Promise<unknown> = Promise.resolve();
   /** One change at a time: concurrent installs would race on the plugin folders. */
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -133,7 +108,7 @@ export function createMarketplace(o: MarketplaceOptions) {
    */
   async function refreshAll(): Promise<VerifiedMetadata[]> {
     const { metas, failed } = await refreshEach();
-    await checkRevocations(metas);
+    await checkRevocations(revocationTarget, metas);
     const first = failed[0];
     if (first)
       throw omegaError(
@@ -144,165 +119,12 @@ export function createMarketplace(o: MarketplaceOptions) {
     return metas;
   }
 
-  const sourceOf = (metas: VerifiedMetadata[], name: string) =>
-    metas.find((m) => ownEntry(m.index.plugins, name));
-
-  async function offers(metas: VerifiedMetadata[], name: string): Promise<Offer[]> {
-    const meta = sourceOf(metas, name);
-    if (!meta) return [];
-    const versions = Object.keys(ownEntry(meta.index.plugins, name)?.versions ?? {});
-    return Promise.all(
-      versions.map(async (v) => ({ meta, release: await verifyRelease(meta.index, name, v, meta.source) })),
+  const plan = async (req: ChangeRequest) =>
+    planChange(
+      { stateFile, install: o.install, plugins: o.plugins, kernelVersion: o.kernelVersion },
+      req,
+      await refreshAll(),
     );
-  }
-
-  const candidate = (x: Offer): Candidate => ({
-    name: x.release.statement.plugin,
-    version: x.release.statement.version,
-    manifest: x.release.manifest,
-    ...(x.release.status ? { status: x.release.status } : {}),
-  });
-
-  async function checkRevocations(
-    metas: VerifiedMetadata[],
-  ): Promise<Array<{ plugin: string; version: string; reason: string }>> {
-    const state = await loadInstalledState(stateFile);
-    const found: Array<{ plugin: string; version: string; reason: string }> = [];
-    for (const [name, p] of Object.entries(state.plugins)) {
-      const entry = ownEntry(metas.find((m) => m.source === p.current.source)?.index.plugins, name);
-      const status = ownEntry(entry?.versions, p.current.version)?.status;
-      if (status?.state !== 'revoked') continue;
-      found.push({ plugin: name, version: p.current.version, reason: status.reason });
-      if (p.revoked?.version === p.current.version) continue;
-      await o.plugins.disable(name).catch(() => undefined);
-      p.revoked = { version: p.current.version, reason: status.reason, at: status.at };
-      o.publish?.(MARKETPLACE_TOPICS.pluginRevoked, {
-        plugin: name,
-        version: p.current.version,
-        reason: status.reason,
-      });
-    }
-    await saveInstalledState(stateFile, state);
-    return found;
-  }
-
-  function installedMap(state: InstalledState) {
-    const out: Record<string, { version: string; dependencies: Record<string, string> }> = {};
-    for (const v of o.plugins.list()) out[v.name] = { version: v.version, dependencies: v.dependencies };
-    for (const [name, p] of Object.entries(state.plugins))
-      out[name] ??= { version: p.current.version, dependencies: p.current.manifest.dependencies };
-    return out;
-  }
-
-  async function plan(
-    req: ChangeRequest,
-  ): Promise<{ plan: Plan; offers: Map<string, Offer>; metas: VerifiedMetadata[] }> {
-    const metas = await refreshAll();
-    const state = await loadInstalledState(stateFile);
-    const chosen = new Map<string, Offer>();
-    let steps: Array<{ name: string; from?: string; offer: Offer }>;
-    if (req.op === 'rollback') {
-      const p = ownEntry(state.plugins, req.name);
-      if (!p)
-        throw omegaError(
-          'OMEGA_ERR_PLUGIN_NOT_FOUND',
-          `"${req.name}" was not installed from a marketplace.`,
-          { plugin: req.name },
-        );
-      const meta = metas.find((m) => m.source === p.current.source);
-      const target = [...p.history].reverse().find((h) => {
-        const st = ownEntry(ownEntry(meta?.index.plugins, req.name)?.versions, h.version);
-        return st !== undefined && st.status?.state !== 'revoked' && h.version !== p.current.version;
-      });
-      if (!target || !meta)
-        throw omegaError(
-          'OMEGA_ERR_PLUGIN_REVOKED',
-          `No earlier version of ${req.name} to roll back to that is still listed and not revoked (history: ${p.history.map((h) => h.version).join(', ') || 'none'}).`,
-          { plugin: req.name },
-        );
-      const release = await verifyRelease(meta.index, req.name, target.version, meta.source);
-      steps = [{ name: req.name, from: p.current.version, offer: { meta, release } }];
-    } else {
-      const installed = installedMap(state);
-      const managed = Object.keys(state.plugins);
-      const names = req.op === 'install' ? [req.name] : req.name ? [req.name] : managed;
-      if (req.op === 'upgrade')
-        for (const n of names)
-          if (!ownEntry(state.plugins, n))
-            throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `"${n}" was not installed from a marketplace.`, {
-              plugin: n,
-            });
-      const cache = new Map<string, Offer[]>();
-      const resolved = await resolvePlugins({
-        requests: names.map((n) => ({
-          name: n,
-          range: req.op === 'install' ? (req.range ?? '*') : installed[n] ? `>=${installed[n].version}` : '*',
-        })),
-        movable: new Set(req.op === 'upgrade' && !req.name ? managed : names),
-        installed,
-        kernelVersion: o.kernelVersion,
-        available: async (n) => {
-          if (!cache.has(n)) cache.set(n, await offers(metas, n));
-          return cache.get(n)!.map(candidate);
-        },
-      });
-      steps = resolved.map((r) => ({
-        name: r.name,
-        ...(r.from ? { from: r.from } : {}),
-        offer: cache.get(r.name)!.find((x) => x.release.statement.version === r.to.version)!,
-      }));
-    }
-    // Refused at resolve time, before anything is downloaded: a core plugin's name (an index
-    // may offer one) and an artifact larger than any valid archive (a signed claim of any length).
-    const core = await corePluginNames(o.install.bundledDirs);
-    for (const s of steps) {
-      if (core.has(s.name))
-        throw omegaError(
-          'OMEGA_ERR_ALREADY_EXISTS',
-          `Source ${s.offer.meta.source} offers "${s.name}", the name of a core plugin of this kernel; nothing can be installed under it. Do not use this source for it.`,
-          { plugin: s.name, source: s.offer.meta.source, reason: 'core-plugin' },
-        );
-      const { length } = s.offer.release.statement.artifact;
-      if (length > MAX_ARCHIVE_BYTES)
-        throw downloadFailed(
-          {
-            source: s.offer.meta.source,
-            role: 'artifact',
-            plugin: s.name,
-            version: s.offer.release.statement.version,
-          },
-          'too-large',
-          `the release statement claims a ${length}-byte artifact; no valid archive exceeds ${MAX_ARCHIVE_BYTES} bytes, so nothing was downloaded`,
-          `at most ${MAX_ARCHIVE_BYTES} bytes`,
-          length,
-        );
-    }
-    const out: PlanStep[] = [];
-    for (const s of steps) {
-      chosen.set(s.name, s.offer);
-      const cur = ownEntry(state.plugins, s.name)?.current;
-      const rel = s.offer.release;
-      const installed = await readInstalledPlugin(o.install, s.name);
-      out.push({
-        name: s.name,
-        ...(s.from ? { from: s.from } : {}),
-        to: rel.statement.version,
-        source: s.offer.meta.source,
-        publisher: rel.statement.publisher,
-        artifact: rel.statement.artifact.integrity,
-        diff: permissionDiff(
-          consentBaseline(installed, cur ? { kid: cur.signer, name: cur.publisher } : undefined),
-          {
-            permissions: rel.manifest.permissions,
-            limits: rel.manifest.limits,
-            publisher: { kid: rel.signer, name: rel.statement.publisher },
-            panels: panelConsents(rel.manifest),
-          },
-        ),
-      });
-    }
-    return { plan: consentPlan(req, out), offers: chosen, metas };
-  }
 
   async function apply(
     req: ChangeRequest,
@@ -323,49 +145,22 @@ export function createMarketplace(o: MarketplaceOptions) {
           { plan: p, consent: p.consent },
         );
       }
-      const state = await loadInstalledState(stateFile);
-      // Download and verify every artifact before anything is switched.
-      const steps: SwitchStep[] = [];
-      for (const s of p.steps) {
-        const { meta, release } = chosen.get(s.name)!;
-        const ctx = { source: meta.source, role: 'artifact' as const, plugin: s.name, version: s.to };
-        const stored = await store.get(release.statement.artifact.integrity, {
-          plugin: s.name,
-          version: s.to,
-        });
-        const bytes =
-          stored ??
-          (await readSource(meta.source, release.statement.artifact.url, {
-            maxBytes: Math.min(release.statement.artifact.length, MAX_ARCHIVE_BYTES),
-            timeoutMs: o.downloadTimeoutMs ?? 50_000,
-            stallMs: o.downloadStallMs ?? 15_000,
-            ctx,
-            ...progress,
-          }))!;
-        const next = await verifyArtifact(bytes, release, meta.index, meta.source, o.kernelVersion);
-        await store.put(bytes);
-        const previous = ownEntry(state.plugins, s.name)?.current;
-        const record: InstalledRelease = {
-          version: s.to,
-          source: meta.source,
-          artifact: release.statement.artifact.integrity,
-          publisher: release.statement.publisher,
-          signer: release.signer,
-          manifest: release.manifest,
-          installedAt: now().toISOString(),
-        };
-        steps.push({ name: s.name, next, record, ...(previous ? { previous } : {}) });
-      }
-      await switchPlugins(
-        { install: o.install, plugins: o.plugins, store, healthWindowMs: o.healthWindowMs ?? 1000 },
-        steps,
+      await installPlan(
+        {
+          stateFile,
+          store,
+          install: o.install,
+          plugins: o.plugins,
+          kernelVersion: o.kernelVersion,
+          healthWindowMs: o.healthWindowMs ?? 1000,
+          downloadTimeoutMs: o.downloadTimeoutMs ?? 50_000,
+          downloadStallMs: o.downloadStallMs ?? 15_000,
+          now,
+          ...progress,
+        },
+        p,
+        chosen,
       );
-      for (const s of steps) {
-        const entry = ownEntry(state.plugins, s.name);
-        const history = [...(entry?.history ?? []).filter((h) => h.version !== s.record.version), s.record];
-        state.plugins[s.name] = { current: s.record, history: history.slice(-10) };
-      }
-      await saveInstalledState(stateFile, state);
       return p;
     });
   }
@@ -425,7 +220,7 @@ export function createMarketplace(o: MarketplaceOptions) {
     /** Every version of a plugin with its verified statement, status and compatibility, and what is installed. */
     async info(name: string) {
       const metas = await refreshAll();
-      const list = await offers(metas, name);
+      const list = await findOffers(metas, name);
       if (list.length === 0)
         throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `No marketplace source offers "${name}".`, {
           plugin: name,
@@ -487,7 +282,7 @@ export function createMarketplace(o: MarketplaceOptions) {
      */
     async verify() {
       const { metas, failed } = await refreshEach();
-      const revoked = await checkRevocations(metas);
+      const revoked = await checkRevocations(revocationTarget, metas);
       const state = await loadInstalledState(stateFile);
       const verified = new Set(metas.map((m) => m.source));
       const plugins = [];
