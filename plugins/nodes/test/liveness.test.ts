@@ -257,6 +257,38 @@ describe('liveness (kernel clock, sweep timer)', () => {
     expect(report.data).toEqual({ node: a.id, topic: 'session.ended', data: { session: 's1', exit: 0 } });
   });
 
+  // Older notes: the nodes plugin kept an agent's cgroup report and specs raw (a terminal escape
+  // or a line break in its words reached the dashboard, the sinks and --json readers); the CLI
+  // only flattened them when printing.
+  it("an agent's cgroup report and specs are kept and passed on without control characters", async () => {
+    const a = await join('words');
+    const ESC = 'v2 \u001b]52;c;ZWNobw==\u0007\r\nFAKE';
+    await deliver([
+      {
+        ...hb(a.id, a.conn, 1),
+        m: { k: 'report', topic: 'cgroup', data: { mode: ESC, notes: [ESC], [ESC]: 1 } },
+      },
+      { ...hb(a.id, a.conn, 2), m: { k: 'specs', specs: { hostname: ESC, cgroup: { mode: ESC } } } },
+    ]);
+    const clean = 'v2  ]52;c;ZWNobw== FAKE'; // each run of controls is one space
+    const report = await until(() =>
+      k.events(['nodes.agent.report']).find((e) => (e.data as Doc).node === a.id),
+    );
+    expect(report.data).toEqual({
+      node: a.id,
+      topic: 'cgroup',
+      data: { mode: clean, notes: [clean], [clean]: 1 },
+    });
+    const shown = await until(async () => {
+      const n = await api<Doc>(k, `/api/v1/nodes/${a.id}`);
+      return n.body.status.specs?.hostname === undefined ? undefined : n.body;
+    });
+    expect(shown.status.specs.hostname).toBe(clean);
+    expect(shown.status.cgroup).toEqual({ mode: clean });
+    // (JSON escapes C0 controls, so the text is checked for their escapes and for raw C1)
+    expect(JSON.stringify(shown)).not.toMatch(/\\u00[01][0-9a-f]|[\x7f-\x9f]/);
+  });
+
   it('malformed events and events for unknown nodes are skipped, the rest of the batch applies', async () => {
     const a = await join('batch');
     await deliver([

@@ -1,4 +1,5 @@
 import { NODES_TOPICS } from '../event-topics.js';
+import { printableData } from '../liveness/reasons.js';
 import type { NodeEntry } from '../registry/node-record.js';
 import { type NodesRuntime, STORAGE_WAIT_MS } from '../runtime.js';
 import { readSlurmNodes } from '../slurm/read-slurm-nodes.js';
@@ -157,20 +158,22 @@ function apply(rt: NodesRuntime, e: NodeEntry, ev: AgentEvent): Promise<unknown>
           .catch(() => {});
         return undefined;
       }
+      // The agent's words, kept and passed on without control characters (its cgroup notes were stored raw).
+      const data = printableData(m.data ?? null);
       if (
         (m.topic === 'cgroup' || m.topic === 'enforcement') &&
-        m.data !== null &&
-        typeof m.data === 'object' &&
-        !Array.isArray(m.data)
+        data !== null &&
+        typeof data === 'object' &&
+        !Array.isArray(data)
       ) {
-        e.record.cgroup = m.data as Record<string, unknown>;
+        e.record.cgroup = data as Record<string, unknown>;
         rt.registry.save(e).catch(() => {});
       }
       if (m.topic === 'slurm.nodes') {
-        const reported = readSlurmNodes(m.data);
+        const reported = readSlurmNodes(data);
         if (reported) rt.slurm.update({ id, name: e.record.name }, reported, ev.at);
       }
-      rt.out.publish(NODES_TOPICS.agentReport, { node: id, topic: m.topic, data: m.data ?? null });
+      rt.out.publish(NODES_TOPICS.agentReport, { node: id, topic: m.topic, data });
       return undefined;
     }
   }

@@ -1,6 +1,7 @@
 import { isoTime } from '@omega/sdk';
 import { toBase64url } from '../crypto/base64url.js';
 import { sha256 } from '../crypto/sha256.js';
+import { printableData } from '../liveness/reasons.js';
 import { capacityFromSpecs } from '../registry/capacity-from-specs.js';
 import type { NodeEntry, NodeRecord } from '../registry/node-record.js';
 import { SPECS_STORE } from '../registry/node-registry.js';
@@ -28,9 +29,9 @@ function digestOf(json: string): string {
 export function applySpecs(
   rt: NodesRuntime,
   r: NodeRecord,
-  specs: Record<string, unknown>,
+  claimed: Record<string, unknown>,
 ): { specs: Record<string, unknown>; at: string } | undefined {
-  const json = JSON.stringify(specs);
+  const json = JSON.stringify(claimed);
   if (json.length > MAX_SPECS_BYTES) {
     rt.ctx.log
       .warn('nodes: specs too large; kept the previous ones', { node: r.id, bytes: json.length })
@@ -39,6 +40,8 @@ export function applySpecs(
   }
   const digest = digestOf(json);
   if (digest === r.specsDigest) return undefined;
+  // What the agent claims, kept and shown without control characters (host names, models, cgroup notes).
+  const specs = printableData(claimed) as Record<string, unknown>;
   r.specsDigest = digest;
   r.capacity = capacityFromSpecs(specs);
   const cgroup = specs.cgroup ?? specs.enforcement;

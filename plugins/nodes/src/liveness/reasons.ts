@@ -53,3 +53,21 @@ export function tcpSuffix(transport: 'acked' | 'unacked' | 'unknown' | undefined
   if (transport === 'unacked') return '; TCP data to it is not acknowledged (link cut?)';
   return '';
 }
+
+/** Deepest nesting kept of an agent's data (specs, reports: a handful of levels when honest). */
+const MAX_DATA_DEPTH = 16;
+
+/**
+ * An agent's data (its specs, its reports) with every string and key made {@link printable}:
+ * what it claims reaches the registry, the dashboard, event sinks and `--json` readers without
+ * terminal escapes or line breaks. Nesting past {@link MAX_DATA_DEPTH} is dropped (null).
+ */
+export function printableData(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return printable(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DATA_DEPTH) return null;
+  if (Array.isArray(value)) return value.map((v) => printableData(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[printable(k)] = printableData(v, depth + 1);
+  return out;
+}
