@@ -1,22 +1,6 @@
+import { CERT_DATE_CODES, PLAIN_ANSWER_CODES, UNTRUSTED_CERT_CODES } from '@omega/protocol';
 import type { ConnectionErrorCode } from './connection-error-codes.js';
 import { unresolvedHostText } from './system-error-text.js';
-
-/** Certificate errors (Node's and OpenSSL's codes): the server speaks TLS, but this CLI does not trust it. */
-const UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-]);
-
-/**
- * OpenSSL's codes for a first answer that is no TLS record (a plain-http server's `HTTP/1.1 400`):
- * only these mean "wrong scheme"; any other ERR_SSL_* is a real TLS server whose handshake failed,
- * and suggesting http:// there would send the token in clear.
- */
-const PLAIN_ANSWER = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 /** getaddrinfo's codes for a host name that does not resolve (no such name; no answer now). */
 const UNRESOLVED = new Set(['ENOTFOUND', 'EAI_AGAIN']);
@@ -38,7 +22,7 @@ export function connectErrorText(url: string, err: Error): { message: string; co
       message: `${unresolvedHostText(typeof cause.hostname === 'string' ? cause.hostname : u.hostname, code)} (kernel URL ${url})`,
       code: 'UNRESOLVED',
     };
-  if (u.protocol === 'https:' && PLAIN_ANSWER.has(code))
+  if (u.protocol === 'https:' && PLAIN_ANSWER_CODES.has(code))
     return {
       message: `the server at ${url} does not speak TLS on that port; use http://${u.host} if the kernel serves plain http there, or check the port`,
       code: 'NOT_TLS',
@@ -53,7 +37,12 @@ export function connectErrorText(url: string, err: Error): { message: string; co
       message: `the TLS certificate of ${url} is not for ${u.hostname}; use the name it was issued for in --url`,
       code: 'TLS_WRONG_NAME',
     };
-  if (u.protocol === 'https:' && UNTRUSTED.has(code))
+  if (u.protocol === 'https:' && CERT_DATE_CODES.has(code))
+    return {
+      message: `the TLS certificate of ${url} is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not valid yet'} (${code}); renew it, or check this machine's clock`,
+      code: 'TLS_EXPIRED',
+    };
+  if (u.protocol === 'https:' && UNTRUSTED_CERT_CODES.has(code))
     return {
       message: `the TLS certificate of ${url} is not trusted (${code}); give its CA with NODE_EXTRA_CA_CERTS=ca.pem, or check --url`,
       code: 'TLS_UNTRUSTED',

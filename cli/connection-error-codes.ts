@@ -9,7 +9,8 @@ export const CONNECTION_ERROR_CODES = {
   NOT_TLS: 'https:// to a port that answered in plain http',
   TLS_FAILED: 'the TLS handshake failed (protocol version, cipher, client certificate)',
   TLS_WRONG_NAME: 'the TLS certificate is for another host name',
-  TLS_UNTRUSTED: 'the TLS certificate is not trusted (self-signed, unknown CA, expired)',
+  TLS_UNTRUSTED: 'the TLS certificate is not trusted (self-signed, unknown CA)',
+  TLS_EXPIRED: 'the TLS certificate is expired or not valid yet',
   UNRESOLVED: 'the host name does not resolve',
   UNREACHABLE: 'no answer: the connection was refused, reset or closed',
 } as const satisfies Record<string, string>;

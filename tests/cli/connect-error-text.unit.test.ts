@@ -47,6 +47,15 @@ describe('connectErrorText: why no answer came, in words that name the fix', () 
     expect(connectErrorText(url, failed('DEPTH_ZERO_SELF_SIGNED_CERT')).code).toBe('TLS_UNTRUSTED');
   });
 
+  // An expired certificate said "not trusted … give its CA with NODE_EXTRA_CA_CERTS": no CA helps.
+  it('an expired or not yet valid certificate says to renew it or check the clock', () => {
+    expect(connectErrorText(url, failed('CERT_HAS_EXPIRED'))).toEqual({
+      message: `the TLS certificate of ${url} is expired (CERT_HAS_EXPIRED); renew it, or check this machine's clock`,
+      code: 'TLS_EXPIRED',
+    });
+    expect(connectErrorText(url, failed('CERT_NOT_YET_VALID')).message).toMatch(/is not valid yet/);
+  });
+
   it('a host name that does not resolve says so (it said "no kernel answers")', async () => {
     for (const code of ['ENOTFOUND', 'EAI_AGAIN'])
       expect(
@@ -72,18 +81,27 @@ describe('connectErrorText: why no answer came, in words that name the fix', () 
       'ERR_SSL_X',
       'ERR_TLS_CERT_ALTNAME_INVALID',
       'CERT_HAS_EXPIRED',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
       'ENOTFOUND',
       'ECONNREFUSED',
     ]
       .map((c) => connectErrorText(url, failed(c)).code)
       .concat(connectErrorText('http://h:1', failed('UND_ERR_SOCKET')).code);
     expect(new Set(codes)).toEqual(
-      new Set(['NOT_TLS', 'TLS_FAILED', 'TLS_WRONG_NAME', 'TLS_UNTRUSTED', 'UNRESOLVED', 'UNREACHABLE']),
+      new Set([
+        'NOT_TLS',
+        'TLS_FAILED',
+        'TLS_WRONG_NAME',
+        'TLS_EXPIRED',
+        'TLS_UNTRUSTED',
+        'UNRESOLVED',
+        'UNREACHABLE',
+      ]),
     );
     for (const code of [...codes, 'TIMEOUT', 'NOT_OMEGA'])
       expect(isConnectionErrorCode(code), code).toBe(true);
     for (const code of ['OMEGA_ERR_UNAVAILABLE', 'HTTP_404', 'toString', '__proto__'])
       expect(isConnectionErrorCode(code), code).toBe(false);
-    expect(Object.keys(CONNECTION_ERROR_CODES)).toHaveLength(8);
+    expect(Object.keys(CONNECTION_ERROR_CODES)).toHaveLength(9);
   });
 });

@@ -1,10 +1,4 @@
-/** Certificate codes Node's TLS gives for a certificate the agent does not trust. */
-const UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-]);
+import { CERT_DATE_CODES, PLAIN_ANSWER_CODES, UNTRUSTED_CERT_CODES } from '@omega/protocol';
 
 /** What the kernel's agent gateway answers a handshake it cannot take now (create-agent-gateway.ts). */
 const BUSY = new Set(['429', '503']);
@@ -26,13 +20,13 @@ export function connectErrorText(err: Error & { code?: string }, url: URL): stri
     return `a proxy in front of ${host} answered HTTP ${status}: is the kernel behind it running?`;
   if (status)
     return `${host} answered HTTP ${status}, not the agent WebSocket: check that --server names an Omega kernel (its URL and port)`;
-  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/.test(message))
+  if (PLAIN_ANSWER_CODES.has(code) || /wrong version number/.test(message))
     return `${host} does not speak TLS on that port: use http:// in --server, or the kernel's TLS port`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     return `the kernel's certificate is not for ${url.hostname}: use the name it was issued for in --server`;
-  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+  if (CERT_DATE_CODES.has(code))
     return `the kernel's certificate is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not valid yet'}: renew it, or check this machine's clock`;
-  if (UNTRUSTED.has(code))
+  if (UNTRUSTED_CERT_CODES.has(code))
     return `the kernel's certificate is not trusted (${code}): pin it with --cert-sha256 (a join token of omega nodes token create carries it)`;
   if (code === 'ECONNREFUSED')
     return `nothing listens at ${host}: is the kernel running, and is --server right?`;
