@@ -25,7 +25,12 @@ import { output } from '../output.js';
 import { readJsonFile } from '../read-json-file.js';
 
 type Values = Record<string, string | boolean | undefined>;
-const str = (description: string) => ({ type: 'string' as const, description });
+/** A string flag for the actions that read it (any other refuses it: a usage error, not a silent no-op). */
+const str = (description: string, ...actions: string[]) => ({
+  type: 'string' as const,
+  description,
+  for: actions,
+});
 const ACTIONS = [
   'keygen',
   'init',
@@ -55,6 +60,9 @@ const threshold = (values: Values, flag: string, fallback: number) => {
   return n;
 };
 
+/** The actions that change the index and sign it (afterIndexChange): each takes the index and timestamp keys. */
+const INDEX_CHANGES = ['add-publisher', 'add-release', 'yank', 'revoke'];
+
 /** Signs the index change and, when timestamp keys are given, the timestamp that pins it. */
 async function afterIndexChange(values: Values, dir: string): Promise<string> {
   const ts = await keysOf(values, 'timestamp-keys', false);
@@ -80,22 +88,33 @@ export const marketplaceCommand: Command = {
     '                                           index.json, timestamp.json and artifacts/*.omp; keep keys elsewhere)',
   ].join('\n'),
   options: {
-    name: str('keygen: file name prefix (default "key")'),
-    'root-keys': str('private key files of the root role (comma-separated)'),
-    'root-threshold': str('root signatures needed (default 2, or 1 with one key)'),
-    'timestamp-keys': str('private key files of the timestamp role'),
-    'timestamp-threshold': str('timestamp signatures needed (default 1)'),
-    'index-keys': str('private key files of the index role'),
-    'index-threshold': str('index signatures needed (default 1)'),
+    name: str('keygen: file name prefix (default "key")', 'keygen'),
+    'root-keys': str('private key files of the root role (comma-separated)', 'init', 'rotate-root'),
+    'root-threshold': str('root signatures needed (default 2, or 1 with one key)', 'init', 'rotate-root'),
+    'timestamp-keys': str(
+      'private key files of the timestamp role',
+      ...INDEX_CHANGES,
+      'init',
+      'timestamp',
+      'rotate-root',
+    ),
+    'timestamp-threshold': str('timestamp signatures needed (default 1)', 'init', 'rotate-root'),
+    'index-keys': str('private key files of the index role', ...INDEX_CHANGES, 'init', 'rotate-root'),
+    'index-threshold': str('index signatures needed (default 1)', 'init', 'rotate-root'),
     'sign-keys': str(
       'rotate-root: private key files that sign the new root, comma-separated: enough old root keys for the old threshold and enough new ones for the new',
+      'rotate-root',
     ),
-    publisher: str('add-release: the publisher name'),
-    'publisher-key': str('add-publisher: public JWK; add-release: private JWK that signs the release'),
-    reason: str('yank/revoke: why (shown to operators, signed)'),
-    'expires-in': str('timestamp: lifetime in seconds (default 86400)'),
-    port: str('serve: port (default 8700; 0 picks one)'),
-    host: str('serve: address (default 127.0.0.1)'),
+    publisher: str('add-release: the publisher name', 'add-release'),
+    'publisher-key': str(
+      'add-publisher: public JWK; add-release: private JWK that signs the release',
+      'add-publisher',
+      'add-release',
+    ),
+    reason: str('yank/revoke: why (shown to operators, signed)', 'yank', 'revoke'),
+    'expires-in': str('timestamp: lifetime in seconds (default 86400)', 'timestamp'),
+    port: str('serve: port (default 8700; 0 picks one)', 'serve'),
+    host: str('serve: address (default 127.0.0.1)', 'serve'),
     json: { type: 'boolean', description: 'Print JSON' },
   },
   actions: ACTIONS,

@@ -85,23 +85,42 @@ export const pluginCommand: Command = {
     json: { type: 'boolean', description: 'Print JSON' },
     yes: {
       type: 'boolean',
+      for: ['install', 'upgrade'],
       description:
         'install/upgrade: confirm a change that asks for nothing new (never approves an escalation)',
     },
     grant: { type: 'string', description: 'removed: use --approve, then narrow grants through the API' },
-    file: { type: 'string', description: 'install/upgrade: the packed plugin file (or give a path with /)' },
+    file: {
+      type: 'string',
+      for: ['install', 'upgrade'],
+      description: 'install/upgrade: the packed plugin file (or give a path with /)',
+    },
     downgrade: {
       type: 'boolean',
+      for: ['install', 'upgrade'],
       description: 'install/upgrade FILE: allow an older version than installed',
     },
-    trust: { type: 'string', description: 'install: first trust this publisher public JWK (see trust)' },
+    trust: {
+      type: 'string',
+      for: ['install'],
+      description: 'install: first trust this publisher public JWK (see trust)',
+    },
     approve: {
       type: 'boolean',
+      for: ['install', 'upgrade', 'rollback'],
       description:
         'install/upgrade/rollback (file or marketplace): approve the diff shown, escalations included',
     },
-    root: { type: 'string', description: 'source add: the root.json to pin for the new marketplace source' },
-    remote: { type: 'boolean', description: 'info: show what the marketplace offers for NAME' },
+    root: {
+      type: 'string',
+      for: ['source add'],
+      description: 'source add: the root.json to pin for the new marketplace source',
+    },
+    remote: {
+      type: 'boolean',
+      for: ['info'],
+      description: 'info: show what the marketplace offers for NAME',
+    },
   },
   actions: nestedActions(ACTIONS, { source: SOURCE_ACTIONS }),
   async run(values, positionals) {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command.js';
+import { alertsCommand } from '../../cli/commands/alerts.js';
+import { marketplaceCommand } from '../../cli/commands/marketplace.js';
 import { nodesCommand } from '../../cli/commands/nodes.js';
+import { pluginCommand } from '../../cli/commands/plugin.js';
 import { sessionsCommand, specFromFlags } from '../../cli/commands/sessions.js';
 import { parseFlags } from '../../cli/parse-flags.js';
 
@@ -87,8 +90,30 @@ describe('omega sessions run flags', () => {
         '--cores does not apply to sessions quota rm (it is for: run, quota set)',
       ],
     ];
+    // (helper review: the plugin, alerts and marketplace flags named no action, so any took them)
+    refused.push(
+      [pluginCommand, ['list', '--yes'], '--yes does not apply to plugin list (it is for: install, upgrade)'],
+      [pluginCommand, ['remove', 'p', '--approve'], '--approve does not apply to plugin remove'],
+      [pluginCommand, ['source', 'list', '--root', 'r.json'], '--root does not apply to plugin source list'],
+      [alertsCommand, ['silences', '--reason', 'x'], '--reason does not apply to alerts silences'],
+      [
+        alertsCommand,
+        ['ack', 'a-1', '--for', '2h'],
+        '--for does not apply to alerts ack (it is for: silence)',
+      ],
+      [
+        marketplaceCommand,
+        ['serve', 'd', '--index-keys', 'i'],
+        '--index-keys does not apply to marketplace serve',
+      ],
+      [marketplaceCommand, ['keygen', 'd', '--port', '1'], '--port does not apply to marketplace keygen'],
+    );
     for (const [cmd, args, message] of refused)
       expect(() => parseFlags(cmd, args), args.join(' ')).toThrow(message);
+    expect(parseFlags(pluginCommand, ['source', 'add', 'm', 'u', '--root', 'r']).values.root).toBe('r');
+    expect(
+      parseFlags(marketplaceCommand, ['yank', 'd', 'p@1', '--timestamp-keys', 't']).values,
+    ).toMatchObject({ 'timestamp-keys': 't' });
     // The actions that take them still do.
     expect(
       parseFlags(nodesCommand, ['drain', 'n2', '--deadline', '6h', '--reason', 'r']).values.deadline,
