@@ -191,6 +191,38 @@ describe.skipIf(reason !== null)(`omega sessions${reason ? ` (skipped: ${reason}
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${id}  pending: no node matches the node selector`);
     expect(r.stderr).toContain(`${id}  cancelled: cancelled by admin: nowhere to run`);
+    // Said once while it waited, not once a poll.
+    expect(r.stderr.split(`${id}  pending: `)).toHaveLength(2);
+  }, 60_000);
+
+  it('logs of a waiting session say it is pending and why: once, and without -f exit 0', async () => {
+    const created = await json('run', '--node-selector', 'pool=nowhere', '--', 'true');
+    const id = created.id as string;
+    const waiting = await waitSession(k, id, (s) => /no node matches/.test(s.status.reason));
+    // newcomer walk: `logs <pending id>` printed nothing and exited 0; `logs -f` polled in silence.
+    const once = await omega('logs', id);
+    expect(once.code).toBe(0);
+    expect(once.stdout).toBe('');
+    expect(once.stderr).toBe(`omega: ${id} has no output yet: it is pending (${waiting.status.reason})\n`);
+
+    let stderr = '';
+    const follower = new Promise<number>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', CLI, 'sessions', 'logs', id, '-f'],
+        { env: { ...process.env, OMEGA_URL: k.url, OMEGA_TOKEN: k.token } },
+      );
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve(code ?? -1));
+    });
+    for (let i = 0; i < 100 && !stderr.includes('\n'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).toBe(`${id}  pending: ${waiting.status.reason}\n`);
+    await new Promise((r) => setTimeout(r, 2500)); // a few polls: nothing more is said
+    expect(stderr).toBe(`${id}  pending: ${waiting.status.reason}\n`);
+    expect((await omega('kill', id)).code).toBe(0);
+    // Cancelled before it ran: there never will be output, which ends the follower (exit 1, one line).
+    expect(await follower).toBe(1);
+    expect(stderr.split('\n').slice(1)).toEqual([expect.stringMatching(/\[SESSIONS_ERR_NO_LOGS\]$/), '']);
   }, 60_000);
 
   it('mistakes: a usage error exits 2 naming the flag, a refused spec exits 1 naming every field', async () => {

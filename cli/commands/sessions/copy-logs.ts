@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kernelApi } from '../../kernel-api.js';
 import type { Values } from './flags.js';
+import { noOutputYet, WAITING, waitingNote } from './waiting-note.js';
 
 /** Seconds one logs call waits for new output while following (the route allows up to 25). */
 const FOLLOW_WAIT_SEC = 20;
@@ -24,18 +25,31 @@ function writeOut(buf: Uint8Array): Promise<void> {
   return new Promise((resolve) => process.stdout.once('drain', resolve));
 }
 
+/** How copyLogs reads a stream. */
+export interface CopyLogsOptions {
+  stream: 'stdout' | 'stderr';
+  offset: number;
+  follow: boolean;
+  json: boolean;
+  /**
+   * Whether this copy says on stderr why a waiting session has no output (state and reason), or
+   * the line already said about it (run -f).
+   */
+  notes?: boolean | { said: string };
+}
+
 /**
  * Copies a session's stream to stdout from `offset`: everything there is now, or with `follow`
- * until the session ended and its last byte is out (each call long-polls for new output).
- * With `json` each window is printed as one JSON line instead of the bytes.
+ * until the session ended and its last byte is out (each call long-polls for new output). Why a
+ * session not on a node yet has no output (its state and reason) is said on stderr. With `json`
+ * each window is printed as one JSON line instead of the bytes.
  */
-export async function copyLogs(
-  values: Values,
-  id: string,
-  o: { stream: 'stdout' | 'stderr'; offset: number; follow: boolean; json: boolean },
-): Promise<void> {
+export async function copyLogs(values: Values, id: string, o: CopyLogsOptions): Promise<void> {
   let offset = o.offset;
   const api = kernelApi(values);
+  const notes = o.notes ?? true;
+  const note =
+    notes && o.follow ? waitingNote(values, id, notes === true ? undefined : notes.said) : undefined;
   for (;;) {
     const w = (await api.get('/api/v1/sessions/{id}/logs', {
       path: { id },
@@ -52,8 +66,16 @@ export async function copyLogs(
     const drained = offset >= w.endOffset;
     if (w.ended && drained) return;
     if (TERMINAL.has(w.state) && drained && chunk.length === 0) return;
-    if (!o.follow && chunk.length === 0) return;
-    // Not on a node yet: the route answers at once, so wait here before asking again.
-    if (chunk.length === 0 && (w.state === 'pending' || w.state === 'starting')) await sleep(1000);
+    const waiting = chunk.length === 0 && WAITING.has(w.state);
+    if (!o.follow) {
+      // Nothing printed and nothing to come yet: say why rather than exit 0 in silence.
+      if (waiting && notes) await noOutputYet(values, id);
+      if (chunk.length === 0) return;
+      continue;
+    }
+    if (!waiting) continue;
+    // Not on a node yet: the route answers at once, so say why, and wait here before asking again.
+    if (w.state === 'pending') await note?.();
+    await sleep(1000);
   }
 }

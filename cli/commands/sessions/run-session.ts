@@ -1,12 +1,12 @@
 import { constants } from 'node:os';
 import { ApiError } from '../../api-client.js';
-import { listingLine } from '../../listing-line.js';
 import { output } from '../../output.js';
 import { terminalSafe } from '../../terminal-safe.js';
 import type { ActionHandler } from './action-handler.js';
 import { copyLogs } from './copy-logs.js';
 import type { SessionView } from './session-view.js';
 import { specFromFlags } from './spec-from-flags.js';
+import { stateLine } from './state-line.js';
 
 /**
  * Rethrows the kernel's refusal of a new session in the words that help: every field a
@@ -27,9 +27,6 @@ async function explained<T>(p: Promise<T>): Promise<T> {
   }
 }
 
-/** `ID  STATE: REASON` on one line (a reason is someone's text). */
-const stateLine = (s: SessionView): string => listingLine([`${s.id}  ${s.status.state}: ${s.status.reason}`]);
-
 /** The exit code `run --follow` ends with: the session's own, 128+signal, or 1 when it did not complete. */
 export function exitCodeOf(s: SessionView): number {
   const e = s.status.exit;
@@ -48,9 +45,10 @@ export const runSession: ActionHandler = async (values, args, api) => {
     output(json, s, () => stateLine(s));
     return 0;
   }
-  process.stderr.write(terminalSafe(`${stateLine(s)}\n`));
+  const said = stateLine(s);
+  process.stderr.write(terminalSafe(`${said}\n`));
   try {
-    await copyLogs(values, s.id, { stream: 'stdout', offset: 0, follow: true, json });
+    await copyLogs(values, s.id, { stream: 'stdout', offset: 0, follow: true, json, notes: { said } });
   } catch (err) {
     // Ended before it reached a node (cancelled while pending): no output, its end says why.
     if (!(err instanceof ApiError && err.code === 'SESSIONS_ERR_NO_LOGS')) throw err;
