@@ -225,6 +225,48 @@ describe.skipIf(reason !== null)(`omega sessions${reason ? ` (skipped: ${reason}
     expect(stderr.split('\n').slice(1)).toEqual([expect.stringMatching(/\[SESSIONS_ERR_NO_LOGS\]$/), '']);
   }, 60_000);
 
+  it("run -f copies the session's stderr to its own stderr, beside stdout to stdout", async () => {
+    // newcomer walk: `run -f -- ls /nonexistent` said only "failed: exited with code 2".
+    const ls = await omega('run', '-f', '--memory', '64M', '--', 'ls', '/nonexistent');
+    expect(ls.code).toBe(2);
+    expect(ls.stdout).toBe('');
+    expect(ls.stderr).toMatch(
+      /^s-\S+ {2}\w+: .*\n(.*\n)*ls: .*\/nonexistent.*No such file or directory\n.* failed: .*2\n$/,
+    );
+    const both = await omega(
+      'run',
+      '-f',
+      '--memory',
+      '64M',
+      '--',
+      'sh',
+      '-c',
+      'echo out1; echo err1 >&2; sleep 0.5; echo out2; echo err2 >&2; exit 3',
+    );
+    expect(both.code).toBe(3);
+    expect(both.stdout).toBe('out1\nout2\n');
+    expect(both.stderr).toContain('err1\nerr2\n');
+    // --json: every window of both streams on stdout, each naming its stream.
+    const windows = await omega(
+      'run',
+      '-f',
+      '--json',
+      '--memory',
+      '64M',
+      '--',
+      'sh',
+      '-c',
+      'echo o; echo e >&2',
+    );
+    expect(windows.code).toBe(0);
+    const bytes = { stdout: '', stderr: '' };
+    for (const line of windows.stdout.trim().split('\n')) {
+      const w = JSON.parse(line) as { stream: 'stdout' | 'stderr'; data: string };
+      bytes[w.stream] += Buffer.from(w.data, 'base64').toString();
+    }
+    expect(bytes).toEqual({ stdout: 'o\n', stderr: 'e\n' });
+  }, 90_000);
+
   it('mistakes: a usage error exits 2 naming the flag, a refused spec exits 1 naming every field', async () => {
     const noCmd = await omega('run', '--cores', '1');
     expect(noCmd.code).toBe(2);

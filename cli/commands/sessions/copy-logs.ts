@@ -19,34 +19,37 @@ interface LogWindow {
   state: string;
 }
 
-/** Writes bytes to stdout, waiting for it to drain when its buffer is full. */
-function writeOut(buf: Uint8Array): Promise<void> {
-  if (buf.length === 0 || process.stdout.write(buf)) return Promise.resolve();
-  return new Promise((resolve) => process.stdout.once('drain', resolve));
+/** Writes bytes to `to`, waiting for it to drain when its buffer is full. */
+function write(to: NodeJS.WritableStream, buf: Uint8Array): Promise<void> {
+  if (buf.length === 0 || to.write(buf)) return Promise.resolve();
+  return new Promise((resolve) => to.once('drain', resolve));
 }
 
-/** How copyLogs reads a stream. */
+/** How copyLogs reads a stream and where it writes it. */
 export interface CopyLogsOptions {
   stream: 'stdout' | 'stderr';
   offset: number;
   follow: boolean;
   json: boolean;
+  /** Where the stream's bytes go (default stdout); JSON windows always go to stdout. */
+  to?: NodeJS.WritableStream;
   /**
    * Whether this copy says on stderr why a waiting session has no output (state and reason), or
-   * the line already said about it (run -f).
+   * the line already said about it (run -f): off for the second of two streams followed together.
    */
   notes?: boolean | { said: string };
 }
 
 /**
- * Copies a session's stream to stdout from `offset`: everything there is now, or with `follow`
- * until the session ended and its last byte is out (each call long-polls for new output). Why a
- * session not on a node yet has no output (its state and reason) is said on stderr. With `json`
- * each window is printed as one JSON line instead of the bytes.
+ * Copies a session's stream from `offset`: everything there is now, or with `follow` until the
+ * session ended and its last byte is out (each call long-polls for new output). Why a session
+ * not on a node yet has no output (its state and reason) is said on stderr. With `json` each
+ * window is printed as one JSON line instead of the bytes.
  */
 export async function copyLogs(values: Values, id: string, o: CopyLogsOptions): Promise<void> {
   let offset = o.offset;
   const api = kernelApi(values);
+  const to = o.to ?? process.stdout;
   const notes = o.notes ?? true;
   const note =
     notes && o.follow ? waitingNote(values, id, notes === true ? undefined : notes.said) : undefined;
@@ -56,11 +59,11 @@ export async function copyLogs(values: Values, id: string, o: CopyLogsOptions): 
       query: { stream: o.stream, offset, limit: LOG_WINDOW, wait: o.follow ? FOLLOW_WAIT_SEC : 0 },
     })) as LogWindow;
     const chunk = Buffer.from(w.data, 'base64');
-    if (o.json) await writeOut(Buffer.from(`${JSON.stringify(w)}\n`));
-    else await writeOut(chunk);
+    if (o.json) await write(process.stdout, Buffer.from(`${JSON.stringify(w)}\n`));
+    else await write(to, chunk);
     if (w.skippedBytes > 0 && !o.json)
       process.stderr.write(
-        `omega: ${w.skippedBytes} bytes were rotated away before offset ${offset + w.skippedBytes}\n`,
+        `omega: ${w.skippedBytes} bytes of ${o.stream} were rotated away before offset ${offset + w.skippedBytes}\n`,
       );
     offset = w.nextOffset;
     const drained = offset >= w.endOffset;

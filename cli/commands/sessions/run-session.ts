@@ -36,7 +36,10 @@ export function exitCodeOf(s: SessionView): number {
   return sig ? 128 + sig : 1;
 }
 
-/** `sessions run [flags] -- CMD ARGS`: starts a session; with `-f` prints its stdout and exits with its code. */
+/**
+ * `sessions run [flags] -- CMD ARGS`: starts a session; with `-f` copies its stdout to stdout and
+ * its stderr to stderr (both followed at once) and exits with its code.
+ */
 export const runSession: ActionHandler = async (values, args, api) => {
   const json = values.json === true;
   const spec = specFromFlags(values, args);
@@ -48,7 +51,18 @@ export const runSession: ActionHandler = async (values, args, api) => {
   const said = stateLine(s);
   process.stderr.write(terminalSafe(`${said}\n`));
   try {
-    await copyLogs(values, s.id, { stream: 'stdout', offset: 0, follow: true, json, notes: { said } });
+    // A failure's why is mostly on stderr: follow it beside stdout (one long poll each).
+    await Promise.all([
+      copyLogs(values, s.id, { stream: 'stdout', offset: 0, follow: true, json, notes: { said } }),
+      copyLogs(values, s.id, {
+        stream: 'stderr',
+        offset: 0,
+        follow: true,
+        json,
+        to: process.stderr,
+        notes: false,
+      }),
+    ]);
   } catch (err) {
     // Ended before it reached a node (cancelled while pending): no output, its end says why.
     if (!(err instanceof ApiError && err.code === 'SESSIONS_ERR_NO_LOGS')) throw err;

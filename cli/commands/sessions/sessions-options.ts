@@ -3,7 +3,7 @@ import type { CliOption } from '../../command.js';
 /** The flags of `omega sessions`, each saying which action takes it (the order `--help` lists them in). */
 export const sessionsOptions: Record<string, CliOption> = {
   'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
-  json: { type: 'boolean', description: 'Print JSON (logs: one JSON line per window)' },
+  json: { type: 'boolean', description: 'Print JSON (logs, run -f: one JSON line per window)' },
   cores: {
     for: ['run', 'quota set'],
     type: 'string',
@@ -61,7 +61,8 @@ export const sessionsOptions: Record<string, CliOption> = {
     for: ['logs', 'run'],
     type: 'boolean',
     short: 'f',
-    description: 'logs: follow until the session ends; run: follow its stdout and exit with its code',
+    description:
+      'logs: follow until the session ends; run: follow its stdout and stderr and exit with its code',
   },
   stream: { for: ['logs'], type: 'string', description: 'logs: stdout (default) or stderr' },
   offset: { for: ['logs'], type: 'string', description: 'logs: start at this byte offset' },
