@@ -22,7 +22,7 @@ import {
 } from './auth/index.js';
 import { openKernelBus } from './boot/open-kernel-bus.js';
 import { publishRequestOutcome } from './boot/publish-request-outcome.js';
-import { settleAdminAccess } from './boot/settle-admin-access.js';
+import { armFirstAdmin, settleAdminAccess } from './boot/settle-admin-access.js';
 import type { BusEvent, EventBus } from './bus/index.js';
 import type { KernelConfig } from './config/index.js';
 import { type KernelCrypto, openCrypto } from './crypto/index.js';
@@ -132,6 +132,18 @@ export async function startKernel(
           })
           .catch((err: Error) => logger.error({ err }, 'break-glass use not recorded'));
         logger.warn({ jti: use.jti }, 'break-glass token accepted while the auth provider is down');
+      },
+      onFallbackEnded: (name) => {
+        logger.warn(
+          { provider: name },
+          'an auth provider runs: the admin-token file no longer signs anyone in',
+        );
+        // A provider without users yet (enabled for the first time): the bootstrap secret is the way in.
+        const provider = findProvider();
+        if (provider)
+          armFirstAdmin(provider, logger, opts.print, server.url).catch((err: unknown) =>
+            logger.error({ err }, 'could not arm the bootstrap secret'),
+          );
       },
       ...(config.auth.adminToken ? { adminToken: config.auth.adminToken } : {}),
     });

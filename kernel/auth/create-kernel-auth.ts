@@ -21,6 +21,8 @@ export interface KernelAuthOptions {
   revocations?: RevocationList;
   /** Called when a break-glass token is accepted (see tokenAuthenticator). */
   onBreakGlass?: (use: { jti: string; expiresAt: number }) => void;
+  /** Called when the fallback admin token stops being accepted: an auth provider runs again. */
+  onFallbackEnded?: (provider: string) => void;
 }
 
 /** The kernel's authentication: one authenticator for HTTP and WebSocket, and its cache. */
@@ -33,8 +35,12 @@ export interface KernelAuth {
    * stopping or restarting (`plugins.plugin.*`) drops every cached decision and agent key.
    */
   onEvent(topic: string, data: unknown): void;
-  /** Sets or clears the static admin token (an explicit operator opt-in). */
-  setAdminToken(token: string | undefined): void;
+  /**
+   * Sets or clears the static admin token. `fallback`: the data dir's generated token, the way in
+   * only while no auth provider runs — dropped as soon as one runs (a `plugins.plugin.running`
+   * event of the provider), not at the next restart.
+   */
+  setAdminToken(token: string | undefined, opts?: { fallback?: boolean }): void;
 }
 
 /**
@@ -55,9 +61,11 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
     ...(opts.onBreakGlass ? { onBreakGlass: opts.onBreakGlass } : {}),
   });
   let admin: Authenticator | undefined;
+  let fallback = false;
   let chain = chainAuthenticators([signed, tokens]);
-  const setAdminToken = (token: string | undefined) => {
+  const setAdminToken = (token: string | undefined, o?: { fallback?: boolean }) => {
     admin = token === undefined ? undefined : adminTokenAuthenticator(token);
+    fallback = token !== undefined && o?.fallback === true;
     // Tokens first: a cached access token is then one map lookup, not a digest of the admin token.
     chain = chainAuthenticators(admin ? [signed, tokens, admin] : [signed, tokens]);
   };
@@ -83,7 +91,15 @@ export function createKernelAuth(opts: KernelAuthOptions): KernelAuth {
         const plugin = (data as { plugin?: unknown } | null)?.plugin;
         if (topic === 'plugins.plugin.running') {
           // The provider is back: decisions made without it (on signature and expiry alone) are re-checked.
-          if (plugin === providerName || (plugin !== undefined && plugin === provider()?.name)) cache.clear();
+          const back = provider();
+          if (plugin === providerName || (plugin !== undefined && plugin === back?.name)) cache.clear();
+          // …and the admin-token file, the way in while none ran, is no longer one (walk: it kept
+          // working after `plugin enable security` until the next restart).
+          if (fallback && back !== undefined && plugin === back.name) {
+            setAdminToken(undefined);
+            cache.clear();
+            opts.onFallbackEnded?.(back.name);
+          }
           return;
         }
         if (plugin === providerName) {

@@ -30,13 +30,15 @@ export async function settleAdminAccess(
   if (config.auth.adminToken) return;
   if (!provider) {
     const admin = resolveAdminToken(config.dataDir);
-    auth.setAdminToken(admin.token);
-    if (admin.source === 'generated') {
-      logger.warn(
-        { file: adminTokenPath(config.dataDir) },
-        'no auth provider runs: generated an admin token; read it from this file (mode 0600)',
-      );
-    }
+    auth.setAdminToken(admin.token, { fallback: true });
+    // Said every time, not only when the file is new: a disabled security plugin left the walk's
+    // kernel on the file without a word.
+    logger.warn(
+      { file: adminTokenPath(config.dataDir), source: admin.source },
+      admin.source === 'generated'
+        ? 'no auth provider runs (the security plugin is disabled, refused or not installed): generated an admin token; read it from this file (mode 0600); it stops working once an auth provider runs'
+        : 'no auth provider runs (the security plugin is disabled, refused or not installed): the admin token in this file is the way in until one runs',
+    );
     return;
   }
   if (existsSync(adminTokenPath(config.dataDir))) {
@@ -45,6 +47,20 @@ export async function settleAdminAccess(
       'ignoring the admin-token file: the security plugin provides users (set OMEGA_ADMIN_TOKEN to opt in to a static token)',
     );
   }
+  await armFirstAdmin(provider, logger, print, url);
+}
+
+/**
+ * While the auth provider has no user, arms the one-time bootstrap secret (OMEGA_BOOTSTRAP_SECRET,
+ * or generated and printed once to stdout, never to the JSON log): at start, and when a provider
+ * first runs later (the security plugin enabled on a kernel that ran without it).
+ */
+export async function armFirstAdmin(
+  provider: AuthProvider,
+  logger: Logger,
+  print: ((text: string) => void) | undefined,
+  url: string,
+): Promise<void> {
   const secret = process.env.OMEGA_BOOTSTRAP_SECRET;
   if (secret !== undefined && secret !== '' && secret.length < BOOTSTRAP_SECRET_MIN_CHARS) {
     // Refused, not silently replaced: the operator would otherwise wait for a secret that never works.

@@ -37,7 +37,7 @@ describe('sign-in availability while the security plugin is down', () => {
     ).toBeLessThan(300);
     expect(await status(bob.accessToken)).toBe(401);
 
-    expect((await call(k, 'POST', '/api/v1/plugins/security/disable')).status).toBe(200);
+    expect((await call(k, 'POST', '/api/v1/plugins/security/disable?consent=security')).status).toBe(200);
     expect(await status(ann.accessToken)).toBe(200);
     expect(await status(bob.accessToken)).toBe(401);
     const login = await call(k, 'POST', '/api/v1/security/login', { username: 'ann', password: 'x' }, false);

@@ -90,7 +90,7 @@ describe('replay-protected request signing for node agents (omega-sig-v1)', () =
   it('stops honouring a cached agent key as soon as the auth provider stops, and again once it runs', async () => {
     const ok = signRequest({ method: 'GET', url: '/api/v1/kernel', keyId, privateKey, nonce: nonce() });
     expect((await send('GET', '/api/v1/kernel', ok)).status).toBe(200);
-    expect((await call(k, 'POST', '/api/v1/plugins/security/disable')).status).toBe(200);
+    expect((await call(k, 'POST', '/api/v1/plugins/security/disable?consent=security')).status).toBe(200);
     const without = signRequest({ method: 'GET', url: '/api/v1/kernel', keyId, privateKey, nonce: nonce() });
     expect((await send('GET', '/api/v1/kernel', without)).status).not.toBe(200);
     expect((await call(k, 'POST', '/api/v1/plugins/security/enable')).status).toBe(200);

@@ -40,6 +40,24 @@ const grantsEntry = z.object({
 });
 true satisfies SameShape<PluginGrants, z.output<typeof grantsEntry>>;
 
+/**
+ * Disabling the running auth provider (the security plugin) ends every sign-in: login answers 404,
+ * no new session starts, and the next start falls back to the data dir's admin-token file. The
+ * walk did it with one command and no word of warning; now it needs the plugin's name as consent.
+ */
+function checkAuthProviderConsent(manager: PluginManager, name: string, consent: string | undefined): void {
+  if (manager.authProvider() !== name || consent === name) return;
+  throw omegaError(
+    'OMEGA_ERR_CONSENT_REQUIRED',
+    `Plugin "${name}" is the kernel's auth provider: disabling it ends every sign-in (users cannot log in, tokens stop being checked against it) until it is enabled again, and a restart falls back to the admin-token file in the data directory. To disable it anyway, repeat with ?consent=${name} (omega plugin disable ${name} --force).`,
+    { plugin: name, consent: name },
+  );
+}
+
+const DISABLE_CONFLICT: Record<number, string> = {
+  409: "It is the kernel's auth provider: repeat with ?consent=<name> (OMEGA_ERR_CONSENT_REQUIRED)",
+};
+
 const pluginParam = {
   name: { description: 'The plugin name', schema: { type: 'string', pattern: PLUGIN_NAME_RE.source } },
 };
@@ -55,11 +73,26 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
       summary,
       audit: { topic: `plugins.admin.${verb}` },
       params: pluginParam,
+      ...(verb === 'disable'
+        ? {
+            query: {
+              consent: {
+                description: "The plugin's name, to disable the kernel's auth provider (see the 409)",
+                schema: { type: 'string', maxLength: 64 },
+              },
+            },
+          }
+        : {}),
       responses: {
         200: { description: 'The plugin after the change', schema: pluginViewSchema },
         404: 'No such plugin',
+        ...(verb === 'disable' ? DISABLE_CONFLICT : {}),
       },
-      handler: async (c) => json(await manager[verb](nameOf(c.req.param('name')))),
+      handler: async (c) => {
+        const name = nameOf(c.req.param('name'));
+        if (verb === 'disable') checkAuthProviderConsent(manager, name, c.req.query('consent'));
+        return json(await manager[verb](name));
+      },
     });
   return [
     defineRoute({
