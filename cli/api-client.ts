@@ -162,12 +162,13 @@ export async function callApi(
   };
   // A call that sent no credential (signing in itself) is refused for what it sent, not for a session.
   if (status === 401 && !opts.anonymous)
-    throw new ApiError(signInHint(target), p.code ?? 'OMEGA_ERR_AUTH_REQUIRED', p);
+    throw new ApiError(signInHint(target), p.code ?? 'OMEGA_ERR_AUTH_REQUIRED', p, status);
   if (status === 403 && p.code !== 'OMEGA_ERR_CONSENT_REQUIRED')
     throw new ApiError(
       `${p.detail ?? 'forbidden'} (${whoSent(target)}; ask an admin for the permission, or use --context/--token of an account that has it)`,
       p.code ?? 'OMEGA_ERR_FORBIDDEN',
       p,
+      status,
     );
   throw new ApiError(
     p.detail ?? noDetail(target.url, method, path, status),

@@ -53,21 +53,24 @@ export const loginCommand: Command = {
       );
     const probe = { url, token: undefined as string | undefined };
     let auth: NonNullable<ReturnType<typeof readCliConfig>['contexts'][string]['auth']>;
-    let who: string;
+    let who: string | null;
     if (typeof values.token === 'string') {
       probe.token = values.token;
       const me = (await kernelApi(probe)
         .get('/api/v1/security/me')
         .catch((err: unknown) => {
+          // 403: the kernel knew the token and refused this one route (a token scoped to, say,
+          // nodes:read lacks security:self), so the token is good; only whose it is stays unknown.
+          if (err instanceof ApiError && err.httpStatus === 403) return null;
           throw err instanceof ApiError && err.code.includes('TOKEN')
             ? new ApiError(
                 `that token is not valid for ${url}; create one with omega login then POST /api/v1/security/me/tokens`,
                 err.code,
               )
             : err;
-        })) as { username?: string; id?: string };
+        })) as { username?: string; id?: string } | null;
       auth = { kind: 'token', token: values.token };
-      who = me.username ?? me.id ?? 'token';
+      who = me ? (me.username ?? me.id ?? 'token') : null;
     } else {
       let username = typeof values.username === 'string' ? values.username : undefined;
       if (username === undefined && process.stdin.isTTY) {
@@ -100,10 +103,15 @@ export const loginCommand: Command = {
     config.contexts[name] = { url, auth };
     config.current = name;
     await writeCliConfig(config);
+    if (who === null)
+      process.stderr.write(
+        'omega: the token is valid but may not read whose it is (GET /api/v1/security/me needs security:self), so its user is not known\n',
+      );
     output(
       values.json === true,
       { context: name, url, user: who },
-      () => `signed in to ${url} as ${who} (context ${name}, now current)`,
+      () =>
+        `signed in to ${url} ${who === null ? 'with an API token of an unknown user' : `as ${who}`} (context ${name}, now current)`,
     );
     return 0;
   },

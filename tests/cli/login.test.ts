@@ -261,4 +261,36 @@ describe('omega login and contexts', () => {
     expect(r.stderr).toContain('(with the --token given;');
     expect(r.stderr).not.toContain('signed in as ops');
   });
+
+  it('keeps a scoped API token that may not read its own identity, saying so; an unknown token is still refused', async () => {
+    // newcomer walk: README's `omega login --context lab --token omg_…` with a token scoped to
+    // nodes:read exited 1 and saved nothing: GET /security/me needs security:self.
+    const viewer = await userWithRoles(k, 'scoped', ['viewer']);
+    const made = await call(
+      k,
+      'POST',
+      '/api/v1/security/me/tokens',
+      { name: 'ci', scopes: ['nodes:read'] },
+      viewer.accessToken,
+    );
+    expect(made.status).toBe(201);
+    const token = made.body.token as string;
+    const r = await omega(['login', '--url', k.url, '--context', 'scoped', '--token', token], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      'omega: the token is valid but may not read whose it is (GET /api/v1/security/me needs security:self), so its user is not known\n',
+    );
+    expect(r.stdout).toBe(
+      `signed in to ${k.url} with an API token of an unknown user (context scoped, now current)\n`,
+    );
+    expect(config().contexts.scoped).toEqual({ url: k.url, auth: { kind: 'token', token } });
+    expect(config().current).toBe('scoped');
+
+    const bad = await omega(['login', '--url', k.url, '--context', 'bad', '--token', 'omg_nosuchtoken'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain(`that token is not valid for ${k.url}`);
+    expect(config().contexts.bad).toBeUndefined();
+    expect(config().current).toBe('scoped');
+  });
 });
