@@ -3,6 +3,7 @@ import type { Ctx } from './context.js';
 import { refuse } from './http.js';
 import { passwordProblem } from './password-policy.js';
 import { findRole } from './roles.js';
+import { USERNAME_RE } from './validate.js';
 
 /** A stored user. The password hash never leaves the plugin. */
 export interface User {
@@ -33,8 +34,12 @@ export async function getUser(ctx: Ctx, id: string): Promise<User | undefined> {
   return (await ctx.storage.get<User>(USERS, id))?.value;
 }
 
-/** A user by username (case-insensitive). */
+/**
+ * A user by username (case-insensitive). Text no username can be (control characters, past 64
+ * characters) names nobody: storage is not asked, as it refuses some such ids (a 502 for the client).
+ */
 export async function findUserByName(ctx: Ctx, username: string): Promise<User | undefined> {
+  if (!USERNAME_RE.test(username)) return undefined;
   const idx = await ctx.storage.get<{ id: string }>(NAMES, username.toLowerCase());
   return idx ? getUser(ctx, idx.value.id) : undefined;
 }

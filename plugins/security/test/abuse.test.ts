@@ -55,6 +55,15 @@ describe('sign-in abuse: lockout with back-off, per-source limit, no user enumer
     ).toBe(true);
   });
 
+  it('answers a name no user can have as an unknown user (not a plugin failure)', async () => {
+    for (const name of ['\u0001admin', 'İ'.repeat(128)]) {
+      const r = await attempt(name, 'wrong password 000');
+      expect([r.status, r.body.code], JSON.stringify(name)).toEqual([401, 'OMEGA_ERR_UNAUTHENTICATED']);
+      const q = await call(k, 'GET', `/api/v1/security/users?username=${encodeURIComponent(name)}`);
+      expect([q.status, q.body.items], JSON.stringify(name)).toEqual([200, []]);
+    }
+  });
+
   it('limits sign-in attempts per source address', async () => {
     let limited: Awaited<ReturnType<typeof attempt>> | undefined;
     for (let i = 0; i < 40 && !limited; i++) {
