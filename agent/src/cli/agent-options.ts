@@ -84,10 +84,14 @@ export function agentHelp(program: string): string {
     '',
     'Options:',
   ];
-  for (const [name, opt] of Object.entries(AGENT_OPTIONS)) {
-    const flag = `--${name}${opt.type === 'string' ? ' <value>' : ''}`;
-    lines.push(`  ${flag.padEnd(30)}${opt.description}${opt.env ? ` [${opt.env}]` : ''}`);
-  }
-  lines.push(`  ${'--help'.padEnd(30)}Show this help`, '', 'Details: docs/agent.md.');
+  const flags = Object.entries(AGENT_OPTIONS).map(([name, opt]): [string, string] => [
+    `--${name}${opt.type === 'string' ? ' <value>' : ''}`,
+    `${opt.description}${opt.env ? ` [${opt.env}]` : ''}`,
+  ]);
+  flags.push(['--help', 'Show this help']);
+  // The column fits the longest flag with two spaces to spare, so no description runs into its flag.
+  const width = Math.max(30, ...flags.map(([flag]) => flag.length + 2));
+  for (const [flag, description] of flags) lines.push(`  ${flag.padEnd(width)}${description}`);
+  lines.push('', 'Details: docs/agent.md.');
   return lines.join('\n');
 }
