@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { adminTokenPath } from '../kernel/index.js';
+import { apiPathProblem } from './api-path-problem.js';
 import { type CliContext, ignoredLoginCommand, readCliConfig } from './config/cli-config.js';
 
 /** The kernel the CLI talks to, and where its URL and credential came from. */
@@ -85,6 +86,8 @@ export function resolveTarget(
         ? `$OMEGA_PORT must be a port number (got ${env.OMEGA_PORT})`
         : `${urlFrom} must be an http(s) URL such as https://omega.example:7700 (got ${url})`,
     );
+  const apiPath = apiPathProblem(url, urlFrom);
+  if (apiPath) throw new TargetError(apiPath);
 
   let credential: CliTarget['credential'];
   const envToken = env.OMEGA_TOKEN || env.OMEGA_ADMIN_TOKEN;

@@ -1,4 +1,5 @@
 import { ApiError } from '../api-client.js';
+import { apiPathProblem } from '../api-path-problem.js';
 import { type Command, UsageError } from '../command.js';
 import {
   contextNameFor,
@@ -40,6 +41,8 @@ export const loginCommand: Command = {
     const url = values.url.replace(/\/+$/, '');
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
       throw new UsageError(`--url must be an http(s) URL (got ${url})`);
+    const apiPath = apiPathProblem(url, '--url');
+    if (apiPath) throw new UsageError(apiPath);
     if (url.startsWith('http:') && !isLoopbackUrl(url))
       throw new UsageError(`refusing to send credentials over plain http to ${new URL(url).host}; use https`);
     const named = typeof values.context === 'string' ? values.context : undefined;

@@ -222,6 +222,12 @@ describe('omega login and contexts', () => {
     const remote = await omega(['login', '--url', 'http://omega.example:7700', '--token', 'omg_x'], env);
     expect(remote.code).toBe(2);
     expect(remote.stderr).toMatch(/use https/);
+    // newcomer walk: --url http://host:7700/api said "No route POST /api/api/v1/security/login"
+    const api = await omega(['login', '--url', `${k.url}/api/v1/`, '--token', 'omg_x'], env);
+    expect(api.code).toBe(2);
+    expect(api.stderr).toBe(
+      `omega: --url is the kernel's base URL, without the API path: give ${k.url} (got ${k.url}/api/v1)\n`,
+    );
   });
 
   it('refuses a context name it could not read back, before signing in, and keeps every saved context usable', async () => {

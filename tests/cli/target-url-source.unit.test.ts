@@ -37,4 +37,16 @@ describe('a kernel URL that is no URL', () => {
     );
     expect(refusal({}, { OMEGA_PORT: 'eighty' })).toBe('$OMEGA_PORT must be a port number (got eighty)');
   });
+
+  it('refuses a URL that ends in the API path, naming the base URL to give (newcomer walk: POST /api/api/v1/…)', () => {
+    expect(refusal({ url: 'http://h:7700/api' }, {})).toBe(
+      "--url is the kernel's base URL, without the API path: give http://h:7700 (got http://h:7700/api)",
+    );
+    expect(refusal({}, { OMEGA_URL: 'https://h/omega/API/v1/' })).toBe(
+      "$OMEGA_URL is the kernel's base URL, without the API path: give https://h/omega (got https://h/omega/API/v1)",
+    );
+    // A path that only looks like it is a prefix the user chose.
+    expect(resolveTarget({ url: 'https://h/apis', token: '' }, {}).url).toBe('https://h/apis');
+    expect(resolveTarget({ url: 'https://h/api/v2', token: '' }, {}).url).toBe('https://h/api/v2');
+  });
 });
