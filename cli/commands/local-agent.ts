@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { LIFELINE_ENV } from '@omega/agent';
 import type { Kernel } from '../../kernel/index.js';
@@ -37,6 +37,7 @@ export async function startLocalAgent(
   // Sessions run as an unprivileged user, who cannot enter the kernel's 0700 data dir: their
   // working directories go beside it (`./data` → `./data-sessions`), unless the operator chose.
   env.OMEGA_AGENT_SESSIONS_WORK_ROOT ??= `${kernel.config.dataDir.replace(/\/+$/, '')}-sessions`;
+  await setAsideRemovedNode(kernel, dataDir, print);
   if (!existsSync(join(dataDir, 'agent.json'))) {
     if (kernel.plugins.info('nodes').status !== 'running') {
       print('no local agent: the nodes plugin is not running (omega plugin list shows why)');
@@ -91,4 +92,38 @@ export async function startLocalAgent(
       clearTimeout(timer);
     },
   };
+}
+
+const KERNEL_CALLER = { plugin: 'kernel', version: KERNEL_VERSION };
+
+/**
+ * The local agent's node was removed (`omega nodes remove` on the kernel's own machine): its
+ * identity is revoked, and every start refused it with "delete the agent's identity and join with
+ * a new token" (walk). Its data dir is set aside (`agent.removed-<time>`), so this start joins the
+ * machine again as a new node, and says so; `--no-local-agent` keeps it out instead.
+ */
+async function setAsideRemovedNode(
+  kernel: Kernel,
+  dataDir: string,
+  print: (line: string) => void,
+): Promise<void> {
+  const stateFile = join(dataDir, 'agent.json');
+  if (!existsSync(stateFile) || kernel.plugins.info('nodes').status !== 'running') return;
+  let node: unknown;
+  try {
+    node = (JSON.parse(readFileSync(stateFile, 'utf8')) as { node?: unknown }).node;
+  } catch {
+    return; // the agent reads its own state and says what is wrong with it
+  }
+  if (typeof node !== 'string') return;
+  // Only a registry that answered, without the node, sets it aside (a registry still loading answers 503).
+  const found = (await kernel.plugins.services
+    .call('nodes.registry', { ids: [node] }, KERNEL_CALLER)
+    .catch(() => undefined)) as { nodes?: unknown[] } | undefined;
+  if (!Array.isArray(found?.nodes) || found.nodes.length > 0) return;
+  const aside = `${dataDir}.removed-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(dataDir, aside);
+  print(
+    `the local node ${node} was removed (omega nodes remove): its agent joins again as a new node; its old data is in ${aside} (start with --no-local-agent to keep it out)`,
+  );
 }

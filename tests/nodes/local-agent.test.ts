@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -100,9 +100,29 @@ describe('omega start runs a local agent for its own machine', () => {
       return list.length === 1 && list[0]!.status.state === 'ready' ? list : undefined;
     }, 60_000);
     expect(again[0]!.id).toBe(node!.id);
+
+    // Walk: `nodes remove` of the kernel's own node refused its agent at every later start. The
+    // next start sets the old identity aside and the machine joins again, as a new node.
+    const removed = await fetch(`${url2}/api/v1/nodes/${node!.id}?reason=walk`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(removed.status).toBe(200);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-  }, 240_000);
+    const third = start(dir);
+    children.push(third.child);
+    const url3 = await third.url;
+    const rejoined = await until(async () => {
+      const list = await nodes(url3);
+      return list.length === 1 && list[0]!.status.state === 'ready' ? list : undefined;
+    }, 60_000);
+    expect(rejoined[0]!.id).not.toBe(node!.id);
+    expect(third.stderr()).toContain(`the local node ${node!.id} was removed (omega nodes remove)`);
+    expect(readdirSync(dir).filter((f) => f.startsWith('agent.removed-'))).toHaveLength(1);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+  }, 300_000);
 
   it('--no-local-agent starts none', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'omega-local-'));
