@@ -151,6 +151,50 @@ export async function saveUser(ctx: Ctx, user: User): Promise<void> {
   await ctx.storage.set(USERS, user.id, { ...user, updatedAt: isoTime(Date.now()) });
 }
 
+/**
+ * Takes `role` off every user holding it (a deleted role, or a name left on users by an earlier
+ * deletion); resolves the ids of those changed. Each write is checked against the version read,
+ * so a concurrent change of the user is re-read and kept, not overwritten.
+ */
+export async function stripRole(ctx: Ctx, role: string): Promise<string[]> {
+  const changed: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.storage.list<User>(USERS, { limit: 1000, ...(cursor ? { cursor } : {}) });
+    for (const r of page.items) {
+      if (r.value.roles.includes(role) && (await stripOne(ctx, r.id, role, r))) changed.push(r.id);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return changed;
+}
+
+/** Takes `role` off one user, re-reading after a concurrent write; false when they no longer hold it. */
+async function stripOne(
+  ctx: Ctx,
+  id: string,
+  role: string,
+  first: { value: User; version: number },
+): Promise<boolean> {
+  let rec: { value: User; version: number } | null = first;
+  for (let attempt = 1; rec?.value.roles.includes(role); attempt++) {
+    const next: User = { ...rec.value, roles: rec.value.roles.filter((r) => r !== role) };
+    try {
+      await ctx.storage.set(
+        USERS,
+        id,
+        { ...next, updatedAt: isoTime(Date.now()) },
+        { expectedVersion: rec.version },
+      );
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'OMEGA_ERR_CONFLICT' || attempt >= 10) throw err;
+    }
+    rec = await ctx.storage.get<User>(USERS, id);
+  }
+  return false;
+}
+
 /** Deletes a user and its name index entry; false when absent. */
 export async function deleteUser(ctx: Ctx, id: string): Promise<User | undefined> {
   const user = await getUser(ctx, id);

@@ -3,7 +3,7 @@ import { noContent, ok, refuse } from '../http.js';
 import { BUILT_IN_ROLES, deleteRole, findRole, listRoles, type Role, saveRole } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
 import type { State } from '../state.js';
-import type { User } from '../users.js';
+import { stripRole, type User } from '../users.js';
 import {
   keyParam,
   objectBody,
@@ -17,6 +17,8 @@ import {
 import { auditSuccess } from './audit-success.js';
 
 const audit = auditSuccess;
+/** At most this many user ids in an audit entry (details past 4 KiB are replaced by their size). */
+const IDS_AUDITED = 100;
 
 /** Revokes the sessions of every user holding `role` (its permissions changed). */
 async function revokeHolders(ctx: Ctx, role: string): Promise<number> {
@@ -57,8 +59,15 @@ export async function createRoleRoute(req: RouteReq<'createRoleRoute'>, ctx: Ctx
   const name = str(objectBody(req.body), 'name', 40, ROLE_RE);
   if (await findRole(ctx, name)) refuse(409, 'OMEGA_ERR_ALREADY_EXISTS', `The role "${name}" exists.`);
   const role = readRole(req.body, name);
+  // A user may still carry the name of an earlier role of that name (deleted before deletion took
+  // it off its holders, or assigned while a deletion ran): it must not grant them the new role.
+  const leftovers = await stripRole(ctx, name);
   await saveRole(ctx, role);
-  await audit(s, req, 'role.create', name, { permissions: role.permissions, denied: role.denied });
+  await audit(s, req, 'role.create', name, {
+    permissions: role.permissions,
+    denied: role.denied,
+    ...(leftovers.length > 0 ? { removedFrom: leftovers.slice(0, IDS_AUDITED) } : {}),
+  });
   return ok(role, 201);
 }
 
@@ -75,13 +84,23 @@ export async function updateRoleRoute(req: RouteReq<'updateRoleRoute'>, ctx: Ctx
   return ok(role);
 }
 
-/** `DELETE /roles/:name`. */
+/**
+ * `DELETE /roles/:name`: takes the role off every holder, revoking their sessions (their access
+ * tokens carry its permissions; their API tokens re-resolve without it), then deletes it. Nothing
+ * keeps the name, so a new role of that name grants nobody anything. Holders first: a retry after
+ * a failure part way finds the role and finishes.
+ */
 export async function deleteRoleRoute(req: RouteReq<'deleteRoleRoute'>, ctx: Ctx, s: State) {
   const name = keyParam(req.params, 'name');
   if (Object.hasOwn(BUILT_IN_ROLES, name))
     refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be deleted.');
-  if (!(await deleteRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
-  const holders = await revokeHolders(ctx, name);
-  await audit(s, req, 'role.delete', name, { holders });
+  if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
+  const holders = await stripRole(ctx, name);
+  for (const id of holders) await revokeUserSessions(ctx, id, `role ${name} deleted`);
+  await deleteRole(ctx, name);
+  await audit(s, req, 'role.delete', name, {
+    holders: holders.length,
+    removedFrom: holders.slice(0, IDS_AUDITED),
+  });
   return noContent();
 }

@@ -151,7 +151,10 @@ export const routeSchemas = defineRouteSchemas({
     }),
     responses: { 200: roleView },
   },
-  deleteRoleRoute: { params: roleParams, responses: removed('Deleted; its holders’ sessions are revoked') },
+  deleteRoleRoute: {
+    params: roleParams,
+    responses: removed('Deleted; taken off every holder, whose sessions are revoked'),
+  },
   listTokensRoute: { responses: { 200: z.object({ items: z.array(apiTokenView) }) } },
   revokeTokenRoute: { params: idParams, responses: removed('Revoked') },
   listAgentsRoute: { responses: { 200: z.object({ items: z.array(agentKeyView) }) } },
