@@ -95,6 +95,23 @@ describe('deleting a role', () => {
     expect((await call(kernel(), 'GET', `${S}/users`, undefined, next.body.accessToken)).status).toBe(403);
   }, 60_000);
 
+  it('refuses a built-in role as the input it is (400 naming name), not as a version conflict', async () => {
+    for (const [method, body] of [
+      ['DELETE', undefined],
+      ['PUT', { permissions: ['*'] }],
+    ] as const) {
+      const r = await call(kernel(), method, `${S}/roles/viewer`, body);
+      expect(r.status, method).toBe(400);
+      expect(r.body.code).toBe('OMEGA_ERR_VALIDATION');
+      expect(r.body.errors).toEqual([expect.objectContaining({ field: 'name' })]);
+    }
+    const viewer = (await call(kernel(), 'GET', `${S}/roles`)).body.items.find(
+      (r: { name: string }) => r.name === 'viewer',
+    );
+    expect(viewer.permissions).not.toContain('*');
+    expect((await call(kernel(), 'DELETE', `${S}/roles/no-such-role`)).status).toBe(404);
+  });
+
   it('a name left on a user by a deletion before this fix is taken off when a role of that name is made', async () => {
     const frank = await userWithRoles(kernel(), 'frank', ['viewer']);
     await kernel().stop();

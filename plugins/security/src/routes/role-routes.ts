@@ -37,6 +37,15 @@ async function revokeHolders(ctx: Ctx, role: string): Promise<number> {
   return n;
 }
 
+/** 400 naming `name` when it is a built-in role: those are fixed (`what`: changed, deleted). */
+function refuseBuiltIn(name: string, what: string): void {
+  if (!Object.hasOwn(BUILT_IN_ROLES, name)) return;
+  const message = `${name} is a built-in role and cannot be ${what}; only custom roles can`;
+  refuse(400, 'OMEGA_ERR_VALIDATION', `Invalid path parameter: name: ${message}.`, {
+    errors: [{ field: 'name', message }],
+  });
+}
+
 function readRole(body: unknown, name: string): Role {
   const b = objectBody(body);
   onlyFields(b, ['name', 'description', 'permissions', 'denied']);
@@ -74,8 +83,7 @@ export async function createRoleRoute(req: RouteReq<'createRoleRoute'>, ctx: Ctx
 /** `PUT /roles/:name`: replaces a custom role; its holders' sessions are revoked. */
 export async function updateRoleRoute(req: RouteReq<'updateRoleRoute'>, ctx: Ctx, s: State) {
   const name = keyParam(req.params, 'name');
-  if (Object.hasOwn(BUILT_IN_ROLES, name))
-    refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be changed.');
+  refuseBuiltIn(name, 'changed');
   if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
   const role = readRole(req.body, name);
   await saveRole(ctx, role);
@@ -92,8 +100,7 @@ export async function updateRoleRoute(req: RouteReq<'updateRoleRoute'>, ctx: Ctx
  */
 export async function deleteRoleRoute(req: RouteReq<'deleteRoleRoute'>, ctx: Ctx, s: State) {
   const name = keyParam(req.params, 'name');
-  if (Object.hasOwn(BUILT_IN_ROLES, name))
-    refuse(409, 'OMEGA_ERR_CONFLICT', 'Built-in roles cannot be deleted.');
+  refuseBuiltIn(name, 'deleted');
   if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
   const holders = await stripRole(ctx, name);
   for (const id of holders) await revokeUserSessions(ctx, id, `role ${name} deleted`);
