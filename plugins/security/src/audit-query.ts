@@ -4,7 +4,10 @@ import { refuse } from './http.js';
 
 /** Filters of `GET /audit`. */
 export interface AuditQuery {
+  /** The actor as recorded (a user id, `kernel`, a plugin, `anonymous`), or a username … */
   actor?: string;
+  /** … whose user id (resolved by the route) matches too. */
+  actorUserId?: string;
   action?: string;
   outcome?: string;
   /** ISO times, inclusive. */
@@ -69,7 +72,7 @@ export function parseAuditQuery(q: Record<string, string>): AuditQuery {
 }
 
 function matches(e: AuditEntry, q: AuditQuery): boolean {
-  if (q.actor !== undefined && e.actor !== q.actor) return false;
+  if (q.actor !== undefined && e.actor !== q.actor && e.actor !== q.actorUserId) return false;
   if (q.outcome !== undefined && e.outcome !== q.outcome) return false;
   // `action=auth.` style prefixes select a family of actions.
   if (

@@ -154,6 +154,22 @@ describe('audit trail: hash chain, queries, live stream, kernel and sandbox even
     expect((await call(k, 'GET', `${S}/audit?outcome=maybe`)).status).toBe(400);
   });
 
+  it("takes a username as actor: that user's entries, recorded under their id", async () => {
+    const grace = await userWithRoles(k, 'Grace.Ops', ['viewer']);
+    const byId = (await audit(`actor=${grace.id}&limit=1000`)).items;
+    expect(byId.map((e) => e.action)).toContain('auth.login');
+    // Any case, as sign-in takes it; the entries name the id, as recorded.
+    for (const name of ['Grace.Ops', 'grace.ops']) {
+      expect((await audit(`actor=${encodeURIComponent(name)}&limit=1000`)).items, name).toEqual(byId);
+    }
+    // Names of no user, and text no username can be, match what was recorded under them: nothing here.
+    for (const actor of ['nobody-here', '%01', 'a%20b']) {
+      const r = await call(k, 'GET', `${S}/audit?actor=${actor}`);
+      expect(r.status, actor).toBe(200);
+      expect(r.body.items, actor).toEqual([]);
+    }
+  });
+
   it('answers newest first with order=desc, and pages both ways with next and prev cursors', async () => {
     const asc = (await audit('limit=1000')).items.map((e) => e.seq);
     const head = asc.at(-1)!;

@@ -5,6 +5,7 @@ import { verifyAudit } from '../audit-verify.js';
 import { type Ctx, callerOf, type RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import type { State } from '../state.js';
+import { findUserByName } from '../users.js';
 import { keyParam, objectBody, onlyFields, optStrings, PERMISSION_RE, str } from '../validate.js';
 import { auditSuccess } from './audit-success.js';
 
@@ -52,9 +53,18 @@ export async function revokeAgentRoute(req: RouteReq<'revokeAgentRoute'>, ctx: C
   return noContent();
 }
 
-/** `GET /audit?actor&action&outcome&since&until&limit&order&cursor`: oldest (or newest) first, cursor-paged both ways. */
-export async function queryAuditRoute(req: RouteReq<'queryAuditRoute'>, _ctx: Ctx, s: State) {
-  return ok(await queryAudit(s.audit, parseAuditQuery(req.query)));
+/**
+ * `GET /audit?actor&action&outcome&since&until&limit&order&cursor`: oldest (or newest) first,
+ * cursor-paged both ways. `actor` is matched as recorded and, when a user has it as username,
+ * as that user's id (entries record user ids; an operator knows names).
+ */
+export async function queryAuditRoute(req: RouteReq<'queryAuditRoute'>, ctx: Ctx, s: State) {
+  const q = parseAuditQuery(req.query);
+  if (q.actor !== undefined) {
+    const user = await findUserByName(ctx, q.actor);
+    if (user) q.actorUserId = user.id;
+  }
+  return ok(await queryAudit(s.audit, q));
 }
 
 /**

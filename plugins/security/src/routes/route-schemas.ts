@@ -172,7 +172,12 @@ export const routeSchemas = defineRouteSchemas({
   revokeAgentRoute: { params: idParams, responses: removed('Revoked') },
   queryAuditRoute: {
     query: z.object({
-      actor: z.string().describe('Who acted (a user id, kernel, a plugin, anonymous)').optional(),
+      actor: z
+        .string()
+        .describe(
+          'Who acted, as recorded (a user id, kernel, a plugin, anonymous), or a username (case-insensitive): that user’s entries',
+        )
+        .optional(),
       action: z.string().describe('An action, or a prefix ending in "." (auth.)').optional(),
       outcome: z.enum(['success', 'failure', 'denied']).optional(),
       since: z
