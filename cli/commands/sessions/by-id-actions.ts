@@ -1,18 +1,11 @@
-import { UsageError } from '../../command.js';
 import type { KernelApi } from '../../kernel-api.js';
 import { output } from '../../output.js';
 import type { ActionHandler } from './action-handler.js';
 import { type Obj, one, str, type Values } from './flags.js';
+import { graceFlag } from './grace-flag.js';
 import { sessionText } from './session-text.js';
 
 type ByIdAction = 'show' | 'usage' | 'kill' | 'pause' | 'resume';
-
-/** `--grace 10s|500ms|2m|1500` → ms. */
-function parseGrace(text: string): number {
-  const m = /^(\d{1,7})(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`--grace takes a duration such as 10s, 500ms or 2m (got "${text}")`);
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm'];
-}
 
 /** An action on the one session its id names: the call, then its answer printed. */
 function byId(
@@ -36,7 +29,7 @@ export const byIdActions: { [A in ByIdAction]: ActionHandler } = {
   kill: byId('kill', (api, path, values) => {
     const body: Obj = {};
     if (str(values.reason)) body.reason = values.reason;
-    if (str(values.grace)) body.graceMs = parseGrace(values.grace as string);
+    if (str(values.grace)) body.graceMs = graceFlag(values.grace as string);
     return api.post('/api/v1/sessions/{id}/terminate', { path, body });
   }),
   pause: byId('pause', (api, path) => api.post('/api/v1/sessions/{id}/pause', { path, body: {} })),
