@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NodesKernel, startNodesKernel } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
+
+/*
+ * Newcomer walk: `omega nodes approve nosuch` answered "name it by the id GET /pending lists":
+ * the API route, where a CLI user runs `omega nodes pending`.
+ */
+describe('omega nodes approve|reject with an id that is no agent', () => {
+  let k: NodesKernel;
+  beforeAll(async () => {
+    k = await startNodesKernel();
+  });
+  afterAll(async () => {
+    await k?.close();
+  });
+
+  const omega = (...args: string[]) =>
+    new Promise<{ code: number; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', CLI, 'nodes', ...args],
+        {
+          env: { ...process.env, OMEGA_URL: k.url, OMEGA_TOKEN: k.token },
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
+    });
+
+  it('names omega nodes pending, in one line, exit 1', async () => {
+    for (const args of [
+      ['approve', 'nosuch'],
+      ['reject', 'nosuch', '--reason', 'not ours'],
+    ]) {
+      const r = await omega(...args);
+      expect(r.code, args[0]).toBe(1);
+      expect(r.stderr, args[0]).toBe(
+        'omega: no discovered agent "nosuch": give an agent id as omega nodes pending lists it [OMEGA_ERR_NOT_FOUND]\n',
+      );
+    }
+  });
+});
