@@ -405,7 +405,7 @@ export const nodesCommand: Command = {
     deadline: {
       for: ['cordon', 'drain'],
       type: 'string',
-      description: 'cordon: ends by itself then; drain: work must leave by then (ISO or 2h)',
+      description: 'cordon: ends by itself then; drain: work must leave by then (ISO time, or 30m, 2h, 1d)',
     },
     version: {
       for: ['label'],

@@ -25,7 +25,11 @@ describe('nodes --deadline', () => {
   it('says a time more than a year ahead is too far, and what is no time is no time', () => {
     expect(() => deadlineFlag('2030-01-01T00:00Z', now)).toThrow(/is more than a year ahead/);
     expect(() => deadlineFlag('soon', now)).toThrow(
-      '--deadline takes an ISO time or a duration such as 2h (got "soon")',
+      '--deadline takes an ISO time or a duration in minutes, hours or days, such as 30m, 2h or 1d (got "soon")',
+    );
+    // newcomer walk: `--deadline 20s` was refused with no word that seconds are not a unit it takes
+    expect(() => deadlineFlag('20s', now)).toThrow(
+      '--deadline takes an ISO time or a duration in minutes, hours or days, such as 30m, 2h or 1d (got "20s")',
     );
   });
 
