@@ -77,6 +77,23 @@ describe('omega-plugin init: a package the author owns, linked to the sdk it ran
     const pkg = json<{ devDependencies: Record<string, string> }>(join(work, 'other', 'package.json'));
     expect(pkg.devDependencies['@omega/sdk']).toBe('file:../packs/omega-sdk-0.1.0.tgz');
     expect(run.stdout).toMatch(/cd other && npm install --save-dev omega@file:/);
+    expect(run.stdout).not.toMatch(/^note:/m);
+  });
+
+  // Walk: init from a checkout linked its sdk/, which has no type declarations until it is
+  // packed, and the first build failed with TS7016. init says so, and what works.
+  it('says when the sdk folder it links has no type declarations, and not when it has', async () => {
+    const bare = join(work, 'bare-sdk');
+    mkdirSync(join(bare, 'dist'), { recursive: true });
+    const untyped = await runCli(OMEGA_PLUGIN, ['init', 'untyped', '--sdk', `file:${bare}`], work);
+    expect(untyped.code, untyped.stderr).toBe(0);
+    expect(untyped.stdout).toMatch(
+      /^note: .*bare-sdk has no type declarations .* npm run pack:all, then init with --sdk file:<checkout>\/packs\/omega-sdk-<version>\.tgz$/m,
+    );
+    writeFileSync(join(bare, 'dist', 'index.d.ts'), 'export {};\n');
+    const typed = await runCli(OMEGA_PLUGIN, ['init', 'typed', '--sdk', 'file:../bare-sdk'], work);
+    expect(typed.code, typed.stderr).toBe(0);
+    expect(typed.stdout).not.toMatch(/^note:/m);
   });
 
   it('refuses a bad name and an existing plugin folder, with a coded one-line error', async () => {

@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { initPlugin } from '../../scaffold/index.js';
 import { type SdkCommand, SdkUsageError } from '../sdk-command.js';
 
@@ -33,8 +34,23 @@ export const initCommand: SdkCommand = {
         : `  omega      not found beside this sdk; for omega-plugin test add it: cd ${rel} && npm install --save-dev omega@file:<path to omega-<version>.tgz>`,
       // a panel's bundle is built by npm test's pretest (build:panel), not by omega-plugin test
       `next: cd ${rel} && npm install && ${values.panel === true ? 'npm test' : 'npx omega-plugin test'}`,
+      ...untypedSdkNote(r.sdk, r.dir),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   },
 };
+
+/**
+ * A `file:` sdk folder without its type declarations (an Omega checkout's sdk/: they are written
+ * only when it is packed) makes the project's first build fail with TS7016 (walk). Said at once,
+ * with the way that works: the packed sdk.
+ */
+function untypedSdkNote(spec: string, dir: string): string[] {
+  if (!spec.startsWith('file:') || spec.endsWith('.tgz')) return [];
+  const folder = resolve(dir, spec.slice('file:'.length));
+  if (existsSync(resolve(folder, 'dist', 'index.d.ts'))) return [];
+  return [
+    `note: ${folder} has no type declarations (an Omega checkout's sdk gets them when packed), so the first build fails with TS7016; in the checkout run npm run pack:all, then init with --sdk file:<checkout>/packs/omega-sdk-<version>.tgz`,
+  ];
+}
