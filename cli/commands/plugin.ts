@@ -78,7 +78,7 @@ export const pluginCommand: Command = {
   name: 'plugin',
   summary: 'List plugins, show one, or enable, disable or reload one while the kernel keeps serving.',
   usage:
-    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME|reload NAME|install ./FILE.omega-plugin [--approve] [--trust KEY]|upgrade ./FILE.omega-plugin [--approve]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME|remove NAME|verify|source add NAME URL|DIR --root FILE|source list|source remove NAME> [--url URL | --context NAME] [--token TOKEN] [--json]',
+    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME [--force]|reload NAME|install ./FILE.omega-plugin [--approve] [--trust KEY]|upgrade ./FILE.omega-plugin [--approve]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME|remove NAME|verify|source add NAME URL|DIR --root FILE|source list|source remove NAME> [--url URL | --context NAME] [--token TOKEN] [--json]',
   // --url, --context and --token are the global flags (cli/main.ts), resolved by resolveTarget
   options: {
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
@@ -115,6 +115,11 @@ export const pluginCommand: Command = {
       type: 'string',
       for: ['source add'],
       description: 'source add: the root.json to pin for the new marketplace source',
+    },
+    force: {
+      type: 'boolean',
+      for: ['disable'],
+      description: "disable: also the kernel's auth provider (the security plugin), which ends every sign-in",
     },
     remote: {
       type: 'boolean',
@@ -164,7 +169,10 @@ export const pluginCommand: Command = {
     const view =
       action === 'info'
         ? await api.get('/api/v1/plugins/{name}', { path })
-        : await api.post(LIFECYCLE[action as keyof typeof LIFECYCLE], { path });
+        : action === 'disable'
+          ? // --force: the kernel asks for the name as consent before it disables its auth provider
+            await api.post(LIFECYCLE.disable, { path, query: values.force === true ? { consent: name } : {} })
+          : await api.post(LIFECYCLE[action as keyof typeof LIFECYCLE], { path });
     output(json, view, () => (action === 'info' ? details(view) : line(view)));
     return 0;
   },

@@ -8118,7 +8118,10 @@ export interface operations {
     };
     kernelPostApiV1PluginsNameDisable: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The plugin's name, to disable the kernel's auth provider (see the 409) */
+                consent?: string;
+            };
             header?: never;
             path: {
                 /** @description The plugin name */
@@ -8277,6 +8280,13 @@ export interface operations {
             };
             /** @description No such plugin */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description It is the kernel's auth provider: repeat with ?consent=<name> (OMEGA_ERR_CONSENT_REQUIRED) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10725,7 +10735,7 @@ export interface operations {
             query?: {
                 /** @description An action, or a prefix ending in "." (auth.) */
                 action?: string;
-                /** @description Who acted (a user id, kernel, a plugin, anonymous) */
+                /** @description Who acted, as recorded (a user id, kernel, a plugin, anonymous), or a username (case-insensitive): that user’s entries */
                 actor?: string;
                 /** @description The nextCursor or prevCursor of a page (with the same order) */
                 cursor?: string;
@@ -12240,7 +12250,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted; its holders’ sessions are revoked */
+            /** @description Deleted; taken off every holder, whose sessions are revoked */
             204: {
                 headers: {
                     [name: string]: unknown;
