@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_CODES, type ErrorCode, omegaError } from '@omega/protocol';
 import semver from 'semver';
@@ -249,14 +250,22 @@ export function createMarketplace(o: MarketplaceOptions) {
     },
     plan: async (req: ChangeRequest) => (await plan(req)).plan,
     apply,
-    /** Stops and removes a marketplace-installed plugin (its artifacts stay in the store). */
+    /**
+     * Stops and removes an installed plugin: one from a marketplace (its artifacts stay in the
+     * store), or one installed from a file (walk: `plugin remove` refused it, and nothing else
+     * could remove it). Core plugins ship with the kernel: disable stops one.
+     */
     async remove(name: string) {
       return serial(async () => {
         const state = await loadInstalledState(stateFile);
-        if (!ownEntry(state.plugins, name))
-          throw omegaError('OMEGA_ERR_PLUGIN_NOT_FOUND', `"${name}" was not installed from a marketplace.`, {
-            plugin: name,
-          });
+        const fromFile =
+          !ownEntry(state.plugins, name) && existsSync(join(o.install.installedDir, name, 'plugin.json'));
+        if (!ownEntry(state.plugins, name) && !fromFile)
+          throw omegaError(
+            'OMEGA_ERR_PLUGIN_NOT_FOUND',
+            `"${name}" is not an installed plugin (core plugins ship with the kernel: omega plugin disable ${name} stops one).`,
+            { plugin: name },
+          );
         const dependents = o.plugins
           .list()
           .filter((p) => Object.hasOwn(p.dependencies, name))

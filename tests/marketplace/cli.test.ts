@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,6 +190,16 @@ describe('omega marketplace (owner tools) and omega plugin (operator) end to end
     const up = await op(['upgrade', '--file', v2, '--approve']);
     expect(up.code, up.err).toBe(0);
     expect(k.kernel.plugins.info('filed')).toMatchObject({ version: '2.0.0', status: 'running' });
+
+    // Walk: a plugin installed from a file could not be removed ("was not installed from a
+    // marketplace"); it is now, and a core plugin's refusal says how to stop one instead.
+    const removed = await op(['remove', 'filed']);
+    expect(removed.code, removed.err).toBe(0);
+    expect(() => k.kernel.plugins.info('filed')).toThrow();
+    expect(existsSync(join(k.dataDir, 'plugins', 'filed'))).toBe(false);
+    const core = await op(['remove', 'nosuch']);
+    expect(core.code).toBe(1);
+    expect(core.err).toContain('"nosuch" is not an installed plugin (core plugins ship with the kernel');
   }, 180_000);
 
   it('omega plugin install ./FILE of a plugin with a panel: the consent shows the panel; approved, it is listed', async () => {
