@@ -1,5 +1,5 @@
 import { NODES_TOPICS } from '../event-topics.js';
-import { printableData } from '../liveness/reasons.js';
+import { printableJsonData } from '../liveness/reasons.js';
 import type { NodeEntry } from '../registry/node-record.js';
 import { type NodesRuntime, STORAGE_WAIT_MS } from '../runtime.js';
 import { readSlurmNodes } from '../slurm/read-slurm-nodes.js';
@@ -151,7 +151,8 @@ function apply(rt: NodesRuntime, e: NodeEntry, ev: AgentEvent): Promise<unknown>
       rt.commands.settle(id, m, ev.at);
       return undefined;
     case 'report': {
-      const bytes = JSON.stringify(m.data ?? null).length;
+      const json = JSON.stringify(m.data ?? null);
+      const bytes = json.length;
       if (bytes > MAX_REPORT_BYTES) {
         rt.ctx.log
           .warn('nodes: agent report too large; dropped', { node: id, topic: m.topic, bytes })
@@ -159,7 +160,7 @@ function apply(rt: NodesRuntime, e: NodeEntry, ev: AgentEvent): Promise<unknown>
         return undefined;
       }
       // The agent's words, kept and passed on without control characters (its cgroup notes were stored raw).
-      const data = printableData(m.data ?? null);
+      const data = printableJsonData(m.data ?? null, json);
       if (
         (m.topic === 'cgroup' || m.topic === 'enforcement') &&
         data !== null &&

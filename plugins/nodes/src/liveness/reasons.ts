@@ -68,6 +68,23 @@ export function printableData(value: unknown, depth = 0): unknown {
   if (depth >= MAX_DATA_DEPTH) return null;
   if (Array.isArray(value)) return value.map((v) => printableData(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[printable(k)] = printableData(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) {
+    const key = printable(k);
+    // "\u0001__proto__" survives the kernel's JSON guard and becomes __proto__ here: an assignment
+    // would set the copy's prototype, a claim no stored byte shows (review). Dropped.
+    if (key === '__proto__') continue;
+    out[key] = printableData(v, depth + 1);
+  }
   return out;
+}
+
+/** Control characters as JSON.stringify writes them: escaped C0 (`\n`, `\u0001`), raw DEL and C1. */
+const JSON_CONTROLS = /\\[bfnrtu]|[\u007f-\u009f]/;
+
+/**
+ * {@link printableData} for data whose JSON text is at hand: most reports (a session's usage each
+ * second) hold no control character, and are passed on as they are without a walk.
+ */
+export function printableJsonData(value: unknown, json: string): unknown {
+  return JSON_CONTROLS.test(json) ? printableData(value) : value;
 }
