@@ -156,13 +156,23 @@ export async function saveUser(ctx: Ctx, user: User): Promise<void> {
  * deletion); resolves the ids of those changed. Each write is checked against the version read,
  * so a concurrent change of the user is re-read and kept, not overwritten.
  */
-export async function stripRole(ctx: Ctx, role: string): Promise<string[]> {
+export async function stripRole(
+  ctx: Ctx,
+  role: string,
+  /**
+   * Runs for each holder before the role comes off them (their sessions revoked): a failure leaves
+   * them a holder, so a retry finds them again — not a user stripped and never revoked (review).
+   */
+  beforeStrip?: (id: string) => Promise<unknown>,
+): Promise<string[]> {
   const changed: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await ctx.storage.list<User>(USERS, { limit: 1000, ...(cursor ? { cursor } : {}) });
     for (const r of page.items) {
-      if (r.value.roles.includes(role) && (await stripOne(ctx, r.id, role, r))) changed.push(r.id);
+      if (!r.value.roles.includes(role)) continue;
+      await beforeStrip?.(r.id);
+      if (await stripOne(ctx, r.id, role, r)) changed.push(r.id);
     }
     cursor = page.nextCursor;
   } while (cursor);

@@ -95,15 +95,15 @@ export async function updateRoleRoute(req: RouteReq<'updateRoleRoute'>, ctx: Ctx
 /**
  * `DELETE /roles/:name`: takes the role off every holder, revoking their sessions (their access
  * tokens carry its permissions; their API tokens re-resolve without it), then deletes it. Nothing
- * keeps the name, so a new role of that name grants nobody anything. Holders first: a retry after
- * a failure part way finds the role and finishes.
+ * keeps the name, so a new role of that name grants nobody anything. Holders first, each revoked
+ * before the role comes off them: a retry after a failure part way finds the role, and every
+ * holder not yet done, and finishes.
  */
 export async function deleteRoleRoute(req: RouteReq<'deleteRoleRoute'>, ctx: Ctx, s: State) {
   const name = keyParam(req.params, 'name');
   refuseBuiltIn(name, 'deleted');
   if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
-  const holders = await stripRole(ctx, name);
-  for (const id of holders) await revokeUserSessions(ctx, id, `role ${name} deleted`);
+  const holders = await stripRole(ctx, name, (id) => revokeUserSessions(ctx, id, `role ${name} deleted`));
   await deleteRole(ctx, name);
   await audit(s, req, 'role.delete', name, {
     holders: holders.length,
