@@ -78,16 +78,16 @@ export const pluginCommand: Command = {
   name: 'plugin',
   summary: 'List plugins, show one, or enable, disable or reload one while the kernel keeps serving.',
   usage:
-    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME [--force]|reload NAME|install ./FILE.omega-plugin [--approve] [--trust KEY]|upgrade ./FILE.omega-plugin [--approve]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME|remove NAME|verify|source add NAME URL|DIR --root FILE|source list|source remove NAME> [--url URL | --context NAME] [--token TOKEN] [--json]',
+    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME [--force]|reload NAME|install ./FILE.omega-plugin [--approve] [--trust KEY]|upgrade ./FILE.omega-plugin [--approve] [--trust KEY]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME [--yes|--approve]|remove NAME|verify|source add NAME URL|DIR --root FILE|source list|source remove NAME> [--url URL | --context NAME] [--token TOKEN] [--json]',
   // --url, --context and --token are the global flags (cli/main.ts), resolved by resolveTarget
   options: {
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     json: { type: 'boolean', description: 'Print JSON' },
     yes: {
       type: 'boolean',
-      for: ['install', 'upgrade'],
+      for: ['install', 'upgrade', 'rollback'],
       description:
-        'install/upgrade: confirm a change that asks for nothing new (never approves an escalation)',
+        'install/upgrade/rollback: confirm a change that asks for nothing new (never approves an escalation)',
     },
     grant: { type: 'string', description: 'removed: use --approve, then narrow grants through the API' },
     file: {
@@ -102,8 +102,8 @@ export const pluginCommand: Command = {
     },
     trust: {
       type: 'string',
-      for: ['install'],
-      description: 'install: first trust this publisher public JWK (see trust)',
+      for: ['install', 'upgrade'],
+      description: 'install/upgrade FILE: first trust this publisher public JWK (see trust)',
     },
     approve: {
       type: 'boolean',

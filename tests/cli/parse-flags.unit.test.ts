@@ -92,7 +92,7 @@ describe('omega sessions run flags', () => {
     ];
     // (helper review: the plugin, alerts and marketplace flags named no action, so any took them)
     refused.push(
-      [pluginCommand, ['list', '--yes'], '--yes does not apply to plugin list (it is for: install, upgrade)'],
+      [pluginCommand, ['list', '--yes'], '--yes does not apply to plugin list (it is for: install, upgrade, rollback)'],
       [pluginCommand, ['remove', 'p', '--approve'], '--approve does not apply to plugin remove'],
       [pluginCommand, ['source', 'list', '--root', 'r.json'], '--root does not apply to plugin source list'],
       [alertsCommand, ['silences', '--reason', 'x'], '--reason does not apply to alerts silences'],
@@ -111,6 +111,11 @@ describe('omega sessions run flags', () => {
     for (const [cmd, args, message] of refused)
       expect(() => parseFlags(cmd, args), args.join(' ')).toThrow(message);
     expect(parseFlags(pluginCommand, ['source', 'add', 'm', 'u', '--root', 'r']).values.root).toBe('r');
+    // review: rollback asks for --yes when it cannot ask, and a file upgrade takes --trust (a rotated key)
+    expect(parseFlags(pluginCommand, ['rollback', 'p', '--yes']).values.yes).toBe(true);
+    expect(parseFlags(pluginCommand, ['upgrade', './p.omega-plugin', '--trust', 'k.jwk']).values.trust).toBe(
+      'k.jwk',
+    );
     expect(
       parseFlags(marketplaceCommand, ['yank', 'd', 'p@1', '--timestamp-keys', 't']).values,
     ).toMatchObject({ 'timestamp-keys': 't' });

@@ -46,7 +46,9 @@ true satisfies SameShape<PluginGrants, z.output<typeof grantsEntry>>;
  * walk did it with one command and no word of warning; now it needs the plugin's name as consent.
  */
 function checkAuthProviderConsent(manager: PluginManager, name: string, consent: string | undefined): void {
-  if (manager.authProvider() !== name || consent === name) return;
+  // Whether it answers as the provider, not whether it runs this moment: a provider restarting
+  // after a crash or a reload would otherwise be disabled without a word (review).
+  if (!manager.providesAuth(name) || consent === name) return;
   throw omegaError(
     'OMEGA_ERR_CONSENT_REQUIRED',
     `Plugin "${name}" is the kernel's auth provider: disabling it ends every sign-in (users cannot log in, tokens stop being checked against it) until it is enabled again, and a restart falls back to the admin-token file in the data directory. To disable it anyway, repeat with ?consent=${name} (omega plugin disable ${name} --force).`,

@@ -60,6 +60,11 @@ export interface PluginManager {
    * (decided once per start, see Entry.providesAuth); cheap enough for every cache miss.
    */
   authProvider(): string | undefined;
+  /**
+   * True when plugin `name` answers as the auth provider when it runs (Entry.providesAuth, decided
+   * at its last start) — also while it restarts after a crash or a reload.
+   */
+  providesAuth(name: string): boolean;
   /** Likewise the agent gateway plugin (Entry.providesAgentGateway). */
   agentGateway(): string | undefined;
   /**
@@ -454,6 +459,9 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
         if (e.providesAuth && e.instance?.status().state === 'running') return e.found.manifest.name;
       }
       return undefined;
+    },
+    providesAuth(name) {
+      return entries.get(name)?.providesAuth === true;
     },
     agentGateway() {
       for (const e of entries.values()) {
