@@ -92,7 +92,11 @@ describe('omega sessions run flags', () => {
     ];
     // (helper review: the plugin, alerts and marketplace flags named no action, so any took them)
     refused.push(
-      [pluginCommand, ['list', '--yes'], '--yes does not apply to plugin list (it is for: install, upgrade, rollback)'],
+      [
+        pluginCommand,
+        ['list', '--yes'],
+        '--yes does not apply to plugin list (it is for: install, upgrade, rollback)',
+      ],
       [pluginCommand, ['remove', 'p', '--approve'], '--approve does not apply to plugin remove'],
       [pluginCommand, ['source', 'list', '--root', 'r.json'], '--root does not apply to plugin source list'],
       [alertsCommand, ['silences', '--reason', 'x'], '--reason does not apply to alerts silences'],
