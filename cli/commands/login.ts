@@ -64,7 +64,9 @@ export const loginCommand: Command = {
         .catch((err: unknown) => {
           // 403: the kernel knew the token and refused this one route (a token scoped to, say,
           // nodes:read lacks security:self), so the token is good; only whose it is stays unknown.
-          if (err instanceof ApiError && err.httpStatus === 403) return null;
+          // Only the kernel's own refusal proves that, not a proxy's bare 403 (review).
+          if (err instanceof ApiError && err.httpStatus === 403 && err.problem.code === 'OMEGA_ERR_FORBIDDEN')
+            return null;
           throw err instanceof ApiError && err.code.includes('TOKEN')
             ? new ApiError(
                 `that token is not valid for ${url}; create one with omega login then POST /api/v1/security/me/tokens`,

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -298,5 +300,19 @@ describe('omega login and contexts', () => {
     expect(bad.stderr).toContain(`that token is not valid for ${k.url}`);
     expect(config().contexts.bad).toBeUndefined();
     expect(config().current).toBe('scoped');
+
+    // review: a proxy's bare 403 proves nothing about the token: refused, nothing saved
+    const proxy = createServer((_req, res) =>
+      res.writeHead(403, { 'content-type': 'text/html' }).end('<h1>no</h1>'),
+    );
+    await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
+    try {
+      const at = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const walled = await omega(['login', '--url', at, '--context', 'walled', '--token', token], env);
+      expect(walled.code).toBe(1);
+      expect(config().contexts.walled).toBeUndefined();
+    } finally {
+      await new Promise((ok) => proxy.close(ok));
+    }
   });
 });
