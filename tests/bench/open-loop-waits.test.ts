@@ -5,7 +5,9 @@ import { perRequest, readSchedCounters, schedDelta } from '../../bench/open-loop
 
 /**
  * Says `ready`, spins 40 ms of its main thread's CPU once told to go (its own schedstat says when),
- * says `spun`, sleeps three times, says `ok`, then waits to be killed.
+ * says `spun`, sleeps three times, says `ok`, then waits to be killed. Naps of 30 ms: with 5 ms, a
+ * busy machine (a full CI run) preempted the thread past a nap's end before it reached epoll_wait,
+ * which then returned at once — a nap without a sleep, and one voluntary switch fewer (2 < 3).
  */
 const CHILD = `
 const ran = () => Number(require('node:fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
@@ -14,7 +16,7 @@ process.stdin.once('data', () => {
   while (ran() - t0 < 40e6) {}
   process.stdout.write('spun\\n');
   let n = 0;
-  const nap = () => (++n <= 3 ? setTimeout(nap, 5) : (process.stdout.write('ok\\n'), setInterval(() => {}, 1e6)));
+  const nap = () => (++n <= 3 ? setTimeout(nap, 30) : (process.stdout.write('ok\\n'), setInterval(() => {}, 1e6)));
   nap();
 });
 process.stdout.write('ready\\n');
