@@ -11,7 +11,6 @@ import { output } from '../output.js';
 import { uniquePairs } from '../unique-pairs.js';
 import { joinCommandLine } from './join-command-line.js';
 import { nodeEnforcementLines } from './node-enforcement-lines.js';
-import { pendingAgentRefusal } from './pending-agent-refusal.js';
 
 const ACTIONS = [
   'list',
@@ -287,18 +286,14 @@ async function nodeAction(action: string, values: Values, args: string[]): Promi
       const id = one(args, 'approve needs exactly one agent id (from nodes pending)');
       const body: Obj = {};
       if (str(values.label)) body.labels = labelFlag(values.label as string, '--label');
-      return api
-        .post('/api/v1/nodes/pending/{agent}/approve', { path: { agent: id }, body })
-        .catch(pendingAgentRefusal(id));
+      return api.post('/api/v1/nodes/pending/{agent}/approve', { path: { agent: id }, body });
     }
     case 'reject': {
       const id = one(args, 'reject needs exactly one agent id (from nodes pending)');
-      return api
-        .post('/api/v1/nodes/pending/{agent}/reject', {
-          path: { agent: id },
-          body: { reason: reasonFlag(values, 'reject') },
-        })
-        .catch(pendingAgentRefusal(id));
+      return api.post('/api/v1/nodes/pending/{agent}/reject', {
+        path: { agent: id },
+        body: { reason: reasonFlag(values, 'reject') },
+      });
     }
     default:
       throw actionError('nodes', action, ACTIONS);

@@ -7,7 +7,8 @@ const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
 
 /*
  * Newcomer walk: `omega nodes approve nosuch` answered "name it by the id GET /pending lists":
- * the API route, where a CLI user runs `omega nodes pending`.
+ * the API route, where a CLI user runs `omega nodes pending`. The nodes plugin's refusal names
+ * both (the CLI rewrote it by matching its text, at the wrong depth).
  */
 describe('omega nodes approve|reject with an id that is no agent', () => {
   let k: NodesKernel;
@@ -40,7 +41,7 @@ describe('omega nodes approve|reject with an id that is no agent', () => {
       const r = await omega(...args);
       expect(r.code, args[0]).toBe(1);
       expect(r.stderr, args[0]).toBe(
-        'omega: no discovered agent "nosuch": give an agent id as omega nodes pending lists it [OMEGA_ERR_NOT_FOUND]\n',
+        'omega: No discovered agent "nosuch": give an agent id as the pending list shows it (omega nodes pending, or GET /api/v1/nodes/pending). [OMEGA_ERR_NOT_FOUND]\n',
       );
     }
   });

@@ -42,7 +42,7 @@ async function pendingOf(s: NodesRuntime, req: { params: { agent?: string } }): 
     throw httpError(
       404,
       'OMEGA_ERR_NOT_FOUND',
-      'No such discovered agent: name it by the id GET /pending lists.',
+      `No discovered agent "${(req.params.agent ?? '').slice(0, 64)}": give an agent id as the pending list shows it (omega nodes pending, or GET /api/v1/nodes/pending).`,
     );
   const found = (await discovered(s, true)).items.find((a) => a.id === id);
   if (!found)
