@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodesKernel, startNodesKernel } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
-
-const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
+import { runOmega } from '../helpers/run-omega.js';
 
 /*
  * Newcomer walk: `omega nodes approve nosuch` answered "name it by the id GET /pending lists":
@@ -20,18 +17,7 @@ describe('omega nodes approve|reject with an id that is no agent', () => {
   });
 
   const omega = (...args: string[]) =>
-    new Promise<{ code: number; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--conditions=source', '--import', 'tsx', CLI, 'nodes', ...args],
-        {
-          env: { ...process.env, OMEGA_URL: k.url, OMEGA_TOKEN: k.token },
-        },
-      );
-      let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
-    });
+    runOmega(['nodes', ...args], { OMEGA_URL: k.url, OMEGA_TOKEN: k.token });
 
   it('names omega nodes pending, in one line, exit 1', async () => {
     for (const args of [

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -9,8 +7,7 @@ import {
   until,
 } from '../../plugins/nodes/test/helpers/nodes-kernel.js';
 import { newIdentity, TestAgent } from '../agents/test-agent.js';
-
-const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
+import { runOmega } from '../helpers/run-omega.js';
 
 /*
  * Walk: after `omega nodes cordon vm --reason "disk swap"`, `omega nodes list` showed the node as
@@ -36,23 +33,14 @@ describe('omega nodes list: the reason of a cordoned node', () => {
   });
 
   let beat = 0;
-  const row = () =>
-    new Promise<string>((resolve, reject) => {
-      // a heartbeat before each listing: the node stays ready however slowly the CLI starts here
-      agent.send({ k: 'hb', n: ++beat, t: 0, load: {} });
-      const child = spawn(
-        process.execPath,
-        ['--conditions=source', '--import', 'tsx', CLI, 'nodes', 'list'],
-        { env: { ...process.env, OMEGA_URL: k.url, OMEGA_TOKEN: k.token } },
-      );
-      let stdout = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.on('close', (code) => {
-        const line = stdout.split('\n').find((l) => l.startsWith('hold1 '));
-        if (code !== 0 || line === undefined) reject(new Error(`nodes list: exit ${code}: ${stdout}`));
-        else resolve(line);
-      });
-    });
+  const row = async () => {
+    // a heartbeat before each listing: the node stays ready however slowly the CLI starts here
+    agent.send({ k: 'hb', n: ++beat, t: 0, load: {} });
+    const r = await runOmega(['nodes', 'list'], { OMEGA_URL: k.url, OMEGA_TOKEN: k.token });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('hold1 '));
+    if (r.code !== 0 || line === undefined) throw new Error(`nodes list: exit ${r.code}: ${r.stdout}`);
+    return line;
+  };
 
   it('shows the cordon reason while cordoned, and the state reason again after', async () => {
     const joined = (await api<Doc>(k, '/api/v1/nodes/hold1')).body.status.reason as string;

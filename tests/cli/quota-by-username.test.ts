@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOmega } from '../helpers/run-omega.js';
 import { call, userWithRoles } from '../security/security-kernel.js';
 import { type NodesKernel, SECURITY_DIR, startSessionsKernel } from '../sessions/helpers/sessions-cluster.js';
-
-const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
 
 /*
  * `omega sessions quota set user NAME` keys the quota by the user's id, found by username. The
@@ -23,17 +20,7 @@ describe('sessions quota by username, against the security plugin', () => {
     await k?.close();
   });
 
-  const omega = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
-        env: { ...process.env, OMEGA_URL: k.url, OMEGA_TOKEN: k.token },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+  const omega = (...args: string[]) => runOmega(args, { OMEGA_URL: k.url, OMEGA_TOKEN: k.token });
 
   it('GET /users?username= answers that user alone, case-insensitively, or none', async () => {
     const one = await call(k, 'GET', '/api/v1/security/users?username=ALICE');

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,10 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../kernel/config/index.js';
 import { type Kernel, startKernel } from '../../kernel/kernel.js';
 import { createLogger } from '../../kernel/log/index.js';
+import { runOmega } from '../helpers/run-omega.js';
 import { removeDir } from '../helpers/temp-kernel.js';
 import { GOOD_PASSWORD, securityPluginsDir } from './security-kernel.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
 const SECRET_RE = /omega-bootstrap-[A-Za-z0-9_-]{20,}/g;
 const STATIC = 'static-operator-token-for-this-test-0123456789';
 
@@ -83,34 +82,19 @@ describe('the auth provider switched off and on', () => {
     const wrong = await a.call('POST', '/api/v1/plugins/security/disable?consent=metrics', token);
     expect(wrong.status).toBe(409);
     // The CLI says so in one line and takes --force as the consent.
-    // (spawned, not spawnSync: the kernel answers from this process's event loop)
     const cli = (...args: string[]) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-        const child = spawn(
-          process.execPath,
-          ['--conditions=source', '--import', 'tsx', CLI, 'plugin', ...args],
-          {
-            env: {
-              ...process.env,
-              OMEGA_URL: a.kernel.url,
-              OMEGA_TOKEN: token,
-              OMEGA_CONFIG: join(dataDir, 'cli.json'),
-            },
-          },
-        );
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d));
-        child.stderr.on('data', (d) => (stderr += d));
-        child.on('close', (status) => done({ status, stdout, stderr }));
+      runOmega(['plugin', ...args], {
+        OMEGA_URL: a.kernel.url,
+        OMEGA_TOKEN: token,
+        OMEGA_CONFIG: join(dataDir, 'cli.json'),
       });
     const asked = await cli('disable', 'security');
-    expect(asked.status).toBe(1);
+    expect(asked.code).toBe(1);
     expect(asked.stderr).toMatch(
       /^omega: Plugin "security" is the kernel's auth provider: .*--force\)\. \[OMEGA_ERR_CONSENT_REQUIRED\]\n$/,
     );
     const off = await cli('disable', 'security', '--force', '--json');
-    expect(off.status).toBe(0);
+    expect(off.code).toBe(0);
     expect(JSON.parse(off.stdout).enabled).toBe(false);
     await a.kernel.stop();
 
