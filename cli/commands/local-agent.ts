@@ -5,6 +5,9 @@ import { LIFELINE_ENV } from '@omega/agent';
 import type { Kernel } from '../../kernel/index.js';
 import { KERNEL_VERSION } from '../../kernel/index.js';
 
+/** The kernel as the caller of the nodes plugin's services (a reserved name). */
+const KERNEL_CALLER = { plugin: 'kernel', version: KERNEL_VERSION };
+
 /** The local agent's data directory inside the kernel's. */
 export const LOCAL_AGENT_DIR = 'agent';
 
@@ -43,11 +46,9 @@ export async function startLocalAgent(
       print('no local agent: the nodes plugin is not running (omega plugin list shows why)');
       return undefined;
     }
-    const answer = (await kernel.plugins.services.call(
-      'nodes.local-join-token',
-      {},
-      { plugin: 'kernel', version: KERNEL_VERSION },
-    )) as { token?: unknown };
+    const answer = (await kernel.plugins.services.call('nodes.local-join-token', {}, KERNEL_CALLER)) as {
+      token?: unknown;
+    };
     if (typeof answer?.token !== 'string') {
       print('no local agent: the nodes plugin gave no join token');
       return undefined;
@@ -93,8 +94,6 @@ export async function startLocalAgent(
     },
   };
 }
-
-const KERNEL_CALLER = { plugin: 'kernel', version: KERNEL_VERSION };
 
 /**
  * The local agent's node was removed (`omega nodes remove` on the kernel's own machine): its
