@@ -5,19 +5,25 @@ import { perRequest, readSchedCounters, schedDelta } from '../../bench/open-loop
 
 /**
  * Says `ready`, spins 40 ms of its main thread's CPU once told to go (its own schedstat says when),
- * says `spun`, sleeps three times, says `ok`, then waits to be killed. Naps of 30 ms: with 5 ms, a
- * busy machine (a full CI run) preempted the thread past a nap's end before it reached epoll_wait,
- * which then returned at once — a nap without a sleep, and one voluntary switch fewer (2 < 3).
+ * says `spun`; once told again, sleeps three times, says `ok`, then waits to be killed. The naps wait
+ * for the second word, so none of them can fall before the parent's `spun` read (a parent slower
+ * than a nap counted the first one early: 2 < 3 in two CI runs); each is a futex wait whose timeout
+ * starts at the call (Atomics.wait), so a preemption cannot turn it into a nap without a sleep, as a
+ * timer's epoll_wait could.
  */
 const CHILD = `
 const ran = () => Number(require('node:fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
-process.stdin.once('data', () => {
-  const t0 = ran();
-  while (ran() - t0 < 40e6) {}
-  process.stdout.write('spun\\n');
-  let n = 0;
-  const nap = () => (++n <= 3 ? setTimeout(nap, 30) : (process.stdout.write('ok\\n'), setInterval(() => {}, 1e6)));
-  nap();
+let step = 0;
+process.stdin.on('data', () => {
+  if (++step === 1) {
+    const t0 = ran();
+    while (ran() - t0 < 40e6) {}
+    process.stdout.write('spun\\n');
+  } else if (step === 2) {
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    for (let n = 0; n < 3; n++) Atomics.wait(cell, 0, 0, 30);
+    process.stdout.write('ok\\n');
+  }
 });
 process.stdout.write('ready\\n');
 `;
@@ -39,6 +45,7 @@ describe('readSchedCounters (a process’s run time, run-queue wait and switches
       child.stdin.write('go\n');
       await said('spun');
       const spun = readSchedCounters(child.pid!);
+      child.stdin.write('nap\n');
       await said('ok');
       const d = readSchedCounters(child.pid!);
       // the spin alone, not the process's start-up
