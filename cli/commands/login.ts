@@ -13,6 +13,7 @@ import { output } from '../output.js';
 import { readSecret } from '../read-secret.js';
 import { isLoopbackUrl } from '../target.js';
 import { noPasswordText } from './no-password-text.js';
+import { type TokenOwner, whoseToken } from './whose-token.js';
 
 const str = (description: string) => ({ type: 'string' as const, description });
 
@@ -31,7 +32,7 @@ export const loginCommand: Command = {
     context: str('Name for this kernel (default: host:port)'),
     username: str('Sign in as this user (prompted for when missing and stdin is a terminal)'),
     'password-stdin': { type: 'boolean', description: 'Read the password from stdin instead of prompting' },
-    token: str('Use this API token (omg_…) instead of a password'),
+    token: str("Use this API token (omg_…), or the kernel's admin token, instead of a password"),
     json: { type: 'boolean', description: 'Print JSON' },
   },
   noArguments: true,
@@ -54,28 +55,11 @@ export const loginCommand: Command = {
           ? badName
           : `the host of --url makes no context name (1–64 letters, digits or ._:@-); name one with --context NAME`,
       );
-    const probe = { url, token: undefined as string | undefined };
     let auth: NonNullable<ReturnType<typeof readCliConfig>['contexts'][string]['auth']>;
-    let who: string | null;
+    let owner: TokenOwner;
     if (typeof values.token === 'string') {
-      probe.token = values.token;
-      const me = (await kernelApi(probe)
-        .get('/api/v1/security/me')
-        .catch((err: unknown) => {
-          // 403: the kernel knew the token and refused this one route (a token scoped to, say,
-          // nodes:read lacks security:self), so the token is good; only whose it is stays unknown.
-          // Only the kernel's own refusal proves that, not a proxy's bare 403 (review).
-          if (err instanceof ApiError && err.httpStatus === 403 && err.problem.code === 'OMEGA_ERR_FORBIDDEN')
-            return null;
-          throw err instanceof ApiError && err.code.includes('TOKEN')
-            ? new ApiError(
-                `that token is not valid for ${url}; create one with omega login then POST /api/v1/security/me/tokens`,
-                err.code,
-              )
-            : err;
-        })) as { username?: string; id?: string } | null;
+      owner = await whoseToken(url, values.token);
       auth = { kind: 'token', token: values.token };
-      who = me ? (me.username ?? me.id ?? 'token') : null;
     } else {
       let username = typeof values.username === 'string' ? values.username : undefined;
       if (username === undefined && process.stdin.isTTY) {
@@ -87,7 +71,7 @@ export const loginCommand: Command = {
       // Piped (or </dev/null), stdin is read whole: an empty one is no password, said as such.
       if (!password)
         throw new UsageError(noPasswordText(values['password-stdin'] === true, process.stdin.isTTY === true));
-      const r = (await kernelApi(probe).post('/api/v1/security/login', {
+      const r = (await kernelApi({ url }).post('/api/v1/security/login', {
         body: { username, password },
         anonymous: true,
       })) as {
@@ -102,21 +86,26 @@ export const loginCommand: Command = {
         accessExpiresAt: Date.now() + r.expiresIn * 1000,
         refreshToken: r.refreshToken,
       };
-      who = username;
+      owner = { kind: 'user', name: username };
     }
     const config = readCliConfig();
     config.contexts[name] = { url, auth };
     config.current = name;
     await writeCliConfig(config);
-    if (who === null)
+    if (owner.kind === 'unknown')
       process.stderr.write(
         'omega: the token is valid but may not read whose it is (GET /api/v1/security/me needs security:self), so its user is not known\n',
       );
+    const as =
+      owner.kind === 'user'
+        ? `as ${owner.name}`
+        : owner.kind === 'admin'
+          ? "with the kernel's admin token, not a user"
+          : 'with an API token of an unknown user';
     output(
       values.json === true,
-      { context: name, url, user: who },
-      () =>
-        `signed in to ${url} ${who === null ? 'with an API token of an unknown user' : `as ${who}`} (context ${name}, now current)`,
+      { context: name, url, user: owner.kind === 'user' ? owner.name : null, admin: owner.kind === 'admin' },
+      () => `signed in to ${url} ${as} (context ${name}, now current)`,
     );
     return 0;
   },
