@@ -28,7 +28,12 @@ export {
   type VerifiedPlugin,
   verifyPluginArchive,
 } from './plugins/install/index.js';
-export { type PluginManager, type PluginView, pluginPaths } from './plugins/manager/index.js';
+export {
+  type PluginManager,
+  type PluginView,
+  pluginPaths,
+  requireAuthProviderConsent,
+} from './plugins/manager/index.js';
 export { panelConsents } from './plugins/ui/index.js';
 export { type NamespaceView, writeFileDurable } from './storage/index.js';
 export { KERNEL_VERSION } from './version.js';

@@ -2845,6 +2845,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The plugin's name, to remove the kernel's auth provider (see the 409) */
+                    consent?: string;
                     name: string;
                 };
             };
@@ -2897,7 +2899,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Other plugins depend on it */
+            /** @description Other plugins depend on it (OMEGA_ERR_PLUGIN_DEPENDENCY), or it is the kernel's auth provider: repeat with consent=<name> (OMEGA_ERR_CONSENT_REQUIRED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8464,7 +8466,10 @@ export interface operations {
     };
     kernelPutApiV1PluginsNameGrants: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The plugin's name, to take auth:provider from the kernel's auth provider (see the 409) */
+                consent?: string;
+            };
             header?: never;
             path: {
                 /** @description The plugin name */
@@ -8531,6 +8536,13 @@ export interface operations {
             };
             /** @description No such plugin */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description They take auth:provider from the kernel's auth provider: repeat with ?consent=<name> (OMEGA_ERR_CONSENT_REQUIRED) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

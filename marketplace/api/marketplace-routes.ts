@@ -239,13 +239,20 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       permission: 'plugins:admin',
       owner: 'kernel',
       summary: 'Stop and remove a plugin installed from a marketplace',
-      body: z.strictObject({ name }),
+      body: z.strictObject({
+        name,
+        consent: z
+          .string()
+          .max(64)
+          .optional()
+          .describe("The plugin's name, to remove the kernel's auth provider (see the 409)"),
+      }),
       responses: {
         200: { description: 'Stopped and removed (its artifacts stay in the store)', schema: removedSchema },
         404: 'Not installed from a marketplace',
-        409: 'Other plugins depend on it',
+        409: "Other plugins depend on it (OMEGA_ERR_PLUGIN_DEPENDENCY), or it is the kernel's auth provider: repeat with consent=<name> (OMEGA_ERR_CONSENT_REQUIRED)",
       },
-      handler: async (_c, { body: b }) => json(await m.remove(b.name)),
+      handler: async (_c, { body: b }) => json(await m.remove(b.name, b.consent)),
     }),
     defineRoute({
       method: 'POST',

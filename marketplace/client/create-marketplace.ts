@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_CODES, type ErrorCode, omegaError } from '@omega/protocol';
 import semver from 'semver';
-import type { InstallTarget, PluginManager } from '../../kernel/index.js';
+import { type InstallTarget, type PluginManager, requireAuthProviderConsent } from '../../kernel/index.js';
 import { type ArtifactStore, artifactStore } from '../install/artifact-store.js';
 import { loadInstalledState, saveInstalledState } from '../install/installed-state.js';
 import { fromStore } from '../install/switch-plugins.js';
@@ -253,9 +253,10 @@ export function createMarketplace(o: MarketplaceOptions) {
     /**
      * Stops and removes an installed plugin: one from a marketplace (its artifacts stay in the
      * store), or one installed from a file (walk: `plugin remove` refused it, and nothing else
-     * could remove it). Core plugins ship with the kernel: disable stops one.
+     * could remove it). Core plugins ship with the kernel: disable stops one. Removing the
+     * kernel's auth provider needs its name as `consent` (it ends every sign-in).
      */
-    async remove(name: string) {
+    async remove(name: string, consent?: string) {
       return serial(async () => {
         const state = await loadInstalledState(stateFile);
         const fromFile =
@@ -266,6 +267,7 @@ export function createMarketplace(o: MarketplaceOptions) {
             `"${name}" is not an installed plugin (core plugins ship with the kernel: omega plugin disable ${name} stops one).`,
             { plugin: name },
           );
+        requireAuthProviderConsent(o.plugins, name, consent, 'remove');
         const dependents = o.plugins
           .list()
           .filter((p) => Object.hasOwn(p.dependencies, name))

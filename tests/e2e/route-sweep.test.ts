@@ -89,7 +89,7 @@ const FIELDS: Record<string, string[]> = {
   'POST /api/v1/marketplace/install': ['name', 'range', 'consent', 'yes'],
   'POST /api/v1/marketplace/upgrade': ['name', 'consent', 'yes'],
   'POST /api/v1/marketplace/rollback': ['name', 'consent', 'yes'],
-  'POST /api/v1/marketplace/remove': ['name'],
+  'POST /api/v1/marketplace/remove': ['name', 'consent'],
 };
 
 /** A plausible body per operation, so one wrong field at a time reaches the deeper checks. */

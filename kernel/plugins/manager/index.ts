@@ -1,3 +1,4 @@
+export { type AuthProviderChange, requireAuthProviderConsent } from './auth-provider-consent.js';
 export { hostServicesFor, type KernelServices } from './host-services-for.js';
 export { type BundledGrantsMerge, bundledRecordFile, mergeBundledGrants } from './merge-bundled-grants.js';
 export { pluginAdminRoutes } from './plugin-admin-routes.js';

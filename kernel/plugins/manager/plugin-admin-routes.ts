@@ -4,6 +4,7 @@ import { defineRoute, type RouteSpec, type SameShape } from '../../http/route.js
 import { PLUGIN_NAME_RE } from '../../permissions/index.js';
 import { type PluginGrants, parseGrants } from '../grants-schema.js';
 import { updateGrants } from '../update-grants.js';
+import { requireAuthProviderConsent } from './auth-provider-consent.js';
 import type { PluginManager } from './plugin-manager.js';
 import { pluginViewSchema } from './plugin-view.js';
 
@@ -39,22 +40,6 @@ const grantsEntry = z.object({
   panels: z.array(z.string()).optional(),
 });
 true satisfies SameShape<PluginGrants, z.output<typeof grantsEntry>>;
-
-/**
- * Disabling the running auth provider (the security plugin) ends every sign-in: login answers 404,
- * no new session starts, and the next start falls back to the data dir's admin-token file. The
- * walk did it with one command and no word of warning; now it needs the plugin's name as consent.
- */
-function checkAuthProviderConsent(manager: PluginManager, name: string, consent: string | undefined): void {
-  // Whether it answers as the provider, not whether it runs this moment: a provider restarting
-  // after a crash or a reload would otherwise be disabled without a word (review).
-  if (!manager.providesAuth(name) || consent === name) return;
-  throw omegaError(
-    'OMEGA_ERR_CONSENT_REQUIRED',
-    `Plugin "${name}" is the kernel's auth provider: disabling it ends every sign-in (users cannot log in, tokens stop being checked against it) until it is enabled again, and a restart falls back to the admin-token file in the data directory. To disable it anyway, repeat with ?consent=${name} (omega plugin disable ${name} --force).`,
-    { plugin: name, consent: name },
-  );
-}
 
 const DISABLE_CONFLICT: Record<number, string> = {
   409: "It is the kernel's auth provider: repeat with ?consent=<name> (OMEGA_ERR_CONSENT_REQUIRED)",
@@ -92,7 +77,7 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
       },
       handler: async (c) => {
         const name = nameOf(c.req.param('name'));
-        if (verb === 'disable') checkAuthProviderConsent(manager, name, c.req.query('consent'));
+        if (verb === 'disable') requireAuthProviderConsent(manager, name, c.req.query('consent'), 'disable');
         return json(await manager[verb](name));
       },
     });
@@ -136,10 +121,18 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
         "Replace the operator's grants for a plugin (stored by the kernel, never by the plugin); reload to apply",
       body: grantsBody,
       params: pluginParam,
+      query: {
+        consent: {
+          description:
+            "The plugin's name, to take auth:provider from the kernel's auth provider (see the 409)",
+          schema: { type: 'string', maxLength: 64 },
+        },
+      },
       audit: { topic: 'plugins.admin.grants', details: ({ body }) => body },
       responses: {
         200: { description: "The plugin's grants as stored (reload it to apply them)", schema: grantsEntry },
         404: 'No such plugin',
+        409: "They take auth:provider from the kernel's auth provider: repeat with ?consent=<name> (OMEGA_ERR_CONSENT_REQUIRED)",
       },
       handler: async (c, { body }) => {
         const name = nameOf(c.req.param('name'));
@@ -152,6 +145,8 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
           const e = err as { message: string; extras?: Record<string, unknown> };
           throw omegaError('OMEGA_ERR_VALIDATION', e.message, e.extras ?? {});
         }
+        if (!manager.providesAuthWith(name, entry))
+          requireAuthProviderConsent(manager, name, c.req.query('consent'), 'grants');
         const next = await updateGrants(grantsFile, name, () => entry);
         return json(next[name]);
       },

@@ -7,10 +7,10 @@ import { KERNEL_TOPICS } from '../../events/kernel-topics.js';
 import type { RouteTable } from '../../http/route-table.js';
 import { type RouteValidator, routeValidators } from '../../http/route-validation/index.js';
 import type { Logger } from '../../log/index.js';
-import { createPermissionGate } from '../../permissions/index.js';
+import { createPermissionGate, type PermissionGate } from '../../permissions/index.js';
 import { createSandbox, resolveLimits, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { discoverPlugins } from '../discover-plugins.js';
-import type { Grants } from '../grants-schema.js';
+import type { Grants, PluginGrants } from '../grants-schema.js';
 import { loadGrants } from '../load-grants.js';
 import { missingGrants } from '../missing-grants.js';
 import { planLoad } from '../plan-load.js';
@@ -65,6 +65,8 @@ export interface PluginManager {
    * at its last start) — also while it restarts after a crash or a reload.
    */
   providesAuth(name: string): boolean;
+  /** Whether plugin `name`, as last read from disk, would answer as the auth provider under `grants`. */
+  providesAuthWith(name: string, grants: Pick<PluginGrants, 'granted' | 'denied'>): boolean;
   /** Likewise the agent gateway plugin (Entry.providesAgentGateway). */
   agentGateway(): string | undefined;
   /**
@@ -82,6 +84,10 @@ const asOmega = (err: unknown): OmegaError =>
     ? (err as OmegaError)
     : omegaError('OMEGA_ERR_PLUGIN_FAILED', 'The plugin could not be started.');
 const ENABLED = { ns: 'kernel', collection: 'plugins' } as const;
+
+/** Whether a plugin with manifest `m` answers as the auth provider under `gate` (its grants). */
+const answersAsAuthProvider = (m: PluginManifest, gate: Pick<PermissionGate, 'allows'>): boolean =>
+  m.services.some((s) => s.name === AUTH_PROVIDER_SERVICE) && gate.allows({ kind: 'auth.provider' });
 
 /** Creates the plugin manager; core plugins load exactly like third-party ones. */
 export function createPluginManager(opts: PluginManagerOptions): PluginManager {
@@ -276,8 +282,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       granted: g.granted,
       denied: g.denied,
     });
-    e.providesAuth =
-      m.services.some((s) => s.name === AUTH_PROVIDER_SERVICE) && gate.allows({ kind: 'auth.provider' });
+    e.providesAuth = answersAsAuthProvider(m, gate);
     e.providesAgentGateway =
       m.services.some((s) => s.name === AGENT_GATEWAY_SERVICE) && gate.allows({ kind: 'agents.gateway' });
     const getInstance = () => e.instance;
@@ -462,6 +467,13 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     },
     providesAuth(name) {
       return entries.get(name)?.providesAuth === true;
+    },
+    providesAuthWith(name, g) {
+      const m = entries.get(name)?.found.manifest;
+      return (
+        m !== undefined &&
+        answersAsAuthProvider(m, createPermissionGate({ plugin: m.name, declared: m.permissions, ...g }))
+      );
     },
     agentGateway() {
       for (const e of entries.values()) {
