@@ -1,4 +1,3 @@
-import { ApiError } from '../api-client.js';
 import { apiPathProblem } from '../api-path-problem.js';
 import { type Command, UsageError } from '../command.js';
 import {
@@ -13,6 +12,7 @@ import { output } from '../output.js';
 import { readSecret } from '../read-secret.js';
 import { isLoopbackUrl } from '../target.js';
 import { noPasswordText } from './no-password-text.js';
+import { revokeSession } from './revoke-session.js';
 import { type TokenOwner, whoseToken } from './whose-token.js';
 
 const str = (description: string) => ({ type: 'string' as const, description });
@@ -137,21 +137,11 @@ export const logoutCommand: Command = {
     const name =
       typeof values.context === 'string' ? values.context : (config.current ?? config.ignored?.current);
     // An ignored context (a name an older CLI allowed) can still be signed out of: its session
-    // stays valid in the kernel until revoked, and `context delete` alone would only forget it.
+    // stays valid in the kernel until revoked.
     const ignored = name !== undefined && !config.contexts[name] ? ignoredContext(config, name) : undefined;
     const ctx = name ? (config.contexts[name] ?? ignored) : undefined;
     if (!name || !ctx) throw new UsageError('no context to sign out of; omega context list shows them');
-    // revoked: the kernel ended it; ended: it had already (401); unreachable: no answer.
-    let outcome: 'revoked' | 'ended' | 'unreachable' | 'token' | 'none' =
-      ctx.auth?.kind === 'token' ? 'token' : 'none';
-    if (ctx.auth?.kind === 'session') {
-      outcome = await kernelApi({ url: ctx.url })
-        .post('/api/v1/security/logout', { body: { refreshToken: ctx.auth.refreshToken } })
-        .then(
-          () => 'revoked' as const,
-          (err: unknown) => (err instanceof ApiError && err.code.includes('TOKEN') ? 'ended' : 'unreachable'),
-        );
-    }
+    const outcome = await revokeSession(ctx);
     delete ctx.auth;
     if (ignored && config.ignored) {
       const raw = { ...(config.ignored.contexts[name] as Record<string, unknown>) };
