@@ -13,6 +13,35 @@ import { approvePlan, LONG_OPERATION_MS, renderPlan } from './plugin-marketplace
 
 type Values = Record<string, string | boolean | undefined>;
 
+/**
+ * The flags only a packed plugin file takes, each with what a marketplace does instead: its
+ * publishers are trusted through its signed index, and it goes to an older version when asked
+ * for one (the kernel's file install refuses one unless told).
+ */
+const FILE_ONLY_FLAGS = {
+  trust: {
+    given: '--trust KEY',
+    instead:
+      "a marketplace's publishers are trusted through its signed index (omega plugin source add … --root)",
+  },
+  downgrade: {
+    given: '--downgrade',
+    instead: 'from a marketplace, name the older version (NAME@VERSION) or run omega plugin rollback NAME',
+  },
+} as const;
+
+/**
+ * Refuses `--trust` and `--downgrade` on a marketplace install or upgrade (a NAME, not a file),
+ * which ignored them: a usage error naming the file form they belong to and what to do instead.
+ */
+export function refuseFileOnlyFlags(values: Values, action: 'install' | 'upgrade'): void {
+  for (const [flag, { given, instead }] of Object.entries(FILE_ONLY_FLAGS))
+    if (values[flag] !== undefined)
+      throw new UsageError(
+        `--${flag} is for a packed plugin file (plugin ${action} ./NAME.omega-plugin ${given}), not a marketplace ${action}; ${instead}`,
+      );
+}
+
 /** `omega plugin trust <publisher.public.jwk>`: the kernel trusts a publisher key (through the API). */
 export async function runPluginTrust(values: Values, keyFile: string): Promise<number> {
   const jwk = await readJsonFile(keyFile, 'the publisher key, a *.public.jwk file');

@@ -4,7 +4,7 @@ import { type Command, nestedActions, UsageError } from '../command.js';
 import { kernelApi } from '../kernel-api.js';
 import { fieldLine, listingLine } from '../listing-line.js';
 import { output } from '../output.js';
-import { runPluginInstall, runPluginTrust } from './plugin-install.js';
+import { refuseFileOnlyFlags, runPluginInstall, runPluginTrust } from './plugin-install.js';
 import {
   isArchiveArg,
   MARKETPLACE_ACTIONS,
@@ -153,6 +153,8 @@ export const pluginCommand: Command = {
         );
       return runPluginInstall(values, file ?? name!, action);
     }
+    // The marketplace path: a NAME (or none, for upgrade), where the file-only flags mean nothing.
+    if (action === 'install' || action === 'upgrade') refuseFileOnlyFlags(values, action);
     if (action === 'install' && name && !extra.length) return runMarketplaceAction('install', values, rest);
     if (action === 'upgrade') return runMarketplaceAction('upgrade', values, rest);
     if (action === 'info' && name && values.remote === true)
