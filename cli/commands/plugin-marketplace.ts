@@ -213,7 +213,17 @@ export async function runMarketplaceAction(action: string, values: Values, args:
       return 0;
     }
     case 'verify': {
-      const r = await kernelApi(values).post('/api/v1/marketplace/verify', { body: {} });
+      if (first !== undefined)
+        throw new UsageError(
+          `plugin verify takes no arguments (got ${args.join(' ')}): it verifies every source; omega plugin source list shows them`,
+        );
+      // No source, nothing to verify: said as what to give, not as exit 1 (a failed or revoking source's).
+      const api = kernelApi(values);
+      if ((await api.get('/api/v1/marketplace/sources')).items.length === 0)
+        throw new UsageError(
+          'plugin verify needs a marketplace source to verify, and none is added; add one with omega plugin source add NAME URL|DIR --root root.json',
+        );
+      const r = await api.post('/api/v1/marketplace/verify', { body: {} });
       output(json, r, () =>
         [
           ...r.sources.map((s) =>
