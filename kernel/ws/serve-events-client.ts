@@ -15,6 +15,8 @@ export interface EventsClient {
   alive: boolean;
   /** Stops its subscription and starts a close handshake with `code`. */
   shutdown(code: number, reason: string): void;
+  /** Replaces which events it is sent (its principal's rights were checked again). */
+  refilter(filter: ((event: BusEvent) => boolean) | undefined): void;
 }
 
 /** What {@link serveEventsClient} needs. */
@@ -37,6 +39,7 @@ export interface ServeEventsClientOptions {
 export function serveEventsClient(ws: WebSocket, o: ServeEventsClientOptions): EventsClient {
   let sub: Subscription | undefined;
   let done = false;
+  let { filter } = o;
   const stop = (): void => {
     done = true;
     sub?.unsubscribe();
@@ -56,6 +59,9 @@ export function serveEventsClient(ws: WebSocket, o: ServeEventsClientOptions): E
       stop();
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
     },
+    refilter(next) {
+      filter = next;
+    },
   };
 
   ws.on('error', (err) => o.logger.debug({ err }, 'events client socket error'));
@@ -73,7 +79,6 @@ export function serveEventsClient(ws: WebSocket, o: ServeEventsClientOptions): E
       o.patterns,
       (batch) => {
         if (done || ws.readyState !== WebSocket.OPEN) return;
-        const { filter } = o;
         for (const event of batch)
           if (filter === undefined || filter(event)) ws.send(eventFrame(event), TEXT);
         if (ws.bufferedAmount > o.maxBufferedBytes) resync('overflow');
