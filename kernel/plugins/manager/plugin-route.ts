@@ -301,12 +301,21 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
       const running = instance();
       if (!running) {
         const why = opts.reasons?.() ?? [];
+        // The reasons name the operator's files (the grants file's path) and missing grants: an
+        // anonymous caller of a public route learns only that it is refused (walk).
+        if (why.length && !principal)
+          throw omegaError(
+            'OMEGA_ERR_PLUGIN_UNAVAILABLE',
+            `Plugin "${plugin}" is refused by the kernel; an operator sees why with omega plugin info ${plugin}.`,
+            { plugin, state: 'refused' },
+          );
         throw omegaError(
           'OMEGA_ERR_PLUGIN_UNAVAILABLE',
           why.length
             ? `Plugin "${plugin}" is refused: ${why.map((r) => r.message).join(' ')}`
             : `Plugin "${plugin}" is not running.`,
-          { plugin, ...(why.length ? { status: 'refused', reasons: why } : {}) },
+          // `state`, as when restarting: `status` is the problem's HTTP status (it dropped 'refused')
+          { plugin, ...(why.length ? { state: 'refused', reasons: why } : {}) },
         );
       }
       const role = opts.refreshCookie?.();
