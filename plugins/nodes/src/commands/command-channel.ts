@@ -1,6 +1,7 @@
 import { type PluginContext, pluginError } from '@omega/sdk';
 import type { CommandResult } from '../contract.js';
 import { nodeError } from '../errors/node-errors.js';
+import { printable } from '../liveness/reasons.js';
 
 /** Default and largest wait for a result (the kernel's deadline on a call into this plugin is 60 s). */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
@@ -161,7 +162,16 @@ export class CommandChannel {
     const r: CommandResult = {
       ok: result.ok,
       ...(result.data !== undefined ? { data: result.data } : {}),
-      ...(result.error ? { error: result.error } : {}),
+      // The agent's words reach session reasons, problem details and terminals: one printable
+      // line each, like its reports (they were passed on raw). The data is the caller's to read.
+      ...(result.error
+        ? {
+            error: {
+              code: printable(String(result.error.code)),
+              message: printable(String(result.error.message)),
+            },
+          }
+        : {}),
     };
     c.state = 'done';
     c.result = r;
