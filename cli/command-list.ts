@@ -7,6 +7,7 @@ import { marketplaceCommand } from './commands/marketplace.js';
 import { nodesCommand } from './commands/nodes.js';
 import { pluginCommand } from './commands/plugin.js';
 import { securityCommand } from './commands/security.js';
+import { auditCommand, rolesCommand, tokensCommand, usersCommand } from './commands/security-api/index.js';
 import { sessionsCommand } from './commands/sessions.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -20,6 +21,10 @@ export const COMMANDS: readonly Command[] = [
   contextCommand,
   pluginCommand,
   marketplaceCommand,
+  usersCommand,
+  rolesCommand,
+  tokensCommand,
+  auditCommand,
   securityCommand,
   nodesCommand,
   sessionsCommand,
