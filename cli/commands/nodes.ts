@@ -49,6 +49,8 @@ interface NodeView {
     fingerprint: string;
     capacity: { cores: number; threads: number; memoryBytes: number; gpus: unknown[] };
     load?: { cpu?: number; load1?: number; memUsed?: number; memTotal?: number };
+    /** When the newest heartbeat carrying `load` arrived. */
+    loadAt?: string;
     history?: Array<{ state: string; reason: string; at: string }>;
     /** `slurm` for a node Slurm manages (read-only here). */
     managedBy?: string;
@@ -111,8 +113,11 @@ function labelsText(l: Record<string, string>): string {
   return t || '-';
 }
 
+/** A down or left node's load is its last heartbeat's, not what it does now (walk: a left node kept 40%). */
+const staleLoad = (n: NodeView): boolean => n.status.state === 'down' || n.status.state === 'left';
+
 function listLine(n: NodeView): string {
-  const l = n.status.load;
+  const l = staleLoad(n) ? undefined : n.status.load;
   const cpu = l?.cpu === undefined ? '-' : `${Math.round(l.cpu * 100)}%`;
   const mem = l?.memUsed !== undefined && l.memTotal ? `${Math.round((l.memUsed / l.memTotal) * 100)}%` : '-';
   // REASON explains STATE: a ready node cordoned or draining shows the operator's reason for it,
@@ -167,8 +172,8 @@ function details(n: NodeView): string {
   if (s.load)
     lines.push(
       fieldLine(
-        'load',
-        `cpu ${s.load.cpu === undefined ? '-' : `${Math.round(s.load.cpu * 100)}%`}, load1 ${s.load.load1 ?? '-'}, memory ${bytes(s.load.memUsed)} of ${bytes(s.load.memTotal)}`,
+        staleLoad(n) ? 'last load' : 'load',
+        `cpu ${s.load.cpu === undefined ? '-' : `${Math.round(s.load.cpu * 100)}%`}, load1 ${s.load.load1 ?? '-'}, memory ${bytes(s.load.memUsed)} of ${bytes(s.load.memTotal)}${staleLoad(n) && s.loadAt ? ` (at ${s.loadAt})` : ''}`,
       ),
     );
   lines.push(...nodeEnforcementLines(s.cgroup));

@@ -14,7 +14,7 @@ import { runOmega } from '../helpers/run-omega.js';
  * `ready,cordoned` with REASON still saying how it joined. The REASON column explains the STATE
  * column: a ready node's cordon or drain shows the operator's reason; uncordoned, its state's.
  */
-describe('omega nodes list: the reason of a cordoned node', () => {
+describe('omega nodes list: the reason of a cordoned node, the load of a node that left', () => {
   let k: NodesKernel;
   let agent: TestAgent;
   beforeAll(async () => {
@@ -60,5 +60,29 @@ describe('omega nodes list: the reason of a cordoned node', () => {
     expect((await post('uncordon')).status).toBe(200);
     const back = await row();
     expect(back).not.toContain('disk swap');
+  }, 60_000);
+
+  // Walk: a node that left kept its last CPU and MEM in the listing, as if it still ran at them.
+  it('shows no CPU or MEM for a node that left; show labels its load as the last one, with its time', async () => {
+    agent.send({
+      k: 'hb',
+      n: ++beat,
+      t: 0,
+      load: { cpu: 0.42, load1: 1.5, memUsed: 3 * 2 ** 30, memTotal: 8 * 2 ** 30 },
+    });
+    await until(
+      async () => (await api<Doc>(k, '/api/v1/nodes/hold1')).body.status?.load?.cpu === 0.42,
+      10_000,
+    );
+    const live = await row();
+    expect(live).toMatch(/ 42% +38% /);
+
+    agent.send({ k: 'leave', reason: 'maintenance' });
+    await until(async () => (await api<Doc>(k, '/api/v1/nodes/hold1')).body.status?.state === 'left', 10_000);
+    const r = await runOmega(['nodes', 'list'], { OMEGA_URL: k.url, OMEGA_TOKEN: k.token });
+    const left = r.stdout.split('\n').find((l) => l.startsWith('hold1 ')) ?? '';
+    expect(left).toMatch(/^hold1 +left +\S+ +- +- /);
+    const show = await runOmega(['nodes', 'show', 'hold1'], { OMEGA_URL: k.url, OMEGA_TOKEN: k.token });
+    expect(show.stdout).toMatch(/last load +cpu 42%, load1 1\.5, memory .* \(at \d{4}-\d\d-\d\dT/);
   }, 60_000);
 });
