@@ -208,7 +208,10 @@ export async function runMarketplaceAction(action: string, values: Values, args:
       return change(values, { op: 'rollback', name: first });
     case 'remove': {
       if (!first || more.length) throw new UsageError('plugin remove needs exactly one name');
-      const r = await kernelApi(values).post('/api/v1/marketplace/remove', { body: { name: first } });
+      // --force: the kernel asks for the name as consent before it removes its auth provider
+      const r = await kernelApi(values).post('/api/v1/marketplace/remove', {
+        body: { name: first, ...(values.force === true ? { consent: first } : {}) },
+      });
       output(json, r, () => `removed ${first}`);
       return 0;
     }

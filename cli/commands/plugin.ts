@@ -78,7 +78,7 @@ export const pluginCommand: Command = {
   name: 'plugin',
   summary: 'List plugins, show one, or enable, disable or reload one while the kernel keeps serving.',
   usage:
-    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME [--force]|reload NAME|install ./FILE.omega-plugin [--approve] [--trust KEY]|upgrade ./FILE.omega-plugin [--approve] [--trust KEY]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME [--yes|--approve]|remove NAME|verify|source add NAME URL|DIR --root FILE|source list|source remove NAME> [--url URL | --context NAME] [--token TOKEN] [--json]',
+    'omega plugin <list|info NAME [--remote]|enable NAME|disable NAME [--force]|reload NAME|install ./FILE.omega-plugin [--approve] [--trust KEY]|upgrade ./FILE.omega-plugin [--approve] [--trust KEY]|trust KEY|search [TEXT]|install NAME[@RANGE] [--yes|--approve]|upgrade [NAME]|rollback NAME [--yes|--approve]|remove NAME [--force]|verify|source add NAME URL|DIR --root FILE|source list|source remove NAME> [--url URL | --context NAME] [--token TOKEN] [--json]',
   // --url, --context and --token are the global flags (cli/main.ts), resolved by resolveTarget
   options: {
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
@@ -118,8 +118,9 @@ export const pluginCommand: Command = {
     },
     force: {
       type: 'boolean',
-      for: ['disable'],
-      description: "disable: also the kernel's auth provider (the security plugin), which ends every sign-in",
+      for: ['disable', 'remove'],
+      description:
+        "disable, remove: also the kernel's auth provider (the security plugin), which ends every sign-in",
     },
     remote: {
       type: 'boolean',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachMarketplace } from '../../marketplace/index.js';
+import { runOmega } from '../helpers/run-omega.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 import { writePluginDir } from '../helpers/write-plugin-dir.js';
 
@@ -106,8 +107,16 @@ describe("changes that end the auth provider's sign-in need its name as consent"
     expect(k.kernel.plugins.authProvider()).toBe('gatekeeper');
     expect((await remove({ name: 'gatekeeper', consent: 'bystander' })).status).toBe(409);
 
-    const given = await remove({ name: 'gatekeeper', consent: 'gatekeeper' });
-    expect([given.status, await given.json()]).toEqual([200, { name: 'gatekeeper', removed: true }]);
+    // The CLI says so in one line; --force gives the name as consent.
+    const env = { OMEGA_URL: k.url, OMEGA_TOKEN: k.token };
+    const cli = await runOmega(['plugin', 'remove', 'gatekeeper'], env);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(
+      /^omega: Plugin "gatekeeper" is the kernel's auth provider: removing it .*\[OMEGA_ERR_CONSENT_REQUIRED\]\n$/,
+    );
+    expect(k.kernel.plugins.authProvider()).toBe('gatekeeper');
+    const forced = await runOmega(['plugin', 'remove', 'gatekeeper', '--force', '--json'], env);
+    expect([forced.code, JSON.parse(forced.stdout)]).toEqual([0, { name: 'gatekeeper', removed: true }]);
     expect(existsSync(join(installed, 'gatekeeper'))).toBe(false);
     expect(k.kernel.plugins.authProvider()).toBeUndefined();
     // A plugin that is no provider is removed without a word.
