@@ -33,6 +33,44 @@ function omegaWithStdin(args: readonly string[], env: NodeJS.ProcessEnv, input: 
   });
 }
 
+/**
+ * `omega ...args` at a terminal (a pty from util-linux `script`), answering each prompt as it
+ * appears: `answers` in order, each sent once its prompt is on the screen (sent earlier, the CLI's
+ * raw-mode read would take two lines as one).
+ */
+function omegaAtTerminal(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  answers: ReadonlyArray<[prompt: string, reply: string]>,
+): Promise<{ code: number; screen: string }> {
+  const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+  const line = [process.execPath, '--conditions=source', '--import', 'tsx', OMEGA_CLI, ...args]
+    .map(quote)
+    .join(' ');
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qec', line, '/dev/null'], { env: { ...process.env, ...env } });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    let screen = '';
+    let next = 0;
+    let seenTo = 0;
+    child.stdout.on('data', (d) => {
+      screen += d;
+      const [prompt, reply] = answers[next] ?? [];
+      const at = prompt === undefined ? -1 : screen.indexOf(prompt, seenTo);
+      if (at >= 0) {
+        seenTo = at + prompt!.length;
+        next++;
+        child.stdin.write(reply);
+      }
+    });
+    child.on('error', (err) => resolve({ code: -1, screen: `script(1) did not run: ${err.message}` }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, screen });
+    });
+  });
+}
+
 describe('omega users, roles, tokens and audit against the security plugin', () => {
   let k: TempKernel;
   let ops: { id: string; accessToken: string };
@@ -177,6 +215,37 @@ describe('omega users, roles, tokens and audit against the security plugin', () 
     );
     expect((await call(k, 'GET', '/api/v1/security/users?username=bob')).body.items).toEqual([]);
   }, 60_000);
+
+  it('asks for a new password twice at a terminal and confirms a delete there', async () => {
+    const pw = 'typed at the terminal 42';
+    const made = await omegaAtTerminal(['users', 'create', 'carol'], env, [
+      ['New password for carol: ', `${pw}\r`],
+      ['Again: ', `${pw}\r`],
+    ]);
+    expect(made.screen).toMatch(/Created user carol \(u-\S+\), roles viewer\./);
+    expect(made.code).toBe(0);
+    const login = await call(k, 'POST', '/api/v1/security/login', { username: 'carol', password: pw }, false);
+    expect(login.status).toBe(200);
+
+    const differ = await omegaAtTerminal(['users', 'set', 'carol', '--password-stdin'], env, [
+      ['New password for carol: ', 'one long password here\r'],
+      ['Again: ', 'another long password\r'],
+    ]);
+    expect(differ.screen).toMatch(/omega: the two passwords differ; nothing was changed/);
+    expect(differ.code).toBe(2);
+
+    const kept = await omegaAtTerminal(['users', 'delete', 'carol'], env, [['Proceed? [y/N] ', 'n\r']]);
+    expect(kept.screen).toMatch(
+      /this deletes user carol \(u-\S+\) and ends their sessions\. Proceed\? \[y\/N\] /,
+    );
+    expect(kept.screen).toMatch(/omega: not confirmed; nothing was changed/);
+    expect(kept.code).toBe(2);
+    expect((await call(k, 'GET', '/api/v1/security/users?username=carol')).body.items).toHaveLength(1);
+    const gone = await omegaAtTerminal(['users', 'delete', 'carol'], env, [['Proceed? [y/N] ', 'y\r']]);
+    expect(gone.screen).toMatch(/Deleted user carol \(u-\S+\); their sessions are revoked\./);
+    expect(gone.code).toBe(0);
+    expect((await call(k, 'GET', '/api/v1/security/users?username=carol')).body.items).toEqual([]);
+  }, 240_000);
 
   it('creates, shows, changes and deletes a custom role; built-in roles are refused by the API', async () => {
     const made = ok(
@@ -324,6 +393,8 @@ describe('omega users, roles, tokens and audit against the security plugin', () 
       'user.update',
       'user.update',
       'user.update',
+      'user.delete',
+      'user.create',
       'user.delete',
     ]);
     expect(json.items.every((e: { actor: string }) => e.actor === ops.id)).toBe(true);

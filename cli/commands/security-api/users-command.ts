@@ -154,7 +154,7 @@ export const usersCommand: Command = {
         user,
         () =>
           `Changed user ${user.username} (${user.id}): ${user.disabled ? 'disabled' : 'active'}, roles ${user.roles.join(',') || '-'}.\n` +
-          'Their sessions are revoked: they sign in again to get the change (API tokens follow it at once).',
+          'Their sessions are revoked: they sign in again to get the change (their API tokens follow it).',
       );
     } else {
       const user = await findUser(api, oneUser(action, args));
