@@ -10,6 +10,7 @@ import { claimUpgrade, refuseUnclaimed } from './claim-upgrade.js';
 import { EVENTS_SUBPROTOCOL } from './event-frames.js';
 import { normaliseBearer } from './normalise-bearer.js';
 import { parseEventsQuery } from './parse-events-query.js';
+import { credentialRecheck, type UpgradeCredentials } from './recheck-credential.js';
 import { type EventsClient, serveEventsClient } from './serve-events-client.js';
 import { writeUpgradeProblem } from './write-upgrade-problem.js';
 
@@ -17,15 +18,6 @@ import { writeUpgradeProblem } from './write-upgrade-problem.js';
 const CLOSE_GRACE_MS = 1_000;
 /** Clients only listen; anything they send is ignored, and large frames are refused. */
 const MAX_INCOMING_BYTES = 4 * 1024;
-/** Close code: the stream's credential expired or was revoked (sign in again, then reconnect). */
-export const CLOSE_CREDENTIAL = 4401;
-/** Close code: the principal may no longer subscribe to one of the stream's patterns. */
-export const CLOSE_FORBIDDEN = 4403;
-
-/** What of an upgrade request authenticates it. */
-export type UpgradeCredentials = Pick<IncomingMessage, 'headers'> & {
-  socket: Pick<IncomingMessage['socket'], 'remoteAddress'>;
-};
 
 /** Options of {@link attachEventsGateway}. */
 export interface EventsGatewayOptions {
@@ -118,61 +110,9 @@ export function attachEventsGateway(opts: EventsGatewayOptions): EventsGateway {
         onClosed: (c) => clients.delete(c),
       });
       clients.add(client);
-      rechecks.set(client, recheckOf(client, req, patterns));
+      rechecks.set(client, credentialRecheck(client, req, patterns, opts));
       logger.debug({ remote: req.socket.remoteAddress, patterns, since }, 'events client connected');
     });
-  };
-
-  /**
-   * A stream was authorized once, at the upgrade, and then stayed open whatever became of its
-   * credential: a revoked or expired token, a disabled user, a role taken away, the admin-token
-   * file dropped once an auth provider runs (review). At every ping the credential of the upgrade
-   * is authenticated and authorized again (a cache hit for a live token): one that no longer
-   * authenticates (or is refused with a 401: revoked, expired) closes the stream with 4401, one
-   * that may no longer subscribe with 4403, and the event filter follows the principal's rights.
-   * A check that fails otherwise (the provider is down) changes nothing; the next ping asks again.
-   */
-  const recheckOf = (client: EventsClient, req: IncomingMessage, patterns: string[]) => {
-    const credentials: UpgradeCredentials = {
-      headers: { ...req.headers },
-      socket: { remoteAddress: req.socket.remoteAddress },
-    };
-    let running = false;
-    return () => {
-      if (running) return;
-      running = true;
-      void (async () => {
-        const principal = await opts.authenticate(credentials).catch((err: unknown) => {
-          // A refusal (revoked, expired: a 401) ends the stream; anything else keeps it.
-          if (hasErrorCode(err) && (err as { status?: unknown }).status === 401) return null;
-          throw err;
-        });
-        if (principal === null || principal === undefined) {
-          logger.info(
-            { remote: credentials.socket.remoteAddress },
-            'events client closed: its credential no longer authenticates',
-          );
-          client.shutdown(CLOSE_CREDENTIAL, 'credential expired or revoked');
-          return;
-        }
-        const denied = opts.authorize ? await opts.authorize(principal, patterns) : null;
-        if (denied !== null && denied !== undefined) {
-          logger.info(
-            { remote: credentials.socket.remoteAddress, pattern: denied },
-            'events client closed: it may no longer subscribe',
-          );
-          client.shutdown(CLOSE_FORBIDDEN, `may no longer subscribe to ${denied}`.slice(0, 120));
-          return;
-        }
-        client.refilter(opts.filterFor?.(principal));
-      })()
-        .catch((err: unknown) =>
-          logger.debug({ err }, 'events client credential check failed; kept until the next'),
-        )
-        .finally(() => {
-          running = false;
-        });
-    };
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
