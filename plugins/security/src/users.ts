@@ -3,7 +3,7 @@ import type { Ctx } from './context.js';
 import { refuse } from './http.js';
 import { passwordProblem } from './password-policy.js';
 import { findRole } from './roles.js';
-import { USERNAME_RE } from './validate.js';
+import { USER_ID_SHAPE, USERNAME_RE } from './validate.js';
 
 /** A stored user. The password hash never leaves the plugin. */
 export interface User {
@@ -89,6 +89,17 @@ export async function createUser(
   ctx: Ctx,
   input: { username: string; password: string; roles: string[] },
 ): Promise<User> {
+  if (USER_ID_SHAPE.test(input.username))
+    refuse(
+      400,
+      'OMEGA_ERR_VALIDATION',
+      `The username "${input.username}" has the shape of a user id (u- and 16 letters, digits, - or _); choose another.`,
+      {
+        errors: [
+          { field: 'username', message: 'must not have the shape of a user id (u- and 16 characters)' },
+        ],
+      },
+    );
   checkPassword(input.password, input.username);
   await checkRoles(ctx, input.roles);
   const key = input.username.toLowerCase();

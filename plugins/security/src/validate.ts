@@ -85,5 +85,11 @@ export function onlyFields(o: Obj, allowed: readonly string[]): void {
 export const PERMISSION_RE = /^(\*|([a-z][a-z0-9-]*|\*)(:([a-z][a-z0-9-]*|\*))+)$/;
 /** A username: 1–64 of letters, digits, `.`, `_`, `-`, `@`. */
 export const USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+/**
+ * The shape of a user id (`u-` and 16 base64url characters, as createUser makes them), in any
+ * case: no username may have it, and a text of it is read as an id, never as a name. A user named
+ * like another's id merged their audit entries under `?actor=` (review).
+ */
+export const USER_ID_SHAPE = /^u-[A-Za-z0-9_-]{16}$/i;
 /** A role name. */
 export const ROLE_RE = /^[a-z][a-z0-9-]{1,39}$/;

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { removeDir, startTempKernel, type TempKernel } from '../../../tests/helpers/temp-kernel.js';
-import { call, securityPluginsDir, userWithRoles } from '../../../tests/security/security-kernel.js';
+import {
+  call,
+  GOOD_PASSWORD,
+  securityPluginsDir,
+  userWithRoles,
+} from '../../../tests/security/security-kernel.js';
 
 const S = '/api/v1/security';
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'tests', 'fixtures', 'plugins');
@@ -168,6 +173,24 @@ describe('audit trail: hash chain, queries, live stream, kernel and sandbox even
       expect(r.status, actor).toBe(200);
       expect(r.body.items, actor).toEqual([]);
     }
+  });
+
+  it("refuses a username shaped like a user id, so ?actor=<id> is never another user's name", async () => {
+    const { id } = await userWithRoles(k, 'id.victim', ['viewer']);
+    for (const username of [id, id.toUpperCase(), 'u-AAAAAAAAAAAAAAAA']) {
+      const r = await call(k, 'POST', `${S}/users`, { username, password: GOOD_PASSWORD, roles: ['viewer'] });
+      expect(r.status, username).toBe(400);
+      expect(r.body.errors, username).toEqual([
+        { field: 'username', message: 'must not have the shape of a user id (u- and 16 characters)' },
+      ]);
+    }
+    // Near the shape is a name like any other.
+    const near = await call(k, 'POST', `${S}/users`, {
+      username: 'u-short',
+      password: GOOD_PASSWORD,
+      roles: [],
+    });
+    expect(near.status).toBe(201);
   });
 
   it('answers newest first with order=desc, and pages both ways with next and prev cursors', async () => {

@@ -6,7 +6,15 @@ import { type Ctx, callerOf, type RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
 import type { State } from '../state.js';
 import { findUserByName } from '../users.js';
-import { keyParam, objectBody, onlyFields, optStrings, PERMISSION_RE, str } from '../validate.js';
+import {
+  keyParam,
+  objectBody,
+  onlyFields,
+  optStrings,
+  PERMISSION_RE,
+  str,
+  USER_ID_SHAPE,
+} from '../validate.js';
 import { auditSuccess } from './audit-success.js';
 
 const audit = auditSuccess;
@@ -56,11 +64,14 @@ export async function revokeAgentRoute(req: RouteReq<'revokeAgentRoute'>, ctx: C
 /**
  * `GET /audit?actor&action&outcome&since&until&limit&order&cursor`: oldest (or newest) first,
  * cursor-paged both ways. `actor` is matched as recorded and, when a user has it as username,
- * as that user's id (entries record user ids; an operator knows names).
+ * as that user's id (entries record user ids; an operator knows names); a text shaped like a
+ * user id is only an id.
  */
 export async function queryAuditRoute(req: RouteReq<'queryAuditRoute'>, ctx: Ctx, s: State) {
   const q = parseAuditQuery(req.query);
-  if (q.actor !== undefined) {
+  // An id-shaped text is an id: a username of that shape (made before they were refused) would
+  // merge another user's entries into the answer.
+  if (q.actor !== undefined && !USER_ID_SHAPE.test(q.actor)) {
     const user = await findUserByName(ctx, q.actor);
     if (user) q.actorUserId = user.id;
   }
