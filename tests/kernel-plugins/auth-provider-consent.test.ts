@@ -9,6 +9,7 @@ import { writePluginDir } from '../helpers/write-plugin-dir.js';
 
 // Answers every question of the kernel: API tokens are unknown, sessions inactive.
 const PROVIDER = `export const plugin = {
+  routes: { ping: () => ({ body: {} }) },
   services: {
     'auth-provider': async (q) => {
       if (q.op === 'resolveApiToken' || q.op === 'resolveAgentKey') return null;
@@ -19,6 +20,9 @@ const PROVIDER = `export const plugin = {
   },
 };
 `;
+
+/** Every permission the provider below declares. */
+const ALL = ['auth:provider', 'log', 'http:routes'];
 
 /*
  * Disabling the kernel's auth provider asks for its name as consent (it ends every sign-in). Two
@@ -32,26 +36,27 @@ describe("changes that end the auth provider's sign-in need its name as consent"
   let k: TempKernel;
   let installed: string;
   let grantsFile: string;
-  const put = (name: string, granted: string[], query = '') =>
+  const put = (name: string, granted: string[], query = '', extra: object = {}) =>
     k.api(`/api/v1/plugins/${name}/grants${query}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ granted, denied: [] }),
+      body: JSON.stringify({ granted, denied: [], ...extra }),
     });
   const stored = () => JSON.parse(readFileSync(grantsFile, 'utf8')) as Record<string, { granted: string[] }>;
 
   beforeAll(async () => {
     installed = mkdtempSync(join(tmpdir(), 'omega-provider-consent-'));
     writePluginDir(installed, 'gatekeeper', PROVIDER, {
-      permissions: ['auth:provider'],
+      permissions: ['auth:provider', 'log', 'http:routes'],
       services: [{ name: 'auth-provider' }],
+      routes: [{ method: 'GET', path: '/ping', handler: 'ping', permission: 'public' }],
     });
     writePluginDir(installed, 'bystander', 'export const plugin = {};', { permissions: ['log'] });
     grantsFile = join(installed, 'grants.json');
     writeFileSync(
       grantsFile,
       JSON.stringify({
-        gatekeeper: { granted: ['auth:provider'], denied: [] },
+        gatekeeper: { granted: ALL, denied: [] },
         bystander: { granted: ['log'], denied: [] },
       }),
     );
@@ -70,12 +75,23 @@ describe("changes that end the auth provider's sign-in need its name as consent"
     expect(refused.status).toBe(409);
     const problem = (await refused.json()) as { code: string; consent: string; detail: string };
     expect(problem).toMatchObject({ code: 'OMEGA_ERR_CONSENT_REQUIRED', consent: 'gatekeeper' });
-    expect(problem.detail).toMatch(/take auth:provider from it.*\?consent=gatekeeper/);
-    expect(stored().gatekeeper?.granted).toEqual(['auth:provider']);
+    expect(problem.detail).toContain('?consent=gatekeeper');
+    expect(stored().gatekeeper?.granted).toEqual(ALL);
     // Someone else's name is no consent.
     expect((await put('gatekeeper', [], '?consent=bystander')).status).toBe(409);
-    // Grants that keep auth:provider ask nothing; neither do a plugin's that is no provider.
-    expect((await put('gatekeeper', ['auth:provider'])).status).toBe(200);
+    // Keeping auth:provider is not enough (review): a declared permission left undecided refuses
+    // the plugin at its reload, and a route permission can shut sign-in as surely.
+    expect((await put('gatekeeper', ['auth:provider'])).status).toBe(409);
+    const routed = await put('gatekeeper', ALL, '', { routes: { 'GET /ping': 'nodes:read' } });
+    expect(routed.status).toBe(409);
+    expect(stored().gatekeeper).toEqual({ granted: ALL, denied: [] });
+    // Grants that keep it providing and its routes as they are ask nothing; denying a declared
+    // permission decides it. Neither do a plugin's that is no provider.
+    expect((await put('gatekeeper', ALL)).status).toBe(200);
+    expect((await put('gatekeeper', ['auth:provider', 'http:routes'], '', { denied: ['log'] })).status).toBe(
+      200,
+    );
+    expect((await put('gatekeeper', ALL)).status).toBe(200);
     expect(await put('bystander', [])).toHaveProperty('status', 200);
     expect(stored().bystander?.granted).toEqual([]);
 
@@ -86,7 +102,7 @@ describe("changes that end the auth provider's sign-in need its name as consent"
     await k.kernel.plugins.reload('gatekeeper');
     expect(k.kernel.plugins.authProvider()).toBeUndefined();
     // Giving auth:provider back asks nothing.
-    expect((await put('gatekeeper', ['auth:provider'])).status).toBe(200);
+    expect((await put('gatekeeper', ALL)).status).toBe(200);
     await k.kernel.plugins.reload('gatekeeper');
     expect(k.kernel.plugins.authProvider()).toBe('gatekeeper');
   });
@@ -102,7 +118,7 @@ describe("changes that end the auth provider's sign-in need its name as consent"
     expect(refused.status).toBe(409);
     const problem = (await refused.json()) as { code: string; detail: string };
     expect(problem.code).toBe('OMEGA_ERR_CONSENT_REQUIRED');
-    expect(problem.detail).toMatch(/removing it ends every sign-in.*omega plugin remove gatekeeper --force/);
+    expect(problem.detail).toContain('omega plugin remove gatekeeper --force');
     expect(existsSync(join(installed, 'gatekeeper', 'plugin.json'))).toBe(true);
     expect(k.kernel.plugins.authProvider()).toBe('gatekeeper');
     expect((await remove({ name: 'gatekeeper', consent: 'bystander' })).status).toBe(409);
@@ -111,9 +127,7 @@ describe("changes that end the auth provider's sign-in need its name as consent"
     const env = { OMEGA_URL: k.url, OMEGA_TOKEN: k.token };
     const cli = await runOmega(['plugin', 'remove', 'gatekeeper'], env);
     expect(cli.code).toBe(1);
-    expect(cli.stderr).toMatch(
-      /^omega: Plugin "gatekeeper" is the kernel's auth provider: removing it .*\[OMEGA_ERR_CONSENT_REQUIRED\]\n$/,
-    );
+    expect(cli.stderr).toMatch(/^omega: Plugin "gatekeeper" .*--force\)\. \[OMEGA_ERR_CONSENT_REQUIRED\]\n$/);
     expect(k.kernel.plugins.authProvider()).toBe('gatekeeper');
     const forced = await runOmega(['plugin', 'remove', 'gatekeeper', '--force', '--json'], env);
     expect([forced.code, JSON.parse(forced.stdout)]).toEqual([0, { name: 'gatekeeper', removed: true }]);

@@ -10,7 +10,7 @@ const EFFECT: Record<AuthProviderChange, string> = {
   remove:
     'removing it ends every sign-in (users cannot log in, tokens stop being checked against it) until an auth provider is installed again',
   grants:
-    'these grants take auth:provider from it, so once it is reloaded with them every sign-in ends (users cannot log in, tokens stop being checked against it)',
+    'these grants would stop it answering at its next reload (auth:provider taken, or a declared permission left undecided) or change who may reach its routes, either of which can end every sign-in (users cannot log in, tokens stop being checked against it)',
 };
 
 const HOW: Record<AuthProviderChange, (name: string) => string> = {

@@ -45,6 +45,12 @@ const DISABLE_CONFLICT: Record<number, string> = {
   409: "It is the kernel's auth provider: repeat with ?consent=<name> (OMEGA_ERR_CONSENT_REQUIRED)",
 };
 
+/** Whether two grants entries give the same route permissions (absent: none). */
+const sameRoutes = (a: PluginGrants['routes'], b: PluginGrants['routes']): boolean => {
+  const canonical = (r: PluginGrants['routes']) => JSON.stringify(Object.entries(r ?? {}).sort());
+  return canonical(a) === canonical(b);
+};
+
 const pluginParam = {
   name: { description: 'The plugin name', schema: { type: 'string', pattern: PLUGIN_NAME_RE.source } },
 };
@@ -145,9 +151,14 @@ export function pluginAdminRoutes(manager: PluginManager, grantsFile: string): R
           const e = err as { message: string; extras?: Record<string, unknown> };
           throw omegaError('OMEGA_ERR_VALIDATION', e.message, e.extras ?? {});
         }
-        if (!manager.providesAuthWith(name, entry))
-          requireAuthProviderConsent(manager, name, c.req.query('consent'), 'grants');
-        const next = await updateGrants(grantsFile, name, () => entry);
+        const consent = c.req.query('consent');
+        const next = await updateGrants(grantsFile, name, (current) => {
+          // Grants that would stop the provider at its reload, or change who reaches its routes
+          // (a route permission on POST /login ends sign-in as surely), need its name (review).
+          if (!manager.providesAuthWith(name, entry) || !sameRoutes(current?.routes, entry.routes))
+            requireAuthProviderConsent(manager, name, consent, 'grants');
+          return entry;
+        });
         return json(next[name]);
       },
     }),

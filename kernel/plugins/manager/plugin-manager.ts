@@ -65,7 +65,10 @@ export interface PluginManager {
    * at its last start) — also while it restarts after a crash or a reload.
    */
   providesAuth(name: string): boolean;
-  /** Whether plugin `name`, as last read from disk, would answer as the auth provider under `grants`. */
+  /**
+   * Whether plugin `name`, as last read from disk, would start and answer as the auth provider
+   * under `grants`.
+   */
   providesAuthWith(name: string, grants: Pick<PluginGrants, 'granted' | 'denied'>): boolean;
   /** Likewise the agent gateway plugin (Entry.providesAgentGateway). */
   agentGateway(): string | undefined;
@@ -470,9 +473,11 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     },
     providesAuthWith(name, g) {
       const m = entries.get(name)?.found.manifest;
+      // …and it would start: a declared permission left undecided refuses it (review).
       return (
         m !== undefined &&
-        answersAsAuthProvider(m, createPermissionGate({ plugin: m.name, declared: m.permissions, ...g }))
+        answersAsAuthProvider(m, createPermissionGate({ plugin: m.name, declared: m.permissions, ...g })) &&
+        missingGrants(m, { [m.name]: { granted: g.granted, denied: g.denied } }).length === 0
       );
     },
     agentGateway() {
