@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../metadata/index.js';
-import type { PermissionDiff } from './permission-diff.js';
+import { dropsAuthProvider, type PermissionDiff } from './permission-diff.js';
 
 /** A change the operator asked for: from a marketplace, or a packed plugin file sent to the kernel. */
 export type PlanRequest =
@@ -52,6 +52,10 @@ export function describePlan(plan: Plan): string {
     for (const p of s.diff.added) lines.push(`  + ${p}`);
     for (const w of s.diff.widened) lines.push(`  ↑ ${w.from} → ${w.to}`);
     for (const p of s.diff.removed) lines.push(`  - ${p}`);
+    if (dropsAuthProvider(s.diff.removed))
+      lines.push(
+        `  ! without auth:provider ${s.name} no longer answers sign-in: if it is the kernel's auth provider, every sign-in ends`,
+      );
     for (const p of s.diff.panels?.added ?? []) lines.push(`  + ${p}`);
     for (const p of s.diff.panels?.removed ?? []) lines.push(`  - ${p}`);
     for (const l of s.diff.limits) lines.push(`  ↑ limit ${l.limit} ${l.from ?? '(none)'} → ${l.to}`);
@@ -61,6 +65,11 @@ export function describePlan(plan: Plan): string {
       );
   }
   if (plan.steps.length === 0) lines.push('nothing to change');
-  else lines.push(plan.escalating ? 'This asks for more than is approved now.' : 'Nothing new is asked for.');
+  else
+    lines.push(
+      plan.escalating
+        ? 'This asks for more than is approved now, or ends sign-in: approve this exact plan.'
+        : 'Nothing new is asked for.',
+    );
   return lines.join('\n');
 }

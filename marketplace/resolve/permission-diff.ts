@@ -44,9 +44,16 @@ export interface PermissionDiff {
   publisher?: { from: PublisherRef | null; to: PublisherRef };
   /** UI panels (issue #19) new or changed (`added`: a changed panel's new line), and no longer declared. */
   panels: { added: string[]; removed: string[] };
-  /** True when any of the above asks for more: only an approval of this exact diff lets it through. */
+  /**
+   * True when any of the above asks for more, or `auth:provider` is removed (a provider that
+   * loses it ends every sign-in, review): only an approval of this exact diff lets it through.
+   */
   escalating: boolean;
 }
+
+/** True when `removed` takes the auth provider's capability away. */
+export const dropsAuthProvider = (removed: readonly string[]): boolean =>
+  removed.some((p) => parseCapability(p).kind === 'auth.provider');
 
 /**
  * The limits a plugin gets without asking (the manifest schema's defaults). Read from the
@@ -104,6 +111,7 @@ export function permissionDiff(current: ConsentSubject | undefined, next: Consen
       widened.length > 0 ||
       limits.length > 0 ||
       publisher !== undefined ||
-      panels.added.length > 0,
+      panels.added.length > 0 ||
+      dropsAuthProvider(removed),
   };
 }

@@ -59,6 +59,24 @@ describe('permissionDiff: the one diff of file installs and marketplaces', () =>
     expect(d.escalating).toBe(false);
   });
 
+  it('dropping auth:provider is approved as an escalation, and the plan says it can end sign-in', () => {
+    const d = permissionDiff(subject(['auth:provider', 'storage']), subject(['storage']));
+    expect(d).toMatchObject({ removed: ['auth:provider'], added: [], escalating: true });
+    const step: PlanStep = {
+      name: 'gatekeeper',
+      from: '1.0.0',
+      to: '2.0.0',
+      source: 'main',
+      publisher: 'acme',
+      artifact: 'sha512-a',
+      diff: d,
+    };
+    const text = describePlan(consentPlan({ op: 'upgrade', name: 'gatekeeper' }, [step]));
+    expect(text).toContain(
+      '  - auth:provider\n  ! without auth:provider gatekeeper no longer answers sign-in',
+    );
+  });
+
   it('a larger limit escalates; a smaller one does not; a fresh install above the defaults does', () => {
     const up = permissionDiff(subject(['storage']), subject(['storage'], { memoryMb: 256 }));
     expect(up.limits).toEqual([{ limit: 'memoryMb', from: 64, to: 256 }]);
