@@ -17,7 +17,10 @@ describe("a refused plugin's public route", () => {
     dir = mkdtempSync(join(tmpdir(), 'omega-refused-route-'));
     writePluginDir(dir, 'locked', 'export const plugin = { routes: { hello: () => ({ body: {} }) } };\n', {
       permissions: ['http:routes', 'timers'],
-      routes: [{ method: 'GET', path: '/hello', handler: 'hello', permission: 'public' }],
+      routes: [
+        { method: 'GET', path: '/hello', handler: 'hello', permission: 'public' },
+        { method: 'GET', path: '/inside', handler: 'hello', permission: 'locked:read' },
+      ],
     });
     const grantsFile = join(dir, 'grants.json');
     writeFileSync(grantsFile, JSON.stringify({ locked: { granted: ['http:routes'], denied: [] } }));
@@ -40,6 +43,12 @@ describe("a refused plugin's public route", () => {
     expect(text).not.toContain(dir);
     expect(text).not.toContain('timers');
 
+    // A caller who may read the plugin's view (the admin token) is told why on its other routes.
+    const inside = await k.api('/api/v1/locked/inside');
+    expect(inside.status).toBe(503);
+    expect(
+      ((await inside.json()) as { reasons: Array<{ code: string }> }).reasons.map((r) => r.code),
+    ).toEqual(['OMEGA_ERR_PLUGIN_NOT_GRANTED']);
     // A public route does not read credentials; the operator asks the plugin API.
     const operator = await k.api('/api/v1/plugins/locked');
     expect(operator.status).toBe(200);

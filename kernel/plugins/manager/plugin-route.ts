@@ -1,6 +1,6 @@
 import type { PluginRoute, RouteRequest } from '@omega/protocol';
 import type { Context } from 'hono';
-import { type Principal, routeCaller } from '../../auth/index.js';
+import { hasPermission, type Principal, routeCaller } from '../../auth/index.js';
 import {
   checkCookieRequest,
   REFRESH_COOKIE,
@@ -301,9 +301,10 @@ export function pluginRoute(plugin: string, route: PluginRoute, opts: PluginRout
       const running = instance();
       if (!running) {
         const why = opts.reasons?.() ?? [];
-        // The reasons name the operator's files (the grants file's path) and missing grants: an
-        // anonymous caller of a public route learns only that it is refused (walk).
-        if (why.length && !principal)
+        // The reasons name the operator's files (the grants file's path) and missing grants: they
+        // are for who may read the plugin's view (plugins:read); an anonymous caller of a public
+        // route, or a caller without it, learns only that it is refused (walk, review).
+        if (why.length && !(principal && hasPermission(principal, 'plugins:read')))
           throw omegaError(
             'OMEGA_ERR_PLUGIN_UNAVAILABLE',
             `Plugin "${plugin}" is refused by the kernel; an operator sees why with omega plugin info ${plugin}.`,

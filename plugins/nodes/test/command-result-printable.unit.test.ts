@@ -49,6 +49,19 @@ describe('a command result from an agent', () => {
       { id: 'sessions/c2', ok: true, data: { text: 'line 1\nline 2\t\u001b[1mbold' } },
       now,
     );
+    const blank = channel.run(
+      'sessions',
+      { node: 'n-1', id: 'c3', op: 'exec', args: {}, timeoutMs: 60_000 },
+      now,
+      () => '',
+    );
+    await new Promise((r) => setImmediate(r));
+    channel.settle(
+      'n-1',
+      { id: 'sessions/c3', ok: false, error: { code: '\u001b\u0007', message: 'x' } },
+      now,
+    );
+    expect((await blank).error?.code).toBe('OMEGA_ERR_INTERNAL');
     const r1 = await failed;
     expect(r1.error).toEqual({ code: 'EXEC [2J', message: 'spawn failed  here 31m' });
     // JSON shows a control character as \u00XX or \n, \r, …

@@ -167,7 +167,8 @@ export class CommandChannel {
       ...(result.error
         ? {
             error: {
-              code: printable(String(result.error.code)),
+              // a code of nothing printable is no code a caller could match
+              code: printable(String(result.error.code)) || 'OMEGA_ERR_INTERNAL',
               message: printable(String(result.error.message)),
             },
           }
