@@ -15,23 +15,8 @@ import { call, GOOD_PASSWORD, startSecurityKernel, userWithRoles } from '../secu
  */
 
 /** Like runOmega, with `input` written to the CLI's stdin (a pipe, so no prompt): --password-stdin. */
-function omegaWithStdin(args: readonly string[], env: NodeJS.ProcessEnv, input: string): Promise<OmegaRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', OMEGA_CLI, ...args], {
-      env: { ...process.env, ...env },
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
-}
+const omegaWithStdin = (args: readonly string[], env: NodeJS.ProcessEnv, input: string): Promise<OmegaRun> =>
+  runOmega(args, env, 120_000, input);
 
 /**
  * `omega ...args` at a terminal (a pty from util-linux `script`), answering each prompt as it

@@ -14,12 +14,14 @@ export interface OmegaRun {
 /**
  * Runs `omega ...args` as a child process with `env` added to this one's. Spawned, not spawnSync:
  * a kernel started by the test answers from this process's event loop. Killed after `timeoutMs`
- * (default 120 s), so a hung CLI ends with the test instead of outliving it.
+ * (default 120 s), so a hung CLI ends with the test instead of outliving it. `input`, when given,
+ * is written to its stdin (a pipe, so no prompt: `--password-stdin`), which then ends.
  */
 export function runOmega(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 120_000,
+  input?: string,
 ): Promise<OmegaRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', OMEGA_CLI, ...args], {
@@ -34,5 +36,6 @@ export function runOmega(
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });
     });
+    if (input !== undefined) child.stdin.end(input);
   });
 }
