@@ -1,5 +1,6 @@
 import type { Ctx, RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
+import { requireAnAdminAfter } from '../keep-an-admin.js';
 import { BUILT_IN_ROLES, deleteRole, findRole, listRoles, type Role, saveRole } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
 import type { State } from '../state.js';
@@ -86,6 +87,7 @@ export async function updateRoleRoute(req: RouteReq<'updateRoleRoute'>, ctx: Ctx
   refuseBuiltIn(name, 'changed');
   if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
   const role = readRole(req.body, name);
+  await requireAnAdminAfter(ctx, { roles: { [name]: role } }, `Changing role ${name}`);
   await saveRole(ctx, role);
   const holders = await revokeHolders(ctx, name);
   await audit(s, req, 'role.update', name, { permissions: role.permissions, denied: role.denied, holders });
@@ -103,6 +105,7 @@ export async function deleteRoleRoute(req: RouteReq<'deleteRoleRoute'>, ctx: Ctx
   const name = keyParam(req.params, 'name');
   refuseBuiltIn(name, 'deleted');
   if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
+  await requireAnAdminAfter(ctx, { roles: { [name]: null } }, `Deleting role ${name}`);
   const holders = await stripRole(ctx, name, (id) => revokeUserSessions(ctx, id, `role ${name} deleted`));
   await deleteRole(ctx, name);
   await audit(s, req, 'role.delete', name, {

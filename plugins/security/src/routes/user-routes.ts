@@ -1,6 +1,7 @@
 import { isoTime } from '@omega/sdk';
 import { type Ctx, callerOf, type RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
+import { requireAnAdminAfter } from '../keep-an-admin.js';
 import { revokeUserSessions } from '../sessions.js';
 import type { State } from '../state.js';
 import {
@@ -93,6 +94,8 @@ export async function updateUserRoute(req: RouteReq<'updateUserRoute'>, ctx: Ctx
   const next: User = { ...user };
   if (roles) next.roles = roles;
   if (disabled !== undefined) next.disabled = disabled;
+  if (roles || disabled === true)
+    await requireAnAdminAfter(ctx, { users: { [user.id]: next } }, `Changing ${user.username}`);
   if (password !== undefined) {
     next.passwordHash = await ctx.crypto.hashPassword(password);
     next.passwordChangedAt = isoTime(Date.now());
@@ -112,6 +115,7 @@ export async function updateUserRoute(req: RouteReq<'updateUserRoute'>, ctx: Ctx
 export async function deleteUserRoute(req: RouteReq<'deleteUserRoute'>, ctx: Ctx, s: State) {
   const user = await found(ctx, keyParam(req.params, 'id'));
   if (user.id === callerOf(req).id) refuse(409, 'OMEGA_ERR_CONFLICT', 'You cannot delete yourself.');
+  await requireAnAdminAfter(ctx, { users: { [user.id]: null } }, `Deleting ${user.username}`);
   await deleteUser(ctx, user.id);
   await revokeUserSessions(ctx, user.id, 'user deleted');
   await audit(s, req, 'user.delete', user.id, { username: user.username });
