@@ -193,6 +193,12 @@ describe('omega users, roles, tokens and audit against the security plugin', () 
       2,
       /--password-stdin read an empty stdin/,
     );
+    // walk: two lines were one password with a line break in it
+    refused(
+      await omegaWithStdin(['users', 'create', 'bob', '--password-stdin'], env, 'Zz9-staple-correct\nmore\n'),
+      2,
+      /--password-stdin read more than one line/,
+    );
     refused(
       await omegaWithStdin(['users', 'create', 'bob', '--password-stdin'], env, 'short'),
       1,
@@ -265,6 +271,14 @@ describe('omega users, roles, tokens and audit against the security plugin', () 
     expect(ok(await omega('roles', 'show', 'auditor'))).toMatch(
       /^permits +security:read\npermits +nodes:read$/m,
     );
+
+    // Without --description (optional in --help): the role has none (walk: it was sent empty, a 400).
+    expect(ok(await omega('roles', 'create', 'plain', '--permissions', 'nodes:read'))).toMatch(
+      /^Created role plain/,
+    );
+    ok(await omega('roles', 'set', 'plain', '--permissions', 'nodes:read,sessions:read'));
+    expect(JSON.parse(ok(await omega('roles', 'show', 'plain', '--json'))).description ?? '').toBe('');
+    ok(await omega('roles', 'delete', 'plain', '--yes'));
 
     refused(
       await omega('roles', 'set', 'admin', '--permissions', 'nodes:read'),
@@ -425,6 +439,7 @@ describe('omega users, roles, tokens and audit against the security plugin', () 
       [['audit', '--order', 'up'], 2, /--order is asc/],
       [['audit', '--since', 'yesterday-ish'], 2, /--since takes an ISO time/],
       [['audit', '--limit', '0'], 2, /--limit takes a whole number/],
+      [['audit', '--since', '1h', '--until', '2h'], 2, /--since \(.*\) is after --until/],
       [['audit', 'list', 'alice'], 2, /audit list takes no arguments/],
       // A flag of another action is refused, not ignored.
       [

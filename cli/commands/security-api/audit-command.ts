@@ -53,12 +53,17 @@ function query(values: Values): AuditQuery {
   const cursor = str(values.cursor);
   if (cursor !== undefined && !/^b?\d{1,12}$/.test(cursor))
     throw new UsageError(`--cursor takes the cursor a listing printed, e.g. 763 (got "${cursor}")`);
+  const since = timeOrAgo(values, 'since');
+  const until = timeOrAgo(values, 'until');
+  // walk: --since 1h --until 2h listed nothing, as if nothing had happened
+  if (since !== undefined && until !== undefined && Date.parse(since) > Date.parse(until))
+    throw new UsageError(`--since (${since}) is after --until (${until}): nothing can match`);
   return {
     actor: str(values.actor),
     action: str(values.action),
     outcome: outcome as AuditQuery['outcome'],
-    since: timeOrAgo(values, 'since'),
-    until: timeOrAgo(values, 'until'),
+    since,
+    until,
     order,
     cursor,
   };

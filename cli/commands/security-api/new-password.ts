@@ -25,5 +25,8 @@ export async function newPassword(
   const password = await readSecret('');
   if (!password)
     throw new UsageError('no password given: --password-stdin read an empty stdin; pipe the password in');
+  // walk: two lines became one password with a line break in it, which no sign-in form can type
+  if (/[\r\n]/.test(password))
+    throw new UsageError('--password-stdin read more than one line; pipe the password alone');
   return password;
 }

@@ -62,11 +62,12 @@ function oneName(action: string, args: string[]): string {
 function roleFields(values: Values, current?: RoleView): ApiBody<'/api/v1/security/roles/{name}', 'put'> {
   const permissions = namesFlag(values, 'permissions');
   const denied = namesFlag(values, 'denied');
-  const description = str(values.description);
+  // No description given and none kept: the field is left out (the API takes no empty one; walk).
+  const description = str(values.description) ?? (current?.description || undefined);
   return {
     permissions: permissions ?? current?.permissions ?? [],
     denied: denied ?? current?.denied ?? [],
-    description: description ?? current?.description ?? '',
+    ...(description === undefined ? {} : { description }),
   };
 }
 

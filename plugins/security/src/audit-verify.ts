@@ -8,6 +8,7 @@ import {
   headMacText,
 } from './audit-log.js';
 import type { Ctx } from './context.js';
+import { refuse } from './http.js';
 
 /** What `GET /audit/verify` answers. */
 export interface VerifyReport {
@@ -114,6 +115,12 @@ export async function verifyAudit(ctx: Ctx, log: AuditLog, given?: string): Prom
   if (given !== undefined) toCheck.push({ jws: given, source: 'given' });
   for (const { jws, source } of toCheck) {
     const cp = await readCheckpoint(ctx, jws);
+    // The caller's checkpoint that is none of this kernel's is bad input, not a broken trail
+    // (walk: `--checkpoint garbage` reported the trail BROKEN at its head). A stored one is evidence.
+    if (typeof cp === 'string' && source === 'given')
+      refuse(400, 'OMEGA_ERR_VALIDATION', `The checkpoint given is not one this kernel signed: ${cp}.`, {
+        errors: [{ field: 'checkpoint', message: cp }],
+      });
     if (typeof cp === 'string') return report({ seq: head.seq, reason: `${source} ${cp}` });
     checkpoints.push({ seq: cp.seq, at: cp.at, source });
     if (cp.seq > head.seq) {

@@ -156,6 +156,11 @@ describe('keyed audit chain', () => {
       rolledBack,
       `?checkpoint=${encodeURIComponent(`${checkpoint}x`)}`,
     );
-    expect(forged.broken.reason).toBe('given checkpoint signature does not verify');
+    // A checkpoint this kernel did not sign is the caller's bad input (400), not a broken trail.
+    expect(forged).toMatchObject({
+      status: 400,
+      code: 'OMEGA_ERR_VALIDATION',
+      errors: [{ field: 'checkpoint', message: 'checkpoint signature does not verify' }],
+    });
   }, 120_000);
 });
