@@ -272,14 +272,22 @@ describe('installing a packed plugin into a running kernel', () => {
     expect(put.status).toBe(200);
     const view = (await (await k.api('/api/v1/plugins/greet/reload', { method: 'POST' })).json()) as {
       status: string;
+      reasons: Array<{ code: string; message: string }>;
     };
     expect(view.status).toBe('refused');
+    // The operator sees why in the plugin's view…
+    expect(view.reasons[0]?.code).toBe('OMEGA_ERR_PLUGIN_NOT_GRANTED');
+    expect(view.reasons[0]?.message).toContain('not granted');
+    // …its public route (no credentials read) says only that it is refused: the reasons name
+    // the grants file's path (tests/kernel-plugins/refused-public-route.test.ts).
     const res = await k.api('/api/v1/greet/hello?name=bo');
     expect(res.status).toBe(503);
-    const body = (await res.json()) as { code: string; detail: string; reasons: Array<{ code: string }> };
-    expect(body.code).toBe('OMEGA_ERR_PLUGIN_UNAVAILABLE');
-    expect(body.reasons[0]?.code).toBe('OMEGA_ERR_PLUGIN_NOT_GRANTED');
-    expect(body.detail).toContain('not granted');
+    const body = (await res.json()) as { code: string; state: string; reasons?: unknown };
+    expect([body.code, body.state, body.reasons]).toEqual([
+      'OMEGA_ERR_PLUGIN_UNAVAILABLE',
+      'refused',
+      undefined,
+    ]);
     // granted again: the same route answers again
     await k.api('/api/v1/plugins/greet/grants', {
       method: 'PUT',
