@@ -31,6 +31,11 @@ export interface Command {
    * nodes token list --help`); the usage must name each (tests/cli/command-actions.unit.test.ts).
    */
   actions?: readonly string[];
+  /**
+   * The action run when no action word is given (`omega audit --actor alice` lists): a flag whose
+   * `for` names it is taken without the word, and refused after any other action.
+   */
+  defaultAction?: string;
   /** The actions that run a command line given after `--` (`sessions run -- CMD`). */
   takesCommand?: readonly string[];
   /** Takes flags only: a word after it is a usage error (`omega start extra` started a kernel). */

@@ -52,16 +52,18 @@ export function parseFlags(
     if (seen.has(t.name)) throw new UsageError(`--${t.name} was given more than once; give it once`);
     seen.add(t.name);
   }
+  // No action word: the command's default action's flags are taken as after its word.
+  const words = positionals.length === 0 && cmd.defaultAction ? [cmd.defaultAction] : positionals;
   for (const [name, o] of Object.entries(cmd.options)) {
     if (!o.for || (values as Record<string, unknown>)[name] === undefined) continue;
-    const takes = (action: string) => action.split(' ').every((w, i) => positionals[i] === w);
+    const takes = (action: string) => action.split(' ').every((w, i) => words[i] === w);
     if (o.for.some(takes)) continue;
     // Name the action as many words deep as the flag's own actions go (`token list`, not `token`).
     const depth = Math.max(
       1,
-      ...o.for.filter((a) => a.startsWith(`${positionals[0]} `)).map((a) => a.split(' ').length),
+      ...o.for.filter((a) => a.startsWith(`${words[0]} `)).map((a) => a.split(' ').length),
     );
-    const given = positionals.slice(0, depth).join(' ');
+    const given = words.slice(0, depth).join(' ');
     throw new UsageError(
       `--${name} does not apply to ${cmd.name}${given ? ` ${given}` : ''} (it is for: ${o.for.join(', ')})`,
     );

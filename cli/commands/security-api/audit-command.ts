@@ -3,14 +3,11 @@ import type { ApiData, ApiOperation, ApiQuery } from '../../api-types.js';
 import { type Command, UsageError } from '../../command.js';
 import { intFlag } from '../../int-flag.js';
 import { type KernelApi, kernelApi } from '../../kernel-api.js';
-import { listOnlyFlags } from '../../list-only-flags.js';
 import { fieldLine, listingLine } from '../../listing-line.js';
 import { output } from '../../output.js';
 import { timeFlag } from '../../time-flag.js';
 import { userNames } from './user-names.js';
 
-/** The flags of `list` (the default action). */
-const LIST_FLAGS = ['actor', 'action', 'outcome', 'since', 'until', 'limit', 'order', 'cursor'] as const;
 const ACTIONS = ['list', 'verify'] as const;
 const OUTCOMES = ['success', 'failure', 'denied'] as const;
 type Values = Record<string, string | boolean | undefined>;
@@ -151,29 +148,35 @@ export const auditCommand: Command = {
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     actor: {
       type: 'string',
+      for: ['list'],
       description: 'list: who acted, a username or id (kernel, a plugin, anonymous)',
     },
     action: {
       type: 'string',
+      for: ['list'],
       description: 'list: an action (user.create), or a family with a trailing dot (auth.)',
     },
-    outcome: { type: 'string', description: 'list: success, failure or denied' },
+    outcome: { type: 'string', for: ['list'], description: 'list: success, failure or denied' },
     since: {
       type: 'string',
+      for: ['list'],
       description:
         'list: from this time (ISO, in your time zone when it has none; epoch ms; or ago: 30m, 2h, 7d)',
     },
-    until: { type: 'string', description: 'list: up to this time (as --since)' },
+    until: { type: 'string', for: ['list'], description: 'list: up to this time (as --since)' },
     limit: {
       type: 'string',
+      for: ['list'],
       description: `list: at most this many entries (default ${DEFAULT_LIMIT})`,
     },
     order: {
       type: 'string',
+      for: ['list'],
       description: 'list: desc, newest first (default), or asc, oldest first',
     },
     cursor: {
       type: 'string',
+      for: ['list'],
       description: 'list: go on from where a listing stopped (it prints the cursor)',
     },
     checkpoint: {
@@ -185,11 +188,11 @@ export const auditCommand: Command = {
     json: { type: 'boolean', description: 'Print JSON' },
   },
   actions: ACTIONS,
+  defaultAction: 'list',
   async run(values, positionals) {
     const [action = 'list', ...args] = positionals;
     if (!(ACTIONS as readonly string[]).includes(action)) throw actionError('audit', action, ACTIONS);
     // Its flags, but for the action's own: a flag of another action is refused, not ignored.
-    listOnlyFlags('audit', action, values, LIST_FLAGS);
     if (args.length)
       throw new UsageError(`audit ${action} takes no arguments (got "${args[0]}"); filter with flags`);
     const json = values.json === true;

@@ -3,15 +3,12 @@ import { ApiError } from '../../api-client.js';
 import type { ApiData, ApiOperation } from '../../api-types.js';
 import { type Command, UsageError } from '../../command.js';
 import { type KernelApi, kernelApi } from '../../kernel-api.js';
-import { listOnlyFlags } from '../../list-only-flags.js';
 import { listingLine } from '../../listing-line.js';
 import { namesFlag } from '../../names-flag.js';
 import { output } from '../../output.js';
 import { inline, terminalSafe } from '../../terminal-safe.js';
 import { userNames } from './user-names.js';
 
-/** The flags of `list` (the default action). */
-const LIST_FLAGS = ['all'] as const;
 const ACTIONS = ['list', 'create', 'revoke'] as const;
 type Values = Record<string, string | boolean | undefined>;
 type TokenView = ApiData<ApiOperation<'/api/v1/security/tokens', 'get'>>['items'][number];
@@ -104,6 +101,7 @@ export const tokensCommand: Command = {
     'data-dir': { type: 'string', description: 'Where to find admin-token (default ./data)' },
     all: {
       type: 'boolean',
+      for: ['list'],
       description: "list: every user's tokens, with their owner (security:read)",
     },
     scope: {
@@ -121,11 +119,11 @@ export const tokensCommand: Command = {
     json: { type: 'boolean', description: 'Print JSON' },
   },
   actions: ACTIONS,
+  defaultAction: 'list',
   async run(values, positionals) {
     const [action = 'list', ...args] = positionals;
     if (!(ACTIONS as readonly string[]).includes(action)) throw actionError('tokens', action, ACTIONS);
     // Its flags, but for the action's own: a flag of another action is refused, not ignored.
-    listOnlyFlags('tokens', action, values, LIST_FLAGS);
     const json = values.json === true;
     const api = kernelApi(values);
     if (action === 'list') {
