@@ -2,21 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nullAuthProvider } from '../helpers/null-auth-provider.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 import { writePluginDir } from '../helpers/write-plugin-dir.js';
 
 // Answers every question of the kernel: API tokens are unknown, sessions inactive.
-const PROVIDER = `export const plugin = {
-  services: {
-    'auth-provider': async (q) => {
-      if (q.op === 'resolveApiToken' || q.op === 'resolveAgentKey') return null;
-      if (q.op === 'introspect') return { active: false };
-      if (q.op === 'bootstrapStatus') return { needed: false };
-      return { armed: true };
-    },
-  },
-};
-`;
+const PROVIDER = nullAuthProvider();
 const service = [{ name: 'auth-provider' }];
 
 // Which plugin answers the kernel's authentication questions is decided when each plugin

@@ -3,23 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachMarketplace } from '../../marketplace/index.js';
+import { nullAuthProvider } from '../helpers/null-auth-provider.js';
 import { runOmega } from '../helpers/run-omega.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
 import { writePluginDir } from '../helpers/write-plugin-dir.js';
 
 // Answers every question of the kernel: API tokens are unknown, sessions inactive.
-const PROVIDER = `export const plugin = {
-  routes: { ping: () => ({ body: {} }) },
-  services: {
-    'auth-provider': async (q) => {
-      if (q.op === 'resolveApiToken' || q.op === 'resolveAgentKey') return null;
-      if (q.op === 'introspect') return { active: false };
-      if (q.op === 'bootstrapStatus') return { needed: false };
-      return { armed: true };
-    },
-  },
-};
-`;
+const PROVIDER = nullAuthProvider('routes: { ping: () => ({ body: {} }) },');
 
 /** Every permission the provider below declares. */
 const ALL = ['auth:provider', 'log', 'http:routes'];
