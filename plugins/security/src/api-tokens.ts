@@ -81,10 +81,16 @@ export async function listApiTokens(ctx: Ctx, userId?: string): Promise<ApiToken
   return out;
 }
 
-/** Revokes a token and announces it (the kernel drops its cached resolution). */
-export async function revokeApiToken(ctx: Ctx, token: ApiToken): Promise<void> {
+/**
+ * Revokes a token and announces it (the kernel drops its cached resolution). False when it was
+ * revoked already: nothing changes, so nothing is announced or audited again (a second revoke
+ * answered as the first and wrote a second audit entry).
+ */
+export async function revokeApiToken(ctx: Ctx, token: ApiToken): Promise<boolean> {
+  if (token.revoked) return false;
   await ctx.storage.set(TOKENS, token.id, { ...token, revoked: true });
   await ctx.events.publish(SECURITY_TOPICS.tokenRevoked, { tokenId: token.id, reason: 'revoked' });
+  return true;
 }
 
 /** Splits `omg_<id>.<secret>`; null when malformed. */

@@ -46,13 +46,28 @@ async function admins(ctx: Ctx, change: AdminChange): Promise<{ before: boolean;
   return { before, after: false };
 }
 
+/** The tail of the admin-affecting changes in flight: each waits for the one before it. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `change` (which checks with {@link requireAnAdminAfter}, then writes) after every such
+ * change before it has ended: two administrators demoting each other at once were each checked
+ * against what was stored before either wrote, and both passed. This plugin is the only writer
+ * of users and roles, so one queue in it covers every writer.
+ */
+export function oneAdminChangeAtATime<T>(change: () => Promise<T>): Promise<T> {
+  const run = queue.then(change);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
 /**
  * Refuses (409) a change after which no active user may administer security, when one could
  * before: a holder of a custom `*` role demoted every admin and deleted its own role, and no user
  * could manage users or roles again (walk; only the kernel's static admin token got back in).
  * Bootstrap needs zero users and break-glass a quarantined plugin, so nothing else would. A
  * cluster with no administrator yet (users made with the static admin token) is left as it is.
- * `what` names the change. Concurrent changes are each checked against what is stored.
+ * `what` names the change. Call it inside {@link oneAdminChangeAtATime}, with the write.
  */
 export async function requireAnAdminAfter(ctx: Ctx, change: AdminChange, what: string): Promise<void> {
   const { before, after } = await admins(ctx, change);
@@ -62,4 +77,17 @@ export async function requireAnAdminAfter(ctx: Ctx, change: AdminChange, what: s
     'OMEGA_ERR_CONFLICT',
     `${what} would leave no active user who may administer security (${ADMIN}); give another user the admin role first.`,
   );
+}
+
+/** {@link requireAnAdminAfter} `change`, then `write` it, one such change at a time. */
+export function changeKeepingAnAdmin<T>(
+  ctx: Ctx,
+  change: AdminChange,
+  what: string,
+  write: () => Promise<T>,
+): Promise<T> {
+  return oneAdminChangeAtATime(async () => {
+    await requireAnAdminAfter(ctx, change, what);
+    return write();
+  });
 }

@@ -157,9 +157,36 @@ export async function repairOrphanNames(ctx: Ctx): Promise<{ username: string; i
   return removed;
 }
 
-/** Stores a changed user. */
-export async function saveUser(ctx: Ctx, user: User): Promise<void> {
-  await ctx.storage.set(USERS, user.id, { ...user, updatedAt: isoTime(Date.now()) });
+/** A stored user and the version it was read at. */
+type UserRecord = { value: User; version: number };
+
+/**
+ * Changes a stored user with `patch` (given the user as stored; null leaves them as they are).
+ * Each write is checked against the version read, so a change made meanwhile is re-read and
+ * patched again, not overwritten: a user changing their password while an administrator disabled
+ * them wrote back the copy read before, enabled again. Resolves the user written, or undefined
+ * when absent or left as they are. `first` is the record when the caller has just read it.
+ */
+export async function patchUser(
+  ctx: Ctx,
+  id: string,
+  patch: (user: User) => User | null | Promise<User | null>,
+  first?: UserRecord,
+): Promise<User | undefined> {
+  let rec: UserRecord | null = first ?? (await ctx.storage.get<User>(USERS, id));
+  for (let attempt = 1; rec; attempt++) {
+    const next = await patch(rec.value);
+    if (!next) return undefined;
+    const stored: User = { ...next, id, updatedAt: isoTime(Date.now()) };
+    try {
+      await ctx.storage.set(USERS, id, stored, { expectedVersion: rec.version });
+      return stored;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'OMEGA_ERR_CONFLICT' || attempt >= 10) throw err;
+    }
+    rec = await ctx.storage.get<User>(USERS, id);
+  }
+  return undefined;
 }
 
 /**
@@ -191,29 +218,14 @@ export async function stripRole(
 }
 
 /** Takes `role` off one user, re-reading after a concurrent write; false when they no longer hold it. */
-async function stripOne(
-  ctx: Ctx,
-  id: string,
-  role: string,
-  first: { value: User; version: number },
-): Promise<boolean> {
-  let rec: { value: User; version: number } | null = first;
-  for (let attempt = 1; rec?.value.roles.includes(role); attempt++) {
-    const next: User = { ...rec.value, roles: rec.value.roles.filter((r) => r !== role) };
-    try {
-      await ctx.storage.set(
-        USERS,
-        id,
-        { ...next, updatedAt: isoTime(Date.now()) },
-        { expectedVersion: rec.version },
-      );
-      return true;
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'OMEGA_ERR_CONFLICT' || attempt >= 10) throw err;
-    }
-    rec = await ctx.storage.get<User>(USERS, id);
-  }
-  return false;
+async function stripOne(ctx: Ctx, id: string, role: string, first: UserRecord): Promise<boolean> {
+  const next = await patchUser(
+    ctx,
+    id,
+    (u) => (u.roles.includes(role) ? { ...u, roles: u.roles.filter((r) => r !== role) } : null),
+    first,
+  );
+  return next !== undefined;
 }
 
 /** Deletes a user and its name index entry; false when absent. */

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TempKernel } from '../../../tests/helpers/temp-kernel.js';
-import { call, startSecurityKernel, userWithRoles } from '../../../tests/security/security-kernel.js';
+import {
+  call,
+  GOOD_PASSWORD,
+  startSecurityKernel,
+  userWithRoles,
+} from '../../../tests/security/security-kernel.js';
 
 const S = '/api/v1/security';
 
@@ -62,4 +67,61 @@ describe('someone must be left to administer security', () => {
     // root is now the last one.
     conflict(await call(k, 'PATCH', `${S}/users/${root.id}`, { disabled: true }));
   }, 120_000);
+
+  it('checks two administrators demoting each other at once one after the other: one is refused', async () => {
+    // Each was checked against what was stored before either wrote, and both passed (last note).
+    for (const [round, how] of [
+      [1, { roles: ['viewer'] }],
+      [2, { disabled: true }],
+    ] as const) {
+      const a = await userWithRoles(k, `pair-a${round}`, ['admin']);
+      const b = await userWithRoles(k, `pair-b${round}`, ['admin']);
+      // Leave these two as the only administrators.
+      const others = (await call(k, 'GET', `${S}/users`)).body.items as Array<{
+        id: string;
+        roles: string[];
+      }>;
+      for (const u of others)
+        if (u.id !== a.id && u.id !== b.id && u.roles.length > 0)
+          expect((await call(k, 'PATCH', `${S}/users/${u.id}`, { roles: [] })).status).toBe(200);
+
+      const [ab, ba] = await Promise.all([
+        call(k, 'PATCH', `${S}/users/${b.id}`, how, a.accessToken),
+        call(k, 'PATCH', `${S}/users/${a.id}`, how, b.accessToken),
+      ]);
+      expect([ab.status, ba.status].sort()).toEqual([200, 409]);
+      conflict(ab.status === 409 ? ab : ba);
+      const after = await Promise.all([a.id, b.id].map((id) => call(k, 'GET', `${S}/users/${id}`)));
+      const admins = after.filter((u) => u.body.roles.includes('admin') && !u.body.disabled);
+      expect(admins).toHaveLength(1);
+    }
+  }, 120_000);
+
+  it('keeps both changes when an administrator disables a user changing their own password', async () => {
+    // Each wrote back the whole user it had read: the password change (verify, hash: slow)
+    // re-enabled a user disabled meanwhile (last note). The disable is sent at a few delays into
+    // the password change, so it lands between its read and its write.
+    const newPassword = 'another horse battery staple';
+    for (const delayMs of [5, 20, 50]) {
+      const name = `racer${delayMs}`;
+      const u = await userWithRoles(k, name, ['viewer']);
+      const change = call(
+        k,
+        'PUT',
+        `${S}/me/password`,
+        { currentPassword: GOOD_PASSWORD, newPassword },
+        u.accessToken,
+      );
+      await new Promise((r) => setTimeout(r, delayMs));
+      const disable = await call(k, 'PATCH', `${S}/users/${u.id}`, { disabled: true });
+      expect(disable.status).toBe(200);
+      expect((await change).status, `${delayMs} ms`).toBe(204);
+      expect((await call(k, 'GET', `${S}/users/${u.id}`)).body.disabled, `${delayMs} ms`).toBe(true);
+      // …and the administrator's change kept the new password.
+      expect((await call(k, 'PATCH', `${S}/users/${u.id}`, { disabled: false })).status).toBe(200);
+      const login = (password: string) =>
+        call(k, 'POST', `${S}/login`, { username: name, password }, false).then((r) => r.status);
+      expect([await login(newPassword), await login(GOOD_PASSWORD)], `${delayMs} ms`).toEqual([200, 401]);
+    }
+  }, 60_000);
 });

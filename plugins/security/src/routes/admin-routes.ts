@@ -28,8 +28,7 @@ export async function listTokensRoute(_req: RouteReq<'listTokensRoute'>, ctx: Ct
 export async function revokeTokenRoute(req: RouteReq<'revokeTokenRoute'>, ctx: Ctx, s: State) {
   const t = await getApiToken(ctx, keyParam(req.params, 'id'));
   if (!t) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token.');
-  await revokeApiToken(ctx, t);
-  await audit(s, req, 'token.revoke', t.id, { owner: t.userId });
+  if (await revokeApiToken(ctx, t)) await audit(s, req, 'token.revoke', t.id, { owner: t.userId });
   return noContent();
 }
 

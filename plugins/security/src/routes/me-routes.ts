@@ -5,7 +5,7 @@ import { noContent, ok, refuse } from '../http.js';
 import { resolveRoles } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
 import type { State } from '../state.js';
-import { checkPassword, getUser, saveUser, type User, viewUser } from '../users.js';
+import { checkPassword, getUser, patchUser, type User, viewUser } from '../users.js';
 import { keyParam, objectBody, onlyFields, optInt, optStrings, PERMISSION_RE, str } from '../validate.js';
 
 /** The calling user (404 when the caller is not a user, e.g. the static admin token). */
@@ -41,11 +41,8 @@ export async function changePassword(req: RouteReq<'changePassword'>, ctx: Ctx, 
     refuse(403, 'OMEGA_ERR_FORBIDDEN', 'The current password is wrong.');
   }
   checkPassword(next, user.username);
-  await saveUser(ctx, {
-    ...user,
-    passwordHash: await ctx.crypto.hashPassword(next),
-    passwordChangedAt: isoTime(Date.now()),
-  });
+  const passwordHash = await ctx.crypto.hashPassword(next);
+  await patchUser(ctx, user.id, (now) => ({ ...now, passwordHash, passwordChangedAt: isoTime(Date.now()) }));
   const revoked = await revokeUserSessions(ctx, user.id, 'password changed');
   await s.audit.append({
     actor: user.id,
@@ -108,7 +105,7 @@ export async function revokeMyToken(req: RouteReq<'revokeMyToken'>, ctx: Ctx, s:
   const user = await me(req, ctx);
   const t = await getApiToken(ctx, keyParam(req.params, 'id'));
   if (!t || t.userId !== user.id) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such token of yours.');
-  await revokeApiToken(ctx, t);
-  await s.audit.append({ actor: user.id, action: 'token.revoke', outcome: 'success', target: t.id });
+  if (await revokeApiToken(ctx, t))
+    await s.audit.append({ actor: user.id, action: 'token.revoke', outcome: 'success', target: t.id });
   return noContent();
 }

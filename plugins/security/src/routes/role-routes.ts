@@ -1,6 +1,6 @@
 import type { Ctx, RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
-import { requireAnAdminAfter } from '../keep-an-admin.js';
+import { changeKeepingAnAdmin } from '../keep-an-admin.js';
 import { BUILT_IN_ROLES, deleteRole, findRole, listRoles, type Role, saveRole } from '../roles.js';
 import { revokeUserSessions } from '../sessions.js';
 import type { State } from '../state.js';
@@ -87,8 +87,9 @@ export async function updateRoleRoute(req: RouteReq<'updateRoleRoute'>, ctx: Ctx
   refuseBuiltIn(name, 'changed');
   if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
   const role = readRole(req.body, name);
-  await requireAnAdminAfter(ctx, { roles: { [name]: role } }, `Changing role ${name}`);
-  await saveRole(ctx, role);
+  await changeKeepingAnAdmin(ctx, { roles: { [name]: role } }, `Changing role ${name}`, () =>
+    saveRole(ctx, role),
+  );
   const holders = await revokeHolders(ctx, name);
   await audit(s, req, 'role.update', name, { permissions: role.permissions, denied: role.denied, holders });
   return ok(role);
@@ -105,9 +106,18 @@ export async function deleteRoleRoute(req: RouteReq<'deleteRoleRoute'>, ctx: Ctx
   const name = keyParam(req.params, 'name');
   refuseBuiltIn(name, 'deleted');
   if (!(await findRole(ctx, name))) refuse(404, 'OMEGA_ERR_NOT_FOUND', `No role "${name.slice(0, 40)}".`);
-  await requireAnAdminAfter(ctx, { roles: { [name]: null } }, `Deleting role ${name}`);
-  const holders = await stripRole(ctx, name, (id) => revokeUserSessions(ctx, id, `role ${name} deleted`));
-  await deleteRole(ctx, name);
+  const holders = await changeKeepingAnAdmin(
+    ctx,
+    { roles: { [name]: null } },
+    `Deleting role ${name}`,
+    async () => {
+      const stripped = await stripRole(ctx, name, (id) =>
+        revokeUserSessions(ctx, id, `role ${name} deleted`),
+      );
+      await deleteRole(ctx, name);
+      return stripped;
+    },
+  );
   await audit(s, req, 'role.delete', name, {
     holders: holders.length,
     removedFrom: holders.slice(0, IDS_AUDITED),

@@ -1,7 +1,7 @@
 import { isoTime } from '@omega/sdk';
 import { type Ctx, callerOf, type RouteReq } from '../context.js';
 import { noContent, ok, refuse } from '../http.js';
-import { requireAnAdminAfter } from '../keep-an-admin.js';
+import { changeKeepingAnAdmin, oneAdminChangeAtATime, requireAnAdminAfter } from '../keep-an-admin.js';
 import { revokeUserSessions } from '../sessions.js';
 import type { State } from '../state.js';
 import {
@@ -12,7 +12,7 @@ import {
   findUserByName,
   getUser,
   listUsers,
-  saveUser,
+  patchUser,
   type User,
   viewUser,
 } from '../users.js';
@@ -91,16 +91,24 @@ export async function updateUserRoute(req: RouteReq<'updateUserRoute'>, ctx: Ctx
   if (user.id === callerOf(req).id && (disabled === true || (roles && !roles.includes('admin')))) {
     refuse(409, 'OMEGA_ERR_CONFLICT', 'You cannot disable yourself or remove your own admin role.');
   }
-  const next: User = { ...user };
-  if (roles) next.roles = roles;
-  if (disabled !== undefined) next.disabled = disabled;
-  if (roles || disabled === true)
-    await requireAnAdminAfter(ctx, { users: { [user.id]: next } }, `Changing ${user.username}`);
-  if (password !== undefined) {
-    next.passwordHash = await ctx.crypto.hashPassword(password);
-    next.passwordChangedAt = isoTime(Date.now());
-  }
-  await saveUser(ctx, next);
+  // Hashed before the write: a slow hash must not hold other administrators' changes up.
+  const hash = password !== undefined ? await ctx.crypto.hashPassword(password) : undefined;
+  const demotes = roles !== undefined || disabled === true;
+  const patch = async (now: User): Promise<User> => {
+    const next: User = { ...now };
+    if (roles) next.roles = roles;
+    if (disabled !== undefined) next.disabled = disabled;
+    if (hash !== undefined) {
+      next.passwordHash = hash;
+      next.passwordChangedAt = isoTime(Date.now());
+    }
+    if (demotes) await requireAnAdminAfter(ctx, { users: { [now.id]: next } }, `Changing ${now.username}`);
+    return next;
+  };
+  const next = demotes
+    ? await oneAdminChangeAtATime(() => patchUser(ctx, user.id, patch))
+    : await patchUser(ctx, user.id, patch);
+  if (!next) refuse(404, 'OMEGA_ERR_NOT_FOUND', 'No such user (deleted meanwhile).');
   const revoked = await revokeUserSessions(ctx, user.id, 'user changed by an administrator');
   await audit(s, req, 'user.update', user.id, {
     ...(roles ? { roles } : {}),
@@ -115,8 +123,9 @@ export async function updateUserRoute(req: RouteReq<'updateUserRoute'>, ctx: Ctx
 export async function deleteUserRoute(req: RouteReq<'deleteUserRoute'>, ctx: Ctx, s: State) {
   const user = await found(ctx, keyParam(req.params, 'id'));
   if (user.id === callerOf(req).id) refuse(409, 'OMEGA_ERR_CONFLICT', 'You cannot delete yourself.');
-  await requireAnAdminAfter(ctx, { users: { [user.id]: null } }, `Deleting ${user.username}`);
-  await deleteUser(ctx, user.id);
+  await changeKeepingAnAdmin(ctx, { users: { [user.id]: null } }, `Deleting ${user.username}`, () =>
+    deleteUser(ctx, user.id),
+  );
   await revokeUserSessions(ctx, user.id, 'user deleted');
   await audit(s, req, 'user.delete', user.id, { username: user.username });
   return noContent();
