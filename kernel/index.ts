@@ -3,7 +3,14 @@
  * plugin test harness may use. Nothing outside kernel/ imports a kernel module by its path
  * (tests/architecture/arrows.test.ts holds everyone to that).
  */
-export { adminTokenPath, type BreakGlassResult, breakGlass, MAX_BREAK_GLASS_SEC } from './auth/index.js';
+export {
+  ADMIN_PRINCIPAL,
+  adminTokenPath,
+  type BreakGlassResult,
+  breakGlass,
+  declaresAuthProviderService,
+  MAX_BREAK_GLASS_SEC,
+} from './auth/index.js';
 export type { BusEvent, EventBus } from './bus/index.js';
 export { type KernelConfig, type KernelConfigInput, loadConfig, parseConfig } from './config/index.js';
 export { writeFileAtomic } from './crypto/write-file-atomic.js';

@@ -2440,7 +2440,12 @@ export interface operations {
                             diff: {
                                 /** @description New capabilities unrelated to any approved one */
                                 added: string[];
-                                /** @description True when any of the above asks for more than is approved */
+                                /**
+                                 * @description Set when the installed version can answer sign-in and this one cannot: it drops auth:provider (`permission`) or the auth-provider service (`service`)
+                                 * @enum {string}
+                                 */
+                                endsSignIn?: "permission" | "service";
+                                /** @description True when any of the above asks for more than is approved, or the version ends sign-in */
                                 escalating: boolean;
                                 /** @description Resource limits that grow (from: null when there was none) */
                                 limits: {
@@ -2616,7 +2621,12 @@ export interface operations {
                             diff: {
                                 /** @description New capabilities unrelated to any approved one */
                                 added: string[];
-                                /** @description True when any of the above asks for more than is approved */
+                                /**
+                                 * @description Set when the installed version can answer sign-in and this one cannot: it drops auth:provider (`permission`) or the auth-provider service (`service`)
+                                 * @enum {string}
+                                 */
+                                endsSignIn?: "permission" | "service";
+                                /** @description True when any of the above asks for more than is approved, or the version ends sign-in */
                                 escalating: boolean;
                                 /** @description Resource limits that grow (from: null when there was none) */
                                 limits: {
@@ -2980,7 +2990,12 @@ export interface operations {
                             diff: {
                                 /** @description New capabilities unrelated to any approved one */
                                 added: string[];
-                                /** @description True when any of the above asks for more than is approved */
+                                /**
+                                 * @description Set when the installed version can answer sign-in and this one cannot: it drops auth:provider (`permission`) or the auth-provider service (`service`)
+                                 * @enum {string}
+                                 */
+                                endsSignIn?: "permission" | "service";
+                                /** @description True when any of the above asks for more than is approved, or the version ends sign-in */
                                 escalating: boolean;
                                 /** @description Resource limits that grow (from: null when there was none) */
                                 limits: {
@@ -3394,7 +3409,12 @@ export interface operations {
                             diff: {
                                 /** @description New capabilities unrelated to any approved one */
                                 added: string[];
-                                /** @description True when any of the above asks for more than is approved */
+                                /**
+                                 * @description Set when the installed version can answer sign-in and this one cannot: it drops auth:provider (`permission`) or the auth-provider service (`service`)
+                                 * @enum {string}
+                                 */
+                                endsSignIn?: "permission" | "service";
+                                /** @description True when any of the above asks for more than is approved, or the version ends sign-in */
                                 escalating: boolean;
                                 /** @description Resource limits that grow (from: null when there was none) */
                                 limits: {
@@ -8996,7 +9016,12 @@ export interface operations {
                                 diff: {
                                     /** @description New capabilities unrelated to any approved one */
                                     added: string[];
-                                    /** @description True when any of the above asks for more than is approved */
+                                    /**
+                                     * @description Set when the installed version can answer sign-in and this one cannot: it drops auth:provider (`permission`) or the auth-provider service (`service`)
+                                     * @enum {string}
+                                     */
+                                    endsSignIn?: "permission" | "service";
+                                    /** @description True when any of the above asks for more than is approved, or the version ends sign-in */
                                     escalating: boolean;
                                     /** @description Resource limits that grow (from: null when there was none) */
                                     limits: {
@@ -9087,7 +9112,12 @@ export interface operations {
                                 diff: {
                                     /** @description New capabilities unrelated to any approved one */
                                     added: string[];
-                                    /** @description True when any of the above asks for more than is approved */
+                                    /**
+                                     * @description Set when the installed version can answer sign-in and this one cannot: it drops auth:provider (`permission`) or the auth-provider service (`service`)
+                                     * @enum {string}
+                                     */
+                                    endsSignIn?: "permission" | "service";
+                                    /** @description True when any of the above asks for more than is approved, or the version ends sign-in */
                                     escalating: boolean;
                                     /** @description Resource limits that grow (from: null when there was none) */
                                     limits: {

@@ -38,7 +38,12 @@ export {
 export { createKernelAuth, type KernelAuth, type KernelAuthOptions } from './create-kernel-auth.js';
 export { type CachedDecision, DecisionCache, type Revocation } from './decision-cache.js';
 export { NonceWindow } from './nonce-window.js';
-export { AUTH_PROVIDER_SERVICE, type ProviderHost, pluginAuthProvider } from './plugin-auth-provider.js';
+export {
+  AUTH_PROVIDER_SERVICE,
+  declaresAuthProviderService,
+  type ProviderHost,
+  pluginAuthProvider,
+} from './plugin-auth-provider.js';
 export { hasPermission, type Principal, PUBLIC, permissionCovers } from './principal.js';
 export {
   agentPublicKey,

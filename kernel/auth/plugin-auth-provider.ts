@@ -11,6 +11,10 @@ import type { AuthProvider } from './auth-provider.js';
  */
 export const AUTH_PROVIDER_SERVICE = 'auth-provider';
 
+/** Whether a manifest declares the auth-provider service (with `auth:provider` granted, it answers sign-in). */
+export const declaresAuthProviderService = (m: { services: ReadonlyArray<{ name: string }> }): boolean =>
+  m.services.some((s) => s.name === AUTH_PROVIDER_SERVICE);
+
 /** The kernel as a service caller (plugins see `caller.plugin === 'kernel'`, a reserved name). */
 const KERNEL_CALLER: ServiceCaller = { plugin: 'kernel', version: KERNEL_VERSION };
 

@@ -42,7 +42,15 @@ export const permissionDiffSchema = z.object({
     .describe('Set when the signing publisher key differs from the installed version’s')
     .optional(),
   panels: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
-  escalating: z.boolean().describe('True when any of the above asks for more than is approved'),
+  endsSignIn: z
+    .enum(['permission', 'service'])
+    .describe(
+      'Set when the installed version can answer sign-in and this one cannot: it drops auth:provider (`permission`) or the auth-provider service (`service`)',
+    )
+    .optional(),
+  escalating: z
+    .boolean()
+    .describe('True when any of the above asks for more than is approved, or the version ends sign-in'),
 });
 
 /** One step of a plan (PlanStep). */

@@ -1,6 +1,7 @@
 import { omegaError } from '@omega/protocol';
 import {
   corePluginNames,
+  declaresAuthProviderService,
   type InstallTarget,
   MAX_ARCHIVE_BYTES,
   type PluginManager,
@@ -154,6 +155,7 @@ export async function planChange(
           limits: rel.manifest.limits,
           publisher: { kid: rel.signer, name: rel.statement.publisher },
           panels: panelConsents(rel.manifest),
+          authProviderService: declaresAuthProviderService(rel.manifest),
         },
       ),
     });

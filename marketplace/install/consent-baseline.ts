@@ -1,4 +1,4 @@
-import { type InstalledPlugin, panelConsents } from '../../kernel/index.js';
+import { declaresAuthProviderService, type InstalledPlugin, panelConsents } from '../../kernel/index.js';
 import type { ConsentSubject, PublisherRef } from '../resolve/index.js';
 
 /**
@@ -17,6 +17,7 @@ export function consentBaseline(
     permissions: installed.approved,
     limits: installed.manifest.limits,
     panels: panelConsents(installed.manifest),
+    authProviderService: declaresAuthProviderService(installed.manifest),
     ...(publisher ? { publisher } : {}),
   };
 }

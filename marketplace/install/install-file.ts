@@ -2,6 +2,7 @@ import { omegaError } from '@omega/protocol';
 import { computeIntegrity } from '@omega/protocol/archive';
 import {
   checkInstallable,
+  declaresAuthProviderService,
   type InstallResult,
   type InstallTarget,
   installVerified,
@@ -60,6 +61,7 @@ export async function installFile(
     limits: v.manifest.limits,
     publisher: v.publisher,
     panels: panelConsents(v.manifest),
+    authProviderService: declaresAuthProviderService(v.manifest),
   });
   const plan = consentPlan({ op: 'file', name, ...(opts.upgrade ? { upgrade: true } : {}) }, [
     {

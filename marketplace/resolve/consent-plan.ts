@@ -56,6 +56,10 @@ export function describePlan(plan: Plan): string {
       lines.push(
         `  ! without auth:provider ${s.name} no longer answers sign-in: if it is the kernel's auth provider, every sign-in ends`,
       );
+    else if (s.diff.endsSignIn === 'service')
+      lines.push(
+        `  ! ${s.to} no longer declares the auth-provider service, so ${s.name} no longer answers sign-in: if it is the kernel's auth provider, every sign-in ends`,
+      );
     for (const p of s.diff.panels?.added ?? []) lines.push(`  + ${p}`);
     for (const p of s.diff.panels?.removed ?? []) lines.push(`  - ${p}`);
     for (const l of s.diff.limits) lines.push(`  ↑ limit ${l.limit} ${l.from ?? '(none)'} → ${l.to}`);

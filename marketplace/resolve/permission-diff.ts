@@ -17,6 +17,8 @@ export interface ConsentSubject {
   publisher?: PublisherRef;
   /** Its UI panels as consent lines (`panelConsents`: id, slot, topics, reads, actions); none when absent. */
   panels?: readonly string[];
+  /** Whether it declares the `auth-provider` service (with `auth:provider`, it can answer sign-in). */
+  authProviderService?: boolean;
 }
 
 /** One resource limit that grows; `from` is null when the old version had none and there is no default. */
@@ -45,8 +47,14 @@ export interface PermissionDiff {
   /** UI panels (issue #19) new or changed (`added`: a changed panel's new line), and no longer declared. */
   panels: { added: string[]; removed: string[] };
   /**
-   * True when any of the above asks for more, or `auth:provider` is removed (a provider that
-   * loses it ends every sign-in, review): only an approval of this exact diff lets it through.
+   * Set when the installed version can answer sign-in (the `auth-provider` service and
+   * `auth:provider` approved) and the next cannot: it drops the permission or the service.
+   */
+  endsSignIn?: 'permission' | 'service';
+  /**
+   * True when any of the above asks for more, or `auth:provider` is removed, or the version can
+   * no longer answer sign-in (a provider that stops ends every sign-in, review): only an approval
+   * of this exact diff lets it through.
    */
   escalating: boolean;
 }
@@ -99,6 +107,16 @@ export function permissionDiff(current: ConsentSubject | undefined, next: Consen
     added: newPanels.filter((p) => !oldPanels.includes(p)),
     removed: oldPanels.filter((p) => !newPanels.includes(p)),
   };
+  // A version that keeps `auth:provider` but no longer declares the service answers no sign-in
+  // either (last note: only the permission was compared).
+  const signIn = (s: ConsentSubject) =>
+    s.authProviderService === true && s.permissions.some((p) => parsed(p).kind === 'auth.provider');
+  const endsSignIn =
+    current !== undefined && signIn(current) && !signIn(next)
+      ? dropsAuthProvider(removed)
+        ? ('permission' as const)
+        : ('service' as const)
+      : undefined;
   return {
     added,
     widened,
@@ -106,12 +124,14 @@ export function permissionDiff(current: ConsentSubject | undefined, next: Consen
     limits,
     ...(publisher ? { publisher } : {}),
     panels,
+    ...(endsSignIn ? { endsSignIn } : {}),
     escalating:
       added.length > 0 ||
       widened.length > 0 ||
       limits.length > 0 ||
       publisher !== undefined ||
       panels.added.length > 0 ||
-      dropsAuthProvider(removed),
+      dropsAuthProvider(removed) ||
+      endsSignIn !== undefined,
   };
 }

@@ -77,6 +77,33 @@ describe('permissionDiff: the one diff of file installs and marketplaces', () =>
     );
   });
 
+  it('a version that keeps auth:provider but drops the auth-provider service escalates too', () => {
+    // It can no longer answer sign-in either (last note: only the permission was compared).
+    const provider = { ...subject(['auth:provider', 'storage']), authProviderService: true };
+    const d = permissionDiff(provider, { ...provider, authProviderService: false });
+    expect(d).toMatchObject({ removed: [], added: [], endsSignIn: 'service', escalating: true });
+    const step: PlanStep = {
+      name: 'gatekeeper',
+      from: '1.0.0',
+      to: '2.0.0',
+      source: 'main',
+      publisher: 'acme',
+      artifact: 'sha512-a',
+      diff: d,
+    };
+    expect(describePlan(consentPlan({ op: 'upgrade', name: 'gatekeeper' }, [step]))).toContain(
+      '  ! 2.0.0 no longer declares the auth-provider service, so gatekeeper no longer answers sign-in',
+    );
+    // Dropping the permission is said once, as before; keeping both, or never having been a
+    // provider (the service without the permission), ends nothing.
+    const both = permissionDiff(provider, { ...subject(['storage']), authProviderService: false });
+    expect(both).toMatchObject({ endsSignIn: 'permission', escalating: true });
+    expect(permissionDiff(provider, provider)).toMatchObject({ escalating: false });
+    expect(permissionDiff(provider, provider).endsSignIn).toBeUndefined();
+    const never = { ...subject(['storage']), authProviderService: true };
+    expect(permissionDiff(never, { ...never, authProviderService: false }).escalating).toBe(false);
+  });
+
   it('a larger limit escalates; a smaller one does not; a fresh install above the defaults does', () => {
     const up = permissionDiff(subject(['storage']), subject(['storage'], { memoryMb: 256 }));
     expect(up.limits).toEqual([{ limit: 'memoryMb', from: 64, to: 256 }]);

@@ -1,6 +1,6 @@
 import type { PluginManifest } from '@omega/protocol';
 import { AGENT_GATEWAY_SERVICE } from '../../agents/gateway-plugin.js';
-import { AUTH_PROVIDER_SERVICE } from '../../auth/index.js';
+import { declaresAuthProviderService } from '../../auth/index.js';
 import { refreshCookieRole } from '../../auth/refresh-cookie.js';
 import { hasErrorCode, type OmegaError, omegaError } from '../../errors/index.js';
 import { KERNEL_TOPICS } from '../../events/kernel-topics.js';
@@ -90,7 +90,7 @@ const ENABLED = { ns: 'kernel', collection: 'plugins' } as const;
 
 /** Whether a plugin with manifest `m` answers as the auth provider under `gate` (its grants). */
 const answersAsAuthProvider = (m: PluginManifest, gate: Pick<PermissionGate, 'allows'>): boolean =>
-  m.services.some((s) => s.name === AUTH_PROVIDER_SERVICE) && gate.allows({ kind: 'auth.provider' });
+  declaresAuthProviderService(m) && gate.allows({ kind: 'auth.provider' });
 
 /** Creates the plugin manager; core plugins load exactly like third-party ones. */
 export function createPluginManager(opts: PluginManagerOptions): PluginManager {
