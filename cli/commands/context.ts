@@ -38,7 +38,11 @@ export const contextCommand: Command = {
           c.auth?.kind === 'session'
             ? `user ${c.auth.username}`
             : c.auth?.kind === 'token'
-              ? 'API token'
+              ? c.auth.admin
+                ? "the kernel's admin token"
+                : c.auth.user !== undefined
+                  ? `API token of ${c.auth.user}`
+                  : 'API token'
               : 'signed out',
       }));
       output(json, rows, () =>
@@ -97,6 +101,7 @@ export const contextCommand: Command = {
       ended: `forgot ${name} (its session had already ended)`,
       unreachable: `forgot ${name}, but ${deleted?.url} did not answer, so its session is not revoked: it stays valid until its refresh token expires`,
       token: `forgot ${name} (its API token stays valid until it is revoked)`,
+      'admin-token': `forgot ${name} (the kernel's admin token stays valid: it is the kernel's own)`,
       none: `forgot ${name}`,
     }[outcome];
     output(json, { context: name, action, revoked: outcome === 'revoked', outcome }, () => said);

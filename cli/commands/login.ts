@@ -26,13 +26,19 @@ export const loginCommand: Command = {
   name: 'login',
   summary: "Sign in to a kernel and keep the credential as a named context in the user's config (0600).",
   usage:
-    'omega login --url URL [--context NAME] [--username USER [--password-stdin]] | [--token omg_…] [--json]',
+    'omega login --url URL [--context NAME] [--username USER [--password-stdin]] | [--token-stdin | --token omg_…] [--json]',
   options: {
     url: str('The kernel, e.g. https://omega.example:7700 (required)'),
     context: str('Name for this kernel (default: host:port)'),
     username: str('Sign in as this user (prompted for when missing and stdin is a terminal)'),
     'password-stdin': { type: 'boolean', description: 'Read the password from stdin instead of prompting' },
-    token: str("Use this API token (omg_…), or the kernel's admin token, instead of a password"),
+    token: str(
+      "Use this API token (omg_…), or the kernel's admin token, instead of a password (seen by ps: prefer --token-stdin)",
+    ),
+    'token-stdin': {
+      type: 'boolean',
+      description: 'Read the API token (or admin token) from stdin, prompted for unechoed on a terminal',
+    },
     json: { type: 'boolean', description: 'Print JSON' },
   },
   noArguments: true,
@@ -57,16 +63,36 @@ export const loginCommand: Command = {
       );
     let auth: NonNullable<ReturnType<typeof readCliConfig>['contexts'][string]['auth']>;
     let owner: TokenOwner;
-    if (typeof values.token === 'string') {
-      owner = await whoseToken(url, values.token);
-      auth = { kind: 'token', token: values.token };
+    const byToken = typeof values.token === 'string' || values['token-stdin'] === true;
+    if (byToken) {
+      const beside = (['username', 'password-stdin'] as const).filter((f) => values[f] !== undefined);
+      if (typeof values.token === 'string' && values['token-stdin'] === true)
+        throw new UsageError('give the token one way: --token-stdin or --token, not both');
+      if (beside.length > 0)
+        throw new UsageError(
+          `--${beside[0]} signs in with a password; with a token, leave it out (the token says whose it is)`,
+        );
+      const token =
+        typeof values.token === 'string' ? values.token : (await readSecret('API token: ')).trim();
+      if (!token)
+        throw new UsageError(
+          process.stdin.isTTY
+            ? 'no token typed'
+            : '--token-stdin read nothing: pipe the token in, e.g. < token-file',
+        );
+      owner = await whoseToken(url, token);
+      auth = {
+        kind: 'token',
+        token,
+        ...(owner.kind === 'admin' ? { admin: true } : owner.kind === 'user' ? { user: owner.name } : {}),
+      };
     } else {
       let username = typeof values.username === 'string' ? values.username : undefined;
       if (username === undefined && process.stdin.isTTY) {
         process.stderr.write('Username: ');
         username = await readLine();
       }
-      if (!username) throw new UsageError('login needs --username (or --token omg_…)');
+      if (!username) throw new UsageError('login needs --username (or --token-stdin for an API token)');
       const password = await readSecret(values['password-stdin'] ? '' : 'Password: ');
       // Piped (or </dev/null), stdin is read whole: an empty one is no password, said as such.
       if (!password)
@@ -154,6 +180,7 @@ export const logoutCommand: Command = {
       ended: `signed out of ${ctx.url} (the session had already ended)`,
       unreachable: `forgot the session for ${ctx.url}, but the kernel did not answer, so it is not revoked: it stays valid until its refresh token expires`,
       token: `forgot the API token for ${ctx.url} (the token stays valid until it is revoked)`,
+      'admin-token': `forgot the kernel's admin token for ${ctx.url} (it stays valid: it is the kernel's own)`,
       none: `no credential was stored for ${ctx.url}; nothing to sign out of`,
     }[outcome];
     output(values.json === true, { context: name, revoked: outcome === 'revoked', outcome }, () => said);

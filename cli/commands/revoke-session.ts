@@ -5,9 +5,10 @@ import { kernelApi } from '../kernel-api.js';
 /**
  * What became of a context's credential in its kernel: `revoked` (the kernel ended the session),
  * `ended` (it had already: 401), `unreachable` (no answer, so it stays valid until its refresh
- * token expires), `token` (an API token, which only its owner or an admin revokes), `none`.
+ * token expires), `token` (an API token, which only its owner or an admin revokes), `admin-token`
+ * (the kernel's own, which nothing here revokes), `none`.
  */
-export type RevokeOutcome = 'revoked' | 'ended' | 'unreachable' | 'token' | 'none';
+export type RevokeOutcome = 'revoked' | 'ended' | 'unreachable' | 'token' | 'admin-token' | 'none';
 
 /**
  * Revokes the session of a context in its kernel (POST /api/v1/security/logout with its refresh
@@ -15,7 +16,8 @@ export type RevokeOutcome = 'revoked' | 'ended' | 'unreachable' | 'token' | 'non
  * credential, so nothing else is sent (an expiring session is not refreshed only to end it).
  */
 export function revokeSession(ctx: CliContext): Promise<RevokeOutcome> {
-  if (ctx.auth?.kind !== 'session') return Promise.resolve(ctx.auth?.kind === 'token' ? 'token' : 'none');
+  if (ctx.auth?.kind !== 'session')
+    return Promise.resolve(ctx.auth?.kind === 'token' ? (ctx.auth.admin ? 'admin-token' : 'token') : 'none');
   return kernelApi({ url: ctx.url })
     .post('/api/v1/security/logout', { body: { refreshToken: ctx.auth.refreshToken }, anonymous: true })
     .then(

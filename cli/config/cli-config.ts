@@ -14,7 +14,13 @@ const session = z.object({
   accessExpiresAt: z.number(),
   refreshToken: z.string(),
 });
-const apiToken = z.object({ kind: z.literal('token'), token: z.string() });
+const apiToken = z.object({
+  kind: z.literal('token'),
+  token: z.string(),
+  /** Whose it is, as the kernel said at login: a user's name, or the kernel's own admin token. */
+  user: z.string().optional(),
+  admin: z.literal(true).optional(),
+});
 
 /** One kernel the CLI knows, like a kubectl context. */
 export const contextSchema = z.object({

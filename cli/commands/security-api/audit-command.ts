@@ -1,3 +1,4 @@
+import { ADMIN_PRINCIPAL } from '../../../kernel/index.js';
 import { actionError } from '../../action-error.js';
 import type { ApiData, ApiOperation, ApiQuery } from '../../api-types.js';
 import { type Command, UsageError } from '../../command.js';
@@ -98,7 +99,10 @@ function detailsText(d: Entry['details']): string {
 
 function entryTable(items: Entry[], names: Map<string, string>): string {
   const who = (id: string | undefined) => (id === undefined ? '-' : (names.get(id) ?? id));
-  const actor = Math.min(24, Math.max(5, ...items.map((e) => who(e.actor).length)));
+  // The kernel's static admin token acts as `admin`, which is no user id: shown as what it is, as a
+  // user may be named admin.
+  const actorOf = (id: string) => (id === ADMIN_PRINCIPAL.id ? 'admin token' : who(id));
+  const actor = Math.min(24, Math.max(5, ...items.map((e) => actorOf(e.actor).length)));
   const action = Math.min(28, Math.max(6, ...items.map((e) => e.action.length)));
   const target = Math.min(28, Math.max(6, ...items.map((e) => who(e.target).length)));
   const row = (cells: string[]) =>
@@ -117,7 +121,7 @@ function entryTable(items: Entry[], names: Map<string, string>): string {
       row([
         String(e.seq),
         e.time.replace(/\.\d{3}Z$/, 'Z'),
-        who(e.actor),
+        actorOf(e.actor),
         e.action,
         e.outcome,
         who(e.target),

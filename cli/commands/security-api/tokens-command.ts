@@ -152,7 +152,7 @@ export const tokensCommand: Command = {
       // The secret alone on stdout (TOKEN=$(omega tokens create …)); what it is, on stderr.
       process.stderr.write(
         `omega: created API token ${t.id} ${terminalSafe(inline(JSON.stringify(t.name)))} (${t.scopes.join(',')}), expires ${t.expiresAt}. ` +
-          'Its secret is shown only now: keep it (omega login --token …, or $OMEGA_TOKEN).\n',
+          'Its secret is shown only now: keep it (omega login --url URL --token-stdin, or $OMEGA_TOKEN).\n',
       );
       output(json, t, () => t.token);
     } else {
