@@ -10,7 +10,7 @@ import { claimUpgrade, refuseUnclaimed } from './claim-upgrade.js';
 import { EVENTS_SUBPROTOCOL } from './event-frames.js';
 import { normaliseBearer } from './normalise-bearer.js';
 import { parseEventsQuery } from './parse-events-query.js';
-import { credentialRecheck, type UpgradeCredentials } from './recheck-credential.js';
+import { credentialRecheck, RECHECKS_AT_ONCE, type UpgradeCredentials } from './recheck-credential.js';
 import { type EventsClient, serveEventsClient } from './serve-events-client.js';
 import { writeUpgradeProblem } from './write-upgrade-problem.js';
 
@@ -73,7 +73,34 @@ export function attachEventsGateway(opts: EventsGatewayOptions): EventsGateway {
   });
   const clients = new Set<EventsClient>();
   /** Each client's credential check, run again at every ping (see {@link recheckOf}). */
-  const rechecks = new WeakMap<EventsClient, () => void>();
+  const rechecks = new WeakMap<EventsClient, () => Promise<void>>();
+  /**
+   * The streams whose check is due, run {@link RECHECKS_AT_ONCE} at a time from `next`; a stream
+   * still waiting at the next ping keeps its one place (with a slow provider the queue would
+   * otherwise grow by every stream at every ping).
+   */
+  let due: EventsClient[] = [];
+  let next = 0;
+  const waiting = new Set<EventsClient>();
+  let checking = 0;
+  const runDue = (): void => {
+    while (checking < RECHECKS_AT_ONCE && next < due.length) {
+      const client = due[next++] as EventsClient;
+      waiting.delete(client);
+      const check = rechecks.get(client);
+      if (!check) continue;
+      checking++;
+      void check().finally(() => {
+        checking--;
+        runDue();
+      });
+    }
+    if (next >= due.length) {
+      due = [];
+      next = 0;
+    }
+  };
+
   const upgrading = new Set<Duplex>();
   let closing: Promise<void> | null = null;
 
@@ -155,14 +182,21 @@ export function attachEventsGateway(opts: EventsGatewayOptions): EventsGateway {
       } catch (err) {
         logger.debug({ err }, 'events ping failed');
       }
-      rechecks.get(c)?.();
+      if (!waiting.has(c)) {
+        waiting.add(c);
+        due.push(c);
+      }
     }
+    runDue();
   }, opts.pingIntervalMs);
   keepAlive.unref();
 
   const shutDown = async (): Promise<void> => {
     server.off('upgrade', onUpgrade);
     clearInterval(keepAlive);
+    due = [];
+    next = 0;
+    waiting.clear();
     for (const socket of upgrading) socket.destroy();
     upgrading.clear();
     const all = [...clients];

@@ -12,6 +12,7 @@ export {
   CLOSE_FORBIDDEN,
   CLOSE_UNCHECKED,
   MAX_FAILED_CHECKS,
+  RECHECKS_AT_ONCE,
   type UpgradeCredentials,
 } from './recheck-credential.js';
 export { CLOSE_RESYNC, type EventsClient, serveEventsClient } from './serve-events-client.js';

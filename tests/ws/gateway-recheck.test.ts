@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { BusEvent } from '../../kernel/bus/index.js';
 import { omegaError } from '../../kernel/errors/index.js';
-import { MAX_FAILED_CHECKS } from '../../kernel/ws/index.js';
+import { MAX_FAILED_CHECKS, RECHECKS_AT_ONCE } from '../../kernel/ws/index.js';
 import { connect, type Harness, startHarness } from './ws-helpers.js';
 
 /*
@@ -29,6 +30,10 @@ describe('the events gateway checks an open stream’s credential again at every
       /** Tokens the authenticator refuses by throwing a 401 problem (revoked), not with null. */
       refused: new Set<string>(),
       asked: 0,
+      /** While set, each check waits for it: checks in flight pile up. */
+      hold: undefined as Promise<void> | undefined,
+      inFlight: 0,
+      mostInFlight: 0,
     };
     h = await startHarness({
       gateway: {
@@ -37,6 +42,11 @@ describe('the events gateway checks an open stream’s credential again at every
         pingIntervalMs: 200,
         authenticate: async (req) => {
           state.asked++;
+          if (state.hold) {
+            state.mostInFlight = Math.max(state.mostInFlight, ++state.inFlight);
+            await state.hold;
+            state.inFlight--;
+          }
           if (state.providerDown) throw new Error('provider unavailable');
           const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
           if (state.refused.has(token)) throw omegaError('OMEGA_ERR_TOKEN_INVALID', 'revoked');
@@ -112,4 +122,33 @@ describe('the events gateway checks an open stream’s credential again at every
     expect(a.ws.readyState).toBe(a.ws.OPEN);
     expect(await a.closed).toEqual({ code: 1013, reason: 'credential cannot be checked now' });
   });
+
+  it(`checks at most ${RECHECKS_AT_ONCE} streams at once, each stream once however long its check waits`, async () => {
+    // Every stream's check started in the same ping: at 10,000 streams with cold caches, 10,000
+    // questions to the auth provider at once (last note).
+    const { state, open } = await harness();
+    const n = RECHECKS_AT_ONCE * 2 + 3;
+    const streams = [];
+    for (let i = 0; i < n; i++) streams.push(await open('tok-a'));
+    let release!: () => void;
+    state.hold = new Promise<void>((r) => {
+      release = r;
+    });
+    const asked = state.asked;
+    // Several pings go by while the first checks hang: the rest wait, none twice.
+    const deadline = Date.now() + 30_000;
+    while (state.inFlight < RECHECKS_AT_ONCE && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(state.inFlight).toBe(RECHECKS_AT_ONCE);
+    expect(state.asked - asked).toBe(RECHECKS_AT_ONCE);
+    state.hold = undefined;
+    release();
+    // Then every stream is checked: those waiting first, each once, and none is closed.
+    while (state.asked - asked < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(state.asked - asked).toBeGreaterThanOrEqual(n);
+    expect(state.mostInFlight).toBe(RECHECKS_AT_ONCE);
+    for (const s of streams) expect(s.ws.readyState).toBe(WebSocket.OPEN);
+    for (const s of streams) s.ws.close();
+  }, 60_000);
 });
