@@ -113,7 +113,7 @@ function whoSent(target: CliTarget): string {
   return source === 'flag'
     ? 'with the --token given'
     : source === 'env'
-      ? 'with $OMEGA_TOKEN'
+      ? `with $${target.credential?.variable ?? 'OMEGA_TOKEN'}`
       : source === 'context'
         ? `with the API token of context ${target.context?.name}`
         : source === 'file'
@@ -124,10 +124,13 @@ function whoSent(target: CliTarget): string {
 /** What to run when the kernel says the caller is not signed in. */
 function signInHint(target: CliTarget): string {
   const url = target.url;
+  const login = `omega login --url ${url}${target.context ? ` --context ${target.context.name}` : ''}`;
   if (target.credential?.source === 'context')
-    return `the session for ${url} has ended; run omega login --url ${url}${target.context ? ` --context ${target.context.name}` : ''}`;
+    return target.context?.value.auth?.kind === 'token'
+      ? `the API token of context ${target.context.name} is no longer valid for ${url} (revoked or expired); sign in again with ${login}`
+      : `the session for ${url} has ended; run ${login}`;
   if (target.credential)
-    return `the token given (${target.credential.source === 'flag' ? '--token' : target.credential.source === 'env' ? '$OMEGA_TOKEN' : 'the admin-token file'}) is not valid for ${url}`;
+    return `the token given (${target.credential.source === 'flag' ? '--token' : target.credential.source === 'env' ? `$${target.credential.variable ?? 'OMEGA_TOKEN'}` : 'the admin-token file'}) is not valid for ${url}`;
   return `not signed in to ${url}; run omega login --url ${url} (or pass --token, or set OMEGA_TOKEN)`;
 }
 

@@ -9,8 +9,15 @@ export interface CliTarget {
   url: string;
   /** The context (`omega login`) whose URL this is, when there is one. */
   context?: { name: string; value: CliContext };
-  /** The bearer token to send, and its source (`session` ones can be refreshed). */
-  credential?: { source: 'flag' | 'env' | 'context' | 'file'; token: string };
+  /**
+   * The bearer token to send, and its source (`session` ones can be refreshed); `variable` names
+   * the environment variable an `env` one came from.
+   */
+  credential?: {
+    source: 'flag' | 'env' | 'context' | 'file';
+    token: string;
+    variable?: 'OMEGA_TOKEN' | 'OMEGA_ADMIN_TOKEN';
+  };
 }
 
 /** Usage errors of target resolution: one line that names the fix. */
@@ -35,10 +42,13 @@ function contextToken(ctx: CliContext | undefined): string | undefined {
 
 /**
  * Which kernel, with which credential: `--context`, else `--url` (or $OMEGA_URL), else the
- * current context (`omega context use`), else http://127.0.0.1:7700. The token: `--token`, then
- * $OMEGA_TOKEN / $OMEGA_ADMIN_TOKEN, then the context's (from `omega login`), then — for a kernel
- * on this machine only — `<data-dir>/admin-token`. Refuses to send any token in clear text to
- * another host.
+ * current context (`omega context use`), else http://127.0.0.1:7700. A URL not from `--context`
+ * takes the credential of the current context when that has the URL, else of the one context
+ * that has it (several, none current: refused, naming them). The token: `--token`, then
+ * $OMEGA_TOKEN / $OMEGA_ADMIN_TOKEN unless `--context` names a context (the flag chose its
+ * credential: one kernel's admin token exported in a shell went to another), then the context's
+ * (from `omega login`), then — for a kernel on this machine only — `<data-dir>/admin-token`.
+ * Refuses to send any token in clear text to another host.
  */
 export function resolveTarget(
   values: Record<string, unknown>,
@@ -49,6 +59,8 @@ export function resolveTarget(
   // Which setting the URL came from, for the message when it is no URL.
   let urlFrom = '--url';
   let context: CliTarget['context'];
+  /** The contexts that all have the URL, when none of them is current (which one's credential?). */
+  let ambiguous: string[] | undefined;
   if (typeof values.context === 'string') {
     const value = config.contexts[values.context];
     if (!value)
@@ -77,8 +89,15 @@ export function resolveTarget(
         : current
           ? `the URL of the current context "${config.current}"`
           : '$OMEGA_PORT';
-    const match = Object.entries(config.contexts).find(([, c]) => trim(c.url) === url);
-    if (match) context = { name: match[0], value: match[1] };
+    // Walk: with a session and an API token context for one kernel, the first of them in the file
+    // was used whichever was current (`context use ci` then ran as the admin session).
+    if (current && config.current && trim(current.url) === url)
+      context = { name: config.current, value: current };
+    else {
+      const matches = Object.entries(config.contexts).filter(([, c]) => trim(c.url) === url);
+      if (matches.length === 1) context = { name: matches[0]![0], value: matches[0]![1] };
+      else if (matches.length > 1) ambiguous = matches.map(([name]) => name);
+    }
   }
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
     throw new TargetError(
@@ -90,12 +109,17 @@ export function resolveTarget(
   if (apiPath) throw new TargetError(apiPath);
 
   let credential: CliTarget['credential'];
-  const envToken = env.OMEGA_TOKEN || env.OMEGA_ADMIN_TOKEN;
+  const variable = env.OMEGA_TOKEN ? 'OMEGA_TOKEN' : env.OMEGA_ADMIN_TOKEN ? 'OMEGA_ADMIN_TOKEN' : undefined;
   const fromContext = contextToken(context?.value);
   if (values.token === '')
     credential = undefined; // --token '': send no credential at all
   else if (typeof values.token === 'string') credential = { source: 'flag', token: values.token };
-  else if (envToken) credential = { source: 'env', token: envToken };
+  else if (variable && typeof values.context !== 'string')
+    credential = { source: 'env', token: env[variable] as string, variable };
+  else if (ambiguous)
+    throw new TargetError(
+      `contexts ${ambiguous.join(', ')} all have the URL ${url} and none is current: choose one with --context NAME or omega context use NAME`,
+    );
   else if (fromContext) credential = { source: 'context', token: fromContext };
   else if (isLoopbackUrl(url)) {
     const file = adminTokenPath(resolve(String(values['data-dir'] ?? env.OMEGA_DATA_DIR ?? './data')));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -48,5 +48,92 @@ describe('a kernel URL that is no URL', () => {
     // A path that only looks like it is a prefix the user chose.
     expect(resolveTarget({ url: 'https://h/apis', token: '' }, {}).url).toBe('https://h/apis');
     expect(resolveTarget({ url: 'https://h/api/v2', token: '' }, {}).url).toBe('https://h/api/v2');
+  });
+});
+
+/*
+ * Walk: with a session context and an API-token context for the same kernel, `omega context use
+ * ci` was shown as current but every command ran with the first of them in the file (the admin
+ * session); and an $OMEGA_ADMIN_TOKEN exported for one kernel went to the kernel of a context
+ * named with --context.
+ */
+describe('the credential of the context chosen', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'omega-target-'));
+  const file = join(dir, 'config.json');
+  const URL_ = 'http://127.0.0.1:7811';
+  const write = (current: string | undefined) =>
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        ...(current ? { current } : {}),
+        contexts: {
+          admin: {
+            url: URL_,
+            auth: {
+              kind: 'session',
+              username: 'admin',
+              accessToken: 'acc-admin',
+              accessExpiresAt: 9e15,
+              refreshToken: 'r',
+            },
+          },
+          ci: { url: `${URL_}/`, auth: { kind: 'token', token: 'omg_ci' } },
+          other: { url: 'http://127.0.0.1:7812', auth: { kind: 'token', token: 'omg_other' } },
+        },
+      }),
+      { mode: 0o600 },
+    );
+  beforeAll(() => vi.stubEnv('OMEGA_CONFIG', file));
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const target = (values: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => {
+    const t = resolveTarget(values, env);
+    return { context: t.context?.name, token: t.credential?.token, variable: t.credential?.variable };
+  };
+
+  it('uses the current context, not the first with its URL', () => {
+    write('ci');
+    expect(target({})).toEqual({ context: 'ci', token: 'omg_ci', variable: undefined });
+    expect(target({ url: URL_ })).toEqual({ context: 'ci', token: 'omg_ci', variable: undefined });
+    write('admin');
+    expect(target({})).toMatchObject({ context: 'admin', token: 'acc-admin' });
+    // Another current context: the one context with that URL.
+    write('other');
+    expect(target({ url: 'http://127.0.0.1:7812' })).toMatchObject({ context: 'other', token: 'omg_other' });
+  });
+
+  it('refuses to guess between contexts of one URL when none is current, unless a token is given', () => {
+    write('other');
+    expect(() => resolveTarget({ url: URL_ }, {})).toThrow(
+      new TargetError(
+        `contexts admin, ci all have the URL ${URL_} and none is current: choose one with --context NAME or omega context use NAME`,
+      ),
+    );
+    expect(target({ url: URL_, token: 'omg_flag' })).toMatchObject({ token: 'omg_flag' });
+    expect(target({ url: URL_, context: 'ci' })).toMatchObject({ context: 'ci', token: 'omg_ci' });
+  });
+
+  it('takes $OMEGA_TOKEN / $OMEGA_ADMIN_TOKEN over the current context, never over a --context', () => {
+    write('ci');
+    expect(target({}, { OMEGA_ADMIN_TOKEN: 'adm' })).toEqual({
+      context: 'ci',
+      token: 'adm',
+      variable: 'OMEGA_ADMIN_TOKEN',
+    });
+    expect(target({}, { OMEGA_TOKEN: 'tok', OMEGA_ADMIN_TOKEN: 'adm' })).toMatchObject({
+      token: 'tok',
+      variable: 'OMEGA_TOKEN',
+    });
+    expect(target({ context: 'other' }, { OMEGA_ADMIN_TOKEN: 'adm' })).toEqual({
+      context: 'other',
+      token: 'omg_other',
+      variable: undefined,
+    });
+    expect(target({ context: 'other', token: 'omg_flag' }, { OMEGA_ADMIN_TOKEN: 'adm' })).toMatchObject({
+      token: 'omg_flag',
+    });
   });
 });
