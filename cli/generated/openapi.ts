@@ -2472,6 +2472,12 @@ export interface operations {
                                 };
                                 /** @description Approved capabilities no longer asked for (or narrowed) */
                                 removed: string[];
+                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                routes: {
+                                    from?: string;
+                                    route: string;
+                                    to: string;
+                                }[];
                                 /** @description Approved capabilities replaced by a broader one */
                                 widened: {
                                     from: string;
@@ -2653,6 +2659,12 @@ export interface operations {
                                 };
                                 /** @description Approved capabilities no longer asked for (or narrowed) */
                                 removed: string[];
+                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                routes: {
+                                    from?: string;
+                                    route: string;
+                                    to: string;
+                                }[];
                                 /** @description Approved capabilities replaced by a broader one */
                                 widened: {
                                     from: string;
@@ -3022,6 +3034,12 @@ export interface operations {
                                 };
                                 /** @description Approved capabilities no longer asked for (or narrowed) */
                                 removed: string[];
+                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                routes: {
+                                    from?: string;
+                                    route: string;
+                                    to: string;
+                                }[];
                                 /** @description Approved capabilities replaced by a broader one */
                                 widened: {
                                     from: string;
@@ -3441,6 +3459,12 @@ export interface operations {
                                 };
                                 /** @description Approved capabilities no longer asked for (or narrowed) */
                                 removed: string[];
+                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                routes: {
+                                    from?: string;
+                                    route: string;
+                                    to: string;
+                                }[];
                                 /** @description Approved capabilities replaced by a broader one */
                                 widened: {
                                     from: string;
@@ -9048,6 +9072,12 @@ export interface operations {
                                     };
                                     /** @description Approved capabilities no longer asked for (or narrowed) */
                                     removed: string[];
+                                    /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                    routes: {
+                                        from?: string;
+                                        route: string;
+                                        to: string;
+                                    }[];
                                     /** @description Approved capabilities replaced by a broader one */
                                     widened: {
                                         from: string;
@@ -9144,6 +9174,12 @@ export interface operations {
                                     };
                                     /** @description Approved capabilities no longer asked for (or narrowed) */
                                     removed: string[];
+                                    /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                    routes: {
+                                        from?: string;
+                                        route: string;
+                                        to: string;
+                                    }[];
                                     /** @description Approved capabilities replaced by a broader one */
                                     widened: {
                                         from: string;

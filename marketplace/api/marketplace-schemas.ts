@@ -42,6 +42,11 @@ export const permissionDiffSchema = z.object({
     .describe('Set when the signing publisher key differs from the installed version’s')
     .optional(),
   panels: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
+  routes: z
+    .array(z.object({ route: z.string(), from: z.string().optional(), to: z.string() }))
+    .describe(
+      'Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`)',
+    ),
   endsSignIn: z
     .enum(['permission', 'service'])
     .describe(

@@ -19,6 +19,7 @@ import {
   type PlanStep,
   permissionDiff,
   resolvePlugins,
+  routeConsents,
 } from '../resolve/index.js';
 import type { ChangeRequest } from './create-marketplace.js';
 import { findOffers, type Offer } from './find-offers.js';
@@ -156,6 +157,7 @@ export async function planChange(
           publisher: { kid: rel.signer, name: rel.statement.publisher },
           panels: panelConsents(rel.manifest),
           authProviderService: declaresAuthProviderService(rel.manifest),
+          routes: routeConsents(rel.manifest),
         },
       ),
     });

@@ -1,5 +1,5 @@
 import { declaresAuthProviderService, type InstalledPlugin, panelConsents } from '../../kernel/index.js';
-import type { ConsentSubject, PublisherRef } from '../resolve/index.js';
+import { type ConsentSubject, type PublisherRef, routeConsents } from '../resolve/index.js';
 
 /**
  * What the installed version of a plugin may do, as the next install's consent compares it:
@@ -18,6 +18,7 @@ export function consentBaseline(
     limits: installed.manifest.limits,
     panels: panelConsents(installed.manifest),
     authProviderService: declaresAuthProviderService(installed.manifest),
+    routes: routeConsents(installed.manifest),
     ...(publisher ? { publisher } : {}),
   };
 }

@@ -11,7 +11,7 @@ import {
   readInstalledPlugin,
   verifyPluginArchive,
 } from '../../kernel/index.js';
-import { consentPlan, describePlan, type Plan, permissionDiff } from '../resolve/index.js';
+import { consentPlan, describePlan, type Plan, permissionDiff, routeConsents } from '../resolve/index.js';
 import { consentBaseline } from './consent-baseline.js';
 
 /** Options of {@link installFile}: the operator's answer to an earlier plan, and what the request allows. */
@@ -62,6 +62,7 @@ export async function installFile(
     publisher: v.publisher,
     panels: panelConsents(v.manifest),
     authProviderService: declaresAuthProviderService(v.manifest),
+    routes: routeConsents(v.manifest),
   });
   const plan = consentPlan({ op: 'file', name, ...(opts.upgrade ? { upgrade: true } : {}) }, [
     {

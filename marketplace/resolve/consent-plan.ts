@@ -60,6 +60,12 @@ export function describePlan(plan: Plan): string {
       lines.push(
         `  ! ${s.to} no longer declares the auth-provider service, so ${s.name} no longer answers sign-in: if it is the kernel's auth provider, every sign-in ends`,
       );
+    for (const r of s.diff.routes ?? [])
+      lines.push(
+        r.from === undefined
+          ? `  ! new public route ${r.route} (anyone may call it, signed in or not)`
+          : `  ! route ${r.route} needs ${r.to === 'public' ? 'nothing: it becomes public' : r.to} (was ${r.from})`,
+      );
     for (const p of s.diff.panels?.added ?? []) lines.push(`  + ${p}`);
     for (const p of s.diff.panels?.removed ?? []) lines.push(`  - ${p}`);
     for (const l of s.diff.limits) lines.push(`  ↑ limit ${l.limit} ${l.from ?? '(none)'} → ${l.to}`);
@@ -72,7 +78,9 @@ export function describePlan(plan: Plan): string {
   else
     lines.push(
       plan.escalating
-        ? 'This asks for more than is approved now, or ends sign-in: approve this exact plan.'
+        ? plan.steps.some((s) => s.diff.endsSignIn !== undefined || dropsAuthProvider(s.diff.removed))
+          ? 'This asks for more than is approved now, or ends sign-in: approve this exact plan.'
+          : 'This asks for more than is approved now: approve this exact plan.'
         : 'Nothing new is asked for.',
     );
   return lines.join('\n');

@@ -6,6 +6,8 @@ export {
   type PermissionDiff,
   type PublisherRef,
   permissionDiff,
+  type RouteChange,
+  routeConsents,
 } from './permission-diff.js';
 export {
   type Candidate,

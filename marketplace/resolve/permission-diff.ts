@@ -19,6 +19,27 @@ export interface ConsentSubject {
   panels?: readonly string[];
   /** Whether it declares the `auth-provider` service (with `auth:provider`, it can answer sign-in). */
   authProviderService?: boolean;
+  /** The permission each of its routes needs (or `public`), by route (`routeConsents`); none when absent. */
+  routes?: Readonly<Record<string, string>>;
+}
+
+/** One route whose caller needs something else than before (`from` absent: a new public route). */
+export interface RouteChange {
+  route: string;
+  from?: string;
+  to: string;
+}
+
+/**
+ * Its routes' permissions as a consent compares them: `METHOD /path` → permission or `public`,
+ * path parameters written `:` (a renamed parameter is the same route).
+ */
+export function routeConsents(m: {
+  routes: ReadonlyArray<{ method: string; path: string; permission: string }>;
+}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of m.routes) out[`${r.method} ${r.path.replace(/:[^/]+/g, ':')}`] = r.permission;
+  return out;
 }
 
 /** One resource limit that grows; `from` is null when the old version had none and there is no default. */
@@ -46,6 +67,12 @@ export interface PermissionDiff {
   publisher?: { from: PublisherRef | null; to: PublisherRef };
   /** UI panels (issue #19) new or changed (`added`: a changed panel's new line), and no longer declared. */
   panels: { added: string[]; removed: string[] };
+  /**
+   * Routes whose callers need another permission than the installed version's, and new public
+   * routes (walk: an upgrade that made a route public, or lowered its permission, installed with
+   * no question). A new route behind a permission is not listed: a role must grant it first.
+   */
+  routes: RouteChange[];
   /**
    * Set when the installed version can answer sign-in (the `auth-provider` service and
    * `auth:provider` approved) and the next cannot: it drops the permission or the service.
@@ -109,6 +136,13 @@ export function permissionDiff(current: ConsentSubject | undefined, next: Consen
   };
   // A version that keeps `auth:provider` but no longer declares the service answers no sign-in
   // either (last note: only the permission was compared).
+  const routes: RouteChange[] = [];
+  const oldRoutes = current?.routes ?? {};
+  for (const [route, to] of Object.entries(next.routes ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const from = Object.hasOwn(oldRoutes, route) ? oldRoutes[route] : undefined;
+    if (from === undefined ? to === 'public' : from !== to)
+      routes.push({ route, ...(from !== undefined ? { from } : {}), to });
+  }
   const signIn = (s: ConsentSubject) =>
     s.authProviderService === true && s.permissions.some((p) => parsed(p).kind === 'auth.provider');
   const endsSignIn =
@@ -124,6 +158,7 @@ export function permissionDiff(current: ConsentSubject | undefined, next: Consen
     limits,
     ...(publisher ? { publisher } : {}),
     panels,
+    routes,
     ...(endsSignIn ? { endsSignIn } : {}),
     escalating:
       added.length > 0 ||
@@ -131,6 +166,7 @@ export function permissionDiff(current: ConsentSubject | undefined, next: Consen
       limits.length > 0 ||
       publisher !== undefined ||
       panels.added.length > 0 ||
+      routes.length > 0 ||
       dropsAuthProvider(removed) ||
       endsSignIn !== undefined,
   };

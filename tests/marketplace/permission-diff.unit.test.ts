@@ -6,6 +6,7 @@ import {
   describePlan,
   type PlanStep,
   permissionDiff,
+  routeConsents,
 } from '../../marketplace/resolve/index.js';
 
 const KEY = { kid: 'key-a', name: 'acme' };
@@ -102,6 +103,67 @@ describe('permissionDiff: the one diff of file installs and marketplaces', () =>
     expect(permissionDiff(provider, provider).endsSignIn).toBeUndefined();
     const never = { ...subject(['storage']), authProviderService: true };
     expect(permissionDiff(never, { ...never, authProviderService: false }).escalating).toBe(false);
+  });
+
+  it('a route made public, or given another permission, escalates; so does a new public route', () => {
+    // Walk: an upgrade that made GET /greetings/:who public and let greeter:read POST installed
+    // with no question.
+    const routes = (r: Record<string, string>) => ({ ...subject(['http:routes']), routes: r });
+    const v1 = routes(
+      routeConsents({
+        routes: [
+          { method: 'GET', path: '/greetings/:who', permission: 'greeter:read' },
+          { method: 'POST', path: '/greetings', permission: 'greeter:write' },
+          { method: 'GET', path: '/status', permission: 'public' },
+        ],
+      }),
+    );
+    expect(v1.routes).toEqual({
+      'GET /greetings/:': 'greeter:read',
+      'POST /greetings': 'greeter:write',
+      'GET /status': 'public',
+    });
+    const v2 = routes({
+      'GET /greetings/:': 'public',
+      'POST /greetings': 'greeter:read',
+      'GET /status': 'public',
+      'GET /extra': 'public',
+      'GET /private': 'greeter:read',
+    });
+    const d = permissionDiff(v1, v2);
+    expect(d.routes).toEqual([
+      { route: 'GET /extra', to: 'public' },
+      { route: 'GET /greetings/:', from: 'greeter:read', to: 'public' },
+      { route: 'POST /greetings', from: 'greeter:write', to: 'greeter:read' },
+    ]);
+    expect(d.escalating).toBe(true);
+    const text = describePlan(
+      consentPlan({ op: 'upgrade', name: 'greeter' }, [
+        {
+          name: 'greeter',
+          from: '1.1.0',
+          to: '1.2.0',
+          source: 'file',
+          publisher: 'acme',
+          artifact: 'sha512-a',
+          diff: d,
+        },
+      ]),
+    );
+    expect(text).toContain('  ! new public route GET /extra (anyone may call it, signed in or not)');
+    expect(text).toContain('  ! route GET /greetings/: needs nothing: it becomes public (was greeter:read)');
+    expect(text).toContain('  ! route POST /greetings needs greeter:read (was greeter:write)');
+    // Nothing here ends sign-in, so the plan does not say it might (walk: every plan did).
+    expect(text).toMatch(/This asks for more than is approved now: approve this exact plan\.$/);
+    // The same routes, a renamed parameter, or a new route behind a permission: nothing to approve.
+    expect(permissionDiff(v1, v1)).toMatchObject({ routes: [], escalating: false });
+    const renamed = routeConsents({
+      routes: [{ method: 'GET', path: '/greetings/:name', permission: 'greeter:read' }],
+    });
+    expect(Object.keys(renamed)).toEqual(['GET /greetings/:']);
+    expect(permissionDiff(v1, routes({ ...v1.routes, 'GET /more': 'greeter:read' })).escalating).toBe(false);
+    // A fresh install's public routes are said too.
+    expect(permissionDiff(undefined, v1).routes).toEqual([{ route: 'GET /status', to: 'public' }]);
   });
 
   it('a larger limit escalates; a smaller one does not; a fresh install above the defaults does', () => {
