@@ -60,7 +60,7 @@ export const KERNEL_EVENT_SCHEMAS: readonly EventTopicSpec[] = [
   {
     topic: 'plugins.admin.*',
     description:
-      'An administrative change succeeded (`enable`, `disable`, `reload`, `grants`, `install`, `trust`, `untrust`, `panels`, `panel-action`, `panel-stopped`, …); the audit trail records it.',
+      'An administrative change succeeded (`enable`, `disable`, `reload`, `grants`, `install`, `trust`, `untrust`, `panels`, `panel-action`, `panel-stopped`, and from a marketplace `upgrade`, `rollback`, `remove`, `source-add`, `source-remove`, …); the audit trail records it as `plugin.<change>`.',
     schema: z.looseObject({
       actor: z.string().describe('The caller (a user id, `admin`, or `anonymous`)'),
       plugin: z.string(),

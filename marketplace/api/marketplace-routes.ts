@@ -2,6 +2,7 @@ import { omegaError, PLUGIN_NAME_RE } from '@omega/protocol';
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '../../kernel/index.js';
 import type { ChangeRequest, Marketplace } from '../client/create-marketplace.js';
+import type { Plan } from '../resolve/index.js';
 import {
   NO_OPTIONS_BODY,
   noOptionsSchema,
@@ -64,6 +65,20 @@ const sourceBody = z.strictObject({
   root: z.union([z.string().max(256 * 1024), z.record(z.string(), z.unknown())]),
 });
 
+/**
+ * What a carried-out plan's audit record names: its first plugin (the one asked for; its
+ * dependencies follow it) as `name@from→to`, and how many more steps the plan had.
+ */
+function planAudit(plan: Plan): { plugin?: string; target?: string } {
+  const first = plan.steps[0];
+  if (!first) return {};
+  const more = plan.steps.length > 1 ? ` (+${plan.steps.length - 1})` : '';
+  return {
+    plugin: first.name,
+    target: `${first.name}@${first.from ? `${first.from}→` : ''}${first.to}${more}`,
+  };
+}
+
 /** The marketplace admin API: read routes need `plugins:read`, changes `plugins:admin`. */
 export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
   const change = <B extends { consent?: string; yes?: boolean }>(
@@ -77,6 +92,8 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       path: `${P}/${verb}`,
       permission: 'plugins:admin',
       owner: 'kernel',
+      // Walk: installs, upgrades, rollbacks and removals from a marketplace left no audit record.
+      audit: { topic: `plugins.admin.${verb}` },
       summary,
       body,
       responses: {
@@ -87,13 +104,15 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
         ...changeFailures,
         409: `Consent required (the problem carries the plan and its consent digest); or ${changeFailures[409]}`,
       },
-      handler: async (_c, { body: b }) =>
-        json(
-          await m.apply(toRequest(b), {
-            ...(b.consent ? { consent: b.consent } : {}),
-            ...(b.yes ? { yes: b.yes } : {}),
-          }),
-        ),
+      handler: async (_c, input) => {
+        const b = input.body;
+        const plan = await m.apply(toRequest(b), {
+          ...(b.consent ? { consent: b.consent } : {}),
+          ...(b.yes ? { yes: b.yes } : {}),
+        });
+        input.audit = planAudit(plan);
+        return json(plan);
+      },
     });
   return [
     defineRoute({
@@ -110,6 +129,10 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       path: `${P}/sources`,
       permission: 'plugins:admin',
       owner: 'kernel',
+      audit: {
+        topic: 'plugins.admin.source-add',
+        details: ({ body }) => ({ name: body.name, location: body.location }),
+      },
       summary: 'Add a marketplace source, pinning its root document; its metadata is verified at once',
       body: sourceBody,
       responses: {
@@ -138,6 +161,7 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       path: `${P}/sources/:name`,
       permission: 'plugins:admin',
       owner: 'kernel',
+      audit: { topic: 'plugins.admin.source-remove', details: ({ params }) => ({ name: params.name }) },
       summary: 'Forget a marketplace source (its pinned root too); plugins installed from it stay installed',
       params: {
         name: { description: 'The source name', schema: { type: 'string', pattern: SOURCE_NAME_RE.source } },
@@ -252,7 +276,12 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
         404: 'Not installed from a marketplace',
         409: "Other plugins depend on it (OMEGA_ERR_PLUGIN_DEPENDENCY), or it is the kernel's auth provider: repeat with consent=<name> (OMEGA_ERR_CONSENT_REQUIRED)",
       },
-      handler: async (_c, { body: b }) => json(await m.remove(b.name, b.consent)),
+      audit: { topic: 'plugins.admin.remove' },
+      handler: async (_c, input) => {
+        const removed = await m.remove(input.body.name, input.body.consent);
+        input.audit = { plugin: removed.name, target: removed.name };
+        return json(removed);
+      },
     }),
     defineRoute({
       method: 'POST',

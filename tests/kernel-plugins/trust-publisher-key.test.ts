@@ -67,9 +67,17 @@ describe('trusting a publisher key checks that it is an Ed25519 public key', () 
     expect(existsSync(trustedPublishersFile(k.dataDir))).toBe(false);
   });
 
-  it('still trusts a real Ed25519 public key (201), and writes it', async () => {
+  it('still trusts a real Ed25519 public key (201), writes it, and audits which key it was', async () => {
+    const audited: Array<{ topic: string; target?: string }> = [];
+    const sub = k.kernel.bus.subscribe(['plugins.admin.*'], (batch) => {
+      for (const e of batch) audited.push({ topic: e.topic, target: (e.data as { target?: string }).target });
+    });
     const res = await trust(good);
     expect(res.status).toBe(201);
+    // The record named no key (walk): the kid is its target.
+    for (let i = 0; i < 80 && audited.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    sub.unsubscribe();
+    expect(audited).toEqual([{ topic: 'plugins.admin.trust', target: res.body.kid }]);
     const file = JSON.parse(readFileSync(trustedPublishersFile(k.dataDir), 'utf8')) as {
       publishers: { kid: string; jwk: { x: string } }[];
     };

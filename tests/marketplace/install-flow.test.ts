@@ -161,4 +161,31 @@ describe('marketplace install, upgrade, rollback in a running kernel (offline di
     const back = await m.plan({ op: 'rollback', name: 'hello' });
     expect(back.steps.map((s) => [s.from, s.to])).toEqual([['1.0.0', '1.3.0']]);
   });
+
+  it('audits an install and a removal through the API (walk: the marketplace routes left no record)', async () => {
+    const changes: Array<{ topic: string; data: { target?: string; actor?: string } }> = [];
+    const sub = k.kernel.bus.subscribe(['plugins.admin.*'], (batch) => {
+      for (const e of batch) changes.push({ topic: e.topic, data: e.data as { target?: string } });
+    });
+    const post = (path: string, body: unknown) =>
+      k.api(`/api/v1/marketplace/${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+    try {
+      expect((await post('remove', { name: 'hello' })).status).toBe(200);
+      const asked = await post('install', { name: 'hello' });
+      expect(asked.status).toBe(409); // a fresh install asks for http:routes
+      const { plan } = (await asked.json()) as { plan: { consent: string } };
+      expect((await post('install', { name: 'hello', consent: plan.consent })).status).toBe(200);
+      for (let i = 0; i < 80 && changes.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      sub.unsubscribe();
+    }
+    expect(changes.map((c) => [c.topic, c.data.target, c.data.actor])).toEqual([
+      ['plugins.admin.remove', 'hello', 'admin'],
+      ['plugins.admin.install', 'hello@1.3.0', 'admin'],
+    ]);
+  });
 });

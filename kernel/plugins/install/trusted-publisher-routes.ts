@@ -88,7 +88,12 @@ export function trustedPublisherRoutes(trustFile: string): RouteSpec[] {
         201: { description: 'Trusted: the key with its id (RFC 7638 thumbprint)', schema: trustedPublisher },
         400: 'Not an Ed25519 public JWK',
       },
-      handler: async (_c, { body }) => json(await trustPublisher(trustFile, body.jwk, body.name), 201),
+      handler: async (_c, input) => {
+        const trusted = await trustPublisher(trustFile, input.body.jwk, input.body.name);
+        // The key trusted is what a later investigation asks about (walk: the record said nothing of it).
+        input.audit = { target: trusted.kid };
+        return json(trusted, 201);
+      },
     }),
     defineRoute({
       method: 'DELETE',
@@ -99,8 +104,9 @@ export function trustedPublisherRoutes(trustFile: string): RouteSpec[] {
       summary:
         'Stop trusting a publisher key (installed plugins keep running; new archives by it are refused)',
       responses: { 204: 'Forgotten', 404: 'No such key' },
-      handler: async (c) => {
+      handler: async (c, input) => {
         const kid = c.req.param('kid') ?? '';
+        input.audit = { target: kid };
         const all = await loadTrustedPublishers(trustFile);
         const rest = all.filter((p) => p.kid !== kid);
         if (rest.length === all.length)
