@@ -25,6 +25,37 @@ export interface PluginSpec {
   limits: PluginLimits;
   authorize: Authorize;
   services: HostServices;
+  /**
+   * The handlers its manifest names (routes and services): each must be exported once it has
+   * activated, or it fails to start with OMEGA_ERR_MANIFEST_INVALID naming the missing ones (walk:
+   * a route whose handler the bundle lacked ran, and failed only when called, with a 502).
+   */
+  handlers?: { routes: readonly string[]; services: readonly string[] };
+}
+
+/**
+ * The handlers `expected` names that `exported` lacks, as one message; undefined when none is
+ * missing. A plugin may export more than its manifest names.
+ */
+export function missingHandlers(
+  expected: NonNullable<PluginSpec['handlers']>,
+  exported: Pick<LoadedPlugin, 'routes' | 'services'>,
+): string | undefined {
+  const missing = (kind: 'routes' | 'services') => {
+    const have = new Set(exported[kind]);
+    return [...new Set(expected[kind])].filter((h) => !have.has(h));
+  };
+  const routes = missing('routes');
+  const services = missing('services');
+  if (routes.length === 0 && services.length === 0) return undefined;
+  const list = (kind: string, names: string[], have: string[]) =>
+    `${kind} handler(s) ${names.map((n) => JSON.stringify(n)).join(', ')} (it exports ${have.length > 0 ? have.join(', ') : 'none'})`;
+  return `the manifest names ${[
+    ...(routes.length > 0 ? [list('route', routes, exported.routes)] : []),
+    ...(services.length > 0 ? [list('service', services, exported.services)] : []),
+  ].join(
+    ' and ',
+  )} that the bundle does not export: export them from plugin.routes / plugin.services, or fix the names in plugin.json`;
 }
 
 /** A supervised plugin. */
@@ -231,6 +262,8 @@ export function createPluginInstance(opts: PluginInstanceOptions): PluginInstanc
         await s.invoke('activate', '', '', spec.limits.activateTimeoutMs),
       );
       exportsInfo = { ...loaded, ...activated };
+      const lacking = spec.handlers && missingHandlers(spec.handlers, exportsInfo);
+      if (lacking) throw omegaError('OMEGA_ERR_MANIFEST_INVALID', lacking);
       if (session === s && !disposing) setState('running');
     } catch (err) {
       if (disposing || (s !== undefined && session !== s)) return;

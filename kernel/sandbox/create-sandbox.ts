@@ -9,7 +9,7 @@ import {
 } from './cgroup/prepare-host-cgroups.js';
 import type { DeniedCall } from './create-bridge.js';
 import { createHostPool } from './create-host-pool.js';
-import { createPluginInstance, type PluginInstance } from './create-plugin-instance.js';
+import { createPluginInstance, type PluginInstance, type PluginSpec } from './create-plugin-instance.js';
 import type { Authorize, HostServices } from './host-services.js';
 import {
   DEFAULT_PLUGIN_LIMITS,
@@ -54,6 +54,8 @@ export interface StartOptions {
   /** The plugin's permission gate (e.g. `createPermissionGate(...).check`). */
   authorize: Authorize;
   services: HostServices;
+  /** The handlers its manifest names, each to be exported (PluginSpec.handlers). */
+  handlers?: PluginSpec['handlers'];
 }
 
 /** The kernel's plugin runtime. */
@@ -119,6 +121,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
           limits: resolveLimits(s.limits),
           authorize: s.authorize,
           services: s.services,
+          ...(s.handlers ? { handlers: s.handlers } : {}),
         },
         pool,
         restart,

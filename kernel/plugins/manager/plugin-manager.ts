@@ -313,6 +313,10 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       version: m.version,
       bundleCode: e.found.code,
       limits: m.limits,
+      handlers: {
+        routes: m.routes.map((r) => r.handler),
+        services: m.services.map((s) => s.handler ?? s.name),
+      },
       authorize: (d) => gate.check(d),
       services: hostServicesFor(
         { name: m.name, version: m.version },
