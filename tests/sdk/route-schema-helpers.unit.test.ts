@@ -169,3 +169,27 @@ describe('a field that may take one of several forms', () => {
     expect(() => check({ body: { ttl: '90m' }, query: {}, params: {} })).not.toThrow();
   });
 });
+
+describe('a request schema with a transform', () => {
+  it('fails the build, as the guide says (the kernel hands the handler what it checked, untransformed)', () => {
+    // Walk: `.transform(s => s.trim())` built, and the handler got the untrimmed text.
+    for (const body of [
+      z.object({ who: z.string().transform((s) => s.trim()) }),
+      z.object({
+        shout: z
+          .boolean()
+          .optional()
+          .transform((b) => !!b),
+      }),
+    ])
+      expect(() => routeSchemasToJson({ greet: { body } }, new Set(['greet']))).toThrow(
+        /src\/route-schemas\.ts: greet\.body has no JSON Schema form .*no transforms/,
+      );
+    // Defaults and plain data still build.
+    const plain = routeSchemasToJson(
+      { greet: { body: z.object({ who: z.string(), n: z.number().default(1) }) } },
+      new Set(['greet']),
+    );
+    expect(plain.get('greet')?.body).toMatchObject({ type: 'object' });
+  });
+});

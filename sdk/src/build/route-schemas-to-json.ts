@@ -17,6 +17,12 @@ function toJson(schema: unknown, io: 'input' | 'output', where: string): Record<
       );
     try {
       out = (convert as (o: { target: string }) => unknown)({ target: 'draft-2020-12' });
+      // A request part's transform never runs (the kernel hands over what it checked), yet its
+      // input form converts: refused by the output form, which cannot represent it (walk: a
+      // `.transform(s => s.trim())` built, and the handler got the untrimmed text).
+      const output = std.jsonSchema?.output;
+      if (io === 'input' && typeof output === 'function')
+        (output as (o: { target: string }) => unknown)({ target: 'draft-2020-12' });
     } catch (err) {
       throw omegaError(
         'OMEGA_ERR_MANIFEST_INVALID',
