@@ -126,15 +126,17 @@ export async function startTestKernel(opts: TestKernelOptions): Promise<TestKern
   const config = parseConfig({
     host: '127.0.0.1',
     port: 0,
-    log: { level: 'silent' },
     ...opts.config,
+    // Silent unless asked (walk: a route's 502 said nothing of the denied host call behind it,
+    // and the log that does was silenced with no way to turn it on).
+    log: { ...opts.config?.log, level: process.env.OMEGA_TEST_LOG || opts.config?.log?.level || 'silent' },
     auth: { adminToken: token },
     dataDir: join(root, 'data'),
     plugins: { warmHosts: 0, ...opts.config?.plugins, dirs: [pluginsDir], grantsFile },
   });
   let kernel: Kernel;
   try {
-    kernel = await startKernel(config, { logger: createLogger({ level: 'silent' }) });
+    kernel = await startKernel(config, { logger: createLogger({ level: config.log.level }) });
   } catch (err) {
     rmSync(root, { recursive: true, force: true });
     throw err;
