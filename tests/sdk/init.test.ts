@@ -38,9 +38,12 @@ describe('omega-plugin init: a package the author owns, linked to the sdk it ran
     const r = await initPlugin(work, 'hello');
     const pkg = json(join(work, 'hello', 'package.json')) as {
       name: string;
+      exports: unknown;
       devDependencies: Record<string, string>;
     };
     expect(pkg.name).toBe('hello');
+    // Its contract for a consumer's `import type` (walk: the guide's CallsTo import did not resolve).
+    expect(pkg.exports).toEqual({ '.': { types: './src/index.ts' } });
     // this sdk lies outside the folder init ran in: an absolute file: spec
     expect(pkg.devDependencies['@omega/sdk']).toBe(`file:${SDK}`);
     expect(r.sdk).toBe(`file:${SDK}`);

@@ -52,6 +52,9 @@ export function scaffoldFiles(o: ScaffoldOptions): Record<string, string> {
       version: '0.1.0',
       private: true,
       type: 'module',
+      // Its contract for other plugins' type-only imports (`import type { …Services } from
+      // '<name>'`, plugin guide: CallsTo); nothing of it is bundled into theirs.
+      exports: { '.': { types: './src/index.ts' } },
       scripts: {
         build: 'omega-plugin build',
         test: 'omega-plugin test',
