@@ -8,6 +8,7 @@ import {
 } from '../../kernel/index.js';
 import { installFile } from '../install/install-file.js';
 import { fileDryRunSchema, fileInstalledSchema } from './marketplace-schemas.js';
+import { planAudit } from './plan-audit.js';
 
 async function readArchive(req: Request): Promise<Uint8Array> {
   const bytes = await readCappedBody(req, MAX_ARCHIVE_BYTES);
@@ -70,12 +71,9 @@ export function fileInstallRoute(target: InstallTarget): RouteSpec {
         upgrade: flag(c.req.query('upgrade')),
         dryRun,
       });
-      // The archive names what was installed: the audit record's target (`name@version`).
-      if (out.installed)
-        input.audit = {
-          plugin: out.installed.name,
-          target: `${out.installed.name}@${out.installed.version}`,
-        };
+      // The archive names what was installed: the audit record's target (`name@from→version`,
+      // walk: an upgrade read as a fresh install of its new version).
+      if (out.installed) input.audit = planAudit(out.plan);
       const body = out.installed ? { ...out.installed, plan: out.plan } : { plan: out.plan };
       return new Response(JSON.stringify(body), {
         status: dryRun ? 200 : 201,

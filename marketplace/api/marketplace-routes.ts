@@ -2,7 +2,6 @@ import { omegaError, PLUGIN_NAME_RE } from '@omega/protocol';
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '../../kernel/index.js';
 import type { ChangeRequest, Marketplace } from '../client/create-marketplace.js';
-import type { Plan } from '../resolve/index.js';
 import {
   NO_OPTIONS_BODY,
   noOptionsSchema,
@@ -16,6 +15,7 @@ import {
   sourceListSchema,
   verifyReportSchema,
 } from './marketplace-schemas.js';
+import { planAudit } from './plan-audit.js';
 
 const json = (data: unknown, status = 200) =>
   new Response(JSON.stringify(data), {
@@ -64,20 +64,6 @@ const sourceBody = z.strictObject({
   /** The root document to pin, as text or as parsed JSON. */
   root: z.union([z.string().max(256 * 1024), z.record(z.string(), z.unknown())]),
 });
-
-/**
- * What a carried-out plan's audit record names: its first plugin (the one asked for; its
- * dependencies follow it) as `name@from→to`, and how many more steps the plan had.
- */
-function planAudit(plan: Plan): { plugin?: string; target?: string } {
-  const first = plan.steps[0];
-  if (!first) return {};
-  const more = plan.steps.length > 1 ? ` (+${plan.steps.length - 1})` : '';
-  return {
-    plugin: first.name,
-    target: `${first.name}@${first.from ? `${first.from}→` : ''}${first.to}${more}`,
-  };
-}
 
 /** The marketplace admin API: read routes need `plugins:read`, changes `plugins:admin`. */
 export function marketplaceRoutes(m: Marketplace): RouteSpec[] {

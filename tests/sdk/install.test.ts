@@ -204,8 +204,16 @@ describe('installing a packed plugin into a running kernel', () => {
     });
     expect(narrowed.status).toBe(200);
     const v2 = await packVersion('2.0.0', trustedKey);
+    const audited: Array<Record<string, unknown>> = [];
+    const sub = k.kernel.bus.subscribe(['plugins.admin.install'], (batch) => {
+      for (const e of batch) audited.push(e.data as Record<string, unknown>);
+    });
     const up = await install(v2, '?upgrade=true');
     expect(up.status).toBe(201);
+    // The record says it was an upgrade, from which version (walk: it read as a fresh install).
+    while (audited.length === 0) await new Promise((r) => setTimeout(r, 20));
+    sub.unsubscribe();
+    expect(audited).toEqual([expect.objectContaining({ plugin: 'greet', target: 'greet@1.0.0→2.0.0' })]);
     const upBody = (await up.json()) as { version: string; previousVersion: string; plan: Plan };
     expect(upBody).toMatchObject({ version: '2.0.0', previousVersion: '1.0.0' });
     expect(upBody.plan.escalating).toBe(false);
