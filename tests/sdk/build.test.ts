@@ -192,6 +192,17 @@ describe('build output: dist/plugin.json + dist/plugin.js; the tracked plugin.js
     expect(existsSync(join(work, 'stale'))).toBe(false);
   });
 
+  it('says a folder was never built, and a key file is missing, as such (walk: both read as something else)', async () => {
+    const fresh = await scaffold(work, 'fresh');
+    await expect(signPlugin(fresh, key)).rejects.toThrow(
+      `${fresh} has no build (dist/plugin.json): run omega-plugin build first (or pack --build).`,
+    );
+    const nope = join(work, 'nope.jwk');
+    await expect(signPlugin(dir, nope)).rejects.toThrow(
+      `${nope}: no such file (make a key with omega-plugin keygen, or give the path to yours).`,
+    );
+  });
+
   it('omega-plugin pack says in one line to build; pack --build builds, signs and packs', async () => {
     const index = join(dir, 'src', 'index.ts');
     const code = readFileSync(index, 'utf8');

@@ -28,8 +28,20 @@ export async function signPlugin(
   privateKeyFile: string,
 ): Promise<SignatureFile & { file: string }> {
   let jwk: JWK;
+  let text: string;
   try {
-    jwk = JSON.parse(await readFile(privateKeyFile, 'utf8')) as JWK;
+    text = await readFile(privateKeyFile, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw omegaError(
+      'OMEGA_ERR_VALIDATION',
+      code === 'ENOENT'
+        ? `${privateKeyFile}: no such file (make a key with omega-plugin keygen, or give the path to yours).`
+        : `${privateKeyFile} cannot be read (${code ?? 'error'}).`,
+    );
+  }
+  try {
+    jwk = JSON.parse(text) as JWK;
   } catch {
     throw omegaError(
       'OMEGA_ERR_VALIDATION',
