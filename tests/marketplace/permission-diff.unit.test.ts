@@ -4,12 +4,26 @@ import {
   consentPlan,
   DEFAULT_LIMITS,
   describePlan,
+  type PermissionDiff,
   type PlanStep,
   permissionDiff,
   routeConsents,
 } from '../../marketplace/resolve/index.js';
 
 const KEY = { kid: 'key-a', name: 'acme' };
+/** The plan text of upgrading `name` to `to` with `diff`, as the CLI shows it. */
+const upgradeText = (name: string, diff: PermissionDiff, to = '2.0.0') => {
+  const step: PlanStep = {
+    name,
+    from: '1.0.0',
+    to,
+    source: 'main',
+    publisher: 'acme',
+    artifact: 'sha512-a',
+    diff,
+  };
+  return describePlan(consentPlan({ op: 'upgrade', name }, [step]));
+};
 const subject = (
   permissions: string[],
   limits: Record<string, number> = {},
@@ -63,16 +77,7 @@ describe('permissionDiff: the one diff of file installs and marketplaces', () =>
   it('dropping auth:provider is approved as an escalation, and the plan says it can end sign-in', () => {
     const d = permissionDiff(subject(['auth:provider', 'storage']), subject(['storage']));
     expect(d).toMatchObject({ removed: ['auth:provider'], added: [], escalating: true });
-    const step: PlanStep = {
-      name: 'gatekeeper',
-      from: '1.0.0',
-      to: '2.0.0',
-      source: 'main',
-      publisher: 'acme',
-      artifact: 'sha512-a',
-      diff: d,
-    };
-    const text = describePlan(consentPlan({ op: 'upgrade', name: 'gatekeeper' }, [step]));
+    const text = upgradeText('gatekeeper', d);
     expect(text).toContain(
       '  - auth:provider\n  ! without auth:provider gatekeeper no longer answers sign-in',
     );
@@ -83,16 +88,7 @@ describe('permissionDiff: the one diff of file installs and marketplaces', () =>
     const provider = { ...subject(['auth:provider', 'storage']), authProviderService: true };
     const d = permissionDiff(provider, { ...provider, authProviderService: false });
     expect(d).toMatchObject({ removed: [], added: [], endsSignIn: 'service', escalating: true });
-    const step: PlanStep = {
-      name: 'gatekeeper',
-      from: '1.0.0',
-      to: '2.0.0',
-      source: 'main',
-      publisher: 'acme',
-      artifact: 'sha512-a',
-      diff: d,
-    };
-    expect(describePlan(consentPlan({ op: 'upgrade', name: 'gatekeeper' }, [step]))).toContain(
+    expect(upgradeText('gatekeeper', d)).toContain(
       '  ! 2.0.0 no longer declares the auth-provider service, so gatekeeper no longer answers sign-in',
     );
     // Dropping the permission is said once, as before; keeping both, or never having been a
@@ -137,19 +133,7 @@ describe('permissionDiff: the one diff of file installs and marketplaces', () =>
       { route: 'POST /greetings', from: 'greeter:write', to: 'greeter:read' },
     ]);
     expect(d.escalating).toBe(true);
-    const text = describePlan(
-      consentPlan({ op: 'upgrade', name: 'greeter' }, [
-        {
-          name: 'greeter',
-          from: '1.1.0',
-          to: '1.2.0',
-          source: 'file',
-          publisher: 'acme',
-          artifact: 'sha512-a',
-          diff: d,
-        },
-      ]),
-    );
+    const text = upgradeText('greeter', d);
     expect(text).toContain('  ! new public route GET /extra (anyone may call it, signed in or not)');
     expect(text).toContain('  ! route GET /greetings/: needs nothing: it becomes public (was greeter:read)');
     expect(text).toContain('  ! route POST /greetings needs greeter:read (was greeter:write)');

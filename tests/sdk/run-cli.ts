@@ -13,13 +13,18 @@ export interface CliRun {
   ms: number;
 }
 
-/** Runs `node <script> ...args` in `cwd`. */
-export function runCli(script: string, args: string[], cwd: string): Promise<CliRun> {
+/** Runs `node [nodeArgs] <script> ...args` in `cwd`, with `env` added to this process's. */
+export function runCli(
+  script: string,
+  args: string[],
+  cwd: string,
+  opts: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {},
+): Promise<CliRun> {
   const started = performance.now();
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
     });
     let stdout = '';
     let stderr = '';

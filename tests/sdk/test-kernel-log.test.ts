@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../kernel/plugins/index.js';
 import { tempDirForTest } from '../helpers/temp-dir.js';
+import { runCli } from './run-cli.js';
 
 /*
  * Walk: in `omega-plugin test`, a route's 502 named no cause, and the kernel log that does (a
@@ -12,27 +12,12 @@ import { tempDirForTest } from '../helpers/temp-dir.js';
  */
 const SCRIPT = join(import.meta.dirname, '..', 'fixtures', 'test-kernel-log.ts');
 
-function run(dir: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SCRIPT, dir], {
-      env: { ...process.env, OMEGA_TEST_LOG: '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr });
-    });
+/** The script on `dir`, from source (tsx), its log level from `env`. */
+const run = (dir: string, env: NodeJS.ProcessEnv) =>
+  runCli(SCRIPT, [dir], join(import.meta.dirname, '..', '..'), {
+    env: { OMEGA_TEST_LOG: '', ...env },
+    nodeArgs: ['--conditions=source', '--import', 'tsx'],
   });
-}
 
 describe('the test kernel log', () => {
   it('is silent by default and shows the denied host call with OMEGA_TEST_LOG=debug', async () => {
