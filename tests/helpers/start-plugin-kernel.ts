@@ -13,6 +13,8 @@ export interface KernelPlugin {
   manifest: Record<string, unknown>;
   /** What the operator grants (default: every permission the manifest declares). */
   granted?: string[];
+  /** The operator's route permission overrides (`"GET /path": "perm"`), as in the grants file. */
+  routes?: Record<string, string>;
 }
 
 /** A real kernel loading {@link KernelPlugin}s; `close()` stops it and removes its data and plugin folders. */
@@ -33,11 +35,11 @@ export async function startPluginKernel(
   config: KernelConfigInput = {},
 ): Promise<PluginKernel> {
   const root = mkdtempSync(join(tmpdir(), 'omega-plugin-kernel-'));
-  const grants: Record<string, { granted: string[]; denied: string[] }> = {};
+  const grants: Record<string, { granted: string[]; denied: string[]; routes?: Record<string, string> }> = {};
   for (const [name, p] of Object.entries(plugins)) {
     writePluginDir(join(root, 'plugins'), name, p.code, p.manifest);
     const declared = Array.isArray(p.manifest.permissions) ? (p.manifest.permissions as string[]) : [];
-    grants[name] = { granted: p.granted ?? declared, denied: [] };
+    grants[name] = { granted: p.granted ?? declared, denied: [], ...(p.routes ? { routes: p.routes } : {}) };
   }
   const grantsFile = join(root, 'grants.json');
   writeFileSync(grantsFile, JSON.stringify(grants));

@@ -1,4 +1,4 @@
-import type { PluginManifest } from '@omega/protocol';
+import { type PluginManifest, routeShape } from '@omega/protocol';
 import { AGENT_GATEWAY_SERVICE } from '../../agents/gateway-plugin.js';
 import { declaresAuthProviderService } from '../../auth/index.js';
 import { refreshCookieRole } from '../../auth/refresh-cookie.js';
@@ -91,6 +91,12 @@ const ENABLED = { ns: 'kernel', collection: 'plugins' } as const;
 /** Whether a plugin with manifest `m` answers as the auth provider under `gate` (its grants). */
 const answersAsAuthProvider = (m: PluginManifest, gate: Pick<PermissionGate, 'allows'>): boolean =>
   declaresAuthProviderService(m) && gate.allows({ kind: 'auth.provider' });
+
+/** A grants file's route key (`GET /a/:id`) by its shape (`GET /a/:`): parameter names aside. */
+const shapeOfRouteKey = (key: string): string => {
+  const space = key.indexOf(' ');
+  return space === -1 ? key : `${key.slice(0, space)} ${routeShape(key.slice(space + 1))}`;
+};
 
 /** Creates the plugin manager; core plugins load exactly like third-party ones. */
 export function createPluginManager(opts: PluginManagerOptions): PluginManager {
@@ -217,9 +223,15 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     } catch (err) {
       if (!e.reasons.some((r) => r.code === asOmega(err).code)) e.reasons.push(asOmega(err));
     }
+    // The operator may choose who calls a route (e.g. a public scrape endpoint); the manifest is
+    // the default. Matched by the route's shape: an override of `GET /greetings/:who` still holds
+    // when a new version names the parameter `:name` (review: the override no longer matched, and
+    // a route the operator had closed was public again, while the consent diff saw no change).
+    const overrides = new Map(
+      Object.entries(g.routes ?? {}).map(([key, p]) => [shapeOfRouteKey(key), p] as const),
+    );
     for (const route of m.routes) {
-      // The operator may choose who calls a route (e.g. a public scrape endpoint); the manifest is the default.
-      const permission = g.routes?.[`${route.method} ${route.path}`] ?? route.permission;
+      const permission = overrides.get(`${route.method} ${routeShape(route.path)}`) ?? route.permission;
       const cookieRole = refreshCookieRole(route.method, route.path);
       e.undo.push(
         opts.routes.add(
@@ -291,9 +303,9 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     const getInstance = () => e.instance;
     const stopping = () => e.stopping;
     const run = <T>(call: () => Promise<T>) => track(e, call);
-    const declaredRoutes = new Set(m.routes.map((r) => `${r.method} ${r.path}`));
+    const declaredRoutes = new Set(m.routes.map((r) => `${r.method} ${routeShape(r.path)}`));
     for (const key of Object.keys(g.routes ?? {})) {
-      if (!declaredRoutes.has(key))
+      if (!declaredRoutes.has(shapeOfRouteKey(key)))
         logger.warn({ plugin: m.name, route: key }, 'grants name a route the manifest does not declare');
     }
     for (const s of m.services) {
