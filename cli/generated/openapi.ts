@@ -2472,7 +2472,7 @@ export interface operations {
                                 };
                                 /** @description Approved capabilities no longer asked for (or narrowed) */
                                 removed: string[];
-                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new routes (no `from`; a fresh install lists its public ones) */
                                 routes: {
                                     from?: string;
                                     route: string;
@@ -2659,7 +2659,7 @@ export interface operations {
                                 };
                                 /** @description Approved capabilities no longer asked for (or narrowed) */
                                 removed: string[];
-                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new routes (no `from`; a fresh install lists its public ones) */
                                 routes: {
                                     from?: string;
                                     route: string;
@@ -3034,7 +3034,7 @@ export interface operations {
                                 };
                                 /** @description Approved capabilities no longer asked for (or narrowed) */
                                 removed: string[];
-                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new routes (no `from`; a fresh install lists its public ones) */
                                 routes: {
                                     from?: string;
                                     route: string;
@@ -3459,7 +3459,7 @@ export interface operations {
                                 };
                                 /** @description Approved capabilities no longer asked for (or narrowed) */
                                 removed: string[];
-                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                /** @description Routes whose callers need another permission than now (`to` may be `public`), and new routes (no `from`; a fresh install lists its public ones) */
                                 routes: {
                                     from?: string;
                                     route: string;
@@ -9072,7 +9072,7 @@ export interface operations {
                                     };
                                     /** @description Approved capabilities no longer asked for (or narrowed) */
                                     removed: string[];
-                                    /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                    /** @description Routes whose callers need another permission than now (`to` may be `public`), and new routes (no `from`; a fresh install lists its public ones) */
                                     routes: {
                                         from?: string;
                                         route: string;
@@ -9174,7 +9174,7 @@ export interface operations {
                                     };
                                     /** @description Approved capabilities no longer asked for (or narrowed) */
                                     removed: string[];
-                                    /** @description Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`) */
+                                    /** @description Routes whose callers need another permission than now (`to` may be `public`), and new routes (no `from`; a fresh install lists its public ones) */
                                     routes: {
                                         from?: string;
                                         route: string;

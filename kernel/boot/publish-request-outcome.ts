@@ -19,7 +19,8 @@ export function publishRequestOutcome(bus: EventBus, o: RequestOutcome): void {
   } else {
     bus.publish(o.topic, {
       actor: o.principal?.id ?? 'anonymous',
-      plugin: o.params.name ?? o.plugin ?? 'unknown',
+      // What the handler said first: a path's :name is not always a plugin (a marketplace source).
+      plugin: o.plugin ?? o.params.name ?? 'unknown',
       ...(o.target === undefined ? {} : { target: o.target }),
       status: 'success',
       httpStatus: o.status,

@@ -65,6 +65,17 @@ const sourceBody = z.strictObject({
   root: z.union([z.string().max(256 * 1024), z.record(z.string(), z.unknown())]),
 });
 
+/** A source location as the audit trail keeps it: a URL without its user, password and query. */
+export function withoutSecrets(location: string): string {
+  if (!URL.canParse(location)) return location;
+  const u = new URL(location);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return location;
+  u.username = '';
+  u.password = '';
+  u.search = '';
+  return u.toString();
+}
+
 /** The marketplace admin API: read routes need `plugins:read`, changes `plugins:admin`. */
 export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
   const change = <B extends { consent?: string; yes?: boolean }>(
@@ -117,7 +128,8 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
       owner: 'kernel',
       audit: {
         topic: 'plugins.admin.source-add',
-        details: ({ body }) => ({ name: body.name, location: body.location }),
+        // A location's credentials or query (a token in a URL) never reach the trail (review).
+        details: ({ body }) => ({ name: body.name, location: withoutSecrets(body.location) }),
       },
       summary: 'Add a marketplace source, pinning its root document; its metadata is verified at once',
       body: sourceBody,
@@ -127,7 +139,9 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
           schema: sourceAddedSchema,
         },
       },
-      handler: async (_c, { body: b }) => {
+      handler: async (_c, input) => {
+        const b = input.body;
+        input.audit = { plugin: 'marketplace', target: `source:${b.name}` };
         const meta = await m.addSource({
           name: b.name,
           location: b.location,
@@ -157,7 +171,8 @@ export function marketplaceRoutes(m: Marketplace): RouteSpec[] {
         400: 'Not a source name',
         404: 'No source of that name',
       },
-      handler: async (c) => {
+      handler: async (c, input) => {
+        input.audit = { plugin: 'marketplace', target: `source:${c.req.param('name') ?? ''}` };
         const source = c.req.param('name') ?? '';
         if (!SOURCE_NAME_RE.test(source))
           throw omegaError('OMEGA_ERR_VALIDATION', 'Invalid path parameter: name: not a source name', {

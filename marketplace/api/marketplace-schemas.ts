@@ -45,7 +45,7 @@ export const permissionDiffSchema = z.object({
   routes: z
     .array(z.object({ route: z.string(), from: z.string().optional(), to: z.string() }))
     .describe(
-      'Routes whose callers need another permission than now (`to` may be `public`), and new public routes (no `from`)',
+      'Routes whose callers need another permission than now (`to` may be `public`), and new routes (no `from`; a fresh install lists its public ones)',
     ),
   endsSignIn: z
     .enum(['permission', 'service'])

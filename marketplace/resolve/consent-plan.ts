@@ -63,7 +63,9 @@ export function describePlan(plan: Plan): string {
     for (const r of s.diff.routes ?? [])
       lines.push(
         r.from === undefined
-          ? `  ! new public route ${r.route} (anyone may call it, signed in or not)`
+          ? r.to === 'public'
+            ? `  ! new public route ${r.route} (anyone may call it, signed in or not)`
+            : `  + route ${r.route} (callers need ${r.to})`
           : `  ! route ${r.route} needs ${r.to === 'public' ? 'nothing: it becomes public' : r.to} (was ${r.from})`,
       );
     for (const p of s.diff.panels?.added ?? []) lines.push(`  + ${p}`);

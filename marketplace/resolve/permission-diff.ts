@@ -23,7 +23,7 @@ export interface ConsentSubject {
   routes?: Readonly<Record<string, string>>;
 }
 
-/** One route whose caller needs something else than before (`from` absent: a new public route). */
+/** One route whose caller needs something else than before (`from` absent: a new route). */
 export interface RouteChange {
   route: string;
   from?: string;
@@ -68,9 +68,10 @@ export interface PermissionDiff {
   /** UI panels (issue #19) new or changed (`added`: a changed panel's new line), and no longer declared. */
   panels: { added: string[]; removed: string[] };
   /**
-   * Routes whose callers need another permission than the installed version's, and new public
-   * routes (walk: an upgrade that made a route public, or lowered its permission, installed with
-   * no question). A new route behind a permission is not listed: a role must grant it first.
+   * Routes whose callers need another permission than the installed version's, and every new
+   * route (walk: an upgrade that made a route public, or lowered its permission, installed with
+   * no question; review: a new route behind a permission roles already grant, say a DELETE behind
+   * `greeter:read`, is reachable by every holder at once). A fresh install lists its public routes.
    */
   routes: RouteChange[];
   /**
@@ -140,8 +141,10 @@ export function permissionDiff(current: ConsentSubject | undefined, next: Consen
   const oldRoutes = current?.routes ?? {};
   for (const [route, to] of Object.entries(next.routes ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const from = Object.hasOwn(oldRoutes, route) ? oldRoutes[route] : undefined;
-    if (from === undefined ? to === 'public' : from !== to)
-      routes.push({ route, ...(from !== undefined ? { from } : {}), to });
+    const isNew = from === undefined;
+    // A fresh install's consent is its permissions (all new); only its public routes are named.
+    if (isNew ? current !== undefined || to === 'public' : from !== to)
+      routes.push({ route, ...(isNew ? {} : { from }), to });
   }
   const signIn = (s: ConsentSubject) =>
     s.authProviderService === true && s.permissions.some((p) => parsed(p).kind === 'auth.provider');

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutSecrets } from '../../marketplace/api/marketplace-routes.js';
 import { attachMarketplace, type DownloadProgress, type Marketplace } from '../../marketplace/index.js';
 import { setReleaseStatus } from '../../marketplace/publish/index.js';
 import { removeDir, startTempKernel, type TempKernel } from '../helpers/temp-kernel.js';
@@ -187,5 +188,26 @@ describe('marketplace install, upgrade, rollback in a running kernel (offline di
       ['plugins.admin.remove', 'hello', 'admin'],
       ['plugins.admin.install', 'hello@1.3.0', 'admin'],
     ]);
+  });
+
+  it('audits a source removal as the source, and keeps credentials of a source URL out of the trail', async () => {
+    const changes: Array<{ topic: string; data: { target?: string; plugin?: string } }> = [];
+    const sub = k.kernel.bus.subscribe(['plugins.admin.*'], (batch) => {
+      for (const e of batch) changes.push({ topic: e.topic, data: e.data as { target?: string } });
+    });
+    try {
+      expect((await k.api('/api/v1/marketplace/sources/local', { method: 'DELETE' })).status).toBe(200);
+      for (let i = 0; i < 80 && changes.length < 1; i++) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      sub.unsubscribe();
+    }
+    // Review: the source's name was recorded as a plugin's, and a source add had no target.
+    expect(changes.map((c) => [c.topic, c.data.target, c.data.plugin])).toEqual([
+      ['plugins.admin.source-remove', 'source:local', 'marketplace'],
+    ]);
+    expect(withoutSecrets('https://ci:s3cret@plugins.example/index/?token=abc')).toBe(
+      'https://plugins.example/index/',
+    );
+    expect(withoutSecrets('/srv/omega-marketplace')).toBe('/srv/omega-marketplace');
   });
 });

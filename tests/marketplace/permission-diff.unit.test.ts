@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planAudit } from '../../marketplace/api/plan-audit.js';
 import {
   type ConsentSubject,
   consentPlan,
@@ -130,6 +131,7 @@ describe('permissionDiff: the one diff of file installs and marketplaces', () =>
     expect(d.routes).toEqual([
       { route: 'GET /extra', to: 'public' },
       { route: 'GET /greetings/:', from: 'greeter:read', to: 'public' },
+      { route: 'GET /private', to: 'greeter:read' },
       { route: 'POST /greetings', from: 'greeter:write', to: 'greeter:read' },
     ]);
     expect(d.escalating).toBe(true);
@@ -139,13 +141,19 @@ describe('permissionDiff: the one diff of file installs and marketplaces', () =>
     expect(text).toContain('  ! route POST /greetings needs greeter:read (was greeter:write)');
     // Nothing here ends sign-in, so the plan does not say it might (walk: every plan did).
     expect(text).toMatch(/This asks for more than is approved now: approve this exact plan\.$/);
-    // The same routes, a renamed parameter, or a new route behind a permission: nothing to approve.
+    // The same routes or a renamed parameter: nothing to approve. A new route behind a permission
+    // is (review: a DELETE behind greeter:read is every reader's at once).
     expect(permissionDiff(v1, v1)).toMatchObject({ routes: [], escalating: false });
     const renamed = routeConsents({
       routes: [{ method: 'GET', path: '/greetings/:name', permission: 'greeter:read' }],
     });
     expect(Object.keys(renamed)).toEqual(['GET /greetings/:']);
-    expect(permissionDiff(v1, routes({ ...v1.routes, 'GET /more': 'greeter:read' })).escalating).toBe(false);
+    const more = permissionDiff(v1, routes({ ...v1.routes, 'DELETE /greetings': 'greeter:read' }));
+    expect(more).toMatchObject({
+      routes: [{ route: 'DELETE /greetings', to: 'greeter:read' }],
+      escalating: true,
+    });
+    expect(upgradeText('greeter', more)).toContain('  + route DELETE /greetings (callers need greeter:read)');
     // A fresh install's public routes are said too.
     expect(permissionDiff(undefined, v1).routes).toEqual([{ route: 'GET /status', to: 'public' }]);
   });
@@ -218,5 +226,25 @@ describe('consentPlan: the digest an approval sends back', () => {
     expect(text).toContain('+ timers');
     expect(text).toContain('↑ limit memoryMb 64 → 128');
     expect(text).not.toContain('storage');
+  });
+});
+
+describe('the audit record of a carried-out plan', () => {
+  it('names the plugin asked for, not the dependency that comes first (review)', () => {
+    const diff = permissionDiff(subject([]), subject([]));
+    const step = (name: string, to: string, from?: string): PlanStep => ({
+      name,
+      ...(from ? { from } : {}),
+      to,
+      source: 'main',
+      publisher: 'acme',
+      artifact: 'sha512-a',
+      diff,
+    });
+    const plan = consentPlan({ op: 'install', name: 'app' }, [step('lib', '1.0.0'), step('app', '2.0.0')]);
+    expect(planAudit(plan)).toEqual({ plugin: 'app', target: 'app@2.0.0 (+1)' });
+    const all = consentPlan({ op: 'upgrade' }, [step('lib', '1.1.0', '1.0.0')]);
+    expect(planAudit(all)).toEqual({ plugin: 'lib', target: 'lib@1.0.0→1.1.0' });
+    expect(planAudit(consentPlan({ op: 'upgrade' }, []))).toEqual({});
   });
 });
