@@ -45,8 +45,9 @@ function contextToken(ctx: CliContext | undefined): string | undefined {
  * current context (`omega context use`), else http://127.0.0.1:7700. A URL not from `--context`
  * takes the credential of the current context when that has the URL, else of the one context
  * that has it (several, none current: refused, naming them). The token: `--token`, then
- * $OMEGA_TOKEN / $OMEGA_ADMIN_TOKEN unless `--context` names a context (the flag chose its
- * credential: one kernel's admin token exported in a shell went to another), then the context's
+ * $OMEGA_TOKEN / $OMEGA_ADMIN_TOKEN when the URL is not a context's (`--url`, $OMEGA_URL or the
+ * local default: a context chosen with --context or `omega context use` goes with its own
+ * credential — one kernel's admin token exported in a shell went to another), then the context's
  * (from `omega login`), then — for a kernel on this machine only — `<data-dir>/admin-token`.
  * Refuses to send any token in clear text to another host.
  */
@@ -58,6 +59,8 @@ export function resolveTarget(
   let url: string;
   // Which setting the URL came from, for the message when it is no URL.
   let urlFrom = '--url';
+  /** The URL is a context's (named, or the current one): its credential goes with it. */
+  let contextUrl = typeof values.context === 'string';
   let context: CliTarget['context'];
   /** The contexts that all have the URL, when none of them is current (which one's credential?). */
   let ambiguous: string[] | undefined;
@@ -83,6 +86,7 @@ export function resolveTarget(
       );
     const current = config.current ? config.contexts[config.current] : undefined;
     url = trim(explicit ?? current?.url ?? `http://127.0.0.1:${env.OMEGA_PORT ?? 7700}`);
+    contextUrl = explicit === undefined && current !== undefined;
     if (typeof values.url !== 'string')
       urlFrom = env.OMEGA_URL
         ? '$OMEGA_URL'
@@ -114,8 +118,7 @@ export function resolveTarget(
   if (values.token === '')
     credential = undefined; // --token '': send no credential at all
   else if (typeof values.token === 'string') credential = { source: 'flag', token: values.token };
-  else if (variable && typeof values.context !== 'string')
-    credential = { source: 'env', token: env[variable] as string, variable };
+  else if (variable && !contextUrl) credential = { source: 'env', token: env[variable] as string, variable };
   else if (ambiguous)
     throw new TargetError(
       `contexts ${ambiguous.join(', ')} all have the URL ${url} and none is current: choose one with --context NAME or omega context use NAME`,

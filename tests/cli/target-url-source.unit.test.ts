@@ -116,22 +116,29 @@ describe('the credential of the context chosen', () => {
     expect(target({ url: URL_, context: 'ci' })).toMatchObject({ context: 'ci', token: 'omg_ci' });
   });
 
-  it('takes $OMEGA_TOKEN / $OMEGA_ADMIN_TOKEN over the current context, never over a --context', () => {
+  it("sends $OMEGA_TOKEN / $OMEGA_ADMIN_TOKEN with a URL from --url or $OMEGA_URL, never to a context's kernel", () => {
+    // Review: an admin token exported for a local kernel went to the current context's (prod).
     write('ci');
     expect(target({}, { OMEGA_ADMIN_TOKEN: 'adm' })).toEqual({
       context: 'ci',
-      token: 'adm',
-      variable: 'OMEGA_ADMIN_TOKEN',
-    });
-    expect(target({}, { OMEGA_TOKEN: 'tok', OMEGA_ADMIN_TOKEN: 'adm' })).toMatchObject({
-      token: 'tok',
-      variable: 'OMEGA_TOKEN',
+      token: 'omg_ci',
+      variable: undefined,
     });
     expect(target({ context: 'other' }, { OMEGA_ADMIN_TOKEN: 'adm' })).toEqual({
       context: 'other',
       token: 'omg_other',
       variable: undefined,
     });
+    expect(target({ url: 'http://127.0.0.1:7812' }, { OMEGA_ADMIN_TOKEN: 'adm' })).toEqual({
+      context: 'other',
+      token: 'adm',
+      variable: 'OMEGA_ADMIN_TOKEN',
+    });
+    expect(target({}, { OMEGA_URL: URL_, OMEGA_TOKEN: 'tok', OMEGA_ADMIN_TOKEN: 'adm' })).toMatchObject({
+      token: 'tok',
+      variable: 'OMEGA_TOKEN',
+    });
+    // --token is for any target.
     expect(target({ context: 'other', token: 'omg_flag' }, { OMEGA_ADMIN_TOKEN: 'adm' })).toMatchObject({
       token: 'omg_flag',
     });
