@@ -18,7 +18,8 @@ const str = { type: 'string' } as const;
 export const startCommand: Command = {
   name: 'start',
   summary: 'Start the Omega kernel in the foreground (stops gracefully on SIGTERM/SIGINT).',
-  usage: 'omega start [--port N] [--host H] [--data-dir DIR] [--config FILE] [--log-level L] [--no-local-agent]',
+  usage:
+    'omega start [--port N] [--host H] [--data-dir DIR] [--config FILE] [--log-level L] [--no-local-agent]',
   options: {
     port: { ...str, description: 'Port to listen on (default 7700; 0 picks a free one)' },
     host: { ...str, description: 'Address to bind (default 127.0.0.1)' },

@@ -14,6 +14,9 @@ import { discoverPlugins, parseManifest } from '../plugins/index.js';
 import type { PluginView } from '../plugins/manager/index.js';
 import type { NamespaceView } from '../storage/index.js';
 
+/** The log levels OMEGA_TEST_LOG may name (the kernel's `log.level`). */
+const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 /** Options of {@link startTestKernel}. */
 export interface TestKernelOptions {
   /** The plugin folder under test, built (`omega-plugin build` wrote dist/plugin.json and dist/plugin.js). */
@@ -123,13 +126,18 @@ export async function startTestKernel(opts: TestKernelOptions): Promise<TestKern
   const grantsFile = join(root, 'grants.json');
   writeFileSync(grantsFile, JSON.stringify(grants));
   const token = `test-${randomBytes(16).toString('hex')}`;
+  const asked = process.env.OMEGA_TEST_LOG;
+  if (asked && !LOG_LEVELS.includes(asked)) {
+    rmSync(root, { recursive: true, force: true });
+    throw new Error(`OMEGA_TEST_LOG=${asked.slice(0, 40)}: expected one of ${LOG_LEVELS.join(', ')}`);
+  }
   const config = parseConfig({
     host: '127.0.0.1',
     port: 0,
     ...opts.config,
     // Silent unless asked (walk: a route's 502 said nothing of the denied host call behind it,
-    // and the log that does was silenced with no way to turn it on).
-    log: { ...opts.config?.log, level: process.env.OMEGA_TEST_LOG || opts.config?.log?.level || 'silent' },
+    // and the log that does was silenced with no way to turn it on); the variable wins over config.
+    log: { ...opts.config?.log, level: asked || opts.config?.log?.level || 'silent' },
     auth: { adminToken: token },
     dataDir: join(root, 'data'),
     plugins: { warmHosts: 0, ...opts.config?.plugins, dirs: [pluginsDir], grantsFile },

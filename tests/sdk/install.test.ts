@@ -211,7 +211,7 @@ describe('installing a packed plugin into a running kernel', () => {
     const up = await install(v2, '?upgrade=true');
     expect(up.status).toBe(201);
     // The record says it was an upgrade, from which version (walk: it read as a fresh install).
-    while (audited.length === 0) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && audited.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     sub.unsubscribe();
     expect(audited).toEqual([expect.objectContaining({ plugin: 'greet', target: 'greet@1.0.0→2.0.0' })]);
     const upBody = (await up.json()) as { version: string; previousVersion: string; plan: Plan };
