@@ -1,4 +1,4 @@
-import { capabilityCovers, manifestSchema, parseCapability, routeShape } from '@omega/protocol';
+import { capabilityCovers, manifestSchema, parseCapability, routeShapeKey } from '@omega/protocol';
 
 /** A publisher key, with the publisher's name when one is known (index or trust file). */
 export interface PublisherRef {
@@ -38,7 +38,7 @@ export function routeConsents(m: {
   routes: ReadonlyArray<{ method: string; path: string; permission: string }>;
 }): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const r of m.routes) out[`${r.method} ${routeShape(r.path)}`] = r.permission;
+  for (const r of m.routes) out[routeShapeKey(r.method, r.path)] = r.permission;
   return out;
 }
 

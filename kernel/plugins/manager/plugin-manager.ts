@@ -1,4 +1,4 @@
-import { type PluginManifest, routeShape } from '@omega/protocol';
+import { type PluginManifest, routeShapeKey } from '@omega/protocol';
 import { AGENT_GATEWAY_SERVICE } from '../../agents/gateway-plugin.js';
 import { declaresAuthProviderService } from '../../auth/index.js';
 import { refreshCookieRole } from '../../auth/refresh-cookie.js';
@@ -95,7 +95,7 @@ const answersAsAuthProvider = (m: PluginManifest, gate: Pick<PermissionGate, 'al
 /** A grants file's route key (`GET /a/:id`) by its shape (`GET /a/:`): parameter names aside. */
 const shapeOfRouteKey = (key: string): string => {
   const space = key.indexOf(' ');
-  return space === -1 ? key : `${key.slice(0, space)} ${routeShape(key.slice(space + 1))}`;
+  return space === -1 ? key : routeShapeKey(key.slice(0, space), key.slice(space + 1));
 };
 
 /** Creates the plugin manager; core plugins load exactly like third-party ones. */
@@ -231,7 +231,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
       Object.entries(g.routes ?? {}).map(([key, p]) => [shapeOfRouteKey(key), p] as const),
     );
     for (const route of m.routes) {
-      const permission = overrides.get(`${route.method} ${routeShape(route.path)}`) ?? route.permission;
+      const permission = overrides.get(routeShapeKey(route.method, route.path)) ?? route.permission;
       const cookieRole = refreshCookieRole(route.method, route.path);
       e.undo.push(
         opts.routes.add(
@@ -303,7 +303,7 @@ export function createPluginManager(opts: PluginManagerOptions): PluginManager {
     const getInstance = () => e.instance;
     const stopping = () => e.stopping;
     const run = <T>(call: () => Promise<T>) => track(e, call);
-    const declaredRoutes = new Set(m.routes.map((r) => `${r.method} ${routeShape(r.path)}`));
+    const declaredRoutes = new Set(m.routes.map((r) => routeShapeKey(r.method, r.path)));
     for (const key of Object.keys(g.routes ?? {})) {
       if (!declaredRoutes.has(shapeOfRouteKey(key)))
         logger.warn({ plugin: m.name, route: key }, 'grants name a route the manifest does not declare');

@@ -12,7 +12,7 @@ export {
 } from './manifest-schema.js';
 export { fieldErrors, formatFieldPath, parseManifest } from './parse-manifest.js';
 export { isReservedPluginName, RESERVED_PLUGIN_NAMES } from './reserved-names.js';
-export { routePathProblem, routeShape } from './route-path.js';
+export { routePathProblem, routeShape, routeShapeKey } from './route-path.js';
 export {
   MAX_ROUTE_SCHEMA_DEPTH,
   MAX_ROUTE_SCHEMAS_BYTES,

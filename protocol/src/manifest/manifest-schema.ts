@@ -4,7 +4,7 @@ import { formatCapability, PLUGIN_NAME_RE, parseCapability, SERVICE_NAME_RE } fr
 import { hasErrorCode } from '../errors/index.js';
 import { validatePattern } from '../events/validate-topic.js';
 import { isReservedPluginName } from './reserved-names.js';
-import { routePathProblem, routeShape } from './route-path.js';
+import { routePathProblem, routeShapeKey } from './route-path.js';
 import { routeSchemasSchema } from './route-schemas.js';
 import { isUiPath } from './ui-path.js';
 
@@ -232,7 +232,7 @@ export const manifestSchema = z
             path: ['routes', i, 'schemas', 'params', 'properties', name],
             message: `is not a parameter of the path ${r.path}`,
           });
-      const key = `${r.method} ${routeShape(r.path)}`;
+      const key = routeShapeKey(r.method, r.path);
       const first = seenRoutes.get(key);
       if (first === undefined) seenRoutes.set(key, i);
       else

@@ -34,3 +34,12 @@ export function routeShape(path: string): string {
     .map((s) => (s.startsWith(':') ? ':' : s))
     .join('/');
 }
+
+/**
+ * A route as one text, parameter names aside (`GET /a/:`): what tells two routes of a manifest
+ * apart, what a consent diff compares across versions and how an operator's route override
+ * (written `GET /a/:id`) finds its route.
+ */
+export function routeShapeKey(method: string, path: string): string {
+  return `${method} ${routeShape(path)}`;
+}
